@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+/*
+ * philia-cli: the headless twin of every analysis in the workbench. Each
+ * subcommand parses its own options, takes the dataset path first, prints a
+ * table as CSV or a summary (or JSON with --json) on stdout, and on bad input
+ * prints one line on stderr and exits non-zero.
+ */
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,   /* the input or the computation failed */
+  EXIT_USAGE = 2,    /* the command line is wrong */
+};
+
+typedef struct
+{
+  const char *name;
+  const char *args;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} Command;
+
+static gboolean opt_json;
+static char *opt_nodes;
+
+static GOptionEntry common_entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
+  { "nodes", 0, 0, G_OPTION_ARG_FILENAME, &opt_nodes,
+    "CSV node table (id,label,f0,…) for an edge-list, GraphML or GML file", "TABLE.csv" },
+  { NULL }
+};
+
+static int
+fail (GError *error)
+{
+  g_autofree char *line = g_strdup (error->message);
+
+  g_strdelimit (line, "\r\n", ' ');
+  fprintf (stderr, "philia-cli: %s\n", line);
+  g_error_free (error);
+  return EXIT_FAILED;
+}
+
+static int
+usage_error (const char *command,
+             const char *message)
+{
+  fprintf (stderr, "philia-cli %s: %s (see “philia-cli %s --help”)\n", command, message, command);
+  return EXIT_USAGE;
+}
+
+/* Parses @argv with the common options plus @extra; exactly @n_positional
+ * positional arguments must remain (argv[1..]). */
+static gboolean
+parse_options (const char    *command,
+               const char    *args,
+               const char    *summary,
+               GOptionEntry  *extra,
+               int           *argc,
+               char        ***argv,
+               int            n_positional,
+               int           *exit_code)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("%s %s", command, args);
+
+  context = g_option_context_new (title);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = usage_error (command, error->message);
+      return FALSE;
+    }
+  if (*argc - 1 != n_positional)
+    {
+      *exit_code = usage_error (command, *argc - 1 < n_positional
+                                           ? "a dataset file is required"
+                                           : "too many arguments");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static PhiliaGraph *
+load_dataset (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) nodes = opt_nodes ? g_file_new_for_commandline_arg (opt_nodes) : NULL;
+
+  return philia_graph_load (file, nodes, NULL, NULL, error);
+}
+
+/* ------------------------------------------------------------------ info */
+
+static void
+info_json (PhiliaGraph *graph,
+           const char  *path)
+{
+  const PhiliaSanityReport *r = philia_graph_get_sanity_report (graph);
+  const gint64 *sizes = philia_graph_get_class_sizes (graph);
+  g_autoptr(PhiliaJson) json = philia_json_new ();
+  g_autofree char *text = NULL;
+  guint n_classes = philia_graph_get_n_classes (graph);
+  guint n_splits = philia_graph_get_n_splits (graph);
+
+  philia_json_begin_object (json);
+  philia_json_key (json, "file");
+  philia_json_string (json, path);
+  philia_json_key (json, "format");
+  philia_json_string (json, philia_graph_get_format (graph));
+  philia_json_key (json, "nodes");
+  philia_json_int (json, philia_graph_get_n_nodes (graph));
+  philia_json_key (json, "edges");
+  philia_json_int (json, philia_graph_get_n_edges (graph));
+  philia_json_key (json, "features");
+  philia_json_int (json, philia_graph_get_n_features (graph));
+  philia_json_key (json, "classes");
+  philia_json_int (json, n_classes);
+  philia_json_key (json, "labeled");
+  philia_json_int (json, philia_graph_get_n_labeled (graph));
+  philia_json_key (json, "class_sizes");
+  philia_json_begin_array (json);
+  for (guint k = 0; k < n_classes; k++)
+    philia_json_int (json, sizes[k]);
+  philia_json_end_array (json);
+  philia_json_key (json, "class_names");
+  if (philia_graph_has_class_names (graph))
+    {
+      philia_json_begin_array (json);
+      for (guint k = 0; k < n_classes; k++)
+        philia_json_string (json, philia_graph_get_class_name (graph, k));
+      philia_json_end_array (json);
+    }
+  else
+    philia_json_null (json);
+  philia_json_key (json, "splits");
+  philia_json_int (json, n_splits);
+  philia_json_key (json, "split_sizes");
+  philia_json_begin_array (json);
+  for (guint s = 0; s < n_splits; s++)
+    {
+      gint64 train, val, test;
+
+      philia_graph_get_split_sizes (graph, s, &train, &val, &test);
+      philia_json_begin_object (json);
+      philia_json_key (json, "train");
+      philia_json_int (json, train);
+      philia_json_key (json, "val");
+      philia_json_int (json, val);
+      philia_json_key (json, "test");
+      philia_json_int (json, test);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+  philia_json_key (json, "input_edges");
+  philia_json_int (json, r->input_edges);
+  philia_json_key (json, "declared_directed");
+  philia_json_bool (json, r->declared_directed);
+  philia_json_key (json, "directed_input");
+  philia_json_bool (json, r->directed_input);
+  philia_json_key (json, "self_loops");
+  philia_json_int (json, r->self_loops);
+  philia_json_key (json, "duplicate_edges");
+  philia_json_int (json, r->duplicate_edges);
+  philia_json_key (json, "reciprocal_pairs");
+  philia_json_int (json, r->reciprocal_pairs);
+  philia_json_key (json, "isolated_nodes");
+  philia_json_int (json, r->isolated_nodes);
+  philia_json_key (json, "components");
+  philia_json_int (json, r->components);
+  philia_json_key (json, "largest_component");
+  philia_json_int (json, r->largest_component);
+  philia_json_end_object (json);
+
+  text = philia_json_free_to_string (g_steal_pointer (&json));
+  printf ("%s\n", text);
+}
+
+static void
+info_text (PhiliaGraph *graph,
+           const char  *path)
+{
+  const PhiliaSanityReport *r = philia_graph_get_sanity_report (graph);
+  const gint64 *sizes = philia_graph_get_class_sizes (graph);
+  guint n = philia_graph_get_n_nodes (graph);
+  guint n_classes = philia_graph_get_n_classes (graph);
+
+  printf ("%s (%s)\n", path, philia_graph_get_format (graph));
+  printf ("  nodes              %u\n", n);
+  printf ("  undirected edges   %" G_GINT64_FORMAT "\n", philia_graph_get_n_edges (graph));
+  printf ("  features           %u\n", philia_graph_get_n_features (graph));
+  printf ("  classes            %u\n", n_classes);
+  printf ("  labeled nodes      %u of %u\n", philia_graph_get_n_labeled (graph), n);
+  if (n_classes > 0)
+    {
+      printf ("  class sizes       ");
+      for (guint k = 0; k < n_classes; k++)
+        {
+          const char *name = philia_graph_get_class_name (graph, k);
+
+          if (name)
+            printf (" %s=%" G_GINT64_FORMAT, name, sizes[k]);
+          else
+            printf (" %" G_GINT64_FORMAT, sizes[k]);
+        }
+      printf ("\n");
+    }
+  printf ("  splits             %u\n", philia_graph_get_n_splits (graph));
+  for (guint s = 0; s < philia_graph_get_n_splits (graph); s++)
+    {
+      gint64 train, val, test;
+
+      philia_graph_get_split_sizes (graph, s, &train, &val, &test);
+      printf ("    split %-3u        train %" G_GINT64_FORMAT ", val %" G_GINT64_FORMAT
+              ", test %" G_GINT64_FORMAT "\n", s, train, val, test);
+    }
+  printf ("Sanity report\n");
+  printf ("  edge rows in file  %" G_GINT64_FORMAT "\n", r->input_edges);
+  printf ("  directed input     %s%s\n", r->directed_input ? "yes" : "no",
+          r->declared_directed ? " (declared by the file)"
+          : r->directed_input ? " (pairs given in both directions)" : "");
+  printf ("  reciprocal pairs   %" G_GINT64_FORMAT " (merged)\n", r->reciprocal_pairs);
+  printf ("  duplicate rows     %" G_GINT64_FORMAT " (merged)\n", r->duplicate_edges);
+  printf ("  self-loops         %" G_GINT64_FORMAT " (dropped)\n", r->self_loops);
+  printf ("  isolated nodes     %" G_GINT64_FORMAT "\n", r->isolated_nodes);
+  printf ("  components         %" G_GINT64_FORMAT ", largest %" G_GINT64_FORMAT
+          " nodes (%.1f%%)\n", r->components, r->largest_component,
+          n > 0 ? 100.0 * r->largest_component / n : 0.0);
+}
+
+static int
+cmd_info (int    argc,
+          char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("info", "FILE", "Sizes of a dataset and the sanity report: "
+                      "directed input, self-loops, duplicates, isolated nodes, components.",
+                      NULL, &argc, &argv, 1, &code))
+    return code;
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  if (opt_json)
+    info_json (graph, argv[1]);
+  else
+    info_text (graph, argv[1]);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- figure */
+
+static char *opt_kind;
+static char *opt_out;
+static double opt_width = 360;
+static double opt_height = 240;
+static double opt_dpi = 150;
+
+static GOptionEntry figure_entries[] = {
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "Which figure: class-sizes", "KIND" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
+  { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width, "Width in points (default 360)", "PT" },
+  { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height, "Height in points (default 240)", "PT" },
+  { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
+  { NULL }
+};
+
+typedef struct
+{
+  PhiliaBarChart     chart;
+  PhiliaRenderStyle  style;
+} ChartFigure;
+
+static void
+draw_chart_figure (cairo_t  *cr,
+                   double    width,
+                   double    height,
+                   gpointer  user_data)
+{
+  ChartFigure *figure = user_data;
+
+  philia_bar_chart_draw (cr, width, height, &figure->chart, &figure->style);
+}
+
+static int
+cmd_figure (int    argc,
+            char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autofree double *values = NULL;
+  ChartFigure figure = { 0 };
+  GError *error = NULL;
+  PhiliaFigureFormat format;
+  guint n_classes;
+  int code = EXIT_OK;
+
+  if (!parse_options ("figure", "FILE", "Render a figure the workbench shows to PNG, SVG or PDF.",
+                      figure_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_kind == NULL)
+    return usage_error ("figure", "--kind is required (class-sizes)");
+  if (g_strcmp0 (opt_kind, "class-sizes") != 0)
+    return usage_error ("figure", "unknown --kind; known kinds: class-sizes");
+  if (opt_out == NULL)
+    return usage_error ("figure", "--out is required");
+  if (!philia_figure_format_from_path (opt_out, &format))
+    return usage_error ("figure", "--out must end in .png, .svg or .pdf");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  n_classes = philia_graph_get_n_classes (graph);
+  values = g_new0 (double, MAX (n_classes, 1));
+  labels = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = 0; k < n_classes; k++)
+    {
+      const char *name = philia_graph_get_class_name (graph, k);
+
+      values[k] = philia_graph_get_class_sizes (graph)[k];
+      g_ptr_array_add (labels, name ? g_strdup (name) : g_strdup_printf ("%u", k));
+    }
+  g_ptr_array_add (labels, NULL);
+
+  philia_render_style_init_default (&figure.style);
+  figure.chart = (PhiliaBarChart) {
+    .title = "Class sizes",
+    .x_label = "class",
+    .y_label = "nodes",
+    .n_bars = n_classes,
+    .values = values,
+    .labels = (const char * const *)labels->pdata,
+    .color_by_category = TRUE,
+    .show_values = TRUE,
+  };
+
+  if (!philia_figure_export (opt_out, opt_width, opt_height, opt_dpi, draw_chart_figure,
+                             &figure, &error))
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+      g_autofree char *text = NULL;
+
+      philia_json_begin_object (json);
+      philia_json_key (json, "path");
+      philia_json_string (json, opt_out);
+      philia_json_key (json, "width");
+      philia_json_double (json, opt_width);
+      philia_json_key (json, "height");
+      philia_json_double (json, opt_height);
+      philia_json_end_object (json);
+      text = philia_json_free_to_string (g_steal_pointer (&json));
+      printf ("%s\n", text);
+    }
+  else
+    printf ("%s\n", opt_out);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static const Command commands[] = {
+  { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
+  { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: philia-cli COMMAND FILE [OPTIONS]\n\n"
+                "Philia %s, the headless twin of the workbench.\n\nCommands:\n",
+           PACKAGE_VERSION);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %-24s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+  fprintf (out, "\nEvery command takes --json and --help. Datasets: .npz, GraphML, GML, Pajek,\n"
+                "edge lists (with --nodes TABLE.csv for labels and features).\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  philia_core_init ();
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("philia-cli %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "philia-cli: unknown command “%s” (see “philia-cli --help”)\n", argv[1]);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+
+void _philia_igraph_init (void);
+
+/**
+ * philia_core_init:
+ *
+ * Idempotent. Installs igraph's non-aborting handlers before anything can
+ * call igraph, and fills the default registry with the built-in algorithms.
+ */
+void
+philia_core_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      _philia_igraph_init ();
+      (void)philia_registry_get_default ();
+      g_once_init_leave (&initialized, 1);
+    }
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#define PHILIA_CORE_INSIDE
+# include "philia-error.h"
+# include "philia-graph.h"
+# include "philia-json.h"
+# include "philia-loader.h"
+# include "philia-npz.h"
+# include "philia-progress.h"
+# include "philia-registry.h"
+#undef PHILIA_CORE_INSIDE
+
+G_BEGIN_DECLS
+
+/* Call once at start-up from the main thread: installs igraph's non-aborting
+ * error handler and attribute table, and registers the built-in algorithms. */
+void philia_core_init (void);
+
+G_END_DECLS

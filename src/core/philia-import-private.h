@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+/* Readers: each fills a builder from bytes in memory; @display_name goes into
+ * every error message. They run on a worker thread. */
+PhiliaGraphBuilder *_philia_npz_read_graph    (GBytes         *bytes,
+                                               const char     *display_name,
+                                               PhiliaProgress *progress,
+                                               GCancellable   *cancellable,
+                                               GError        **error);
+/* GraphML, GML, Pajek and edge lists go through igraph (on the igraph thread). */
+PhiliaGraphBuilder *_philia_igraph_read_graph (GBytes         *bytes,
+                                               const char     *display_name,
+                                               PhiliaFormat    format,
+                                               PhiliaProgress *progress,
+                                               GCancellable   *cancellable,
+                                               GError        **error);
+/* Attaches a CSV node table ("id,label,f0,...") to @builder. */
+gboolean            _philia_node_table_apply  (PhiliaGraphBuilder *builder,
+                                               GBytes         *bytes,
+                                               const char     *display_name,
+                                               GError        **error);
+
+/* Builder internals readers may need (for matching node-table ids to names). */
+const char * const *_philia_graph_builder_get_node_names (PhiliaGraphBuilder *builder);
+gint64              _philia_graph_builder_get_n_labels    (PhiliaGraphBuilder *builder);
+gboolean            _philia_graph_builder_has_labels      (PhiliaGraphBuilder *builder);
+gboolean            _philia_graph_builder_has_features    (PhiliaGraphBuilder *builder);
+
+G_END_DECLS
