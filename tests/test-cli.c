@@ -1,10 +1,198 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PLACEHOLDER: being written (issue 2). */
 #include "config.h"
-#include <glib.h>
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+/* philia-cli is driven as a user would: a subprocess, its stdout, stderr and
+ * exit status. The bundled Cora in data/ is always there, so these never skip. */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run        *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("PHILIA_CLI");
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *)cli);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *)a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+static char *
+cora_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "cora.npz", NULL);
+}
+
+static void
+assert_one_line_error (Run        *run,
+                       int         status,
+                       const char *needle)
+{
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpstr (run->out, ==, "");
+  /* exactly one line */
+  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
+  g_assert_nonnull (strstr (run->err, needle));
+}
+
+static void
+test_info_json (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) run = { 0 };
+  const char *expected[] = {
+    "\"nodes\":2708", "\"edges\":5278", "\"features\":1433", "\"classes\":7",
+    "\"labeled\":2708", "\"splits\":11", "\"directed_input\":false", "\"self_loops\":0",
+    "\"duplicate_edges\":0", "\"isolated_nodes\":0", "\"components\":78",
+    "\"largest_component\":2485", "\"class_sizes\":[351,217,418,818,426,298,180]",
+    "{\"train\":140,\"val\":500,\"test\":1000}", "\"format\":\"npz\"",
+  };
+
+  run_cli (&run, "info", cora, "--json", NULL);
+  if (run.status != 0)
+    g_test_message ("stderr: %s", run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "{"));
+  g_assert_true (g_str_has_suffix (run.out, "}\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (run.out, expected[i]) == NULL)
+      g_error ("“%s” not in %s", expected[i], run.out);
+}
+
+static void
+test_info_text (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "info", cora, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "undirected edges   5278"));
+  g_assert_nonnull (strstr (run.out, "largest 2485 nodes"));
+}
+
+static void
+test_missing_file (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "info", "no-such-dataset.npz", "--json", NULL);
+  assert_one_line_error (&run, 1, "no-such-dataset.npz");
+}
+
+static void
+test_directory (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "info", dir, NULL);
+  assert_one_line_error (&run, 1, "folder");
+  g_rmdir (dir);
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+  g_auto(Run) d = { 0 };
+
+  run_cli (&a, "frobnicate", NULL);
+  assert_one_line_error (&a, 2, "unknown command");
+  run_cli (&b, "info", NULL);
+  assert_one_line_error (&b, 2, "a dataset file is required");
+  run_cli (&c, "info", "a.npz", "--bogus", NULL);
+  assert_one_line_error (&c, 2, "--bogus");
+  run_cli (&d, "figure", "a.npz", "--kind", "class-sizes", "--out", "x.bmp", NULL);
+  assert_one_line_error (&d, 2, ".png, .svg or .pdf");
+}
+
+static void
+test_help (void)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+
+  run_cli (&a, "--help", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_nonnull (strstr (a.out, "info"));
+  run_cli (&b, "info", "--help", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_nonnull (strstr (b.out, "--json"));
+  g_assert_nonnull (strstr (b.out, "--nodes"));
+}
+
+static void
+test_figure (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  const char *names[] = { "classes.png", "classes.svg", "classes.pdf" };
+  const char *magic[] = { "\x89PNG", "<?xml", "%PDF" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *out = g_build_filename (dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      g_auto(Run) run = { 0 };
+
+      run_cli (&run, "figure", cora, "--kind", "class-sizes", "--out", out, "--json", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, "\"width\":360"));
+      g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+      g_assert_true (g_str_has_prefix (contents, magic[i]));
+      g_unlink (out);
+    }
+  g_rmdir (dir);
+}
+
 int
-main (int argc, char *argv[])
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/Philia/Cli/info-json", test_info_json);
+  g_test_add_func ("/Philia/Cli/info-text", test_info_text);
+  g_test_add_func ("/Philia/Cli/missing-file", test_missing_file);
+  g_test_add_func ("/Philia/Cli/directory", test_directory);
+  g_test_add_func ("/Philia/Cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/Philia/Cli/help", test_help);
+  g_test_add_func ("/Philia/Cli/figure", test_figure);
   return g_test_run ();
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The one entry point for a fresh Debian 12 machine (see README):
+#   .ci/dev.sh run  [FILE]   install what is missing, build, open the workbench
+#   .ci/dev.sh test          install what is missing, build, run every test
+#   .ci/dev.sh bench         install what is missing, build, run the benchmarks
+# As root it installs packages with apt-get; otherwise it prints the exact
+# sudo line and stops. Build trees: build/ (release) and build-asan/ (core under
+# AddressSanitizer, for the malformed-file corpus).
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+
+build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgtk-4-dev
+  libigraph-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
+  desktop-file-utils appstream fonts-dejavu-core"
+test_pkgs="xvfb xauth dbus at-spi2-core imagemagick"
+bench_pkgs="python3 python3-numpy python3-scipy"
+
+say() { printf '%s\n' "$*" >&2; }
+
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    say "Philia needs these Debian packages. Install them, then run this again:"
+    say "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+  fi
+  say "Installing ${missing[*]}"
+  apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null || { say "apt-get failed"; exit 1; }
+}
+
+configure_and_build() {   # DIR [meson options...]
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null || return 1
+  else
+    meson setup "$dir" "$@" >/dev/null || return 1
+  fi
+  meson compile -C "$dir" >/dev/null || meson compile -C "$dir" || return 1
+}
+
+# Prints "N passed, N failed, N skipped" over the given meson test logs.
+summarise() {
+  local ok=0 bad=0 skip=0 log r
+  for log in "$@"; do
+    [ -f "$log" ] || continue
+    while IFS= read -r r; do
+      case "$r" in
+        OK|EXPECTEDFAIL) ok=$((ok + 1)) ;;
+        SKIP) skip=$((skip + 1)) ;;
+        *) bad=$((bad + 1)) ;;
+      esac
+    done < <(sed -n 's/.*"result": *"\([A-Z]*\)".*/\1/p' "$log")
+  done
+  printf '%d passed, %d failed, %d skipped\n' "$ok" "$bad" "$skip"
+}
+
+case "$mode" in
+  run)
+    ensure_packages $build_pkgs
+    configure_and_build build || exit 1
+    export GSETTINGS_SCHEMA_DIR="$top/build/data"
+    exec "$top/build/src/app/philia" "$@"
+    ;;
+
+  test)
+    ensure_packages $build_pkgs $test_pkgs
+    configure_and_build build || exit 1
+    rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
+    export GUI_ARTIFACTS="$top/build/gui-artifacts"
+    mkdir -p "$GUI_ARTIFACTS"
+    # Every suite (core, cli, render, data validators, UI) under one private
+    # Xvfb + D-Bus session.
+    timeout -k 10 1800 tests/headless.sh \
+      meson test -C build --print-errorlogs --num-processes 2
+    rc=$?
+    # The readers again under AddressSanitizer + UBSan: every malformed file
+    # must give its message without a leak or a crash.
+    if configure_and_build build-asan -Dgui=false -Db_sanitize=address,undefined \
+         -Db_lundef=false -Dbuildtype=debug; then
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
+        meson test -C build-asan --suite core --suite cli --print-errorlogs \
+          --num-processes 2 || rc=1
+    else
+      rc=1
+    fi
+    summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+    exit $rc
+    ;;
+
+  bench)
+    ensure_packages $build_pkgs $bench_pkgs
+    configure_and_build build || exit 1
+    meson test -C build --benchmark --print-errorlogs --verbose
+    ;;
+
+  *)
+    say "usage: .ci/dev.sh run [FILE] | test | bench"
+    exit 2
+    ;;
+esac
