@@ -4,6 +4,7 @@
 #define PHILIA_CORE_INSIDE
 # include "philia-error.h"
 # include "philia-graph.h"
+# include "philia-homophily.h"
 # include "philia-json.h"
 # include "philia-loader.h"
 # include "philia-npz.h"

@@ -41,6 +41,7 @@ struct _PhiliaGraph
   gint64              m;
   gint64             *row_offsets;   /* n + 1 */
   gint32             *neighbors;     /* 2m, each row sorted ascending */
+  gint32             *input_rows;    /* 2 × report.input_edges, as read */
 
   gint32             *labels;        /* n, -1 = unlabeled */
   guint               n_classes;
@@ -71,6 +72,7 @@ philia_graph_finalize (GObject *object)
 
   g_clear_pointer (&self->row_offsets, g_free);
   g_clear_pointer (&self->neighbors, g_free);
+  g_clear_pointer (&self->input_rows, g_free);
   g_clear_pointer (&self->labels, g_free);
   g_clear_pointer (&self->class_sizes, g_free);
   g_clear_pointer (&self->class_names, g_strfreev);
@@ -351,6 +353,7 @@ build_adjacency (PhiliaGraph         *self,
 
   report->input_edges = builder->n_rows;
   report->declared_directed = builder->declared_directed;
+  self->input_rows = g_new (gint32, 2 * MAX (builder->n_rows, 1));
 
   for (gsize r = 0; r < builder->n_rows; r++)
     {
@@ -365,6 +368,8 @@ build_adjacency (PhiliaGraph         *self,
                        n > 0 ? n - 1 : 0);
           return FALSE;
         }
+      self->input_rows[2 * r] = (gint32)u;
+      self->input_rows[2 * r + 1] = (gint32)v;
       if (u == v)
         report->self_loops++;
       else
@@ -895,6 +900,25 @@ philia_graph_get_sanity_report (PhiliaGraph *self)
 {
   g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
   return &self->report;
+}
+
+/**
+ * philia_graph_get_input_rows:
+ * @n_rows: (out): number of rows
+ *
+ * The edge rows as the file gave them (self-loops, duplicates, orientation
+ * kept), for measures computed "as stored" to reproduce published numbers.
+ *
+ * Returns: 2 × @n_rows node ids, row-major.
+ */
+const gint32 *
+philia_graph_get_input_rows (PhiliaGraph *self,
+                             gint64      *n_rows)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
+  if (n_rows)
+    *n_rows = self->report.input_edges;
+  return self->input_rows;
 }
 
 const char *

@@ -79,6 +79,8 @@ const char               *philia_graph_get_node_name        (PhiliaGraph     *se
 gint64                    philia_graph_find_node            (PhiliaGraph     *self,
                                                              const char      *name_or_id);
 const PhiliaSanityReport *philia_graph_get_sanity_report    (PhiliaGraph     *self);
+const gint32             *philia_graph_get_input_rows       (PhiliaGraph     *self,
+                                                             gint64          *n_rows);
 const char               *philia_graph_get_source           (PhiliaGraph     *self);
 const char               *philia_graph_get_format           (PhiliaGraph     *self);
 
