@@ -182,6 +182,46 @@ test_figure (void)
   g_rmdir (dir);
 }
 
+static void
+test_stats (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "nodes.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(Run) run = { 0 };
+  const char *keys[] = {
+    "\"edge_homophily\":0.80996589617279", "\"node_homophily\":0.82515782759279",
+    "\"class_homophily\":", "\"adjusted_homophily\":", "\"label_informativeness\":",
+    "\"compatibility_matrix\":[[", "\"local_homophily_histogram\":{",
+    "\"feature_similarity_edges\":", "\"feature_similarity_random\":", "\"as_stored\":{",
+  };
+
+  run_cli (&run, "stats", cora, "--json", "--per-node", csv, "--directed", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strstr (run.out, keys[i]) == NULL)
+      g_error ("“%s” not in %s", keys[i], run.out);
+
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "id,label,degree,local_homophily");
+  g_assert_cmpuint (g_strv_length (lines), ==, 2708 + 2);   /* header, rows, final "" */
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+static void
+test_stats_bad_option (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "stats", cora, "--bins", "0", NULL);
+  assert_one_line_error (&run, 2, "--bins");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -194,5 +234,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/usage-errors", test_usage_errors);
   g_test_add_func ("/Philia/Cli/help", test_help);
   g_test_add_func ("/Philia/Cli/figure", test_figure);
+  g_test_add_func ("/Philia/Cli/stats", test_stats);
+  g_test_add_func ("/Philia/Cli/stats-bad-option", test_stats_bad_option);
   return g_test_run ();
 }

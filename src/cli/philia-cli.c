@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -269,6 +270,230 @@ cmd_info (int    argc,
   return EXIT_OK;
 }
 
+/* ----------------------------------------------------------------- stats */
+
+static char *opt_per_node;
+static gboolean opt_keep_self_loops;
+static gboolean opt_directed;
+static gint64 opt_seed = 0;
+static int opt_bins = 10;
+
+static GOptionEntry stats_entries[] = {
+  { "per-node", 0, 0, G_OPTION_ARG_FILENAME, &opt_per_node,
+    "Write id,label,degree,local_homophily to this CSV file", "OUT.csv" },
+  { "keep-self-loops", 0, 0, G_OPTION_ARG_NONE, &opt_keep_self_loops,
+    "Also compute every measure with self-loops counted as edges", NULL },
+  { "directed", 0, 0, G_OPTION_ARG_NONE, &opt_directed,
+    "Also compute every measure on the rows as stored, one direction each", NULL },
+  { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins,
+    "Bins of the local homophily histogram (default 10)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
+    "Seed of the random pairs behind the feature-similarity baseline", "S" },
+  { NULL }
+};
+
+static const struct
+{
+  const char *key;
+  const char *label;
+  gsize       offset;
+} scalar_measures[] = {
+  { "edge_homophily", "edge homophily", G_STRUCT_OFFSET (PhiliaHomophily, edge_homophily) },
+  { "node_homophily", "node homophily", G_STRUCT_OFFSET (PhiliaHomophily, node_homophily) },
+  { "class_homophily", "class-insensitive homophily",
+    G_STRUCT_OFFSET (PhiliaHomophily, class_homophily) },
+  { "adjusted_homophily", "adjusted homophily",
+    G_STRUCT_OFFSET (PhiliaHomophily, adjusted_homophily) },
+  { "label_informativeness", "label informativeness",
+    G_STRUCT_OFFSET (PhiliaHomophily, label_informativeness) },
+  { "feature_similarity_edges", "feature similarity (edges)",
+    G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_edges) },
+  { "feature_similarity_random", "feature similarity (random pairs)",
+    G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_random) },
+};
+
+#define SCALAR(h, i) G_STRUCT_MEMBER (double, (h), scalar_measures[i].offset)
+
+static void
+json_scalars (PhiliaJson      *json,
+              PhiliaHomophily *h)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scalar_measures); i++)
+    {
+      philia_json_key (json, scalar_measures[i].key);
+      philia_json_double (json, SCALAR (h, i));
+    }
+}
+
+static gboolean
+write_per_node (PhiliaGraph      *graph,
+                PhiliaHomophily  *h,
+                const char       *path,
+                GError          **error)
+{
+  g_autoptr(GString) csv = g_string_new ("id,label,degree,local_homophily\n");
+  const gint32 *y = philia_graph_get_labels (graph);
+
+  for (guint v = 0; v < h->n_nodes; v++)
+    {
+      const char *name = philia_graph_get_node_name (graph, v);
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (name != NULL && strpbrk (name, ",\"\n") != NULL)
+        {
+          g_autofree char *quoted = NULL;
+          g_auto(GStrv) parts = g_strsplit (name, "\"", -1);
+
+          quoted = g_strjoinv ("\"\"", parts);
+          g_string_append_printf (csv, "\"%s\"", quoted);
+        }
+      else if (name != NULL)
+        g_string_append (csv, name);
+      else
+        g_string_append_printf (csv, "%u", v);
+      g_string_append_printf (csv, ",%d,%u,", y[v], philia_graph_get_degree (graph, v));
+      if (!isnan (h->local_homophily[v]))
+        g_string_append (csv, g_ascii_formatd (num, sizeof num, "%.17g", h->local_homophily[v]));
+      g_string_append_c (csv, '\n');
+    }
+
+  if (!g_file_set_contents (path, csv->str, csv->len, error))
+    return FALSE;
+  return TRUE;
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  g_autoptr(PhiliaHomophily) stored = NULL;
+  g_autofree gint64 *hist = NULL;
+  PhiliaConvention convention = PHILIA_CONVENTION_DEFAULT;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("stats", "FILE", "Homophily and heterophily measures (design §5): edge, "
+                      "node, class-insensitive, adjusted, label informativeness, the class "
+                      "compatibility matrix, local homophily, feature similarity.",
+                      stats_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_bins < 1 || opt_bins > 1000)
+    return usage_error ("stats", "--bins must be between 1 and 1000");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, (guint64)opt_seed, NULL,
+                                &error);
+  if (h == NULL)
+    return fail (error);
+
+  if (opt_keep_self_loops)
+    convention |= PHILIA_CONVENTION_KEEP_SELF_LOOPS;
+  if (opt_directed)
+    convention |= PHILIA_CONVENTION_DIRECTED;
+  if (convention != PHILIA_CONVENTION_DEFAULT)
+    {
+      stored = philia_homophily_compute (graph, convention, (guint64)opt_seed, NULL, &error);
+      if (stored == NULL)
+        return fail (error);
+    }
+
+  hist = g_new0 (gint64, opt_bins);
+  for (guint v = 0; v < h->n_nodes; v++)
+    if (!isnan (h->local_homophily[v]))
+      hist[MIN ((int)(h->local_homophily[v] * opt_bins), opt_bins - 1)]++;
+
+  if (opt_per_node != NULL && !write_per_node (graph, h, opt_per_node, &error))
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+      g_autofree char *text = NULL;
+
+      philia_json_begin_object (json);
+      json_scalars (json, h);
+      philia_json_key (json, "classes");
+      philia_json_int (json, h->n_classes);
+      philia_json_key (json, "compatibility_matrix");
+      philia_json_begin_array (json);
+      for (guint k = 0; k < h->n_classes; k++)
+        {
+          philia_json_begin_array (json);
+          for (guint l = 0; l < h->n_classes; l++)
+            philia_json_double (json, h->compatibility[k * h->n_classes + l]);
+          philia_json_end_array (json);
+        }
+      philia_json_end_array (json);
+      philia_json_key (json, "compatibility_counts");
+      philia_json_begin_array (json);
+      for (guint k = 0; k < h->n_classes; k++)
+        {
+          philia_json_begin_array (json);
+          for (guint l = 0; l < h->n_classes; l++)
+            philia_json_int (json, h->compatibility_counts[k * h->n_classes + l]);
+          philia_json_end_array (json);
+        }
+      philia_json_end_array (json);
+      philia_json_key (json, "class_homophily_per_class");
+      philia_json_begin_array (json);
+      for (guint k = 0; k < h->n_classes; k++)
+        philia_json_double (json, h->class_h[k]);
+      philia_json_end_array (json);
+      philia_json_key (json, "local_homophily_histogram");
+      philia_json_begin_object (json);
+      philia_json_key (json, "edges");
+      philia_json_begin_array (json);
+      for (int b = 0; b <= opt_bins; b++)
+        philia_json_double (json, (double)b / opt_bins);
+      philia_json_end_array (json);
+      philia_json_key (json, "counts");
+      philia_json_begin_array (json);
+      for (int b = 0; b < opt_bins; b++)
+        philia_json_int (json, hist[b]);
+      philia_json_end_array (json);
+      philia_json_end_object (json);
+      if (stored != NULL)
+        {
+          philia_json_key (json, "as_stored");
+          philia_json_begin_object (json);
+          philia_json_key (json, "keep_self_loops");
+          philia_json_bool (json, opt_keep_self_loops);
+          philia_json_key (json, "directed");
+          philia_json_bool (json, opt_directed);
+          json_scalars (json, stored);
+          philia_json_end_object (json);
+        }
+      philia_json_end_object (json);
+      text = philia_json_free_to_string (g_steal_pointer (&json));
+      printf ("%s\n", text);
+      return EXIT_OK;
+    }
+
+  printf ("%s: %u nodes, %u labeled, %" G_GINT64_FORMAT " labeled edge ends\n",
+          argv[1], h->n_nodes, (guint)h->n_labeled, h->n_ends);
+  printf ("  %-36s %10s", "measure", "value");
+  if (stored)
+    printf (" %10s %10s", "as stored", "difference");
+  printf ("\n");
+  for (guint i = 0; i < G_N_ELEMENTS (scalar_measures); i++)
+    {
+      printf ("  %-36s %10.6f", scalar_measures[i].label, SCALAR (h, i));
+      if (stored)
+        printf (" %10.6f %+10.6f", SCALAR (stored, i), SCALAR (stored, i) - SCALAR (h, i));
+      printf ("\n");
+    }
+  printf ("  local homophily histogram (%d bins):", opt_bins);
+  for (int b = 0; b < opt_bins; b++)
+    printf (" %" G_GINT64_FORMAT, hist[b]);
+  printf ("\n");
+  return EXIT_OK;
+}
+
 /* ---------------------------------------------------------------- figure */
 
 static char *opt_kind;
@@ -385,6 +610,7 @@ cmd_figure (int    argc,
 
 static const Command commands[] = {
   { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
+  { "stats", "FILE", "homophily and heterophily measures", cmd_stats },
   { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
 };
 
