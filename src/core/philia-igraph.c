@@ -41,9 +41,14 @@ error_handler (const char     *reason,
                int             line,
                igraph_error_t  code)
 {
-  /* Record, free what igraph registered for cleanup, and return: never abort. */
-  g_strlcpy (last_reason, reason ? reason : "", sizeof last_reason);
-  g_snprintf (last_location, sizeof last_location, "%s:%d", file ? file : "?", line);
+  /* Record, free what igraph registered for cleanup, and return: never abort.
+   * igraph reports the specific reason first and then re-raises with generic
+   * text on the way out, so the first reason of a call is the one to keep. */
+  if (last_reason[0] == '\0' && reason != NULL && reason[0] != '\0')
+    {
+      g_strlcpy (last_reason, reason, sizeof last_reason);
+      g_snprintf (last_location, sizeof last_location, "%s:%d", file ? file : "?", line);
+    }
   IGRAPH_FINALLY_FREE ();
 }
 
