@@ -223,6 +223,20 @@ test_features (void)
   g_assert_cmpuint (philia_graph_get_n_features (graph), ==, 3);
   g_assert_cmpfloat (philia_graph_get_features (graph)[4], ==, 2.0f);
 
+  /* An infinity inside a full block of the vectorised check. */
+  {
+    g_autoptr(PhiliaGraphBuilder) wide = philia_graph_builder_new (2);
+    float *z = g_new0 (float, 2 * 5000);
+
+    z[5000 + 1234] = INFINITY;
+    philia_graph_builder_take_features (wide, z, 5000);
+    g_assert_null (philia_graph_builder_build (wide, &error));
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "node 1 has a non-finite feature value (inf)"));
+    g_assert_nonnull (strstr (error->message, "column 1234"));
+    g_clear_error (&error);
+  }
+
   y[4] = NAN;
   philia_graph_builder_set_source (bad, "nan.npz", "npz");
   philia_graph_builder_take_features (bad, y, 3);

@@ -1,7 +1,581 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PLACEHOLDER: being written (issue 2). */
 #define G_LOG_DOMAIN "philia-core"
+
 #include "config.h"
+
 #include "philia-import-private.h"
-PhiliaGraphBuilder *_philia_npz_read_graph (GBytes *b, const char *n, PhiliaProgress *p, GCancellable *c, GError **e)
-{ g_set_error (e, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED, "%s: .npz reading is not implemented yet.", n); return NULL; }
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-npz-private.h"
+
+/*
+ * The .npz dataset layout (design.md §4): node_features [N, F], node_labels [N],
+ * edges [E, 2], train/val/test_masks [S, N] or [N]. Every shape is checked
+ * against N and every id against [0, N) here, so that errors name the member;
+ * the builder checks again.
+ */
+
+#define MEMBER_FEATURES "node_features"
+#define MEMBER_LABELS   "node_labels"
+#define MEMBER_EDGES    "edges"
+
+static const char * const mask_members[3] = { "train_masks", "val_masks", "test_masks" };
+
+typedef struct
+{
+  PhiliaProgress *progress;
+  guint64         total;
+  guint64         base;
+} ProgressState;
+
+static void
+report_progress (gpointer user_data,
+                 guint64  bytes_done)
+{
+  ProgressState *state = user_data;
+
+  /* The last tenth is the builder's. */
+  if (state->progress != NULL && state->total > 0)
+    philia_progress_update (state->progress,
+                            0.9 * (double)(state->base + bytes_done) / (double)state->total,
+                            NULL);
+}
+
+static PhiliaArray *
+read_member (PhiliaNpz      *npz,
+             const char     *name,
+             ProgressState  *state,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  PhiliaArray *array;
+
+  array = _philia_npz_read_array_full (npz, name, cancellable, report_progress, state, error);
+  state->base += _philia_npz_get_member_size (npz, name);
+  return array;
+}
+
+static char *
+format_shape (const PhiliaArray *array)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < array->ndim; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", array->shape[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+dtype_is_integer (PhiliaDtype dtype)
+{
+  return dtype != PHILIA_DTYPE_BOOL && dtype != PHILIA_DTYPE_FLOAT32 &&
+         dtype != PHILIA_DTYPE_FLOAT64;
+}
+
+static gboolean
+dtype_is_float (PhiliaDtype dtype)
+{
+  return dtype == PHILIA_DTYPE_FLOAT32 || dtype == PHILIA_DTYPE_FLOAT64;
+}
+
+/* Element i of any numeric array as a double (exact for every integer up to 2^53,
+ * and only used where that is enough). */
+static inline double
+value_as_double (const PhiliaArray *a,
+                 gsize              i)
+{
+  switch (a->dtype)
+    {
+    case PHILIA_DTYPE_BOOL:
+    case PHILIA_DTYPE_UINT8:   return ((const guint8 *)a->data)[i];
+    case PHILIA_DTYPE_INT8:    return ((const gint8 *)a->data)[i];
+    case PHILIA_DTYPE_INT16:   return ((const gint16 *)a->data)[i];
+    case PHILIA_DTYPE_INT32:   return ((const gint32 *)a->data)[i];
+    case PHILIA_DTYPE_INT64:   return (double)((const gint64 *)a->data)[i];
+    case PHILIA_DTYPE_UINT16:  return ((const guint16 *)a->data)[i];
+    case PHILIA_DTYPE_UINT32:  return ((const guint32 *)a->data)[i];
+    case PHILIA_DTYPE_UINT64:  return (double)((const guint64 *)a->data)[i];
+    case PHILIA_DTYPE_FLOAT32: return ((const float *)a->data)[i];
+    case PHILIA_DTYPE_FLOAT64: return ((const double *)a->data)[i];
+    default:                   g_assert_not_reached ();
+    }
+  return 0;
+}
+
+/*
+ * Converts ids or labels to a new gint64 array (or steals an int64 one).
+ * Floats are accepted when every value is integral, so that a file written
+ * from a float tensor still loads but 2.5 is never read as 2. @row_width is
+ * 2 for edges, so that errors report the row.
+ */
+static gint64 *
+take_int64 (PhiliaArray  *array,
+            const char   *display_name,
+            const char   *member,
+            guint         row_width,
+            GError      **error)
+{
+  gsize n = (gsize)array->n_elements;
+  g_autofree gint64 *out = NULL;
+
+  if (array->dtype == PHILIA_DTYPE_INT64)
+    return g_steal_pointer (&array->data);
+
+  if (array->dtype == PHILIA_DTYPE_BOOL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: member “%s.npy” holds booleans, but integers are expected.",
+                   display_name, member);
+      return NULL;
+    }
+
+  out = g_try_new (gint64, MAX (n, 1));
+  if (out == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
+                   "%s: member “%s.npy” is too large for the memory available.",
+                   display_name, member);
+      return NULL;
+    }
+
+  if (array->dtype == PHILIA_DTYPE_UINT64)
+    {
+      const guint64 *in = array->data;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          if (in[i] > (guint64)G_MAXINT64)
+            {
+              g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                           "%s: member “%s.npy” has the value %" G_GUINT64_FORMAT
+                           " in row %" G_GSIZE_FORMAT ", which is far too large.",
+                           display_name, member, in[i], i / row_width);
+              return NULL;
+            }
+          out[i] = (gint64)in[i];
+        }
+    }
+  else if (dtype_is_float (array->dtype))
+    {
+      for (gsize i = 0; i < n; i++)
+        {
+          double v = value_as_double (array, i);
+
+          /* 2^62 keeps the cast exact and far beyond any node count. */
+          if (!isfinite (v) || v != floor (v) || fabs (v) > 4.6e18)
+            {
+              g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                           "%s: member “%s.npy” has the value %g in row %" G_GSIZE_FORMAT
+                           ", but whole numbers are expected (its dtype is %s).",
+                           display_name, member, v, i / row_width,
+                           philia_dtype_to_string (array->dtype));
+              return NULL;
+            }
+          out[i] = (gint64)v;
+        }
+    }
+  else
+    {
+      for (gsize i = 0; i < n; i++)
+        out[i] = (gint64)value_as_double (array, i);
+    }
+
+  return g_steal_pointer (&out);
+}
+
+static PhiliaArray *
+read_labels (PhiliaNpz      *npz,
+             const char     *display_name,
+             ProgressState  *state,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(PhiliaArray) labels = NULL;
+
+  labels = read_member (npz, MEMBER_LABELS, state, cancellable, error);
+  if (labels == NULL)
+    return NULL;
+  if (labels->ndim != 1)
+    {
+      g_autofree char *shape = format_shape (labels);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s: member “%s.npy” has shape %s, but the expected shape is [N] "
+                   "(one class id per node).", display_name, MEMBER_LABELS, shape);
+      return NULL;
+    }
+  if (!dtype_is_integer (labels->dtype) && !dtype_is_float (labels->dtype))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: member “%s.npy” holds %s values, but class ids must be integers.",
+                   display_name, MEMBER_LABELS, philia_dtype_to_string (labels->dtype));
+      return NULL;
+    }
+  return g_steal_pointer (&labels);
+}
+
+static float *
+take_features (PhiliaArray  *features,
+               const char   *display_name,
+               GError      **error)
+{
+  gsize n = (gsize)features->n_elements;
+  float *out;
+
+  if (features->dtype == PHILIA_DTYPE_FLOAT32)
+    return g_steal_pointer (&features->data);
+
+  out = g_try_new (float, MAX (n, 1));
+  if (out == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
+                   "%s: member “%s.npy” is too large for the memory available.",
+                   display_name, MEMBER_FEATURES);
+      return NULL;
+    }
+  if (features->dtype == PHILIA_DTYPE_FLOAT64)
+    {
+      const double *in = features->data;
+
+      for (gsize i = 0; i < n; i++)
+        out[i] = (float)in[i];
+    }
+  else
+    {
+      for (gsize i = 0; i < n; i++)
+        out[i] = (float)value_as_double (features, i);
+    }
+  return out;
+}
+
+/* Reads the three masks as guint8 0/1 arrays of [S, n]; S = 0 if absent. */
+static gboolean
+read_masks (PhiliaNpz      *npz,
+            const char     *display_name,
+            guint           n,
+            ProgressState  *state,
+            GCancellable   *cancellable,
+            guint          *n_splits,
+            guint8        **out_masks,
+            GError        **error)
+{
+  g_autoptr(PhiliaArray) train = NULL;
+  g_autoptr(PhiliaArray) val = NULL;
+  g_autoptr(PhiliaArray) test = NULL;
+  PhiliaArray **masks[3] = { &train, &val, &test };
+  guint present = 0;
+  gint64 s;
+
+  *n_splits = 0;
+  for (guint k = 0; k < 3; k++)
+    present += philia_npz_has_member (npz, mask_members[k]) ? 1 : 0;
+  if (present == 0)
+    return TRUE;
+  if (present < 3)
+    {
+      GString *missing = g_string_new (NULL);
+      g_autofree char *list = NULL;
+
+      for (guint k = 0; k < 3; k++)
+        if (!philia_npz_has_member (npz, mask_members[k]))
+          g_string_append_printf (missing, "%s“%s.npy”", missing->len ? " and " : "",
+                                  mask_members[k]);
+      list = g_string_free (missing, FALSE);
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s: the split masks are incomplete (%s %s missing); give all three of "
+                   "train_masks, val_masks and test_masks, or none.",
+                   display_name, list, present == 2 ? "is" : "are");
+      return FALSE;
+    }
+
+  for (guint k = 0; k < 3; k++)
+    {
+      PhiliaArray *a;
+      gint64 cols;
+
+      *masks[k] = read_member (npz, mask_members[k], state, cancellable, error);
+      if (*masks[k] == NULL)
+        return FALSE;
+      a = *masks[k];
+      if (a->dtype != PHILIA_DTYPE_BOOL && !dtype_is_integer (a->dtype))
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s: member “%s.npy” holds %s values, but a mask must be bool "
+                       "or 0/1 integers.", display_name, mask_members[k],
+                       philia_dtype_to_string (a->dtype));
+          return FALSE;
+        }
+      cols = a->ndim == 1 ? a->shape[0] : a->ndim == 2 ? a->shape[1] : -1;
+      if (cols != (gint64)n)
+        {
+          g_autofree char *shape = format_shape (a);
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: member “%s.npy” has shape %s, but the expected shape is "
+                       "[S, %u] or [%u] for a graph of %u nodes.",
+                       display_name, mask_members[k], shape, n, n, n);
+          return FALSE;
+        }
+      if (k > 0 && (a->ndim != train->ndim || a->n_elements != train->n_elements))
+        {
+          g_autofree char *shape = format_shape (a);
+          g_autofree char *shape0 = format_shape (train);
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: member “%s.npy” has shape %s, but “%s.npy” has shape %s.",
+                       display_name, mask_members[k], shape, mask_members[0], shape0);
+          return FALSE;
+        }
+    }
+
+  s = train->ndim == 1 ? 1 : train->shape[0];
+  if (s > G_MAXUINT16)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: member “%s.npy” holds %" G_GINT64_FORMAT " splits; Philia reads at "
+                   "most %u.", display_name, mask_members[0], s, (guint)G_MAXUINT16);
+      return FALSE;
+    }
+
+  for (guint k = 0; k < 3; k++)
+    {
+      PhiliaArray *a = *masks[k];
+      gsize total = (gsize)a->n_elements;
+
+      if (a->dtype == PHILIA_DTYPE_BOOL || a->dtype == PHILIA_DTYPE_UINT8)
+        {
+          guint8 *v = a->data;
+
+          for (gsize i = 0; i < total; i++)
+            if (v[i] > 1)
+              {
+                if (a->dtype == PHILIA_DTYPE_BOOL)
+                  v[i] = 1;
+                else
+                  goto not_binary;
+              }
+          out_masks[k] = g_steal_pointer (&a->data);
+          continue;
+        }
+
+      out_masks[k] = g_malloc (MAX (total, 1));
+      for (gsize i = 0; i < total; i++)
+        {
+          double v = value_as_double (a, i);
+
+          if (v != 0 && v != 1)
+            goto not_binary;
+          out_masks[k][i] = (guint8)v;
+        }
+      continue;
+
+not_binary:
+      for (guint j = 0; j <= k; j++)
+        g_clear_pointer (&out_masks[j], g_free);
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s: member “%s.npy” holds values other than 0 and 1.",
+                   display_name, mask_members[k]);
+      return FALSE;
+    }
+
+  *n_splits = (guint)s;
+  return TRUE;
+}
+
+PhiliaGraphBuilder *
+_philia_npz_read_graph (GBytes          *bytes,
+                        const char      *display_name,
+                        PhiliaProgress  *progress,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
+  g_autoptr(PhiliaNpz) npz = NULL;
+  g_autoptr(PhiliaGraphBuilder) builder = NULL;
+  g_autoptr(PhiliaArray) labels_array = NULL;
+  g_autoptr(PhiliaArray) features_array = NULL;
+  g_autoptr(PhiliaArray) edges_array = NULL;
+  g_autofree gint64 *labels = NULL;
+  g_autofree float *features = NULL;
+  g_autofree gint64 *edges = NULL;
+  guint8 *masks[3] = { NULL, NULL, NULL };
+  ProgressState state = { progress, 0, 0 };
+  gboolean has_labels, has_features;
+  gint64 n = -1;
+  guint n_features = 0;
+  guint n_splits = 0;
+  gsize n_edges;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  npz = philia_npz_new_from_bytes (bytes, display_name, error);
+  if (npz == NULL)
+    return NULL;
+
+  has_labels = philia_npz_has_member (npz, MEMBER_LABELS);
+  has_features = philia_npz_has_member (npz, MEMBER_FEATURES);
+  if (!philia_npz_has_member (npz, MEMBER_EDGES) || (!has_labels && !has_features))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s: the archive has no “%s.npy”; a Philia .npz dataset needs "
+                   "“edges.npy” and at least one of “node_labels.npy” and "
+                   "“node_features.npy”.", display_name,
+                   !philia_npz_has_member (npz, MEMBER_EDGES) ? MEMBER_EDGES :
+                   MEMBER_LABELS);
+      return NULL;
+    }
+
+  state.total = _philia_npz_get_member_size (npz, MEMBER_EDGES) +
+                _philia_npz_get_member_size (npz, MEMBER_LABELS) +
+                _philia_npz_get_member_size (npz, MEMBER_FEATURES);
+  for (guint k = 0; k < 3; k++)
+    state.total += _philia_npz_get_member_size (npz, mask_members[k]);
+
+  /* N comes from the labels, else from the features. */
+  if (has_labels)
+    {
+      labels_array = read_labels (npz, display_name, &state, cancellable, error);
+      if (labels_array == NULL)
+        return NULL;
+      n = labels_array->shape[0];
+    }
+
+  if (has_features)
+    {
+      features_array = read_member (npz, MEMBER_FEATURES, &state, cancellable, error);
+      if (features_array == NULL)
+        return NULL;
+      if (features_array->ndim != 2)
+        {
+          g_autofree char *shape = format_shape (features_array);
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: member “%s.npy” has shape %s, but the expected shape is [N, F] "
+                       "(one row of F features per node).",
+                       display_name, MEMBER_FEATURES, shape);
+          return NULL;
+        }
+      if (features_array->dtype == PHILIA_DTYPE_BOOL)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s: member “%s.npy” holds booleans, but float32 or float64 features "
+                       "are expected.", display_name, MEMBER_FEATURES);
+          return NULL;
+        }
+      if (n < 0)
+        n = features_array->shape[0];
+      else if (features_array->shape[0] != n)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: member “%s.npy” has %" G_GINT64_FORMAT " labels, but “%s.npy” "
+                       "has %" G_GINT64_FORMAT " rows; both must have one entry per node.",
+                       display_name, MEMBER_LABELS, n, MEMBER_FEATURES,
+                       features_array->shape[0]);
+          return NULL;
+        }
+      if (features_array->shape[1] > G_MAXINT32)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s: member “%s.npy” has %" G_GINT64_FORMAT " features per node; "
+                       "Philia reads at most %d.", display_name, MEMBER_FEATURES,
+                       features_array->shape[1], G_MAXINT32);
+          return NULL;
+        }
+      n_features = (guint)features_array->shape[1];
+    }
+
+  if (n > G_MAXINT32)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: the graph has %" G_GINT64_FORMAT " nodes; Philia reads at most %d.",
+                   display_name, n, G_MAXINT32);
+      return NULL;
+    }
+
+  if (labels_array != NULL)
+    {
+      labels = take_int64 (labels_array, display_name, MEMBER_LABELS, 1, error);
+      if (labels == NULL)
+        return NULL;
+      for (gint64 i = 0; i < n; i++)
+        if (labels[i] < -1)
+          {
+            g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                         "%s: node %" G_GINT64_FORMAT " has label %" G_GINT64_FORMAT
+                         "; labels must be class ids from 0, or -1 for unlabeled.",
+                         display_name, i, labels[i]);
+            return NULL;
+          }
+    }
+  if (features_array != NULL)
+    {
+      features = take_features (features_array, display_name, error);
+      if (features == NULL)
+        return NULL;
+      g_clear_pointer (&features_array, philia_array_free);
+    }
+
+  edges_array = read_member (npz, MEMBER_EDGES, &state, cancellable, error);
+  if (edges_array == NULL)
+    return NULL;
+  if (edges_array->ndim != 2 || edges_array->shape[1] != 2)
+    {
+      g_autofree char *shape = format_shape (edges_array);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s: member “%s.npy” has shape %s, but the expected shape is [E, 2] "
+                   "(one row per edge).", display_name, MEMBER_EDGES, shape);
+      return NULL;
+    }
+  if (!dtype_is_integer (edges_array->dtype) && !dtype_is_float (edges_array->dtype))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: member “%s.npy” holds %s values, but node ids must be integers.",
+                   display_name, MEMBER_EDGES, philia_dtype_to_string (edges_array->dtype));
+      return NULL;
+    }
+  n_edges = (gsize)edges_array->shape[0];
+  edges = take_int64 (edges_array, display_name, MEMBER_EDGES, 2, error);
+  if (edges == NULL)
+    return NULL;
+  g_clear_pointer (&edges_array, philia_array_free);
+  for (gsize i = 0; i < 2 * n_edges; i++)
+    if (edges[i] < 0 || edges[i] >= n)
+      {
+        if (edges[i] < 0)
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: edge %" G_GSIZE_FORMAT " (row %" G_GSIZE_FORMAT ") points to "
+                       "node %" G_GINT64_FORMAT ", but node ids start at 0.",
+                       display_name, i / 2, i / 2, edges[i]);
+        else
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: edge %" G_GSIZE_FORMAT " (row %" G_GSIZE_FORMAT ") points to "
+                       "node %" G_GINT64_FORMAT ", but there are only %" G_GINT64_FORMAT
+                       " nodes.", display_name, i / 2, i / 2, edges[i], n);
+        return NULL;
+      }
+
+  if (!read_masks (npz, display_name, (guint)n, &state, cancellable, &n_splits, masks, error))
+    return NULL;
+
+  builder = philia_graph_builder_new ((guint)n);
+  philia_graph_builder_take_edges (builder, g_steal_pointer (&edges), n_edges);
+  if (labels != NULL)
+    philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  if (has_features)
+    philia_graph_builder_take_features (builder, g_steal_pointer (&features), n_features);
+  if (n_splits > 0)
+    philia_graph_builder_take_masks (builder, n_splits, masks[0], masks[1], masks[2]);
+  else
+    for (guint k = 0; k < 3; k++)
+      g_free (masks[k]);
+  philia_graph_builder_set_source (builder, display_name, "npz");
+
+  if (progress != NULL)
+    philia_progress_update (progress, 0.9, NULL);
+
+  return g_steal_pointer (&builder);
+}
