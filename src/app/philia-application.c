@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-application.h"
+
+#include <glib/gi18n.h>
+
+#include "philia-core.h"
+#include "philia-window.h"
+
+struct _PhiliaApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
+
+static PhiliaWindow *
+get_or_create_window (PhiliaApplication *self,
+                      gboolean          *created)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  *created = window == NULL;
+  if (window == NULL)
+    window = GTK_WINDOW (philia_window_new (GTK_APPLICATION (self)));
+
+  return PHILIA_WINDOW (window);
+}
+
+static void
+philia_application_activate (GApplication *application)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (application);
+  gboolean created;
+  PhiliaWindow *window = get_or_create_window (self, &created);
+
+  /* A new window starts on the bundled Cora so there is always something to look at. */
+  if (created)
+    philia_window_open_default (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+philia_application_open (GApplication  *application,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (application);
+  gboolean created;
+  PhiliaWindow *window = get_or_create_window (self, &created);
+
+  /* One dataset per window: the last file named wins, as if opened in turn. */
+  if (n_files > 0)
+    philia_window_open (window, files[n_files - 1]);
+  if (n_files > 1)
+    g_warning ("Philia shows one dataset at a time; opening only %s",
+               g_file_peek_path (files[n_files - 1]));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+philia_application_startup (GApplication *application)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  G_APPLICATION_CLASS (philia_application_parent_class)->startup (application);
+
+  philia_core_init ();
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  /* GtkApplication finds icons and gtk/help-overlay.ui under the resource
+   * base path by itself, but not style.css (that is libadwaita's doing). */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/philia/Philia/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (self));
+
+  /* Close the windows (they save their size) rather than just leaving the loop. */
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  static const char *authors[] = { "The Philia developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (self),
+                         "program-name", _("Philia"),
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("A workbench for machine learning on graphs"),
+                         "authors", authors,
+                         /* Translators: put your names here, one a line */
+                         "translator-credits", _("translator-credits"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2025 The Philia developers",
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_action },
+  { .name = "about", .activate = about_action },
+};
+
+static void
+philia_application_class_init (PhiliaApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = philia_application_activate;
+  app_class->open = philia_application_open;
+  app_class->startup = philia_application_startup;
+}
+
+static void
+philia_application_init (PhiliaApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
+                                         (const char *[]) { "<Control>o", NULL });
+}
+
+PhiliaApplication *
+philia_application_new (GApplicationFlags flags)
+{
+  return g_object_new (PHILIA_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/philia/Philia",
+                       NULL);
+}

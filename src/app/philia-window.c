@@ -1,0 +1,712 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-window.h"
+
+#include <glib/gi18n.h>
+
+#include "philia-dataset-panel.h"
+
+#define MAX_RECENT_FILES 10
+#define DEFAULT_RESOURCE "/io/github/philia/Philia/cora.npz"
+
+struct _PhiliaWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  GtkLabel             *subtitle_label;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkPaned             *paned;
+  GtkLabel             *summary_title;
+  GtkLabel             *summary_label;
+  GtkWidget            *dataset_panel;
+  GMenu                *recent_section;
+
+  /* Owned */
+  GSettings            *settings;
+  PhiliaGraph          *graph;
+  GCancellable         *load_cancellable;
+  PhiliaProgress       *progress;
+  GBinding             *progress_binding;
+  GtkFileChooserNative *chooser;
+  guint                 load_serial;
+  guint                 loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaWindow, philia_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One load in flight. A newer load cancels it and bumps the window's serial,
+ * so a result that arrives late is dropped instead of replacing the newer one. */
+typedef struct
+{
+  PhiliaWindow *self;
+  GFile        *file;
+  guint         serial;
+} LoadRequest;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->file);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadRequest, load_request_free)
+
+static void
+set_graph (PhiliaWindow *self,
+           PhiliaGraph  *graph)
+{
+  g_autofree char *summary = NULL;
+  g_autofree char *nodes = NULL;
+  g_autofree char *edges = NULL;
+  g_autofree char *classes = NULL;
+
+  if (!g_set_object (&self->graph, graph))
+    return;
+
+  if (graph != NULL)
+    {
+      guint n_nodes = philia_graph_get_n_nodes (graph);
+      gint64 n_edges = philia_graph_get_n_edges (graph);
+      guint n_classes = philia_graph_get_n_classes (graph);
+      g_autofree char *nodes_str = g_strdup_printf ("%'u", n_nodes);
+      g_autofree char *edges_str = g_strdup_printf ("%'" G_GINT64_FORMAT, n_edges);
+
+      nodes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s node", "%s nodes", n_nodes),
+                               nodes_str);
+      edges = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s edge", "%s edges",
+                                            (gulong) n_edges),
+                               edges_str);
+      classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u class", "%u classes",
+                                              n_classes),
+                                 n_classes);
+      if (n_classes > 0)
+        /* Translators: "2,708 nodes · 5,278 edges · 7 classes" */
+        summary = g_strdup_printf (_("%s · %s · %s"), nodes, edges, classes);
+      else
+        /* Translators: "2,708 nodes · 5,278 edges · no labels" */
+        summary = g_strdup_printf (_("%s · %s · no labels"), nodes, edges);
+
+      gtk_label_set_text (self->summary_title, philia_graph_get_source (graph));
+      gtk_label_set_text (self->summary_label, summary);
+      gtk_label_set_text (self->subtitle_label, philia_graph_get_source (graph));
+      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+static void
+show_banner (PhiliaWindow *self,
+             const char   *message)
+{
+  gtk_label_set_text (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+dismiss_banner (PhiliaWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+set_loading (PhiliaWindow *self,
+             const char   *name)
+{
+  gboolean loading = name != NULL;
+
+  if (loading)
+    {
+      /* Translators: shown beside the progress bar; %s is a file name */
+      g_autofree char *text = g_strdup_printf (_("Loading %s…"), name);
+
+      gtk_label_set_text (self->progress_label, text);
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+    }
+  gtk_revealer_set_reveal_child (self->progress_revealer, loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", loading);
+
+  if (self->loading != loading)
+    {
+      self->loading = loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+}
+
+/* Cancels the load in flight (if any) and prepares a fresh one. */
+static guint
+begin_load (PhiliaWindow *self,
+            const char   *name)
+{
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+
+  self->load_serial++;
+  self->load_cancellable = g_cancellable_new ();
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_DEFAULT);
+  set_loading (self, name);
+
+  return self->load_serial;
+}
+
+static void
+end_load (PhiliaWindow *self)
+{
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  g_clear_object (&self->load_cancellable);
+  set_loading (self, NULL);
+}
+
+static void
+rebuild_recent_menu (PhiliaWindow *self)
+{
+  g_auto(GStrv) uris = g_settings_get_strv (self->settings, "recent-files");
+
+  g_menu_remove_all (self->recent_section);
+
+  for (guint i = 0; uris[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = g_file_get_basename (file);
+
+      if (label == NULL)
+        continue;
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-file",
+                                               g_variant_new_string (uris[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  if (uris[0] == NULL)
+    g_menu_append (self->recent_section, _("No Recent Datasets"), "win.no-recent-files");
+}
+
+static void
+add_recent (PhiliaWindow *self,
+            GFile        *file)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-files");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *uri = g_file_get_uri (file);
+  g_auto(GStrv) uris = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, uri);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT_FILES; i++)
+    {
+      if (g_str_equal (old[i], uri))
+        continue;
+      g_strv_builder_add (builder, old[i]);
+      n++;
+    }
+  uris = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-files", (const char * const *) uris);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static void
+finish_load (LoadRequest *request,
+             PhiliaGraph *graph,
+             GError      *error)
+{
+  PhiliaWindow *self = request->self;
+
+  if (request->serial != self->load_serial)
+    return;   /* superseded by a newer load, which owns the UI now */
+
+  end_load (self);
+
+  if (graph != NULL)
+    {
+      dismiss_banner (self);
+      set_graph (self, graph);
+      if (request->file != NULL)
+        add_recent (self, request->file);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Load cancelled");
+  else
+    show_banner (self, error->message);   /* the previous dataset stays */
+}
+
+static void
+load_file_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(LoadRequest) request = user_data;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  graph = philia_graph_load_finish (result, &error);
+  finish_load (request, graph, error);
+}
+
+/**
+ * philia_window_open:
+ *
+ * Loads @file on a worker thread and shows it when done. A load already
+ * running is cancelled. On error the banner says why and the current dataset
+ * stays.
+ */
+void
+philia_window_open (PhiliaWindow *self,
+                    GFile        *file)
+{
+  LoadRequest *request;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+  request = g_new0 (LoadRequest, 1);
+  request->self = g_object_ref (self);
+  request->file = g_object_ref (file);
+  request->serial = begin_load (self, name);
+
+  philia_graph_load_async (file, NULL, self->progress, self->load_cancellable,
+                           load_file_cb, request);
+}
+
+typedef struct
+{
+  GBytes         *bytes;
+  char           *display_name;
+  PhiliaProgress *progress;
+} BytesTaskData;
+
+static void
+bytes_task_data_free (BytesTaskData *data)
+{
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_pointer (&data->display_name, g_free);
+  g_clear_object (&data->progress);
+  g_free (data);
+}
+
+static void
+load_bytes_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BytesTaskData *data = task_data;
+  GError *error = NULL;
+  PhiliaGraph *graph;
+
+  graph = philia_graph_load_bytes (data->bytes, data->display_name, PHILIA_FORMAT_NPZ,
+                                   data->progress, cancellable, &error);
+  if (graph == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, graph, g_object_unref);
+}
+
+static void
+load_bytes_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(LoadRequest) request = user_data;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  graph = g_task_propagate_pointer (G_TASK (result), &error);
+  finish_load (request, graph, error);
+}
+
+/**
+ * philia_window_open_default:
+ *
+ * Loads the bundled Cora dataset (a GResource) the same way as a file:
+ * on a worker, with progress, cancellable.
+ */
+void
+philia_window_open_default (PhiliaWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  BytesTaskData *data;
+  LoadRequest *request;
+  GBytes *bytes;
+  /* Translators: the dataset that comes with Philia */
+  const char *name = _("Cora (bundled)");
+
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+
+  bytes = g_resources_lookup_data (DEFAULT_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL)
+    {
+      show_banner (self, error->message);
+      return;
+    }
+
+  request = g_new0 (LoadRequest, 1);
+  request->self = g_object_ref (self);
+  request->serial = begin_load (self, name);
+
+  data = g_new0 (BytesTaskData, 1);
+  data->bytes = bytes;
+  data->display_name = g_strdup (name);
+  data->progress = g_object_ref (self->progress);
+
+  task = g_task_new (NULL, self->load_cancellable, load_bytes_cb, request);
+  g_task_set_source_tag (task, philia_window_open_default);
+  g_task_set_task_data (task, data, (GDestroyNotify) bytes_task_data_free);
+  g_task_run_in_thread (task, load_bytes_thread);
+}
+
+void
+philia_window_cancel_load (PhiliaWindow *self)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog,
+                  int              response,
+                  PhiliaWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        philia_window_open (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser     *chooser,
+            const char         *name,
+            const char * const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  GtkFileChooser *chooser;
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+      return;
+    }
+
+  self->chooser = gtk_file_chooser_native_new (_("Open Dataset"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->chooser);
+
+  add_filter (chooser, _("All supported files"),
+              (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml", "*.net", "*.paj",
+                                 "*.txt", "*.edges", "*.el", "*.csv", "*.tsv", NULL });
+  /* Translators: file type names in the Open dialog */
+  add_filter (chooser, _("NumPy archives (.npz)"), (const char *[]) { "*.npz", NULL });
+  add_filter (chooser, _("GraphML"), (const char *[]) { "*.graphml", "*.xml", NULL });
+  add_filter (chooser, _("GML"), (const char *[]) { "*.gml", NULL });
+  add_filter (chooser, _("Pajek"), (const char *[]) { "*.net", "*.paj", NULL });
+  add_filter (chooser, _("Edge lists"),
+              (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv", "*.tsv", NULL });
+  add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (parameter, NULL));
+
+  philia_window_open (PHILIA_WINDOW (widget), file);
+}
+
+static void
+cancel_load_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  philia_window_cancel_load (PHILIA_WINDOW (widget));
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  dismiss_banner (PHILIA_WINDOW (widget));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PhiliaWindow  *self)
+{
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      file = files != NULL ? files->data : NULL;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+
+  /* One dataset at a time: the first dropped file wins. */
+  philia_window_open (self, file);
+  return TRUE;
+}
+
+static gboolean
+philia_window_close_request (GtkWindow *window)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  philia_window_cancel_load (self);
+
+  return GTK_WINDOW_CLASS (philia_window_parent_class)->close_request (window);
+}
+
+static void
+philia_window_dispose (GObject *object)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (object);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  self->load_serial++;   /* a result still in flight finds nothing to update */
+
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+
+  /* Before the template: the binding's target is the progress bar. */
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_WINDOW);
+
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (philia_window_parent_class)->dispose (object);
+}
+
+static void
+philia_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+
+    case PROP_LOADING:
+      g_value_set_boolean (value, philia_window_get_loading (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_window_class_init (PhiliaWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = philia_window_dispose;
+  object_class->get_property = philia_window_get_property;
+  window_class->close_request = philia_window_close_request;
+
+  /**
+   * PhiliaWindow:graph:
+   *
+   * The dataset on show. Panels follow it; a failed load leaves it as it was.
+   */
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaWindow:loading:
+   *
+   * Whether a dataset is being loaded.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PHILIA_TYPE_DATASET_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, summary_title);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, dataset_panel);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL,
+                                   dismiss_banner_action);
+  /* Never enabled: gives "No Recent Datasets" a greyed-out menu item. */
+  gtk_widget_class_install_action (widget_class, "win.no-recent-files", NULL, NULL);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "win.cancel-load", NULL);
+}
+
+static void
+philia_window_init (PhiliaWindow *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->settings, "changed::recent-files",
+                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+  rebuild_recent_menu (self);
+
+  g_object_bind_property (self, "graph", self->dataset_panel, "graph", G_BINDING_SYNC_CREATE);
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-files", FALSE);
+}
+
+PhiliaWindow *
+philia_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (PHILIA_TYPE_WINDOW, "application", application, NULL);
+}
+
+PhiliaGraph *
+philia_window_get_graph (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->graph;
+}
+
+gboolean
+philia_window_get_loading (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), FALSE);
+
+  return self->loading;
+}
+
+/* The error the banner shows, or %NULL when it is hidden. */
+const char *
+philia_window_get_banner_message (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+
+  return gtk_label_get_text (self->banner_label);
+}
+
+GtkWidget *
+philia_window_get_dataset_panel (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->dataset_panel;
+}

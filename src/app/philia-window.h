@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+#define PHILIA_TYPE_WINDOW (philia_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhiliaWindow, philia_window, PHILIA, WINDOW, GtkApplicationWindow)
+
+PhiliaWindow       *philia_window_new                (GtkApplication *application);
+PhiliaGraph        *philia_window_get_graph          (PhiliaWindow   *self);
+gboolean            philia_window_get_loading        (PhiliaWindow   *self);
+void                philia_window_open               (PhiliaWindow   *self,
+                                                      GFile          *file);
+void                philia_window_open_default       (PhiliaWindow   *self);
+void                philia_window_cancel_load        (PhiliaWindow   *self);
+const char         *philia_window_get_banner_message (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_dataset_panel  (PhiliaWindow   *self);
+
+G_END_DECLS

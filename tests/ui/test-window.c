@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+
+#include "philia-application.h"
+#include "philia-chart-view.h"
+#include "philia-dataset-panel.h"
+#include "philia-window.h"
+
+/* The tests drive one application and window in turn, as a user would:
+ * bundled Cora first, then another dataset, then a bad file. */
+static PhiliaApplication *app;
+static PhiliaWindow *window;
+
+static gboolean
+spin_until (gboolean (*condition) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+load_done (gpointer data)
+{
+  return !philia_window_get_loading (window);
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static PhiliaDatasetPanel *
+panel (void)
+{
+  return PHILIA_DATASET_PANEL (philia_window_get_dataset_panel (window));
+}
+
+static void
+assert_row (const char *key,
+            const char *expected)
+{
+  g_assert_cmpstr (philia_dataset_panel_get_row_text (panel (), key), ==, expected);
+}
+
+static void
+open_and_wait (const char *path_or_uri)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path_or_uri);
+  g_assert_true (philia_window_get_loading (window));
+  g_assert_true (spin_until (load_done, NULL, 30000));
+}
+
+static char *
+shared_dataset (const char *name)
+{
+  const char *dir = g_getenv ("PHILIA_SHARED_DATASETS");
+  char *path;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+static void
+test_default_dataset (void)
+{
+  g_autofree char *split0 = NULL;
+  g_autofree char *split10 = NULL;
+  g_autofree char *sanity = NULL;
+
+  g_assert_true (spin_until (window_mapped, NULL, 10000));
+  g_assert_true (spin_until (load_done, NULL, 30000));
+
+  g_assert_null (philia_window_get_banner_message (window));
+  g_assert_nonnull (philia_window_get_graph (window));
+  g_assert_true (philia_dataset_panel_get_graph (panel ()) == philia_window_get_graph (window));
+
+  assert_row ("source", "Cora (bundled)");
+  assert_row ("format", "npz");
+  assert_row ("nodes", "2708");
+  assert_row ("edges", "5278");
+  assert_row ("features", "1433");
+  assert_row ("classes", "7");
+  assert_row ("labeled", "2708 (all)");
+  assert_row ("splits", "11 splits; nodes in each part:");
+
+  split0 = philia_dataset_panel_dup_split_text (panel (), 0);
+  g_assert_cmpstr (split0, ==, "140/500/1000");
+  split10 = philia_dataset_panel_dup_split_text (panel (), 10);
+  g_assert_cmpstr (split10, ==, "1192/796/497");
+  g_assert_null (philia_dataset_panel_dup_split_text (panel (), 11));
+
+  sanity = philia_dataset_panel_dup_sanity_text (panel ());
+  g_test_message ("sanity report:\n%s", sanity);
+  g_assert_nonnull (strstr (sanity, "The file lists 5278 edge rows; 5278 undirected edges remain.\n"));
+  g_assert_nonnull (strstr (sanity, "No self-loops.\n"));
+  g_assert_nonnull (strstr (sanity, "No duplicate rows.\n"));
+  g_assert_nonnull (strstr (sanity, "No isolated nodes.\n"));
+  g_assert_nonnull (strstr (sanity, "78 connected components; the largest has 2485 nodes (91.8 %).\n"));
+  g_assert_null (strstr (sanity, "! "));   /* Cora is clean: no warnings */
+}
+
+static void
+test_open_file (void)
+{
+  g_autofree char *path = shared_dataset ("texas.npz");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    {
+      g_test_skip ("texas.npz not found in $PHILIA_SHARED_DATASETS");
+      return;
+    }
+
+  open_and_wait (path);
+
+  g_assert_null (philia_window_get_banner_message (window));
+  assert_row ("source", "texas.npz");
+  assert_row ("nodes", "183");
+  assert_row ("edges", "279");
+  assert_row ("classes", "5");
+
+  /* The opened file goes first in the recent list, once. */
+  file = g_file_new_for_path (path);
+  uri = g_file_get_uri (file);
+  settings = g_settings_new (APPLICATION_ID);
+  recent = g_settings_get_strv (settings, "recent-files");
+  g_assert_cmpuint (g_strv_length (recent), >=, 1);
+  g_assert_cmpstr (recent[0], ==, uri);
+
+  /* Opening it again (as a URI this time) keeps a single entry. */
+  open_and_wait (uri);
+  g_clear_pointer (&recent, g_strfreev);
+  recent = g_settings_get_strv (settings, "recent-files");
+  g_assert_cmpstr (recent[0], ==, uri);
+  for (guint i = 1; recent[i] != NULL; i++)
+    g_assert_cmpstr (recent[i], !=, uri);
+}
+
+static void
+assert_bad_file_keeps_dataset (const char *path,
+                               const char *expected_in_message)
+{
+  PhiliaGraph *before = philia_window_get_graph (window);
+  g_autofree char *nodes_before = g_strdup (philia_dataset_panel_get_row_text (panel (), "nodes"));
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_auto(GStrv) recent_before = g_settings_get_strv (settings, "recent-files");
+  g_auto(GStrv) recent_after = NULL;
+  const char *message;
+
+  open_and_wait (path);
+
+  message = philia_window_get_banner_message (window);
+  g_test_message ("banner: %s", message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, expected_in_message));
+
+  /* The previous dataset stays on show, and a failure is not "recent". */
+  g_assert_true (philia_window_get_graph (window) == before);
+  assert_row ("nodes", nodes_before);
+  recent_after = g_settings_get_strv (settings, "recent-files");
+  g_assert_true (g_strv_equal ((const char * const *) recent_before,
+                               (const char * const *) recent_after));
+}
+
+static void
+test_bad_file (void)
+{
+  g_autofree char *empty = g_test_build_filename (G_TEST_DIST, "..", "data", "bad", "empty.npz",
+                                                  NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *garbage = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_bad_file_keeps_dataset (empty, "empty.npz");
+
+  dir = g_dir_make_tmp ("philia-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  garbage = g_build_filename (dir, "garbage.npz", NULL);
+  g_file_set_contents (garbage, "PK\003\004 this is not a zip archive at all", -1, &error);
+  g_assert_no_error (error);
+
+  assert_bad_file_keeps_dataset (garbage, "garbage.npz");
+
+  /* Dismissing hides the banner. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-banner", NULL);
+  g_assert_null (philia_window_get_banner_message (window));
+
+  g_unlink (garbage);
+  g_rmdir (dir);
+}
+
+static void
+test_cancel (void)
+{
+  PhiliaGraph *before = philia_window_get_graph (window);
+  g_autofree char *path = shared_dataset ("texas.npz");
+
+  /* Cancelled: no banner, nothing changes. */
+  philia_window_open_default (window);
+  g_assert_true (philia_window_get_loading (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL);
+  g_assert_true (spin_until (load_done, NULL, 30000));
+  g_assert_null (philia_window_get_banner_message (window));
+  g_assert_true (philia_window_get_graph (window) == before);
+
+  /* A second load supersedes the first: only the last one lands. */
+  if (path != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+      philia_window_open_default (window);
+      g_assert_true (spin_until (load_done, NULL, 30000));
+      g_assert_null (philia_window_get_banner_message (window));
+      assert_row ("nodes", "2708");
+    }
+}
+
+static void
+save_texture (GdkTexture *texture,
+              const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s (%dx%d)", path,
+                  gdk_texture_get_width (texture), gdk_texture_get_height (texture));
+}
+
+static void
+test_render (void)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint32 *pixels = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  int width, height;
+  gsize differing = 0;
+
+  /* Back to Cora for the picture. */
+  if (philia_window_get_graph (window) == NULL ||
+      g_strcmp0 (philia_dataset_panel_get_row_text (panel (), "nodes"), "2708") != 0)
+    {
+      philia_window_open_default (window);
+      g_assert_true (spin_until (load_done, NULL, 30000));
+    }
+
+  /* Let the progress bar slide away, then take a fresh frame: GtkWidgetPaintable
+   * replays the last rendered one (gui-testing.md G2). */
+  spin_for (600);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  save_texture (texture, "window.png");
+
+  pixels = g_new (guint32, (gsize) width * height);
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    differing += pixels[i] != pixels[0];
+  g_assert_cmpuint (differing, >, (gsize) width * height / 100);
+
+}
+
+static void
+find_chart (GtkWidget  *widget,
+            GtkWidget **chart)
+{
+  if (*chart != NULL)
+    return;
+  if (PHILIA_IS_CHART_VIEW (widget))
+    {
+      *chart = widget;
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_chart (child, chart);
+}
+
+static void
+test_chart_export (void)
+{
+  static const char *names[] = { "class-sizes.png", "class-sizes.svg", "class-sizes.pdf" };
+  GtkWidget *chart = NULL;
+
+  find_chart (GTK_WIDGET (panel ()), &chart);
+  g_assert_nonnull (chart);
+  g_assert_cmpstr (philia_chart_view_get_export_name (PHILIA_CHART_VIEW (chart)), ==,
+                   "class-sizes");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      GStatBuf st;
+
+      g_assert_true (philia_chart_view_export (PHILIA_CHART_VIEW (chart), path, 400, 240, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_size, >, 500);
+      g_test_message ("exported %s", path);
+    }
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display: run the UI tests under tests/headless.sh");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Numbers print without digit grouping in this locale, so the panel text is
+   * predictable; gtk_test_init would also abort without a display, and this
+   * suite skips instead. */
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/Philia/Window/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_activate (G_APPLICATION (app));
+  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+
+  g_test_add_func ("/Philia/Window/default-dataset", test_default_dataset);
+  g_test_add_func ("/Philia/Window/open-file", test_open_file);
+  g_test_add_func ("/Philia/Window/bad-file", test_bad_file);
+  g_test_add_func ("/Philia/Window/cancel", test_cancel);
+  g_test_add_func ("/Philia/Window/render", test_render);
+  g_test_add_func ("/Philia/Window/chart-export", test_chart_export);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+
+  return ret;
+}
