@@ -136,7 +136,7 @@ test_usage_errors (void)
   run_cli (&a, "frobnicate", NULL);
   assert_one_line_error (&a, 2, "unknown command");
   run_cli (&b, "info", NULL);
-  assert_one_line_error (&b, 2, "a dataset file is required");
+  assert_one_line_error (&b, 2, "FILE is required");
   run_cli (&c, "info", "a.npz", "--bogus", NULL);
   assert_one_line_error (&c, 2, "--bogus");
   run_cli (&d, "figure", "a.npz", "--kind", "class-sizes", "--out", "x.bmp", NULL);

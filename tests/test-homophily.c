@@ -318,6 +318,42 @@ test_datasets (void)
     }
 }
 
+/* The registry's measures give the same numbers as the direct computation. */
+static void
+test_registered_measures (void)
+{
+  gint64 rows[] = { 0, 1,  1, 2,  2, 3,  4, 0 };
+  gint64 labels[] = { 0, 0, 1, 1, -1 };
+  g_autoptr(PhiliaGraph) graph = build (5, rows, 4, labels);
+  g_autoptr(PhiliaHomophily) h = compute (graph, PHILIA_CONVENTION_DEFAULT);
+  g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
+                                                    PHILIA_FAMILY_MEASURE);
+  const PhiliaAlgorithm *a;
+  g_autofree double *edge = NULL;
+  g_autofree double *local = NULL;
+  g_autofree double *degree = NULL;
+  gsize n;
+
+  g_assert_cmpuint (list->len, >=, 9);
+  a = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MEASURE,
+                              "edge-homophily");
+  g_assert_nonnull (a);
+  edge = philia_measure_compute (a, graph, &n, NULL, NULL);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat (edge[0], ==, h->edge_homophily);
+
+  a = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MEASURE,
+                              "local-homophily");
+  local = philia_measure_compute (a, graph, &n, NULL, NULL);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpfloat (local[1], ==, 0.5);
+  g_assert_true (isnan (local[4]));
+
+  a = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MEASURE, "degree");
+  degree = philia_measure_compute (a, graph, &n, NULL, NULL);
+  g_assert_cmpfloat (degree[0], ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,5 +368,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Homophily/feature-similarity", test_feature_similarity);
   g_test_add_func ("/Philia/Homophily/random-against-naive", test_random_against_naive);
   g_test_add_func ("/Philia/Homophily/datasets", test_datasets);
+  g_test_add_func ("/Philia/Homophily/registered-measures", test_registered_measures);
   return g_test_run ();
 }

@@ -169,6 +169,176 @@ test_empty_chart (void)
   cairo_surface_destroy (surface);
 }
 
+static void
+test_heatmap_and_hit (void)
+{
+  const double cells[] = { 1.0, 0.0, NAN, 0.5 };
+  const char *names[] = { "a", "b" };
+  PhiliaHeatmap map = {
+    .n_rows = 2, .n_columns = 2, .values = cells, .row_labels = names, .column_labels = names,
+    .vmin = 0, .vmax = 1, .show_values = TRUE,
+  };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 300, 200);
+  cairo_t *cr = cairo_create (surface);
+  guint row = 99, col = 99;
+  gboolean top_yellow = FALSE;
+  PhiliaRgba hi;
+
+  philia_heatmap_draw (cr, 300, 200, &map, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  philia_colormap_viridis (1.0, &hi);
+  g_assert_cmpfloat_with_epsilon (hi.r, 0xFD / 255.0, 1e-9);
+  /* The top colour of the scale appears in the 1.0 cell (top-left) and the
+   * colour bar, nowhere else. */
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 300; x++)
+      if (pixel_at (surface, x, y) == 0xFDE725
+          && philia_heatmap_hit (&map, NULL, 300, 200, x, y, &row, &col))
+        {
+          g_assert_cmpuint (row, ==, 0);
+          g_assert_cmpuint (col, ==, 0);
+          top_yellow = TRUE;
+        }
+  g_assert_true (top_yellow);
+  g_assert_false (philia_heatmap_hit (&map, NULL, 300, 200, 1, 1, &row, &col));
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_stacked_bars_hit (void)
+{
+  const double values[] = { 1, 2, 3,   4, 0, 1 };    /* 2 series × 3 bars */
+  const char *series[] = { "x", "y" };
+  PhiliaBarChart chart = { .n_bars = 3, .values = values, .n_series = 2, .series_labels = series };
+  int hits[3] = { 0, 0, 0 };
+
+  for (int x = 0; x < 300; x++)
+    {
+      int bar = philia_bar_chart_hit (&chart, NULL, 300, 200, x, 150);
+
+      g_assert_cmpint (bar, <, 3);
+      if (bar >= 0)
+        hits[bar]++;
+    }
+  g_assert_cmpint (hits[0], >, 50);
+  g_assert_cmpint (hits[1], >, 50);
+  g_assert_cmpint (hits[2], >, 50);
+  g_assert_cmpint (philia_bar_chart_hit (&chart, NULL, 300, 200, 150, 1), ==, -1);
+}
+
+static void
+test_xy_log_skips_nonpositive (void)
+{
+  const double x[] = { 0, 1, 10, 100 };
+  const double y[] = { 5, 100, 10, 0 };
+  PhiliaXyChart chart = { .n_points = 4, .x = x, .y = y, .log_x = TRUE, .log_y = TRUE };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 150);
+  cairo_t *cr = cairo_create (surface);
+
+  philia_xy_chart_draw (cr, 200, 150, &chart, NULL);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Rasterises with an external program and compares with Cairo's own PNG:
+ * the vector files must show what the PNG shows. */
+static cairo_surface_t *
+rasterise (const char * const *argv,
+           const char         *png)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error))
+    return NULL;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return cairo_image_surface_create_from_png (png);
+}
+
+static void
+compare_images (cairo_surface_t *a,
+                cairo_surface_t *b,
+                const char      *what)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int sa = cairo_image_surface_get_stride (a), sb = cairo_image_surface_get_stride (b);
+  const guint8 *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  double total = 0;
+  int far = 0;
+
+  g_assert_cmpint (cairo_image_surface_get_width (b), ==, w);
+  g_assert_cmpint (cairo_image_surface_get_height (b), ==, h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        int worst = 0;
+
+        for (int c = 0; c < 3; c++)
+          {
+            int d = abs ((int)pa[y * sa + 4 * x + c] - (int)pb[y * sb + 4 * x + c]);
+
+            worst = MAX (worst, d);
+            total += d;
+          }
+        far += worst > 64;
+      }
+  g_test_message ("%s: mean |Δ| %.2f, %.2f%% of pixels differ by more than 64", what,
+                  total / (3.0 * w * h), 100.0 * far / (w * h));
+  /* Anti-aliasing and hinting differ between rasterisers; shapes must not. */
+  g_assert_cmpfloat (total / (3.0 * w * h), <, 4.0);
+  g_assert_cmpfloat (100.0 * far / (w * h), <, 2.0);
+}
+
+static void
+test_vector_matches_png (void)
+{
+  const double values[] = { 351, 217, 418, 818, 426, 298, 180 };
+  const char *labels[] = { "0", "1", "2", "3", "4", "5", "6" };
+  PhiliaBarChart chart = {
+    .title = "Class sizes", .x_label = "class", .y_label = "nodes", .n_bars = 7,
+    .values = values, .labels = labels, .color_by_category = TRUE, .show_values = TRUE,
+  };
+  g_autofree char *dir = g_dir_make_tmp ("philia-render-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "f.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "f.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "f.pdf", NULL);
+  g_autofree char *svg_png = g_build_filename (dir, "svg.png", NULL);
+  g_autofree char *pdf_base = g_build_filename (dir, "pdf", NULL);
+  g_autofree char *pdf_png = g_build_filename (dir, "pdf.png", NULL);
+  const char *rsvg[] = { "rsvg-convert", "-w", "400", "-h", "260", "-b", "white", svg, "-o",
+                         svg_png, NULL };
+  const char *ppm[] = { "pdftoppm", "-png", "-r", "72", "-singlefile", pdf, pdf_base, NULL };
+  cairo_surface_t *ref, *from_svg, *from_pdf;
+
+  if (g_find_program_in_path ("rsvg-convert") == NULL
+      || g_find_program_in_path ("pdftoppm") == NULL)
+    {
+      g_test_skip ("rsvg-convert or pdftoppm is not installed");
+      return;
+    }
+
+  for (const char **p = (const char *[]) { png, svg, pdf, NULL }; *p; p++)
+    g_assert_true (philia_figure_export (*p, 400, 260, 72, draw_chart, &chart, NULL));
+
+  ref = cairo_image_surface_create_from_png (png);
+  from_svg = rasterise (rsvg, svg_png);
+  from_pdf = rasterise (ppm, pdf_png);
+  g_assert_nonnull (from_svg);
+  g_assert_nonnull (from_pdf);
+  compare_images (ref, from_svg, "SVG");
+  compare_images (ref, from_pdf, "PDF");
+
+  cairo_surface_destroy (ref);
+  cairo_surface_destroy (from_svg);
+  cairo_surface_destroy (from_pdf);
+  for (const char **p = (const char *[]) { png, svg, pdf, svg_png, pdf_png, NULL }; *p; p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -180,5 +350,9 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/export-png-size", test_export_png_size);
   g_test_add_func ("/Philia/Render/export-errors", test_export_errors);
   g_test_add_func ("/Philia/Render/empty-chart", test_empty_chart);
+  g_test_add_func ("/Philia/Render/heatmap-and-hit", test_heatmap_and_hit);
+  g_test_add_func ("/Philia/Render/stacked-bars-hit", test_stacked_bars_hit);
+  g_test_add_func ("/Philia/Render/xy-log-skips-nonpositive", test_xy_log_skips_nonpositive);
+  g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
   return g_test_run ();
 }

@@ -35,8 +35,13 @@ typedef struct
 static gboolean opt_json;
 static char *opt_nodes;
 
-static GOptionEntry common_entries[] = {
+static GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
+  { NULL }
+};
+
+/* For the commands that read a dataset. */
+static GOptionEntry dataset_entries[] = {
   { "nodes", 0, 0, G_OPTION_ARG_FILENAME, &opt_nodes,
     "CSV node table (id,label,f0,…) for an edge-list, GraphML or GML file", "TABLE.csv" },
   { NULL }
@@ -79,7 +84,9 @@ parse_options (const char    *command,
 
   context = g_option_context_new (title);
   g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, common_entries, NULL);
+  g_option_context_add_main_entries (context, json_entries, NULL);
+  if (g_strcmp0 (command, "generate") != 0)
+    g_option_context_add_main_entries (context, dataset_entries, NULL);
   if (extra != NULL)
     g_option_context_add_main_entries (context, extra, NULL);
 
@@ -90,9 +97,10 @@ parse_options (const char    *command,
     }
   if (*argc - 1 != n_positional)
     {
-      *exit_code = usage_error (command, *argc - 1 < n_positional
-                                           ? "a dataset file is required"
-                                           : "too many arguments");
+      g_autofree char *what = g_strdup_printf ("%s is required", args);
+
+      *exit_code = usage_error (command, *argc - 1 < n_positional ? what
+                                                                  : "too many arguments");
       return FALSE;
     }
   return TRUE;
@@ -501,88 +509,74 @@ static char *opt_out;
 static double opt_width = 360;
 static double opt_height = 240;
 static double opt_dpi = 150;
+static gboolean opt_by_class;
+static gboolean opt_linear;
+static gboolean opt_counts;
 
 static GOptionEntry figure_entries[] = {
-  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "Which figure: class-sizes", "KIND" },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
+    "class-sizes, local-homophily, compatibility or degree", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width, "Width in points (default 360)", "PT" },
   { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height, "Height in points (default 240)", "PT" },
   { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
+  { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, "local-homophily: bins (default 10)", "N" },
+  { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class, "local-homophily: stack by class", NULL },
+  { "linear", 0, 0, G_OPTION_ARG_NONE, &opt_linear, "degree: linear axes instead of log-log",
+    NULL },
+  { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, "compatibility: raw counts, not shares",
+    NULL },
   { NULL }
 };
-
-typedef struct
-{
-  PhiliaBarChart     chart;
-  PhiliaRenderStyle  style;
-} ChartFigure;
-
-static void
-draw_chart_figure (cairo_t  *cr,
-                   double    width,
-                   double    height,
-                   gpointer  user_data)
-{
-  ChartFigure *figure = user_data;
-
-  philia_bar_chart_draw (cr, width, height, &figure->chart, &figure->style);
-}
 
 static int
 cmd_figure (int    argc,
             char **argv)
 {
   g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(GPtrArray) labels = NULL;
-  g_autofree double *values = NULL;
-  ChartFigure figure = { 0 };
-  GError *error = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  g_autoptr(PhiliaStatsFigure) figure = NULL;
+  PhiliaStatsFigureOptions options;
+  PhiliaStatsFigureKind kind;
   PhiliaFigureFormat format;
-  guint n_classes;
+  GError *error = NULL;
   int code = EXIT_OK;
 
   if (!parse_options ("figure", "FILE", "Render a figure the workbench shows to PNG, SVG or PDF.",
                       figure_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_kind == NULL)
-    return usage_error ("figure", "--kind is required (class-sizes)");
-  if (g_strcmp0 (opt_kind, "class-sizes") != 0)
-    return usage_error ("figure", "unknown --kind; known kinds: class-sizes");
+    return usage_error ("figure", "--kind is required");
+  if (!philia_stats_figure_kind_from_string (opt_kind, &kind))
+    return usage_error ("figure", "unknown --kind; known kinds: class-sizes, local-homophily, "
+                        "compatibility, degree");
   if (opt_out == NULL)
     return usage_error ("figure", "--out is required");
   if (!philia_figure_format_from_path (opt_out, &format))
     return usage_error ("figure", "--out must end in .png, .svg or .pdf");
+  if (opt_bins < 1 || opt_bins > 1000)
+    return usage_error ("figure", "--bins must be between 1 and 1000");
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
     return fail (error);
 
-  n_classes = philia_graph_get_n_classes (graph);
-  values = g_new0 (double, MAX (n_classes, 1));
-  labels = g_ptr_array_new_with_free_func (g_free);
-  for (guint k = 0; k < n_classes; k++)
+  if (kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY || kind == PHILIA_STATS_FIGURE_COMPATIBILITY)
     {
-      const char *name = philia_graph_get_class_name (graph, k);
-
-      values[k] = philia_graph_get_class_sizes (graph)[k];
-      g_ptr_array_add (labels, name ? g_strdup (name) : g_strdup_printf ("%u", k));
+      h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+      if (h == NULL)
+        return fail (error);
     }
-  g_ptr_array_add (labels, NULL);
 
-  philia_render_style_init_default (&figure.style);
-  figure.chart = (PhiliaBarChart) {
-    .title = "Class sizes",
-    .x_label = "class",
-    .y_label = "nodes",
-    .n_bars = n_classes,
-    .values = values,
-    .labels = (const char * const *)labels->pdata,
-    .color_by_category = TRUE,
-    .show_values = TRUE,
-  };
+  philia_stats_figure_options_init (&options);
+  options.bins = opt_bins;
+  options.by_class = opt_by_class;
+  options.log_log = !opt_linear;
+  options.counts = opt_counts;
+  figure = philia_stats_figure_new (kind, graph, h, &options);
 
-  if (!philia_figure_export (opt_out, opt_width, opt_height, opt_dpi, draw_chart_figure,
-                             &figure, &error))
+  if (!philia_figure_export (opt_out, opt_width, opt_height, opt_dpi, philia_stats_figure_draw,
+                             figure, &error))
     return fail (error);
 
   if (opt_json)
@@ -593,6 +587,8 @@ cmd_figure (int    argc,
       philia_json_begin_object (json);
       philia_json_key (json, "path");
       philia_json_string (json, opt_out);
+      philia_json_key (json, "kind");
+      philia_json_string (json, opt_kind);
       philia_json_key (json, "width");
       philia_json_double (json, opt_width);
       philia_json_key (json, "height");
@@ -606,12 +602,124 @@ cmd_figure (int    argc,
   return EXIT_OK;
 }
 
+/* -------------------------------------------------------------- generate */
+
+static int opt_gen_nodes = -1;
+static int opt_gen_classes = -1;
+static double opt_gen_degree = -1;
+static double opt_gen_homophily = -1;
+static int opt_gen_features = -1;
+static double opt_gen_signal = -1;
+static double opt_gen_het_fraction = -1;
+static double opt_gen_het_homophily = -1;
+static int opt_gen_splits = -1;
+
+static GOptionEntry generate_entries[] = {
+  { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, "Number of nodes (default 2000)", "N" },
+  { "classes", 0, 0, G_OPTION_ARG_INT, &opt_gen_classes, "Number of classes (default 5)", "C" },
+  { "degree", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_degree, "Expected mean degree (default 10)",
+    "D" },
+  { "homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_homophily,
+    "Target edge homophily in [0, 1] (default 0.5)", "H" },
+  { "features", 0, 0, G_OPTION_ARG_INT, &opt_gen_features,
+    "Gaussian feature dimensions (default 32)", "F" },
+  { "signal", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_signal,
+    "Distance between class means, in noise units (default 1)", "S" },
+  { "heterophilous-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_fraction,
+    "Share of nodes in a heterophilous region (default 0)", "P" },
+  { "heterophilous-homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_homophily,
+    "Edge homophily inside that region (default 0.1)", "H" },
+  { "splits", 0, 0, G_OPTION_ARG_INT, &opt_gen_splits,
+    "Random 60/20/20 splits to add (default 10)", "K" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output .npz file", "FILE.npz" },
+  { NULL }
+};
+
+static int
+cmd_generate (int    argc,
+              char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  PhiliaCsbmParams params;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("generate", "csbm", "Generate a contextual stochastic block model graph "
+                      "with a chosen edge homophily (optionally a heterophilous region).",
+                      generate_entries, &argc, &argv, 1, &code))
+    return code;
+  if (!g_str_equal (argv[1], "csbm"))
+    return usage_error ("generate", "unknown generator; known generators: csbm");
+  if (opt_out == NULL)
+    return usage_error ("generate", "--out FILE.npz is required");
+  if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_features < -1 || opt_gen_splits < -1)
+    return usage_error ("generate", "counts must not be negative");
+
+  philia_csbm_params_init_default (&params);
+  if (opt_gen_nodes >= 0) params.n_nodes = opt_gen_nodes;
+  if (opt_gen_classes >= 0) params.n_classes = opt_gen_classes;
+  if (opt_gen_degree != -1) params.degree = opt_gen_degree;
+  if (opt_gen_homophily != -1) params.homophily = opt_gen_homophily;
+  if (opt_gen_features >= 0) params.n_features = opt_gen_features;
+  if (opt_gen_signal != -1) params.signal = opt_gen_signal;
+  if (opt_gen_het_fraction != -1) params.heterophilous_fraction = opt_gen_het_fraction;
+  if (opt_gen_het_homophily != -1) params.heterophilous_homophily = opt_gen_het_homophily;
+  if (opt_gen_splits >= 0) params.n_splits = opt_gen_splits;
+  params.seed = (guint64)opt_seed;
+
+  graph = philia_csbm_generate (&params, NULL, &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "philia-cli generate: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  if (!philia_graph_write_npz (graph, opt_out, &error))
+    return fail (error);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+  if (h == NULL)
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+      g_autofree char *text = NULL;
+
+      philia_json_begin_object (json);
+      philia_json_key (json, "path");
+      philia_json_string (json, opt_out);
+      philia_json_key (json, "nodes");
+      philia_json_int (json, philia_graph_get_n_nodes (graph));
+      philia_json_key (json, "edges");
+      philia_json_int (json, philia_graph_get_n_edges (graph));
+      philia_json_key (json, "features");
+      philia_json_int (json, philia_graph_get_n_features (graph));
+      philia_json_key (json, "classes");
+      philia_json_int (json, philia_graph_get_n_classes (graph));
+      philia_json_key (json, "edge_homophily");
+      philia_json_double (json, h->edge_homophily);
+      philia_json_key (json, "seed");
+      philia_json_int (json, opt_seed);
+      philia_json_end_object (json);
+      text = philia_json_free_to_string (g_steal_pointer (&json));
+      printf ("%s\n", text);
+    }
+  else
+    printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, edge homophily %.4f\n", opt_out,
+            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+            h->edge_homophily);
+  return EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const Command commands[] = {
   { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
   { "stats", "FILE", "homophily and heterophily measures", cmd_stats },
   { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
+  { "generate", "csbm --out F.npz", "generate a synthetic graph (CSBM)", cmd_generate },
 };
 
 static void

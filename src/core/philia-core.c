@@ -6,6 +6,7 @@
 #include "philia-core.h"
 
 void _philia_igraph_init (void);
+void _philia_measures_register (PhiliaRegistry *registry);
 
 /**
  * philia_core_init:
@@ -21,7 +22,7 @@ philia_core_init (void)
   if (g_once_init_enter (&initialized))
     {
       _philia_igraph_init ();
-      (void)philia_registry_get_default ();
+      _philia_measures_register (philia_registry_get_default ());
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -3,10 +3,12 @@
 
 #define PHILIA_CORE_INSIDE
 # include "philia-error.h"
+# include "philia-generate.h"
 # include "philia-graph.h"
 # include "philia-homophily.h"
 # include "philia-json.h"
 # include "philia-loader.h"
+# include "philia-measure.h"
 # include "philia-npz.h"
 # include "philia-progress.h"
 # include "philia-registry.h"

@@ -5,103 +5,98 @@
 
 #include <math.h>
 
-#include <pango/pangocairo.h>
+#include "philia-render-private.h"
 
-#include "philia-render.h"
-
-static void
-set_color (cairo_t          *cr,
-           const PhiliaRgba *c)
+typedef struct
 {
-  cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
-}
+  double left, top, plot_w, plot_h, slot, bar_w, axis_max, step, label_every;
+  guint  n_series;
+} Layout;
 
-static PangoLayout *
-make_layout (cairo_t                 *cr,
-             const PhiliaRenderStyle *style,
-             double                   scale,
-             gboolean                 bold,
-             const char              *text)
+static double
+bar_total (const PhiliaBarChart *chart,
+           guint                 n_series,
+           guint                 bar)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
+  double total = 0;
 
-  pango_font_description_set_family (font, style->font_family ? style->font_family : "Sans");
-  pango_font_description_set_absolute_size (font, style->font_size * scale * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  pango_font_description_free (font);
-  return layout;
-}
-
-/* Draws @text with its anchor at (x, y): ax/ay are 0 (left/top) to 1 (right/bottom). */
-static void
-draw_text (cairo_t                 *cr,
-           const PhiliaRenderStyle *style,
-           double                   scale,
-           gboolean                 bold,
-           const char              *text,
-           double                   x,
-           double                   y,
-           double                   ax,
-           double                   ay,
-           double                   max_width)
-{
-  g_autoptr(PangoLayout) layout = make_layout (cr, style, scale, bold, text);
-  PangoRectangle ink, logical;
-
-  if (max_width > 0)
+  for (guint s = 0; s < n_series; s++)
     {
-      pango_layout_set_width (layout, (int)(max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      double v = chart->values[(gsize)s * chart->n_bars + bar];
+
+      if (isfinite (v) && v > 0)
+        total += v;
     }
-  pango_layout_get_pixel_extents (layout, &ink, &logical);
-  cairo_move_to (cr, x - ax * logical.width, y - ay * logical.height);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static double
-text_width (cairo_t                 *cr,
-            const PhiliaRenderStyle *style,
-            double                   scale,
-            const char              *text)
-{
-  g_autoptr(PangoLayout) layout = make_layout (cr, style, scale, FALSE, text);
-  PangoRectangle logical;
-
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  return logical.width;
-}
-
-/* A "nice" tick step (1, 2 or 5 × 10^k) giving about @target ticks up to @max. */
-static double
-nice_step (double max,
-           int    target)
-{
-  double raw = max / MAX (target, 1);
-  double mag = pow (10.0, floor (log10 (raw)));
-  double norm = raw / mag;
-
-  if (norm <= 1.0)
-    return mag;
-  if (norm <= 2.0)
-    return 2.0 * mag;
-  if (norm <= 5.0)
-    return 5.0 * mag;
-  return 10.0 * mag;
+  return total;
 }
 
 static void
-format_value (char   *buf,
-              gsize   len,
-              double  value)
+compute_layout (cairo_t                 *cr,
+                const PhiliaBarChart    *chart,
+                const PhiliaRenderStyle *style,
+                double                   width,
+                double                   height,
+                Layout                  *l)
 {
-  if (fabs (value - round (value)) < 1e-9 && fabs (value) < 1e15)
-    g_snprintf (buf, len, "%.0f", value);
-  else
-    g_snprintf (buf, len, "%.3g", value);
+  double fs = style->font_size, max = 0.0;
+  char buf[64];
+
+  l->n_series = MAX (chart->n_series, 1);
+  for (guint i = 0; i < chart->n_bars; i++)
+    max = MAX (max, bar_total (chart, l->n_series, i));
+
+  l->step = _philia_render_nice_step (max > 0 ? max : 1.0, 4);
+  l->axis_max = ceil ((max > 0 ? max : 1.0) / l->step) * l->step;
+
+  /* Margins from what has to fit: the widest tick label, titles, category labels. */
+  _philia_render_format (buf, sizeof buf, l->axis_max);
+  l->left = _philia_render_text_width (cr, style, 1.0, buf) + fs * 1.2
+            + (chart->y_label ? fs * 1.6 : 0);
+  l->top = (chart->title ? fs * 2.2 : fs * 0.8) + (chart->show_values ? fs * 1.2 : 0);
+  l->plot_w = width - l->left - fs * 0.8;
+  l->plot_h = height - l->top - fs * 2.2 - (chart->x_label ? fs * 1.6 : 0);
+  l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
+  l->bar_w = MAX (1.0, l->slot * 0.72);
+  l->label_every = 1;
+
+  /* Thin category labels so that they never overlap. */
+  if (chart->labels != NULL && l->slot > 0)
+    {
+      double widest = 0;
+
+      for (guint i = 0; i < chart->n_bars; i++)
+        if (chart->labels[i])
+          widest = MAX (widest, _philia_render_text_width (cr, style, 1.0, chart->labels[i]));
+      widest = MIN (widest, fs * 10);
+      l->label_every = MAX (1.0, ceil ((widest + fs * 0.6) / l->slot));
+    }
+}
+
+static void
+draw_legend (cairo_t                 *cr,
+             const PhiliaBarChart    *chart,
+             const PhiliaRenderStyle *style,
+             const Layout            *l)
+{
+  double fs = style->font_size;
+  double widest = 0, x, y = l->top + fs * 0.2;
+
+  for (guint s = 0; s < l->n_series; s++)
+    widest = MAX (widest, _philia_render_text_width (cr, style, 0.9, chart->series_labels[s]));
+  x = l->left + l->plot_w - widest - fs * 1.6;
+
+  for (guint s = 0; s < l->n_series; s++, y += fs * 1.3)
+    {
+      PhiliaRgba c;
+
+      philia_palette_get_categorical (s, &c);
+      _philia_render_set_color (cr, &c);
+      cairo_rectangle (cr, x, y + fs * 0.15, fs * 0.9, fs * 0.9);
+      cairo_fill (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_text (cr, style, 0.9, FALSE, chart->series_labels[s], x + fs * 1.2, y, 0, 0,
+                           widest + fs);
+    }
 }
 
 void
@@ -112,139 +107,154 @@ philia_bar_chart_draw (cairo_t                 *cr,
                        const PhiliaRenderStyle *style)
 {
   PhiliaRenderStyle fallback;
-  double fs, top, bottom, left, right, plot_w, plot_h, max = 0.0, step, axis_max;
-  double slot, bar_w, label_every = 1;
+  Layout l;
+  double fs;
   char buf[64];
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (chart != NULL);
 
-  if (style == NULL)
-    {
-      philia_render_style_init_default (&fallback);
-      style = &fallback;
-    }
+  style = _philia_render_style_or_default (style, &fallback);
+  fs = style->font_size;
 
   cairo_save (cr);
 
   if (style->background.a > 0)
     {
-      set_color (cr, &style->background);
+      _philia_render_set_color (cr, &style->background);
       cairo_rectangle (cr, 0, 0, width, height);
       cairo_fill (cr);
     }
 
-  fs = style->font_size;
-  for (guint i = 0; i < chart->n_bars; i++)
-    if (isfinite (chart->values[i]))
-      max = MAX (max, chart->values[i]);
+  compute_layout (cr, chart, style, width, height, &l);
 
-  step = nice_step (max > 0 ? max : 1.0, 4);
-  axis_max = ceil ((max > 0 ? max : 1.0) / step) * step;
-
-  /* Margins from what has to fit: the widest tick label, titles, category labels. */
-  format_value (buf, sizeof buf, axis_max);
-  left = text_width (cr, style, 1.0, buf) + fs * 1.2 + (chart->y_label ? fs * 1.6 : 0);
-  right = fs * 0.8;
-  top = (chart->title ? fs * 2.2 : fs * 0.8) + (chart->show_values ? fs * 1.2 : 0);
-  bottom = fs * 2.2 + (chart->x_label ? fs * 1.6 : 0);
-  plot_w = width - left - right;
-  plot_h = height - top - bottom;
-
+  _philia_render_set_color (cr, &style->foreground);
   if (chart->title)
-    draw_text (cr, style, 1.1, TRUE, chart->title, left, fs * 0.4, 0.0, 0.0, width - left);
+    _philia_render_text (cr, style, 1.1, TRUE, chart->title, l.left, fs * 0.4, 0.0, 0.0,
+                         width - l.left);
 
-  if (plot_w <= 4 || plot_h <= 4 || chart->n_bars == 0)
+  if (l.plot_w <= 4 || l.plot_h <= 4 || chart->n_bars == 0)
     {
-      if (chart->n_bars == 0 && plot_w > 4 && plot_h > 4)
-        {
-          set_color (cr, &style->foreground);
-          draw_text (cr, style, 1.0, FALSE, "No data", left + plot_w / 2, top + plot_h / 2,
-                     0.5, 0.5, plot_w);
-        }
+      if (chart->n_bars == 0 && l.plot_w > 4 && l.plot_h > 4)
+        _philia_render_text (cr, style, 1.0, FALSE, "No data", l.left + l.plot_w / 2,
+                             l.top + l.plot_h / 2, 0.5, 0.5, l.plot_w);
       cairo_restore (cr);
       return;
     }
 
   /* Grid and tick labels. */
   cairo_set_line_width (cr, 1.0);
-  for (double v = 0; v <= axis_max + step * 1e-9; v += step)
+  for (double v = 0; v <= l.axis_max + l.step * 1e-9; v += l.step)
     {
-      double y = top + plot_h - v / axis_max * plot_h;
+      double y = l.top + l.plot_h - v / l.axis_max * l.plot_h;
 
-      set_color (cr, &style->grid);
-      cairo_move_to (cr, left, round (y) + 0.5);
-      cairo_line_to (cr, left + plot_w, round (y) + 0.5);
+      _philia_render_set_color (cr, &style->grid);
+      cairo_move_to (cr, l.left, round (y) + 0.5);
+      cairo_line_to (cr, l.left + l.plot_w, round (y) + 0.5);
       cairo_stroke (cr);
-      set_color (cr, &style->foreground);
-      format_value (buf, sizeof buf, v);
-      draw_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_format (buf, sizeof buf, v);
+      _philia_render_text (cr, style, 1.0, FALSE, buf, l.left - fs * 0.4, y, 1.0, 0.5, 0);
     }
 
   if (chart->y_label)
     {
       cairo_save (cr);
-      cairo_translate (cr, fs * 0.2, top + plot_h / 2);
+      cairo_translate (cr, fs * 0.2, l.top + l.plot_h / 2);
       cairo_rotate (cr, -G_PI / 2);
-      set_color (cr, &style->foreground);
-      draw_text (cr, style, 1.0, FALSE, chart->y_label, 0, 0, 0.5, 0.0, plot_h);
+      _philia_render_text (cr, style, 1.0, FALSE, chart->y_label, 0, 0, 0.5, 0.0, l.plot_h);
       cairo_restore (cr);
-    }
-
-  slot = plot_w / chart->n_bars;
-  bar_w = MAX (1.0, slot * 0.72);
-
-  /* Thin category labels so that they never overlap. */
-  if (chart->labels != NULL)
-    {
-      double widest = 0;
-
-      for (guint i = 0; i < chart->n_bars; i++)
-        if (chart->labels[i])
-          widest = MAX (widest, text_width (cr, style, 1.0, chart->labels[i]));
-      widest = MIN (widest, fs * 10);
-      label_every = MAX (1.0, ceil ((widest + fs * 0.6) / slot));
     }
 
   for (guint i = 0; i < chart->n_bars; i++)
     {
-      double v = chart->values[i];
-      double x = left + i * slot + (slot - bar_w) / 2;
-      double h = isfinite (v) && v > 0 ? v / axis_max * plot_h : 0;
+      double x = l.left + i * l.slot + (l.slot - l.bar_w) / 2;
+      double base = l.top + l.plot_h;
+      double total = bar_total (chart, l.n_series, i);
 
-      if (chart->color_by_category)
+      for (guint s = 0; s < l.n_series; s++)
         {
+          double v = chart->values[(gsize)s * chart->n_bars + i];
+          double h = isfinite (v) && v > 0 ? v / l.axis_max * l.plot_h : 0;
           PhiliaRgba c;
 
-          philia_palette_get_categorical (i, &c);
-          set_color (cr, &c);
+          if (l.n_series > 1)
+            philia_palette_get_categorical (s, &c);
+          else if (chart->color_by_category)
+            philia_palette_get_categorical (i, &c);
+          else
+            c = style->accent;
+          _philia_render_set_color (cr, &c);
+          cairo_rectangle (cr, x, base - h, l.bar_w, h);
+          cairo_fill (cr);
+          base -= h;
         }
-      else
-        set_color (cr, &style->accent);
-      cairo_rectangle (cr, x, top + plot_h - h, bar_w, h);
-      cairo_fill (cr);
 
-      set_color (cr, &style->foreground);
-      if (chart->show_values && isfinite (v) && bar_w >= fs * 1.2)
+      if (chart->highlight != NULL && chart->highlight[i])
         {
-          format_value (buf, sizeof buf, v);
-          draw_text (cr, style, 0.9, FALSE, buf, x + bar_w / 2, top + plot_h - h - fs * 0.2,
-                     0.5, 1.0, slot * 1.5);
+          _philia_render_set_color (cr, &style->foreground);
+          cairo_set_line_width (cr, 2.0);
+          cairo_rectangle (cr, x - 1, base - 1, l.bar_w + 2, l.top + l.plot_h - base + 1);
+          cairo_stroke (cr);
+          cairo_set_line_width (cr, 1.0);
         }
-      if (chart->labels != NULL && chart->labels[i] != NULL && i % (guint)label_every == 0)
-        draw_text (cr, style, 1.0, FALSE, chart->labels[i], x + bar_w / 2,
-                   top + plot_h + fs * 0.3, 0.5, 0.0, slot * label_every - fs * 0.2);
+
+      _philia_render_set_color (cr, &style->foreground);
+      if (chart->show_values && l.bar_w >= fs * 1.2 && total >= 0)
+        {
+          _philia_render_format (buf, sizeof buf, total);
+          _philia_render_text (cr, style, 0.9, FALSE, buf, x + l.bar_w / 2, base - fs * 0.2,
+                               0.5, 1.0, l.slot * 1.5);
+        }
+      if (chart->labels != NULL && chart->labels[i] != NULL
+          && i % (guint)l.label_every == 0)
+        _philia_render_text (cr, style, 1.0, FALSE, chart->labels[i], x + l.bar_w / 2,
+                             l.top + l.plot_h + fs * 0.3, 0.5, 0.0,
+                             l.slot * l.label_every - fs * 0.2);
     }
 
   /* Baseline. */
-  set_color (cr, &style->foreground);
-  cairo_move_to (cr, left, round (top + plot_h) + 0.5);
-  cairo_line_to (cr, left + plot_w, round (top + plot_h) + 0.5);
+  _philia_render_set_color (cr, &style->foreground);
+  cairo_move_to (cr, l.left, round (l.top + l.plot_h) + 0.5);
+  cairo_line_to (cr, l.left + l.plot_w, round (l.top + l.plot_h) + 0.5);
   cairo_stroke (cr);
 
   if (chart->x_label)
-    draw_text (cr, style, 1.0, FALSE, chart->x_label, left + plot_w / 2, height - fs * 0.2,
-               0.5, 1.0, plot_w);
+    _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, l.left + l.plot_w / 2,
+                         height - fs * 0.2, 0.5, 1.0, l.plot_w);
+
+  if (l.n_series > 1 && chart->series_labels != NULL)
+    draw_legend (cr, chart, style, &l);
 
   cairo_restore (cr);
+}
+
+int
+philia_bar_chart_hit (const PhiliaBarChart    *chart,
+                      const PhiliaRenderStyle *style,
+                      double                   width,
+                      double                   height,
+                      double                   x,
+                      double                   y)
+{
+  PhiliaRenderStyle fallback;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  Layout l;
+  int bar;
+
+  g_return_val_if_fail (chart != NULL, -1);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surface);
+  compute_layout (cr, chart, style, width, height, &l);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  if (chart->n_bars == 0 || l.slot <= 0 || y < l.top || y > l.top + l.plot_h
+      || x < l.left || x >= l.left + l.plot_w)
+    return -1;
+  bar = (int)((x - l.left) / l.slot);
+  return bar < (int)chart->n_bars ? bar : -1;
 }

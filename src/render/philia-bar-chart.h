@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * @labels: (nullable): @n_bars category labels
  * @color_by_category: colour bar i with palette entry i (classes), else the accent
  * @show_values: print each value above its bar
+ * @n_series: 0 or 1 for plain bars; more to stack that many series per bar, with
+ *   @values holding @n_series rows of @n_bars (series-major) coloured by palette
+ * @series_labels: (nullable): @n_series names for the legend
+ * @highlight: (nullable): @n_bars flags; highlighted bars get an outline
  */
 typedef struct
 {
@@ -30,6 +34,9 @@ typedef struct
   const char * const *labels;
   gboolean            color_by_category;
   gboolean            show_values;
+  guint               n_series;
+  const char * const *series_labels;
+  const gboolean     *highlight;
 } PhiliaBarChart;
 
 /* Draws @chart filling width × height user units of @cr. The same call serves
@@ -39,5 +46,13 @@ void philia_bar_chart_draw (cairo_t                 *cr,
                             double                   height,
                             const PhiliaBarChart    *chart,
                             const PhiliaRenderStyle *style);
+
+/* The bar under (x, y) of a chart drawn at width × height, or -1. */
+int  philia_bar_chart_hit  (const PhiliaBarChart    *chart,
+                            const PhiliaRenderStyle *style,
+                            double                   width,
+                            double                   height,
+                            double                   x,
+                            double                   y);
 
 G_END_DECLS

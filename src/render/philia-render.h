@@ -5,4 +5,7 @@
 # include "philia-render-types.h"
 # include "philia-bar-chart.h"
 # include "philia-figure.h"
+# include "philia-heatmap.h"
+# include "philia-xy-chart.h"
+# include "philia-stats-figure.h"
 #undef PHILIA_RENDER_INSIDE

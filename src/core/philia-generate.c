@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+
+void
+philia_csbm_params_init_default (PhiliaCsbmParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  *params = (PhiliaCsbmParams) {
+    .n_nodes = 2000,
+    .n_classes = 5,
+    .degree = 10.0,
+    .homophily = 0.5,
+    .n_features = 32,
+    .signal = 1.0,
+    .heterophilous_fraction = 0.0,
+    .heterophilous_homophily = 0.1,
+    .n_splits = 10,
+    .seed = 0,
+  };
+}
+
+static GRand *
+rand_new (guint64 seed,
+          guint32 stream)
+{
+  const guint32 words[3] = { (guint32)seed, (guint32)(seed >> 32), stream };
+
+  return g_rand_new_with_seed_array (words, 3);
+}
+
+static double
+gaussian (GRand *rand)
+{
+  /* Box–Muller; 1 − u keeps the log argument in (0, 1]. */
+  double u = 1.0 - g_rand_double (rand);
+  double v = g_rand_double (rand);
+
+  return sqrt (-2.0 * log (u)) * cos (2.0 * G_PI * v);
+}
+
+static void
+shuffle (GRand  *rand,
+         gint32 *items,
+         guint   n)
+{
+  for (guint i = n; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gint32 t = items[i - 1];
+
+      items[i - 1] = items[j];
+      items[j] = t;
+    }
+}
+
+typedef struct
+{
+  /* members[region][class]: node ids; region 0 homophilous, 1 heterophilous */
+  GArray *members[2][64];
+  guint   region_size[2];
+} Regions;
+
+static int
+compare_gint64 (const void *a,
+                const void *b)
+{
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* With the probability h of u's region, a node of u's class in that region;
+ * otherwise a node of another class of the region, a class in proportion to
+ * its size. Returns -1 when the region has no such node. */
+static gint32
+draw_partner (GRand                  *rand,
+              const Regions          *regions,
+              const PhiliaCsbmParams *params,
+              const guint8           *region,
+              const gint64           *labels,
+              gint32                  u)
+{
+  guint r = region[u], k = labels[u], l;
+  double h = r == 0 ? params->homophily : params->heterophilous_homophily;
+  GArray *pool;
+
+  if (g_rand_double (rand) < h)
+    l = k;
+  else
+    {
+      guint others = regions->region_size[r] - regions->members[r][k]->len;
+      guint pick;
+
+      if (others == 0)
+        return -1;
+      pick = g_rand_int_range (rand, 0, others);
+      for (l = 0; l < params->n_classes; l++)
+        {
+          guint size = l == k ? 0 : regions->members[r][l]->len;
+
+          if (pick < size)
+            break;
+          pick -= size;
+        }
+    }
+  pool = regions->members[r][l];
+  if (pool->len == 0)
+    return -1;
+  return g_array_index (pool, gint32, g_rand_int_range (rand, 0, pool->len));
+}
+
+static gboolean
+check_params (const PhiliaCsbmParams  *p,
+              GError                 **error)
+{
+  const char *bad = NULL;
+
+  if (p->n_nodes < 2 || p->n_nodes > 50000000)
+    bad = "--nodes must be between 2 and 50,000,000";
+  else if (p->n_classes < 1 || p->n_classes > 64 || p->n_classes > p->n_nodes)
+    bad = "--classes must be between 1 and 64, and at most the number of nodes";
+  else if (!(p->degree > 0) || p->degree > p->n_nodes - 1)
+    bad = "--degree must be positive and below the number of nodes";
+  else if (!(p->homophily >= 0 && p->homophily <= 1))
+    bad = "--homophily must be between 0 and 1";
+  else if (!(p->heterophilous_fraction >= 0 && p->heterophilous_fraction <= 1))
+    bad = "--heterophilous-fraction must be between 0 and 1";
+  else if (!(p->heterophilous_homophily >= 0 && p->heterophilous_homophily <= 1))
+    bad = "--heterophilous-homophily must be between 0 and 1";
+  else if (!(p->signal >= 0 && p->signal < 1e6))
+    bad = "--signal must be a non-negative number";
+  else if (p->n_features > 100000)
+    bad = "--features must be at most 100,000";
+  else if (p->n_classes == 1 && (p->homophily < 1
+                                 || (p->heterophilous_fraction > 0
+                                     && p->heterophilous_homophily < 1)))
+    bad = "with one class every edge is homophilous: use --homophily 1 or more classes";
+  else if ((double)p->n_nodes * p->n_features > 2e9)
+    bad = "--nodes × --features is too large for memory";
+
+  if (bad != NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "CSBM: %s.", bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * philia_csbm_generate:
+ *
+ * Edges: pick an endpoint u uniformly; with the probability h of u's region
+ * pick v uniformly among u's class in that region, else among the other
+ * classes of the region (a class in proportion to its size); redraw self-loops
+ * and repeats. So each edge is homophilous with probability h exactly, and
+ * the realised edge homophily concentrates at h as m grows.
+ */
+PhiliaGraph *
+philia_csbm_generate (const PhiliaCsbmParams  *params,
+                      GCancellable            *cancellable,
+                      GError                 **error)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = NULL;
+  g_autoptr(GRand) rand = NULL;
+  g_autofree gint32 *order = NULL;
+  g_autofree guint8 *region = NULL;
+  g_autofree gint64 *labels = NULL;
+  g_autofree gint64 *packed = NULL;
+  Regions regions = { 0 };
+  guint n, c;
+  gint64 m_target, m = 0, attempts = 0, max_attempts;
+  guint stalled = 0;
+  gint64 *pairs = NULL;
+  PhiliaGraph *graph = NULL;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  if (!check_params (params, error))
+    return NULL;
+
+  n = params->n_nodes;
+  c = params->n_classes;
+  m_target = (gint64)llround (n * params->degree / 2.0);
+
+  /* Labels: balanced, then shuffled; regions: a seeded random subset. */
+  rand = rand_new (params->seed, 1);
+  order = g_new (gint32, n);
+  labels = g_new (gint64, n);
+  region = g_new0 (guint8, n);
+  for (guint i = 0; i < n; i++)
+    order[i] = (gint32)i;
+  shuffle (rand, order, n);
+  for (guint i = 0; i < n; i++)
+    labels[order[i]] = i % c;
+  shuffle (rand, order, n);
+  for (guint i = 0; i < (guint)llround (params->heterophilous_fraction * n); i++)
+    region[order[i]] = 1;
+
+  for (guint r = 0; r < 2; r++)
+    for (guint k = 0; k < c; k++)
+      regions.members[r][k] = g_array_new (FALSE, FALSE, sizeof (gint32));
+  for (guint v = 0; v < n; v++)
+    {
+      gint32 id = (gint32)v;
+
+      g_array_append_val (regions.members[region[v]][labels[v]], id);
+      regions.region_size[region[v]]++;
+    }
+
+  builder = philia_graph_builder_new (n);
+  packed = g_new (gint64, MAX (m_target, 1));
+  max_attempts = 50 * m_target + 1000;
+
+  /* Rounds: draw the missing edges, then sort and drop repeats, until n·d/2
+   * distinct edges are in (or the draws stop finding new ones). */
+  while (m < m_target && attempts < max_attempts && stalled < 64)
+    {
+      gint64 len = m, before = m;
+
+      while (len < m_target && attempts < max_attempts)
+        {
+          gint32 u = g_rand_int_range (rand, 0, n);
+          gint32 v = draw_partner (rand, &regions, params, region, labels, u);
+
+          attempts++;
+          if (v >= 0 && v != u)
+            packed[len++] = (gint64)MIN (u, v) << 32 | MAX (u, v);
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      qsort (packed, len, sizeof (gint64), compare_gint64);
+      m = 0;
+      for (gint64 i = 0; i < len; i++)
+        if (m == 0 || packed[i] != packed[m - 1])
+          packed[m++] = packed[i];
+      stalled = m == before ? stalled + 1 : 0;
+    }
+
+  if (m < m_target)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "CSBM: only %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " distinct edges "
+                   "could be drawn; lower --degree or use more nodes per class and region.",
+                   m, m_target);
+      goto out;
+    }
+
+  /* Features: class means at pairwise distance `signal`, unit Gaussian noise. */
+  if (params->n_features > 0)
+    {
+      guint f = params->n_features;
+      g_autofree double *means = g_new0 (double, (gsize)c * f);
+      g_autoptr(GRand) frand = rand_new (params->seed, 2);
+      float *x = g_new (float, (gsize)n * f);
+
+      if (f >= c)
+        for (guint k = 0; k < c; k++)
+          means[(gsize)k * f + k] = params->signal / G_SQRT2;
+      else
+        for (guint k = 0; k < c; k++)
+          {
+            /* Fewer dimensions than classes: random directions of the same norm. */
+            double norm = 0;
+
+            for (guint j = 0; j < f; j++)
+              {
+                double z = gaussian (frand);
+
+                means[(gsize)k * f + j] = z;
+                norm += z * z;
+              }
+            for (guint j = 0; j < f; j++)
+              means[(gsize)k * f + j] *= params->signal / G_SQRT2 / sqrt (MAX (norm, 1e-300));
+          }
+      for (guint v = 0; v < n; v++)
+        for (guint j = 0; j < f; j++)
+          x[(gsize)v * f + j] = (float)(means[(gsize)labels[v] * f + j] + gaussian (frand));
+      philia_graph_builder_take_features (builder, x, f);
+    }
+
+  if (params->n_splits > 0)
+    {
+      guint s = params->n_splits;
+      g_autoptr(GRand) srand = rand_new (params->seed, 3);
+      guint8 *masks[3] = {
+        g_new0 (guint8, (gsize)s * n), g_new0 (guint8, (gsize)s * n), g_new0 (guint8, (gsize)s * n),
+      };
+
+      for (guint i = 0; i < s; i++)
+        {
+          for (guint v = 0; v < n; v++)
+            order[v] = (gint32)v;
+          shuffle (srand, order, n);
+          for (guint v = 0; v < n; v++)
+            {
+              guint part = v < n * 0.6 ? 0 : v < n * 0.8 ? 1 : 2;
+
+              masks[part][(gsize)i * n + order[v]] = 1;
+            }
+        }
+      philia_graph_builder_take_masks (builder, s, masks[0], masks[1], masks[2]);
+    }
+
+  pairs = g_new (gint64, 2 * MAX (m, 1));
+  for (gint64 i = 0; i < m; i++)
+    {
+      pairs[2 * i] = packed[i] >> 32;
+      pairs[2 * i + 1] = packed[i] & 0xffffffff;
+    }
+  g_clear_pointer (&packed, g_free);
+  philia_graph_builder_take_edges (builder, g_steal_pointer (&pairs), m);
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  philia_graph_builder_set_source (builder, "CSBM", "generated");
+  graph = philia_graph_builder_build (builder, error);
+
+out:
+  g_free (pairs);
+  for (guint r = 0; r < 2; r++)
+    for (guint k = 0; k < c; k++)
+      g_array_unref (regions.members[r][k]);
+  return graph;
+}
+
+gboolean
+philia_graph_write_npz (PhiliaGraph  *graph,
+                        const char   *path,
+                        GError      **error)
+{
+  guint n, f, s;
+  gint64 m;
+  const gint64 *off;
+  const gint32 *nbr;
+  const gint32 *y;
+  PhiliaArray features = { 0 }, labels = { 0 }, edges = { 0 }, masks[3] = { { 0 } };
+  const char *names[] = {
+    "node_features", "node_labels", "edges", "train_masks", "val_masks", "test_masks", NULL,
+  };
+  PhiliaArray *arrays[] = { &features, &labels, &edges, &masks[0], &masks[1], &masks[2], NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  n = philia_graph_get_n_nodes (graph);
+  f = philia_graph_get_n_features (graph);
+  s = philia_graph_get_n_splits (graph);
+  m = philia_graph_get_n_edges (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+
+  features = (PhiliaArray) { PHILIA_DTYPE_FLOAT32, 2, { n, f }, (gint64)n * f, NULL };
+  features.data = f > 0 ? g_memdup2 (philia_graph_get_features (graph), sizeof (float) * n * f)
+                        : g_malloc (1);
+
+  labels = (PhiliaArray) { PHILIA_DTYPE_INT64, 1, { n }, n, g_new (gint64, MAX (n, 1)) };
+  for (guint v = 0; v < n; v++)
+    ((gint64 *)labels.data)[v] = y[v];
+
+  /* CSR rows are sorted, so walking u and its larger neighbours gives the
+   * lexicographic (u < v) order the benchmark files use. */
+  edges = (PhiliaArray) { PHILIA_DTYPE_INT64, 2, { m, 2 }, 2 * m, g_new (gint64, 2 * MAX (m, 1)) };
+  for (guint u = 0, at = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      if (nbr[e] > (gint32)u)
+        {
+          ((gint64 *)edges.data)[at++] = u;
+          ((gint64 *)edges.data)[at++] = nbr[e];
+        }
+
+  for (guint part = 0; part < 3; part++)
+    {
+      masks[part] = (PhiliaArray) { PHILIA_DTYPE_BOOL, 2, { s, n }, (gint64)s * n, NULL };
+      masks[part].data = g_malloc (MAX ((gsize)s * n, 1));
+      for (guint i = 0; i < s; i++)
+        memcpy ((guint8 *)masks[part].data + (gsize)i * n,
+                philia_graph_get_split_mask (graph, i, part), n);
+    }
+
+  ok = philia_npz_write (path, names, arrays, error);
+
+  for (guint i = 0; arrays[i] != NULL; i++)
+    g_free (arrays[i]->data);
+  return ok;
+}

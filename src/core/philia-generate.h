@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-graph.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PhiliaCsbmParams:
+ * @n_nodes: n (≥ 2)
+ * @n_classes: C (≥ 1), classes balanced within one node
+ * @degree: expected mean degree d; n·d/2 distinct undirected edges are drawn
+ * @homophily: target edge homophily h in [0, 1]: each edge joins two nodes of
+ *   the same class with probability h
+ * @n_features: F (may be 0)
+ * @signal: distance between any two class means, in units of the feature noise
+ *   (standard deviation 1)
+ * @heterophilous_fraction: share of nodes in the heterophilous region (0: none)
+ * @heterophilous_homophily: the edge homophily inside that region
+ * @n_splits: random 60/20/20 train/val/test splits to add
+ * @seed: everything is reproducible from it
+ *
+ * A contextual stochastic block model. With a heterophilous region, nodes are
+ * split into two regions that each draw their edges inside themselves, one
+ * with @homophily and one with @heterophilous_homophily, so local homophily is
+ * bimodal as in real graphs that mix both.
+ */
+typedef struct
+{
+  guint   n_nodes;
+  guint   n_classes;
+  double  degree;
+  double  homophily;
+  guint   n_features;
+  double  signal;
+  double  heterophilous_fraction;
+  double  heterophilous_homophily;
+  guint   n_splits;
+  guint64 seed;
+} PhiliaCsbmParams;
+
+void         philia_csbm_params_init_default (PhiliaCsbmParams       *params);
+
+/* Complexity O(n·F + m) expected. Rejects impossible requests (e.g. h < 1
+ * with one class) with PHILIA_ERROR_OPTION naming the parameter. */
+PhiliaGraph *philia_csbm_generate            (const PhiliaCsbmParams *params,
+                                              GCancellable           *cancellable,
+                                              GError                **error);
+
+/* Writes @graph as an .npz in the benchmark layout (edges once, u < v). */
+gboolean     philia_graph_write_npz          (PhiliaGraph            *graph,
+                                              const char             *path,
+                                              GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-render.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the chart types: text with an anchor, sizes, ticks. */
+void   _philia_render_set_color   (cairo_t                 *cr,
+                                   const PhiliaRgba        *color);
+void   _philia_render_text        (cairo_t                 *cr,
+                                   const PhiliaRenderStyle *style,
+                                   double                   scale,
+                                   gboolean                 bold,
+                                   const char              *text,
+                                   double                   x,
+                                   double                   y,
+                                   double                   anchor_x,
+                                   double                   anchor_y,
+                                   double                   max_width);
+double _philia_render_text_width  (cairo_t                 *cr,
+                                   const PhiliaRenderStyle *style,
+                                   double                   scale,
+                                   const char              *text);
+double _philia_render_nice_step   (double                   range,
+                                   int                      target_ticks);
+void   _philia_render_format      (char                    *buf,
+                                   gsize                    len,
+                                   double                   value);
+const PhiliaRenderStyle *_philia_render_style_or_default (const PhiliaRenderStyle *style,
+                                                          PhiliaRenderStyle       *fallback);
+
+G_END_DECLS

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-render"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <pango/pangocairo.h>
+
+#include "philia-render-private.h"
+
+void
+_philia_render_set_color (cairo_t          *cr,
+           const PhiliaRgba *c)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
+}
+
+static PangoLayout *
+make_layout (cairo_t                 *cr,
+             const PhiliaRenderStyle *style,
+             double                   scale,
+             gboolean                 bold,
+             const char              *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_new ();
+
+  pango_font_description_set_family (font, style->font_family ? style->font_family : "Sans");
+  pango_font_description_set_absolute_size (font, style->font_size * scale * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (font);
+  return layout;
+}
+
+/* Draws @text with its anchor at (x, y): ax/ay are 0 (left/top) to 1 (right/bottom). */
+void
+_philia_render_text (cairo_t                 *cr,
+           const PhiliaRenderStyle *style,
+           double                   scale,
+           gboolean                 bold,
+           const char              *text,
+           double                   x,
+           double                   y,
+           double                   ax,
+           double                   ay,
+           double                   max_width)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, style, scale, bold, text);
+  PangoRectangle ink, logical;
+
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int)(max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  cairo_move_to (cr, x - ax * logical.width, y - ay * logical.height);
+  pango_cairo_show_layout (cr, layout);
+}
+
+double
+_philia_render_text_width (cairo_t                 *cr,
+            const PhiliaRenderStyle *style,
+            double                   scale,
+            const char              *text)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, style, scale, FALSE, text);
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.width;
+}
+
+/* A "nice" tick step (1, 2 or 5 × 10^k) giving about @target ticks up to @max. */
+double
+_philia_render_nice_step (double max,
+           int    target)
+{
+  double raw = max / MAX (target, 1);
+  double mag = pow (10.0, floor (log10 (raw)));
+  double norm = raw / mag;
+
+  if (norm <= 1.0)
+    return mag;
+  if (norm <= 2.0)
+    return 2.0 * mag;
+  if (norm <= 5.0)
+    return 5.0 * mag;
+  return 10.0 * mag;
+}
+
+void
+_philia_render_format (char   *buf,
+              gsize   len,
+              double  value)
+{
+  if (fabs (value - round (value)) < 1e-9 && fabs (value) < 1e15)
+    g_snprintf (buf, len, "%.0f", value);
+  else
+    g_snprintf (buf, len, "%.3g", value);
+}
+
+const PhiliaRenderStyle *
+_philia_render_style_or_default (const PhiliaRenderStyle *style,
+                                 PhiliaRenderStyle       *fallback)
+{
+  if (style != NULL)
+    return style;
+  philia_render_style_init_default (fallback);
+  return fallback;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gstdio.h>
+
+#include "philia-core.h"
+
+static PhiliaGraph *
+generate (const PhiliaCsbmParams *params)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph = philia_csbm_generate (params, NULL, &error);
+
+  g_assert_no_error (error);
+  return graph;
+}
+
+/* The issue's bar: realised edge homophily within ±0.02 of the target for
+ * n ≥ 2000, across the whole range and several seeds. */
+static void
+test_target_homophily (void)
+{
+  const double targets[] = { 0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    for (guint64 seed = 1; seed <= 3; seed++)
+      {
+        PhiliaCsbmParams p;
+        g_autoptr(PhiliaGraph) graph = NULL;
+        g_autoptr(PhiliaHomophily) h = NULL;
+
+        philia_csbm_params_init_default (&p);
+        p.n_nodes = 2000;
+        p.homophily = targets[i];
+        p.n_features = 0;
+        p.seed = seed;
+        graph = generate (&p);
+        h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
+        g_assert_cmpint (philia_graph_get_n_edges (graph), ==, 10000);
+        g_assert_cmpint (philia_graph_get_sanity_report (graph)->self_loops, ==, 0);
+        g_assert_cmpfloat_with_epsilon (h->edge_homophily, targets[i], 0.02);
+      }
+}
+
+static void
+test_balanced_and_splits (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  gint64 train, val, test;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 1003;
+  p.n_classes = 4;
+  graph = generate (&p);
+  for (guint k = 0; k < 4; k++)
+    {
+      gint64 size = philia_graph_get_class_sizes (graph)[k];
+
+      g_assert_true (size == 250 || size == 251);
+    }
+  g_assert_cmpuint (philia_graph_get_n_splits (graph), ==, 10);
+  philia_graph_get_split_sizes (graph, 3, &train, &val, &test);
+  g_assert_cmpint (train + val + test, ==, 1003);
+  g_assert_cmpint (train, ==, 602);
+}
+
+static void
+test_reproducible (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaGraph) a = NULL;
+  g_autoptr(PhiliaGraph) b = NULL;
+  g_autoptr(PhiliaGraph) c = NULL;
+  gint64 m;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 500;
+  p.seed = 7;
+  a = generate (&p);
+  b = generate (&p);
+  p.seed = 8;
+  c = generate (&p);
+  m = philia_graph_get_n_edges (a);
+  g_assert_cmpint (m, ==, philia_graph_get_n_edges (b));
+  g_assert_cmpmem (philia_graph_get_neighbors (a), 2 * m * 4, philia_graph_get_neighbors (b),
+                   2 * m * 4);
+  g_assert_cmpmem (philia_graph_get_features (a), 500 * 32 * 4,
+                   philia_graph_get_features (b), 500 * 32 * 4);
+  g_assert_true (memcmp (philia_graph_get_neighbors (a), philia_graph_get_neighbors (c),
+                         2 * m * 4) != 0);
+}
+
+/* Mixed mode: the heterophilous region's nodes have low local homophily, the
+ * rest high, so the local-homophily distribution is bimodal. */
+static void
+test_mixed_regions (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  guint low = 0, high = 0, n;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 4000;
+  p.homophily = 0.9;
+  p.heterophilous_fraction = 0.3;
+  p.heterophilous_homophily = 0.1;
+  p.degree = 20;
+  p.n_features = 0;
+  graph = generate (&p);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
+  n = philia_graph_get_n_nodes (graph);
+  for (guint v = 0; v < n; v++)
+    {
+      low += h->local_homophily[v] < 0.4;
+      high += h->local_homophily[v] > 0.6;
+    }
+  /* 1200 nodes are heterophilous, 2800 homophilous; few fall in between. */
+  g_assert_cmpuint (low, >, 1100);
+  g_assert_cmpuint (low, <, 1300);
+  g_assert_cmpuint (high, >, 2700);
+  g_assert_cmpfloat_with_epsilon (h->edge_homophily, 0.7 * 0.9 + 0.3 * 0.1, 0.02);
+}
+
+/* Class means sit at pairwise distance `signal`; the noise has unit variance. */
+static void
+test_features (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autofree double *mean = NULL;
+  const float *x;
+  const gint32 *y;
+  double dist = 0, var = 0;
+  guint f = 16, n = 6000;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = n;
+  p.n_classes = 3;
+  p.n_features = f;
+  p.signal = 3.0;
+  graph = generate (&p);
+  x = philia_graph_get_features (graph);
+  y = philia_graph_get_labels (graph);
+  mean = g_new0 (double, 3 * f);
+  for (guint v = 0; v < n; v++)
+    for (guint j = 0; j < f; j++)
+      mean[y[v] * f + j] += x[v * f + j] / (n / 3.0);
+  for (guint j = 0; j < f; j++)
+    dist += (mean[j] - mean[f + j]) * (mean[j] - mean[f + j]);
+  for (guint v = 0; v < n; v++)
+    var += (x[v * f + 5] - mean[y[v] * f + 5]) * (x[v * f + 5] - mean[y[v] * f + 5]) / n;
+  g_assert_cmpfloat_with_epsilon (sqrt (dist), 3.0, 0.15);
+  g_assert_cmpfloat_with_epsilon (var, 1.0, 0.08);
+}
+
+static void
+test_bad_params (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(GError) error = NULL;
+
+  philia_csbm_params_init_default (&p);
+  p.n_classes = 1;
+  p.homophily = 0.5;
+  g_assert_null (philia_csbm_generate (&p, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_assert_nonnull (strstr (error->message, "one class"));
+  g_clear_error (&error);
+
+  philia_csbm_params_init_default (&p);
+  p.homophily = 1.5;
+  g_assert_null (philia_csbm_generate (&p, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "--homophily"));
+  g_clear_error (&error);
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 10;
+  p.degree = 9.5;
+  g_assert_null (philia_csbm_generate (&p, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_clear_error (&error);
+
+  philia_csbm_params_init_default (&p);
+  p.degree = NAN;
+  g_assert_null (philia_csbm_generate (&p, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+}
+
+static void
+test_npz_round_trip (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaGraph) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-gen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "csbm.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  guint n;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 300;
+  graph = generate (&p);
+  g_assert_true (philia_graph_write_npz (graph, path, &error));
+  g_assert_no_error (error);
+  back = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  n = philia_graph_get_n_nodes (graph);
+  g_assert_cmpuint (philia_graph_get_n_nodes (back), ==, n);
+  g_assert_cmpint (philia_graph_get_n_edges (back), ==, philia_graph_get_n_edges (graph));
+  g_assert_cmpint (philia_graph_get_sanity_report (back)->reciprocal_pairs, ==, 0);
+  g_assert_cmpmem (philia_graph_get_neighbors (back), philia_graph_get_n_edges (graph) * 8,
+                   philia_graph_get_neighbors (graph), philia_graph_get_n_edges (graph) * 8);
+  g_assert_cmpmem (philia_graph_get_labels (back), n * 4, philia_graph_get_labels (graph), n * 4);
+  g_assert_cmpmem (philia_graph_get_features (back), n * 32 * 4,
+                   philia_graph_get_features (graph), n * 32 * 4);
+  g_assert_cmpmem (philia_graph_get_split_mask (back, 9, PHILIA_SPLIT_TEST), n,
+                   philia_graph_get_split_mask (graph, 9, PHILIA_SPLIT_TEST), n);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+  g_test_add_func ("/Philia/Generate/target-homophily", test_target_homophily);
+  g_test_add_func ("/Philia/Generate/balanced-and-splits", test_balanced_and_splits);
+  g_test_add_func ("/Philia/Generate/reproducible", test_reproducible);
+  g_test_add_func ("/Philia/Generate/mixed-regions", test_mixed_regions);
+  g_test_add_func ("/Philia/Generate/features", test_features);
+  g_test_add_func ("/Philia/Generate/bad-params", test_bad_params);
+  g_test_add_func ("/Philia/Generate/npz-round-trip", test_npz_round_trip);
+  return g_test_run ();
+}
