@@ -70,14 +70,14 @@ summarise() {
 case "$mode" in
   run)
     ensure_packages $build_pkgs
-    configure_and_build build || exit 1
+    configure_and_build build -Dgui=true || exit 1
     export GSETTINGS_SCHEMA_DIR="$top/build/data"
     exec "$top/build/src/app/philia" "$@"
     ;;
 
   test)
     ensure_packages $build_pkgs $test_pkgs
-    configure_and_build build || exit 1
+    configure_and_build build -Dgui=true || exit 1
     rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
     export GUI_ARTIFACTS="$top/build/gui-artifacts"
     mkdir -p "$GUI_ARTIFACTS"
@@ -104,7 +104,7 @@ case "$mode" in
 
   bench)
     ensure_packages $build_pkgs $bench_pkgs
-    configure_and_build build || exit 1
+    configure_and_build build -Dgui=true || exit 1
     meson test -C build --benchmark --print-errorlogs --verbose
     ;;
 

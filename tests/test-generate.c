@@ -225,6 +225,32 @@ test_npz_round_trip (void)
   g_rmdir (dir);
 }
 
+/* Class names survive .npz (as numpy's '<U n' text), e.g. Zachary's clubs. */
+static void
+test_npz_class_names (void)
+{
+  g_autofree char *karate = g_test_build_filename (G_TEST_DIST, "data", "import", "karate.graphml",
+                                                   NULL);
+  g_autoptr(GFile) in = g_file_new_for_path (karate);
+  g_autofree char *dir = g_dir_make_tmp ("philia-gen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "karate.npz", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (in, NULL, NULL, NULL, &error);
+  g_autoptr(PhiliaGraph) back = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (philia_graph_write_npz (graph, path, &error));
+  back = philia_graph_load (out, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (philia_graph_has_class_names (back));
+  g_assert_cmpstr (philia_graph_get_class_name (back, 0), ==, "Mr. Hi");
+  g_assert_cmpstr (philia_graph_get_class_name (back, 1), ==, "Officer");
+  g_assert_cmpmem (philia_graph_get_labels (back), 34 * 4, philia_graph_get_labels (graph), 34 * 4);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -238,5 +264,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Generate/features", test_features);
   g_test_add_func ("/Philia/Generate/bad-params", test_bad_params);
   g_test_add_func ("/Philia/Generate/npz-round-trip", test_npz_round_trip);
+  g_test_add_func ("/Philia/Generate/npz-class-names", test_npz_class_names);
   return g_test_run ();
 }

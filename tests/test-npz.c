@@ -169,7 +169,7 @@ test_npy_refused_dtypes (void)
 {
   static const struct { const char *descr; const char *words; } cases[] = {
     { "'>f8'", "big-endian" },  { "'>i8'", "big-endian" },  { "'!i4'", "big-endian" },
-    { "'|O'", "Python objects" }, { "'<U5'", "text" },     { "'|S3'", "text" },
+    { "'|O'", "Python objects" }, { "'>U5'", "text" },     { "'|S3'", "text" },
     { "'<f2'", "float32" },     { "'<c16'", "float32" },   { "'|i4'", "float32" },
     { "[('u', '<i8'), ('v', '<i8')]", "structured" },     { "'|V8'", "raw records" },
   };
@@ -187,6 +187,27 @@ test_npy_refused_dtypes (void)
       assert_one_sentence (error, "test.npy");
       g_assert_nonnull (strstr (error->message, cases[i].words));
     }
+}
+
+/* numpy's str arrays ('<U n', UTF-32LE) are read as text, e.g. class names. */
+static void
+test_npy_unicode (void)
+{
+  static const gunichar chars[2 * 3] = { 'a', 0xe9, 'z',   0x4e2d, 0, 0 };   /* "aéz", "中" */
+  g_autoptr(GBytes) bytes = make_npy (1, "{'descr': '<U3', 'fortran_order': False, "
+                                         "'shape': (2,), }", chars, sizeof chars);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaArray) a = parse_bytes (bytes, &error);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (a->dtype, ==, PHILIA_DTYPE_UNICODE);
+  g_assert_cmpuint (a->itemsize, ==, 12);
+  first = philia_array_dup_string (a, 0);
+  second = philia_array_dup_string (a, 1);
+  g_assert_cmpstr (first, ==, "a\xc3\xa9z");
+  g_assert_cmpstr (second, ==, "\xe4\xb8\xad");
 }
 
 static void
@@ -842,6 +863,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Philia/Npz/npy/dtypes", test_npy_dtypes);
   g_test_add_func ("/Philia/Npz/npy/refused-dtypes", test_npy_refused_dtypes);
+  g_test_add_func ("/Philia/Npz/npy/unicode", test_npy_unicode);
   g_test_add_func ("/Philia/Npz/npy/versions", test_npy_versions);
   g_test_add_func ("/Philia/Npz/npy/shapes", test_npy_shapes);
   g_test_add_func ("/Philia/Npz/npy/fortran", test_npy_fortran);

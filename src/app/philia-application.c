@@ -13,6 +13,9 @@
 struct _PhiliaApplication
 {
   GtkApplication parent_instance;
+
+  /* Owned */
+  GFile         *node_table;    /* --nodes, for the file named on the command line */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
@@ -54,12 +57,14 @@ philia_application_open (GApplication  *application,
   gboolean created;
   PhiliaWindow *window = get_or_create_window (self, &created);
 
-  /* One dataset per window: the last file named wins, as if opened in turn. */
-  if (n_files > 0)
-    philia_window_open (window, files[n_files - 1]);
-  if (n_files > 1)
+  /* One dataset per window: a graph, with --nodes or a node table named beside it. */
+  if (n_files == 1 && self->node_table != NULL)
+    philia_window_open_with_nodes (window, files[0], self->node_table);
+  else
+    philia_window_open_files (window, files, n_files);
+  if (n_files > 2)
     g_warning ("Philia shows one dataset at a time; opening only %s",
-               g_file_peek_path (files[n_files - 1]));
+               g_file_peek_path (files[0]));
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -122,19 +127,53 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
 };
 
+static int
+philia_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (application);
+  const char *nodes = NULL;
+
+  if (g_variant_dict_lookup (options, "nodes", "^&ay", &nodes))
+    {
+      g_clear_object (&self->node_table);
+      self->node_table = g_file_new_for_commandline_arg (nodes);
+    }
+  return -1;   /* go on: activate or open */
+}
+
+static void
+philia_application_finalize (GObject *object)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (object);
+
+  g_clear_object (&self->node_table);
+  G_OBJECT_CLASS (philia_application_parent_class)->finalize (object);
+}
+
 static void
 philia_application_class_init (PhiliaApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = philia_application_finalize;
+  app_class->handle_local_options = philia_application_handle_local_options;
 
   app_class->activate = philia_application_activate;
   app_class->open = philia_application_open;
   app_class->startup = philia_application_startup;
 }
 
+static const GOptionEntry options[] = {
+  { "nodes", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("CSV node table (id,label,f0,…) for the dataset file"), N_("TABLE.csv") },
+  { NULL }
+};
+
 static void
 philia_application_init (PhiliaApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",

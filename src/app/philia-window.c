@@ -36,6 +36,8 @@ struct _PhiliaWindow
   PhiliaProgress       *progress;
   GBinding             *progress_binding;
   GtkFileChooserNative *chooser;
+  GtkFileChooserNative *node_table_chooser;
+  GFile                *pending_graph_file;
   guint                 load_serial;
   guint                 loading : 1;
 };
@@ -281,11 +283,26 @@ void
 philia_window_open (PhiliaWindow *self,
                     GFile        *file)
 {
+  philia_window_open_with_nodes (self, file, NULL);
+}
+
+/**
+ * philia_window_open_with_nodes:
+ * @node_table: (nullable): a CSV node table (id,label,f0,…) for @file
+ *
+ * Like philia_window_open(), attaching labels and features from @node_table.
+ */
+void
+philia_window_open_with_nodes (PhiliaWindow *self,
+                               GFile        *file,
+                               GFile        *node_table)
+{
   LoadRequest *request;
   g_autofree char *name = NULL;
 
   g_return_if_fail (PHILIA_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (node_table == NULL || G_IS_FILE (node_table));
 
   name = g_file_get_basename (file);
   request = g_new0 (LoadRequest, 1);
@@ -293,7 +310,7 @@ philia_window_open (PhiliaWindow *self,
   request->file = g_object_ref (file);
   request->serial = begin_load (self, name);
 
-  philia_graph_load_async (file, NULL, self->progress, self->load_cancellable,
+  philia_graph_load_async (file, node_table, self->progress, self->load_cancellable,
                            load_file_cb, request);
 }
 
@@ -423,24 +440,16 @@ add_filter (GtkFileChooser     *chooser,
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+static GtkFileChooserNative *
+new_dataset_chooser (PhiliaWindow *self,
+                     const char   *title)
 {
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  GtkFileChooserNative *native;
   GtkFileChooser *chooser;
 
-  if (self->chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-      return;
-    }
-
-  self->chooser = gtk_file_chooser_native_new (_("Open Dataset"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (self->chooser);
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (native);
 
   add_filter (chooser, _("All supported files"),
               (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml", "*.net", "*.paj",
@@ -454,9 +463,86 @@ open_action (GtkWidget  *widget,
               (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv", "*.tsv", NULL });
   add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
 
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  return native;
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->chooser == NULL)
+    {
+      self->chooser = new_dataset_chooser (self, _("Open Dataset"));
+      g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
+    }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_node_table_response (GtkNativeDialog *dialog,
+                        int              response,
+                        PhiliaWindow    *self)
+{
+  g_autoptr(GFile) graph_file = g_steal_pointer (&self->pending_graph_file);
+
+  if (response == GTK_RESPONSE_ACCEPT && graph_file != NULL)
+    {
+      g_autoptr(GFile) table = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (table != NULL)
+        philia_window_open_with_nodes (self, graph_file, table);
+    }
+  g_clear_object (&self->node_table_chooser);
+}
+
+static void
+on_graph_for_table_response (GtkNativeDialog *dialog,
+                             int              response,
+                             PhiliaWindow    *self)
+{
+  GtkFileChooser *chooser;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    self->pending_graph_file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->node_table_chooser);
+  if (self->pending_graph_file == NULL)
+    return;
+
+  /* Step two: the node table for the graph just chosen. */
+  self->node_table_chooser = gtk_file_chooser_native_new (_("Choose the Node Table"),
+                                                          GTK_WINDOW (self),
+                                                          GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                          _("_Open"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->node_table_chooser);
+  /* Translators: a CSV file with a row per node: id,label,f0,f1,… */
+  add_filter (chooser, _("Node tables (.csv, .tsv)"), (const char *[]) { "*.csv", "*.tsv", NULL });
+  add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->node_table_chooser), TRUE);
+  g_signal_connect (self->node_table_chooser, "response", G_CALLBACK (on_node_table_response),
+                    self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->node_table_chooser));
+}
+
+static void
+open_with_nodes_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->node_table_chooser != NULL)
+    return;   /* one of its two steps is on screen */
+
+  /* Step one: the graph file, from the same kind of chooser as Open. */
+  g_clear_object (&self->pending_graph_file);
+  self->node_table_chooser = new_dataset_chooser (self, _("Open a Graph for Its Node Table"));
+  g_signal_connect (self->node_table_chooser, "response",
+                    G_CALLBACK (on_graph_for_table_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->node_table_chooser));
 }
 
 static void
@@ -485,6 +571,59 @@ dismiss_banner_action (GtkWidget  *widget,
   dismiss_banner (PHILIA_WINDOW (widget));
 }
 
+/* A node table's header starts with id, node or name (what the core's CSV
+ * reader accepts); an edge list's does not. Reads at most 1 KiB. */
+static gboolean
+looks_like_node_table (GFile *file)
+{
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  char head[1024] = "";
+  gsize got = 0;
+  const char *p = head;
+  gsize len;
+
+  if (stream == NULL
+      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head - 1, &got, NULL,
+                                   NULL))
+    return FALSE;
+  head[got] = '\0';
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
+  if (*p == '"')
+    p++;
+  len = strcspn (p, ",\t\"\r\n");
+  return (len == 2 && g_ascii_strncasecmp (p, "id", 2) == 0)
+         || (len == 4 && (g_ascii_strncasecmp (p, "node", 4) == 0
+                          || g_ascii_strncasecmp (p, "name", 4) == 0));
+}
+
+/**
+ * philia_window_open_files:
+ *
+ * Opens what a user hands over at once (a drop, the command line): one
+ * dataset, plus a node table when one of two files is one.
+ */
+void
+philia_window_open_files (PhiliaWindow  *self,
+                          GFile        **files,
+                          guint          n_files)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+
+  if (n_files == 0)
+    return;
+  if (n_files == 2 && looks_like_node_table (files[1]) != looks_like_node_table (files[0]))
+    {
+      gboolean first_is_table = looks_like_node_table (files[0]);
+
+      philia_window_open_with_nodes (self, files[first_is_table ? 1 : 0],
+                                     files[first_is_table ? 0 : 1]);
+      return;
+    }
+  /* One dataset at a time: the first file wins. */
+  philia_window_open (self, files[0]);
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -492,22 +631,20 @@ on_drop (GtkDropTarget *target,
          double         y,
          PhiliaWindow  *self)
 {
-  GFile *file = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
 
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
-      GSList *files = g_value_get_boxed (value);
-
-      file = files != NULL ? files->data : NULL;
+      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+        g_ptr_array_add (files, l->data);
     }
-  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
-    file = g_value_get_object (value);
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    g_ptr_array_add (files, g_value_get_object (value));
 
-  if (file == NULL)
+  if (files->len == 0)
     return FALSE;
 
-  /* One dataset at a time: the first dropped file wins. */
-  philia_window_open (self, file);
+  philia_window_open_files (self, (GFile **)files->pdata, files->len);
   return TRUE;
 }
 
@@ -544,6 +681,13 @@ philia_window_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
+  if (self->node_table_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->node_table_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->node_table_chooser));
+      g_clear_object (&self->node_table_chooser);
+    }
+  g_clear_object (&self->pending_graph_file);
 
   /* Before the template: the binding's target is the progress bar. */
   g_clear_pointer (&self->progress_binding, g_binding_unbind);
@@ -628,6 +772,8 @@ philia_window_class_init (PhiliaWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.open-with-nodes", NULL,
+                                   open_with_nodes_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL,
                                    dismiss_banner_action);

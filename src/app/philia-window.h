@@ -16,6 +16,12 @@ PhiliaGraph        *philia_window_get_graph          (PhiliaWindow   *self);
 gboolean            philia_window_get_loading        (PhiliaWindow   *self);
 void                philia_window_open               (PhiliaWindow   *self,
                                                       GFile          *file);
+void                philia_window_open_with_nodes    (PhiliaWindow   *self,
+                                                      GFile          *file,
+                                                      GFile          *node_table);
+void                philia_window_open_files         (PhiliaWindow   *self,
+                                                      GFile         **files,
+                                                      guint           n_files);
 void                philia_window_open_default       (PhiliaWindow   *self);
 void                philia_window_cancel_load        (PhiliaWindow   *self);
 const char         *philia_window_get_banner_message (PhiliaWindow   *self);

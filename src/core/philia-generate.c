@@ -341,10 +341,14 @@ philia_graph_write_npz (PhiliaGraph  *graph,
   const gint32 *nbr;
   const gint32 *y;
   PhiliaArray features = { 0 }, labels = { 0 }, edges = { 0 }, masks[3] = { { 0 } };
+  PhiliaArray classes = { 0 };
   const char *names[] = {
-    "node_features", "node_labels", "edges", "train_masks", "val_masks", "test_masks", NULL,
+    "node_features", "node_labels", "edges", "train_masks", "val_masks", "test_masks",
+    "class_names", NULL,
   };
-  PhiliaArray *arrays[] = { &features, &labels, &edges, &masks[0], &masks[1], &masks[2], NULL };
+  PhiliaArray *arrays[] = {
+    &features, &labels, &edges, &masks[0], &masks[1], &masks[2], &classes, NULL,
+  };
   gboolean ok;
 
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
@@ -386,9 +390,38 @@ philia_graph_write_npz (PhiliaGraph  *graph,
                 philia_graph_get_split_mask (graph, i, part), n);
     }
 
+  /* Class names as numpy writes a str array: fixed-width UTF-32 ('<U n'). */
+  if (philia_graph_has_class_names (graph))
+    {
+      guint c = philia_graph_get_n_classes (graph);
+      glong width = 1;
+
+      for (guint k = 0; k < c; k++)
+        width = MAX (width, g_utf8_strlen (philia_graph_get_class_name (graph, k), -1));
+      classes = (PhiliaArray) { PHILIA_DTYPE_UNICODE, 1, { c }, c, NULL, 4 * width };
+      classes.data = g_malloc0 (MAX ((gsize)c * 4 * width, 1));
+      for (guint k = 0; k < c; k++)
+        {
+          glong len = 0;
+          g_autofree gunichar *chars = g_utf8_to_ucs4_fast (philia_graph_get_class_name (graph, k),
+                                                            -1, &len);
+
+          memcpy ((guint8 *)classes.data + (gsize)k * 4 * width, chars, 4 * len);
+        }
+    }
+  else
+    {
+      names[6] = NULL;
+      arrays[6] = NULL;
+    }
+
   ok = philia_npz_write (path, names, arrays, error);
 
-  for (guint i = 0; arrays[i] != NULL; i++)
-    g_free (arrays[i]->data);
+  g_free (features.data);
+  g_free (labels.data);
+  g_free (edges.data);
+  for (guint part = 0; part < 3; part++)
+    g_free (masks[part].data);
+  g_free (classes.data);
   return ok;
 }

@@ -20,6 +20,7 @@
 #define MEMBER_FEATURES "node_features"
 #define MEMBER_LABELS   "node_labels"
 #define MEMBER_EDGES    "edges"
+#define MEMBER_CLASSES  "class_names"
 
 static const char * const mask_members[3] = { "train_masks", "val_masks", "test_masks" };
 
@@ -28,6 +29,7 @@ typedef struct
   PhiliaProgress *progress;
   guint64         total;
   guint64         base;
+  const char     *display_name;
 } ProgressState;
 
 static void
@@ -54,6 +56,14 @@ read_member (PhiliaNpz      *npz,
 
   array = _philia_npz_read_array_full (npz, name, cancellable, report_progress, state, error);
   state->base += _philia_npz_get_member_size (npz, name);
+  if (array != NULL && array->dtype == PHILIA_DTYPE_UNICODE)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: member “%s.npy” holds text (dtype “<U%" G_GSIZE_FORMAT "”), but a "
+                   "numeric array is expected.", state->display_name, name, array->itemsize / 4);
+      philia_array_free (array);
+      return NULL;
+    }
   return array;
 }
 
@@ -385,6 +395,43 @@ not_binary:
   return TRUE;
 }
 
+/* Optional class_names: a 1-D text array, name k for class k (np.array of str). */
+static gboolean
+read_class_names (PhiliaNpz     *npz,
+                  const char    *display_name,
+                  GCancellable  *cancellable,
+                  char        ***out,
+                  GError       **error)
+{
+  g_autoptr(PhiliaArray) array = philia_npz_read_array (npz, MEMBER_CLASSES, cancellable, error);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  if (array == NULL)
+    return FALSE;
+  if (array->dtype != PHILIA_DTYPE_UNICODE || array->ndim != 1)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s: member “%s.npy” must be a 1-D array of strings, one name per class.",
+                   display_name, MEMBER_CLASSES);
+      return FALSE;
+    }
+  for (gint64 k = 0; k < array->n_elements; k++)
+    {
+      g_autofree char *name = philia_array_dup_string (array, k);
+
+      if (name == NULL)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                       "%s: class name %" G_GINT64_FORMAT " in “%s.npy” is not valid text.",
+                       display_name, k, MEMBER_CLASSES);
+          return FALSE;
+        }
+      g_strv_builder_add (names, name);
+    }
+  *out = g_strv_builder_end (names);
+  return TRUE;
+}
+
 PhiliaGraphBuilder *
 _philia_npz_read_graph (GBytes          *bytes,
                         const char      *display_name,
@@ -398,10 +445,11 @@ _philia_npz_read_graph (GBytes          *bytes,
   g_autoptr(PhiliaArray) features_array = NULL;
   g_autoptr(PhiliaArray) edges_array = NULL;
   g_autofree gint64 *labels = NULL;
+  g_auto(GStrv) class_names = NULL;
   g_autofree float *features = NULL;
   g_autofree gint64 *edges = NULL;
   guint8 *masks[3] = { NULL, NULL, NULL };
-  ProgressState state = { progress, 0, 0 };
+  ProgressState state = { progress, 0, 0, display_name };
   gboolean has_labels, has_features;
   gint64 n = -1;
   guint n_features = 0;
@@ -561,7 +609,13 @@ _philia_npz_read_graph (GBytes          *bytes,
   if (!read_masks (npz, display_name, (guint)n, &state, cancellable, &n_splits, masks, error))
     return NULL;
 
+  if (philia_npz_has_member (npz, MEMBER_CLASSES)
+      && !read_class_names (npz, display_name, cancellable, &class_names, error))
+    return NULL;
+
   builder = philia_graph_builder_new ((guint)n);
+  if (class_names != NULL)
+    philia_graph_builder_take_class_names (builder, g_steal_pointer (&class_names));
   philia_graph_builder_take_edges (builder, g_steal_pointer (&edges), n_edges);
   if (labels != NULL)
     philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));

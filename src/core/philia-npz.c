@@ -185,8 +185,27 @@ philia_dtype_to_string (PhiliaDtype dtype)
     case PHILIA_DTYPE_UINT64:  return "uint64";
     case PHILIA_DTYPE_FLOAT32: return "float32";
     case PHILIA_DTYPE_FLOAT64: return "float64";
+    case PHILIA_DTYPE_UNICODE: return "text";
     default:                   return "unknown";
     }
+}
+
+char *
+philia_array_dup_string (const PhiliaArray *array,
+                         gsize              i)
+{
+  const gunichar *chars;
+  glong len = 0;
+
+  g_return_val_if_fail (array != NULL, NULL);
+  g_return_val_if_fail (array->dtype == PHILIA_DTYPE_UNICODE, NULL);
+  g_return_val_if_fail ((gint64)i < array->n_elements, NULL);
+
+  chars = (const gunichar *)((const guint8 *)array->data + i * array->itemsize);
+  while ((gsize)len < array->itemsize / 4 && chars[len] != 0)
+    len++;
+  /* Invalid code points give NULL; callers report them. */
+  return g_ucs4_to_utf8 (chars, len, NULL, NULL, NULL);
 }
 
 gsize
@@ -237,6 +256,7 @@ typedef struct
 {
   gsize       header_len;   /* magic + lengths + dict: where the payload starts */
   PhiliaDtype dtype;
+  gsize       itemsize;
   gboolean    fortran_order;
   guint       ndim;
   gint64      shape[PHILIA_NPY_MAX_DIMS];
@@ -347,6 +367,7 @@ scan_dim (Scanner *s)
 static gboolean
 parse_descr (const char  *descr,
              PhiliaDtype *dtype,
+             gsize       *itemsize,
              const char  *display_name,
              const char  *member,
              GError     **error)
@@ -382,8 +403,22 @@ parse_descr (const char  *descr,
         if (order == '|' && size > 1)
           break;
         *dtype = types[i].dtype;
+        *itemsize = size;
         return TRUE;
       }
+
+  /* Text: numpy's fixed-width UTF-32 strings, e.g. class names ('<U22'). */
+  if (*t == 'U' && order != '>' && order != '!' && g_ascii_isdigit (t[1]))
+    {
+      guint64 chars;
+
+      if (g_ascii_string_to_unsigned (t + 1, 10, 1, 65536, &chars, NULL))
+        {
+          *dtype = PHILIA_DTYPE_UNICODE;
+          *itemsize = 4 * chars;
+          return TRUE;
+        }
+    }
 
   if (*t == 'O')
     set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
@@ -439,7 +474,7 @@ parse_header_dict (const char  *text,
           descr = scan_string (&s);
           if (descr == NULL)
             goto syntax;
-          if (!parse_descr (descr, &hdr->dtype, display_name, member, error))
+          if (!parse_descr (descr, &hdr->dtype, &hdr->itemsize, display_name, member, error))
             return FALSE;
           have_descr = TRUE;
         }
@@ -650,7 +685,7 @@ parse_npy_header (const guint8 *data,
                    "has a shape whose size does not fit in 64 bits.");
         return FALSE;
       }
-  itemsize = philia_dtype_get_size (hdr->dtype);
+  itemsize = hdr->itemsize;
   if (hdr->n_elements > (guint64)G_MAXINT64 ||
       mul_overflows (hdr->n_elements, itemsize, &hdr->payload_size))
     {
@@ -692,6 +727,7 @@ array_new_for_header (const NpyHeader *hdr,
   g_autoptr(PhiliaArray) array = g_new0 (PhiliaArray, 1);
 
   array->dtype = hdr->dtype;
+  array->itemsize = hdr->itemsize;
   array->ndim = hdr->ndim;
   memcpy (array->shape, hdr->shape, sizeof array->shape);
   array->n_elements = (gint64)hdr->n_elements;
@@ -716,7 +752,7 @@ fix_order (PhiliaArray     *array,
            const char      *member,
            GError         **error)
 {
-  gsize itemsize = philia_dtype_get_size (array->dtype);
+  gsize itemsize = array->itemsize;
   gsize rows, cols;
   guint8 *out;
   const guint8 *in = array->data;
@@ -1651,8 +1687,12 @@ make_npy_header (const PhiliaArray *array)
   guint8 prefix[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0 };
   gsize total;
 
-  g_string_append_printf (dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                          dtype_to_descr (array->dtype));
+  if (array->dtype == PHILIA_DTYPE_UNICODE)
+    g_string_append_printf (dict, "{'descr': '<U%" G_GSIZE_FORMAT "', 'fortran_order': False, "
+                            "'shape': (", array->itemsize / 4);
+  else
+    g_string_append_printf (dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                            dtype_to_descr (array->dtype));
   for (guint i = 0; i < array->ndim; i++)
     g_string_append_printf (dict, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", array->shape[i]);
   if (array->ndim == 1)
@@ -1796,7 +1836,10 @@ philia_npz_write (const char   *path,
   for (n = 0; names[n] != NULL; n++)
     {
       g_return_val_if_fail (arrays[n] != NULL, FALSE);
-      g_return_val_if_fail (dtype_to_descr (arrays[n]->dtype) != NULL, FALSE);
+      g_return_val_if_fail (dtype_to_descr (arrays[n]->dtype) != NULL
+                            || (arrays[n]->dtype == PHILIA_DTYPE_UNICODE
+                                && arrays[n]->itemsize % 4 == 0 && arrays[n]->itemsize > 0),
+                            FALSE);
       g_return_val_if_fail (arrays[n]->ndim <= PHILIA_NPY_MAX_DIMS, FALSE);
     }
   g_return_val_if_fail (arrays[n] == NULL, FALSE);
@@ -1820,7 +1863,8 @@ philia_npz_write (const char   *path,
       g_autofree guint8 *comp = NULL;
       g_autofree char *member_name = g_strconcat (names[i], ".npy", NULL);
       gsize comp_len;
-      gsize payload = (gsize)a->n_elements * philia_dtype_get_size (a->dtype);
+      gsize payload = (gsize)a->n_elements * (a->dtype == PHILIA_DTYPE_UNICODE
+                                              ? a->itemsize : philia_dtype_get_size (a->dtype));
       guint8 local[LOCAL_SIZE + 20];
       gsize name_len = strlen (member_name);
       WrittenMember *w = g_new0 (WrittenMember, 1);

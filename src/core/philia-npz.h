@@ -24,6 +24,7 @@ typedef enum
   PHILIA_DTYPE_UINT64,
   PHILIA_DTYPE_FLOAT32,
   PHILIA_DTYPE_FLOAT64,
+  PHILIA_DTYPE_UNICODE,   /* numpy '<U n': n UTF-32LE code units per element */
 } PhiliaDtype;
 
 #define PHILIA_NPY_MAX_DIMS 8
@@ -35,6 +36,8 @@ typedef enum
  * @shape: the dimensions, @ndim of them
  * @n_elements: product of @shape
  * @data: @n_elements values of @dtype, little-endian, C order, owned
+ * @itemsize: bytes per element (philia_dtype_get_size() for the fixed-size
+ *   dtypes; 4 n for PHILIA_DTYPE_UNICODE)
  */
 typedef struct
 {
@@ -43,11 +46,15 @@ typedef struct
   gint64      shape[PHILIA_NPY_MAX_DIMS];
   gint64      n_elements;
   gpointer    data;
+  gsize       itemsize;
 } PhiliaArray;
 
 void         philia_array_free         (PhiliaArray  *array);
 const char  *philia_dtype_to_string    (PhiliaDtype   dtype);
 gsize        philia_dtype_get_size     (PhiliaDtype   dtype);
+/* Element @i of a PHILIA_DTYPE_UNICODE array as UTF-8, trailing NULs dropped. */
+char        *philia_array_dup_string   (const PhiliaArray *array,
+                                        gsize              i);
 
 typedef struct _PhiliaNpz PhiliaNpz;
 

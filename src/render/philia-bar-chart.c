@@ -39,13 +39,19 @@ compute_layout (cairo_t                 *cr,
                 Layout                  *l)
 {
   double fs = style->font_size, max = 0.0;
+  gboolean integral = TRUE;
   char buf[64];
 
   l->n_series = MAX (chart->n_series, 1);
   for (guint i = 0; i < chart->n_bars; i++)
     max = MAX (max, bar_total (chart, l->n_series, i));
+  for (gsize i = 0; i < (gsize)l->n_series * chart->n_bars && integral; i++)
+    integral = !isfinite (chart->values[i]) || chart->values[i] == floor (chart->values[i]);
 
+  /* Counts never get a tick at 0.5. */
   l->step = _philia_render_nice_step (max > 0 ? max : 1.0, 4);
+  if (integral)
+    l->step = MAX (l->step, 1.0);
   l->axis_max = ceil ((max > 0 ? max : 1.0) / l->step) * l->step;
 
   /* Margins from what has to fit: the widest tick label, titles, category labels. */
