@@ -222,6 +222,38 @@ test_stats_bad_option (void)
   assert_one_line_error (&run, 2, "--bins");
 }
 
+static void
+test_layout_and_graph_figure (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "pos.csv", NULL);
+  g_autofree char *svg = g_build_filename (dir, "graph.svg", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  run_cli (&a, "layout", cora, "--algorithm", "circle", "--out", csv, "--json", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_nonnull (strstr (a.out, "\"algorithm\":\"circle\""));
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "id,x,y");
+  g_assert_cmpstr (lines[1], ==, "0,1,0");               /* node 0 at angle 0 */
+  g_assert_cmpuint (g_strv_length (lines), ==, 2708 + 2);
+
+  run_cli (&b, "figure", cora, "--kind", "graph", "--color-by", "local-homophily", "--out", svg,
+           NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  run_cli (&c, "layout", cora, "--algorithm", "spiral", "--out", csv, NULL);
+  assert_one_line_error (&c, 2, "known layouts");
+  g_unlink (csv);
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -236,5 +268,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/figure", test_figure);
   g_test_add_func ("/Philia/Cli/stats", test_stats);
   g_test_add_func ("/Philia/Cli/stats-bad-option", test_stats_bad_option);
+  g_test_add_func ("/Philia/Cli/layout-and-graph-figure", test_layout_and_graph_figure);
   return g_test_run ();
 }

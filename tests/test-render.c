@@ -339,6 +339,58 @@ test_vector_matches_png (void)
   g_rmdir (dir);
 }
 
+/* Three nodes at known places: fitting maps them into the frame, hits find
+ * them, and each is painted in its class colour where it should be. */
+static void
+test_graph_view (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (3);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  const double xy[] = { 0, 0,   10, 0,   10, 10 };
+  PhiliaGraphView view = { 0 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  PhiliaRenderStyle style;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_take_labels (builder, g_memdup2 ((gint64[]) { 0, 1, 2 }, 3 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  view.graph = graph;
+  view.positions = xy;
+  view.color_by = PHILIA_COLOR_BY_LABEL;
+  view.edge_style = PHILIA_EDGES_HOMOPHILY;
+
+  philia_graph_view_fit (&view, 200, 200, 20);
+  g_assert_cmpfloat_with_epsilon (view.scale, 16.0, 1e-9);   /* 160 px over 10 units */
+  g_assert_cmpint (philia_graph_view_hit (&view, 20, 20, 5), ==, 0);
+  g_assert_cmpint (philia_graph_view_hit (&view, 181, 179, 5), ==, 2);
+  g_assert_cmpint (philia_graph_view_hit (&view, 100, 100, 5), ==, -1);
+
+  philia_render_style_init_default (&style);
+  philia_graph_view_draw (cr, 200, 200, &view, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  g_assert_cmphex (pixel_at (surface, 20, 20), ==, palette_rgb (0));
+  g_assert_cmphex (pixel_at (surface, 180, 20), ==, palette_rgb (1));
+  g_assert_cmphex (pixel_at (surface, 180, 180), ==, palette_rgb (2));
+  g_assert_cmphex (pixel_at (surface, 20, 180), ==, 0xffffff);   /* nothing there */
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_diverging_scale (void)
+{
+  PhiliaRgba lo, mid, hi;
+
+  philia_colormap_diverging (0.0, &lo);
+  philia_colormap_diverging (0.5, &mid);
+  philia_colormap_diverging (1.0, &hi);
+  g_assert_cmpfloat (lo.r, >, lo.b);   /* heterophilous: red */
+  g_assert_cmpfloat (hi.b, >, hi.r);   /* homophilous: blue */
+  g_assert_cmpfloat (mid.r + mid.g + mid.b, >, 2.5);   /* pale in the middle */
+}
+
 int
 main (int    argc,
       char **argv)
@@ -354,5 +406,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/stacked-bars-hit", test_stacked_bars_hit);
   g_test_add_func ("/Philia/Render/xy-log-skips-nonpositive", test_xy_log_skips_nonpositive);
   g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
+  g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
+  g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);
   return g_test_run ();
 }

@@ -506,19 +506,25 @@ cmd_stats (int    argc,
 
 static char *opt_kind;
 static char *opt_out;
-static double opt_width = 360;
-static double opt_height = 240;
+static double opt_width;    /* 0: the kind's default size */
+static double opt_height;
 static double opt_dpi = 150;
 static gboolean opt_by_class;
 static gboolean opt_linear;
 static gboolean opt_counts;
+static char *opt_layout;
+static char *opt_color_by;
+static char *opt_edges;
+static gboolean opt_node_labels;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
-    "class-sizes, local-homophily, compatibility or degree", "KIND" },
+    "graph, class-sizes, local-homophily, compatibility or degree", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
-  { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width, "Width in points (default 360)", "PT" },
-  { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height, "Height in points (default 240)", "PT" },
+  { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
+    "Width in points (default 360; graph 480)", "PT" },
+  { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height,
+    "Height in points (default 240; graph 480)", "PT" },
   { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
   { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, "local-homophily: bins (default 10)", "N" },
   { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class, "local-homophily: stack by class", NULL },
@@ -526,46 +532,93 @@ static GOptionEntry figure_entries[] = {
     NULL },
   { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, "compatibility: raw counts, not shares",
     NULL },
+  { "layout", 0, 0, G_OPTION_ARG_STRING, &opt_layout,
+    "graph: fr, kk, drl, circle or class-grouped (default: by size)", "A" },
+  { "color-by", 0, 0, G_OPTION_ARG_STRING, &opt_color_by,
+    "graph: label, local-homophily or degree (default label)", "WHAT" },
+  { "edges", 0, 0, G_OPTION_ARG_STRING, &opt_edges,
+    "graph: homophily (same/cross-class colours), plain or hidden", "STYLE" },
+  { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
+    NULL },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "graph: layout seed (default 0)", "S" },
   { NULL }
 };
 
-static int
-cmd_figure (int    argc,
-            char **argv)
+typedef struct
 {
-  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaGraphView   view;
+  PhiliaRenderStyle style;
+} GraphFigure;
+
+static void
+draw_graph_figure (cairo_t  *cr,
+                   double    width,
+                   double    height,
+                   gpointer  user_data)
+{
+  GraphFigure *figure = user_data;
+
+  /* The view is fitted to the figure's own size, whatever that is. */
+  philia_graph_view_fit (&figure->view, width, height, MIN (width, height) * 0.04);
+  philia_graph_view_draw (cr, width, height, &figure->view, &figure->style);
+}
+
+static int
+figure_graph (PhiliaGraph *graph)
+{
+  g_autoptr(PhiliaHomophily) h = NULL;
+  g_autofree double *xy = NULL;
+  GraphFigure figure = { 0 };
+  PhiliaColorBy color_by = PHILIA_COLOR_BY_LABEL;
+  PhiliaEdgeStyle edges = PHILIA_EDGES_HOMOPHILY;
+  GError *error = NULL;
+
+  if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
+                               || color_by == PHILIA_COLOR_BY_VALUE))
+    return usage_error ("figure", "--color-by must be label, local-homophily or degree");
+  if (g_strcmp0 (opt_edges, "plain") == 0)
+    edges = PHILIA_EDGES_PLAIN;
+  else if (g_strcmp0 (opt_edges, "hidden") == 0)
+    edges = PHILIA_EDGES_HIDDEN;
+  else if (opt_edges != NULL && g_strcmp0 (opt_edges, "homophily") != 0)
+    return usage_error ("figure", "--edges must be homophily, plain or hidden");
+
+  xy = philia_layout_compute (graph, opt_layout ? opt_layout
+                                                : philia_layout_default_algorithm (graph),
+                              (guint64)opt_seed, NULL, NULL, &error);
+  if (xy == NULL)
+    return fail (error);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+  if (h == NULL)
+    return fail (error);
+
+  philia_render_style_init_default (&figure.style);
+  figure.view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .color_by = color_by,
+    .node_values = h->local_homophily, .edge_style = edges, .show_labels = opt_node_labels,
+    .show_legend = TRUE,
+  };
+  if (!philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
+                             opt_height > 0 ? opt_height : 480, opt_dpi, draw_graph_figure,
+                             &figure, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static gboolean
+figure_stats (PhiliaGraph            *graph,
+              PhiliaStatsFigureKind   kind,
+              GError                **error)
+{
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autoptr(PhiliaStatsFigure) figure = NULL;
   PhiliaStatsFigureOptions options;
-  PhiliaStatsFigureKind kind;
-  PhiliaFigureFormat format;
-  GError *error = NULL;
-  int code = EXIT_OK;
-
-  if (!parse_options ("figure", "FILE", "Render a figure the workbench shows to PNG, SVG or PDF.",
-                      figure_entries, &argc, &argv, 1, &code))
-    return code;
-  if (opt_kind == NULL)
-    return usage_error ("figure", "--kind is required");
-  if (!philia_stats_figure_kind_from_string (opt_kind, &kind))
-    return usage_error ("figure", "unknown --kind; known kinds: class-sizes, local-homophily, "
-                        "compatibility, degree");
-  if (opt_out == NULL)
-    return usage_error ("figure", "--out is required");
-  if (!philia_figure_format_from_path (opt_out, &format))
-    return usage_error ("figure", "--out must end in .png, .svg or .pdf");
-  if (opt_bins < 1 || opt_bins > 1000)
-    return usage_error ("figure", "--bins must be between 1 and 1000");
-
-  graph = load_dataset (argv[1], &error);
-  if (graph == NULL)
-    return fail (error);
 
   if (kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY || kind == PHILIA_STATS_FIGURE_COMPATIBILITY)
     {
-      h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+      h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, error);
       if (h == NULL)
-        return fail (error);
+        return FALSE;
     }
 
   philia_stats_figure_options_init (&options);
@@ -575,8 +628,51 @@ cmd_figure (int    argc,
   options.counts = opt_counts;
   figure = philia_stats_figure_new (kind, graph, h, &options);
 
-  if (!philia_figure_export (opt_out, opt_width, opt_height, opt_dpi, philia_stats_figure_draw,
-                             figure, &error))
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
+                               opt_height > 0 ? opt_height : 240, opt_dpi,
+                               philia_stats_figure_draw, figure, error);
+}
+
+static int
+cmd_figure (int    argc,
+            char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_CLASS_SIZES;
+  PhiliaFigureFormat format;
+  gboolean is_graph;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("figure", "FILE", "Render a figure the workbench shows to PNG, SVG or PDF.",
+                      figure_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_kind == NULL)
+    return usage_error ("figure", "--kind is required");
+  is_graph = g_str_equal (opt_kind, "graph");
+  if (!is_graph && !philia_stats_figure_kind_from_string (opt_kind, &kind))
+    return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
+                        "local-homophily, compatibility, degree");
+  if (opt_out == NULL)
+    return usage_error ("figure", "--out is required");
+  if (!philia_figure_format_from_path (opt_out, &format))
+    return usage_error ("figure", "--out must end in .png, .svg or .pdf");
+  if (opt_bins < 1 || opt_bins > 1000)
+    return usage_error ("figure", "--bins must be between 1 and 1000");
+  if (opt_width < 0 || opt_height < 0)
+    return usage_error ("figure", "--width and --height must be positive");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  if (is_graph)
+    {
+      code = figure_graph (graph);
+      if (code != EXIT_OK)
+        return code;
+    }
+  else if (!figure_stats (graph, kind, &error))
     return fail (error);
 
   if (opt_json)
@@ -590,15 +686,107 @@ cmd_figure (int    argc,
       philia_json_key (json, "kind");
       philia_json_string (json, opt_kind);
       philia_json_key (json, "width");
-      philia_json_double (json, opt_width);
+      philia_json_double (json, opt_width > 0 ? opt_width : is_graph ? 480 : 360);
       philia_json_key (json, "height");
-      philia_json_double (json, opt_height);
+      philia_json_double (json, opt_height > 0 ? opt_height : is_graph ? 480 : 240);
       philia_json_end_object (json);
       text = philia_json_free_to_string (g_steal_pointer (&json));
       printf ("%s\n", text);
     }
   else
     printf ("%s\n", opt_out);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- layout */
+
+static char *opt_algorithm;
+
+static GOptionEntry layout_entries[] = {
+  { "algorithm", 'a', 0, G_OPTION_ARG_STRING, &opt_algorithm,
+    "fr, kk, drl, circle or class-grouped (default: fr, or drl above 50,000 nodes)", "A" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write id,x,y to this CSV file", "POS.csv" },
+  { NULL }
+};
+
+static int
+cmd_layout (int    argc,
+            char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autofree double *xy = NULL;
+  g_autoptr(GString) csv = NULL;
+  const char *algorithm;
+  GError *error = NULL;
+  gint64 start;
+  double seconds;
+  int code = EXIT_OK;
+
+  if (!parse_options ("layout", "FILE", "Compute node positions with an igraph layout.",
+                      layout_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_out == NULL)
+    return usage_error ("layout", "--out POS.csv is required");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  algorithm = opt_algorithm ? opt_algorithm : philia_layout_default_algorithm (graph);
+  start = g_get_monotonic_time ();
+  xy = philia_layout_compute (graph, algorithm, (guint64)opt_seed, NULL, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (xy == NULL)
+    {
+      if (g_error_matches (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND))
+        {
+          code = usage_error ("layout", error->message);
+          g_error_free (error);
+          return code;
+        }
+      return fail (error);
+    }
+
+  csv = g_string_new ("id,x,y\n");
+  for (guint v = 0; v < philia_graph_get_n_nodes (graph); v++)
+    {
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+      const char *name = philia_graph_get_node_name (graph, v);
+
+      g_ascii_formatd (x, sizeof x, "%.9g", xy[2 * v]);
+      g_ascii_formatd (y, sizeof y, "%.9g", xy[2 * v + 1]);
+      if (name != NULL && strpbrk (name, ",\"\n") == NULL)
+        g_string_append_printf (csv, "%s,%s,%s\n", name, x, y);
+      else
+        g_string_append_printf (csv, "%u,%s,%s\n", v, x, y);
+    }
+  if (!g_file_set_contents (opt_out, csv->str, csv->len, &error))
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+      g_autofree char *text = NULL;
+
+      philia_json_begin_object (json);
+      philia_json_key (json, "algorithm");
+      philia_json_string (json, algorithm);
+      philia_json_key (json, "nodes");
+      philia_json_int (json, philia_graph_get_n_nodes (graph));
+      philia_json_key (json, "seed");
+      philia_json_int (json, opt_seed);
+      philia_json_key (json, "seconds");
+      philia_json_double (json, seconds);
+      philia_json_key (json, "path");
+      philia_json_string (json, opt_out);
+      philia_json_end_object (json);
+      text = philia_json_free_to_string (g_steal_pointer (&json));
+      printf ("%s\n", text);
+    }
+  else
+    printf ("%s: %s layout of %u nodes in %.3f s\n", opt_out, algorithm,
+            philia_graph_get_n_nodes (graph), seconds);
   return EXIT_OK;
 }
 
@@ -718,6 +906,7 @@ cmd_generate (int    argc,
 static const Command commands[] = {
   { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
   { "stats", "FILE", "homophily and heterophily measures", cmd_stats },
+  { "layout", "FILE --out POS.csv", "node positions from an igraph layout", cmd_layout },
   { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
   { "generate", "csbm --out F.npz", "generate a synthetic graph (CSBM)", cmd_generate },
 };

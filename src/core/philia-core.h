@@ -7,6 +7,7 @@
 # include "philia-graph.h"
 # include "philia-homophily.h"
 # include "philia-json.h"
+# include "philia-layout.h"
 # include "philia-loader.h"
 # include "philia-measure.h"
 # include "philia-npz.h"

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-graph.h"
+#include "philia-progress.h"
+#include "philia-registry.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PhiliaLayoutVTable:
+ * @compute: writes 2 n coordinates (x0, y0, x1, y1, …) into @positions.
+ *   Runs on a worker; reproducible for a given @seed; checks @cancellable.
+ *
+ * The vtable of a PHILIA_FAMILY_LAYOUT algorithm.
+ */
+typedef struct
+{
+  gboolean (*compute) (PhiliaGraph     *graph,
+                       double          *positions,
+                       guint64          seed,
+                       PhiliaProgress  *progress,
+                       gpointer         vtable_data,
+                       GCancellable    *cancellable,
+                       GError         **error);
+} PhiliaLayoutVTable;
+
+/* The layout a graph of this size gets unless the user picks one:
+ * Fruchterman–Reingold up to 50,000 nodes, DrL above. */
+const char *philia_layout_default_algorithm (PhiliaGraph     *graph);
+
+/* Runs the registered layout @algorithm ("fr", "kk", "drl", "circle",
+ * "class-grouped", or a plugin's). Returns 2 n coordinates. */
+double     *philia_layout_compute           (PhiliaGraph     *graph,
+                                             const char      *algorithm,
+                                             guint64          seed,
+                                             PhiliaProgress  *progress,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+void        philia_layout_compute_async     (PhiliaGraph         *graph,
+                                             const char          *algorithm,
+                                             guint64              seed,
+                                             PhiliaProgress      *progress,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+double     *philia_layout_compute_finish    (GAsyncResult        *result,
+                                             GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-render"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "philia-render-private.h"
+
+static const char *color_by_names[PHILIA_N_COLOR_BY] = {
+  "label", "local-homophily", "degree", "value",
+};
+
+const char *
+philia_color_by_to_string (PhiliaColorBy color_by)
+{
+  g_return_val_if_fail (color_by < PHILIA_N_COLOR_BY, NULL);
+  return color_by_names[color_by];
+}
+
+gboolean
+philia_color_by_from_string (const char    *name,
+                             PhiliaColorBy *color_by)
+{
+  for (guint i = 0; name != NULL && i < PHILIA_N_COLOR_BY; i++)
+    if (g_str_equal (name, color_by_names[i]))
+      {
+        *color_by = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Paul Tol, "Colour schemes" (2021), the diverging "sunset" scheme's
+ * end and middle colours: readable by colour-blind viewers and in grey. */
+void
+philia_colormap_diverging (double      t,
+                           PhiliaRgba *color)
+{
+  static const double stops[3][3] = {
+    { 0xA5 / 255.0, 0x00 / 255.0, 0x26 / 255.0 },
+    { 0xEA / 255.0, 0xEC / 255.0, 0xCC / 255.0 },
+    { 0x36 / 255.0, 0x4B / 255.0, 0x9A / 255.0 },
+  };
+  int i;
+  double f;
+
+  t = isfinite (t) ? CLAMP (t, 0.0, 1.0) : 0.5;
+  i = t < 0.5 ? 0 : 1;
+  f = t < 0.5 ? t * 2 : (t - 0.5) * 2;
+  color->r = (1 - f) * stops[i][0] + f * stops[i + 1][0];
+  color->g = (1 - f) * stops[i][1] + f * stops[i + 1][1];
+  color->b = (1 - f) * stops[i][2] + f * stops[i + 1][2];
+  color->a = 1.0;
+}
+
+static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
+
+static void
+node_color (const PhiliaGraphView *view,
+            guint                  v,
+            double                 log_max_degree,
+            PhiliaRgba            *color)
+{
+  const gint32 *y = philia_graph_get_labels (view->graph);
+  double value;
+
+  switch (view->color_by)
+    {
+    case PHILIA_COLOR_BY_LABEL:
+      if (y[v] < 0)
+        *color = unlabeled_grey;
+      else
+        philia_palette_get_categorical (y[v], color);
+      break;
+
+    case PHILIA_COLOR_BY_LOCAL_HOMOPHILY:
+      value = view->node_values ? view->node_values[v] : NAN;
+      if (isnan (value))
+        *color = unlabeled_grey;
+      else
+        philia_colormap_diverging (value, color);
+      break;
+
+    case PHILIA_COLOR_BY_DEGREE:
+      philia_colormap_viridis (log_max_degree > 0
+                               ? log1p (philia_graph_get_degree (view->graph, v)) / log_max_degree
+                               : 0, color);
+      break;
+
+    case PHILIA_COLOR_BY_VALUE:
+      value = view->node_values ? view->node_values[v] : NAN;
+      if (isnan (value))
+        *color = unlabeled_grey;
+      else
+        philia_colormap_viridis (view->vmax > view->vmin
+                                 ? (value - view->vmin) / (view->vmax - view->vmin) : 0.5,
+                                 color);
+      break;
+
+    case PHILIA_N_COLOR_BY:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Colours are bucketed so that each bucket is filled as one path. */
+static guint
+color_key (const PhiliaRgba *c)
+{
+  return ((guint)lround (c->r * 63) << 12) | ((guint)lround (c->g * 63) << 6)
+         | (guint)lround (c->b * 63);
+}
+
+static double
+node_radius (const PhiliaGraphView *view,
+             guint                  v,
+             double                 base)
+{
+  if (!view->size_by_degree)
+    return base;
+  return base * (0.6 + 0.4 * sqrt ((double)philia_graph_get_degree (view->graph, v)));
+}
+
+void
+philia_graph_view_fit (PhiliaGraphView *view,
+                       double           width,
+                       double           height,
+                       double           margin)
+{
+  guint n;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  double sx, sy;
+
+  g_return_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph));
+
+  n = philia_graph_get_n_nodes (view->graph);
+  for (guint v = 0; v < n; v++)
+    {
+      x0 = MIN (x0, view->positions[2 * v]);
+      x1 = MAX (x1, view->positions[2 * v]);
+      y0 = MIN (y0, view->positions[2 * v + 1]);
+      y1 = MAX (y1, view->positions[2 * v + 1]);
+    }
+  if (n == 0)
+    x0 = y0 = -1, x1 = y1 = 1;
+  if (x1 - x0 < 1e-12)
+    x0 -= 1, x1 += 1;
+  if (y1 - y0 < 1e-12)
+    y0 -= 1, y1 += 1;
+
+  sx = MAX (1.0, width - 2 * margin) / (x1 - x0);
+  sy = MAX (1.0, height - 2 * margin) / (y1 - y0);
+  view->scale = MIN (sx, sy);
+  view->offset_x = width / 2 - view->scale * (x0 + x1) / 2;
+  view->offset_y = height / 2 - view->scale * (y0 + y1) / 2;
+}
+
+static void
+draw_edges (cairo_t               *cr,
+            double                 width,
+            double                 height,
+            const PhiliaGraphView *view,
+            const PhiliaRenderStyle *style)
+{
+  const gint64 *off = philia_graph_get_row_offsets (view->graph);
+  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
+  const gint32 *y = philia_graph_get_labels (view->graph);
+  guint n = philia_graph_get_n_nodes (view->graph);
+  gint64 m = philia_graph_get_n_edges (view->graph);
+  const double *p = view->positions;
+  /* Fainter edges on dense drawings, so structure shows instead of a blot. */
+  double alpha = CLAMP (40.0 / sqrt ((double)MAX (m, 1)), 0.06, 0.6);
+  PhiliaRgba same = { 0.21, 0.29, 0.60, alpha }, diff = { 0.85, 0.20, 0.15, alpha };
+
+  if (view->edge_style == PHILIA_EDGES_PLAIN)
+    same = diff = (PhiliaRgba) { style->foreground.r, style->foreground.g, style->foreground.b,
+                                 alpha };
+
+  cairo_set_line_width (cr, MAX (0.5, MIN (1.2, view->scale * 0.004 + 0.5)));
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint u = 0; u < n; u++)
+        {
+          double ux = p[2 * u] * view->scale + view->offset_x;
+          double uy = p[2 * u + 1] * view->scale + view->offset_y;
+
+          for (gint64 e = off[u]; e < off[u + 1]; e++)
+            {
+              gint32 v = nbr[e];
+              gboolean is_diff;
+              double vx, vy;
+
+              if (v <= (gint32)u)
+                continue;
+              is_diff = y[u] < 0 || y[v] < 0 || y[u] != y[v];
+              if (view->edge_style == PHILIA_EDGES_HOMOPHILY && is_diff != (pass == 1))
+                continue;
+              if (view->edge_style == PHILIA_EDGES_PLAIN && pass == 1)
+                continue;
+              vx = p[2 * v] * view->scale + view->offset_x;
+              vy = p[2 * v + 1] * view->scale + view->offset_y;
+              /* Cull segments whose box misses the viewport. */
+              if (MAX (ux, vx) < 0 || MIN (ux, vx) > width || MAX (uy, vy) < 0
+                  || MIN (uy, vy) > height)
+                continue;
+              cairo_move_to (cr, ux, uy);
+              cairo_line_to (cr, vx, vy);
+            }
+        }
+      _philia_render_set_color (cr, pass == 0 ? &same : &diff);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_nodes (cairo_t               *cr,
+            double                 width,
+            double                 height,
+            const PhiliaGraphView *view,
+            double                 base)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  g_autoptr(GHashTable) buckets = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (PhiliaRgba));
+  g_autofree guint *bucket_of = g_new (guint, MAX (n, 1));
+  g_autofree guint *start = NULL;
+  g_autofree guint *fill = NULL;
+  g_autofree guint *order = NULL;
+  double log_max = 0;
+  const double *p = view->positions;
+
+  for (guint v = 0; v < n; v++)
+    log_max = MAX (log_max, log1p (philia_graph_get_degree (view->graph, v)));
+
+  for (guint v = 0; v < n; v++)
+    {
+      PhiliaRgba c;
+      gpointer hit;
+
+      node_color (view, v, log_max, &c);
+      hit = g_hash_table_lookup (buckets, GUINT_TO_POINTER (color_key (&c) + 1));
+      if (hit == NULL)
+        {
+          g_array_append_val (keys, c);
+          hit = GUINT_TO_POINTER (keys->len);
+          g_hash_table_insert (buckets, GUINT_TO_POINTER (color_key (&c) + 1), hit);
+        }
+      bucket_of[v] = GPOINTER_TO_UINT (hit) - 1;
+    }
+
+  /* Counting sort by colour: one pass per bucket over its own nodes only. */
+  start = g_new0 (guint, keys->len + 1);
+  order = g_new (guint, MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    start[bucket_of[v] + 1]++;
+  for (guint b = 0; b < keys->len; b++)
+    start[b + 1] += start[b];
+  fill = g_memdup2 (start, sizeof (guint) * (keys->len + 1));
+  for (guint v = 0; v < n; v++)
+    order[fill[bucket_of[v]]++] = v;
+
+  for (guint b = 0; b < keys->len; b++)
+    {
+      for (guint i = start[b]; i < start[b + 1]; i++)
+        {
+          guint v = order[i];
+          double x = p[2 * v] * view->scale + view->offset_x;
+          double y = p[2 * v + 1] * view->scale + view->offset_y;
+          double r = node_radius (view, v, base);
+
+          if (x < -r || y < -r || x > width + r || y > height + r)
+            continue;
+          if (r < 1.2)
+            cairo_rectangle (cr, x - r, y - r, 2 * r, 2 * r);   /* cheaper than arcs */
+          else
+            {
+              cairo_new_sub_path (cr);
+              cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+            }
+        }
+      _philia_render_set_color (cr, &g_array_index (keys, PhiliaRgba, b));
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_selection (cairo_t               *cr,
+                const PhiliaGraphView *view,
+                const PhiliaRenderStyle *style,
+                double                 base)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+
+  if (view->selected == NULL)
+    return;
+  for (guint v = 0; v < n; v++)
+    if (view->selected[v])
+      {
+        double r = node_radius (view, v, base) + 2.5;
+
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, view->positions[2 * v] * view->scale + view->offset_x,
+                   view->positions[2 * v + 1] * view->scale + view->offset_y, r, 0, 2 * G_PI);
+      }
+  cairo_set_line_width (cr, 2.0);
+  _philia_render_set_color (cr, &style->foreground);
+  cairo_stroke (cr);
+}
+
+static void
+draw_labels (cairo_t                 *cr,
+             double                   width,
+             double                   height,
+             const PhiliaGraphView   *view,
+             const PhiliaRenderStyle *style,
+             double                   base)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  guint visible = 0;
+
+  /* Level of detail: names only when few enough nodes are on screen to read them. */
+  for (guint v = 0; v < n; v++)
+    {
+      double x = view->positions[2 * v] * view->scale + view->offset_x;
+      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+
+      visible += x >= 0 && y >= 0 && x <= width && y <= height;
+    }
+  if (visible == 0 || visible > MAX (30.0, width * height / 9000.0))
+    return;
+
+  _philia_render_set_color (cr, &style->foreground);
+  for (guint v = 0; v < n; v++)
+    {
+      double x = view->positions[2 * v] * view->scale + view->offset_x;
+      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+      const char *name = philia_graph_get_node_name (view->graph, v);
+      char id[16];
+
+      if (x < 0 || y < 0 || x > width || y > height)
+        continue;
+      if (name == NULL)
+        {
+          g_snprintf (id, sizeof id, "%u", v);
+          name = id;
+        }
+      _philia_render_text (cr, style, 0.85, FALSE, name, x + node_radius (view, v, base) + 2, y,
+                           0.0, 0.5, 120);
+    }
+}
+
+static void
+draw_legend (cairo_t                 *cr,
+             const PhiliaGraphView   *view,
+             const PhiliaRenderStyle *style)
+{
+  double fs = style->font_size, x = fs, y = fs, w = 0, h;
+  guint c = philia_graph_get_n_classes (view->graph);
+  guint shown = MIN (c, 20);
+  gboolean unlabeled = philia_graph_get_n_labeled (view->graph) < philia_graph_get_n_nodes (view->graph);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  PhiliaRgba bg = style->background.a > 0 ? style->background
+                                          : (PhiliaRgba) { 1, 1, 1, 0.85 };
+
+  if (view->color_by == PHILIA_COLOR_BY_LABEL)
+    {
+      for (guint k = 0; k < shown; k++)
+        {
+          const char *name = philia_graph_get_class_name (view->graph, k);
+
+          g_ptr_array_add (rows, name ? g_strdup (name) : g_strdup_printf ("class %u", k));
+        }
+      if (c > shown)
+        g_ptr_array_add (rows, g_strdup_printf ("… %u more classes", c - shown));
+      if (unlabeled)
+        g_ptr_array_add (rows, g_strdup ("unlabeled"));
+    }
+  else
+    g_ptr_array_add (rows, g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+                                     ? "local homophily"
+                                     : view->color_by == PHILIA_COLOR_BY_DEGREE
+                                     ? "degree (log)"
+                                     : view->value_name ? view->value_name : "value"));
+  if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
+    {
+      g_ptr_array_add (rows, g_strdup ("same-class edge"));
+      g_ptr_array_add (rows, g_strdup ("cross-class edge"));
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    w = MAX (w, _philia_render_text_width (cr, style, 0.9, rows->pdata[i]));
+  w += fs * 2.4;
+  h = rows->len * fs * 1.35 + fs * 0.6 + (view->color_by != PHILIA_COLOR_BY_LABEL ? fs * 1.4 : 0);
+
+  _philia_render_set_color (cr, &bg);
+  cairo_rectangle (cr, x - fs * 0.5, y - fs * 0.4, w + fs * 0.6, h);
+  cairo_fill (cr);
+
+  for (guint i = 0; i < rows->len; i++, y += fs * 1.35)
+    {
+      const char *text = rows->pdata[i];
+      gboolean edge_row = view->edge_style == PHILIA_EDGES_HOMOPHILY && i >= rows->len - 2;
+      PhiliaRgba swatch;
+
+      if (edge_row)
+        {
+          swatch = i == rows->len - 2 ? (PhiliaRgba) { 0.21, 0.29, 0.60, 1 }
+                                      : (PhiliaRgba) { 0.85, 0.20, 0.15, 1 };
+          _philia_render_set_color (cr, &swatch);
+          cairo_set_line_width (cr, 2);
+          cairo_move_to (cr, x, y + fs * 0.6);
+          cairo_line_to (cr, x + fs * 1.2, y + fs * 0.6);
+          cairo_stroke (cr);
+        }
+      else if (view->color_by == PHILIA_COLOR_BY_LABEL)
+        {
+          if (g_str_equal (text, "unlabeled"))
+            swatch = unlabeled_grey;
+          else if (i < shown)
+            philia_palette_get_categorical (i, &swatch);
+          else
+            swatch = (PhiliaRgba) { 0, 0, 0, 0 };
+          _philia_render_set_color (cr, &swatch);
+          cairo_arc (cr, x + fs * 0.5, y + fs * 0.6, fs * 0.45, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      else
+        {
+          /* Scale bar under the title row. */
+          for (int s = 0; s < 40; s++)
+            {
+              PhiliaRgba c;
+              double t = s / 39.0;
+
+              if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+                philia_colormap_diverging (t, &c);
+              else
+                philia_colormap_viridis (t, &c);
+              _philia_render_set_color (cr, &c);
+              cairo_rectangle (cr, x + (w - fs) * s / 40.0, y + fs * 1.5, (w - fs) / 40.0 + 0.5,
+                               fs * 0.6);
+              cairo_fill (cr);
+            }
+          _philia_render_set_color (cr, &style->foreground);
+          _philia_render_text (cr, style, 0.8, FALSE,
+                               view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
+                               x, y + fs * 2.2, 0, 0, 0);
+          _philia_render_text (cr, style, 0.8, FALSE,
+                               view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high",
+                               x + w - fs, y + fs * 2.2, 1, 0, 0);
+          _philia_render_text (cr, style, 0.9, FALSE, text, x, y, 0, 0, w);
+          y += fs * 1.4;
+          continue;
+        }
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_text (cr, style, 0.9, FALSE, text, x + fs * 1.6, y, 0, 0, w);
+    }
+}
+
+void
+philia_graph_view_draw (cairo_t                 *cr,
+                        double                   width,
+                        double                   height,
+                        const PhiliaGraphView   *view,
+                        const PhiliaRenderStyle *style)
+{
+  PhiliaRenderStyle fallback;
+  double base;
+  guint n;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph));
+
+  style = _philia_render_style_or_default (style, &fallback);
+  n = philia_graph_get_n_nodes (view->graph);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  if (style->background.a > 0)
+    {
+      _philia_render_set_color (cr, &style->background);
+      cairo_paint (cr);
+    }
+
+  /* Nodes shrink as the drawing gets crowded, but stay visible. */
+  base = CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
+
+  if (view->positions != NULL && n > 0)
+    {
+      if (view->edge_style != PHILIA_EDGES_HIDDEN)
+        draw_edges (cr, width, height, view, style);
+      draw_nodes (cr, width, height, view, base);
+      draw_selection (cr, view, style, base);
+      if (view->show_labels)
+        draw_labels (cr, width, height, view, style, base);
+    }
+  if (view->show_legend)
+    draw_legend (cr, view, style);
+  cairo_restore (cr);
+}
+
+gint64
+philia_graph_view_hit (const PhiliaGraphView *view,
+                       double                 x,
+                       double                 y,
+                       double                 radius)
+{
+  gint64 best = -1;
+  double best_d2 = radius * radius;
+  guint n;
+
+  g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), -1);
+
+  n = philia_graph_get_n_nodes (view->graph);
+  for (guint v = 0; view->positions != NULL && v < n; v++)
+    {
+      double dx = view->positions[2 * v] * view->scale + view->offset_x - x;
+      double dy = view->positions[2 * v + 1] * view->scale + view->offset_y - y;
+      double d2 = dx * dx + dy * dy;
+
+      if (d2 <= best_d2)
+        {
+          best_d2 = d2;
+          best = v;
+        }
+    }
+  return best;
+}

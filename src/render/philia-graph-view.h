@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_RENDER_INSIDE) && !defined(PHILIA_RENDER_COMPILATION)
+# error "Only <philia-render.h> can be included directly."
+#endif
+
+#include "philia-core.h"
+#include "philia-render-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PHILIA_COLOR_BY_LABEL,            /* categorical palette, grey for unlabeled */
+  PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging: heterophilous red … homophilous blue */
+  PHILIA_COLOR_BY_DEGREE,           /* viridis on log degree */
+  PHILIA_COLOR_BY_VALUE,            /* viridis on @node_values between vmin and vmax */
+  PHILIA_N_COLOR_BY,
+} PhiliaColorBy;
+
+typedef enum
+{
+  PHILIA_EDGES_PLAIN,
+  PHILIA_EDGES_HOMOPHILY,           /* same-label edges vs different-label edges */
+  PHILIA_EDGES_HIDDEN,
+} PhiliaEdgeStyle;
+
+/**
+ * PhiliaGraphView:
+ * @graph: the graph (borrowed)
+ * @positions: 2 n layout coordinates (borrowed)
+ * @color_by: node colouring
+ * @node_values: (nullable): n values for the scalar colourings (NaN: grey);
+ *   local homophily for PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+ * @value_name: (nullable): legend title for PHILIA_COLOR_BY_VALUE
+ * @vmin: lower end of the PHILIA_COLOR_BY_VALUE scale
+ * @vmax: upper end of that scale
+ * @edge_style: how edges are drawn
+ * @size_by_degree: node radius grows with the square root of the degree
+ * @show_labels: draw node names where they fit
+ * @show_legend: draw the legend in the top-left corner
+ * @selected: (nullable): n flags; selected nodes get a ring and are drawn last
+ * @scale: pixels per layout unit
+ * @offset_x: where layout x = 0 lands
+ * @offset_y: where layout y = 0 lands
+ *
+ * Everything needed to draw a graph the same way on screen and in a file.
+ */
+typedef struct
+{
+  PhiliaGraph     *graph;
+  const double    *positions;
+  PhiliaColorBy    color_by;
+  const double    *node_values;
+  const char      *value_name;
+  double           vmin;
+  double           vmax;
+  PhiliaEdgeStyle  edge_style;
+  gboolean         size_by_degree;
+  gboolean         show_labels;
+  gboolean         show_legend;
+  const guint8    *selected;
+  double           scale;
+  double           offset_x;
+  double           offset_y;
+} PhiliaGraphView;
+
+const char *philia_color_by_to_string   (PhiliaColorBy           color_by);
+gboolean    philia_color_by_from_string (const char             *name,
+                                         PhiliaColorBy          *color_by);
+/* Diverging, colour-blind-safe (Paul Tol's "sunset" ends): 0 red, 0.5 pale, 1 blue. */
+void        philia_colormap_diverging   (double                  t,
+                                         PhiliaRgba             *color);
+/* Sets scale and offsets so that every node fits in width × height with @margin. */
+void        philia_graph_view_fit       (PhiliaGraphView        *view,
+                                         double                  width,
+                                         double                  height,
+                                         double                  margin);
+void        philia_graph_view_draw      (cairo_t                *cr,
+                                         double                  width,
+                                         double                  height,
+                                         const PhiliaGraphView  *view,
+                                         const PhiliaRenderStyle *style);
+/* The node drawn nearest to (x, y) within @radius pixels, or -1. O(n). */
+gint64      philia_graph_view_hit       (const PhiliaGraphView  *view,
+                                         double                  x,
+                                         double                  y,
+                                         double                  radius);
+
+G_END_DECLS
