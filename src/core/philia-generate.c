@@ -319,7 +319,27 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
   g_clear_pointer (&packed, g_free);
   philia_graph_builder_take_edges (builder, g_steal_pointer (&pairs), m);
   philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
-  philia_graph_builder_set_source (builder, "CSBM", "generated");
+  {
+    /* The source names the graph by what made it, e.g. in the window title. */
+    g_autofree char *name = NULL;
+    char h[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_ascii_formatd (h, sizeof h, "%.2f", params->homophily);
+    g_ascii_formatd (d, sizeof d, "%g", params->degree);
+    if (params->heterophilous_fraction > 0)
+      {
+        char f[G_ASCII_DTOSTR_BUF_SIZE], h2[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_ascii_formatd (f, sizeof f, "%.0f", params->heterophilous_fraction * 100);
+        g_ascii_formatd (h2, sizeof h2, "%.2f", params->heterophilous_homophily);
+        name = g_strdup_printf ("CSBM n=%u C=%u d=%s h=%s, %s%% at h=%s", params->n_nodes,
+                                params->n_classes, d, h, f, h2);
+      }
+    else
+      name = g_strdup_printf ("CSBM n=%u C=%u d=%s h=%s", params->n_nodes, params->n_classes, d,
+                              h);
+    philia_graph_builder_set_source (builder, name, "generated");
+  }
   graph = philia_graph_builder_build (builder, error);
 
 out:
