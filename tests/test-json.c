@@ -53,6 +53,31 @@ test_doubles_round_trip (void)
     }
 }
 
+static void
+test_members_and_arrays (void)
+{
+  PhiliaJson *json = philia_json_new ();
+  const gint64 ints[] = { 1, -2 };
+  const double doubles[] = { 0.5, NAN };
+  g_autofree char *text = NULL;
+
+  philia_json_begin_object (json);
+  philia_json_member_int (json, "n", 3);
+  philia_json_member_double (json, "h", 0.25);
+  philia_json_member_string (json, "s", "x");
+  philia_json_member_bool (json, "b", FALSE);
+  philia_json_key (json, "i");
+  philia_json_int_array (json, ints, 2);
+  philia_json_key (json, "d");
+  philia_json_double_array (json, doubles, 2);
+  philia_json_key (json, "e");
+  philia_json_int_array (json, NULL, 0);
+  philia_json_end_object (json);
+  text = philia_json_free_to_string (json);
+  g_assert_cmpstr (text, ==, "{\"n\":3,\"h\":0.25,\"s\":\"x\",\"b\":false,\"i\":[1,-2],"
+                             "\"d\":[0.5,null],\"e\":[]}");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -60,5 +85,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Philia/Json/nesting-and-escapes", test_nesting_and_escapes);
   g_test_add_func ("/Philia/Json/doubles-round-trip", test_doubles_round_trip);
+  g_test_add_func ("/Philia/Json/members-and-arrays", test_members_and_arrays);
   return g_test_run ();
 }

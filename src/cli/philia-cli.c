@@ -47,6 +47,15 @@ static GOptionEntry dataset_entries[] = {
   { NULL }
 };
 
+/* Prints the document on stdout, one line, and frees it. */
+static void
+print_json (PhiliaJson *json)
+{
+  g_autofree char *text = philia_json_free_to_string (json);
+
+  printf ("%s\n", text);
+}
+
 static int
 fail (GError *error)
 {
@@ -125,30 +134,19 @@ info_json (PhiliaGraph *graph,
   const PhiliaSanityReport *r = philia_graph_get_sanity_report (graph);
   const gint64 *sizes = philia_graph_get_class_sizes (graph);
   g_autoptr(PhiliaJson) json = philia_json_new ();
-  g_autofree char *text = NULL;
   guint n_classes = philia_graph_get_n_classes (graph);
   guint n_splits = philia_graph_get_n_splits (graph);
 
   philia_json_begin_object (json);
-  philia_json_key (json, "file");
-  philia_json_string (json, path);
-  philia_json_key (json, "format");
-  philia_json_string (json, philia_graph_get_format (graph));
-  philia_json_key (json, "nodes");
-  philia_json_int (json, philia_graph_get_n_nodes (graph));
-  philia_json_key (json, "edges");
-  philia_json_int (json, philia_graph_get_n_edges (graph));
-  philia_json_key (json, "features");
-  philia_json_int (json, philia_graph_get_n_features (graph));
-  philia_json_key (json, "classes");
-  philia_json_int (json, n_classes);
-  philia_json_key (json, "labeled");
-  philia_json_int (json, philia_graph_get_n_labeled (graph));
+  philia_json_member_string (json, "file", path);
+  philia_json_member_string (json, "format", philia_graph_get_format (graph));
+  philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+  philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+  philia_json_member_int (json, "features", philia_graph_get_n_features (graph));
+  philia_json_member_int (json, "classes", n_classes);
+  philia_json_member_int (json, "labeled", philia_graph_get_n_labeled (graph));
   philia_json_key (json, "class_sizes");
-  philia_json_begin_array (json);
-  for (guint k = 0; k < n_classes; k++)
-    philia_json_int (json, sizes[k]);
-  philia_json_end_array (json);
+  philia_json_int_array (json, sizes, n_classes);
   philia_json_key (json, "class_names");
   if (philia_graph_has_class_names (graph))
     {
@@ -159,8 +157,7 @@ info_json (PhiliaGraph *graph,
     }
   else
     philia_json_null (json);
-  philia_json_key (json, "splits");
-  philia_json_int (json, n_splits);
+  philia_json_member_int (json, "splits", n_splits);
   philia_json_key (json, "split_sizes");
   philia_json_begin_array (json);
   for (guint s = 0; s < n_splits; s++)
@@ -169,37 +166,24 @@ info_json (PhiliaGraph *graph,
 
       philia_graph_get_split_sizes (graph, s, &train, &val, &test);
       philia_json_begin_object (json);
-      philia_json_key (json, "train");
-      philia_json_int (json, train);
-      philia_json_key (json, "val");
-      philia_json_int (json, val);
-      philia_json_key (json, "test");
-      philia_json_int (json, test);
+      philia_json_member_int (json, "train", train);
+      philia_json_member_int (json, "val", val);
+      philia_json_member_int (json, "test", test);
       philia_json_end_object (json);
     }
   philia_json_end_array (json);
-  philia_json_key (json, "input_edges");
-  philia_json_int (json, r->input_edges);
-  philia_json_key (json, "declared_directed");
-  philia_json_bool (json, r->declared_directed);
-  philia_json_key (json, "directed_input");
-  philia_json_bool (json, r->directed_input);
-  philia_json_key (json, "self_loops");
-  philia_json_int (json, r->self_loops);
-  philia_json_key (json, "duplicate_edges");
-  philia_json_int (json, r->duplicate_edges);
-  philia_json_key (json, "reciprocal_pairs");
-  philia_json_int (json, r->reciprocal_pairs);
-  philia_json_key (json, "isolated_nodes");
-  philia_json_int (json, r->isolated_nodes);
-  philia_json_key (json, "components");
-  philia_json_int (json, r->components);
-  philia_json_key (json, "largest_component");
-  philia_json_int (json, r->largest_component);
+  philia_json_member_int (json, "input_edges", r->input_edges);
+  philia_json_member_bool (json, "declared_directed", r->declared_directed);
+  philia_json_member_bool (json, "directed_input", r->directed_input);
+  philia_json_member_int (json, "self_loops", r->self_loops);
+  philia_json_member_int (json, "duplicate_edges", r->duplicate_edges);
+  philia_json_member_int (json, "reciprocal_pairs", r->reciprocal_pairs);
+  philia_json_member_int (json, "isolated_nodes", r->isolated_nodes);
+  philia_json_member_int (json, "components", r->components);
+  philia_json_member_int (json, "largest_component", r->largest_component);
   philia_json_end_object (json);
 
-  text = philia_json_free_to_string (g_steal_pointer (&json));
-  printf ("%s\n", text);
+  print_json (g_steal_pointer (&json));
 }
 
 static void
@@ -421,37 +405,22 @@ cmd_stats (int    argc,
   if (opt_json)
     {
       g_autoptr(PhiliaJson) json = philia_json_new ();
-      g_autofree char *text = NULL;
 
       philia_json_begin_object (json);
       json_scalars (json, h);
-      philia_json_key (json, "classes");
-      philia_json_int (json, h->n_classes);
+      philia_json_member_int (json, "classes", h->n_classes);
       philia_json_key (json, "compatibility_matrix");
       philia_json_begin_array (json);
       for (guint k = 0; k < h->n_classes; k++)
-        {
-          philia_json_begin_array (json);
-          for (guint l = 0; l < h->n_classes; l++)
-            philia_json_double (json, h->compatibility[k * h->n_classes + l]);
-          philia_json_end_array (json);
-        }
+        philia_json_double_array (json, h->compatibility + k * h->n_classes, h->n_classes);
       philia_json_end_array (json);
       philia_json_key (json, "compatibility_counts");
       philia_json_begin_array (json);
       for (guint k = 0; k < h->n_classes; k++)
-        {
-          philia_json_begin_array (json);
-          for (guint l = 0; l < h->n_classes; l++)
-            philia_json_int (json, h->compatibility_counts[k * h->n_classes + l]);
-          philia_json_end_array (json);
-        }
+        philia_json_int_array (json, h->compatibility_counts + k * h->n_classes, h->n_classes);
       philia_json_end_array (json);
       philia_json_key (json, "class_homophily_per_class");
-      philia_json_begin_array (json);
-      for (guint k = 0; k < h->n_classes; k++)
-        philia_json_double (json, h->class_h[k]);
-      philia_json_end_array (json);
+      philia_json_double_array (json, h->class_h, h->n_classes);
       philia_json_key (json, "local_homophily_histogram");
       philia_json_begin_object (json);
       philia_json_key (json, "edges");
@@ -460,25 +429,19 @@ cmd_stats (int    argc,
         philia_json_double (json, (double)b / opt_bins);
       philia_json_end_array (json);
       philia_json_key (json, "counts");
-      philia_json_begin_array (json);
-      for (int b = 0; b < opt_bins; b++)
-        philia_json_int (json, hist[b]);
-      philia_json_end_array (json);
+      philia_json_int_array (json, hist, opt_bins);
       philia_json_end_object (json);
       if (stored != NULL)
         {
           philia_json_key (json, "as_stored");
           philia_json_begin_object (json);
-          philia_json_key (json, "keep_self_loops");
-          philia_json_bool (json, opt_keep_self_loops);
-          philia_json_key (json, "directed");
-          philia_json_bool (json, opt_directed);
+          philia_json_member_bool (json, "keep_self_loops", opt_keep_self_loops);
+          philia_json_member_bool (json, "directed", opt_directed);
           json_scalars (json, stored);
           philia_json_end_object (json);
         }
       philia_json_end_object (json);
-      text = philia_json_free_to_string (g_steal_pointer (&json));
-      printf ("%s\n", text);
+      print_json (g_steal_pointer (&json));
       return EXIT_OK;
     }
 
@@ -678,20 +641,14 @@ cmd_figure (int    argc,
   if (opt_json)
     {
       g_autoptr(PhiliaJson) json = philia_json_new ();
-      g_autofree char *text = NULL;
 
       philia_json_begin_object (json);
-      philia_json_key (json, "path");
-      philia_json_string (json, opt_out);
-      philia_json_key (json, "kind");
-      philia_json_string (json, opt_kind);
-      philia_json_key (json, "width");
-      philia_json_double (json, opt_width > 0 ? opt_width : is_graph ? 480 : 360);
-      philia_json_key (json, "height");
-      philia_json_double (json, opt_height > 0 ? opt_height : is_graph ? 480 : 240);
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_member_string (json, "kind", opt_kind);
+      philia_json_member_double (json, "width", opt_width > 0 ? opt_width : is_graph ? 480 : 360);
+      philia_json_member_double (json, "height", opt_height > 0 ? opt_height : is_graph ? 480 : 240);
       philia_json_end_object (json);
-      text = philia_json_free_to_string (g_steal_pointer (&json));
-      printf ("%s\n", text);
+      print_json (g_steal_pointer (&json));
     }
   else
     printf ("%s\n", opt_out);
@@ -767,22 +724,15 @@ cmd_layout (int    argc,
   if (opt_json)
     {
       g_autoptr(PhiliaJson) json = philia_json_new ();
-      g_autofree char *text = NULL;
 
       philia_json_begin_object (json);
-      philia_json_key (json, "algorithm");
-      philia_json_string (json, algorithm);
-      philia_json_key (json, "nodes");
-      philia_json_int (json, philia_graph_get_n_nodes (graph));
-      philia_json_key (json, "seed");
-      philia_json_int (json, opt_seed);
-      philia_json_key (json, "seconds");
-      philia_json_double (json, seconds);
-      philia_json_key (json, "path");
-      philia_json_string (json, opt_out);
+      philia_json_member_string (json, "algorithm", algorithm);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "seed", opt_seed);
+      philia_json_member_double (json, "seconds", seconds);
+      philia_json_member_string (json, "path", opt_out);
       philia_json_end_object (json);
-      text = philia_json_free_to_string (g_steal_pointer (&json));
-      printf ("%s\n", text);
+      print_json (g_steal_pointer (&json));
     }
   else
     printf ("%s: %s layout of %u nodes in %.3f s\n", opt_out, algorithm,
@@ -873,26 +823,17 @@ cmd_generate (int    argc,
   if (opt_json)
     {
       g_autoptr(PhiliaJson) json = philia_json_new ();
-      g_autofree char *text = NULL;
 
       philia_json_begin_object (json);
-      philia_json_key (json, "path");
-      philia_json_string (json, opt_out);
-      philia_json_key (json, "nodes");
-      philia_json_int (json, philia_graph_get_n_nodes (graph));
-      philia_json_key (json, "edges");
-      philia_json_int (json, philia_graph_get_n_edges (graph));
-      philia_json_key (json, "features");
-      philia_json_int (json, philia_graph_get_n_features (graph));
-      philia_json_key (json, "classes");
-      philia_json_int (json, philia_graph_get_n_classes (graph));
-      philia_json_key (json, "edge_homophily");
-      philia_json_double (json, h->edge_homophily);
-      philia_json_key (json, "seed");
-      philia_json_int (json, opt_seed);
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+      philia_json_member_int (json, "features", philia_graph_get_n_features (graph));
+      philia_json_member_int (json, "classes", philia_graph_get_n_classes (graph));
+      philia_json_member_double (json, "edge_homophily", h->edge_homophily);
+      philia_json_member_int (json, "seed", opt_seed);
       philia_json_end_object (json);
-      text = philia_json_free_to_string (g_steal_pointer (&json));
-      printf ("%s\n", text);
+      print_json (g_steal_pointer (&json));
     }
   else
     printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, edge homophily %.4f\n", opt_out,

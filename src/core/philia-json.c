@@ -199,3 +199,61 @@ philia_json_free_to_string (PhiliaJson *json)
   g_free (json);
   return s;
 }
+
+void
+philia_json_member_int (PhiliaJson *json,
+                        const char *key,
+                        gint64      value)
+{
+  philia_json_key (json, key);
+  philia_json_int (json, value);
+}
+
+void
+philia_json_member_double (PhiliaJson *json,
+                           const char *key,
+                           double      value)
+{
+  philia_json_key (json, key);
+  philia_json_double (json, value);
+}
+
+void
+philia_json_member_string (PhiliaJson *json,
+                           const char *key,
+                           const char *value)
+{
+  philia_json_key (json, key);
+  philia_json_string (json, value);
+}
+
+void
+philia_json_member_bool (PhiliaJson *json,
+                         const char *key,
+                         gboolean    value)
+{
+  philia_json_key (json, key);
+  philia_json_bool (json, value);
+}
+
+void
+philia_json_int_array (PhiliaJson   *json,
+                       const gint64 *values,
+                       gsize         n)
+{
+  philia_json_begin_array (json);
+  for (gsize i = 0; i < n; i++)
+    philia_json_int (json, values[i]);
+  philia_json_end_array (json);
+}
+
+void
+philia_json_double_array (PhiliaJson   *json,
+                          const double *values,
+                          gsize         n)
+{
+  philia_json_begin_array (json);
+  for (gsize i = 0; i < n; i++)
+    philia_json_double (json, values[i]);
+  philia_json_end_array (json);
+}

@@ -33,6 +33,26 @@ void        philia_json_bool         (PhiliaJson *json,
 void        philia_json_null         (PhiliaJson *json);
 char       *philia_json_free_to_string (PhiliaJson *json);
 
+/* "key": value members of the current object, and arrays of numbers. */
+void        philia_json_member_int    (PhiliaJson   *json,
+                                       const char   *key,
+                                       gint64        value);
+void        philia_json_member_double (PhiliaJson   *json,
+                                       const char   *key,
+                                       double        value);
+void        philia_json_member_string (PhiliaJson   *json,
+                                       const char   *key,
+                                       const char   *value);
+void        philia_json_member_bool   (PhiliaJson   *json,
+                                       const char   *key,
+                                       gboolean      value);
+void        philia_json_int_array     (PhiliaJson   *json,
+                                       const gint64 *values,
+                                       gsize         n);
+void        philia_json_double_array  (PhiliaJson   *json,
+                                       const double *values,
+                                       gsize         n);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaJson, philia_json_free)
 
 G_END_DECLS
