@@ -9,7 +9,7 @@
 
 typedef struct
 {
-  double left, top, plot_w, plot_h, slot, bar_w, axis_max, step, label_every;
+  double left, top, plot_w, plot_h, slot, bar_w, axis_max, step, label_every, legend_w;
   guint  n_series;
 } Layout;
 
@@ -59,7 +59,16 @@ compute_layout (cairo_t                 *cr,
   l->left = _philia_render_text_width (cr, style, 1.0, buf) + fs * 1.2
             + (chart->y_label ? fs * 1.6 : 0);
   l->top = (chart->title ? fs * 2.2 : fs * 0.8) + (chart->show_values ? fs * 1.2 : 0);
-  l->plot_w = width - l->left - fs * 0.8;
+  /* A stacked chart's legend gets its own column, so it never covers a bar. */
+  l->legend_w = 0;
+  if (l->n_series > 1 && chart->series_labels != NULL)
+    {
+      for (guint s = 0; s < l->n_series; s++)
+        l->legend_w = MAX (l->legend_w,
+                           _philia_render_text_width (cr, style, 0.9, chart->series_labels[s]));
+      l->legend_w = MIN (l->legend_w, width * 0.3) + fs * 2.4;
+    }
+  l->plot_w = width - l->left - fs * 0.8 - l->legend_w;
   l->plot_h = height - l->top - fs * 2.2 - (chart->x_label ? fs * 1.6 : 0);
   l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
   l->bar_w = MAX (1.0, l->slot * 0.72);
@@ -85,11 +94,7 @@ draw_legend (cairo_t                 *cr,
              const Layout            *l)
 {
   double fs = style->font_size;
-  double widest = 0, x, y = l->top + fs * 0.2;
-
-  for (guint s = 0; s < l->n_series; s++)
-    widest = MAX (widest, _philia_render_text_width (cr, style, 0.9, chart->series_labels[s]));
-  x = l->left + l->plot_w - widest - fs * 1.6;
+  double x = l->left + l->plot_w + fs * 1.0, y = l->top + fs * 0.2;
 
   for (guint s = 0; s < l->n_series; s++, y += fs * 1.3)
     {
@@ -101,7 +106,7 @@ draw_legend (cairo_t                 *cr,
       cairo_fill (cr);
       _philia_render_set_color (cr, &style->foreground);
       _philia_render_text (cr, style, 0.9, FALSE, chart->series_labels[s], x + fs * 1.2, y, 0, 0,
-                           widest + fs);
+                           l->legend_w - fs * 2.2);
     }
 }
 
