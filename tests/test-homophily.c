@@ -67,6 +67,15 @@ test_hand_computed (void)
   g_assert_cmpfloat_with_epsilon (h->class_mean_local[0], 0.75, EPS);
   g_assert_cmpint (h->class_degree[0], ==, 3);
   g_assert_cmpint (h->class_size[1], ==, 2);
+
+  /* The cheap per-node entry point agrees with the full computation. */
+  {
+    g_autofree double *local = philia_local_homophily (graph);
+
+    for (guint v = 0; v < 5; v++)
+      g_assert_true ((isnan (local[v]) && isnan (h->local_homophily[v]))
+                     || local[v] == h->local_homophily[v]);
+  }
 }
 
 /* Rows 0→1, 1→0, 0→0, 1→2 with labels 0 0 1, under each convention. */

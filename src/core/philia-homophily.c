@@ -302,6 +302,37 @@ philia_homophily_compute (PhiliaGraph       *graph,
   return g_steal_pointer (&h);
 }
 
+double *
+philia_local_homophily (PhiliaGraph *graph)
+{
+  const gint64 *off;
+  const gint32 *nbr;
+  const gint32 *y;
+  double *local;
+  guint n;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+  local = g_new (double, MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    {
+      gint64 deg = 0, same = 0;
+
+      for (gint64 e = off[v]; y[v] >= 0 && e < off[v + 1]; e++)
+        if (y[nbr[e]] >= 0)
+          {
+            deg++;
+            same += y[nbr[e]] == y[v];
+          }
+      local[v] = deg > 0 ? (double)same / deg : NAN;
+    }
+  return local;
+}
+
 void
 philia_homophily_free (PhiliaHomophily *h)
 {

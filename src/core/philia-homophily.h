@@ -89,6 +89,11 @@ PhiliaHomophily *philia_homophily_compute (PhiliaGraph       *graph,
                                            GError           **error);
 void             philia_homophily_free    (PhiliaHomophily   *homophily);
 
+/* Only the per-node local homophily (NaN for unlabeled nodes and nodes
+ * without labeled neighbours), in the default convention: O(n + m) and no
+ * feature work, cheap enough for the main thread on any graph Philia draws. */
+double          *philia_local_homophily   (PhiliaGraph       *graph);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaHomophily, philia_homophily_free)
 
 G_END_DECLS

@@ -56,6 +56,10 @@ philia_colormap_diverging (double      t,
 
 static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
 
+/* Height a colour-scale legend row needs beyond a plain row, in font sizes:
+ * the bar sits 1.5 below the title and its end labels end near 3.1. */
+#define SCALE_EXTRA 1.9
+
 static void
 node_color (const PhiliaGraphView *view,
             guint                  v,
@@ -391,7 +395,9 @@ draw_legend (cairo_t                 *cr,
   for (guint i = 0; i < rows->len; i++)
     w = MAX (w, _philia_render_text_width (cr, style, 0.9, rows->pdata[i]));
   w += fs * 2.4;
-  h = rows->len * fs * 1.35 + fs * 0.6 + (view->color_by != PHILIA_COLOR_BY_LABEL ? fs * 1.4 : 0);
+  /* A scale row is a title, a bar and its end labels: SCALE_EXTRA more than a row. */
+  h = rows->len * fs * 1.35 + fs * 0.6
+      + (view->color_by != PHILIA_COLOR_BY_LABEL ? fs * SCALE_EXTRA : 0);
 
   _philia_render_set_color (cr, &bg);
   cairo_rectangle (cr, x - fs * 0.5, y - fs * 0.4, w + fs * 0.6, h);
@@ -450,7 +456,7 @@ draw_legend (cairo_t                 *cr,
                                view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high",
                                x + w - fs, y + fs * 2.2, 1, 0, 0);
           _philia_render_text (cr, style, 0.9, FALSE, text, x, y, 0, 0, w);
-          y += fs * 1.4;
+          y += fs * SCALE_EXTRA;
           continue;
         }
       _philia_render_set_color (cr, &style->foreground);
