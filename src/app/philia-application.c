@@ -180,6 +180,8 @@ philia_application_init (PhiliaApplication *self)
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",
+                                         (const char *[]) { "<Control>g", NULL });
 }
 
 PhiliaApplication *

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "philia-export-dialog.h"
+
 #define EXPORT_DPI 144.0
 
 struct _PhiliaChartView
@@ -16,12 +18,19 @@ struct _PhiliaChartView
   /* Owned */
   GtkWidget           *context_menu;
   GtkFileChooserNative *chooser;
+  PhiliaExportDialog  *export_dialog;
   char                *export_name;
   char                *font_family;
   PhiliaChartDrawFunc  draw_func;
   gpointer             draw_data;
   GDestroyNotify       draw_destroy;
   PhiliaRenderStyle    style;
+
+  /* What the last export asked for, offered again next time. */
+  PhiliaFigureFormat   export_format;
+  double               export_width;
+  double               export_height;
+  double               export_dpi;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaChartView, philia_chart_view, GTK_TYPE_WIDGET)
@@ -197,6 +206,22 @@ philia_chart_view_export (PhiliaChartView  *self,
                           double            height,
                           GError          **error)
 {
+  return philia_chart_view_export_full (self, path, width, height, EXPORT_DPI, error);
+}
+
+/**
+ * philia_chart_view_export_full:
+ *
+ * Like philia_chart_view_export(), with the PNG resolution in dots per inch.
+ */
+gboolean
+philia_chart_view_export_full (PhiliaChartView  *self,
+                               const char       *path,
+                               double            width,
+                               double            height,
+                               double            dpi,
+                               GError          **error)
+{
   ExportClosure closure;
 
   g_return_val_if_fail (PHILIA_IS_CHART_VIEW (self), FALSE);
@@ -208,7 +233,7 @@ philia_chart_view_export (PhiliaChartView  *self,
   closure.style.font_family = self->style.font_family;
   closure.style.font_size = self->style.font_size;
 
-  return philia_figure_export (path, width, height, EXPORT_DPI, export_draw, &closure, error);
+  return philia_figure_export (path, width, height, dpi, export_draw, &closure, error);
 }
 
 static void
@@ -228,18 +253,19 @@ on_export_response (GtkNativeDialog *dialog,
   if (path == NULL)
     goto out;
 
+  /* The name decides the format; without an extension, the one asked for. */
   if (!philia_figure_format_from_path (path, &(PhiliaFigureFormat) { 0 }))
     {
-      char *with_ext = g_strconcat (path, ".png", NULL);
+      char *with_ext = g_strconcat (path, ".",
+                                    philia_figure_format_get_extension (self->export_format),
+                                    NULL);
 
       g_free (path);
       path = with_ext;
     }
 
-  if (!philia_chart_view_export (self, path,
-                                 MAX (gtk_widget_get_width (GTK_WIDGET (self)), 320),
-                                 MAX (gtk_widget_get_height (GTK_WIDGET (self)), 200),
-                                 &error))
+  if (!philia_chart_view_export_full (self, path, self->export_width, self->export_height,
+                                      self->export_dpi, &error))
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
       GtkWidget *message;
@@ -271,12 +297,9 @@ add_filter (GtkFileChooser *chooser,
 }
 
 static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+choose_export_file (PhiliaChartView *self)
 {
-  PhiliaChartView *self = PHILIA_CHART_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *name = NULL;
 
   if (self->draw_func == NULL || self->chooser != NULL)
@@ -291,11 +314,69 @@ export_action (GtkWidget  *widget,
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG image"), "*.svg");
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"), "*.pdf");
 
-  name = g_strdup_printf ("%s.png", self->export_name ? self->export_name : "figure");
+  name = g_strdup_printf ("%s.%s", self->export_name ? self->export_name : "figure",
+                          philia_figure_format_get_extension (self->export_format));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_export_dialog_accept (PhiliaExportDialog *dialog,
+                         PhiliaChartView    *self)
+{
+  self->export_format = philia_export_dialog_get_format (dialog);
+  philia_export_dialog_get_size (dialog, &self->export_width, &self->export_height,
+                                 &self->export_dpi);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  choose_export_file (self);
+}
+
+static void
+on_export_dialog_destroy (PhiliaExportDialog *dialog,
+                          PhiliaChartView    *self)
+{
+  if (self->export_dialog == dialog)
+    self->export_dialog = NULL;
+}
+
+/* Size first, then the file: the two things a figure for a paper needs. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaChartView *self = PHILIA_CHART_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->draw_func == NULL || self->chooser != NULL)
+    return;
+
+  if (self->export_dialog == NULL)
+    {
+      self->export_dialog = philia_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                           : NULL);
+      philia_export_dialog_set_format (self->export_dialog, self->export_format);
+      philia_export_dialog_set_size (self->export_dialog, self->export_width,
+                                     self->export_height, self->export_dpi);
+      g_signal_connect_object (self->export_dialog, "accept",
+                               G_CALLBACK (on_export_dialog_accept), self, 0);
+      g_signal_connect_object (self->export_dialog, "destroy",
+                               G_CALLBACK (on_export_dialog_destroy), self, 0);
+    }
+  gtk_window_present (GTK_WINDOW (self->export_dialog));
+}
+
+static void
+on_primary_pressed (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    PhiliaChartView *self)
+{
+  /* Not claimed: a chart may use the click too (the histogram selects bins). */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -309,6 +390,8 @@ philia_chart_view_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
+  if (self->export_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->export_dialog));
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   philia_chart_view_set_draw_func (self, NULL, NULL, NULL);
 
@@ -391,6 +474,8 @@ philia_chart_view_class_init (PhiliaChartViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "chart.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "chart.export", NULL);
   gtk_widget_class_set_css_name (widget_class, "philiachart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -411,6 +496,19 @@ philia_chart_view_init (PhiliaChartView *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_primary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  /* Focusable, so Ctrl+E exports the chart the user last clicked or tabbed to. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+
+  self->export_format = PHILIA_FIGURE_PNG;
+  self->export_width = 360;
+  self->export_height = 240;
+  self->export_dpi = 300;
 
   philia_render_style_init_default (&self->style);
   self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };

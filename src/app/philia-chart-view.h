@@ -37,5 +37,11 @@ gboolean   philia_chart_view_export        (PhiliaChartView     *self,
                                             double               width,
                                             double               height,
                                             GError             **error);
+gboolean   philia_chart_view_export_full   (PhiliaChartView     *self,
+                                            const char          *path,
+                                            double               width,
+                                            double               height,
+                                            double               dpi,
+                                            GError             **error);
 
 G_END_DECLS

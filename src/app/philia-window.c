@@ -6,8 +6,13 @@
 #include "philia-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "philia-canvas.h"
 #include "philia-dataset-panel.h"
+#include "philia-generate-dialog.h"
+#include "philia-inspector.h"
+#include "philia-stats-panel.h"
 
 #define MAX_RECENT_FILES 10
 #define DEFAULT_RESOURCE "/io/github/philia/Philia/cora.npz"
@@ -27,7 +32,11 @@ struct _PhiliaWindow
   GtkLabel             *summary_title;
   GtkLabel             *summary_label;
   GtkWidget            *dataset_panel;
+  GtkWidget            *stats_panel;
   GMenu                *recent_section;
+  GtkStack             *main_stack;
+  GtkWidget            *canvas;
+  GtkWidget            *inspector;
 
   /* Owned */
   GSettings            *settings;
@@ -38,6 +47,8 @@ struct _PhiliaWindow
   GtkFileChooserNative *chooser;
   GtkFileChooserNative *node_table_chooser;
   GFile                *pending_graph_file;
+  GtkFileChooserNative *save_chooser;
+  GArray               *selection;          /* guint node ids, ascending */
   guint                 load_serial;
   guint                 loading : 1;
 };
@@ -52,6 +63,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* One load in flight. A newer load cancels it and bumps the window's serial,
  * so a result that arrives late is dropped instead of replacing the newer one. */
@@ -84,6 +102,10 @@ set_graph (PhiliaWindow *self,
   if (!g_set_object (&self->graph, graph))
     return;
 
+  /* A selection names nodes of one graph. */
+  philia_window_set_selected_nodes (self, NULL, 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-npz", graph != NULL);
+
   if (graph != NULL)
     {
       guint n_nodes = philia_graph_get_n_nodes (graph);
@@ -113,6 +135,7 @@ set_graph (PhiliaWindow *self,
       gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
     }
 
+  gtk_stack_set_visible_child_name (self->main_stack, graph != NULL ? "canvas" : "empty");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
@@ -667,6 +690,98 @@ philia_window_close_request (GtkWindow *window)
 }
 
 static void
+on_stats_select_nodes (PhiliaStatsPanel *panel,
+                       const guint      *nodes,
+                       guint             n_nodes,
+                       PhiliaWindow     *self)
+{
+  philia_window_set_selected_nodes (self, nodes, n_nodes);
+}
+
+/* The canvas and the inspector show the window's selection and change it. */
+static void
+on_view_select_nodes (GtkWidget    *view,
+                      const guint  *nodes,
+                      guint         n_nodes,
+                      PhiliaWindow *self)
+{
+  philia_window_set_selected_nodes (self, nodes, n_nodes);
+}
+
+static void
+on_selection_changed (PhiliaWindow *self)
+{
+  guint n_nodes;
+  const guint *nodes = philia_window_get_selected_nodes (self, &n_nodes);
+
+  philia_canvas_set_selection (PHILIA_CANVAS (self->canvas), nodes, n_nodes);
+  philia_inspector_set_selection (PHILIA_INSPECTOR (self->inspector), nodes, n_nodes);
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PhiliaGenerateDialog *dialog = philia_generate_dialog_new (PHILIA_WINDOW (widget));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_save_response (GtkNativeDialog *dialog,
+                  int              response,
+                  PhiliaWindow    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->graph != NULL)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path != NULL && !g_str_has_suffix (path, ".npz"))
+    {
+      char *with_ext = g_strconcat (path, ".npz", NULL);
+
+      g_free (path);
+      path = with_ext;
+    }
+  /* Small and sequential: the graph is already in memory. */
+  if (path != NULL && !philia_graph_write_npz (self->graph, path, &error))
+    show_banner (self, error->message);
+
+  g_clear_object (&self->save_chooser);
+}
+
+static void
+save_npz_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+
+  if (self->graph == NULL || self->save_chooser != NULL)
+    return;
+
+  self->save_chooser = gtk_file_chooser_native_new (_("Save Dataset"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                    _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("NumPy archives (.npz)"));
+  gtk_file_filter_add_pattern (filter, "*.npz");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
+  name = g_strdup_printf ("%s.npz", g_str_has_prefix (philia_graph_get_source (self->graph),
+                                                      "CSBM") ? "csbm" : "dataset");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
+  g_signal_connect (self->save_chooser, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+}
+
+static void
 philia_window_dispose (GObject *object)
 {
   PhiliaWindow *self = PHILIA_WINDOW (object);
@@ -688,6 +803,13 @@ philia_window_dispose (GObject *object)
       g_clear_object (&self->node_table_chooser);
     }
   g_clear_object (&self->pending_graph_file);
+  if (self->save_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->save_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+      g_clear_object (&self->save_chooser);
+    }
+  g_clear_pointer (&self->selection, g_array_unref);
 
   /* Before the template: the binding's target is the progress bar. */
   g_clear_pointer (&self->progress_binding, g_binding_unbind);
@@ -754,7 +876,19 @@ philia_window_class_init (PhiliaWindowClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * PhiliaWindow::selection-changed:
+   *
+   * The selected nodes changed (philia_window_get_selected_nodes()).
+   */
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   g_type_ensure (PHILIA_TYPE_DATASET_PANEL);
+  g_type_ensure (PHILIA_TYPE_STATS_PANEL);
+  g_type_ensure (PHILIA_TYPE_CANVAS);
+  g_type_ensure (PHILIA_TYPE_INSPECTOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-window.ui");
@@ -768,9 +902,15 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, summary_title);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, summary_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, dataset_panel);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, stats_panel);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "win.save-npz", NULL, save_npz_action);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-with-nodes", NULL,
                                    open_with_nodes_action);
@@ -802,7 +942,18 @@ philia_window_init (PhiliaWindow *self)
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
 
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   g_object_bind_property (self, "graph", self->dataset_panel, "graph", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "graph", self->stats_panel, "graph", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->stats_panel, "select-nodes",
+                           G_CALLBACK (on_stats_select_nodes), self, 0);
+  g_object_bind_property (self, "graph", self->canvas, "graph", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "graph", self->inspector, "graph", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->canvas, "select-nodes",
+                           G_CALLBACK (on_view_select_nodes), self, 0);
+  g_signal_connect_object (self->inspector, "select-nodes",
+                           G_CALLBACK (on_view_select_nodes), self, 0);
+  g_signal_connect (self, "selection-changed", G_CALLBACK (on_selection_changed), NULL);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
@@ -810,6 +961,7 @@ philia_window_init (PhiliaWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-npz", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-files", FALSE);
 }
 
@@ -855,4 +1007,101 @@ philia_window_get_dataset_panel (PhiliaWindow *self)
   g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
 
   return self->dataset_panel;
+}
+
+GtkWidget *
+philia_window_get_canvas (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->canvas;
+}
+
+GtkWidget *
+philia_window_get_inspector (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->inspector;
+}
+
+GtkWidget *
+philia_window_get_stats_panel (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->stats_panel;
+}
+
+/**
+ * philia_window_set_graph:
+ *
+ * Shows @graph (e.g. a generated one) as the dataset, the way a loaded file
+ * is shown: a load in flight is cancelled and the banner goes.
+ */
+void
+philia_window_set_graph (PhiliaWindow *self,
+                         PhiliaGraph  *graph)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  self->load_serial++;   /* newest wins: a load still in flight is dropped */
+  end_load (self);
+
+  dismiss_banner (self);
+  set_graph (self, graph);
+}
+
+/* Says @message in the window's banner, as a failed load does. */
+void
+philia_window_show_error (PhiliaWindow *self,
+                          const char   *message)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  show_banner (self, message);
+}
+
+/**
+ * philia_window_set_selected_nodes:
+ * @nodes: (array length=n_nodes) (nullable): node ids of the current graph
+ *
+ * Replaces the selection (the canvas highlights it) and emits
+ * #PhiliaWindow::selection-changed if it changed.
+ */
+void
+philia_window_set_selected_nodes (PhiliaWindow *self,
+                                  const guint  *nodes,
+                                  guint         n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+  g_return_if_fail (nodes != NULL || n_nodes == 0);
+
+  if (self->selection == NULL)
+    return;   /* disposed */
+  if (self->selection->len == n_nodes
+      && (n_nodes == 0 || memcmp (self->selection->data, nodes, n_nodes * sizeof (guint)) == 0))
+    return;
+
+  g_array_set_size (self->selection, 0);
+  if (n_nodes > 0)
+    g_array_append_vals (self->selection, nodes, n_nodes);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/* The selected node ids (ascending when they came from a histogram bin). */
+const guint *
+philia_window_get_selected_nodes (PhiliaWindow *self,
+                                  guint        *n_nodes)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  if (n_nodes != NULL)
+    *n_nodes = self->selection != NULL ? self->selection->len : 0;
+  return self->selection != NULL && self->selection->len > 0
+         ? (const guint *) self->selection->data : NULL;
 }

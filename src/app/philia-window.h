@@ -26,5 +26,17 @@ void                philia_window_open_default       (PhiliaWindow   *self);
 void                philia_window_cancel_load        (PhiliaWindow   *self);
 const char         *philia_window_get_banner_message (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_dataset_panel  (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_stats_panel    (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_canvas         (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_inspector      (PhiliaWindow   *self);
+void                philia_window_set_graph          (PhiliaWindow   *self,
+                                                      PhiliaGraph    *graph);
+void                philia_window_show_error         (PhiliaWindow   *self,
+                                                      const char     *message);
+void                philia_window_set_selected_nodes (PhiliaWindow   *self,
+                                                      const guint    *nodes,
+                                                      guint           n_nodes);
+const guint        *philia_window_get_selected_nodes (PhiliaWindow   *self,
+                                                      guint          *n_nodes);
 
 G_END_DECLS

@@ -1,0 +1,2215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-canvas.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-export-dialog.h"
+#include "philia-window.h"
+
+#define LAYOUT_SEED        42
+#define LAYOUTS_KEY        "philia-canvas-layouts"
+#define FIT_MARGIN         24.0
+#define HIT_RADIUS         8.0
+#define SETTLE_MS          150
+/* Above this many nodes + edges, pans and zooms move a picture of the last
+ * full frame and the full redraw waits until the motion stops. */
+#define CACHED_FRAME_SIZE  20000
+#define MAX_ZOOM           400.0
+#define MIN_ZOOM           0.05
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_PAN,
+  DRAG_RUBBER_BAND,
+} DragMode;
+
+struct _PhiliaCanvas
+{
+  GtkWidget             parent_instance;
+
+  /* Template widgets */
+  GtkWidget            *header;
+  GtkDropDown          *layout_dropdown;
+  GtkDropDown          *color_dropdown;
+  GtkDropDown          *edges_dropdown;
+  GtkCheckButton       *size_toggle;
+  GtkCheckButton       *labels_toggle;
+  GtkSpinButton        *hops_spin;
+  GtkMenuButton        *ego_button;
+  GtkWidget            *whole_button;
+  GtkSearchEntry       *find_entry;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+
+  /* Owned */
+  PhiliaGraph          *graph;
+  GPtrArray            *algorithms;      /* ids, in drop-down order */
+  char                 *algorithm;
+  double               *local_homophily; /* n values of @graph */
+  GArray               *selection;       /* original node ids, ascending */
+  GCancellable         *layout_cancellable;
+  PhiliaProgress       *progress;
+  GBinding             *progress_binding;
+  guint                 layout_serial;
+
+  PhiliaGraph          *ego_graph;       /* the neighbourhood on show, or NULL */
+  guint                *ego_nodes;       /* ego vertex → original id */
+  double               *ego_positions;
+  double               *ego_values;      /* local homophily of the original graph */
+  guint                 ego_root;
+
+  guint8               *selected;        /* flags per shown node */
+  guint                 n_selected_flags;
+
+  GtkFileChooserNative *chooser;
+  PhiliaExportDialog   *export_dialog;
+  gboolean              export_whole;
+  PhiliaFigureFormat    export_format;
+  double                export_width;
+  double                export_height;
+  double                export_dpi;
+
+  char                 *font_family;
+  PhiliaRenderStyle     style;
+  PhiliaRgba            canvas_bg;
+
+  GdkTexture           *frame;           /* last full frame, for large graphs */
+  double                frame_scale;
+  double                frame_offset_x;
+  double                frame_offset_y;
+  int                   frame_width;
+  int                   frame_height;
+  guint                 settle_id;
+  guint                 moving : 1;
+
+  /* Borrowed: the positions of the shown graph (cache or ego) */
+  const double         *positions;
+
+  /* The view transform; graph coordinates → area pixels */
+  PhiliaGraphView       view;
+  double                fit_scale;
+  guint                 need_fit : 1;
+  guint                 busy : 1;
+  guint                 size_by_degree : 1;
+  guint                 show_labels : 1;
+
+  /* Pointer state */
+  double                pointer_x;
+  double                pointer_y;
+  DragMode              drag_mode;
+  double                drag_start_x;
+  double                drag_start_y;
+  double                drag_offset_x;
+  double                drag_offset_y;
+  double                drag_dx;
+  double                drag_dy;
+  double                pinch_scale;
+  int                   area_y;
+  int                   last_width;
+  int                   last_height;
+  guint                 drag_claimed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaCanvas, philia_canvas, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_LAYOUT,
+  PROP_COLOR_BY,
+  PROP_EDGE_STYLE,
+  PROP_SIZE_BY_DEGREE,
+  PROP_SHOW_LABELS,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SELECT_NODES,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void request_layout (PhiliaCanvas *self);
+
+/* Shown graph and helpers */
+
+static PhiliaGraph *
+shown_graph (PhiliaCanvas *self)
+{
+  return self->ego_graph != NULL ? self->ego_graph : self->graph;
+}
+
+static guint
+shown_to_original (PhiliaCanvas *self,
+                   guint         v)
+{
+  return self->ego_nodes != NULL ? self->ego_nodes[v] : v;
+}
+
+static gint64
+original_to_shown (PhiliaCanvas *self,
+                   guint         node)
+{
+  guint n;
+
+  if (self->ego_graph == NULL)
+    return self->graph != NULL && node < philia_graph_get_n_nodes (self->graph) ? (gint64) node : -1;
+  n = philia_graph_get_n_nodes (self->ego_graph);
+  for (guint v = 0; v < n; v++)
+    if (self->ego_nodes[v] == node)
+      return v;
+  return -1;
+}
+
+static double
+area_width (PhiliaCanvas *self)
+{
+  return gtk_widget_get_width (GTK_WIDGET (self));
+}
+
+static double
+area_height (PhiliaCanvas *self)
+{
+  return MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - self->area_y);
+}
+
+static gboolean
+is_large (PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = shown_graph (self);
+
+  return graph != NULL
+         && philia_graph_get_n_nodes (graph) + philia_graph_get_n_edges (graph) > CACHED_FRAME_SIZE;
+}
+
+static void
+update_view (PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = shown_graph (self);
+
+  self->view.graph = graph;
+  self->view.positions = self->positions;
+  self->view.node_values = self->ego_graph != NULL ? self->ego_values : self->local_homophily;
+  self->view.size_by_degree = self->size_by_degree;
+  self->view.show_labels = self->show_labels;
+  self->view.show_legend = TRUE;
+  self->view.selected = self->selected;
+}
+
+static void
+invalidate_frame (PhiliaCanvas *self)
+{
+  g_clear_object (&self->frame);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Rebuilds the per-node flags from the selection: on selection or shown-graph changes. */
+static void
+update_selected_flags (PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = shown_graph (self);
+  guint n = graph != NULL ? philia_graph_get_n_nodes (graph) : 0;
+
+  g_clear_pointer (&self->selected, g_free);
+  self->n_selected_flags = 0;
+  if (n > 0 && self->selection->len > 0)
+    {
+      self->selected = g_new0 (guint8, n);
+      self->n_selected_flags = n;
+      if (self->ego_graph == NULL)
+        {
+          for (guint i = 0; i < self->selection->len; i++)
+            {
+              guint v = g_array_index (self->selection, guint, i);
+
+              if (v < n)
+                self->selected[v] = 1;
+            }
+        }
+      else
+        {
+          for (guint v = 0; v < n; v++)
+            for (guint i = 0; i < self->selection->len; i++)
+              if (g_array_index (self->selection, guint, i) == self->ego_nodes[v])
+                {
+                  self->selected[v] = 1;
+                  break;
+                }
+        }
+    }
+  update_view (self);
+  invalidate_frame (self);
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sets the selection from the user's gesture and tells the window. */
+static void
+select_nodes (PhiliaCanvas *self,
+              GArray       *nodes)
+{
+  g_array_sort (nodes, compare_guint);
+  philia_canvas_set_selection (self, (const guint *) nodes->data, nodes->len);
+  g_signal_emit (self, signals[SELECT_NODES], 0,
+                 nodes->len > 0 ? nodes->data : NULL, nodes->len);
+}
+
+/* Style */
+
+static void
+rgba_from_gdk (PhiliaRgba    *out,
+               const GdkRGBA *in,
+               double         alpha)
+{
+  out->r = in->red;
+  out->g = in->green;
+  out->b = in->blue;
+  out->a = in->alpha * alpha;
+}
+
+/* Theme colours are read once per style change, not per frame. */
+static void
+update_style (PhiliaCanvas *self)
+{
+  GtkStyleContext *context;
+  PangoContext *pango;
+  const PangoFontDescription *font;
+  GdkRGBA color;
+
+  philia_render_style_init_default (&self->style);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (GTK_WIDGET (self));
+  gtk_style_context_get_color (context, &color);
+  rgba_from_gdk (&self->style.foreground, &color, 1.0);
+  rgba_from_gdk (&self->style.grid, &color, 0.12);
+  if (gtk_style_context_lookup_color (context, "accent_bg_color", &color) ||
+      gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
+    rgba_from_gdk (&self->style.accent, &color, 1.0);
+  /* The canvas is a document, like a text view: the view background. */
+  if (gtk_style_context_lookup_color (context, "view_bg_color", &color) ||
+      gtk_style_context_lookup_color (context, "theme_base_color", &color))
+    rgba_from_gdk (&self->canvas_bg, &color, 1.0);
+  else
+    self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  /* The legend box takes the canvas colour. */
+  self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };
+
+  pango = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  font = pango_context_get_font_description (pango);
+  if (font != NULL)
+    {
+      const char *family = pango_font_description_get_family (font);
+      int size = pango_font_description_get_size (font);
+
+      if (family != NULL)
+        {
+          g_free (self->font_family);
+          self->font_family = g_strdup (family);
+          self->style.font_family = self->font_family;
+        }
+      if (size > 0)
+        {
+          double value = (double) size / PANGO_SCALE;
+
+          self->style.font_size = pango_font_description_get_size_is_absolute (font)
+                                  ? value : value * 96.0 / 72.0;
+        }
+    }
+}
+
+static void
+philia_canvas_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+
+  GTK_WIDGET_CLASS (philia_canvas_parent_class)->css_changed (widget, change);
+
+  update_style (self);
+  invalidate_frame (self);
+}
+
+/* View transform */
+
+static void
+fit (PhiliaCanvas *self)
+{
+  double w = area_width (self), h = area_height (self);
+
+  if (self->positions == NULL || shown_graph (self) == NULL)
+    return;
+  if (w <= 1 || h <= 1)
+    {
+      self->need_fit = TRUE;
+      return;
+    }
+  update_view (self);
+  philia_graph_view_fit (&self->view, w, h, FIT_MARGIN);
+  self->fit_scale = self->view.scale;
+  self->need_fit = FALSE;
+  invalidate_frame (self);
+}
+
+static void
+settle (PhiliaCanvas *self)
+{
+  self->moving = FALSE;
+  invalidate_frame (self);
+}
+
+static gboolean
+settle_cb (gpointer user_data)
+{
+  PhiliaCanvas *self = user_data;
+
+  self->settle_id = 0;
+  settle (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Motion: large graphs redraw the cached frame until the motion stops. */
+static void
+view_moved (PhiliaCanvas *self)
+{
+  if (is_large (self) && self->frame != NULL)
+    {
+      self->moving = TRUE;
+      g_clear_handle_id (&self->settle_id, g_source_remove);
+      self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    invalidate_frame (self);
+}
+
+static void
+zoom_at (PhiliaCanvas *self,
+         double        factor,
+         double        x,
+         double        y)
+{
+  double scale;
+
+  if (self->positions == NULL || self->fit_scale <= 0)
+    return;
+  scale = CLAMP (self->view.scale * factor, self->fit_scale * MIN_ZOOM,
+                 self->fit_scale * MAX_ZOOM);
+  factor = scale / self->view.scale;
+  self->view.offset_x = x - (x - self->view.offset_x) * factor;
+  self->view.offset_y = y - (y - self->view.offset_y) * factor;
+  self->view.scale = scale;
+  view_moved (self);
+}
+
+static void
+centre_on (PhiliaCanvas *self,
+           guint         v)
+{
+  self->view.offset_x = area_width (self) / 2 - self->positions[2 * v] * self->view.scale;
+  self->view.offset_y = area_height (self) / 2 - self->positions[2 * v + 1] * self->view.scale;
+  invalidate_frame (self);
+}
+
+/* Drawing */
+
+static void
+draw_graph (PhiliaCanvas *self,
+            cairo_t      *cr,
+            double        width,
+            double        height)
+{
+  cairo_set_source_rgba (cr, self->canvas_bg.r, self->canvas_bg.g, self->canvas_bg.b,
+                         self->canvas_bg.a);
+  cairo_paint (cr);
+  if (self->view.graph != NULL)
+    philia_graph_view_draw (cr, width, height, &self->view, &self->style);
+}
+
+static void
+destroy_surface (gpointer data)
+{
+  cairo_surface_destroy (data);
+}
+
+/* Renders a full frame into a texture, which pans and zooms then move. */
+static GdkTexture *
+render_frame (PhiliaCanvas *self,
+              int           width,
+              int           height)
+{
+  int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  cairo_surface_t *surface;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_t *cr;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * sf, height * sf);
+  cairo_surface_set_device_scale (surface, sf, sf);
+  cr = cairo_create (surface);
+  draw_graph (self, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * sf,
+                                      destroy_surface, surface);
+  return gdk_memory_texture_new (width * sf, height * sf, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
+static void
+philia_canvas_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = (int) area_height (self);
+
+  update_view (self);
+
+  if (width > 0 && height > 0)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, self->area_y));
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      if (!is_large (self))
+        {
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                   &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+          draw_graph (self, cr, width, height);
+          cairo_destroy (cr);
+        }
+      else if (self->moving && self->frame != NULL)
+        {
+          /* The cached frame, moved from the transform it was drawn with to this one. */
+          double r = self->view.scale / self->frame_scale;
+
+          gtk_snapshot_append_color (snapshot,
+                                     &(GdkRGBA) { self->canvas_bg.r, self->canvas_bg.g,
+                                                  self->canvas_bg.b, self->canvas_bg.a },
+                                     &GRAPHENE_RECT_INIT (0, 0, width, height));
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot,
+                                  &GRAPHENE_POINT_INIT (self->view.offset_x
+                                                        - self->frame_offset_x * r,
+                                                        self->view.offset_y
+                                                        - self->frame_offset_y * r));
+          gtk_snapshot_scale (snapshot, r, r);
+          gtk_snapshot_append_texture (snapshot, self->frame,
+                                       &GRAPHENE_RECT_INIT (0, 0, self->frame_width,
+                                                            self->frame_height));
+          gtk_snapshot_restore (snapshot);
+        }
+      else
+        {
+          if (self->frame == NULL || self->frame_width != width || self->frame_height != height)
+            {
+              g_clear_object (&self->frame);
+              self->frame = render_frame (self, width, height);
+              self->frame_scale = self->view.scale;
+              self->frame_offset_x = self->view.offset_x;
+              self->frame_offset_y = self->view.offset_y;
+              self->frame_width = width;
+              self->frame_height = height;
+            }
+          gtk_snapshot_append_texture (snapshot, self->frame,
+                                       &GRAPHENE_RECT_INIT (0, 0, width, height));
+        }
+
+      if (self->drag_mode == DRAG_RUBBER_BAND)
+        {
+          GdkRGBA fill = { self->style.accent.r, self->style.accent.g, self->style.accent.b, 0.15 };
+          GdkRGBA edge = { self->style.accent.r, self->style.accent.g, self->style.accent.b, 0.9 };
+          graphene_rect_t rect = GRAPHENE_RECT_INIT (MIN (self->drag_start_x,
+                                                          self->drag_start_x + self->drag_dx),
+                                                     MIN (self->drag_start_y,
+                                                          self->drag_start_y + self->drag_dy),
+                                                     fabs (self->drag_dx), fabs (self->drag_dy));
+          GskRoundedRect outline;
+
+          gsk_rounded_rect_init_from_rect (&outline, &rect, 0);
+          gtk_snapshot_append_color (snapshot, &fill, &rect);
+          gtk_snapshot_append_border (snapshot, &outline, (float[]) { 1, 1, 1, 1 },
+                                      (GdkRGBA[]) { edge, edge, edge, edge });
+        }
+
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_restore (snapshot);
+    }
+
+  gtk_widget_snapshot_child (widget, self->header, snapshot);
+}
+
+static void
+philia_canvas_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  int header_min, header_nat;
+
+  gtk_widget_measure (self->header, orientation, -1, &header_min, &header_nat, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* The toolbar is clipped rather than widening the window. */
+      *minimum = 240;
+      *natural = MAX (640, header_nat);
+    }
+  else
+    {
+      *minimum = header_min + 160;
+      *natural = header_nat + 480;
+    }
+}
+
+static void
+philia_canvas_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  int min_width, header_height;
+  int old_width = self->last_width, old_height = self->last_height;
+
+  gtk_widget_measure (self->header, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (self->header, GTK_ORIENTATION_VERTICAL, MAX (width, min_width),
+                      &header_height, NULL, NULL, NULL);
+  gtk_widget_size_allocate (self->header,
+                            &(GtkAllocation) { 0, 0, MAX (width, min_width), header_height }, -1);
+
+  /* Keep the centre of the view where it was when the area changes size. */
+  if (!self->need_fit && old_width > 0 && old_height > 0)
+    {
+      self->view.offset_x += (width - old_width) / 2.0;
+      self->view.offset_y += (height - header_height - old_height) / 2.0;
+    }
+  self->area_y = header_height;
+  self->last_width = width;
+  self->last_height = MAX (0, height - header_height);
+  if (self->need_fit)
+    fit (self);
+  g_clear_object (&self->frame);
+}
+
+/* Layouts */
+
+typedef struct
+{
+  PhiliaCanvas *self;
+  PhiliaGraph  *graph;
+  char         *algorithm;
+  guint         serial;
+  gboolean      ego;
+} LayoutRequest;
+
+static void
+layout_request_free (LayoutRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->graph);
+  g_free (request->algorithm);
+  g_free (request);
+}
+
+static GHashTable *
+layout_cache (PhiliaGraph *graph,
+              gboolean     create)
+{
+  GHashTable *cache = g_object_get_data (G_OBJECT (graph), LAYOUTS_KEY);
+
+  /* The cache lives on the graph, so positions go when the dataset does. */
+  if (cache == NULL && create)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_object_set_data_full (G_OBJECT (graph), LAYOUTS_KEY, cache,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return cache;
+}
+
+static void
+set_busy (PhiliaCanvas *self,
+          const char   *message)
+{
+  gboolean busy = message != NULL;
+
+  if (busy)
+    gtk_label_set_text (self->progress_label, message);
+  gtk_revealer_set_reveal_child (self->progress_revealer, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.cancel-layout", busy);
+  if (self->busy != busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+stop_layout (PhiliaCanvas *self)
+{
+  if (self->layout_cancellable != NULL)
+    g_cancellable_cancel (self->layout_cancellable);
+  g_clear_object (&self->layout_cancellable);
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  self->layout_serial++;
+}
+
+static void
+cancel_layout (PhiliaCanvas *self)
+{
+  stop_layout (self);
+  set_busy (self, NULL);
+}
+
+static void
+update_actions (PhiliaCanvas *self)
+{
+  gboolean have = self->positions != NULL && shown_graph (self) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.fit", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.zoom-in", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.zoom-out", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.zoom-to-selection",
+                                 have && self->selection->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.neighbourhood",
+                                 self->graph != NULL && self->selection->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.export-view", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "canvas.export-whole", have);
+  gtk_widget_set_visible (self->whole_button, self->ego_graph != NULL);
+}
+
+static void
+layout_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LayoutRequest *request = user_data;
+  PhiliaCanvas *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *positions = NULL;
+  const double *cached = NULL;
+
+  positions = philia_layout_compute_finish (result, &error);
+
+  /* Whole-graph positions go to the graph's cache even when superseded, so
+   * switching back is instant; the first result for a key stays, as the
+   * canvas may already be drawing it. */
+  if (positions != NULL && !request->ego)
+    {
+      GHashTable *cache = layout_cache (request->graph, TRUE);
+
+      if (!g_hash_table_contains (cache, request->algorithm))
+        g_hash_table_insert (cache, g_strdup (request->algorithm), g_steal_pointer (&positions));
+      cached = g_hash_table_lookup (cache, request->algorithm);
+    }
+
+  if (request->serial == self->layout_serial)
+    {
+      g_clear_pointer (&self->progress_binding, g_binding_unbind);
+      g_clear_object (&self->progress);
+      g_clear_object (&self->layout_cancellable);
+      set_busy (self, NULL);
+
+      if (error != NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+              if (PHILIA_IS_WINDOW (root))
+                philia_window_show_error (PHILIA_WINDOW (root), error->message);
+              else
+                g_message ("Layout failed: %s", error->message);
+            }
+        }
+      else if (request->ego)
+        {
+          if (request->graph == self->ego_graph)
+            {
+              g_free (self->ego_positions);
+              self->ego_positions = g_steal_pointer (&positions);
+              self->positions = self->ego_positions;
+              fit (self);
+            }
+        }
+      else if (request->graph == self->graph && self->ego_graph == NULL)
+        {
+          self->positions = cached;
+          fit (self);
+        }
+      update_actions (self);
+    }
+
+  layout_request_free (request);
+}
+
+static void
+start_layout (PhiliaCanvas *self,
+              PhiliaGraph  *graph,
+              const char   *algorithm,
+              gboolean      ego)
+{
+  const PhiliaAlgorithm *info;
+  LayoutRequest *request;
+  g_autofree char *message = NULL;
+
+  cancel_layout (self);
+
+  info = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT, algorithm);
+  /* Translators: %s is a layout's name, e.g. "Fruchterman–Reingold" */
+  message = g_strdup_printf (_("Computing the %s layout…"), info ? _(info->name) : algorithm);
+
+  self->layout_cancellable = g_cancellable_new ();
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_SYNC_CREATE);
+  set_busy (self, message);
+
+  request = g_new0 (LayoutRequest, 1);
+  request->self = g_object_ref (self);
+  request->graph = g_object_ref (graph);
+  request->algorithm = g_strdup (algorithm);
+  request->serial = self->layout_serial;
+  request->ego = ego;
+
+  philia_layout_compute_async (graph, algorithm, LAYOUT_SEED, self->progress,
+                               self->layout_cancellable, layout_done_cb, request);
+}
+
+/* Shows the whole graph with the chosen layout: from the cache, or computed on a worker. */
+static void
+request_layout (PhiliaCanvas *self)
+{
+  GHashTable *cache;
+  const double *positions;
+
+  if (self->graph == NULL || self->ego_graph != NULL)
+    return;
+
+  cache = layout_cache (self->graph, FALSE);
+  positions = cache != NULL ? g_hash_table_lookup (cache, self->algorithm) : NULL;
+  if (positions != NULL)
+    {
+      cancel_layout (self);
+      self->positions = positions;
+      fit (self);
+      update_actions (self);
+      return;
+    }
+
+  /* The old drawing stays up (greyed by nothing) until the new positions land. */
+  start_layout (self, self->graph, self->algorithm, FALSE);
+}
+
+static void
+clear_ego (PhiliaCanvas *self)
+{
+  g_clear_object (&self->ego_graph);
+  g_clear_pointer (&self->ego_nodes, g_free);
+  g_clear_pointer (&self->ego_positions, g_free);
+  g_clear_pointer (&self->ego_values, g_free);
+}
+
+static void
+select_algorithm_in_dropdown (PhiliaCanvas *self)
+{
+  for (guint i = 0; i < self->algorithms->len; i++)
+    if (g_strcmp0 (self->algorithms->pdata[i], self->algorithm) == 0)
+      {
+        gtk_drop_down_set_selected (self->layout_dropdown, i);
+        return;
+      }
+}
+
+/* Actions */
+
+static void
+zoom_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+
+  zoom_at (self, PHILIA_CANVAS_ZOOM_STEP, area_width (self) / 2, area_height (self) / 2);
+}
+
+static void
+zoom_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+
+  zoom_at (self, 1 / PHILIA_CANVAS_ZOOM_STEP, area_width (self) / 2, area_height (self) / 2);
+}
+
+static void
+fit_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  fit (PHILIA_CANVAS (widget));
+}
+
+static void
+zoom_to_selection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  PhiliaGraph *graph = shown_graph (self);
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  double w = area_width (self), h = area_height (self), scale;
+  guint n, count = 0;
+
+  if (graph == NULL || self->positions == NULL || self->selected == NULL)
+    return;
+  n = philia_graph_get_n_nodes (graph);
+  for (guint v = 0; v < n; v++)
+    if (self->selected[v])
+      {
+        x0 = MIN (x0, self->positions[2 * v]);
+        x1 = MAX (x1, self->positions[2 * v]);
+        y0 = MIN (y0, self->positions[2 * v + 1]);
+        y1 = MAX (y1, self->positions[2 * v + 1]);
+        count++;
+      }
+  if (count == 0 || w <= 2 * FIT_MARGIN || h <= 2 * FIT_MARGIN)
+    return;
+
+  /* A single node (or a tight cluster) gets a fixed close-up, not infinite zoom. */
+  scale = MIN ((w - 4 * FIT_MARGIN) / MAX (x1 - x0, 1e-9), (h - 4 * FIT_MARGIN) / MAX (y1 - y0, 1e-9));
+  scale = CLAMP (scale, self->fit_scale, self->fit_scale * 8);
+  self->view.scale = scale;
+  self->view.offset_x = w / 2 - scale * (x0 + x1) / 2;
+  self->view.offset_y = h / 2 - scale * (y0 + y1) / 2;
+  invalidate_frame (self);
+}
+
+static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  select_nodes (self, none);
+}
+
+static void
+select_node_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  gint64 node = g_variant_get_int64 (parameter);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint v;
+
+  if (self->graph == NULL || node < 0 || node >= philia_graph_get_n_nodes (self->graph))
+    return;
+  v = (guint) node;
+  g_array_append_val (nodes, v);
+  select_nodes (self, nodes);
+}
+
+static void
+neighbourhood_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  guint k = (guint) gtk_spin_button_get_value_as_int (self->hops_spin);
+
+  if (self->selection->len == 0)
+    return;
+  gtk_menu_button_popdown (self->ego_button);
+  philia_canvas_show_neighbourhood (self, g_array_index (self->selection, guint, 0), k);
+}
+
+static void
+whole_graph_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  philia_canvas_show_whole_graph (PHILIA_CANVAS (widget));
+}
+
+static void
+cancel_layout_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  cancel_layout (PHILIA_CANVAS (widget));
+}
+
+/* Export */
+
+typedef struct
+{
+  PhiliaGraphView   view;
+  PhiliaRenderStyle style;
+  double            area_width;
+  double            area_height;
+  gboolean          whole;
+} ExportClosure;
+
+static void
+export_draw (cairo_t *cr,
+             double   width,
+             double   height,
+             gpointer user_data)
+{
+  ExportClosure *closure = user_data;
+  PhiliaGraphView view = closure->view;
+
+  if (closure->whole)
+    philia_graph_view_fit (&view, width, height, MIN (width, height) * 0.04);
+  else
+    {
+      /* The same part of the graph as on screen, scaled to the figure. */
+      double f = MIN (width / closure->area_width, height / closure->area_height);
+
+      view.scale *= f;
+      view.offset_x = view.offset_x * f + (width - closure->area_width * f) / 2;
+      view.offset_y = view.offset_y * f + (height - closure->area_height * f) / 2;
+    }
+  philia_graph_view_draw (cr, width, height, &view, &closure->style);
+}
+
+/**
+ * philia_canvas_export:
+ * @whole_graph: the whole graph fitted to the figure, or else the current view
+ *
+ * Writes the canvas at @width × @height points to @path (PNG at @dpi, SVG or
+ * PDF from the extension), with the legend, dark on white as figures for
+ * papers are; the font is the theme's.
+ */
+gboolean
+philia_canvas_export (PhiliaCanvas  *self,
+                      const char    *path,
+                      double         width,
+                      double         height,
+                      double         dpi,
+                      gboolean       whole_graph,
+                      GError       **error)
+{
+  ExportClosure closure = { 0 };
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width > 0 && height > 0, FALSE);
+
+  if (self->positions == NULL || shown_graph (self) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   _("There is no graph drawing to export to %s yet."), path);
+      return FALSE;
+    }
+
+  update_view (self);
+  closure.view = self->view;
+  closure.whole = whole_graph;
+  closure.area_width = MAX (1, area_width (self));
+  closure.area_height = MAX (1, area_height (self));
+  philia_render_style_init_default (&closure.style);
+  closure.style.font_family = self->style.font_family;
+
+  return philia_figure_export (path, width, height, dpi, export_draw, &closure, error);
+}
+
+static void
+show_export_error (PhiliaCanvas *self,
+                   GError       *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *message;
+
+  message = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                    _("Could not export the graph"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
+  g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    PhiliaCanvas    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+    }
+
+  if (path != NULL)
+    {
+      /* The name decides the format; without an extension, the one asked for. */
+      if (!philia_figure_format_from_path (path, &(PhiliaFigureFormat) { 0 }))
+        {
+          char *with_ext = g_strconcat (path, ".",
+                                        philia_figure_format_get_extension (self->export_format),
+                                        NULL);
+
+          g_free (path);
+          path = with_ext;
+        }
+      if (!philia_canvas_export (self, path, self->export_width, self->export_height,
+                                 self->export_dpi, self->export_whole, &error))
+        show_export_error (self, error);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+on_export_dialog_accept (PhiliaExportDialog *dialog,
+                         PhiliaCanvas       *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *name = NULL;
+
+  self->export_format = philia_export_dialog_get_format (dialog);
+  philia_export_dialog_get_size (dialog, &self->export_width, &self->export_height,
+                                 &self->export_dpi);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (self->export_whole ? _("Export Whole Graph")
+                                                                  : _("Export View"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  /* Translators: file type names in the export dialog */
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PNG image"), "*.png");
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG image"), "*.svg");
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"), "*.pdf");
+  name = g_strdup_printf ("%s.%s", self->export_whole ? "graph" : "graph-view",
+                          philia_figure_format_get_extension (self->export_format));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_export_dialog_destroy (PhiliaExportDialog *dialog,
+                          PhiliaCanvas       *self)
+{
+  if (self->export_dialog == dialog)
+    self->export_dialog = NULL;
+}
+
+/* Size first (the shared export dialog), then the file. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->positions == NULL || self->chooser != NULL)
+    return;
+
+  self->export_whole = g_str_equal (action_name, "canvas.export-whole");
+  if (self->export_dialog == NULL)
+    {
+      self->export_dialog = philia_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                           : NULL);
+      philia_export_dialog_set_format (self->export_dialog, self->export_format);
+      philia_export_dialog_set_size (self->export_dialog, self->export_width,
+                                     self->export_height, self->export_dpi);
+      g_signal_connect_object (self->export_dialog, "accept",
+                               G_CALLBACK (on_export_dialog_accept), self, 0);
+      g_signal_connect_object (self->export_dialog, "destroy",
+                               G_CALLBACK (on_export_dialog_destroy), self, 0);
+    }
+  gtk_window_present (GTK_WINDOW (self->export_dialog));
+}
+
+/* Input */
+
+static gint64
+hit (PhiliaCanvas *self,
+     double        x,
+     double        y)
+{
+  if (self->positions == NULL || shown_graph (self) == NULL)
+    return -1;
+  update_view (self);
+  return philia_graph_view_hit (&self->view, x, y, HIT_RADIUS);
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               PhiliaCanvas   *self)
+{
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  if (y < self->area_y || self->positions == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->drag_start_x = x;
+  self->drag_start_y = y - self->area_y;
+  self->drag_offset_x = self->view.offset_x;
+  self->drag_offset_y = self->view.offset_y;
+  self->drag_dx = self->drag_dy = 0;
+  self->drag_claimed = FALSE;
+  self->drag_mode = (mods & GDK_SHIFT_MASK) && hit (self, x, y - self->area_y) < 0
+                    ? DRAG_RUBBER_BAND : DRAG_PAN;
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                PhiliaCanvas   *self)
+{
+  self->drag_dx = dx;
+  self->drag_dy = dy;
+  if (self->drag_mode == DRAG_PAN)
+    {
+      if (!self->drag_claimed
+          && !gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+        return;
+      self->drag_claimed = TRUE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      self->view.offset_x = self->drag_offset_x + dx;
+      self->view.offset_y = self->drag_offset_y + dy;
+      view_moved (self);
+    }
+  else if (self->drag_mode == DRAG_RUBBER_BAND)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             PhiliaCanvas   *self)
+{
+  if (self->drag_mode == DRAG_RUBBER_BAND
+      && gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+    {
+      PhiliaGraph *graph = shown_graph (self);
+      g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+      double x0 = MIN (self->drag_start_x, self->drag_start_x + dx);
+      double x1 = MAX (self->drag_start_x, self->drag_start_x + dx);
+      double y0 = MIN (self->drag_start_y, self->drag_start_y + dy);
+      double y1 = MAX (self->drag_start_y, self->drag_start_y + dy);
+      guint n = philia_graph_get_n_nodes (graph);
+
+      /* Adds to the selection, as Shift does everywhere. */
+      g_array_append_vals (nodes, self->selection->data, self->selection->len);
+      for (guint v = 0; v < n; v++)
+        {
+          double x = self->positions[2 * v] * self->view.scale + self->view.offset_x;
+          double y = self->positions[2 * v + 1] * self->view.scale + self->view.offset_y;
+          guint node = shown_to_original (self, v);
+
+          if (x >= x0 && x <= x1 && y >= y0 && y <= y1
+              && (self->selected == NULL || !self->selected[v]))
+            g_array_append_val (nodes, node);
+        }
+      self->drag_mode = DRAG_NONE;
+      select_nodes (self, nodes);
+    }
+  else
+    self->drag_mode = DRAG_NONE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_click_released (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   PhiliaCanvas    *self)
+{
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  gint64 v;
+
+  if (y < self->area_y || self->positions == NULL)
+    return;
+  v = hit (self, x, y - self->area_y);
+
+  if (mods & GDK_SHIFT_MASK)
+    {
+      guint node;
+      gboolean removed = FALSE;
+
+      if (v < 0)
+        return;
+      node = shown_to_original (self, (guint) v);
+      for (guint i = 0; i < self->selection->len; i++)
+        {
+          guint s = g_array_index (self->selection, guint, i);
+
+          if (s == node)
+            removed = TRUE;
+          else
+            g_array_append_val (nodes, s);
+        }
+      if (!removed)
+        g_array_append_val (nodes, node);
+    }
+  else if (v >= 0)
+    {
+      guint node = shown_to_original (self, (guint) v);
+
+      g_array_append_val (nodes, node);
+    }
+  select_nodes (self, nodes);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           PhiliaCanvas             *self)
+{
+  self->pointer_x = x;
+  self->pointer_y = y - self->area_y;
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           PhiliaCanvas             *self)
+{
+  if (self->pointer_y < 0)
+    return FALSE;
+  zoom_at (self, pow (PHILIA_CANVAS_ZOOM_STEP, -dy), self->pointer_x, self->pointer_y);
+  return TRUE;
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                PhiliaCanvas     *self)
+{
+  self->pinch_scale = 1.0;
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                        double          scale,
+                        PhiliaCanvas   *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    x = area_width (self) / 2, y = area_height (self) / 2 + self->area_y;
+  zoom_at (self, scale / self->pinch_scale, x, y - self->area_y);
+  self->pinch_scale = scale;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget    *widget,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard_mode,
+                  GtkTooltip   *tooltip,
+                  PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = self->graph;
+  g_autoptr(GString) text = NULL;
+  const gint32 *labels;
+  const char *name;
+  gint64 v;
+  guint node;
+  double h;
+
+  if (keyboard_mode || y < self->area_y || graph == NULL)
+    return FALSE;
+  v = hit (self, x, y - self->area_y);
+  if (v < 0)
+    return FALSE;
+
+  node = shown_to_original (self, (guint) v);
+  labels = philia_graph_get_labels (graph);
+  name = philia_graph_get_node_name (graph, node);
+  text = g_string_new (NULL);
+  /* Translators: tooltip rows for a node of the graph canvas */
+  g_string_append_printf (text, _("<b>Node %u</b>"), node);
+  if (name != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+  if (labels[node] >= 0)
+    {
+      const char *class_name = philia_graph_get_class_name (graph, (guint) labels[node]);
+      g_autofree char *escaped = class_name ? g_markup_escape_text (class_name, -1) : NULL;
+
+      if (escaped != NULL)
+        g_string_append_printf (text, _("\nClass: %s (%d)"), escaped, labels[node]);
+      else
+        g_string_append_printf (text, _("\nClass: %d"), labels[node]);
+    }
+  else
+    g_string_append (text, _("\nUnlabeled"));
+  g_string_append_printf (text, _("\nDegree: %u"), philia_graph_get_degree (graph, node));
+  h = self->local_homophily != NULL ? self->local_homophily[node] : NAN;
+  if (isnan (h))
+    g_string_append (text, _("\nLocal homophily: undefined"));
+  else
+    g_string_append_printf (text, _("\nLocal homophily: %.3f"), h);
+
+  gtk_tooltip_set_markup (tooltip, text->str);
+  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { x - 6, y - 6, 12, 12 });
+  return TRUE;
+}
+
+static void
+on_find_activate (GtkSearchEntry *entry,
+                  PhiliaCanvas   *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (text[0] == '\0')
+    return;
+  if (!philia_canvas_find_node (self, text))
+    gtk_widget_error_bell (GTK_WIDGET (entry));
+}
+
+/* Toolbar */
+
+static void
+on_layout_selected (GtkDropDown  *dropdown,
+                    GParamSpec   *pspec,
+                    PhiliaCanvas *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (i < self->algorithms->len)
+    philia_canvas_set_layout (self, self->algorithms->pdata[i]);
+}
+
+static void
+on_color_selected (GtkDropDown  *dropdown,
+                   GParamSpec   *pspec,
+                   PhiliaCanvas *self)
+{
+  static const PhiliaColorBy map[] = {
+    PHILIA_COLOR_BY_LABEL, PHILIA_COLOR_BY_LOCAL_HOMOPHILY, PHILIA_COLOR_BY_DEGREE,
+  };
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (i < G_N_ELEMENTS (map))
+    philia_canvas_set_color_by (self, map[i]);
+}
+
+static void
+on_edges_selected (GtkDropDown  *dropdown,
+                   GParamSpec   *pspec,
+                   PhiliaCanvas *self)
+{
+  static const PhiliaEdgeStyle map[] = {
+    PHILIA_EDGES_HOMOPHILY, PHILIA_EDGES_PLAIN, PHILIA_EDGES_HIDDEN,
+  };
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (i < G_N_ELEMENTS (map))
+    philia_canvas_set_edge_style (self, map[i]);
+}
+
+static void
+fill_layout_dropdown (PhiliaCanvas *self)
+{
+  g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
+                                                    PHILIA_FAMILY_LAYOUT);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (self->algorithms, 0);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const PhiliaAlgorithm *algorithm = list->pdata[i];
+
+      g_ptr_array_add (self->algorithms, g_strdup (algorithm->id));
+      gtk_string_list_append (names, _(algorithm->name));
+    }
+  gtk_drop_down_set_model (self->layout_dropdown, G_LIST_MODEL (names));
+}
+
+/* GObject */
+
+static void
+philia_canvas_dispose (GObject *object)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (object);
+  GtkWidget *child;
+
+  stop_layout (self);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  if (self->export_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->export_dialog));
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_CANVAS);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  clear_ego (self);
+  self->positions = NULL;
+  self->view.graph = NULL;
+  g_clear_object (&self->frame);
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (philia_canvas_parent_class)->dispose (object);
+}
+
+static void
+philia_canvas_finalize (GObject *object)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (object);
+
+  g_clear_pointer (&self->algorithms, g_ptr_array_unref);
+  g_clear_pointer (&self->algorithm, g_free);
+  g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->font_family, g_free);
+
+  G_OBJECT_CLASS (philia_canvas_parent_class)->finalize (object);
+}
+
+static void
+philia_canvas_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+
+    case PROP_LAYOUT:
+      g_value_set_string (value, self->algorithm);
+      break;
+
+    case PROP_COLOR_BY:
+      g_value_set_int (value, self->view.color_by);
+      break;
+
+    case PROP_EDGE_STYLE:
+      g_value_set_int (value, self->view.edge_style);
+      break;
+
+    case PROP_SIZE_BY_DEGREE:
+      g_value_set_boolean (value, self->size_by_degree);
+      break;
+
+    case PROP_SHOW_LABELS:
+      g_value_set_boolean (value, self->show_labels);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_canvas_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      philia_canvas_set_graph (self, g_value_get_object (value));
+      break;
+
+    case PROP_LAYOUT:
+      philia_canvas_set_layout (self, g_value_get_string (value));
+      break;
+
+    case PROP_COLOR_BY:
+      philia_canvas_set_color_by (self, g_value_get_int (value));
+      break;
+
+    case PROP_EDGE_STYLE:
+      philia_canvas_set_edge_style (self, g_value_get_int (value));
+      break;
+
+    case PROP_SIZE_BY_DEGREE:
+      if (self->size_by_degree != g_value_get_boolean (value))
+        {
+          self->size_by_degree = g_value_get_boolean (value);
+          update_view (self);
+          invalidate_frame (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_SHOW_LABELS:
+      if (self->show_labels != g_value_get_boolean (value))
+        {
+          self->show_labels = g_value_get_boolean (value);
+          update_view (self);
+          invalidate_frame (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_canvas_class_init (PhiliaCanvasClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_canvas_dispose;
+  object_class->finalize = philia_canvas_finalize;
+  object_class->get_property = philia_canvas_get_property;
+  object_class->set_property = philia_canvas_set_property;
+
+  widget_class->snapshot = philia_canvas_snapshot;
+  widget_class->measure = philia_canvas_measure;
+  widget_class->size_allocate = philia_canvas_size_allocate;
+  widget_class->css_changed = philia_canvas_css_changed;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAYOUT] =
+    g_param_spec_string ("layout", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLOR_BY] =
+    g_param_spec_int ("color-by", NULL, NULL, 0, PHILIA_N_COLOR_BY - 1, PHILIA_COLOR_BY_LABEL,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EDGE_STYLE] =
+    g_param_spec_int ("edge-style", NULL, NULL, 0, PHILIA_EDGES_HIDDEN, PHILIA_EDGES_HOMOPHILY,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIZE_BY_DEGREE] =
+    g_param_spec_boolean ("size-by-degree", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_LABELS] =
+    g_param_spec_boolean ("show-labels", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaCanvas:busy:
+   *
+   * A layout is being computed on a worker.
+   */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhiliaCanvas::select-nodes:
+   * @nodes: (array length=n_nodes): node ids of the graph, ascending, or %NULL
+   * @n_nodes: how many
+   *
+   * The user selected nodes on the canvas (none: cleared).
+   */
+  signals[SELECT_NODES] =
+    g_signal_new ("select-nodes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-canvas.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, layout_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, color_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, edges_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, size_toggle);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, labels_toggle);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, hops_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, ego_button);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, whole_button);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, find_entry);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_bar);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_activate);
+
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "canvas.fit", NULL, fit_action);
+  gtk_widget_class_install_action (widget_class, "canvas.zoom-to-selection", NULL,
+                                   zoom_to_selection_action);
+  gtk_widget_class_install_action (widget_class, "canvas.clear-selection", NULL,
+                                   clear_selection_action);
+  gtk_widget_class_install_action (widget_class, "canvas.select-node", "x", select_node_action);
+  gtk_widget_class_install_action (widget_class, "canvas.neighbourhood", NULL,
+                                   neighbourhood_action);
+  gtk_widget_class_install_action (widget_class, "canvas.whole-graph", NULL, whole_graph_action);
+  gtk_widget_class_install_action (widget_class, "canvas.cancel-layout", NULL,
+                                   cancel_layout_action);
+  gtk_widget_class_install_action (widget_class, "canvas.export-view", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "canvas.export-whole", NULL, export_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "canvas.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK,
+                                       "canvas.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "canvas.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "canvas.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "canvas.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0,
+                                       "canvas.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "canvas.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "canvas.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "canvas.clear-selection", NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "philiacanvas");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+philia_canvas_init (PhiliaCanvas *self)
+{
+  GtkGesture *gesture;
+  GtkEventController *controller;
+
+  self->algorithms = g_ptr_array_new_with_free_func (g_free);
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->show_labels = TRUE;
+  self->view.color_by = PHILIA_COLOR_BY_LABEL;
+  self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
+  self->export_format = PHILIA_FIGURE_PNG;
+  self->export_width = 480;
+  self->export_height = 360;
+  self->export_dpi = 300;
+  philia_render_style_init_default (&self->style);
+  self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };
+  self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  fill_layout_dropdown (self);
+  g_signal_connect (self->layout_dropdown, "notify::selected",
+                    G_CALLBACK (on_layout_selected), self);
+  g_signal_connect (self->color_dropdown, "notify::selected",
+                    G_CALLBACK (on_color_selected), self);
+  g_signal_connect (self->edges_dropdown, "notify::selected",
+                    G_CALLBACK (on_edges_selected), self);
+  g_object_bind_property (self->size_toggle, "active", self, "size-by-degree",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->labels_toggle, "active", self, "show-labels",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  gesture = gtk_gesture_drag_new ();
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "released", G_CALLBACK (on_click_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  set_busy (self, NULL);
+  update_actions (self);
+}
+
+GtkWidget *
+philia_canvas_new (void)
+{
+  return g_object_new (PHILIA_TYPE_CANVAS, NULL);
+}
+
+PhiliaGraph *
+philia_canvas_get_graph (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return self->graph;
+}
+
+/**
+ * philia_canvas_set_graph:
+ * @graph: (nullable): the dataset to draw
+ *
+ * Shows @graph with the default layout for its size, or its cached one. A
+ * layout still running for the previous graph is cancelled. Local homophily
+ * is computed here (O(n + m)) for colouring and tooltips.
+ */
+void
+philia_canvas_set_graph (PhiliaCanvas *self,
+                         PhiliaGraph  *graph)
+{
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  if (self->graph == graph)
+    return;
+
+  cancel_layout (self);
+  clear_ego (self);
+  self->positions = NULL;
+  g_set_object (&self->graph, graph);
+  g_clear_pointer (&self->local_homophily, g_free);
+  g_array_set_size (self->selection, 0);
+
+  if (graph != NULL)
+    {
+      self->local_homophily = philia_local_homophily (graph);
+
+      g_free (self->algorithm);
+      self->algorithm = g_strdup (philia_layout_default_algorithm (graph));
+      g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+      select_algorithm_in_dropdown (self);
+      g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+    }
+
+  update_selected_flags (self);
+  update_view (self);
+  request_layout (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+const char *
+philia_canvas_get_layout (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return self->algorithm;
+}
+
+/**
+ * philia_canvas_set_layout:
+ * @algorithm: a registered layout id ("fr", "kk", "drl", "circle", …)
+ *
+ * Switches the whole-graph layout: instant when computed before for this
+ * graph, otherwise on a worker with progress and cancel.
+ */
+void
+philia_canvas_set_layout (PhiliaCanvas *self,
+                          const char   *algorithm)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  if (algorithm == NULL || g_strcmp0 (self->algorithm, algorithm) == 0)
+    return;
+
+  g_free (self->algorithm);
+  self->algorithm = g_strdup (algorithm);
+  select_algorithm_in_dropdown (self);
+  if (self->ego_graph != NULL)
+    philia_canvas_show_whole_graph (self);
+  else
+    request_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+}
+
+PhiliaColorBy
+philia_canvas_get_color_by (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), PHILIA_COLOR_BY_LABEL);
+
+  return self->view.color_by;
+}
+
+void
+philia_canvas_set_color_by (PhiliaCanvas  *self,
+                            PhiliaColorBy  color_by)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (color_by < PHILIA_COLOR_BY_VALUE);
+
+  if (self->view.color_by == color_by)
+    return;
+  self->view.color_by = color_by;
+  gtk_drop_down_set_selected (self->color_dropdown,
+                              color_by == PHILIA_COLOR_BY_LABEL ? 0
+                              : color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? 1 : 2);
+  invalidate_frame (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_BY]);
+}
+
+PhiliaEdgeStyle
+philia_canvas_get_edge_style (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), PHILIA_EDGES_HOMOPHILY);
+
+  return self->view.edge_style;
+}
+
+void
+philia_canvas_set_edge_style (PhiliaCanvas    *self,
+                              PhiliaEdgeStyle  edge_style)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (edge_style <= PHILIA_EDGES_HIDDEN);
+
+  if (self->view.edge_style == edge_style)
+    return;
+  self->view.edge_style = edge_style;
+  gtk_drop_down_set_selected (self->edges_dropdown,
+                              edge_style == PHILIA_EDGES_HOMOPHILY ? 0
+                              : edge_style == PHILIA_EDGES_PLAIN ? 1 : 2);
+  invalidate_frame (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDGE_STYLE]);
+}
+
+gboolean
+philia_canvas_get_busy (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+
+  return self->busy;
+}
+
+/* Whether the shown graph has positions (a layout finished). */
+gboolean
+philia_canvas_has_positions (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+
+  return self->positions != NULL && shown_graph (self) != NULL;
+}
+
+/* The graph on show: the dataset, or the neighbourhood sub-graph. */
+PhiliaGraph *
+philia_canvas_get_shown_graph (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return shown_graph (self);
+}
+
+/* For a neighbourhood: the original id of each shown node (%NULL for the whole graph). */
+const guint *
+philia_canvas_get_shown_nodes (PhiliaCanvas *self,
+                               guint        *n_nodes)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  if (n_nodes != NULL)
+    *n_nodes = self->ego_graph != NULL ? philia_graph_get_n_nodes (self->ego_graph) : 0;
+  return self->ego_nodes;
+}
+
+/* Pixels per layout unit. */
+double
+philia_canvas_get_scale (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), 0);
+
+  return self->view.scale;
+}
+
+/**
+ * philia_canvas_set_selection:
+ * @nodes: (array length=n_nodes) (nullable): node ids of the graph
+ *
+ * Highlights @nodes (from the window's selection). Does not emit
+ * #PhiliaCanvas::select-nodes. O(n) for the whole graph.
+ */
+void
+philia_canvas_set_selection (PhiliaCanvas *self,
+                             const guint  *nodes,
+                             guint         n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (nodes != NULL || n_nodes == 0);
+
+  if (self->selection->len == n_nodes
+      && (n_nodes == 0 || memcmp (self->selection->data, nodes, n_nodes * sizeof (guint)) == 0))
+    return;
+
+  g_array_set_size (self->selection, 0);
+  if (n_nodes > 0)
+    g_array_append_vals (self->selection, nodes, n_nodes);
+  update_selected_flags (self);
+  update_actions (self);
+}
+
+const guint *
+philia_canvas_get_selection (PhiliaCanvas *self,
+                             guint        *n_nodes)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  if (n_nodes != NULL)
+    *n_nodes = self->selection->len;
+  return self->selection->len > 0 ? (const guint *) self->selection->data : NULL;
+}
+
+/**
+ * philia_canvas_find_node:
+ * @name_or_id: a node name or id, as philia_graph_find_node() takes
+ *
+ * Selects the node and centres the view on it; leaves a neighbourhood that
+ * does not contain it.
+ *
+ * Returns: whether the node exists.
+ */
+gboolean
+philia_canvas_find_node (PhiliaCanvas *self,
+                         const char   *name_or_id)
+{
+  g_autoptr(GArray) nodes = NULL;
+  g_autofree char *text = NULL;
+  gint64 node, v;
+  guint id;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (name_or_id != NULL, FALSE);
+
+  if (self->graph == NULL)
+    return FALSE;
+  text = g_strstrip (g_strdup (name_or_id));
+  node = philia_graph_find_node (self->graph, text);
+  if (node < 0)
+    return FALSE;
+
+  id = (guint) node;
+  nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (nodes, id);
+
+  if (original_to_shown (self, id) < 0)
+    philia_canvas_show_whole_graph (self);
+  select_nodes (self, nodes);
+
+  v = original_to_shown (self, id);
+  if (v >= 0 && self->positions != NULL && !self->need_fit)
+    centre_on (self, (guint) v);
+  return TRUE;
+}
+
+/**
+ * philia_canvas_show_neighbourhood:
+ * @node: a node of the graph
+ * @k: hops, 1 to 3
+ *
+ * Shows the k-hop ego network of @node as a graph of its own, laid out on a
+ * worker (Kamada–Kawai when small, Fruchterman–Reingold otherwise). O(size
+ * of the neighbourhood) plus one O(n) map.
+ *
+ * Returns: whether @node exists.
+ */
+gboolean
+philia_canvas_show_neighbourhood (PhiliaCanvas *self,
+                                  guint         node,
+                                  guint         k)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = NULL;
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint32 *index = NULL;
+  g_autofree gint64 *labels = NULL;
+  PhiliaGraph *ego;
+  const gint64 *off;
+  const gint32 *nbr;
+  const gint32 *y;
+  guint n, level_start = 0, m;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (k >= 1 && k <= 3, FALSE);
+
+  if (self->graph == NULL || node >= philia_graph_get_n_nodes (self->graph))
+    return FALSE;
+
+  n = philia_graph_get_n_nodes (self->graph);
+  off = philia_graph_get_row_offsets (self->graph);
+  nbr = philia_graph_get_neighbors (self->graph);
+  y = philia_graph_get_labels (self->graph);
+
+  /* Breadth-first, level by level, up to k hops. */
+  index = g_new (gint32, n);
+  memset (index, 0xff, sizeof (gint32) * n);
+  members = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (members, node);
+  index[node] = 0;
+  for (guint hop = 0; hop < k; hop++)
+    {
+      guint level_end = members->len;
+
+      for (guint i = level_start; i < level_end; i++)
+        {
+          guint u = g_array_index (members, guint, i);
+
+          for (gint64 e = off[u]; e < off[u + 1]; e++)
+            if (index[nbr[e]] < 0)
+              {
+                guint v = (guint) nbr[e];
+
+                index[v] = (gint32) members->len;
+                g_array_append_val (members, v);
+              }
+        }
+      level_start = level_end;
+    }
+
+  m = members->len;
+  builder = philia_graph_builder_new (m);
+  labels = g_new (gint64, m);
+  for (guint i = 0; i < m; i++)
+    {
+      guint u = g_array_index (members, guint, i);
+
+      labels[i] = y[u];
+      for (gint64 e = off[u]; e < off[u + 1]; e++)
+        if (index[nbr[e]] > (gint32) i)
+          philia_graph_builder_add_edge (builder, i, index[nbr[e]]);
+    }
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  if (philia_graph_has_class_names (self->graph))
+    {
+      guint c = philia_graph_get_n_classes (self->graph);
+      char **names = g_new0 (char *, c + 1);
+
+      for (guint i = 0; i < c; i++)
+        names[i] = g_strdup (philia_graph_get_class_name (self->graph, i));
+      philia_graph_builder_take_class_names (builder, names);
+    }
+  if (philia_graph_has_node_names (self->graph))
+    {
+      char **names = g_new0 (char *, m + 1);
+
+      for (guint i = 0; i < m; i++)
+        names[i] = g_strdup (philia_graph_get_node_name (self->graph,
+                                                         g_array_index (members, guint, i)));
+      philia_graph_builder_take_node_names (builder, names);
+    }
+  philia_graph_builder_set_source (builder, philia_graph_get_source (self->graph), "ego");
+
+  ego = philia_graph_builder_build (builder, &error);
+  if (ego == NULL)
+    {
+      g_warning ("Could not build the neighbourhood of node %u: %s", node, error->message);
+      return FALSE;
+    }
+
+  cancel_layout (self);
+  clear_ego (self);
+  self->ego_graph = ego;
+  self->ego_root = node;
+  self->ego_nodes = (guint *) g_array_free (g_steal_pointer (&members), FALSE);
+  self->ego_values = g_new (double, m);
+  for (guint i = 0; i < m; i++)
+    self->ego_values[i] = self->local_homophily != NULL
+                          ? self->local_homophily[self->ego_nodes[i]] : NAN;
+  self->positions = NULL;
+  update_selected_flags (self);
+  update_view (self);
+  update_actions (self);
+
+  start_layout (self, ego, m <= 500 ? "kk" : "fr", TRUE);
+  return TRUE;
+}
+
+/* Back from a neighbourhood to the whole graph (its cached layout when there is one). */
+void
+philia_canvas_show_whole_graph (PhiliaCanvas *self)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  if (self->ego_graph == NULL)
+    return;
+
+  cancel_layout (self);
+  clear_ego (self);
+  self->positions = NULL;
+  update_selected_flags (self);
+  update_view (self);
+  request_layout (self);
+  update_actions (self);
+}

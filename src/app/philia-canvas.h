@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+G_BEGIN_DECLS
+
+#define PHILIA_TYPE_CANVAS (philia_canvas_get_type ())
+
+/* One step of canvas.zoom-in / canvas.zoom-out and of a keyboard +/−. */
+#define PHILIA_CANVAS_ZOOM_STEP 1.25
+
+G_DECLARE_FINAL_TYPE (PhiliaCanvas, philia_canvas, PHILIA, CANVAS, GtkWidget)
+
+GtkWidget     *philia_canvas_new                  (void);
+PhiliaGraph   *philia_canvas_get_graph            (PhiliaCanvas   *self);
+void           philia_canvas_set_graph            (PhiliaCanvas   *self,
+                                                   PhiliaGraph    *graph);
+const char    *philia_canvas_get_layout           (PhiliaCanvas   *self);
+void           philia_canvas_set_layout           (PhiliaCanvas   *self,
+                                                   const char     *algorithm);
+PhiliaColorBy  philia_canvas_get_color_by         (PhiliaCanvas   *self);
+void           philia_canvas_set_color_by         (PhiliaCanvas   *self,
+                                                   PhiliaColorBy   color_by);
+PhiliaEdgeStyle philia_canvas_get_edge_style      (PhiliaCanvas   *self);
+void           philia_canvas_set_edge_style       (PhiliaCanvas   *self,
+                                                   PhiliaEdgeStyle edge_style);
+gboolean       philia_canvas_get_busy             (PhiliaCanvas   *self);
+gboolean       philia_canvas_has_positions        (PhiliaCanvas   *self);
+PhiliaGraph   *philia_canvas_get_shown_graph      (PhiliaCanvas   *self);
+const guint   *philia_canvas_get_shown_nodes      (PhiliaCanvas   *self,
+                                                   guint          *n_nodes);
+double         philia_canvas_get_scale            (PhiliaCanvas   *self);
+void           philia_canvas_set_selection        (PhiliaCanvas   *self,
+                                                   const guint    *nodes,
+                                                   guint           n_nodes);
+const guint   *philia_canvas_get_selection        (PhiliaCanvas   *self,
+                                                   guint          *n_nodes);
+gboolean       philia_canvas_find_node            (PhiliaCanvas   *self,
+                                                   const char     *name_or_id);
+gboolean       philia_canvas_show_neighbourhood   (PhiliaCanvas   *self,
+                                                   guint           node,
+                                                   guint           k);
+void           philia_canvas_show_whole_graph     (PhiliaCanvas   *self);
+gboolean       philia_canvas_export               (PhiliaCanvas   *self,
+                                                   const char     *path,
+                                                   double          width,
+                                                   double          height,
+                                                   double          dpi,
+                                                   gboolean        whole_graph,
+                                                   GError        **error);
+
+G_END_DECLS

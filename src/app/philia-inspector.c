@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-inspector.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "philia-render.h"
+
+/* A hub's neighbour list stops here; the heading still gives the full count. */
+#define MAX_NEIGHBOUR_ROWS 500
+
+struct _PhiliaInspector
+{
+  GtkWidget        parent_instance;
+
+  /* Template widgets */
+  GtkStack        *stack;
+  GtkLabel        *id_value;
+  GtkLabel        *name_value;
+  GtkLabel        *class_value;
+  GtkLabel        *degree_value;
+  GtkLabel        *local_homophily_value;
+  GtkLabel        *neighbours_heading;
+  GtkListBox      *neighbours_list;
+  GtkLabel        *summary_label;
+  GtkListBox      *classes_list;
+
+  /* Owned */
+  PhiliaGraph     *graph;
+  double          *local_homophily;   /* computed on first use */
+  GArray          *selection;
+  guint            n_neighbour_rows;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaInspector, philia_inspector, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SELECT_NODES,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const double *
+local_homophily (PhiliaInspector *self)
+{
+  /* O(n + m): cheap enough to do when the first node is inspected. */
+  if (self->local_homophily == NULL && self->graph != NULL)
+    self->local_homophily = philia_local_homophily (self->graph);
+  return self->local_homophily;
+}
+
+static char *
+format_homophily (double h)
+{
+  /* Translators: local homophily of a node without labeled neighbours */
+  return isnan (h) ? g_strdup (_("undefined")) : g_strdup_printf ("%.3f", h);
+}
+
+static char *
+class_text (PhiliaGraph *graph,
+            gint32       label)
+{
+  const char *name;
+
+  if (label < 0)
+    /* Translators: a node without a class label */
+    return g_strdup (_("unlabeled"));
+  name = philia_graph_get_class_name (graph, (guint) label);
+  return name != NULL ? g_strdup_printf ("%s (%d)", name, label) : g_strdup_printf ("%d", label);
+}
+
+/* A class-coloured dot, the canvas's palette. */
+static GtkWidget *
+swatch_new (gint32 label)
+{
+  PhiliaRgba c = { 0.62, 0.62, 0.62, 1 };
+  g_autofree char *markup = NULL;
+  GtkWidget *swatch;
+
+  if (label >= 0)
+    philia_palette_get_categorical ((guint) label, &c);
+  markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span>",
+                            (int) lround (c.r * 255), (int) lround (c.g * 255),
+                            (int) lround (c.b * 255));
+  swatch = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (swatch), markup);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Class colour"), -1);
+  return swatch;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+row_new (gint32      label,
+         const char *start,
+         const char *end,
+         gboolean    mark)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *text = gtk_label_new (start);
+  GtkWidget *tail = gtk_label_new (end);
+
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_box_append (GTK_BOX (box), swatch_new (label));
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_label_set_ellipsize (GTK_LABEL (tail), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (tail), 18);
+  gtk_widget_add_css_class (tail, "dim-label");
+  gtk_box_append (GTK_BOX (box), tail);
+  if (mark)
+    {
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_widget_set_tooltip_text (check, _("Same class"));
+      gtk_box_append (GTK_BOX (box), check);
+    }
+  else
+    {
+      /* Keeps the columns aligned. */
+      GtkWidget *blank = gtk_image_new ();
+
+      gtk_image_set_pixel_size (GTK_IMAGE (blank), 16);
+      gtk_box_append (GTK_BOX (box), blank);
+    }
+  return box;
+}
+
+static void
+show_node (PhiliaInspector *self,
+           guint            node)
+{
+  PhiliaGraph *graph = self->graph;
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  const gint32 *y = philia_graph_get_labels (graph);
+  const double *h = local_homophily (self);
+  const char *name = philia_graph_get_node_name (graph, node);
+  guint degree = philia_graph_get_degree (graph, node);
+  guint same = 0;
+  g_autofree char *id = g_strdup_printf ("%u", node);
+  g_autofree char *deg = g_strdup_printf ("%u", degree);
+  g_autofree char *klass = class_text (graph, y[node]);
+  g_autofree char *hom = format_homophily (h != NULL ? h[node] : NAN);
+  g_autofree char *heading = NULL;
+
+  gtk_label_set_text (self->id_value, id);
+  gtk_label_set_text (self->name_value, name != NULL ? name : "—");
+  gtk_label_set_text (self->class_value, klass);
+  gtk_label_set_text (self->degree_value, deg);
+  gtk_label_set_text (self->local_homophily_value, hom);
+
+  clear_list (self->neighbours_list);
+  self->n_neighbour_rows = 0;
+  for (gint64 e = off[node]; e < off[node + 1]; e++)
+    {
+      guint v = (guint) nbr[e];
+      gboolean is_same = y[node] >= 0 && y[v] == y[node];
+      const char *vname = philia_graph_get_node_name (graph, v);
+      g_autofree char *start = vname != NULL ? g_strdup_printf ("%u  %s", v, vname)
+                                             : g_strdup_printf ("%u", v);
+      g_autofree char *end = class_text (graph, y[v]);
+      GtkWidget *row;
+
+      same += is_same;
+      if (self->n_neighbour_rows >= MAX_NEIGHBOUR_ROWS)
+        continue;
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), row_new (y[v], start, end, is_same));
+      g_object_set_data (G_OBJECT (row), "node", GUINT_TO_POINTER (v + 1));
+      gtk_list_box_append (self->neighbours_list, row);
+      self->n_neighbour_rows++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->neighbours_list), degree > 0);
+
+  /* Translators: heading of the neighbour list: "4 neighbours, 3 of the same class" */
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u neighbour, %u of the same class",
+                                          "%u neighbours, %u of the same class", degree),
+                             degree, same);
+  gtk_label_set_text (self->neighbours_heading, heading);
+  gtk_stack_set_visible_child_name (self->stack, "node");
+}
+
+static void
+show_many (PhiliaInspector *self)
+{
+  PhiliaGraph *graph = self->graph;
+  const gint32 *y = philia_graph_get_labels (graph);
+  const double *h = local_homophily (self);
+  guint c = philia_graph_get_n_classes (graph);
+  g_autofree guint *counts = g_new0 (guint, c + 1);
+  guint n = self->selection->len, defined = 0;
+  double sum = 0, degree_sum = 0;
+  g_autofree char *mean = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint v = g_array_index (self->selection, guint, i);
+
+      counts[y[v] >= 0 && (guint) y[v] < c ? (guint) y[v] : c]++;
+      degree_sum += philia_graph_get_degree (graph, v);
+      if (h != NULL && !isnan (h[v]))
+        {
+          sum += h[v];
+          defined++;
+        }
+    }
+  mean = format_homophily (defined > 0 ? sum / defined : NAN);
+  /* Translators: summary of a multi-node selection */
+  text = g_strdup_printf (_("%u nodes selected\nMean degree: %.2f\nMean local homophily: %s"),
+                          n, degree_sum / n, mean);
+  gtk_label_set_text (self->summary_label, text);
+
+  clear_list (self->classes_list);
+  for (guint k = 0; k <= c; k++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *share = NULL;
+      GtkWidget *row;
+
+      if (counts[k] == 0)
+        continue;
+      name = class_text (graph, k < c ? (gint32) k : -1);
+      share = g_strdup_printf ("%u (%.0f %%)", counts[k], 100.0 * counts[k] / n);
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
+                                  row_new (k < c ? (gint32) k : -1, name, share, FALSE));
+      gtk_list_box_append (self->classes_list, row);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "many");
+}
+
+static void
+update (PhiliaInspector *self)
+{
+  if (self->graph == NULL || self->selection->len == 0)
+    {
+      clear_list (self->neighbours_list);
+      self->n_neighbour_rows = 0;
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
+  else if (self->selection->len == 1)
+    show_node (self, g_array_index (self->selection, guint, 0));
+  else
+    show_many (self);
+}
+
+static void
+on_neighbour_activated (GtkListBox      *list,
+                        GtkListBoxRow   *row,
+                        PhiliaInspector *self)
+{
+  guint node = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "node"));
+
+  /* Walks the graph: the neighbour becomes the selection. */
+  if (node > 0)
+    {
+      node--;
+      g_signal_emit (self, signals[SELECT_NODES], 0, &node, 1u);
+    }
+}
+
+static void
+philia_inspector_dispose (GObject *object)
+{
+  PhiliaInspector *self = PHILIA_INSPECTOR (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_INSPECTOR);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (philia_inspector_parent_class)->dispose (object);
+}
+
+static void
+philia_inspector_finalize (GObject *object)
+{
+  PhiliaInspector *self = PHILIA_INSPECTOR (object);
+
+  g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->selection, g_array_unref);
+
+  G_OBJECT_CLASS (philia_inspector_parent_class)->finalize (object);
+}
+
+static void
+philia_inspector_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  PhiliaInspector *self = PHILIA_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_inspector_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  PhiliaInspector *self = PHILIA_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      philia_inspector_set_graph (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_inspector_class_init (PhiliaInspectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_inspector_dispose;
+  object_class->finalize = philia_inspector_finalize;
+  object_class->get_property = philia_inspector_get_property;
+  object_class->set_property = philia_inspector_set_property;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhiliaInspector::select-nodes:
+   * @nodes: (array length=n_nodes): node ids
+   * @n_nodes: how many
+   *
+   * The user activated a neighbour in the list.
+   */
+  signals[SELECT_NODES] =
+    g_signal_new ("select-nodes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, stack);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, id_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, name_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, class_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, degree_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, local_homophily_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, neighbours_heading);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, neighbours_list);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, classes_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_neighbour_activated);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "philiainspector");
+}
+
+static void
+philia_inspector_init (PhiliaInspector *self)
+{
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+philia_inspector_new (void)
+{
+  return g_object_new (PHILIA_TYPE_INSPECTOR, NULL);
+}
+
+PhiliaGraph *
+philia_inspector_get_graph (PhiliaInspector *self)
+{
+  g_return_val_if_fail (PHILIA_IS_INSPECTOR (self), NULL);
+
+  return self->graph;
+}
+
+void
+philia_inspector_set_graph (PhiliaInspector *self,
+                            PhiliaGraph     *graph)
+{
+  g_return_if_fail (PHILIA_IS_INSPECTOR (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  if (!g_set_object (&self->graph, graph))
+    return;
+
+  g_clear_pointer (&self->local_homophily, g_free);
+  g_array_set_size (self->selection, 0);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+/**
+ * philia_inspector_set_selection:
+ * @nodes: (array length=n_nodes) (nullable): node ids of the graph
+ *
+ * Shows one node in full (neighbours with their classes), or a summary of
+ * several. O(degree) for one node, O(n_nodes) for several.
+ */
+void
+philia_inspector_set_selection (PhiliaInspector *self,
+                                const guint     *nodes,
+                                guint            n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_INSPECTOR (self));
+  g_return_if_fail (nodes != NULL || n_nodes == 0);
+
+  g_array_set_size (self->selection, 0);
+  if (self->graph != NULL)
+    for (guint i = 0; i < n_nodes; i++)
+      if (nodes[i] < philia_graph_get_n_nodes (self->graph))
+        g_array_append_val (self->selection, nodes[i]);
+  update (self);
+}
+
+/**
+ * philia_inspector_get_row_text:
+ * @key: "id", "name", "class", "degree", "local-homophily", "neighbours"
+ *   (the list heading) or "summary"
+ *
+ * What the panel shows for @key, for tests and accessibility checks.
+ */
+const char *
+philia_inspector_get_row_text (PhiliaInspector *self,
+                               const char      *key)
+{
+  g_return_val_if_fail (PHILIA_IS_INSPECTOR (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (g_str_equal (key, "id"))
+    return gtk_label_get_text (self->id_value);
+  if (g_str_equal (key, "name"))
+    return gtk_label_get_text (self->name_value);
+  if (g_str_equal (key, "class"))
+    return gtk_label_get_text (self->class_value);
+  if (g_str_equal (key, "degree"))
+    return gtk_label_get_text (self->degree_value);
+  if (g_str_equal (key, "local-homophily"))
+    return gtk_label_get_text (self->local_homophily_value);
+  if (g_str_equal (key, "neighbours"))
+    return gtk_label_get_text (self->neighbours_heading);
+  if (g_str_equal (key, "summary"))
+    return gtk_label_get_text (self->summary_label);
+  return NULL;
+}
+
+/* Rows in the neighbour list of the node on show. */
+guint
+philia_inspector_get_n_neighbour_rows (PhiliaInspector *self)
+{
+  g_return_val_if_fail (PHILIA_IS_INSPECTOR (self), 0);
+
+  return self->n_neighbour_rows;
+}

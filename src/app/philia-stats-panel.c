@@ -1,0 +1,1341 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-stats-panel.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "philia-chart-view.h"
+
+/* The figure seed, as in `philia-cli stats`, so the random-pair baseline
+ * matches the command line. */
+#define FEATURE_SEED 0
+
+typedef enum
+{
+  MEASURE_EDGE,
+  MEASURE_NODE,
+  MEASURE_CLASS,
+  MEASURE_ADJUSTED,
+  MEASURE_LI,
+  MEASURE_FEATURE_EDGES,
+  MEASURE_FEATURE_RANDOM,
+  N_MEASURES
+} Measure;
+
+static const struct
+{
+  const char *key;
+  const char *name;
+  const char *definition;
+} measures[N_MEASURES] = {
+  [MEASURE_EDGE] = {
+    "edge", N_("Edge homophily"),
+    N_("Share of edges that join two nodes of the same class."),
+  },
+  [MEASURE_NODE] = {
+    "node", N_("Node homophily"),
+    N_("Mean over nodes with neighbours of the share of neighbours in the node’s own class."),
+  },
+  [MEASURE_CLASS] = {
+    "class", N_("Class-insensitive homophily"),
+    N_("LINKX: mean over classes of how far h_k exceeds the class’s share of nodes, "
+       "clipped at 0; large classes do not dominate."),
+  },
+  [MEASURE_ADJUSTED] = {
+    "adjusted", N_("Adjusted homophily"),
+    N_("Edge homophily corrected for the class mix expected from the degrees; "
+       "0 means no more same-class edges than chance."),
+  },
+  [MEASURE_LI] = {
+    "li", N_("Label informativeness"),
+    N_("How much a neighbour’s label tells about a node’s label: "
+       "I(y_u; y_v) / H(y_u) over edge ends."),
+  },
+  [MEASURE_FEATURE_EDGES] = {
+    "feature-edges", N_("Feature similarity"),
+    N_("Mean cosine similarity of the features of the two ends of each edge."),
+  },
+  [MEASURE_FEATURE_RANDOM] = {
+    "feature-random", N_("Random-pair baseline"),
+    N_("Mean cosine similarity of the features of seeded random node pairs: what feature "
+       "similarity would be if edges ignored features."),
+  },
+};
+
+#define N_CHARTS 3
+static const PhiliaStatsFigureKind chart_kinds[N_CHARTS] = {
+  PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY,
+  PHILIA_STATS_FIGURE_COMPATIBILITY,
+  PHILIA_STATS_FIGURE_DEGREE,
+};
+
+static const guint bin_choices[] = { 5, 10, 20, 50 };
+
+struct _PhiliaStatsPanel
+{
+  GtkWidget          parent_instance;
+
+  /* Template widgets */
+  GtkStack          *stack;
+  GtkProgressBar    *progress_bar;
+  GtkLabel          *message_label;
+  GtkGrid           *measures_grid;
+  GtkLabel          *stored_header;
+  GtkLabel          *difference_header;
+  GtkLabel          *stored_note;
+  GtkSpinner        *stored_spinner;
+  GtkDropDown       *bins_dropdown;
+  PhiliaChartView   *histogram_chart;
+  PhiliaChartView   *compatibility_chart;
+  PhiliaChartView   *degree_chart;
+  GtkLabel          *selection_label;
+  GtkGrid           *classes_grid;
+  GtkLabel          *classes_note;
+
+  /* Borrowed: rows of measures_grid */
+  GtkLabel          *value_labels[N_MEASURES];
+  GtkLabel          *stored_labels[N_MEASURES];
+  GtkLabel          *difference_labels[N_MEASURES];
+
+  /* Owned */
+  PhiliaGraph       *graph;
+  PhiliaGraph       *result_graph;     /* the graph the results below belong to */
+  PhiliaHomophily   *homophily;
+  PhiliaHomophily   *stored;
+  PhiliaStatsFigure *figures[N_CHARTS];
+  GCancellable      *cancellable;
+  PhiliaProgress    *progress;
+  GBinding          *progress_binding;
+  guint              serial;
+  int                selected_bin;
+
+  /* Options */
+  guint              bins;
+  guint              keep_self_loops : 1;
+  guint              directed : 1;
+  guint              by_class : 1;
+  guint              counts : 1;
+  guint              log_log : 1;
+  guint              computing : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaStatsPanel, philia_stats_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_COMPUTING,
+  PROP_BINS,
+  PROP_KEEP_SELF_LOOPS,
+  PROP_DIRECTED,
+  PROP_BY_CLASS,
+  PROP_COUNTS,
+  PROP_LOG_LOG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SELECT_NODES,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_job (PhiliaStatsPanel *self,
+                       gboolean          want_default);
+
+static PhiliaConvention
+stored_convention (PhiliaStatsPanel *self)
+{
+  return (self->keep_self_loops ? PHILIA_CONVENTION_KEEP_SELF_LOOPS : 0)
+         | (self->directed ? PHILIA_CONVENTION_DIRECTED : 0);
+}
+
+static void
+options_for (PhiliaStatsPanel         *self,
+             PhiliaStatsFigureOptions *options)
+{
+  philia_stats_figure_options_init (options);
+  options->bins = self->bins;
+  options->by_class = self->by_class;
+  options->counts = self->counts;
+  options->log_log = self->log_log;
+}
+
+/* Work: inputs are referenced on the main thread and never change (graphs are
+ * immutable), the worker only reads them. */
+typedef struct
+{
+  PhiliaGraph              *graph;
+  PhiliaProgress           *progress;
+  PhiliaConvention          stored;
+  gboolean                  want_default;
+  PhiliaStatsFigureOptions  options;
+} StatsJob;
+
+typedef struct
+{
+  PhiliaGraph       *graph;
+  PhiliaHomophily   *homophily;
+  PhiliaHomophily   *stored;
+  PhiliaStatsFigure *figures[N_CHARTS];
+} StatsResult;
+
+static void
+stats_job_free (StatsJob *job)
+{
+  g_clear_object (&job->graph);
+  g_clear_object (&job->progress);
+  g_free (job);
+}
+
+static void
+stats_result_free (StatsResult *result)
+{
+  g_clear_object (&result->graph);
+  g_clear_pointer (&result->homophily, philia_homophily_free);
+  g_clear_pointer (&result->stored, philia_homophily_free);
+  for (guint i = 0; i < N_CHARTS; i++)
+    g_clear_pointer (&result->figures[i], philia_stats_figure_free);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StatsResult, stats_result_free)
+
+static void
+stats_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StatsJob *job = task_data;
+  g_autoptr(StatsResult) result = g_new0 (StatsResult, 1);
+  GError *error = NULL;
+
+  result->graph = g_object_ref (job->graph);
+  philia_progress_update (job->progress, 0.05, NULL);
+
+  if (job->want_default)
+    {
+      result->homophily = philia_homophily_compute (job->graph, PHILIA_CONVENTION_DEFAULT,
+                                                    FEATURE_SEED, cancellable, &error);
+      if (result->homophily == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      philia_progress_set_fraction (job->progress, job->stored ? 0.5 : 0.8);
+    }
+
+  if (job->stored != PHILIA_CONVENTION_DEFAULT)
+    {
+      result->stored = philia_homophily_compute (job->graph, job->stored, FEATURE_SEED,
+                                                 cancellable, &error);
+      if (result->stored == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      philia_progress_set_fraction (job->progress, 0.8);
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Figures hold their counts and labels, so drawing never recomputes. */
+  if (job->want_default)
+    for (guint i = 0; i < N_CHARTS; i++)
+      result->figures[i] = philia_stats_figure_new (chart_kinds[i], job->graph,
+                                                    result->homophily, &job->options);
+  philia_progress_set_fraction (job->progress, 1.0);
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) stats_result_free);
+}
+
+static char *
+format_value (double value)
+{
+  if (isnan (value))
+    /* Translators: a measure that has no value on this graph */
+    return g_strdup (_("undefined"));
+  return g_strdup_printf ("%.4f", value);
+}
+
+static double
+measure_value (const PhiliaHomophily *h,
+               Measure                m)
+{
+  switch (m)
+    {
+    case MEASURE_EDGE: return h->edge_homophily;
+    case MEASURE_NODE: return h->node_homophily;
+    case MEASURE_CLASS: return h->class_homophily;
+    case MEASURE_ADJUSTED: return h->adjusted_homophily;
+    case MEASURE_LI: return h->label_informativeness;
+    case MEASURE_FEATURE_EDGES: return h->feature_similarity_edges;
+    case MEASURE_FEATURE_RANDOM: return h->feature_similarity_random;
+    case N_MEASURES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Why a measure is NaN, in words, for the tooltip. */
+static const char *
+undefined_reason (const PhiliaHomophily *h,
+                  PhiliaGraph           *graph,
+                  Measure                m)
+{
+  if (m == MEASURE_FEATURE_EDGES || m == MEASURE_FEATURE_RANDOM)
+    {
+      if (philia_graph_get_n_features (graph) == 0)
+        return _("The dataset has no node features.");
+      if (m == MEASURE_FEATURE_EDGES && philia_graph_get_n_edges (graph) == 0)
+        return _("The graph has no edges.");
+      return _("No pair with two non-zero feature vectors to compare.");
+    }
+
+  if (h->n_classes == 0 || h->n_labeled == 0)
+    return _("The dataset has no node labels.");
+  if (h->n_ends == 0)
+    return _("No edge joins two labeled nodes.");
+
+  switch (m)
+    {
+    case MEASURE_CLASS:
+      return _("Needs at least two classes.");
+    case MEASURE_ADJUSTED:
+    case MEASURE_LI:
+      return _("All edge ends fall in one class, so chance already explains every edge.");
+    case MEASURE_EDGE:
+    case MEASURE_NODE:
+    case MEASURE_FEATURE_EDGES:
+    case MEASURE_FEATURE_RANDOM:
+    case N_MEASURES:
+    default:
+      return _("No labeled node has a labeled neighbour.");
+    }
+}
+
+static void
+set_measure_label (GtkLabel              *label,
+                   const PhiliaHomophily *h,
+                   PhiliaGraph           *graph,
+                   Measure                m)
+{
+  double value = measure_value (h, m);
+  g_autofree char *text = format_value (value);
+
+  gtk_label_set_text (label, text);
+  if (isnan (value))
+    {
+      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", _(measures[m].definition),
+                                                  undefined_reason (h, graph, m));
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), _(measures[m].definition));
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+    }
+}
+
+static void
+clear_grid (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+}
+
+static void
+set_stored_column_visible (PhiliaStatsPanel *self,
+                           gboolean          visible)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->stored_header), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->difference_header), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->stored_note), visible);
+  for (guint m = 0; m < N_MEASURES; m++)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->stored_labels[m]), visible);
+      gtk_widget_set_visible (GTK_WIDGET (self->difference_labels[m]), visible);
+    }
+}
+
+static void
+update_stored (PhiliaStatsPanel *self)
+{
+  PhiliaConvention convention = stored_convention (self);
+  g_autofree char *note = NULL;
+
+  set_stored_column_visible (self, convention != PHILIA_CONVENTION_DEFAULT);
+  if (convention == PHILIA_CONVENTION_DEFAULT)
+    return;
+
+  if (convention == (PHILIA_CONVENTION_KEEP_SELF_LOOPS | PHILIA_CONVENTION_DIRECTED))
+    note = g_strdup (_("As stored: self-loops counted, each row one direction, duplicates kept; "
+                       "a node’s neighbours are the sources of rows ending at it."));
+  else if (convention == PHILIA_CONVENTION_KEEP_SELF_LOOPS)
+    note = g_strdup (_("As stored: undirected, self-loops counted as same-class edges."));
+  else
+    note = g_strdup (_("As stored: self-loops removed, each row one direction, duplicates kept; "
+                       "a node’s neighbours are the sources of rows ending at it."));
+  gtk_label_set_text (self->stored_note, note);
+
+  for (guint m = 0; m < N_MEASURES; m++)
+    {
+      if (self->stored == NULL || self->homophily == NULL)
+        {
+          /* Being computed: never the numbers of another convention. */
+          gtk_label_set_text (self->stored_labels[m], "…");
+          gtk_label_set_text (self->difference_labels[m], "");
+          continue;
+        }
+
+      set_measure_label (self->stored_labels[m], self->stored, self->result_graph, m);
+      {
+        double a = measure_value (self->homophily, m);
+        double b = measure_value (self->stored, m);
+        g_autofree char *diff = isnan (a) || isnan (b) ? g_strdup ("—")
+                                                       : g_strdup_printf ("%+.4f", b - a);
+
+        gtk_label_set_text (self->difference_labels[m], diff);
+      }
+    }
+}
+
+static void
+draw_figure (cairo_t                 *cr,
+             double                   width,
+             double                   height,
+             const PhiliaRenderStyle *style,
+             gpointer                 user_data)
+{
+  PhiliaStatsFigure *figure = user_data;
+
+  philia_stats_figure_set_style (figure, style);
+  philia_stats_figure_draw (cr, width, height, figure);
+}
+
+static PhiliaChartView *
+chart_for (PhiliaStatsPanel *self,
+           guint             i)
+{
+  PhiliaChartView *charts[N_CHARTS] = {
+    self->histogram_chart, self->compatibility_chart, self->degree_chart,
+  };
+
+  return charts[i];
+}
+
+/* Takes @figure; the chart draws it until the next one replaces it. */
+static void
+set_figure (PhiliaStatsPanel  *self,
+            guint              i,
+            PhiliaStatsFigure *figure)
+{
+  PhiliaStatsFigure *old = self->figures[i];
+
+  self->figures[i] = figure;
+  philia_chart_view_set_draw_func (chart_for (self, i), figure != NULL ? draw_figure : NULL,
+                                   figure, NULL);
+  philia_stats_figure_free (old);
+}
+
+static void
+rebuild_figure (PhiliaStatsPanel *self,
+                guint             i)
+{
+  PhiliaStatsFigureOptions options;
+
+  if (self->homophily == NULL || self->result_graph == NULL)
+    return;
+
+  options_for (self, &options);
+  set_figure (self, i, philia_stats_figure_new (chart_kinds[i], self->result_graph,
+                                                self->homophily, &options));
+}
+
+static void
+set_selection_text (PhiliaStatsPanel *self,
+                    const char       *text)
+{
+  gtk_label_set_text (self->selection_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->selection_label), text != NULL);
+}
+
+static void
+update_classes (PhiliaStatsPanel *self)
+{
+  static const char *headers[] = {
+    /* Translators: column headers of the per-class table (Pango markup) */
+    N_("Class"), N_("Nodes"), N_("h<sub>k</sub>"), N_("Local h"),
+  };
+  static const char *header_tips[] = {
+    NULL,
+    N_("Labeled nodes in the class"),
+    N_("Class homophily: same-class neighbours of the class’s nodes over their degree sum D_k"),
+    N_("Mean local homophily of the class’s nodes that have labeled neighbours"),
+  };
+  const PhiliaHomophily *h = self->homophily;
+
+  clear_grid (self->classes_grid);
+
+  if (h->n_classes == 0)
+    {
+      gtk_label_set_text (self->classes_note, _("The dataset has no node labels."));
+      gtk_widget_set_visible (GTK_WIDGET (self->classes_note), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->classes_note), FALSE);
+
+  /* Column 0 is the class's colour, as in the stacked histogram. */
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_markup (GTK_LABEL (label), _(headers[c]));
+      gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
+      gtk_widget_add_css_class (label, "dim-label");
+      if (header_tips[c] != NULL)
+        gtk_widget_set_tooltip_text (label, _(header_tips[c]));
+      gtk_grid_attach (self->classes_grid, label, c + 1, 0, 1, 1);
+    }
+
+  for (guint k = 0; k < h->n_classes; k++)
+    {
+      const char *name = philia_graph_get_class_name (self->result_graph, k);
+      g_autofree char *cells[4] = {
+        /* Translators: a class without a name in the data */
+        name != NULL ? g_strdup (name) : g_strdup_printf (_("class %u"), k),
+        g_strdup_printf ("%'" G_GINT64_FORMAT, h->class_size[k]),
+        format_value (h->class_h[k]),
+        format_value (h->class_mean_local[k]),
+      };
+
+      PhiliaRgba color;
+      g_autofree char *swatch = NULL;
+      GtkWidget *swatch_label;
+
+      philia_palette_get_categorical (k, &color);
+      swatch = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">■</span>",
+                                (guint) (color.r * 255 + 0.5), (guint) (color.g * 255 + 0.5),
+                                (guint) (color.b * 255 + 0.5));
+      swatch_label = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (swatch_label), swatch);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (swatch_label),
+                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      gtk_grid_attach (self->classes_grid, swatch_label, 0, k + 1, 1, 1);
+
+      for (guint c = 0; c < 4; c++)
+        {
+          GtkWidget *label = gtk_label_new (cells[c]);
+
+          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          if (c == 0)
+            {
+              gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+              gtk_widget_set_hexpand (label, TRUE);
+              gtk_widget_set_tooltip_text (label, cells[0]);
+            }
+          else
+            gtk_widget_add_css_class (label, "numeric");
+          gtk_grid_attach (self->classes_grid, label, c + 1, k + 1, 1, 1);
+        }
+      for (guint c = 0; c < 4; c++)
+        g_clear_pointer (&cells[c], g_free);
+    }
+}
+
+static void
+show_results (PhiliaStatsPanel *self)
+{
+  for (guint m = 0; m < N_MEASURES; m++)
+    set_measure_label (self->value_labels[m], self->homophily, self->result_graph, m);
+  update_stored (self);
+  update_classes (self);
+  gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+static void
+set_computing (PhiliaStatsPanel *self,
+               gboolean          computing)
+{
+  if (self->computing == computing)
+    return;
+  self->computing = computing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPUTING]);
+}
+
+static void
+end_job (PhiliaStatsPanel *self)
+{
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  g_clear_object (&self->cancellable);
+  gtk_spinner_set_spinning (self->stored_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->stored_spinner), FALSE);
+  set_computing (self, FALSE);
+}
+
+/* A request carries the serial it was started with: a result whose serial is
+ * not the panel's current one belongs to an older graph or convention. */
+typedef struct
+{
+  PhiliaStatsPanel *self;
+  guint             serial;
+} StatsRequest;
+
+static void
+stats_done_cb (GObject      *object,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  StatsRequest *request = user_data;
+  PhiliaStatsPanel *self = request->self;
+  g_autoptr(StatsResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint serial = request->serial;
+
+  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  g_free (request);
+
+  if (serial != self->serial || (result != NULL && result->graph != self->graph))
+    {
+      g_object_unref (self);
+      return;   /* stale: a newer job owns the panel */
+    }
+
+  end_job (self);
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->message_label, _("Computation cancelled."));
+      else
+        gtk_label_set_text (self->message_label, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "message");
+      g_object_unref (self);
+      return;
+    }
+
+  g_set_object (&self->result_graph, result->graph);
+  if (result->homophily != NULL)
+    {
+      g_clear_pointer (&self->homophily, philia_homophily_free);
+      self->homophily = g_steal_pointer (&result->homophily);
+      for (guint i = 0; i < N_CHARTS; i++)
+        set_figure (self, i, g_steal_pointer (&result->figures[i]));
+    }
+  g_clear_pointer (&self->stored, philia_homophily_free);
+  self->stored = g_steal_pointer (&result->stored);
+
+  show_results (self);
+  g_object_unref (self);
+}
+
+/* Starts computing for the current graph; a job in flight is cancelled and
+ * its result will be dropped. */
+static void
+start_job (PhiliaStatsPanel *self,
+           gboolean          want_default)
+{
+  g_autoptr(GTask) task = NULL;
+  StatsRequest *request;
+  StatsJob *job;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  end_job (self);
+  self->serial++;
+
+  if (self->graph == NULL)
+    return;
+
+  if (self->homophily == NULL || self->result_graph != self->graph)
+    want_default = TRUE;
+
+  self->cancellable = g_cancellable_new ();
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_SYNC_CREATE);
+
+  job = g_new0 (StatsJob, 1);
+  job->graph = g_object_ref (self->graph);
+  job->progress = g_object_ref (self->progress);
+  job->stored = stored_convention (self);
+  job->want_default = want_default;
+  options_for (self, &job->options);
+
+  if (want_default)
+    gtk_stack_set_visible_child_name (self->stack, "computing");
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->stored_spinner), TRUE);
+      gtk_spinner_set_spinning (self->stored_spinner, TRUE);
+    }
+  set_computing (self, TRUE);
+
+  request = g_new0 (StatsRequest, 1);
+  request->self = g_object_ref (self);
+  request->serial = self->serial;
+
+  task = g_task_new (NULL, self->cancellable, stats_done_cb, request);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, job, (GDestroyNotify) stats_job_free);
+  g_task_run_in_thread (task, stats_thread);
+}
+
+static void
+clear_results (PhiliaStatsPanel *self)
+{
+  for (guint i = 0; i < N_CHARTS; i++)
+    set_figure (self, i, NULL);
+  g_clear_pointer (&self->homophily, philia_homophily_free);
+  g_clear_pointer (&self->stored, philia_homophily_free);
+  g_clear_object (&self->result_graph);
+  self->selected_bin = -1;
+  set_selection_text (self, NULL);
+
+  /* Even hidden, no label keeps another graph's number. */
+  for (guint m = 0; m < N_MEASURES; m++)
+    {
+      gtk_label_set_text (self->value_labels[m], "");
+      gtk_label_set_text (self->stored_labels[m], "");
+      gtk_label_set_text (self->difference_labels[m], "");
+    }
+  clear_grid (self->classes_grid);
+}
+
+void
+philia_stats_panel_set_graph (PhiliaStatsPanel *self,
+                              PhiliaGraph      *graph)
+{
+  g_return_if_fail (PHILIA_IS_STATS_PANEL (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  if (!g_set_object (&self->graph, graph))
+    return;
+
+  clear_results (self);
+  if (graph == NULL)
+    {
+      start_job (self, FALSE);   /* cancels only */
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
+  else
+    start_job (self, TRUE);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+static void
+set_convention_flag (PhiliaStatsPanel *self,
+                     guint             prop_id,
+                     gboolean          value)
+{
+  if (prop_id == PROP_KEEP_SELF_LOOPS)
+    {
+      if (self->keep_self_loops == !!value)
+        return;
+      self->keep_self_loops = !!value;
+    }
+  else
+    {
+      if (self->directed == !!value)
+        return;
+      self->directed = !!value;
+    }
+
+  g_clear_pointer (&self->stored, philia_homophily_free);
+  if (self->graph != NULL)
+    {
+      update_stored (self);
+      if (stored_convention (self) != PHILIA_CONVENTION_DEFAULT || self->homophily == NULL
+          || self->computing)
+        start_job (self, FALSE);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_figure_flag (PhiliaStatsPanel *self,
+                 guint             prop_id,
+                 gboolean          value)
+{
+  guint chart;
+
+  value = !!value;
+  switch (prop_id)
+    {
+    case PROP_BY_CLASS:
+      if (self->by_class == value)
+        return;
+      self->by_class = value;
+      chart = 0;
+      break;
+    case PROP_COUNTS:
+      if (self->counts == value)
+        return;
+      self->counts = value;
+      chart = 1;
+      break;
+    case PROP_LOG_LOG:
+    default:
+      if (self->log_log == value)
+        return;
+      self->log_log = value;
+      chart = 2;
+      break;
+    }
+
+  rebuild_figure (self, chart);
+  if (chart == 0 && self->figures[0] != NULL)
+    philia_stats_figure_set_highlight (self->figures[0], self->selected_bin);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_bins (PhiliaStatsPanel *self,
+          guint             bins)
+{
+  if (self->bins == bins)
+    return;
+  self->bins = bins;
+
+  /* The selection stays (its label still says what it holds); only the
+   * highlight goes, since the bins moved. */
+  self->selected_bin = -1;
+  rebuild_figure (self, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bin_choices); i++)
+    if (bin_choices[i] == bins && gtk_drop_down_get_selected (self->bins_dropdown) != i)
+      gtk_drop_down_set_selected (self->bins_dropdown, i);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BINS]);
+}
+
+static void
+on_bins_selected (GtkDropDown      *dropdown,
+                  GParamSpec       *pspec,
+                  PhiliaStatsPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (i < G_N_ELEMENTS (bin_choices))
+    set_bins (self, bin_choices[i]);
+}
+
+/**
+ * philia_stats_panel_select_bin:
+ *
+ * Selects the nodes of histogram bin @bin (as a click on it does) and emits
+ * #PhiliaStatsPanel::select-nodes; -1, or the bin already selected, clears the
+ * selection. Complexity O(n).
+ */
+void
+philia_stats_panel_select_bin (PhiliaStatsPanel *self,
+                               int               bin)
+{
+  PhiliaStatsFigure *figure;
+  g_autoptr(GArray) nodes = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+  double lo, hi;
+
+  g_return_if_fail (PHILIA_IS_STATS_PANEL (self));
+
+  figure = self->figures[0];
+  if (figure == NULL)
+    return;
+
+  if (bin < 0 || bin >= (int) self->bins || bin == self->selected_bin)
+    {
+      self->selected_bin = -1;
+      philia_stats_figure_set_highlight (figure, -1);
+      gtk_widget_queue_draw (GTK_WIDGET (self->histogram_chart));
+      set_selection_text (self, NULL);
+      g_signal_emit (self, signals[SELECT_NODES], 0, NULL, 0u);
+      return;
+    }
+
+  self->selected_bin = bin;
+  philia_stats_figure_set_highlight (figure, bin);
+  gtk_widget_queue_draw (GTK_WIDGET (self->histogram_chart));
+
+  nodes = philia_stats_figure_bin_nodes (figure, bin);
+  lo = (double) bin / self->bins;
+  hi = (double) (bin + 1) / self->bins;
+  count = g_strdup_printf ("%'u", nodes->len);
+  /* Translators: "1,796 nodes selected (local homophily 0.90–1.00)" */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s node selected (local homophily %.2f–%.2f)",
+                                       "%s nodes selected (local homophily %.2f–%.2f)",
+                                       nodes->len),
+                          count, lo, hi);
+  set_selection_text (self, text);
+
+  g_signal_emit (self, signals[SELECT_NODES], 0, (gpointer) nodes->data, nodes->len);
+}
+
+static void
+on_histogram_released (GtkGestureClick  *gesture,
+                       int               n_press,
+                       double            x,
+                       double            y,
+                       PhiliaStatsPanel *self)
+{
+  GtkWidget *chart = GTK_WIDGET (self->histogram_chart);
+  PhiliaRenderStyle style;
+  int bin;
+
+  if (self->figures[0] == NULL)
+    return;
+
+  /* Hit-test with the style the screen was drawn with (fonts set the margins). */
+  philia_chart_view_get_style (self->histogram_chart, &style);
+  philia_stats_figure_set_style (self->figures[0], &style);
+  bin = philia_stats_figure_hit_bar (self->figures[0], gtk_widget_get_width (chart),
+                                     gtk_widget_get_height (chart), x, y);
+  if (bin >= 0)
+    philia_stats_panel_select_bin (self, bin);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (widget);
+  PhiliaStatsFigureKind kind;
+
+  if (!philia_stats_figure_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    return;
+
+  gtk_widget_activate_action (philia_stats_panel_get_chart (self, kind), "chart.export", NULL);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+recompute_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  start_job (PHILIA_STATS_PANEL (widget), TRUE);
+}
+
+static void
+build_measures_grid (PhiliaStatsPanel *self)
+{
+  /* Row 0 holds the headers from the template. */
+  for (guint m = 0; m < N_MEASURES; m++)
+    {
+      GtkWidget *name = gtk_label_new (_(measures[m].name));
+      GtkWidget **cells[3] = {
+        (GtkWidget **) &self->value_labels[m],
+        (GtkWidget **) &self->stored_labels[m],
+        (GtkWidget **) &self->difference_labels[m],
+      };
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
+      /* Wrapped, never cut, if the "as stored" columns leave little room. */
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_set_tooltip_text (name, _(measures[m].definition));
+      /* The feature rows are a pair: a little air above them. */
+      if (m == MEASURE_FEATURE_EDGES)
+        gtk_widget_set_margin_top (name, 6);
+      gtk_grid_attach (self->measures_grid, name, 0, m + 1, 1, 1);
+
+      for (guint c = 0; c < 3; c++)
+        {
+          GtkWidget *label = gtk_label_new ("");
+
+          gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          gtk_widget_add_css_class (label, "numeric");
+          if (c == 2)
+            gtk_widget_add_css_class (label, "dim-label");
+          if (m == MEASURE_FEATURE_EDGES)
+            gtk_widget_set_margin_top (label, 6);
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (label),
+                                          GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
+          gtk_grid_attach (self->measures_grid, label, c + 1, m + 1, 1, 1);
+          *cells[c] = label;
+        }
+    }
+}
+
+static void
+philia_stats_panel_dispose (GObject *object)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (object);
+  GtkWidget *child;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  self->serial++;
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  g_clear_object (&self->cancellable);
+
+  /* The charts draw our figures: detach them before the figures go. */
+  for (guint i = 0; i < N_CHARTS; i++)
+    if (self->figures[i] != NULL)
+      set_figure (self, i, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_STATS_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->graph);
+  g_clear_object (&self->result_graph);
+
+  G_OBJECT_CLASS (philia_stats_panel_parent_class)->dispose (object);
+}
+
+static void
+philia_stats_panel_finalize (GObject *object)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (object);
+
+  g_clear_pointer (&self->homophily, philia_homophily_free);
+  g_clear_pointer (&self->stored, philia_homophily_free);
+
+  G_OBJECT_CLASS (philia_stats_panel_parent_class)->finalize (object);
+}
+
+static void
+philia_stats_panel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+    case PROP_COMPUTING:
+      g_value_set_boolean (value, self->computing);
+      break;
+    case PROP_BINS:
+      g_value_set_uint (value, self->bins);
+      break;
+    case PROP_KEEP_SELF_LOOPS:
+      g_value_set_boolean (value, self->keep_self_loops);
+      break;
+    case PROP_DIRECTED:
+      g_value_set_boolean (value, self->directed);
+      break;
+    case PROP_BY_CLASS:
+      g_value_set_boolean (value, self->by_class);
+      break;
+    case PROP_COUNTS:
+      g_value_set_boolean (value, self->counts);
+      break;
+    case PROP_LOG_LOG:
+      g_value_set_boolean (value, self->log_log);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_stats_panel_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  PhiliaStatsPanel *self = PHILIA_STATS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      philia_stats_panel_set_graph (self, g_value_get_object (value));
+      break;
+    case PROP_BINS:
+      set_bins (self, g_value_get_uint (value));
+      break;
+    case PROP_KEEP_SELF_LOOPS:
+    case PROP_DIRECTED:
+      set_convention_flag (self, prop_id, g_value_get_boolean (value));
+      break;
+    case PROP_BY_CLASS:
+    case PROP_COUNTS:
+    case PROP_LOG_LOG:
+      set_figure_flag (self, prop_id, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_stats_panel_class_init (PhiliaStatsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_stats_panel_dispose;
+  object_class->finalize = philia_stats_panel_finalize;
+  object_class->get_property = philia_stats_panel_get_property;
+  object_class->set_property = philia_stats_panel_set_property;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaStatsPanel:computing:
+   *
+   * Whether statistics are being computed for the current graph.
+   */
+  properties[PROP_COMPUTING] =
+    g_param_spec_boolean ("computing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BINS] =
+    g_param_spec_uint ("bins", NULL, NULL, 1, 1000, 10,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaStatsPanel:keep-self-loops:
+   *
+   * Also compute every measure with self-loops counted (the "as stored" column).
+   */
+  properties[PROP_KEEP_SELF_LOOPS] =
+    g_param_spec_boolean ("keep-self-loops", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaStatsPanel:directed:
+   *
+   * Also compute every measure on the rows as stored, one direction each.
+   */
+  properties[PROP_DIRECTED] =
+    g_param_spec_boolean ("directed", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BY_CLASS] =
+    g_param_spec_boolean ("by-class", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COUNTS] =
+    g_param_spec_boolean ("counts", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOG_LOG] =
+    g_param_spec_boolean ("log-log", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhiliaStatsPanel::select-nodes:
+   * @nodes: (array length=n_nodes): node ids, ascending, or %NULL
+   * @n_nodes: how many
+   *
+   * The user selected the nodes of a histogram bin (none: cleared).
+   */
+  signals[SELECT_NODES] =
+    g_signal_new ("select-nodes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+
+  g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-stats-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, message_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, measures_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stored_header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, difference_header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stored_note);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stored_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, bins_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, histogram_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, compatibility_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, degree_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_note);
+  gtk_widget_class_bind_template_callback (widget_class, on_bins_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_histogram_released);
+
+  gtk_widget_class_install_property_action (widget_class, "stats.keep-self-loops",
+                                            "keep-self-loops");
+  gtk_widget_class_install_property_action (widget_class, "stats.directed", "directed");
+  gtk_widget_class_install_property_action (widget_class, "stats.by-class", "by-class");
+  gtk_widget_class_install_property_action (widget_class, "stats.counts", "counts");
+  gtk_widget_class_install_property_action (widget_class, "stats.log-log", "log-log");
+  gtk_widget_class_install_action (widget_class, "stats.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "stats.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "stats.recompute", NULL, recompute_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+philia_stats_panel_init (PhiliaStatsPanel *self)
+{
+  self->bins = 10;
+  self->log_log = TRUE;
+  self->selected_bin = -1;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drop_down_set_selected (self->bins_dropdown, 1);   /* 10 */
+  build_measures_grid (self);
+  set_stored_column_visible (self, FALSE);
+  set_selection_text (self, NULL);
+}
+
+GtkWidget *
+philia_stats_panel_new (void)
+{
+  return g_object_new (PHILIA_TYPE_STATS_PANEL, NULL);
+}
+
+PhiliaGraph *
+philia_stats_panel_get_graph (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  return self->graph;
+}
+
+gboolean
+philia_stats_panel_get_computing (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), FALSE);
+
+  return self->computing;
+}
+
+/* The graph the numbers on show belong to (%NULL while none are). */
+PhiliaGraph *
+philia_stats_panel_get_result_graph (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  return self->result_graph;
+}
+
+static int
+measure_index (const char *key)
+{
+  for (guint m = 0; m < N_MEASURES; m++)
+    if (g_strcmp0 (measures[m].key, key) == 0)
+      return m;
+  return -1;
+}
+
+/* The value shown for @measure ("edge", "node", "class", "adjusted", "li",
+ * "feature-edges", "feature-random"); "" while computing. */
+const char *
+philia_stats_panel_get_value_text (PhiliaStatsPanel *self,
+                                   const char       *measure)
+{
+  int m = measure_index (measure);
+
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+  g_return_val_if_fail (m >= 0, NULL);
+
+  return gtk_label_get_text (self->value_labels[m]);
+}
+
+/* The "as stored" value, or %NULL when that column is hidden. */
+const char *
+philia_stats_panel_get_stored_text (PhiliaStatsPanel *self,
+                                    const char       *measure)
+{
+  int m = measure_index (measure);
+
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+  g_return_val_if_fail (m >= 0, NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->stored_labels[m])))
+    return NULL;
+  return gtk_label_get_text (self->stored_labels[m]);
+}
+
+const char *
+philia_stats_panel_get_difference_text (PhiliaStatsPanel *self,
+                                        const char       *measure)
+{
+  int m = measure_index (measure);
+
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+  g_return_val_if_fail (m >= 0, NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->difference_labels[m])))
+    return NULL;
+  return gtk_label_get_text (self->difference_labels[m]);
+}
+
+/* "N nodes selected (…)", or %NULL without a selection. */
+const char *
+philia_stats_panel_get_selection_text (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->selection_label)))
+    return NULL;
+  return gtk_label_get_text (self->selection_label);
+}
+
+/* Row @k of the per-class table as "name|size|h_k|mean", or %NULL. */
+char *
+philia_stats_panel_dup_class_row_text (PhiliaStatsPanel *self,
+                                       guint             k)
+{
+  GString *text;
+
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  if (gtk_grid_get_child_at (self->classes_grid, 1, k + 1) == NULL)
+    return NULL;
+
+  text = g_string_new (NULL);
+  for (guint c = 0; c < 4; c++)
+    {
+      GtkWidget *label = gtk_grid_get_child_at (self->classes_grid, c + 1, k + 1);
+
+      if (c > 0)
+        g_string_append_c (text, '|');
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (label)));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The chart view showing @kind (local-homophily, compatibility or degree). */
+GtkWidget *
+philia_stats_panel_get_chart (PhiliaStatsPanel      *self,
+                              PhiliaStatsFigureKind  kind)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  for (guint i = 0; i < N_CHARTS; i++)
+    if (chart_kinds[i] == kind)
+      return GTK_WIDGET (chart_for (self, i));
+
+  g_return_val_if_reached (NULL);
+}

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-application.h"
+#include "philia-canvas.h"
+#include "philia-inspector.h"
+#include "philia-window.h"
+
+/* One window with the bundled Cora, driven through the canvas's actions. */
+static PhiliaApplication *app;
+static PhiliaWindow *window;
+
+static gboolean
+spin_until (gboolean (*condition) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static PhiliaCanvas *
+canvas (void)
+{
+  return PHILIA_CANVAS (philia_window_get_canvas (window));
+}
+
+static PhiliaInspector *
+inspector (void)
+{
+  return PHILIA_INSPECTOR (philia_window_get_inspector (window));
+}
+
+static gboolean
+layout_done (gpointer data)
+{
+  return !philia_window_get_loading (window) && philia_window_get_graph (window) != NULL
+         && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static void
+activate (const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (canvas ()), action, parameter));
+}
+
+static void
+assert_selection (guint n_expected,
+                  guint first)
+{
+  guint n;
+  const guint *nodes = philia_window_get_selected_nodes (window, &n);
+
+  g_assert_cmpuint (n, ==, n_expected);
+  if (n_expected > 0)
+    g_assert_cmpuint (nodes[0], ==, first);
+  nodes = philia_canvas_get_selection (canvas (), &n);
+  g_assert_cmpuint (n, ==, n_expected);
+  if (n_expected > 0)
+    g_assert_cmpuint (nodes[0], ==, first);
+}
+
+static void
+test_layout (void)
+{
+  PhiliaGraph *graph;
+
+  g_assert_true (spin_until (window_mapped, NULL, 10000));
+  g_assert_true (spin_until (layout_done, NULL, 60000));
+
+  graph = philia_window_get_graph (window);
+  g_assert_cmpuint (philia_graph_get_n_nodes (graph), ==, 2708);
+  g_assert_true (philia_canvas_get_graph (canvas ()) == graph);
+  g_assert_true (philia_canvas_get_shown_graph (canvas ()) == graph);
+  g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, philia_layout_default_algorithm (graph));
+  g_assert_cmpfloat (philia_canvas_get_scale (canvas ()), >, 0);
+}
+
+static void
+test_zoom (void)
+{
+  double fitted, zoomed;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  activate ("canvas.fit", NULL);
+  fitted = philia_canvas_get_scale (canvas ());
+  g_assert_cmpfloat (fitted, >, 0);
+
+  activate ("canvas.zoom-in", NULL);
+  zoomed = philia_canvas_get_scale (canvas ());
+  g_assert_cmpfloat_with_epsilon (zoomed / fitted, PHILIA_CANVAS_ZOOM_STEP, 1e-9);
+
+  activate ("canvas.zoom-out", NULL);
+  g_assert_cmpfloat_with_epsilon (philia_canvas_get_scale (canvas ()), fitted, 1e-9 * fitted);
+
+  activate ("canvas.zoom-in", NULL);
+  activate ("canvas.fit", NULL);
+  g_assert_cmpfloat_with_epsilon (philia_canvas_get_scale (canvas ()), fitted, 1e-9 * fitted);
+}
+
+static void
+test_select (void)
+{
+  g_autofree char *heading = NULL;
+
+  activate ("canvas.select-node", g_variant_new_int64 (0));
+  assert_selection (1, 0);
+
+  /* Cora's node 0 cites or is cited by three papers. */
+  g_assert_cmpstr (philia_inspector_get_row_text (inspector (), "id"), ==, "0");
+  g_assert_cmpstr (philia_inspector_get_row_text (inspector (), "degree"), ==, "3");
+  g_assert_cmpuint (philia_inspector_get_n_neighbour_rows (inspector ()), ==, 3);
+  heading = g_strdup (philia_inspector_get_row_text (inspector (), "neighbours"));
+  g_test_message ("inspector: %s; local homophily %s", heading,
+                  philia_inspector_get_row_text (inspector (), "local-homophily"));
+  g_assert_true (g_str_has_prefix (heading, "3 neighbours"));
+
+  activate ("canvas.zoom-to-selection", NULL);
+  g_assert_cmpfloat (philia_canvas_get_scale (canvas ()), >, 0);
+
+  activate ("canvas.clear-selection", NULL);
+  assert_selection (0, 0);
+
+  /* The window's selection (e.g. a histogram bin) reaches the canvas and the inspector. */
+  philia_window_set_selected_nodes (window, (const guint[]) { 1, 2, 3 }, 3);
+  assert_selection (3, 1);
+  g_assert_nonnull (strstr (philia_inspector_get_row_text (inspector (), "summary"),
+                            "3 nodes selected"));
+
+  /* Escape is bound to the same action. */
+  activate ("canvas.clear-selection", NULL);
+  assert_selection (0, 0);
+}
+
+static void
+test_find (void)
+{
+  g_assert_true (philia_canvas_find_node (canvas (), "1"));
+  assert_selection (1, 1);
+  g_assert_false (philia_canvas_find_node (canvas (), "no such node"));
+  assert_selection (1, 1);
+  activate ("canvas.clear-selection", NULL);
+}
+
+static gboolean
+ego_done (gpointer data)
+{
+  return !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+}
+
+static void
+test_neighbourhood (void)
+{
+  PhiliaGraph *graph = philia_window_get_graph (window);
+  PhiliaGraph *ego;
+  const guint *nodes;
+  guint n;
+
+  activate ("canvas.select-node", g_variant_new_int64 (0));
+  activate ("canvas.neighbourhood", NULL);   /* k = 1, the spin button's default */
+  g_assert_true (spin_until (ego_done, NULL, 30000));
+
+  ego = philia_canvas_get_shown_graph (canvas ());
+  g_assert_true (ego != graph);
+  g_assert_cmpuint (philia_graph_get_n_nodes (ego), ==, 4);
+  g_assert_cmpint (philia_graph_get_n_edges (ego), >=, 3);
+  nodes = philia_canvas_get_shown_nodes (canvas (), &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (nodes[0], ==, 0);
+  assert_selection (1, 0);
+
+  /* k = 2 is larger, and the way back restores the cached layout at once. */
+  g_assert_true (philia_canvas_show_neighbourhood (canvas (), 0, 2));
+  g_assert_true (spin_until (ego_done, NULL, 30000));
+  g_assert_cmpuint (philia_graph_get_n_nodes (philia_canvas_get_shown_graph (canvas ())), >, 4);
+
+  activate ("canvas.whole-graph", NULL);
+  g_assert_true (philia_canvas_get_shown_graph (canvas ()) == graph);
+  g_assert_false (philia_canvas_get_busy (canvas ()));
+  g_assert_true (philia_canvas_has_positions (canvas ()));
+  activate ("canvas.clear-selection", NULL);
+}
+
+static void
+test_layout_cache (void)
+{
+  PhiliaGraph *graph = philia_window_get_graph (window);
+  const char *first = philia_layout_default_algorithm (graph);
+
+  philia_canvas_set_layout (canvas (), "circle");
+  g_assert_true (spin_until (layout_done, NULL, 30000));
+  g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, "circle");
+
+  /* Back to the first layout: from the cache, no worker. */
+  philia_canvas_set_layout (canvas (), first);
+  g_assert_false (philia_canvas_get_busy (canvas ()));
+  g_assert_true (philia_canvas_has_positions (canvas ()));
+}
+
+static void
+test_render (void)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint32 *pixels = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *widget = GTK_WIDGET (canvas ());
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  graphene_rect_t bounds;
+  int width, height;
+  gsize differing = 0;
+
+  philia_canvas_set_color_by (canvas (), PHILIA_COLOR_BY_LABEL);
+  activate ("canvas.fit", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* A fresh node of the canvas alone (gui-testing.md G2). */
+  snapshot = gtk_snapshot_new ();
+  gtk_widget_snapshot_child (gtk_widget_get_parent (widget), widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  width = (int) bounds.size.width;
+  height = (int) bounds.size.height;
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
+  gsk_render_node_unref (node);
+  path = g_test_build_filename (G_TEST_BUILT, "canvas.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s (%dx%d)", path, width, height);
+
+  pixels = g_new (guint32, (gsize) width * height);
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  /* Count pixels that differ from the canvas background in the lower half (below the toolbar). */
+  for (gsize i = (gsize) width * (height / 2); i < (gsize) width * height; i++)
+    differing += pixels[i] != pixels[(gsize) width * (height - 1)];
+  g_test_message ("%" G_GSIZE_FORMAT " drawn pixels in the lower half", differing);
+  g_assert_cmpuint (differing, >, (gsize) width * height / 200);
+}
+
+static void
+assert_magic (const char *path,
+              const char *magic,
+              gsize       offset)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_cmpuint (length, >, offset + strlen (magic));
+  g_assert_true (memcmp (contents + offset, magic, strlen (magic)) == 0);
+}
+
+static void
+test_export (void)
+{
+  static const struct { const char *name; const char *magic; gsize offset; gboolean whole; } files[] = {
+    { "canvas-view.png", "\x89PNG", 0, FALSE },
+    { "canvas-view.svg", "<svg", 0, FALSE },
+    { "canvas-view.pdf", "%PDF", 0, FALSE },
+    { "canvas-whole.png", "\x89PNG", 0, TRUE },
+    { "canvas-whole.svg", "<svg", 0, TRUE },
+    { "canvas-whole.pdf", "%PDF", 0, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, files[i].name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (philia_canvas_export (canvas (), path, 480, 360, 150, files[i].whole, &error));
+      g_assert_no_error (error);
+      if (g_str_has_suffix (path, ".svg"))
+        {
+          g_autofree char *contents = NULL;
+
+          g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+          g_assert_nonnull (strstr (contents, files[i].magic));
+        }
+      else
+        assert_magic (path, files[i].magic, files[i].offset);
+      g_test_message ("exported %s", path);
+    }
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display: run the UI tests under tests/headless.sh");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/Philia/Canvas/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_activate (G_APPLICATION (app));
+  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+
+  g_test_add_func ("/Philia/Canvas/layout", test_layout);
+  g_test_add_func ("/Philia/Canvas/zoom", test_zoom);
+  g_test_add_func ("/Philia/Canvas/select", test_select);
+  g_test_add_func ("/Philia/Canvas/find", test_find);
+  g_test_add_func ("/Philia/Canvas/neighbourhood", test_neighbourhood);
+  g_test_add_func ("/Philia/Canvas/layout-cache", test_layout_cache);
+  g_test_add_func ("/Philia/Canvas/render", test_render);
+  g_test_add_func ("/Philia/Canvas/export", test_export);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+
+  return ret;
+}

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-application.h"
+#include "philia-chart-view.h"
+#include "philia-generate-dialog.h"
+#include "philia-stats-panel.h"
+#include "philia-window.h"
+
+/* The Statistics page, driven through the real window as a user would:
+ * bundled Cora first, then conventions, a bin, exports, another dataset and
+ * a generated graph. */
+static PhiliaApplication *app;
+static PhiliaWindow *window;
+
+static gboolean
+spin_until (gboolean (*condition) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static PhiliaStatsPanel *
+panel (void)
+{
+  return PHILIA_STATS_PANEL (philia_window_get_stats_panel (window));
+}
+
+/* Loaded, and the statistics on show belong to the window's graph. */
+static gboolean
+stats_ready (gpointer data)
+{
+  return !philia_window_get_loading (window)
+         && philia_window_get_graph (window) != NULL
+         && !philia_stats_panel_get_computing (panel ())
+         && philia_stats_panel_get_result_graph (panel ()) == philia_window_get_graph (window);
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+not_computing (gpointer data)
+{
+  return !philia_stats_panel_get_computing (panel ());
+}
+
+static void
+assert_value (const char *measure,
+              const char *expected)
+{
+  g_assert_cmpstr (philia_stats_panel_get_value_text (panel (), measure), ==, expected);
+}
+
+static char *
+shared_dataset (const char *name)
+{
+  const char *dir = g_getenv ("PHILIA_SHARED_DATASETS");
+  char *path;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+static void
+ensure_cora (void)
+{
+  g_assert_true (spin_until (window_mapped, NULL, 10000));
+  if (philia_window_get_graph (window) == NULL
+      || philia_graph_get_n_nodes (philia_window_get_graph (window)) != 2708)
+    philia_window_open_default (window);
+  g_assert_true (spin_until (stats_ready, NULL, 30000));
+}
+
+static void
+test_cora (void)
+{
+  g_autofree char *row = NULL;
+
+  ensure_cora ();
+
+  assert_value ("edge", "0.8100");
+  assert_value ("node", "0.8252");
+  assert_value ("class", "0.7657");
+  assert_value ("adjusted", "0.7711");
+  assert_value ("li", "0.5904");
+  assert_value ("feature-edges", "0.1677");
+  g_assert_null (philia_stats_panel_get_stored_text (panel (), "edge"));
+  g_assert_null (philia_stats_panel_get_selection_text (panel ()));
+
+  /* Class 0 of the bundled file: size, h_k and mean local homophily. */
+  row = philia_stats_panel_dup_class_row_text (panel (), 0);
+  g_test_message ("class 0: %s", row);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row, ==, "Theory|351|0.6994|0.7433");
+  g_assert_null (philia_stats_panel_dup_class_row_text (panel (), 7));
+}
+
+static void
+test_as_stored (void)
+{
+  GtkWidget *widget = GTK_WIDGET (panel ());
+
+  ensure_cora ();
+
+  /* "Rows as directed": the column appears, with Cora's stored numbers. */
+  gtk_widget_activate_action (widget, "stats.directed", NULL);
+  g_assert_nonnull (philia_stats_panel_get_stored_text (panel (), "node"));
+  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "node"), ==, "0.8174");
+  g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "edge"), ==, "0.8100");
+  g_assert_cmpstr (philia_stats_panel_get_difference_text (panel (), "node"), ==, "-0.0078");
+  /* The default column stays as it was. */
+  assert_value ("node", "0.8252");
+
+  /* Cora has no self-loops: counting them changes nothing more. */
+  gtk_widget_activate_action (widget, "stats.keep-self-loops", NULL);
+  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "node"), ==, "0.8174");
+
+  /* Both off: the column goes. */
+  gtk_widget_activate_action (widget, "stats.keep-self-loops", NULL);
+  gtk_widget_activate_action (widget, "stats.directed", NULL);
+  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_null (philia_stats_panel_get_stored_text (panel (), "node"));
+  assert_value ("edge", "0.8100");
+}
+
+static guint selection_changes;
+
+static void
+on_selection_changed (PhiliaWindow *win,
+                      gpointer      data)
+{
+  selection_changes++;
+}
+
+static void
+test_select_bin (void)
+{
+  g_autoptr(PhiliaHomophily) h = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint *nodes;
+  guint n = 0, expected = 0;
+  gulong id;
+
+  ensure_cora ();
+  h = philia_homophily_compute (philia_window_get_graph (window), PHILIA_CONVENTION_DEFAULT, 0,
+                                NULL, &error);
+  g_assert_no_error (error);
+  for (guint v = 0; v < h->n_nodes; v++)
+    expected += h->local_homophily[v] >= 0.9;
+  g_assert_cmpuint (expected, ==, 1796);
+
+  id = g_signal_connect (window, "selection-changed", G_CALLBACK (on_selection_changed), NULL);
+  selection_changes = 0;
+
+  philia_stats_panel_select_bin (panel (), 9);
+  nodes = philia_window_get_selected_nodes (window, &n);
+  g_assert_cmpuint (selection_changes, ==, 1);
+  g_assert_cmpuint (n, ==, 1796);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (h->local_homophily[nodes[i]], >=, 0.9);
+      if (i > 0)
+        g_assert_cmpuint (nodes[i - 1], <, nodes[i]);
+    }
+  g_assert_cmpstr (philia_stats_panel_get_selection_text (panel ()), ==,
+                   "1796 nodes selected (local homophily 0.90–1.00)");
+
+  /* Another bin replaces it; the same bin again clears it. */
+  philia_stats_panel_select_bin (panel (), 2);
+  philia_window_get_selected_nodes (window, &n);
+  g_assert_cmpuint (n, ==, 50);
+  g_assert_cmpstr (philia_stats_panel_get_selection_text (panel ()), ==,
+                   "50 nodes selected (local homophily 0.20–0.30)");
+  philia_stats_panel_select_bin (panel (), 2);
+  g_assert_null (philia_window_get_selected_nodes (window, &n));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_null (philia_stats_panel_get_selection_text (panel ()));
+  g_assert_cmpuint (selection_changes, ==, 3);
+
+  /* Bins follow the option: 20 bins, the top one holds local homophily ≥ 0.95. */
+  g_object_set (panel (), "bins", 20u, NULL);
+  philia_stats_panel_select_bin (panel (), 19);
+  philia_window_get_selected_nodes (window, &n);
+  expected = 0;
+  for (guint v = 0; v < h->n_nodes; v++)
+    expected += h->local_homophily[v] >= 0.95;
+  g_assert_cmpuint (n, ==, expected);
+  philia_stats_panel_select_bin (panel (), -1);
+  g_object_set (panel (), "bins", 10u, NULL);
+
+  g_signal_handler_disconnect (window, id);
+}
+
+static void
+assert_magic (const char *path,
+              const char *magic,
+              gsize       magic_len)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 500);
+  g_assert_cmpmem (contents, magic_len, magic, magic_len);
+}
+
+static void
+test_export (void)
+{
+  static const PhiliaStatsFigureKind kinds[] = {
+    PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY,
+    PHILIA_STATS_FIGURE_COMPATIBILITY,
+    PHILIA_STATS_FIGURE_DEGREE,
+  };
+
+  ensure_cora ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      GtkWidget *chart = philia_stats_panel_get_chart (panel (), kinds[i]);
+      const char *name = philia_stats_figure_kind_to_string (kinds[i]);
+      static const char *extensions[] = { "png", "svg", "pdf" };
+
+      g_assert_true (PHILIA_IS_CHART_VIEW (chart));
+      g_assert_cmpstr (philia_chart_view_get_export_name (PHILIA_CHART_VIEW (chart)), ==, name);
+      /* Ctrl+E and the Export button go through this action. */
+      g_assert_true (gtk_widget_get_focusable (chart));
+
+      for (guint e = 0; e < G_N_ELEMENTS (extensions); e++)
+        {
+          g_autofree char *file = g_strdup_printf ("stats-%s.%s", name, extensions[e]);
+          g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (philia_chart_view_export_full (PHILIA_CHART_VIEW (chart), path,
+                                                        360, 240, 150, &error));
+          g_assert_no_error (error);
+          if (e == 0)
+            assert_magic (path, "\x89PNG\r\n\x1a\n", 8);
+          else if (e == 1)
+            {
+              g_autofree char *svg = NULL;
+
+              g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+              g_assert_nonnull (strstr (svg, "<svg"));
+            }
+          else
+            assert_magic (path, "%PDF-", 5);
+          g_test_message ("exported %s", path);
+        }
+    }
+}
+
+static GtkStack *
+side_stack (void)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (panel ()), GTK_TYPE_STACK);
+
+  /* The panel's own stack is inside it; the side stack holds the panel. */
+  while (stack != NULL && gtk_stack_get_page (GTK_STACK (stack), GTK_WIDGET (panel ())) == NULL)
+    stack = gtk_widget_get_ancestor (gtk_widget_get_parent (stack), GTK_TYPE_STACK);
+  g_assert_nonnull (stack);
+  return GTK_STACK (stack);
+}
+
+static void
+test_render (void)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "window-stats.png", NULL);
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  ensure_cora ();
+  gtk_stack_set_visible_child_name (side_stack (), "statistics");
+  /* A selection, so the highlight is in the picture. */
+  philia_stats_panel_select_bin (panel (), 9);
+
+  spin_for (600);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_test_message ("window %dx%d, statistics panel %dx%d", width, height,
+                  gtk_widget_get_width (GTK_WIDGET (panel ())),
+                  gtk_widget_get_height (GTK_WIDGET (panel ())));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+
+  philia_stats_panel_select_bin (panel (), -1);
+}
+
+/* Whenever the window shows another graph, Cora's numbers must be gone from
+ * the panel at once, not after the worker is done. */
+static PhiliaGraph *cora_graph;
+static guint stale_seen;
+
+static gboolean
+texas_ready_checking (gpointer data)
+{
+  if (philia_window_get_graph (window) != cora_graph
+      && g_strcmp0 (philia_stats_panel_get_value_text (panel (), "edge"), "0.8100") == 0)
+    stale_seen++;
+  return stats_ready (data);
+}
+
+static void
+test_new_dataset (void)
+{
+  g_autofree char *path = shared_dataset ("texas.npz");
+
+  if (path == NULL)
+    {
+      g_test_skip ("texas.npz not found in $PHILIA_SHARED_DATASETS");
+      return;
+    }
+
+  ensure_cora ();
+  cora_graph = philia_window_get_graph (window);
+  stale_seen = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  g_assert_true (spin_until (texas_ready_checking, NULL, 30000));
+  g_assert_cmpuint (stale_seen, ==, 0);
+  g_assert_true (philia_window_get_graph (window) != cora_graph);
+
+  assert_value ("edge", "0.0609");
+  g_assert_cmpuint (philia_graph_get_n_nodes (philia_stats_panel_get_result_graph (panel ())),
+                    ==, 183);
+
+  /* The published 0.112 of the geom-gcn lists: self-loops counted. */
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "stats.keep-self-loops", NULL);
+  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_test_message ("texas edge homophily as stored: %s",
+                  philia_stats_panel_get_stored_text (panel (), "edge"));
+  g_assert_nonnull (philia_stats_panel_get_stored_text (panel (), "edge"));
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "stats.keep-self-loops", NULL);
+  g_assert_true (spin_until (not_computing, NULL, 30000));
+}
+
+static PhiliaGenerateDialog *
+find_generate_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (PHILIA_IS_GENERATE_DIALOG (item))
+        return PHILIA_GENERATE_DIALOG (item);
+    }
+  return NULL;
+}
+
+static gboolean
+generated_ready (gpointer data)
+{
+  PhiliaGraph *graph = philia_window_get_graph (window);
+
+  return graph != NULL && g_str_has_prefix (philia_graph_get_source (graph), "CSBM")
+         && stats_ready (NULL);
+}
+
+static gboolean
+generate_done (gpointer data)
+{
+  return !philia_generate_dialog_get_running (data);
+}
+
+static void
+test_generate (void)
+{
+  PhiliaGraph *before;
+  PhiliaGenerateDialog *dialog;
+  PhiliaCsbmParams params;
+  const char *text;
+  double value;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL);
+  dialog = find_generate_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* The ranges keep bad values out. */
+  philia_generate_dialog_get_params (dialog, &params);
+  params.n_nodes = 10;
+  params.n_classes = 99;
+  params.homophily = 1.5;
+  philia_generate_dialog_set_params (dialog, &params);
+  philia_generate_dialog_get_params (dialog, &params);
+  g_assert_cmpuint (params.n_nodes, ==, 100);
+  g_assert_cmpuint (params.n_classes, ==, 20);
+  g_assert_cmpfloat (params.homophily, ==, 1.0);
+
+  /* What the ranges cannot rule out, the generator refuses: said in the banner,
+   * the dataset and the dialog stay. */
+  before = philia_window_get_graph (window);
+  params.n_nodes = 100;
+  params.degree = 100;
+  philia_generate_dialog_set_params (dialog, &params);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.run", NULL);
+  g_assert_true (spin_until (generate_done, dialog, 30000));
+  g_test_message ("banner: %s", philia_window_get_banner_message (window));
+  g_assert_nonnull (philia_window_get_banner_message (window));
+  g_assert_nonnull (strstr (philia_window_get_banner_message (window), "degree"));
+  g_assert_true (philia_window_get_graph (window) == before);
+  g_assert_true (find_generate_dialog () == dialog);
+
+  params.n_nodes = 2000;
+  params.degree = 10;
+  params.n_classes = 5;
+  params.homophily = 0.3;
+  params.seed = 7;
+  philia_generate_dialog_set_params (dialog, &params);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.run", NULL);
+  g_assert_true (philia_generate_dialog_get_running (dialog));
+  g_assert_true (spin_until (generated_ready, NULL, 60000));
+  g_assert_null (philia_window_get_banner_message (window));
+
+  g_assert_true (g_str_has_prefix (philia_graph_get_source (philia_window_get_graph (window)),
+                                   "CSBM n=2000 "));
+  g_assert_nonnull (strstr (philia_graph_get_source (philia_window_get_graph (window)),
+                            " h=0.30"));
+  text = philia_stats_panel_get_value_text (panel (), "edge");
+  value = g_ascii_strtod (text, NULL);
+  g_test_message ("generated edge homophily %s", text);
+  g_assert_cmpfloat (fabs (value - 0.3), <=, 0.02);
+
+  /* The dialog closed itself once the graph was on show. */
+  spin_for (100);
+  g_assert_null (find_generate_dialog ());
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display: run the UI tests under tests/headless.sh");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/Philia/Stats/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_activate (G_APPLICATION (app));
+  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+
+  g_test_add_func ("/Philia/Stats/cora", test_cora);
+  g_test_add_func ("/Philia/Stats/as-stored", test_as_stored);
+  g_test_add_func ("/Philia/Stats/select-bin", test_select_bin);
+  g_test_add_func ("/Philia/Stats/export", test_export);
+  g_test_add_func ("/Philia/Stats/render", test_render);
+  g_test_add_func ("/Philia/Stats/new-dataset", test_new_dataset);
+  g_test_add_func ("/Philia/Stats/generate", test_generate);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+
+  return ret;
+}
