@@ -171,6 +171,28 @@ compare_components (gconstpointer a,
   return (x->size < y->size) - (x->size > y->size);
 }
 
+/* Shifts the components [first, last) of one shelf right so that the shelf,
+ * @used wide, sits in the middle of the packing's width. */
+static void
+center_shelf (double       *positions,
+              const gint32 *members,
+              GArray       *components,
+              guint         first,
+              guint         last,
+              double        used,
+              double        width)
+{
+  double shift = MAX (0.0, (width - used) / 2);
+
+  for (guint c = first; c < last; c++)
+    {
+      Component *comp = &g_array_index (components, Component, c);
+
+      for (guint i = 0; i < comp->size; i++)
+        positions[2 * members[comp->start + i]] += shift;
+    }
+}
+
 /*
  * Force-directed layouts push disconnected pieces far apart, which leaves
  * the main component a speck in the middle (Cora has 78 components). So each
@@ -191,7 +213,7 @@ layout_packed (LayoutCall  *call,
   g_autofree double *xy = g_new (double, 2 * MAX (n, 1));
   g_autoptr(GArray) components = g_array_new (FALSE, FALSE, sizeof (Component));
   double area = 0, shelf_width, x = 0, y = 0, shelf_height = 0;
-  guint filled = 0;
+  guint filled = 0, shelf_start;
 
   /* Components by BFS; members[] holds them one after another. */
   for (guint v = 0; v < n; v++)
@@ -229,10 +251,12 @@ layout_packed (LayoutCall  *call,
 
   for (guint v = 0; v < n; v++)
     local[v] = -1;
+  shelf_start = 0;
   for (guint c = 0; c < components->len; c++)
     {
       Component *comp = &g_array_index (components, Component, c);
-      double radius = sqrt ((double)comp->size), gap = radius * 0.15 + 0.5;
+      double radius = sqrt ((double)comp->size), gap = 1.0 + radius * 0.05;
+      double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
       const gint32 *nodes = members + comp->start;
 
       for (guint i = 0; i < comp->size; i++)
@@ -242,20 +266,33 @@ layout_packed (LayoutCall  *call,
       for (guint i = 0; i < comp->size; i++)
         local[nodes[i]] = -1;
 
-      if (x > 0 && x + 2 * radius > shelf_width)
+      /* Pack by the drawing's own box (a force layout is rarely a disc). */
+      for (guint i = 0; i < comp->size; i++)
         {
+          bx0 = MIN (bx0, radius * xy[2 * i]);
+          bx1 = MAX (bx1, radius * xy[2 * i]);
+          by0 = MIN (by0, radius * xy[2 * i + 1]);
+          by1 = MAX (by1, radius * xy[2 * i + 1]);
+        }
+      if (x > 0 && x + (bx1 - bx0) > shelf_width)
+        {
+          center_shelf (call->positions, members, components, shelf_start, c, x - gap,
+                        shelf_width);
+          shelf_start = c;
           x = 0;
           y += shelf_height;
           shelf_height = 0;
         }
       for (guint i = 0; i < comp->size; i++)
         {
-          call->positions[2 * nodes[i]] = x + radius + radius * xy[2 * i];
-          call->positions[2 * nodes[i] + 1] = y + radius + radius * xy[2 * i + 1];
+          call->positions[2 * nodes[i]] = x + radius * xy[2 * i] - bx0;
+          call->positions[2 * nodes[i] + 1] = y + radius * xy[2 * i + 1] - by0;
         }
-      x += 2 * radius + gap;
-      shelf_height = MAX (shelf_height, 2 * radius + gap);
+      x += (bx1 - bx0) + gap;
+      shelf_height = MAX (shelf_height, (by1 - by0) + gap);
     }
+  center_shelf (call->positions, members, components, shelf_start, components->len, x,
+                shelf_width);
   return TRUE;
 }
 
