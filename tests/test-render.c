@@ -292,15 +292,12 @@ compare_images (cairo_surface_t *a,
   g_assert_cmpfloat (100.0 * far / (w * h), <, 2.0);
 }
 
+/* Exports @draw as PNG, SVG and PDF at 400 × 260 pt and checks that the two
+ * vector files, rasterised by rsvg-convert and pdftoppm, show the PNG. */
 static void
-test_vector_matches_png (void)
+assert_vector_matches_png (PhiliaDrawFunc draw,
+                           gpointer       data)
 {
-  const double values[] = { 351, 217, 418, 818, 426, 298, 180 };
-  const char *labels[] = { "0", "1", "2", "3", "4", "5", "6" };
-  PhiliaBarChart chart = {
-    .title = "Class sizes", .x_label = "class", .y_label = "nodes", .n_bars = 7,
-    .values = values, .labels = labels, .color_by_category = TRUE, .show_values = TRUE,
-  };
   g_autofree char *dir = g_dir_make_tmp ("philia-render-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "f.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "f.svg", NULL);
@@ -313,15 +310,8 @@ test_vector_matches_png (void)
   const char *ppm[] = { "pdftoppm", "-png", "-r", "72", "-singlefile", pdf, pdf_base, NULL };
   cairo_surface_t *ref, *from_svg, *from_pdf;
 
-  if (g_find_program_in_path ("rsvg-convert") == NULL
-      || g_find_program_in_path ("pdftoppm") == NULL)
-    {
-      g_test_skip ("rsvg-convert or pdftoppm is not installed");
-      return;
-    }
-
   for (const char **p = (const char *[]) { png, svg, pdf, NULL }; *p; p++)
-    g_assert_true (philia_figure_export (*p, 400, 260, 72, draw_chart, &chart, NULL));
+    g_assert_true (philia_figure_export (*p, 400, 260, 72, draw, data, NULL));
 
   ref = cairo_image_surface_create_from_png (png);
   from_svg = rasterise (rsvg, svg_png);
@@ -337,6 +327,72 @@ test_vector_matches_png (void)
   for (const char **p = (const char *[]) { png, svg, pdf, svg_png, pdf_png, NULL }; *p; p++)
     g_unlink (*p);
   g_rmdir (dir);
+}
+
+static gboolean
+have_rasterisers (void)
+{
+  g_autofree char *rsvg = g_find_program_in_path ("rsvg-convert");
+  g_autofree char *ppm = g_find_program_in_path ("pdftoppm");
+
+  if (rsvg == NULL || ppm == NULL)
+    g_test_skip ("rsvg-convert or pdftoppm is not installed");
+  return rsvg != NULL && ppm != NULL;
+}
+
+static void
+test_vector_matches_png (void)
+{
+  const double values[] = { 351, 217, 418, 818, 426, 298, 180 };
+  const char *labels[] = { "0", "1", "2", "3", "4", "5", "6" };
+  PhiliaBarChart chart = {
+    .title = "Class sizes", .x_label = "class", .y_label = "nodes", .n_bars = 7,
+    .values = values, .labels = labels, .color_by_category = TRUE, .show_values = TRUE,
+  };
+
+  if (have_rasterisers ())
+    assert_vector_matches_png (draw_chart, &chart);
+}
+
+typedef struct
+{
+  PhiliaGraphView   view;
+  PhiliaRenderStyle style;
+} GraphFigure;
+
+static void
+draw_graph (cairo_t  *cr,
+            double    width,
+            double    height,
+            gpointer  data)
+{
+  GraphFigure *figure = data;
+
+  philia_graph_view_fit (&figure->view, width, height, 12);
+  philia_graph_view_draw (cr, width, height, &figure->view, &figure->style);
+}
+
+/* The graph figure too: nodes, edges, legend and names survive as vectors. */
+static void
+test_graph_vector_matches_png (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "karate.graphml",
+                                                 NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);
+  g_autofree double *xy = NULL;
+  GraphFigure figure = { 0 };
+
+  if (!have_rasterisers ())
+    return;
+  g_assert_nonnull (graph);
+  xy = philia_layout_compute (graph, "kk", 1, NULL, NULL, NULL);
+  philia_render_style_init_default (&figure.style);
+  figure.view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
+    .edge_style = PHILIA_EDGES_HOMOPHILY, .show_labels = TRUE, .show_legend = TRUE,
+  };
+  assert_vector_matches_png (draw_graph, &figure);
 }
 
 /* Three nodes at known places: fitting maps them into the frame, hits find
@@ -396,6 +452,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
   g_test_add_func ("/Philia/Render/bar-chart-pixels", test_bar_chart_pixels);
   g_test_add_func ("/Philia/Render/palette", test_palette);
   g_test_add_func ("/Philia/Render/export-formats", test_export_formats);
@@ -406,6 +463,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/stacked-bars-hit", test_stacked_bars_hit);
   g_test_add_func ("/Philia/Render/xy-log-skips-nonpositive", test_xy_log_skips_nonpositive);
   g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
+  g_test_add_func ("/Philia/Render/graph-vector-matches-png", test_graph_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);
   return g_test_run ();
