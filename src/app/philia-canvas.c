@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "philia-export-dialog.h"
+#include "philia-app-private.h"
 #include "philia-window.h"
 
 #define LAYOUT_SEED        42
@@ -69,13 +69,8 @@ struct _PhiliaCanvas
   guint8               *selected;        /* flags per shown node */
   guint                 n_selected_flags;
 
-  GtkFileChooserNative *chooser;
-  PhiliaExportDialog   *export_dialog;
+  PhiliaFigureExporter  exporter;
   gboolean              export_whole;
-  PhiliaFigureFormat    export_format;
-  double                export_width;
-  double                export_height;
-  double                export_dpi;
 
   char                 *font_family;
   PhiliaRenderStyle     style;
@@ -275,68 +270,16 @@ select_nodes (PhiliaCanvas *self,
 
 /* Style */
 
-static void
-rgba_from_gdk (PhiliaRgba    *out,
-               const GdkRGBA *in,
-               double         alpha)
-{
-  out->r = in->red;
-  out->g = in->green;
-  out->b = in->blue;
-  out->a = in->alpha * alpha;
-}
-
 /* Theme colours are read once per style change, not per frame. */
 static void
 update_style (PhiliaCanvas *self)
 {
-  GtkStyleContext *context;
-  PangoContext *pango;
-  const PangoFontDescription *font;
-  GdkRGBA color;
-
-  philia_render_style_init_default (&self->style);
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  context = gtk_widget_get_style_context (GTK_WIDGET (self));
-  gtk_style_context_get_color (context, &color);
-  rgba_from_gdk (&self->style.foreground, &color, 1.0);
-  rgba_from_gdk (&self->style.grid, &color, 0.12);
-  if (gtk_style_context_lookup_color (context, "accent_bg_color", &color) ||
-      gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
-    rgba_from_gdk (&self->style.accent, &color, 1.0);
+  /* The legend box takes the canvas colour: the style's background is transparent. */
+  _philia_widget_get_style (GTK_WIDGET (self), 1.0, &self->style, &self->font_family);
   /* The canvas is a document, like a text view: the view background. */
-  if (gtk_style_context_lookup_color (context, "view_bg_color", &color) ||
-      gtk_style_context_lookup_color (context, "theme_base_color", &color))
-    rgba_from_gdk (&self->canvas_bg, &color, 1.0);
-  else
+  if (!_philia_widget_lookup_color (GTK_WIDGET (self), "view_bg_color", "theme_base_color",
+                                    &self->canvas_bg))
     self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  /* The legend box takes the canvas colour. */
-  self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };
-
-  pango = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  font = pango_context_get_font_description (pango);
-  if (font != NULL)
-    {
-      const char *family = pango_font_description_get_family (font);
-      int size = pango_font_description_get_size (font);
-
-      if (family != NULL)
-        {
-          g_free (self->font_family);
-          self->font_family = g_strdup (family);
-          self->style.font_family = self->font_family;
-        }
-      if (size > 0)
-        {
-          double value = (double) size / PANGO_SCALE;
-
-          self->style.font_size = pango_font_description_get_size_is_absolute (font)
-                                  ? value : value * 96.0 / 72.0;
-        }
-    }
 }
 
 static void
@@ -1049,106 +992,29 @@ philia_canvas_export (PhiliaCanvas  *self,
   return philia_figure_export (path, width, height, dpi, export_draw, &closure, error);
 }
 
-static void
-show_export_error (PhiliaCanvas *self,
-                   GError       *error)
+static gboolean
+describe_export (GtkWidget   *widget,
+                 const char **chooser_title,
+                 const char **file_stem)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *message;
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
 
-  message = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                    _("Could not export the graph"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-  g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (message));
+  *chooser_title = self->export_whole ? _("Export Whole Graph") : _("Export View");
+  *file_stem = self->export_whole ? "graph" : "graph-view";
+  return TRUE;
 }
 
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    PhiliaCanvas    *self)
+static gboolean
+write_export (GtkWidget   *widget,
+              const char  *path,
+              double       width,
+              double       height,
+              double       dpi,
+              GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = file != NULL ? g_file_get_path (file) : NULL;
-    }
-
-  if (path != NULL)
-    {
-      /* The name decides the format; without an extension, the one asked for. */
-      if (!philia_figure_format_from_path (path, &(PhiliaFigureFormat) { 0 }))
-        {
-          char *with_ext = g_strconcat (path, ".",
-                                        philia_figure_format_get_extension (self->export_format),
-                                        NULL);
-
-          g_free (path);
-          path = with_ext;
-        }
-      if (!philia_canvas_export (self, path, self->export_width, self->export_height,
-                                 self->export_dpi, self->export_whole, &error))
-        show_export_error (self, error);
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
-on_export_dialog_accept (PhiliaExportDialog *dialog,
-                         PhiliaCanvas       *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = NULL;
-
-  self->export_format = philia_export_dialog_get_format (dialog);
-  philia_export_dialog_get_size (dialog, &self->export_width, &self->export_height,
-                                 &self->export_dpi);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (self->export_whole ? _("Export Whole Graph")
-                                                                  : _("Export View"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-  /* Translators: file type names in the export dialog */
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PNG image"), "*.png");
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG image"), "*.svg");
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"), "*.pdf");
-  name = g_strdup_printf ("%s.%s", self->export_whole ? "graph" : "graph-view",
-                          philia_figure_format_get_extension (self->export_format));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-on_export_dialog_destroy (PhiliaExportDialog *dialog,
-                          PhiliaCanvas       *self)
-{
-  if (self->export_dialog == dialog)
-    self->export_dialog = NULL;
+  return philia_canvas_export (self, path, width, height, dpi, self->export_whole, error);
 }
 
 /* Size first (the shared export dialog), then the file. */
@@ -1158,25 +1024,12 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PhiliaCanvas *self = PHILIA_CANVAS (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (self->positions == NULL || self->chooser != NULL)
+  if (self->positions == NULL || _philia_figure_exporter_is_busy (&self->exporter))
     return;
 
   self->export_whole = g_str_equal (action_name, "canvas.export-whole");
-  if (self->export_dialog == NULL)
-    {
-      self->export_dialog = philia_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
-                                                                           : NULL);
-      philia_export_dialog_set_format (self->export_dialog, self->export_format);
-      philia_export_dialog_set_size (self->export_dialog, self->export_width,
-                                     self->export_height, self->export_dpi);
-      g_signal_connect_object (self->export_dialog, "accept",
-                               G_CALLBACK (on_export_dialog_accept), self, 0);
-      g_signal_connect_object (self->export_dialog, "destroy",
-                               G_CALLBACK (on_export_dialog_destroy), self, 0);
-    }
-  gtk_window_present (GTK_WINDOW (self->export_dialog));
+  _philia_figure_exporter_present (&self->exporter);
 }
 
 /* Input */
@@ -1505,14 +1358,7 @@ philia_canvas_dispose (GObject *object)
 
   stop_layout (self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
-  if (self->export_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->export_dialog));
+  _philia_figure_exporter_clear (&self->exporter);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_CANVAS);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1752,10 +1598,9 @@ philia_canvas_init (PhiliaCanvas *self)
   self->show_labels = TRUE;
   self->view.color_by = PHILIA_COLOR_BY_LABEL;
   self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
-  self->export_format = PHILIA_FIGURE_PNG;
-  self->export_width = 480;
-  self->export_height = 360;
-  self->export_dpi = 300;
+  _philia_figure_exporter_init (&self->exporter, GTK_WIDGET (self), 480, 360,
+                                describe_export, write_export,
+                                N_("Could not export the graph"));
   philia_render_style_init_default (&self->style);
   self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };
   self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };

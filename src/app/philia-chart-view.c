@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "philia-export-dialog.h"
+#include "philia-app-private.h"
 
 #define EXPORT_DPI 144.0
 
@@ -17,20 +17,13 @@ struct _PhiliaChartView
 
   /* Owned */
   GtkWidget           *context_menu;
-  GtkFileChooserNative *chooser;
-  PhiliaExportDialog  *export_dialog;
+  PhiliaFigureExporter exporter;
   char                *export_name;
   char                *font_family;
   PhiliaChartDrawFunc  draw_func;
   gpointer             draw_data;
   GDestroyNotify       draw_destroy;
   PhiliaRenderStyle    style;
-
-  /* What the last export asked for, offered again next time. */
-  PhiliaFigureFormat   export_format;
-  double               export_width;
-  double               export_height;
-  double               export_dpi;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaChartView, philia_chart_view, GTK_TYPE_WIDGET)
@@ -43,65 +36,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-rgba_from_gdk (PhiliaRgba    *out,
-               const GdkRGBA *in,
-               double         alpha)
-{
-  out->r = in->red;
-  out->g = in->green;
-  out->b = in->blue;
-  out->a = in->alpha * alpha;
-}
-
-/* Theme colours are read once per style change, not per frame. */
+/* Axis labels sit a notch below body text, as in any chart. */
 static void
 update_style (PhiliaChartView *self)
 {
-  GtkStyleContext *context;
-  PangoContext *pango;
-  const PangoFontDescription *font;
-  GdkRGBA color;
-
-  philia_render_style_init_default (&self->style);
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  context = gtk_widget_get_style_context (GTK_WIDGET (self));
-  gtk_style_context_get_color (context, &color);
-  rgba_from_gdk (&self->style.foreground, &color, 1.0);
-  rgba_from_gdk (&self->style.grid, &color, 0.12);
-  if (gtk_style_context_lookup_color (context, "accent_bg_color", &color) ||
-      gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
-    rgba_from_gdk (&self->style.accent, &color, 1.0);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  /* Transparent: the panel's own background shows through, as everywhere else. */
-  self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };
-
-  pango = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  font = pango_context_get_font_description (pango);
-  if (font != NULL)
-    {
-      const char *family = pango_font_description_get_family (font);
-      int size = pango_font_description_get_size (font);
-
-      if (family != NULL)
-        {
-          g_free (self->font_family);
-          self->font_family = g_strdup (family);
-          self->style.font_family = self->font_family;
-        }
-      if (size > 0)
-        {
-          double value = (double) size / PANGO_SCALE;
-          /* On screen one user unit is one pixel: points become pixels at 96 dpi. */
-          double pixels = pango_font_description_get_size_is_absolute (font)
-                          ? value : value * 96.0 / 72.0;
-
-          /* Axis labels sit a notch below body text, as in any chart. */
-          self->style.font_size = pixels * 0.75;
-        }
-    }
+  _philia_widget_get_style (GTK_WIDGET (self), 0.75, &self->style, &self->font_family);
 }
 
 static void
@@ -236,109 +175,31 @@ philia_chart_view_export_full (PhiliaChartView  *self,
   return philia_figure_export (path, width, height, dpi, export_draw, &closure, error);
 }
 
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    PhiliaChartView *self)
+static gboolean
+describe_export (GtkWidget   *widget,
+                 const char **chooser_title,
+                 const char **file_stem)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  PhiliaChartView *self = PHILIA_CHART_VIEW (widget);
 
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
+  if (self->draw_func == NULL)
+    return FALSE;
 
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  path = file != NULL ? g_file_get_path (file) : NULL;
-  if (path == NULL)
-    goto out;
-
-  /* The name decides the format; without an extension, the one asked for. */
-  if (!philia_figure_format_from_path (path, &(PhiliaFigureFormat) { 0 }))
-    {
-      char *with_ext = g_strconcat (path, ".",
-                                    philia_figure_format_get_extension (self->export_format),
-                                    NULL);
-
-      g_free (path);
-      path = with_ext;
-    }
-
-  if (!philia_chart_view_export_full (self, path, self->export_width, self->export_height,
-                                      self->export_dpi, &error))
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *message;
-
-      message = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                        GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                        _("Could not export the figure"));
-      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s",
-                                                error->message);
-      g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
-      gtk_window_present (GTK_WINDOW (message));
-    }
-
-out:
-  g_clear_object (&self->chooser);
+  *chooser_title = _("Export Figure");
+  *file_stem = self->export_name ? self->export_name : "figure";
+  return TRUE;
 }
 
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern)
+static gboolean
+write_export (GtkWidget   *widget,
+              const char  *path,
+              double       width,
+              double       height,
+              double       dpi,
+              GError     **error)
 {
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
-choose_export_file (PhiliaChartView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = NULL;
-
-  if (self->draw_func == NULL || self->chooser != NULL)
-    return;
-
-  self->chooser = gtk_file_chooser_native_new (_("Export Figure"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-  /* Translators: file type names in the export dialog */
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PNG image"), "*.png");
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG image"), "*.svg");
-  add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"), "*.pdf");
-
-  name = g_strdup_printf ("%s.%s", self->export_name ? self->export_name : "figure",
-                          philia_figure_format_get_extension (self->export_format));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-on_export_dialog_accept (PhiliaExportDialog *dialog,
-                         PhiliaChartView    *self)
-{
-  self->export_format = philia_export_dialog_get_format (dialog);
-  philia_export_dialog_get_size (dialog, &self->export_width, &self->export_height,
-                                 &self->export_dpi);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  choose_export_file (self);
-}
-
-static void
-on_export_dialog_destroy (PhiliaExportDialog *dialog,
-                          PhiliaChartView    *self)
-{
-  if (self->export_dialog == dialog)
-    self->export_dialog = NULL;
+  return philia_chart_view_export_full (PHILIA_CHART_VIEW (widget), path, width, height, dpi,
+                                        error);
 }
 
 /* Size first, then the file: the two things a figure for a paper needs. */
@@ -348,24 +209,11 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PhiliaChartView *self = PHILIA_CHART_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (self->draw_func == NULL || self->chooser != NULL)
+  if (self->draw_func == NULL || _philia_figure_exporter_is_busy (&self->exporter))
     return;
 
-  if (self->export_dialog == NULL)
-    {
-      self->export_dialog = philia_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
-                                                                           : NULL);
-      philia_export_dialog_set_format (self->export_dialog, self->export_format);
-      philia_export_dialog_set_size (self->export_dialog, self->export_width,
-                                     self->export_height, self->export_dpi);
-      g_signal_connect_object (self->export_dialog, "accept",
-                               G_CALLBACK (on_export_dialog_accept), self, 0);
-      g_signal_connect_object (self->export_dialog, "destroy",
-                               G_CALLBACK (on_export_dialog_destroy), self, 0);
-    }
-  gtk_window_present (GTK_WINDOW (self->export_dialog));
+  _philia_figure_exporter_present (&self->exporter);
 }
 
 static void
@@ -384,14 +232,7 @@ philia_chart_view_dispose (GObject *object)
 {
   PhiliaChartView *self = PHILIA_CHART_VIEW (object);
 
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
-  if (self->export_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->export_dialog));
+  _philia_figure_exporter_clear (&self->exporter);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   philia_chart_view_set_draw_func (self, NULL, NULL, NULL);
 
@@ -505,10 +346,9 @@ philia_chart_view_init (PhiliaChartView *self)
   /* Focusable, so Ctrl+E exports the chart the user last clicked or tabbed to. */
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
-  self->export_format = PHILIA_FIGURE_PNG;
-  self->export_width = 360;
-  self->export_height = 240;
-  self->export_dpi = 300;
+  _philia_figure_exporter_init (&self->exporter, GTK_WIDGET (self), 360, 240,
+                                describe_export, write_export,
+                                N_("Could not export the figure"));
 
   philia_render_style_init_default (&self->style);
   self->style.background = (PhiliaRgba) { 0, 0, 0, 0 };

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "philia-app-private.h"
 #include "philia-canvas.h"
 #include "philia-dataset-panel.h"
 #include "philia-generate-dialog.h"
@@ -450,19 +451,6 @@ on_open_response (GtkNativeDialog *dialog,
   g_clear_object (&self->chooser);
 }
 
-static void
-add_filter (GtkFileChooser     *chooser,
-            const char         *name,
-            const char * const *patterns)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (filter, patterns[i]);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
 static GtkFileChooserNative *
 new_dataset_chooser (PhiliaWindow *self,
                      const char   *title)
@@ -474,17 +462,22 @@ new_dataset_chooser (PhiliaWindow *self,
                                         _("_Open"), _("_Cancel"));
   chooser = GTK_FILE_CHOOSER (native);
 
-  add_filter (chooser, _("All supported files"),
-              (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml", "*.net", "*.paj",
-                                 "*.txt", "*.edges", "*.el", "*.csv", "*.tsv", NULL });
+  _philia_file_chooser_add_filter (chooser, _("All supported files"),
+                                   (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml",
+                                                      "*.net", "*.paj", "*.txt", "*.edges",
+                                                      "*.el", "*.csv", "*.tsv", NULL });
   /* Translators: file type names in the Open dialog */
-  add_filter (chooser, _("NumPy archives (.npz)"), (const char *[]) { "*.npz", NULL });
-  add_filter (chooser, _("GraphML"), (const char *[]) { "*.graphml", "*.xml", NULL });
-  add_filter (chooser, _("GML"), (const char *[]) { "*.gml", NULL });
-  add_filter (chooser, _("Pajek"), (const char *[]) { "*.net", "*.paj", NULL });
-  add_filter (chooser, _("Edge lists"),
-              (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv", "*.tsv", NULL });
-  add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+  _philia_file_chooser_add_filter (chooser, _("NumPy archives (.npz)"),
+                                   (const char *[]) { "*.npz", NULL });
+  _philia_file_chooser_add_filter (chooser, _("GraphML"),
+                                   (const char *[]) { "*.graphml", "*.xml", NULL });
+  _philia_file_chooser_add_filter (chooser, _("GML"), (const char *[]) { "*.gml", NULL });
+  _philia_file_chooser_add_filter (chooser, _("Pajek"),
+                                   (const char *[]) { "*.net", "*.paj", NULL });
+  _philia_file_chooser_add_filter (chooser, _("Edge lists"),
+                                   (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv",
+                                                      "*.tsv", NULL });
+  _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
 
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   return native;
@@ -542,8 +535,9 @@ on_graph_for_table_response (GtkNativeDialog *dialog,
                                                           _("_Open"), _("_Cancel"));
   chooser = GTK_FILE_CHOOSER (self->node_table_chooser);
   /* Translators: a CSV file with a row per node: id,label,f0,f1,… */
-  add_filter (chooser, _("Node tables (.csv, .tsv)"), (const char *[]) { "*.csv", "*.tsv", NULL });
-  add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+  _philia_file_chooser_add_filter (chooser, _("Node tables (.csv, .tsv)"),
+                                   (const char *[]) { "*.csv", "*.tsv", NULL });
+  _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->node_table_chooser), TRUE);
   g_signal_connect (self->node_table_chooser, "response", G_CALLBACK (on_node_table_response),
                     self);
@@ -761,7 +755,6 @@ save_npz_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   PhiliaWindow *self = PHILIA_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
 
   if (self->graph == NULL || self->save_chooser != NULL)
@@ -770,9 +763,8 @@ save_npz_action (GtkWidget  *widget,
   self->save_chooser = gtk_file_chooser_native_new (_("Save Dataset"), GTK_WINDOW (self),
                                                     GTK_FILE_CHOOSER_ACTION_SAVE,
                                                     _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("NumPy archives (.npz)"));
-  gtk_file_filter_add_pattern (filter, "*.npz");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser),
+                                   _("NumPy archives (.npz)"), (const char *[]) { "*.npz", NULL });
   name = g_strdup_printf ("%s.npz", g_str_has_prefix (philia_graph_get_source (self->graph),
                                                       "CSBM") ? "csbm" : "dataset");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
@@ -790,25 +782,10 @@ philia_window_dispose (GObject *object)
     g_cancellable_cancel (self->load_cancellable);
   self->load_serial++;   /* a result still in flight finds nothing to update */
 
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
-  if (self->node_table_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->node_table_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->node_table_chooser));
-      g_clear_object (&self->node_table_chooser);
-    }
+  _philia_clear_file_chooser (&self->chooser, self);
+  _philia_clear_file_chooser (&self->node_table_chooser, self);
   g_clear_object (&self->pending_graph_file);
-  if (self->save_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->save_chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
-      g_clear_object (&self->save_chooser);
-    }
+  _philia_clear_file_chooser (&self->save_chooser, self);
   g_clear_pointer (&self->selection, g_array_unref);
 
   /* Before the template: the binding's target is the progress bar. */

@@ -5,35 +5,17 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
-#include "philia-application.h"
 #include "philia-canvas.h"
 #include "philia-inspector.h"
+#include "philia-test-util.h"
 #include "philia-window.h"
 
 /* One window with the bundled Cora, driven through the canvas's actions. */
 static PhiliaApplication *app;
 static PhiliaWindow *window;
-
-static gboolean
-spin_until (gboolean (*condition) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static PhiliaCanvas *
 canvas (void)
@@ -52,12 +34,6 @@ layout_done (gpointer data)
 {
   return !philia_window_get_loading (window) && philia_window_get_graph (window) != NULL
          && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
-}
-
-static gboolean
-window_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
 static void
@@ -88,8 +64,8 @@ test_layout (void)
 {
   PhiliaGraph *graph;
 
-  g_assert_true (spin_until (window_mapped, NULL, 10000));
-  g_assert_true (spin_until (layout_done, NULL, 60000));
+  g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
+  g_assert_true (philia_test_spin_until (layout_done, NULL, 60000));
 
   graph = philia_window_get_graph (window);
   g_assert_cmpuint (philia_graph_get_n_nodes (graph), ==, 2708);
@@ -181,7 +157,7 @@ test_neighbourhood (void)
 
   activate ("canvas.select-node", g_variant_new_int64 (0));
   activate ("canvas.neighbourhood", NULL);   /* k = 1, the spin button's default */
-  g_assert_true (spin_until (ego_done, NULL, 30000));
+  g_assert_true (philia_test_spin_until (ego_done, NULL, 30000));
 
   ego = philia_canvas_get_shown_graph (canvas ());
   g_assert_true (ego != graph);
@@ -194,7 +170,7 @@ test_neighbourhood (void)
 
   /* k = 2 is larger, and the way back restores the cached layout at once. */
   g_assert_true (philia_canvas_show_neighbourhood (canvas (), 0, 2));
-  g_assert_true (spin_until (ego_done, NULL, 30000));
+  g_assert_true (philia_test_spin_until (ego_done, NULL, 30000));
   g_assert_cmpuint (philia_graph_get_n_nodes (philia_canvas_get_shown_graph (canvas ())), >, 4);
 
   activate ("canvas.whole-graph", NULL);
@@ -211,7 +187,7 @@ test_layout_cache (void)
   const char *first = philia_layout_default_algorithm (graph);
 
   philia_canvas_set_layout (canvas (), "circle");
-  g_assert_true (spin_until (layout_done, NULL, 30000));
+  g_assert_true (philia_test_spin_until (layout_done, NULL, 30000));
   g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, "circle");
 
   /* Back to the first layout: from the cache, no worker. */
@@ -225,7 +201,6 @@ test_render (void)
 {
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guint32 *pixels = NULL;
-  g_autofree char *path = NULL;
   GtkWidget *widget = GTK_WIDGET (canvas ());
   GtkSnapshot *snapshot;
   GskRenderNode *node;
@@ -252,9 +227,7 @@ test_render (void)
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   texture = gsk_renderer_render_texture (renderer, node, &bounds);
   gsk_render_node_unref (node);
-  path = g_test_build_filename (G_TEST_BUILT, "canvas.png", NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s (%dx%d)", path, width, height);
+  philia_test_save_png (texture, "canvas.png");
 
   pixels = g_new (guint32, (gsize) width * height);
   gdk_texture_download (texture, (guchar *) pixels, width * 4);
@@ -311,33 +284,16 @@ test_export (void)
     }
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display: run the UI tests under tests/headless.sh");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
+  if (!philia_test_init (&argc, &argv, "Canvas"))
+    return g_test_run ();
 
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/Philia/Canvas/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_application_activate (G_APPLICATION (app));
-  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = philia_test_window_new (&app);
 
   g_test_add_func ("/Philia/Canvas/layout", test_layout);
   g_test_add_func ("/Philia/Canvas/zoom", test_zoom);
@@ -350,8 +306,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&app);
+  philia_test_window_destroy (window, &app);
 
   return ret;
 }

@@ -5,14 +5,13 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
-#include "philia-application.h"
 #include "philia-chart-view.h"
 #include "philia-generate-dialog.h"
 #include "philia-stats-panel.h"
+#include "philia-test-util.h"
 #include "philia-window.h"
 
 /* The Statistics page, driven through the real window as a user would:
@@ -20,35 +19,6 @@
  * a generated graph. */
 static PhiliaApplication *app;
 static PhiliaWindow *window;
-
-static gboolean
-spin_until (gboolean (*condition) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static PhiliaStatsPanel *
 panel (void)
@@ -67,12 +37,6 @@ stats_ready (gpointer data)
 }
 
 static gboolean
-window_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static gboolean
 not_computing (gpointer data)
 {
   return !philia_stats_panel_get_computing (panel ());
@@ -85,28 +49,14 @@ assert_value (const char *measure,
   g_assert_cmpstr (philia_stats_panel_get_value_text (panel (), measure), ==, expected);
 }
 
-static char *
-shared_dataset (const char *name)
-{
-  const char *dir = g_getenv ("PHILIA_SHARED_DATASETS");
-  char *path;
-
-  if (dir == NULL)
-    return NULL;
-  path = g_build_filename (dir, name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    g_clear_pointer (&path, g_free);
-  return path;
-}
-
 static void
 ensure_cora (void)
 {
-  g_assert_true (spin_until (window_mapped, NULL, 10000));
+  g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
   if (philia_window_get_graph (window) == NULL
       || philia_graph_get_n_nodes (philia_window_get_graph (window)) != 2708)
     philia_window_open_default (window);
-  g_assert_true (spin_until (stats_ready, NULL, 30000));
+  g_assert_true (philia_test_spin_until (stats_ready, NULL, 30000));
 }
 
 static void
@@ -143,7 +93,7 @@ test_as_stored (void)
   /* "Rows as directed": the column appears, with Cora's stored numbers. */
   gtk_widget_activate_action (widget, "stats.directed", NULL);
   g_assert_nonnull (philia_stats_panel_get_stored_text (panel (), "node"));
-  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
   g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "node"), ==, "0.8174");
   g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "edge"), ==, "0.8100");
   g_assert_cmpstr (philia_stats_panel_get_difference_text (panel (), "node"), ==, "-0.0078");
@@ -152,13 +102,13 @@ test_as_stored (void)
 
   /* Cora has no self-loops: counting them changes nothing more. */
   gtk_widget_activate_action (widget, "stats.keep-self-loops", NULL);
-  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
   g_assert_cmpstr (philia_stats_panel_get_stored_text (panel (), "node"), ==, "0.8174");
 
   /* Both off: the column goes. */
   gtk_widget_activate_action (widget, "stats.keep-self-loops", NULL);
   gtk_widget_activate_action (widget, "stats.directed", NULL);
-  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
   g_assert_null (philia_stats_panel_get_stored_text (panel (), "node"));
   assert_value ("edge", "0.8100");
 }
@@ -308,11 +258,7 @@ side_stack (void)
 static void
 test_render (void)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "window-stats.png", NULL);
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
   int width, height;
 
   ensure_cora ();
@@ -320,7 +266,7 @@ test_render (void)
   /* A selection, so the highlight is in the picture. */
   philia_stats_panel_select_bin (panel (), 9);
 
-  spin_for (600);
+  philia_test_spin_for (600);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
@@ -328,16 +274,8 @@ test_render (void)
   g_test_message ("window %dx%d, statistics panel %dx%d", width, height,
                   gtk_widget_get_width (GTK_WIDGET (panel ())),
                   gtk_widget_get_height (GTK_WIDGET (panel ())));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
+  texture = philia_test_render_window (window, width, height);
+  philia_test_save_png (texture, "window-stats.png");
 
   philia_stats_panel_select_bin (panel (), -1);
 }
@@ -359,7 +297,7 @@ texas_ready_checking (gpointer data)
 static void
 test_new_dataset (void)
 {
-  g_autofree char *path = shared_dataset ("texas.npz");
+  g_autofree char *path = philia_test_shared_dataset ("texas.npz");
 
   if (path == NULL)
     {
@@ -372,7 +310,7 @@ test_new_dataset (void)
   stale_seen = 0;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
-  g_assert_true (spin_until (texas_ready_checking, NULL, 30000));
+  g_assert_true (philia_test_spin_until (texas_ready_checking, NULL, 30000));
   g_assert_cmpuint (stale_seen, ==, 0);
   g_assert_true (philia_window_get_graph (window) != cora_graph);
 
@@ -382,12 +320,12 @@ test_new_dataset (void)
 
   /* The published 0.112 of the geom-gcn lists: self-loops counted. */
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "stats.keep-self-loops", NULL);
-  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
   g_test_message ("texas edge homophily as stored: %s",
                   philia_stats_panel_get_stored_text (panel (), "edge"));
   g_assert_nonnull (philia_stats_panel_get_stored_text (panel (), "edge"));
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "stats.keep-self-loops", NULL);
-  g_assert_true (spin_until (not_computing, NULL, 30000));
+  g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
 }
 
 static PhiliaGenerateDialog *
@@ -451,7 +389,7 @@ test_generate (void)
   params.degree = 100;
   philia_generate_dialog_set_params (dialog, &params);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.run", NULL);
-  g_assert_true (spin_until (generate_done, dialog, 30000));
+  g_assert_true (philia_test_spin_until (generate_done, dialog, 30000));
   g_test_message ("banner: %s", philia_window_get_banner_message (window));
   g_assert_nonnull (philia_window_get_banner_message (window));
   g_assert_nonnull (strstr (philia_window_get_banner_message (window), "degree"));
@@ -466,7 +404,7 @@ test_generate (void)
   philia_generate_dialog_set_params (dialog, &params);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.run", NULL);
   g_assert_true (philia_generate_dialog_get_running (dialog));
-  g_assert_true (spin_until (generated_ready, NULL, 60000));
+  g_assert_true (philia_test_spin_until (generated_ready, NULL, 60000));
   g_assert_null (philia_window_get_banner_message (window));
 
   g_assert_true (g_str_has_prefix (philia_graph_get_source (philia_window_get_graph (window)),
@@ -479,14 +417,8 @@ test_generate (void)
   g_assert_cmpfloat (fabs (value - 0.3), <=, 0.02);
 
   /* The dialog closed itself once the graph was on show. */
-  spin_for (100);
+  philia_test_spin_for (100);
   g_assert_null (find_generate_dialog ());
-}
-
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display: run the UI tests under tests/headless.sh");
 }
 
 int
@@ -495,22 +427,10 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  if (!philia_test_init (&argc, &argv, "Stats"))
+    return g_test_run ();
 
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/Philia/Stats/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_application_activate (G_APPLICATION (app));
-  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = philia_test_window_new (&app);
 
   g_test_add_func ("/Philia/Stats/cora", test_cora);
   g_test_add_func ("/Philia/Stats/as-stored", test_as_stored);
@@ -522,8 +442,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&app);
+  philia_test_window_destroy (window, &app);
 
   return ret;
 }

@@ -5,11 +5,10 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#include <locale.h>
 
-#include "philia-application.h"
 #include "philia-chart-view.h"
 #include "philia-dataset-panel.h"
+#include "philia-test-util.h"
 #include "philia-window.h"
 
 /* The tests drive one application and window in turn, as a user would:
@@ -18,44 +17,9 @@ static PhiliaApplication *app;
 static PhiliaWindow *window;
 
 static gboolean
-spin_until (gboolean (*condition) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
 load_done (gpointer data)
 {
   return !philia_window_get_loading (window);
-}
-
-static gboolean
-window_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
 static PhiliaDatasetPanel *
@@ -76,21 +40,7 @@ open_and_wait (const char *path_or_uri)
 {
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path_or_uri);
   g_assert_true (philia_window_get_loading (window));
-  g_assert_true (spin_until (load_done, NULL, 30000));
-}
-
-static char *
-shared_dataset (const char *name)
-{
-  const char *dir = g_getenv ("PHILIA_SHARED_DATASETS");
-  char *path;
-
-  if (dir == NULL)
-    return NULL;
-  path = g_build_filename (dir, name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    g_clear_pointer (&path, g_free);
-  return path;
+  g_assert_true (philia_test_spin_until (load_done, NULL, 30000));
 }
 
 static void
@@ -100,8 +50,8 @@ test_default_dataset (void)
   g_autofree char *split10 = NULL;
   g_autofree char *sanity = NULL;
 
-  g_assert_true (spin_until (window_mapped, NULL, 10000));
-  g_assert_true (spin_until (load_done, NULL, 30000));
+  g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
+  g_assert_true (philia_test_spin_until (load_done, NULL, 30000));
 
   g_assert_null (philia_window_get_banner_message (window));
   g_assert_nonnull (philia_window_get_graph (window));
@@ -135,7 +85,7 @@ test_default_dataset (void)
 static void
 test_open_file (void)
 {
-  g_autofree char *path = shared_dataset ("texas.npz");
+  g_autofree char *path = philia_test_shared_dataset ("texas.npz");
   g_autoptr(GFile) file = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_auto(GStrv) recent = NULL;
@@ -229,13 +179,13 @@ static void
 test_cancel (void)
 {
   PhiliaGraph *before = philia_window_get_graph (window);
-  g_autofree char *path = shared_dataset ("texas.npz");
+  g_autofree char *path = philia_test_shared_dataset ("texas.npz");
 
   /* Cancelled: no banner, nothing changes. */
   philia_window_open_default (window);
   g_assert_true (philia_window_get_loading (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL);
-  g_assert_true (spin_until (load_done, NULL, 30000));
+  g_assert_true (philia_test_spin_until (load_done, NULL, 30000));
   g_assert_null (philia_window_get_banner_message (window));
   g_assert_true (philia_window_get_graph (window) == before);
 
@@ -244,32 +194,17 @@ test_cancel (void)
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
       philia_window_open_default (window);
-      g_assert_true (spin_until (load_done, NULL, 30000));
+      g_assert_true (philia_test_spin_until (load_done, NULL, 30000));
       g_assert_null (philia_window_get_banner_message (window));
       assert_row ("nodes", "2708");
     }
 }
 
 static void
-save_texture (GdkTexture *texture,
-              const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s (%dx%d)", path,
-                  gdk_texture_get_width (texture), gdk_texture_get_height (texture));
-}
-
-static void
 test_render (void)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guint32 *pixels = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GskRenderer *renderer;
   int width, height;
   gsize differing = 0;
 
@@ -278,12 +213,12 @@ test_render (void)
       g_strcmp0 (philia_dataset_panel_get_row_text (panel (), "nodes"), "2708") != 0)
     {
       philia_window_open_default (window);
-      g_assert_true (spin_until (load_done, NULL, 30000));
+      g_assert_true (philia_test_spin_until (load_done, NULL, 30000));
     }
 
   /* Let the progress bar slide away, then take a fresh frame: GtkWidgetPaintable
    * replays the last rendered one (gui-testing.md G2). */
-  spin_for (600);
+  philia_test_spin_for (600);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
@@ -291,17 +226,8 @@ test_render (void)
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  save_texture (texture, "window.png");
+  texture = philia_test_render_window (window, width, height);
+  philia_test_save_png (texture, "window.png");
 
   pixels = g_new (guint32, (gsize) width * height);
   gdk_texture_download (texture, (guchar *) pixels, width * 4);
@@ -353,37 +279,16 @@ test_chart_export (void)
     }
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display: run the UI tests under tests/headless.sh");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  if (!philia_test_init (&argc, &argv, "Window"))
+    return g_test_run ();
 
-  /* Numbers print without digit grouping in this locale, so the panel text is
-   * predictable; gtk_test_init would also abort without a display, and this
-   * suite skips instead. */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/Philia/Window/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_application_activate (G_APPLICATION (app));
-  window = PHILIA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = philia_test_window_new (&app);
 
   g_test_add_func ("/Philia/Window/default-dataset", test_default_dataset);
   g_test_add_func ("/Philia/Window/open-file", test_open_file);
@@ -394,8 +299,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&app);
+  philia_test_window_destroy (window, &app);
 
   return ret;
 }

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-app-private.h"
+
+#include <glib/gi18n.h>
+
+/* Theme */
+
+static void
+rgba_from_gdk (PhiliaRgba    *out,
+               const GdkRGBA *in,
+               double         alpha)
+{
+  out->r = in->red;
+  out->g = in->green;
+  out->b = in->blue;
+  out->a = in->alpha * alpha;
+}
+
+static GtkWindow *
+parent_window (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/*
+ * _philia_widget_lookup_color:
+ * @fallback_name: the older theme's name for the same colour
+ *
+ * Sets @color to the theme's named colour and returns TRUE, or leaves it alone.
+ */
+gboolean
+_philia_widget_lookup_color (GtkWidget  *widget,
+                             const char *name,
+                             const char *fallback_name,
+                             PhiliaRgba *color)
+{
+  GtkStyleContext *context;
+  GdkRGBA rgba;
+  gboolean found;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (name != NULL && fallback_name != NULL, FALSE);
+  g_return_val_if_fail (color != NULL, FALSE);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (widget);
+  found = gtk_style_context_lookup_color (context, name, &rgba) ||
+          gtk_style_context_lookup_color (context, fallback_name, &rgba);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (found)
+    rgba_from_gdk (color, &rgba, 1.0);
+  return found;
+}
+
+/*
+ * _philia_widget_get_style:
+ * @font_scale: the font size relative to the theme's body text
+ * @font_family_storage: where the font family string lives; @style points into it
+ *
+ * Reads the theme's text, grid and accent colours and font into @style, with a
+ * transparent background. Theme colours are read once per style change
+ * (css_changed), not per frame.
+ */
+void
+_philia_widget_get_style (GtkWidget          *widget,
+                          double              font_scale,
+                          PhiliaRenderStyle  *style,
+                          char              **font_family_storage)
+{
+  GtkStyleContext *context;
+  PangoContext *pango;
+  const PangoFontDescription *font;
+  GdkRGBA color;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (style != NULL);
+  g_return_if_fail (font_family_storage != NULL);
+
+  philia_render_style_init_default (style);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (widget);
+  gtk_style_context_get_color (context, &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  rgba_from_gdk (&style->foreground, &color, 1.0);
+  rgba_from_gdk (&style->grid, &color, 0.12);
+  _philia_widget_lookup_color (widget, "accent_bg_color", "theme_selected_bg_color",
+                               &style->accent);
+
+  /* Transparent: the widget's own background shows through, as everywhere else. */
+  style->background = (PhiliaRgba) { 0, 0, 0, 0 };
+
+  pango = gtk_widget_get_pango_context (widget);
+  font = pango_context_get_font_description (pango);
+  if (font != NULL)
+    {
+      const char *family = pango_font_description_get_family (font);
+      int size = pango_font_description_get_size (font);
+
+      if (family != NULL)
+        {
+          g_free (*font_family_storage);
+          *font_family_storage = g_strdup (family);
+          style->font_family = *font_family_storage;
+        }
+      if (size > 0)
+        {
+          double value = (double) size / PANGO_SCALE;
+          /* On screen one user unit is one pixel: points become pixels at 96 dpi. */
+          double pixels = pango_font_description_get_size_is_absolute (font)
+                          ? value : value * 96.0 / 72.0;
+
+          style->font_size = pixels * font_scale;
+        }
+    }
+}
+
+/* Dialogs */
+
+/* A modal message over @widget's window, gone when closed. */
+void
+_philia_widget_show_error (GtkWidget    *widget,
+                           const char   *title,
+                           const GError *error)
+{
+  GtkWidget *message;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (title != NULL);
+  g_return_if_fail (error != NULL);
+
+  message = gtk_message_dialog_new (parent_window (widget),
+                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
+  g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+/* @patterns: %NULL-terminated glob patterns */
+void
+_philia_file_chooser_add_filter (GtkFileChooser     *chooser,
+                                 const char         *name,
+                                 const char * const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = NULL;
+
+  g_return_if_fail (GTK_IS_FILE_CHOOSER (chooser));
+  g_return_if_fail (name != NULL && patterns != NULL);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+/* For dispose: a chooser still open goes, without calling back into a dying owner. */
+void
+_philia_clear_file_chooser (GtkFileChooserNative **chooser,
+                            gpointer               handler_data)
+{
+  g_return_if_fail (chooser != NULL);
+
+  if (*chooser == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (*chooser, handler_data);
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (*chooser));
+  g_clear_object (chooser);
+}
+
+/* Figure export */
+
+/**
+ * _philia_figure_exporter_init:
+ * @widget: the owner, which embeds @self and clears it in dispose
+ * @width: (in points) the size first offered, with 300 dpi and PNG
+ * @describe: the chooser's title and file name, asked once the size is chosen
+ * @write: writes the figure; the format follows the file name
+ * @error_title: (not translated here) the heading of the error message
+ */
+void
+_philia_figure_exporter_init (PhiliaFigureExporter     *self,
+                              GtkWidget                *widget,
+                              double                    width,
+                              double                    height,
+                              PhiliaFigureDescribeFunc  describe,
+                              PhiliaFigureWriteFunc     write,
+                              const char               *error_title)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (describe != NULL && write != NULL && error_title != NULL);
+
+  *self = (PhiliaFigureExporter) {
+    .widget = widget,
+    .describe = describe,
+    .write = write,
+    .error_title = error_title,
+    .format = PHILIA_FIGURE_PNG,
+    .width = width,
+    .height = height,
+    .dpi = 300,
+  };
+}
+
+void
+_philia_figure_exporter_clear (PhiliaFigureExporter *self)
+{
+  g_return_if_fail (self != NULL);
+
+  _philia_clear_file_chooser (&self->chooser, self);
+  /* Its "destroy" handler forgets it. */
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+}
+
+/* A file chooser is open: one export at a time. */
+gboolean
+_philia_figure_exporter_is_busy (PhiliaFigureExporter *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->chooser != NULL;
+}
+
+static void
+on_chooser_response (GtkNativeDialog      *dialog,
+                     int                   response,
+                     PhiliaFigureExporter *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+    }
+
+  if (path != NULL)
+    {
+      /* The name decides the format; without an extension, the one asked for. */
+      if (!philia_figure_format_from_path (path, &(PhiliaFigureFormat) { 0 }))
+        {
+          char *with_ext = g_strconcat (path, ".",
+                                        philia_figure_format_get_extension (self->format),
+                                        NULL);
+
+          g_free (path);
+          path = with_ext;
+        }
+      if (!self->write (self->widget, path, self->width, self->height, self->dpi, &error))
+        _philia_widget_show_error (self->widget, _(self->error_title), error);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_file (PhiliaFigureExporter *self)
+{
+  const char *title = NULL;
+  const char *stem = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->chooser != NULL || !self->describe (self->widget, &title, &stem))
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (title, parent_window (self->widget),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  /* Translators: file type names in the export dialog */
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), _("PNG image"),
+                                   (const char *[]) { "*.png", NULL });
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG image"),
+                                   (const char *[]) { "*.svg", NULL });
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"),
+                                   (const char *[]) { "*.pdf", NULL });
+
+  name = g_strdup_printf ("%s.%s", stem, philia_figure_format_get_extension (self->format));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_dialog_accept (PhiliaExportDialog   *dialog,
+                  PhiliaFigureExporter *self)
+{
+  self->format = philia_export_dialog_get_format (dialog);
+  philia_export_dialog_get_size (dialog, &self->width, &self->height, &self->dpi);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  choose_file (self);
+}
+
+static void
+on_dialog_destroy (PhiliaExportDialog   *dialog,
+                   PhiliaFigureExporter *self)
+{
+  if (self->dialog == dialog)
+    self->dialog = NULL;
+}
+
+/* Size first (the shared export dialog), then the file: what a figure for a paper needs. */
+void
+_philia_figure_exporter_present (PhiliaFigureExporter *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->dialog == NULL)
+    {
+      self->dialog = philia_export_dialog_new (parent_window (self->widget));
+      philia_export_dialog_set_format (self->dialog, self->format);
+      philia_export_dialog_set_size (self->dialog, self->width, self->height, self->dpi);
+      g_signal_connect (self->dialog, "accept", G_CALLBACK (on_dialog_accept), self);
+      g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_dialog_destroy), self);
+    }
+  gtk_window_present (GTK_WINDOW (self->dialog));
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "philia-application.h"
+#include "philia-window.h"
+
+G_BEGIN_DECLS
+
+/* What the UI tests share: a display or a clean skip, one real window, a main
+ * loop that turns while they wait, datasets and pictures on disk. */
+
+gboolean      philia_test_init            (int                 *argc,
+                                           char              ***argv,
+                                           const char          *area);
+PhiliaWindow *philia_test_window_new      (PhiliaApplication  **app);
+void          philia_test_window_destroy  (PhiliaWindow        *window,
+                                           PhiliaApplication  **app);
+
+gboolean      philia_test_spin_until      (gboolean           (*condition) (gpointer),
+                                           gpointer             data,
+                                           guint                timeout_ms);
+void          philia_test_spin_for        (guint                ms);
+gboolean      philia_test_widget_mapped   (gpointer             widget);
+
+char         *philia_test_shared_dataset  (const char          *name);
+
+GdkTexture   *philia_test_render_window   (PhiliaWindow        *window,
+                                           int                  width,
+                                           int                  height);
+void          philia_test_save_png        (GdkTexture          *texture,
+                                           const char          *name);
+
+G_END_DECLS
