@@ -842,6 +842,206 @@ cmd_generate (int    argc,
   return EXIT_OK;
 }
 
+/* ----------------------------------------------------------------- train */
+
+static char *opt_model;
+static int opt_split = 0;
+static int opt_epochs = -1;
+static int opt_threads = 1;
+static double opt_lr = -1;
+static int opt_hidden = -1;
+static double opt_dropout = -1;
+static double opt_weight_decay = -1;
+static int opt_heads = -1;
+static int opt_k = -1;
+static double opt_alpha = -1;
+static gboolean opt_no_normalize;
+static char *opt_predictions;
+static char *opt_attention;
+
+static GOptionEntry train_entries[] = {
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "mlp, gcn, sgc, appnp or gat", "M" },
+  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Epochs (default: the model's recipe)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, "Learning rate", "X" },
+  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_hidden, "Hidden width (per head for GAT)", "H" },
+  { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
+  { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
+  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT: attention heads", "H" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP: propagation steps", "K" },
+  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP: teleport probability", "A" },
+  { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
+    "Keep raw features (default: each row divided by its sum)", NULL },
+  { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
+    "Write id,label,prediction,p0,p1,… at the best epoch", "OUT.csv" },
+  { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
+    "GAT: write layer,head,target,source,attention (self-loops have target = source)",
+    "OUT.csv" },
+  { NULL }
+};
+
+static gboolean
+write_predictions (PhiliaGraph             *graph,
+                   const PhiliaTrainResult *r,
+                   const char              *path,
+                   GError                 **error)
+{
+  g_autoptr(GString) csv = g_string_new ("id,label,prediction");
+  const gint32 *labels = philia_graph_get_labels (graph);
+
+  for (guint k = 0; k < r->n_classes; k++)
+    g_string_append_printf (csv, ",p%u", k);
+  g_string_append_c (csv, '\n');
+  for (guint v = 0; v < r->n_nodes; v++)
+    {
+      g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
+      for (guint k = 0; k < r->n_classes; k++)
+        g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
+      g_string_append_c (csv, '\n');
+    }
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
+static gboolean
+write_attention (PhiliaGraph             *graph,
+                 const PhiliaTrainResult *r,
+                 const char              *path,
+                 GError                 **error)
+{
+  g_autoptr(GString) csv = g_string_new ("layer,head,target,source,attention\n");
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+
+  for (guint l = 0; r->attention != NULL && l < r->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+
+      for (guint v = 0; v < r->n_nodes; v++)
+        for (guint h = 0; h < a->heads; h++)
+          {
+            g_string_append_printf (csv, "%u,%u,%u,%u,%.6g\n", l, h, v, v,
+                                    a->self[(gsize)v * a->heads + h]);
+            for (gint64 e = off[v]; e < off[v + 1]; e++)
+              g_string_append_printf (csv, "%u,%u,%u,%d,%.6g\n", l, h, v, nbr[e],
+                                      a->edges[e * a->heads + h]);
+          }
+    }
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
+static void
+json_nullable (PhiliaJson *json,
+               const char *key,
+               double      value)
+{
+  philia_json_key (json, key);
+  if (isnan (value))
+    philia_json_null (json);
+  else
+    philia_json_double (json, value);
+}
+
+static int
+cmd_train (int    argc,
+           char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  PhiliaTrainParams params;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("train", "FILE", "Train a node-classification model (full batch).",
+                      train_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_model == NULL)
+    return usage_error ("train", "--model M is required");
+  if (opt_split < 0 || opt_threads < 1 || opt_threads > 64)
+    return usage_error ("train", "--split must be ≥ 0 and --threads between 1 and 64");
+  if (opt_dropout >= 1)
+    return usage_error ("train", "--dropout must be below 1");
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                              opt_model) == NULL)
+    return usage_error ("train", "unknown --model (mlp, gcn, sgc, appnp or gat)");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  philia_train_params_init (&params);
+  params.epochs = opt_epochs;
+  params.lr = opt_lr;
+  params.hidden = opt_hidden;
+  params.dropout = opt_dropout;
+  params.weight_decay = opt_weight_decay;
+  params.heads = opt_heads;
+  params.k = opt_k;
+  params.alpha = opt_alpha;
+  params.normalize_features = !opt_no_normalize;
+  r = philia_train (graph, opt_model, &params, (guint)opt_split, (guint64)opt_seed,
+                    (guint)opt_threads, NULL, NULL, NULL, NULL, &error);
+  if (r == NULL)
+    return fail (error);
+  if (opt_predictions != NULL && !write_predictions (graph, r, opt_predictions, &error))
+    return fail (error);
+  if (opt_attention != NULL && !write_attention (graph, r, opt_attention, &error))
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "model", r->model);
+      philia_json_member_int (json, "split", r->split);
+      philia_json_member_int (json, "seed", (gint64)r->seed);
+      philia_json_member_int (json, "threads", r->n_threads);
+      philia_json_member_int (json, "epochs", r->n_epochs);
+      philia_json_member_int (json, "best_epoch", r->best_epoch);
+      json_nullable (json, "train_accuracy", r->train_accuracy);
+      json_nullable (json, "val_accuracy", r->val_accuracy);
+      json_nullable (json, "test_accuracy", r->test_accuracy);
+      philia_json_member_double (json, "final_loss", r->loss[r->n_epochs - 1]);
+      philia_json_member_double (json, "epoch_ms_median", r->epoch_ms_median);
+      philia_json_member_double (json, "seconds", r->seconds);
+      philia_json_member_double (json, "lr", r->params.lr);
+      philia_json_member_double (json, "weight_decay", r->params.weight_decay);
+      philia_json_member_double (json, "dropout", r->params.dropout);
+      philia_json_member_int (json, "hidden", r->params.hidden);
+      philia_json_member_bool (json, "identity_features", r->identity_features);
+      philia_json_member_bool (json, "sparse_features", r->sparse_features);
+      philia_json_key (json, "accuracy_by_local_homophily");
+      philia_json_begin_array (json);
+      for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+        {
+          philia_json_begin_object (json);
+          philia_json_member_double (json, "low", (double)b / PHILIA_TRAIN_HOMOPHILY_BINS);
+          philia_json_member_double (json, "high", (b + 1.0) / PHILIA_TRAIN_HOMOPHILY_BINS);
+          philia_json_member_int (json, "count", r->bin_count[b]);
+          json_nullable (json, "accuracy", r->bin_accuracy[b]);
+          philia_json_end_object (json);
+        }
+      philia_json_end_array (json);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+    }
+  else
+    {
+      printf ("%s on split %u (seed %" G_GUINT64_FORMAT ", %u epochs): best epoch %u, "
+              "accuracy train %.4f, val %.4f, test %.4f; %.3f ms/epoch, %.2f s\n",
+              r->model, r->split, r->seed, r->n_epochs, r->best_epoch, r->train_accuracy,
+              r->val_accuracy, r->test_accuracy, r->epoch_ms_median, r->seconds);
+      printf ("test accuracy by local homophily:");
+      for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+        printf (" [%.1f,%.1f%s %.3f (%" G_GINT64_FORMAT ")", (double)b / 5, (b + 1.0) / 5,
+                b == 4 ? "]" : ")", r->bin_accuracy[b], r->bin_count[b]);
+      printf ("\n");
+    }
+  return EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const Command commands[] = {
@@ -850,6 +1050,8 @@ static const Command commands[] = {
   { "layout", "FILE --out POS.csv", "node positions from an igraph layout", cmd_layout },
   { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
   { "generate", "csbm --out F.npz", "generate a synthetic graph (CSBM)", cmd_generate },
+  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SGC, APPNP, GAT)",
+    cmd_train },
 };
 
 static void

@@ -2,6 +2,7 @@
 #pragma once
 
 #define PHILIA_CORE_INSIDE
+# include "philia-autograd.h"
 # include "philia-error.h"
 # include "philia-generate.h"
 # include "philia-graph.h"
@@ -13,6 +14,7 @@
 # include "philia-npz.h"
 # include "philia-progress.h"
 # include "philia-registry.h"
+# include "philia-train.h"
 #undef PHILIA_CORE_INSIDE
 
 G_BEGIN_DECLS

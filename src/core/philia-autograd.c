@@ -1,0 +1,1535 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+/* Below this many multiply-adds a row-parallel op runs on the calling thread:
+ * waking a worker costs more than the work. */
+#define PARALLEL_MIN_WORK 65536
+
+/* ------------------------------------------------------------------ RNG */
+
+static guint64
+splitmix64 (guint64 *x)
+{
+  guint64 z = (*x += 0x9e3779b97f4a7c15ULL);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void
+philia_rng_init (PhiliaRng *rng,
+                 guint64    seed)
+{
+  guint64 x = seed;
+
+  for (guint i = 0; i < 4; i++)
+    rng->s[i] = splitmix64 (&x);
+}
+
+static inline guint64
+rotl (guint64 x,
+      int     k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+guint64
+philia_rng_next (PhiliaRng *rng)
+{
+  guint64 *s = rng->s;
+  guint64 result = rotl (s[1] * 5, 7) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl (s[3], 45);
+  return result;
+}
+
+float
+philia_rng_float (PhiliaRng *rng)
+{
+  return (philia_rng_next (rng) >> 40) * (1.0f / 16777216.0f);
+}
+
+guint32
+philia_rng_below (PhiliaRng *rng,
+                  guint32    bound)
+{
+  /* Lemire's multiply-shift; the bias is below 2^-32 for our bounds. */
+  return (guint32)(((philia_rng_next (rng) >> 32) * (guint64)bound) >> 32);
+}
+
+/* --------------------------------------------------------------- tensor */
+
+gsize
+philia_tensor_size (const PhiliaTensor *tensor)
+{
+  return (gsize)tensor->rows * tensor->cols;
+}
+
+PhiliaTensor *
+philia_tensor_new (guint rows,
+                   guint cols)
+{
+  PhiliaTensor *t = g_new0 (PhiliaTensor, 1);
+
+  t->rows = rows;
+  t->cols = cols;
+  t->data = g_new0 (float, MAX ((gsize)rows * cols, 1));
+  return t;
+}
+
+PhiliaTensor *
+philia_tensor_new_from (guint        rows,
+                        guint        cols,
+                        const float *data)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  if (data != NULL)
+    memcpy (t->data, data, sizeof (float) * rows * cols);
+  return t;
+}
+
+PhiliaTensor *
+philia_tensor_copy (const PhiliaTensor *tensor)
+{
+  PhiliaTensor *t = philia_tensor_new_from (tensor->rows, tensor->cols, tensor->data);
+
+  t->requires_grad = tensor->requires_grad;
+  return t;
+}
+
+void
+philia_tensor_free (PhiliaTensor *tensor)
+{
+  if (tensor == NULL)
+    return;
+  g_free (tensor->data);
+  g_free (tensor->grad);
+  g_free (tensor);
+}
+
+void
+philia_tensor_zero_grad (PhiliaTensor *tensor)
+{
+  if (tensor->grad != NULL)
+    memset (tensor->grad, 0, sizeof (float) * philia_tensor_size (tensor));
+}
+
+void
+philia_tensor_glorot (PhiliaTensor *tensor,
+                      PhiliaRng    *rng)
+{
+  float a = sqrtf (6.0f / (float)(tensor->rows + tensor->cols));
+  gsize n = philia_tensor_size (tensor);
+
+  for (gsize i = 0; i < n; i++)
+    tensor->data[i] = (2.0f * philia_rng_float (rng) - 1.0f) * a;
+}
+
+static float *
+ensure_grad (PhiliaTensor *t)
+{
+  if (t->grad == NULL)
+    t->grad = g_new0 (float, MAX (philia_tensor_size (t), 1));
+  return t->grad;
+}
+
+/* --------------------------------------------------------------- sparse */
+
+PhiliaSparse *
+philia_sparse_new (guint   rows,
+                   guint   cols,
+                   gint64 *row_offsets,
+                   gint32 *col_index,
+                   float  *values)
+{
+  PhiliaSparse *s = g_new0 (PhiliaSparse, 1);
+  PhiliaSparse *t = g_new0 (PhiliaSparse, 1);
+  gint64 nnz = row_offsets[rows];
+  gint64 *cursor;
+
+  s->ref_count = 1;
+  s->rows = rows;
+  s->cols = cols;
+  s->nnz = nnz;
+  s->row_offsets = row_offsets;
+  s->col_index = col_index;
+  s->values = values;
+  s->row_index = g_new (gint32, MAX (nnz, 1));
+  for (guint i = 0; i < rows; i++)
+    for (gint64 e = row_offsets[i]; e < row_offsets[i + 1]; e++)
+      s->row_index[e] = i;
+
+  /* The transpose by a counting sort on the column: its rows come out sorted. */
+  t->rows = cols;
+  t->cols = rows;
+  t->nnz = nnz;
+  t->row_offsets = g_new0 (gint64, cols + 1);
+  t->col_index = g_new (gint32, MAX (nnz, 1));
+  t->values = values ? g_new (float, MAX (nnz, 1)) : NULL;
+  t->row_index = g_new (gint32, MAX (nnz, 1));
+  s->transpose_perm = g_new (gint64, MAX (nnz, 1));
+  for (gint64 e = 0; e < nnz; e++)
+    t->row_offsets[col_index[e] + 1]++;
+  for (guint j = 0; j < cols; j++)
+    t->row_offsets[j + 1] += t->row_offsets[j];
+  cursor = g_memdup2 (t->row_offsets, sizeof (gint64) * (cols + 1));
+  for (guint i = 0; i < rows; i++)
+    for (gint64 e = row_offsets[i]; e < row_offsets[i + 1]; e++)
+      {
+        gint64 k = cursor[col_index[e]]++;
+
+        t->col_index[k] = i;
+        t->row_index[k] = col_index[e];
+        s->transpose_perm[k] = e;
+        if (values)
+          t->values[k] = values[e];
+      }
+  g_free (cursor);
+  t->ref_count = 1;
+  s->transpose = t;
+  return s;
+}
+
+PhiliaSparse *
+philia_sparse_new_from_dense (const float *data,
+                              guint        rows,
+                              guint        cols)
+{
+  gint64 *offsets = g_new (gint64, rows + 1);
+  gint64 nnz = 0;
+  gint32 *index;
+  float *values;
+
+  for (gsize i = 0; i < (gsize)rows * cols; i++)
+    nnz += data[i] != 0.0f;
+  index = g_new (gint32, MAX (nnz, 1));
+  values = g_new (float, MAX (nnz, 1));
+  nnz = 0;
+  for (guint i = 0; i < rows; i++)
+    {
+      const float *row = data + (gsize)i * cols;
+
+      offsets[i] = nnz;
+      for (guint j = 0; j < cols; j++)
+        if (row[j] != 0.0f)
+          {
+            index[nnz] = j;
+            values[nnz++] = row[j];
+          }
+    }
+  offsets[rows] = nnz;
+  return philia_sparse_new (rows, cols, offsets, index, values);
+}
+
+PhiliaSparse *
+philia_sparse_ref (PhiliaSparse *sparse)
+{
+  g_atomic_int_inc (&sparse->ref_count);
+  return sparse;
+}
+
+static void
+sparse_free (PhiliaSparse *s)
+{
+  g_free (s->row_offsets);
+  g_free (s->col_index);
+  g_free (s->values);
+  g_free (s->row_index);
+  g_free (s->transpose_perm);
+  g_free (s);
+}
+
+void
+philia_sparse_unref (PhiliaSparse *sparse)
+{
+  if (sparse == NULL || !g_atomic_int_dec_and_test (&sparse->ref_count))
+    return;
+  sparse_free (sparse->transpose);
+  sparse_free (sparse);
+}
+
+/* ----------------------------------------------------------------- tape */
+
+typedef struct _Node Node;
+struct _Node
+{
+  void         (*backward) (PhiliaTape *tape, Node *node);
+  PhiliaTensor  *out;
+  PhiliaTensor  *in[3];
+  PhiliaSparse  *sparse;
+  gpointer       saved;    /* g_free'd with the node */
+  const gint32  *index;    /* borrowed: must outlive the step */
+  guint          n_index;
+  float          f;
+};
+
+struct _PhiliaTape
+{
+  guint        n_threads;
+  GThreadPool *pool;
+  gboolean     training;
+  PhiliaRng    rng;
+  GPtrArray   *tensors;    /* tape-owned */
+  GArray      *nodes;
+};
+
+typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
+
+typedef struct
+{
+  GMutex mutex;
+  GCond  cond;
+  guint  pending;
+} Job;
+
+typedef struct
+{
+  RangeFunc fn;
+  gpointer  data;
+  guint     begin;
+  guint     end;
+  Job      *job;
+} Chunk;
+
+static void
+run_chunk (gpointer data,
+           gpointer user_data)
+{
+  Chunk *chunk = data;
+  Job *job = chunk->job;
+
+  chunk->fn (chunk->data, chunk->begin, chunk->end);
+  g_mutex_lock (&job->mutex);
+  if (--job->pending == 0)
+    g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->mutex);
+}
+
+/* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
+ * blocks hold about equal numbers of entries (power-law degrees); each output
+ * row is written by one thread, so results do not depend on the schedule. */
+static void
+parallel_rows (PhiliaTape   *tape,
+               guint         n,
+               const gint64 *offsets,
+               double        work,
+               RangeFunc     fn,
+               gpointer      data)
+{
+  guint t = tape->n_threads;
+  Chunk chunks[64];
+  Job job;
+  guint bounds[65];
+
+  if (t <= 1 || tape->pool == NULL || work < PARALLEL_MIN_WORK || n < 2 * t)
+    {
+      fn (data, 0, n);
+      return;
+    }
+  t = MIN (t, 64);
+  bounds[0] = 0;
+  bounds[t] = n;
+  for (guint k = 1; k < t; k++)
+    {
+      if (offsets != NULL)
+        {
+          gint64 target = offsets[0] + (offsets[n] - offsets[0]) * k / t;
+          guint lo = bounds[k - 1], hi = n;
+
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+
+              if (offsets[mid] < target)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          bounds[k] = lo;
+        }
+      else
+        bounds[k] = (guint)((guint64)n * k / t);
+    }
+
+  g_mutex_init (&job.mutex);
+  g_cond_init (&job.cond);
+  job.pending = t - 1;
+  for (guint k = 0; k < t; k++)
+    chunks[k] = (Chunk) { fn, data, bounds[k], bounds[k + 1], &job };
+  for (guint k = 1; k < t; k++)
+    g_thread_pool_push (tape->pool, &chunks[k], NULL);
+  fn (data, bounds[0], bounds[1]);
+  g_mutex_lock (&job.mutex);
+  while (job.pending > 0)
+    g_cond_wait (&job.cond, &job.mutex);
+  g_mutex_unlock (&job.mutex);
+  g_mutex_clear (&job.mutex);
+  g_cond_clear (&job.cond);
+}
+
+static void
+node_clear (gpointer data)
+{
+  Node *node = data;
+
+  g_free (node->saved);
+  g_clear_pointer (&node->sparse, philia_sparse_unref);
+}
+
+PhiliaTape *
+philia_tape_new (guint n_threads)
+{
+  PhiliaTape *tape = g_new0 (PhiliaTape, 1);
+
+  tape->n_threads = MAX (n_threads, 1);
+  if (tape->n_threads > 1)
+    tape->pool = g_thread_pool_new (run_chunk, NULL, (int)tape->n_threads - 1, TRUE, NULL);
+  tape->training = TRUE;
+  philia_rng_init (&tape->rng, 0);
+  tape->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  tape->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
+  g_array_set_clear_func (tape->nodes, node_clear);
+  return tape;
+}
+
+void
+philia_tape_free (PhiliaTape *tape)
+{
+  if (tape == NULL)
+    return;
+  if (tape->pool != NULL)
+    g_thread_pool_free (tape->pool, FALSE, TRUE);
+  g_ptr_array_unref (tape->tensors);
+  g_array_unref (tape->nodes);
+  g_free (tape);
+}
+
+guint
+philia_tape_get_n_threads (PhiliaTape *tape)
+{
+  return tape->n_threads;
+}
+
+void
+philia_tape_reset (PhiliaTape *tape)
+{
+  g_array_set_size (tape->nodes, 0);
+  g_ptr_array_set_size (tape->tensors, 0);
+}
+
+void
+philia_tape_set_training (PhiliaTape *tape,
+                          gboolean    training)
+{
+  tape->training = !!training;
+}
+
+gboolean
+philia_tape_get_training (PhiliaTape *tape)
+{
+  return tape->training;
+}
+
+PhiliaRng *
+philia_tape_get_rng (PhiliaTape *tape)
+{
+  return &tape->rng;
+}
+
+static PhiliaTensor *
+tape_tensor (PhiliaTape *tape,
+             guint       rows,
+             guint       cols)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  t->tape_owned = TRUE;
+  g_ptr_array_add (tape->tensors, t);
+  return t;
+}
+
+/* Like tape_tensor() without zeroing, for outputs every element of which is written. */
+static PhiliaTensor *
+tape_tensor_uninit (PhiliaTape *tape,
+                    guint       rows,
+                    guint       cols)
+{
+  PhiliaTensor *t = g_new0 (PhiliaTensor, 1);
+
+  t->rows = rows;
+  t->cols = cols;
+  t->data = g_new (float, MAX ((gsize)rows * cols, 1));
+  t->tape_owned = TRUE;
+  g_ptr_array_add (tape->tensors, t);
+  return t;
+}
+
+PhiliaTensor *
+philia_tape_constant (PhiliaTape  *tape,
+                      guint        rows,
+                      guint        cols,
+                      const float *data)
+{
+  PhiliaTensor *t = tape_tensor (tape, rows, cols);
+
+  if (data != NULL)
+    memcpy (t->data, data, sizeof (float) * rows * cols);
+  return t;
+}
+
+/* Records a node when some input needs a gradient; returns it (or NULL). */
+static Node *
+record (PhiliaTape   *tape,
+        void        (*backward) (PhiliaTape *, Node *),
+        PhiliaTensor *out,
+        PhiliaTensor *a,
+        PhiliaTensor *b,
+        PhiliaTensor *c)
+{
+  Node node = { 0 };
+
+  if (!((a && a->requires_grad) || (b && b->requires_grad) || (c && c->requires_grad)))
+    return NULL;
+  out->requires_grad = TRUE;
+  node.backward = backward;
+  node.out = out;
+  node.in[0] = a;
+  node.in[1] = b;
+  node.in[2] = c;
+  g_array_append_val (tape->nodes, node);
+  return &g_array_index (tape->nodes, Node, tape->nodes->len - 1);
+}
+
+void
+philia_tape_backward_from (PhiliaTape   *tape,
+                           PhiliaTensor *output,
+                           const float  *output_grad)
+{
+  float *g;
+
+  g_return_if_fail (tape != NULL && output != NULL && output_grad != NULL);
+
+  if (!output->requires_grad)
+    return;
+  g = ensure_grad (output);
+  for (gsize i = 0; i < philia_tensor_size (output); i++)
+    g[i] += output_grad[i];
+  for (guint k = tape->nodes->len; k-- > 0;)
+    {
+      Node *node = &g_array_index (tape->nodes, Node, k);
+
+      /* A node whose output got no gradient contributes nothing. */
+      if (node->out->grad != NULL)
+        node->backward (tape, node);
+    }
+}
+
+void
+philia_tape_backward (PhiliaTape   *tape,
+                      PhiliaTensor *loss)
+{
+  const float one = 1.0f;
+
+  g_return_if_fail (loss != NULL && loss->rows == 1 && loss->cols == 1);
+  philia_tape_backward_from (tape, loss, &one);
+}
+
+/* --------------------------------------------------------------- matmul */
+
+static void
+matmul_backward (PhiliaTape *tape,
+                 Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *b = node->in[1], *c = node->out;
+  int m = a->rows, k = a->cols, n = b->cols;
+
+  if (m == 0 || n == 0 || k == 0)
+    return;
+  /* dA = dC Bᵀ, dB = Aᵀ dC */
+  if (a->requires_grad)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, c->grad, n,
+                 b->data, n, 1.0f, ensure_grad (a), k);
+  if (b->requires_grad)
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
+                 c->grad, n, 1.0f, ensure_grad (b), n);
+}
+
+PhiliaTensor *
+philia_op_matmul (PhiliaTape   *tape,
+                  PhiliaTensor *a,
+                  PhiliaTensor *b)
+{
+  PhiliaTensor *c;
+
+  g_return_val_if_fail (a != NULL && b != NULL && a->cols == b->rows, NULL);
+
+  c = tape_tensor (tape, a->rows, b->cols);
+  if (a->rows > 0 && b->cols > 0 && a->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
+                 a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
+  record (tape, matmul_backward, c, a, b, NULL);
+  return c;
+}
+
+/* ----------------------------------------------------------------- spmm */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  const float        *values;  /* nnz × heads, or NULL for ones */
+  guint               heads;
+  const float        *x;
+  float              *out;
+  guint               cols;
+  gboolean            accumulate;
+} SpmmTask;
+
+static void
+spmm_rows (gpointer data,
+           guint    begin,
+           guint    end)
+{
+  const SpmmTask *t = data;
+  const gint64 *off = t->s->row_offsets;
+  const gint32 *col = t->s->col_index;
+  guint n = t->cols, heads = t->heads, d = n / heads;
+
+  for (guint i = begin; i < end; i++)
+    {
+      float *restrict o = t->out + (gsize)i * n;
+
+      if (!t->accumulate)
+        memset (o, 0, sizeof (float) * n);
+      if (heads == 1)
+        {
+          for (gint64 e = off[i]; e < off[i + 1]; e++)
+            {
+              const float *restrict x = t->x + (gsize)col[e] * n;
+              float v = t->values ? t->values[e] : 1.0f;
+
+              for (guint j = 0; j < n; j++)
+                o[j] += v * x[j];
+            }
+        }
+      else
+        {
+          for (gint64 e = off[i]; e < off[i + 1]; e++)
+            {
+              const float *restrict x = t->x + (gsize)col[e] * n;
+
+              for (guint h = 0; h < heads; h++)
+                {
+                  float v = t->values[e * heads + h];
+
+                  for (guint j = h * d; j < (h + 1) * d; j++)
+                    o[j] += v * x[j];
+                }
+            }
+        }
+    }
+}
+
+static void
+spmm_run (PhiliaTape         *tape,
+          const PhiliaSparse *s,
+          const float        *values,
+          guint               heads,
+          const float        *x,
+          float              *out,
+          guint               cols,
+          gboolean            accumulate)
+{
+  SpmmTask task = { s, values, heads, x, out, cols, accumulate };
+
+  parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_rows, &task);
+}
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *dout;
+  const float        *x;
+  float              *dvalues;
+  guint               cols;
+} SpmmValuesTask;
+
+static void
+spmm_values_rows (gpointer data,
+                  guint    begin,
+                  guint    end)
+{
+  const SpmmValuesTask *t = data;
+  guint n = t->cols, heads = t->heads, d = n / heads;
+
+  for (guint i = begin; i < end; i++)
+    for (gint64 e = t->s->row_offsets[i]; e < t->s->row_offsets[i + 1]; e++)
+      {
+        const float *g = t->dout + (gsize)i * n;
+        const float *x = t->x + (gsize)t->s->col_index[e] * n;
+
+        for (guint h = 0; h < heads; h++)
+          {
+            float acc = 0;
+
+            for (guint j = h * d; j < (h + 1) * d; j++)
+              acc += g[j] * x[j];
+            t->dvalues[e * heads + h] += acc;
+          }
+      }
+}
+
+static void
+spmm_backward (PhiliaTape *tape,
+               Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  PhiliaTensor *values = node->in[0], *x = node->in[1], *out = node->out;
+  guint heads = values ? values->cols : 1;
+
+  if (x->requires_grad)
+    {
+      /* dX = Sᵀ dOut, row-parallel over the transpose. */
+      g_autofree float *tvalues = NULL;
+      const float *tv = s->transpose->values;
+
+      if (values != NULL)
+        {
+          tvalues = g_new (float, MAX (s->nnz * heads, 1));
+          for (gint64 k = 0; k < s->nnz; k++)
+            memcpy (tvalues + k * heads, values->data + s->transpose_perm[k] * heads,
+                    sizeof (float) * heads);
+          tv = tvalues;
+        }
+      spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
+    }
+  if (values != NULL && values->requires_grad)
+    {
+      SpmmValuesTask task = { s, heads, out->grad, x->data, ensure_grad (values), x->cols };
+
+      parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * x->cols,
+                     spmm_values_rows, &task);
+    }
+}
+
+PhiliaTensor *
+philia_op_spmm (PhiliaTape   *tape,
+                PhiliaSparse *s,
+                PhiliaTensor *values,
+                PhiliaTensor *x)
+{
+  PhiliaTensor *out;
+  guint heads = values ? values->cols : 1;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && x != NULL && x->rows == s->cols, NULL);
+  g_return_val_if_fail (values == NULL || (values->rows == s->nnz && values->cols > 0
+                                           && x->cols % values->cols == 0), NULL);
+
+  out = tape_tensor_uninit (tape, s->rows, x->cols);
+  spmm_run (tape, s, values ? values->data : s->values, heads, x->data, out->data, x->cols,
+            FALSE);
+  node = record (tape, spmm_backward, out, values, x, NULL);
+  if (node != NULL)
+    node->sparse = philia_sparse_ref (s);
+  return out;
+}
+
+/* ----------------------------------------------------------- elementwise */
+
+static gboolean
+broadcast_ok (PhiliaTensor *a,
+              PhiliaTensor *b)
+{
+  return (b->rows == a->rows || b->rows == 1) && b->cols == a->cols;
+}
+
+static void
+add_backward (PhiliaTape *tape,
+              Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *b = node->in[1], *out = node->out;
+  gsize n = philia_tensor_size (out);
+
+  if (a->requires_grad)
+    {
+      float *ga = ensure_grad (a);
+
+      for (gsize i = 0; i < n; i++)
+        ga[i] += out->grad[i];
+    }
+  if (b->requires_grad)
+    {
+      float *gb = ensure_grad (b);
+
+      if (b->rows == a->rows)
+        for (gsize i = 0; i < n; i++)
+          gb[i] += out->grad[i];
+      else
+        for (guint r = 0; r < out->rows; r++)
+          for (guint j = 0; j < out->cols; j++)
+            gb[j] += out->grad[(gsize)r * out->cols + j];
+    }
+}
+
+PhiliaTensor *
+philia_op_add (PhiliaTape   *tape,
+               PhiliaTensor *a,
+               PhiliaTensor *b)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (a != NULL && b != NULL && broadcast_ok (a, b), NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (guint r = 0; r < a->rows; r++)
+    {
+      const float *x = a->data + (gsize)r * a->cols;
+      const float *y = b->data + (b->rows == 1 ? 0 : (gsize)r * a->cols);
+      float *o = out->data + (gsize)r * a->cols;
+
+      for (guint j = 0; j < a->cols; j++)
+        o[j] = x[j] + y[j];
+    }
+  record (tape, add_backward, out, a, b, NULL);
+  return out;
+}
+
+static void
+mul_backward (PhiliaTape *tape,
+              Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *b = node->in[1], *out = node->out;
+  guint cols = out->cols;
+
+  for (guint r = 0; r < out->rows; r++)
+    {
+      const float *g = out->grad + (gsize)r * cols;
+      gsize brow = b->rows == 1 ? 0 : (gsize)r * cols;
+
+      if (a->requires_grad)
+        {
+          float *ga = ensure_grad (a) + (gsize)r * cols;
+
+          for (guint j = 0; j < cols; j++)
+            ga[j] += g[j] * b->data[brow + j];
+        }
+      if (b->requires_grad)
+        {
+          float *gb = ensure_grad (b) + brow;
+          const float *x = a->data + (gsize)r * cols;
+
+          for (guint j = 0; j < cols; j++)
+            gb[j] += g[j] * x[j];
+        }
+    }
+}
+
+PhiliaTensor *
+philia_op_mul (PhiliaTape   *tape,
+               PhiliaTensor *a,
+               PhiliaTensor *b)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (a != NULL && b != NULL && broadcast_ok (a, b), NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (guint r = 0; r < a->rows; r++)
+    {
+      const float *x = a->data + (gsize)r * a->cols;
+      const float *y = b->data + (b->rows == 1 ? 0 : (gsize)r * a->cols);
+      float *o = out->data + (gsize)r * a->cols;
+
+      for (guint j = 0; j < a->cols; j++)
+        o[j] = x[j] * y[j];
+    }
+  record (tape, mul_backward, out, a, b, NULL);
+  return out;
+}
+
+static void
+scale_backward (PhiliaTape *tape,
+                Node       *node)
+{
+  float *ga = ensure_grad (node->in[0]);
+
+  for (gsize i = 0; i < philia_tensor_size (node->out); i++)
+    ga[i] += node->f * node->out->grad[i];
+}
+
+PhiliaTensor *
+philia_op_scale (PhiliaTape   *tape,
+                 PhiliaTensor *a,
+                 float         alpha)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL, NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    out->data[i] = alpha * a->data[i];
+  node = record (tape, scale_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->f = alpha;
+  return out;
+}
+
+/* ReLU, leaky ReLU, ELU: the derivative is a function of input and output. */
+typedef enum { ACT_RELU, ACT_LEAKY, ACT_ELU } Activation;
+
+static void
+activation_backward (PhiliaTape *tape,
+                     Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  Activation kind = GPOINTER_TO_UINT (node->index);
+  float *ga = ensure_grad (a);
+  float f = node->f;
+
+  for (gsize i = 0; i < philia_tensor_size (out); i++)
+    {
+      float x = a->data[i], g = out->grad[i];
+
+      switch (kind)
+        {
+        case ACT_RELU:
+          ga[i] += x > 0 ? g : 0;
+          break;
+        case ACT_LEAKY:
+          ga[i] += x > 0 ? g : f * g;
+          break;
+        case ACT_ELU:
+          ga[i] += x > 0 ? g : g * (out->data[i] + f);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static PhiliaTensor *
+activation (PhiliaTape   *tape,
+            PhiliaTensor *a,
+            Activation    kind,
+            float         f)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL, NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    {
+      float x = a->data[i];
+
+      switch (kind)
+        {
+        case ACT_RELU:
+          out->data[i] = x > 0 ? x : 0;
+          break;
+        case ACT_LEAKY:
+          out->data[i] = x > 0 ? x : f * x;
+          break;
+        case ACT_ELU:
+          out->data[i] = x > 0 ? x : f * expm1f (x);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  node = record (tape, activation_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    {
+      node->index = GUINT_TO_POINTER (kind);
+      node->f = f;
+    }
+  return out;
+}
+
+PhiliaTensor *
+philia_op_relu (PhiliaTape   *tape,
+                PhiliaTensor *a)
+{
+  return activation (tape, a, ACT_RELU, 0);
+}
+
+PhiliaTensor *
+philia_op_leaky_relu (PhiliaTape   *tape,
+                      PhiliaTensor *a,
+                      float         slope)
+{
+  return activation (tape, a, ACT_LEAKY, slope);
+}
+
+PhiliaTensor *
+philia_op_elu (PhiliaTape   *tape,
+               PhiliaTensor *a,
+               float         alpha)
+{
+  return activation (tape, a, ACT_ELU, alpha);
+}
+
+static void
+dropout_backward (PhiliaTape *tape,
+                  Node       *node)
+{
+  const float *mask = node->saved;
+  float *ga = ensure_grad (node->in[0]);
+
+  for (gsize i = 0; i < philia_tensor_size (node->out); i++)
+    ga[i] += mask[i] * node->out->grad[i];
+}
+
+PhiliaTensor *
+philia_op_dropout (PhiliaTape   *tape,
+                   PhiliaTensor *a,
+                   float         p)
+{
+  PhiliaTensor *out;
+  float *mask;
+  float keep;
+  gsize n;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && p >= 0 && p < 1, NULL);
+
+  if (!tape->training || p == 0)
+    return a;
+  n = philia_tensor_size (a);
+  keep = 1.0f / (1.0f - p);
+  mask = g_new (float, MAX (n, 1));
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (gsize i = 0; i < n; i++)
+    {
+      mask[i] = philia_rng_float (&tape->rng) < p ? 0.0f : keep;
+      out->data[i] = a->data[i] * mask[i];
+    }
+  node = record (tape, dropout_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->saved = mask;
+  else
+    g_free (mask);
+  return out;
+}
+
+/* ------------------------------------------------------ softmax and loss */
+
+static void
+log_softmax_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  guint c = out->cols;
+  float *ga = ensure_grad (a);
+
+  /* dx = dy − softmax · Σ dy */
+  for (guint r = 0; r < out->rows; r++)
+    {
+      const float *g = out->grad + (gsize)r * c, *y = out->data + (gsize)r * c;
+      float sum = 0;
+
+      for (guint j = 0; j < c; j++)
+        sum += g[j];
+      for (guint j = 0; j < c; j++)
+        ga[(gsize)r * c + j] += g[j] - expf (y[j]) * sum;
+    }
+}
+
+PhiliaTensor *
+philia_op_log_softmax (PhiliaTape   *tape,
+                       PhiliaTensor *a)
+{
+  PhiliaTensor *out;
+  guint c;
+
+  g_return_val_if_fail (a != NULL, NULL);
+
+  c = a->cols;
+  out = tape_tensor_uninit (tape, a->rows, c);
+  for (guint r = 0; r < a->rows; r++)
+    {
+      const float *x = a->data + (gsize)r * c;
+      float *y = out->data + (gsize)r * c;
+      float max = -INFINITY;
+      double sum = 0;
+      float lse;
+
+      for (guint j = 0; j < c; j++)
+        max = MAX (max, x[j]);
+      for (guint j = 0; j < c; j++)
+        sum += expf (x[j] - max);
+      lse = max + (float)log (sum);
+      for (guint j = 0; j < c; j++)
+        y[j] = x[j] - lse;
+    }
+  record (tape, log_softmax_backward, out, a, NULL, NULL);
+  return out;
+}
+
+typedef struct
+{
+  const gint32 *labels;
+  const guint8 *mask;
+  double        count;
+} NllSaved;
+
+static gboolean
+nll_counts (const NllSaved *s,
+            guint           i)
+{
+  return s->labels[i] >= 0 && (s->mask == NULL || s->mask[i]);
+}
+
+static void
+nll_backward (PhiliaTape *tape,
+              Node       *node)
+{
+  const NllSaved *s = node->saved;
+  PhiliaTensor *logp = node->in[0];
+  float *g = ensure_grad (logp);
+  float scale = (float)(node->out->grad[0] / s->count);
+
+  for (guint i = 0; i < logp->rows; i++)
+    if (nll_counts (s, i))
+      g[(gsize)i * logp->cols + s->labels[i]] -= scale;
+}
+
+PhiliaTensor *
+philia_op_nll (PhiliaTape   *tape,
+               PhiliaTensor *logp,
+               const gint32 *labels,
+               const guint8 *mask)
+{
+  PhiliaTensor *out;
+  NllSaved s = { labels, mask, 0 };
+  double sum = 0;
+  Node *node;
+
+  g_return_val_if_fail (logp != NULL && labels != NULL, NULL);
+
+  for (guint i = 0; i < logp->rows; i++)
+    if (nll_counts (&s, i))
+      {
+        g_return_val_if_fail ((guint)labels[i] < logp->cols, NULL);
+        sum -= logp->data[(gsize)i * logp->cols + labels[i]];
+        s.count++;
+      }
+  out = tape_tensor (tape, 1, 1);
+  out->data[0] = s.count > 0 ? (float)(sum / s.count) : NAN;
+  node = record (tape, nll_backward, out, logp, NULL, NULL);
+  if (node != NULL)
+    node->saved = g_memdup2 (&s, sizeof s);
+  return out;
+}
+
+/* ------------------------------------------------------- gather, scatter */
+
+static void
+index_select_backward (PhiliaTape *tape,
+                       Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  float *ga = ensure_grad (a);
+  guint c = a->cols;
+
+  for (guint k = 0; k < node->n_index; k++)
+    {
+      float *dst = ga + (gsize)node->index[k] * c;
+      const float *src = out->grad + (gsize)k * c;
+
+      for (guint j = 0; j < c; j++)
+        dst[j] += src[j];
+    }
+}
+
+PhiliaTensor *
+philia_op_index_select (PhiliaTape   *tape,
+                        PhiliaTensor *a,
+                        const gint32 *index,
+                        guint         n_index)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && (index != NULL || n_index == 0), NULL);
+
+  out = tape_tensor_uninit (tape, n_index, a->cols);
+  for (guint k = 0; k < n_index; k++)
+    {
+      g_return_val_if_fail ((guint)index[k] < a->rows, NULL);
+      memcpy (out->data + (gsize)k * a->cols, a->data + (gsize)index[k] * a->cols,
+              sizeof (float) * a->cols);
+    }
+  node = record (tape, index_select_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    {
+      node->index = index;
+      node->n_index = n_index;
+    }
+  return out;
+}
+
+static void
+scatter_add_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  float *ga = ensure_grad (a);
+  guint c = a->cols;
+
+  for (guint k = 0; k < a->rows; k++)
+    {
+      const float *src = out->grad + (gsize)node->index[k] * c;
+      float *dst = ga + (gsize)k * c;
+
+      for (guint j = 0; j < c; j++)
+        dst[j] += src[j];
+    }
+}
+
+PhiliaTensor *
+philia_op_scatter_add (PhiliaTape   *tape,
+                       PhiliaTensor *a,
+                       const gint32 *index,
+                       guint         n_out)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && (index != NULL || a->rows == 0), NULL);
+
+  out = tape_tensor (tape, n_out, a->cols);
+  for (guint k = 0; k < a->rows; k++)
+    {
+      float *dst;
+      const float *src = a->data + (gsize)k * a->cols;
+
+      g_return_val_if_fail ((guint)index[k] < n_out, NULL);
+      dst = out->data + (gsize)index[k] * a->cols;
+      for (guint j = 0; j < a->cols; j++)
+        dst[j] += src[j];
+    }
+  node = record (tape, scatter_add_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->index = index;
+  return out;
+}
+
+static void
+concat_backward (PhiliaTape *tape,
+                 Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *b = node->in[1], *out = node->out;
+
+  for (guint r = 0; r < out->rows; r++)
+    {
+      const float *g = out->grad + (gsize)r * out->cols;
+
+      if (a->requires_grad)
+        {
+          float *ga = ensure_grad (a) + (gsize)r * a->cols;
+
+          for (guint j = 0; j < a->cols; j++)
+            ga[j] += g[j];
+        }
+      if (b->requires_grad)
+        {
+          float *gb = ensure_grad (b) + (gsize)r * b->cols;
+
+          for (guint j = 0; j < b->cols; j++)
+            gb[j] += g[a->cols + j];
+        }
+    }
+}
+
+PhiliaTensor *
+philia_op_concat (PhiliaTape   *tape,
+                  PhiliaTensor *a,
+                  PhiliaTensor *b)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (a != NULL && b != NULL && a->rows == b->rows, NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, a->cols + b->cols);
+  for (guint r = 0; r < a->rows; r++)
+    {
+      memcpy (out->data + (gsize)r * out->cols, a->data + (gsize)r * a->cols,
+              sizeof (float) * a->cols);
+      memcpy (out->data + (gsize)r * out->cols + a->cols, b->data + (gsize)r * b->cols,
+              sizeof (float) * b->cols);
+    }
+  record (tape, concat_backward, out, a, b, NULL);
+  return out;
+}
+
+static void
+group_sum_backward (PhiliaTape *tape,
+                    Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  float *ga = ensure_grad (a);
+  guint d = node->n_index;
+
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    ga[i] += out->grad[i / d];
+}
+
+PhiliaTensor *
+philia_op_group_sum (PhiliaTape   *tape,
+                     PhiliaTensor *a,
+                     guint         group_size)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && group_size > 0 && a->cols % group_size == 0, NULL);
+
+  out = tape_tensor (tape, a->rows, a->cols / group_size);
+  /* Row-major with whole groups per row: element i belongs to output i / d. */
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    out->data[i / group_size] += a->data[i];
+  node = record (tape, group_sum_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->n_index = group_size;
+  return out;
+}
+
+/* ----------------------------------------------------------- edge softmax */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *in;    /* scores (forward) or α (backward) */
+  const float        *grad;  /* backward: dα */
+  float              *out;
+} EdgeSoftmaxTask;
+
+static void
+edge_softmax_rows (gpointer data,
+                   guint    begin,
+                   guint    end)
+{
+  const EdgeSoftmaxTask *t = data;
+  guint H = t->heads;
+
+  for (guint i = begin; i < end; i++)
+    {
+      gint64 e0 = t->s->row_offsets[i], e1 = t->s->row_offsets[i + 1];
+
+      for (guint h = 0; h < H; h++)
+        {
+          float max = -INFINITY;
+          float sum = 0;
+
+          for (gint64 e = e0; e < e1; e++)
+            max = MAX (max, t->in[e * H + h]);
+          for (gint64 e = e0; e < e1; e++)
+            {
+              float v = expf (t->in[e * H + h] - max);
+
+              t->out[e * H + h] = v;
+              sum += v;
+            }
+          for (gint64 e = e0; e < e1; e++)
+            t->out[e * H + h] /= sum;
+        }
+    }
+}
+
+static void
+edge_softmax_grad_rows (gpointer data,
+                        guint    begin,
+                        guint    end)
+{
+  const EdgeSoftmaxTask *t = data;
+  guint H = t->heads;
+
+  /* d score_e = α_e (dα_e − Σ_row α dα), per head */
+  for (guint i = begin; i < end; i++)
+    {
+      gint64 e0 = t->s->row_offsets[i], e1 = t->s->row_offsets[i + 1];
+
+      for (guint h = 0; h < H; h++)
+        {
+          float dot = 0;
+
+          for (gint64 e = e0; e < e1; e++)
+            dot += t->in[e * H + h] * t->grad[e * H + h];
+          for (gint64 e = e0; e < e1; e++)
+            t->out[e * H + h] += t->in[e * H + h] * (t->grad[e * H + h] - dot);
+        }
+    }
+}
+
+static void
+edge_softmax_backward (PhiliaTape *tape,
+                       Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  EdgeSoftmaxTask task = { s, node->out->cols, node->out->data, node->out->grad,
+                           ensure_grad (node->in[0]) };
+
+  parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                 edge_softmax_grad_rows, &task);
+}
+
+PhiliaTensor *
+philia_op_edge_softmax (PhiliaTape   *tape,
+                        PhiliaSparse *s,
+                        PhiliaTensor *scores)
+{
+  PhiliaTensor *out;
+  EdgeSoftmaxTask task;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && scores != NULL && scores->rows == s->nnz, NULL);
+
+  out = tape_tensor_uninit (tape, scores->rows, scores->cols);
+  task = (EdgeSoftmaxTask) { s, scores->cols, scores->data, NULL, out->data };
+  parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                 edge_softmax_rows, &task);
+  node = record (tape, edge_softmax_backward, out, scores, NULL, NULL);
+  if (node != NULL)
+    node->sparse = philia_sparse_ref (s);
+  return out;
+}
+
+/* ------------------------------------------------------------ optimisers */
+
+typedef struct
+{
+  PhiliaTensor *p;
+  gboolean      decay;
+  float        *m;
+  float        *v;
+} Slot;
+
+struct _PhiliaOptimizer
+{
+  PhiliaOptimizerKind kind;
+  float               lr;
+  float               weight_decay;
+  float               beta1;
+  float               beta2;
+  float               eps;
+  guint64             t;
+  GArray             *slots;
+};
+
+static void
+slot_clear (gpointer data)
+{
+  Slot *slot = data;
+
+  g_free (slot->m);
+  g_free (slot->v);
+}
+
+PhiliaOptimizer *
+philia_optimizer_new (PhiliaOptimizerKind kind,
+                      float               lr,
+                      float               weight_decay)
+{
+  PhiliaOptimizer *o = g_new0 (PhiliaOptimizer, 1);
+
+  o->kind = kind;
+  o->lr = lr;
+  o->weight_decay = weight_decay;
+  o->beta1 = 0.9f;
+  o->beta2 = 0.999f;
+  o->eps = 1e-8f;
+  o->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
+  g_array_set_clear_func (o->slots, slot_clear);
+  return o;
+}
+
+void
+philia_optimizer_add (PhiliaOptimizer *optimizer,
+                      PhiliaTensor    *parameter,
+                      gboolean         decay)
+{
+  Slot slot = { parameter, decay, NULL, NULL };
+  gsize n = philia_tensor_size (parameter);
+
+  g_return_if_fail (optimizer != NULL && parameter != NULL);
+
+  parameter->requires_grad = TRUE;
+  if (optimizer->kind == PHILIA_OPTIMIZER_ADAM)
+    {
+      slot.m = g_new0 (float, MAX (n, 1));
+      slot.v = g_new0 (float, MAX (n, 1));
+    }
+  g_array_append_val (optimizer->slots, slot);
+}
+
+void
+philia_optimizer_step (PhiliaOptimizer *o)
+{
+  double bc1, bc2;
+
+  g_return_if_fail (o != NULL);
+
+  o->t++;
+  bc1 = 1.0 - pow (o->beta1, (double)o->t);
+  bc2 = 1.0 - pow (o->beta2, (double)o->t);
+  for (guint k = 0; k < o->slots->len; k++)
+    {
+      Slot *slot = &g_array_index (o->slots, Slot, k);
+      PhiliaTensor *p = slot->p;
+      float wd = slot->decay ? o->weight_decay : 0.0f;
+      gsize n = philia_tensor_size (p);
+
+      if (p->grad == NULL)
+        continue;
+      if (o->kind == PHILIA_OPTIMIZER_SGD)
+        for (gsize i = 0; i < n; i++)
+          p->data[i] -= o->lr * (p->grad[i] + wd * p->data[i]);
+      else
+        {
+          /* PyTorch's Adam: the step is lr/bc1 · m / (√v / √bc2 + eps). */
+          float step = (float)(o->lr / bc1);
+          float sbc2 = (float)sqrt (bc2);
+
+          for (gsize i = 0; i < n; i++)
+            {
+              float g = p->grad[i] + wd * p->data[i];
+
+              slot->m[i] = o->beta1 * slot->m[i] + (1 - o->beta1) * g;
+              slot->v[i] = o->beta2 * slot->v[i] + (1 - o->beta2) * g * g;
+              p->data[i] -= step * slot->m[i] / (sqrtf (slot->v[i]) / sbc2 + o->eps);
+            }
+        }
+      philia_tensor_zero_grad (p);
+    }
+}
+
+void
+philia_optimizer_free (PhiliaOptimizer *optimizer)
+{
+  if (optimizer == NULL)
+    return;
+  g_array_unref (optimizer->slots);
+  g_free (optimizer);
+}

@@ -1,0 +1,995 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+void _philia_models_register (PhiliaRegistry *registry);
+
+/* Features denser than this are multiplied as a dense matrix. */
+#define SPARSE_FEATURE_DENSITY 0.10
+
+void
+philia_train_params_init (PhiliaTrainParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  params->epochs = -1;
+  params->lr = -1;
+  params->weight_decay = -1;
+  params->hidden = -1;
+  params->dropout = -1;
+  params->heads = -1;
+  params->k = -1;
+  params->alpha = -1;
+  params->optimizer = PHILIA_OPTIMIZER_ADAM;
+  params->normalize_features = TRUE;
+}
+
+/* ---------------------------------------------------------------- context */
+
+struct _PhiliaModelContext
+{
+  PhiliaGraph       *graph;
+  PhiliaTrainParams  params;
+  guint              n_classes;
+  guint              n_features;
+  PhiliaSparse      *adjacency;
+  PhiliaSparse      *pattern;
+  PhiliaSparse      *sparse_x;
+  PhiliaTensor      *dense_x;
+  GPtrArray         *parameters;
+  GArray            *decay;     /* gboolean per parameter */
+  PhiliaRng          rng;
+  GPtrArray         *attention; /* PhiliaTensor copies per layer, last eval pass */
+};
+
+static G_LOCK_DEFINE (adjacency_cache);
+
+/* Â (or the 0/1 pattern of A+I): row i holds i and its neighbours, sorted. */
+static PhiliaSparse *
+build_adjacency (PhiliaGraph *graph,
+                 gboolean     normalize)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  gint64 nnz = off[n] + n;
+  gint64 *row_offsets = g_new (gint64, n + 1);
+  gint32 *cols = g_new (gint32, MAX (nnz, 1));
+  float *values = g_new (float, MAX (nnz, 1));
+  g_autofree float *dinv = g_new (float, MAX (n, 1));
+  gint64 k = 0;
+
+  for (guint i = 0; i < n; i++)
+    dinv[i] = (float)(1.0 / sqrt ((double)(off[i + 1] - off[i] + 1)));
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean self_done = FALSE;
+
+      row_offsets[i] = k;
+      for (gint64 e = off[i]; e <= off[i + 1]; e++)
+        {
+          gint32 j;
+
+          if (!self_done && (e == off[i + 1] || nbr[e] > (gint32)i))
+            {
+              cols[k] = i;
+              values[k++] = normalize ? dinv[i] * dinv[i] : 1.0f;
+              self_done = TRUE;
+            }
+          if (e == off[i + 1])
+            break;
+          j = nbr[e];
+          cols[k] = j;
+          values[k++] = normalize ? dinv[i] * dinv[j] : 1.0f;
+        }
+    }
+  row_offsets[n] = k;
+  return philia_sparse_new (n, n, row_offsets, cols, values);
+}
+
+static PhiliaSparse *
+cached_adjacency (PhiliaGraph *graph,
+                  gboolean     normalize)
+{
+  const char *key = normalize ? "philia-normalized-adjacency" : "philia-adjacency-pattern";
+  PhiliaSparse *s;
+
+  G_LOCK (adjacency_cache);
+  s = g_object_get_data (G_OBJECT (graph), key);
+  if (s == NULL)
+    {
+      s = build_adjacency (graph, normalize);
+      g_object_set_data_full (G_OBJECT (graph), key, s, (GDestroyNotify)philia_sparse_unref);
+    }
+  G_UNLOCK (adjacency_cache);
+  return s;
+}
+
+PhiliaGraph *
+philia_model_context_get_graph (PhiliaModelContext *ctx)
+{
+  return ctx->graph;
+}
+
+const PhiliaTrainParams *
+philia_model_context_get_params (PhiliaModelContext *ctx)
+{
+  return &ctx->params;
+}
+
+guint
+philia_model_context_get_n_classes (PhiliaModelContext *ctx)
+{
+  return ctx->n_classes;
+}
+
+guint
+philia_model_context_get_n_features (PhiliaModelContext *ctx)
+{
+  return ctx->n_features;
+}
+
+PhiliaSparse *
+philia_model_context_get_adjacency (PhiliaModelContext *ctx)
+{
+  if (ctx->adjacency == NULL)
+    ctx->adjacency = philia_sparse_ref (cached_adjacency (ctx->graph, TRUE));
+  return ctx->adjacency;
+}
+
+PhiliaSparse *
+philia_model_context_get_pattern (PhiliaModelContext *ctx)
+{
+  if (ctx->pattern == NULL)
+    ctx->pattern = philia_sparse_ref (cached_adjacency (ctx->graph, FALSE));
+  return ctx->pattern;
+}
+
+PhiliaSparse *
+philia_model_context_get_sparse_features (PhiliaModelContext *ctx)
+{
+  return ctx->sparse_x;
+}
+
+PhiliaTensor *
+philia_model_context_get_dense_features (PhiliaModelContext *ctx)
+{
+  return ctx->dense_x;
+}
+
+PhiliaRng *
+philia_model_context_get_rng (PhiliaModelContext *ctx)
+{
+  return &ctx->rng;
+}
+
+PhiliaTensor *
+philia_model_context_input_matmul (PhiliaModelContext *ctx,
+                                   PhiliaTape         *tape,
+                                   PhiliaTensor       *w,
+                                   float               dropout)
+{
+  if (ctx->dense_x != NULL)
+    return philia_op_matmul (tape, philia_op_dropout (tape, ctx->dense_x, dropout), w);
+  if (dropout > 0 && philia_tape_get_training (tape))
+    {
+      /* Dropout on a sparse matrix drops stored entries: zeros stay zero. */
+      PhiliaSparse *x = ctx->sparse_x;
+      PhiliaTensor *values = philia_tape_constant (tape, x->nnz, 1, x->values);
+
+      return philia_op_spmm (tape, x, philia_op_dropout (tape, values, dropout), w);
+    }
+  return philia_op_spmm (tape, ctx->sparse_x, NULL, w);
+}
+
+PhiliaTensor *
+philia_model_context_add_parameter (PhiliaModelContext *ctx,
+                                    guint               rows,
+                                    guint               cols,
+                                    gboolean            glorot,
+                                    gboolean            decay)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  if (glorot)
+    philia_tensor_glorot (t, &ctx->rng);
+  t->requires_grad = TRUE;
+  g_ptr_array_add (ctx->parameters, t);
+  g_array_append_val (ctx->decay, decay);
+  return t;
+}
+
+void
+philia_model_context_keep_attention (PhiliaModelContext *ctx,
+                                     guint               layer,
+                                     PhiliaTensor       *alpha)
+{
+  if (ctx->attention->len <= layer)
+    g_ptr_array_set_size (ctx->attention, layer + 1);
+  g_clear_pointer (&g_ptr_array_index (ctx->attention, layer), philia_tensor_free);
+  g_ptr_array_index (ctx->attention, layer) = philia_tensor_copy (alpha);
+}
+
+static void
+context_free (PhiliaModelContext *ctx)
+{
+  g_clear_pointer (&ctx->adjacency, philia_sparse_unref);
+  g_clear_pointer (&ctx->pattern, philia_sparse_unref);
+  g_clear_pointer (&ctx->sparse_x, philia_sparse_unref);
+  g_clear_pointer (&ctx->dense_x, philia_tensor_free);
+  g_ptr_array_unref (ctx->parameters);
+  g_array_unref (ctx->decay);
+  g_ptr_array_unref (ctx->attention);
+  g_free (ctx);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaModelContext, context_free)
+
+/* Row-normalised copies of the features, kept as CSR when sparse enough; an
+ * identity (one-hot node id, as CSR) for a featureless graph. */
+static void
+prepare_features (PhiliaModelContext *ctx)
+{
+  guint n = philia_graph_get_n_nodes (ctx->graph);
+  guint f = philia_graph_get_n_features (ctx->graph);
+  const float *x = philia_graph_get_features (ctx->graph);
+  g_autofree float *copy = NULL;
+  gsize nonzero = 0;
+
+  if (f == 0 || x == NULL)
+    {
+      gint64 *off = g_new (gint64, n + 1);
+      gint32 *col = g_new (gint32, MAX (n, 1));
+      float *val = g_new (float, MAX (n, 1));
+
+      for (guint i = 0; i < n; i++)
+        {
+          off[i] = i;
+          col[i] = i;
+          val[i] = 1.0f;
+        }
+      off[n] = n;
+      ctx->n_features = n;
+      ctx->sparse_x = philia_sparse_new (n, n, off, col, val);
+      return;
+    }
+
+  ctx->n_features = f;
+  copy = g_memdup2 (x, sizeof (float) * n * f);
+  for (guint i = 0; i < n; i++)
+    {
+      float *row = copy + (gsize)i * f;
+      double sum = 0;
+
+      for (guint j = 0; j < f; j++)
+        {
+          sum += row[j];
+          nonzero += row[j] != 0;
+        }
+      if (ctx->params.normalize_features && sum != 0)
+        for (guint j = 0; j < f; j++)
+          row[j] = (float)(row[j] / sum);
+    }
+  if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
+    ctx->sparse_x = philia_sparse_new_from_dense (copy, n, f);
+  else
+    {
+      ctx->dense_x = philia_tensor_new (n, f);
+      memcpy (ctx->dense_x->data, copy, sizeof (float) * n * f);
+    }
+}
+
+/* ------------------------------------------------------------------ models */
+
+typedef struct
+{
+  PhiliaTensor *w1, *b1, *w2, *b2;
+} TwoLayer;
+
+static gpointer
+two_layer_create (PhiliaModelContext *ctx,
+                  guint               hidden,
+                  gboolean            decay_second)
+{
+  TwoLayer *m = g_new0 (TwoLayer, 1);
+  guint f = ctx->n_features, c = ctx->n_classes;
+
+  m->w1 = philia_model_context_add_parameter (ctx, f, hidden, TRUE, TRUE);
+  m->b1 = philia_model_context_add_parameter (ctx, 1, hidden, FALSE, TRUE);
+  m->w2 = philia_model_context_add_parameter (ctx, hidden, c, TRUE, decay_second);
+  m->b2 = philia_model_context_add_parameter (ctx, 1, c, FALSE, decay_second);
+  return m;
+}
+
+/* MLP: Linear → ReLU → dropout → Linear, dropout on the input too. */
+static void
+mlp_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.01;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 64;
+  if (p->dropout < 0) p->dropout = 0.5;
+}
+
+static gpointer
+mlp_create (PhiliaModelContext *ctx,
+            GError            **error)
+{
+  return two_layer_create (ctx, ctx->params.hidden, TRUE);
+}
+
+static PhiliaTensor *
+mlp_forward (gpointer            model,
+             PhiliaModelContext *ctx,
+             PhiliaTape         *tape)
+{
+  TwoLayer *m = model;
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, m->w1, p);
+  h = philia_op_relu (tape, philia_op_add (tape, h, m->b1));
+  h = philia_op_dropout (tape, h, p);
+  return philia_op_add (tape, philia_op_matmul (tape, h, m->w2), m->b2);
+}
+
+/* GCN (Kipf & Welling 2017): Â relu(Â X W1 + b1) W2 + b2; weight decay on
+ * the first layer only, as in the paper and PyG's example. */
+static void
+gcn_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.01;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 16;
+  if (p->dropout < 0) p->dropout = 0.5;
+}
+
+static gpointer
+gcn_create (PhiliaModelContext *ctx,
+            GError            **error)
+{
+  return two_layer_create (ctx, ctx->params.hidden, FALSE);
+}
+
+static PhiliaTensor *
+gcn_forward (gpointer            model,
+             PhiliaModelContext *ctx,
+             PhiliaTape         *tape)
+{
+  TwoLayer *m = model;
+  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, m->w1, p);
+  h = philia_op_add (tape, philia_op_spmm (tape, a, NULL, h), m->b1);
+  h = philia_op_dropout (tape, philia_op_relu (tape, h), p);
+  h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
+  return philia_op_add (tape, h, m->b2);
+}
+
+/* SGC (Wu et al. 2019): logistic regression on Â^K X, precomputed once. */
+typedef struct
+{
+  PhiliaTensor *w, *b;
+  PhiliaTensor *dense;    /* Â^K X, or NULL when kept sparse */
+  PhiliaSparse *sparse;
+} Sgc;
+
+static void
+sgc_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 100;
+  if (p->lr < 0) p->lr = 0.2;
+  if (p->weight_decay < 0) p->weight_decay = 5e-5;
+  if (p->k <= 0) p->k = 2;
+  if (p->dropout < 0) p->dropout = 0;
+  if (p->hidden <= 0) p->hidden = 0;
+}
+
+static gpointer
+sgc_create (PhiliaModelContext *ctx,
+            GError            **error)
+{
+  Sgc *m = g_new0 (Sgc, 1);
+  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+  guint n = philia_graph_get_n_nodes (ctx->graph), f = ctx->n_features;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *x;
+  gsize nonzero = 0;
+
+  /* Sparse features: Â^K (X W) equals (Â^K X) W and costs K sparse products
+   * of width C instead of a dense n × F product (Â^K X fills in). Dense
+   * features: Â^K X once. */
+  if (ctx->dense_x != NULL)
+    {
+      x = ctx->dense_x;
+      for (int k = 0; k < ctx->params.k; k++)
+        x = philia_op_spmm (tape, a, NULL, x);
+      for (gsize i = 0; i < (gsize)n * f; i++)
+        nonzero += x->data[i] != 0;
+      if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
+        m->sparse = philia_sparse_new_from_dense (x->data, n, f);
+      else
+        m->dense = philia_tensor_new_from (n, f, x->data);
+    }
+  m->w = philia_model_context_add_parameter (ctx, f, ctx->n_classes, TRUE, TRUE);
+  m->b = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
+  return m;
+}
+
+static PhiliaTensor *
+sgc_forward (gpointer            model,
+             PhiliaModelContext *ctx,
+             PhiliaTape         *tape)
+{
+  Sgc *m = model;
+  PhiliaTensor *h;
+
+  if (m->dense != NULL)
+    h = philia_op_matmul (tape, philia_op_dropout (tape, m->dense, (float)ctx->params.dropout),
+                          m->w);
+  else if (m->sparse != NULL)
+    h = philia_op_spmm (tape, m->sparse, NULL, m->w);
+  else
+    {
+      PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+
+      h = philia_model_context_input_matmul (ctx, tape, m->w, (float)ctx->params.dropout);
+      for (int k = 0; k < ctx->params.k; k++)
+        h = philia_op_spmm (tape, a, NULL, h);
+    }
+  return philia_op_add (tape, h, m->b);
+}
+
+static void
+sgc_free (gpointer model)
+{
+  Sgc *m = model;
+
+  g_clear_pointer (&m->dense, philia_tensor_free);
+  g_clear_pointer (&m->sparse, philia_sparse_unref);
+  g_free (m);
+}
+
+/* APPNP (Gasteiger et al. 2019): an MLP's logits Z propagated K times,
+ * H ← (1−α) Â H + α Z. */
+static void
+appnp_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.01;
+  if (p->weight_decay < 0) p->weight_decay = 5e-3;
+  if (p->hidden <= 0) p->hidden = 64;
+  if (p->dropout < 0) p->dropout = 0.5;
+  if (p->k <= 0) p->k = 10;
+  if (p->alpha < 0) p->alpha = 0.1;
+}
+
+static gpointer
+appnp_create (PhiliaModelContext *ctx,
+              GError            **error)
+{
+  return two_layer_create (ctx, ctx->params.hidden, FALSE);
+}
+
+static PhiliaTensor *
+appnp_forward (gpointer            model,
+               PhiliaModelContext *ctx,
+               PhiliaTape         *tape)
+{
+  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+  float alpha = (float)ctx->params.alpha;
+  PhiliaTensor *z = mlp_forward (model, ctx, tape);
+  PhiliaTensor *az = philia_op_scale (tape, z, alpha);
+  PhiliaTensor *h = z;
+
+  for (int k = 0; k < ctx->params.k; k++)
+    h = philia_op_add (tape, philia_op_scale (tape, philia_op_spmm (tape, a, NULL, h), 1 - alpha),
+                       az);
+  return h;
+}
+
+/* GAT (Veličković et al. 2018), PyG's GATConv: per head h,
+ * e_vu = LeakyReLU_0.2(a_dst·W x_v + a_src·W x_u) over u ∈ N(v) ∪ {v},
+ * softmax over u, attention dropout, Σ_u α_vu W x_u; heads concatenated,
+ * ELU, then one output head. */
+typedef struct
+{
+  PhiliaTensor *w, *a_src, *a_dst, *b;
+  guint         heads, width;
+} GatLayer;
+
+typedef struct
+{
+  GatLayer layer[2];
+} Gat;
+
+static void
+gat_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.005;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 8;
+  if (p->heads <= 0) p->heads = 8;
+  if (p->dropout < 0) p->dropout = 0.6;
+}
+
+static void
+gat_layer_init (PhiliaModelContext *ctx,
+                GatLayer           *l,
+                guint               in,
+                guint               heads,
+                guint               width)
+{
+  l->heads = heads;
+  l->width = width;
+  l->w = philia_model_context_add_parameter (ctx, in, heads * width, TRUE, TRUE);
+  /* Glorot over (heads, width) as PyG does, stored as one row. */
+  l->a_src = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
+  l->a_dst = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
+  l->a_src->rows = l->a_dst->rows = 1;
+  l->a_src->cols = l->a_dst->cols = heads * width;
+  l->b = philia_model_context_add_parameter (ctx, 1, heads * width, FALSE, TRUE);
+}
+
+static gpointer
+gat_create (PhiliaModelContext *ctx,
+            GError            **error)
+{
+  Gat *m = g_new0 (Gat, 1);
+  const PhiliaTrainParams *p = &ctx->params;
+
+  gat_layer_init (ctx, &m->layer[0], ctx->n_features, p->heads, p->hidden);
+  gat_layer_init (ctx, &m->layer[1], p->heads * p->hidden, 1, ctx->n_classes);
+  return m;
+}
+
+static PhiliaTensor *
+gat_layer_forward (PhiliaModelContext *ctx,
+                   PhiliaTape         *tape,
+                   GatLayer           *l,
+                   guint               index,
+                   PhiliaTensor       *wx)
+{
+  PhiliaSparse *s = philia_model_context_get_pattern (ctx);
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *src, *dst, *e, *alpha;
+
+  src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
+  dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
+  /* Row v of the pattern is the destination, its entries the sources u. */
+  e = philia_op_add (tape, philia_op_index_select (tape, dst, s->row_index, s->nnz),
+                     philia_op_index_select (tape, src, s->col_index, s->nnz));
+  alpha = philia_op_edge_softmax (tape, s, philia_op_leaky_relu (tape, e, 0.2f));
+  if (!philia_tape_get_training (tape))
+    philia_model_context_keep_attention (ctx, index, alpha);
+  alpha = philia_op_dropout (tape, alpha, p);
+  return philia_op_add (tape, philia_op_spmm (tape, s, alpha, wx), l->b);
+}
+
+static PhiliaTensor *
+gat_forward (gpointer            model,
+             PhiliaModelContext *ctx,
+             PhiliaTape         *tape)
+{
+  Gat *m = model;
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, m->layer[0].w, p);
+  h = philia_op_elu (tape, gat_layer_forward (ctx, tape, &m->layer[0], 0, h), 1.0f);
+  h = philia_op_dropout (tape, h, p);
+  h = philia_op_matmul (tape, h, m->layer[1].w);
+  return gat_layer_forward (ctx, tape, &m->layer[1], 1, h);
+}
+
+static const PhiliaModelVTable mlp_vtable = { TRUE, mlp_defaults, mlp_create, mlp_forward,
+                                              g_free };
+static const PhiliaModelVTable gcn_vtable = { FALSE, gcn_defaults, gcn_create, gcn_forward,
+                                              g_free };
+static const PhiliaModelVTable sgc_vtable = { TRUE, sgc_defaults, sgc_create, sgc_forward,
+                                              sgc_free };
+static const PhiliaModelVTable appnp_vtable = { FALSE, appnp_defaults, appnp_create,
+                                                appnp_forward, g_free };
+static const PhiliaModelVTable gat_vtable = { FALSE, gat_defaults, gat_create, gat_forward,
+                                              g_free };
+
+void
+_philia_models_register (PhiliaRegistry *registry)
+{
+#define M(id, name, desc, vt) { id, PHILIA_FAMILY_MODEL, name, desc, "built-in", &vt, NULL }
+  const PhiliaAlgorithm models[] = {
+    M ("mlp", "MLP", "Two-layer perceptron on the features alone (hidden 64, dropout 0.5).",
+       mlp_vtable),
+    M ("gcn", "GCN", "Kipf & Welling's graph convolutional network (hidden 16, dropout 0.5).",
+       gcn_vtable),
+    M ("sgc", "SGC", "Logistic regression on K-step propagated features (Wu et al., K = 2).",
+       sgc_vtable),
+    M ("appnp", "APPNP", "An MLP's predictions propagated by personalised PageRank (K = 10).",
+       appnp_vtable),
+    M ("gat", "GAT", "Graph attention network (8 heads of 8, attention dropout 0.6).",
+       gat_vtable),
+  };
+#undef M
+  g_autoptr(GError) error = NULL;
+
+  if (!philia_registry_add_all (registry, models, G_N_ELEMENTS (models), &error))
+    g_critical ("Built-in models: %s", error->message);
+}
+
+/* ---------------------------------------------------------------- training */
+
+void
+philia_train_result_free (PhiliaTrainResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->model);
+  g_free (r->loss);
+  g_free (r->val_loss);
+  g_free (r->train_curve);
+  g_free (r->val_curve);
+  g_free (r->test_curve);
+  g_free (r->predictions);
+  g_free (r->probabilities);
+  g_clear_pointer (&r->weights, g_ptr_array_unref);
+  if (r->attention != NULL)
+    {
+      for (guint i = 0; i < r->attention->len; i++)
+        {
+          PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, i);
+
+          g_free (a->edges);
+          g_free (a->self);
+        }
+      g_array_unref (r->attention);
+    }
+  g_free (r);
+}
+
+static double
+accuracy (const PhiliaTensor *logp,
+          const gint32       *labels,
+          const guint8       *mask,
+          gint32             *predictions)
+{
+  gint64 hit = 0, total = 0;
+
+  for (guint i = 0; i < logp->rows; i++)
+    {
+      const float *row = logp->data + (gsize)i * logp->cols;
+      guint best = 0;
+
+      for (guint j = 1; j < logp->cols; j++)
+        if (row[j] > row[best])
+          best = j;
+      if (predictions)
+        predictions[i] = best;
+      if (mask[i] && labels[i] >= 0)
+        {
+          total++;
+          hit += (gint32)best == labels[i];
+        }
+    }
+  return total > 0 ? (double)hit / total : NAN;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Splits GAT's attention on the pattern of A+I into neighbours and self. */
+static void
+keep_attention (PhiliaTrainResult  *result,
+                PhiliaModelContext *ctx)
+{
+  PhiliaSparse *s;
+  const gint64 *off = philia_graph_get_row_offsets (ctx->graph);
+  guint n = philia_graph_get_n_nodes (ctx->graph);
+
+  if (result->attention == NULL)
+    result->attention = g_array_new (FALSE, TRUE, sizeof (PhiliaAttention));
+  for (guint i = 0; i < result->attention->len; i++)
+    {
+      PhiliaAttention *a = &g_array_index (result->attention, PhiliaAttention, i);
+
+      g_free (a->edges);
+      g_free (a->self);
+    }
+  g_array_set_size (result->attention, 0);
+  if (ctx->attention->len == 0)
+    return;
+  s = philia_model_context_get_pattern (ctx);
+  for (guint layer = 0; layer < ctx->attention->len; layer++)
+    {
+      PhiliaTensor *alpha = g_ptr_array_index (ctx->attention, layer);
+      PhiliaAttention a = { layer, alpha->cols, NULL, NULL };
+      guint h = alpha->cols;
+
+      a.edges = g_new (float, MAX (off[n] * h, 1));
+      a.self = g_new (float, MAX ((gsize)n * h, 1));
+      for (guint v = 0; v < n; v++)
+        {
+          gint64 k = off[v];
+
+          for (gint64 e = s->row_offsets[v]; e < s->row_offsets[v + 1]; e++)
+            {
+              float *dst = s->col_index[e] == (gint32)v ? a.self + (gsize)v * h
+                                                        : a.edges + (k++) * h;
+
+              memcpy (dst, alpha->data + e * h, sizeof (float) * h);
+            }
+        }
+      g_array_append_val (result->attention, a);
+    }
+}
+
+static void
+homophily_bins (PhiliaTrainResult *result,
+                PhiliaGraph       *graph,
+                const guint8      *test)
+{
+  g_autoptr(PhiliaHomophily) h = NULL;
+  const gint32 *labels = philia_graph_get_labels (graph);
+  gint64 hits[PHILIA_TRAIN_HOMOPHILY_BINS] = { 0 };
+
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    result->bin_accuracy[b] = NAN;
+  if (h == NULL)
+    return;
+  for (guint v = 0; v < result->n_nodes; v++)
+    {
+      double lh = h->local_homophily[v];
+      guint b;
+
+      if (!test[v] || labels[v] < 0 || isnan (lh))
+        continue;
+      b = MIN ((guint)(lh * PHILIA_TRAIN_HOMOPHILY_BINS), PHILIA_TRAIN_HOMOPHILY_BINS - 1);
+      result->bin_count[b]++;
+      hits[b] += result->predictions[v] == labels[v];
+    }
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    if (result->bin_count[b] > 0)
+      result->bin_accuracy[b] = (double)hits[b] / result->bin_count[b];
+}
+
+PhiliaTrainResult *
+philia_train (PhiliaGraph              *graph,
+              const char               *model_id,
+              const PhiliaTrainParams  *params,
+              guint                     split,
+              guint64                   seed,
+              guint                     n_threads,
+              PhiliaProgress           *progress,
+              GCancellable             *cancellable,
+              PhiliaTrainEpochFunc      callback,
+              gpointer                  user_data,
+              GError                  **error)
+{
+  const PhiliaAlgorithm *algorithm;
+  const PhiliaModelVTable *vtable;
+  g_autoptr(PhiliaModelContext) ctx = NULL;
+  g_autoptr(PhiliaTrainResult) result = NULL;
+  g_autoptr(PhiliaTape) tape = NULL;
+  g_autoptr(PhiliaOptimizer) optimizer = NULL;
+  g_autofree double *epoch_ms = NULL;
+  const guint8 *train, *val, *test;
+  const gint32 *labels;
+  gint64 n_train, n_val, n_test;
+  gpointer model;
+  double best_val = -1, best_val_loss = INFINITY;
+  gint64 start = g_get_monotonic_time ();
+  guint n, c;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (model_id != NULL, NULL);
+
+  algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                                      model_id);
+  if (algorithm == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   "Unknown model “%s”.", model_id);
+      return NULL;
+    }
+  vtable = algorithm->vtable;
+  n = philia_graph_get_n_nodes (graph);
+  c = philia_graph_get_n_classes (graph);
+  if (n == 0 || c == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
+                   "The graph has no labeled nodes to train on.");
+      return NULL;
+    }
+  if (split >= philia_graph_get_n_splits (graph))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "Split %u does not exist: the graph has %u splits.", split,
+                   philia_graph_get_n_splits (graph));
+      return NULL;
+    }
+  philia_graph_get_split_sizes (graph, split, &n_train, &n_val, &n_test);
+  if (n_train == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "Split %u has no training nodes.", split);
+      return NULL;
+    }
+  if (vtable->needs_features && philia_graph_get_n_features (graph) == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "The graph has no node features and model “%s” needs them.", model_id);
+      return NULL;
+    }
+  train = philia_graph_get_split_mask (graph, split, PHILIA_SPLIT_TRAIN);
+  val = philia_graph_get_split_mask (graph, split, PHILIA_SPLIT_VAL);
+  test = philia_graph_get_split_mask (graph, split, PHILIA_SPLIT_TEST);
+  labels = philia_graph_get_labels (graph);
+
+  ctx = g_new0 (PhiliaModelContext, 1);
+  ctx->graph = graph;
+  if (params != NULL)
+    ctx->params = *params;
+  else
+    philia_train_params_init (&ctx->params);
+  vtable->defaults (&ctx->params);
+  if (ctx->params.dropout >= 1 || ctx->params.lr <= 0 || ctx->params.epochs <= 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "The learning rate and epochs must be positive and dropout below 1.");
+      return NULL;
+    }
+  ctx->n_classes = c;
+  ctx->parameters = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  ctx->decay = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  ctx->attention = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  philia_rng_init (&ctx->rng, seed);
+  prepare_features (ctx);
+
+  n_threads = MAX (n_threads, 1);
+  openblas_set_num_threads ((int)n_threads);
+  model = vtable->create (ctx, error);
+  if (model == NULL)
+    return NULL;
+
+  result = g_new0 (PhiliaTrainResult, 1);
+  result->model = g_strdup (model_id);
+  result->split = split;
+  result->seed = seed;
+  result->n_threads = n_threads;
+  result->params = ctx->params;
+  result->identity_features = philia_graph_get_n_features (graph) == 0;
+  result->sparse_features = ctx->sparse_x != NULL;
+  result->n_nodes = n;
+  result->n_classes = c;
+  result->predictions = g_new0 (gint32, n);
+  result->probabilities = g_new0 (float, (gsize)n * c);
+  result->weights = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  result->best_epoch = 0;
+  result->train_accuracy = result->val_accuracy = result->test_accuracy = NAN;
+  result->loss = g_new0 (double, ctx->params.epochs);
+  result->val_loss = g_new0 (double, ctx->params.epochs);
+  result->train_curve = g_new0 (double, ctx->params.epochs);
+  result->val_curve = g_new0 (double, ctx->params.epochs);
+  result->test_curve = g_new0 (double, ctx->params.epochs);
+  epoch_ms = g_new0 (double, ctx->params.epochs);
+
+  optimizer = philia_optimizer_new (ctx->params.optimizer, (float)ctx->params.lr,
+                                    (float)ctx->params.weight_decay);
+  for (guint i = 0; i < ctx->parameters->len; i++)
+    philia_optimizer_add (optimizer, g_ptr_array_index (ctx->parameters, i),
+                          g_array_index (ctx->decay, gboolean, i));
+  tape = philia_tape_new (n_threads);
+  /* Dropout draws from a stream of its own, so initialisation and masks do not interact. */
+  philia_rng_init (philia_tape_get_rng (tape), seed ^ 0x5deece66dULL);
+
+  for (int epoch = 0; epoch < ctx->params.epochs; epoch++)
+    {
+      PhiliaTrainEpoch info = { 0 };
+      PhiliaTensor *logp, *loss;
+      gint64 t0 = g_get_monotonic_time ();
+      double val_loss;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          vtable->free (model);
+          return NULL;
+        }
+
+      philia_tape_reset (tape);
+      philia_tape_set_training (tape, TRUE);
+      logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+      loss = philia_op_nll (tape, logp, labels, train);
+      if (!isfinite (loss->data[0]))
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
+                       "Training diverged at epoch %d: the loss is %s; lower the learning rate.",
+                       epoch + 1, isnan (loss->data[0]) ? "NaN" : "infinite");
+          vtable->free (model);
+          return NULL;
+        }
+      philia_tape_backward (tape, loss);
+      philia_optimizer_step (optimizer);
+      epoch_ms[epoch] = (g_get_monotonic_time () - t0) / 1000.0;
+      result->loss[epoch] = loss->data[0];
+
+      /* Evaluation pass: dropout off, no tape nodes (parameters need no grad here). */
+      philia_tape_reset (tape);
+      philia_tape_set_training (tape, FALSE);
+      for (guint i = 0; i < ctx->parameters->len; i++)
+        ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = FALSE;
+      logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+      for (guint i = 0; i < ctx->parameters->len; i++)
+        ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
+      val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
+      result->val_loss[epoch] = val_loss;
+      result->train_curve[epoch] = accuracy (logp, labels, train, NULL);
+      result->val_curve[epoch] = accuracy (logp, labels, val, NULL);
+      result->test_curve[epoch] = accuracy (logp, labels, test, NULL);
+      result->n_epochs = epoch + 1;
+
+      /* Best validation accuracy, ties to the lower validation loss; without
+       * validation nodes, the last epoch. */
+      if (n_val == 0 || result->val_curve[epoch] > best_val
+          || (result->val_curve[epoch] == best_val && val_loss < best_val_loss))
+        {
+          best_val = n_val > 0 ? result->val_curve[epoch] : best_val;
+          best_val_loss = val_loss;
+          result->best_epoch = epoch + 1;
+          result->train_accuracy = result->train_curve[epoch];
+          result->val_accuracy = result->val_curve[epoch];
+          result->test_accuracy = result->test_curve[epoch];
+          accuracy (logp, labels, train, result->predictions);
+          for (gsize i = 0; i < (gsize)n * c; i++)
+            result->probabilities[i] = expf (logp->data[i]);
+          g_ptr_array_set_size (result->weights, 0);
+          for (guint i = 0; i < ctx->parameters->len; i++)
+            g_ptr_array_add (result->weights,
+                             philia_tensor_copy (g_ptr_array_index (ctx->parameters, i)));
+          keep_attention (result, ctx);
+        }
+
+      if (callback != NULL)
+        {
+          info.epoch = epoch + 1;
+          info.n_epochs = ctx->params.epochs;
+          info.loss = result->loss[epoch];
+          info.val_loss = val_loss;
+          info.train_accuracy = result->train_curve[epoch];
+          info.val_accuracy = result->val_curve[epoch];
+          info.test_accuracy = result->test_curve[epoch];
+          info.epoch_ms = epoch_ms[epoch];
+          info.best_epoch = result->best_epoch;
+          callback (&info, user_data);
+        }
+      if (progress != NULL)
+        philia_progress_set_fraction (progress, (epoch + 1.0) / ctx->params.epochs);
+    }
+  philia_tape_reset (tape);
+  vtable->free (model);
+
+  qsort (epoch_ms, result->n_epochs, sizeof (double), cmp_double);
+  result->epoch_ms_median = result->n_epochs % 2
+    ? epoch_ms[result->n_epochs / 2]
+    : (epoch_ms[result->n_epochs / 2 - 1] + epoch_ms[result->n_epochs / 2]) / 2;
+  homophily_bins (result, graph, test);
+  result->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return g_steal_pointer (&result);
+}

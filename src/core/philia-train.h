@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-autograd.h"
+#include "philia-graph.h"
+#include "philia-progress.h"
+#include "philia-registry.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PhiliaTrainParams:
+ * @epochs: full-batch epochs (≤ 0: the model's default)
+ * @lr: learning rate (< 0: default)
+ * @weight_decay: L2 added to the gradient (< 0: default)
+ * @hidden: hidden width per head (≤ 0: default)
+ * @dropout: dropout probability (< 0: default)
+ * @heads: attention heads of GAT's first layer (≤ 0: default)
+ * @k: propagation steps of SGC and APPNP (≤ 0: default)
+ * @alpha: APPNP's teleport probability (< 0: default)
+ * @optimizer: Adam or SGD
+ * @normalize_features: divide each feature row by its sum (the Planetoid recipe)
+ *
+ * Hyperparameters. philia_train_params_init() sets every field to "the
+ * model's default", which is the recipe of the model's paper.
+ */
+typedef struct
+{
+  int                 epochs;
+  double              lr;
+  double              weight_decay;
+  int                 hidden;
+  double              dropout;
+  int                 heads;
+  int                 k;
+  double              alpha;
+  PhiliaOptimizerKind optimizer;
+  gboolean            normalize_features;
+} PhiliaTrainParams;
+
+void philia_train_params_init (PhiliaTrainParams *params);
+
+/* What a model sees while it is built and run: the graph's inputs, prepared once. */
+typedef struct _PhiliaModelContext PhiliaModelContext;
+
+PhiliaGraph             *philia_model_context_get_graph      (PhiliaModelContext *ctx);
+/* The resolved hyperparameters (no "default" left). */
+const PhiliaTrainParams *philia_model_context_get_params     (PhiliaModelContext *ctx);
+guint                    philia_model_context_get_n_classes  (PhiliaModelContext *ctx);
+/* Columns of the input features (n for the identity features of a featureless graph). */
+guint                    philia_model_context_get_n_features (PhiliaModelContext *ctx);
+/* Â = D^{-1/2}(A+I)D^{-1/2}, built once per graph and cached on it. */
+PhiliaSparse            *philia_model_context_get_adjacency  (PhiliaModelContext *ctx);
+/* The pattern of A+I (values 1), cached like the adjacency: GAT's attention support. */
+PhiliaSparse            *philia_model_context_get_pattern    (PhiliaModelContext *ctx);
+/* Exactly one of these is non-NULL: features below 10% density are kept as CSR. */
+PhiliaSparse            *philia_model_context_get_sparse_features (PhiliaModelContext *ctx);
+PhiliaTensor            *philia_model_context_get_dense_features  (PhiliaModelContext *ctx);
+/* dropout(X) · W for either storage (sparse dropout drops stored entries). */
+PhiliaTensor            *philia_model_context_input_matmul   (PhiliaModelContext *ctx,
+                                                              PhiliaTape         *tape,
+                                                              PhiliaTensor       *w,
+                                                              float               dropout);
+/* A trainable parameter owned by the context; Glorot-initialised or zeros. */
+PhiliaTensor            *philia_model_context_add_parameter  (PhiliaModelContext *ctx,
+                                                              guint               rows,
+                                                              guint               cols,
+                                                              gboolean            glorot,
+                                                              gboolean            decay);
+PhiliaRng               *philia_model_context_get_rng        (PhiliaModelContext *ctx);
+/* Called by attention models in evaluation passes: @alpha is [pattern nnz, heads]. */
+void                     philia_model_context_keep_attention (PhiliaModelContext *ctx,
+                                                              guint               layer,
+                                                              PhiliaTensor       *alpha);
+
+/**
+ * PhiliaModelVTable:
+ * @needs_features: refuse a featureless graph (else identity features are used)
+ * @defaults: fills the fields of @params left at "default" with the paper's recipe
+ * @create: builds the model's parameters with philia_model_context_add_parameter()
+ * @forward: returns the logits [n, C] on @tape (training or evaluation mode)
+ * @free: frees what @create returned
+ *
+ * The vtable of a PHILIA_FAMILY_MODEL algorithm. A model is a composition of
+ * philia_op_*() calls, so it needs no backward pass of its own.
+ */
+typedef struct
+{
+  gboolean       needs_features;
+  void         (*defaults) (PhiliaTrainParams  *params);
+  gpointer     (*create)   (PhiliaModelContext *ctx,
+                            GError            **error);
+  PhiliaTensor *(*forward) (gpointer            model,
+                            PhiliaModelContext *ctx,
+                            PhiliaTape         *tape);
+  void         (*free)     (gpointer            model);
+} PhiliaModelVTable;
+
+#define PHILIA_TRAIN_HOMOPHILY_BINS 5
+
+/**
+ * PhiliaAttention:
+ * @layer: 0-based attention layer
+ * @heads: heads of that layer
+ * @edges: [2m, heads] attention that node v puts on neighbour u, in the order
+ *   of the graph's CSR (row v, entry of u), self-loops excluded
+ * @self: [n, heads] attention of each node on itself (its self-loop)
+ */
+typedef struct
+{
+  guint  layer;
+  guint  heads;
+  float *edges;
+  float *self;
+} PhiliaAttention;
+
+/**
+ * PhiliaTrainEpoch:
+ * What a per-epoch callback receives (accuracies NaN where a part is empty).
+ */
+typedef struct
+{
+  guint  epoch;          /* 1-based */
+  guint  n_epochs;
+  double loss;           /* training loss of this epoch's step */
+  double val_loss;
+  double train_accuracy; /* evaluation pass after the step */
+  double val_accuracy;
+  double test_accuracy;
+  double epoch_ms;       /* forward + backward + step */
+  guint  best_epoch;
+} PhiliaTrainEpoch;
+
+typedef void (*PhiliaTrainEpochFunc) (const PhiliaTrainEpoch *epoch,
+                                      gpointer                user_data);
+
+/**
+ * PhiliaTrainResult:
+ * The outcome of a run: curves, the best-validation epoch (its accuracies,
+ * predictions, weights and attention) and accuracy by local homophily.
+ */
+typedef struct
+{
+  char              *model;
+  guint              split;
+  guint64            seed;
+  guint              n_threads;
+  PhiliaTrainParams  params;          /* resolved */
+  gboolean           identity_features;
+  gboolean           sparse_features;
+  guint              n_epochs;        /* epochs run */
+  double            *loss;            /* n_epochs each */
+  double            *val_loss;
+  double            *train_curve;
+  double            *val_curve;
+  double            *test_curve;
+  guint              best_epoch;      /* 1-based */
+  double             train_accuracy;
+  double             val_accuracy;
+  double             test_accuracy;
+  double             epoch_ms_median;
+  double             seconds;
+  guint              n_nodes;
+  guint              n_classes;
+  gint32            *predictions;     /* n, at the best epoch */
+  float             *probabilities;   /* n × C */
+  GPtrArray         *weights;         /* PhiliaTensor copies at the best epoch */
+  GArray            *attention;       /* PhiliaAttention per layer, at the best epoch */
+  /* Test nodes by local homophily in [0, .2), [.2, .4), …, [.8, 1]; nodes
+   * whose local homophily is undefined are left out. */
+  gint64             bin_count[PHILIA_TRAIN_HOMOPHILY_BINS];
+  double             bin_accuracy[PHILIA_TRAIN_HOMOPHILY_BINS];
+} PhiliaTrainResult;
+
+void philia_train_result_free (PhiliaTrainResult *result);
+
+/*
+ * Trains model @model_id (a PHILIA_FAMILY_MODEL in the default registry) on
+ * split @split, full batch. @n_threads workers for sparse products and
+ * OpenBLAS. @callback runs on the calling thread after each epoch. Stops
+ * within one epoch of @cancellable firing (G_IO_ERROR_CANCELLED), on a NaN
+ * loss, and refuses a split without training nodes. Same seed and threads:
+ * the same run.
+ */
+PhiliaTrainResult *philia_train (PhiliaGraph              *graph,
+                                 const char               *model_id,
+                                 const PhiliaTrainParams  *params,
+                                 guint                     split,
+                                 guint64                   seed,
+                                 guint                     n_threads,
+                                 PhiliaProgress           *progress,
+                                 GCancellable             *cancellable,
+                                 PhiliaTrainEpochFunc      callback,
+                                 gpointer                  user_data,
+                                 GError                  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaTrainResult, philia_train_result_free)
+
+G_END_DECLS

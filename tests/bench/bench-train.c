@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Issue 5: per-epoch time (forward + backward + optimiser step, the median
+ * over the epochs of philia_train) of each model's standard recipe on Cora,
+ * CiteSeer and Squirrel with 1 and 2 threads; GFLOP/s of the dense product
+ * (philia_op_matmul against a bare cblas_sgemm on 2048²) and effective GB/s of
+ * the sparse product against a memcpy. bench-train.py times PyTorch on the
+ * same recipes. Usage: bench-train [EPOCHS] (default 50).
+ */
+#include "config.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "philia-core.h"
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static void
+bench_models (const char *folder,
+              int         epochs)
+{
+  const char *datasets[] = { "cora", "citeseer", "squirrel" };
+  const char *models[] = { "mlp", "gcn", "sgc", "gat" };
+
+  printf ("%-9s %-6s %7s %12s %9s\n", "dataset", "model", "threads", "epoch_ms", "test_acc");
+  for (guint d = 0; d < G_N_ELEMENTS (datasets); d++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.npz", datasets[d]);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+
+      if (graph == NULL)
+        {
+          fprintf (stderr, "bench-train: %s\n", error->message);
+          continue;
+        }
+      for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+        for (guint threads = 1; threads <= 2; threads++)
+          {
+            g_autoptr(PhiliaTrainResult) r = NULL;
+            PhiliaTrainParams params;
+
+            philia_train_params_init (&params);
+            params.epochs = epochs;
+            r = philia_train (graph, models[m], &params, 0, 0, threads, NULL, NULL, NULL, NULL,
+                              &error);
+            if (r == NULL)
+              {
+                fprintf (stderr, "bench-train: %s\n", error->message);
+                g_clear_error (&error);
+                continue;
+              }
+            printf ("%-9s %-6s %7u %12.3f %9.4f\n", datasets[d], models[m], threads,
+                    r->epoch_ms_median, r->test_accuracy);
+            fflush (stdout);
+          }
+    }
+}
+
+static void
+bench_sgemm (void)
+{
+  const int n = 2048;
+  g_autoptr(PhiliaTensor) a = philia_tensor_new (n, n);
+  g_autoptr(PhiliaTensor) b = philia_tensor_new (n, n);
+  g_autofree float *c = g_new (float, (gsize)n * n);
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 1);
+  philia_tensor_glorot (a, &rng);
+  philia_tensor_glorot (b, &rng);
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      double best_raw = 1e9, best_op = 1e9, flops = 2.0 * n * n * n;
+
+      openblas_set_num_threads (threads);
+      for (int run = 0; run < 4; run++)
+        {
+          double t0 = now ();
+
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a->data, n,
+                       b->data, n, 0.0f, c, n);
+          best_raw = MIN (best_raw, now () - t0);
+          t0 = now ();
+          philia_op_matmul (tape, a, b);
+          best_op = MIN (best_op, now () - t0);
+          philia_tape_reset (tape);
+        }
+      printf ("sgemm 2048² threads %d: philia_op_matmul %.1f GFLOP/s, cblas_sgemm %.1f GFLOP/s"
+              " (%.0f%%)\n", threads, flops / best_op / 1e9, flops / best_raw / 1e9,
+              100 * best_raw / best_op);
+    }
+}
+
+static void
+bench_spmm (const char *folder)
+{
+  g_autofree char *path = g_build_filename (folder, "squirrel.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  gsize copy_bytes = (gsize)256 << 20;
+  g_autofree char *src = NULL, *dst = NULL;
+  double best_copy = 1e9;
+
+  if (graph == NULL)
+    {
+      fprintf (stderr, "bench-train: %s\n", error->message);
+      return;
+    }
+  src = g_malloc (copy_bytes);
+  dst = g_malloc (copy_bytes);
+  memset (src, 1, copy_bytes);
+  memset (dst, 0, copy_bytes);
+  for (int run = 0; run < 4; run++)
+    {
+      double t0 = now ();
+
+      memcpy (dst, src, copy_bytes);
+      best_copy = MIN (best_copy, now () - t0);
+    }
+  /* STREAM counts a copy as read + write. */
+  printf ("memcpy 256 MiB: %.1f GB/s (read + write)\n", 2.0 * copy_bytes / best_copy / 1e9);
+
+  for (guint cols = 16; cols <= 64; cols *= 4)
+    for (guint threads = 1; threads <= 2; threads++)
+      {
+        PhiliaTrainParams params;
+        g_autoptr(PhiliaTrainResult) r = NULL;
+        g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+        g_autoptr(PhiliaTensor) x = NULL;
+        PhiliaSparse *s;
+        double best = 1e9, bytes;
+        guint n = philia_graph_get_n_nodes (graph);
+        PhiliaRng rng;
+
+        /* One epoch builds and caches Â on the graph. */
+        philia_train_params_init (&params);
+        params.epochs = 1;
+        r = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, NULL);
+        s = g_object_get_data (G_OBJECT (graph), "philia-normalized-adjacency");
+        g_assert (s != NULL);
+        x = philia_tensor_new (n, cols);
+        philia_rng_init (&rng, 2);
+        philia_tensor_glorot (x, &rng);
+        for (int run = 0; run < 20; run++)
+          {
+            double t0 = now ();
+
+            philia_op_spmm (tape, s, NULL, x);
+            best = MIN (best, now () - t0);
+            philia_tape_reset (tape);
+          }
+        /* Index + value per entry, one row of X per entry, one output row per row. */
+        bytes = (double)s->nnz * (8 + 4.0 * cols) + 4.0 * n * cols;
+        printf ("spmm squirrel Â (nnz %" G_GINT64_FORMAT ") × [%u, %u], threads %u: %.3f ms,"
+                " %.1f GB/s effective\n", s->nnz, n, cols, threads, best * 1e3,
+                bytes / best / 1e9);
+      }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *folder = g_getenv ("PHILIA_SHARED_DATASETS");
+  int epochs = argc > 1 ? atoi (argv[1]) : 50;
+  struct rusage usage;
+
+  philia_core_init ();
+  if (folder == NULL)
+    folder = "../shared/datasets";
+  bench_sgemm ();
+  bench_spmm (folder);
+  bench_models (folder, MAX (epochs, 2));
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("peak RSS %.1f MiB\n", usage.ru_maxrss / 1024.0);
+  return 0;
+}

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+
+/*
+ * Every op's backward pass against central finite differences of
+ * L = Σ out ⊙ R (R fixed random), accumulated in double. float32 forward
+ * passes limit the agreement to about 1e-3 relative, so inputs are kept away
+ * from kinks (ReLU at 0) by the draw.
+ */
+
+typedef PhiliaTensor *(*BuildFunc) (PhiliaTape *tape, PhiliaTensor **in, gpointer data);
+
+static void
+fill (PhiliaTensor *t,
+      PhiliaRng    *rng,
+      float         lo,
+      float         hi)
+{
+  for (gsize i = 0; i < philia_tensor_size (t); i++)
+    {
+      float x;
+
+      do
+        x = lo + (hi - lo) * philia_rng_float (rng);
+      while (fabsf (x) < 0.05f);
+      t->data[i] = x;
+    }
+}
+
+static double
+objective (PhiliaTape   *tape,
+           BuildFunc     build,
+           PhiliaTensor **in,
+           gpointer      data,
+           const float  *r,
+           gsize        *n_out)
+{
+  PhiliaTensor *out;
+  double sum = 0;
+
+  philia_tape_reset (tape);
+  philia_rng_init (philia_tape_get_rng (tape), 7);
+  out = build (tape, in, data);
+  for (gsize i = 0; i < philia_tensor_size (out); i++)
+    sum += (double)out->data[i] * r[i];
+  *n_out = philia_tensor_size (out);
+  return sum;
+}
+
+static void
+check_gradients (const char    *name,
+                 BuildFunc      build,
+                 PhiliaTensor **in,
+                 guint          n_in,
+                 gpointer       data,
+                 double         tolerance)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree float *r = NULL;
+  PhiliaRng rng;
+  PhiliaTensor *out;
+  gsize n_out;
+  double worst = 0;
+
+  philia_rng_init (&rng, 99);
+  philia_rng_init (philia_tape_get_rng (tape), 7);
+  out = build (tape, in, data);
+  n_out = philia_tensor_size (out);
+  r = g_new (float, MAX (n_out, 1));
+  for (gsize i = 0; i < n_out; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < n_in; k++)
+    philia_tensor_zero_grad (in[k]);
+  philia_tape_backward_from (tape, out, r);
+
+  for (guint k = 0; k < n_in; k++)
+    {
+      g_autofree float *analytic = NULL;
+
+      if (!in[k]->requires_grad)
+        continue;
+      g_assert_nonnull (in[k]->grad);
+      analytic = g_memdup2 (in[k]->grad, sizeof (float) * philia_tensor_size (in[k]));
+      for (gsize i = 0; i < philia_tensor_size (in[k]); i++)
+        {
+          float saved = in[k]->data[i];
+          float h = 1e-2f * MAX (1.0f, fabsf (saved));
+          double plus, minus, numeric, err;
+          gsize m;
+
+          in[k]->data[i] = saved + h;
+          plus = objective (tape, build, in, data, r, &m);
+          in[k]->data[i] = saved - h;
+          minus = objective (tape, build, in, data, r, &m);
+          in[k]->data[i] = saved;
+          numeric = (plus - minus) / (((double)(saved + h)) - ((double)(saved - h)));
+          err = fabs (numeric - analytic[i]) / MAX (1.0, fabs (numeric));
+          worst = MAX (worst, err);
+          if (err > tolerance)
+            g_error ("%s: input %u element %" G_GSIZE_FORMAT ": analytic %g, numeric %g",
+                     name, k, i, analytic[i], numeric);
+        }
+    }
+  g_test_message ("%s: worst relative error %.2e", name, worst);
+  philia_tape_reset (tape);
+}
+
+static PhiliaTensor *
+param (guint      rows,
+       guint      cols,
+       PhiliaRng *rng)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  fill (t, rng, -1, 1);
+  t->requires_grad = TRUE;
+  return t;
+}
+
+/* A small directed-looking (unsymmetric) sparse matrix with an empty row. */
+static PhiliaSparse *
+small_sparse (guint rows,
+              guint cols,
+              PhiliaRng *rng)
+{
+  g_autofree float *dense = g_new0 (float, rows * cols);
+
+  for (guint i = 0; i < rows; i++)
+    for (guint j = 0; j < cols; j++)
+      if (i != 2 && (philia_rng_float (rng) < 0.4f || i == j))
+        dense[i * cols + j] = 0.25f + philia_rng_float (rng);
+  return philia_sparse_new_from_dense (dense, rows, cols);
+}
+
+#define FREE_ALL(arr) \
+  for (guint _i = 0; _i < G_N_ELEMENTS (arr); _i++) philia_tensor_free (arr[_i])
+
+static PhiliaTensor *
+build_matmul (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_matmul (t, in[0], in[1]);
+}
+
+static void
+test_matmul (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+
+  philia_rng_init (&rng, 1);
+  in[0] = param (5, 4, &rng);
+  in[1] = param (4, 3, &rng);
+  check_gradients ("matmul", build_matmul, in, 2, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
+build_spmm (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_spmm (t, data, NULL, in[0]);
+}
+
+static PhiliaTensor *
+build_spmm_values (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_spmm (t, data, in[1], in[0]);
+}
+
+static void
+test_spmm (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  PhiliaTensor *in[2];
+
+  philia_rng_init (&rng, 2);
+  s = small_sparse (6, 5, &rng);
+  in[0] = param (5, 4, &rng);
+  in[1] = param (s->nnz, 2, &rng);   /* two heads of width 2 */
+  check_gradients ("spmm", build_spmm, in, 1, s, 2e-3);
+  check_gradients ("spmm-values", build_spmm_values, in, 2, s, 2e-3);
+  FREE_ALL (in);
+}
+
+/* The sparse product against a dense one, with 1 and 3 threads on a bigger
+ * matrix (above the parallel threshold): identical bits. */
+static void
+test_spmm_threads (void)
+{
+  PhiliaRng rng;
+  guint n = 3000, f = 64;
+  g_autofree float *dense = g_new0 (float, (gsize)n * 40);
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTensor) x = philia_tensor_new (40, f);
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t3 = philia_tape_new (3);
+  PhiliaTensor *a, *b;
+
+  philia_rng_init (&rng, 3);
+  for (gsize i = 0; i < (gsize)n * 40; i++)
+    if (philia_rng_float (&rng) < 0.3f)
+      dense[i] = philia_rng_float (&rng);
+  s = philia_sparse_new_from_dense (dense, n, 40);
+  fill (x, &rng, -1, 1);
+  a = philia_op_spmm (t1, s, NULL, x);
+  b = philia_op_spmm (t3, s, NULL, x);
+  g_assert_cmpmem (a->data, sizeof (float) * n * f, b->data, sizeof (float) * n * f);
+  for (guint i = 0; i < n; i += 97)
+    for (guint j = 0; j < f; j++)
+      {
+        double ref = 0;
+
+        for (guint k = 0; k < 40; k++)
+          ref += (double)dense[(gsize)i * 40 + k] * x->data[k * f + j];
+        g_assert_cmpfloat_with_epsilon (a->data[(gsize)i * f + j], ref, 1e-4);
+      }
+}
+
+static PhiliaTensor *
+build_add (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_add (t, philia_op_add (t, in[0], in[1]), in[2]);
+}
+
+static PhiliaTensor *
+build_mul (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_mul (t, philia_op_mul (t, in[0], in[1]), in[2]);
+}
+
+static PhiliaTensor *
+build_scale (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_scale (t, in[0], -0.7f);
+}
+
+static void
+test_elementwise (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[3];
+
+  philia_rng_init (&rng, 4);
+  in[0] = param (4, 3, &rng);
+  in[1] = param (4, 3, &rng);
+  in[2] = param (1, 3, &rng);   /* broadcast row */
+  check_gradients ("add", build_add, in, 3, NULL, 2e-3);
+  check_gradients ("mul", build_mul, in, 3, NULL, 2e-3);
+  check_gradients ("scale", build_scale, in, 1, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
+build_relu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_relu (t, in[0]);
+}
+
+static PhiliaTensor *
+build_leaky (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_leaky_relu (t, in[0], 0.2f);
+}
+
+static PhiliaTensor *
+build_elu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_elu (t, in[0], 1.0f);
+}
+
+static void
+test_activations (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[1];
+
+  philia_rng_init (&rng, 5);
+  in[0] = param (6, 5, &rng);
+  check_gradients ("relu", build_relu, in, 1, NULL, 2e-3);
+  check_gradients ("leaky_relu", build_leaky, in, 1, NULL, 2e-3);
+  check_gradients ("elu", build_elu, in, 1, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
+build_dropout (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_dropout (t, in[0], 0.5f);
+}
+
+static void
+test_dropout (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[1];
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autoptr(PhiliaTensor) big = philia_tensor_new (100, 100);
+  PhiliaTensor *out;
+  guint zeros = 0;
+
+  philia_rng_init (&rng, 6);
+  in[0] = param (6, 5, &rng);
+  check_gradients ("dropout", build_dropout, in, 1, NULL, 2e-3);
+  FREE_ALL (in);
+
+  /* Inverted dropout: about p zeros, survivors scaled by 1/(1−p); identity in eval. */
+  for (gsize i = 0; i < 10000; i++)
+    big->data[i] = 1;
+  out = philia_op_dropout (tape, big, 0.5f);
+  for (gsize i = 0; i < 10000; i++)
+    {
+      g_assert_true (out->data[i] == 0 || out->data[i] == 2);
+      zeros += out->data[i] == 0;
+    }
+  g_assert_cmpuint (zeros, >, 4700);
+  g_assert_cmpuint (zeros, <, 5300);
+  philia_tape_set_training (tape, FALSE);
+  g_assert_true (philia_op_dropout (tape, big, 0.5f) == big);
+}
+
+static PhiliaTensor *
+build_log_softmax (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_log_softmax (t, in[0]);
+}
+
+static const gint32 nll_labels[6] = { 0, 2, -1, 1, 3, 0 };
+static const guint8 nll_mask[6] = { 1, 1, 1, 0, 1, 1 };
+
+static PhiliaTensor *
+build_nll (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_nll (t, philia_op_log_softmax (t, in[0]), nll_labels, nll_mask);
+}
+
+static void
+test_softmax_nll (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[1];
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *loss;
+  g_autofree float *x = NULL;
+  double expected = 0;
+
+  philia_rng_init (&rng, 7);
+  in[0] = param (6, 4, &rng);
+  check_gradients ("log_softmax", build_log_softmax, in, 1, NULL, 2e-3);
+  check_gradients ("nll", build_nll, in, 1, NULL, 2e-3);
+
+  /* The value: mean of −log softmax over rows 0, 1, 4, 5 (row 2 unlabeled, 3 masked). */
+  x = g_memdup2 (in[0]->data, sizeof (float) * 24);
+  for (guint i = 0; i < 6; i++)
+    {
+      double z = 0;
+
+      if (!nll_mask[i] || nll_labels[i] < 0)
+        continue;
+      for (guint j = 0; j < 4; j++)
+        z += exp (x[i * 4 + j]);
+      expected -= (x[i * 4 + nll_labels[i]] - log (z)) / 4;
+    }
+  loss = build_nll (tape, in, NULL);
+  g_assert_cmpfloat_with_epsilon (loss->data[0], expected, 1e-5);
+  FREE_ALL (in);
+}
+
+static const gint32 gather_index[7] = { 3, 0, 0, 2, 3, 1, 3 };
+
+static PhiliaTensor *
+build_index_select (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_index_select (t, in[0], gather_index, 7);
+}
+
+static PhiliaTensor *
+build_scatter_add (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_scatter_add (t, in[0], gather_index, 5);
+}
+
+static PhiliaTensor *
+build_concat (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_concat (t, in[0], in[1]);
+}
+
+static PhiliaTensor *
+build_group_sum (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_group_sum (t, in[0], 3);
+}
+
+static void
+test_gather_scatter_concat (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[3];
+
+  philia_rng_init (&rng, 8);
+  in[0] = param (4, 3, &rng);
+  in[1] = param (4, 2, &rng);
+  in[2] = param (7, 3, &rng);
+  check_gradients ("index_select", build_index_select, in, 1, NULL, 2e-3);
+  check_gradients ("concat", build_concat, in, 2, NULL, 2e-3);
+  check_gradients ("scatter_add", build_scatter_add, in + 2, 1, NULL, 2e-3);
+  in[1]->requires_grad = FALSE;
+  {
+    PhiliaTensor *g[1] = { philia_tensor_new (3, 6) };
+
+    fill (g[0], &rng, -1, 1);
+    g[0]->requires_grad = TRUE;
+    check_gradients ("group_sum", build_group_sum, g, 1, NULL, 2e-3);
+    FREE_ALL (g);
+  }
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
+build_edge_softmax (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_edge_softmax (t, data, in[0]);
+}
+
+/* A GAT layer end to end: every op of the attention path composed. */
+static PhiliaTensor *
+build_attention (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaSparse *s = data;
+  PhiliaTensor *wx = philia_op_matmul (t, in[0], in[1]);
+  PhiliaTensor *src = philia_op_group_sum (t, philia_op_mul (t, wx, in[2]), 2);
+  PhiliaTensor *dst = philia_op_group_sum (t, philia_op_mul (t, wx, in[3]), 2);
+  PhiliaTensor *e = philia_op_add (t, philia_op_index_select (t, dst, s->row_index, s->nnz),
+                                   philia_op_index_select (t, src, s->col_index, s->nnz));
+  PhiliaTensor *alpha = philia_op_edge_softmax (t, s, philia_op_leaky_relu (t, e, 0.2f));
+
+  return philia_op_elu (t, philia_op_spmm (t, s, philia_op_dropout (t, alpha, 0.3f), wx), 1);
+}
+
+static void
+test_edge_softmax (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[4];
+  PhiliaTensor *alpha;
+
+  philia_rng_init (&rng, 9);
+  s = small_sparse (6, 6, &rng);
+  in[0] = param (s->nnz, 3, &rng);
+  check_gradients ("edge_softmax", build_edge_softmax, in, 1, s, 2e-3);
+
+  /* Each non-empty row sums to 1 per head. */
+  alpha = philia_op_edge_softmax (tape, s, in[0]);
+  for (guint i = 0; i < s->rows; i++)
+    for (guint h = 0; h < 3; h++)
+      {
+        double sum = 0;
+
+        for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+          sum += alpha->data[e * 3 + h];
+        if (s->row_offsets[i + 1] > s->row_offsets[i])
+          g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+      }
+  philia_tensor_free (in[0]);
+
+  in[0] = param (6, 5, &rng);
+  in[1] = param (5, 4, &rng);   /* 2 heads × 2 */
+  in[2] = param (1, 4, &rng);
+  in[3] = param (1, 4, &rng);
+  check_gradients ("gat-layer", build_attention, in, 4, s, 3e-3);
+  FREE_ALL (in);
+}
+
+/* Adam and SGD against hand-computed steps (PyTorch's formulas). */
+static void
+test_optimizers (void)
+{
+  g_autoptr(PhiliaTensor) p = philia_tensor_new (1, 2);
+  g_autoptr(PhiliaTensor) q = philia_tensor_new (1, 1);
+  g_autoptr(PhiliaOptimizer) adam = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, 0.1f, 0.5f);
+  g_autoptr(PhiliaOptimizer) sgd = philia_optimizer_new (PHILIA_OPTIMIZER_SGD, 0.1f, 0.5f);
+  double m = 0, v = 0, x = 1.0;
+
+  p->data[0] = 1.0f;
+  p->data[1] = -2.0f;
+  philia_optimizer_add (adam, p, TRUE);
+  for (int t = 1; t <= 3; t++)
+    {
+      double g = 0.3 + x * 0.5;   /* gradient 0.3 plus decay */
+
+      p->grad = p->grad ? p->grad : g_new0 (float, 2);
+      p->grad[0] = 0.3f;
+      p->grad[1] = 0;
+      philia_optimizer_step (adam);
+      m = 0.9 * m + 0.1 * g;
+      v = 0.999 * v + 0.001 * g * g;
+      x -= 0.1 * (m / (1 - pow (0.9, t))) / (sqrt (v / (1 - pow (0.999, t))) + 1e-8);
+      g_assert_cmpfloat_with_epsilon (p->data[0], x, 1e-5);
+      g_assert_cmpfloat (p->grad[0], ==, 0);
+    }
+
+  q->data[0] = 2.0f;
+  philia_optimizer_add (sgd, q, FALSE);   /* no decay on this one */
+  q->grad = g_new0 (float, 1);
+  q->grad[0] = 1.0f;
+  philia_optimizer_step (sgd);
+  g_assert_cmpfloat_with_epsilon (q->data[0], 1.9, 1e-6);
+}
+
+static void
+test_glorot_rng (void)
+{
+  PhiliaRng a, b;
+  g_autoptr(PhiliaTensor) w = philia_tensor_new (100, 50);
+  float bound = sqrtf (6.0f / 150.0f);
+  double mean = 0;
+
+  philia_rng_init (&a, 42);
+  philia_rng_init (&b, 42);
+  for (int i = 0; i < 100; i++)
+    g_assert_cmpuint (philia_rng_next (&a), ==, philia_rng_next (&b));
+  philia_tensor_glorot (w, &a);
+  for (gsize i = 0; i < 5000; i++)
+    {
+      g_assert_cmpfloat (fabsf (w->data[i]), <=, bound);
+      mean += w->data[i] / 5000;
+    }
+  g_assert_cmpfloat (fabs (mean), <, 0.02);
+  for (int i = 0; i < 1000; i++)
+    g_assert_cmpuint (philia_rng_below (&a, 7), <, 7);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Philia/Autograd/matmul", test_matmul);
+  g_test_add_func ("/Philia/Autograd/spmm", test_spmm);
+  g_test_add_func ("/Philia/Autograd/spmm-threads", test_spmm_threads);
+  g_test_add_func ("/Philia/Autograd/elementwise", test_elementwise);
+  g_test_add_func ("/Philia/Autograd/activations", test_activations);
+  g_test_add_func ("/Philia/Autograd/dropout", test_dropout);
+  g_test_add_func ("/Philia/Autograd/log-softmax-nll", test_softmax_nll);
+  g_test_add_func ("/Philia/Autograd/gather-scatter-concat", test_gather_scatter_concat);
+  g_test_add_func ("/Philia/Autograd/edge-softmax", test_edge_softmax);
+  g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
+  g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
+
+  return g_test_run ();
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+
+/*
+ * Training: accuracy on Cora's public split with fixed seeds (fast, one run
+ * each; the 10-seed means are in the benchmark notes), reproducibility, and
+ * the errors a user can hit.
+ */
+
+static PhiliaGraph *
+load_cora (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "cora.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return graph;
+}
+
+/* A ring of @n nodes, two classes by parity of i / 3, features optional. */
+static PhiliaGraph *
+tiny_graph (guint    n,
+            guint    n_features,
+            gboolean any_train,
+            float    poison)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  gint64 *edges = g_new (gint64, 2 * n);
+  gint64 *labels = g_new (gint64, n);
+  guint8 *train = g_new0 (guint8, n), *val = g_new0 (guint8, n), *test = g_new0 (guint8, n);
+  PhiliaGraph *graph;
+
+  for (guint i = 0; i < n; i++)
+    {
+      edges[2 * i] = i;
+      edges[2 * i + 1] = (i + 1) % n;
+      labels[i] = (i / 3) % 2;
+      if (i % 3 == 0)
+        train[i] = any_train;
+      else if (i % 3 == 1)
+        val[i] = 1;
+      else
+        test[i] = 1;
+    }
+  philia_graph_builder_take_edges (b, edges, n);
+  philia_graph_builder_take_labels (b, labels);
+  if (n_features > 0)
+    {
+      float *x = g_new0 (float, n * n_features);
+
+      for (guint i = 0; i < n; i++)
+        x[i * n_features + (labels[i] + i) % n_features] = 1;
+      x[0] = poison;
+      philia_graph_builder_take_features (b, x, n_features);
+    }
+  philia_graph_builder_take_masks (b, 1, train, val, test);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+static PhiliaTrainResult *
+train (PhiliaGraph *graph,
+       const char  *model,
+       int          epochs,
+       guint64      seed,
+       guint        threads)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainParams params;
+  PhiliaTrainResult *r;
+
+  philia_train_params_init (&params);
+  params.epochs = epochs;
+  r = philia_train (graph, model, &params, 0, seed, threads, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static void
+check_result (PhiliaTrainResult *r,
+              PhiliaGraph       *graph)
+{
+  gint64 n_train, n_val, n_test, binned = 0;
+
+  philia_graph_get_split_sizes (graph, 0, &n_train, &n_val, &n_test);
+  g_assert_cmpuint (r->best_epoch, >=, 1);
+  g_assert_cmpuint (r->best_epoch, <=, r->n_epochs);
+  g_assert_cmpfloat (r->val_accuracy, ==, r->val_curve[r->best_epoch - 1]);
+  g_assert_cmpfloat (r->test_accuracy, ==, r->test_curve[r->best_epoch - 1]);
+  for (guint e = 0; e < r->n_epochs; e++)
+    g_assert_cmpfloat (r->val_curve[e], <=, r->val_accuracy);
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    binned += r->bin_count[b];
+  g_assert_cmpint (binned, <=, n_test);
+  g_assert_cmpint (binned, >, 0);
+  g_assert_cmpfloat (r->epoch_ms_median, >, 0);
+}
+
+static void
+test_gcn_cora (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autoptr(PhiliaTrainResult) r = train (graph, "gcn", -1, 0, 1);
+
+  check_result (r, graph);
+  g_test_message ("GCN Cora split 0 seed 0: test %.4f at epoch %u", r->test_accuracy,
+                  r->best_epoch);
+  g_assert_cmpuint (r->n_epochs, ==, 200);
+  g_assert_cmpfloat (r->test_accuracy, >=, 0.79);
+  g_assert_true (r->sparse_features);
+  /* The structural-disparity shape: homophilous test nodes are easier for a GCN. */
+  g_assert_cmpfloat (r->bin_accuracy[4], >, r->bin_accuracy[0]);
+}
+
+static void
+test_mlp_cora (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autoptr(PhiliaTrainResult) r = train (graph, "mlp", -1, 0, 1);
+
+  check_result (r, graph);
+  g_test_message ("MLP Cora split 0 seed 0: test %.4f", r->test_accuracy);
+  g_assert_cmpfloat (r->test_accuracy, >=, 0.50);
+  g_assert_cmpfloat (r->test_accuracy, <, 0.70);
+}
+
+static void
+test_other_models_cora (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  const char *models[] = { "sgc", "appnp", "gat" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(PhiliaTrainResult) r = train (graph, models[i], 60, 1, 2);
+
+      check_result (r, graph);
+      g_test_message ("%s Cora 60 epochs: test %.4f", models[i], r->test_accuracy);
+      g_assert_cmpfloat (r->test_accuracy, >=, 0.70);
+    }
+}
+
+static void
+test_reproducible (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  const char *models[] = { "gcn", "gat" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    for (guint threads = 1; threads <= 2; threads++)
+      {
+        g_autoptr(PhiliaTrainResult) a = train (graph, models[i], 15, 3, threads);
+        g_autoptr(PhiliaTrainResult) b = train (graph, models[i], 15, 3, threads);
+        g_autoptr(PhiliaTrainResult) c = train (graph, models[i], 15, 4, threads);
+
+        g_assert_cmpmem (a->loss, sizeof (double) * 15, b->loss, sizeof (double) * 15);
+        g_assert_cmpmem (a->predictions, sizeof (gint32) * a->n_nodes, b->predictions,
+                         sizeof (gint32) * b->n_nodes);
+        g_assert_cmpfloat (a->loss[14], !=, c->loss[14]);
+      }
+}
+
+static void
+test_diverged (void)
+{
+  /* A feature of 3e38 (raw, not normalised) overflows the first layer to ±inf. */
+  g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, TRUE, 3e38f);
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainParams params;
+  PhiliaTrainResult *r;
+
+  philia_train_params_init (&params);
+  params.normalize_features = FALSE;
+  r = philia_train (graph, "mlp", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Training diverged at epoch 1: the loss is "));
+  g_assert_true (g_str_has_suffix (error->message, "; lower the learning rate."));
+}
+
+static void
+test_no_training_nodes (void)
+{
+  g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, FALSE, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (philia_train (graph, "gcn", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (philia_train (graph, "gcn", NULL, 5, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_clear_error (&error);
+  g_assert_null (philia_train (graph, "nope", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+}
+
+static void
+test_featureless (void)
+{
+  g_autoptr(PhiliaGraph) graph = tiny_graph (60, 0, TRUE, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaTrainResult) r = NULL;
+
+  /* An MLP has nothing to learn from; a GCN uses one-hot node ids. */
+  g_assert_null (philia_train (graph, "mlp", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_null (philia_train (graph, "sgc", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED);
+  r = train (graph, "gcn", 50, 0, 1);
+  g_assert_true (r->identity_features);
+  g_assert_cmpuint (r->n_epochs, ==, 50);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         calls;
+} CancelData;
+
+static void
+cancel_at_3 (const PhiliaTrainEpoch *epoch,
+             gpointer                user_data)
+{
+  CancelData *data = user_data;
+
+  data->calls++;
+  g_assert_cmpuint (epoch->epoch, ==, data->calls);
+  g_assert_true (isfinite (epoch->loss));
+  if (epoch->epoch == 3)
+    g_cancellable_cancel (data->cancellable);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaProgress) progress = philia_progress_new ();
+  CancelData data = { cancellable, 0 };
+
+  g_assert_null (philia_train (graph, "gcn", NULL, 0, 0, 1, progress, cancellable,
+                               cancel_at_3, &data, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (data.calls, ==, 3);
+  g_assert_cmpfloat_with_epsilon (philia_progress_get_fraction (progress), 3.0 / 200, 1e-9);
+}
+
+/* GAT's attention, split into neighbours and self-loops, sums to 1 per node and head. */
+static void
+test_gat_attention (void)
+{
+  g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, TRUE, 1);
+  g_autoptr(PhiliaTrainResult) r = train (graph, "gat", 5, 0, 1);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+
+  g_assert_nonnull (r->attention);
+  g_assert_cmpuint (r->attention->len, ==, 2);
+  for (guint l = 0; l < 2; l++)
+    {
+      PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+
+      g_assert_cmpuint (a->heads, ==, l == 0 ? 8 : 1);
+      for (guint v = 0; v < r->n_nodes; v++)
+        for (guint h = 0; h < a->heads; h++)
+          {
+            double sum = a->self[v * a->heads + h];
+
+            for (gint64 e = off[v]; e < off[v + 1]; e++)
+              sum += a->edges[e * a->heads + h];
+            g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+          }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+
+  g_test_add_func ("/Philia/Train/gcn-cora", test_gcn_cora);
+  g_test_add_func ("/Philia/Train/mlp-cora", test_mlp_cora);
+  g_test_add_func ("/Philia/Train/other-models-cora", test_other_models_cora);
+  g_test_add_func ("/Philia/Train/reproducible", test_reproducible);
+  g_test_add_func ("/Philia/Train/diverged", test_diverged);
+  g_test_add_func ("/Philia/Train/no-training-nodes", test_no_training_nodes);
+  g_test_add_func ("/Philia/Train/featureless", test_featureless);
+  g_test_add_func ("/Philia/Train/cancel", test_cancel);
+  g_test_add_func ("/Philia/Train/gat-attention", test_gat_attention);
+
+  return g_test_run ();
+}
