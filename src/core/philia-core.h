@@ -9,10 +9,12 @@
 # include "philia-homophily.h"
 # include "philia-json.h"
 # include "philia-layout.h"
+# include "philia-linkpred.h"
 # include "philia-loader.h"
 # include "philia-measure.h"
 # include "philia-npz.h"
 # include "philia-progress.h"
+# include "philia-proximity.h"
 # include "philia-registry.h"
 # include "philia-train.h"
 #undef PHILIA_CORE_INSIDE

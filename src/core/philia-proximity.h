@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-graph.h"
+#include "philia-registry.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PhiliaProximityHeuristic:
+ * @PHILIA_PROXIMITY_CN: common neighbours |N(u) ∩ N(v)|
+ * @PHILIA_PROXIMITY_JACCARD: cn / |N(u) ∪ N(v)| (0 if the union is empty)
+ * @PHILIA_PROXIMITY_AA: Adamic–Adar Σ_{w ∈ N(u)∩N(v)} 1 / ln d(w)
+ * @PHILIA_PROXIMITY_RA: resource allocation Σ_{w ∈ N(u)∩N(v)} 1 / d(w)
+ * @PHILIA_PROXIMITY_PA: preferential attachment d(u) · d(v)
+ * @PHILIA_PROXIMITY_KATZ: Σ_{l=1..L} β^l (A^l)_{uv}; with L = 0 ("exact") the
+ *   whole series, x_v − [u = v] where (I − βA) x = e_u (needs β < 1/λ_max)
+ * @PHILIA_PROXIMITY_PPR: personalized PageRank of v with restart at u
+ * @PHILIA_PROXIMITY_SP: hop distance (−1 if unreachable, 0 if u = v)
+ * @PHILIA_PROXIMITY_FP: cosine similarity of the features (0 if either is
+ *   zero, NaN if the graph has no features)
+ *
+ * The heuristics of design §6, in the column order of every output. A score
+ * of (u, u) follows the formula literally: cn(u, u) = d(u), and aa(u, u) is
+ * +∞ when a neighbour of u has degree 1.
+ */
+typedef enum
+{
+  PHILIA_PROXIMITY_CN,
+  PHILIA_PROXIMITY_JACCARD,
+  PHILIA_PROXIMITY_AA,
+  PHILIA_PROXIMITY_RA,
+  PHILIA_PROXIMITY_PA,
+  PHILIA_PROXIMITY_KATZ,
+  PHILIA_PROXIMITY_PPR,
+  PHILIA_PROXIMITY_SP,
+  PHILIA_PROXIMITY_FP,
+  PHILIA_PROXIMITY_N_HEURISTICS,
+} PhiliaProximityHeuristic;
+
+#define PHILIA_PROXIMITY_MASK(h) (1u << (h))
+#define PHILIA_PROXIMITY_ALL     ((1u << PHILIA_PROXIMITY_N_HEURISTICS) - 1)
+
+/**
+ * PhiliaProximityParams:
+ * @katz_beta: β (default 0.005)
+ * @katz_len: L (default 3); 0 means the exact series
+ * @ppr_alpha: restart probability α in (0, 1] (default 0.15)
+ * @n_threads: worker threads (0: one per processor)
+ */
+typedef struct
+{
+  double katz_beta;
+  guint  katz_len;
+  double ppr_alpha;
+  guint  n_threads;
+} PhiliaProximityParams;
+
+void        philia_proximity_params_init_default (PhiliaProximityParams *params);
+
+const char *philia_proximity_heuristic_to_string (PhiliaProximityHeuristic  heuristic);
+gboolean    philia_proximity_heuristic_from_string (const char             *name,
+                                                    PhiliaProximityHeuristic *heuristic);
+/* "cn,aa,katz" → a mask; names an unknown heuristic in @error (PHILIA_ERROR_OPTION). */
+gboolean    philia_proximity_parse_mask          (const char               *list,
+                                                  guint                    *mask,
+                                                  GError                  **error);
+guint       philia_proximity_mask_count          (guint                     mask);
+
+/**
+ * philia_proximity_score_pairs:
+ * @pairs: (array length=n_pairs): 2 n_pairs node ids (u0, v0, u1, v1, …)
+ * @heuristics_mask: PHILIA_PROXIMITY_MASK() bits
+ * @out: n_pairs × (bits in @heuristics_mask) scores, row-major, columns in
+ *   #PhiliaProximityHeuristic order
+ *
+ * Scores every pair. Pairs are grouped by their source u, so the per-source
+ * work (walk counts, Katz and PPR solves, BFS) is done once per distinct u,
+ * and sources are spread over @params->n_threads threads (igraph is not
+ * used). Cost per distinct source: O(Σ_{w∈N(u)} d(w)) for truncated Katz
+ * (L = 3), one conjugate-gradient solve over u's component for exact Katz and
+ * PPR (O(m) per iteration, about 50 iterations), a BFS for sp; plus O(d(v))
+ * (O(F) for fp) per pair.
+ *
+ * Returns: %FALSE with @error for an id out of range, a bad parameter, exact
+ *   Katz with β ≥ 1/λ_max, or cancellation.
+ */
+gboolean    philia_proximity_score_pairs         (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params,
+                                                  const gint64                *pairs,
+                                                  gsize                        n_pairs,
+                                                  guint                        heuristics_mask,
+                                                  double                      *out,
+                                                  GCancellable                *cancellable,
+                                                  GError                     **error);
+
+/* One pair, one heuristic; NaN with @error on failure. */
+double      philia_proximity_score               (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params,
+                                                  PhiliaProximityHeuristic     heuristic,
+                                                  guint                        u,
+                                                  guint                        v,
+                                                  GError                     **error);
+
+/* Bounds on the largest adjacency eigenvalue by power iteration on A + I
+ * (Rayleigh quotient below, Collatz–Wielandt above). O(m) per iteration. */
+void        philia_proximity_lambda_max          (PhiliaGraph                 *graph,
+                                                  double                      *lower,
+                                                  double                      *upper);
+
+/* ---- "Why this link": the parts a score is made of. ---- */
+
+/**
+ * PhiliaCommonNeighbor:
+ * @node: w ∈ N(u) ∩ N(v)
+ * @degree: d(w)
+ * @aa: 1 / ln d(w), its Adamic–Adar contribution
+ * @ra: 1 / d(w), its resource-allocation contribution
+ */
+typedef struct
+{
+  guint  node;
+  guint  degree;
+  double aa;
+  double ra;
+} PhiliaCommonNeighbor;
+
+/* Sorted by node id; O(d(u) + d(v)). */
+GArray     *philia_proximity_common_neighbors    (PhiliaGraph  *graph,
+                                                  guint         u,
+                                                  guint         v);
+
+/* @counts receives (A^l)_{uv} for l = 1..@max_len (walks of length l);
+ * returns Σ β^l counts[l−1]. O(max_len · m) at worst. */
+double      philia_proximity_katz_paths          (PhiliaGraph  *graph,
+                                                  guint         u,
+                                                  guint         v,
+                                                  guint         max_len,
+                                                  double        beta,
+                                                  double       *counts);
+
+/* One shortest path u … v as node ids (u first), empty if unreachable. */
+GArray     *philia_proximity_shortest_path       (PhiliaGraph  *graph,
+                                                  guint         u,
+                                                  guint         v);
+
+/**
+ * PhiliaProximitySuggestion:
+ * @node: a non-neighbour v ≠ u
+ * @score: its score with u
+ */
+typedef struct
+{
+  guint  node;
+  double score;
+} PhiliaProximitySuggestion;
+
+/* The @k best non-neighbours v ≠ u of @u under @heuristic (highest score
+ * first; for sp the nearest first, unreachable nodes never), ties by node id. */
+GArray     *philia_proximity_suggest             (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params,
+                                                  PhiliaProximityHeuristic     heuristic,
+                                                  guint                        u,
+                                                  guint                        k,
+                                                  GCancellable                *cancellable,
+                                                  GError                     **error);
+
+/**
+ * PhiliaProximityVTable:
+ * @score_pairs: fills @out with one score per pair (2 n_pairs ids in @pairs).
+ *   Runs on a worker thread; checks @cancellable.
+ *
+ * The vtable of a PHILIA_FAMILY_PROXIMITY algorithm.
+ */
+typedef struct
+{
+  gboolean (*score_pairs) (PhiliaGraph                 *graph,
+                           const PhiliaProximityParams *params,
+                           const gint64                *pairs,
+                           gsize                        n_pairs,
+                           double                      *out,
+                           gpointer                     vtable_data,
+                           GCancellable                *cancellable,
+                           GError                     **error);
+} PhiliaProximityVTable;
+
+/* Runs a registered proximity algorithm on @n_pairs pairs; one score each. */
+gboolean    philia_proximity_compute             (const PhiliaAlgorithm       *algorithm,
+                                                  PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params,
+                                                  const gint64                *pairs,
+                                                  gsize                        n_pairs,
+                                                  double                      *out,
+                                                  GCancellable                *cancellable,
+                                                  GError                     **error);
+
+G_END_DECLS

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "philia-core.h"
+
+/* philia-cli proximity and linkpred, driven as a user would: a subprocess,
+ * its stdout, stderr and exit status, on the bundled Cora. */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run        *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("PHILIA_CLI");
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *)cli);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *)a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+static char *
+cora_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "cora.npz", NULL);
+}
+
+static void
+assert_one_line_error (Run        *run,
+                       int         status,
+                       const char *needle)
+{
+  if (run->status != status)
+    g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
+  if (strstr (run->err, needle) == NULL)
+    g_error ("“%s” not in %s", needle, run->err);
+}
+
+/* A temporary pairs file; the folder is removed by the caller's cleanup. */
+static char *
+write_pairs (const char *dir,
+             const char *name,
+             const char *contents)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_dir (char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+typedef char TmpDir;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmpDir, remove_dir)
+
+static void
+test_proximity_csv (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autofree char *pairs = write_pairs (dir, "p.csv", "u,v\n0,633\n0,1862\n5,5\r\n\n2,100\n");
+  g_autofree char *out_path = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (cora);
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);
+  g_auto(Run) all = { 0 };
+  g_auto(Run) some = { 0 };
+  g_auto(Run) to_file = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) row = NULL;
+  g_autofree char *written = NULL;
+  const gint64 ids[] = { 0, 633, 0, 1862, 5, 5, 2, 100 };
+  double want[4 * PHILIA_PROXIMITY_N_HEURISTICS];
+
+  g_assert_nonnull (graph);
+  g_assert_true (philia_proximity_score_pairs (graph, NULL, ids, 4, PHILIA_PROXIMITY_ALL, want,
+                                               NULL, NULL));
+
+  run_cli (&all, "proximity", cora, "--pairs", pairs, NULL);
+  if (all.status != 0)
+    g_test_message ("stderr: %s", all.err);
+  g_assert_cmpint (all.status, ==, 0);
+  lines = g_strsplit (all.out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "u,v,cn,jaccard,aa,ra,pa,katz,ppr,sp,fp");
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);   /* header, 4 rows, trailing "" */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i + 1], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (cols), ==, 11);
+      g_assert_cmpint (g_ascii_strtoll (cols[0], NULL, 10), ==, ids[2 * i]);
+      g_assert_cmpint (g_ascii_strtoll (cols[1], NULL, 10), ==, ids[2 * i + 1]);
+      for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+        g_assert_cmpfloat (g_ascii_strtod (cols[2 + h], NULL), ==,
+                           want[i * PHILIA_PROXIMITY_N_HEURISTICS + h]);
+    }
+
+  run_cli (&some, "proximity", cora, "--pairs", pairs, "--heuristics", "sp,cn", "--katz-len",
+           "exact", NULL);
+  g_assert_cmpint (some.status, ==, 0);
+  g_assert_true (g_str_has_prefix (some.out, "u,v,cn,sp\n0,633,"));
+  row = g_strsplit (strchr (some.out, '\n') + 1, ",", -1);
+  g_assert_cmpuint (g_strv_length (row), >=, 4);
+
+  run_cli (&to_file, "proximity", cora, "--pairs", pairs, "--heuristics", "katz",
+           "--katz-beta", "0.01", "--katz-len", "2", "--out", out_path, "--json", NULL);
+  g_assert_cmpint (to_file.status, ==, 0);
+  g_assert_nonnull (strstr (to_file.out, "\"pairs\":4"));
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  g_assert_true (g_str_has_prefix (written, "u,v,katz\n"));
+}
+
+static void
+test_proximity_json (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autofree char *pairs = write_pairs (dir, "p.csv", "u,v\n0,633\n");
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "proximity", cora, "--pairs", pairs, "--heuristics", "cn,pa", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "{\"pairs\":1,\"rows\":[{\"u\":\"0\",\"v\":\"633\","
+                                             "\"cn\":"));
+  g_assert_nonnull (strstr (run.out, "\"pa\":"));
+}
+
+static void
+test_proximity_errors (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autofree char *good = write_pairs (dir, "good.csv", "u,v\n0,1\n");
+  g_autofree char *unknown = write_pairs (dir, "unknown.csv", "u,v\n0,1\n3,nobody\n");
+  g_autofree char *range = write_pairs (dir, "range.csv", "u,v\n0,1\n2,1\n99999,2\n");
+  g_autofree char *header = write_pairs (dir, "header.csv", "0,1\n");
+  g_autofree char *fields = write_pairs (dir, "fields.csv", "u,v\n0,1,2\n");
+  struct { const char *args[6]; int status; const char *needle; } cases[] = {
+    { { "--pairs", unknown }, 1, "line 3: unknown node “nobody”" },
+    { { "--pairs", range }, 1, "line 4: unknown node “99999”" },
+    { { "--pairs", header }, 1, "header u,v" },
+    { { "--pairs", fields }, 1, "line 2: expected two fields" },
+    { { "--pairs", "no-such.csv" }, 1, "no-such.csv" },
+    { { NULL }, 2, "--pairs P.csv is required" },
+    { { "--pairs", good, "--heuristics", "cn,bogus" }, 2, "“bogus”" },
+    { { "--pairs", good, "--katz-len", "three" }, 2, "--katz-len" },
+    { { "--pairs", good, "--ppr-alpha", "0" }, 2, "--ppr-alpha" },
+    { { "--pairs", good, "--katz-beta", "-1" }, 2, "--katz-beta" },
+    { { "--pairs", good, "--katz-len", "exact", "--katz-beta", "0.5" }, 2, "1/λ_max" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_cli (&run, "proximity", cora, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+               cases[i].args[3], cases[i].args[4], cases[i].args[5], NULL);
+      assert_one_line_error (&run, cases[i].status, cases[i].needle);
+    }
+}
+
+static void
+test_linkpred (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) text = { 0 };
+  const char *keys[] = {
+    "\"heuristic\":\"ra\"", "\"hits@10\":", "\"hits@20\":", "\"hits@50\":", "\"hits@100\":",
+    "\"mrr\":", "\"auc\":", "\"train_edges\":4486", "\"valid_edges\":264", "\"test_edges\":528",
+    "\"seed\":3",
+  };
+
+  run_cli (&a, "linkpred", cora, "--heuristic", "ra", "--seed", "3", "--json", NULL);
+  if (a.status != 0)
+    g_test_message ("stderr: %s", a.err);
+  g_assert_cmpint (a.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strstr (a.out, keys[i]) == NULL)
+      g_error ("“%s” not in %s", keys[i], a.out);
+  /* Same seed, same numbers (everything before the timing). */
+  run_cli (&b, "linkpred", cora, "--heuristic", "ra", "--seed", "3", "--json", NULL);
+  g_assert_cmpint (strstr (a.out, "\"seconds\"") - a.out, ==,
+                   strstr (b.out, "\"seconds\"") - b.out);
+  g_assert_true (strncmp (a.out, b.out, strstr (a.out, "\"seconds\"") - a.out) == 0);
+
+  run_cli (&text, "linkpred", cora, "--heuristic", "katz", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "hits@100"));
+  g_assert_nonnull (strstr (text.out, "auc"));
+}
+
+static void
+test_linkpred_errors (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) katz = { 0 };
+  g_auto(Run) file = { 0 };
+
+  run_cli (&missing, "linkpred", cora, NULL);
+  assert_one_line_error (&missing, 2, "--heuristic H is required");
+  run_cli (&unknown, "linkpred", cora, "--heuristic", "gnn", NULL);
+  assert_one_line_error (&unknown, 2, "unknown heuristic");
+  run_cli (&katz, "linkpred", cora, "--heuristic", "katz", "--katz-len", "exact", "--katz-beta",
+           "1", NULL);
+  assert_one_line_error (&katz, 2, "1/λ_max");
+  run_cli (&file, "linkpred", "no-such.npz", "--heuristic", "cn", NULL);
+  assert_one_line_error (&file, 1, "no-such.npz");
+}
+
+static void
+test_help (void)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  run_cli (&a, "proximity", "--help", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_nonnull (strstr (a.out, "--pairs"));
+  g_assert_nonnull (strstr (a.out, "--katz-len"));
+  run_cli (&b, "linkpred", "--help", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_nonnull (strstr (b.out, "--heuristic"));
+  run_cli (&c, "--help", NULL);
+  g_assert_nonnull (strstr (c.out, "proximity"));
+  g_assert_nonnull (strstr (c.out, "linkpred"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Philia/CliProximity/csv", test_proximity_csv);
+  g_test_add_func ("/Philia/CliProximity/json", test_proximity_json);
+  g_test_add_func ("/Philia/CliProximity/errors", test_proximity_errors);
+  g_test_add_func ("/Philia/CliProximity/linkpred", test_linkpred);
+  g_test_add_func ("/Philia/CliProximity/linkpred-errors", test_linkpred_errors);
+  g_test_add_func ("/Philia/CliProximity/help", test_help);
+
+  return g_test_run ();
+}

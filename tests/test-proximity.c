@@ -1,0 +1,947 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "philia-core.h"
+
+/* Every heuristic against hand-computed tiny graphs, then against deliberately
+ * naive second methods: dense matrix powers, dense Gaussian elimination, dense
+ * power iteration and Floyd–Warshall on random graphs; edge-list sweeps and
+ * hash sets on the shared datasets. */
+
+#define H(x) PHILIA_PROXIMITY_##x
+#define EPS 1e-12
+
+static PhiliaGraph *
+build (guint         n,
+       const gint64 *rows,
+       gsize         n_rows,
+       const float  *features,
+       guint         n_features)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph;
+
+  if (n_rows > 0)
+    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
+                                     n_rows);
+  if (features != NULL)
+    philia_graph_builder_take_features (builder,
+                                        g_memdup2 (features, sizeof (float) * n * n_features),
+                                        n_features);
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+static double
+score (PhiliaGraph              *graph,
+       PhiliaProximityHeuristic  h,
+       guint                     u,
+       guint                     v)
+{
+  g_autoptr(GError) error = NULL;
+  double value = philia_proximity_score (graph, NULL, h, u, v, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static double
+score_with (PhiliaGraph                 *graph,
+            const PhiliaProximityParams *params,
+            PhiliaProximityHeuristic     h,
+            guint                        u,
+            guint                        v)
+{
+  g_autoptr(GError) error = NULL;
+  double value = philia_proximity_score (graph, params, h, u, v, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+assert_close (double got,
+              double expected,
+              double tol,
+              const char *what)
+{
+  if (isnan (expected) && isnan (got))
+    return;
+  if (isinf (expected) && got == expected)
+    return;
+  if (!(fabs (got - expected) <= tol * MAX (1.0, fabs (expected))))
+    g_error ("%s: got %.17g, expected %.17g", what, got, expected);
+}
+
+/* Path 0-1-2-3 (degrees 1 2 2 1). β = 0.005, L = 3.
+ * (0,2): N(0)={1}, N(2)={1,3}: cn 1, jaccard 1/2, aa 1/ln 2, ra 1/2, pa 2, sp 2;
+ *   walks 0→2: none of length 1, one of length 2, none of length 3 (bipartite,
+ *   same side) → katz β².
+ * (0,3): cn 0, jaccard 0, pa 1, sp 3, one walk of length 3 → katz β³.
+ * (1,2): adjacent; length-3 walks 1-0-1-2, 1-2-1-2, 1-2-3-2 → katz β + 3β³.
+ * (0,0): cn = d(0) = 1, jaccard 1, aa 1/ln d(1) = 1/ln 2, ra 1/2, pa 1, sp 0,
+ *   closed walks: one of length 2 → katz β². */
+static void
+test_path (void)
+{
+  gint64 rows[] = { 0, 1,  1, 2,  2, 3 };
+  g_autoptr(PhiliaGraph) g = build (4, rows, 3, NULL, 0);
+  double b = 0.005;
+
+  assert_close (score (g, H (CN), 0, 2), 1, EPS, "cn");
+  assert_close (score (g, H (JACCARD), 0, 2), 0.5, EPS, "jaccard");
+  assert_close (score (g, H (AA), 0, 2), 1 / log (2), EPS, "aa");
+  assert_close (score (g, H (RA), 0, 2), 0.5, EPS, "ra");
+  assert_close (score (g, H (PA), 0, 2), 2, EPS, "pa");
+  assert_close (score (g, H (SP), 0, 2), 2, EPS, "sp");
+  assert_close (score (g, H (KATZ), 0, 2), b * b, EPS, "katz 0 2");
+  assert_close (score (g, H (CN), 0, 3), 0, EPS, "cn 0 3");
+  assert_close (score (g, H (JACCARD), 0, 3), 0, EPS, "jaccard 0 3");
+  assert_close (score (g, H (SP), 0, 3), 3, EPS, "sp 0 3");
+  assert_close (score (g, H (SP), 3, 0), 3, EPS, "sp 3 0");
+  assert_close (score (g, H (KATZ), 0, 3), b * b * b, EPS, "katz 0 3");
+  assert_close (score (g, H (KATZ), 1, 2), b + 3 * b * b * b, EPS, "katz 1 2");
+  assert_close (score (g, H (CN), 0, 0), 1, EPS, "cn 0 0");
+  assert_close (score (g, H (JACCARD), 0, 0), 1, EPS, "jaccard 0 0");
+  assert_close (score (g, H (AA), 0, 0), 1 / log (2), EPS, "aa 0 0");
+  assert_close (score (g, H (PA), 0, 0), 1, EPS, "pa 0 0");
+  assert_close (score (g, H (SP), 0, 0), 0, EPS, "sp 0 0");
+  assert_close (score (g, H (KATZ), 0, 0), b * b, EPS, "katz 0 0");
+  /* No features: fp is undefined. */
+  g_assert_true (isnan (score (g, H (FP), 0, 1)));
+}
+
+/* Star: centre 0, leaves 1-4 (λ_max = 2). (1,2): cn 1, jaccard 1, aa 1/ln 4,
+ * ra 1/4, pa 1, sp 2, katz β². (0,0): every neighbour has degree 1, so
+ * aa(0,0) = Σ 1/ln 1 = +∞ by the formula; ra(0,0) = 4. */
+static void
+test_star (void)
+{
+  gint64 rows[] = { 0, 1,  0, 2,  0, 3,  0, 4 };
+  g_autoptr(PhiliaGraph) g = build (5, rows, 4, NULL, 0);
+  double b = 0.005, lo, hi;
+
+  assert_close (score (g, H (CN), 1, 2), 1, EPS, "cn");
+  assert_close (score (g, H (JACCARD), 1, 2), 1, EPS, "jaccard");
+  assert_close (score (g, H (AA), 1, 2), 1 / log (4), EPS, "aa");
+  assert_close (score (g, H (RA), 1, 2), 0.25, EPS, "ra");
+  assert_close (score (g, H (PA), 1, 2), 1, EPS, "pa");
+  assert_close (score (g, H (PA), 0, 2), 4, EPS, "pa 0 2");
+  assert_close (score (g, H (SP), 1, 2), 2, EPS, "sp");
+  assert_close (score (g, H (KATZ), 1, 2), b * b, EPS, "katz");
+  g_assert_true (isinf (score (g, H (AA), 0, 0)));
+  assert_close (score (g, H (RA), 0, 0), 4, EPS, "ra 0 0");
+
+  philia_proximity_lambda_max (g, &lo, &hi);
+  g_assert_cmpfloat (lo, <=, 2 + 1e-12);
+  g_assert_cmpfloat (hi, >=, 2 - 1e-12);
+  assert_close (hi, 2, 1e-8, "λ_max of the star");
+}
+
+/* Triangle 0,1,2 and pendant 3 on 2 (degrees 2 2 3 1).
+ * (0,1): common {2}: cn 1, union {0,1,2}: jaccard 1/3, aa 1/ln 3, ra 1/3, pa 4;
+ *   walks: 1 of length 1, 1 of length 2 (0-2-1), 3 of length 3 (0-1-0-1,
+ *   0-1-2-1, 0-2-0-1) → katz β + β² + 3β³.
+ * (0,3): cn 1, jaccard 1/2, pa 2, sp 2; walks 0-2-3 and 0-1-2-3 → katz β² + β³. */
+static void
+test_triangle_pendant (void)
+{
+  gint64 rows[] = { 0, 1,  1, 2,  2, 0,  2, 3 };
+  g_autoptr(PhiliaGraph) g = build (4, rows, 4, NULL, 0);
+  double b = 0.005, counts[3], sum;
+  g_autoptr(GArray) common = NULL;
+  g_autoptr(GArray) path = NULL;
+
+  assert_close (score (g, H (CN), 0, 1), 1, EPS, "cn");
+  assert_close (score (g, H (JACCARD), 0, 1), 1.0 / 3, EPS, "jaccard");
+  assert_close (score (g, H (AA), 0, 1), 1 / log (3), EPS, "aa");
+  assert_close (score (g, H (RA), 0, 1), 1.0 / 3, EPS, "ra");
+  assert_close (score (g, H (PA), 0, 1), 4, EPS, "pa");
+  assert_close (score (g, H (KATZ), 0, 1), b + b * b + 3 * b * b * b, EPS, "katz 0 1");
+  assert_close (score (g, H (CN), 0, 3), 1, EPS, "cn 0 3");
+  assert_close (score (g, H (JACCARD), 0, 3), 0.5, EPS, "jaccard 0 3");
+  assert_close (score (g, H (SP), 0, 3), 2, EPS, "sp 0 3");
+  assert_close (score (g, H (KATZ), 0, 3), b * b + b * b * b, EPS, "katz 0 3");
+
+  /* "Why this link" parts. */
+  sum = philia_proximity_katz_paths (g, 0, 1, 3, b, counts);
+  g_assert_cmpfloat (counts[0], ==, 1);
+  g_assert_cmpfloat (counts[1], ==, 1);
+  g_assert_cmpfloat (counts[2], ==, 3);
+  assert_close (sum, score (g, H (KATZ), 0, 1), EPS, "katz paths sum");
+  common = philia_proximity_common_neighbors (g, 0, 3);
+  g_assert_cmpuint (common->len, ==, 1);
+  g_assert_cmpuint (g_array_index (common, PhiliaCommonNeighbor, 0).node, ==, 2);
+  g_assert_cmpuint (g_array_index (common, PhiliaCommonNeighbor, 0).degree, ==, 3);
+  assert_close (g_array_index (common, PhiliaCommonNeighbor, 0).aa, 1 / log (3), EPS, "aa part");
+  assert_close (g_array_index (common, PhiliaCommonNeighbor, 0).ra, 1.0 / 3, EPS, "ra part");
+  path = philia_proximity_shortest_path (g, 0, 3);
+  g_assert_cmpuint (path->len, ==, 3);
+  g_assert_cmpuint (g_array_index (path, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (path, guint, 1), ==, 2);
+  g_assert_cmpuint (g_array_index (path, guint, 2), ==, 3);
+}
+
+/* Components {0-1}, {2-3-4 path} and the isolated node 5.
+ * PPR on the single edge: π_0 = α + (1−α) π_1, π_1 = (1−α) π_0, so
+ * π_0 = 1/(2−α), π_1 = (1−α)/(2−α). Exact Katz on it: (I − βA)⁻¹ =
+ * [[1, β], [β, 1]] / (1 − β²), so katz(0,1) = β/(1−β²), katz(0,0) = β²/(1−β²).
+ * Unreachable pairs: sp −1, ppr 0, katz 0. The isolated node: ppr(5,5) = 1
+ * (every step dangles back), jaccard(5,5) = 0 (empty union), pa 0. */
+static void
+test_components_and_isolated (void)
+{
+  gint64 rows[] = { 0, 1,  2, 3,  3, 4 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 3, NULL, 0);
+  PhiliaProximityParams exact;
+  double a = 0.15, b = 0.1;
+  g_autoptr(GArray) path = NULL;
+
+  philia_proximity_params_init_default (&exact);
+  exact.katz_len = 0;
+  exact.katz_beta = b;
+
+  assert_close (score (g, H (PPR), 0, 0), 1 / (2 - a), 1e-10, "ppr 0 0");
+  assert_close (score (g, H (PPR), 0, 1), (1 - a) / (2 - a), 1e-10, "ppr 0 1");
+  assert_close (score (g, H (PPR), 0, 3), 0, EPS, "ppr unreachable");
+  assert_close (score (g, H (PPR), 5, 5), 1, EPS, "ppr isolated self");
+  assert_close (score (g, H (PPR), 5, 0), 0, EPS, "ppr from isolated");
+  assert_close (score (g, H (PPR), 0, 5), 0, EPS, "ppr to isolated");
+  assert_close (score (g, H (SP), 0, 3), -1, EPS, "sp unreachable");
+  assert_close (score (g, H (SP), 5, 0), -1, EPS, "sp isolated");
+  assert_close (score (g, H (SP), 5, 5), 0, EPS, "sp isolated self");
+  assert_close (score (g, H (KATZ), 0, 4), 0, EPS, "katz unreachable");
+  assert_close (score (g, H (JACCARD), 5, 5), 0, EPS, "jaccard isolated");
+  assert_close (score (g, H (AA), 5, 5), 0, EPS, "aa isolated");
+  assert_close (score (g, H (PA), 5, 0), 0, EPS, "pa isolated");
+  assert_close (score_with (g, &exact, H (KATZ), 0, 1), b / (1 - b * b), 1e-12, "exact katz");
+  assert_close (score_with (g, &exact, H (KATZ), 0, 0), b * b / (1 - b * b), 1e-12,
+                "exact katz self");
+  assert_close (score_with (g, &exact, H (KATZ), 0, 2), 0, EPS, "exact katz unreachable");
+  assert_close (score_with (g, &exact, H (KATZ), 5, 5), 0, EPS, "exact katz isolated");
+  path = philia_proximity_shortest_path (g, 0, 4);
+  g_assert_cmpuint (path->len, ==, 0);
+}
+
+/* x0 = (1, 0), x1 = (1, 1), x2 = 0: fp(0,1) = 1/√2, fp(0,2) = 0 (a zero vector). */
+static void
+test_features (void)
+{
+  gint64 rows[] = { 0, 1 };
+  float x[] = { 1, 0,  1, 1,  0, 0 };
+  g_autoptr(PhiliaGraph) g = build (3, rows, 1, x, 2);
+
+  assert_close (score (g, H (FP), 0, 1), 1 / sqrt (2), 1e-7, "fp");
+  assert_close (score (g, H (FP), 0, 2), 0, EPS, "fp zero");
+  assert_close (score (g, H (FP), 2, 2), 0, EPS, "fp zero self");
+  assert_close (score (g, H (FP), 1, 1), 1, 1e-7, "fp self");
+}
+
+/* The null graph, the single node, and bad input. */
+static void
+test_errors_and_edge_cases (void)
+{
+  g_autoptr(PhiliaGraph) null_graph = build (0, NULL, 0, NULL, 0);
+  g_autoptr(PhiliaGraph) single = build (1, NULL, 0, NULL, 0);
+  gint64 k5[20];
+  g_autoptr(PhiliaGraph) complete = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaProximityParams params;
+  gint64 pair[] = { 0, 7 };
+  double out[PHILIA_PROXIMITY_N_HEURISTICS];
+  guint mask = 0;
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+
+  g_assert_true (philia_proximity_score_pairs (null_graph, NULL, NULL, 0, PHILIA_PROXIMITY_ALL,
+                                               NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (philia_proximity_score_pairs (single, NULL, (gint64[]) { 0, 0 }, 1,
+                                               PHILIA_PROXIMITY_ALL, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (out[H (CN)], ==, 0);
+  g_assert_cmpfloat (out[H (PPR)], ==, 1);
+  g_assert_cmpfloat (out[H (SP)], ==, 0);
+  g_assert_true (isnan (out[H (FP)]));
+
+  g_assert_false (philia_proximity_score_pairs (single, NULL, pair, 1, PHILIA_PROXIMITY_ALL,
+                                                out, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "node 7"));
+  g_clear_error (&error);
+
+  philia_proximity_params_init_default (&params);
+  params.ppr_alpha = 0;
+  g_assert_false (philia_proximity_score_pairs (single, &params, (gint64[]) { 0, 0 }, 1,
+                                                PHILIA_PROXIMITY_ALL, out, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_clear_error (&error);
+
+  /* K5: λ_max = 4, so exact Katz takes β = 0.24 and refuses β = 0.25. */
+  for (int i = 0, at = 0; i < 5; i++)
+    for (int j = i + 1; j < 5; j++)
+      k5[at++] = i, k5[at++] = j;
+  complete = build (5, k5, 10, NULL, 0);
+  philia_proximity_params_init_default (&params);
+  params.katz_len = 0;
+  params.katz_beta = 0.25;
+  g_assert_true (isnan (philia_proximity_score (complete, &params, H (KATZ), 0, 1, &error)));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_assert_nonnull (strstr (error->message, "1/λ_max"));
+  g_clear_error (&error);
+  /* (I − βA)⁻¹ on K_n: off-diagonal β / ((1 + β)(1 − 4β)). */
+  params.katz_beta = 0.24;
+  assert_close (philia_proximity_score (complete, &params, H (KATZ), 0, 1, &error),
+                0.24 / (1.24 * (1 - 0.96)), 1e-9, "exact katz on K5");
+  g_assert_no_error (error);
+
+  g_assert_false (philia_proximity_parse_mask ("cn,nope", &mask, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_assert_nonnull (strstr (error->message, "nope"));
+  g_clear_error (&error);
+  g_assert_true (philia_proximity_parse_mask ("cn, katz,fp", &mask, &error));
+  g_assert_cmpuint (mask, ==, (1u << H (CN)) | (1u << H (KATZ)) | (1u << H (FP)));
+
+  g_cancellable_cancel (cancel);
+  g_assert_false (philia_proximity_score_pairs (complete, NULL, (gint64[]) { 0, 1 }, 1,
+                                                PHILIA_PROXIMITY_ALL, out, cancel, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* ------------------------------------------------- dense naive oracles */
+
+typedef struct
+{
+  guint   n;
+  double *adj;     /* n × n */
+  double *powers;  /* L × n × n: A^1 … A^L */
+  double *inv;     /* (I − βA)⁻¹ */
+  double *ppr;     /* n × n: row u = π_u */
+  double *dist;    /* Floyd–Warshall, INFINITY unreachable */
+  guint   len;
+} Dense;
+
+static void
+dense_clear (Dense *d)
+{
+  g_free (d->adj);
+  g_free (d->powers);
+  g_free (d->inv);
+  g_free (d->ppr);
+  g_free (d->dist);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Dense, dense_clear)
+
+static void
+dense_build (Dense                       *d,
+             PhiliaGraph                 *g,
+             const PhiliaProximityParams *p,
+             double                       exact_beta)
+{
+  guint n = philia_graph_get_n_nodes (g);
+  gint64 n_rows;
+  const gint32 *rows = philia_graph_get_input_rows (g, &n_rows);
+  g_autofree double *m = NULL;
+
+  d->n = n;
+  d->len = p->katz_len;
+  d->adj = g_new0 (double, n * n);
+  /* From the raw input rows, not from the CSR. */
+  for (gint64 r = 0; r < n_rows; r++)
+    if (rows[2 * r] != rows[2 * r + 1])
+      {
+        d->adj[rows[2 * r] * n + rows[2 * r + 1]] = 1;
+        d->adj[rows[2 * r + 1] * n + rows[2 * r]] = 1;
+      }
+
+  d->powers = g_new0 (double, d->len * n * n);
+  memcpy (d->powers, d->adj, sizeof (double) * n * n);
+  for (guint l = 1; l < d->len; l++)
+    for (guint i = 0; i < n; i++)
+      for (guint j = 0; j < n; j++)
+        {
+          double s = 0;
+
+          for (guint k = 0; k < n; k++)
+            s += d->powers[(l - 1) * n * n + i * n + k] * d->adj[k * n + j];
+          d->powers[l * n * n + i * n + j] = s;
+        }
+
+  /* Gauss–Jordan with partial pivoting on [I − βA | I]. */
+  m = g_new0 (double, n * 2 * n);
+  for (guint i = 0; i < n; i++)
+    {
+      for (guint j = 0; j < n; j++)
+        m[i * 2 * n + j] = (i == j) - exact_beta * d->adj[i * n + j];
+      m[i * 2 * n + n + i] = 1;
+    }
+  for (guint c = 0; c < n; c++)
+    {
+      guint piv = c;
+
+      for (guint r = c + 1; r < n; r++)
+        if (fabs (m[r * 2 * n + c]) > fabs (m[piv * 2 * n + c]))
+          piv = r;
+      for (guint j = 0; j < 2 * n; j++)
+        {
+          double t = m[c * 2 * n + j];
+
+          m[c * 2 * n + j] = m[piv * 2 * n + j];
+          m[piv * 2 * n + j] = t;
+        }
+      for (guint r = 0; r < n; r++)
+        if (r != c)
+          {
+            double f = m[r * 2 * n + c] / m[c * 2 * n + c];
+
+            for (guint j = 0; j < 2 * n; j++)
+              m[r * 2 * n + j] -= f * m[c * 2 * n + j];
+          }
+    }
+  d->inv = g_new (double, n * n);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      d->inv[i * n + j] = m[i * 2 * n + n + j] / m[i * 2 * n + i];
+
+  /* Dense power iteration, 600 steps: (1 − α)^600 < 1e-40. */
+  d->ppr = g_new0 (double, n * n);
+  for (guint u = 0; u < n; u++)
+    {
+      g_autofree double *pi = g_new0 (double, n);
+      g_autofree double *next = g_new0 (double, n);
+
+      pi[u] = 1;
+      for (int it = 0; it < 600; it++)
+        {
+          double dangling = 0;
+
+          for (guint j = 0; j < n; j++)
+            next[j] = 0;
+          for (guint i = 0; i < n; i++)
+            {
+              double deg = 0;
+
+              for (guint j = 0; j < n; j++)
+                deg += d->adj[i * n + j];
+              if (deg == 0)
+                dangling += pi[i];
+              else
+                for (guint j = 0; j < n; j++)
+                  next[j] += (1 - p->ppr_alpha) * pi[i] * d->adj[i * n + j] / deg;
+            }
+          next[u] += p->ppr_alpha + (1 - p->ppr_alpha) * dangling;
+          memcpy (pi, next, sizeof (double) * n);
+        }
+      memcpy (d->ppr + u * n, pi, sizeof (double) * n);
+    }
+
+  d->dist = g_new (double, n * n);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      d->dist[i * n + j] = i == j ? 0 : d->adj[i * n + j] ? 1 : INFINITY;
+  for (guint k = 0; k < n; k++)
+    for (guint i = 0; i < n; i++)
+      for (guint j = 0; j < n; j++)
+        d->dist[i * n + j] = MIN (d->dist[i * n + j], d->dist[i * n + k] + d->dist[k * n + j]);
+}
+
+static void
+dense_scores (const Dense                 *d,
+              const PhiliaProximityParams *p,
+              const float                 *x,
+              guint                        f,
+              guint                        u,
+              guint                        v,
+              double                      *out)
+{
+  guint n = d->n;
+  double du = 0, dv = 0, cn = 0, aa = 0, ra = 0, uni = 0, katz = 0, bl = 1;
+
+  for (guint w = 0; w < n; w++)
+    {
+      du += d->adj[u * n + w];
+      dv += d->adj[v * n + w];
+    }
+  for (guint w = 0; w < n; w++)
+    {
+      double dw = 0;
+
+      for (guint z = 0; z < n; z++)
+        dw += d->adj[w * n + z];
+      if (d->adj[u * n + w] && d->adj[v * n + w])
+        {
+          cn += 1;
+          aa += 1 / log (dw);
+          ra += 1 / dw;
+        }
+      if (d->adj[u * n + w] || d->adj[v * n + w])
+        uni += 1;
+    }
+  for (guint l = 0; l < d->len; l++)
+    {
+      bl *= p->katz_beta;
+      katz += bl * d->powers[l * n * n + u * n + v];
+    }
+  out[H (CN)] = cn;
+  out[H (JACCARD)] = uni > 0 ? cn / uni : 0;
+  out[H (AA)] = aa;
+  out[H (RA)] = ra;
+  out[H (PA)] = du * dv;
+  out[H (KATZ)] = katz;
+  out[H (PPR)] = d->ppr[u * n + v];
+  out[H (SP)] = isinf (d->dist[u * n + v]) ? -1 : d->dist[u * n + v];
+  if (f == 0)
+    out[H (FP)] = NAN;
+  else
+    {
+      double dot = 0, nu = 0, nv = 0;
+
+      for (guint j = 0; j < f; j++)
+        {
+          dot += (double)x[u * f + j] * x[v * f + j];
+          nu += (double)x[u * f + j] * x[u * f + j];
+          nv += (double)x[v * f + j] * x[v * f + j];
+        }
+      out[H (FP)] = nu == 0 || nv == 0 ? 0 : dot / sqrt (nu * nv);
+    }
+}
+
+static PhiliaGraph *
+random_graph (GRand  *rand,
+              guint   n,
+              double  p,
+              guint   f)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree float *x = f ? g_new (float, n * f) : NULL;
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      if (g_rand_double (rand) < p && i % 11 != 10 && j % 11 != 10)   /* some isolated nodes */
+        {
+          gint64 e[2] = { i, j };
+
+          g_array_append_vals (rows, e, 2);
+        }
+  for (guint i = 0; i < n * f; i++)
+    x[i] = g_rand_double (rand) < 0.3 ? 0 : (float)g_rand_double_range (rand, -1, 1);
+  if (f)
+    for (guint j = 0; j < f; j++)
+      x[3 * f + j] = 0;   /* a zero feature vector */
+  return build (n, (gint64 *)rows->data, rows->len / 2, x, f);
+}
+
+/* All n² pairs (u = v included) of random graphs, every heuristic, against
+ * the dense oracles, single- and multi-threaded, truncated and exact Katz. */
+static void
+test_random_dense (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  const struct { guint n; double p; guint len; } cases[] = {
+    { 12, 0.3, 3 }, { 30, 0.1, 3 }, { 45, 0.15, 5 }, { 40, 0.05, 1 }, { 50, 0.3, 2 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(PhiliaGraph) g = random_graph (rand, cases[c].n, cases[c].p, c % 2 ? 0 : 6);
+      guint n = philia_graph_get_n_nodes (g), f = philia_graph_get_n_features (g);
+      g_auto(Dense) d = { 0 };
+      PhiliaProximityParams p, exact;
+      g_autofree gint64 *pairs = g_new (gint64, 2 * n * n);
+      g_autofree double *out = g_new (double, n * n * PHILIA_PROXIMITY_N_HEURISTICS);
+      g_autofree double *out1 = g_new (double, n * n * PHILIA_PROXIMITY_N_HEURISTICS);
+      g_autofree double *kx = g_new (double, n * n);
+      g_autoptr(GError) error = NULL;
+      double lo, hi;
+
+      philia_proximity_params_init_default (&p);
+      p.katz_len = cases[c].len;
+      p.katz_beta = 0.05;
+      philia_proximity_lambda_max (g, &lo, &hi);
+      exact = p;
+      exact.katz_len = 0;
+      exact.katz_beta = 0.7 / hi;
+      dense_build (&d, g, &p, exact.katz_beta);
+
+      for (guint i = 0; i < n * n; i++)
+        {
+          /* A shuffled order, so sources are not contiguous. */
+          guint k = (i * 7919u) % (n * n);
+
+          pairs[2 * i] = k / n;
+          pairs[2 * i + 1] = k % n;
+        }
+      p.n_threads = 3;
+      g_assert_true (philia_proximity_score_pairs (g, &p, pairs, n * n, PHILIA_PROXIMITY_ALL, out,
+                                                   NULL, &error));
+      g_assert_no_error (error);
+      p.n_threads = 1;
+      g_assert_true (philia_proximity_score_pairs (g, &p, pairs, n * n, PHILIA_PROXIMITY_ALL,
+                                                   out1, NULL, &error));
+      g_assert_true (memcmp (out, out1, sizeof (double) * n * n * 9) == 0);
+      g_assert_true (philia_proximity_score_pairs (g, &exact, pairs, n * n,
+                                                   PHILIA_PROXIMITY_MASK (H (KATZ)), kx, NULL,
+                                                   &error));
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < n * n; i++)
+        {
+          guint u = pairs[2 * i], v = pairs[2 * i + 1];
+          double want[PHILIA_PROXIMITY_N_HEURISTICS];
+
+          dense_scores (&d, &p, philia_graph_get_features (g), f, u, v, want);
+          for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+            {
+              g_autofree char *what = g_strdup_printf ("case %u %s(%u, %u)", c,
+                                                       philia_proximity_heuristic_to_string (h),
+                                                       u, v);
+
+              assert_close (out[i * PHILIA_PROXIMITY_N_HEURISTICS + h], want[h],
+                            h == H (FP) ? 1e-6 : 1e-9, what);
+            }
+          assert_close (kx[i], d.inv[u * n + v] - (u == v), 1e-9, "exact katz");
+        }
+    }
+}
+
+/* ------------------------------------- edge-list oracles for datasets */
+
+/* Per source, with only the input edge list: walks by sweeps over the rows,
+ * exact Katz by its power series, PPR by power iteration, distances by
+ * Bellman–Ford sweeps; cn/aa/ra with hash sets. */
+typedef struct
+{
+  guint         n;
+  gint64        m;
+  gint64       *rows;   /* deduplicated u < v */
+  double       *deg;
+  GHashTable  **sets;
+} Naive;
+
+static void
+naive_clear (Naive *z)
+{
+  for (guint i = 0; i < z->n && z->sets; i++)
+    g_hash_table_unref (z->sets[i]);
+  g_free (z->sets);
+  g_free (z->rows);
+  g_free (z->deg);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Naive, naive_clear)
+
+static void
+naive_init (Naive       *z,
+            PhiliaGraph *g)
+{
+  gint64 n_rows;
+  const gint32 *raw = philia_graph_get_input_rows (g, &n_rows);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  z->n = philia_graph_get_n_nodes (g);
+  z->rows = g_new (gint64, 2 * MAX (n_rows, 1));
+  z->deg = g_new0 (double, z->n);
+  z->sets = g_new (GHashTable *, z->n);
+  for (guint i = 0; i < z->n; i++)
+    z->sets[i] = g_hash_table_new (NULL, NULL);
+  for (gint64 r = 0; r < n_rows; r++)
+    {
+      gint64 a = MIN (raw[2 * r], raw[2 * r + 1]), b = MAX (raw[2 * r], raw[2 * r + 1]);
+      gint64 *key = g_new (gint64, 1);
+
+      *key = a * z->n + b;
+      if (a == b || g_hash_table_contains (seen, key))
+        {
+          g_free (key);
+          continue;
+        }
+      g_hash_table_add (seen, key);
+      z->rows[2 * z->m] = a;
+      z->rows[2 * z->m + 1] = b;
+      z->m++;
+      z->deg[a]++, z->deg[b]++;
+      g_hash_table_add (z->sets[a], GUINT_TO_POINTER (b + 1));
+      g_hash_table_add (z->sets[b], GUINT_TO_POINTER (a + 1));
+    }
+}
+
+/* y = A x over the rows. */
+static void
+naive_spmv (const Naive  *z,
+            const double *x,
+            double       *y)
+{
+  memset (y, 0, sizeof (double) * z->n);
+  for (gint64 r = 0; r < z->m; r++)
+    {
+      y[z->rows[2 * r]] += x[z->rows[2 * r + 1]];
+      y[z->rows[2 * r + 1]] += x[z->rows[2 * r]];
+    }
+}
+
+static void
+naive_source (const Naive                 *z,
+              const PhiliaProximityParams *p,
+              double                       exact_beta,
+              guint                        u,
+              double                      *katz,    /* n */
+              double                      *katz_x,  /* n */
+              double                      *ppr,     /* n */
+              double                      *dist)    /* n */
+{
+  guint n = z->n;
+  g_autofree double *x = g_new0 (double, n);
+  g_autofree double *y = g_new0 (double, n);
+  double bl = 1;
+  gboolean changed = TRUE;
+
+  memset (katz, 0, sizeof (double) * n);
+  x[u] = 1;
+  for (guint l = 1; l <= p->katz_len; l++)
+    {
+      naive_spmv (z, x, y);
+      bl *= p->katz_beta;
+      for (guint i = 0; i < n; i++)
+        katz[i] += bl * y[i], x[i] = y[i];
+    }
+
+  /* Σ_{l≥1} (βA)^l e_u until the term vanishes. */
+  memset (katz_x, 0, sizeof (double) * n);
+  memset (x, 0, sizeof (double) * n);
+  x[u] = 1;
+  for (int it = 0; it < 2000; it++)
+    {
+      double size = 0;
+
+      naive_spmv (z, x, y);
+      for (guint i = 0; i < n; i++)
+        {
+          x[i] = exact_beta * y[i];
+          katz_x[i] += x[i];
+          size += fabs (x[i]);
+        }
+      if (size < 1e-300)
+        break;
+      if (size < 1e-18)
+        break;
+    }
+
+  memset (x, 0, sizeof (double) * n);
+  x[u] = 1;
+  for (int it = 0; it < 400; it++)
+    {
+      double dangling = 0;
+
+      for (guint i = 0; i < n; i++)
+        if (z->deg[i] == 0)
+          dangling += x[i], y[i] = 0;
+        else
+          y[i] = x[i] / z->deg[i];
+      naive_spmv (z, y, ppr);
+      for (guint i = 0; i < n; i++)
+        x[i] = (1 - p->ppr_alpha) * ppr[i];
+      x[u] += p->ppr_alpha + (1 - p->ppr_alpha) * dangling;
+    }
+  memcpy (ppr, x, sizeof (double) * n);
+
+  for (guint i = 0; i < n; i++)
+    dist[i] = INFINITY;
+  dist[u] = 0;
+  while (changed)
+    {
+      changed = FALSE;
+      for (gint64 r = 0; r < z->m; r++)
+        {
+          gint64 a = z->rows[2 * r], b = z->rows[2 * r + 1];
+
+          if (dist[a] + 1 < dist[b])
+            dist[b] = dist[a] + 1, changed = TRUE;
+          if (dist[b] + 1 < dist[a])
+            dist[a] = dist[b] + 1, changed = TRUE;
+        }
+    }
+}
+
+static void
+test_datasets (void)
+{
+  const char *folder = g_getenv ("PHILIA_SHARED_DATASETS");
+  const char *names[] = { "cora", "chameleon" };
+
+  if (folder == NULL || !g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("PHILIA_SHARED_DATASETS is not a folder");
+      return;
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      g_autofree char *base = g_strconcat (names[k], ".npz", NULL);
+      g_autofree char *path = g_build_filename (folder, base, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) g = philia_graph_load (file, NULL, NULL, NULL, &error);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (7 + k);
+      g_auto(Naive) z = { 0 };
+      const guint n_sources = 60, per_source = 5, n_pairs = n_sources * per_source;
+      g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
+      g_autofree double *out = g_new (double, n_pairs * PHILIA_PROXIMITY_N_HEURISTICS);
+      g_autofree double *kx = g_new (double, n_pairs);
+      PhiliaProximityParams p, exact;
+      guint n, f;
+      const float *x;
+      double lo, hi;
+      g_autofree double *katz = NULL, *katz_x = NULL, *ppr = NULL, *dist = NULL;
+
+      g_assert_no_error (error);
+      n = philia_graph_get_n_nodes (g);
+      f = philia_graph_get_n_features (g);
+      x = philia_graph_get_features (g);
+      naive_init (&z, g);
+      g_assert_cmpint (z.m, ==, philia_graph_get_n_edges (g));
+      katz = g_new (double, n), katz_x = g_new (double, n);
+      ppr = g_new (double, n), dist = g_new (double, n);
+
+      for (guint s = 0; s < n_sources; s++)
+        {
+          guint u = g_rand_int_range (rand, 0, n);
+
+          for (guint t = 0; t < per_source; t++)
+            {
+              guint i = s * per_source + t;
+
+              pairs[2 * i] = u;
+              /* some neighbours, some self pairs, mostly random nodes */
+              if (t == 0 && z.deg[u] > 0)
+                pairs[2 * i + 1] = philia_graph_get_neighbors (g)
+                                     [philia_graph_get_row_offsets (g)[u]];
+              else if (t == 1 && s % 10 == 0)
+                pairs[2 * i + 1] = u;
+              else
+                pairs[2 * i + 1] = g_rand_int_range (rand, 0, n);
+            }
+        }
+
+      philia_proximity_params_init_default (&p);
+      philia_proximity_lambda_max (g, &lo, &hi);
+      g_test_message ("%s: λ_max in [%.9f, %.9f]", names[k], lo, hi);
+      exact = p;
+      exact.katz_len = 0;
+      exact.katz_beta = 0.5 / hi;
+      g_assert_true (philia_proximity_score_pairs (g, &p, pairs, n_pairs, PHILIA_PROXIMITY_ALL,
+                                                   out, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (philia_proximity_score_pairs (g, &exact, pairs, n_pairs,
+                                                   PHILIA_PROXIMITY_MASK (H (KATZ)), kx, NULL,
+                                                   &error));
+      g_assert_no_error (error);
+
+      for (guint s = 0; s < n_sources; s++)
+        {
+          guint u = pairs[2 * s * per_source];
+
+          naive_source (&z, &p, exact.katz_beta, u, katz, katz_x, ppr, dist);
+          for (guint t = 0; t < per_source; t++)
+            {
+              guint i = s * per_source + t, v = pairs[2 * i + 1];
+              double *o = out + i * PHILIA_PROXIMITY_N_HEURISTICS;
+              double cn = 0, aa = 0, ra = 0, dot = 0, nu = 0, nv = 0;
+              GHashTableIter it;
+              gpointer key;
+
+              g_hash_table_iter_init (&it, z.sets[u]);
+              while (g_hash_table_iter_next (&it, &key, NULL))
+                if (g_hash_table_contains (z.sets[v], key))
+                  {
+                    double dw = z.deg[GPOINTER_TO_UINT (key) - 1];
+
+                    cn++, aa += 1 / log (dw), ra += 1 / dw;
+                  }
+              assert_close (o[H (CN)], cn, 1e-9, "cn");
+              assert_close (o[H (JACCARD)], cn > 0 ? cn / (z.deg[u] + z.deg[v] - cn) : 0, 1e-9,
+                            "jaccard");
+              assert_close (o[H (AA)], aa, 1e-9, "aa");
+              assert_close (o[H (RA)], ra, 1e-9, "ra");
+              assert_close (o[H (PA)], z.deg[u] * z.deg[v], 1e-9, "pa");
+              assert_close (o[H (KATZ)], katz[v], 1e-9, "katz");
+              assert_close (kx[i], katz_x[v], 1e-9, "exact katz");
+              assert_close (o[H (PPR)], ppr[v], 1e-9, "ppr");
+              assert_close (o[H (SP)], isinf (dist[v]) ? -1 : dist[v], 0, "sp");
+              for (guint j = 0; j < f; j++)
+                {
+                  dot += (double)x[(gsize)u * f + j] * x[(gsize)v * f + j];
+                  nu += (double)x[(gsize)u * f + j] * x[(gsize)u * f + j];
+                  nv += (double)x[(gsize)v * f + j] * x[(gsize)v * f + j];
+                }
+              assert_close (o[H (FP)], nu == 0 || nv == 0 ? 0 : dot / sqrt (nu * nv), 1e-9,
+                            "fp");
+            }
+        }
+    }
+}
+
+static void
+test_suggest_and_registry (void)
+{
+  gint64 rows[] = { 0, 1,  1, 2,  2, 3,  1, 4 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 4, NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) by_cn = NULL;
+  g_autoptr(GArray) by_sp = NULL;
+  const PhiliaAlgorithm *katz;
+  gint64 pairs[] = { 0, 2,  0, 3 };
+  double via_registry[2], direct[2];
+
+  philia_core_init ();
+
+  /* Non-neighbours of 0: 2, 3, 4, 5. cn: 2 and 4 share node 1 → 1; 3, 5 → 0. */
+  by_cn = philia_proximity_suggest (g, NULL, H (CN), 0, 3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_cn->len, ==, 3);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 0).node, ==, 2);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 1).node, ==, 4);
+  g_assert_cmpfloat (g_array_index (by_cn, PhiliaProximitySuggestion, 1).score, ==, 1);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 2).node, ==, 3);
+  /* sp: nearest first (2 and 4 at 2, 3 at 3), the isolated 5 never. */
+  by_sp = philia_proximity_suggest (g, NULL, H (SP), 0, 10, NULL, &error);
+  g_assert_cmpuint (by_sp->len, ==, 3);
+  g_assert_cmpuint (g_array_index (by_sp, PhiliaProximitySuggestion, 0).node, ==, 2);
+  g_assert_cmpfloat (g_array_index (by_sp, PhiliaProximitySuggestion, 0).score, ==, 2);
+  g_assert_cmpuint (g_array_index (by_sp, PhiliaProximitySuggestion, 2).node, ==, 3);
+  g_assert_cmpfloat (g_array_index (by_sp, PhiliaProximitySuggestion, 2).score, ==, 3);
+
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    g_assert_nonnull (philia_registry_lookup (philia_registry_get_default (),
+                                              PHILIA_FAMILY_PROXIMITY,
+                                              philia_proximity_heuristic_to_string (h)));
+  katz = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_PROXIMITY,
+                                 "katz");
+  g_assert_true (philia_proximity_compute (katz, g, NULL, pairs, 2, via_registry, NULL, &error));
+  g_assert_true (philia_proximity_score_pairs (g, NULL, pairs, 2, 1u << H (KATZ), direct, NULL,
+                                               &error));
+  g_assert_cmpfloat (via_registry[0], ==, direct[0]);
+  g_assert_cmpfloat (via_registry[1], ==, direct[1]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Philia/Proximity/path", test_path);
+  g_test_add_func ("/Philia/Proximity/star", test_star);
+  g_test_add_func ("/Philia/Proximity/triangle-pendant", test_triangle_pendant);
+  g_test_add_func ("/Philia/Proximity/components-isolated", test_components_and_isolated);
+  g_test_add_func ("/Philia/Proximity/features", test_features);
+  g_test_add_func ("/Philia/Proximity/errors", test_errors_and_edge_cases);
+  g_test_add_func ("/Philia/Proximity/random-dense", test_random_dense);
+  g_test_add_func ("/Philia/Proximity/datasets", test_datasets);
+  g_test_add_func ("/Philia/Proximity/suggest-registry", test_suggest_and_registry);
+
+  return g_test_run ();
+}
