@@ -75,7 +75,7 @@ run_igraph_layout (const igraph_t *g,
     {
     case LAYOUT_FR:
     case LAYOUT_CLASS_GROUPED:
-      /* igraph's own defaults (as R and Python use them). */
+      /* igraph's C defaults, as R uses them (python-igraph starts cooler, at √n / 10). */
       return igraph_layout_fruchterman_reingold (g, res, FALSE, 500, sqrt ((double)n),
                                                  IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL, NULL,
                                                  NULL);
