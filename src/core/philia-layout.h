@@ -31,8 +31,8 @@ typedef struct
                        GError         **error);
 } PhiliaLayoutVTable;
 
-/* The layout a graph of this size gets unless the user picks one:
- * Fruchterman–Reingold up to 50,000 nodes, DrL above. */
+/* The layout a graph gets unless the user picks one: Fruchterman–Reingold,
+ * whose grid variant stays fast on large graphs (DrL does not). */
 const char *philia_layout_default_algorithm (PhiliaGraph     *graph);
 
 /* Runs the registered layout @algorithm ("fr", "kk", "drl", "circle",
