@@ -434,6 +434,183 @@ test_graph_view (void)
   cairo_surface_destroy (surface);
 }
 
+/* Three horizontal edges, 0–1 at the top, 2–3 in the middle and 4–5 at the
+ * bottom, valued @values[0..2] at the row entry of their smaller end (the
+ * other entries hold a value that must be ignored). */
+static PhiliaGraph *
+three_edges (const double  values[3],
+             double       *edge_values)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (6);
+  PhiliaGraph *graph;
+  const gint64 *off;
+  const gint32 *nbr;
+
+  for (guint i = 0; i < 3; i++)
+    philia_graph_builder_add_edge (builder, 2 * i, 2 * i + 1);
+  philia_graph_builder_take_labels (builder, g_memdup2 ((gint64[]) { 0, 0, 0, 0, 0, 0 }, 6 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  g_assert_cmpint (philia_graph_get_n_edges (graph), ==, 3);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  g_assert_cmpint (off[6], ==, 6);
+  for (guint u = 0; u < 6; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      edge_values[e] = nbr[e] > (gint32)u ? values[u / 2] : 1e9;
+  return graph;
+}
+
+static const double three_edges_xy[] = { 0, 0, 10, 0,   0, 5, 10, 5,   0, 10, 10, 10 };
+
+/* Whether @pixel is @color laid over white at some opacity of at least
+ * @min_alpha (antialiasing and edge alpha only fade it towards white). */
+static gboolean
+is_tint_of (guint32           pixel,
+            const PhiliaRgba *color,
+            double            min_alpha)
+{
+  double c[3] = { color->r * 255, color->g * 255, color->b * 255 };
+  double p[3] = { (pixel >> 16) & 0xff, (pixel >> 8) & 0xff, pixel & 0xff };
+  double num = 0, den = 0, a;
+
+  for (int i = 0; i < 3; i++)
+    {
+      num += (255 - p[i]) * (255 - c[i]);
+      den += (255 - c[i]) * (255 - c[i]);
+    }
+  a = num / den;
+  if (a < min_alpha)
+    return FALSE;
+  for (int i = 0; i < 3; i++)
+    if (fabs (255 + a * (c[i] - 255) - p[i]) > 4)
+      return FALSE;
+  return TRUE;
+}
+
+static cairo_surface_t *
+draw_three_edges (PhiliaGraph  *graph,
+                  const double *edge_values,
+                  gboolean      by_width)
+{
+  PhiliaGraphView view = {
+    .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+    .edge_style = PHILIA_EDGES_VALUE, .edge_values = edge_values, .edge_vmin = 0,
+    .edge_vmax = 1, .edge_width_by_value = by_width,
+  };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  PhiliaRenderStyle style;
+
+  philia_graph_view_fit (&view, 200, 200, 20);
+  view.offset_y += 0.5;   /* edges along pixel centres: rows 20, 100 and 180 */
+  philia_render_style_init_default (&style);
+  philia_graph_view_draw (cr, 200, 200, &view, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Pixels in column @x within 12 rows of @row that the drawing touched. */
+static int
+painted_near (cairo_surface_t *surface,
+              int              x,
+              int              row)
+{
+  int count = 0;
+
+  for (int y = row - 12; y <= row + 12; y++)
+    count += pixel_at (surface, x, y) != 0xffffff;
+  return count;
+}
+
+/* Edges coloured by a value show viridis at their midpoints (NaN: grey), and
+ * sized by it the top value's edge is the thickest. */
+static void
+test_graph_edge_values (void)
+{
+  const double values[] = { 0, 0.5, 1 };
+  const int rows[] = { 20, 100, 180 };
+  double edge_values[6];
+  g_autoptr(PhiliaGraph) graph = three_edges (values, edge_values);
+  PhiliaRgba expected[3];
+
+  for (guint i = 0; i < 3; i++)
+    philia_colormap_viridis (values[i], &expected[i]);
+
+  for (int by_width = 0; by_width < 2; by_width++)
+    {
+      cairo_surface_t *surface = draw_three_edges (graph, edge_values, by_width);
+
+      for (guint i = 0; i < 3; i++)
+        {
+          guint32 mid = pixel_at (surface, 100, rows[i]);
+
+          g_test_message ("width by value %d, edge %u: midpoint #%06x", by_width, i, mid);
+          g_assert_true (is_tint_of (mid, &expected[i], 0.15));
+          for (guint j = 0; j < 3; j++)
+            if (j != i)
+              g_assert_false (is_tint_of (mid, &expected[j], 0.15));
+        }
+      if (by_width)
+        {
+          int thin = painted_near (surface, 100, rows[0]);
+          int middle = painted_near (surface, 100, rows[1]);
+          int thick = painted_near (surface, 100, rows[2]);
+
+          g_test_message ("pixels across: %d, %d, %d", thin, middle, thick);
+          g_assert_cmpint (thin, >=, 1);
+          g_assert_cmpint (middle, >, thin);
+          g_assert_cmpint (thick, >, middle);
+          g_assert_cmpint (thick, >=, 4);
+        }
+      cairo_surface_destroy (surface);
+    }
+
+  /* No value: faint grey, and the other edges keep their colours. */
+  {
+    const double with_nan[] = { NAN, 0.5, 1 };
+    double nan_values[6];
+    g_autoptr(PhiliaGraph) nan_graph = three_edges (with_nan, nan_values);
+    cairo_surface_t *surface = draw_three_edges (nan_graph, nan_values, FALSE);
+    guint32 mid = pixel_at (surface, 100, rows[0]);
+    int r = (mid >> 16) & 0xff, g = (mid >> 8) & 0xff, b = mid & 0xff;
+
+    g_assert_cmphex (mid, !=, 0xffffff);
+    g_assert_cmpint (MAX (MAX (r, g), b) - MIN (MIN (r, g), b), <=, 2);
+    g_assert_true (is_tint_of (pixel_at (surface, 100, rows[2]), &expected[2], 0.15));
+    cairo_surface_destroy (surface);
+  }
+}
+
+/* The same figure through the vector path: SVG and PDF show the PNG. */
+static void
+test_graph_edge_values_vector (void)
+{
+  const double values[] = { 0, 0.5, 1 };
+  double edge_values[6];
+  g_autoptr(PhiliaGraph) graph = three_edges (values, edge_values);
+  GraphFigure figure = { 0 };
+
+  if (!have_rasterisers ())
+    return;
+  philia_render_style_init_default (&figure.style);
+  for (int by_width = 0; by_width < 2; by_width++)
+    {
+      figure.view = (PhiliaGraphView) {
+        .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_VALUE, .edge_values = edge_values, .edge_vmin = 0,
+        .edge_vmax = 1, .edge_value_name = "attention", .edge_width_by_value = by_width,
+        .show_legend = TRUE,
+      };
+      assert_vector_matches_png (draw_graph, &figure);
+    }
+  /* Width by value under the class colours, with its legend row. */
+  figure.view.edge_style = PHILIA_EDGES_HOMOPHILY;
+  assert_vector_matches_png (draw_graph, &figure);
+}
+
 static void
 test_diverging_scale (void)
 {
@@ -465,6 +642,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-vector-matches-png", test_graph_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
+  g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);
+  g_test_add_func ("/Philia/Render/graph-edge-values-vector", test_graph_edge_values_vector);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "philia-render-private.h"
 
@@ -114,6 +115,128 @@ color_key (const PhiliaRgba *c)
 {
   return ((guint)lround (c->r * 63) << 12) | ((guint)lround (c->g * 63) << 6)
          | (guint)lround (c->b * 63);
+}
+
+/*
+ * Edge values (PHILIA_EDGES_VALUE, edge_width_by_value) are rounded to
+ * N_EDGE_LEVELS levels, level 0 at edge_vmin and the last at edge_vmax, so
+ * that each colour is still painted once and each colour and width stroked
+ * once. Colour buckets: PHILIA_EDGES_VALUE has NaN first (underneath, faint
+ * grey) and then one per level, so higher values lie on top; the other
+ * styles use 0 (plain or same-class) and 1 (cross-class).
+ */
+#define N_EDGE_LEVELS 17
+#define N_EDGE_COLORS (N_EDGE_LEVELS + 1)
+#define N_EDGE_WIDTHS (N_EDGE_LEVELS + 1)
+#define EDGE_SKIP     G_MAXUINT16
+
+static gboolean
+edges_by_value (const PhiliaGraphView *view)
+{
+  return view->edge_style == PHILIA_EDGES_VALUE
+         || (view->edge_width_by_value && view->edge_values != NULL);
+}
+
+/* The level of CSR entry @e, or -1 for NaN or no values. */
+static int
+edge_level (const PhiliaGraphView *view,
+            gint64                 e)
+{
+  double value, t;
+
+  if (view->edge_values == NULL)
+    return -1;
+  value = view->edge_values[e];
+  if (isnan (value))
+    return -1;
+  t = view->edge_vmax > view->edge_vmin
+      ? (value - view->edge_vmin) / (view->edge_vmax - view->edge_vmin) : 0.5;
+  return (int)lround (CLAMP (t, 0.0, 1.0) * (N_EDGE_LEVELS - 1));
+}
+
+/* Width bucket 0 is NaN (or no width by value); bucket l + 1 is level l. */
+static double
+edge_width_of_bucket (guint  bucket,
+                      double line_width)
+{
+  if (bucket == 0)
+    return line_width;
+  return 0.5 + 3.5 * (bucket - 1) / (double)(N_EDGE_LEVELS - 1);
+}
+
+/*
+ * The bucket of every edge, colour × N_EDGE_WIDTHS + width, at its CSR entry
+ * from the smaller end (EDGE_SKIP elsewhere), and how many edges each holds.
+ */
+static guint16 *
+edge_buckets (const PhiliaGraphView *view,
+              guint                  counts[N_EDGE_COLORS * N_EDGE_WIDTHS])
+{
+  const gint64 *off = philia_graph_get_row_offsets (view->graph);
+  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
+  const gint32 *y = philia_graph_get_labels (view->graph);
+  guint n = philia_graph_get_n_nodes (view->graph);
+  gboolean by_width = view->edge_width_by_value && view->edge_values != NULL;
+  guint16 *keys = g_new (guint16, MAX (off[n], 1));
+
+  memset (counts, 0, sizeof (guint) * N_EDGE_COLORS * N_EDGE_WIDTHS);
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      {
+        gint32 v = nbr[e];
+        int level;
+        guint color, width;
+
+        if (v <= (gint32)u)
+          {
+            keys[e] = EDGE_SKIP;
+            continue;
+          }
+        level = edge_level (view, e);
+        if (view->edge_style == PHILIA_EDGES_VALUE)
+          color = level + 1;
+        else if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
+          color = y[u] < 0 || y[v] < 0 || y[u] != y[v];
+        else
+          color = 0;
+        width = by_width ? level + 1 : 0;
+        keys[e] = color * N_EDGE_WIDTHS + width;
+        counts[keys[e]]++;
+      }
+  return keys;
+}
+
+/* The colour of each bucket, at @alpha. */
+static void
+edge_colors (const PhiliaGraphView   *view,
+             const PhiliaRenderStyle *style,
+             double                   alpha,
+             PhiliaRgba               colors[N_EDGE_COLORS])
+{
+  switch (view->edge_style)
+    {
+    case PHILIA_EDGES_VALUE:
+      colors[0] = (PhiliaRgba) { unlabeled_grey.r, unlabeled_grey.g, unlabeled_grey.b,
+                                 alpha * 0.5 };
+      for (int l = 0; l < N_EDGE_LEVELS; l++)
+        {
+          philia_colormap_viridis (l / (double)(N_EDGE_LEVELS - 1), &colors[l + 1]);
+          colors[l + 1].a = alpha;
+        }
+      break;
+
+    case PHILIA_EDGES_HOMOPHILY:
+      colors[0] = (PhiliaRgba) { 0.21, 0.29, 0.60, alpha };
+      colors[1] = (PhiliaRgba) { 0.85, 0.20, 0.15, alpha };
+      break;
+
+    case PHILIA_EDGES_PLAIN:
+    case PHILIA_EDGES_HIDDEN:
+    default:
+      colors[0] = (PhiliaRgba) { style->foreground.r, style->foreground.g, style->foreground.b,
+                                 alpha };
+      break;
+    }
 }
 
 static double
@@ -308,6 +431,182 @@ raster_line (guint8 *mask,
     }
 }
 
+/*
+ * A line wider than a pixel, in device pixels: each column (or row, for
+ * steep lines) along the major axis gets, in every pixel across, the area of
+ * the band of half-width @line_width / 2 / cos θ over it; butt ends are cut
+ * square to the major axis. Coverage adds up and saturates, as in raster_line.
+ */
+static void
+raster_wide_line (guint8 *mask,
+                  int     stride,
+                  int     w,
+                  int     h,
+                  double  x0,
+                  double  y0,
+                  double  x1,
+                  double  y1,
+                  double  line_width)
+{
+  double dx = x1 - x0, dy = y1 - y0, t0 = 0, t1 = 1, pad = line_width + 1;
+  /* Clipped to the mask grown by the width: the rest is clamped per pixel. */
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { x0 + pad, w + pad - x0, y0 + pad, h + pad - y0 };
+  double a0, a1, b0, b1, slope, half;
+  int major_max, minor_max;
+  gsize major_step, minor_step;
+
+  for (int k = 0; k < 4; k++)
+    {
+      if (p[k] == 0)
+        {
+          if (q[k] < 0)
+            return;
+          continue;
+        }
+      if (p[k] < 0)
+        t0 = MAX (t0, q[k] / p[k]);
+      else
+        t1 = MIN (t1, q[k] / p[k]);
+    }
+  if (t0 > t1)
+    return;
+
+  if (fabs (dy) > fabs (dx))
+    {
+      a0 = y0 + t0 * dy, a1 = y0 + t1 * dy, b0 = x0 + t0 * dx, b1 = x0 + t1 * dx;
+      major_step = stride, minor_step = 1, major_max = h - 1, minor_max = w - 1;
+    }
+  else
+    {
+      a0 = x0 + t0 * dx, a1 = x0 + t1 * dx, b0 = y0 + t0 * dy, b1 = y0 + t1 * dy;
+      major_step = 1, minor_step = stride, major_max = w - 1, minor_max = h - 1;
+    }
+  if (a1 < a0)
+    {
+      double t = a0;
+
+      a0 = a1, a1 = t;
+      t = b0, b0 = b1, b1 = t;
+    }
+  if (a1 - a0 < 1e-9)
+    return;   /* zero length: butt ends draw nothing */
+  slope = (b1 - b0) / (a1 - a0);
+  half = 0.5 * line_width * sqrt (1 + slope * slope);
+
+  for (int i = MAX (0, (int)floor (a0)); i <= MIN (major_max, (int)floor (a1)); i++)
+    {
+      double lo = MAX (a0, (double)i), hi = MIN (a1, i + 1.0), len = hi - lo;
+      double c, m0, m1;
+      int j0, j1;
+
+      if (len <= 0)
+        continue;
+      c = b0 + ((lo + hi) / 2 - a0) * slope;
+      m0 = c - half, m1 = c + half;
+      j0 = MAX (0, (int)floor (m0)), j1 = MIN (minor_max, (int)floor (m1));
+      for (int j = j0; j <= j1; j++)
+        {
+          double cover = (MIN (m1, j + 1.0) - MAX (m0, (double)j)) * len;
+          guint8 *px = mask + (gsize)i * major_step + (gsize)j * minor_step;
+          int value;
+
+          if (cover <= 0)
+            continue;
+          value = *px + (int)(cover * 255 + 0.5);
+          *px = MIN (value, 255);
+        }
+    }
+}
+
+/* Device positions of the nodes, and which sides of the view each lies beyond. */
+static void
+raster_project (const Raster          *raster,
+                const PhiliaGraphView *view,
+                float                 *xy,
+                guint8                *outside)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  const double *p = view->positions;
+  double k = view->scale * raster->scale;
+  double ox = view->offset_x * raster->scale, oy = view->offset_y * raster->scale;
+  int w = raster->width, h = raster->height;
+
+  for (guint v = 0; v < n; v++)
+    {
+      double x = p[2 * v] * k + ox, yy = p[2 * v + 1] * k + oy;
+
+      xy[2 * v] = (float)CLAMP (x, -1e7, 1e7);
+      xy[2 * v + 1] = (float)CLAMP (yy, -1e7, 1e7);
+      outside[v] = (x < 0) | (x > w) << 1 | (yy < 0) << 2 | (yy > h) << 3;
+    }
+}
+
+/*
+ * Edges coloured or sized by value: one A8 mask, reused for each colour
+ * bucket in turn (up to N_EDGE_COLORS of them), each line at its own width.
+ */
+static void
+raster_edges_by_value (cairo_t               *cr,
+                       const Raster          *raster,
+                       const PhiliaGraphView *view,
+                       double                 line_width,
+                       const PhiliaRgba      *colors)
+{
+  const gint64 *off = philia_graph_get_row_offsets (view->graph);
+  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
+  guint n = philia_graph_get_n_nodes (view->graph);
+  guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
+  g_autofree guint16 *keys = edge_buckets (view, counts);
+  g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
+  g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
+  cairo_surface_t *mask = raster_surface (raster, CAIRO_FORMAT_A8);
+  guint8 *data = cairo_image_surface_get_data (mask);
+  int stride = cairo_image_surface_get_stride (mask);
+  int w = raster->width, h = raster->height;
+  gboolean dirty = FALSE;
+
+  raster_project (raster, view, xy, outside);
+  for (guint color = 0; color < N_EDGE_COLORS; color++)
+    {
+      guint total = 0;
+
+      for (guint width = 0; width < N_EDGE_WIDTHS; width++)
+        total += counts[color * N_EDGE_WIDTHS + width];
+      if (total == 0)
+        continue;
+      if (dirty)
+        {
+          cairo_surface_flush (mask);
+          memset (data, 0, (gsize)stride * (h + 1));
+        }
+      for (guint u = 0; u < n; u++)
+        for (gint64 e = off[u]; e < off[u + 1]; e++)
+          {
+            gint32 v = nbr[e];
+            double px_width;
+
+            if (keys[e] / N_EDGE_WIDTHS != color || (outside[u] & outside[v]) != 0)
+              continue;
+            /* keys[e] is EDGE_SKIP (beyond every colour) for the second copy of an edge. */
+            px_width = edge_width_of_bucket (keys[e] % N_EDGE_WIDTHS, line_width) * raster->scale;
+            if (keys[e] % N_EDGE_WIDTHS == 0)
+              px_width = MIN (px_width, 2.0);   /* as raster_edges */
+            if (px_width <= 1.0 || keys[e] % N_EDGE_WIDTHS == 0)
+              raster_line (data, stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
+                           xy[2 * v + 1], px_width);
+            else
+              raster_wide_line (data, stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
+                                xy[2 * v + 1], px_width);
+          }
+      cairo_surface_mark_dirty (mask);
+      _philia_render_set_color (cr, &colors[color]);
+      cairo_mask_surface (cr, mask, 0, 0);
+      dirty = TRUE;
+    }
+  cairo_surface_destroy (mask);
+}
+
 static void
 raster_edges (cairo_t                 *cr,
               const Raster            *raster,
@@ -320,10 +619,7 @@ raster_edges (cairo_t                 *cr,
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
   const gint32 *y = philia_graph_get_labels (view->graph);
   guint n = philia_graph_get_n_nodes (view->graph);
-  const double *p = view->positions;
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
-  double k = view->scale * raster->scale;
-  double ox = view->offset_x * raster->scale, oy = view->offset_y * raster->scale;
   double px_width = MIN (line_width * raster->scale, 2.0);
   cairo_surface_t *masks[2] = { raster_surface (raster, CAIRO_FORMAT_A8), NULL };
   guint8 *data[2];
@@ -340,14 +636,7 @@ raster_edges (cairo_t                 *cr,
   for (int i = 0; i < 2; i++)
     data[i] = masks[i] ? cairo_image_surface_get_data (masks[i]) : NULL;
 
-  for (guint v = 0; v < n; v++)
-    {
-      double x = p[2 * v] * k + ox, yy = p[2 * v + 1] * k + oy;
-
-      xy[2 * v] = (float)CLAMP (x, -1e7, 1e7);
-      xy[2 * v + 1] = (float)CLAMP (yy, -1e7, 1e7);
-      outside[v] = (x < 0) | (x > w) << 1 | (yy < 0) << 2 | (yy > h) << 3;
-    }
+  raster_project (raster, view, xy, outside);
 
   for (guint u = 0; u < n; u++)
     for (gint64 e = off[u]; e < off[u + 1]; e++)
@@ -435,6 +724,53 @@ raster_node (guint8        *data,
     }
 }
 
+/* The vector form of raster_edges_by_value: one stroke per colour and width. */
+static void
+draw_edges_by_value (cairo_t               *cr,
+                     double                 width,
+                     double                 height,
+                     const PhiliaGraphView *view,
+                     double                 line_width,
+                     const PhiliaRgba      *colors)
+{
+  const gint64 *off = philia_graph_get_row_offsets (view->graph);
+  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
+  guint n = philia_graph_get_n_nodes (view->graph);
+  const double *p = view->positions;
+  guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
+  g_autofree guint16 *keys = edge_buckets (view, counts);
+
+  for (guint key = 0; key < N_EDGE_COLORS * N_EDGE_WIDTHS; key++)
+    {
+      if (counts[key] == 0)
+        continue;
+      for (guint u = 0; u < n; u++)
+        {
+          double ux = p[2 * u] * view->scale + view->offset_x;
+          double uy = p[2 * u + 1] * view->scale + view->offset_y;
+
+          for (gint64 e = off[u]; e < off[u + 1]; e++)
+            {
+              gint32 v = nbr[e];
+              double vx, vy;
+
+              if (keys[e] != key)
+                continue;
+              vx = p[2 * v] * view->scale + view->offset_x;
+              vy = p[2 * v + 1] * view->scale + view->offset_y;
+              if (MAX (ux, vx) < 0 || MIN (ux, vx) > width || MAX (uy, vy) < 0
+                  || MIN (uy, vy) > height)
+                continue;
+              cairo_move_to (cr, ux, uy);
+              cairo_line_to (cr, vx, vy);
+            }
+        }
+      cairo_set_line_width (cr, edge_width_of_bucket (key % N_EDGE_WIDTHS, line_width));
+      _philia_render_set_color (cr, &colors[key / N_EDGE_WIDTHS]);
+      cairo_stroke (cr);
+    }
+}
+
 static void
 draw_edges (cairo_t               *cr,
             double                 width,
@@ -458,6 +794,18 @@ draw_edges (cairo_t               *cr,
   if (view->edge_style == PHILIA_EDGES_PLAIN)
     same = diff = (PhiliaRgba) { style->foreground.r, style->foreground.g, style->foreground.b,
                                  alpha };
+
+  if (edges_by_value (view))
+    {
+      PhiliaRgba colors[N_EDGE_COLORS];
+
+      edge_colors (view, style, alpha, colors);
+      if (raster_begin (cr, width, height, &raster))
+        raster_edges_by_value (cr, &raster, view, line_width, colors);
+      else
+        draw_edges_by_value (cr, width, height, view, line_width, colors);
+      return;
+    }
 
   if (raster_begin (cr, width, height, &raster))
     {
@@ -676,6 +1024,73 @@ draw_labels (cairo_t                 *cr,
     }
 }
 
+typedef enum
+{
+  ROW_CLASS,        /* a class swatch; @index is the class */
+  ROW_MORE,         /* "… n more classes", no swatch */
+  ROW_UNLABELED,
+  ROW_NODE_SCALE,   /* title, then the node colour scale */
+  ROW_EDGE_SAME,
+  ROW_EDGE_CROSS,
+  ROW_EDGE_SCALE,   /* title, then the edge colour scale */
+  ROW_EDGE_WIDTH,   /* a wedge from the thinnest to the thickest edge */
+} RowKind;
+
+typedef struct
+{
+  RowKind  kind;
+  guint    index;
+  char    *text;
+} LegendRow;
+
+static void
+legend_row_clear (gpointer data)
+{
+  g_free (((LegendRow *)data)->text);
+}
+
+static void
+add_row (GArray  *rows,
+         RowKind  kind,
+         guint    index,
+         char    *text)
+{
+  LegendRow row = { kind, index, text };
+
+  g_array_append_val (rows, row);
+}
+
+/* A colour bar from @x to @x + @w with its end labels, under a title at @y. */
+static void
+draw_scale (cairo_t                 *cr,
+            const PhiliaRenderStyle *style,
+            gboolean                 diverging,
+            double                   x,
+            double                   y,
+            double                   w,
+            const char              *low,
+            const char              *high)
+{
+  double fs = style->font_size;
+
+  for (int s = 0; s < 40; s++)
+    {
+      PhiliaRgba c;
+      double t = s / 39.0;
+
+      if (diverging)
+        philia_colormap_diverging (t, &c);
+      else
+        philia_colormap_viridis (t, &c);
+      _philia_render_set_color (cr, &c);
+      cairo_rectangle (cr, x + w * s / 40.0, y + fs * 1.5, w / 40.0 + 0.5, fs * 0.6);
+      cairo_fill (cr);
+    }
+  _philia_render_set_color (cr, &style->foreground);
+  _philia_render_text (cr, style, 0.8, FALSE, low, x, y + fs * 2.2, 0, 0, 0);
+  _philia_render_text (cr, style, 0.8, FALSE, high, x + w, y + fs * 2.2, 1, 0, 0);
+}
+
 static void
 draw_legend (cairo_t                 *cr,
              const PhiliaGraphView   *view,
@@ -685,41 +1100,56 @@ draw_legend (cairo_t                 *cr,
   guint c = philia_graph_get_n_classes (view->graph);
   guint shown = MIN (c, 20);
   gboolean unlabeled = philia_graph_get_n_labeled (view->graph) < philia_graph_get_n_nodes (view->graph);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  const char *edge_name = view->edge_value_name ? view->edge_value_name : "edge value";
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (LegendRow));
+  guint n_scales = 0;
   PhiliaRgba bg = style->background.a > 0 ? style->background
                                           : (PhiliaRgba) { 1, 1, 1, 0.85 };
 
+  g_array_set_clear_func (rows, legend_row_clear);
   if (view->color_by == PHILIA_COLOR_BY_LABEL)
     {
       for (guint k = 0; k < shown; k++)
         {
           const char *name = philia_graph_get_class_name (view->graph, k);
 
-          g_ptr_array_add (rows, name ? g_strdup (name) : g_strdup_printf ("class %u", k));
+          add_row (rows, ROW_CLASS, k, name ? g_strdup (name) : g_strdup_printf ("class %u", k));
         }
       if (c > shown)
-        g_ptr_array_add (rows, g_strdup_printf ("… %u more classes", c - shown));
+        add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more classes", c - shown));
       if (unlabeled)
-        g_ptr_array_add (rows, g_strdup ("unlabeled"));
+        add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled"));
     }
   else
-    g_ptr_array_add (rows, g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
-                                     ? "local homophily"
-                                     : view->color_by == PHILIA_COLOR_BY_DEGREE
-                                     ? "degree (log)"
-                                     : view->value_name ? view->value_name : "value"));
+    add_row (rows, ROW_NODE_SCALE, 0,
+             g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+                       ? "local homophily"
+                       : view->color_by == PHILIA_COLOR_BY_DEGREE
+                       ? "degree (log)"
+                       : view->value_name ? view->value_name : "value"));
   if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
     {
-      g_ptr_array_add (rows, g_strdup ("same-class edge"));
-      g_ptr_array_add (rows, g_strdup ("cross-class edge"));
+      add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
+      add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
     }
+  else if (view->edge_style == PHILIA_EDGES_VALUE)
+    add_row (rows, ROW_EDGE_SCALE, 0, g_strdup (edge_name));
+  if (view->edge_style != PHILIA_EDGES_HIDDEN && view->edge_width_by_value
+      && view->edge_values != NULL)
+    add_row (rows, ROW_EDGE_WIDTH, 0, view->edge_style == PHILIA_EDGES_VALUE
+                                      ? g_strdup ("width: same")
+                                      : g_strdup_printf ("width: %s", edge_name));
 
   for (guint i = 0; i < rows->len; i++)
-    w = MAX (w, _philia_render_text_width (cr, style, 0.9, rows->pdata[i]));
+    {
+      const LegendRow *row = &g_array_index (rows, LegendRow, i);
+
+      w = MAX (w, _philia_render_text_width (cr, style, 0.9, row->text));
+      n_scales += row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE;
+    }
   w += fs * 2.4;
   /* A scale row is a title, a bar and its end labels: SCALE_EXTRA more than a row. */
-  h = rows->len * fs * 1.35 + fs * 0.6
-      + (view->color_by != PHILIA_COLOR_BY_LABEL ? fs * SCALE_EXTRA : 0);
+  h = rows->len * fs * 1.35 + fs * 0.6 + n_scales * fs * SCALE_EXTRA;
 
   _philia_render_set_color (cr, &bg);
   cairo_rectangle (cr, x - fs * 0.5, y - fs * 0.4, w + fs * 0.6, h);
@@ -727,62 +1157,73 @@ draw_legend (cairo_t                 *cr,
 
   for (guint i = 0; i < rows->len; i++, y += fs * 1.35)
     {
-      const char *text = rows->pdata[i];
-      gboolean edge_row = view->edge_style == PHILIA_EDGES_HOMOPHILY && i >= rows->len - 2;
+      const LegendRow *row = &g_array_index (rows, LegendRow, i);
       PhiliaRgba swatch;
 
-      if (edge_row)
+      switch (row->kind)
         {
-          swatch = i == rows->len - 2 ? (PhiliaRgba) { 0.21, 0.29, 0.60, 1 }
-                                      : (PhiliaRgba) { 0.85, 0.20, 0.15, 1 };
+        case ROW_EDGE_SAME:
+        case ROW_EDGE_CROSS:
+          swatch = row->kind == ROW_EDGE_SAME ? (PhiliaRgba) { 0.21, 0.29, 0.60, 1 }
+                                              : (PhiliaRgba) { 0.85, 0.20, 0.15, 1 };
           _philia_render_set_color (cr, &swatch);
           cairo_set_line_width (cr, 2);
           cairo_move_to (cr, x, y + fs * 0.6);
           cairo_line_to (cr, x + fs * 1.2, y + fs * 0.6);
           cairo_stroke (cr);
-        }
-      else if (view->color_by == PHILIA_COLOR_BY_LABEL)
-        {
-          if (g_str_equal (text, "unlabeled"))
+          break;
+
+        case ROW_EDGE_WIDTH:
+          /* 0.5 at the left end to 4 at the right, as the edges. */
+          _philia_render_set_color (cr, &style->foreground);
+          cairo_move_to (cr, x, y + fs * 0.6 - 0.25);
+          cairo_line_to (cr, x + fs * 1.2, y + fs * 0.6 - 2);
+          cairo_line_to (cr, x + fs * 1.2, y + fs * 0.6 + 2);
+          cairo_line_to (cr, x, y + fs * 0.6 + 0.25);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          break;
+
+        case ROW_CLASS:
+        case ROW_UNLABELED:
+          if (row->kind == ROW_UNLABELED)
             swatch = unlabeled_grey;
-          else if (i < shown)
-            philia_palette_get_categorical (i, &swatch);
           else
-            swatch = (PhiliaRgba) { 0, 0, 0, 0 };
+            philia_palette_get_categorical (row->index, &swatch);
           _philia_render_set_color (cr, &swatch);
           cairo_arc (cr, x + fs * 0.5, y + fs * 0.6, fs * 0.45, 0, 2 * G_PI);
           cairo_fill (cr);
+          break;
+
+        case ROW_NODE_SCALE:
+          draw_scale (cr, style, view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY, x, y, w - fs,
+                      view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
+                      view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high");
+          break;
+
+        case ROW_EDGE_SCALE:
+          {
+            char low[G_ASCII_DTOSTR_BUF_SIZE], high[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_ascii_formatd (low, sizeof low, "%.3g", view->edge_vmin);
+            g_ascii_formatd (high, sizeof high, "%.3g", view->edge_vmax);
+            draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+          }
+          break;
+
+        case ROW_MORE:
+        default:
+          break;
+        }
+
+      _philia_render_set_color (cr, &style->foreground);
+      if (row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE)
+        {
+          _philia_render_text (cr, style, 0.9, FALSE, row->text, x, y, 0, 0, w);
+          y += fs * SCALE_EXTRA;
         }
       else
-        {
-          /* Scale bar under the title row. */
-          for (int s = 0; s < 40; s++)
-            {
-              PhiliaRgba c;
-              double t = s / 39.0;
-
-              if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
-                philia_colormap_diverging (t, &c);
-              else
-                philia_colormap_viridis (t, &c);
-              _philia_render_set_color (cr, &c);
-              cairo_rectangle (cr, x + (w - fs) * s / 40.0, y + fs * 1.5, (w - fs) / 40.0 + 0.5,
-                               fs * 0.6);
-              cairo_fill (cr);
-            }
-          _philia_render_set_color (cr, &style->foreground);
-          _philia_render_text (cr, style, 0.8, FALSE,
-                               view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
-                               x, y + fs * 2.2, 0, 0, 0);
-          _philia_render_text (cr, style, 0.8, FALSE,
-                               view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high",
-                               x + w - fs, y + fs * 2.2, 1, 0, 0);
-          _philia_render_text (cr, style, 0.9, FALSE, text, x, y, 0, 0, w);
-          y += fs * SCALE_EXTRA;
-          continue;
-        }
-      _philia_render_set_color (cr, &style->foreground);
-      _philia_render_text (cr, style, 0.9, FALSE, text, x + fs * 1.6, y, 0, 0, w);
+        _philia_render_text (cr, style, 0.9, FALSE, row->text, x + fs * 1.6, y, 0, 0, w);
     }
 }
 

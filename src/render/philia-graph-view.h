@@ -24,6 +24,7 @@ typedef enum
   PHILIA_EDGES_PLAIN,
   PHILIA_EDGES_HOMOPHILY,           /* same-label edges vs different-label edges */
   PHILIA_EDGES_HIDDEN,
+  PHILIA_EDGES_VALUE,               /* viridis on @edge_values between edge_vmin and edge_vmax */
 } PhiliaEdgeStyle;
 
 /**
@@ -37,6 +38,14 @@ typedef enum
  * @vmin: lower end of the PHILIA_COLOR_BY_VALUE scale
  * @vmax: upper end of that scale
  * @edge_style: how edges are drawn
+ * @edge_values: (nullable): one value per CSR entry, aligned with
+ *   philia_graph_get_neighbors(); edge (u, v) is read at u's entry for v with
+ *   u < v (NaN: faint grey). Used by PHILIA_EDGES_VALUE and @edge_width_by_value
+ * @edge_value_name: (nullable): legend title for the edge values
+ * @edge_vmin: value drawn at the low end of the edge scale (and thinnest)
+ * @edge_vmax: value drawn at the high end of the edge scale (and thickest)
+ * @edge_width_by_value: with @edge_values, edges run from 0.5 (at @edge_vmin)
+ *   to 4 (at @edge_vmax) units wide, whatever @edge_style colours them with
  * @size_by_degree: node radius grows with the square root of the degree
  * @show_labels: draw node names where they fit
  * @show_legend: draw the legend in the top-left corner
@@ -57,6 +66,11 @@ typedef struct
   double           vmin;
   double           vmax;
   PhiliaEdgeStyle  edge_style;
+  const double    *edge_values;
+  const char      *edge_value_name;
+  double           edge_vmin;
+  double           edge_vmax;
+  gboolean         edge_width_by_value;
   gboolean         size_by_degree;
   gboolean         show_labels;
   gboolean         show_legend;
