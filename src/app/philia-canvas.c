@@ -1841,6 +1841,26 @@ philia_canvas_get_scale (PhiliaCanvas *self)
 }
 
 /**
+ * philia_canvas_pan_by:
+ *
+ * Moves the view by @dx, @dy pixels, as a drag by that much does. For
+ * scripted pans (tests, benchmarks).
+ */
+void
+philia_canvas_pan_by (PhiliaCanvas *self,
+                      double        dx,
+                      double        dy)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  if (self->positions == NULL)
+    return;
+  self->view.offset_x += dx;
+  self->view.offset_y += dy;
+  view_moved (self);
+}
+
+/**
  * philia_canvas_set_selection:
  * @nodes: (array length=n_nodes) (nullable): node ids of the graph
  *

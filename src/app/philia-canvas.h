@@ -34,6 +34,9 @@ PhiliaGraph   *philia_canvas_get_shown_graph      (PhiliaCanvas   *self);
 const guint   *philia_canvas_get_shown_nodes      (PhiliaCanvas   *self,
                                                    guint          *n_nodes);
 double         philia_canvas_get_scale            (PhiliaCanvas   *self);
+void           philia_canvas_pan_by               (PhiliaCanvas   *self,
+                                                   double          dx,
+                                                   double          dy);
 void           philia_canvas_set_selection        (PhiliaCanvas   *self,
                                                    const guint    *nodes,
                                                    guint           n_nodes);
