@@ -1417,7 +1417,7 @@ print_usage (FILE *out)
                 "Philia %s, the headless twin of the workbench.\n\nCommands:\n",
            PACKAGE_VERSION);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-8s %-24s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+    fprintf (out, "  %-9s %-24s %s\n", commands[i].name, commands[i].args, commands[i].summary);
   fprintf (out, "\nEvery command takes --json and --help. Datasets: .npz, GraphML, GML, Pajek,\n"
                 "edge lists (with --nodes TABLE.csv for labels and features).\n");
 }
