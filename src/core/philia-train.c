@@ -815,27 +815,30 @@ philia_train (PhiliaGraph              *graph,
   if (n == 0 || c == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "The graph has no labeled nodes to train on.");
+                   "%s has no labeled nodes to train on.", philia_graph_get_source (graph));
       return NULL;
     }
   if (split >= philia_graph_get_n_splits (graph))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "Split %u does not exist: the graph has %u splits.", split,
-                   philia_graph_get_n_splits (graph));
+                   "Split %u does not exist: %s has %u splits.", split,
+                   philia_graph_get_source (graph), philia_graph_get_n_splits (graph));
       return NULL;
     }
   philia_graph_get_split_sizes (graph, split, &n_train, &n_val, &n_test);
   if (n_train == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Split %u has no training nodes.", split);
+                   "Split %u of %s has no training nodes.", split,
+                   philia_graph_get_source (graph));
       return NULL;
     }
   if (vtable->needs_features && philia_graph_get_n_features (graph) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "The graph has no node features and model “%s” needs them.", model_id);
+                   "%s has no node features, and model “%s” needs them; try gcn, appnp or "
+                   "gat, which fall back to one-hot node ids.", philia_graph_get_source (graph),
+                   model_id);
       return NULL;
     }
   train = philia_graph_get_split_mask (graph, split, PHILIA_SPLIT_TRAIN);
