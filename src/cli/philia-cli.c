@@ -1428,6 +1428,8 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   philia_core_init ();
+  /* Plugin algorithms then look exactly like built-ins to every command. */
+  philia_plugins_load_default ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))
