@@ -8,7 +8,7 @@
 #
 # usage: check-readme-plugin.sh BUILD_ROOT README PHILIA_CLI DATASET
 set -euo pipefail
-build_root=$1 readme=$2 cli=$3 dataset=$4
+build_root=$(realpath "$1") readme=$(realpath "$2") cli=$(realpath "$3") dataset=$(realpath "$4")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
