@@ -18,7 +18,8 @@
  * mass at its centre of mass. Per iteration O(n log n + m).
  *
  * Deterministic for a seed: the initial positions come from the seeded
- * generator and every sum runs in a fixed order.
+ * generator (each connected component starts in its own square) and every
+ * sum runs in a fixed order.
  */
 #include <math.h>
 #include <string.h>
@@ -232,15 +233,49 @@ forceatlas2 (PhiliaGraph     *graph,
   cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 2 * n);
   stack = g_array_new (FALSE, FALSE, sizeof (gint32));
 
+  /* Seeded start: each connected component in its own random square around
+   * a random centre. Scattering every node over the whole plane instead can
+   * start a small component on both sides of a big one, and gravity and the
+   * big one's repulsion then hold its edge stretched across the graph. */
   philia_rng_init (&rng, seed);
   {
     double side = 10.0 * sqrt ((double)n);
+    g_autofree gint32 *component = g_new (gint32, n);
+    g_autofree gint32 *queue = g_new (gint32, n);
 
     for (guint v = 0; v < n; v++)
       {
-        x[v] = side * (philia_rng_float (&rng) - 0.5);
-        y[v] = side * (philia_rng_float (&rng) - 0.5);
+        component[v] = -1;
         mass[v] = (double)(offsets[v + 1] - offsets[v]) + 1;
+      }
+    for (guint s = 0; s < n; s++)
+      {
+        gint64 head = 0, tail = 0;
+        double cx, cy, r;
+
+        if (component[s] >= 0)
+          continue;
+        component[s] = (gint32)s;
+        queue[tail++] = (gint32)s;
+        while (head < tail)
+          {
+            gint32 v = queue[head++];
+
+            for (gint64 e = offsets[v]; e < offsets[v + 1]; e++)
+              if (component[neighbors[e]] < 0)
+                {
+                  component[neighbors[e]] = (gint32)s;
+                  queue[tail++] = neighbors[e];
+                }
+          }
+        cx = side * (philia_rng_float (&rng) - 0.5);
+        cy = side * (philia_rng_float (&rng) - 0.5);
+        r = 10.0 * sqrt ((double)tail);
+        for (gint64 k = 0; k < tail; k++)
+          {
+            x[queue[k]] = cx + r * (philia_rng_float (&rng) - 0.5);
+            y[queue[k]] = cy + r * (philia_rng_float (&rng) - 0.5);
+          }
       }
   }
 

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "philia-canvas.h"
 #include "philia-core.h"
 #include "philia-plugins-dialog.h"
 #include "philia-test-util.h"
@@ -99,6 +100,35 @@ test_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static PhiliaCanvas *
+canvas (void)
+{
+  return PHILIA_CANVAS (philia_window_get_canvas (window));
+}
+
+static gboolean
+layout_done (gpointer data)
+{
+  return !philia_window_get_loading (window) && philia_window_get_graph (window) != NULL
+         && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+}
+
+/* A plugin layout runs on the canvas like a built-in one. */
+static void
+test_canvas_layout (void)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_assert_true (philia_test_spin_until (layout_done, NULL, 60000));
+  philia_canvas_set_layout (canvas (), "forceatlas2");
+  g_assert_true (philia_test_spin_until (layout_done, NULL, 60000));
+  g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, "forceatlas2");
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.fit", NULL);
+  philia_test_spin_for (200);
+  texture = philia_test_render_window (window, 1280, 800);
+  philia_test_save_png (texture, "plugins-forceatlas2.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -123,6 +153,7 @@ main (int   argc,
 
   window = philia_test_window_new (&app);
   g_test_add_func ("/Philia/Plugins/dialog", test_dialog);
+  g_test_add_func ("/Philia/Plugins/canvas-layout", test_canvas_layout);
   status = g_test_run ();
   philia_test_window_destroy (window, &app);
   g_clear_object (&settings);
