@@ -893,12 +893,24 @@ write_predictions (PhiliaGraph             *graph,
 
   for (guint k = 0; k < r->n_classes; k++)
     g_string_append_printf (csv, ",p%u", k);
+  for (guint i = 0; i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+      g_string_append_printf (csv, ",%s", nv->name);
+    }
   g_string_append_c (csv, '\n');
   for (guint v = 0; v < r->n_nodes; v++)
     {
       g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
       for (guint k = 0; k < r->n_classes; k++)
         g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
+      for (guint i = 0; i < r->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+          g_string_append_printf (csv, ",%.9g", nv->values[v]);
+        }
       g_string_append_c (csv, '\n');
     }
   return g_file_set_contents (path, csv->str, csv->len, error);
