@@ -160,6 +160,74 @@ test_unknown_and_cancelled (void)
   g_assert_cmpstr (philia_layout_default_algorithm (graph), ==, "fr");
 }
 
+static gpointer
+cancel_later (gpointer data)
+{
+  GCancellable *cancellable = data;
+
+  g_usleep (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cancellable), "delay")));
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* Layouts cancelled at many points while igraph runs leave igraph usable:
+ * what an interrupted igraph function registered for cleanup is freed then,
+ * not by the next call that fails (which crashed the app now and then). */
+static void
+test_cancelled_mid_run (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (4000);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaGraph) small = karate ();
+  g_autoptr(GError) error = NULL;
+  guint32 state = 7;
+  guint cancelled = 0;
+
+  /* Two random halves joined by nothing: several components, so the layout
+   * runs igraph's connectivity and decomposition before the force passes. */
+  for (guint e = 0; e < 16000; e++)
+    {
+      guint half = e % 2, u, v;
+
+      state = state * 1664525u + 1013904223u;
+      u = half * 2000 + (state >> 8) % 2000;
+      state = state * 1664525u + 1013904223u;
+      v = half * 2000 + (state >> 8) % 2000;
+      philia_graph_builder_add_edge (builder, u, v);
+    }
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GError) run_error = NULL;
+      g_autofree double *xy = NULL;
+      GThread *thread;
+
+      g_object_set_data (G_OBJECT (cancellable), "delay", GUINT_TO_POINTER (500 + i * 4000));
+      thread = g_thread_new ("cancel", cancel_later, cancellable);
+      xy = philia_layout_compute (graph, i % 3 == 2 ? "kk" : "fr", i, NULL, cancellable,
+                                  &run_error);
+      g_thread_join (thread);
+      if (xy == NULL)
+        {
+          g_assert_error (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          cancelled++;
+        }
+    }
+  g_test_message ("%u of 12 layouts cancelled mid-run", cancelled);
+  g_assert_cmpuint (cancelled, >, 0);
+
+  /* igraph still answers, and right. */
+  {
+    g_autofree double *a = layout (small, "fr", 3);
+    g_autofree double *b = layout (small, "fr", 3);
+
+    g_assert_cmpmem (a, 2 * 34 * sizeof (double), b, 2 * 34 * sizeof (double));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -172,5 +240,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Layout/components-packed", test_components_packed);
   g_test_add_func ("/Philia/Layout/edge-cases", test_edge_cases);
   g_test_add_func ("/Philia/Layout/unknown-and-cancelled", test_unknown_and_cancelled);
+  g_test_add_func ("/Philia/Layout/cancelled-mid-run", test_cancelled_mid_run);
   return g_test_run ();
 }

@@ -63,8 +63,15 @@ warning_handler (const char *reason,
 static igraph_error_t
 interruption_handler (void *data)
 {
+  /* IGRAPH_ALLOW_INTERRUPTION() returns IGRAPH_INTERRUPTED straight away,
+   * without raising an error, so nothing frees what the interrupted function
+   * put on igraph's cleanup stack: it must be freed here, as the R and Python
+   * interfaces do, or the next failing call frees those stale entries again. */
   if (current_cancellable != NULL && g_cancellable_is_cancelled (current_cancellable))
-    return IGRAPH_INTERRUPTED;
+    {
+      IGRAPH_FINALLY_FREE ();
+      return IGRAPH_INTERRUPTED;
+    }
   return IGRAPH_SUCCESS;
 }
 
