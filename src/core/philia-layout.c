@@ -156,6 +156,9 @@ layout_members (PhiliaGraph   *graph,
   return TRUE;
 }
 
+/* Components below this many nodes are laid out with FR when DrL is asked for. */
+#define DRL_MIN_COMPONENT 1000
+
 typedef struct
 {
   guint start;   /* into the members array */
@@ -261,7 +264,13 @@ layout_packed (LayoutCall  *call,
 
       for (guint i = 0; i < comp->size; i++)
         local[nodes[i]] = (gint32)i;
-      if (!layout_members (graph, nodes, comp->size, local, call->which, xy, error))
+      /* DrL pays for a 1000 × 1000 density grid and 750 passes whatever the
+       * size: 0.3–0.5 s for a pair of nodes, so CiteSeer's 438 components took
+       * minutes. Components too small for DrL to help get FR instead. */
+      if (!layout_members (graph, nodes, comp->size, local,
+                           call->which == LAYOUT_DRL && comp->size < DRL_MIN_COMPONENT
+                           ? LAYOUT_FR : call->which,
+                           xy, error))
         return FALSE;
       for (guint i = 0; i < comp->size; i++)
         local[nodes[i]] = -1;
@@ -452,7 +461,8 @@ _philia_layouts_register (PhiliaRegistry *registry)
        LAYOUT_FR),
     L ("kk", "Kamada–Kawai", "Spring layout from graph distances; best for small graphs.",
        LAYOUT_KK),
-    L ("drl", "DrL", "Distributed recursive layout for large graphs.", LAYOUT_DRL),
+    L ("drl", "DrL", "Distributed recursive layout for large graphs (components under "
+       "1,000 nodes are laid out with Fruchterman–Reingold).", LAYOUT_DRL),
     L ("circle", "Circle", "Nodes on a circle in id order.", LAYOUT_CIRCLE),
     L ("class-grouped", "Grouped by class",
        "Each class laid out in its own disc; edges between classes become the long ones.",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench-layout OUTDIR [NODES] [DEGREE] [RUNS] [LARGE_RUNS]: Fruchterman–Reingold
- * and DrL through philia_layout_compute() on PubMed and on a generated CSBM
+ * and DrL through philia_layout_compute() on CiteSeer, PubMed and on a generated CSBM
  * graph (default 100,000 nodes, mean degree 20: 10^6 edges), next to the same
  * igraph calls made directly on an igraph_t built once (untimed), so the
  * difference is Philia's own work: the igraph copy of the CSR, the hop to the
@@ -10,7 +10,11 @@
  * DrL on the generated graph took more than 40 minutes for one run (igraph
  * 0.10.2, one core), so it runs only with PHILIA_BENCH_LARGE_DRL=1.
  *
- * Both graphs are written to OUTDIR/{pubmed,generated}.npz and the timings to
+ * CiteSeer has 438 components: Philia lays each out on its own and packs them
+ * (components under 1,000 nodes with FR when DrL is asked for), while the
+ * direct igraph call and python-igraph lay out the whole graph at once.
+ *
+ * The graphs are written to OUTDIR/{citeseer,pubmed,generated}.npz and the timings to
  * OUTDIR/philia.tsv; bench-layout.py then times python-igraph on the very same
  * graphs with the same parameters and prints the side-by-side table.
  */
@@ -162,10 +166,12 @@ main (int    argc,
   const char *algorithms[] = { "fr", "drl" };
   PhiliaCsbmParams params;
   g_autoptr(PhiliaGraph) pubmed = NULL;
+  g_autoptr(PhiliaGraph) citeseer = NULL;
   g_autoptr(PhiliaGraph) generated = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tsv_path = NULL;
   g_autofree char *pubmed_out = NULL;
+  g_autofree char *citeseer_out = NULL;
   g_autofree char *generated_out = NULL;
   int runs, large_runs;
   FILE *tsv;
@@ -196,6 +202,19 @@ main (int    argc,
       }
   }
 
+  /* CiteSeer: 438 components, which Philia lays out one by one and packs. */
+  {
+    g_autofree char *path = g_build_filename (dir, "citeseer.npz", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    citeseer = philia_graph_load (file, NULL, NULL, NULL, &error);
+    if (citeseer == NULL)
+      {
+        fprintf (stderr, "bench-layout: %s\n", error->message);
+        return 77;
+      }
+  }
+
   philia_csbm_params_init_default (&params);
   params.n_nodes = argc > 2 ? (guint)atoi (argv[2]) : 100000;
   params.degree = argc > 3 ? atof (argv[3]) : 20.0;
@@ -214,7 +233,9 @@ main (int    argc,
   /* python-igraph reads exactly these graphs (each edge once, u < v). */
   pubmed_out = g_build_filename (argv[1], "pubmed.npz", NULL);
   generated_out = g_build_filename (argv[1], "generated.npz", NULL);
+  citeseer_out = g_build_filename (argv[1], "citeseer.npz", NULL);
   if (!philia_graph_write_npz (pubmed, pubmed_out, &error)
+      || !philia_graph_write_npz (citeseer, citeseer_out, &error)
       || !philia_graph_write_npz (generated, generated_out, &error))
     {
       fprintf (stderr, "bench-layout: %s\n", error->message);
@@ -229,8 +250,12 @@ main (int    argc,
       return 1;
     }
 
+  describe ("citeseer", citeseer);
   describe ("pubmed", pubmed);
   describe ("generated", generated);
+  for (guint a = 0; a < G_N_ELEMENTS (algorithms); a++)
+    if (!bench_case (tsv, "citeseer", citeseer, algorithms[a], runs))
+      return 1;
   for (guint a = 0; a < G_N_ELEMENTS (algorithms); a++)
     if (!bench_case (tsv, "pubmed", pubmed, algorithms[a], runs))
       return 1;
