@@ -875,60 +875,22 @@ static GOptionEntry train_entries[] = {
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
     "Keep raw features (default: each row divided by its sum)", NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
-    "Write id,label,prediction,p0,p1,… at the best epoch", "OUT.csv" },
+    "Write id,label,prediction,correct,p0,p1,… at the best epoch", "OUT.csv" },
   { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
     "GAT: write layer,head,target,source,attention (self-loops have target = source)",
     "OUT.csv" },
   { NULL }
 };
 
+/* The GUI's "Export CSV" writes the same text (philia-train-run.c). */
 static gboolean
-write_predictions (PhiliaGraph             *graph,
-                   const PhiliaTrainResult *r,
-                   const char              *path,
-                   GError                 **error)
+write_csv (char        *text,
+           const char  *path,
+           GError     **error)
 {
-  g_autoptr(GString) csv = g_string_new ("id,label,prediction");
-  const gint32 *labels = philia_graph_get_labels (graph);
+  g_autofree char *owned = text;
 
-  for (guint k = 0; k < r->n_classes; k++)
-    g_string_append_printf (csv, ",p%u", k);
-  g_string_append_c (csv, '\n');
-  for (guint v = 0; v < r->n_nodes; v++)
-    {
-      g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
-      for (guint k = 0; k < r->n_classes; k++)
-        g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
-      g_string_append_c (csv, '\n');
-    }
-  return g_file_set_contents (path, csv->str, csv->len, error);
-}
-
-static gboolean
-write_attention (PhiliaGraph             *graph,
-                 const PhiliaTrainResult *r,
-                 const char              *path,
-                 GError                 **error)
-{
-  g_autoptr(GString) csv = g_string_new ("layer,head,target,source,attention\n");
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-
-  for (guint l = 0; r->attention != NULL && l < r->attention->len; l++)
-    {
-      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
-
-      for (guint v = 0; v < r->n_nodes; v++)
-        for (guint h = 0; h < a->heads; h++)
-          {
-            g_string_append_printf (csv, "%u,%u,%u,%u,%.6g\n", l, h, v, v,
-                                    a->self[(gsize)v * a->heads + h]);
-            for (gint64 e = off[v]; e < off[v + 1]; e++)
-              g_string_append_printf (csv, "%u,%u,%u,%d,%.6g\n", l, h, v, nbr[e],
-                                      a->edges[e * a->heads + h]);
-          }
-    }
-  return g_file_set_contents (path, csv->str, csv->len, error);
+  return g_file_set_contents (path, owned, -1, error);
 }
 
 static void
@@ -984,9 +946,11 @@ cmd_train (int    argc,
                     (guint)opt_threads, NULL, NULL, NULL, NULL, &error);
   if (r == NULL)
     return fail (error);
-  if (opt_predictions != NULL && !write_predictions (graph, r, opt_predictions, &error))
+  if (opt_predictions != NULL
+      && !write_csv (philia_train_result_predictions_csv (r, graph), opt_predictions, &error))
     return fail (error);
-  if (opt_attention != NULL && !write_attention (graph, r, opt_attention, &error))
+  if (opt_attention != NULL
+      && !write_csv (philia_train_result_attention_csv (r, graph), opt_attention, &error))
     return fail (error);
 
   if (opt_json)
