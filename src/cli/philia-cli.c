@@ -537,7 +537,7 @@ figure_graph (PhiliaGraph *graph)
   GError *error = NULL;
 
   if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
-                               || color_by == PHILIA_COLOR_BY_VALUE))
+                               || color_by >= PHILIA_COLOR_BY_VALUE))
     return usage_error ("figure", "--color-by must be label, local-homophily or degree");
   if (g_strcmp0 (opt_edges, "plain") == 0)
     edges = PHILIA_EDGES_PLAIN;

@@ -291,6 +291,12 @@ philia_train_result_predictions_csv (const PhiliaTrainResult *r,
   labels = philia_graph_get_labels (graph);
   for (guint k = 0; k < r->n_classes; k++)
     g_string_append_printf (csv, ",p%u", k);
+  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+      g_string_append_printf (csv, ",%s", nv->name);
+    }
   g_string_append_c (csv, '\n');
   for (guint v = 0; v < r->n_nodes; v++)
     {
@@ -298,6 +304,12 @@ philia_train_result_predictions_csv (const PhiliaTrainResult *r,
                               labels[v] < 0 ? "" : labels[v] == r->predictions[v] ? "1" : "0");
       for (guint k = 0; k < r->n_classes; k++)
         g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize) v * r->n_classes + k]);
+      for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+          g_string_append_printf (csv, ",%.9g", nv->values[v]);
+        }
       g_string_append_c (csv, '\n');
     }
   return g_string_free (csv, FALSE);

@@ -41,7 +41,8 @@ gboolean           philia_train_model_defaults (const char        *model_id,
                                                 PhiliaTrainParams *params,
                                                 gboolean          *needs_features);
 
-/* CSV: id,label,prediction,correct,p0…p{C-1} (correct empty for unlabeled nodes). */
+/* CSV: id,label,prediction,correct,p0…p{C-1}, then one column per node-values entry
+ * (correct is empty for unlabeled nodes). */
 char              *philia_train_result_predictions_csv (const PhiliaTrainResult *result,
                                                         PhiliaGraph             *graph);
 /* CSV: layer,head,target,source,attention; a self-loop has target = source. */
