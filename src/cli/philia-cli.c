@@ -467,6 +467,24 @@ cmd_stats (int    argc,
 
 /* ---------------------------------------------------------------- figure */
 
+static char *opt_model;
+static int opt_split = 0;
+static int opt_epochs = -1;
+static int opt_threads = 1;
+static double opt_lr = -1;
+static int opt_hidden = -1;
+static double opt_dropout = -1;
+static double opt_weight_decay = -1;
+static int opt_heads = -1;
+static int opt_k = -1;
+static double opt_alpha = -1;
+static gboolean opt_no_normalize;
+static char *opt_predictions;
+static char *opt_attention;
+
+static char *opt_models;
+static int opt_node = -1;
+
 static char *opt_kind;
 static char *opt_out;
 static double opt_width;    /* 0: the kind's default size */
@@ -482,7 +500,8 @@ static gboolean opt_node_labels;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
-    "graph, class-sizes, local-homophily, compatibility or degree", "KIND" },
+    "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily or "
+    "attention", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
     "Width in points (default 360; graph 480)", "PT" },
@@ -503,7 +522,17 @@ static GOptionEntry figure_entries[] = {
     "graph: homophily (same/cross-class colours), plain or hidden", "STYLE" },
   { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
     NULL },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "graph: layout seed (default 0)", "S" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
+    "graph: layout seed; accuracy-by-homophily, attention: training seed (default 0)", "S" },
+  { "models", 0, 0, G_OPTION_ARG_STRING, &opt_models,
+    "accuracy-by-homophily: comma-separated models to train (default gcn,mlp)", "LIST" },
+  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split,
+    "accuracy-by-homophily, attention: split index (default 0)", "K" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
+    "accuracy-by-homophily, attention: epochs (default: each model's recipe)", "N" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "attention: the model (default gat)", "M" },
+  { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
+    "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
   { NULL }
 };
 
@@ -596,6 +625,104 @@ figure_stats (PhiliaGraph            *graph,
                                philia_stats_figure_draw, figure, error);
 }
 
+/* Trains like `philia-cli train` with the model's recipe, for a figure. */
+static PhiliaTrainResult *
+train_for_figure (PhiliaGraph  *graph,
+                  const char   *model,
+                  GError      **error)
+{
+  PhiliaTrainParams params;
+
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                              model) == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "Unknown model “%s” in --models.", model);
+      return NULL;
+    }
+  philia_train_params_init (&params);
+  params.epochs = opt_epochs;
+  return philia_train (graph, model, &params, (guint)opt_split, (guint64)opt_seed, 1, NULL,
+                       NULL, NULL, NULL, error);
+}
+
+typedef struct
+{
+  GPtrArray         *runs;
+  PhiliaRenderStyle  style;
+} RunsFigure;
+
+static void
+draw_runs_figure (cairo_t  *cr,
+                  double    width,
+                  double    height,
+                  gpointer  user_data)
+{
+  RunsFigure *figure = user_data;
+
+  philia_accuracy_by_homophily_draw (cr, width, height,
+                                     (const PhiliaTrainResult * const *)figure->runs->pdata,
+                                     NULL, NULL, figure->runs->len, &figure->style);
+}
+
+static gboolean
+figure_accuracy_by_homophily (PhiliaGraph  *graph,
+                              GError      **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)philia_train_result_free);
+  g_auto(GStrv) models = g_strsplit (opt_models != NULL ? opt_models : "gcn,mlp", ",", -1);
+  RunsFigure figure = { runs };
+
+  for (guint i = 0; models[i] != NULL; i++)
+    {
+      PhiliaTrainResult *r = train_for_figure (graph, g_strstrip (models[i]), error);
+
+      if (r == NULL)
+        return FALSE;
+      g_ptr_array_add (runs, r);
+    }
+  philia_render_style_init_default (&figure.style);
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
+                               opt_height > 0 ? opt_height : 240, opt_dpi, draw_runs_figure,
+                               &figure, error);
+}
+
+static gboolean
+figure_attention (PhiliaGraph  *graph,
+                  GError      **error)
+{
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  g_autoptr(PhiliaAttentionGrid) grid = NULL;
+  guint node = 0, n = philia_graph_get_n_nodes (graph);
+
+  if (opt_node >= 0 && (guint)opt_node >= n)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "--node %d does not exist: the graph has %u nodes.", opt_node, n);
+      return FALSE;
+    }
+  r = train_for_figure (graph, opt_model != NULL ? opt_model : "gat", error);
+  if (r == NULL)
+    return FALSE;
+  if (opt_node >= 0)
+    node = (guint)opt_node;
+  else
+    for (guint v = 1; v < n; v++)
+      if (philia_graph_get_degree (graph, v) > philia_graph_get_degree (graph, node))
+        node = v;
+  grid = philia_attention_grid_new (graph, r, node, 24);
+  if (grid == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "Model “%s” keeps no attention weights; use gat.", r->model);
+      return FALSE;
+    }
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
+                               opt_height > 0 ? opt_height : 240, opt_dpi,
+                               philia_attention_grid_draw, grid, error);
+}
+
 static int
 cmd_figure (int    argc,
             char **argv)
@@ -603,7 +730,7 @@ cmd_figure (int    argc,
   g_autoptr(PhiliaGraph) graph = NULL;
   PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_CLASS_SIZES;
   PhiliaFigureFormat format;
-  gboolean is_graph;
+  gboolean is_graph, is_runs, is_attention;
   GError *error = NULL;
   int code = EXIT_OK;
 
@@ -613,9 +740,15 @@ cmd_figure (int    argc,
   if (opt_kind == NULL)
     return usage_error ("figure", "--kind is required");
   is_graph = g_str_equal (opt_kind, "graph");
-  if (!is_graph && !philia_stats_figure_kind_from_string (opt_kind, &kind))
+  is_runs = g_str_equal (opt_kind, "accuracy-by-homophily");
+  is_attention = g_str_equal (opt_kind, "attention");
+  if (!is_graph && !is_runs && !is_attention
+      && !philia_stats_figure_kind_from_string (opt_kind, &kind))
     return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
-                        "local-homophily, compatibility, degree");
+                        "local-homophily, compatibility, degree, accuracy-by-homophily, "
+                        "attention");
+  if (opt_split < 0)
+    return usage_error ("figure", "--split must be ≥ 0");
   if (opt_out == NULL)
     return usage_error ("figure", "--out is required");
   if (!philia_figure_format_from_path (opt_out, &format))
@@ -635,7 +768,9 @@ cmd_figure (int    argc,
       if (code != EXIT_OK)
         return code;
     }
-  else if (!figure_stats (graph, kind, &error))
+  else if (is_runs ? !figure_accuracy_by_homophily (graph, &error)
+           : is_attention ? !figure_attention (graph, &error)
+           : !figure_stats (graph, kind, &error))
     return fail (error);
 
   if (opt_json)
@@ -645,7 +780,8 @@ cmd_figure (int    argc,
       philia_json_begin_object (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_string (json, "kind", opt_kind);
-      philia_json_member_double (json, "width", opt_width > 0 ? opt_width : is_graph ? 480 : 360);
+      philia_json_member_double (json, "width", opt_width > 0 ? opt_width
+                                                : is_graph || is_attention ? 480 : 360);
       philia_json_member_double (json, "height", opt_height > 0 ? opt_height : is_graph ? 480 : 240);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
@@ -843,21 +979,6 @@ cmd_generate (int    argc,
 }
 
 /* ----------------------------------------------------------------- train */
-
-static char *opt_model;
-static int opt_split = 0;
-static int opt_epochs = -1;
-static int opt_threads = 1;
-static double opt_lr = -1;
-static int opt_hidden = -1;
-static double opt_dropout = -1;
-static double opt_weight_decay = -1;
-static int opt_heads = -1;
-static int opt_k = -1;
-static double opt_alpha = -1;
-static gboolean opt_no_normalize;
-static char *opt_predictions;
-static char *opt_attention;
 
 static GOptionEntry train_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "mlp, gcn, sgc, appnp or gat", "M" },
