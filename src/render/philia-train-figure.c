@@ -289,7 +289,8 @@ philia_curves_chart_draw (cairo_t                 *cr,
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, round (left) + 0.5, round (top) + 0.5, round (pw), round (ph));
   cairo_stroke (cr);
-  draw_legend (cr, style, legend, n_legend, left + pw - fs * 0.2, top, pw * 0.6);
+  draw_legend (cr, style, legend, n_legend, left + pw - fs * 0.2,
+               chart->legend_bottom ? top + ph - n_legend * fs * 1.3 - fs * 1.2 : top, pw * 0.6);
 
   if (chart->x_label)
     _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, left + pw / 2, height - fs * 0.2,

@@ -34,6 +34,7 @@ typedef struct
  * @n_epochs: x range 1 … @n_epochs (0: the longest curve)
  * @y_min: lower end of a linear y axis (NaN: fitted)
  * @y_max: upper end (NaN: fitted)
+ * @legend_bottom: legend in the bottom-right corner instead of the top-right
  *
  * Training curves: several lines over epochs, a legend, best epochs marked.
  */
@@ -45,6 +46,7 @@ typedef struct
   gboolean           log_y;
   double             y_min;
   double             y_max;
+  gboolean           legend_bottom;
   guint              n_epochs;
   guint              n_curves;
   const PhiliaCurve *curves;
