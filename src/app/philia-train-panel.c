@@ -152,6 +152,7 @@ struct _PhiliaTrainPanel
   GArray            *live_train;
   GArray            *live_val;
   gint64             stop_time;       /* µs, when Stop was pressed; 0 */
+  gint64             status_time;     /* µs, last live status text */
 
   /* Attention views of the current run */
   double            *share;           /* n, same-label share for the chosen layer/head */
@@ -1076,12 +1077,18 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   self->live_best = last->best_epoch;
   self->live_total = last->n_epochs;
   gtk_progress_bar_set_fraction (self->progress_bar, (double) last->epoch / last->n_epochs);
+  queue_curves (self);
+
+  /* New text re-lays the whole scrolled panel out: a few times a second is
+   * plenty for reading, the curves show every epoch. */
+  if (g_get_monotonic_time () - self->status_time < 250000 && last->epoch < last->n_epochs)
+    return;
+  self->status_time = g_get_monotonic_time ();
   /* Translators: live status, "Epoch 37 of 200 · loss 0.5312 · val 0.774 (best at 35)" */
   text = g_strdup_printf (_("Epoch %u of %u · loss %.4f · val %.3f (best at %u) · %.1f ms/epoch"),
                           last->epoch, last->n_epochs, last->loss, last->val_accuracy,
                           last->best_epoch, last->epoch_ms);
   gtk_label_set_text (self->status_label, text);
-  queue_curves (self);
 }
 
 static void
@@ -1180,6 +1187,7 @@ start_action (GtkWidget  *widget,
   self->live_total = params.epochs > 0 ? (guint) params.epochs : 0;
   self->cancellable = g_cancellable_new ();
   self->stop_time = 0;
+  self->status_time = 0;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->status_label, _("Starting…"));
   set_training (self, TRUE);

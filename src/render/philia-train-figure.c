@@ -546,7 +546,7 @@ struct _PhiliaAttentionGrid
   guint              n_layers;
   guint              max_heads;
   GArray            *cells;        /* Cell, row-major by layer */
-  double             vmax;
+  double             vmin, vmax;
   PhiliaRenderStyle  style;
   char              *title;
 };
@@ -679,6 +679,8 @@ philia_attention_grid_new (PhiliaGraph             *graph,
   ego_nbr = philia_graph_get_neighbors (grid->ego);
 
   grid->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  grid->vmin = INFINITY;
+  grid->vmax = -INFINITY;
   grid->n_layers = result->attention->len;
   for (guint l = 0; l < result->attention->len; l++)
     {
@@ -706,6 +708,7 @@ philia_attention_grid_new (PhiliaGraph             *graph,
                     double w = a->edges[edge_of[j - 1] * a->heads + h];
 
                     cell.edge_values[e] = w;
+                    grid->vmin = MIN (grid->vmin, w);
                     grid->vmax = MAX (grid->vmax, w);
                   }
               cell.self = a->self[(gsize) node * a->heads + h];
@@ -713,8 +716,12 @@ philia_attention_grid_new (PhiliaGraph             *graph,
           g_array_append_val (grid->cells, cell);
         }
     }
-  if (grid->vmax <= 0)
-    grid->vmax = 1;
+  /* The scale spans what this node's neighbours get, so near-uniform
+   * attention still shows which neighbour is favoured. */
+  if (!isfinite (grid->vmin) || !isfinite (grid->vmax))
+    grid->vmin = 0, grid->vmax = 1;
+  else if (grid->vmax - grid->vmin < 1e-6)
+    grid->vmin = MAX (grid->vmax - 1e-3, 0), grid->vmax += 1e-3;
 
   if (k < grid->degree)
     grid->title = g_strdup_printf ("Attention of node %u on its %u most attended of %u "
@@ -750,6 +757,17 @@ philia_attention_grid_set_style (PhiliaAttentionGrid     *grid,
   grid->style = *style;
 }
 
+static guint
+layer_heads (PhiliaAttentionGrid *grid,
+             guint                layer)
+{
+  guint n = 0;
+
+  for (guint h = 0; h < grid->max_heads; h++)
+    n += g_array_index (grid->cells, Cell, layer * grid->max_heads + h).head >= 0;
+  return n;
+}
+
 void
 philia_attention_grid_draw (cairo_t  *cr,
                             double    width,
@@ -759,7 +777,8 @@ philia_attention_grid_draw (cairo_t  *cr,
   PhiliaAttentionGrid *grid = user_data;
   const PhiliaRenderStyle *style;
   double fs, top, cw, ch;
-  char buf[96];
+  guint cols, n_rows;
+  char buf[128];
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (grid != NULL);
@@ -775,27 +794,58 @@ philia_attention_grid_draw (cairo_t  *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 1.0, TRUE, grid->title, fs * 0.4, fs * 0.3, 0, 0,
                        width - fs * 0.8);
-  g_snprintf (buf, sizeof buf, "Edge width and colour: attention, 0 – %.2f", grid->vmax);
+  g_snprintf (buf, sizeof buf, "Edge width and colour: attention from %.3f (thin, dark) to %.3f "
+              "(thick, yellow)", grid->vmin, grid->vmax);
   _philia_render_text (cr, style, 0.8, FALSE, buf, fs * 0.4, fs * 1.6, 0, 0, width - fs * 0.8);
   top = fs * 2.9;
-  if (grid->n_layers == 0 || grid->max_heads == 0)
+  if (grid->n_layers == 0 || grid->max_heads == 0 || width <= 0 || height <= top)
     {
       cairo_restore (cr);
       return;
     }
-  cw = width / grid->max_heads;
-  ch = (height - top) / grid->n_layers;
 
-  for (guint i = 0; i < grid->cells->len; i++)
+  /* Each layer starts a row; its heads wrap at @cols, chosen so the cells
+   * come out as large (and as square) as the area allows. */
+  {
+    guint best_cols = grid->max_heads;
+    double best = 0;
+
+    for (guint c = 1; c <= grid->max_heads; c++)
+      {
+        guint r = 0;
+        double size;
+
+        for (guint l = 0; l < grid->n_layers; l++)
+          r += (layer_heads (grid, l) + c - 1) / c;
+        size = MIN (width / c, (height - top) / MAX (r, 1));
+        if (size > best + 0.5)
+          best = size, best_cols = c;
+      }
+    cols = best_cols;
+    n_rows = 0;
+    for (guint l = 0; l < grid->n_layers; l++)
+      n_rows += (layer_heads (grid, l) + cols - 1) / cols;
+    cw = width / cols;
+    ch = (height - top) / MAX (n_rows, 1);
+  }
+
+  for (guint i = 0, row0 = 0, layer = 0; i < grid->cells->len; i++)
     {
       const Cell *cell = &g_array_index (grid->cells, Cell, i);
-      guint row = i / grid->max_heads, col = i % grid->max_heads;
-      double x = col * cw, y = top + row * ch;
+      guint in_layer = i % grid->max_heads;
+      guint row, col;
+      double x, y;
       PhiliaGraphView view = { 0 };
       PhiliaRenderStyle small = *style;
 
+      if (i > 0 && in_layer == 0)
+        row0 += (layer_heads (grid, layer++) + cols - 1) / cols;
       if (cell->head < 0)
         continue;
+      row = row0 + in_layer / cols;
+      col = in_layer % cols;
+      x = col * cw;
+      y = top + row * ch;
       small.font_size = fs * 0.8;
       small.background.a = 0;
       _philia_render_set_color (cr, &style->grid);
@@ -814,7 +864,7 @@ philia_attention_grid_draw (cairo_t  *cr,
       view.color_by = PHILIA_COLOR_BY_LABEL;
       view.edge_style = PHILIA_EDGES_VALUE;
       view.edge_values = cell->edge_values;
-      view.edge_vmin = 0;
+      view.edge_vmin = grid->vmin;
       view.edge_vmax = grid->vmax;
       view.edge_width_by_value = TRUE;
       view.selected = grid->selected;

@@ -138,6 +138,8 @@ scroll_to (GtkWidget *widget)
 static gint64 last_paint, paint_start, worst_gap, worst_paint;
 static guint n_frames;
 static GArray *gaps;   /* double, ms */
+static guint worst_paint_epoch, worst_paint_frame;
+static gint64 first_paint;
 
 static gboolean
 tick_cb (GtkWidget     *widget,
@@ -158,6 +160,16 @@ after_paint (GdkFrameClock *clock)
 {
   gint64 now = g_get_monotonic_time ();
 
+  /* Frames while the worker trains; the frame that shows the finished run
+   * (new canvas colouring, a history row) is the canvas's, not training's. */
+  if (!philia_train_panel_get_training (panel ()))
+    {
+      last_paint = 0;
+      return;
+    }
+
+  if (philia_train_panel_get_live_epochs (panel ()) == 0 && paint_start > 0)
+    first_paint = MAX (first_paint, now - paint_start);
   if (last_paint > 0)
     {
       double ms = (now - last_paint) / 1000.0;
@@ -165,8 +177,12 @@ after_paint (GdkFrameClock *clock)
       worst_gap = MAX (worst_gap, now - last_paint);
       g_array_append_val (gaps, ms);
     }
-  if (paint_start > 0)
-    worst_paint = MAX (worst_paint, now - paint_start);
+  if (paint_start > 0 && now - paint_start > worst_paint)
+    {
+      worst_paint = now - paint_start;
+      worst_paint_epoch = philia_train_panel_get_live_epochs (panel ());
+      worst_paint_frame = n_frames;
+    }
   last_paint = now;
   n_frames++;
 }
@@ -213,14 +229,17 @@ test_gcn (void)
   last_paint = paint_start = worst_gap = worst_paint = 0;
   n_frames = 0;
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, NULL, NULL);
+
   before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint), NULL);
   after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), NULL);
-  /* Warm-up: the first frames of a freshly shown page (layout, the canvas's
-   * cached surface) are slow with or without training; measure after them. */
-  philia_test_spin_for (500);
-  g_test_message ("idle warm-up: %u frames, worst gap %.1f ms, worst paint %.1f ms", n_frames,
-                  worst_gap / 1000.0, worst_paint / 1000.0);
-  last_paint = paint_start = worst_gap = worst_paint = 0;
+
+  /* Warm-up: the page's first relayout after it is shown costs ~150 ms once
+   * (every label measured for the first time), training or not; pay it
+   * before measuring, as a user who looked at the page has. */
+  philia_test_spin_for (300);
+  gtk_widget_queue_resize (GTK_WIDGET (panel ()));
+  philia_test_spin_for (300);
+  last_paint = paint_start = worst_gap = worst_paint = first_paint = 0;
   n_frames = 0;
   g_array_set_size (gaps, 0);
   train ("gcn", 200);
@@ -239,15 +258,19 @@ test_gcn (void)
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
   g_array_sort (gaps, cmp_double);
   g_test_message ("GCN on Cora: %u frames, gap between frames median %.1f ms, 95th percentile "
-                  "%.1f ms, worst %.1f ms; worst paint %.1f ms", n_frames,
+                  "%.1f ms, worst %.1f ms; worst paint %.1f ms (frame %u, %u epochs shown)", n_frames,
                   g_array_index (gaps, double, gaps->len / 2),
                   g_array_index (gaps, double, gaps->len * 95 / 100),
-                  worst_gap / 1000.0, worst_paint / 1000.0);
+                  worst_gap / 1000.0, worst_paint / 1000.0, worst_paint_frame,
+                  worst_paint_epoch);
+  g_test_message ("frames before the first epoch arrived: worst paint %.1f ms",
+                  first_paint / 1000.0);
   g_assert_cmpuint (n_frames, >, 10);
-  /* The window keeps painting while the worker trains. The run takes over a
-   * second, so training on the main thread would show as one gap that long;
-   * the bound leaves room for a loaded, shared machine. */
-  g_assert_cmpint (worst_gap, <, 700000);
+  /* The window keeps painting while the worker trains: a run takes over a
+   * second, so training on the main thread would show as one gap that long.
+   * The bound is loose because the machine is shared (load 4–8 on 2 cores
+   * when measured); the figures are in the log. */
+  g_assert_cmpint (worst_gap, <, 250000);
 
   g_assert_null (philia_train_panel_get_message_text (panel ()));
   g_assert_cmpuint (philia_train_panel_get_n_runs (panel ()), ==, 1);
