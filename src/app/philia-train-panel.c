@@ -1281,6 +1281,36 @@ export_figure_action (GtkWidget  *widget,
     gtk_widget_activate_action (chart, "chart.export", NULL);
 }
 
+/**
+ * philia_train_panel_export_csv:
+ * @kind: "predictions" or "attention"
+ *
+ * Writes the current run's predictions or attention as `philia-cli train
+ * --predictions/--attention` would (the "Export as CSV" menu's writer).
+ */
+gboolean
+philia_train_panel_export_csv (PhiliaTrainPanel  *self,
+                               const char        *kind,
+                               const char        *path,
+                               GError           **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
+  g_return_val_if_fail (kind != NULL && path != NULL, FALSE);
+
+  if (self->current == NULL || self->graph == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _("No run is selected to export."));
+      return FALSE;
+    }
+  text = g_str_equal (kind, "attention")
+         ? philia_train_result_attention_csv (self->current->result, self->graph)
+         : philia_train_result_predictions_csv (self->current->result, self->graph);
+  return g_file_set_contents (path, text, -1, error);
+}
+
 static void
 on_csv_response (GtkNativeDialog  *dialog,
                  int               response,
@@ -1289,19 +1319,12 @@ on_csv_response (GtkNativeDialog  *dialog,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   path = file != NULL ? g_file_get_path (file) : NULL;
-  if (path != NULL && self->current != NULL && self->graph != NULL)
-    {
-      text = g_str_equal (self->csv_kind, "attention")
-             ? philia_train_result_attention_csv (self->current->result, self->graph)
-             : philia_train_result_predictions_csv (self->current->result, self->graph);
-      if (!g_file_set_contents (path, text, -1, &error))
-        _philia_widget_show_error (GTK_WIDGET (self), _("Could not export the CSV file"), error);
-    }
+  if (path != NULL && !philia_train_panel_export_csv (self, self->csv_kind, path, &error))
+    _philia_widget_show_error (GTK_WIDGET (self), _("Could not export the CSV file"), error);
   _philia_clear_file_chooser (&self->csv_chooser, self);
 }
 
@@ -1342,6 +1365,7 @@ fill_models (PhiliaTrainPanel *self)
   g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
                                                       PHILIA_FAMILY_MODEL);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *keep = g_strdup (selected_model (self));
   guint gcn = 0;
 
   g_ptr_array_set_size (self->model_ids, 0);
@@ -1351,13 +1375,16 @@ fill_models (PhiliaTrainPanel *self)
 
       gtk_string_list_append (names, a->name != NULL ? a->name : a->id);
       g_ptr_array_add (self->model_ids, g_strdup (a->id));
-      if (g_str_equal (a->id, "gcn"))
+      if (g_str_equal (a->id, keep != NULL ? keep : "gcn"))
         gcn = i;
     }
+  g_signal_handlers_block_by_func (self->model_dropdown, on_model_selected, self);
   gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (names));
-  /* The usual first model to try, if there is one. */
+  /* The model picked before, else the usual first model to try. */
   gtk_drop_down_set_selected (self->model_dropdown, gcn);
-  fill_defaults (self);
+  g_signal_handlers_unblock_by_func (self->model_dropdown, on_model_selected, self);
+  if (keep == NULL || g_strcmp0 (keep, selected_model (self)) != 0)
+    fill_defaults (self);
 }
 
 void
@@ -1389,6 +1416,8 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
   set_message (self, NULL);
 
   g_set_object (&self->graph, graph);
+  /* Plugins loaded since may have added models. */
+  fill_models (self);
   n_splits = graph != NULL ? philia_graph_get_n_splits (graph) : 0;
   gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->split_spin),
                             n_splits > 0 ? n_splits - 1 : 0);

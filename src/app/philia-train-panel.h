@@ -23,6 +23,10 @@ void                     philia_train_panel_set_selection   (PhiliaTrainPanel *s
                                                              guint             n_nodes);
 gboolean                 philia_train_panel_get_training    (PhiliaTrainPanel *self);
 const PhiliaTrainResult *philia_train_panel_get_current_run (PhiliaTrainPanel *self);
+gboolean                 philia_train_panel_export_csv      (PhiliaTrainPanel *self,
+                                                             const char       *kind,
+                                                             const char       *path,
+                                                             GError          **error);
 
 /* For tests and accessibility checks: what the panel shows and its controls. */
 gboolean                 philia_train_panel_set_model       (PhiliaTrainPanel *self,

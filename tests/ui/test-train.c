@@ -468,6 +468,93 @@ test_gat (void)
   philia_window_set_selected_nodes (window, NULL, 0);
 }
 
+/* A logistic regression that publishes each node's largest logit as node
+ * values, as a plugin model may (registered before the window exists). */
+static gpointer
+probe_create (PhiliaModelContext *ctx,
+              GError            **error)
+{
+  return philia_model_context_add_parameter (ctx, philia_model_context_get_n_features (ctx),
+                                             philia_model_context_get_n_classes (ctx),
+                                             TRUE, TRUE);
+}
+
+static PhiliaTensor *
+probe_forward (gpointer            model,
+               PhiliaModelContext *ctx,
+               PhiliaTape         *tape)
+{
+  PhiliaTensor *logits = philia_model_context_input_matmul (ctx, tape, model, 0);
+
+  if (!philia_tape_get_training (tape))
+    {
+      g_autoptr(PhiliaTensor) top = philia_tensor_new (logits->rows, 1);
+
+      for (guint i = 0; i < logits->rows; i++)
+        {
+          top->data[i] = logits->data[(gsize) i * logits->cols];
+          for (guint j = 1; j < logits->cols; j++)
+            top->data[i] = MAX (top->data[i], logits->data[(gsize) i * logits->cols + j]);
+        }
+      philia_model_context_keep_node_values (ctx, "top", top);
+    }
+  return logits;
+}
+
+static void
+probe_defaults (PhiliaTrainParams *params)
+{
+  if (params->epochs <= 0)
+    params->epochs = 30;
+  if (params->lr < 0)
+    params->lr = 0.05;
+  if (params->weight_decay < 0)
+    params->weight_decay = 0;
+  if (params->hidden <= 0)
+    params->hidden = 1;
+  if (params->dropout < 0)
+    params->dropout = 0;
+}
+
+static void
+probe_free (gpointer model)
+{
+}
+
+static const PhiliaModelVTable probe_vtable = {
+  FALSE, probe_defaults, probe_create, probe_forward, probe_free
+};
+
+static void
+test_node_values (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "philia-test-train.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_cora ();
+  train ("probe", -1);
+  g_assert_true (philia_test_spin_until (not_training, NULL, 30000));
+  g_assert_null (philia_train_panel_get_message_text (panel ()));
+  g_assert_cmpstr (philia_train_panel_get_current_run (panel ())->model, ==, "probe");
+
+  /* The model's values are a canvas colouring of their own. */
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "train-value-top");
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-value-top");
+
+  /* "Export as CSV": the CLI's text, node values included. */
+  g_assert_true (philia_train_panel_export_csv (panel (), "predictions", path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  expected = philia_train_result_predictions_csv (philia_train_panel_get_current_run (panel ()),
+                                                  philia_window_get_graph (window));
+  g_assert_cmpstr (csv, ==, expected);
+  g_assert_true (g_str_has_prefix (csv, "id,label,prediction,correct,p0,"));
+  g_assert_nonnull (strstr (csv, ",p6,top\n"));
+  g_unlink (path);
+}
+
 /* A labeled ring without features; @splits 0 or 1. */
 static PhiliaGraph *
 ring (guint n_splits)
@@ -594,6 +681,16 @@ main (int   argc,
     return g_test_run ();
 
   shots = g_getenv ("PHILIA_TRAIN_SHOTS");
+  {
+    const PhiliaAlgorithm probe = {
+      "probe", PHILIA_FAMILY_MODEL, "Probe", "A test model that publishes node values.",
+      "test", &probe_vtable, NULL,
+    };
+    g_autoptr(GError) error = NULL;
+
+    philia_registry_add (philia_registry_get_default (), &probe, &error);
+    g_assert_no_error (error);
+  }
   gaps = g_array_new (FALSE, FALSE, sizeof (double));
   window = philia_test_window_new (&app);
 
@@ -601,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/stop", test_stop);
   g_test_add_func ("/Philia/Train/mlp-and-inspect", test_mlp_and_inspect);
   g_test_add_func ("/Philia/Train/gat", test_gat);
+  g_test_add_func ("/Philia/Train/node-values", test_node_values);
   g_test_add_func ("/Philia/Train/errors", test_errors);
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
 
