@@ -810,7 +810,10 @@ philia_canvas_size_allocate (GtkWidget *widget,
   self->last_height = MAX (0, height - header_height);
   if (self->need_fit)
     fit (self);
-  g_clear_object (&self->frame);
+  /* Any relayout of the window (a label in a side panel) allocates the canvas
+   * again; only a new size makes the cached frame stale. */
+  if (self->need_fit || width != old_width || self->last_height != old_height)
+    g_clear_object (&self->frame);
 }
 
 /* Layouts */

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "philia-render.h"
 
@@ -28,6 +29,15 @@ struct _PhiliaInspector
   GtkListBox      *neighbours_list;
   GtkLabel        *summary_label;
   GtkListBox      *classes_list;
+  GtkLabel        *prediction_title;
+  GtkLabel        *prediction_value;
+  GtkLabel        *distribution_title;
+  GtkLabel        *distribution_value;
+  GtkLabel        *self_attention_title;
+  GtkLabel        *self_attention_value;
+
+  /* Borrowed: the window swaps it before the run goes */
+  const PhiliaTrainResult *result;
 
   /* Owned */
   PhiliaGraph     *graph;
@@ -152,6 +162,9 @@ row_new (gint32      label,
   return box;
 }
 
+static void show_result (PhiliaInspector *self,
+                         guint            node);
+
 static void
 show_node (PhiliaInspector *self,
            guint            node)
@@ -175,6 +188,7 @@ show_node (PhiliaInspector *self,
   gtk_label_set_text (self->class_value, klass);
   gtk_label_set_text (self->degree_value, deg);
   gtk_label_set_text (self->local_homophily_value, hom);
+  show_result (self, node);
 
   clear_list (self->neighbours_list);
   self->n_neighbour_rows = 0;
@@ -205,6 +219,98 @@ show_node (PhiliaInspector *self,
                              degree, same);
   gtk_label_set_text (self->neighbours_heading, heading);
   gtk_stack_set_visible_child_name (self->stack, "node");
+}
+
+static void
+set_row (GtkLabel   *title,
+         GtkLabel   *value,
+         const char *text)
+{
+  gtk_label_set_text (value, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (title), text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (value), text != NULL);
+}
+
+typedef struct
+{
+  guint class;
+  float p;
+} ClassP;
+
+static int
+cmp_p_desc (gconstpointer a,
+            gconstpointer b)
+{
+  const ClassP *x = a, *y = b;
+
+  return x->p < y->p ? 1 : x->p > y->p ? -1 : (int) x->class - (int) y->class;
+}
+
+/* What the current training run says about @node. */
+static void
+show_result (PhiliaInspector *self,
+             guint            node)
+{
+  const PhiliaTrainResult *r = self->result;
+  g_autofree char *prediction = NULL;
+  g_autofree ClassP *top = NULL;
+  g_autoptr(GString) distribution = NULL;
+  g_autoptr(GString) attention = NULL;
+  const gint32 *y;
+  gint32 predicted;
+
+  if (r == NULL || self->graph == NULL || r->n_nodes != philia_graph_get_n_nodes (self->graph)
+      || node >= r->n_nodes)
+    {
+      set_row (self->prediction_title, self->prediction_value, NULL);
+      set_row (self->distribution_title, self->distribution_value, NULL);
+      set_row (self->self_attention_title, self->self_attention_value, NULL);
+      return;
+    }
+
+  y = philia_graph_get_labels (self->graph);
+  predicted = r->predictions[node];
+  {
+    g_autofree char *klass = class_text (self->graph, predicted);
+
+    /* Translators: "Theory (3), p = 0.82 · wrong" in the Inspect panel */
+    prediction = g_strdup_printf ("%s, p = %.2f · %s", klass,
+                                  r->probabilities[(gsize) node * r->n_classes + predicted],
+                                  y[node] < 0 ? _("unlabeled")
+                                  : y[node] == predicted ? _("correct") : _("wrong"));
+  }
+  set_row (self->prediction_title, self->prediction_value, prediction);
+
+  top = g_new (ClassP, r->n_classes);
+  for (guint k = 0; k < r->n_classes; k++)
+    top[k] = (ClassP) { k, r->probabilities[(gsize) node * r->n_classes + k] };
+  qsort (top, r->n_classes, sizeof (ClassP), cmp_p_desc);
+  distribution = g_string_new (NULL);
+  for (guint k = 0; k < MIN (r->n_classes, 3); k++)
+    {
+      g_autofree char *klass = class_text (self->graph, (gint32) top[k].class);
+
+      g_string_append_printf (distribution, "%s%s %.2f", k > 0 ? "\n" : "", klass, top[k].p);
+    }
+  set_row (self->distribution_title, self->distribution_value, distribution->str);
+
+  if (r->attention != NULL && r->attention->len > 0)
+    {
+      attention = g_string_new (NULL);
+      for (guint l = 0; l < r->attention->len; l++)
+        {
+          const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+          double sum = 0;
+
+          for (guint h = 0; h < a->heads; h++)
+            sum += a->self[(gsize) node * a->heads + h];
+          /* Translators: self attention of one layer, "layer 0: 0.21" */
+          g_string_append_printf (attention, "%s%s %u: %.3f", l > 0 ? "\n" : "", _("layer"),
+                                  a->layer, sum / a->heads);
+        }
+    }
+  set_row (self->self_attention_title, self->self_attention_value,
+           attention != NULL ? attention->str : NULL);
 }
 
 static void
@@ -390,6 +496,12 @@ philia_inspector_class_init (PhiliaInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, neighbours_list);
   gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, summary_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, classes_list);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, prediction_title);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, prediction_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, distribution_title);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, distribution_value);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, self_attention_title);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaInspector, self_attention_value);
   gtk_widget_class_bind_template_callback (widget_class, on_neighbour_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -429,6 +541,7 @@ philia_inspector_set_graph (PhiliaInspector *self,
 
   g_clear_pointer (&self->local_homophily, g_free);
   g_array_set_size (self->selection, 0);
+  self->result = NULL;   /* a run belongs to one graph */
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
@@ -459,7 +572,8 @@ philia_inspector_set_selection (PhiliaInspector *self,
 /**
  * philia_inspector_get_row_text:
  * @key: "id", "name", "class", "degree", "local-homophily", "neighbours"
- *   (the list heading) or "summary"
+ *   (the list heading), "summary", or of a training run "prediction",
+ *   "distribution" and "self-attention" (%NULL without a run)
  *
  * What the panel shows for @key, for tests and accessibility checks.
  */
@@ -484,6 +598,15 @@ philia_inspector_get_row_text (PhiliaInspector *self,
     return gtk_label_get_text (self->neighbours_heading);
   if (g_str_equal (key, "summary"))
     return gtk_label_get_text (self->summary_label);
+  if (g_str_equal (key, "prediction") || g_str_equal (key, "distribution")
+      || g_str_equal (key, "self-attention"))
+    {
+      GtkLabel *label = key[0] == 'p' ? self->prediction_value
+                        : key[0] == 'd' ? self->distribution_value
+                        : self->self_attention_value;
+
+      return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+    }
   return NULL;
 }
 
@@ -494,4 +617,22 @@ philia_inspector_get_n_neighbour_rows (PhiliaInspector *self)
   g_return_val_if_fail (PHILIA_IS_INSPECTOR (self), 0);
 
   return self->n_neighbour_rows;
+}
+
+/**
+ * philia_inspector_set_train_result:
+ * @result: (nullable): a run on the inspector's graph; borrowed, the caller
+ *   replaces it (or passes %NULL) before freeing it
+ *
+ * Adds the run's prediction, predicted distribution and self attention to the
+ * node on show.
+ */
+void
+philia_inspector_set_train_result (PhiliaInspector         *self,
+                                   const PhiliaTrainResult *result)
+{
+  g_return_if_fail (PHILIA_IS_INSPECTOR (self));
+
+  self->result = result;
+  update (self);
 }

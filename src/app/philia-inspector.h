@@ -21,5 +21,7 @@ void         philia_inspector_set_selection       (PhiliaInspector *self,
 const char  *philia_inspector_get_row_text        (PhiliaInspector *self,
                                                    const char      *key);
 guint        philia_inspector_get_n_neighbour_rows (PhiliaInspector *self);
+void         philia_inspector_set_train_result    (PhiliaInspector         *self,
+                                                   const PhiliaTrainResult *result);
 
 G_END_DECLS

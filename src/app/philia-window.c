@@ -14,6 +14,7 @@
 #include "philia-generate-dialog.h"
 #include "philia-inspector.h"
 #include "philia-stats-panel.h"
+#include "philia-train-panel.h"
 
 #define MAX_RECENT_FILES 10
 #define DEFAULT_RESOURCE "/io/github/philia/Philia/cora.npz"
@@ -38,6 +39,7 @@ struct _PhiliaWindow
   GtkStack             *main_stack;
   GtkWidget            *canvas;
   GtkWidget            *inspector;
+  GtkWidget            *train_panel;
 
   /* Owned */
   GSettings            *settings;
@@ -712,6 +714,24 @@ on_selection_changed (PhiliaWindow *self)
   philia_inspector_set_selection (PHILIA_INSPECTOR (self->inspector), nodes, n_nodes);
 }
 
+/* The Train panel's run goes to the inspector; its views follow the selection. */
+static void
+on_train_run_changed (PhiliaTrainPanel *panel,
+                      PhiliaWindow     *self)
+{
+  philia_inspector_set_train_result (PHILIA_INSPECTOR (self->inspector),
+                                     philia_train_panel_get_current_run (panel));
+}
+
+static void
+on_train_selection_changed (PhiliaWindow *self)
+{
+  guint n_nodes;
+  const guint *nodes = philia_window_get_selected_nodes (self, &n_nodes);
+
+  philia_train_panel_set_selection (PHILIA_TRAIN_PANEL (self->train_panel), nodes, n_nodes);
+}
+
 static void
 generate_action (GtkWidget  *widget,
                  const char *action_name,
@@ -866,6 +886,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   g_type_ensure (PHILIA_TYPE_STATS_PANEL);
   g_type_ensure (PHILIA_TYPE_CANVAS);
   g_type_ensure (PHILIA_TYPE_INSPECTOR);
+  g_type_ensure (PHILIA_TYPE_TRAIN_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-window.ui");
@@ -883,6 +904,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, train_panel);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -931,6 +953,12 @@ philia_window_init (PhiliaWindow *self)
   g_signal_connect_object (self->inspector, "select-nodes",
                            G_CALLBACK (on_view_select_nodes), self, 0);
   g_signal_connect (self, "selection-changed", G_CALLBACK (on_selection_changed), NULL);
+  philia_train_panel_set_canvas (PHILIA_TRAIN_PANEL (self->train_panel),
+                                 PHILIA_CANVAS (self->canvas));
+  g_object_bind_property (self, "graph", self->train_panel, "graph", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->train_panel, "current-run-changed",
+                           G_CALLBACK (on_train_run_changed), self, 0);
+  g_signal_connect (self, "selection-changed", G_CALLBACK (on_train_selection_changed), NULL);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
@@ -1000,6 +1028,14 @@ philia_window_get_inspector (PhiliaWindow *self)
   g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
 
   return self->inspector;
+}
+
+GtkWidget *
+philia_window_get_train_panel (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->train_panel;
 }
 
 GtkWidget *

@@ -27,6 +27,7 @@ void                philia_window_cancel_load        (PhiliaWindow   *self);
 const char         *philia_window_get_banner_message (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_dataset_panel  (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_stats_panel    (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_train_panel    (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_canvas         (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_inspector      (PhiliaWindow   *self);
 void                philia_window_set_graph          (PhiliaWindow   *self,

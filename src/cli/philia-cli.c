@@ -528,6 +528,24 @@ cmd_stats (int    argc,
 
 /* ---------------------------------------------------------------- figure */
 
+static char *opt_model;
+static int opt_split = 0;
+static int opt_epochs = -1;
+static int opt_threads = 1;
+static double opt_lr = -1;
+static int opt_hidden = -1;
+static double opt_dropout = -1;
+static double opt_weight_decay = -1;
+static int opt_heads = -1;
+static int opt_k = -1;
+static double opt_alpha = -1;
+static gboolean opt_no_normalize;
+static char *opt_predictions;
+static char *opt_attention;
+
+static char *opt_models;
+static int opt_node = -1;
+
 static char *opt_kind;
 static char *opt_out;
 static double opt_width;    /* 0: the kind's default size */
@@ -543,7 +561,8 @@ static gboolean opt_node_labels;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
-    "graph, class-sizes, local-homophily, compatibility or degree", "KIND" },
+    "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily or "
+    "attention", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
     "Width in points (default 360; graph 480)", "PT" },
@@ -564,7 +583,17 @@ static GOptionEntry figure_entries[] = {
     "graph: homophily (same/cross-class colours), plain or hidden", "STYLE" },
   { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
     NULL },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "graph: layout seed (default 0)", "S" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
+    "graph: layout seed; accuracy-by-homophily, attention: training seed (default 0)", "S" },
+  { "models", 0, 0, G_OPTION_ARG_STRING, &opt_models,
+    "accuracy-by-homophily: comma-separated models to train (default gcn,mlp)", "LIST" },
+  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split,
+    "accuracy-by-homophily, attention: split index (default 0)", "K" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
+    "accuracy-by-homophily, attention: epochs (default: each model's recipe)", "N" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "attention: the model (default gat)", "M" },
+  { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
+    "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
   { NULL }
 };
 
@@ -657,6 +686,104 @@ figure_stats (PhiliaGraph            *graph,
                                philia_stats_figure_draw, figure, error);
 }
 
+/* Trains like `philia-cli train` with the model's recipe, for a figure. */
+static PhiliaTrainResult *
+train_for_figure (PhiliaGraph  *graph,
+                  const char   *model,
+                  GError      **error)
+{
+  PhiliaTrainParams params;
+
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                              model) == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "Unknown model “%s” in --models.", model);
+      return NULL;
+    }
+  philia_train_params_init (&params);
+  params.epochs = opt_epochs;
+  return philia_train (graph, model, &params, (guint)opt_split, (guint64)opt_seed, 1, NULL,
+                       NULL, NULL, NULL, error);
+}
+
+typedef struct
+{
+  GPtrArray         *runs;
+  PhiliaRenderStyle  style;
+} RunsFigure;
+
+static void
+draw_runs_figure (cairo_t  *cr,
+                  double    width,
+                  double    height,
+                  gpointer  user_data)
+{
+  RunsFigure *figure = user_data;
+
+  philia_accuracy_by_homophily_draw (cr, width, height,
+                                     (const PhiliaTrainResult * const *)figure->runs->pdata,
+                                     NULL, NULL, figure->runs->len, &figure->style);
+}
+
+static gboolean
+figure_accuracy_by_homophily (PhiliaGraph  *graph,
+                              GError      **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)philia_train_result_free);
+  g_auto(GStrv) models = g_strsplit (opt_models != NULL ? opt_models : "gcn,mlp", ",", -1);
+  RunsFigure figure = { runs };
+
+  for (guint i = 0; models[i] != NULL; i++)
+    {
+      PhiliaTrainResult *r = train_for_figure (graph, g_strstrip (models[i]), error);
+
+      if (r == NULL)
+        return FALSE;
+      g_ptr_array_add (runs, r);
+    }
+  philia_render_style_init_default (&figure.style);
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
+                               opt_height > 0 ? opt_height : 240, opt_dpi, draw_runs_figure,
+                               &figure, error);
+}
+
+static gboolean
+figure_attention (PhiliaGraph  *graph,
+                  GError      **error)
+{
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  g_autoptr(PhiliaAttentionGrid) grid = NULL;
+  guint node = 0, n = philia_graph_get_n_nodes (graph);
+
+  if (opt_node >= 0 && (guint)opt_node >= n)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "--node %d does not exist: the graph has %u nodes.", opt_node, n);
+      return FALSE;
+    }
+  r = train_for_figure (graph, opt_model != NULL ? opt_model : "gat", error);
+  if (r == NULL)
+    return FALSE;
+  if (opt_node >= 0)
+    node = (guint)opt_node;
+  else
+    for (guint v = 1; v < n; v++)
+      if (philia_graph_get_degree (graph, v) > philia_graph_get_degree (graph, node))
+        node = v;
+  grid = philia_attention_grid_new (graph, r, node, 24);
+  if (grid == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "Model “%s” keeps no attention weights; use gat.", r->model);
+      return FALSE;
+    }
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
+                               opt_height > 0 ? opt_height : 240, opt_dpi,
+                               philia_attention_grid_draw, grid, error);
+}
+
 static int
 cmd_figure (int    argc,
             char **argv)
@@ -664,7 +791,7 @@ cmd_figure (int    argc,
   g_autoptr(PhiliaGraph) graph = NULL;
   PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_CLASS_SIZES;
   PhiliaFigureFormat format;
-  gboolean is_graph;
+  gboolean is_graph, is_runs, is_attention;
   GError *error = NULL;
   int code = EXIT_OK;
 
@@ -674,9 +801,15 @@ cmd_figure (int    argc,
   if (opt_kind == NULL)
     return usage_error ("figure", "--kind is required");
   is_graph = g_str_equal (opt_kind, "graph");
-  if (!is_graph && !philia_stats_figure_kind_from_string (opt_kind, &kind))
+  is_runs = g_str_equal (opt_kind, "accuracy-by-homophily");
+  is_attention = g_str_equal (opt_kind, "attention");
+  if (!is_graph && !is_runs && !is_attention
+      && !philia_stats_figure_kind_from_string (opt_kind, &kind))
     return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
-                        "local-homophily, compatibility, degree");
+                        "local-homophily, compatibility, degree, accuracy-by-homophily, "
+                        "attention");
+  if (opt_split < 0)
+    return usage_error ("figure", "--split must be ≥ 0");
   if (opt_out == NULL)
     return usage_error ("figure", "--out is required");
   if (!philia_figure_format_from_path (opt_out, &format))
@@ -696,7 +829,9 @@ cmd_figure (int    argc,
       if (code != EXIT_OK)
         return code;
     }
-  else if (!figure_stats (graph, kind, &error))
+  else if (is_runs ? !figure_accuracy_by_homophily (graph, &error)
+           : is_attention ? !figure_attention (graph, &error)
+           : !figure_stats (graph, kind, &error))
     return fail (error);
 
   if (opt_json)
@@ -706,7 +841,8 @@ cmd_figure (int    argc,
       philia_json_begin_object (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_string (json, "kind", opt_kind);
-      philia_json_member_double (json, "width", opt_width > 0 ? opt_width : is_graph ? 480 : 360);
+      philia_json_member_double (json, "width", opt_width > 0 ? opt_width
+                                                : is_graph || is_attention ? 480 : 360);
       philia_json_member_double (json, "height", opt_height > 0 ? opt_height : is_graph ? 480 : 240);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
@@ -905,21 +1041,6 @@ cmd_generate (int    argc,
 
 /* ----------------------------------------------------------------- train */
 
-static char *opt_model;
-static int opt_split = 0;
-static int opt_epochs = -1;
-static int opt_threads = 1;
-static double opt_lr = -1;
-static int opt_hidden = -1;
-static double opt_dropout = -1;
-static double opt_weight_decay = -1;
-static int opt_heads = -1;
-static int opt_k = -1;
-static double opt_alpha = -1;
-static gboolean opt_no_normalize;
-static char *opt_predictions;
-static char *opt_attention;
-
 static GOptionEntry train_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "mlp, gcn, sgc, appnp or gat", "M" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
@@ -936,72 +1057,22 @@ static GOptionEntry train_entries[] = {
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
     "Keep raw features (default: each row divided by its sum)", NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
-    "Write id,label,prediction,p0,p1,… at the best epoch", "OUT.csv" },
+    "Write id,label,prediction,correct,p0,p1,… at the best epoch", "OUT.csv" },
   { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
     "GAT: write layer,head,target,source,attention (self-loops have target = source)",
     "OUT.csv" },
   { NULL }
 };
 
+/* The GUI's "Export CSV" writes the same text (philia-train-run.c). */
 static gboolean
-write_predictions (PhiliaGraph             *graph,
-                   const PhiliaTrainResult *r,
-                   const char              *path,
-                   GError                 **error)
+write_csv (char        *text,
+           const char  *path,
+           GError     **error)
 {
-  g_autoptr(GString) csv = g_string_new ("id,label,prediction");
-  const gint32 *labels = philia_graph_get_labels (graph);
+  g_autofree char *owned = text;
 
-  for (guint k = 0; k < r->n_classes; k++)
-    g_string_append_printf (csv, ",p%u", k);
-  for (guint i = 0; i < r->node_values->len; i++)
-    {
-      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
-
-      g_string_append_printf (csv, ",%s", nv->name);
-    }
-  g_string_append_c (csv, '\n');
-  for (guint v = 0; v < r->n_nodes; v++)
-    {
-      g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
-      for (guint k = 0; k < r->n_classes; k++)
-        g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
-      for (guint i = 0; i < r->node_values->len; i++)
-        {
-          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
-
-          g_string_append_printf (csv, ",%.9g", nv->values[v]);
-        }
-      g_string_append_c (csv, '\n');
-    }
-  return g_file_set_contents (path, csv->str, csv->len, error);
-}
-
-static gboolean
-write_attention (PhiliaGraph             *graph,
-                 const PhiliaTrainResult *r,
-                 const char              *path,
-                 GError                 **error)
-{
-  g_autoptr(GString) csv = g_string_new ("layer,head,target,source,attention\n");
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-
-  for (guint l = 0; r->attention != NULL && l < r->attention->len; l++)
-    {
-      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
-
-      for (guint v = 0; v < r->n_nodes; v++)
-        for (guint h = 0; h < a->heads; h++)
-          {
-            g_string_append_printf (csv, "%u,%u,%u,%u,%.6g\n", l, h, v, v,
-                                    a->self[(gsize)v * a->heads + h]);
-            for (gint64 e = off[v]; e < off[v + 1]; e++)
-              g_string_append_printf (csv, "%u,%u,%u,%d,%.6g\n", l, h, v, nbr[e],
-                                      a->edges[e * a->heads + h]);
-          }
-    }
-  return g_file_set_contents (path, csv->str, csv->len, error);
+  return g_file_set_contents (path, owned, -1, error);
 }
 
 static void
@@ -1062,9 +1133,11 @@ cmd_train (int    argc,
                     (guint)opt_threads, NULL, NULL, NULL, NULL, &error);
   if (r == NULL)
     return fail (error);
-  if (opt_predictions != NULL && !write_predictions (graph, r, opt_predictions, &error))
+  if (opt_predictions != NULL
+      && !write_csv (philia_train_result_predictions_csv (r, graph), opt_predictions, &error))
     return fail (error);
-  if (opt_attention != NULL && !write_attention (graph, r, opt_attention, &error))
+  if (opt_attention != NULL
+      && !write_csv (philia_train_result_attention_csv (r, graph), opt_attention, &error))
     return fail (error);
 
   if (opt_json)

@@ -19,6 +19,7 @@
 # include "philia-proximity.h"
 # include "philia-registry.h"
 # include "philia-train.h"
+# include "philia-train-run.h"
 #undef PHILIA_CORE_INSIDE
 
 G_BEGIN_DECLS

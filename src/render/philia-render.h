@@ -9,4 +9,5 @@
 # include "philia-xy-chart.h"
 # include "philia-stats-figure.h"
 # include "philia-graph-view.h"
+# include "philia-train-figure.h"
 #undef PHILIA_RENDER_INSIDE

@@ -1,0 +1,1851 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-train-panel.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-app-private.h"
+#include "philia-chart-view.h"
+
+/* Canvas layers this panel owns. */
+#define LAYER_PREDICTION  "train-prediction"
+#define LAYER_CORRECTNESS "train-correctness"
+#define LAYER_SAME_LABEL  "train-same-label-attention"
+#define LAYER_SELF        "train-self-attention"
+#define LAYER_VALUE       "train-value-"
+
+/* Neighbours drawn around a node in the attention grid. */
+#define GRID_NEIGHBOURS 24
+#define SHARE_BINS 10
+
+typedef enum
+{
+  PARAM_EPOCHS,
+  PARAM_LR,
+  PARAM_WEIGHT_DECAY,
+  PARAM_HIDDEN,
+  PARAM_DROPOUT,
+  PARAM_HEADS,
+  PARAM_K,
+  PARAM_ALPHA,
+  PARAM_SEED,
+  PARAM_THREADS,
+  N_PARAMS
+} Param;
+
+static const struct
+{
+  const char *key;
+  const char *label;
+  const char *tooltip;
+  double      lower, upper, step;
+  guint       digits;
+  gboolean    model_param;   /* filled from the model's recipe */
+} param_info[N_PARAMS] = {
+  [PARAM_EPOCHS] = { "epochs", N_("_Epochs"),
+    N_("Full-batch training epochs; the model of the best-validation epoch is kept."),
+    1, 100000, 10, 0, TRUE },
+  [PARAM_LR] = { "lr", N_("_Learning rate"), N_("Adam’s step size."), 1e-5, 10, 1e-3, 4, TRUE },
+  [PARAM_WEIGHT_DECAY] = { "weight-decay", N_("_Weight decay"),
+    N_("L2 penalty added to the gradient of the decayed weights."), 0, 1, 1e-4, 5, TRUE },
+  [PARAM_HIDDEN] = { "hidden", N_("H_idden units"),
+    N_("Width of the hidden layer (per attention head for attention models)."), 1, 4096, 8, 0,
+    TRUE },
+  [PARAM_DROPOUT] = { "dropout", N_("_Dropout"),
+    N_("Probability of dropping an input or hidden unit in training epochs."), 0, 0.99, 0.05, 2,
+    TRUE },
+  [PARAM_HEADS] = { "heads", N_("H_eads"), N_("Attention heads of the first layer."), 1, 64, 1, 0,
+    TRUE },
+  [PARAM_K] = { "k", N_("Propagation steps _K"),
+    N_("How many times features are propagated over the normalised adjacency."), 1, 64, 1, 0,
+    TRUE },
+  [PARAM_ALPHA] = { "alpha", N_("Teleport _α"),
+    N_("Restart probability of the personalised-PageRank propagation."), 0, 1, 0.05, 2, TRUE },
+  [PARAM_SEED] = { "seed", N_("See_d"),
+    N_("Seed of the initialisation and dropout: the same seed and threads give the same run."),
+    0, G_MAXINT32, 1, 0, FALSE },
+  [PARAM_THREADS] = { "threads", N_("T_hreads"),
+    N_("Worker threads for the sparse and dense products; more than the cores slows the "
+       "window."), 1, 64, 1, 0, FALSE },
+};
+
+/* One finished run of the history. */
+typedef struct
+{
+  PhiliaTrainResult *result;
+  char              *title;      /* "GCN · split 0 · seed 0" */
+  char              *name;       /* legend: "GCN #1" */
+  guint              color;      /* palette index, stable for the run's life */
+  guint              id;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_clear_pointer (&run->result, philia_train_result_free);
+  g_free (run->title);
+  g_free (run->name);
+  g_free (run);
+}
+
+struct _PhiliaTrainPanel
+{
+  GtkWidget          parent_instance;
+
+  /* Template widgets */
+  GtkStack          *stack;
+  GtkDropDown       *model_dropdown;
+  GtkLabel          *model_description;
+  GtkLabel          *split_label;
+  GtkSpinButton     *split_spin;
+  GtkLabel          *split_sizes;
+  GtkGrid           *params_grid;
+  GtkButton         *train_button;
+  GtkProgressBar    *progress_bar;
+  GtkLabel          *status_label;
+  GtkLabel          *message_label;
+  PhiliaChartView   *accuracy_chart;
+  PhiliaChartView   *loss_chart;
+  GtkListBox        *runs_list;
+  GtkLabel          *runs_note;
+  PhiliaChartView   *homophily_chart;
+  GtkWidget         *canvas_box;
+  GtkFlowBox        *color_box;
+  GtkWidget         *attention_box;
+  GtkDropDown       *layer_dropdown;
+  GtkDropDown       *head_dropdown;
+  PhiliaChartView   *share_chart;
+  GtkLabel          *grid_note;
+  PhiliaChartView   *grid_chart;
+
+  /* Borrowed */
+  GtkSpinButton     *spins[N_PARAMS];
+  GtkWidget         *spin_labels[N_PARAMS];
+  PhiliaCanvas      *canvas;          /* weak */
+  GPtrArray         *value_buttons;   /* node-values buttons in color_box */
+
+  /* Owned */
+  PhiliaGraph       *graph;
+  GPtrArray         *model_ids;       /* char*, dropdown order */
+  GPtrArray         *runs;            /* Run*, history order */
+  Run               *current;         /* one of runs, or NULL */
+  guint              next_run_id;
+  guint              next_color;
+  GCancellable      *cancellable;
+  guint              serial;
+  GtkFileChooserNative *csv_chooser;
+  char              *csv_kind;
+  GArray            *selection;       /* guint, the window's selection */
+
+  /* The run in progress */
+  char              *live_model;
+  guint              live_color;
+  guint              live_total;
+  guint              live_best;
+  GArray            *live_loss;
+  GArray            *live_val_loss;
+  GArray            *live_train;
+  GArray            *live_val;
+  gint64             stop_time;       /* µs, when Stop was pressed; 0 */
+  gint64             status_time;     /* µs, last live status text */
+
+  /* Attention views of the current run */
+  double            *share;           /* n, same-label share for the chosen layer/head */
+  double             share_counts[SHARE_BINS];
+  PhiliaAttentionGrid *grid;
+  gboolean           edges_shown;
+
+  guint              training : 1;
+  guint              disposed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_TRAINING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CURRENT_RUN_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void update_current (PhiliaTrainPanel *self);
+
+/* ------------------------------------------------------------- helpers */
+
+static const char *
+model_name (const char *id)
+{
+  const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
+                                                     PHILIA_FAMILY_MODEL, id);
+
+  return a != NULL && a->name != NULL ? a->name : id;
+}
+
+static const char *
+selected_model (PhiliaTrainPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->model_dropdown);
+
+  return i < self->model_ids->len ? g_ptr_array_index (self->model_ids, i) : NULL;
+}
+
+static void
+set_message (PhiliaTrainPanel *self,
+             const char       *message)
+{
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+set_training (PhiliaTrainPanel *self,
+              gboolean          training)
+{
+  self->training = !!training;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.stop", training);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start",
+                                 !training && self->graph != NULL
+                                 && philia_graph_get_n_splits (self->graph) > 0
+                                 && selected_model (self) != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+}
+
+static void
+update_start_action (PhiliaTrainPanel *self)
+{
+  set_training (self, self->training);
+}
+
+/* --------------------------------------------------------------- charts */
+
+/* "GCN" while the history holds one GCN run, "GCN #2" once there are more. */
+static const char *
+display_name (PhiliaTrainPanel *self,
+              Run              *run)
+{
+  guint same = 0;
+
+  for (guint i = 0; i < self->runs->len; i++)
+    same += g_str_equal (((Run *) g_ptr_array_index (self->runs, i))->result->model,
+                         run->result->model);
+  return same > 1 ? run->name : model_name (run->result->model);
+}
+
+/* Curves of the selected runs plus the live one, in the panel's colours. */
+static guint
+collect_shown (PhiliaTrainPanel *self,
+               Run            ***out)
+{
+  g_autoptr(GList) rows = gtk_list_box_get_selected_rows (self->runs_list);
+  Run **shown = g_new0 (Run *, g_list_length (rows) + 1);
+  guint n = 0;
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    {
+      Run *run = g_object_get_data (G_OBJECT (l->data), "run");
+
+      if (run != NULL)
+        shown[n++] = run;
+    }
+  *out = shown;
+  return n;
+}
+
+static void
+draw_curves (cairo_t                 *cr,
+             double                   width,
+             double                   height,
+             const PhiliaRenderStyle *style,
+             PhiliaTrainPanel        *self,
+             gboolean                 loss)
+{
+  g_autofree Run **shown = NULL;
+  g_autofree PhiliaCurve *curves = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  guint n_shown = collect_shown (self, &shown), n = 0, n_epochs = 0;
+  PhiliaCurvesChart chart = { 0 };
+
+  curves = g_new0 (PhiliaCurve, 2 * (n_shown + 1));
+  for (guint i = 0; i <= n_shown; i++)
+    {
+      const char *name;
+      const double *a, *b;
+      guint len, best, color;
+
+      if (i < n_shown)
+        {
+          PhiliaTrainResult *r = shown[i]->result;
+
+          name = display_name (self, shown[i]);
+          a = loss ? r->loss : r->val_curve;
+          b = loss ? r->val_loss : r->train_curve;
+          len = r->n_epochs;
+          best = r->best_epoch;
+          color = shown[i]->color;
+          n_epochs = MAX (n_epochs, (guint) MAX (r->params.epochs, 0));
+        }
+      else if (self->live_model != NULL)
+        {
+          name = self->live_model;
+          a = (double *) (gpointer) (loss ? self->live_loss : self->live_val)->data;
+          b = (double *) (gpointer) (loss ? self->live_val_loss : self->live_train)->data;
+          len = self->live_loss->len;
+          best = self->live_best;
+          color = self->live_color;
+          n_epochs = MAX (n_epochs, self->live_total);
+        }
+      else
+        break;
+
+      g_ptr_array_add (labels, g_strdup_printf (loss ? _("%s train") : _("%s val"), name));
+      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, a, color,
+                                    FALSE, loss ? 0 : best };
+      g_ptr_array_add (labels, g_strdup_printf (loss ? _("%s val") : _("%s train"), name));
+      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, b, color,
+                                    TRUE, 0 };
+    }
+
+  chart.x_label = _("Epoch");
+  chart.y_label = loss ? _("Loss") : _("Accuracy");
+  chart.log_y = loss;
+  chart.legend_bottom = !loss;   /* accuracy climbs, loss falls: keep clear of both */
+  chart.y_min = loss ? NAN : 0;
+  chart.y_max = loss ? NAN : 1;
+  chart.n_epochs = n_epochs;
+  chart.n_curves = n;
+  chart.curves = curves;
+  philia_curves_chart_draw (cr, width, height, &chart, style);
+}
+
+static void
+draw_accuracy (cairo_t                 *cr,
+               double                   width,
+               double                   height,
+               const PhiliaRenderStyle *style,
+               gpointer                 user_data)
+{
+  draw_curves (cr, width, height, style, user_data, FALSE);
+}
+
+static void
+draw_loss (cairo_t                 *cr,
+           double                   width,
+           double                   height,
+           const PhiliaRenderStyle *style,
+           gpointer                 user_data)
+{
+  draw_curves (cr, width, height, style, user_data, TRUE);
+}
+
+static void
+draw_homophily (cairo_t                 *cr,
+                double                   width,
+                double                   height,
+                const PhiliaRenderStyle *style,
+                gpointer                 user_data)
+{
+  PhiliaTrainPanel *self = user_data;
+  guint n = self->runs->len;
+  g_autofree const PhiliaTrainResult **results = g_new0 (const PhiliaTrainResult *, n + 1);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autofree guint *colors = g_new0 (guint, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Run *run = g_ptr_array_index (self->runs, i);
+
+      results[i] = run->result;
+      names[i] = display_name (self, run);
+      colors[i] = run->color;
+    }
+  philia_accuracy_by_homophily_draw (cr, width, height, results, names, colors, n, style);
+}
+
+static void
+draw_share (cairo_t                 *cr,
+            double                   width,
+            double                   height,
+            const PhiliaRenderStyle *style,
+            gpointer                 user_data)
+{
+  PhiliaTrainPanel *self = user_data;
+  char labels[SHARE_BINS][16];
+  const char *label_ptrs[SHARE_BINS];
+  PhiliaBarChart chart = { 0 };
+
+  for (guint b = 0; b < SHARE_BINS; b++)
+    {
+      g_snprintf (labels[b], sizeof labels[b], "%.1f", (double) b / SHARE_BINS);
+      label_ptrs[b] = labels[b];
+    }
+  chart.title = _("Share of attention on same-label neighbours");
+  chart.x_label = _("Share (bin start)");
+  chart.y_label = _("Nodes");
+  chart.n_bars = SHARE_BINS;
+  chart.values = self->share_counts;
+  chart.labels = label_ptrs;
+  philia_bar_chart_draw (cr, width, height, &chart, style);
+}
+
+static void
+draw_grid (cairo_t                 *cr,
+           double                   width,
+           double                   height,
+           const PhiliaRenderStyle *style,
+           gpointer                 user_data)
+{
+  PhiliaTrainPanel *self = user_data;
+
+  if (self->grid == NULL)
+    return;
+  philia_attention_grid_set_style (self->grid, style);
+  philia_attention_grid_draw (cr, width, height, self->grid);
+}
+
+static void
+queue_curves (PhiliaTrainPanel *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_chart));
+  gtk_widget_queue_draw (GTK_WIDGET (self->loss_chart));
+}
+
+/* ----------------------------------------------------------- parameters */
+
+static void
+fill_defaults (PhiliaTrainPanel *self)
+{
+  const char *id = selected_model (self);
+  const PhiliaAlgorithm *algorithm;
+  PhiliaTrainParams p;
+  gboolean needs_features = FALSE;
+  double values[N_PARAMS];
+
+  if (id == NULL || !philia_train_model_defaults (id, &p, &needs_features))
+    return;
+
+  values[PARAM_EPOCHS] = p.epochs;
+  values[PARAM_LR] = p.lr;
+  values[PARAM_WEIGHT_DECAY] = p.weight_decay;
+  values[PARAM_HIDDEN] = p.hidden;
+  values[PARAM_DROPOUT] = p.dropout;
+  values[PARAM_HEADS] = p.heads;
+  values[PARAM_K] = p.k;
+  values[PARAM_ALPHA] = p.alpha;
+  for (guint i = 0; i < N_PARAMS; i++)
+    {
+      gboolean used;
+      g_autofree char *tooltip = NULL;
+
+      if (!param_info[i].model_param)
+        continue;
+      /* A field the recipe leaves at "default" is one the model does not read. */
+      used = values[i] >= 0;
+      if (used)
+        gtk_spin_button_set_value (self->spins[i], values[i]);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->spins[i]), used);
+      gtk_widget_set_sensitive (self->spin_labels[i], used);
+      /* Translators: appended to a hyperparameter's tooltip: "Not used by GCN." */
+      tooltip = used ? g_strdup (_(param_info[i].tooltip))
+                     : g_strdup_printf ("%s\n%s", _(param_info[i].tooltip),
+                                        _("Not used by this model."));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->spins[i]), tooltip);
+      gtk_widget_set_tooltip_text (self->spin_labels[i], tooltip);
+    }
+
+  algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL, id);
+  {
+    g_autofree char *text = NULL;
+    const char *description = algorithm->description != NULL ? algorithm->description : "";
+
+    if (needs_features)
+      /* Translators: appended to a model's description */
+      text = g_strdup_printf ("%s %s", description, _("Needs node features."));
+    else
+      text = g_strdup (description);
+    gtk_label_set_text (self->model_description, text);
+    gtk_widget_set_visible (GTK_WIDGET (self->model_description), *text != '\0');
+  }
+}
+
+static void
+read_params (PhiliaTrainPanel  *self,
+             PhiliaTrainParams *p,
+             guint64           *seed,
+             guint             *threads)
+{
+  philia_train_params_init (p);
+
+#define VALUE(i) (gtk_widget_get_sensitive (GTK_WIDGET (self->spins[i])) \
+                  ? gtk_spin_button_get_value (self->spins[i]) : -1)
+  p->epochs = (int) VALUE (PARAM_EPOCHS);
+  p->lr = VALUE (PARAM_LR);
+  p->weight_decay = VALUE (PARAM_WEIGHT_DECAY);
+  p->hidden = (int) VALUE (PARAM_HIDDEN);
+  p->dropout = VALUE (PARAM_DROPOUT);
+  p->heads = (int) VALUE (PARAM_HEADS);
+  p->k = (int) VALUE (PARAM_K);
+  p->alpha = VALUE (PARAM_ALPHA);
+#undef VALUE
+  *seed = (guint64) gtk_spin_button_get_value (self->spins[PARAM_SEED]);
+  *threads = (guint) gtk_spin_button_get_value (self->spins[PARAM_THREADS]);
+}
+
+static void
+build_params_grid (PhiliaTrainPanel *self)
+{
+  for (guint i = 0; i < N_PARAMS; i++)
+    {
+      GtkWidget *label = gtk_label_new_with_mnemonic (_(param_info[i].label));
+      GtkAdjustment *adj = gtk_adjustment_new (0, param_info[i].lower, param_info[i].upper,
+                                               param_info[i].step, param_info[i].step * 10, 0);
+      GtkWidget *spin = gtk_spin_button_new (adj, param_info[i].step, param_info[i].digits);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_set_tooltip_text (label, _(param_info[i].tooltip));
+      gtk_widget_set_tooltip_text (spin, _(param_info[i].tooltip));
+      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 8);
+      gtk_widget_set_name (spin, param_info[i].key);
+      /* Two columns of label + spin keep the panel short. */
+      gtk_grid_attach (self->params_grid, label, (i % 2) * 2, i / 2, 1, 1);
+      gtk_grid_attach (self->params_grid, spin, (i % 2) * 2 + 1, i / 2, 1, 1);
+      self->spins[i] = GTK_SPIN_BUTTON (spin);
+      self->spin_labels[i] = label;
+    }
+  gtk_grid_set_column_spacing (self->params_grid, 8);
+  gtk_spin_button_set_value (self->spins[PARAM_SEED], 0);
+  gtk_spin_button_set_value (self->spins[PARAM_THREADS], 1);
+}
+
+static void
+on_model_selected (GtkDropDown      *dropdown,
+                   GParamSpec       *pspec,
+                   PhiliaTrainPanel *self)
+{
+  fill_defaults (self);
+  update_start_action (self);
+}
+
+static void
+update_split (PhiliaTrainPanel *self)
+{
+  guint n_splits = self->graph != NULL ? philia_graph_get_n_splits (self->graph) : 0;
+  gboolean any = n_splits > 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->split_spin), any);
+  if (any)
+    {
+      gint64 train, val, test;
+      guint split = (guint) gtk_spin_button_get_value (self->split_spin);
+      g_autofree char *text = NULL;
+
+      philia_graph_get_split_sizes (self->graph, MIN (split, n_splits - 1), &train, &val, &test);
+      /* Translators: the sizes of a split: "140 / 500 / 1,000 (train/val/test)" */
+      text = g_strdup_printf (_("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT " / %'"
+                                G_GINT64_FORMAT " (train/val/test)"), train, val, test);
+      gtk_label_set_text (self->split_sizes, text);
+    }
+  else
+    gtk_label_set_text (self->split_sizes, _("no splits in this dataset"));
+}
+
+static void
+on_split_changed (GtkSpinButton    *spin,
+                  PhiliaTrainPanel *self)
+{
+  update_split (self);
+}
+
+/* ------------------------------------------------------------ run list */
+
+static GtkWidget *
+run_row_new (Run *run)
+{
+  PhiliaTrainResult *r = run->result;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *swatch = gtk_label_new (NULL);
+  GtkWidget *title = gtk_label_new (run->title);
+  GtkWidget *details, *remove;
+  g_autofree char *markup = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *action = NULL;
+  PhiliaRgba c;
+
+  philia_palette_get_categorical (run->color, &c);
+  markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">■</span>",
+                            (int) lround (c.r * 255), (int) lround (c.g * 255),
+                            (int) lround (c.b * 255));
+  gtk_label_set_markup (GTK_LABEL (swatch), markup);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+
+  /* Translators: one run's summary in the history */
+  text = g_strdup_printf (_("best val %.3f (epoch %u) · test %.3f · %.1f s"), r->val_accuracy,
+                          r->best_epoch, r->test_accuracy, r->seconds);
+  details = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_add_css_class (details, "numeric");
+  gtk_box_append (GTK_BOX (texts), title);
+  gtk_box_append (GTK_BOX (texts), details);
+  gtk_widget_set_hexpand (texts, TRUE);
+
+  remove = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (remove, _("Remove Run"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "train.remove-run");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "u", run->id);
+
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 4);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), remove);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "run", run);
+  return row;
+}
+
+static void
+update_runs_note (PhiliaTrainPanel *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->runs_list), self->runs->len > 0);
+  gtk_label_set_text (self->runs_note,
+                      self->runs->len == 0
+                      ? _("No runs yet. Train a model; Ctrl-click runs to compare their curves.")
+                      : _("Ctrl-click runs to compare their curves; the first selected run "
+                          "colours the canvas and fills the inspector."));
+}
+
+static void
+on_runs_selection_changed (GtkListBox       *list,
+                           PhiliaTrainPanel *self)
+{
+  /* Tearing the template down unselects rows too. */
+  if (self->disposed)
+    return;
+  update_current (self);
+  queue_curves (self);
+}
+
+static void
+add_run (PhiliaTrainPanel  *self,
+         PhiliaTrainResult *result)
+{
+  Run *run = g_new0 (Run, 1);
+  GtkWidget *row;
+
+  run->result = result;
+  run->id = ++self->next_run_id;
+  run->color = self->live_color;
+  run->name = g_strdup_printf ("%s #%u", model_name (result->model), run->id);
+  /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
+  run->title = g_strdup_printf (_("%s · split %u · seed %" G_GUINT64_FORMAT), run->name,
+                                result->split, result->seed);
+  g_ptr_array_add (self->runs, run);
+
+  row = run_row_new (run);
+  gtk_list_box_append (self->runs_list, row);
+  update_runs_note (self);
+  /* The new run is the one to look at. */
+  gtk_list_box_unselect_all (self->runs_list);
+  gtk_list_box_select_row (self->runs_list, GTK_LIST_BOX_ROW (row));
+  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
+}
+
+static GtkListBoxRow *
+row_for_run (PhiliaTrainPanel *self,
+             Run              *run)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && g_object_get_data (G_OBJECT (child), "run") == run)
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static void
+remove_run (PhiliaTrainPanel *self,
+            Run              *run)
+{
+  GtkListBoxRow *row = row_for_run (self, run);
+
+  /* Unselected first: the inspector lets go of the run before it is freed. */
+  if (row != NULL)
+    gtk_list_box_unselect_row (self->runs_list, row);
+  if (self->current == run)
+    {
+      self->current = NULL;
+      g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
+    }
+  if (row != NULL)
+    {
+      g_object_set_data (G_OBJECT (row), "run", NULL);
+      gtk_list_box_remove (self->runs_list, GTK_WIDGET (row));
+    }
+  g_ptr_array_remove (self->runs, run);
+  update_runs_note (self);
+  update_current (self);
+  queue_curves (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
+}
+
+static void
+clear_runs (PhiliaTrainPanel *self)
+{
+  self->current = NULL;
+  g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
+  while (self->runs->len > 0)
+    remove_run (self, g_ptr_array_index (self->runs, self->runs->len - 1));
+  /* A new dataset starts a new history: GCN #1 in the first colour. */
+  self->next_run_id = 0;
+  self->next_color = 0;
+}
+
+/* ------------------------------------------------------- inspect views */
+
+static void
+clear_attention_views (PhiliaTrainPanel *self)
+{
+  g_clear_pointer (&self->share, g_free);
+  memset (self->share_counts, 0, sizeof self->share_counts);
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+  gtk_widget_set_visible (self->attention_box, FALSE);
+}
+
+static int
+chosen_head (PhiliaTrainPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->head_dropdown);
+
+  /* Item 0 is "Mean over heads". */
+  return i == 0 || i == GTK_INVALID_LIST_POSITION ? -1 : (int) i - 1;
+}
+
+static guint
+chosen_layer (PhiliaTrainPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->layer_dropdown);
+
+  return i == GTK_INVALID_LIST_POSITION ? 0 : i;
+}
+
+static char *
+attention_title (PhiliaTrainPanel *self,
+                 const char       *what)
+{
+  int head = chosen_head (self);
+
+  if (head < 0)
+    /* Translators: "Self attention, layer 0, mean over heads" */
+    return g_strdup_printf (_("%s, layer %u, mean over heads"), what, chosen_layer (self));
+  /* Translators: "Self attention, layer 0, head 3" */
+  return g_strdup_printf (_("%s, layer %u, head %d"), what, chosen_layer (self), head);
+}
+
+static void
+update_grid (PhiliaTrainPanel *self)
+{
+  gboolean one = self->selection->len == 1;
+
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+  if (self->current != NULL && self->graph != NULL && one)
+    self->grid = philia_attention_grid_new (self->graph, self->current->result,
+                                            g_array_index (self->selection, guint, 0),
+                                            GRID_NEIGHBOURS);
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_chart), self->grid != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_note), self->grid == NULL);
+  philia_chart_view_set_draw_func (self->grid_chart, self->grid != NULL ? draw_grid : NULL,
+                                   self, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->grid_chart));
+}
+
+static void
+show_edges (PhiliaTrainPanel *self)
+{
+  g_autofree double *values = NULL;
+  g_autofree char *title = NULL;
+  double vmax = 0;
+  gint64 m2;
+
+  if (self->canvas == NULL || self->current == NULL || self->graph == NULL)
+    return;
+  values = philia_train_result_attention_values (self->current->result, self->graph,
+                                                 chosen_layer (self), chosen_head (self), NULL);
+  if (values == NULL)
+    return;
+  m2 = philia_graph_get_row_offsets (self->graph)[philia_graph_get_n_nodes (self->graph)];
+  for (gint64 e = 0; e < m2; e++)
+    vmax = MAX (vmax, values[e]);
+  title = attention_title (self, _("Attention"));
+  philia_canvas_set_edge_values (self->canvas, title, values, 0, vmax > 0 ? vmax : 1, TRUE);
+  self->edges_shown = TRUE;
+}
+
+/* Layer/head-dependent views: share histogram, canvas layers, edges. */
+static void
+update_attention (PhiliaTrainPanel *self)
+{
+  PhiliaTrainResult *r = self->current != NULL ? self->current->result : NULL;
+  g_autofree double *self_values = NULL;
+  g_autofree double *edges = NULL;
+  g_autofree char *share_title = NULL;
+  g_autofree char *self_title = NULL;
+  guint n;
+
+  if (r == NULL || r->attention == NULL || r->attention->len == 0 || self->graph == NULL)
+    return;
+
+  n = r->n_nodes;
+  g_clear_pointer (&self->share, g_free);
+  self->share = philia_train_result_same_label_attention (r, self->graph, chosen_layer (self),
+                                                          chosen_head (self));
+  memset (self->share_counts, 0, sizeof self->share_counts);
+  for (guint v = 0; self->share != NULL && v < n; v++)
+    if (!isnan (self->share[v]))
+      self->share_counts[MIN ((guint) (self->share[v] * SHARE_BINS), SHARE_BINS - 1)]++;
+  gtk_widget_queue_draw (GTK_WIDGET (self->share_chart));
+
+  self_values = g_new (double, n);
+  edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
+                                                chosen_head (self), self_values);
+  if (self->canvas != NULL && self->share != NULL && edges != NULL)
+    {
+      share_title = attention_title (self, _("Same-label share of attention"));
+      self_title = attention_title (self, _("Self attention"));
+      philia_canvas_set_node_values (self->canvas, LAYER_SAME_LABEL, share_title, self->share,
+                                     0, 1);
+      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0, 1);
+    }
+  if (self->edges_shown)
+    show_edges (self);
+}
+
+static void
+on_attention_choice (GtkDropDown      *dropdown,
+                     GParamSpec       *pspec,
+                     PhiliaTrainPanel *self)
+{
+  update_attention (self);
+}
+
+static void
+remove_canvas_layers (PhiliaTrainPanel *self)
+{
+  if (self->canvas == NULL)
+    return;
+  philia_canvas_remove_node_layer (self->canvas, LAYER_PREDICTION);
+  philia_canvas_remove_node_layer (self->canvas, LAYER_CORRECTNESS);
+  philia_canvas_remove_node_layer (self->canvas, LAYER_SAME_LABEL);
+  philia_canvas_remove_node_layer (self->canvas, LAYER_SELF);
+  for (guint i = 0; i < self->value_buttons->len; i++)
+    {
+      const char *id = g_object_get_data (g_ptr_array_index (self->value_buttons, i), "layer");
+
+      philia_canvas_remove_node_layer (self->canvas, id);
+    }
+  if (self->edges_shown && self->graph != NULL)
+    philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
+  self->edges_shown = FALSE;
+}
+
+static void
+clear_value_buttons (PhiliaTrainPanel *self)
+{
+  for (guint i = 0; i < self->value_buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->value_buttons, i);
+
+      gtk_flow_box_remove (self->color_box, gtk_widget_get_parent (button));
+    }
+  g_ptr_array_set_size (self->value_buttons, 0);
+}
+
+static void
+set_canvas_layers (PhiliaTrainPanel *self)
+{
+  PhiliaTrainResult *r = self->current->result;
+  guint n = r->n_nodes, c = r->n_classes;
+  const gint32 *y = philia_graph_get_labels (self->graph);
+  const guint8 *test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
+  g_autofree gint32 *correct = g_new (gint32, n);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prediction_title = NULL;
+  g_autofree char *correct_title = NULL;
+  /* Okabe–Ito bluish green, vermillion, and a neutral grey. */
+  static const double correct_colors[9] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.72, 0.72, 0.72 };
+  const char *correct_names[3] = { _("correct"), _("wrong"), _("not in the test set") };
+
+  for (guint k = 0; k < c; k++)
+    {
+      const char *name = philia_graph_get_class_name (self->graph, k);
+
+      /* Translators: a class without a name in the data */
+      g_ptr_array_add (names, name != NULL ? g_strdup (name) : g_strdup_printf (_("class %u"), k));
+    }
+  g_ptr_array_add (names, NULL);
+  for (guint v = 0; v < n; v++)
+    correct[v] = y[v] < 0 ? -1 : test == NULL || !test[v] ? 2 : y[v] == r->predictions[v] ? 0 : 1;
+
+  /* Translators: canvas colouring by a run, "Prediction (GCN #1)" */
+  prediction_title = g_strdup_printf (_("Prediction (%s)"), self->current->name);
+  correct_title = g_strdup_printf (_("Correct on test (%s)"), self->current->name);
+  philia_canvas_set_node_categories (self->canvas, LAYER_PREDICTION, prediction_title,
+                                     r->predictions, (const char * const *) names->pdata, NULL, c);
+  philia_canvas_set_node_categories (self->canvas, LAYER_CORRECTNESS, correct_title, correct,
+                                     correct_names, correct_colors, 3);
+
+  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+      g_autofree char *id = g_strconcat (LAYER_VALUE, nv->name, NULL);
+      g_autofree char *title = g_strdup_printf ("%s (%s)", nv->name, self->current->name);
+      double lo = INFINITY, hi = -INFINITY;
+      GtkWidget *button;
+
+      for (guint v = 0; v < n; v++)
+        if (isfinite (nv->values[v]))
+          {
+            lo = MIN (lo, nv->values[v]);
+            hi = MAX (hi, nv->values[v]);
+          }
+      if (!isfinite (lo))
+        lo = 0, hi = 1;
+      philia_canvas_set_node_values (self->canvas, id, title, nv->values, lo,
+                                     hi > lo ? hi : lo + 1);
+      button = gtk_button_new_with_label (nv->name);
+      gtk_widget_set_tooltip_text (button, _("Colour nodes by this value the model publishes"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.color-by");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+      g_object_set_data_full (G_OBJECT (button), "layer", g_strdup (id), g_free);
+      gtk_flow_box_append (self->color_box, button);
+      g_ptr_array_add (self->value_buttons, button);
+    }
+}
+
+static void
+fill_attention_choosers (PhiliaTrainPanel *self)
+{
+  PhiliaTrainResult *r = self->current->result;
+  g_autoptr(GtkStringList) layers = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) heads = gtk_string_list_new (NULL);
+  guint max_heads = 0;
+
+  for (guint l = 0; l < r->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+      /* Translators: an item of the attention layer chooser */
+      g_autofree char *text = g_strdup_printf (_("Layer %u"), a->layer);
+
+      gtk_string_list_append (layers, text);
+      max_heads = MAX (max_heads, a->heads);
+    }
+  gtk_string_list_append (heads, _("Mean over heads"));
+  for (guint h = 0; h < max_heads; h++)
+    {
+      /* Translators: an item of the attention head chooser */
+      g_autofree char *text = g_strdup_printf (_("Head %u"), h);
+
+      gtk_string_list_append (heads, text);
+    }
+  g_signal_handlers_block_by_func (self->layer_dropdown, on_attention_choice, self);
+  g_signal_handlers_block_by_func (self->head_dropdown, on_attention_choice, self);
+  gtk_drop_down_set_model (self->layer_dropdown, G_LIST_MODEL (layers));
+  gtk_drop_down_set_model (self->head_dropdown, G_LIST_MODEL (heads));
+  gtk_drop_down_set_selected (self->layer_dropdown, 0);
+  gtk_drop_down_set_selected (self->head_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->layer_dropdown, on_attention_choice, self);
+  g_signal_handlers_unblock_by_func (self->head_dropdown, on_attention_choice, self);
+}
+
+/* The current run is the first selected one; everything that shows "the run"
+ * follows it. */
+static void
+update_current (PhiliaTrainPanel *self)
+{
+  g_autoptr(GList) rows = gtk_list_box_get_selected_rows (self->runs_list);
+  GtkListBoxRow *row = NULL;
+  Run *run;
+  gboolean has_attention;
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (row == NULL || gtk_list_box_row_get_index (l->data) < gtk_list_box_row_get_index (row))
+      row = l->data;
+  run = row != NULL ? g_object_get_data (G_OBJECT (row), "run") : NULL;
+
+  if (run == self->current)
+    return;
+
+  remove_canvas_layers (self);
+  clear_value_buttons (self);
+  clear_attention_views (self);
+  self->current = run;
+  g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
+
+  gtk_widget_set_sensitive (self->canvas_box, run != NULL && self->canvas != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", run != NULL);
+  if (run == NULL || self->graph == NULL)
+    {
+      update_grid (self);
+      return;
+    }
+
+  if (self->canvas != NULL)
+    set_canvas_layers (self);
+  has_attention = run->result->attention != NULL && run->result->attention->len > 0;
+  gtk_widget_set_visible (self->attention_box, has_attention);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.edges-by-attention", has_attention);
+  if (has_attention)
+    {
+      fill_attention_choosers (self);
+      update_attention (self);
+    }
+  update_grid (self);
+}
+
+/* --------------------------------------------------------------- train */
+
+typedef struct
+{
+  PhiliaTrainPanel *self;
+  guint             serial;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->self);
+  g_free (request);
+}
+
+static void
+reset_live (PhiliaTrainPanel *self)
+{
+  g_clear_pointer (&self->live_model, g_free);
+  g_array_set_size (self->live_loss, 0);
+  g_array_set_size (self->live_val_loss, 0);
+  g_array_set_size (self->live_train, 0);
+  g_array_set_size (self->live_val, 0);
+  self->live_best = 0;
+  self->live_total = 0;
+}
+
+static void
+on_epochs (const PhiliaTrainEpoch *epochs,
+           guint                   n_epochs,
+           gpointer                user_data)
+{
+  Request *request = user_data;
+  PhiliaTrainPanel *self = request->self;
+  const PhiliaTrainEpoch *last = &epochs[n_epochs - 1];
+  g_autofree char *text = NULL;
+
+  if (request->serial != self->serial)
+    return;   /* a stopped or replaced run */
+
+  for (guint i = 0; i < n_epochs; i++)
+    {
+      g_array_append_val (self->live_loss, epochs[i].loss);
+      g_array_append_val (self->live_val_loss, epochs[i].val_loss);
+      g_array_append_val (self->live_train, epochs[i].train_accuracy);
+      g_array_append_val (self->live_val, epochs[i].val_accuracy);
+    }
+  self->live_best = last->best_epoch;
+  self->live_total = last->n_epochs;
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) last->epoch / last->n_epochs);
+  queue_curves (self);
+
+  /* New text re-lays the whole scrolled panel out: some 15 times a second
+   * keeps up with the curves without a relayout in every frame. */
+  if (g_get_monotonic_time () - self->status_time < 60000 && last->epoch < last->n_epochs)
+    return;
+  self->status_time = g_get_monotonic_time ();
+  /* Translators: live status, "Epoch 37 of 200 · loss 0.5312 · val 0.774 (best at 35)" */
+  text = g_strdup_printf (_("Epoch %u of %u · loss %.4f · val %.3f (best at %u) · %.1f ms/epoch"),
+                          last->epoch, last->n_epochs, last->loss, last->val_accuracy,
+                          last->best_epoch, last->epoch_ms);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+train_done_cb (GObject      *object,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  Request *request = user_data;
+  PhiliaTrainPanel *self = request->self;
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainResult *result;
+  gboolean stale = request->serial != self->serial;
+
+  result = philia_train_finish (async_result, &error);
+  if (stale)
+    {
+      g_clear_pointer (&result, philia_train_result_free);
+      request_free (request);
+      return;
+    }
+
+  g_clear_object (&self->cancellable);
+  set_training (self, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, result != NULL ? 1.0 : 0.0);
+
+  if (result != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: after a run, "GCN: test accuracy 0.815 at the best-validation epoch 35" */
+      text = g_strdup_printf (_("%s: test accuracy %.3f at the best-validation epoch %u "
+                                "(%.1f s, median %.1f ms/epoch)."),
+                              model_name (result->model), result->test_accuracy,
+                              result->best_epoch, result->seconds, result->epoch_ms_median);
+      gtk_label_set_text (self->status_label, text);
+      reset_live (self);
+      add_run (self, result);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = NULL;
+      double ms = self->stop_time > 0 ? (g_get_monotonic_time () - self->stop_time) / 1000.0 : 0;
+
+      /* Translators: after Stop, "Stopped after epoch 12 (142 ms after Stop)." */
+      text = g_strdup_printf (_("Stopped after epoch %u (%.0f ms after Stop); the run is not "
+                                "kept."), self->live_loss->len, ms);
+      gtk_label_set_text (self->status_label, text);
+      reset_live (self);
+    }
+  else
+    {
+      gtk_label_set_text (self->status_label, "");
+      set_message (self, error->message);
+      reset_live (self);
+    }
+  self->stop_time = 0;
+  queue_curves (self);
+  request_free (request);
+}
+
+static void
+stop_run (PhiliaTrainPanel *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  const char *model = selected_model (self);
+  PhiliaTrainParams params;
+  Request *epochs_request, *done_request;
+  guint64 seed;
+  guint threads, split;
+
+  if (self->training || self->graph == NULL || model == NULL)
+    return;
+  set_message (self, NULL);
+  if (philia_graph_get_n_splits (self->graph) == 0)
+    {
+      set_message (self, _("This dataset has no train/validation/test split; open a dataset "
+                           "with split masks to train."));
+      return;
+    }
+
+  read_params (self, &params, &seed, &threads);
+  split = (guint) gtk_spin_button_get_value (self->split_spin);
+  self->serial++;
+  reset_live (self);
+  self->live_model = g_strdup (model_name (model));
+  self->live_color = self->next_color++;
+  self->live_total = params.epochs > 0 ? (guint) params.epochs : 0;
+  self->cancellable = g_cancellable_new ();
+  self->stop_time = 0;
+  self->status_time = 0;
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->status_label, _("Starting…"));
+  set_training (self, TRUE);
+
+  epochs_request = g_new0 (Request, 1);
+  epochs_request->self = g_object_ref (self);
+  epochs_request->serial = self->serial;
+  done_request = g_new0 (Request, 1);
+  done_request->self = g_object_ref (self);
+  done_request->serial = self->serial;
+  philia_train_async (self->graph, model, &params, split, seed, threads, self->cancellable,
+                      on_epochs, epochs_request, (GDestroyNotify) request_free,
+                      train_done_cb, done_request);
+  queue_curves (self);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+
+  if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->stop_time = g_get_monotonic_time ();
+      gtk_label_set_text (self->status_label, _("Stopping after this epoch…"));
+      stop_run (self);
+    }
+}
+
+static void
+remove_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  guint id = g_variant_get_uint32 (parameter);
+
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      Run *run = g_ptr_array_index (self->runs, i);
+
+      if (run->id == id)
+        {
+          remove_run (self, run);
+          return;
+        }
+    }
+}
+
+static void
+color_by_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  const char *what = g_variant_get_string (parameter, NULL);
+  const char *layer = what;
+
+  if (self->canvas == NULL || self->current == NULL)
+    return;
+  if (g_str_equal (what, "prediction"))
+    layer = LAYER_PREDICTION;
+  else if (g_str_equal (what, "correctness"))
+    layer = LAYER_CORRECTNESS;
+  else if (g_str_equal (what, "same-label"))
+    layer = LAYER_SAME_LABEL;
+  else if (g_str_equal (what, "self-attention"))
+    layer = LAYER_SELF;
+  philia_canvas_show_node_layer (self->canvas, layer);
+}
+
+static void
+edges_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  show_edges (PHILIA_TRAIN_PANEL (widget));
+}
+
+static void
+export_figure_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  GtkWidget *chart = philia_train_panel_get_chart (PHILIA_TRAIN_PANEL (widget),
+                                                   g_variant_get_string (parameter, NULL));
+
+  if (chart != NULL)
+    gtk_widget_activate_action (chart, "chart.export", NULL);
+}
+
+/**
+ * philia_train_panel_export_csv:
+ * @kind: "predictions" or "attention"
+ *
+ * Writes the current run's predictions or attention as `philia-cli train
+ * --predictions/--attention` would (the "Export as CSV" menu's writer).
+ */
+gboolean
+philia_train_panel_export_csv (PhiliaTrainPanel  *self,
+                               const char        *kind,
+                               const char        *path,
+                               GError           **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
+  g_return_val_if_fail (kind != NULL && path != NULL, FALSE);
+
+  if (self->current == NULL || self->graph == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _("No run is selected to export."));
+      return FALSE;
+    }
+  text = g_str_equal (kind, "attention")
+         ? philia_train_result_attention_csv (self->current->result, self->graph)
+         : philia_train_result_predictions_csv (self->current->result, self->graph);
+  return g_file_set_contents (path, text, -1, error);
+}
+
+static void
+on_csv_response (GtkNativeDialog  *dialog,
+                 int               response,
+                 PhiliaTrainPanel *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path != NULL && !philia_train_panel_export_csv (self, self->csv_kind, path, &error))
+    _philia_widget_show_error (GTK_WIDGET (self), _("Could not export the CSV file"), error);
+  _philia_clear_file_chooser (&self->csv_chooser, self);
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *name = NULL;
+
+  if (self->current == NULL || self->csv_chooser != NULL)
+    return;
+  g_free (self->csv_kind);
+  self->csv_kind = g_strdup (kind);
+  self->csv_chooser = gtk_file_chooser_native_new (g_str_equal (kind, "attention")
+                                                   ? _("Export Attention")
+                                                   : _("Export Predictions"),
+                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                                   _("_Cancel"));
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->csv_chooser), _("CSV files"),
+                                   (const char *[]) { "*.csv", NULL });
+  name = g_strdup_printf ("%s-%s.csv", self->current->result->model, kind);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->csv_chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->csv_chooser), TRUE);
+  g_signal_connect (self->csv_chooser, "response", G_CALLBACK (on_csv_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->csv_chooser));
+}
+
+/* ------------------------------------------------------------- object */
+
+static void
+fill_models (PhiliaTrainPanel *self)
+{
+  g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
+                                                      PHILIA_FAMILY_MODEL);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *keep = g_strdup (selected_model (self));
+  guint gcn = 0;
+
+  g_ptr_array_set_size (self->model_ids, 0);
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PhiliaAlgorithm *a = g_ptr_array_index (models, i);
+
+      gtk_string_list_append (names, a->name != NULL ? a->name : a->id);
+      g_ptr_array_add (self->model_ids, g_strdup (a->id));
+      if (g_str_equal (a->id, keep != NULL ? keep : "gcn"))
+        gcn = i;
+    }
+  g_signal_handlers_block_by_func (self->model_dropdown, on_model_selected, self);
+  gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (names));
+  /* The model picked before, else the usual first model to try. */
+  gtk_drop_down_set_selected (self->model_dropdown, gcn);
+  g_signal_handlers_unblock_by_func (self->model_dropdown, on_model_selected, self);
+  if (keep == NULL || g_strcmp0 (keep, selected_model (self)) != 0)
+    fill_defaults (self);
+}
+
+void
+philia_train_panel_set_graph (PhiliaTrainPanel *self,
+                              PhiliaGraph      *graph)
+{
+  guint n_splits;
+
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  if (self->graph == graph)
+    return;
+
+  /* A run in flight belongs to the old graph: cancel it and drop its result. */
+  stop_run (self);
+  self->serial++;
+  g_clear_object (&self->cancellable);
+  if (self->training)
+    {
+      set_training (self, FALSE);
+      gtk_label_set_text (self->status_label, _("The dataset changed: the run was stopped."));
+    }
+  else
+    gtk_label_set_text (self->status_label, "");
+  reset_live (self);
+  clear_runs (self);
+  g_array_set_size (self->selection, 0);
+  set_message (self, NULL);
+
+  g_set_object (&self->graph, graph);
+  /* Plugins loaded since may have added models. */
+  fill_models (self);
+  n_splits = graph != NULL ? philia_graph_get_n_splits (graph) : 0;
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->split_spin),
+                            n_splits > 0 ? n_splits - 1 : 0);
+  gtk_spin_button_set_value (self->split_spin, 0);
+  update_split (self);
+  if (graph != NULL && n_splits == 0)
+    set_message (self, _("This dataset has no train/validation/test split; open a dataset "
+                         "with split masks to train."));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_stack_set_visible_child_name (self->stack, graph != NULL ? "train" : "empty");
+  update_start_action (self);
+  queue_curves (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+static void
+philia_train_panel_dispose (GObject *object)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
+  GtkWidget *child;
+
+  self->disposed = TRUE;
+  stop_run (self);
+  self->serial++;
+  g_clear_object (&self->cancellable);
+  _philia_clear_file_chooser (&self->csv_chooser, self);
+
+  /* The charts draw our data: detach them first. */
+  if (self->accuracy_chart != NULL)
+    {
+      philia_chart_view_set_draw_func (self->accuracy_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->loss_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->homophily_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->share_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->grid_chart, NULL, NULL, NULL);
+    }
+  if (self->canvas != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
+  self->canvas = NULL;
+  self->current = NULL;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_TRAIN_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (philia_train_panel_parent_class)->dispose (object);
+}
+
+static void
+philia_train_panel_finalize (GObject *object)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
+
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->model_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->value_buttons, g_ptr_array_unref);
+  g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->live_loss, g_array_unref);
+  g_clear_pointer (&self->live_val_loss, g_array_unref);
+  g_clear_pointer (&self->live_train, g_array_unref);
+  g_clear_pointer (&self->live_val, g_array_unref);
+  g_clear_pointer (&self->live_model, g_free);
+  g_clear_pointer (&self->share, g_free);
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+  g_clear_pointer (&self->csv_kind, g_free);
+
+  G_OBJECT_CLASS (philia_train_panel_parent_class)->finalize (object);
+}
+
+static void
+philia_train_panel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+    case PROP_TRAINING:
+      g_value_set_boolean (value, self->training);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_train_panel_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      philia_train_panel_set_graph (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_train_panel_dispose;
+  object_class->finalize = philia_train_panel_finalize;
+  object_class->get_property = philia_train_panel_get_property;
+  object_class->set_property = philia_train_panel_set_property;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaTrainPanel:training:
+   *
+   * Whether a model is being trained.
+   */
+  properties[PROP_TRAINING] =
+    g_param_spec_boolean ("training", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhiliaTrainPanel::current-run-changed:
+   *
+   * The run the inspect views show changed
+   * (philia_train_panel_get_current_run()); emitted before a run is freed.
+   */
+  signals[CURRENT_RUN_CHANGED] =
+    g_signal_new ("current-run-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-train-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, model_description);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_sizes);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, params_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, train_button);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, message_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, accuracy_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, loss_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_list);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_note);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, homophily_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, canvas_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, color_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, attention_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, layer_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, head_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, share_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_note);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_chart);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_split_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_runs_selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_attention_choice);
+
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "train.remove-run", "u", remove_run_action);
+  gtk_widget_class_install_action (widget_class, "train.color-by", "s", color_by_action);
+  gtk_widget_class_install_action (widget_class, "train.edges-by-attention", NULL, edges_action);
+  gtk_widget_class_install_action (widget_class, "train.export-figure", "s",
+                                   export_figure_action);
+  gtk_widget_class_install_action (widget_class, "train.export-csv", "s", export_csv_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+philia_train_panel_init (PhiliaTrainPanel *self)
+{
+  self->model_ids = g_ptr_array_new_with_free_func (g_free);
+  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  self->value_buttons = g_ptr_array_new ();
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->live_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_val_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_train = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_val = g_array_new (FALSE, FALSE, sizeof (double));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  build_params_grid (self);
+  fill_models (self);
+  philia_chart_view_set_draw_func (self->accuracy_chart, draw_accuracy, self, NULL);
+  philia_chart_view_set_draw_func (self->loss_chart, draw_loss, self, NULL);
+  philia_chart_view_set_draw_func (self->homophily_chart, draw_homophily, self, NULL);
+  philia_chart_view_set_draw_func (self->share_chart, draw_share, self, NULL);
+  update_runs_note (self);
+  update_split (self);
+  set_training (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.edges-by-attention", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+GtkWidget *
+philia_train_panel_new (void)
+{
+  return g_object_new (PHILIA_TYPE_TRAIN_PANEL, NULL);
+}
+
+PhiliaGraph *
+philia_train_panel_get_graph (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  return self->graph;
+}
+
+/**
+ * philia_train_panel_set_canvas:
+ * @canvas: (nullable): the canvas the inspect views colour (not referenced)
+ */
+void
+philia_train_panel_set_canvas (PhiliaTrainPanel *self,
+                               PhiliaCanvas     *canvas)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (canvas == NULL || PHILIA_IS_CANVAS (canvas));
+
+  if (self->canvas != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
+  self->canvas = canvas;
+  if (canvas != NULL)
+    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
+  gtk_widget_set_sensitive (self->canvas_box, self->current != NULL && canvas != NULL);
+}
+
+/**
+ * philia_train_panel_set_selection:
+ * @nodes: (array length=n_nodes) (nullable): the window's selected nodes
+ *
+ * One selected node gets its attention grid (for a run with attention).
+ */
+void
+philia_train_panel_set_selection (PhiliaTrainPanel *self,
+                                  const guint      *nodes,
+                                  guint             n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (nodes != NULL || n_nodes == 0);
+
+  g_array_set_size (self->selection, 0);
+  if (self->graph != NULL)
+    for (guint i = 0; i < n_nodes; i++)
+      if (nodes[i] < philia_graph_get_n_nodes (self->graph))
+        g_array_append_val (self->selection, nodes[i]);
+  update_grid (self);
+}
+
+gboolean
+philia_train_panel_get_training (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
+
+  return self->training;
+}
+
+/* The run the inspect views show (the first selected in the history), or %NULL. */
+const PhiliaTrainResult *
+philia_train_panel_get_current_run (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  return self->current != NULL ? self->current->result : NULL;
+}
+
+/* Picks @model_id in the model chooser (its defaults fill the parameters). */
+gboolean
+philia_train_panel_set_model (PhiliaTrainPanel *self,
+                              const char       *model_id)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
+  g_return_val_if_fail (model_id != NULL, FALSE);
+
+  for (guint i = 0; i < self->model_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->model_ids, i), model_id))
+      {
+        gtk_drop_down_set_selected (self->model_dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The spin button of hyperparameter @key ("epochs", "lr", "weight-decay",
+ * "hidden", "dropout", "heads", "k", "alpha", "seed", "threads"), or "split". */
+GtkSpinButton *
+philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
+                                   const char       *key)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (g_str_equal (key, "split"))
+    return self->split_spin;
+  for (guint i = 0; i < N_PARAMS; i++)
+    if (g_str_equal (param_info[i].key, key))
+      return self->spins[i];
+  return NULL;
+}
+
+guint
+philia_train_panel_get_n_runs (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
+
+  return self->runs->len;
+}
+
+/* "title|details" of history row @index, or %NULL. */
+char *
+philia_train_panel_dup_run_text (PhiliaTrainPanel *self,
+                                 guint             index)
+{
+  GtkListBoxRow *row;
+  GtkWidget *texts;
+
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  row = gtk_list_box_get_row_at_index (self->runs_list, (int) index);
+  if (row == NULL)
+    return NULL;
+  texts = gtk_widget_get_next_sibling (gtk_widget_get_first_child (
+                                         gtk_list_box_row_get_child (row)));
+  return g_strdup_printf ("%s|%s",
+                          gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (texts))),
+                          gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (texts))));
+}
+
+/* Selects history rows @indices (as Ctrl-clicks do); the first becomes current. */
+void
+philia_train_panel_select_runs (PhiliaTrainPanel *self,
+                                const guint      *indices,
+                                guint             n_indices)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+
+  gtk_list_box_unselect_all (self->runs_list);
+  for (guint i = 0; i < n_indices; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->runs_list, (int) indices[i]);
+
+      if (row != NULL)
+        gtk_list_box_select_row (self->runs_list, row);
+    }
+}
+
+/* Curves drawn on each curve chart: two per shown run (selected or live). */
+guint
+philia_train_panel_get_n_shown_curves (PhiliaTrainPanel *self)
+{
+  g_autofree Run **shown = NULL;
+  guint n;
+
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
+
+  n = collect_shown (self, &shown);
+  return 2 * (n + (self->live_model != NULL ? 1 : 0));
+}
+
+/* Epochs of the run in progress that reached the panel. */
+guint
+philia_train_panel_get_live_epochs (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
+
+  return self->live_loss->len;
+}
+
+const char *
+philia_train_panel_get_status_text (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
+}
+
+/* The error on show, or %NULL. */
+const char *
+philia_train_panel_get_message_text (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
+}
+
+/* "accuracy", "loss", "homophily", "same-label" or "attention-grid". */
+GtkWidget *
+philia_train_panel_get_chart (PhiliaTrainPanel *self,
+                              const char       *name)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "accuracy"))
+    return GTK_WIDGET (self->accuracy_chart);
+  if (g_str_equal (name, "loss"))
+    return GTK_WIDGET (self->loss_chart);
+  if (g_str_equal (name, "homophily"))
+    return GTK_WIDGET (self->homophily_chart);
+  if (g_str_equal (name, "same-label"))
+    return GTK_WIDGET (self->share_chart);
+  if (g_str_equal (name, "attention-grid"))
+    return GTK_WIDGET (self->grid_chart);
+  return NULL;
+}

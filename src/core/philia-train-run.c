@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-train-run.h"
+
+#include <math.h>
+
+#include "philia-error.h"
+
+/* Per-epoch updates reach the caller's main context at most this often. */
+#define DELIVERY_INTERVAL_MS 16
+
+/* Shared by the worker, the delivery source and the task; freed with the last
+ * reference, whichever comes last. */
+typedef struct
+{
+  PhiliaGraph           *graph;
+  char                  *model;
+  PhiliaTrainParams      params;
+  guint                  split;
+  guint64                seed;
+  guint                  n_threads;
+
+  GMainContext          *context;
+  PhiliaTrainEpochsFunc  epochs_func;
+  gpointer               epochs_data;
+  GDestroyNotify         epochs_destroy;
+
+  GMutex                 mutex;
+  GArray                *pending;      /* PhiliaTrainEpoch, under mutex */
+  gboolean               queued;       /* a delivery source is attached, under mutex */
+} TrainJob;
+
+typedef struct
+{
+  GDestroyNotify destroy;
+  gpointer       data;
+} Release;
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  Release *release = user_data;
+
+  release->destroy (release->data);
+  g_free (release);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the epochs data back on the caller's context: it is often a widget,
+ * and the last reference may well be dropped on the worker. */
+static void
+release_epochs_data (TrainJob *job)
+{
+  GDestroyNotify destroy = g_steal_pointer (&job->epochs_destroy);
+  Release *release;
+
+  job->epochs_func = NULL;
+  if (destroy == NULL)
+    return;
+  if (g_main_context_is_owner (job->context))
+    {
+      destroy (job->epochs_data);
+      return;
+    }
+  release = g_new (Release, 1);
+  release->destroy = destroy;
+  release->data = job->epochs_data;
+  g_main_context_invoke (job->context, release_cb, release);
+}
+
+static void
+train_job_clear (TrainJob *job)
+{
+  g_clear_object (&job->graph);
+  g_clear_pointer (&job->model, g_free);
+  release_epochs_data (job);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->pending, g_array_unref);
+  g_mutex_clear (&job->mutex);
+}
+
+static void
+train_job_unref (TrainJob *job)
+{
+  g_atomic_rc_box_release_full (job, (GDestroyNotify) train_job_clear);
+}
+
+/* Main thread: hands every queued epoch over in one call. */
+static void
+deliver (TrainJob *job)
+{
+  g_autoptr(GArray) epochs = NULL;
+
+  g_mutex_lock (&job->mutex);
+  job->queued = FALSE;
+  if (job->pending->len > 0)
+    {
+      epochs = g_steal_pointer (&job->pending);
+      job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
+    }
+  g_mutex_unlock (&job->mutex);
+
+  if (epochs != NULL && job->epochs_func != NULL)
+    job->epochs_func ((const PhiliaTrainEpoch *) (gpointer) epochs->data, epochs->len,
+                      job->epochs_data);
+}
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  deliver (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread. */
+static void
+on_epoch (const PhiliaTrainEpoch *epoch,
+          gpointer                user_data)
+{
+  TrainJob *job = user_data;
+  gboolean attach;
+
+  g_mutex_lock (&job->mutex);
+  g_array_append_val (job->pending, *epoch);
+  attach = !job->queued && job->epochs_func != NULL;
+  job->queued = job->queued || attach;
+  g_mutex_unlock (&job->mutex);
+
+  if (attach)
+    {
+      /* Below the frame clock's priority: a fast model never starves drawing. */
+      g_autoptr(GSource) source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, deliver_cb, g_atomic_rc_box_acquire (job),
+                             (GDestroyNotify) train_job_unref);
+      g_source_set_static_name (source, "[philia] training epochs");
+      g_source_attach (source, job->context);
+    }
+}
+
+static void
+train_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TrainJob *job = task_data;
+  PhiliaTrainResult *result;
+  GError *error = NULL;
+
+  result = philia_train (job->graph, job->model, &job->params, job->split, job->seed,
+                         job->n_threads, NULL, cancellable, on_epoch, job, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) philia_train_result_free);
+}
+
+/**
+ * philia_train_async:
+ * @graph: the dataset (immutable, referenced for the run)
+ * @params: (nullable): copied; %NULL for the model's defaults
+ * @epochs_func: (nullable): receives epochs on the calling thread's
+ *   thread-default main context, batched, at most every 16 ms
+ * @epochs_destroy: (nullable): frees @epochs_data when the run is over
+ *
+ * Runs philia_train() on a worker thread. Cancelling @cancellable stops the
+ * run within one epoch (philia_train_finish() then fails with
+ * %G_IO_ERROR_CANCELLED).
+ */
+void
+philia_train_async (PhiliaGraph             *graph,
+                    const char              *model_id,
+                    const PhiliaTrainParams *params,
+                    guint                    split,
+                    guint64                  seed,
+                    guint                    n_threads,
+                    GCancellable            *cancellable,
+                    PhiliaTrainEpochsFunc    epochs_func,
+                    gpointer                 epochs_data,
+                    GDestroyNotify           epochs_destroy,
+                    GAsyncReadyCallback      callback,
+                    gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TrainJob *job;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+  g_return_if_fail (model_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_atomic_rc_box_new0 (TrainJob);
+  job->graph = g_object_ref (graph);
+  job->model = g_strdup (model_id);
+  if (params != NULL)
+    job->params = *params;
+  else
+    philia_train_params_init (&job->params);
+  job->split = split;
+  job->seed = seed;
+  job->n_threads = n_threads;
+  job->context = g_main_context_ref_thread_default ();
+  job->epochs_func = epochs_func;
+  job->epochs_data = epochs_data;
+  job->epochs_destroy = epochs_destroy;
+  g_mutex_init (&job->mutex);
+  job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_train_async);
+  g_task_set_name (task, "[philia] train");
+  g_task_set_task_data (task, job, (GDestroyNotify) train_job_unref);
+  /* Cancelled means cancelled, even if the last epoch just finished. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, train_thread);
+}
+
+/**
+ * philia_train_finish:
+ *
+ * Every epoch not yet handed to the epochs function is handed over before
+ * this returns, so the curves are complete when the result arrives; then the
+ * epochs data is released. Call it on the thread that started the run.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PhiliaTrainResult *
+philia_train_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  GTask *task = G_TASK (result);
+  TrainJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (task) == philia_train_async, NULL);
+
+  job = g_task_get_task_data (task);
+  deliver (job);
+  g_mutex_lock (&job->mutex);
+  release_epochs_data (job);
+  g_mutex_unlock (&job->mutex);
+  return g_task_propagate_pointer (task, error);
+}
+
+gboolean
+philia_train_model_defaults (const char        *model_id,
+                             PhiliaTrainParams *params,
+                             gboolean          *needs_features)
+{
+  const PhiliaAlgorithm *algorithm;
+  const PhiliaModelVTable *vtable;
+
+  g_return_val_if_fail (model_id != NULL, FALSE);
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  philia_train_params_init (params);
+  algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                                      model_id);
+  if (algorithm == NULL || algorithm->vtable == NULL)
+    return FALSE;
+  vtable = algorithm->vtable;
+  vtable->defaults (params);
+  if (needs_features != NULL)
+    *needs_features = vtable->needs_features;
+  return TRUE;
+}
+
+/**
+ * philia_train_result_predictions_csv:
+ *
+ * The predictions at the best epoch as `philia-cli train --predictions`
+ * writes them.
+ *
+ * Returns: (transfer full): the CSV text
+ */
+char *
+philia_train_result_predictions_csv (const PhiliaTrainResult *r,
+                                     PhiliaGraph             *graph)
+{
+  GString *csv = g_string_new ("id,label,prediction,correct");
+  const gint32 *labels;
+
+  g_return_val_if_fail (r != NULL, NULL);
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (philia_graph_get_n_nodes (graph) == r->n_nodes, NULL);
+
+  labels = philia_graph_get_labels (graph);
+  for (guint k = 0; k < r->n_classes; k++)
+    g_string_append_printf (csv, ",p%u", k);
+  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+      g_string_append_printf (csv, ",%s", nv->name);
+    }
+  g_string_append_c (csv, '\n');
+  for (guint v = 0; v < r->n_nodes; v++)
+    {
+      g_string_append_printf (csv, "%u,%d,%d,%s", v, labels[v], r->predictions[v],
+                              labels[v] < 0 ? "" : labels[v] == r->predictions[v] ? "1" : "0");
+      for (guint k = 0; k < r->n_classes; k++)
+        g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize) v * r->n_classes + k]);
+      for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+          g_string_append_printf (csv, ",%.9g", nv->values[v]);
+        }
+      g_string_append_c (csv, '\n');
+    }
+  return g_string_free (csv, FALSE);
+}
+
+/**
+ * philia_train_result_attention_csv:
+ *
+ * Every attention weight at the best epoch as `philia-cli train --attention`
+ * writes them: per layer, target node and head, the self-loop first, then the
+ * neighbours in CSR order. Only the header for a model without attention.
+ *
+ * Returns: (transfer full): the CSV text
+ */
+char *
+philia_train_result_attention_csv (const PhiliaTrainResult *r,
+                                   PhiliaGraph             *graph)
+{
+  GString *csv = g_string_new ("layer,head,target,source,attention\n");
+  const gint64 *off;
+  const gint32 *nbr;
+
+  g_return_val_if_fail (r != NULL, NULL);
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (philia_graph_get_n_nodes (graph) == r->n_nodes, NULL);
+
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  for (guint l = 0; r->attention != NULL && l < r->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+
+      for (guint v = 0; v < r->n_nodes; v++)
+        for (guint h = 0; h < a->heads; h++)
+          {
+            g_string_append_printf (csv, "%u,%u,%u,%u,%.6g\n", a->layer, h, v, v,
+                                    a->self[(gsize) v * a->heads + h]);
+            for (gint64 e = off[v]; e < off[v + 1]; e++)
+              g_string_append_printf (csv, "%u,%u,%u,%d,%.6g\n", a->layer, h, v, nbr[e],
+                                      a->edges[e * a->heads + h]);
+          }
+    }
+  return g_string_free (csv, FALSE);
+}
+
+static const PhiliaAttention *
+find_layer (const PhiliaTrainResult *r,
+            guint                    layer,
+            int                      head)
+{
+  for (guint l = 0; r->attention != NULL && l < r->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+
+      if (a->layer == layer)
+        return head < (int) a->heads ? a : NULL;
+    }
+  return NULL;
+}
+
+static double
+pick (const float *values,
+      gsize        row,
+      guint        heads,
+      int          head)
+{
+  double sum = 0;
+
+  if (head >= 0)
+    return values[row * heads + head];
+  for (guint h = 0; h < heads; h++)
+    sum += values[row * heads + h];
+  return sum / heads;
+}
+
+/**
+ * philia_train_result_attention_values:
+ *
+ * Returns: (transfer full) (nullable): 2m values in CSR order
+ */
+double *
+philia_train_result_attention_values (const PhiliaTrainResult *r,
+                                      PhiliaGraph             *graph,
+                                      guint                    layer,
+                                      int                      head,
+                                      double                  *self_values)
+{
+  const PhiliaAttention *a;
+  const gint64 *off;
+  double *values;
+
+  g_return_val_if_fail (r != NULL, NULL);
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (philia_graph_get_n_nodes (graph) == r->n_nodes, NULL);
+
+  a = find_layer (r, layer, head);
+  if (a == NULL)
+    return NULL;
+
+  off = philia_graph_get_row_offsets (graph);
+  values = g_new (double, MAX (off[r->n_nodes], 1));
+  for (gint64 e = 0; e < off[r->n_nodes]; e++)
+    values[e] = pick (a->edges, e, a->heads, head);
+  if (self_values != NULL)
+    for (guint v = 0; v < r->n_nodes; v++)
+      self_values[v] = pick (a->self, v, a->heads, head);
+  return values;
+}
+
+/**
+ * philia_train_result_same_label_attention:
+ *
+ * Returns: (transfer full) (nullable): n shares in [0, 1] or NaN
+ */
+double *
+philia_train_result_same_label_attention (const PhiliaTrainResult *r,
+                                          PhiliaGraph             *graph,
+                                          guint                    layer,
+                                          int                      head)
+{
+  g_autofree double *edges = NULL;
+  const gint64 *off;
+  const gint32 *nbr, *y;
+  double *share;
+
+  edges = philia_train_result_attention_values (r, graph, layer, head, NULL);
+  if (edges == NULL)
+    return NULL;
+
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+  share = g_new (double, MAX (r->n_nodes, 1));
+  for (guint v = 0; v < r->n_nodes; v++)
+    {
+      double same = 0, total = 0;
+
+      share[v] = NAN;
+      if (y[v] < 0)
+        continue;
+      for (gint64 e = off[v]; e < off[v + 1]; e++)
+        if (y[nbr[e]] >= 0)
+          {
+            total += edges[e];
+            if (y[nbr[e]] == y[v])
+              same += edges[e];
+          }
+      if (total > 0)
+        share[v] = same / total;
+    }
+  return share;
+}

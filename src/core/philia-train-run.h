@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-train.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Epochs reached since the last call, in order, on the thread that started
+ * the run. Several epochs arrive together when the worker outpaces the main
+ * loop: a run never queues more than one idle at a time.
+ */
+typedef void (*PhiliaTrainEpochsFunc) (const PhiliaTrainEpoch *epochs,
+                                       guint                   n_epochs,
+                                       gpointer                user_data);
+
+void               philia_train_async   (PhiliaGraph             *graph,
+                                         const char              *model_id,
+                                         const PhiliaTrainParams *params,
+                                         guint                    split,
+                                         guint64                  seed,
+                                         guint                    n_threads,
+                                         GCancellable            *cancellable,
+                                         PhiliaTrainEpochsFunc    epochs_func,
+                                         gpointer                 epochs_data,
+                                         GDestroyNotify           epochs_destroy,
+                                         GAsyncReadyCallback      callback,
+                                         gpointer                 user_data);
+PhiliaTrainResult *philia_train_finish  (GAsyncResult            *result,
+                                         GError                 **error);
+
+/* Default parameters of @model_id with the paper's recipe filled in; fields
+ * the model does not use stay at "default" (negative). FALSE if unknown. */
+gboolean           philia_train_model_defaults (const char        *model_id,
+                                                PhiliaTrainParams *params,
+                                                gboolean          *needs_features);
+
+/* CSV: id,label,prediction,correct,p0…p{C-1}, then one column per node-values entry
+ * (correct is empty for unlabeled nodes). */
+char              *philia_train_result_predictions_csv (const PhiliaTrainResult *result,
+                                                        PhiliaGraph             *graph);
+/* CSV: layer,head,target,source,attention; a self-loop has target = source. */
+char              *philia_train_result_attention_csv   (const PhiliaTrainResult *result,
+                                                        PhiliaGraph             *graph);
+
+/*
+ * Attention of layer @layer per CSR entry of @graph (length 2m, the attention
+ * row v puts on neighbour u), for head @head or the mean over heads (-1).
+ * @self_values (nullable, n) receives the self-loop attention. NULL if the
+ * result has no such layer or head.
+ */
+double            *philia_train_result_attention_values (const PhiliaTrainResult *result,
+                                                         PhiliaGraph             *graph,
+                                                         guint                    layer,
+                                                         int                      head,
+                                                         double                  *self_values);
+
+/*
+ * Per node v, the share of the attention v puts on its neighbours (self-loop
+ * excluded) that goes to neighbours of v's own label, renormalised over the
+ * labeled neighbours. NaN for unlabeled nodes and nodes without labeled
+ * neighbours. NULL like philia_train_result_attention_values().
+ */
+double            *philia_train_result_same_label_attention (const PhiliaTrainResult *result,
+                                                             PhiliaGraph             *graph,
+                                                             guint                    layer,
+                                                             int                      head);
+
+G_END_DECLS

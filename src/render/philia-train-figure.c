@@ -1,0 +1,880 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-render"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "philia-render-private.h"
+
+/* ---------------------------------------------------------------- legend */
+
+typedef struct
+{
+  const char *label;
+  guint       color;
+  gboolean    dashed;
+  gboolean    box;       /* a filled square (bars) instead of a line */
+} LegendEntry;
+
+static double
+legend_width (cairo_t                 *cr,
+              const PhiliaRenderStyle *style,
+              const LegendEntry       *entries,
+              guint                    n)
+{
+  double w = 0;
+
+  for (guint i = 0; i < n; i++)
+    w = MAX (w, _philia_render_text_width (cr, style, 0.9, entries[i].label));
+  return w + style->font_size * 2.4;
+}
+
+/* Top-right corner of the box (x1, y0), on a translucent background. */
+static void
+draw_legend (cairo_t                 *cr,
+             const PhiliaRenderStyle *style,
+             const LegendEntry       *entries,
+             guint                    n,
+             double                   x1,
+             double                   y0,
+             double                   max_width)
+{
+  double fs = style->font_size, row = fs * 1.3;
+  double w = MIN (legend_width (cr, style, entries, n), max_width);
+  double x0 = x1 - w - fs * 0.4;
+  PhiliaRgba bg = style->background.a > 0 ? style->background
+                                          : (PhiliaRgba) { 1 - style->foreground.r,
+                                                           1 - style->foreground.g,
+                                                           1 - style->foreground.b, 1 };
+
+  if (n == 0)
+    return;
+  bg.a = 0.8;
+  _philia_render_set_color (cr, &bg);
+  cairo_rectangle (cr, x0, y0 + fs * 0.3, w, n * row + fs * 0.4);
+  cairo_fill (cr);
+
+  for (guint i = 0; i < n; i++)
+    {
+      PhiliaRgba c;
+      double y = y0 + fs * 0.5 + i * row + row / 2;
+
+      philia_palette_get_categorical (entries[i].color, &c);
+      _philia_render_set_color (cr, &c);
+      if (entries[i].box)
+        {
+          cairo_rectangle (cr, x0 + fs * 0.4, y - fs * 0.4, fs * 0.9, fs * 0.8);
+          cairo_fill (cr);
+        }
+      else
+        {
+          cairo_set_line_width (cr, 2.0);
+          if (entries[i].dashed)
+            cairo_set_dash (cr, (double[]) { 4, 2.5 }, 2, 0);
+          cairo_move_to (cr, x0 + fs * 0.3, y);
+          cairo_line_to (cr, x0 + fs * 1.6, y);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_text (cr, style, 0.9, FALSE, entries[i].label, x0 + fs * 2.0, y, 0, 0.5,
+                           w - fs * 2.2);
+    }
+}
+
+/* ---------------------------------------------------------------- curves */
+
+typedef struct
+{
+  gboolean log;
+  double   lo, hi;
+} Range;
+
+static void
+fit_y (Range                   *r,
+       const PhiliaCurvesChart *chart)
+{
+  gboolean any = FALSE;
+
+  r->lo = 0;
+  r->hi = 1;
+  for (guint c = 0; c < chart->n_curves; c++)
+    for (guint i = 0; i < chart->curves[c].n_points; i++)
+      {
+        double v = chart->curves[c].y[i];
+
+        if (!isfinite (v) || (r->log && v <= 0))
+          continue;
+        v = r->log ? log10 (v) : v;
+        if (!any)
+          r->lo = r->hi = v, any = TRUE;
+        r->lo = MIN (r->lo, v);
+        r->hi = MAX (r->hi, v);
+      }
+  if (r->log)
+    {
+      r->lo = floor (r->lo);
+      r->hi = MAX (ceil (r->hi), r->lo + 1);
+      return;
+    }
+  if (!isnan (chart->y_min))
+    r->lo = chart->y_min;
+  if (!isnan (chart->y_max))
+    r->hi = chart->y_max;
+  if (r->hi <= r->lo)
+    r->hi = r->lo + 1;
+  if (isnan (chart->y_min) || isnan (chart->y_max))
+    {
+      double step = _philia_render_nice_step (r->hi - r->lo, 5);
+
+      if (isnan (chart->y_min))
+        r->lo = floor (r->lo / step) * step;
+      if (isnan (chart->y_max))
+        r->hi = ceil (r->hi / step) * step;
+    }
+}
+
+void
+philia_curves_chart_draw (cairo_t                 *cr,
+                          double                   width,
+                          double                   height,
+                          const PhiliaCurvesChart *chart,
+                          const PhiliaRenderStyle *style)
+{
+  PhiliaRenderStyle fallback;
+  g_autofree LegendEntry *legend = NULL;
+  Range ry = { 0 };
+  guint n_epochs = 0, n_legend = 0;
+  double fs, left, top, right, bottom, pw, ph, xstep, ystep;
+  char buf[64];
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (chart->n_curves == 0 || chart->curves != NULL);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  fs = style->font_size;
+  ry.log = chart->log_y;
+  fit_y (&ry, chart);
+  n_epochs = chart->n_epochs;
+  for (guint c = 0; n_epochs == 0 && c < chart->n_curves; c++)
+    n_epochs = MAX (n_epochs, chart->curves[c].n_points);
+  n_epochs = MAX (n_epochs, 2);
+
+  cairo_save (cr);
+  if (style->background.a > 0)
+    {
+      _philia_render_set_color (cr, &style->background);
+      cairo_paint (cr);
+    }
+
+  g_snprintf (buf, sizeof buf, ry.log ? "1e%+.0f" : "%.2f", ry.lo);
+  left = MAX (_philia_render_text_width (cr, style, 1.0, buf), fs * 2.5) + fs * 0.8
+         + (chart->y_label ? fs * 1.6 : 0);
+  right = fs * 1.4;
+  top = chart->title ? fs * 2.2 : fs * 0.8;
+  bottom = fs * 2.0 + (chart->x_label ? fs * 1.6 : 0);
+  pw = width - left - right;
+  ph = height - top - bottom;
+
+  _philia_render_set_color (cr, &style->foreground);
+  if (chart->title)
+    _philia_render_text (cr, style, 1.1, TRUE, chart->title, left, fs * 0.4, 0, 0, width);
+  if (pw < 8 || ph < 8)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+#define PX(e) (left + ((double) (e) - 1) / (n_epochs - 1) * pw)
+#define PY(v) (top + ph - ((ry.log ? log10 (v) : (v)) - ry.lo) / (ry.hi - ry.lo) * ph)
+
+  cairo_set_line_width (cr, 1.0);
+  xstep = MAX (1, _philia_render_nice_step (n_epochs, 5));
+  for (double t = 0; t <= n_epochs + 1e-9; t += xstep)
+    {
+      double e = MAX (t, 1), x = round (PX (e)) + 0.5;
+
+      _philia_render_set_color (cr, &style->grid);
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, top + ph);
+      cairo_stroke (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      g_snprintf (buf, sizeof buf, "%.0f", e);
+      _philia_render_text (cr, style, 1.0, FALSE, buf, x, top + ph + fs * 0.3, 0.5, 0, 0);
+    }
+  ystep = ry.log ? 1.0 : _philia_render_nice_step (ry.hi - ry.lo, 5);
+  for (double t = ry.lo; t <= ry.hi + ystep * 1e-9; t += ystep)
+    {
+      double y = round (top + ph - (t - ry.lo) / (ry.hi - ry.lo) * ph) + 0.5;
+
+      if (ry.log)
+        g_snprintf (buf, sizeof buf, fabs (t) < 4 ? "%g" : "1e%+.0f",
+                    fabs (t) < 4 ? pow (10, t) : t);
+      else
+        _philia_render_format (buf, sizeof buf, t);
+      _philia_render_set_color (cr, &style->grid);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + pw, y);
+      cairo_stroke (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, left, top, pw, ph);
+  cairo_clip (cr);
+  legend = g_new0 (LegendEntry, MAX (chart->n_curves, 1));
+  for (guint c = 0; c < chart->n_curves; c++)
+    {
+      const PhiliaCurve *curve = &chart->curves[c];
+      gboolean pen_down = FALSE;
+      PhiliaRgba color;
+
+      philia_palette_get_categorical (curve->color, &color);
+      _philia_render_set_color (cr, &color);
+      cairo_set_line_width (cr, 1.6);
+      if (curve->dashed)
+        cairo_set_dash (cr, (double[]) { 4, 2.5 }, 2, 0);
+      for (guint i = 0; i < curve->n_points; i++)
+        {
+          double v = curve->y[i];
+
+          if (!isfinite (v) || (ry.log && v <= 0))
+            {
+              pen_down = FALSE;
+              continue;
+            }
+          if (pen_down)
+            cairo_line_to (cr, PX (i + 1), PY (v));
+          else
+            cairo_move_to (cr, PX (i + 1), PY (v));
+          pen_down = TRUE;
+        }
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+
+      if (curve->mark >= 1 && curve->mark <= curve->n_points
+          && isfinite (curve->y[curve->mark - 1]) && (!ry.log || curve->y[curve->mark - 1] > 0))
+        {
+          double x = PX (curve->mark), y = PY (curve->y[curve->mark - 1]);
+
+          color.a = 0.5;
+          _philia_render_set_color (cr, &color);
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_dash (cr, (double[]) { 2, 2 }, 2, 0);
+          cairo_move_to (cr, round (x) + 0.5, top);
+          cairo_line_to (cr, round (x) + 0.5, top + ph);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+          color.a = 1;
+          _philia_render_set_color (cr, &color);
+          cairo_arc (cr, x, y, MAX (2.5, fs * 0.35), 0, 2 * G_PI);
+          cairo_fill_preserve (cr);
+          _philia_render_set_color (cr, &style->foreground);
+          cairo_set_line_width (cr, 1.0);
+          cairo_stroke (cr);
+        }
+      if (curve->label != NULL)
+        legend[n_legend++] = (LegendEntry) { curve->label, curve->color, curve->dashed, FALSE };
+    }
+  cairo_restore (cr);
+
+#undef PX
+#undef PY
+
+  _philia_render_set_color (cr, &style->foreground);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, round (left) + 0.5, round (top) + 0.5, round (pw), round (ph));
+  cairo_stroke (cr);
+  draw_legend (cr, style, legend, n_legend, left + pw - fs * 0.2,
+               chart->legend_bottom ? top + ph - n_legend * fs * 1.3 - fs * 1.2 : top, pw * 0.6);
+
+  if (chart->x_label)
+    _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, left + pw / 2, height - fs * 0.2,
+                         0.5, 1.0, pw);
+  if (chart->y_label)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, fs * 0.2, top + ph / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      _philia_render_text (cr, style, 1.0, FALSE, chart->y_label, 0, 0, 0.5, 0.0, ph);
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+}
+
+/* ----------------------------------------------------------- grouped bars */
+
+void
+philia_grouped_bar_chart_draw (cairo_t                     *cr,
+                               double                       width,
+                               double                       height,
+                               const PhiliaGroupedBarChart *chart,
+                               const PhiliaRenderStyle     *style)
+{
+  PhiliaRenderStyle fallback;
+  g_autofree LegendEntry *legend = NULL;
+  double fs, left, top, bottom, right, pw, ph, ymax, step, slot, bar_w, legend_w;
+  char buf[64];
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (chart->n_groups * chart->n_series == 0 || chart->values != NULL);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  fs = style->font_size;
+
+  ymax = chart->y_max;
+  if (ymax <= 0)
+    {
+      ymax = 0;
+      for (guint i = 0; i < chart->n_groups * chart->n_series; i++)
+        if (isfinite (chart->values[i]))
+          ymax = MAX (ymax, chart->values[i]);
+      if (ymax <= 0)
+        ymax = 1;
+      step = _philia_render_nice_step (ymax, 5);
+      ymax = ceil (ymax / step) * step;
+    }
+  step = _philia_render_nice_step (ymax, 5);
+
+  cairo_save (cr);
+  if (style->background.a > 0)
+    {
+      _philia_render_set_color (cr, &style->background);
+      cairo_paint (cr);
+    }
+
+  legend = g_new0 (LegendEntry, MAX (chart->n_series, 1));
+  for (guint s = 0; s < chart->n_series; s++)
+    legend[s] = (LegendEntry) {
+      chart->series_labels != NULL && chart->series_labels[s] != NULL ? chart->series_labels[s]
+                                                                      : "",
+      chart->series_colors != NULL ? chart->series_colors[s] : s, FALSE, TRUE,
+    };
+  legend_w = chart->n_series > 0 ? MIN (legend_width (cr, style, legend, chart->n_series),
+                                        width * 0.35) + fs * 0.6
+                                 : 0;
+
+  _philia_render_format (buf, sizeof buf, ymax);
+  left = MAX (_philia_render_text_width (cr, style, 1.0, buf), fs * 2) + fs * 0.8
+         + (chart->y_label ? fs * 1.6 : 0);
+  right = fs * 0.8 + legend_w;
+  top = chart->title ? fs * 2.2 : fs * 0.8;
+  bottom = fs * 1.8 + (chart->group_notes ? fs * 1.2 : 0) + (chart->x_label ? fs * 1.6 : 0);
+  pw = width - left - right;
+  ph = height - top - bottom;
+
+  _philia_render_set_color (cr, &style->foreground);
+  if (chart->title)
+    _philia_render_text (cr, style, 1.1, TRUE, chart->title, left, fs * 0.4, 0, 0, width);
+  if (pw < 8 || ph < 8 || chart->n_groups == 0)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  cairo_set_line_width (cr, 1.0);
+  for (double t = 0; t <= ymax + step * 1e-9; t += step)
+    {
+      double y = round (top + ph - t / ymax * ph) + 0.5;
+
+      _philia_render_set_color (cr, &style->grid);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + pw, y);
+      cairo_stroke (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_format (buf, sizeof buf, t);
+      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+    }
+
+  slot = pw / chart->n_groups;
+  bar_w = chart->n_series > 0 ? slot * 0.8 / chart->n_series : 0;
+  for (guint g = 0; g < chart->n_groups; g++)
+    {
+      double x0 = left + g * slot + slot * 0.1;
+
+      for (guint s = 0; s < chart->n_series; s++)
+        {
+          double v = chart->values[(gsize) s * chart->n_groups + g];
+          double h, x = x0 + s * bar_w;
+          PhiliaRgba color;
+
+          if (!isfinite (v))
+            continue;
+          h = MIN (v, ymax) / ymax * ph;
+          philia_palette_get_categorical (legend[s].color, &color);
+          _philia_render_set_color (cr, &color);
+          cairo_rectangle (cr, x + 0.5, top + ph - h, MAX (bar_w - 1, 1), h);
+          cairo_fill (cr);
+          if (chart->show_values && bar_w >= fs * 1.6)
+            {
+              _philia_render_set_color (cr, &style->foreground);
+              g_snprintf (buf, sizeof buf, "%.2f", v);
+              _philia_render_text (cr, style, 0.75, FALSE, buf, x + bar_w / 2,
+                                   top + ph - h - fs * 0.15, 0.5, 1.0, bar_w + fs);
+            }
+        }
+      _philia_render_set_color (cr, &style->foreground);
+      if (chart->group_labels != NULL && chart->group_labels[g] != NULL)
+        _philia_render_text (cr, style, 0.9, FALSE, chart->group_labels[g], left + (g + 0.5) * slot,
+                             top + ph + fs * 0.3, 0.5, 0, slot);
+      if (chart->group_notes != NULL && chart->group_notes[g] != NULL)
+        {
+          PhiliaRgba dim = style->foreground;
+
+          dim.a *= 0.65;
+          _philia_render_set_color (cr, &dim);
+          _philia_render_text (cr, style, 0.8, FALSE, chart->group_notes[g],
+                               left + (g + 0.5) * slot, top + ph + fs * 1.45, 0.5, 0, slot);
+        }
+    }
+
+  _philia_render_set_color (cr, &style->foreground);
+  cairo_move_to (cr, left, round (top + ph) + 0.5);
+  cairo_line_to (cr, left + pw, round (top + ph) + 0.5);
+  cairo_move_to (cr, round (left) + 0.5, top);
+  cairo_line_to (cr, round (left) + 0.5, top + ph);
+  cairo_stroke (cr);
+
+  draw_legend (cr, style, legend, chart->n_series, width - fs * 0.2, top, legend_w);
+
+  if (chart->x_label)
+    _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, left + pw / 2, height - fs * 0.2,
+                         0.5, 1.0, pw);
+  if (chart->y_label)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, fs * 0.2, top + ph / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      _philia_render_text (cr, style, 1.0, FALSE, chart->y_label, 0, 0, 0.5, 0.0, ph);
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+}
+
+void
+philia_accuracy_by_homophily_draw (cairo_t                         *cr,
+                                   double                           width,
+                                   double                           height,
+                                   const PhiliaTrainResult * const *runs,
+                                   const char * const              *names,
+                                   const guint                     *colors,
+                                   guint                            n_runs,
+                                   const PhiliaRenderStyle         *style)
+{
+  enum { B = PHILIA_TRAIN_HOMOPHILY_BINS };
+  g_autofree double *values = g_new0 (double, (gsize) MAX (n_runs, 1) * B);
+  g_autofree const char **series = g_new0 (const char *, MAX (n_runs, 1));
+  char labels[B][32], notes[B][48];
+  const char *label_ptrs[B], *note_ptrs[B];
+  gboolean same_counts = TRUE;
+  PhiliaGroupedBarChart chart = { 0 };
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (n_runs == 0 || runs != NULL);
+
+  for (guint r = 0; r < n_runs; r++)
+    {
+      series[r] = names != NULL && names[r] != NULL ? names[r] : runs[r]->model;
+      for (guint b = 0; b < B; b++)
+        {
+          values[(gsize) r * B + b] = runs[r]->bin_accuracy[b];
+          if (runs[r]->bin_count[b] != runs[0]->bin_count[b])
+            same_counts = FALSE;
+        }
+    }
+  for (guint b = 0; b < B; b++)
+    {
+      g_snprintf (labels[b], sizeof labels[b], "%.1f–%.1f", (double) b / B, (b + 1.0) / B);
+      label_ptrs[b] = labels[b];
+      /* Runs on different splits have different test nodes: the first run's
+       * counts would mislead, so each run's are listed. */
+      if (n_runs == 0)
+        notes[b][0] = '\0';
+      else if (same_counts)
+        g_snprintf (notes[b], sizeof notes[b], "n = %" G_GINT64_FORMAT, runs[0]->bin_count[b]);
+      else
+        {
+          GString *s = g_string_new ("n = ");
+
+          for (guint r = 0; r < n_runs; r++)
+            g_string_append_printf (s, r ? "/%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                                    runs[r]->bin_count[b]);
+          g_strlcpy (notes[b], s->str, sizeof notes[b]);
+          g_string_free (s, TRUE);
+        }
+      note_ptrs[b] = notes[b];
+    }
+
+  chart.title = "Test accuracy by local homophily";
+  chart.x_label = "Local homophily of the test node";
+  chart.y_label = "Test accuracy";
+  chart.n_groups = B;
+  chart.n_series = n_runs;
+  chart.values = values;
+  chart.group_labels = label_ptrs;
+  chart.group_notes = note_ptrs;
+  chart.series_labels = series;
+  chart.series_colors = colors;
+  chart.y_max = 1.0;
+  chart.show_values = TRUE;
+  philia_grouped_bar_chart_draw (cr, width, height, &chart, style);
+}
+
+/* --------------------------------------------------------- attention grid */
+
+typedef struct
+{
+  guint   layer;
+  int     head;            /* -1: mean over heads */
+  double *edge_values;     /* CSR entries of the ego graph */
+  double  self;
+} Cell;
+
+struct _PhiliaAttentionGrid
+{
+  PhiliaGraph       *ego;          /* node 0 is the centre */
+  double            *positions;
+  guint8            *selected;     /* the centre gets the selection ring */
+  guint              n_shown;      /* neighbours shown */
+  guint              degree;       /* neighbours in the graph */
+  guint              node;
+  guint              n_layers;
+  guint              max_heads;
+  GArray            *cells;        /* Cell, row-major by layer */
+  double             vmin, vmax;
+  PhiliaRenderStyle  style;
+  char              *title;
+};
+
+typedef struct
+{
+  guint  node;
+  gint32 label;
+  double weight;
+} Neighbour;
+
+static int
+cmp_weight_desc (gconstpointer a,
+                 gconstpointer b)
+{
+  const Neighbour *x = a, *y = b;
+
+  return x->weight < y->weight ? 1 : x->weight > y->weight ? -1
+                                   : (int) x->node - (int) y->node;
+}
+
+static int
+cmp_label (gconstpointer a,
+           gconstpointer b)
+{
+  const Neighbour *x = a, *y = b;
+
+  if (x->label != y->label)
+    return x->label < y->label ? -1 : 1;
+  return (int) x->node - (int) y->node;
+}
+
+/**
+ * philia_attention_grid_new:
+ *
+ * Returns: (transfer full) (nullable): the grid, or %NULL when @result has no
+ *   attention or @node is out of range
+ */
+PhiliaAttentionGrid *
+philia_attention_grid_new (PhiliaGraph             *graph,
+                           const PhiliaTrainResult *result,
+                           guint                    node,
+                           guint                    max_neighbours)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = NULL;
+  g_autofree Neighbour *nbrs = NULL;
+  g_autofree gint64 *edge_of = NULL;     /* original CSR entry per shown neighbour */
+  PhiliaAttentionGrid *grid;
+  const gint64 *off;
+  const gint32 *nbr, *y;
+  const gint64 *ego_off;
+  const gint32 *ego_nbr;
+  gint64 *pairs, *labels;
+  guint k, n_classes;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+
+  if (result->attention == NULL || result->attention->len == 0
+      || node >= philia_graph_get_n_nodes (graph) || result->n_nodes != philia_graph_get_n_nodes (graph))
+    return NULL;
+
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+  grid = g_new0 (PhiliaAttentionGrid, 1);
+  grid->node = node;
+  grid->degree = (guint) (off[node + 1] - off[node]);
+
+  /* The most attended neighbours (mean over every layer and head) of a hub. */
+  nbrs = g_new0 (Neighbour, MAX (grid->degree, 1));
+  for (guint i = 0; i < grid->degree; i++)
+    {
+      gint64 e = off[node] + i;
+
+      nbrs[i].node = (guint) e;     /* the CSR entry, for now */
+      nbrs[i].label = y[nbr[e]];
+      for (guint l = 0; l < result->attention->len; l++)
+        {
+          const PhiliaAttention *a = &g_array_index (result->attention, PhiliaAttention, l);
+
+          for (guint h = 0; h < a->heads; h++)
+            nbrs[i].weight += a->edges[e * a->heads + h] / a->heads;
+        }
+    }
+  k = MIN (grid->degree, MAX (max_neighbours, 1));
+  if (k < grid->degree)
+    qsort (nbrs, grid->degree, sizeof (Neighbour), cmp_weight_desc);
+  /* Around the circle by class, so same-label neighbours sit together. */
+  qsort (nbrs, k, sizeof (Neighbour), cmp_label);
+  grid->n_shown = k;
+
+  builder = philia_graph_builder_new (k + 1);
+  pairs = g_new (gint64, 2 * MAX (k, 1));
+  labels = g_new (gint64, k + 1);
+  edge_of = g_new (gint64, MAX (k, 1));
+  labels[0] = y[node];
+  grid->positions = g_new0 (double, 2 * (k + 1));
+  grid->selected = g_new0 (guint8, k + 1);
+  grid->selected[0] = 1;
+  for (guint i = 0; i < k; i++)
+    {
+      double angle = 2 * G_PI * i / k - G_PI / 2;
+
+      edge_of[i] = nbrs[i].node;
+      pairs[2 * i] = 0;
+      pairs[2 * i + 1] = i + 1;
+      labels[i + 1] = nbrs[i].label;
+      grid->positions[2 * (i + 1)] = cos (angle);
+      grid->positions[2 * (i + 1) + 1] = sin (angle);
+    }
+  philia_graph_builder_take_edges (builder, pairs, k);
+  philia_graph_builder_take_labels (builder, labels);
+  n_classes = philia_graph_get_n_classes (graph);
+  if (philia_graph_has_class_names (graph) && n_classes > 0)
+    {
+      char **names = g_new0 (char *, n_classes + 1);
+
+      for (guint c = 0; c < n_classes; c++)
+        names[c] = g_strdup (philia_graph_get_class_name (graph, c));
+      philia_graph_builder_take_class_names (builder, names);
+    }
+  grid->ego = philia_graph_builder_build (builder, NULL);
+  if (grid->ego == NULL)
+    {
+      philia_attention_grid_free (grid);
+      return NULL;
+    }
+  ego_off = philia_graph_get_row_offsets (grid->ego);
+  ego_nbr = philia_graph_get_neighbors (grid->ego);
+
+  grid->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  grid->vmin = INFINITY;
+  grid->vmax = -INFINITY;
+  grid->n_layers = result->attention->len;
+  for (guint l = 0; l < result->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (result->attention, PhiliaAttention, l);
+
+      grid->max_heads = MAX (grid->max_heads, a->heads);
+    }
+  for (guint l = 0; l < result->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (result->attention, PhiliaAttention, l);
+
+      for (guint h = 0; h < grid->max_heads; h++)
+        {
+          Cell cell = { a->layer, h < a->heads ? (int) h : -2, NULL, NAN };
+
+          if (cell.head >= 0)
+            {
+              cell.edge_values = g_new (double, MAX (ego_off[k + 1], 1));
+              /* Both directions of centre – neighbour carry what the centre
+               * puts on the neighbour: the view reads the lower id's entry. */
+              for (guint v = 0; v <= k; v++)
+                for (gint64 e = ego_off[v]; e < ego_off[v + 1]; e++)
+                  {
+                    guint j = v == 0 ? (guint) ego_nbr[e] : v;   /* 1-based neighbour */
+                    double w = a->edges[edge_of[j - 1] * a->heads + h];
+
+                    cell.edge_values[e] = w;
+                    grid->vmin = MIN (grid->vmin, w);
+                    grid->vmax = MAX (grid->vmax, w);
+                  }
+              cell.self = a->self[(gsize) node * a->heads + h];
+            }
+          g_array_append_val (grid->cells, cell);
+        }
+    }
+  /* The scale spans what this node's neighbours get, so near-uniform
+   * attention still shows which neighbour is favoured. */
+  if (!isfinite (grid->vmin) || !isfinite (grid->vmax))
+    grid->vmin = 0, grid->vmax = 1;
+  else if (grid->vmax - grid->vmin < 1e-6)
+    grid->vmin = MAX (grid->vmax - 1e-3, 0), grid->vmax += 1e-3;
+
+  if (k < grid->degree)
+    grid->title = g_strdup_printf ("Attention of node %u on its %u most attended of %u "
+                                   "neighbours", node, k, grid->degree);
+  else
+    grid->title = g_strdup_printf ("Attention of node %u on its %u neighbours", node, k);
+  philia_render_style_init_default (&grid->style);
+  return grid;
+}
+
+void
+philia_attention_grid_free (PhiliaAttentionGrid *grid)
+{
+  if (grid == NULL)
+    return;
+  for (guint i = 0; grid->cells != NULL && i < grid->cells->len; i++)
+    g_free (g_array_index (grid->cells, Cell, i).edge_values);
+  g_clear_pointer (&grid->cells, g_array_unref);
+  g_clear_object (&grid->ego);
+  g_free (grid->positions);
+  g_free (grid->selected);
+  g_free (grid->title);
+  g_free (grid);
+}
+
+void
+philia_attention_grid_set_style (PhiliaAttentionGrid     *grid,
+                                 const PhiliaRenderStyle *style)
+{
+  g_return_if_fail (grid != NULL);
+  g_return_if_fail (style != NULL);
+
+  grid->style = *style;
+}
+
+static guint
+layer_heads (PhiliaAttentionGrid *grid,
+             guint                layer)
+{
+  guint n = 0;
+
+  for (guint h = 0; h < grid->max_heads; h++)
+    n += g_array_index (grid->cells, Cell, layer * grid->max_heads + h).head >= 0;
+  return n;
+}
+
+void
+philia_attention_grid_draw (cairo_t  *cr,
+                            double    width,
+                            double    height,
+                            gpointer  user_data)
+{
+  PhiliaAttentionGrid *grid = user_data;
+  const PhiliaRenderStyle *style;
+  double fs, top, cw, ch;
+  guint cols, n_rows;
+  char buf[128];
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (grid != NULL);
+
+  style = &grid->style;
+  fs = style->font_size;
+  cairo_save (cr);
+  if (style->background.a > 0)
+    {
+      _philia_render_set_color (cr, &style->background);
+      cairo_paint (cr);
+    }
+  _philia_render_set_color (cr, &style->foreground);
+  _philia_render_text (cr, style, 1.0, TRUE, grid->title, fs * 0.4, fs * 0.3, 0, 0,
+                       width - fs * 0.8);
+  g_snprintf (buf, sizeof buf, "Edge width and colour: attention from %.3f (thin, dark) to %.3f "
+              "(thick, yellow)", grid->vmin, grid->vmax);
+  _philia_render_text (cr, style, 0.8, FALSE, buf, fs * 0.4, fs * 1.6, 0, 0, width - fs * 0.8);
+  top = fs * 2.9;
+  if (grid->n_layers == 0 || grid->max_heads == 0 || width <= 0 || height <= top)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  /* Each layer starts a row; its heads wrap at @cols, chosen so the cells
+   * come out as large (and as square) as the area allows. */
+  {
+    guint best_cols = grid->max_heads;
+    double best = 0;
+
+    for (guint c = 1; c <= grid->max_heads; c++)
+      {
+        guint r = 0;
+        double size;
+
+        for (guint l = 0; l < grid->n_layers; l++)
+          r += (layer_heads (grid, l) + c - 1) / c;
+        size = MIN (width / c, (height - top) / MAX (r, 1));
+        if (size > best + 0.5)
+          best = size, best_cols = c;
+      }
+    cols = best_cols;
+    n_rows = 0;
+    for (guint l = 0; l < grid->n_layers; l++)
+      n_rows += (layer_heads (grid, l) + cols - 1) / cols;
+    cw = width / cols;
+    ch = (height - top) / MAX (n_rows, 1);
+  }
+
+  for (guint i = 0, row0 = 0, layer = 0; i < grid->cells->len; i++)
+    {
+      const Cell *cell = &g_array_index (grid->cells, Cell, i);
+      guint in_layer = i % grid->max_heads;
+      guint row, col;
+      double x, y;
+      PhiliaGraphView view = { 0 };
+      PhiliaRenderStyle small = *style;
+
+      if (i > 0 && in_layer == 0)
+        row0 += (layer_heads (grid, layer++) + cols - 1) / cols;
+      if (cell->head < 0)
+        continue;
+      row = row0 + in_layer / cols;
+      col = in_layer % cols;
+      x = col * cw;
+      y = top + row * ch;
+      small.font_size = fs * 0.8;
+      small.background.a = 0;
+      _philia_render_set_color (cr, &style->grid);
+      cairo_set_line_width (cr, 1.0);
+      cairo_rectangle (cr, round (x) + 0.5, round (y) + 0.5, round (cw) - 1, round (ch) - 1);
+      cairo_stroke (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      g_snprintf (buf, sizeof buf, "L%u H%d", cell->layer, cell->head);
+      _philia_render_text (cr, style, 0.8, TRUE, buf, x + fs * 0.3, y + fs * 0.2, 0, 0, cw);
+      g_snprintf (buf, sizeof buf, "self %.2f", cell->self);
+      _philia_render_text (cr, style, 0.75, FALSE, buf, x + cw - fs * 0.3, y + fs * 0.2, 1.0, 0,
+                           cw);
+
+      view.graph = grid->ego;
+      view.positions = grid->positions;
+      view.color_by = PHILIA_COLOR_BY_LABEL;
+      view.edge_style = PHILIA_EDGES_VALUE;
+      view.edge_values = cell->edge_values;
+      view.edge_vmin = grid->vmin;
+      view.edge_vmax = grid->vmax;
+      view.edge_width_by_value = TRUE;
+      view.selected = grid->selected;
+      cairo_save (cr);
+      cairo_rectangle (cr, x, y + fs * 1.2, cw, ch - fs * 1.2);
+      cairo_clip (cr);
+      cairo_translate (cr, x, y + fs * 1.2);
+      philia_graph_view_fit (&view, cw, ch - fs * 1.2, MIN (cw, ch) * 0.1);
+      philia_graph_view_draw (cr, cw, ch - fs * 1.2, &view, &small);
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+}

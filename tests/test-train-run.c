@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+
+/*
+ * What the Train panel builds on: the asynchronous run (epochs delivered in
+ * order and complete, cancel, errors), the CSV text shared with the CLI, and
+ * the attention summaries, checked on hand-made results.
+ */
+
+/* A ring of @n nodes, labels (i / 3) % 2, one-hot features, split by i % 3. */
+static PhiliaGraph *
+ring_graph (guint    n,
+            gboolean any_train)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  gint64 *edges = g_new (gint64, 2 * n);
+  gint64 *labels = g_new (gint64, n);
+  guint8 *train = g_new0 (guint8, n), *val = g_new0 (guint8, n), *test = g_new0 (guint8, n);
+  float *x = g_new0 (float, n * 4);
+  PhiliaGraph *graph;
+
+  for (guint i = 0; i < n; i++)
+    {
+      edges[2 * i] = i;
+      edges[2 * i + 1] = (i + 1) % n;
+      labels[i] = (i / 3) % 2;
+      x[i * 4 + (labels[i] + i) % 4] = 1;
+      (i % 3 == 0 ? train : i % 3 == 1 ? val : test)[i] = i % 3 != 0 || any_train;
+    }
+  philia_graph_builder_take_edges (b, edges, n);
+  philia_graph_builder_take_labels (b, labels);
+  philia_graph_builder_take_features (b, x, 4);
+  philia_graph_builder_take_masks (b, 1, train, val, test);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+typedef struct
+{
+  GArray            *epochs;          /* PhiliaTrainEpoch */
+  guint              batches;
+  guint              cancel_at;       /* 0: never */
+  GCancellable      *cancellable;
+  PhiliaTrainResult *result;
+  GError            *error;
+  gboolean           done;
+  gboolean           destroyed;
+} Run;
+
+static void
+on_epochs (const PhiliaTrainEpoch *epochs,
+           guint                   n_epochs,
+           gpointer                user_data)
+{
+  Run *run = user_data;
+
+  g_assert_false (run->done);
+  g_assert_cmpuint (n_epochs, >, 0);
+  run->batches++;
+  g_array_append_vals (run->epochs, epochs, n_epochs);
+  if (run->cancel_at > 0 && run->epochs->len >= run->cancel_at)
+    g_cancellable_cancel (run->cancellable);
+}
+
+static void
+on_destroy (gpointer user_data)
+{
+  ((Run *) user_data)->destroyed = TRUE;
+}
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->result = philia_train_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+run_async (Run         *run,
+           PhiliaGraph *graph,
+           const char  *model,
+           int          epochs)
+{
+  PhiliaTrainParams params;
+
+  philia_train_params_init (&params);
+  params.epochs = epochs;
+  run->epochs = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
+  run->cancellable = g_cancellable_new ();
+  philia_train_async (graph, model, &params, 0, 7, 1, run->cancellable, on_epochs, run,
+                      on_destroy, on_done, run);
+  while (!run->done || !run->destroyed)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->epochs, g_array_unref);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->result, philia_train_result_free);
+  g_clear_error (&run->error);
+  memset (run, 0, sizeof *run);
+}
+
+static void
+test_async_matches_sync (void)
+{
+  g_autoptr(PhiliaGraph) graph = ring_graph (90, TRUE);
+  g_autoptr(PhiliaTrainResult) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainParams params;
+  Run run = { 0 };
+
+  run_async (&run, graph, "gcn", 120);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.result);
+
+  /* Every epoch, in order, before the result, with the result's numbers. */
+  g_assert_cmpuint (run.epochs->len, ==, 120);
+  for (guint e = 0; e < run.epochs->len; e++)
+    {
+      PhiliaTrainEpoch *ep = &g_array_index (run.epochs, PhiliaTrainEpoch, e);
+
+      g_assert_cmpuint (ep->epoch, ==, e + 1);
+      g_assert_cmpuint (ep->n_epochs, ==, 120);
+      g_assert_cmpfloat (ep->loss, ==, run.result->loss[e]);
+      g_assert_cmpfloat (ep->val_accuracy, ==, run.result->val_curve[e]);
+    }
+  g_assert_cmpuint (g_array_index (run.epochs, PhiliaTrainEpoch, 119).best_epoch, ==,
+                    run.result->best_epoch);
+  g_test_message ("120 epochs in %u deliveries", run.batches);
+  g_assert_cmpuint (run.batches, <=, 120);
+
+  /* The worker runs the very same training as the synchronous call. */
+  philia_train_params_init (&params);
+  params.epochs = 120;
+  sync = philia_train (graph, "gcn", &params, 0, 7, 1, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (sync->loss, 120 * sizeof (double), run.result->loss, 120 * sizeof (double));
+  g_assert_cmpmem (sync->predictions, 90 * sizeof (gint32), run.result->predictions,
+                   90 * sizeof (gint32));
+  run_clear (&run);
+}
+
+static void
+test_async_cancel (void)
+{
+  g_autoptr(PhiliaGraph) graph = ring_graph (3000, TRUE);
+  Run run = { 0 };
+
+  run.cancel_at = 2;
+  run_async (&run, graph, "gat", 100000);
+  g_assert_null (run.result);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (run.epochs->len, >=, 2);
+  g_assert_cmpuint (run.epochs->len, <, 100000);
+  run_clear (&run);
+}
+
+static void
+test_async_errors (void)
+{
+  g_autoptr(PhiliaGraph) graph = ring_graph (30, FALSE);
+  Run run = { 0 };
+
+  run_async (&run, graph, "gcn", 10);
+  g_assert_null (run.result);
+  g_assert_error (run.error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_cmpuint (run.epochs->len, ==, 0);
+  run_clear (&run);
+
+  run_async (&run, graph, "no-such-model", 10);
+  g_assert_error (run.error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+  run_clear (&run);
+}
+
+static void
+test_defaults (void)
+{
+  PhiliaTrainParams p;
+  gboolean needs = TRUE;
+
+  g_assert_true (philia_train_model_defaults ("gat", &p, &needs));
+  g_assert_false (needs);
+  g_assert_cmpint (p.heads, ==, 8);
+  g_assert_cmpfloat (p.lr, ==, 0.005);
+  g_assert_true (philia_train_model_defaults ("mlp", &p, &needs));
+  g_assert_true (needs);
+  /* Unused by an MLP: left at "default". */
+  g_assert_cmpint (p.heads, <, 0);
+  g_assert_cmpint (p.k, <, 0);
+  g_assert_false (philia_train_model_defaults ("nope", &p, NULL));
+}
+
+/*
+ * A path 0 – 1 – 2 plus 1 – 3, labels 0 0 1 -1, with a hand-made result:
+ * CSR rows 0: [1], 1: [0, 2, 3], 2: [1], 3: [1].
+ */
+static PhiliaGraph *
+star_graph (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (4);
+  g_autoptr(GError) error = NULL;
+  gint64 *edges = g_new (gint64, 6);
+  gint64 *labels = g_new (gint64, 4);
+  PhiliaGraph *graph;
+
+  memcpy (edges, (gint64[]) { 0, 1, 1, 2, 1, 3 }, 6 * sizeof (gint64));
+  memcpy (labels, (gint64[]) { 0, 0, 1, -1 }, 4 * sizeof (gint64));
+  philia_graph_builder_take_edges (b, edges, 3);
+  philia_graph_builder_take_labels (b, labels);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+static PhiliaTrainResult *
+hand_result (void)
+{
+  PhiliaTrainResult *r = g_new0 (PhiliaTrainResult, 1);
+  PhiliaAttention a = { 0, 2, NULL, NULL };
+  /* Per CSR entry, heads (h0, h1). Row 1 puts 0.1/0.3 on node 0, 0.2/0.1 on
+   * node 2, 0.4/0.2 on the unlabeled node 3. */
+  static const float edges[] = {
+    0.6f, 0.5f,                               /* 0 → 1 */
+    0.1f, 0.3f, 0.2f, 0.1f, 0.4f, 0.2f,       /* 1 → 0, 2, 3 */
+    0.7f, 0.9f,                               /* 2 → 1 */
+    0.5f, 0.5f,                               /* 3 → 1 */
+  };
+  static const float self[] = { 0.4f, 0.5f, 0.3f, 0.4f, 0.3f, 0.1f, 0.5f, 0.5f };
+
+  r->model = g_strdup ("hand");
+  r->n_nodes = 4;
+  r->n_classes = 2;
+  r->predictions = g_new (gint32, 4);
+  memcpy (r->predictions, (gint32[]) { 0, 1, 1, 0 }, 4 * sizeof (gint32));
+  r->probabilities = g_new (float, 8);
+  memcpy (r->probabilities, (float[]) { 0.75f, 0.25f, 0.5f, 0.5f, 0.1f, 0.9f, 1, 0 },
+          8 * sizeof (float));
+  r->attention = g_array_new (FALSE, FALSE, sizeof (PhiliaAttention));
+  a.edges = g_memdup2 (edges, sizeof edges);
+  a.self = g_memdup2 (self, sizeof self);
+  g_array_append_val (r->attention, a);
+  r->weights = g_ptr_array_new ();
+  return r;
+}
+
+static void
+free_hand_result (PhiliaTrainResult *r)
+{
+  PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, 0);
+
+  g_free (a->edges);
+  g_free (a->self);
+  g_array_set_size (r->attention, 0);
+  philia_train_result_free (r);
+}
+
+static void
+test_csv (void)
+{
+  g_autoptr(PhiliaGraph) graph = star_graph ();
+  PhiliaTrainResult *r = hand_result ();
+  g_autofree char *predictions = philia_train_result_predictions_csv (r, graph);
+  g_autofree char *attention = philia_train_result_attention_csv (r, graph);
+  g_auto(GStrv) lines = g_strsplit (attention, "\n", -1);
+
+  g_assert_cmpstr (predictions, ==,
+                   "id,label,prediction,correct,p0,p1\n"
+                   "0,0,0,1,0.75,0.25\n"
+                   "1,0,1,0,0.5,0.5\n"
+                   "2,1,1,1,0.1,0.9\n"
+                   "3,-1,0,,1,0\n");
+  /* Header, then per node and head the self-loop and the 2m / n entries. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * (4 + 6) + 1);
+  g_assert_cmpstr (lines[0], ==, "layer,head,target,source,attention");
+  g_assert_cmpstr (lines[1], ==, "0,0,0,0,0.4");
+  g_assert_cmpstr (lines[2], ==, "0,0,0,1,0.6");
+  g_assert_cmpstr (lines[3], ==, "0,1,0,0,0.5");
+  g_assert_cmpstr (lines[6], ==, "0,0,1,0,0.1");
+  g_assert_cmpstr (lines[20], ==, "0,1,3,1,0.5");
+  free_hand_result (r);
+}
+
+static void
+test_attention_summaries (void)
+{
+  g_autoptr(PhiliaGraph) graph = star_graph ();
+  PhiliaTrainResult *r = hand_result ();
+  double self[4];
+  g_autofree double *h1 = philia_train_result_attention_values (r, graph, 0, 1, NULL);
+  g_autofree double *mean = philia_train_result_attention_values (r, graph, 0, -1, self);
+  g_autofree double *share0 = philia_train_result_same_label_attention (r, graph, 0, 0);
+  g_autofree double *share_mean = philia_train_result_same_label_attention (r, graph, 0, -1);
+
+  g_assert_cmpfloat_with_epsilon (h1[1], 0.3, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[1], 0.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[4], 0.8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (self[2], 0.2, 1e-6);
+
+  /* Node 0's only neighbour (1) shares its label: 1. Node 1 (label 0): labeled
+   * neighbours 0 (same) and 2 (other), node 3 ignored: 0.1 / (0.1 + 0.2) on
+   * head 0, 0.2 / (0.2 + 0.15) on the mean. Node 2: 0. Node 3: unlabeled. */
+  g_assert_cmpfloat_with_epsilon (share0[0], 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (share0[1], 1.0 / 3, 1e-6);
+  g_assert_cmpfloat_with_epsilon (share_mean[1], 0.2 / 0.35, 1e-6);
+  g_assert_cmpfloat (share0[2], ==, 0.0);
+  g_assert_true (isnan (share0[3]));
+
+  g_assert_null (philia_train_result_attention_values (r, graph, 1, 0, NULL));
+  g_assert_null (philia_train_result_attention_values (r, graph, 0, 2, NULL));
+  free_hand_result (r);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+
+  g_test_add_func ("/Philia/TrainRun/async-matches-sync", test_async_matches_sync);
+  g_test_add_func ("/Philia/TrainRun/async-cancel", test_async_cancel);
+  g_test_add_func ("/Philia/TrainRun/async-errors", test_async_errors);
+  g_test_add_func ("/Philia/TrainRun/defaults", test_defaults);
+  g_test_add_func ("/Philia/TrainRun/csv", test_csv);
+  g_test_add_func ("/Philia/TrainRun/attention-summaries", test_attention_summaries);
+
+  return g_test_run ();
+}
