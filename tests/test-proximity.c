@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "philia-core.h"
 
@@ -927,6 +928,131 @@ test_suggest_and_registry (void)
   g_assert_cmpfloat (via_registry[1], ==, direct[1]);
 }
 
+static void
+explanation_ready (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PhiliaPairExplanation **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = philia_pair_explanation_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* "Why this link" on a hand-made graph: 0–1, 0–2, 1–3, 2–3, 3–4, 1–2, node 5
+ * isolated. For (0, 3): common neighbours {1, 2}, d(1) = d(2) = 3, so each
+ * adds 1/ln 3 to aa and 1/3 to ra; a shortest path 0 … 3 has 3 nodes; walks
+ * per length come from a dense matrix power here; the β-weighted sum is the
+ * Katz score; every rank is a brute-force count over the negatives. */
+static void
+test_explanation (void)
+{
+  const gint64 rows[] = { 0, 1,  0, 2,  1, 3,  2, 3,  3, 4,  1, 2 };
+  const float feats[] = { 1, 0,  1, 1,  0, 1,  1, 0,  0, 1,  0, 0 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 2);
+  g_autoptr(PhiliaPairExplanation) x = NULL;
+  g_autoptr(PhiliaPairExplanation) y = NULL;
+  g_autoptr(PhiliaPairExplanation) lonely = NULL;
+  g_autoptr(PhiliaPairExplanation) async = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaProximityParams params;
+  double adj[36] = { 0 }, power[36], next[36];
+  const gint64 *neg;
+  gsize n_neg;
+
+  philia_proximity_params_init_default (&params);
+  params.katz_len = 4;
+  params.katz_beta = 0.1;
+  x = philia_pair_explanation_new (g, &params, NULL, 8, 42, 0, 3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (x->adjacent);
+  g_assert_cmpuint (x->mask, ==, PHILIA_PROXIMITY_ALL);
+  g_assert_cmpuint (x->common->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      PhiliaCommonNeighbor *c = &g_array_index (x->common, PhiliaCommonNeighbor, i);
+
+      g_assert_cmpuint (c->node, ==, i + 1);
+      g_assert_cmpuint (c->degree, ==, 3);
+      assert_close (c->aa, 1 / log (3.0), 1e-12, "explanation");
+      assert_close (c->ra, 1 / 3.0, 1e-12, "explanation");
+    }
+  assert_close (x->scores[PHILIA_PROXIMITY_AA], 2 / log (3.0), 1e-12, "explanation");
+  assert_close (x->scores[PHILIA_PROXIMITY_RA], 2 / 3.0, 1e-12, "explanation");
+  g_assert_cmpuint (x->path->len, ==, 3);
+  g_assert_cmpuint (g_array_index (x->path, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (x->path, guint, 2), ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows) / 2; i++)
+    adj[rows[2 * i] * 6 + rows[2 * i + 1]] = adj[rows[2 * i + 1] * 6 + rows[2 * i]] = 1;
+  memcpy (power, adj, sizeof adj);
+  g_assert_cmpuint (x->katz_len, ==, 4);
+  for (guint l = 1; l <= 4; l++)
+    {
+      assert_close (x->katz_counts[l - 1], power[0 * 6 + 3], 1e-12, "explanation");
+      for (guint i = 0; i < 6; i++)
+        for (guint j = 0; j < 6; j++)
+          {
+            next[i * 6 + j] = 0;
+            for (guint k = 0; k < 6; k++)
+              next[i * 6 + j] += power[i * 6 + k] * adj[k * 6 + j];
+          }
+      memcpy (power, next, sizeof next);
+    }
+  assert_close (x->katz_counts[1], 2, 1e-12, "explanation");
+  assert_close (x->katz_sum, x->scores[PHILIA_PROXIMITY_KATZ], 1e-12, "explanation");
+
+  /* Ranks: negatives strictly above, recounted pair by pair. */
+  g_assert_nonnull (x->negatives);
+  n_neg = philia_proximity_negatives_get_n_pairs (x->negatives);
+  g_assert_cmpuint (n_neg, ==, 8);
+  neg = philia_proximity_negatives_get_pairs (x->negatives);
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    {
+      gint64 above = 0;
+
+      g_assert_cmpfloat (x->scores[h], ==, score_with (g, &params, h, 0, 3));
+      for (gsize i = 0; i < n_neg; i++)
+        {
+          double s = score_with (g, &params, h, neg[2 * i], neg[2 * i + 1]);
+
+          g_assert_false (neg[2 * i] == neg[2 * i + 1]);
+          if (h == PHILIA_PROXIMITY_SP)
+            above += s >= 0 && s < x->scores[h];
+          else
+            above += s > x->scores[h];
+        }
+      g_assert_cmpint (x->above[h], ==, above);
+    }
+
+  /* The same negatives again: shared, not redrawn; and the async twin agrees. */
+  y = philia_pair_explanation_new (g, &params, x->negatives, 0, 0, 4, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (y->negatives == x->negatives);
+  g_assert_cmpuint (y->common->len, ==, 0);
+  philia_pair_explanation_new_async (g, &params, x->negatives, 0, 0, 0, 3, NULL,
+                                     explanation_ready, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    g_assert_cmpint (async->above[h], ==, x->above[h]);
+
+  /* An isolated node: no path, no common neighbours, no walks; no negatives asked. */
+  lonely = philia_pair_explanation_new (g, &params, NULL, 0, 0, 5, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lonely->path->len, ==, 0);
+  g_assert_cmpuint (lonely->common->len, ==, 0);
+  g_assert_cmpint (lonely->above[PHILIA_PROXIMITY_CN], ==, -1);
+  assert_close (lonely->katz_sum, 0, 1e-12, "explanation");
+  g_assert_cmpfloat (lonely->scores[PHILIA_PROXIMITY_SP], ==, -1);
+  g_clear_pointer (&lonely, philia_pair_explanation_free);
+
+  lonely = philia_pair_explanation_new (g, &params, NULL, 0, 0, 0, 6, NULL, &error);
+  g_assert_null (lonely);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -942,6 +1068,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Proximity/random-dense", test_random_dense);
   g_test_add_func ("/Philia/Proximity/datasets", test_datasets);
   g_test_add_func ("/Philia/Proximity/suggest-registry", test_suggest_and_registry);
+  g_test_add_func ("/Philia/Proximity/explanation", test_explanation);
 
   return g_test_run ();
 }
