@@ -8,5 +8,6 @@
 # include "philia-heatmap.h"
 # include "philia-xy-chart.h"
 # include "philia-stats-figure.h"
+# include "philia-linkpred-figure.h"
 # include "philia-graph-view.h"
 #undef PHILIA_RENDER_INSIDE
