@@ -543,7 +543,7 @@ figure_graph (PhiliaGraph *graph)
   GError *error = NULL;
 
   if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
-                               || color_by == PHILIA_COLOR_BY_VALUE))
+                               || color_by >= PHILIA_COLOR_BY_VALUE))
     return usage_error ("figure", "--color-by must be label, local-homophily or degree");
   if (g_strcmp0 (opt_edges, "plain") == 0)
     edges = PHILIA_EDGES_PLAIN;
@@ -964,12 +964,24 @@ write_predictions (PhiliaGraph             *graph,
 
   for (guint k = 0; k < r->n_classes; k++)
     g_string_append_printf (csv, ",p%u", k);
+  for (guint i = 0; i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+      g_string_append_printf (csv, ",%s", nv->name);
+    }
   g_string_append_c (csv, '\n');
   for (guint v = 0; v < r->n_nodes; v++)
     {
       g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
       for (guint k = 0; k < r->n_classes; k++)
         g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
+      for (guint i = 0; i < r->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+          g_string_append_printf (csv, ",%.9g", nv->values[v]);
+        }
       g_string_append_c (csv, '\n');
     }
   return g_file_set_contents (path, csv->str, csv->len, error);
