@@ -20,6 +20,8 @@
  * can be clicked, and an evaluation on a small graph. */
 static PhiliaApplication *app;
 static PhiliaWindow *window;
+/* The pairs test_pair found: two hops with common neighbours, three hops. */
+static guint pair2[2], pair3[2];
 
 static PhiliaProximityPanel *
 panel (void)
@@ -255,6 +257,7 @@ test_pair (void)
       u3 = 0, v3 = v;
   g_assert_cmpuint (u3, !=, G_MAXUINT);
 
+  pair2[0] = u2, pair2[1] = v2, pair3[0] = u3, pair3[1] = v3;
   select_and_check (u2, v2);
   g_assert_cmpuint (philia_proximity_panel_get_explanation (panel ())->common->len, >=, 2);
   select_and_check (u3, v3);
@@ -427,6 +430,84 @@ test_evaluate (void)
   g_assert_true (philia_test_spin_until (cora_ready, NULL, 60000));
 }
 
+static GtkStack *
+side_stack (void)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (panel ()), GTK_TYPE_STACK);
+
+  while (stack != NULL && gtk_stack_get_page (GTK_STACK (stack), GTK_WIDGET (panel ())) == NULL)
+    stack = gtk_widget_get_ancestor (gtk_widget_get_parent (stack), GTK_TYPE_STACK);
+  g_assert_nonnull (stack);
+  return GTK_STACK (stack);
+}
+
+static void
+save_window (const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  philia_test_spin_for (800);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  texture = philia_test_render_window (window, gtk_widget_get_width (GTK_WIDGET (window)),
+                                       gtk_widget_get_height (GTK_WIDGET (window)));
+  philia_test_save_png (texture, name);
+}
+
+/* Pictures for a person to look at: both pairs in the neighbourhood view, the
+ * evaluation of Cora with its charts, and the charts exported as SVG and PDF
+ * (written next to the test binary). */
+static void
+test_render (void)
+{
+  PhiliaCanvas *canvas = PHILIA_CANVAS (philia_window_get_canvas (window));
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adj;
+  Pair want;
+
+  ensure_cora ();
+  gtk_stack_set_visible_child_name (side_stack (), "proximity");
+  g_assert_cmpuint (pair2[0] + pair2[1], >, 0);
+
+  want = (Pair) { pair2[0], pair2[1] };
+  philia_window_set_selected_nodes (window, pair2, 2);
+  g_assert_true (philia_test_spin_until (explained, &want, 30000));
+  g_assert_true (philia_canvas_show_neighbourhood (canvas, pair2[0], 2));
+  g_assert_true (philia_test_spin_until (cora_ready, NULL, 30000));
+  save_window ("window-proximity-common.png");
+
+  want = (Pair) { pair3[0], pair3[1] };
+  philia_canvas_show_whole_graph (canvas);
+  philia_window_set_selected_nodes (window, pair3, 2);
+  g_assert_true (philia_test_spin_until (explained, &want, 30000));
+  g_assert_true (philia_canvas_show_neighbourhood (canvas, pair3[0], 3));
+  save_window ("window-proximity-path.png");
+  philia_canvas_show_whole_graph (canvas);
+
+  philia_proximity_panel_evaluate (panel (), 20);
+  g_assert_true (philia_test_spin_until (evaluated, NULL, 120000));
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_first_child (GTK_WIDGET (panel ())));
+  adj = gtk_scrolled_window_get_vadjustment (scroller);
+  philia_test_spin_for (300);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  save_window ("window-proximity-evaluate.png");
+
+  for (guint kind = 0; kind < PHILIA_N_LINKPRED_FIGURES; kind++)
+    for (guint f = 0; f < 3; f++)
+      {
+        const char *ext[] = { "png", "svg", "pdf" };
+        g_autofree char *name = g_strdup_printf ("proximity-%s.%s",
+                                                 philia_linkpred_figure_kind_to_string (kind),
+                                                 ext[f]);
+        g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true (philia_chart_view_export_full (
+          PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (), kind)), path, 480, 320,
+          150, &error));
+        g_assert_no_error (error);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Proximity/pair", test_pair);
   g_test_add_func ("/Philia/Proximity/suggest", test_suggest);
   g_test_add_func ("/Philia/Proximity/evaluate", test_evaluate);
+  g_test_add_func ("/Philia/Proximity/render", test_render);
 
   ret = g_test_run ();
 
