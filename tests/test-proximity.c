@@ -1053,6 +1053,63 @@ test_explanation (void)
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
 }
 
+/* pa and fp alone take a path of their own (no grouping by source, threads
+ * over the pairs): the same bits as when scored with everything else, and
+ * the same error for a bad id. */
+static void
+test_fast_path (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const float feats[] = { 1, 0.5f, 0,  0, 0, 0,  2, 1, 1,  0.25f, 0, 3,  1, 1, 1,  0, 2, 0 };
+  const gint64 rows[] = { 0, 1,  1, 2,  2, 3,  3, 4,  0, 4,  1, 3 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 3);
+  gsize n_pairs = 300000;   /* enough for the threaded branch */
+  g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
+  g_autofree double *fast = g_new (double, 2 * n_pairs);
+  g_autofree double *all = g_new (double, PHILIA_PROXIMITY_N_HEURISTICS * 1000);
+  g_autoptr(GError) error = NULL;
+  guint two = PHILIA_PROXIMITY_MASK (H (PA)) | PHILIA_PROXIMITY_MASK (H (FP));
+  PhiliaProximityParams params;
+
+  philia_proximity_params_init_default (&params);
+  params.n_threads = 2;
+  for (gsize i = 0; i < 2 * n_pairs; i++)
+    pairs[i] = g_rand_int_range (rand, 0, 6);
+  g_assert_true (philia_proximity_score_pairs (g, &params, pairs, n_pairs, two, fast, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_true (philia_proximity_score_pairs (g, &params, pairs, 1000, PHILIA_PROXIMITY_ALL, all,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < 1000; i++)
+    {
+      g_assert_cmpfloat (fast[2 * i], ==, all[i * PHILIA_PROXIMITY_N_HEURISTICS + H (PA)]);
+      g_assert_cmpfloat (fast[2 * i + 1], ==, all[i * PHILIA_PROXIMITY_N_HEURISTICS + H (FP)]);
+    }
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      guint u = pairs[2 * i], v = pairs[2 * i + 1];
+
+      g_assert_cmpfloat (fast[2 * i], ==, (double)philia_graph_get_degree (g, u)
+                                          * philia_graph_get_degree (g, v));
+      g_assert_cmpfloat (fast[2 * i + 1], ==, score (g, H (FP), u, v));
+    }
+  assert_close (score (g, H (FP), 2, 4), 4 / sqrt (6.0 * 3.0), 1e-12, "fp(2, 4)");
+  g_assert_cmpfloat (score (g, H (FP), 1, 2), ==, 0);
+
+  /* A bad id deep in the list, in the second thread's half. */
+  pairs[2 * 250000 + 1] = 6;
+  g_assert_false (philia_proximity_score_pairs (g, &params, pairs, n_pairs, two, fast, NULL,
+                                                &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Pair 250000 names node 6"));
+  g_clear_error (&error);
+  g_assert_false (philia_proximity_score_pairs (g, &params, pairs, n_pairs,
+                                                PHILIA_PROXIMITY_MASK (H (PA)), fast, NULL,
+                                                &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1069,6 +1126,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Proximity/datasets", test_datasets);
   g_test_add_func ("/Philia/Proximity/suggest-registry", test_suggest_and_registry);
   g_test_add_func ("/Philia/Proximity/explanation", test_explanation);
+  g_test_add_func ("/Philia/Proximity/fast-path", test_fast_path);
 
   return g_test_run ();
 }
