@@ -329,10 +329,9 @@ parse_node (PhiliaProximityPanel *self,
             GtkEntry             *entry,
             guint                *node)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   gint64 found;
 
-  g_strstrip ((char *)text);
   found = self->graph ? philia_graph_find_node (self->graph, text) : -1;
   if (found < 0)
     {
