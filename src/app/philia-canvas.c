@@ -1048,6 +1048,27 @@ select_algorithm_in_dropdown (PhiliaCanvas *self)
 /* Actions */
 
 static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  double dx, dy;
+
+  /* A step is a tenth of the canvas, so it means the same at any size. */
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  philia_canvas_pan_by (PHILIA_CANVAS (widget), dx * area_width (PHILIA_CANVAS (widget)) / 10,
+                        dy * area_height (PHILIA_CANVAS (widget)) / 10);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (PHILIA_CANVAS (widget)->find_entry));
+}
+
+static void
 zoom_in_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -1856,6 +1877,8 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.whole-graph", NULL, whole_graph_action);
   gtk_widget_class_install_action (widget_class, "canvas.cancel-layout", NULL,
                                    cancel_layout_action);
+  gtk_widget_class_install_action (widget_class, "canvas.pan", "(dd)", pan_action);
+  gtk_widget_class_install_action (widget_class, "canvas.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-view", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-whole", NULL, export_action);
 
@@ -1871,6 +1894,12 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "canvas.fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
                                        "canvas.clear-selection", NULL);
+  /* Arrows move the view the way a drag does: the graph follows the arrow. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "canvas.pan", "(dd)", 1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "canvas.pan", "(dd)", -1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "canvas.pan", "(dd)", 0.0, 1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "canvas.pan", "(dd)", 0.0, -1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "canvas.find", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "philiacanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
