@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -220,6 +224,149 @@ test_help (void)
   g_assert_nonnull (strstr (c.out, "linkpred"));
 }
 
+/* The "values" array of a figure's JSON. */
+static GArray *
+json_values (const char *json)
+{
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *at = strstr (json, "\"values\":[");
+
+  g_assert_nonnull (at);
+  at += strlen ("\"values\":[");
+  while (*at != ']')
+    {
+      char *end;
+      double v = g_str_has_prefix (at, "null") ? NAN : g_ascii_strtod (at, &end);
+
+      if (g_str_has_prefix (at, "null"))
+        end = (char *)at + 4;
+      g_assert_true (end != at);
+      g_array_append_val (values, v);
+      at = *end == ',' ? end + 1 : end;
+    }
+  return values;
+}
+
+/* A rasterised figure: the right size, and not blank (inked pixels, not the
+ * background, cover more than 2% of it). */
+static void
+assert_raster (const char * const *argv,
+               const char         *png,
+               int                 width,
+               int                 height)
+{
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  int status = 0, stride, dark = 0;
+  const guint8 *data;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *px = data + y * stride + 4 * x;   /* B G R A, premultiplied */
+
+        dark += px[3] > 0 && MIN (px[0], MIN (px[1], px[2])) < 200;
+      }
+  g_assert_cmpint (dark, >, width * height / 50);
+  cairo_surface_destroy (surface);
+}
+
+/* figure --kind hits and overlap: the values drawn are the report's (same
+ * split seed, computed here in-process), and the PNG, SVG and PDF files are
+ * real images of the asked size. */
+static void
+test_linkpred_figures (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (cora);
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *overlap = NULL;
+  g_autofree char *rsvg = g_find_program_in_path ("rsvg-convert");
+  g_autofree char *ppm = g_find_program_in_path ("pdftoppm");
+  guint mask = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_CN)
+               | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)
+               | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP);
+
+  report = philia_linkpred_report_new (graph, NULL, mask, 3, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  overlap = philia_linkpred_report_overlap (report, 30);
+
+  for (guint kind = 0; kind < 2; kind++)
+    for (guint f = 0; f < 3; f++)
+      {
+        const char *ext[] = { "png", "svg", "pdf" };
+        g_autofree char *name = g_strdup_printf ("%s.%s", kind ? "overlap" : "hits", ext[f]);
+        g_autofree char *out = g_build_filename (dir, name, NULL);
+        g_autofree char *raster = g_build_filename (dir, "raster.png", NULL);
+        g_autofree char *base = g_build_filename (dir, "raster", NULL);
+        g_autoptr(GArray) values = NULL;
+        g_auto(Run) run = { 0 };
+
+        run_cli (&run, "figure", cora, "--kind", kind ? "overlap" : "hits", "--k", "30",
+                 "--seed", "3", "--heuristics", "cn,katz,fp", "--width", "400", "--height",
+                 "300", "--dpi", "72", "--out", out, "--json", NULL);
+        if (run.status != 0)
+          g_test_message ("stderr: %s", run.err);
+        g_assert_cmpint (run.status, ==, 0);
+        g_assert_nonnull (strstr (run.out, "\"heuristics\":[\"cn\",\"katz\",\"fp\"]"));
+        g_assert_nonnull (strstr (run.out, "\"test_edges\":528"));
+        values = json_values (run.out);
+        g_assert_cmpuint (values->len, ==, kind ? 9 : 3);
+        for (guint i = 0; i < values->len; i++)
+          {
+            double want = kind ? overlap[i] : philia_linkpred_result_hits (report->results[i], 30);
+
+            g_assert_cmpfloat (fabs (g_array_index (values, double, i) - want), <, 1e-12);
+          }
+
+        if (f == 0)
+          assert_raster ((const char *[]) { "true", NULL }, out, 400, 300);
+        else if (f == 1 && rsvg != NULL)
+          assert_raster ((const char *[]) { "rsvg-convert", "-w", "400", "-h", "300", "-b",
+                                            "white", out, "-o", raster, NULL }, raster, 400, 300);
+        else if (f == 2 && ppm != NULL)
+          assert_raster ((const char *[]) { "pdftoppm", "-png", "-r", "72", "-singlefile", out,
+                                            base, NULL }, raster, 400, 300);
+      }
+}
+
+static void
+test_linkpred_figure_errors (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) k = { 0 };
+  g_auto(Run) h = { 0 };
+  g_auto(Run) fp = { 0 };
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "x.png", NULL);
+  g_autofree char *edges = g_build_filename (dir, "e.txt", NULL);
+
+  run_cli (&k, "figure", cora, "--kind", "hits", "--k", "0", "--out", out, NULL);
+  assert_one_line_error (&k, 2, "--k");
+  run_cli (&h, "figure", cora, "--kind", "overlap", "--heuristics", "cn,nope", "--out", out,
+           NULL);
+  assert_one_line_error (&h, 2, "nope");
+  /* A featureless graph asked for fp only: nothing left to evaluate. */
+  g_assert_true (g_file_set_contents (edges, "0 1\n1 2\n2 3\n3 4\n4 0\n0 2\n5 6\n6 7\n"
+                                             "7 8\n8 9\n9 5\n1 7\n2 8\n3 9\n4 6\n", -1,
+                                      NULL));
+  run_cli (&fp, "figure", edges, "--kind", "hits", "--heuristics", "fp", "--out", out, NULL);
+  assert_one_line_error (&fp, 2, "features");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +379,8 @@ main (int    argc,
   g_test_add_func ("/Philia/CliProximity/linkpred", test_linkpred);
   g_test_add_func ("/Philia/CliProximity/linkpred-errors", test_linkpred_errors);
   g_test_add_func ("/Philia/CliProximity/help", test_help);
+  g_test_add_func ("/Philia/CliProximity/linkpred-figures", test_linkpred_figures);
+  g_test_add_func ("/Philia/CliProximity/linkpred-figure-errors", test_linkpred_figure_errors);
 
   return g_test_run ();
 }

@@ -277,6 +277,169 @@ test_evaluate (void)
   g_assert_false (isnan (bad->mrr));
 }
 
+/* Hit sets and their overlap on hand-made scores, negatives {3, 0, 4, 2, 3}.
+ * K = 2: the bar is 3 (sorted 4 3 3 2 0), strictly above it:
+ *   A pos {5, 4, 3, 3, 1} → {0, 1}
+ *   B pos {1, 4, 9, 0, 3} → {1, 2}
+ *   C pos {0, 0, 0, 0, 0} → {}
+ *   D pos {9, 9, 9, 9, 9} → {0, 1, 2, 3, 4}
+ * Jaccard: A·B = |{1}| / |{0,1,2}| = 1/3, A·D = 2/5, B·D = 2/5, A·C = 0,
+ * C·C = NaN (both empty), A·A = 1. K = 6 > 5 negatives: every positive hits. */
+static void
+test_hit_set_overlap (void)
+{
+  const double neg[] = { 3, 0, 4, 2, 3 };
+  const double pos[4][5] = { { 5, 4, 3, 3, 1 }, { 1, 4, 9, 0, 3 }, { 0, 0, 0, 0, 0 },
+                             { 9, 9, 9, 9, 9 } };
+  const gboolean want[4][5] = { { 1, 1, 0, 0, 0 }, { 0, 1, 1, 0, 0 }, { 0 },
+                                { 1, 1, 1, 1, 1 } };
+  const gsize want_count[4] = { 2, 2, 0, 5 };
+  gboolean hits[4][5];
+  double overlap[16];
+
+  for (guint s = 0; s < 4; s++)
+    {
+      g_assert_cmpuint (philia_linkpred_hit_set (pos[s], 5, neg, 5, 2, hits[s]), ==,
+                        want_count[s]);
+      for (guint i = 0; i < 5; i++)
+        g_assert_cmpint (hits[s][i], ==, want[s][i]);
+      /* The set agrees with Hits@K. */
+      g_assert_cmpfloat_with_epsilon (philia_linkpred_hits_at_k (pos[s], 5, neg, 5, 2),
+                                      want_count[s] / 5.0, EPS);
+    }
+  philia_linkpred_overlap (&hits[0][0], 4, 5, overlap);
+  g_assert_cmpfloat_with_epsilon (overlap[0 * 4 + 1], 1.0 / 3, EPS);
+  g_assert_cmpfloat_with_epsilon (overlap[1 * 4 + 0], 1.0 / 3, EPS);
+  g_assert_cmpfloat_with_epsilon (overlap[0 * 4 + 3], 0.4, EPS);
+  g_assert_cmpfloat_with_epsilon (overlap[1 * 4 + 3], 0.4, EPS);
+  g_assert_cmpfloat (overlap[0 * 4 + 2], ==, 0);
+  g_assert_cmpfloat (overlap[0 * 4 + 0], ==, 1);
+  g_assert_cmpfloat (overlap[3 * 4 + 3], ==, 1);
+  g_assert_true (isnan (overlap[2 * 4 + 2]));
+
+  g_assert_cmpuint (philia_linkpred_hit_set (pos[2], 5, neg, 5, 6, hits[2]), ==, 5);
+  g_assert_cmpuint (philia_linkpred_hit_set (NULL, 0, neg, 5, 1, NULL), ==, 0);
+}
+
+static void
+report_ready (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PhiliaLinkpredReport **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = philia_linkpred_report_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* A report is the per-heuristic evaluations on one split; its overlap matrix
+ * is the Jaccard index of hit sets recounted here by brute force; the async
+ * variant returns the same numbers; fp is dropped without features; a
+ * cancelled run fails with G_IO_ERROR_CANCELLED. */
+static void
+test_report (void)
+{
+  g_autoptr(PhiliaGraph) cora = load_cora ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  g_autoptr(PhiliaLinkpredReport) async = NULL;
+  g_autoptr(PhiliaLinkpredReport) none = NULL;
+  g_autoptr(PhiliaLinkSplit) split = NULL;
+  g_autoptr(PhiliaProgress) progress = philia_progress_new ();
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autofree double *overlap = NULL;
+  guint mask = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_CN)
+               | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
+               | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP);
+  gint64 rows[] = { 0, 1,  1, 2,  2, 3,  3, 4,  4, 5,  5, 0,  0, 3,  1, 4,  6, 7,  7, 8 };
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (12);
+  g_autoptr(PhiliaGraph) small = NULL;
+
+  report = philia_linkpred_report_new (cora, NULL, mask, 3, 10, progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_results, ==, 3);
+  g_assert_cmpfloat (philia_progress_get_fraction (progress), ==, 1);
+  split = philia_link_split_new (cora, 0.05, 0.10, 10, 3, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      const PhiliaProximityHeuristic h[] = { PHILIA_PROXIMITY_CN, PHILIA_PROXIMITY_PA,
+                                             PHILIA_PROXIMITY_FP };
+      g_autoptr(PhiliaLinkpredResult) alone =
+        philia_linkpred_evaluate (split, NULL, h[i], NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (report->results[i]->heuristic, ==, h[i]);
+      for (guint k = 0; k < 4; k++)
+        g_assert_cmpfloat (report->results[i]->hits[k], ==, alone->hits[k]);
+      g_assert_cmpfloat (report->results[i]->mrr, ==, alone->mrr);
+      g_assert_cmpfloat (philia_linkpred_result_hits (report->results[i], 20), ==,
+                         alone->hits[1]);
+    }
+
+  overlap = philia_linkpred_report_overlap (report, 30);
+  for (guint a = 0; a < 3; a++)
+    for (guint b = 0; b < 3; b++)
+      {
+        const PhiliaLinkpredResult *ra = report->results[a], *rb = report->results[b];
+        g_autofree double *na = g_memdup2 (ra->test_neg, sizeof (double) * ra->n_test);
+        g_autofree double *nb = g_memdup2 (rb->test_neg, sizeof (double) * rb->n_test);
+        double bar_a = -INFINITY, bar_b = -INFINITY;
+        gsize both = 0, either = 0;
+
+        /* The 30th highest negative, by repeated maximum. */
+        for (guint r = 0; r < 30; r++)
+          {
+            gsize ia = 0, ib = 0;
+
+            for (gint64 j = 1; j < ra->n_test; j++)
+              {
+                if (na[j] > na[ia])
+                  ia = j;
+                if (nb[j] > nb[ib])
+                  ib = j;
+              }
+            bar_a = na[ia], bar_b = nb[ib];
+            na[ia] = nb[ib] = -INFINITY;
+          }
+        for (gint64 i = 0; i < ra->n_test; i++)
+          {
+            gboolean x = ra->test_pos[i] > bar_a, y = rb->test_pos[i] > bar_b;
+
+            both += x && y;
+            either += x || y;
+          }
+        g_assert_cmpuint (either, >, 0);
+        g_assert_cmpfloat_with_epsilon (overlap[a * 3 + b], (double)both / either, EPS);
+      }
+
+  philia_linkpred_report_new_async (cora, NULL, mask, 3, 10, NULL, NULL, report_ready, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpfloat (async->results[i]->auc, ==, report->results[i]->auc);
+
+  philia_graph_builder_take_edges (builder, g_memdup2 (rows, sizeof rows), 10);
+  small = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+  none = philia_linkpred_report_new (small, NULL, PHILIA_PROXIMITY_ALL, 0, 5, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->n_results, ==, PHILIA_PROXIMITY_N_HEURISTICS - 1);
+  g_assert_false (none->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP));
+  g_clear_pointer (&none, philia_linkpred_report_free);
+  none = philia_linkpred_report_new (small, NULL, PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP), 0,
+                                     5, NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancel);
+  none = philia_linkpred_report_new (cora, NULL, mask, 3, 10, NULL, cancel, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -290,6 +453,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Linkpred/split", test_split);
   g_test_add_func ("/Philia/Linkpred/split-errors", test_split_errors);
   g_test_add_func ("/Philia/Linkpred/evaluate", test_evaluate);
+  g_test_add_func ("/Philia/Linkpred/hit-set-overlap", test_hit_set_overlap);
+  g_test_add_func ("/Philia/Linkpred/report", test_report);
 
   return g_test_run ();
 }

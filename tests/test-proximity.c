@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "philia-core.h"
 
@@ -927,6 +928,188 @@ test_suggest_and_registry (void)
   g_assert_cmpfloat (via_registry[1], ==, direct[1]);
 }
 
+static void
+explanation_ready (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PhiliaPairExplanation **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = philia_pair_explanation_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* "Why this link" on a hand-made graph: 0–1, 0–2, 1–3, 2–3, 3–4, 1–2, node 5
+ * isolated. For (0, 3): common neighbours {1, 2}, d(1) = d(2) = 3, so each
+ * adds 1/ln 3 to aa and 1/3 to ra; a shortest path 0 … 3 has 3 nodes; walks
+ * per length come from a dense matrix power here; the β-weighted sum is the
+ * Katz score; every rank is a brute-force count over the negatives. */
+static void
+test_explanation (void)
+{
+  const gint64 rows[] = { 0, 1,  0, 2,  1, 3,  2, 3,  3, 4,  1, 2 };
+  const float feats[] = { 1, 0,  1, 1,  0, 1,  1, 0,  0, 1,  0, 0 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 2);
+  g_autoptr(PhiliaPairExplanation) x = NULL;
+  g_autoptr(PhiliaPairExplanation) y = NULL;
+  g_autoptr(PhiliaPairExplanation) lonely = NULL;
+  g_autoptr(PhiliaPairExplanation) async = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaProximityParams params;
+  double adj[36] = { 0 }, power[36], next[36];
+  const gint64 *neg;
+  gsize n_neg;
+
+  philia_proximity_params_init_default (&params);
+  params.katz_len = 4;
+  params.katz_beta = 0.1;
+  x = philia_pair_explanation_new (g, &params, NULL, 8, 42, 0, 3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (x->adjacent);
+  g_assert_cmpuint (x->mask, ==, PHILIA_PROXIMITY_ALL);
+  g_assert_cmpuint (x->common->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      PhiliaCommonNeighbor *c = &g_array_index (x->common, PhiliaCommonNeighbor, i);
+
+      g_assert_cmpuint (c->node, ==, i + 1);
+      g_assert_cmpuint (c->degree, ==, 3);
+      assert_close (c->aa, 1 / log (3.0), 1e-12, "explanation");
+      assert_close (c->ra, 1 / 3.0, 1e-12, "explanation");
+    }
+  assert_close (x->scores[PHILIA_PROXIMITY_AA], 2 / log (3.0), 1e-12, "explanation");
+  assert_close (x->scores[PHILIA_PROXIMITY_RA], 2 / 3.0, 1e-12, "explanation");
+  g_assert_cmpuint (x->path->len, ==, 3);
+  g_assert_cmpuint (g_array_index (x->path, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (x->path, guint, 2), ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows) / 2; i++)
+    adj[rows[2 * i] * 6 + rows[2 * i + 1]] = adj[rows[2 * i + 1] * 6 + rows[2 * i]] = 1;
+  memcpy (power, adj, sizeof adj);
+  g_assert_cmpuint (x->katz_len, ==, 4);
+  for (guint l = 1; l <= 4; l++)
+    {
+      assert_close (x->katz_counts[l - 1], power[0 * 6 + 3], 1e-12, "explanation");
+      for (guint i = 0; i < 6; i++)
+        for (guint j = 0; j < 6; j++)
+          {
+            next[i * 6 + j] = 0;
+            for (guint k = 0; k < 6; k++)
+              next[i * 6 + j] += power[i * 6 + k] * adj[k * 6 + j];
+          }
+      memcpy (power, next, sizeof next);
+    }
+  assert_close (x->katz_counts[1], 2, 1e-12, "explanation");
+  assert_close (x->katz_sum, x->scores[PHILIA_PROXIMITY_KATZ], 1e-12, "explanation");
+
+  /* Ranks: negatives strictly above, recounted pair by pair. */
+  g_assert_nonnull (x->negatives);
+  n_neg = philia_proximity_negatives_get_n_pairs (x->negatives);
+  g_assert_cmpuint (n_neg, ==, 8);
+  neg = philia_proximity_negatives_get_pairs (x->negatives);
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    {
+      gint64 above = 0;
+
+      g_assert_cmpfloat (x->scores[h], ==, score_with (g, &params, h, 0, 3));
+      for (gsize i = 0; i < n_neg; i++)
+        {
+          double s = score_with (g, &params, h, neg[2 * i], neg[2 * i + 1]);
+
+          g_assert_false (neg[2 * i] == neg[2 * i + 1]);
+          if (h == PHILIA_PROXIMITY_SP)
+            above += s >= 0 && s < x->scores[h];
+          else
+            above += s > x->scores[h];
+        }
+      g_assert_cmpint (x->above[h], ==, above);
+    }
+
+  /* The same negatives again: shared, not redrawn; and the async twin agrees. */
+  y = philia_pair_explanation_new (g, &params, x->negatives, 0, 0, 4, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (y->negatives == x->negatives);
+  g_assert_cmpuint (y->common->len, ==, 0);
+  philia_pair_explanation_new_async (g, &params, x->negatives, 0, 0, 0, 3, NULL,
+                                     explanation_ready, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    g_assert_cmpint (async->above[h], ==, x->above[h]);
+
+  /* An isolated node: no path, no common neighbours, no walks; no negatives asked. */
+  lonely = philia_pair_explanation_new (g, &params, NULL, 0, 0, 5, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lonely->path->len, ==, 0);
+  g_assert_cmpuint (lonely->common->len, ==, 0);
+  g_assert_cmpint (lonely->above[PHILIA_PROXIMITY_CN], ==, -1);
+  assert_close (lonely->katz_sum, 0, 1e-12, "explanation");
+  g_assert_cmpfloat (lonely->scores[PHILIA_PROXIMITY_SP], ==, -1);
+  g_clear_pointer (&lonely, philia_pair_explanation_free);
+
+  lonely = philia_pair_explanation_new (g, &params, NULL, 0, 0, 0, 6, NULL, &error);
+  g_assert_null (lonely);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+}
+
+/* pa and fp alone take a path of their own (no grouping by source, threads
+ * over the pairs): the same bits as when scored with everything else, and
+ * the same error for a bad id. */
+static void
+test_fast_path (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const float feats[] = { 1, 0.5f, 0,  0, 0, 0,  2, 1, 1,  0.25f, 0, 3,  1, 1, 1,  0, 2, 0 };
+  const gint64 rows[] = { 0, 1,  1, 2,  2, 3,  3, 4,  0, 4,  1, 3 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 3);
+  gsize n_pairs = 300000;   /* enough for the threaded branch */
+  g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
+  g_autofree double *fast = g_new (double, 2 * n_pairs);
+  g_autofree double *all = g_new (double, PHILIA_PROXIMITY_N_HEURISTICS * 1000);
+  g_autoptr(GError) error = NULL;
+  guint two = PHILIA_PROXIMITY_MASK (H (PA)) | PHILIA_PROXIMITY_MASK (H (FP));
+  PhiliaProximityParams params;
+
+  philia_proximity_params_init_default (&params);
+  params.n_threads = 2;
+  for (gsize i = 0; i < 2 * n_pairs; i++)
+    pairs[i] = g_rand_int_range (rand, 0, 6);
+  g_assert_true (philia_proximity_score_pairs (g, &params, pairs, n_pairs, two, fast, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_true (philia_proximity_score_pairs (g, &params, pairs, 1000, PHILIA_PROXIMITY_ALL, all,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < 1000; i++)
+    {
+      g_assert_cmpfloat (fast[2 * i], ==, all[i * PHILIA_PROXIMITY_N_HEURISTICS + H (PA)]);
+      g_assert_cmpfloat (fast[2 * i + 1], ==, all[i * PHILIA_PROXIMITY_N_HEURISTICS + H (FP)]);
+    }
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      guint u = pairs[2 * i], v = pairs[2 * i + 1];
+
+      g_assert_cmpfloat (fast[2 * i], ==, (double)philia_graph_get_degree (g, u)
+                                          * philia_graph_get_degree (g, v));
+      g_assert_cmpfloat (fast[2 * i + 1], ==, score (g, H (FP), u, v));
+    }
+  assert_close (score (g, H (FP), 2, 4), 4 / sqrt (6.0 * 3.0), 1e-12, "fp(2, 4)");
+  g_assert_cmpfloat (score (g, H (FP), 1, 2), ==, 0);
+
+  /* A bad id deep in the list, in the second thread's half. */
+  pairs[2 * 250000 + 1] = 6;
+  g_assert_false (philia_proximity_score_pairs (g, &params, pairs, n_pairs, two, fast, NULL,
+                                                &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Pair 250000 names node 6"));
+  g_clear_error (&error);
+  g_assert_false (philia_proximity_score_pairs (g, &params, pairs, n_pairs,
+                                                PHILIA_PROXIMITY_MASK (H (PA)), fast, NULL,
+                                                &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -942,6 +1125,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Proximity/random-dense", test_random_dense);
   g_test_add_func ("/Philia/Proximity/datasets", test_datasets);
   g_test_add_func ("/Philia/Proximity/suggest-registry", test_suggest_and_registry);
+  g_test_add_func ("/Philia/Proximity/explanation", test_explanation);
+  g_test_add_func ("/Philia/Proximity/fast-path", test_fast_path);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "philia-dataset-panel.h"
 #include "philia-generate-dialog.h"
 #include "philia-inspector.h"
+#include "philia-proximity-panel.h"
 #include "philia-stats-panel.h"
 #include "philia-train-panel.h"
 
@@ -40,6 +41,7 @@ struct _PhiliaWindow
   GtkWidget            *canvas;
   GtkWidget            *inspector;
   GtkWidget            *train_panel;
+  GtkWidget            *proximity_panel;
 
   /* Owned */
   GSettings            *settings;
@@ -712,6 +714,8 @@ on_selection_changed (PhiliaWindow *self)
 
   philia_canvas_set_selection (PHILIA_CANVAS (self->canvas), nodes, n_nodes);
   philia_inspector_set_selection (PHILIA_INSPECTOR (self->inspector), nodes, n_nodes);
+  philia_proximity_panel_set_selection (PHILIA_PROXIMITY_PANEL (self->proximity_panel), nodes,
+                                        n_nodes);
 }
 
 /* The Train panel's run goes to the inspector; its views follow the selection. */
@@ -887,6 +891,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   g_type_ensure (PHILIA_TYPE_CANVAS);
   g_type_ensure (PHILIA_TYPE_INSPECTOR);
   g_type_ensure (PHILIA_TYPE_TRAIN_PANEL);
+  g_type_ensure (PHILIA_TYPE_PROXIMITY_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-window.ui");
@@ -905,6 +910,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, train_panel);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, proximity_panel);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -959,6 +965,11 @@ philia_window_init (PhiliaWindow *self)
   g_signal_connect_object (self->train_panel, "current-run-changed",
                            G_CALLBACK (on_train_run_changed), self, 0);
   g_signal_connect (self, "selection-changed", G_CALLBACK (on_train_selection_changed), NULL);
+  g_object_bind_property (self, "graph", self->proximity_panel, "graph", G_BINDING_SYNC_CREATE);
+  philia_proximity_panel_set_canvas (PHILIA_PROXIMITY_PANEL (self->proximity_panel),
+                                     PHILIA_CANVAS (self->canvas));
+  g_signal_connect_object (self->proximity_panel, "select-nodes",
+                           G_CALLBACK (on_view_select_nodes), self, 0);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
@@ -1036,6 +1047,14 @@ philia_window_get_train_panel (PhiliaWindow *self)
   g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
 
   return self->train_panel;
+}
+
+GtkWidget *
+philia_window_get_proximity_panel (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->proximity_panel;
 }
 
 GtkWidget *

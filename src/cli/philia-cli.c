@@ -558,16 +558,18 @@ static char *opt_layout;
 static char *opt_color_by;
 static char *opt_edges;
 static gboolean opt_node_labels;
+static int opt_hits_k = 20;
+static char *opt_heuristics;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
-    "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily or "
-    "attention", "KIND" },
+    "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily, "
+    "attention, hits or overlap", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
-    "Width in points (default 360; graph 480)", "PT" },
+    "Width in points (default 360; graph, hits, overlap 480)", "PT" },
   { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height,
-    "Height in points (default 240; graph 480)", "PT" },
+    "Height in points (default 240; graph 480; hits, overlap 320)", "PT" },
   { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
   { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, "local-homophily: bins (default 10)", "N" },
   { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class, "local-homophily: stack by class", NULL },
@@ -584,7 +586,8 @@ static GOptionEntry figure_entries[] = {
   { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
     NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
-    "graph: layout seed; accuracy-by-homophily, attention: training seed (default 0)", "S" },
+    "graph: layout seed; accuracy-by-homophily, attention: training seed; hits, overlap: "
+    "edge split seed (default 0)", "S" },
   { "models", 0, 0, G_OPTION_ARG_STRING, &opt_models,
     "accuracy-by-homophily: comma-separated models to train (default gcn,mlp)", "LIST" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split,
@@ -594,6 +597,9 @@ static GOptionEntry figure_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "attention: the model (default gat)", "M" },
   { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
     "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_hits_k, "hits, overlap: the K of Hits@K (default 20)", "K" },
+  { "heuristics", 0, 0, G_OPTION_ARG_STRING, &opt_heuristics,
+    "hits, overlap: comma-separated heuristics (default: all; fp needs features)", "LIST" },
   { NULL }
 };
 
@@ -784,14 +790,66 @@ figure_attention (PhiliaGraph  *graph,
                                philia_attention_grid_draw, grid, error);
 }
 
+static int proximity_fail (const char *command,
+                           GError     *error);
+
+/* Evaluates the heuristics on a seeded split (design §6) and draws their
+ * Hits@K bars or overlap heatmap. */
+static gboolean
+figure_linkpred (PhiliaGraph               *graph,
+                 PhiliaLinkpredFigureKind   kind,
+                 PhiliaLinkpredReport     **report,
+                 PhiliaLinkpredFigure     **figure,
+                 GError                   **error)
+{
+  PhiliaProximityParams params;
+  guint mask = PHILIA_PROXIMITY_ALL;
+
+  if (opt_heuristics != NULL && !philia_proximity_parse_mask (opt_heuristics, &mask, error))
+    return FALSE;
+  philia_proximity_params_init_default (&params);
+  *report = philia_linkpred_report_new (graph, &params, mask, (guint64)opt_seed, 0, NULL, NULL,
+                                        error);
+  if (*report == NULL)
+    return FALSE;
+  *figure = philia_linkpred_figure_new (kind, *report, (guint)opt_hits_k);
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
+                               opt_height > 0 ? opt_height : 320, opt_dpi,
+                               philia_linkpred_figure_draw, *figure, error);
+}
+
+static void
+linkpred_figure_json (PhiliaJson           *json,
+                      PhiliaLinkpredReport *report,
+                      PhiliaLinkpredFigure *figure)
+{
+  const double *values;
+  guint n_values;
+
+  values = philia_linkpred_figure_get_values (figure, &n_values);
+  philia_json_member_int (json, "k", opt_hits_k);
+  philia_json_member_int (json, "seed", opt_seed);
+  philia_json_member_int (json, "test_edges", report->split->n_test);
+  philia_json_key (json, "heuristics");
+  philia_json_begin_array (json);
+  for (guint i = 0; i < report->n_results; i++)
+    philia_json_string (json, philia_proximity_heuristic_to_string (report->results[i]->heuristic));
+  philia_json_end_array (json);
+  philia_json_key (json, "values");
+  philia_json_double_array (json, values, n_values);
+}
+
 static int
 cmd_figure (int    argc,
             char **argv)
 {
   g_autoptr(PhiliaGraph) graph = NULL;
   PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_CLASS_SIZES;
+  PhiliaLinkpredFigureKind lp_kind = PHILIA_LINKPRED_FIGURE_HITS;
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  g_autoptr(PhiliaLinkpredFigure) lp_figure = NULL;
   PhiliaFigureFormat format;
-  gboolean is_graph, is_runs, is_attention;
+  gboolean is_graph, is_runs, is_attention, is_linkpred;
   GError *error = NULL;
   int code = EXIT_OK;
 
@@ -803,13 +861,16 @@ cmd_figure (int    argc,
   is_graph = g_str_equal (opt_kind, "graph");
   is_runs = g_str_equal (opt_kind, "accuracy-by-homophily");
   is_attention = g_str_equal (opt_kind, "attention");
-  if (!is_graph && !is_runs && !is_attention
+  is_linkpred = philia_linkpred_figure_kind_from_string (opt_kind, &lp_kind);
+  if (!is_graph && !is_runs && !is_attention && !is_linkpred
       && !philia_stats_figure_kind_from_string (opt_kind, &kind))
     return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
                         "local-homophily, compatibility, degree, accuracy-by-homophily, "
-                        "attention");
+                        "attention, hits, overlap");
   if (opt_split < 0)
     return usage_error ("figure", "--split must be ≥ 0");
+  if (opt_hits_k < 1)
+    return usage_error ("figure", "--k must be at least 1");
   if (opt_out == NULL)
     return usage_error ("figure", "--out is required");
   if (!philia_figure_format_from_path (opt_out, &format))
@@ -829,6 +890,11 @@ cmd_figure (int    argc,
       if (code != EXIT_OK)
         return code;
     }
+  else if (is_linkpred)
+    {
+      if (!figure_linkpred (graph, lp_kind, &report, &lp_figure, &error))
+        return proximity_fail ("figure", error);
+    }
   else if (is_runs ? !figure_accuracy_by_homophily (graph, &error)
            : is_attention ? !figure_attention (graph, &error)
            : !figure_stats (graph, kind, &error))
@@ -841,9 +907,14 @@ cmd_figure (int    argc,
       philia_json_begin_object (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_string (json, "kind", opt_kind);
-      philia_json_member_double (json, "width", opt_width > 0 ? opt_width
-                                                : is_graph || is_attention ? 480 : 360);
-      philia_json_member_double (json, "height", opt_height > 0 ? opt_height : is_graph ? 480 : 240);
+      philia_json_member_double (json, "width",
+                                 opt_width > 0 ? opt_width
+                                 : is_graph || is_attention || is_linkpred ? 480 : 360);
+      philia_json_member_double (json, "height",
+                                 opt_height > 0 ? opt_height : is_graph ? 480
+                                                             : is_linkpred ? 320 : 240);
+      if (is_linkpred)
+        linkpred_figure_json (json, report, lp_figure);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
     }
@@ -1196,7 +1267,6 @@ cmd_train (int    argc,
 /* ------------------------------------------------------------- proximity */
 
 static char *opt_pairs;
-static char *opt_heuristics;
 static char *opt_heuristic;
 static double opt_katz_beta = NAN;   /* NaN: not given */
 static char *opt_katz_len;

@@ -14,6 +14,7 @@
 # include "philia-loader.h"
 # include "philia-measure.h"
 # include "philia-npz.h"
+# include "philia-pair-explanation.h"
 # include "philia-plugin-loader.h"
 # include "philia-progress.h"
 # include "philia-proximity.h"

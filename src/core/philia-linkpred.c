@@ -47,6 +47,63 @@ philia_linkpred_hits_at_k (const double *pos,
   return (double)above / n_pos;
 }
 
+gsize
+philia_linkpred_hit_set (const double *pos,
+                         gsize         n_pos,
+                         const double *neg,
+                         gsize         n_neg,
+                         guint         k,
+                         gboolean     *hit)
+{
+  g_autofree double *sorted = NULL;
+  double kth = -INFINITY;
+  gboolean all = n_neg < k;
+  gsize above = 0;
+
+  g_return_val_if_fail (pos != NULL || n_pos == 0, 0);
+  g_return_val_if_fail (neg != NULL || n_neg == 0, 0);
+  g_return_val_if_fail (hit != NULL || n_pos == 0, 0);
+  g_return_val_if_fail (k > 0, 0);
+
+  if (!all)
+    {
+      sorted = g_memdup2 (neg, sizeof (double) * n_neg);
+      qsort (sorted, n_neg, sizeof (double), compare_ascending);
+      kth = sorted[n_neg - k];
+    }
+  for (gsize i = 0; i < n_pos; i++)
+    {
+      hit[i] = all || pos[i] > kth;
+      above += hit[i];
+    }
+  return above;
+}
+
+void
+philia_linkpred_overlap (const gboolean *hits,
+                         guint           n_sets,
+                         gsize           n_pos,
+                         double         *out)
+{
+  g_return_if_fail (hits != NULL || n_sets == 0 || n_pos == 0);
+  g_return_if_fail (out != NULL || n_sets == 0);
+
+  for (guint a = 0; a < n_sets; a++)
+    for (guint b = a; b < n_sets; b++)
+      {
+        const gboolean *x = hits + (gsize)a * n_pos, *y = hits + (gsize)b * n_pos;
+        gsize both = 0, either = 0;
+
+        for (gsize i = 0; i < n_pos; i++)
+          {
+            both += x[i] && y[i];
+            either += x[i] || y[i];
+          }
+        out[(gsize)a * n_sets + b] = out[(gsize)b * n_sets + a]
+          = either > 0 ? (double)both / either : NAN;
+      }
+}
+
 double
 philia_linkpred_rank (double        score,
                       const double *neg,
@@ -191,6 +248,35 @@ sample_non_edges (PhiliaGraph *graph,
       i++;
     }
   return out;
+}
+
+gint64 *
+philia_linkpred_sample_non_edges (PhiliaGraph  *graph,
+                                  gsize         count,
+                                  guint64       seed,
+                                  GError      **error)
+{
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  guint n;
+  gint64 available;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  available = (gint64)n * (n - (gint64)1) / 2 - philia_graph_get_n_edges (graph);
+  if ((gint64)count > available)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "The graph has %" G_GINT64_FORMAT " non-edges, too few for %" G_GSIZE_FORMAT
+                   " negative pairs.", available, count);
+      return NULL;
+    }
+  rand = g_rand_new_with_seed_array ((const guint32[]) { (guint32)seed, (guint32)(seed >> 32) },
+                                     2);
+  seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return sample_non_edges (graph, rand, seen, (gint64)count);
 }
 
 PhiliaLinkSplit *
@@ -450,4 +536,194 @@ philia_linkpred_evaluate (PhiliaLinkSplit             *split,
   result->mrr = n_test > 0 ? mrr_sum / n_test : NAN;
 
   return g_steal_pointer (&result);
+}
+
+/* --------------------------------------------------------------- report */
+
+void
+philia_linkpred_report_free (PhiliaLinkpredReport *report)
+{
+  if (report == NULL)
+    return;
+  for (guint i = 0; i < report->n_results; i++)
+    philia_linkpred_result_free (report->results[i]);
+  g_free (report->results);
+  philia_link_split_free (report->split);
+  g_free (report);
+}
+
+PhiliaLinkpredReport *
+philia_linkpred_report_new (PhiliaGraph                 *graph,
+                            const PhiliaProximityParams *params,
+                            guint                        mask,
+                            guint64                      seed,
+                            guint                        n_mrr_neg,
+                            PhiliaProgress              *progress,
+                            GCancellable                *cancellable,
+                            GError                     **error)
+{
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  guint done = 0;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (progress == NULL || PHILIA_IS_PROGRESS (progress), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mask &= PHILIA_PROXIMITY_ALL;
+  if (philia_graph_get_n_features (graph) == 0)
+    mask &= ~PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP);
+  if (mask == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "No heuristic to evaluate: feature similarity needs node features.");
+      return NULL;
+    }
+
+  report = g_new0 (PhiliaLinkpredReport, 1);
+  report->mask = mask;
+  report->results = g_new0 (PhiliaLinkpredResult *, philia_proximity_mask_count (mask));
+  if (progress != NULL)
+    philia_progress_update (progress, 0, "Splitting the edges");
+  report->split = philia_link_split_new (graph, 0.05, 0.10, n_mrr_neg, seed, error);
+  if (report->split == NULL)
+    return NULL;
+
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    {
+      PhiliaLinkpredResult *result;
+
+      if (!(mask & PHILIA_PROXIMITY_MASK (h)))
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (progress != NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf ("Scoring %s", philia_proximity_heuristic_to_string (h));
+
+          philia_progress_update (progress, (double)done / philia_proximity_mask_count (mask),
+                                  message);
+        }
+      result = philia_linkpred_evaluate (report->split, params, h, cancellable, error);
+      if (result == NULL)
+        return NULL;
+      report->results[report->n_results++] = result;
+      done++;
+    }
+  if (progress != NULL)
+    philia_progress_update (progress, 1, "Done");
+  return g_steal_pointer (&report);
+}
+
+typedef struct
+{
+  PhiliaGraph          *graph;
+  PhiliaProximityParams params;
+  guint                 mask;
+  guint64               seed;
+  guint                 n_mrr_neg;
+  PhiliaProgress       *progress;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_clear_object (&job->graph);
+  g_clear_object (&job->progress);
+  g_free (job);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReportJob *job = task_data;
+  PhiliaLinkpredReport *report;
+  GError *error = NULL;
+
+  report = philia_linkpred_report_new (job->graph, &job->params, job->mask, job->seed,
+                                       job->n_mrr_neg, job->progress, cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify)philia_linkpred_report_free);
+}
+
+void
+philia_linkpred_report_new_async (PhiliaGraph                 *graph,
+                                  const PhiliaProximityParams *params,
+                                  guint                        mask,
+                                  guint64                      seed,
+                                  guint                        n_mrr_neg,
+                                  PhiliaProgress              *progress,
+                                  GCancellable                *cancellable,
+                                  GAsyncReadyCallback          callback,
+                                  gpointer                     user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReportJob *job;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+
+  /* The graph is immutable; the parameters are copied so the caller may change its own. */
+  job = g_new0 (ReportJob, 1);
+  job->graph = g_object_ref (graph);
+  if (params != NULL)
+    job->params = *params;
+  else
+    philia_proximity_params_init_default (&job->params);
+  job->mask = mask;
+  job->seed = seed;
+  job->n_mrr_neg = n_mrr_neg;
+  job->progress = progress ? g_object_ref (progress) : NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_linkpred_report_new_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify)report_job_free);
+  g_task_run_in_thread (task, report_thread);
+}
+
+PhiliaLinkpredReport *
+philia_linkpred_report_new_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == philia_linkpred_report_new_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+double
+philia_linkpred_result_hits (const PhiliaLinkpredResult *result,
+                             guint                       k)
+{
+  g_return_val_if_fail (result != NULL, NAN);
+
+  return philia_linkpred_hits_at_k (result->test_pos, result->n_test, result->test_neg,
+                                    result->n_test, k);
+}
+
+double *
+philia_linkpred_report_overlap (const PhiliaLinkpredReport *report,
+                                guint                       k)
+{
+  g_autofree gboolean *hits = NULL;
+  double *out;
+  gsize n_pos;
+
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (k > 0, NULL);
+
+  n_pos = report->split->n_test;
+  hits = g_new (gboolean, MAX ((gsize)report->n_results * n_pos, 1));
+  for (guint i = 0; i < report->n_results; i++)
+    philia_linkpred_hit_set (report->results[i]->test_pos, n_pos, report->results[i]->test_neg,
+                             n_pos, k, hits + (gsize)i * n_pos);
+  out = g_new (double, MAX ((gsize)report->n_results * report->n_results, 1));
+  philia_linkpred_overlap (hits, report->n_results, n_pos, out);
+  return out;
 }

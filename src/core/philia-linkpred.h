@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "philia-graph.h"
+#include "philia-progress.h"
 #include "philia-proximity.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,27 @@ double philia_linkpred_auc       (const double *pos,
                                   const double *neg,
                                   gsize         n_neg);
 
+/* ---- Which test edges a heuristic gets right, and how heuristics agree. ---- */
+
+/* Sets @hit[i] to whether @pos[i] scores strictly above the K-th highest of
+ * @neg (the Hits@K rule; all TRUE with fewer than K negatives) and returns
+ * how many do. O((P + N) log N). */
+gsize  philia_linkpred_hit_set   (const double *pos,
+                                  gsize         n_pos,
+                                  const double *neg,
+                                  gsize         n_neg,
+                                  guint         k,
+                                  gboolean     *hit);
+
+/* The overlap of @n_sets hit sets over the same @n_pos positives (@hits is
+ * n_sets × n_pos, row-major): @out[a][b] = |A ∩ B| / |A ∪ B| (the Jaccard
+ * index of the two sets), NaN when both are empty. Symmetric; the diagonal
+ * is 1 for a non-empty set. O(n_sets² n_pos). */
+void   philia_linkpred_overlap   (const gboolean *hits,
+                                  guint           n_sets,
+                                  gsize           n_pos,
+                                  double         *out);
+
 /**
  * PhiliaLinkSplit:
  * @full: the graph split (a reference)
@@ -73,6 +95,13 @@ typedef struct
   gint64      *test_mrr_neg;
   guint64      seed;
 } PhiliaLinkSplit;
+
+/* @count distinct uniformly drawn non-edges (u < v, 2 ids each) of @graph
+ * from @seed; fails if the graph has fewer. */
+gint64          *philia_linkpred_sample_non_edges (PhiliaGraph *graph,
+                                                   gsize        count,
+                                                   guint64      seed,
+                                                   GError     **error);
 
 /* Shuffles the m undirected edges with @seed; the first round(m·@test_share)
  * go to test, the next round(m·@valid_share) to valid, the rest train (0.10
@@ -119,7 +148,60 @@ PhiliaLinkpredResult *philia_linkpred_evaluate    (PhiliaLinkSplit             *
                                                    GError                     **error);
 void                  philia_linkpred_result_free (PhiliaLinkpredResult        *result);
 
+/**
+ * PhiliaLinkpredReport:
+ * @split: the seeded split every heuristic was scored on
+ * @mask: the heuristics evaluated (fp is left out on a graph without features)
+ * @n_results: bits in @mask
+ * @results: one result per heuristic, in #PhiliaProximityHeuristic order
+ *
+ * Every heuristic of @mask evaluated on one split, for the table, the Hits@K
+ * chart and the overlap heatmap.
+ */
+typedef struct
+{
+  PhiliaLinkSplit       *split;
+  guint                  mask;
+  guint                  n_results;
+  PhiliaLinkpredResult **results;
+} PhiliaLinkpredReport;
+
+/* Splits @graph (85/5/10, @seed, @n_mrr_neg MRR negatives per test edge) and
+ * evaluates every heuristic of @mask; PHILIA_PROXIMITY_FP is dropped from the
+ * mask when the graph has no features. @progress (nullable) gets one step per
+ * heuristic. The sync variant is for the CLI and tests. */
+PhiliaLinkpredReport *philia_linkpred_report_new        (PhiliaGraph                 *graph,
+                                                         const PhiliaProximityParams *params,
+                                                         guint                        mask,
+                                                         guint64                      seed,
+                                                         guint                        n_mrr_neg,
+                                                         PhiliaProgress              *progress,
+                                                         GCancellable                *cancellable,
+                                                         GError                     **error);
+void                  philia_linkpred_report_new_async  (PhiliaGraph                 *graph,
+                                                         const PhiliaProximityParams *params,
+                                                         guint                        mask,
+                                                         guint64                      seed,
+                                                         guint                        n_mrr_neg,
+                                                         PhiliaProgress              *progress,
+                                                         GCancellable                *cancellable,
+                                                         GAsyncReadyCallback          callback,
+                                                         gpointer                     user_data);
+PhiliaLinkpredReport *philia_linkpred_report_new_finish (GAsyncResult                *result,
+                                                         GError                     **error);
+void                  philia_linkpred_report_free       (PhiliaLinkpredReport        *report);
+
+/* Hits@k of one result from its stored scores (any K, not only 10/20/50/100). */
+double                philia_linkpred_result_hits       (const PhiliaLinkpredResult  *result,
+                                                         guint                        k);
+
+/* The n_results × n_results overlap (philia_linkpred_overlap) of the results'
+ * Hits@k sets over the test edges. Free with g_free(). */
+double               *philia_linkpred_report_overlap    (const PhiliaLinkpredReport  *report,
+                                                         guint                        k);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaLinkSplit, philia_link_split_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaLinkpredResult, philia_linkpred_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaLinkpredReport, philia_linkpred_report_free)
 
 G_END_DECLS

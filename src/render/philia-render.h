@@ -8,6 +8,7 @@
 # include "philia-heatmap.h"
 # include "philia-xy-chart.h"
 # include "philia-stats-figure.h"
+# include "philia-linkpred-figure.h"
 # include "philia-graph-view.h"
 # include "philia-train-figure.h"
 #undef PHILIA_RENDER_INSIDE

@@ -19,6 +19,7 @@ from scipy.sparse import csgraph
 
 BETA, LEN, ALPHA = 0.005, 3, 0.15
 BUDGET = 20.0  # seconds per slow baseline before extrapolating
+FAST_RUNS = 10  # best of this many runs for pa and fp, as bench-proximity.c does
 
 
 def load(path):
@@ -198,7 +199,7 @@ def bench(folder, name, path, philia):
             sci_t, sci = timed(lambda: sp_local(a, deg, uu, vv, h), 3)
             nxt, _ = timed(lambda: nx_local(g, distinct, h))
         elif h == "pa":
-            sci_t, sci = timed(lambda: deg[uu] * deg[vv], 3)
+            sci_t, sci = timed(lambda: deg[uu] * deg[vv], FAST_RUNS)
             nxt, _ = timed(lambda: nx_local(g, distinct, h))
         elif h == "katz":
             sci_t, sci = timed(lambda: sp_katz(a, uu, vv))
@@ -213,10 +214,10 @@ def bench(folder, name, path, philia):
             nxt, mark_n = t / frac, "~" if frac < 1 else " "
         elif h == "fp":
             if x.size:
-                sci_t, sci = timed(lambda: np_fp(x, uu, vv), 3)
+                sci_t, sci = timed(lambda: np_fp(x, uu, vv), FAST_RUNS)
         best = min(sci_t, nxt)
         ratio = best / ours_t if math.isfinite(best) else math.nan
-        print(f"  {h:9} {count:7d} {ours_t:10.4f} {mark_s}{sci_t:9.4f} {mark_n}{nxt:10.4f} "
+        print(f"  {h:9} {count:7d} {ours_t:10.6f} {mark_s}{sci_t:9.6f} {mark_n}{nxt:10.4f} "
               f"{ratio:10.1f}x  {agree(ours, sci) if sci is not None else '-'}")
         if h != "ppr" and math.isfinite(best):
             total_ours += ours_t

@@ -1,0 +1,1035 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-proximity-panel.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "philia-chart-view.h"
+
+/* Negatives a pair's scores are ranked against: drawn once per graph with a
+ * fixed seed, so a rank means the same thing from one pair to the next. */
+#define N_NEGATIVES   1000
+#define NEGATIVE_SEED 0
+#define N_SUGGESTIONS 20
+#define N_EVAL_COLUMNS 6
+
+static const char *heuristic_names[PHILIA_PROXIMITY_N_HEURISTICS] = {
+  N_("Common neighbours"), N_("Jaccard"), N_("Adamic–Adar"), N_("Resource allocation"),
+  N_("Preferential attachment"), N_("Katz"), N_("Personalized PageRank"), N_("Shortest path"),
+  N_("Feature similarity"),
+};
+
+struct _PhiliaProximityPanel
+{
+  GtkWidget              parent_instance;
+
+  /* Template widgets */
+  GtkEntry              *u_entry;
+  GtkEntry              *v_entry;
+  GtkLabel              *status_label;
+  GtkGrid               *scores_grid;
+  GtkLabel              *common_heading;
+  GtkListBox            *common_list;
+  GtkLabel              *path_label;
+  GtkLabel              *katz_label;
+  GtkLabel              *ppr_label;
+  GtkDropDown           *heuristic_dropdown;
+  GtkListBox            *suggest_list;
+  GtkSpinButton         *seed_spin;
+  GtkSpinButton         *k_spin;
+  GtkProgressBar        *progress_bar;
+  GtkLabel              *eval_status;
+  GtkGrid               *eval_grid;
+  PhiliaChartView       *hits_chart;
+  PhiliaChartView       *overlap_chart;
+
+  /* Built in init */
+  GtkLabel              *score_cells[PHILIA_PROXIMITY_N_HEURISTICS][3];
+  GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
+
+  /* Owned */
+  PhiliaGraph           *graph;
+  GArray                *selection;
+  PhiliaProximityNegatives *negatives;
+  PhiliaPairExplanation *explanation;
+  PhiliaLinkpredReport  *report;
+  PhiliaLinkpredFigure  *figures[PHILIA_N_LINKPRED_FIGURES];
+  GCancellable          *explain_cancel;
+  GCancellable          *suggest_cancel;
+  GCancellable          *eval_cancel;
+  PhiliaProgress        *progress;
+  GBinding              *progress_binding;
+  GBinding              *progress_text_binding;
+  guint                  pending_u, pending_v;
+  guint                  suggest_u;
+  guint                  busy;
+
+  /* Borrowed (weak) */
+  PhiliaCanvas          *canvas;
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaProximityPanel, philia_proximity_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  SELECT_NODES,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static char *
+node_text (PhiliaGraph *graph,
+           guint        node)
+{
+  const char *name = philia_graph_has_node_names (graph)
+                     ? philia_graph_get_node_name (graph, node) : NULL;
+
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("%u", node);
+}
+
+static void
+set_busy (PhiliaProximityPanel *self,
+          int                   delta)
+{
+  self->busy += delta;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+row_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_end (label, 8);
+  gtk_widget_set_margin_top (label, 4);
+  gtk_widget_set_margin_bottom (label, 4);
+  return label;
+}
+
+static char *
+format_score (PhiliaProximityHeuristic h,
+              double                   score)
+{
+  if (isnan (score))
+    return g_strdup (h == PHILIA_PROXIMITY_FP ? _("no features") : "—");
+  if (h == PHILIA_PROXIMITY_SP)
+    return score < 0 ? g_strdup (_("unreachable"))
+                     : g_strdup_printf (g_dngettext (NULL, "%.0f hop", "%.0f hops", (gulong)score),
+                                        score);
+  if (h == PHILIA_PROXIMITY_CN || h == PHILIA_PROXIMITY_PA)
+    return g_strdup_printf ("%.0f", score);
+  return g_strdup_printf ("%.4g", score);
+}
+
+/* ------------------------------------------------------------ explanation */
+
+static void
+clear_explanation (PhiliaProximityPanel *self)
+{
+  g_clear_pointer (&self->explanation, philia_pair_explanation_free);
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    {
+      gtk_label_set_text (self->score_cells[h][1], "");
+      gtk_label_set_text (self->score_cells[h][2], "");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), FALSE);
+  clear_list (self->common_list);
+  gtk_label_set_text (self->common_heading, "");
+  gtk_label_set_text (self->path_label, "");
+  gtk_label_set_text (self->katz_label, "");
+  gtk_label_set_text (self->ppr_label, "");
+  if (self->canvas != NULL)
+    philia_canvas_clear_highlight (self->canvas);
+}
+
+static void
+show_explanation (PhiliaProximityPanel *self)
+{
+  const PhiliaPairExplanation *x = self->explanation;
+  g_autofree char *u_name = node_text (self->graph, x->u);
+  g_autofree char *v_name = node_text (self->graph, x->v);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree guint *common = NULL;
+  gsize n_neg = x->negatives ? philia_proximity_negatives_get_n_pairs (x->negatives) : 0;
+  double aa = 0, ra = 0;
+
+  if (x->adjacent)
+    g_string_printf (text, _("%s and %s are already linked; scores are on the whole graph."),
+                     u_name, v_name);
+  else
+    g_string_printf (text, _("Why %s and %s might link."), u_name, v_name);
+  if (n_neg > 0)
+    g_string_append_printf (text, _(" “Higher” counts how many of %zu random non-edges "
+                                    "score above this pair."), n_neg);
+  gtk_label_set_text (self->status_label, text->str);
+
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    {
+      g_autofree char *score = format_score (h, x->scores[h]);
+      g_autofree char *rank = x->above[h] >= 0
+        ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), x->above[h], n_neg)
+        : g_strdup ("—");
+
+      gtk_label_set_text (self->score_cells[h][1], score);
+      gtk_label_set_text (self->score_cells[h][2], rank);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), TRUE);
+
+  clear_list (self->common_list);
+  common = g_new (guint, MAX (x->common->len, 1));
+  for (guint i = 0; i < x->common->len; i++)
+    {
+      const PhiliaCommonNeighbor *c = &g_array_index (x->common, PhiliaCommonNeighbor, i);
+      g_autofree char *name = node_text (self->graph, c->node);
+      g_autofree char *row = g_strdup_printf (_("%s  (degree %u)   AA 1/ln d = %.4g   RA 1/d = %.4g"),
+                                              name, c->degree, c->aa, c->ra);
+
+      gtk_list_box_append (self->common_list, row_label (row));
+      common[i] = c->node;
+      aa += c->aa;
+      ra += c->ra;
+    }
+  g_string_printf (text, g_dngettext (NULL, "%u common neighbour", "%u common neighbours",
+                                      x->common->len), x->common->len);
+  if (x->common->len > 0)
+    g_string_append_printf (text, _(": AA sum %.4g, RA sum %.4g"), aa, ra);
+  gtk_label_set_text (self->common_heading, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->common_list), x->common->len > 0);
+
+  if (x->path->len == 0)
+    gtk_label_set_text (self->path_label, _("No path: the two nodes are in different components."));
+  else
+    {
+      g_string_printf (text, g_dngettext (NULL, "Shortest path (%u hop): ",
+                                          "Shortest path (%u hops): ", x->path->len - 1),
+                       x->path->len - 1);
+      for (guint i = 0; i < x->path->len; i++)
+        {
+          g_autofree char *name = node_text (self->graph, g_array_index (x->path, guint, i));
+
+          g_string_append_printf (text, "%s%s", i > 0 ? " → " : "", name);
+        }
+      gtk_label_set_text (self->path_label, text->str);
+    }
+
+  g_string_assign (text, _("Katz: walks of length l between u and v, (Aˡ)ᵤᵥ:"));
+  for (guint l = 1; l <= x->katz_len; l++)
+    g_string_append_printf (text, " l=%u: %.0f%s", l, x->katz_counts[l - 1],
+                            l < x->katz_len ? "," : ".");
+  g_string_append_printf (text, _(" Σ βˡ·walks with β = %g: %.6g"), x->katz_beta, x->katz_sum);
+  if (!isnan (x->scores[PHILIA_PROXIMITY_KATZ]))
+    g_string_append_printf (text, _(" (Katz score %.6g)."), x->scores[PHILIA_PROXIMITY_KATZ]);
+  gtk_label_set_text (self->katz_label, text->str);
+
+  g_string_printf (text, _("Personalized PageRank of v with restarts at u: %.6g."),
+                   x->scores[PHILIA_PROXIMITY_PPR]);
+  if (isnan (x->scores[PHILIA_PROXIMITY_FP]))
+    g_string_append (text, _(" Feature similarity: the graph has no features."));
+  else
+    g_string_append_printf (text, _(" Feature cosine similarity: %.4g."),
+                            x->scores[PHILIA_PROXIMITY_FP]);
+  gtk_label_set_text (self->ppr_label, text->str);
+
+  if (self->canvas != NULL)
+    philia_canvas_set_highlight (self->canvas, common, x->common->len,
+                                 x->path->len > 1 ? (const guint *)x->path->data : NULL,
+                                 x->path->len > 1 ? x->path->len : 0,
+                                 (const guint[]) { x->u, x->v });
+}
+
+static void
+explain_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PhiliaProximityPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PhiliaPairExplanation *x = philia_pair_explanation_new_finish (result, &error);
+
+  set_busy (self, -1);
+  /* A newer pair or graph was asked for since: this answer is stale. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->explain_cancel)
+    {
+      philia_pair_explanation_free (x);
+      return;
+    }
+  if (x == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  if (self->negatives == NULL && x->negatives != NULL)
+    self->negatives = philia_proximity_negatives_ref (x->negatives);
+  g_clear_pointer (&self->explanation, philia_pair_explanation_free);
+  self->explanation = x;
+  show_explanation (self);
+}
+
+void
+philia_proximity_panel_explain (PhiliaProximityPanel *self,
+                                guint                 u,
+                                guint                 v)
+{
+  PhiliaProximityParams params;
+  g_autofree char *u_name = NULL;
+  g_autofree char *v_name = NULL;
+
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+  g_return_if_fail (self->graph != NULL);
+  g_return_if_fail (u < philia_graph_get_n_nodes (self->graph));
+  g_return_if_fail (v < philia_graph_get_n_nodes (self->graph));
+
+  g_cancellable_cancel (self->explain_cancel);
+  g_clear_object (&self->explain_cancel);
+  self->explain_cancel = g_cancellable_new ();
+  self->pending_u = u;
+  self->pending_v = v;
+  u_name = node_text (self->graph, u);
+  v_name = node_text (self->graph, v);
+  gtk_editable_set_text (GTK_EDITABLE (self->u_entry), u_name);
+  gtk_editable_set_text (GTK_EDITABLE (self->v_entry), v_name);
+  gtk_label_set_text (self->status_label, self->negatives == NULL
+                      ? _("Scoring the pair and, once per graph, 1000 random non-edges…")
+                      : _("Scoring the pair…"));
+
+  philia_proximity_params_init_default (&params);
+  set_busy (self, +1);
+  philia_pair_explanation_new_async (self->graph, &params, self->negatives,
+                                     self->negatives ? 0 : N_NEGATIVES, NEGATIVE_SEED, u, v,
+                                     self->explain_cancel, explain_done, g_object_ref (self));
+}
+
+static gboolean
+parse_node (PhiliaProximityPanel *self,
+            GtkEntry             *entry,
+            guint                *node)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  gint64 found;
+
+  found = self->graph ? philia_graph_find_node (self->graph, text) : -1;
+  if (found < 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("No node “%s” in this graph."), text);
+
+      gtk_label_set_text (self->status_label, message);
+      return FALSE;
+    }
+  *node = (guint)found;
+  return TRUE;
+}
+
+static void
+explain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
+  guint u, v;
+
+  if (self->graph == NULL)
+    return;
+  if (parse_node (self, self->u_entry, &u) && parse_node (self, self->v_entry, &v))
+    philia_proximity_panel_explain (self, u, v);
+}
+
+static void
+on_entry_activate (PhiliaProximityPanel *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "proximity.explain", NULL);
+}
+
+static void
+use_selection_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
+  const guint *nodes = (const guint *)self->selection->data;
+
+  if (self->graph == NULL)
+    return;
+  if (self->selection->len >= 2)
+    philia_proximity_panel_explain (self, nodes[0], nodes[1]);
+  else if (self->selection->len == 1)
+    {
+      g_autofree char *name = node_text (self->graph, nodes[0]);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->u_entry), name);
+      gtk_label_set_text (self->status_label, _("Pick a second node, or type it as node v."));
+    }
+  else
+    gtk_label_set_text (self->status_label, _("Nothing is selected on the canvas."));
+}
+
+static void
+on_common_activated (PhiliaProximityPanel *self,
+                     GtkListBoxRow        *row)
+{
+  int i = gtk_list_box_row_get_index (row);
+  guint nodes[3];
+
+  if (self->explanation == NULL || i < 0 || (guint)i >= self->explanation->common->len)
+    return;
+  /* The pair and that neighbour: a triangle to look at on the canvas. */
+  nodes[0] = self->explanation->u;
+  nodes[1] = self->explanation->v;
+  nodes[2] = g_array_index (self->explanation->common, PhiliaCommonNeighbor, i).node;
+  g_signal_emit (self, signals[SELECT_NODES], 0, nodes, 3);
+}
+
+void
+philia_proximity_panel_set_selection (PhiliaProximityPanel *self,
+                                      const guint          *nodes,
+                                      guint                 n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+
+  g_array_set_size (self->selection, 0);
+  if (n_nodes > 0)
+    g_array_append_vals (self->selection, nodes, n_nodes);
+  if (self->graph == NULL || n_nodes != 2)
+    return;
+  /* The selection is sorted; keep the order of a pair already asked for. */
+  if ((nodes[0] == self->pending_u && nodes[1] == self->pending_v)
+      || (nodes[1] == self->pending_u && nodes[0] == self->pending_v))
+    return;
+  philia_proximity_panel_explain (self, nodes[0], nodes[1]);
+}
+
+/* ------------------------------------------------------------- suggestions */
+
+typedef struct
+{
+  PhiliaGraph              *graph;
+  PhiliaProximityHeuristic  heuristic;
+  guint                     u;
+} SuggestJob;
+
+static void
+suggest_job_free (SuggestJob *job)
+{
+  g_clear_object (&job->graph);
+  g_free (job);
+}
+
+static void
+suggest_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SuggestJob *job = task_data;
+  GError *error = NULL;
+  GArray *result = philia_proximity_suggest (job->graph, NULL, job->heuristic, job->u,
+                                             N_SUGGESTIONS, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify)g_array_unref);
+}
+
+static void
+suggest_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) suggestions = g_task_propagate_pointer (G_TASK (result), &error);
+  SuggestJob *job = g_task_get_task_data (G_TASK (result));
+
+  set_busy (self, -1);
+  if (g_task_get_cancellable (G_TASK (result)) != self->suggest_cancel)
+    return;
+  if (suggestions == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  clear_list (self->suggest_list);
+  self->suggest_u = job->u;
+  for (guint i = 0; i < suggestions->len; i++)
+    {
+      const PhiliaProximitySuggestion *s = &g_array_index (suggestions, PhiliaProximitySuggestion,
+                                                           i);
+      g_autofree char *name = node_text (self->graph, s->node);
+      g_autofree char *score = format_score (job->heuristic, s->score);
+      g_autofree char *row = g_strdup_printf ("%u. %s   %s", i + 1, name, score);
+      GtkWidget *label = row_label (row);
+
+      /* The row knows its node, whatever the list looks like. */
+      g_object_set_data (G_OBJECT (label), "node", GUINT_TO_POINTER (s->node));
+      gtk_list_box_append (self->suggest_list, label);
+    }
+  if (suggestions->len == 0)
+    gtk_list_box_append (self->suggest_list, row_label (_("No candidate: every other node is "
+                                                          "a neighbour or out of reach.")));
+}
+
+static void
+suggest_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
+  g_autoptr(GTask) task = NULL;
+  SuggestJob *job;
+  guint u, h = gtk_drop_down_get_selected (self->heuristic_dropdown);
+
+  if (self->graph == NULL || !parse_node (self, self->u_entry, &u))
+    return;
+  if (h == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (self->graph) == 0)
+    {
+      gtk_label_set_text (self->status_label,
+                          _("Feature similarity needs node features, and the graph has none."));
+      return;
+    }
+  g_cancellable_cancel (self->suggest_cancel);
+  g_clear_object (&self->suggest_cancel);
+  self->suggest_cancel = g_cancellable_new ();
+
+  job = g_new0 (SuggestJob, 1);
+  job->graph = g_object_ref (self->graph);
+  job->heuristic = h;
+  job->u = u;
+  task = g_task_new (self, self->suggest_cancel, suggest_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify)suggest_job_free);
+  set_busy (self, +1);
+  g_task_run_in_thread (task, suggest_thread);
+}
+
+static void
+on_suggestion_activated (PhiliaProximityPanel *self,
+                         GtkListBoxRow        *row)
+{
+  GtkWidget *label = gtk_list_box_row_get_child (row);
+  guint v;
+
+  if (label == NULL || g_object_get_data (G_OBJECT (label), "node") == NULL)
+    return;
+  v = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "node"));
+  philia_proximity_panel_explain (self, self->suggest_u, v);
+  g_signal_emit (self, signals[SELECT_NODES], 0,
+                 (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) }, 2);
+}
+
+/* -------------------------------------------------------------- evaluation */
+
+static void
+draw_figure (cairo_t                 *cr,
+             double                   width,
+             double                   height,
+             const PhiliaRenderStyle *style,
+             gpointer                 user_data)
+{
+  PhiliaLinkpredFigure *figure = user_data;
+
+  philia_linkpred_figure_set_style (figure, style);
+  philia_linkpred_figure_draw (cr, width, height, figure);
+}
+
+static void
+rebuild_figures (PhiliaProximityPanel *self)
+{
+  PhiliaChartView *charts[] = { self->hits_chart, self->overlap_chart };
+  guint k = (guint)gtk_spin_button_get_value_as_int (self->k_spin);
+
+  for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
+    {
+      PhiliaLinkpredFigure *old = self->figures[i];
+
+      self->figures[i] = self->report ? philia_linkpred_figure_new (i, self->report, k) : NULL;
+      philia_chart_view_set_draw_func (charts[i], self->figures[i] ? draw_figure : NULL,
+                                       self->figures[i], NULL);
+      gtk_widget_set_visible (GTK_WIDGET (charts[i]), self->figures[i] != NULL);
+      philia_linkpred_figure_free (old);
+    }
+}
+
+static void
+on_k_changed (PhiliaProximityPanel *self)
+{
+  rebuild_figures (self);
+}
+
+static void
+show_report (PhiliaProximityPanel *self)
+{
+  const PhiliaLinkpredReport *r = self->report;
+  g_autofree char *status = NULL;
+
+  for (guint row = 0; row <= PHILIA_PROXIMITY_N_HEURISTICS; row++)
+    for (guint c = 0; c < N_EVAL_COLUMNS; c++)
+      {
+        GtkLabel *cell = self->eval_cells[row][c];
+
+        gtk_widget_set_visible (GTK_WIDGET (cell), row == 0 || (r && row - 1 < r->n_results));
+        if (r == NULL || row == 0 || row - 1 >= r->n_results)
+          continue;
+        {
+          const PhiliaLinkpredResult *res = r->results[row - 1];
+          double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
+          g_autofree char *text = c == 0
+            ? g_strdup (philia_proximity_heuristic_to_string (res->heuristic))
+            : g_strdup_printf ("%.3f", values[c - 1]);
+
+          gtk_label_set_text (cell, text);
+        }
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), r != NULL);
+  if (r != NULL)
+    {
+      status = g_strdup_printf (_("Split seed %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT
+                                  " train, %" G_GINT64_FORMAT " valid, %" G_GINT64_FORMAT
+                                  " test edges; as many random non-edges; MRR against %u per "
+                                  "test edge.%s"),
+                                r->split->seed, r->split->n_train, r->split->n_valid,
+                                r->split->n_test, r->split->n_mrr_neg,
+                                (r->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP)) ? ""
+                                : _(" No features: fp left out."));
+      gtk_label_set_text (self->eval_status, status);
+    }
+  rebuild_figures (self);
+}
+
+static void
+set_evaluating (PhiliaProximityPanel *self,
+                gboolean              running)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.evaluate",
+                                 !running && self->graph != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.cancel", running);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+}
+
+static void
+evaluate_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PhiliaProximityPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PhiliaLinkpredReport *report = philia_linkpred_report_new_finish (result, &error);
+
+  set_busy (self, -1);
+  if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
+    {
+      /* The graph changed underneath; nothing to show. */
+      philia_linkpred_report_free (report);
+      return;
+    }
+  g_clear_object (&self->eval_cancel);
+  set_evaluating (self, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
+  if (report == NULL)
+    {
+      gtk_label_set_text (self->eval_status,
+                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                          ? _("Evaluation cancelled.") : error->message);
+      return;
+    }
+  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  self->report = report;
+  show_report (self);
+}
+
+void
+philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
+                                 guint                 n_mrr_neg)
+{
+  PhiliaProximityParams params;
+
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+
+  if (self->graph == NULL || self->eval_cancel != NULL)
+    return;
+  self->eval_cancel = g_cancellable_new ();
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_SYNC_CREATE);
+  self->progress_text_binding = g_object_bind_property (self->progress, "message",
+                                                        self->progress_bar, "text",
+                                                        G_BINDING_SYNC_CREATE);
+  set_evaluating (self, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
+  philia_proximity_params_init_default (&params);
+  set_busy (self, +1);
+  philia_linkpred_report_new_async (self->graph, &params, PHILIA_PROXIMITY_ALL,
+                                    (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
+                                    n_mrr_neg, self->progress, self->eval_cancel, evaluate_done,
+                                    g_object_ref (self));
+}
+
+static void
+evaluate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  philia_proximity_panel_evaluate (PHILIA_PROXIMITY_PANEL (widget), 100);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
+
+  g_cancellable_cancel (self->eval_cancel);
+}
+
+/* ------------------------------------------------------------------ object */
+
+static void
+cancel_all (PhiliaProximityPanel *self)
+{
+  g_cancellable_cancel (self->explain_cancel);
+  g_cancellable_cancel (self->suggest_cancel);
+  g_cancellable_cancel (self->eval_cancel);
+  g_clear_object (&self->explain_cancel);
+  g_clear_object (&self->suggest_cancel);
+  g_clear_object (&self->eval_cancel);
+}
+
+PhiliaGraph *
+philia_proximity_panel_get_graph (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->graph;
+}
+
+void
+philia_proximity_panel_set_graph (PhiliaProximityPanel *self,
+                                  PhiliaGraph          *graph)
+{
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  if (self->graph == graph)
+    return;
+  cancel_all (self);
+  g_set_object (&self->graph, graph);
+  g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
+  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  g_array_set_size (self->selection, 0);
+  self->pending_u = self->pending_v = G_MAXUINT;
+  clear_explanation (self);
+  clear_list (self->suggest_list);
+  gtk_editable_set_text (GTK_EDITABLE (self->u_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->v_entry), "");
+  gtk_label_set_text (self->status_label,
+                      _("Select two nodes on the canvas (Shift+click), or type their ids or "
+                        "names."));
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
+  show_report (self);
+  set_evaluating (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", graph != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", graph != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.use-selection", graph != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+void
+philia_proximity_panel_set_canvas (PhiliaProximityPanel *self,
+                                   PhiliaCanvas         *canvas)
+{
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+  g_return_if_fail (canvas == NULL || PHILIA_IS_CANVAS (canvas));
+
+  g_set_weak_pointer (&self->canvas, canvas);
+}
+
+gboolean
+philia_proximity_panel_get_busy (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), FALSE);
+  return self->busy > 0;
+}
+
+const PhiliaPairExplanation *
+philia_proximity_panel_get_explanation (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->explanation;
+}
+
+const PhiliaLinkpredReport *
+philia_proximity_panel_get_report (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->report;
+}
+
+const char *
+philia_proximity_panel_get_score_text (PhiliaProximityPanel     *self,
+                                       PhiliaProximityHeuristic  heuristic,
+                                       guint                     column)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  g_return_val_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS && column < 3, NULL);
+  return gtk_label_get_text (self->score_cells[heuristic][column]);
+}
+
+const char *
+philia_proximity_panel_get_eval_text (PhiliaProximityPanel *self,
+                                      guint                 row,
+                                      guint                 column)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  g_return_val_if_fail (row <= PHILIA_PROXIMITY_N_HEURISTICS && column < N_EVAL_COLUMNS, NULL);
+  return gtk_label_get_text (self->eval_cells[row][column]);
+}
+
+GtkWidget *
+philia_proximity_panel_get_common_list (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return GTK_WIDGET (self->common_list);
+}
+
+GtkWidget *
+philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return GTK_WIDGET (self->suggest_list);
+}
+
+GtkWidget *
+philia_proximity_panel_get_chart (PhiliaProximityPanel     *self,
+                                  PhiliaLinkpredFigureKind  kind)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  g_return_val_if_fail (kind < PHILIA_N_LINKPRED_FIGURES, NULL);
+  return GTK_WIDGET (kind == PHILIA_LINKPRED_FIGURE_HITS ? self->hits_chart
+                                                         : self->overlap_chart);
+}
+
+GtkWidget *
+philia_proximity_panel_new (void)
+{
+  return g_object_new (PHILIA_TYPE_PROXIMITY_PANEL, NULL);
+}
+
+static void
+philia_proximity_panel_dispose (GObject *object)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
+  GtkWidget *child;
+
+  cancel_all (self);
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  /* The charts draw the figures: unhook them before the figures go. */
+  if (self->hits_chart != NULL)
+    philia_chart_view_set_draw_func (self->hits_chart, NULL, NULL, NULL);
+  if (self->overlap_chart != NULL)
+    philia_chart_view_set_draw_func (self->overlap_chart, NULL, NULL, NULL);
+  g_clear_weak_pointer (&self->canvas);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_PROXIMITY_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->hits_chart = NULL;
+  self->overlap_chart = NULL;
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (philia_proximity_panel_parent_class)->dispose (object);
+}
+
+static void
+philia_proximity_panel_finalize (GObject *object)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
+
+  g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
+  g_clear_pointer (&self->explanation, philia_pair_explanation_free);
+  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
+    g_clear_pointer (&self->figures[i], philia_linkpred_figure_free);
+
+  G_OBJECT_CLASS (philia_proximity_panel_parent_class)->finalize (object);
+}
+
+static void
+philia_proximity_panel_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_proximity_panel_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      philia_proximity_panel_set_graph (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+philia_proximity_panel_class_init (PhiliaProximityPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_proximity_panel_dispose;
+  object_class->finalize = philia_proximity_panel_finalize;
+  object_class->get_property = philia_proximity_panel_get_property;
+  object_class->set_property = philia_proximity_panel_set_property;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhiliaProximityPanel::select-nodes:
+   * @nodes: (array length=n_nodes): node ids
+   * @n_nodes: how many
+   *
+   * The user picked a suggested link or a common neighbour.
+   */
+  signals[SELECT_NODES] =
+    g_signal_new ("select-nodes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+
+  g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-proximity-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, u_entry);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, v_entry);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, scores_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, common_heading);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, common_list);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, path_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, katz_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, ppr_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, heuristic_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, suggest_list);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, k_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, eval_status);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, eval_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, hits_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, overlap_chart);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_common_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_suggestion_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_k_changed);
+
+  gtk_widget_class_install_action (widget_class, "proximity.explain", NULL, explain_action);
+  gtk_widget_class_install_action (widget_class, "proximity.use-selection", NULL,
+                                   use_selection_action);
+  gtk_widget_class_install_action (widget_class, "proximity.suggest", NULL, suggest_action);
+  gtk_widget_class_install_action (widget_class, "proximity.evaluate", NULL, evaluate_action);
+  gtk_widget_class_install_action (widget_class, "proximity.cancel", NULL, cancel_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+philia_proximity_panel_init (PhiliaProximityPanel *self)
+{
+  const char *eval_headers[N_EVAL_COLUMNS] = {
+    N_("Heuristic"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->pending_u = self->pending_v = G_MAXUINT;
+
+  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
+    for (guint c = 0; c < 3; c++)
+      {
+        GtkWidget *label = gtk_label_new (c == 0 ? _(heuristic_names[h]) : "");
+
+        gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+        if (c == 2)
+          gtk_widget_add_css_class (label, "dim-label");
+        if (c > 0)
+          gtk_widget_add_css_class (label, "numeric");
+        gtk_grid_attach (self->scores_grid, label, (int)c, (int)h, 1, 1);
+        self->score_cells[h][c] = GTK_LABEL (label);
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), FALSE);
+
+  for (guint row = 0; row <= PHILIA_PROXIMITY_N_HEURISTICS; row++)
+    for (guint c = 0; c < N_EVAL_COLUMNS; c++)
+      {
+        GtkWidget *label = gtk_label_new (row == 0 ? _(eval_headers[c]) : "");
+
+        gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+        if (row == 0)
+          gtk_widget_add_css_class (label, "heading");
+        else if (c > 0)
+          gtk_widget_add_css_class (label, "numeric");
+        gtk_grid_attach (self->eval_grid, label, (int)c, (int)row, 1, 1);
+        self->eval_cells[row][c] = GTK_LABEL (label);
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), FALSE);
+  set_evaluating (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.use-selection", FALSE);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "philia-canvas.h"
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+#define PHILIA_TYPE_PROXIMITY_PANEL (philia_proximity_panel_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhiliaProximityPanel, philia_proximity_panel, PHILIA, PROXIMITY_PANEL,
+                      GtkWidget)
+
+GtkWidget   *philia_proximity_panel_new             (void);
+PhiliaGraph *philia_proximity_panel_get_graph       (PhiliaProximityPanel *self);
+void         philia_proximity_panel_set_graph       (PhiliaProximityPanel *self,
+                                                     PhiliaGraph          *graph);
+/* Where the pair, its common neighbours and a shortest path are highlighted. */
+void         philia_proximity_panel_set_canvas      (PhiliaProximityPanel *self,
+                                                     PhiliaCanvas         *canvas);
+/* The window's selection: with two or more nodes, the first two are explained. */
+void         philia_proximity_panel_set_selection   (PhiliaProximityPanel *self,
+                                                     const guint          *nodes,
+                                                     guint                 n_nodes);
+/* Explains (u, v) on a worker thread. */
+void         philia_proximity_panel_explain         (PhiliaProximityPanel *self,
+                                                     guint                 u,
+                                                     guint                 v);
+
+/* For tests: what the panel computed and shows. */
+gboolean     philia_proximity_panel_get_busy        (PhiliaProximityPanel *self);
+const PhiliaPairExplanation *
+             philia_proximity_panel_get_explanation (PhiliaProximityPanel *self);
+const PhiliaLinkpredReport *
+             philia_proximity_panel_get_report      (PhiliaProximityPanel *self);
+/* The text of a cell of the scores table (column 0 name, 1 score, 2 rank) or
+ * of the evaluation table (row 0 is the header). */
+const char  *philia_proximity_panel_get_score_text  (PhiliaProximityPanel *self,
+                                                     PhiliaProximityHeuristic heuristic,
+                                                     guint                 column);
+const char  *philia_proximity_panel_get_eval_text   (PhiliaProximityPanel *self,
+                                                     guint                 row,
+                                                     guint                 column);
+GtkWidget   *philia_proximity_panel_get_common_list (PhiliaProximityPanel *self);
+GtkWidget   *philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self);
+GtkWidget   *philia_proximity_panel_get_chart       (PhiliaProximityPanel *self,
+                                                     PhiliaLinkpredFigureKind kind);
+/* Evaluation with @n_mrr_neg MRR negatives per test edge (the button uses 100). */
+void         philia_proximity_panel_evaluate        (PhiliaProximityPanel *self,
+                                                     guint                 n_mrr_neg);
+
+G_END_DECLS

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-render"
+
+#include "config.h"
+
+#include "philia-render-private.h"
+
+static const char *kind_names[PHILIA_N_LINKPRED_FIGURES] = { "hits", "overlap" };
+
+struct _PhiliaLinkpredFigure
+{
+  PhiliaLinkpredFigureKind  kind;
+  PhiliaRenderStyle         style;
+  char                     *font_family;
+  char                     *title;
+  char                     *axis;
+  GPtrArray                *labels;   /* heuristic names, NULL-terminated */
+  double                   *values;
+  guint                     n_values;
+  PhiliaBarChart            bars;
+  PhiliaHeatmap             heatmap;
+};
+
+const char *
+philia_linkpred_figure_kind_to_string (PhiliaLinkpredFigureKind kind)
+{
+  g_return_val_if_fail (kind < PHILIA_N_LINKPRED_FIGURES, NULL);
+  return kind_names[kind];
+}
+
+gboolean
+philia_linkpred_figure_kind_from_string (const char               *name,
+                                         PhiliaLinkpredFigureKind *kind)
+{
+  for (guint i = 0; name != NULL && i < PHILIA_N_LINKPRED_FIGURES; i++)
+    if (g_str_equal (name, kind_names[i]))
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+PhiliaLinkpredFigure *
+philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
+                            const PhiliaLinkpredReport *report,
+                            guint                       k)
+{
+  PhiliaLinkpredFigure *f;
+  guint n;
+
+  g_return_val_if_fail (kind < PHILIA_N_LINKPRED_FIGURES, NULL);
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (k > 0, NULL);
+
+  n = report->n_results;
+  f = g_new0 (PhiliaLinkpredFigure, 1);
+  f->kind = kind;
+  philia_render_style_init_default (&f->style);
+  f->labels = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (f->labels,
+                     g_strdup (philia_proximity_heuristic_to_string (report->results[i]->heuristic)));
+  g_ptr_array_add (f->labels, NULL);
+
+  if (kind == PHILIA_LINKPRED_FIGURE_HITS)
+    {
+      f->n_values = n;
+      f->values = g_new0 (double, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        f->values[i] = philia_linkpred_result_hits (report->results[i], k);
+      f->title = g_strdup_printf ("Hits@%u on %" G_GINT64_FORMAT " test edges", k,
+                                  report->split->n_test);
+      f->axis = g_strdup_printf ("Hits@%u", k);
+      f->bars = (PhiliaBarChart) {
+        .title = f->title, .x_label = "heuristic", .y_label = f->axis,
+        .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
+        .color_by_category = TRUE, .show_values = TRUE,
+      };
+    }
+  else
+    {
+      f->n_values = n * n;
+      f->values = philia_linkpred_report_overlap (report, k);
+      /* The definition is part of the figure: a reader must know what 0.4 means. */
+      f->title = g_strdup_printf ("Hits@%u overlap |A∩B| / |A∪B|", k);
+      f->axis = g_strdup_printf ("heuristic B  (A, B: test edges above the K-th best negative, "
+                                 "K = %u)", k);
+      f->heatmap = (PhiliaHeatmap) {
+        .title = f->title, .row_title = "heuristic A", .column_title = f->axis,
+        .n_rows = n, .n_columns = n, .values = f->values,
+        .row_labels = (const char * const *)f->labels->pdata,
+        .column_labels = (const char * const *)f->labels->pdata,
+        .vmin = 0, .vmax = 1, .show_values = TRUE,
+      };
+    }
+  return f;
+}
+
+void
+philia_linkpred_figure_free (PhiliaLinkpredFigure *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->font_family);
+  g_free (f->title);
+  g_free (f->axis);
+  g_clear_pointer (&f->labels, g_ptr_array_unref);
+  g_free (f->values);
+  g_free (f);
+}
+
+void
+philia_linkpred_figure_set_style (PhiliaLinkpredFigure    *f,
+                                  const PhiliaRenderStyle *style)
+{
+  g_return_if_fail (f != NULL && style != NULL);
+
+  g_free (f->font_family);
+  f->style = *style;
+  f->font_family = g_strdup (style->font_family);
+  f->style.font_family = f->font_family;
+}
+
+const double *
+philia_linkpred_figure_get_values (PhiliaLinkpredFigure *f,
+                                   guint                *n_values)
+{
+  g_return_val_if_fail (f != NULL, NULL);
+
+  if (n_values != NULL)
+    *n_values = f->n_values;
+  return f->values;
+}
+
+void
+philia_linkpred_figure_draw (cairo_t  *cr,
+                             double    width,
+                             double    height,
+                             gpointer  user_data)
+{
+  PhiliaLinkpredFigure *f = user_data;
+
+  g_return_if_fail (f != NULL);
+
+  if (f->kind == PHILIA_LINKPRED_FIGURE_HITS)
+    philia_bar_chart_draw (cr, width, height, &f->bars, &f->style);
+  else
+    philia_heatmap_draw (cr, width, height, &f->heatmap, &f->style);
+}
