@@ -37,7 +37,14 @@ philia_test_init (int          *argc,
   setlocale (LC_ALL, "C.UTF-8");
 
   if (gtk_init_check ())
-    return TRUE;
+    {
+      /* Without a window manager, focus moves between windows (dialogs,
+       * the shortcuts window) without focus-out events, and a blinking text
+       * cursor then warns that it "did not receive a focus-out event", which
+       * a test takes for a failure. Nothing here tests the blink. */
+      g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+      return TRUE;
+    }
 
   path = g_strdup_printf ("/Philia/%s/no-display", area);
   g_test_add_func (path, test_no_display);
