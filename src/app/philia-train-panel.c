@@ -515,12 +515,15 @@ build_params_grid (PhiliaTrainPanel *self)
       GtkWidget *spin = gtk_spin_button_new (adj, param_info[i].step, param_info[i].digits);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
+      /* Wrapped, so that the side panel (as wide as its widest page) leaves
+       * the canvas its room. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_set_tooltip_text (label, _(param_info[i].tooltip));
       gtk_widget_set_tooltip_text (spin, _(param_info[i].tooltip));
       gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 8);
+      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
       gtk_widget_set_name (spin, param_info[i].key);
       /* Two columns of label + spin keep the panel short. */
       gtk_grid_attach (self->params_grid, label, (i % 2) * 2, i / 2, 1, 1);
