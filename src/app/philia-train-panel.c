@@ -792,7 +792,7 @@ show_edges (PhiliaTrainPanel *self)
 {
   g_autofree double *values = NULL;
   g_autofree char *title = NULL;
-  double vmax = 0;
+  double vmin = 0, vmax = 0;
   gint64 m2;
 
   if (self->canvas == NULL || self->current == NULL || self->graph == NULL)
@@ -803,9 +803,16 @@ show_edges (PhiliaTrainPanel *self)
     return;
   m2 = philia_graph_get_row_offsets (self->graph)[philia_graph_get_n_nodes (self->graph)];
   for (gint64 e = 0; e < m2; e++)
-    vmax = MAX (vmax, values[e]);
+    if (!isnan (values[e]))
+      {
+        vmin = MIN (vmin, values[e]);
+        vmax = MAX (vmax, values[e]);
+      }
   title = attention_title (self, _("Attention"));
-  philia_canvas_set_edge_values (self->canvas, title, values, 0, vmax > 0 ? vmax : 1, TRUE);
+  /* Softmax attention starts at 0; signed coefficients (FAGCN's, in [-1, 1])
+   * keep their negative end on the scale. */
+  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax > vmin ? vmax : vmin + 1,
+                                 TRUE);
   self->edges_shown = TRUE;
 }
 
