@@ -89,6 +89,12 @@ test_plugin_algorithms (void)
   g_assert_true (g_str_has_prefix (run.out, "u,v,cn,lpi\n0,0,3,3"));
   run_clear (&run);
 
+  /* The plugin's heuristic is evaluated like a built-in one. */
+  run_cli (&run, "linkpred", cora, "--heuristic", "lpi", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "{\"heuristic\":\"lpi\",\"hits@10\":"));
+  run_clear (&run);
+
   run_cli (&run, "train", cora, "--model", "fagcn", "--epochs", "5", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "\"model\":\"fagcn\""));
@@ -101,6 +107,9 @@ test_plugin_algorithms (void)
   run_clear (&run);
   run_cli (&run, "proximity", cora, "--pairs", pairs, "--heuristics", "lpi", NULL);
   assert_one_line_error (&run, 2, "Unknown heuristic “lpi”");
+  run_clear (&run);
+  run_cli (&run, "linkpred", cora, "--heuristic", "lpi", NULL);
+  assert_one_line_error (&run, 2, "unknown heuristic; known heuristics: aa, cn");
   run_clear (&run);
 
   g_remove (pairs);

@@ -214,6 +214,74 @@ test_split_errors (void)
 
 /* Evaluating cn on Cora: the metrics are the metric functions applied to the
  * returned scores, and cn beats chance. fp works on Cora, not on a featureless graph. */
+/* Common neighbours counted by brute force over sorted rows, as a plugin's
+ * heuristic would be: registered, not built in. */
+static gboolean
+brute_cn (PhiliaGraph                 *graph,
+          const PhiliaProximityParams *params,
+          const gint64                *pairs,
+          gsize                        n_pairs,
+          double                      *out,
+          gpointer                     data,
+          GCancellable                *cancellable,
+          GError                     **error)
+{
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      gint64 u = pairs[2 * i], v = pairs[2 * i + 1];
+      guint common = 0;
+
+      for (gint64 a = off[u]; a < off[u + 1]; a++)
+        for (gint64 b = off[v]; b < off[v + 1]; b++)
+          common += nbr[a] == nbr[b];
+      out[i] = common;
+    }
+  return TRUE;
+}
+
+static const PhiliaProximityVTable brute_cn_vtable = { brute_cn };
+
+/* A registered heuristic goes through the same evaluation as a built-in one:
+ * a brute-force common-neighbour count gives CN's numbers exactly. */
+static void
+test_evaluate_algorithm (void)
+{
+  const PhiliaAlgorithm brute = { "test-brute-cn", PHILIA_FAMILY_PROXIMITY, "Brute CN",
+                                  "Common neighbours by brute force.", "test",
+                                  &brute_cn_vtable, NULL };
+  g_autoptr(PhiliaGraph) cora = load_cora ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaLinkSplit) split = philia_link_split_new (cora, 0.05, 0.10, 30, 2, &error);
+  g_autoptr(PhiliaLinkpredResult) cn = NULL;
+  g_autoptr(PhiliaLinkpredResult) other = NULL;
+  const PhiliaAlgorithm *registered;
+
+  g_assert_no_error (error);
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_PROXIMITY,
+                              brute.id) == NULL)
+    philia_registry_add (philia_registry_get_default (), &brute, &error);
+  g_assert_no_error (error);
+  registered = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_PROXIMITY,
+                                       brute.id);
+
+  cn = philia_linkpred_evaluate (split, NULL, PHILIA_PROXIMITY_CN, NULL, &error);
+  g_assert_no_error (error);
+  other = philia_linkpred_evaluate_algorithm (split, NULL, registered, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cn->name, ==, "cn");
+  g_assert_cmpstr (other->name, ==, "test-brute-cn");
+  g_assert_cmpint (other->heuristic, ==, PHILIA_PROXIMITY_N_HEURISTICS);
+  for (guint k = 0; k < 4; k++)
+    g_assert_cmpfloat (other->hits[k], ==, cn->hits[k]);
+  g_assert_cmpfloat (other->mrr, ==, cn->mrr);
+  g_assert_cmpfloat (other->auc, ==, cn->auc);
+  g_assert_cmpmem (other->test_pos, cn->n_test * sizeof (double),
+                   cn->test_pos, cn->n_test * sizeof (double));
+}
+
 static void
 test_evaluate (void)
 {
@@ -453,6 +521,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Linkpred/split", test_split);
   g_test_add_func ("/Philia/Linkpred/split-errors", test_split_errors);
   g_test_add_func ("/Philia/Linkpred/evaluate", test_evaluate);
+  g_test_add_func ("/Philia/Linkpred/evaluate-algorithm", test_evaluate_algorithm);
   g_test_add_func ("/Philia/Linkpred/hit-set-overlap", test_hit_set_overlap);
   g_test_add_func ("/Philia/Linkpred/report", test_report);
 

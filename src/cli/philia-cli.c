@@ -1613,8 +1613,9 @@ cmd_linkpred (int    argc,
   g_autoptr(PhiliaGraph) graph = NULL;
   g_autoptr(PhiliaLinkSplit) split = NULL;
   g_autoptr(PhiliaLinkpredResult) result = NULL;
+  const PhiliaAlgorithm *algorithm = NULL;
   PhiliaProximityParams params;
-  PhiliaProximityHeuristic heuristic;
+  PhiliaProximityHeuristic heuristic = PHILIA_PROXIMITY_N_HEURISTICS;
   GError *error = NULL;
   gint64 start;
   double seconds;
@@ -1627,8 +1628,19 @@ cmd_linkpred (int    argc,
   if (opt_heuristic == NULL)
     return usage_error ("linkpred", "--heuristic H is required");
   if (!philia_proximity_heuristic_from_string (opt_heuristic, &heuristic))
-    return usage_error ("linkpred", "unknown heuristic; known heuristics: cn, jaccard, aa, ra, "
-                                    "pa, katz, ppr, sp, fp");
+    {
+      /* A heuristic a plugin registered is evaluated the same way. */
+      algorithm = philia_registry_lookup (philia_registry_get_default (),
+                                          PHILIA_FAMILY_PROXIMITY, opt_heuristic);
+      if (algorithm == NULL)
+        {
+          g_autofree char *known = registry_ids (PHILIA_FAMILY_PROXIMITY);
+          g_autofree char *message = g_strdup_printf ("unknown heuristic; known heuristics: %s",
+                                                      known);
+
+          return usage_error ("linkpred", message);
+        }
+    }
   if (opt_mrr_negatives < 0)
     return usage_error ("linkpred", "--mrr-negatives must not be negative");
   if (!proximity_params_from_options ("linkpred", &params, &code))
@@ -1642,7 +1654,9 @@ cmd_linkpred (int    argc,
                                  &error);
   if (split == NULL)
     return fail (error);
-  result = philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
+  result = algorithm != NULL
+           ? philia_linkpred_evaluate_algorithm (split, &params, algorithm, NULL, &error)
+           : philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
   if (result == NULL)
     return proximity_fail ("linkpred", error);
   seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -1652,8 +1666,7 @@ cmd_linkpred (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
-      philia_json_member_string (json, "heuristic",
-                                 philia_proximity_heuristic_to_string (heuristic));
+      philia_json_member_string (json, "heuristic", result->name);
       for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
         {
           g_autofree char *key = g_strdup_printf ("hits@%u", philia_linkpred_hits_ks[k]);
@@ -1675,8 +1688,7 @@ cmd_linkpred (int    argc,
     }
 
   printf ("%s on %s: split %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-          " edges (seed %" G_GINT64_FORMAT ")\n", philia_proximity_heuristic_to_string (heuristic),
-          argv[1], split->n_train, split->n_valid, split->n_test, opt_seed);
+          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train, split->n_valid, split->n_test, opt_seed);
   for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
     printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
   printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);

@@ -442,6 +442,7 @@ philia_linkpred_result_free (PhiliaLinkpredResult *result)
 {
   if (result == NULL)
     return;
+  g_free (result->name);
   g_free (result->test_pos);
   g_free (result->test_neg);
   g_free (result);
@@ -456,12 +457,15 @@ orient (PhiliaProximityHeuristic heuristic,
   return score < 0 ? -INFINITY : -score;
 }
 
-PhiliaLinkpredResult *
-philia_linkpred_evaluate (PhiliaLinkSplit             *split,
-                          const PhiliaProximityParams *params,
-                          PhiliaProximityHeuristic     heuristic,
-                          GCancellable                *cancellable,
-                          GError                     **error)
+/* One of @heuristic (a built-in) or @algorithm (a registered one, e.g. a
+ * plugin's; heuristic is then PHILIA_PROXIMITY_N_HEURISTICS). */
+static PhiliaLinkpredResult *
+evaluate (PhiliaLinkSplit             *split,
+          const PhiliaProximityParams *params,
+          PhiliaProximityHeuristic     heuristic,
+          const PhiliaAlgorithm       *algorithm,
+          GCancellable                *cancellable,
+          GError                     **error)
 {
   g_autoptr(PhiliaLinkpredResult) result = NULL;
   g_autofree gint64 *pairs = NULL;
@@ -470,10 +474,6 @@ philia_linkpred_evaluate (PhiliaLinkSplit             *split,
   gint64 n_test, n_pairs = 0;
   guint n_mrr;
   double mrr_sum = 0;
-
-  g_return_val_if_fail (split != NULL, NULL);
-  g_return_val_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (heuristic == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (split->train) == 0)
     {
@@ -505,15 +505,27 @@ philia_linkpred_evaluate (PhiliaLinkSplit             *split,
         }
 
   scores = g_new (double, MAX (n_pairs, 1));
-  if (!philia_proximity_score_pairs (split->train, params, pairs, n_pairs,
-                                     PHILIA_PROXIMITY_MASK (heuristic), scores, cancellable,
-                                     error))
-    return NULL;
-  for (gint64 i = 0; i < n_pairs; i++)
-    scores[i] = orient (heuristic, scores[i]);
+  if (algorithm != NULL)
+    {
+      /* A registered heuristic's scores are "higher is likelier" already. */
+      if (!philia_proximity_compute (algorithm, split->train, params, pairs, (gsize) n_pairs,
+                                     scores, cancellable, error))
+        return NULL;
+    }
+  else
+    {
+      if (!philia_proximity_score_pairs (split->train, params, pairs, n_pairs,
+                                         PHILIA_PROXIMITY_MASK (heuristic), scores, cancellable,
+                                         error))
+        return NULL;
+      for (gint64 i = 0; i < n_pairs; i++)
+        scores[i] = orient (heuristic, scores[i]);
+    }
 
   result = g_new0 (PhiliaLinkpredResult, 1);
   result->heuristic = heuristic;
+  result->name = g_strdup (algorithm != NULL ? algorithm->id
+                                             : philia_proximity_heuristic_to_string (heuristic));
   result->n_test = n_test;
   result->test_pos = g_memdup2 (scores, sizeof (double) * MAX (n_test, 1));
   result->test_neg = g_memdup2 (scores + n_test, sizeof (double) * MAX (n_test, 1));
@@ -536,6 +548,42 @@ philia_linkpred_evaluate (PhiliaLinkSplit             *split,
   result->mrr = n_test > 0 ? mrr_sum / n_test : NAN;
 
   return g_steal_pointer (&result);
+}
+
+PhiliaLinkpredResult *
+philia_linkpred_evaluate (PhiliaLinkSplit             *split,
+                          const PhiliaProximityParams *params,
+                          PhiliaProximityHeuristic     heuristic,
+                          GCancellable                *cancellable,
+                          GError                     **error)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  g_return_val_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return evaluate (split, params, heuristic, NULL, cancellable, error);
+}
+
+/**
+ * philia_linkpred_evaluate_algorithm:
+ * @algorithm: a PHILIA_FAMILY_PROXIMITY algorithm of the registry (a plugin's
+ *   heuristic, say), whose higher scores mean likelier links
+ *
+ * philia_linkpred_evaluate() for a registered heuristic; the result's
+ * heuristic is PHILIA_PROXIMITY_N_HEURISTICS and its name the algorithm's id.
+ */
+PhiliaLinkpredResult *
+philia_linkpred_evaluate_algorithm (PhiliaLinkSplit             *split,
+                                    const PhiliaProximityParams *params,
+                                    const PhiliaAlgorithm       *algorithm,
+                                    GCancellable                *cancellable,
+                                    GError                     **error)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  g_return_val_if_fail (algorithm != NULL && algorithm->family == PHILIA_FAMILY_PROXIMITY, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return evaluate (split, params, PHILIA_PROXIMITY_N_HEURISTICS, algorithm, cancellable, error);
 }
 
 /* --------------------------------------------------------------- report */

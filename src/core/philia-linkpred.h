@@ -135,6 +135,7 @@ typedef struct
   gint64                   n_test;
   double                  *test_pos;
   double                  *test_neg;
+  char                    *name;      /* the heuristic's id: "cn", …, or a plugin's */
 } PhiliaLinkpredResult;
 
 extern const guint philia_linkpred_hits_ks[4];
@@ -146,6 +147,11 @@ PhiliaLinkpredResult *philia_linkpred_evaluate    (PhiliaLinkSplit             *
                                                    PhiliaProximityHeuristic     heuristic,
                                                    GCancellable                *cancellable,
                                                    GError                     **error);
+PhiliaLinkpredResult *philia_linkpred_evaluate_algorithm (PhiliaLinkSplit             *split,
+                                                          const PhiliaProximityParams *params,
+                                                          const PhiliaAlgorithm       *algorithm,
+                                                          GCancellable                *cancellable,
+                                                          GError                     **error);
 void                  philia_linkpred_result_free (PhiliaLinkpredResult        *result);
 
 /**
