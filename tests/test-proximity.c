@@ -945,6 +945,33 @@ explanation_ready (GObject      *source,
  * adds 1/ln 3 to aa and 1/3 to ra; a shortest path 0 … 3 has 3 nodes; walks
  * per length come from a dense matrix power here; the β-weighted sum is the
  * Katz score; every rank is a brute-force count over the negatives. */
+static gboolean
+twice_cn (PhiliaGraph                 *graph,
+          const PhiliaProximityParams *params,
+          const gint64                *pairs,
+          gsize                        n_pairs,
+          double                      *out,
+          gpointer                     data,
+          GCancellable                *cancellable,
+          GError                     **error)
+{
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      gint64 u = pairs[2 * i], v = pairs[2 * i + 1];
+
+      out[i] = 0;
+      for (gint64 a = off[u]; a < off[u + 1]; a++)
+        for (gint64 b = off[v]; b < off[v + 1]; b++)
+          out[i] += 2 * (nbr[a] == nbr[b]);
+    }
+  return TRUE;
+}
+
+static const PhiliaProximityVTable twice_cn_vtable = { twice_cn };
+
 static void
 test_explanation (void)
 {
@@ -1025,6 +1052,36 @@ test_explanation (void)
         }
       g_assert_cmpint (x->above[h], ==, above);
     }
+
+  /* A heuristic a plugin registers is scored with the built-in ones: twice
+   * the common neighbours, counted by brute force, ranks the pair exactly as
+   * CN does among the same negatives. */
+  {
+    const PhiliaAlgorithm twice = { "test-twice-cn", PHILIA_FAMILY_PROXIMITY, "Twice CN",
+                                    "Two times the common neighbours.", "test",
+                                    &twice_cn_vtable, NULL };
+    g_autoptr(PhiliaPairExplanation) z = NULL;
+    const PhiliaPairExtraScore *extra;
+
+    if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_PROXIMITY,
+                                twice.id) == NULL)
+      philia_registry_add (philia_registry_get_default (), &twice, &error);
+    g_assert_no_error (error);
+    z = philia_pair_explanation_new (g, &params, x->negatives, 0, 0, 0, 3, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (z->extra->len, >=, 1);
+    extra = NULL;
+    for (guint i = 0; i < z->extra->len; i++)
+      if (g_str_equal (g_array_index (z->extra, PhiliaPairExtraScore, i).algorithm->id, twice.id))
+        extra = &g_array_index (z->extra, PhiliaPairExtraScore, i);
+    g_assert_nonnull (extra);
+    g_assert_cmpfloat (extra->score, ==, 4);
+    g_assert_cmpint (extra->above, ==, x->above[PHILIA_PROXIMITY_CN]);
+    /* Built-ins never show up twice. */
+    for (guint i = 0; i < z->extra->len; i++)
+      g_assert_cmpstr (g_array_index (z->extra, PhiliaPairExtraScore, i).algorithm->provider,
+                       !=, "built-in");
+  }
 
   /* The same negatives again: shared, not redrawn; and the async twin agrees. */
   y = philia_pair_explanation_new (g, &params, x->negatives, 0, 0, 4, 0, NULL, &error);

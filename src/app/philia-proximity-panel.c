@@ -49,6 +49,7 @@ struct _PhiliaProximityPanel
 
   /* Built in init */
   GtkLabel              *score_cells[PHILIA_PROXIMITY_N_HEURISTICS][3];
+  GPtrArray             *extra_rows;   /* borrowed labels of plugins' heuristics */
   GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
 
   /* Owned */
@@ -148,6 +149,14 @@ format_score (PhiliaProximityHeuristic h,
 /* ------------------------------------------------------------ explanation */
 
 static void
+clear_extra_rows (PhiliaProximityPanel *self)
+{
+  for (guint i = 0; i < self->extra_rows->len; i++)
+    gtk_grid_remove (self->scores_grid, self->extra_rows->pdata[i]);
+  g_ptr_array_set_size (self->extra_rows, 0);
+}
+
+static void
 clear_explanation (PhiliaProximityPanel *self)
 {
   g_clear_pointer (&self->explanation, philia_pair_explanation_free);
@@ -157,6 +166,7 @@ clear_explanation (PhiliaProximityPanel *self)
       gtk_label_set_text (self->score_cells[h][2], "");
     }
   gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), FALSE);
+  clear_extra_rows (self);
   clear_list (self->common_list);
   gtk_label_set_text (self->common_heading, "");
   gtk_label_set_text (self->path_label, "");
@@ -196,6 +206,33 @@ show_explanation (PhiliaProximityPanel *self)
 
       gtk_label_set_text (self->score_cells[h][1], score);
       gtk_label_set_text (self->score_cells[h][2], rank);
+    }
+  /* Plugins' heuristics, after the built-in ones, the same way. */
+  clear_extra_rows (self);
+  for (guint i = 0; x->extra != NULL && i < x->extra->len; i++)
+    {
+      const PhiliaPairExtraScore *e = &g_array_index (x->extra, PhiliaPairExtraScore, i);
+      g_autofree char *score = isnan (e->score) ? g_strdup (_("failed"))
+                                                : g_strdup_printf ("%.4g", e->score);
+      g_autofree char *rank = e->above >= 0
+        ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), e->above, n_neg)
+        : g_strdup ("—");
+      const char *texts[3] = { e->algorithm->name, score, rank };
+
+      for (guint c = 0; c < 3; c++)
+        {
+          GtkWidget *label = gtk_label_new (texts[c]);
+
+          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+          if (c == 2)
+            gtk_widget_add_css_class (label, "dim-label");
+          if (c > 0)
+            gtk_widget_add_css_class (label, "numeric");
+          gtk_widget_set_tooltip_text (label, e->algorithm->description);
+          gtk_grid_attach (self->scores_grid, label, (int) c,
+                           (int) (PHILIA_PROXIMITY_N_HEURISTICS + i), 1, 1);
+          g_ptr_array_add (self->extra_rows, label);
+        }
     }
   gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), TRUE);
 
@@ -874,6 +911,7 @@ philia_proximity_panel_finalize (GObject *object)
   PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
 
   g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->extra_rows, g_ptr_array_unref);
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
   g_clear_pointer (&self->explanation, philia_pair_explanation_free);
   g_clear_pointer (&self->report, philia_linkpred_report_free);
@@ -995,6 +1033,7 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
     N_("Heuristic"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
   };
 
+  self->extra_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->pending_u = self->pending_v = G_MAXUINT;

@@ -158,6 +158,7 @@ philia_pair_explanation_free (PhiliaPairExplanation *explanation)
   g_clear_pointer (&explanation->common, g_array_unref);
   g_clear_pointer (&explanation->path, g_array_unref);
   g_free (explanation->katz_counts);
+  g_clear_pointer (&explanation->extra, g_array_unref);
   g_free (explanation);
 }
 
@@ -233,6 +234,48 @@ philia_pair_explanation_new (PhiliaGraph                 *graph,
                     ? philia_proximity_negatives_count_above (x->negatives, h, x->scores[h])
                     : -1;
     }
+
+  /* Heuristics plugins registered: the pair and the same negatives. */
+  x->extra = g_array_new (FALSE, FALSE, sizeof (PhiliaPairExtraScore));
+  {
+    g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
+                                                      PHILIA_FAMILY_PROXIMITY);
+
+    for (guint i = 0; i < list->len; i++)
+      {
+        const PhiliaAlgorithm *algorithm = list->pdata[i];
+        PhiliaPairExtraScore extra = { algorithm, NAN, -1 };
+        g_autoptr(GError) local_error = NULL;
+
+        if (g_strcmp0 (algorithm->provider, "built-in") == 0)
+          continue;
+        if (!philia_proximity_compute (algorithm, graph, params, (const gint64[]) { u, v }, 1,
+                                       &extra.score, cancellable, &local_error))
+          {
+            if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+              {
+                g_propagate_error (error, g_steal_pointer (&local_error));
+                return NULL;
+              }
+            extra.score = NAN;
+          }
+        else if (x->negatives != NULL)
+          {
+            gsize k = philia_proximity_negatives_get_n_pairs (x->negatives);
+            g_autofree double *neg = g_new (double, MAX (k, 1));
+
+            if (philia_proximity_compute (algorithm, graph, params,
+                                          philia_proximity_negatives_get_pairs (x->negatives), k,
+                                          neg, cancellable, NULL))
+              {
+                extra.above = 0;
+                for (gsize j = 0; j < k; j++)
+                  extra.above += neg[j] > extra.score;
+              }
+          }
+        g_array_append_val (x->extra, extra);
+      }
+  }
 
   x->common = philia_proximity_common_neighbors (graph, u, v);
   x->path = philia_proximity_shortest_path (graph, u, v);

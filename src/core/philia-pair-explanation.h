@@ -62,6 +62,19 @@ gint64                    philia_proximity_negatives_count_above (PhiliaProximit
  *
  * Everything the "why this link" view shows for one pair.
  */
+/**
+ * PhiliaPairExtraScore:
+ * @algorithm: a registered PHILIA_FAMILY_PROXIMITY algorithm that is not built in
+ * @score: its score of the pair (NaN if it failed)
+ * @above: how many of the negatives it scores strictly higher, or -1
+ */
+typedef struct
+{
+  const PhiliaAlgorithm *algorithm;
+  double                 score;
+  gint64                 above;
+} PhiliaPairExtraScore;
+
 typedef struct
 {
   guint                     u, v;
@@ -76,6 +89,7 @@ typedef struct
   double                    katz_beta;
   double                   *katz_counts;
   double                    katz_sum;
+  GArray                   *extra;   /* PhiliaPairExtraScore: plugins' heuristics */
 } PhiliaPairExplanation;
 
 /* Explains (u, v) on @graph. With @negatives NULL and @n_negatives > 0, draws
