@@ -1110,9 +1110,9 @@ test_explanation (void)
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
 }
 
-/* pa and fp alone take a path of their own (no grouping by source, threads
- * over the pairs): the same bits as when scored with everything else, and
- * the same error for a bad id. */
+/* pa and fp alone (and cn, jaccard, aa, ra) take a path of their own (no
+ * grouping by source, threads over the pairs): the same bits as when scored
+ * with everything else, and the same error for a bad id. */
 static void
 test_fast_path (void)
 {
@@ -1165,6 +1165,39 @@ test_fast_path (void)
                                                 PHILIA_PROXIMITY_MASK (H (PA)), fast, NULL,
                                                 &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+
+  /* cn, jaccard, aa and ra read only the pair's two rows too: intersected
+   * in pair order they give the very bits of the grouped-by-source pass, on
+   * a graph with isolated nodes, self-pairs and pairs over hubs. */
+  {
+    const gint64 star_rows[] = { 0, 1,  0, 2,  0, 3,  0, 4,  0, 5,  1, 2,  2, 3,  5, 6,  6, 7 };
+    g_autoptr(PhiliaGraph) h = build (10, star_rows, 9, NULL, 0);   /* 8, 9 isolated */
+    guint local = PHILIA_PROXIMITY_MASK (H (CN)) | PHILIA_PROXIMITY_MASK (H (JACCARD))
+                  | PHILIA_PROXIMITY_MASK (H (AA)) | PHILIA_PROXIMITY_MASK (H (RA))
+                  | PHILIA_PROXIMITY_MASK (H (PA));
+    gsize m = 50000;
+    g_autofree double *by_pair = g_new (double, 5 * m);
+    g_autofree double *grouped = g_new (double, PHILIA_PROXIMITY_N_HEURISTICS * m);
+
+    g_clear_error (&error);
+    for (gsize i = 0; i < 2 * m; i++)
+      pairs[i] = g_rand_int_range (rand, 0, 10);
+    pairs[0] = pairs[1] = 0;   /* the hub with itself */
+    g_assert_true (philia_proximity_score_pairs (h, &params, pairs, m, local, by_pair, NULL,
+                                                 &error));
+    g_assert_no_error (error);
+    g_assert_true (philia_proximity_score_pairs (h, &params, pairs, m, PHILIA_PROXIMITY_ALL,
+                                                 grouped, NULL, &error));
+    g_assert_no_error (error);
+    for (gsize i = 0; i < m; i++)
+      for (guint c = 0; c < 5; c++)
+        {
+          double a = by_pair[5 * i + c], b = grouped[PHILIA_PROXIMITY_N_HEURISTICS * i + c];
+
+          g_assert_true (a == b || (isnan (a) && isnan (b)));
+        }
+    g_assert_cmpfloat (by_pair[0], ==, 5);   /* cn(0, 0): its five neighbours */
+  }
 }
 
 int

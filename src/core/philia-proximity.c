@@ -344,6 +344,61 @@ pair_target (const Job *job,
   return (guint)job->pairs[2 * pair + 1];
 }
 
+static inline void
+store_local (const Job *job,
+             gsize      pair,
+             guint      du,
+             guint      dv,
+             guint      cn,
+             double     aa,
+             double     ra)
+{
+  if (job->col[PHILIA_PROXIMITY_CN] >= 0)
+    *cell (job, pair, PHILIA_PROXIMITY_CN) = cn;
+  if (job->col[PHILIA_PROXIMITY_JACCARD] >= 0)
+    {
+      guint uni = du + dv - cn;
+
+      *cell (job, pair, PHILIA_PROXIMITY_JACCARD) = uni > 0 ? (double)cn / uni : 0.0;
+    }
+  if (job->col[PHILIA_PROXIMITY_AA] >= 0)
+    *cell (job, pair, PHILIA_PROXIMITY_AA) = aa;
+  if (job->col[PHILIA_PROXIMITY_RA] >= 0)
+    *cell (job, pair, PHILIA_PROXIMITY_RA) = ra;
+}
+
+static void
+do_local_merge (const Job   *job,
+                guint        u,
+                const gsize *pairs,
+                gsize        n_pairs)
+{
+  const gint32 *a0 = job->nbr + job->off[u], *a1 = job->nbr + job->off[u + 1];
+
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      guint v = pair_target (job, pairs[i]);
+      const gint32 *a = a0, *b = job->nbr + job->off[v], *b1 = job->nbr + job->off[v + 1];
+      guint dv = (guint)(b1 - b), cn = 0;
+      double aa = 0, ra = 0;
+
+      while (a < a1 && b < b1)
+        {
+          gint32 x = *a, y = *b;
+
+          if (x == y)
+            {
+              cn++;
+              aa += job->inv_log_deg[x];
+              ra += 1.0 / (double)(job->off[x + 1] - job->off[x]);
+            }
+          a += x <= y;
+          b += y <= x;
+        }
+      store_local (job, pairs[i], (guint)(a1 - a0), dv, cn, aa, ra);
+    }
+}
+
 static void
 do_local (const Job   *job,
           Work        *w,
@@ -352,6 +407,15 @@ do_local (const Job   *job,
           gsize        n_pairs)
 {
   guint du = (guint)(job->off[u + 1] - job->off[u]);
+
+  /* A source with few targets (random pairs: nearly all) intersects the two
+   * sorted rows: two cache misses a pair, where stamping u's neighbours
+   * and probing them costs one per neighbour. Many targets share stamps. */
+  if (n_pairs <= 2)
+    {
+      do_local_merge (job, u, pairs, n_pairs);
+      return;
+    }
 
   w->epoch++;
   for (gint64 e = job->off[u]; e < job->off[u + 1]; e++)
@@ -1033,6 +1097,9 @@ typedef struct
   double       *out;
   guint         n_cols;
   int           col_pa, col_fp;
+  const gint32 *nbr;
+  int           col_cn, col_jaccard, col_aa, col_ra;
+  gboolean      local;        /* any of cn, jaccard, aa, ra */
   gsize         bad;          /* first pair with an id out of range, or G_MAXSIZE */
 } FastJob;
 
@@ -1083,7 +1150,7 @@ fast_worker (gpointer data)
   int col_pa = job->col_pa, col_fp = job->col_fp;
   gboolean have_features = f > 0 && job->features != NULL;
 
-  if (col_fp < 0)
+  if (col_fp < 0 && !job->local)
     {
       const double *degrees = job->degrees;
 
@@ -1112,6 +1179,60 @@ fast_worker (gpointer data)
         {
           job->bad = i;
           return NULL;
+        }
+      if (job->local)
+        {
+          const gint32 *nbr = job->nbr;
+          const gint32 *a = nbr + off[u], *a1 = nbr + off[u + 1];
+          const gint32 *b = nbr + off[v], *b1 = nbr + off[v + 1];
+          guint du = (guint)(a1 - a), dv = (guint)(b1 - b), cn = 0;
+          double aa = 0, ra = 0;
+
+          /* Random pairs touch random rows: the offsets of a pair eight
+           * ahead, the rows of a pair four ahead, are asked for now. */
+          if (i + 8 < job->end)
+            {
+              guint64 pu = (guint64)pairs[2 * (i + 8)], pv = (guint64)pairs[2 * (i + 8) + 1];
+
+              if (pu < n && pv < n)
+                {
+                  __builtin_prefetch (off + pu);
+                  __builtin_prefetch (off + pv);
+                }
+            }
+          if (i + 4 < job->end)
+            {
+              guint64 pu = (guint64)pairs[2 * (i + 4)], pv = (guint64)pairs[2 * (i + 4) + 1];
+
+              if (pu < n && pv < n)
+                {
+                  __builtin_prefetch (nbr + off[pu]);
+                  __builtin_prefetch (nbr + off[pv]);
+                }
+            }
+          while (a < a1 && b < b1)
+            {
+              gint32 x = *a, y = *b;
+
+              if (x == y)
+                {
+                  double d = (double)(off[x + 1] - off[x]);
+
+                  cn++;
+                  aa += 1.0 / log (d);
+                  ra += 1.0 / d;
+                }
+              a += x <= y;
+              b += y <= x;
+            }
+          if (job->col_cn >= 0)
+            row[job->col_cn] = cn;
+          if (job->col_jaccard >= 0)
+            row[job->col_jaccard] = du + dv - cn > 0 ? (double)cn / (du + dv - cn) : 0.0;
+          if (job->col_aa >= 0)
+            row[job->col_aa] = aa;
+          if (job->col_ra >= 0)
+            row[job->col_ra] = ra;
         }
       if (col_pa >= 0)
         row[col_pa] = (double)(off[u + 1] - off[u]) * (double)(off[v + 1] - off[v]);
@@ -1166,7 +1287,8 @@ cached_degrees (PhiliaGraph *graph)
   return degrees;
 }
 
-/* pa and/or fp for every pair; FALSE with @error for an id out of range. */
+/* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
+ * id out of range. */
 static gboolean
 score_pairs_fast (PhiliaGraph                 *graph,
                   const PhiliaProximityParams *params,
@@ -1186,6 +1308,18 @@ score_pairs_fast (PhiliaGraph                 *graph,
   base.off = philia_graph_get_row_offsets (graph);
   base.out = out;
   base.col_pa = base.col_fp = -1;
+  base.col_cn = base.col_jaccard = base.col_aa = base.col_ra = -1;
+  base.nbr = philia_graph_get_neighbors (graph);
+  base.local = (mask & LOCAL_MASK) != 0;
+  /* Columns in heuristic order: cn, jaccard, aa, ra, pa, …, fp. */
+  if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_CN))
+    base.col_cn = (int)cols++;
+  if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_JACCARD))
+    base.col_jaccard = (int)cols++;
+  if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_AA))
+    base.col_aa = (int)cols++;
+  if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_RA))
+    base.col_ra = (int)cols++;
   if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA))
     {
       base.col_pa = (int)cols++;
@@ -1203,7 +1337,9 @@ score_pairs_fast (PhiliaGraph                 *graph,
   /* Threads only pay off when each gets real work: fp rows are memory-bound,
    * pa is a few nanoseconds a pair. */
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
-  if (base.col_fp < 0 || base.features == NULL)
+  if (base.local)
+    n_threads = MIN (n_threads, (guint)(n_pairs / (1u << 14)) + 1);
+  else if (base.col_fp < 0 || base.features == NULL)
     n_threads = MIN (n_threads, (guint)(n_pairs / (1u << 20)) + 1);
   else
     n_threads = MIN (n_threads, (guint)(n_pairs * MAX (base.n_features, 1) / (1u << 16)) + 1);
@@ -1275,7 +1411,9 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
     }
   if (!check_params (params, error))
     return FALSE;
-  if ((heuristics_mask & ~(PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
+  /* Heuristics that read only the two rows of a pair skip the grouping by
+   * source: one pass over the pairs in their order. */
+  if ((heuristics_mask & ~(LOCAL_MASK | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
                            | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP))) == 0)
     return score_pairs_fast (graph, params, pairs, n_pairs, heuristics_mask, out, error);
 
