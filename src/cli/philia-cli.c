@@ -860,7 +860,7 @@ static char *opt_predictions;
 static char *opt_attention;
 
 static GOptionEntry train_entries[] = {
-  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "mlp, gcn, sgc, appnp or gat", "M" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
   { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Epochs (default: the model's recipe)", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
@@ -870,8 +870,8 @@ static GOptionEntry train_entries[] = {
   { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
   { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
   { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT: attention heads", "H" },
-  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP: propagation steps", "K" },
-  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP: teleport probability", "A" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds", "K" },
+  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP, GPR-GNN: teleport probability", "A" },
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
     "Keep raw features (default: each row divided by its sum)", NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
@@ -943,6 +943,26 @@ json_nullable (PhiliaJson *json,
     philia_json_double (json, value);
 }
 
+/* "id (Name): description" lines, or the ids joined by ", ", of the registered models. */
+static char *
+registered_models (gboolean long_form)
+{
+  g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
+                                                      PHILIA_FAMILY_MODEL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PhiliaAlgorithm *m = g_ptr_array_index (models, i);
+
+      if (long_form)
+        g_string_append_printf (text, "\n  %-8s %s: %s", m->id, m->name, m->description);
+      else
+        g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", m->id);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static int
 cmd_train (int    argc,
            char **argv)
@@ -952,9 +972,11 @@ cmd_train (int    argc,
   PhiliaTrainParams params;
   GError *error = NULL;
   int code = EXIT_OK;
+  g_autofree char *models = registered_models (TRUE);
+  g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
+                                              "\n\nModels (--model):%s", models);
 
-  if (!parse_options ("train", "FILE", "Train a node-classification model (full batch).",
-                      train_entries, &argc, &argv, 1, &code))
+  if (!parse_options ("train", "FILE", summary, train_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_model == NULL)
     return usage_error ("train", "--model M is required");
@@ -964,7 +986,13 @@ cmd_train (int    argc,
     return usage_error ("train", "--dropout must be below 1");
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                               opt_model) == NULL)
-    return usage_error ("train", "unknown --model (mlp, gcn, sgc, appnp or gat)");
+    {
+      g_autofree char *ids = registered_models (FALSE);
+      g_autofree char *message = g_strdup_printf ("unknown --model “%s” (registered: %s)",
+                                                  opt_model, ids);
+
+      return usage_error ("train", message);
+    }
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
@@ -1406,7 +1434,7 @@ static const Command commands[] = {
   { "proximity", "FILE --pairs P.csv", "link-prediction heuristics for node pairs",
     cmd_proximity },
   { "linkpred", "FILE --heuristic H", "evaluate a heuristic with the OGB metrics", cmd_linkpred },
-  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SGC, APPNP, GAT)",
+  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)",
     cmd_train },
 };
 

@@ -1284,6 +1284,92 @@ philia_op_concat (PhiliaTape   *tape,
 }
 
 static void
+columns_backward (PhiliaTape *tape,
+                  Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  float *ga = ensure_grad (a);
+
+  for (guint r = 0; r < out->rows; r++)
+    {
+      const float *g = out->grad + (gsize)r * out->cols;
+      float *d = ga + (gsize)r * a->cols + node->n_index;
+
+      for (guint j = 0; j < out->cols; j++)
+        d[j] += g[j];
+    }
+}
+
+PhiliaTensor *
+philia_op_columns (PhiliaTape   *tape,
+                   PhiliaTensor *a,
+                   guint         begin,
+                   guint         count)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && begin <= a->cols && count <= a->cols - begin, NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, count);
+  for (guint r = 0; r < a->rows; r++)
+    memcpy (out->data + (gsize)r * count, a->data + (gsize)r * a->cols + begin,
+            sizeof (float) * count);
+  node = record (tape, columns_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->n_index = begin;
+  return out;
+}
+
+static void
+scale_by_backward (PhiliaTape *tape,
+                   Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *g = node->in[1], *out = node->out;
+  gsize n = philia_tensor_size (out);
+  guint k = node->n_index;
+
+  if (a->requires_grad)
+    {
+      float *ga = ensure_grad (a);
+      float s = g->data[k];
+
+      for (gsize i = 0; i < n; i++)
+        ga[i] += s * out->grad[i];
+    }
+  if (g->requires_grad)
+    {
+      double acc = 0;
+
+      for (gsize i = 0; i < n; i++)
+        acc += (double)a->data[i] * out->grad[i];
+      ensure_grad (g)[k] += (float)acc;
+    }
+}
+
+PhiliaTensor *
+philia_op_scale_by (PhiliaTape   *tape,
+                    PhiliaTensor *a,
+                    PhiliaTensor *g,
+                    guint         k)
+{
+  PhiliaTensor *out;
+  Node *node;
+  float s;
+
+  g_return_val_if_fail (a != NULL && g != NULL && g->rows == 1 && k < g->cols, NULL);
+
+  s = g->data[k];
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    out->data[i] = s * a->data[i];
+  node = record (tape, scale_by_backward, out, a, g, NULL);
+  if (node != NULL)
+    node->n_index = k;
+  return out;
+}
+
+static void
 group_sum_backward (PhiliaTape *tape,
                     Node       *node)
 {
