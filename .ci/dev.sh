@@ -72,6 +72,8 @@ case "$mode" in
     ensure_packages $build_pkgs
     configure_and_build build -Dgui=true || exit 1
     export GSETTINGS_SCHEMA_DIR="$top/build/data"
+    # The shipped plugins, as built, before the user's and the installed ones.
+    export PHILIA_PLUGIN_PATH="$top/build/plugins${PHILIA_PLUGIN_PATH:+:$PHILIA_PLUGIN_PATH}"
     exec "$top/build/src/app/philia" "$@"
     ;;
 

@@ -275,6 +275,18 @@ build_elu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
   return philia_op_elu (t, in[0], 1.0f);
 }
 
+static PhiliaTensor *
+build_tanh (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_tanh (t, in[0]);
+}
+
+static PhiliaTensor *
+build_sigmoid (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_sigmoid (t, in[0]);
+}
+
 static void
 test_activations (void)
 {
@@ -286,6 +298,8 @@ test_activations (void)
   check_gradients ("relu", build_relu, in, 1, NULL, 2e-3);
   check_gradients ("leaky_relu", build_leaky, in, 1, NULL, 2e-3);
   check_gradients ("elu", build_elu, in, 1, NULL, 2e-3);
+  check_gradients ("tanh", build_tanh, in, 1, NULL, 2e-3);
+  check_gradients ("sigmoid", build_sigmoid, in, 1, NULL, 2e-3);
   FREE_ALL (in);
 }
 

@@ -434,6 +434,81 @@ test_graph_view (void)
   cairo_surface_destroy (surface);
 }
 
+static cairo_surface_t *
+draw_path_graph (const PhiliaGraphView *proto)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  PhiliaGraphView view = *proto;
+  PhiliaRenderStyle style;
+
+  philia_graph_view_fit (&view, 200, 200, 20);
+  philia_render_style_init_default (&style);
+  philia_graph_view_draw (cr, 200, 200, &view, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static gboolean
+is_dark (guint32 pixel)
+{
+  return ((pixel >> 16) & 0xff) < 70 && ((pixel >> 8) & 0xff) < 70 && (pixel & 0xff) < 70;
+}
+
+/* Categories take their own colours (grey for -1); a highlighted path, ring
+ * and pair are drawn over the graph where they should be, and only then. */
+static void
+test_graph_categories_and_highlight (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (3);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  const double xy[] = { 0, 0,   10, 0,   10, 10 };
+  const gint32 categories[] = { 1, 0, -1 };
+  const char * const names[] = { "red", "green" };
+  const double colors[] = { 1, 0, 0,   0, 1, 0 };
+  const guint8 ringed[] = { 0, 1, 0 };
+  const guint path[] = { 0, 2 };
+  const guint pair[] = { 0, 2 };
+  PhiliaGraphView view = { 0 };
+  cairo_surface_t *plain, *marked;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  graph = philia_graph_builder_build (builder, NULL);
+  view.graph = graph;
+  view.positions = xy;
+  view.color_by = PHILIA_COLOR_BY_CATEGORY;
+  view.node_categories = categories;
+  view.category_names = names;
+  view.category_colors = colors;
+  view.n_categories = 2;
+  view.edge_style = PHILIA_EDGES_PLAIN;
+
+  plain = draw_path_graph (&view);
+  g_assert_cmphex (pixel_at (plain, 20, 20), ==, 0x00ff00);
+  g_assert_cmphex (pixel_at (plain, 180, 20), ==, 0xff0000);
+  g_assert_cmphex (pixel_at (plain, 180, 180), ==, 0x9e9e9e);
+  /* No edge 0–2: the diagonal's middle is blank, and so is the ring's place. */
+  g_assert_cmphex (pixel_at (plain, 100, 100), ==, 0xffffff);
+  g_assert_cmphex (pixel_at (plain, 187, 27), ==, 0xffffff);
+  g_assert_cmphex (pixel_at (plain, 20, 30), ==, 0xffffff);
+
+  view.highlighted = ringed;
+  view.path = path;
+  view.n_path = 2;
+  view.pair = pair;
+  marked = draw_path_graph (&view);
+  g_assert_true (is_dark (pixel_at (marked, 100, 100)));        /* the path */
+  g_assert_true (is_dark (pixel_at (marked, 187, 27)));         /* node 1's ring */
+  g_assert_cmphex (pixel_at (marked, 20, 30), ==, 0x00ff00);    /* node 0, enlarged */
+  g_assert_cmphex (pixel_at (marked, 180, 20), ==, 0xff0000);   /* node 1 still red */
+
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (marked);
+}
+
 /* Three horizontal edges, 0–1 at the top, 2–3 in the middle and 4–5 at the
  * bottom, valued @values[0..2] at the row entry of their smaller end (the
  * other entries hold a value that must be ignored). */
@@ -631,6 +706,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   philia_core_init ();
   g_test_add_func ("/Philia/Render/bar-chart-pixels", test_bar_chart_pixels);
+  g_test_add_func ("/Philia/Render/graph-categories-highlight",
+                   test_graph_categories_and_highlight);
   g_test_add_func ("/Philia/Render/palette", test_palette);
   g_test_add_func ("/Philia/Render/export-formats", test_export_formats);
   g_test_add_func ("/Philia/Render/export-png-size", test_export_png_size);

@@ -477,6 +477,107 @@ test_new_models_featureless (void)
     }
 }
 
+/* A logistic regression that publishes its logits ([n, C]) and each node's
+ * largest logit ([n, 1]) as node values. */
+static gpointer
+probe_create (PhiliaModelContext *ctx,
+              GError            **error)
+{
+  return philia_model_context_add_parameter (ctx, philia_model_context_get_n_features (ctx),
+                                             philia_model_context_get_n_classes (ctx),
+                                             TRUE, TRUE);
+}
+
+static PhiliaTensor *
+probe_forward (gpointer            model,
+               PhiliaModelContext *ctx,
+               PhiliaTape         *tape)
+{
+  PhiliaTensor *logits = philia_model_context_input_matmul (ctx, tape, model, 0);
+
+  if (!philia_tape_get_training (tape))
+    {
+      g_autoptr(PhiliaTensor) top = philia_tensor_new (logits->rows, 1);
+
+      for (guint i = 0; i < logits->rows; i++)
+        {
+          top->data[i] = logits->data[(gsize)i * logits->cols];
+          for (guint j = 1; j < logits->cols; j++)
+            top->data[i] = MAX (top->data[i], logits->data[(gsize)i * logits->cols + j]);
+        }
+      philia_model_context_keep_node_values (ctx, "logit", logits);
+      philia_model_context_keep_node_values (ctx, "top", top);
+    }
+  return logits;
+}
+
+static void
+probe_defaults (PhiliaTrainParams *params)
+{
+  if (params->epochs <= 0)
+    params->epochs = 30;
+  if (params->lr < 0)
+    params->lr = 0.05;
+  if (params->weight_decay < 0)
+    params->weight_decay = 0;
+  if (params->hidden <= 0)
+    params->hidden = 1;
+  if (params->dropout < 0)
+    params->dropout = 0;
+}
+
+static void
+probe_free (gpointer model)
+{
+}
+
+static const PhiliaModelVTable probe_vtable = {
+  FALSE, probe_defaults, probe_create, probe_forward, probe_free
+};
+
+/* Node values a model keeps are those of the best-validation epoch, one entry
+ * per column: the kept logits give back the result's probabilities. */
+static void
+test_node_values (void)
+{
+  const PhiliaAlgorithm probe = { "test-probe", PHILIA_FAMILY_MODEL, "Probe",
+                                  "Logistic regression keeping node values.", "test",
+                                  &probe_vtable, NULL };
+  g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, TRUE, 1);
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  g_autoptr(PhiliaTrainResult) mlp = NULL;
+  g_autoptr(GError) error = NULL;
+  const PhiliaNodeValues *logit[2], *top;
+
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                              "test-probe") == NULL)
+    philia_registry_add (philia_registry_get_default (), &probe, &error);
+  g_assert_no_error (error);
+  r = train (graph, "test-probe", 30, 3, 1);
+  g_assert_nonnull (r->node_values);
+  g_assert_cmpuint (r->node_values->len, ==, 3);
+  logit[0] = g_ptr_array_index (r->node_values, 0);
+  logit[1] = g_ptr_array_index (r->node_values, 1);
+  top = g_ptr_array_index (r->node_values, 2);
+  g_assert_cmpstr (logit[0]->name, ==, "logit[0]");
+  g_assert_cmpstr (logit[1]->name, ==, "logit[1]");
+  g_assert_cmpstr (top->name, ==, "top");
+  for (guint v = 0; v < r->n_nodes; v++)
+    {
+      double a = logit[0]->values[v], b = logit[1]->values[v];
+      double p0 = 1 / (1 + exp (b - a));
+
+      g_assert_cmpfloat_with_epsilon (r->probabilities[2 * v], p0, 1e-5);
+      g_assert_cmpfloat (top->values[v], ==, MAX (a, b));
+      g_assert_cmpint (r->predictions[v], ==, a >= b ? 0 : 1);
+    }
+
+  /* A model that keeps nothing: an empty list, never NULL. */
+  mlp = train (graph, "mlp", 3, 0, 1);
+  g_assert_nonnull (mlp->node_values);
+  g_assert_cmpuint (mlp->node_values->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -499,6 +600,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Train/gprgnn-gamma", test_gprgnn_gamma);
   g_test_add_func ("/Philia/Train/bad-hyperparameters", test_bad_hyperparameters);
   g_test_add_func ("/Philia/Train/new-models-featureless", test_new_models_featureless);
+  g_test_add_func ("/Philia/Train/node-values", test_node_values);
 
   return g_test_run ();
 }

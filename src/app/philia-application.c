@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "philia-core.h"
+#include "philia-plugins-dialog.h"
 #include "philia-window.h"
 
 struct _PhiliaApplication
@@ -77,6 +78,8 @@ philia_application_startup (GApplication *application)
   G_APPLICATION_CLASS (philia_application_parent_class)->startup (application);
 
   philia_core_init ();
+  /* Before any window: plugin algorithms then appear wherever built-ins do. */
+  philia_plugins_load_default ();
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   /* GtkApplication finds icons and gtk/help-overlay.ui under the resource
@@ -122,8 +125,23 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+plugins_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  PhiliaPluginsDialog *dialog;
+
+  dialog = philia_plugins_dialog_new (gtk_application_get_active_window (self),
+                                      philia_plugins_load_default (), settings);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
+  { .name = "plugins", .activate = plugins_action },
   { .name = "about", .activate = about_action },
 };
 

@@ -30,6 +30,31 @@ typedef enum
   DRAG_RUBBER_BAND,
 } DragMode;
 
+typedef struct
+{
+  char    *id;
+  char    *title;
+  double  *values;       /* n, or NULL for categories */
+  gint32  *categories;   /* n, or NULL for values */
+  char   **names;        /* n_categories + 1, NULL-terminated */
+  double  *colors;       /* 3 n_categories, or NULL: the class palette */
+  guint    n_categories;
+  double   vmin;
+  double   vmax;
+} NodeLayer;
+
+static void
+node_layer_free (NodeLayer *layer)
+{
+  g_free (layer->id);
+  g_free (layer->title);
+  g_free (layer->values);
+  g_free (layer->categories);
+  g_strfreev (layer->names);
+  g_free (layer->colors);
+  g_free (layer);
+}
+
 struct _PhiliaCanvas
 {
   GtkWidget             parent_instance;
@@ -68,6 +93,29 @@ struct _PhiliaCanvas
 
   guint8               *selected;        /* flags per shown node */
   guint                 n_selected_flags;
+
+  /* Overlays other panels put on the graph (original node ids / CSR entries) */
+  GPtrArray            *layers;          /* NodeLayer*, in menu order */
+  NodeLayer            *active_layer;    /* colouring now, or NULL for a built-in */
+  double               *edge_layer;      /* 2m values, both entries of an edge equal */
+  char                 *edge_layer_title;
+  double                edge_layer_min;
+  double                edge_layer_max;
+  gboolean              edge_layer_width;
+  GArray               *hl_nodes;        /* guint */
+  GArray               *hl_path;         /* guint */
+  guint                 hl_pair[2];
+  gboolean              hl_has_pair;
+  /* …and the same indexed by the shown graph (borrowed when it is the whole graph) */
+  double               *shown_values;
+  gint32               *shown_categories;
+  double               *shown_edges;
+  guint8               *shown_highlight;
+  guint                *shown_path;
+  guint                 n_shown_path;
+  guint                 shown_pair[2];
+  gboolean              shown_has_pair;
+  gboolean              shown_owned;     /* shown_values/_categories/_edges are copies */
 
   PhiliaFigureExporter  exporter;
   gboolean              export_whole;
@@ -115,6 +163,10 @@ struct _PhiliaCanvas
 
 G_DEFINE_FINAL_TYPE (PhiliaCanvas, philia_canvas, GTK_TYPE_WIDGET)
 
+/* Built-in entries of the colour and edge drop-downs, before the layers. */
+#define N_BUILTIN_COLORINGS 3
+#define N_BUILTIN_EDGE_STYLES 3
+
 enum {
   PROP_0,
   PROP_GRAPH,
@@ -136,7 +188,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void request_layout (PhiliaCanvas *self);
+static void request_layout     (PhiliaCanvas *self);
+static void on_color_selected  (GtkDropDown  *dropdown,
+                                GParamSpec   *pspec,
+                                PhiliaCanvas *self);
+static void on_edges_selected  (GtkDropDown  *dropdown,
+                                GParamSpec   *pspec,
+                                PhiliaCanvas *self);
 
 /* Shown graph and helpers */
 
@@ -196,7 +254,36 @@ update_view (PhiliaCanvas *self)
 
   self->view.graph = graph;
   self->view.positions = self->positions;
-  self->view.node_values = self->ego_graph != NULL ? self->ego_values : self->local_homophily;
+  if (self->active_layer != NULL)
+    {
+      NodeLayer *layer = self->active_layer;
+
+      self->view.color_by = layer->values != NULL ? PHILIA_COLOR_BY_VALUE
+                                                  : PHILIA_COLOR_BY_CATEGORY;
+      self->view.node_values = self->shown_values;
+      self->view.value_name = layer->title;
+      self->view.vmin = layer->vmin;
+      self->view.vmax = layer->vmax;
+      self->view.node_categories = self->shown_categories;
+      self->view.category_names = (const char * const *) layer->names;
+      self->view.category_colors = layer->colors;
+      self->view.n_categories = layer->n_categories;
+    }
+  else
+    {
+      self->view.node_values = self->ego_graph != NULL ? self->ego_values : self->local_homophily;
+      self->view.node_categories = NULL;
+      self->view.n_categories = 0;
+    }
+  self->view.edge_values = self->shown_edges;
+  self->view.edge_value_name = self->edge_layer_title;
+  self->view.edge_vmin = self->edge_layer_min;
+  self->view.edge_vmax = self->edge_layer_max;
+  self->view.edge_width_by_value = self->shown_edges != NULL && self->edge_layer_width;
+  self->view.highlighted = self->shown_highlight;
+  self->view.path = self->shown_path;
+  self->view.n_path = self->n_shown_path;
+  self->view.pair = self->shown_has_pair ? self->shown_pair : NULL;
   self->view.size_by_degree = self->size_by_degree;
   self->view.show_labels = self->show_labels;
   self->view.show_legend = TRUE;
@@ -246,6 +333,170 @@ update_selected_flags (PhiliaCanvas *self)
     }
   update_view (self);
   invalidate_frame (self);
+}
+
+/* Rebuilds the overlays indexed by the shown graph: on overlay or shown-graph changes. */
+static void
+update_overlays (PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = shown_graph (self);
+  guint n = graph != NULL ? philia_graph_get_n_nodes (graph) : 0;
+  NodeLayer *layer = self->active_layer;
+
+  if (self->shown_owned)
+    {
+      g_free (self->shown_values);
+      g_free (self->shown_categories);
+      g_free (self->shown_edges);
+    }
+  self->shown_values = NULL;
+  self->shown_categories = NULL;
+  self->shown_edges = NULL;
+  self->shown_owned = self->ego_graph != NULL;
+  g_clear_pointer (&self->shown_highlight, g_free);
+  g_clear_pointer (&self->shown_path, g_free);
+  self->n_shown_path = 0;
+  self->shown_has_pair = FALSE;
+
+  if (graph == NULL)
+    return;
+
+  if (self->ego_graph == NULL)
+    {
+      self->shown_values = layer != NULL ? layer->values : NULL;
+      self->shown_categories = layer != NULL ? layer->categories : NULL;
+      self->shown_edges = self->edge_layer;
+    }
+  else
+    {
+      const gint64 *off = philia_graph_get_row_offsets (self->graph);
+      const gint32 *nbr = philia_graph_get_neighbors (self->graph);
+      const gint64 *eoff = philia_graph_get_row_offsets (self->ego_graph);
+      const gint32 *enbr = philia_graph_get_neighbors (self->ego_graph);
+
+      if (layer != NULL && layer->values != NULL)
+        {
+          self->shown_values = g_new (double, MAX (n, 1));
+          for (guint v = 0; v < n; v++)
+            self->shown_values[v] = layer->values[self->ego_nodes[v]];
+        }
+      if (layer != NULL && layer->categories != NULL)
+        {
+          self->shown_categories = g_new (gint32, MAX (n, 1));
+          for (guint v = 0; v < n; v++)
+            self->shown_categories[v] = layer->categories[self->ego_nodes[v]];
+        }
+      if (self->edge_layer != NULL)
+        {
+          /* An ego edge (a, b) is the whole graph's (ego_nodes[a], ego_nodes[b]):
+           * found by bisection in the sorted row. */
+          self->shown_edges = g_new (double, MAX (eoff[n], 1));
+          for (guint a = 0; a < n; a++)
+            {
+              guint u = self->ego_nodes[a];
+
+              for (gint64 k = eoff[a]; k < eoff[a + 1]; k++)
+                {
+                  gint32 w = (gint32) self->ego_nodes[enbr[k]];
+                  gint64 lo = off[u], hi = off[u + 1];
+
+                  while (lo < hi)
+                    {
+                      gint64 mid = lo + (hi - lo) / 2;
+
+                      if (nbr[mid] < w)
+                        lo = mid + 1;
+                      else
+                        hi = mid;
+                    }
+                  self->shown_edges[k] = lo < off[u + 1] && nbr[lo] == w
+                                         ? self->edge_layer[lo] : NAN;
+                }
+            }
+        }
+    }
+
+  if (self->hl_nodes->len > 0)
+    {
+      self->shown_highlight = g_new0 (guint8, n);
+      for (guint i = 0; i < self->hl_nodes->len; i++)
+        {
+          gint64 v = original_to_shown (self, g_array_index (self->hl_nodes, guint, i));
+
+          if (v >= 0)
+            self->shown_highlight[v] = 1;
+        }
+    }
+  if (self->hl_path->len > 1)
+    {
+      self->shown_path = g_new (guint, self->hl_path->len);
+      for (guint i = 0; i < self->hl_path->len; i++)
+        {
+          gint64 v = original_to_shown (self, g_array_index (self->hl_path, guint, i));
+
+          /* A path leaving the neighbourhood is cut where it leaves. */
+          if (v < 0)
+            break;
+          self->shown_path[self->n_shown_path++] = (guint) v;
+        }
+    }
+  if (self->hl_has_pair)
+    {
+      gint64 a = original_to_shown (self, self->hl_pair[0]);
+      gint64 b = original_to_shown (self, self->hl_pair[1]);
+
+      /* One end outside the neighbourhood: drawn as a pair of itself. */
+      if (a >= 0 || b >= 0)
+        {
+          self->shown_pair[0] = (guint) (a >= 0 ? a : b);
+          self->shown_pair[1] = (guint) (b >= 0 ? b : a);
+          self->shown_has_pair = TRUE;
+        }
+    }
+}
+
+/* Forgets every layer and highlight (the graph changed), and their menu entries. */
+static void
+drop_overlays (PhiliaCanvas *self)
+{
+  GtkStringList *colors = GTK_STRING_LIST (gtk_drop_down_get_model (self->color_dropdown));
+  GtkStringList *edges = GTK_STRING_LIST (gtk_drop_down_get_model (self->edges_dropdown));
+  guint n_colors = g_list_model_get_n_items (G_LIST_MODEL (colors));
+  guint n_edges = g_list_model_get_n_items (G_LIST_MODEL (edges));
+
+  if (self->active_layer != NULL)
+    {
+      self->active_layer = NULL;
+      self->view.color_by = PHILIA_COLOR_BY_LABEL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_BY]);
+    }
+  if (self->view.edge_style == PHILIA_EDGES_VALUE)
+    {
+      self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDGE_STYLE]);
+    }
+  g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
+  g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
+  if (n_colors > N_BUILTIN_COLORINGS)
+    gtk_string_list_splice (colors, N_BUILTIN_COLORINGS, n_colors - N_BUILTIN_COLORINGS, NULL);
+  if (n_edges > N_BUILTIN_EDGE_STYLES)
+    gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_edges - N_BUILTIN_EDGE_STYLES, NULL);
+  gtk_drop_down_set_selected (self->color_dropdown,
+                              self->view.color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? 1
+                              : self->view.color_by == PHILIA_COLOR_BY_DEGREE ? 2 : 0);
+  gtk_drop_down_set_selected (self->edges_dropdown,
+                              self->view.edge_style == PHILIA_EDGES_PLAIN ? 1
+                              : self->view.edge_style == PHILIA_EDGES_HIDDEN ? 2 : 0);
+  g_signal_handlers_unblock_by_func (self->edges_dropdown, on_edges_selected, self);
+  g_signal_handlers_unblock_by_func (self->color_dropdown, on_color_selected, self);
+
+  g_ptr_array_set_size (self->layers, 0);
+  g_clear_pointer (&self->edge_layer, g_free);
+  g_clear_pointer (&self->edge_layer_title, g_free);
+  g_array_set_size (self->hl_nodes, 0);
+  g_array_set_size (self->hl_path, 0);
+  self->hl_has_pair = FALSE;
+  update_overlays (self);
 }
 
 static int
@@ -797,6 +1048,27 @@ select_algorithm_in_dropdown (PhiliaCanvas *self)
 /* Actions */
 
 static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  double dx, dy;
+
+  /* A step is a tenth of the canvas, so it means the same at any size. */
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  philia_canvas_pan_by (PHILIA_CANVAS (widget), dx * area_width (PHILIA_CANVAS (widget)) / 10,
+                        dy * area_height (PHILIA_CANVAS (widget)) / 10);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (PHILIA_CANVAS (widget)->find_entry));
+}
+
+static void
 zoom_in_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -1271,6 +1543,21 @@ on_query_tooltip (GtkWidget    *widget,
     g_string_append (text, _("\nLocal homophily: undefined"));
   else
     g_string_append_printf (text, _("\nLocal homophily: %.3f"), h);
+  if (self->active_layer != NULL)
+    {
+      NodeLayer *layer = self->active_layer;
+      g_autofree char *title = g_markup_escape_text (layer->title, -1);
+
+      if (layer->values != NULL && !isnan (layer->values[node]))
+        g_string_append_printf (text, "\n%s: %.4g", title, layer->values[node]);
+      else if (layer->categories != NULL && layer->categories[node] >= 0
+               && (guint) layer->categories[node] < layer->n_categories)
+        {
+          g_autofree char *cat = g_markup_escape_text (layer->names[layer->categories[node]], -1);
+
+          g_string_append_printf (text, "\n%s: %s", title, cat);
+        }
+    }
 
   gtk_tooltip_set_markup (tooltip, text->str);
   gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { x - 6, y - 6, 12, 12 });
@@ -1314,6 +1601,9 @@ on_color_selected (GtkDropDown  *dropdown,
 
   if (i < G_N_ELEMENTS (map))
     philia_canvas_set_color_by (self, map[i]);
+  else if (i - N_BUILTIN_COLORINGS < self->layers->len)
+    philia_canvas_show_node_layer (self, ((NodeLayer *) g_ptr_array_index (
+                                             self->layers, i - N_BUILTIN_COLORINGS))->id);
 }
 
 static void
@@ -1328,6 +1618,8 @@ on_edges_selected (GtkDropDown  *dropdown,
 
   if (i < G_N_ELEMENTS (map))
     philia_canvas_set_edge_style (self, map[i]);
+  else if (i == N_BUILTIN_EDGE_STYLES)
+    philia_canvas_set_edge_style (self, PHILIA_EDGES_VALUE);
 }
 
 static void
@@ -1367,6 +1659,19 @@ philia_canvas_dispose (GObject *object)
   clear_ego (self);
   self->positions = NULL;
   self->view.graph = NULL;
+  /* The drop-downs are gone with the template: only the data is dropped. */
+  self->active_layer = NULL;
+  if (self->layers != NULL)
+    g_ptr_array_set_size (self->layers, 0);
+  g_clear_pointer (&self->edge_layer, g_free);
+  g_clear_pointer (&self->edge_layer_title, g_free);
+  if (self->hl_nodes != NULL)
+    {
+      g_array_set_size (self->hl_nodes, 0);
+      g_array_set_size (self->hl_path, 0);
+    }
+  self->hl_has_pair = FALSE;
+  update_overlays (self);
   g_clear_object (&self->frame);
   g_clear_object (&self->graph);
 
@@ -1384,6 +1689,9 @@ philia_canvas_finalize (GObject *object)
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->font_family, g_free);
+  g_clear_pointer (&self->layers, g_ptr_array_unref);
+  g_clear_pointer (&self->hl_nodes, g_array_unref);
+  g_clear_pointer (&self->hl_path, g_array_unref);
 
   G_OBJECT_CLASS (philia_canvas_parent_class)->finalize (object);
 }
@@ -1450,7 +1758,9 @@ philia_canvas_set_property (GObject      *object,
       break;
 
     case PROP_COLOR_BY:
-      philia_canvas_set_color_by (self, g_value_get_int (value));
+      /* Value and category colourings come with their layer: show_node_layer(). */
+      if (g_value_get_int (value) < PHILIA_COLOR_BY_VALUE)
+        philia_canvas_set_color_by (self, g_value_get_int (value));
       break;
 
     case PROP_EDGE_STYLE:
@@ -1508,7 +1818,7 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
     g_param_spec_int ("color-by", NULL, NULL, 0, PHILIA_N_COLOR_BY - 1, PHILIA_COLOR_BY_LABEL,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EDGE_STYLE] =
-    g_param_spec_int ("edge-style", NULL, NULL, 0, PHILIA_EDGES_HIDDEN, PHILIA_EDGES_HOMOPHILY,
+    g_param_spec_int ("edge-style", NULL, NULL, 0, PHILIA_EDGES_VALUE, PHILIA_EDGES_HOMOPHILY,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SIZE_BY_DEGREE] =
     g_param_spec_boolean ("size-by-degree", NULL, NULL, FALSE,
@@ -1567,6 +1877,8 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.whole-graph", NULL, whole_graph_action);
   gtk_widget_class_install_action (widget_class, "canvas.cancel-layout", NULL,
                                    cancel_layout_action);
+  gtk_widget_class_install_action (widget_class, "canvas.pan", "(dd)", pan_action);
+  gtk_widget_class_install_action (widget_class, "canvas.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-view", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-whole", NULL, export_action);
 
@@ -1582,6 +1894,12 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "canvas.fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
                                        "canvas.clear-selection", NULL);
+  /* Arrows move the view the way a drag does: the graph follows the arrow. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "canvas.pan", "(dd)", 1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "canvas.pan", "(dd)", -1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "canvas.pan", "(dd)", 0.0, 1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "canvas.pan", "(dd)", 0.0, -1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "canvas.find", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "philiacanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1595,6 +1913,9 @@ philia_canvas_init (PhiliaCanvas *self)
 
   self->algorithms = g_ptr_array_new_with_free_func (g_free);
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) node_layer_free);
+  self->hl_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->hl_path = g_array_new (FALSE, FALSE, sizeof (guint));
   self->show_labels = TRUE;
   self->view.color_by = PHILIA_COLOR_BY_LABEL;
   self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
@@ -1689,6 +2010,7 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   g_set_object (&self->graph, graph);
   g_clear_pointer (&self->local_homophily, g_free);
   g_array_set_size (self->selection, 0);
+  drop_overlays (self);
 
   if (graph != NULL)
     {
@@ -1703,6 +2025,7 @@ philia_canvas_set_graph (PhiliaCanvas *self,
     }
 
   update_selected_flags (self);
+  update_overlays (self);
   update_view (self);
   request_layout (self);
   update_actions (self);
@@ -1758,12 +2081,17 @@ philia_canvas_set_color_by (PhiliaCanvas  *self,
   g_return_if_fail (PHILIA_IS_CANVAS (self));
   g_return_if_fail (color_by < PHILIA_COLOR_BY_VALUE);
 
-  if (self->view.color_by == color_by)
+  if (self->view.color_by == color_by && self->active_layer == NULL)
     return;
   self->view.color_by = color_by;
+  self->active_layer = NULL;
+  update_overlays (self);
+  update_view (self);
+  g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
   gtk_drop_down_set_selected (self->color_dropdown,
                               color_by == PHILIA_COLOR_BY_LABEL ? 0
                               : color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? 1 : 2);
+  g_signal_handlers_unblock_by_func (self->color_dropdown, on_color_selected, self);
   invalidate_frame (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_BY]);
 }
@@ -1781,14 +2109,20 @@ philia_canvas_set_edge_style (PhiliaCanvas    *self,
                               PhiliaEdgeStyle  edge_style)
 {
   g_return_if_fail (PHILIA_IS_CANVAS (self));
-  g_return_if_fail (edge_style <= PHILIA_EDGES_HIDDEN);
+  g_return_if_fail (edge_style <= PHILIA_EDGES_VALUE);
 
+  /* Edge values are only there when a panel has put some on the canvas. */
+  if (edge_style == PHILIA_EDGES_VALUE && self->edge_layer == NULL)
+    edge_style = PHILIA_EDGES_HOMOPHILY;
   if (self->view.edge_style == edge_style)
     return;
   self->view.edge_style = edge_style;
+  g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
   gtk_drop_down_set_selected (self->edges_dropdown,
                               edge_style == PHILIA_EDGES_HOMOPHILY ? 0
-                              : edge_style == PHILIA_EDGES_PLAIN ? 1 : 2);
+                              : edge_style == PHILIA_EDGES_PLAIN ? 1
+                              : edge_style == PHILIA_EDGES_HIDDEN ? 2 : N_BUILTIN_EDGE_STYLES);
+  g_signal_handlers_unblock_by_func (self->edges_dropdown, on_edges_selected, self);
   invalidate_frame (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDGE_STYLE]);
 }
@@ -2025,15 +2359,19 @@ philia_canvas_show_neighbourhood (PhiliaCanvas *self,
         names[i] = g_strdup (philia_graph_get_class_name (self->graph, i));
       philia_graph_builder_take_class_names (builder, names);
     }
-  if (philia_graph_has_node_names (self->graph))
-    {
-      char **names = g_new0 (char *, m + 1);
+  {
+    /* The neighbourhood's nodes keep the whole graph's names, or its ids. */
+    char **names = g_new0 (char *, m + 1);
 
-      for (guint i = 0; i < m; i++)
-        names[i] = g_strdup (philia_graph_get_node_name (self->graph,
-                                                         g_array_index (members, guint, i)));
-      philia_graph_builder_take_node_names (builder, names);
-    }
+    for (guint i = 0; i < m; i++)
+      {
+        guint u = g_array_index (members, guint, i);
+        const char *name = philia_graph_get_node_name (self->graph, u);
+
+        names[i] = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", u);
+      }
+    philia_graph_builder_take_node_names (builder, names);
+  }
   philia_graph_builder_set_source (builder, philia_graph_get_source (self->graph), "ego");
 
   ego = philia_graph_builder_build (builder, &error);
@@ -2054,6 +2392,7 @@ philia_canvas_show_neighbourhood (PhiliaCanvas *self,
                           ? self->local_homophily[self->ego_nodes[i]] : NAN;
   self->positions = NULL;
   update_selected_flags (self);
+  update_overlays (self);
   update_view (self);
   update_actions (self);
 
@@ -2074,7 +2413,356 @@ philia_canvas_show_whole_graph (PhiliaCanvas *self)
   clear_ego (self);
   self->positions = NULL;
   update_selected_flags (self);
+  update_overlays (self);
   update_view (self);
   request_layout (self);
   update_actions (self);
+}
+
+/* Overlays */
+
+static NodeLayer *
+find_layer (PhiliaCanvas *self,
+            const char   *id,
+            guint        *index)
+{
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      NodeLayer *layer = g_ptr_array_index (self->layers, i);
+
+      if (g_str_equal (layer->id, id))
+        {
+          if (index != NULL)
+            *index = i;
+          return layer;
+        }
+    }
+  return NULL;
+}
+
+/* Adds @layer, or puts it in the place of the layer with its id. */
+static void
+add_layer (PhiliaCanvas *self,
+           NodeLayer    *layer)
+{
+  GtkStringList *colors = GTK_STRING_LIST (gtk_drop_down_get_model (self->color_dropdown));
+  const char *titles[] = { layer->title, NULL };
+  gboolean active = FALSE;
+  guint i;
+
+  g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
+  if (find_layer (self, layer->id, &i) != NULL)
+    {
+      active = self->active_layer == g_ptr_array_index (self->layers, i);
+      node_layer_free (g_ptr_array_index (self->layers, i));
+      g_ptr_array_index (self->layers, i) = layer;
+      gtk_string_list_splice (colors, N_BUILTIN_COLORINGS + i, 1, titles);
+    }
+  else
+    {
+      g_ptr_array_add (self->layers, layer);
+      gtk_string_list_append (colors, layer->title);
+    }
+  g_signal_handlers_unblock_by_func (self->color_dropdown, on_color_selected, self);
+
+  if (active)
+    {
+      self->active_layer = layer;
+      philia_canvas_show_node_layer (self, layer->id);
+    }
+}
+
+/**
+ * philia_canvas_set_node_values:
+ * @id: the layer's id, unique on this canvas
+ * @title: its name in the colour menu and the legend
+ * @values: one per node of the whole graph (NaN: no value, drawn grey)
+ * @vmin: the value at the dark end of the viridis scale
+ * @vmax: the value at the bright end
+ *
+ * Adds (or replaces) a layer of per-node values that nodes can be coloured
+ * by. Layers last until the graph changes; they follow the neighbourhood view.
+ */
+void
+philia_canvas_set_node_values (PhiliaCanvas *self,
+                               const char   *id,
+                               const char   *title,
+                               const double *values,
+                               double        vmin,
+                               double        vmax)
+{
+  NodeLayer *layer;
+  guint n;
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (id != NULL && title != NULL && values != NULL);
+  g_return_if_fail (self->graph != NULL);
+
+  n = philia_graph_get_n_nodes (self->graph);
+  layer = g_new0 (NodeLayer, 1);
+  layer->id = g_strdup (id);
+  layer->title = g_strdup (title);
+  layer->values = g_memdup2 (values, sizeof (double) * MAX (n, 1));
+  layer->vmin = vmin;
+  layer->vmax = vmax;
+  add_layer (self, layer);
+}
+
+/**
+ * philia_canvas_set_node_categories:
+ * @categories: one per node of the whole graph (-1: none, drawn grey)
+ * @names: @n_categories legend names
+ * @colors: (nullable): 3 × @n_categories RGB components in [0, 1], or %NULL
+ *   for the class palette (so category k of a prediction has class k's colour)
+ *
+ * Adds (or replaces) a categorical layer, as philia_canvas_set_node_values().
+ */
+void
+philia_canvas_set_node_categories (PhiliaCanvas       *self,
+                                   const char         *id,
+                                   const char         *title,
+                                   const gint32       *categories,
+                                   const char * const *names,
+                                   const double       *colors,
+                                   guint               n_categories)
+{
+  NodeLayer *layer;
+  guint n;
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (id != NULL && title != NULL && categories != NULL);
+  g_return_if_fail (names != NULL || n_categories == 0);
+  g_return_if_fail (self->graph != NULL);
+
+  n = philia_graph_get_n_nodes (self->graph);
+  layer = g_new0 (NodeLayer, 1);
+  layer->id = g_strdup (id);
+  layer->title = g_strdup (title);
+  layer->categories = g_memdup2 (categories, sizeof (gint32) * MAX (n, 1));
+  layer->names = g_new0 (char *, n_categories + 1);
+  for (guint k = 0; k < n_categories; k++)
+    layer->names[k] = g_strdup (names[k]);
+  layer->colors = colors != NULL ? g_memdup2 (colors, sizeof (double) * 3 * n_categories) : NULL;
+  layer->n_categories = n_categories;
+  add_layer (self, layer);
+}
+
+void
+philia_canvas_remove_node_layer (PhiliaCanvas *self,
+                                 const char   *id)
+{
+  GtkStringList *colors;
+  NodeLayer *layer;
+  guint i;
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (id != NULL);
+
+  layer = find_layer (self, id, &i);
+  if (layer == NULL)
+    return;
+  if (self->active_layer == layer)
+    philia_canvas_set_color_by (self, PHILIA_COLOR_BY_LABEL);
+  colors = GTK_STRING_LIST (gtk_drop_down_get_model (self->color_dropdown));
+  g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
+  gtk_string_list_remove (colors, N_BUILTIN_COLORINGS + i);
+  g_signal_handlers_unblock_by_func (self->color_dropdown, on_color_selected, self);
+  g_ptr_array_remove_index (self->layers, i);
+}
+
+/**
+ * philia_canvas_show_node_layer:
+ *
+ * Colours the nodes by layer @id, as picking it in the colour menu does.
+ *
+ * Returns: %FALSE if there is no such layer
+ */
+gboolean
+philia_canvas_show_node_layer (PhiliaCanvas *self,
+                               const char   *id)
+{
+  NodeLayer *layer;
+  guint i;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  layer = find_layer (self, id, &i);
+  if (layer == NULL)
+    return FALSE;
+  self->active_layer = layer;
+  update_overlays (self);
+  update_view (self);
+  g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
+  gtk_drop_down_set_selected (self->color_dropdown, N_BUILTIN_COLORINGS + i);
+  g_signal_handlers_unblock_by_func (self->color_dropdown, on_color_selected, self);
+  invalidate_frame (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_BY]);
+  return TRUE;
+}
+
+/* The id of the layer nodes are coloured by, or NULL for a built-in colouring. */
+const char *
+philia_canvas_get_node_layer (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return self->active_layer != NULL ? self->active_layer->id : NULL;
+}
+
+/**
+ * philia_canvas_set_edge_values:
+ * @title: (nullable): the edge legend's title
+ * @values: (nullable): one per CSR entry of the whole graph (aligned with
+ *   philia_graph_get_neighbors()), or %NULL to remove the edge values
+ * @vmin: the value drawn at the low end of the scale (and thinnest)
+ * @vmax: the value drawn at the high end (and thickest)
+ * @width_by_value: edges also grow with the value
+ *
+ * Colours edges by @values (and shows them). An edge shows the larger of its
+ * two entries: the value itself for symmetric values, the stronger direction
+ * for attention.
+ */
+void
+philia_canvas_set_edge_values (PhiliaCanvas *self,
+                               const char   *title,
+                               const double *values,
+                               double        vmin,
+                               double        vmax,
+                               gboolean      width_by_value)
+{
+  GtkStringList *edges;
+  const char *titles[2] = { NULL, NULL };
+  guint n_items;
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (values == NULL || self->graph != NULL);
+
+  edges = GTK_STRING_LIST (gtk_drop_down_get_model (self->edges_dropdown));
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (edges));
+  g_clear_pointer (&self->edge_layer, g_free);
+  g_clear_pointer (&self->edge_layer_title, g_free);
+
+  if (values == NULL)
+    {
+      if (self->view.edge_style == PHILIA_EDGES_VALUE)
+        philia_canvas_set_edge_style (self, PHILIA_EDGES_HOMOPHILY);
+      g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
+      if (n_items > N_BUILTIN_EDGE_STYLES)
+        gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_items - N_BUILTIN_EDGE_STYLES,
+                                NULL);
+      g_signal_handlers_unblock_by_func (self->edges_dropdown, on_edges_selected, self);
+      update_overlays (self);
+      update_view (self);
+      invalidate_frame (self);
+      return;
+    }
+
+  {
+    guint n = philia_graph_get_n_nodes (self->graph);
+    const gint64 *off = philia_graph_get_row_offsets (self->graph);
+    const gint32 *nbr = philia_graph_get_neighbors (self->graph);
+    gint64 m2 = off[n];
+
+    /* Both entries of an edge get the larger value (NaN only if both are). */
+    self->edge_layer = g_memdup2 (values, sizeof (double) * MAX (m2, 1));
+    for (guint u = 0; u < n; u++)
+      for (gint64 e = off[u]; e < off[u + 1]; e++)
+        {
+          guint w = (guint) nbr[e];
+          gint64 lo = off[w], hi = off[w + 1];
+
+          if (w <= u)
+            continue;
+          while (lo < hi)
+            {
+              gint64 mid = lo + (hi - lo) / 2;
+
+              if (nbr[mid] < (gint32) u)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          if (lo < off[w + 1] && nbr[lo] == (gint32) u)
+            {
+              double a = values[e], b = values[lo];
+              double v = isnan (a) ? b : isnan (b) ? a : MAX (a, b);
+
+              self->edge_layer[e] = self->edge_layer[lo] = v;
+            }
+        }
+  }
+  self->edge_layer_title = g_strdup (title != NULL ? title : _("Edge value"));
+  self->edge_layer_min = vmin;
+  self->edge_layer_max = vmax;
+  self->edge_layer_width = width_by_value;
+
+  titles[0] = self->edge_layer_title;
+  g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
+  gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_items - N_BUILTIN_EDGE_STYLES, titles);
+  g_signal_handlers_unblock_by_func (self->edges_dropdown, on_edges_selected, self);
+  update_overlays (self);
+  if (self->view.edge_style != PHILIA_EDGES_VALUE)
+    philia_canvas_set_edge_style (self, PHILIA_EDGES_VALUE);
+  else
+    {
+      g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
+      gtk_drop_down_set_selected (self->edges_dropdown, N_BUILTIN_EDGE_STYLES);
+      g_signal_handlers_unblock_by_func (self->edges_dropdown, on_edges_selected, self);
+    }
+  update_view (self);
+  invalidate_frame (self);
+}
+
+/**
+ * philia_canvas_set_highlight:
+ * @nodes: (nullable): nodes to ring (whole-graph ids)
+ * @path: (nullable): nodes joined in order by a thick line
+ * @pair: (nullable): two nodes drawn larger, with their names
+ *
+ * Emphasis drawn over everything, in exports too. Each %NULL part is cleared.
+ */
+void
+philia_canvas_set_highlight (PhiliaCanvas *self,
+                             const guint  *nodes,
+                             guint         n_nodes,
+                             const guint  *path,
+                             guint         n_path,
+                             const guint  *pair)
+{
+  guint n;
+
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  n = self->graph != NULL ? philia_graph_get_n_nodes (self->graph) : 0;
+  g_array_set_size (self->hl_nodes, 0);
+  g_array_set_size (self->hl_path, 0);
+  self->hl_has_pair = FALSE;
+  for (guint i = 0; nodes != NULL && i < n_nodes; i++)
+    if (nodes[i] < n)
+      g_array_append_val (self->hl_nodes, nodes[i]);
+  for (guint i = 0; path != NULL && i < n_path; i++)
+    {
+      if (path[i] >= n)
+        {
+          g_array_set_size (self->hl_path, 0);
+          break;
+        }
+      g_array_append_val (self->hl_path, path[i]);
+    }
+  if (pair != NULL && pair[0] < n && pair[1] < n)
+    {
+      self->hl_pair[0] = pair[0];
+      self->hl_pair[1] = pair[1];
+      self->hl_has_pair = TRUE;
+    }
+  update_overlays (self);
+  update_view (self);
+  invalidate_frame (self);
+}
+
+void
+philia_canvas_clear_highlight (PhiliaCanvas *self)
+{
+  philia_canvas_set_highlight (self, NULL, 0, NULL, 0, NULL);
 }

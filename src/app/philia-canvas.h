@@ -56,4 +56,39 @@ gboolean       philia_canvas_export               (PhiliaCanvas   *self,
                                                    gboolean        whole_graph,
                                                    GError        **error);
 
+/* Overlays other panels put on the canvas (whole-graph node ids and CSR
+ * entries; kept across layouts and the neighbourhood view, dropped with the
+ * graph). Node layers join the colour menu after the built-in colourings. */
+void           philia_canvas_set_node_values      (PhiliaCanvas       *self,
+                                                   const char         *id,
+                                                   const char         *title,
+                                                   const double       *values,
+                                                   double              vmin,
+                                                   double              vmax);
+void           philia_canvas_set_node_categories  (PhiliaCanvas       *self,
+                                                   const char         *id,
+                                                   const char         *title,
+                                                   const gint32       *categories,
+                                                   const char * const *names,
+                                                   const double       *colors,
+                                                   guint               n_categories);
+void           philia_canvas_remove_node_layer    (PhiliaCanvas       *self,
+                                                   const char         *id);
+gboolean       philia_canvas_show_node_layer      (PhiliaCanvas       *self,
+                                                   const char         *id);
+const char    *philia_canvas_get_node_layer       (PhiliaCanvas       *self);
+void           philia_canvas_set_edge_values      (PhiliaCanvas       *self,
+                                                   const char         *title,
+                                                   const double       *values,
+                                                   double              vmin,
+                                                   double              vmax,
+                                                   gboolean            width_by_value);
+void           philia_canvas_set_highlight        (PhiliaCanvas       *self,
+                                                   const guint        *nodes,
+                                                   guint               n_nodes,
+                                                   const guint        *path,
+                                                   guint               n_path,
+                                                   const guint        *pair);
+void           philia_canvas_clear_highlight      (PhiliaCanvas       *self);
+
 G_END_DECLS

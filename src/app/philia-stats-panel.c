@@ -96,6 +96,9 @@ struct _PhiliaStatsPanel
   GtkGrid           *classes_grid;
   GtkLabel          *classes_note;
 
+  /* Borrowed: rows of measures_grid for plugins' measures, after the built-in ones */
+  GPtrArray         *extra_widgets;
+
   /* Borrowed: rows of measures_grid */
   GtkLabel          *value_labels[N_MEASURES];
   GtkLabel          *stored_labels[N_MEASURES];
@@ -147,8 +150,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void start_job (PhiliaStatsPanel *self,
-                       gboolean          want_default);
+static void start_job           (PhiliaStatsPanel *self,
+                                 gboolean          want_default);
+static void show_extra_measures (PhiliaStatsPanel *self,
+                                 GArray           *extra);
 
 static PhiliaConvention
 stored_convention (PhiliaStatsPanel *self)
@@ -179,12 +184,27 @@ typedef struct
   PhiliaStatsFigureOptions  options;
 } StatsJob;
 
+/* A graph measure a plugin registered, computed with the built-in ones. */
+typedef struct
+{
+  const PhiliaAlgorithm *algorithm;   /* registry-owned, lives as long as the process */
+  double                 value;
+  char                  *error;       /* why there is no value, or NULL */
+} ExtraMeasure;
+
+static void
+extra_measure_clear (gpointer data)
+{
+  g_free (((ExtraMeasure *) data)->error);
+}
+
 typedef struct
 {
   PhiliaGraph       *graph;
   PhiliaHomophily   *homophily;
   PhiliaHomophily   *stored;
   PhiliaStatsFigure *figures[N_CHARTS];
+  GArray            *extra;   /* ExtraMeasure: plugins' graph measures */
 } StatsResult;
 
 static void
@@ -203,6 +223,7 @@ stats_result_free (StatsResult *result)
   g_clear_pointer (&result->stored, philia_homophily_free);
   for (guint i = 0; i < N_CHARTS; i++)
     g_clear_pointer (&result->figures[i], philia_stats_figure_free);
+  g_clear_pointer (&result->extra, g_array_unref);
   g_free (result);
 }
 
@@ -247,6 +268,41 @@ stats_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+
+  /* Graph measures from plugins, shown like the built-in ones; a failing one
+   * is reported in its row, not for the whole panel. */
+  if (job->want_default)
+    {
+      g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
+                                                        PHILIA_FAMILY_MEASURE);
+
+      result->extra = g_array_new (FALSE, TRUE, sizeof (ExtraMeasure));
+      g_array_set_clear_func (result->extra, extra_measure_clear);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const PhiliaAlgorithm *algorithm = list->pdata[i];
+          const PhiliaMeasureVTable *vtable = algorithm->vtable;
+          ExtraMeasure extra = { algorithm, NAN, NULL };
+          g_autofree double *value = NULL;
+          g_autoptr(GError) measure_error = NULL;
+
+          if (g_strcmp0 (algorithm->provider, "built-in") == 0
+              || vtable->scope != PHILIA_MEASURE_GRAPH)
+            continue;
+          value = philia_measure_compute (algorithm, job->graph, NULL, cancellable,
+                                          &measure_error);
+          if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_task_return_error (task, g_steal_pointer (&measure_error));
+              return;
+            }
+          if (value != NULL)
+            extra.value = value[0];
+          else
+            extra.error = g_strdup (measure_error->message);
+          g_array_append_val (result->extra, extra);
+        }
+    }
 
   /* Figures hold their counts and labels, so drawing never recomputes. */
   if (job->want_default)
@@ -636,6 +692,7 @@ stats_done_cb (GObject      *object,
       self->homophily = g_steal_pointer (&result->homophily);
       for (guint i = 0; i < N_CHARTS; i++)
         set_figure (self, i, g_steal_pointer (&result->figures[i]));
+      show_extra_measures (self, result->extra);
     }
   g_clear_pointer (&self->stored, philia_homophily_free);
   self->stored = g_steal_pointer (&result->stored);
@@ -937,6 +994,53 @@ cancel_action (GtkWidget  *widget,
     g_cancellable_cancel (self->cancellable);
 }
 
+/* Rows for the plugins' graph measures, below the built-in ones. */
+static void
+show_extra_measures (PhiliaStatsPanel *self,
+                     GArray           *extra)
+{
+  for (guint i = 0; i < self->extra_widgets->len; i++)
+    gtk_grid_remove (self->measures_grid, self->extra_widgets->pdata[i]);
+  g_ptr_array_set_size (self->extra_widgets, 0);
+
+  for (guint i = 0; extra != NULL && i < extra->len; i++)
+    {
+      const ExtraMeasure *m = &g_array_index (extra, ExtraMeasure, i);
+      g_autofree char *text = m->error != NULL ? g_strdup (_("failed")) : format_value (m->value);
+      g_autofree char *tip = g_strdup_printf (_("%s\nFrom the plugin “%s”.%s%s"),
+                                              m->algorithm->description,
+                                              m->algorithm->provider,
+                                              m->error != NULL ? "\n" : "",
+                                              m->error != NULL ? m->error : "");
+      GtkWidget *name = gtk_label_new (m->algorithm->name);
+      GtkWidget *value = gtk_label_new (text);
+      int row = N_MEASURES + 1 + (int) i;
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_set_tooltip_text (name, tip);
+      gtk_widget_set_name (value, m->algorithm->id);
+      gtk_label_set_xalign (GTK_LABEL (value), 1.0f);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_widget_set_tooltip_text (value, tip);
+      if (m->error != NULL || isnan (m->value))
+        gtk_widget_add_css_class (value, "dim-label");
+      if (i == 0)
+        {
+          gtk_widget_set_margin_top (name, 6);
+          gtk_widget_set_margin_top (value, 6);
+        }
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
+      gtk_grid_attach (self->measures_grid, name, 0, row, 1, 1);
+      gtk_grid_attach (self->measures_grid, value, 1, row, 1, 1);
+      g_ptr_array_add (self->extra_widgets, name);
+      g_ptr_array_add (self->extra_widgets, value);
+    }
+}
+
 static void
 recompute_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1022,6 +1126,7 @@ philia_stats_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->homophily, philia_homophily_free);
   g_clear_pointer (&self->stored, philia_homophily_free);
+  g_clear_pointer (&self->extra_widgets, g_ptr_array_unref);
 
   G_OBJECT_CLASS (philia_stats_panel_parent_class)->finalize (object);
 }
@@ -1199,6 +1304,7 @@ philia_stats_panel_init (PhiliaStatsPanel *self)
   self->bins = 10;
   self->log_log = TRUE;
   self->selected_bin = -1;
+  self->extra_widgets = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1257,8 +1363,15 @@ philia_stats_panel_get_value_text (PhiliaStatsPanel *self,
   int m = measure_index (measure);
 
   g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
-  g_return_val_if_fail (m >= 0, NULL);
 
+  if (m < 0)
+    {
+      /* A plugin's measure, by its algorithm id (value labels are named so). */
+      for (guint i = 1; i < self->extra_widgets->len; i += 2)
+        if (g_strcmp0 (gtk_widget_get_name (self->extra_widgets->pdata[i]), measure) == 0)
+          return gtk_label_get_text (self->extra_widgets->pdata[i]);
+      return NULL;
+    }
   return gtk_label_get_text (self->value_labels[m]);
 }
 

@@ -56,6 +56,28 @@ print_json (PhiliaJson *json)
   printf ("%s\n", text);
 }
 
+/* "a, b or c": the ids registered in @family, built-ins and plugins alike. */
+static char *
+registry_ids (PhiliaFamily family)
+{
+  g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (), family);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == list->len ? " or " : ", ");
+      g_string_append (out, ((const PhiliaAlgorithm *)list->pdata[i])->id);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_plugin (const PhiliaAlgorithm *algorithm)
+{
+  return g_strcmp0 (algorithm->provider, "built-in") != 0;
+}
+
 static int
 fail (GError *error)
 {
@@ -362,6 +384,8 @@ cmd_stats (int    argc,
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autoptr(PhiliaHomophily) stored = NULL;
   g_autofree gint64 *hist = NULL;
+  g_autoptr(GPtrArray) plugin_measures = NULL;
+  g_autofree double *plugin_values = NULL;
   PhiliaConvention convention = PHILIA_CONVENTION_DEFAULT;
   GError *error = NULL;
   int code = EXIT_OK;
@@ -402,12 +426,42 @@ cmd_stats (int    argc,
   if (opt_per_node != NULL && !write_per_node (graph, h, opt_per_node, &error))
     return fail (error);
 
+  /* Graph measures that plugins registered, next to the built-in ones. */
+  plugin_measures = philia_registry_list (philia_registry_get_default (), PHILIA_FAMILY_MEASURE);
+  for (guint i = plugin_measures->len; i-- > 0;)
+    {
+      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
+
+      if (!is_plugin (algorithm)
+          || ((const PhiliaMeasureVTable *)algorithm->vtable)->scope != PHILIA_MEASURE_GRAPH)
+        g_ptr_array_remove_index (plugin_measures, i);
+    }
+  plugin_values = g_new0 (double, MAX (plugin_measures->len, 1));
+  for (guint i = 0; i < plugin_measures->len; i++)
+    {
+      g_autofree double *value = philia_measure_compute (plugin_measures->pdata[i], graph, NULL,
+                                                         NULL, &error);
+
+      if (value == NULL)
+        return fail (error);
+      plugin_values[i] = value[0];
+    }
+
   if (opt_json)
     {
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
       json_scalars (json, h);
+      for (guint i = 0; i < plugin_measures->len; i++)
+        {
+          /* "aggregation-homophily" → aggregation_homophily, like the built-ins' keys. */
+          g_autofree char *key = g_strdup (((const PhiliaAlgorithm *)plugin_measures->pdata[i])->id);
+
+          g_strdelimit (key, "-", '_');
+          philia_json_key (json, key);
+          philia_json_double (json, plugin_values[i]);
+        }
       philia_json_member_int (json, "classes", h->n_classes);
       philia_json_key (json, "compatibility_matrix");
       philia_json_begin_array (json);
@@ -457,6 +511,13 @@ cmd_stats (int    argc,
       if (stored)
         printf (" %10.6f %+10.6f", SCALAR (stored, i), SCALAR (stored, i) - SCALAR (h, i));
       printf ("\n");
+    }
+  for (guint i = 0; i < plugin_measures->len; i++)
+    {
+      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s (plugin)", algorithm->name);
+
+      printf ("  %-36s %10.6f\n", label, plugin_values[i]);
     }
   printf ("  local homophily histogram (%d bins):", opt_bins);
   for (int b = 0; b < opt_bins; b++)
@@ -537,7 +598,7 @@ figure_graph (PhiliaGraph *graph)
   GError *error = NULL;
 
   if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
-                               || color_by == PHILIA_COLOR_BY_VALUE))
+                               || color_by >= PHILIA_COLOR_BY_VALUE))
     return usage_error ("figure", "--color-by must be label, local-homophily or degree");
   if (g_strcmp0 (opt_edges, "plain") == 0)
     edges = PHILIA_EDGES_PLAIN;
@@ -893,12 +954,24 @@ write_predictions (PhiliaGraph             *graph,
 
   for (guint k = 0; k < r->n_classes; k++)
     g_string_append_printf (csv, ",p%u", k);
+  for (guint i = 0; i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+      g_string_append_printf (csv, ",%s", nv->name);
+    }
   g_string_append_c (csv, '\n');
   for (guint v = 0; v < r->n_nodes; v++)
     {
       g_string_append_printf (csv, "%u,%d,%d", v, labels[v], r->predictions[v]);
       for (guint k = 0; k < r->n_classes; k++)
         g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize)v * r->n_classes + k]);
+      for (guint i = 0; i < r->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+
+          g_string_append_printf (csv, ",%.9g", nv->values[v]);
+        }
       g_string_append_c (csv, '\n');
     }
   return g_file_set_contents (path, csv->str, csv->len, error);
@@ -943,9 +1016,9 @@ json_nullable (PhiliaJson *json,
     philia_json_double (json, value);
 }
 
-/* "id (Name): description" lines, or the ids joined by ", ", of the registered models. */
+/* "id  Name: description" lines of the registered models, for --help. */
 static char *
-registered_models (gboolean long_form)
+registered_models (void)
 {
   g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
                                                       PHILIA_FAMILY_MODEL);
@@ -955,10 +1028,7 @@ registered_models (gboolean long_form)
     {
       const PhiliaAlgorithm *m = g_ptr_array_index (models, i);
 
-      if (long_form)
-        g_string_append_printf (text, "\n  %-8s %s: %s", m->id, m->name, m->description);
-      else
-        g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", m->id);
+      g_string_append_printf (text, "\n  %-8s %s: %s", m->id, m->name, m->description);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -972,7 +1042,7 @@ cmd_train (int    argc,
   PhiliaTrainParams params;
   GError *error = NULL;
   int code = EXIT_OK;
-  g_autofree char *models = registered_models (TRUE);
+  g_autofree char *models = registered_models ();
   g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
                                               "\n\nModels (--model):%s", models);
 
@@ -987,9 +1057,9 @@ cmd_train (int    argc,
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                               opt_model) == NULL)
     {
-      g_autofree char *ids = registered_models (FALSE);
+      g_autofree char *known = registry_ids (PHILIA_FAMILY_MODEL);
       g_autofree char *message = g_strdup_printf ("unknown --model “%s” (registered: %s)",
-                                                  opt_model, ids);
+                                                  opt_model, known);
 
       return usage_error ("train", message);
     }
@@ -1094,7 +1164,8 @@ static GOptionEntry proximity_entries[] = {
   { "pairs", 0, 0, G_OPTION_ARG_FILENAME, &opt_pairs,
     "CSV file with a header u,v and one pair per row (node ids or names)", "P.csv" },
   { "heuristics", 0, 0, G_OPTION_ARG_STRING, &opt_heuristics,
-    "Comma-separated subset of cn,jaccard,aa,ra,pa,katz,ppr,sp,fp (default: all)", "LIST" },
+    "Comma-separated subset of cn,jaccard,aa,ra,pa,katz,ppr,sp,fp and plugin heuristics "
+    "such as lpi (default: the built-ins)", "LIST" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write the CSV here, not on stdout",
     "F.csv" },
   PROXIMITY_PARAM_ENTRIES,
@@ -1237,6 +1308,48 @@ read_pairs (PhiliaGraph  *graph,
   return TRUE;
 }
 
+/* Splits --heuristics into the built-in heuristics (a mask) and the proximity
+ * algorithms plugins registered (@extra, in the order given). */
+static gboolean
+split_heuristics (const char  *list,
+                  guint       *mask,
+                  GPtrArray   *extra,
+                  GError     **error)
+{
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+
+  *mask = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      const PhiliaAlgorithm *algorithm;
+      PhiliaProximityHeuristic h;
+
+      if (philia_proximity_heuristic_from_string (name, &h))
+        *mask |= PHILIA_PROXIMITY_MASK (h);
+      else if ((algorithm = philia_registry_lookup (philia_registry_get_default (),
+                                                    PHILIA_FAMILY_PROXIMITY, name)) != NULL)
+        {
+          if (!g_ptr_array_find (extra, algorithm, NULL))
+            g_ptr_array_add (extra, (gpointer)algorithm);
+        }
+      else
+        {
+          g_autofree char *known = registry_ids (PHILIA_FAMILY_PROXIMITY);
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                       "Unknown heuristic “%s”; known heuristics: %s.", name, known);
+          return FALSE;
+        }
+    }
+  if (*mask == 0 && extra->len == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "--heuristics names no heuristic.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_proximity (int    argc,
                char **argv)
@@ -1246,9 +1359,10 @@ cmd_proximity (int    argc,
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *scores = NULL;
   g_autoptr(GString) csv = NULL;
+  g_autoptr(GPtrArray) extra = g_ptr_array_new ();
   PhiliaProximityParams params;
   GError *error = NULL;
-  guint mask = PHILIA_PROXIMITY_ALL, n_cols;
+  guint mask = PHILIA_PROXIMITY_ALL, n_cols, n_builtin;
   gsize n_pairs;
   int code = EXIT_OK;
 
@@ -1258,7 +1372,7 @@ cmd_proximity (int    argc,
     return code;
   if (opt_pairs == NULL)
     return usage_error ("proximity", "--pairs P.csv is required");
-  if (opt_heuristics != NULL && !philia_proximity_parse_mask (opt_heuristics, &mask, &error))
+  if (opt_heuristics != NULL && !split_heuristics (opt_heuristics, &mask, extra, &error))
     return proximity_fail ("proximity", error);
   if (!proximity_params_from_options ("proximity", &params, &code))
     return code;
@@ -1270,11 +1384,30 @@ cmd_proximity (int    argc,
     return fail (error);
 
   n_pairs = pairs->len / 2;
-  n_cols = philia_proximity_mask_count (mask);
+  n_builtin = philia_proximity_mask_count (mask);
+  n_cols = n_builtin + extra->len;
   scores = g_new (double, MAX (n_pairs * n_cols, 1));
-  if (!philia_proximity_score_pairs (graph, &params, (const gint64 *)pairs->data, n_pairs, mask,
-                                     scores, NULL, &error))
+  if (mask != 0 && !philia_proximity_score_pairs (graph, &params, (const gint64 *)pairs->data,
+                                                  n_pairs, mask, scores, NULL, &error))
     return proximity_fail ("proximity", error);
+  if (extra->len > 0)
+    {
+      /* Built-ins fill row-major n_builtin columns; spread them to n_cols. */
+      g_autofree double *column = g_new (double, MAX (n_pairs, 1));
+
+      for (gsize i = n_pairs; i-- > 0;)
+        for (guint c = n_builtin; c-- > 0;)
+          scores[i * n_cols + c] = scores[i * n_builtin + c];
+      for (guint k = 0; k < extra->len; k++)
+        {
+          if (!philia_proximity_compute (extra->pdata[k], graph, &params,
+                                         (const gint64 *)pairs->data, n_pairs, column, NULL,
+                                         &error))
+            return proximity_fail ("proximity", error);
+          for (gsize i = 0; i < n_pairs; i++)
+            scores[i * n_cols + n_builtin + k] = column[i];
+        }
+    }
 
   if (opt_json && opt_out == NULL)
     {
@@ -1295,6 +1428,9 @@ cmd_proximity (int    argc,
             if (mask & PHILIA_PROXIMITY_MASK (h))
               philia_json_member_double (json, philia_proximity_heuristic_to_string (h),
                                          scores[i * n_cols + c++]);
+          for (guint k = 0; k < extra->len; k++)
+            philia_json_member_double (json, ((const PhiliaAlgorithm *)extra->pdata[k])->id,
+                                       scores[i * n_cols + c++]);
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
@@ -1307,6 +1443,8 @@ cmd_proximity (int    argc,
   for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
     if (mask & PHILIA_PROXIMITY_MASK (h))
       g_string_append_printf (csv, ",%s", philia_proximity_heuristic_to_string (h));
+  for (guint k = 0; k < extra->len; k++)
+    g_string_append_printf (csv, ",%s", ((const PhiliaAlgorithm *)extra->pdata[k])->id);
   g_string_append_c (csv, '\n');
   for (gsize i = 0; i < n_pairs; i++)
     {
@@ -1423,6 +1561,96 @@ cmd_linkpred (int    argc,
   return EXIT_OK;
 }
 
+/* --------------------------------------------------------------- plugins */
+
+static void
+json_strv (PhiliaJson         *json,
+           const char         *key,
+           const char * const *strv)
+{
+  philia_json_key (json, key);
+  philia_json_begin_array (json);
+  for (guint i = 0; strv[i] != NULL; i++)
+    philia_json_string (json, strv[i]);
+  philia_json_end_array (json);
+}
+
+static int
+cmd_plugins (int    argc,
+             char **argv)
+{
+  GPtrArray *infos;
+  int code = EXIT_OK;
+
+  if (!parse_options ("plugins", "", "The plugins found on the plugin path ($PHILIA_PLUGIN_PATH, "
+                      "the user data dir, the installed plugin dir), whether each was loaded, "
+                      "refused (and why) or disabled, and the algorithms it added.",
+                      NULL, &argc, &argv, 0, &code))
+    return code;
+
+  infos = philia_plugins_load_default ();
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_key (json, "plugins");
+      philia_json_begin_array (json);
+      for (guint i = 0; i < infos->len; i++)
+        {
+          const PhiliaPluginInfo *info = infos->pdata[i];
+
+          philia_json_begin_object (json);
+          philia_json_member_string (json, "id", info->id);
+          philia_json_member_string (json, "name", info->name);
+          philia_json_member_string (json, "version", info->version);
+          philia_json_member_string (json, "file", info->file);
+          philia_json_key (json, "module");
+          if (info->module_file != NULL)
+            philia_json_string (json, info->module_file);
+          else
+            philia_json_null (json);
+          philia_json_key (json, "abi");
+          if (info->abi >= 0)
+            philia_json_int (json, info->abi);
+          else
+            philia_json_null (json);
+          philia_json_member_string (json, "status", philia_plugin_status_to_string (info->status));
+          philia_json_key (json, "reason");
+          if (info->reason != NULL)
+            philia_json_string (json, info->reason);
+          else
+            philia_json_null (json);
+          /* design §9 names one "family"; a plugin may register several. */
+          philia_json_member_string (json, "family", info->families[0] ? info->families[0] : "");
+          json_strv (json, "families", (const char * const *)info->families);
+          json_strv (json, "algorithms", (const char * const *)info->algorithms);
+          philia_json_end_object (json);
+        }
+      philia_json_end_array (json);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+      return EXIT_OK;
+    }
+
+  if (infos->len == 0)
+    printf ("No plugins found.\n");
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const PhiliaPluginInfo *info = infos->pdata[i];
+      g_autofree char *algorithms = g_strjoinv (", ", info->algorithms);
+      g_autofree char *families = g_strjoinv (", ", info->families);
+
+      printf ("%s %s (%s): %s\n", info->id, info->version,
+              philia_plugin_status_to_string (info->status), info->file);
+      if (info->status == PHILIA_PLUGIN_LOADED)
+        printf ("  %s: %s\n", families, algorithms);
+      else
+        printf ("  %s\n", info->reason);
+    }
+  return EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const Command commands[] = {
@@ -1436,6 +1664,7 @@ static const Command commands[] = {
   { "linkpred", "FILE --heuristic H", "evaluate a heuristic with the OGB metrics", cmd_linkpred },
   { "train", "FILE --model M", "train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)",
     cmd_train },
+  { "plugins", "", "plugins found, loaded, refused or disabled", cmd_plugins },
 };
 
 static void
@@ -1456,6 +1685,8 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   philia_core_init ();
+  /* Plugin algorithms then look exactly like built-ins to every command. */
+  philia_plugins_load_default ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
       || g_str_equal (argv[1], "help"))

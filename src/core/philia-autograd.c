@@ -902,7 +902,7 @@ philia_op_scale (PhiliaTape   *tape,
 }
 
 /* ReLU, leaky ReLU, ELU: the derivative is a function of input and output. */
-typedef enum { ACT_RELU, ACT_LEAKY, ACT_ELU } Activation;
+typedef enum { ACT_RELU, ACT_LEAKY, ACT_ELU, ACT_TANH, ACT_SIGMOID } Activation;
 
 static void
 activation_backward (PhiliaTape *tape,
@@ -927,6 +927,12 @@ activation_backward (PhiliaTape *tape,
           break;
         case ACT_ELU:
           ga[i] += x > 0 ? g : g * (out->data[i] + f);
+          break;
+        case ACT_TANH:
+          ga[i] += g * (1 - out->data[i] * out->data[i]);
+          break;
+        case ACT_SIGMOID:
+          ga[i] += g * out->data[i] * (1 - out->data[i]);
           break;
         default:
           g_assert_not_reached ();
@@ -960,6 +966,13 @@ activation (PhiliaTape   *tape,
           break;
         case ACT_ELU:
           out->data[i] = x > 0 ? x : f * expm1f (x);
+          break;
+        case ACT_TANH:
+          out->data[i] = tanhf (x);
+          break;
+        case ACT_SIGMOID:
+          /* Written so that neither branch overflows expf. */
+          out->data[i] = x >= 0 ? 1 / (1 + expf (-x)) : expf (x) / (1 + expf (x));
           break;
         default:
           g_assert_not_reached ();
@@ -995,6 +1008,20 @@ philia_op_elu (PhiliaTape   *tape,
                float         alpha)
 {
   return activation (tape, a, ACT_ELU, alpha);
+}
+
+PhiliaTensor *
+philia_op_tanh (PhiliaTape   *tape,
+                PhiliaTensor *a)
+{
+  return activation (tape, a, ACT_TANH, 0);
+}
+
+PhiliaTensor *
+philia_op_sigmoid (PhiliaTape   *tape,
+                   PhiliaTensor *a)
+{
+  return activation (tape, a, ACT_SIGMOID, 0);
 }
 
 static void

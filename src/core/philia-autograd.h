@@ -162,6 +162,10 @@ PhiliaTensor *philia_op_scale            (PhiliaTape *tape, PhiliaTensor *a, flo
 PhiliaTensor *philia_op_relu             (PhiliaTape *tape, PhiliaTensor *a);
 PhiliaTensor *philia_op_leaky_relu       (PhiliaTape *tape, PhiliaTensor *a, float slope);
 PhiliaTensor *philia_op_elu              (PhiliaTape *tape, PhiliaTensor *a, float alpha);
+/* tanh, in (−1, 1): signed coefficients (FAGCN's edge weights). */
+PhiliaTensor *philia_op_tanh             (PhiliaTape *tape, PhiliaTensor *a);
+/* The logistic function 1 / (1 + e^−x), in (0, 1): gates. */
+PhiliaTensor *philia_op_sigmoid          (PhiliaTape *tape, PhiliaTensor *a);
 /* Inverted dropout with the tape's generator; the identity when not training or p = 0. */
 PhiliaTensor *philia_op_dropout          (PhiliaTape *tape, PhiliaTensor *a, float p);
 /* Row-wise log-softmax. */

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "philia-core.h"
 #include "philia-plugin.h"
 
@@ -457,4 +459,52 @@ philia_plugins_load (PhiliaRegistry      *registry,
       return FALSE;
     }
   return TRUE;
+}
+
+static GStrv
+disabled_from_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  /* The CLI also runs where the app's schema is not installed: then nothing
+   * is disabled. */
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, PHILIA_PLUGINS_DISABLED_KEY))
+    return NULL;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_strv (settings, PHILIA_PLUGINS_DISABLED_KEY);
+}
+
+/**
+ * philia_plugins_load_default:
+ *
+ * Loads the plugins on the default search path into the default registry,
+ * once per process, leaving out those listed in the GSettings key
+ * disabled-plugins (when the application's schema is installed). The app and
+ * philia-cli call it at start-up, after philia_core_init(). A directory that
+ * cannot be read is logged as a warning; every plugin found is in the result.
+ *
+ * Returns: (transfer none): the #PhiliaPluginInfo of every plugin found
+ */
+GPtrArray *
+philia_plugins_load_default (void)
+{
+  static GPtrArray *infos;
+
+  if (infos == NULL)
+    {
+      g_auto(GStrv) disabled = disabled_from_settings ();
+      g_autoptr(GError) error = NULL;
+
+      if (!philia_plugins_load (philia_registry_get_default (), NULL,
+                                (const char * const *)disabled, &infos, &error))
+        g_warning ("%s", error->message);
+      if (infos == NULL)
+        infos = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_plugin_info_free);
+    }
+  return infos;
 }

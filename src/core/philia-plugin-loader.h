@@ -61,6 +61,11 @@ gboolean  philia_plugins_load     (PhiliaRegistry      *registry,
                                    GPtrArray          **infos,
                                    GError             **error);
 
+/* The GSettings key (strv of plugin ids) the app and the CLI leave unloaded. */
+#define PHILIA_PLUGINS_DISABLED_KEY "disabled-plugins"
+
+GPtrArray *philia_plugins_load_default (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaPluginInfo, philia_plugin_info_free)
 
 G_END_DECLS

@@ -28,13 +28,31 @@
  * into its static data.
  */
 
+#include <gio/gio.h>
 #include <gmodule.h>
 
+/* Exactly the installed header set (include/philia-1/): graph access, the
+ * registry, one vtable per family, the tensor/autograd API and the model
+ * context for models, progress, cancellation (GCancellable) and GError.
+ *
+ *   measure    PhiliaMeasureVTable    philia-measure.h
+ *   proximity  PhiliaProximityVTable  philia-proximity.h
+ *   layout     PhiliaLayoutVTable     philia-layout.h
+ *   model      PhiliaModelVTable      philia-train.h (+ philia-autograd.h)
+ *   generator  PhiliaGeneratorVTable  philia-export.h
+ *   exporter   PhiliaExporterVTable   philia-export.h
+ */
 #define PHILIA_CORE_INSIDE
 # include "philia-error.h"
 # include "philia-graph.h"
+# include "philia-progress.h"
 # include "philia-registry.h"
+# include "philia-autograd.h"
 # include "philia-measure.h"
+# include "philia-proximity.h"
+# include "philia-layout.h"
+# include "philia-train.h"
+# include "philia-export.h"
 #undef PHILIA_CORE_INSIDE
 
 G_BEGIN_DECLS

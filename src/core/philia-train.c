@@ -47,6 +47,7 @@ struct _PhiliaModelContext
   GArray            *decay;     /* gboolean per parameter */
   PhiliaRng          rng;
   GPtrArray         *attention; /* PhiliaTensor copies per layer, last eval pass */
+  GPtrArray         *node_values; /* PhiliaNodeValues*, last eval pass */
 };
 
 static G_LOCK_DEFINE (adjacency_cache);
@@ -340,15 +341,66 @@ philia_model_context_keep_attention (PhiliaModelContext *ctx,
 }
 
 static void
+node_values_free (PhiliaNodeValues *v)
+{
+  g_free (v->name);
+  g_free (v->values);
+  g_free (v);
+}
+
+void
+philia_model_context_keep_node_values (PhiliaModelContext *ctx,
+                                       const char         *name,
+                                       PhiliaTensor       *values)
+{
+  guint n = philia_graph_get_n_nodes (ctx->graph);
+
+  g_return_if_fail (name != NULL && values != NULL);
+  g_return_if_fail (values->rows == n && values->cols >= 1);
+
+  for (guint j = 0; j < values->cols; j++)
+    {
+      g_autofree char *full = values->cols == 1 ? g_strdup (name)
+                                                : g_strdup_printf ("%s[%u]", name, j);
+      PhiliaNodeValues *v = NULL;
+
+      for (guint i = 0; i < ctx->node_values->len && v == NULL; i++)
+        if (g_str_equal (((PhiliaNodeValues *)g_ptr_array_index (ctx->node_values, i))->name, full))
+          v = g_ptr_array_index (ctx->node_values, i);
+      if (v == NULL)
+        {
+          v = g_new0 (PhiliaNodeValues, 1);
+          v->name = g_steal_pointer (&full);
+          v->values = g_new (double, MAX (n, 1));
+          g_ptr_array_add (ctx->node_values, v);
+        }
+      for (guint i = 0; i < n; i++)
+        v->values[i] = values->data[(gsize)i * values->cols + j];
+    }
+}
+
+static PhiliaNodeValues *
+node_values_copy (const PhiliaNodeValues *v,
+                  guint                   n)
+{
+  PhiliaNodeValues *copy = g_new0 (PhiliaNodeValues, 1);
+
+  copy->name = g_strdup (v->name);
+  copy->values = g_memdup2 (v->values, sizeof (double) * MAX (n, 1));
+  return copy;
+}
+
+static void
 context_free (PhiliaModelContext *ctx)
 {
   g_clear_pointer (&ctx->adjacency, philia_sparse_unref);
   g_clear_pointer (&ctx->pattern, philia_sparse_unref);
   g_clear_pointer (&ctx->sparse_x, philia_sparse_unref);
   g_clear_pointer (&ctx->dense_x, philia_tensor_free);
-  g_ptr_array_unref (ctx->parameters);
-  g_array_unref (ctx->decay);
-  g_ptr_array_unref (ctx->attention);
+  g_clear_pointer (&ctx->parameters, g_ptr_array_unref);
+  g_clear_pointer (&ctx->decay, g_array_unref);
+  g_clear_pointer (&ctx->attention, g_ptr_array_unref);
+  g_clear_pointer (&ctx->node_values, g_ptr_array_unref);
   g_free (ctx);
 }
 
@@ -979,6 +1031,7 @@ philia_train_result_free (PhiliaTrainResult *r)
   g_free (r->predictions);
   g_free (r->probabilities);
   g_clear_pointer (&r->weights, g_ptr_array_unref);
+  g_clear_pointer (&r->node_values, g_ptr_array_unref);
   if (r->attention != NULL)
     {
       for (guint i = 0; i < r->attention->len; i++)
@@ -1198,6 +1251,7 @@ philia_train (PhiliaGraph              *graph,
   ctx->parameters = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
   ctx->decay = g_array_new (FALSE, FALSE, sizeof (gboolean));
   ctx->attention = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  ctx->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
   philia_rng_init (&ctx->rng, seed);
   prepare_features (ctx);
 
@@ -1220,6 +1274,7 @@ philia_train (PhiliaGraph              *graph,
   result->predictions = g_new0 (gint32, n);
   result->probabilities = g_new0 (float, (gsize)n * c);
   result->weights = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  result->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
   result->best_epoch = 0;
   result->train_accuracy = result->val_accuracy = result->test_accuracy = NAN;
   result->loss = g_new0 (double, ctx->params.epochs);
@@ -1302,6 +1357,10 @@ philia_train (PhiliaGraph              *graph,
             g_ptr_array_add (result->weights,
                              philia_tensor_copy (g_ptr_array_index (ctx->parameters, i)));
           keep_attention (result, ctx);
+          g_ptr_array_set_size (result->node_values, 0);
+          for (guint i = 0; i < ctx->node_values->len; i++)
+            g_ptr_array_add (result->node_values,
+                             node_values_copy (g_ptr_array_index (ctx->node_values, i), n));
         }
 
       if (callback != NULL)

@@ -79,6 +79,14 @@ void                     philia_model_context_keep_attention (PhiliaModelContext
                                                               guint               layer,
                                                               PhiliaTensor       *alpha);
 
+/* Called by a model in evaluation passes (like keep_attention): @values is
+ * [n, 1] (kept as NAME) or [n, k] (one entry per column, named "NAME[j]").
+ * Kept at the best-validation epoch in PhiliaTrainResult.node_values, for the
+ * Inspect views and `philia-cli train --predictions`. */
+void                     philia_model_context_keep_node_values (PhiliaModelContext *ctx,
+                                                                const char         *name,
+                                                                PhiliaTensor       *values);
+
 /**
  * PhiliaModelVTable:
  * @needs_features: refuse a featureless graph (else identity features are used)
@@ -119,6 +127,17 @@ typedef struct
   float *edges;
   float *self;
 } PhiliaAttention;
+
+/**
+ * PhiliaNodeValues:
+ * @name: what the model called them (a gate, a mixing weight, …)
+ * @values: one per node
+ */
+typedef struct
+{
+  char   *name;
+  double *values;
+} PhiliaNodeValues;
 
 /**
  * PhiliaTrainEpoch:
@@ -172,6 +191,7 @@ typedef struct
   float             *probabilities;   /* n × C */
   GPtrArray         *weights;         /* PhiliaTensor copies at the best epoch */
   GArray            *attention;       /* PhiliaAttention per layer, at the best epoch */
+  GPtrArray         *node_values;     /* PhiliaNodeValues*, at the best epoch; never NULL */
   /* Test nodes by local homophily in [0, .2), [.2, .4), …, [.8, 1]; nodes
    * whose local homophily is undefined are left out. */
   gint64             bin_count[PHILIA_TRAIN_HOMOPHILY_BINS];

@@ -9,7 +9,7 @@
 #include "philia-render-private.h"
 
 static const char *color_by_names[PHILIA_N_COLOR_BY] = {
-  "label", "local-homophily", "degree", "value",
+  "label", "local-homophily", "degree", "value", "category",
 };
 
 const char *
@@ -62,6 +62,20 @@ static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
 #define SCALE_EXTRA 1.9
 
 static void
+category_color (const PhiliaGraphView *view,
+                gint32                 k,
+                PhiliaRgba            *color)
+{
+  if (k < 0 || (guint) k >= view->n_categories)
+    *color = unlabeled_grey;
+  else if (view->category_colors != NULL)
+    *color = (PhiliaRgba) { view->category_colors[3 * k], view->category_colors[3 * k + 1],
+                            view->category_colors[3 * k + 2], 1.0 };
+  else
+    philia_palette_get_categorical ((guint) k, color);
+}
+
+static void
 node_color (const PhiliaGraphView *view,
             guint                  v,
             double                 log_max_degree,
@@ -101,6 +115,10 @@ node_color (const PhiliaGraphView *view,
         philia_colormap_viridis (view->vmax > view->vmin
                                  ? (value - view->vmin) / (view->vmax - view->vmin) : 0.5,
                                  color);
+      break;
+
+    case PHILIA_COLOR_BY_CATEGORY:
+      category_color (view, view->node_categories ? view->node_categories[v] : -1, color);
       break;
 
     case PHILIA_N_COLOR_BY:
@@ -983,6 +1001,102 @@ draw_selection (cairo_t               *cr,
 }
 
 static void
+node_xy (const PhiliaGraphView *view,
+         guint                  v,
+         double                *x,
+         double                *y)
+{
+  *x = view->positions[2 * v] * view->scale + view->offset_x;
+  *y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+}
+
+/* The emphasis other panels ask for: a path, rings, and a named pair, on top. */
+static void
+draw_highlight (cairo_t                 *cr,
+                const PhiliaGraphView   *view,
+                const PhiliaRenderStyle *style,
+                double                   base)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  PhiliaRgba halo = style->background.a > 0 ? style->background
+                                            : (PhiliaRgba) { 1, 1, 1, 1 };
+  double x, y, log_max = 0;
+
+  if (view->path != NULL && view->n_path > 1)
+    {
+      for (int pass = 0; pass < 2; pass++)
+        {
+          for (guint i = 0; i < view->n_path; i++)
+            {
+              if (view->path[i] >= n)
+                continue;
+              node_xy (view, view->path[i], &x, &y);
+              if (i == 0)
+                cairo_move_to (cr, x, y);
+              else
+                cairo_line_to (cr, x, y);
+            }
+          /* A light casing first, so the path reads over dense edges. */
+          cairo_set_line_width (cr, pass == 0 ? 7.0 : 3.5);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+          cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+          _philia_render_set_color (cr, pass == 0 ? &halo : &style->foreground);
+          cairo_stroke (cr);
+        }
+    }
+
+  if (view->highlighted != NULL)
+    {
+      for (guint v = 0; v < n; v++)
+        if (view->highlighted[v])
+          {
+            node_xy (view, v, &x, &y);
+            cairo_new_sub_path (cr);
+            cairo_arc (cr, x, y, node_radius (view, v, base) + 3.5, 0, 2 * G_PI);
+          }
+      cairo_set_line_width (cr, 2.5);
+      _philia_render_set_color (cr, &style->foreground);
+      cairo_stroke (cr);
+    }
+
+  for (guint v = 0; view->pair != NULL && view->color_by == PHILIA_COLOR_BY_DEGREE && v < n; v++)
+    log_max = MAX (log_max, log1p (philia_graph_get_degree (view->graph, v)));
+  if (view->pair != NULL)
+    for (guint i = 0; i < 2; i++)
+      {
+        guint v = view->pair[i];
+        const char *name;
+        char id[16];
+        PhiliaRgba c;
+        double r;
+
+        if (v >= n)
+          continue;
+        node_xy (view, v, &x, &y);
+        r = MAX (node_radius (view, v, base) * 1.8, 6.0);
+        /* The pair keeps its colour, ringed in the foreground over a halo. */
+        cairo_arc (cr, x, y, r + 3, 0, 2 * G_PI);
+        _philia_render_set_color (cr, &halo);
+        cairo_fill (cr);
+        cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+        node_color (view, v, log_max, &c);
+        _philia_render_set_color (cr, &c);
+        cairo_fill_preserve (cr);
+        cairo_set_line_width (cr, 2.5);
+        _philia_render_set_color (cr, &style->foreground);
+        cairo_stroke (cr);
+        name = philia_graph_get_node_name (view->graph, v);
+        if (name == NULL)
+          {
+            g_snprintf (id, sizeof id, "%u", v);
+            name = id;
+          }
+        _philia_render_set_color (cr, &style->foreground);
+        _philia_render_text (cr, style, 1.0, TRUE, name, x + r + 3, y, 0.0, 0.5, 160);
+      }
+}
+
+static void
 draw_labels (cairo_t                 *cr,
              double                   width,
              double                   height,
@@ -1014,6 +1128,9 @@ draw_labels (cairo_t                 *cr,
 
       if (x < 0 || y < 0 || x > width || y > height)
         continue;
+      /* A highlighted pair is named by draw_highlight(), larger. */
+      if (view->pair != NULL && (view->pair[0] == v || view->pair[1] == v))
+        continue;
       if (name == NULL)
         {
           g_snprintf (id, sizeof id, "%u", v);
@@ -1029,6 +1146,8 @@ typedef enum
   ROW_CLASS,        /* a class swatch; @index is the class */
   ROW_MORE,         /* "… n more classes", no swatch */
   ROW_UNLABELED,
+  ROW_TITLE,        /* a heading over category rows, no swatch */
+  ROW_CATEGORY,     /* a category swatch; @index is the category */
   ROW_NODE_SCALE,   /* title, then the node colour scale */
   ROW_EDGE_SAME,
   ROW_EDGE_CROSS,
@@ -1120,6 +1239,18 @@ draw_legend (cairo_t                 *cr,
       if (unlabeled)
         add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled"));
     }
+  else if (view->color_by == PHILIA_COLOR_BY_CATEGORY)
+    {
+      guint nc = MIN (view->n_categories, 20);
+
+      add_row (rows, ROW_TITLE, 0, g_strdup (view->value_name ? view->value_name : "category"));
+      for (guint k = 0; k < nc; k++)
+        add_row (rows, ROW_CATEGORY, k,
+                 view->category_names && view->category_names[k]
+                 ? g_strdup (view->category_names[k]) : g_strdup_printf ("%u", k));
+      if (view->n_categories > nc)
+        add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more", view->n_categories - nc));
+    }
   else
     add_row (rows, ROW_NODE_SCALE, 0,
              g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
@@ -1186,8 +1317,11 @@ draw_legend (cairo_t                 *cr,
 
         case ROW_CLASS:
         case ROW_UNLABELED:
+        case ROW_CATEGORY:
           if (row->kind == ROW_UNLABELED)
             swatch = unlabeled_grey;
+          else if (row->kind == ROW_CATEGORY)
+            category_color (view, (gint32) row->index, &swatch);
           else
             philia_palette_get_categorical (row->index, &swatch);
           _philia_render_set_color (cr, &swatch);
@@ -1196,9 +1330,18 @@ draw_legend (cairo_t                 *cr,
           break;
 
         case ROW_NODE_SCALE:
-          draw_scale (cr, style, view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY, x, y, w - fs,
-                      view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
-                      view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high");
+          if (view->color_by == PHILIA_COLOR_BY_VALUE)
+            {
+              char low[G_ASCII_DTOSTR_BUF_SIZE], high[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_ascii_formatd (low, sizeof low, "%.3g", view->vmin);
+              g_ascii_formatd (high, sizeof high, "%.3g", view->vmax);
+              draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+            }
+          else
+            draw_scale (cr, style, view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY, x, y, w - fs,
+                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
+                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high");
           break;
 
         case ROW_EDGE_SCALE:
@@ -1217,7 +1360,9 @@ draw_legend (cairo_t                 *cr,
         }
 
       _philia_render_set_color (cr, &style->foreground);
-      if (row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE)
+      if (row->kind == ROW_TITLE)
+        _philia_render_text (cr, style, 0.9, TRUE, row->text, x, y, 0, 0, w);
+      else if (row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE)
         {
           _philia_render_text (cr, style, 0.9, FALSE, row->text, x, y, 0, 0, w);
           y += fs * SCALE_EXTRA;
@@ -1264,6 +1409,7 @@ philia_graph_view_draw (cairo_t                 *cr,
       draw_selection (cr, view, style, base);
       if (view->show_labels)
         draw_labels (cr, width, height, view, style, base);
+      draw_highlight (cr, view, style, base);
     }
   if (view->show_legend)
     draw_legend (cr, view, style);

@@ -16,6 +16,7 @@ typedef enum
   PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging: heterophilous red … homophilous blue */
   PHILIA_COLOR_BY_DEGREE,           /* viridis on log degree */
   PHILIA_COLOR_BY_VALUE,            /* viridis on @node_values between vmin and vmax */
+  PHILIA_COLOR_BY_CATEGORY,         /* @node_categories in their own colours, grey for -1 */
   PHILIA_N_COLOR_BY,
 } PhiliaColorBy;
 
@@ -34,9 +35,15 @@ typedef enum
  * @color_by: node colouring
  * @node_values: (nullable): n values for the scalar colourings (NaN: grey);
  *   local homophily for PHILIA_COLOR_BY_LOCAL_HOMOPHILY
- * @value_name: (nullable): legend title for PHILIA_COLOR_BY_VALUE
+ * @value_name: (nullable): legend title for PHILIA_COLOR_BY_VALUE and _CATEGORY
  * @vmin: lower end of the PHILIA_COLOR_BY_VALUE scale
  * @vmax: upper end of that scale
+ * @node_categories: (nullable): n categories for PHILIA_COLOR_BY_CATEGORY
+ *   (-1: none, drawn grey)
+ * @category_names: (nullable): @n_categories legend names
+ * @category_colors: (nullable): 3 × @n_categories RGB in [0, 1]; NULL: the
+ *   class palette
+ * @n_categories: how many categories there are
  * @edge_style: how edges are drawn
  * @edge_values: (nullable): one value per CSR entry, aligned with
  *   philia_graph_get_neighbors(); edge (u, v) is read at u's entry for v with
@@ -50,6 +57,10 @@ typedef enum
  * @show_labels: draw node names where they fit
  * @show_legend: draw the legend in the top-left corner
  * @selected: (nullable): n flags; selected nodes get a ring and are drawn last
+ * @highlighted: (nullable): n flags; emphasised nodes get a thick accent ring
+ * @path: (nullable): @n_path nodes joined, in order, by a thick accent line
+ * @n_path: nodes on @path
+ * @pair: (nullable): two nodes drawn larger, with their names
  * @scale: pixels per layout unit
  * @offset_x: where layout x = 0 lands
  * @offset_y: where layout y = 0 lands
@@ -65,6 +76,10 @@ typedef struct
   const char      *value_name;
   double           vmin;
   double           vmax;
+  const gint32    *node_categories;
+  const char * const *category_names;
+  const double    *category_colors;
+  guint            n_categories;
   PhiliaEdgeStyle  edge_style;
   const double    *edge_values;
   const char      *edge_value_name;
@@ -75,6 +90,10 @@ typedef struct
   gboolean         show_labels;
   gboolean         show_legend;
   const guint8    *selected;
+  const guint8    *highlighted;
+  const guint     *path;
+  guint            n_path;
+  const guint     *pair;
   double           scale;
   double           offset_x;
   double           offset_y;

@@ -284,6 +284,127 @@ test_export (void)
     }
 }
 
+static guint
+n_items (const char *dropdown)
+{
+  GObject *widget = gtk_widget_get_template_child (GTK_WIDGET (canvas ()), PHILIA_TYPE_CANVAS,
+                                                   dropdown);
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (widget)));
+}
+
+static GtkDropDown *
+dropdown (const char *name)
+{
+  return GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (canvas ()),
+                                                       PHILIA_TYPE_CANVAS, name));
+}
+
+/* Layers other panels add join the colour menu, can be picked there, replaced
+ * and removed; edge values and highlights follow the neighbourhood view and
+ * reach exports; a new graph drops them all. */
+static void
+test_overlays (void)
+{
+  PhiliaGraph *graph = philia_window_get_graph (window);
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  g_autofree double *values = g_new (double, n);
+  g_autofree gint32 *cats = g_new (gint32, n);
+  g_autofree double *edges = g_new (double, off[n]);
+  const char * const names[] = { "correct", "wrong" };
+  const guint ring[] = { 1, 2 }, path[] = { 0, 633 }, pair[] = { 0, 633 };
+  g_autoptr(PhiliaGraph) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, "canvas-overlays.png", NULL);
+  g_autofree char *ego_png = g_test_build_filename (G_TEST_BUILT, "canvas-overlays-ego.png", NULL);
+
+  for (guint v = 0; v < n; v++)
+    {
+      values[v] = philia_graph_get_degree (graph, v);
+      cats[v] = v % 3 == 0 ? 0 : v % 3 == 1 ? 1 : -1;
+    }
+  for (gint64 e = 0; e < off[n]; e++)
+    edges[e] = (double) e / off[n];
+
+  philia_canvas_set_color_by (canvas (), PHILIA_COLOR_BY_LABEL);
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 3);
+  philia_canvas_set_node_values (canvas (), "degree-copy", "Degree (copy)", values, 0, 168);
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 4);
+  g_assert_cmpint (philia_canvas_get_color_by (canvas ()), ==, PHILIA_COLOR_BY_LABEL);
+  g_assert_true (philia_canvas_show_node_layer (canvas (), "degree-copy"));
+  g_assert_cmpint (philia_canvas_get_color_by (canvas ()), ==, PHILIA_COLOR_BY_VALUE);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown ("color_dropdown")), ==, 3);
+  g_assert_false (philia_canvas_show_node_layer (canvas (), "no-such-layer"));
+
+  /* Picked from the menu, as a user would. */
+  philia_canvas_set_node_categories (canvas (), "correctness", "Correctness", cats, names,
+                                     (const double[]) { 0, 0.45, 0.7,   0.84, 0.37, 0 }, 2);
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 5);
+  gtk_drop_down_set_selected (dropdown ("color_dropdown"), 4);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "correctness");
+  g_assert_cmpint (philia_canvas_get_color_by (canvas ()), ==, PHILIA_COLOR_BY_CATEGORY);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* Replacing a layer keeps its place; the shown one stays shown. */
+  philia_canvas_set_node_values (canvas (), "degree-copy", "Degree (log)", values, 0, 10);
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 5);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "correctness");
+
+  /* Edge values: a fourth edge style, picked and left like the others. */
+  philia_canvas_set_edge_values (canvas (), "Attention", edges, 0, 1, TRUE);
+  g_assert_cmpuint (n_items ("edges_dropdown"), ==, 4);
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_VALUE);
+  gtk_drop_down_set_selected (dropdown ("edges_dropdown"), 1);
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_PLAIN);
+  gtk_drop_down_set_selected (dropdown ("edges_dropdown"), 3);
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_VALUE);
+
+  philia_canvas_set_highlight (canvas (), ring, 2, path, 2, pair);
+  g_assert_true (philia_canvas_export (canvas (), png, 480, 360, 96, TRUE, &error));
+  g_assert_no_error (error);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* In the neighbourhood view: the layers are mapped onto its nodes and edges. */
+  g_assert_true (philia_canvas_show_neighbourhood (canvas (), 0, 2));
+  g_assert_true (philia_test_spin_until (ego_done, NULL, 30000));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "correctness");
+  g_assert_true (philia_canvas_show_node_layer (canvas (), "degree-copy"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (philia_canvas_export (canvas (), ego_png, 480, 360, 96, TRUE, &error));
+  g_assert_no_error (error);
+  activate ("canvas.whole-graph", NULL);
+
+  /* Removing the shown layer falls back to the classes. */
+  philia_canvas_remove_node_layer (canvas (), "degree-copy");
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 4);
+  g_assert_null (philia_canvas_get_node_layer (canvas ()));
+  g_assert_cmpint (philia_canvas_get_color_by (canvas ()), ==, PHILIA_COLOR_BY_LABEL);
+  philia_canvas_set_edge_values (canvas (), NULL, NULL, 0, 0, FALSE);
+  g_assert_cmpuint (n_items ("edges_dropdown"), ==, 3);
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_HOMOPHILY);
+
+  /* Another graph: everything added is gone. */
+  philia_canvas_set_node_values (canvas (), "degree-copy", "Degree (copy)", values, 0, 168);
+  philia_canvas_set_edge_values (canvas (), "Attention", edges, 0, 1, FALSE);
+  philia_canvas_show_node_layer (canvas (), "degree-copy");
+  {
+    g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (5);
+
+    for (guint v = 0; v + 1 < 5; v++)
+      philia_graph_builder_add_edge (builder, v, v + 1);
+    other = philia_graph_builder_build (builder, &error);
+    g_assert_no_error (error);
+  }
+  philia_canvas_set_graph (canvas (), other);
+  g_assert_cmpuint (n_items ("color_dropdown"), ==, 3);
+  g_assert_cmpuint (n_items ("edges_dropdown"), ==, 3);
+  g_assert_null (philia_canvas_get_node_layer (canvas ()));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_HOMOPHILY);
+  philia_canvas_set_graph (canvas (), graph);
+  g_assert_true (philia_test_spin_until (layout_done, NULL, 30000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +423,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Canvas/neighbourhood", test_neighbourhood);
   g_test_add_func ("/Philia/Canvas/layout-cache", test_layout_cache);
   g_test_add_func ("/Philia/Canvas/render", test_render);
+  g_test_add_func ("/Philia/Canvas/overlays", test_overlays);
   g_test_add_func ("/Philia/Canvas/export", test_export);
 
   ret = g_test_run ();

@@ -59,6 +59,50 @@ ensure_cora (void)
   g_assert_true (philia_test_spin_until (stats_ready, NULL, 30000));
 }
 
+/* Two graph measures as a plugin would register them: one that works, one that fails. */
+static gboolean
+density_compute (PhiliaGraph   *graph,
+                 double        *out,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  double n = philia_graph_get_n_nodes (graph);
+
+  out[0] = n > 1 ? 2.0 * philia_graph_get_n_edges (graph) / (n * (n - 1)) : NAN;
+  return TRUE;
+}
+
+static gboolean
+failing_compute (PhiliaGraph   *graph,
+                 double        *out,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED, "This measure always fails.");
+  return FALSE;
+}
+
+static const PhiliaMeasureVTable density_vtable = { PHILIA_MEASURE_GRAPH, density_compute };
+static const PhiliaMeasureVTable failing_vtable = { PHILIA_MEASURE_GRAPH, failing_compute };
+
+static void
+register_test_measures (void)
+{
+  const PhiliaAlgorithm algorithms[] = {
+    { "test-density", PHILIA_FAMILY_MEASURE, "Edge density (test)", "2m / n(n-1).",
+      "test-plugin", &density_vtable, NULL },
+    { "test-failing", PHILIA_FAMILY_MEASURE, "Failing measure (test)", "Fails.",
+      "test-plugin", &failing_vtable, NULL },
+  };
+  g_autoptr(GError) error = NULL;
+
+  philia_registry_add_all (philia_registry_get_default (), algorithms,
+                           G_N_ELEMENTS (algorithms), &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_cora (void)
 {
@@ -81,6 +125,10 @@ test_cora (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (row, ==, "Theory|351|0.6994|0.7433");
   g_assert_null (philia_stats_panel_dup_class_row_text (panel (), 7));
+
+  /* Plugins' graph measures get rows of their own: 2 · 5278 / (2708 · 2707). */
+  assert_value ("test-density", "0.0014");
+  assert_value ("test-failing", "failed");
 }
 
 static void
@@ -432,6 +480,7 @@ main (int   argc,
 
   window = philia_test_window_new (&app);
 
+  register_test_measures ();
   g_test_add_func ("/Philia/Stats/cora", test_cora);
   g_test_add_func ("/Philia/Stats/as-stored", test_as_stored);
   g_test_add_func ("/Philia/Stats/select-bin", test_select_bin);

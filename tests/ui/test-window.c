@@ -279,6 +279,53 @@ test_chart_export (void)
     }
 }
 
+static gboolean
+shortcuts_shown (gpointer data)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+
+  return overlay != NULL && gtk_widget_get_mapped (GTK_WIDGET (overlay));
+}
+
+/* The shortcuts window builds from its template and lists the canvas's keys. */
+static void
+test_shortcuts (void)
+{
+  GtkShortcutsWindow *overlay;
+  GtkWidget *child;
+  gboolean canvas_group = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  g_assert_true (philia_test_spin_until (shortcuts_shown, NULL, 5000));
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  /* Walk the tree for the canvas group's title. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (overlay)); child != NULL;)
+    {
+      if (GTK_IS_SHORTCUTS_GROUP (child))
+        {
+          g_autofree char *title = NULL;
+
+          g_object_get (child, "title", &title, NULL);
+          canvas_group |= g_strcmp0 (title, "Graph canvas") == 0;
+        }
+      if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != NULL && gtk_widget_get_next_sibling (child) == NULL)
+            {
+              child = gtk_widget_get_parent (child);
+              if (child == GTK_WIDGET (overlay))
+                child = NULL;
+            }
+          if (child != NULL)
+            child = gtk_widget_get_next_sibling (child);
+        }
+    }
+  g_assert_true (canvas_group);
+  gtk_window_close (GTK_WINDOW (overlay));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Window/cancel", test_cancel);
   g_test_add_func ("/Philia/Window/render", test_render);
   g_test_add_func ("/Philia/Window/chart-export", test_chart_export);
+  g_test_add_func ("/Philia/Window/shortcuts", test_shortcuts);
 
   ret = g_test_run ();
 
