@@ -608,49 +608,97 @@ typedef struct
   gboolean            accumulate;
 } SpmmTask;
 
-PHILIA_VECTORIZE static void
+/*
+ * One output row's columns [j0, j0 + W) of S X, with W a compile-time width so
+ * the accumulator stays in registers across the row's entries (a GCN's 16
+ * hidden columns or SGC's 5 classes need one or two AVX registers, instead
+ * of a load and store of the output row per entry). @stride is X's row
+ * length, @heads and @d say which head's value scales column j.
+ */
+#define SPMM_KERNEL(W)                                                              \
+  PHILIA_VECTORIZE static void                                                     \
+  spmm_block_##W (const gint64 *off, const gint32 *col, const float *values,       \
+                  guint heads, guint h, const float *x, guint stride, guint j0,    \
+                  guint i, float *restrict o, gboolean accumulate)                 \
+  {                                                                                \
+    float acc[W];                                                                  \
+                                                                                   \
+    for (guint j = 0; j < W; j++)                                                  \
+      acc[j] = accumulate ? o[j] : 0.0f;                                           \
+    for (gint64 e = off[i]; e < off[i + 1]; e++)                                   \
+      {                                                                            \
+        const float *restrict xr = x + (gsize)col[e] * stride + j0;                \
+        float v = values ? values[e * heads + h] : 1.0f;                           \
+                                                                                   \
+        for (guint j = 0; j < W; j++)                                              \
+          acc[j] += v * xr[j];                                                     \
+      }                                                                            \
+    for (guint j = 0; j < W; j++)                                                  \
+      o[j] = acc[j];                                                               \
+  }
+
+SPMM_KERNEL (1) SPMM_KERNEL (2) SPMM_KERNEL (3) SPMM_KERNEL (4) SPMM_KERNEL (5)
+SPMM_KERNEL (6) SPMM_KERNEL (7) SPMM_KERNEL (8) SPMM_KERNEL (16) SPMM_KERNEL (32)
+
+typedef void (*SpmmBlock) (const gint64 *, const gint32 *, const float *, guint, guint,
+                           const float *, guint, guint, guint, float *, gboolean);
+
+static const SpmmBlock spmm_blocks[9] = { NULL, spmm_block_1, spmm_block_2, spmm_block_3,
+                                          spmm_block_4, spmm_block_5, spmm_block_6,
+                                          spmm_block_7, spmm_block_8 };
+
+/* The columns of one head, [j0, j0 + width), in blocks of 32, 16, then ≤ 8
+ * (the last few columns of an odd width one at a time). */
+static void
+spmm_columns (const SpmmTask *t,
+              guint           i,
+              guint           h,
+              guint           j0,
+              guint           width)
+{
+  const gint64 *off = t->s->row_offsets;
+  const gint32 *col = t->s->col_index;
+  guint n = t->cols, end = j0 + width;
+  float *o = t->out + (gsize)i * n;
+
+  while (j0 < end)
+    {
+      guint left = end - j0;
+
+      if (left >= 32)
+        {
+          spmm_block_32 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                         t->accumulate);
+          j0 += 32;
+        }
+      else if (left >= 16)
+        {
+          spmm_block_16 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                         t->accumulate);
+          j0 += 16;
+        }
+      else
+        {
+          guint w = MIN (left, 8);
+
+          spmm_blocks[w] (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                          t->accumulate);
+          j0 += w;
+        }
+    }
+}
+
+static void
 spmm_rows (gpointer data,
            guint    begin,
            guint    end)
 {
   const SpmmTask *t = data;
-  const gint64 *off = t->s->row_offsets;
-  const gint32 *col = t->s->col_index;
-  guint n = t->cols, heads = t->heads, d = n / heads;
+  guint d = t->cols / t->heads;
 
   for (guint i = begin; i < end; i++)
-    {
-      float *restrict o = t->out + (gsize)i * n;
-
-      if (!t->accumulate)
-        memset (o, 0, sizeof (float) * n);
-      if (heads == 1)
-        {
-          for (gint64 e = off[i]; e < off[i + 1]; e++)
-            {
-              const float *restrict x = t->x + (gsize)col[e] * n;
-              float v = t->values ? t->values[e] : 1.0f;
-
-              for (guint j = 0; j < n; j++)
-                o[j] += v * x[j];
-            }
-        }
-      else
-        {
-          for (gint64 e = off[i]; e < off[i + 1]; e++)
-            {
-              const float *restrict x = t->x + (gsize)col[e] * n;
-
-              for (guint h = 0; h < heads; h++)
-                {
-                  float v = t->values[e * heads + h];
-
-                  for (guint j = h * d; j < (h + 1) * d; j++)
-                    o[j] += v * x[j];
-                }
-            }
-        }
-    }
+    for (guint h = 0; h < t->heads; h++)
+      spmm_columns (t, i, h, h * d, d);
 }
 
 static void
