@@ -504,6 +504,40 @@ build_attention (PhiliaTape *t, PhiliaTensor **in, gpointer data)
   return philia_op_elu (t, philia_op_spmm (t, s, philia_op_dropout (t, alpha, 0.3f), wx), 1);
 }
 
+/* The fused op against its composition, and its own gradients. */
+static PhiliaTensor *
+build_edge_scores (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_edge_scores (t, data, in[0], in[1], 0.2f);
+}
+
+static void
+test_edge_scores (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *fused, *composed;
+
+  philia_rng_init (&rng, 13);
+  s = small_sparse (6, 6, &rng);
+  in[0] = param (6, 3, &rng);
+  in[1] = param (6, 3, &rng);
+  check_gradients ("edge_scores", build_edge_scores, in, 2, s, 2e-3);
+  fused = philia_op_edge_scores (tape, s, in[0], in[1], 0.2f);
+  composed = philia_op_leaky_relu (tape,
+                                   philia_op_add (tape,
+                                                  philia_op_index_select (tape, in[1],
+                                                                          s->row_index, s->nnz),
+                                                  philia_op_index_select (tape, in[0],
+                                                                          s->col_index, s->nnz)),
+                                   0.2f);
+  g_assert_cmpmem (fused->data, sizeof (float) * s->nnz * 3,
+                   composed->data, sizeof (float) * s->nnz * 3);
+  FREE_ALL (in);
+}
+
 static void
 test_edge_softmax (void)
 {
@@ -615,6 +649,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/gather-scatter-concat", test_gather_scatter_concat);
   g_test_add_func ("/Philia/Autograd/edge-softmax", test_edge_softmax);
   g_test_add_func ("/Philia/Autograd/columns-scale-by", test_columns_scale_by);
+  g_test_add_func ("/Philia/Autograd/edge-scores", test_edge_scores);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
 

@@ -193,6 +193,14 @@ PhiliaTensor *philia_op_scale_by         (PhiliaTape *tape, PhiliaTensor *a, Phi
                                           guint k);
 /* [n, G·D] → [n, G]: the sum of each group of @group_size consecutive columns. */
 PhiliaTensor *philia_op_group_sum        (PhiliaTape *tape, PhiliaTensor *a, guint group_size);
+/*
+ * GAT's attention logits in one pass: out[e, h] = LeakyReLU_slope(dst[row(e), h]
+ * + src[col(e), h]) over the entries e of @s, with @src and @dst [n, H]. The
+ * same as index_select, add and leaky_relu composed, without the three
+ * [nnz, H] intermediates (@slope > 0).
+ */
+PhiliaTensor *philia_op_edge_scores      (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *src,
+                                          PhiliaTensor *dst, float slope);
 /* Softmax of @scores [nnz, H] over the entries of each row of @s, per head. */
 PhiliaTensor *philia_op_edge_softmax     (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *scores);
 

@@ -743,9 +743,8 @@ gat_layer_forward (PhiliaModelContext *ctx,
   src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
   dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
   /* Row v of the pattern is the destination, its entries the sources u. */
-  e = philia_op_add (tape, philia_op_index_select (tape, dst, s->row_index, s->nnz),
-                     philia_op_index_select (tape, src, s->col_index, s->nnz));
-  alpha = philia_op_edge_softmax (tape, s, philia_op_leaky_relu (tape, e, 0.2f));
+  e = philia_op_edge_scores (tape, s, src, dst, 0.2f);
+  alpha = philia_op_edge_softmax (tape, s, e);
   if (!philia_tape_get_training (tape))
     philia_model_context_keep_attention (ctx, index, alpha);
   alpha = philia_op_dropout (tape, alpha, p);
