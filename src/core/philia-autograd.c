@@ -832,8 +832,8 @@ spmm_backward (PhiliaTape *tape,
         {
           tvalues = g_new (float, MAX (s->nnz * heads, 1));
           for (gint64 k = 0; k < s->nnz; k++)
-            memcpy (tvalues + k * heads, values->data + s->transpose_perm[k] * heads,
-                    sizeof (float) * heads);
+            for (guint h = 0; h < heads; h++)
+              tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
           tv = tvalues;
         }
       spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
@@ -1598,7 +1598,27 @@ typedef struct
   float               slope;
 } EdgeScoresTask;
 
-static void
+/* With H a compile-time constant (8 heads, or 1) the per-entry loop is straight-line code. */
+#define EDGE_SCORES(H)                                                        \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *d = t->dst + (gsize)v * (H);                               \
+                                                                              \
+      for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++) \
+        {                                                                     \
+          const float *u = t->src + (gsize)t->s->col_index[e] * (H);          \
+          float *o = t->out + e * (H);                                        \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float x = d[k] + u[k];                                          \
+                                                                              \
+              o[k] = x > 0 ? x : t->slope * x;                                \
+            }                                                                 \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE static void
 edge_scores_rows (gpointer data,
                   guint    begin,
                   guint    end)
@@ -1606,6 +1626,16 @@ edge_scores_rows (gpointer data,
   const EdgeScoresTask *t = data;
   guint h = t->heads;
 
+  if (h == 8)
+    {
+      EDGE_SCORES (8);
+      return;
+    }
+  if (h == 1)
+    {
+      EDGE_SCORES (1);
+      return;
+    }
   for (guint v = begin; v < end; v++)
     {
       const float *d = t->dst + (gsize)v * h;
@@ -1625,7 +1655,7 @@ edge_scores_rows (gpointer data,
     }
 }
 
-static void
+PHILIA_VECTORIZE static void
 edge_scores_backward (PhiliaTape *tape,
                       Node       *node)
 {
@@ -1691,7 +1721,7 @@ typedef struct
   float              *out;
 } EdgeSoftmaxTask;
 
-static void
+PHILIA_VECTORIZE static void
 edge_softmax_rows (gpointer data,
                    guint    begin,
                    guint    end)
@@ -1723,7 +1753,7 @@ edge_softmax_rows (gpointer data,
     }
 }
 
-static void
+PHILIA_VECTORIZE static void
 edge_softmax_grad_rows (gpointer data,
                         guint    begin,
                         guint    end)
