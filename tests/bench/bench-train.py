@@ -82,25 +82,27 @@ def run(x, y, a, src, dst, train, test, model_name, threads):
     lr, wd = recipes[model_name]
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=wd)
     times = []
+    cpu0 = time.process_time()
     for epoch in range(epochs):
         t0 = time.perf_counter()
         model.train(); opt.zero_grad()
         loss = F.nll_loss(F.log_softmax(model(x, a), 1)[train], y[train])
         loss.backward(); opt.step()
         times.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu0) * 1e3 / epochs
     model.eval()
     with torch.no_grad():
         acc = (model(x, a).argmax(1)[test] == y[test]).float().mean().item()
-    return 1e3 * float(np.median(times)), acc
+    return 1e3 * float(np.median(times)), acc, cpu
 
 
 # One model in this process (its own peak RSS): --one FILE MODEL THREADS EPOCHS normalize|raw
 if len(sys.argv) == 7 and sys.argv[1] == "--one":
     epochs = int(sys.argv[5])
     x, y, a, src, dst, train, test = load(sys.argv[2], sys.argv[6] == "normalize")
-    ms, acc = run(x, y, a, src, dst, train, test, sys.argv[3], int(sys.argv[4]))
-    print("RESULT %.3f %.4f %.1f" % (ms, acc,
-          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    ms, acc, cpu = run(x, y, a, src, dst, train, test, sys.argv[3], int(sys.argv[4]))
+    print("RESULT %.3f %.4f %.1f %.3f" % (ms, acc,
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cpu))
     sys.exit(0)
 print("%-9s %-6s %7s %12s %9s" % ("dataset", "model", "threads", "epoch_ms", "test_acc"))
 for name in ["cora", "citeseer", "squirrel"]:
