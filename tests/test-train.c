@@ -312,12 +312,13 @@ static void
 test_sage_cora (void)
 {
   g_autoptr(PhiliaGraph) graph = load_cora ();
-  g_autoptr(PhiliaTrainResult) r = train (graph, "sage", -1, 0, 1);
+  /* 60 of the recipe's 200 epochs keep the sanitizer build quick; seed 0 reaches 80.4%. */
+  g_autoptr(PhiliaTrainResult) r = train (graph, "sage", 60, 0, 2);
 
   check_result (r, graph);
-  g_test_message ("SAGE Cora split 0 seed 0: test %.4f at epoch %u", r->test_accuracy,
+  g_test_message ("SAGE Cora split 0 seed 0, 60 epochs: test %.4f at epoch %u", r->test_accuracy,
                   r->best_epoch);
-  g_assert_cmpuint (r->n_epochs, ==, 200);
+  g_assert_cmpuint (r->n_epochs, ==, 60);
   g_assert_cmpint (r->params.hidden, ==, 64);
   /* W_l, W_r, b per layer. */
   g_assert_cmpuint (r->weights->len, ==, 6);
@@ -337,9 +338,9 @@ test_heterophily_texas (void)
       g_test_skip ("texas.npz is not in PHILIA_SHARED_DATASETS");
       return;
     }
-  mlp = train (graph, "mlp", -1, 0, 1);
-  gcn = train (graph, "gcn", -1, 0, 1);
-  h2gcn = train (graph, "h2gcn", -1, 0, 1);
+  mlp = train (graph, "mlp", 100, 0, 1);
+  gcn = train (graph, "gcn", 100, 0, 1);
+  h2gcn = train (graph, "h2gcn", 100, 0, 1);
   check_result (h2gcn, graph);
   g_test_message ("Texas split 0 seed 0: MLP %.4f, GCN %.4f, H2GCN %.4f", mlp->test_accuracy,
                   gcn->test_accuracy, h2gcn->test_accuracy);
@@ -419,13 +420,13 @@ static void
 test_gprgnn_gamma (void)
 {
   g_autoptr(PhiliaGraph) graph = load_cora ();
-  g_autoptr(PhiliaTrainResult) r = train (graph, "gprgnn", 200, 0, 2);
+  g_autoptr(PhiliaTrainResult) r = train (graph, "gprgnn", 60, 0, 2);
   g_autoptr(PhiliaTrainResult) one = train (graph, "gprgnn", 1, 0, 1);
   PhiliaTensor *gamma, *gamma1;
   double moved = 0;
 
   check_result (r, graph);
-  g_test_message ("GPR-GNN Cora 200 epochs: test %.4f", r->test_accuracy);
+  g_test_message ("GPR-GNN Cora 60 epochs: test %.4f", r->test_accuracy);
   g_assert_cmpfloat (r->test_accuracy, >=, 0.75);
   gamma = g_ptr_array_index (r->weights, r->weights->len - 1);
   gamma1 = g_ptr_array_index (one->weights, one->weights->len - 1);
