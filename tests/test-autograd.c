@@ -438,6 +438,52 @@ test_gather_scatter_concat (void)
 }
 
 static PhiliaTensor *
+build_columns (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  /* Two overlapping slices summed: both paths reach the same input columns. */
+  return philia_op_add (t, philia_op_columns (t, in[0], 1, 3), philia_op_columns (t, in[0], 2, 3));
+}
+
+/* Σ_k γ_k · X_k with one learnable row γ, as GPR-GNN combines its propagation steps. */
+static PhiliaTensor *
+build_scale_by (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaTensor *h = philia_op_scale_by (t, in[0], in[1], 0);
+
+  h = philia_op_add (t, h, philia_op_scale_by (t, philia_op_mul (t, in[0], in[0]), in[1], 2));
+  return h;
+}
+
+static void
+test_columns_scale_by (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *out;
+
+  philia_rng_init (&rng, 12);
+  in[0] = param (4, 5, &rng);
+  in[1] = param (1, 3, &rng);
+  check_gradients ("columns", build_columns, in, 1, NULL, 2e-3);
+  check_gradients ("scale_by", build_scale_by, in, 2, NULL, 2e-3);
+  /* γ_1 is unused: its gradient stays exactly zero. */
+  g_assert_cmpfloat (in[1]->grad[1], ==, 0);
+
+  out = philia_op_columns (tape, in[0], 3, 2);
+  g_assert_cmpuint (out->rows, ==, 4);
+  g_assert_cmpuint (out->cols, ==, 2);
+  for (guint r = 0; r < 4; r++)
+    for (guint j = 0; j < 2; j++)
+      g_assert_cmpfloat (out->data[r * 2 + j], ==, in[0]->data[r * 5 + 3 + j]);
+  out = philia_op_columns (tape, in[0], 5, 0);
+  g_assert_cmpuint (out->cols, ==, 0);
+  out = philia_op_scale_by (tape, in[0], in[1], 1);
+  g_assert_cmpfloat (out->data[7], ==, in[1]->data[1] * in[0]->data[7]);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
 build_edge_softmax (PhiliaTape *t, PhiliaTensor **in, gpointer data)
 {
   return philia_op_edge_softmax (t, data, in[0]);
@@ -456,6 +502,40 @@ build_attention (PhiliaTape *t, PhiliaTensor **in, gpointer data)
   PhiliaTensor *alpha = philia_op_edge_softmax (t, s, philia_op_leaky_relu (t, e, 0.2f));
 
   return philia_op_elu (t, philia_op_spmm (t, s, philia_op_dropout (t, alpha, 0.3f), wx), 1);
+}
+
+/* The fused op against its composition, and its own gradients. */
+static PhiliaTensor *
+build_edge_scores (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_edge_scores (t, data, in[0], in[1], 0.2f);
+}
+
+static void
+test_edge_scores (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *fused, *composed;
+
+  philia_rng_init (&rng, 13);
+  s = small_sparse (6, 6, &rng);
+  in[0] = param (6, 3, &rng);
+  in[1] = param (6, 3, &rng);
+  check_gradients ("edge_scores", build_edge_scores, in, 2, s, 2e-3);
+  fused = philia_op_edge_scores (tape, s, in[0], in[1], 0.2f);
+  composed = philia_op_leaky_relu (tape,
+                                   philia_op_add (tape,
+                                                  philia_op_index_select (tape, in[1],
+                                                                          s->row_index, s->nnz),
+                                                  philia_op_index_select (tape, in[0],
+                                                                          s->col_index, s->nnz)),
+                                   0.2f);
+  g_assert_cmpmem (fused->data, sizeof (float) * s->nnz * 3,
+                   composed->data, sizeof (float) * s->nnz * 3);
+  FREE_ALL (in);
 }
 
 static void
@@ -568,6 +648,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/log-softmax-nll", test_softmax_nll);
   g_test_add_func ("/Philia/Autograd/gather-scatter-concat", test_gather_scatter_concat);
   g_test_add_func ("/Philia/Autograd/edge-softmax", test_edge_softmax);
+  g_test_add_func ("/Philia/Autograd/columns-scale-by", test_columns_scale_by);
+  g_test_add_func ("/Philia/Autograd/edge-scores", test_edge_scores);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
 

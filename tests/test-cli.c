@@ -194,6 +194,61 @@ test_layout_and_graph_figure (void)
   g_rmdir (dir);
 }
 
+/* The three newer models through the CLI: the design §9 keys, a predictions
+ * file with one row per node, GPR-GNN's γ unaffected by --k (K = 3 here). */
+static void
+test_train_new_models (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "pred.csv", NULL);
+  const char *models[] = { "sage", "h2gcn", "gprgnn" };
+  const char *keys[] = { "\"model\":", "\"split\":", "\"best_epoch\":",
+                         "\"train_accuracy\":", "\"val_accuracy\":", "\"test_accuracy\":",
+                         "\"epoch_ms_median\":", "\"seconds\":",
+                         "\"accuracy_by_local_homophily\":" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *text = NULL;
+      g_autofree char *model_key = g_strdup_printf ("\"model\":\"%s\"", models[m]);
+      g_auto(GStrv) lines = NULL;
+
+      run_cli (&run, "train", cora, "--model", models[m], "--epochs", "5", "--k", "3",
+               "--threads", "2", "--json", "--predictions", csv, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        g_assert_nonnull (strstr (run.out, keys[k]));
+      g_assert_nonnull (strstr (run.out, model_key));
+      g_assert_nonnull (strstr (run.out, "\"epochs\":5"));
+      g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+      lines = g_strsplit (text, "\n", -1);
+      /* Header, 2708 nodes, the empty string after the last newline. */
+      g_assert_cmpuint (g_strv_length (lines), ==, 2708 + 2);
+      g_assert_true (g_str_has_prefix (lines[0], "id,label,prediction,p0,"));
+      g_remove (csv);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_train_lists_models (void)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_autofree char *cora = cora_path ();
+
+  run_cli (&help, "train", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "  sage "));
+  g_assert_nonnull (strstr (help.out, "  h2gcn "));
+  g_assert_nonnull (strstr (help.out, "  gprgnn "));
+  run_cli (&bad, "train", cora, "--model", "graphsage", NULL);
+  assert_one_line_error (&bad, 2, "unknown --model “graphsage” (registered: ");
+  g_assert_nonnull (strstr (bad.err, "h2gcn"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -209,5 +264,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/stats", test_stats);
   g_test_add_func ("/Philia/Cli/stats-bad-option", test_stats_bad_option);
   g_test_add_func ("/Philia/Cli/layout-and-graph-figure", test_layout_and_graph_figure);
+  g_test_add_func ("/Philia/Cli/train-new-models", test_train_new_models);
+  g_test_add_func ("/Philia/Cli/train-lists-models", test_train_lists_models);
   return g_test_run ();
 }

@@ -287,6 +287,197 @@ test_gat_attention (void)
     }
 }
 
+static PhiliaGraph *
+load_shared (const char *name)
+{
+  const char *folder = g_getenv ("PHILIA_SHARED_DATASETS");
+  g_autofree char *file_name = g_strdup_printf ("%s.npz", name);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph;
+
+  if (folder == NULL)
+    return NULL;
+  path = g_build_filename (folder, file_name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  file = g_file_new_for_path (path);
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+static void
+test_sage_cora (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  /* 60 of the recipe's 200 epochs keep the sanitizer build quick; seed 0 reaches 80.4%. */
+  g_autoptr(PhiliaTrainResult) r = train (graph, "sage", 60, 0, 2);
+
+  check_result (r, graph);
+  g_test_message ("SAGE Cora split 0 seed 0, 60 epochs: test %.4f at epoch %u", r->test_accuracy,
+                  r->best_epoch);
+  g_assert_cmpuint (r->n_epochs, ==, 60);
+  g_assert_cmpint (r->params.hidden, ==, 64);
+  /* W_l, W_r, b per layer. */
+  g_assert_cmpuint (r->weights->len, ==, 6);
+  g_assert_cmpfloat (r->test_accuracy, >=, 0.77);
+}
+
+/* On Texas (edge homophily 0.11) the ego/neighbour separation of H2GCN keeps
+ * it at an MLP's level, while a GCN's averaging with neighbours hurts. */
+static void
+test_heterophily_texas (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_shared ("texas");
+  g_autoptr(PhiliaTrainResult) mlp = NULL, gcn = NULL, h2gcn = NULL;
+
+  if (graph == NULL)
+    {
+      g_test_skip ("texas.npz is not in PHILIA_SHARED_DATASETS");
+      return;
+    }
+  mlp = train (graph, "mlp", 100, 0, 1);
+  gcn = train (graph, "gcn", 100, 0, 1);
+  h2gcn = train (graph, "h2gcn", 100, 0, 1);
+  check_result (h2gcn, graph);
+  g_test_message ("Texas split 0 seed 0: MLP %.4f, GCN %.4f, H2GCN %.4f", mlp->test_accuracy,
+                  gcn->test_accuracy, h2gcn->test_accuracy);
+  g_assert_cmpfloat (h2gcn->test_accuracy, >=, 0.72);
+  g_assert_cmpfloat (h2gcn->test_accuracy, >=, mlp->test_accuracy - 0.06);
+  g_assert_cmpfloat (h2gcn->test_accuracy, >, gcn->test_accuracy + 0.08);
+}
+
+/* H2GCN's neighbourhoods on a hand-made graph: a path 0–1–2–3 and a triangle
+ * 4–5–6 with a pendant 7 on 6, plus an isolated node 8. */
+static void
+test_h2gcn_neighborhoods (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (9);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  static const gint64 pairs[] = { 0, 1, 1, 2, 2, 3, 4, 5, 5, 6, 4, 6, 6, 7, 1, 0, 2, 2 };
+  /* Expected strict two-hop rows (sorted) and their sizes. */
+  static const gint32 two_hop[9][2] = { { 2 }, { 3 }, { 0 }, { 1 }, { 7 }, { 7 },
+                                        { -1 }, { 4, 5 }, { -1 } };
+  static const guint two_hop_len[9] = { 1, 1, 1, 1, 1, 1, 0, 2, 0 };
+  gint64 *labels = g_new (gint64, 9);
+  guint8 *train_mask = g_new0 (guint8, 9), *val = g_new0 (guint8, 9), *test = g_new0 (guint8, 9);
+  float *x = g_new0 (float, 9 * 2);
+  PhiliaSparse *a2, *a1;
+
+  for (guint i = 0; i < 9; i++)
+    {
+      labels[i] = i % 2;
+      x[i * 2 + i % 2] = 1;
+      train_mask[i] = i < 5;
+      test[i] = i >= 5;
+    }
+  /* Duplicate edge (1, 0) and a self-loop (2, 2) are dropped by the builder. */
+  philia_graph_builder_take_edges (b, g_memdup2 (pairs, sizeof pairs), G_N_ELEMENTS (pairs) / 2);
+  philia_graph_builder_take_labels (b, labels);
+  philia_graph_builder_take_features (b, x, 2);
+  philia_graph_builder_take_masks (b, 1, train_mask, val, test);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  r = train (graph, "h2gcn", 3, 0, 1);
+  g_assert_cmpuint (r->n_epochs, ==, 3);
+
+  a2 = g_object_get_data (G_OBJECT (graph), "philia-two-hop-adjacency");
+  a1 = g_object_get_data (G_OBJECT (graph), "philia-sym-adjacency");
+  g_assert_nonnull (a2);
+  g_assert_nonnull (a1);
+  for (guint v = 0; v < 9; v++)
+    {
+      g_assert_cmpint (a2->row_offsets[v + 1] - a2->row_offsets[v], ==, two_hop_len[v]);
+      for (guint k = 0; k < two_hop_len[v]; k++)
+        {
+          gint64 e = a2->row_offsets[v] + k;
+          gint32 u = two_hop[v][k];
+
+          g_assert_cmpint (a2->col_index[e], ==, u);
+          g_assert_cmpfloat_with_epsilon (a2->values[e],
+                                          1.0 / sqrt ((double)two_hop_len[v] * two_hop_len[u]),
+                                          1e-6);
+        }
+    }
+  /* Ā₁ = D^{-1/2} A D^{-1/2} without self-loops: edge 1–2 has degrees 2 and 2. */
+  for (gint64 e = a1->row_offsets[1]; e < a1->row_offsets[2]; e++)
+    {
+      g_assert_cmpint (a1->col_index[e], !=, 1);
+      if (a1->col_index[e] == 2)
+        g_assert_cmpfloat_with_epsilon (a1->values[e], 0.5, 1e-6);
+      if (a1->col_index[e] == 0)
+        g_assert_cmpfloat_with_epsilon (a1->values[e], 1 / sqrt (2.0), 1e-6);
+    }
+  g_assert_cmpint (a1->row_offsets[9] - a1->row_offsets[8], ==, 0);
+}
+
+/* GPR-GNN keeps its γ as the last weight; it starts from PageRank and is learned. */
+static void
+test_gprgnn_gamma (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autoptr(PhiliaTrainResult) r = train (graph, "gprgnn", 60, 0, 2);
+  g_autoptr(PhiliaTrainResult) one = train (graph, "gprgnn", 1, 0, 1);
+  PhiliaTensor *gamma, *gamma1;
+  double moved = 0;
+
+  check_result (r, graph);
+  g_test_message ("GPR-GNN Cora 60 epochs: test %.4f", r->test_accuracy);
+  g_assert_cmpfloat (r->test_accuracy, >=, 0.75);
+  gamma = g_ptr_array_index (r->weights, r->weights->len - 1);
+  gamma1 = g_ptr_array_index (one->weights, one->weights->len - 1);
+  g_assert_cmpuint (gamma->rows, ==, 1);
+  g_assert_cmpuint (gamma->cols, ==, 11);
+  /* After one Adam step (lr 0.002) every γ_k is within 0.0021 of α(1−α)^k. */
+  for (guint k = 0; k <= 10; k++)
+    {
+      double init = k < 10 ? 0.1 * pow (0.9, k) : pow (0.9, 10);
+
+      g_assert_cmpfloat (fabs (gamma1->data[k] - init), <=, 0.0021);
+      moved = MAX (moved, fabs (gamma->data[k] - init));
+    }
+  g_assert_cmpfloat (moved, >, 0.01);
+}
+
+static void
+test_bad_hyperparameters (void)
+{
+  g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, TRUE, 1);
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainParams params;
+
+  philia_train_params_init (&params);
+  params.k = 20;
+  g_assert_null (philia_train (graph, "h2gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_clear_error (&error);
+  philia_train_params_init (&params);
+  params.alpha = 1.5;
+  g_assert_null (philia_train (graph, "gprgnn", &params, 0, 0, 1, NULL, NULL, NULL, NULL,
+                               &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+}
+
+/* The new models on a featureless graph (one-hot ids) with an isolated node. */
+static void
+test_new_models_featureless (void)
+{
+  g_autoptr(PhiliaGraph) graph = tiny_graph (60, 0, TRUE, 1);
+  const char *models[] = { "sage", "h2gcn", "gprgnn" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(PhiliaTrainResult) r = train (graph, models[i], 20, 0, 2);
+
+      g_assert_true (r->identity_features);
+      g_assert_true (isfinite (r->loss[19]));
+    }
+}
+
 /* A logistic regression that publishes its logits ([n, C]) and each node's
  * largest logit ([n, 1]) as node values. */
 static gpointer
@@ -404,6 +595,12 @@ main (int    argc,
   g_test_add_func ("/Philia/Train/featureless", test_featureless);
   g_test_add_func ("/Philia/Train/cancel", test_cancel);
   g_test_add_func ("/Philia/Train/gat-attention", test_gat_attention);
+  g_test_add_func ("/Philia/Train/sage-cora", test_sage_cora);
+  g_test_add_func ("/Philia/Train/heterophily-texas", test_heterophily_texas);
+  g_test_add_func ("/Philia/Train/h2gcn-neighborhoods", test_h2gcn_neighborhoods);
+  g_test_add_func ("/Philia/Train/gprgnn-gamma", test_gprgnn_gamma);
+  g_test_add_func ("/Philia/Train/bad-hyperparameters", test_bad_hyperparameters);
+  g_test_add_func ("/Philia/Train/new-models-featureless", test_new_models_featureless);
   g_test_add_func ("/Philia/Train/node-values", test_node_values);
 
   return g_test_run ();

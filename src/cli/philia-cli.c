@@ -1113,7 +1113,7 @@ cmd_generate (int    argc,
 /* ----------------------------------------------------------------- train */
 
 static GOptionEntry train_entries[] = {
-  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "mlp, gcn, sgc, appnp or gat", "M" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
   { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Epochs (default: the model's recipe)", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
@@ -1123,8 +1123,8 @@ static GOptionEntry train_entries[] = {
   { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
   { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
   { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT: attention heads", "H" },
-  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP: propagation steps", "K" },
-  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP: teleport probability", "A" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds", "K" },
+  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP, GPR-GNN: teleport probability", "A" },
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
     "Keep raw features (default: each row divided by its sum)", NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
@@ -1158,6 +1158,23 @@ json_nullable (PhiliaJson *json,
     philia_json_double (json, value);
 }
 
+/* "id  Name: description" lines of the registered models, for --help. */
+static char *
+registered_models (void)
+{
+  g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
+                                                      PHILIA_FAMILY_MODEL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PhiliaAlgorithm *m = g_ptr_array_index (models, i);
+
+      g_string_append_printf (text, "\n  %-8s %s: %s", m->id, m->name, m->description);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static int
 cmd_train (int    argc,
            char **argv)
@@ -1167,9 +1184,11 @@ cmd_train (int    argc,
   PhiliaTrainParams params;
   GError *error = NULL;
   int code = EXIT_OK;
+  g_autofree char *models = registered_models ();
+  g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
+                                              "\n\nModels (--model):%s", models);
 
-  if (!parse_options ("train", "FILE", "Train a node-classification model (full batch).",
-                      train_entries, &argc, &argv, 1, &code))
+  if (!parse_options ("train", "FILE", summary, train_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_model == NULL)
     return usage_error ("train", "--model M is required");
@@ -1181,7 +1200,8 @@ cmd_train (int    argc,
                               opt_model) == NULL)
     {
       g_autofree char *known = registry_ids (PHILIA_FAMILY_MODEL);
-      g_autofree char *message = g_strdup_printf ("unknown --model (%s)", known);
+      g_autofree char *message = g_strdup_printf ("unknown --model “%s” (registered: %s)",
+                                                  opt_model, known);
 
       return usage_error ("train", message);
     }
@@ -1797,7 +1817,7 @@ static const Command commands[] = {
   { "proximity", "FILE --pairs P.csv", "link-prediction heuristics for node pairs",
     cmd_proximity },
   { "linkpred", "FILE --heuristic H", "evaluate a heuristic with the OGB metrics", cmd_linkpred },
-  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SGC, APPNP, GAT)",
+  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)",
     cmd_train },
   { "plugins", "", "plugins found, loaded, refused or disabled", cmd_plugins },
 };

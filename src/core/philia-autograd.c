@@ -13,6 +13,14 @@
  * waking a worker costs more than the work. */
 #define PARALLEL_MIN_WORK 65536
 
+/* The sparse kernels are row-of-X axpys: GCC's -O2 cost model leaves them
+ * scalar, so they get -O3 and an AVX2/FMA clone picked at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+# define PHILIA_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3")))
+#else
+# define PHILIA_VECTORIZE
+#endif
+
 /* ------------------------------------------------------------------ RNG */
 
 static guint64
@@ -141,13 +149,29 @@ philia_tensor_glorot (PhiliaTensor *tensor,
     tensor->data[i] = (2.0f * philia_rng_float (rng) - 1.0f) * a;
 }
 
+static float *pool_take (PhiliaTape *tape, gsize n);
+
+/* A tape-owned tensor's gradient comes from the tape's buffer pool. */
 static float *
-ensure_grad (PhiliaTensor *t)
+ensure_grad_on (PhiliaTape   *tape,
+                PhiliaTensor *t)
 {
   if (t->grad == NULL)
-    t->grad = g_new0 (float, MAX (philia_tensor_size (t), 1));
+    {
+      gsize n = MAX (philia_tensor_size (t), 1);
+
+      if (t->tape_owned && tape != NULL)
+        {
+          t->grad = pool_take (tape, n);
+          memset (t->grad, 0, sizeof (float) * n);
+        }
+      else
+        t->grad = g_new0 (float, n);
+    }
   return t->grad;
 }
+
+#define ensure_grad(t) ensure_grad_on (tape, (t))
 
 /* --------------------------------------------------------------- sparse */
 
@@ -287,6 +311,10 @@ struct _PhiliaTape
   PhiliaRng    rng;
   GPtrArray   *tensors;    /* tape-owned */
   GArray      *nodes;
+  /* Buffers of the tensors of earlier steps, by element count: each step
+   * builds the same shapes, and reusing them spares the page faults of
+   * fresh multi-megabyte allocations (a quarter of GAT's time on 500k edges). */
+  GHashTable  *buffers;    /* gsize* → GPtrArray of float* */
 };
 
 typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
@@ -405,7 +433,40 @@ philia_tape_new (guint n_threads)
   tape->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
   tape->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
   g_array_set_clear_func (tape->nodes, node_clear);
+  tape->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         (GDestroyNotify)g_ptr_array_unref);
   return tape;
+}
+
+static float *
+pool_take (PhiliaTape *tape,
+           gsize       n)
+{
+  gint64 key = (gint64)n;
+  GPtrArray *list = g_hash_table_lookup (tape->buffers, &key);
+
+  if (list != NULL && list->len > 0)
+    return g_ptr_array_steal_index_fast (list, list->len - 1);
+  return g_new (float, n);
+}
+
+static void
+pool_give (PhiliaTape *tape,
+           gsize       n,
+           float      *buffer)
+{
+  gint64 key = (gint64)n;
+  GPtrArray *list;
+
+  if (buffer == NULL)
+    return;
+  list = g_hash_table_lookup (tape->buffers, &key);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (tape->buffers, g_memdup2 (&key, sizeof key), list);
+    }
+  g_ptr_array_add (list, buffer);
 }
 
 void
@@ -417,6 +478,7 @@ philia_tape_free (PhiliaTape *tape)
     g_thread_pool_free (tape->pool, FALSE, TRUE);
   g_ptr_array_unref (tape->tensors);
   g_array_unref (tape->nodes);
+  g_hash_table_unref (tape->buffers);
   g_free (tape);
 }
 
@@ -430,6 +492,14 @@ void
 philia_tape_reset (PhiliaTape *tape)
 {
   g_array_set_size (tape->nodes, 0);
+  for (guint i = 0; i < tape->tensors->len; i++)
+    {
+      PhiliaTensor *t = g_ptr_array_index (tape->tensors, i);
+      gsize n = MAX (philia_tensor_size (t), 1);
+
+      pool_give (tape, n, g_steal_pointer (&t->data));
+      pool_give (tape, n, g_steal_pointer (&t->grad));
+    }
   g_ptr_array_set_size (tape->tensors, 0);
 }
 
@@ -452,15 +522,16 @@ philia_tape_get_rng (PhiliaTape *tape)
   return &tape->rng;
 }
 
+static PhiliaTensor *tape_tensor_uninit (PhiliaTape *tape, guint rows, guint cols);
+
 static PhiliaTensor *
 tape_tensor (PhiliaTape *tape,
              guint       rows,
              guint       cols)
 {
-  PhiliaTensor *t = philia_tensor_new (rows, cols);
+  PhiliaTensor *t = tape_tensor_uninit (tape, rows, cols);
 
-  t->tape_owned = TRUE;
-  g_ptr_array_add (tape->tensors, t);
+  memset (t->data, 0, sizeof (float) * MAX ((gsize)rows * cols, 1));
   return t;
 }
 
@@ -474,7 +545,7 @@ tape_tensor_uninit (PhiliaTape *tape,
 
   t->rows = rows;
   t->cols = cols;
-  t->data = g_new (float, MAX ((gsize)rows * cols, 1));
+  t->data = pool_take (tape, MAX ((gsize)rows * cols, 1));
   t->tape_owned = TRUE;
   g_ptr_array_add (tape->tensors, t);
   return t;
@@ -600,49 +671,97 @@ typedef struct
   gboolean            accumulate;
 } SpmmTask;
 
+/*
+ * One output row's columns [j0, j0 + W) of S X, with W a compile-time width so
+ * the accumulator stays in registers across the row's entries (a GCN's 16
+ * hidden columns or SGC's 5 classes need one or two AVX registers, instead
+ * of a load and store of the output row per entry). @stride is X's row
+ * length, @heads and @d say which head's value scales column j.
+ */
+#define SPMM_KERNEL(W)                                                              \
+  PHILIA_VECTORIZE static void                                                     \
+  spmm_block_##W (const gint64 *off, const gint32 *col, const float *values,       \
+                  guint heads, guint h, const float *x, guint stride, guint j0,    \
+                  guint i, float *restrict o, gboolean accumulate)                 \
+  {                                                                                \
+    float acc[W];                                                                  \
+                                                                                   \
+    for (guint j = 0; j < W; j++)                                                  \
+      acc[j] = accumulate ? o[j] : 0.0f;                                           \
+    for (gint64 e = off[i]; e < off[i + 1]; e++)                                   \
+      {                                                                            \
+        const float *restrict xr = x + (gsize)col[e] * stride + j0;                \
+        float v = values ? values[e * heads + h] : 1.0f;                           \
+                                                                                   \
+        for (guint j = 0; j < W; j++)                                              \
+          acc[j] += v * xr[j];                                                     \
+      }                                                                            \
+    for (guint j = 0; j < W; j++)                                                  \
+      o[j] = acc[j];                                                               \
+  }
+
+SPMM_KERNEL (1) SPMM_KERNEL (2) SPMM_KERNEL (3) SPMM_KERNEL (4) SPMM_KERNEL (5)
+SPMM_KERNEL (6) SPMM_KERNEL (7) SPMM_KERNEL (8) SPMM_KERNEL (16) SPMM_KERNEL (32)
+
+typedef void (*SpmmBlock) (const gint64 *, const gint32 *, const float *, guint, guint,
+                           const float *, guint, guint, guint, float *, gboolean);
+
+static const SpmmBlock spmm_blocks[9] = { NULL, spmm_block_1, spmm_block_2, spmm_block_3,
+                                          spmm_block_4, spmm_block_5, spmm_block_6,
+                                          spmm_block_7, spmm_block_8 };
+
+/* The columns of one head, [j0, j0 + width), in blocks of 32, 16, then ≤ 8
+ * (the last few columns of an odd width one at a time). */
+static void
+spmm_columns (const SpmmTask *t,
+              guint           i,
+              guint           h,
+              guint           j0,
+              guint           width)
+{
+  const gint64 *off = t->s->row_offsets;
+  const gint32 *col = t->s->col_index;
+  guint n = t->cols, end = j0 + width;
+  float *o = t->out + (gsize)i * n;
+
+  while (j0 < end)
+    {
+      guint left = end - j0;
+
+      if (left >= 32)
+        {
+          spmm_block_32 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                         t->accumulate);
+          j0 += 32;
+        }
+      else if (left >= 16)
+        {
+          spmm_block_16 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                         t->accumulate);
+          j0 += 16;
+        }
+      else
+        {
+          guint w = MIN (left, 8);
+
+          spmm_blocks[w] (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                          t->accumulate);
+          j0 += w;
+        }
+    }
+}
+
 static void
 spmm_rows (gpointer data,
            guint    begin,
            guint    end)
 {
   const SpmmTask *t = data;
-  const gint64 *off = t->s->row_offsets;
-  const gint32 *col = t->s->col_index;
-  guint n = t->cols, heads = t->heads, d = n / heads;
+  guint d = t->cols / t->heads;
 
   for (guint i = begin; i < end; i++)
-    {
-      float *restrict o = t->out + (gsize)i * n;
-
-      if (!t->accumulate)
-        memset (o, 0, sizeof (float) * n);
-      if (heads == 1)
-        {
-          for (gint64 e = off[i]; e < off[i + 1]; e++)
-            {
-              const float *restrict x = t->x + (gsize)col[e] * n;
-              float v = t->values ? t->values[e] : 1.0f;
-
-              for (guint j = 0; j < n; j++)
-                o[j] += v * x[j];
-            }
-        }
-      else
-        {
-          for (gint64 e = off[i]; e < off[i + 1]; e++)
-            {
-              const float *restrict x = t->x + (gsize)col[e] * n;
-
-              for (guint h = 0; h < heads; h++)
-                {
-                  float v = t->values[e * heads + h];
-
-                  for (guint j = h * d; j < (h + 1) * d; j++)
-                    o[j] += v * x[j];
-                }
-            }
-        }
-    }
+    for (guint h = 0; h < t->heads; h++)
+      spmm_columns (t, i, h, h * d, d);
 }
 
 static void
@@ -670,7 +789,7 @@ typedef struct
   guint               cols;
 } SpmmValuesTask;
 
-static void
+PHILIA_VECTORIZE static void
 spmm_values_rows (gpointer data,
                   guint    begin,
                   guint    end)
@@ -713,8 +832,8 @@ spmm_backward (PhiliaTape *tape,
         {
           tvalues = g_new (float, MAX (s->nnz * heads, 1));
           for (gint64 k = 0; k < s->nnz; k++)
-            memcpy (tvalues + k * heads, values->data + s->transpose_perm[k] * heads,
-                    sizeof (float) * heads);
+            for (guint h = 0; h < heads; h++)
+              tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
           tv = tvalues;
         }
       spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
@@ -896,6 +1015,36 @@ philia_op_scale (PhiliaTape   *tape,
 /* ReLU, leaky ReLU, ELU: the derivative is a function of input and output. */
 typedef enum { ACT_RELU, ACT_LEAKY, ACT_ELU, ACT_TANH, ACT_SIGMOID } Activation;
 
+/* ReLU (slope 0) and leaky ReLU as branch-free loops the compiler vectorises. */
+PHILIA_VECTORIZE static void
+leaky_forward (float *restrict out,
+               const float *restrict x,
+               gsize        n,
+               float        slope)
+{
+  if (slope == 0)
+    for (gsize i = 0; i < n; i++)
+      out[i] = x[i] > 0 ? x[i] : 0.0f;
+  else
+    for (gsize i = 0; i < n; i++)
+      out[i] = x[i] > 0 ? x[i] : slope * x[i];
+}
+
+PHILIA_VECTORIZE static void
+leaky_backward (float *restrict ga,
+                const float *restrict x,
+                const float *restrict g,
+                gsize        n,
+                float        slope)
+{
+  if (slope == 0)
+    for (gsize i = 0; i < n; i++)
+      ga[i] += x[i] > 0 ? g[i] : 0.0f;
+  else
+    for (gsize i = 0; i < n; i++)
+      ga[i] += x[i] > 0 ? g[i] : slope * g[i];
+}
+
 static void
 activation_backward (PhiliaTape *tape,
                      Node       *node)
@@ -905,6 +1054,12 @@ activation_backward (PhiliaTape *tape,
   float *ga = ensure_grad (a);
   float f = node->f;
 
+  if (kind == ACT_RELU || kind == ACT_LEAKY)
+    {
+      leaky_backward (ga, a->data, out->grad, philia_tensor_size (out),
+                      kind == ACT_RELU ? 0.0f : f);
+      return;
+    }
   for (gsize i = 0; i < philia_tensor_size (out); i++)
     {
       float x = a->data[i], g = out->grad[i];
@@ -944,6 +1099,9 @@ activation (PhiliaTape   *tape,
   g_return_val_if_fail (a != NULL, NULL);
 
   out = tape_tensor_uninit (tape, a->rows, a->cols);
+  if (kind == ACT_RELU || kind == ACT_LEAKY)
+    leaky_forward (out->data, a->data, philia_tensor_size (a), kind == ACT_RELU ? 0.0f : f);
+  else
   for (gsize i = 0; i < philia_tensor_size (a); i++)
     {
       float x = a->data[i];
@@ -1311,6 +1469,92 @@ philia_op_concat (PhiliaTape   *tape,
 }
 
 static void
+columns_backward (PhiliaTape *tape,
+                  Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *out = node->out;
+  float *ga = ensure_grad (a);
+
+  for (guint r = 0; r < out->rows; r++)
+    {
+      const float *g = out->grad + (gsize)r * out->cols;
+      float *d = ga + (gsize)r * a->cols + node->n_index;
+
+      for (guint j = 0; j < out->cols; j++)
+        d[j] += g[j];
+    }
+}
+
+PhiliaTensor *
+philia_op_columns (PhiliaTape   *tape,
+                   PhiliaTensor *a,
+                   guint         begin,
+                   guint         count)
+{
+  PhiliaTensor *out;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && begin <= a->cols && count <= a->cols - begin, NULL);
+
+  out = tape_tensor_uninit (tape, a->rows, count);
+  for (guint r = 0; r < a->rows; r++)
+    memcpy (out->data + (gsize)r * count, a->data + (gsize)r * a->cols + begin,
+            sizeof (float) * count);
+  node = record (tape, columns_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    node->n_index = begin;
+  return out;
+}
+
+static void
+scale_by_backward (PhiliaTape *tape,
+                   Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *g = node->in[1], *out = node->out;
+  gsize n = philia_tensor_size (out);
+  guint k = node->n_index;
+
+  if (a->requires_grad)
+    {
+      float *ga = ensure_grad (a);
+      float s = g->data[k];
+
+      for (gsize i = 0; i < n; i++)
+        ga[i] += s * out->grad[i];
+    }
+  if (g->requires_grad)
+    {
+      double acc = 0;
+
+      for (gsize i = 0; i < n; i++)
+        acc += (double)a->data[i] * out->grad[i];
+      ensure_grad (g)[k] += (float)acc;
+    }
+}
+
+PhiliaTensor *
+philia_op_scale_by (PhiliaTape   *tape,
+                    PhiliaTensor *a,
+                    PhiliaTensor *g,
+                    guint         k)
+{
+  PhiliaTensor *out;
+  Node *node;
+  float s;
+
+  g_return_val_if_fail (a != NULL && g != NULL && g->rows == 1 && k < g->cols, NULL);
+
+  s = g->data[k];
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    out->data[i] = s * a->data[i];
+  node = record (tape, scale_by_backward, out, a, g, NULL);
+  if (node != NULL)
+    node->n_index = k;
+  return out;
+}
+
+static void
 group_sum_backward (PhiliaTape *tape,
                     Node       *node)
 {
@@ -1342,6 +1586,130 @@ philia_op_group_sum (PhiliaTape   *tape,
   return out;
 }
 
+/* ----------------------------------------------------------- edge scores */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *src;
+  const float        *dst;
+  float              *out;
+  float               slope;
+} EdgeScoresTask;
+
+/* With H a compile-time constant (8 heads, or 1) the per-entry loop is straight-line code. */
+#define EDGE_SCORES(H)                                                        \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *d = t->dst + (gsize)v * (H);                               \
+                                                                              \
+      for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++) \
+        {                                                                     \
+          const float *u = t->src + (gsize)t->s->col_index[e] * (H);          \
+          float *o = t->out + e * (H);                                        \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float x = d[k] + u[k];                                          \
+                                                                              \
+              o[k] = x > 0 ? x : t->slope * x;                                \
+            }                                                                 \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE static void
+edge_scores_rows (gpointer data,
+                  guint    begin,
+                  guint    end)
+{
+  const EdgeScoresTask *t = data;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      EDGE_SCORES (8);
+      return;
+    }
+  if (h == 1)
+    {
+      EDGE_SCORES (1);
+      return;
+    }
+  for (guint v = begin; v < end; v++)
+    {
+      const float *d = t->dst + (gsize)v * h;
+
+      for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++)
+        {
+          const float *u = t->src + (gsize)t->s->col_index[e] * h;
+          float *o = t->out + e * h;
+
+          for (guint k = 0; k < h; k++)
+            {
+              float x = d[k] + u[k];
+
+              o[k] = x > 0 ? x : t->slope * x;
+            }
+        }
+    }
+}
+
+PHILIA_VECTORIZE static void
+edge_scores_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  PhiliaTensor *src = node->in[0], *dst = node->in[1], *out = node->out;
+  guint h = out->cols;
+  float slope = node->f;
+  float *gs = src->requires_grad ? ensure_grad (src) : NULL;
+  float *gd = dst->requires_grad ? ensure_grad (dst) : NULL;
+
+  /* The output's sign is the input's (slope > 0), so it tells the branch. */
+  for (guint v = 0; v < s->rows; v++)
+    for (gint64 e = s->row_offsets[v]; e < s->row_offsets[v + 1]; e++)
+      for (guint k = 0; k < h; k++)
+        {
+          float g = out->grad[e * h + k];
+
+          g = out->data[e * h + k] > 0 ? g : slope * g;
+          if (gd != NULL)
+            gd[(gsize)v * h + k] += g;
+          if (gs != NULL)
+            gs[(gsize)s->col_index[e] * h + k] += g;
+        }
+}
+
+PhiliaTensor *
+philia_op_edge_scores (PhiliaTape   *tape,
+                       PhiliaSparse *s,
+                       PhiliaTensor *src,
+                       PhiliaTensor *dst,
+                       float         slope)
+{
+  PhiliaTensor *out;
+  EdgeScoresTask task;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && src != NULL && dst != NULL, NULL);
+  g_return_val_if_fail (src->rows == s->cols && dst->rows == s->rows && src->cols == dst->cols,
+                        NULL);
+  g_return_val_if_fail (slope > 0, NULL);
+
+  out = tape_tensor_uninit (tape, s->nnz, src->cols);
+  task = (EdgeScoresTask) { s, src->cols, src->data, dst->data, out->data, slope };
+  parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * src->cols * 2,
+                 edge_scores_rows, &task);
+  node = record (tape, edge_scores_backward, out, src, dst, NULL);
+  if (node != NULL)
+    {
+      node->sparse = philia_sparse_ref (s);
+      node->f = slope;
+    }
+  return out;
+}
+
 /* ----------------------------------------------------------- edge softmax */
 
 typedef struct
@@ -1353,7 +1721,7 @@ typedef struct
   float              *out;
 } EdgeSoftmaxTask;
 
-static void
+PHILIA_VECTORIZE static void
 edge_softmax_rows (gpointer data,
                    guint    begin,
                    guint    end)
@@ -1385,7 +1753,7 @@ edge_softmax_rows (gpointer data,
     }
 }
 
-static void
+PHILIA_VECTORIZE static void
 edge_softmax_grad_rows (gpointer data,
                         guint    begin,
                         guint    end)

@@ -185,8 +185,22 @@ PhiliaTensor *philia_op_scatter_add      (PhiliaTape *tape, PhiliaTensor *a,
                                           const gint32 *index, guint n_out);
 /* [A | B] along columns (same rows). */
 PhiliaTensor *philia_op_concat           (PhiliaTape *tape, PhiliaTensor *a, PhiliaTensor *b);
+/* Columns @begin … @begin+@count−1 of A (a view copied out; backward adds into them). */
+PhiliaTensor *philia_op_columns          (PhiliaTape *tape, PhiliaTensor *a, guint begin,
+                                          guint count);
+/* g[0, k] · A: A scaled by one entry of a learnable row (GPR-GNN's γ_k); both get gradients. */
+PhiliaTensor *philia_op_scale_by         (PhiliaTape *tape, PhiliaTensor *a, PhiliaTensor *g,
+                                          guint k);
 /* [n, G·D] → [n, G]: the sum of each group of @group_size consecutive columns. */
 PhiliaTensor *philia_op_group_sum        (PhiliaTape *tape, PhiliaTensor *a, guint group_size);
+/*
+ * GAT's attention logits in one pass: out[e, h] = LeakyReLU_slope(dst[row(e), h]
+ * + src[col(e), h]) over the entries e of @s, with @src and @dst [n, H]. The
+ * same as index_select, add and leaky_relu composed, without the three
+ * [nnz, H] intermediates (@slope > 0).
+ */
+PhiliaTensor *philia_op_edge_scores      (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *src,
+                                          PhiliaTensor *dst, float slope);
 /* Softmax of @scores [nnz, H] over the entries of each row of @s, per head. */
 PhiliaTensor *philia_op_edge_softmax     (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *scores);
 

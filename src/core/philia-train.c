@@ -113,6 +113,128 @@ cached_adjacency (PhiliaGraph *graph,
   return s;
 }
 
+/* Row i of A without self-loops (the graph's own CSR), scaled by @kind:
+ * "mean": 1/deg(i) (GraphSAGE's mean aggregator; an isolated row is empty);
+ * "sym": 1/√(deg(i) deg(j)) (H2GCN's Ā₁). */
+static PhiliaSparse *
+build_neighbors (PhiliaGraph *graph,
+                 gboolean     mean)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  gint64 nnz = off[n];
+  gint64 *row_offsets = g_memdup2 (off, sizeof (gint64) * (n + 1));
+  gint32 *cols = g_new (gint32, MAX (nnz, 1));
+  float *values = g_new (float, MAX (nnz, 1));
+
+  memcpy (cols, nbr, sizeof (gint32) * nnz);
+  for (guint i = 0; i < n; i++)
+    for (gint64 e = off[i]; e < off[i + 1]; e++)
+      {
+        gint64 di = off[i + 1] - off[i], dj = off[nbr[e] + 1] - off[nbr[e]];
+
+        values[e] = mean ? (float)(1.0 / di) : (float)(1.0 / sqrt ((double)di * dj));
+      }
+  return philia_sparse_new (n, n, row_offsets, cols, values);
+}
+
+static int
+cmp_gint32 (gconstpointer a,
+            gconstpointer b)
+{
+  gint32 x = *(const gint32 *)a, y = *(const gint32 *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* H2GCN's Ā₂: the nodes at distance exactly two (neither a neighbour nor the
+ * node itself), symmetrically normalised by their counts. O(Σ deg²). */
+static PhiliaSparse *
+build_two_hop (PhiliaGraph *graph)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  g_autofree gint64 *stamp = g_new (gint64, MAX (n, 1));
+  g_autoptr(GArray) cols = g_array_new (FALSE, FALSE, sizeof (gint32));
+  gint64 *row_offsets = g_new (gint64, n + 1);
+  g_autofree float *count = g_new (float, MAX (n, 1));
+  gint32 *col_index;
+  float *values;
+
+  for (guint i = 0; i < n; i++)
+    stamp[i] = -1;
+  for (guint v = 0; v < n; v++)
+    {
+      guint first = cols->len;
+
+      row_offsets[v] = cols->len;
+      stamp[v] = 2 * (gint64)v;
+      for (gint64 e = off[v]; e < off[v + 1]; e++)
+        stamp[nbr[e]] = 2 * (gint64)v;
+      for (gint64 e = off[v]; e < off[v + 1]; e++)
+        for (gint64 f = off[nbr[e]]; f < off[nbr[e] + 1]; f++)
+          {
+            gint32 w = nbr[f];
+
+            if (stamp[w] < 2 * (gint64)v)
+              {
+                stamp[w] = 2 * (gint64)v + 1;
+                g_array_append_val (cols, w);
+              }
+          }
+      qsort (&g_array_index (cols, gint32, first), cols->len - first, sizeof (gint32),
+             cmp_gint32);
+      count[v] = (float)(cols->len - first);
+    }
+  row_offsets[n] = cols->len;
+  col_index = g_new (gint32, MAX (cols->len, 1));
+  memcpy (col_index, cols->data, sizeof (gint32) * cols->len);
+  values = g_new (float, MAX (cols->len, 1));
+  for (guint v = 0; v < n; v++)
+    for (gint64 e = row_offsets[v]; e < row_offsets[v + 1]; e++)
+      values[e] = (float)(1.0 / sqrt ((double)count[v] * count[col_index[e]]));
+  return philia_sparse_new (n, n, row_offsets, col_index, values);
+}
+
+typedef enum
+{
+  ADJ_GCN,        /* D^{-1/2}(A+I)D^{-1/2} */
+  ADJ_PATTERN,    /* A+I, ones */
+  ADJ_MEAN,       /* D^{-1}A */
+  ADJ_SYM,        /* D^{-1/2}AD^{-1/2} */
+  ADJ_TWO_HOP,    /* strict two-hop, symmetric */
+} AdjacencyKind;
+
+static PhiliaSparse *
+cached_kind (PhiliaGraph   *graph,
+             AdjacencyKind  kind)
+{
+  static const char *keys[] = { "philia-normalized-adjacency", "philia-adjacency-pattern",
+                                "philia-mean-adjacency", "philia-sym-adjacency",
+                                "philia-two-hop-adjacency" };
+  PhiliaSparse *s;
+
+  G_LOCK (adjacency_cache);
+  s = g_object_get_data (G_OBJECT (graph), keys[kind]);
+  if (s == NULL)
+    {
+      switch (kind)
+        {
+        case ADJ_GCN: s = build_adjacency (graph, TRUE); break;
+        case ADJ_PATTERN: s = build_adjacency (graph, FALSE); break;
+        case ADJ_MEAN: s = build_neighbors (graph, TRUE); break;
+        case ADJ_SYM: s = build_neighbors (graph, FALSE); break;
+        case ADJ_TWO_HOP: default: s = build_two_hop (graph); break;
+        }
+      g_object_set_data_full (G_OBJECT (graph), keys[kind], s,
+                              (GDestroyNotify)philia_sparse_unref);
+    }
+  G_UNLOCK (adjacency_cache);
+  return s;
+}
+
 PhiliaGraph *
 philia_model_context_get_graph (PhiliaModelContext *ctx)
 {
@@ -621,9 +743,8 @@ gat_layer_forward (PhiliaModelContext *ctx,
   src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
   dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
   /* Row v of the pattern is the destination, its entries the sources u. */
-  e = philia_op_add (tape, philia_op_index_select (tape, dst, s->row_index, s->nnz),
-                     philia_op_index_select (tape, src, s->col_index, s->nnz));
-  alpha = philia_op_edge_softmax (tape, s, philia_op_leaky_relu (tape, e, 0.2f));
+  e = philia_op_edge_scores (tape, s, src, dst, 0.2f);
+  alpha = philia_op_edge_softmax (tape, s, e);
   if (!philia_tape_get_training (tape))
     philia_model_context_keep_attention (ctx, index, alpha);
   alpha = philia_op_dropout (tape, alpha, p);
@@ -646,6 +767,207 @@ gat_forward (gpointer            model,
   return gat_layer_forward (ctx, tape, &m->layer[1], 1, h);
 }
 
+/* GraphSAGE (Hamilton et al. 2017), mean aggregator as PyG's SAGEConv:
+ * W_l · mean_{u ∈ N(v)} h_u + W_r · h_v + b, two layers, full batch. Both
+ * products share one matmul: X [W_l | W_r], then the mean of the first half. */
+typedef struct
+{
+  PhiliaTensor *wl[2], *wr[2], *b[2];
+} Sage;
+
+static void
+sage_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.01;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 64;
+  if (p->dropout < 0) p->dropout = 0.5;
+}
+
+static gpointer
+sage_create (PhiliaModelContext *ctx,
+             GError            **error)
+{
+  Sage *m = g_new0 (Sage, 1);
+  guint in[2] = { ctx->n_features, ctx->params.hidden };
+  guint out[2] = { ctx->params.hidden, ctx->n_classes };
+
+  for (guint l = 0; l < 2; l++)
+    {
+      m->wl[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
+      m->wr[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
+      m->b[l] = philia_model_context_add_parameter (ctx, 1, out[l], FALSE, TRUE);
+    }
+  return m;
+}
+
+static PhiliaTensor *
+sage_combine (PhiliaTape   *tape,
+              PhiliaSparse *mean,
+              PhiliaTensor *y,
+              PhiliaTensor *b)
+{
+  guint w = y->cols / 2;
+
+  return philia_op_add (tape,
+                        philia_op_add (tape,
+                                       philia_op_spmm (tape, mean, NULL,
+                                                       philia_op_columns (tape, y, 0, w)),
+                                       philia_op_columns (tape, y, w, w)),
+                        b);
+}
+
+static PhiliaTensor *
+sage_forward (gpointer            model,
+              PhiliaModelContext *ctx,
+              PhiliaTape         *tape)
+{
+  Sage *m = model;
+  PhiliaSparse *mean = cached_kind (ctx->graph, ADJ_MEAN);
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, philia_op_concat (tape, m->wl[0], m->wr[0]),
+                                         p);
+  h = philia_op_dropout (tape, philia_op_relu (tape, sage_combine (tape, mean, h, m->b[0])), p);
+  h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
+  return sage_combine (tape, mean, h, m->b[1]);
+}
+
+/* H2GCN (Zhu et al. 2020), the paper's H2GCN-1: r⁰ = ReLU(X W_e); K = 2 rounds
+ * of r^k = [Ā₁ r^{k−1} | Ā₂ r^{k−1}] with the 1-hop and strict 2-hop
+ * neighbourhoods, no self-loops (ego and neighbours kept apart), no weights or
+ * nonlinearity inside the rounds; the classifier reads [r⁰ | r¹ | r²] after
+ * dropout. */
+typedef struct
+{
+  PhiliaTensor *we, *wo, *bo;
+} H2gcn;
+
+static void
+h2gcn_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 200;
+  if (p->lr < 0) p->lr = 0.01;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 64;
+  if (p->dropout < 0) p->dropout = 0.5;
+  if (p->k <= 0) p->k = 2;
+}
+
+static gpointer
+h2gcn_create (PhiliaModelContext *ctx,
+              GError            **error)
+{
+  H2gcn *m = g_new0 (H2gcn, 1);
+  guint h = ctx->params.hidden, width = h, round = h;
+
+  if (ctx->params.k > 8)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "H2GCN takes at most 8 rounds (K), as its width doubles with each.");
+      g_free (m);
+      return NULL;
+    }
+  for (int k = 0; k < ctx->params.k; k++)
+    {
+      round *= 2;
+      width += round;
+    }
+  m->we = philia_model_context_add_parameter (ctx, ctx->n_features, h, TRUE, TRUE);
+  m->wo = philia_model_context_add_parameter (ctx, width, ctx->n_classes, TRUE, TRUE);
+  m->bo = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
+  return m;
+}
+
+static PhiliaTensor *
+h2gcn_forward (gpointer            model,
+               PhiliaModelContext *ctx,
+               PhiliaTape         *tape)
+{
+  H2gcn *m = model;
+  PhiliaSparse *a1 = cached_kind (ctx->graph, ADJ_SYM);
+  PhiliaSparse *a2 = cached_kind (ctx->graph, ADJ_TWO_HOP);
+  PhiliaTensor *r, *all;
+
+  r = philia_op_relu (tape, philia_model_context_input_matmul (ctx, tape, m->we, 0));
+  all = r;
+  for (int k = 0; k < ctx->params.k; k++)
+    {
+      r = philia_op_concat (tape, philia_op_spmm (tape, a1, NULL, r),
+                            philia_op_spmm (tape, a2, NULL, r));
+      all = philia_op_concat (tape, all, r);
+    }
+  all = philia_op_dropout (tape, all, (float)ctx->params.dropout);
+  return philia_op_add (tape, philia_op_matmul (tape, all, m->wo), m->bo);
+}
+
+/* GPR-GNN (Chien et al. 2021): an MLP's output H, dropout, then
+ * Z = Σ_{k=0}^{K} γ_k Â^k H with learnable γ initialised to personalised
+ * PageRank, γ_k = α(1−α)^k and γ_K = (1−α)^K; γ is the last parameter (the
+ * result's last weight) and takes no weight decay, as in the authors' code. */
+typedef struct
+{
+  TwoLayer      mlp;
+  PhiliaTensor *gamma;
+} Gprgnn;
+
+static void
+gprgnn_defaults (PhiliaTrainParams *p)
+{
+  if (p->epochs <= 0) p->epochs = 1000;
+  if (p->lr < 0) p->lr = 0.002;
+  if (p->weight_decay < 0) p->weight_decay = 5e-4;
+  if (p->hidden <= 0) p->hidden = 64;
+  if (p->dropout < 0) p->dropout = 0.5;
+  if (p->k <= 0) p->k = 10;
+  if (p->alpha < 0) p->alpha = 0.1;
+}
+
+static gpointer
+gprgnn_create (PhiliaModelContext *ctx,
+               GError            **error)
+{
+  Gprgnn *m = g_new0 (Gprgnn, 1);
+  g_autofree TwoLayer *mlp = two_layer_create (ctx, ctx->params.hidden, TRUE);
+  double alpha = ctx->params.alpha;
+  guint k = (guint)ctx->params.k;
+
+  if (alpha > 1)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "GPR-GNN's α must lie between 0 and 1.");
+      g_free (m);
+      return NULL;
+    }
+  m->mlp = *mlp;
+  m->gamma = philia_model_context_add_parameter (ctx, 1, k + 1, FALSE, FALSE);
+  for (guint i = 0; i < k; i++)
+    m->gamma->data[i] = (float)(alpha * pow (1 - alpha, i));
+  m->gamma->data[k] = (float)pow (1 - alpha, k);
+  return m;
+}
+
+static PhiliaTensor *
+gprgnn_forward (gpointer            model,
+                PhiliaModelContext *ctx,
+                PhiliaTape         *tape)
+{
+  Gprgnn *m = model;
+  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+  PhiliaTensor *h = mlp_forward (&m->mlp, ctx, tape), *z;
+
+  h = philia_op_dropout (tape, h, (float)ctx->params.dropout);
+  z = philia_op_scale_by (tape, h, m->gamma, 0);
+  for (int k = 1; k <= ctx->params.k; k++)
+    {
+      h = philia_op_spmm (tape, a, NULL, h);
+      z = philia_op_add (tape, z, philia_op_scale_by (tape, h, m->gamma, k));
+    }
+  return z;
+}
+
 static const PhiliaModelVTable mlp_vtable = { TRUE, mlp_defaults, mlp_create, mlp_forward,
                                               g_free };
 static const PhiliaModelVTable gcn_vtable = { FALSE, gcn_defaults, gcn_create, gcn_forward,
@@ -656,6 +978,12 @@ static const PhiliaModelVTable appnp_vtable = { FALSE, appnp_defaults, appnp_cre
                                                 appnp_forward, g_free };
 static const PhiliaModelVTable gat_vtable = { FALSE, gat_defaults, gat_create, gat_forward,
                                               g_free };
+static const PhiliaModelVTable sage_vtable = { FALSE, sage_defaults, sage_create, sage_forward,
+                                               g_free };
+static const PhiliaModelVTable h2gcn_vtable = { FALSE, h2gcn_defaults, h2gcn_create,
+                                                h2gcn_forward, g_free };
+static const PhiliaModelVTable gprgnn_vtable = { FALSE, gprgnn_defaults, gprgnn_create,
+                                                 gprgnn_forward, g_free };
 
 void
 _philia_models_register (PhiliaRegistry *registry)
@@ -672,6 +1000,12 @@ _philia_models_register (PhiliaRegistry *registry)
        appnp_vtable),
     M ("gat", "GAT", "Graph attention network (8 heads of 8, attention dropout 0.6).",
        gat_vtable),
+    M ("sage", "GraphSAGE", "Hamilton et al.'s mean aggregator plus a root weight (hidden 64, "
+       "dropout 0.5).", sage_vtable),
+    M ("h2gcn", "H2GCN", "Zhu et al.'s heterophily model: ego, 1-hop and 2-hop neighbours kept "
+       "apart, all rounds combined (hidden 64, K = 2).", h2gcn_vtable),
+    M ("gprgnn", "GPR-GNN", "Chien et al.'s MLP then K = 10 propagation steps mixed by learned "
+       "weights γ, initialised to PageRank (α = 0.1).", gprgnn_vtable),
   };
 #undef M
   g_autoptr(GError) error = NULL;
@@ -798,18 +1132,19 @@ homophily_bins (PhiliaTrainResult *result,
                 PhiliaGraph       *graph,
                 const guint8      *test)
 {
-  g_autoptr(PhiliaHomophily) h = NULL;
+  /* Only local homophily: the full report's feature similarities cost
+   * O(m·F), more than training SGC on Squirrel. */
+  g_autofree double *local = philia_local_homophily (graph);
   const gint32 *labels = philia_graph_get_labels (graph);
   gint64 hits[PHILIA_TRAIN_HOMOPHILY_BINS] = { 0 };
 
-  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
   for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
     result->bin_accuracy[b] = NAN;
-  if (h == NULL)
+  if (local == NULL)
     return;
   for (guint v = 0; v < result->n_nodes; v++)
     {
-      double lh = h->local_homophily[v];
+      double lh = local[v];
       guint b;
 
       if (!test[v] || labels[v] < 0 || isnan (lh))

@@ -5,7 +5,9 @@
  * CiteSeer and Squirrel with 1 and 2 threads; GFLOP/s of the dense product
  * (philia_op_matmul against a bare cblas_sgemm on 2048²) and effective GB/s of
  * the sparse product against a memcpy. bench-train.py times PyTorch on the
- * same recipes. Usage: bench-train [EPOCHS] (default 50).
+ * same recipes. Usage: bench-train [EPOCHS] (default 50); run-train.py drives
+ * the side-by-side run with "--one FILE MODEL THREADS EPOCHS normalize|raw"
+ * (one model per process, for its peak RSS) and "--kernels SQUIRREL CSBM".
  */
 #include "config.h"
 
@@ -170,6 +172,209 @@ bench_spmm (const char *folder)
       }
 }
 
+static double
+cpu_seconds (const struct rusage *u)
+{
+  return u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 + u->ru_stime.tv_sec
+         + u->ru_stime.tv_usec / 1e6;
+}
+
+/* One model on one graph in this process, so that its peak RSS is its own:
+ * prints "RESULT epoch_ms test_acc peak_mib". */
+static int
+bench_one (const char *path,
+           const char *model,
+           guint       threads,
+           int         epochs,
+           gboolean    normalize)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  PhiliaTrainParams params;
+  struct rusage usage, before;
+
+  if (graph == NULL)
+    {
+      fprintf (stderr, "bench-train: %s\n", error->message);
+      return 1;
+    }
+  philia_train_params_init (&params);
+  params.epochs = epochs;
+  params.normalize_features = normalize;
+  getrusage (RUSAGE_SELF, &before);
+  r = philia_train (graph, model, &params, 0, 0, threads, NULL, NULL, NULL, NULL, &error);
+  if (r == NULL)
+    {
+      fprintf (stderr, "bench-train: %s\n", error->message);
+      return 1;
+    }
+  getrusage (RUSAGE_SELF, &usage);
+  /* CPU time of the whole run (setup, and an evaluation pass per epoch that
+   * the torch side does not time) per epoch: robust to a loaded machine. */
+  printf ("RESULT %.3f %.4f %.1f %.3f\n", r->epoch_ms_median, r->test_accuracy,
+          usage.ru_maxrss / 1024.0, (cpu_seconds (&usage) - cpu_seconds (&before)) * 1e3 / epochs);
+  return 0;
+}
+
+typedef struct
+{
+  char       *dst;
+  const char *src;
+  gsize       bytes;
+} CopyHalf;
+
+static gpointer
+copy_half (gpointer data)
+{
+  CopyHalf *half = data;
+
+  memcpy (half->dst, half->src, half->bytes);
+  return NULL;
+}
+
+/* The products the models run, timed alone: a dense X·W of the CSBM graph's
+ * shape (and 2048²) in GFLOP/s, Â·H of Squirrel and the CSBM graph in
+ * effective GB/s. Prints "KERNEL name threads value unit". */
+static void
+bench_kernels (const char *squirrel,
+               const char *csbm)
+{
+  const char *paths[] = { squirrel, csbm };
+  const char *names[] = { "squirrel", "csbm" };
+  gsize copy_bytes = (gsize)256 << 20;
+  g_autofree char *src = g_malloc (copy_bytes), *dst = g_malloc (copy_bytes);
+
+  memset (src, 1, copy_bytes);
+  memset (dst, 0, copy_bytes);
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      double best = 1e9;
+
+      /* A STREAM-style copy: two threads copy halves. */
+      for (int run = 0; run < 5; run++)
+        {
+          double t0 = now ();
+
+          if (threads == 1)
+            memcpy (dst, src, copy_bytes);
+          else
+            {
+              CopyHalf half = { dst + copy_bytes / 2, src + copy_bytes / 2, copy_bytes / 2 };
+              GThread *thread = g_thread_new ("copy", copy_half, &half);
+
+              memcpy (dst, src, copy_bytes / 2);
+              g_thread_join (thread);
+            }
+          best = MIN (best, now () - t0);
+        }
+      printf ("KERNEL copy %d %.2f GB/s\n", threads, 2.0 * copy_bytes / best / 1e9);
+    }
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      const int n = 2048;
+      g_autoptr(PhiliaTensor) a = philia_tensor_new (n, n);
+      g_autoptr(PhiliaTensor) b = philia_tensor_new (n, n);
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      g_autofree float *c = g_new (float, (gsize)n * n);
+      double best_raw = 1e9, best_op = 1e9, flops = 2.0 * n * n * n;
+      PhiliaRng rng;
+
+      philia_rng_init (&rng, 1);
+      philia_tensor_glorot (a, &rng);
+      philia_tensor_glorot (b, &rng);
+      openblas_set_num_threads (threads);
+      for (int run = 0; run < 3; run++)
+        {
+          double t0 = now ();
+
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a->data, n,
+                       b->data, n, 0.0f, c, n);
+          best_raw = MIN (best_raw, now () - t0);
+          t0 = now ();
+          philia_op_matmul (tape, a, b);
+          best_op = MIN (best_op, now () - t0);
+          philia_tape_reset (tape);
+        }
+      printf ("KERNEL sgemm2048 %d %.2f GFLOP/s\n", threads, flops / best_raw / 1e9);
+      printf ("KERNEL matmul2048 %d %.2f GFLOP/s\n", threads, flops / best_op / 1e9);
+    }
+  for (guint g = 0; g < G_N_ELEMENTS (paths); g++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[g]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+      g_autoptr(PhiliaTrainResult) r = NULL;
+      PhiliaTrainParams params;
+      PhiliaSparse *s;
+      guint n;
+
+      if (graph == NULL)
+        {
+          fprintf (stderr, "bench-train: %s\n", error->message);
+          continue;
+        }
+      n = philia_graph_get_n_nodes (graph);
+      philia_train_params_init (&params);
+      params.epochs = 1;
+      params.normalize_features = FALSE;
+      r = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, NULL);
+      s = g_object_get_data (G_OBJECT (graph), "philia-normalized-adjacency");
+      g_assert (s != NULL);
+      for (int threads = 1; threads <= 2; threads++)
+        {
+          g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+          guint f = philia_graph_get_n_features (graph);
+
+          openblas_set_num_threads (threads);
+          /* X·W with X the graph's dense features and W of GAT's 64 columns. */
+          if (f > 0 && g == 1)
+            {
+              g_autoptr(PhiliaTensor) x = philia_tensor_new_from (n, f,
+                                                                  philia_graph_get_features (graph));
+              g_autoptr(PhiliaTensor) w = philia_tensor_new (f, 64);
+              double best = 1e9;
+              PhiliaRng rng;
+
+              philia_rng_init (&rng, 3);
+              philia_tensor_glorot (w, &rng);
+              for (int run = 0; run < 20; run++)
+                {
+                  double t0 = now ();
+
+                  philia_op_matmul (tape, x, w);
+                  best = MIN (best, now () - t0);
+                  philia_tape_reset (tape);
+                }
+              printf ("KERNEL matmul-%s-%ux%u·%ux64 %d %.2f GFLOP/s\n", names[g], n, f, f,
+                      threads, 2.0 * n * f * 64 / best / 1e9);
+            }
+          for (guint cols = 16; cols <= 64; cols *= 4)
+            {
+              g_autoptr(PhiliaTensor) x = philia_tensor_new (n, cols);
+              double best = 1e9, bytes;
+              PhiliaRng rng;
+
+              philia_rng_init (&rng, 2);
+              philia_tensor_glorot (x, &rng);
+              for (int run = 0; run < 20; run++)
+                {
+                  double t0 = now ();
+
+                  philia_op_spmm (tape, s, NULL, x);
+                  best = MIN (best, now () - t0);
+                  philia_tape_reset (tape);
+                }
+              /* Index + value per entry, one row of X per entry, one output row per row. */
+              bytes = (double)s->nnz * (8 + 4.0 * cols) + 4.0 * n * cols;
+              printf ("KERNEL spmm-%s-nnz%" G_GINT64_FORMAT "x%u %d %.2f GB/s\n", names[g],
+                      s->nnz, cols, threads, bytes / best / 1e9);
+            }
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +384,14 @@ main (int    argc,
   struct rusage usage;
 
   philia_core_init ();
+  if (argc == 7 && g_str_equal (argv[1], "--one"))
+    return bench_one (argv[2], argv[3], (guint)atoi (argv[4]), atoi (argv[5]),
+                      g_str_equal (argv[6], "normalize"));
+  if (argc == 4 && g_str_equal (argv[1], "--kernels"))
+    {
+      bench_kernels (argv[2], argv[3]);
+      return 0;
+    }
   if (folder == NULL)
     folder = "../shared/datasets";
   bench_sgemm ();

@@ -9,12 +9,13 @@ import torch
 import torch.nn.functional as F
 
 folder = os.environ.get("PHILIA_SHARED_DATASETS", "../shared/datasets")
-epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+epochs = int(sys.argv[1]) if len(sys.argv) == 2 else 50
 
-def load(name):
-    d = np.load(os.path.join(folder, name + ".npz"))
+def load(name, normalize=True):
+    d = np.load(name if name.endswith(".npz") else os.path.join(folder, name + ".npz"))
     x = torch.tensor(d["node_features"], dtype=torch.float32)
-    x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
+    if normalize:
+        x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
     y = torch.tensor(d["node_labels"])
     e = torch.tensor(d["edges"]).t()
     n = x.shape[0]
@@ -71,6 +72,38 @@ class GAT(torch.nn.Module):
         return s.layer(s.w2(x), 1, s.a2s, s.a2d, s.b2)
 
 recipes = {"mlp": (0.01, 5e-4), "gcn": (0.01, 5e-4), "sgc": (0.2, 5e-5), "gat": (0.005, 5e-4)}
+
+
+def run(x, y, a, src, dst, train, test, model_name, threads):
+    n, f = x.shape; c = int(y.max()) + 1
+    torch.set_num_threads(threads); torch.manual_seed(0)
+    model = {"mlp": lambda: MLP(f, c), "gcn": lambda: GCN(f, c), "sgc": lambda: SGC(f, c),
+             "gat": lambda: GAT(f, c, src, dst, n)}[model_name]()
+    lr, wd = recipes[model_name]
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=wd)
+    times = []
+    cpu0 = time.process_time()
+    for epoch in range(epochs):
+        t0 = time.perf_counter()
+        model.train(); opt.zero_grad()
+        loss = F.nll_loss(F.log_softmax(model(x, a), 1)[train], y[train])
+        loss.backward(); opt.step()
+        times.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu0) * 1e3 / epochs
+    model.eval()
+    with torch.no_grad():
+        acc = (model(x, a).argmax(1)[test] == y[test]).float().mean().item()
+    return 1e3 * float(np.median(times)), acc, cpu
+
+
+# One model in this process (its own peak RSS): --one FILE MODEL THREADS EPOCHS normalize|raw
+if len(sys.argv) == 7 and sys.argv[1] == "--one":
+    epochs = int(sys.argv[5])
+    x, y, a, src, dst, train, test = load(sys.argv[2], sys.argv[6] == "normalize")
+    ms, acc, cpu = run(x, y, a, src, dst, train, test, sys.argv[3], int(sys.argv[4]))
+    print("RESULT %.3f %.4f %.1f %.3f" % (ms, acc,
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cpu))
+    sys.exit(0)
 print("%-9s %-6s %7s %12s %9s" % ("dataset", "model", "threads", "epoch_ms", "test_acc"))
 for name in ["cora", "citeseer", "squirrel"]:
     x, y, a, src, dst, train, test = load(name)
