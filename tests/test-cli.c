@@ -226,7 +226,7 @@ test_train_new_models (void)
       lines = g_strsplit (text, "\n", -1);
       /* Header, 2708 nodes, the empty string after the last newline. */
       g_assert_cmpuint (g_strv_length (lines), ==, 2708 + 2);
-      g_assert_true (g_str_has_prefix (lines[0], "id,label,prediction,p0,"));
+      g_assert_true (g_str_has_prefix (lines[0], "id,label,prediction,correct,p0,"));
       g_remove (csv);
     }
   g_rmdir (dir);
