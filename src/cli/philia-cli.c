@@ -1811,7 +1811,7 @@ cmd_plugins (int    argc,
 static const Command commands[] = {
   { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
   { "stats", "FILE", "homophily and heterophily measures", cmd_stats },
-  { "layout", "FILE --out POS.csv", "node positions from an igraph layout", cmd_layout },
+  { "layout", "FILE --out POS.csv", "node positions (FR, KK, DrL, … or a plugin's layout)", cmd_layout },
   { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
   { "generate", "csbm --out F.npz", "generate a synthetic graph (CSBM)", cmd_generate },
   { "proximity", "FILE --pairs P.csv", "link-prediction heuristics for node pairs",
