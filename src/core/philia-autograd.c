@@ -2096,7 +2096,20 @@ attention_dot_rows (const AttentionTask *t,
 
   if (h == 8)
     {
-      ATTENTION_DOT_ROWS (8);
+      for (guint v = begin; v < end; v++)
+        {
+          V8f dot = { 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              const guint8 *m = mask + e * 8;
+              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
+              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+
+              dot += v8_load (alpha + e * 8) * ga;
+            }
+          v8_store (dots + (gsize)(v - begin) * 8, dot);
+        }
     }
   else if (h == 1)
     {
@@ -2162,7 +2175,26 @@ attention_grad_rows (gpointer data,
   attention_dot_rows (t, begin, end, dots);
   if (h == 8)
     {
-      ATTENTION_GRAD_ROWS (8);
+      for (guint v = begin; v < end; v++)
+        {
+          V8f d = v8_load (dst + (gsize)v * 8);
+          V8f dot = v8_load (dots + (gsize)(v - begin) * 8);
+          V8f gv = v8_load (gd + (gsize)v * 8);
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              const guint8 *m = mask + e * 8;
+              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
+              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+              V8f g = v8_load (alpha + e * 8) * (ga - dot);
+              float *gu = gs + (gsize)col[e] * 8;
+
+              g = v8_select (d + v8_load (src + (gsize)col[e] * 8) > 0, g, slope * g);
+              gv += g;
+              v8_store (gu, v8_load (gu) + g);
+            }
+          v8_store (gd + (gsize)v * 8, gv);
+        }
     }
   else if (h == 1)
     {
