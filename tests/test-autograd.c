@@ -737,6 +737,51 @@ test_edge_softmax_exp (void)
   }
 }
 
+static PhiliaTensor *
+build_spmm_heads (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_spmm (t, data, in[0], in[1]);
+}
+
+/* Eight heads of eight columns (GAT's first layer, its own one-pass kernel):
+ * gradients, and values against a double-precision product. */
+static void
+test_spmm_8x8 (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (2);
+  g_autofree float *dense = g_new0 (float, 300 * 300);
+  PhiliaTensor *in[2];
+  PhiliaTensor *out;
+
+  philia_rng_init (&rng, 31);
+  s = small_sparse (6, 6, &rng);
+  in[0] = param (s->nnz, 8, &rng);
+  in[1] = param (6, 64, &rng);
+  check_gradients ("spmm-8x8", build_spmm_heads, in, 2, s, 2e-3);
+  FREE_ALL (in);
+  g_clear_pointer (&s, philia_sparse_unref);
+
+  for (guint i = 0; i < 300 * 300; i++)
+    if (philia_rng_float (&rng) < 0.1f)
+      dense[i] = 1;
+  s = philia_sparse_new_from_dense (dense, 300, 300);
+  in[0] = param (s->nnz, 8, &rng);
+  in[1] = param (300, 64, &rng);
+  out = philia_op_spmm (tape, s, in[0], in[1]);
+  for (guint i = 0; i < 300; i++)
+    for (guint j = 0; j < 64; j++)
+      {
+        double ref = 0;
+
+        for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+          ref += (double)in[0]->data[e * 8 + j / 8] * in[1]->data[s->col_index[e] * 64 + j];
+        g_assert_cmpfloat_with_epsilon (out->data[i * 64 + j], ref, 1e-4);
+      }
+  FREE_ALL (in);
+}
+
 /* Adam and SGD against hand-computed steps (PyTorch's formulas). */
 static void
 test_optimizers (void)
@@ -815,6 +860,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/edge-scores", test_edge_scores);
   g_test_add_func ("/Philia/Autograd/edge-attention", test_edge_attention);
   g_test_add_func ("/Philia/Autograd/edge-softmax-exp", test_edge_softmax_exp);
+  g_test_add_func ("/Philia/Autograd/spmm-8x8", test_spmm_8x8);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
 
