@@ -964,9 +964,13 @@ spmm_backward (PhiliaTape *tape,
       if (values != NULL)
         {
           tvalues = g_new (float, MAX (s->nnz * heads, 1));
-          for (gint64 k = 0; k < s->nnz; k++)
-            for (guint h = 0; h < heads; h++)
-              tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
+          if (heads == 8)   /* GAT: one vector per entry */
+            for (gint64 k = 0; k < s->nnz; k++)
+              v8_store (tvalues + k * 8, v8_load (values->data + s->transpose_perm[k] * 8));
+          else
+            for (gint64 k = 0; k < s->nnz; k++)
+              for (guint h = 0; h < heads; h++)
+                tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
           tv = tvalues;
         }
       spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
