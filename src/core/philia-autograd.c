@@ -930,6 +930,27 @@ spmm_values_rows (gpointer data,
   const SpmmValuesTask *t = data;
   guint n = t->cols, heads = t->heads, d = n / heads;
 
+  if (heads == 8 && d == 8)
+    {
+      /* GAT's first layer: the eight heads' sums interleaved (the same
+       * multiply-adds per head, in the same order), not one dependent
+       * chain after another. */
+      for (guint i = begin; i < end; i++)
+        for (gint64 e = t->s->row_offsets[i]; e < t->s->row_offsets[i + 1]; e++)
+          {
+            const float *restrict g = t->dout + (gsize)i * 64;
+            const float *restrict x = t->x + (gsize)t->s->col_index[e] * 64;
+            float *restrict dv = t->dvalues + e * 8;
+            float acc[8] = { 0 };
+
+            for (guint j = 0; j < 8; j++)
+              for (guint h = 0; h < 8; h++)
+                acc[h] += g[h * 8 + j] * x[h * 8 + j];
+            for (guint h = 0; h < 8; h++)
+              dv[h] += acc[h];
+          }
+      return;
+    }
   for (guint i = begin; i < end; i++)
     for (gint64 e = t->s->row_offsets[i]; e < t->s->row_offsets[i + 1]; e++)
       {
