@@ -968,6 +968,25 @@ spmm_values_rows (gpointer data,
       }
 }
 
+typedef struct
+{
+  const gint64 *perm;
+  const float  *in;
+  float        *out;
+} PermuteTask;
+
+/* out[k] = in[perm[k]], eight floats per entry, for k in [begin, end). */
+static void
+permute_8_rows (gpointer data,
+                guint    begin,
+                guint    end)
+{
+  const PermuteTask *t = data;
+
+  for (gsize k = begin; k < end; k++)
+    v8_store (t->out + k * 8, v8_load (t->in + t->perm[k] * 8));
+}
+
 static void
 spmm_backward (PhiliaTape *tape,
                Node       *node)
@@ -985,9 +1004,13 @@ spmm_backward (PhiliaTape *tape,
       if (values != NULL)
         {
           tvalues = g_new (float, MAX (s->nnz * heads, 1));
-          if (heads == 8)   /* GAT: one vector per entry */
-            for (gint64 k = 0; k < s->nnz; k++)
-              v8_store (tvalues + k * 8, v8_load (values->data + s->transpose_perm[k] * 8));
+          if (heads == 8 && s->nnz <= G_MAXUINT)   /* GAT: one vector per entry, on the threads */
+            {
+              PermuteTask task = { s->transpose_perm, values->data, tvalues };
+
+              parallel_rows (tape, (guint)s->nnz, NULL, (double)s->nnz * 8, permute_8_rows,
+                             &task);
+            }
           else
             for (gint64 k = 0; k < s->nnz; k++)
               for (guint h = 0; h < heads; h++)
