@@ -574,6 +574,214 @@ test_edge_softmax (void)
   FREE_ALL (in);
 }
 
+static PhiliaTensor *
+build_edge_attention (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_edge_attention (t, data, in[0], in[1], 0.2f, 0.3f);
+}
+
+/* edge_attention's output and both input gradients after backward from @r. */
+static void
+run_attention (PhiliaTape    *tape,
+               PhiliaSparse  *s,
+               PhiliaTensor **in,
+               gboolean       fused,
+               const float   *r,
+               float        **out,
+               float        **gs,
+               float        **gd)
+{
+  PhiliaTensor *o;
+  gsize n = (gsize)s->nnz * in[0]->cols;
+
+  philia_tape_reset (tape);
+  philia_rng_init (philia_tape_get_rng (tape), 5);
+  philia_tensor_zero_grad (in[0]);
+  philia_tensor_zero_grad (in[1]);
+  if (fused)
+    o = philia_op_edge_attention (tape, s, in[0], in[1], 0.2f, 0.4f);
+  else
+    o = philia_op_dropout (tape,
+                           philia_op_edge_softmax (tape, s,
+                                                   philia_op_edge_scores (tape, s, in[0], in[1],
+                                                                          0.2f)),
+                           0.4f);
+  *out = g_memdup2 (o->data, sizeof (float) * n);
+  philia_tape_backward_from (tape, o, r);
+  *gs = g_memdup2 (in[0]->grad, sizeof (float) * philia_tensor_size (in[0]));
+  *gd = g_memdup2 (in[1]->grad, sizeof (float) * philia_tensor_size (in[1]));
+}
+
+/* The fused attention: its gradients, bit-equality with the composed ops on
+ * one thread (values and gradients), and on two threads the same result
+ * every run, equal to one thread's up to rounding. */
+static void
+test_edge_attention (void)
+{
+  static const guint heads[] = { 3, 8, 1 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaSparse) big = NULL;
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  g_autofree float *dense = NULL;
+  guint n = 600;
+
+  philia_rng_init (&rng, 21);
+  s = small_sparse (6, 6, &rng);
+  for (guint k = 0; k < G_N_ELEMENTS (heads); k++)
+    {
+      PhiliaTensor *in[2];
+
+      in[0] = param (6, heads[k], &rng);
+      in[1] = param (6, heads[k], &rng);
+      /* |dst + src| ≥ 0.4 keeps the differences off LeakyReLU's kink. */
+      for (guint i = 0; i < 6 * heads[k]; i++)
+        {
+          in[0]->data[i] = in[0]->data[i] > 0 ? 0.6f + in[0]->data[i] : -0.6f + in[0]->data[i];
+          in[1]->data[i] *= 0.2f;
+        }
+      check_gradients ("edge_attention", build_edge_attention, in, 2, s, 2e-3);
+      FREE_ALL (in);
+    }
+
+  dense = g_new0 (float, (gsize)n * n);
+  for (gsize i = 0; i < (gsize)n * n; i++)
+    if (philia_rng_float (&rng) < 0.05f || i % (n + 1) == 0)
+      dense[i] = 1;
+  big = philia_sparse_new_from_dense (dense, n, n);
+  for (guint k = 0; k < G_N_ELEMENTS (heads); k++)
+    {
+      guint h = heads[k];
+      gsize m = (gsize)big->nnz * h;
+      PhiliaTensor *in[2];
+      g_autofree float *r = g_new (float, m);
+      float *o[4], *gs[4], *gd[4];
+
+      in[0] = param (n, h, &rng);
+      in[1] = param (n, h, &rng);
+      for (gsize i = 0; i < m; i++)
+        r[i] = 2 * philia_rng_float (&rng) - 1;
+      run_attention (t1, big, in, FALSE, r, &o[0], &gs[0], &gd[0]);
+      run_attention (t1, big, in, TRUE, r, &o[1], &gs[1], &gd[1]);
+      run_attention (t2, big, in, TRUE, r, &o[2], &gs[2], &gd[2]);
+      run_attention (t2, big, in, TRUE, r, &o[3], &gs[3], &gd[3]);
+      g_assert_cmpmem (o[0], sizeof (float) * m, o[1], sizeof (float) * m);
+      g_assert_cmpmem (gs[0], sizeof (float) * n * h, gs[1], sizeof (float) * n * h);
+      g_assert_cmpmem (gd[0], sizeof (float) * n * h, gd[1], sizeof (float) * n * h);
+      g_assert_cmpmem (o[1], sizeof (float) * m, o[2], sizeof (float) * m);
+      g_assert_cmpmem (gd[1], sizeof (float) * n * h, gd[2], sizeof (float) * n * h);
+      g_assert_cmpmem (gs[2], sizeof (float) * n * h, gs[3], sizeof (float) * n * h);
+      for (gsize i = 0; i < (gsize)n * h; i++)
+        g_assert_cmpfloat_with_epsilon (gs[2][i], gs[1][i], 1e-5 * MAX (1, fabsf (gs[1][i])));
+      for (guint j = 0; j < 4; j++)
+        {
+          g_free (o[j]);
+          g_free (gs[j]);
+          g_free (gd[j]);
+        }
+      FREE_ALL (in);
+    }
+
+  /* Outside training it is the softmax itself, on which dropout never acted. */
+  {
+    PhiliaTensor *in[2];
+    PhiliaTensor *a, *b;
+    PhiliaRng before;
+
+    in[0] = param (6, 3, &rng);
+    in[1] = param (6, 3, &rng);
+    philia_tape_set_training (t1, FALSE);
+    before = *philia_tape_get_rng (t1);
+    a = philia_op_edge_attention (t1, s, in[0], in[1], 0.2f, 0.5f);
+    /* ... and draws nothing from the tape's stream. */
+    g_assert_cmpmem (&before, sizeof before, philia_tape_get_rng (t1), sizeof before);
+    b = philia_op_edge_softmax (t1, s, philia_op_edge_scores (t1, s, in[0], in[1], 0.2f));
+    g_assert_cmpmem (a->data, sizeof (float) * s->nnz * 3, b->data, sizeof (float) * s->nnz * 3);
+    FREE_ALL (in);
+  }
+}
+
+/* exp_approx (inside edge_softmax) against double exp, over softmax's range. */
+static void
+test_edge_softmax_exp (void)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTensor) x = philia_tensor_new (2001, 1);
+  float dense[2001] = { 0 };
+  PhiliaTensor *a;
+
+  /* One row holding every score: α_e = exp(x_e − max) / Σ. */
+  for (guint i = 0; i < 2001; i++)
+    {
+      dense[i] = 1;
+      x->data[i] = -100.0f + 0.05f * i;
+    }
+  s = philia_sparse_new_from_dense (dense, 1, 2001);
+  a = philia_op_edge_softmax (tape, s, x);
+  {
+    double sum = 0;
+
+    for (guint i = 0; i < 2001; i++)
+      sum += exp ((double)x->data[i] - x->data[2000]);
+    for (guint i = 0; i < 2001; i++)
+      {
+        double ref = exp ((double)x->data[i] - x->data[2000]) / sum;
+
+        if (x->data[i] - x->data[2000] < -87.3f)
+          g_assert_cmpfloat (a->data[i], ==, 0);
+        else
+          g_assert_cmpfloat (fabs (a->data[i] - ref), <=, 4e-7 * ref + 1e-45);
+      }
+  }
+}
+
+static PhiliaTensor *
+build_spmm_heads (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_spmm (t, data, in[0], in[1]);
+}
+
+/* Eight heads of eight columns (GAT's first layer, its own one-pass kernel):
+ * gradients, and values against a double-precision product. */
+static void
+test_spmm_8x8 (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (2);
+  g_autofree float *dense = g_new0 (float, 300 * 300);
+  PhiliaTensor *in[2];
+  PhiliaTensor *out;
+
+  philia_rng_init (&rng, 31);
+  s = small_sparse (6, 6, &rng);
+  in[0] = param (s->nnz, 8, &rng);
+  in[1] = param (6, 64, &rng);
+  check_gradients ("spmm-8x8", build_spmm_heads, in, 2, s, 2e-3);
+  FREE_ALL (in);
+  g_clear_pointer (&s, philia_sparse_unref);
+
+  for (guint i = 0; i < 300 * 300; i++)
+    if (philia_rng_float (&rng) < 0.1f)
+      dense[i] = 1;
+  s = philia_sparse_new_from_dense (dense, 300, 300);
+  in[0] = param (s->nnz, 8, &rng);
+  in[1] = param (300, 64, &rng);
+  out = philia_op_spmm (tape, s, in[0], in[1]);
+  for (guint i = 0; i < 300; i++)
+    for (guint j = 0; j < 64; j++)
+      {
+        double ref = 0;
+
+        for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+          ref += (double)in[0]->data[e * 8 + j / 8] * in[1]->data[s->col_index[e] * 64 + j];
+        g_assert_cmpfloat_with_epsilon (out->data[i * 64 + j], ref, 1e-4);
+      }
+  FREE_ALL (in);
+}
+
 /* Adam and SGD against hand-computed steps (PyTorch's formulas). */
 static void
 test_optimizers (void)
@@ -650,6 +858,9 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/edge-softmax", test_edge_softmax);
   g_test_add_func ("/Philia/Autograd/columns-scale-by", test_columns_scale_by);
   g_test_add_func ("/Philia/Autograd/edge-scores", test_edge_scores);
+  g_test_add_func ("/Philia/Autograd/edge-attention", test_edge_attention);
+  g_test_add_func ("/Philia/Autograd/edge-softmax-exp", test_edge_softmax_exp);
+  g_test_add_func ("/Philia/Autograd/spmm-8x8", test_spmm_8x8);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
 

@@ -17,9 +17,97 @@
  * scalar, so they get -O3 and an AVX2/FMA clone picked at load time. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 # define PHILIA_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3")))
+/* The same without fusing a multiply and an add into one rounding, for a
+ * kernel that must round as the unfused ops it replaces do. */
+# define PHILIA_VECTORIZE_NO_FMA __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3", "fp-contract=off")))
 #else
 # define PHILIA_VECTORIZE
+# define PHILIA_VECTORIZE_NO_FMA
 #endif
+
+/* e^x for softmax's x ≤ 0 (any x below 88): x = n ln 2 + r with |r| ≤ ln 2 / 2,
+ * e^r by its Taylor polynomial to r^7 (relative error below 1e-8, so within
+ * 2 ulp of expf), 2^n through the exponent bits; below -87.3 it is 0. Branch
+ * free and call free, so the loops that use it vectorise. */
+static inline float
+exp_approx (float x)
+{
+  float y = MAX (MIN (x, 88.0f), -87.5f);   /* keeps 2^n a normal float */
+  float n, r, p, scale;
+  gint32 bits;
+
+  n = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;   /* round to nearest */
+  r = y - n * 0.693145751953125f;        /* ln 2 in two parts, the first exact times n */
+  r = r - n * 1.4286068202862268e-06f;
+  p = 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  bits = ((gint32)n + 127) << 23;
+  memcpy (&scale, &bits, sizeof scale);
+  return x < -87.3f ? 0.0f : p * scale;
+}
+
+/* The V8f helpers are static and inlined: no call crosses an ABI boundary. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+/* Eight floats (one AVX register in the x86-64-v3 clones, two SSE ones
+ * otherwise), for GAT's eight heads: GCC leaves the per-head loops scalar. */
+typedef float  V8f __attribute__ ((vector_size (32)));
+typedef gint32 V8i __attribute__ ((vector_size (32)));
+
+static inline G_ALWAYS_INLINE V8f
+v8_load (const float *p)
+{
+  V8f v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+static inline void
+v8_store (float *p,
+          V8f    v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+/* m ? a : b, lane by lane (m all ones or all zeros, as comparisons give). */
+static inline V8f
+v8_select (V8i m,
+           V8f a,
+           V8f b)
+{
+  return (V8f)(((V8i)a & m) | ((V8i)b & ~m));
+}
+
+/* exp_approx on eight lanes, with the same operations in the same order. */
+static inline V8f
+v8_exp_approx (V8f x)
+{
+  V8f y = v8_select (x < 88.0f, x, (V8f){ 0 } + 88.0f);
+  V8f n, r, p;
+  V8i bits;
+
+  y = v8_select (y > -87.5f, y, (V8f){ 0 } - 87.5f);
+  n = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  r = y - n * 0.693145751953125f;
+  r = r - n * 1.4286068202862268e-06f;
+  p = (V8f){ 0 } + 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  bits = (__builtin_convertvector (n, V8i) + 127) << 23;
+  return v8_select (x < -87.3f, (V8f){ 0 }, p * (V8f)bits);
+}
 
 /* ------------------------------------------------------------------ RNG */
 
@@ -50,8 +138,8 @@ rotl (guint64 x,
   return (x << k) | (x >> (64 - k));
 }
 
-guint64
-philia_rng_next (PhiliaRng *rng)
+static inline guint64
+rng_step (PhiliaRng *rng)
 {
   guint64 *s = rng->s;
   guint64 result = rotl (s[1] * 5, 7) * 9;
@@ -66,10 +154,22 @@ philia_rng_next (PhiliaRng *rng)
   return result;
 }
 
+guint64
+philia_rng_next (PhiliaRng *rng)
+{
+  return rng_step (rng);
+}
+
+static inline float
+rng_float (PhiliaRng *rng)
+{
+  return (rng_step (rng) >> 40) * (1.0f / 16777216.0f);
+}
+
 float
 philia_rng_float (PhiliaRng *rng)
 {
-  return (philia_rng_next (rng) >> 40) * (1.0f / 16777216.0f);
+  return rng_float (rng);
 }
 
 guint32
@@ -751,6 +851,33 @@ spmm_columns (const SpmmTask *t,
     }
 }
 
+/* GAT's first layer (8 heads of 8): one pass over the row's entries for all
+ * heads, the 64 accumulators in eight 8-lane vectors, instead of eight passes
+ * of spmm_block_8. Each output element gets the same multiply-adds in the
+ * same order as there. */
+PHILIA_VECTORIZE static void
+spmm_row_8x8 (const SpmmTask *t,
+              guint           i)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  const gint32 *restrict col = t->s->col_index;
+  float *restrict o = t->out + (gsize)i * 64;
+  V8f acc[8];
+
+  for (guint h = 0; h < 8; h++)
+    acc[h] = t->accumulate ? v8_load (o + h * 8) : (V8f){ 0 };
+  for (gint64 e = off[i]; e < off[i + 1]; e++)
+    {
+      const float *restrict xr = t->x + (gsize)col[e] * 64;
+      const float *restrict v = t->values + e * 8;
+
+      for (guint h = 0; h < 8; h++)
+        acc[h] += v[h] * v8_load (xr + h * 8);
+    }
+  for (guint h = 0; h < 8; h++)
+    v8_store (o + h * 8, acc[h]);
+}
+
 static void
 spmm_rows (gpointer data,
            guint    begin,
@@ -759,6 +886,12 @@ spmm_rows (gpointer data,
   const SpmmTask *t = data;
   guint d = t->cols / t->heads;
 
+  if (t->heads == 8 && d == 8 && t->values != NULL)
+    {
+      for (guint i = begin; i < end; i++)
+        spmm_row_8x8 (t, i);
+      return;
+    }
   for (guint i = begin; i < end; i++)
     for (guint h = 0; h < t->heads; h++)
       spmm_columns (t, i, h, h * d, d);
@@ -797,6 +930,27 @@ spmm_values_rows (gpointer data,
   const SpmmValuesTask *t = data;
   guint n = t->cols, heads = t->heads, d = n / heads;
 
+  if (heads == 8 && d == 8)
+    {
+      /* GAT's first layer: the eight heads' sums interleaved (the same
+       * multiply-adds per head, in the same order), not one dependent
+       * chain after another. */
+      for (guint i = begin; i < end; i++)
+        for (gint64 e = t->s->row_offsets[i]; e < t->s->row_offsets[i + 1]; e++)
+          {
+            const float *restrict g = t->dout + (gsize)i * 64;
+            const float *restrict x = t->x + (gsize)t->s->col_index[e] * 64;
+            float *restrict dv = t->dvalues + e * 8;
+            float acc[8] = { 0 };
+
+            for (guint j = 0; j < 8; j++)
+              for (guint h = 0; h < 8; h++)
+                acc[h] += g[h * 8 + j] * x[h * 8 + j];
+            for (guint h = 0; h < 8; h++)
+              dv[h] += acc[h];
+          }
+      return;
+    }
   for (guint i = begin; i < end; i++)
     for (gint64 e = t->s->row_offsets[i]; e < t->s->row_offsets[i + 1]; e++)
       {
@@ -812,6 +966,25 @@ spmm_values_rows (gpointer data,
             t->dvalues[e * heads + h] += acc;
           }
       }
+}
+
+typedef struct
+{
+  const gint64 *perm;
+  const float  *in;
+  float        *out;
+} PermuteTask;
+
+/* out[k] = in[perm[k]], eight floats per entry, for k in [begin, end). */
+static void
+permute_8_rows (gpointer data,
+                guint    begin,
+                guint    end)
+{
+  const PermuteTask *t = data;
+
+  for (gsize k = begin; k < end; k++)
+    v8_store (t->out + k * 8, v8_load (t->in + t->perm[k] * 8));
 }
 
 static void
@@ -831,9 +1004,17 @@ spmm_backward (PhiliaTape *tape,
       if (values != NULL)
         {
           tvalues = g_new (float, MAX (s->nnz * heads, 1));
-          for (gint64 k = 0; k < s->nnz; k++)
-            for (guint h = 0; h < heads; h++)
-              tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
+          if (heads == 8 && s->nnz <= G_MAXUINT)   /* GAT: one vector per entry, on the threads */
+            {
+              PermuteTask task = { s->transpose_perm, values->data, tvalues };
+
+              parallel_rows (tape, (guint)s->nnz, NULL, (double)s->nnz * 8, permute_8_rows,
+                             &task);
+            }
+          else
+            for (gint64 k = 0; k < s->nnz; k++)
+              for (guint h = 0; h < heads; h++)
+                tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
           tv = tvalues;
         }
       spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
@@ -1742,7 +1923,7 @@ edge_softmax_rows (gpointer data,
             max = MAX (max, t->in[e * H + h]);
           for (gint64 e = e0; e < e1; e++)
             {
-              float v = expf (t->in[e * H + h] - max);
+              float v = exp_approx (t->in[e * H + h] - max);
 
               t->out[e * H + h] = v;
               sum += v;
@@ -1808,6 +1989,430 @@ philia_op_edge_softmax (PhiliaTape   *tape,
   node = record (tape, edge_softmax_backward, out, scores, NULL, NULL);
   if (node != NULL)
     node->sparse = philia_sparse_ref (s);
+  return out;
+}
+
+/* ------------------------------------------------- fused GAT attention */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *src;
+  const float        *dst;
+  float              *alpha;   /* softmax, before dropout */
+  float              *out;     /* after dropout (NULL without) */
+  const guint8       *mask;    /* 1 = kept (NULL without dropout) */
+  const float        *grad;    /* backward: d out */
+  float              *gs;      /* backward */
+  float              *gd;
+  float               slope;
+  float               keep;
+  /* backward with threads: the scattered source gradients of every block
+   * but the first go to a private buffer, added in block order afterwards */
+  GMutex              lock;
+  guint               n_partial;
+  guint               partial_begin[64];
+  float              *partial[64];
+} AttentionTask;
+
+/* Scores, per-head max, exponentials, normalisation and dropout for the rows
+ * [begin, end), with the very arithmetic of edge_scores, edge_softmax and
+ * dropout composed; @mx and @sm hold H floats each. The restrict locals let
+ * GCC vectorise across the heads. */
+#define ATTENTION_LOCALS                                                      \
+  const gint64 *restrict off = t->s->row_offsets;                             \
+  const gint32 *restrict col = t->s->col_index;                               \
+  const float *restrict src = t->src;                                         \
+  const float *restrict dst = t->dst;                                         \
+  const guint8 *restrict mask = t->mask;                                      \
+  float slope = t->slope, keep = t->keep;
+
+#define ATTENTION_ROWS(H, mx, sm)                                             \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *restrict d = dst + (gsize)v * (H);                         \
+                                                                              \
+      for (guint k = 0; k < (H); k++)                                         \
+        {                                                                     \
+          mx[k] = -INFINITY;                                                  \
+          sm[k] = 0;                                                          \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          const float *restrict u = src + (gsize)col[e] * (H);                \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float x = d[k] + u[k];                                          \
+                                                                              \
+              x = x > 0 ? x : slope * x;                                      \
+              a[k] = x;                                                       \
+              mx[k] = MAX (mx[k], x);                                         \
+            }                                                                 \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float w = exp_approx (a[k] - mx[k]);                            \
+                                                                              \
+              a[k] = w;                                                       \
+              sm[k] += w;                                                     \
+            }                                                                 \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            a[k] /= sm[k];                                                    \
+          if (out != NULL)                                                    \
+            for (guint k = 0; k < (H); k++)                                   \
+              out[e * (H) + k] = a[k] * (mask[e * (H) + k] ? keep : 0.0f);    \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE static void
+attention_rows (gpointer data,
+                guint    begin,
+                guint    end)
+{
+  const AttentionTask *t = data;
+  ATTENTION_LOCALS
+  float *restrict alpha = t->alpha;
+  float *restrict out = t->out;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f d = v8_load (dst + (gsize)v * 8);
+          V8f mx = (V8f){ 0 } - INFINITY, sm = { 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f x = d + v8_load (src + (gsize)col[e] * 8);
+
+              x = v8_select (x > 0, x, slope * x);
+              v8_store (alpha + e * 8, x);
+              mx = v8_select (mx > x, mx, x);
+            }
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f w = v8_exp_approx (v8_load (alpha + e * 8) - mx);
+
+              v8_store (alpha + e * 8, w);
+              sm += w;
+            }
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f a = v8_load (alpha + e * 8) / sm;
+
+              v8_store (alpha + e * 8, a);
+              if (out != NULL)
+                {
+                  const guint8 *m = mask + e * 8;
+                  V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
+
+                  v8_store (out + e * 8, a * v8_select (kept != 0, (V8f){ 0 } + keep,
+                                                        (V8f){ 0 }));
+                }
+            }
+        }
+    }
+  else if (h == 1)
+    {
+      float mx[1], sm[1];
+
+      ATTENTION_ROWS (1, mx, sm);
+    }
+  else
+    {
+      g_autofree float *mx = g_new (float, 2 * (gsize)h);
+      float *sm = mx + h;
+
+      ATTENTION_ROWS (h, mx, sm);
+    }
+}
+
+/* d α = mask · d out; d score = α (d α − Σ_row α d α); then LeakyReLU's
+ * derivative from the sign of dst + src, recomputed. The row sums Σ α d α
+ * come from a kernel that may fuse their multiply-adds, the rest from one
+ * that may not, so that each clone rounds as the unfused ops (dropout,
+ * edge_softmax, edge_scores backward) do, bit for bit. */
+#define ATTENTION_DOT_ROWS(H)                                                 \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      float *restrict dot = dots + (gsize)(v - begin) * (H);                  \
+                                                                              \
+      for (guint k = 0; k < (H); k++)                                         \
+        dot[k] = 0;                                                           \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        for (guint k = 0; k < (H); k++)                                       \
+          {                                                                   \
+            gsize i = e * (H) + k;                                            \
+            float ga = mask[i] ? keep * grad[i] : 0.0f;                       \
+                                                                              \
+            dot[k] += alpha[i] * ga;                                          \
+          }                                                                   \
+    }
+
+PHILIA_VECTORIZE static void
+attention_dot_rows (const AttentionTask *t,
+                    guint                begin,
+                    guint                end,
+                    float *restrict      dots)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  const guint8 *restrict mask = t->mask;
+  const float *restrict alpha = t->alpha;
+  const float *restrict grad = t->grad;
+  float keep = t->keep;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f dot = { 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              const guint8 *m = mask + e * 8;
+              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
+              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+
+              dot += v8_load (alpha + e * 8) * ga;
+            }
+          v8_store (dots + (gsize)(v - begin) * 8, dot);
+        }
+    }
+  else if (h == 1)
+    {
+      ATTENTION_DOT_ROWS (1);
+    }
+  else
+    {
+      ATTENTION_DOT_ROWS (h);
+    }
+}
+
+#define ATTENTION_GRAD_ROWS(H)                                                \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *restrict d = dst + (gsize)v * (H);                         \
+      const float *restrict dot = dots + (gsize)(v - begin) * (H);            \
+      float *restrict gv = gd + (gsize)v * (H);                               \
+                                                                              \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          const float *restrict u = src + (gsize)col[e] * (H);                \
+          float *restrict gu = gs + (gsize)col[e] * (H);                      \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              gsize i = e * (H) + k;                                          \
+              float ga = mask[i] ? keep * grad[i] : 0.0f;                     \
+              float g = alpha[i] * (ga - dot[k]);                             \
+                                                                              \
+              g = d[k] + u[k] > 0 ? g : slope * g;                            \
+              gv[k] += g;                                                     \
+              gu[k] += g;                                                     \
+            }                                                                 \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE_NO_FMA static void
+attention_grad_rows (gpointer data,
+                     guint    begin,
+                     guint    end)
+{
+  AttentionTask *t = data;
+  ATTENTION_LOCALS
+  const float *restrict alpha = t->alpha;
+  const float *restrict grad = t->grad;
+  float *restrict gd = t->gd;
+  float *restrict gs = t->gs;
+  g_autofree float *dots = NULL;
+  guint h = t->heads;
+
+  if (begin == end)
+    return;
+  if (begin > 0)
+    {
+      /* Only the block starting at row 0 writes the shared buffer. */
+      gs = g_new0 (float, (gsize)t->s->cols * h);
+      g_mutex_lock (&t->lock);
+      t->partial_begin[t->n_partial] = begin;
+      t->partial[t->n_partial++] = gs;
+      g_mutex_unlock (&t->lock);
+    }
+  dots = g_new (float, (gsize)(end - begin) * h);
+  attention_dot_rows (t, begin, end, dots);
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f d = v8_load (dst + (gsize)v * 8);
+          V8f dot = v8_load (dots + (gsize)(v - begin) * 8);
+          V8f gv = v8_load (gd + (gsize)v * 8);
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              const guint8 *m = mask + e * 8;
+              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
+              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+              V8f g = v8_load (alpha + e * 8) * (ga - dot);
+              float *gu = gs + (gsize)col[e] * 8;
+
+              g = v8_select (d + v8_load (src + (gsize)col[e] * 8) > 0, g, slope * g);
+              gv += g;
+              v8_store (gu, v8_load (gu) + g);
+            }
+          v8_store (gd + (gsize)v * 8, gv);
+        }
+    }
+  else if (h == 1)
+    {
+      ATTENTION_GRAD_ROWS (1);
+    }
+  else
+    {
+      ATTENTION_GRAD_ROWS (h);
+    }
+}
+
+typedef struct
+{
+  PhiliaTensor *alpha;   /* tape-owned */
+  float         keep;
+  guint8        mask[];  /* nnz·H, or empty without dropout */
+} AttentionSaved;
+
+static void
+edge_attention_backward (PhiliaTape *tape,
+                         Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  AttentionSaved *saved = node->saved;
+  PhiliaTensor *src = node->in[0], *dst = node->in[1];
+  AttentionTask task = { 0 };
+  float *scratch_s = NULL, *scratch_d = NULL;
+  gsize n;
+
+  task.s = s;
+  task.heads = src->cols;
+  task.src = src->data;
+  task.dst = dst->data;
+  task.alpha = saved->alpha->data;
+  task.mask = saved->mask;
+  task.grad = node->out->grad;
+  /* An input without a gradient gets a scratch one, so the loops test nothing. */
+  task.gs = src->requires_grad ? ensure_grad (src) : (scratch_s = g_new0 (float, philia_tensor_size (src)));
+  task.gd = dst->requires_grad ? ensure_grad (dst) : (scratch_d = g_new0 (float, philia_tensor_size (dst)));
+  task.slope = node->f;
+  task.keep = saved->keep;
+  g_mutex_init (&task.lock);
+  parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                 attention_grad_rows, &task);
+  g_mutex_clear (&task.lock);
+
+  /* The blocks' partial sums in row order, so a thread count gives one result. */
+  n = (gsize)s->cols * task.heads;
+  for (guint b = 0; b < task.n_partial; b++)
+    {
+      guint best = b;
+
+      for (guint c = b + 1; c < task.n_partial; c++)
+        if (task.partial_begin[c] < task.partial_begin[best])
+          best = c;
+      if (best != b)
+        {
+          float *p = task.partial[b];
+          guint pb = task.partial_begin[b];
+
+          task.partial[b] = task.partial[best];
+          task.partial_begin[b] = task.partial_begin[best];
+          task.partial[best] = p;
+          task.partial_begin[best] = pb;
+        }
+      for (gsize i = 0; i < n; i++)
+        task.gs[i] += task.partial[b][i];
+      g_free (task.partial[b]);
+    }
+  g_free (scratch_s);
+  g_free (scratch_d);
+}
+
+PhiliaTensor *
+philia_op_edge_attention (PhiliaTape   *tape,
+                          PhiliaSparse *s,
+                          PhiliaTensor *src,
+                          PhiliaTensor *dst,
+                          float         slope,
+                          float         p)
+{
+  PhiliaTensor *alpha, *out;
+  AttentionSaved *saved;
+  AttentionTask task = { 0 };
+  gboolean drop;
+  gsize n;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && src != NULL && dst != NULL, NULL);
+  g_return_val_if_fail (src->rows == s->cols && dst->rows == s->rows && src->cols == dst->cols,
+                        NULL);
+  g_return_val_if_fail (slope > 0 && p >= 0 && p < 1, NULL);
+
+  n = (gsize)s->nnz * src->cols;
+  drop = tape->training && p > 0;
+  /* Without dropout the backward pass reads a mask of ones (keep 1), which
+   * multiplies exactly. */
+  saved = g_malloc (sizeof (AttentionSaved) + MAX (n, 1));
+  saved->keep = drop ? 1.0f / (1.0f - p) : 1.0f;
+  if (!drop)
+    {
+      if (src->requires_grad || dst->requires_grad)
+        memset (saved->mask, 1, n);
+    }
+  else
+    {
+      /* philia_op_dropout's draws, in its order, on a local copy of the state. */
+      PhiliaRng rng = tape->rng;
+
+      for (gsize i = 0; i < n; i++)
+        saved->mask[i] = rng_float (&rng) < p ? 0 : 1;
+      tape->rng = rng;
+    }
+
+  alpha = tape_tensor_uninit (tape, s->nnz, src->cols);
+  out = drop ? tape_tensor_uninit (tape, s->nnz, src->cols) : alpha;
+  task.s = s;
+  task.heads = src->cols;
+  task.src = src->data;
+  task.dst = dst->data;
+  task.alpha = alpha->data;
+  task.out = drop ? out->data : NULL;
+  task.mask = drop ? saved->mask : NULL;
+  task.slope = slope;
+  task.keep = saved->keep;
+  parallel_rows (tape, s->rows, s->row_offsets, (double)n * 12, attention_rows, &task);
+
+  node = record (tape, edge_attention_backward, out, src, dst, NULL);
+  if (node != NULL)
+    {
+      node->sparse = philia_sparse_ref (s);
+      node->f = slope;
+      saved->alpha = alpha;
+      node->saved = saved;
+    }
+  else
+    g_free (saved);
   return out;
 }
 

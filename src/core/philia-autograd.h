@@ -203,6 +203,14 @@ PhiliaTensor *philia_op_edge_scores      (PhiliaTape *tape, PhiliaSparse *s, Phi
                                           PhiliaTensor *dst, float slope);
 /* Softmax of @scores [nnz, H] over the entries of each row of @s, per head. */
 PhiliaTensor *philia_op_edge_softmax     (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *scores);
+/*
+ * GAT's attention in one op: edge_softmax of edge_scores (@slope), then
+ * dropout (@p) while training, with the same arithmetic and the same draws
+ * of the tape's RNG as the three composed, without their [nnz, H]
+ * intermediates; its backward pass runs on the tape's threads.
+ */
+PhiliaTensor *philia_op_edge_attention   (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *src,
+                                          PhiliaTensor *dst, float slope, float p);
 
 /* Optimisers. Weight decay adds decay·θ to the gradient (PyTorch's convention). */
 typedef enum

@@ -738,16 +738,15 @@ gat_layer_forward (PhiliaModelContext *ctx,
 {
   PhiliaSparse *s = philia_model_context_get_pattern (ctx);
   float p = (float)ctx->params.dropout;
-  PhiliaTensor *src, *dst, *e, *alpha;
+  PhiliaTensor *src, *dst, *alpha;
 
   src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
   dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
-  /* Row v of the pattern is the destination, its entries the sources u. */
-  e = philia_op_edge_scores (tape, s, src, dst, 0.2f);
-  alpha = philia_op_edge_softmax (tape, s, e);
+  /* Row v of the pattern is the destination, its entries the sources u:
+   * scores, softmax and attention dropout (training only) in one op. */
+  alpha = philia_op_edge_attention (tape, s, src, dst, 0.2f, p);
   if (!philia_tape_get_training (tape))
     philia_model_context_keep_attention (ctx, index, alpha);
-  alpha = philia_op_dropout (tape, alpha, p);
   return philia_op_add (tape, philia_op_spmm (tape, s, alpha, wx), l->b);
 }
 
