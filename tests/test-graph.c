@@ -471,6 +471,38 @@ test_progress (void)
   g_assert_cmpstr (message, ==, "reading");
 }
 
+/* find_edge: the CSR index of (u, v) in both directions, -1 otherwise
+ * (self-loops and duplicates are cleaned away, an isolated node has none). */
+static void
+test_find_edge (void)
+{
+  const gint64 rows[] = { 0, 3,  3, 0,  1, 1,  0, 1,  3, 2,  0, 3 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = build (5, rows, 6, NULL, &error);
+  const gint32 *nbr;
+  guint n;
+
+  g_assert_no_error (error);
+  nbr = philia_graph_get_neighbors (graph);
+  n = philia_graph_get_n_nodes (graph);
+  for (guint u = 0; u < n; u++)
+    for (guint v = 0; v < n; v++)
+      {
+        gint64 e = philia_graph_find_edge (graph, u, v);
+        gboolean adjacent = (u == 0 && (v == 1 || v == 3)) || (v == 0 && (u == 1 || u == 3))
+                            || (u == 2 && v == 3) || (u == 3 && v == 2);
+
+        if (!adjacent)
+          g_assert_cmpint (e, ==, -1);
+        else
+          {
+            g_assert_cmpint (e, >=, philia_graph_get_row_offsets (graph)[u]);
+            g_assert_cmpint (e, <, philia_graph_get_row_offsets (graph)[u + 1]);
+            g_assert_cmpint (nbr[e], ==, v);
+          }
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +523,7 @@ main (int    argc,
     { "/Philia/Graph/too-few-class-names", test_too_few_class_names },
     { "/Philia/Graph/random-against-dense", test_random_against_dense },
     { "/Philia/Graph/progress", test_progress },
+    { "/Philia/Graph/find-edge", test_find_edge },
   };
 
   g_test_init (&argc, &argv, NULL);

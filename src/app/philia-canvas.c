@@ -369,8 +369,6 @@ update_overlays (PhiliaCanvas *self)
     }
   else
     {
-      const gint64 *off = philia_graph_get_row_offsets (self->graph);
-      const gint32 *nbr = philia_graph_get_neighbors (self->graph);
       const gint64 *eoff = philia_graph_get_row_offsets (self->ego_graph);
       const gint32 *enbr = philia_graph_get_neighbors (self->ego_graph);
 
@@ -388,31 +386,16 @@ update_overlays (PhiliaCanvas *self)
         }
       if (self->edge_layer != NULL)
         {
-          /* An ego edge (a, b) is the whole graph's (ego_nodes[a], ego_nodes[b]):
-           * found by bisection in the sorted row. */
+          /* An ego edge (a, b) is the whole graph's (ego_nodes[a], ego_nodes[b]). */
           self->shown_edges = g_new (double, MAX (eoff[n], 1));
           for (guint a = 0; a < n; a++)
-            {
-              guint u = self->ego_nodes[a];
+            for (gint64 k = eoff[a]; k < eoff[a + 1]; k++)
+              {
+                gint64 e = philia_graph_find_edge (self->graph, self->ego_nodes[a],
+                                                   self->ego_nodes[enbr[k]]);
 
-              for (gint64 k = eoff[a]; k < eoff[a + 1]; k++)
-                {
-                  gint32 w = (gint32) self->ego_nodes[enbr[k]];
-                  gint64 lo = off[u], hi = off[u + 1];
-
-                  while (lo < hi)
-                    {
-                      gint64 mid = lo + (hi - lo) / 2;
-
-                      if (nbr[mid] < w)
-                        lo = mid + 1;
-                      else
-                        hi = mid;
-                    }
-                  self->shown_edges[k] = lo < off[u + 1] && nbr[lo] == w
-                                         ? self->edge_layer[lo] : NAN;
-                }
-            }
+                self->shown_edges[k] = e >= 0 ? self->edge_layer[e] : NAN;
+              }
         }
     }
 
@@ -2673,26 +2656,16 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
       for (gint64 e = off[u]; e < off[u + 1]; e++)
         {
           guint w = (guint) nbr[e];
-          gint64 lo = off[w], hi = off[w + 1];
+          gint64 back;
 
-          if (w <= u)
+          if (w <= u || (back = philia_graph_find_edge (self->graph, w, u)) < 0)
             continue;
-          while (lo < hi)
-            {
-              gint64 mid = lo + (hi - lo) / 2;
+          {
+            double a = values[e], b = values[back];
+            double v = isnan (a) ? b : isnan (b) ? a : MAX (a, b);
 
-              if (nbr[mid] < (gint32) u)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          if (lo < off[w + 1] && nbr[lo] == (gint32) u)
-            {
-              double a = values[e], b = values[lo];
-              double v = isnan (a) ? b : isnan (b) ? a : MAX (a, b);
-
-              self->edge_layer[e] = self->edge_layer[lo] = v;
-            }
+            self->edge_layer[e] = self->edge_layer[back] = v;
+          }
         }
   }
   self->edge_layer_title = g_strdup (title != NULL ? title : _("Edge value"));

@@ -768,6 +768,38 @@ philia_graph_get_degree (PhiliaGraph *self,
   return (guint)(self->row_offsets[node + 1] - self->row_offsets[node]);
 }
 
+/**
+ * philia_graph_find_edge:
+ *
+ * Where @v sits in @u's row of the CSR (rows are sorted): the index into
+ * philia_graph_get_neighbors() of the entry (u, v), by bisection.
+ *
+ * Returns: that index, or -1 if u and v are not adjacent
+ */
+gint64
+philia_graph_find_edge (PhiliaGraph *self,
+                        guint        u,
+                        guint        v)
+{
+  gint64 lo, hi;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (self), -1);
+  g_return_val_if_fail (u < self->n && v < self->n, -1);
+
+  lo = self->row_offsets[u];
+  hi = self->row_offsets[u + 1];
+  while (lo < hi)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (self->neighbors[mid] < (gint32) v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < self->row_offsets[u + 1] && self->neighbors[lo] == (gint32) v ? lo : -1;
+}
+
 const gint32 *
 philia_graph_get_labels (PhiliaGraph *self)
 {

@@ -55,6 +55,9 @@ const gint64             *philia_graph_get_row_offsets      (PhiliaGraph     *se
 const gint32             *philia_graph_get_neighbors        (PhiliaGraph     *self);
 guint                     philia_graph_get_degree           (PhiliaGraph     *self,
                                                              guint            node);
+gint64                    philia_graph_find_edge            (PhiliaGraph     *self,
+                                                             guint            u,
+                                                             guint            v);
 const gint32             *philia_graph_get_labels           (PhiliaGraph     *self);
 guint                     philia_graph_get_n_classes        (PhiliaGraph     *self);
 guint                     philia_graph_get_n_labeled        (PhiliaGraph     *self);

@@ -174,26 +174,6 @@ philia_linkpred_auc (const double *pos,
 
 /* ----------------------------------------------------------------- split */
 
-static gboolean
-has_edge (const gint64 *off,
-          const gint32 *nbr,
-          gint64        u,
-          gint64        v)
-{
-  gint64 lo = off[u], hi = off[u + 1];
-
-  while (lo < hi)
-    {
-      gint64 mid = lo + (hi - lo) / 2;
-
-      if (nbr[mid] < v)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < off[u + 1] && nbr[lo] == v;
-}
-
 void
 philia_link_split_free (PhiliaLinkSplit *split)
 {
@@ -217,8 +197,6 @@ sample_non_edges (PhiliaGraph *graph,
                   gint64       count)
 {
   guint n = philia_graph_get_n_nodes (graph);
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
   gint64 *out = g_new (gint64, 2 * MAX (count, 1));
 
   for (gint64 i = 0; i < count;)
@@ -235,7 +213,7 @@ sample_non_edges (PhiliaGraph *graph,
 
           a = b, b = t;
         }
-      if (has_edge (off, nbr, a, b))
+      if (philia_graph_find_edge (graph, (guint)a, (guint)b) >= 0)
         continue;
       key = a * (gint64)n + b;
       if (g_hash_table_contains (seen, &key))
@@ -403,7 +381,7 @@ philia_link_split_new (PhiliaGraph  *graph,
           guint c = 0;
 
           for (guint w = 0; w < n; w++)
-            if (w != u && !has_edge (off, nbr, u, w))
+            if (w != u && philia_graph_find_edge (graph, u, w) < 0)
               candidates[c++] = w;
           for (guint j = 0; j < n_mrr_neg; j++)
             {
@@ -425,7 +403,7 @@ philia_link_split_new (PhiliaGraph  *graph,
         {
           guint w = (guint)g_rand_int_range (rand, 0, (gint32)n);
 
-          if (w == u || stamp[w] == mark || has_edge (off, nbr, u, w))
+          if (w == u || stamp[w] == mark || philia_graph_find_edge (graph, u, w) >= 0)
             continue;
           stamp[w] = mark;
           row[j++] = w;

@@ -162,20 +162,6 @@ philia_pair_explanation_free (PhiliaPairExplanation *explanation)
   g_free (explanation);
 }
 
-static gboolean
-is_edge (PhiliaGraph *graph,
-         guint        u,
-         guint        v)
-{
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-
-  for (gint64 e = off[u]; e < off[u + 1]; e++)
-    if ((guint)nbr[e] == v)
-      return TRUE;
-  return FALSE;
-}
-
 PhiliaPairExplanation *
 philia_pair_explanation_new (PhiliaGraph                 *graph,
                              const PhiliaProximityParams *params,
@@ -212,7 +198,7 @@ philia_pair_explanation_new (PhiliaGraph                 *graph,
   x = g_new0 (PhiliaPairExplanation, 1);
   x->u = u;
   x->v = v;
-  x->adjacent = is_edge (graph, u, v);
+  x->adjacent = philia_graph_find_edge (graph, u, v) >= 0;
   x->mask = scorable_mask (graph);
   if (negatives != NULL)
     x->negatives = philia_proximity_negatives_ref (negatives);
