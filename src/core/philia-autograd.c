@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-parallel-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -406,7 +407,6 @@ struct _Node
 struct _PhiliaTape
 {
   guint        n_threads;
-  GThreadPool *pool;
   gboolean     training;
   PhiliaRng    rng;
   GPtrArray   *tensors;    /* tape-owned */
@@ -421,32 +421,18 @@ typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
 
 typedef struct
 {
-  GMutex mutex;
-  GCond  cond;
-  guint  pending;
-} Job;
-
-typedef struct
-{
   RangeFunc fn;
   gpointer  data;
-  guint     begin;
-  guint     end;
-  Job      *job;
-} Chunk;
+  guint     bounds[65];
+} Blocks;
 
 static void
-run_chunk (gpointer data,
-           gpointer user_data)
+run_block (gpointer data,
+           guint    task)
 {
-  Chunk *chunk = data;
-  Job *job = chunk->job;
+  Blocks *blocks = data;
 
-  chunk->fn (chunk->data, chunk->begin, chunk->end);
-  g_mutex_lock (&job->mutex);
-  if (--job->pending == 0)
-    g_cond_signal (&job->cond);
-  g_mutex_unlock (&job->mutex);
+  blocks->fn (blocks->data, blocks->bounds[task], blocks->bounds[task + 1]);
 }
 
 /* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
@@ -461,24 +447,24 @@ parallel_rows (PhiliaTape   *tape,
                gpointer      data)
 {
   guint t = tape->n_threads;
-  Chunk chunks[64];
-  Job job;
-  guint bounds[65];
+  Blocks blocks;
 
-  if (t <= 1 || tape->pool == NULL || work < PARALLEL_MIN_WORK || n < 2 * t)
+  if (t <= 1 || work < PARALLEL_MIN_WORK || n < 2 * t)
     {
       fn (data, 0, n);
       return;
     }
   t = MIN (t, 64);
-  bounds[0] = 0;
-  bounds[t] = n;
+  blocks.fn = fn;
+  blocks.data = data;
+  blocks.bounds[0] = 0;
+  blocks.bounds[t] = n;
   for (guint k = 1; k < t; k++)
     {
       if (offsets != NULL)
         {
           gint64 target = offsets[0] + (offsets[n] - offsets[0]) * k / t;
-          guint lo = bounds[k - 1], hi = n;
+          guint lo = blocks.bounds[k - 1], hi = n;
 
           while (lo < hi)
             {
@@ -489,26 +475,12 @@ parallel_rows (PhiliaTape   *tape,
               else
                 hi = mid;
             }
-          bounds[k] = lo;
+          blocks.bounds[k] = lo;
         }
       else
-        bounds[k] = (guint)((guint64)n * k / t);
+        blocks.bounds[k] = (guint)((guint64)n * k / t);
     }
-
-  g_mutex_init (&job.mutex);
-  g_cond_init (&job.cond);
-  job.pending = t - 1;
-  for (guint k = 0; k < t; k++)
-    chunks[k] = (Chunk) { fn, data, bounds[k], bounds[k + 1], &job };
-  for (guint k = 1; k < t; k++)
-    g_thread_pool_push (tape->pool, &chunks[k], NULL);
-  fn (data, bounds[0], bounds[1]);
-  g_mutex_lock (&job.mutex);
-  while (job.pending > 0)
-    g_cond_wait (&job.cond, &job.mutex);
-  g_mutex_unlock (&job.mutex);
-  g_mutex_clear (&job.mutex);
-  g_cond_clear (&job.cond);
+  philia_parallel_run (t, t, run_block, &blocks);
 }
 
 static void
@@ -526,8 +498,6 @@ philia_tape_new (guint n_threads)
   PhiliaTape *tape = g_new0 (PhiliaTape, 1);
 
   tape->n_threads = MAX (n_threads, 1);
-  if (tape->n_threads > 1)
-    tape->pool = g_thread_pool_new (run_chunk, NULL, (int)tape->n_threads - 1, TRUE, NULL);
   tape->training = TRUE;
   philia_rng_init (&tape->rng, 0);
   tape->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
@@ -574,8 +544,6 @@ philia_tape_free (PhiliaTape *tape)
 {
   if (tape == NULL)
     return;
-  if (tape->pool != NULL)
-    g_thread_pool_free (tape->pool, FALSE, TRUE);
   g_ptr_array_unref (tape->tensors);
   g_array_unref (tape->nodes);
   g_hash_table_unref (tape->buffers);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-parallel-private.h"
 
 void _philia_proximity_register (PhiliaRegistry *registry);
 
@@ -1260,6 +1261,13 @@ fast_worker (gpointer data)
   return NULL;
 }
 
+static void
+fast_task (gpointer data,
+           guint    task)
+{
+  fast_worker ((FastJob *)data + task);
+}
+
 /* The degrees as doubles, computed once per graph and kept on it (the graph
  * is immutable): pa then reads two numbers a pair instead of four offsets. */
 static const double *
@@ -1335,40 +1343,26 @@ score_pairs_fast (PhiliaGraph                 *graph,
   base.bad = G_MAXSIZE;
 
   /* Threads only pay off when each gets real work: fp rows are memory-bound,
-   * pa is a few nanoseconds a pair. */
+   * pa is about a nanosecond a pair (the process's worker team starts in
+   * microseconds when warm, but a cold one costs a futex wake-up each). */
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   if (base.local)
     n_threads = MIN (n_threads, (guint)(n_pairs / (1u << 14)) + 1);
   else if (base.col_fp < 0 || base.features == NULL)
-    n_threads = MIN (n_threads, (guint)(n_pairs / (1u << 20)) + 1);
+    n_threads = MIN (n_threads, (guint)(n_pairs / (1u << 15)) + 1);
   else
     n_threads = MIN (n_threads, (guint)(n_pairs * MAX (base.n_features, 1) / (1u << 16)) + 1);
   n_threads = CLAMP (n_threads, 1, G_N_ELEMENTS (jobs));
 
-  if (n_threads == 1)
+  for (guint t = 0; t < n_threads; t++)
     {
-      base.begin = 0;
-      base.end = n_pairs;
-      fast_worker (&base);
-      bad = base.bad;
+      jobs[t] = base;
+      jobs[t].begin = n_pairs * t / n_threads;
+      jobs[t].end = n_pairs * (t + 1) / n_threads;
     }
-  else
-    {
-      GThread *threads[G_N_ELEMENTS (jobs)];
-
-      for (guint t = 0; t < n_threads; t++)
-        {
-          jobs[t] = base;
-          jobs[t].begin = n_pairs * t / n_threads;
-          jobs[t].end = n_pairs * (t + 1) / n_threads;
-          threads[t] = t == 0 ? NULL : g_thread_new ("philia-proximity", fast_worker, &jobs[t]);
-        }
-      fast_worker (&jobs[0]);
-      for (guint t = 1; t < n_threads; t++)
-        g_thread_join (threads[t]);
-      for (guint t = 0; t < n_threads; t++)
-        bad = MIN (bad, jobs[t].bad);
-    }
+  philia_parallel_run (n_threads, n_threads, fast_task, jobs);
+  for (guint t = 0; t < n_threads; t++)
+    bad = MIN (bad, jobs[t].bad);
 
   if (bad != G_MAXSIZE)
     {
