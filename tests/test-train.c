@@ -187,7 +187,10 @@ test_diverged (void)
   g_assert_null (r);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED);
   g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "Training diverged at epoch 1: the loss is "));
+  /* Dropout doubles the kept features to ±inf; which epoch first keeps the
+   * poisoned one depends on the mask stream. */
+  g_assert_true (g_str_has_prefix (error->message, "Training diverged at epoch "));
+  g_assert_nonnull (strstr (error->message, ": the loss is "));
   g_assert_true (g_str_has_suffix (error->message, "; lower the learning rate."));
 }
 
