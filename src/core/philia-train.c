@@ -48,6 +48,10 @@ struct _PhiliaModelContext
   PhiliaRng          rng;
   GPtrArray         *attention; /* PhiliaTensor copies per layer, last eval pass */
   GPtrArray         *node_values; /* PhiliaNodeValues*, last eval pass */
+  guint             *loss_rows;   /* labelled training nodes, ascending; NULL if all nodes */
+  guint              n_loss_rows;
+  PhiliaTensor      *dense_x_rows;  /* the features of those rows, built when first asked */
+  PhiliaSparse      *sparse_x_rows;
 };
 
 static G_LOCK_DEFINE (adjacency_cache);
@@ -293,23 +297,108 @@ philia_model_context_get_rng (PhiliaModelContext *ctx)
   return &ctx->rng;
 }
 
+static PhiliaTensor *
+input_matmul_on (PhiliaTape   *tape,
+                 PhiliaTensor *dense,
+                 PhiliaSparse *sparse,
+                 PhiliaTensor *w,
+                 float         dropout)
+{
+  if (dense != NULL)
+    return philia_op_matmul (tape, philia_op_dropout (tape, dense, dropout), w);
+  if (dropout > 0 && philia_tape_get_training (tape))
+    {
+      /* Dropout on a sparse matrix drops stored entries: zeros stay zero. */
+      PhiliaTensor *values = philia_tape_constant (tape, sparse->nnz, 1, sparse->values);
+
+      return philia_op_spmm (tape, sparse, philia_op_dropout (tape, values, dropout), w);
+    }
+  return philia_op_spmm (tape, sparse, NULL, w);
+}
+
 PhiliaTensor *
 philia_model_context_input_matmul (PhiliaModelContext *ctx,
                                    PhiliaTape         *tape,
                                    PhiliaTensor       *w,
                                    float               dropout)
 {
-  if (ctx->dense_x != NULL)
-    return philia_op_matmul (tape, philia_op_dropout (tape, ctx->dense_x, dropout), w);
-  if (dropout > 0 && philia_tape_get_training (tape))
-    {
-      /* Dropout on a sparse matrix drops stored entries: zeros stay zero. */
-      PhiliaSparse *x = ctx->sparse_x;
-      PhiliaTensor *values = philia_tape_constant (tape, x->nnz, 1, x->values);
+  return input_matmul_on (tape, ctx->dense_x, ctx->sparse_x, w, dropout);
+}
 
-      return philia_op_spmm (tape, x, philia_op_dropout (tape, values, dropout), w);
+const guint *
+philia_model_context_get_loss_rows (PhiliaModelContext *ctx,
+                                    PhiliaTape         *tape,
+                                    guint              *n_rows)
+{
+  if (ctx->loss_rows == NULL || !philia_tape_get_training (tape))
+    {
+      *n_rows = 0;
+      return NULL;
     }
-  return philia_op_spmm (tape, ctx->sparse_x, NULL, w);
+  *n_rows = ctx->n_loss_rows;
+  return ctx->loss_rows;
+}
+
+/* The given rows of a dense matrix, in that order. */
+static PhiliaTensor *
+dense_rows (const PhiliaTensor *x,
+            const guint        *rows,
+            guint               n_rows)
+{
+  PhiliaTensor *out = philia_tensor_new (n_rows, x->cols);
+
+  for (guint i = 0; i < n_rows; i++)
+    memcpy (out->data + (gsize)i * x->cols, x->data + (gsize)rows[i] * x->cols,
+            sizeof (float) * x->cols);
+  return out;
+}
+
+/* The given rows of a CSR matrix, in that order. */
+static PhiliaSparse *
+sparse_rows (const PhiliaSparse *x,
+             const guint        *rows,
+             guint               n_rows)
+{
+  gint64 *off = g_new (gint64, n_rows + 1), nnz = 0;
+  gint32 *col;
+  float *val;
+
+  off[0] = 0;
+  for (guint i = 0; i < n_rows; i++)
+    off[i + 1] = off[i] + x->row_offsets[rows[i] + 1] - x->row_offsets[rows[i]];
+  nnz = off[n_rows];
+  col = g_new (gint32, MAX (nnz, 1));
+  val = g_new (float, MAX (nnz, 1));
+  for (guint i = 0; i < n_rows; i++)
+    {
+      gint64 from = x->row_offsets[rows[i]], len = x->row_offsets[rows[i] + 1] - from;
+
+      memcpy (col + off[i], x->col_index + from, sizeof (gint32) * len);
+      if (x->values != NULL)
+        memcpy (val + off[i], x->values + from, sizeof (float) * len);
+      else
+        for (gint64 k = 0; k < len; k++)
+          val[off[i] + k] = 1.0f;
+    }
+  return philia_sparse_new (n_rows, x->cols, off, col, val);
+}
+
+PhiliaTensor *
+philia_model_context_row_input_matmul (PhiliaModelContext *ctx,
+                                       PhiliaTape         *tape,
+                                       PhiliaTensor       *w,
+                                       float               dropout)
+{
+  guint n_rows;
+  const guint *rows = philia_model_context_get_loss_rows (ctx, tape, &n_rows);
+
+  if (rows == NULL)
+    return philia_model_context_input_matmul (ctx, tape, w, dropout);
+  if (ctx->dense_x != NULL && ctx->dense_x_rows == NULL)
+    ctx->dense_x_rows = dense_rows (ctx->dense_x, rows, n_rows);
+  if (ctx->sparse_x != NULL && ctx->sparse_x_rows == NULL)
+    ctx->sparse_x_rows = sparse_rows (ctx->sparse_x, rows, n_rows);
+  return input_matmul_on (tape, ctx->dense_x_rows, ctx->sparse_x_rows, w, dropout);
 }
 
 PhiliaTensor *
@@ -401,6 +490,9 @@ context_free (PhiliaModelContext *ctx)
   g_clear_pointer (&ctx->decay, g_array_unref);
   g_clear_pointer (&ctx->attention, g_ptr_array_unref);
   g_clear_pointer (&ctx->node_values, g_ptr_array_unref);
+  g_clear_pointer (&ctx->dense_x_rows, philia_tensor_free);
+  g_clear_pointer (&ctx->sparse_x_rows, philia_sparse_unref);
+  g_free (ctx->loss_rows);
   g_free (ctx);
 }
 
@@ -500,19 +592,40 @@ mlp_create (PhiliaModelContext *ctx,
   return two_layer_create (ctx, ctx->params.hidden, TRUE);
 }
 
+/* The MLP on every row (APPNP and GPR-GNN propagate its output) or, with
+ * @loss_rows_only in a training step, on the loss rows alone. */
+static PhiliaTensor *
+mlp_forward_rows (TwoLayer           *m,
+                  PhiliaModelContext *ctx,
+                  PhiliaTape         *tape,
+                  gboolean            loss_rows_only)
+{
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = loss_rows_only ? philia_model_context_row_input_matmul (ctx, tape, m->w1, p)
+                     : philia_model_context_input_matmul (ctx, tape, m->w1, p);
+  h = philia_op_relu (tape, philia_op_add (tape, h, m->b1));
+  h = philia_op_dropout (tape, h, p);
+  return philia_op_add (tape, philia_op_matmul (tape, h, m->w2), m->b2);
+}
+
 static PhiliaTensor *
 mlp_forward (gpointer            model,
              PhiliaModelContext *ctx,
              PhiliaTape         *tape)
 {
-  TwoLayer *m = model;
-  float p = (float)ctx->params.dropout;
-  PhiliaTensor *h;
+  return mlp_forward_rows (model, ctx, tape, FALSE);
+}
 
-  h = philia_model_context_input_matmul (ctx, tape, m->w1, p);
-  h = philia_op_relu (tape, philia_op_add (tape, h, m->b1));
-  h = philia_op_dropout (tape, h, p);
-  return philia_op_add (tape, philia_op_matmul (tape, h, m->w2), m->b2);
+/* As a model of its own the rows are independent: a training step needs
+ * only the training rows. */
+static PhiliaTensor *
+mlp_model_forward (gpointer            model,
+                   PhiliaModelContext *ctx,
+                   PhiliaTape         *tape)
+{
+  return mlp_forward_rows (model, ctx, tape, TRUE);
 }
 
 /* GCN (Kipf & Welling 2017): Â relu(Â X W1 + b1) W2 + b2; weight decay on
@@ -557,7 +670,83 @@ typedef struct
   PhiliaTensor *w, *b;
   PhiliaTensor *dense;    /* Â^K X, or NULL when kept sparse */
   PhiliaSparse *sparse;
+  /* Â^K X on the training rows alone, for the training steps (the rows of a
+   * linear model on fixed features are independent). */
+  PhiliaTensor *dense_rows;
+  PhiliaSparse *sparse_rows;
 } Sgc;
+
+/* Rows @rows of Â^K X for sparse X, each by pushing e_i through Â K times
+ * (sparse vectors over the touched nodes) and then through X; a row is
+ * dense over the features. Sums in double. */
+static PhiliaTensor *
+propagated_rows (PhiliaSparse       *a,
+                 const PhiliaSparse *x,
+                 int                 k,
+                 const guint        *rows,
+                 guint               n_rows)
+{
+  guint n = a->rows, f = x->cols;
+  PhiliaTensor *out = philia_tensor_new (n_rows, f);
+  g_autofree double *cur = g_new0 (double, n), *next = g_new0 (double, n);
+  g_autofree double *acc = g_new0 (double, f);
+  g_autofree guint *touched = g_new (guint, n), *touched_next = g_new (guint, n);
+  g_autofree guint8 *seen = g_new0 (guint8, n);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      guint n_touched = 1;
+
+      touched[0] = rows[r];
+      cur[rows[r]] = 1.0;
+      for (int step = 0; step < k; step++)
+        {
+          guint n_next = 0;
+
+          for (guint t = 0; t < n_touched; t++)
+            {
+              guint j = touched[t];
+
+              for (gint64 e = a->row_offsets[j]; e < a->row_offsets[j + 1]; e++)
+                {
+                  guint c = (guint)a->col_index[e];
+
+                  if (!seen[c])
+                    {
+                      seen[c] = 1;
+                      touched_next[n_next++] = c;
+                    }
+                  next[c] += cur[j] * (a->values ? a->values[e] : 1.0f);
+                }
+              cur[j] = 0;
+            }
+          for (guint t = 0; t < n_next; t++)
+            seen[touched_next[t]] = 0;
+          memcpy (touched, touched_next, sizeof (guint) * n_next);
+          n_touched = n_next;
+          {
+            double *swap = cur;
+
+            cur = next;
+            next = swap;
+          }
+        }
+      for (guint t = 0; t < n_touched; t++)
+        {
+          guint j = touched[t];
+
+          for (gint64 e = x->row_offsets[j]; e < x->row_offsets[j + 1]; e++)
+            acc[x->col_index[e]] += cur[j] * (x->values ? x->values[e] : 1.0f);
+          cur[j] = 0;
+        }
+      for (guint c = 0; c < f; c++)
+        {
+          out->data[(gsize)r * f + c] = (float)acc[c];
+          acc[c] = 0;
+        }
+    }
+  return out;
+}
 
 static void
 sgc_defaults (PhiliaTrainParams *p)
@@ -596,6 +785,22 @@ sgc_create (PhiliaModelContext *ctx,
       else
         m->dense = philia_tensor_new_from (n, f, x->data);
     }
+  if (ctx->loss_rows != NULL)
+    {
+      guint r = ctx->n_loss_rows;
+
+      if (m->dense != NULL)
+        m->dense_rows = dense_rows (m->dense, ctx->loss_rows, r);
+      else if (m->sparse != NULL)
+        m->sparse_rows = sparse_rows (m->sparse, ctx->loss_rows, r);
+      /* Sparse X is propagated every step (Â^K X fills in); the training rows
+       * of Â^K X, dense, pay when their product costs less than the K sparse
+       * products of a step (a sparse multiply-add counted as four dense). */
+      else if (ctx->sparse_x != NULL
+               && (double)r * f < 4.0 * (ctx->params.k * (double)a->nnz + ctx->sparse_x->nnz)
+               && (double)r * f * sizeof (float) < 256.0 * 1024 * 1024)
+        m->dense_rows = propagated_rows (a, ctx->sparse_x, ctx->params.k, ctx->loss_rows, r);
+    }
   m->w = philia_model_context_add_parameter (ctx, f, ctx->n_classes, TRUE, TRUE);
   m->b = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
   return m;
@@ -608,8 +813,15 @@ sgc_forward (gpointer            model,
 {
   Sgc *m = model;
   PhiliaTensor *h;
+  guint n_rows;
 
-  if (m->dense != NULL)
+  if (philia_model_context_get_loss_rows (ctx, tape, &n_rows) != NULL
+      && (m->dense_rows != NULL || m->sparse_rows != NULL))
+    h = m->dense_rows != NULL
+        ? philia_op_matmul (tape, philia_op_dropout (tape, m->dense_rows,
+                                                     (float)ctx->params.dropout), m->w)
+        : philia_op_spmm (tape, m->sparse_rows, NULL, m->w);
+  else if (m->dense != NULL)
     h = philia_op_matmul (tape, philia_op_dropout (tape, m->dense, (float)ctx->params.dropout),
                           m->w);
   else if (m->sparse != NULL)
@@ -632,6 +844,8 @@ sgc_free (gpointer model)
 
   g_clear_pointer (&m->dense, philia_tensor_free);
   g_clear_pointer (&m->sparse, philia_sparse_unref);
+  g_clear_pointer (&m->dense_rows, philia_tensor_free);
+  g_clear_pointer (&m->sparse_rows, philia_sparse_unref);
   g_free (m);
 }
 
@@ -967,7 +1181,7 @@ gprgnn_forward (gpointer            model,
   return z;
 }
 
-static const PhiliaModelVTable mlp_vtable = { TRUE, mlp_defaults, mlp_create, mlp_forward,
+static const PhiliaModelVTable mlp_vtable = { TRUE, mlp_defaults, mlp_create, mlp_model_forward,
                                               g_free };
 static const PhiliaModelVTable gcn_vtable = { FALSE, gcn_defaults, gcn_create, gcn_forward,
                                               g_free };
@@ -1177,6 +1391,7 @@ philia_train (PhiliaGraph              *graph,
   g_autoptr(PhiliaTape) tape = NULL;
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
   g_autofree double *epoch_ms = NULL;
+  g_autofree gint32 *loss_labels = NULL;
   const guint8 *train, *val, *test;
   const gint32 *labels;
   gint64 n_train, n_val, n_test;
@@ -1253,6 +1468,27 @@ philia_train (PhiliaGraph              *graph,
   ctx->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
   philia_rng_init (&ctx->rng, seed);
   prepare_features (ctx);
+  /* The nodes the loss reads; row-independent models may compute only these
+   * in a training step (philia_model_context_get_loss_rows()). */
+  {
+    guint r = 0;
+
+    for (guint i = 0; i < n; i++)
+      r += train[i] && labels[i] >= 0;
+    if (r < n)
+      {
+        ctx->loss_rows = g_new (guint, MAX (r, 1));
+        ctx->n_loss_rows = r;
+        loss_labels = g_new (gint32, MAX (r, 1));
+        r = 0;
+        for (guint i = 0; i < n; i++)
+          if (train[i] && labels[i] >= 0)
+            {
+              loss_labels[r] = labels[i];
+              ctx->loss_rows[r++] = i;
+            }
+      }
+  }
 
   n_threads = MAX (n_threads, 1);
   openblas_set_num_threads ((int)n_threads);
@@ -1308,7 +1544,11 @@ philia_train (PhiliaGraph              *graph,
       philia_tape_reset (tape);
       philia_tape_set_training (tape, TRUE);
       logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-      loss = philia_op_nll (tape, logp, labels, train);
+      /* A model that computed the loss rows alone returned them in order. */
+      if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows)
+        loss = philia_op_nll (tape, logp, loss_labels, NULL);
+      else
+        loss = philia_op_nll (tape, logp, labels, train);
       if (!isfinite (loss->data[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,

@@ -67,6 +67,20 @@ PhiliaTensor            *philia_model_context_input_matmul   (PhiliaModelContext
                                                               PhiliaTape         *tape,
                                                               PhiliaTensor       *w,
                                                               float               dropout);
+/* The rows the loss reads in a training step (the split's labelled training
+ * nodes, ascending) and their count, or NULL in evaluation (every row is
+ * wanted) and when every node is a training node. A model whose output rows
+ * do not depend on each other (no propagation over edges) may return logits
+ * for these rows only, in this order, while this is not NULL. */
+const guint             *philia_model_context_get_loss_rows  (PhiliaModelContext *ctx,
+                                                              PhiliaTape         *tape,
+                                                              guint              *n_rows);
+/* philia_model_context_input_matmul() on the loss rows alone while
+ * philia_model_context_get_loss_rows() gives them, on every row otherwise. */
+PhiliaTensor            *philia_model_context_row_input_matmul (PhiliaModelContext *ctx,
+                                                              PhiliaTape         *tape,
+                                                              PhiliaTensor       *w,
+                                                              float               dropout);
 /* A trainable parameter owned by the context; Glorot-initialised or zeros. */
 PhiliaTensor            *philia_model_context_add_parameter  (PhiliaModelContext *ctx,
                                                               guint               rows,
