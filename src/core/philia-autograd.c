@@ -1481,9 +1481,36 @@ philia_op_dropout (PhiliaTape   *tape,
 
 /* ------------------------------------------------------ softmax and loss */
 
-/* ln x on eight lanes for positive normal x: x = m 2^e with m in
- * [√½, √2), ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| < 0.172, by its series
- * to s^11 (truncation below 1e-9); e ln 2 with ln 2 in two parts. */
+/* ln x for positive normal x: x = m 2^e with m in [√½, √2),
+ * ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| < 0.172, by its series to s^11
+ * (truncation below 1e-9); e ln 2 with ln 2 in two parts. Branch free and
+ * call free, so a loop of it vectorises. */
+static inline float
+log_approx (float x)
+{
+  guint32 bits;
+  gint32 e;
+  float m, s, s2, p, ef;
+
+  memcpy (&bits, &x, sizeof bits);
+  e = (gint32)((bits >> 23) & 0xff) - 127;
+  bits = (bits & 0x7fffff) | 0x3f800000;
+  memcpy (&m, &bits, sizeof m);
+  e += m > 1.41421356f;
+  m = m > 1.41421356f ? m * 0.5f : m;
+  s = (m - 1.0f) / (m + 1.0f);
+  s2 = s * s;
+  p = 2.0f / 11;
+  p = p * s2 + 2.0f / 9;
+  p = p * s2 + 2.0f / 7;
+  p = p * s2 + 2.0f / 5;
+  p = p * s2 + 2.0f / 3;
+  p = p * s2 + 2.0f;
+  ef = (float)e;
+  return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
+}
+
+/* log_approx on eight lanes, with the same operations in the same order. */
 static inline V8f
 v8_log_approx (V8f x)
 {
@@ -1493,8 +1520,8 @@ v8_log_approx (V8f x)
   V8i big = m > 1.41421356f;
   V8f s, s2, p, ef;
 
-  m = v8_select (big, m * 0.5f, m);
   e = e - big;                   /* big is −1 where true */
+  m = v8_select (big, m * 0.5f, m);
   s = (m - 1.0f) / (m + 1.0f);
   s2 = s * s;
   p = (V8f){ 0 } + 2.0f / 11;
@@ -1507,46 +1534,48 @@ v8_log_approx (V8f x)
   return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
 }
 
-/* Log-softmax of eight rows at once (lane l is row l; rows past @nb are
- * padding): the classes are few, so the rows, not the columns, fill the
- * vector. Sum of exponentials in float (each term ≤ 1, at most a few dozen);
- * an infinite or NaN logit makes its row NaN, as the scalar version did. */
+/* The clamps of the scalar versions become branches: GCC does not vectorise
+ * a plain loop of them, so these go eight lanes at a time by hand. */
 PHILIA_VECTORIZE static void
-log_softmax_block (float *restrict y,
-                   const float *restrict x,
-                   guint        c,
-                   guint        nb)
+vec_exp (float *restrict y,
+         const float *restrict x,
+         gsize        n)
 {
-  float buf[8] = { 0 };
-  V8f mx, sum = { 0 }, bad = { 0 }, lse;
+  gsize i = 0;
 
-  for (guint l = 0; l < nb; l++)
-    buf[l] = x[(gsize)l * c];
-  mx = v8_load (buf);
-  for (guint j = 1; j < c; j++)
-    {
-      V8f v;
+  for (; i + 8 <= n; i += 8)
+    v8_store (y + i, v8_exp_approx (v8_load (x + i)));
+  for (; i < n; i++)
+    y[i] = exp_approx (x[i]);
+}
 
-      for (guint l = 0; l < nb; l++)
-        buf[l] = x[(gsize)l * c + j];
-      v = v8_load (buf);
-      mx = v8_select (v > mx, v, mx);
-    }
-  for (guint j = 0; j < c; j++)
-    {
-      V8f v;
+PHILIA_VECTORIZE static void
+vec_log_in_place (float *restrict v,
+                  gsize           n)
+{
+  gsize i = 0;
 
-      for (guint l = 0; l < nb; l++)
-        buf[l] = x[(gsize)l * c + j];
-      v = v8_load (buf);
-      bad += v - v;
-      sum += v8_exp_approx (v - mx);
-    }
-  lse = mx + v8_log_approx (sum) + bad;
-  v8_store (buf, lse);
-  for (guint l = 0; l < nb; l++)
-    for (guint j = 0; j < c; j++)
-      y[(gsize)l * c + j] = x[(gsize)l * c + j] - buf[l];
+  for (; i + 8 <= n; i += 8)
+    v8_store (v + i, v8_log_approx (v8_load (v + i)));
+  for (; i < n; i++)
+    v[i] = log_approx (v[i]);
+}
+
+/* ga += g − e^y · s, s repeated over each row's classes. */
+PHILIA_VECTORIZE static void
+log_softmax_grad (float *restrict ga,
+                  const float *restrict g,
+                  const float *restrict y,
+                  const float *restrict s,
+                  gsize        n)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    v8_store (ga + i, v8_load (ga + i) + (v8_load (g + i)
+                                          - v8_exp_approx (v8_load (y + i)) * v8_load (s + i)));
+  for (; i < n; i++)
+    ga[i] += g[i] - exp_approx (y[i]) * s[i];
 }
 
 static void
@@ -1555,43 +1584,76 @@ log_softmax_backward (PhiliaTape *tape,
 {
   PhiliaTensor *a = node->in[0], *out = node->out;
   guint c = out->cols;
-  float *restrict ga = ensure_grad (a);
-  const float *restrict grad = out->grad, *restrict data = out->data;
+  gsize n = philia_tensor_size (out);
+  const float *restrict g = out->grad;
+  float *restrict sums = pool_take (tape, MAX (n, 1));
 
-  /* dx = dy − softmax · Σ dy; rows the loss does not reach (dy = 0) add 0. */
+  /* dx = dy − softmax · Σ dy */
   for (guint r = 0; r < out->rows; r++)
     {
-      const float *g = grad + (gsize)r * c, *y = data + (gsize)r * c;
       float sum = 0;
-      gboolean zero = TRUE;
 
       for (guint j = 0; j < c; j++)
-        {
-          sum += g[j];
-          zero &= g[j] == 0;
-        }
-      if (zero)
-        continue;
+        sum += g[(gsize)r * c + j];
       for (guint j = 0; j < c; j++)
-        ga[(gsize)r * c + j] += g[j] - exp_approx (y[j]) * sum;
+        sums[(gsize)r * c + j] = sum;
     }
+  log_softmax_grad (ensure_grad (a), g, out->data, sums, n);
+  pool_give (tape, MAX (n, 1), sums);
 }
 
+/* Classes are few (2 to a few dozen), so the exponentials and logarithms run
+ * as flat vectorised passes over all rows, the per-row max and sums between
+ * them. Sums of exponentials in float (each term ≤ 1). An infinite or NaN
+ * logit makes its whole row NaN, as a direct evaluation would. */
 PhiliaTensor *
 philia_op_log_softmax (PhiliaTape   *tape,
                        PhiliaTensor *a)
 {
   PhiliaTensor *out;
-  guint c;
+  guint c, rows;
+  gsize n;
+  float *restrict shifted, *restrict lse, *restrict y;
+  const float *restrict x;
 
   g_return_val_if_fail (a != NULL, NULL);
 
   c = a->cols;
-  out = tape_tensor_uninit (tape, a->rows, c);
-  if (c > 0)
-    for (guint r = 0; r < a->rows; r += 8)
-      log_softmax_block (out->data + (gsize)r * c, a->data + (gsize)r * c, c,
-                         MIN (8, a->rows - r));
+  rows = a->rows;
+  n = philia_tensor_size (a);
+  out = tape_tensor_uninit (tape, rows, c);
+  shifted = pool_take (tape, MAX (n, 1));
+  lse = pool_take (tape, MAX (rows, 1));
+  x = a->data;
+  y = out->data;
+  for (guint r = 0; r < rows && c > 0; r++)
+    {
+      const float *xr = x + (gsize)r * c;
+      float mx = xr[0], bad = 0;
+
+      for (guint j = 1; j < c; j++)
+        mx = xr[j] > mx ? xr[j] : mx;
+      for (guint j = 0; j < c; j++)
+        bad += xr[j] - xr[j];
+      mx += bad;
+      for (guint j = 0; j < c; j++)
+        shifted[(gsize)r * c + j] = xr[j] - mx;
+    }
+  vec_exp (y, shifted, n);               /* y holds e^(x − max) for now */
+  for (guint r = 0; r < rows; r++)
+    {
+      float sum = 0;
+
+      for (guint j = 0; j < c; j++)
+        sum += y[(gsize)r * c + j];
+      lse[r] = sum;
+    }
+  vec_log_in_place (lse, rows);
+  for (guint r = 0; r < rows; r++)
+    for (guint j = 0; j < c; j++)
+      y[(gsize)r * c + j] = shifted[(gsize)r * c + j] - lse[r];
+  pool_give (tape, MAX (n, 1), shifted);
+  pool_give (tape, MAX (rows, 1), lse);
   record (tape, log_softmax_backward, out, a, NULL, NULL);
   return out;
 }
