@@ -162,6 +162,62 @@ test_matmul (void)
 }
 
 static PhiliaTensor *
+build_linear (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_linear (t, in[0], in[1], in[2]);
+}
+
+/* Gradients of X W + b for all three inputs, and the same values as matmul
+ * then add; a gradient first reached by a product is written, a second one
+ * added to it (x used twice). */
+static void
+test_linear (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[3];
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *a, *b, *twice;
+
+  philia_rng_init (&rng, 3);
+  in[0] = param (6, 4, &rng);
+  in[1] = param (4, 3, &rng);
+  in[2] = param (1, 3, &rng);
+  check_gradients ("linear", build_linear, in, 3, NULL, 2e-3);
+
+  a = philia_op_linear (tape, in[0], in[1], in[2]);
+  b = philia_op_add (tape, philia_op_matmul (tape, in[0], in[1]), in[2]);
+  for (gsize i = 0; i < philia_tensor_size (a); i++)
+    g_assert_cmpfloat_with_epsilon (a->data[i], b->data[i], 1e-6);
+
+  /* d/dx of sum(x W + b) + sum(x W) is 2 · (row sums of W) in every row. */
+  philia_tape_reset (tape);
+  for (guint k = 0; k < 3; k++)
+    g_clear_pointer (&in[k]->grad, g_free);
+  twice = philia_op_add (tape, philia_op_linear (tape, in[0], in[1], in[2]),
+                         philia_op_matmul (tape, in[0], in[1]));
+  {
+    g_autofree float *ones = g_new (float, philia_tensor_size (twice));
+
+    for (gsize i = 0; i < philia_tensor_size (twice); i++)
+      ones[i] = 1;
+    philia_tape_backward_from (tape, twice, ones);
+  }
+  for (guint r = 0; r < 6; r++)
+    for (guint c = 0; c < 4; c++)
+      {
+        float expect = 0;
+
+        for (guint j = 0; j < 3; j++)
+          expect += 2 * in[1]->data[c * 3 + j];
+        g_assert_cmpfloat_with_epsilon (in[0]->grad[r * 4 + c], expect, 1e-5);
+      }
+  for (guint j = 0; j < 3; j++)
+    g_assert_cmpfloat_with_epsilon (in[2]->grad[j], 6, 1e-6);
+  philia_tape_reset (tape);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
 build_spmm (PhiliaTape *t, PhiliaTensor **in, gpointer data)
 {
   return philia_op_spmm (t, data, NULL, in[0]);
@@ -848,6 +904,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Philia/Autograd/matmul", test_matmul);
+  g_test_add_func ("/Philia/Autograd/linear", test_linear);
   g_test_add_func ("/Philia/Autograd/spmm", test_spmm);
   g_test_add_func ("/Philia/Autograd/spmm-threads", test_spmm_threads);
   g_test_add_func ("/Philia/Autograd/elementwise", test_elementwise);

@@ -274,6 +274,25 @@ ensure_grad_on (PhiliaTape   *tape,
 
 #define ensure_grad(t) ensure_grad_on (tape, (t))
 
+/* The gradient buffer of @t for a backward pass that may write it outright:
+ * *@fresh is TRUE when nothing has been accumulated into it yet, and its
+ * contents are then undefined (no zeroing pass over a buffer about to be
+ * overwritten). */
+static float *
+grad_for_write (PhiliaTape   *tape,
+                PhiliaTensor *t,
+                gboolean     *fresh)
+{
+  *fresh = t->grad == NULL;
+  if (t->grad == NULL)
+    {
+      gsize n = MAX (philia_tensor_size (t), 1);
+
+      t->grad = t->tape_owned && tape != NULL ? pool_take (tape, n) : g_new (float, n);
+    }
+  return t->grad;
+}
+
 /* --------------------------------------------------------------- sparse */
 
 PhiliaSparse *
@@ -697,16 +716,24 @@ matmul_backward (PhiliaTape *tape,
 {
   PhiliaTensor *a = node->in[0], *b = node->in[1], *c = node->out;
   int m = a->rows, k = a->cols, n = b->cols;
+  gboolean fresh;
+  float *g;
 
   if (m == 0 || n == 0 || k == 0)
     return;
-  /* dA = dC Bᵀ, dB = Aᵀ dC */
+  /* dA = dC Bᵀ, dB = Aᵀ dC; a gradient nothing reached yet is written, not added to. */
   if (a->requires_grad)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, c->grad, n,
-                 b->data, n, 1.0f, ensure_grad (a), k);
+    {
+      g = grad_for_write (tape, a, &fresh);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, c->grad, n,
+                   b->data, n, fresh ? 0.0f : 1.0f, g, k);
+    }
   if (b->requires_grad)
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
-                 c->grad, n, 1.0f, ensure_grad (b), n);
+    {
+      g = grad_for_write (tape, b, &fresh);
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
+                   c->grad, n, fresh ? 0.0f : 1.0f, g, n);
+    }
 }
 
 PhiliaTensor *
@@ -718,10 +745,14 @@ philia_op_matmul (PhiliaTape   *tape,
 
   g_return_val_if_fail (a != NULL && b != NULL && a->cols == b->rows, NULL);
 
-  c = tape_tensor (tape, a->rows, b->cols);
   if (a->rows > 0 && b->cols > 0 && a->cols > 0)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
-                 a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
+    {
+      c = tape_tensor_uninit (tape, a->rows, b->cols);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
+                   a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
+    }
+  else
+    c = tape_tensor (tape, a->rows, b->cols);
   record (tape, matmul_backward, c, a, b, NULL);
   return c;
 }
@@ -1110,6 +1141,57 @@ philia_op_add (PhiliaTape   *tape,
     vec_add_row (out->data, a->data, b->data, a->rows, a->cols);
   record (tape, add_backward, out, a, b, NULL);
   return out;
+}
+
+/* X W + b in one op: the bias rows are the product's starting value and its
+ * gradient the column sums of the output's, so neither direction makes a
+ * pass of its own over the [n, out] tensor. */
+static void
+linear_backward (PhiliaTape *tape,
+                 Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
+  int m = x->rows, k = x->cols, n = w->cols;
+  gboolean fresh;
+  float *g;
+
+  if (m == 0 || n == 0)
+    return;
+  if (x->requires_grad && k > 0)
+    {
+      g = grad_for_write (tape, x, &fresh);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, y->grad, n,
+                   w->data, n, fresh ? 0.0f : 1.0f, g, k);
+    }
+  if (w->requires_grad && k > 0)
+    {
+      g = grad_for_write (tape, w, &fresh);
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k,
+                   y->grad, n, fresh ? 0.0f : 1.0f, g, n);
+    }
+  if (b->requires_grad)
+    vec_acc_columns (ensure_grad (b), y->grad, y->rows, y->cols);
+}
+
+PhiliaTensor *
+philia_op_linear (PhiliaTape   *tape,
+                  PhiliaTensor *x,
+                  PhiliaTensor *w,
+                  PhiliaTensor *b)
+{
+  PhiliaTensor *y;
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+
+  y = tape_tensor_uninit (tape, x->rows, w->cols);
+  for (guint r = 0; r < x->rows; r++)
+    memcpy (y->data + (gsize)r * w->cols, b->data, sizeof (float) * w->cols);
+  if (x->rows > 0 && w->cols > 0 && x->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                 x->data, x->cols, w->data, w->cols, 1.0f, y->data, y->cols);
+  record (tape, linear_backward, y, x, w, b);
+  return y;
 }
 
 static void

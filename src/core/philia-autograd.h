@@ -145,6 +145,9 @@ void          philia_tape_backward_from  (PhiliaTape         *tape,
 
 /* A [m,k] × B [k,n] via cblas_sgemm; backward with both transposes. */
 PhiliaTensor *philia_op_matmul           (PhiliaTape *tape, PhiliaTensor *a, PhiliaTensor *b);
+/* X [m,k] × W [k,n] + b [1,n] in one op (one pass fewer each way than matmul then add). */
+PhiliaTensor *philia_op_linear           (PhiliaTape *tape, PhiliaTensor *x, PhiliaTensor *w,
+                                          PhiliaTensor *b);
 /*
  * S [r,c] × X [c, H·D] → [r, H·D]. With @values NULL the matrix's own values
  * (constant) are used; otherwise @values is [nnz, H]: head h multiplies the

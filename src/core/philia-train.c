@@ -383,6 +383,18 @@ sparse_rows (const PhiliaSparse *x,
   return philia_sparse_new (n_rows, x->cols, off, col, val);
 }
 
+/* The features of the loss rows, built on first use. */
+static void
+ensure_row_features (PhiliaModelContext *ctx,
+                     const guint        *rows,
+                     guint               n_rows)
+{
+  if (ctx->dense_x != NULL && ctx->dense_x_rows == NULL)
+    ctx->dense_x_rows = dense_rows (ctx->dense_x, rows, n_rows);
+  if (ctx->sparse_x != NULL && ctx->sparse_x_rows == NULL)
+    ctx->sparse_x_rows = sparse_rows (ctx->sparse_x, rows, n_rows);
+}
+
 PhiliaTensor *
 philia_model_context_row_input_matmul (PhiliaModelContext *ctx,
                                        PhiliaTape         *tape,
@@ -394,10 +406,7 @@ philia_model_context_row_input_matmul (PhiliaModelContext *ctx,
 
   if (rows == NULL)
     return philia_model_context_input_matmul (ctx, tape, w, dropout);
-  if (ctx->dense_x != NULL && ctx->dense_x_rows == NULL)
-    ctx->dense_x_rows = dense_rows (ctx->dense_x, rows, n_rows);
-  if (ctx->sparse_x != NULL && ctx->sparse_x_rows == NULL)
-    ctx->sparse_x_rows = sparse_rows (ctx->sparse_x, rows, n_rows);
+  ensure_row_features (ctx, rows, n_rows);
   return input_matmul_on (tape, ctx->dense_x_rows, ctx->sparse_x_rows, w, dropout);
 }
 
@@ -601,13 +610,27 @@ mlp_forward_rows (TwoLayer           *m,
                   gboolean            loss_rows_only)
 {
   float p = (float)ctx->params.dropout;
-  PhiliaTensor *h;
+  guint n_rows;
+  const guint *rows = loss_rows_only ? philia_model_context_get_loss_rows (ctx, tape, &n_rows)
+                                     : NULL;
+  PhiliaTensor *dense = ctx->dense_x, *h;
 
-  h = loss_rows_only ? philia_model_context_row_input_matmul (ctx, tape, m->w1, p)
-                     : philia_model_context_input_matmul (ctx, tape, m->w1, p);
-  h = philia_op_relu (tape, philia_op_add (tape, h, m->b1));
-  h = philia_op_dropout (tape, h, p);
-  return philia_op_add (tape, philia_op_matmul (tape, h, m->w2), m->b2);
+  if (rows != NULL)
+    {
+      ensure_row_features (ctx, rows, n_rows);
+      dense = ctx->dense_x_rows;
+    }
+  /* Dense features: X W1 + b1 as one op; sparse ones go through spmm. */
+  if (dense != NULL)
+    h = philia_op_linear (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1);
+  else
+    {
+      h = loss_rows_only ? philia_model_context_row_input_matmul (ctx, tape, m->w1, p)
+                         : philia_model_context_input_matmul (ctx, tape, m->w1, p);
+      h = philia_op_add (tape, h, m->b1);
+    }
+  h = philia_op_dropout (tape, philia_op_relu (tape, h), p);
+  return philia_op_linear (tape, h, m->w2, m->b2);
 }
 
 static PhiliaTensor *
