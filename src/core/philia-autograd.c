@@ -418,6 +418,7 @@ struct _Node
   PhiliaTensor  *in[3];
   PhiliaSparse  *sparse;
   gpointer       saved;    /* g_free'd with the node */
+  const guint8  *mask;     /* dropout's, in a tape-owned buffer */
   const gint32  *index;    /* borrowed: must outlive the step */
   guint          n_index;
   float          f;
@@ -1093,6 +1094,17 @@ vec_acc (float *restrict o,
     o[i] += x[i];
 }
 
+PHILIA_VECTORIZE static void
+vec_fill_rows (float *restrict o,
+               const float *restrict row,
+               guint        rows,
+               guint        cols)
+{
+  for (guint r = 0; r < rows; r++)
+    for (guint j = 0; j < cols; j++)
+      o[(gsize)r * cols + j] = row[j];
+}
+
 /* o[j] += Σ_r x[r][j], rows in order (the sum a scalar loop makes). */
 PHILIA_VECTORIZE static void
 vec_acc_columns (float *restrict o,
@@ -1185,8 +1197,7 @@ philia_op_linear (PhiliaTape   *tape,
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
-  for (guint r = 0; r < x->rows; r++)
-    memcpy (y->data + (gsize)r * w->cols, b->data, sizeof (float) * w->cols);
+  vec_fill_rows (y->data, b->data, x->rows, w->cols);
   if (x->rows > 0 && w->cols > 0 && x->cols > 0)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
                  x->data, x->cols, w->data, w->cols, 1.0f, y->data, y->cols);
@@ -1299,9 +1310,16 @@ leaky_backward (float *restrict ga,
                 const float *restrict x,
                 const float *restrict g,
                 gsize        n,
-                float        slope)
+                float        slope,
+                gboolean     fresh)
 {
-  if (slope == 0)
+  if (fresh && slope == 0)
+    for (gsize i = 0; i < n; i++)
+      ga[i] = x[i] > 0 ? g[i] : 0.0f;
+  else if (fresh)
+    for (gsize i = 0; i < n; i++)
+      ga[i] = x[i] > 0 ? g[i] : slope * g[i];
+  else if (slope == 0)
     for (gsize i = 0; i < n; i++)
       ga[i] += x[i] > 0 ? g[i] : 0.0f;
   else
@@ -1315,15 +1333,18 @@ activation_backward (PhiliaTape *tape,
 {
   PhiliaTensor *a = node->in[0], *out = node->out;
   Activation kind = GPOINTER_TO_UINT (node->index);
-  float *ga = ensure_grad (a);
+  gboolean fresh;
+  float *ga = grad_for_write (tape, a, &fresh);
   float f = node->f;
 
   if (kind == ACT_RELU || kind == ACT_LEAKY)
     {
       leaky_backward (ga, a->data, out->grad, philia_tensor_size (out),
-                      kind == ACT_RELU ? 0.0f : f);
+                      kind == ACT_RELU ? 0.0f : f, fresh);
       return;
     }
+  if (fresh)
+    memset (ga, 0, sizeof (float) * philia_tensor_size (a));
   for (gsize i = 0; i < philia_tensor_size (out); i++)
     {
       float x = a->data[i], g = out->grad[i];
@@ -1438,48 +1459,41 @@ philia_op_sigmoid (PhiliaTape   *tape,
   return activation (tape, a, ACT_SIGMOID, 0);
 }
 
-/* Dropout masks, one byte per element, from eight xoshiro256** streams
- * seeded from the tape's generator; each draw gives two 24-bit uniforms (the
- * resolution the single-stream version had). Eight lanes of 64-bit shifts
- * and adds vectorise, so a mask costs a fraction of a nanosecond an element. */
+/* Dropout masks, one byte per element, from eight xoshiro128** streams
+ * seeded from the tape's generator, each draw giving a 24-bit uniform (the
+ * resolution the single-stream version had). Eight 32-bit lanes are one AVX2
+ * register, so a mask costs a fraction of a nanosecond an element. */
 #define MASK_LANES 8
+
+typedef guint32 V8u __attribute__ ((vector_size (32)));
+typedef gint8   V8b __attribute__ ((vector_size (8)));
 
 PHILIA_VECTORIZE static void
 dropout_mask (guint8 *restrict mask,
               gsize            n,
-              guint64 *restrict state,   /* 4 × MASK_LANES words */
+              const guint32   *state,   /* 4 × MASK_LANES words */
               guint32          threshold)
 {
-  guint64 *restrict s0 = state, *restrict s1 = state + MASK_LANES;
-  guint64 *restrict s2 = state + 2 * MASK_LANES, *restrict s3 = state + 3 * MASK_LANES;
-  gsize i = 0;
+  V8u s0, s1, s2, s3;
 
-  for (; i < n; i += 2 * MASK_LANES)
+  memcpy (&s0, state, sizeof s0);
+  memcpy (&s1, state + MASK_LANES, sizeof s1);
+  memcpy (&s2, state + 2 * MASK_LANES, sizeof s2);
+  memcpy (&s3, state + 3 * MASK_LANES, sizeof s3);
+  for (gsize i = 0; i < n; i += MASK_LANES)
     {
-      guint64 draw[MASK_LANES];
-      guint8 block[2 * MASK_LANES];
+      V8u x = s1 * 5, t = s1 << 9;
+      V8u draw = ((x << 7) | (x >> 25)) * 9;
+      V8b keep;
 
-      for (guint l = 0; l < MASK_LANES; l++)
-        {
-          guint64 x = s1[l] * 5, t = s1[l] << 17;
-
-          draw[l] = ((x << 7) | (x >> 57)) * 9;
-          s2[l] ^= s0[l];
-          s3[l] ^= s1[l];
-          s1[l] ^= s2[l];
-          s0[l] ^= s3[l];
-          s2[l] ^= t;
-          s3[l] = (s3[l] << 45) | (s3[l] >> 19);
-        }
-      for (guint l = 0; l < MASK_LANES; l++)
-        {
-          block[l] = (guint32)(draw[l] >> 40) >= threshold;
-          block[MASK_LANES + l] = (guint32)((draw[l] >> 8) & 0xffffff) >= threshold;
-        }
-      if (i + 2 * MASK_LANES <= n)
-        memcpy (mask + i, block, sizeof block);
-      else
-        memcpy (mask + i, block, n - i);
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >> 21);
+      keep = __builtin_convertvector ((V8i)((draw >> 8) >= threshold), V8b) & 1;
+      memcpy (mask + i, &keep, MIN (MASK_LANES, n - i));
     }
 }
 
@@ -1491,10 +1505,16 @@ dropout_mask_from_tape (PhiliaTape *tape,
                         gsize       n,
                         float       p)
 {
-  guint64 state[4 * MASK_LANES];
+  guint32 state[4 * MASK_LANES];
 
-  for (guint k = 0; k < G_N_ELEMENTS (state); k++)
-    state[k] = rng_step (&tape->rng);
+  /* Two 32-bit words of each 64-bit draw; a lane of all zeros would be stuck. */
+  for (guint k = 0; k < G_N_ELEMENTS (state); k += 2)
+    {
+      guint64 draw = rng_step (&tape->rng);
+
+      state[k] = (guint32)draw;
+      state[k + 1] = (guint32)(draw >> 32) | (k < MASK_LANES ? 1u : 0u);
+    }
   /* Dropped when the 24-bit uniform u satisfies u / 2^24 < p. */
   dropout_mask (mask, n, state, (guint32)ceil ((double)p * 16777216.0));
 }
@@ -1515,18 +1535,26 @@ dropout_grad (float *restrict ga,
               const float *restrict g,
               const guint8 *restrict mask,
               gsize        n,
-              float        keep)
+              float        keep,
+              gboolean     fresh)
 {
-  for (gsize i = 0; i < n; i++)
-    ga[i] += g[i] * (mask[i] ? keep : 0.0f);
+  if (fresh)
+    for (gsize i = 0; i < n; i++)
+      ga[i] = g[i] * (mask[i] ? keep : 0.0f);
+  else
+    for (gsize i = 0; i < n; i++)
+      ga[i] += g[i] * (mask[i] ? keep : 0.0f);
 }
 
 static void
 dropout_backward (PhiliaTape *tape,
                   Node       *node)
 {
-  dropout_grad (ensure_grad (node->in[0]), node->out->grad, node->saved,
-                philia_tensor_size (node->out), node->f);
+  gboolean fresh;
+  float *ga = grad_for_write (tape, node->in[0], &fresh);
+
+  dropout_grad (ga, node->out->grad, node->mask, philia_tensor_size (node->out), node->f,
+                fresh);
 }
 
 PhiliaTensor *
@@ -1546,18 +1574,17 @@ philia_op_dropout (PhiliaTape   *tape,
     return a;
   n = philia_tensor_size (a);
   keep = 1.0f / (1.0f - p);
-  mask = g_malloc (MAX (n, 1));
+  /* The mask lives in a tape buffer, reused step after step like the tensors'. */
+  mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
   dropout_mask_from_tape (tape, mask, n, p);
   out = tape_tensor_uninit (tape, a->rows, a->cols);
   dropout_apply (out->data, a->data, mask, n, keep);
   node = record (tape, dropout_backward, out, a, NULL, NULL);
   if (node != NULL)
     {
-      node->saved = mask;
+      node->mask = mask;
       node->f = keep;
     }
-  else
-    g_free (mask);
   return out;
 }
 
