@@ -393,6 +393,62 @@ test_dropout (void)
   g_assert_cmpuint (zeros, <, 5300);
   philia_tape_set_training (tape, FALSE);
   g_assert_true (philia_op_dropout (tape, big, 0.5f) == big);
+
+  /* Masks at p = 0.6 on 10^5 elements, odd size (the eight-lane tail): the
+   * dropped share within 4 standard deviations of p. */
+  {
+    g_autoptr(PhiliaTensor) odd = philia_tensor_new (1, 100003);
+
+    philia_tape_set_training (tape, TRUE);
+    for (gsize i = 0; i < 100003; i++)
+      odd->data[i] = 1;
+    out = philia_op_dropout (tape, odd, 0.6f);
+    zeros = 0;
+    for (gsize i = 0; i < 100003; i++)
+      zeros += out->data[i] == 0;
+    g_assert_cmpfloat (fabs (zeros / 100003.0 - 0.6), <, 4 * sqrt (0.24 / 100003));
+  }
+}
+
+static PhiliaTensor *
+build_relu_dropout (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return philia_op_relu_dropout (t, in[0], 0.4f);
+}
+
+/* The fused op: its gradient, and the same values and gradient bits as
+ * dropout (relu (x)) from the same generator state. */
+static void
+test_relu_dropout (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[1];
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autofree float *g1 = NULL;
+  g_autofree float *r = NULL;
+  PhiliaTensor *a, *b;
+
+  philia_rng_init (&rng, 8);
+  in[0] = param (7, 9, &rng);
+  check_gradients ("relu_dropout", build_relu_dropout, in, 1, NULL, 2e-3);
+  FREE_ALL (in);
+
+  x = param (37, 29, &rng);
+  r = g_new (float, 37 * 29);
+  for (guint i = 0; i < 37 * 29; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  philia_rng_init (philia_tape_get_rng (t1), 11);
+  philia_rng_init (philia_tape_get_rng (t2), 11);
+  a = philia_op_relu_dropout (t1, x, 0.4f);
+  philia_tape_backward_from (t1, a, r);
+  g1 = g_memdup2 (x->grad, sizeof (float) * 37 * 29);
+  g_clear_pointer (&x->grad, g_free);
+  b = philia_op_dropout (t2, philia_op_relu (t2, x), 0.4f);
+  philia_tape_backward_from (t2, b, r);
+  g_assert_cmpmem (a->data, sizeof (float) * 37 * 29, b->data, sizeof (float) * 37 * 29);
+  g_assert_cmpmem (g1, sizeof (float) * 37 * 29, x->grad, sizeof (float) * 37 * 29);
 }
 
 static PhiliaTensor *
@@ -910,6 +966,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/elementwise", test_elementwise);
   g_test_add_func ("/Philia/Autograd/activations", test_activations);
   g_test_add_func ("/Philia/Autograd/dropout", test_dropout);
+  g_test_add_func ("/Philia/Autograd/relu-dropout", test_relu_dropout);
   g_test_add_func ("/Philia/Autograd/log-softmax-nll", test_softmax_nll);
   g_test_add_func ("/Philia/Autograd/gather-scatter-concat", test_gather_scatter_concat);
   g_test_add_func ("/Philia/Autograd/edge-softmax", test_edge_softmax);

@@ -25,6 +25,11 @@
 # define PHILIA_VECTORIZE
 # define PHILIA_VECTORIZE_NO_FMA
 #endif
+#if defined(__GNUC__) && !defined(__clang__)
+# define PHILIA_NO_MEMCPY __attribute__ ((optimize ("no-tree-loop-distribute-patterns")))
+#else
+# define PHILIA_NO_MEMCPY
+#endif
 
 /* e^x for softmax's x ≤ 0 (any x below 88): x = n ln 2 + r with |r| ≤ ln 2 / 2,
  * e^r by its Taylor polynomial to r^7 (relative error below 1e-8, so within
@@ -1094,15 +1099,24 @@ vec_acc (float *restrict o,
     o[i] += x[i];
 }
 
-PHILIA_VECTORIZE static void
+/* Each row of o set to @row, in the loop itself: GCC otherwise turns the copy
+ * into a memcpy call per (short) row. */
+PHILIA_VECTORIZE PHILIA_NO_MEMCPY static void
 vec_fill_rows (float *restrict o,
                const float *restrict row,
                guint        rows,
                guint        cols)
 {
   for (guint r = 0; r < rows; r++)
-    for (guint j = 0; j < cols; j++)
-      o[(gsize)r * cols + j] = row[j];
+    {
+      float *restrict out = o + (gsize)r * cols;
+      guint j = 0;
+
+      for (; j + 8 <= cols; j += 8)
+        v8_store (out + j, v8_load (row + j));
+      for (; j < cols; j++)
+        out[j] = row[j];
+    }
 }
 
 /* o[j] += Σ_r x[r][j], rows in order (the sum a scalar loop makes). */
@@ -1584,6 +1598,106 @@ philia_op_dropout (PhiliaTape   *tape,
     {
       node->mask = mask;
       node->f = keep;
+    }
+  return out;
+}
+
+/* dropout (relu (a)) in one pass each way: no intermediate tensor, and the
+ * backward reads the input and the mask once. Same mask draws as dropout. */
+/* The mask's factor on eight lanes: keep where the byte is set, else 0. */
+static inline V8f
+v8_mask_factor (const guint8 *mask,
+                float         keep)
+{
+  V8b bytes;
+
+  memcpy (&bytes, mask, sizeof bytes);
+  return v8_select (__builtin_convertvector (bytes, V8i) != 0, (V8f){ 0 } + keep, (V8f){ 0 });
+}
+
+/* Written as relu then the mask's factor (the composition's bits), eight lanes
+ * by hand: GCC leaves the byte-mask select scalar here. */
+PHILIA_VECTORIZE static void
+relu_dropout_apply (float *restrict out,
+                    const float *restrict x,
+                    const guint8 *restrict mask,
+                    gsize        n,
+                    float        keep)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f v = v8_load (x + i);
+
+      v8_store (out + i, v8_select (v > 0, v, (V8f){ 0 }) * v8_mask_factor (mask + i, keep));
+    }
+  for (; i < n; i++)
+    out[i] = (x[i] > 0 ? x[i] : 0.0f) * (mask[i] ? keep : 0.0f);
+}
+
+PHILIA_VECTORIZE static void
+relu_dropout_grad (float *restrict ga,
+                   const float *restrict x,
+                   const float *restrict g,
+                   const guint8 *restrict mask,
+                   gsize        n,
+                   float        keep,
+                   gboolean     fresh)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f gm = v8_load (g + i) * v8_mask_factor (mask + i, keep);
+      V8f r = v8_select (v8_load (x + i) > 0, gm, (V8f){ 0 });
+
+      v8_store (ga + i, fresh ? r : v8_load (ga + i) + r);
+    }
+  for (; i < n; i++)
+    {
+      float gm = g[i] * (mask[i] ? keep : 0.0f);
+      float r = x[i] > 0 ? gm : 0.0f;
+
+      ga[i] = fresh ? r : ga[i] + r;
+    }
+}
+
+static void
+relu_dropout_backward (PhiliaTape *tape,
+                       Node       *node)
+{
+  gboolean fresh;
+  float *ga = grad_for_write (tape, node->in[0], &fresh);
+
+  relu_dropout_grad (ga, node->in[0]->data, node->out->grad, node->mask,
+                     philia_tensor_size (node->out), node->f, fresh);
+}
+
+PhiliaTensor *
+philia_op_relu_dropout (PhiliaTape   *tape,
+                        PhiliaTensor *a,
+                        float         p)
+{
+  PhiliaTensor *out;
+  guint8 *mask;
+  gsize n;
+  Node *node;
+
+  g_return_val_if_fail (a != NULL && p >= 0 && p < 1, NULL);
+
+  if (!tape->training || p == 0)
+    return philia_op_relu (tape, a);
+  n = philia_tensor_size (a);
+  mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
+  dropout_mask_from_tape (tape, mask, n, p);
+  out = tape_tensor_uninit (tape, a->rows, a->cols);
+  relu_dropout_apply (out->data, a->data, mask, n, 1.0f / (1.0f - p));
+  node = record (tape, relu_dropout_backward, out, a, NULL, NULL);
+  if (node != NULL)
+    {
+      node->mask = mask;
+      node->f = 1.0f / (1.0f - p);
     }
   return out;
 }

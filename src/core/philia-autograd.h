@@ -171,6 +171,8 @@ PhiliaTensor *philia_op_tanh             (PhiliaTape *tape, PhiliaTensor *a);
 PhiliaTensor *philia_op_sigmoid          (PhiliaTape *tape, PhiliaTensor *a);
 /* Inverted dropout with the tape's generator; the identity when not training or p = 0. */
 PhiliaTensor *philia_op_dropout          (PhiliaTape *tape, PhiliaTensor *a, float p);
+/* philia_op_dropout (philia_op_relu (a), p) in one op, with the same mask draws. */
+PhiliaTensor *philia_op_relu_dropout     (PhiliaTape *tape, PhiliaTensor *a, float p);
 /* Row-wise log-softmax. */
 PhiliaTensor *philia_op_log_softmax      (PhiliaTape *tape, PhiliaTensor *a);
 /*

@@ -629,7 +629,7 @@ mlp_forward_rows (TwoLayer           *m,
                          : philia_model_context_input_matmul (ctx, tape, m->w1, p);
       h = philia_op_add (tape, h, m->b1);
     }
-  h = philia_op_dropout (tape, philia_op_relu (tape, h), p);
+  h = philia_op_relu_dropout (tape, h, p);
   return philia_op_linear (tape, h, m->w2, m->b2);
 }
 
@@ -682,7 +682,7 @@ gcn_forward (gpointer            model,
 
   h = philia_model_context_input_matmul (ctx, tape, m->w1, p);
   h = philia_op_add (tape, philia_op_spmm (tape, a, NULL, h), m->b1);
-  h = philia_op_dropout (tape, philia_op_relu (tape, h), p);
+  h = philia_op_relu_dropout (tape, h, p);
   h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
   return philia_op_add (tape, h, m->b2);
 }
@@ -1066,7 +1066,7 @@ sage_forward (gpointer            model,
 
   h = philia_model_context_input_matmul (ctx, tape, philia_op_concat (tape, m->wl[0], m->wr[0]),
                                          p);
-  h = philia_op_dropout (tape, philia_op_relu (tape, sage_combine (tape, mean, h, m->b[0])), p);
+  h = philia_op_relu_dropout (tape, sage_combine (tape, mean, h, m->b[0]), p);
   h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
   return sage_combine (tape, mean, h, m->b[1]);
 }
