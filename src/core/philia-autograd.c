@@ -1533,6 +1533,17 @@ dropout_mask_from_tape (PhiliaTape *tape,
   dropout_mask (mask, n, state, (guint32)ceil ((double)p * 16777216.0));
 }
 
+/* The mask's factor on eight lanes: keep where the byte is set, else 0. */
+static inline V8f
+v8_mask_factor (const guint8 *mask,
+                float         keep)
+{
+  V8b bytes;
+
+  memcpy (&bytes, mask, sizeof bytes);
+  return v8_select (__builtin_convertvector (bytes, V8i) != 0, (V8f){ 0 } + keep, (V8f){ 0 });
+}
+
 PHILIA_VECTORIZE static void
 dropout_apply (float *restrict out,
                const float *restrict x,
@@ -1540,7 +1551,11 @@ dropout_apply (float *restrict out,
                gsize        n,
                float        keep)
 {
-  for (gsize i = 0; i < n; i++)
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    v8_store (out + i, v8_load (x + i) * v8_mask_factor (mask + i, keep));
+  for (; i < n; i++)
     out[i] = x[i] * (mask[i] ? keep : 0.0f);
 }
 
@@ -1552,12 +1567,20 @@ dropout_grad (float *restrict ga,
               float        keep,
               gboolean     fresh)
 {
-  if (fresh)
-    for (gsize i = 0; i < n; i++)
-      ga[i] = g[i] * (mask[i] ? keep : 0.0f);
-  else
-    for (gsize i = 0; i < n; i++)
-      ga[i] += g[i] * (mask[i] ? keep : 0.0f);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f r = v8_load (g + i) * v8_mask_factor (mask + i, keep);
+
+      v8_store (ga + i, fresh ? r : v8_load (ga + i) + r);
+    }
+  for (; i < n; i++)
+    {
+      float r = g[i] * (mask[i] ? keep : 0.0f);
+
+      ga[i] = fresh ? r : ga[i] + r;
+    }
 }
 
 static void
@@ -1604,17 +1627,6 @@ philia_op_dropout (PhiliaTape   *tape,
 
 /* dropout (relu (a)) in one pass each way: no intermediate tensor, and the
  * backward reads the input and the mask once. Same mask draws as dropout. */
-/* The mask's factor on eight lanes: keep where the byte is set, else 0. */
-static inline V8f
-v8_mask_factor (const guint8 *mask,
-                float         keep)
-{
-  V8b bytes;
-
-  memcpy (&bytes, mask, sizeof bytes);
-  return v8_select (__builtin_convertvector (bytes, V8i) != 0, (V8f){ 0 } + keep, (V8f){ 0 });
-}
-
 /* Written as relu then the mask's factor (the composition's bits), eight lanes
  * by hand: GCC leaves the byte-mask select scalar here. */
 PHILIA_VECTORIZE static void
