@@ -1219,34 +1219,54 @@ philia_op_linear (PhiliaTape   *tape,
   return y;
 }
 
+PHILIA_VECTORIZE static void
+vec_mul_rows (float *restrict o,
+              const float *restrict x,
+              const float *restrict y,
+              guint        rows,
+              guint        cols,
+              gboolean     broadcast)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      const float *restrict yr = y + (broadcast ? 0 : (gsize)r * cols);
+
+      for (guint j = 0; j < cols; j++)
+        o[(gsize)r * cols + j] = x[(gsize)r * cols + j] * yr[j];
+    }
+}
+
+/* o[r][j] += g[r][j] · y[j or r][j]; with @sum_rows o is one row, summed over r in order. */
+PHILIA_VECTORIZE static void
+vec_mul_acc (float *restrict o,
+             const float *restrict g,
+             const float *restrict y,
+             guint        rows,
+             guint        cols,
+             gboolean     broadcast_y,
+             gboolean     sum_rows)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      const float *restrict yr = y + (broadcast_y ? 0 : (gsize)r * cols);
+      float *restrict orow = o + (sum_rows ? 0 : (gsize)r * cols);
+
+      for (guint j = 0; j < cols; j++)
+        orow[j] += g[(gsize)r * cols + j] * yr[j];
+    }
+}
+
 static void
 mul_backward (PhiliaTape *tape,
               Node       *node)
 {
   PhiliaTensor *a = node->in[0], *b = node->in[1], *out = node->out;
-  guint cols = out->cols;
+  gboolean broadcast = b->rows == 1 && a->rows != 1;
 
-  for (guint r = 0; r < out->rows; r++)
-    {
-      const float *g = out->grad + (gsize)r * cols;
-      gsize brow = b->rows == 1 ? 0 : (gsize)r * cols;
-
-      if (a->requires_grad)
-        {
-          float *ga = ensure_grad (a) + (gsize)r * cols;
-
-          for (guint j = 0; j < cols; j++)
-            ga[j] += g[j] * b->data[brow + j];
-        }
-      if (b->requires_grad)
-        {
-          float *gb = ensure_grad (b) + brow;
-          const float *x = a->data + (gsize)r * cols;
-
-          for (guint j = 0; j < cols; j++)
-            gb[j] += g[j] * x[j];
-        }
-    }
+  if (a->requires_grad)
+    vec_mul_acc (ensure_grad (a), out->grad, b->data, out->rows, out->cols, broadcast, FALSE);
+  if (b->requires_grad)
+    vec_mul_acc (ensure_grad (b), out->grad, a->data, out->rows, out->cols, FALSE, broadcast);
 }
 
 PhiliaTensor *
@@ -1259,15 +1279,7 @@ philia_op_mul (PhiliaTape   *tape,
   g_return_val_if_fail (a != NULL && b != NULL && broadcast_ok (a, b), NULL);
 
   out = tape_tensor_uninit (tape, a->rows, a->cols);
-  for (guint r = 0; r < a->rows; r++)
-    {
-      const float *x = a->data + (gsize)r * a->cols;
-      const float *y = b->data + (b->rows == 1 ? 0 : (gsize)r * a->cols);
-      float *o = out->data + (gsize)r * a->cols;
-
-      for (guint j = 0; j < a->cols; j++)
-        o[j] = x[j] * y[j];
-    }
+  vec_mul_rows (out->data, a->data, b->data, a->rows, a->cols, b->rows == 1);
   record (tape, mul_backward, out, a, b, NULL);
   return out;
 }
@@ -2176,16 +2188,42 @@ philia_op_scale_by (PhiliaTape   *tape,
   return out;
 }
 
+PHILIA_VECTORIZE static void
+group_sum_grad (float *restrict ga,
+                const float *restrict g,
+                gsize        groups,
+                guint        d)
+{
+  for (gsize k = 0; k < groups; k++)
+    for (guint j = 0; j < d; j++)
+      ga[k * d + j] += g[k];
+}
+
 static void
 group_sum_backward (PhiliaTape *tape,
                     Node       *node)
 {
   PhiliaTensor *a = node->in[0], *out = node->out;
-  float *ga = ensure_grad (a);
-  guint d = node->n_index;
 
-  for (gsize i = 0; i < philia_tensor_size (a); i++)
-    ga[i] += out->grad[i / d];
+  group_sum_grad (ensure_grad (a), out->grad, philia_tensor_size (out), node->n_index);
+}
+
+/* Each group's elements summed in order from 0 (the bits of a running sum
+ * over the row-major tensor). */
+PHILIA_VECTORIZE static void
+group_sum_rows (float *restrict o,
+                const float *restrict x,
+                gsize        groups,
+                guint        d)
+{
+  for (gsize k = 0; k < groups; k++)
+    {
+      float acc = 0;
+
+      for (guint j = 0; j < d; j++)
+        acc += x[k * d + j];
+      o[k] = acc;
+    }
 }
 
 PhiliaTensor *
@@ -2198,10 +2236,8 @@ philia_op_group_sum (PhiliaTape   *tape,
 
   g_return_val_if_fail (a != NULL && group_size > 0 && a->cols % group_size == 0, NULL);
 
-  out = tape_tensor (tape, a->rows, a->cols / group_size);
-  /* Row-major with whole groups per row: element i belongs to output i / d. */
-  for (gsize i = 0; i < philia_tensor_size (a); i++)
-    out->data[i / group_size] += a->data[i];
+  out = tape_tensor_uninit (tape, a->rows, a->cols / group_size);
+  group_sum_rows (out->data, a->data, philia_tensor_size (out), group_size);
   node = record (tape, group_sum_backward, out, a, NULL, NULL);
   if (node != NULL)
     node->n_index = group_size;
