@@ -357,6 +357,23 @@ test_activations (void)
   check_gradients ("tanh", build_tanh, in, 1, NULL, 2e-3);
   check_gradients ("sigmoid", build_sigmoid, in, 1, NULL, 2e-3);
   FREE_ALL (in);
+
+  /* ELU's vectorised e^x − 1 against libm's, across both of its ranges. */
+  {
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    g_autoptr(PhiliaTensor) x = philia_tensor_new (1, 2003);
+    PhiliaTensor *y;
+
+    for (guint i = 0; i < 2003; i++)
+      x->data[i] = -12.0f + 14.0f * i / 2002;
+    y = philia_op_elu (tape, x, 1.0f);
+    for (guint i = 0; i < 2003; i++)
+      {
+        double want = x->data[i] > 0 ? x->data[i] : expm1 ((double)x->data[i]);
+
+        g_assert_cmpfloat_with_epsilon (y->data[i], want, 2e-7 * MAX (1.0, fabs (want)));
+      }
+  }
 }
 
 static PhiliaTensor *
