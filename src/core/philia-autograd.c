@@ -805,8 +805,52 @@ typedef struct
       o[j] = acc[j];                                                               \
   }
 
-SPMM_KERNEL (1) SPMM_KERNEL (2) SPMM_KERNEL (3) SPMM_KERNEL (4) SPMM_KERNEL (5)
-SPMM_KERNEL (6) SPMM_KERNEL (7) SPMM_KERNEL (8) SPMM_KERNEL (16) SPMM_KERNEL (32)
+/* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
+ * accumulator would make every entry wait on the previous multiply-add's
+ * latency, so two take alternate entries and are summed at the end (a fixed
+ * order, so results do not depend on threads). */
+#define SPMM_KERNEL_NARROW(W)                                                       \
+  PHILIA_VECTORIZE static void                                                     \
+  spmm_block_##W (const gint64 *off, const gint32 *col, const float *values,       \
+                  guint heads, guint h, const float *x, guint stride, guint j0,    \
+                  guint i, float *restrict o, gboolean accumulate)                 \
+  {                                                                                \
+    float a0[W], a1[W];                                                            \
+    gint64 e = off[i], end = off[i + 1];                                           \
+                                                                                   \
+    for (guint j = 0; j < W; j++)                                                  \
+      {                                                                            \
+        a0[j] = accumulate ? o[j] : 0.0f;                                          \
+        a1[j] = 0.0f;                                                              \
+      }                                                                            \
+    for (; e + 2 <= end; e += 2)                                                   \
+      {                                                                            \
+        const float *restrict x0 = x + (gsize)col[e] * stride + j0;                \
+        const float *restrict x1 = x + (gsize)col[e + 1] * stride + j0;            \
+        float v0 = values ? values[e * heads + h] : 1.0f;                          \
+        float v1 = values ? values[(e + 1) * heads + h] : 1.0f;                    \
+                                                                                   \
+        for (guint j = 0; j < W; j++)                                              \
+          {                                                                        \
+            a0[j] += v0 * x0[j];                                                   \
+            a1[j] += v1 * x1[j];                                                   \
+          }                                                                        \
+      }                                                                            \
+    if (e < end)                                                                   \
+      {                                                                            \
+        const float *restrict x0 = x + (gsize)col[e] * stride + j0;                \
+        float v0 = values ? values[e * heads + h] : 1.0f;                          \
+                                                                                   \
+        for (guint j = 0; j < W; j++)                                              \
+          a0[j] += v0 * x0[j];                                                     \
+      }                                                                            \
+    for (guint j = 0; j < W; j++)                                                  \
+      o[j] = a0[j] + a1[j];                                                        \
+  }
+
+SPMM_KERNEL_NARROW (1) SPMM_KERNEL_NARROW (2) SPMM_KERNEL_NARROW (3) SPMM_KERNEL_NARROW (4)
+SPMM_KERNEL_NARROW (5) SPMM_KERNEL_NARROW (6) SPMM_KERNEL_NARROW (7)
+SPMM_KERNEL (8) SPMM_KERNEL (16) SPMM_KERNEL (32)
 
 typedef void (*SpmmBlock) (const gint64 *, const gint32 *, const float *, guint, guint,
                            const float *, guint, guint, guint, float *, gboolean);
