@@ -1932,27 +1932,131 @@ log_softmax_grad (float *restrict ga,
     ga[i] += g[i] - exp_approx (y[i]) * s[i];
 }
 
+/* The per-row steps of log-softmax with the class count C a compile-time
+ * constant for C ≤ 8 (straight-line rows GCC can interleave), any C otherwise:
+ * shift each row by its max (NaN for a row with a non-finite logit), the
+ * row sums of the exponentials, the output. */
+#define LOG_SOFTMAX_ROWS(NAME, C_EXPR, C_PARAM)                                        \
+  PHILIA_VECTORIZE static void                                                        \
+  log_softmax_shift_##NAME (float *restrict shifted, const float *restrict x,         \
+                            guint rows C_PARAM)                                        \
+  {                                                                                   \
+    const guint c = (C_EXPR);                                                         \
+                                                                                      \
+    for (guint r = 0; r < rows; r++)                                                  \
+      {                                                                               \
+        const float *xr = x + (gsize)r * c;                                           \
+        float mx = xr[0], bad = 0;                                                    \
+                                                                                      \
+        for (guint j = 1; j < c; j++)                                                 \
+          mx = xr[j] > mx ? xr[j] : mx;                                               \
+        for (guint j = 0; j < c; j++)                                                 \
+          bad += xr[j] - xr[j];                                                       \
+        mx += bad;                                                                    \
+        for (guint j = 0; j < c; j++)                                                 \
+          shifted[(gsize)r * c + j] = xr[j] - mx;                                     \
+      }                                                                               \
+  }                                                                                   \
+  PHILIA_VECTORIZE static void                                                        \
+  log_softmax_sum_##NAME (float *restrict sums, const float *restrict e, guint rows   \
+                          C_PARAM)                                                    \
+  {                                                                                   \
+    const guint c = (C_EXPR);                                                         \
+                                                                                      \
+    for (guint r = 0; r < rows; r++)                                                  \
+      {                                                                               \
+        float sum = 0;                                                                \
+                                                                                      \
+        for (guint j = 0; j < c; j++)                                                 \
+          sum += e[(gsize)r * c + j];                                                 \
+        sums[r] = sum;                                                                \
+      }                                                                               \
+  }                                                                                   \
+  PHILIA_VECTORIZE static void                                                        \
+  log_softmax_out_##NAME (float *restrict y, const float *restrict shifted,           \
+                          const float *restrict lse, guint rows C_PARAM)               \
+  {                                                                                   \
+    const guint c = (C_EXPR);                                                         \
+                                                                                      \
+    for (guint r = 0; r < rows; r++)                                                  \
+      for (guint j = 0; j < c; j++)                                                   \
+        y[(gsize)r * c + j] = shifted[(gsize)r * c + j] - lse[r];                     \
+  }                                                                                   \
+  /* The backward pass's Σ dy of each row, repeated over its classes. */              \
+  PHILIA_VECTORIZE static void                                                        \
+  log_softmax_gsum_##NAME (float *restrict sums, const float *restrict g, guint rows  \
+                           C_PARAM)                                                   \
+  {                                                                                   \
+    const guint c = (C_EXPR);                                                         \
+                                                                                      \
+    for (guint r = 0; r < rows; r++)                                                  \
+      {                                                                               \
+        float sum = 0;                                                                \
+                                                                                      \
+        for (guint j = 0; j < c; j++)                                                 \
+          sum += g[(gsize)r * c + j];                                                 \
+        for (guint j = 0; j < c; j++)                                                 \
+          sums[(gsize)r * c + j] = sum;                                               \
+      }                                                                               \
+  }
+
+#define NO_PARAM
+#define COLS_PARAM , guint cols
+LOG_SOFTMAX_ROWS (2, 2, NO_PARAM) LOG_SOFTMAX_ROWS (3, 3, NO_PARAM)
+LOG_SOFTMAX_ROWS (4, 4, NO_PARAM) LOG_SOFTMAX_ROWS (5, 5, NO_PARAM)
+LOG_SOFTMAX_ROWS (6, 6, NO_PARAM) LOG_SOFTMAX_ROWS (7, 7, NO_PARAM)
+LOG_SOFTMAX_ROWS (8, 8, NO_PARAM) LOG_SOFTMAX_ROWS (any, cols, COLS_PARAM)
+#undef NO_PARAM
+#undef COLS_PARAM
+
+typedef enum { LS_SHIFT, LS_SUM, LS_OUT, LS_GSUM } LogSoftmaxStep;
+
+#define LS_CASE(C)                                                                   \
+  case C:                                                                            \
+    switch (step)                                                                    \
+      {                                                                              \
+      case LS_SHIFT: log_softmax_shift_##C (a, b, rows); return;                     \
+      case LS_SUM: log_softmax_sum_##C (a, b, rows); return;                         \
+      case LS_OUT: log_softmax_out_##C (a, b, lse, rows); return;                    \
+      case LS_GSUM: log_softmax_gsum_##C (a, b, rows); return;                       \
+      default: g_assert_not_reached ();                                              \
+      }
+
+static void
+log_softmax_step (LogSoftmaxStep step,
+                  float         *a,
+                  const float   *b,
+                  const float   *lse,
+                  guint          rows,
+                  guint          cols)
+{
+  switch (cols)
+    {
+      LS_CASE (2) LS_CASE (3) LS_CASE (4) LS_CASE (5) LS_CASE (6) LS_CASE (7) LS_CASE (8)
+    default:
+      switch (step)
+        {
+        case LS_SHIFT: log_softmax_shift_any (a, b, rows, cols); return;
+        case LS_SUM: log_softmax_sum_any (a, b, rows, cols); return;
+        case LS_OUT: log_softmax_out_any (a, b, lse, rows, cols); return;
+        case LS_GSUM: log_softmax_gsum_any (a, b, rows, cols); return;
+        default: g_assert_not_reached ();
+        }
+    }
+}
+
 static void
 log_softmax_backward (PhiliaTape *tape,
                       Node       *node)
 {
   PhiliaTensor *a = node->in[0], *out = node->out;
-  guint c = out->cols;
   gsize n = philia_tensor_size (out);
-  const float *restrict g = out->grad;
-  float *restrict sums = pool_take (tape, MAX (n, 1));
+  float *sums = pool_take (tape, MAX (n, 1));
 
   /* dx = dy − softmax · Σ dy */
-  for (guint r = 0; r < out->rows; r++)
-    {
-      float sum = 0;
-
-      for (guint j = 0; j < c; j++)
-        sum += g[(gsize)r * c + j];
-      for (guint j = 0; j < c; j++)
-        sums[(gsize)r * c + j] = sum;
-    }
-  log_softmax_grad (ensure_grad (a), g, out->data, sums, n);
+  if (out->cols > 0)
+    log_softmax_step (LS_GSUM, sums, out->grad, NULL, out->rows, out->cols);
+  log_softmax_grad (ensure_grad (a), out->grad, out->data, sums, n);
   pool_give (tape, MAX (n, 1), sums);
 }
 
@@ -1967,8 +2071,7 @@ philia_op_log_softmax (PhiliaTape   *tape,
   PhiliaTensor *out;
   guint c, rows;
   gsize n;
-  float *restrict shifted, *restrict lse, *restrict y;
-  const float *restrict x;
+  float *shifted, *lse;
 
   g_return_val_if_fail (a != NULL, NULL);
 
@@ -1976,38 +2079,18 @@ philia_op_log_softmax (PhiliaTape   *tape,
   rows = a->rows;
   n = philia_tensor_size (a);
   out = tape_tensor_uninit (tape, rows, c);
-  shifted = pool_take (tape, MAX (n, 1));
-  lse = pool_take (tape, MAX (rows, 1));
-  x = a->data;
-  y = out->data;
-  for (guint r = 0; r < rows && c > 0; r++)
+  if (c > 0 && rows > 0)
     {
-      const float *xr = x + (gsize)r * c;
-      float mx = xr[0], bad = 0;
-
-      for (guint j = 1; j < c; j++)
-        mx = xr[j] > mx ? xr[j] : mx;
-      for (guint j = 0; j < c; j++)
-        bad += xr[j] - xr[j];
-      mx += bad;
-      for (guint j = 0; j < c; j++)
-        shifted[(gsize)r * c + j] = xr[j] - mx;
+      shifted = pool_take (tape, n);
+      lse = pool_take (tape, rows);
+      log_softmax_step (LS_SHIFT, shifted, a->data, NULL, rows, c);
+      vec_exp (out->data, shifted, n);       /* e^(x − max) for now */
+      log_softmax_step (LS_SUM, lse, out->data, NULL, rows, c);
+      vec_log_in_place (lse, rows);
+      log_softmax_step (LS_OUT, out->data, shifted, lse, rows, c);
+      pool_give (tape, n, shifted);
+      pool_give (tape, rows, lse);
     }
-  vec_exp (y, shifted, n);               /* y holds e^(x − max) for now */
-  for (guint r = 0; r < rows; r++)
-    {
-      float sum = 0;
-
-      for (guint j = 0; j < c; j++)
-        sum += y[(gsize)r * c + j];
-      lse[r] = sum;
-    }
-  vec_log_in_place (lse, rows);
-  for (guint r = 0; r < rows; r++)
-    for (guint j = 0; j < c; j++)
-      y[(gsize)r * c + j] = shifted[(gsize)r * c + j] - lse[r];
-  pool_give (tape, MAX (n, 1), shifted);
-  pool_give (tape, MAX (rows, 1), lse);
   record (tape, log_softmax_backward, out, a, NULL, NULL);
   return out;
 }
@@ -2052,14 +2135,24 @@ philia_op_nll (PhiliaTape   *tape,
   Node *node;
 
   g_return_val_if_fail (logp != NULL && labels != NULL, NULL);
+  g_return_val_if_fail (logp->cols > 0 || logp->rows == 0, NULL);
 
-  for (guint i = 0; i < logp->rows; i++)
-    if (nll_counts (&s, i))
-      {
-        g_return_val_if_fail ((guint)labels[i] < logp->cols, NULL);
-        sum -= logp->data[(gsize)i * logp->cols + labels[i]];
-        s.count++;
-      }
+  {
+    const float *restrict data = logp->data;
+    guint cols = logp->cols;
+    gint64 count = 0;
+    gboolean bad = FALSE;
+
+    for (guint i = 0; i < logp->rows; i++)
+      if (labels[i] >= 0 && (mask == NULL || mask[i]))
+        {
+          bad |= (guint)labels[i] >= cols;
+          sum -= data[(gsize)i * cols + MIN ((guint)labels[i], cols - 1)];
+          count++;
+        }
+    g_return_val_if_fail (!bad, NULL);
+    s.count = count;
+  }
   out = tape_tensor (tape, 1, 1);
   out->data[0] = s.count > 0 ? (float)(sum / s.count) : NAN;
   node = record (tape, nll_backward, out, logp, NULL, NULL);

@@ -1281,31 +1281,40 @@ philia_train_result_free (PhiliaTrainResult *r)
   g_free (r);
 }
 
-static double
-accuracy (const PhiliaTensor *logp,
-          const gint32       *labels,
-          const guint8       *mask,
-          gint32             *predictions)
+/* Accuracy on the train, validation and test masks from one argmax pass
+ * (NAN for an empty mask); the argmax per node into @predictions if given. */
+static void
+accuracies (const PhiliaTensor *logp,
+            const gint32       *labels,
+            const guint8       *const masks[3],
+            double              out[3],
+            gint32             *predictions)
 {
-  gint64 hit = 0, total = 0;
+  gint64 hit[3] = { 0 }, total[3] = { 0 };
+  guint c = logp->cols;
+  const float *data = logp->data;
 
   for (guint i = 0; i < logp->rows; i++)
     {
-      const float *row = logp->data + (gsize)i * logp->cols;
+      const float *row = data + (gsize)i * c;
       guint best = 0;
 
-      for (guint j = 1; j < logp->cols; j++)
+      for (guint j = 1; j < c; j++)
         if (row[j] > row[best])
           best = j;
       if (predictions)
         predictions[i] = best;
-      if (mask[i] && labels[i] >= 0)
-        {
-          total++;
-          hit += (gint32)best == labels[i];
-        }
+      if (labels[i] < 0)
+        continue;
+      for (guint k = 0; k < 3; k++)
+        if (masks[k][i])
+          {
+            total[k]++;
+            hit[k] += (gint32)best == labels[i];
+          }
     }
-  return total > 0 ? (double)hit / total : NAN;
+  for (guint k = 0; k < 3; k++)
+    out[k] = total[k] > 0 ? (double)hit[k] / total[k] : NAN;
 }
 
 static int
@@ -1595,9 +1604,15 @@ philia_train (PhiliaGraph              *graph,
         ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
       val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
       result->val_loss[epoch] = val_loss;
-      result->train_curve[epoch] = accuracy (logp, labels, train, NULL);
-      result->val_curve[epoch] = accuracy (logp, labels, val, NULL);
-      result->test_curve[epoch] = accuracy (logp, labels, test, NULL);
+      {
+        const guint8 *const masks[3] = { train, val, test };
+        double acc[3];
+
+        accuracies (logp, labels, masks, acc, NULL);
+        result->train_curve[epoch] = acc[0];
+        result->val_curve[epoch] = acc[1];
+        result->test_curve[epoch] = acc[2];
+      }
       result->n_epochs = epoch + 1;
 
       /* Best validation accuracy, ties to the lower validation loss; without
@@ -1611,7 +1626,12 @@ philia_train (PhiliaGraph              *graph,
           result->train_accuracy = result->train_curve[epoch];
           result->val_accuracy = result->val_curve[epoch];
           result->test_accuracy = result->test_curve[epoch];
-          accuracy (logp, labels, train, result->predictions);
+          {
+            const guint8 *const masks[3] = { train, val, test };
+            double unused[3];
+
+            accuracies (logp, labels, masks, unused, result->predictions);
+          }
           for (gsize i = 0; i < (gsize)n * c; i++)
             result->probabilities[i] = expf (logp->data[i]);
           g_ptr_array_set_size (result->weights, 0);
