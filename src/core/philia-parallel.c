@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "philia-core"
 
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE   /* sched_getcpu, CPU_SET */
+#endif
 #include "config.h"
 
 #include "philia-parallel-private.h"
+
+#ifdef __linux__
+# include <pthread.h>
+# include <sched.h>
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 # include <immintrin.h>
@@ -24,16 +32,21 @@ typedef struct
   gpointer           data;
   guint              n_tasks;
   gint               next;          /* next unclaimed task */
-  gint               done_workers;  /* workers that have left the job */
+  gint               done_workers;  /* workers that took the job and left it */
+  int                caller_cpu;    /* where the caller ran when it posted the job, or -1 */
 } Job;
 
 /* Each worker waits on a slot of its own: a job is handed to exactly the
- * workers it wants, and the caller returns only once each has left it (its
- * Job lives on the caller's stack). */
+ * workers it wants. A worker takes the job out of its slot when it wakes; one
+ * that has not by the time the caller has run out of tasks (asleep, or not
+ * yet scheduled) has the job taken back, so the caller never waits for a
+ * wake-up. The caller returns once every worker that took the job has left
+ * it (the Job lives on the caller's stack). */
 typedef struct
 {
   gint   generation;
   Job   *job;
+  int    creator_cpu;   /* where the thread that started this worker ran, or -1 */
 } Slot;
 
 static struct
@@ -44,9 +57,34 @@ static struct
   GCond    wake;
   gint     n_sleeping;
   GMutex   busy;          /* held by the caller of a run */
-} team;
+  gint     caller_cpu;    /* where the last caller ran, or -1 */
+} team = { .caller_cpu = -1 };
 
 static GPrivate in_task;
+#ifdef __linux__
+static cpu_set_t allowed_cpus;   /* the process's, read when the first worker starts */
+#endif
+
+/* The scheduler was seen to leave a worker on the CPU of the thread waiting
+ * for it, both spinning, each at half speed, for good (it keeps tasks it deems
+ * cache-hot where they are, and wakes a thread next to its waker). A worker
+ * that finds itself on @cpu steps off it once, then allows every CPU again. */
+static void
+step_off_cpu (int cpu)
+{
+#ifdef __linux__
+  cpu_set_t all, others;
+
+  if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getcpu () != cpu
+      || sched_getaffinity (0, sizeof all, &all) != 0 || CPU_COUNT (&all) < 2
+      || !CPU_ISSET (cpu, &all))
+    return;
+  others = all;
+  CPU_CLR (cpu, &others);
+  if (sched_setaffinity (0, sizeof others, &others) == 0)
+    sched_setaffinity (0, sizeof all, &all);
+#endif
+}
 
 static void
 claim_tasks (Job *job)
@@ -68,18 +106,27 @@ worker (gpointer data)
   gint seen = 0;   /* the slot's generation moves only once its worker exists */
 
   g_private_set (&in_task, GINT_TO_POINTER (1));
+#ifdef __linux__
+  /* Started away from the creator's CPU (see philia_parallel_run); from
+   * here on any CPU will do. */
+  if (slot->creator_cpu >= 0)
+    sched_setaffinity (0, sizeof allowed_cpus, &allowed_cpus);
+#endif
   for (;;)
     {
       gint64 spin_until = 0;
       guint spins = 0;
       Job *job;
 
-      /* Spin a while, then sleep until this slot's generation moves. */
+      /* Spin a while, then sleep until this slot's generation moves. Now
+       * and then give the CPU away, in case the caller shares this one. */
       while (g_atomic_int_get (&slot->generation) == seen)
         {
           cpu_relax ();
           if ((++spins & 255) != 0)
             continue;
+          step_off_cpu (g_atomic_int_get (&team.caller_cpu));
+          g_thread_yield ();
           if (spin_until == 0)
             spin_until = g_get_monotonic_time () + SPIN_USEC;
           else if (g_get_monotonic_time () > spin_until)
@@ -94,7 +141,10 @@ worker (gpointer data)
             }
         }
       seen++;
-      job = g_atomic_pointer_get (&slot->job);
+      job = g_atomic_pointer_exchange (&slot->job, NULL);
+      if (job == NULL)
+        continue;   /* taken back: the caller ran every task itself */
+      step_off_cpu (job->caller_cpu);
       claim_tasks (job);
       /* The last touch of the job: the caller may return after it. */
       g_atomic_int_inc (&job->done_workers);
@@ -108,8 +158,8 @@ philia_parallel_run (guint              n_threads,
                      PhiliaParallelFunc func,
                      gpointer           data)
 {
-  Job job = { func, data, n_tasks, 0, 0 };
-  guint n_workers, spins = 0;
+  Job job = { func, data, n_tasks, 0, 0, -1 };
+  guint n_workers, taken, spins = 0;
 
   g_return_if_fail (func != NULL);
 
@@ -121,11 +171,44 @@ philia_parallel_run (guint              n_threads,
       return;
     }
   n_workers--;   /* the caller is one of them */
+#ifdef __linux__
+  job.caller_cpu = sched_getcpu ();
+  g_atomic_int_set (&team.caller_cpu, job.caller_cpu);
+#endif
 
   g_mutex_lock (&team.lock);
   while (team.n_started < n_workers)
     {
-      g_thread_unref (g_thread_new ("philia-worker", worker, &team.slots[team.n_started]));
+      Slot *slot = &team.slots[team.n_started];
+
+      slot->creator_cpu = -1;
+#ifdef __linux__
+      /* Started away from this CPU: a new thread otherwise begins next to its
+       * creator and may never run until the creator stops. */
+      {
+        pthread_attr_t attr;
+        pthread_t thread;
+        cpu_set_t others;
+        int here = sched_getcpu ();
+
+        pthread_attr_init (&attr);
+        pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+        if (here >= 0 && here < CPU_SETSIZE && sched_getaffinity (0, sizeof others, &others) == 0
+            && CPU_COUNT (&others) > 1 && CPU_ISSET (here, &others))
+          {
+            if (team.n_started == 0)
+              allowed_cpus = others;
+            CPU_CLR (here, &others);
+            pthread_attr_setaffinity_np (&attr, sizeof others, &others);
+            slot->creator_cpu = here;
+          }
+        if (pthread_create (&thread, &attr, worker, slot) != 0)
+          g_error ("philia: cannot start a worker thread");
+        pthread_attr_destroy (&attr);
+      }
+#else
+      g_thread_unref (g_thread_new ("philia-worker", worker, slot));
+#endif
       team.n_started++;
     }
   g_mutex_unlock (&team.lock);
@@ -140,17 +223,25 @@ philia_parallel_run (guint              n_threads,
       g_mutex_lock (&team.lock);
       g_cond_broadcast (&team.wake);
       g_mutex_unlock (&team.lock);
+      /* A woken worker may have been placed on this CPU: let it run now, so
+       * that it takes the job and steps off, instead of after our tasks. */
+      g_thread_yield ();
     }
 
   g_private_set (&in_task, GINT_TO_POINTER (1));
   claim_tasks (&job);
   g_private_set (&in_task, NULL);
 
-  while ((guint)g_atomic_int_get (&job.done_workers) < n_workers)
+  /* Take the job back from workers that have not picked it up. */
+  taken = n_workers;
+  for (guint w = 0; w < n_workers; w++)
+    if (g_atomic_pointer_compare_and_exchange (&team.slots[w].job, &job, NULL))
+      taken--;
+  while ((guint)g_atomic_int_get (&job.done_workers) < taken)
     {
       cpu_relax ();
-      /* A worker descheduled in the middle of a task: let it run. */
-      if ((++spins & 4095) == 0)
+      /* A worker descheduled in the middle of a task, maybe on this CPU: let it run. */
+      if ((++spins & 255) == 0)
         g_thread_yield ();
     }
   g_mutex_unlock (&team.busy);
