@@ -7,8 +7,9 @@
  * difference is Philia's own work: the igraph copy of the CSR, the hop to the
  * igraph thread, component packing and normalisation.
  *
- * DrL on the generated graph took more than 40 minutes for one run (igraph
- * 0.10.2, one core), so it runs only with PHILIA_BENCH_LARGE_DRL=1.
+ * DrL on the generated graph takes about 27 minutes a run (measured 1627 s in
+ * Philia, 1648 s in igraph 0.10.2's C API, one core each), so it runs only with
+ * PHILIA_BENCH_LARGE_DRL=1.
  *
  * CiteSeer has 438 components: Philia lays each out on its own and packs them
  * (components under 1,000 nodes with FR when DrL is asked for), while the
@@ -104,7 +105,7 @@ bench_case (FILE        *tsv,
   /* Whichever side runs first pays for growing the heap and faulting in its
    * pages (measured: C first, then Philia, on the generated graph's FR gives
    * 10.41 s / 10.34 s; Philia first gives 12.03 s / 10.86 s). So each side runs
-   * once untimed first, except the generated graph's DrL (over 40 minutes). */
+   * once untimed first, except the generated graph's DrL (27 minutes a run). */
   to_igraph (graph, &g);
   if (!(g_str_equal (algorithm, "drl") && g_str_equal (name, "generated")))
     {
@@ -275,7 +276,7 @@ main (int    argc,
       if (g_str_equal (algorithms[a], "drl") && g_strcmp0 (g_getenv ("PHILIA_BENCH_LARGE_DRL"),
                                                            "1") != 0)
         {
-          printf ("generated  drl  skipped: over 40 min a run; set PHILIA_BENCH_LARGE_DRL=1\n");
+          printf ("generated  drl  skipped: about 27 min a run; set PHILIA_BENCH_LARGE_DRL=1\n");
           continue;
         }
       if (!bench_case (tsv, "generated", generated, algorithms[a], large_runs))

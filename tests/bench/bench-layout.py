@@ -62,7 +62,7 @@ def main():
                   f"{len(g.components())} component(s))")
         g = graphs[name][0]
         # One untimed run first, as bench-layout.c gives each of its sides
-        # (not for the generated graph's DrL, over 40 minutes a run).
+        # (not for the generated graph's DrL, about 27 minutes a run).
         if not (algorithm == "drl" and name == "generated"):
             layout(g, algorithm)
         times = []
