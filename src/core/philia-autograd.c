@@ -716,30 +716,39 @@ philia_tape_backward (PhiliaTape   *tape,
 
 /* --------------------------------------------------------------- matmul */
 
+/* dA += dC Bᵀ and dB += Aᵀ dC for those that need a gradient; a gradient
+ * nothing has reached yet is written (beta 0), not added to. */
 static void
-matmul_backward (PhiliaTape *tape,
-                 Node       *node)
+product_grads (PhiliaTape   *tape,
+               PhiliaTensor *a,
+               PhiliaTensor *b,
+               const float  *dc)
 {
-  PhiliaTensor *a = node->in[0], *b = node->in[1], *c = node->out;
   int m = a->rows, k = a->cols, n = b->cols;
   gboolean fresh;
   float *g;
 
   if (m == 0 || n == 0 || k == 0)
     return;
-  /* dA = dC Bᵀ, dB = Aᵀ dC; a gradient nothing reached yet is written, not added to. */
   if (a->requires_grad)
     {
       g = grad_for_write (tape, a, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, c->grad, n,
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
                    b->data, n, fresh ? 0.0f : 1.0f, g, k);
     }
   if (b->requires_grad)
     {
       g = grad_for_write (tape, b, &fresh);
       cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
-                   c->grad, n, fresh ? 0.0f : 1.0f, g, n);
+                   dc, n, fresh ? 0.0f : 1.0f, g, n);
     }
+}
+
+static void
+matmul_backward (PhiliaTape *tape,
+                 Node       *node)
+{
+  product_grads (tape, node->in[0], node->in[1], node->out->grad);
 }
 
 PhiliaTensor *
@@ -1220,26 +1229,10 @@ static void
 linear_backward (PhiliaTape *tape,
                  Node       *node)
 {
-  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
-  int m = x->rows, k = x->cols, n = w->cols;
-  gboolean fresh;
-  float *g;
+  PhiliaTensor *b = node->in[2], *y = node->out;
 
-  if (m == 0 || n == 0)
-    return;
-  if (x->requires_grad && k > 0)
-    {
-      g = grad_for_write (tape, x, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, y->grad, n,
-                   w->data, n, fresh ? 0.0f : 1.0f, g, k);
-    }
-  if (w->requires_grad && k > 0)
-    {
-      g = grad_for_write (tape, w, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k,
-                   y->grad, n, fresh ? 0.0f : 1.0f, g, n);
-    }
-  if (b->requires_grad)
+  product_grads (tape, node->in[0], node->in[1], y->grad);
+  if (b->requires_grad && y->rows > 0)
     vec_acc_columns (ensure_grad (b), y->grad, y->rows, y->cols);
 }
 
@@ -1713,35 +1706,46 @@ dropout_backward (PhiliaTape *tape,
                 fresh);
 }
 
-PhiliaTensor *
-philia_op_dropout (PhiliaTape   *tape,
-                   PhiliaTensor *a,
-                   float         p)
+typedef void (*MaskApply) (float *restrict, const float *restrict, const guint8 *restrict,
+                           gsize, float);
+
+/* out = apply (a, fresh mask, 1/(1 − p)), recorded with @backward; the mask
+ * lives in a tape buffer, reused step after step like the tensors'. */
+static PhiliaTensor *
+masked_op (PhiliaTape   *tape,
+           PhiliaTensor *a,
+           float         p,
+           MaskApply     apply,
+           void        (*backward) (PhiliaTape *, Node *))
 {
+  gsize n = philia_tensor_size (a);
+  float keep = 1.0f / (1.0f - p);
+  guint8 *mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
   PhiliaTensor *out;
-  guint8 *mask;
-  float keep;
-  gsize n;
   Node *node;
 
-  g_return_val_if_fail (a != NULL && p >= 0 && p < 1, NULL);
-
-  if (!tape->training || p == 0)
-    return a;
-  n = philia_tensor_size (a);
-  keep = 1.0f / (1.0f - p);
-  /* The mask lives in a tape buffer, reused step after step like the tensors'. */
-  mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
   dropout_mask_from_tape (tape, mask, n, p);
   out = tape_tensor_uninit (tape, a->rows, a->cols);
-  dropout_apply (out->data, a->data, mask, n, keep);
-  node = record (tape, dropout_backward, out, a, NULL, NULL);
+  apply (out->data, a->data, mask, n, keep);
+  node = record (tape, backward, out, a, NULL, NULL);
   if (node != NULL)
     {
       node->mask = mask;
       node->f = keep;
     }
   return out;
+}
+
+PhiliaTensor *
+philia_op_dropout (PhiliaTape   *tape,
+                   PhiliaTensor *a,
+                   float         p)
+{
+  g_return_val_if_fail (a != NULL && p >= 0 && p < 1, NULL);
+
+  if (!tape->training || p == 0)
+    return a;
+  return masked_op (tape, a, p, dropout_apply, dropout_backward);
 }
 
 /* dropout (relu (a)) in one pass each way: no intermediate tensor, and the
@@ -1810,27 +1814,11 @@ philia_op_relu_dropout (PhiliaTape   *tape,
                         PhiliaTensor *a,
                         float         p)
 {
-  PhiliaTensor *out;
-  guint8 *mask;
-  gsize n;
-  Node *node;
-
   g_return_val_if_fail (a != NULL && p >= 0 && p < 1, NULL);
 
   if (!tape->training || p == 0)
     return philia_op_relu (tape, a);
-  n = philia_tensor_size (a);
-  mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
-  dropout_mask_from_tape (tape, mask, n, p);
-  out = tape_tensor_uninit (tape, a->rows, a->cols);
-  relu_dropout_apply (out->data, a->data, mask, n, 1.0f / (1.0f - p));
-  node = record (tape, relu_dropout_backward, out, a, NULL, NULL);
-  if (node != NULL)
-    {
-      node->mask = mask;
-      node->f = 1.0f / (1.0f - p);
-    }
-  return out;
+  return masked_op (tape, a, p, relu_dropout_apply, relu_dropout_backward);
 }
 
 /* ------------------------------------------------------ softmax and loss */

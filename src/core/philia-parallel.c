@@ -46,7 +46,7 @@ typedef struct
 {
   gint   generation;
   Job   *job;
-  int    creator_cpu;   /* where the thread that started this worker ran, or -1 */
+  gboolean started_away;  /* started with its creator's CPU left out of its mask */
 } Slot;
 
 static struct
@@ -107,9 +107,9 @@ worker (gpointer data)
 
   g_private_set (&in_task, GINT_TO_POINTER (1));
 #ifdef __linux__
-  /* Started away from the creator's CPU (see philia_parallel_run); from
-   * here on any CPU will do. */
-  if (slot->creator_cpu >= 0)
+  /* Started away from the creator's CPU (see start_worker); from here on
+   * any CPU will do. */
+  if (slot->started_away)
     sched_setaffinity (0, sizeof allowed_cpus, &allowed_cpus);
 #endif
   for (;;)
@@ -152,6 +152,37 @@ worker (gpointer data)
   return NULL;
 }
 
+/* Starts @slot's worker, away from @here (the creator's CPU, or −1): a new
+ * thread otherwise begins next to its creator and may never run until the
+ * creator stops. */
+static void
+start_worker (Slot *slot,
+              int   here)
+{
+#ifdef __linux__
+  pthread_attr_t attr;
+  pthread_t thread;
+  cpu_set_t others;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  if (here >= 0 && here < CPU_SETSIZE && sched_getaffinity (0, sizeof others, &others) == 0
+      && CPU_COUNT (&others) > 1 && CPU_ISSET (here, &others))
+    {
+      if (team.n_started == 0)
+        allowed_cpus = others;
+      CPU_CLR (here, &others);
+      pthread_attr_setaffinity_np (&attr, sizeof others, &others);
+      slot->started_away = TRUE;
+    }
+  if (pthread_create (&thread, &attr, worker, slot) != 0)
+    g_error ("philia: cannot start a worker thread");
+  pthread_attr_destroy (&attr);
+#else
+  g_thread_unref (g_thread_new ("philia-worker", worker, slot));
+#endif
+}
+
 void
 philia_parallel_run (guint              n_threads,
                      guint              n_tasks,
@@ -179,36 +210,7 @@ philia_parallel_run (guint              n_threads,
   g_mutex_lock (&team.lock);
   while (team.n_started < n_workers)
     {
-      Slot *slot = &team.slots[team.n_started];
-
-      slot->creator_cpu = -1;
-#ifdef __linux__
-      /* Started away from this CPU: a new thread otherwise begins next to its
-       * creator and may never run until the creator stops. */
-      {
-        pthread_attr_t attr;
-        pthread_t thread;
-        cpu_set_t others;
-        int here = sched_getcpu ();
-
-        pthread_attr_init (&attr);
-        pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-        if (here >= 0 && here < CPU_SETSIZE && sched_getaffinity (0, sizeof others, &others) == 0
-            && CPU_COUNT (&others) > 1 && CPU_ISSET (here, &others))
-          {
-            if (team.n_started == 0)
-              allowed_cpus = others;
-            CPU_CLR (here, &others);
-            pthread_attr_setaffinity_np (&attr, sizeof others, &others);
-            slot->creator_cpu = here;
-          }
-        if (pthread_create (&thread, &attr, worker, slot) != 0)
-          g_error ("philia: cannot start a worker thread");
-        pthread_attr_destroy (&attr);
-      }
-#else
-      g_thread_unref (g_thread_new ("philia-worker", worker, slot));
-#endif
+      start_worker (&team.slots[team.n_started], job.caller_cpu);
       team.n_started++;
     }
   g_mutex_unlock (&team.lock);

@@ -614,21 +614,19 @@ mlp_forward_rows (TwoLayer           *m,
   const guint *rows = loss_rows_only ? philia_model_context_get_loss_rows (ctx, tape, &n_rows)
                                      : NULL;
   PhiliaTensor *dense = ctx->dense_x, *h;
+  PhiliaSparse *sparse = ctx->sparse_x;
 
   if (rows != NULL)
     {
       ensure_row_features (ctx, rows, n_rows);
       dense = ctx->dense_x_rows;
+      sparse = ctx->sparse_x_rows;
     }
   /* Dense features: X W1 + b1 as one op; sparse ones go through spmm. */
   if (dense != NULL)
     h = philia_op_linear (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1);
   else
-    {
-      h = loss_rows_only ? philia_model_context_row_input_matmul (ctx, tape, m->w1, p)
-                         : philia_model_context_input_matmul (ctx, tape, m->w1, p);
-      h = philia_op_add (tape, h, m->b1);
-    }
+    h = philia_op_add (tape, input_matmul_on (tape, NULL, sparse, m->w1, p), m->b1);
   h = philia_op_relu_dropout (tape, h, p);
   return philia_op_linear (tape, h, m->w2, m->b2);
 }
@@ -835,20 +833,20 @@ sgc_forward (gpointer            model,
              PhiliaTape         *tape)
 {
   Sgc *m = model;
-  PhiliaTensor *h;
+  PhiliaTensor *h, *dense = m->dense;
+  PhiliaSparse *sparse = m->sparse;
   guint n_rows;
 
   if (philia_model_context_get_loss_rows (ctx, tape, &n_rows) != NULL
       && (m->dense_rows != NULL || m->sparse_rows != NULL))
-    h = m->dense_rows != NULL
-        ? philia_op_matmul (tape, philia_op_dropout (tape, m->dense_rows,
-                                                     (float)ctx->params.dropout), m->w)
-        : philia_op_spmm (tape, m->sparse_rows, NULL, m->w);
-  else if (m->dense != NULL)
-    h = philia_op_matmul (tape, philia_op_dropout (tape, m->dense, (float)ctx->params.dropout),
-                          m->w);
-  else if (m->sparse != NULL)
-    h = philia_op_spmm (tape, m->sparse, NULL, m->w);
+    {
+      dense = m->dense_rows;
+      sparse = m->sparse_rows;
+    }
+  if (dense != NULL)
+    h = philia_op_matmul (tape, philia_op_dropout (tape, dense, (float)ctx->params.dropout), m->w);
+  else if (sparse != NULL)
+    h = philia_op_spmm (tape, sparse, NULL, m->w);
   else
     {
       PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
@@ -1424,6 +1422,7 @@ philia_train (PhiliaGraph              *graph,
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
   g_autofree double *epoch_ms = NULL;
   g_autofree gint32 *loss_labels = NULL;
+  g_autofree gint32 *epoch_predictions = NULL;
   const guint8 *train, *val, *test;
   const gint32 *labels;
   gint64 n_train, n_val, n_test;
@@ -1550,6 +1549,7 @@ philia_train (PhiliaGraph              *graph,
   result->val_curve = g_new0 (double, ctx->params.epochs);
   result->test_curve = g_new0 (double, ctx->params.epochs);
   epoch_ms = g_new0 (double, ctx->params.epochs);
+  epoch_predictions = g_new (gint32, n);
 
   optimizer = philia_optimizer_new (ctx->params.optimizer, (float)ctx->params.lr,
                                     (float)ctx->params.weight_decay);
@@ -1608,7 +1608,7 @@ philia_train (PhiliaGraph              *graph,
         const guint8 *const masks[3] = { train, val, test };
         double acc[3];
 
-        accuracies (logp, labels, masks, acc, NULL);
+        accuracies (logp, labels, masks, acc, epoch_predictions);
         result->train_curve[epoch] = acc[0];
         result->val_curve[epoch] = acc[1];
         result->test_curve[epoch] = acc[2];
@@ -1626,12 +1626,7 @@ philia_train (PhiliaGraph              *graph,
           result->train_accuracy = result->train_curve[epoch];
           result->val_accuracy = result->val_curve[epoch];
           result->test_accuracy = result->test_curve[epoch];
-          {
-            const guint8 *const masks[3] = { train, val, test };
-            double unused[3];
-
-            accuracies (logp, labels, masks, unused, result->predictions);
-          }
+          memcpy (result->predictions, epoch_predictions, sizeof (gint32) * n);
           for (gsize i = 0; i < (gsize)n * c; i++)
             result->probabilities[i] = expf (logp->data[i]);
           g_ptr_array_set_size (result->weights, 0);
