@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-autograd-private.h"
 
 /*
  * Every op's backward pass against central finite differences of
@@ -277,6 +278,185 @@ test_spmm_threads (void)
           ref += (double)dense[(gsize)i * 40 + k] * x->data[k * f + j];
         g_assert_cmpfloat_with_epsilon (a->data[(gsize)i * f + j], ref, 1e-4);
       }
+}
+
+/* A normalised adjacency D^{-1/2}(A+I)D^{-1/2} of a random graph on @n
+ * nodes, its values stored and its scales declared (as the trainer builds
+ * it); node 1 is isolated, so its row holds only the self-loop. */
+static PhiliaSparse *
+factored_adjacency (guint      n,
+                    double     p,
+                    PhiliaRng *rng)
+{
+  g_autofree guint8 *adj = g_new0 (guint8, (gsize)n * n);
+  g_autofree float *dinv = g_new (float, n);
+  g_autofree float *dense = g_new0 (float, (gsize)n * n);
+  PhiliaSparse *s;
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      if (i != 1 && j != 1 && philia_rng_float (rng) < p)
+        adj[i * n + j] = adj[j * n + i] = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      guint d = 1;
+
+      adj[i * n + i] = 1;
+      for (guint j = 0; j < n; j++)
+        d += i != j && adj[i * n + j];
+      dinv[i] = (float)(1.0 / sqrt (d));
+    }
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      if (adj[i * n + j])
+        dense[(gsize)i * n + j] = dinv[i] * dinv[j];
+  s = philia_sparse_new_from_dense (dense, n, n);
+  philia_sparse_set_scales (s, dinv, dinv);
+  return s;
+}
+
+/* out = S X and dX += Sᵀ dOut (a product with S's transpose, which carries
+ * the scales swapped) against double sums over the stored values. */
+static void
+check_spmm_against_dense (PhiliaSparse *s,
+                          guint         w,
+                          guint         n_threads,
+                          PhiliaRng    *rng)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (n_threads);
+  g_autoptr(PhiliaTensor) x = param (s->cols, w, rng);
+  g_autofree float *dout = g_new (float, (gsize)s->rows * w);
+  PhiliaTensor *out;
+
+  for (gsize i = 0; i < (gsize)s->rows * w; i++)
+    dout[i] = 2 * philia_rng_float (rng) - 1;
+  out = philia_op_spmm (tape, s, NULL, x);
+  philia_tape_backward_from (tape, out, dout);
+  for (guint i = 0; i < s->rows; i++)
+    for (guint j = 0; j < w; j++)
+      {
+        double ref = 0;
+
+        for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+          ref += (double)(s->values ? s->values[e] : 1.0f) * x->data[s->col_index[e] * w + j];
+        g_assert_cmpfloat_with_epsilon (out->data[i * w + j], ref, 1e-5);
+      }
+  for (guint c = 0; c < s->cols; c++)
+    for (guint j = 0; j < w; j++)
+      {
+        double ref = 0;
+
+        for (guint i = 0; i < s->rows; i++)
+          for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+            if ((guint)s->col_index[e] == c)
+              ref += (double)(s->values ? s->values[e] : 1.0f) * dout[i * w + j];
+        g_assert_cmpfloat_with_epsilon (x->grad[c * w + j], ref, 1e-5);
+      }
+  philia_tape_reset (tape);
+}
+
+/* Products of 1 to 9 columns (2 to 7 go through the padded kernel, which
+ * sums unweighted rows for a matrix whose values factor) on a declared
+ * D^{-1/2}(A+I)D^{-1/2}, on row-normalised binary features (a row scale
+ * found by philia_sparse_new), on general values and on a pattern; with one
+ * and three threads the same bits. The rows of a factored matrix keep its
+ * scales. */
+static void
+test_spmm_narrow (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) a = NULL;
+  g_autoptr(PhiliaSparse) features = NULL;
+  g_autoptr(PhiliaSparse) general = NULL;
+  g_autoptr(PhiliaSparse) pattern = NULL;
+  g_autoptr(PhiliaSparse) rows = NULL;
+  g_autofree float *binary = g_new0 (float, 300 * 40);
+  guint n = 300, pick[] = { 7, 1, 299, 0, 7 };
+
+  philia_rng_init (&rng, 11);
+  a = factored_adjacency (n, 0.05, &rng);
+  g_assert_nonnull (a->row_scale);
+  g_assert_nonnull (a->transpose->col_scale);
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = 0;
+
+      for (guint j = 0; j < 40; j++)
+        if (i % 10 != 3 && philia_rng_float (&rng) < 0.2f)
+          count++, binary[i * 40 + j] = 1;
+      for (guint j = 0; j < 40 && count > 0; j++)
+        binary[i * 40 + j] /= count;
+    }
+  features = philia_sparse_new_from_dense (binary, n, 40);
+  g_assert_nonnull (features->row_scale);        /* each row's values are equal */
+  g_assert_null (features->col_scale);
+  g_assert_nonnull (features->transpose->col_scale);
+  general = small_sparse (40, 30, &rng);
+  g_assert_null (general->row_scale);
+  {
+    gint64 *off = g_memdup2 (a->row_offsets, sizeof (gint64) * (n + 1));
+    gint32 *col = g_memdup2 (a->col_index, sizeof (gint32) * a->nnz);
+
+    pattern = philia_sparse_new (n, n, off, col, NULL);
+  }
+
+  for (guint w = 1; w <= 9; w++)
+    for (guint threads = 1; threads <= 3; threads += 2)
+      {
+        check_spmm_against_dense (a, w, threads, &rng);
+        check_spmm_against_dense (features, w, threads, &rng);
+        check_spmm_against_dense (general, w, threads, &rng);
+        check_spmm_against_dense (pattern, w, threads, &rng);
+      }
+
+  /* Same bits on any thread count (fixed summation order per row). */
+  {
+    g_autoptr(PhiliaTensor) x = philia_tensor_new (n, 5);
+    g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+    g_autoptr(PhiliaTape) t3 = philia_tape_new (3);
+
+    fill (x, &rng, -1, 1);
+    g_assert_cmpmem (philia_op_spmm (t1, a, NULL, x)->data, sizeof (float) * n * 5,
+                     philia_op_spmm (t3, a, NULL, x)->data, sizeof (float) * n * 5);
+  }
+
+  /* Rows of a factored matrix: the full one's rows of the product (to
+   * rounding: five rows take the weighted kernel). */
+  rows = philia_sparse_new_rows (a, pick, G_N_ELEMENTS (pick));
+  g_assert_cmpuint (rows->rows, ==, 5);
+  g_assert_nonnull (rows->row_scale);
+  for (guint k = 0; k < G_N_ELEMENTS (pick); k++)
+    g_assert_cmpfloat (rows->row_scale[k], ==, a->row_scale[pick[k]]);
+  check_spmm_against_dense (rows, 5, 1, &rng);
+  {
+    g_autoptr(PhiliaTensor) x = philia_tensor_new (n, 5);
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    PhiliaTensor *full, *sub;
+
+    fill (x, &rng, -1, 1);
+    full = philia_op_spmm (tape, a, NULL, x);
+    sub = philia_op_spmm (tape, rows, NULL, x);
+    for (guint k = 0; k < G_N_ELEMENTS (pick); k++)
+      for (guint j = 0; j < 5; j++)
+        g_assert_cmpfloat_with_epsilon (sub->data[k * 5 + j], full->data[pick[k] * 5 + j], 1e-6);
+  }
+}
+
+/* Finite differences through the padded, factored product and its
+ * accumulating transpose. */
+static void
+test_spmm_factored_gradients (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) a = NULL;
+  PhiliaTensor *in[1];
+
+  philia_rng_init (&rng, 12);
+  a = factored_adjacency (12, 0.4, &rng);
+  g_assert_cmpint (a->nnz, >, 2 * 12);
+  in[0] = param (12, 5, &rng);
+  check_gradients ("spmm-factored", build_spmm, in, 1, a, 2e-3);
+  FREE_ALL (in);
 }
 
 static PhiliaTensor *
@@ -980,6 +1160,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/linear", test_linear);
   g_test_add_func ("/Philia/Autograd/spmm", test_spmm);
   g_test_add_func ("/Philia/Autograd/spmm-threads", test_spmm_threads);
+  g_test_add_func ("/Philia/Autograd/spmm-narrow", test_spmm_narrow);
+  g_test_add_func ("/Philia/Autograd/spmm-factored-gradients", test_spmm_factored_gradients);
   g_test_add_func ("/Philia/Autograd/elementwise", test_elementwise);
   g_test_add_func ("/Philia/Autograd/activations", test_activations);
   g_test_add_func ("/Philia/Autograd/dropout", test_dropout);

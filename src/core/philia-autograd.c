@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-autograd-private.h"
 #include "philia-parallel-private.h"
 
 #include <cblas.h>
@@ -73,6 +74,13 @@ v8_load (const float *p)
 
   memcpy (&v, p, sizeof v);
   return v;
+}
+
+/* From a 32-byte aligned address. */
+static inline G_ALWAYS_INLINE V8f
+v8_load_aligned (const float *p)
+{
+  return *(const V8f *)__builtin_assume_aligned (p, 32);
 }
 
 static inline void
@@ -352,7 +360,92 @@ philia_sparse_new (guint   rows,
   g_free (cursor);
   t->ref_count = 1;
   s->transpose = t;
+
+  /* Every row's values equal (row-normalised binary features, a mean
+   * aggregator): a row scale, exactly. */
+  if (values != NULL)
+    {
+      gboolean constant = TRUE;
+
+      for (guint i = 0; i < rows && constant; i++)
+        for (gint64 e = row_offsets[i] + 1; e < row_offsets[i + 1] && constant; e++)
+          constant = values[e] == values[row_offsets[i]];
+      if (constant)
+        {
+          s->row_scale = g_new (float, MAX (rows, 1));
+          for (guint i = 0; i < rows; i++)
+            s->row_scale[i] = row_offsets[i] < row_offsets[i + 1] ? values[row_offsets[i]] : 0;
+          t->col_scale = g_memdup2 (s->row_scale, sizeof (float) * MAX (rows, 1));
+        }
+    }
   return s;
+}
+
+void
+philia_sparse_set_scales (PhiliaSparse *s,
+                          const float  *row_scale,
+                          const float  *col_scale)
+{
+  PhiliaSparse *t = s->transpose;
+
+  g_clear_pointer (&s->row_scale, g_free);
+  g_clear_pointer (&s->col_scale, g_free);
+  g_clear_pointer (&t->row_scale, g_free);
+  g_clear_pointer (&t->col_scale, g_free);
+  if (row_scale != NULL)
+    {
+      s->row_scale = g_memdup2 (row_scale, sizeof (float) * MAX (s->rows, 1));
+      t->col_scale = g_memdup2 (row_scale, sizeof (float) * MAX (s->rows, 1));
+    }
+  if (col_scale != NULL)
+    {
+      s->col_scale = g_memdup2 (col_scale, sizeof (float) * MAX (s->cols, 1));
+      t->row_scale = g_memdup2 (col_scale, sizeof (float) * MAX (s->cols, 1));
+    }
+}
+
+PhiliaSparse *
+philia_sparse_new_rows (const PhiliaSparse *s,
+                        const guint        *rows,
+                        guint               n_rows)
+{
+  gint64 *off = g_new (gint64, n_rows + 1);
+  gint32 *col;
+  float *val = NULL;
+  PhiliaSparse *out;
+  gint64 nnz = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      off[r] = nnz;
+      nnz += s->row_offsets[rows[r] + 1] - s->row_offsets[rows[r]];
+    }
+  off[n_rows] = nnz;
+  col = g_new (gint32, MAX (nnz, 1));
+  if (s->values != NULL)
+    val = g_new (float, MAX (nnz, 1));
+  for (guint r = 0; r < n_rows; r++)
+    {
+      gint64 from = s->row_offsets[rows[r]], count = off[r + 1] - off[r];
+
+      memcpy (col + off[r], s->col_index + from, sizeof (gint32) * count);
+      if (val != NULL)
+        memcpy (val + off[r], s->values + from, sizeof (float) * count);
+    }
+  out = philia_sparse_new (n_rows, s->cols, off, col, val);
+  if (s->row_scale != NULL || s->col_scale != NULL)
+    {
+      g_autofree float *row_scale = NULL;
+
+      if (s->row_scale != NULL)
+        {
+          row_scale = g_new (float, MAX (n_rows, 1));
+          for (guint r = 0; r < n_rows; r++)
+            row_scale[r] = s->row_scale[rows[r]];
+        }
+      philia_sparse_set_scales (out, row_scale, s->col_scale);
+    }
+  return out;
 }
 
 PhiliaSparse *
@@ -401,6 +494,8 @@ sparse_free (PhiliaSparse *s)
   g_free (s->values);
   g_free (s->row_index);
   g_free (s->transpose_perm);
+  g_free (s->row_scale);
+  g_free (s->col_scale);
   g_free (s);
 }
 
@@ -783,6 +878,7 @@ typedef struct
   float              *out;
   guint               cols;
   gboolean            accumulate;
+  const float        *row_scale;  /* the padded path: each output row's factor, or NULL */
 } SpmmTask;
 
 /*
@@ -936,6 +1032,104 @@ spmm_row_8x8 (const SpmmTask *t,
     v8_store (o + h * 8, acc[h]);
 }
 
+/*
+ * One head of W = 2 to 7 columns (a model's classes) read from @t->x padded
+ * to eight floats a row, 32-byte aligned: one vector load per entry, never
+ * across a cache line, instead of a 4-wide and scalar loads from a row of
+ * 8 to 28 bytes at any offset (4.5× faster on Squirrel's Â at 5 columns).
+ * With @t->values the multiply-adds and their order are those of the narrow
+ * blocks. A matrix whose values factor (D^{-1/2}(A+I)D^{-1/2}) comes with
+ * its column scale folded into the padded rows: the entries are summed
+ * unweighted (no value to load), the row scale applied once. W is a
+ * compile-time constant so that a row's W floats move without a memcpy call.
+ */
+#define SPMM_PADDED(W)                                                              \
+  PHILIA_VECTORIZE static void                                                     \
+  spmm_rows_padded_##W (gpointer data,                                             \
+                        guint    begin,                                            \
+                        guint    end)                                              \
+  {                                                                                \
+    const SpmmTask *t = data;                                                      \
+    const gint64 *restrict off = t->s->row_offsets;                                \
+    const gint32 *restrict col = t->s->col_index;                                  \
+    const float *restrict values = t->values;                                      \
+    const float *restrict x = t->x;                                                \
+                                                                                   \
+    for (guint i = begin; i < end; i++)                                            \
+      {                                                                            \
+        float *restrict o = t->out + (gsize)i * W;                                 \
+        gint64 e = off[i], stop = off[i + 1];                                      \
+        V8f a0 = { 0 }, a1 = { 0 }, sum;                                           \
+                                                                                   \
+        if (t->accumulate && t->row_scale == NULL)                                 \
+          for (guint j = 0; j < W; j++)                                            \
+            a0[j] = o[j];                                                          \
+        if (values != NULL)                                                        \
+          {                                                                        \
+            for (; e + 2 <= stop; e += 2)                                          \
+              {                                                                    \
+                a0 += values[e] * v8_load_aligned (x + (gsize)col[e] * 8);         \
+                a1 += values[e + 1] * v8_load_aligned (x + (gsize)col[e + 1] * 8); \
+              }                                                                    \
+            if (e < stop)                                                          \
+              a0 += values[e] * v8_load_aligned (x + (gsize)col[e] * 8);           \
+          }                                                                        \
+        else                                                                       \
+          {                                                                        \
+            for (; e + 2 <= stop; e += 2)                                          \
+              {                                                                    \
+                a0 += v8_load_aligned (x + (gsize)col[e] * 8);                     \
+                a1 += v8_load_aligned (x + (gsize)col[e + 1] * 8);                 \
+              }                                                                    \
+            if (e < stop)                                                          \
+              a0 += v8_load_aligned (x + (gsize)col[e] * 8);                       \
+          }                                                                        \
+        sum = a0 + a1;                                                             \
+        if (t->row_scale != NULL)                                                  \
+          {                                                                        \
+            sum *= t->row_scale[i];                                                \
+            if (t->accumulate)                                                     \
+              for (guint j = 0; j < W; j++)                                        \
+                sum[j] += o[j];                                                    \
+          }                                                                        \
+        for (guint j = 0; j < W; j++)                                              \
+          o[j] = sum[j];                                                           \
+      }                                                                            \
+  }                                                                                \
+                                                                                   \
+  /* Rows [begin, end) of the W-column @x, times @scale[r] unless it is NULL,   \
+   * into @padded, eight floats a row. */                                          \
+  PHILIA_VECTORIZE static void                                                     \
+  pad_rows_##W (const float *restrict x,                                           \
+                const float *restrict scale,                                       \
+                float *restrict       padded,                                      \
+                gsize                 rows)                                        \
+  {                                                                                \
+    for (gsize r = 0; r < rows; r++)                                               \
+      {                                                                            \
+        V8f row = { 0 };                                                           \
+                                                                                   \
+        for (guint j = 0; j < W; j++)                                              \
+          row[j] = x[r * W + j];                                                   \
+        if (scale != NULL)                                                         \
+          row *= scale[r];                                                         \
+        v8_store (padded + r * 8, row);                                            \
+      }                                                                            \
+  }
+
+SPMM_PADDED (2) SPMM_PADDED (3) SPMM_PADDED (4) SPMM_PADDED (5) SPMM_PADDED (6)
+SPMM_PADDED (7)
+
+static const RangeFunc spmm_padded[8] = { NULL, NULL, spmm_rows_padded_2,
+                                          spmm_rows_padded_3, spmm_rows_padded_4,
+                                          spmm_rows_padded_5, spmm_rows_padded_6,
+                                          spmm_rows_padded_7 };
+
+typedef void (*PadRows) (const float *, const float *, float *, gsize);
+
+static const PadRows pad_rows[8] = { NULL, NULL, pad_rows_2, pad_rows_3, pad_rows_4,
+                                     pad_rows_5, pad_rows_6, pad_rows_7 };
+
 static void
 spmm_rows (gpointer data,
            guint    begin,
@@ -965,8 +1159,29 @@ spmm_run (PhiliaTape         *tape,
           guint               cols,
           gboolean            accumulate)
 {
-  SpmmTask task = { s, values, heads, x, out, cols, accumulate };
+  SpmmTask task = { s, values, heads, x, out, cols, accumulate, NULL };
 
+  if (heads == 1 && cols >= 2 && cols <= 7 && s->nnz > 2 * (gint64)s->cols)
+    {
+      /* Pad X's rows to eight floats (a pass over X, small beside the
+       * gathers when the matrix has a few entries per column or more). */
+      gsize size = (gsize)s->cols * 8 + 8;
+      float *buffer = pool_take (tape, size);
+      float *padded = (float *)(((guintptr)buffer + 31) & ~(guintptr)31);
+      gboolean factored = values == s->values && (s->row_scale != NULL || s->col_scale != NULL);
+
+      pad_rows[cols] (x, factored ? s->col_scale : NULL, padded, s->cols);
+      task.x = padded;
+      if (factored)
+        {
+          task.values = NULL;
+          task.row_scale = s->row_scale;
+        }
+      parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_padded[cols],
+                     &task);
+      pool_give (tape, size, buffer);
+      return;
+    }
   parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_rows, &task);
 }
 

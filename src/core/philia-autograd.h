@@ -68,6 +68,8 @@ struct _PhiliaSparse
   PhiliaSparse *transpose;
   gint64       *transpose_perm; /* entry of the transpose → entry of this matrix */
   gint          ref_count;
+  float        *row_scale;      /* values[e] = row_scale[i] col_scale[j]; NULL: ones */
+  float        *col_scale;      /* (both NULL when the values do not factor) */
 };
 
 typedef struct _PhiliaTape PhiliaTape;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-autograd-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -69,6 +70,7 @@ build_adjacency (PhiliaGraph *graph,
   gint32 *cols = g_new (gint32, MAX (nnz, 1));
   float *values = g_new (float, MAX (nnz, 1));
   g_autofree float *dinv = g_new (float, MAX (n, 1));
+  PhiliaSparse *s;
   gint64 k = 0;
 
   for (guint i = 0; i < n; i++)
@@ -96,7 +98,10 @@ build_adjacency (PhiliaGraph *graph,
         }
     }
   row_offsets[n] = k;
-  return philia_sparse_new (n, n, row_offsets, cols, values);
+  s = philia_sparse_new (n, n, row_offsets, cols, values);
+  if (normalize)
+    philia_sparse_set_scales (s, dinv, dinv);
+  return s;
 }
 
 static PhiliaSparse *
@@ -353,36 +358,6 @@ dense_rows (const PhiliaTensor *x,
   return out;
 }
 
-/* The given rows of a CSR matrix, in that order. */
-static PhiliaSparse *
-sparse_rows (const PhiliaSparse *x,
-             const guint        *rows,
-             guint               n_rows)
-{
-  gint64 *off = g_new (gint64, n_rows + 1), nnz = 0;
-  gint32 *col;
-  float *val;
-
-  off[0] = 0;
-  for (guint i = 0; i < n_rows; i++)
-    off[i + 1] = off[i] + x->row_offsets[rows[i] + 1] - x->row_offsets[rows[i]];
-  nnz = off[n_rows];
-  col = g_new (gint32, MAX (nnz, 1));
-  val = g_new (float, MAX (nnz, 1));
-  for (guint i = 0; i < n_rows; i++)
-    {
-      gint64 from = x->row_offsets[rows[i]], len = x->row_offsets[rows[i] + 1] - from;
-
-      memcpy (col + off[i], x->col_index + from, sizeof (gint32) * len);
-      if (x->values != NULL)
-        memcpy (val + off[i], x->values + from, sizeof (float) * len);
-      else
-        for (gint64 k = 0; k < len; k++)
-          val[off[i] + k] = 1.0f;
-    }
-  return philia_sparse_new (n_rows, x->cols, off, col, val);
-}
-
 /* The features of the loss rows, built on first use. */
 static void
 ensure_row_features (PhiliaModelContext *ctx,
@@ -392,7 +367,7 @@ ensure_row_features (PhiliaModelContext *ctx,
   if (ctx->dense_x != NULL && ctx->dense_x_rows == NULL)
     ctx->dense_x_rows = dense_rows (ctx->dense_x, rows, n_rows);
   if (ctx->sparse_x != NULL && ctx->sparse_x_rows == NULL)
-    ctx->sparse_x_rows = sparse_rows (ctx->sparse_x, rows, n_rows);
+    ctx->sparse_x_rows = philia_sparse_new_rows (ctx->sparse_x, rows, n_rows);
 }
 
 PhiliaTensor *
@@ -813,7 +788,7 @@ sgc_create (PhiliaModelContext *ctx,
       if (m->dense != NULL)
         m->dense_rows = dense_rows (m->dense, ctx->loss_rows, r);
       else if (m->sparse != NULL)
-        m->sparse_rows = sparse_rows (m->sparse, ctx->loss_rows, r);
+        m->sparse_rows = philia_sparse_new_rows (m->sparse, ctx->loss_rows, r);
       /* Sparse X is propagated every step (Â^K X fills in); the training rows
        * of Â^K X, dense, pay when their product costs less than the K sparse
        * products of a step (a sparse multiply-add counted as four dense). */

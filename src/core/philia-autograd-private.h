@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-autograd.h"
+
+G_BEGIN_DECLS
+
+/* Declares that @s's values are row_scale[i] · col_scale[j] (to rounding;
+ * either may be NULL for ones), as in D^{-1/2}(A+I)D^{-1/2}: its products
+ * can then gather unweighted rows of X scaled once by @col_scale and scale
+ * each output row by @row_scale. Copies both; sets the transpose's too.
+ * Call before @s is shared. */
+void          philia_sparse_set_scales (PhiliaSparse       *s,
+                                        const float        *row_scale,
+                                        const float        *col_scale);
+
+/* Rows @rows of @s, in that order (with their scales). */
+PhiliaSparse *philia_sparse_new_rows   (const PhiliaSparse *s,
+                                        const guint        *rows,
+                                        guint               n_rows);
+
+G_END_DECLS
