@@ -670,6 +670,9 @@ typedef struct
    * linear model on fixed features are independent). */
   PhiliaTensor *dense_rows;
   PhiliaSparse *sparse_rows;
+  /* Otherwise (X propagated every step) the training rows of Â, for the
+   * last propagation: a step then propagates to the rows its loss reads. */
+  PhiliaSparse *adjacency_rows;
 } Sgc;
 
 /* Rows @rows of Â^K X for sparse X, each by pushing e_i through Â K times
@@ -796,6 +799,8 @@ sgc_create (PhiliaModelContext *ctx,
                && (double)r * f < 4.0 * (ctx->params.k * (double)a->nnz + ctx->sparse_x->nnz)
                && (double)r * f * sizeof (float) < 256.0 * 1024 * 1024)
         m->dense_rows = propagated_rows (a, ctx->sparse_x, ctx->params.k, ctx->loss_rows, r);
+      else
+        m->adjacency_rows = philia_sparse_new_rows (a, ctx->loss_rows, r);
     }
   m->w = philia_model_context_add_parameter (ctx, f, ctx->n_classes, TRUE, TRUE);
   m->b = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
@@ -811,9 +816,9 @@ sgc_forward (gpointer            model,
   PhiliaTensor *h, *dense = m->dense;
   PhiliaSparse *sparse = m->sparse;
   guint n_rows;
+  gboolean loss_rows = philia_model_context_get_loss_rows (ctx, tape, &n_rows) != NULL;
 
-  if (philia_model_context_get_loss_rows (ctx, tape, &n_rows) != NULL
-      && (m->dense_rows != NULL || m->sparse_rows != NULL))
+  if (loss_rows && (m->dense_rows != NULL || m->sparse_rows != NULL))
     {
       dense = m->dense_rows;
       sparse = m->sparse_rows;
@@ -825,10 +830,11 @@ sgc_forward (gpointer            model,
   else
     {
       PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
+      PhiliaSparse *last = loss_rows && m->adjacency_rows != NULL ? m->adjacency_rows : a;
 
       h = philia_model_context_input_matmul (ctx, tape, m->w, (float)ctx->params.dropout);
       for (int k = 0; k < ctx->params.k; k++)
-        h = philia_op_spmm (tape, a, NULL, h);
+        h = philia_op_spmm (tape, k + 1 == ctx->params.k ? last : a, NULL, h);
     }
   return philia_op_add (tape, h, m->b);
 }
@@ -842,6 +848,7 @@ sgc_free (gpointer model)
   g_clear_pointer (&m->sparse, philia_sparse_unref);
   g_clear_pointer (&m->dense_rows, philia_tensor_free);
   g_clear_pointer (&m->sparse_rows, philia_sparse_unref);
+  g_clear_pointer (&m->adjacency_rows, philia_sparse_unref);
   g_free (m);
 }
 
