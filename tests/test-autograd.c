@@ -316,7 +316,8 @@ factored_adjacency (guint      n,
 }
 
 /* out = S X and dX += Sᵀ dOut (a product with S's transpose, which carries
- * the scales swapped) against double sums over the stored values. */
+ * the scales swapped) against double sums over the stored values, to float
+ * rounding of the sum of the terms' magnitudes. */
 static void
 check_spmm_against_dense (PhiliaSparse *s,
                           guint         w,
@@ -335,28 +336,39 @@ check_spmm_against_dense (PhiliaSparse *s,
   for (guint i = 0; i < s->rows; i++)
     for (guint j = 0; j < w; j++)
       {
-        double ref = 0;
+        double ref = 0, size = 1;
 
         for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
-          ref += (double)(s->values ? s->values[e] : 1.0f) * x->data[s->col_index[e] * w + j];
-        g_assert_cmpfloat_with_epsilon (out->data[i * w + j], ref, 1e-5);
+          {
+            double term = (double)(s->values ? s->values[e] : 1.0f) * x->data[s->col_index[e] * w + j];
+
+            ref += term;
+            size += fabs (term);
+          }
+        g_assert_cmpfloat_with_epsilon (out->data[i * w + j], ref, 2e-6 * size);
       }
   for (guint c = 0; c < s->cols; c++)
     for (guint j = 0; j < w; j++)
       {
-        double ref = 0;
+        double ref = 0, size = 1;
 
         for (guint i = 0; i < s->rows; i++)
           for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
             if ((guint)s->col_index[e] == c)
-              ref += (double)(s->values ? s->values[e] : 1.0f) * dout[i * w + j];
-        g_assert_cmpfloat_with_epsilon (x->grad[c * w + j], ref, 1e-5);
+              {
+                double term = (double)(s->values ? s->values[e] : 1.0f) * dout[i * w + j];
+
+                ref += term;
+                size += fabs (term);
+              }
+        g_assert_cmpfloat_with_epsilon (x->grad[c * w + j], ref, 2e-6 * size);
       }
   philia_tape_reset (tape);
 }
 
-/* Products of 1 to 9 columns (2 to 7 go through the padded kernel, which
- * sums unweighted rows for a matrix whose values factor) on a declared
+/* Products of 1 to 9 columns (2 to 7 go through the padded kernels, which
+ * sum unweighted rows, by slices of four, for a matrix whose values factor)
+ * on a star, on a declared
  * D^{-1/2}(A+I)D^{-1/2}, on row-normalised binary features (a row scale
  * found by philia_sparse_new), on general values and on a pattern; with one
  * and three threads the same bits. The rows of a factored matrix keep its
@@ -370,8 +382,9 @@ test_spmm_narrow (void)
   g_autoptr(PhiliaSparse) general = NULL;
   g_autoptr(PhiliaSparse) pattern = NULL;
   g_autoptr(PhiliaSparse) rows = NULL;
-  g_autofree float *binary = g_new0 (float, 300 * 40);
-  guint n = 300, pick[] = { 7, 1, 299, 0, 7 };
+  g_autofree float *binary = g_new0 (float, 303 * 40);
+  g_autoptr(PhiliaSparse) star = NULL;
+  guint n = 303, pick[] = { 7, 1, 302, 0, 7 };
 
   philia_rng_init (&rng, 11);
   a = factored_adjacency (n, 0.05, &rng);
@@ -400,14 +413,34 @@ test_spmm_narrow (void)
     pattern = philia_sparse_new (n, n, off, col, NULL);
   }
 
+  /* A star: the hub's row would pad its chunk of four to 4 × 302 slots,
+   * so its products stay on the row kernel. */
+  {
+    g_autofree float *dense = g_new0 (float, (gsize)n * n);
+
+    for (guint i = 1; i < n; i++)
+      dense[i] = dense[(gsize)i * n] = 1;
+    star = philia_sparse_new_from_dense (dense, n, n);
+  }
+
   for (guint w = 1; w <= 9; w++)
     for (guint threads = 1; threads <= 3; threads += 2)
       {
+        check_spmm_against_dense (star, w, threads, &rng);
         check_spmm_against_dense (a, w, threads, &rng);
         check_spmm_against_dense (features, w, threads, &rng);
         check_spmm_against_dense (general, w, threads, &rng);
         check_spmm_against_dense (pattern, w, threads, &rng);
       }
+
+  /* The unweighted products of 2-7 columns went through the slices (n is
+   * not a multiple of four: the last chunk has empty slots), the star's not. */
+  g_assert_true (philia_sparse_get_sliced (a));
+  g_assert_true (philia_sparse_get_sliced (a->transpose));
+  g_assert_true (philia_sparse_get_sliced (features));
+  g_assert_true (philia_sparse_get_sliced (pattern));
+  g_assert_false (philia_sparse_get_sliced (general));   /* weighted: rows */
+  g_assert_false (philia_sparse_get_sliced (star));
 
   /* Same bits on any thread count (fixed summation order per row). */
   {

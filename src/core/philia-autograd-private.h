@@ -19,4 +19,7 @@ PhiliaSparse *philia_sparse_new_rows   (const PhiliaSparse *s,
                                         const guint        *rows,
                                         guint               n_rows);
 
+/* Whether a product with @s has used its sliced copy (for tests). */
+gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
+
 G_END_DECLS

@@ -70,6 +70,7 @@ struct _PhiliaSparse
   gint          ref_count;
   float        *row_scale;      /* values[e] = row_scale[i] col_scale[j]; NULL: ones */
   float        *col_scale;      /* (both NULL when the values do not factor) */
+  gpointer      slices;         /* sliced-ELLPACK copy, built on first narrow product */
 };
 
 typedef struct _PhiliaTape PhiliaTape;
