@@ -1996,6 +1996,7 @@ philia_op_sigmoid (PhiliaTape   *tape,
 
 typedef guint32 V8u __attribute__ ((vector_size (32)));
 typedef gint8   V8b __attribute__ ((vector_size (8)));
+typedef gint8   V32b __attribute__ ((vector_size (32)));
 
 PHILIA_VECTORIZE static void
 dropout_mask (guint8 *restrict mask,
@@ -2013,6 +2014,7 @@ dropout_mask (guint8 *restrict mask,
     {
       V8u x = s1 * 5, t = s1 << 9;
       V8u draw = ((x << 7) | (x >> 25)) * 9;
+      V32b bytes;
       V8b keep;
 
       s2 ^= s0;
@@ -2021,8 +2023,14 @@ dropout_mask (guint8 *restrict mask,
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >> 21);
-      keep = __builtin_convertvector ((V8i)((draw >> 8) >= threshold), V8b) & 1;
-      memcpy (mask + i, &keep, MIN (MASK_LANES, n - i));
+      /* The low byte of each lane, by a byte shuffle (a lane-by-lane
+       * conversion compiles to eight extracts). */
+      bytes = (V32b)((V8i)((draw >> 8) >= threshold) & 1);
+      keep = __builtin_shufflevector (bytes, bytes, 0, 4, 8, 12, 16, 20, 24, 28);
+      if (n - i >= MASK_LANES)
+        memcpy (mask + i, &keep, MASK_LANES);
+      else
+        memcpy (mask + i, &keep, n - i);
     }
 }
 
