@@ -883,6 +883,7 @@ typedef struct
   gboolean            accumulate;
   const float        *row_scale;  /* the padded path: each output row's factor, or NULL */
   const struct _SparseSlices *slices;
+  const gint64       *value_index;  /* 8 heads of 8: entry e's values at value_index[e] */
 } SpmmTask;
 
 /*
@@ -1154,7 +1155,7 @@ spmm_row_8x8 (const SpmmTask *t,
   for (gint64 e = off[i]; e < off[i + 1]; e++)
     {
       const float *restrict xr = t->x + (gsize)col[e] * 64;
-      const float *restrict v = t->values + e * 8;
+      const float *restrict v = t->values + (t->value_index ? t->value_index[e] : e) * 8;
 
       for (guint h = 0; h < 8; h++)
         acc[h] += v[h] * v8_load (xr + h * 8);
@@ -1337,7 +1338,7 @@ spmm_run (PhiliaTape         *tape,
           guint               cols,
           gboolean            accumulate)
 {
-  SpmmTask task = { s, values, heads, x, out, cols, accumulate, NULL, NULL };
+  SpmmTask task = { s, values, heads, x, out, cols, accumulate, NULL, NULL, NULL };
 
   if (heads == 1 && cols >= 2 && cols <= 7 && s->nnz > 2 * (gint64)s->cols)
     {
@@ -1456,16 +1457,31 @@ spmm_backward (PhiliaTape *tape,
   PhiliaTensor *values = node->in[0], *x = node->in[1], *out = node->out;
   guint heads = values ? values->cols : 1;
 
-  if (x->requires_grad)
+  if (x->requires_grad && values != NULL && heads == 8 && x->cols == 64)
     {
-      /* dX = Sᵀ dOut, row-parallel over the transpose. */
-      g_autofree float *tvalues = NULL;
+      /* dX = Sᵀ dOut for GAT's first layer: the kernel reads each
+       * transposed entry's eight values where they are, through the
+       * permutation, instead of a permuted copy (32 bytes an edge written
+       * and read back). */
+      SpmmTask task = { s->transpose, values->data, 8, out->grad, ensure_grad (x), 64, TRUE,
+                        NULL, NULL, s->transpose_perm };
+
+      parallel_rows (tape, s->transpose->rows, s->transpose->row_offsets, (double)s->nnz * 64,
+                     spmm_rows, &task);
+    }
+  else if (x->requires_grad)
+    {
+      /* dX = Sᵀ dOut, row-parallel over the transpose, with the values
+       * permuted to its order. */
+      float *tvalues = NULL;
       const float *tv = s->transpose->values;
 
       if (values != NULL)
         {
-          tvalues = g_new (float, MAX (s->nnz * heads, 1));
-          if (heads == 8 && s->nnz <= G_MAXUINT)   /* GAT: one vector per entry, on the threads */
+          /* From the tape's pool: fresh from malloc it would be fresh pages
+           * to fault in every epoch. */
+          tvalues = pool_take (tape, MAX (s->nnz * heads, 1));
+          if (heads == 8 && s->nnz <= G_MAXUINT)   /* one vector per entry, on the threads */
             {
               PermuteTask task = { s->transpose_perm, values->data, tvalues };
 
@@ -1479,6 +1495,8 @@ spmm_backward (PhiliaTape *tape,
           tv = tvalues;
         }
       spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
+      if (tvalues != NULL)
+        pool_give (tape, MAX (s->nnz * heads, 1), tvalues);
     }
   if (values != NULL && values->requires_grad)
     {
