@@ -476,7 +476,7 @@ test_spmm_narrow (void)
 }
 
 /* Finite differences through the padded, factored product and its
- * accumulating transpose. */
+ * accumulating transpose, and through the padded product with values. */
 static void
 test_spmm_factored_gradients (void)
 {
@@ -489,6 +489,14 @@ test_spmm_factored_gradients (void)
   g_assert_cmpint (a->nnz, >, 2 * 12);
   in[0] = param (12, 5, &rng);
   check_gradients ("spmm-factored", build_spmm, in, 1, a, 2e-3);
+  /* With values of its own (one head): the padded kernel reads them in
+   * entry order forward, through the transpose's permutation backward. */
+  {
+    PhiliaTensor *with_values[2] = { in[0], param (a->nnz, 1, &rng) };
+
+    check_gradients ("spmm-padded-values", build_spmm_values, with_values, 2, a, 2e-3);
+    philia_tensor_free (with_values[1]);
+  }
   FREE_ALL (in);
 }
 

@@ -2658,14 +2658,13 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
           guint w = (guint) nbr[e];
           gint64 back;
 
+          double a, b;
+
           if (w <= u || (back = philia_graph_find_edge (self->graph, w, u)) < 0)
             continue;
-          {
-            double a = values[e], b = values[back];
-            double v = isnan (a) ? b : isnan (b) ? a : MAX (a, b);
-
-            self->edge_layer[e] = self->edge_layer[back] = v;
-          }
+          a = values[e];
+          b = values[back];
+          self->edge_layer[e] = self->edge_layer[back] = isnan (a) ? b : isnan (b) ? a : MAX (a, b);
         }
   }
   self->edge_layer_title = g_strdup (title != NULL ? title : _("Edge value"));

@@ -374,10 +374,11 @@ philia_sparse_new (guint   rows,
           constant = values[e] == values[row_offsets[i]];
       if (constant)
         {
-          s->row_scale = g_new (float, MAX (rows, 1));
+          g_autofree float *scale = g_new (float, MAX (rows, 1));
+
           for (guint i = 0; i < rows; i++)
-            s->row_scale[i] = row_offsets[i] < row_offsets[i + 1] ? values[row_offsets[i]] : 0;
-          t->col_scale = g_memdup2 (s->row_scale, sizeof (float) * MAX (rows, 1));
+            scale[i] = row_offsets[i] < row_offsets[i + 1] ? values[row_offsets[i]] : 0;
+          philia_sparse_set_scales (s, scale, NULL);
         }
     }
   return s;
@@ -883,8 +884,13 @@ typedef struct
   gboolean            accumulate;
   const float        *row_scale;  /* the padded path: each output row's factor, or NULL */
   const struct _SparseSlices *slices;
-  const gint64       *value_index;  /* 8 heads of 8: entry e's values at value_index[e] */
+  const gint64       *value_index;  /* 8×8 and padded kernels: entry e's values at
+                                     * value_index[e] (NULL: at e) */
 } SpmmTask;
+
+/* Where entry @e's values are: a transposed product may read the values of
+ * the matrix it transposes through the permutation between their entries. */
+#define ENTRY(vidx, e) ((vidx) != NULL ? (vidx)[e] : (e))
 
 /*
  * Sliced ELLPACK (SELL-4-64) for unweighted narrow products: rows in
@@ -1155,7 +1161,7 @@ spmm_row_8x8 (const SpmmTask *t,
   for (gint64 e = off[i]; e < off[i + 1]; e++)
     {
       const float *restrict xr = t->x + (gsize)col[e] * 64;
-      const float *restrict v = t->values + (t->value_index ? t->value_index[e] : e) * 8;
+      const float *restrict v = t->values + ENTRY (t->value_index, e) * 8;
 
       for (guint h = 0; h < 8; h++)
         acc[h] += v[h] * v8_load (xr + h * 8);
@@ -1185,6 +1191,7 @@ spmm_row_8x8 (const SpmmTask *t,
     const gint64 *restrict off = t->s->row_offsets;                                \
     const gint32 *restrict col = t->s->col_index;                                  \
     const float *restrict values = t->values;                                      \
+    const gint64 *restrict vidx = t->value_index;                                  \
     const float *restrict x = t->x;                                                \
                                                                                    \
     for (guint i = begin; i < end; i++)                                            \
@@ -1200,11 +1207,12 @@ spmm_row_8x8 (const SpmmTask *t,
           {                                                                        \
             for (; e + 2 <= stop; e += 2)                                          \
               {                                                                    \
-                a0 += values[e] * v8_load_aligned (x + (gsize)col[e] * 8);         \
-                a1 += values[e + 1] * v8_load_aligned (x + (gsize)col[e + 1] * 8); \
+                a0 += values[ENTRY (vidx, e)] * v8_load_aligned (x + (gsize)col[e] * 8); \
+                a1 += values[ENTRY (vidx, e + 1)]                                  \
+                      * v8_load_aligned (x + (gsize)col[e + 1] * 8);               \
               }                                                                    \
             if (e < stop)                                                          \
-              a0 += values[e] * v8_load_aligned (x + (gsize)col[e] * 8);           \
+              a0 += values[ENTRY (vidx, e)] * v8_load_aligned (x + (gsize)col[e] * 8); \
           }                                                                        \
         else                                                                       \
           {                                                                        \
@@ -1336,9 +1344,11 @@ spmm_run (PhiliaTape         *tape,
           const float        *x,
           float              *out,
           guint               cols,
+          const gint64       *value_index,
           gboolean            accumulate)
 {
-  SpmmTask task = { s, values, heads, x, out, cols, accumulate, NULL, NULL, NULL };
+  SpmmTask task = { s, values, heads, x, out, cols, accumulate, NULL, NULL, value_index };
+  float *ordered = NULL;
 
   if (heads == 1 && cols >= 2 && cols <= 7 && s->nnz > 2 * (gint64)s->cols)
     {
@@ -1347,7 +1357,8 @@ spmm_run (PhiliaTape         *tape,
       gsize size = ((gsize)s->cols + 1) * 8 + 8;
       float *buffer = pool_take (tape, size);
       float *padded = (float *)(((guintptr)buffer + 31) & ~(guintptr)31);
-      gboolean factored = values == s->values && (s->row_scale != NULL || s->col_scale != NULL);
+      gboolean factored = values == s->values && value_index == NULL
+                          && (s->row_scale != NULL || s->col_scale != NULL);
 
       pad_rows[cols] (x, factored ? s->col_scale : NULL, padded, s->cols);
       memset (padded + (gsize)s->cols * 8, 0, sizeof (float) * 8);   /* the slices' padding row */
@@ -1357,21 +1368,30 @@ spmm_run (PhiliaTape         *tape,
           task.values = NULL;
           task.row_scale = s->row_scale;
         }
-      if (task.values == NULL && sparse_slices (s)->usable)
-        {
-          const SparseSlices *sl = sparse_slices (s);
-
-          task.slices = sl;
-          parallel_rows (tape, sl->n_chunks, sl->chunk_offsets, (double)s->nnz * cols,
-                         spmm_slices[cols], &task);
-        }
+      task.slices = task.values == NULL ? sparse_slices (s) : NULL;
+      if (task.slices != NULL && task.slices->usable)
+        parallel_rows (tape, task.slices->n_chunks, task.slices->chunk_offsets,
+                       (double)s->nnz * cols, spmm_slices[cols], &task);
       else
         parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_padded[cols],
                        &task);
       pool_give (tape, size, buffer);
       return;
     }
+  if (value_index != NULL && !(heads == 8 && cols == 64))
+    {
+      /* The column-block kernels read values in entry order: put them in
+       * it (from the tape's pool, not fresh pages every step). */
+      ordered = pool_take (tape, MAX (s->nnz * heads, 1));
+      for (gint64 k = 0; k < s->nnz; k++)
+        for (guint h = 0; h < heads; h++)
+          ordered[k * heads + h] = values[value_index[k] * heads + h];
+      task.values = ordered;
+      task.value_index = NULL;
+    }
   parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_rows, &task);
+  if (ordered != NULL)
+    pool_give (tape, MAX (s->nnz * heads, 1), ordered);
 }
 
 typedef struct
@@ -1430,25 +1450,6 @@ spmm_values_rows (gpointer data,
       }
 }
 
-typedef struct
-{
-  const gint64 *perm;
-  const float  *in;
-  float        *out;
-} PermuteTask;
-
-/* out[k] = in[perm[k]], eight floats per entry, for k in [begin, end). */
-static void
-permute_8_rows (gpointer data,
-                guint    begin,
-                guint    end)
-{
-  const PermuteTask *t = data;
-
-  for (gsize k = begin; k < end; k++)
-    v8_store (t->out + k * 8, v8_load (t->in + t->perm[k] * 8));
-}
-
 static void
 spmm_backward (PhiliaTape *tape,
                Node       *node)
@@ -1457,47 +1458,11 @@ spmm_backward (PhiliaTape *tape,
   PhiliaTensor *values = node->in[0], *x = node->in[1], *out = node->out;
   guint heads = values ? values->cols : 1;
 
-  if (x->requires_grad && values != NULL && heads == 8 && x->cols == 64)
-    {
-      /* dX = Sᵀ dOut for GAT's first layer: the kernel reads each
-       * transposed entry's eight values where they are, through the
-       * permutation, instead of a permuted copy (32 bytes an edge written
-       * and read back). */
-      SpmmTask task = { s->transpose, values->data, 8, out->grad, ensure_grad (x), 64, TRUE,
-                        NULL, NULL, s->transpose_perm };
-
-      parallel_rows (tape, s->transpose->rows, s->transpose->row_offsets, (double)s->nnz * 64,
-                     spmm_rows, &task);
-    }
-  else if (x->requires_grad)
-    {
-      /* dX = Sᵀ dOut, row-parallel over the transpose, with the values
-       * permuted to its order. */
-      float *tvalues = NULL;
-      const float *tv = s->transpose->values;
-
-      if (values != NULL)
-        {
-          /* From the tape's pool: fresh from malloc it would be fresh pages
-           * to fault in every epoch. */
-          tvalues = pool_take (tape, MAX (s->nnz * heads, 1));
-          if (heads == 8 && s->nnz <= G_MAXUINT)   /* one vector per entry, on the threads */
-            {
-              PermuteTask task = { s->transpose_perm, values->data, tvalues };
-
-              parallel_rows (tape, (guint)s->nnz, NULL, (double)s->nnz * 8, permute_8_rows,
-                             &task);
-            }
-          else
-            for (gint64 k = 0; k < s->nnz; k++)
-              for (guint h = 0; h < heads; h++)
-                tvalues[k * heads + h] = values->data[s->transpose_perm[k] * heads + h];
-          tv = tvalues;
-        }
-      spmm_run (tape, s->transpose, tv, heads, out->grad, ensure_grad (x), x->cols, TRUE);
-      if (tvalues != NULL)
-        pool_give (tape, MAX (s->nnz * heads, 1), tvalues);
-    }
+  /* dX = Sᵀ dOut, row-parallel over the transpose; the op's values are read
+   * where they are, through the permutation from the transpose's entries. */
+  if (x->requires_grad)
+    spmm_run (tape, s->transpose, values ? values->data : s->transpose->values, heads, out->grad,
+              ensure_grad (x), x->cols, values ? s->transpose_perm : NULL, TRUE);
   if (values != NULL && values->requires_grad)
     {
       SpmmValuesTask task = { s, heads, out->grad, x->data, ensure_grad (values), x->cols };
@@ -1522,7 +1487,7 @@ philia_op_spmm (PhiliaTape   *tape,
                                            && x->cols % values->cols == 0), NULL);
 
   out = tape_tensor_uninit (tape, s->rows, x->cols);
-  spmm_run (tape, s, values ? values->data : s->values, heads, x->data, out->data, x->cols,
+  spmm_run (tape, s, values ? values->data : s->values, heads, x->data, out->data, x->cols, NULL,
             FALSE);
   node = record (tape, spmm_backward, out, values, x, NULL);
   if (node != NULL)
@@ -2074,15 +2039,22 @@ dropout_mask_from_tape (PhiliaTape *tape,
   dropout_mask (mask, n, state, (guint32)ceil ((double)p * 16777216.0));
 }
 
+/* Eight mask bytes as lanes: all ones where the byte is set (kept). */
+static inline V8i
+v8_kept (const guint8 *mask)
+{
+  V8b bytes;
+
+  memcpy (&bytes, mask, sizeof bytes);
+  return __builtin_convertvector (bytes, V8i) != 0;
+}
+
 /* The mask's factor on eight lanes: keep where the byte is set, else 0. */
 static inline V8f
 v8_mask_factor (const guint8 *mask,
                 float         keep)
 {
-  V8b bytes;
-
-  memcpy (&bytes, mask, sizeof bytes);
-  return v8_select (__builtin_convertvector (bytes, V8i) != 0, (V8f){ 0 } + keep, (V8f){ 0 });
+  return v8_select (v8_kept (mask), (V8f){ 0 } + keep, (V8f){ 0 });
 }
 
 PHILIA_VECTORIZE static void
@@ -3210,11 +3182,7 @@ attention_rows (gpointer data,
               v8_store (alpha + e * 8, a);
               if (out != NULL)
                 {
-                  const guint8 *m = mask + e * 8;
-                  V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
-
-                  v8_store (out + e * 8, a * v8_select (kept != 0, (V8f){ 0 } + keep,
-                                                        (V8f){ 0 }));
+                  v8_store (out + e * 8, a * v8_mask_factor (mask + e * 8, keep));
                 }
             }
         }
@@ -3277,9 +3245,8 @@ attention_dot_rows (const AttentionTask *t,
 
           for (gint64 e = off[v]; e < off[v + 1]; e++)
             {
-              const guint8 *m = mask + e * 8;
-              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
-              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+              V8f ga = v8_select (v8_kept (mask + e * 8), keep * v8_load (grad + e * 8),
+                                  (V8f){ 0 });
 
               dot += v8_load (alpha + e * 8) * ga;
             }
@@ -3358,9 +3325,8 @@ attention_grad_rows (gpointer data,
 
           for (gint64 e = off[v]; e < off[v + 1]; e++)
             {
-              const guint8 *m = mask + e * 8;
-              V8i kept = { m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] };
-              V8f ga = v8_select (kept != 0, keep * v8_load (grad + e * 8), (V8f){ 0 });
+              V8f ga = v8_select (v8_kept (mask + e * 8), keep * v8_load (grad + e * 8),
+                                  (V8f){ 0 });
               V8f g = v8_load (alpha + e * 8) * (ga - dot);
               float *gu = gs + (gsize)col[e] * 8;
 

@@ -1140,10 +1140,12 @@ cosine (const float * restrict a,
   return d / (sqrt (sa) * sqrt (sb));
 }
 
-static gpointer
-fast_worker (gpointer data)
+/* Pairs [begin, end) of job @task. */
+static void
+fast_task (gpointer data,
+           guint    task)
 {
-  FastJob *job = data;
+  FastJob *job = (FastJob *)data + task;
   const gint64 *pairs = job->pairs;
   const gint64 *off = job->off;
   double *out = job->out;
@@ -1164,11 +1166,11 @@ fast_worker (gpointer data)
           if (G_UNLIKELY (u >= n || v >= n))
             {
               job->bad = i;
-              return NULL;
+              return;
             }
           out[i * stride + col_pa] = degrees[u] * degrees[v];
         }
-      return NULL;
+      return;
     }
 
   for (gsize i = job->begin; i < job->end; i++)
@@ -1179,7 +1181,7 @@ fast_worker (gpointer data)
       if (G_UNLIKELY (u >= n || v >= n))
         {
           job->bad = i;
-          return NULL;
+          return;
         }
       if (job->local)
         {
@@ -1258,14 +1260,6 @@ fast_worker (gpointer data)
             }
         }
     }
-  return NULL;
-}
-
-static void
-fast_task (gpointer data,
-           guint    task)
-{
-  fast_worker ((FastJob *)data + task);
 }
 
 /* The degrees as doubles, computed once per graph and kept on it (the graph

@@ -69,9 +69,10 @@ PhiliaTensor            *philia_model_context_input_matmul   (PhiliaModelContext
                                                               float               dropout);
 /* The rows the loss reads in a training step (the split's labelled training
  * nodes, ascending) and their count, or NULL in evaluation (every row is
- * wanted) and when every node is a training node. A model whose output rows
- * do not depend on each other (no propagation over edges) may return logits
- * for these rows only, in this order, while this is not NULL. */
+ * wanted) and when every node is a training node. While this is not NULL a
+ * model may return logits for these rows only, in this order: one whose rows
+ * are independent computes only them, one that propagates over edges can
+ * make its last propagation to them alone. */
 const guint             *philia_model_context_get_loss_rows  (PhiliaModelContext *ctx,
                                                               PhiliaTape         *tape,
                                                               guint              *n_rows);
