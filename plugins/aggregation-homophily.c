@@ -11,7 +11,7 @@
  * i.e. the share of nodes whose aggregated label distribution is at least as
  * similar, on average, to that of their own class as to that of the others.
  * The means run over all nodes u of the graph (u = v included in the first).
- * Philia's conventions (design §5): unlabeled nodes have a zero row in Y,
+ * Philia's conventions (HACKING.md §5): unlabeled nodes have a zero row in Y,
  * are not counted in |V| and are left out of both means. Undefined (NaN)
  * with fewer than two labeled classes.
  *

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # headless.sh CMD [ARGS...]: CMD inside a private Xvfb + private D-Bus session; both stopped
-# by PID. The one way Philia's UI tests get a display (docs: gui-testing.md §9a).
+# by PID. The one way Philia's UI tests get a display (HACKING.md §13).
 set -uo pipefail
 GUI_ARTIFACTS=${GUI_ARTIFACTS:-gui-artifacts}
 GUI_SCREEN=${GUI_SCREEN:-1280x800x24}
@@ -39,7 +39,7 @@ export GDK_DEBUG=${GDK_DEBUG-gl-disable}
 export LIBGL_ALWAYS_SOFTWARE=1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$_tmp/xdg}; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 echo "headless: DISPLAY=$DISPLAY Xvfb pid=$_xvfb_pid dbus pid=$_dbus_pid" >&2
-# background + wait: bash only runs the TERM trap between commands (gui-testing.md G10)
+# background + wait: bash only runs the TERM trap between commands (HACKING.md §13)
 "$@" &
 _cmd_pid=$!
 wait "$_cmd_pid"; _rc=$?; _cmd_pid=

@@ -54,7 +54,7 @@ case_free (Case *c)
   g_free (c);
 }
 
-/* What every Philia error message looks like (style.md): one line, one
+/* What every Philia error message looks like (HACKING.md §15): one line, one
  * sentence ending with a full stop, naming the file at fault. */
 static void
 assert_good_message (const GError *error,

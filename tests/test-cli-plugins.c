@@ -2,7 +2,7 @@
 /*
  * philia-cli with plugins on its path: the shipped plugins' algorithms are
  * accepted like built-ins by layout, stats, proximity and train, and
- * `plugins` reports loaded and refused ones (design §9).
+ * `plugins` reports loaded and refused ones (HACKING.md §9).
  */
 #include "config.h"
 

@@ -194,7 +194,7 @@ test_layout_and_graph_figure (void)
   g_rmdir (dir);
 }
 
-/* The three newer models through the CLI: the design §9 keys, a predictions
+/* The three newer models through the CLI: the HACKING.md §9 keys, a predictions
  * file with one row per node, GPR-GNN's γ unaffected by --k (K = 3 here). */
 static void
 test_train_new_models (void)

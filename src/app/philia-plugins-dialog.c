@@ -9,7 +9,7 @@
 
 #include "philia-core.h"
 
-/* The Plugins window (design §8): one row per plugin the loader found, with
+/* The Plugins window (HACKING.md §8): one row per plugin the loader found, with
  * its name, version, file, families and algorithms, its status and the
  * loader's reason, and a switch that adds it to or removes it from the
  * GSettings disabled-plugins list (read at the next start). */

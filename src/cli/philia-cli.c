@@ -793,7 +793,7 @@ figure_attention (PhiliaGraph  *graph,
 static int proximity_fail (const char *command,
                            GError     *error);
 
-/* Evaluates the heuristics on a seeded split (design §6) and draws their
+/* Evaluates the heuristics on a seeded split (HACKING.md §6) and draws their
  * Hits@K bars or overlap heatmap. */
 static gboolean
 figure_linkpred (PhiliaGraph               *graph,
@@ -1776,7 +1776,7 @@ cmd_plugins (int    argc,
             philia_json_string (json, info->reason);
           else
             philia_json_null (json);
-          /* design §9 names one "family"; a plugin may register several. */
+          /* HACKING.md §9 names one "family"; a plugin may register several. */
           philia_json_member_string (json, "family", info->families[0] ? info->families[0] : "");
           json_strv (json, "families", (const char * const *)info->families);
           json_strv (json, "algorithms", (const char * const *)info->algorithms);

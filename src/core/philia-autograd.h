@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /*
- * A small reverse-mode autograd over float32 matrices (design §7).
+ * A small reverse-mode autograd over float32 matrices (HACKING.md §7).
  *
  * Tensors are 2-D, row-major and contiguous. A PhiliaTape records the ops of
  * one step; the tensors an op returns belong to the tape and live until

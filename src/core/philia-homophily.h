@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /**
  * PhiliaConvention:
- * @PHILIA_CONVENTION_DEFAULT: the simple undirected graph (design §5)
+ * @PHILIA_CONVENTION_DEFAULT: the simple undirected graph (HACKING.md §5)
  * @PHILIA_CONVENTION_KEEP_SELF_LOOPS: count self-loops as (same-label) edges
  * @PHILIA_CONVENTION_DIRECTED: use the rows as stored, one direction each,
  *   duplicates kept; a node's neighbours are the sources of rows ending at it
@@ -77,7 +77,7 @@ typedef struct
 } PhiliaHomophily;
 
 /*
- * Computes every measure of design §5 in one pass over the edge ends plus
+ * Computes every measure of HACKING.md §5 in one pass over the edge ends plus
  * O(C²) work. Complexity O(n + m + C²) time, O(n + C²) extra memory in the
  * default convention (the "as stored" ones build one more CSR of the rows).
  * @seed picks the random pairs of the feature-similarity baseline.

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* ---- OGB metrics (design §6), on plain score lists. ---- */
+/* ---- OGB metrics (HACKING.md §6), on plain score lists. ---- */
 
 /* Share of @pos scoring strictly above the K-th highest of @neg; 1.0 if
  * there are fewer than K negatives; NaN without positives. O((P + N) log N). */

@@ -11,7 +11,7 @@
 #include "philia-npz-private.h"
 
 /*
- * The .npz dataset layout (design.md §4): node_features [N, F], node_labels [N],
+ * The .npz dataset layout (HACKING.md §4): node_features [N, F], node_labels [N],
  * edges [E, 2], train/val/test_masks [S, N] or [N]. Every shape is checked
  * against N and every id against [0, N) here, so that errors name the member;
  * the builder checks again.

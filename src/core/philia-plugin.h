@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * philia-plugin.h: everything a Philia plugin includes (design §8).
+ * philia-plugin.h: everything a Philia plugin includes (HACKING.md §8).
  *
  * A plugin is NAME.so plus NAME.plugin, a keyfile:
  *

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * @PHILIA_PROXIMITY_FP: cosine similarity of the features (0 if either is
  *   zero, NaN if the graph has no features)
  *
- * The heuristics of design §6, in the column order of every output. A score
+ * The heuristics of HACKING.md §6, in the column order of every output. A score
  * of (u, u) follows the formula literally: cn(u, u) = d(u), and aa(u, u) is
  * +∞ when a neighbour of u has degree 1.
  */

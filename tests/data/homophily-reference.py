@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Independent reference values for Philia's homophily measures.
 
-Computes design §5's measures with numpy directly from the .npz files (dense
+Computes the measures of HACKING.md §5 with numpy directly from the .npz files (dense
 bincounts over the symmetrised edge array, not Philia's CSR pass) and writes
 tests/homophily-reference.h. Run from the repository root:
 

@@ -126,7 +126,7 @@ philia_test_shared_dataset (const char *name)
 }
 
 /* The window's frame at @width × @height. Draw first: GtkWidgetPaintable
- * replays the last rendered frame (gui-testing.md G2). */
+ * replays the last rendered frame (HACKING.md §13). */
 GdkTexture *
 philia_test_render_window (PhiliaWindow *window,
                            int           width,

@@ -213,7 +213,7 @@ test_render (void)
   activate ("canvas.fit", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
-  /* A fresh node of the canvas alone (gui-testing.md G2). */
+  /* A fresh node of the canvas alone (HACKING.md §13). */
   snapshot = gtk_snapshot_new ();
   gtk_widget_snapshot_child (gtk_widget_get_parent (widget), widget, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);

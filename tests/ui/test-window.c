@@ -217,7 +217,7 @@ test_render (void)
     }
 
   /* Let the progress bar slide away, then take a fresh frame: GtkWidgetPaintable
-   * replays the last rendered one (gui-testing.md G2). */
+   * replays the last rendered one (HACKING.md §13). */
   philia_test_spin_for (600);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
