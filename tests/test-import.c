@@ -309,6 +309,81 @@ test_graphml_attributes (void)
   assert_error (error, "empty.graphml", PHILIA_ERROR_EMPTY, "no nodes");
 }
 
+/* Ids read as igraph reads them: prefixes, entities, edges before nodes; the
+ * edges igraph skips (comments, CDATA, foreign namespaces, a second graph)
+ * are not checked. */
+static void
+test_graphml_references (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_ok ("tricky.graphml", NULL);
+  /* igraph keeps an undirected edge's ends in id order: (C, B) is (1, 2). */
+  static const gint32 rows[] = { 0, 1,  1, 2,  0, 2 };
+  static const Report report = { 3, FALSE, FALSE, 0, 0, 0, 0, 1, 3 };
+
+  assert_names (graph, "a&b B C");
+  assert_rows (graph, rows, 3);
+  assert_report (graph, &report);
+}
+
+/* Edge ends igraph would make new nodes of, written inline: each refused. */
+static void
+test_graphml_references_inline (void)
+{
+  static const struct
+  {
+    const char  *body;
+    PhiliaError  code;        /* 0: loads */
+    const char  *substring;   /* or the node names */
+  } cases[] = {
+    { "<node id=\"a\"/><edge source=\"\" target=\"a\"/>", PHILIA_ERROR_INVALID,
+      "edge 1 (line 3) has an empty source, which names no node the file declares" },
+    /* The first edge at fault in file order, not the first end looked at. */
+    { "<edge source=\"a\" target=\"b\"/>\n<edge source=\"q\" target=\"a\"/>\n"
+      "<edge source=\"a\" target=\"r\"/>\n<node id=\"a\"/><node id=\"b\"/>",
+      PHILIA_ERROR_INVALID, "edge 2 (line 4) names node “q” as its source" },
+    /* Ids are compared as XML reads them, not as written. */
+    { "<node id=\"x&#x41;y\"/><node id=\"a&amp;b\"/>"
+      "<edge source=\"xAy\" target=\"a&#38;b\"/>", 0, "xAy a&b" },
+    /* A line break in an id is quoted as \n, keeping the message on one line. */
+    { "<node id=\"a\"/><edge source=\"a\" target=\"b&#10;c\"/>", PHILIA_ERROR_INVALID,
+      "names node “b\\nc” as its target" },
+  };
+  static const char *head =
+    "<?xml version=\"1.0\"?>\n"
+    "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\"><graph edgedefault=\"undirected\">\n";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strconcat (head, cases[i].body, "\n</graph></graphml>\n", NULL);
+      g_autoptr(PhiliaGraph) graph = load_text ("refs.graphml", text, &error);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      if (cases[i].code == 0)
+        {
+          g_assert_no_error (error);
+          assert_names (graph, cases[i].substring);
+          continue;
+        }
+      g_assert_null (graph);
+      assert_error (error, "refs.graphml", cases[i].code, cases[i].substring);
+    }
+
+  /* Without a namespace on the root, un-namespaced elements are GraphML. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PhiliaGraph) graph = NULL;
+
+    graph = load_text ("plain.graphml",
+                       "<graphml><graph><node id=\"a\"/><node id=\"b\"/>\n"
+                       "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"c\"/>"
+                       "</graph></graphml>\n", &error);
+    g_assert_null (graph);
+    assert_error (error, "plain.graphml", PHILIA_ERROR_INVALID,
+                  "edge 2 (line 2) names node “c” as its target");
+  }
+}
+
 /* ---------------------------------------------------------------- GML, Pajek */
 
 static void
@@ -343,6 +418,39 @@ test_gml_numeric_ids (void)
   assert_report (graph, &report);
   g_assert_cmpuint (philia_graph_get_n_labeled (graph), ==, 0);
   g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 0);
+}
+
+/* GML as igraph reads it: the first top-level graph only, ids anywhere in the
+ * file's order, numbers like 2.0 and 2e0 as the integer 2, comments and
+ * strings that merely look like edges ignored. */
+static void
+test_gml_references (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  static const gint32 rows[] = { 0, 1 };
+
+  graph = load_text ("refs.gml",
+                     "Creator \"x [ ]\"\n"
+                     "# edge [ source 1 target 99 ]\n"
+                     "graph [\n"
+                     "  edge [ source 1 target 2.0 ]\n"
+                     "  node [ id 1 label \"a]b[ target 99\" ]\n"
+                     "  node [ id 2e0 ]\n"
+                     "]\n"
+                     "graph [ node [ id 5 ] edge [ source 5 target 99 ] ]\n", &error);
+  g_assert_no_error (error);
+  assert_names (graph, "1 2");
+  assert_rows (graph, rows, 1);
+  g_clear_object (&graph);
+
+  /* An id inside a nested list declares nothing. */
+  graph = load_text ("nested.gml",
+                     "graph [ node [ id 1 graphics [ id 3 ] ]\n"
+                     "  edge [ source 1 target 3 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "nested.gml", PHILIA_ERROR_INVALID,
+                "edge 1 (line 2) names node “3” as its target, which the file does not declare");
 }
 
 static void
@@ -793,8 +901,11 @@ main (int    argc,
     { "/Philia/Import/graphml-directed", test_graphml_directed },
     { "/Philia/Import/graphml-single-node", test_graphml_single_node },
     { "/Philia/Import/graphml-attributes", test_graphml_attributes },
+    { "/Philia/Import/graphml-references", test_graphml_references },
+    { "/Philia/Import/graphml-references-inline", test_graphml_references_inline },
     { "/Philia/Import/gml", test_gml },
     { "/Philia/Import/gml-numeric-ids", test_gml_numeric_ids },
+    { "/Philia/Import/gml-references", test_gml_references },
     { "/Philia/Import/pajek", test_pajek },
     { "/Philia/Import/edgelist-comments", test_edgelist_comments },
     { "/Philia/Import/edgelist-header", test_edgelist_header },

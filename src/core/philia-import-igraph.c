@@ -624,6 +624,25 @@ is_display_label (ReadJob    *job,
          && strings_are_unique (attr->strings, job->n);
 }
 
+/*
+ * igraph names GraphML nodes by their id attributes as libxml2 hands them
+ * over, and libxml2 keeps an & in an attribute value (written &amp; or &#38;)
+ * as "&#38;" while every other reference is replaced. Since a bare & cannot
+ * occur there, each "&#38;" is exactly one &. (A data key named "id" would
+ * take the place of the ids; a literal "&#38;" in its text is the one thing
+ * read wrong here.)
+ */
+static char **
+graphml_ids (char **ids)
+{
+  guint n = g_strv_length (ids);
+  char **out = g_new0 (char *, n + 1);
+
+  for (guint v = 0; v < n; v++)
+    out[v] = _philia_graphml_unescape_id (ids[v]);
+  return out;
+}
+
 static char **
 choose_node_names (ReadJob *job)
 {
@@ -644,6 +663,8 @@ choose_node_names (ReadJob *job)
                    "not using it as node names", job->display_name, attr->name);
           continue;
         }
+      if (job->format == PHILIA_FORMAT_GRAPHML && g_str_equal (sources[i], "id"))
+        return graphml_ids (attr->strings);
       return g_strdupv (attr->strings);
     }
 
@@ -988,6 +1009,12 @@ _philia_igraph_read_graph (GBytes          *bytes,
       return NULL;
     }
 
+  /* igraph 0.10 refuses GML edges naming unknown ids itself, but without
+   * saying which edge or id; this check names them, so it comes first. */
+  if (format == PHILIA_FORMAT_GML
+      && !_philia_gml_check_references (data, size, display_name, error))
+    return NULL;
+
   if (progress != NULL)
     philia_progress_update (progress, 0.05, NULL);
 
@@ -999,7 +1026,11 @@ _philia_igraph_read_graph (GBytes          *bytes,
   job.progress = progress;
   job.attrs = attrs;
 
-  if (_philia_igraph_call (read_on_igraph_thread, &job, cancellable, error))
+  /* igraph's GraphML reader adds a node for an edge end it has not seen
+   * declared; what it read is checked against the file's own <node>s. */
+  if (_philia_igraph_call (read_on_igraph_thread, &job, cancellable, error)
+      && (format != PHILIA_FORMAT_GRAPHML
+          || _philia_graphml_check_references (data, size, job.n, display_name, error)))
     {
       if (progress != NULL)
         philia_progress_update (progress, 0.8, NULL);
