@@ -583,6 +583,34 @@ test_edgelist_inline (void)
     { "0 1\n1\0002\n", 8, NULL, 0, PHILIA_ERROR_FORMAT,
       "line 2 is not UTF-8 text (it holds a NUL" },
     { "0 1\n\xff 2\n", -1, NULL, 0, PHILIA_ERROR_FORMAT, "line 2 is not UTF-8 text" },
+    /* Integer ids and names together: the first id of the rarer kind is named. */
+    { "1 2\n2 3\n3 x\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 3 has the node id “x” among integer ids (like “1” on line 1)" },
+    { "a b\nb c\n# 9 9\nc 7 0.5\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 4 has the integer node id “7” among names (like “a” on line 1)" },
+    /* A tie names the kind that comes second. */
+    { "1 a\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "line 1 has the node id “a” among integer" },
+    { "a 1\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "line 1 has the integer node id “1” among" },
+    /* Integers are digits only: no sign, point or exponent. */
+    { "0 1\n+1 2\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “+1” among integer" },
+    { "0 1\n1 2.0\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “2.0” among integer" },
+    { "0 1\n1 1e3\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “1e3” among integer" },
+    /* The header is not an id; the rows under it are. */
+    { "source,target\n1,two\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 2 has the node id “two” among integer ids (like “1” on line 2)" },
+    /* A long id is cut in the message, on a character boundary. */
+    { "1 2\n2 ééééééééééééééééééééééééééééééééééééééééééééé\n", -1, NULL, 0,
+      PHILIA_ERROR_INVALID, "“éééééééééééééééééééééééééééééééééééééééé…” among" },
+    /* No integers at all: every id is a name, in order of appearance. */
+    { "1.5 -2\n-2 x\n", -1, "1.5 -2 x", 2, 0, NULL },
+    /* Integers by value, of any length; zero-padding is fine when consistent. */
+    { "123456789012345678901234567890 5\n5 6\n", -1,
+      "5 6 123456789012345678901234567890", 2, 0, NULL },
+    { "003 001\n002 001\n", -1, "001 002 003", 2, 0, NULL },
+    { "9 10\n10 010\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "the node ids “10” and “010” are the same number written two ways" },
+    /* Weights and other columns after the second are not ids. */
+    { "0,1,w\n1,2,0.5\n", -1, "0 1 2", 2, 0, NULL },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-import-XXXXXX", &error);

@@ -351,8 +351,35 @@ is_separator (char c)
   return c == ' ' || c == '\t' || c == ',' || c == '\r';
 }
 
-/* The first two tokens of a line, split on runs of spaces, tabs and commas,
- * "quotes" dropped. Returns how many were found (0, 1 or 2). */
+/* The next token at or after *@p, split on runs of spaces, tabs and commas,
+ * "quotes" dropped; FALSE at the end of the line. */
+static gboolean
+next_token (const char **p,
+            const char  *end,
+            Token       *token)
+{
+  const char *q = *p;
+  const char *start;
+
+  while (q < end && is_separator (*q))
+    q++;
+  if (q >= end)
+    return FALSE;
+  start = q;
+  while (q < end && !is_separator (*q))
+    q++;
+  token->start = start;
+  token->len = q - start;
+  if (token->len >= 2 && start[0] == '"' && q[-1] == '"')
+    {
+      token->start++;
+      token->len -= 2;
+    }
+  *p = q;
+  return TRUE;
+}
+
+/* The first two tokens of a line. Returns how many were found (0, 1 or 2). */
 static guint
 line_tokens (const char *p,
              const char *end,
@@ -360,26 +387,8 @@ line_tokens (const char *p,
 {
   guint found = 0;
 
-  while (found < 2)
-    {
-      const char *start;
-
-      while (p < end && is_separator (*p))
-        p++;
-      if (p >= end)
-        break;
-      start = p;
-      while (p < end && !is_separator (*p))
-        p++;
-      tokens[found].start = start;
-      tokens[found].len = p - start;
-      if (tokens[found].len >= 2 && start[0] == '"' && p[-1] == '"')
-        {
-          tokens[found].start++;
-          tokens[found].len -= 2;
-        }
-      found++;
-    }
+  while (found < 2 && next_token (&p, end, &tokens[found]))
+    found++;
   return found;
 }
 
@@ -392,14 +401,94 @@ token_is (const Token *token,
   return predicate (text);
 }
 
+/* An id that is a number: ASCII digits and nothing else (no sign, point or
+ * exponent), of any length. */
+static gboolean
+is_integer_id (const char *start,
+               gsize       len)
+{
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (start[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* @len bytes of UTF-8 (-1: up to a NUL) as a message may quote them: at most
+ * 40 characters. */
+static char *
+token_for_message (const char *start,
+                   gssize      len)
+{
+  gsize size = len < 0 ? strlen (start) : (gsize)len;
+  g_autofree char *head = NULL;
+
+  if (g_utf8_strlen (start, size) <= 40)
+    return g_strndup (start, size);
+  head = g_utf8_substring (start, 0, 40);
+  return g_strconcat (head, "…", NULL);
+}
+
+/* The first id of each kind an edge list holds, and how many of each. */
+typedef struct
+{
+  guint64 count[2];       /* names, integers */
+  guint   line[2];        /* where the first of each kind is */
+  Token   first[2];
+} IdKinds;
+
 static void
 append_row (GString     *out,
-            const Token  tokens[2])
+            const Token  tokens[2],
+            guint        line,
+            IdKinds     *kinds)
 {
+  for (guint i = 0; i < 2; i++)
+    {
+      guint kind = is_integer_id (tokens[i].start, tokens[i].len);
+
+      if (kinds->count[kind]++ == 0)
+        {
+          kinds->line[kind] = line;
+          kinds->first[kind] = tokens[i];
+        }
+    }
   g_string_append_len (out, tokens[0].start, tokens[0].len);
   g_string_append_c (out, ' ');
   g_string_append_len (out, tokens[1].start, tokens[1].len);
   g_string_append_c (out, '\n');
+}
+
+/* Integer ids are numbered in order of value, names in order of appearance;
+ * a file with both would be read as names, "1" and "one" alike, so it is
+ * refused, naming the first id of the rarer kind (the later kind on a tie). */
+static gboolean
+check_id_kinds (const IdKinds  *kinds,
+                const char     *display_name,
+                GError        **error)
+{
+  guint odd;
+  g_autofree char *token = NULL;
+  g_autofree char *other = NULL;
+
+  if (kinds->count[0] == 0 || kinds->count[1] == 0)
+    return TRUE;
+
+  if (kinds->count[0] != kinds->count[1])
+    odd = kinds->count[0] < kinds->count[1] ? 0 : 1;
+  else
+    odd = kinds->first[0].start > kinds->first[1].start ? 0 : 1;
+  token = token_for_message (kinds->first[odd].start, kinds->first[odd].len);
+  other = token_for_message (kinds->first[!odd].start, kinds->first[!odd].len);
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+               odd == 0
+               ? "%s: line %u has the node id “%s” among integer ids (like “%s” on line %u); "
+                 "node ids must be all integers, written in digits only, or all names."
+               : "%s: line %u has the integer node id “%s” among names (like “%s” on line %u); "
+                 "node ids must be all integers, written in digits only, or all names.",
+               display_name, kinds->line[odd], token, other, kinds->line[!odd]);
+  return FALSE;
 }
 
 /*
@@ -408,6 +497,7 @@ append_row (GString     *out,
  * commas and tabs become spaces, columns after the second (weights, times)
  * are ignored. A header is a first row of two non-numbers above a row of two
  * numbers, or a pair of names headers use ("source,target", "from to", "u v").
+ * Refused: ids of both kinds (integers and names).
  */
 static GString *
 normalize_edge_list (const char  *data,
@@ -420,6 +510,7 @@ normalize_edge_list (const char  *data,
   const char *end = data + size;
   const char *bad;
   Token first[2] = { { 0 } };
+  IdKinds kinds = { { 0 } };
   guint first_line = 0;
   guint n_rows = 0;
   guint line_no = 0;
@@ -462,10 +553,13 @@ normalize_edge_list (const char  *data,
       if (found < 2 || tokens[0].len == 0 || tokens[1].len == 0)
         {
           if (found < 2)
-            g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                         "%s: line %u has one column (“%.*s”); an edge list needs two "
-                         "node ids per line.", display_name, line_no,
-                         (int)MIN (tokens[0].len, 40), tokens[0].start);
+            {
+              g_autofree char *token = token_for_message (tokens[0].start, tokens[0].len);
+
+              g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                           "%s: line %u has one column (“%s”); an edge list needs two "
+                           "node ids per line.", display_name, line_no, token);
+            }
           else
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                          "%s: line %u has an empty node id.", display_name, line_no);
@@ -492,47 +586,52 @@ normalize_edge_list (const char  *data,
           if (header)
             g_debug ("%s: line %u is a header", display_name, first_line);
           else
-            append_row (out, first);
+            append_row (out, first, first_line, &kinds);
         }
-      append_row (out, tokens);
+      append_row (out, tokens, line_no, &kinds);
     }
 
   /* A single row: a header only if it is spelled like one. */
   if (n_rows == 1 && !is_header_pair (first[0].start, first[0].len, first[1].start, first[1].len))
-    append_row (out, first);
+    append_row (out, first, first_line, &kinds);
+
+  if (!check_id_kinds (&kinds, display_name, error))
+    return NULL;
 
   return g_steal_pointer (&out);
 }
 
-static gboolean
-parse_node_integer (const char *name,
-                    guint64    *value)
-{
-  return name[0] != '\0' && name[0] != '+' && name[0] != '-'
-         && g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT64, value, NULL);
-}
-
 typedef struct
 {
-  guint64 value;
-  gint64  old_index;
-  const char *name;
+  const char *digits;     /* without leading zeros (but one digit at least) */
+  gsize       len;
+  gint64      old_index;
 } IntName;
 
+/* By value: digit strings without leading zeros compare by length, then bytes. */
 static int
 compare_int_names (const void *a,
                    const void *b)
 {
   const IntName *x = a, *y = b;
+  int c;
 
-  if (x->value != y->value)
-    return x->value < y->value ? -1 : 1;
-  return strcmp (x->name, y->name);
+  if (x->len != y->len)
+    return x->len < y->len ? -1 : 1;
+  c = memcmp (x->digits, y->digits, x->len);
+  if (c != 0)
+    return c;
+  return x->old_index < y->old_index ? -1 : x->old_index > y->old_index;
 }
 
-/* NCOL numbers nodes in order of appearance; integer ids read better in order. */
-static void
-order_integer_names (ReadJob *job)
+/*
+ * NCOL numbers nodes in order of appearance; integer ids read better in
+ * order of value (of any length: they are compared as digit strings). Two
+ * spellings of one number ("7" and "007") would be two nodes: refused.
+ */
+static gboolean
+order_integer_names (ReadJob  *job,
+                     GError  **error)
 {
   VertexAttr *names = NULL;
   g_autofree IntName *order = NULL;
@@ -547,17 +646,36 @@ order_integer_names (ReadJob *job)
         names = attr;
     }
   if (names == NULL || job->n == 0)
-    return;
+    return TRUE;
 
   order = g_new (IntName, job->n);
   for (gint64 v = 0; v < job->n; v++)
     {
-      if (!parse_node_integer (names->strings[v], &order[v].value))
-        return;
+      const char *name = names->strings[v];
+      gsize len = strlen (name);
+
+      if (!is_integer_id (name, len))
+        return TRUE;
+      while (len > 1 && name[0] == '0')
+        name++, len--;
+      order[v].digits = name;
+      order[v].len = len;
       order[v].old_index = v;
-      order[v].name = names->strings[v];
     }
   qsort (order, job->n, sizeof *order, compare_int_names);
+
+  for (gint64 r = 1; r < job->n; r++)
+    if (order[r].len == order[r - 1].len
+        && memcmp (order[r].digits, order[r - 1].digits, order[r].len) == 0)
+      {
+        g_autofree char *a = token_for_message (names->strings[order[r - 1].old_index], -1);
+        g_autofree char *b = token_for_message (names->strings[order[r].old_index], -1);
+
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                     "%s: the node ids “%s” and “%s” are the same number written two ways; "
+                     "write each id one way.", job->display_name, a, b);
+        return FALSE;
+      }
 
   new_index = g_new (gint64, job->n);
   sorted = g_new0 (char *, job->n + 1);
@@ -571,6 +689,7 @@ order_integer_names (ReadJob *job)
 
   for (gsize i = 0; i < 2 * job->n_rows; i++)
     job->edges[i] = new_index[job->edges[i]];
+  return TRUE;
 }
 
 /* ------------------------------------------------------------- attributes */
@@ -903,8 +1022,8 @@ fill_builder (ReadJob  *job,
       return NULL;
     }
 
-  if (job->format == PHILIA_FORMAT_EDGELIST)
-    order_integer_names (job);
+  if (job->format == PHILIA_FORMAT_EDGELIST && !order_integer_names (job, error))
+    return NULL;
 
   builder = philia_graph_builder_new ((guint)job->n);
   philia_graph_builder_set_declared_directed (builder,
