@@ -644,6 +644,58 @@ test_edgelist_inline (void)
   g_rmdir (dir);
 }
 
+/* Files read as edge lists whose first row says they are something else. */
+static void
+test_edgelist_not_edges (void)
+{
+  static const struct
+  {
+    const char  *name;
+    const char  *text;
+    PhiliaError  code;        /* 0: loads as an edge list */
+    const char  *substring;   /* or the node names */
+  } cases[] = {
+    { "people.csv", "id,label,age\nann,0,30\nbob,1,40\n", PHILIA_ERROR_FORMAT,
+      "people.csv is a node table (header “id,label,age”), not a graph: open the graph file "
+      "with this table as its node table (--nodes people.csv on the command line" },
+    /* Two columns: a node table when the second is a label. */
+    { "y.csv", "Node,Y\n0,1\n1,0\n", PHILIA_ERROR_FORMAT, "y.csv is a node table" },
+    { "tab.tsv", "name\tclass\nann\tx\n", PHILIA_ERROR_FORMAT, "tab.tsv is a node table" },
+    { "quoted.csv", "\xef\xbb\xbf\"id\",\"label\"\n\"a\",1\n", PHILIA_ERROR_FORMAT,
+      "quoted.csv is a node table" },
+    /* After comments, the first row is the header. */
+    { "commented.csv", "# nodes\nid,x0,x1\n0,1,2\n", PHILIA_ERROR_FORMAT,
+      "commented.csv is a node table" },
+    /* Edge lists whose header happens to start with a node-table word. */
+    { "neighbors.csv", "node,neighbor,weight\n0,1,0.5\n", 0, "0 1" },
+    /* Over rows of names, a header not spelled like one is an edge, as before. */
+    { "friends.csv", "name,friend\nann,bob\n", 0, "name friend ann bob" },
+    { "ids.csv", "id1,id2\n0,1\n", 0, "0 1" },
+    /* Gephi's edge table: source and target come first. */
+    { "gephi.csv", "Source,Target,Type,Id,Label,Weight\n1,2,Undirected,0,,1\n", 0, "1 2" },
+    /* The ids elsewhere than in the first two columns. */
+    { "edges.csv", "id,source,target\n0,1,2\n", PHILIA_ERROR_FORMAT,
+      "the header on line 1 has “source” and “target” in columns 2 and 3" },
+    { "ft.csv", "time,from,to\n0,1,2\n", PHILIA_ERROR_FORMAT, "“from” and “to” in columns 2" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) graph = load_text (cases[i].name, cases[i].text, &error);
+
+      g_test_message ("%s", cases[i].name);
+      if (cases[i].code == 0)
+        {
+          g_assert_no_error (error);
+          assert_names (graph, cases[i].substring);
+          continue;
+        }
+      g_assert_null (graph);
+      assert_error (error, cases[i].name, cases[i].code, cases[i].substring);
+    }
+}
+
 /* ---------------------------------------------------------------- node tables */
 
 static void
@@ -942,6 +994,7 @@ main (int    argc,
     { "/Philia/Import/edgelist-messy", test_edgelist_messy },
     { "/Philia/Import/edgelist-self-loop-and-null", test_edgelist_self_loop_and_null },
     { "/Philia/Import/edgelist-inline", test_edgelist_inline },
+    { "/Philia/Import/edgelist-not-edges", test_edgelist_not_edges },
     { "/Philia/Import/node-table", test_node_table },
     { "/Philia/Import/node-table-overrides", test_node_table_overrides },
     { "/Philia/Import/node-table-unnamed", test_node_table_unnamed },

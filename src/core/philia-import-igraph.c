@@ -491,13 +491,104 @@ check_id_kinds (const IdKinds  *kinds,
   return FALSE;
 }
 
+/* The fields of one line, split as line_tokens() splits them. */
+static GPtrArray *
+line_fields (const char *p,
+             const char *end)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  Token token;
+
+  while (next_token (&p, end, &token))
+    g_ptr_array_add (fields, g_strndup (token.start, token.len));
+  return fields;
+}
+
+static gboolean
+name_in (const char          *name,
+         const char * const  *choices)
+{
+  for (gsize i = 0; choices[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, choices[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * Refuses a first row that shows the file is not an edge list Philia reads
+ * right: the header of a CSV node table ("id,label,f0,…": an id column the
+ * node-table reader accepts, no column named like an edge end, and a label
+ * column or at least three columns), or a header whose source and target
+ * columns are not the first two ("id,source,target").
+ */
+static gboolean
+check_first_row (const char  *start,
+                 const char  *end,
+                 guint        line,
+                 const char  *display_name,
+                 GError     **error)
+{
+  static const char * const id_columns[] = { "id", "node", "name", NULL };
+  static const char * const label_columns[] = { "label", "y", "class", NULL };
+  static const char * const edge_columns[] = {
+    "source", "target", "src", "dst", "from", "to", "u", "v", "head", "tail", "node1",
+    "node2", "node_1", "node_2", "id1", "id2", "source_id", "target_id", "neighbor",
+    "neighbour", NULL,
+  };
+  g_autoptr(GPtrArray) fields = line_fields (start, end);
+  gboolean edge_column = FALSE;
+  gboolean label_column = FALSE;
+
+  if (fields->len < 2)
+    return TRUE;
+
+  for (guint c = 1; c + 1 < fields->len; c++)
+    {
+      const char *a = fields->pdata[c], *b = fields->pdata[c + 1];
+
+      if (is_header_pair (a, strlen (a), b, strlen (b)))
+        {
+          g_autofree char *a_text = token_for_message (a, strlen (a));
+          g_autofree char *b_text = token_for_message (b, strlen (b));
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                       "%s: the header on line %u has “%s” and “%s” in columns %u and %u, "
+                       "but an edge list’s node ids must be its first two columns.",
+                       display_name, line, a_text, b_text, c + 1, c + 2);
+          return FALSE;
+        }
+    }
+
+  if (!name_in (fields->pdata[0], id_columns))
+    return TRUE;
+  for (guint c = 0; c < fields->len; c++)
+    {
+      edge_column = edge_column || name_in (fields->pdata[c], edge_columns);
+      label_column = label_column || (c > 0 && name_in (fields->pdata[c], label_columns));
+    }
+  if (!edge_column && (label_column || fields->len >= 3))
+    {
+      g_autofree char *header = token_for_message (start, end - start);
+      g_autofree char *base = g_path_get_basename (display_name);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s is a node table (header “%s”), not a graph: open the graph file "
+                   "with this table as its node table (--nodes %s on the command line, or "
+                   "Open with Node Table… in the app).", display_name, g_strchomp (header),
+                   base);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /*
  * Rewrites an edge list into what igraph's NCOL reader takes ("a b" per line),
  * in one pass: comment lines (# or %) and blank lines go, a header row goes,
  * commas and tabs become spaces, columns after the second (weights, times)
  * are ignored. A header is a first row of two non-numbers above a row of two
  * numbers, or a pair of names headers use ("source,target", "from to", "u v").
- * Refused: ids of both kinds (integers and names).
+ * Refused: a node table's header, a header whose ids are not its first two
+ * columns, and ids of both kinds (integers and names).
  */
 static GString *
 normalize_edge_list (const char  *data,
@@ -548,6 +639,9 @@ normalize_edge_list (const char  *data,
         s++;
       if (s == line_end || *s == '#' || *s == '%')
         continue;
+
+      if (n_rows == 0 && !check_first_row (s, line_end, line_no, display_name, error))
+        return NULL;
 
       found = line_tokens (s, line_end, tokens);
       if (found < 2 || tokens[0].len == 0 || tokens[1].len == 0)
