@@ -804,6 +804,13 @@ test_node_table_csv (void)
     { "id,label\nalice,1.5\n", PHILIA_ERROR_INVALID, "line 2 has the label “1.5”", 0, 0 },
     { "", PHILIA_ERROR_FORMAT, "is empty", 0, 0 },
     { "id,label\nalice,\xff\n", PHILIA_ERROR_FORMAT, "line 2 is not UTF-8 text", 0, 0 },
+    /* Class ids and class names together: the first of the rarer kind is named. */
+    { "id,label\nalice,0\nbob,x\ncarol,1\n", PHILIA_ERROR_INVALID,
+      "line 3 has the label “x” among class ids (like “0” on line 2)", 0, 0 },
+    { "id,label\nalice,a\nbob,-1\ncarol,b\n", PHILIA_ERROR_INVALID,
+      "line 3 has the class id “-1” among class names (like “a” on line 2)", 0, 0 },
+    /* Empty cells are unlabeled whatever the kind. */
+    { "id,label\nalice,b\nbob,a\ncarol,\n", 0, NULL, 1, 0 },
     /* Tab-separated, integer labels, -1 and empty both unlabeled. */
     { "node\tclass\nalice\t4\nbob\t-1\ncarol\t\n", 0, NULL, 4, -1 },
     /* Only ids: nothing changes. */
