@@ -299,6 +299,11 @@ test_graphml_attributes (void)
   assert_error (error, "negative.gml", PHILIA_ERROR_INVALID,
                 "node “0” has the value “-2” in attribute “y”");
   g_clear_error (&error);
+  graph = load_text ("big.gml", "graph [ node [ id 0 y 65536 ] node [ id 1 y 0 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "big.gml", PHILIA_ERROR_INVALID,
+                "node “0” has the too large value “65536” in attribute “y”");
+  g_clear_error (&error);
 
   /* The null graph. */
   graph = load_text ("empty.graphml",
@@ -451,6 +456,16 @@ test_gml_references (void)
   g_assert_null (graph);
   assert_error (error, "nested.gml", PHILIA_ERROR_INVALID,
                 "edge 1 (line 2) names node “3” as its target, which the file does not declare");
+  g_clear_error (&error);
+
+  /* What igraph refuses itself keeps igraph's words. */
+  graph = load_text ("twice.gml", "graph [ node [ id 1 ] node [ id 1 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "twice.gml", PHILIA_ERROR_FORMAT, "Duplicate node id");
+  g_clear_error (&error);
+  graph = load_text ("half.gml", "graph [ node [ id 1 ] edge [ source 1 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "half.gml", PHILIA_ERROR_FORMAT, "No 'target' for edge");
 }
 
 static void
@@ -609,6 +624,8 @@ test_edgelist_inline (void)
     { "003 001\n002 001\n", -1, "001 002 003", 2, 0, NULL },
     { "9 10\n10 010\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
       "the node ids “10” and “010” are the same number written two ways" },
+    /* A byte-order mark is not part of the first id. */
+    { "\xef\xbb\xbf" "4 5\n", -1, "4 5", 1, 0, NULL },
     /* Weights and other columns after the second are not ids. */
     { "0,1,w\n1,2,0.5\n", -1, "0 1 2", 2, 0, NULL },
   };
@@ -917,6 +934,38 @@ test_node_table_new_nodes (void)
                 "the id “node-a” is not a node number");
 }
 
+/* ------------------------------------------------------------ format detection */
+
+static void
+test_format_detect (void)
+{
+  static const struct
+  {
+    const char   *name;
+    const char   *head;
+    PhiliaFormat  format;
+  } cases[] = {
+    /* A zip signature wins over any name. */
+    { "graph.graphml", "PK\x03\x04", PHILIA_FORMAT_NPZ },
+    /* Then the extension, whatever the content. */
+    { "x.NPZ", "0 1\n", PHILIA_FORMAT_NPZ },
+    { "x.xml", "0 1\n", PHILIA_FORMAT_GRAPHML },
+    { "x.gml", "0 1\n", PHILIA_FORMAT_GML },
+    { "x.paj", "0 1\n", PHILIA_FORMAT_PAJEK },
+    { "x.tsv", "<?xml version=\"1.0\"?>", PHILIA_FORMAT_EDGELIST },
+    /* Then the first bytes, after a byte-order mark and blanks. */
+    { "x.dat", "\xef\xbb\xbf  <graphml>", PHILIA_FORMAT_GRAPHML },
+    { "x.dat", "*Vertices 3\n", PHILIA_FORMAT_PAJEK },
+    { "x.dat", "Creator \"me\"\ngraph [", PHILIA_FORMAT_GML },
+    { "x.dat", "graph with no bracket", PHILIA_FORMAT_EDGELIST },
+    { NULL, "0 1\n", PHILIA_FORMAT_EDGELIST },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (philia_format_detect (cases[i].name, (const guint8 *)cases[i].head,
+                                           strlen (cases[i].head)), ==, cases[i].format);
+}
+
 /* ------------------------------------------------------------ malformed files */
 
 /* The same files are in tests/data/bad/EXPECTED; here they also prove the
@@ -1008,6 +1057,7 @@ main (int    argc,
     { "/Philia/Import/node-table-new-nodes", test_node_table_new_nodes },
     { "/Philia/Import/node-table-bad", test_node_table_bad },
     { "/Philia/Import/node-table-csv", test_node_table_csv },
+    { "/Philia/Import/format-detect", test_format_detect },
     { "/Philia/Import/bad-graphs", test_bad_graphs },
     { "/Philia/Import/progress", test_progress },
     { "/Philia/Import/cancelled", test_cancelled },
