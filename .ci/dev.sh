@@ -16,7 +16,7 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgtk-4-dev
-  libigraph-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
+  libigraph-dev libxml2-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
   desktop-file-utils appstream fonts-dejavu-core"
 test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils"
 bench_pkgs="python3 python3-numpy python3-scipy python3-igraph python3-networkx"

@@ -249,6 +249,42 @@ test_train_lists_models (void)
   g_assert_nonnull (strstr (bad.err, "h2gcn"));
 }
 
+/* A file read wrong before is refused: exit 1, one line naming the file, for
+ * info as for stats (and with a node table that is fine). */
+static void
+test_misreads_refused (void)
+{
+  static const struct
+  {
+    const char *file;
+    const char *needle;
+  } cases[] = {
+    { "edge-undeclared-target.graphml",
+      "edge-undeclared-target.graphml: edge 1 (line 8) names node “zzz” as its target" },
+    { "edge-undeclared.gml", "edge-undeclared.gml: edge 2 (line 9) names node “7”" },
+    { "mixed-ids.txt", "mixed-ids.txt: line 5 has the node id “two” among integer ids" },
+    { "node-table-alone.csv", "node-table-alone.csv is a node table" },
+  };
+  g_autofree char *table = g_test_build_filename (G_TEST_DIST, "data", "import",
+                                                  "people.nodes.csv", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bad", cases[i].file,
+                                                     NULL);
+      g_auto(Run) info = { 0 };
+      g_auto(Run) stats = { 0 };
+      g_auto(Run) with_table = { 0 };
+
+      run_cli (&info, "info", path, NULL);
+      assert_one_line_error (&info, 1, cases[i].needle);
+      run_cli (&stats, "stats", path, "--json", NULL);
+      assert_one_line_error (&stats, 1, cases[i].needle);
+      run_cli (&with_table, "info", path, "--nodes", table, NULL);
+      assert_one_line_error (&with_table, 1, cases[i].needle);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -258,6 +294,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/info-text", test_info_text);
   g_test_add_func ("/Philia/Cli/missing-file", test_missing_file);
   g_test_add_func ("/Philia/Cli/directory", test_directory);
+  g_test_add_func ("/Philia/Cli/misreads-refused", test_misreads_refused);
   g_test_add_func ("/Philia/Cli/usage-errors", test_usage_errors);
   g_test_add_func ("/Philia/Cli/help", test_help);
   g_test_add_func ("/Philia/Cli/figure", test_figure);

@@ -174,6 +174,17 @@ test_bad_label (void)
   g_assert_null (graph);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "node 1 has label -2"));
+  g_clear_error (&error);
+
+  /* The class tables are dense: ids stop below 65536. */
+  {
+    gint64 big[] = { 65535, 65536 };
+    g_autoptr(PhiliaGraph) big_graph = build (2, NULL, 0, big, &error);
+
+    g_assert_null (big_graph);
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "node 1 has label 65536"));
+  }
 }
 
 static void
@@ -203,6 +214,28 @@ test_labels_size_mismatch (void)
   graph = philia_graph_builder_build (builder, &error);
   g_assert_null (graph);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&builder, philia_graph_builder_free);
+
+  /* Features and masks for fewer nodes than the graph ends up with. */
+  builder = philia_graph_builder_new (2);
+  philia_graph_builder_take_features (builder, g_new0 (float, 2), 1);
+  philia_graph_builder_add_nodes (builder, 1);
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_null (graph);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "features for 2 nodes, but the graph has 3"));
+  g_clear_error (&error);
+  g_clear_pointer (&builder, philia_graph_builder_free);
+
+  builder = philia_graph_builder_new (2);
+  philia_graph_builder_take_masks (builder, 1, g_new0 (guint8, 2), g_new0 (guint8, 2),
+                                   g_new0 (guint8, 2));
+  philia_graph_builder_add_nodes (builder, 1);
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_null (graph);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "masks cover 2 nodes, but the graph has 3"));
 }
 
 static void

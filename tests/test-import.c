@@ -299,6 +299,11 @@ test_graphml_attributes (void)
   assert_error (error, "negative.gml", PHILIA_ERROR_INVALID,
                 "node “0” has the value “-2” in attribute “y”");
   g_clear_error (&error);
+  graph = load_text ("big.gml", "graph [ node [ id 0 y 65536 ] node [ id 1 y 0 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "big.gml", PHILIA_ERROR_INVALID,
+                "node “0” has the too large value “65536” in attribute “y”");
+  g_clear_error (&error);
 
   /* The null graph. */
   graph = load_text ("empty.graphml",
@@ -307,6 +312,81 @@ test_graphml_attributes (void)
                      "<graph edgedefault=\"directed\"/></graphml>\n", &error);
   g_assert_null (graph);
   assert_error (error, "empty.graphml", PHILIA_ERROR_EMPTY, "no nodes");
+}
+
+/* Ids read as igraph reads them: prefixes, entities, edges before nodes; the
+ * edges igraph skips (comments, CDATA, foreign namespaces, a second graph)
+ * are not checked. */
+static void
+test_graphml_references (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_ok ("tricky.graphml", NULL);
+  /* igraph keeps an undirected edge's ends in id order: (C, B) is (1, 2). */
+  static const gint32 rows[] = { 0, 1,  1, 2,  0, 2 };
+  static const Report report = { 3, FALSE, FALSE, 0, 0, 0, 0, 1, 3 };
+
+  assert_names (graph, "a&b B C");
+  assert_rows (graph, rows, 3);
+  assert_report (graph, &report);
+}
+
+/* Edge ends igraph would make new nodes of, written inline: each refused. */
+static void
+test_graphml_references_inline (void)
+{
+  static const struct
+  {
+    const char  *body;
+    PhiliaError  code;        /* 0: loads */
+    const char  *substring;   /* or the node names */
+  } cases[] = {
+    { "<node id=\"a\"/><edge source=\"\" target=\"a\"/>", PHILIA_ERROR_INVALID,
+      "edge 1 (line 3) has an empty source, which names no node the file declares" },
+    /* The first edge at fault in file order, not the first end looked at. */
+    { "<edge source=\"a\" target=\"b\"/>\n<edge source=\"q\" target=\"a\"/>\n"
+      "<edge source=\"a\" target=\"r\"/>\n<node id=\"a\"/><node id=\"b\"/>",
+      PHILIA_ERROR_INVALID, "edge 2 (line 4) names node “q” as its source" },
+    /* Ids are compared as XML reads them, not as written. */
+    { "<node id=\"x&#x41;y\"/><node id=\"a&amp;b\"/>"
+      "<edge source=\"xAy\" target=\"a&#38;b\"/>", 0, "xAy a&b" },
+    /* A line break in an id is quoted as \n, keeping the message on one line. */
+    { "<node id=\"a\"/><edge source=\"a\" target=\"b&#10;c\"/>", PHILIA_ERROR_INVALID,
+      "names node “b\\nc” as its target" },
+  };
+  static const char *head =
+    "<?xml version=\"1.0\"?>\n"
+    "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\"><graph edgedefault=\"undirected\">\n";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strconcat (head, cases[i].body, "\n</graph></graphml>\n", NULL);
+      g_autoptr(PhiliaGraph) graph = load_text ("refs.graphml", text, &error);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      if (cases[i].code == 0)
+        {
+          g_assert_no_error (error);
+          assert_names (graph, cases[i].substring);
+          continue;
+        }
+      g_assert_null (graph);
+      assert_error (error, "refs.graphml", cases[i].code, cases[i].substring);
+    }
+
+  /* Without a namespace on the root, un-namespaced elements are GraphML. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PhiliaGraph) graph = NULL;
+
+    graph = load_text ("plain.graphml",
+                       "<graphml><graph><node id=\"a\"/><node id=\"b\"/>\n"
+                       "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"c\"/>"
+                       "</graph></graphml>\n", &error);
+    g_assert_null (graph);
+    assert_error (error, "plain.graphml", PHILIA_ERROR_INVALID,
+                  "edge 2 (line 2) names node “c” as its target");
+  }
 }
 
 /* ---------------------------------------------------------------- GML, Pajek */
@@ -343,6 +423,49 @@ test_gml_numeric_ids (void)
   assert_report (graph, &report);
   g_assert_cmpuint (philia_graph_get_n_labeled (graph), ==, 0);
   g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 0);
+}
+
+/* GML as igraph reads it: the first top-level graph only, ids anywhere in the
+ * file's order, numbers like 2.0 and 2e0 as the integer 2, comments and
+ * strings that merely look like edges ignored. */
+static void
+test_gml_references (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  static const gint32 rows[] = { 0, 1 };
+
+  graph = load_text ("refs.gml",
+                     "Creator \"x [ ]\"\n"
+                     "# edge [ source 1 target 99 ]\n"
+                     "graph [\n"
+                     "  edge [ source 1 target 2.0 ]\n"
+                     "  node [ id 1 label \"a]b[ target 99\" ]\n"
+                     "  node [ id 2e0 ]\n"
+                     "]\n"
+                     "graph [ node [ id 5 ] edge [ source 5 target 99 ] ]\n", &error);
+  g_assert_no_error (error);
+  assert_names (graph, "1 2");
+  assert_rows (graph, rows, 1);
+  g_clear_object (&graph);
+
+  /* An id inside a nested list declares nothing. */
+  graph = load_text ("nested.gml",
+                     "graph [ node [ id 1 graphics [ id 3 ] ]\n"
+                     "  edge [ source 1 target 3 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "nested.gml", PHILIA_ERROR_INVALID,
+                "edge 1 (line 2) names node “3” as its target, which the file does not declare");
+  g_clear_error (&error);
+
+  /* What igraph refuses itself keeps igraph's words. */
+  graph = load_text ("twice.gml", "graph [ node [ id 1 ] node [ id 1 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "twice.gml", PHILIA_ERROR_FORMAT, "Duplicate node id");
+  g_clear_error (&error);
+  graph = load_text ("half.gml", "graph [ node [ id 1 ] edge [ source 1 ] ]\n", &error);
+  g_assert_null (graph);
+  assert_error (error, "half.gml", PHILIA_ERROR_FORMAT, "No 'target' for edge");
 }
 
 static void
@@ -475,6 +598,36 @@ test_edgelist_inline (void)
     { "0 1\n1\0002\n", 8, NULL, 0, PHILIA_ERROR_FORMAT,
       "line 2 is not UTF-8 text (it holds a NUL" },
     { "0 1\n\xff 2\n", -1, NULL, 0, PHILIA_ERROR_FORMAT, "line 2 is not UTF-8 text" },
+    /* Integer ids and names together: the first id of the rarer kind is named. */
+    { "1 2\n2 3\n3 x\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 3 has the node id “x” among integer ids (like “1” on line 1)" },
+    { "a b\nb c\n# 9 9\nc 7 0.5\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 4 has the integer node id “7” among names (like “a” on line 1)" },
+    /* A tie names the kind that comes second. */
+    { "1 a\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "line 1 has the node id “a” among integer" },
+    { "a 1\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "line 1 has the integer node id “1” among" },
+    /* Integers are digits only: no sign, point or exponent. */
+    { "0 1\n+1 2\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “+1” among integer" },
+    { "0 1\n1 2.0\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “2.0” among integer" },
+    { "0 1\n1 1e3\n", -1, NULL, 0, PHILIA_ERROR_INVALID, "the node id “1e3” among integer" },
+    /* The header is not an id; the rows under it are. */
+    { "source,target\n1,two\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "line 2 has the node id “two” among integer ids (like “1” on line 2)" },
+    /* A long id is cut in the message, on a character boundary. */
+    { "1 2\n2 ééééééééééééééééééééééééééééééééééééééééééééé\n", -1, NULL, 0,
+      PHILIA_ERROR_INVALID, "“éééééééééééééééééééééééééééééééééééééééé…” among" },
+    /* No integers at all: every id is a name, in order of appearance. */
+    { "1.5 -2\n-2 x\n", -1, "1.5 -2 x", 2, 0, NULL },
+    /* Integers by value, of any length; zero-padding is fine when consistent. */
+    { "123456789012345678901234567890 5\n5 6\n", -1,
+      "5 6 123456789012345678901234567890", 2, 0, NULL },
+    { "003 001\n002 001\n", -1, "001 002 003", 2, 0, NULL },
+    { "9 10\n10 010\n", -1, NULL, 0, PHILIA_ERROR_INVALID,
+      "the node ids “10” and “010” are the same number written two ways" },
+    /* A byte-order mark is not part of the first id. */
+    { "\xef\xbb\xbf" "4 5\n", -1, "4 5", 1, 0, NULL },
+    /* Weights and other columns after the second are not ids. */
+    { "0,1,w\n1,2,0.5\n", -1, "0 1 2", 2, 0, NULL },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-import-XXXXXX", &error);
@@ -506,6 +659,58 @@ test_edgelist_inline (void)
 
   g_remove (path);
   g_rmdir (dir);
+}
+
+/* Files read as edge lists whose first row says they are something else. */
+static void
+test_edgelist_not_edges (void)
+{
+  static const struct
+  {
+    const char  *name;
+    const char  *text;
+    PhiliaError  code;        /* 0: loads as an edge list */
+    const char  *substring;   /* or the node names */
+  } cases[] = {
+    { "people.csv", "id,label,age\nann,0,30\nbob,1,40\n", PHILIA_ERROR_FORMAT,
+      "people.csv is a node table (header “id,label,age”), not a graph: open the graph file "
+      "with this table as its node table (--nodes people.csv on the command line" },
+    /* Two columns: a node table when the second is a label. */
+    { "y.csv", "Node,Y\n0,1\n1,0\n", PHILIA_ERROR_FORMAT, "y.csv is a node table" },
+    { "tab.tsv", "name\tclass\nann\tx\n", PHILIA_ERROR_FORMAT, "tab.tsv is a node table" },
+    { "quoted.csv", "\xef\xbb\xbf\"id\",\"label\"\n\"a\",1\n", PHILIA_ERROR_FORMAT,
+      "quoted.csv is a node table" },
+    /* After comments, the first row is the header. */
+    { "commented.csv", "# nodes\nid,x0,x1\n0,1,2\n", PHILIA_ERROR_FORMAT,
+      "commented.csv is a node table" },
+    /* Edge lists whose header happens to start with a node-table word. */
+    { "neighbors.csv", "node,neighbor,weight\n0,1,0.5\n", 0, "0 1" },
+    /* Over rows of names, a header not spelled like one is an edge, as before. */
+    { "friends.csv", "name,friend\nann,bob\n", 0, "name friend ann bob" },
+    { "ids.csv", "id1,id2\n0,1\n", 0, "0 1" },
+    /* Gephi's edge table: source and target come first. */
+    { "gephi.csv", "Source,Target,Type,Id,Label,Weight\n1,2,Undirected,0,,1\n", 0, "1 2" },
+    /* The ids elsewhere than in the first two columns. */
+    { "edges.csv", "id,source,target\n0,1,2\n", PHILIA_ERROR_FORMAT,
+      "the header on line 1 has “source” and “target” in columns 2 and 3" },
+    { "ft.csv", "time,from,to\n0,1,2\n", PHILIA_ERROR_FORMAT, "“from” and “to” in columns 2" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) graph = load_text (cases[i].name, cases[i].text, &error);
+
+      g_test_message ("%s", cases[i].name);
+      if (cases[i].code == 0)
+        {
+          g_assert_no_error (error);
+          assert_names (graph, cases[i].substring);
+          continue;
+        }
+      g_assert_null (graph);
+      assert_error (error, cases[i].name, cases[i].code, cases[i].substring);
+    }
 }
 
 /* ---------------------------------------------------------------- node tables */
@@ -616,6 +821,13 @@ test_node_table_csv (void)
     { "id,label\nalice,1.5\n", PHILIA_ERROR_INVALID, "line 2 has the label “1.5”", 0, 0 },
     { "", PHILIA_ERROR_FORMAT, "is empty", 0, 0 },
     { "id,label\nalice,\xff\n", PHILIA_ERROR_FORMAT, "line 2 is not UTF-8 text", 0, 0 },
+    /* Class ids and class names together: the first of the rarer kind is named. */
+    { "id,label\nalice,0\nbob,x\ncarol,1\n", PHILIA_ERROR_INVALID,
+      "line 3 has the label “x” among class ids (like “0” on line 2)", 0, 0 },
+    { "id,label\nalice,a\nbob,-1\ncarol,b\n", PHILIA_ERROR_INVALID,
+      "line 3 has the class id “-1” among class names (like “a” on line 2)", 0, 0 },
+    /* Empty cells are unlabeled whatever the kind. */
+    { "id,label\nalice,b\nbob,a\ncarol,\n", 0, NULL, 1, 0 },
     /* Tab-separated, integer labels, -1 and empty both unlabeled. */
     { "node\tclass\nalice\t4\nbob\t-1\ncarol\t\n", 0, NULL, 4, -1 },
     /* Only ids: nothing changes. */
@@ -722,6 +934,38 @@ test_node_table_new_nodes (void)
                 "the id “node-a” is not a node number");
 }
 
+/* ------------------------------------------------------------ format detection */
+
+static void
+test_format_detect (void)
+{
+  static const struct
+  {
+    const char   *name;
+    const char   *head;
+    PhiliaFormat  format;
+  } cases[] = {
+    /* A zip signature wins over any name. */
+    { "graph.graphml", "PK\x03\x04", PHILIA_FORMAT_NPZ },
+    /* Then the extension, whatever the content. */
+    { "x.NPZ", "0 1\n", PHILIA_FORMAT_NPZ },
+    { "x.xml", "0 1\n", PHILIA_FORMAT_GRAPHML },
+    { "x.gml", "0 1\n", PHILIA_FORMAT_GML },
+    { "x.paj", "0 1\n", PHILIA_FORMAT_PAJEK },
+    { "x.tsv", "<?xml version=\"1.0\"?>", PHILIA_FORMAT_EDGELIST },
+    /* Then the first bytes, after a byte-order mark and blanks. */
+    { "x.dat", "\xef\xbb\xbf  <graphml>", PHILIA_FORMAT_GRAPHML },
+    { "x.dat", "*Vertices 3\n", PHILIA_FORMAT_PAJEK },
+    { "x.dat", "Creator \"me\"\ngraph [", PHILIA_FORMAT_GML },
+    { "x.dat", "graph with no bracket", PHILIA_FORMAT_EDGELIST },
+    { NULL, "0 1\n", PHILIA_FORMAT_EDGELIST },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (philia_format_detect (cases[i].name, (const guint8 *)cases[i].head,
+                                           strlen (cases[i].head)), ==, cases[i].format);
+}
+
 /* ------------------------------------------------------------ malformed files */
 
 /* The same files are in tests/data/bad/EXPECTED; here they also prove the
@@ -793,8 +1037,11 @@ main (int    argc,
     { "/Philia/Import/graphml-directed", test_graphml_directed },
     { "/Philia/Import/graphml-single-node", test_graphml_single_node },
     { "/Philia/Import/graphml-attributes", test_graphml_attributes },
+    { "/Philia/Import/graphml-references", test_graphml_references },
+    { "/Philia/Import/graphml-references-inline", test_graphml_references_inline },
     { "/Philia/Import/gml", test_gml },
     { "/Philia/Import/gml-numeric-ids", test_gml_numeric_ids },
+    { "/Philia/Import/gml-references", test_gml_references },
     { "/Philia/Import/pajek", test_pajek },
     { "/Philia/Import/edgelist-comments", test_edgelist_comments },
     { "/Philia/Import/edgelist-header", test_edgelist_header },
@@ -803,12 +1050,14 @@ main (int    argc,
     { "/Philia/Import/edgelist-messy", test_edgelist_messy },
     { "/Philia/Import/edgelist-self-loop-and-null", test_edgelist_self_loop_and_null },
     { "/Philia/Import/edgelist-inline", test_edgelist_inline },
+    { "/Philia/Import/edgelist-not-edges", test_edgelist_not_edges },
     { "/Philia/Import/node-table", test_node_table },
     { "/Philia/Import/node-table-overrides", test_node_table_overrides },
     { "/Philia/Import/node-table-unnamed", test_node_table_unnamed },
     { "/Philia/Import/node-table-new-nodes", test_node_table_new_nodes },
     { "/Philia/Import/node-table-bad", test_node_table_bad },
     { "/Philia/Import/node-table-csv", test_node_table_csv },
+    { "/Philia/Import/format-detect", test_format_detect },
     { "/Philia/Import/bad-graphs", test_bad_graphs },
     { "/Philia/Import/progress", test_progress },
     { "/Philia/Import/cancelled", test_cancelled },

@@ -5,6 +5,8 @@
 
 #include "philia-core.h"
 
+#include <libxml/parser.h>
+
 void _philia_igraph_init (void);
 void _philia_measures_register (PhiliaRegistry *registry);
 void _philia_layouts_register (PhiliaRegistry *registry);
@@ -15,7 +17,8 @@ void _philia_models_register (PhiliaRegistry *registry);
  * philia_core_init:
  *
  * Idempotent. Installs igraph's non-aborting handlers before anything can
- * call igraph, and fills the default registry with the built-in algorithms.
+ * call igraph, initialises libxml2 (which GraphML is read with), and fills
+ * the default registry with the built-in algorithms.
  */
 void
 philia_core_init (void)
@@ -25,6 +28,9 @@ philia_core_init (void)
   if (g_once_init_enter (&initialized))
     {
       _philia_igraph_init ();
+      /* libxml2 asks threaded programs to set it up once, before threads
+       * use it: the GraphML check and igraph read with it on two threads. */
+      xmlInitParser ();
       _philia_measures_register (philia_registry_get_default ());
       _philia_layouts_register (philia_registry_get_default ());
       _philia_proximity_register (philia_registry_get_default ());

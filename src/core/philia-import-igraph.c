@@ -351,8 +351,35 @@ is_separator (char c)
   return c == ' ' || c == '\t' || c == ',' || c == '\r';
 }
 
-/* The first two tokens of a line, split on runs of spaces, tabs and commas,
- * "quotes" dropped. Returns how many were found (0, 1 or 2). */
+/* The next token at or after *@p, split on runs of spaces, tabs and commas,
+ * "quotes" dropped; FALSE at the end of the line. */
+static gboolean
+next_token (const char **p,
+            const char  *end,
+            Token       *token)
+{
+  const char *q = *p;
+  const char *start;
+
+  while (q < end && is_separator (*q))
+    q++;
+  if (q >= end)
+    return FALSE;
+  start = q;
+  while (q < end && !is_separator (*q))
+    q++;
+  token->start = start;
+  token->len = q - start;
+  if (token->len >= 2 && start[0] == '"' && q[-1] == '"')
+    {
+      token->start++;
+      token->len -= 2;
+    }
+  *p = q;
+  return TRUE;
+}
+
+/* The first two tokens of a line. Returns how many were found (0, 1 or 2). */
 static guint
 line_tokens (const char *p,
              const char *end,
@@ -360,26 +387,8 @@ line_tokens (const char *p,
 {
   guint found = 0;
 
-  while (found < 2)
-    {
-      const char *start;
-
-      while (p < end && is_separator (*p))
-        p++;
-      if (p >= end)
-        break;
-      start = p;
-      while (p < end && !is_separator (*p))
-        p++;
-      tokens[found].start = start;
-      tokens[found].len = p - start;
-      if (tokens[found].len >= 2 && start[0] == '"' && p[-1] == '"')
-        {
-          tokens[found].start++;
-          tokens[found].len -= 2;
-        }
-      found++;
-    }
+  while (found < 2 && next_token (&p, end, &tokens[found]))
+    found++;
   return found;
 }
 
@@ -392,14 +401,184 @@ token_is (const Token *token,
   return predicate (text);
 }
 
+/* An id that is a number: ASCII digits and nothing else (no sign, point or
+ * exponent), of any length. */
+static gboolean
+is_integer_id (const char *start,
+               gsize       len)
+{
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (start[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* @len bytes of UTF-8 (-1: up to a NUL) as a message may quote them: at most
+ * 40 characters. */
+static char *
+token_for_message (const char *start,
+                   gssize      len)
+{
+  gsize size = len < 0 ? strlen (start) : (gsize)len;
+  g_autofree char *head = NULL;
+
+  if (g_utf8_strlen (start, size) <= 40)
+    return g_strndup (start, size);
+  head = g_utf8_substring (start, 0, 40);
+  return g_strconcat (head, "…", NULL);
+}
+
+/* The first id of each kind an edge list holds, and how many of each. */
+typedef struct
+{
+  guint64 count[2];       /* names, integers */
+  guint   line[2];        /* where the first of each kind is */
+  Token   first[2];
+} IdKinds;
+
 static void
 append_row (GString     *out,
-            const Token  tokens[2])
+            const Token  tokens[2],
+            guint        line,
+            IdKinds     *kinds)
 {
+  for (guint i = 0; i < 2; i++)
+    {
+      guint kind = is_integer_id (tokens[i].start, tokens[i].len);
+
+      if (kinds->count[kind]++ == 0)
+        {
+          kinds->line[kind] = line;
+          kinds->first[kind] = tokens[i];
+        }
+    }
   g_string_append_len (out, tokens[0].start, tokens[0].len);
   g_string_append_c (out, ' ');
   g_string_append_len (out, tokens[1].start, tokens[1].len);
   g_string_append_c (out, '\n');
+}
+
+/* Integer ids are numbered in order of value, names in order of appearance;
+ * a file with both would be read as names, "1" and "one" alike, so it is
+ * refused, naming the first id of the rarer kind (the later kind on a tie). */
+static gboolean
+check_id_kinds (const IdKinds  *kinds,
+                const char     *display_name,
+                GError        **error)
+{
+  guint odd;
+  g_autofree char *token = NULL;
+  g_autofree char *other = NULL;
+
+  if (kinds->count[0] == 0 || kinds->count[1] == 0)
+    return TRUE;
+
+  if (kinds->count[0] != kinds->count[1])
+    odd = kinds->count[0] < kinds->count[1] ? 0 : 1;
+  else
+    odd = kinds->first[0].start > kinds->first[1].start ? 0 : 1;
+  token = token_for_message (kinds->first[odd].start, kinds->first[odd].len);
+  other = token_for_message (kinds->first[!odd].start, kinds->first[!odd].len);
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+               odd == 0
+               ? "%s: line %u has the node id “%s” among integer ids (like “%s” on line %u); "
+                 "node ids must be all integers, written in digits only, or all names."
+               : "%s: line %u has the integer node id “%s” among names (like “%s” on line %u); "
+                 "node ids must be all integers, written in digits only, or all names.",
+               display_name, kinds->line[odd], token, other, kinds->line[!odd]);
+  return FALSE;
+}
+
+/* The fields of one line, split as line_tokens() splits them. */
+static GPtrArray *
+line_fields (const char *p,
+             const char *end)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  Token token;
+
+  while (next_token (&p, end, &token))
+    g_ptr_array_add (fields, g_strndup (token.start, token.len));
+  return fields;
+}
+
+static gboolean
+name_in (const char          *name,
+         const char * const  *choices)
+{
+  for (gsize i = 0; choices[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, choices[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * Refuses a first row that shows the file is not an edge list Philia reads
+ * right: the header of a CSV node table ("id,label,f0,…": an id column the
+ * node-table reader accepts, no column named like an edge end, and a label
+ * column or at least three columns), or a header whose source and target
+ * columns are not the first two ("id,source,target").
+ */
+static gboolean
+check_first_row (const char  *start,
+                 const char  *end,
+                 guint        line,
+                 const char  *display_name,
+                 GError     **error)
+{
+  static const char * const id_columns[] = { "id", "node", "name", NULL };
+  static const char * const label_columns[] = { "label", "y", "class", NULL };
+  static const char * const edge_columns[] = {
+    "source", "target", "src", "dst", "from", "to", "u", "v", "head", "tail", "node1",
+    "node2", "node_1", "node_2", "id1", "id2", "source_id", "target_id", "neighbor",
+    "neighbour", NULL,
+  };
+  g_autoptr(GPtrArray) fields = line_fields (start, end);
+  gboolean edge_column = FALSE;
+  gboolean label_column = FALSE;
+
+  if (fields->len < 2)
+    return TRUE;
+
+  for (guint c = 1; c + 1 < fields->len; c++)
+    {
+      const char *a = fields->pdata[c], *b = fields->pdata[c + 1];
+
+      if (is_header_pair (a, strlen (a), b, strlen (b)))
+        {
+          g_autofree char *a_text = token_for_message (a, strlen (a));
+          g_autofree char *b_text = token_for_message (b, strlen (b));
+
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                       "%s: the header on line %u has “%s” and “%s” in columns %u and %u, "
+                       "but an edge list’s node ids must be its first two columns.",
+                       display_name, line, a_text, b_text, c + 1, c + 2);
+          return FALSE;
+        }
+    }
+
+  if (!name_in (fields->pdata[0], id_columns))
+    return TRUE;
+  for (guint c = 0; c < fields->len; c++)
+    {
+      edge_column = edge_column || name_in (fields->pdata[c], edge_columns);
+      label_column = label_column || (c > 0 && name_in (fields->pdata[c], label_columns));
+    }
+  if (!edge_column && (label_column || fields->len >= 3))
+    {
+      g_autofree char *header = token_for_message (start, end - start);
+      g_autofree char *base = g_path_get_basename (display_name);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s is a node table (header “%s”), not a graph: open the graph file "
+                   "with this table as its node table (--nodes %s on the command line, or "
+                   "Open with Node Table… in the app).", display_name, g_strchomp (header),
+                   base);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /*
@@ -408,6 +587,8 @@ append_row (GString     *out,
  * commas and tabs become spaces, columns after the second (weights, times)
  * are ignored. A header is a first row of two non-numbers above a row of two
  * numbers, or a pair of names headers use ("source,target", "from to", "u v").
+ * Refused: a node table's header, a header whose ids are not its first two
+ * columns, and ids of both kinds (integers and names).
  */
 static GString *
 normalize_edge_list (const char  *data,
@@ -420,6 +601,7 @@ normalize_edge_list (const char  *data,
   const char *end = data + size;
   const char *bad;
   Token first[2] = { { 0 } };
+  IdKinds kinds = { { 0 } };
   guint first_line = 0;
   guint n_rows = 0;
   guint line_no = 0;
@@ -458,14 +640,20 @@ normalize_edge_list (const char  *data,
       if (s == line_end || *s == '#' || *s == '%')
         continue;
 
+      if (n_rows == 0 && !check_first_row (s, line_end, line_no, display_name, error))
+        return NULL;
+
       found = line_tokens (s, line_end, tokens);
       if (found < 2 || tokens[0].len == 0 || tokens[1].len == 0)
         {
           if (found < 2)
-            g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                         "%s: line %u has one column (“%.*s”); an edge list needs two "
-                         "node ids per line.", display_name, line_no,
-                         (int)MIN (tokens[0].len, 40), tokens[0].start);
+            {
+              g_autofree char *token = token_for_message (tokens[0].start, tokens[0].len);
+
+              g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                           "%s: line %u has one column (“%s”); an edge list needs two "
+                           "node ids per line.", display_name, line_no, token);
+            }
           else
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                          "%s: line %u has an empty node id.", display_name, line_no);
@@ -492,47 +680,52 @@ normalize_edge_list (const char  *data,
           if (header)
             g_debug ("%s: line %u is a header", display_name, first_line);
           else
-            append_row (out, first);
+            append_row (out, first, first_line, &kinds);
         }
-      append_row (out, tokens);
+      append_row (out, tokens, line_no, &kinds);
     }
 
   /* A single row: a header only if it is spelled like one. */
   if (n_rows == 1 && !is_header_pair (first[0].start, first[0].len, first[1].start, first[1].len))
-    append_row (out, first);
+    append_row (out, first, first_line, &kinds);
+
+  if (!check_id_kinds (&kinds, display_name, error))
+    return NULL;
 
   return g_steal_pointer (&out);
 }
 
-static gboolean
-parse_node_integer (const char *name,
-                    guint64    *value)
-{
-  return name[0] != '\0' && name[0] != '+' && name[0] != '-'
-         && g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT64, value, NULL);
-}
-
 typedef struct
 {
-  guint64 value;
-  gint64  old_index;
-  const char *name;
+  const char *digits;     /* without leading zeros (but one digit at least) */
+  gsize       len;
+  gint64      old_index;
 } IntName;
 
+/* By value: digit strings without leading zeros compare by length, then bytes. */
 static int
 compare_int_names (const void *a,
                    const void *b)
 {
   const IntName *x = a, *y = b;
+  int c;
 
-  if (x->value != y->value)
-    return x->value < y->value ? -1 : 1;
-  return strcmp (x->name, y->name);
+  if (x->len != y->len)
+    return x->len < y->len ? -1 : 1;
+  c = memcmp (x->digits, y->digits, x->len);
+  if (c != 0)
+    return c;
+  return x->old_index < y->old_index ? -1 : x->old_index > y->old_index;
 }
 
-/* NCOL numbers nodes in order of appearance; integer ids read better in order. */
-static void
-order_integer_names (ReadJob *job)
+/*
+ * NCOL numbers nodes in order of appearance; integer ids read better in
+ * order of value (of any length: they are compared as digit strings). Two
+ * spellings of one number ("7" and "007") would be two nodes: refused.
+ */
+static gboolean
+order_integer_names (ReadJob  *job,
+                     GError  **error)
 {
   VertexAttr *names = NULL;
   g_autofree IntName *order = NULL;
@@ -547,17 +740,36 @@ order_integer_names (ReadJob *job)
         names = attr;
     }
   if (names == NULL || job->n == 0)
-    return;
+    return TRUE;
 
   order = g_new (IntName, job->n);
   for (gint64 v = 0; v < job->n; v++)
     {
-      if (!parse_node_integer (names->strings[v], &order[v].value))
-        return;
+      const char *name = names->strings[v];
+      gsize len = strlen (name);
+
+      if (!is_integer_id (name, len))
+        return TRUE;
+      while (len > 1 && name[0] == '0')
+        name++, len--;
+      order[v].digits = name;
+      order[v].len = len;
       order[v].old_index = v;
-      order[v].name = names->strings[v];
     }
   qsort (order, job->n, sizeof *order, compare_int_names);
+
+  for (gint64 r = 1; r < job->n; r++)
+    if (order[r].len == order[r - 1].len
+        && memcmp (order[r].digits, order[r - 1].digits, order[r].len) == 0)
+      {
+        g_autofree char *a = token_for_message (names->strings[order[r - 1].old_index], -1);
+        g_autofree char *b = token_for_message (names->strings[order[r].old_index], -1);
+
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                     "%s: the node ids “%s” and “%s” are the same number written two ways; "
+                     "write each id one way.", job->display_name, a, b);
+        return FALSE;
+      }
 
   new_index = g_new (gint64, job->n);
   sorted = g_new0 (char *, job->n + 1);
@@ -571,6 +783,7 @@ order_integer_names (ReadJob *job)
 
   for (gsize i = 0; i < 2 * job->n_rows; i++)
     job->edges[i] = new_index[job->edges[i]];
+  return TRUE;
 }
 
 /* ------------------------------------------------------------- attributes */
@@ -624,6 +837,25 @@ is_display_label (ReadJob    *job,
          && strings_are_unique (attr->strings, job->n);
 }
 
+/*
+ * igraph names GraphML nodes by their id attributes as libxml2 hands them
+ * over, and libxml2 keeps an & in an attribute value (written &amp; or &#38;)
+ * as "&#38;" while every other reference is replaced. Since a bare & cannot
+ * occur there, each "&#38;" is exactly one &. (A data key named "id" would
+ * take the place of the ids; a literal "&#38;" in its text is the one thing
+ * read wrong here.)
+ */
+static char **
+graphml_ids (char **ids)
+{
+  guint n = g_strv_length (ids);
+  char **out = g_new0 (char *, n + 1);
+
+  for (guint v = 0; v < n; v++)
+    out[v] = _philia_graphml_unescape_id (ids[v]);
+  return out;
+}
+
 static char **
 choose_node_names (ReadJob *job)
 {
@@ -644,6 +876,8 @@ choose_node_names (ReadJob *job)
                    "not using it as node names", job->display_name, attr->name);
           continue;
         }
+      if (job->format == PHILIA_FORMAT_GRAPHML && g_str_equal (sources[i], "id"))
+        return graphml_ids (attr->strings);
       return g_strdupv (attr->strings);
     }
 
@@ -882,8 +1116,8 @@ fill_builder (ReadJob  *job,
       return NULL;
     }
 
-  if (job->format == PHILIA_FORMAT_EDGELIST)
-    order_integer_names (job);
+  if (job->format == PHILIA_FORMAT_EDGELIST && !order_integer_names (job, error))
+    return NULL;
 
   builder = philia_graph_builder_new ((guint)job->n);
   philia_graph_builder_set_declared_directed (builder,
@@ -988,6 +1222,12 @@ _philia_igraph_read_graph (GBytes          *bytes,
       return NULL;
     }
 
+  /* igraph 0.10 refuses GML edges naming unknown ids itself, but without
+   * saying which edge or id; this check names them, so it comes first. */
+  if (format == PHILIA_FORMAT_GML
+      && !_philia_gml_check_references (data, size, display_name, error))
+    return NULL;
+
   if (progress != NULL)
     philia_progress_update (progress, 0.05, NULL);
 
@@ -999,7 +1239,11 @@ _philia_igraph_read_graph (GBytes          *bytes,
   job.progress = progress;
   job.attrs = attrs;
 
-  if (_philia_igraph_call (read_on_igraph_thread, &job, cancellable, error))
+  /* igraph's GraphML reader adds a node for an edge end it has not seen
+   * declared; what it read is checked against the file's own <node>s. */
+  if (_philia_igraph_call (read_on_igraph_thread, &job, cancellable, error)
+      && (format != PHILIA_FORMAT_GRAPHML
+          || _philia_graphml_check_references (data, size, job.n, display_name, error)))
     {
       if (progress != NULL)
         philia_progress_update (progress, 0.8, NULL);

@@ -19,6 +19,20 @@ PhiliaGraphBuilder *_philia_igraph_read_graph (GBytes         *bytes,
                                                PhiliaProgress *progress,
                                                GCancellable   *cancellable,
                                                GError        **error);
+/* Refuse an edge that names a node the file does not declare (see
+ * philia-import-refs.c); %TRUE when every edge names declared nodes or when
+ * the file is malformed in a way igraph reports itself. */
+gboolean            _philia_graphml_check_references (const char  *data,
+                                                      gsize        size,
+                                                      gint64       n_nodes_read,
+                                                      const char  *display_name,
+                                                      GError     **error);
+gboolean            _philia_gml_check_references     (const char  *data,
+                                                      gsize        size,
+                                                      const char  *display_name,
+                                                      GError     **error);
+/* A GraphML id as igraph reads it ("&#38;" for every &) as the file means it. */
+char               *_philia_graphml_unescape_id       (const char  *raw);
 /* Attaches a CSV node table ("id,label,f0,...") to @builder. */
 gboolean            _philia_node_table_apply  (PhiliaGraphBuilder *builder,
                                                GBytes         *bytes,

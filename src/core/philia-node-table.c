@@ -382,19 +382,43 @@ apply_labels (PhiliaGraphBuilder  *builder,
 {
   guint n = philia_graph_builder_get_n_nodes (builder);
   g_autofree gint64 *labels = g_new (gint64, MAX (n, 1));
-  gboolean numeric = TRUE;
+  guint64 kinds[2] = { 0, 0 };   /* text, numbers */
+  guint first_row[2] = { 0, 0 };
+  gboolean numeric;
   char **class_names = NULL;
 
   for (guint v = 0; v < n; v++)
     labels[v] = -1;
 
-  for (guint r = 1; r < records->len && numeric; r++)
+  /* Class ids or class names, not both: "0, 1, x" would make "0" and "1"
+   * names too, silently. The first label of the rarer kind is named. */
+  for (guint r = 1; r < records->len; r++)
     {
       const char *cell = field (&g_array_index (records, Record, r), column);
       double value;
+      guint kind;
 
-      if (*cell != '\0' && !parse_double (cell, &value))
-        numeric = FALSE;
+      if (*cell == '\0')
+        continue;
+      kind = parse_double (cell, &value);
+      if (kinds[kind]++ == 0)
+        first_row[kind] = r;
+    }
+  numeric = kinds[0] == 0;
+  if (kinds[0] > 0 && kinds[1] > 0)
+    {
+      guint odd = kinds[0] != kinds[1] ? kinds[0] > kinds[1] : first_row[0] < first_row[1];
+      Record *at = &g_array_index (records, Record, first_row[odd]);
+      Record *like = &g_array_index (records, Record, first_row[!odd]);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   odd == 0
+                   ? "%s: line %u has the label “%s” among class ids (like “%s” on line %u); "
+                     "labels must be all class ids or all class names."
+                   : "%s: line %u has the class id “%s” among class names (like “%s” on line "
+                     "%u); labels must be all class ids or all class names.",
+                   display_name, at->line, field (at, column), field (like, column), like->line);
+      return FALSE;
     }
 
   if (numeric)

@@ -167,6 +167,23 @@ test_bad_file (void)
 
   assert_bad_file_keeps_dataset (garbage, "garbage.npz");
 
+  /* Files that used to load as something they are not (src/core/READERS.md). */
+  {
+    static const char * const misreads[][2] = {
+      { "edge-undeclared-target.graphml", "names node “zzz” as its target" },
+      { "mixed-ids.txt", "has the node id “two” among integer ids" },
+      { "node-table-alone.csv", "Open with Node Table…" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (misreads); i++)
+      {
+        g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "bad",
+                                                       misreads[i][0], NULL);
+
+        assert_bad_file_keeps_dataset (path, misreads[i][1]);
+      }
+  }
+
   /* Dismissing hides the banner. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-banner", NULL);
   g_assert_null (philia_window_get_banner_message (window));
