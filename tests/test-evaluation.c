@@ -678,6 +678,63 @@ test_train_on_random_splits (void)
   g_assert_cmpfloat (r->test_roc_auc, >=, 0.5);
 }
 
+/* The predictions CSV gives back the run's very probabilities: scores one
+ * float step apart stay apart and in order, so a ROC-AUC recomputed from the
+ * file is the reported one. Six digits would merge them into a tie. */
+static void
+test_predictions_exact (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (6);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 *labels = g_new (gint64, 6);
+  PhiliaTrainResult r = { 0 };
+  float p1[6];
+  double from_file[6], from_run[6];
+  guint8 positive[6];
+
+  for (guint v = 0; v < 6; v++)
+    labels[v] = v % 2;   /* negatives, positives interleaved along the scores */
+  philia_graph_builder_take_labels (b, labels);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+
+  p1[0] = 0.7f;
+  for (guint v = 1; v < 6; v++)
+    p1[v] = nextafterf (p1[v - 1], 1.0f);
+  r.n_nodes = 6;
+  r.n_classes = 2;
+  r.predictions = g_new0 (gint32, 6);
+  r.probabilities = g_new (float, 12);
+  for (guint v = 0; v < 6; v++)
+    {
+      r.probabilities[2 * v] = 1.0f - p1[v];
+      r.probabilities[2 * v + 1] = p1[v];
+    }
+  csv = philia_train_result_predictions_csv (&r, graph);
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint v = 0; v < 6; v++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[v + 1], ",", -1);
+
+      from_file[v] = g_ascii_strtod (cols[5], NULL);
+      from_run[v] = p1[v];
+      positive[v] = v % 2;
+      g_assert_true ((float) from_file[v] == p1[v]);
+      if (v > 0)
+        g_assert_cmpfloat (from_file[v], >, from_file[v - 1]);
+    }
+  g_test_message ("%s", lines[1]);
+  /* Each positive beats the negatives below it: 1 + 2 + 3 of the 9 pairs. */
+  g_assert_cmpfloat (philia_roc_auc (from_file, positive, 6), ==, 6.0 / 9.0);
+  g_assert_cmpfloat (philia_roc_auc (from_file, positive, 6), ==,
+                     philia_roc_auc (from_run, positive, 6));
+  g_free (r.predictions);
+  g_free (r.probabilities);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -700,5 +757,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Evaluation/many-classes-and-fallbacks",
                    test_many_classes_and_fallbacks);
   g_test_add_func ("/Philia/Evaluation/train-on-random-splits", test_train_on_random_splits);
+  g_test_add_func ("/Philia/Evaluation/predictions-exact", test_predictions_exact);
   return g_test_run ();
 }
