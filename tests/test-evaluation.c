@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-render.h"
 
 /*
  * How runs are scored and split: ROC-AUC against hand-computed cases and an
@@ -735,6 +736,103 @@ test_predictions_exact (void)
   g_free (r.probabilities);
 }
 
+/* ------------------------------------------------------------ drawing */
+
+/* A curve y = 0.5 with a band of ± @spread and a @baseline, drawn 300 × 200;
+ * the pixels as 0xRRGGBB. */
+static guint32 *
+draw_band (double spread,
+           double baseline)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 300, 200);
+  cairo_t *cr = cairo_create (surface);
+  double y[20], s[20];
+  PhiliaCurve curve = { NULL, 20, y, 0, FALSE, 0, spread > 0 ? s : NULL };
+  PhiliaCurvesChart chart = { 0 };
+  PhiliaRenderStyle style;
+  guint32 *pixels = g_new (guint32, 300 * 200);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      y[i] = 0.5;
+      s[i] = spread;
+    }
+  philia_render_style_init_default (&style);
+  chart.y_min = 0;
+  chart.y_max = 1;
+  chart.n_curves = 1;
+  chart.curves = &curve;
+  chart.baseline = baseline;
+  philia_curves_chart_draw (cr, 300, 200, &chart, &style);
+  cairo_surface_flush (surface);
+  for (int r = 0; r < 200; r++)
+    memcpy (pixels + r * 300, cairo_image_surface_get_data (surface)
+                              + r * cairo_image_surface_get_stride (surface), 300 * 4);
+  for (gsize i = 0; i < 300 * 200; i++)
+    pixels[i] &= 0xffffff;
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return pixels;
+}
+
+/* The rows of column @x where @a and @b differ: first and last (-1: none). */
+static void
+differing_rows (const guint32 *a,
+                const guint32 *b,
+                int            x,
+                int           *first,
+                int           *last)
+{
+  *first = *last = -1;
+  for (int r = 0; r < 200; r++)
+    if (a[r * 300 + x] != b[r * 300 + x])
+      {
+        if (*first < 0)
+          *first = r;
+        *last = r;
+      }
+}
+
+/* The mean ± sd band covers y ± spread on the axis the baselines measure,
+ * and a baseline is a rule at its level. */
+static void
+test_curves_band (void)
+{
+  g_autofree guint32 *plain = draw_band (0, NAN);
+  g_autofree guint32 *band = draw_band (0.2, NAN);
+  g_autofree guint32 *low = draw_band (0, 0.3);
+  g_autofree guint32 *high = draw_band (0, 0.7);
+  int b0, b1, l0, l1, h0, h1;
+  double unit, centre;
+
+  differing_rows (plain, low, 150, &l0, &l1);
+  differing_rows (plain, high, 150, &h0, &h1);
+  differing_rows (plain, band, 150, &b0, &b1);
+  g_assert_cmpint (l0, >=, 0);
+  g_assert_cmpint (h0, >=, 0);
+  g_assert_cmpint (b0, >=, 0);
+  /* A rule: at most three rows (1.2 px wide, antialiased). */
+  g_assert_cmpint (l1 - l0, <=, 2);
+  g_assert_cmpint (h1 - h0, <=, 2);
+  unit = ((l0 + l1) / 2.0 - (h0 + h1) / 2.0) / 0.4;   /* pixels per unit of y */
+  centre = ((l0 + l1) / 2.0 + (h0 + h1) / 2.0) / 2;   /* y = 0.5 */
+  g_test_message ("band rows %d–%d; 0.3 at %d, 0.7 at %d", b0, b1, l0, h0);
+  /* 0.3 … 0.7, give or take the edge pixels. */
+  g_assert_cmpfloat (fabs ((b1 - b0) - 0.4 * unit), <=, 2);
+  g_assert_cmpfloat (fabs ((b0 + b1) / 2.0 - centre), <=, 1.5);
+  /* Translucent: the band is not the line's full colour. */
+  {
+    PhiliaRgba c;
+    guint32 line;
+
+    philia_palette_get_categorical (0, &c);
+    line = (guint32) lround (c.r * 255) << 16 | (guint32) lround (c.g * 255) << 8
+           | (guint32) lround (c.b * 255);
+    g_assert_cmpuint (band[(b0 + 2) * 300 + 150], !=, line);
+    g_assert_cmpuint (band[(b0 + 2) * 300 + 150], !=, plain[(b0 + 2) * 300 + 150]);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -758,5 +856,6 @@ main (int    argc,
                    test_many_classes_and_fallbacks);
   g_test_add_func ("/Philia/Evaluation/train-on-random-splits", test_train_on_random_splits);
   g_test_add_func ("/Philia/Evaluation/predictions-exact", test_predictions_exact);
+  g_test_add_func ("/Philia/Evaluation/curves-band", test_curves_band);
   return g_test_run ();
 }
