@@ -72,9 +72,25 @@ test_roc_auc_hand (void)
   /* The order of the items does not matter; -0 and +0 tie. */
   {
     const double zeros[] = { -0.0, 0.0 };
+    const float fzeros[] = { -0.0f, 0.0f };
     const guint8 one_each[] = { 1, 0 };
 
     g_assert_cmpfloat (philia_roc_auc (zeros, one_each, 2), ==, 0.5);
+    g_assert_cmpfloat (philia_roc_auc_float (fzeros, one_each, 2), ==, 0.5);
+  }
+  /* The float path on the same hand cases. */
+  {
+    const float f2[] = { 0.5f, 0.5f, 0.2f, 0.9f, 0.5f };
+    const float fnan[] = { 0.1f, NAN, 0.3f, 0.4f };
+    const float negative[] = { -3, -1, -2, 5 };
+
+    g_assert_cmpfloat (philia_roc_auc_float (f2, p2, 5), ==, 5.0 / 6.0);
+    g_assert_true (isnan (philia_roc_auc_float (fnan, p4, 4)));
+    g_assert_true (isnan (philia_roc_auc_float (f2, none, 4)));
+    g_assert_true (isnan (philia_roc_auc_float (NULL, NULL, 0)));
+    /* Positives -2 and 5 against -3 and -1: 5 beats both, -2 beats -3. */
+    g_assert_cmpfloat (philia_roc_auc_float (negative, (const guint8[]) { 0, 0, 1, 1 }, 4), ==,
+                       0.75);
   }
 }
 
@@ -103,6 +119,31 @@ test_roc_auc_pairs (void)
         g_assert_true (isnan (got));
       else
         g_assert_cmpfloat_with_epsilon (got, expected, 1e-12);
+
+      /* The radix-sorted float path: the very same number on float scores,
+       * negative ones and both zeros included. */
+      {
+        g_autofree float *floats = g_new (float, n);
+        g_autofree double *widened = g_new (double, n);
+
+        for (gsize i = 0; i < n; i++)
+          {
+            floats[i] = (float) (scores[i] - 0.5) * (round % 3 == 0 ? -1.0f : 1.0f);
+            if (floats[i] == 0 && i % 2)
+              floats[i] = -0.0f;
+            widened[i] = floats[i];
+          }
+        expected = philia_roc_auc (widened, positive, n);
+        got = philia_roc_auc_float (floats, positive, n);
+        if (isnan (expected))
+          g_assert_true (isnan (got));
+        else
+          g_assert_cmpfloat (got, ==, expected);
+        g_assert_cmpfloat_with_epsilon (isnan (got) ? 0 : got,
+                                        isnan (expected) ? 0
+                                                         : pair_count_auc (widened, positive, n),
+                                        1e-12);
+      }
     }
 }
 

@@ -84,6 +84,92 @@ philia_roc_auc (const double *scores,
   return (double) twice / (2.0 * (double) n_pos * (double) n_neg);
 }
 
+/* Sortable bits of a float: ascending keys for ascending values, -0 = +0. */
+static inline guint32
+float_key (float x)
+{
+  union { float f; guint32 u; } bits = { .f = x == 0 ? 0.0f : x };
+
+  return bits.u & 0x80000000u ? ~bits.u : bits.u | 0x80000000u;
+}
+
+/**
+ * philia_roc_auc_float:
+ * @scores: @n float scores
+ * @positive: @n flags, nonzero for the positive items
+ *
+ * philia_roc_auc() for float scores, such as a model's probabilities, in
+ * O(n): the scores' bits are radix-sorted (three passes of 11 bits) instead of
+ * compared, which keeps a two-class training run from spending more time on
+ * its per-epoch ROC-AUC than on the epoch. Same value as philia_roc_auc() on
+ * the scores converted to double.
+ *
+ * Returns: the ROC-AUC in [0, 1]; NaN when one class is absent or a score is NaN
+ */
+double
+philia_roc_auc_float (const float  *scores,
+                      const guint8 *positive,
+                      gsize         n)
+{
+  g_autofree guint64 *items = NULL;
+  g_autofree guint64 *other = NULL;
+  guint64 n_pos = 0, twice = 0, neg_below = 0;
+  guint64 *from, *to;
+
+  g_return_val_if_fail (n == 0 || (scores != NULL && positive != NULL), NAN);
+
+  items = g_new (guint64, MAX (n, 1));
+  other = g_new (guint64, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      if (isnan (scores[i]))
+        return NAN;
+      /* The key above the flag: a sort by key that keeps the flag along. */
+      items[i] = (guint64) float_key (scores[i]) << 1 | (positive[i] != 0);
+      n_pos += positive[i] != 0;
+    }
+  if (n_pos == 0 || n_pos == n)
+    return NAN;
+
+  from = items;
+  to = other;
+  for (guint shift = 1; shift < 34; shift += 11)
+    {
+      gsize counts[2048] = { 0 };
+      gsize total = 0;
+
+      for (gsize i = 0; i < n; i++)
+        counts[(from[i] >> shift) & 2047]++;
+      for (guint d = 0; d < 2048; d++)
+        {
+          gsize c = counts[d];
+
+          counts[d] = total;
+          total += c;
+        }
+      for (gsize i = 0; i < n; i++)
+        to[counts[(from[i] >> shift) & 2047]++] = from[i];
+      from = to;
+      to = from == items ? other : items;
+    }
+
+  for (gsize i = 0; i < n;)
+    {
+      guint64 p = 0, q = 0;
+      gsize j = i;
+
+      for (; j < n && from[j] >> 1 == from[i] >> 1; j++)
+        {
+          p += from[j] & 1;
+          q += !(from[j] & 1);
+        }
+      twice += p * (2 * neg_below + q);
+      neg_below += q;
+      i = j;
+    }
+  return (double) twice / (2.0 * (double) n_pos * (double) (n - n_pos));
+}
+
 /* --------------------------------------------------------- majority class */
 
 /**

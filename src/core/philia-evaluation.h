@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 double       philia_roc_auc              (const double  *scores,
                                           const guint8  *positive,
                                           gsize          n);
+double       philia_roc_auc_float        (const float   *scores,
+                                          const guint8  *positive,
+                                          gsize          n);
 
 gint32       philia_majority_class       (const gint32  *labels,
                                           const guint8  *mask,

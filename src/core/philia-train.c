@@ -1308,7 +1308,7 @@ roc_aucs (const PhiliaTensor *logp,
           const gint32       *labels,
           const guint8       *const masks[3],
           double              out[3],
-          double             *scores,
+          float              *scores,
           guint8             *positive)
 {
   for (guint k = 0; k < 3; k++)
@@ -1321,7 +1321,7 @@ roc_aucs (const PhiliaTensor *logp,
             scores[m] = expf (logp->data[(gsize)i * 2 + 1]);
             positive[m++] = labels[i] == 1;
           }
-      out[k] = philia_roc_auc (scores, positive, m);
+      out[k] = philia_roc_auc_float (scores, positive, m);
     }
 }
 
@@ -1433,7 +1433,7 @@ philia_train (PhiliaGraph              *graph,
   g_autofree double *epoch_ms = NULL;
   g_autofree gint32 *loss_labels = NULL;
   g_autofree gint32 *epoch_predictions = NULL;
-  g_autofree double *auc_scores = NULL;
+  g_autofree float *auc_scores = NULL;
   g_autofree guint8 *auc_positive = NULL;
   const guint8 *train, *val, *test;
   const gint32 *labels;
@@ -1577,7 +1577,7 @@ philia_train (PhiliaGraph              *graph,
       result->train_auc_curve = g_new0 (double, ctx->params.epochs);
       result->val_auc_curve = g_new0 (double, ctx->params.epochs);
       result->test_auc_curve = g_new0 (double, ctx->params.epochs);
-      auc_scores = g_new (double, n);
+      auc_scores = g_new (float, n);
       auc_positive = g_new (guint8, n);
     }
   /* Selection by validation ROC-AUC needs both classes among the validation
