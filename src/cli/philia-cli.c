@@ -1463,6 +1463,10 @@ cmd_train (int    argc,
   guint first_split, n_splits, n_seeds;
   g_autofree char *models = registered_models ();
   g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
+                                              " Two-class datasets are scored by the ROC-AUC "
+                                              "of P(class 1), and the kept epoch has the best "
+                                              "validation ROC-AUC; every accuracy comes with "
+                                              "the majority-class baseline (docs/evaluation.md)."
                                               "\n\nModels (--model):%s", models);
 
   opt_split = G_MININT;   /* tells --split K from its default */
