@@ -420,6 +420,66 @@ test_stop_group (void)
   gtk_check_button_set_active (philia_train_panel_get_many_check (panel ()), FALSE);
 }
 
+/* Make Splits… can keep the dataset's splits and add the new ones after them. */
+static void
+test_keep_splits (void)
+{
+  g_autoptr(PhiliaGraph) before = g_object_ref (philia_window_get_graph (window));
+  g_autoptr(GError) error = NULL;
+  PhiliaSplitDialog *dialog;
+  PhiliaGraph *graph;
+  guint n = philia_graph_get_n_nodes (before);
+
+  g_assert_cmpuint (philia_graph_get_n_splits (before), ==, 10);
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.make-splits", NULL);
+  dialog = find_split_dialog ();
+  g_assert_nonnull (dialog);
+  philia_split_dialog_set_values (dialog, 0.5, 0.25, 2, 7, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "splits.make", NULL);
+  g_assert_true (philia_test_spin_until (no_split_dialog, NULL, 5000));
+  graph = philia_window_get_graph (window);
+  g_assert_cmpuint (philia_graph_get_n_splits (graph), ==, 12);
+  for (guint s = 0; s < 10; s++)
+    for (guint part = 0; part < 3; part++)
+      g_assert_cmpmem (philia_graph_get_split_mask (graph, s, part), n,
+                       philia_graph_get_split_mask (before, s, part), n);
+  {
+    g_autoptr(PhiliaGraph) fresh = philia_graph_with_random_splits (before, 0.5, 0.25, 2, 7,
+                                                                    FALSE, &error);
+
+    g_assert_no_error (error);
+    for (guint s = 0; s < 2; s++)
+      for (guint part = 0; part < 3; part++)
+        g_assert_cmpmem (philia_graph_get_split_mask (graph, 10 + s, part), n,
+                         philia_graph_get_split_mask (fresh, s, part), n);
+  }
+}
+
+/* No labels: nothing to split or train, and the panel says why. */
+static void
+test_unlabeled (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  philia_graph_builder_add_edge (b, 0, 1);
+  philia_graph_builder_add_edge (b, 2, 3);
+  philia_graph_builder_set_source (b, "plain", "test");
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  show (graph);
+  message = philia_train_panel_get_message_text (panel ());
+  g_test_message ("%s", message);
+  g_assert_cmpstr (message, ==, "This dataset has no labels to train on; open a node table or "
+                                "a file with labels.");
+  g_assert_false (gtk_widget_get_visible (philia_train_panel_get_chart (panel (), "roc-auc")));
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.make-splits", NULL);
+  philia_test_spin_for (100);
+  g_assert_null (find_split_dialog ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +495,8 @@ main (int   argc,
   g_test_add_func ("/Philia/Metrics/two-class", test_two_class);
   g_test_add_func ("/Philia/Metrics/karate-splits-and-runs", test_karate_splits_and_runs);
   g_test_add_func ("/Philia/Metrics/stop-group", test_stop_group);
+  g_test_add_func ("/Philia/Metrics/keep-splits", test_keep_splits);
+  g_test_add_func ("/Philia/Metrics/unlabeled", test_unlabeled);
 
   ret = g_test_run ();
 
