@@ -1471,7 +1471,9 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   Request *request = user_data;
   PhiliaTrainPanel *self = request->self;
   const PhiliaTrainEpoch *last = &epochs[n_epochs - 1];
-  gboolean auc = !isnan (last->val_roc_auc) || !isnan (last->train_roc_auc);
+  /* Validation ROC-AUC when it is defined (two classes, both among the
+   * validation nodes), which is then what picks the kept epoch. */
+  gboolean auc = !isnan (last->val_roc_auc);
   double fraction = (double) last->epoch / last->n_epochs;
   g_autoptr(GString) text = g_string_new (NULL);
 
