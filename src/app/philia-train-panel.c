@@ -11,6 +11,8 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-split-dialog.h"
+#include "philia-window.h"
 
 /* Canvas layers this panel owns. */
 #define LAYER_PREDICTION  "train-prediction"
@@ -74,12 +76,54 @@ static const struct
        "window."), 1, 64, 1, 0, FALSE },
 };
 
-/* One finished run of the history. */
+/* The per-epoch curves a run has. */
+typedef enum
+{
+  CURVE_LOSS,
+  CURVE_VAL_LOSS,
+  CURVE_TRAIN_ACC,
+  CURVE_VAL_ACC,
+  CURVE_TRAIN_AUC,
+  CURVE_VAL_AUC,
+  N_CURVES
+} CurveKind;
+
+typedef enum
+{
+  CHART_ACCURACY,
+  CHART_ROC_AUC,
+  CHART_LOSS,
+} ChartKind;
+
+/* A mean and a sample standard deviation over a group's runs, and how many
+ * runs had the value. */
 typedef struct
 {
-  PhiliaTrainResult *result;
+  double mean;
+  double std;
+  guint  n;
+} Spread;
+
+/* One entry of the history: a single run, or a group of runs over splits ×
+ * seeds summarised by mean ± standard deviation. */
+typedef struct
+{
+  PhiliaTrainResult *result;     /* the run; a group's first run (what the inspect views show) */
+  GPtrArray         *members;    /* a group's runs (result is the first), else NULL */
+  guint              n_splits;   /* a group's splits and seeds per split */
+  guint              n_seeds;
+  guint              n_points;   /* epochs on the curves */
+  double            *mean[N_CURVES];  /* a group's per-epoch means and spreads; NULL if none */
+  double            *std[N_CURVES];
+  Spread             test_accuracy;
+  Spread             test_roc_auc;
+  Spread             test_majority;
+  Spread             val_majority;
+  double             seconds;
+  PhiliaTrainResult  pooled;     /* a group's bins pooled over its runs (a shallow copy) */
   char              *title;      /* "GCN · split 0 · seed 0" */
   char              *name;       /* legend: "GCN #1" */
+  char              *inspected;  /* what the canvas layers name: "GCN #1", "GCN #2, split 0, seed 0" */
   guint              color;      /* palette index, stable for the run's life */
   guint              id;
 } Run;
@@ -87,11 +131,43 @@ typedef struct
 static void
 run_free (Run *run)
 {
-  g_clear_pointer (&run->result, philia_train_result_free);
+  if (run->members != NULL)
+    g_ptr_array_unref (run->members);   /* owns result too */
+  else
+    g_clear_pointer (&run->result, philia_train_result_free);
+  for (guint k = 0; k < N_CURVES; k++)
+    {
+      g_free (run->mean[k]);
+      g_free (run->std[k]);
+    }
   g_free (run->title);
   g_free (run->name);
+  g_free (run->inspected);
   g_free (run);
 }
+
+/* Runs over splits × seeds in progress: one at a time, in split-major order. */
+typedef struct
+{
+  char              *model;
+  PhiliaTrainParams  params;
+  guint64            first_seed;
+  guint              threads;
+  guint              n_splits;
+  guint              n_seeds;
+  guint              next;       /* index of the run in flight */
+  GPtrArray         *done;       /* PhiliaTrainResult* */
+} Group;
+
+static void
+group_free (Group *group)
+{
+  g_free (group->model);
+  g_ptr_array_unref (group->done);
+  g_free (group);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Group, group_free)
 
 struct _PhiliaTrainPanel
 {
@@ -105,11 +181,15 @@ struct _PhiliaTrainPanel
   GtkSpinButton     *split_spin;
   GtkLabel          *split_sizes;
   GtkGrid           *params_grid;
+  GtkCheckButton    *many_check;
+  GtkSpinButton     *seeds_spin;
+  GtkWidget         *seeds_label;
   GtkButton         *train_button;
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
   GtkLabel          *message_label;
   PhiliaChartView   *accuracy_chart;
+  PhiliaChartView   *roc_auc_chart;
   PhiliaChartView   *loss_chart;
   GtkListBox        *runs_list;
   GtkLabel          *runs_note;
@@ -151,6 +231,9 @@ struct _PhiliaTrainPanel
   GArray            *live_val_loss;
   GArray            *live_train;
   GArray            *live_val;
+  GArray            *live_train_auc;
+  GArray            *live_val_auc;
+  Group             *group;           /* runs over splits × seeds in progress, or NULL */
   gint64             stop_time;       /* µs, when Stop was pressed; 0 */
   gint64             status_time;     /* µs, last live status text */
 
@@ -215,12 +298,20 @@ static void
 set_training (PhiliaTrainPanel *self,
               gboolean          training)
 {
+  gboolean splits = self->graph != NULL && philia_graph_get_n_splits (self->graph) > 0;
+
   self->training = !!training;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.stop", training);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start",
+                                 !training && splits && selected_model (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.make-splits",
                                  !training && self->graph != NULL
-                                 && philia_graph_get_n_splits (self->graph) > 0
-                                 && selected_model (self) != NULL);
+                                 && philia_graph_get_n_labeled (self->graph) > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->many_check), !training && splits);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seeds_spin),
+                            !training && splits && gtk_check_button_get_active (self->many_check));
+  gtk_widget_set_sensitive (self->seeds_label, gtk_widget_get_sensitive (
+                                                 GTK_WIDGET (self->seeds_spin)));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
 }
 
@@ -265,62 +356,159 @@ collect_shown (PhiliaTrainPanel *self,
   return n;
 }
 
+static const double *
+result_curve (const PhiliaTrainResult *r,
+              CurveKind                kind)
+{
+  switch (kind)
+    {
+    case CURVE_LOSS:
+      return r->loss;
+    case CURVE_VAL_LOSS:
+      return r->val_loss;
+    case CURVE_TRAIN_ACC:
+      return r->train_curve;
+    case CURVE_VAL_ACC:
+      return r->val_curve;
+    case CURVE_TRAIN_AUC:
+      return r->train_auc_curve;
+    case CURVE_VAL_AUC:
+      return r->val_auc_curve;
+    case N_CURVES:
+    default:
+      return NULL;
+    }
+}
+
+/* A run's curve of @kind (a group's per-epoch mean), with a group's standard
+ * deviation in @spread; NULL when the run has no such curve. */
+static const double *
+run_curve (Run           *run,
+           CurveKind      kind,
+           const double **spread)
+{
+  *spread = run->members != NULL ? run->std[kind] : NULL;
+  return run->members != NULL ? run->mean[kind] : result_curve (run->result, kind);
+}
+
+static GArray *
+live_curve (PhiliaTrainPanel *self,
+            CurveKind         kind)
+{
+  switch (kind)
+    {
+    case CURVE_LOSS:
+      return self->live_loss;
+    case CURVE_VAL_LOSS:
+      return self->live_val_loss;
+    case CURVE_TRAIN_ACC:
+      return self->live_train;
+    case CURVE_VAL_ACC:
+      return self->live_val;
+    case CURVE_TRAIN_AUC:
+      return self->live_train_auc;
+    case CURVE_VAL_AUC:
+    case N_CURVES:
+    default:
+      return self->live_val_auc;
+    }
+}
+
+/* The baseline of the current run: the validation accuracy of the majority
+ * class on the accuracy chart, the 0.5 of a constant score on the ROC-AUC one. */
+static double
+chart_baseline (PhiliaTrainPanel *self,
+                ChartKind         kind,
+                const char      **label)
+{
+  *label = NULL;
+  if (kind == CHART_ROC_AUC)
+    {
+      *label = _("chance (constant score)");
+      return 0.5;
+    }
+  if (kind == CHART_ACCURACY && self->current != NULL)
+    {
+      *label = _("majority class (val)");
+      return self->current->members != NULL ? self->current->val_majority.mean
+                                            : self->current->result->val_majority;
+    }
+  return NAN;
+}
+
 static void
 draw_curves (cairo_t                 *cr,
              double                   width,
              double                   height,
              const PhiliaRenderStyle *style,
              PhiliaTrainPanel        *self,
-             gboolean                 loss)
+             ChartKind                kind)
 {
   g_autofree Run **shown = NULL;
   g_autofree PhiliaCurve *curves = NULL;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   guint n_shown = collect_shown (self, &shown), n = 0, n_epochs = 0;
+  gboolean loss = kind == CHART_LOSS;
+  /* Solid and dashed: train and val loss, else val and train accuracy or ROC-AUC. */
+  CurveKind solid = loss ? CURVE_LOSS : kind == CHART_ROC_AUC ? CURVE_VAL_AUC : CURVE_VAL_ACC;
+  CurveKind dashed = loss ? CURVE_VAL_LOSS
+                          : kind == CHART_ROC_AUC ? CURVE_TRAIN_AUC : CURVE_TRAIN_ACC;
   PhiliaCurvesChart chart = { 0 };
 
   curves = g_new0 (PhiliaCurve, 2 * (n_shown + 1));
   for (guint i = 0; i <= n_shown; i++)
     {
       const char *name;
-      const double *a, *b;
+      const double *a, *b, *sa = NULL, *sb = NULL;
       guint len, best, color;
+      gboolean group = FALSE;
 
       if (i < n_shown)
         {
           PhiliaTrainResult *r = shown[i]->result;
 
-          name = display_name (self, shown[i]);
-          a = loss ? r->loss : r->val_curve;
-          b = loss ? r->val_loss : r->train_curve;
-          len = r->n_epochs;
-          best = r->best_epoch;
+          group = shown[i]->members != NULL;
+          name = group ? shown[i]->name : display_name (self, shown[i]);
+          a = run_curve (shown[i], solid, &sa);
+          b = run_curve (shown[i], dashed, &sb);
+          len = shown[i]->n_points;
+          /* Each run of a group has its own best epoch: none to mark. */
+          best = group ? 0 : r->best_epoch;
           color = shown[i]->color;
           n_epochs = MAX (n_epochs, (guint) MAX (r->params.epochs, 0));
         }
       else if (self->live_model != NULL)
         {
           name = self->live_model;
-          a = (double *) (gpointer) (loss ? self->live_loss : self->live_val)->data;
-          b = (double *) (gpointer) (loss ? self->live_val_loss : self->live_train)->data;
-          len = self->live_loss->len;
+          a = (double *) (gpointer) live_curve (self, solid)->data;
+          b = (double *) (gpointer) live_curve (self, dashed)->data;
+          len = live_curve (self, solid)->len;
           best = self->live_best;
           color = self->live_color;
           n_epochs = MAX (n_epochs, self->live_total);
         }
       else
         break;
+      if (a == NULL || b == NULL || len == 0)
+        continue;   /* no ROC-AUC: a run of a many-class dataset */
 
-      g_ptr_array_add (labels, g_strdup_printf (loss ? _("%s train") : _("%s val"), name));
+      /* Translators: legend entries: "GCN val", "GCN #2 val, mean ± sd" */
+      g_ptr_array_add (labels, group ? g_strdup_printf (loss ? _("%s train, mean ± sd")
+                                                             : _("%s val, mean ± sd"), name)
+                                     : g_strdup_printf (loss ? _("%s train") : _("%s val"),
+                                                        name));
       curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, a, color,
-                                    FALSE, loss ? 0 : best };
-      g_ptr_array_add (labels, g_strdup_printf (loss ? _("%s val") : _("%s train"), name));
+                                    FALSE, loss ? 0 : best, sa };
+      g_ptr_array_add (labels, group ? g_strdup_printf (loss ? _("%s val, mean ± sd")
+                                                             : _("%s train, mean ± sd"), name)
+                                     : g_strdup_printf (loss ? _("%s val") : _("%s train"),
+                                                        name));
       curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, b, color,
-                                    TRUE, 0 };
+                                    TRUE, 0, sb };
     }
 
   chart.x_label = _("Epoch");
-  chart.y_label = loss ? _("Loss") : _("Accuracy");
+  chart.y_label = loss ? _("Loss") : kind == CHART_ROC_AUC ? _("ROC-AUC") : _("Accuracy");
   chart.log_y = loss;
   chart.legend_bottom = !loss;   /* accuracy climbs, loss falls: keep clear of both */
   chart.y_min = loss ? NAN : 0;
@@ -328,6 +516,7 @@ draw_curves (cairo_t                 *cr,
   chart.n_epochs = n_epochs;
   chart.n_curves = n;
   chart.curves = curves;
+  chart.baseline = chart_baseline (self, kind, &chart.baseline_label);
   philia_curves_chart_draw (cr, width, height, &chart, style);
 }
 
@@ -338,7 +527,17 @@ draw_accuracy (cairo_t                 *cr,
                const PhiliaRenderStyle *style,
                gpointer                 user_data)
 {
-  draw_curves (cr, width, height, style, user_data, FALSE);
+  draw_curves (cr, width, height, style, user_data, CHART_ACCURACY);
+}
+
+static void
+draw_roc_auc (cairo_t                 *cr,
+              double                   width,
+              double                   height,
+              const PhiliaRenderStyle *style,
+              gpointer                 user_data)
+{
+  draw_curves (cr, width, height, style, user_data, CHART_ROC_AUC);
 }
 
 static void
@@ -348,7 +547,7 @@ draw_loss (cairo_t                 *cr,
            const PhiliaRenderStyle *style,
            gpointer                 user_data)
 {
-  draw_curves (cr, width, height, style, user_data, TRUE);
+  draw_curves (cr, width, height, style, user_data, CHART_LOSS);
 }
 
 static void
@@ -368,8 +567,9 @@ draw_homophily (cairo_t                 *cr,
     {
       Run *run = g_ptr_array_index (self->runs, i);
 
-      results[i] = run->result;
-      names[i] = display_name (self, run);
+      /* A group shows the test nodes of all its runs pooled. */
+      results[i] = run->members != NULL ? &run->pooled : run->result;
+      names[i] = run->members != NULL ? run->name : display_name (self, run);
       colors[i] = run->color;
     }
   philia_accuracy_by_homophily_draw (cr, width, height, results, names, colors, n, style);
@@ -420,6 +620,7 @@ static void
 queue_curves (PhiliaTrainPanel *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_chart));
+  gtk_widget_queue_draw (GTK_WIDGET (self->roc_auc_chart));
   gtk_widget_queue_draw (GTK_WIDGET (self->loss_chart));
 }
 
@@ -577,10 +778,95 @@ on_split_changed (GtkSpinButton    *spin,
 
 /* ------------------------------------------------------------ run list */
 
+/* "0.812" or "—" for an undefined value. */
+static void
+append_value (GString *text,
+              double   value)
+{
+  if (isnan (value))
+    g_string_append (text, "—");
+  else
+    g_string_append_printf (text, "%.3f", value);
+}
+
+/* "0.812 ± 0.015", "0.812 (one run)" or "—". */
+static void
+append_spread (GString      *text,
+               const Spread *spread)
+{
+  append_value (text, spread->mean);
+  if (spread->n >= 2)
+    g_string_append_printf (text, " ± %.3f", spread->std);
+  else if (spread->n == 1)
+    g_string_append (text, _(" (one run)"));
+}
+
+/* The history row's second line: the metric, accuracy, the majority baseline;
+ * a group's with its run count and time unless @bare. */
+static char *
+run_details (Run      *run,
+             gboolean  bare)
+{
+  PhiliaTrainResult *r = run->result;
+  gboolean auc = r->metric == PHILIA_METRIC_ROC_AUC;
+  GString *text = g_string_new (NULL);
+
+  if (run->members != NULL)
+    {
+      /* Translators: a group's summary: "test ROC-AUC 0.991 ± 0.030, accuracy …" */
+      if (auc)
+        {
+          g_string_append (text, _("test ROC-AUC "));
+          append_spread (text, &run->test_roc_auc);
+          g_string_append (text, _(", accuracy "));
+        }
+      else
+        g_string_append (text, _("test "));
+      append_spread (text, &run->test_accuracy);
+      g_string_append (text, _(" (majority "));
+      append_spread (text, &run->test_majority);
+      g_string_append_c (text, ')');
+      if (!bare)
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " · %u run · %.1f s",
+                                                   " · %u runs · %.1f s", run->members->len),
+                                run->members->len, run->seconds);
+      return g_string_free (text, FALSE);
+    }
+
+  switch (r->best_epoch_rule)
+    {
+    case PHILIA_BEST_BY_VAL_ROC_AUC:
+      g_string_append (text, _("best val ROC-AUC "));
+      append_value (text, r->val_roc_auc);
+      break;
+    case PHILIA_BEST_BY_VAL_ACCURACY:
+      g_string_append (text, auc ? _("best val accuracy ") : _("best val "));
+      append_value (text, r->val_accuracy);
+      break;
+    case PHILIA_BEST_BY_LAST_EPOCH:
+    default:
+      g_string_append (text, _("no validation nodes, last epoch"));
+      break;
+    }
+  g_string_append_printf (text, _(" (epoch %u) · "), r->best_epoch);
+  if (auc)
+    {
+      g_string_append (text, _("test ROC-AUC "));
+      append_value (text, r->test_roc_auc);
+      g_string_append (text, _(", accuracy "));
+    }
+  else
+    g_string_append (text, _("test "));
+  append_value (text, r->test_accuracy);
+  g_string_append (text, _(" (majority "));
+  append_value (text, r->test_majority);
+  g_string_append_printf (text, _(") · %.1f s"), r->seconds);
+  return g_string_free (text, FALSE);
+}
+
 static GtkWidget *
 run_row_new (Run *run)
 {
-  PhiliaTrainResult *r = run->result;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -589,7 +875,6 @@ run_row_new (Run *run)
   GtkWidget *details, *remove;
   g_autofree char *markup = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *action = NULL;
   PhiliaRgba c;
 
   philia_palette_get_categorical (run->color, &c);
@@ -599,14 +884,21 @@ run_row_new (Run *run)
   gtk_label_set_markup (GTK_LABEL (swatch), markup);
   gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
 
-  /* Translators: one run's summary in the history */
-  text = g_strdup_printf (_("best val %.3f (epoch %u) · test %.3f · %.1f s"), r->val_accuracy,
-                          r->best_epoch, r->test_accuracy, r->seconds);
+  text = run_details (run, FALSE);
   details = gtk_label_new (text);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_xalign (GTK_LABEL (details), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
+  /* Wrapped: the numbers are the point, none may be cut off. */
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (details), 40);
+  gtk_widget_set_tooltip_text (details,
+                               run->members != NULL
+                               ? _("Mean ± sample standard deviation (n − 1) over the runs; the "
+                                   "majority baseline is the test accuracy of always predicting "
+                                   "the most frequent class of each run’s training nodes.")
+                               : _("The majority baseline is the test accuracy of always "
+                                   "predicting the most frequent class of the training nodes."));
   gtk_widget_add_css_class (details, "dim-label");
   gtk_widget_add_css_class (details, "caption");
   gtk_widget_add_css_class (details, "numeric");
@@ -656,19 +948,11 @@ on_runs_selection_changed (GtkListBox       *list,
 }
 
 static void
-add_run (PhiliaTrainPanel  *self,
-         PhiliaTrainResult *result)
+add_entry (PhiliaTrainPanel *self,
+           Run              *run)
 {
-  Run *run = g_new0 (Run, 1);
   GtkWidget *row;
 
-  run->result = result;
-  run->id = ++self->next_run_id;
-  run->color = self->live_color;
-  run->name = g_strdup_printf ("%s #%u", model_name (result->model), run->id);
-  /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
-  run->title = g_strdup_printf (_("%s · split %u · seed %" G_GUINT64_FORMAT), run->name,
-                                result->split, result->seed);
   g_ptr_array_add (self->runs, run);
 
   row = run_row_new (run);
@@ -678,6 +962,113 @@ add_run (PhiliaTrainPanel  *self,
   gtk_list_box_unselect_all (self->runs_list);
   gtk_list_box_select_row (self->runs_list, GTK_LIST_BOX_ROW (row));
   gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
+}
+
+static void
+add_run (PhiliaTrainPanel  *self,
+         PhiliaTrainResult *result)
+{
+  Run *run = g_new0 (Run, 1);
+
+  run->result = result;
+  run->n_points = result->n_epochs;
+  run->id = ++self->next_run_id;
+  run->color = self->live_color;
+  run->name = g_strdup_printf ("%s #%u", model_name (result->model), run->id);
+  run->inspected = g_strdup (run->name);
+  /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
+  run->title = g_strdup_printf (_("%s · split %u · seed %" G_GUINT64_FORMAT), run->name,
+                                result->split, result->seed);
+  add_entry (self, run);
+}
+
+static Spread
+spread_of (GPtrArray *results,
+           gsize      offset)
+{
+  g_autofree double *values = g_new (double, MAX (results->len, 1));
+  Spread spread;
+
+  for (guint i = 0; i < results->len; i++)
+    values[i] = G_STRUCT_MEMBER (double, g_ptr_array_index (results, i), offset);
+  spread.n = philia_mean_std (values, results->len, &spread.mean, &spread.std);
+  return spread;
+}
+
+/* Takes the group's runs into one history entry: mean ± sample standard
+ * deviation of the numbers and, per epoch, of the curves; the bins of
+ * accuracy by local homophily pooled over every run's test nodes. */
+static Run *
+add_group (PhiliaTrainPanel *self,
+           Group            *group)
+{
+  Run *run = g_new0 (Run, 1);
+  PhiliaTrainResult *first = g_ptr_array_index (group->done, 0);
+  g_autofree double *column = g_new (double, group->done->len);
+
+  run->members = g_ptr_array_ref (group->done);
+  run->result = first;
+  run->n_splits = group->n_splits;
+  run->n_seeds = group->n_seeds;
+  run->n_points = first->n_epochs;
+  for (guint i = 0; i < run->members->len; i++)
+    {
+      PhiliaTrainResult *r = g_ptr_array_index (run->members, i);
+
+      run->n_points = MIN (run->n_points, r->n_epochs);
+      run->seconds += r->seconds;
+    }
+  for (guint k = 0; k < N_CURVES; k++)
+    {
+      if (result_curve (first, k) == NULL)
+        continue;
+      run->mean[k] = g_new (double, MAX (run->n_points, 1));
+      run->std[k] = g_new (double, MAX (run->n_points, 1));
+      for (guint e = 0; e < run->n_points; e++)
+        {
+          for (guint i = 0; i < run->members->len; i++)
+            column[i] = result_curve (g_ptr_array_index (run->members, i), k)[e];
+          philia_mean_std (column, run->members->len, &run->mean[k][e], &run->std[k][e]);
+        }
+    }
+  run->test_accuracy = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
+                                                                 test_accuracy));
+  run->test_roc_auc = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
+                                                                test_roc_auc));
+  run->test_majority = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
+                                                                 test_majority));
+  run->val_majority = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
+                                                                val_majority));
+  run->pooled = *first;
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    {
+      gint64 count = 0, hits = 0;
+
+      for (guint i = 0; i < run->members->len; i++)
+        {
+          PhiliaTrainResult *r = g_ptr_array_index (run->members, i);
+
+          count += r->bin_count[b];
+          if (r->bin_count[b] > 0)
+            hits += llround (r->bin_accuracy[b] * r->bin_count[b]);
+        }
+      run->pooled.bin_count[b] = count;
+      run->pooled.bin_accuracy[b] = count > 0 ? (double) hits / count : NAN;
+    }
+
+  run->id = ++self->next_run_id;
+  run->color = self->live_color;
+  run->name = g_strdup_printf ("%s #%u", model_name (first->model), run->id);
+  /* Translators: what the canvas shows of a group: "GCN #3, split 0, seed 0" */
+  run->inspected = g_strdup_printf (_("%s, split %u, seed %" G_GUINT64_FORMAT), run->name,
+                                    first->split, first->seed);
+  /* Translators: a group's title: "GCN #3 · 10 splits × 10 seeds" */
+  run->title = g_strdup_printf (_("%s · %u %s × %u %s"), run->name, run->n_splits,
+                                g_dngettext (GETTEXT_PACKAGE, "split", "splits", run->n_splits),
+                                run->n_seeds,
+                                g_dngettext (GETTEXT_PACKAGE, "seed", "seeds", run->n_seeds));
+  add_entry (self, run);
+  return run;
 }
 
 static GtkListBoxRow *
@@ -922,8 +1313,8 @@ set_canvas_layers (PhiliaTrainPanel *self)
     correct[v] = y[v] < 0 ? -1 : test == NULL || !test[v] ? 2 : y[v] == r->predictions[v] ? 0 : 1;
 
   /* Translators: canvas colouring by a run, "Prediction (GCN #1)" */
-  prediction_title = g_strdup_printf (_("Prediction (%s)"), self->current->name);
-  correct_title = g_strdup_printf (_("Correct on test (%s)"), self->current->name);
+  prediction_title = g_strdup_printf (_("Prediction (%s)"), self->current->inspected);
+  correct_title = g_strdup_printf (_("Correct on test (%s)"), self->current->inspected);
   philia_canvas_set_node_categories (self->canvas, LAYER_PREDICTION, prediction_title,
                                      r->predictions, (const char * const *) names->pdata, NULL, c);
   philia_canvas_set_node_categories (self->canvas, LAYER_CORRECTNESS, correct_title, correct,
@@ -933,7 +1324,7 @@ set_canvas_layers (PhiliaTrainPanel *self)
     {
       const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
       g_autofree char *id = g_strconcat (LAYER_VALUE, nv->name, NULL);
-      g_autofree char *title = g_strdup_printf ("%s (%s)", nv->name, self->current->name);
+      g_autofree char *title = g_strdup_printf ("%s (%s)", nv->name, self->current->inspected);
       double lo = INFINITY, hi = -INFINITY;
       GtkWidget *button;
 
@@ -1060,8 +1451,16 @@ reset_live (PhiliaTrainPanel *self)
   g_array_set_size (self->live_val_loss, 0);
   g_array_set_size (self->live_train, 0);
   g_array_set_size (self->live_val, 0);
+  g_array_set_size (self->live_train_auc, 0);
+  g_array_set_size (self->live_val_auc, 0);
   self->live_best = 0;
   self->live_total = 0;
+}
+
+static guint
+group_total (const Group *group)
+{
+  return group->n_splits * group->n_seeds;
 }
 
 static void
@@ -1072,7 +1471,11 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   Request *request = user_data;
   PhiliaTrainPanel *self = request->self;
   const PhiliaTrainEpoch *last = &epochs[n_epochs - 1];
-  g_autofree char *text = NULL;
+  /* Validation ROC-AUC when it is defined (two classes, both among the
+   * validation nodes), which is then what picks the kept epoch. */
+  gboolean auc = !isnan (last->val_roc_auc);
+  double fraction = (double) last->epoch / last->n_epochs;
+  g_autoptr(GString) text = g_string_new (NULL);
 
   if (request->serial != self->serial)
     return;   /* a stopped or replaced run */
@@ -1083,10 +1486,14 @@ on_epochs (const PhiliaTrainEpoch *epochs,
       g_array_append_val (self->live_val_loss, epochs[i].val_loss);
       g_array_append_val (self->live_train, epochs[i].train_accuracy);
       g_array_append_val (self->live_val, epochs[i].val_accuracy);
+      g_array_append_val (self->live_train_auc, epochs[i].train_roc_auc);
+      g_array_append_val (self->live_val_auc, epochs[i].val_roc_auc);
     }
   self->live_best = last->best_epoch;
   self->live_total = last->n_epochs;
-  gtk_progress_bar_set_fraction (self->progress_bar, (double) last->epoch / last->n_epochs);
+  if (self->group != NULL)
+    fraction = (self->group->next + fraction) / group_total (self->group);
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   queue_curves (self);
 
   /* New text re-lays the whole scrolled panel out: some 15 times a second
@@ -1094,11 +1501,84 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   if (g_get_monotonic_time () - self->status_time < 60000 && last->epoch < last->n_epochs)
     return;
   self->status_time = g_get_monotonic_time ();
-  /* Translators: live status, "Epoch 37 of 200 · loss 0.5312 · val 0.774 (best at 35)" */
-  text = g_strdup_printf (_("Epoch %u of %u · loss %.4f · val %.3f (best at %u) · %.1f ms/epoch"),
-                          last->epoch, last->n_epochs, last->loss, last->val_accuracy,
-                          last->best_epoch, last->epoch_ms);
-  gtk_label_set_text (self->status_label, text);
+  if (self->group != NULL)
+    /* Translators: live status of runs over splits × seeds: "Run 3 of 30 (split 0, seed 2) · " */
+    g_string_append_printf (text, _("Run %u of %u (split %u, seed %" G_GUINT64_FORMAT ") · "),
+                            self->group->next + 1, group_total (self->group),
+                            self->group->next / self->group->n_seeds,
+                            self->group->first_seed + self->group->next % self->group->n_seeds);
+  if (auc)
+    /* Translators: live status, "Epoch 37 of 200 · loss 0.5312 · val ROC-AUC 0.774 (best at 35)" */
+    g_string_append_printf (text, _("Epoch %u of %u · loss %.4f · val ROC-AUC %.3f (best at %u) "
+                                    "· %.1f ms/epoch"), last->epoch, last->n_epochs, last->loss,
+                            last->val_roc_auc, last->best_epoch, last->epoch_ms);
+  else
+    /* Translators: live status, "Epoch 37 of 200 · loss 0.5312 · val 0.774 (best at 35)" */
+    g_string_append_printf (text, _("Epoch %u of %u · loss %.4f · val %.3f (best at %u) · "
+                                    "%.1f ms/epoch"), last->epoch, last->n_epochs, last->loss,
+                            last->val_accuracy, last->best_epoch, last->epoch_ms);
+  gtk_label_set_text (self->status_label, text->str);
+}
+
+static void train_done_cb (GObject      *object,
+                           GAsyncResult *async_result,
+                           gpointer      user_data);
+
+/* Starts one run (the group's next one while a group is in progress). */
+static void
+launch (PhiliaTrainPanel        *self,
+        const char              *model,
+        const PhiliaTrainParams *params,
+        guint                    split,
+        guint64                  seed,
+        guint                    threads)
+{
+  Request *epochs_request, *done_request;
+
+  self->serial++;
+  reset_live (self);
+  if (self->group != NULL)
+    /* Translators: the live curves' legend name: "GCN run 3 of 30" */
+    self->live_model = g_strdup_printf (_("%s run %u of %u"), model_name (model),
+                                        self->group->next + 1, group_total (self->group));
+  else
+    self->live_model = g_strdup (model_name (model));
+  self->live_total = params->epochs > 0 ? (guint) params->epochs : 0;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->status_time = 0;
+
+  epochs_request = g_new0 (Request, 1);
+  epochs_request->self = g_object_ref (self);
+  epochs_request->serial = self->serial;
+  done_request = g_new0 (Request, 1);
+  done_request->self = g_object_ref (self);
+  done_request->serial = self->serial;
+  philia_train_async (self->graph, model, params, split, seed, threads, self->cancellable,
+                      on_epochs, epochs_request, (GDestroyNotify) request_free,
+                      train_done_cb, done_request);
+  queue_curves (self);
+}
+
+static void
+launch_group_run (PhiliaTrainPanel *self)
+{
+  Group *group = self->group;
+
+  launch (self, group->model, &group->params, group->next / group->n_seeds,
+          group->first_seed + group->next % group->n_seeds, group->threads);
+}
+
+/* "GCN, 10 splits × 10 seeds (100 runs), mean ± sample standard deviation: …" */
+static char *
+group_status (Run *run)
+{
+  g_autofree char *details = run_details (run, TRUE);
+
+  /* Translators: after runs over splits × seeds; the summary follows the colon */
+  return g_strdup_printf (_("%s, %u splits × %u seeds (%u runs), mean ± sample standard "
+                            "deviation: %s."), model_name (run->result->model), run->n_splits,
+                          run->n_seeds, run->members->len, details);
 }
 
 static void
@@ -1111,6 +1591,7 @@ train_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   PhiliaTrainResult *result;
   gboolean stale = request->serial != self->serial;
+  g_autoptr(Group) group = NULL;
 
   result = philia_train_finish (async_result, &error);
   if (stale)
@@ -1120,20 +1601,52 @@ train_done_cb (GObject      *object,
       return;
     }
 
+  if (result != NULL && self->group != NULL)
+    {
+      g_ptr_array_add (self->group->done, g_steal_pointer (&result));
+      if (++self->group->next < group_total (self->group))
+        {
+          launch_group_run (self);
+          request_free (request);
+          return;
+        }
+    }
+  /* The group, if any, is over: finished, stopped or failed. */
+  group = g_steal_pointer (&self->group);
+
   g_clear_object (&self->cancellable);
   set_training (self, FALSE);
-  gtk_progress_bar_set_fraction (self->progress_bar, result != NULL ? 1.0 : 0.0);
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 result != NULL || (group != NULL && error == NULL) ? 1.0 : 0.0);
 
-  if (result != NULL)
+  if (group != NULL && error == NULL)
     {
+      Run *run;
       g_autofree char *text = NULL;
 
-      /* Translators: after a run, "GCN: test accuracy 0.815 at the best-validation epoch 35" */
-      text = g_strdup_printf (_("%s: test accuracy %.3f at the best-validation epoch %u "
-                                "(%.1f s, median %.1f ms/epoch)."),
-                              model_name (result->model), result->test_accuracy,
-                              result->best_epoch, result->seconds, result->epoch_ms_median);
+      reset_live (self);
+      run = add_group (self, group);
+      text = group_status (run);
       gtk_label_set_text (self->status_label, text);
+    }
+  else if (result != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      /* Translators: after a run, "GCN: test ROC-AUC 0.957, accuracy 0.815 (majority 0.815)
+       * at the best-validation epoch 35 (…)" */
+      if (result->metric == PHILIA_METRIC_ROC_AUC)
+        g_string_append_printf (text, _("%s: test ROC-AUC %.3f, accuracy %.3f (majority %.3f)"),
+                                model_name (result->model), result->test_roc_auc,
+                                result->test_accuracy, result->test_majority);
+      else
+        g_string_append_printf (text, _("%s: test accuracy %.3f (majority %.3f)"),
+                                model_name (result->model), result->test_accuracy,
+                                result->test_majority);
+      g_string_append_printf (text, _(" at the best-validation epoch %u (%.1f s, median %.1f "
+                                      "ms/epoch)."), result->best_epoch, result->seconds,
+                              result->epoch_ms_median);
+      gtk_label_set_text (self->status_label, text->str);
       reset_live (self);
       add_run (self, result);
     }
@@ -1142,9 +1655,15 @@ train_done_cb (GObject      *object,
       g_autofree char *text = NULL;
       double ms = self->stop_time > 0 ? (g_get_monotonic_time () - self->stop_time) / 1000.0 : 0;
 
-      /* Translators: after Stop, "Stopped after epoch 12 (142 ms after Stop)." */
-      text = g_strdup_printf (_("Stopped after epoch %u (%.0f ms after Stop); the run is not "
-                                "kept."), self->live_loss->len, ms);
+      if (group != NULL)
+        /* Translators: after Stop during runs over splits × seeds */
+        text = g_strdup_printf (_("Stopped in run %u of %u, after epoch %u (%.0f ms after Stop); "
+                                  "the runs are not kept."), group->next + 1, group_total (group),
+                                self->live_loss->len, ms);
+      else
+        /* Translators: after Stop, "Stopped after epoch 12 (142 ms after Stop)." */
+        text = g_strdup_printf (_("Stopped after epoch %u (%.0f ms after Stop); the run is not "
+                                  "kept."), self->live_loss->len, ms);
       gtk_label_set_text (self->status_label, text);
       reset_live (self);
     }
@@ -1174,7 +1693,6 @@ start_action (GtkWidget  *widget,
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
   const char *model = selected_model (self);
   PhiliaTrainParams params;
-  Request *epochs_request, *done_request;
   guint64 seed;
   guint threads, split;
 
@@ -1183,35 +1701,35 @@ start_action (GtkWidget  *widget,
   set_message (self, NULL);
   if (philia_graph_get_n_splits (self->graph) == 0)
     {
-      set_message (self, _("This dataset has no train/validation/test split; open a dataset "
-                           "with split masks to train."));
+      set_message (self, _("This dataset has no train/validation/test split; draw random ones "
+                           "with Make Splits…"));
       return;
     }
 
   read_params (self, &params, &seed, &threads);
   split = (guint) gtk_spin_button_get_value (self->split_spin);
-  self->serial++;
-  reset_live (self);
-  self->live_model = g_strdup (model_name (model));
   self->live_color = self->next_color++;
-  self->live_total = params.epochs > 0 ? (guint) params.epochs : 0;
-  self->cancellable = g_cancellable_new ();
   self->stop_time = 0;
-  self->status_time = 0;
+  g_clear_pointer (&self->group, group_free);
+  if (gtk_check_button_get_active (self->many_check))
+    {
+      self->group = g_new0 (Group, 1);
+      self->group->model = g_strdup (model);
+      self->group->params = params;
+      self->group->first_seed = seed;
+      self->group->threads = threads;
+      self->group->n_splits = philia_graph_get_n_splits (self->graph);
+      self->group->n_seeds = (guint) gtk_spin_button_get_value (self->seeds_spin);
+      self->group->done = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) philia_train_result_free);
+    }
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->status_label, _("Starting…"));
   set_training (self, TRUE);
-
-  epochs_request = g_new0 (Request, 1);
-  epochs_request->self = g_object_ref (self);
-  epochs_request->serial = self->serial;
-  done_request = g_new0 (Request, 1);
-  done_request->self = g_object_ref (self);
-  done_request->serial = self->serial;
-  philia_train_async (self->graph, model, &params, split, seed, threads, self->cancellable,
-                      on_epochs, epochs_request, (GDestroyNotify) request_free,
-                      train_done_cb, done_request);
-  queue_curves (self);
+  if (self->group != NULL)
+    launch_group_run (self);
+  else
+    launch (self, model, &params, split, seed, threads);
 }
 
 static void
@@ -1247,6 +1765,26 @@ remove_run_action (GtkWidget  *widget,
           return;
         }
     }
+}
+
+static void
+on_many_toggled (GtkCheckButton   *check,
+                 PhiliaTrainPanel *self)
+{
+  update_start_action (self);
+}
+
+static void
+make_splits_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->training || self->graph == NULL || !PHILIA_IS_WINDOW (root))
+    return;
+  gtk_window_present (GTK_WINDOW (philia_split_dialog_new (PHILIA_WINDOW (root))));
 }
 
 static void
@@ -1413,6 +1951,7 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
   stop_run (self);
   self->serial++;
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->group, group_free);
   if (self->training)
     {
       set_training (self, FALSE);
@@ -1433,9 +1972,15 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
                             n_splits > 0 ? n_splits - 1 : 0);
   gtk_spin_button_set_value (self->split_spin, 0);
   update_split (self);
-  if (graph != NULL && n_splits == 0)
-    set_message (self, _("This dataset has no train/validation/test split; open a dataset "
-                         "with split masks to train."));
+  if (graph != NULL && n_splits == 0 && philia_graph_get_n_labeled (graph) > 0)
+    set_message (self, _("This dataset has no train/validation/test split; draw random ones "
+                         "with Make Splits…"));
+  else if (graph != NULL && n_splits == 0)
+    set_message (self, _("This dataset has no labels to train on; open a node table or a file "
+                         "with labels."));
+  /* ROC-AUC is the metric of two-class data: its curves only there. */
+  gtk_widget_set_visible (GTK_WIDGET (self->roc_auc_chart),
+                          graph != NULL && philia_graph_get_n_classes (graph) == 2);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, graph != NULL ? "train" : "empty");
   update_start_action (self);
@@ -1454,12 +1999,14 @@ philia_train_panel_dispose (GObject *object)
   stop_run (self);
   self->serial++;
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->group, group_free);
   _philia_clear_file_chooser (&self->csv_chooser, self);
 
   /* The charts draw our data: detach them first. */
   if (self->accuracy_chart != NULL)
     {
       philia_chart_view_set_draw_func (self->accuracy_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->roc_auc_chart, NULL, NULL, NULL);
       philia_chart_view_set_draw_func (self->loss_chart, NULL, NULL, NULL);
       philia_chart_view_set_draw_func (self->homophily_chart, NULL, NULL, NULL);
       philia_chart_view_set_draw_func (self->share_chart, NULL, NULL, NULL);
@@ -1492,6 +2039,8 @@ philia_train_panel_finalize (GObject *object)
   g_clear_pointer (&self->live_val_loss, g_array_unref);
   g_clear_pointer (&self->live_train, g_array_unref);
   g_clear_pointer (&self->live_val, g_array_unref);
+  g_clear_pointer (&self->live_train_auc, g_array_unref);
+  g_clear_pointer (&self->live_val_auc, g_array_unref);
   g_clear_pointer (&self->live_model, g_free);
   g_clear_pointer (&self->share, g_free);
   g_clear_pointer (&self->grid, philia_attention_grid_free);
@@ -1584,11 +2133,15 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_spin);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_sizes);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, params_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, many_check);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, seeds_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, seeds_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, train_button);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, message_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, accuracy_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, roc_auc_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_list);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_note);
@@ -1605,6 +2158,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_split_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_runs_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_attention_choice);
+  gtk_widget_class_bind_template_callback (widget_class, on_many_toggled);
 
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
@@ -1614,6 +2168,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "train.export-figure", "s",
                                    export_figure_action);
   gtk_widget_class_install_action (widget_class, "train.export-csv", "s", export_csv_action);
+  gtk_widget_class_install_action (widget_class, "train.make-splits", NULL, make_splits_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1629,12 +2184,15 @@ philia_train_panel_init (PhiliaTrainPanel *self)
   self->live_val_loss = g_array_new (FALSE, FALSE, sizeof (double));
   self->live_train = g_array_new (FALSE, FALSE, sizeof (double));
   self->live_val = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_train_auc = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_val_auc = g_array_new (FALSE, FALSE, sizeof (double));
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   build_params_grid (self);
   fill_models (self);
   philia_chart_view_set_draw_func (self->accuracy_chart, draw_accuracy, self, NULL);
+  philia_chart_view_set_draw_func (self->roc_auc_chart, draw_roc_auc, self, NULL);
   philia_chart_view_set_draw_func (self->loss_chart, draw_loss, self, NULL);
   philia_chart_view_set_draw_func (self->homophily_chart, draw_homophily, self, NULL);
   philia_chart_view_set_draw_func (self->share_chart, draw_share, self, NULL);
@@ -1736,7 +2294,8 @@ philia_train_panel_set_model (PhiliaTrainPanel *self,
 }
 
 /* The spin button of hyperparameter @key ("epochs", "lr", "weight-decay",
- * "hidden", "dropout", "heads", "k", "alpha", "seed", "threads"), or "split". */
+ * "hidden", "dropout", "heads", "k", "alpha", "seed", "threads"), "split", or
+ * "seeds" (per split, for runs over splits × seeds). */
 GtkSpinButton *
 philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
                                    const char       *key)
@@ -1746,6 +2305,8 @@ philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
 
   if (g_str_equal (key, "split"))
     return self->split_spin;
+  if (g_str_equal (key, "seeds"))
+    return self->seeds_spin;
   for (guint i = 0; i < N_PARAMS; i++)
     if (g_str_equal (param_info[i].key, key))
       return self->spins[i];
@@ -1839,7 +2400,7 @@ philia_train_panel_get_message_text (PhiliaTrainPanel *self)
   return gtk_label_get_text (self->message_label);
 }
 
-/* "accuracy", "loss", "homophily", "same-label" or "attention-grid". */
+/* "accuracy", "roc-auc", "loss", "homophily", "same-label" or "attention-grid". */
 GtkWidget *
 philia_train_panel_get_chart (PhiliaTrainPanel *self,
                               const char       *name)
@@ -1849,6 +2410,8 @@ philia_train_panel_get_chart (PhiliaTrainPanel *self,
 
   if (g_str_equal (name, "accuracy"))
     return GTK_WIDGET (self->accuracy_chart);
+  if (g_str_equal (name, "roc-auc"))
+    return GTK_WIDGET (self->roc_auc_chart);
   if (g_str_equal (name, "loss"))
     return GTK_WIDGET (self->loss_chart);
   if (g_str_equal (name, "homophily"))
@@ -1858,4 +2421,13 @@ philia_train_panel_get_chart (PhiliaTrainPanel *self,
   if (g_str_equal (name, "attention-grid"))
     return GTK_WIDGET (self->grid_chart);
   return NULL;
+}
+
+/* The "Runs over splits × seeds" check box. */
+GtkCheckButton *
+philia_train_panel_get_many_check (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  return self->many_check;
 }

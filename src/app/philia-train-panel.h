@@ -45,5 +45,6 @@ const char              *philia_train_panel_get_status_text (PhiliaTrainPanel *s
 const char              *philia_train_panel_get_message_text (PhiliaTrainPanel *self);
 GtkWidget               *philia_train_panel_get_chart       (PhiliaTrainPanel *self,
                                                              const char       *name);
+GtkCheckButton          *philia_train_panel_get_many_check  (PhiliaTrainPanel *self);
 
 G_END_DECLS

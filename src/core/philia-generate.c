@@ -24,6 +24,7 @@ philia_csbm_params_init_default (PhiliaCsbmParams *params)
     .heterophilous_homophily = 0.1,
     .n_splits = 10,
     .seed = 0,
+    .class_proportions = { 0 },
   };
 }
 
@@ -118,6 +119,80 @@ draw_partner (GRand                  *rand,
 }
 
 static gboolean
+has_proportions (const PhiliaCsbmParams *p)
+{
+  for (guint k = 0; k < PHILIA_CSBM_MAX_CLASSES; k++)
+    if (p->class_proportions[k] != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Nodes per class: the floors of n·p_k, then the rest to the largest
+ * remainders (the lower class on a tie), so the counts add up to n. */
+static void
+class_counts (const PhiliaCsbmParams *p,
+              guint                  *counts)
+{
+  double total = 0, remainder[PHILIA_CSBM_MAX_CLASSES];
+  guint given = 0;
+
+  for (guint k = 0; k < p->n_classes; k++)
+    total += p->class_proportions[k];
+  for (guint k = 0; k < p->n_classes; k++)
+    {
+      double quota = p->n_nodes * p->class_proportions[k] / total;
+
+      counts[k] = (guint)floor (quota + 1e-9);
+      remainder[k] = MAX (quota - counts[k], 0);
+      given += counts[k];
+    }
+  while (given < p->n_nodes)
+    {
+      guint best = 0;
+
+      for (guint k = 1; k < p->n_classes; k++)
+        if (remainder[k] > remainder[best])
+          best = k;
+      counts[best]++;
+      remainder[best] = -1;
+      given++;
+    }
+  while (given > p->n_nodes)
+    for (guint k = 0; k < p->n_classes && given > p->n_nodes; k++)
+      if (counts[k] > 1)
+        {
+          counts[k]--;
+          given--;
+        }
+}
+
+static gboolean
+check_proportions (const PhiliaCsbmParams  *p,
+                   const char             **bad)
+{
+  guint counts[PHILIA_CSBM_MAX_CLASSES];
+
+  if (!has_proportions (p))
+    return TRUE;
+  for (guint k = 0; k < PHILIA_CSBM_MAX_CLASSES; k++)
+    if (k < p->n_classes ? !(p->class_proportions[k] > 0 && p->class_proportions[k] < 1e6)
+                         : p->class_proportions[k] != 0)
+      {
+        *bad = "--class-proportions needs one positive share per class";
+        return FALSE;
+      }
+  class_counts (p, counts);
+  for (guint k = 0; k < p->n_classes; k++)
+    if (counts[k] == 0)
+      {
+        *bad = "--class-proportions leaves a class without nodes; use more nodes or a larger "
+               "share";
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
 check_params (const PhiliaCsbmParams  *p,
               GError                 **error)
 {
@@ -125,8 +200,11 @@ check_params (const PhiliaCsbmParams  *p,
 
   if (p->n_nodes < 2 || p->n_nodes > 50000000)
     bad = "--nodes must be between 2 and 50,000,000";
-  else if (p->n_classes < 1 || p->n_classes > 64 || p->n_classes > p->n_nodes)
+  else if (p->n_classes < 1 || p->n_classes > PHILIA_CSBM_MAX_CLASSES
+           || p->n_classes > p->n_nodes)
     bad = "--classes must be between 1 and 64, and at most the number of nodes";
+  else if (!check_proportions (p, &bad))
+    ;
   else if (!(p->degree > 0) || p->degree > p->n_nodes - 1)
     bad = "--degree must be positive and below the number of nodes";
   else if (!(p->homophily >= 0 && p->homophily <= 1))
@@ -198,8 +276,18 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
   for (guint i = 0; i < n; i++)
     order[i] = (gint32)i;
   shuffle (rand, order, n);
-  for (guint i = 0; i < n; i++)
-    labels[order[i]] = i % c;
+  if (has_proportions (params))
+    {
+      guint counts[PHILIA_CSBM_MAX_CLASSES], i = 0;
+
+      class_counts (params, counts);
+      for (guint k = 0; k < c; k++)
+        for (guint j = 0; j < counts[k]; j++)
+          labels[order[i++]] = k;
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      labels[order[i]] = i % c;
   shuffle (rand, order, n);
   for (guint i = 0; i < (guint)llround (params->heterophilous_fraction * n); i++)
     region[order[i]] = 1;
@@ -338,6 +426,19 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
     else
       name = g_strdup_printf ("CSBM n=%u C=%u d=%s h=%s", params->n_nodes, params->n_classes, d,
                               h);
+    if (has_proportions (params))
+      {
+        /* "CSBM n=2000 C=2 d=10 h=0.50, classes 1600/400" */
+        guint counts[PHILIA_CSBM_MAX_CLASSES];
+        GString *text = g_string_new (name);
+
+        class_counts (params, counts);
+        g_string_append (text, ", classes ");
+        for (guint k = 0; k < c; k++)
+          g_string_append_printf (text, k > 0 ? "/%u" : "%u", counts[k]);
+        g_free (name);
+        name = g_string_free (text, FALSE);
+      }
     philia_graph_builder_set_source (builder, name, "generated");
   }
   graph = philia_graph_builder_build (builder, error);

@@ -11,10 +11,13 @@
 
 G_BEGIN_DECLS
 
+#define PHILIA_CSBM_MAX_CLASSES 64
+
 /**
  * PhiliaCsbmParams:
  * @n_nodes: n (≥ 2)
- * @n_classes: C (≥ 1), classes balanced within one node
+ * @n_classes: C (1 … %PHILIA_CSBM_MAX_CLASSES), classes balanced within one node
+ *   unless @class_proportions says otherwise
  * @degree: expected mean degree d; n·d/2 distinct undirected edges are drawn
  * @homophily: target edge homophily h in [0, 1]: each edge joins two nodes of
  *   the same class with probability h
@@ -25,6 +28,10 @@ G_BEGIN_DECLS
  * @heterophilous_homophily: the edge homophily inside that region
  * @n_splits: random 60/20/20 train/val/test splits to add
  * @seed: everything is reproducible from it
+ * @class_proportions: the share of each class (C entries, normalised to sum
+ *   1, each positive; every class must get a node), e.g. 0.8, 0.2 for the
+ *   imbalanced two-class graphs of the heterophilous benchmark; all zero
+ *   (the default): balanced
  *
  * A contextual stochastic block model. With a heterophilous region, nodes are
  * split into two regions that each draw their edges inside themselves, one
@@ -43,6 +50,7 @@ typedef struct
   double  heterophilous_homophily;
   guint   n_splits;
   guint64 seed;
+  double  class_proportions[PHILIA_CSBM_MAX_CLASSES];
 } PhiliaCsbmParams;
 
 void         philia_csbm_params_init_default (PhiliaCsbmParams       *params);

@@ -998,3 +998,71 @@ philia_graph_get_format (PhiliaGraph *self)
   g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
   return self->format;
 }
+
+/**
+ * philia_graph_copy_with_splits:
+ * @n_splits: splits in the masks (0: none)
+ * @train: (transfer full) (nullable): @n_splits × n, row k = split k; %NULL when @n_splits is 0
+ * @val: (transfer full) (nullable): likewise
+ * @test: (transfer full) (nullable): likewise
+ *
+ * A copy of @graph, sanity report and source included, whose split masks are
+ * the ones given (any nonzero byte counts as set). The graph itself is
+ * immutable, so new splits make a new graph. O(n·F + m + n_splits·n).
+ *
+ * Returns: (transfer full): the copy
+ */
+PhiliaGraph *
+philia_graph_copy_with_splits (PhiliaGraph *self,
+                               guint        n_splits,
+                               guint8      *train,
+                               guint8      *val,
+                               guint8      *test)
+{
+  PhiliaGraph *copy;
+  guint8 *masks[3] = { train, val, test };
+  gsize n;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
+  g_return_val_if_fail (n_splits == 0 || (train != NULL && val != NULL && test != NULL), NULL);
+
+  n = self->n;
+  copy = g_object_new (PHILIA_TYPE_GRAPH, NULL);
+  copy->n = self->n;
+  copy->m = self->m;
+  copy->row_offsets = g_memdup2 (self->row_offsets, sizeof (gint64) * (n + 1));
+  copy->neighbors = g_memdup2 (self->neighbors, sizeof (gint32) * MAX (2 * self->m, 1));
+  copy->input_rows = g_memdup2 (self->input_rows,
+                                sizeof (gint32) * 2 * MAX (self->report.input_edges, 1));
+  copy->labels = g_memdup2 (self->labels, sizeof (gint32) * MAX (n, 1));
+  copy->n_classes = self->n_classes;
+  copy->n_labeled = self->n_labeled;
+  copy->class_sizes = g_memdup2 (self->class_sizes, sizeof (gint64) * MAX (self->n_classes, 1));
+  copy->class_names = g_strdupv (self->class_names);
+  copy->n_features = self->n_features;
+  if (self->features != NULL)
+    copy->features = g_memdup2 (self->features, sizeof (float) * n * self->n_features);
+  copy->n_splits = n_splits;
+  for (guint part = 0; part < 3; part++)
+    {
+      if (n_splits == 0)
+        {
+          g_free (masks[part]);
+          continue;
+        }
+      for (gsize i = 0; i < n_splits * n; i++)
+        masks[part][i] = masks[part][i] != 0;
+      copy->masks[part] = masks[part];
+    }
+  copy->node_names = g_strdupv (self->node_names);
+  if (copy->node_names != NULL)
+    {
+      copy->name_index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < n; i++)
+        g_hash_table_insert (copy->name_index, copy->node_names[i], GUINT_TO_POINTER (i + 1));
+    }
+  copy->report = self->report;
+  copy->source = g_strdup (self->source);
+  copy->format = g_strdup (self->format);
+  return copy;
+}

@@ -86,6 +86,11 @@ const gint32             *philia_graph_get_input_rows       (PhiliaGraph     *se
                                                              gint64          *n_rows);
 const char               *philia_graph_get_source           (PhiliaGraph     *self);
 const char               *philia_graph_get_format           (PhiliaGraph     *self);
+PhiliaGraph              *philia_graph_copy_with_splits     (PhiliaGraph     *self,
+                                                             guint            n_splits,
+                                                             guint8          *train,
+                                                             guint8          *val,
+                                                             guint8          *test);
 
 /*
  * PhiliaGraphBuilder: collects what a reader found, then validates it and

@@ -269,6 +269,29 @@ philia_train_model_defaults (const char        *model_id,
   return TRUE;
 }
 
+/* ",x" with the fewest digits (6 to 9) that read back as the very float @x:
+ * distinct probabilities stay distinct and in order, so a metric recomputed
+ * from the file (a ROC-AUC from p1) equals the one Philia reports. A '.' in
+ * any locale. */
+static void
+append_exact (GString *csv,
+              float    x)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 6; digits <= 9; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buffer, sizeof buffer, format, x);
+      if ((float) g_ascii_strtod (buffer, NULL) == x)
+        break;
+    }
+  g_string_append_c (csv, ',');
+  g_string_append (csv, buffer);
+}
+
 /**
  * philia_train_result_predictions_csv:
  *
@@ -303,7 +326,7 @@ philia_train_result_predictions_csv (const PhiliaTrainResult *r,
       g_string_append_printf (csv, "%u,%d,%d,%s", v, labels[v], r->predictions[v],
                               labels[v] < 0 ? "" : labels[v] == r->predictions[v] ? "1" : "0");
       for (guint k = 0; k < r->n_classes; k++)
-        g_string_append_printf (csv, ",%.6g", r->probabilities[(gsize) v * r->n_classes + k]);
+        append_exact (csv, r->probabilities[(gsize) v * r->n_classes + k]);
       for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
         {
           const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);

@@ -42,7 +42,8 @@ gboolean           philia_train_model_defaults (const char        *model_id,
                                                 gboolean          *needs_features);
 
 /* CSV: id,label,prediction,correct,p0…p{C-1}, then one column per node-values entry
- * (correct is empty for unlabeled nodes). */
+ * (correct is empty for unlabeled nodes). Each probability has the fewest
+ * digits (6 to 9) that read back as the float the run holds. */
 char              *philia_train_result_predictions_csv (const PhiliaTrainResult *result,
                                                         PhiliaGraph             *graph);
 /* CSV: layer,head,target,source,attention; a self-loop has target = source. */

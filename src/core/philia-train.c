@@ -1243,6 +1243,9 @@ philia_train_result_free (PhiliaTrainResult *r)
   g_free (r->train_curve);
   g_free (r->val_curve);
   g_free (r->test_curve);
+  g_free (r->train_auc_curve);
+  g_free (r->val_auc_curve);
+  g_free (r->test_auc_curve);
   g_free (r->predictions);
   g_free (r->probabilities);
   g_clear_pointer (&r->weights, g_ptr_array_unref);
@@ -1295,6 +1298,31 @@ accuracies (const PhiliaTensor *logp,
     }
   for (guint k = 0; k < 3; k++)
     out[k] = total[k] > 0 ? (double)hit[k] / total[k] : NAN;
+}
+
+/* ROC-AUC of P(class 1) on the labeled nodes of each mask, from the very
+ * float probabilities the result keeps (and the predictions CSV prints), so
+ * that the file gives the same number. @scores and @positive are n scratch. */
+static void
+roc_aucs (const PhiliaTensor *logp,
+          const gint32       *labels,
+          const guint8       *const masks[3],
+          double              out[3],
+          float              *scores,
+          guint8             *positive)
+{
+  for (guint k = 0; k < 3; k++)
+    {
+      gsize m = 0;
+
+      for (guint i = 0; i < logp->rows; i++)
+        if (masks[k][i] && labels[i] >= 0)
+          {
+            scores[m] = expf (logp->data[(gsize)i * 2 + 1]);
+            positive[m++] = labels[i] == 1;
+          }
+      out[k] = philia_roc_auc_float (scores, positive, m);
+    }
 }
 
 static int
@@ -1405,11 +1433,14 @@ philia_train (PhiliaGraph              *graph,
   g_autofree double *epoch_ms = NULL;
   g_autofree gint32 *loss_labels = NULL;
   g_autofree gint32 *epoch_predictions = NULL;
+  g_autofree float *auc_scores = NULL;
+  g_autofree guint8 *auc_positive = NULL;
   const guint8 *train, *val, *test;
   const gint32 *labels;
   gint64 n_train, n_val, n_test;
   gpointer model;
   double best_val = -1, best_val_loss = INFINITY;
+  gboolean two_class;
   gint64 start = g_get_monotonic_time ();
   guint n, c;
 
@@ -1431,6 +1462,14 @@ philia_train (PhiliaGraph              *graph,
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
                    "%s has no labeled nodes to train on.", philia_graph_get_source (graph));
+      return NULL;
+    }
+  if (philia_graph_get_n_splits (graph) == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s has labels but no train/validation/test split; make random splits "
+                   "(philia-cli train --random-split 0.6,0.2, or Make Splits… in the Train "
+                   "panel).", philia_graph_get_source (graph));
       return NULL;
     }
   if (split >= philia_graph_get_n_splits (graph))
@@ -1530,6 +1569,33 @@ philia_train (PhiliaGraph              *graph,
   result->train_curve = g_new0 (double, ctx->params.epochs);
   result->val_curve = g_new0 (double, ctx->params.epochs);
   result->test_curve = g_new0 (double, ctx->params.epochs);
+  result->train_roc_auc = result->val_roc_auc = result->test_roc_auc = NAN;
+  two_class = c == 2;
+  result->metric = two_class ? PHILIA_METRIC_ROC_AUC : PHILIA_METRIC_ACCURACY;
+  if (two_class)
+    {
+      result->train_auc_curve = g_new0 (double, ctx->params.epochs);
+      result->val_auc_curve = g_new0 (double, ctx->params.epochs);
+      result->test_auc_curve = g_new0 (double, ctx->params.epochs);
+      auc_scores = g_new (float, n);
+      auc_positive = g_new (guint8, n);
+    }
+  /* Selection by validation ROC-AUC needs both classes among the validation
+   * nodes; it is undefined otherwise, and accuracy decides. */
+  {
+    double share = philia_class_share (labels, val, n, 0);   /* NaN: no labeled node */
+
+    if (isnan (share))
+      result->best_epoch_rule = PHILIA_BEST_BY_LAST_EPOCH;
+    else if (two_class && share > 0 && share < 1)
+      result->best_epoch_rule = PHILIA_BEST_BY_VAL_ROC_AUC;
+    else
+      result->best_epoch_rule = PHILIA_BEST_BY_VAL_ACCURACY;
+  }
+  result->majority_class = philia_majority_class (labels, train, n, c);
+  result->train_majority = philia_class_share (labels, train, n, result->majority_class);
+  result->val_majority = philia_class_share (labels, val, n, result->majority_class);
+  result->test_majority = philia_class_share (labels, test, n, result->majority_class);
   epoch_ms = g_new0 (double, ctx->params.epochs);
   epoch_predictions = g_new (gint32, n);
 
@@ -1594,20 +1660,42 @@ philia_train (PhiliaGraph              *graph,
         result->train_curve[epoch] = acc[0];
         result->val_curve[epoch] = acc[1];
         result->test_curve[epoch] = acc[2];
+        if (two_class)
+          {
+            roc_aucs (logp, labels, masks, acc, auc_scores, auc_positive);
+            result->train_auc_curve[epoch] = acc[0];
+            result->val_auc_curve[epoch] = acc[1];
+            result->test_auc_curve[epoch] = acc[2];
+          }
       }
       result->n_epochs = epoch + 1;
 
-      /* Best validation accuracy, ties to the lower validation loss; without
-       * validation nodes, the last epoch. */
-      if (n_val == 0 || result->val_curve[epoch] > best_val
-          || (result->val_curve[epoch] == best_val && val_loss < best_val_loss))
+      /* Best validation ROC-AUC or accuracy (PhiliaBestEpochRule), ties to
+       * the lower validation loss; without validation nodes, the last epoch. */
+      {
+        double score = result->best_epoch_rule == PHILIA_BEST_BY_VAL_ROC_AUC
+                       ? result->val_auc_curve[epoch] : result->val_curve[epoch];
+
+        if (result->best_epoch == 0 || result->best_epoch_rule == PHILIA_BEST_BY_LAST_EPOCH
+            || score > best_val
+            || (score == best_val && val_loss < best_val_loss))
+          {
+            best_val = score;
+            best_val_loss = val_loss;
+            result->best_epoch = epoch + 1;
+          }
+      }
+      if (result->best_epoch == (guint)epoch + 1)
         {
-          best_val = n_val > 0 ? result->val_curve[epoch] : best_val;
-          best_val_loss = val_loss;
-          result->best_epoch = epoch + 1;
           result->train_accuracy = result->train_curve[epoch];
           result->val_accuracy = result->val_curve[epoch];
           result->test_accuracy = result->test_curve[epoch];
+          if (two_class)
+            {
+              result->train_roc_auc = result->train_auc_curve[epoch];
+              result->val_roc_auc = result->val_auc_curve[epoch];
+              result->test_roc_auc = result->test_auc_curve[epoch];
+            }
           memcpy (result->predictions, epoch_predictions, sizeof (gint32) * n);
           for (gsize i = 0; i < (gsize)n * c; i++)
             result->probabilities[i] = expf (logp->data[i]);
@@ -1633,6 +1721,9 @@ philia_train (PhiliaGraph              *graph,
           info.test_accuracy = result->test_curve[epoch];
           info.epoch_ms = epoch_ms[epoch];
           info.best_epoch = result->best_epoch;
+          info.train_roc_auc = two_class ? result->train_auc_curve[epoch] : NAN;
+          info.val_roc_auc = two_class ? result->val_auc_curve[epoch] : NAN;
+          info.test_roc_auc = two_class ? result->test_auc_curve[epoch] : NAN;
           callback (&info, user_data);
         }
       if (progress != NULL)

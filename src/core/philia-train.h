@@ -169,15 +169,55 @@ typedef struct
   double test_accuracy;
   double epoch_ms;       /* forward + backward + step */
   guint  best_epoch;
+  double train_roc_auc;  /* two-class datasets; NaN otherwise or where undefined */
+  double val_roc_auc;
+  double test_roc_auc;
 } PhiliaTrainEpoch;
 
 typedef void (*PhiliaTrainEpochFunc) (const PhiliaTrainEpoch *epoch,
                                       gpointer                user_data);
 
 /**
+ * PhiliaMetric:
+ * @PHILIA_METRIC_ACCURACY: share of correct predictions
+ * @PHILIA_METRIC_ROC_AUC: area under the ROC curve of P(class 1), the metric
+ *   of two-class datasets (Platonov et al., ICLR 2023)
+ *
+ * The headline metric of a run: ROC-AUC on a dataset with exactly two
+ * classes, accuracy otherwise.
+ */
+typedef enum
+{
+  PHILIA_METRIC_ACCURACY,
+  PHILIA_METRIC_ROC_AUC,
+} PhiliaMetric;
+
+/**
+ * PhiliaBestEpochRule:
+ * @PHILIA_BEST_BY_VAL_ROC_AUC: highest validation ROC-AUC (two classes, both
+ *   present among the validation nodes)
+ * @PHILIA_BEST_BY_VAL_ACCURACY: highest validation accuracy
+ * @PHILIA_BEST_BY_LAST_EPOCH: no validation nodes: the last epoch
+ *
+ * How the kept epoch was chosen; ties go to the lower validation loss, then
+ * to the earlier epoch.
+ */
+typedef enum
+{
+  PHILIA_BEST_BY_VAL_ROC_AUC,
+  PHILIA_BEST_BY_VAL_ACCURACY,
+  PHILIA_BEST_BY_LAST_EPOCH,
+} PhiliaBestEpochRule;
+
+/**
  * PhiliaTrainResult:
  * The outcome of a run: curves, the best-validation epoch (its accuracies,
  * predictions, weights and attention) and accuracy by local homophily.
+ *
+ * The majority baseline: the majority class is the most frequent label among
+ * the split's training nodes (lowest id on a tie); train_majority,
+ * val_majority and test_majority are its shares of each part's labeled
+ * nodes, i.e. the accuracy of always predicting it.
  */
 typedef struct
 {
@@ -211,6 +251,18 @@ typedef struct
    * whose local homophily is undefined are left out. */
   gint64             bin_count[PHILIA_TRAIN_HOMOPHILY_BINS];
   double             bin_accuracy[PHILIA_TRAIN_HOMOPHILY_BINS];
+  PhiliaMetric        metric;
+  PhiliaBestEpochRule best_epoch_rule;
+  double            *train_auc_curve; /* n_epochs each; NULL unless the metric is ROC-AUC */
+  double            *val_auc_curve;
+  double            *test_auc_curve;
+  double             train_roc_auc;   /* at the best epoch; NaN unless ROC-AUC (or undefined) */
+  double             val_roc_auc;
+  double             test_roc_auc;
+  gint32             majority_class;  /* -1: no labeled training node */
+  double             train_majority;
+  double             val_majority;
+  double             test_majority;
 } PhiliaTrainResult;
 
 void philia_train_result_free (PhiliaTrainResult *result);

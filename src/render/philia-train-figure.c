@@ -16,6 +16,7 @@ typedef struct
   guint       color;
   gboolean    dashed;
   gboolean    box;       /* a filled square (bars) instead of a line */
+  gboolean    baseline;  /* a dotted rule in the foreground colour */
 } LegendEntry;
 
 static double
@@ -62,8 +63,17 @@ draw_legend (cairo_t                 *cr,
       double y = y0 + fs * 0.5 + i * row + row / 2;
 
       philia_palette_get_categorical (entries[i].color, &c);
-      _philia_render_set_color (cr, &c);
-      if (entries[i].box)
+      _philia_render_set_color (cr, entries[i].baseline ? &style->foreground : &c);
+      if (entries[i].baseline)
+        {
+          cairo_set_line_width (cr, 1.2);
+          cairo_set_dash (cr, (double[]) { 1.5, 2 }, 2, 0);
+          cairo_move_to (cr, x0 + fs * 0.3, y);
+          cairo_line_to (cr, x0 + fs * 1.6, y);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+      else if (entries[i].box)
         {
           cairo_rectangle (cr, x0 + fs * 0.4, y - fs * 0.4, fs * 0.9, fs * 0.8);
           cairo_fill (cr);
@@ -102,17 +112,26 @@ fit_y (Range                   *r,
   r->hi = 1;
   for (guint c = 0; c < chart->n_curves; c++)
     for (guint i = 0; i < chart->curves[c].n_points; i++)
-      {
-        double v = chart->curves[c].y[i];
+      for (int side = -1; side <= 1; side++)
+        {
+          const double *spread = chart->curves[c].spread;
+          double v = chart->curves[c].y[i];
 
-        if (!isfinite (v) || (r->log && v <= 0))
-          continue;
-        v = r->log ? log10 (v) : v;
-        if (!any)
-          r->lo = r->hi = v, any = TRUE;
-        r->lo = MIN (r->lo, v);
-        r->hi = MAX (r->hi, v);
-      }
+          /* The band's edges count too (side ±1) on a linear axis; on a log
+           * axis mean − sd may come near 0 and would stretch it by decades,
+           * so there the band is clipped to the lines' range. */
+          if (side != 0 && (spread == NULL || !isfinite (spread[i]) || r->log))
+            continue;
+          if (side != 0)
+            v += side * spread[i];
+          if (!isfinite (v) || (r->log && v <= 0))
+            continue;
+          v = r->log ? log10 (v) : v;
+          if (!any)
+            r->lo = r->hi = v, any = TRUE;
+          r->lo = MIN (r->lo, v);
+          r->hi = MAX (r->hi, v);
+        }
   if (r->log)
     {
       r->lo = floor (r->lo);
@@ -226,7 +245,64 @@ philia_curves_chart_draw (cairo_t                 *cr,
   cairo_save (cr);
   cairo_rectangle (cr, left, top, pw, ph);
   cairo_clip (cr);
-  legend = g_new0 (LegendEntry, MAX (chart->n_curves, 1));
+  legend = g_new0 (LegendEntry, chart->n_curves + 1);
+  /* Bands first, under every line. */
+  for (guint c = 0; c < chart->n_curves; c++)
+    {
+      const PhiliaCurve *curve = &chart->curves[c];
+      PhiliaRgba color;
+
+      if (curve->spread == NULL)
+        continue;
+      philia_palette_get_categorical (curve->color, &color);
+      color.a = curve->dashed ? 0.10 : 0.22;
+      _philia_render_set_color (cr, &color);
+      for (guint i = 0; i < curve->n_points;)
+        {
+          guint j = i;
+
+          /* One polygon per run of finite points: upper edge out, lower back. */
+          while (j < curve->n_points && isfinite (curve->y[j]) && isfinite (curve->spread[j])
+                 && (!ry.log || curve->y[j] > 0))
+            j++;
+          if (j > i)
+            {
+              for (guint k = i; k < j; k++)
+                {
+                  double y = PY (curve->y[k] + curve->spread[k]);
+
+                  if (k == i)
+                    cairo_move_to (cr, PX (k + 1), y);
+                  else
+                    cairo_line_to (cr, PX (k + 1), y);
+                }
+              for (guint k = j; k-- > i;)
+                {
+                  double low = curve->y[k] - curve->spread[k];
+
+                  /* Below a log axis: a decade under its bottom, clipped. */
+                  if (ry.log && low <= 0)
+                    low = pow (10, ry.lo - 1);
+                  cairo_line_to (cr, PX (k + 1), PY (low));
+                }
+              cairo_close_path (cr);
+              cairo_fill (cr);
+            }
+          i = MAX (j, i + 1);
+        }
+    }
+  if (isfinite (chart->baseline) && (!ry.log || chart->baseline > 0))
+    {
+      double y = round (PY (chart->baseline)) + 0.5;
+
+      _philia_render_set_color (cr, &style->foreground);
+      cairo_set_line_width (cr, 1.2);
+      cairo_set_dash (cr, (double[]) { 1.5, 2 }, 2, 0);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + pw, y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
   for (guint c = 0; c < chart->n_curves; c++)
     {
       const PhiliaCurve *curve = &chart->curves[c];
@@ -278,8 +354,11 @@ philia_curves_chart_draw (cairo_t                 *cr,
           cairo_stroke (cr);
         }
       if (curve->label != NULL)
-        legend[n_legend++] = (LegendEntry) { curve->label, curve->color, curve->dashed, FALSE };
+        legend[n_legend++] = (LegendEntry) { curve->label, curve->color, curve->dashed, FALSE,
+                                             FALSE };
     }
+  if (isfinite (chart->baseline) && chart->baseline_label != NULL)
+    legend[n_legend++] = (LegendEntry) { chart->baseline_label, 0, FALSE, FALSE, TRUE };
   cairo_restore (cr);
 
 #undef PX

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @color: palette index
  * @dashed: dashed line
  * @mark: 1-based epoch to mark with a dot and a vertical rule (0: none)
+ * @spread: (nullable): @n_points half-widths: a translucent band y ± spread
+ *   (a mean over runs ± their standard deviation); NaN entries leave gaps
  */
 typedef struct
 {
@@ -27,6 +29,7 @@ typedef struct
   guint         color;
   gboolean      dashed;
   guint         mark;
+  const double *spread;
 } PhiliaCurve;
 
 /**
@@ -35,8 +38,12 @@ typedef struct
  * @y_min: lower end of a linear y axis (NaN: fitted)
  * @y_max: upper end (NaN: fitted)
  * @legend_bottom: legend in the bottom-right corner instead of the top-right
+ * @baseline: a level to draw as a dotted horizontal rule in the foreground
+ *   colour, such as the majority-class accuracy (NaN: none)
+ * @baseline_label: (nullable): its legend entry
  *
  * Training curves: several lines over epochs, a legend, best epochs marked.
+ * Zero-initialise and set @baseline to NaN when there is none.
  */
 typedef struct
 {
@@ -50,6 +57,8 @@ typedef struct
   guint              n_epochs;
   guint              n_curves;
   const PhiliaCurve *curves;
+  double             baseline;
+  const char        *baseline_label;
 } PhiliaCurvesChart;
 
 void philia_curves_chart_draw (cairo_t                 *cr,
