@@ -1466,7 +1466,8 @@ cmd_train (int    argc,
                                               " Two-class datasets are scored by the ROC-AUC "
                                               "of P(class 1), and the kept epoch has the best "
                                               "validation ROC-AUC; every accuracy comes with "
-                                              "the majority-class baseline (docs/evaluation.md)."
+                                              "the majority-class baseline: the share of the "
+                                              "most frequent training class."
                                               "\n\nModels (--model):%s", models);
 
   opt_split = G_MININT;   /* tells --split K from its default */
