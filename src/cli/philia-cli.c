@@ -111,9 +111,10 @@ parse_options (const char    *command,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *title = g_strdup_printf ("%s %s", command, args);
 
-  context = g_option_context_new (title);
+  /* The usage line is "PRGNAME [OPTION…] ARGS"; main() made the program name
+   * "philia-cli COMMAND", so the command is named once, where it is typed. */
+  context = g_option_context_new (args);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, json_entries, NULL);
   if (g_strcmp0 (command, "generate") != 0)
@@ -169,16 +170,12 @@ info_json (PhiliaGraph *graph,
   philia_json_member_int (json, "labeled", philia_graph_get_n_labeled (graph));
   philia_json_key (json, "class_sizes");
   philia_json_int_array (json, sizes, n_classes);
+  /* Like class_sizes: an empty array when there is nothing to list, never null. */
   philia_json_key (json, "class_names");
-  if (philia_graph_has_class_names (graph))
-    {
-      philia_json_begin_array (json);
-      for (guint k = 0; k < n_classes; k++)
-        philia_json_string (json, philia_graph_get_class_name (graph, k));
-      philia_json_end_array (json);
-    }
-  else
-    philia_json_null (json);
+  philia_json_begin_array (json);
+  for (guint k = 0; philia_graph_has_class_names (graph) && k < n_classes; k++)
+    philia_json_string (json, philia_graph_get_class_name (graph, k));
+  philia_json_end_array (json);
   philia_json_member_int (json, "splits", n_splits);
   philia_json_key (json, "split_sizes");
   philia_json_begin_array (json);
@@ -2165,7 +2162,15 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* GOption would take the program name from argv[0], which is now
+         * the command: "train [OPTION…] train FILE". */
+        static char prgname[64];
+
+        g_snprintf (prgname, sizeof prgname, "philia-cli %s", commands[i].name);
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
 
   fprintf (stderr, "philia-cli: unknown command “%s” (see “philia-cli --help”)\n", argv[1]);
   return EXIT_USAGE;
