@@ -2043,7 +2043,8 @@ cmd_plugins (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("plugins", "", "The plugins found on the plugin path ($PHILIA_PLUGIN_PATH, "
-                      "the user data dir, the installed plugin dir), whether each was loaded, "
+                      "the user data dir, the installed plugin dir or, run from a build tree, its "
+                      "plugins/), whether each was loaded, "
                       "refused (and why) or disabled, and the algorithms it added.",
                       NULL, &argc, &argv, 0, &code))
     return code;
