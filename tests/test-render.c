@@ -686,6 +686,150 @@ test_graph_edge_values_vector (void)
   assert_vector_matches_png (draw_graph, &figure);
 }
 
+/* @view drawn at 200 × 200 on white, through the raster path (an image
+ * target) or the vector one (a recording surface, as SVG and PDF get). */
+static cairo_surface_t *
+draw_view (PhiliaGraphView *view,
+           gboolean         vector)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_surface_t *target = vector ? cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA,
+                                                                     NULL)
+                                   : cairo_surface_reference (surface);
+  cairo_t *cr = cairo_create (target);
+  PhiliaRenderStyle style;
+
+  philia_graph_view_fit (view, 200, 200, 20);
+  view->offset_y += 0.5;   /* edges along pixel centres: rows 20, 100 and 180 */
+  philia_render_style_init_default (&style);
+  if (vector)
+    style.background.a = 0;
+  else
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+    }
+  philia_graph_view_draw (cr, 200, 200, view, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  if (vector)
+    {
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_set_source_surface (cr, target, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (target);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Same vs cross class: an edge with an unlabeled end is neither, and is
+ * drawn in the unlabeled grey, on screen and in vector files alike. */
+static void
+test_graph_edge_kinds (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (6);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  const PhiliaRgba same = { 0.21, 0.29, 0.60, 1 }, cross = { 0.85, 0.20, 0.15, 1 };
+  const PhiliaRgba grey = { 0.62, 0.62, 0.62, 1 };
+  const PhiliaRgba *expected[] = { &same, &cross, &grey };
+  const int rows[] = { 20, 100, 180 };
+
+  /* 0–1 same class, 2–3 two classes, 4–5 one end unlabeled. */
+  for (guint i = 0; i < 3; i++)
+    philia_graph_builder_add_edge (builder, 2 * i, 2 * i + 1);
+  philia_graph_builder_take_labels (builder,
+                                    g_memdup2 ((gint64[]) { 0, 0, 0, 1, -1, 1 }, 6 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+
+  for (int vector = 0; vector < 2; vector++)
+    {
+      PhiliaGraphView view = {
+        .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = FALSE,
+      };
+      cairo_surface_t *surface = draw_view (&view, vector);
+
+      for (guint i = 0; i < 3; i++)
+        {
+          guint32 mid = pixel_at (surface, 100, rows[i]);
+
+          g_test_message ("%s, edge %u: midpoint #%06x", vector ? "vector" : "raster", i, mid);
+          g_assert_true (is_tint_of (mid, expected[i], 0.15));
+          for (guint j = 0; j < 3; j++)
+            if (j != i)
+              g_assert_false (is_tint_of (mid, expected[j], 0.15));
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* Text and lines, antialiased: darker than mid-grey in every channel. */
+static gboolean
+is_inked (guint32 pixel)
+{
+  return ((pixel >> 16) & 0xff) < 128 && ((pixel >> 8) & 0xff) < 128 && (pixel & 0xff) < 128;
+}
+
+/* Figures of labels on a graph without labels say so instead of drawing
+ * empty axes; the degree figure is drawn as ever. */
+static void
+test_stats_figure_without_labels (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_add_edge (builder, 2, 3);
+  graph = philia_graph_builder_build (builder, NULL);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
+
+  for (PhiliaStatsFigureKind kind = 0; kind < PHILIA_N_STATS_FIGURES; kind++)
+    {
+      g_autoptr(PhiliaStatsFigure) figure = philia_stats_figure_new (kind, graph, h, NULL);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 260);
+      cairo_t *cr = cairo_create (surface);
+      guint blue = 0, middle = 0, bottom = 0;
+
+      philia_stats_figure_draw (cr, 400, 260, figure);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      for (int y = 0; y < 260; y++)
+        for (int x = 0; x < 400; x++)
+          {
+            guint32 p = pixel_at (surface, x, y);
+
+            /* The sentence sits in the middle; axes, ticks and their
+             * labels would reach the bottom. */
+            middle += is_inked (p) && y >= 110 && y < 150;
+            bottom += is_inked (p) && y >= 200;
+            /* Bars, cells and points are coloured; text is grey-black. */
+            blue += ((p & 0xff) > ((p >> 16) & 0xff) + 60);
+          }
+      g_test_message ("%s: %u inked in the middle, %u at the bottom, %u coloured",
+                      philia_stats_figure_kind_to_string (kind), middle, bottom, blue);
+      if (kind == PHILIA_STATS_FIGURE_DEGREE)
+        {
+          g_assert_cmpuint (blue, >, 0);
+          g_assert_cmpuint (bottom, >, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (middle, >, 100);
+          g_assert_cmpuint (bottom, ==, 0);
+          g_assert_cmpuint (blue, ==, 0);
+          g_assert_cmpint (philia_stats_figure_hit_bar (figure, 400, 260, 200, 130), ==, -1);
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
 static void
 test_diverging_scale (void)
 {
@@ -719,6 +863,9 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-vector-matches-png", test_graph_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
+  g_test_add_func ("/Philia/Render/graph-edge-kinds", test_graph_edge_kinds);
+  g_test_add_func ("/Philia/Render/stats-figure-without-labels",
+                   test_stats_figure_without_labels);
   g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);
   g_test_add_func ("/Philia/Render/graph-edge-values-vector", test_graph_edge_values_vector);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);

@@ -57,6 +57,35 @@ philia_colormap_diverging (double      t,
 
 static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
 
+/*
+ * PHILIA_EDGES_HOMOPHILY sorts edges three ways: an edge with an unlabeled
+ * end is neither same- nor cross-class (nothing is known), so it gets the
+ * unlabeled grey and its own legend row, and is drawn first, underneath.
+ */
+enum
+{
+  EDGE_UNLABELED,
+  EDGE_SAME,
+  EDGE_CROSS,
+  N_EDGE_KINDS
+};
+
+static const PhiliaRgba edge_kind_colors[N_EDGE_KINDS] = {
+  [EDGE_UNLABELED] = { 0.62, 0.62, 0.62, 1.0 },
+  [EDGE_SAME] = { 0.21, 0.29, 0.60, 1.0 },
+  [EDGE_CROSS] = { 0.85, 0.20, 0.15, 1.0 },
+};
+
+static inline int
+edge_kind (const gint32 *y,
+           guint         u,
+           guint         v)
+{
+  if (y[u] < 0 || y[v] < 0)
+    return EDGE_UNLABELED;
+  return y[u] == y[v] ? EDGE_SAME : EDGE_CROSS;
+}
+
 /* Height a colour-scale legend row needs beyond a plain row, in font sizes:
  * the bar sits 1.5 below the title and its end labels end near 3.1. */
 #define SCALE_EXTRA 1.9
@@ -140,8 +169,9 @@ color_key (const PhiliaRgba *c)
  * N_EDGE_LEVELS levels, level 0 at edge_vmin and the last at edge_vmax, so
  * that each colour is still painted once and each colour and width stroked
  * once. Colour buckets: PHILIA_EDGES_VALUE has NaN first (underneath, faint
- * grey) and then one per level, so higher values lie on top; the other
- * styles use 0 (plain or same-class) and 1 (cross-class).
+ * grey) and then one per level, so higher values lie on top;
+ * PHILIA_EDGES_HOMOPHILY uses the edge kinds (unlabeled end, same-class,
+ * cross-class, in drawing order); the other styles use 0.
  */
 #define N_EDGE_LEVELS 17
 #define N_EDGE_COLORS (N_EDGE_LEVELS + 1)
@@ -214,7 +244,7 @@ edge_buckets (const PhiliaGraphView *view,
         if (view->edge_style == PHILIA_EDGES_VALUE)
           color = level + 1;
         else if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
-          color = y[u] < 0 || y[v] < 0 || y[u] != y[v];
+          color = edge_kind (y, u, v);
         else
           color = 0;
         width = by_width ? level + 1 : 0;
@@ -244,8 +274,11 @@ edge_colors (const PhiliaGraphView   *view,
       break;
 
     case PHILIA_EDGES_HOMOPHILY:
-      colors[0] = (PhiliaRgba) { 0.21, 0.29, 0.60, alpha };
-      colors[1] = (PhiliaRgba) { 0.85, 0.20, 0.15, alpha };
+      for (int k = 0; k < N_EDGE_KINDS; k++)
+        {
+          colors[k] = edge_kind_colors[k];
+          colors[k].a = alpha;
+        }
       break;
 
     case PHILIA_EDGES_PLAIN:
@@ -625,13 +658,13 @@ raster_edges_by_value (cairo_t               *cr,
   cairo_surface_destroy (mask);
 }
 
+/* @colors: one per edge kind for PHILIA_EDGES_HOMOPHILY, else only [0]. */
 static void
 raster_edges (cairo_t                 *cr,
               const Raster            *raster,
               const PhiliaGraphView   *view,
               double                   line_width,
-              const PhiliaRgba        *same,
-              const PhiliaRgba        *diff)
+              const PhiliaRgba        *colors)
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
@@ -639,8 +672,8 @@ raster_edges (cairo_t                 *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   double px_width = MIN (line_width * raster->scale, 2.0);
-  cairo_surface_t *masks[2] = { raster_surface (raster, CAIRO_FORMAT_A8), NULL };
-  guint8 *data[2];
+  cairo_surface_t *masks[N_EDGE_KINDS] = { raster_surface (raster, CAIRO_FORMAT_A8) };
+  guint8 *data[N_EDGE_KINDS];
   int stride = cairo_image_surface_get_stride (masks[0]);
   int w = raster->width, h = raster->height;
   /* Device positions and which sides of the view each node lies beyond, in
@@ -649,9 +682,9 @@ raster_edges (cairo_t                 *cr,
   g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
   g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
 
-  if (split)
-    masks[1] = raster_surface (raster, CAIRO_FORMAT_A8);
-  for (int i = 0; i < 2; i++)
+  for (int i = 1; split && i < N_EDGE_KINDS; i++)
+    masks[i] = raster_surface (raster, CAIRO_FORMAT_A8);
+  for (int i = 0; i < N_EDGE_KINDS; i++)
     data[i] = masks[i] ? cairo_image_surface_get_data (masks[i]) : NULL;
 
   raster_project (raster, view, xy, outside);
@@ -664,16 +697,16 @@ raster_edges (cairo_t                 *cr,
 
         if (v <= (gint32)u || (outside[u] & outside[v]) != 0)
           continue;
-        pass = split && (y[u] < 0 || y[v] < 0 || y[u] != y[v]);
+        pass = split ? edge_kind (y, u, (guint)v) : 0;
         raster_line (data[pass], stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
                      xy[2 * v + 1], px_width);
       }
 
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < N_EDGE_KINDS; i++)
     if (masks[i] != NULL)
       {
         cairo_surface_mark_dirty (masks[i]);
-        _philia_render_set_color (cr, i == 0 ? same : diff);
+        _philia_render_set_color (cr, &colors[i]);
         cairo_mask_surface (cr, masks[i], 0, 0);
         cairo_surface_destroy (masks[i]);
       }
@@ -804,20 +837,14 @@ draw_edges (cairo_t               *cr,
   const double *p = view->positions;
   /* Fainter edges on dense drawings, so structure shows instead of a blot. */
   double alpha = CLAMP (40.0 / sqrt ((double)MAX (m, 1)), 0.06, 0.6);
-  PhiliaRgba same = { 0.21, 0.29, 0.60, alpha }, diff = { 0.85, 0.20, 0.15, alpha };
-
   double line_width = MAX (0.5, MIN (1.2, view->scale * 0.004 + 0.5));
+  PhiliaRgba colors[N_EDGE_COLORS];
+  gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   Raster raster;
 
-  if (view->edge_style == PHILIA_EDGES_PLAIN)
-    same = diff = (PhiliaRgba) { style->foreground.r, style->foreground.g, style->foreground.b,
-                                 alpha };
-
+  edge_colors (view, style, alpha, colors);
   if (edges_by_value (view))
     {
-      PhiliaRgba colors[N_EDGE_COLORS];
-
-      edge_colors (view, style, alpha, colors);
       if (raster_begin (cr, width, height, &raster))
         raster_edges_by_value (cr, &raster, view, line_width, colors);
       else
@@ -827,12 +854,12 @@ draw_edges (cairo_t               *cr,
 
   if (raster_begin (cr, width, height, &raster))
     {
-      raster_edges (cr, &raster, view, line_width, &same, &diff);
+      raster_edges (cr, &raster, view, line_width, colors);
       return;
     }
 
   cairo_set_line_width (cr, line_width);
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < (split ? N_EDGE_KINDS : 1); pass++)
     {
       for (guint u = 0; u < n; u++)
         {
@@ -842,15 +869,11 @@ draw_edges (cairo_t               *cr,
           for (gint64 e = off[u]; e < off[u + 1]; e++)
             {
               gint32 v = nbr[e];
-              gboolean is_diff;
               double vx, vy;
 
               if (v <= (gint32)u)
                 continue;
-              is_diff = y[u] < 0 || y[v] < 0 || y[u] != y[v];
-              if (view->edge_style == PHILIA_EDGES_HOMOPHILY && is_diff != (pass == 1))
-                continue;
-              if (view->edge_style == PHILIA_EDGES_PLAIN && pass == 1)
+              if (split && edge_kind (y, u, (guint)v) != pass)
                 continue;
               vx = p[2 * v] * view->scale + view->offset_x;
               vy = p[2 * v + 1] * view->scale + view->offset_y;
@@ -862,7 +885,7 @@ draw_edges (cairo_t               *cr,
               cairo_line_to (cr, vx, vy);
             }
         }
-      _philia_render_set_color (cr, pass == 0 ? &same : &diff);
+      _philia_render_set_color (cr, &colors[pass]);
       cairo_stroke (cr);
     }
 }
@@ -1151,6 +1174,7 @@ typedef enum
   ROW_NODE_SCALE,   /* title, then the node colour scale */
   ROW_EDGE_SAME,
   ROW_EDGE_CROSS,
+  ROW_EDGE_UNLABELED,
   ROW_EDGE_SCALE,   /* title, then the edge colour scale */
   ROW_EDGE_WIDTH,   /* a wedge from the thinnest to the thickest edge */
 } RowKind;
@@ -1260,8 +1284,15 @@ draw_legend (cairo_t                 *cr,
                        : view->value_name ? view->value_name : "value"));
   if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
     {
-      add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
-      add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
+      /* Only the kinds a graph can have: none is same- or cross-class
+       * without labels, and with every node labelled none is unlabeled. */
+      if (philia_graph_get_n_labeled (view->graph) > 0)
+        {
+          add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
+          add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
+        }
+      if (unlabeled)
+        add_row (rows, ROW_EDGE_UNLABELED, 0, g_strdup ("edge with an unlabeled end"));
     }
   else if (view->edge_style == PHILIA_EDGES_VALUE)
     add_row (rows, ROW_EDGE_SCALE, 0, g_strdup (edge_name));
@@ -1295,8 +1326,10 @@ draw_legend (cairo_t                 *cr,
         {
         case ROW_EDGE_SAME:
         case ROW_EDGE_CROSS:
-          swatch = row->kind == ROW_EDGE_SAME ? (PhiliaRgba) { 0.21, 0.29, 0.60, 1 }
-                                              : (PhiliaRgba) { 0.85, 0.20, 0.15, 1 };
+        case ROW_EDGE_UNLABELED:
+          swatch = edge_kind_colors[row->kind == ROW_EDGE_SAME ? EDGE_SAME
+                                    : row->kind == ROW_EDGE_CROSS ? EDGE_CROSS
+                                    : EDGE_UNLABELED];
           _philia_render_set_color (cr, &swatch);
           cairo_set_line_width (cr, 2);
           cairo_move_to (cr, x, y + fs * 0.6);
