@@ -768,6 +768,92 @@ test_graph_edge_kinds (void)
     }
 }
 
+static guint32
+rgb_of (const PhiliaRgba *c)
+{
+  return ((guint32)lround (c->r * 255) << 16) | ((guint32)lround (c->g * 255) << 8)
+         | (guint32)lround (c->b * 255);
+}
+
+/* Local homophily is coloured around what chance gives the node's class:
+ * the triangle 0-1-2 (class 0) with 3 (class 1) on 2 has chance 7/8 and 1/8
+ * (tests/test-homophily.c); node 2's 2/3 is below its 7/8, so it is red-ish
+ * where an uncentred scale would make it blue-ish, and a node exactly at
+ * chance is pale. */
+static void
+test_local_homophily_centre (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autofree double *local = NULL;
+  g_autofree double *chance = NULL;
+  const double xy[] = { 0, 0,   10, 0,   10, 10,   0, 10 };
+  const int px[][2] = { { 20, 20 }, { 180, 20 }, { 180, 180 }, { 20, 180 } };
+  guint c;
+  PhiliaRgba expected;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 0, 2);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_add_edge (builder, 2, 3);
+  philia_graph_builder_take_labels (builder, g_memdup2 ((gint64[]) { 0, 0, 0, 1 }, 4 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  local = philia_local_homophily (graph);
+  chance = philia_local_homophily_chance (graph, &c);
+
+  /* The mapping: 0 → 0, chance → ½, 1 → 1, linear on each side. */
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (2.0 / 3, 7.0 / 8),
+                                  0.5 * (2.0 / 3) / (7.0 / 8), 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (7.0 / 8, 7.0 / 8), 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (0.9, 0.6), 0.5 + 0.5 * 0.3 / 0.4,
+                                  1e-12);
+  g_assert_cmpfloat (philia_local_homophily_scale (0, 0.3), ==, 0);
+  g_assert_cmpfloat (philia_local_homophily_scale (1, 0.3), ==, 1);
+  g_assert_cmpfloat (philia_local_homophily_scale (1, 1), ==, 0.5);
+  g_assert_true (isnan (philia_local_homophily_scale (NAN, 0.3)));
+
+  for (int centred = 0; centred < 2; centred++)
+    {
+      GraphFigure figure = { 0 };
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+      cairo_t *cr = cairo_create (surface);
+
+      philia_render_style_init_default (&figure.style);
+      figure.view = (PhiliaGraphView) {
+        .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LOCAL_HOMOPHILY,
+        .node_values = local, .class_chance = centred ? chance : NULL,
+        .n_class_chance = centred ? c : 0, .edge_style = PHILIA_EDGES_HIDDEN,
+      };
+      philia_graph_view_fit (&figure.view, 200, 200, 20);
+      philia_graph_view_draw (cr, 200, 200, &figure.view, &figure.style);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      for (guint v = 0; v < 4; v++)
+        {
+          double t = centred ? philia_local_homophily_scale (local[v], chance[v == 3])
+                             : local[v];
+          guint32 got = pixel_at (surface, px[v][0], px[v][1]);
+
+          philia_colormap_diverging (t, &expected);
+          g_test_message ("%s: node %u, h %.4f → %.4f: #%06x", centred ? "centred" : "at ½", v,
+                          local[v], t, got);
+          g_assert_cmphex (got, ==, rgb_of (&expected));
+        }
+      /* Node 2 (h = 2/3): below its class's chance of 7/8, so red of pale;
+       * only the uncentred scale calls it homophilous. */
+      {
+        guint32 got = pixel_at (surface, 180, 180);
+        int r = (got >> 16) & 0xff, b = got & 0xff;
+
+        if (centred)
+          g_assert_cmpint (r, >, b);
+        else
+          g_assert_cmpint (b, >, r);
+      }
+      cairo_surface_destroy (surface);
+    }
+}
+
 /* Text and lines, antialiased: darker than mid-grey in every channel. */
 static gboolean
 is_inked (guint32 pixel)
@@ -864,6 +950,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/graph-vector-matches-png", test_graph_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
   g_test_add_func ("/Philia/Render/graph-edge-kinds", test_graph_edge_kinds);
+  g_test_add_func ("/Philia/Render/local-homophily-centre", test_local_homophily_centre);
   g_test_add_func ("/Philia/Render/stats-figure-without-labels",
                    test_stats_figure_without_labels);
   g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);

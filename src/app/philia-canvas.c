@@ -79,6 +79,8 @@ struct _PhiliaCanvas
   GPtrArray            *algorithms;      /* ids, in drop-down order */
   char                 *algorithm;
   double               *local_homophily; /* n values of @graph */
+  double               *local_chance;    /* its chance level per class */
+  guint                 n_local_chance;
   GArray               *selection;       /* original node ids, ascending */
   GCancellable         *layout_cancellable;
   PhiliaProgress       *progress;
@@ -272,6 +274,9 @@ update_view (PhiliaCanvas *self)
   else
     {
       self->view.node_values = self->ego_graph != NULL ? self->ego_values : self->local_homophily;
+      /* Of the whole graph, also in a neighbourhood (its nodes keep their classes). */
+      self->view.class_chance = self->local_chance;
+      self->view.n_class_chance = self->n_local_chance;
       self->view.node_categories = NULL;
       self->view.n_categories = 0;
     }
@@ -1672,6 +1677,7 @@ philia_canvas_finalize (GObject *object)
   g_clear_pointer (&self->algorithms, g_ptr_array_unref);
   g_clear_pointer (&self->algorithm, g_free);
   g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->local_chance, g_free);
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->font_family, g_free);
@@ -1995,12 +2001,15 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   self->positions = NULL;
   g_set_object (&self->graph, graph);
   g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->local_chance, g_free);
+  self->n_local_chance = 0;
   g_array_set_size (self->selection, 0);
   drop_overlays (self);
 
   if (graph != NULL)
     {
       self->local_homophily = philia_local_homophily (graph);
+      self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
 
       g_free (self->algorithm);
       self->algorithm = g_strdup (philia_layout_default_algorithm (graph));

@@ -624,6 +624,8 @@ figure_graph (PhiliaGraph *graph)
 {
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autofree double *xy = NULL;
+  g_autofree double *chance = NULL;
+  guint n_chance = 0;
   GraphFigure figure = { 0 };
   PhiliaColorBy color_by = PHILIA_COLOR_BY_LABEL;
   PhiliaEdgeStyle edges = PHILIA_EDGES_HOMOPHILY;
@@ -648,11 +650,13 @@ figure_graph (PhiliaGraph *graph)
   if (h == NULL)
     return fail (error);
 
+  chance = philia_local_homophily_chance (graph, &n_chance);
+
   philia_render_style_init_default (&figure.style);
   figure.view = (PhiliaGraphView) {
     .graph = graph, .positions = xy, .color_by = color_by,
-    .node_values = h->local_homophily, .edge_style = edges, .show_labels = opt_node_labels,
-    .show_legend = TRUE,
+    .node_values = h->local_homophily, .class_chance = chance, .n_class_chance = n_chance,
+    .edge_style = edges, .show_labels = opt_node_labels, .show_legend = TRUE,
   };
   if (!philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
                              opt_height > 0 ? opt_height : 480, opt_dpi, draw_graph_figure,

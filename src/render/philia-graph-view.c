@@ -55,6 +55,37 @@ philia_colormap_diverging (double      t,
   color->a = 1.0;
 }
 
+double
+philia_local_homophily_scale (double h,
+                              double chance)
+{
+  if (isnan (h))
+    return NAN;
+  h = CLAMP (h, 0.0, 1.0);
+  /* A chance of 0 or 1 (one class holds every labelled edge end) explains
+   * any value a node can have: pale. */
+  if (!(chance > 0 && chance < 1))
+    return 0.5;
+  return h <= chance ? 0.5 * h / chance : 0.5 + 0.5 * (h - chance) / (1 - chance);
+}
+
+/*
+ * The centre of the local homophily scale for node @v: what chance gives
+ * its class (see philia_local_homophily_chance() for why D_k / 2m), so pale
+ * means "as homophilous as a random rewiring would make it", not "0.5".
+ */
+static double
+chance_of (const PhiliaGraphView *view,
+           guint                  v)
+{
+  gint32 k = philia_graph_get_labels (view->graph)[v];
+
+  if (view->class_chance == NULL || k < 0 || (guint)k >= view->n_class_chance
+      || isnan (view->class_chance[k]))
+    return 0.5;
+  return view->class_chance[k];
+}
+
 static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
 
 /*
@@ -127,7 +158,8 @@ node_color (const PhiliaGraphView *view,
       if (isnan (value))
         *color = unlabeled_grey;
       else
-        philia_colormap_diverging (value, color);
+        philia_colormap_diverging (philia_local_homophily_scale (value, chance_of (view, v)),
+                                   color);
       break;
 
     case PHILIA_COLOR_BY_DEGREE:
@@ -1172,6 +1204,7 @@ typedef enum
   ROW_TITLE,        /* a heading over category rows, no swatch */
   ROW_CATEGORY,     /* a category swatch; @index is the category */
   ROW_NODE_SCALE,   /* title, then the node colour scale */
+  ROW_NOTE,         /* a smaller line under a scale, no swatch */
   ROW_EDGE_SAME,
   ROW_EDGE_CROSS,
   ROW_EDGE_UNLABELED,
@@ -1203,7 +1236,8 @@ add_row (GArray  *rows,
   g_array_append_val (rows, row);
 }
 
-/* A colour bar from @x to @x + @w with its end labels, under a title at @y. */
+/* A colour bar from @x to @x + @w with its end labels, under a title at @y;
+ * @mid (nullable) labels a tick at the middle. */
 static void
 draw_scale (cairo_t                 *cr,
             const PhiliaRenderStyle *style,
@@ -1212,6 +1246,7 @@ draw_scale (cairo_t                 *cr,
             double                   y,
             double                   w,
             const char              *low,
+            const char              *mid,
             const char              *high)
 {
   double fs = style->font_size;
@@ -1232,6 +1267,26 @@ draw_scale (cairo_t                 *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 0.8, FALSE, low, x, y + fs * 2.2, 0, 0, 0);
   _philia_render_text (cr, style, 0.8, FALSE, high, x + w, y + fs * 2.2, 1, 0, 0);
+  if (mid != NULL)
+    {
+      cairo_set_line_width (cr, 1.0);
+      cairo_move_to (cr, x + w / 2, y + fs * 1.3);
+      cairo_line_to (cr, x + w / 2, y + fs * 2.3);
+      cairo_stroke (cr);
+      _philia_render_text (cr, style, 0.8, FALSE, mid, x + w / 2, y + fs * 2.2, 0.5, 0, 0);
+    }
+}
+
+/* Whether some node has no value to colour by (drawn grey). */
+static gboolean
+any_undefined (const PhiliaGraphView *view)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+
+  for (guint v = 0; v < n; v++)
+    if (view->node_values == NULL || isnan (view->node_values[v]))
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1276,12 +1331,21 @@ draw_legend (cairo_t                 *cr,
         add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more", view->n_categories - nc));
     }
   else
-    add_row (rows, ROW_NODE_SCALE, 0,
-             g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
-                       ? "local homophily"
-                       : view->color_by == PHILIA_COLOR_BY_DEGREE
-                       ? "degree (log)"
-                       : view->value_name ? view->value_name : "value"));
+    {
+      add_row (rows, ROW_NODE_SCALE, 0,
+               g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+                         ? "local homophily"
+                         : view->color_by == PHILIA_COLOR_BY_DEGREE
+                         ? "degree (log)"
+                         : view->value_name ? view->value_name : "value"));
+      /* Where the pale middle is, and why there. */
+      if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+        add_row (rows, ROW_NOTE, 0, view->class_chance != NULL
+                                    ? g_strdup ("pale: chance for the node's class, D_k/2m")
+                                    : g_strdup ("pale: 0.5"));
+      if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY && any_undefined (view))
+        add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled, or no labeled neighbour"));
+    }
   if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
     {
       /* Only the kinds a graph can have: none is same- or cross-class
@@ -1369,12 +1433,12 @@ draw_legend (cairo_t                 *cr,
 
               g_ascii_formatd (low, sizeof low, "%.3g", view->vmin);
               g_ascii_formatd (high, sizeof high, "%.3g", view->vmax);
-              draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+              draw_scale (cr, style, FALSE, x, y, w - fs, low, NULL, high);
             }
+          else if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+            draw_scale (cr, style, TRUE, x, y, w - fs, "0", "chance", "1");
           else
-            draw_scale (cr, style, view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY, x, y, w - fs,
-                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
-                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high");
+            draw_scale (cr, style, FALSE, x, y, w - fs, "low", NULL, "high");
           break;
 
         case ROW_EDGE_SCALE:
@@ -1383,7 +1447,7 @@ draw_legend (cairo_t                 *cr,
 
             g_ascii_formatd (low, sizeof low, "%.3g", view->edge_vmin);
             g_ascii_formatd (high, sizeof high, "%.3g", view->edge_vmax);
-            draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+            draw_scale (cr, style, FALSE, x, y, w - fs, low, NULL, high);
           }
           break;
 
@@ -1395,6 +1459,8 @@ draw_legend (cairo_t                 *cr,
       _philia_render_set_color (cr, &style->foreground);
       if (row->kind == ROW_TITLE)
         _philia_render_text (cr, style, 0.9, TRUE, row->text, x, y, 0, 0, w);
+      else if (row->kind == ROW_NOTE)
+        _philia_render_text (cr, style, 0.8, FALSE, row->text, x, y, 0, 0, w);
       else if (row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE)
         {
           _philia_render_text (cr, style, 0.9, FALSE, row->text, x, y, 0, 0, w);

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   PHILIA_COLOR_BY_LABEL,            /* categorical palette, grey for unlabeled */
-  PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging: heterophilous red … homophilous blue */
+  PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging, pale at chance: red below … blue above */
   PHILIA_COLOR_BY_DEGREE,           /* viridis on log degree */
   PHILIA_COLOR_BY_VALUE,            /* viridis on @node_values between vmin and vmax */
   PHILIA_COLOR_BY_CATEGORY,         /* @node_categories in their own colours, grey for -1 */
@@ -35,6 +35,11 @@ typedef enum
  * @color_by: node colouring
  * @node_values: (nullable): n values for the scalar colourings (NaN: grey);
  *   local homophily for PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+ * @class_chance: (nullable): @n_class_chance values, the local homophily
+ *   chance gives a node of each class (philia_local_homophily_chance()):
+ *   PHILIA_COLOR_BY_LOCAL_HOMOPHILY draws it pale, less red, more blue;
+ *   %NULL centres the scale at 0.5
+ * @n_class_chance: how many classes @class_chance has
  * @value_name: (nullable): legend title for PHILIA_COLOR_BY_VALUE and _CATEGORY
  * @vmin: lower end of the PHILIA_COLOR_BY_VALUE scale
  * @vmax: upper end of that scale
@@ -73,6 +78,8 @@ typedef struct
   const double    *positions;
   PhiliaColorBy    color_by;
   const double    *node_values;
+  const double    *class_chance;
+  guint            n_class_chance;
   const char      *value_name;
   double           vmin;
   double           vmax;
@@ -105,6 +112,10 @@ gboolean    philia_color_by_from_string (const char             *name,
 /* Diverging, colour-blind-safe (Paul Tol's "sunset" ends): 0 red, 0.5 pale, 1 blue. */
 void        philia_colormap_diverging   (double                  t,
                                          PhiliaRgba             *color);
+/* Where local homophily @h lands on the diverging scale when @chance is what
+ * chance gives: 0 → 0, @chance → 0.5 (pale), 1 → 1, linear in between. */
+double      philia_local_homophily_scale (double                  h,
+                                          double                  chance);
 /* Sets scale and offsets so that every node fits in width × height with @margin. */
 void        philia_graph_view_fit       (PhiliaGraphView        *view,
                                          double                  width,
