@@ -916,6 +916,120 @@ test_stats_figure_without_labels (void)
     }
 }
 
+/* Attention's scale: shades of grey (no hue, so never a class colour) on a
+ * log scale, ½, 1 and 2 at its bottom, middle and top. */
+static void
+test_graph_edge_greys_log (void)
+{
+  const double values[] = { 0.5, 1, 2 };
+  const int rows[] = { 20, 100, 180 };
+  double edge_values[6];
+  g_autoptr(PhiliaGraph) graph = three_edges (values, edge_values);
+
+  g_assert_cmpfloat_with_epsilon (philia_graph_view_edge_position (
+                                    &(PhiliaGraphView) { .edge_vmin = 0.5, .edge_vmax = 2,
+                                                         .edge_log = TRUE }, 1.0), 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_graph_view_edge_position (
+                                    &(PhiliaGraphView) { .edge_vmin = 0.25, .edge_vmax = 4,
+                                                         .edge_log = TRUE }, 2.0), 0.75, 1e-12);
+  g_assert_cmpfloat (philia_graph_view_edge_position (
+                       &(PhiliaGraphView) { .edge_vmin = 0.5, .edge_vmax = 2, .edge_log = TRUE },
+                       0.0), ==, 0.0);
+
+  for (int vector = 0; vector < 2; vector++)
+    {
+      PhiliaGraphView view = {
+        .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_VALUE, .edge_values = edge_values, .edge_vmin = 0.5,
+        .edge_vmax = 2, .edge_log = TRUE, .edge_colormap = PHILIA_EDGE_COLORMAP_GREYS,
+      };
+      cairo_surface_t *surface = draw_view (&view, vector);
+      int last = 256;
+
+      for (guint i = 0; i < 3; i++)
+        {
+          guint32 mid = pixel_at (surface, 100, rows[i]);
+          int r = (mid >> 16) & 0xff, g = (mid >> 8) & 0xff, b = mid & 0xff;
+          PhiliaRgba expected;
+
+          philia_colormap_greys (i / 2.0, &expected);
+          g_test_message ("%s, edge %u: #%06x", vector ? "vector" : "raster", i, mid);
+          /* Grey, the expected shade over white, and darker as the value grows. */
+          g_assert_cmpint (MAX (MAX (r, g), b) - MIN (MIN (r, g), b), <=, 1);
+          g_assert_true (is_tint_of (mid, &expected, 0.15));
+          g_assert_cmpint (r, <, last);
+          last = r;
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* The attention grid of a softmax result: one direction (what the node
+ * puts on its neighbours), over uniform on a log scale symmetric about 1,
+ * titled with the right plural. Path 0 – 1 – 2 plus 1 – 3; node 1 puts
+ * 0.1, 0.2, 0.4 (head 0) and 0.3, 0.1, 0.2 (head 1) on 0, 2, 3, itself
+ * 0.3 and 0.4: over uniform (× 4) 0.4 … 1.6 and 1.2, 0.4, 0.8. */
+static void
+test_attention_grid (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaTrainResult r = { 0 };
+  PhiliaAttention a = { 0, 2, NULL, NULL };
+  static float edges[] = { 0.6f, 0.5f,   0.1f, 0.3f, 0.2f, 0.1f, 0.4f, 0.2f,
+                           0.7f, 0.9f,   0.5f, 0.5f };
+  static float self[] = { 0.4f, 0.5f, 0.3f, 0.4f, 0.3f, 0.1f, 0.5f, 0.5f };
+  double vmin, vmax;
+
+  philia_graph_builder_take_edges (b, g_memdup2 ((gint64[]) { 0, 1, 1, 2, 1, 3 }, 6 * 8), 3);
+  philia_graph_builder_take_labels (b, g_memdup2 ((gint64[]) { 0, 0, 1, -1 }, 4 * 8));
+  graph = philia_graph_builder_build (b, NULL);
+  a.edges = edges;
+  a.self = self;
+  r.n_nodes = 4;
+  r.attention = g_array_new (FALSE, FALSE, sizeof (PhiliaAttention));
+  g_array_append_val (r.attention, a);
+
+  {
+    g_autoptr(PhiliaAttentionGrid) one = philia_attention_grid_new (graph, &r, 0, 24, TRUE);
+    g_autoptr(PhiliaAttentionGrid) hub = philia_attention_grid_new (graph, &r, 1, 24, TRUE);
+    g_autoptr(PhiliaAttentionGrid) raw = philia_attention_grid_new (graph, &r, 1, 24, FALSE);
+    g_autoptr(PhiliaAttentionGrid) top2 = philia_attention_grid_new (graph, &r, 1, 2, TRUE);
+
+    g_assert_cmpstr (philia_attention_grid_get_title (one), ==,
+                     "Attention of node 0 on its 1 neighbour");
+    g_assert_cmpstr (philia_attention_grid_get_title (hub), ==,
+                     "Attention of node 1 on its 3 neighbours");
+    g_assert_cmpstr (philia_attention_grid_get_title (top2), ==,
+                     "Attention of node 1 on its 2 most attended of 3 neighbours");
+    /* Node 0 puts 0.6 and 0.5 on its one neighbour: × 2 = 1.2, 1.0; the
+     * scale is never narrower than ½ … 2. */
+    philia_attention_grid_get_range (one, &vmin, &vmax);
+    g_assert_cmpfloat_with_epsilon (vmin, 0.5, 1e-9);
+    g_assert_cmpfloat_with_epsilon (vmax, 2.0, 1e-9);
+    /* Node 1: the farthest from 1 is 0.4 (1 / 2.5), so 0.4 … 2.5. */
+    philia_attention_grid_get_range (hub, &vmin, &vmax);
+    g_assert_cmpfloat_with_epsilon (vmin, 1 / 2.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (vmax, 2.5, 1e-6);
+    /* Raw: from 0 to the largest coefficient, 0.4. */
+    philia_attention_grid_get_range (raw, &vmin, &vmax);
+    g_assert_cmpfloat (vmin, ==, 0);
+    g_assert_cmpfloat_with_epsilon (vmax, 0.4, 1e-6);
+    for (PhiliaAttentionGrid **grid = (PhiliaAttentionGrid *[]) { one, hub, raw, top2, NULL };
+         *grid != NULL; grid++)
+      {
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 480, 240);
+        cairo_t *cr = cairo_create (surface);
+
+        philia_attention_grid_draw (cr, 480, 240, *grid);
+        g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
+  }
+  g_array_unref (r.attention);
+}
+
 static void
 test_diverging_scale (void)
 {
@@ -951,6 +1065,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
   g_test_add_func ("/Philia/Render/graph-edge-kinds", test_graph_edge_kinds);
   g_test_add_func ("/Philia/Render/local-homophily-centre", test_local_homophily_centre);
+  g_test_add_func ("/Philia/Render/graph-edge-greys-log", test_graph_edge_greys_log);
+  g_test_add_func ("/Philia/Render/attention-grid", test_attention_grid);
   g_test_add_func ("/Philia/Render/stats-figure-without-labels",
                    test_stats_figure_without_labels);
   g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);

@@ -779,7 +779,9 @@ figure_attention (PhiliaGraph  *graph,
     for (guint v = 1; v < n; v++)
       if (philia_graph_get_degree (graph, v) > philia_graph_get_degree (graph, node))
         node = v;
-  grid = philia_attention_grid_new (graph, r, node, 24);
+  /* Over uniform when that means something (a softmax, GAT's), as the app. */
+  grid = philia_attention_grid_new (graph, r, node, 24,
+                                    philia_train_result_attention_is_softmax (r, graph, 0));
   if (grid == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,

@@ -217,21 +217,57 @@ edges_by_value (const PhiliaGraphView *view)
          || (view->edge_width_by_value && view->edge_values != NULL);
 }
 
+void
+philia_colormap_greys (double      t,
+                       PhiliaRgba *color)
+{
+  double g;
+
+  t = isfinite (t) ? CLAMP (t, 0.0, 1.0) : 0.0;
+  g = 0.86 - 0.80 * t;
+  *color = (PhiliaRgba) { g, g, g, 1.0 };
+}
+
+double
+philia_graph_view_edge_position (const PhiliaGraphView *view,
+                                 double                 value)
+{
+  double t;
+
+  if (isnan (value))
+    return NAN;
+  if (view->edge_log && view->edge_vmin > 0 && view->edge_vmax > view->edge_vmin)
+    t = value > 0 ? log (value / view->edge_vmin) / log (view->edge_vmax / view->edge_vmin) : 0;
+  else
+    t = view->edge_vmax > view->edge_vmin
+        ? (value - view->edge_vmin) / (view->edge_vmax - view->edge_vmin) : 0.5;
+  return CLAMP (t, 0.0, 1.0);
+}
+
+static void
+edge_colormap (const PhiliaGraphView *view,
+               double                 t,
+               PhiliaRgba            *color)
+{
+  if (view->edge_colormap == PHILIA_EDGE_COLORMAP_GREYS)
+    philia_colormap_greys (t, color);
+  else
+    philia_colormap_viridis (t, color);
+}
+
 /* The level of CSR entry @e, or -1 for NaN or no values. */
 static int
 edge_level (const PhiliaGraphView *view,
             gint64                 e)
 {
-  double value, t;
+  double t;
 
   if (view->edge_values == NULL)
     return -1;
-  value = view->edge_values[e];
-  if (isnan (value))
+  t = philia_graph_view_edge_position (view, view->edge_values[e]);
+  if (isnan (t))
     return -1;
-  t = view->edge_vmax > view->edge_vmin
-      ? (value - view->edge_vmin) / (view->edge_vmax - view->edge_vmin) : 0.5;
-  return (int)lround (CLAMP (t, 0.0, 1.0) * (N_EDGE_LEVELS - 1));
+  return (int)lround (t * (N_EDGE_LEVELS - 1));
 }
 
 /* Width bucket 0 is NaN (or no width by value); bucket l + 1 is level l. */
@@ -300,7 +336,7 @@ edge_colors (const PhiliaGraphView   *view,
                                  alpha * 0.5 };
       for (int l = 0; l < N_EDGE_LEVELS; l++)
         {
-          philia_colormap_viridis (l / (double)(N_EDGE_LEVELS - 1), &colors[l + 1]);
+          edge_colormap (view, l / (double)(N_EDGE_LEVELS - 1), &colors[l + 1]);
           colors[l + 1].a = alpha;
         }
       break;
@@ -322,6 +358,15 @@ edge_colors (const PhiliaGraphView   *view,
     }
 }
 
+/* Nodes shrink as the drawing gets crowded, but stay visible. */
+static double
+node_base_radius (double width,
+                  double height,
+                  guint  n)
+{
+  return CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
+}
+
 static double
 node_radius (const PhiliaGraphView *view,
              guint                  v,
@@ -330,6 +375,21 @@ node_radius (const PhiliaGraphView *view,
   if (!view->size_by_degree)
     return base;
   return base * (0.6 + 0.4 * sqrt ((double)philia_graph_get_degree (view->graph, v)));
+}
+
+/* The node radius philia_graph_view_draw() gives @v in a @width × @height drawing. */
+double
+philia_graph_view_get_node_radius (const PhiliaGraphView *view,
+                                   double                 width,
+                                   double                 height,
+                                   guint                  v)
+{
+  guint n;
+
+  g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), 0);
+
+  n = philia_graph_get_n_nodes (view->graph);
+  return node_radius (view, v, node_base_radius (width, height, n));
 }
 
 void
@@ -1236,17 +1296,25 @@ add_row (GArray  *rows,
   g_array_append_val (rows, row);
 }
 
+typedef enum
+{
+  SCALE_VIRIDIS,
+  SCALE_DIVERGING,
+  SCALE_GREYS,
+} ScaleColors;
+
 /* A colour bar from @x to @x + @w with its end labels, under a title at @y;
- * @mid (nullable) labels a tick at the middle. */
+ * @mid (nullable) labels a tick at @mid_t (0 … 1 along the bar). */
 static void
 draw_scale (cairo_t                 *cr,
             const PhiliaRenderStyle *style,
-            gboolean                 diverging,
+            ScaleColors              colors,
             double                   x,
             double                   y,
             double                   w,
             const char              *low,
             const char              *mid,
+            double                   mid_t,
             const char              *high)
 {
   double fs = style->font_size;
@@ -1256,8 +1324,10 @@ draw_scale (cairo_t                 *cr,
       PhiliaRgba c;
       double t = s / 39.0;
 
-      if (diverging)
+      if (colors == SCALE_DIVERGING)
         philia_colormap_diverging (t, &c);
+      else if (colors == SCALE_GREYS)
+        philia_colormap_greys (t, &c);
       else
         philia_colormap_viridis (t, &c);
       _philia_render_set_color (cr, &c);
@@ -1267,13 +1337,18 @@ draw_scale (cairo_t                 *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 0.8, FALSE, low, x, y + fs * 2.2, 0, 0, 0);
   _philia_render_text (cr, style, 0.8, FALSE, high, x + w, y + fs * 2.2, 1, 0, 0);
-  if (mid != NULL)
+  if (mid != NULL && mid_t >= 0 && mid_t <= 1)
     {
+      double mx = x + w * mid_t;
+      double half = _philia_render_text_width (cr, style, 0.8, mid) / 2;
+
       cairo_set_line_width (cr, 1.0);
-      cairo_move_to (cr, x + w / 2, y + fs * 1.3);
-      cairo_line_to (cr, x + w / 2, y + fs * 2.3);
+      cairo_move_to (cr, mx, y + fs * 1.3);
+      cairo_line_to (cr, mx, y + fs * 2.3);
       cairo_stroke (cr);
-      _philia_render_text (cr, style, 0.8, FALSE, mid, x + w / 2, y + fs * 2.2, 0.5, 0, 0);
+      /* Kept clear of the bar's ends, where their own labels are. */
+      _philia_render_text (cr, style, 0.8, FALSE, mid, CLAMP (mx, x + half, x + w - half),
+                           y + fs * 2.2, 0.5, 0, 0);
     }
 }
 
@@ -1433,12 +1508,12 @@ draw_legend (cairo_t                 *cr,
 
               g_ascii_formatd (low, sizeof low, "%.3g", view->vmin);
               g_ascii_formatd (high, sizeof high, "%.3g", view->vmax);
-              draw_scale (cr, style, FALSE, x, y, w - fs, low, NULL, high);
+              draw_scale (cr, style, SCALE_VIRIDIS, x, y, w - fs, low, NULL, 0, high);
             }
           else if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
-            draw_scale (cr, style, TRUE, x, y, w - fs, "0", "chance", "1");
+            draw_scale (cr, style, SCALE_DIVERGING, x, y, w - fs, "0", "chance", 0.5, "1");
           else
-            draw_scale (cr, style, FALSE, x, y, w - fs, "low", NULL, "high");
+            draw_scale (cr, style, SCALE_VIRIDIS, x, y, w - fs, "low", NULL, 0, "high");
           break;
 
         case ROW_EDGE_SCALE:
@@ -1447,7 +1522,11 @@ draw_legend (cairo_t                 *cr,
 
             g_ascii_formatd (low, sizeof low, "%.3g", view->edge_vmin);
             g_ascii_formatd (high, sizeof high, "%.3g", view->edge_vmax);
-            draw_scale (cr, style, FALSE, x, y, w - fs, low, NULL, high);
+            draw_scale (cr, style, view->edge_colormap == PHILIA_EDGE_COLORMAP_GREYS
+                                   ? SCALE_GREYS : SCALE_VIRIDIS,
+                        x, y, w - fs, low, view->edge_mark_label,
+                        view->edge_mark_label != NULL
+                        ? philia_graph_view_edge_position (view, view->edge_mark) : -1, high);
           }
           break;
 
@@ -1497,8 +1576,7 @@ philia_graph_view_draw (cairo_t                 *cr,
       cairo_paint (cr);
     }
 
-  /* Nodes shrink as the drawing gets crowded, but stay visible. */
-  base = CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
+  base = node_base_radius (width, height, n);
 
   if (view->positions != NULL && n > 0)
     {
