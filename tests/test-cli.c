@@ -116,38 +116,64 @@ test_help (void)
 }
 
 /* Every command's usage line names the program and the command once:
- * "philia-cli train [OPTION…] FILE", not "train [OPTION…] train FILE". */
+ * "philia-cli train [OPTION…] FILE", not "train [OPTION…] train FILE". The
+ * commands are the ones `philia-cli --help` lists, so a new one is checked
+ * too; those listed here also have their arguments checked. */
 static void
 test_help_usage_lines (void)
 {
-  static const char *commands[][2] = {
+  static const char *args[][2] = {
     { "info", "FILE" }, { "stats", "FILE" }, { "layout", "FILE" }, { "figure", "FILE" },
     { "generate", "csbm" }, { "proximity", "FILE --pairs P.csv" },
     { "linkpred", "FILE --heuristic H" }, { "train", "FILE" }, { "plugins", "" },
   };
+  g_auto(Run) top = { 0 };
+  g_auto(GStrv) top_lines = NULL;
+  gboolean in_commands = FALSE;
+  guint n_commands = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  run_cli (&top, "--help", NULL);
+  g_assert_cmpint (top.status, ==, 0);
+  top_lines = g_strsplit (top.out, "\n", -1);
+  for (guint l = 0; top_lines[l] != NULL; l++)
     {
       g_auto(Run) run = { 0 };
       g_auto(GStrv) lines = NULL;
-      g_autofree char *prefix = g_strdup_printf ("  philia-cli %s [OPTION", commands[i][0]);
+      g_autofree char *name = NULL;
+      g_autofree char *prefix = NULL;
+      g_autofree char *rest = NULL;
       const char *after;
 
-      run_cli (&run, commands[i][0], "--help", NULL);
+      if (g_str_equal (top_lines[l], "Commands:"))
+        {
+          in_commands = TRUE;
+          continue;
+        }
+      if (!in_commands || !g_str_has_prefix (top_lines[l], "  "))
+        {
+          in_commands = in_commands && top_lines[l][0] != '\0';
+          continue;
+        }
+      name = g_strndup (top_lines[l] + 2, strcspn (top_lines[l] + 2, " "));
+      n_commands++;
+
+      run_cli (&run, name, "--help", NULL);
       g_assert_cmpint (run.status, ==, 0);
       lines = g_strsplit (run.out, "\n", 3);
       g_assert_cmpstr (lines[0], ==, "Usage:");
       g_test_message ("%s", lines[1]);
+      prefix = g_strdup_printf ("  philia-cli %s [OPTION", name);
       g_assert_true (g_str_has_prefix (lines[1], prefix));
-      /* After "[OPTION…]" come the arguments, without the command again. */
+      /* After "[OPTION…]" come the arguments, never the command again. */
       after = strchr (lines[1], ']');
       g_assert_nonnull (after);
-      {
-        g_autofree char *rest = g_strstrip (g_strdup (after + 1));
-
-        g_assert_cmpstr (rest, ==, commands[i][1]);
-      }
+      rest = g_strstrip (g_strdup (after + 1));
+      g_assert_false (g_str_has_prefix (rest, name));
+      for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+        if (g_str_equal (args[i][0], name))
+          g_assert_cmpstr (rest, ==, args[i][1]);
     }
+  g_assert_cmpuint (n_commands, >=, G_N_ELEMENTS (args));
 }
 
 static void
