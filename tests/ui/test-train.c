@@ -521,6 +521,10 @@ test_gat (void)
                                                     150, &error));
       g_assert_no_error (error);
       philia_canvas_show_whole_graph (canvas ());
+      /* Grey attention edges over the class colours, whole graph. */
+      philia_canvas_set_color_by (canvas (), PHILIA_COLOR_BY_LABEL);
+      philia_test_spin_for (300);
+      save_shot ("train-gat-edges-classes.png");
     }
 
   /* Removing the run takes its views away. */
