@@ -2,7 +2,9 @@
 /*
  * philia-cli with plugins on its path: the shipped plugins' algorithms are
  * accepted like built-ins by layout, stats, proximity and train, and
- * `plugins` reports loaded and refused ones (HACKING.md §9).
+ * `plugins` reports loaded and refused ones (HACKING.md §9). Run from the build
+ * tree it finds the shipped plugins by itself; a copy outside it, like an
+ * installed one, does not.
  */
 #include "config.h"
 
@@ -23,6 +25,52 @@ set_plugin_path (gboolean with_broken)
   else
     path = g_strdup (g_getenv ("PHILIA_SHIPPED_PLUGIN_DIR"));
   g_setenv ("PHILIA_PLUGIN_PATH", path, TRUE);
+}
+
+static char *build_tree_cli;
+static char *installed_dir;
+
+/* A copy of philia-cli outside the build tree stands for an installed one
+ * (the core is linked in statically). It sees the plugins installed in
+ * PHILIA_PLUGINDIR; FALSE (test skipped) if a Philia installed on this
+ * machine has put plugins there. */
+static gboolean
+use_installed_copy (void)
+{
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (g_file_test (PHILIA_PLUGINDIR, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("a Philia is installed here: " PHILIA_PLUGINDIR " exists");
+      return FALSE;
+    }
+  if (build_tree_cli == NULL)
+    build_tree_cli = g_strdup (g_getenv ("PHILIA_CLI"));
+  if (installed_dir == NULL)
+    {
+      installed_dir = g_dir_make_tmp ("philia-installed-XXXXXX", &error);
+      g_assert_no_error (error);
+    }
+  path = g_build_filename (installed_dir, "philia-cli", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      source = g_file_new_for_path (build_tree_cli);
+      copy = g_file_new_for_path (path);
+      g_file_copy (source, copy, G_FILE_COPY_ALL_METADATA, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_setenv ("PHILIA_CLI", path, TRUE);
+  return TRUE;
+}
+
+static void
+use_build_tree_cli (void)
+{
+  if (build_tree_cli != NULL)
+    g_setenv ("PHILIA_CLI", build_tree_cli, TRUE);
 }
 
 static void
@@ -53,11 +101,76 @@ test_plugins_json (void)
   g_assert_nonnull (strstr (run.out, "has no Module= key"));
   run_clear (&run);
 
-  /* No plugins at all. */
-  g_setenv ("PHILIA_PLUGIN_PATH", "/nonexistent-philia-plugins", TRUE);
+  /* No plugins at all: an installed philia-cli with nothing installed. */
+  if (use_installed_copy ())
+    {
+      g_setenv ("PHILIA_PLUGIN_PATH", "/nonexistent-philia-plugins", TRUE);
+      run_cli (&run, "plugins", "--json", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (run.out, ==, "{\"plugins\":[]}\n");
+      run_clear (&run);
+      run_cli (&run, "plugins", NULL);
+      g_assert_cmpstr (run.out, ==, "No plugins found.\n");
+      use_build_tree_cli ();
+    }
+}
+
+/* Run from the build tree with no PHILIA_PLUGIN_PATH at all, philia-cli
+ * finds the plugins built beside it. */
+static void
+test_build_tree (void)
+{
+  const char *shipped = g_getenv ("PHILIA_SHIPPED_PLUGIN_DIR");
+  static const char *ids[] = { "aggregation-homophily", "fagcn", "forceatlas2",
+                               "local-path-index" };
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) run = { 0 };
+
+  g_unsetenv ("PHILIA_PLUGIN_PATH");
+  run_cli (&run, "plugins", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("%s", run.out);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s.plugin", ids[i]);
+      g_autofree char *path = g_build_filename (shipped, file, NULL);
+      g_autofree char *line = g_strdup_printf ("%s 1.0 (loaded): %s\n", ids[i], path);
+
+      if (strstr (run.out, line) == NULL)
+        g_error ("“%s” not in %s", line, run.out);
+    }
+  g_assert_null (strstr (run.out, "refused"));
+  run_clear (&run);
+
+  /* …and uses them like built-ins. */
+  run_cli (&run, "train", cora, "--model", "fagcn", "--epochs", "2", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"model\":\"fagcn\""));
+  run_clear (&run);
+
+  /* The same directory on $PHILIA_PLUGIN_PATH is searched once, not
+   * reported as shadowing itself. */
+  g_setenv ("PHILIA_PLUGIN_PATH", shipped, TRUE);
+  run_cli (&run, "plugins", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "refused"));
+  g_assert_nonnull (strstr (run.out, "fagcn 1.0 (loaded)"));
+}
+
+/* A philia-cli outside any build tree (as installed) looks in the installed
+ * plugin dir, never in the build tree it was built in. */
+static void
+test_installed (void)
+{
+  g_auto(Run) run = { 0 };
+
+  if (!use_installed_copy ())
+    return;
+  g_unsetenv ("PHILIA_PLUGIN_PATH");
   run_cli (&run, "plugins", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.out, "{\"plugins\":["));
+  g_assert_cmpstr (run.out, ==, "{\"plugins\":[]}\n");
+  use_build_tree_cli ();
 }
 
 static void
@@ -100,21 +213,25 @@ test_plugin_algorithms (void)
   g_assert_nonnull (strstr (run.out, "\"model\":\"fagcn\""));
   run_clear (&run);
 
+  g_remove (pos);
+
   /* Without the plugin, a clear usage error that lists what is known. */
-  g_setenv ("PHILIA_PLUGIN_PATH", "/nonexistent-philia-plugins", TRUE);
-  run_cli (&run, "train", cora, "--model", "fagcn", NULL);
-  assert_one_line_error (&run, 2, "unknown --model “fagcn” (registered: appnp, gat, gcn, gprgnn, "
-                         "h2gcn, mlp, sage or sgc)");
-  run_clear (&run);
-  run_cli (&run, "proximity", cora, "--pairs", pairs, "--heuristics", "lpi", NULL);
-  assert_one_line_error (&run, 2, "Unknown heuristic “lpi”");
-  run_clear (&run);
-  run_cli (&run, "linkpred", cora, "--heuristic", "lpi", NULL);
-  assert_one_line_error (&run, 2, "unknown heuristic; known heuristics: aa, cn");
-  run_clear (&run);
+  if (use_installed_copy ())
+    {
+      g_setenv ("PHILIA_PLUGIN_PATH", "/nonexistent-philia-plugins", TRUE);
+      run_cli (&run, "train", cora, "--model", "fagcn", NULL);
+      assert_one_line_error (&run, 2, "unknown --model “fagcn” (registered: appnp, gat, gcn, "
+                             "gprgnn, h2gcn, mlp, sage or sgc)");
+      run_clear (&run);
+      run_cli (&run, "proximity", cora, "--pairs", pairs, "--heuristics", "lpi", NULL);
+      assert_one_line_error (&run, 2, "Unknown heuristic “lpi”");
+      run_clear (&run);
+      run_cli (&run, "linkpred", cora, "--heuristic", "lpi", NULL);
+      assert_one_line_error (&run, 2, "unknown heuristic; known heuristics: aa, cn");
+      use_build_tree_cli ();
+    }
 
   g_remove (pairs);
-  g_remove (pos);
   g_rmdir (dir);
 }
 
@@ -122,8 +239,23 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Philia/CliPlugins/plugins-json", test_plugins_json);
   g_test_add_func ("/Philia/CliPlugins/algorithms", test_plugin_algorithms);
-  return g_test_run ();
+  g_test_add_func ("/Philia/CliPlugins/build-tree", test_build_tree);
+  g_test_add_func ("/Philia/CliPlugins/installed", test_installed);
+  status = g_test_run ();
+
+  if (installed_dir != NULL)
+    {
+      g_autofree char *copy = g_build_filename (installed_dir, "philia-cli", NULL);
+
+      g_remove (copy);
+      g_rmdir (installed_dir);
+    }
+  g_free (installed_dir);
+  g_free (build_tree_cli);
+  return status;
 }

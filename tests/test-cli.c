@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <string.h>
 
 #include "cli-test-util.h"
 
@@ -43,6 +44,22 @@ test_info_text (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "undirected edges   5278"));
   g_assert_nonnull (strstr (run.out, "largest 2485 nodes"));
+}
+
+/* Lists are lists in the JSON, empty when there is nothing: a graph without
+ * labels has "class_sizes":[] and "class_names":[], never null. */
+static void
+test_info_json_unlabeled (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "integers.txt",
+                                                 NULL);
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "info", path, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"classes\":0,\"labeled\":0,\"class_sizes\":[],"
+                                     "\"class_names\":[],\"splits\":0,\"split_sizes\":[],"));
+  g_assert_null (strstr (run.out, "null"));
 }
 
 static void
@@ -96,6 +113,67 @@ test_help (void)
   g_assert_cmpint (b.status, ==, 0);
   g_assert_nonnull (strstr (b.out, "--json"));
   g_assert_nonnull (strstr (b.out, "--nodes"));
+}
+
+/* Every command's usage line names the program and the command once:
+ * "philia-cli train [OPTION…] FILE", not "train [OPTION…] train FILE". The
+ * commands are the ones `philia-cli --help` lists, so a new one is checked
+ * too; those listed here also have their arguments checked. */
+static void
+test_help_usage_lines (void)
+{
+  static const char *args[][2] = {
+    { "info", "FILE" }, { "stats", "FILE" }, { "layout", "FILE" }, { "figure", "FILE" },
+    { "generate", "csbm" }, { "proximity", "FILE --pairs P.csv" },
+    { "linkpred", "FILE --heuristic H" }, { "train", "FILE" }, { "plugins", "" },
+  };
+  g_auto(Run) top = { 0 };
+  g_auto(GStrv) top_lines = NULL;
+  gboolean in_commands = FALSE;
+  guint n_commands = 0;
+
+  run_cli (&top, "--help", NULL);
+  g_assert_cmpint (top.status, ==, 0);
+  top_lines = g_strsplit (top.out, "\n", -1);
+  for (guint l = 0; top_lines[l] != NULL; l++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(GStrv) lines = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *prefix = NULL;
+      g_autofree char *rest = NULL;
+      const char *after;
+
+      if (g_str_equal (top_lines[l], "Commands:"))
+        {
+          in_commands = TRUE;
+          continue;
+        }
+      if (!in_commands || !g_str_has_prefix (top_lines[l], "  "))
+        {
+          in_commands = in_commands && top_lines[l][0] != '\0';
+          continue;
+        }
+      name = g_strndup (top_lines[l] + 2, strcspn (top_lines[l] + 2, " "));
+      n_commands++;
+
+      run_cli (&run, name, "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      lines = g_strsplit (run.out, "\n", 3);
+      g_assert_cmpstr (lines[0], ==, "Usage:");
+      g_test_message ("%s", lines[1]);
+      prefix = g_strdup_printf ("  philia-cli %s [OPTION", name);
+      g_assert_true (g_str_has_prefix (lines[1], prefix));
+      /* After "[OPTION…]" come the arguments, never the command again. */
+      after = strchr (lines[1], ']');
+      g_assert_nonnull (after);
+      rest = g_strstrip (g_strdup (after + 1));
+      g_assert_false (g_str_has_prefix (rest, name));
+      for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+        if (g_str_equal (args[i][0], name))
+          g_assert_cmpstr (rest, ==, args[i][1]);
+    }
+  g_assert_cmpuint (n_commands, >=, G_N_ELEMENTS (args));
 }
 
 static void
@@ -292,11 +370,13 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Philia/Cli/info-json", test_info_json);
   g_test_add_func ("/Philia/Cli/info-text", test_info_text);
+  g_test_add_func ("/Philia/Cli/info-json-unlabeled", test_info_json_unlabeled);
   g_test_add_func ("/Philia/Cli/missing-file", test_missing_file);
   g_test_add_func ("/Philia/Cli/directory", test_directory);
   g_test_add_func ("/Philia/Cli/misreads-refused", test_misreads_refused);
   g_test_add_func ("/Philia/Cli/usage-errors", test_usage_errors);
   g_test_add_func ("/Philia/Cli/help", test_help);
+  g_test_add_func ("/Philia/Cli/help-usage-lines", test_help_usage_lines);
   g_test_add_func ("/Philia/Cli/figure", test_figure);
   g_test_add_func ("/Philia/Cli/stats", test_stats);
   g_test_add_func ("/Philia/Cli/stats-bad-option", test_stats_bad_option);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -247,8 +248,139 @@ test_npz_class_names (void)
   g_assert_cmpstr (philia_graph_get_class_name (back, 0), ==, "Mr. Hi");
   g_assert_cmpstr (philia_graph_get_class_name (back, 1), ==, "Officer");
   g_assert_cmpmem (philia_graph_get_labels (back), 34 * 4, philia_graph_get_labels (graph), 34 * 4);
+  /* Node names too: the file's ids n0 … n33, in node order. */
+  g_assert_true (philia_graph_has_node_names (back));
+  for (guint v = 0; v < 34; v++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", v);
+
+      g_assert_cmpstr (philia_graph_get_node_name (graph, v), ==, id);
+      g_assert_cmpstr (philia_graph_get_node_name (back, v), ==, id);
+    }
+  g_assert_cmpint (philia_graph_find_node (back, "n33"), ==, 33);
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* Names of any length and script come back as written; a graph without
+ * names gets no node_names member and comes back without names. */
+static void
+test_npz_node_names (void)
+{
+  static const char *node_names[] = { "Zoë", "李雷", "a b", "x", "ünïcödé-with-a-long-name" };
+  static const char *class_names[] = { "théorie", "B" };
+  const gint64 pairs[] = { 0, 1, 1, 2, 2, 3, 0, 4 };
+  const gint64 labels[] = { 0, 1, -1, 0, 1 };
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (5);
+  g_autofree char *dir = g_dir_make_tmp ("philia-gen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "names.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaGraph) back = NULL;
+  g_autoptr(PhiliaGraph) unnamed = NULL;
+  g_autoptr(PhiliaGraph) unnamed_back = NULL;
+
+  philia_graph_builder_take_edges (builder, g_memdup2 (pairs, sizeof pairs), 4);
+  philia_graph_builder_take_labels (builder, g_memdup2 (labels, sizeof labels));
+  philia_graph_builder_take_node_names (builder, g_strdupv ((char **) node_names));
+  philia_graph_builder_take_class_names (builder, g_strdupv ((char **) class_names));
+  philia_graph_builder_set_source (builder, "names", "test");
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (philia_graph_write_npz (graph, path, &error));
+  g_assert_no_error (error);
+  back = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint v = 0; v < 5; v++)
+    g_assert_cmpstr (philia_graph_get_node_name (back, v), ==, node_names[v]);
+  g_assert_cmpstr (philia_graph_get_class_name (back, 0), ==, "théorie");
+  g_assert_cmpstr (philia_graph_get_class_name (back, 1), ==, "B");
+  g_assert_cmpmem (philia_graph_get_labels (back), 5 * 4, philia_graph_get_labels (graph), 5 * 4);
+
+  /* CSBM graphs have no names: none are invented on the way back. */
+  {
+    PhiliaCsbmParams p;
+
+    philia_csbm_params_init_default (&p);
+    p.n_nodes = 100;
+    unnamed = generate (&p);
+  }
+  g_assert_false (philia_graph_has_node_names (unnamed));
+  g_assert_true (philia_graph_write_npz (unnamed, path, &error));
+  unnamed_back = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (philia_graph_has_node_names (unnamed_back));
+  g_assert_false (philia_graph_has_class_names (unnamed_back));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A text array of @n strings, as numpy writes np.array([...]). */
+static PhiliaArray *
+text_array (const char * const *strings,
+            guint               n)
+{
+  PhiliaArray *a = g_new0 (PhiliaArray, 1);
+  glong width = 1;
+
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, g_utf8_strlen (strings[i], -1));
+  *a = (PhiliaArray) { PHILIA_DTYPE_UNICODE, 1, { n }, n, g_malloc0 (MAX (n * 4 * width, 1)),
+                       4 * width };
+  for (guint i = 0; i < n; i++)
+    {
+      glong len = 0;
+      g_autofree gunichar *chars = g_utf8_to_ucs4_fast (strings[i], -1, &len);
+
+      memcpy ((guint8 *) a->data + i * 4 * width, chars, 4 * len);
+    }
+  return a;
+}
+
+/* A two-node graph whose node_names member is @names. */
+static void
+assert_bad_node_names (PhiliaArray *names,
+                       const char  *message)
+{
+  g_autofree char *dir = g_dir_make_tmp ("philia-gen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad-names.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  gint64 edges[] = { 0, 1 }, labels[] = { 0, 1 };
+  PhiliaArray e = { PHILIA_DTYPE_INT64, 2, { 1, 2 }, 2, edges, 8 };
+  PhiliaArray y = { PHILIA_DTYPE_INT64, 1, { 2 }, 2, labels, 8 };
+  const char *members[] = { "edges", "node_labels", "node_names", NULL };
+  PhiliaArray *arrays[] = { &e, &y, names, NULL };
+
+  g_assert_true (philia_npz_write (path, members, arrays, &error));
+  g_assert_no_error (error);
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_null (graph);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "bad-names.npz"));
+  if (strstr (error->message, message) == NULL)
+    g_error ("“%s” not in “%s”", message, error->message);
+  g_unlink (path);
+  g_rmdir (dir);
+  philia_array_free (names);
+}
+
+static void
+test_npz_bad_node_names (void)
+{
+  static const char *one[] = { "a" };
+  static const char *twice[] = { "a", "a" };
+  PhiliaArray *numbers = g_new0 (PhiliaArray, 1);
+
+  assert_bad_node_names (text_array (one, 1),
+                         "member “node_names.npy” has 1 names, but the graph has 2 nodes");
+  assert_bad_node_names (text_array (twice, 2), "the node name “a” is used twice");
+  *numbers = (PhiliaArray) { PHILIA_DTYPE_INT64, 1, { 2 }, 2, g_new0 (gint64, 2), 8 };
+  assert_bad_node_names (numbers, "“node_names.npy” must be a 1-D array of strings");
 }
 
 int
@@ -265,5 +397,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Generate/bad-params", test_bad_params);
   g_test_add_func ("/Philia/Generate/npz-round-trip", test_npz_round_trip);
   g_test_add_func ("/Philia/Generate/npz-class-names", test_npz_class_names);
+  g_test_add_func ("/Philia/Generate/npz-node-names", test_npz_node_names);
+  g_test_add_func ("/Philia/Generate/npz-bad-node-names", test_npz_bad_node_names);
   return g_test_run ();
 }

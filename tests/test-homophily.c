@@ -327,6 +327,82 @@ test_datasets (void)
     }
 }
 
+/* Triangle 0-1-2 of class 0 with 3 (class 1) hung on 2, and 4 unlabeled on
+ * 2 as well. Labelled ends by hand: class 0 has 2 + 2 + 3 = 7, class 1 has
+ * 1, of 8: chance 7/8 and 1/8; node 4's edge counts for neither. */
+static void
+test_local_chance (void)
+{
+  gint64 rows[] = { 0, 1,  0, 2,  1, 2,  2, 3,  2, 4 };
+  gint64 labels[] = { 0, 0, 0, 1, -1 };
+  g_autoptr(PhiliaGraph) graph = build (5, rows, 5, labels);
+  g_autoptr(PhiliaGraph) unlabeled = build (5, rows, 5, NULL);
+  g_autoptr(PhiliaGraph) no_edges = build (3, NULL, 0, (gint64[]) { 0, 1, 1 });
+  g_autofree double *chance = NULL;
+  g_autofree double *none = NULL;
+  g_autofree double *nan_chance = NULL;
+  guint c = 99;
+
+  chance = philia_local_homophily_chance (graph, &c);
+  g_assert_cmpuint (c, ==, 2);
+  g_assert_cmpfloat_with_epsilon (chance[0], 7.0 / 8, EPS);
+  g_assert_cmpfloat_with_epsilon (chance[1], 1.0 / 8, EPS);
+
+  none = philia_local_homophily_chance (unlabeled, &c);
+  g_assert_null (none);
+  g_assert_cmpuint (c, ==, 0);
+
+  nan_chance = philia_local_homophily_chance (no_edges, &c);
+  g_assert_cmpuint (c, ==, 2);
+  g_assert_true (isnan (nan_chance[0]) && isnan (nan_chance[1]));
+}
+
+/* On every benchmark graph: the chance levels are D_k / 2m of the full
+ * computation, sum to 1, and Σ_k chance_k² is the baseline the reference
+ * adjusted homophily (computed by tests/data/homophily-reference.py)
+ * implies: (h_edge − h_adj) / (1 − h_adj). */
+static void
+test_local_chance_datasets (void)
+{
+  const char *folder = g_getenv ("PHILIA_SHARED_DATASETS");
+
+  if (folder == NULL || !g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("PHILIA_SHARED_DATASETS is not a folder");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (homophily_reference); i++)
+    {
+      const HomophilyReference *ref = &homophily_reference[i];
+      g_autofree char *base = g_strconcat (ref->name, ".npz", NULL);
+      g_autofree char *path = g_build_filename (folder, base, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+      g_autoptr(PhiliaHomophily) h = NULL;
+      g_autofree double *chance = NULL;
+      double sum = 0, squares = 0;
+      guint c;
+
+      g_assert_no_error (error);
+      h = compute (graph, PHILIA_CONVENTION_DEFAULT);
+      chance = philia_local_homophily_chance (graph, &c);
+      g_assert_cmpuint (c, ==, h->n_classes);
+      for (guint k = 0; k < c; k++)
+        {
+          g_assert_cmpfloat_with_epsilon (chance[k], (double) h->class_degree[k] / h->n_ends,
+                                          EPS);
+          sum += chance[k];
+          squares += chance[k] * chance[k];
+        }
+      g_test_message ("%s: Σ chance² = %.6f", ref->name, squares);
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (squares, (ref->edge - ref->adjusted) / (1 - ref->adjusted),
+                                      1e-9);
+    }
+}
+
 /* The registry's measures give the same numbers as the direct computation. */
 static void
 test_registered_measures (void)
@@ -377,6 +453,8 @@ main (int    argc,
   g_test_add_func ("/Philia/Homophily/feature-similarity", test_feature_similarity);
   g_test_add_func ("/Philia/Homophily/random-against-naive", test_random_against_naive);
   g_test_add_func ("/Philia/Homophily/datasets", test_datasets);
+  g_test_add_func ("/Philia/Homophily/local-chance", test_local_chance);
+  g_test_add_func ("/Philia/Homophily/local-chance-datasets", test_local_chance_datasets);
   g_test_add_func ("/Philia/Homophily/registered-measures", test_registered_measures);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "philia-core.h"
 
@@ -255,6 +256,35 @@ test_default_path (void)
   g_setenv ("PHILIA_PLUGIN_PATH", "", TRUE);
 }
 
+/* One directory named twice (once as a symbolic link, once with a trailing
+ * "/.") is searched once: every plugin in it is reported a single time. */
+static void
+test_same_directory_twice (void)
+{
+  g_autoptr(PhiliaRegistry) registry = philia_registry_new ();
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) once = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("philia-plugins-XXXXXX", NULL);
+  g_autofree char *link = g_build_filename (tmp, "link", NULL);
+  g_autofree char *dotted = g_build_filename (plugin_dir (), ".", NULL);
+  const char *path[] = { plugin_dir (), dotted, link, NULL };
+  const char *single[] = { plugin_dir (), NULL };
+
+  g_assert_cmpint (symlink (plugin_dir (), link), ==, 0);
+  g_assert_true (philia_plugins_load (registry, path, NULL, &infos, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (find (infos, "mean-degree")->status, ==, PHILIA_PLUGIN_LOADED);
+  {
+    g_autoptr(PhiliaRegistry) other = philia_registry_new ();
+
+    g_assert_true (philia_plugins_load (other, single, NULL, &once, &error));
+    g_assert_cmpuint (infos->len, ==, once->len);
+  }
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Plugins/disabled", test_disabled);
   g_test_add_func ("/Philia/Plugins/shadowed", test_shadowed);
   g_test_add_func ("/Philia/Plugins/default-path", test_default_path);
+  g_test_add_func ("/Philia/Plugins/same-directory-twice", test_same_directory_twice);
 
   return g_test_run ();
 }

@@ -686,6 +686,350 @@ test_graph_edge_values_vector (void)
   assert_vector_matches_png (draw_graph, &figure);
 }
 
+/* @view drawn at 200 × 200 on white, through the raster path (an image
+ * target) or the vector one (a recording surface, as SVG and PDF get). */
+static cairo_surface_t *
+draw_view (PhiliaGraphView *view,
+           gboolean         vector)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_surface_t *target = vector ? cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA,
+                                                                     NULL)
+                                   : cairo_surface_reference (surface);
+  cairo_t *cr = cairo_create (target);
+  PhiliaRenderStyle style;
+
+  philia_graph_view_fit (view, 200, 200, 20);
+  view->offset_y += 0.5;   /* edges along pixel centres: rows 20, 100 and 180 */
+  philia_render_style_init_default (&style);
+  if (vector)
+    style.background.a = 0;
+  else
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+    }
+  philia_graph_view_draw (cr, 200, 200, view, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  if (vector)
+    {
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_set_source_surface (cr, target, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (target);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Same vs cross class: an edge with an unlabeled end is neither, and is
+ * drawn in the unlabeled grey, on screen and in vector files alike. */
+static void
+test_graph_edge_kinds (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (6);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  const PhiliaRgba same = { 0.21, 0.29, 0.60, 1 }, cross = { 0.85, 0.20, 0.15, 1 };
+  const PhiliaRgba grey = { 0.62, 0.62, 0.62, 1 };
+  const PhiliaRgba *expected[] = { &same, &cross, &grey };
+  const int rows[] = { 20, 100, 180 };
+
+  /* 0–1 same class, 2–3 two classes, 4–5 one end unlabeled. */
+  for (guint i = 0; i < 3; i++)
+    philia_graph_builder_add_edge (builder, 2 * i, 2 * i + 1);
+  philia_graph_builder_take_labels (builder,
+                                    g_memdup2 ((gint64[]) { 0, 0, 0, 1, -1, 1 }, 6 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+
+  for (int vector = 0; vector < 2; vector++)
+    {
+      PhiliaGraphView view = {
+        .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = FALSE,
+      };
+      cairo_surface_t *surface = draw_view (&view, vector);
+
+      for (guint i = 0; i < 3; i++)
+        {
+          guint32 mid = pixel_at (surface, 100, rows[i]);
+
+          g_test_message ("%s, edge %u: midpoint #%06x", vector ? "vector" : "raster", i, mid);
+          g_assert_true (is_tint_of (mid, expected[i], 0.15));
+          for (guint j = 0; j < 3; j++)
+            if (j != i)
+              g_assert_false (is_tint_of (mid, expected[j], 0.15));
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
+static guint32
+rgb_of (const PhiliaRgba *c)
+{
+  return ((guint32)lround (c->r * 255) << 16) | ((guint32)lround (c->g * 255) << 8)
+         | (guint32)lround (c->b * 255);
+}
+
+/* Local homophily is coloured around what chance gives the node's class:
+ * the triangle 0-1-2 (class 0) with 3 (class 1) on 2 has chance 7/8 and 1/8
+ * (tests/test-homophily.c); node 2's 2/3 is below its 7/8, so it is red-ish
+ * where an uncentred scale would make it blue-ish, and a node exactly at
+ * chance is pale. */
+static void
+test_local_homophily_centre (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autofree double *local = NULL;
+  g_autofree double *chance = NULL;
+  const double xy[] = { 0, 0,   10, 0,   10, 10,   0, 10 };
+  const int px[][2] = { { 20, 20 }, { 180, 20 }, { 180, 180 }, { 20, 180 } };
+  guint c;
+  PhiliaRgba expected;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 0, 2);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_add_edge (builder, 2, 3);
+  philia_graph_builder_take_labels (builder, g_memdup2 ((gint64[]) { 0, 0, 0, 1 }, 4 * 8));
+  graph = philia_graph_builder_build (builder, NULL);
+  local = philia_local_homophily (graph);
+  chance = philia_local_homophily_chance (graph, &c);
+
+  /* The mapping: 0 → 0, chance → ½, 1 → 1, linear on each side. */
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (2.0 / 3, 7.0 / 8),
+                                  0.5 * (2.0 / 3) / (7.0 / 8), 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (7.0 / 8, 7.0 / 8), 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_local_homophily_scale (0.9, 0.6), 0.5 + 0.5 * 0.3 / 0.4,
+                                  1e-12);
+  g_assert_cmpfloat (philia_local_homophily_scale (0, 0.3), ==, 0);
+  g_assert_cmpfloat (philia_local_homophily_scale (1, 0.3), ==, 1);
+  g_assert_cmpfloat (philia_local_homophily_scale (1, 1), ==, 0.5);
+  g_assert_true (isnan (philia_local_homophily_scale (NAN, 0.3)));
+
+  for (int centred = 0; centred < 2; centred++)
+    {
+      GraphFigure figure = { 0 };
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+      cairo_t *cr = cairo_create (surface);
+
+      philia_render_style_init_default (&figure.style);
+      figure.view = (PhiliaGraphView) {
+        .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LOCAL_HOMOPHILY,
+        .node_values = local, .class_chance = centred ? chance : NULL,
+        .n_class_chance = centred ? c : 0, .edge_style = PHILIA_EDGES_HIDDEN,
+      };
+      philia_graph_view_fit (&figure.view, 200, 200, 20);
+      philia_graph_view_draw (cr, 200, 200, &figure.view, &figure.style);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      for (guint v = 0; v < 4; v++)
+        {
+          double t = centred ? philia_local_homophily_scale (local[v], chance[v == 3])
+                             : local[v];
+          guint32 got = pixel_at (surface, px[v][0], px[v][1]);
+
+          philia_colormap_diverging (t, &expected);
+          g_test_message ("%s: node %u, h %.4f → %.4f: #%06x", centred ? "centred" : "at ½", v,
+                          local[v], t, got);
+          g_assert_cmphex (got, ==, rgb_of (&expected));
+        }
+      /* Node 2 (h = 2/3): below its class's chance of 7/8, so red of pale;
+       * only the uncentred scale calls it homophilous. */
+      {
+        guint32 got = pixel_at (surface, 180, 180);
+        int r = (got >> 16) & 0xff, b = got & 0xff;
+
+        if (centred)
+          g_assert_cmpint (r, >, b);
+        else
+          g_assert_cmpint (b, >, r);
+      }
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* Text and lines, antialiased: darker than mid-grey in every channel. */
+static gboolean
+is_inked (guint32 pixel)
+{
+  return ((pixel >> 16) & 0xff) < 128 && ((pixel >> 8) & 0xff) < 128 && (pixel & 0xff) < 128;
+}
+
+/* Figures of labels on a graph without labels say so instead of drawing
+ * empty axes; the degree figure is drawn as ever. */
+static void
+test_stats_figure_without_labels (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_add_edge (builder, 2, 3);
+  graph = philia_graph_builder_build (builder, NULL);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, NULL);
+
+  for (PhiliaStatsFigureKind kind = 0; kind < PHILIA_N_STATS_FIGURES; kind++)
+    {
+      g_autoptr(PhiliaStatsFigure) figure = philia_stats_figure_new (kind, graph, h, NULL);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 260);
+      cairo_t *cr = cairo_create (surface);
+      guint blue = 0, middle = 0, bottom = 0;
+
+      philia_stats_figure_draw (cr, 400, 260, figure);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      for (int y = 0; y < 260; y++)
+        for (int x = 0; x < 400; x++)
+          {
+            guint32 p = pixel_at (surface, x, y);
+
+            /* The sentence sits in the middle; axes, ticks and their
+             * labels would reach the bottom. */
+            middle += is_inked (p) && y >= 110 && y < 150;
+            bottom += is_inked (p) && y >= 200;
+            /* Bars, cells and points are coloured; text is grey-black. */
+            blue += ((p & 0xff) > ((p >> 16) & 0xff) + 60);
+          }
+      g_test_message ("%s: %u inked in the middle, %u at the bottom, %u coloured",
+                      philia_stats_figure_kind_to_string (kind), middle, bottom, blue);
+      if (kind == PHILIA_STATS_FIGURE_DEGREE)
+        {
+          g_assert_cmpuint (blue, >, 0);
+          g_assert_cmpuint (bottom, >, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (middle, >, 100);
+          g_assert_cmpuint (bottom, ==, 0);
+          g_assert_cmpuint (blue, ==, 0);
+          g_assert_cmpint (philia_stats_figure_hit_bar (figure, 400, 260, 200, 130), ==, -1);
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* Attention's scale: shades of grey (no hue, so never a class colour) on a
+ * log scale, ½, 1 and 2 at its bottom, middle and top. */
+static void
+test_graph_edge_greys_log (void)
+{
+  const double values[] = { 0.5, 1, 2 };
+  const int rows[] = { 20, 100, 180 };
+  double edge_values[6];
+  g_autoptr(PhiliaGraph) graph = three_edges (values, edge_values);
+
+  g_assert_cmpfloat_with_epsilon (philia_graph_view_edge_position (
+                                    &(PhiliaGraphView) { .edge_vmin = 0.5, .edge_vmax = 2,
+                                                         .edge_log = TRUE }, 1.0), 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (philia_graph_view_edge_position (
+                                    &(PhiliaGraphView) { .edge_vmin = 0.25, .edge_vmax = 4,
+                                                         .edge_log = TRUE }, 2.0), 0.75, 1e-12);
+  g_assert_cmpfloat (philia_graph_view_edge_position (
+                       &(PhiliaGraphView) { .edge_vmin = 0.5, .edge_vmax = 2, .edge_log = TRUE },
+                       0.0), ==, 0.0);
+
+  for (int vector = 0; vector < 2; vector++)
+    {
+      PhiliaGraphView view = {
+        .graph = graph, .positions = three_edges_xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_VALUE, .edge_values = edge_values, .edge_vmin = 0.5,
+        .edge_vmax = 2, .edge_log = TRUE, .edge_colormap = PHILIA_EDGE_COLORMAP_GREYS,
+      };
+      cairo_surface_t *surface = draw_view (&view, vector);
+      int last = 256;
+
+      for (guint i = 0; i < 3; i++)
+        {
+          guint32 mid = pixel_at (surface, 100, rows[i]);
+          int r = (mid >> 16) & 0xff, g = (mid >> 8) & 0xff, b = mid & 0xff;
+          PhiliaRgba expected;
+
+          philia_colormap_greys (i / 2.0, &expected);
+          g_test_message ("%s, edge %u: #%06x", vector ? "vector" : "raster", i, mid);
+          /* Grey, the expected shade over white, and darker as the value grows. */
+          g_assert_cmpint (MAX (MAX (r, g), b) - MIN (MIN (r, g), b), <=, 1);
+          g_assert_true (is_tint_of (mid, &expected, 0.15));
+          g_assert_cmpint (r, <, last);
+          last = r;
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* The attention grid of a softmax result: one direction (what the node
+ * puts on its neighbours), over uniform on a log scale symmetric about 1,
+ * titled with the right plural. Path 0 – 1 – 2 plus 1 – 3; node 1 puts
+ * 0.1, 0.2, 0.4 (head 0) and 0.3, 0.1, 0.2 (head 1) on 0, 2, 3, itself
+ * 0.3 and 0.4: over uniform (× 4) 0.4 … 1.6 and 1.2, 0.4, 0.8. */
+static void
+test_attention_grid (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (4);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaTrainResult r = { 0 };
+  PhiliaAttention a = { 0, 2, NULL, NULL };
+  static float edges[] = { 0.6f, 0.5f,   0.1f, 0.3f, 0.2f, 0.1f, 0.4f, 0.2f,
+                           0.7f, 0.9f,   0.5f, 0.5f };
+  static float self[] = { 0.4f, 0.5f, 0.3f, 0.4f, 0.3f, 0.1f, 0.5f, 0.5f };
+  double vmin, vmax;
+
+  philia_graph_builder_take_edges (b, g_memdup2 ((gint64[]) { 0, 1, 1, 2, 1, 3 }, 6 * 8), 3);
+  philia_graph_builder_take_labels (b, g_memdup2 ((gint64[]) { 0, 0, 1, -1 }, 4 * 8));
+  graph = philia_graph_builder_build (b, NULL);
+  a.edges = edges;
+  a.self = self;
+  r.n_nodes = 4;
+  r.attention = g_array_new (FALSE, FALSE, sizeof (PhiliaAttention));
+  g_array_append_val (r.attention, a);
+
+  {
+    g_autoptr(PhiliaAttentionGrid) one = philia_attention_grid_new (graph, &r, 0, 24, TRUE);
+    g_autoptr(PhiliaAttentionGrid) hub = philia_attention_grid_new (graph, &r, 1, 24, TRUE);
+    g_autoptr(PhiliaAttentionGrid) raw = philia_attention_grid_new (graph, &r, 1, 24, FALSE);
+    g_autoptr(PhiliaAttentionGrid) top2 = philia_attention_grid_new (graph, &r, 1, 2, TRUE);
+
+    g_assert_cmpstr (philia_attention_grid_get_title (one), ==,
+                     "Attention of node 0 on its 1 neighbour");
+    g_assert_cmpstr (philia_attention_grid_get_title (hub), ==,
+                     "Attention of node 1 on its 3 neighbours");
+    g_assert_cmpstr (philia_attention_grid_get_title (top2), ==,
+                     "Attention of node 1 on its 2 most attended of 3 neighbours");
+    /* Node 0 puts 0.6 and 0.5 on its one neighbour: × 2 = 1.2, 1.0; the
+     * scale is never narrower than ½ … 2. */
+    philia_attention_grid_get_range (one, &vmin, &vmax);
+    g_assert_cmpfloat_with_epsilon (vmin, 0.5, 1e-9);
+    g_assert_cmpfloat_with_epsilon (vmax, 2.0, 1e-9);
+    /* Node 1: the farthest from 1 is 0.4 (1 / 2.5), so 0.4 … 2.5. */
+    philia_attention_grid_get_range (hub, &vmin, &vmax);
+    g_assert_cmpfloat_with_epsilon (vmin, 1 / 2.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (vmax, 2.5, 1e-6);
+    /* Raw: from 0 to the largest coefficient, 0.4. */
+    philia_attention_grid_get_range (raw, &vmin, &vmax);
+    g_assert_cmpfloat (vmin, ==, 0);
+    g_assert_cmpfloat_with_epsilon (vmax, 0.4, 1e-6);
+    for (PhiliaAttentionGrid **grid = (PhiliaAttentionGrid *[]) { one, hub, raw, top2, NULL };
+         *grid != NULL; grid++)
+      {
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 480, 240);
+        cairo_t *cr = cairo_create (surface);
+
+        philia_attention_grid_draw (cr, 480, 240, *grid);
+        g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
+  }
+  g_array_unref (r.attention);
+}
+
 static void
 test_diverging_scale (void)
 {
@@ -719,6 +1063,12 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/vector-matches-png", test_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-vector-matches-png", test_graph_vector_matches_png);
   g_test_add_func ("/Philia/Render/graph-view", test_graph_view);
+  g_test_add_func ("/Philia/Render/graph-edge-kinds", test_graph_edge_kinds);
+  g_test_add_func ("/Philia/Render/local-homophily-centre", test_local_homophily_centre);
+  g_test_add_func ("/Philia/Render/graph-edge-greys-log", test_graph_edge_greys_log);
+  g_test_add_func ("/Philia/Render/attention-grid", test_attention_grid);
+  g_test_add_func ("/Philia/Render/stats-figure-without-labels",
+                   test_stats_figure_without_labels);
   g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);
   g_test_add_func ("/Philia/Render/graph-edge-values-vector", test_graph_edge_values_vector);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);

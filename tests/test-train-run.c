@@ -326,6 +326,62 @@ test_attention_summaries (void)
   free_hand_result (r);
 }
 
+/* The hand result is a softmax per node and head (row plus self sum to 1);
+ * relative to uniform multiplies row v by deg v + 1; the two directions of
+ * an edge combine to their larger value or their mean. */
+static void
+test_attention_views (void)
+{
+  g_autoptr(PhiliaGraph) graph = star_graph ();
+  PhiliaTrainResult *r = hand_result ();
+  PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, 0);
+  double self[4];
+  g_autofree double *h0 = philia_train_result_attention_values (r, graph, 0, 0, self);
+  g_autofree double *max = NULL;
+  g_autofree double *mean = NULL;
+  float kept;
+
+  g_assert_true (philia_train_result_attention_is_softmax (r, graph, 0));
+  g_assert_false (philia_train_result_attention_is_softmax (r, graph, 1));
+
+  /* Degrees 1, 3, 1, 1: uniform is 1/2, 1/4, 1/2, 1/2. */
+  max = g_memdup2 (h0, 6 * sizeof (double));
+  philia_attention_relative_to_uniform (graph, max, self);
+  g_assert_cmpfloat_with_epsilon (max[0], 0.6 * 2, 1e-6);    /* 0 → 1 */
+  g_assert_cmpfloat_with_epsilon (max[1], 0.1 * 4, 1e-6);    /* 1 → 0 */
+  g_assert_cmpfloat_with_epsilon (max[3], 0.4 * 4, 1e-6);    /* 1 → 3 */
+  g_assert_cmpfloat_with_epsilon (self[1], 0.3 * 4, 1e-6);
+  g_assert_cmpfloat_with_epsilon (self[3], 0.5 * 2, 1e-6);
+  g_clear_pointer (&max, g_free);
+
+  /* Edge 0–1 is 0.6 from 0 and 0.1 from 1; 1–2 is 0.2 and 0.7; 1–3 is 0.4
+   * and 0.5 (head 0). CSR: 0:[1] 1:[0,2,3] 2:[1] 3:[1]. */
+  max = g_memdup2 (h0, 6 * sizeof (double));
+  mean = g_memdup2 (h0, 6 * sizeof (double));
+  philia_attention_combine_directions (graph, max, FALSE);
+  philia_attention_combine_directions (graph, mean, TRUE);
+  g_assert_cmpfloat_with_epsilon (max[0], 0.6, 1e-6);
+  g_assert_cmpfloat_with_epsilon (max[1], 0.6, 1e-6);
+  g_assert_cmpfloat_with_epsilon (max[2], 0.7, 1e-6);
+  g_assert_cmpfloat_with_epsilon (max[4], 0.7, 1e-6);
+  g_assert_cmpfloat_with_epsilon (max[3], 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (max[5], 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[0], 0.35, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[1], 0.35, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[2], 0.45, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean[5], 0.45, 1e-6);
+
+  /* A row that no longer sums to 1, or a negative coefficient: not a softmax. */
+  kept = a->self[2];
+  a->self[2] += 0.01f;
+  g_assert_false (philia_train_result_attention_is_softmax (r, graph, 0));
+  a->self[2] = kept;
+  a->edges[0] = -0.6f;
+  a->self[0] = 1.6f;
+  g_assert_false (philia_train_result_attention_is_softmax (r, graph, 0));
+  free_hand_result (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -339,6 +395,7 @@ main (int    argc,
   g_test_add_func ("/Philia/TrainRun/defaults", test_defaults);
   g_test_add_func ("/Philia/TrainRun/csv", test_csv);
   g_test_add_func ("/Philia/TrainRun/attention-summaries", test_attention_summaries);
+  g_test_add_func ("/Philia/TrainRun/attention-views", test_attention_views);
 
   return g_test_run ();
 }

@@ -14,9 +14,6 @@
 struct _PhiliaApplication
 {
   GtkApplication parent_instance;
-
-  /* Owned */
-  GFile         *node_table;    /* --nodes, for the file named on the command line */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
@@ -58,16 +55,67 @@ philia_application_open (GApplication  *application,
   gboolean created;
   PhiliaWindow *window = get_or_create_window (self, &created);
 
-  /* One dataset per window: a graph, with --nodes or a node table named beside it. */
-  if (n_files == 1 && self->node_table != NULL)
-    philia_window_open_with_nodes (window, files[0], self->node_table);
-  else
-    philia_window_open_files (window, files, n_files);
+  /* One dataset per window: a graph, and a node table named beside it. */
+  philia_window_open_files (window, files, n_files);
   if (n_files > 2)
     g_warning ("Philia shows one dataset at a time; opening only %s",
                g_file_peek_path (files[0]));
 
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/*
+ * The command line, in whichever instance runs it: the first one, or the one
+ * already running, to which GApplication forwards the arguments, the parsed
+ * options (--nodes) and the caller's working directory. Files are resolved
+ * against that directory; messages go to the caller's terminal, and the
+ * caller exits with the status returned here.
+ */
+static int
+philia_application_command_line (GApplication            *application,
+                                 GApplicationCommandLine *command_line)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GFile) node_table = NULL;
+  g_auto(GStrv) argv = NULL;
+  const char *nodes = NULL;
+  PhiliaWindow *window;
+  gboolean created;
+  int argc;
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line,
+                                                                            argv[i]));
+  if (g_variant_dict_lookup (options, "nodes", "^&ay", &nodes))
+    node_table = g_application_command_line_create_file_for_arg (command_line, nodes);
+
+  if (node_table != NULL && files->len != 1)
+    {
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("philia: --nodes TABLE.csv goes with exactly one "
+                                             "graph file: philia --nodes TABLE.csv GRAPH"));
+      return 2;
+    }
+  if (files->len == 0)
+    {
+      g_application_activate (application);
+      return 0;
+    }
+
+  window = get_or_create_window (self, &created);
+  if (node_table != NULL)
+    philia_window_open_with_nodes (window, files->pdata[0], node_table);
+  else
+    philia_window_open_files (window, (GFile **) files->pdata, files->len);
+  if (files->len > 2)
+    g_application_command_line_printerr (command_line,
+                                         _("philia: one dataset at a time; opening only %s\n"),
+                                         argv[1]);
+  gtk_window_present (GTK_WINDOW (window));
+  return 0;
 }
 
 static void
@@ -145,43 +193,19 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
 };
 
-static int
-philia_application_handle_local_options (GApplication *application,
-                                         GVariantDict *options)
-{
-  PhiliaApplication *self = PHILIA_APPLICATION (application);
-  const char *nodes = NULL;
-
-  if (g_variant_dict_lookup (options, "nodes", "^&ay", &nodes))
-    {
-      g_clear_object (&self->node_table);
-      self->node_table = g_file_new_for_commandline_arg (nodes);
-    }
-  return -1;   /* go on: activate or open */
-}
-
-static void
-philia_application_finalize (GObject *object)
-{
-  PhiliaApplication *self = PHILIA_APPLICATION (object);
-
-  g_clear_object (&self->node_table);
-  G_OBJECT_CLASS (philia_application_parent_class)->finalize (object);
-}
-
 static void
 philia_application_class_init (PhiliaApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->finalize = philia_application_finalize;
-  app_class->handle_local_options = philia_application_handle_local_options;
-
+  app_class->command_line = philia_application_command_line;
   app_class->activate = philia_application_activate;
   app_class->open = philia_application_open;
   app_class->startup = philia_application_startup;
 }
 
+/* No storage: GApplication packs each option into the dictionary it hands,
+ * with the arguments, to whichever instance handles the command line. */
 static const GOptionEntry options[] = {
   { "nodes", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("CSV node table (id,label,f0,…) for the dataset file"), N_("TABLE.csv") },
@@ -207,7 +231,10 @@ philia_application_new (GApplicationFlags flags)
 {
   return g_object_new (PHILIA_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
+                       /* Files from the command line go through command-line
+                        * (with --nodes); HANDLES_OPEN is for D-Bus Open. */
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN
+                                | G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/philia/Philia",
                        NULL);
 }

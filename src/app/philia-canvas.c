@@ -79,6 +79,8 @@ struct _PhiliaCanvas
   GPtrArray            *algorithms;      /* ids, in drop-down order */
   char                 *algorithm;
   double               *local_homophily; /* n values of @graph */
+  double               *local_chance;    /* its chance level per class */
+  guint                 n_local_chance;
   GArray               *selection;       /* original node ids, ascending */
   GCancellable         *layout_cancellable;
   PhiliaProgress       *progress;
@@ -102,6 +104,10 @@ struct _PhiliaCanvas
   double                edge_layer_min;
   double                edge_layer_max;
   gboolean              edge_layer_width;
+  PhiliaEdgeColormap    edge_layer_colormap;
+  gboolean              edge_layer_log;
+  double                edge_layer_mark;
+  char                 *edge_layer_mark_label;
   GArray               *hl_nodes;        /* guint */
   GArray               *hl_path;         /* guint */
   guint                 hl_pair[2];
@@ -272,6 +278,9 @@ update_view (PhiliaCanvas *self)
   else
     {
       self->view.node_values = self->ego_graph != NULL ? self->ego_values : self->local_homophily;
+      /* Of the whole graph, also in a neighbourhood (its nodes keep their classes). */
+      self->view.class_chance = self->local_chance;
+      self->view.n_class_chance = self->n_local_chance;
       self->view.node_categories = NULL;
       self->view.n_categories = 0;
     }
@@ -280,6 +289,10 @@ update_view (PhiliaCanvas *self)
   self->view.edge_vmin = self->edge_layer_min;
   self->view.edge_vmax = self->edge_layer_max;
   self->view.edge_width_by_value = self->shown_edges != NULL && self->edge_layer_width;
+  self->view.edge_colormap = self->edge_layer_colormap;
+  self->view.edge_log = self->edge_layer_log;
+  self->view.edge_mark = self->edge_layer_mark;
+  self->view.edge_mark_label = self->edge_layer_mark_label;
   self->view.highlighted = self->shown_highlight;
   self->view.path = self->shown_path;
   self->view.n_path = self->n_shown_path;
@@ -476,6 +489,9 @@ drop_overlays (PhiliaCanvas *self)
   g_ptr_array_set_size (self->layers, 0);
   g_clear_pointer (&self->edge_layer, g_free);
   g_clear_pointer (&self->edge_layer_title, g_free);
+  g_clear_pointer (&self->edge_layer_mark_label, g_free);
+  self->edge_layer_colormap = PHILIA_EDGE_COLORMAP_VIRIDIS;
+  self->edge_layer_log = FALSE;
   g_array_set_size (self->hl_nodes, 0);
   g_array_set_size (self->hl_path, 0);
   self->hl_has_pair = FALSE;
@@ -1651,6 +1667,7 @@ philia_canvas_dispose (GObject *object)
     g_ptr_array_set_size (self->layers, 0);
   g_clear_pointer (&self->edge_layer, g_free);
   g_clear_pointer (&self->edge_layer_title, g_free);
+  g_clear_pointer (&self->edge_layer_mark_label, g_free);
   if (self->hl_nodes != NULL)
     {
       g_array_set_size (self->hl_nodes, 0);
@@ -1672,6 +1689,7 @@ philia_canvas_finalize (GObject *object)
   g_clear_pointer (&self->algorithms, g_ptr_array_unref);
   g_clear_pointer (&self->algorithm, g_free);
   g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->local_chance, g_free);
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->font_family, g_free);
@@ -1995,12 +2013,15 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   self->positions = NULL;
   g_set_object (&self->graph, graph);
   g_clear_pointer (&self->local_homophily, g_free);
+  g_clear_pointer (&self->local_chance, g_free);
+  self->n_local_chance = 0;
   g_array_set_size (self->selection, 0);
   drop_overlays (self);
 
   if (graph != NULL)
     {
       self->local_homophily = philia_local_homophily (graph);
+      self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
 
       g_free (self->algorithm);
       self->algorithm = g_strdup (philia_layout_default_algorithm (graph));
@@ -2596,6 +2617,41 @@ philia_canvas_get_node_layer (PhiliaCanvas *self)
   return self->active_layer != NULL ? self->active_layer->id : NULL;
 }
 
+/* The edge values' legend title, or %NULL without edge values. */
+const char *
+philia_canvas_get_edge_title (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return self->edge_layer != NULL ? self->edge_layer_title : NULL;
+}
+
+/**
+ * philia_canvas_set_edge_scale:
+ * @colormap: the colours of the edge values
+ * @log: a log scale between the values' vmin and vmax (both > 0)
+ * @mark: a value to mark on the legend's scale...
+ * @mark_label: (nullable): ...with this label; %NULL for no mark
+ *
+ * How philia_canvas_set_edge_values() draws its values, from the next call
+ * on (and in exports); removing the values restores viridis, linear, no mark.
+ */
+void
+philia_canvas_set_edge_scale (PhiliaCanvas       *self,
+                              PhiliaEdgeColormap  colormap,
+                              gboolean            log,
+                              double              mark,
+                              const char         *mark_label)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  self->edge_layer_colormap = colormap;
+  self->edge_layer_log = log;
+  self->edge_layer_mark = mark;
+  g_free (self->edge_layer_mark_label);
+  self->edge_layer_mark_label = g_strdup (mark_label);
+}
+
 /**
  * philia_canvas_set_edge_values:
  * @title: (nullable): the edge legend's title
@@ -2631,6 +2687,7 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
 
   if (values == NULL)
     {
+      philia_canvas_set_edge_scale (self, PHILIA_EDGE_COLORMAP_VIRIDIS, FALSE, 0, NULL);
       if (self->view.edge_style == PHILIA_EDGES_VALUE)
         philia_canvas_set_edge_style (self, PHILIA_EDGES_HOMOPHILY);
       g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);

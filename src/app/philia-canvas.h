@@ -77,6 +77,12 @@ void           philia_canvas_remove_node_layer    (PhiliaCanvas       *self,
 gboolean       philia_canvas_show_node_layer      (PhiliaCanvas       *self,
                                                    const char         *id);
 const char    *philia_canvas_get_node_layer       (PhiliaCanvas       *self);
+const char    *philia_canvas_get_edge_title       (PhiliaCanvas       *self);
+void           philia_canvas_set_edge_scale       (PhiliaCanvas       *self,
+                                                   PhiliaEdgeColormap  colormap,
+                                                   gboolean            log,
+                                                   double              mark,
+                                                   const char         *mark_label);
 void           philia_canvas_set_edge_values      (PhiliaCanvas       *self,
                                                    const char         *title,
                                                    const double       *values,

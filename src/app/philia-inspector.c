@@ -304,9 +304,17 @@ show_result (PhiliaInspector *self,
 
           for (guint h = 0; h < a->heads; h++)
             sum += a->self[(gsize) node * a->heads + h];
-          /* Translators: self attention of one layer, "layer 0: 0.21" */
-          g_string_append_printf (attention, "%s%s %u: %.3f", l > 0 ? "\n" : "", _("layer"),
-                                  a->layer, sum / a->heads);
+          if (philia_train_result_attention_is_softmax (r, self->graph, a->layer))
+            /* Translators: self attention of one layer and the same over the
+             * uniform share 1 / (degree + 1): "layer 0: 0.210 (×1.05 uniform)" */
+            g_string_append_printf (attention, _("%slayer %u: %.3f (×%.2f uniform)"),
+                                    l > 0 ? "\n" : "", a->layer, sum / a->heads,
+                                    sum / a->heads
+                                    * (philia_graph_get_degree (self->graph, node) + 1));
+          else
+            /* Translators: self attention of one layer, "layer 0: 0.21" */
+            g_string_append_printf (attention, _("%slayer %u: %.3f"), l > 0 ? "\n" : "",
+                                    a->layer, sum / a->heads);
         }
     }
   set_row (self->self_attention_title, self->self_attention_value,

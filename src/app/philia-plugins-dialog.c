@@ -250,7 +250,10 @@ philia_plugins_dialog_new (GtkWindow *parent,
     summary = g_strdup (_("No plugins were found."));
   else
     /* Translators: counts of plugins; the first is the total */
-    summary = g_strdup_printf (_("%u plugins found: %u loaded, %u refused, %u disabled."),
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u plugin found: %u loaded, %u refused, %u disabled.",
+                                            "%u plugins found: %u loaded, %u refused, "
+                                            "%u disabled.", infos->len),
                                infos->len, loaded, refused, disabled);
   gtk_label_set_text (self->summary_label, summary);
   return self;

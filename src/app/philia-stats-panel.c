@@ -95,11 +95,20 @@ struct _PhiliaStatsPanel
   GtkLabel          *selection_label;
   GtkGrid           *classes_grid;
   GtkLabel          *classes_note;
+  GtkLabel          *no_labels_label;
+  GtkWidget         *measure_header;
+  GtkWidget         *value_header;
+  GtkWidget         *measures_caption;
+  GtkWidget         *conventions_box;
+  GtkWidget         *local_homophily_box;
+  GtkWidget         *compatibility_box;
+  GtkWidget         *classes_box;
 
   /* Borrowed: rows of measures_grid for plugins' measures, after the built-in ones */
   GPtrArray         *extra_widgets;
 
   /* Borrowed: rows of measures_grid */
+  GtkLabel          *name_labels[N_MEASURES];
   GtkLabel          *value_labels[N_MEASURES];
   GtkLabel          *stored_labels[N_MEASURES];
   GtkLabel          *difference_labels[N_MEASURES];
@@ -413,6 +422,21 @@ clear_grid (GtkGrid *grid)
     gtk_grid_remove (grid, child);
 }
 
+/* Every measure but the two feature ones needs node labels. */
+static gboolean
+needs_labels (Measure m)
+{
+  return m != MEASURE_FEATURE_EDGES && m != MEASURE_FEATURE_RANDOM;
+}
+
+/* FALSE when the graph on show has no labelled node: the label measures
+ * and charts then give way to one sentence that says why. */
+static gboolean
+has_labels (PhiliaStatsPanel *self)
+{
+  return self->result_graph == NULL || philia_graph_get_n_labeled (self->result_graph) > 0;
+}
+
 static void
 set_stored_column_visible (PhiliaStatsPanel *self,
                            gboolean          visible)
@@ -422,9 +446,50 @@ set_stored_column_visible (PhiliaStatsPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->stored_note), visible);
   for (guint m = 0; m < N_MEASURES; m++)
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->stored_labels[m]), visible);
-      gtk_widget_set_visible (GTK_WIDGET (self->difference_labels[m]), visible);
+      gboolean shown = gtk_widget_get_visible (GTK_WIDGET (self->value_labels[m]));
+
+      gtk_widget_set_visible (GTK_WIDGET (self->stored_labels[m]), visible && shown);
+      gtk_widget_set_visible (GTK_WIDGET (self->difference_labels[m]), visible && shown);
     }
+}
+
+/*
+ * Without labels, one sentence says why instead of a column of "undefined"
+ * and empty charts; without features as well, the feature rows go too and
+ * the sentence says so. Plugins' measures stay: only they know what they need.
+ */
+static void
+update_label_sections (PhiliaStatsPanel *self)
+{
+  gboolean labels = has_labels (self);
+  gboolean features = self->result_graph == NULL
+                      || philia_graph_get_n_features (self->result_graph) > 0;
+  gboolean any_row = labels || features || self->extra_widgets->len > 0;
+
+  if (!labels)
+    gtk_label_set_text (self->no_labels_label,
+                        features
+                        ? _("No labels: open a node table or a file with labels. The homophily "
+                            "measures, local homophily, class compatibility and the class table "
+                            "need them.")
+                        : _("No labels: open a node table or a file with labels. Every measure "
+                            "here but the degree distribution needs labels or node features, "
+                            "and this dataset has neither."));
+  gtk_widget_set_visible (GTK_WIDGET (self->no_labels_label), !labels);
+  for (guint m = 0; m < N_MEASURES; m++)
+    {
+      gboolean visible = needs_labels (m) ? labels : labels || features;
+
+      gtk_widget_set_visible (GTK_WIDGET (self->name_labels[m]), visible);
+      gtk_widget_set_visible (GTK_WIDGET (self->value_labels[m]), visible);
+    }
+  gtk_widget_set_visible (self->measure_header, any_row);
+  gtk_widget_set_visible (self->value_header, any_row);
+  gtk_widget_set_visible (self->measures_caption, labels || features);
+  gtk_widget_set_visible (self->conventions_box, labels || features);
+  gtk_widget_set_visible (self->local_homophily_box, labels);
+  gtk_widget_set_visible (self->compatibility_box, labels);
+  gtk_widget_set_visible (self->classes_box, labels);
 }
 
 static void
@@ -618,6 +683,7 @@ show_results (PhiliaStatsPanel *self)
 {
   for (guint m = 0; m < N_MEASURES; m++)
     set_measure_label (self->value_labels[m], self->homophily, self->result_graph, m);
+  update_label_sections (self);
   update_stored (self);
   update_classes (self);
   gtk_stack_set_visible_child_name (self->stack, "results");
@@ -1071,6 +1137,7 @@ build_measures_grid (PhiliaStatsPanel *self)
       if (m == MEASURE_FEATURE_EDGES)
         gtk_widget_set_margin_top (name, 6);
       gtk_grid_attach (self->measures_grid, name, 0, m + 1, 1, 1);
+      self->name_labels[m] = GTK_LABEL (name);
 
       for (guint c = 0; c < 3; c++)
         {
@@ -1282,6 +1349,14 @@ philia_stats_panel_class_init (PhiliaStatsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, selection_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_grid);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_note);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, no_labels_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, measure_header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, value_header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, measures_caption);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, conventions_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, local_homophily_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, compatibility_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_box);
   gtk_widget_class_bind_template_callback (widget_class, on_bins_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_histogram_released);
 
@@ -1355,7 +1430,8 @@ measure_index (const char *key)
 }
 
 /* The value shown for @measure ("edge", "node", "class", "adjusted", "li",
- * "feature-edges", "feature-random"); "" while computing. */
+ * "feature-edges", "feature-random"); "" while computing; %NULL when the row
+ * is hidden (a label measure on a graph without labels). */
 const char *
 philia_stats_panel_get_value_text (PhiliaStatsPanel *self,
                                    const char       *measure)
@@ -1372,7 +1448,21 @@ philia_stats_panel_get_value_text (PhiliaStatsPanel *self,
           return gtk_label_get_text (self->extra_widgets->pdata[i]);
       return NULL;
     }
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->value_labels[m])))
+    return NULL;
   return gtk_label_get_text (self->value_labels[m]);
+}
+
+/* The sentence shown instead of the label measures, or %NULL when the graph
+ * has labels. */
+const char *
+philia_stats_panel_get_notice (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->no_labels_label)))
+    return NULL;
+  return gtk_label_get_text (self->no_labels_label);
 }
 
 /* The "as stored" value, or %NULL when that column is hidden. */

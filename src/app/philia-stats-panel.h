@@ -29,6 +29,7 @@ const char  *philia_stats_panel_get_stored_text    (PhiliaStatsPanel      *self,
 const char  *philia_stats_panel_get_difference_text (PhiliaStatsPanel     *self,
                                                     const char            *measure);
 const char  *philia_stats_panel_get_selection_text (PhiliaStatsPanel      *self);
+const char  *philia_stats_panel_get_notice         (PhiliaStatsPanel      *self);
 char        *philia_stats_panel_dup_class_row_text (PhiliaStatsPanel      *self,
                                                     guint                  k);
 GtkWidget   *philia_stats_panel_get_chart          (PhiliaStatsPanel      *self,

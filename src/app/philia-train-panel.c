@@ -199,6 +199,8 @@ struct _PhiliaTrainPanel
   GtkWidget         *attention_box;
   GtkDropDown       *layer_dropdown;
   GtkDropDown       *head_dropdown;
+  GtkDropDown       *scale_dropdown;
+  GtkDropDown       *direction_dropdown;
   PhiliaChartView   *share_chart;
   GtkLabel          *grid_note;
   PhiliaChartView   *grid_chart;
@@ -1148,6 +1150,22 @@ chosen_layer (PhiliaTrainPanel *self)
   return i == GTK_INVALID_LIST_POSITION ? 0 : i;
 }
 
+/* Attention over uniform (α·(deg+1)) when chosen and meaningful: only a
+ * softmax over each node's neighbours and itself has 1 / (deg + 1) as its
+ * uniform value; signed coefficients (FAGCN's) are shown raw. */
+static gboolean
+chosen_relative (PhiliaTrainPanel *self)
+{
+  return gtk_drop_down_get_selected (self->scale_dropdown) == 0
+         && gtk_widget_get_sensitive (GTK_WIDGET (self->scale_dropdown));
+}
+
+static gboolean
+chosen_mean_direction (PhiliaTrainPanel *self)
+{
+  return gtk_drop_down_get_selected (self->direction_dropdown) == 1;
+}
+
 static char *
 attention_title (PhiliaTrainPanel *self,
                  const char       *what)
@@ -1170,7 +1188,7 @@ update_grid (PhiliaTrainPanel *self)
   if (self->current != NULL && self->graph != NULL && one)
     self->grid = philia_attention_grid_new (self->graph, self->current->result,
                                             g_array_index (self->selection, guint, 0),
-                                            GRID_NEIGHBOURS);
+                                            GRID_NEIGHBOURS, chosen_relative (self));
   gtk_widget_set_visible (GTK_WIDGET (self->grid_chart), self->grid != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->grid_note), self->grid == NULL);
   philia_chart_view_set_draw_func (self->grid_chart, self->grid != NULL ? draw_grid : NULL,
@@ -1182,8 +1200,11 @@ static void
 show_edges (PhiliaTrainPanel *self)
 {
   g_autofree double *values = NULL;
+  g_autofree char *what = NULL;
   g_autofree char *title = NULL;
-  double vmin = 0, vmax = 0;
+  gboolean relative = chosen_relative (self);
+  gboolean mean = chosen_mean_direction (self);
+  double vmin = relative ? G_MAXDOUBLE : 0, vmax = 0;
   gint64 m2;
 
   if (self->canvas == NULL || self->current == NULL || self->graph == NULL)
@@ -1192,16 +1213,35 @@ show_edges (PhiliaTrainPanel *self)
                                                  chosen_layer (self), chosen_head (self), NULL);
   if (values == NULL)
     return;
+  if (relative)
+    philia_attention_relative_to_uniform (self->graph, values, NULL);
+  /* Each edge is drawn once, so its two coefficients become one, as chosen
+   * and as the legend says. */
+  philia_attention_combine_directions (self->graph, values, mean);
   m2 = philia_graph_get_row_offsets (self->graph)[philia_graph_get_n_nodes (self->graph)];
   for (gint64 e = 0; e < m2; e++)
-    if (!isnan (values[e]))
+    if (!isnan (values[e]) && (!relative || values[e] > 0))
       {
         vmin = MIN (vmin, values[e]);
         vmax = MAX (vmax, values[e]);
       }
-  title = attention_title (self, _("Attention"));
-  /* Softmax attention starts at 0; signed coefficients (FAGCN's, in [-1, 1])
-   * keep their negative end on the scale. */
+  if (relative)
+    {
+      /* A log scale symmetric about 1 (uniform): ½ and 2 are as far from it. */
+      double r = vmax > 0 ? MAX (vmax, 1 / vmin) : 2;
+
+      r = CLAMP (r, 2.0, 1e3);
+      vmin = 1 / r;
+      vmax = r;
+    }
+  what = g_strdup_printf ("%s (%s)", relative ? _("Attention × uniform") : _("Attention α"),
+                          mean ? _("mean of both directions") : _("stronger direction"));
+  title = attention_title (self, what);
+  /* Shades of grey, so edges never read as classes; softmax attention
+   * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
+   * negative end on the scale. */
+  philia_canvas_set_edge_scale (self->canvas, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
+                                relative ? _("1 = uniform") : NULL);
   philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax > vmin ? vmax : vmin + 1,
                                  TRUE);
   self->edges_shown = TRUE;
@@ -1221,6 +1261,21 @@ update_attention (PhiliaTrainPanel *self)
   if (r == NULL || r->attention == NULL || r->attention->len == 0 || self->graph == NULL)
     return;
 
+  {
+    gboolean softmax = philia_train_result_attention_is_softmax (r, self->graph,
+                                                                 chosen_layer (self));
+
+    gtk_widget_set_sensitive (GTK_WIDGET (self->scale_dropdown), softmax);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->scale_dropdown),
+                                 softmax ? _("Attention over what a uniform softmax over the "
+                                             "node’s neighbours and itself would give, "
+                                             "α·(deg+1): 1 is uniform, so the shade does not "
+                                             "just follow degree. Or α itself.")
+                                         : _("This layer’s coefficients are not a softmax over "
+                                             "each node’s neighbours, so they have no uniform "
+                                             "value: shown as they are."));
+  }
+
   n = r->n_nodes;
   g_clear_pointer (&self->share, g_free);
   self->share = philia_train_result_same_label_attention (r, self->graph, chosen_layer (self),
@@ -1236,14 +1291,30 @@ update_attention (PhiliaTrainPanel *self)
                                                 chosen_head (self), self_values);
   if (self->canvas != NULL && self->share != NULL && edges != NULL)
     {
+      double self_max = 1;
+
       share_title = attention_title (self, _("Same-label share of attention"));
-      self_title = attention_title (self, _("Self attention"));
+      /* Self attention over uniform too, or it mostly shows 1 / (deg + 1). */
+      if (chosen_relative (self))
+        {
+          philia_attention_relative_to_uniform (self->graph, edges, self_values);
+          self_max = 0;
+          for (guint v = 0; v < n; v++)
+            if (!isnan (self_values[v]))
+              self_max = MAX (self_max, self_values[v]);
+          self_title = attention_title (self, _("Self attention × uniform"));
+        }
+      else
+        self_title = attention_title (self, _("Self attention"));
       philia_canvas_set_node_values (self->canvas, LAYER_SAME_LABEL, share_title, self->share,
                                      0, 1);
-      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0, 1);
+      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0,
+                                     MAX (self_max, 1));
     }
   if (self->edges_shown)
     show_edges (self);
+  /* The grid follows the scale. */
+  update_grid (self);
 }
 
 static void
@@ -2151,6 +2222,8 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, attention_box);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, layer_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, head_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, scale_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, share_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_note);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_chart);

@@ -82,6 +82,7 @@ typedef struct
 {
   PhiliaWindow *self;
   GFile        *file;
+  GFile        *node_table;   /* or NULL */
   guint         serial;
 } LoadRequest;
 
@@ -90,6 +91,7 @@ load_request_free (LoadRequest *request)
 {
   g_clear_object (&request->self);
   g_clear_object (&request->file);
+  g_clear_object (&request->node_table);
   g_free (request);
 }
 
@@ -217,6 +219,7 @@ static void
 rebuild_recent_menu (PhiliaWindow *self)
 {
   g_auto(GStrv) uris = g_settings_get_strv (self->settings, "recent-files");
+  g_autoptr(GVariant) table_of = g_settings_get_value (self->settings, "recent-node-tables");
 
   g_menu_remove_all (self->recent_section);
 
@@ -225,12 +228,28 @@ rebuild_recent_menu (PhiliaWindow *self)
       g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
       g_autoptr(GMenuItem) item = NULL;
       g_autofree char *label = g_file_get_basename (file);
+      const char *table_uri = NULL;
 
       if (label == NULL)
         continue;
-      item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-file",
-                                               g_variant_new_string (uris[i]));
+      /* A graph opened with a node table comes back with it, and says so. */
+      if (g_variant_lookup (table_of, uris[i], "&s", &table_uri))
+        {
+          g_autoptr(GFile) table = g_file_new_for_uri (table_uri);
+          g_autofree char *table_name = g_file_get_basename (table);
+          /* Translators: an Open Recent item, "graph.txt with nodes.csv" */
+          g_autofree char *both = g_strdup_printf (_("%s with %s"), label, table_name);
+
+          item = g_menu_item_new (both, NULL);
+          g_menu_item_set_action_and_target_value (item, "win.open-file-with-nodes",
+                                                   g_variant_new ("(ss)", uris[i], table_uri));
+        }
+      else
+        {
+          item = g_menu_item_new (label, NULL);
+          g_menu_item_set_action_and_target_value (item, "win.open-file",
+                                                   g_variant_new_string (uris[i]));
+        }
       g_menu_append_item (self->recent_section, item);
     }
 
@@ -240,24 +259,40 @@ rebuild_recent_menu (PhiliaWindow *self)
 
 static void
 add_recent (PhiliaWindow *self,
-            GFile        *file)
+            GFile        *file,
+            GFile        *node_table)
 {
   g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-files");
+  g_autoptr(GVariant) old_table_of = g_settings_get_value (self->settings, "recent-node-tables");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GVariantBuilder) tables = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
   g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *table_uri = node_table != NULL ? g_file_get_uri (node_table) : NULL;
   g_auto(GStrv) uris = NULL;
   guint n = 1;
 
+  /* The node table a graph was last opened with goes with it; opened alone,
+   * it is remembered alone. Tables of graphs that fell off the list go. */
   g_strv_builder_add (builder, uri);
+  if (table_uri != NULL)
+    g_variant_builder_add (&tables, "{ss}", uri, table_uri);
   for (guint i = 0; old[i] != NULL && n < MAX_RECENT_FILES; i++)
     {
+      const char *old_table = NULL;
+
       if (g_str_equal (old[i], uri))
         continue;
       g_strv_builder_add (builder, old[i]);
+      if (g_variant_lookup (old_table_of, old[i], "&s", &old_table))
+        g_variant_builder_add (&tables, "{ss}", old[i], old_table);
       n++;
     }
   uris = g_strv_builder_end (builder);
+  /* Both keys at once, so the menu is rebuilt from a consistent pair. */
+  g_settings_delay (self->settings);
+  g_settings_set_value (self->settings, "recent-node-tables", g_variant_builder_end (&tables));
   g_settings_set_strv (self->settings, "recent-files", (const char * const *) uris);
+  g_settings_apply (self->settings);
 
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
 }
@@ -279,7 +314,7 @@ finish_load (LoadRequest *request,
       dismiss_banner (self);
       set_graph (self, graph);
       if (request->file != NULL)
-        add_recent (self, request->file);
+        add_recent (self, request->file, request->node_table);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Load cancelled");
@@ -336,6 +371,7 @@ philia_window_open_with_nodes (PhiliaWindow *self,
   request = g_new0 (LoadRequest, 1);
   request->self = g_object_ref (self);
   request->file = g_object_ref (file);
+  request->node_table = node_table != NULL ? g_object_ref (node_table) : NULL;
   request->serial = begin_load (self, name);
 
   philia_graph_load_async (file, node_table, self->progress, self->load_cancellable,
@@ -574,6 +610,22 @@ open_file_action (GtkWidget  *widget,
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (parameter, NULL));
 
   philia_window_open (PHILIA_WINDOW (widget), file);
+}
+
+/* (ss): a graph and its node table, as paths or URIs (Open Recent). */
+static void
+open_file_with_nodes_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  const char *graph_arg, *table_arg;
+  g_autoptr(GFile) graph = NULL;
+  g_autoptr(GFile) table = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &graph_arg, &table_arg);
+  graph = g_file_new_for_commandline_arg (graph_arg);
+  table = g_file_new_for_commandline_arg (table_arg);
+  philia_window_open_with_nodes (PHILIA_WINDOW (widget), graph, table);
 }
 
 static void
@@ -919,6 +971,8 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-with-nodes", NULL,
                                    open_with_nodes_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file-with-nodes", "(ss)",
+                                   open_file_with_nodes_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL,
                                    dismiss_banner_action);
@@ -944,6 +998,8 @@ philia_window_init (PhiliaWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   g_signal_connect_object (self->settings, "changed::recent-files",
+                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::recent-node-tables",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
 
@@ -1006,6 +1062,15 @@ philia_window_get_loading (PhiliaWindow *self)
 }
 
 /* The error the banner shows, or %NULL when it is hidden. */
+/* The Open Recent section of the main menu (for tests). */
+GMenuModel *
+philia_window_get_recent_menu (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return G_MENU_MODEL (self->recent_section);
+}
+
 const char *
 philia_window_get_banner_message (PhiliaWindow *self)
 {

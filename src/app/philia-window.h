@@ -25,6 +25,7 @@ void                philia_window_open_files         (PhiliaWindow   *self,
 void                philia_window_open_default       (PhiliaWindow   *self);
 void                philia_window_cancel_load        (PhiliaWindow   *self);
 const char         *philia_window_get_banner_message (PhiliaWindow   *self);
+GMenuModel         *philia_window_get_recent_menu    (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_dataset_panel  (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_stats_panel    (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_train_panel    (PhiliaWindow   *self);

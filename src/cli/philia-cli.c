@@ -111,9 +111,10 @@ parse_options (const char    *command,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *title = g_strdup_printf ("%s %s", command, args);
 
-  context = g_option_context_new (title);
+  /* The usage line is "PRGNAME [OPTION…] ARGS"; main() made the program name
+   * "philia-cli COMMAND", so the command is named once, where it is typed. */
+  context = g_option_context_new (args);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, json_entries, NULL);
   if (g_strcmp0 (command, "generate") != 0)
@@ -169,16 +170,12 @@ info_json (PhiliaGraph *graph,
   philia_json_member_int (json, "labeled", philia_graph_get_n_labeled (graph));
   philia_json_key (json, "class_sizes");
   philia_json_int_array (json, sizes, n_classes);
+  /* Like class_sizes: an empty array when there is nothing to list, never null. */
   philia_json_key (json, "class_names");
-  if (philia_graph_has_class_names (graph))
-    {
-      philia_json_begin_array (json);
-      for (guint k = 0; k < n_classes; k++)
-        philia_json_string (json, philia_graph_get_class_name (graph, k));
-      philia_json_end_array (json);
-    }
-  else
-    philia_json_null (json);
+  philia_json_begin_array (json);
+  for (guint k = 0; philia_graph_has_class_names (graph) && k < n_classes; k++)
+    philia_json_string (json, philia_graph_get_class_name (graph, k));
+  philia_json_end_array (json);
   philia_json_member_int (json, "splits", n_splits);
   philia_json_key (json, "split_sizes");
   philia_json_begin_array (json);
@@ -627,6 +624,8 @@ figure_graph (PhiliaGraph *graph)
 {
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autofree double *xy = NULL;
+  g_autofree double *chance = NULL;
+  guint n_chance = 0;
   GraphFigure figure = { 0 };
   PhiliaColorBy color_by = PHILIA_COLOR_BY_LABEL;
   PhiliaEdgeStyle edges = PHILIA_EDGES_HOMOPHILY;
@@ -651,11 +650,13 @@ figure_graph (PhiliaGraph *graph)
   if (h == NULL)
     return fail (error);
 
+  chance = philia_local_homophily_chance (graph, &n_chance);
+
   philia_render_style_init_default (&figure.style);
   figure.view = (PhiliaGraphView) {
     .graph = graph, .positions = xy, .color_by = color_by,
-    .node_values = h->local_homophily, .edge_style = edges, .show_labels = opt_node_labels,
-    .show_legend = TRUE,
+    .node_values = h->local_homophily, .class_chance = chance, .n_class_chance = n_chance,
+    .edge_style = edges, .show_labels = opt_node_labels, .show_legend = TRUE,
   };
   if (!philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
                              opt_height > 0 ? opt_height : 480, opt_dpi, draw_graph_figure,
@@ -778,7 +779,9 @@ figure_attention (PhiliaGraph  *graph,
     for (guint v = 1; v < n; v++)
       if (philia_graph_get_degree (graph, v) > philia_graph_get_degree (graph, node))
         node = v;
-  grid = philia_attention_grid_new (graph, r, node, 24);
+  /* Over uniform when that means something (a softmax, GAT's), as the app. */
+  grid = philia_attention_grid_new (graph, r, node, 24,
+                                    philia_train_result_attention_is_softmax (r, graph, 0));
   if (grid == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
@@ -2046,7 +2049,8 @@ cmd_plugins (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("plugins", "", "The plugins found on the plugin path ($PHILIA_PLUGIN_PATH, "
-                      "the user data dir, the installed plugin dir), whether each was loaded, "
+                      "the user data dir, the installed plugin dir or, run from a build tree, its "
+                      "plugins/), whether each was loaded, "
                       "refused (and why) or disabled, and the algorithms it added.",
                       NULL, &argc, &argv, 0, &code))
     return code;
@@ -2165,7 +2169,15 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* GOption would take the program name from argv[0], which is now
+         * the command: "train [OPTION…] train FILE". */
+        static char prgname[64];
+
+        g_snprintf (prgname, sizeof prgname, "philia-cli %s", commands[i].name);
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
 
   fprintf (stderr, "philia-cli: unknown command “%s” (see “philia-cli --help”)\n", argv[1]);
   return EXIT_USAGE;

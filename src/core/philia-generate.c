@@ -451,6 +451,30 @@ out:
   return graph;
 }
 
+/* @n strings as numpy writes a str array: fixed-width UTF-32 ('<U w', w the
+ * longest in characters, shorter ones padded with NULs), which is what the
+ * .npz reader's class_names and node_names take. */
+static void
+fill_text_array (PhiliaArray  *array,
+                 guint         n,
+                 const char *(*get) (PhiliaGraph *, guint),
+                 PhiliaGraph  *graph)
+{
+  glong width = 1;
+
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, g_utf8_strlen (get (graph, i), -1));
+  *array = (PhiliaArray) { PHILIA_DTYPE_UNICODE, 1, { n }, n, NULL, 4 * width };
+  array->data = g_malloc0 (MAX ((gsize)n * 4 * width, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      glong len = 0;
+      g_autofree gunichar *chars = g_utf8_to_ucs4_fast (get (graph, i), -1, &len);
+
+      memcpy ((guint8 *)array->data + (gsize)i * 4 * width, chars, 4 * len);
+    }
+}
+
 gboolean
 philia_graph_write_npz (PhiliaGraph  *graph,
                         const char   *path,
@@ -462,14 +486,14 @@ philia_graph_write_npz (PhiliaGraph  *graph,
   const gint32 *nbr;
   const gint32 *y;
   PhiliaArray features = { 0 }, labels = { 0 }, edges = { 0 }, masks[3] = { { 0 } };
-  PhiliaArray classes = { 0 };
-  const char *names[] = {
+  PhiliaArray classes = { 0 }, node_names = { 0 };
+  const char *names[9] = {
     "node_features", "node_labels", "edges", "train_masks", "val_masks", "test_masks",
-    "class_names", NULL,
   };
-  PhiliaArray *arrays[] = {
-    &features, &labels, &edges, &masks[0], &masks[1], &masks[2], &classes, NULL,
+  PhiliaArray *arrays[9] = {
+    &features, &labels, &edges, &masks[0], &masks[1], &masks[2],
   };
+  guint n_members = 6;
   gboolean ok;
 
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
@@ -511,30 +535,23 @@ philia_graph_write_npz (PhiliaGraph  *graph,
                 philia_graph_get_split_mask (graph, i, part), n);
     }
 
-  /* Class names as numpy writes a str array: fixed-width UTF-32 ('<U n'). */
+  /* Names, so that a graph read from GraphML, GML, Pajek or an edge list
+   * with a node table comes back with its node ids and class names. */
   if (philia_graph_has_class_names (graph))
     {
-      guint c = philia_graph_get_n_classes (graph);
-      glong width = 1;
-
-      for (guint k = 0; k < c; k++)
-        width = MAX (width, g_utf8_strlen (philia_graph_get_class_name (graph, k), -1));
-      classes = (PhiliaArray) { PHILIA_DTYPE_UNICODE, 1, { c }, c, NULL, 4 * width };
-      classes.data = g_malloc0 (MAX ((gsize)c * 4 * width, 1));
-      for (guint k = 0; k < c; k++)
-        {
-          glong len = 0;
-          g_autofree gunichar *chars = g_utf8_to_ucs4_fast (philia_graph_get_class_name (graph, k),
-                                                            -1, &len);
-
-          memcpy ((guint8 *)classes.data + (gsize)k * 4 * width, chars, 4 * len);
-        }
+      fill_text_array (&classes, philia_graph_get_n_classes (graph),
+                       philia_graph_get_class_name, graph);
+      names[n_members] = "class_names";
+      arrays[n_members++] = &classes;
     }
-  else
+  if (philia_graph_has_node_names (graph))
     {
-      names[6] = NULL;
-      arrays[6] = NULL;
+      fill_text_array (&node_names, n, philia_graph_get_node_name, graph);
+      names[n_members] = "node_names";
+      arrays[n_members++] = &node_names;
     }
+  names[n_members] = NULL;
+  arrays[n_members] = NULL;
 
   ok = philia_npz_write (path, names, arrays, error);
 
@@ -544,5 +561,6 @@ philia_graph_write_npz (PhiliaGraph  *graph,
   for (guint part = 0; part < 3; part++)
     g_free (masks[part].data);
   g_free (classes.data);
+  g_free (node_names.data);
   return ok;
 }

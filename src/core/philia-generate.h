@@ -61,7 +61,8 @@ PhiliaGraph *philia_csbm_generate            (const PhiliaCsbmParams *params,
                                               GCancellable           *cancellable,
                                               GError                **error);
 
-/* Writes @graph as an .npz in the benchmark layout (edges once, u < v). */
+/* Writes @graph as an .npz in the benchmark layout (edges once, u < v),
+ * with class_names and node_names (numpy '<U' text) when the graph has them. */
 gboolean     philia_graph_write_npz          (PhiliaGraph            *graph,
                                               const char             *path,
                                               GError                **error);

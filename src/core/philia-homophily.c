@@ -333,6 +333,59 @@ philia_local_homophily (PhiliaGraph *graph)
   return local;
 }
 
+/**
+ * philia_local_homophily_chance:
+ * @n_classes: (out): C, the length of the result
+ *
+ * What chance gives the local homophily of a node of each class, in the
+ * default convention: D_k / Σ_l D_l, the share of labelled edge ends that
+ * belong to class k. Under a degree-preserving random rewiring (the
+ * configuration model, the null model of adjusted homophily) a neighbour's
+ * end is drawn with probability proportional to degree, so a class-k node
+ * expects that share of its labelled neighbours in its own class. Class
+ * sizes |k| / n would ignore that hubs collect more ends; 1 / C would also
+ * ignore the class mix. O(n + m).
+ *
+ * Returns: (transfer full): C values (NaN for all when no edge joins two
+ *   labelled nodes), or %NULL when the graph has no classes
+ */
+double *
+philia_local_homophily_chance (PhiliaGraph *graph,
+                               guint       *n_classes)
+{
+  const gint64 *off;
+  const gint32 *nbr;
+  const gint32 *y;
+  g_autofree gint64 *ends = NULL;
+  gint64 total = 0;
+  double *chance;
+  guint n, c;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (n_classes != NULL, NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  c = philia_graph_get_n_classes (graph);
+  *n_classes = c;
+  if (c == 0)
+    return NULL;
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+  ends = g_new0 (gint64, c);
+  for (guint v = 0; v < n; v++)
+    for (gint64 e = off[v]; y[v] >= 0 && e < off[v + 1]; e++)
+      if (y[nbr[e]] >= 0)
+        {
+          ends[y[v]]++;
+          total++;
+        }
+  chance = g_new (double, c);
+  for (guint k = 0; k < c; k++)
+    chance[k] = total > 0 ? (double)ends[k] / total : NAN;
+  return chance;
+}
+
 void
 philia_homophily_free (PhiliaHomophily *h)
 {

@@ -93,6 +93,9 @@ void             philia_homophily_free    (PhiliaHomophily   *homophily);
  * without labeled neighbours), in the default convention: O(n + m) and no
  * feature work, cheap enough for the main thread on any graph Philia draws. */
 double          *philia_local_homophily   (PhiliaGraph       *graph);
+/* What chance gives each class's local homophily: D_k / 2m (see the .c). */
+double          *philia_local_homophily_chance (PhiliaGraph  *graph,
+                                                guint        *n_classes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaHomophily, philia_homophily_free)
 

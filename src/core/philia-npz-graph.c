@@ -12,7 +12,8 @@
 
 /*
  * The .npz dataset layout (HACKING.md §4): node_features [N, F], node_labels [N],
- * edges [E, 2], train/val/test_masks [S, N] or [N]. Every shape is checked
+ * edges [E, 2], train/val/test_masks [S, N] or [N]; optionally class_names [C]
+ * and node_names [N] as text. Every shape is checked
  * against N and every id against [0, N) here, so that errors name the member;
  * the builder checks again.
  */
@@ -21,6 +22,7 @@
 #define MEMBER_LABELS   "node_labels"
 #define MEMBER_EDGES    "edges"
 #define MEMBER_CLASSES  "class_names"
+#define MEMBER_NAMES    "node_names"
 
 static const char * const mask_members[3] = { "train_masks", "val_masks", "test_masks" };
 
@@ -395,15 +397,20 @@ not_binary:
   return TRUE;
 }
 
-/* Optional class_names: a 1-D text array, name k for class k (np.array of str). */
+/* Optional class_names and node_names: a 1-D text array (np.array of str),
+ * name k for class k or node k; node_names has exactly @n entries (@n < 0:
+ * any number). @what is "class" or "node". */
 static gboolean
-read_class_names (PhiliaNpz     *npz,
-                  const char    *display_name,
-                  GCancellable  *cancellable,
-                  char        ***out,
-                  GError       **error)
+read_names (PhiliaNpz     *npz,
+            const char    *display_name,
+            const char    *member,
+            const char    *what,
+            gint64         n,
+            GCancellable  *cancellable,
+            char        ***out,
+            GError       **error)
 {
-  g_autoptr(PhiliaArray) array = philia_npz_read_array (npz, MEMBER_CLASSES, cancellable, error);
+  g_autoptr(PhiliaArray) array = philia_npz_read_array (npz, member, cancellable, error);
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
 
   if (array == NULL)
@@ -411,8 +418,16 @@ read_class_names (PhiliaNpz     *npz,
   if (array->dtype != PHILIA_DTYPE_UNICODE || array->ndim != 1)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” must be a 1-D array of strings, one name per class.",
-                   display_name, MEMBER_CLASSES);
+                   "%s: member “%s.npy” must be a 1-D array of strings, one name per %s.",
+                   display_name, member, what);
+      return FALSE;
+    }
+  if (n >= 0 && array->n_elements != n)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "%s: member “%s.npy” has %" G_GINT64_FORMAT " names, but the graph has %"
+                   G_GINT64_FORMAT " nodes; it needs one name per node.",
+                   display_name, member, array->n_elements, n);
       return FALSE;
     }
   for (gint64 k = 0; k < array->n_elements; k++)
@@ -422,8 +437,8 @@ read_class_names (PhiliaNpz     *npz,
       if (name == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: class name %" G_GINT64_FORMAT " in “%s.npy” is not valid text.",
-                       display_name, k, MEMBER_CLASSES);
+                       "%s: %s name %" G_GINT64_FORMAT " in “%s.npy” is not valid text.",
+                       display_name, what, k, member);
           return FALSE;
         }
       g_strv_builder_add (names, name);
@@ -446,6 +461,7 @@ _philia_npz_read_graph (GBytes          *bytes,
   g_autoptr(PhiliaArray) edges_array = NULL;
   g_autofree gint64 *labels = NULL;
   g_auto(GStrv) class_names = NULL;
+  g_auto(GStrv) node_names = NULL;
   g_autofree float *features = NULL;
   g_autofree gint64 *edges = NULL;
   guint8 *masks[3] = { NULL, NULL, NULL };
@@ -610,12 +626,20 @@ _philia_npz_read_graph (GBytes          *bytes,
     return NULL;
 
   if (philia_npz_has_member (npz, MEMBER_CLASSES)
-      && !read_class_names (npz, display_name, cancellable, &class_names, error))
+      && !read_names (npz, display_name, MEMBER_CLASSES, "class", -1, cancellable, &class_names,
+                      error))
+    return NULL;
+  if (philia_npz_has_member (npz, MEMBER_NAMES)
+      && !read_names (npz, display_name, MEMBER_NAMES, "node", n, cancellable, &node_names,
+                      error))
     return NULL;
 
   builder = philia_graph_builder_new ((guint)n);
   if (class_names != NULL)
     philia_graph_builder_take_class_names (builder, g_steal_pointer (&class_names));
+  /* The builder refuses a name used twice, naming it. */
+  if (node_names != NULL)
+    philia_graph_builder_take_node_names (builder, g_steal_pointer (&node_names));
   philia_graph_builder_take_edges (builder, g_steal_pointer (&edges), n_edges);
   if (labels != NULL)
     philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -351,12 +352,64 @@ list_keyfiles (const char  *dir,
   return g_steal_pointer (&files);
 }
 
+/* One key per directory, however it is spelled: its real path when it
+ * exists (symbolic links resolved), else the canonical spelling. */
+static char *
+same_dir_key (const char *dir)
+{
+  char *real = realpath (dir, NULL);
+  char *key;
+
+  if (real == NULL)
+    return g_canonicalize_filename (dir, NULL);
+  key = g_strdup (real);
+  free (real);
+  return key;
+}
+
+/*
+ * Where the plugins built with this Philia are: the build tree's plugins/
+ * when the running program is itself in a meson build tree (the app and
+ * philia-cli run from build/src/…, the tests from build/tests/…), else the
+ * installed plugin directory. The build tree is recognised by its
+ * meson-private/ directory a few levels above the executable, so neither a
+ * variable nor the build path compiled into the binary is needed, and an
+ * installed program never looks into a build tree.
+ */
+static char *
+system_plugin_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+
+  /* build/src/cli/philia-cli is two levels below the build root; allow one more. */
+  for (guint up = 0; dir != NULL && g_path_is_absolute (dir) && up < 4; up++)
+    {
+      g_autofree char *marker = g_build_filename (dir, "meson-private", NULL);
+      g_autofree char *plugins = g_build_filename (dir, "plugins", NULL);
+      char *parent;
+
+      if (g_file_test (marker, G_FILE_TEST_IS_DIR) && g_file_test (plugins, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&plugins);
+      parent = g_path_get_dirname (dir);
+      if (g_str_equal (parent, dir))
+        {
+          g_free (parent);
+          break;
+        }
+      g_free (dir);
+      dir = parent;
+    }
+  return g_strdup (PHILIA_PLUGINDIR);
+}
+
 static GStrv
 default_search_path (void)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autofree char *user_dir = g_build_filename (g_get_user_data_dir (), "philia", "plugins",
                                                 NULL);
+  g_autofree char *system_dir = system_plugin_dir ();
   const char *env = g_getenv ("PHILIA_PLUGIN_PATH");
 
   if (env != NULL)
@@ -368,7 +421,7 @@ default_search_path (void)
           g_strv_builder_add (builder, parts[i]);
     }
   g_strv_builder_add (builder, user_dir);
-  g_strv_builder_add (builder, PHILIA_PLUGINDIR);
+  g_strv_builder_add (builder, system_dir);
   return g_strv_builder_end (builder);
 }
 
@@ -377,7 +430,8 @@ default_search_path (void)
  * @registry: where loaded plugins register their algorithms
  * @search_path: (nullable): directories to search in order; %NULL means
  *   $PHILIA_PLUGIN_PATH (colon-separated), then the user data dir's
- *   philia/plugins, then the installed plugin directory
+ *   philia/plugins, then the installed plugin directory (the build tree's
+ *   plugins/ instead when the program runs from a meson build tree)
  * @disabled_ids: (nullable): plugin ids not to load (reported as disabled)
  * @infos: (out) (optional): a #PhiliaPluginInfo per *.plugin file found,
  *   in search order
@@ -402,6 +456,7 @@ philia_plugins_load (PhiliaRegistry      *registry,
                      GError             **error)
 {
   g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GHashTable) searched = NULL;
   g_auto(GStrv) default_path = NULL;
   g_autoptr(GError) dir_error = NULL;
 
@@ -422,11 +477,18 @@ philia_plugins_load (PhiliaRegistry      *registry,
     }
 
   found = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_plugin_info_free);
+  searched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint d = 0; search_path[d] != NULL; d++)
     {
-      g_autoptr(GPtrArray) files = list_keyfiles (search_path[d],
-                                                  dir_error ? NULL : &dir_error);
+      g_autoptr(GPtrArray) files = NULL;
+      char *key = same_dir_key (search_path[d]);
 
+      /* A directory named twice (the build tree's plugins/ in
+       * $PHILIA_PLUGIN_PATH too) is searched once: its plugins are not
+       * refused as their own shadows. */
+      if (!g_hash_table_add (searched, key))
+        continue;
+      files = list_keyfiles (search_path[d], dir_error ? NULL : &dir_error);
       if (files == NULL)
         continue;
       for (guint i = 0; i < files->len; i++)

@@ -443,6 +443,124 @@ philia_train_result_attention_values (const PhiliaTrainResult *r,
 }
 
 /**
+ * philia_train_result_attention_is_softmax:
+ *
+ * Whether every node's attention in layer @layer sums to 1 over its
+ * neighbours and itself, on every head (within 1e-3, float rounding), as a
+ * GAT's softmax over N(v) ∪ {v} does. Only then is 1 / (deg v + 1) what
+ * uniform attention gives, and philia_attention_relative_to_uniform() means
+ * something; signed coefficients (FAGCN's) are not a distribution.
+ */
+gboolean
+philia_train_result_attention_is_softmax (const PhiliaTrainResult *r,
+                                          PhiliaGraph             *graph,
+                                          guint                    layer)
+{
+  const PhiliaAttention *a;
+  const gint64 *off;
+
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
+
+  a = find_layer (r, layer, 0);
+  if (a == NULL || philia_graph_get_n_nodes (graph) != r->n_nodes)
+    return FALSE;
+  off = philia_graph_get_row_offsets (graph);
+  for (guint v = 0; v < r->n_nodes; v++)
+    for (guint h = 0; h < a->heads; h++)
+      {
+        double sum = a->self[(gsize) v * a->heads + h];
+
+        for (gint64 e = off[v]; e < off[v + 1]; e++)
+          {
+            if (a->edges[e * a->heads + h] < 0)
+              return FALSE;
+            sum += a->edges[e * a->heads + h];
+          }
+        if (fabs (sum - 1) > 1e-3)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * philia_attention_relative_to_uniform:
+ * @values: 2m attention values in CSR order (row v: what v puts on each
+ *   neighbour), scaled in place
+ * @self_values: (nullable): n self-loop values, scaled in place
+ *
+ * Divides each node's attention by what a uniform softmax over its
+ * neighbours and itself would give: α · (deg v + 1), so 1 is uniform, 2 is
+ * twice the uniform share and ½ half of it. Raw α is about 1 / (deg + 1)
+ * everywhere and so mostly tracks degree; this does not.
+ */
+void
+philia_attention_relative_to_uniform (PhiliaGraph *graph,
+                                      double      *values,
+                                      double      *self_values)
+{
+  const gint64 *off;
+  guint n;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+  g_return_if_fail (values != NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  off = philia_graph_get_row_offsets (graph);
+  for (guint v = 0; v < n; v++)
+    {
+      double uniform = (double) (off[v + 1] - off[v]) + 1;
+
+      for (gint64 e = off[v]; e < off[v + 1]; e++)
+        values[e] *= uniform;
+      if (self_values != NULL)
+        self_values[v] *= uniform;
+    }
+}
+
+/**
+ * philia_attention_combine_directions:
+ * @values: 2m values in CSR order, combined in place
+ *
+ * An undirected edge u – v carries two coefficients, what u puts on v (row
+ * u) and what v puts on u (row v). After this both entries hold one number,
+ * the larger of the two (@mean %FALSE) or their mean, so a drawing of the
+ * edge shows it whichever entry it reads. NaN counts only when both are.
+ */
+void
+philia_attention_combine_directions (PhiliaGraph *graph,
+                                     double      *values,
+                                     gboolean     mean)
+{
+  const gint64 *off;
+  const gint32 *nbr;
+  guint n;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+  g_return_if_fail (values != NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      {
+        gint64 back;
+        double a, b, both;
+
+        if ((guint) nbr[e] <= u || (back = philia_graph_find_edge (graph, nbr[e], u)) < 0)
+          continue;
+        a = values[e];
+        b = values[back];
+        if (isnan (a) || isnan (b))
+          both = isnan (a) ? b : a;
+        else
+          both = mean ? (a + b) / 2 : MAX (a, b);
+        values[e] = values[back] = both;
+      }
+}
+
+/**
  * philia_train_result_same_label_attention:
  *
  * Returns: (transfer full) (nullable): n shares in [0, 1] or NaN

@@ -62,6 +62,21 @@ double            *philia_train_result_attention_values (const PhiliaTrainResult
                                                          int                      head,
                                                          double                  *self_values);
 
+/* Whether layer @layer's attention is a softmax over each node's neighbours
+ * and itself (a GAT's); only then is α · (deg + 1) = 1 uniform. */
+gboolean           philia_train_result_attention_is_softmax (const PhiliaTrainResult *result,
+                                                             PhiliaGraph             *graph,
+                                                             guint                    layer);
+/* α · (deg v + 1) in place, row v of @values and @self_values[v]: 1 = uniform. */
+void               philia_attention_relative_to_uniform (PhiliaGraph *graph,
+                                                         double      *values,
+                                                         double      *self_values);
+/* Both CSR entries of each edge get the larger of the two directions, or
+ * their mean. */
+void               philia_attention_combine_directions  (PhiliaGraph *graph,
+                                                         double      *values,
+                                                         gboolean     mean);
+
 /*
  * Per node v, the share of the attention v puts on its neighbours (self-loop
  * excluded) that goes to neighbours of v's own label, renormalised over the

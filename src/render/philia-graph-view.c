@@ -55,7 +55,67 @@ philia_colormap_diverging (double      t,
   color->a = 1.0;
 }
 
+double
+philia_local_homophily_scale (double h,
+                              double chance)
+{
+  if (isnan (h))
+    return NAN;
+  h = CLAMP (h, 0.0, 1.0);
+  /* A chance of 0 or 1 (one class holds every labelled edge end) explains
+   * any value a node can have: pale. */
+  if (!(chance > 0 && chance < 1))
+    return 0.5;
+  return h <= chance ? 0.5 * h / chance : 0.5 + 0.5 * (h - chance) / (1 - chance);
+}
+
+/*
+ * The centre of the local homophily scale for node @v: what chance gives
+ * its class (see philia_local_homophily_chance() for why D_k / 2m), so pale
+ * means "as homophilous as a random rewiring would make it", not "0.5".
+ */
+static double
+chance_of (const PhiliaGraphView *view,
+           guint                  v)
+{
+  gint32 k = philia_graph_get_labels (view->graph)[v];
+
+  if (view->class_chance == NULL || k < 0 || (guint)k >= view->n_class_chance
+      || isnan (view->class_chance[k]))
+    return 0.5;
+  return view->class_chance[k];
+}
+
 static const PhiliaRgba unlabeled_grey = { 0.62, 0.62, 0.62, 1.0 };
+
+/*
+ * PHILIA_EDGES_HOMOPHILY sorts edges three ways: an edge with an unlabeled
+ * end is neither same- nor cross-class (nothing is known), so it gets the
+ * unlabeled grey and its own legend row, and is drawn first, underneath.
+ */
+enum
+{
+  EDGE_UNLABELED,
+  EDGE_SAME,
+  EDGE_CROSS,
+  N_EDGE_KINDS
+};
+
+static const PhiliaRgba edge_kind_colors[N_EDGE_KINDS] = {
+  [EDGE_UNLABELED] = { 0.62, 0.62, 0.62, 1.0 },
+  [EDGE_SAME] = { 0.21, 0.29, 0.60, 1.0 },
+  [EDGE_CROSS] = { 0.85, 0.20, 0.15, 1.0 },
+};
+
+static inline int
+edge_kind (const gint32 *y,
+           guint         u,
+           guint         v)
+{
+  if (y[u] < 0 || y[v] < 0)
+    return EDGE_UNLABELED;
+  return y[u] == y[v] ? EDGE_SAME : EDGE_CROSS;
+}
 
 /* Height a colour-scale legend row needs beyond a plain row, in font sizes:
  * the bar sits 1.5 below the title and its end labels end near 3.1. */
@@ -98,7 +158,8 @@ node_color (const PhiliaGraphView *view,
       if (isnan (value))
         *color = unlabeled_grey;
       else
-        philia_colormap_diverging (value, color);
+        philia_colormap_diverging (philia_local_homophily_scale (value, chance_of (view, v)),
+                                   color);
       break;
 
     case PHILIA_COLOR_BY_DEGREE:
@@ -140,8 +201,9 @@ color_key (const PhiliaRgba *c)
  * N_EDGE_LEVELS levels, level 0 at edge_vmin and the last at edge_vmax, so
  * that each colour is still painted once and each colour and width stroked
  * once. Colour buckets: PHILIA_EDGES_VALUE has NaN first (underneath, faint
- * grey) and then one per level, so higher values lie on top; the other
- * styles use 0 (plain or same-class) and 1 (cross-class).
+ * grey) and then one per level, so higher values lie on top;
+ * PHILIA_EDGES_HOMOPHILY uses the edge kinds (unlabeled end, same-class,
+ * cross-class, in drawing order); the other styles use 0.
  */
 #define N_EDGE_LEVELS 17
 #define N_EDGE_COLORS (N_EDGE_LEVELS + 1)
@@ -155,21 +217,57 @@ edges_by_value (const PhiliaGraphView *view)
          || (view->edge_width_by_value && view->edge_values != NULL);
 }
 
+void
+philia_colormap_greys (double      t,
+                       PhiliaRgba *color)
+{
+  double g;
+
+  t = isfinite (t) ? CLAMP (t, 0.0, 1.0) : 0.0;
+  g = 0.86 - 0.80 * t;
+  *color = (PhiliaRgba) { g, g, g, 1.0 };
+}
+
+double
+philia_graph_view_edge_position (const PhiliaGraphView *view,
+                                 double                 value)
+{
+  double t;
+
+  if (isnan (value))
+    return NAN;
+  if (view->edge_log && view->edge_vmin > 0 && view->edge_vmax > view->edge_vmin)
+    t = value > 0 ? log (value / view->edge_vmin) / log (view->edge_vmax / view->edge_vmin) : 0;
+  else
+    t = view->edge_vmax > view->edge_vmin
+        ? (value - view->edge_vmin) / (view->edge_vmax - view->edge_vmin) : 0.5;
+  return CLAMP (t, 0.0, 1.0);
+}
+
+static void
+edge_colormap (const PhiliaGraphView *view,
+               double                 t,
+               PhiliaRgba            *color)
+{
+  if (view->edge_colormap == PHILIA_EDGE_COLORMAP_GREYS)
+    philia_colormap_greys (t, color);
+  else
+    philia_colormap_viridis (t, color);
+}
+
 /* The level of CSR entry @e, or -1 for NaN or no values. */
 static int
 edge_level (const PhiliaGraphView *view,
             gint64                 e)
 {
-  double value, t;
+  double t;
 
   if (view->edge_values == NULL)
     return -1;
-  value = view->edge_values[e];
-  if (isnan (value))
+  t = philia_graph_view_edge_position (view, view->edge_values[e]);
+  if (isnan (t))
     return -1;
-  t = view->edge_vmax > view->edge_vmin
-      ? (value - view->edge_vmin) / (view->edge_vmax - view->edge_vmin) : 0.5;
-  return (int)lround (CLAMP (t, 0.0, 1.0) * (N_EDGE_LEVELS - 1));
+  return (int)lround (t * (N_EDGE_LEVELS - 1));
 }
 
 /* Width bucket 0 is NaN (or no width by value); bucket l + 1 is level l. */
@@ -214,7 +312,7 @@ edge_buckets (const PhiliaGraphView *view,
         if (view->edge_style == PHILIA_EDGES_VALUE)
           color = level + 1;
         else if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
-          color = y[u] < 0 || y[v] < 0 || y[u] != y[v];
+          color = edge_kind (y, u, v);
         else
           color = 0;
         width = by_width ? level + 1 : 0;
@@ -238,14 +336,17 @@ edge_colors (const PhiliaGraphView   *view,
                                  alpha * 0.5 };
       for (int l = 0; l < N_EDGE_LEVELS; l++)
         {
-          philia_colormap_viridis (l / (double)(N_EDGE_LEVELS - 1), &colors[l + 1]);
+          edge_colormap (view, l / (double)(N_EDGE_LEVELS - 1), &colors[l + 1]);
           colors[l + 1].a = alpha;
         }
       break;
 
     case PHILIA_EDGES_HOMOPHILY:
-      colors[0] = (PhiliaRgba) { 0.21, 0.29, 0.60, alpha };
-      colors[1] = (PhiliaRgba) { 0.85, 0.20, 0.15, alpha };
+      for (int k = 0; k < N_EDGE_KINDS; k++)
+        {
+          colors[k] = edge_kind_colors[k];
+          colors[k].a = alpha;
+        }
       break;
 
     case PHILIA_EDGES_PLAIN:
@@ -257,6 +358,15 @@ edge_colors (const PhiliaGraphView   *view,
     }
 }
 
+/* Nodes shrink as the drawing gets crowded, but stay visible. */
+static double
+node_base_radius (double width,
+                  double height,
+                  guint  n)
+{
+  return CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
+}
+
 static double
 node_radius (const PhiliaGraphView *view,
              guint                  v,
@@ -265,6 +375,21 @@ node_radius (const PhiliaGraphView *view,
   if (!view->size_by_degree)
     return base;
   return base * (0.6 + 0.4 * sqrt ((double)philia_graph_get_degree (view->graph, v)));
+}
+
+/* The node radius philia_graph_view_draw() gives @v in a @width × @height drawing. */
+double
+philia_graph_view_get_node_radius (const PhiliaGraphView *view,
+                                   double                 width,
+                                   double                 height,
+                                   guint                  v)
+{
+  guint n;
+
+  g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), 0);
+
+  n = philia_graph_get_n_nodes (view->graph);
+  return node_radius (view, v, node_base_radius (width, height, n));
 }
 
 void
@@ -625,13 +750,13 @@ raster_edges_by_value (cairo_t               *cr,
   cairo_surface_destroy (mask);
 }
 
+/* @colors: one per edge kind for PHILIA_EDGES_HOMOPHILY, else only [0]. */
 static void
 raster_edges (cairo_t                 *cr,
               const Raster            *raster,
               const PhiliaGraphView   *view,
               double                   line_width,
-              const PhiliaRgba        *same,
-              const PhiliaRgba        *diff)
+              const PhiliaRgba        *colors)
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
@@ -639,8 +764,8 @@ raster_edges (cairo_t                 *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   double px_width = MIN (line_width * raster->scale, 2.0);
-  cairo_surface_t *masks[2] = { raster_surface (raster, CAIRO_FORMAT_A8), NULL };
-  guint8 *data[2];
+  cairo_surface_t *masks[N_EDGE_KINDS] = { raster_surface (raster, CAIRO_FORMAT_A8) };
+  guint8 *data[N_EDGE_KINDS];
   int stride = cairo_image_surface_get_stride (masks[0]);
   int w = raster->width, h = raster->height;
   /* Device positions and which sides of the view each node lies beyond, in
@@ -649,9 +774,9 @@ raster_edges (cairo_t                 *cr,
   g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
   g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
 
-  if (split)
-    masks[1] = raster_surface (raster, CAIRO_FORMAT_A8);
-  for (int i = 0; i < 2; i++)
+  for (int i = 1; split && i < N_EDGE_KINDS; i++)
+    masks[i] = raster_surface (raster, CAIRO_FORMAT_A8);
+  for (int i = 0; i < N_EDGE_KINDS; i++)
     data[i] = masks[i] ? cairo_image_surface_get_data (masks[i]) : NULL;
 
   raster_project (raster, view, xy, outside);
@@ -664,16 +789,16 @@ raster_edges (cairo_t                 *cr,
 
         if (v <= (gint32)u || (outside[u] & outside[v]) != 0)
           continue;
-        pass = split && (y[u] < 0 || y[v] < 0 || y[u] != y[v]);
+        pass = split ? edge_kind (y, u, (guint)v) : 0;
         raster_line (data[pass], stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
                      xy[2 * v + 1], px_width);
       }
 
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < N_EDGE_KINDS; i++)
     if (masks[i] != NULL)
       {
         cairo_surface_mark_dirty (masks[i]);
-        _philia_render_set_color (cr, i == 0 ? same : diff);
+        _philia_render_set_color (cr, &colors[i]);
         cairo_mask_surface (cr, masks[i], 0, 0);
         cairo_surface_destroy (masks[i]);
       }
@@ -804,20 +929,14 @@ draw_edges (cairo_t               *cr,
   const double *p = view->positions;
   /* Fainter edges on dense drawings, so structure shows instead of a blot. */
   double alpha = CLAMP (40.0 / sqrt ((double)MAX (m, 1)), 0.06, 0.6);
-  PhiliaRgba same = { 0.21, 0.29, 0.60, alpha }, diff = { 0.85, 0.20, 0.15, alpha };
-
   double line_width = MAX (0.5, MIN (1.2, view->scale * 0.004 + 0.5));
+  PhiliaRgba colors[N_EDGE_COLORS];
+  gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   Raster raster;
 
-  if (view->edge_style == PHILIA_EDGES_PLAIN)
-    same = diff = (PhiliaRgba) { style->foreground.r, style->foreground.g, style->foreground.b,
-                                 alpha };
-
+  edge_colors (view, style, alpha, colors);
   if (edges_by_value (view))
     {
-      PhiliaRgba colors[N_EDGE_COLORS];
-
-      edge_colors (view, style, alpha, colors);
       if (raster_begin (cr, width, height, &raster))
         raster_edges_by_value (cr, &raster, view, line_width, colors);
       else
@@ -827,12 +946,12 @@ draw_edges (cairo_t               *cr,
 
   if (raster_begin (cr, width, height, &raster))
     {
-      raster_edges (cr, &raster, view, line_width, &same, &diff);
+      raster_edges (cr, &raster, view, line_width, colors);
       return;
     }
 
   cairo_set_line_width (cr, line_width);
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < (split ? N_EDGE_KINDS : 1); pass++)
     {
       for (guint u = 0; u < n; u++)
         {
@@ -842,15 +961,11 @@ draw_edges (cairo_t               *cr,
           for (gint64 e = off[u]; e < off[u + 1]; e++)
             {
               gint32 v = nbr[e];
-              gboolean is_diff;
               double vx, vy;
 
               if (v <= (gint32)u)
                 continue;
-              is_diff = y[u] < 0 || y[v] < 0 || y[u] != y[v];
-              if (view->edge_style == PHILIA_EDGES_HOMOPHILY && is_diff != (pass == 1))
-                continue;
-              if (view->edge_style == PHILIA_EDGES_PLAIN && pass == 1)
+              if (split && edge_kind (y, u, (guint)v) != pass)
                 continue;
               vx = p[2 * v] * view->scale + view->offset_x;
               vy = p[2 * v + 1] * view->scale + view->offset_y;
@@ -862,7 +977,7 @@ draw_edges (cairo_t               *cr,
               cairo_line_to (cr, vx, vy);
             }
         }
-      _philia_render_set_color (cr, pass == 0 ? &same : &diff);
+      _philia_render_set_color (cr, &colors[pass]);
       cairo_stroke (cr);
     }
 }
@@ -1149,8 +1264,10 @@ typedef enum
   ROW_TITLE,        /* a heading over category rows, no swatch */
   ROW_CATEGORY,     /* a category swatch; @index is the category */
   ROW_NODE_SCALE,   /* title, then the node colour scale */
+  ROW_NOTE,         /* a smaller line under a scale, no swatch */
   ROW_EDGE_SAME,
   ROW_EDGE_CROSS,
+  ROW_EDGE_UNLABELED,
   ROW_EDGE_SCALE,   /* title, then the edge colour scale */
   ROW_EDGE_WIDTH,   /* a wedge from the thinnest to the thickest edge */
 } RowKind;
@@ -1179,15 +1296,25 @@ add_row (GArray  *rows,
   g_array_append_val (rows, row);
 }
 
-/* A colour bar from @x to @x + @w with its end labels, under a title at @y. */
+typedef enum
+{
+  SCALE_VIRIDIS,
+  SCALE_DIVERGING,
+  SCALE_GREYS,
+} ScaleColors;
+
+/* A colour bar from @x to @x + @w with its end labels, under a title at @y;
+ * @mid (nullable) labels a tick at @mid_t (0 … 1 along the bar). */
 static void
 draw_scale (cairo_t                 *cr,
             const PhiliaRenderStyle *style,
-            gboolean                 diverging,
+            ScaleColors              colors,
             double                   x,
             double                   y,
             double                   w,
             const char              *low,
+            const char              *mid,
+            double                   mid_t,
             const char              *high)
 {
   double fs = style->font_size;
@@ -1197,8 +1324,10 @@ draw_scale (cairo_t                 *cr,
       PhiliaRgba c;
       double t = s / 39.0;
 
-      if (diverging)
+      if (colors == SCALE_DIVERGING)
         philia_colormap_diverging (t, &c);
+      else if (colors == SCALE_GREYS)
+        philia_colormap_greys (t, &c);
       else
         philia_colormap_viridis (t, &c);
       _philia_render_set_color (cr, &c);
@@ -1208,6 +1337,31 @@ draw_scale (cairo_t                 *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 0.8, FALSE, low, x, y + fs * 2.2, 0, 0, 0);
   _philia_render_text (cr, style, 0.8, FALSE, high, x + w, y + fs * 2.2, 1, 0, 0);
+  if (mid != NULL && mid_t >= 0 && mid_t <= 1)
+    {
+      double mx = x + w * mid_t;
+      double half = _philia_render_text_width (cr, style, 0.8, mid) / 2;
+
+      cairo_set_line_width (cr, 1.0);
+      cairo_move_to (cr, mx, y + fs * 1.3);
+      cairo_line_to (cr, mx, y + fs * 2.3);
+      cairo_stroke (cr);
+      /* Kept clear of the bar's ends, where their own labels are. */
+      _philia_render_text (cr, style, 0.8, FALSE, mid, CLAMP (mx, x + half, x + w - half),
+                           y + fs * 2.2, 0.5, 0, 0);
+    }
+}
+
+/* Whether some node has no value to colour by (drawn grey). */
+static gboolean
+any_undefined (const PhiliaGraphView *view)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+
+  for (guint v = 0; v < n; v++)
+    if (view->node_values == NULL || isnan (view->node_values[v]))
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1252,16 +1406,32 @@ draw_legend (cairo_t                 *cr,
         add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more", view->n_categories - nc));
     }
   else
-    add_row (rows, ROW_NODE_SCALE, 0,
-             g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
-                       ? "local homophily"
-                       : view->color_by == PHILIA_COLOR_BY_DEGREE
-                       ? "degree (log)"
-                       : view->value_name ? view->value_name : "value"));
+    {
+      add_row (rows, ROW_NODE_SCALE, 0,
+               g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+                         ? "local homophily"
+                         : view->color_by == PHILIA_COLOR_BY_DEGREE
+                         ? "degree (log)"
+                         : view->value_name ? view->value_name : "value"));
+      /* Where the pale middle is, and why there. */
+      if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+        add_row (rows, ROW_NOTE, 0, view->class_chance != NULL
+                                    ? g_strdup ("pale: chance for the node's class, D_k/2m")
+                                    : g_strdup ("pale: 0.5"));
+      if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY && any_undefined (view))
+        add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled, or no labeled neighbour"));
+    }
   if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
     {
-      add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
-      add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
+      /* Only the kinds a graph can have: none is same- or cross-class
+       * without labels, and with every node labelled none is unlabeled. */
+      if (philia_graph_get_n_labeled (view->graph) > 0)
+        {
+          add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
+          add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
+        }
+      if (unlabeled)
+        add_row (rows, ROW_EDGE_UNLABELED, 0, g_strdup ("edge with an unlabeled end"));
     }
   else if (view->edge_style == PHILIA_EDGES_VALUE)
     add_row (rows, ROW_EDGE_SCALE, 0, g_strdup (edge_name));
@@ -1295,8 +1465,10 @@ draw_legend (cairo_t                 *cr,
         {
         case ROW_EDGE_SAME:
         case ROW_EDGE_CROSS:
-          swatch = row->kind == ROW_EDGE_SAME ? (PhiliaRgba) { 0.21, 0.29, 0.60, 1 }
-                                              : (PhiliaRgba) { 0.85, 0.20, 0.15, 1 };
+        case ROW_EDGE_UNLABELED:
+          swatch = edge_kind_colors[row->kind == ROW_EDGE_SAME ? EDGE_SAME
+                                    : row->kind == ROW_EDGE_CROSS ? EDGE_CROSS
+                                    : EDGE_UNLABELED];
           _philia_render_set_color (cr, &swatch);
           cairo_set_line_width (cr, 2);
           cairo_move_to (cr, x, y + fs * 0.6);
@@ -1336,12 +1508,12 @@ draw_legend (cairo_t                 *cr,
 
               g_ascii_formatd (low, sizeof low, "%.3g", view->vmin);
               g_ascii_formatd (high, sizeof high, "%.3g", view->vmax);
-              draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+              draw_scale (cr, style, SCALE_VIRIDIS, x, y, w - fs, low, NULL, 0, high);
             }
+          else if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+            draw_scale (cr, style, SCALE_DIVERGING, x, y, w - fs, "0", "chance", 0.5, "1");
           else
-            draw_scale (cr, style, view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY, x, y, w - fs,
-                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "0" : "low",
-                        view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? "1" : "high");
+            draw_scale (cr, style, SCALE_VIRIDIS, x, y, w - fs, "low", NULL, 0, "high");
           break;
 
         case ROW_EDGE_SCALE:
@@ -1350,7 +1522,11 @@ draw_legend (cairo_t                 *cr,
 
             g_ascii_formatd (low, sizeof low, "%.3g", view->edge_vmin);
             g_ascii_formatd (high, sizeof high, "%.3g", view->edge_vmax);
-            draw_scale (cr, style, FALSE, x, y, w - fs, low, high);
+            draw_scale (cr, style, view->edge_colormap == PHILIA_EDGE_COLORMAP_GREYS
+                                   ? SCALE_GREYS : SCALE_VIRIDIS,
+                        x, y, w - fs, low, view->edge_mark_label,
+                        view->edge_mark_label != NULL
+                        ? philia_graph_view_edge_position (view, view->edge_mark) : -1, high);
           }
           break;
 
@@ -1362,6 +1538,8 @@ draw_legend (cairo_t                 *cr,
       _philia_render_set_color (cr, &style->foreground);
       if (row->kind == ROW_TITLE)
         _philia_render_text (cr, style, 0.9, TRUE, row->text, x, y, 0, 0, w);
+      else if (row->kind == ROW_NOTE)
+        _philia_render_text (cr, style, 0.8, FALSE, row->text, x, y, 0, 0, w);
       else if (row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE)
         {
           _philia_render_text (cr, style, 0.9, FALSE, row->text, x, y, 0, 0, w);
@@ -1398,8 +1576,7 @@ philia_graph_view_draw (cairo_t                 *cr,
       cairo_paint (cr);
     }
 
-  /* Nodes shrink as the drawing gets crowded, but stay visible. */
-  base = CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
+  base = node_base_radius (width, height, n);
 
   if (view->positions != NULL && n > 0)
     {

@@ -13,12 +13,19 @@ G_BEGIN_DECLS
 typedef enum
 {
   PHILIA_COLOR_BY_LABEL,            /* categorical palette, grey for unlabeled */
-  PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging: heterophilous red … homophilous blue */
+  PHILIA_COLOR_BY_LOCAL_HOMOPHILY,  /* diverging, pale at chance: red below … blue above */
   PHILIA_COLOR_BY_DEGREE,           /* viridis on log degree */
   PHILIA_COLOR_BY_VALUE,            /* viridis on @node_values between vmin and vmax */
   PHILIA_COLOR_BY_CATEGORY,         /* @node_categories in their own colours, grey for -1 */
   PHILIA_N_COLOR_BY,
 } PhiliaColorBy;
+
+/* The colours of PHILIA_EDGES_VALUE. */
+typedef enum
+{
+  PHILIA_EDGE_COLORMAP_VIRIDIS,     /* dark purple … yellow */
+  PHILIA_EDGE_COLORMAP_GREYS,       /* light grey … black: no hue, so it never reads as a class */
+} PhiliaEdgeColormap;
 
 typedef enum
 {
@@ -35,6 +42,11 @@ typedef enum
  * @color_by: node colouring
  * @node_values: (nullable): n values for the scalar colourings (NaN: grey);
  *   local homophily for PHILIA_COLOR_BY_LOCAL_HOMOPHILY
+ * @class_chance: (nullable): @n_class_chance values, the local homophily
+ *   chance gives a node of each class (philia_local_homophily_chance()):
+ *   PHILIA_COLOR_BY_LOCAL_HOMOPHILY draws it pale, less red, more blue;
+ *   %NULL centres the scale at 0.5
+ * @n_class_chance: how many classes @class_chance has
  * @value_name: (nullable): legend title for PHILIA_COLOR_BY_VALUE and _CATEGORY
  * @vmin: lower end of the PHILIA_COLOR_BY_VALUE scale
  * @vmax: upper end of that scale
@@ -53,6 +65,11 @@ typedef enum
  * @edge_vmax: value drawn at the high end of the edge scale (and thickest)
  * @edge_width_by_value: with @edge_values, edges run from 0.5 (at @edge_vmin)
  *   to 4 (at @edge_vmax) units wide, whatever @edge_style colours them with
+ * @edge_colormap: the colours of PHILIA_EDGES_VALUE
+ * @edge_log: place edge values on a log scale between @edge_vmin and
+ *   @edge_vmax (both > 0; smaller values are drawn at @edge_vmin)
+ * @edge_mark: a value marked on the edge legend's scale, with...
+ * @edge_mark_label: (nullable): ...this label under it; %NULL: no mark
  * @size_by_degree: node radius grows with the square root of the degree
  * @show_labels: draw node names where they fit
  * @show_legend: draw the legend in the top-left corner
@@ -73,6 +90,8 @@ typedef struct
   const double    *positions;
   PhiliaColorBy    color_by;
   const double    *node_values;
+  const double    *class_chance;
+  guint            n_class_chance;
   const char      *value_name;
   double           vmin;
   double           vmax;
@@ -86,6 +105,10 @@ typedef struct
   double           edge_vmin;
   double           edge_vmax;
   gboolean         edge_width_by_value;
+  PhiliaEdgeColormap edge_colormap;
+  gboolean         edge_log;
+  double           edge_mark;
+  const char      *edge_mark_label;
   gboolean         size_by_degree;
   gboolean         show_labels;
   gboolean         show_legend;
@@ -105,6 +128,21 @@ gboolean    philia_color_by_from_string (const char             *name,
 /* Diverging, colour-blind-safe (Paul Tol's "sunset" ends): 0 red, 0.5 pale, 1 blue. */
 void        philia_colormap_diverging   (double                  t,
                                          PhiliaRgba             *color);
+/* Light grey (0) to near black (1), for values drawn over class colours. */
+void        philia_colormap_greys       (double                  t,
+                                         PhiliaRgba             *color);
+/* Where @value lands in [0, 1] on the edge scale of @view (linear or log). */
+double      philia_graph_view_edge_position (const PhiliaGraphView *view,
+                                             double                 value);
+/* Where local homophily @h lands on the diverging scale when @chance is what
+ * chance gives: 0 → 0, @chance → 0.5 (pale), 1 → 1, linear in between. */
+double      philia_local_homophily_scale (double                  h,
+                                          double                  chance);
+/* The radius philia_graph_view_draw() gives node @v in a @width × @height drawing. */
+double      philia_graph_view_get_node_radius (const PhiliaGraphView *view,
+                                               double                 width,
+                                               double                 height,
+                                               guint                  v);
 /* Sets scale and offsets so that every node fits in width × height with @margin. */
 void        philia_graph_view_fit       (PhiliaGraphView        *view,
                                          double                  width,

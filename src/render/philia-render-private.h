@@ -18,6 +18,12 @@ void   _philia_render_text        (cairo_t                 *cr,
                                    double                   anchor_x,
                                    double                   anchor_y,
                                    double                   max_width);
+void   _philia_render_message     (cairo_t                 *cr,
+                                   const PhiliaRenderStyle *style,
+                                   const char              *title,
+                                   const char              *message,
+                                   double                   width,
+                                   double                   height);
 double _philia_render_text_width  (cairo_t                 *cr,
                                    const PhiliaRenderStyle *style,
                                    double                   scale,

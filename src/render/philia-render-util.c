@@ -62,6 +62,50 @@ _philia_render_text (cairo_t                 *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/*
+ * A figure that has nothing to plot says why instead of drawing empty axes:
+ * the background, @title at the top left as charts put it, and @message
+ * wrapped and centred in what is left.
+ */
+void
+_philia_render_message (cairo_t                 *cr,
+                        const PhiliaRenderStyle *style,
+                        const char              *title,
+                        const char              *message,
+                        double                   width,
+                        double                   height)
+{
+  PhiliaRenderStyle fallback;
+  g_autoptr(PangoLayout) layout = NULL;
+  double fs, top;
+  PangoRectangle logical;
+
+  style = _philia_render_style_or_default (style, &fallback);
+  fs = style->font_size;
+  cairo_save (cr);
+  if (style->background.a > 0)
+    {
+      _philia_render_set_color (cr, &style->background);
+      cairo_paint (cr);
+    }
+  _philia_render_set_color (cr, &style->foreground);
+  top = 0;
+  if (title != NULL)
+    {
+      _philia_render_text (cr, style, 1.0, TRUE, title, fs * 0.4, fs * 0.3, 0, 0,
+                           width - fs * 0.8);
+      top = fs * 1.8;
+    }
+  layout = make_layout (cr, style, 1.0, FALSE, message);
+  pango_layout_set_width (layout, (int) (MAX (width - 4 * fs, fs) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  cairo_move_to (cr, 2 * fs, top + MAX (0, (height - top - logical.height) / 2));
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}
+
 double
 _philia_render_text_width (cairo_t                 *cr,
             const PhiliaRenderStyle *style,

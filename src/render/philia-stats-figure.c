@@ -33,6 +33,10 @@ struct _PhiliaStatsFigure
   double                *xs;
   double                *ys;
 
+  /* Set when there is nothing to plot: the figure says why */
+  const char            *empty_title;
+  const char            *empty_message;
+
   /* For bin selection */
   double                *local;         /* copy of the local homophily, n values */
   guint                  n_nodes;
@@ -223,6 +227,17 @@ philia_stats_figure_new (PhiliaStatsFigureKind           kind,
   f->kind = kind;
   philia_render_style_init_default (&f->style);
 
+  /* The class and label figures of a graph without labels would be empty
+   * axes; they say why instead, in the app and in exported files alike. */
+  if (kind != PHILIA_STATS_FIGURE_DEGREE && philia_graph_get_n_labeled (graph) == 0)
+    {
+      f->empty_title = kind == PHILIA_STATS_FIGURE_CLASS_SIZES ? "Class sizes"
+                       : kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY ? "Local homophily"
+                       : "Class compatibility";
+      f->empty_message = "No labels: open a node table or a file with labels.";
+      return f;
+    }
+
   switch (kind)
     {
     case PHILIA_STATS_FIGURE_CLASS_SIZES:
@@ -283,6 +298,12 @@ philia_stats_figure_draw (cairo_t  *cr,
 
   g_return_if_fail (f != NULL);
 
+  if (f->empty_message != NULL)
+    {
+      _philia_render_message (cr, &f->style, f->empty_title, f->empty_message, width, height);
+      return;
+    }
+
   switch (f->kind)
     {
     case PHILIA_STATS_FIGURE_CLASS_SIZES:
@@ -310,7 +331,8 @@ philia_stats_figure_hit_bar (PhiliaStatsFigure *f,
 {
   g_return_val_if_fail (f != NULL, -1);
 
-  if (f->kind != PHILIA_STATS_FIGURE_CLASS_SIZES && f->kind != PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY)
+  if ((f->kind != PHILIA_STATS_FIGURE_CLASS_SIZES && f->kind != PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY)
+      || f->empty_message != NULL)
     return -1;
   return philia_bar_chart_hit (&f->bars, &f->style, width, height, x, y);
 }

@@ -626,8 +626,10 @@ struct _PhiliaAttentionGrid
   guint              max_heads;
   GArray            *cells;        /* Cell, row-major by layer */
   double             vmin, vmax;
+  gboolean           relative;     /* values are α · (deg + 1), on a log scale */
   PhiliaRenderStyle  style;
   char              *title;
+  char              *subtitle;
 };
 
 typedef struct
@@ -661,6 +663,12 @@ cmp_label (gconstpointer a,
 /**
  * philia_attention_grid_new:
  *
+ * @relative: draw α · (deg @node + 1), the attention over what a uniform
+ *   softmax would give (1 = uniform), on a log scale; else α itself
+ *
+ * Each cell shows what @node puts on each neighbour (one direction: the
+ * softmax over @node's neighbourhood), the neighbours named by id.
+ *
  * Returns: (transfer full) (nullable): the grid, or %NULL when @result has no
  *   attention or @node is out of range
  */
@@ -668,7 +676,8 @@ PhiliaAttentionGrid *
 philia_attention_grid_new (PhiliaGraph             *graph,
                            const PhiliaTrainResult *result,
                            guint                    node,
-                           guint                    max_neighbours)
+                           guint                    max_neighbours,
+                           gboolean                 relative)
 {
   g_autoptr(PhiliaGraphBuilder) builder = NULL;
   g_autofree Neighbour *nbrs = NULL;
@@ -680,6 +689,8 @@ philia_attention_grid_new (PhiliaGraph             *graph,
   const gint32 *ego_nbr;
   gint64 *pairs, *labels;
   guint k, n_classes;
+  char **names;
+  double uniform;
 
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (result != NULL, NULL);
@@ -694,6 +705,8 @@ philia_attention_grid_new (PhiliaGraph             *graph,
   grid = g_new0 (PhiliaAttentionGrid, 1);
   grid->node = node;
   grid->degree = (guint) (off[node + 1] - off[node]);
+  grid->relative = relative;
+  uniform = relative ? grid->degree + 1.0 : 1.0;
 
   /* The most attended neighbours (mean over every layer and head) of a hub. */
   nbrs = g_new0 (Neighbour, MAX (grid->degree, 1));
@@ -726,10 +739,18 @@ philia_attention_grid_new (PhiliaGraph             *graph,
   grid->positions = g_new0 (double, 2 * (k + 1));
   grid->selected = g_new0 (guint8, k + 1);
   grid->selected[0] = 1;
+  /* Every node named as on the canvas (its name, else its id), so a
+   * neighbour in a cell can be found in the graph. */
+  names = g_new0 (char *, k + 2);
+  names[0] = philia_graph_get_node_name (graph, node) != NULL
+             ? g_strdup (philia_graph_get_node_name (graph, node)) : g_strdup_printf ("%u", node);
   for (guint i = 0; i < k; i++)
     {
       double angle = 2 * G_PI * i / k - G_PI / 2;
+      guint v = (guint) nbr[nbrs[i].node];
 
+      names[i + 1] = philia_graph_get_node_name (graph, v) != NULL
+                     ? g_strdup (philia_graph_get_node_name (graph, v)) : g_strdup_printf ("%u", v);
       edge_of[i] = nbrs[i].node;
       pairs[2 * i] = 0;
       pairs[2 * i + 1] = i + 1;
@@ -739,6 +760,7 @@ philia_attention_grid_new (PhiliaGraph             *graph,
     }
   philia_graph_builder_take_edges (builder, pairs, k);
   philia_graph_builder_take_labels (builder, labels);
+  philia_graph_builder_take_node_names (builder, names);
   n_classes = philia_graph_get_n_classes (graph);
   if (philia_graph_has_class_names (graph) && n_classes > 0)
     {
@@ -784,31 +806,79 @@ philia_attention_grid_new (PhiliaGraph             *graph,
                 for (gint64 e = ego_off[v]; e < ego_off[v + 1]; e++)
                   {
                     guint j = v == 0 ? (guint) ego_nbr[e] : v;   /* 1-based neighbour */
-                    double w = a->edges[edge_of[j - 1] * a->heads + h];
+                    double w = a->edges[edge_of[j - 1] * a->heads + h] * uniform;
 
                     cell.edge_values[e] = w;
                     grid->vmin = MIN (grid->vmin, w);
                     grid->vmax = MAX (grid->vmax, w);
                   }
-              cell.self = a->self[(gsize) node * a->heads + h];
+              cell.self = a->self[(gsize) node * a->heads + h] * uniform;
             }
           g_array_append_val (grid->cells, cell);
         }
     }
-  /* The scale spans what this node's neighbours get, so near-uniform
-   * attention still shows which neighbour is favoured. */
+  /* Fixed ends, not this node's own spread: stretched over a spread of
+   * 0.071 to 0.081 near-uniform attention would look decisive. Relative
+   * values sit on a log scale symmetric about 1 (uniform), at least ½ to 2;
+   * raw ones from 0 (or the most negative signed coefficient) up. */
   if (!isfinite (grid->vmin) || !isfinite (grid->vmax))
-    grid->vmin = 0, grid->vmax = 1;
-  else if (grid->vmax - grid->vmin < 1e-6)
-    grid->vmin = MAX (grid->vmax - 1e-3, 0), grid->vmax += 1e-3;
+    grid->vmin = relative ? 0.5 : 0, grid->vmax = relative ? 2 : 1;
+  else if (relative)
+    {
+      double r = MAX (2.0, MAX (grid->vmax, grid->vmin > 0 ? 1 / grid->vmin : 2.0));
+
+      grid->vmin = 1 / r;
+      grid->vmax = r;
+    }
+  else
+    {
+      grid->vmin = MIN (grid->vmin, 0);
+      if (grid->vmax - grid->vmin < 1e-6)
+        grid->vmax = grid->vmin + 1;
+    }
 
   if (k < grid->degree)
-    grid->title = g_strdup_printf ("Attention of node %u on its %u most attended of %u "
-                                   "neighbours", node, k, grid->degree);
+    grid->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "Attention of node %s on its %u most attended "
+                                                "of %u neighbour",
+                                                "Attention of node %s on its %u most attended "
+                                                "of %u neighbours", grid->degree),
+                                   philia_graph_get_node_name (grid->ego, 0), k, grid->degree);
   else
-    grid->title = g_strdup_printf ("Attention of node %u on its %u neighbours", node, k);
+    grid->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "Attention of node %s on its %u neighbour",
+                                                "Attention of node %s on its %u neighbours", k),
+                                   philia_graph_get_node_name (grid->ego, 0), k);
+  if (relative)
+    grid->subtitle = g_strdup_printf ("Width and shade: α·(deg+1), 1 = uniform; log scale "
+                                      "%.3g (thin, light) to %.3g (thick, dark)",
+                                      grid->vmin, grid->vmax);
+  else
+    grid->subtitle = g_strdup_printf ("Width and shade: attention α, %.3g (thin, light) to "
+                                      "%.3g (thick, dark)", grid->vmin, grid->vmax);
   philia_render_style_init_default (&grid->style);
   return grid;
+}
+
+/* The title, e.g. "Attention of node 55 on its 12 neighbours". */
+const char *
+philia_attention_grid_get_title (PhiliaAttentionGrid *grid)
+{
+  g_return_val_if_fail (grid != NULL, NULL);
+
+  return grid->title;
+}
+
+/* The ends of the edge scale (1/r and r about 1 when relative). */
+void
+philia_attention_grid_get_range (PhiliaAttentionGrid *grid,
+                                 double              *vmin,
+                                 double              *vmax)
+{
+  g_return_if_fail (grid != NULL);
+
+  *vmin = grid->vmin;
+  *vmax = grid->vmax;
 }
 
 void
@@ -823,6 +893,7 @@ philia_attention_grid_free (PhiliaAttentionGrid *grid)
   g_free (grid->positions);
   g_free (grid->selected);
   g_free (grid->title);
+  g_free (grid->subtitle);
   g_free (grid);
 }
 
@@ -834,6 +905,52 @@ philia_attention_grid_set_style (PhiliaAttentionGrid     *grid,
   g_return_if_fail (style != NULL);
 
   grid->style = *style;
+}
+
+/* The unit circle of neighbours as large as the cell allows with room for
+ * the names around it: their width beside it, a line above and below. */
+static void
+fit_with_names (cairo_t                 *cr,
+                PhiliaAttentionGrid     *grid,
+                PhiliaGraphView         *view,
+                double                   width,
+                double                   height,
+                const PhiliaRenderStyle *style)
+{
+  double name_w = 0, r = philia_graph_view_get_node_radius (view, width, height, 1) + 2;
+  double mx, my;
+
+  for (guint i = 1; i <= grid->n_shown; i++)
+    name_w = MAX (name_w, _philia_render_text_width (cr, style, 0.85,
+                                                      philia_graph_get_node_name (grid->ego, i)));
+  mx = r + name_w + 2;
+  my = r + style->font_size * 0.85 * 1.3;
+  view->scale = MAX (1.0, MIN (width - 2 * mx, height - 2 * my) / 2);
+  view->offset_x = width / 2;
+  view->offset_y = height / 2;
+}
+
+/* Each neighbour named just outside the circle, away from the centre (the
+ * centre is named in the title), so names neither overlap nor hide edges. */
+static void
+draw_neighbour_names (cairo_t                 *cr,
+                      PhiliaAttentionGrid     *grid,
+                      const PhiliaGraphView   *view,
+                      double                   width,
+                      double                   height,
+                      const PhiliaRenderStyle *style)
+{
+  _philia_render_set_color (cr, &style->foreground);
+  for (guint i = 1; i <= grid->n_shown; i++)
+    {
+      double dx = grid->positions[2 * i], dy = grid->positions[2 * i + 1];
+      double r = philia_graph_view_get_node_radius (view, width, height, i) + 2;
+      double px = dx * view->scale + view->offset_x + dx * r;
+      double py = dy * view->scale + view->offset_y + dy * r;
+
+      _philia_render_text (cr, style, 0.85, FALSE, philia_graph_get_node_name (grid->ego, i),
+                           px, py, 0.5 - 0.5 * dx, 0.5 - 0.5 * dy, 0);
+    }
 }
 
 static guint
@@ -873,9 +990,8 @@ philia_attention_grid_draw (cairo_t  *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 1.0, TRUE, grid->title, fs * 0.4, fs * 0.3, 0, 0,
                        width - fs * 0.8);
-  g_snprintf (buf, sizeof buf, "Edge width and colour: attention from %.3f (thin, dark) to %.3f "
-              "(thick, yellow)", grid->vmin, grid->vmax);
-  _philia_render_text (cr, style, 0.8, FALSE, buf, fs * 0.4, fs * 1.6, 0, 0, width - fs * 0.8);
+  _philia_render_text (cr, style, 0.8, FALSE, grid->subtitle, fs * 0.4, fs * 1.6, 0, 0,
+                       width - fs * 0.8);
   top = fs * 2.9;
   if (grid->n_layers == 0 || grid->max_heads == 0 || width <= 0 || height <= top)
     {
@@ -934,7 +1050,10 @@ philia_attention_grid_draw (cairo_t  *cr,
       _philia_render_set_color (cr, &style->foreground);
       g_snprintf (buf, sizeof buf, "L%u H%d", cell->layer, cell->head);
       _philia_render_text (cr, style, 0.8, TRUE, buf, x + fs * 0.3, y + fs * 0.2, 0, 0, cw);
-      g_snprintf (buf, sizeof buf, "self %.2f", cell->self);
+      if (grid->relative)
+        g_snprintf (buf, sizeof buf, "self ×%.2f", cell->self);
+      else
+        g_snprintf (buf, sizeof buf, "self %.2f", cell->self);
       _philia_render_text (cr, style, 0.75, FALSE, buf, x + cw - fs * 0.3, y + fs * 0.2, 1.0, 0,
                            cw);
 
@@ -945,14 +1064,18 @@ philia_attention_grid_draw (cairo_t  *cr,
       view.edge_values = cell->edge_values;
       view.edge_vmin = grid->vmin;
       view.edge_vmax = grid->vmax;
+      view.edge_log = grid->relative;
+      /* Shades of grey: the nodes carry the class colours. */
+      view.edge_colormap = PHILIA_EDGE_COLORMAP_GREYS;
       view.edge_width_by_value = TRUE;
       view.selected = grid->selected;
       cairo_save (cr);
       cairo_rectangle (cr, x, y + fs * 1.2, cw, ch - fs * 1.2);
       cairo_clip (cr);
       cairo_translate (cr, x, y + fs * 1.2);
-      philia_graph_view_fit (&view, cw, ch - fs * 1.2, MIN (cw, ch) * 0.1);
+      fit_with_names (cr, grid, &view, cw, ch - fs * 1.2, &small);
       philia_graph_view_draw (cr, cw, ch - fs * 1.2, &view, &small);
+      draw_neighbour_names (cr, grid, &view, cw, ch - fs * 1.2, &small);
       cairo_restore (cr);
     }
   cairo_restore (cr);

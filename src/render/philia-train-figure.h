@@ -118,18 +118,23 @@ void philia_accuracy_by_homophily_draw (cairo_t                         *cr,
 
 /*
  * Small multiples of one node's 1-hop neighbourhood, one per attention layer
- * and head (rows: layers, columns: heads), edge widths and colours by the
- * attention the node puts on each neighbour; the node's self-loop attention
- * is printed in each cell. Hubs show their @max_neighbours most attended
- * neighbours.
+ * and head (rows: layers, columns: heads), edge widths and grey shades by the
+ * attention the node puts on each neighbour (raw, or over uniform with
+ * @relative), neighbours named; the node's self-loop attention is printed
+ * in each cell. Hubs show their @max_neighbours most attended neighbours.
  */
 typedef struct _PhiliaAttentionGrid PhiliaAttentionGrid;
 
 PhiliaAttentionGrid *philia_attention_grid_new  (PhiliaGraph             *graph,
                                                  const PhiliaTrainResult *result,
                                                  guint                    node,
-                                                 guint                    max_neighbours);
+                                                 guint                    max_neighbours,
+                                                 gboolean                 relative);
 void                 philia_attention_grid_free (PhiliaAttentionGrid     *grid);
+const char          *philia_attention_grid_get_title (PhiliaAttentionGrid     *grid);
+void                 philia_attention_grid_get_range (PhiliaAttentionGrid     *grid,
+                                                      double                  *vmin,
+                                                      double                  *vmax);
 void                 philia_attention_grid_set_style (PhiliaAttentionGrid     *grid,
                                                       const PhiliaRenderStyle *style);
 /* A PhiliaDrawFunc for philia_figure_export(). */

@@ -376,6 +376,73 @@ test_new_dataset (void)
   g_assert_true (philia_test_spin_until (not_computing, NULL, 30000));
 }
 
+static gboolean
+chart_shown (PhiliaStatsFigureKind kind)
+{
+  return gtk_widget_is_visible (philia_stats_panel_get_chart (panel (), kind));
+}
+
+/* A graph without labels: one sentence says why, instead of a column of
+ * "undefined" and empty label charts; the degree distribution stays. */
+static void
+test_unlabeled (void)
+{
+  g_autofree char *integers = g_test_build_filename (G_TEST_DIST, "..", "data", "import",
+                                                     "integers.txt", NULL);
+  g_autofree char *people = g_test_build_filename (G_TEST_DIST, "..", "data", "import",
+                                                   "people.tsv", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("philia-ui-XXXXXX", NULL);
+  g_autofree char *table = g_build_filename (dir, "people.nodes.csv", NULL);
+  g_autoptr(GFile) people_file = g_file_new_for_path (people);
+  g_autoptr(GFile) table_file = g_file_new_for_path (table);
+  const char *notice;
+
+  ensure_cora ();
+  g_assert_null (philia_stats_panel_get_notice (panel ()));
+
+  /* No labels, no features. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", integers);
+  g_assert_true (philia_test_spin_until (stats_ready, NULL, 30000));
+  notice = philia_stats_panel_get_notice (panel ());
+  g_test_message ("notice: %s", notice);
+  g_assert_nonnull (notice);
+  g_assert_true (g_str_has_prefix (notice, "No labels: open a node table or a file with labels."));
+  g_assert_nonnull (strstr (notice, "neither"));
+  for (const char **m = (const char *[]) { "edge", "node", "class", "adjusted", "li",
+                                           "feature-edges", "feature-random", NULL }; *m; m++)
+    g_assert_null (philia_stats_panel_get_value_text (panel (), *m));
+  g_assert_false (chart_shown (PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY));
+  g_assert_false (chart_shown (PHILIA_STATS_FIGURE_COMPATIBILITY));
+  g_assert_true (chart_shown (PHILIA_STATS_FIGURE_DEGREE));
+
+  /* Features without labels (a node table with empty label cells): the
+   * feature measures have values, the label ones still give way. */
+  g_assert_true (g_file_set_contents (table, "id,label,f0,f1\nalice,,1,0\nbob,,0,1\n"
+                                             "carol,,1,1\ndave,,0.5,2\n", -1, NULL));
+  philia_window_open_with_nodes (window, people_file, table_file);
+  g_assert_true (philia_test_spin_until (stats_ready, NULL, 30000));
+  g_assert_cmpuint (philia_graph_get_n_features (philia_window_get_graph (window)), ==, 2);
+  notice = philia_stats_panel_get_notice (panel ());
+  g_assert_nonnull (notice);
+  g_assert_null (strstr (notice, "neither"));
+  g_assert_null (philia_stats_panel_get_value_text (panel (), "edge"));
+  g_assert_null (philia_stats_panel_get_value_text (panel (), "li"));
+  /* Edges alice–bob, bob–carol, carol–dave: cosines 0, 1/√2, 2.5/√8.5; mean 0.5215. */
+  assert_value ("feature-edges", "0.5215");
+  g_assert_false (chart_shown (PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY));
+
+  /* Labels again: everything is back, the sentence gone. */
+  philia_window_open_default (window);
+  g_assert_true (philia_test_spin_until (stats_ready, NULL, 30000));
+  g_assert_null (philia_stats_panel_get_notice (panel ()));
+  assert_value ("edge", "0.8100");
+  g_assert_true (chart_shown (PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY));
+  g_assert_true (chart_shown (PHILIA_STATS_FIGURE_COMPATIBILITY));
+
+  g_unlink (table);
+  g_rmdir (dir);
+}
+
 static PhiliaGenerateDialog *
 find_generate_dialog (void)
 {
@@ -487,6 +554,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Stats/export", test_export);
   g_test_add_func ("/Philia/Stats/render", test_render);
   g_test_add_func ("/Philia/Stats/new-dataset", test_new_dataset);
+  g_test_add_func ("/Philia/Stats/unlabeled", test_unlabeled);
   g_test_add_func ("/Philia/Stats/generate", test_generate);
 
   ret = g_test_run ();

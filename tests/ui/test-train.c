@@ -396,6 +396,40 @@ test_mlp_and_inspect (void)
   philia_window_set_selected_nodes (window, NULL, 0);
 }
 
+/* The drop-down of the Train page whose first item is @first. */
+static void
+find_dropdown (GtkWidget   *widget,
+               const char  *first,
+               GtkDropDown **found)
+{
+  if (*found != NULL)
+    return;
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      if (GTK_IS_STRING_LIST (model) && g_list_model_get_n_items (model) > 0
+          && g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), first) == 0)
+        {
+          *found = GTK_DROP_DOWN (widget);
+          return;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_dropdown (child, first, found);
+}
+
+static GtkDropDown *
+dropdown (const char *first)
+{
+  GtkDropDown *found = NULL;
+
+  find_dropdown (GTK_WIDGET (panel ()), first, &found);
+  g_assert_nonnull (found);
+  return found;
+}
+
 static void
 test_gat (void)
 {
@@ -420,8 +454,26 @@ test_gat (void)
   g_assert_cmpuint (r->attention->len, ==, 2);
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (grid, GTK_TYPE_BOX)));
 
+  /* GAT's attention is a softmax over each node's neighbours and itself, in
+   * both layers: that is what makes α · (deg + 1) = 1 uniform. */
+  g_assert_true (philia_train_result_attention_is_softmax (r, graph, 0));
+  g_assert_true (philia_train_result_attention_is_softmax (r, graph, 1));
+
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.edges-by-attention", NULL);
   g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_VALUE);
+  /* The legend says which scale and which of an edge's two coefficients. */
+  g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
+                   "Attention × uniform (stronger direction), layer 0, mean over heads");
+  gtk_drop_down_set_selected (dropdown ("Stronger direction"), 1);
+  g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
+                   "Attention × uniform (mean of both directions), layer 0, mean over heads");
+  gtk_drop_down_set_selected (dropdown ("× uniform"), 1);
+  g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
+                   "Attention α (mean of both directions), layer 0, mean over heads");
+  gtk_drop_down_set_selected (dropdown ("× uniform"), 0);
+  gtk_drop_down_set_selected (dropdown ("Stronger direction"), 0);
+  g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
+                   "Attention × uniform (stronger direction), layer 0, mean over heads");
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "same-label");
   g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-same-label-attention");
 
@@ -443,6 +495,15 @@ test_gat (void)
   g_test_message ("node %u self attention: %s", node, row);
   g_assert_nonnull (row);
   g_assert_true (g_str_has_prefix (row, "layer 0: "));
+  /* …and over uniform: α · (deg + 1), here from the run itself. */
+  {
+    g_autofree double *self = g_new (double, philia_graph_get_n_nodes (graph));
+    g_autofree double *values = philia_train_result_attention_values (r, graph, 0, -1, self);
+    g_autofree char *expected = g_strdup_printf ("layer 0: %.3f (×%.2f uniform)", self[node],
+                                                 self[node] * (off[node + 1] - off[node] + 1));
+
+    g_assert_true (g_str_has_prefix (row, expected));
+  }
   g_assert_cmpuint (r->attention->len, ==, 2);
   g_assert_true (philia_chart_view_export (PHILIA_CHART_VIEW (grid), path, 480, 240, &error));
   g_assert_no_error (error);
@@ -460,6 +521,10 @@ test_gat (void)
                                                     150, &error));
       g_assert_no_error (error);
       philia_canvas_show_whole_graph (canvas ());
+      /* Grey attention edges over the class colours, whole graph. */
+      philia_canvas_set_color_by (canvas (), PHILIA_COLOR_BY_LABEL);
+      philia_test_spin_for (300);
+      save_shot ("train-gat-edges-classes.png");
     }
 
   /* Removing the run takes its views away. */
