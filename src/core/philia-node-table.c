@@ -134,13 +134,14 @@ read_records (const char  *data,
               GError     **error)
 {
   g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (Record));
-  Reader reader = { data, data + size, 1, ',' };
+  Reader reader = { data, NULL, 1, ',' };
   const char *eol;
 
   g_array_set_clear_func (records, (GDestroyNotify)record_clear);
 
   if (size == 0)
-    return g_steal_pointer (&records);   /* and @data may be NULL */
+    return g_steal_pointer (&records);   /* and @data may be NULL: no NULL + 0 */
+  reader.end = data + size;
   if (size >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     reader.p += 3;
 
