@@ -628,6 +628,9 @@ test_edgelist_inline (void)
     { "\xef\xbb\xbf" "4 5\n", -1, "4 5", 1, 0, NULL },
     /* Weights and other columns after the second are not ids. */
     { "0,1,w\n1,2,0.5\n", -1, "0 1 2", 2, 0, NULL },
+    /* Found by fuzzing: a row of separators only is blank (it was read as
+     * one token that was never set, and quoted from stack garbage). */
+    { "1 2\n,\t,\n2 3\n", -1, "1 2 3", 2, 0, NULL },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-import-XXXXXX", &error);

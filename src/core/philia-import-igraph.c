@@ -644,6 +644,8 @@ normalize_edge_list (const char  *data,
         return NULL;
 
       found = line_tokens (s, line_end, tokens);
+      if (found == 0)
+        continue;   /* only commas: the empty row of a spreadsheet */
       if (found < 2 || tokens[0].len == 0 || tokens[1].len == 0)
         {
           if (found < 2)
