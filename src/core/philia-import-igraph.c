@@ -662,6 +662,16 @@ normalize_edge_list (const char  *data,
           return NULL;
         }
 
+      /* igraph's lexer takes O(L²) time over an id of L bytes (philia-import-limits.c). */
+      if (MAX (tokens[0].len, tokens[1].len) > PHILIA_IMPORT_MAX_TOKEN)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s: line %u has a node id of %" G_GSIZE_FORMAT " bytes; Philia reads "
+                       "node ids of at most 1 MiB (%u bytes).", display_name, line_no,
+                       MAX (tokens[0].len, tokens[1].len), (guint)PHILIA_IMPORT_MAX_TOKEN);
+          return NULL;
+        }
+
       n_rows++;
       if (n_rows == 1)
         {
@@ -1205,6 +1215,8 @@ _philia_igraph_read_graph (GBytes          *bytes,
                         NULL);
 
   data = g_bytes_get_data (bytes, &size);
+  if (!_philia_import_check_limits (data, size, format, display_name, error))
+    return NULL;
   if (format == PHILIA_FORMAT_EDGELIST)
     {
       normalized = normalize_edge_list (data, size, display_name, error);
