@@ -716,6 +716,21 @@ test_edgelist_not_edges (void)
     }
 }
 
+/* A string class attribute without a single value (UBSan, found by fuzzing:
+ * the empty list of class names went to qsort() as NULL): all unlabeled. */
+static void
+test_graphml_empty_class_values (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_ok ("empty-class-values.graphml", NULL);
+
+  assert_names (graph, "a b");
+  g_assert_cmpint (philia_graph_get_n_edges (graph), ==, 1);
+  g_assert_cmpuint (philia_graph_get_n_labeled (graph), ==, 0);
+  g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 0);
+  g_assert_cmpint (philia_graph_get_labels (graph)[0], ==, -1);
+  g_assert_cmpint (philia_graph_get_labels (graph)[1], ==, -1);
+}
+
 /* ---------------------------------------------------------------- node tables */
 
 static void
@@ -1042,6 +1057,7 @@ main (int    argc,
     { "/Philia/Import/graphml-attributes", test_graphml_attributes },
     { "/Philia/Import/graphml-references", test_graphml_references },
     { "/Philia/Import/graphml-references-inline", test_graphml_references_inline },
+    { "/Philia/Import/graphml-empty-class-values", test_graphml_empty_class_values },
     { "/Philia/Import/gml", test_gml },
     { "/Philia/Import/gml-numeric-ids", test_gml_numeric_ids },
     { "/Philia/Import/gml-references", test_gml_references },

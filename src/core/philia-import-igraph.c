@@ -1000,7 +1000,9 @@ string_labels (char   **values,
     if (values[v] != NULL && values[v][0] != '\0' && g_hash_table_add (index, values[v]))
       g_ptr_array_add (classes, values[v]);
 
-  qsort (classes->pdata, classes->len, sizeof (gpointer), compare_strings);
+  /* No values at all leaves pdata NULL, which qsort() must not be given. */
+  if (classes->len > 1)
+    qsort (classes->pdata, classes->len, sizeof (gpointer), compare_strings);
   for (guint c = 0; c < classes->len; c++)
     g_hash_table_insert (index, classes->pdata[c], GUINT_TO_POINTER (c + 1));
 
