@@ -142,6 +142,16 @@ test_pajek_vertices (void)
                   "line 2 declares 100000000 vertices, but a file of 42 bytes");
 }
 
+/* Found by fuzzing: the message quotes the number only, not the bytes after it. */
+static void
+test_pajek_vertices_garbage (void)
+{
+  g_autoptr(GString) text = g_string_new ("*Vertices 099e999\xff\xfe\x01U\n*Edges\n");
+
+  assert_refused (text, "garbage.net", PHILIA_ERROR_INVALID,
+                  "line 1 declares 099e999 vertices, but a file of 29 bytes");
+}
+
 static void
 test_pajek_string (void)
 {
@@ -188,6 +198,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Philia/ImportLimits/gml-unclosed", test_gml_unclosed);
   g_test_add_func ("/Philia/ImportLimits/gml-comment-and-word", test_gml_comment_and_word);
   g_test_add_func ("/Philia/ImportLimits/pajek-vertices", test_pajek_vertices);
+  g_test_add_func ("/Philia/ImportLimits/pajek-vertices-garbage", test_pajek_vertices_garbage);
   g_test_add_func ("/Philia/ImportLimits/pajek-string", test_pajek_string);
   g_test_add_func ("/Philia/ImportLimits/edge-list-id", test_edge_list_id);
 

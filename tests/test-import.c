@@ -846,6 +846,9 @@ test_node_table_csv (void)
       "line 3 has the class id “-1” among class names (like “a” on line 2)", 0, 0 },
     /* Empty cells are unlabeled whatever the kind. */
     { "id,label\nalice,b\nbob,a\ncarol,\n", 0, NULL, 1, 0 },
+    /* A quoted line break in a header quoted by a message: one line still. */
+    { "id,label,\"two\nlines\"\nalice,1,x\n", PHILIA_ERROR_FORMAT,
+      "line 3, column 3 (“two lines”): “x” is not a finite number", 0, 0 },
     /* Tab-separated, integer labels, -1 and empty both unlabeled. */
     { "node\tclass\nalice\t4\nbob\t-1\ncarol\t\n", 0, NULL, 4, -1 },
     /* Only ids: nothing changes. */

@@ -415,19 +415,13 @@ is_integer_id (const char *start,
   return TRUE;
 }
 
-/* @len bytes of UTF-8 (-1: up to a NUL) as a message may quote them: at most
- * 40 characters. */
+/* @len bytes (-1: up to a NUL) as a message may quote them: at most 40
+ * characters, control characters as spaces (_philia_excerpt). */
 static char *
 token_for_message (const char *start,
                    gssize      len)
 {
-  gsize size = len < 0 ? strlen (start) : (gsize)len;
-  g_autofree char *head = NULL;
-
-  if (g_utf8_strlen (start, size) <= 40)
-    return g_strndup (start, size);
-  head = g_utf8_substring (start, 0, 40);
-  return g_strconcat (head, "…", NULL);
+  return _philia_excerpt (start, len);
 }
 
 /* The first id of each kind an edge list holds, and how many of each. */
@@ -836,7 +830,11 @@ describe_node (char       **names,
                gint64       v)
 {
   if (names != NULL)
-    return g_strdup_printf ("node “%s”", names[v]);
+    {
+      g_autofree char *shown = _philia_excerpt (names[v], -1);
+
+      return g_strdup_printf ("node “%s”", shown);
+    }
   return g_strdup_printf ("node %" G_GINT64_FORMAT, v);
 }
 

@@ -42,6 +42,9 @@ gboolean            _philia_import_check_limits (const char   *data,
                                                  PhiliaFormat  format,
                                                  const char   *display_name,
                                                  GError      **error);
+/* Text from a file as an error message may quote it: one line, 40 characters. */
+char               *_philia_excerpt             (const char   *text,
+                                                 gssize        len);
 /* Attaches a CSV node table ("id,label,f0,...") to @builder. */
 gboolean            _philia_node_table_apply  (PhiliaGraphBuilder *builder,
                                                GBytes         *bytes,
