@@ -18,7 +18,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PhiliaArray) array = NULL;
-  gint64 product = 1;
+  guint64 product = 1;
+  gboolean has_zero = FALSE;
 
   array = philia_npy_parse (data, size, "array.npy", &error);
   if (array == NULL)
@@ -27,9 +28,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       return 0;
     }
 
-  for (guint i = 0; i < array->ndim; i++)
-    product *= array->shape[i];
-  if (array->ndim > PHILIA_NPY_MAX_DIMS || product != array->n_elements
+  /* Unsigned, and only compared without a zero: (2^40, 2^40, 0) is empty
+   * although its first two dimensions alone overflow. */
+  for (guint i = 0; i < array->ndim && i < PHILIA_NPY_MAX_DIMS; i++)
+    {
+      product *= (guint64)array->shape[i];
+      has_zero |= array->shape[i] == 0;
+    }
+  if (has_zero)
+    product = 0;
+  if (array->ndim > PHILIA_NPY_MAX_DIMS || product != (guint64)array->n_elements
       || array->data == NULL
       || (guint64)array->n_elements * array->itemsize > size)
     {
