@@ -21,7 +21,7 @@
 
 static const char * const member_names[] = {
   "node_features.npy", "node_labels.npy", "edges.npy",
-  "train_masks.npy", "val_masks.npy", "test_masks.npy", "class_names.npy",
+  "train_masks.npy", "val_masks.npy", "test_masks.npy", "class_names.npy", "node_names.npy",
 };
 
 static void

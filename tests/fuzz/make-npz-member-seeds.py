@@ -4,8 +4,8 @@
 from the .npz test files (tests/data/npz, tests/data/bad): every distinct .npy
 member for fuzz-npy, and every archive's members in the input form of
 fuzz-npz-members.c (a flag byte, bit k set when member k is deflated, then the
-members in a fixed order separated by SEPARATOR). Standard library only;
-deterministic. Run it again when the .npz corpus changes.
+members in a fixed order separated by SEPARATOR), plus one archive with
+node and class names. Standard library only; deterministic. Run it again when the .npz corpus changes.
 """
 
 import glob
@@ -19,7 +19,18 @@ DATA = os.path.join(HERE, "..", "data")
 CORPUS = os.path.join(HERE, "corpus")
 SEPARATOR = b"<<member>>"
 MEMBERS = ["node_features", "node_labels", "edges",
-           "train_masks", "val_masks", "test_masks", "class_names"]
+           "train_masks", "val_masks", "test_masks", "class_names", "node_names"]
+
+
+def text_npy(strings):
+    """A 1-D numpy '<U' array, as numpy writes it (version 1.0), by hand."""
+    width = max(len(x) for x in strings)
+    header = "{'descr': '<U%d', 'fortran_order': False, 'shape': (%d,), }" % (
+        width, len(strings))
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    payload = b"".join(x.ljust(width, "\0").encode("utf-32-le") for x in strings)
+    return (b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode()
+            + payload)
 
 
 def write_unique(folder, data, suffix):
@@ -54,6 +65,12 @@ def main():
                 flags |= 1 << k
             parts.append(data)
         if any(parts):
+            write_unique(os.path.join(CORPUS, "npz-members"),
+                         bytes([flags]) + SEPARATOR.join(parts), ".bin")
+        if os.path.basename(path) == "tiny-graph.npz":
+            # The text members no test file has: names for its 5 nodes and 2 classes.
+            parts[6] = text_npy(["even", "odd"])
+            parts[7] = text_npy(["a", "b", "c\u00e9", "d", "\u4e2d"])
             write_unique(os.path.join(CORPUS, "npz-members"),
                          bytes([flags]) + SEPARATOR.join(parts), ".bin")
 
