@@ -7,7 +7,8 @@
 #   .ci/dev.sh bench         install what is missing, build, run the benchmarks
 # As root it installs packages with apt-get; otherwise it prints the exact
 # sudo line and stops. Build trees: build/ (release) and build-asan/ (core under
-# AddressSanitizer, for the malformed-file corpus).
+# AddressSanitizer, for the malformed-file corpus), build-fuzz/ (clang, the
+# libFuzzer targets of tests/fuzz).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -18,7 +19,9 @@ mode=${1:-run}
 build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgtk-4-dev
   libigraph-dev libxml2-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
   desktop-file-utils appstream fonts-dejavu-core"
-test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils"
+# clang and its runtimes build the libFuzzer targets; llvm-14 symbolises their reports.
+test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils
+  clang libclang-rt-14-dev llvm-14"
 bench_pkgs="python3 python3-numpy python3-scipy python3-igraph python3-networkx"
 
 say() { printf '%s\n' "$*" >&2; }
@@ -80,7 +83,8 @@ case "$mode" in
   test)
     ensure_packages $build_pkgs $test_pkgs
     configure_and_build build -Dgui=true || exit 1
-    rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
+    rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json \
+      build-fuzz/meson-logs/testlog*.json build-fuzz/tests/fuzz/runs/figures.txt
     export GUI_ARTIFACTS="$top/build/gui-artifacts"
     mkdir -p "$GUI_ARTIFACTS"
     # Every suite (core, cli, render, data validators, UI) under one private
@@ -101,7 +105,25 @@ case "$mode" in
     else
       rc=1
     fi
-    summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+    # Every reader under libFuzzer (tests/fuzz/README.md): each target for
+    # $PHILIA_FUZZ_SECONDS (20 s) from the committed seeds, failing on a
+    # crash, leak, sanitizer report, out-of-memory or 10 s input. Only the
+    # targets are built: the rest of the tree is tested above.
+    fuzzers=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
+    if { [ -f build-fuzz/build.ninja ] ||
+           CC=clang meson setup build-fuzz -Dgui=false -Dfuzz=true \
+             -Db_sanitize=address,undefined -Db_lundef=false >/dev/null; } &&
+       { meson compile -C build-fuzz $fuzzers >/dev/null ||
+           meson compile -C build-fuzz $fuzzers; }; then
+      meson test -C build-fuzz --suite fuzz --no-rebuild --print-errorlogs \
+        --num-processes 2 || rc=1
+      say "Fuzzing, per target:"
+      cat build-fuzz/tests/fuzz/runs/figures.txt >&2 2>/dev/null
+    else
+      rc=1
+    fi
+    summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+      build-fuzz/meson-logs/testlog.json
     exit $rc
     ;;
 

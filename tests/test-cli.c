@@ -240,6 +240,27 @@ test_stats_bad_option (void)
   assert_one_line_error (&run, 2, "--bins");
 }
 
+/* A node table with the class id 65535 (found by fuzzing): the graph loads,
+ * but stats would have asked for two dense 65536 × 65536 tables (64 GiB). */
+static void
+test_stats_sparse_class_ids (void)
+{
+  g_autofree char *graph = g_test_build_filename (G_TEST_DIST, "data", "import", "people.tsv",
+                                                  NULL);
+  g_autofree char *table = g_test_build_filename (G_TEST_DIST, "data", "bad",
+                                                  "class-id-65535.nodes.csv", NULL);
+  g_auto(Run) info = { 0 };
+  g_auto(Run) stats = { 0 };
+
+  run_cli (&info, "info", graph, "--nodes", table, "--json", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "\"classes\":65536"));
+  run_cli (&stats, "stats", graph, "--nodes", table, NULL);
+  assert_one_line_error (&stats, 1, "people.tsv: the class ids go up to 65535, but the "
+                         "homophily measures compare classes pairwise for at most 4096 "
+                         "classes (2 of the 65536 class ids have nodes");
+}
+
 static void
 test_layout_and_graph_figure (void)
 {
@@ -380,6 +401,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/figure", test_figure);
   g_test_add_func ("/Philia/Cli/stats", test_stats);
   g_test_add_func ("/Philia/Cli/stats-bad-option", test_stats_bad_option);
+  g_test_add_func ("/Philia/Cli/stats-sparse-class-ids", test_stats_sparse_class_ids);
   g_test_add_func ("/Philia/Cli/layout-and-graph-figure", test_layout_and_graph_figure);
   g_test_add_func ("/Philia/Cli/train-new-models", test_train_new_models);
   g_test_add_func ("/Philia/Cli/train-lists-models", test_train_lists_models);

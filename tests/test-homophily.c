@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "philia-core.h"
 #include "homophily-reference.h"
@@ -150,6 +151,39 @@ test_no_edges_and_unlabeled (void)
   g_assert_cmpint (hb->n_labeled, ==, 2);
   g_assert_true (isnan (hb->class_h[0]));
   g_assert_true (isnan (hb->compatibility[0]));
+}
+
+/* Sparse class ids: the last id the dense C × C tables take still gives the
+ * hand-computed values (edge 0-1 same class, 1-2 across: 1/2); one more class
+ * is refused with the numbers, before anything of size C² is allocated. */
+static void
+test_class_ids_bounded (void)
+{
+  const gint64 top = PHILIA_HOMOPHILY_MAX_CLASSES - 1;
+  gint64 rows[] = { 0, 1,  1, 2 };
+  gint64 at_limit[] = { top, top, 0 };
+  gint64 beyond[] = { top + 1, top + 1, 0 };
+  g_autoptr(PhiliaGraph) a = build (3, rows, 2, at_limit);
+  g_autoptr(PhiliaGraph) b = build (3, rows, 2, beyond);
+  g_autoptr(PhiliaHomophily) ha = compute (a, PHILIA_CONVENTION_DEFAULT);
+  g_autoptr(PhiliaHomophily) hb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpuint (ha->n_classes, ==, PHILIA_HOMOPHILY_MAX_CLASSES);
+  g_assert_cmpfloat_with_epsilon (ha->edge_homophily, 2.0 / 4.0, EPS);
+  g_assert_cmpint (ha->compatibility_counts[(gsize)top * ha->n_classes + top], ==, 2);
+  g_assert_cmpint (ha->compatibility_counts[(gsize)top * ha->n_classes + 0], ==, 1);
+
+  hb = philia_homophily_compute (b, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+  g_assert_null (hb);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED);
+  expected = g_strdup_printf ("the class ids go up to %u, but the homophily measures compare "
+                              "classes pairwise for at most %u classes (2 of the %u class "
+                              "ids have nodes", PHILIA_HOMOPHILY_MAX_CLASSES,
+                              PHILIA_HOMOPHILY_MAX_CLASSES, PHILIA_HOMOPHILY_MAX_CLASSES + 1);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_true (g_str_has_suffix (error->message, "."));
 }
 
 static void
@@ -450,6 +484,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Homophily/null-and-single", test_null_and_single);
   g_test_add_func ("/Philia/Homophily/one-class", test_one_class);
   g_test_add_func ("/Philia/Homophily/no-edges-and-unlabeled", test_no_edges_and_unlabeled);
+  g_test_add_func ("/Philia/Homophily/class-ids-bounded", test_class_ids_bounded);
   g_test_add_func ("/Philia/Homophily/feature-similarity", test_feature_similarity);
   g_test_add_func ("/Philia/Homophily/random-against-naive", test_random_against_naive);
   g_test_add_func ("/Philia/Homophily/datasets", test_datasets);

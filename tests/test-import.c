@@ -628,6 +628,9 @@ test_edgelist_inline (void)
     { "\xef\xbb\xbf" "4 5\n", -1, "4 5", 1, 0, NULL },
     /* Weights and other columns after the second are not ids. */
     { "0,1,w\n1,2,0.5\n", -1, "0 1 2", 2, 0, NULL },
+    /* Found by fuzzing: a row of separators only is blank (it was read as
+     * one token that was never set, and quoted from stack garbage). */
+    { "1 2\n,\t,\n2 3\n", -1, "1 2 3", 2, 0, NULL },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-import-XXXXXX", &error);
@@ -711,6 +714,21 @@ test_edgelist_not_edges (void)
       g_assert_null (graph);
       assert_error (error, cases[i].name, cases[i].code, cases[i].substring);
     }
+}
+
+/* A string class attribute without a single value (UBSan, found by fuzzing:
+ * the empty list of class names went to qsort() as NULL): all unlabeled. */
+static void
+test_graphml_empty_class_values (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_ok ("empty-class-values.graphml", NULL);
+
+  assert_names (graph, "a b");
+  g_assert_cmpint (philia_graph_get_n_edges (graph), ==, 1);
+  g_assert_cmpuint (philia_graph_get_n_labeled (graph), ==, 0);
+  g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 0);
+  g_assert_cmpint (philia_graph_get_labels (graph)[0], ==, -1);
+  g_assert_cmpint (philia_graph_get_labels (graph)[1], ==, -1);
 }
 
 /* ---------------------------------------------------------------- node tables */
@@ -828,6 +846,9 @@ test_node_table_csv (void)
       "line 3 has the class id “-1” among class names (like “a” on line 2)", 0, 0 },
     /* Empty cells are unlabeled whatever the kind. */
     { "id,label\nalice,b\nbob,a\ncarol,\n", 0, NULL, 1, 0 },
+    /* A quoted line break in a header quoted by a message: one line still. */
+    { "id,label,\"two\nlines\"\nalice,1,x\n", PHILIA_ERROR_FORMAT,
+      "line 3, column 3 (“two lines”): “x” is not a finite number", 0, 0 },
     /* Tab-separated, integer labels, -1 and empty both unlabeled. */
     { "node\tclass\nalice\t4\nbob\t-1\ncarol\t\n", 0, NULL, 4, -1 },
     /* Only ids: nothing changes. */
@@ -1039,6 +1060,7 @@ main (int    argc,
     { "/Philia/Import/graphml-attributes", test_graphml_attributes },
     { "/Philia/Import/graphml-references", test_graphml_references },
     { "/Philia/Import/graphml-references-inline", test_graphml_references_inline },
+    { "/Philia/Import/graphml-empty-class-values", test_graphml_empty_class_values },
     { "/Philia/Import/gml", test_gml },
     { "/Philia/Import/gml-numeric-ids", test_gml_numeric_ids },
     { "/Philia/Import/gml-references", test_gml_references },

@@ -192,6 +192,26 @@ philia_homophily_compute (PhiliaGraph       *graph,
   c = philia_graph_get_n_classes (graph);
   y = philia_graph_get_labels (graph);
 
+  /* One label of 65535 in a file of a few bytes would ask for two dense
+   * 65536 × 65536 tables (64 GiB); sparse class ids are renumbered by whoever
+   * wrote them far more cheaply than they are stored. */
+  if (c > PHILIA_HOMOPHILY_MAX_CLASSES)
+    {
+      const gint64 *sizes = philia_graph_get_class_sizes (graph);
+      const char *source = philia_graph_get_source (graph);
+      guint used = 0;
+
+      for (guint k = 0; k < c; k++)
+        used += sizes[k] > 0;
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                   "%s: the class ids go up to %u, but the homophily measures compare "
+                   "classes pairwise for at most %u classes (%u of the %u class ids have "
+                   "nodes; number the classes from 0 without gaps).",
+                   source != NULL ? source : "the graph", c - 1, PHILIA_HOMOPHILY_MAX_CLASSES,
+                   used, c);
+      return NULL;
+    }
+
   h = g_new0 (PhiliaHomophily, 1);
   h->convention = convention;
   h->n_classes = c;

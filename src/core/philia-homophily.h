@@ -81,7 +81,11 @@ typedef struct
  * O(C²) work. Complexity O(n + m + C²) time, O(n + C²) extra memory in the
  * default convention (the "as stored" ones build one more CSR of the rows).
  * @seed picks the random pairs of the feature-similarity baseline.
+ * C is the largest class id + 1; above PHILIA_HOMOPHILY_MAX_CLASSES the dense
+ * C × C tables are refused (%PHILIA_ERROR_UNSUPPORTED) before any is allocated.
  */
+#define PHILIA_HOMOPHILY_MAX_CLASSES 4096
+
 PhiliaHomophily *philia_homophily_compute (PhiliaGraph       *graph,
                                            PhiliaConvention   convention,
                                            guint64            seed,

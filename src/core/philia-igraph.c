@@ -196,9 +196,12 @@ _philia_igraph_check (igraph_error_t   code,
       return FALSE;
     }
 
-  /* igraph's reasons are multi-line sometimes and lack a full stop. */
-  reason = g_strdup (last_reason[0] ? last_reason : igraph_strerror (code));
-  g_strdelimit (reason, "\r\n\t", ' ');
+  /* igraph's reasons are multi-line sometimes and lack a full stop; libxml2's
+   * quote the file, whatever its bytes (a message must stay one line of UTF-8). */
+  reason = g_utf8_make_valid (last_reason[0] ? last_reason : igraph_strerror (code), -1);
+  for (char *p = reason; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      *p = ' ';
   g_strstrip (reason);
   while (*reason && (reason[strlen (reason) - 1] == '.'))
     reason[strlen (reason) - 1] = '\0';

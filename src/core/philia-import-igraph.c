@@ -415,19 +415,13 @@ is_integer_id (const char *start,
   return TRUE;
 }
 
-/* @len bytes of UTF-8 (-1: up to a NUL) as a message may quote them: at most
- * 40 characters. */
+/* @len bytes (-1: up to a NUL) as a message may quote them: at most 40
+ * characters, control characters as spaces (_philia_excerpt). */
 static char *
 token_for_message (const char *start,
                    gssize      len)
 {
-  gsize size = len < 0 ? strlen (start) : (gsize)len;
-  g_autofree char *head = NULL;
-
-  if (g_utf8_strlen (start, size) <= 40)
-    return g_strndup (start, size);
-  head = g_utf8_substring (start, 0, 40);
-  return g_strconcat (head, "…", NULL);
+  return _philia_excerpt (start, len);
 }
 
 /* The first id of each kind an edge list holds, and how many of each. */
@@ -644,6 +638,8 @@ normalize_edge_list (const char  *data,
         return NULL;
 
       found = line_tokens (s, line_end, tokens);
+      if (found == 0)
+        continue;   /* only commas: the empty row of a spreadsheet */
       if (found < 2 || tokens[0].len == 0 || tokens[1].len == 0)
         {
           if (found < 2)
@@ -657,6 +653,16 @@ normalize_edge_list (const char  *data,
           else
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                          "%s: line %u has an empty node id.", display_name, line_no);
+          return NULL;
+        }
+
+      /* igraph's lexer takes O(L²) time over an id of L bytes (philia-import-limits.c). */
+      if (MAX (tokens[0].len, tokens[1].len) > PHILIA_IMPORT_MAX_TOKEN)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s: line %u has a node id of %" G_GSIZE_FORMAT " bytes; Philia reads "
+                       "node ids of at most 1 MiB (%u bytes).", display_name, line_no,
+                       MAX (tokens[0].len, tokens[1].len), (guint)PHILIA_IMPORT_MAX_TOKEN);
           return NULL;
         }
 
@@ -824,7 +830,11 @@ describe_node (char       **names,
                gint64       v)
 {
   if (names != NULL)
-    return g_strdup_printf ("node “%s”", names[v]);
+    {
+      g_autofree char *shown = _philia_excerpt (names[v], -1);
+
+      return g_strdup_printf ("node “%s”", shown);
+    }
   return g_strdup_printf ("node %" G_GINT64_FORMAT, v);
 }
 
@@ -988,7 +998,9 @@ string_labels (char   **values,
     if (values[v] != NULL && values[v][0] != '\0' && g_hash_table_add (index, values[v]))
       g_ptr_array_add (classes, values[v]);
 
-  qsort (classes->pdata, classes->len, sizeof (gpointer), compare_strings);
+  /* No values at all leaves pdata NULL, which qsort() must not be given. */
+  if (classes->len > 1)
+    qsort (classes->pdata, classes->len, sizeof (gpointer), compare_strings);
   for (guint c = 0; c < classes->len; c++)
     g_hash_table_insert (index, classes->pdata[c], GUINT_TO_POINTER (c + 1));
 
@@ -1203,6 +1215,8 @@ _philia_igraph_read_graph (GBytes          *bytes,
                         NULL);
 
   data = g_bytes_get_data (bytes, &size);
+  if (!_philia_import_check_limits (data, size, format, display_name, error))
+    return NULL;
   if (format == PHILIA_FORMAT_EDGELIST)
     {
       normalized = normalize_edge_list (data, size, display_name, error);

@@ -33,6 +33,18 @@ gboolean            _philia_gml_check_references     (const char  *data,
                                                       GError     **error);
 /* A GraphML id as igraph reads it ("&#38;" for every &) as the file means it. */
 char               *_philia_graphml_unescape_id       (const char  *raw);
+/* Refuses GML and Pajek files igraph would take minutes or gigabytes over:
+ * tokens above PHILIA_IMPORT_MAX_TOKEN bytes, Pajek vertex counts the file
+ * cannot back (philia-import-limits.c). */
+#define PHILIA_IMPORT_MAX_TOKEN (1024 * 1024)
+gboolean            _philia_import_check_limits (const char   *data,
+                                                 gsize         size,
+                                                 PhiliaFormat  format,
+                                                 const char   *display_name,
+                                                 GError      **error);
+/* Text from a file as an error message may quote it: one line, 40 characters. */
+char               *_philia_excerpt             (const char   *text,
+                                                 gssize        len);
 /* Attaches a CSV node table ("id,label,f0,...") to @builder. */
 gboolean            _philia_node_table_apply  (PhiliaGraphBuilder *builder,
                                                GBytes         *bytes,

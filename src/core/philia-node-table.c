@@ -134,13 +134,14 @@ read_records (const char  *data,
               GError     **error)
 {
   g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (Record));
-  Reader reader = { data, data + size, 1, ',' };
+  Reader reader = { data, NULL, 1, ',' };
   const char *eol;
 
   g_array_set_clear_func (records, (GDestroyNotify)record_clear);
 
   if (size == 0)
-    return g_steal_pointer (&records);   /* and @data may be NULL */
+    return g_steal_pointer (&records);   /* and @data may be NULL: no NULL + 0 */
+  reader.end = data + size;
   if (size >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     reader.p += 3;
 
@@ -280,10 +281,12 @@ resolve_ids (PhiliaGraphBuilder  *builder,
           if (id[0] == '+' || id[0] == '-'
               || !g_ascii_string_to_unsigned (id, 10, 0, G_MAXINT32 - 1, &value, NULL))
             {
+              g_autofree char *shown = _philia_excerpt (id, -1);
+
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                            "%s: line %u: the id “%s” is not a node number; the graph has "
                            "no node names, so ids must be integers from 0.",
-                           display_name, record->line, id);
+                           display_name, record->line, shown);
               return FALSE;
             }
           node = (gint64)value;
@@ -300,10 +303,11 @@ resolve_ids (PhiliaGraphBuilder  *builder,
       if (first_row != NULL)
         {
           Record *first = &g_array_index (records, Record, GPOINTER_TO_UINT (first_row));
+          g_autofree char *shown = _philia_excerpt (id, -1);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                        "%s: line %u repeats the id “%s” of line %u.",
-                       display_name, record->line, id, first->line);
+                       display_name, record->line, shown, first->line);
           return FALSE;
         }
       g_hash_table_insert (row_of_node, &node_of_row[r], GUINT_TO_POINTER (r));
@@ -317,9 +321,11 @@ resolve_ids (PhiliaGraphBuilder  *builder,
       /* Integer ids against a graph with names that are not integers. */
       if (n > 0 && n_new > 0 && matched == 0)
         {
+          g_autofree char *shown = _philia_excerpt (names[0], -1);
+
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                        "%s: none of its ids is a node of the graph (whose nodes are "
-                       "named like “%s”).", display_name, names[0]);
+                       "named like “%s”).", display_name, shown);
           return FALSE;
         }
     }
@@ -433,10 +439,12 @@ apply_labels (PhiliaGraphBuilder  *builder,
             continue;
           if (value < 0 || value != floor (value) || value > MAX_CLASS_ID)
             {
+              g_autofree char *shown = _philia_excerpt (cell, -1);
+
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                            "%s: line %u has the label “%s”; labels must be class ids "
                            "(integers from 0 to %u), class names, or empty or -1 for "
-                           "unlabeled.", display_name, record->line, cell, (guint)MAX_CLASS_ID);
+                           "unlabeled.", display_name, record->line, shown, (guint)MAX_CLASS_ID);
               return FALSE;
             }
           labels[node_of_row[r]] = (gint64)value;
@@ -519,10 +527,12 @@ apply_features (PhiliaGraphBuilder  *builder,
 
           if (!parse_double (cell, &value) || fabs (value) > G_MAXFLOAT)
             {
+              g_autofree char *name = _philia_excerpt (field (header, columns[j]), -1);
+              g_autofree char *shown = _philia_excerpt (cell, -1);
+
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                            "%s: line %u, column %u (“%s”): “%s” is not a finite number.",
-                           display_name, record->line, columns[j] + 1,
-                           field (header, columns[j]), cell);
+                           display_name, record->line, columns[j] + 1, name, shown);
               return FALSE;
             }
           features[(gsize)node_of_row[r] * n_features + j] = (float)value;
@@ -602,9 +612,11 @@ _philia_node_table_apply (PhiliaGraphBuilder  *builder,
   n_columns = header->fields->len;
   if (!column_is (field (header, 0), id_names))
     {
+      g_autofree char *shown = _philia_excerpt (field (header, 0), -1);
+
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                    "%s: the first line must be a header whose first column is “id” "
-                   "(or “node” or “name”), not “%s”.", display_name, field (header, 0));
+                   "(or “node” or “name”), not “%s”.", display_name, shown);
       return FALSE;
     }
 

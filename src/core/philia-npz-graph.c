@@ -397,6 +397,21 @@ not_binary:
   return TRUE;
 }
 
+/* The three masks read, freed on every way out until the builder takes them. */
+typedef struct
+{
+  guint8 *parts[3];
+} Masks;
+
+static void
+masks_clear (Masks *masks)
+{
+  for (guint k = 0; k < 3; k++)
+    g_clear_pointer (&masks->parts[k], g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Masks, masks_clear)
+
 /* Optional class_names and node_names: a 1-D text array (np.array of str),
  * name k for class k or node k; node_names has exactly @n entries (@n < 0:
  * any number). @what is "class" or "node". */
@@ -464,7 +479,7 @@ _philia_npz_read_graph (GBytes          *bytes,
   g_auto(GStrv) node_names = NULL;
   g_autofree float *features = NULL;
   g_autofree gint64 *edges = NULL;
-  guint8 *masks[3] = { NULL, NULL, NULL };
+  g_auto(Masks) masks = { { NULL, NULL, NULL } };
   ProgressState state = { progress, 0, 0, display_name };
   gboolean has_labels, has_features;
   gint64 n = -1;
@@ -622,7 +637,8 @@ _philia_npz_read_graph (GBytes          *bytes,
         return NULL;
       }
 
-  if (!read_masks (npz, display_name, (guint)n, &state, cancellable, &n_splits, masks, error))
+  if (!read_masks (npz, display_name, (guint)n, &state, cancellable, &n_splits, masks.parts,
+                   error))
     return NULL;
 
   if (philia_npz_has_member (npz, MEMBER_CLASSES)
@@ -646,10 +662,9 @@ _philia_npz_read_graph (GBytes          *bytes,
   if (has_features)
     philia_graph_builder_take_features (builder, g_steal_pointer (&features), n_features);
   if (n_splits > 0)
-    philia_graph_builder_take_masks (builder, n_splits, masks[0], masks[1], masks[2]);
-  else
-    for (guint k = 0; k < 3; k++)
-      g_free (masks[k]);
+    philia_graph_builder_take_masks (builder, n_splits, g_steal_pointer (&masks.parts[0]),
+                                     g_steal_pointer (&masks.parts[1]),
+                                     g_steal_pointer (&masks.parts[2]));
   philia_graph_builder_set_source (builder, display_name, "npz");
 
   if (progress != NULL)

@@ -313,6 +313,15 @@ def make_bad():
                                   b"\0" * 48)))
     write(BAD, "features-fortran-3d.npz",
           graph_zip(features=np.asfortranarray(np.ones((n, 2, 2), dtype=np.float32))))
+    # Deflated [S, N] masks in Fortran order (transposed on read), then a
+    # malformed member after them: the masks already read must be freed.
+    tr = np.zeros((2, n), dtype=bool)
+    tr[:, 0] = True
+    write(BAD, "class-names-after-masks.npz",
+          graph_zip(masks=False, train_masks=np.asfortranarray(tr),
+                    val_masks=np.asfortranarray(np.roll(tr, 1, axis=1)),
+                    test_masks=np.asfortranarray(np.roll(tr, 2, axis=1)),
+                    class_names=np.arange(3, dtype=np.int64)))
 
 
 def make_good():
