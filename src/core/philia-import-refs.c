@@ -293,8 +293,11 @@ graphml_start (void           *user_data,
           scan->n_edges++;
           graphml_edge_end (scan, graphml_attribute (scan, attributes, n_attributes,
                                                      "source", FALSE), FALSE);
-          graphml_edge_end (scan, graphml_attribute (scan, attributes, n_attributes,
-                                                     "target", FALSE), TRUE);
+          /* A missing source stopped the parser, which frees the input that
+           * the attribute values point into: the target is not read then. */
+          if (scan->missing.id == NULL)
+            graphml_edge_end (scan, graphml_attribute (scan, attributes, n_attributes,
+                                                       "target", FALSE), TRUE);
         }
     }
   scan->depth++;
