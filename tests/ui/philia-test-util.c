@@ -5,6 +5,12 @@
 
 #include "philia-test-util.h"
 
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "philia-chart-view.h"
+
 #include <locale.h>
 
 static void
@@ -156,4 +162,40 @@ philia_test_save_png (GdkTexture *texture,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s (%dx%d)", path,
                   gdk_texture_get_width (texture), gdk_texture_get_height (texture));
+}
+
+/* Pixels of palette colour @index (within 2 per channel) in a 360 × 240 PNG
+ * export of @chart, a PhiliaChartView. */
+guint
+philia_test_count_chart_colour (GtkWidget *chart,
+                                guint      index)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "philia-test-chart-colour.png",
+                                            NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint32 *pixels = NULL;
+  PhiliaRgba c;
+  int w, h;
+  guint n = 0;
+
+  g_assert_true (philia_chart_view_export (PHILIA_CHART_VIEW (chart), path, 360, 240, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  pixels = g_new (guint32, (gsize) w * h);
+  gdk_texture_download (texture, (guchar *) pixels, w * 4);
+  philia_palette_get_categorical (index, &c);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      int r = (pixels[i] >> 16) & 0xff, g = (pixels[i] >> 8) & 0xff, b = pixels[i] & 0xff;
+
+      if (abs (r - (int) lround (c.r * 255)) <= 2 && abs (g - (int) lround (c.g * 255)) <= 2
+          && abs (b - (int) lround (c.b * 255)) <= 2)
+        n++;
+    }
+  g_unlink (path);
+  return n;
 }

@@ -32,4 +32,7 @@ GdkTexture   *philia_test_render_window   (PhiliaWindow        *window,
 void          philia_test_save_png        (GdkTexture          *texture,
                                            const char          *name);
 
+guint philia_test_count_chart_colour (GtkWidget *chart,
+                                      guint      index);
+
 G_END_DECLS

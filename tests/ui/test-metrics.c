@@ -106,41 +106,6 @@ scroll_to (GtkWidget *widget)
   philia_test_spin_for (200);
 }
 
-/* Pixels of palette colour @index in a PNG export of @chart. */
-static guint
-count_colour (GtkWidget *chart,
-              guint      index)
-{
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "philia-test-metrics-chart.png",
-                                            NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint32 *pixels = NULL;
-  PhiliaRgba c;
-  int w, h;
-  guint n = 0;
-
-  g_assert_true (philia_chart_view_export (PHILIA_CHART_VIEW (chart), path, 360, 240, &error));
-  g_assert_no_error (error);
-  texture = gdk_texture_new_from_filename (path, &error);
-  g_assert_no_error (error);
-  w = gdk_texture_get_width (texture);
-  h = gdk_texture_get_height (texture);
-  pixels = g_new (guint32, (gsize) w * h);
-  gdk_texture_download (texture, (guchar *) pixels, w * 4);
-  philia_palette_get_categorical (index, &c);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      int r = (pixels[i] >> 16) & 0xff, g = (pixels[i] >> 8) & 0xff, b = pixels[i] & 0xff;
-
-      if (abs (r - (int) lround (c.r * 255)) <= 2 && abs (g - (int) lround (c.g * 255)) <= 2
-          && abs (b - (int) lround (c.b * 255)) <= 2)
-        n++;
-    }
-  g_unlink (path);
-  return n;
-}
-
 /* ------------------------------------------------------- two classes */
 
 static void
@@ -194,7 +159,7 @@ test_two_class (void)
   g_assert_cmpfloat (r->test_roc_auc, >, 0.75);
 
   /* The run's ROC-AUC curves are drawn in its colour (the first). */
-  g_assert_cmpuint (count_colour (roc, 0), >, 200);
+  g_assert_cmpuint (philia_test_count_chart_colour (roc, 0), >, 200);
   if (shots != NULL)
     {
       g_autofree char *export = g_build_filename (shots, "roc-auc-curves.png", NULL);
@@ -390,7 +355,7 @@ test_karate_splits_and_runs (void)
   /* Charts: the mean curves with their bands, in the group's colour (the
    * first of the history the new splits started). */
   g_assert_cmpuint (philia_train_panel_get_n_shown_curves (panel ()), ==, 2);
-  g_assert_cmpuint (count_colour (philia_train_panel_get_chart (panel (), "accuracy"), 0), >,
+  g_assert_cmpuint (philia_test_count_chart_colour (philia_train_panel_get_chart (panel (), "accuracy"), 0), >,
                     200);
   if (shots != NULL)
     {

@@ -311,41 +311,6 @@ test_stop (void)
   g_assert_null (philia_train_panel_get_message_text (panel ()));
 }
 
-/* Pixels of palette colour @index in a PNG export of @chart. */
-static guint
-count_colour (GtkWidget *chart,
-              guint      index)
-{
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "philia-test-train-chart.png",
-                                            NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint32 *pixels = NULL;
-  PhiliaRgba c;
-  int w, h;
-  guint n = 0;
-
-  g_assert_true (philia_chart_view_export (PHILIA_CHART_VIEW (chart), path, 360, 240, &error));
-  g_assert_no_error (error);
-  texture = gdk_texture_new_from_filename (path, &error);
-  g_assert_no_error (error);
-  w = gdk_texture_get_width (texture);
-  h = gdk_texture_get_height (texture);
-  pixels = g_new (guint32, (gsize) w * h);
-  gdk_texture_download (texture, (guchar *) pixels, w * 4);
-  philia_palette_get_categorical (index, &c);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      int r = (pixels[i] >> 16) & 0xff, g = (pixels[i] >> 8) & 0xff, b = pixels[i] & 0xff;
-
-      if (abs (r - (int) lround (c.r * 255)) <= 2 && abs (g - (int) lround (c.g * 255)) <= 2
-          && abs (b - (int) lround (c.b * 255)) <= 2)
-        n++;
-    }
-  g_unlink (path);
-  return n;
-}
-
 static void
 test_mlp_and_inspect (void)
 {
@@ -368,8 +333,8 @@ test_mlp_and_inspect (void)
 
   /* Both runs' bars are drawn, in their run colours (GCN first, then MLP;
    * the stopped run used up a colour). */
-  g_assert_cmpuint (count_colour (bars, 0), >, 200);
-  g_assert_cmpuint (count_colour (bars, 2), >, 200);
+  g_assert_cmpuint (philia_test_count_chart_colour (bars, 0), >, 200);
+  g_assert_cmpuint (philia_test_count_chart_colour (bars, 2), >, 200);
 
   /* Both runs selected: their curves together. */
   philia_train_panel_select_runs (panel (), first_two, 2);
