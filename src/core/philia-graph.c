@@ -669,9 +669,10 @@ take_node_names (PhiliaGraph         *self,
       if (!g_hash_table_insert (self->name_index, builder->node_names[i],
                                 GUINT_TO_POINTER (i + 1)))
         {
+          g_autofree char *shown = _philia_excerpt (builder->node_names[i], -1);
+
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: the node name “%s” is used twice.",
-                       builder->source, builder->node_names[i]);
+                       "%s: the node name “%s” is used twice.", builder->source, shown);
           return FALSE;
         }
     }

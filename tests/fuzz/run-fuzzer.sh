@@ -8,7 +8,10 @@
 #   dictionary or "" for none. Prints one line of figures (also appended to
 #   OUT/figures.txt for .ci/dev.sh); fails, with the report and the input that
 #   did it kept in OUT/NAME/, if the target crashed, leaked, ran out of memory
-#   or took longer than 10 s on one input.
+#   or took longer than 10 s on one input. The mutations follow the fixed seed
+#   $PHILIA_FUZZ_SEED (default 1), so that CI tries the same inputs on every
+#   run of a commit (a slower machine only tries fewer of them); 0 asks
+#   libFuzzer for a random seed, for the long runs by hand.
 set -uo pipefail
 
 fuzzer=$1 out=$2 dict=$3
@@ -38,7 +41,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$here/../lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 export G_SLICE=always-malloc G_DEBUG=gc-friendly OPENBLAS_NUM_THREADS=1
 
-args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+args=(-max_total_time="$seconds" -seed="${PHILIA_FUZZ_SEED:-1}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
       -artifact_prefix="$work/artifacts/")
 [ -n "$dict" ] && args+=(-dict="$dict")
 
