@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the project reader (philia-project.c) needs from the document model
+ * (philia-document.c) to rebuild a saved document without recording steps,
+ * and what the writer needs beyond the public getters. HACKING.md §16.
+ */
+
+/* A document with no history, not dirty. */
+PhiliaDocument *_philia_document_new_restored       (PhiliaGraph          *graph,
+                                                     const char           *dataset_path,
+                                                     const char           *node_table_path);
+/* Appends, without a step; takes a reference. */
+void            _philia_document_restore_layout     (PhiliaDocument       *self,
+                                                     PhiliaDocumentLayout *layout,
+                                                     gboolean              current);
+void            _philia_document_restore_run        (PhiliaDocument       *self,
+                                                     PhiliaDocumentRun    *run);
+/* Takes @evaluation (its report may be NULL). */
+void            _philia_document_restore_evaluation (PhiliaDocument           *self,
+                                                     PhiliaDocumentEvaluation *evaluation);
+void            _philia_document_restore_pair       (PhiliaDocument           *self,
+                                                     const PhiliaDocumentPair *pair);
+void            _philia_document_restore_state      (PhiliaDocument           *self,
+                                                     const guint              *selection,
+                                                     guint                     n_selected,
+                                                     const PhiliaDocumentView *view,
+                                                     PhiliaConvention          conventions,
+                                                     const char               *notes,
+                                                     const char               *origin);
+/* The ids the next run and evaluation get (never reused, also across saves). */
+guint           _philia_document_get_next_run_id        (PhiliaDocument *self);
+guint           _philia_document_get_next_evaluation_id (PhiliaDocument *self);
+void            _philia_document_set_next_ids       (PhiliaDocument *self,
+                                                     guint           next_run_id,
+                                                     guint           next_evaluation_id);
+/* The dataset embedded in the project it was opened from (kept so that a
+ * re-save embeds it again even if the original file is gone); NULL if none. */
+GBytes         *_philia_document_get_embedded_dataset (PhiliaDocument *self,
+                                                       const char    **name);
+void            _philia_document_set_embedded_dataset (PhiliaDocument *self,
+                                                       GBytes         *bytes,
+                                                       const char     *name);
+/* After a save or an open: @path becomes the document's, the current point
+ * of the history is the clean one (notify "path", "title", "dirty"). */
+void            _philia_document_mark_saved         (PhiliaDocument *self,
+                                                     const char     *path);
+PhiliaDocumentLayout *_philia_document_layout_new   (const char *name,
+                                                     const char *algorithm,
+                                                     guint64     seed,
+                                                     double     *positions);
+PhiliaDocumentRun    *_philia_document_run_new      (guint              id,
+                                                     PhiliaTrainResult *result);
+void            _philia_document_evaluation_free    (PhiliaDocumentEvaluation *evaluation);
+
+G_END_DECLS
