@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Softmax and the loss, and the index ops (gather, scatter, slices) (HACKING.md §7). */
+/* Softmax and the loss, and the index ops: gather, scatter, slices (HACKING.md §7). */
 #define G_LOG_DOMAIN "philia-core"
 
 #include "config.h"

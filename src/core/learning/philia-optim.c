@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The optimisers (Adam, SGD) (HACKING.md §7). */
+/* The optimisers, Adam and SGD (HACKING.md §7). */
 #define G_LOG_DOMAIN "philia-core"
 
 #include "config.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Sparse matrices and their products with dense ones (spmm) (HACKING.md §7). */
+/* Sparse matrices and their products with dense ones, spmm (HACKING.md §7). */
 #define G_LOG_DOMAIN "philia-core"
 
 #include "config.h"
