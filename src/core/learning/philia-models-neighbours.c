@@ -30,12 +30,7 @@ typedef struct
 static void
 gat_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.005;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 8;
-  if (p->heads <= 0) p->heads = 8;
-  if (p->dropout < 0) p->dropout = 0.6;
+  _philia_model_recipe_fill (PHILIA_RECIPE_GAT, p);
 }
 
 static void
@@ -116,11 +111,7 @@ typedef struct
 static void
 sage_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
+  _philia_model_recipe_fill (PHILIA_RECIPE_SAGE, p);
 }
 
 static gpointer
@@ -186,12 +177,7 @@ typedef struct
 static void
 h2gcn_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 2;
+  _philia_model_recipe_fill (PHILIA_RECIPE_H2GCN, p);
 }
 
 static gpointer

@@ -36,11 +36,7 @@ two_layer_create (PhiliaModelContext *ctx,
 static void
 mlp_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
+  _philia_model_recipe_fill (PHILIA_RECIPE_MLP, p);
 }
 
 static gpointer
@@ -103,11 +99,7 @@ mlp_model_forward (gpointer            model,
 static void
 gcn_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 16;
-  if (p->dropout < 0) p->dropout = 0.5;
+  _philia_model_recipe_fill (PHILIA_RECIPE_GCN, p);
 }
 
 static gpointer
@@ -224,12 +216,7 @@ propagated_rows (PhiliaSparse       *a,
 static void
 sgc_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 100;
-  if (p->lr < 0) p->lr = 0.2;
-  if (p->weight_decay < 0) p->weight_decay = 5e-5;
-  if (p->k <= 0) p->k = 2;
-  if (p->dropout < 0) p->dropout = 0;
-  if (p->hidden <= 0) p->hidden = 0;
+  _philia_model_recipe_fill (PHILIA_RECIPE_SGC, p);
 }
 
 static gpointer
@@ -331,13 +318,7 @@ sgc_free (gpointer model)
 static void
 appnp_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-3;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 10;
-  if (p->alpha < 0) p->alpha = 0.1;
+  _philia_model_recipe_fill (PHILIA_RECIPE_APPNP, p);
 }
 
 static gpointer
@@ -377,13 +358,7 @@ typedef struct
 static void
 gprgnn_defaults (PhiliaTrainParams *p)
 {
-  if (p->epochs <= 0) p->epochs = 1000;
-  if (p->lr < 0) p->lr = 0.002;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 10;
-  if (p->alpha < 0) p->alpha = 0.1;
+  _philia_model_recipe_fill (PHILIA_RECIPE_GPRGNN, p);
 }
 
 static gpointer

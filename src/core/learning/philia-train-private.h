@@ -4,7 +4,7 @@
 /* What the training loop (philia-train.c) and the built-in models
  * (philia-models*.c) share behind the public model API: the model context's
  * fields, the helpers the models use beyond philia_model_context_*(), and
- * their vtables. */
+ * the recipe table of their defaults. */
 
 #include "philia-core.h"
 
@@ -61,7 +61,25 @@ void          _philia_model_context_ensure_row_features (PhiliaModelContext *ctx
                                                          const guint        *rows,
                                                          guint               n_rows);
 
-/* The built-in models (philia-models*.c). */
+/* The built-in models, in the order of the recipe table (philia-models.c). */
+typedef enum
+{
+  PHILIA_RECIPE_MLP,
+  PHILIA_RECIPE_GCN,
+  PHILIA_RECIPE_SGC,
+  PHILIA_RECIPE_APPNP,
+  PHILIA_RECIPE_GAT,
+  PHILIA_RECIPE_SAGE,
+  PHILIA_RECIPE_H2GCN,
+  PHILIA_RECIPE_GPRGNN,
+  PHILIA_N_RECIPES,
+} PhiliaModelRecipe;
+
+/* Replaces every hyperparameter of @params left at "default" by the model's
+ * recipe (a PhiliaModelVTable's defaults). */
+void _philia_model_recipe_fill (PhiliaModelRecipe  recipe,
+                                PhiliaTrainParams *params);
+
 extern const PhiliaModelVTable _philia_model_mlp;
 extern const PhiliaModelVTable _philia_model_gcn;
 extern const PhiliaModelVTable _philia_model_sgc;
