@@ -166,6 +166,16 @@ philia_document_view_equal (const PhiliaDocumentView *a,
 }
 
 static void
+replace_string (char       **field,
+                const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+static void
 view_init_default (PhiliaDocumentView *view)
 {
   view->color_by = g_strdup ("class");
@@ -408,12 +418,9 @@ step_apply (PhiliaDocument *self,
       break;
     case STEP_VIEW:
       /* Zoom and centre are not part of the step: they stay as they are. */
-      g_free (self->view.color_by);
-      g_free (self->view.edge_style);
-      g_free (self->view.overlay);
-      self->view.color_by = g_strdup (step->view[side].color_by);
-      self->view.edge_style = g_strdup (step->view[side].edge_style);
-      self->view.overlay = g_strdup (step->view[side].overlay);
+      replace_string (&self->view.color_by, step->view[side].color_by);
+      replace_string (&self->view.edge_style, step->view[side].edge_style);
+      replace_string (&self->view.overlay, step->view[side].overlay);
       break;
     case STEP_CONVENTIONS:
       self->conventions = step->conventions[side];
@@ -1846,12 +1853,12 @@ philia_document_filter (PhiliaDocument     *self,
   /* The view and conventions carry over, except what names a run (runs do not). */
   philia_document_view_copy (&filtered->view, &self->view);
   if (g_str_has_prefix (filtered->view.color_by, "run:"))
-    g_free (filtered->view.color_by), filtered->view.color_by = g_strdup ("class");
+    replace_string (&filtered->view.color_by, "class");
   if (g_str_has_prefix (filtered->view.edge_style, "run:")
       || g_str_equal (filtered->view.edge_style, "attention"))
-    g_free (filtered->view.edge_style), filtered->view.edge_style = g_strdup ("class");
+    replace_string (&filtered->view.edge_style, "class");
   if (g_str_has_prefix (filtered->view.overlay, "run:"))
-    g_free (filtered->view.overlay), filtered->view.overlay = g_strdup ("");
+    replace_string (&filtered->view.overlay, "");
   filtered->conventions = self->conventions;
   for (guint i = 0; i < self->selection->len; i++)
     {
@@ -1930,12 +1937,13 @@ _philia_document_restore_state (PhiliaDocument           *self,
   if (view != NULL)
     {
       philia_document_view_copy (&self->view, view);
+      /* NULL fields (an older or hand-written project) get the defaults. */
       if (self->view.color_by == NULL)
-        self->view.color_by = g_strdup ("class");
+        replace_string (&self->view.color_by, "class");
       if (self->view.edge_style == NULL)
-        self->view.edge_style = g_strdup ("class");
+        replace_string (&self->view.edge_style, "class");
       if (self->view.overlay == NULL)
-        self->view.overlay = g_strdup ("");
+        replace_string (&self->view.overlay, "");
     }
   self->conventions = conventions;
   g_free (self->notes);
