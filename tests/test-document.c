@@ -823,6 +823,47 @@ test_dirty (void)
   }
 }
 
+/* A save written on a worker while the user goes on working. */
+static void
+test_save_revision (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+  guint64 revision;
+
+  philia_document_set_conventions (doc, PHILIA_CONVENTION_DIRECTED);
+  revision = _philia_document_get_revision (doc);
+  /* Nothing happened meanwhile: clean. */
+  _philia_document_mark_saved_revision (doc, "/p/a.philia", revision);
+  g_assert_false (philia_document_get_dirty (doc));
+  g_assert_cmpstr (philia_document_get_path (doc), ==, "/p/a.philia");
+
+  /* A step, an undo, a redo, a non-step: each is a new revision. */
+  philia_document_set_notes (doc, "n");
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_undo (doc);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_redo (doc);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_set_selection (doc, (guint[]) { 1 }, 1);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+
+  /* Snapshot taken, then the user undoes (back to the saved state) while
+   * the file is written: the new file is not that state, so dirty. */
+  revision = _philia_document_get_revision (doc);
+  philia_document_undo (doc);
+  _philia_document_mark_saved_revision (doc, "/p/b.philia", revision);
+  g_assert_cmpstr (philia_document_get_path (doc), ==, "/p/b.philia");
+  g_assert_true (philia_document_get_dirty (doc));
+  g_assert_true (philia_document_redo (doc));
+  g_assert_true (philia_document_get_dirty (doc));
+  _philia_document_mark_saved (doc, "/p/b.philia");
+  g_assert_false (philia_document_get_dirty (doc));
+}
+
 static void
 test_redo_branch (void)
 {
@@ -1464,6 +1505,7 @@ main (int    argc,
     { "/Philia/Document/runs", test_runs },
     { "/Philia/Document/notes", test_notes },
     { "/Philia/Document/dirty", test_dirty },
+    { "/Philia/Document/save-revision", test_save_revision },
     { "/Philia/Document/redo-branch", test_redo_branch },
     { "/Philia/Document/history-cap", test_history_cap },
     { "/Philia/Document/history-budget", test_history_budget },

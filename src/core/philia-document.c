@@ -87,6 +87,7 @@ struct _PhiliaDocument
   gboolean            unsaved;       /* a change that is not a step since the save */
   gint64              fake_now;      /* tests: 0 for the monotonic clock */
   gsize               history_bytes; /* the steps' bytes */
+  guint64             revision;      /* counts the changes a project would save */
   gsize               budget;
 
   /* What the properties last said, to notify only on a change. */
@@ -397,6 +398,7 @@ changed_not_a_step (PhiliaDocument     *self,
                     PhiliaDocumentPart  parts)
 {
   self->unsaved = TRUE;
+  self->revision++;
   emit_changed (self, parts);
 }
 
@@ -470,6 +472,7 @@ push_step (PhiliaDocument *self,
                                 self->steps->len - self->position);
     }
   step->time = now (self);
+  self->revision++;
   step_apply (self, step, 1);
   g_ptr_array_add (self->steps, step);
   self->position++;
@@ -745,6 +748,7 @@ philia_document_undo (PhiliaDocument *self)
   if (self->position == 0)
     return FALSE;
   step = self->steps->pdata[--self->position];
+  self->revision++;
   step_apply (self, step, 0);
   emit_changed (self, step->parts);
   return TRUE;
@@ -759,6 +763,7 @@ philia_document_redo (PhiliaDocument *self)
   if (self->position == self->steps->len)
     return FALSE;
   step = self->steps->pdata[self->position++];
+  self->revision++;
   step_apply (self, step, 1);
   emit_changed (self, step->parts);
   return TRUE;
@@ -1498,6 +1503,7 @@ philia_document_set_notes (PhiliaDocument *self,
       g_free (top->notes[1]);
       top->notes[1] = g_strdup (notes);
       top->time = t;
+      self->revision++;
       step_apply (self, top, 1);
       if (g_str_equal (top->notes[0], top->notes[1]))
         {
@@ -1999,6 +2005,39 @@ _philia_document_set_embedded_dataset (PhiliaDocument *self,
   self->embedded = bytes;
   g_free (self->embedded_name);
   self->embedded_name = g_strdup (name);
+}
+
+guint64
+_philia_document_get_revision (PhiliaDocument *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
+  return self->revision;
+}
+
+void
+_philia_document_mark_saved_revision (PhiliaDocument *self,
+                                      const char     *path,
+                                      guint64         revision)
+{
+  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
+
+  if (revision == self->revision)
+    {
+      _philia_document_mark_saved (self, path);
+      return;
+    }
+  /* Changed while the file was written: the file is the project's now, but
+   * what it holds is not what the document shows, and which step it matches
+   * is not known (a later one may have been undone since): stay dirty. */
+  if (g_strcmp0 (path, self->path) != 0)
+    {
+      g_free (self->path);
+      self->path = g_strdup (path);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PATH]);
+    }
+  self->saved_position = -1;
+  self->unsaved = TRUE;
+  emit_changed (self, PHILIA_DOCUMENT_PART_FILE);
 }
 
 void
