@@ -341,19 +341,36 @@ window_get_project_path (PhiliaWindow *self)
 }
 
 static char *
+base_name_without_extension (const char *path)
+{
+  char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return base;
+}
+
+static char *
 window_dup_title (PhiliaWindow *self)
 {
   const char *dataset;
 
   if (self->document == NULL)
     return g_strdup (_("Philia"));
+  /* Neither a project nor a file (bundled Cora, a generated graph): the
+   * graph's own name says more than "Untitled". */
+  if (philia_document_get_path (self->document) == NULL
+      && philia_document_get_dataset_path (self->document) == NULL)
+    return g_strdup (philia_graph_get_source (philia_document_get_graph (self->document)));
   if (!self->restored)
     return philia_document_dup_title (self->document);
+  /* As the document names itself: the file's name without its extension. */
   if (self->restored_path != NULL)
-    return g_path_get_basename (self->restored_path);
+    return base_name_without_extension (self->restored_path);
   dataset = philia_document_get_dataset_path (self->document);
   if (dataset != NULL)
-    return g_path_get_basename (dataset);
+    return base_name_without_extension (dataset);
   return g_strdup (_("Untitled"));
 }
 
@@ -378,8 +395,8 @@ update_title (PhiliaWindow *self)
         subtitle = g_strdup (origin);
       else if (dataset != NULL)
         subtitle = g_path_get_basename (dataset);
-      else if (self->graph != NULL)
-        subtitle = g_strdup (philia_graph_get_source (self->graph));
+      if (subtitle != NULL && g_str_equal (subtitle, title))
+        g_clear_pointer (&subtitle, g_free);
     }
   gtk_label_set_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);

@@ -74,11 +74,17 @@ add_layout (PhiliaDocument *document,
   philia_document_add_layout (document, name, "manual", 3, xy);
 }
 
+/* One application for the whole run (it registers once), no window left
+ * over from the test before. */
 static void
 setup (void)
 {
-  app = philia_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  if (app == NULL)
+    {
+      app = philia_application_new (G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+    }
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
 }
 
 static void
@@ -88,7 +94,6 @@ teardown (void)
 
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
     gtk_window_destroy (windows->data);
-  g_clear_object (&app);
 }
 
 static void
@@ -258,7 +263,7 @@ test_crash_and_restore (void)
 
   /* Unsaved, under the project it belongs to; the old copy is gone. */
   g_assert_true (philia_window_get_dirty (found.window));
-  g_assert_cmpstr (philia_window_get_title_text (found.window), ==, "• before-crash.philia");
+  g_assert_cmpstr (philia_window_get_title_text (found.window), ==, "• before-crash");
   g_assert_nonnull (philia_document_find_layout (philia_window_get_document (found.window),
                                                  "Saved"));
   g_assert_false (g_file_test (((PhiliaAutosaveEntry *) orphans->pdata[0])->autosave_path,
