@@ -850,12 +850,21 @@ style_response (GtkWidget  *dialog,
     gtk_widget_add_css_class (button, style_class);
 }
 
+/* Unlinked from the window first: the window may close before the dialog,
+ * still referenced by its own response emission, is finalized. */
+static void
+drop_question (GtkDialog *dialog)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 on_close_response (GtkDialog    *dialog,
                    int           response,
                    PhiliaWindow *self)
 {
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  drop_question (dialog);
 
   switch (response)
     {
@@ -952,7 +961,7 @@ on_project_question_response (GtkDialog    *dialog,
   ProjectRetry *retry = g_object_steal_data (G_OBJECT (dialog), "philia-retry");
   gboolean locate = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "philia-locate"));
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  drop_question (dialog);
   if (retry == NULL)
     return;
 

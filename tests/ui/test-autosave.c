@@ -38,12 +38,16 @@ not_saving (gpointer window)
   return !philia_window_get_saving (window);
 }
 
+static guint n_written_before;
+
+/* A copy was written since n_written_before was taken. */
 static gboolean
 written (gpointer window)
 {
   PhiliaAutosave *autosave = philia_window_get_autosave (window);
 
-  return philia_autosave_get_n_written (autosave) > 0 && !philia_autosave_get_writing (autosave);
+  return philia_autosave_get_n_written (autosave) > n_written_before
+         && !philia_autosave_get_writing (autosave);
 }
 
 static PhiliaWindow *
@@ -79,6 +83,7 @@ add_layout (PhiliaDocument *document,
 static void
 setup (void)
 {
+  n_written_before = 0;
   if (app == NULL)
     {
       app = philia_application_new (G_APPLICATION_NON_UNIQUE);
@@ -114,6 +119,7 @@ test_written_and_removed (void)
 
   add_layout (philia_window_get_document (window), "Autosaved");
   g_assert_true (philia_test_spin_until (written, window, 30000));
+  g_test_message ("autosave copy: %s", copy);
   g_assert_true (g_str_has_prefix (copy, cache_dir));
   g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
   {
@@ -142,6 +148,7 @@ test_written_and_removed (void)
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
 
   /* Changed again, then closed on purpose (Discard): the copy goes too. */
+  n_written_before = philia_autosave_get_n_written (autosave);
   add_layout (philia_window_get_document (window), "Again");
   g_assert_true (philia_test_spin_until (written, window, 30000));
   g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
@@ -164,6 +171,7 @@ test_child (void)
   philia_window_set_chooser_answer (window, project);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
   g_assert_true (philia_test_spin_until (not_saving, window, 30000));
+  n_written_before = philia_autosave_get_n_written (philia_window_get_autosave (window));
   add_layout (philia_window_get_document (window), "Unsaved");
   g_assert_true (philia_test_spin_until (written, window, 30000));
   printf ("\n" READY_LINE "\n");
@@ -336,18 +344,27 @@ test_frame_gaps (void)
     }
   window = window_with (pubmed);
   document = philia_window_get_document (window);
-  /* Big enough to take a while: ten layouts of 19,717 nodes. */
+  /* Big enough to take a while: ten layouts of 19,717 nodes, at random
+   * positions (a grid would compress to nothing). */
   for (guint i = 0; i < 10; i++)
     {
       g_autofree char *name = g_strdup_printf ("Layout %u", i);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (i);
+      guint n = philia_graph_get_n_nodes (philia_document_get_graph (document));
+      double *xy = g_new (double, 2 * n);
 
-      add_layout (document, name);
+      for (guint k = 0; k < 2 * n; k++)
+        xy[k] = g_rand_double_range (rand, -1000.0, 1000.0);
+      philia_document_add_layout (document, name, "manual", i, xy);
     }
   g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
   g_assert_true (philia_test_spin_until (not_writing, window, 60000));
 
   /* The same measurement without an autosave, for comparison. */
   tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick, &idle, NULL);
+  philia_test_spin_for (200);
+  idle.longest = 0;
+  idle.frames = 0;
   philia_test_spin_for (1000);
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
 
