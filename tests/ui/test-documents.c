@@ -542,6 +542,83 @@ test_two_documents (void)
   save_side_by_side (left, right, "documents-side-by-side.png");
 }
 
+/* The whole screen, popovers and dialogs included (Xvfb has no window
+ * manager: every window sits at 0,0, the newest on top). */
+static void
+grab_screen (const char *name)
+{
+  g_autofree char *import = g_find_program_in_path ("import");
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (import == NULL)
+    {
+      g_test_message ("no ImageMagick import: %s not taken", name);
+      return;
+    }
+  philia_test_spin_for (400);
+  {
+    const char *argv[] = { import, "-window", "root", path, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                 NULL, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_test_message ("saved %s", path);
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Pictures to look at: the undo menu, the close question, the filter dialog. */
+static void
+test_screenshots (void)
+{
+  PhiliaWindow *window = window_with (cora_path);
+  PhiliaDocument *document = philia_window_get_document (window);
+  GtkWidget *button;
+  PhiliaFilterDialog *dialog;
+  guint node = 42;
+  double xy[2] = { 10.0, 20.0 };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
+  add_layout (document, "Grid", 0.0);
+  g_assert_true (philia_document_move_nodes (document, &node, xy, 1));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+
+  button = find_menu_button (gtk_window_get_titlebar (GTK_WINDOW (window)));
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  grab_screen ("documents-undo-menu.png");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (philia_test_spin_until (has_question, window, 5000));
+  grab_screen ("documents-close-question.png");
+  respond (window, GTK_RESPONSE_CANCEL);
+
+  dialog = philia_filter_dialog_new (window);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (philia_test_spin_until (philia_test_widget_mapped, dialog, 5000));
+  grab_screen ("documents-filter-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 no_datasets (void)
 {
@@ -583,6 +660,7 @@ main (int   argc,
   ADD ("/Philia/Documents/corrupt-project", test_corrupt_project);
   ADD ("/Philia/Documents/filter", test_filter);
   ADD ("/Philia/Documents/two-documents", test_two_documents);
+  ADD ("/Philia/Documents/screenshots", test_screenshots);
 #undef ADD
 
   status = g_test_run ();
