@@ -531,8 +531,10 @@ place_document (PhiliaWindow   *self,
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
   PhiliaWindow *target = self;
 
+  /* Work, not mere unsaved state: a selection alone does not keep a
+   * document from being replaced. */
   if (self->document != NULL && application != NULL
-      && (window_is_dirty (self) || philia_document_has_work (self->document)))
+      && (self->restored || philia_document_has_work (self->document)))
     target = philia_window_new (application);
 
   set_document (target, document);
