@@ -17,9 +17,12 @@
  * reference-counted, so a step holds references, never copies.
  */
 
-/* Steps kept for undo: enough for an afternoon of edits, while a step can
- * hold a graph (splits) whose features are large (PubMed: 39 MB). */
+/* Steps kept for undo (HACKING.md §16): enough for an afternoon of edits.
+ * A step can also hold a whole graph (splits copy the features: 49 MB for
+ * CiteSeer) or a layout (16 bytes a node), so the oldest steps also go when
+ * what the steps made passes a memory budget. */
 #define HISTORY_CAP 100
+#define HISTORY_BUDGET ((gsize)512 << 20)
 
 /* Successive notes edits closer than this merge into one step. */
 #define NOTES_MERGE_USEC (2 * G_USEC_PER_SEC)
@@ -41,6 +44,7 @@ typedef struct
   char               *label;
   PhiliaDocumentPart  parts;
   gint64              time;          /* when it was made or last merged */
+  gsize               bytes;         /* what it made (estimate), for the budget */
 
   GPtrArray          *layouts[2];    /* STEP_LAYOUTS: the whole list, by reference */
   int                 current[2];
@@ -82,6 +86,9 @@ struct _PhiliaDocument
   gint64              saved_position; /* -1: the saved state is no longer reachable */
   gboolean            unsaved;       /* a change that is not a step since the save */
   gint64              fake_now;      /* tests: 0 for the monotonic clock */
+  gsize               history_bytes; /* the steps' bytes */
+  guint64             revision;      /* counts the changes a project would save */
+  gsize               budget;
 
   /* What the properties last said, to notify only on a change. */
   gboolean            was_dirty;
@@ -157,6 +164,16 @@ philia_document_view_equal (const PhiliaDocumentView *a,
          && g_strcmp0 (a->edge_style, b->edge_style) == 0
          && g_strcmp0 (a->overlay, b->overlay) == 0
          && a->zoom == b->zoom && a->center_x == b->center_x && a->center_y == b->center_y;
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
 }
 
 static void
@@ -381,6 +398,7 @@ changed_not_a_step (PhiliaDocument     *self,
                     PhiliaDocumentPart  parts)
 {
   self->unsaved = TRUE;
+  self->revision++;
   emit_changed (self, parts);
 }
 
@@ -402,12 +420,9 @@ step_apply (PhiliaDocument *self,
       break;
     case STEP_VIEW:
       /* Zoom and centre are not part of the step: they stay as they are. */
-      g_free (self->view.color_by);
-      g_free (self->view.edge_style);
-      g_free (self->view.overlay);
-      self->view.color_by = g_strdup (step->view[side].color_by);
-      self->view.edge_style = g_strdup (step->view[side].edge_style);
-      self->view.overlay = g_strdup (step->view[side].overlay);
+      replace_string (&self->view.color_by, step->view[side].color_by);
+      replace_string (&self->view.edge_style, step->view[side].edge_style);
+      replace_string (&self->view.overlay, step->view[side].overlay);
       break;
     case STEP_CONVENTIONS:
       self->conventions = step->conventions[side];
@@ -451,15 +466,22 @@ push_step (PhiliaDocument *self,
     {
       if (self->saved_position > (gint64)self->position)
         self->saved_position = -1;
+      for (guint i = self->position; i < self->steps->len; i++)
+        self->history_bytes -= ((Step *)self->steps->pdata[i])->bytes;
       g_ptr_array_remove_range (self->steps, self->position,
                                 self->steps->len - self->position);
     }
   step->time = now (self);
+  self->revision++;
   step_apply (self, step, 1);
   g_ptr_array_add (self->steps, step);
   self->position++;
-  if (self->steps->len > HISTORY_CAP)
+  self->history_bytes += step->bytes;
+  /* The newest step always stays, whatever its size. */
+  while (self->steps->len > HISTORY_CAP
+         || (self->steps->len > 1 && self->history_bytes > self->budget))
     {
+      self->history_bytes -= ((Step *)self->steps->pdata[0])->bytes;
       g_ptr_array_remove_index (self->steps, 0);
       self->position--;
       if (self->saved_position >= 0)
@@ -579,6 +601,7 @@ philia_document_init (PhiliaDocument *self)
   self->next_run_id = 1;
   self->next_evaluation_id = 1;
   self->steps = g_ptr_array_new_with_free_func (step_free);
+  self->budget = HISTORY_BUDGET;
 }
 
 PhiliaDocument *
@@ -725,6 +748,7 @@ philia_document_undo (PhiliaDocument *self)
   if (self->position == 0)
     return FALSE;
   step = self->steps->pdata[--self->position];
+  self->revision++;
   step_apply (self, step, 0);
   emit_changed (self, step->parts);
   return TRUE;
@@ -739,6 +763,7 @@ philia_document_redo (PhiliaDocument *self)
   if (self->position == self->steps->len)
     return FALSE;
   step = self->steps->pdata[self->position++];
+  self->revision++;
   step_apply (self, step, 1);
   emit_changed (self, step->parts);
   return TRUE;
@@ -811,6 +836,10 @@ push_layouts_step (PhiliaDocument     *self,
   step->current[0] = self->current;
   step->layouts[1] = layouts;
   step->current[1] = current;
+  /* A layout that is new in the list is what this step made. */
+  for (guint i = 0; i < layouts->len; i++)
+    if (!g_ptr_array_find (step->layouts[0], layouts->pdata[i], NULL))
+      step->bytes += sizeof (double) * 2 * philia_graph_get_n_nodes (self->graph);
   push_step (self, step);
 }
 
@@ -1079,6 +1108,21 @@ philia_document_set_conventions (PhiliaDocument  *self,
 
 /* ----------------------------------------------------------------- splits */
 
+/* What a copy of @graph holds (the large arrays only). */
+static gsize
+graph_bytes (PhiliaGraph *graph)
+{
+  gsize n = philia_graph_get_n_nodes (graph);
+  gsize m = philia_graph_get_n_edges (graph);
+  gint64 n_rows = 0;
+
+  philia_graph_get_input_rows (graph, &n_rows);
+  return n * philia_graph_get_n_features (graph) * sizeof (float)
+         + (n + 1) * sizeof (gint64) + 2 * m * sizeof (gint32)
+         + 2 * (gsize)n_rows * sizeof (gint32) + n * sizeof (gint32)
+         + 3 * n * philia_graph_get_n_splits (graph);
+}
+
 void
 philia_document_set_splits (PhiliaDocument *self,
                             guint           n_splits,
@@ -1096,6 +1140,7 @@ philia_document_set_splits (PhiliaDocument *self,
   /* The copy duplicates the features too (O(n·F)); the step keeps both
    * graphs, so undo and redo copy nothing. */
   step->graph[1] = philia_graph_copy_with_splits (self->graph, n_splits, train, val, test);
+  step->bytes = graph_bytes (step->graph[1]);
   push_step (self, step);
 }
 
@@ -1458,6 +1503,7 @@ philia_document_set_notes (PhiliaDocument *self,
       g_free (top->notes[1]);
       top->notes[1] = g_strdup (notes);
       top->time = t;
+      self->revision++;
       step_apply (self, top, 1);
       if (g_str_equal (top->notes[0], top->notes[1]))
         {
@@ -1472,6 +1518,14 @@ philia_document_set_notes (PhiliaDocument *self,
   step->notes[0] = g_strdup (self->notes);
   step->notes[1] = g_strdup (notes);
   push_step (self, step);
+}
+
+void
+_philia_document_set_history_budget (PhiliaDocument *self,
+                                     gsize           bytes)
+{
+  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
+  self->budget = bytes;
 }
 
 void
@@ -1805,12 +1859,12 @@ philia_document_filter (PhiliaDocument     *self,
   /* The view and conventions carry over, except what names a run (runs do not). */
   philia_document_view_copy (&filtered->view, &self->view);
   if (g_str_has_prefix (filtered->view.color_by, "run:"))
-    g_free (filtered->view.color_by), filtered->view.color_by = g_strdup ("class");
+    replace_string (&filtered->view.color_by, "class");
   if (g_str_has_prefix (filtered->view.edge_style, "run:")
       || g_str_equal (filtered->view.edge_style, "attention"))
-    g_free (filtered->view.edge_style), filtered->view.edge_style = g_strdup ("class");
+    replace_string (&filtered->view.edge_style, "class");
   if (g_str_has_prefix (filtered->view.overlay, "run:"))
-    g_free (filtered->view.overlay), filtered->view.overlay = g_strdup ("");
+    replace_string (&filtered->view.overlay, "");
   filtered->conventions = self->conventions;
   for (guint i = 0; i < self->selection->len; i++)
     {
@@ -1889,12 +1943,13 @@ _philia_document_restore_state (PhiliaDocument           *self,
   if (view != NULL)
     {
       philia_document_view_copy (&self->view, view);
+      /* NULL fields (an older or hand-written project) get the defaults. */
       if (self->view.color_by == NULL)
-        self->view.color_by = g_strdup ("class");
+        replace_string (&self->view.color_by, "class");
       if (self->view.edge_style == NULL)
-        self->view.edge_style = g_strdup ("class");
+        replace_string (&self->view.edge_style, "class");
       if (self->view.overlay == NULL)
-        self->view.overlay = g_strdup ("");
+        replace_string (&self->view.overlay, "");
     }
   self->conventions = conventions;
   g_free (self->notes);
@@ -1950,6 +2005,39 @@ _philia_document_set_embedded_dataset (PhiliaDocument *self,
   self->embedded = bytes;
   g_free (self->embedded_name);
   self->embedded_name = g_strdup (name);
+}
+
+guint64
+_philia_document_get_revision (PhiliaDocument *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
+  return self->revision;
+}
+
+void
+_philia_document_mark_saved_revision (PhiliaDocument *self,
+                                      const char     *path,
+                                      guint64         revision)
+{
+  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
+
+  if (revision == self->revision)
+    {
+      _philia_document_mark_saved (self, path);
+      return;
+    }
+  /* Changed while the file was written: the file is the project's now, but
+   * what it holds is not what the document shows, and which step it matches
+   * is not known (a later one may have been undone since): stay dirty. */
+  if (g_strcmp0 (path, self->path) != 0)
+    {
+      g_free (self->path);
+      self->path = g_strdup (path);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PATH]);
+    }
+  self->saved_position = -1;
+  self->unsaved = TRUE;
+  emit_changed (self, PHILIA_DOCUMENT_PART_FILE);
 }
 
 void
