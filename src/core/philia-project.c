@@ -991,7 +991,6 @@ typedef struct
   const char   *name;         /* the project, in every message */
   PhiliaNpz    *npz;
   guint         n;
-  guint         n_classes_max;
   gint64        n_entries;
   GCancellable *cancellable;
 } Reader;
@@ -1014,11 +1013,28 @@ fail (GError     **error,
   return FALSE;
 }
 
-/* Text from the file, made fit for a one-line message. */
+/* Text from the file (UTF-8, checked), made fit for a one-line message:
+ * control characters replaced, at most 80 characters. */
 static char *
 printable (const char *text)
 {
-  return sanitize (text, strlen (text));
+  GString *s = g_string_new (NULL);
+  glong n = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return sanitize (text, strlen (text));
+  for (const char *p = text; *p != '\0' && n < 80; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (s, '?');
+      else
+        g_string_append_unichar (s, c);
+    }
+  if (g_utf8_strlen (text, -1) > 80)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
 }
 
 static JsonNode *
@@ -1728,6 +1744,7 @@ load_dataset (Reader                 *r,
   const char *member, *name;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) table = NULL;
+  PhiliaGraph *graph;
 
   if (d == NULL || !get_string (r, d, "dataset.", "embedded", TRUE, &member, error))
     return NULL;
@@ -1747,8 +1764,12 @@ load_dataset (Reader                 *r,
       if (*embedded == NULL)
         return NULL;
       *embedded_name = printable (name);
-      return philia_graph_load_bytes (*embedded, *embedded_name, PHILIA_FORMAT_AUTO, NULL,
-                                      r->cancellable, error);
+      graph = philia_graph_load_bytes (*embedded, *embedded_name, PHILIA_FORMAT_AUTO, NULL,
+                                       r->cancellable, error);
+      /* The dataset's own message, after the project's name. */
+      if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (error, "%s: ", r->name);
+      return graph;
     }
 
   *found_dataset = find_reference (r, d, "dataset.", "dataset", dataset_path, base_dir, flags,
@@ -1768,7 +1789,10 @@ load_dataset (Reader                 *r,
       table = g_file_new_for_path (*found_table);
     }
   file = g_file_new_for_path (*found_dataset);
-  return philia_graph_load (file, table, NULL, r->cancellable, error);
+  graph = philia_graph_load (file, table, NULL, r->cancellable, error);
+  if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (error, "%s: ", r->name);
+  return graph;
 }
 
 /* The split masks saved with the project replace the dataset's (Make Splits). */
@@ -2099,7 +2123,7 @@ open_project (GBytes                 *bytes,
   guint next_run = 1, next_evaluation = 1, max_run = 0, max_evaluation = 0;
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
-  Reader r = { display_name, NULL, 0, 0, 0, cancellable };
+  Reader r = { display_name, NULL, 0, 0, cancellable };
 
   if (size < 4 || memcmp (data, "PK\003\004", 4) != 0)
     {
@@ -2210,6 +2234,8 @@ open_project (GBytes                 *bytes,
   /* Ids are never reused, even if the counters were lost. */
   _philia_document_set_next_ids (doc, MAX (next_run, max_run + 1),
                                  MAX (next_evaluation, max_evaluation + 1));
+  /* Restoring (the embed flag) is no change of the user's. */
+  _philia_document_mark_saved (doc, NULL);
   return g_steal_pointer (&doc);
 }
 
