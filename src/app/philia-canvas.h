@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhiliaCanvas, philia_canvas, PHILIA, CANVAS, GtkWidget)
 
 GtkWidget     *philia_canvas_new                  (void);
+PhiliaDocument *philia_canvas_get_document        (PhiliaCanvas   *self);
+void           philia_canvas_set_document         (PhiliaCanvas   *self,
+                                                   PhiliaDocument *document);
 PhiliaGraph   *philia_canvas_get_graph            (PhiliaCanvas   *self);
 void           philia_canvas_set_graph            (PhiliaCanvas   *self,
                                                    PhiliaGraph    *graph);
