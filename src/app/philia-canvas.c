@@ -1863,7 +1863,18 @@ write_view (PhiliaCanvas *self,
 {
   PhiliaDocumentView view = { 0 };
 
-  philia_document_view_copy (&view, philia_document_get_view (self->document));
+  const PhiliaDocumentView *old = philia_document_get_view (self->document);
+  PhiliaColorBy old_color, new_color;
+  PhiliaEdgeStyle old_edges, new_edges;
+
+  /* "class" and "label" are one colouring: choosing it again is no step. */
+  if (color_by != NULL && philia_color_by_from_string (color_by, &new_color)
+      && philia_color_by_from_string (old->color_by, &old_color) && new_color == old_color)
+    color_by = NULL;
+  if (edge_style != NULL && philia_edge_style_from_string (edge_style, &new_edges)
+      && philia_edge_style_from_string (old->edge_style, &old_edges) && new_edges == old_edges)
+    edge_style = NULL;
+  philia_document_view_copy (&view, old);
   if (color_by != NULL)
     {
       g_free (view.color_by);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "philia-app-private.h"
 #include "philia-chart-view.h"
 
 /* Negatives a pair's scores are ranked against: drawn once per graph with a
@@ -468,6 +469,8 @@ on_common_activated (PhiliaProximityPanel *self,
   nodes[0] = self->explanation->u;
   nodes[1] = self->explanation->v;
   nodes[2] = g_array_index (self->explanation->common, PhiliaCommonNeighbor, i).node;
+  if (self->document != NULL)
+    _philia_document_select (self->document, nodes, 3);
   g_signal_emit (self, signals[SELECT_NODES], 0, nodes, 3);
 }
 
@@ -605,6 +608,10 @@ on_suggestion_activated (PhiliaProximityPanel *self,
     return;
   v = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "node"));
   philia_proximity_panel_explain (self, self->suggest_u, v);
+  if (self->document != NULL)
+    _philia_document_select (self->document,
+                             (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) },
+                             2);
   g_signal_emit (self, signals[SELECT_NODES], 0,
                  (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) }, 2);
 }
@@ -960,6 +967,13 @@ on_document_changed (PhiliaDocument       *document,
     sync_evaluation (self);
   if (parts & PHILIA_DOCUMENT_PART_PAIRS)
     sync_pair (self);
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    {
+      guint n_nodes = 0;
+      const guint *nodes = philia_document_get_selection (document, &n_nodes);
+
+      philia_proximity_panel_set_selection (self, nodes, n_nodes);
+    }
 }
 
 static void

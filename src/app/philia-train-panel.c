@@ -2300,6 +2300,13 @@ on_document_changed (PhiliaDocument     *document,
 {
   if (parts & PHILIA_DOCUMENT_PART_RUNS)
     sync_runs (self);
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    {
+      guint n_nodes = 0;
+      const guint *nodes = philia_document_get_selection (document, &n_nodes);
+
+      philia_train_panel_set_selection (self, nodes, n_nodes);
+    }
 }
 
 /* New splits put the same nodes in a new graph: runs stay (they are the
