@@ -3433,3 +3433,21 @@ philia_canvas_clear_highlight (PhiliaCanvas *self)
 {
   philia_canvas_set_highlight (self, NULL, 0, NULL, 0, NULL);
 }
+
+gboolean
+philia_canvas_get_node_point (PhiliaCanvas *self,
+                              guint         v,
+                              double       *x,
+                              double       *y)
+{
+  PhiliaGraph *graph;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+
+  graph = shown_graph (self);
+  if (self->positions == NULL || graph == NULL || v >= philia_graph_get_n_nodes (graph))
+    return FALSE;
+  *x = self->positions[2 * v] * self->view.scale + self->view.offset_x;
+  *y = self->positions[2 * v + 1] * self->view.scale + self->view.offset_y + self->area_y;
+  return TRUE;
+}

@@ -45,6 +45,12 @@ void           philia_canvas_set_selection        (PhiliaCanvas   *self,
                                                    guint           n_nodes);
 const guint   *philia_canvas_get_selection        (PhiliaCanvas   *self,
                                                    guint          *n_nodes);
+/* Where node @v of the shown graph is drawn, in the canvas's coordinates
+ * (for tests that drag it); FALSE without positions. */
+gboolean       philia_canvas_get_node_point       (PhiliaCanvas   *self,
+                                                   guint           v,
+                                                   double         *x,
+                                                   double         *y);
 gboolean       philia_canvas_find_node            (PhiliaCanvas   *self,
                                                    const char     *name_or_id);
 gboolean       philia_canvas_show_neighbourhood   (PhiliaCanvas   *self,

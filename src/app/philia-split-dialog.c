@@ -173,24 +173,11 @@ philia_split_dialog_init (PhiliaSplitDialog *self)
   update_fractions (self);
 }
 
-PhiliaSplitDialog *
-philia_split_dialog_new (PhiliaWindow *window)
+/* The "keep" check and the note, for a graph with @n_splits splits. */
+static void
+describe (PhiliaSplitDialog *self,
+          guint              n_splits)
 {
-  PhiliaSplitDialog *self;
-  PhiliaGraph *graph;
-  guint n_splits;
-
-  g_return_val_if_fail (PHILIA_IS_WINDOW (window), NULL);
-
-  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
-                       "transient-for", window,
-                       "modal", TRUE,
-                       "destroy-with-parent", TRUE,
-                       NULL);
-  g_set_weak_pointer (&self->window, window);
-
-  graph = philia_window_get_graph (window);
-  n_splits = graph != NULL ? philia_graph_get_n_splits (graph) : 0;
   if (n_splits > 0)
     {
       g_autofree char *keep = NULL;
@@ -204,13 +191,56 @@ philia_split_dialog_new (PhiliaWindow *window)
       gtk_check_button_set_label (self->keep_check, keep);
       gtk_widget_set_visible (GTK_WIDGET (self->keep_check), TRUE);
     }
-  gtk_label_set_text (self->note_label,
-                      n_splits > 0
-                      ? _("The new splits replace the dataset’s (unless kept) and become part of "
-                          "it: Save as .npz writes them. Runs in the Train history are cleared, "
-                          "since they used the old splits.")
-                      : _("The new splits become part of the dataset: Save as .npz writes them. "
-                          "Runs in the Train history are cleared."));
+  if (self->document != NULL)
+    gtk_label_set_text (self->note_label,
+                        _("The new splits replace the dataset’s (unless kept); layouts and runs "
+                          "stay. Undo brings the old splits back."));
+  else
+    gtk_label_set_text (self->note_label,
+                        n_splits > 0
+                        ? _("The new splits replace the dataset’s (unless kept) and become part "
+                            "of it: Save as .npz writes them. Runs in the Train history are "
+                            "cleared, since they used the old splits.")
+                        : _("The new splits become part of the dataset: Save as .npz writes "
+                            "them. Runs in the Train history are cleared."));
+}
+
+PhiliaSplitDialog *
+philia_split_dialog_new (PhiliaWindow *window)
+{
+  PhiliaSplitDialog *self;
+  PhiliaGraph *graph;
+
+  g_return_val_if_fail (PHILIA_IS_WINDOW (window), NULL);
+
+  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
+                       "transient-for", window,
+                       "modal", TRUE,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  g_set_weak_pointer (&self->window, window);
+
+  graph = philia_window_get_graph (window);
+  describe (self, graph != NULL ? philia_graph_get_n_splits (graph) : 0);
+  return self;
+}
+
+PhiliaSplitDialog *
+philia_split_dialog_new_for_document (GtkWindow      *parent,
+                                      PhiliaDocument *document)
+{
+  PhiliaSplitDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (document), NULL);
+
+  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
+                       "transient-for", parent,
+                       "modal", TRUE,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->document = g_object_ref (document);
+  describe (self, philia_graph_get_n_splits (philia_document_get_graph (document)));
   return self;
 }
 
@@ -243,16 +273,3 @@ philia_split_dialog_get_error_text (PhiliaSplitDialog *self)
   return gtk_label_get_text (self->error_label);
 }
 
-void
-philia_split_dialog_set_document (PhiliaSplitDialog *self,
-                                  PhiliaDocument    *document)
-{
-  g_return_if_fail (PHILIA_IS_SPLIT_DIALOG (self));
-  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
-
-  g_set_object (&self->document, document);
-  if (document != NULL)
-    gtk_label_set_text (self->note_label,
-                        _("The new splits replace the dataset’s (unless kept); layouts and runs "
-                          "stay. Undo brings the old splits back."));
-}

@@ -15,8 +15,8 @@ G_DECLARE_FINAL_TYPE (PhiliaSplitDialog, philia_split_dialog, PHILIA, SPLIT_DIAL
 PhiliaSplitDialog *philia_split_dialog_new            (PhiliaWindow      *window);
 /* With a document, Make puts the splits in it (an undoable step that keeps
  * layouts and runs) instead of handing the window a new graph. */
-void               philia_split_dialog_set_document   (PhiliaSplitDialog *self,
-                                                       PhiliaDocument    *document);
+PhiliaSplitDialog *philia_split_dialog_new_for_document (GtkWindow      *parent,
+                                                         PhiliaDocument *document);
 void               philia_split_dialog_set_values     (PhiliaSplitDialog *self,
                                                        double             train_fraction,
                                                        double             val_fraction,

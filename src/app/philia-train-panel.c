@@ -1937,13 +1937,17 @@ make_splits_action (GtkWidget  *widget,
 
   PhiliaSplitDialog *dialog;
 
-  if (self->training || self->graph == NULL || !PHILIA_IS_WINDOW (root))
+  if (self->training || self->graph == NULL)
     return;
-  dialog = philia_split_dialog_new (PHILIA_WINDOW (root));
   /* With a document, new splits are an undoable step of it that keeps the
    * layouts and runs. */
   if (self->document != NULL)
-    philia_split_dialog_set_document (dialog, self->document);
+    dialog = philia_split_dialog_new_for_document (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                         : NULL, self->document);
+  else if (PHILIA_IS_WINDOW (root))
+    dialog = philia_split_dialog_new (PHILIA_WINDOW (root));
+  else
+    return;
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
