@@ -1746,15 +1746,28 @@ on_find_activate (GtkSearchEntry *entry,
 
 /* Toolbar */
 
+/* Entries of the layout menu that name a document layout made by no
+ * registered algorithm (moved by hand, a plugin's that is gone). */
+#define DOC_LAYOUT_PREFIX "layout:"
+
 static void
 on_layout_selected (GtkDropDown  *dropdown,
                     GParamSpec   *pspec,
                     PhiliaCanvas *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
+  const char *id;
 
-  if (i < self->algorithms->len)
-    philia_canvas_set_layout (self, self->algorithms->pdata[i]);
+  if (i >= self->algorithms->len)
+    return;
+  id = self->algorithms->pdata[i];
+  if (g_str_has_prefix (id, DOC_LAYOUT_PREFIX))
+    {
+      if (self->document != NULL)
+        philia_document_set_current_layout (self->document, id + strlen (DOC_LAYOUT_PREFIX));
+      return;
+    }
+  philia_canvas_set_layout (self, id);
 }
 
 static void
@@ -1796,6 +1809,7 @@ fill_layout_dropdown (PhiliaCanvas *self)
   g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
                                                     PHILIA_FAMILY_LAYOUT);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint n_layouts = self->document != NULL ? philia_document_get_n_layouts (self->document) : 0;
 
   g_ptr_array_set_size (self->algorithms, 0);
   for (guint i = 0; i < list->len; i++)
@@ -1804,6 +1818,16 @@ fill_layout_dropdown (PhiliaCanvas *self)
 
       g_ptr_array_add (self->algorithms, g_strdup (algorithm->id));
       gtk_string_list_append (names, _(algorithm->name));
+    }
+  for (guint i = 0; i < n_layouts; i++)
+    {
+      const PhiliaDocumentLayout *layout = philia_document_get_layout (self->document, i);
+
+      if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT,
+                                  layout->algorithm) != NULL)
+        continue;
+      g_ptr_array_add (self->algorithms, g_strconcat (DOC_LAYOUT_PREFIX, layout->name, NULL));
+      gtk_string_list_append (names, layout->name);
     }
   gtk_drop_down_set_model (self->layout_dropdown, G_LIST_MODEL (names));
 }
@@ -2072,17 +2096,27 @@ sync_layout (PhiliaCanvas *self)
   new_layout = g_strcmp0 (self->doc_layout, layout->name) != 0;
   g_free (self->doc_layout);
   self->doc_layout = g_strdup (layout->name);
+  g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+  /* The menu offers the document's hand-made layouts too, and shows the one on show. */
+  fill_layout_dropdown (self);
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT,
-                              layout->algorithm) != NULL
-      && g_strcmp0 (self->algorithm, layout->algorithm) != 0)
+                              layout->algorithm) != NULL)
     {
-      g_free (self->algorithm);
-      self->algorithm = g_strdup (layout->algorithm);
-      g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+      if (g_strcmp0 (self->algorithm, layout->algorithm) != 0)
+        {
+          g_free (self->algorithm);
+          self->algorithm = g_strdup (layout->algorithm);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+        }
       select_algorithm_in_dropdown (self);
-      g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
     }
+  else
+    for (guint i = 0; i < self->algorithms->len; i++)
+      if (g_str_has_prefix (self->algorithms->pdata[i], DOC_LAYOUT_PREFIX)
+          && g_str_equal ((char *) self->algorithms->pdata[i] + strlen (DOC_LAYOUT_PREFIX),
+                          layout->name))
+        gtk_drop_down_set_selected (self->layout_dropdown, i);
+  g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
   if (self->ego_graph != NULL)
     return;
   cancel_layout (self);
@@ -2234,7 +2268,13 @@ philia_canvas_set_document (PhiliaCanvas   *self,
       sync_document (self);
     }
   else
-    philia_canvas_set_graph (self, NULL);
+    {
+      philia_canvas_set_graph (self, NULL);
+      g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+      fill_layout_dropdown (self);
+      select_algorithm_in_dropdown (self);
+      g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 
@@ -2680,7 +2720,21 @@ philia_canvas_set_layout (PhiliaCanvas *self,
 {
   g_return_if_fail (PHILIA_IS_CANVAS (self));
 
-  if (algorithm == NULL || g_strcmp0 (self->algorithm, algorithm) == 0)
+  if (algorithm == NULL)
+    return;
+  /* With a document, what is on show may be a hand-made layout. */
+  if (self->document != NULL && self->ego_graph == NULL
+      && philia_document_get_current_layout (self->document) != NULL
+      && g_strcmp0 (philia_document_get_current_layout (self->document)->algorithm,
+                    algorithm) != 0)
+    {
+      g_free (self->algorithm);
+      self->algorithm = g_strdup (algorithm);
+      request_layout (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+      return;
+    }
+  if (g_strcmp0 (self->algorithm, algorithm) == 0)
     return;
 
   g_free (self->algorithm);

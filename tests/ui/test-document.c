@@ -24,6 +24,7 @@
  */
 
 static GtkWindow *window;
+static GtkNotebook *notebook;
 static PhiliaCanvas *canvas;
 static PhiliaTrainPanel *train;
 static PhiliaProximityPanel *proximity;
@@ -66,6 +67,7 @@ build_window (void)
                             gtk_label_new ("Inspector"));
   gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (canvas));
   gtk_paned_set_end_child (GTK_PANED (paned), side);
+  notebook = GTK_NOTEBOOK (side);
   gtk_paned_set_position (GTK_PANED (paned), 700);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
   gtk_window_set_child (window, paned);
@@ -90,26 +92,24 @@ laid_out (gpointer data)
          && philia_canvas_has_positions (canvas);
 }
 
-/* The canvas as drawn now (a fresh frame, not the last one shown). */
+/* The canvas as drawn now: a fresh node (the paintable would replay the
+ * last frame shown, or nothing right after a change). */
 static GdkTexture *
 render_canvas (void)
 {
-  int w = gtk_widget_get_width (GTK_WIDGET (canvas));
-  int h = gtk_widget_get_height (GTK_WIDGET (canvas));
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (canvas));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  graphene_rect_t bounds;
   GskRenderNode *node;
   GdkTexture *texture;
 
-  gtk_widget_queue_draw (GTK_WIDGET (canvas));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (canvas));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (canvas));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas), parent, &bounds));
+  gtk_widget_snapshot_child (parent, GTK_WIDGET (canvas), snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+                                         &bounds);
   gsk_render_node_unref (node);
   return texture;
 }
@@ -146,6 +146,46 @@ shot (const char *name)
   path = g_build_filename (shots, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+static GtkScrolledWindow *
+find_scrolled (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scrolled (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The side panel on @page, scrolled to @fraction of its height, for a look. */
+static void
+shot_page (guint       page,
+           double      fraction,
+           const char *name)
+{
+  GtkScrolledWindow *scrolled;
+
+  if (shots == NULL)
+    return;
+  gtk_notebook_set_current_page (notebook, page);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  scrolled = find_scrolled (gtk_notebook_get_nth_page (notebook, page));
+  if (scrolled != NULL)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scrolled);
+
+      gtk_adjustment_set_value (adj, fraction * (gtk_adjustment_get_upper (adj)
+                                                 - gtk_adjustment_get_page_size (adj)));
+    }
+  shot (name);
+  gtk_notebook_set_current_page (notebook, 0);
 }
 
 /* A finished layout is the document's "Layout" step; another layout is a
@@ -488,6 +528,15 @@ train_quietly (PhiliaGraph *graph,
 }
 
 static gboolean
+current_is (gpointer data)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (doc);
+
+  return layout != NULL && g_str_equal (layout->algorithm, data) && !philia_canvas_get_busy (canvas)
+         && philia_canvas_has_positions (canvas);
+}
+
+static gboolean
 explained (gpointer data)
 {
   const PhiliaPairExplanation *x = philia_proximity_panel_get_explanation (proximity);
@@ -595,6 +644,8 @@ test_reopened (void)
   g_assert_cmpuint (philia_document_get_n_evaluations (doc), ==, 1);
   g_assert_false (philia_document_can_undo (doc));
   shot ("reopened.png");
+  shot_page (0, 1.0, "reopened-runs.png");
+  shot_page (1, 1.0, "reopened-linkpred.png");
 
   /* Deleting the run the canvas is coloured by, then undoing it. */
   g_assert_true (philia_document_delete_run (doc, 7));
@@ -605,6 +656,16 @@ test_reopened (void)
   g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, "run:7:correct");
   g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, 2);
   shot ("reopened-after-undo.png");
+  shot_page (0, 1.0, "reopened-runs-after-undo.png");
+
+  /* From the hand-made layout to an algorithm's: computed, and a step. */
+  philia_canvas_set_layout (canvas, "kk");
+  g_assert_true (philia_test_spin_until (current_is, "kk", 60000));
+  g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, 2);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Layout");
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpstr (philia_document_get_current_layout (doc)->name, ==, "Rings");
+  g_assert_false (philia_canvas_get_busy (canvas));
 }
 
 int
