@@ -674,24 +674,24 @@ main (int   argc,
 {
   int ret;
 
-  if (!philia_test_init (&argc, &argv, "Document"))
+  if (!philia_test_init (&argc, &argv, "Bindings"))
     return g_test_run ();
 
   philia_core_init ();
-  shots = g_getenv ("PHILIA_DOCUMENT_SHOTS");
+  shots = g_getenv ("PHILIA_BINDINGS_SHOTS");
   texas = load_texas ();
   doc = philia_document_new (texas, NULL, NULL);
   build_window ();
   bind (doc);
 
-  g_test_add_func ("/Philia/Document/layout-undo", test_layout_undo);
-  g_test_add_func ("/Philia/Document/move-node", test_move_node);
-  g_test_add_func ("/Philia/Document/view-and-selection", test_view_and_selection);
-  g_test_add_func ("/Philia/Document/runs", test_runs);
-  g_test_add_func ("/Philia/Document/splits", test_splits);
-  g_test_add_func ("/Philia/Document/proximity", test_proximity);
-  g_test_add_func ("/Philia/Document/conventions", test_conventions);
-  g_test_add_func ("/Philia/Document/reopened", test_reopened);
+  g_test_add_func ("/Philia/Bindings/layout-undo", test_layout_undo);
+  g_test_add_func ("/Philia/Bindings/move-node", test_move_node);
+  g_test_add_func ("/Philia/Bindings/view-and-selection", test_view_and_selection);
+  g_test_add_func ("/Philia/Bindings/runs", test_runs);
+  g_test_add_func ("/Philia/Bindings/splits", test_splits);
+  g_test_add_func ("/Philia/Bindings/proximity", test_proximity);
+  g_test_add_func ("/Philia/Bindings/conventions", test_conventions);
+  g_test_add_func ("/Philia/Bindings/reopened", test_reopened);
 
   ret = g_test_run ();
 
