@@ -12,6 +12,7 @@
 #include "philia-autosave.h"
 #include "philia-canvas.h"
 #include "philia-dataset-panel.h"
+#include "philia-document-private.h"
 #include "philia-filter-dialog.h"
 #include "philia-generate-dialog.h"
 #include "philia-inspector.h"
@@ -76,6 +77,9 @@ struct _PhiliaWindow
    * to the project it came from (restored_path, NULL if it had none). */
   char                 *restored_path;
   guint                 restored : 1;
+  /* Nothing done yet but what opening does by itself (the canvas's first
+   * layout): Open may replace the document, and closing asks nothing. */
+  guint                 pristine : 1;
   guint                 saving : 1;
   guint                 close_after_save : 1;
   guint                 close_confirmed : 1;
@@ -449,10 +453,40 @@ sync_selection_from_document (PhiliaWindow *self)
   philia_window_set_selected_nodes (self, nodes, n_nodes);
 }
 
+/* The canvas lays out a new document by itself, and that layout is a step
+ * like any other. Right after opening it is not the user's work: the
+ * document stays clean and replaceable until something else happens. */
+static gboolean
+only_the_first_layout (PhiliaDocument *document)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (document);
+
+  return philia_document_get_history_length (document) == 1
+         && philia_document_get_n_layouts (document) == 1 && layout != NULL
+         && g_strcmp0 (layout->algorithm, "manual") != 0
+         && philia_document_get_n_runs (document) == 0
+         && philia_document_get_n_evaluations (document) == 0
+         && philia_document_get_n_pairs (document) == 0
+         && philia_document_get_origin (document) == NULL
+         && philia_document_can_undo (document);
+}
+
 static void
 on_document_changed (PhiliaWindow       *self,
                      PhiliaDocumentPart  parts)
 {
+  if (self->pristine)
+    {
+      if (only_the_first_layout (self->document))
+        {
+          /* Once (it makes the document clean, so no echo comes back here). */
+          if (philia_document_get_dirty (self->document))
+            _philia_document_mark_saved (self->document,
+                                         philia_document_get_path (self->document));
+        }
+      else if (philia_document_has_work (self->document))
+        self->pristine = FALSE;
+    }
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     sync_selection_from_document (self);
   if (window_is_dirty (self))
@@ -495,6 +529,7 @@ set_document (PhiliaWindow   *self,
   g_signal_group_set_target (self->document_signals, document);
   self->restored = FALSE;
   g_clear_pointer (&self->restored_path, g_free);
+  self->pristine = document != NULL && !philia_document_has_work (document);
   philia_autosave_set_document (self->autosave, document,
                                 document != NULL ? philia_document_get_path (document) : NULL);
 
@@ -533,7 +568,7 @@ place_document (PhiliaWindow   *self,
 
   /* Work, not mere unsaved state: a selection alone does not keep a
    * document from being replaced. */
-  if (self->document != NULL && application != NULL
+  if (self->document != NULL && application != NULL && !self->pristine
       && (self->restored || philia_document_has_work (self->document)))
     target = philia_window_new (application);
 
