@@ -72,7 +72,11 @@ ensure_cora (void)
 {
   g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
   if (!cora_ready (NULL))
-    philia_window_open_default (window);
+    {
+      philia_window_open_default (window);
+      /* A new window when the document had work in it (HACKING.md §10). */
+      window = philia_test_follow_open (window);
+    }
   g_assert_true (philia_test_spin_until (cora_ready, NULL, 30000));
   gtk_stack_set_visible_child_name (side_stack (), "train");
 }
@@ -687,6 +691,7 @@ test_chameleon_shot (void)
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  window = philia_test_follow_open (window);
   g_assert_true (philia_test_spin_until (chameleon_ready, NULL, 60000));
   gtk_stack_set_visible_child_name (side_stack (), "train");
   train ("gcn", 200);
