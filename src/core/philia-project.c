@@ -1833,9 +1833,11 @@ restore_splits (Reader       *r,
   if (same)
     copy = g_object_ref (graph);
   else
-    copy = philia_graph_copy_with_splits (graph, n_splits, steal_data (masks[0]),
-                                          steal_data (masks[1]), steal_data (masks[2]));
-  masks[0] = masks[1] = masks[2] = NULL;
+    {
+      copy = philia_graph_copy_with_splits (graph, n_splits, steal_data (masks[0]),
+                                            steal_data (masks[1]), steal_data (masks[2]));
+      masks[0] = masks[1] = masks[2] = NULL;
+    }
 out:
   for (guint part = 0; part < 3; part++)
     philia_array_free (masks[part]);
