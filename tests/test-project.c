@@ -1186,6 +1186,52 @@ test_atomic (Fixture       *f,
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
 }
 
+/* The zip layer under project files: empty members, stored and deflated,
+ * with and without a head (fuzz-project found NULL + 0 in the deflater). */
+static void
+test_zip_members (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(PhiliaZipWriter) zip = _philia_zip_writer_new (out, "members.zip");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) all = NULL;
+  g_autoptr(PhiliaNpz) npz = NULL;
+  static const char *const names[] = { "empty-stored", "empty-deflated", "head-stored",
+                                       "head-deflated" };
+  static const char *const expected[] = { "", "", "headdata", "headdata" };
+
+  g_assert_true (_philia_zip_writer_add (zip, names[0], NULL, 0, NULL, 0, 0, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[1], NULL, 0, NULL, 0, 6, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[2], (const guint8 *)"head", 4,
+                                         (const guint8 *)"data", 4, 0, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[3], (const guint8 *)"head", 4,
+                                         (const guint8 *)"data", 4, 1, NULL, &error));
+  g_assert_true (_philia_zip_writer_finish (zip, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  all = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  npz = philia_npz_new_from_bytes (all, "members.zip", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (_philia_npz_get_n_members (npz), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GBytes) b = _philia_npz_read_member (npz, names[i], 100, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (_philia_npz_get_member_name (npz, i), ==, names[i]);
+      g_assert_cmpmem (g_bytes_get_data (b, NULL), g_bytes_get_size (b), expected[i],
+                       strlen (expected[i]));
+    }
+  /* The size cap is checked before anything is read. */
+  g_assert_null (_philia_npz_read_member (npz, names[2], 7, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "members.zip: member “head-stored” is too large (8 "
+                   "bytes; at most 7 are read).");
+  g_clear_error (&error);
+  g_assert_null (_philia_npz_read_member (npz, "nothing", 7, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+}
+
 /* }}} */
 /* {{{ Sniffing and facts */
 
@@ -1291,6 +1337,7 @@ main (int    argc,
   ADD ("sniff", test_sniff);
   ADD ("json", test_json);
 #undef ADD
+  g_test_add_func ("/Philia/Project/zip-members", test_zip_members);
 
   return g_test_run ();
 }
