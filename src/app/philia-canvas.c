@@ -218,6 +218,7 @@ static void write_view         (PhiliaCanvas *self,
                                 const char   *color_by,
                                 const char   *edge_style);
 static const char *layout_name (const char   *algorithm);
+static void sync_document      (PhiliaCanvas *self);
 static void apply_color_by     (PhiliaCanvas *self,
                                 PhiliaColorBy color_by);
 static void apply_edge_style   (PhiliaCanvas *self,
@@ -2665,6 +2666,14 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   g_return_if_fail (PHILIA_IS_CANVAS (self));
   g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
 
+  /* With a document the graph is the document's: a window handing it on too
+   * (new splits) must not reset what the document keeps. */
+  if (self->document != NULL && !self->syncing)
+    {
+      if (graph == philia_document_get_graph (self->document))
+        sync_document (self);
+      return;
+    }
   if (self->graph == graph)
     return;
 

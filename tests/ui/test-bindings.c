@@ -434,6 +434,14 @@ test_splits (void)
   guint n_layouts = philia_document_get_n_layouts (doc), n_runs = philia_document_get_n_runs (doc);
   PhiliaSplitDialog *dialog = philia_split_dialog_new_for_document (window, doc);
   PhiliaGraph *after;
+  g_autofree char *text = philia_train_panel_dup_run_text (train, 0);
+  g_autofree char *last = NULL;
+
+  /* Not the default layout on show, so a reset would show. */
+  philia_canvas_set_layout (canvas, "circle");
+  g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "circle");
+  n_layouts = philia_document_get_n_layouts (doc);
+  last = g_strdup (philia_document_get_undo_label (doc));
 
   philia_split_dialog_set_values (dialog, 0.5, 0.25, 3, 11, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "splits.make", NULL));
@@ -443,6 +451,13 @@ test_splits (void)
   g_assert_true (after != before);
   g_assert_cmpuint (philia_graph_get_n_splits (after), ==, 3);
   g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Make Splits");
+  g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "circle");
+  g_assert_cmpstr (philia_canvas_get_layout (canvas), ==, "circle");
+  {
+    g_autofree char *now = philia_train_panel_dup_run_text (train, 0);
+
+    g_assert_cmpstr (now, ==, text);
+  }
   g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, n_layouts);
   g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs);
   /* The panels are on the new graph and keep their state. */
@@ -453,6 +468,8 @@ test_splits (void)
   g_assert_false (philia_canvas_get_busy (canvas));
 
   g_assert_true (philia_document_undo (doc));
+  /* Nothing else became a step on the way (a window handing the graph on). */
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
   after = philia_document_get_graph (doc);
   g_assert_cmpuint (philia_graph_get_n_splits (after), ==, 10);
   for (guint k = 0; k < 10; k++)
@@ -668,6 +685,22 @@ test_reopened (void)
   g_assert_false (philia_canvas_get_busy (canvas));
 }
 
+/* What a window that also hands its graph on does when the document's graph
+ * changes (connected before the widgets, so it runs first). */
+static void
+hand_on_graph (PhiliaDocument *document,
+               GParamSpec     *pspec,
+               gpointer        data)
+{
+  PhiliaGraph *graph = philia_document_get_graph (document);
+
+  g_object_set (canvas, "graph", graph, NULL);
+  g_object_set (train, "graph", graph, NULL);
+  g_object_set (proximity, "graph", graph, NULL);
+  g_object_set (stats, "graph", graph, NULL);
+  g_object_set (inspector, "graph", graph, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -682,6 +715,7 @@ main (int   argc,
   texas = load_texas ();
   doc = philia_document_new (texas, NULL, NULL);
   build_window ();
+  g_signal_connect (doc, "notify::graph", G_CALLBACK (hand_on_graph), NULL);
   bind (doc);
 
   g_test_add_func ("/Philia/Bindings/layout-undo", test_layout_undo);
