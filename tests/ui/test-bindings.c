@@ -481,6 +481,38 @@ test_splits (void)
   g_object_unref (before);
 }
 
+/* Runs over splits × seeds: every run goes into the document, the history
+ * keeps them as one entry; deleting it deletes them all, one step each. */
+static void
+test_group (void)
+{
+  guint n_runs = philia_document_get_n_runs (doc), n_entries = philia_train_panel_get_n_runs (train);
+  guint n_splits = philia_graph_get_n_splits (philia_document_get_graph (doc));
+  g_autofree char *text = NULL;
+  guint first;
+
+  gtk_check_button_set_active (philia_train_panel_get_many_check (train), TRUE);
+  gtk_spin_button_set_value (philia_train_panel_get_param_spin (train, "seeds"), 1);
+  train_in_panel ("mlp");
+  gtk_check_button_set_active (philia_train_panel_get_many_check (train), FALSE);
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs + n_splits);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+  first = philia_document_get_run (doc, n_runs)->id;
+  text = philia_train_panel_dup_run_text (train, n_entries);
+  g_assert_nonnull (strstr (text, "splits"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.remove-run", "u", first));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries);
+  /* Undo brings the runs back one by one, each its own entry. */
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs + 1);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+  while (philia_document_get_n_runs (doc) < n_runs + n_splits)
+    g_assert_true (philia_document_undo (doc));
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + n_splits);
+}
+
 static gboolean
 proximity_idle (gpointer data)
 {
@@ -723,6 +755,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Bindings/view-and-selection", test_view_and_selection);
   g_test_add_func ("/Philia/Bindings/runs", test_runs);
   g_test_add_func ("/Philia/Bindings/splits", test_splits);
+  g_test_add_func ("/Philia/Bindings/group", test_group);
   g_test_add_func ("/Philia/Bindings/proximity", test_proximity);
   g_test_add_func ("/Philia/Bindings/conventions", test_conventions);
   g_test_add_func ("/Philia/Bindings/reopened", test_reopened);
