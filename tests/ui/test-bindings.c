@@ -486,7 +486,8 @@ test_splits (void)
 static void
 test_group (void)
 {
-  guint n_runs = philia_document_get_n_runs (doc), n_entries = philia_train_panel_get_n_runs (train);
+  guint n_runs = philia_document_get_n_runs (doc);
+  guint n_entries = philia_train_panel_get_n_runs (train);
   guint n_splits = philia_graph_get_n_splits (philia_document_get_graph (doc));
   g_autofree char *text = NULL;
   guint first;
