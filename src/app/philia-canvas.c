@@ -219,6 +219,7 @@ static void write_view         (PhiliaCanvas *self,
                                 const char   *edge_style);
 static const char *layout_name (const char   *algorithm);
 static void sync_document      (PhiliaCanvas *self);
+static void sync_layout        (PhiliaCanvas *self);
 static void apply_color_by     (PhiliaCanvas *self,
                                 PhiliaColorBy color_by);
 static void apply_edge_style   (PhiliaCanvas *self,
@@ -1077,7 +1078,9 @@ request_layout (PhiliaCanvas *self)
 
       if (current != NULL && g_strcmp0 (current->algorithm, self->algorithm) == 0)
         {
+          /* Back from a neighbourhood, say: the document's layout again. */
           cancel_layout (self);
+          sync_layout (self);
           return;
         }
       if (philia_document_find_layout (self->document, name) != NULL)

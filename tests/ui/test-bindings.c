@@ -357,6 +357,16 @@ test_view_and_selection (void)
   g_assert_nonnull (strstr (philia_inspector_get_row_text (inspector, "summary"),
                             "2 nodes selected"));
   philia_document_set_selection (doc, NULL, 0);
+
+  /* A neighbourhood and back: the document's layout is drawn again, not
+   * computed, and nothing became a step. */
+  g_assert_true (philia_canvas_show_neighbourhood (canvas, 5, 1));
+  g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
+  g_assert_true (philia_canvas_get_shown_graph (canvas) != philia_document_get_graph (doc));
+  philia_canvas_show_whole_graph (canvas);
+  g_assert_false (philia_canvas_get_busy (canvas));
+  g_assert_true (philia_canvas_has_positions (canvas));
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
 }
 
 static gboolean
