@@ -2265,6 +2265,11 @@ philia_canvas_set_document (PhiliaCanvas   *self,
     }
   g_set_object (&self->document, document);
   g_clear_pointer (&self->doc_layout, g_free);
+  /* Nothing of the last document stays (its neighbourhood, highlights),
+   * even when the new one has a graph of as many nodes. */
+  self->syncing = TRUE;
+  philia_canvas_set_graph (self, NULL);
+  self->syncing = FALSE;
   if (document != NULL)
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
@@ -2273,7 +2278,6 @@ philia_canvas_set_document (PhiliaCanvas   *self,
     }
   else
     {
-      philia_canvas_set_graph (self, NULL);
       g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
       fill_layout_dropdown (self);
       select_algorithm_in_dropdown (self);
