@@ -218,6 +218,8 @@ static void write_view         (PhiliaCanvas *self,
                                 const char   *color_by,
                                 const char   *edge_style);
 static const char *layout_name (const char   *algorithm);
+static void sync_document      (PhiliaCanvas *self);
+static void sync_layout        (PhiliaCanvas *self);
 static void apply_color_by     (PhiliaCanvas *self,
                                 PhiliaColorBy color_by);
 static void apply_edge_style   (PhiliaCanvas *self,
@@ -1076,7 +1078,9 @@ request_layout (PhiliaCanvas *self)
 
       if (current != NULL && g_strcmp0 (current->algorithm, self->algorithm) == 0)
         {
+          /* Back from a neighbourhood, say: the document's layout again. */
           cancel_layout (self);
+          sync_layout (self);
           return;
         }
       if (philia_document_find_layout (self->document, name) != NULL)
@@ -2261,6 +2265,11 @@ philia_canvas_set_document (PhiliaCanvas   *self,
     }
   g_set_object (&self->document, document);
   g_clear_pointer (&self->doc_layout, g_free);
+  /* Nothing of the last document stays (its neighbourhood, highlights),
+   * even when the new one has a graph of as many nodes. */
+  self->syncing = TRUE;
+  philia_canvas_set_graph (self, NULL);
+  self->syncing = FALSE;
   if (document != NULL)
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
@@ -2269,7 +2278,6 @@ philia_canvas_set_document (PhiliaCanvas   *self,
     }
   else
     {
-      philia_canvas_set_graph (self, NULL);
       g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
       fill_layout_dropdown (self);
       select_algorithm_in_dropdown (self);
@@ -2665,6 +2673,14 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   g_return_if_fail (PHILIA_IS_CANVAS (self));
   g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
 
+  /* With a document the graph is the document's: a window handing it on too
+   * (new splits) must not reset what the document keeps. */
+  if (self->document != NULL && !self->syncing)
+    {
+      if (graph == philia_document_get_graph (self->document))
+        sync_document (self);
+      return;
+    }
   if (self->graph == graph)
     return;
 

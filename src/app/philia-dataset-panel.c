@@ -647,9 +647,9 @@ philia_dataset_panel_dup_sanity_text (PhiliaDatasetPanel *self)
 }
 
 static void
-on_document_changed (PhiliaDocument     *document,
-                     PhiliaDocumentPart  parts,
-                     PhiliaDatasetPanel *self)
+on_document_changed (PhiliaDocument      *document,
+                     PhiliaDocumentPart   parts,
+                     PhiliaDatasetPanel  *self)
 {
   if (self->graph != philia_document_get_graph (document))
     return;
@@ -659,9 +659,9 @@ on_document_changed (PhiliaDocument     *document,
 }
 
 static void
-on_document_graph (PhiliaDocument *document,
-                   GParamSpec     *pspec,
-                   PhiliaDatasetPanel *self)
+on_document_graph (PhiliaDocument      *document,
+                   GParamSpec          *pspec,
+                   PhiliaDatasetPanel  *self)
 {
   self->syncing = TRUE;
   philia_dataset_panel_set_graph (self, philia_document_get_graph (document));
@@ -679,7 +679,7 @@ philia_dataset_panel_get_document (PhiliaDatasetPanel *self)
 /* With @document (nullable), the panel shows its graph and follows it. */
 void
 philia_dataset_panel_set_document (PhiliaDatasetPanel *self,
-                                   PhiliaDocument *document)
+                                   PhiliaDocument     *document)
 {
   g_return_if_fail (PHILIA_IS_DATASET_PANEL (self));
   g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));

@@ -668,7 +668,7 @@ philia_inspector_set_train_result (PhiliaInspector         *self,
 static void
 on_document_changed (PhiliaDocument     *document,
                      PhiliaDocumentPart  parts,
-                     PhiliaInspector *self)
+                     PhiliaInspector    *self)
 {
   if (self->graph != philia_document_get_graph (document))
     return;
@@ -684,9 +684,9 @@ on_document_changed (PhiliaDocument     *document,
 }
 
 static void
-on_document_graph (PhiliaDocument *document,
-                   GParamSpec     *pspec,
-                   PhiliaInspector *self)
+on_document_graph (PhiliaDocument     *document,
+                   GParamSpec         *pspec,
+                   PhiliaInspector    *self)
 {
   self->syncing = TRUE;
   philia_inspector_set_graph (self, philia_document_get_graph (document));
@@ -704,7 +704,7 @@ philia_inspector_get_document (PhiliaInspector *self)
 /* With @document (nullable), the panel shows its graph and follows it. */
 void
 philia_inspector_set_document (PhiliaInspector *self,
-                               PhiliaDocument *document)
+                               PhiliaDocument  *document)
 {
   g_return_if_fail (PHILIA_IS_INSPECTOR (self));
   g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));

@@ -1582,7 +1582,7 @@ philia_stats_panel_get_chart (PhiliaStatsPanel      *self,
 static void
 on_document_changed (PhiliaDocument     *document,
                      PhiliaDocumentPart  parts,
-                     PhiliaStatsPanel *self)
+                     PhiliaStatsPanel   *self)
 {
   if (self->graph != philia_document_get_graph (document))
     return;
@@ -1599,9 +1599,9 @@ on_document_changed (PhiliaDocument     *document,
 }
 
 static void
-on_document_graph (PhiliaDocument *document,
-                   GParamSpec     *pspec,
-                   PhiliaStatsPanel *self)
+on_document_graph (PhiliaDocument     *document,
+                   GParamSpec         *pspec,
+                   PhiliaStatsPanel   *self)
 {
   self->syncing = TRUE;
   philia_stats_panel_set_graph (self, philia_document_get_graph (document));
@@ -1619,7 +1619,7 @@ philia_stats_panel_get_document (PhiliaStatsPanel *self)
 /* With @document (nullable), the panel shows its graph and follows it. */
 void
 philia_stats_panel_set_document (PhiliaStatsPanel *self,
-                                 PhiliaDocument *document)
+                                 PhiliaDocument   *document)
 {
   g_return_if_fail (PHILIA_IS_STATS_PANEL (self));
   g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));

@@ -36,7 +36,7 @@ GtkWidget   *philia_stats_panel_get_chart          (PhiliaStatsPanel      *self,
                                                     PhiliaStatsFigureKind  kind);
 
 PhiliaDocument *philia_stats_panel_get_document (PhiliaStatsPanel *self);
-void philia_stats_panel_set_document (PhiliaStatsPanel *self,
-    PhiliaDocument *document);
+void            philia_stats_panel_set_document (PhiliaStatsPanel *self,
+                                                 PhiliaDocument *document);
 
 G_END_DECLS

@@ -2120,14 +2120,14 @@ fill_models (PhiliaTrainPanel *self)
     fill_defaults (self);
 }
 
-void
-philia_train_panel_set_graph (PhiliaTrainPanel *self,
-                              PhiliaGraph      *graph)
+static void sync_graph (PhiliaTrainPanel *self);
+static void sync_runs  (PhiliaTrainPanel *self);
+
+static void
+set_graph (PhiliaTrainPanel *self,
+           PhiliaGraph      *graph)
 {
   guint n_splits;
-
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
 
   if (self->graph == graph)
     return;
@@ -2172,6 +2172,27 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
   queue_curves (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+void
+philia_train_panel_set_graph (PhiliaTrainPanel *self,
+                              PhiliaGraph      *graph)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  /* With a document the graph is the document's: a window handing on its
+   * new graph (new splits) must not clear the document's runs. */
+  if (self->document != NULL)
+    {
+      if (graph == philia_document_get_graph (self->document))
+        {
+          sync_graph (self);
+          sync_runs (self);
+        }
+      return;
+    }
+  set_graph (self, graph);
 }
 
 /* ------------------------------------------------------------ document */
@@ -2345,7 +2366,7 @@ sync_graph (PhiliaTrainPanel *self)
       && philia_graph_get_n_nodes (self->graph) == philia_graph_get_n_nodes (graph))
     swap_graph (self, graph);
   else
-    philia_train_panel_set_graph (self, graph);
+    set_graph (self, graph);
 }
 
 static void
@@ -2386,12 +2407,12 @@ philia_train_panel_set_document (PhiliaTrainPanel *self,
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_set_object (&self->document, document);
   /* Another document's history (or none) replaces this one's. */
-  philia_train_panel_set_graph (self, NULL);
+  set_graph (self, NULL);
   if (document != NULL)
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
       g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
-      philia_train_panel_set_graph (self, philia_document_get_graph (document));
+      set_graph (self, philia_document_get_graph (document));
       sync_runs (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);

@@ -357,6 +357,16 @@ test_view_and_selection (void)
   g_assert_nonnull (strstr (philia_inspector_get_row_text (inspector, "summary"),
                             "2 nodes selected"));
   philia_document_set_selection (doc, NULL, 0);
+
+  /* A neighbourhood and back: the document's layout is drawn again, not
+   * computed, and nothing became a step. */
+  g_assert_true (philia_canvas_show_neighbourhood (canvas, 5, 1));
+  g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
+  g_assert_true (philia_canvas_get_shown_graph (canvas) != philia_document_get_graph (doc));
+  philia_canvas_show_whole_graph (canvas);
+  g_assert_false (philia_canvas_get_busy (canvas));
+  g_assert_true (philia_canvas_has_positions (canvas));
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
 }
 
 static gboolean
@@ -434,6 +444,14 @@ test_splits (void)
   guint n_layouts = philia_document_get_n_layouts (doc), n_runs = philia_document_get_n_runs (doc);
   PhiliaSplitDialog *dialog = philia_split_dialog_new_for_document (window, doc);
   PhiliaGraph *after;
+  g_autofree char *text = philia_train_panel_dup_run_text (train, 0);
+  g_autofree char *last = NULL;
+
+  /* Not the default layout on show, so a reset would show. */
+  philia_canvas_set_layout (canvas, "circle");
+  g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "circle");
+  n_layouts = philia_document_get_n_layouts (doc);
+  last = g_strdup (philia_document_get_undo_label (doc));
 
   philia_split_dialog_set_values (dialog, 0.5, 0.25, 3, 11, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "splits.make", NULL));
@@ -443,6 +461,13 @@ test_splits (void)
   g_assert_true (after != before);
   g_assert_cmpuint (philia_graph_get_n_splits (after), ==, 3);
   g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Make Splits");
+  g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "circle");
+  g_assert_cmpstr (philia_canvas_get_layout (canvas), ==, "circle");
+  {
+    g_autofree char *now = philia_train_panel_dup_run_text (train, 0);
+
+    g_assert_cmpstr (now, ==, text);
+  }
   g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, n_layouts);
   g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs);
   /* The panels are on the new graph and keep their state. */
@@ -453,6 +478,8 @@ test_splits (void)
   g_assert_false (philia_canvas_get_busy (canvas));
 
   g_assert_true (philia_document_undo (doc));
+  /* Nothing else became a step on the way (a window handing the graph on). */
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
   after = philia_document_get_graph (doc);
   g_assert_cmpuint (philia_graph_get_n_splits (after), ==, 10);
   for (guint k = 0; k < 10; k++)
@@ -462,6 +489,39 @@ test_splits (void)
   g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_runs);
   g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, n_layouts);
   g_object_unref (before);
+}
+
+/* Runs over splits × seeds: every run goes into the document, the history
+ * keeps them as one entry; deleting it deletes them all, one step each. */
+static void
+test_group (void)
+{
+  guint n_runs = philia_document_get_n_runs (doc);
+  guint n_entries = philia_train_panel_get_n_runs (train);
+  guint n_splits = philia_graph_get_n_splits (philia_document_get_graph (doc));
+  g_autofree char *text = NULL;
+  guint first;
+
+  gtk_check_button_set_active (philia_train_panel_get_many_check (train), TRUE);
+  gtk_spin_button_set_value (philia_train_panel_get_param_spin (train, "seeds"), 1);
+  train_in_panel ("mlp");
+  gtk_check_button_set_active (philia_train_panel_get_many_check (train), FALSE);
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs + n_splits);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+  first = philia_document_get_run (doc, n_runs)->id;
+  text = philia_train_panel_dup_run_text (train, n_entries);
+  g_assert_nonnull (strstr (text, "splits"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.remove-run", "u", first));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries);
+  /* Undo brings the runs back one by one, each its own entry. */
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs + 1);
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+  while (philia_document_get_n_runs (doc) < n_runs + n_splits)
+    g_assert_true (philia_document_undo (doc));
+  g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + n_splits);
 }
 
 static gboolean
@@ -668,6 +728,22 @@ test_reopened (void)
   g_assert_false (philia_canvas_get_busy (canvas));
 }
 
+/* What a window that also hands its graph on does when the document's graph
+ * changes (connected before the widgets, so it runs first). */
+static void
+hand_on_graph (PhiliaDocument *document,
+               GParamSpec     *pspec,
+               gpointer        data)
+{
+  PhiliaGraph *graph = philia_document_get_graph (document);
+
+  g_object_set (canvas, "graph", graph, NULL);
+  g_object_set (train, "graph", graph, NULL);
+  g_object_set (proximity, "graph", graph, NULL);
+  g_object_set (stats, "graph", graph, NULL);
+  g_object_set (inspector, "graph", graph, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -682,6 +758,7 @@ main (int   argc,
   texas = load_texas ();
   doc = philia_document_new (texas, NULL, NULL);
   build_window ();
+  g_signal_connect (doc, "notify::graph", G_CALLBACK (hand_on_graph), NULL);
   bind (doc);
 
   g_test_add_func ("/Philia/Bindings/layout-undo", test_layout_undo);
@@ -689,6 +766,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Bindings/view-and-selection", test_view_and_selection);
   g_test_add_func ("/Philia/Bindings/runs", test_runs);
   g_test_add_func ("/Philia/Bindings/splits", test_splits);
+  g_test_add_func ("/Philia/Bindings/group", test_group);
   g_test_add_func ("/Philia/Bindings/proximity", test_proximity);
   g_test_add_func ("/Philia/Bindings/conventions", test_conventions);
   g_test_add_func ("/Philia/Bindings/reopened", test_reopened);
