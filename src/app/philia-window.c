@@ -1151,8 +1151,10 @@ restore_done (GObject      *object,
     {
       PhiliaWindow *target = place_document (self, document);
 
-      /* Unsaved, and saved where it was saved before the crash. */
+      /* Unsaved, and saved where it was saved before the crash; never
+       * replaced by the next Open. */
       target->restored = TRUE;
+      target->pristine = FALSE;
       target->restored_path = g_strdup (request->entry->project_path);
       philia_autosave_set_project_path (target->autosave, target->restored_path);
       update_title (target);
@@ -2146,8 +2148,9 @@ philia_window_get_stats_panel (PhiliaWindow *self)
 /**
  * philia_window_set_graph:
  *
- * Shows @graph (e.g. a generated one) as the dataset, the way a loaded file
- * is shown: a load in flight is cancelled and the banner goes.
+ * Shows @graph (e.g. a generated one) as a new document, the way a loaded
+ * file is shown: here, or in a new window when this window's document has
+ * work in it. A load in flight is cancelled and the banner goes.
  */
 void
 philia_window_set_graph (PhiliaWindow *self,
