@@ -441,6 +441,28 @@ test_filter (void)
                    philia_document_get_origin (philia_window_get_document (filtered)));
 }
 
+static gboolean
+laid_out (gpointer window)
+{
+  PhiliaDocument *document = philia_window_get_document (window);
+  GtkWidget *canvas = philia_window_get_canvas (window);
+  gboolean busy = FALSE;
+
+  g_object_get (canvas, "busy", &busy, NULL);
+  return philia_document_get_current_layout (document) != NULL && !busy;
+}
+
+/* Node @v a little to the right, as a drag would leave it. */
+static void
+move_node (PhiliaDocument *document,
+           guint           v)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (document);
+  double xy[2] = { layout->positions[2 * v] + 20.0, layout->positions[2 * v + 1] };
+
+  g_assert_true (philia_document_move_nodes (document, &v, xy, 1));
+}
+
 static GdkTexture *
 render (PhiliaWindow *window)
 {
@@ -512,9 +534,11 @@ test_two_documents (void)
   g_assert_true (philia_window_get_document (first) != document);
   g_assert_cmpstr (philia_window_get_title_text (first), ==, "citeseer");
 
-  /* With work in it, Open puts the next dataset in a new window. */
+  /* With work in it (a node moved in the canvas's own layout), Open puts the
+   * next dataset in a new window. */
   document = philia_window_get_document (first);
-  add_layout (document, "Work", 0.0);
+  g_assert_true (philia_test_spin_until (laid_out, first, 60000));
+  move_node (document, 5);
   g_clear_object (&file);
   file = g_file_new_for_path (cora_path);
   philia_window_open (first, file);
@@ -529,11 +553,13 @@ test_two_documents (void)
   g_assert_cmpstr (philia_window_get_title_text (first), ==, "• citeseer");
 
   /* Undo in one window leaves the other alone. */
-  add_layout (philia_window_get_document (second), "Other", 0.0);
+  g_assert_true (philia_test_spin_until (laid_out, second, 60000));
+  move_node (philia_window_get_document (second), 9);
   gtk_widget_activate_action (GTK_WIDGET (first), "win.undo", NULL);
-  g_assert_cmpuint (philia_document_get_n_layouts (document), ==, 0);
-  g_assert_cmpuint (philia_document_get_n_layouts (philia_window_get_document (second)), ==, 1);
-  add_layout (document, "Work", 0.0);
+  g_assert_cmpstr (philia_document_get_redo_label (document), ==, "Move Node 5");
+  g_assert_cmpstr (philia_document_get_undo_label (philia_window_get_document (second)), ==,
+                   "Move Node 9");
+  gtk_widget_activate_action (GTK_WIDGET (first), "win.redo", NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (first), 900, 600);
   gtk_window_set_default_size (GTK_WINDOW (second), 900, 600);
