@@ -1444,7 +1444,10 @@ new_dataset_chooser (PhiliaWindow *self,
   _philia_file_chooser_add_filter (chooser, _("All supported files"),
                                    (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml",
                                                       "*.net", "*.paj", "*.txt", "*.edges",
-                                                      "*.el", "*.csv", "*.tsv", NULL });
+                                                      "*.el", "*.csv", "*.tsv",
+                                                      "*" PHILIA_PROJECT_EXTENSION, NULL });
+  _philia_file_chooser_add_filter (chooser, _("Philia projects (.philia)"),
+                                   (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
   /* Translators: file type names in the Open dialog */
   _philia_file_chooser_add_filter (chooser, _("NumPy archives (.npz)"),
                                    (const char *[]) { "*.npz", NULL });
