@@ -1426,6 +1426,39 @@ test_filter_unlabeled (void)
   single_filtered = filter_ok (single_doc, PHILIA_FILTER_COMPONENT, NULL, 0, 0, 0);
   g_assert_cmpuint (philia_graph_get_n_nodes (philia_document_get_graph (single_filtered)), ==, 1);
   g_assert_cmpint (philia_graph_get_n_edges (philia_document_get_graph (single_filtered)), ==, 0);
+
+  /* Two components of the same size: the one holding node 0. Labels
+   * without class names: class ids stay, the class count is what the kept
+   * labels need (1 + the largest). */
+  {
+    g_autoptr (PhiliaGraphBuilder) b = philia_graph_builder_new (5);
+    g_autoptr (PhiliaGraph) tie = NULL;
+    g_autoptr (PhiliaDocument) tie_doc = NULL;
+    g_autoptr (PhiliaDocument) comp = NULL;
+    g_autoptr (PhiliaDocument) cls = NULL;
+    static const gint64 y[] = { 2, 0, 1, 2, 0 };
+    PhiliaGraph *g;
+
+    philia_graph_builder_add_edge (b, 3, 2);
+    philia_graph_builder_add_edge (b, 4, 0);
+    philia_graph_builder_take_labels (b, g_memdup2 (y, sizeof y));
+    philia_graph_builder_set_source (b, "tie", "test");
+    tie = philia_graph_builder_build (b, &error);
+    g_assert_no_error (error);
+    tie_doc = philia_document_new (tie, NULL, NULL);
+    comp = filter_ok (tie_doc, PHILIA_FILTER_COMPONENT, NULL, 0, 0, 0);
+    g = philia_document_get_graph (comp);
+    g_assert_cmpuint (philia_graph_get_n_nodes (g), ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[0], ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[1], ==, 0);
+    g_assert_cmpint (philia_graph_find_edge (g, 0, 1), >=, 0);
+    cls = filter_ok (tie_doc, PHILIA_FILTER_CLASSES, (guint[]) { 0, 1 }, 2, 0, 0);
+    g = philia_document_get_graph (cls);
+    g_assert_cmpuint (philia_graph_get_n_nodes (g), ==, 3);
+    g_assert_cmpuint (philia_graph_get_n_classes (g), ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[1], ==, 1);
+    g_assert_cmpint (philia_graph_get_n_edges (g), ==, 0);
+  }
 }
 
 static void
