@@ -259,6 +259,7 @@ struct _PhiliaTrainPanel
   guint              disposed : 1;
   guint              adding_group : 1;  /* a group's runs going into the document */
   gint               adopt_color;       /* colour of the run the document adds next, or -1 */
+  GHashTable        *run_colors;        /* document run id → palette index, kept across undo */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, GTK_TYPE_WIDGET)
@@ -2253,10 +2254,16 @@ add_document_run (PhiliaTrainPanel        *self,
   run->n_points = doc_run->result->n_epochs;
   run->id = doc_run->id;
   self->next_run_id = MAX (self->next_run_id, doc_run->id);
-  if (self->adopt_color >= 0)
+  /* A run that comes back (undo) comes back in its colour. */
+  if (g_hash_table_contains (self->run_colors, GUINT_TO_POINTER (doc_run->id)))
+    run->color = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_colors,
+                                                        GUINT_TO_POINTER (doc_run->id)));
+  else if (self->adopt_color >= 0)
     run->color = (guint) self->adopt_color;
   else
     run->color = self->next_color++;
+  g_hash_table_insert (self->run_colors, GUINT_TO_POINTER (doc_run->id),
+                       GUINT_TO_POINTER (run->color));
   add_run_named (self, run);
 }
 
@@ -2408,6 +2415,7 @@ philia_train_panel_set_document (PhiliaTrainPanel *self,
   g_set_object (&self->document, document);
   /* Another document's history (or none) replaces this one's. */
   set_graph (self, NULL);
+  g_hash_table_remove_all (self->run_colors);
   if (document != NULL)
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
@@ -2464,6 +2472,7 @@ philia_train_panel_finalize (GObject *object)
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
 
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->run_colors, g_hash_table_unref);
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->value_buttons, g_ptr_array_unref);
   g_clear_pointer (&self->selection, g_array_unref);
@@ -2621,6 +2630,7 @@ philia_train_panel_init (PhiliaTrainPanel *self)
 {
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
   self->adopt_color = -1;
+  self->run_colors = g_hash_table_new (NULL, NULL);
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
   self->value_buttons = g_ptr_array_new ();
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));

@@ -715,6 +715,14 @@ test_reopened (void)
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, "run:7:correct");
   g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, 2);
+  /* …in the colour it had: the palette's second (sky blue) in the chart. */
+  philia_train_panel_select_runs (train, (const guint[]) { 1 }, 1);
+  g_assert_cmpuint (philia_test_count_chart_colour (philia_train_panel_get_chart (train,
+                                                                                   "homophily"),
+                                                    1), >, 0);
+  g_assert_cmpuint (philia_test_count_chart_colour (philia_train_panel_get_chart (train,
+                                                                                   "homophily"),
+                                                    2), ==, 0);
   shot ("reopened-after-undo.png");
   shot_page (0, 1.0, "reopened-runs-after-undo.png");
 
