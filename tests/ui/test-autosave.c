@@ -399,6 +399,25 @@ test_frame_gaps (void)
   g_assert_cmpuint (saving.frames, >, 0);
 }
 
+/* The test's own cache folder, gone after the run. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
 static void
 no_datasets (void)
 {
@@ -443,5 +462,11 @@ main (int   argc,
     }
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    if (!child)
+      remove_tree (base);
+    return status;
+  }
 }
