@@ -1043,6 +1043,40 @@ test_diverging_scale (void)
   g_assert_cmpfloat (mid.r + mid.g + mid.b, >, 2.5);   /* pale in the middle */
 }
 
+/* The names a document's view stores round-trip, and its aliases land on
+ * the styles the canvas draws. */
+static void
+test_view_names (void)
+{
+  PhiliaColorBy color_by = PHILIA_COLOR_BY_DEGREE;
+  PhiliaEdgeStyle edge_style = PHILIA_EDGES_PLAIN;
+
+  for (PhiliaColorBy c = 0; c < PHILIA_N_COLOR_BY; c++)
+    {
+      g_assert_true (philia_color_by_from_string (philia_color_by_to_string (c), &color_by));
+      g_assert_cmpint (color_by, ==, c);
+    }
+  for (PhiliaEdgeStyle e = 0; e <= PHILIA_EDGES_VALUE; e++)
+    {
+      g_assert_true (philia_edge_style_from_string (philia_edge_style_to_string (e),
+                                                    &edge_style));
+      g_assert_cmpint (edge_style, ==, e);
+    }
+  g_assert_true (philia_color_by_from_string ("class", &color_by));
+  g_assert_cmpint (color_by, ==, PHILIA_COLOR_BY_LABEL);
+  g_assert_true (philia_edge_style_from_string ("class", &edge_style));
+  g_assert_cmpint (edge_style, ==, PHILIA_EDGES_HOMOPHILY);
+  g_assert_true (philia_edge_style_from_string ("none", &edge_style));
+  g_assert_cmpint (edge_style, ==, PHILIA_EDGES_HIDDEN);
+  g_assert_cmpstr (philia_edge_style_to_string (PHILIA_EDGES_PLAIN), ==, "plain");
+  /* Unknown names leave the value alone. */
+  edge_style = PHILIA_EDGES_PLAIN;
+  g_assert_false (philia_edge_style_from_string ("run:3:prediction", &edge_style));
+  g_assert_false (philia_edge_style_from_string (NULL, &edge_style));
+  g_assert_cmpint (edge_style, ==, PHILIA_EDGES_PLAIN);
+  g_assert_false (philia_color_by_from_string ("run:3:prediction", &color_by));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1072,5 +1106,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/graph-edge-values", test_graph_edge_values);
   g_test_add_func ("/Philia/Render/graph-edge-values-vector", test_graph_edge_values_vector);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);
+  g_test_add_func ("/Philia/Render/view-names", test_view_names);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "philia-core.h"
 #include "philia-export-dialog.h"
 #include "philia-render.h"
 
@@ -18,6 +19,12 @@ void     _philia_widget_get_style    (GtkWidget         *widget,
                                       double             font_scale,
                                       PhiliaRenderStyle *style,
                                       char             **font_family_storage);
+
+/* Documents */
+
+void     _philia_document_select     (PhiliaDocument    *document,
+                                      const guint       *nodes,
+                                      guint              n_nodes);
 
 /* Dialogs */
 

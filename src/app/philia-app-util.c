@@ -6,6 +6,8 @@
 #include "philia-app-private.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Theme */
 
@@ -327,4 +329,35 @@ _philia_figure_exporter_present (PhiliaFigureExporter *self)
       g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_dialog_destroy), self);
     }
   gtk_window_present (GTK_WINDOW (self->dialog));
+}
+
+static int
+compare_node (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A panel's selection gesture, written to the document: ascending and without
+ * repeats, as the canvas and the project keep it. */
+void
+_philia_document_select (PhiliaDocument *document,
+                         const guint    *nodes,
+                         guint           n_nodes)
+{
+  g_autofree guint *sorted = NULL;
+  guint n = 0;
+
+  g_return_if_fail (PHILIA_IS_DOCUMENT (document));
+
+  sorted = g_new (guint, MAX (n_nodes, 1));
+  if (n_nodes > 0)
+    memcpy (sorted, nodes, sizeof (guint) * n_nodes);
+  qsort (sorted, n_nodes, sizeof (guint), compare_node);
+  for (guint i = 0; i < n_nodes; i++)
+    if (n == 0 || sorted[n - 1] != sorted[i])
+      sorted[n++] = sorted[i];
+  philia_document_set_selection (document, sorted, n);
 }

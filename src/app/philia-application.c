@@ -14,6 +14,8 @@
 struct _PhiliaApplication
 {
   GtkApplication parent_instance;
+
+  gboolean       looked_for_autosaves;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
@@ -27,6 +29,15 @@ get_or_create_window (PhiliaApplication *self,
   *created = window == NULL;
   if (window == NULL)
     window = GTK_WINDOW (philia_window_new (GTK_APPLICATION (self)));
+
+  /* Once per run, in its first window: what a crash left behind. */
+  if (!self->looked_for_autosaves)
+    {
+      g_autoptr(GPtrArray) orphans = philia_autosave_find_orphans ();
+
+      self->looked_for_autosaves = TRUE;
+      philia_window_offer_restore (PHILIA_WINDOW (window), orphans);
+    }
 
   return PHILIA_WINDOW (window);
 }
@@ -152,6 +163,19 @@ quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* Another document, in its own window, starting on the bundled Cora. */
+static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  PhiliaWindow *window = philia_window_new (self);
+
+  philia_window_open_default (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
@@ -189,6 +213,7 @@ plugins_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
+  { .name = "new-window", .activate = new_window_action },
   { .name = "plugins", .activate = plugins_action },
   { .name = "about", .activate = about_action },
 };
@@ -224,6 +249,16 @@ philia_application_init (PhiliaApplication *self)
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",
                                          (const char *[]) { "<Control>g", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window",
+                                         (const char *[]) { "<Control>n", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save",
+                                         (const char *[]) { "<Control>s", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as",
+                                         (const char *[]) { "<Shift><Control>s", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.undo",
+                                         (const char *[]) { "<Control>z", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.redo",
+                                         (const char *[]) { "<Shift><Control>z", NULL });
 }
 
 PhiliaApplication *

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-run-overlay.h"
 #include "philia-window.h"
 
 #define LAYOUT_SEED        42
@@ -22,12 +23,15 @@
 #define CACHED_FRAME_SIZE  20000
 #define MAX_ZOOM           400.0
 #define MIN_ZOOM           0.05
+/* Zoom and pan reach the document once the motion pauses this long. */
+#define ZOOM_WRITE_MS      300
 
 typedef enum
 {
   DRAG_NONE,
   DRAG_PAN,
   DRAG_RUBBER_BAND,
+  DRAG_NODES,       /* moving nodes of the document's current layout */
 } DragMode;
 
 typedef struct
@@ -75,6 +79,11 @@ struct _PhiliaCanvas
   GtkProgressBar       *progress_bar;
 
   /* Owned */
+  PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
+  char                 *doc_layout;      /* name of the document layout on show */
+  guint                 zoom_write_id;
+  double               *drag_positions;  /* the layout while nodes are dragged */
+  GArray               *drag_nodes;      /* guint, the nodes a drag moves */
   PhiliaGraph          *graph;
   GPtrArray            *algorithms;      /* ids, in drop-down order */
   char                 *algorithm;
@@ -165,6 +174,7 @@ struct _PhiliaCanvas
   int                   last_width;
   int                   last_height;
   guint                 drag_claimed : 1;
+  guint                 syncing : 1;     /* applying the document: do not write back */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaCanvas, philia_canvas, GTK_TYPE_WIDGET)
@@ -182,6 +192,7 @@ enum {
   PROP_SIZE_BY_DEGREE,
   PROP_SHOW_LABELS,
   PROP_BUSY,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -201,6 +212,25 @@ static void on_color_selected  (GtkDropDown  *dropdown,
 static void on_edges_selected  (GtkDropDown  *dropdown,
                                 GParamSpec   *pspec,
                                 PhiliaCanvas *self);
+static void schedule_zoom_write (PhiliaCanvas *self);
+static void apply_document_zoom (PhiliaCanvas *self);
+static void write_view         (PhiliaCanvas *self,
+                                const char   *color_by,
+                                const char   *edge_style);
+static const char *layout_name (const char   *algorithm);
+static void sync_document      (PhiliaCanvas *self);
+static void sync_layout        (PhiliaCanvas *self);
+static void apply_color_by     (PhiliaCanvas *self,
+                                PhiliaColorBy color_by);
+static void apply_edge_style   (PhiliaCanvas *self,
+                                PhiliaEdgeStyle edge_style);
+static gboolean apply_node_layer (PhiliaCanvas *self,
+                                  const char   *id);
+static NodeLayer *find_layer   (PhiliaCanvas *self,
+                                const char   *id,
+                                guint        *index);
+static void add_layer          (PhiliaCanvas *self,
+                                NodeLayer    *layer);
 
 /* Shown graph and helpers */
 
@@ -513,6 +543,10 @@ select_nodes (PhiliaCanvas *self,
               GArray       *nodes)
 {
   g_array_sort (nodes, compare_guint);
+  /* The document keeps the selection (saved with the project); its
+   * "changed" comes back here through philia_canvas_set_selection(). */
+  if (self->document != NULL)
+    philia_document_set_selection (self->document, (const guint *) nodes->data, nodes->len);
   philia_canvas_set_selection (self, (const guint *) nodes->data, nodes->len);
   g_signal_emit (self, signals[SELECT_NODES], 0,
                  nodes->len > 0 ? nodes->data : NULL, nodes->len);
@@ -562,6 +596,7 @@ fit (PhiliaCanvas *self)
   philia_graph_view_fit (&self->view, w, h, FIT_MARGIN);
   self->fit_scale = self->view.scale;
   self->need_fit = FALSE;
+  apply_document_zoom (self);
   invalidate_frame (self);
 }
 
@@ -586,6 +621,7 @@ settle_cb (gpointer user_data)
 static void
 view_moved (PhiliaCanvas *self)
 {
+  schedule_zoom_write (self);
   if (is_large (self) && self->frame != NULL)
     {
       self->moving = TRUE;
@@ -916,6 +952,25 @@ layout_done_cb (GObject      *object,
 
   positions = philia_layout_compute_finish (result, &error);
 
+  /* With a document, a finished whole-graph layout is a step of the
+   * document's, and the canvas draws it when the document says it changed. */
+  if (positions != NULL && !request->ego && self->document != NULL
+      && request->graph == philia_document_get_graph (self->document))
+    {
+      if (request->serial == self->layout_serial)
+        {
+          g_clear_pointer (&self->progress_binding, g_binding_unbind);
+          g_clear_object (&self->progress);
+          g_clear_object (&self->layout_cancellable);
+          set_busy (self, NULL);
+          philia_document_add_layout (self->document, layout_name (request->algorithm),
+                                      request->algorithm, LAYOUT_SEED,
+                                      g_steal_pointer (&positions));
+        }
+      layout_request_free (request);
+      return;
+    }
+
   /* Whole-graph positions go to the graph's cache even when superseded, so
    * switching back is instant; the first result for a key stays, as the
    * canvas may already be drawing it. */
@@ -1012,6 +1067,32 @@ request_layout (PhiliaCanvas *self)
   if (self->graph == NULL || self->ego_graph != NULL)
     return;
 
+  /* The document's layouts replace the cache: one made before is shown, not
+   * computed again (setting it current is what the document records). */
+  if (self->document != NULL && self->syncing)
+    return;   /* sync_layout() decides from the document */
+  if (self->document != NULL)
+    {
+      const PhiliaDocumentLayout *current = philia_document_get_current_layout (self->document);
+      const char *name = layout_name (self->algorithm);
+
+      if (current != NULL && g_strcmp0 (current->algorithm, self->algorithm) == 0)
+        {
+          /* Back from a neighbourhood, say: the document's layout again. */
+          cancel_layout (self);
+          sync_layout (self);
+          return;
+        }
+      if (philia_document_find_layout (self->document, name) != NULL)
+        {
+          cancel_layout (self);
+          philia_document_set_current_layout (self->document, name);
+          return;
+        }
+      start_layout (self, self->graph, self->algorithm, FALSE);
+      return;
+    }
+
   cache = layout_cache (self->graph, FALSE);
   positions = cache != NULL ? g_hash_table_lookup (cache, self->algorithm) : NULL;
   if (positions != NULL)
@@ -1095,7 +1176,12 @@ fit_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  fit (PHILIA_CANVAS (widget));
+  PhiliaCanvas *self = PHILIA_CANVAS (widget);
+
+  /* Fitting is what zoom 1 means: the document forgets the old zoom first. */
+  if (self->document != NULL && self->ego_graph == NULL)
+    philia_document_set_zoom (self->document, 1, 0, 0);
+  fit (self);
 }
 
 static void
@@ -1130,6 +1216,7 @@ zoom_to_selection_action (GtkWidget  *widget,
   self->view.scale = scale;
   self->view.offset_x = w / 2 - scale * (x0 + x1) / 2;
   self->view.offset_y = h / 2 - scale * (y0 + y1) / 2;
+  schedule_zoom_write (self);
   invalidate_frame (self);
 }
 
@@ -1341,6 +1428,53 @@ on_drag_begin (GtkGestureDrag *gesture,
   self->drag_claimed = FALSE;
   self->drag_mode = (mods & GDK_SHIFT_MASK) && hit (self, x, y - self->area_y) < 0
                     ? DRAG_RUBBER_BAND : DRAG_PAN;
+
+  /* With a document, a drag that starts on a node moves it (and the rest of
+   * the selection with it, when it is selected): one step when it ends. */
+  if (self->drag_mode == DRAG_PAN && self->document != NULL && self->ego_graph == NULL
+      && philia_document_get_current_layout (self->document) != NULL
+      && !(mods & GDK_SHIFT_MASK))
+    {
+      gint64 v = hit (self, x, y - self->area_y);
+
+      if (v >= 0)
+        {
+          guint node = (guint) v;
+
+          g_array_set_size (self->drag_nodes, 0);
+          if (self->selected != NULL && self->selected[node])
+            g_array_append_vals (self->drag_nodes, self->selection->data, self->selection->len);
+          else
+            g_array_append_val (self->drag_nodes, node);
+          self->drag_mode = DRAG_NODES;
+        }
+    }
+}
+
+/* Draws the dragged nodes at their new place (the document keeps the old
+ * one until the drag ends). */
+static void
+drag_nodes_to (PhiliaCanvas *self,
+               double        dx,
+               double        dy)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (self->document);
+  guint n = philia_graph_get_n_nodes (self->graph);
+
+  if (layout == NULL)
+    return;
+  if (self->drag_positions == NULL)
+    self->drag_positions = g_memdup2 (layout->positions, sizeof (double) * 2 * MAX (n, 1));
+  for (guint i = 0; i < self->drag_nodes->len; i++)
+    {
+      guint v = g_array_index (self->drag_nodes, guint, i);
+
+      self->drag_positions[2 * v] = layout->positions[2 * v] + dx / self->view.scale;
+      self->drag_positions[2 * v + 1] = layout->positions[2 * v + 1] + dy / self->view.scale;
+    }
+  self->positions = self->drag_positions;
+  update_view (self);
+  invalidate_frame (self);
 }
 
 static void
@@ -1361,6 +1495,15 @@ on_drag_update (GtkGestureDrag *gesture,
       self->view.offset_x = self->drag_offset_x + dx;
       self->view.offset_y = self->drag_offset_y + dy;
       view_moved (self);
+    }
+  else if (self->drag_mode == DRAG_NODES)
+    {
+      if (!self->drag_claimed
+          && !gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+        return;
+      self->drag_claimed = TRUE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      drag_nodes_to (self, dx, dy);
     }
   else if (self->drag_mode == DRAG_RUBBER_BAND)
     {
@@ -1400,6 +1543,33 @@ on_drag_end (GtkGestureDrag *gesture,
         }
       self->drag_mode = DRAG_NONE;
       select_nodes (self, nodes);
+    }
+  else if (self->drag_mode == DRAG_NODES)
+    {
+      self->drag_mode = DRAG_NONE;
+      if (self->drag_claimed && self->drag_positions != NULL)
+        {
+          g_autofree double *xy = g_new (double, 2 * MAX (self->drag_nodes->len, 1));
+
+          for (guint i = 0; i < self->drag_nodes->len; i++)
+            {
+              guint v = g_array_index (self->drag_nodes, guint, i);
+
+              xy[2 * i] = self->drag_positions[2 * v];
+              xy[2 * i + 1] = self->drag_positions[2 * v + 1];
+            }
+          /* The document's "changed" puts its new layout on show. */
+          philia_document_move_nodes (self->document, (const guint *) self->drag_nodes->data,
+                                      xy, self->drag_nodes->len);
+        }
+      if (self->positions == self->drag_positions)
+        {
+          const PhiliaDocumentLayout *layout = philia_document_get_current_layout (self->document);
+
+          self->positions = layout != NULL ? layout->positions : NULL;
+          update_view (self);
+        }
+      g_clear_pointer (&self->drag_positions, g_free);
     }
   else
     self->drag_mode = DRAG_NONE;
@@ -1580,15 +1750,28 @@ on_find_activate (GtkSearchEntry *entry,
 
 /* Toolbar */
 
+/* Entries of the layout menu that name a document layout made by no
+ * registered algorithm (moved by hand, a plugin's that is gone). */
+#define DOC_LAYOUT_PREFIX "layout:"
+
 static void
 on_layout_selected (GtkDropDown  *dropdown,
                     GParamSpec   *pspec,
                     PhiliaCanvas *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
+  const char *id;
 
-  if (i < self->algorithms->len)
-    philia_canvas_set_layout (self, self->algorithms->pdata[i]);
+  if (i >= self->algorithms->len)
+    return;
+  id = self->algorithms->pdata[i];
+  if (g_str_has_prefix (id, DOC_LAYOUT_PREFIX))
+    {
+      if (self->document != NULL)
+        philia_document_set_current_layout (self->document, id + strlen (DOC_LAYOUT_PREFIX));
+      return;
+    }
+  philia_canvas_set_layout (self, id);
 }
 
 static void
@@ -1630,6 +1813,7 @@ fill_layout_dropdown (PhiliaCanvas *self)
   g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
                                                     PHILIA_FAMILY_LAYOUT);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint n_layouts = self->document != NULL ? philia_document_get_n_layouts (self->document) : 0;
 
   g_ptr_array_set_size (self->algorithms, 0);
   for (guint i = 0; i < list->len; i++)
@@ -1639,7 +1823,467 @@ fill_layout_dropdown (PhiliaCanvas *self)
       g_ptr_array_add (self->algorithms, g_strdup (algorithm->id));
       gtk_string_list_append (names, _(algorithm->name));
     }
+  for (guint i = 0; i < n_layouts; i++)
+    {
+      const PhiliaDocumentLayout *layout = philia_document_get_layout (self->document, i);
+
+      if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT,
+                                  layout->algorithm) != NULL)
+        continue;
+      g_ptr_array_add (self->algorithms, g_strconcat (DOC_LAYOUT_PREFIX, layout->name, NULL));
+      gtk_string_list_append (names, layout->name);
+    }
   gtk_drop_down_set_model (self->layout_dropdown, G_LIST_MODEL (names));
+}
+
+/* The document */
+
+/* Layouts are stored under their algorithm's (untranslated) name, so a
+ * project reads the same in every language; running one again replaces it. */
+static const char *
+layout_name (const char *algorithm)
+{
+  const PhiliaAlgorithm *info = philia_registry_lookup (philia_registry_get_default (),
+                                                        PHILIA_FAMILY_LAYOUT, algorithm);
+
+  return info != NULL && info->name != NULL ? info->name : algorithm;
+}
+
+static void
+apply_color_by (PhiliaCanvas  *self,
+                PhiliaColorBy  color_by)
+{
+  gboolean syncing = self->syncing;
+
+  self->syncing = TRUE;
+  philia_canvas_set_color_by (self, color_by);
+  self->syncing = syncing;
+}
+
+static void
+apply_edge_style (PhiliaCanvas    *self,
+                  PhiliaEdgeStyle  edge_style)
+{
+  gboolean syncing = self->syncing;
+
+  self->syncing = TRUE;
+  philia_canvas_set_edge_style (self, edge_style);
+  self->syncing = syncing;
+}
+
+static gboolean
+apply_node_layer (PhiliaCanvas *self,
+                  const char   *id)
+{
+  gboolean syncing = self->syncing, found;
+
+  self->syncing = TRUE;
+  found = philia_canvas_show_node_layer (self, id);
+  self->syncing = syncing;
+  return found;
+}
+
+/* A user's choice of colouring or edge style: a step of the document's. */
+static void
+write_view (PhiliaCanvas *self,
+            const char   *color_by,
+            const char   *edge_style)
+{
+  PhiliaDocumentView view = { 0 };
+
+  const PhiliaDocumentView *old = philia_document_get_view (self->document);
+  PhiliaColorBy old_color, new_color;
+  PhiliaEdgeStyle old_edges, new_edges;
+
+  /* "class" and "label" are one colouring: choosing it again is no step. */
+  if (color_by != NULL && philia_color_by_from_string (color_by, &new_color)
+      && philia_color_by_from_string (old->color_by, &old_color) && new_color == old_color)
+    color_by = NULL;
+  if (edge_style != NULL && philia_edge_style_from_string (edge_style, &new_edges)
+      && philia_edge_style_from_string (old->edge_style, &old_edges) && new_edges == old_edges)
+    edge_style = NULL;
+  philia_document_view_copy (&view, old);
+  if (color_by != NULL)
+    {
+      g_free (view.color_by);
+      view.color_by = g_strdup (color_by);
+    }
+  if (edge_style != NULL)
+    {
+      g_free (view.edge_style);
+      view.edge_style = g_strdup (edge_style);
+    }
+  if (!philia_document_view_equal (&view, philia_document_get_view (self->document)))
+    philia_document_set_view (self->document, &view);
+  philia_document_view_clear (&view);
+}
+
+static gboolean
+zoom_write_cb (gpointer user_data)
+{
+  PhiliaCanvas *self = user_data;
+  double w = area_width (self), h = area_height (self);
+
+  self->zoom_write_id = 0;
+  if (self->document == NULL || self->ego_graph != NULL || self->positions == NULL
+      || self->fit_scale <= 0 || self->view.scale <= 0)
+    return G_SOURCE_REMOVE;
+  self->syncing = TRUE;
+  philia_document_set_zoom (self->document, self->view.scale / self->fit_scale,
+                            (w / 2 - self->view.offset_x) / self->view.scale,
+                            (h / 2 - self->view.offset_y) / self->view.scale);
+  self->syncing = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Zoom and pan are written when the motion pauses, not per frame. */
+static void
+schedule_zoom_write (PhiliaCanvas *self)
+{
+  if (self->document == NULL || self->ego_graph != NULL || self->syncing)
+    return;
+  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
+  self->zoom_write_id = g_timeout_add (ZOOM_WRITE_MS, zoom_write_cb, self);
+}
+
+/* Puts the document's zoom and centre on the fitted view; zoom 1 is the
+ * fitted view itself. */
+static void
+apply_document_zoom (PhiliaCanvas *self)
+{
+  const PhiliaDocumentView *view;
+  double w = area_width (self), h = area_height (self), zoom;
+
+  if (self->document == NULL || self->ego_graph != NULL || self->fit_scale <= 0
+      || self->positions == NULL || w <= 1 || h <= 1)
+    return;
+  view = philia_document_get_view (self->document);
+  zoom = view->zoom;
+  if (!isfinite (zoom) || zoom <= 0 || zoom == 1.0
+      || !isfinite (view->center_x) || !isfinite (view->center_y))
+    return;
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  self->view.scale = self->fit_scale * zoom;
+  self->view.offset_x = w / 2 - view->center_x * self->view.scale;
+  self->view.offset_y = h / 2 - view->center_y * self->view.scale;
+}
+
+/* Whether the view shows the document's zoom and centre (or there is
+ * nothing to compare yet). */
+static gboolean
+zoom_matches_document (PhiliaCanvas *self)
+{
+  const PhiliaDocumentView *view = philia_document_get_view (self->document);
+  double w = area_width (self), h = area_height (self), zoom, cx, cy, tol;
+
+  if (self->ego_graph != NULL || self->positions == NULL || self->fit_scale <= 0
+      || self->view.scale <= 0 || w <= 1 || h <= 1)
+    return TRUE;
+  zoom = self->view.scale / self->fit_scale;
+  if (!isfinite (view->zoom) || view->zoom <= 0 || view->zoom == 1.0)
+    return fabs (zoom - 1) < 1e-9;
+  cx = (w / 2 - self->view.offset_x) / self->view.scale;
+  cy = (h / 2 - self->view.offset_y) / self->view.scale;
+  /* Half a pixel. */
+  tol = 0.5 / self->view.scale;
+  return fabs (zoom - view->zoom) < 1e-9 * view->zoom
+         && fabs (cx - view->center_x) < tol && fabs (cy - view->center_y) < tol;
+}
+
+/* The run whose colourings the colour menu offers: the one the view names,
+ * else the latest. */
+static const PhiliaDocumentRun *
+menu_run (PhiliaCanvas *self)
+{
+  const PhiliaDocumentView *view = philia_document_get_view (self->document);
+  guint n = philia_document_get_n_runs (self->document), id;
+
+  if (philia_run_overlay_parse (view->color_by, &id, NULL)
+      && philia_document_find_run (self->document, id) != NULL)
+    return philia_document_find_run (self->document, id);
+  return n > 0 ? philia_document_get_run (self->document, n - 1) : NULL;
+}
+
+/* Node layers of runs follow the document: a deleted run's go, a restored
+ * run's come back (derived from its result). */
+static void
+sync_run_layers (PhiliaCanvas *self)
+{
+  const PhiliaDocumentRun *run = menu_run (self);
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  guint run_id;
+
+  for (guint i = 0; i < self->layers->len; i++)
+    {
+      NodeLayer *layer = g_ptr_array_index (self->layers, i);
+
+      if (philia_run_overlay_parse (layer->id, &run_id, NULL)
+          && (run == NULL || run_id != run->id))
+        g_ptr_array_add (stale, g_strdup (layer->id));
+    }
+  for (guint i = 0; i < stale->len; i++)
+    philia_canvas_remove_node_layer (self, g_ptr_array_index (stale, i));
+
+  if (run == NULL || self->graph == NULL)
+    return;
+  ids = philia_run_overlay_list (run->result, run->id);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(PhiliaRunOverlay) overlay = NULL;
+      NodeLayer *layer;
+
+      if (find_layer (self, ids[i], NULL) != NULL)
+        continue;
+      overlay = philia_run_overlay_new (self->graph, run->result, run->id, ids[i]);
+      if (overlay == NULL)
+        continue;
+      layer = g_new0 (NodeLayer, 1);
+      layer->id = g_steal_pointer (&overlay->id);
+      layer->title = g_steal_pointer (&overlay->title);
+      layer->values = g_steal_pointer (&overlay->values);
+      layer->categories = g_steal_pointer (&overlay->categories);
+      layer->names = g_steal_pointer (&overlay->names);
+      layer->colors = g_steal_pointer (&overlay->colors);
+      layer->n_categories = overlay->n_categories;
+      layer->vmin = overlay->vmin;
+      layer->vmax = overlay->vmax;
+      add_layer (self, layer);
+    }
+}
+
+static void
+sync_view (PhiliaCanvas *self)
+{
+  const PhiliaDocumentView *view = philia_document_get_view (self->document);
+  PhiliaColorBy color_by;
+  PhiliaEdgeStyle edge_style;
+
+  if (philia_color_by_from_string (view->color_by, &color_by) && color_by < PHILIA_COLOR_BY_VALUE)
+    apply_color_by (self, color_by);
+  else if (view->color_by == NULL || !apply_node_layer (self, view->color_by))
+    /* A colouring that is gone (its run was deleted) shows classes until it
+     * comes back; the view keeps naming it. */
+    apply_color_by (self, PHILIA_COLOR_BY_LABEL);
+
+  if (philia_edge_style_from_string (view->edge_style, &edge_style))
+    apply_edge_style (self, edge_style);
+  else
+    apply_edge_style (self, PHILIA_EDGES_HOMOPHILY);
+}
+
+/* The document's current layout on show: no computation when it has one. */
+static void
+sync_layout (PhiliaCanvas *self)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (self->document);
+  gboolean new_layout;
+
+  if (self->graph == NULL)
+    return;
+  if (layout == NULL)
+    {
+      g_clear_pointer (&self->doc_layout, g_free);
+      if (self->ego_graph == NULL)
+        {
+          self->positions = NULL;
+          update_view (self);
+          invalidate_frame (self);
+          /* Nothing laid out yet (or the first layout was undone): compute. */
+          if (!self->busy)
+            start_layout (self, self->graph, self->algorithm, FALSE);
+        }
+      update_actions (self);
+      return;
+    }
+
+  new_layout = g_strcmp0 (self->doc_layout, layout->name) != 0;
+  g_free (self->doc_layout);
+  self->doc_layout = g_strdup (layout->name);
+  g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+  /* The menu offers the document's hand-made layouts too, and shows the one on show. */
+  fill_layout_dropdown (self);
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT,
+                              layout->algorithm) != NULL)
+    {
+      if (g_strcmp0 (self->algorithm, layout->algorithm) != 0)
+        {
+          g_free (self->algorithm);
+          self->algorithm = g_strdup (layout->algorithm);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+        }
+      select_algorithm_in_dropdown (self);
+    }
+  else
+    for (guint i = 0; i < self->algorithms->len; i++)
+      if (g_str_has_prefix (self->algorithms->pdata[i], DOC_LAYOUT_PREFIX)
+          && g_str_equal ((char *) self->algorithms->pdata[i] + strlen (DOC_LAYOUT_PREFIX),
+                          layout->name))
+        gtk_drop_down_set_selected (self->layout_dropdown, i);
+  g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
+  if (self->ego_graph != NULL)
+    return;
+  cancel_layout (self);
+  g_clear_pointer (&self->drag_positions, g_free);
+  self->drag_mode = self->drag_mode == DRAG_NODES ? DRAG_NONE : self->drag_mode;
+  /* Moving nodes keeps the view where it is; another layout is fitted. */
+  if (new_layout || self->positions == NULL)
+    {
+      self->positions = layout->positions;
+      fit (self);
+    }
+  else
+    {
+      self->positions = layout->positions;
+      update_view (self);
+      invalidate_frame (self);
+    }
+  update_actions (self);
+}
+
+static void
+sync_selection (PhiliaCanvas *self)
+{
+  guint n_nodes = 0;
+  const guint *nodes = philia_document_get_selection (self->document, &n_nodes);
+
+  philia_canvas_set_selection (self, nodes, n_nodes);
+}
+
+static void
+on_document_changed (PhiliaDocument     *document,
+                     PhiliaDocumentPart  parts,
+                     PhiliaCanvas       *self)
+{
+  gboolean syncing = self->syncing;
+
+  if (self->graph != philia_document_get_graph (document))
+    return;   /* notify::graph brings everything */
+  self->syncing = TRUE;
+  if (parts & (PHILIA_DOCUMENT_PART_RUNS | PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_GRAPH))
+    sync_run_layers (self);
+  if (parts & (PHILIA_DOCUMENT_PART_LAYOUTS | PHILIA_DOCUMENT_PART_POSITIONS))
+    sync_layout (self);
+  if (parts & (PHILIA_DOCUMENT_PART_RUNS | PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_GRAPH))
+    sync_view (self);
+  if ((parts & PHILIA_DOCUMENT_PART_VIEW) && !zoom_matches_document (self))
+    /* Not our own zoom: back to the fitted view, then the document's. */
+    fit (self);
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    sync_selection (self);
+  self->syncing = syncing;
+}
+
+/* Everything from the document: its graph, layout, view and selection. */
+static void
+sync_document (PhiliaCanvas *self)
+{
+  PhiliaGraph *graph = philia_document_get_graph (self->document);
+
+  self->syncing = TRUE;
+  if (self->graph != graph)
+    {
+      /* The same nodes in a new graph (new splits): keep what is on show. */
+      if (self->graph != NULL && graph != NULL
+          && philia_graph_get_n_nodes (self->graph) == philia_graph_get_n_nodes (graph))
+        {
+          g_set_object (&self->graph, graph);
+          g_clear_pointer (&self->local_homophily, g_free);
+          g_clear_pointer (&self->local_chance, g_free);
+          self->local_homophily = philia_local_homophily (graph);
+          self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
+          /* Derived layers depend on the masks (correct on test). */
+          while (self->layers->len > 0)
+            {
+              NodeLayer *layer = g_ptr_array_index (self->layers, self->layers->len - 1);
+              g_autofree char *id = g_strdup (layer->id);
+
+              philia_canvas_remove_node_layer (self, id);
+            }
+          update_overlays (self);
+          update_view (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+        }
+      else
+        {
+          g_clear_pointer (&self->doc_layout, g_free);
+          /* set_graph starts the default layout; the document may have one. */
+          g_object_freeze_notify (G_OBJECT (self));
+          philia_canvas_set_graph (self, graph);
+          cancel_layout (self);
+          g_object_thaw_notify (G_OBJECT (self));
+        }
+    }
+  if (graph != NULL)
+    {
+      sync_run_layers (self);
+      sync_layout (self);
+      sync_view (self);
+      sync_selection (self);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_document_graph (PhiliaDocument *document,
+                   GParamSpec     *pspec,
+                   PhiliaCanvas   *self)
+{
+  sync_document (self);
+}
+
+PhiliaDocument *
+philia_canvas_get_document (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * philia_canvas_set_document:
+ * @document: (nullable): the analysis to show and edit
+ *
+ * The canvas then draws the document's graph with its current layout, view
+ * and selection, follows its changes (undo and redo included), and writes
+ * the user's changes to it: a finished layout, moved nodes, colouring and
+ * edge style, zoom and pan (when they pause), the selection.
+ */
+void
+philia_canvas_set_document (PhiliaCanvas   *self,
+                            PhiliaDocument *document)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_clear_handle_id (&self->zoom_write_id, g_source_remove);
+    }
+  g_set_object (&self->document, document);
+  g_clear_pointer (&self->doc_layout, g_free);
+  /* Nothing of the last document stays (its neighbourhood, highlights),
+   * even when the new one has a graph of as many nodes. */
+  self->syncing = TRUE;
+  philia_canvas_set_graph (self, NULL);
+  self->syncing = FALSE;
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      sync_document (self);
+    }
+  else
+    {
+      g_signal_handlers_block_by_func (self->layout_dropdown, on_layout_selected, self);
+      fill_layout_dropdown (self);
+      select_algorithm_in_dropdown (self);
+      g_signal_handlers_unblock_by_func (self->layout_dropdown, on_layout_selected, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 
 /* GObject */
@@ -1652,6 +2296,10 @@ philia_canvas_dispose (GObject *object)
 
   stop_layout (self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
   _philia_figure_exporter_clear (&self->exporter);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_CANVAS);
@@ -1696,6 +2344,9 @@ philia_canvas_finalize (GObject *object)
   g_clear_pointer (&self->layers, g_ptr_array_unref);
   g_clear_pointer (&self->hl_nodes, g_array_unref);
   g_clear_pointer (&self->hl_path, g_array_unref);
+  g_clear_pointer (&self->drag_nodes, g_array_unref);
+  g_clear_pointer (&self->drag_positions, g_free);
+  g_clear_pointer (&self->doc_layout, g_free);
 
   G_OBJECT_CLASS (philia_canvas_parent_class)->finalize (object);
 }
@@ -1738,6 +2389,10 @@ philia_canvas_get_property (GObject    *object,
       g_value_set_boolean (value, self->busy);
       break;
 
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1769,6 +2424,10 @@ philia_canvas_set_property (GObject      *object,
 
     case PROP_EDGE_STYLE:
       philia_canvas_set_edge_style (self, g_value_get_int (value));
+      break;
+
+    case PROP_DOCUMENT:
+      philia_canvas_set_document (self, g_value_get_object (value));
       break;
 
     case PROP_SIZE_BY_DEGREE:
@@ -1838,6 +2497,14 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaCanvas:document:
+   *
+   * The analysis the canvas shows and edits (philia_canvas_set_document()).
+   */
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1920,6 +2587,7 @@ philia_canvas_init (PhiliaCanvas *self)
   self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) node_layer_free);
   self->hl_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->hl_path = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->drag_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->show_labels = TRUE;
   self->view.color_by = PHILIA_COLOR_BY_LABEL;
   self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
@@ -2005,6 +2673,14 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   g_return_if_fail (PHILIA_IS_CANVAS (self));
   g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
 
+  /* With a document the graph is the document's: a window handing it on too
+   * (new splits) must not reset what the document keeps. */
+  if (self->document != NULL && !self->syncing)
+    {
+      if (graph == philia_document_get_graph (self->document))
+        sync_document (self);
+      return;
+    }
   if (self->graph == graph)
     return;
 
@@ -2060,7 +2736,21 @@ philia_canvas_set_layout (PhiliaCanvas *self,
 {
   g_return_if_fail (PHILIA_IS_CANVAS (self));
 
-  if (algorithm == NULL || g_strcmp0 (self->algorithm, algorithm) == 0)
+  if (algorithm == NULL)
+    return;
+  /* With a document, what is on show may be a hand-made layout. */
+  if (self->document != NULL && self->ego_graph == NULL
+      && philia_document_get_current_layout (self->document) != NULL
+      && g_strcmp0 (philia_document_get_current_layout (self->document)->algorithm,
+                    algorithm) != 0)
+    {
+      g_free (self->algorithm);
+      self->algorithm = g_strdup (algorithm);
+      request_layout (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+      return;
+    }
+  if (g_strcmp0 (self->algorithm, algorithm) == 0)
     return;
 
   g_free (self->algorithm);
@@ -2088,6 +2778,11 @@ philia_canvas_set_color_by (PhiliaCanvas  *self,
   g_return_if_fail (PHILIA_IS_CANVAS (self));
   g_return_if_fail (color_by < PHILIA_COLOR_BY_VALUE);
 
+  if (self->document != NULL && !self->syncing)
+    {
+      write_view (self, philia_color_by_to_string (color_by), NULL);
+      return;
+    }
   if (self->view.color_by == color_by && self->active_layer == NULL)
     return;
   self->view.color_by = color_by;
@@ -2121,6 +2816,11 @@ philia_canvas_set_edge_style (PhiliaCanvas    *self,
   /* Edge values are only there when a panel has put some on the canvas. */
   if (edge_style == PHILIA_EDGES_VALUE && self->edge_layer == NULL)
     edge_style = PHILIA_EDGES_HOMOPHILY;
+  if (self->document != NULL && !self->syncing)
+    {
+      write_view (self, NULL, philia_edge_style_to_string (edge_style));
+      return;
+    }
   if (self->view.edge_style == edge_style)
     return;
   self->view.edge_style = edge_style;
@@ -2475,7 +3175,7 @@ add_layer (PhiliaCanvas *self,
   if (active)
     {
       self->active_layer = layer;
-      philia_canvas_show_node_layer (self, layer->id);
+      apply_node_layer (self, layer->id);
     }
 }
 
@@ -2569,7 +3269,7 @@ philia_canvas_remove_node_layer (PhiliaCanvas *self,
   if (layer == NULL)
     return;
   if (self->active_layer == layer)
-    philia_canvas_set_color_by (self, PHILIA_COLOR_BY_LABEL);
+    apply_color_by (self, PHILIA_COLOR_BY_LABEL);
   colors = GTK_STRING_LIST (gtk_drop_down_get_model (self->color_dropdown));
   g_signal_handlers_block_by_func (self->color_dropdown, on_color_selected, self);
   gtk_string_list_remove (colors, N_BUILTIN_COLORINGS + i);
@@ -2597,6 +3297,11 @@ philia_canvas_show_node_layer (PhiliaCanvas *self,
   layer = find_layer (self, id, &i);
   if (layer == NULL)
     return FALSE;
+  if (self->document != NULL && !self->syncing)
+    {
+      write_view (self, id, NULL);
+      return TRUE;
+    }
   self->active_layer = layer;
   update_overlays (self);
   update_view (self);
@@ -2689,7 +3394,7 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
     {
       philia_canvas_set_edge_scale (self, PHILIA_EDGE_COLORMAP_VIRIDIS, FALSE, 0, NULL);
       if (self->view.edge_style == PHILIA_EDGES_VALUE)
-        philia_canvas_set_edge_style (self, PHILIA_EDGES_HOMOPHILY);
+        apply_edge_style (self, PHILIA_EDGES_HOMOPHILY);
       g_signal_handlers_block_by_func (self->edges_dropdown, on_edges_selected, self);
       if (n_items > N_BUILTIN_EDGE_STYLES)
         gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_items - N_BUILTIN_EDGE_STYLES,
@@ -2797,4 +3502,22 @@ void
 philia_canvas_clear_highlight (PhiliaCanvas *self)
 {
   philia_canvas_set_highlight (self, NULL, 0, NULL, 0, NULL);
+}
+
+gboolean
+philia_canvas_get_node_point (PhiliaCanvas *self,
+                              guint         v,
+                              double       *x,
+                              double       *y)
+{
+  PhiliaGraph *graph;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+
+  graph = shown_graph (self);
+  if (self->positions == NULL || graph == NULL || v >= philia_graph_get_n_nodes (graph))
+    return FALSE;
+  *x = self->positions[2 * v] * self->view.scale + self->view.offset_x;
+  *y = self->positions[2 * v + 1] * self->view.scale + self->view.offset_y + self->area_y;
+  return TRUE;
 }

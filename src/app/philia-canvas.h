@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhiliaCanvas, philia_canvas, PHILIA, CANVAS, GtkWidget)
 
 GtkWidget     *philia_canvas_new                  (void);
+PhiliaDocument *philia_canvas_get_document        (PhiliaCanvas   *self);
+void           philia_canvas_set_document         (PhiliaCanvas   *self,
+                                                   PhiliaDocument *document);
 PhiliaGraph   *philia_canvas_get_graph            (PhiliaCanvas   *self);
 void           philia_canvas_set_graph            (PhiliaCanvas   *self,
                                                    PhiliaGraph    *graph);
@@ -42,6 +45,12 @@ void           philia_canvas_set_selection        (PhiliaCanvas   *self,
                                                    guint           n_nodes);
 const guint   *philia_canvas_get_selection        (PhiliaCanvas   *self,
                                                    guint          *n_nodes);
+/* Where node @v of the shown graph is drawn, in the canvas's coordinates
+ * (for tests that drag it); FALSE without positions. */
+gboolean       philia_canvas_get_node_point       (PhiliaCanvas   *self,
+                                                   guint           v,
+                                                   double         *x,
+                                                   double         *y);
 gboolean       philia_canvas_find_node            (PhiliaCanvas   *self,
                                                    const char     *name_or_id);
 gboolean       philia_canvas_show_neighbourhood   (PhiliaCanvas   *self,

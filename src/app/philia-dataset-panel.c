@@ -30,6 +30,8 @@ struct _PhiliaDatasetPanel
 
   /* Owned */
   PhiliaGraph     *graph;
+  PhiliaDocument   *document;        /* followed and written to, or NULL */
+  gboolean           syncing;         /* applying the document: no writes back */
   double          *class_values;
   char           **class_labels;
   guint            n_class_values;
@@ -40,6 +42,7 @@ G_DEFINE_FINAL_TYPE (PhiliaDatasetPanel, philia_dataset_panel, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_GRAPH,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -398,6 +401,10 @@ philia_dataset_panel_dispose (GObject *object)
   PhiliaDatasetPanel *self = PHILIA_DATASET_PANEL (object);
   GtkWidget *child;
 
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+
   /* The chart draws from our arrays: detach it before they go. */
   if (self->class_chart != NULL)
     philia_chart_view_set_draw_func (self->class_chart, NULL, NULL, NULL);
@@ -436,6 +443,10 @@ philia_dataset_panel_get_property (GObject    *object,
       g_value_set_object (value, self->graph);
       break;
 
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -453,6 +464,10 @@ philia_dataset_panel_set_property (GObject      *object,
     {
     case PROP_GRAPH:
       philia_dataset_panel_set_graph (self, g_value_get_object (value));
+      break;
+
+    case PROP_DOCUMENT:
+      philia_dataset_panel_set_document (self, g_value_get_object (value));
       break;
 
     default:
@@ -473,6 +488,9 @@ philia_dataset_panel_class_init (PhiliaDatasetPanelClass *klass)
 
   properties[PROP_GRAPH] =
     g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -626,4 +644,56 @@ philia_dataset_panel_dup_sanity_text (PhiliaDatasetPanel *self)
     }
 
   return g_string_free (text, FALSE);
+}
+
+static void
+on_document_changed (PhiliaDocument      *document,
+                     PhiliaDocumentPart   parts,
+                     PhiliaDatasetPanel  *self)
+{
+  if (self->graph != philia_document_get_graph (document))
+    return;
+  self->syncing = TRUE;
+  (void) parts;
+  self->syncing = FALSE;
+}
+
+static void
+on_document_graph (PhiliaDocument      *document,
+                   GParamSpec          *pspec,
+                   PhiliaDatasetPanel  *self)
+{
+  self->syncing = TRUE;
+  philia_dataset_panel_set_graph (self, philia_document_get_graph (document));
+  on_document_changed (document, ~0u, self);
+}
+
+PhiliaDocument *
+philia_dataset_panel_get_document (PhiliaDatasetPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DATASET_PANEL (self), NULL);
+
+  return self->document;
+}
+
+/* With @document (nullable), the panel shows its graph and follows it. */
+void
+philia_dataset_panel_set_document (PhiliaDatasetPanel *self,
+                                   PhiliaDocument     *document)
+{
+  g_return_if_fail (PHILIA_IS_DATASET_PANEL (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      on_document_graph (document, NULL, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }

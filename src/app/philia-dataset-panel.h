@@ -21,4 +21,8 @@ char        *philia_dataset_panel_dup_split_text  (PhiliaDatasetPanel *self,
                                                    guint               split);
 char        *philia_dataset_panel_dup_sanity_text (PhiliaDatasetPanel *self);
 
+PhiliaDocument *philia_dataset_panel_get_document (PhiliaDatasetPanel *self);
+void            philia_dataset_panel_set_document (PhiliaDatasetPanel *self,
+                                                   PhiliaDocument *document);
+
 G_END_DECLS

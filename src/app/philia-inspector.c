@@ -41,6 +41,8 @@ struct _PhiliaInspector
 
   /* Owned */
   PhiliaGraph     *graph;
+  PhiliaDocument   *document;        /* followed and written to, or NULL */
+  gboolean           syncing;         /* applying the document: no writes back */
   double          *local_homophily;   /* computed on first use */
   GArray          *selection;
   guint            n_neighbour_rows;
@@ -51,6 +53,7 @@ G_DEFINE_FINAL_TYPE (PhiliaInspector, philia_inspector, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_GRAPH,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -398,6 +401,8 @@ on_neighbour_activated (GtkListBox      *list,
   if (node > 0)
     {
       node--;
+      if (self->document != NULL)
+        philia_document_set_selection (self->document, &node, 1);
       g_signal_emit (self, signals[SELECT_NODES], 0, &node, 1u);
     }
 }
@@ -407,6 +412,10 @@ philia_inspector_dispose (GObject *object)
 {
   PhiliaInspector *self = PHILIA_INSPECTOR (object);
   GtkWidget *child;
+
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_INSPECTOR);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -441,6 +450,10 @@ philia_inspector_get_property (GObject    *object,
       g_value_set_object (value, self->graph);
       break;
 
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -458,6 +471,10 @@ philia_inspector_set_property (GObject      *object,
     {
     case PROP_GRAPH:
       philia_inspector_set_graph (self, g_value_get_object (value));
+      break;
+
+    case PROP_DOCUMENT:
+      philia_inspector_set_document (self, g_value_get_object (value));
       break;
 
     default:
@@ -478,6 +495,9 @@ philia_inspector_class_init (PhiliaInspectorClass *klass)
 
   properties[PROP_GRAPH] =
     g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -643,4 +663,62 @@ philia_inspector_set_train_result (PhiliaInspector         *self,
 
   self->result = result;
   update (self);
+}
+
+static void
+on_document_changed (PhiliaDocument     *document,
+                     PhiliaDocumentPart  parts,
+                     PhiliaInspector    *self)
+{
+  if (self->graph != philia_document_get_graph (document))
+    return;
+  self->syncing = TRUE;
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    {
+      guint n_nodes = 0;
+      const guint *nodes = philia_document_get_selection (document, &n_nodes);
+
+      philia_inspector_set_selection (self, nodes, n_nodes);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_document_graph (PhiliaDocument     *document,
+                   GParamSpec         *pspec,
+                   PhiliaInspector    *self)
+{
+  self->syncing = TRUE;
+  philia_inspector_set_graph (self, philia_document_get_graph (document));
+  on_document_changed (document, ~0u, self);
+}
+
+PhiliaDocument *
+philia_inspector_get_document (PhiliaInspector *self)
+{
+  g_return_val_if_fail (PHILIA_IS_INSPECTOR (self), NULL);
+
+  return self->document;
+}
+
+/* With @document (nullable), the panel shows its graph and follows it. */
+void
+philia_inspector_set_document (PhiliaInspector *self,
+                               PhiliaDocument  *document)
+{
+  g_return_if_fail (PHILIA_IS_INSPECTOR (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      on_document_graph (document, NULL, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }

@@ -24,4 +24,8 @@ guint        philia_inspector_get_n_neighbour_rows (PhiliaInspector *self);
 void         philia_inspector_set_train_result    (PhiliaInspector         *self,
                                                    const PhiliaTrainResult *result);
 
+PhiliaDocument *philia_inspector_get_document (PhiliaInspector *self);
+void            philia_inspector_set_document (PhiliaInspector *self,
+                                               PhiliaDocument *document);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "philia-app-private.h"
 #include "philia-chart-view.h"
 
 /* Negatives a pair's scores are ranked against: drawn once per graph with a
@@ -68,6 +69,10 @@ struct _PhiliaProximityPanel
   guint                  pending_u, pending_v;
   guint                  suggest_u;
   guint                  busy;
+  PhiliaDocument        *document;     /* its evaluations and pairs, or NULL */
+  guint                  report_id;    /* the document evaluation on show, 0: none */
+  gboolean               report_borrowed;  /* self->report is the document's */
+  gboolean               record_pair;  /* the explanation in flight goes to the document */
 
   /* Borrowed (weak) */
   PhiliaCanvas          *canvas;
@@ -79,6 +84,7 @@ enum {
   PROP_0,
   PROP_GRAPH,
   PROP_BUSY,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -324,22 +330,48 @@ explain_done (GObject      *source,
     self->negatives = philia_proximity_negatives_ref (x->negatives);
   g_clear_pointer (&self->explanation, philia_pair_explanation_free);
   self->explanation = x;
+  if (self->document != NULL && self->record_pair)
+    {
+      PhiliaProximityParams params;
+
+      philia_proximity_params_init_default (&params);
+      philia_document_add_pair (self->document, x->u, x->v, &params);
+    }
+  self->record_pair = FALSE;
   show_explanation (self);
 }
+
+static void explain (PhiliaProximityPanel *self,
+                     guint                 u,
+                     guint                 v,
+                     gboolean              record);
 
 void
 philia_proximity_panel_explain (PhiliaProximityPanel *self,
                                 guint                 u,
                                 guint                 v)
 {
-  PhiliaProximityParams params;
-  g_autofree char *u_name = NULL;
-  g_autofree char *v_name = NULL;
-
   g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
   g_return_if_fail (self->graph != NULL);
   g_return_if_fail (u < philia_graph_get_n_nodes (self->graph));
   g_return_if_fail (v < philia_graph_get_n_nodes (self->graph));
+
+  explain (self, u, v, TRUE);
+}
+
+/* @record: the pair goes to the document once explained (not when it came
+ * from there). */
+static void
+explain (PhiliaProximityPanel *self,
+         guint                 u,
+         guint                 v,
+         gboolean              record)
+{
+  PhiliaProximityParams params;
+  g_autofree char *u_name = NULL;
+  g_autofree char *v_name = NULL;
+
+  self->record_pair = record;
 
   g_cancellable_cancel (self->explain_cancel);
   g_clear_object (&self->explain_cancel);
@@ -437,6 +469,8 @@ on_common_activated (PhiliaProximityPanel *self,
   nodes[0] = self->explanation->u;
   nodes[1] = self->explanation->v;
   nodes[2] = g_array_index (self->explanation->common, PhiliaCommonNeighbor, i).node;
+  if (self->document != NULL)
+    _philia_document_select (self->document, nodes, 3);
   g_signal_emit (self, signals[SELECT_NODES], 0, nodes, 3);
 }
 
@@ -574,6 +608,10 @@ on_suggestion_activated (PhiliaProximityPanel *self,
     return;
   v = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "node"));
   philia_proximity_panel_explain (self, self->suggest_u, v);
+  if (self->document != NULL)
+    _philia_document_select (self->document,
+                             (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) },
+                             2);
   g_signal_emit (self, signals[SELECT_NODES], 0,
                  (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) }, 2);
 }
@@ -668,6 +706,16 @@ set_evaluating (PhiliaProximityPanel *self,
 }
 
 static void
+drop_report (PhiliaProximityPanel *self)
+{
+  if (self->report_borrowed)
+    self->report = NULL;
+  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  self->report_borrowed = FALSE;
+  self->report_id = 0;
+}
+
+static void
 evaluate_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -693,7 +741,17 @@ evaluate_done (GObject      *source,
                           ? _("Evaluation cancelled.") : error->message);
       return;
     }
-  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  drop_report (self);
+  if (self->document != NULL)
+    {
+      PhiliaProximityParams params;
+
+      /* The document keeps it; its "changed" shows it (the latest). */
+      philia_proximity_params_init_default (&params);
+      philia_document_add_evaluation (self->document, &params, report->split->seed,
+                                      report->split->n_mrr_neg, report);
+      return;
+    }
   self->report = report;
   show_report (self);
 }
@@ -747,6 +805,224 @@ cancel_action (GtkWidget  *widget,
   g_cancellable_cancel (self->eval_cancel);
 }
 
+/* ---------------------------------------------------------------- document */
+
+/* The figures a project stored, while the report is recomputed: the table
+ * columns are Hits@20, @50, @100, MRR and AUC. */
+static void
+show_summary (PhiliaProximityPanel           *self,
+              const PhiliaDocumentEvaluation *evaluation)
+{
+  guint row = 1;
+
+  for (guint r = 0; r <= PHILIA_PROXIMITY_N_HEURISTICS; r++)
+    for (guint c = 0; c < N_EVAL_COLUMNS; c++)
+      gtk_widget_set_visible (GTK_WIDGET (self->eval_cells[r][c]), r == 0);
+  for (guint h = 0, i = 0; h < PHILIA_PROXIMITY_N_HEURISTICS && i < evaluation->n_heuristics;
+       h++)
+    {
+      const double *f;
+      double values[5];
+
+      if (!(evaluation->mask & PHILIA_PROXIMITY_MASK (h)))
+        continue;
+      f = evaluation->summary + 6 * i++;
+      values[0] = f[3], values[1] = f[4], values[2] = f[5], values[3] = f[2], values[4] = f[0];
+      for (guint c = 0; c < N_EVAL_COLUMNS; c++)
+        {
+          g_autofree char *text = c == 0 ? g_strdup (philia_proximity_heuristic_to_string (h))
+                                         : g_strdup_printf ("%.3f", values[c - 1]);
+
+          gtk_label_set_text (self->eval_cells[row][c], text);
+          gtk_widget_set_visible (GTK_WIDGET (self->eval_cells[row][c]), TRUE);
+        }
+      row++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), evaluation->summary != NULL);
+}
+
+static void
+recompute_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PhiliaProximityPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PhiliaLinkpredReport *report = philia_linkpred_report_new_finish (result, &error);
+  guint id;
+
+  set_busy (self, -1);
+  if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
+    {
+      philia_linkpred_report_free (report);
+      return;
+    }
+  id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->eval_cancel), "evaluation"));
+  g_clear_object (&self->eval_cancel);
+  set_evaluating (self, FALSE);
+  if (report == NULL)
+    {
+      gtk_label_set_text (self->eval_status,
+                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                          ? _("Recomputing the evaluation was cancelled; the table shows the "
+                              "figures the project stored.") : error->message);
+      return;
+    }
+  /* The panel keeps what it recomputed (the same report again, from the
+   * recipe); the document's evaluation stays as it was read. */
+  drop_report (self);
+  self->report = report;
+  self->report_id = id;
+  show_report (self);
+}
+
+/* Shows the document's latest evaluation: its report, or, for one reopened
+ * from a project, its stored figures while the report is recomputed from
+ * its recipe on a worker. */
+static void
+sync_evaluation (PhiliaProximityPanel *self)
+{
+  guint n = philia_document_get_n_evaluations (self->document);
+  const PhiliaDocumentEvaluation *e = n > 0 ? philia_document_get_evaluation (self->document,
+                                                                              n - 1) : NULL;
+
+  if (e != NULL && e->id == self->report_id && (e->report == NULL || e->report == self->report))
+    return;
+  if (self->eval_cancel != NULL && e != NULL
+      && g_object_get_data (G_OBJECT (self->eval_cancel), "evaluation") == GUINT_TO_POINTER (e->id))
+    return;   /* already recomputing it */
+  if (self->eval_cancel != NULL)
+    {
+      g_cancellable_cancel (self->eval_cancel);
+      g_clear_object (&self->eval_cancel);
+      set_evaluating (self, FALSE);
+    }
+  drop_report (self);
+  if (e == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
+      show_report (self);
+      return;
+    }
+  if (e->report != NULL)
+    {
+      self->report = e->report;
+      self->report_borrowed = TRUE;
+      self->report_id = e->id;
+      gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
+      show_report (self);
+      return;
+    }
+
+  show_report (self);
+  show_summary (self, e);
+  self->eval_cancel = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (self->eval_cancel), "evaluation", GUINT_TO_POINTER (e->id));
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_SYNC_CREATE);
+  self->progress_text_binding = g_object_bind_property (self->progress, "message",
+                                                        self->progress_bar, "text",
+                                                        G_BINDING_SYNC_CREATE);
+  set_evaluating (self, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
+  gtk_label_set_text (self->eval_status,
+                      _("Recomputing the charts of the saved evaluation from its recipe; the "
+                        "table shows the figures the project stored."));
+  set_busy (self, +1);
+  /* The evaluation's id rides on the cancellable, which recompute_done matches. */
+  philia_linkpred_report_new_async (self->graph, &e->params, e->mask, e->seed, e->n_mrr_neg,
+                                    self->progress, self->eval_cancel, recompute_done,
+                                    g_object_ref (self));
+}
+
+static void
+sync_pair (PhiliaProximityPanel *self)
+{
+  guint n = philia_document_get_n_pairs (self->document);
+  const PhiliaDocumentPair *pair = n > 0 ? philia_document_get_pair (self->document, n - 1)
+                                         : NULL;
+  guint graph_n = self->graph != NULL ? philia_graph_get_n_nodes (self->graph) : 0;
+
+  if (pair == NULL || pair->u >= graph_n || pair->v >= graph_n)
+    return;
+  /* The one on show (or being explained) already. */
+  if (pair->u == self->pending_u && pair->v == self->pending_v)
+    return;
+  explain (self, pair->u, pair->v, FALSE);
+}
+
+static void
+on_document_changed (PhiliaDocument       *document,
+                     PhiliaDocumentPart    parts,
+                     PhiliaProximityPanel *self)
+{
+  if (self->graph != philia_document_get_graph (document))
+    return;
+  if (parts & PHILIA_DOCUMENT_PART_EVALUATIONS)
+    sync_evaluation (self);
+  if (parts & PHILIA_DOCUMENT_PART_PAIRS)
+    sync_pair (self);
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    {
+      guint n_nodes = 0;
+      const guint *nodes = philia_document_get_selection (document, &n_nodes);
+
+      philia_proximity_panel_set_selection (self, nodes, n_nodes);
+    }
+}
+
+static void
+on_document_graph (PhiliaDocument       *document,
+                   GParamSpec           *pspec,
+                   PhiliaProximityPanel *self)
+{
+  philia_proximity_panel_set_graph (self, philia_document_get_graph (document));
+  sync_evaluation (self);
+  sync_pair (self);
+}
+
+PhiliaDocument *
+philia_proximity_panel_get_document (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->document;
+}
+
+/**
+ * philia_proximity_panel_set_document:
+ * @document: (nullable): the analysis the panel reads and adds to
+ *
+ * Evaluations and explained pairs go into the document; the panel shows the
+ * document's latest of each (a reopened project's too).
+ */
+void
+philia_proximity_panel_set_document (PhiliaProximityPanel *self,
+                                     PhiliaDocument       *document)
+{
+  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  /* The old document's report may be on show. */
+  philia_proximity_panel_set_graph (self, NULL);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      on_document_graph (document, NULL, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
 /* ------------------------------------------------------------------ object */
 
 static void
@@ -779,7 +1055,7 @@ philia_proximity_panel_set_graph (PhiliaProximityPanel *self,
   cancel_all (self);
   g_set_object (&self->graph, graph);
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
-  g_clear_pointer (&self->report, philia_linkpred_report_free);
+  drop_report (self);
   g_array_set_size (self->selection, 0);
   self->pending_u = self->pending_v = G_MAXUINT;
   clear_explanation (self);
@@ -885,6 +1161,8 @@ philia_proximity_panel_dispose (GObject *object)
   PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (object);
   GtkWidget *child;
 
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
   cancel_all (self);
   g_clear_pointer (&self->progress_binding, g_binding_unbind);
   g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
@@ -901,6 +1179,11 @@ philia_proximity_panel_dispose (GObject *object)
   self->hits_chart = NULL;
   self->overlap_chart = NULL;
   g_clear_object (&self->graph);
+  /* A report on show may be the document's: let go of it with the figures. */
+  for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
+    g_clear_pointer (&self->figures[i], philia_linkpred_figure_free);
+  drop_report (self);
+  g_clear_object (&self->document);
 
   G_OBJECT_CLASS (philia_proximity_panel_parent_class)->dispose (object);
 }
@@ -937,6 +1220,9 @@ philia_proximity_panel_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy > 0);
       break;
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -954,6 +1240,10 @@ philia_proximity_panel_set_property (GObject      *object,
     {
     case PROP_GRAPH:
       philia_proximity_panel_set_graph (self, g_value_get_object (value));
+      break;
+
+    case PROP_DOCUMENT:
+      philia_proximity_panel_set_document (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -977,6 +1267,9 @@ philia_proximity_panel_class_init (PhiliaProximityPanelClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

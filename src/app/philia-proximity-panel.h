@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (PhiliaProximityPanel, philia_proximity_panel, PHILIA, PROX
                       GtkWidget)
 
 GtkWidget   *philia_proximity_panel_new             (void);
+PhiliaDocument *philia_proximity_panel_get_document (PhiliaProximityPanel *self);
+void         philia_proximity_panel_set_document    (PhiliaProximityPanel *self,
+                                                     PhiliaDocument       *document);
 PhiliaGraph *philia_proximity_panel_get_graph       (PhiliaProximityPanel *self);
 void         philia_proximity_panel_set_graph       (PhiliaProximityPanel *self,
                                                      PhiliaGraph          *graph);

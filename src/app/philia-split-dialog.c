@@ -6,6 +6,7 @@
 #include "philia-split-dialog.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* "Make Splits…": asks for the fractions, the number of splits and a seed,
  * draws stratified random splits (philia_graph_with_random_splits(), the
@@ -30,6 +31,9 @@ struct _PhiliaSplitDialog
 
   /* Borrowed */
   PhiliaWindow   *window;
+
+  /* Owned */
+  PhiliaDocument *document;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaSplitDialog, philia_split_dialog, GTK_TYPE_WINDOW)
@@ -72,7 +76,8 @@ make_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   PhiliaSplitDialog *self = PHILIA_SPLIT_DIALOG (widget);
-  PhiliaGraph *graph = self->window != NULL ? philia_window_get_graph (self->window) : NULL;
+  PhiliaGraph *graph = self->document != NULL ? philia_document_get_graph (self->document)
+                       : self->window != NULL ? philia_window_get_graph (self->window) : NULL;
   g_autoptr(PhiliaGraph) split = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -95,7 +100,23 @@ make_action (GtkWidget  *widget,
       set_error (self, error->message);
       return;
     }
-  philia_window_set_graph (self->window, split);
+  if (self->document != NULL)
+    {
+      guint n = philia_graph_get_n_nodes (split), n_splits = philia_graph_get_n_splits (split);
+      gsize size = (gsize) n * n_splits;
+      guint8 *masks[3];
+
+      for (guint part = 0; part < 3; part++)
+        {
+          masks[part] = g_new0 (guint8, MAX (size, 1));
+          for (guint k = 0; k < n_splits; k++)
+            memcpy (masks[part] + (gsize) k * n,
+                    philia_graph_get_split_mask (split, k, (PhiliaSplitPart) part), n);
+        }
+      philia_document_set_splits (self->document, n_splits, masks[0], masks[1], masks[2]);
+    }
+  else
+    philia_window_set_graph (self->window, split);
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -113,6 +134,7 @@ philia_split_dialog_dispose (GObject *object)
   PhiliaSplitDialog *self = PHILIA_SPLIT_DIALOG (object);
 
   g_clear_weak_pointer (&self->window);
+  g_clear_object (&self->document);
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_SPLIT_DIALOG);
 
   G_OBJECT_CLASS (philia_split_dialog_parent_class)->dispose (object);
@@ -151,24 +173,11 @@ philia_split_dialog_init (PhiliaSplitDialog *self)
   update_fractions (self);
 }
 
-PhiliaSplitDialog *
-philia_split_dialog_new (PhiliaWindow *window)
+/* The "keep" check and the note, for a graph with @n_splits splits. */
+static void
+describe (PhiliaSplitDialog *self,
+          guint              n_splits)
 {
-  PhiliaSplitDialog *self;
-  PhiliaGraph *graph;
-  guint n_splits;
-
-  g_return_val_if_fail (PHILIA_IS_WINDOW (window), NULL);
-
-  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
-                       "transient-for", window,
-                       "modal", TRUE,
-                       "destroy-with-parent", TRUE,
-                       NULL);
-  g_set_weak_pointer (&self->window, window);
-
-  graph = philia_window_get_graph (window);
-  n_splits = graph != NULL ? philia_graph_get_n_splits (graph) : 0;
   if (n_splits > 0)
     {
       g_autofree char *keep = NULL;
@@ -182,13 +191,56 @@ philia_split_dialog_new (PhiliaWindow *window)
       gtk_check_button_set_label (self->keep_check, keep);
       gtk_widget_set_visible (GTK_WIDGET (self->keep_check), TRUE);
     }
-  gtk_label_set_text (self->note_label,
-                      n_splits > 0
-                      ? _("The new splits replace the dataset’s (unless kept) and become part of "
-                          "it: Save as .npz writes them. Runs in the Train history are cleared, "
-                          "since they used the old splits.")
-                      : _("The new splits become part of the dataset: Save as .npz writes them. "
-                          "Runs in the Train history are cleared."));
+  if (self->document != NULL)
+    gtk_label_set_text (self->note_label,
+                        _("The new splits replace the dataset’s (unless kept); layouts and runs "
+                          "stay. Undo brings the old splits back."));
+  else
+    gtk_label_set_text (self->note_label,
+                        n_splits > 0
+                        ? _("The new splits replace the dataset’s (unless kept) and become part "
+                            "of it: Save as .npz writes them. Runs in the Train history are "
+                            "cleared, since they used the old splits.")
+                        : _("The new splits become part of the dataset: Save as .npz writes "
+                            "them. Runs in the Train history are cleared."));
+}
+
+PhiliaSplitDialog *
+philia_split_dialog_new (PhiliaWindow *window)
+{
+  PhiliaSplitDialog *self;
+  PhiliaGraph *graph;
+
+  g_return_val_if_fail (PHILIA_IS_WINDOW (window), NULL);
+
+  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
+                       "transient-for", window,
+                       "modal", TRUE,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  g_set_weak_pointer (&self->window, window);
+
+  graph = philia_window_get_graph (window);
+  describe (self, graph != NULL ? philia_graph_get_n_splits (graph) : 0);
+  return self;
+}
+
+PhiliaSplitDialog *
+philia_split_dialog_new_for_document (GtkWindow      *parent,
+                                      PhiliaDocument *document)
+{
+  PhiliaSplitDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (document), NULL);
+
+  self = g_object_new (PHILIA_TYPE_SPLIT_DIALOG,
+                       "transient-for", parent,
+                       "modal", TRUE,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->document = g_object_ref (document);
+  describe (self, philia_graph_get_n_splits (philia_document_get_graph (document)));
   return self;
 }
 
@@ -220,3 +272,4 @@ philia_split_dialog_get_error_text (PhiliaSplitDialog *self)
     return NULL;
   return gtk_label_get_text (self->error_label);
 }
+

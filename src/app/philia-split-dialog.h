@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhiliaSplitDialog, philia_split_dialog, PHILIA, SPLIT_DIALOG, GtkWindow)
 
 PhiliaSplitDialog *philia_split_dialog_new            (PhiliaWindow      *window);
+/* With a document, Make puts the splits in it (an undoable step that keeps
+ * layouts and runs) instead of handing the window a new graph. */
+PhiliaSplitDialog *philia_split_dialog_new_for_document (GtkWindow      *parent,
+                                                         PhiliaDocument *document);
 void               philia_split_dialog_set_values     (PhiliaSplitDialog *self,
                                                        double             train_fraction,
                                                        double             val_fraction,

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "philia-app-private.h"
 #include "philia-chart-view.h"
 
 /* The figure seed, as in `philia-cli stats`, so the random-pair baseline
@@ -115,6 +116,8 @@ struct _PhiliaStatsPanel
 
   /* Owned */
   PhiliaGraph       *graph;
+  PhiliaDocument   *document;        /* followed and written to, or NULL */
+  gboolean           syncing;         /* applying the document: no writes back */
   PhiliaGraph       *result_graph;     /* the graph the results below belong to */
   PhiliaHomophily   *homophily;
   PhiliaHomophily   *stored;
@@ -147,6 +150,7 @@ enum {
   PROP_BY_CLASS,
   PROP_COUNTS,
   PROP_LOG_LOG,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -868,6 +872,19 @@ set_convention_flag (PhiliaStatsPanel *self,
                      guint             prop_id,
                      gboolean          value)
 {
+  /* With a document the conventions are its (an undoable step); its
+   * "changed" sets them here. */
+  if (self->document != NULL && !self->syncing)
+    {
+      PhiliaConvention flag = prop_id == PROP_KEEP_SELF_LOOPS ? PHILIA_CONVENTION_KEEP_SELF_LOOPS
+                                                              : PHILIA_CONVENTION_DIRECTED;
+      PhiliaConvention conventions = philia_document_get_conventions (self->document);
+
+      conventions = value ? conventions | flag : conventions & ~flag;
+      if (conventions != philia_document_get_conventions (self->document))
+        philia_document_set_conventions (self->document, conventions);
+      return;
+    }
   if (prop_id == PROP_KEEP_SELF_LOOPS)
     {
       if (self->keep_self_loops == !!value)
@@ -989,6 +1006,8 @@ philia_stats_panel_select_bin (PhiliaStatsPanel *self,
       philia_stats_figure_set_highlight (figure, -1);
       gtk_widget_queue_draw (GTK_WIDGET (self->histogram_chart));
       set_selection_text (self, NULL);
+      if (self->document != NULL)
+        philia_document_set_selection (self->document, NULL, 0);
       g_signal_emit (self, signals[SELECT_NODES], 0, NULL, 0u);
       return;
     }
@@ -1009,6 +1028,8 @@ philia_stats_panel_select_bin (PhiliaStatsPanel *self,
                           count, lo, hi);
   set_selection_text (self, text);
 
+  if (self->document != NULL)
+    _philia_document_select (self->document, (const guint *) nodes->data, nodes->len);
   g_signal_emit (self, signals[SELECT_NODES], 0, (gpointer) nodes->data, nodes->len);
 }
 
@@ -1164,6 +1185,10 @@ philia_stats_panel_dispose (GObject *object)
   PhiliaStatsPanel *self = PHILIA_STATS_PANEL (object);
   GtkWidget *child;
 
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   self->serial++;
@@ -1211,6 +1236,10 @@ philia_stats_panel_get_property (GObject    *object,
     case PROP_GRAPH:
       g_value_set_object (value, self->graph);
       break;
+
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
     case PROP_COMPUTING:
       g_value_set_boolean (value, self->computing);
       break;
@@ -1249,6 +1278,10 @@ philia_stats_panel_set_property (GObject      *object,
     {
     case PROP_GRAPH:
       philia_stats_panel_set_graph (self, g_value_get_object (value));
+      break;
+
+    case PROP_DOCUMENT:
+      philia_stats_panel_set_document (self, g_value_get_object (value));
       break;
     case PROP_BINS:
       set_bins (self, g_value_get_uint (value));
@@ -1317,6 +1350,9 @@ philia_stats_panel_class_init (PhiliaStatsPanelClass *klass)
   properties[PROP_LOG_LOG] =
     g_param_spec_boolean ("log-log", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1541,4 +1577,63 @@ philia_stats_panel_get_chart (PhiliaStatsPanel      *self,
       return GTK_WIDGET (chart_for (self, i));
 
   g_return_val_if_reached (NULL);
+}
+
+static void
+on_document_changed (PhiliaDocument     *document,
+                     PhiliaDocumentPart  parts,
+                     PhiliaStatsPanel   *self)
+{
+  if (self->graph != philia_document_get_graph (document))
+    return;
+  self->syncing = TRUE;
+  if (parts & PHILIA_DOCUMENT_PART_CONVENTIONS)
+    {
+      PhiliaConvention conventions = philia_document_get_conventions (document);
+
+      set_convention_flag (self, PROP_KEEP_SELF_LOOPS,
+                           (conventions & PHILIA_CONVENTION_KEEP_SELF_LOOPS) != 0);
+      set_convention_flag (self, PROP_DIRECTED, (conventions & PHILIA_CONVENTION_DIRECTED) != 0);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_document_graph (PhiliaDocument     *document,
+                   GParamSpec         *pspec,
+                   PhiliaStatsPanel   *self)
+{
+  self->syncing = TRUE;
+  philia_stats_panel_set_graph (self, philia_document_get_graph (document));
+  on_document_changed (document, ~0u, self);
+}
+
+PhiliaDocument *
+philia_stats_panel_get_document (PhiliaStatsPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_STATS_PANEL (self), NULL);
+
+  return self->document;
+}
+
+/* With @document (nullable), the panel shows its graph and follows it. */
+void
+philia_stats_panel_set_document (PhiliaStatsPanel *self,
+                                 PhiliaDocument   *document)
+{
+  g_return_if_fail (PHILIA_IS_STATS_PANEL (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      on_document_graph (document, NULL, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }

@@ -35,4 +35,8 @@ char        *philia_stats_panel_dup_class_row_text (PhiliaStatsPanel      *self,
 GtkWidget   *philia_stats_panel_get_chart          (PhiliaStatsPanel      *self,
                                                     PhiliaStatsFigureKind  kind);
 
+PhiliaDocument *philia_stats_panel_get_document (PhiliaStatsPanel *self);
+void            philia_stats_panel_set_document (PhiliaStatsPanel *self,
+                                                 PhiliaDocument *document);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-run-overlay.h"
 #include "philia-split-dialog.h"
 #include "philia-window.h"
 
@@ -126,11 +127,19 @@ typedef struct
   char              *inspected;  /* what the canvas layers name: "GCN #1", "GCN #2, split 0, seed 0" */
   guint              color;      /* palette index, stable for the run's life */
   guint              id;
+  GPtrArray         *doc_runs;   /* PhiliaDocumentRun*, with a document: they own the results */
 } Run;
 
 static void
 run_free (Run *run)
 {
+  if (run->doc_runs != NULL)
+    {
+      /* The document's results: the runs hold them. */
+      g_clear_pointer (&run->members, g_ptr_array_unref);
+      run->result = NULL;
+      g_ptr_array_unref (run->doc_runs);
+    }
   if (run->members != NULL)
     g_ptr_array_unref (run->members);   /* owns result too */
   else
@@ -209,6 +218,7 @@ struct _PhiliaTrainPanel
   GtkSpinButton     *spins[N_PARAMS];
   GtkWidget         *spin_labels[N_PARAMS];
   PhiliaCanvas      *canvas;          /* weak */
+  PhiliaDocument    *document;        /* owned; its runs are the history */
   GPtrArray         *value_buttons;   /* node-values buttons in color_box */
 
   /* Owned */
@@ -247,6 +257,9 @@ struct _PhiliaTrainPanel
 
   guint              training : 1;
   guint              disposed : 1;
+  guint              adding_group : 1;  /* a group's runs going into the document */
+  gint               adopt_color;       /* colour of the run the document adds next, or -1 */
+  GHashTable        *run_colors;        /* document run id → palette index, kept across undo */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, GTK_TYPE_WIDGET)
@@ -255,6 +268,7 @@ enum {
   PROP_0,
   PROP_GRAPH,
   PROP_TRAINING,
+  PROP_DOCUMENT,
   N_PROPS
 };
 
@@ -268,6 +282,10 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_current (PhiliaTrainPanel *self);
+static void write_color_by (PhiliaTrainPanel *self,
+                            const char       *overlay);
+static Run *add_group_to_document (PhiliaTrainPanel *self,
+                                   Group            *group);
 
 /* ------------------------------------------------------------- helpers */
 
@@ -966,6 +984,9 @@ add_entry (PhiliaTrainPanel *self,
   gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
 }
 
+static void add_run_named (PhiliaTrainPanel *self,
+                           Run              *run);
+
 static void
 add_run (PhiliaTrainPanel  *self,
          PhiliaTrainResult *result)
@@ -976,6 +997,16 @@ add_run (PhiliaTrainPanel  *self,
   run->n_points = result->n_epochs;
   run->id = ++self->next_run_id;
   run->color = self->live_color;
+  add_run_named (self, run);
+}
+
+/* Names @run (a single run, its id set) and puts it in the history. */
+static void
+add_run_named (PhiliaTrainPanel *self,
+               Run              *run)
+{
+  PhiliaTrainResult *result = run->result;
+
   run->name = g_strdup_printf ("%s #%u", model_name (result->model), run->id);
   run->inspected = g_strdup (run->name);
   /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
@@ -1002,7 +1033,8 @@ spread_of (GPtrArray *results,
  * accuracy by local homophily pooled over every run's test nodes. */
 static Run *
 add_group (PhiliaTrainPanel *self,
-           Group            *group)
+           Group            *group,
+           guint             id)
 {
   Run *run = g_new0 (Run, 1);
   PhiliaTrainResult *first = g_ptr_array_index (group->done, 0);
@@ -1058,7 +1090,7 @@ add_group (PhiliaTrainPanel *self,
       run->pooled.bin_accuracy[b] = count > 0 ? (double) hits / count : NAN;
     }
 
-  run->id = ++self->next_run_id;
+  run->id = id > 0 ? id : ++self->next_run_id;
   run->color = self->live_color;
   run->name = g_strdup_printf ("%s #%u", model_name (first->model), run->id);
   /* Translators: what the canvas shows of a group: "GCN #3, split 0, seed 0" */
@@ -1338,7 +1370,9 @@ remove_canvas_layers (PhiliaTrainPanel *self)
     {
       const char *id = g_object_get_data (g_ptr_array_index (self->value_buttons, i), "layer");
 
-      philia_canvas_remove_node_layer (self->canvas, id);
+      /* A document run's colourings are the canvas's own. */
+      if (!philia_run_overlay_parse (id, NULL, NULL))
+        philia_canvas_remove_node_layer (self->canvas, id);
     }
   if (self->edges_shown && self->graph != NULL)
     philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
@@ -1355,6 +1389,29 @@ clear_value_buttons (PhiliaTrainPanel *self)
       gtk_flow_box_remove (self->color_box, gtk_widget_get_parent (button));
     }
   g_ptr_array_set_size (self->value_buttons, 0);
+}
+
+/* With a document: the buttons name the run's colourings by their ids; the
+ * canvas derives them from the document's run. */
+static void
+set_document_layer_buttons (PhiliaTrainPanel *self)
+{
+  PhiliaTrainResult *r = self->current->result;
+  guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
+
+  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
+      g_autofree char *layer = g_strdup_printf ("run:%u:value:%s", id, nv->name);
+      GtkWidget *button = gtk_button_new_with_label (nv->name);
+
+      gtk_widget_set_tooltip_text (button, _("Colour nodes by this value the model publishes"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.color-by");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", layer);
+      g_object_set_data_full (G_OBJECT (button), "layer", g_steal_pointer (&layer), g_free);
+      gtk_flow_box_append (self->color_box, button);
+      g_ptr_array_add (self->value_buttons, button);
+    }
 }
 
 static void
@@ -1478,7 +1535,8 @@ update_current (PhiliaTrainPanel *self)
   self->current = run;
   g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
 
-  gtk_widget_set_sensitive (self->canvas_box, run != NULL && self->canvas != NULL);
+  gtk_widget_set_sensitive (self->canvas_box,
+                            run != NULL && (self->canvas != NULL || self->document != NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", run != NULL);
   if (run == NULL || self->graph == NULL)
     {
@@ -1486,7 +1544,9 @@ update_current (PhiliaTrainPanel *self)
       return;
     }
 
-  if (self->canvas != NULL)
+  if (self->document != NULL && run->doc_runs != NULL)
+    set_document_layer_buttons (self);
+  else if (self->canvas != NULL)
     set_canvas_layers (self);
   has_attention = run->result->attention != NULL && run->result->attention->len > 0;
   gtk_widget_set_visible (self->attention_box, has_attention);
@@ -1696,7 +1756,10 @@ train_done_cb (GObject      *object,
       g_autofree char *text = NULL;
 
       reset_live (self);
-      run = add_group (self, group);
+      if (self->document != NULL)
+        run = add_group_to_document (self, group);
+      else
+        run = add_group (self, group, 0);
       text = group_status (run);
       gtk_label_set_text (self->status_label, text);
     }
@@ -1719,7 +1782,15 @@ train_done_cb (GObject      *object,
                               result->epoch_ms_median);
       gtk_label_set_text (self->status_label, text->str);
       reset_live (self);
-      add_run (self, result);
+      if (self->document != NULL)
+        {
+          /* The document's "changed" puts it in the history, in the live colour. */
+          self->adopt_color = (gint) self->live_color;
+          philia_document_add_run (self->document, result);
+          self->adopt_color = -1;
+        }
+      else
+        add_run (self, result);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -1830,11 +1901,23 @@ remove_run_action (GtkWidget  *widget,
     {
       Run *run = g_ptr_array_index (self->runs, i);
 
-      if (run->id == id)
+      if (run->id != id)
+        continue;
+      if (run->doc_runs != NULL && self->document != NULL)
         {
-          remove_run (self, run);
-          return;
+          /* Undoable: "Delete Run 3", one step per run of a group. The
+           * document's "changed" takes the entry out of the history. */
+          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
+
+          for (guint k = 0; k < run->doc_runs->len; k++)
+            g_array_append_val (ids, ((PhiliaDocumentRun *) g_ptr_array_index (run->doc_runs,
+                                                                                k))->id);
+          for (guint k = 0; k < ids->len; k++)
+            philia_document_delete_run (self->document, g_array_index (ids, guint, k));
         }
+      else
+        remove_run (self, run);
+      return;
     }
 }
 
@@ -1853,9 +1936,20 @@ make_splits_action (GtkWidget  *widget,
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (self->training || self->graph == NULL || !PHILIA_IS_WINDOW (root))
+  PhiliaSplitDialog *dialog;
+
+  if (self->training || self->graph == NULL)
     return;
-  gtk_window_present (GTK_WINDOW (philia_split_dialog_new (PHILIA_WINDOW (root))));
+  /* With a document, new splits are an undoable step of it that keeps the
+   * layouts and runs. */
+  if (self->document != NULL)
+    dialog = philia_split_dialog_new_for_document (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                         : NULL, self->document);
+  else if (PHILIA_IS_WINDOW (root))
+    dialog = philia_split_dialog_new (PHILIA_WINDOW (root));
+  else
+    return;
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1867,7 +1961,28 @@ color_by_action (GtkWidget  *widget,
   const char *what = g_variant_get_string (parameter, NULL);
   const char *layer = what;
 
-  if (self->canvas == NULL || self->current == NULL)
+  if (self->current == NULL)
+    return;
+  /* A run's own colourings are the document's: the view names them and the
+   * canvas derives them from the run. */
+  if (self->document != NULL && self->current->doc_runs != NULL)
+    {
+      guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
+      g_autofree char *overlay = NULL;
+
+      if (g_str_equal (what, "prediction"))
+        overlay = g_strdup_printf ("run:%u:prediction", id);
+      else if (g_str_equal (what, "correctness"))
+        overlay = g_strdup_printf ("run:%u:correct", id);
+      else if (philia_run_overlay_parse (what, NULL, NULL))
+        overlay = g_strdup (what);
+      if (overlay != NULL)
+        {
+          write_color_by (self, overlay);
+          return;
+        }
+    }
+  if (self->canvas == NULL)
     return;
   if (g_str_equal (what, "prediction"))
     layer = LAYER_PREDICTION;
@@ -2006,14 +2121,14 @@ fill_models (PhiliaTrainPanel *self)
     fill_defaults (self);
 }
 
-void
-philia_train_panel_set_graph (PhiliaTrainPanel *self,
-                              PhiliaGraph      *graph)
+static void sync_graph (PhiliaTrainPanel *self);
+static void sync_runs  (PhiliaTrainPanel *self);
+
+static void
+set_graph (PhiliaTrainPanel *self,
+           PhiliaGraph      *graph)
 {
   guint n_splits;
-
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
 
   if (self->graph == graph)
     return;
@@ -2060,6 +2175,257 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
+void
+philia_train_panel_set_graph (PhiliaTrainPanel *self,
+                              PhiliaGraph      *graph)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (graph == NULL || PHILIA_IS_GRAPH (graph));
+
+  /* With a document the graph is the document's: a window handing on its
+   * new graph (new splits) must not clear the document's runs. */
+  if (self->document != NULL)
+    {
+      if (graph == philia_document_get_graph (self->document))
+        {
+          sync_graph (self);
+          sync_runs (self);
+        }
+      return;
+    }
+  set_graph (self, graph);
+}
+
+/* ------------------------------------------------------------ document */
+
+/* Colours the canvas by @overlay: a step ("Colouring") of the document's. */
+static void
+write_color_by (PhiliaTrainPanel *self,
+                const char       *overlay)
+{
+  PhiliaDocumentView view = { 0 };
+
+  philia_document_view_copy (&view, philia_document_get_view (self->document));
+  g_free (view.color_by);
+  view.color_by = g_strdup (overlay);
+  if (!philia_document_view_equal (&view, philia_document_get_view (self->document)))
+    philia_document_set_view (self->document, &view);
+  philia_document_view_clear (&view);
+}
+
+static gboolean
+run_in_document (PhiliaTrainPanel *self,
+                 Run              *run)
+{
+  for (guint k = 0; k < run->doc_runs->len; k++)
+    {
+      PhiliaDocumentRun *doc_run = g_ptr_array_index (run->doc_runs, k);
+
+      if (philia_document_find_run (self->document, doc_run->id) != doc_run)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+in_history (PhiliaTrainPanel        *self,
+            const PhiliaDocumentRun *doc_run)
+{
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      Run *run = g_ptr_array_index (self->runs, i);
+
+      for (guint k = 0; run->doc_runs != NULL && k < run->doc_runs->len; k++)
+        if (g_ptr_array_index (run->doc_runs, k) == doc_run)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add_document_run (PhiliaTrainPanel        *self,
+                  const PhiliaDocumentRun *doc_run)
+{
+  Run *run = g_new0 (Run, 1);
+
+  run->doc_runs = g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
+  g_ptr_array_add (run->doc_runs, philia_document_run_ref ((PhiliaDocumentRun *) doc_run));
+  run->result = doc_run->result;
+  run->n_points = doc_run->result->n_epochs;
+  run->id = doc_run->id;
+  self->next_run_id = MAX (self->next_run_id, doc_run->id);
+  /* A run that comes back (undo) comes back in its colour. */
+  if (g_hash_table_contains (self->run_colors, GUINT_TO_POINTER (doc_run->id)))
+    run->color = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_colors,
+                                                        GUINT_TO_POINTER (doc_run->id)));
+  else if (self->adopt_color >= 0)
+    run->color = (guint) self->adopt_color;
+  else
+    run->color = self->next_color++;
+  g_hash_table_insert (self->run_colors, GUINT_TO_POINTER (doc_run->id),
+                       GUINT_TO_POINTER (run->color));
+  add_run_named (self, run);
+}
+
+/* The history is the document's runs: a deleted (or undone) run leaves it, a
+ * restored one comes back. Entries of runs over splits × seeds keep their
+ * members together while all of them are in the document. */
+static void
+sync_runs (PhiliaTrainPanel *self)
+{
+  guint n;
+
+  if (self->adding_group || self->document == NULL)
+    return;
+  for (guint i = self->runs->len; i > 0; i--)
+    {
+      Run *run = g_ptr_array_index (self->runs, i - 1);
+
+      if (run->doc_runs == NULL || !run_in_document (self, run))
+        remove_run (self, run);
+    }
+  n = philia_document_get_n_runs (self->document);
+  for (guint i = 0; i < n; i++)
+    {
+      const PhiliaDocumentRun *doc_run = philia_document_get_run (self->document, i);
+
+      if (!in_history (self, doc_run))
+        add_document_run (self, doc_run);
+    }
+}
+
+/* A finished group: its runs go into the document one by one, and stay one
+ * entry of the history. */
+static Run *
+add_group_to_document (PhiliaTrainPanel *self,
+                       Group            *group)
+{
+  g_autoptr(GPtrArray) doc_runs =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
+  GPtrArray *results = g_ptr_array_new ();
+  Run *run;
+
+  self->adding_group = TRUE;
+  while (group->done->len > 0)
+    {
+      PhiliaTrainResult *result = g_ptr_array_steal_index (group->done, 0);
+      guint id = philia_document_add_run (self->document, result);
+      const PhiliaDocumentRun *doc_run = philia_document_find_run (self->document, id);
+
+      g_ptr_array_add (doc_runs, philia_document_run_ref ((PhiliaDocumentRun *) doc_run));
+      g_ptr_array_add (results, doc_run->result);
+    }
+  self->adding_group = FALSE;
+  g_ptr_array_unref (group->done);
+  group->done = results;   /* borrowed from the document's runs */
+  run = add_group (self, group,
+                   ((PhiliaDocumentRun *) g_ptr_array_index (doc_runs, 0))->id);
+  self->next_run_id = MAX (self->next_run_id, run->id);
+  run->doc_runs = g_steal_pointer (&doc_runs);
+  return run;
+}
+
+static void
+on_document_changed (PhiliaDocument     *document,
+                     PhiliaDocumentPart  parts,
+                     PhiliaTrainPanel   *self)
+{
+  if (parts & PHILIA_DOCUMENT_PART_RUNS)
+    sync_runs (self);
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    {
+      guint n_nodes = 0;
+      const guint *nodes = philia_document_get_selection (document, &n_nodes);
+
+      philia_train_panel_set_selection (self, nodes, n_nodes);
+    }
+}
+
+/* New splits put the same nodes in a new graph: runs stay (they are the
+ * document's), the split chooser follows. */
+static void
+swap_graph (PhiliaTrainPanel *self,
+            PhiliaGraph      *graph)
+{
+  guint n_splits = philia_graph_get_n_splits (graph);
+
+  g_set_object (&self->graph, graph);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->split_spin),
+                            n_splits > 0 ? n_splits - 1 : 0);
+  if (gtk_spin_button_get_value (self->split_spin) > MAX (n_splits, 1) - 1)
+    gtk_spin_button_set_value (self->split_spin, 0);
+  update_split (self);
+  set_message (self, n_splits == 0 && philia_graph_get_n_labeled (graph) > 0
+                     ? _("This dataset has no train/validation/test split; draw random ones "
+                         "with Make Splits…") : NULL);
+  update_start_action (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+static void
+sync_graph (PhiliaTrainPanel *self)
+{
+  PhiliaGraph *graph = philia_document_get_graph (self->document);
+
+  if (self->graph == graph)
+    return;
+  if (self->graph != NULL && graph != NULL && !self->training
+      && philia_graph_get_n_nodes (self->graph) == philia_graph_get_n_nodes (graph))
+    swap_graph (self, graph);
+  else
+    set_graph (self, graph);
+}
+
+static void
+on_document_graph (PhiliaDocument   *document,
+                   GParamSpec       *pspec,
+                   PhiliaTrainPanel *self)
+{
+  sync_graph (self);
+  sync_runs (self);
+}
+
+PhiliaDocument *
+philia_train_panel_get_document (PhiliaTrainPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * philia_train_panel_set_document:
+ * @document: (nullable): the analysis whose runs the panel shows and adds to
+ *
+ * The panel trains on the document's graph; finished runs go into the
+ * document and the history shows the document's runs (a reopened project's
+ * too); deleting a run is an undoable step of the document's.
+ */
+void
+philia_train_panel_set_document (PhiliaTrainPanel *self,
+                                 PhiliaDocument   *document)
+{
+  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
+  g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_set_object (&self->document, document);
+  /* Another document's history (or none) replaces this one's. */
+  set_graph (self, NULL);
+  g_hash_table_remove_all (self->run_colors);
+  if (document != NULL)
+    {
+      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      set_graph (self, philia_document_get_graph (document));
+      sync_runs (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
 static void
 philia_train_panel_dispose (GObject *object)
 {
@@ -2067,6 +2433,8 @@ philia_train_panel_dispose (GObject *object)
   GtkWidget *child;
 
   self->disposed = TRUE;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
   stop_run (self);
   self->serial++;
   g_clear_object (&self->cancellable);
@@ -2093,6 +2461,7 @@ philia_train_panel_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->graph);
+  g_clear_object (&self->document);
 
   G_OBJECT_CLASS (philia_train_panel_parent_class)->dispose (object);
 }
@@ -2103,6 +2472,7 @@ philia_train_panel_finalize (GObject *object)
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
 
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->run_colors, g_hash_table_unref);
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->value_buttons, g_ptr_array_unref);
   g_clear_pointer (&self->selection, g_array_unref);
@@ -2136,6 +2506,9 @@ philia_train_panel_get_property (GObject    *object,
     case PROP_TRAINING:
       g_value_set_boolean (value, self->training);
       break;
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2153,6 +2526,9 @@ philia_train_panel_set_property (GObject      *object,
     {
     case PROP_GRAPH:
       philia_train_panel_set_graph (self, g_value_get_object (value));
+      break;
+    case PROP_DOCUMENT:
+      philia_train_panel_set_document (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2181,6 +2557,9 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   properties[PROP_TRAINING] =
     g_param_spec_boolean ("training", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -2250,6 +2629,8 @@ static void
 philia_train_panel_init (PhiliaTrainPanel *self)
 {
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
+  self->adopt_color = -1;
+  self->run_colors = g_hash_table_new (NULL, NULL);
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
   self->value_buttons = g_ptr_array_new ();
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -2307,7 +2688,8 @@ philia_train_panel_set_canvas (PhiliaTrainPanel *self,
   self->canvas = canvas;
   if (canvas != NULL)
     g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
-  gtk_widget_set_sensitive (self->canvas_box, self->current != NULL && canvas != NULL);
+  gtk_widget_set_sensitive (self->canvas_box, self->current != NULL
+                            && (canvas != NULL || self->document != NULL));
 }
 
 /**

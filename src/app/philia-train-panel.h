@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, PHILIA, TRAIN_PANEL, GtkWidget)
 
 GtkWidget               *philia_train_panel_new             (void);
+PhiliaDocument          *philia_train_panel_get_document    (PhiliaTrainPanel *self);
+void                     philia_train_panel_set_document    (PhiliaTrainPanel *self,
+                                                             PhiliaDocument   *document);
 PhiliaGraph             *philia_train_panel_get_graph       (PhiliaTrainPanel *self);
 void                     philia_train_panel_set_graph       (PhiliaTrainPanel *self,
                                                              PhiliaGraph      *graph);

@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-autosave.h"
 #include "philia-canvas.h"
 #include "philia-dataset-panel.h"
+#include "philia-document-private.h"
+#include "philia-filter-dialog.h"
 #include "philia-generate-dialog.h"
 #include "philia-inspector.h"
 #include "philia-proximity-panel.h"
@@ -25,7 +28,11 @@ struct _PhiliaWindow
   GtkApplicationWindow  parent_instance;
 
   /* Template widgets */
+  GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
+  GMenu                *undo_section;
+  GtkRevealer          *restore_revealer;
+  GtkLabel             *restore_label;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkRevealer          *progress_revealer;
@@ -56,6 +63,26 @@ struct _PhiliaWindow
   GArray               *selection;          /* guint node ids, ascending */
   guint                 load_serial;
   guint                 loading : 1;
+
+  /* The document on show, and what the window does with it */
+  PhiliaDocument       *document;
+  GSignalGroup         *document_signals;
+  PhiliaAutosave       *autosave;
+  GtkFileChooserNative *project_chooser;
+  GtkWidget            *question;           /* the close, locate or open-anyway dialog */
+  GCancellable         *save_cancellable;
+  GPtrArray            *orphans;            /* PhiliaAutosaveEntry offered for restore */
+  char                 *chooser_answer;     /* tests: what the next file chooser answers */
+  /* Restored from an autosave: unsaved whatever the history says, and saved
+   * to the project it came from (restored_path, NULL if it had none). */
+  char                 *restored_path;
+  guint                 restored : 1;
+  /* Nothing done yet but what opening does by itself (the canvas's first
+   * layout): Open may replace the document, and closing asks nothing. */
+  guint                 pristine : 1;
+  guint                 saving : 1;
+  guint                 close_after_save : 1;
+  guint                 close_confirmed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaWindow, philia_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -63,6 +90,7 @@ G_DEFINE_FINAL_TYPE (PhiliaWindow, philia_window, GTK_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_GRAPH,
+  PROP_DOCUMENT,
   PROP_LOADING,
   N_PROPS
 };
@@ -83,6 +111,8 @@ typedef struct
   PhiliaWindow *self;
   GFile        *file;
   GFile        *node_table;   /* or NULL */
+  char         *dataset_path; /* a project's dataset, located by the user, or NULL */
+  guint         flags;        /* PhiliaProjectOpenFlags of a project */
   guint         serial;
 } LoadRequest;
 
@@ -92,6 +122,7 @@ load_request_free (LoadRequest *request)
   g_clear_object (&request->self);
   g_clear_object (&request->file);
   g_clear_object (&request->node_table);
+  g_free (request->dataset_path);
   g_free (request);
 }
 
@@ -108,10 +139,6 @@ set_graph (PhiliaWindow *self,
 
   if (!g_set_object (&self->graph, graph))
     return;
-
-  /* A selection names nodes of one graph. */
-  philia_window_set_selected_nodes (self, NULL, 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-npz", graph != NULL);
 
   if (graph != NULL)
     {
@@ -138,8 +165,6 @@ set_graph (PhiliaWindow *self,
 
       gtk_label_set_text (self->summary_title, philia_graph_get_source (graph));
       gtk_label_set_text (self->summary_label, summary);
-      gtk_label_set_text (self->subtitle_label, philia_graph_get_source (graph));
-      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
     }
 
   gtk_stack_set_visible_child_name (self->main_stack, graph != NULL ? "canvas" : "empty");
@@ -297,6 +322,909 @@ add_recent (PhiliaWindow *self,
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
 }
 
+/* --- The document ---------------------------------------------------------- */
+
+/* Unsaved changes: the document's, or a restored autosave's. */
+static gboolean
+window_is_dirty (PhiliaWindow *self)
+{
+  return self->document != NULL
+         && (self->restored || philia_document_get_dirty (self->document));
+}
+
+/* Where Save writes, or NULL when it has to ask (Save As). */
+static const char *
+window_get_project_path (PhiliaWindow *self)
+{
+  if (self->document == NULL)
+    return NULL;
+  /* A restored document's own path is its copy in the cache. */
+  if (self->restored)
+    return self->restored_path;
+  return philia_document_get_path (self->document);
+}
+
+static char *
+base_name_without_extension (const char *path)
+{
+  char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return base;
+}
+
+static char *
+window_dup_title (PhiliaWindow *self)
+{
+  const char *dataset;
+
+  if (self->document == NULL)
+    return g_strdup (_("Philia"));
+  /* Neither a project nor a file (bundled Cora, a generated graph): the
+   * graph's own name says more than "Untitled". */
+  if (philia_document_get_path (self->document) == NULL
+      && philia_document_get_dataset_path (self->document) == NULL)
+    return g_strdup (philia_graph_get_source (philia_document_get_graph (self->document)));
+  if (!self->restored)
+    return philia_document_dup_title (self->document);
+  /* As the document names itself: the file's name without its extension. */
+  if (self->restored_path != NULL)
+    return base_name_without_extension (self->restored_path);
+  dataset = philia_document_get_dataset_path (self->document);
+  if (dataset != NULL)
+    return base_name_without_extension (dataset);
+  return g_strdup (_("Untitled"));
+}
+
+static void
+update_title (PhiliaWindow *self)
+{
+  g_autofree char *title = window_dup_title (self);
+  g_autofree char *shown = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* GNOME's mark of unsaved changes: a bullet before the title. */
+  shown = window_is_dirty (self) ? g_strdup_printf ("• %s", title) : g_strdup (title);
+  gtk_label_set_text (self->title_label, shown);
+  gtk_window_set_title (GTK_WINDOW (self), shown);
+
+  if (self->document != NULL)
+    {
+      const char *origin = philia_document_get_origin (self->document);
+      const char *dataset = philia_document_get_dataset_path (self->document);
+
+      if (origin != NULL && *origin != '\0')
+        subtitle = g_strdup (origin);
+      else if (dataset != NULL)
+        subtitle = g_path_get_basename (dataset);
+      if (subtitle != NULL && g_str_equal (subtitle, title))
+        g_clear_pointer (&subtitle, g_free);
+    }
+  gtk_label_set_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+}
+
+static void
+update_actions (PhiliaWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean has_document = self->document != NULL;
+
+  gtk_widget_action_set_enabled (widget, "win.save", has_document && !self->saving);
+  gtk_widget_action_set_enabled (widget, "win.save-as", has_document && !self->saving);
+  gtk_widget_action_set_enabled (widget, "win.filter", has_document);
+  gtk_widget_action_set_enabled (widget, "win.save-npz", self->graph != NULL);
+  gtk_widget_action_set_enabled (widget, "win.undo",
+                                 has_document && philia_document_can_undo (self->document));
+  gtk_widget_action_set_enabled (widget, "win.redo",
+                                 has_document && philia_document_can_redo (self->document));
+}
+
+/* The Undo and Redo items name the step they undo or redo. */
+static void
+update_history (PhiliaWindow *self)
+{
+  const char *undo = self->document != NULL
+                     ? philia_document_get_undo_label (self->document) : NULL;
+  const char *redo = self->document != NULL
+                     ? philia_document_get_redo_label (self->document) : NULL;
+  g_autofree char *undo_text = NULL;
+  g_autofree char *redo_text = NULL;
+
+  /* Translators: a menu item, "Undo Layout", "Undo Move Node 42" */
+  undo_text = undo != NULL ? g_strdup_printf (_("_Undo %s"), undo) : g_strdup (_("_Undo"));
+  /* Translators: a menu item, "Redo Layout", "Redo Move Node 42" */
+  redo_text = redo != NULL ? g_strdup_printf (_("_Redo %s"), redo) : g_strdup (_("_Redo"));
+
+  g_menu_remove_all (self->undo_section);
+  g_menu_append (self->undo_section, undo_text, "win.undo");
+  g_menu_append (self->undo_section, redo_text, "win.redo");
+  update_actions (self);
+}
+
+static void
+sync_selection_from_document (PhiliaWindow *self)
+{
+  guint n_nodes = 0;
+  const guint *nodes = philia_document_get_selection (self->document, &n_nodes);
+
+  philia_window_set_selected_nodes (self, nodes, n_nodes);
+}
+
+/* The canvas lays out a new document by itself, and that layout is a step
+ * like any other. Right after opening it is not the user's work: the
+ * document stays clean and replaceable until something else happens. */
+static gboolean
+only_the_first_layout (PhiliaDocument *document)
+{
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (document);
+
+  return philia_document_get_history_length (document) == 1
+         && philia_document_get_n_layouts (document) == 1 && layout != NULL
+         && g_strcmp0 (layout->algorithm, "manual") != 0
+         && philia_document_get_n_runs (document) == 0
+         && philia_document_get_n_evaluations (document) == 0
+         && philia_document_get_n_pairs (document) == 0
+         && philia_document_get_origin (document) == NULL
+         && philia_document_can_undo (document);
+}
+
+static void
+on_document_changed (PhiliaWindow       *self,
+                     PhiliaDocumentPart  parts)
+{
+  if (self->pristine)
+    {
+      if (only_the_first_layout (self->document))
+        {
+          /* Once (it makes the document clean, so no echo comes back here). */
+          if (philia_document_get_dirty (self->document))
+            _philia_document_mark_saved (self->document,
+                                         philia_document_get_path (self->document));
+        }
+      else if (philia_document_has_work (self->document))
+        self->pristine = FALSE;
+    }
+  if (parts & PHILIA_DOCUMENT_PART_SELECTION)
+    sync_selection_from_document (self);
+  if (window_is_dirty (self))
+    philia_autosave_schedule (self->autosave);
+}
+
+static void
+on_document_graph (PhiliaWindow *self)
+{
+  set_graph (self, philia_document_get_graph (self->document));
+  update_actions (self);
+}
+
+static void
+on_document_path (PhiliaWindow *self)
+{
+  if (!self->restored)
+    philia_autosave_set_project_path (self->autosave, philia_document_get_path (self->document));
+  update_title (self);
+}
+
+/* The canvas and the panels that know documents get it; until they all do,
+ * the others follow the window's graph and selection as before. */
+static void
+hand_document (PhiliaWindow *self,
+               GtkWidget    *widget)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "document") != NULL)
+    g_object_set (widget, "document", self->document, NULL);
+}
+
+static void
+set_document (PhiliaWindow   *self,
+              PhiliaDocument *document)
+{
+  if (self->document == document)
+    return;
+
+  g_set_object (&self->document, document);
+  g_signal_group_set_target (self->document_signals, document);
+  self->restored = FALSE;
+  g_clear_pointer (&self->restored_path, g_free);
+  self->pristine = document != NULL && !philia_document_has_work (document);
+  philia_autosave_set_document (self->autosave, document,
+                                document != NULL ? philia_document_get_path (document) : NULL);
+
+  hand_document (self, self->canvas);
+  hand_document (self, self->dataset_panel);
+  hand_document (self, self->stats_panel);
+  hand_document (self, self->inspector);
+  hand_document (self, self->train_panel);
+  hand_document (self, self->proximity_panel);
+
+  /* A selection names nodes of one graph: the document's own comes with it. */
+  if (self->selection != NULL)
+    g_array_set_size (self->selection, 0);
+  set_graph (self, document != NULL ? philia_document_get_graph (document) : NULL);
+  if (document != NULL && philia_document_get_selection (document, NULL) != NULL)
+    sync_selection_from_document (self);
+  else
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+
+  update_title (self);
+  update_history (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/*
+ * Shows @document: here, or in a new window when this one's document has
+ * work in it (several documents at once, none thrown away). Returns the
+ * window that shows it.
+ */
+static PhiliaWindow *
+place_document (PhiliaWindow   *self,
+                PhiliaDocument *document)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  PhiliaWindow *target = self;
+
+  /* Work, not mere unsaved state: a selection alone does not keep a
+   * document from being replaced. */
+  if (self->document != NULL && application != NULL && !self->pristine
+      && (self->restored || philia_document_has_work (self->document)))
+    target = philia_window_new (application);
+
+  set_document (target, document);
+  if (target != self)
+    gtk_window_present (GTK_WINDOW (target));
+  return target;
+}
+
+/* --- File choosers, answerable by tests ------------------------------------ */
+
+typedef void (*ChooserDone) (PhiliaWindow *self,
+                             GFile        *file,
+                             gpointer      data);
+
+typedef struct
+{
+  ChooserDone    done;
+  gpointer       data;
+  GDestroyNotify destroy;
+} ChooserRequest;
+
+static void
+chooser_request_free (ChooserRequest *request)
+{
+  if (request->destroy != NULL)
+    g_clear_pointer (&request->data, request->destroy);
+  g_free (request);
+}
+
+static void
+on_project_chooser_response (GtkNativeDialog *dialog,
+                             int              response,
+                             PhiliaWindow    *self)
+{
+  ChooserRequest *request = g_object_steal_data (G_OBJECT (dialog), "philia-request");
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->project_chooser);
+
+  if (request != NULL)
+    {
+      request->done (self, file, request->data);
+      chooser_request_free (request);
+    }
+}
+
+/* Shows @native (taking it) and calls @done with the file chosen, or NULL.
+ * A test answers instead with philia_window_set_chooser_answer(). */
+static void
+run_chooser (PhiliaWindow         *self,
+             GtkFileChooserNative *native,
+             ChooserDone           done,
+             gpointer              data,
+             GDestroyNotify        destroy)
+{
+  ChooserRequest *request = g_new0 (ChooserRequest, 1);
+
+  request->done = done;
+  request->data = data;
+  request->destroy = destroy;
+
+  if (self->chooser_answer != NULL)
+    {
+      g_autofree char *answer = g_steal_pointer (&self->chooser_answer);
+      g_autoptr(GFile) file = *answer != '\0' ? g_file_new_for_path (answer) : NULL;
+
+      g_object_unref (native);
+      done (self, file, data);
+      chooser_request_free (request);
+      return;
+    }
+
+  _philia_clear_file_chooser (&self->project_chooser, self);
+  self->project_chooser = native;
+  g_object_set_data_full (G_OBJECT (native), "philia-request", request,
+                          (GDestroyNotify) chooser_request_free);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect (native, "response", G_CALLBACK (on_project_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* --- Saving ----------------------------------------------------------------- */
+
+typedef struct
+{
+  PhiliaWindow   *self;
+  PhiliaDocument *document;
+  char           *path;
+} SaveRequest;
+
+static void
+save_request_free (SaveRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->document);
+  g_free (request->path);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveRequest, save_request_free)
+
+static void
+save_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SaveRequest) request = user_data;
+  PhiliaWindow *self = request->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = philia_document_save_finish (request->document, result, &error);
+  self->saving = FALSE;
+  g_clear_object (&self->save_cancellable);
+  philia_autosave_release (self->autosave);
+  update_actions (self);
+
+  if (request->document != self->document)
+    return;   /* the window moved on; the file is written all the same */
+
+  if (!ok)
+    {
+      self->close_after_save = FALSE;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_banner (self, error->message);   /* the document stays as it was */
+      return;
+    }
+
+  self->restored = FALSE;
+  g_clear_pointer (&self->restored_path, g_free);
+  philia_autosave_set_project_path (self->autosave, request->path);
+  /* Changes made while the file was written keep their copy. */
+  if (!window_is_dirty (self))
+    philia_autosave_discard (self->autosave);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (request->path);
+
+    add_recent (self, file, NULL);
+  }
+  update_title (self);
+
+  if (self->close_after_save)
+    {
+      self->close_after_save = FALSE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static void
+save_to (PhiliaWindow *self,
+         const char   *path)
+{
+  SaveRequest *request;
+
+  if (self->document == NULL || self->saving)
+    return;
+
+  self->saving = TRUE;
+  update_actions (self);
+  philia_autosave_hold (self->autosave);
+  self->save_cancellable = g_cancellable_new ();
+
+  request = g_new0 (SaveRequest, 1);
+  request->self = g_object_ref (self);
+  request->document = g_object_ref (self->document);
+  request->path = g_strdup (path);
+  philia_document_save_async (self->document, path, self->save_cancellable, save_done,
+                              request);
+}
+
+static void
+save_as_chosen (PhiliaWindow *self,
+                GFile        *file,
+                gpointer      data)
+{
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path == NULL)
+    {
+      self->close_after_save = FALSE;   /* cancelled: the window stays */
+      return;
+    }
+  if (!g_str_has_suffix (path, PHILIA_PROJECT_EXTENSION))
+    {
+      char *with_ext = g_strconcat (path, PHILIA_PROJECT_EXTENSION, NULL);
+
+      g_free (path);
+      path = with_ext;
+    }
+  save_to (self, path);
+}
+
+/* "cora.philia" for a document of cora.npz; a saved project keeps its name. */
+static char *
+default_project_name (PhiliaWindow *self)
+{
+  const char *project = window_get_project_path (self);
+  const char *dataset = philia_document_get_dataset_path (self->document);
+  g_autofree char *base = NULL;
+  char *dot;
+
+  if (project != NULL)
+    return g_path_get_basename (project);
+  if (dataset != NULL)
+    base = g_path_get_basename (dataset);
+  else
+    base = window_dup_title (self);
+  dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_strconcat (base, PHILIA_PROJECT_EXTENSION, NULL);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autofree char *name = NULL;
+  const char *project;
+
+  if (self->document == NULL || self->saving)
+    return;
+
+  native = gtk_file_chooser_native_new (_("Save Analysis"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  /* Translators: the file type of saved analyses */
+  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (native), _("Philia projects (.philia)"),
+                                   (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
+  project = window_get_project_path (self);
+  if (project != NULL)
+    {
+      g_autoptr(GFile) folder = NULL;
+      g_autoptr(GFile) file = g_file_new_for_path (project);
+
+      folder = g_file_get_parent (file);
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+    }
+  name = default_project_name (self);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  run_chooser (self, native, save_as_chosen, NULL, NULL);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  const char *path = window_get_project_path (self);
+
+  if (self->document == NULL || self->saving)
+    return;
+  if (path == NULL)
+    save_as_action (widget, action_name, parameter);
+  else
+    save_to (self, path);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->document != NULL)
+    philia_document_undo (self->document);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->document != NULL)
+    philia_document_redo (self->document);
+}
+
+/* --- Questions: close, locate, open anyway --------------------------------- */
+
+static GtkWidget *
+new_question (PhiliaWindow *self,
+              const char   *primary,
+              const char   *secondary)
+{
+  GtkWidget *dialog;
+
+  if (self->question != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->question));
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  self->question = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->question);
+  return dialog;
+}
+
+static void
+style_response (GtkWidget  *dialog,
+                int         response,
+                const char *style_class)
+{
+  GtkWidget *button = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), response);
+
+  if (button != NULL)
+    gtk_widget_add_css_class (button, style_class);
+}
+
+/* Unlinked from the window first: the window may close before the dialog,
+ * still referenced by its own response emission, is finalized. */
+static void
+drop_question (GtkDialog *dialog)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_close_response (GtkDialog    *dialog,
+                   int           response,
+                   PhiliaWindow *self)
+{
+  drop_question (dialog);
+
+  switch (response)
+    {
+    case GTK_RESPONSE_ACCEPT:
+      self->close_after_save = TRUE;
+      save_action (GTK_WIDGET (self), "win.save", NULL);
+      break;
+
+    case GTK_RESPONSE_REJECT:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+
+    default:
+      break;   /* Cancel: nothing happens */
+    }
+}
+
+static void
+ask_close (PhiliaWindow *self)
+{
+  g_autofree char *title = window_dup_title (self);
+  g_autofree char *primary = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: %s is the analysis' title, e.g. "cora.philia" */
+  primary = g_strdup_printf (_("Save changes to “%s” before closing?"), title);
+  dialog = new_question (self, primary,
+                         _("If you close without saving, the changes since the last save "
+                           "are lost."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Discard"), GTK_RESPONSE_REJECT,
+                          _("_Save"), GTK_RESPONSE_ACCEPT, NULL);
+  style_response (dialog, GTK_RESPONSE_REJECT, "destructive-action");
+  style_response (dialog, GTK_RESPONSE_ACCEPT, "suggested-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- Opening projects ------------------------------------------------------- */
+
+static void open_project (PhiliaWindow           *self,
+                          GFile                  *file,
+                          const char             *dataset_path,
+                          PhiliaProjectOpenFlags  flags);
+
+typedef struct
+{
+  GFile *file;
+  char  *dataset_path;
+  guint  flags;
+} ProjectRetry;
+
+static void
+project_retry_free (ProjectRetry *retry)
+{
+  g_clear_object (&retry->file);
+  g_free (retry->dataset_path);
+  g_free (retry);
+}
+
+static ProjectRetry *
+project_retry_new (LoadRequest *request)
+{
+  ProjectRetry *retry = g_new0 (ProjectRetry, 1);
+
+  retry->file = g_object_ref (request->file);
+  retry->dataset_path = g_strdup (request->dataset_path);
+  retry->flags = request->flags;
+  return retry;
+}
+
+static void
+dataset_located (PhiliaWindow *self,
+                 GFile        *file,
+                 gpointer      data)
+{
+  ProjectRetry *retry = data;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    open_project (self, retry->file, path, retry->flags);
+}
+
+static GtkFileChooserNative *new_dataset_chooser (PhiliaWindow *self,
+                                                  const char   *title);
+
+static void
+on_project_question_response (GtkDialog    *dialog,
+                              int           response,
+                              PhiliaWindow *self)
+{
+  ProjectRetry *retry = g_object_steal_data (G_OBJECT (dialog), "philia-retry");
+  gboolean locate = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "philia-locate"));
+
+  drop_question (dialog);
+  if (retry == NULL)
+    return;
+
+  if (response == GTK_RESPONSE_ACCEPT && locate)
+    {
+      run_chooser (self, new_dataset_chooser (self, _("Locate the Dataset")), dataset_located,
+                   retry, (GDestroyNotify) project_retry_free);
+      return;
+    }
+  if (response == GTK_RESPONSE_ACCEPT)
+    open_project (self, retry->file, retry->dataset_path,
+                  retry->flags | PHILIA_PROJECT_OPEN_IGNORE_CHECKSUM);
+  project_retry_free (retry);
+}
+
+/* The project's dataset is missing (offer to locate it) or changed since
+ * the project was saved (offer to open anyway). */
+static void
+ask_about_dataset (PhiliaWindow *self,
+                   LoadRequest  *request,
+                   const GError *error)
+{
+  gboolean locate = error->code == PHILIA_PROJECT_ERROR_DATASET_MISSING;
+  GtkWidget *dialog;
+
+  dialog = new_question (self,
+                         locate ? _("The dataset of this analysis is missing")
+                                : _("The dataset changed since this analysis was saved"),
+                         error->message);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          locate ? _("_Locate…") : _("_Open Anyway"), GTK_RESPONSE_ACCEPT,
+                          NULL);
+  style_response (dialog, GTK_RESPONSE_ACCEPT, "suggested-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_object_set_data (G_OBJECT (dialog), "philia-locate", GINT_TO_POINTER (locate));
+  g_object_set_data_full (G_OBJECT (dialog), "philia-retry", project_retry_new (request),
+                          (GDestroyNotify) project_retry_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_project_question_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_project_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LoadRequest) request = user_data;
+  PhiliaWindow *self = request->self;
+  g_autoptr(PhiliaDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  document = philia_document_open_finish (result, &error);
+  if (request->serial != self->load_serial)
+    return;   /* superseded by a newer load */
+  end_load (self);
+
+  if (document != NULL)
+    {
+      dismiss_banner (self);
+      place_document (self, document);
+      add_recent (self, request->file, NULL);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Open cancelled");
+  else if (g_error_matches (error, PHILIA_PROJECT_ERROR, PHILIA_PROJECT_ERROR_DATASET_MISSING)
+           || g_error_matches (error, PHILIA_PROJECT_ERROR,
+                               PHILIA_PROJECT_ERROR_DATASET_CHANGED))
+    ask_about_dataset (self, request, error);
+  else
+    show_banner (self, error->message);   /* the current document stays */
+}
+
+static void
+open_project (PhiliaWindow           *self,
+              GFile                  *file,
+              const char             *dataset_path,
+              PhiliaProjectOpenFlags  flags)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
+  LoadRequest *request;
+
+  if (path == NULL)
+    {
+      /* Translators: %s is a URI */
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = g_strdup_printf (_("Cannot open %s: projects open from local "
+                                                    "files only."), uri);
+
+      show_banner (self, message);
+      return;
+    }
+
+  request = g_new0 (LoadRequest, 1);
+  request->self = g_object_ref (self);
+  request->file = g_object_ref (file);
+  request->dataset_path = g_strdup (dataset_path);
+  request->flags = flags;
+  request->serial = begin_load (self, name);
+  philia_document_open_async (path, dataset_path, flags, self->load_cancellable,
+                              open_project_cb, request);
+}
+
+/* A .philia file, or a file that starts like one whatever its name. */
+static gboolean
+is_project_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr(GFileInputStream) stream = NULL;
+  guint8 head[4096];
+  gsize got = 0;
+
+  if (name != NULL && g_str_has_suffix (name, PHILIA_PROJECT_EXTENSION))
+    return TRUE;
+  stream = g_file_read (file, NULL, NULL);
+  if (stream == NULL
+      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL,
+                                   NULL))
+    return FALSE;
+  return philia_project_sniff (head, got);
+}
+
+/* --- Restoring autosaves ----------------------------------------------------- */
+
+static void
+hide_restore_offer (PhiliaWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->restore_revealer, FALSE);
+  g_clear_pointer (&self->orphans, g_ptr_array_unref);
+}
+
+typedef struct
+{
+  PhiliaWindow        *self;
+  PhiliaAutosaveEntry *entry;
+} RestoreRequest;
+
+static void
+restore_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RestoreRequest *request = user_data;
+  PhiliaWindow *self = request->self;
+  g_autoptr(PhiliaDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  document = philia_document_open_finish (result, &error);
+  if (document != NULL)
+    {
+      PhiliaWindow *target = place_document (self, document);
+
+      /* Unsaved, and saved where it was saved before the crash; never
+       * replaced by the next Open. */
+      target->restored = TRUE;
+      target->pristine = FALSE;
+      target->restored_path = g_strdup (request->entry->project_path);
+      philia_autosave_set_project_path (target->autosave, target->restored_path);
+      update_title (target);
+      /* The old copy goes; this process keeps a new one from now on. */
+      philia_autosave_entry_delete (request->entry);
+      philia_autosave_write_now (target->autosave);
+    }
+  else
+    {
+      /* Translators: %s says why, a sentence */
+      g_autofree char *message = g_strdup_printf (_("Could not restore an unsaved analysis: %s"),
+                                                  error->message);
+
+      show_banner (self, message);
+    }
+
+  g_object_unref (request->self);
+  philia_autosave_entry_free (request->entry);
+  g_free (request);
+}
+
+static void
+restore_autosaves_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  g_autoptr(GPtrArray) orphans = self->orphans != NULL ? g_ptr_array_ref (self->orphans) : NULL;
+
+  hide_restore_offer (self);
+  if (orphans == NULL)
+    return;
+
+  while (orphans->len > 0)
+    {
+      RestoreRequest *request = g_new0 (RestoreRequest, 1);
+
+      request->self = g_object_ref (self);
+      request->entry = g_ptr_array_steal_index (orphans, 0);
+      /* Autosaves of one run are opened one after the other in order,
+       * each in its own window (place_document). */
+      philia_document_open_async (request->entry->autosave_path, NULL,
+                                  PHILIA_PROJECT_OPEN_DEFAULT, NULL, restore_done, request);
+    }
+}
+
+static void
+discard_autosaves_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->orphans != NULL)
+    g_ptr_array_foreach (self->orphans, (GFunc) philia_autosave_entry_delete, NULL);
+  hide_restore_offer (self);
+}
+
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (philia_filter_dialog_new (self)));
+}
+
 static void
 finish_load (LoadRequest *request,
              PhiliaGraph *graph,
@@ -311,8 +1239,13 @@ finish_load (LoadRequest *request,
 
   if (graph != NULL)
     {
+      g_autofree char *path = request->file != NULL ? g_file_get_path (request->file) : NULL;
+      g_autofree char *table = request->node_table != NULL
+                               ? g_file_get_path (request->node_table) : NULL;
+      g_autoptr(PhiliaDocument) document = philia_document_new (graph, path, table);
+
       dismiss_banner (self);
-      set_graph (self, graph);
+      place_document (self, document);
       if (request->file != NULL)
         add_recent (self, request->file, request->node_table);
     }
@@ -366,6 +1299,12 @@ philia_window_open_with_nodes (PhiliaWindow *self,
   g_return_if_fail (PHILIA_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (node_table == NULL || G_IS_FILE (node_table));
+
+  if (node_table == NULL && is_project_file (file))
+    {
+      open_project (self, file, NULL, PHILIA_PROJECT_OPEN_DEFAULT);
+      return;
+    }
 
   name = g_file_get_basename (file);
   request = g_new0 (LoadRequest, 1);
@@ -505,7 +1444,10 @@ new_dataset_chooser (PhiliaWindow *self,
   _philia_file_chooser_add_filter (chooser, _("All supported files"),
                                    (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml",
                                                       "*.net", "*.paj", "*.txt", "*.edges",
-                                                      "*.el", "*.csv", "*.tsv", NULL });
+                                                      "*.el", "*.csv", "*.tsv",
+                                                      "*" PHILIA_PROJECT_EXTENSION, NULL });
+  _philia_file_chooser_add_filter (chooser, _("Philia projects (.philia)"),
+                                   (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
   /* Translators: file type names in the Open dialog */
   _philia_file_chooser_add_filter (chooser, _("NumPy archives (.npz)"),
                                    (const char *[]) { "*.npz", NULL });
@@ -734,6 +1676,18 @@ philia_window_close_request (GtkWindow *window)
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   g_settings_apply (self->settings);
 
+  if (self->saving)
+    {
+      self->close_after_save = TRUE;   /* closes when the file is written */
+      return TRUE;
+    }
+  if (window_is_dirty (self) && !self->close_confirmed)
+    {
+      ask_close (self);
+      return TRUE;
+    }
+
+  philia_autosave_discard (self->autosave);
   philia_window_cancel_load (self);
 
   return GTK_WINDOW_CLASS (philia_window_parent_class)->close_request (window);
@@ -862,7 +1816,17 @@ philia_window_dispose (GObject *object)
   _philia_clear_file_chooser (&self->node_table_chooser, self);
   g_clear_object (&self->pending_graph_file);
   _philia_clear_file_chooser (&self->save_chooser, self);
+  _philia_clear_file_chooser (&self->project_chooser, self);
   g_clear_pointer (&self->selection, g_array_unref);
+  if (self->question != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->question));
+  if (self->save_cancellable != NULL)
+    g_cancellable_cancel (self->save_cancellable);
+  /* An orderly end (a crash never gets here): the copy is not needed. */
+  if (self->autosave != NULL)
+    philia_autosave_discard (self->autosave);
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
 
   /* Before the template: the binding's target is the progress bar. */
   g_clear_pointer (&self->progress_binding, g_binding_unbind);
@@ -873,6 +1837,13 @@ philia_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->graph);
   g_clear_object (&self->settings);
+  g_clear_object (&self->document);
+  g_clear_object (&self->document_signals);
+  g_clear_object (&self->autosave);
+  g_clear_object (&self->save_cancellable);
+  g_clear_pointer (&self->orphans, g_ptr_array_unref);
+  g_clear_pointer (&self->chooser_answer, g_free);
+  g_clear_pointer (&self->restored_path, g_free);
 
   G_OBJECT_CLASS (philia_window_parent_class)->dispose (object);
 }
@@ -893,6 +1864,10 @@ philia_window_get_property (GObject    *object,
 
     case PROP_LOADING:
       g_value_set_boolean (value, philia_window_get_loading (self));
+      break;
+
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
       break;
 
     default:
@@ -918,6 +1893,14 @@ philia_window_class_init (PhiliaWindowClass *klass)
    */
   properties[PROP_GRAPH] =
     g_param_spec_object ("graph", NULL, NULL, PHILIA_TYPE_GRAPH,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PhiliaWindow:document:
+   *
+   * The analysis on show; the canvas and the panels read and write it.
+   */
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, PHILIA_TYPE_DOCUMENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * PhiliaWindow:loading:
@@ -947,7 +1930,11 @@ philia_window_class_init (PhiliaWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, undo_section);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, restore_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, restore_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, progress_revealer);
@@ -968,6 +1955,15 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.generate", NULL, generate_action);
   gtk_widget_class_install_action (widget_class, "win.save-npz", NULL, save_npz_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-autosaves", NULL,
+                                   restore_autosaves_action);
+  gtk_widget_class_install_action (widget_class, "win.discard-autosaves", NULL,
+                                   discard_autosaves_action);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-with-nodes", NULL,
                                    open_with_nodes_action);
@@ -1004,6 +2000,27 @@ philia_window_init (PhiliaWindow *self)
   rebuild_recent_menu (self);
 
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->autosave = philia_autosave_new ();
+  self->document_signals = g_signal_group_new (PHILIA_TYPE_DOCUMENT);
+  g_signal_group_connect_swapped (self->document_signals, "changed",
+                                  G_CALLBACK (on_document_changed), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::graph",
+                                  G_CALLBACK (on_document_graph), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::path",
+                                  G_CALLBACK (on_document_path), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::title",
+                                  G_CALLBACK (update_title), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::dirty",
+                                  G_CALLBACK (update_title), self);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const history[] = {
+        "notify::can-undo", "notify::can-redo", "notify::undo-label", "notify::redo-label",
+      };
+
+      g_signal_group_connect_swapped (self->document_signals, history[i],
+                                      G_CALLBACK (update_history), self);
+    }
   g_object_bind_property (self, "graph", self->dataset_panel, "graph", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "graph", self->stats_panel, "graph", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->stats_panel, "select-nodes",
@@ -1033,8 +2050,9 @@ philia_window_init (PhiliaWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-npz", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-files", FALSE);
+  update_history (self);
+  update_title (self);
 }
 
 PhiliaWindow *
@@ -1133,8 +2151,9 @@ philia_window_get_stats_panel (PhiliaWindow *self)
 /**
  * philia_window_set_graph:
  *
- * Shows @graph (e.g. a generated one) as the dataset, the way a loaded file
- * is shown: a load in flight is cancelled and the banner goes.
+ * Shows @graph (e.g. a generated one) as a new document, the way a loaded
+ * file is shown: here, or in a new window when this window's document has
+ * work in it. A load in flight is cancelled and the banner goes.
  */
 void
 philia_window_set_graph (PhiliaWindow *self,
@@ -1149,7 +2168,11 @@ philia_window_set_graph (PhiliaWindow *self,
   end_load (self);
 
   dismiss_banner (self);
-  set_graph (self, graph);
+  {
+    g_autoptr(PhiliaDocument) document = philia_document_new (graph, NULL, NULL);
+
+    place_document (self, document);
+  }
 }
 
 /* Says @message in the window's banner, as a failed load does. */
@@ -1187,6 +2210,16 @@ philia_window_set_selected_nodes (PhiliaWindow *self,
   g_array_set_size (self->selection, 0);
   if (n_nodes > 0)
     g_array_append_vals (self->selection, nodes, n_nodes);
+  if (self->document != NULL)
+    {
+      guint n_doc = 0;
+      const guint *doc_nodes = philia_document_get_selection (self->document, &n_doc);
+
+      /* Saved with the document; compared first so the echo stops here. */
+      if (n_doc != n_nodes
+          || (n_nodes > 0 && memcmp (doc_nodes, nodes, n_nodes * sizeof (guint)) != 0))
+        philia_document_set_selection (self->document, nodes, n_nodes);
+    }
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -1201,4 +2234,166 @@ philia_window_get_selected_nodes (PhiliaWindow *self,
     *n_nodes = self->selection != NULL ? self->selection->len : 0;
   return self->selection != NULL && self->selection->len > 0
          ? (const guint *) self->selection->data : NULL;
+}
+
+PhiliaDocument *
+philia_window_get_document (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * philia_window_filter:
+ *
+ * Filters the document on show; the result opens in a new window, which is
+ * returned. A refusal (nothing kept) goes to this window's banner.
+ *
+ * Returns: (transfer none) (nullable): the new window
+ */
+PhiliaWindow *
+philia_window_filter (PhiliaWindow       *self,
+                      const PhiliaFilter *filter)
+{
+  g_autoptr(PhiliaDocument) filtered = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkApplication *application;
+  PhiliaWindow *target;
+
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+
+  if (self->document == NULL)
+    return NULL;
+  filtered = philia_document_filter (self->document, filter, &error);
+  if (filtered == NULL)
+    {
+      show_banner (self, error->message);
+      return NULL;
+    }
+
+  /* The filtered graph is a new document beside the original. */
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  target = application != NULL ? philia_window_new (application) : self;
+  set_document (target, filtered);
+  gtk_window_present (GTK_WINDOW (target));
+  return target;
+}
+
+/**
+ * philia_window_offer_restore:
+ * @orphans: (element-type PhiliaAutosaveEntry): autosaves a previous run left
+ *
+ * Says that Philia did not close properly and offers to restore @orphans.
+ */
+void
+philia_window_offer_restore (PhiliaWindow *self,
+                             GPtrArray    *orphans)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+  g_return_if_fail (orphans != NULL);
+
+  if (orphans->len == 0)
+    return;
+  g_clear_pointer (&self->orphans, g_ptr_array_unref);
+  self->orphans = g_ptr_array_ref (orphans);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Philia did not close properly. Restore %u unsaved "
+                                       "analysis?",
+                                       "Philia did not close properly. Restore %u unsaved "
+                                       "analyses?", orphans->len),
+                          orphans->len);
+  gtk_label_set_text (self->restore_label, text);
+  gtk_revealer_set_reveal_child (self->restore_revealer, TRUE);
+}
+
+/* The restore offer on show, or NULL. */
+const char *
+philia_window_get_restore_message (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->restore_revealer))
+    return NULL;
+  return gtk_label_get_text (self->restore_label);
+}
+
+/* Whether closing would lose changes (the title then starts with "•"). */
+gboolean
+philia_window_get_dirty (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), FALSE);
+
+  return window_is_dirty (self);
+}
+
+gboolean
+philia_window_get_saving (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), FALSE);
+
+  return self->saving;
+}
+
+/* The title as the header bar shows it. */
+const char *
+philia_window_get_title_text (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->title_label);
+}
+
+const char *
+philia_window_get_subtitle_text (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->subtitle_label);
+}
+
+/* "Undo Layout" and "Redo …" as the main menu shows them. */
+GMenuModel *
+philia_window_get_undo_menu (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return G_MENU_MODEL (self->undo_section);
+}
+
+/* The question on screen (close, locate, open anyway), or NULL. */
+GtkWidget *
+philia_window_get_question (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->question;
+}
+
+PhiliaAutosave *
+philia_window_get_autosave (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->autosave;
+}
+
+/**
+ * philia_window_set_chooser_answer:
+ * @path: (nullable): the file the next chooser returns ("" for Cancel)
+ *
+ * For tests: the next file chooser of Save As, Locate (and Open projects)
+ * answers @path at once instead of showing itself.
+ */
+void
+philia_window_set_chooser_answer (PhiliaWindow *self,
+                                  const char   *path)
+{
+  g_return_if_fail (PHILIA_IS_WINDOW (self));
+
+  g_free (self->chooser_answer);
+  self->chooser_answer = g_strdup (path);
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "philia-autosave.h"
 #include "philia-core.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,22 @@ void                philia_window_set_selected_nodes (PhiliaWindow   *self,
                                                       guint           n_nodes);
 const guint        *philia_window_get_selected_nodes (PhiliaWindow   *self,
                                                       guint          *n_nodes);
+
+PhiliaDocument     *philia_window_get_document       (PhiliaWindow   *self);
+gboolean            philia_window_get_dirty          (PhiliaWindow   *self);
+gboolean            philia_window_get_saving         (PhiliaWindow   *self);
+const char         *philia_window_get_title_text     (PhiliaWindow   *self);
+const char         *philia_window_get_subtitle_text  (PhiliaWindow   *self);
+GMenuModel         *philia_window_get_undo_menu      (PhiliaWindow   *self);
+GtkWidget          *philia_window_get_question       (PhiliaWindow   *self);
+PhiliaAutosave     *philia_window_get_autosave       (PhiliaWindow   *self);
+PhiliaWindow       *philia_window_filter             (PhiliaWindow       *self,
+                                                      const PhiliaFilter *filter);
+void                philia_window_offer_restore      (PhiliaWindow   *self,
+                                                      GPtrArray      *orphans);
+const char         *philia_window_get_restore_message (PhiliaWindow  *self);
+/* Tests: the next file chooser answers @path ("" cancels) without showing. */
+void                philia_window_set_chooser_answer (PhiliaWindow   *self,
+                                                      const char     *path);
 
 G_END_DECLS

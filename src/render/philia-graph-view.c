@@ -19,14 +19,60 @@ philia_color_by_to_string (PhiliaColorBy color_by)
   return color_by_names[color_by];
 }
 
+/* "class" is what a document's view calls the label colouring. */
 gboolean
 philia_color_by_from_string (const char    *name,
                              PhiliaColorBy *color_by)
 {
+  if (g_strcmp0 (name, "class") == 0)
+    {
+      *color_by = PHILIA_COLOR_BY_LABEL;
+      return TRUE;
+    }
   for (guint i = 0; name != NULL && i < PHILIA_N_COLOR_BY; i++)
     if (g_str_equal (name, color_by_names[i]))
       {
         *color_by = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static const char *edge_style_names[] = {
+  [PHILIA_EDGES_PLAIN] = "plain",
+  [PHILIA_EDGES_HOMOPHILY] = "homophily",
+  [PHILIA_EDGES_HIDDEN] = "hidden",
+  [PHILIA_EDGES_VALUE] = "value",
+};
+
+const char *
+philia_edge_style_to_string (PhiliaEdgeStyle edge_style)
+{
+  g_return_val_if_fail (edge_style < G_N_ELEMENTS (edge_style_names), NULL);
+  return edge_style_names[edge_style];
+}
+
+/* The aliases are the names a document's view may hold ("class" edges are
+ * coloured by whether their ends share a class; "none" hides them). */
+gboolean
+philia_edge_style_from_string (const char      *name,
+                               PhiliaEdgeStyle *edge_style)
+{
+  static const struct { const char *alias; PhiliaEdgeStyle style; } aliases[] = {
+    { "class", PHILIA_EDGES_HOMOPHILY }, { "none", PHILIA_EDGES_HIDDEN },
+    { "attention", PHILIA_EDGES_VALUE },
+  };
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (edge_style_names); i++)
+    if (g_str_equal (name, edge_style_names[i]))
+      {
+        *edge_style = i;
+        return TRUE;
+      }
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (aliases); i++)
+    if (g_str_equal (name, aliases[i].alias))
+      {
+        *edge_style = aliases[i].style;
         return TRUE;
       }
   return FALSE;

@@ -125,6 +125,11 @@ typedef struct
 const char *philia_color_by_to_string   (PhiliaColorBy           color_by);
 gboolean    philia_color_by_from_string (const char             *name,
                                          PhiliaColorBy          *color_by);
+/* "homophily", "plain", "hidden", "value"; from_string also takes the
+ * document's aliases "class" (homophily) and "none" (hidden). */
+const char *philia_edge_style_to_string   (PhiliaEdgeStyle       edge_style);
+gboolean    philia_edge_style_from_string (const char           *name,
+                                           PhiliaEdgeStyle      *edge_style);
 /* Diverging, colour-blind-safe (Paul Tol's "sunset" ends): 0 red, 0.5 pale, 1 blue. */
 void        philia_colormap_diverging   (double                  t,
                                          PhiliaRgba             *color);

@@ -75,7 +75,13 @@ void
 philia_test_window_destroy (PhiliaWindow       *window,
                             PhiliaApplication **app)
 {
+  GList *windows;
+
   gtk_window_destroy (GTK_WINDOW (window));
+  /* And the windows Open made beside it. */
+  while (*app != NULL
+         && (windows = gtk_application_get_windows (GTK_APPLICATION (*app))) != NULL)
+    gtk_window_destroy (windows->data);
   g_clear_object (app);
 }
 
@@ -107,6 +113,12 @@ philia_test_spin_for (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+static gboolean
+load_finished (gpointer window)
+{
+  return !philia_window_get_loading (window);
 }
 
 /* A condition for philia_test_spin_until(). */
@@ -198,4 +210,26 @@ philia_test_count_chart_colour (GtkWidget *chart,
     }
   g_unlink (path);
   return n;
+}
+
+/*
+ * philia_test_follow_open:
+ *
+ * After an Open started from @window, waits for the load and returns the
+ * window that shows the result: @window itself, or the new window Open made
+ * because @window's document had work in it (HACKING.md §10). A new window
+ * comes first in the application's list.
+ */
+PhiliaWindow *
+philia_test_follow_open (PhiliaWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+  GList *windows;
+
+  g_assert_true (philia_test_spin_until (load_finished, window, 60000));
+  windows = gtk_application_get_windows (app);
+  g_assert_nonnull (windows);
+  if (windows->data != (gpointer) window)
+    g_assert_true (philia_test_spin_until (philia_test_widget_mapped, windows->data, 10000));
+  return PHILIA_WINDOW (windows->data);
 }

@@ -23,6 +23,7 @@ gboolean      philia_test_spin_until      (gboolean           (*condition) (gpoi
                                            guint                timeout_ms);
 void          philia_test_spin_for        (guint                ms);
 gboolean      philia_test_widget_mapped   (gpointer             widget);
+PhiliaWindow *philia_test_follow_open     (PhiliaWindow        *window);
 
 char         *philia_test_shared_dataset  (const char          *name);
 

@@ -72,7 +72,11 @@ ensure_cora (void)
 {
   g_assert_true (philia_test_spin_until (philia_test_widget_mapped, window, 10000));
   if (!cora_ready (NULL))
-    philia_window_open_default (window);
+    {
+      philia_window_open_default (window);
+      /* A new window when the document had work in it (HACKING.md §10). */
+      window = philia_test_follow_open (window);
+    }
   g_assert_true (philia_test_spin_until (cora_ready, NULL, 30000));
   gtk_stack_set_visible_child_name (side_stack (), "train");
 }
@@ -343,11 +347,25 @@ test_mlp_and_inspect (void)
   philia_train_panel_select_runs (panel (), &first_two[1], 1);
   g_assert_true (philia_train_panel_get_current_run (panel ()) == mlp);
 
-  /* Correctness on the canvas, the prediction in the inspector. */
-  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "correctness");
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-correctness");
-  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "prediction");
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-prediction");
+  /* Correctness on the canvas, the prediction in the inspector. The canvas
+   * shows the document's run by its id (the window hands both the document). */
+  {
+    PhiliaDocument *document = philia_window_get_document (window);
+    g_autofree char *correct = NULL;
+    g_autofree char *prediction = NULL;
+    guint id = 0;
+
+    for (guint i = 0; i < philia_document_get_n_runs (document); i++)
+      if (philia_document_get_run (document, i)->result == mlp)
+        id = philia_document_get_run (document, i)->id;
+    g_assert_cmpuint (id, >, 0);
+    correct = g_strdup_printf ("run:%u:correct", id);
+    prediction = g_strdup_printf ("run:%u:prediction", id);
+    gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "correctness");
+    g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, correct);
+    gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "prediction");
+    g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, prediction);
+  }
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "correctness");
 
   philia_window_set_selected_nodes (window, &node, 1);
@@ -571,9 +589,22 @@ test_node_values (void)
   g_assert_null (philia_train_panel_get_message_text (panel ()));
   g_assert_cmpstr (philia_train_panel_get_current_run (panel ())->model, ==, "probe");
 
-  /* The model's values are a canvas colouring of their own. */
-  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "train-value-top");
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-value-top");
+  /* The model's values are a canvas colouring of their own, named after the
+   * document's run. */
+  {
+    PhiliaDocument *document = philia_window_get_document (window);
+    const PhiliaTrainResult *current = philia_train_panel_get_current_run (panel ());
+    g_autofree char *layer = NULL;
+    guint id = 0;
+
+    for (guint i = 0; i < philia_document_get_n_runs (document); i++)
+      if (philia_document_get_run (document, i)->result == current)
+        id = philia_document_get_run (document, i)->id;
+    g_assert_cmpuint (id, >, 0);
+    layer = g_strdup_printf ("run:%u:value:top", id);
+    gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", layer);
+    g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, layer);
+  }
 
   /* "Export as CSV": the CLI's text, node values included. */
   g_assert_true (philia_train_panel_export_csv (panel (), "predictions", path, &error));
@@ -626,15 +657,24 @@ test_errors (void)
   g_autoptr(PhiliaGraph) featureless = ring (1);
   const char *message;
 
-  /* The graph changing mid-run stops the run. */
+  /* Another graph mid-run: the running document has work in it, so the new
+   * graph gets a window of its own (HACKING.md §10) and the run goes on in
+   * the old one until stopped. */
   ensure_cora ();
   train ("gcn", 100000);
   g_assert_true (philia_test_spin_until (epochs_at_least, GUINT_TO_POINTER (2), 30000));
-  philia_window_set_graph (window, no_split);
+  {
+    PhiliaWindow *old = window;
+
+    philia_window_set_graph (window, no_split);
+    window = philia_test_follow_open (window);
+    g_assert_true (window != old);
+    g_assert_true (philia_train_panel_get_training (PHILIA_TRAIN_PANEL (
+                     philia_window_get_train_panel (old))));
+    gtk_widget_activate_action (philia_window_get_train_panel (old), "train.stop", NULL);
+  }
   g_assert_false (philia_train_panel_get_training (panel ()));
   g_assert_cmpuint (philia_train_panel_get_n_runs (panel ()), ==, 0);
-  g_assert_cmpstr (philia_train_panel_get_status_text (panel ()), ==,
-                   "The dataset changed: the run was stopped.");
 
   message = philia_train_panel_get_message_text (panel ());
   g_test_message ("no split: %s", message);
@@ -646,6 +686,7 @@ test_errors (void)
 
   /* A model that needs features on a featureless graph: the core's message. */
   philia_window_set_graph (window, featureless);
+  window = philia_test_follow_open (window);
   g_assert_null (philia_train_panel_get_message_text (panel ()));
   train ("mlp", 20);
   g_assert_true (philia_test_spin_until (not_training, NULL, 10000));
@@ -687,6 +728,7 @@ test_chameleon_shot (void)
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  window = philia_test_follow_open (window);
   g_assert_true (philia_test_spin_until (chameleon_ready, NULL, 60000));
   gtk_stack_set_visible_child_name (side_stack (), "train");
   train ("gcn", 200);

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-run-overlay.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VALUE_PREFIX "value:"
+
+void
+philia_run_overlay_free (PhiliaRunOverlay *overlay)
+{
+  if (overlay == NULL)
+    return;
+  g_free (overlay->id);
+  g_free (overlay->title);
+  g_free (overlay->values);
+  g_free (overlay->categories);
+  g_strfreev (overlay->names);
+  g_free (overlay->colors);
+  g_free (overlay);
+}
+
+gboolean
+philia_run_overlay_parse (const char  *id,
+                          guint       *run_id,
+                          const char **what)
+{
+  const char *p;
+  char *end = NULL;
+  guint64 n;
+
+  if (id == NULL || !g_str_has_prefix (id, "run:"))
+    return FALSE;
+  p = id + 4;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  n = g_ascii_strtoull (p, &end, 10);
+  if (end == NULL || *end != ':' || end[1] == '\0' || n == 0 || n > G_MAXUINT)
+    return FALSE;
+  if (run_id != NULL)
+    *run_id = (guint) n;
+  if (what != NULL)
+    *what = end + 1;
+  return TRUE;
+}
+
+char *
+philia_run_overlay_run_name (const PhiliaTrainResult *result,
+                             guint                    run_id)
+{
+  const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
+                                                     PHILIA_FAMILY_MODEL, result->model);
+
+  return g_strdup_printf ("%s #%u", a != NULL && a->name != NULL ? a->name : result->model,
+                          run_id);
+}
+
+char **
+philia_run_overlay_list (const PhiliaTrainResult *result,
+                         guint                    run_id)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+
+  if (result->predictions != NULL)
+    {
+      g_ptr_array_add (ids, g_strdup_printf ("run:%u:prediction", run_id));
+      g_ptr_array_add (ids, g_strdup_printf ("run:%u:correct", run_id));
+    }
+  for (guint i = 0; result->node_values != NULL && i < result->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (result->node_values, i);
+
+      g_ptr_array_add (ids, g_strdup_printf ("run:%u:" VALUE_PREFIX "%s", run_id, nv->name));
+    }
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (ids, FALSE);
+}
+
+PhiliaRunOverlay *
+philia_run_overlay_new (PhiliaGraph             *graph,
+                        const PhiliaTrainResult *result,
+                        guint                    run_id,
+                        const char              *id)
+{
+  g_autoptr(PhiliaRunOverlay) overlay = NULL;
+  g_autofree char *name = NULL;
+  const char *what;
+  guint parsed_id, n;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+
+  if (!philia_run_overlay_parse (id, &parsed_id, &what) || parsed_id != run_id)
+    return NULL;
+  n = philia_graph_get_n_nodes (graph);
+  /* A run of another graph (a project whose dataset changed) has nothing to show. */
+  if (result->n_nodes != n)
+    return NULL;
+
+  overlay = g_new0 (PhiliaRunOverlay, 1);
+  overlay->id = g_strdup (id);
+  name = philia_run_overlay_run_name (result, run_id);
+
+  if (g_str_equal (what, "prediction") && result->predictions != NULL)
+    {
+      guint c = result->n_classes;
+
+      overlay->names = g_new0 (char *, c + 1);
+      for (guint k = 0; k < c; k++)
+        {
+          const char *class_name = k < philia_graph_get_n_classes (graph)
+                                   ? philia_graph_get_class_name (graph, k) : NULL;
+
+          /* Translators: a class without a name in the data */
+          overlay->names[k] = class_name != NULL ? g_strdup (class_name)
+                                                 : g_strdup_printf (_("class %u"), k);
+        }
+      overlay->n_categories = c;
+      overlay->categories = g_memdup2 (result->predictions, sizeof (gint32) * MAX (n, 1));
+      /* Translators: canvas colouring by a run, "Prediction (GCN #1)" */
+      overlay->title = g_strdup_printf (_("Prediction (%s)"), name);
+    }
+  else if (g_str_equal (what, "correct") && result->predictions != NULL)
+    {
+      /* Okabe–Ito bluish green, vermillion, and a neutral grey. */
+      static const double colors[9] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.72, 0.72, 0.72 };
+      const gint32 *y = philia_graph_get_labels (graph);
+      const guint8 *test = result->split < philia_graph_get_n_splits (graph)
+                           ? philia_graph_get_split_mask (graph, result->split, PHILIA_SPLIT_TEST)
+                           : NULL;
+
+      overlay->categories = g_new (gint32, MAX (n, 1));
+      for (guint v = 0; v < n; v++)
+        overlay->categories[v] = y == NULL || y[v] < 0 ? -1
+                                 : test == NULL || !test[v] ? 2
+                                 : y[v] == result->predictions[v] ? 0 : 1;
+      overlay->names = g_new0 (char *, 4);
+      overlay->names[0] = g_strdup (_("correct"));
+      overlay->names[1] = g_strdup (_("wrong"));
+      overlay->names[2] = g_strdup (_("not in the test set"));
+      overlay->colors = g_memdup2 (colors, sizeof colors);
+      overlay->n_categories = 3;
+      overlay->title = g_strdup_printf (_("Correct on test (%s)"), name);
+    }
+  else if (g_str_has_prefix (what, VALUE_PREFIX))
+    {
+      const char *value_name = what + strlen (VALUE_PREFIX);
+      const PhiliaNodeValues *found = NULL;
+      double lo = INFINITY, hi = -INFINITY;
+
+      for (guint i = 0; result->node_values != NULL && i < result->node_values->len; i++)
+        {
+          const PhiliaNodeValues *nv = g_ptr_array_index (result->node_values, i);
+
+          if (g_str_equal (nv->name, value_name))
+            found = nv;
+        }
+      if (found == NULL)
+        return NULL;
+      for (guint v = 0; v < n; v++)
+        if (isfinite (found->values[v]))
+          {
+            lo = MIN (lo, found->values[v]);
+            hi = MAX (hi, found->values[v]);
+          }
+      if (!isfinite (lo))
+        lo = 0, hi = 1;
+      overlay->values = g_memdup2 (found->values, sizeof (double) * MAX (n, 1));
+      overlay->vmin = lo;
+      overlay->vmax = hi > lo ? hi : lo + 1;
+      overlay->title = g_strdup_printf ("%s (%s)", found->name, name);
+    }
+  else
+    return NULL;
+
+  return g_steal_pointer (&overlay);
+}

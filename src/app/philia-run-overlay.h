@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Node colourings a training run offers, addressed by the ids a document's
+ * view stores ("run:3:prediction", "run:3:correct", "run:3:value:gate"), and
+ * derived from the run's result whenever they are needed: a deleted run's
+ * colourings are gone with it, and a reopened project gets them back.
+ */
+typedef struct
+{
+  char    *id;
+  char    *title;
+  double  *values;       /* n, or NULL for categories */
+  gint32  *categories;   /* n, or NULL for values */
+  char   **names;        /* n_categories + 1, NULL-terminated */
+  double  *colors;       /* 3 n_categories, or NULL: the class palette */
+  guint    n_categories;
+  double   vmin;
+  double   vmax;
+} PhiliaRunOverlay;
+
+void              philia_run_overlay_free  (PhiliaRunOverlay        *overlay);
+/* Splits "run:ID:WHAT"; FALSE for any other id. */
+gboolean          philia_run_overlay_parse (const char              *id,
+                                            guint                   *run_id,
+                                            const char             **what);
+/* "Prediction (GCN #3)", the name runs go by in the history and menus. */
+char             *philia_run_overlay_run_name (const PhiliaTrainResult *result,
+                                               guint                    run_id);
+/* The ids run @run_id offers, in menu order (NULL-terminated). */
+char            **philia_run_overlay_list  (const PhiliaTrainResult *result,
+                                            guint                    run_id);
+/* The colouring @id of the run, on @graph (the run's graph: the same nodes);
+ * NULL when the run does not have it. */
+PhiliaRunOverlay *philia_run_overlay_new   (PhiliaGraph             *graph,
+                                            const PhiliaTrainResult *result,
+                                            guint                    run_id,
+                                            const char              *id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaRunOverlay, philia_run_overlay_free)
+
+G_END_DECLS
