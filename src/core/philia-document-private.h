@@ -57,5 +57,9 @@ PhiliaDocumentLayout *_philia_document_layout_new   (const char *name,
 PhiliaDocumentRun    *_philia_document_run_new      (guint              id,
                                                      PhiliaTrainResult *result);
 void            _philia_document_evaluation_free    (PhiliaDocumentEvaluation *evaluation);
+/* Tests: the clock that decides whether notes edits merge (2 s), in
+ * g_get_monotonic_time() microseconds; 0 goes back to the real clock. */
+void            _philia_document_set_time           (PhiliaDocument *self,
+                                                     gint64          monotonic_usec);
 
 G_END_DECLS
