@@ -280,10 +280,9 @@ cmd_project (int    argc,
 void
 cli_project_info_json (PhiliaJson *json)
 {
-  if (document == NULL)
-    return;
-  philia_json_key (json, "project");
-  philia_document_write_json (document, json);
+  /* The core writes the member, key and all ("project": {…}). */
+  if (document != NULL)
+    philia_document_write_json (document, json);
 }
 
 void
