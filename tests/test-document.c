@@ -874,6 +874,49 @@ test_history_cap (void)
 }
 
 static void
+test_history_budget (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+
+  /* A new layout of 8 nodes makes 128 bytes: three fit in 400. */
+  _philia_document_set_history_budget (doc, 400);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("l%u", i);
+
+      philia_document_add_layout (doc, name, "fr", i, grid_positions (N, i));
+    }
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 3);
+  /* Steps that make nothing new cost nothing. */
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("l%u", i);
+
+      philia_document_set_current_layout (doc, name);
+    }
+  philia_document_set_conventions (doc, PHILIA_CONVENTION_DIRECTED);
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 9);
+  /* A redo branch dropped gives its bytes back. */
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (philia_document_undo (doc));
+  philia_document_set_notes (doc, "x");
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 4);
+  /* A fourth new layout: the oldest layout step goes. */
+  philia_document_add_layout (doc, "m", "fr", 9, grid_positions (N, 9));
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 4);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Layout");
+  /* The newest step stays, whatever its size. */
+  _philia_document_set_history_budget (doc, 1);
+  philia_document_set_splits (doc, 0, NULL, NULL, NULL);
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 1);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Make Splits");
+  g_assert_true (philia_document_undo (doc));
+  g_assert_true (philia_document_get_graph (doc) == graph);
+  g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, 6);
+}
+
+static void
 test_has_work (void)
 {
   g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
@@ -1423,6 +1466,7 @@ main (int    argc,
     { "/Philia/Document/dirty", test_dirty },
     { "/Philia/Document/redo-branch", test_redo_branch },
     { "/Philia/Document/history-cap", test_history_cap },
+    { "/Philia/Document/history-budget", test_history_budget },
     { "/Philia/Document/has-work", test_has_work },
     { "/Philia/Document/selection-and-pairs", test_selection_and_pairs },
     { "/Philia/Document/evaluation-summary", test_evaluation_summary },
