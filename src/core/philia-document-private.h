@@ -61,5 +61,9 @@ void            _philia_document_evaluation_free    (PhiliaDocumentEvaluation *e
  * g_get_monotonic_time() microseconds; 0 goes back to the real clock. */
 void            _philia_document_set_time           (PhiliaDocument *self,
                                                      gint64          monotonic_usec);
+/* Tests: the memory budget of the history (512 MiB unless set); the oldest
+ * steps go when what the steps made is larger. */
+void            _philia_document_set_history_budget (PhiliaDocument *self,
+                                                     gsize           bytes);
 
 G_END_DECLS

@@ -17,9 +17,12 @@
  * reference-counted, so a step holds references, never copies.
  */
 
-/* Steps kept for undo: enough for an afternoon of edits, while a step can
- * hold a graph (splits) whose features are large (PubMed: 39 MB). */
+/* Steps kept for undo (HACKING.md §16): enough for an afternoon of edits.
+ * A step can also hold a whole graph (splits copy the features: 49 MB for
+ * CiteSeer) or a layout (16 bytes a node), so the oldest steps also go when
+ * what the steps made passes a memory budget. */
 #define HISTORY_CAP 100
+#define HISTORY_BUDGET ((gsize)512 << 20)
 
 /* Successive notes edits closer than this merge into one step. */
 #define NOTES_MERGE_USEC (2 * G_USEC_PER_SEC)
@@ -41,6 +44,7 @@ typedef struct
   char               *label;
   PhiliaDocumentPart  parts;
   gint64              time;          /* when it was made or last merged */
+  gsize               bytes;         /* what it made (estimate), for the budget */
 
   GPtrArray          *layouts[2];    /* STEP_LAYOUTS: the whole list, by reference */
   int                 current[2];
@@ -82,6 +86,8 @@ struct _PhiliaDocument
   gint64              saved_position; /* -1: the saved state is no longer reachable */
   gboolean            unsaved;       /* a change that is not a step since the save */
   gint64              fake_now;      /* tests: 0 for the monotonic clock */
+  gsize               history_bytes; /* the steps' bytes */
+  gsize               budget;
 
   /* What the properties last said, to notify only on a change. */
   gboolean            was_dirty;
@@ -451,6 +457,8 @@ push_step (PhiliaDocument *self,
     {
       if (self->saved_position > (gint64)self->position)
         self->saved_position = -1;
+      for (guint i = self->position; i < self->steps->len; i++)
+        self->history_bytes -= ((Step *)self->steps->pdata[i])->bytes;
       g_ptr_array_remove_range (self->steps, self->position,
                                 self->steps->len - self->position);
     }
@@ -458,8 +466,12 @@ push_step (PhiliaDocument *self,
   step_apply (self, step, 1);
   g_ptr_array_add (self->steps, step);
   self->position++;
-  if (self->steps->len > HISTORY_CAP)
+  self->history_bytes += step->bytes;
+  /* The newest step always stays, whatever its size. */
+  while (self->steps->len > HISTORY_CAP
+         || (self->steps->len > 1 && self->history_bytes > self->budget))
     {
+      self->history_bytes -= ((Step *)self->steps->pdata[0])->bytes;
       g_ptr_array_remove_index (self->steps, 0);
       self->position--;
       if (self->saved_position >= 0)
@@ -579,6 +591,7 @@ philia_document_init (PhiliaDocument *self)
   self->next_run_id = 1;
   self->next_evaluation_id = 1;
   self->steps = g_ptr_array_new_with_free_func (step_free);
+  self->budget = HISTORY_BUDGET;
 }
 
 PhiliaDocument *
@@ -811,6 +824,10 @@ push_layouts_step (PhiliaDocument     *self,
   step->current[0] = self->current;
   step->layouts[1] = layouts;
   step->current[1] = current;
+  /* A layout that is new in the list is what this step made. */
+  for (guint i = 0; i < layouts->len; i++)
+    if (!g_ptr_array_find (step->layouts[0], layouts->pdata[i], NULL))
+      step->bytes += sizeof (double) * 2 * philia_graph_get_n_nodes (self->graph);
   push_step (self, step);
 }
 
@@ -1079,6 +1096,21 @@ philia_document_set_conventions (PhiliaDocument  *self,
 
 /* ----------------------------------------------------------------- splits */
 
+/* What a copy of @graph holds (the large arrays only). */
+static gsize
+graph_bytes (PhiliaGraph *graph)
+{
+  gsize n = philia_graph_get_n_nodes (graph);
+  gsize m = philia_graph_get_n_edges (graph);
+  gint64 n_rows = 0;
+
+  philia_graph_get_input_rows (graph, &n_rows);
+  return n * philia_graph_get_n_features (graph) * sizeof (float)
+         + (n + 1) * sizeof (gint64) + 2 * m * sizeof (gint32)
+         + 2 * (gsize)n_rows * sizeof (gint32) + n * sizeof (gint32)
+         + 3 * n * philia_graph_get_n_splits (graph);
+}
+
 void
 philia_document_set_splits (PhiliaDocument *self,
                             guint           n_splits,
@@ -1096,6 +1128,7 @@ philia_document_set_splits (PhiliaDocument *self,
   /* The copy duplicates the features too (O(n·F)); the step keeps both
    * graphs, so undo and redo copy nothing. */
   step->graph[1] = philia_graph_copy_with_splits (self->graph, n_splits, train, val, test);
+  step->bytes = graph_bytes (step->graph[1]);
   push_step (self, step);
 }
 
@@ -1472,6 +1505,14 @@ philia_document_set_notes (PhiliaDocument *self,
   step->notes[0] = g_strdup (self->notes);
   step->notes[1] = g_strdup (notes);
   push_step (self, step);
+}
+
+void
+_philia_document_set_history_budget (PhiliaDocument *self,
+                                     gsize           bytes)
+{
+  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
+  self->budget = bytes;
 }
 
 void
