@@ -991,7 +991,6 @@ typedef struct
   const char   *name;         /* the project, in every message */
   PhiliaNpz    *npz;
   guint         n;
-  guint         n_classes_max;
   gint64        n_entries;
   GCancellable *cancellable;
 } Reader;
@@ -1014,11 +1013,28 @@ fail (GError     **error,
   return FALSE;
 }
 
-/* Text from the file, made fit for a one-line message. */
+/* Text from the file (UTF-8, checked), made fit for a one-line message:
+ * control characters replaced, at most 80 characters. */
 static char *
 printable (const char *text)
 {
-  return sanitize (text, strlen (text));
+  GString *s = g_string_new (NULL);
+  glong n = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return sanitize (text, strlen (text));
+  for (const char *p = text; *p != '\0' && n < 80; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (s, '?');
+      else
+        g_string_append_unichar (s, c);
+    }
+  if (g_utf8_strlen (text, -1) > 80)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
 }
 
 static JsonNode *
@@ -2099,7 +2115,7 @@ open_project (GBytes                 *bytes,
   guint next_run = 1, next_evaluation = 1, max_run = 0, max_evaluation = 0;
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
-  Reader r = { display_name, NULL, 0, 0, 0, cancellable };
+  Reader r = { display_name, NULL, 0, 0, cancellable };
 
   if (size < 4 || memcmp (data, "PK\003\004", 4) != 0)
     {
@@ -2210,6 +2226,8 @@ open_project (GBytes                 *bytes,
   /* Ids are never reused, even if the counters were lost. */
   _philia_document_set_next_ids (doc, MAX (next_run, max_run + 1),
                                  MAX (next_evaluation, max_evaluation + 1));
+  /* Restoring (the embed flag) is no change of the user's. */
+  _philia_document_mark_saved (doc, NULL);
   return g_steal_pointer (&doc);
 }
 
