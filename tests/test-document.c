@@ -823,6 +823,47 @@ test_dirty (void)
   }
 }
 
+/* A save written on a worker while the user goes on working. */
+static void
+test_save_revision (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+  guint64 revision;
+
+  philia_document_set_conventions (doc, PHILIA_CONVENTION_DIRECTED);
+  revision = _philia_document_get_revision (doc);
+  /* Nothing happened meanwhile: clean. */
+  _philia_document_mark_saved_revision (doc, "/p/a.philia", revision);
+  g_assert_false (philia_document_get_dirty (doc));
+  g_assert_cmpstr (philia_document_get_path (doc), ==, "/p/a.philia");
+
+  /* A step, an undo, a redo, a non-step: each is a new revision. */
+  philia_document_set_notes (doc, "n");
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_undo (doc);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_redo (doc);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+  revision = _philia_document_get_revision (doc);
+  philia_document_set_selection (doc, (guint[]) { 1 }, 1);
+  g_assert_cmpuint (_philia_document_get_revision (doc), >, revision);
+
+  /* Snapshot taken, then the user undoes (back to the saved state) while
+   * the file is written: the new file is not that state, so dirty. */
+  revision = _philia_document_get_revision (doc);
+  philia_document_undo (doc);
+  _philia_document_mark_saved_revision (doc, "/p/b.philia", revision);
+  g_assert_cmpstr (philia_document_get_path (doc), ==, "/p/b.philia");
+  g_assert_true (philia_document_get_dirty (doc));
+  g_assert_true (philia_document_redo (doc));
+  g_assert_true (philia_document_get_dirty (doc));
+  _philia_document_mark_saved (doc, "/p/b.philia");
+  g_assert_false (philia_document_get_dirty (doc));
+}
+
 static void
 test_redo_branch (void)
 {
@@ -1385,6 +1426,39 @@ test_filter_unlabeled (void)
   single_filtered = filter_ok (single_doc, PHILIA_FILTER_COMPONENT, NULL, 0, 0, 0);
   g_assert_cmpuint (philia_graph_get_n_nodes (philia_document_get_graph (single_filtered)), ==, 1);
   g_assert_cmpint (philia_graph_get_n_edges (philia_document_get_graph (single_filtered)), ==, 0);
+
+  /* Two components of the same size: the one holding node 0. Labels
+   * without class names: class ids stay, the class count is what the kept
+   * labels need (1 + the largest). */
+  {
+    g_autoptr (PhiliaGraphBuilder) b = philia_graph_builder_new (5);
+    g_autoptr (PhiliaGraph) tie = NULL;
+    g_autoptr (PhiliaDocument) tie_doc = NULL;
+    g_autoptr (PhiliaDocument) comp = NULL;
+    g_autoptr (PhiliaDocument) cls = NULL;
+    static const gint64 y[] = { 2, 0, 1, 2, 0 };
+    PhiliaGraph *g;
+
+    philia_graph_builder_add_edge (b, 3, 2);
+    philia_graph_builder_add_edge (b, 4, 0);
+    philia_graph_builder_take_labels (b, g_memdup2 (y, sizeof y));
+    philia_graph_builder_set_source (b, "tie", "test");
+    tie = philia_graph_builder_build (b, &error);
+    g_assert_no_error (error);
+    tie_doc = philia_document_new (tie, NULL, NULL);
+    comp = filter_ok (tie_doc, PHILIA_FILTER_COMPONENT, NULL, 0, 0, 0);
+    g = philia_document_get_graph (comp);
+    g_assert_cmpuint (philia_graph_get_n_nodes (g), ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[0], ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[1], ==, 0);
+    g_assert_cmpint (philia_graph_find_edge (g, 0, 1), >=, 0);
+    cls = filter_ok (tie_doc, PHILIA_FILTER_CLASSES, (guint[]) { 0, 1 }, 2, 0, 0);
+    g = philia_document_get_graph (cls);
+    g_assert_cmpuint (philia_graph_get_n_nodes (g), ==, 3);
+    g_assert_cmpuint (philia_graph_get_n_classes (g), ==, 2);
+    g_assert_cmpint (philia_graph_get_labels (g)[1], ==, 1);
+    g_assert_cmpint (philia_graph_get_n_edges (g), ==, 0);
+  }
 }
 
 static void
@@ -1464,6 +1538,7 @@ main (int    argc,
     { "/Philia/Document/runs", test_runs },
     { "/Philia/Document/notes", test_notes },
     { "/Philia/Document/dirty", test_dirty },
+    { "/Philia/Document/save-revision", test_save_revision },
     { "/Philia/Document/redo-branch", test_redo_branch },
     { "/Philia/Document/history-cap", test_history_cap },
     { "/Philia/Document/history-budget", test_history_budget },

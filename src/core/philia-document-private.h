@@ -50,6 +50,14 @@ void            _philia_document_set_embedded_dataset (PhiliaDocument *self,
  * of the history is the clean one (notify "path", "title", "dirty"). */
 void            _philia_document_mark_saved         (PhiliaDocument *self,
                                                      const char     *path);
+/* A save on a worker: the revision counts every change a project would
+ * save (steps, undo, redo, non-steps). Take it with the snapshot and pass it
+ * back when the write is done; if the user changed the document meanwhile,
+ * it takes the path but stays dirty (the file holds an older state). */
+guint64         _philia_document_get_revision       (PhiliaDocument *self);
+void            _philia_document_mark_saved_revision (PhiliaDocument *self,
+                                                      const char     *path,
+                                                      guint64         revision);
 PhiliaDocumentLayout *_philia_document_layout_new   (const char *name,
                                                      const char *algorithm,
                                                      guint64     seed,

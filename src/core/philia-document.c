@@ -87,6 +87,7 @@ struct _PhiliaDocument
   gboolean            unsaved;       /* a change that is not a step since the save */
   gint64              fake_now;      /* tests: 0 for the monotonic clock */
   gsize               history_bytes; /* the steps' bytes */
+  guint64             revision;      /* counts the changes a project would save */
   gsize               budget;
 
   /* What the properties last said, to notify only on a change. */
@@ -163,6 +164,16 @@ philia_document_view_equal (const PhiliaDocumentView *a,
          && g_strcmp0 (a->edge_style, b->edge_style) == 0
          && g_strcmp0 (a->overlay, b->overlay) == 0
          && a->zoom == b->zoom && a->center_x == b->center_x && a->center_y == b->center_y;
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
 }
 
 static void
@@ -387,6 +398,7 @@ changed_not_a_step (PhiliaDocument     *self,
                     PhiliaDocumentPart  parts)
 {
   self->unsaved = TRUE;
+  self->revision++;
   emit_changed (self, parts);
 }
 
@@ -408,12 +420,9 @@ step_apply (PhiliaDocument *self,
       break;
     case STEP_VIEW:
       /* Zoom and centre are not part of the step: they stay as they are. */
-      g_free (self->view.color_by);
-      g_free (self->view.edge_style);
-      g_free (self->view.overlay);
-      self->view.color_by = g_strdup (step->view[side].color_by);
-      self->view.edge_style = g_strdup (step->view[side].edge_style);
-      self->view.overlay = g_strdup (step->view[side].overlay);
+      replace_string (&self->view.color_by, step->view[side].color_by);
+      replace_string (&self->view.edge_style, step->view[side].edge_style);
+      replace_string (&self->view.overlay, step->view[side].overlay);
       break;
     case STEP_CONVENTIONS:
       self->conventions = step->conventions[side];
@@ -463,6 +472,7 @@ push_step (PhiliaDocument *self,
                                 self->steps->len - self->position);
     }
   step->time = now (self);
+  self->revision++;
   step_apply (self, step, 1);
   g_ptr_array_add (self->steps, step);
   self->position++;
@@ -738,6 +748,7 @@ philia_document_undo (PhiliaDocument *self)
   if (self->position == 0)
     return FALSE;
   step = self->steps->pdata[--self->position];
+  self->revision++;
   step_apply (self, step, 0);
   emit_changed (self, step->parts);
   return TRUE;
@@ -752,6 +763,7 @@ philia_document_redo (PhiliaDocument *self)
   if (self->position == self->steps->len)
     return FALSE;
   step = self->steps->pdata[self->position++];
+  self->revision++;
   step_apply (self, step, 1);
   emit_changed (self, step->parts);
   return TRUE;
@@ -1491,6 +1503,7 @@ philia_document_set_notes (PhiliaDocument *self,
       g_free (top->notes[1]);
       top->notes[1] = g_strdup (notes);
       top->time = t;
+      self->revision++;
       step_apply (self, top, 1);
       if (g_str_equal (top->notes[0], top->notes[1]))
         {
@@ -1846,12 +1859,12 @@ philia_document_filter (PhiliaDocument     *self,
   /* The view and conventions carry over, except what names a run (runs do not). */
   philia_document_view_copy (&filtered->view, &self->view);
   if (g_str_has_prefix (filtered->view.color_by, "run:"))
-    g_free (filtered->view.color_by), filtered->view.color_by = g_strdup ("class");
+    replace_string (&filtered->view.color_by, "class");
   if (g_str_has_prefix (filtered->view.edge_style, "run:")
       || g_str_equal (filtered->view.edge_style, "attention"))
-    g_free (filtered->view.edge_style), filtered->view.edge_style = g_strdup ("class");
+    replace_string (&filtered->view.edge_style, "class");
   if (g_str_has_prefix (filtered->view.overlay, "run:"))
-    g_free (filtered->view.overlay), filtered->view.overlay = g_strdup ("");
+    replace_string (&filtered->view.overlay, "");
   filtered->conventions = self->conventions;
   for (guint i = 0; i < self->selection->len; i++)
     {
@@ -1930,12 +1943,13 @@ _philia_document_restore_state (PhiliaDocument           *self,
   if (view != NULL)
     {
       philia_document_view_copy (&self->view, view);
+      /* NULL fields (an older or hand-written project) get the defaults. */
       if (self->view.color_by == NULL)
-        self->view.color_by = g_strdup ("class");
+        replace_string (&self->view.color_by, "class");
       if (self->view.edge_style == NULL)
-        self->view.edge_style = g_strdup ("class");
+        replace_string (&self->view.edge_style, "class");
       if (self->view.overlay == NULL)
-        self->view.overlay = g_strdup ("");
+        replace_string (&self->view.overlay, "");
     }
   self->conventions = conventions;
   g_free (self->notes);
@@ -1991,6 +2005,39 @@ _philia_document_set_embedded_dataset (PhiliaDocument *self,
   self->embedded = bytes;
   g_free (self->embedded_name);
   self->embedded_name = g_strdup (name);
+}
+
+guint64
+_philia_document_get_revision (PhiliaDocument *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
+  return self->revision;
+}
+
+void
+_philia_document_mark_saved_revision (PhiliaDocument *self,
+                                      const char     *path,
+                                      guint64         revision)
+{
+  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
+
+  if (revision == self->revision)
+    {
+      _philia_document_mark_saved (self, path);
+      return;
+    }
+  /* Changed while the file was written: the file is the project's now, but
+   * what it holds is not what the document shows, and which step it matches
+   * is not known (a later one may have been undone since): stay dirty. */
+  if (g_strcmp0 (path, self->path) != 0)
+    {
+      g_free (self->path);
+      self->path = g_strdup (path);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PATH]);
+    }
+  self->saved_position = -1;
+  self->unsaved = TRUE;
+  emit_changed (self, PHILIA_DOCUMENT_PART_FILE);
 }
 
 void
