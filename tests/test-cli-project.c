@@ -497,6 +497,109 @@ test_train_save (void)
   remove_dir (dir);
 }
 
+/* train --random-split --save: the project takes the random splits its runs
+ * name, so a later run on split 1 of the project is the saved run again. */
+static void
+test_train_random_split_save (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *out = g_build_filename (dir, "cora.philia", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser2 = json_parser_new ();
+  g_autoptr(JsonParser) parser3 = json_parser_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (cora);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaGraph) split = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) saved = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) again = { 0 };
+  JsonObject *o, *facts, *run1;
+  JsonArray *sizes;
+
+  make_project (out, cora, NULL);
+  run_cli (&saved, "train", out, "--model", "mlp", "--epochs", "3", "--seed", "4",
+           "--random-split", "0.6,0.2", "--num-splits", "2", "--splits", "all", "--save",
+           "--json", NULL);
+  assert_ok (&saved);
+  o = parse_object (parser, saved.out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "run_ids")), ==, 2);
+
+  /* The same splits, drawn by the core in this process. */
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  split = philia_graph_with_random_splits (graph, 0.6, 0.2, 2, 4, FALSE, &error);
+  g_assert_no_error (error);
+  run_cli (&info, "info", out, "--json", NULL);
+  assert_ok (&info);
+  facts = parse_object (parser2, info.out);
+  g_assert_cmpint (json_object_get_int_member (facts, "splits"), ==, 2);
+  sizes = json_object_get_array_member (facts, "split_sizes");
+  for (guint k = 0; k < 2; k++)
+    {
+      JsonObject *size = json_array_get_object_element (sizes, k);
+      gint64 train, val, test;
+
+      philia_graph_get_split_sizes (split, k, &train, &val, &test);
+      g_assert_cmpint (json_object_get_int_member (size, "train"), ==, train);
+      g_assert_cmpint (json_object_get_int_member (size, "val"), ==, val);
+      g_assert_cmpint (json_object_get_int_member (size, "test"), ==, test);
+    }
+  run1 = json_array_get_object_element (
+    json_object_get_array_member (project_of (facts), "runs"), 1);
+  g_assert_cmpint (json_object_get_int_member (run1, "split"), ==, 1);
+
+  run_cli (&again, "train", out, "--model", "mlp", "--epochs", "3", "--seed", "4", "--split",
+           "1", "--json", NULL);
+  assert_ok (&again);
+  g_assert_cmpfloat (member_double (parse_object (parser3, again.out), "test_accuracy"), ==,
+                     member_double (run1, "test_accuracy"));
+  remove_dir (dir);
+}
+
+/* A project whose view the workbench set (degree colouring, plain edges, a
+ * layout): its figure is the dataset's figure with those options. */
+static void
+test_figure_follows_view (void)
+{
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *karate = test_data ("import", "karate.graphml");
+  g_autofree char *out = g_build_filename (dir, "karate.philia", NULL);
+  g_autofree char *from_project = g_build_filename (dir, "project.png", NULL);
+  g_autofree char *from_dataset = g_build_filename (dir, "dataset.png", NULL);
+  g_autofree char *class_colours = g_build_filename (dir, "class.png", NULL);
+  g_autofree char *none = g_build_filename (dir, "none.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (karate);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaDocumentView view = { .color_by = "degree", .edge_style = "plain", .overlay = "",
+                              .zoom = 1 };
+  double *xy;
+
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  xy = philia_layout_compute (graph, "kk", 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  doc = philia_document_new (graph, karate, NULL);
+  philia_document_add_layout (doc, "tuned", "kk", 3, xy);
+  philia_document_set_view (doc, &view);
+  philia_document_save (doc, out, NULL, &error);
+  g_assert_no_error (error);
+
+  figure (out, from_project, NULL);
+  figure (karate, from_dataset, "--layout", "kk", "--seed", "3", "--color-by", "degree",
+          "--edges", "plain", NULL);
+  g_assert_true (same_pixels (from_project, from_dataset));
+  figure (out, class_colours, "--color-by", "label", NULL);
+  g_assert_false (same_pixels (from_project, class_colours));
+  /* "none": one colour for every node, still a figure. */
+  figure (out, none, "--color-by", "none", NULL);
+  g_assert_false (same_pixels (none, class_colours));
+  remove_dir (dir);
+}
+
 /* ------------------------------------------------------------- linkpred */
 
 static void
@@ -711,6 +814,8 @@ main (int    argc,
   g_test_add_func ("/Philia/CliProject/new/node-table", test_new_node_table);
   g_test_add_func ("/Philia/CliProject/layout-save-and-figure", test_layout_save_and_figure);
   g_test_add_func ("/Philia/CliProject/train-save", test_train_save);
+  g_test_add_func ("/Philia/CliProject/train-random-split-save", test_train_random_split_save);
+  g_test_add_func ("/Philia/CliProject/figure-follows-view", test_figure_follows_view);
   g_test_add_func ("/Philia/CliProject/linkpred-save", test_linkpred_save);
   g_test_add_func ("/Philia/CliProject/refuse/save-needs-project", test_save_needs_project);
   g_test_add_func ("/Philia/CliProject/refuse/corrupt", test_corrupt_project);
