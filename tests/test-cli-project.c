@@ -489,6 +489,22 @@ test_train_save (void)
   run_cli (&no_run, "figure", out, "--kind", "graph", "--color-by", "prediction", "--run",
            "99", "--out", png, NULL);
   assert_one_line_error (&no_run, 1, "1, 2, 3 and 4");
+  {
+    g_autofree char *alone = g_build_filename (dir, "alone.png", NULL);
+    g_autofree char *prediction = g_build_filename (dir, "prediction.png", NULL);
+    g_autofree char *classes = g_build_filename (dir, "classes.png", NULL);
+    g_auto(Run) missing = { 0 };
+
+    /* --run alone colours by that run's predictions. */
+    figure (out, alone, "--layout", "circle", "--run", "1", NULL);
+    figure (out, prediction, "--layout", "circle", "--run", "1", "--color-by", "prediction",
+            NULL);
+    figure (out, classes, "--layout", "circle", NULL);
+    g_assert_true (same_pixels (alone, prediction));
+    g_assert_false (same_pixels (alone, classes));
+    run_cli (&missing, "figure", out, "--kind", "graph", "--run", "7", "--out", png, NULL);
+    assert_one_line_error (&missing, 1, "--run 7");
+  }
 
   run_cli (&text, "info", out, NULL);
   assert_ok (&text);

@@ -643,6 +643,21 @@ cli_project_graph_view (PhiliaDocument  *doc,
   out->view.color_by = PHILIA_COLOR_BY_LABEL;
   out->view.edge_style = PHILIA_EDGES_HOMOPHILY;
 
+  /* --run names a run that must exist; asked for alone, it shows the run's
+   * predictions rather than nothing of it. */
+  if (opt_run != NULL)
+    {
+      gboolean uses_run = g_strcmp0 (color, "prediction") == 0
+                          || g_strcmp0 (color, "correct") == 0
+                          || g_str_has_prefix (color != NULL ? color : "", "run:")
+                          || g_strcmp0 (edge, "attention") == 0;
+
+      if (find_run (doc, opt_run, error) == NULL)
+        return FALSE;
+      if (!uses_run && color_by == NULL)
+        color = "prediction";
+    }
+
   /* Positions: --layout NAME, or the current layout. */
   if (layout != NULL)
     {

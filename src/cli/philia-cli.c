@@ -591,8 +591,8 @@ static GOptionEntry figure_entries[] = {
     "attention (default: the project's view)", "STYLE" },
   { "run", 0, 0, G_OPTION_ARG_STRING, &opt_run,
     "Project: the saved run whose predictions or attention graph and attention draw (default: "
-    "the view's, else the latest), or the runs accuracy-by-homophily draws (e.g. 1,3) instead "
-    "of training", "ID" },
+    "the view's, else the latest; given alone, graph colours by its predictions), or the runs "
+    "accuracy-by-homophily draws (e.g. 1,3) instead of training", "ID" },
   { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
     NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
