@@ -359,7 +359,7 @@ test_layout_save_and_figure (void)
   figure (out, from_project, NULL);
   figure (karate, seed1, "--layout", "fr", "--seed", "1", NULL);
   figure (karate, seed2, "--layout", "fr", "--seed", "2", NULL);
-  png_pixels (from_project, &w, &h);
+  g_bytes_unref (png_pixels (from_project, &w, &h));
   g_assert_cmpint (w, ==, 200);
   g_assert_cmpint (h, ==, 160);
   g_assert_true (same_pixels (from_project, seed2));
@@ -388,6 +388,46 @@ test_layout_save_and_figure (void)
   g_assert_nonnull (strstr (text.out, "layouts            2\n"));
   g_assert_nonnull (strstr (text.out, "(current)"));
   remove_dir (dir);
+}
+
+/* A single node, and self-loops, duplicate rows and an isolated node: the
+ * project sees the dataset's graph (same facts), lays it out and draws it. */
+static void
+test_small_graphs (void)
+{
+  static const struct { const char *name, *text; } graphs[] = {
+    { "one.gml", "graph [\n node [ id 0 ]\n]\n" },
+    { "loops.txt", "a a\na b\na b\nb a\nc c\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
+    {
+      g_autofree char *dir = scratch_dir ();
+      g_autofree char *path = g_build_filename (dir, graphs[i].name, NULL);
+      g_autofree char *out = g_build_filename (dir, "small.philia", NULL);
+      g_autofree char *png = g_build_filename (dir, "small.png", NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_auto(Run) dataset = { 0 };
+      g_auto(Run) layout = { 0 };
+      g_auto(Run) info = { 0 };
+      int w, h;
+
+      g_assert_true (g_file_set_contents (path, graphs[i].text, -1, NULL));
+      make_project (out, path, NULL);
+      run_cli (&dataset, "info", path, "--json", NULL);
+      assert_ok (&dataset);
+      run_cli (&layout, "layout", out, "--save", "--json", NULL);
+      assert_ok (&layout);
+      run_cli (&info, "info", out, "--json", NULL);
+      assert_ok (&info);
+      assert_same_facts (dataset.out, info.out);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+        project_of (parse_object (parser, info.out)), "layouts")), ==, 1);
+      figure (out, png, NULL);
+      g_bytes_unref (png_pixels (png, &w, &h));
+      g_assert_cmpint (w, ==, 200);
+      remove_dir (dir);
+    }
 }
 
 /* ---------------------------------------------------------------- train */
@@ -828,6 +868,7 @@ main (int    argc,
 
   g_test_add_func ("/Philia/CliProject/new/small", test_new_small);
   g_test_add_func ("/Philia/CliProject/new/node-table", test_new_node_table);
+  g_test_add_func ("/Philia/CliProject/small-graphs", test_small_graphs);
   g_test_add_func ("/Philia/CliProject/layout-save-and-figure", test_layout_save_and_figure);
   g_test_add_func ("/Philia/CliProject/train-save", test_train_save);
   g_test_add_func ("/Philia/CliProject/train-random-split-save", test_train_random_split_save);
