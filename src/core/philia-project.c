@@ -1744,6 +1744,7 @@ load_dataset (Reader                 *r,
   const char *member, *name;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) table = NULL;
+  PhiliaGraph *graph;
 
   if (d == NULL || !get_string (r, d, "dataset.", "embedded", TRUE, &member, error))
     return NULL;
@@ -1763,8 +1764,12 @@ load_dataset (Reader                 *r,
       if (*embedded == NULL)
         return NULL;
       *embedded_name = printable (name);
-      return philia_graph_load_bytes (*embedded, *embedded_name, PHILIA_FORMAT_AUTO, NULL,
-                                      r->cancellable, error);
+      graph = philia_graph_load_bytes (*embedded, *embedded_name, PHILIA_FORMAT_AUTO, NULL,
+                                       r->cancellable, error);
+      /* The dataset's own message, after the project's name. */
+      if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (error, "%s: ", r->name);
+      return graph;
     }
 
   *found_dataset = find_reference (r, d, "dataset.", "dataset", dataset_path, base_dir, flags,
@@ -1784,7 +1789,10 @@ load_dataset (Reader                 *r,
       table = g_file_new_for_path (*found_table);
     }
   file = g_file_new_for_path (*found_dataset);
-  return philia_graph_load (file, table, NULL, r->cancellable, error);
+  graph = philia_graph_load (file, table, NULL, r->cancellable, error);
+  if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (error, "%s: ", r->name);
+  return graph;
 }
 
 /* The split masks saved with the project replace the dataset's (Make Splits). */
@@ -1825,9 +1833,11 @@ restore_splits (Reader       *r,
   if (same)
     copy = g_object_ref (graph);
   else
-    copy = philia_graph_copy_with_splits (graph, n_splits, steal_data (masks[0]),
-                                          steal_data (masks[1]), steal_data (masks[2]));
-  masks[0] = masks[1] = masks[2] = NULL;
+    {
+      copy = philia_graph_copy_with_splits (graph, n_splits, steal_data (masks[0]),
+                                            steal_data (masks[1]), steal_data (masks[2]));
+      masks[0] = masks[1] = masks[2] = NULL;
+    }
 out:
   for (guint part = 0; part < 3; part++)
     philia_array_free (masks[part]);
