@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Every file in tests/data/bad/ must be refused through the public loader with
- * the error listed in tests/data/bad/EXPECTED: right domain and code, one
- * sentence that names the file, and the expected words. A bad file never
+ * Every file in tests/data/bad/ must be refused through the public loader (the
+ * project reader for *.philia) with the error listed in tests/data/bad/EXPECTED:
+ * right domain and code, one sentence that names the file, and the expected
+ * words. A bad file never
  * crashes Philia (run this under AddressSanitizer too).
  */
 #include "config.h"
@@ -15,9 +16,10 @@
 
 typedef struct
 {
-  char *file;
-  int   code;
-  char *substring;
+  char   *file;
+  GQuark  domain;
+  int     code;
+  char   *substring;
 } Case;
 
 static const struct
@@ -37,12 +39,29 @@ static const struct
   { "OPTION", PHILIA_ERROR_OPTION },
 };
 
-static int
-code_from_name (const char *name)
+/* Project files (*.philia, opened as projects) may also fail with these. */
+static const struct
 {
+  const char        *name;
+  PhiliaProjectError code;
+} project_codes[] = {
+  { "DATASET_MISSING", PHILIA_PROJECT_ERROR_DATASET_MISSING },
+  { "DATASET_CHANGED", PHILIA_PROJECT_ERROR_DATASET_CHANGED },
+  { "NEWER_VERSION", PHILIA_PROJECT_ERROR_NEWER_VERSION },
+};
+
+static int
+code_from_name (const char *name,
+                GQuark     *domain)
+{
+  *domain = PHILIA_ERROR;
   for (guint i = 0; i < G_N_ELEMENTS (error_codes); i++)
     if (strcmp (error_codes[i].name, name) == 0)
       return error_codes[i].code;
+  *domain = PHILIA_PROJECT_ERROR;
+  for (guint i = 0; i < G_N_ELEMENTS (project_codes); i++)
+    if (strcmp (project_codes[i].name, name) == 0)
+      return project_codes[i].code;
   return -1;
 }
 
@@ -84,11 +103,16 @@ test_bad_file (gconstpointer data)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaDocument) doc = NULL;
 
-  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  if (g_str_has_suffix (c->file, PHILIA_PROJECT_EXTENSION))
+    doc = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  else
+    graph = philia_graph_load (file, NULL, NULL, NULL, &error);
   g_assert_null (graph);
+  g_assert_null (doc);
   g_assert_nonnull (error);
-  if (error->domain != PHILIA_ERROR || error->code != c->code)
+  if (error->domain != c->domain || error->code != c->code)
     {
       g_test_fail_printf ("%s: expected code %d, got %s %d: %s", c->file, c->code,
                           g_quark_to_string (error->domain), error->code, error->message);
@@ -215,7 +239,7 @@ read_expected (void)
         g_error ("EXPECTED line %u: need three tab-separated fields", i + 1);
       c = g_new0 (Case, 1);
       c->file = g_strdup (fields[0]);
-      c->code = code_from_name (fields[1]);
+      c->code = code_from_name (fields[1], &c->domain);
       c->substring = g_strdup (fields[2]);
       if (c->code < 0)
         g_error ("EXPECTED line %u: unknown error code “%s”", i + 1, fields[1]);

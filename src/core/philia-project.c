@@ -32,9 +32,12 @@
 #define PROJECT_FORMAT "philia-project"
 /* A manifest is small; anything larger is not one Philia wrote. */
 #define MAX_MANIFEST  (64u << 20)
-/* Arrays are deflated fast: saving a PubMed project must stay well under a
- * second, and float data compresses little at higher levels. */
+/* Arrays are deflated fast, and large float arrays (weights, probabilities,
+ * attention, positions) are stored: their low bits are noise, deflate gains
+ * a few percent on them at about 15 MB/s, and saving a PubMed project with
+ * ten runs must stay well under a second. */
 #define ARRAY_LEVEL   1
+#define STORE_FLOATS_FROM (64u << 10)
 
 static const char *const metric_names[] = { "accuracy", "roc-auc" };
 static const char *const rule_names[] = { "val-roc-auc", "val-accuracy", "last-epoch" };
@@ -801,36 +804,96 @@ write_manifest (Writer                 *w,
   return TRUE;
 }
 
-/* Writes all of @data to @fd, checking @cancellable between slices. */
 static gboolean
-write_fd (int            fd,
-          const guint8  *data,
-          gsize          len,
-          GCancellable  *cancellable,
-          const char    *display_name,
-          GError       **error)
+io_failed (GError      **error,
+           GError       *local_error,
+           const char   *display_name)
 {
-  while (len > 0)
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      local_error->domain == PHILIA_ERROR)
+    g_propagate_error (error, local_error);
+  else
     {
-      gssize n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      n = write (fd, data, MIN (len, (gsize)(4u << 20)));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
-                       display_name, g_strerror (n < 0 ? saved : ENOSPC));
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize)n;
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+                   display_name, local_error->message);
+      g_error_free (local_error);
     }
+  return FALSE;
+}
+
+/* Writes the archive to @tmp (which exists, empty), then flushes it to the
+ * disk. */
+static gboolean
+write_archive (PhiliaDocumentSnapshot *snapshot,
+               const char             *tmp,
+               const char             *display_name,
+               const char             *manifest,
+               gsize                   manifest_len,
+               GPtrArray              *names,
+               GPtrArray              *arrays,
+               GBytes                 *embedded,
+               const char             *embedded_name,
+               GCancellable           *cancellable,
+               GError                **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (tmp);
+  g_autoptr(GFileOutputStream) fout = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(PhiliaZipWriter) zip = NULL;
+  GError *local_error = NULL;
+  int fd;
+
+  fout = g_file_append_to (file, G_FILE_CREATE_NONE, cancellable, &local_error);
+  if (fout == NULL)
+    return io_failed (error, local_error, display_name);
+  out = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (fout), 1u << 20);
+  zip = _philia_zip_writer_new (out, display_name);
+  if (!_philia_zip_writer_add (zip, MANIFEST_NAME, NULL, 0, (const guint8 *)manifest,
+                               manifest_len, 6, cancellable, &local_error))
+    goto fail;
+  for (guint i = 0; i < arrays->len; i++)
+    {
+      const PhiliaArray *a = g_ptr_array_index (arrays, i);
+      gboolean noise = (a->dtype == PHILIA_DTYPE_FLOAT32 || a->dtype == PHILIA_DTYPE_FLOAT64) &&
+                       (guint64)a->n_elements * a->itemsize >= STORE_FLOATS_FROM;
+
+      if (!_philia_zip_writer_add_array (zip, g_ptr_array_index (names, i), a,
+                                         noise ? 0 : ARRAY_LEVEL, cancellable, &local_error))
+        goto fail;
+    }
+  if (embedded != NULL)
+    {
+      g_autofree char *member = g_strconcat ("dataset/", embedded_name, NULL);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (embedded, &size);
+
+      if (!_philia_zip_writer_add (zip, member, NULL, 0, data, size, ARRAY_LEVEL,
+                                   cancellable, &local_error))
+        goto fail;
+    }
+  if (!_philia_zip_writer_finish (zip, cancellable, &local_error) ||
+      !g_output_stream_close (out, cancellable, &local_error))
+    goto fail;
+
+  /* fsync() applies to the file, whichever descriptor names it. */
+  fd = open (tmp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+                   display_name, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
   return TRUE;
+
+fail:
+  /* Only @tmp is at stake; the caller removes it. */
+  g_output_stream_close (out, NULL, NULL);
+  return io_failed (error, local_error, display_name);
 }
 
 /**
@@ -852,14 +915,11 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
   g_autofree char *embedded_name = NULL;
   g_autofree char *manifest = NULL;
   g_autoptr(GBytes) embedded = NULL;
-  g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(GBytes) archive = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) arrays = NULL;
-  g_autoptr(PhiliaZipWriter) zip = NULL;
   const gint64 *off;
   Writer w = { 0 };
   gsize manifest_len;
@@ -897,31 +957,8 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
   json_generator_set_pretty (generator, TRUE);
   manifest = json_generator_to_data (generator, &manifest_len);
 
-  out = g_memory_output_stream_new_resizable ();
-  zip = _philia_zip_writer_new (out, display_name);
-  if (!_philia_zip_writer_add (zip, MANIFEST_NAME, NULL, 0, (const guint8 *)manifest,
-                               manifest_len, 6, cancellable, error))
-    return FALSE;
-  for (guint i = 0; i < arrays->len; i++)
-    if (!_philia_zip_writer_add_array (zip, g_ptr_array_index (names, i),
-                                       g_ptr_array_index (arrays, i), ARRAY_LEVEL,
-                                       cancellable, error))
-      return FALSE;
-  if (embedded != NULL)
-    {
-      g_autofree char *member = g_strconcat ("dataset/", embedded_name, NULL);
-      gsize size;
-      const guint8 *data = g_bytes_get_data (embedded, &size);
-
-      if (!_philia_zip_writer_add (zip, member, NULL, 0, data, size, ARRAY_LEVEL,
-                                   cancellable, error))
-        return FALSE;
-    }
-  if (!_philia_zip_writer_finish (zip, cancellable, error))
-    return FALSE;
-  g_output_stream_close (out, NULL, NULL);
-  archive = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
-
+  /* Straight into a temporary file beside @path: a second copy of the
+   * archive in memory would cost as much again in page faults. */
   tmp = g_build_filename (dir, ".philia-save-XXXXXX", NULL);
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
   if (fd < 0)
@@ -932,31 +969,10 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
                    display_name, g_strerror (saved));
       return FALSE;
     }
-  {
-    gsize size;
-    const guint8 *data = g_bytes_get_data (archive, &size);
-
-    if (!write_fd (fd, data, size, cancellable, display_name, error))
-      goto fail;
-  }
-  if (fsync (fd) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
-                   display_name, g_strerror (saved));
-      goto fail;
-    }
-  if (close (fd) != 0)
-    {
-      int saved = errno;
-
-      fd = -1;
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
-                   display_name, g_strerror (saved));
-      goto fail;
-    }
-  fd = -1;
+  close (fd);
+  if (!write_archive (snapshot, tmp, display_name, manifest, manifest_len, names, arrays,
+                      embedded, embedded_name, cancellable, error))
+    goto fail;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
   if (g_rename (tmp, path) != 0)
@@ -977,8 +993,6 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
   return TRUE;
 
 fail:
-  if (fd >= 0)
-    close (fd);
   g_unlink (tmp);
   return FALSE;
 }

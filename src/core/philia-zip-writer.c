@@ -176,8 +176,6 @@ _philia_zip_writer_add (PhiliaZipWriter  *writer,
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (name_len > 0 && name_len <= G_MAXUINT16, FALSE);
   g_return_val_if_fail (level >= 0 && level <= 9, FALSE);
-  /* A stored member is one buffer, so it takes no head. */
-  g_return_val_if_fail (level > 0 || head_len == 0, FALSE);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -194,8 +192,8 @@ _philia_zip_writer_add (PhiliaZipWriter  *writer,
     {
       w->method = METHOD_STORED;
       stored = data;
-      comp_len = data_len;
-      w->crc = crc_update (0, data, data_len);
+      comp_len = head_len + data_len;
+      w->crc = crc_update (crc_update (0, head, head_len), data, data_len);
     }
   w->comp_size = comp_len;
   w->uncomp_size = head_len + data_len;
@@ -223,7 +221,9 @@ _philia_zip_writer_add (PhiliaZipWriter  *writer,
   return write_all (writer, local, LOCAL_SIZE, cancellable, error) &&
          write_all (writer, name, name_len, cancellable, error) &&
          (!zip64 || write_all (writer, local + 30, 20, cancellable, error)) &&
-         write_all (writer, comp != NULL ? comp : stored, comp_len, cancellable, error);
+         (comp != NULL ? write_all (writer, comp, comp_len, cancellable, error)
+                       : (write_all (writer, head, head_len, cancellable, error) &&
+                          write_all (writer, stored, data_len, cancellable, error)));
 }
 
 gboolean
@@ -240,14 +240,8 @@ _philia_zip_writer_add_array (PhiliaZipWriter    *writer,
                                               ? array->itemsize
                                               : philia_dtype_get_size (array->dtype));
 
-  if (level > 0)
-    return _philia_zip_writer_add (writer, member_name, header->data, header->len,
-                                   array->data, payload, level, cancellable, error);
-
-  /* Stored: one buffer. */
-  g_byte_array_append (header, array->data, payload);
-  return _philia_zip_writer_add (writer, member_name, NULL, 0, header->data, header->len, 0,
-                                 cancellable, error);
+  return _philia_zip_writer_add (writer, member_name, header->data, header->len,
+                                 array->data, payload, level, cancellable, error);
 }
 
 /**
