@@ -269,8 +269,11 @@ cmd_project (int    argc,
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: new project on %s (%u nodes, %" G_GINT64_FORMAT " edges), %s\n", out, in,
-            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+    printf ("%s: new project on %s (%u %s, %" G_GINT64_FORMAT " %s), %s\n", out, in,
+            philia_graph_get_n_nodes (graph),
+            philia_graph_get_n_nodes (graph) == 1 ? "node" : "nodes",
+            philia_graph_get_n_edges (graph), philia_graph_get_n_edges (graph) == 1 ? "edge"
+                                                                                 : "edges",
             opt_embed ? "dataset embedded" : "dataset referenced by path and SHA-256");
   return EXIT_OK;
 }
