@@ -505,6 +505,23 @@ test_train_save (void)
   p = info_project (parser2, out, NULL);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "runs")), ==, 3);
 
+  /* Saved runs draw accuracy by homophily without training: the same
+   * chart as training the same recipe again. */
+  {
+    g_autofree char *saved_png = g_build_filename (dir, "acc-saved.png", NULL);
+    g_autofree char *trained_png = g_build_filename (dir, "acc-trained.png", NULL);
+    g_auto(Run) a = { 0 };
+    g_auto(Run) b = { 0 };
+
+    run_cli (&a, "figure", out, "--kind", "accuracy-by-homophily", "--run", "1", "--out",
+             saved_png, NULL);
+    assert_ok (&a);
+    run_cli (&b, "figure", cora, "--kind", "accuracy-by-homophily", "--models", "mlp",
+             "--epochs", "8", "--seed", "5", "--out", trained_png, NULL);
+    assert_ok (&b);
+    g_assert_true (same_pixels (saved_png, trained_png));
+  }
+
   /* A saved GAT run draws the attention figure the same as training it
    * again (same seed, same run), and colours the graph by its predictions. */
   run_cli (&gat, "train", out, "--model", "gat", "--epochs", "3", "--seed", "2", "--save", NULL);
