@@ -189,6 +189,18 @@ test_new_small (void)
   d = json_object_get_object_member (p, "dataset");
   g_assert_nonnull (d);
 
+  /* Every other command reads the project as the dataset. */
+  {
+    g_auto(Run) stats_dataset = { 0 };
+    g_auto(Run) stats_project = { 0 };
+
+    run_cli (&stats_dataset, "stats", tiny, "--json", NULL);
+    assert_ok (&stats_dataset);
+    run_cli (&stats_project, "stats", out, "--json", NULL);
+    assert_ok (&stats_project);
+    g_assert_cmpstr (stats_dataset.out, ==, stats_project.out);
+  }
+
   /* An existing project is never overwritten by accident. */
   run_cli (&again, "project", "new", out, tiny, NULL);
   assert_one_line_error (&again, 1, "--force");
