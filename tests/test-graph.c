@@ -335,6 +335,21 @@ test_names (void)
   g_assert_null (philia_graph_builder_build (dup, &error) ? (gpointer)1 : NULL);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "“x” is used twice"));
+
+  /* A name with a line break and an invalid byte is quoted as an excerpt:
+   * the message stays one line of UTF-8 (found by fuzz-npz-members). */
+  {
+    g_autoptr(PhiliaGraphBuilder) odd = philia_graph_builder_new (2);
+    const char *odd_names[] = { "a\nb\xff", "a\nb\xff", NULL };
+
+    g_clear_error (&error);
+    philia_graph_builder_take_node_names (odd, g_strdupv ((char **)odd_names));
+    g_assert_null (philia_graph_builder_build (odd, &error) ? (gpointer)1 : NULL);
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    g_assert_null (strchr (error->message, '\n'));
+    g_assert_nonnull (strstr (error->message, "is used twice."));
+  }
 }
 
 static void

@@ -206,6 +206,75 @@ test_defaults (void)
   g_assert_false (philia_train_model_defaults ("nope", &p, NULL));
 }
 
+/* Every built-in model's defaults, as its paper gives them (-1: not the
+ * model's hyperparameter, left at "default"); a value the caller set is kept. */
+static void
+test_recipes (void)
+{
+  static const struct
+  {
+    const char *id;
+    gboolean    needs_features;
+    int         epochs;
+    double      lr, weight_decay;
+    int         hidden;
+    double      dropout;
+    int         heads, k;
+    double      alpha;
+  } expected[] = {
+    { "mlp",    TRUE,   200, 0.01,  5e-4, 64, 0.5, -1, -1, -1 },
+    { "gcn",    FALSE,  200, 0.01,  5e-4, 16, 0.5, -1, -1, -1 },
+    { "sgc",    TRUE,   100, 0.2,   5e-5,  0, 0,   -1,  2, -1 },
+    { "appnp",  FALSE,  200, 0.01,  5e-3, 64, 0.5, -1, 10, 0.1 },
+    { "gat",    FALSE,  200, 0.005, 5e-4,  8, 0.6,  8, -1, -1 },
+    { "sage",   FALSE,  200, 0.01,  5e-4, 64, 0.5, -1, -1, -1 },
+    { "h2gcn",  FALSE,  200, 0.01,  5e-4, 64, 0.5, -1,  2, -1 },
+    { "gprgnn", FALSE, 1000, 0.002, 5e-4, 64, 0.5, -1, 10, 0.1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const PhiliaAlgorithm *algorithm;
+      PhiliaTrainParams p;
+      gboolean needs = !expected[i].needs_features;
+
+      g_test_message ("%s", expected[i].id);
+      g_assert_true (philia_train_model_defaults (expected[i].id, &p, &needs));
+      g_assert_cmpint (needs, ==, expected[i].needs_features);
+      g_assert_cmpint (p.epochs, ==, expected[i].epochs);
+      g_assert_cmpfloat (p.lr, ==, expected[i].lr);
+      g_assert_cmpfloat (p.weight_decay, ==, expected[i].weight_decay);
+      g_assert_cmpint (p.hidden, ==, expected[i].hidden);
+      g_assert_cmpfloat (p.dropout, ==, expected[i].dropout);
+      g_assert_cmpint (p.heads, ==, expected[i].heads);
+      g_assert_cmpint (p.k, ==, expected[i].k);
+      g_assert_cmpfloat (p.alpha, ==, expected[i].alpha);
+
+      /* Set values stay, including a dropout of 0 and an SGC hidden width. */
+      algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                                          expected[i].id);
+      g_assert_nonnull (algorithm);
+      philia_train_params_init (&p);
+      p.epochs = 7;
+      p.lr = 0.125;
+      p.weight_decay = 0;
+      p.hidden = 3;
+      p.dropout = 0;
+      p.heads = 2;
+      p.k = 1;
+      p.alpha = 0.5;
+      ((const PhiliaModelVTable *)algorithm->vtable)->defaults (&p);
+      g_assert_cmpint (p.epochs, ==, 7);
+      g_assert_cmpfloat (p.lr, ==, 0.125);
+      g_assert_cmpfloat (p.weight_decay, ==, 0);
+      g_assert_cmpint (p.hidden, ==, 3);
+      g_assert_cmpfloat (p.dropout, ==, 0);
+      g_assert_cmpint (p.heads, ==, 2);
+      g_assert_cmpint (p.k, ==, 1);
+      g_assert_cmpfloat (p.alpha, ==, 0.5);
+    }
+}
+
 /*
  * A path 0 – 1 – 2 plus 1 – 3, labels 0 0 1 -1, with a hand-made result:
  * CSR rows 0: [1], 1: [0, 2, 3], 2: [1], 3: [1].
@@ -393,6 +462,7 @@ main (int    argc,
   g_test_add_func ("/Philia/TrainRun/async-cancel", test_async_cancel);
   g_test_add_func ("/Philia/TrainRun/async-errors", test_async_errors);
   g_test_add_func ("/Philia/TrainRun/defaults", test_defaults);
+  g_test_add_func ("/Philia/TrainRun/recipes", test_recipes);
   g_test_add_func ("/Philia/TrainRun/csv", test_csv);
   g_test_add_func ("/Philia/TrainRun/attention-summaries", test_attention_summaries);
   g_test_add_func ("/Philia/TrainRun/attention-views", test_attention_views);

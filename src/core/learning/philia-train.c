@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The model context and the training loop (HACKING.md §7). */
 #define G_LOG_DOMAIN "philia-core"
 
 #include "config.h"
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
+#include "philia-train-private.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-void _philia_models_register (PhiliaRegistry *registry);
-
-/* Features denser than this are multiplied as a dense matrix. */
-#define SPARSE_FEATURE_DENSITY 0.10
 
 void
 philia_train_params_init (PhiliaTrainParams *params)
@@ -33,27 +30,6 @@ philia_train_params_init (PhiliaTrainParams *params)
 }
 
 /* ---------------------------------------------------------------- context */
-
-struct _PhiliaModelContext
-{
-  PhiliaGraph       *graph;
-  PhiliaTrainParams  params;
-  guint              n_classes;
-  guint              n_features;
-  PhiliaSparse      *adjacency;
-  PhiliaSparse      *pattern;
-  PhiliaSparse      *sparse_x;
-  PhiliaTensor      *dense_x;
-  GPtrArray         *parameters;
-  GArray            *decay;     /* gboolean per parameter */
-  PhiliaRng          rng;
-  GPtrArray         *attention; /* PhiliaTensor copies per layer, last eval pass */
-  GPtrArray         *node_values; /* PhiliaNodeValues*, last eval pass */
-  guint             *loss_rows;   /* labelled training nodes, ascending; NULL if all nodes */
-  guint              n_loss_rows;
-  PhiliaTensor      *dense_x_rows;  /* the features of those rows, built when first asked */
-  PhiliaSparse      *sparse_x_rows;
-};
 
 static G_LOCK_DEFINE (adjacency_cache);
 
@@ -207,18 +183,9 @@ build_two_hop (PhiliaGraph *graph)
   return philia_sparse_new (n, n, row_offsets, col_index, values);
 }
 
-typedef enum
-{
-  ADJ_GCN,        /* D^{-1/2}(A+I)D^{-1/2} */
-  ADJ_PATTERN,    /* A+I, ones */
-  ADJ_MEAN,       /* D^{-1}A */
-  ADJ_SYM,        /* D^{-1/2}AD^{-1/2} */
-  ADJ_TWO_HOP,    /* strict two-hop, symmetric */
-} AdjacencyKind;
-
-static PhiliaSparse *
-cached_kind (PhiliaGraph   *graph,
-             AdjacencyKind  kind)
+PhiliaSparse *
+_philia_adjacency_cached (PhiliaGraph   *graph,
+                          AdjacencyKind  kind)
 {
   static const char *keys[] = { "philia-normalized-adjacency", "philia-adjacency-pattern",
                                 "philia-mean-adjacency", "philia-sym-adjacency",
@@ -302,12 +269,12 @@ philia_model_context_get_rng (PhiliaModelContext *ctx)
   return &ctx->rng;
 }
 
-static PhiliaTensor *
-input_matmul_on (PhiliaTape   *tape,
-                 PhiliaTensor *dense,
-                 PhiliaSparse *sparse,
-                 PhiliaTensor *w,
-                 float         dropout)
+PhiliaTensor *
+_philia_input_matmul_on (PhiliaTape   *tape,
+                         PhiliaTensor *dense,
+                         PhiliaSparse *sparse,
+                         PhiliaTensor *w,
+                         float         dropout)
 {
   if (dense != NULL)
     return philia_op_matmul (tape, philia_op_dropout (tape, dense, dropout), w);
@@ -327,7 +294,7 @@ philia_model_context_input_matmul (PhiliaModelContext *ctx,
                                    PhiliaTensor       *w,
                                    float               dropout)
 {
-  return input_matmul_on (tape, ctx->dense_x, ctx->sparse_x, w, dropout);
+  return _philia_input_matmul_on (tape, ctx->dense_x, ctx->sparse_x, w, dropout);
 }
 
 const guint *
@@ -345,10 +312,10 @@ philia_model_context_get_loss_rows (PhiliaModelContext *ctx,
 }
 
 /* The given rows of a dense matrix, in that order. */
-static PhiliaTensor *
-dense_rows (const PhiliaTensor *x,
-            const guint        *rows,
-            guint               n_rows)
+PhiliaTensor *
+_philia_dense_rows (const PhiliaTensor *x,
+                    const guint        *rows,
+                    guint               n_rows)
 {
   PhiliaTensor *out = philia_tensor_new (n_rows, x->cols);
 
@@ -359,13 +326,13 @@ dense_rows (const PhiliaTensor *x,
 }
 
 /* The features of the loss rows, built on first use. */
-static void
-ensure_row_features (PhiliaModelContext *ctx,
-                     const guint        *rows,
-                     guint               n_rows)
+void
+_philia_model_context_ensure_row_features (PhiliaModelContext *ctx,
+                                           const guint        *rows,
+                                           guint               n_rows)
 {
   if (ctx->dense_x != NULL && ctx->dense_x_rows == NULL)
-    ctx->dense_x_rows = dense_rows (ctx->dense_x, rows, n_rows);
+    ctx->dense_x_rows = _philia_dense_rows (ctx->dense_x, rows, n_rows);
   if (ctx->sparse_x != NULL && ctx->sparse_x_rows == NULL)
     ctx->sparse_x_rows = philia_sparse_new_rows (ctx->sparse_x, rows, n_rows);
 }
@@ -381,8 +348,8 @@ philia_model_context_row_input_matmul (PhiliaModelContext *ctx,
 
   if (rows == NULL)
     return philia_model_context_input_matmul (ctx, tape, w, dropout);
-  ensure_row_features (ctx, rows, n_rows);
-  return input_matmul_on (tape, ctx->dense_x_rows, ctx->sparse_x_rows, w, dropout);
+  _philia_model_context_ensure_row_features (ctx, rows, n_rows);
+  return _philia_input_matmul_on (tape, ctx->dense_x_rows, ctx->sparse_x_rows, w, dropout);
 }
 
 PhiliaTensor *
@@ -534,700 +501,6 @@ prepare_features (PhiliaModelContext *ctx)
       ctx->dense_x = philia_tensor_new (n, f);
       memcpy (ctx->dense_x->data, copy, sizeof (float) * n * f);
     }
-}
-
-/* ------------------------------------------------------------------ models */
-
-typedef struct
-{
-  PhiliaTensor *w1, *b1, *w2, *b2;
-} TwoLayer;
-
-static gpointer
-two_layer_create (PhiliaModelContext *ctx,
-                  guint               hidden,
-                  gboolean            decay_second)
-{
-  TwoLayer *m = g_new0 (TwoLayer, 1);
-  guint f = ctx->n_features, c = ctx->n_classes;
-
-  m->w1 = philia_model_context_add_parameter (ctx, f, hidden, TRUE, TRUE);
-  m->b1 = philia_model_context_add_parameter (ctx, 1, hidden, FALSE, TRUE);
-  m->w2 = philia_model_context_add_parameter (ctx, hidden, c, TRUE, decay_second);
-  m->b2 = philia_model_context_add_parameter (ctx, 1, c, FALSE, decay_second);
-  return m;
-}
-
-/* MLP: Linear → ReLU → dropout → Linear, dropout on the input too. */
-static void
-mlp_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-}
-
-static gpointer
-mlp_create (PhiliaModelContext *ctx,
-            GError            **error)
-{
-  return two_layer_create (ctx, ctx->params.hidden, TRUE);
-}
-
-/* The MLP on every row (APPNP and GPR-GNN propagate its output) or, with
- * @loss_rows_only in a training step, on the loss rows alone. */
-static PhiliaTensor *
-mlp_forward_rows (TwoLayer           *m,
-                  PhiliaModelContext *ctx,
-                  PhiliaTape         *tape,
-                  gboolean            loss_rows_only)
-{
-  float p = (float)ctx->params.dropout;
-  guint n_rows;
-  const guint *rows = loss_rows_only ? philia_model_context_get_loss_rows (ctx, tape, &n_rows)
-                                     : NULL;
-  PhiliaTensor *dense = ctx->dense_x, *h;
-  PhiliaSparse *sparse = ctx->sparse_x;
-
-  if (rows != NULL)
-    {
-      ensure_row_features (ctx, rows, n_rows);
-      dense = ctx->dense_x_rows;
-      sparse = ctx->sparse_x_rows;
-    }
-  /* Dense features: X W1 + b1 as one op; sparse ones go through spmm. */
-  if (dense != NULL)
-    h = philia_op_linear (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1);
-  else
-    h = philia_op_add (tape, input_matmul_on (tape, NULL, sparse, m->w1, p), m->b1);
-  h = philia_op_relu_dropout (tape, h, p);
-  return philia_op_linear (tape, h, m->w2, m->b2);
-}
-
-static PhiliaTensor *
-mlp_forward (gpointer            model,
-             PhiliaModelContext *ctx,
-             PhiliaTape         *tape)
-{
-  return mlp_forward_rows (model, ctx, tape, FALSE);
-}
-
-/* As a model of its own the rows are independent: a training step needs
- * only the training rows. */
-static PhiliaTensor *
-mlp_model_forward (gpointer            model,
-                   PhiliaModelContext *ctx,
-                   PhiliaTape         *tape)
-{
-  return mlp_forward_rows (model, ctx, tape, TRUE);
-}
-
-/* GCN (Kipf & Welling 2017): Â relu(Â X W1 + b1) W2 + b2; weight decay on
- * the first layer only, as in the paper and PyG's example. */
-static void
-gcn_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 16;
-  if (p->dropout < 0) p->dropout = 0.5;
-}
-
-static gpointer
-gcn_create (PhiliaModelContext *ctx,
-            GError            **error)
-{
-  return two_layer_create (ctx, ctx->params.hidden, FALSE);
-}
-
-static PhiliaTensor *
-gcn_forward (gpointer            model,
-             PhiliaModelContext *ctx,
-             PhiliaTape         *tape)
-{
-  TwoLayer *m = model;
-  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
-  float p = (float)ctx->params.dropout;
-  PhiliaTensor *h;
-
-  h = philia_model_context_input_matmul (ctx, tape, m->w1, p);
-  h = philia_op_add (tape, philia_op_spmm (tape, a, NULL, h), m->b1);
-  h = philia_op_relu_dropout (tape, h, p);
-  h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
-  return philia_op_add (tape, h, m->b2);
-}
-
-/* SGC (Wu et al. 2019): logistic regression on Â^K X, precomputed once. */
-typedef struct
-{
-  PhiliaTensor *w, *b;
-  PhiliaTensor *dense;    /* Â^K X, or NULL when kept sparse */
-  PhiliaSparse *sparse;
-  /* Â^K X on the training rows alone, for the training steps (the rows of a
-   * linear model on fixed features are independent). */
-  PhiliaTensor *dense_rows;
-  PhiliaSparse *sparse_rows;
-  /* Otherwise (X propagated every step) the training rows of Â, for the
-   * last propagation: a step then propagates to the rows its loss reads. */
-  PhiliaSparse *adjacency_rows;
-} Sgc;
-
-/* Rows @rows of Â^K X for sparse X, each by pushing e_i through Â K times
- * (sparse vectors over the touched nodes) and then through X; a row is
- * dense over the features. Sums in double. */
-static PhiliaTensor *
-propagated_rows (PhiliaSparse       *a,
-                 const PhiliaSparse *x,
-                 int                 k,
-                 const guint        *rows,
-                 guint               n_rows)
-{
-  guint n = a->rows, f = x->cols;
-  PhiliaTensor *out = philia_tensor_new (n_rows, f);
-  g_autofree double *cur = g_new0 (double, n), *next = g_new0 (double, n);
-  g_autofree double *acc = g_new0 (double, f);
-  g_autofree guint *touched = g_new (guint, n), *touched_next = g_new (guint, n);
-  g_autofree guint8 *seen = g_new0 (guint8, n);
-
-  for (guint r = 0; r < n_rows; r++)
-    {
-      guint n_touched = 1;
-
-      touched[0] = rows[r];
-      cur[rows[r]] = 1.0;
-      for (int step = 0; step < k; step++)
-        {
-          guint n_next = 0;
-
-          for (guint t = 0; t < n_touched; t++)
-            {
-              guint j = touched[t];
-
-              for (gint64 e = a->row_offsets[j]; e < a->row_offsets[j + 1]; e++)
-                {
-                  guint c = (guint)a->col_index[e];
-
-                  if (!seen[c])
-                    {
-                      seen[c] = 1;
-                      touched_next[n_next++] = c;
-                    }
-                  next[c] += cur[j] * (a->values ? a->values[e] : 1.0f);
-                }
-              cur[j] = 0;
-            }
-          for (guint t = 0; t < n_next; t++)
-            seen[touched_next[t]] = 0;
-          memcpy (touched, touched_next, sizeof (guint) * n_next);
-          n_touched = n_next;
-          {
-            double *swap = cur;
-
-            cur = next;
-            next = swap;
-          }
-        }
-      for (guint t = 0; t < n_touched; t++)
-        {
-          guint j = touched[t];
-
-          for (gint64 e = x->row_offsets[j]; e < x->row_offsets[j + 1]; e++)
-            acc[x->col_index[e]] += cur[j] * (x->values ? x->values[e] : 1.0f);
-          cur[j] = 0;
-        }
-      for (guint c = 0; c < f; c++)
-        {
-          out->data[(gsize)r * f + c] = (float)acc[c];
-          acc[c] = 0;
-        }
-    }
-  return out;
-}
-
-static void
-sgc_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 100;
-  if (p->lr < 0) p->lr = 0.2;
-  if (p->weight_decay < 0) p->weight_decay = 5e-5;
-  if (p->k <= 0) p->k = 2;
-  if (p->dropout < 0) p->dropout = 0;
-  if (p->hidden <= 0) p->hidden = 0;
-}
-
-static gpointer
-sgc_create (PhiliaModelContext *ctx,
-            GError            **error)
-{
-  Sgc *m = g_new0 (Sgc, 1);
-  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
-  guint n = philia_graph_get_n_nodes (ctx->graph), f = ctx->n_features;
-  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
-  PhiliaTensor *x;
-  gsize nonzero = 0;
-
-  /* Sparse features: Â^K (X W) equals (Â^K X) W and costs K sparse products
-   * of width C instead of a dense n × F product (Â^K X fills in). Dense
-   * features: Â^K X once. */
-  if (ctx->dense_x != NULL)
-    {
-      x = ctx->dense_x;
-      for (int k = 0; k < ctx->params.k; k++)
-        x = philia_op_spmm (tape, a, NULL, x);
-      for (gsize i = 0; i < (gsize)n * f; i++)
-        nonzero += x->data[i] != 0;
-      if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
-        m->sparse = philia_sparse_new_from_dense (x->data, n, f);
-      else
-        m->dense = philia_tensor_new_from (n, f, x->data);
-    }
-  if (ctx->loss_rows != NULL)
-    {
-      guint r = ctx->n_loss_rows;
-
-      if (m->dense != NULL)
-        m->dense_rows = dense_rows (m->dense, ctx->loss_rows, r);
-      else if (m->sparse != NULL)
-        m->sparse_rows = philia_sparse_new_rows (m->sparse, ctx->loss_rows, r);
-      /* Sparse X is propagated every step (Â^K X fills in); the training rows
-       * of Â^K X, dense, pay when their product costs less than the K sparse
-       * products of a step (a sparse multiply-add counted as four dense). */
-      else if (ctx->sparse_x != NULL
-               && (double)r * f < 4.0 * (ctx->params.k * (double)a->nnz + ctx->sparse_x->nnz)
-               && (double)r * f * sizeof (float) < 256.0 * 1024 * 1024)
-        m->dense_rows = propagated_rows (a, ctx->sparse_x, ctx->params.k, ctx->loss_rows, r);
-      else
-        m->adjacency_rows = philia_sparse_new_rows (a, ctx->loss_rows, r);
-    }
-  m->w = philia_model_context_add_parameter (ctx, f, ctx->n_classes, TRUE, TRUE);
-  m->b = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
-  return m;
-}
-
-static PhiliaTensor *
-sgc_forward (gpointer            model,
-             PhiliaModelContext *ctx,
-             PhiliaTape         *tape)
-{
-  Sgc *m = model;
-  PhiliaTensor *h, *dense = m->dense;
-  PhiliaSparse *sparse = m->sparse;
-  guint n_rows;
-  gboolean loss_rows = philia_model_context_get_loss_rows (ctx, tape, &n_rows) != NULL;
-
-  if (loss_rows && (m->dense_rows != NULL || m->sparse_rows != NULL))
-    {
-      dense = m->dense_rows;
-      sparse = m->sparse_rows;
-    }
-  if (dense != NULL)
-    h = philia_op_matmul (tape, philia_op_dropout (tape, dense, (float)ctx->params.dropout), m->w);
-  else if (sparse != NULL)
-    h = philia_op_spmm (tape, sparse, NULL, m->w);
-  else
-    {
-      PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
-      PhiliaSparse *last = loss_rows && m->adjacency_rows != NULL ? m->adjacency_rows : a;
-
-      h = philia_model_context_input_matmul (ctx, tape, m->w, (float)ctx->params.dropout);
-      for (int k = 0; k < ctx->params.k; k++)
-        h = philia_op_spmm (tape, k + 1 == ctx->params.k ? last : a, NULL, h);
-    }
-  return philia_op_add (tape, h, m->b);
-}
-
-static void
-sgc_free (gpointer model)
-{
-  Sgc *m = model;
-
-  g_clear_pointer (&m->dense, philia_tensor_free);
-  g_clear_pointer (&m->sparse, philia_sparse_unref);
-  g_clear_pointer (&m->dense_rows, philia_tensor_free);
-  g_clear_pointer (&m->sparse_rows, philia_sparse_unref);
-  g_clear_pointer (&m->adjacency_rows, philia_sparse_unref);
-  g_free (m);
-}
-
-/* APPNP (Gasteiger et al. 2019): an MLP's logits Z propagated K times,
- * H ← (1−α) Â H + α Z. */
-static void
-appnp_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-3;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 10;
-  if (p->alpha < 0) p->alpha = 0.1;
-}
-
-static gpointer
-appnp_create (PhiliaModelContext *ctx,
-              GError            **error)
-{
-  return two_layer_create (ctx, ctx->params.hidden, FALSE);
-}
-
-static PhiliaTensor *
-appnp_forward (gpointer            model,
-               PhiliaModelContext *ctx,
-               PhiliaTape         *tape)
-{
-  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
-  float alpha = (float)ctx->params.alpha;
-  PhiliaTensor *z = mlp_forward (model, ctx, tape);
-  PhiliaTensor *az = philia_op_scale (tape, z, alpha);
-  PhiliaTensor *h = z;
-
-  for (int k = 0; k < ctx->params.k; k++)
-    h = philia_op_add (tape, philia_op_scale (tape, philia_op_spmm (tape, a, NULL, h), 1 - alpha),
-                       az);
-  return h;
-}
-
-/* GAT (Veličković et al. 2018), PyG's GATConv: per head h,
- * e_vu = LeakyReLU_0.2(a_dst·W x_v + a_src·W x_u) over u ∈ N(v) ∪ {v},
- * softmax over u, attention dropout, Σ_u α_vu W x_u; heads concatenated,
- * ELU, then one output head. */
-typedef struct
-{
-  PhiliaTensor *w, *a_src, *a_dst, *b;
-  guint         heads, width;
-} GatLayer;
-
-typedef struct
-{
-  GatLayer layer[2];
-} Gat;
-
-static void
-gat_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.005;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 8;
-  if (p->heads <= 0) p->heads = 8;
-  if (p->dropout < 0) p->dropout = 0.6;
-}
-
-static void
-gat_layer_init (PhiliaModelContext *ctx,
-                GatLayer           *l,
-                guint               in,
-                guint               heads,
-                guint               width)
-{
-  l->heads = heads;
-  l->width = width;
-  l->w = philia_model_context_add_parameter (ctx, in, heads * width, TRUE, TRUE);
-  /* Glorot over (heads, width) as PyG does, stored as one row. */
-  l->a_src = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
-  l->a_dst = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
-  l->a_src->rows = l->a_dst->rows = 1;
-  l->a_src->cols = l->a_dst->cols = heads * width;
-  l->b = philia_model_context_add_parameter (ctx, 1, heads * width, FALSE, TRUE);
-}
-
-static gpointer
-gat_create (PhiliaModelContext *ctx,
-            GError            **error)
-{
-  Gat *m = g_new0 (Gat, 1);
-  const PhiliaTrainParams *p = &ctx->params;
-
-  gat_layer_init (ctx, &m->layer[0], ctx->n_features, p->heads, p->hidden);
-  gat_layer_init (ctx, &m->layer[1], p->heads * p->hidden, 1, ctx->n_classes);
-  return m;
-}
-
-static PhiliaTensor *
-gat_layer_forward (PhiliaModelContext *ctx,
-                   PhiliaTape         *tape,
-                   GatLayer           *l,
-                   guint               index,
-                   PhiliaTensor       *wx)
-{
-  PhiliaSparse *s = philia_model_context_get_pattern (ctx);
-  float p = (float)ctx->params.dropout;
-  PhiliaTensor *src, *dst, *alpha;
-
-  src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
-  dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
-  /* Row v of the pattern is the destination, its entries the sources u:
-   * scores, softmax and attention dropout (training only) in one op. */
-  alpha = philia_op_edge_attention (tape, s, src, dst, 0.2f, p);
-  if (!philia_tape_get_training (tape))
-    philia_model_context_keep_attention (ctx, index, alpha);
-  return philia_op_add (tape, philia_op_spmm (tape, s, alpha, wx), l->b);
-}
-
-static PhiliaTensor *
-gat_forward (gpointer            model,
-             PhiliaModelContext *ctx,
-             PhiliaTape         *tape)
-{
-  Gat *m = model;
-  float p = (float)ctx->params.dropout;
-  PhiliaTensor *h;
-
-  h = philia_model_context_input_matmul (ctx, tape, m->layer[0].w, p);
-  h = philia_op_elu (tape, gat_layer_forward (ctx, tape, &m->layer[0], 0, h), 1.0f);
-  h = philia_op_dropout (tape, h, p);
-  h = philia_op_matmul (tape, h, m->layer[1].w);
-  return gat_layer_forward (ctx, tape, &m->layer[1], 1, h);
-}
-
-/* GraphSAGE (Hamilton et al. 2017), mean aggregator as PyG's SAGEConv:
- * W_l · mean_{u ∈ N(v)} h_u + W_r · h_v + b, two layers, full batch. Both
- * products share one matmul: X [W_l | W_r], then the mean of the first half. */
-typedef struct
-{
-  PhiliaTensor *wl[2], *wr[2], *b[2];
-} Sage;
-
-static void
-sage_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-}
-
-static gpointer
-sage_create (PhiliaModelContext *ctx,
-             GError            **error)
-{
-  Sage *m = g_new0 (Sage, 1);
-  guint in[2] = { ctx->n_features, ctx->params.hidden };
-  guint out[2] = { ctx->params.hidden, ctx->n_classes };
-
-  for (guint l = 0; l < 2; l++)
-    {
-      m->wl[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
-      m->wr[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
-      m->b[l] = philia_model_context_add_parameter (ctx, 1, out[l], FALSE, TRUE);
-    }
-  return m;
-}
-
-static PhiliaTensor *
-sage_combine (PhiliaTape   *tape,
-              PhiliaSparse *mean,
-              PhiliaTensor *y,
-              PhiliaTensor *b)
-{
-  guint w = y->cols / 2;
-
-  return philia_op_add (tape,
-                        philia_op_add (tape,
-                                       philia_op_spmm (tape, mean, NULL,
-                                                       philia_op_columns (tape, y, 0, w)),
-                                       philia_op_columns (tape, y, w, w)),
-                        b);
-}
-
-static PhiliaTensor *
-sage_forward (gpointer            model,
-              PhiliaModelContext *ctx,
-              PhiliaTape         *tape)
-{
-  Sage *m = model;
-  PhiliaSparse *mean = cached_kind (ctx->graph, ADJ_MEAN);
-  float p = (float)ctx->params.dropout;
-  PhiliaTensor *h;
-
-  h = philia_model_context_input_matmul (ctx, tape, philia_op_concat (tape, m->wl[0], m->wr[0]),
-                                         p);
-  h = philia_op_relu_dropout (tape, sage_combine (tape, mean, h, m->b[0]), p);
-  h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
-  return sage_combine (tape, mean, h, m->b[1]);
-}
-
-/* H2GCN (Zhu et al. 2020), the paper's H2GCN-1: r⁰ = ReLU(X W_e); K = 2 rounds
- * of r^k = [Ā₁ r^{k−1} | Ā₂ r^{k−1}] with the 1-hop and strict 2-hop
- * neighbourhoods, no self-loops (ego and neighbours kept apart), no weights or
- * nonlinearity inside the rounds; the classifier reads [r⁰ | r¹ | r²] after
- * dropout. */
-typedef struct
-{
-  PhiliaTensor *we, *wo, *bo;
-} H2gcn;
-
-static void
-h2gcn_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 200;
-  if (p->lr < 0) p->lr = 0.01;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 2;
-}
-
-static gpointer
-h2gcn_create (PhiliaModelContext *ctx,
-              GError            **error)
-{
-  H2gcn *m = g_new0 (H2gcn, 1);
-  guint h = ctx->params.hidden, width = h, round = h;
-
-  if (ctx->params.k > 8)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "H2GCN takes at most 8 rounds (K), as its width doubles with each.");
-      g_free (m);
-      return NULL;
-    }
-  for (int k = 0; k < ctx->params.k; k++)
-    {
-      round *= 2;
-      width += round;
-    }
-  m->we = philia_model_context_add_parameter (ctx, ctx->n_features, h, TRUE, TRUE);
-  m->wo = philia_model_context_add_parameter (ctx, width, ctx->n_classes, TRUE, TRUE);
-  m->bo = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
-  return m;
-}
-
-static PhiliaTensor *
-h2gcn_forward (gpointer            model,
-               PhiliaModelContext *ctx,
-               PhiliaTape         *tape)
-{
-  H2gcn *m = model;
-  PhiliaSparse *a1 = cached_kind (ctx->graph, ADJ_SYM);
-  PhiliaSparse *a2 = cached_kind (ctx->graph, ADJ_TWO_HOP);
-  PhiliaTensor *r, *all;
-
-  r = philia_op_relu (tape, philia_model_context_input_matmul (ctx, tape, m->we, 0));
-  all = r;
-  for (int k = 0; k < ctx->params.k; k++)
-    {
-      r = philia_op_concat (tape, philia_op_spmm (tape, a1, NULL, r),
-                            philia_op_spmm (tape, a2, NULL, r));
-      all = philia_op_concat (tape, all, r);
-    }
-  all = philia_op_dropout (tape, all, (float)ctx->params.dropout);
-  return philia_op_add (tape, philia_op_matmul (tape, all, m->wo), m->bo);
-}
-
-/* GPR-GNN (Chien et al. 2021): an MLP's output H, dropout, then
- * Z = Σ_{k=0}^{K} γ_k Â^k H with learnable γ initialised to personalised
- * PageRank, γ_k = α(1−α)^k and γ_K = (1−α)^K; γ is the last parameter (the
- * result's last weight) and takes no weight decay, as in the authors' code. */
-typedef struct
-{
-  TwoLayer      mlp;
-  PhiliaTensor *gamma;
-} Gprgnn;
-
-static void
-gprgnn_defaults (PhiliaTrainParams *p)
-{
-  if (p->epochs <= 0) p->epochs = 1000;
-  if (p->lr < 0) p->lr = 0.002;
-  if (p->weight_decay < 0) p->weight_decay = 5e-4;
-  if (p->hidden <= 0) p->hidden = 64;
-  if (p->dropout < 0) p->dropout = 0.5;
-  if (p->k <= 0) p->k = 10;
-  if (p->alpha < 0) p->alpha = 0.1;
-}
-
-static gpointer
-gprgnn_create (PhiliaModelContext *ctx,
-               GError            **error)
-{
-  Gprgnn *m = g_new0 (Gprgnn, 1);
-  g_autofree TwoLayer *mlp = two_layer_create (ctx, ctx->params.hidden, TRUE);
-  double alpha = ctx->params.alpha;
-  guint k = (guint)ctx->params.k;
-
-  if (alpha > 1)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "GPR-GNN's α must lie between 0 and 1.");
-      g_free (m);
-      return NULL;
-    }
-  m->mlp = *mlp;
-  m->gamma = philia_model_context_add_parameter (ctx, 1, k + 1, FALSE, FALSE);
-  for (guint i = 0; i < k; i++)
-    m->gamma->data[i] = (float)(alpha * pow (1 - alpha, i));
-  m->gamma->data[k] = (float)pow (1 - alpha, k);
-  return m;
-}
-
-static PhiliaTensor *
-gprgnn_forward (gpointer            model,
-                PhiliaModelContext *ctx,
-                PhiliaTape         *tape)
-{
-  Gprgnn *m = model;
-  PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
-  PhiliaTensor *h = mlp_forward (&m->mlp, ctx, tape), *z;
-
-  h = philia_op_dropout (tape, h, (float)ctx->params.dropout);
-  z = philia_op_scale_by (tape, h, m->gamma, 0);
-  for (int k = 1; k <= ctx->params.k; k++)
-    {
-      h = philia_op_spmm (tape, a, NULL, h);
-      z = philia_op_add (tape, z, philia_op_scale_by (tape, h, m->gamma, k));
-    }
-  return z;
-}
-
-static const PhiliaModelVTable mlp_vtable = { TRUE, mlp_defaults, mlp_create, mlp_model_forward,
-                                              g_free };
-static const PhiliaModelVTable gcn_vtable = { FALSE, gcn_defaults, gcn_create, gcn_forward,
-                                              g_free };
-static const PhiliaModelVTable sgc_vtable = { TRUE, sgc_defaults, sgc_create, sgc_forward,
-                                              sgc_free };
-static const PhiliaModelVTable appnp_vtable = { FALSE, appnp_defaults, appnp_create,
-                                                appnp_forward, g_free };
-static const PhiliaModelVTable gat_vtable = { FALSE, gat_defaults, gat_create, gat_forward,
-                                              g_free };
-static const PhiliaModelVTable sage_vtable = { FALSE, sage_defaults, sage_create, sage_forward,
-                                               g_free };
-static const PhiliaModelVTable h2gcn_vtable = { FALSE, h2gcn_defaults, h2gcn_create,
-                                                h2gcn_forward, g_free };
-static const PhiliaModelVTable gprgnn_vtable = { FALSE, gprgnn_defaults, gprgnn_create,
-                                                 gprgnn_forward, g_free };
-
-void
-_philia_models_register (PhiliaRegistry *registry)
-{
-#define M(id, name, desc, vt) { id, PHILIA_FAMILY_MODEL, name, desc, "built-in", &vt, NULL }
-  const PhiliaAlgorithm models[] = {
-    M ("mlp", "MLP", "Two-layer perceptron on the features alone (hidden 64, dropout 0.5).",
-       mlp_vtable),
-    M ("gcn", "GCN", "Kipf & Welling's graph convolutional network (hidden 16, dropout 0.5).",
-       gcn_vtable),
-    M ("sgc", "SGC", "Logistic regression on K-step propagated features (Wu et al., K = 2).",
-       sgc_vtable),
-    M ("appnp", "APPNP", "An MLP's predictions propagated by personalised PageRank (K = 10).",
-       appnp_vtable),
-    M ("gat", "GAT", "Graph attention network (8 heads of 8, attention dropout 0.6).",
-       gat_vtable),
-    M ("sage", "GraphSAGE", "Hamilton et al.'s mean aggregator plus a root weight (hidden 64, "
-       "dropout 0.5).", sage_vtable),
-    M ("h2gcn", "H2GCN", "Zhu et al.'s heterophily model: ego, 1-hop and 2-hop neighbours kept "
-       "apart, all rounds combined (hidden 64, K = 2).", h2gcn_vtable),
-    M ("gprgnn", "GPR-GNN", "Chien et al.'s MLP then K = 10 propagation steps mixed by learned "
-       "weights γ, initialised to PageRank (α = 0.1).", gprgnn_vtable),
-  };
-#undef M
-  g_autoptr(GError) error = NULL;
-
-  if (!philia_registry_add_all (registry, models, G_N_ELEMENTS (models), &error))
-    g_critical ("Built-in models: %s", error->message);
 }
 
 /* ---------------------------------------------------------------- training */

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The models that weigh or separate neighbourhoods: GAT, GraphSAGE, H2GCN
+ * (HACKING.md §7). */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-train-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* GAT (Veličković et al. 2018), PyG's GATConv: per head h,
+ * e_vu = LeakyReLU_0.2(a_dst·W x_v + a_src·W x_u) over u ∈ N(v) ∪ {v},
+ * softmax over u, attention dropout, Σ_u α_vu W x_u; heads concatenated,
+ * ELU, then one output head. */
+typedef struct
+{
+  PhiliaTensor *w, *a_src, *a_dst, *b;
+  guint         heads, width;
+} GatLayer;
+
+typedef struct
+{
+  GatLayer layer[2];
+} Gat;
+
+static void
+gat_defaults (PhiliaTrainParams *p)
+{
+  _philia_model_recipe_fill (PHILIA_RECIPE_GAT, p);
+}
+
+static void
+gat_layer_init (PhiliaModelContext *ctx,
+                GatLayer           *l,
+                guint               in,
+                guint               heads,
+                guint               width)
+{
+  l->heads = heads;
+  l->width = width;
+  l->w = philia_model_context_add_parameter (ctx, in, heads * width, TRUE, TRUE);
+  /* Glorot over (heads, width) as PyG does, stored as one row. */
+  l->a_src = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
+  l->a_dst = philia_model_context_add_parameter (ctx, heads, width, TRUE, TRUE);
+  l->a_src->rows = l->a_dst->rows = 1;
+  l->a_src->cols = l->a_dst->cols = heads * width;
+  l->b = philia_model_context_add_parameter (ctx, 1, heads * width, FALSE, TRUE);
+}
+
+static gpointer
+gat_create (PhiliaModelContext *ctx,
+            GError            **error)
+{
+  Gat *m = g_new0 (Gat, 1);
+  const PhiliaTrainParams *p = &ctx->params;
+
+  gat_layer_init (ctx, &m->layer[0], ctx->n_features, p->heads, p->hidden);
+  gat_layer_init (ctx, &m->layer[1], p->heads * p->hidden, 1, ctx->n_classes);
+  return m;
+}
+
+static PhiliaTensor *
+gat_layer_forward (PhiliaModelContext *ctx,
+                   PhiliaTape         *tape,
+                   GatLayer           *l,
+                   guint               index,
+                   PhiliaTensor       *wx)
+{
+  PhiliaSparse *s = philia_model_context_get_pattern (ctx);
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *src, *dst, *alpha;
+
+  src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
+  dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
+  /* Row v of the pattern is the destination, its entries the sources u:
+   * scores, softmax and attention dropout (training only) in one op. */
+  alpha = philia_op_edge_attention (tape, s, src, dst, 0.2f, p);
+  if (!philia_tape_get_training (tape))
+    philia_model_context_keep_attention (ctx, index, alpha);
+  return philia_op_add (tape, philia_op_spmm (tape, s, alpha, wx), l->b);
+}
+
+static PhiliaTensor *
+gat_forward (gpointer            model,
+             PhiliaModelContext *ctx,
+             PhiliaTape         *tape)
+{
+  Gat *m = model;
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, m->layer[0].w, p);
+  h = philia_op_elu (tape, gat_layer_forward (ctx, tape, &m->layer[0], 0, h), 1.0f);
+  h = philia_op_dropout (tape, h, p);
+  h = philia_op_matmul (tape, h, m->layer[1].w);
+  return gat_layer_forward (ctx, tape, &m->layer[1], 1, h);
+}
+
+/* GraphSAGE (Hamilton et al. 2017), mean aggregator as PyG's SAGEConv:
+ * W_l · mean_{u ∈ N(v)} h_u + W_r · h_v + b, two layers, full batch. Both
+ * products share one matmul: X [W_l | W_r], then the mean of the first half. */
+typedef struct
+{
+  PhiliaTensor *wl[2], *wr[2], *b[2];
+} Sage;
+
+static void
+sage_defaults (PhiliaTrainParams *p)
+{
+  _philia_model_recipe_fill (PHILIA_RECIPE_SAGE, p);
+}
+
+static gpointer
+sage_create (PhiliaModelContext *ctx,
+             GError            **error)
+{
+  Sage *m = g_new0 (Sage, 1);
+  guint in[2] = { ctx->n_features, ctx->params.hidden };
+  guint out[2] = { ctx->params.hidden, ctx->n_classes };
+
+  for (guint l = 0; l < 2; l++)
+    {
+      m->wl[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
+      m->wr[l] = philia_model_context_add_parameter (ctx, in[l], out[l], TRUE, TRUE);
+      m->b[l] = philia_model_context_add_parameter (ctx, 1, out[l], FALSE, TRUE);
+    }
+  return m;
+}
+
+static PhiliaTensor *
+sage_combine (PhiliaTape   *tape,
+              PhiliaSparse *mean,
+              PhiliaTensor *y,
+              PhiliaTensor *b)
+{
+  guint w = y->cols / 2;
+
+  return philia_op_add (tape,
+                        philia_op_add (tape,
+                                       philia_op_spmm (tape, mean, NULL,
+                                                       philia_op_columns (tape, y, 0, w)),
+                                       philia_op_columns (tape, y, w, w)),
+                        b);
+}
+
+static PhiliaTensor *
+sage_forward (gpointer            model,
+              PhiliaModelContext *ctx,
+              PhiliaTape         *tape)
+{
+  Sage *m = model;
+  PhiliaSparse *mean = _philia_adjacency_cached (ctx->graph, ADJ_MEAN);
+  float p = (float)ctx->params.dropout;
+  PhiliaTensor *h;
+
+  h = philia_model_context_input_matmul (ctx, tape, philia_op_concat (tape, m->wl[0], m->wr[0]),
+                                         p);
+  h = philia_op_relu_dropout (tape, sage_combine (tape, mean, h, m->b[0]), p);
+  h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
+  return sage_combine (tape, mean, h, m->b[1]);
+}
+
+/* H2GCN (Zhu et al. 2020), the paper's H2GCN-1: r⁰ = ReLU(X W_e); K = 2 rounds
+ * of r^k = [Ā₁ r^{k−1} | Ā₂ r^{k−1}] with the 1-hop and strict 2-hop
+ * neighbourhoods, no self-loops (ego and neighbours kept apart), no weights or
+ * nonlinearity inside the rounds; the classifier reads [r⁰ | r¹ | r²] after
+ * dropout. */
+typedef struct
+{
+  PhiliaTensor *we, *wo, *bo;
+} H2gcn;
+
+static void
+h2gcn_defaults (PhiliaTrainParams *p)
+{
+  _philia_model_recipe_fill (PHILIA_RECIPE_H2GCN, p);
+}
+
+static gpointer
+h2gcn_create (PhiliaModelContext *ctx,
+              GError            **error)
+{
+  H2gcn *m = g_new0 (H2gcn, 1);
+  guint h = ctx->params.hidden, width = h, round = h;
+
+  if (ctx->params.k > 8)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "H2GCN takes at most 8 rounds (K), as its width doubles with each.");
+      g_free (m);
+      return NULL;
+    }
+  for (int k = 0; k < ctx->params.k; k++)
+    {
+      round *= 2;
+      width += round;
+    }
+  m->we = philia_model_context_add_parameter (ctx, ctx->n_features, h, TRUE, TRUE);
+  m->wo = philia_model_context_add_parameter (ctx, width, ctx->n_classes, TRUE, TRUE);
+  m->bo = philia_model_context_add_parameter (ctx, 1, ctx->n_classes, FALSE, TRUE);
+  return m;
+}
+
+static PhiliaTensor *
+h2gcn_forward (gpointer            model,
+               PhiliaModelContext *ctx,
+               PhiliaTape         *tape)
+{
+  H2gcn *m = model;
+  PhiliaSparse *a1 = _philia_adjacency_cached (ctx->graph, ADJ_SYM);
+  PhiliaSparse *a2 = _philia_adjacency_cached (ctx->graph, ADJ_TWO_HOP);
+  PhiliaTensor *r, *all;
+
+  r = philia_op_relu (tape, philia_model_context_input_matmul (ctx, tape, m->we, 0));
+  all = r;
+  for (int k = 0; k < ctx->params.k; k++)
+    {
+      r = philia_op_concat (tape, philia_op_spmm (tape, a1, NULL, r),
+                            philia_op_spmm (tape, a2, NULL, r));
+      all = philia_op_concat (tape, all, r);
+    }
+  all = philia_op_dropout (tape, all, (float)ctx->params.dropout);
+  return philia_op_add (tape, philia_op_matmul (tape, all, m->wo), m->bo);
+}
+
+const PhiliaModelVTable _philia_model_gat = { FALSE, gat_defaults, gat_create, gat_forward,
+                                              g_free };
+const PhiliaModelVTable _philia_model_sage = { FALSE, sage_defaults, sage_create, sage_forward,
+                                               g_free };
+const PhiliaModelVTable _philia_model_h2gcn = { FALSE, h2gcn_defaults, h2gcn_create,
+                                                h2gcn_forward, g_free };

@@ -1,0 +1,654 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Attention: edge scores, edge softmax and fused GAT attention (HACKING.md §7). */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-tape-private.h"
+#include "philia-simd-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ----------------------------------------------------------- edge scores */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *src;
+  const float        *dst;
+  float              *out;
+  float               slope;
+} EdgeScoresTask;
+
+/* With H a compile-time constant (8 heads, or 1) the per-entry loop is straight-line code. */
+#define EDGE_SCORES(H)                                                        \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *d = t->dst + (gsize)v * (H);                               \
+                                                                              \
+      for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++) \
+        {                                                                     \
+          const float *u = t->src + (gsize)t->s->col_index[e] * (H);          \
+          float *o = t->out + e * (H);                                        \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float x = d[k] + u[k];                                          \
+                                                                              \
+              o[k] = x > 0 ? x : t->slope * x;                                \
+            }                                                                 \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE static void
+edge_scores_rows (gpointer data,
+                  guint    begin,
+                  guint    end)
+{
+  const EdgeScoresTask *t = data;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      EDGE_SCORES (8);
+      return;
+    }
+  if (h == 1)
+    {
+      EDGE_SCORES (1);
+      return;
+    }
+  for (guint v = begin; v < end; v++)
+    {
+      const float *d = t->dst + (gsize)v * h;
+
+      for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++)
+        {
+          const float *u = t->src + (gsize)t->s->col_index[e] * h;
+          float *o = t->out + e * h;
+
+          for (guint k = 0; k < h; k++)
+            {
+              float x = d[k] + u[k];
+
+              o[k] = x > 0 ? x : t->slope * x;
+            }
+        }
+    }
+}
+
+PHILIA_VECTORIZE static void
+edge_scores_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  PhiliaTensor *src = node->in[0], *dst = node->in[1], *out = node->out;
+  guint h = out->cols;
+  float slope = node->f;
+  float *gs = src->requires_grad ? ensure_grad (src) : NULL;
+  float *gd = dst->requires_grad ? ensure_grad (dst) : NULL;
+
+  /* The output's sign is the input's (slope > 0), so it tells the branch. */
+  for (guint v = 0; v < s->rows; v++)
+    for (gint64 e = s->row_offsets[v]; e < s->row_offsets[v + 1]; e++)
+      for (guint k = 0; k < h; k++)
+        {
+          float g = out->grad[e * h + k];
+
+          g = out->data[e * h + k] > 0 ? g : slope * g;
+          if (gd != NULL)
+            gd[(gsize)v * h + k] += g;
+          if (gs != NULL)
+            gs[(gsize)s->col_index[e] * h + k] += g;
+        }
+}
+
+PhiliaTensor *
+philia_op_edge_scores (PhiliaTape   *tape,
+                       PhiliaSparse *s,
+                       PhiliaTensor *src,
+                       PhiliaTensor *dst,
+                       float         slope)
+{
+  PhiliaTensor *out;
+  EdgeScoresTask task;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && src != NULL && dst != NULL, NULL);
+  g_return_val_if_fail (src->rows == s->cols && dst->rows == s->rows && src->cols == dst->cols,
+                        NULL);
+  g_return_val_if_fail (slope > 0, NULL);
+
+  out = tape_tensor_uninit (tape, s->nnz, src->cols);
+  task = (EdgeScoresTask) { s, src->cols, src->data, dst->data, out->data, slope };
+  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * src->cols * 2,
+                              edge_scores_rows, &task);
+  node = record (tape, edge_scores_backward, out, src, dst, NULL);
+  if (node != NULL)
+    {
+      node->sparse = philia_sparse_ref (s);
+      node->f = slope;
+    }
+  return out;
+}
+
+/* ----------------------------------------------------------- edge softmax */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *in;    /* scores (forward) or α (backward) */
+  const float        *grad;  /* backward: dα */
+  float              *out;
+} EdgeSoftmaxTask;
+
+PHILIA_VECTORIZE static void
+edge_softmax_rows (gpointer data,
+                   guint    begin,
+                   guint    end)
+{
+  const EdgeSoftmaxTask *t = data;
+  guint H = t->heads;
+
+  for (guint i = begin; i < end; i++)
+    {
+      gint64 e0 = t->s->row_offsets[i], e1 = t->s->row_offsets[i + 1];
+
+      for (guint h = 0; h < H; h++)
+        {
+          float max = -INFINITY;
+          float sum = 0;
+
+          for (gint64 e = e0; e < e1; e++)
+            max = MAX (max, t->in[e * H + h]);
+          for (gint64 e = e0; e < e1; e++)
+            {
+              float v = exp_approx (t->in[e * H + h] - max);
+
+              t->out[e * H + h] = v;
+              sum += v;
+            }
+          for (gint64 e = e0; e < e1; e++)
+            t->out[e * H + h] /= sum;
+        }
+    }
+}
+
+PHILIA_VECTORIZE static void
+edge_softmax_grad_rows (gpointer data,
+                        guint    begin,
+                        guint    end)
+{
+  const EdgeSoftmaxTask *t = data;
+  guint H = t->heads;
+
+  /* d score_e = α_e (dα_e − Σ_row α dα), per head */
+  for (guint i = begin; i < end; i++)
+    {
+      gint64 e0 = t->s->row_offsets[i], e1 = t->s->row_offsets[i + 1];
+
+      for (guint h = 0; h < H; h++)
+        {
+          float dot = 0;
+
+          for (gint64 e = e0; e < e1; e++)
+            dot += t->in[e * H + h] * t->grad[e * H + h];
+          for (gint64 e = e0; e < e1; e++)
+            t->out[e * H + h] += t->in[e * H + h] * (t->grad[e * H + h] - dot);
+        }
+    }
+}
+
+static void
+edge_softmax_backward (PhiliaTape *tape,
+                       Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  EdgeSoftmaxTask task = { s, node->out->cols, node->out->data, node->out->grad,
+                           ensure_grad (node->in[0]) };
+
+  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                              edge_softmax_grad_rows, &task);
+}
+
+PhiliaTensor *
+philia_op_edge_softmax (PhiliaTape   *tape,
+                        PhiliaSparse *s,
+                        PhiliaTensor *scores)
+{
+  PhiliaTensor *out;
+  EdgeSoftmaxTask task;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && scores != NULL && scores->rows == s->nnz, NULL);
+
+  out = tape_tensor_uninit (tape, scores->rows, scores->cols);
+  task = (EdgeSoftmaxTask) { s, scores->cols, scores->data, NULL, out->data };
+  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                              edge_softmax_rows, &task);
+  node = record (tape, edge_softmax_backward, out, scores, NULL, NULL);
+  if (node != NULL)
+    node->sparse = philia_sparse_ref (s);
+  return out;
+}
+
+/* ------------------------------------------------- fused GAT attention */
+
+typedef struct
+{
+  const PhiliaSparse *s;
+  guint               heads;
+  const float        *src;
+  const float        *dst;
+  float              *alpha;   /* softmax, before dropout */
+  float              *out;     /* after dropout (NULL without) */
+  const guint8       *mask;    /* 1 = kept (NULL without dropout) */
+  const float        *grad;    /* backward: d out */
+  float              *gs;      /* backward */
+  float              *gd;
+  float               slope;
+  float               keep;
+  /* backward with threads: the scattered source gradients of every block
+   * but the first go to a private buffer, added in block order afterwards */
+  GMutex              lock;
+  guint               n_partial;
+  guint               partial_begin[64];
+  float              *partial[64];
+} AttentionTask;
+
+/* Scores, per-head max, exponentials, normalisation and dropout for the rows
+ * [begin, end), with the very arithmetic of edge_scores, edge_softmax and
+ * dropout composed; @mx and @sm hold H floats each. The restrict locals let
+ * GCC vectorise across the heads. */
+#define ATTENTION_LOCALS                                                      \
+  const gint64 *restrict off = t->s->row_offsets;                             \
+  const gint32 *restrict col = t->s->col_index;                               \
+  const float *restrict src = t->src;                                         \
+  const float *restrict dst = t->dst;                                         \
+  const guint8 *restrict mask = t->mask;                                      \
+  float slope = t->slope, keep = t->keep;
+
+#define ATTENTION_ROWS(H, mx, sm)                                             \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *restrict d = dst + (gsize)v * (H);                         \
+                                                                              \
+      for (guint k = 0; k < (H); k++)                                         \
+        {                                                                     \
+          mx[k] = -INFINITY;                                                  \
+          sm[k] = 0;                                                          \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          const float *restrict u = src + (gsize)col[e] * (H);                \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float x = d[k] + u[k];                                          \
+                                                                              \
+              x = x > 0 ? x : slope * x;                                      \
+              a[k] = x;                                                       \
+              mx[k] = MAX (mx[k], x);                                         \
+            }                                                                 \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              float w = exp_approx (a[k] - mx[k]);                            \
+                                                                              \
+              a[k] = w;                                                       \
+              sm[k] += w;                                                     \
+            }                                                                 \
+        }                                                                     \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          float *restrict a = alpha + e * (H);                                \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            a[k] /= sm[k];                                                    \
+          if (out != NULL)                                                    \
+            for (guint k = 0; k < (H); k++)                                   \
+              out[e * (H) + k] = a[k] * (mask[e * (H) + k] ? keep : 0.0f);    \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE static void
+attention_rows (gpointer data,
+                guint    begin,
+                guint    end)
+{
+  const AttentionTask *t = data;
+  ATTENTION_LOCALS
+  float *restrict alpha = t->alpha;
+  float *restrict out = t->out;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f d = v8_load (dst + (gsize)v * 8);
+          V8f mx = (V8f){ 0 } - INFINITY, sm = { 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f x = d + v8_load (src + (gsize)col[e] * 8);
+
+              x = v8_select (x > 0, x, slope * x);
+              v8_store (alpha + e * 8, x);
+              mx = v8_select (mx > x, mx, x);
+            }
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f w = v8_exp_approx (v8_load (alpha + e * 8) - mx);
+
+              v8_store (alpha + e * 8, w);
+              sm += w;
+            }
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f a = v8_load (alpha + e * 8) / sm;
+
+              v8_store (alpha + e * 8, a);
+              if (out != NULL)
+                {
+                  v8_store (out + e * 8, a * v8_mask_factor (mask + e * 8, keep));
+                }
+            }
+        }
+    }
+  else if (h == 1)
+    {
+      float mx[1], sm[1];
+
+      ATTENTION_ROWS (1, mx, sm);
+    }
+  else
+    {
+      g_autofree float *mx = g_new (float, 2 * (gsize)h);
+      float *sm = mx + h;
+
+      ATTENTION_ROWS (h, mx, sm);
+    }
+}
+
+/* d α = mask · d out; d score = α (d α − Σ_row α d α); then LeakyReLU's
+ * derivative from the sign of dst + src, recomputed. The row sums Σ α d α
+ * come from a kernel that may fuse their multiply-adds, the rest from one
+ * that may not, so that each clone rounds as the unfused ops (dropout,
+ * edge_softmax, edge_scores backward) do, bit for bit. */
+#define ATTENTION_DOT_ROWS(H)                                                 \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      float *restrict dot = dots + (gsize)(v - begin) * (H);                  \
+                                                                              \
+      for (guint k = 0; k < (H); k++)                                         \
+        dot[k] = 0;                                                           \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        for (guint k = 0; k < (H); k++)                                       \
+          {                                                                   \
+            gsize i = e * (H) + k;                                            \
+            float ga = mask[i] ? keep * grad[i] : 0.0f;                       \
+                                                                              \
+            dot[k] += alpha[i] * ga;                                          \
+          }                                                                   \
+    }
+
+PHILIA_VECTORIZE static void
+attention_dot_rows (const AttentionTask *t,
+                    guint                begin,
+                    guint                end,
+                    float *restrict      dots)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  const guint8 *restrict mask = t->mask;
+  const float *restrict alpha = t->alpha;
+  const float *restrict grad = t->grad;
+  float keep = t->keep;
+  guint h = t->heads;
+
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f dot = { 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f ga = v8_select (v8_kept (mask + e * 8), keep * v8_load (grad + e * 8),
+                                  (V8f){ 0 });
+
+              dot += v8_load (alpha + e * 8) * ga;
+            }
+          v8_store (dots + (gsize)(v - begin) * 8, dot);
+        }
+    }
+  else if (h == 1)
+    {
+      ATTENTION_DOT_ROWS (1);
+    }
+  else
+    {
+      ATTENTION_DOT_ROWS (h);
+    }
+}
+
+#define ATTENTION_GRAD_ROWS(H)                                                \
+  for (guint v = begin; v < end; v++)                                         \
+    {                                                                         \
+      const float *restrict d = dst + (gsize)v * (H);                         \
+      const float *restrict dot = dots + (gsize)(v - begin) * (H);            \
+      float *restrict gv = gd + (gsize)v * (H);                               \
+                                                                              \
+      for (gint64 e = off[v]; e < off[v + 1]; e++)                            \
+        {                                                                     \
+          const float *restrict u = src + (gsize)col[e] * (H);                \
+          float *restrict gu = gs + (gsize)col[e] * (H);                      \
+                                                                              \
+          for (guint k = 0; k < (H); k++)                                     \
+            {                                                                 \
+              gsize i = e * (H) + k;                                          \
+              float ga = mask[i] ? keep * grad[i] : 0.0f;                     \
+              float g = alpha[i] * (ga - dot[k]);                             \
+                                                                              \
+              g = d[k] + u[k] > 0 ? g : slope * g;                            \
+              gv[k] += g;                                                     \
+              gu[k] += g;                                                     \
+            }                                                                 \
+        }                                                                     \
+    }
+
+PHILIA_VECTORIZE_NO_FMA static void
+attention_grad_rows (gpointer data,
+                     guint    begin,
+                     guint    end)
+{
+  AttentionTask *t = data;
+  ATTENTION_LOCALS
+  const float *restrict alpha = t->alpha;
+  const float *restrict grad = t->grad;
+  float *restrict gd = t->gd;
+  float *restrict gs = t->gs;
+  g_autofree float *dots = NULL;
+  guint h = t->heads;
+
+  if (begin == end)
+    return;
+  if (begin > 0)
+    {
+      /* Only the block starting at row 0 writes the shared buffer. */
+      gs = g_new0 (float, (gsize)t->s->cols * h);
+      g_mutex_lock (&t->lock);
+      t->partial_begin[t->n_partial] = begin;
+      t->partial[t->n_partial++] = gs;
+      g_mutex_unlock (&t->lock);
+    }
+  dots = g_new (float, (gsize)(end - begin) * h);
+  attention_dot_rows (t, begin, end, dots);
+  if (h == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f d = v8_load (dst + (gsize)v * 8);
+          V8f dot = v8_load (dots + (gsize)(v - begin) * 8);
+          V8f gv = v8_load (gd + (gsize)v * 8);
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f ga = v8_select (v8_kept (mask + e * 8), keep * v8_load (grad + e * 8),
+                                  (V8f){ 0 });
+              V8f g = v8_load (alpha + e * 8) * (ga - dot);
+              float *gu = gs + (gsize)col[e] * 8;
+
+              g = v8_select (d + v8_load (src + (gsize)col[e] * 8) > 0, g, slope * g);
+              gv += g;
+              v8_store (gu, v8_load (gu) + g);
+            }
+          v8_store (gd + (gsize)v * 8, gv);
+        }
+    }
+  else if (h == 1)
+    {
+      ATTENTION_GRAD_ROWS (1);
+    }
+  else
+    {
+      ATTENTION_GRAD_ROWS (h);
+    }
+}
+
+typedef struct
+{
+  PhiliaTensor *alpha;   /* tape-owned */
+  float         keep;
+  guint8        mask[];  /* nnz·H, or empty without dropout */
+} AttentionSaved;
+
+static void
+edge_attention_backward (PhiliaTape *tape,
+                         Node       *node)
+{
+  PhiliaSparse *s = node->sparse;
+  AttentionSaved *saved = node->saved;
+  PhiliaTensor *src = node->in[0], *dst = node->in[1];
+  AttentionTask task = { 0 };
+  float *scratch_s = NULL, *scratch_d = NULL;
+  gsize n;
+
+  task.s = s;
+  task.heads = src->cols;
+  task.src = src->data;
+  task.dst = dst->data;
+  task.alpha = saved->alpha->data;
+  task.mask = saved->mask;
+  task.grad = node->out->grad;
+  /* An input without a gradient gets a scratch one, so the loops test nothing. */
+  task.gs = src->requires_grad ? ensure_grad (src)
+                               : (scratch_s = g_new0 (float, tensor_size (src)));
+  task.gd = dst->requires_grad ? ensure_grad (dst)
+                               : (scratch_d = g_new0 (float, tensor_size (dst)));
+  task.slope = node->f;
+  task.keep = saved->keep;
+  g_mutex_init (&task.lock);
+  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                              attention_grad_rows, &task);
+  g_mutex_clear (&task.lock);
+
+  /* The blocks' partial sums in row order, so a thread count gives one result. */
+  n = (gsize)s->cols * task.heads;
+  for (guint b = 0; b < task.n_partial; b++)
+    {
+      guint best = b;
+
+      for (guint c = b + 1; c < task.n_partial; c++)
+        if (task.partial_begin[c] < task.partial_begin[best])
+          best = c;
+      if (best != b)
+        {
+          float *p = task.partial[b];
+          guint pb = task.partial_begin[b];
+
+          task.partial[b] = task.partial[best];
+          task.partial_begin[b] = task.partial_begin[best];
+          task.partial[best] = p;
+          task.partial_begin[best] = pb;
+        }
+      for (gsize i = 0; i < n; i++)
+        task.gs[i] += task.partial[b][i];
+      g_free (task.partial[b]);
+    }
+  g_free (scratch_s);
+  g_free (scratch_d);
+}
+
+PhiliaTensor *
+philia_op_edge_attention (PhiliaTape   *tape,
+                          PhiliaSparse *s,
+                          PhiliaTensor *src,
+                          PhiliaTensor *dst,
+                          float         slope,
+                          float         p)
+{
+  PhiliaTensor *alpha, *out;
+  AttentionSaved *saved;
+  AttentionTask task = { 0 };
+  gboolean drop;
+  gsize n;
+  Node *node;
+
+  g_return_val_if_fail (s != NULL && src != NULL && dst != NULL, NULL);
+  g_return_val_if_fail (src->rows == s->cols && dst->rows == s->rows && src->cols == dst->cols,
+                        NULL);
+  g_return_val_if_fail (slope > 0 && p >= 0 && p < 1, NULL);
+
+  n = (gsize)s->nnz * src->cols;
+  drop = tape->training && p > 0;
+  /* Without dropout the backward pass reads a mask of ones (keep 1), which
+   * multiplies exactly. */
+  saved = g_malloc (sizeof (AttentionSaved) + MAX (n, 1));
+  saved->keep = drop ? 1.0f / (1.0f - p) : 1.0f;
+  if (!drop)
+    {
+      if (src->requires_grad || dst->requires_grad)
+        memset (saved->mask, 1, n);
+    }
+  else
+    {
+      /* philia_op_dropout's mask, from the same draws. */
+      _philia_dropout_mask_from_tape (tape, saved->mask, n, p);
+    }
+
+  alpha = tape_tensor_uninit (tape, s->nnz, src->cols);
+  out = drop ? tape_tensor_uninit (tape, s->nnz, src->cols) : alpha;
+  task.s = s;
+  task.heads = src->cols;
+  task.src = src->data;
+  task.dst = dst->data;
+  task.alpha = alpha->data;
+  task.out = drop ? out->data : NULL;
+  task.mask = drop ? saved->mask : NULL;
+  task.slope = slope;
+  task.keep = saved->keep;
+  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)n * 12, attention_rows, &task);
+
+  node = record (tape, edge_attention_backward, out, src, dst, NULL);
+  if (node != NULL)
+    {
+      node->sparse = philia_sparse_ref (s);
+      node->f = slope;
+      saved->alpha = alpha;
+      node->saved = saved;
+    }
+  else
+    g_free (saved);
+  return out;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The vectorisation helpers of the autograd's kernels: the per-function
+ * optimisation attributes, a branch-free exp and eight-float vectors. */
+
+#include <glib.h>
+#include <string.h>
+
+/* The sparse kernels are row-of-X axpys: GCC's -O2 cost model leaves them
+ * scalar, so they get -O3 and an AVX2/FMA clone picked at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+# define PHILIA_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3")))
+/* The same without fusing a multiply and an add into one rounding, for a
+ * kernel that must round as the unfused ops it replaces do. */
+# define PHILIA_VECTORIZE_NO_FMA __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3", "fp-contract=off")))
+#else
+# define PHILIA_VECTORIZE
+# define PHILIA_VECTORIZE_NO_FMA
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+# define PHILIA_NO_MEMCPY __attribute__ ((optimize ("no-tree-loop-distribute-patterns")))
+#else
+# define PHILIA_NO_MEMCPY
+#endif
+
+/* e^x for softmax's x ≤ 0 (any x below 88): x = n ln 2 + r with |r| ≤ ln 2 / 2,
+ * e^r by its Taylor polynomial to r^7 (relative error below 1e-8, so within
+ * 2 ulp of expf), 2^n through the exponent bits; below -87.3 it is 0. Branch
+ * free and call free, so the loops that use it vectorise. */
+static inline float
+exp_approx (float x)
+{
+  float y = MAX (MIN (x, 88.0f), -87.5f);   /* keeps 2^n a normal float */
+  float n, r, p, scale;
+  gint32 bits;
+
+  n = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;   /* round to nearest */
+  r = y - n * 0.693145751953125f;        /* ln 2 in two parts, the first exact times n */
+  r = r - n * 1.4286068202862268e-06f;
+  p = 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  bits = ((gint32)n + 127) << 23;
+  memcpy (&scale, &bits, sizeof scale);
+  return x < -87.3f ? 0.0f : p * scale;
+}
+
+/* The V8f helpers are static and inlined: no call crosses an ABI boundary. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+/* Eight floats (one AVX register in the x86-64-v3 clones, two SSE ones
+ * otherwise), for GAT's eight heads: GCC leaves the per-head loops scalar. */
+typedef float  V8f __attribute__ ((vector_size (32)));
+typedef gint32 V8i __attribute__ ((vector_size (32)));
+
+static inline G_ALWAYS_INLINE V8f
+v8_load (const float *p)
+{
+  V8f v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+/* From a 32-byte aligned address. */
+static inline G_ALWAYS_INLINE V8f
+v8_load_aligned (const float *p)
+{
+  return *(const V8f *)__builtin_assume_aligned (p, 32);
+}
+
+static inline void
+v8_store (float *p,
+          V8f    v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+/* m ? a : b, lane by lane (m all ones or all zeros, as comparisons give). */
+static inline V8f
+v8_select (V8i m,
+           V8f a,
+           V8f b)
+{
+  return (V8f)(((V8i)a & m) | ((V8i)b & ~m));
+}
+
+/* exp_approx on eight lanes, with the same operations in the same order. */
+static inline V8f
+v8_exp_approx (V8f x)
+{
+  V8f y = v8_select (x < 88.0f, x, (V8f){ 0 } + 88.0f);
+  V8f n, r, p;
+  V8i bits;
+
+  y = v8_select (y > -87.5f, y, (V8f){ 0 } - 87.5f);
+  n = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  r = y - n * 0.693145751953125f;
+  r = r - n * 1.4286068202862268e-06f;
+  p = (V8f){ 0 } + 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  bits = (__builtin_convertvector (n, V8i) + 127) << 23;
+  return v8_select (x < -87.3f, (V8f){ 0 }, p * (V8f)bits);
+}
+
+/* Eight mask bytes (dropout keeps a byte per element). */
+typedef gint8   V8b __attribute__ ((vector_size (8)));
+
+/* Eight mask bytes as lanes: all ones where the byte is set (kept). */
+static inline V8i
+v8_kept (const guint8 *mask)
+{
+  V8b bytes;
+
+  memcpy (&bytes, mask, sizeof bytes);
+  return __builtin_convertvector (bytes, V8i) != 0;
+}
+
+/* The mask's factor on eight lanes: keep where the byte is set, else 0. */
+static inline V8f
+v8_mask_factor (const guint8 *mask,
+                float         keep)
+{
+  return v8_select (v8_kept (mask), (V8f){ 0 } + keep, (V8f){ 0 });
+}

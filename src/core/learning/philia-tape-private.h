@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the files of the autograd share behind its public API: the tape and
+ * its backward nodes, the buffer pool, the row-parallel driver and the
+ * helpers every op uses to make outputs and record nodes. */
+
+#include "philia-autograd.h"
+
+#include <string.h>
+
+G_BEGIN_DECLS
+
+typedef struct _Node Node;
+struct _Node
+{
+  void         (*backward) (PhiliaTape *tape, Node *node);
+  PhiliaTensor  *out;
+  PhiliaTensor  *in[3];
+  PhiliaSparse  *sparse;
+  gpointer       saved;    /* g_free'd with the node */
+  const guint8  *mask;     /* dropout's, in a tape-owned buffer */
+  const gint32  *index;    /* borrowed: must outlive the step */
+  guint          n_index;
+  float          f;
+};
+
+struct _PhiliaTape
+{
+  guint        n_threads;
+  gboolean     training;
+  PhiliaRng    rng;
+  GPtrArray   *tensors;    /* tape-owned */
+  GArray      *nodes;
+  /* Buffers of the tensors of earlier steps, by element count: each step
+   * builds the same shapes, and reusing them spares the page faults of
+   * fresh multi-megabyte allocations (a quarter of GAT's time on 500k edges). */
+  GHashTable  *buffers;    /* gsize* → GPtrArray of float* */
+};
+
+/* The element count of @t (philia_tensor_size() inlined: the ops call it in
+ * loop conditions). */
+static inline gsize
+tensor_size (const PhiliaTensor *t)
+{
+  return (gsize)t->rows * t->cols;
+}
+
+static inline guint64
+rotl (guint64 x,
+      int     k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+static inline guint64
+rng_step (PhiliaRng *rng)
+{
+  guint64 *s = rng->s;
+  guint64 result = rotl (s[1] * 5, 7) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl (s[3], 45);
+  return result;
+}
+
+/* A buffer of @n floats from the tape's pool (uninitialised), and back. */
+float *_philia_tape_pool_take (PhiliaTape *tape,
+                               gsize       n);
+void   _philia_tape_pool_give (PhiliaTape *tape,
+                               gsize       n,
+                               float      *buffer);
+
+typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
+
+/* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
+ * blocks hold about equal numbers of entries (power-law degrees); each output
+ * row is written by one thread, so results do not depend on the schedule. */
+void _philia_tape_parallel_rows (PhiliaTape   *tape,
+                                 guint         n,
+                                 const gint64 *offsets,
+                                 double        work,
+                                 RangeFunc     fn,
+                                 gpointer      data);
+
+/* mask[i] = 1 (kept) or 0 (dropped with probability p), the streams seeded
+ * from the tape's generator. */
+void _philia_dropout_mask_from_tape (PhiliaTape *tape,
+                                     guint8     *mask,
+                                     gsize       n,
+                                     float       p);
+
+/* A tape-owned tensor's gradient comes from the tape's buffer pool. */
+static inline float *
+ensure_grad_on (PhiliaTape   *tape,
+                PhiliaTensor *t)
+{
+  if (t->grad == NULL)
+    {
+      gsize n = MAX (tensor_size (t), 1);
+
+      if (t->tape_owned && tape != NULL)
+        {
+          t->grad = _philia_tape_pool_take (tape, n);
+          memset (t->grad, 0, sizeof (float) * n);
+        }
+      else
+        t->grad = g_new0 (float, n);
+    }
+  return t->grad;
+}
+
+#define ensure_grad(t) ensure_grad_on (tape, (t))
+
+/* The gradient buffer of @t for a backward pass that may write it outright:
+ * *@fresh is TRUE when nothing has been accumulated into it yet, and its
+ * contents are then undefined (no zeroing pass over a buffer about to be
+ * overwritten). */
+static inline float *
+grad_for_write (PhiliaTape   *tape,
+                PhiliaTensor *t,
+                gboolean     *fresh)
+{
+  *fresh = t->grad == NULL;
+  if (t->grad == NULL)
+    {
+      gsize n = MAX (tensor_size (t), 1);
+
+      t->grad = t->tape_owned && tape != NULL ? _philia_tape_pool_take (tape, n) : g_new (float, n);
+    }
+  return t->grad;
+}
+
+/* Like tape_tensor() without zeroing, for outputs every element of which is written. */
+static inline PhiliaTensor *
+tape_tensor_uninit (PhiliaTape *tape,
+                    guint       rows,
+                    guint       cols)
+{
+  PhiliaTensor *t = g_new0 (PhiliaTensor, 1);
+
+  t->rows = rows;
+  t->cols = cols;
+  t->data = _philia_tape_pool_take (tape, MAX ((gsize)rows * cols, 1));
+  t->tape_owned = TRUE;
+  g_ptr_array_add (tape->tensors, t);
+  return t;
+}
+
+static inline PhiliaTensor *
+tape_tensor (PhiliaTape *tape,
+             guint       rows,
+             guint       cols)
+{
+  PhiliaTensor *t = tape_tensor_uninit (tape, rows, cols);
+
+  memset (t->data, 0, sizeof (float) * MAX ((gsize)rows * cols, 1));
+  return t;
+}
+
+/* Records a node when some input needs a gradient; returns it (or NULL). */
+static inline Node *
+record (PhiliaTape   *tape,
+        void        (*backward) (PhiliaTape *, Node *),
+        PhiliaTensor *out,
+        PhiliaTensor *a,
+        PhiliaTensor *b,
+        PhiliaTensor *c)
+{
+  Node node = { 0 };
+
+  if (!((a && a->requires_grad) || (b && b->requires_grad) || (c && c->requires_grad)))
+    return NULL;
+  out->requires_grad = TRUE;
+  node.backward = backward;
+  node.out = out;
+  node.in[0] = a;
+  node.in[1] = b;
+  node.in[2] = c;
+  g_array_append_val (tape->nodes, node);
+  return &g_array_index (tape->nodes, Node, tape->nodes->len - 1);
+}
+
+G_END_DECLS

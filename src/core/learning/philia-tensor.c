@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The random generator, tensors and the tape (HACKING.md §7). */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-tape-private.h"
+#include "philia-parallel-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Below this many multiply-adds a row-parallel op runs on the calling thread:
+ * waking a worker costs more than the work. */
+#define PARALLEL_MIN_WORK 65536
+
+/* ------------------------------------------------------------------ RNG */
+
+static guint64
+splitmix64 (guint64 *x)
+{
+  guint64 z = (*x += 0x9e3779b97f4a7c15ULL);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void
+philia_rng_init (PhiliaRng *rng,
+                 guint64    seed)
+{
+  guint64 x = seed;
+
+  for (guint i = 0; i < 4; i++)
+    rng->s[i] = splitmix64 (&x);
+}
+
+guint64
+philia_rng_next (PhiliaRng *rng)
+{
+  return rng_step (rng);
+}
+
+static inline float
+rng_float (PhiliaRng *rng)
+{
+  return (rng_step (rng) >> 40) * (1.0f / 16777216.0f);
+}
+
+float
+philia_rng_float (PhiliaRng *rng)
+{
+  return rng_float (rng);
+}
+
+guint32
+philia_rng_below (PhiliaRng *rng,
+                  guint32    bound)
+{
+  /* Lemire's multiply-shift; the bias is below 2^-32 for our bounds. */
+  return (guint32)(((philia_rng_next (rng) >> 32) * (guint64)bound) >> 32);
+}
+
+/* --------------------------------------------------------------- tensor */
+
+gsize
+philia_tensor_size (const PhiliaTensor *tensor)
+{
+  return (gsize)tensor->rows * tensor->cols;
+}
+
+PhiliaTensor *
+philia_tensor_new (guint rows,
+                   guint cols)
+{
+  PhiliaTensor *t = g_new0 (PhiliaTensor, 1);
+
+  t->rows = rows;
+  t->cols = cols;
+  t->data = g_new0 (float, MAX ((gsize)rows * cols, 1));
+  return t;
+}
+
+PhiliaTensor *
+philia_tensor_new_from (guint        rows,
+                        guint        cols,
+                        const float *data)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  if (data != NULL)
+    memcpy (t->data, data, sizeof (float) * rows * cols);
+  return t;
+}
+
+PhiliaTensor *
+philia_tensor_copy (const PhiliaTensor *tensor)
+{
+  PhiliaTensor *t = philia_tensor_new_from (tensor->rows, tensor->cols, tensor->data);
+
+  t->requires_grad = tensor->requires_grad;
+  return t;
+}
+
+void
+philia_tensor_free (PhiliaTensor *tensor)
+{
+  if (tensor == NULL)
+    return;
+  g_free (tensor->data);
+  g_free (tensor->grad);
+  g_free (tensor);
+}
+
+void
+philia_tensor_zero_grad (PhiliaTensor *tensor)
+{
+  if (tensor->grad != NULL)
+    memset (tensor->grad, 0, sizeof (float) * philia_tensor_size (tensor));
+}
+
+void
+philia_tensor_glorot (PhiliaTensor *tensor,
+                      PhiliaRng    *rng)
+{
+  float a = sqrtf (6.0f / (float)(tensor->rows + tensor->cols));
+  gsize n = philia_tensor_size (tensor);
+
+  for (gsize i = 0; i < n; i++)
+    tensor->data[i] = (2.0f * philia_rng_float (rng) - 1.0f) * a;
+}
+
+/* ----------------------------------------------------------------- tape */
+
+typedef struct
+{
+  RangeFunc fn;
+  gpointer  data;
+  guint     bounds[65];
+} Blocks;
+
+static void
+run_block (gpointer data,
+           guint    task)
+{
+  Blocks *blocks = data;
+
+  blocks->fn (blocks->data, blocks->bounds[task], blocks->bounds[task + 1]);
+}
+
+/* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
+ * blocks hold about equal numbers of entries (power-law degrees); each output
+ * row is written by one thread, so results do not depend on the schedule. */
+void
+_philia_tape_parallel_rows (PhiliaTape   *tape,
+                            guint         n,
+                            const gint64 *offsets,
+                            double        work,
+                            RangeFunc     fn,
+                            gpointer      data)
+{
+  guint t = tape->n_threads;
+  Blocks blocks;
+
+  if (t <= 1 || work < PARALLEL_MIN_WORK || n < 2 * t)
+    {
+      fn (data, 0, n);
+      return;
+    }
+  t = MIN (t, 64);
+  blocks.fn = fn;
+  blocks.data = data;
+  blocks.bounds[0] = 0;
+  blocks.bounds[t] = n;
+  for (guint k = 1; k < t; k++)
+    {
+      if (offsets != NULL)
+        {
+          gint64 target = offsets[0] + (offsets[n] - offsets[0]) * k / t;
+          guint lo = blocks.bounds[k - 1], hi = n;
+
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+
+              if (offsets[mid] < target)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          blocks.bounds[k] = lo;
+        }
+      else
+        blocks.bounds[k] = (guint)((guint64)n * k / t);
+    }
+  philia_parallel_run (t, t, run_block, &blocks);
+}
+
+static void
+node_clear (gpointer data)
+{
+  Node *node = data;
+
+  g_free (node->saved);
+  g_clear_pointer (&node->sparse, philia_sparse_unref);
+}
+
+PhiliaTape *
+philia_tape_new (guint n_threads)
+{
+  PhiliaTape *tape = g_new0 (PhiliaTape, 1);
+
+  tape->n_threads = MAX (n_threads, 1);
+  tape->training = TRUE;
+  philia_rng_init (&tape->rng, 0);
+  tape->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  tape->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
+  g_array_set_clear_func (tape->nodes, node_clear);
+  tape->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         (GDestroyNotify)g_ptr_array_unref);
+  return tape;
+}
+
+float *
+_philia_tape_pool_take (PhiliaTape *tape,
+                        gsize       n)
+{
+  gint64 key = (gint64)n;
+  GPtrArray *list = g_hash_table_lookup (tape->buffers, &key);
+
+  if (list != NULL && list->len > 0)
+    return g_ptr_array_steal_index_fast (list, list->len - 1);
+  return g_new (float, n);
+}
+
+void
+_philia_tape_pool_give (PhiliaTape *tape,
+                        gsize       n,
+                        float      *buffer)
+{
+  gint64 key = (gint64)n;
+  GPtrArray *list;
+
+  if (buffer == NULL)
+    return;
+  list = g_hash_table_lookup (tape->buffers, &key);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (tape->buffers, g_memdup2 (&key, sizeof key), list);
+    }
+  g_ptr_array_add (list, buffer);
+}
+
+void
+philia_tape_free (PhiliaTape *tape)
+{
+  if (tape == NULL)
+    return;
+  g_ptr_array_unref (tape->tensors);
+  g_array_unref (tape->nodes);
+  g_hash_table_unref (tape->buffers);
+  g_free (tape);
+}
+
+guint
+philia_tape_get_n_threads (PhiliaTape *tape)
+{
+  return tape->n_threads;
+}
+
+void
+philia_tape_reset (PhiliaTape *tape)
+{
+  g_array_set_size (tape->nodes, 0);
+  for (guint i = 0; i < tape->tensors->len; i++)
+    {
+      PhiliaTensor *t = g_ptr_array_index (tape->tensors, i);
+      gsize n = MAX (philia_tensor_size (t), 1);
+
+      _philia_tape_pool_give (tape, n, g_steal_pointer (&t->data));
+      _philia_tape_pool_give (tape, n, g_steal_pointer (&t->grad));
+    }
+  g_ptr_array_set_size (tape->tensors, 0);
+}
+
+void
+philia_tape_set_training (PhiliaTape *tape,
+                          gboolean    training)
+{
+  tape->training = !!training;
+}
+
+gboolean
+philia_tape_get_training (PhiliaTape *tape)
+{
+  return tape->training;
+}
+
+PhiliaRng *
+philia_tape_get_rng (PhiliaTape *tape)
+{
+  return &tape->rng;
+}
+
+PhiliaTensor *
+philia_tape_constant (PhiliaTape  *tape,
+                      guint        rows,
+                      guint        cols,
+                      const float *data)
+{
+  PhiliaTensor *t = tape_tensor (tape, rows, cols);
+
+  if (data != NULL)
+    memcpy (t->data, data, sizeof (float) * rows * cols);
+  return t;
+}
+
+void
+philia_tape_backward_from (PhiliaTape   *tape,
+                           PhiliaTensor *output,
+                           const float  *output_grad)
+{
+  float *g;
+
+  g_return_if_fail (tape != NULL && output != NULL && output_grad != NULL);
+
+  if (!output->requires_grad)
+    return;
+  g = ensure_grad (output);
+  for (gsize i = 0; i < philia_tensor_size (output); i++)
+    g[i] += output_grad[i];
+  for (guint k = tape->nodes->len; k-- > 0;)
+    {
+      Node *node = &g_array_index (tape->nodes, Node, k);
+
+      /* A node whose output got no gradient contributes nothing. */
+      if (node->out->grad != NULL)
+        node->backward (tape, node);
+    }
+}
+
+void
+philia_tape_backward (PhiliaTape   *tape,
+                      PhiliaTensor *loss)
+{
+  const float one = 1.0f;
+
+  g_return_if_fail (loss != NULL && loss->rows == 1 && loss->cols == 1);
+  philia_tape_backward_from (tape, loss, &one);
+}
