@@ -783,15 +783,15 @@ archive_set (Archive    *a,
   g_ptr_array_add (a->bytes, bytes);
 }
 
-/* Writes the archive (correct CRCs) with the manifest as edited. */
+/* Writes the archive (correct CRCs) with @text as its manifest. */
 static void
-archive_write (Archive    *a,
-               const char *path)
+archive_write_text (Archive    *a,
+                    const char *path,
+                    const char *text)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr(PhiliaZipWriter) zip = _philia_zip_writer_new (out, "test");
-  g_autofree char *text = json_to_string (a->manifest, TRUE);
   g_autoptr(GBytes) all = NULL;
 
   for (guint i = 0; i < a->names->len; i++)
@@ -812,6 +812,16 @@ archive_write (Archive    *a,
   all = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (all, NULL),
                                       (gssize)g_bytes_get_size (all), NULL));
+}
+
+/* Writes the archive with the manifest as edited. */
+static void
+archive_write (Archive    *a,
+               const char *path)
+{
+  g_autofree char *text = json_to_string (a->manifest, TRUE);
+
+  archive_write_text (a, path, text);
 }
 
 /* A saved project with layouts and runs, read back as an archive. */
@@ -1018,6 +1028,7 @@ test_inconsistent (Fixture       *f,
     { "pair", "p.philia: the pair (1, 24) names a node the graph (24 nodes) does not have." },
     { "type", "p.philia: the manifest's runs.0.best_epoch is missing or not an integer." },
     { "json", NULL },
+    { "two-values", "p.philia: its manifest is not one JSON object." },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1092,6 +1103,18 @@ test_inconsistent (Fixture       *f,
         json_object_set_int_member (first_of (m, "pairs"), "v", 24);
       else if (strcmp (cases[i].what, "type") == 0)
         json_object_set_string_member (run, "best_epoch", "3");
+      else if (strcmp (cases[i].what, "two-values") == 0)
+        {
+          /* json-glib 1.6 would take the first value and leak the second. */
+          g_autofree char *text = json_to_string (a->manifest, FALSE);
+          g_autofree char *twice = g_strconcat (text, " {\"a\": [1]}", NULL);
+
+          archive_write_text (a, f->project, twice);
+          doc = philia_document_open (f->project, NULL, 0, NULL, &error);
+          g_assert_null (doc);
+          g_assert_cmpstr (error->message, ==, cases[i].message);
+          continue;
+        }
       else if (strcmp (cases[i].what, "json") == 0)
         {
           json_node_unref (a->manifest);
@@ -1108,7 +1131,7 @@ test_inconsistent (Fixture       *f,
           g_assert_true (error->domain == PHILIA_ERROR);
         }
       else
-        g_assert_cmpstr (error->message, ==, "p.philia: its manifest is not a JSON object.");
+        g_assert_cmpstr (error->message, ==, "p.philia: its manifest is not one JSON object.");
     }
 }
 
@@ -1184,6 +1207,52 @@ test_atomic (Fixture       *f,
       g_assert_cmpmem (before, len_before, still, len_still);
     }
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
+}
+
+/* The zip layer under project files: empty members, stored and deflated,
+ * with and without a head (fuzz-project found NULL + 0 in the deflater). */
+static void
+test_zip_members (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(PhiliaZipWriter) zip = _philia_zip_writer_new (out, "members.zip");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) all = NULL;
+  g_autoptr(PhiliaNpz) npz = NULL;
+  static const char *const names[] = { "empty-stored", "empty-deflated", "head-stored",
+                                       "head-deflated" };
+  static const char *const expected[] = { "", "", "headdata", "headdata" };
+
+  g_assert_true (_philia_zip_writer_add (zip, names[0], NULL, 0, NULL, 0, 0, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[1], NULL, 0, NULL, 0, 6, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[2], (const guint8 *)"head", 4,
+                                         (const guint8 *)"data", 4, 0, NULL, &error));
+  g_assert_true (_philia_zip_writer_add (zip, names[3], (const guint8 *)"head", 4,
+                                         (const guint8 *)"data", 4, 1, NULL, &error));
+  g_assert_true (_philia_zip_writer_finish (zip, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  all = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  npz = philia_npz_new_from_bytes (all, "members.zip", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (_philia_npz_get_n_members (npz), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GBytes) b = _philia_npz_read_member (npz, names[i], 100, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (_philia_npz_get_member_name (npz, i), ==, names[i]);
+      g_assert_cmpmem (g_bytes_get_data (b, NULL), g_bytes_get_size (b), expected[i],
+                       strlen (expected[i]));
+    }
+  /* The size cap is checked before anything is read. */
+  g_assert_null (_philia_npz_read_member (npz, names[2], 7, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "members.zip: member “head-stored” is too large (8 "
+                   "bytes; at most 7 are read).");
+  g_clear_error (&error);
+  g_assert_null (_philia_npz_read_member (npz, "nothing", 7, NULL, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
 }
 
 /* }}} */
@@ -1291,6 +1360,7 @@ main (int    argc,
   ADD ("sniff", test_sniff);
   ADD ("json", test_json);
 #undef ADD
+  g_test_add_func ("/Philia/Project/zip-members", test_zip_members);
 
   return g_test_run ();
 }

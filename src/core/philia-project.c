@@ -2112,6 +2112,54 @@ one_line (const char *message)
   return g_strdup (flat);
 }
 
+/* Whether @text is one JSON object and nothing after it but white space.
+ * json-glib 1.6 accepts further top-level values after the first and leaks
+ * them, so they are refused here; the object itself is checked by the
+ * parser (an unbalanced one fails there). O(length). */
+static gboolean
+single_object (const char *text,
+               gsize       len)
+{
+  gsize i = 0, depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i == len || text[i] != '{')
+    return FALSE;
+  for (; i < len; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            return FALSE;
+          if (--depth == 0)
+            break;
+        }
+    }
+  /* Unterminated: the parser says where. */
+  if (i >= len)
+    return TRUE;
+  for (i++; i < len; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static PhiliaDocument *
 open_project (GBytes                 *bytes,
               const char             *display_name,
@@ -2175,6 +2223,12 @@ open_project (GBytes                 *bytes,
   manifest = _philia_npz_read_member (npz, MANIFEST_NAME, MAX_MANIFEST, cancellable, error);
   if (manifest == NULL)
     return NULL;
+  if (!single_object (g_bytes_get_data (manifest, NULL), g_bytes_get_size (manifest)))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s: its manifest is not one JSON object.", display_name);
+      return NULL;
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, g_bytes_get_data (manifest, NULL),
                                    (gssize)g_bytes_get_size (manifest), &json_error))

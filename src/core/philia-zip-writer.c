@@ -115,7 +115,9 @@ deflate_member (const guint8  *header,
               g_assert (ret != Z_STREAM_ERROR);
             }
           while (zs.avail_in > 0 || (last && ret != Z_STREAM_END));
-          in += slice;
+          /* An empty part may be NULL, and NULL + 0 is undefined. */
+          if (slice > 0)
+            in += slice;
           left -= slice;
         }
       while (left > 0);
