@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "philia-core.h"
-#include "philia-render.h"
+#include "philia-cli-private.h"
 
 /*
  * philia-cli: the headless twin of every analysis in the workbench. Each
@@ -17,12 +16,6 @@
  * table as CSV or a summary (or JSON with --json) on stdout, and on bad input
  * prints one line on stderr and exits non-zero.
  */
-
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,   /* the input or the computation failed */
-  EXIT_USAGE = 2,    /* the command line is wrong */
-};
 
 typedef struct
 {
@@ -32,8 +25,8 @@ typedef struct
   int (*run) (int argc, char **argv);
 } Command;
 
-static gboolean opt_json;
-static char *opt_nodes;
+gboolean opt_json;
+char *opt_nodes;
 
 static GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
@@ -48,7 +41,7 @@ static GOptionEntry dataset_entries[] = {
 };
 
 /* Prints the document on stdout, one line, and frees it. */
-static void
+void
 print_json (PhiliaJson *json)
 {
   g_autofree char *text = philia_json_free_to_string (json);
@@ -78,7 +71,7 @@ is_plugin (const PhiliaAlgorithm *algorithm)
   return g_strcmp0 (algorithm->provider, "built-in") != 0;
 }
 
-static int
+int
 fail (GError *error)
 {
   g_autofree char *line = g_strdup (error->message);
@@ -89,7 +82,7 @@ fail (GError *error)
   return EXIT_FAILED;
 }
 
-static int
+int
 usage_error (const char *command,
              const char *message)
 {
@@ -99,7 +92,7 @@ usage_error (const char *command,
 
 /* Parses @argv with the common options plus @extra; exactly @n_positional
  * positional arguments must remain (argv[1..]). */
-static gboolean
+gboolean
 parse_options (const char    *command,
                const char    *args,
                const char    *summary,
@@ -119,6 +112,9 @@ parse_options (const char    *command,
   g_option_context_add_main_entries (context, json_entries, NULL);
   if (g_strcmp0 (command, "generate") != 0)
     g_option_context_add_main_entries (context, dataset_entries, NULL);
+  if (g_strcmp0 (command, "generate") != 0 && g_strcmp0 (command, "project") != 0
+      && g_strcmp0 (command, "plugins") != 0)
+    g_option_context_add_main_entries (context, cli_project_open_entries, NULL);
   if (extra != NULL)
     g_option_context_add_main_entries (context, extra, NULL);
 
@@ -138,13 +134,18 @@ parse_options (const char    *command,
   return TRUE;
 }
 
-static PhiliaGraph *
+PhiliaGraph *
 load_dataset (const char  *path,
               GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GFile) nodes = opt_nodes ? g_file_new_for_commandline_arg (opt_nodes) : NULL;
 
+  /* A project goes wherever a dataset goes: its graph, with its splits. */
+  if (cli_is_project (path))
+    return cli_project_load (path, error);
+  if (!cli_project_refuse_open_options (path, error))
+    return NULL;
   return philia_graph_load (file, nodes, NULL, NULL, error);
 }
 
@@ -200,6 +201,7 @@ info_json (PhiliaGraph *graph,
   philia_json_member_int (json, "isolated_nodes", r->isolated_nodes);
   philia_json_member_int (json, "components", r->components);
   philia_json_member_int (json, "largest_component", r->largest_component);
+  cli_project_info_json (json);
   philia_json_end_object (json);
 
   print_json (g_steal_pointer (&json));
@@ -255,6 +257,7 @@ info_text (PhiliaGraph *graph,
   printf ("  components         %" G_GINT64_FORMAT ", largest %" G_GINT64_FORMAT
           " nodes (%.1f%%)\n", r->components, r->largest_component,
           n > 0 ? 100.0 * r->largest_component / n : 0.0);
+  cli_project_info_text ();
 }
 
 static int
@@ -266,7 +269,10 @@ cmd_info (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("info", "FILE", "Sizes of a dataset and the sanity report: "
-                      "directed input, self-loops, duplicates, isolated nodes, components.",
+                      "directed input, self-loops, duplicates, isolated nodes, components. "
+                      "Given a project (.philia), the same for its dataset and then what the "
+                      "project holds: layouts, runs, evaluations (with --json, a \"project\" "
+                      "member).",
                       NULL, &argc, &argv, 1, &code))
     return code;
 
@@ -575,11 +581,18 @@ static GOptionEntry figure_entries[] = {
   { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, "compatibility: raw counts, not shares",
     NULL },
   { "layout", 0, 0, G_OPTION_ARG_STRING, &opt_layout,
-    "graph: fr, kk, drl, circle or class-grouped (default: by size)", "A" },
+    "graph: fr, kk, drl, circle or class-grouped (default: by size); for a project also the "
+    "name of a saved layout (default: its current layout)", "A" },
   { "color-by", 0, 0, G_OPTION_ARG_STRING, &opt_color_by,
-    "graph: label, local-homophily or degree (default label)", "WHAT" },
+    "graph: label, local-homophily or degree (default label); for a project also none, "
+    "prediction, correct or run:ID:VALUE (default: the project's view)", "WHAT" },
   { "edges", 0, 0, G_OPTION_ARG_STRING, &opt_edges,
-    "graph: homophily (same/cross-class colours), plain or hidden", "STYLE" },
+    "graph: homophily (same/cross-class colours), plain or hidden; for a project also "
+    "attention (default: the project's view)", "STYLE" },
+  { "run", 0, 0, G_OPTION_ARG_STRING, &opt_run,
+    "Project: the saved run whose predictions or attention graph and attention draw (default: "
+    "the view's, else the latest; given alone, graph colours by its predictions), or the runs "
+    "accuracy-by-homophily draws (e.g. 1,3) instead of training", "ID" },
   { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
     NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
@@ -619,33 +632,57 @@ draw_graph_figure (cairo_t  *cr,
   philia_graph_view_draw (cr, width, height, &figure->view, &figure->style);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliProjectView, cli_project_view_clear)
+
 static int
 figure_graph (PhiliaGraph *graph)
 {
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autofree double *xy = NULL;
   g_autofree double *chance = NULL;
+  g_auto(CliProjectView) project = { 0 };
+  PhiliaDocument *document = cli_project_get ();
   guint n_chance = 0;
   GraphFigure figure = { 0 };
   PhiliaColorBy color_by = PHILIA_COLOR_BY_LABEL;
   PhiliaEdgeStyle edges = PHILIA_EDGES_HOMOPHILY;
   GError *error = NULL;
 
-  if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
-                               || color_by >= PHILIA_COLOR_BY_VALUE))
+  if (document != NULL)
+    {
+      /* The project's layout and view; the options, when given, win. */
+      if (!cli_project_graph_view (document, opt_layout, opt_color_by, opt_edges, &project,
+                                   &error))
+        {
+          int code;
+
+          if (!g_error_matches (error, PHILIA_ERROR, PHILIA_ERROR_OPTION))
+            return fail (error);
+          code = usage_error ("figure", error->message);
+          g_error_free (error);
+          return code;
+        }
+      color_by = project.view.color_by;
+      edges = project.view.edge_style;
+    }
+  else if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
+                                    || color_by >= PHILIA_COLOR_BY_VALUE))
     return usage_error ("figure", "--color-by must be label, local-homophily or degree");
-  if (g_strcmp0 (opt_edges, "plain") == 0)
+  else if (g_strcmp0 (opt_edges, "plain") == 0)
     edges = PHILIA_EDGES_PLAIN;
   else if (g_strcmp0 (opt_edges, "hidden") == 0)
     edges = PHILIA_EDGES_HIDDEN;
   else if (opt_edges != NULL && g_strcmp0 (opt_edges, "homophily") != 0)
     return usage_error ("figure", "--edges must be homophily, plain or hidden");
 
-  xy = philia_layout_compute (graph, opt_layout ? opt_layout
-                                                : philia_layout_default_algorithm (graph),
-                              (guint64)opt_seed, NULL, NULL, &error);
-  if (xy == NULL)
-    return fail (error);
+  if (project.view.positions == NULL)
+    {
+      xy = philia_layout_compute (graph, opt_layout ? opt_layout
+                                                    : philia_layout_default_algorithm (graph),
+                                  (guint64)opt_seed, NULL, NULL, &error);
+      if (xy == NULL)
+        return fail (error);
+    }
   h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
   if (h == NULL)
     return fail (error);
@@ -653,11 +690,17 @@ figure_graph (PhiliaGraph *graph)
   chance = philia_local_homophily_chance (graph, &n_chance);
 
   philia_render_style_init_default (&figure.style);
-  figure.view = (PhiliaGraphView) {
-    .graph = graph, .positions = xy, .color_by = color_by,
-    .node_values = h->local_homophily, .class_chance = chance, .n_class_chance = n_chance,
-    .edge_style = edges, .show_labels = opt_node_labels, .show_legend = TRUE,
-  };
+  figure.view = project.view;
+  figure.view.graph = graph;
+  figure.view.positions = xy != NULL ? xy : project.view.positions;
+  figure.view.color_by = color_by;
+  if (color_by != PHILIA_COLOR_BY_VALUE)
+    figure.view.node_values = h->local_homophily;
+  figure.view.class_chance = chance;
+  figure.view.n_class_chance = n_chance;
+  figure.view.edge_style = edges;
+  figure.view.show_labels = opt_node_labels;
+  figure.view.show_legend = TRUE;
   if (!philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
                              opt_height > 0 ? opt_height : 480, opt_dpi, draw_graph_figure,
                              &figure, &error))
@@ -742,6 +785,19 @@ figure_accuracy_by_homophily (PhiliaGraph  *graph,
   g_auto(GStrv) models = g_strsplit (opt_models != NULL ? opt_models : "gcn,mlp", ",", -1);
   RunsFigure figure = { runs };
 
+  /* A project's saved runs are drawn as they are (the project owns them). */
+  if (opt_run != NULL)
+    {
+      g_autoptr(GPtrArray) saved = cli_project_runs (cli_project_get (), FALSE, error);
+
+      if (saved == NULL)
+        return FALSE;
+      figure.runs = saved;
+      philia_render_style_init_default (&figure.style);
+      return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
+                                   opt_height > 0 ? opt_height : 240, opt_dpi,
+                                   draw_runs_figure, &figure, error);
+    }
   for (guint i = 0; models[i] != NULL; i++)
     {
       PhiliaTrainResult *r = train_for_figure (graph, g_strstrip (models[i]), error);
@@ -760,8 +816,10 @@ static gboolean
 figure_attention (PhiliaGraph  *graph,
                   GError      **error)
 {
-  g_autoptr(PhiliaTrainResult) r = NULL;
+  g_autoptr(PhiliaTrainResult) trained = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(PhiliaAttentionGrid) grid = NULL;
+  PhiliaTrainResult *r;
   guint node = 0, n = philia_graph_get_n_nodes (graph);
 
   if (opt_node >= 0 && (guint)opt_node >= n)
@@ -770,9 +828,21 @@ figure_attention (PhiliaGraph  *graph,
                    "--node %d does not exist: the graph has %u nodes.", opt_node, n);
       return FALSE;
     }
-  r = train_for_figure (graph, opt_model != NULL ? opt_model : "gat", error);
-  if (r == NULL)
-    return FALSE;
+  /* A run saved in the project, or one trained now. */
+  if (opt_run != NULL)
+    {
+      saved = cli_project_runs (cli_project_get (), TRUE, error);
+      if (saved == NULL)
+        return FALSE;
+      r = saved->pdata[0];
+    }
+  else
+    {
+      trained = train_for_figure (graph, opt_model != NULL ? opt_model : "gat", error);
+      if (trained == NULL)
+        return FALSE;
+      r = trained;
+    }
   if (opt_node >= 0)
     node = (guint)opt_node;
   else
@@ -886,6 +956,11 @@ cmd_figure (int    argc,
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
     return fail (error);
+  if (opt_run != NULL && cli_project_get () == NULL)
+    return usage_error ("figure", "--run picks a run saved in a project, and this is a dataset");
+  if (opt_run != NULL && !is_graph && !is_runs && !is_attention)
+    return usage_error ("figure", "--run is for the kinds graph, attention and "
+                        "accuracy-by-homophily");
 
   if (is_graph)
     {
@@ -935,6 +1010,11 @@ static GOptionEntry layout_entries[] = {
     "fr, kk, drl, circle or class-grouped (default fr)", "A" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write id,x,y to this CSV file", "POS.csv" },
+  { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
+    "Project: add the layout to it (and make it current) and save it", NULL },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_save_name,
+    "With --save: the layout's name, replacing a layout of that name (default: the "
+    "algorithm's id, numbered if taken: fr, fr 2, …)", "NAME" },
   { NULL }
 };
 
@@ -945,17 +1025,25 @@ cmd_layout (int    argc,
   g_autoptr(PhiliaGraph) graph = NULL;
   g_autofree double *xy = NULL;
   g_autoptr(GString) csv = NULL;
+  g_autofree char *name = NULL;
   const char *algorithm;
   GError *error = NULL;
   gint64 start;
   double seconds;
   int code = EXIT_OK;
 
-  if (!parse_options ("layout", "FILE", "Compute node positions with an igraph layout.",
+  if (!parse_options ("layout", "FILE", "Compute node positions with an igraph layout. "
+                      "Given a project (.philia), --save adds them to it as a named layout.",
                       layout_entries, &argc, &argv, 1, &code))
     return code;
-  if (opt_out == NULL)
-    return usage_error ("layout", "--out POS.csv is required");
+  if (opt_out == NULL && !opt_save)
+    return usage_error ("layout", "--out POS.csv (or, for a project, --save) is required");
+  if (opt_save_name != NULL && !opt_save)
+    return usage_error ("layout", "--name names the layout --save stores");
+  if (opt_save_name != NULL && *g_strstrip (opt_save_name) == '\0')
+    return usage_error ("layout", "--name must not be empty");
+  if (!cli_project_check_save ("layout", argv[1], &code))
+    return code;
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
@@ -989,8 +1077,18 @@ cmd_layout (int    argc,
       else
         g_string_append_printf (csv, "%u,%s,%s\n", v, x, y);
     }
-  if (!g_file_set_contents (opt_out, csv->str, csv->len, &error))
+  if (opt_out != NULL && !g_file_set_contents (opt_out, csv->str, csv->len, &error))
     return fail (error);
+  if (opt_save)
+    {
+      PhiliaDocument *document = cli_project_get ();
+
+      name = cli_project_layout_name (document, algorithm);
+      philia_document_add_layout (document, name, algorithm, (guint64)opt_seed,
+                                  g_steal_pointer (&xy));
+      if (!cli_project_save (argv[1], &error))
+        return fail (error);
+    }
 
   if (opt_json)
     {
@@ -1001,13 +1099,28 @@ cmd_layout (int    argc,
       philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
       philia_json_member_int (json, "seed", opt_seed);
       philia_json_member_double (json, "seconds", seconds);
-      philia_json_member_string (json, "path", opt_out);
+      philia_json_key (json, "path");
+      if (opt_out != NULL)
+        philia_json_string (json, opt_out);
+      else
+        philia_json_null (json);
+      if (opt_save)
+        {
+          philia_json_member_string (json, "project", argv[1]);
+          philia_json_member_string (json, "name", name);
+        }
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: %s layout of %u nodes in %.3f s\n", opt_out, algorithm,
-            philia_graph_get_n_nodes (graph), seconds);
+    {
+      if (opt_out != NULL)
+        printf ("%s: %s layout of %u nodes in %.3f s\n", opt_out, algorithm,
+                philia_graph_get_n_nodes (graph), seconds);
+      if (opt_save)
+        printf ("%s: saved the %s layout of %u nodes as “%s” in %.3f s\n", argv[1], algorithm,
+                philia_graph_get_n_nodes (graph), name, seconds);
+    }
   return EXIT_OK;
 }
 
@@ -1176,8 +1289,44 @@ static GOptionEntry train_entries[] = {
     "Runs per split with seeds S, S+1, …, S+N−1 (S = --seed); with --splits all or --seeds, "
     "the output is the mean ± sample standard deviation (n − 1) over the runs, and each run",
     "N" },
+  { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
+    "Project: add every run (predictions and weights kept) to it and save it; with "
+    "--random-split the project's splits become the random ones", NULL },
   { NULL }
 };
+
+/* The ids --save gave the runs, in run order (empty without --save). */
+static GArray *saved_run_ids;
+
+static void
+json_saved_runs (PhiliaJson *json,
+                 gboolean    single)
+{
+  if (saved_run_ids == NULL || saved_run_ids->len == 0)
+    return;
+  if (single)
+    {
+      philia_json_member_int (json, "run_id", g_array_index (saved_run_ids, guint, 0));
+      return;
+    }
+  philia_json_key (json, "run_ids");
+  philia_json_begin_array (json);
+  for (guint i = 0; i < saved_run_ids->len; i++)
+    philia_json_int (json, g_array_index (saved_run_ids, guint, i));
+  philia_json_end_array (json);
+}
+
+static void
+print_saved_runs (const char *project)
+{
+  if (saved_run_ids == NULL || saved_run_ids->len == 0)
+    return;
+  printf ("%s: saved %s", project, saved_run_ids->len == 1 ? "run" : "runs");
+  for (guint i = 0; i < saved_run_ids->len; i++)
+    printf ("%s%u", i == 0 ? " " : i + 1 == saved_run_ids->len ? " and " : ", ",
+            g_array_index (saved_run_ids, guint, i));
+  printf ("\n");
+}
 
 /* The GUI's "Export CSV" writes the same text (philia-train-run.c). */
 static gboolean
@@ -1341,6 +1490,7 @@ summary_json (GPtrArray   *runs,
   philia_json_member_int (json, "n_runs", runs->len);
   /* The spread is the sample standard deviation (n − 1); null below two runs. */
   philia_json_member_string (json, "std", "sample");
+  json_saved_runs (json, FALSE);
   json_mean_std (json, "test_accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_accuracy));
   json_mean_std (json, "val_accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, val_accuracy));
   if (auc)
@@ -1404,6 +1554,7 @@ single_json (PhiliaTrainResult *r)
   philia_json_member_string (json, "model", r->model);
   philia_json_member_string (json, "metric", metric_name (r->metric));
   philia_json_member_int (json, "threads", r->n_threads);
+  json_saved_runs (json, TRUE);
   run_json (json, r);
   philia_json_member_double (json, "final_loss", r->loss[r->n_epochs - 1]);
   philia_json_member_double (json, "epoch_ms_median", r->epoch_ms_median);
@@ -1470,7 +1621,9 @@ cmd_train (int    argc,
                                               "of P(class 1), and the kept epoch has the best "
                                               "validation ROC-AUC; every accuracy comes with "
                                               "the majority-class baseline: the share of the "
-                                              "most frequent training class."
+                                              "most frequent training class. Given a project "
+                                              "(.philia), it trains on the project's splits, "
+                                              "and --save keeps the runs in it."
                                               "\n\nModels (--model):%s", models);
 
   opt_split = G_MININT;   /* tells --split K from its default */
@@ -1517,6 +1670,8 @@ cmd_train (int    argc,
   if (many && (opt_predictions != NULL || opt_attention != NULL))
     return usage_error ("train", "--predictions and --attention write one run: leave out "
                         "--splits all and --seeds");
+  if (!cli_project_check_save ("train", argv[1], &code))
+    return code;
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
@@ -1571,12 +1726,36 @@ cmd_train (int    argc,
         g_ptr_array_add (runs, r);
       }
 
+  if (opt_save)
+    {
+      PhiliaDocument *document = cli_project_get ();
+
+      /* The runs name their split by index: the project gets the splits
+       * they were trained on. */
+      if (opt_random_split != NULL)
+        cli_project_set_splits (graph);
+      saved_run_ids = g_array_new (FALSE, FALSE, sizeof (guint));
+      /* The project takes the runs; they stay readable for the output. */
+      g_ptr_array_set_free_func (runs, NULL);
+      for (guint i = 0; i < runs->len; i++)
+        {
+          guint id = philia_document_add_run (document, runs->pdata[i]);
+
+          g_array_append_val (saved_run_ids, id);
+        }
+      if (!cli_project_save (argv[1], &error))
+        return fail (error);
+    }
+
   if (many)
     {
       if (opt_json)
         summary_json (runs, opt_model, n_splits, n_seeds);
       else
-        summary_text (runs, opt_model, n_splits, n_seeds);
+        {
+          summary_text (runs, opt_model, n_splits, n_seeds);
+          print_saved_runs (argv[1]);
+        }
       return EXIT_OK;
     }
 
@@ -1591,7 +1770,10 @@ cmd_train (int    argc,
   if (opt_json)
     single_json (runs->pdata[0]);
   else
-    single_text (runs->pdata[0]);
+    {
+      single_text (runs->pdata[0]);
+      print_saved_runs (argv[1]);
+    }
   return EXIT_OK;
 }
 
@@ -1632,6 +1814,8 @@ static GOptionEntry linkpred_entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Seed of the edge split (default 0)", "S" },
   { "mrr-negatives", 0, 0, G_OPTION_ARG_INT, &opt_mrr_negatives,
     "Negatives per test edge for MRR (default 100)", "N" },
+  { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
+    "Project: add the evaluation to it and save it (built-in heuristics)", NULL },
   PROXIMITY_PARAM_ENTRIES,
   { NULL }
 };
@@ -1942,8 +2126,12 @@ cmd_linkpred (int    argc,
               char **argv)
 {
   g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(PhiliaLinkSplit) split = NULL;
-  g_autoptr(PhiliaLinkpredResult) result = NULL;
+  g_autoptr(PhiliaLinkSplit) own_split = NULL;
+  g_autoptr(PhiliaLinkpredResult) own_result = NULL;
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  PhiliaLinkSplit *split;
+  PhiliaLinkpredResult *result;
+  guint evaluation_id = 0;
   const PhiliaAlgorithm *algorithm = NULL;
   PhiliaProximityParams params;
   PhiliaProximityHeuristic heuristic = PHILIA_PROXIMITY_N_HEURISTICS;
@@ -1954,7 +2142,8 @@ cmd_linkpred (int    argc,
 
   if (!parse_options ("linkpred", "FILE --heuristic H",
                       "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
-                      "(Hits@K, MRR, ROC-AUC).", linkpred_entries, &argc, &argv, 1, &code))
+                      "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
+                      "evaluation in it.", linkpred_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_heuristic == NULL)
     return usage_error ("linkpred", "--heuristic H is required");
@@ -1976,21 +2165,61 @@ cmd_linkpred (int    argc,
     return usage_error ("linkpred", "--mrr-negatives must not be negative");
   if (!proximity_params_from_options ("linkpred", &params, &code))
     return code;
+  if (!cli_project_check_save ("linkpred", argv[1], &code))
+    return code;
+  /* A project keeps evaluations as a recipe it can replay: built-ins only. */
+  if (opt_save && algorithm != NULL)
+    return usage_error ("linkpred", "--save keeps evaluations of the built-in heuristics; "
+                        "this one comes from a plugin");
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
     return fail (error);
   start = g_get_monotonic_time ();
-  split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_mrr_negatives, (guint64)opt_seed,
-                                 &error);
-  if (split == NULL)
-    return fail (error);
-  result = algorithm != NULL
-           ? philia_linkpred_evaluate_algorithm (split, &params, algorithm, NULL, &error)
-           : philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
-  if (result == NULL)
-    return proximity_fail ("linkpred", error);
+  if (opt_save)
+    {
+      /* The report splits the graph the same way (85/5/10, this seed). */
+      report = philia_linkpred_report_new (graph, &params, PHILIA_PROXIMITY_MASK (heuristic),
+                                           (guint64)opt_seed, (guint)opt_mrr_negatives, NULL,
+                                           NULL, &error);
+      if (report == NULL)
+        return proximity_fail ("linkpred", error);
+      if (report->n_results == 0)
+        {
+          g_set_error (&error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "%s has no node features, so heuristic %s cannot score it.", argv[1],
+                       opt_heuristic);
+          return fail (error);
+        }
+      split = report->split;
+      result = report->results[0];
+    }
+  else
+    {
+      own_split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_mrr_negatives,
+                                         (guint64)opt_seed, &error);
+      if (own_split == NULL)
+        return fail (error);
+      split = own_split;
+      own_result = algorithm != NULL
+                   ? philia_linkpred_evaluate_algorithm (split, &params, algorithm, NULL, &error)
+                   : philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
+      if (own_result == NULL)
+        return proximity_fail ("linkpred", error);
+      result = own_result;
+    }
   seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (opt_save)
+    {
+      PhiliaDocument *document = cli_project_get ();
+      /* The project takes the report; what is printed stays in it. */
+      PhiliaLinkpredReport *kept = g_steal_pointer (&report);
+
+      evaluation_id = philia_document_add_evaluation (document, &params, (guint64)opt_seed,
+                                                      (guint)opt_mrr_negatives, kept);
+      if (!cli_project_save (argv[1], &error))
+        return fail (error);
+    }
 
   if (opt_json)
     {
@@ -2013,6 +2242,8 @@ cmd_linkpred (int    argc,
       philia_json_member_int (json, "test_negatives", split->n_test);
       philia_json_member_int (json, "mrr_negatives", split->n_mrr_neg);
       philia_json_member_double (json, "seconds", seconds);
+      if (opt_save)
+        philia_json_member_int (json, "evaluation_id", evaluation_id);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
@@ -2024,6 +2255,8 @@ cmd_linkpred (int    argc,
     printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
   printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);
   printf ("auc      %.4f\n", result->auc);
+  if (opt_save)
+    printf ("%s: saved evaluation %u\n", argv[1], evaluation_id);
   return EXIT_OK;
 }
 
@@ -2132,6 +2365,8 @@ static const Command commands[] = {
   { "train", "FILE --model M", "train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)",
     cmd_train },
   { "plugins", "", "plugins found, loaded, refused or disabled", cmd_plugins },
+  { "project", "new OUT.philia FILE", "create a project (.philia) around a dataset",
+    cmd_project },
 };
 
 static void
@@ -2143,7 +2378,9 @@ print_usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-9s %-24s %s\n", commands[i].name, commands[i].args, commands[i].summary);
   fprintf (out, "\nEvery command takes --json and --help. Datasets: .npz, GraphML, GML, Pajek,\n"
-                "edge lists (with --nodes TABLE.csv for labels and features).\n");
+                "edge lists (with --nodes TABLE.csv for labels and features). A project\n"
+                "(.philia) goes wherever a dataset goes; layout, train and linkpred --save\n"
+                "add their results to it.\n");
 }
 
 int

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the files of philia-cli share: the exit codes, option parsing and
+ * error lines of philia-cli.c, and the project support of
+ * philia-cli-project.c (HACKING.md §9).
+ */
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,   /* the input or the computation failed */
+  EXIT_USAGE = 2,    /* the command line is wrong */
+};
+
+/* --- philia-cli.c ---------------------------------------------------------- */
+extern char *opt_nodes;
+extern gboolean opt_json;
+
+void         print_json    (PhiliaJson    *json);
+int          fail          (GError        *error);
+int          usage_error   (const char    *command,
+                            const char    *message);
+gboolean     parse_options (const char    *command,
+                            const char    *args,
+                            const char    *summary,
+                            GOptionEntry  *extra,
+                            int           *argc,
+                            char        ***argv,
+                            int            n_positional,
+                            int           *exit_code);
+/* The one place the CLI reads its input: a dataset, or a project (then the
+ * project's graph, and cli_project_get() is the project). */
+PhiliaGraph *load_dataset  (const char    *path,
+                            GError       **error);
+
+/* --- philia-cli-project.c ------------------------------------------------- */
+/* --dataset PATH and --ignore-checksum, for every command that reads a file. */
+extern GOptionEntry cli_project_open_entries[];
+/* --save and --name (layout, train, linkpred) and --run (figure). */
+extern gboolean opt_save;
+extern char *opt_save_name;
+extern char *opt_run;
+
+int             cmd_project           (int          argc,
+                                       char       **argv);
+/* Whether @path is a project: its first bytes, or its extension. */
+gboolean        cli_is_project        (const char  *path);
+PhiliaGraph    *cli_project_load      (const char  *path,
+                                       GError     **error);
+/* Refuses --dataset and --ignore-checksum for a dataset @path. */
+gboolean        cli_project_refuse_open_options (const char  *path,
+                                                 GError     **error);
+/* The project load_dataset() opened, or NULL when it read a dataset. */
+PhiliaDocument *cli_project_get       (void);
+/* Refuses --save for a dataset (before loading it): FALSE and *@code set. */
+gboolean        cli_project_check_save (const char *command,
+                                        const char *path,
+                                        int        *code);
+/* Gives the project the splits of @graph (the same nodes). */
+void            cli_project_set_splits (PhiliaGraph *graph);
+/* Writes the project back to @path (atomically, by the core). */
+gboolean        cli_project_save      (const char  *path,
+                                       GError     **error);
+/* The layout name --name gives, or @algorithm made unique ("fr", "fr 2", …). */
+char           *cli_project_layout_name (PhiliaDocument *document,
+                                         const char     *algorithm);
+/* info: the "project" member, and the "Project" section. */
+void            cli_project_info_json (PhiliaJson  *json);
+void            cli_project_info_text (void);
+/* The runs --run names ("3" or "1,4"); with @single exactly one. */
+GPtrArray      *cli_project_runs      (PhiliaDocument *document,
+                                       gboolean        single,
+                                       GError        **error);
+
+/* figure --kind graph from a project: the positions of --layout NAME or of
+ * the current layout (NULL if the project has none, or --layout names an
+ * algorithm instead), and the view's colouring and edge style unless
+ * --color-by or --edges say otherwise. */
+typedef struct
+{
+  PhiliaGraphView  view;
+  double          *positions_owned;
+  gint32          *categories;
+  GPtrArray       *category_names;
+  double          *node_values;
+  double          *edge_values;
+  char            *value_title;
+  char            *edge_title;
+} CliProjectView;
+
+gboolean        cli_project_graph_view (PhiliaDocument *document,
+                                        const char     *layout,
+                                        const char     *color_by,
+                                        const char     *edges,
+                                        CliProjectView *out,
+                                        GError        **error);
+void            cli_project_view_clear (CliProjectView *view);
+
+G_END_DECLS
