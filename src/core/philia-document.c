@@ -392,12 +392,23 @@ emit_changed (PhiliaDocument     *self,
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0, (guint)parts);
 }
 
-/* A change that is saved but not undone (a run, the selection, the zoom). */
+/* A change that is saved but not undone (a run, an evaluation, a pair). */
 static void
 changed_not_a_step (PhiliaDocument     *self,
                     PhiliaDocumentPart  parts)
 {
   self->unsaved = TRUE;
+  self->revision++;
+  emit_changed (self, parts);
+}
+
+/* Where the user looks (the selection, zoom and pan): saved with the rest,
+ * but like a text editor's cursor and scroll position not a reason to ask
+ * "Save changes?" on close (HACKING.md §16). */
+static void
+changed_where_looking (PhiliaDocument     *self,
+                       PhiliaDocumentPart  parts)
+{
   self->revision++;
   emit_changed (self, parts);
 }
@@ -1017,7 +1028,7 @@ philia_document_set_selection (PhiliaDocument *self,
   g_return_if_fail (PHILIA_IS_DOCUMENT (self));
   g_return_if_fail (nodes != NULL || n_nodes == 0);
   if (selection_set (self, nodes, n_nodes))
-    changed_not_a_step (self, PHILIA_DOCUMENT_PART_SELECTION);
+    changed_where_looking (self, PHILIA_DOCUMENT_PART_SELECTION);
 }
 
 /* ------------------------------------------------------------------- view */
@@ -1078,7 +1089,7 @@ philia_document_set_zoom (PhiliaDocument *self,
   self->view.zoom = zoom;
   self->view.center_x = center_x;
   self->view.center_y = center_y;
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_VIEW);
+  changed_where_looking (self, PHILIA_DOCUMENT_PART_VIEW);
 }
 
 /* ------------------------------------------------------------ conventions */
