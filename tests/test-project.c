@@ -675,6 +675,14 @@ test_async (Fixture       *f,
   g_assert_false (philia_document_get_dirty (doc));
   g_assert_cmpstr (philia_document_get_path (doc), ==, f->project);
 
+  /* An edit made while the worker writes is not in the file: still unsaved. */
+  philia_document_save_async (doc, f->project, NULL, store_result, &result);
+  philia_document_set_notes (doc, "changed during the save");
+  g_assert_true (philia_document_save_finish (doc, wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_true (philia_document_get_dirty (doc));
+  philia_document_undo (doc);
+
   philia_document_open_async (f->project, NULL, 0, NULL, store_result, &result);
   back = philia_document_open_finish (wait_for (&result), &error);
   g_clear_object (&result);

@@ -2477,6 +2477,7 @@ typedef struct
 {
   PhiliaDocumentSnapshot *snapshot;
   char                   *path;
+  guint64                 revision;   /* of the document when snapshotted */
 } SaveData;
 
 static void
@@ -2506,7 +2507,8 @@ save_thread (GTask        *task,
  * philia_document_save_async:
  *
  * Takes the snapshot now (main thread) and writes it on a worker; the
- * document is marked saved by philia_document_save_finish().
+ * document is marked saved by philia_document_save_finish(), unless it
+ * changed in the meantime.
  */
 void
 philia_document_save_async (PhiliaDocument      *self,
@@ -2525,6 +2527,7 @@ philia_document_save_async (PhiliaDocument      *self,
   g_task_set_source_tag (task, philia_document_save_async);
   data = g_new0 (SaveData, 1);
   data->snapshot = philia_document_snapshot (self);
+  data->revision = _philia_document_get_revision (self);
   data->path = g_canonicalize_filename (path, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify)save_data_free);
   g_task_run_in_thread (task, save_thread);
@@ -2543,7 +2546,8 @@ philia_document_save_finish (PhiliaDocument *self,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   data = g_task_get_task_data (G_TASK (result));
-  _philia_document_mark_saved (self, data->path);
+  /* Edits made while the worker wrote are not in the file: they stay unsaved. */
+  _philia_document_mark_saved_revision (self, data->path, data->revision);
   return TRUE;
 }
 
