@@ -561,6 +561,7 @@ static char *opt_layout;
 static char *opt_color_by;
 static char *opt_edges;
 static gboolean opt_node_labels;
+static guint opt_labels_dropped;   /* out: names the graph figure left out */
 static int opt_hits_k = 20;
 static char *opt_heuristics;
 
@@ -627,8 +628,9 @@ draw_graph_figure (cairo_t  *cr,
 {
   GraphFigure *figure = user_data;
 
-  /* The view is fitted to the figure's own size, whatever that is. */
-  philia_graph_view_fit (&figure->view, width, height, MIN (width, height) * 0.04);
+  /* The view is fitted to the figure's own size, whatever that is, with the
+   * legend kept off the nodes. */
+  philia_graph_view_fit_figure (&figure->view, &figure->style, width, height);
   philia_graph_view_draw (cr, width, height, &figure->view, &figure->style);
 }
 
@@ -644,6 +646,8 @@ figure_graph (PhiliaGraph *graph)
   PhiliaDocument *document = cli_project_get ();
   guint n_chance = 0;
   GraphFigure figure = { 0 };
+  double figure_width = opt_width > 0 ? opt_width : 480;
+  double figure_height = opt_height > 0 ? opt_height : 480;
   PhiliaColorBy color_by = PHILIA_COLOR_BY_LABEL;
   PhiliaEdgeStyle edges = PHILIA_EDGES_HOMOPHILY;
   GError *error = NULL;
@@ -701,10 +705,22 @@ figure_graph (PhiliaGraph *graph)
   figure.view.edge_style = edges;
   figure.view.show_labels = opt_node_labels;
   figure.view.show_legend = TRUE;
-  if (!philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
-                             opt_height > 0 ? opt_height : 480, opt_dpi, draw_graph_figure,
+  if (!philia_figure_export (opt_out, figure_width, figure_height, opt_dpi, draw_graph_figure,
                              &figure, &error))
     return fail (error);
+  if (opt_node_labels)
+    {
+      g_autoptr(GArray) placed = NULL;
+      guint dropped = 0;
+
+      philia_graph_view_fit_figure (&figure.view, &figure.style, figure_width, figure_height);
+      placed = philia_graph_view_place_labels (&figure.view, &figure.style, figure_width,
+                                               figure_height, &dropped);
+      opt_labels_dropped = dropped;
+      if (dropped > 0 && !opt_json)
+        g_printerr ("figure: %u of %u node names left out: no room to print them apart.\n",
+                    dropped, dropped + placed->len);
+    }
   return EXIT_OK;
 }
 
@@ -991,6 +1007,8 @@ cmd_figure (int    argc,
       philia_json_member_double (json, "height",
                                  opt_height > 0 ? opt_height : is_graph ? 480
                                                              : is_linkpred ? 320 : 240);
+      if (is_graph && opt_node_labels)
+        philia_json_member_int (json, "labels_dropped", opt_labels_dropped);
       if (is_linkpred)
         linkpred_figure_json (json, report, lp_figure);
       philia_json_end_object (json);

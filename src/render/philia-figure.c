@@ -43,6 +43,40 @@ check_status (cairo_status_t   status,
   return FALSE;
 }
 
+/*
+ * Pixels for @points at @scale pixels per point. Rounded up, since a figure
+ * never loses a part of a pixel, but not for the rounding error of the
+ * product: 960 pt at 150 dpi is 2000 px, although 960 × 150 / 72 comes out
+ * a hair above 2000 in binary floating point.
+ */
+static int
+pixels_for (double points,
+            double scale)
+{
+  double px = points * scale;
+
+  return MAX (1, (int) ceil (px - 1e-6 * MAX (1.0, px)));
+}
+
+/**
+ * philia_figure_get_pixel_size:
+ *
+ * The size in pixels of a PNG figure of @width × @height points at @dpi, as
+ * philia_figure_export() writes it.
+ */
+void
+philia_figure_get_pixel_size (double  width,
+                              double  height,
+                              double  dpi,
+                              int    *pixel_width,
+                              int    *pixel_height)
+{
+  if (pixel_width != NULL)
+    *pixel_width = pixels_for (width, dpi / 72.0);
+  if (pixel_height != NULL)
+    *pixel_height = pixels_for (height, dpi / 72.0);
+}
+
 /**
  * philia_figure_export:
  *
@@ -64,6 +98,7 @@ philia_figure_export (const char      *path,
   cairo_status_t status;
   cairo_t *cr;
   double scale = 1.0;
+  int pixel_width, pixel_height;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (draw != NULL, FALSE);
@@ -91,15 +126,15 @@ philia_figure_export (const char      *path,
           return FALSE;
         }
       scale = dpi / 72.0;
-      if (ceil (width * scale) * ceil (height * scale) > 400e6)
+      philia_figure_get_pixel_size (width, height, dpi, &pixel_width, &pixel_height);
+      if ((double) pixel_width * pixel_height > 400e6)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
                        "%s: %g × %g points at %g dpi is too many pixels.",
                        path, width, height, dpi);
           return FALSE;
         }
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int)ceil (width * scale),
-                                            (int)ceil (height * scale));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pixel_width, pixel_height);
       break;
 
     case PHILIA_FIGURE_SVG:

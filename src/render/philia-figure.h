@@ -19,6 +19,14 @@ typedef enum
 gboolean philia_figure_format_from_path (const char         *path,
                                          PhiliaFigureFormat *format);
 
+/* The pixels of a PNG of @width × @height points at @dpi (exact when the
+ * product is a whole number, else rounded up). */
+void     philia_figure_get_pixel_size   (double              width,
+                                         double              height,
+                                         double              dpi,
+                                         int                *pixel_width,
+                                         int                *pixel_height);
+
 /* Renders @draw at @width × @height points into @path (format from the
  * extension). PNG is rasterised at @dpi (72 = one pixel per point); SVG and PDF
  * stay vector with fonts embedded by Cairo. */

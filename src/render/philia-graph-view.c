@@ -413,6 +413,15 @@ node_base_radius (double width,
   return CLAMP (sqrt (width * height / MAX (n, 1)) * 0.18, 0.8, 7.0);
 }
 
+/* Edges are a fifth of a node radius wide, between a thin hairline and 1.2. */
+static double
+edge_line_width (double width,
+                 double height,
+                 guint  n)
+{
+  return CLAMP (node_base_radius (width, height, n) * 0.2, 0.2, 1.2);
+}
+
 static double
 node_radius (const PhiliaGraphView *view,
              guint                  v,
@@ -975,7 +984,10 @@ draw_edges (cairo_t               *cr,
   const double *p = view->positions;
   /* Fainter edges on dense drawings, so structure shows instead of a blot. */
   double alpha = CLAMP (40.0 / sqrt ((double)MAX (m, 1)), 0.06, 0.6);
-  double line_width = MAX (0.5, MIN (1.2, view->scale * 0.004 + 0.5));
+  /* A fixed share of the node radius, so that edges keep their weight next
+   * to the nodes at any figure size: a 480 pt export and an 800 px canvas
+   * look alike (the zoom, view->scale, changes neither). */
+  double line_width = edge_line_width (width, height, n);
   PhiliaRgba colors[N_EDGE_COLORS];
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   Raster raster;
@@ -1226,8 +1238,6 @@ draw_highlight (cairo_t                 *cr,
     for (guint i = 0; i < 2; i++)
       {
         guint v = view->pair[i];
-        const char *name;
-        char id[16];
         PhiliaRgba c;
         double r;
 
@@ -1246,59 +1256,197 @@ draw_highlight (cairo_t                 *cr,
         cairo_set_line_width (cr, 2.5);
         _philia_render_set_color (cr, &style->foreground);
         cairo_stroke (cr);
-        name = philia_graph_get_node_name (view->graph, v);
-        if (name == NULL)
-          {
-            g_snprintf (id, sizeof id, "%u", v);
-            name = id;
-          }
-        _philia_render_set_color (cr, &style->foreground);
-        _philia_render_text (cr, style, 1.0, TRUE, name, x + r + 3, y, 0.0, 0.5, 160);
       }
+}
+
+/* A context for measuring text the same way whatever the target: no hinted
+ * metrics, which would round advances to the target's pixels. */
+static cairo_t *
+measure_context (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_set_font_options (cr, options);
+  cairo_font_options_destroy (options);
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
+static gboolean
+boxes_meet (const PhiliaBox *a,
+            const PhiliaBox *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width
+         && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+static gboolean
+box_inside (const PhiliaBox *b,
+            double           width,
+            double           height)
+{
+  return b->x >= 0 && b->y >= 0 && b->x + b->width <= width && b->y + b->height <= height;
+}
+
+static const char *
+node_label (const PhiliaGraphView *view,
+            guint                  v,
+            char                   id[16])
+{
+  const char *name = philia_graph_get_node_name (view->graph, v);
+
+  if (name != NULL)
+    return name;
+  g_snprintf (id, 16, "%u", v);
+  return id;
+}
+
+/* The radius draw_highlight() gives a node of the pair, halo included. */
+static double
+pair_radius (const PhiliaGraphView *view,
+             guint                  v,
+             double                 base)
+{
+  return MAX (node_radius (view, v, base) * 1.8, 6.0) + 3;
+}
+
+/* Labels tried at most: beyond this, the rest cannot find room anyway on a
+ * readable figure, and trying would slow the canvas down. */
+#define MAX_LABEL_TRIES 4000
+
+static int
+compare_by_degree (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  PhiliaGraph *graph = user_data;
+  guint u = *(const guint *) a, v = *(const guint *) b;
+  guint64 du = philia_graph_get_degree (graph, u), dv = philia_graph_get_degree (graph, v);
+
+  if (du != dv)
+    return du > dv ? -1 : 1;
+  return u < v ? -1 : u > v;
+}
+
+/*
+ * Greedy label placement: the pair first, then the other visible nodes from
+ * the highest degree down; each name goes right of its node, else left,
+ * above or below, where it meets no name already placed, stays inside the
+ * figure and keeps off the legend; a name with no such place is dropped and
+ * counted, never printed over another.
+ */
+static GArray *
+place_labels (cairo_t                 *measure,
+              const PhiliaGraphView   *view,
+              const PhiliaRenderStyle *style,
+              double                   width,
+              double                   height,
+              double                   base,
+              const PhiliaBox         *legend,
+              guint                   *n_dropped)
+{
+  GArray *placed = g_array_new (FALSE, FALSE, sizeof (PhiliaLabelPlace));
+  guint n = philia_graph_get_n_nodes (view->graph);
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+  double fs = style->font_size;
+  guint dropped = 0, tries = 0;
+
+  if (view->positions == NULL || n == 0)
+    {
+      *n_dropped = 0;
+      return placed;
+    }
+  for (guint i = 0; view->pair != NULL && i < 2; i++)
+    if (view->pair[i] < n && (i == 0 || view->pair[1] != view->pair[0]))
+      g_array_append_val (order, view->pair[i]);
+  if (view->show_labels)
+    {
+      g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      for (guint v = 0; v < n; v++)
+        {
+          double x = view->positions[2 * v] * view->scale + view->offset_x;
+          double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+
+          if (x < 0 || y < 0 || x > width || y > height)
+            continue;
+          if (view->pair != NULL && (view->pair[0] == v || view->pair[1] == v))
+            continue;
+          g_array_append_val (rest, v);
+        }
+      g_array_sort_with_data (rest, compare_by_degree, view->graph);
+      g_array_append_vals (order, rest->data, rest->len);
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      guint v = g_array_index (order, guint, i);
+      gboolean is_pair = view->pair != NULL && (view->pair[0] == v || view->pair[1] == v);
+      double scale = is_pair ? 1.0 : 0.85;
+      double r = is_pair ? pair_radius (view, v, base) : node_radius (view, v, base) + 1;
+      double x = view->positions[2 * v] * view->scale + view->offset_x;
+      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+      double tw, th = fs * scale * 1.25, gap = fs * 0.2;
+      char id[16];
+      PhiliaBox candidates[4];
+      gboolean done = FALSE;
+
+      if (++tries > MAX_LABEL_TRIES)
+        {
+          dropped += order->len - i;
+          break;
+        }
+      tw = _philia_render_text_width (measure, style, scale, node_label (view, v, id));
+      if (is_pair)
+        tw *= 1.08;   /* bold: measured regular, so leave room */
+      candidates[0] = (PhiliaBox) { x + r + gap, y - th / 2, tw, th };
+      candidates[1] = (PhiliaBox) { x - r - gap - tw, y - th / 2, tw, th };
+      candidates[2] = (PhiliaBox) { x - tw / 2, y - r - th, tw, th };
+      candidates[3] = (PhiliaBox) { x - tw / 2, y + r, tw, th };
+      for (int c = 0; c < 4 && !done; c++)
+        {
+          gboolean free = box_inside (&candidates[c], width, height)
+                          && (legend == NULL || !boxes_meet (&candidates[c], legend));
+
+          /* A space apart, so that two numbers never read as one. */
+          PhiliaBox padded = { candidates[c].x - fs * 0.3, candidates[c].y,
+                               candidates[c].width + fs * 0.6, candidates[c].height };
+
+          for (guint k = 0; free && k < placed->len; k++)
+            free = !boxes_meet (&padded, &g_array_index (placed, PhiliaLabelPlace, k).box);
+          if (free)
+            {
+              PhiliaLabelPlace place = { v, candidates[c], is_pair };
+
+              g_array_append_val (placed, place);
+              done = TRUE;
+            }
+        }
+      dropped += !done;
+    }
+  *n_dropped = dropped;
+  return placed;
 }
 
 static void
 draw_labels (cairo_t                 *cr,
-             double                   width,
-             double                   height,
              const PhiliaGraphView   *view,
              const PhiliaRenderStyle *style,
-             double                   base)
+             const GArray            *placed)
 {
-  guint n = philia_graph_get_n_nodes (view->graph);
-  guint visible = 0;
-
-  /* Level of detail: names only when few enough nodes are on screen to read them. */
-  for (guint v = 0; v < n; v++)
-    {
-      double x = view->positions[2 * v] * view->scale + view->offset_x;
-      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
-
-      visible += x >= 0 && y >= 0 && x <= width && y <= height;
-    }
-  if (visible == 0 || visible > MAX (30.0, width * height / 9000.0))
-    return;
-
   _philia_render_set_color (cr, &style->foreground);
-  for (guint v = 0; v < n; v++)
+  for (guint i = 0; i < placed->len; i++)
     {
-      double x = view->positions[2 * v] * view->scale + view->offset_x;
-      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
-      const char *name = philia_graph_get_node_name (view->graph, v);
+      const PhiliaLabelPlace *place = &g_array_index (placed, PhiliaLabelPlace, i);
       char id[16];
 
-      if (x < 0 || y < 0 || x > width || y > height)
-        continue;
-      /* A highlighted pair is named by draw_highlight(), larger. */
-      if (view->pair != NULL && (view->pair[0] == v || view->pair[1] == v))
-        continue;
-      if (name == NULL)
-        {
-          g_snprintf (id, sizeof id, "%u", v);
-          name = id;
-        }
-      _philia_render_text (cr, style, 0.85, FALSE, name, x + node_radius (view, v, base) + 2, y,
-                           0.0, 0.5, 120);
+      _philia_render_text (cr, style, place->bold ? 1.0 : 0.85, place->bold,
+                           node_label (view, place->node, id), place->box.x,
+                           place->box.y + place->box.height / 2, 0.0, 0.5, 0);
     }
 }
 
@@ -1410,20 +1558,14 @@ any_undefined (const PhiliaGraphView *view)
   return FALSE;
 }
 
-static void
-draw_legend (cairo_t                 *cr,
-             const PhiliaGraphView   *view,
-             const PhiliaRenderStyle *style)
+static GArray *
+legend_rows (const PhiliaGraphView *view)
 {
-  double fs = style->font_size, x = fs, y = fs, w = 0, h;
   guint c = philia_graph_get_n_classes (view->graph);
   guint shown = MIN (c, 20);
   gboolean unlabeled = philia_graph_get_n_labeled (view->graph) < philia_graph_get_n_nodes (view->graph);
   const char *edge_name = view->edge_value_name ? view->edge_value_name : "edge value";
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (LegendRow));
-  guint n_scales = 0;
-  PhiliaRgba bg = style->background.a > 0 ? style->background
-                                          : (PhiliaRgba) { 1, 1, 1, 0.85 };
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (LegendRow));
 
   g_array_set_clear_func (rows, legend_row_clear);
   if (view->color_by == PHILIA_COLOR_BY_LABEL)
@@ -1487,19 +1629,120 @@ draw_legend (cairo_t                 *cr,
                                       ? g_strdup ("width: same")
                                       : g_strdup_printf ("width: %s", edge_name));
 
+  return rows;
+}
+
+/* The legend's content size: @w wide (swatch and text), @h tall. */
+static void
+legend_size (cairo_t                 *measure,
+             const PhiliaRenderStyle *style,
+             const GArray            *rows,
+             double                  *w,
+             double                  *h)
+{
+  double fs = style->font_size;
+  guint n_scales = 0;
+
+  *w = 0;
   for (guint i = 0; i < rows->len; i++)
     {
       const LegendRow *row = &g_array_index (rows, LegendRow, i);
 
-      w = MAX (w, _philia_render_text_width (cr, style, 0.9, row->text));
+      *w = MAX (*w, _philia_render_text_width (measure, style, 0.9, row->text)
+                    * (row->kind == ROW_TITLE ? 1.08 : 1.0));
       n_scales += row->kind == ROW_NODE_SCALE || row->kind == ROW_EDGE_SCALE;
     }
-  w += fs * 2.4;
+  *w += fs * 2.4;
   /* A scale row is a title, a bar and its end labels: SCALE_EXTRA more than a row. */
-  h = rows->len * fs * 1.35 + fs * 0.6 + n_scales * fs * SCALE_EXTRA;
+  *h = rows->len * fs * 1.35 + fs * 0.6 + n_scales * fs * SCALE_EXTRA;
+}
 
+/* How many nodes (as drawn, discs of their radius) meet @box. */
+static guint
+nodes_meeting (const PhiliaGraphView *view,
+               double                 width,
+               double                 height,
+               double                 base,
+               const PhiliaBox       *box)
+{
+  guint n = philia_graph_get_n_nodes (view->graph), count = 0;
+
+  for (guint v = 0; view->positions != NULL && v < n; v++)
+    {
+      double r = node_radius (view, v, base);
+      double x = view->positions[2 * v] * view->scale + view->offset_x;
+      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+      PhiliaBox node = { x - r, y - r, 2 * r, 2 * r };
+
+      if (view->pair != NULL && (view->pair[0] == v || view->pair[1] == v))
+        {
+          r = pair_radius (view, v, base);
+          node = (PhiliaBox) { x - r, y - r, 2 * r, 2 * r };
+        }
+      count += x + r >= 0 && y + r >= 0 && x - r <= width && y - r <= height
+               && boxes_meet (&node, box);
+    }
+  return count;
+}
+
+/*
+ * Where the legend goes: the first corner (top left, top right, bottom
+ * left, bottom right) where it covers no node, else the corner where it
+ * covers fewest; @covered says how many it covers there.
+ */
+static void
+legend_place (cairo_t                 *measure,
+              const PhiliaGraphView   *view,
+              const PhiliaRenderStyle *style,
+              const GArray            *rows,
+              double                   width,
+              double                   height,
+              double                   base,
+              PhiliaBox               *box,
+              guint                   *covered)
+{
+  double fs = style->font_size, w, h, bw, bh, inset = fs * 0.5;
+  guint best = G_MAXUINT;
+
+  legend_size (measure, style, rows, &w, &h);
+  bw = w + fs * 0.6;
+  bh = h;
+  for (int corner = 0; corner < 4 && best > 0; corner++)
+    {
+      PhiliaBox candidate = {
+        corner % 2 == 0 ? inset : width - bw - inset,
+        corner < 2 ? inset : height - bh - inset,
+        bw, bh,
+      };
+      guint count = nodes_meeting (view, width, height, base, &candidate);
+
+      if (count < best)
+        {
+          best = count;
+          *box = candidate;
+        }
+    }
+  *covered = best;
+}
+
+static void
+draw_legend (cairo_t                 *cr,
+             const PhiliaGraphView   *view,
+             const PhiliaRenderStyle *style,
+             const GArray            *rows,
+             const PhiliaBox         *box,
+             guint                    covered)
+{
+  double fs = style->font_size, x = box->x + fs * 0.5, y = box->y + fs * 0.4;
+  double w = box->width - fs * 0.6;
+  /* Opaque only where it hides nothing; over nodes, the nodes show through. */
+  PhiliaRgba bg = style->background.a > 0 ? style->background
+                                          : (PhiliaRgba) { 1, 1, 1, 0.85 };
+
+  if (covered > 0)
+    bg.a = MIN (bg.a, 0.5);
   _philia_render_set_color (cr, &bg);
-  cairo_rectangle (cr, x - fs * 0.5, y - fs * 0.4, w + fs * 0.6, h);
+  cairo_rectangle (cr, box->x, box->y, box->width, box->height);
   cairo_fill (cr);
 
   for (guint i = 0; i < rows->len; i++, y += fs * 1.35)
@@ -1596,6 +1839,46 @@ draw_legend (cairo_t                 *cr,
     }
 }
 
+/* Everything placed on top of the drawing: the legend and the names. */
+typedef struct
+{
+  GArray    *rows;       /* nullable: no legend */
+  PhiliaBox  legend;
+  guint      covered;
+  GArray    *labels;
+  guint      n_dropped;
+} Overlay;
+
+static void
+overlay_compute (const PhiliaGraphView   *view,
+                 const PhiliaRenderStyle *style,
+                 double                   width,
+                 double                   height,
+                 Overlay                 *overlay)
+{
+  cairo_t *measure = measure_context ();
+  double base = node_base_radius (width, height, philia_graph_get_n_nodes (view->graph));
+
+  *overlay = (Overlay) { 0 };
+  if (view->show_legend)
+    {
+      overlay->rows = legend_rows (view);
+      legend_place (measure, view, style, overlay->rows, width, height, base,
+                    &overlay->legend, &overlay->covered);
+    }
+  overlay->labels = place_labels (measure, view, style, width, height, base,
+                                  overlay->rows != NULL ? &overlay->legend : NULL,
+                                  &overlay->n_dropped);
+  cairo_destroy (measure);
+}
+
+static void
+overlay_clear (Overlay *overlay)
+{
+  g_clear_pointer (&overlay->rows, g_array_unref);
+  g_clear_pointer (&overlay->labels, g_array_unref);
+}
+
 void
 philia_graph_view_draw (cairo_t                 *cr,
                         double                   width,
@@ -1604,6 +1887,7 @@ philia_graph_view_draw (cairo_t                 *cr,
                         const PhiliaRenderStyle *style)
 {
   PhiliaRenderStyle fallback;
+  Overlay overlay;
   double base;
   guint n;
 
@@ -1623,6 +1907,7 @@ philia_graph_view_draw (cairo_t                 *cr,
     }
 
   base = node_base_radius (width, height, n);
+  overlay_compute (view, style, width, height, &overlay);
 
   if (view->positions != NULL && n > 0)
     {
@@ -1630,13 +1915,135 @@ philia_graph_view_draw (cairo_t                 *cr,
         draw_edges (cr, width, height, view, style);
       draw_nodes (cr, width, height, view, base);
       draw_selection (cr, view, style, base);
-      if (view->show_labels)
-        draw_labels (cr, width, height, view, style, base);
       draw_highlight (cr, view, style, base);
+      draw_labels (cr, view, style, overlay.labels);
     }
-  if (view->show_legend)
-    draw_legend (cr, view, style);
+  if (overlay.rows != NULL)
+    draw_legend (cr, view, style, overlay.rows, &overlay.legend, overlay.covered);
+  overlay_clear (&overlay);
   cairo_restore (cr);
+}
+
+/**
+ * philia_graph_view_get_legend_box:
+ *
+ * Where philia_graph_view_draw() puts the legend in a @width × @height
+ * drawing, and how many nodes it covers there (0 unless no corner is free).
+ * Returns %FALSE without a legend.
+ */
+gboolean
+philia_graph_view_get_legend_box (const PhiliaGraphView   *view,
+                                  const PhiliaRenderStyle *style,
+                                  double                   width,
+                                  double                   height,
+                                  PhiliaBox               *box,
+                                  guint                   *covered)
+{
+  PhiliaRenderStyle fallback;
+  Overlay overlay;
+  gboolean any;
+
+  g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), FALSE);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  overlay_compute (view, style, width, height, &overlay);
+  any = overlay.rows != NULL;
+  if (any && box != NULL)
+    *box = overlay.legend;
+  if (covered != NULL)
+    *covered = any ? overlay.covered : 0;
+  overlay_clear (&overlay);
+  return any;
+}
+
+/**
+ * philia_graph_view_place_labels:
+ * @n_dropped: (out) (optional): names left out for want of room
+ *
+ * The names philia_graph_view_draw() prints (the pair's, and with
+ * @show_labels the other nodes'), and where. Free with g_array_unref().
+ */
+GArray *
+philia_graph_view_place_labels (const PhiliaGraphView   *view,
+                                const PhiliaRenderStyle *style,
+                                double                   width,
+                                double                   height,
+                                guint                   *n_dropped)
+{
+  PhiliaRenderStyle fallback;
+  Overlay overlay;
+  GArray *labels;
+
+  g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), NULL);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  overlay_compute (view, style, width, height, &overlay);
+  labels = g_steal_pointer (&overlay.labels);
+  if (n_dropped != NULL)
+    *n_dropped = overlay.n_dropped;
+  overlay_clear (&overlay);
+  return labels;
+}
+
+/* The largest radius a node is drawn with, rings and the pair's halo included. */
+static double
+largest_radius (const PhiliaGraphView *view,
+                double                 base)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  double r = base;
+
+  for (guint v = 0; view->size_by_degree && v < n; v++)
+    r = MAX (r, node_radius (view, v, base));
+  if (view->selected != NULL || view->highlighted != NULL)
+    r += 5;
+  if (view->pair != NULL)
+    r = MAX (r, MAX (r * 1.8, 6.0) + 4.5);
+  return r;
+}
+
+/**
+ * philia_graph_view_fit_figure:
+ *
+ * Fits the whole graph to a @width × @height figure as an export wants it:
+ * a margin that grows with the nodes (none touches the border), and the
+ * legend in a corner it leaves free, or else in a column of its own on the
+ * left, so that it never covers a node.
+ */
+void
+philia_graph_view_fit_figure (PhiliaGraphView         *view,
+                              const PhiliaRenderStyle *style,
+                              double                   width,
+                              double                   height)
+{
+  PhiliaRenderStyle fallback;
+  PhiliaBox box;
+  guint n, covered = 0;
+  double margin;
+
+  g_return_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph));
+
+  style = _philia_render_style_or_default (style, &fallback);
+  n = philia_graph_get_n_nodes (view->graph);
+  margin = MAX (MIN (width, height) * 0.04,
+                1.5 * largest_radius (view, node_base_radius (width, height, n)) + 2);
+  philia_graph_view_fit (view, width, height, margin);
+  if (!view->show_legend
+      || !philia_graph_view_get_legend_box (view, style, width, height, &box, &covered)
+      || covered == 0)
+    return;
+
+  /* The drawing moves right of the legend's column: fitted to what is left,
+   * with the left margin measured from the column. */
+  {
+    double left = box.width + style->font_size;   /* the inset, both sides */
+    double rest = width - left;
+
+    if (rest <= 2 * margin)
+      return;
+    philia_graph_view_fit (view, rest, height, margin);
+    view->offset_x += left;
+  }
 }
 
 gint64

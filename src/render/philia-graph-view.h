@@ -71,8 +71,9 @@ typedef enum
  * @edge_mark: a value marked on the edge legend's scale, with...
  * @edge_mark_label: (nullable): ...this label under it; %NULL: no mark
  * @size_by_degree: node radius grows with the square root of the degree
- * @show_labels: draw node names where they fit
- * @show_legend: draw the legend in the top-left corner
+ * @show_labels: draw node names where they fit apart (the rest are left out)
+ * @show_legend: draw the legend in a corner where it covers no node (else
+ *   where it covers fewest, translucent)
  * @selected: (nullable): n flags; selected nodes get a ring and are drawn last
  * @highlighted: (nullable): n flags; emphasised nodes get a thick accent ring
  * @path: (nullable): @n_path nodes joined, in order, by a thick accent line
@@ -122,6 +123,21 @@ typedef struct
   double           offset_y;
 } PhiliaGraphView;
 
+/* A rectangle in the drawing's units. */
+typedef struct
+{
+  double x, y, width, height;
+} PhiliaBox;
+
+/* A node name as philia_graph_view_draw() prints it: @box is the text's
+ * extent, @bold for the highlighted pair. */
+typedef struct
+{
+  guint     node;
+  PhiliaBox box;
+  gboolean  bold;
+} PhiliaLabelPlace;
+
 const char *philia_color_by_to_string   (PhiliaColorBy           color_by);
 gboolean    philia_color_by_from_string (const char             *name,
                                          PhiliaColorBy          *color_by);
@@ -158,6 +174,23 @@ void        philia_graph_view_draw      (cairo_t                *cr,
                                          double                  height,
                                          const PhiliaGraphView  *view,
                                          const PhiliaRenderStyle *style);
+/* Fits the whole graph for a figure: margin from the node size, legend clear of nodes. */
+void        philia_graph_view_fit_figure (PhiliaGraphView        *view,
+                                          const PhiliaRenderStyle *style,
+                                          double                  width,
+                                          double                  height);
+gboolean    philia_graph_view_get_legend_box (const PhiliaGraphView   *view,
+                                              const PhiliaRenderStyle *style,
+                                              double                   width,
+                                              double                   height,
+                                              PhiliaBox               *box,
+                                              guint                   *covered);
+/* Array of PhiliaLabelPlace; @n_dropped: names that found no room. */
+GArray     *philia_graph_view_place_labels (const PhiliaGraphView   *view,
+                                            const PhiliaRenderStyle *style,
+                                            double                   width,
+                                            double                   height,
+                                            guint                   *n_dropped);
 /* The node drawn nearest to (x, y) within @radius pixels, or -1. O(n). */
 gint64      philia_graph_view_hit       (const PhiliaGraphView  *view,
                                          double                  x,
