@@ -36,6 +36,46 @@ make_layout (cairo_t                 *cr,
   return layout;
 }
 
+static PhiliaTextTraceFunc text_trace;
+static gpointer text_trace_data;
+
+/**
+ * philia_render_set_text_trace:
+ *
+ * Calls @func for every piece of text a render function draws, with its
+ * extent in device units, so that a test can check that no label is cut,
+ * shortened or printed over another. %NULL stops. Not thread-safe: for tests.
+ */
+void
+philia_render_set_text_trace (PhiliaTextTraceFunc func,
+                              gpointer            user_data)
+{
+  text_trace = func;
+  text_trace_data = user_data;
+}
+
+static void
+trace_text (cairo_t     *cr,
+            PangoLayout *layout,
+            const char  *text)
+{
+  PangoRectangle logical;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  double cx, cy;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  cairo_get_current_point (cr, &cx, &cy);
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x = cx + logical.x + (corner & 1 ? logical.width : 0);
+      double y = cy + logical.y + (corner & 2 ? logical.height : 0);
+
+      cairo_user_to_device (cr, &x, &y);
+      x0 = MIN (x0, x), x1 = MAX (x1, x), y0 = MIN (y0, y), y1 = MAX (y1, y);
+    }
+  text_trace (text, x0, y0, x1, y1, pango_layout_is_ellipsized (layout), text_trace_data);
+}
+
 /* Draws @text with its anchor at (x, y): ax/ay are 0 (left/top) to 1 (right/bottom). */
 void
 _philia_render_text (cairo_t                 *cr,
@@ -59,6 +99,8 @@ _philia_render_text (cairo_t                 *cr,
     }
   pango_layout_get_pixel_extents (layout, &ink, &logical);
   cairo_move_to (cr, x - ax * logical.width, y - ay * logical.height);
+  if (text_trace != NULL)
+    trace_text (cr, layout, text);
   pango_cairo_show_layout (cr, layout);
 }
 
@@ -102,6 +144,8 @@ _philia_render_message (cairo_t                 *cr,
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   cairo_move_to (cr, 2 * fs, top + MAX (0, (height - top - logical.height) / 2));
+  if (text_trace != NULL)
+    trace_text (cr, layout, message);
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);
 }

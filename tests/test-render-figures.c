@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Figures as a paper prints them: exact sizes, a legend that hides no node,
+ * names printed apart, every chart label whole. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+typedef struct
+{
+  char    *text;
+  double   x0, y0, x1, y1;
+  gboolean shortened;
+} DrawnText;
+
+static void
+drawn_text_clear (gpointer data)
+{
+  g_free (((DrawnText *) data)->text);
+}
+
+static void
+record_text (const char *text,
+             double      x0,
+             double      y0,
+             double      x1,
+             double      y1,
+             gboolean    shortened,
+             gpointer    user_data)
+{
+  DrawnText t = { g_strdup (text), x0, y0, x1, y1, shortened };
+
+  g_array_append_val ((GArray *) user_data, t);
+}
+
+/* Draws @draw on a @width × @height image at one pixel per point and returns
+ * every text it drew, with the extents the renderer reported. */
+static GArray *
+drawn_texts (PhiliaDrawFunc draw,
+             gpointer       data,
+             double         width,
+             double         height)
+{
+  GArray *texts = g_array_new (FALSE, FALSE, sizeof (DrawnText));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width,
+                                                         (int) height);
+  cairo_t *cr = cairo_create (surface);
+
+  g_array_set_clear_func (texts, drawn_text_clear);
+  philia_render_set_text_trace (record_text, texts);
+  draw (cr, width, height, data);
+  philia_render_set_text_trace (NULL, NULL);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return texts;
+}
+
+/* No text is cut by the border, shortened with "…", or printed over another. */
+static void
+assert_texts_whole (GArray     *texts,
+                    double      width,
+                    double      height,
+                    const char *what)
+{
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const DrawnText *t = &g_array_index (texts, DrawnText, i);
+
+      if (t->x0 < -0.5 || t->y0 < -0.5 || t->x1 > width + 0.5 || t->y1 > height + 0.5)
+        g_error ("%s: “%s” at %.1f,%.1f–%.1f,%.1f leaves the %g × %g figure", what, t->text,
+                 t->x0, t->y0, t->x1, t->y1, width, height);
+      g_assert_false (t->shortened);
+      g_assert_false (g_str_has_suffix (t->text, "…"));
+    }
+}
+
+static gboolean
+texts_overlap (const DrawnText *a,
+               const DrawnText *b)
+{
+  /* A pixel of slack: logical extents of neighbouring rows may touch. */
+  return a->x0 + 1 < b->x1 && b->x0 + 1 < a->x1 && a->y0 + 1 < b->y1 && b->y0 + 1 < a->y1;
+}
+
+static gboolean
+boxes_meet (const PhiliaBox *a,
+            const PhiliaBox *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width
+         && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+/* ------------------------------------------------------------ sizes */
+
+static void
+test_pixel_sizes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("philia-figures-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "f.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "f.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "f.pdf", NULL);
+  g_autofree char *svg_text = NULL;
+  g_autofree char *pdf_text = NULL;
+  cairo_surface_t *image;
+  const double values[] = { 3, 1 };
+  PhiliaBarChart chart = { .n_bars = 2, .values = values };
+  int w, h;
+  gsize len;
+
+  /* 960 × 720 pt at 150 dpi is 2000 × 1500 pixels exactly, although
+   * 960 · 150 / 72 is a hair above 2000 in doubles. */
+  philia_figure_get_pixel_size (960, 720, 150, &w, &h);
+  g_assert_cmpint (w, ==, 2000);
+  g_assert_cmpint (h, ==, 1500);
+  philia_figure_get_pixel_size (1000, 750, 144, &w, &h);
+  g_assert_cmpint (w, ==, 2000);
+  g_assert_cmpint (h, ==, 1500);
+  /* A part of a pixel is still a pixel. */
+  philia_figure_get_pixel_size (100.5, 0.2, 72, &w, &h);
+  g_assert_cmpint (w, ==, 101);
+  g_assert_cmpint (h, ==, 1);
+
+  g_assert_true (philia_figure_export (png, 960, 720, 150,
+                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 2000);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, 1500);
+  cairo_surface_destroy (image);
+
+  /* Vector files are in points, exactly the size asked for. */
+  g_assert_true (philia_figure_export (svg, 960, 720, 150,
+                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+  g_assert_true (g_file_get_contents (svg, &svg_text, &len, NULL));
+  g_assert_nonnull (strstr (svg_text, "width=\"960pt\" height=\"720pt\""));
+  g_assert_true (philia_figure_export (pdf, 960, 720, 150,
+                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+  g_assert_true (g_file_get_contents (pdf, &pdf_text, &len, NULL));
+  g_assert_nonnull (g_strstr_len (pdf_text, len, "/MediaBox [ 0 0 960 720 ]"));
+
+  for (const char **p = (const char *[]) { png, svg, pdf, NULL }; *p; p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+}
+
+/* ------------------------------------------------------------ graph */
+
+typedef struct
+{
+  PhiliaGraphView   view;
+  PhiliaRenderStyle style;
+} GraphFigure;
+
+static void
+draw_graph (cairo_t  *cr,
+            double    width,
+            double    height,
+            gpointer  data)
+{
+  GraphFigure *figure = data;
+
+  philia_graph_view_fit_figure (&figure->view, &figure->style, width, height);
+  philia_graph_view_draw (cr, width, height, &figure->view, &figure->style);
+}
+
+static PhiliaGraph *
+load_cora (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "cora.npz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return graph;
+}
+
+/* Every node's disc lies inside the figure, a margin from the border, and
+ * outside the legend's box. */
+static void
+assert_legend_clear (GraphFigure *figure,
+                     double       width,
+                     double       height)
+{
+  const PhiliaGraphView *view = &figure->view;
+  guint n = philia_graph_get_n_nodes (view->graph), covered = 99;
+  PhiliaBox legend;
+
+  philia_graph_view_fit_figure (&figure->view, &figure->style, width, height);
+  g_assert_true (philia_graph_view_get_legend_box (view, &figure->style, width, height, &legend,
+                                                   &covered));
+  g_assert_cmpuint (covered, ==, 0);
+  g_assert_cmpfloat (legend.x, >=, 0);
+  g_assert_cmpfloat (legend.y, >=, 0);
+  g_assert_cmpfloat (legend.x + legend.width, <=, width);
+  g_assert_cmpfloat (legend.y + legend.height, <=, height);
+  for (guint v = 0; v < n; v++)
+    {
+      double r = philia_graph_view_get_node_radius (view, width, height, v);
+      double x = view->positions[2 * v] * view->scale + view->offset_x;
+      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
+      PhiliaBox node = { x - r, y - r, 2 * r, 2 * r };
+
+      if (boxes_meet (&node, &legend))
+        g_error ("%g × %g: node %u at %.1f,%.1f (r %.2f) is under the legend %.1f,%.1f %.1f × %.1f",
+                 width, height, v, x, y, r, legend.x, legend.y, legend.width, legend.height);
+      /* Not touching the border: at least a radius of space. */
+      g_assert_cmpfloat (x - r, >=, r);
+      g_assert_cmpfloat (y - r, >=, r);
+      g_assert_cmpfloat (x + r, <=, width - r);
+      g_assert_cmpfloat (y + r, <=, height - r);
+    }
+}
+
+static void
+test_legend_covers_no_node (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autofree double *xy = philia_layout_compute (graph, "fr", 0, NULL, NULL, NULL);
+  const double sizes[][2] = { { 480, 480 }, { 480, 360 }, { 360, 240 }, { 300, 600 },
+                              { 960, 720 }, { 252, 200 } };
+  GraphFigure figure = { 0 };
+
+  philia_render_style_init_default (&figure.style);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (int colour = 0; colour < 2; colour++)
+      {
+        g_autoptr(GArray) texts = NULL;
+
+        figure.view = (PhiliaGraphView) {
+          .graph = graph, .positions = xy,
+          .color_by = colour ? PHILIA_COLOR_BY_LOCAL_HOMOPHILY : PHILIA_COLOR_BY_LABEL,
+          .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE,
+        };
+        assert_legend_clear (&figure, sizes[s][0], sizes[s][1]);
+        texts = drawn_texts (draw_graph, &figure, sizes[s][0], sizes[s][1]);
+        g_assert_cmpuint (texts->len, >=, colour ? 3 : 9);
+        assert_texts_whole (texts, sizes[s][0], sizes[s][1], "graph legend");
+      }
+}
+
+/* A small graph, a node alone and an empty graph: no node under the legend,
+ * none on the border. */
+static void
+test_legend_small_graphs (void)
+{
+  for (guint n = 0; n <= 6; n += 3)
+    {
+      g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (MAX (n, 1));
+      g_autoptr(PhiliaGraph) graph = NULL;
+      g_autofree double *xy = NULL;
+      gint64 *labels = g_new (gint64, MAX (n, 1));
+      GraphFigure figure = { 0 };
+
+      for (guint v = 0; v < MAX (n, 1); v++)
+        {
+          labels[v] = v % 3;
+          if (v > 0)
+            philia_graph_builder_add_edge (builder, 0, v);
+        }
+      philia_graph_builder_take_labels (builder, labels);
+      graph = philia_graph_builder_build (builder, NULL);
+      g_assert_nonnull (graph);
+      xy = philia_layout_compute (graph, "fr", 1, NULL, NULL, NULL);
+      philia_render_style_init_default (&figure.style);
+      figure.view = (PhiliaGraphView) {
+        .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
+        .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE, .size_by_degree = TRUE,
+      };
+      assert_legend_clear (&figure, 360, 240);
+    }
+}
+
+/* Names: never over each other, the legend or the border; the ones left out
+ * are counted, and the ones drawn are the ones placed. */
+static void
+test_labels_apart (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autofree double *xy = philia_layout_compute (graph, "fr", 0, NULL, NULL, NULL);
+  const guint pair[2] = { 0, 1 };
+  GraphFigure figure = { 0 };
+  const double width = 480, height = 360;
+  g_autoptr(GArray) placed = NULL;
+  g_autoptr(GArray) texts = NULL;
+  guint dropped = 0, n_names = 0;
+  PhiliaBox legend;
+
+  philia_render_style_init_default (&figure.style);
+  figure.view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL, .pair = pair,
+    .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE, .show_labels = TRUE,
+  };
+  philia_graph_view_fit_figure (&figure.view, &figure.style, width, height);
+  placed = philia_graph_view_place_labels (&figure.view, &figure.style, width, height,
+                                           &dropped);
+  g_assert_true (philia_graph_view_get_legend_box (&figure.view, &figure.style, width, height,
+                                                   &legend, NULL));
+  /* Every node is in view: each is placed or counted as left out. */
+  g_assert_cmpuint (placed->len + dropped, ==, philia_graph_get_n_nodes (graph));
+  g_assert_cmpuint (placed->len, >, 20);
+  g_assert_cmpuint (dropped, >, 0);
+  /* The pair comes first and is always named when it has room. */
+  g_assert_cmpuint (g_array_index (placed, PhiliaLabelPlace, 0).node, ==, 0);
+  g_assert_true (g_array_index (placed, PhiliaLabelPlace, 0).bold);
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const PhiliaBox *a = &g_array_index (placed, PhiliaLabelPlace, i).box;
+
+      g_assert_false (boxes_meet (a, &legend));
+      g_assert_cmpfloat (a->x, >=, 0);
+      g_assert_cmpfloat (a->x + a->width, <=, width);
+      for (guint j = i + 1; j < placed->len; j++)
+        g_assert_false (boxes_meet (a, &g_array_index (placed, PhiliaLabelPlace, j).box));
+    }
+
+  /* What is drawn: the legend's rows and the placed names, none over another. */
+  texts = drawn_texts (draw_graph, &figure, width, height);
+  assert_texts_whole (texts, width, height, "graph names");
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const DrawnText *a = &g_array_index (texts, DrawnText, i);
+
+      n_names += g_ascii_isdigit (a->text[0]);
+      for (guint j = i + 1; j < texts->len; j++)
+        if (texts_overlap (a, &g_array_index (texts, DrawnText, j)))
+          g_error ("“%s” and “%s” are printed over each other", a->text,
+                   g_array_index (texts, DrawnText, j).text);
+    }
+  g_assert_cmpuint (n_names, ==, placed->len);
+}
+
+/* Few nodes far apart: every name fits, none is dropped. */
+static void
+test_labels_all_fit (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (3);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  const double xy[] = { 0, 0, 1, 0, 0, 1 };
+  GraphFigure figure = { 0 };
+  g_autoptr(GArray) placed = NULL;
+  guint dropped = 99;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  graph = philia_graph_builder_build (builder, NULL);
+  philia_render_style_init_default (&figure.style);
+  figure.view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .show_labels = TRUE, .show_legend = TRUE,
+  };
+  philia_graph_view_fit_figure (&figure.view, &figure.style, 400, 300);
+  placed = philia_graph_view_place_labels (&figure.view, &figure.style, 400, 300, &dropped);
+  g_assert_cmpuint (dropped, ==, 0);
+  g_assert_cmpuint (placed->len, ==, 3);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+
+  g_test_add_func ("/Philia/RenderFigures/pixel-sizes", test_pixel_sizes);
+  g_test_add_func ("/Philia/RenderFigures/legend-covers-no-node", test_legend_covers_no_node);
+  g_test_add_func ("/Philia/RenderFigures/legend-small-graphs", test_legend_small_graphs);
+  g_test_add_func ("/Philia/RenderFigures/labels-apart", test_labels_apart);
+  g_test_add_func ("/Philia/RenderFigures/labels-all-fit", test_labels_all_fit);
+
+  return g_test_run ();
+}
