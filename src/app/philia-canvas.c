@@ -1299,7 +1299,7 @@ export_draw (cairo_t *cr,
   PhiliaGraphView view = closure->view;
 
   if (closure->whole)
-    philia_graph_view_fit (&view, width, height, MIN (width, height) * 0.04);
+    philia_graph_view_fit_figure (&view, &closure->style, width, height);
   else
     {
       /* The same part of the graph as on screen, scaled to the figure. */
