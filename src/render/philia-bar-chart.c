@@ -10,6 +10,8 @@
 typedef struct
 {
   double left, top, plot_w, plot_h, slot, bar_w, axis_max, step, label_every, legend_w;
+  double label_h;      /* room under the plot for the category labels */
+  gboolean slanted;    /* labels at 45°, their ends under the bars */
   guint  n_series;
 } Layout;
 
@@ -69,22 +71,37 @@ compute_layout (cairo_t                 *cr,
       l->legend_w = MIN (l->legend_w, width * 0.3) + fs * 2.4;
     }
   l->plot_w = width - l->left - fs * 0.8 - l->legend_w;
-  l->plot_h = height - l->top - fs * 2.2 - (chart->x_label ? fs * 1.6 : 0);
   l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
-  l->bar_w = MAX (1.0, l->slot * 0.72);
   l->label_every = 1;
+  l->slanted = FALSE;
+  l->label_h = fs * 1.4;
 
-  /* Thin category labels so that they never overlap. */
   if (chart->labels != NULL && l->slot > 0)
     {
-      double widest = 0;
+      double widest = 0, first = 0, line = fs * 1.25;
 
       for (guint i = 0; i < chart->n_bars; i++)
         if (chart->labels[i])
           widest = MAX (widest, _philia_render_text_width (cr, style, 1.0, chart->labels[i]));
-      widest = MIN (widest, fs * 10);
-      l->label_every = MAX (1.0, ceil ((widest + fs * 0.6) / l->slot));
+      if (chart->n_bars > 0 && chart->labels[0])
+        first = _philia_render_text_width (cr, style, 1.0, chart->labels[0]);
+      if (widest + fs * 0.6 > l->slot && l->slot >= line * 0.75)
+        {
+          /* Slanted, each label whole and ending under its bar: as tall as
+           * the widest needs, and the first may reach left of the plot. */
+          l->slanted = TRUE;
+          l->label_h = (widest + line) * G_SQRT2 / 2 + fs * 0.4;
+          l->left = MAX (l->left, (first + line) * G_SQRT2 / 2 - l->slot / 2 + fs * 0.4);
+          l->plot_w = width - l->left - fs * 0.8 - l->legend_w;
+          l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
+        }
+      else if (widest + fs * 0.6 > l->slot)
+        /* Too many bars even to slant (a histogram's numbers): every k-th,
+         * whole, so that they never overlap. */
+        l->label_every = MAX (1.0, ceil ((widest + fs * 0.6) / MAX (l->slot, 1e-9)));
     }
+  l->plot_h = height - l->top - fs * 0.8 - l->label_h - (chart->x_label ? fs * 1.6 : 0);
+  l->bar_w = MAX (1.0, l->slot * 0.72);
 }
 
 static void
@@ -191,6 +208,8 @@ philia_bar_chart_draw (cairo_t                 *cr,
 
           if (l.n_series > 1)
             philia_palette_get_categorical (s, &c);
+          else if (chart->colors != NULL)
+            c = chart->colors[i];
           else if (chart->color_by_category)
             philia_palette_get_categorical (i, &c);
           else
@@ -217,11 +236,18 @@ philia_bar_chart_draw (cairo_t                 *cr,
           _philia_render_text (cr, style, 0.9, FALSE, buf, x + l.bar_w / 2, base - fs * 0.2,
                                0.5, 1.0, l.slot * 1.5);
         }
-      if (chart->labels != NULL && chart->labels[i] != NULL
-          && i % (guint)l.label_every == 0)
+      if (chart->labels != NULL && chart->labels[i] != NULL && l.slanted)
+        {
+          cairo_save (cr);
+          cairo_translate (cr, x + l.bar_w / 2, l.top + l.plot_h + fs * 0.3);
+          cairo_rotate (cr, -G_PI / 4);
+          _philia_render_text (cr, style, 1.0, FALSE, chart->labels[i], 0, 0, 1.0, 0.5, 0);
+          cairo_restore (cr);
+        }
+      else if (chart->labels != NULL && chart->labels[i] != NULL
+               && i % (guint)l.label_every == 0)
         _philia_render_text (cr, style, 1.0, FALSE, chart->labels[i], x + l.bar_w / 2,
-                             l.top + l.plot_h + fs * 0.3, 0.5, 0.0,
-                             l.slot * l.label_every - fs * 0.2);
+                             l.top + l.plot_h + fs * 0.3, 0.5, 0.0, 0);
     }
 
   /* Baseline. */

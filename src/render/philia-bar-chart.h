@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  *   @values holding @n_series rows of @n_bars (series-major) coloured by palette
  * @series_labels: (nullable): @n_series names for the legend
  * @highlight: (nullable): @n_bars flags; highlighted bars get an outline
+ * @colors: (nullable): @n_bars colours of plain bars, over @color_by_category
+ *
+ * Category labels are drawn whole: level when they fit under their bars,
+ * else slanted at 45°, never shortened.
  */
 typedef struct
 {
@@ -37,6 +41,7 @@ typedef struct
   guint               n_series;
   const char * const *series_labels;
   const gboolean     *highlight;
+  const PhiliaRgba   *colors;
 } PhiliaBarChart;
 
 /* Draws @chart filling width × height user units of @cr. The same call serves

@@ -41,6 +41,8 @@ philia_colormap_viridis (double      t,
 typedef struct
 {
   double left, top, cell_w, cell_h, bar_x;
+  double row_label_w;   /* the room row labels get */
+  gboolean slanted;     /* column labels at 45° */
 } Layout;
 
 /* Tick t of 0..2 on the colour bar: bottom, middle, top. */
@@ -74,7 +76,9 @@ compute_layout (cairo_t                 *cr,
   for (guint i = 0; map->row_labels && i < map->n_rows; i++)
     if (map->row_labels[i])
       label_w = MAX (label_w, _philia_render_text_width (cr, style, 1.0, map->row_labels[i]));
-  label_w = MIN (label_w, width * 0.3);
+  /* Whole names, up to 45 % of the width (beyond, a smaller font). */
+  label_w = MIN (label_w, width * 0.45);
+  l->row_label_w = label_w;
 
   double widest_tick = 0;
 
@@ -86,8 +90,18 @@ compute_layout (cairo_t                 *cr,
   right = fs * 1.2 + fs * 0.6 + widest_tick + fs;
   l->left = label_w + fs * 0.6 + (map->row_title ? fs * 1.6 : 0);
   l->top = map->title ? fs * 2.2 : fs * 0.6;
-  bottom = fs * 1.8 + (map->column_title ? fs * 1.6 : 0);
   l->cell_w = MAX (0.0, (width - l->left - right) / MAX (map->n_columns, 1));
+  /* Column labels level when each fits its column, else slanted, whole. */
+  {
+    double widest = 0, line = fs * 1.25;
+
+    for (guint j = 0; map->column_labels && j < map->n_columns; j++)
+      if (map->column_labels[j])
+        widest = MAX (widest, _philia_render_text_width (cr, style, 1.0, map->column_labels[j]));
+    l->slanted = widest + fs * 0.4 > l->cell_w;
+    bottom = (l->slanted ? (widest + line) * G_SQRT2 / 2 + fs * 0.6 : fs * 1.8)
+             + (map->column_title ? fs * 1.6 : 0);
+  }
   l->cell_h = MAX (0.0, (height - l->top - bottom) / MAX (map->n_rows, 1));
   l->bar_x = l->left + l->cell_w * map->n_columns + fs;
 }
@@ -181,12 +195,19 @@ philia_heatmap_draw (cairo_t                 *cr,
   for (guint i = 0; map->row_labels && i < map->n_rows; i++)
     if (map->row_labels[i])
       _philia_render_text (cr, style, 1.0, FALSE, map->row_labels[i], l.left - fs * 0.4,
-                           l.top + (i + 0.5) * l.cell_h, 1.0, 0.5, width * 0.3);
+                           l.top + (i + 0.5) * l.cell_h, 1.0, 0.5, l.row_label_w);
   for (guint j = 0; map->column_labels && j < map->n_columns; j++)
-    if (map->column_labels[j])
+    if (map->column_labels[j] && l.slanted)
+      {
+        cairo_save (cr);
+        cairo_translate (cr, l.left + (j + 0.5) * l.cell_w, l.top + plot_h + fs * 0.3);
+        cairo_rotate (cr, -G_PI / 4);
+        _philia_render_text (cr, style, 1.0, FALSE, map->column_labels[j], 0, 0, 1.0, 0.5, 0);
+        cairo_restore (cr);
+      }
+    else if (map->column_labels[j])
       _philia_render_text (cr, style, 1.0, FALSE, map->column_labels[j],
-                           l.left + (j + 0.5) * l.cell_w, l.top + plot_h + fs * 0.3, 0.5, 0.0,
-                           l.cell_w - fs * 0.2);
+                           l.left + (j + 0.5) * l.cell_w, l.top + plot_h + fs * 0.3, 0.5, 0.0, 0);
   if (map->column_title)
     _philia_render_text (cr, style, 1.0, FALSE, map->column_title,
                          l.left + l.cell_w * map->n_columns / 2, height - fs * 0.2, 0.5, 1.0,

@@ -17,6 +17,7 @@ struct _PhiliaLinkpredFigure
   GPtrArray                *labels;   /* heuristic names, NULL-terminated */
   double                   *values;
   guint                     n_values;
+  PhiliaRgba               *colors;   /* one per heuristic */
   PhiliaBarChart            bars;
   PhiliaHeatmap             heatmap;
 };
@@ -41,6 +42,28 @@ philia_linkpred_figure_kind_from_string (const char               *name,
   return FALSE;
 }
 
+/*
+ * Heuristics have colours of their own, never the class palette's (a bar
+ * must not read as a class): muted tones by family, the neighbourhood
+ * counts in slate, the path and walk scores in clay, features in green (the x axis says so).
+ */
+static void
+heuristic_color (PhiliaProximityHeuristic  h,
+                 PhiliaRgba               *color)
+{
+  static const guint32 family[] = { 0x5B6B7F, 0xA86F4C, 0x6F8F5A };
+  static const double shade[] = { 1.0, 0.82, 1.16, 0.92, 1.08 };
+  guint f = h <= PHILIA_PROXIMITY_PA ? 0 : h == PHILIA_PROXIMITY_FP ? 2 : 1;
+  guint32 rgb = family[f];
+  /* Members of a family told apart by lightness. */
+  double k = shade[(f == 0 ? h : h - PHILIA_PROXIMITY_KATZ) % G_N_ELEMENTS (shade)];
+
+  color->r = MIN (1.0, ((rgb >> 16) & 0xff) / 255.0 * k);
+  color->g = MIN (1.0, ((rgb >> 8) & 0xff) / 255.0 * k);
+  color->b = MIN (1.0, (rgb & 0xff) / 255.0 * k);
+  color->a = 1.0;
+}
+
 PhiliaLinkpredFigure *
 philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
                             const PhiliaLinkpredReport *report,
@@ -58,10 +81,19 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
   f->kind = kind;
   philia_render_style_init_default (&f->style);
   f->labels = g_ptr_array_new_with_free_func (g_free);
+  /* Full names, as "Why this link" shows them (the id where none is known). */
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (f->labels,
-                     g_strdup (philia_proximity_heuristic_to_string (report->results[i]->heuristic)));
+    {
+      const char *id = philia_proximity_heuristic_to_string (report->results[i]->heuristic);
+      const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
+                                                         PHILIA_FAMILY_PROXIMITY, id);
+
+      g_ptr_array_add (f->labels, g_strdup (a != NULL && a->name != NULL ? a->name : id));
+    }
   g_ptr_array_add (f->labels, NULL);
+  f->colors = g_new (PhiliaRgba, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    heuristic_color (report->results[i]->heuristic, &f->colors[i]);
 
   if (kind == PHILIA_LINKPRED_FIGURE_HITS)
     {
@@ -73,9 +105,10 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
                                   report->split->n_test);
       f->axis = g_strdup_printf ("Hits@%u", k);
       f->bars = (PhiliaBarChart) {
-        .title = f->title, .x_label = "heuristic", .y_label = f->axis,
+        .title = f->title, .y_label = f->axis,
+        .x_label = "heuristic (slate: neighbourhood, clay: paths and walks, green: features)",
         .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
-        .color_by_category = TRUE, .show_values = TRUE,
+        .colors = f->colors, .show_values = TRUE,
       };
     }
   else
@@ -107,6 +140,7 @@ philia_linkpred_figure_free (PhiliaLinkpredFigure *f)
   g_free (f->axis);
   g_clear_pointer (&f->labels, g_ptr_array_unref);
   g_free (f->values);
+  g_free (f->colors);
   g_free (f);
 }
 

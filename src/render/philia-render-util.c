@@ -92,12 +92,19 @@ _philia_render_text (cairo_t                 *cr,
   g_autoptr(PangoLayout) layout = make_layout (cr, style, scale, bold, text);
   PangoRectangle ink, logical;
 
-  if (max_width > 0)
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  if (max_width > 0 && logical.width > max_width)
     {
+      /* Too long: a smaller font first, down to 70 %, so that the text is
+       * read whole; only beyond that is it shortened with an ellipsis. */
+      double fit = MAX (0.7, max_width / logical.width * 0.98);
+
+      g_object_unref (layout);
+      layout = make_layout (cr, style, scale * fit, bold, text);
       pango_layout_set_width (layout, (int)(max_width * PANGO_SCALE));
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_extents (layout, &ink, &logical);
     }
-  pango_layout_get_pixel_extents (layout, &ink, &logical);
   cairo_move_to (cr, x - ax * logical.width, y - ay * logical.height);
   if (text_trace != NULL)
     trace_text (cr, layout, text);
