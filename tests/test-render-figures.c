@@ -357,6 +357,204 @@ test_labels_all_fit (void)
   g_assert_cmpuint (placed->len, ==, 3);
 }
 
+
+/* ------------------------------------------------------------ charts */
+
+/* Every name in @names is drawn once, whole; no two texts overlap. */
+static void
+assert_names_drawn (GArray             *texts,
+                    const char * const *names,
+                    guint               n_names,
+                    const char         *what)
+{
+  for (guint k = 0; k < n_names; k++)
+    {
+      guint found = 0;
+
+      for (guint i = 0; i < texts->len; i++)
+        found += g_str_equal (g_array_index (texts, DrawnText, i).text, names[k]);
+      if (found == 0)
+        g_error ("%s: “%s” is not drawn whole", what, names[k]);
+    }
+  for (guint i = 0; i < texts->len; i++)
+    for (guint j = i + 1; j < texts->len; j++)
+      {
+        const DrawnText *a = &g_array_index (texts, DrawnText, i);
+        const DrawnText *b = &g_array_index (texts, DrawnText, j);
+
+        /* Slanted labels' boxes are their bounding boxes: compare level ones. */
+        if (fabs ((a->y1 - a->y0) - (b->y1 - b->y0)) > 2 && (a->y1 - a->y0) > 20)
+          continue;
+        if (texts_overlap (a, b) && (a->y1 - a->y0) < 20 && (b->y1 - b->y0) < 20)
+          g_error ("%s: “%s” and “%s” overlap", what, a->text, b->text);
+      }
+}
+
+static void
+draw_stats (cairo_t  *cr,
+            double    width,
+            double    height,
+            gpointer  data)
+{
+  philia_stats_figure_draw (cr, width, height, data);
+}
+
+/* Cora's seven class names, under the bars and beside and under the
+ * compatibility heatmap, whole, at the CLI's size and at a narrow one. */
+static void
+test_class_names_whole (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autoptr(PhiliaHomophily) h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0,
+                                                           NULL, NULL);
+  const char *names[7];
+  const double sizes[][2] = { { 360, 240 }, { 252, 200 }, { 480, 320 } };
+
+  g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 7);
+  for (guint k = 0; k < 7; k++)
+    names[k] = philia_graph_get_class_name (graph, k);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_CLASS_SIZES;
+         kind <= PHILIA_STATS_FIGURE_COMPATIBILITY; kind++)
+      {
+        g_autoptr(PhiliaStatsFigure) figure = NULL;
+        g_autoptr(GArray) texts = NULL;
+
+        if (kind != PHILIA_STATS_FIGURE_CLASS_SIZES && kind != PHILIA_STATS_FIGURE_COMPATIBILITY)
+          continue;
+        figure = philia_stats_figure_new (kind, graph, h, NULL);
+        texts = drawn_texts (draw_stats, figure, sizes[s][0], sizes[s][1]);
+        assert_texts_whole (texts, sizes[s][0], sizes[s][1],
+                            philia_stats_figure_kind_to_string (kind));
+        assert_names_drawn (texts, names, 7, philia_stats_figure_kind_to_string (kind));
+      }
+}
+
+static void
+draw_linkpred (cairo_t  *cr,
+               double    width,
+               double    height,
+               gpointer  data)
+{
+  philia_linkpred_figure_draw (cr, width, height, data);
+}
+
+/* Link-prediction figures: full heuristic names, whole; bars in colours
+ * that are not the classes'. */
+static void
+test_linkpred_names_and_colours (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "karate.graphml",
+                                                 NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);
+  g_autoptr(PhiliaLinkpredReport) report = NULL;
+  PhiliaProximityParams params;
+  const char *names[] = { "Common neighbours", "Adamic–Adar", "Resource allocation",
+                          "Preferential attachment", "Personalized PageRank", "Shortest path" };
+  guint mask = PHILIA_PROXIMITY_ALL & ~(1u << PHILIA_PROXIMITY_FP);
+
+  g_assert_nonnull (graph);
+  philia_proximity_params_init_default (&params);
+  report = philia_linkpred_report_new (graph, &params, mask, 0, 0, NULL, NULL, NULL);
+  g_assert_nonnull (report);
+  for (PhiliaLinkpredFigureKind kind = 0; kind < PHILIA_N_LINKPRED_FIGURES; kind++)
+    {
+      g_autoptr(PhiliaLinkpredFigure) figure = philia_linkpred_figure_new (kind, report, 5);
+      g_autoptr(GArray) texts = drawn_texts (draw_linkpred, figure, 480, 320);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 480, 320);
+      cairo_t *cr = cairo_create (surface);
+
+      assert_texts_whole (texts, 480, 320, philia_linkpred_figure_kind_to_string (kind));
+      assert_names_drawn (texts, names, G_N_ELEMENTS (names),
+                          philia_linkpred_figure_kind_to_string (kind));
+      if (kind != PHILIA_LINKPRED_FIGURE_HITS)
+        goto next;
+      philia_linkpred_figure_draw (cr, 480, 320, figure);
+      cairo_surface_flush (surface);
+      for (int y = 0; y < 320; y++)
+        for (int x = 0; x < 480; x++)
+          {
+            guint32 p = *(guint32 *) (cairo_image_surface_get_data (surface)
+                                      + y * cairo_image_surface_get_stride (surface) + 4 * x)
+                        & 0xffffff;
+
+            for (guint k = 0; k < 10; k++)
+              {
+                PhiliaRgba c;
+                guint32 rgb;
+
+                philia_palette_get_categorical (k, &c);
+                rgb = ((guint32) lround (c.r * 255) << 16) | ((guint32) lround (c.g * 255) << 8)
+                      | (guint32) lround (c.b * 255);
+                g_assert_cmphex (p, !=, rgb);
+              }
+          }
+next:
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+}
+
+static void
+draw_curves (cairo_t  *cr,
+             double    width,
+             double    height,
+             gpointer  data)
+{
+  philia_curves_chart_draw (cr, width, height, data, NULL);
+}
+
+/* A loss from 1.6 down to 1.1 (Chameleon's, roughly) fills its axis: the
+ * ticks lie around the data, not at the decades 1 and 10. */
+static void
+test_loss_axis_fits (void)
+{
+  double train[100], val[100];
+  PhiliaCurve curves[2];
+  PhiliaCurvesChart chart = { 0 };
+  g_autoptr(GArray) texts = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, epoch_row = -1;
+  guint ticks = 0;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      train[i] = 1.6 - 0.55 * (1 - exp (-(double) i / 20.0));
+      val[i] = 1.62 - 0.5 * (1 - exp (-(double) i / 25.0));
+    }
+  curves[0] = (PhiliaCurve) { "GCN val", 100, val, 0, FALSE, 0, NULL };
+  curves[1] = (PhiliaCurve) { "GCN train", 100, train, 0, TRUE, 0, NULL };
+  chart = (PhiliaCurvesChart) {
+    .x_label = "Epoch", .y_label = "Loss", .log_y = TRUE, .y_min = NAN, .y_max = NAN,
+    .n_curves = 2, .curves = curves, .baseline = NAN,
+  };
+  texts = drawn_texts (draw_curves, &chart, 360, 240);
+  assert_texts_whole (texts, 360, 240, "loss");
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_equal (g_array_index (texts, DrawnText, i).text, "100"))
+      epoch_row = g_array_index (texts, DrawnText, i).y0;
+  g_assert_cmpfloat (epoch_row, >, 0);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const DrawnText *t = &g_array_index (texts, DrawnText, i);
+      char *end;
+      double v = g_ascii_strtod (t->text, &end);
+
+      /* The y ticks: numbers left of the plot, not in the row of epoch
+       * ticks (which ends with "100"). */
+      if (*end != '\0' || end == t->text || t->x1 > 60 || fabs (t->y0 - epoch_row) < 1)
+        continue;
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+      ticks++;
+    }
+  g_assert_cmpuint (ticks, >=, 3);
+  g_assert_cmpfloat (lo, >=, 0.9);
+  g_assert_cmpfloat (lo, <=, 1.1);
+  g_assert_cmpfloat (hi, >=, 1.6);
+  g_assert_cmpfloat (hi, <=, 1.8);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -369,6 +567,10 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderFigures/legend-small-graphs", test_legend_small_graphs);
   g_test_add_func ("/Philia/RenderFigures/labels-apart", test_labels_apart);
   g_test_add_func ("/Philia/RenderFigures/labels-all-fit", test_labels_all_fit);
+  g_test_add_func ("/Philia/RenderFigures/class-names-whole", test_class_names_whole);
+  g_test_add_func ("/Philia/RenderFigures/linkpred-names-and-colours",
+                   test_linkpred_names_and_colours);
+  g_test_add_func ("/Philia/RenderFigures/loss-axis-fits", test_loss_axis_fits);
 
   return g_test_run ();
 }

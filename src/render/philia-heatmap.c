@@ -42,6 +42,7 @@ typedef struct
 {
   double left, top, cell_w, cell_h, bar_x;
   double row_label_w;   /* the room row labels get */
+  double row_scale;     /* their font, smaller when rows are short */
   gboolean slanted;     /* column labels at 45° */
 } Layout;
 
@@ -104,6 +105,9 @@ compute_layout (cairo_t                 *cr,
   }
   l->cell_h = MAX (0.0, (height - l->top - bottom) / MAX (map->n_rows, 1));
   l->bar_x = l->left + l->cell_w * map->n_columns + fs;
+  /* Rows shorter than a line of text get smaller text, so that names never
+   * print over their neighbours'. */
+  l->row_scale = CLAMP (l->cell_h / (fs * 1.3), 0.6, 1.0);
 }
 
 void
@@ -194,7 +198,7 @@ philia_heatmap_draw (cairo_t                 *cr,
   _philia_render_set_color (cr, &style->foreground);
   for (guint i = 0; map->row_labels && i < map->n_rows; i++)
     if (map->row_labels[i])
-      _philia_render_text (cr, style, 1.0, FALSE, map->row_labels[i], l.left - fs * 0.4,
+      _philia_render_text (cr, style, l.row_scale, FALSE, map->row_labels[i], l.left - fs * 0.4,
                            l.top + (i + 0.5) * l.cell_h, 1.0, 0.5, l.row_label_w);
   for (guint j = 0; map->column_labels && j < map->n_columns; j++)
     if (map->column_labels[j] && l.slanted)

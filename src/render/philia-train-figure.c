@@ -100,6 +100,7 @@ typedef struct
 {
   gboolean log;
   double   lo, hi;
+  double   tick;   /* a log axis within a decade: linear ticks this far apart (0: decades) */
 } Range;
 
 static void
@@ -132,6 +133,25 @@ fit_y (Range                   *r,
           r->lo = MIN (r->lo, v);
           r->hi = MAX (r->hi, v);
         }
+  r->tick = 0;
+  if (r->log && any && r->hi - r->lo < 1)
+    {
+      /* Less than a decade (a loss going from 1.6 to 1.1): whole decades
+       * would flatten it, so the axis ends at nice values around the data,
+       * ticked at linear steps, still on a log scale. */
+      double vlo = pow (10, r->lo), vhi = pow (10, r->hi);
+      double step = _philia_render_nice_step (MAX (vhi - vlo, vhi * 0.05), 4);
+      double a = floor (vlo / step) * step, b = ceil (vhi / step) * step;
+
+      if (b <= a)
+        b = a + step;
+      if (a <= 0)
+        a = vlo * 0.9;
+      r->lo = log10 (a);
+      r->hi = log10 (b);
+      r->tick = step;
+      return;
+    }
   if (r->log)
     {
       r->lo = floor (r->lo);
@@ -189,7 +209,10 @@ philia_curves_chart_draw (cairo_t                 *cr,
       cairo_paint (cr);
     }
 
-  g_snprintf (buf, sizeof buf, ry.log ? "1e%+.0f" : "%.2f", ry.lo);
+  if (ry.log && ry.tick > 0)
+    g_snprintf (buf, sizeof buf, "%.3g", pow (10, ry.hi));
+  else
+    g_snprintf (buf, sizeof buf, ry.log ? "1e%+.0f" : "%.2f", ry.lo);
   left = MAX (_philia_render_text_width (cr, style, 1.0, buf), fs * 2.5) + fs * 0.8
          + (chart->y_label ? fs * 1.6 : 0);
   right = fs * 1.4;
@@ -225,7 +248,24 @@ philia_curves_chart_draw (cairo_t                 *cr,
       _philia_render_text (cr, style, 1.0, FALSE, buf, x, top + ph + fs * 0.3, 0.5, 0, 0);
     }
   ystep = ry.log ? 1.0 : _philia_render_nice_step (ry.hi - ry.lo, 5);
-  for (double t = ry.lo; t <= ry.hi + ystep * 1e-9; t += ystep)
+  for (guint k = 0; ry.log && ry.tick > 0 && k < 100; k++)
+    {
+      /* Linear ticks on a log axis within a decade. */
+      double v = ceil (pow (10, ry.lo) / ry.tick - 1e-9) * ry.tick + k * ry.tick;
+      double y;
+
+      if (log10 (v) > ry.hi + 1e-9)
+        break;
+      y = round (top + ph - (log10 (v) - ry.lo) / (ry.hi - ry.lo) * ph) + 0.5;
+      g_snprintf (buf, sizeof buf, "%.3g", v);
+      _philia_render_set_color (cr, &style->grid);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + pw, y);
+      cairo_stroke (cr);
+      _philia_render_set_color (cr, &style->foreground);
+      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+    }
+  for (double t = ry.lo; !(ry.log && ry.tick > 0) && t <= ry.hi + ystep * 1e-9; t += ystep)
     {
       double y = round (top + ph - (t - ry.lo) / (ry.hi - ry.lo) * ph) + 0.5;
 

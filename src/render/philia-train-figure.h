@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * @n_points: points; x is the 1-based epoch
  * @y: @n_points values (NaN and, on a log axis, non-positive ones are gaps)
  * @color: palette index
- * @dashed: dashed line
+ * @dashed: dashed line; by Philia's convention train curves are dashed and
+ *   validation curves solid, in every chart
  * @mark: 1-based epoch to mark with a dot and a vertical rule (0: none)
  * @spread: (nullable): @n_points half-widths: a translucent band y ± spread
  *   (a mean over runs ± their standard deviation); NaN entries leave gaps
