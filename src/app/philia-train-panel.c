@@ -469,10 +469,10 @@ draw_curves (cairo_t                 *cr,
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   guint n_shown = collect_shown (self, &shown), n = 0, n_epochs = 0;
   gboolean loss = kind == CHART_LOSS;
-  /* Solid and dashed: train and val loss, else val and train accuracy or ROC-AUC. */
-  CurveKind solid = loss ? CURVE_LOSS : kind == CHART_ROC_AUC ? CURVE_VAL_AUC : CURVE_VAL_ACC;
-  CurveKind dashed = loss ? CURVE_VAL_LOSS
-                          : kind == CHART_ROC_AUC ? CURVE_TRAIN_AUC : CURVE_TRAIN_ACC;
+  /* One convention in every chart (philia-train-figure.h): validation
+   * solid, train dashed, for loss as for accuracy and ROC-AUC. */
+  CurveKind solid = loss ? CURVE_VAL_LOSS : kind == CHART_ROC_AUC ? CURVE_VAL_AUC : CURVE_VAL_ACC;
+  CurveKind dashed = loss ? CURVE_LOSS : kind == CHART_ROC_AUC ? CURVE_TRAIN_AUC : CURVE_TRAIN_ACC;
   PhiliaCurvesChart chart = { 0 };
 
   curves = g_new0 (PhiliaCurve, 2 * (n_shown + 1));
@@ -513,16 +513,12 @@ draw_curves (cairo_t                 *cr,
         continue;   /* no ROC-AUC: a run of a many-class dataset */
 
       /* Translators: legend entries: "GCN val", "GCN #2 val, mean ± sd" */
-      g_ptr_array_add (labels, group ? g_strdup_printf (loss ? _("%s train, mean ± sd")
-                                                             : _("%s val, mean ± sd"), name)
-                                     : g_strdup_printf (loss ? _("%s train") : _("%s val"),
-                                                        name));
+      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s val, mean ± sd"), name)
+                                     : g_strdup_printf (_("%s val"), name));
       curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, a, color,
                                     FALSE, loss ? 0 : best, sa };
-      g_ptr_array_add (labels, group ? g_strdup_printf (loss ? _("%s val, mean ± sd")
-                                                             : _("%s train, mean ± sd"), name)
-                                     : g_strdup_printf (loss ? _("%s val") : _("%s train"),
-                                                        name));
+      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s train, mean ± sd"), name)
+                                     : g_strdup_printf (_("%s train"), name));
       curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, b, color,
                                     TRUE, 0, sb };
     }
