@@ -548,6 +548,15 @@ test_loss_axis_fits (void)
       hi = MAX (hi, v);
       ticks++;
     }
+  /* PHILIA_FIGURE_GALLERY=DIR keeps the chart in all three formats, to look at. */
+  if (g_getenv ("PHILIA_FIGURE_GALLERY") != NULL)
+    for (const char **f = (const char *[]) { "png", "svg", "pdf", NULL }; *f; f++)
+      {
+        g_autofree char *name = g_strdup_printf ("loss-chameleon-shape.%s", *f);
+        g_autofree char *path = g_build_filename (g_getenv ("PHILIA_FIGURE_GALLERY"), name, NULL);
+
+        g_assert_true (philia_figure_export (path, 360, 240, 300, draw_curves, &chart, NULL));
+      }
   g_assert_cmpuint (ticks, >=, 3);
   g_assert_cmpfloat (lo, >=, 0.9);
   g_assert_cmpfloat (lo, <=, 1.1);
