@@ -206,8 +206,9 @@ assert_legend_clear (GraphFigure *figure,
       PhiliaBox node = { x - r, y - r, 2 * r, 2 * r };
 
       if (boxes_meet (&node, &legend))
-        g_error ("%g × %g: node %u at %.1f,%.1f (r %.2f) is under the legend %.1f,%.1f %.1f × %.1f",
-                 width, height, v, x, y, r, legend.x, legend.y, legend.width, legend.height);
+        g_error ("%g × %g: node %u at %.1f,%.1f (r %.2f) is under the legend "
+                 "%.1f,%.1f %.1f × %.1f", width, height, v, x, y, r, legend.x, legend.y,
+                 legend.width, legend.height);
       /* Not touching the border: at least a radius of space. */
       g_assert_cmpfloat (x - r, >=, r);
       g_assert_cmpfloat (y - r, >=, r);
