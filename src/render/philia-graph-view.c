@@ -1378,8 +1378,16 @@ place_labels (cairo_t                 *measure,
             continue;
           g_array_append_val (rest, v);
         }
-      g_array_sort_with_data (rest, compare_by_degree, view->graph);
-      g_array_append_vals (order, rest->data, rest->len);
+      /* Level of detail: names only when few enough nodes are in view to
+       * read them (the canvas zoomed in, a small graph); else all count as
+       * left out. */
+      if (rest->len > MAX (30.0, width * height / 9000.0))
+        dropped += rest->len;
+      else
+        {
+          g_array_sort_with_data (rest, compare_by_degree, view->graph);
+          g_array_append_vals (order, rest->data, rest->len);
+        }
     }
 
   for (guint i = 0; i < order->len; i++)
