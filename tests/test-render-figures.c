@@ -98,6 +98,15 @@ boxes_meet (const PhiliaBox *a,
 /* ------------------------------------------------------------ sizes */
 
 static void
+draw_bars (cairo_t  *cr,
+           double    width,
+           double    height,
+           gpointer  data)
+{
+  philia_bar_chart_draw (cr, width, height, data, NULL);
+}
+
+static void
 test_pixel_sizes (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("philia-figures-XXXXXX", NULL);
@@ -126,7 +135,7 @@ test_pixel_sizes (void)
   g_assert_cmpint (h, ==, 1);
 
   g_assert_true (philia_figure_export (png, 960, 720, 150,
-                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+                                       draw_bars, &chart, NULL));
   image = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_image_surface_get_width (image), ==, 2000);
   g_assert_cmpint (cairo_image_surface_get_height (image), ==, 1500);
@@ -134,11 +143,11 @@ test_pixel_sizes (void)
 
   /* Vector files are in points, exactly the size asked for. */
   g_assert_true (philia_figure_export (svg, 960, 720, 150,
-                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+                                       draw_bars, &chart, NULL));
   g_assert_true (g_file_get_contents (svg, &svg_text, &len, NULL));
   g_assert_nonnull (strstr (svg_text, "width=\"960pt\" height=\"720pt\""));
   g_assert_true (philia_figure_export (pdf, 960, 720, 150,
-                                       (PhiliaDrawFunc) philia_bar_chart_draw, &chart, NULL));
+                                       draw_bars, &chart, NULL));
   g_assert_true (g_file_get_contents (pdf, &pdf_text, &len, NULL));
   g_assert_nonnull (g_strstr_len (pdf_text, len, "/MediaBox [ 0 0 960 720 ]"));
 
