@@ -1022,10 +1022,14 @@ cmd_figure (int    argc,
 /* ---------------------------------------------------------------- layout */
 
 static char *opt_algorithm;
+static gboolean opt_layout_force;
 
 static GOptionEntry layout_entries[] = {
   { "algorithm", 'a', 0, G_OPTION_ARG_STRING, &opt_algorithm,
-    "fr, kk, drl, circle or class-grouped (default fr)", "A" },
+    "fr, kk, drl, multilevel, circle or class-grouped (default: fr, or multilevel on large "
+    "sparse graphs)", "A" },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_layout_force,
+    "Run even when the layout needs more than 1 GiB of memory", NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write id,x,y to this CSV file", "POS.csv" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
@@ -1068,6 +1072,17 @@ cmd_layout (int    argc,
     return fail (error);
 
   algorithm = opt_algorithm ? opt_algorithm : philia_layout_default_algorithm (graph);
+  if (!opt_layout_force
+      && philia_layout_estimate_bytes (graph, algorithm) > PHILIA_LAYOUT_MEMORY_WARN_BYTES)
+    {
+      g_autofree char *size = g_format_size (philia_layout_estimate_bytes (graph, algorithm));
+      g_autofree char *message = g_strdup_printf ("the %s layout of this graph needs about %s "
+                                                  "of memory; pass --force to run it anyway, or "
+                                                  "choose --algorithm multilevel", algorithm,
+                                                  size);
+
+      return usage_error ("layout", message);
+    }
   start = g_get_monotonic_time ();
   xy = philia_layout_compute (graph, algorithm, (guint64)opt_seed, NULL, NULL, &error);
   seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -1154,6 +1169,8 @@ static double opt_gen_het_fraction = -1;
 static double opt_gen_het_homophily = -1;
 static int opt_gen_splits = -1;
 static char *opt_gen_proportions;
+static int opt_gen_rows = -1;
+static int opt_gen_cols = -1;
 
 static GOptionEntry generate_entries[] = {
   { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, "Number of nodes (default 2000)", "N" },
@@ -1175,10 +1192,53 @@ static GOptionEntry generate_entries[] = {
   { "class-proportions", 0, 0, G_OPTION_ARG_STRING, &opt_gen_proportions,
     "Share of each class, e.g. 0.8,0.2 (normalised to sum 1; sets --classes; default balanced)",
     "P0,P1,…" },
+  { "rows", 0, 0, G_OPTION_ARG_INT, &opt_gen_rows, "grid, mesh: rows (default 100)", "R" },
+  { "cols", 0, 0, G_OPTION_ARG_INT, &opt_gen_cols, "grid, mesh: columns (default: --rows)",
+    "C" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output .npz file", "FILE.npz" },
   { NULL }
 };
+
+/* grid and mesh: the graphs on which layouts are judged (meshes, roads). */
+static int
+generate_lattice (const char *kind)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  GError *error = NULL;
+  int rows = opt_gen_rows >= 0 ? opt_gen_rows : 100;
+  int cols = opt_gen_cols >= 0 ? opt_gen_cols : rows;
+
+  if (opt_gen_rows < -1 || opt_gen_cols < -1)
+    return usage_error ("generate", "--rows and --cols must not be negative");
+  graph = g_str_equal (kind, "grid") ? philia_grid_generate (rows, cols, &error)
+                                     : philia_mesh_generate (rows, cols, (guint64)opt_seed,
+                                                             &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "philia-cli generate: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  if (!philia_graph_write_npz (graph, opt_out, &error))
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "generator", kind);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+    }
+  else
+    printf ("%s: %s of %u nodes, %" G_GINT64_FORMAT " edges\n", opt_out, kind,
+            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph));
+  return EXIT_OK;
+}
 
 static int
 cmd_generate (int    argc,
@@ -1190,14 +1250,18 @@ cmd_generate (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("generate", "csbm", "Generate a contextual stochastic block model graph "
-                      "with a chosen edge homophily (optionally a heterophilous region).",
+  if (!parse_options ("generate", "csbm|grid|mesh", "Generate a contextual stochastic block "
+                      "model graph with a chosen edge homophily (optionally a heterophilous "
+                      "region), a grid, or a road-like planar mesh.",
                       generate_entries, &argc, &argv, 1, &code))
     return code;
-  if (!g_str_equal (argv[1], "csbm"))
-    return usage_error ("generate", "unknown generator; known generators: csbm");
+  if (!g_str_equal (argv[1], "csbm") && !g_str_equal (argv[1], "grid")
+      && !g_str_equal (argv[1], "mesh"))
+    return usage_error ("generate", "unknown generator; known generators: csbm, grid, mesh");
   if (opt_out == NULL)
     return usage_error ("generate", "--out FILE.npz is required");
+  if (!g_str_equal (argv[1], "csbm"))
+    return generate_lattice (argv[1]);
   if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_features < -1 || opt_gen_splits < -1)
     return usage_error ("generate", "counts must not be negative");
 

@@ -564,3 +564,62 @@ philia_graph_write_npz (PhiliaGraph  *graph,
   g_free (node_names.data);
   return ok;
 }
+
+static PhiliaGraph *
+lattice_generate (guint     rows,
+                  guint     cols,
+                  gboolean  road,
+                  guint64   seed,
+                  GError  **error)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = NULL;
+  g_autoptr(GRand) rand = NULL;
+
+  if (rows == 0 || cols == 0 || (guint64)rows * cols > G_MAXINT32)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "A %s needs 1 to %d nodes (rows × cols), not %" G_GUINT64_FORMAT ".",
+                   road ? "mesh" : "grid", G_MAXINT32, (guint64)rows * cols);
+      return NULL;
+    }
+  rand = g_rand_new_with_seed_array ((const guint32[]){ (guint32)seed, (guint32)(seed >> 32) },
+                                     2);
+  builder = philia_graph_builder_new (rows * cols);
+  for (guint r = 0; r < rows; r++)
+    for (guint c = 0; c < cols; c++)
+      {
+        gint64 v = (gint64)r * cols + c;
+
+        if (c + 1 < cols && (!road || g_rand_double (rand) < 0.85))
+          philia_graph_builder_add_edge (builder, v, v + 1);
+        if (r + 1 < rows && (!road || g_rand_double (rand) < 0.85))
+          philia_graph_builder_add_edge (builder, v, v + cols);
+        /* One diagonal per cell at most, so the mesh stays planar. */
+        if (road && r + 1 < rows && c + 1 < cols && g_rand_double (rand) < 0.3)
+          {
+            if (g_rand_boolean (rand))
+              philia_graph_builder_add_edge (builder, v, v + cols + 1);
+            else
+              philia_graph_builder_add_edge (builder, v + 1, v + cols);
+          }
+      }
+  philia_graph_builder_set_source (builder, road ? "mesh" : "grid", "generated");
+  return philia_graph_builder_build (builder, error);
+}
+
+PhiliaGraph *
+philia_grid_generate (guint     rows,
+                      guint     cols,
+                      GError  **error)
+{
+  return lattice_generate (rows, cols, FALSE, 0, error);
+}
+
+PhiliaGraph *
+philia_mesh_generate (guint     rows,
+                      guint     cols,
+                      guint64   seed,
+                      GError  **error)
+{
+  return lattice_generate (rows, cols, TRUE, seed, error);
+}

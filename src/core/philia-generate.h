@@ -61,6 +61,20 @@ PhiliaGraph *philia_csbm_generate            (const PhiliaCsbmParams *params,
                                               GCancellable           *cancellable,
                                               GError                **error);
 
+/* A rows × cols lattice: node r·cols + c joins its right and lower
+ * neighbours. Rejects an empty or over-large request with PHILIA_ERROR_OPTION. */
+PhiliaGraph *philia_grid_generate            (guint                   rows,
+                                              guint                   cols,
+                                              GError                **error);
+
+/* A road-like planar mesh on a rows × cols lattice: each lattice edge is kept
+ * with probability 0.85 and each cell gets one of its diagonals with
+ * probability 0.3, so no two edges cross in the lattice's drawing. */
+PhiliaGraph *philia_mesh_generate            (guint                   rows,
+                                              guint                   cols,
+                                              guint64                 seed,
+                                              GError                **error);
+
 /* Writes @graph as an .npz in the benchmark layout (edges once, u < v),
  * with class_names and node_names (numpy '<U' text) when the graph has them. */
 gboolean     philia_graph_write_npz          (PhiliaGraph            *graph,

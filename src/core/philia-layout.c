@@ -18,7 +18,18 @@ typedef enum
   LAYOUT_DRL,
   LAYOUT_CIRCLE,
   LAYOUT_CLASS_GROUPED,
+  LAYOUT_MULTILEVEL,
 } Which;
+
+/* Where a layout's progress goes: the share [base, base + span) of the whole
+ * run belongs to the igraph call in flight. */
+typedef struct
+{
+  PhiliaProgress *progress;
+  GCancellable   *cancellable;
+  double          base;
+  double          span;
+} Report;
 
 typedef struct
 {
@@ -26,7 +37,22 @@ typedef struct
   double      *positions;
   guint64      seed;
   Which        which;
+  Report       report;
 } LayoutCall;
+
+static void
+report_fraction (Report *report,
+                 double  fraction)
+{
+  if (report != NULL && report->progress != NULL)
+    philia_progress_update (report->progress, report->base + report->span * fraction, NULL);
+}
+
+static gboolean
+report_cancelled (Report *report)
+{
+  return report != NULL && g_cancellable_is_cancelled (report->cancellable);
+}
 
 /* Builds the igraph copy of the simple undirected graph, or of the subgraph
  * induced by @nodes (n_nodes of them, @local mapping graph ids to 0..k-1). */
@@ -64,10 +90,43 @@ make_igraph (PhiliaGraph  *graph,
   return code;
 }
 
+/* KK runs in this many rounds, each seeded with the last one's positions,
+ * because igraph's KK reports no progress. Each round recomputes the distance
+ * matrix (one BFS per node, O(n m)) against 50 n² / rounds of spring work, so
+ * a few rounds cost little. */
+#define KK_ROUNDS 10
+
 static igraph_error_t
-run_igraph_layout (const igraph_t *g,
-                   Which           which,
-                   igraph_matrix_t *res)
+kamada_kawai_in_rounds (const igraph_t  *g,
+                        igraph_matrix_t *res,
+                        Report          *report)
+{
+  igraph_integer_t n = igraph_vcount (g);
+  igraph_integer_t total = 50 * n, done = 0;
+
+  for (guint round = 0; round < KK_ROUNDS; round++)
+    {
+      igraph_integer_t iterations = (total - done) / (KK_ROUNDS - round);
+
+      if (report_cancelled (report))
+        return IGRAPH_INTERRUPTED;
+      IGRAPH_CHECK (igraph_layout_kamada_kawai (g, res, round > 0, MAX (iterations, 1), 0.0,
+                                                (double)n, NULL, NULL, NULL, NULL, NULL));
+      done += iterations;
+      report_fraction (report, (double)done / (double)total);
+    }
+  return IGRAPH_SUCCESS;
+}
+
+static igraph_error_t multilevel_layout (const igraph_t  *g,
+                                         igraph_matrix_t *res,
+                                         Report          *report);
+
+static igraph_error_t
+run_igraph_layout (const igraph_t  *g,
+                   Which            which,
+                   igraph_matrix_t *res,
+                   Report          *report)
 {
   igraph_integer_t n = igraph_vcount (g);
 
@@ -80,8 +139,9 @@ run_igraph_layout (const igraph_t *g,
                                                  IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL, NULL,
                                                  NULL);
     case LAYOUT_KK:
-      return igraph_layout_kamada_kawai (g, res, FALSE, 50 * n, 0.0, (double)n, NULL, NULL, NULL,
-                                         NULL, NULL);
+      return kamada_kawai_in_rounds (g, res, report);
+    case LAYOUT_MULTILEVEL:
+      return multilevel_layout (g, res, report);
     case LAYOUT_DRL:
       {
         igraph_layout_drl_options_t options;
@@ -95,6 +155,284 @@ run_igraph_layout (const igraph_t *g,
       g_assert_not_reached ();
     }
   return IGRAPH_FAILURE;
+}
+
+/*
+ * Multilevel layout. Force-directed layouts crumple meshes and large sparse
+ * graphs: their forces are local, so a fold made early is never undone
+ * (FR turns a 100 × 100 grid into a ball). Here the graph is coarsened by
+ * matching neighbours until a few dozen nodes remain; that small graph is
+ * laid out with KK, whose springs follow graph distances and so unfold it;
+ * then each finer level starts from its parents' positions and a short, cool
+ * FR pass only refines what the coarser level already placed. The same idea
+ * as Walshaw's multilevel and Hu's sfdp, on igraph's own FR.
+ */
+
+typedef struct
+{
+  guint   n;
+  guint   m;         /* undirected edges, u < v, no duplicates */
+  gint32 *edges;     /* 2 m */
+  guint  *weight;    /* the original nodes each node stands for */
+  gint32 *parent;    /* each node's node one level coarser (NULL at the coarsest) */
+} Level;
+
+static void
+level_clear (Level *level)
+{
+  g_free (level->edges);
+  g_free (level->weight);
+  g_free (level->parent);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Matches each node with its lightest unmatched neighbour, in a random order;
+ * a node left without one joins its lightest neighbour's group, so stars and
+ * trees shrink too. Fills @fine->parent and returns the coarser level. */
+static Level
+coarsen (Level *fine)
+{
+  guint n = fine->n;
+  g_autofree gint64 *off = g_new0 (gint64, n + 1);
+  g_autofree gint32 *adj = g_new (gint32, 2 * (gsize)MAX (fine->m, 1));
+  g_autofree gint64 *fill = g_new (gint64, n);
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  g_autofree gint64 *keys = NULL;
+  Level coarse = { 0 };
+  guint k = 0, m = 0;
+
+  for (guint e = 0; e < fine->m; e++)
+    {
+      off[fine->edges[2 * e] + 1]++;
+      off[fine->edges[2 * e + 1] + 1]++;
+    }
+  for (guint v = 0; v < n; v++)
+    off[v + 1] += off[v];
+  memcpy (fill, off, n * sizeof (gint64));
+  for (guint e = 0; e < fine->m; e++)
+    {
+      gint32 u = fine->edges[2 * e], v = fine->edges[2 * e + 1];
+
+      adj[fill[u]++] = v;
+      adj[fill[v]++] = u;
+    }
+
+  for (guint v = 0; v < n; v++)
+    order[v] = v;
+  for (guint i = n; i > 1; i--)
+    {
+      guint j = (guint)igraph_rng_get_integer (igraph_rng_default (), 0, i - 1);
+      guint t = order[i - 1];
+
+      order[i - 1] = order[j];
+      order[j] = t;
+    }
+
+  fine->parent = g_new (gint32, MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    fine->parent[v] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      guint u = order[i];
+      gint32 best = -1;
+
+      if (fine->parent[u] != -1)
+        continue;
+      for (gint64 e = off[u]; e < off[u + 1]; e++)
+        if (fine->parent[adj[e]] == -1
+            && (best == -1 || fine->weight[adj[e]] < fine->weight[best]))
+          best = adj[e];
+      if (best != -1)
+        fine->parent[u] = fine->parent[best] = (gint32)k++;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint u = order[i];
+      gint32 best = -1;
+
+      if (fine->parent[u] != -1)
+        continue;
+      /* Every neighbour of a node left over is matched already. */
+      for (gint64 e = off[u]; e < off[u + 1]; e++)
+        if (fine->parent[adj[e]] >= 0 && (best == -1 || fine->weight[adj[e]] < fine->weight[best]))
+          best = adj[e];
+      fine->parent[u] = best != -1 ? fine->parent[best] : (gint32)k++;
+    }
+
+  coarse.n = k;
+  coarse.weight = g_new0 (guint, MAX (k, 1));
+  for (guint v = 0; v < n; v++)
+    coarse.weight[fine->parent[v]] += fine->weight[v];
+  keys = g_new (gint64, MAX (fine->m, 1));
+  for (guint e = 0; e < fine->m; e++)
+    {
+      gint64 a = fine->parent[fine->edges[2 * e]], b = fine->parent[fine->edges[2 * e + 1]];
+
+      if (a != b)
+        keys[m++] = MIN (a, b) * (gint64)k + MAX (a, b);
+    }
+  qsort (keys, m, sizeof (gint64), compare_gint64);
+  coarse.edges = g_new (gint32, 2 * (gsize)MAX (m, 1));
+  for (guint e = 0; e < m; e++)
+    if (e == 0 || keys[e] != keys[e - 1])
+      {
+        coarse.edges[2 * coarse.m] = (gint32)(keys[e] / k);
+        coarse.edges[2 * coarse.m + 1] = (gint32)(keys[e] % k);
+        coarse.m++;
+      }
+  return coarse;
+}
+
+static igraph_error_t
+level_to_igraph (const Level *level,
+                 igraph_t    *out)
+{
+  igraph_vector_int_t edges;
+  igraph_error_t code;
+
+  IGRAPH_CHECK (igraph_vector_int_init (&edges, 2 * (igraph_integer_t)level->m));
+  for (guint i = 0; i < 2 * level->m; i++)
+    VECTOR (edges)[i] = level->edges[i];
+  code = igraph_create (out, &edges, level->n, IGRAPH_UNDIRECTED);
+  igraph_vector_int_destroy (&edges);
+  return code;
+}
+
+/* Coarsening stops at this many nodes, or when a round removes under 10 %. */
+#define MULTILEVEL_COARSEST 40
+/* FR iterations and starting temperature (in edge lengths) on each level. */
+#define MULTILEVEL_ITERATIONS 40
+#define MULTILEVEL_TEMPERATURE 1.5
+
+static igraph_error_t
+multilevel_layout (const igraph_t  *g,
+                   igraph_matrix_t *res,
+                   Report          *report)
+{
+  g_autoptr(GArray) levels = g_array_new (FALSE, TRUE, sizeof (Level));
+  igraph_vector_int_t list;
+  igraph_error_t code = IGRAPH_SUCCESS;
+  igraph_matrix_t coarse_xy;
+  Level first = { 0 };
+  double total = 0, done = 0;
+
+  first.n = (guint)igraph_vcount (g);
+  first.m = (guint)igraph_ecount (g);
+  IGRAPH_CHECK (igraph_vector_int_init (&list, 0));
+  code = igraph_get_edgelist (g, &list, FALSE);
+  if (code != IGRAPH_SUCCESS)
+    {
+      igraph_vector_int_destroy (&list);
+      return code;
+    }
+  first.edges = g_new (gint32, 2 * (gsize)MAX (first.m, 1));
+  for (guint e = 0; e < first.m; e++)
+    {
+      gint32 u = (gint32)VECTOR (list)[2 * e], v = (gint32)VECTOR (list)[2 * e + 1];
+
+      first.edges[2 * e] = MIN (u, v);
+      first.edges[2 * e + 1] = MAX (u, v);
+    }
+  igraph_vector_int_destroy (&list);
+  first.weight = g_new (guint, MAX (first.n, 1));
+  for (guint v = 0; v < first.n; v++)
+    first.weight[v] = 1;
+  g_array_append_val (levels, first);
+
+  while (g_array_index (levels, Level, levels->len - 1).n > MULTILEVEL_COARSEST)
+    {
+      Level *fine = &g_array_index (levels, Level, levels->len - 1);
+      Level coarse = coarsen (fine);
+
+      if (coarse.n > 0.9 * fine->n)
+        {
+          g_clear_pointer (&fine->parent, g_free);
+          level_clear (&coarse);
+          break;
+        }
+      g_array_append_val (levels, coarse);
+    }
+  for (guint l = 0; l < levels->len; l++)
+    total += g_array_index (levels, Level, l).n;
+
+  /* The coarsest level: KK when it is small, as it nearly always is. */
+  igraph_matrix_init (&coarse_xy, 0, 0);
+  {
+    Level *top = &g_array_index (levels, Level, levels->len - 1);
+    igraph_t h;
+
+    code = level_to_igraph (top, &h);
+    if (code == IGRAPH_SUCCESS)
+      {
+        if (top->n <= 1)
+          code = igraph_matrix_resize (&coarse_xy, top->n, 2);
+        else if (top->n <= 500)
+          code = igraph_layout_kamada_kawai (&h, &coarse_xy, FALSE, 50 * top->n, 0.0,
+                                             (double)top->n, NULL, NULL, NULL, NULL, NULL);
+        else
+          code = igraph_layout_fruchterman_reingold (&h, &coarse_xy, FALSE, 500,
+                                                     sqrt ((double)top->n),
+                                                     IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL,
+                                                     NULL, NULL);
+        if (top->n <= 1)
+          igraph_matrix_null (&coarse_xy);
+        igraph_destroy (&h);
+      }
+    done += top->n;
+    report_fraction (report, done / total);
+  }
+
+  /* Finer levels: start at the parent's place, scaled so that the mean edge
+   * stays about one unit long as the node count grows, then refine. */
+  for (guint l = levels->len - 1; code == IGRAPH_SUCCESS && l-- > 0;)
+    {
+      Level *fine = &g_array_index (levels, Level, l);
+      Level *coarse = &g_array_index (levels, Level, l + 1);
+      double scale = sqrt ((double)fine->n / MAX (coarse->n, 1));
+      igraph_matrix_t xy;
+      igraph_t h;
+
+      if (report_cancelled (report))
+        {
+          code = IGRAPH_INTERRUPTED;
+          break;
+        }
+      code = igraph_matrix_init (&xy, fine->n, 2);
+      if (code != IGRAPH_SUCCESS)
+        break;
+      for (guint v = 0; v < fine->n; v++)
+        for (guint d = 0; d < 2; d++)
+          MATRIX (xy, v, d) = scale * MATRIX (coarse_xy, fine->parent[v], d)
+                              + igraph_rng_get_unif (igraph_rng_default (), -0.2, 0.2);
+      code = level_to_igraph (fine, &h);
+      if (code == IGRAPH_SUCCESS)
+        {
+          code = igraph_layout_fruchterman_reingold (&h, &xy, TRUE, MULTILEVEL_ITERATIONS,
+                                                     MULTILEVEL_TEMPERATURE,
+                                                     IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL,
+                                                     NULL, NULL);
+          igraph_destroy (&h);
+        }
+      igraph_matrix_destroy (&coarse_xy);
+      coarse_xy = xy;
+      done += fine->n;
+      report_fraction (report, done / total);
+    }
+
+  if (code == IGRAPH_SUCCESS)
+    code = igraph_matrix_update (res, &coarse_xy);
+  igraph_matrix_destroy (&coarse_xy);
+  for (guint l = 0; l < levels->len; l++)
+    level_clear (&g_array_index (levels, Level, l));
+  return code;
 }
 
 /* Centres a block of k positions at the origin and scales it to radius 1. */
@@ -126,6 +464,7 @@ layout_members (PhiliaGraph   *graph,
                 guint          m,
                 const gint32  *local,
                 Which          which,
+                Report        *report,
                 double        *xy,
                 GError       **error)
 {
@@ -141,7 +480,7 @@ layout_members (PhiliaGraph   *graph,
   if (!_philia_igraph_check (make_igraph (graph, members, m, local, &g), "Layout", error))
     return FALSE;
   igraph_matrix_init (&res, 0, 0);
-  code = run_igraph_layout (&g, which, &res);
+  code = run_igraph_layout (&g, which, &res, report);
   if (code == IGRAPH_SUCCESS)
     for (guint i = 0; i < m; i++)
       {
@@ -216,7 +555,7 @@ layout_packed (LayoutCall  *call,
   g_autofree double *xy = g_new (double, 2 * MAX (n, 1));
   g_autoptr(GArray) components = g_array_new (FALSE, FALSE, sizeof (Component));
   double area = 0, shelf_width, x = 0, y = 0, shelf_height = 0;
-  guint filled = 0, shelf_start;
+  guint filled = 0, shelf_start, laid_out = 0;
 
   /* Components by BFS; members[] holds them one after another. */
   for (guint v = 0; v < n; v++)
@@ -262,6 +601,11 @@ layout_packed (LayoutCall  *call,
       double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
       const gint32 *nodes = members + comp->start;
 
+      Report report = call->report;
+
+      report.base = call->report.base + call->report.span * laid_out / MAX (n, 1);
+      report.span = call->report.span * comp->size / MAX (n, 1);
+      laid_out += comp->size;
       for (guint i = 0; i < comp->size; i++)
         local[nodes[i]] = (gint32)i;
       /* DrL pays for a 1000 × 1000 density grid and 750 passes whatever the
@@ -270,7 +614,7 @@ layout_packed (LayoutCall  *call,
       if (!layout_members (graph, nodes, comp->size, local,
                            call->which == LAYOUT_DRL && comp->size < DRL_MIN_COMPONENT
                            ? LAYOUT_FR : call->which,
-                           xy, error))
+                           &report, xy, error))
         return FALSE;
       for (guint i = 0; i < comp->size; i++)
         local[nodes[i]] = -1;
@@ -320,7 +664,7 @@ layout_whole (LayoutCall  *call,
   if (!_philia_igraph_check (make_igraph (call->graph, NULL, n, NULL, &g), "Layout", error))
     return FALSE;
   igraph_matrix_init (&res, 0, 0);
-  code = run_igraph_layout (&g, call->which, &res);
+  code = run_igraph_layout (&g, call->which, &res, &call->report);
   if (code == IGRAPH_SUCCESS)
     for (guint v = 0; v < n; v++)
       {
@@ -382,7 +726,7 @@ layout_class_grouped (LayoutCall  *call,
       if (!_philia_igraph_check (make_igraph (graph, members, m, local, &g), "Layout", error))
         return FALSE;
       igraph_matrix_init (&res, 0, 0);
-      code = run_igraph_layout (&g, LAYOUT_FR, &res);
+      code = run_igraph_layout (&g, LAYOUT_FR, &res, NULL);
       if (code != IGRAPH_SUCCESS)
         {
           igraph_matrix_destroy (&res);
@@ -436,7 +780,8 @@ builtin_compute (PhiliaGraph     *graph,
                  GCancellable    *cancellable,
                  GError         **error)
 {
-  LayoutCall call = { graph, positions, seed, GPOINTER_TO_UINT (vtable_data) };
+  LayoutCall call = { graph, positions, seed, GPOINTER_TO_UINT (vtable_data),
+                      { progress, cancellable, 0.0, 1.0 } };
 
   if (philia_graph_get_n_nodes (graph) == 0)
     return TRUE;
@@ -463,6 +808,10 @@ _philia_layouts_register (PhiliaRegistry *registry)
        LAYOUT_KK),
     L ("drl", "DrL", "Distributed recursive layout for large graphs (components under "
        "1,000 nodes are laid out with Fruchterman–Reingold).", LAYOUT_DRL),
+    L ("multilevel", "Multilevel",
+       "Coarsens the graph, lays out the coarsest with Kamada–Kawai and refines level by "
+       "level with Fruchterman–Reingold; unfolds meshes and large sparse graphs.",
+       LAYOUT_MULTILEVEL),
     L ("circle", "Circle", "Nodes on a circle in id order.", LAYOUT_CIRCLE),
     L ("class-grouped", "Grouped by class",
        "Each class laid out in its own disc; edges between classes become the long ones.",
@@ -485,6 +834,40 @@ philia_layout_default_algorithm (PhiliaGraph *graph)
 {
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), "fr");
   return "fr";
+}
+
+gboolean
+philia_layout_is_quadratic (const char *algorithm)
+{
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  return g_str_equal (algorithm, "kk");
+}
+
+guint64
+philia_layout_estimate_bytes (PhiliaGraph *graph,
+                              const char  *algorithm)
+{
+  const PhiliaAlgorithm *found;
+  guint64 n, m, k, linear;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), 0);
+  g_return_val_if_fail (algorithm != NULL, 0);
+
+  found = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT,
+                                  algorithm);
+  if (found == NULL || found->vtable != &builtin_vtable)
+    return 0;
+  n = philia_graph_get_n_nodes (graph);
+  m = (guint64)philia_graph_get_n_edges (graph);
+  k = (guint64)philia_graph_get_sanity_report (graph)->largest_component;
+  /* The positions, the packing's arrays and igraph's copy of the graph
+   * (edge lists and indices, about 6 integers of 8 bytes per edge). */
+  linear = 40 * n + 48 * m;
+  if (GPOINTER_TO_UINT (found->vtable_data) == LAYOUT_MULTILEVEL)
+    linear *= 2;   /* every coarser level is at most as big again */
+  if (philia_layout_is_quadratic (algorithm))
+    return linear + 8 * k * k;
+  return linear;
 }
 
 /**

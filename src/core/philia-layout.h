@@ -35,8 +35,22 @@ typedef struct
  * whose grid variant stays fast on large graphs (DrL does not). */
 const char *philia_layout_default_algorithm (PhiliaGraph     *graph);
 
-/* Runs the registered layout @algorithm ("fr", "kk", "drl", "circle",
- * "class-grouped", or a plugin's). Returns 2 n coordinates. */
+/* Above this many bytes, the UI and the CLI ask before running a layout. */
+#define PHILIA_LAYOUT_MEMORY_WARN_BYTES (G_GUINT64_CONSTANT (1) << 30)
+
+/* TRUE when @algorithm's memory grows with the square of the node count
+ * (Kamada–Kawai's distance matrix), so that large graphs need a warning. */
+gboolean    philia_layout_is_quadratic      (const char      *algorithm);
+
+/* What @algorithm will allocate on @graph, in bytes, before it starts:
+ * for "kk", 8 k² for the distance matrix of the largest component (k nodes)
+ * plus the linear part; for the others a linear estimate (0 for an unknown
+ * or plugin layout, which Philia cannot know). */
+guint64     philia_layout_estimate_bytes    (PhiliaGraph     *graph,
+                                             const char      *algorithm);
+
+/* Runs the registered layout @algorithm ("fr", "kk", "drl", "multilevel",
+ * "circle", "class-grouped", or a plugin's). Returns 2 n coordinates. */
 double     *philia_layout_compute           (PhiliaGraph     *graph,
                                              const char      *algorithm,
                                              guint64          seed,
