@@ -582,8 +582,8 @@ static GOptionEntry figure_entries[] = {
   { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, "compatibility: raw counts, not shares",
     NULL },
   { "layout", 0, 0, G_OPTION_ARG_STRING, &opt_layout,
-    "graph: fr, kk, drl, circle, class-grouped or multilevel (default: by size); for a project also the "
-    "name of a saved layout (default: its current layout)", "A" },
+    "graph: fr, kk, drl, circle, class-grouped or multilevel (default: by size); for a "
+    "project also the name of a saved layout (default: its current layout)", "A" },
   { "color-by", 0, 0, G_OPTION_ARG_STRING, &opt_color_by,
     "graph: label, local-homophily or degree (default label); for a project also none, "
     "prediction, correct or run:ID:VALUE (default: the project's view)", "WHAT" },
