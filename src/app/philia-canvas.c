@@ -2150,6 +2150,42 @@ sync_selection (PhiliaCanvas *self)
   philia_canvas_set_selection (self, nodes, n_nodes);
 }
 
+/* The document's latest explained pair, drawn as the Proximity panel
+ * explains it: the pair, its common neighbours and one shortest path. The
+ * canvas derives it itself, so a reopened project shows it too. */
+static void
+sync_pair_highlight (PhiliaCanvas *self)
+{
+  guint n_pairs = philia_document_get_n_pairs (self->document);
+  const PhiliaDocumentPair *pair;
+  g_autoptr(GArray) common = NULL;
+  g_autoptr(GArray) path = NULL;
+  g_autofree guint *nodes = NULL;
+  guint n;
+
+  if (n_pairs == 0 || self->graph == NULL)
+    {
+      philia_canvas_clear_highlight (self);
+      return;
+    }
+  pair = philia_document_get_pair (self->document, n_pairs - 1);
+  n = philia_graph_get_n_nodes (self->graph);
+  if (pair->u >= n || pair->v >= n)
+    {
+      philia_canvas_clear_highlight (self);
+      return;
+    }
+  common = philia_proximity_common_neighbors (self->graph, pair->u, pair->v);
+  path = philia_proximity_shortest_path (self->graph, pair->u, pair->v);
+  nodes = g_new (guint, MAX (common->len, 1));
+  for (guint i = 0; i < common->len; i++)
+    nodes[i] = g_array_index (common, PhiliaCommonNeighbor, i).node;
+  philia_canvas_set_highlight (self, nodes, common->len,
+                               path->len > 1 ? (const guint *) path->data : NULL,
+                               path->len > 1 ? path->len : 0,
+                               (const guint[]) { pair->u, pair->v });
+}
+
 static void
 on_document_changed (PhiliaDocument     *document,
                      PhiliaDocumentPart  parts,
@@ -2171,6 +2207,8 @@ on_document_changed (PhiliaDocument     *document,
     fit (self);
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     sync_selection (self);
+  if (parts & (PHILIA_DOCUMENT_PART_PAIRS | PHILIA_DOCUMENT_PART_GRAPH))
+    sync_pair_highlight (self);
   self->syncing = syncing;
 }
 
@@ -2220,6 +2258,7 @@ sync_document (PhiliaCanvas *self)
       sync_layout (self);
       sync_view (self);
       sync_selection (self);
+      sync_pair_highlight (self);
     }
   self->syncing = FALSE;
 }

@@ -178,8 +178,6 @@ clear_explanation (PhiliaProximityPanel *self)
   gtk_label_set_text (self->path_label, "");
   gtk_label_set_text (self->katz_label, "");
   gtk_label_set_text (self->ppr_label, "");
-  if (self->canvas != NULL)
-    philia_canvas_clear_highlight (self->canvas);
 }
 
 static void
@@ -189,7 +187,6 @@ show_explanation (PhiliaProximityPanel *self)
   g_autofree char *u_name = node_text (self->graph, x->u);
   g_autofree char *v_name = node_text (self->graph, x->v);
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree guint *common = NULL;
   gsize n_neg = x->negatives ? philia_proximity_negatives_get_n_pairs (x->negatives) : 0;
   double aa = 0, ra = 0;
 
@@ -243,7 +240,6 @@ show_explanation (PhiliaProximityPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), TRUE);
 
   clear_list (self->common_list);
-  common = g_new (guint, MAX (x->common->len, 1));
   for (guint i = 0; i < x->common->len; i++)
     {
       const PhiliaCommonNeighbor *c = &g_array_index (x->common, PhiliaCommonNeighbor, i);
@@ -252,7 +248,6 @@ show_explanation (PhiliaProximityPanel *self)
                                               name, c->degree, c->aa, c->ra);
 
       gtk_list_box_append (self->common_list, row_label (row));
-      common[i] = c->node;
       aa += c->aa;
       ra += c->ra;
     }
@@ -296,12 +291,7 @@ show_explanation (PhiliaProximityPanel *self)
     g_string_append_printf (text, _(" Feature cosine similarity: %.4g."),
                             x->scores[PHILIA_PROXIMITY_FP]);
   gtk_label_set_text (self->ppr_label, text->str);
-
-  if (self->canvas != NULL)
-    philia_canvas_set_highlight (self->canvas, common, x->common->len,
-                                 x->path->len > 1 ? (const guint *)x->path->data : NULL,
-                                 x->path->len > 1 ? x->path->len : 0,
-                                 (const guint[]) { x->u, x->v });
+  /* The canvas draws the document's latest pair itself. */
 }
 
 static void

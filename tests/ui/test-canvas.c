@@ -409,6 +409,113 @@ test_overlays (void)
   g_assert_true (philia_test_spin_until (layout_done, NULL, 30000));
 }
 
+static gboolean
+canvas_ready (gpointer data)
+{
+  PhiliaCanvas *c = data;
+
+  return !philia_canvas_get_busy (c) && philia_canvas_has_positions (c);
+}
+
+static GBytes *
+export_bytes (PhiliaCanvas *c,
+              const char   *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (philia_canvas_export (c, path, 320, 240, 96, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  return g_bytes_new_take (contents, length);
+}
+
+/* A reopened project shows its latest explained pair on a canvas no
+ * Proximity panel ever saw: the pair, its common neighbours and a shortest
+ * path, the same drawing as a highlight given by hand. */
+static void
+test_pair_from_document (void)
+{
+  /* 0–1–2 with one common neighbour (1), a longer way round 0–3–4–2, an
+   * isolated node 5 and a self-loop on 4. */
+  const guint edges[][2] = { { 0, 1 }, { 1, 2 }, { 0, 3 }, { 3, 4 }, { 4, 2 }, { 4, 4 } };
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (6);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaDocument) written = NULL;
+  g_autoptr(PhiliaDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-canvas-XXXXXX", &error);
+  g_autofree char *project = NULL;
+  g_autofree char *png = NULL;
+  PhiliaProximityParams params;
+  GtkWidget *win, *c;
+  g_autoptr(GBytes) derived = NULL;
+  g_autoptr(GBytes) by_hand = NULL;
+  g_autoptr(GBytes) cleared = NULL;
+
+  g_assert_no_error (error);
+  project = g_build_filename (dir, "pair.philia", NULL);
+  png = g_build_filename (dir, "pair.png", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    philia_graph_builder_add_edge (builder, edges[i][0], edges[i][1]);
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+  written = philia_document_new (graph, NULL, NULL);
+  philia_proximity_params_init_default (&params);
+  philia_document_add_pair (written, 3, 1, &params);
+  philia_document_add_pair (written, 0, 2, &params);
+  g_assert_true (philia_document_save (written, project, NULL, &error));
+  g_assert_no_error (error);
+  document = philia_document_open (project, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (philia_document_get_n_pairs (document), ==, 2);
+
+  /* A bare canvas in a bare window: no panel can set anything on it. */
+  win = gtk_window_new ();
+  c = philia_canvas_new ();
+  gtk_window_set_child (GTK_WINDOW (win), c);
+  gtk_window_set_default_size (GTK_WINDOW (win), 480, 360);
+  philia_canvas_set_document (PHILIA_CANVAS (c), document);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (philia_test_spin_until (canvas_ready, c, 30000));
+  gtk_test_widget_wait_for_draw (win);
+
+  derived = export_bytes (PHILIA_CANVAS (c), png);
+  philia_canvas_set_highlight (PHILIA_CANVAS (c), (const guint[]) { 1 }, 1,
+                               (const guint[]) { 0, 1, 2 }, 3, (const guint[]) { 0, 2 });
+  by_hand = export_bytes (PHILIA_CANVAS (c), png);
+  g_assert_true (g_bytes_equal (derived, by_hand));
+  philia_canvas_clear_highlight (PHILIA_CANVAS (c));
+  cleared = export_bytes (PHILIA_CANVAS (c), png);
+  g_assert_false (g_bytes_equal (derived, cleared));
+
+  /* A newly explained pair replaces it: 3 and 4 are linked, with no common
+   * neighbour; then a pair with the isolated node has no path. */
+  g_clear_pointer (&derived, g_bytes_unref);
+  g_clear_pointer (&by_hand, g_bytes_unref);
+  philia_document_add_pair (document, 3, 4, &params);
+  derived = export_bytes (PHILIA_CANVAS (c), png);
+  philia_canvas_set_highlight (PHILIA_CANVAS (c), NULL, 0, (const guint[]) { 3, 4 }, 2,
+                               (const guint[]) { 3, 4 });
+  by_hand = export_bytes (PHILIA_CANVAS (c), png);
+  g_assert_true (g_bytes_equal (derived, by_hand));
+
+  g_clear_pointer (&derived, g_bytes_unref);
+  g_clear_pointer (&by_hand, g_bytes_unref);
+  philia_document_add_pair (document, 5, 0, &params);
+  derived = export_bytes (PHILIA_CANVAS (c), png);
+  philia_canvas_set_highlight (PHILIA_CANVAS (c), NULL, 0, NULL, 0, (const guint[]) { 5, 0 });
+  by_hand = export_bytes (PHILIA_CANVAS (c), png);
+  g_assert_true (g_bytes_equal (derived, by_hand));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_unlink (project);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,6 +536,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Canvas/render", test_render);
   g_test_add_func ("/Philia/Canvas/overlays", test_overlays);
   g_test_add_func ("/Philia/Canvas/export", test_export);
+  g_test_add_func ("/Philia/Canvas/pair-from-document", test_pair_from_document);
 
   ret = g_test_run ();
 
