@@ -451,6 +451,55 @@ test_attention_views (void)
   free_hand_result (r);
 }
 
+/* The view's attention overlay names: every form the syntax allows reads
+ * back as written, and near misses are refused, not half-read. */
+static void
+test_attention_overlay_names (void)
+{
+  static const struct
+  {
+    const char *text;
+    guint       run, layer;
+    int         head;
+    gboolean    relative, mean;
+    const char *canonical;
+  } good[] = {
+    { "run:3:attention", 3, 0, -1, FALSE, FALSE, "run:3:attention:0" },
+    { "run:3:attention:1", 3, 1, -1, FALSE, FALSE, "run:3:attention:1" },
+    { "run:12:attention:1:7", 12, 1, 7, FALSE, FALSE, "run:12:attention:1:7" },
+    { "run:1:attention:0:relative", 1, 0, -1, TRUE, FALSE, "run:1:attention:0:relative" },
+    { "run:1:attention:2:0:mean", 1, 2, 0, FALSE, TRUE, "run:1:attention:2:0:mean" },
+    { "run:1:attention:mean:relative", 1, 0, -1, TRUE, TRUE, "run:1:attention:0:relative:mean" },
+  };
+  static const char *bad[] = {
+    NULL, "", "run:", "run:0:attention", "run:x:attention", "run:3:prediction",
+    "run:3:attentions", "run:3:attention:", "run:3:attention:-1", "run:3:attention:1:2:3",
+    "run:3:attention:relative:1", "run:3:attention:mean:mean", "run:3:attention:1001",
+    "layer:3:attention", "run:3:attention:1x",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      PhiliaAttentionOverlay o;
+      g_autofree char *text = NULL;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_true (philia_attention_overlay_parse (good[i].text, &o));
+      g_assert_cmpuint (o.run_id, ==, good[i].run);
+      g_assert_cmpuint (o.layer, ==, good[i].layer);
+      g_assert_cmpint (o.head, ==, good[i].head);
+      g_assert_cmpint (o.relative, ==, good[i].relative);
+      g_assert_cmpint (o.mean, ==, good[i].mean);
+      text = philia_attention_overlay_format (&o);
+      g_assert_cmpstr (text, ==, good[i].canonical);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("refused: %s", bad[i] != NULL ? bad[i] : "(null)");
+      g_assert_false (philia_attention_overlay_parse (bad[i], NULL));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -466,6 +515,7 @@ main (int    argc,
   g_test_add_func ("/Philia/TrainRun/csv", test_csv);
   g_test_add_func ("/Philia/TrainRun/attention-summaries", test_attention_summaries);
   g_test_add_func ("/Philia/TrainRun/attention-views", test_attention_views);
+  g_test_add_func ("/Philia/TrainRun/attention-overlay-names", test_attention_overlay_names);
 
   return g_test_run ();
 }

@@ -78,6 +78,26 @@ void               philia_attention_combine_directions  (PhiliaGraph *graph,
                                                          gboolean     mean);
 
 /*
+ * An attention edge overlay as the document's view names it (and the CLI
+ * and the canvas read it): "run:ID:attention[:LAYER[:HEAD]][:relative][:mean]",
+ * layer 0 and the mean over heads (-1) when left out; "relative" divides by
+ * uniform attention, "mean" shows the mean of both directions (else the
+ * stronger one).
+ */
+typedef struct
+{
+  guint    run_id;
+  guint    layer;
+  int      head;
+  gboolean relative;
+  gboolean mean;
+} PhiliaAttentionOverlay;
+
+gboolean           philia_attention_overlay_parse       (const char             *overlay,
+                                                         PhiliaAttentionOverlay *out);
+char              *philia_attention_overlay_format      (const PhiliaAttentionOverlay *overlay);
+
+/*
  * Per node v, the share of the attention v puts on its neighbours (self-loop
  * excluded) that goes to neighbours of v's own label, renormalised over the
  * labeled neighbours. NaN for unlabeled nodes and nodes without labeled

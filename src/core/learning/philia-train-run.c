@@ -603,3 +603,65 @@ philia_train_result_same_label_attention (const PhiliaTrainResult *r,
     }
   return share;
 }
+
+/* Bounds on LAYER and HEAD: more than any model Philia trains. */
+#define ATTENTION_OVERLAY_MAX 1000
+
+gboolean
+philia_attention_overlay_parse (const char             *overlay,
+                                PhiliaAttentionOverlay *out)
+{
+  PhiliaAttentionOverlay o = { 0, 0, -1, FALSE, FALSE };
+  g_auto(GStrv) parts = NULL;
+  guint64 value;
+  guint i, n_numbers = 0;
+
+  if (overlay == NULL || !g_str_has_prefix (overlay, "run:"))
+    return FALSE;
+  parts = g_strsplit (overlay + 4, ":", -1);
+  if (parts[0] == NULL
+      || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT, &value, NULL)
+      || g_strcmp0 (parts[1], "attention") != 0)
+    return FALSE;
+  o.run_id = (guint) value;
+  for (i = 2; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], "relative") && !o.relative)
+        o.relative = TRUE;
+      else if (g_str_equal (parts[i], "mean") && !o.mean)
+        o.mean = TRUE;
+      /* Numbers come first: "attention:1:relative:2" is not a head. */
+      else if (n_numbers < 2 && !o.relative && !o.mean
+               && g_ascii_string_to_unsigned (parts[i], 10, 0, ATTENTION_OVERLAY_MAX,
+                                              &value, NULL))
+        {
+          if (n_numbers++ == 0)
+            o.layer = (guint) value;
+          else
+            o.head = (int) value;
+        }
+      else
+        return FALSE;
+    }
+  if (out != NULL)
+    *out = o;
+  return TRUE;
+}
+
+char *
+philia_attention_overlay_format (const PhiliaAttentionOverlay *overlay)
+{
+  GString *s;
+
+  g_return_val_if_fail (overlay != NULL, NULL);
+
+  s = g_string_new (NULL);
+  g_string_printf (s, "run:%u:attention:%u", overlay->run_id, overlay->layer);
+  if (overlay->head >= 0)
+    g_string_append_printf (s, ":%d", overlay->head);
+  if (overlay->relative)
+    g_string_append (s, ":relative");
+  if (overlay->mean)
+    g_string_append (s, ":mean");
+  return g_string_free (s, FALSE);
+}
