@@ -581,26 +581,36 @@ color_by_run (CliProjectView          *out,
 /* Attention of a run's layer on the edges, drawn like the Train panel's
  * default: α, the stronger direction of each edge, in greys, width by value. */
 static gboolean
-edges_by_attention (CliProjectView          *out,
-                    PhiliaGraph             *graph,
-                    const PhiliaDocumentRun *run,
-                    guint                    layer,
-                    GError                 **error)
+edges_by_attention (CliProjectView               *out,
+                    PhiliaGraph                  *graph,
+                    const PhiliaDocumentRun      *run,
+                    const PhiliaAttentionOverlay *attention,
+                    GError                      **error)
 {
   const PhiliaTrainResult *r = run->result;
   gint64 m2 = philia_graph_get_row_offsets (graph)[philia_graph_get_n_nodes (graph)];
+  guint layer = attention->layer;
   double vmax = 0;
 
   out->edge_values = r->n_nodes == philia_graph_get_n_nodes (graph)
-                     ? philia_train_result_attention_values (r, graph, layer, -1, NULL) : NULL;
+                     ? philia_train_result_attention_values (r, graph, layer, attention->head,
+                                                             NULL)
+                     : NULL;
   if (out->edge_values == NULL)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "Run %u of %s (%s) keeps no attention weights for layer %u.", run->id,
-                   document_path, r->model, layer);
+      if (attention->head >= 0)
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                     "Run %u of %s (%s) keeps no attention weights for layer %u, head %d.",
+                     run->id, document_path, r->model, layer, attention->head);
+      else
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                     "Run %u of %s (%s) keeps no attention weights for layer %u.", run->id,
+                     document_path, r->model, layer);
       return FALSE;
     }
-  philia_attention_combine_directions (graph, out->edge_values, FALSE);
+  if (attention->relative)
+    philia_attention_relative_to_uniform (graph, out->edge_values, NULL);
+  philia_attention_combine_directions (graph, out->edge_values, attention->mean);
   for (gint64 e = 0; e < m2; e++)
     if (!isnan (out->edge_values[e]))
       vmax = MAX (vmax, out->edge_values[e]);
@@ -760,21 +770,15 @@ cli_project_graph_view (PhiliaDocument  *doc,
     {
       const PhiliaDocumentRun *run;
       g_autoptr(GError) local = NULL;
-      guint layer = 0;
+      PhiliaAttentionOverlay attention = { 0, 0, -1, FALSE, FALSE };
 
-      /* "run:3:attention:1": run 3, layer 1. */
-      if (parse_run_name (overlay, &overlay_run, &overlay_rest)
-          && g_str_has_prefix (overlay_rest, "attention"))
-        {
-          const char *colon = strchr (overlay_rest, ':');
-          guint64 value;
-
-          if (colon != NULL
-              && g_ascii_string_to_unsigned (colon + 1, 10, 0, 1000, &value, NULL))
-            layer = (guint)value;
-        }
+      /* "run:3:attention:1[:HEAD][:relative][:mean]", as the app writes it. */
+      if (philia_attention_overlay_parse (overlay, &attention))
+        overlay_run = attention.run_id;
+      else if (parse_run_name (overlay, &overlay_run, &overlay_rest))
+        attention.run_id = overlay_run;
       run = choose_run (doc, overlay_run, &local);
-      if ((run == NULL || !edges_by_attention (out, graph, run, layer, &local)))
+      if ((run == NULL || !edges_by_attention (out, graph, run, &attention, &local)))
         {
           if (edges != NULL)
             {
