@@ -8,8 +8,8 @@ G_BEGIN_DECLS
 
 /*
  * What the files of philia-cli share: the exit codes, option parsing and
- * error lines of philia-cli.c, and the project support of
- * philia-cli-project.c (HACKING.md §9).
+ * error lines of philia-cli-util.c, the commands (one file each), and the
+ * project support of philia-cli-project.c (HACKING.md §9).
  */
 
 enum {
