@@ -8,8 +8,8 @@ G_BEGIN_DECLS
 
 /*
  * What the files of philia-cli share: the exit codes, option parsing and
- * error lines of philia-cli.c, and the project support of
- * philia-cli-project.c (HACKING.md §9).
+ * error lines of philia-cli-util.c, the commands (one file each), and the
+ * project support of philia-cli-project.c (HACKING.md §9).
  */
 
 enum {
@@ -18,7 +18,7 @@ enum {
   EXIT_USAGE = 2,    /* the command line is wrong */
 };
 
-/* --- philia-cli.c ---------------------------------------------------------- */
+/* --- philia-cli-util.c ----------------------------------------------------- */
 extern char *opt_nodes;
 extern gboolean opt_json;
 
@@ -38,6 +38,23 @@ gboolean     parse_options (const char    *command,
  * project's graph, and cli_project_get() is the project). */
 PhiliaGraph *load_dataset  (const char    *path,
                             GError       **error);
+/* "a, b or c": the ids registered in @family, built-ins and plugins alike. */
+char        *registry_ids  (PhiliaFamily   family);
+
+/* --- one file per command: philia-cli-COMMAND.c ----------------------------- */
+int          cmd_info      (int argc, char **argv);
+int          cmd_stats     (int argc, char **argv);
+int          cmd_figure    (int argc, char **argv);
+int          cmd_layout    (int argc, char **argv);
+int          cmd_generate  (int argc, char **argv);
+int          cmd_train     (int argc, char **argv);
+int          cmd_proximity (int argc, char **argv);
+int          cmd_linkpred  (int argc, char **argv);
+int          cmd_plugins   (int argc, char **argv);
+/* philia-cli-proximity.c: an option-shaped error from the core is a usage
+ * error, anything else a failure (proximity, linkpred, figure). */
+int          proximity_fail (const char   *command,
+                             GError       *error);
 
 /* --- philia-cli-project.c ------------------------------------------------- */
 /* --dataset PATH and --ignore-checksum, for every command that reads a file. */

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /*
- * What the project reader (philia-project.c) needs from the document model
+ * What the project reader (philia-project-read.c) needs from the document model
  * (philia-document.c) to rebuild a saved document without recording steps,
  * and what the writer needs beyond the public getters. HACKING.md §16.
  */

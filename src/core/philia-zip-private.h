@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * What the three files of the .npz code share: philia-npy.c (the .npy
  * header), philia-npz.c (the zip reader) and philia-zip-writer.c (the zip
  * writer). The reader and writer also take arbitrary members as bytes, which
- * project files (philia-project.c) use for their manifest and an embedded
+ * project files (philia-project-*.c) use for their manifest and an embedded
  * dataset.
  */
 

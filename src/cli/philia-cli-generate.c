@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-cli-private.h"
+
+/* philia-cli generate: synthetic graphs (CSBM, grids, meshes). */
+
+/* -------------------------------------------------------------- generate */
+
+static gint64 opt_seed = 0;
+static char *opt_out;
+static int opt_gen_nodes = -1;
+static int opt_gen_classes = -1;
+static double opt_gen_degree = -1;
+static double opt_gen_homophily = -1;
+static int opt_gen_features = -1;
+static double opt_gen_signal = -1;
+static double opt_gen_het_fraction = -1;
+static double opt_gen_het_homophily = -1;
+static int opt_gen_splits = -1;
+static char *opt_gen_proportions;
+static int opt_gen_rows = -1;
+static int opt_gen_cols = -1;
+
+static GOptionEntry generate_entries[] = {
+  { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, "Number of nodes (default 2000)", "N" },
+  { "classes", 0, 0, G_OPTION_ARG_INT, &opt_gen_classes, "Number of classes (default 5)", "C" },
+  { "degree", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_degree, "Expected mean degree (default 10)",
+    "D" },
+  { "homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_homophily,
+    "Target edge homophily in [0, 1] (default 0.5)", "H" },
+  { "features", 0, 0, G_OPTION_ARG_INT, &opt_gen_features,
+    "Gaussian feature dimensions (default 32)", "F" },
+  { "signal", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_signal,
+    "Distance between class means, in noise units (default 1)", "S" },
+  { "heterophilous-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_fraction,
+    "Share of nodes in a heterophilous region (default 0)", "P" },
+  { "heterophilous-homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_homophily,
+    "Edge homophily inside that region (default 0.1)", "H" },
+  { "splits", 0, 0, G_OPTION_ARG_INT, &opt_gen_splits,
+    "Random 60/20/20 splits to add (default 10)", "K" },
+  { "class-proportions", 0, 0, G_OPTION_ARG_STRING, &opt_gen_proportions,
+    "Share of each class, e.g. 0.8,0.2 (normalised to sum 1; sets --classes; default balanced)",
+    "P0,P1,…" },
+  { "rows", 0, 0, G_OPTION_ARG_INT, &opt_gen_rows, "grid, mesh: rows (default 100)", "R" },
+  { "cols", 0, 0, G_OPTION_ARG_INT, &opt_gen_cols, "grid, mesh: columns (default: --rows)",
+    "C" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output .npz file", "FILE.npz" },
+  { NULL }
+};
+
+/* grid and mesh: the graphs on which layouts are judged (meshes, roads). */
+static int
+generate_lattice (const char *kind)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  GError *error = NULL;
+  int rows = opt_gen_rows >= 0 ? opt_gen_rows : 100;
+  int cols = opt_gen_cols >= 0 ? opt_gen_cols : rows;
+
+  if (opt_gen_rows < -1 || opt_gen_cols < -1)
+    return usage_error ("generate", "--rows and --cols must not be negative");
+  graph = g_str_equal (kind, "grid") ? philia_grid_generate (rows, cols, &error)
+                                     : philia_mesh_generate (rows, cols, (guint64)opt_seed,
+                                                             &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "philia-cli generate: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  if (!philia_graph_write_npz (graph, opt_out, &error))
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "generator", kind);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+    }
+  else
+    printf ("%s: %s of %u nodes, %" G_GINT64_FORMAT " edges\n", opt_out, kind,
+            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph));
+  return EXIT_OK;
+}
+
+int
+cmd_generate (int    argc,
+              char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  PhiliaCsbmParams params;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("generate", "csbm|grid|mesh", "Generate a contextual stochastic block "
+                      "model graph with a chosen edge homophily (optionally a heterophilous "
+                      "region), a grid, or a road-like planar mesh.",
+                      generate_entries, &argc, &argv, 1, &code))
+    return code;
+  if (!g_str_equal (argv[1], "csbm") && !g_str_equal (argv[1], "grid")
+      && !g_str_equal (argv[1], "mesh"))
+    return usage_error ("generate", "unknown generator; known generators: csbm, grid, mesh");
+  if (opt_out == NULL)
+    return usage_error ("generate", "--out FILE.npz is required");
+  if (!g_str_equal (argv[1], "csbm"))
+    return generate_lattice (argv[1]);
+  if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_features < -1 || opt_gen_splits < -1)
+    return usage_error ("generate", "counts must not be negative");
+
+  philia_csbm_params_init_default (&params);
+  if (opt_gen_nodes >= 0) params.n_nodes = opt_gen_nodes;
+  if (opt_gen_classes >= 0) params.n_classes = opt_gen_classes;
+  if (opt_gen_degree != -1) params.degree = opt_gen_degree;
+  if (opt_gen_homophily != -1) params.homophily = opt_gen_homophily;
+  if (opt_gen_features >= 0) params.n_features = opt_gen_features;
+  if (opt_gen_signal != -1) params.signal = opt_gen_signal;
+  if (opt_gen_het_fraction != -1) params.heterophilous_fraction = opt_gen_het_fraction;
+  if (opt_gen_het_homophily != -1) params.heterophilous_homophily = opt_gen_het_homophily;
+  if (opt_gen_splits >= 0) params.n_splits = opt_gen_splits;
+  params.seed = (guint64)opt_seed;
+  if (opt_gen_proportions != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (opt_gen_proportions, ",", -1);
+      guint n = g_strv_length (parts);
+
+      if (n < 1 || n > PHILIA_CSBM_MAX_CLASSES)
+        return usage_error ("generate", "--class-proportions takes 1 to 64 shares");
+      if (opt_gen_classes >= 0 && (guint)opt_gen_classes != n)
+        return usage_error ("generate", "--class-proportions needs one share per class "
+                            "(--classes)");
+      params.n_classes = n;
+      for (guint k = 0; k < n; k++)
+        {
+          char *end = NULL;
+
+          params.class_proportions[k] = g_ascii_strtod (g_strstrip (parts[k]), &end);
+          if (end == parts[k] || *end != '\0')
+            return usage_error ("generate", "--class-proportions takes numbers such as 0.8,0.2");
+        }
+    }
+
+  graph = philia_csbm_generate (&params, NULL, &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "philia-cli generate: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  if (!philia_graph_write_npz (graph, opt_out, &error))
+    return fail (error);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0, NULL, &error);
+  if (h == NULL)
+    return fail (error);
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+      philia_json_member_int (json, "features", philia_graph_get_n_features (graph));
+      philia_json_member_int (json, "classes", philia_graph_get_n_classes (graph));
+      philia_json_member_double (json, "edge_homophily", h->edge_homophily);
+      philia_json_member_int (json, "seed", opt_seed);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+    }
+  else
+    printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, edge homophily %.4f\n", opt_out,
+            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+            h->edge_homophily);
+  return EXIT_OK;
+}

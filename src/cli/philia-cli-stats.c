@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-cli-private.h"
+
+/* philia-cli stats: homophily and heterophily measures, per graph and per node. */
+
+/* ----------------------------------------------------------------- stats */
+
+static char *opt_per_node;
+static gboolean opt_keep_self_loops;
+static gboolean opt_directed;
+static gint64 opt_seed = 0;
+static int opt_bins = 10;
+
+static gboolean
+is_plugin (const PhiliaAlgorithm *algorithm)
+{
+  return g_strcmp0 (algorithm->provider, "built-in") != 0;
+}
+
+static GOptionEntry stats_entries[] = {
+  { "per-node", 0, 0, G_OPTION_ARG_FILENAME, &opt_per_node,
+    "Write id,label,degree,local_homophily to this CSV file", "OUT.csv" },
+  { "keep-self-loops", 0, 0, G_OPTION_ARG_NONE, &opt_keep_self_loops,
+    "Also compute every measure with self-loops counted as edges", NULL },
+  { "directed", 0, 0, G_OPTION_ARG_NONE, &opt_directed,
+    "Also compute every measure on the rows as stored, one direction each", NULL },
+  { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins,
+    "Bins of the local homophily histogram (default 10)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
+    "Seed of the random pairs behind the feature-similarity baseline", "S" },
+  { NULL }
+};
+
+static const struct
+{
+  const char *key;
+  const char *label;
+  gsize       offset;
+} scalar_measures[] = {
+  { "edge_homophily", "edge homophily", G_STRUCT_OFFSET (PhiliaHomophily, edge_homophily) },
+  { "node_homophily", "node homophily", G_STRUCT_OFFSET (PhiliaHomophily, node_homophily) },
+  { "class_homophily", "class-insensitive homophily",
+    G_STRUCT_OFFSET (PhiliaHomophily, class_homophily) },
+  { "adjusted_homophily", "adjusted homophily",
+    G_STRUCT_OFFSET (PhiliaHomophily, adjusted_homophily) },
+  { "label_informativeness", "label informativeness",
+    G_STRUCT_OFFSET (PhiliaHomophily, label_informativeness) },
+  { "feature_similarity_edges", "feature similarity (edges)",
+    G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_edges) },
+  { "feature_similarity_random", "feature similarity (random pairs)",
+    G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_random) },
+};
+
+#define SCALAR(h, i) G_STRUCT_MEMBER (double, (h), scalar_measures[i].offset)
+
+static void
+json_scalars (PhiliaJson      *json,
+              PhiliaHomophily *h)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scalar_measures); i++)
+    {
+      philia_json_key (json, scalar_measures[i].key);
+      philia_json_double (json, SCALAR (h, i));
+    }
+}
+
+static gboolean
+write_per_node (PhiliaGraph      *graph,
+                PhiliaHomophily  *h,
+                const char       *path,
+                GError          **error)
+{
+  g_autoptr(GString) csv = g_string_new ("id,label,degree,local_homophily\n");
+  const gint32 *y = philia_graph_get_labels (graph);
+
+  for (guint v = 0; v < h->n_nodes; v++)
+    {
+      const char *name = philia_graph_get_node_name (graph, v);
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (name != NULL && strpbrk (name, ",\"\n") != NULL)
+        {
+          g_autofree char *quoted = NULL;
+          g_auto(GStrv) parts = g_strsplit (name, "\"", -1);
+
+          quoted = g_strjoinv ("\"\"", parts);
+          g_string_append_printf (csv, "\"%s\"", quoted);
+        }
+      else if (name != NULL)
+        g_string_append (csv, name);
+      else
+        g_string_append_printf (csv, "%u", v);
+      g_string_append_printf (csv, ",%d,%u,", y[v], philia_graph_get_degree (graph, v));
+      if (!isnan (h->local_homophily[v]))
+        g_string_append (csv, g_ascii_formatd (num, sizeof num, "%.17g", h->local_homophily[v]));
+      g_string_append_c (csv, '\n');
+    }
+
+  if (!g_file_set_contents (path, csv->str, csv->len, error))
+    return FALSE;
+  return TRUE;
+}
+
+int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  g_autoptr(PhiliaHomophily) stored = NULL;
+  g_autofree gint64 *hist = NULL;
+  g_autoptr(GPtrArray) plugin_measures = NULL;
+  g_autofree double *plugin_values = NULL;
+  PhiliaConvention convention = PHILIA_CONVENTION_DEFAULT;
+  GError *error = NULL;
+  int code = EXIT_OK;
+
+  if (!parse_options ("stats", "FILE", "Homophily and heterophily measures (design §5): edge, "
+                      "node, class-insensitive, adjusted, label informativeness, the class "
+                      "compatibility matrix, local homophily, feature similarity.",
+                      stats_entries, &argc, &argv, 1, &code))
+    return code;
+  if (opt_bins < 1 || opt_bins > 1000)
+    return usage_error ("stats", "--bins must be between 1 and 1000");
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, (guint64)opt_seed, NULL,
+                                &error);
+  if (h == NULL)
+    return fail (error);
+
+  if (opt_keep_self_loops)
+    convention |= PHILIA_CONVENTION_KEEP_SELF_LOOPS;
+  if (opt_directed)
+    convention |= PHILIA_CONVENTION_DIRECTED;
+  if (convention != PHILIA_CONVENTION_DEFAULT)
+    {
+      stored = philia_homophily_compute (graph, convention, (guint64)opt_seed, NULL, &error);
+      if (stored == NULL)
+        return fail (error);
+    }
+
+  hist = g_new0 (gint64, opt_bins);
+  for (guint v = 0; v < h->n_nodes; v++)
+    if (!isnan (h->local_homophily[v]))
+      hist[MIN ((int)(h->local_homophily[v] * opt_bins), opt_bins - 1)]++;
+
+  if (opt_per_node != NULL && !write_per_node (graph, h, opt_per_node, &error))
+    return fail (error);
+
+  /* Graph measures that plugins registered, next to the built-in ones. */
+  plugin_measures = philia_registry_list (philia_registry_get_default (), PHILIA_FAMILY_MEASURE);
+  for (guint i = plugin_measures->len; i-- > 0;)
+    {
+      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
+
+      if (!is_plugin (algorithm)
+          || ((const PhiliaMeasureVTable *)algorithm->vtable)->scope != PHILIA_MEASURE_GRAPH)
+        g_ptr_array_remove_index (plugin_measures, i);
+    }
+  plugin_values = g_new0 (double, MAX (plugin_measures->len, 1));
+  for (guint i = 0; i < plugin_measures->len; i++)
+    {
+      g_autofree double *value = philia_measure_compute (plugin_measures->pdata[i], graph, NULL,
+                                                         NULL, &error);
+
+      if (value == NULL)
+        return fail (error);
+      plugin_values[i] = value[0];
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      json_scalars (json, h);
+      for (guint i = 0; i < plugin_measures->len; i++)
+        {
+          /* "aggregation-homophily" → aggregation_homophily, like the built-ins' keys. */
+          g_autofree char *key = g_strdup (((const PhiliaAlgorithm *)plugin_measures->pdata[i])->id);
+
+          g_strdelimit (key, "-", '_');
+          philia_json_key (json, key);
+          philia_json_double (json, plugin_values[i]);
+        }
+      philia_json_member_int (json, "classes", h->n_classes);
+      philia_json_key (json, "compatibility_matrix");
+      philia_json_begin_array (json);
+      for (guint k = 0; k < h->n_classes; k++)
+        philia_json_double_array (json, h->compatibility + k * h->n_classes, h->n_classes);
+      philia_json_end_array (json);
+      philia_json_key (json, "compatibility_counts");
+      philia_json_begin_array (json);
+      for (guint k = 0; k < h->n_classes; k++)
+        philia_json_int_array (json, h->compatibility_counts + k * h->n_classes, h->n_classes);
+      philia_json_end_array (json);
+      philia_json_key (json, "class_homophily_per_class");
+      philia_json_double_array (json, h->class_h, h->n_classes);
+      philia_json_key (json, "local_homophily_histogram");
+      philia_json_begin_object (json);
+      philia_json_key (json, "edges");
+      philia_json_begin_array (json);
+      for (int b = 0; b <= opt_bins; b++)
+        philia_json_double (json, (double)b / opt_bins);
+      philia_json_end_array (json);
+      philia_json_key (json, "counts");
+      philia_json_int_array (json, hist, opt_bins);
+      philia_json_end_object (json);
+      if (stored != NULL)
+        {
+          philia_json_key (json, "as_stored");
+          philia_json_begin_object (json);
+          philia_json_member_bool (json, "keep_self_loops", opt_keep_self_loops);
+          philia_json_member_bool (json, "directed", opt_directed);
+          json_scalars (json, stored);
+          philia_json_end_object (json);
+        }
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+      return EXIT_OK;
+    }
+
+  printf ("%s: %u nodes, %u labeled, %" G_GINT64_FORMAT " labeled edge ends\n",
+          argv[1], h->n_nodes, (guint)h->n_labeled, h->n_ends);
+  printf ("  %-36s %10s", "measure", "value");
+  if (stored)
+    printf (" %10s %10s", "as stored", "difference");
+  printf ("\n");
+  for (guint i = 0; i < G_N_ELEMENTS (scalar_measures); i++)
+    {
+      printf ("  %-36s %10.6f", scalar_measures[i].label, SCALAR (h, i));
+      if (stored)
+        printf (" %10.6f %+10.6f", SCALAR (stored, i), SCALAR (stored, i) - SCALAR (h, i));
+      printf ("\n");
+    }
+  for (guint i = 0; i < plugin_measures->len; i++)
+    {
+      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
+      g_autofree char *label = g_strdup_printf ("%s (plugin)", algorithm->name);
+
+      printf ("  %-36s %10.6f\n", label, plugin_values[i]);
+    }
+  printf ("  local homophily histogram (%d bins):", opt_bins);
+  for (int b = 0; b < opt_bins; b++)
+    printf (" %" G_GINT64_FORMAT, hist[b]);
+  printf ("\n");
+  return EXIT_OK;
+}

@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-cli-private.h"
+
+/* philia-cli train: node classification runs, one or many (splits x seeds). */
+
+/* ----------------------------------------------------------------- train */
+
+static gint64 opt_seed = 0;
+static char *opt_model;
+static int opt_split = 0;
+static int opt_epochs = -1;
+static int opt_threads = 1;
+static double opt_lr = -1;
+static int opt_hidden = -1;
+static double opt_dropout = -1;
+static double opt_weight_decay = -1;
+static int opt_heads = -1;
+static int opt_k = -1;
+static double opt_alpha = -1;
+static gboolean opt_no_normalize;
+static char *opt_predictions;
+static char *opt_attention;
+static char *opt_random_split;
+static int opt_num_splits = -1;   /* -1: not given */
+static char *opt_splits;
+static int opt_seeds = -1;
+
+static GOptionEntry train_entries[] = {
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
+  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Epochs (default: the model's recipe)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, "Learning rate", "X" },
+  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_hidden, "Hidden width (per head for GAT)", "H" },
+  { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
+  { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
+  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT: attention heads", "H" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds", "K" },
+  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP, GPR-GNN: teleport probability", "A" },
+  { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
+    "Keep raw features (default: each row divided by its sum)", NULL },
+  { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
+    "Write id,label,prediction,correct,p0,p1,… at the best epoch", "OUT.csv" },
+  { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
+    "GAT: write layer,head,target,source,attention (self-loops have target = source)",
+    "OUT.csv" },
+  { "random-split", 0, 0, G_OPTION_ARG_STRING, &opt_random_split,
+    "Replace the file's splits by stratified random ones: fractions of each class to train "
+    "and validate, the rest tests (e.g. 0.6,0.2); drawn from --seed", "TRAIN,VAL" },
+  { "num-splits", 0, 0, G_OPTION_ARG_INT, &opt_num_splits,
+    "How many random splits --random-split makes (default 1)", "K" },
+  { "splits", 0, 0, G_OPTION_ARG_STRING, &opt_splits,
+    "“all”: one run per split (all the file's, or the K random ones) instead of --split",
+    "all" },
+  { "seeds", 0, 0, G_OPTION_ARG_INT, &opt_seeds,
+    "Runs per split with seeds S, S+1, …, S+N−1 (S = --seed); with --splits all or --seeds, "
+    "the output is the mean ± sample standard deviation (n − 1) over the runs, and each run",
+    "N" },
+  { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
+    "Project: add every run (predictions and weights kept) to it and save it; with "
+    "--random-split the project's splits become the random ones", NULL },
+  { NULL }
+};
+
+/* The ids --save gave the runs, in run order (empty without --save). */
+static GArray *saved_run_ids;
+
+static void
+json_saved_runs (PhiliaJson *json,
+                 gboolean    single)
+{
+  if (saved_run_ids == NULL || saved_run_ids->len == 0)
+    return;
+  if (single)
+    {
+      philia_json_member_int (json, "run_id", g_array_index (saved_run_ids, guint, 0));
+      return;
+    }
+  philia_json_key (json, "run_ids");
+  philia_json_begin_array (json);
+  for (guint i = 0; i < saved_run_ids->len; i++)
+    philia_json_int (json, g_array_index (saved_run_ids, guint, i));
+  philia_json_end_array (json);
+}
+
+static void
+print_saved_runs (const char *project)
+{
+  if (saved_run_ids == NULL || saved_run_ids->len == 0)
+    return;
+  printf ("%s: saved %s", project, saved_run_ids->len == 1 ? "run" : "runs");
+  for (guint i = 0; i < saved_run_ids->len; i++)
+    printf ("%s%u", i == 0 ? " " : i + 1 == saved_run_ids->len ? " and " : ", ",
+            g_array_index (saved_run_ids, guint, i));
+  printf ("\n");
+}
+
+/* The GUI's "Export CSV" writes the same text (philia-train-run.c). */
+static gboolean
+write_csv (char        *text,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *owned = text;
+
+  return g_file_set_contents (path, owned, -1, error);
+}
+
+static void
+json_nullable (PhiliaJson *json,
+               const char *key,
+               double      value)
+{
+  philia_json_key (json, key);
+  if (isnan (value))
+    philia_json_null (json);
+  else
+    philia_json_double (json, value);
+}
+
+/* "id  Name: description" lines of the registered models, for --help. */
+static char *
+registered_models (void)
+{
+  g_autoptr(GPtrArray) models = philia_registry_list (philia_registry_get_default (),
+                                                      PHILIA_FAMILY_MODEL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      const PhiliaAlgorithm *m = g_ptr_array_index (models, i);
+
+      g_string_append_printf (text, "\n  %-8s %s: %s", m->id, m->name, m->description);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* "0.6,0.2" into two fractions; the core checks their range. */
+static gboolean
+parse_fractions (const char *text,
+                 double     *train,
+                 double     *val)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  char *end = NULL;
+
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  *train = g_ascii_strtod (g_strstrip (parts[0]), &end);
+  if (end == parts[0] || *end != '\0')
+    return FALSE;
+  *val = g_ascii_strtod (g_strstrip (parts[1]), &end);
+  return end != parts[1] && *end == '\0';
+}
+
+static const char *
+metric_name (PhiliaMetric metric)
+{
+  return metric == PHILIA_METRIC_ROC_AUC ? "roc_auc" : "accuracy";
+}
+
+static const char *
+best_epoch_rule_name (PhiliaBestEpochRule rule)
+{
+  switch (rule)
+    {
+    case PHILIA_BEST_BY_VAL_ROC_AUC:
+      return "val_roc_auc";
+    case PHILIA_BEST_BY_VAL_ACCURACY:
+      return "val_accuracy";
+    case PHILIA_BEST_BY_LAST_EPOCH:
+    default:
+      return "last_epoch";
+    }
+}
+
+/* "mean ± std" members for @key over the runs' values at @offset. */
+static void
+json_mean_std (PhiliaJson        *json,
+               const char        *key,
+               GPtrArray         *runs,
+               gsize              offset)
+{
+  g_autofree double *values = g_new (double, MAX (runs->len, 1));
+  g_autofree char *mean_key = g_strconcat (key, "_mean", NULL);
+  g_autofree char *std_key = g_strconcat (key, "_std", NULL);
+  double mean, std;
+
+  for (guint i = 0; i < runs->len; i++)
+    values[i] = G_STRUCT_MEMBER (double, g_ptr_array_index (runs, i), offset);
+  philia_mean_std (values, runs->len, &mean, &std);
+  json_nullable (json, mean_key, mean);
+  json_nullable (json, std_key, std);
+}
+
+static void
+print_mean_std (const char *label,
+                GPtrArray  *runs,
+                gsize       offset)
+{
+  g_autofree double *values = g_new (double, MAX (runs->len, 1));
+  double mean, std;
+  guint k;
+
+  for (guint i = 0; i < runs->len; i++)
+    values[i] = G_STRUCT_MEMBER (double, g_ptr_array_index (runs, i), offset);
+  k = philia_mean_std (values, runs->len, &mean, &std);
+  if (k == 0)
+    printf ("  %-22s undefined\n", label);
+  else if (k == 1)
+    printf ("  %-22s %.4f (one run: no spread)\n", label, mean);
+  else
+    printf ("  %-22s %.4f ± %.4f (n = %u)\n", label, mean, std, k);
+}
+
+static void
+run_json (PhiliaJson        *json,
+          PhiliaTrainResult *r)
+{
+  gboolean auc = r->metric == PHILIA_METRIC_ROC_AUC;
+
+  philia_json_member_int (json, "split", r->split);
+  philia_json_member_int (json, "seed", (gint64)r->seed);
+  philia_json_member_int (json, "epochs", r->n_epochs);
+  philia_json_member_int (json, "best_epoch", r->best_epoch);
+  philia_json_member_string (json, "best_epoch_by", best_epoch_rule_name (r->best_epoch_rule));
+  json_nullable (json, "train_accuracy", r->train_accuracy);
+  json_nullable (json, "val_accuracy", r->val_accuracy);
+  json_nullable (json, "test_accuracy", r->test_accuracy);
+  if (auc)
+    {
+      json_nullable (json, "train_roc_auc", r->train_roc_auc);
+      json_nullable (json, "val_roc_auc", r->val_roc_auc);
+      json_nullable (json, "test_roc_auc", r->test_roc_auc);
+    }
+  philia_json_member_int (json, "majority_class", r->majority_class);
+  json_nullable (json, "majority_accuracy", r->test_majority);
+  json_nullable (json, "val_majority_accuracy", r->val_majority);
+}
+
+static void
+summary_json (GPtrArray   *runs,
+              const char  *model,
+              guint        n_splits,
+              guint        n_seeds)
+{
+  g_autoptr(PhiliaJson) json = philia_json_new ();
+  PhiliaTrainResult *first = g_ptr_array_index (runs, 0);
+  gboolean auc = first->metric == PHILIA_METRIC_ROC_AUC;
+
+  philia_json_begin_object (json);
+  philia_json_member_string (json, "model", model);
+  philia_json_member_string (json, "metric", metric_name (first->metric));
+  philia_json_member_int (json, "splits", n_splits);
+  philia_json_member_int (json, "seeds", n_seeds);
+  philia_json_member_int (json, "first_seed", opt_seed);
+  philia_json_member_int (json, "n_runs", runs->len);
+  /* The spread is the sample standard deviation (n − 1); null below two runs. */
+  philia_json_member_string (json, "std", "sample");
+  json_saved_runs (json, FALSE);
+  json_mean_std (json, "test_accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_accuracy));
+  json_mean_std (json, "val_accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, val_accuracy));
+  if (auc)
+    {
+      json_mean_std (json, "test_roc_auc", runs,
+                     G_STRUCT_OFFSET (PhiliaTrainResult, test_roc_auc));
+      json_mean_std (json, "val_roc_auc", runs, G_STRUCT_OFFSET (PhiliaTrainResult, val_roc_auc));
+    }
+  json_mean_std (json, "majority_accuracy", runs,
+                 G_STRUCT_OFFSET (PhiliaTrainResult, test_majority));
+  philia_json_key (json, "runs");
+  philia_json_begin_array (json);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      PhiliaTrainResult *r = g_ptr_array_index (runs, i);
+
+      philia_json_begin_object (json);
+      run_json (json, r);
+      philia_json_member_double (json, "seconds", r->seconds);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+  philia_json_end_object (json);
+  print_json (g_steal_pointer (&json));
+}
+
+static void
+summary_text (GPtrArray  *runs,
+              const char *model,
+              guint       n_splits,
+              guint       n_seeds)
+{
+  PhiliaTrainResult *first = g_ptr_array_index (runs, 0);
+  gboolean auc = first->metric == PHILIA_METRIC_ROC_AUC;
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      PhiliaTrainResult *r = g_ptr_array_index (runs, i);
+
+      printf ("split %u seed %" G_GUINT64_FORMAT ": best epoch %u, test accuracy %.4f",
+              r->split, r->seed, r->best_epoch, r->test_accuracy);
+      if (auc)
+        printf (", test ROC-AUC %.4f", r->test_roc_auc);
+      printf (" (majority %.4f)\n", r->test_majority);
+    }
+  printf ("%s over %u %s × %u %s (%u runs), mean ± sample standard deviation:\n", model,
+          n_splits, n_splits == 1 ? "split" : "splits", n_seeds, n_seeds == 1 ? "seed" : "seeds",
+          runs->len);
+  print_mean_std ("test accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_accuracy));
+  print_mean_std ("majority accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_majority));
+  if (auc)
+    print_mean_std ("test ROC-AUC", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_roc_auc));
+}
+
+static void
+single_json (PhiliaTrainResult *r)
+{
+  g_autoptr(PhiliaJson) json = philia_json_new ();
+
+  philia_json_begin_object (json);
+  philia_json_member_string (json, "model", r->model);
+  philia_json_member_string (json, "metric", metric_name (r->metric));
+  philia_json_member_int (json, "threads", r->n_threads);
+  json_saved_runs (json, TRUE);
+  run_json (json, r);
+  philia_json_member_double (json, "final_loss", r->loss[r->n_epochs - 1]);
+  philia_json_member_double (json, "epoch_ms_median", r->epoch_ms_median);
+  philia_json_member_double (json, "seconds", r->seconds);
+  philia_json_member_double (json, "lr", r->params.lr);
+  philia_json_member_double (json, "weight_decay", r->params.weight_decay);
+  philia_json_member_double (json, "dropout", r->params.dropout);
+  philia_json_member_int (json, "hidden", r->params.hidden);
+  philia_json_member_bool (json, "identity_features", r->identity_features);
+  philia_json_member_bool (json, "sparse_features", r->sparse_features);
+  philia_json_key (json, "accuracy_by_local_homophily");
+  philia_json_begin_array (json);
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    {
+      philia_json_begin_object (json);
+      philia_json_member_double (json, "low", (double)b / PHILIA_TRAIN_HOMOPHILY_BINS);
+      philia_json_member_double (json, "high", (b + 1.0) / PHILIA_TRAIN_HOMOPHILY_BINS);
+      philia_json_member_int (json, "count", r->bin_count[b]);
+      json_nullable (json, "accuracy", r->bin_accuracy[b]);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+  philia_json_end_object (json);
+  print_json (g_steal_pointer (&json));
+}
+
+static void
+single_text (PhiliaTrainResult *r)
+{
+  printf ("%s on split %u (seed %" G_GUINT64_FORMAT ", %u epochs): best epoch %u, "
+          "accuracy train %.4f, val %.4f, test %.4f; %.3f ms/epoch, %.2f s\n",
+          r->model, r->split, r->seed, r->n_epochs, r->best_epoch, r->train_accuracy,
+          r->val_accuracy, r->test_accuracy, r->epoch_ms_median, r->seconds);
+  printf ("majority class %d (most frequent in training): accuracy val %.4f, test %.4f\n",
+          r->majority_class, r->val_majority, r->test_majority);
+  if (r->metric == PHILIA_METRIC_ROC_AUC)
+    printf ("ROC-AUC (the metric of two-class data; best epoch by %s): train %.4f, val %.4f, "
+            "test %.4f\n", r->best_epoch_rule == PHILIA_BEST_BY_VAL_ROC_AUC
+                           ? "validation ROC-AUC" : "validation accuracy",
+            r->train_roc_auc, r->val_roc_auc, r->test_roc_auc);
+  printf ("test accuracy by local homophily:");
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    printf (" [%.1f,%.1f%s %.3f (%" G_GINT64_FORMAT ")", (double)b / 5, (b + 1.0) / 5,
+            b == 4 ? "]" : ")", r->bin_accuracy[b], r->bin_count[b]);
+  printf ("\n");
+}
+
+int
+cmd_train (int    argc,
+           char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)philia_train_result_free);
+  PhiliaTrainParams params;
+  GError *error = NULL;
+  int code = EXIT_OK;
+  double train_fraction = 0, val_fraction = 0;
+  gboolean many, split_given;
+  guint first_split, n_splits, n_seeds;
+  g_autofree char *models = registered_models ();
+  g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
+                                              " Two-class datasets are scored by the ROC-AUC "
+                                              "of P(class 1), and the kept epoch has the best "
+                                              "validation ROC-AUC; every accuracy comes with "
+                                              "the majority-class baseline: the share of the "
+                                              "most frequent training class. Given a project "
+                                              "(.philia), it trains on the project's splits, "
+                                              "and --save keeps the runs in it."
+                                              "\n\nModels (--model):%s", models);
+
+  opt_split = G_MININT;   /* tells --split K from its default */
+  if (!parse_options ("train", "FILE", summary, train_entries, &argc, &argv, 1, &code))
+    return code;
+  split_given = opt_split != G_MININT;
+  if (!split_given)
+    opt_split = 0;
+  if (opt_model == NULL)
+    return usage_error ("train", "--model M is required");
+  if (opt_split < 0 || opt_threads < 1 || opt_threads > 64)
+    return usage_error ("train", "--split must be ≥ 0 and --threads between 1 and 64");
+  if (opt_dropout >= 1)
+    return usage_error ("train", "--dropout must be below 1");
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
+                              opt_model) == NULL)
+    {
+      g_autofree char *known = registry_ids (PHILIA_FAMILY_MODEL);
+      g_autofree char *message = g_strdup_printf ("unknown --model “%s” (registered: %s)",
+                                                  opt_model, known);
+
+      return usage_error ("train", message);
+    }
+  if (opt_splits != NULL && !g_str_equal (opt_splits, "all"))
+    return usage_error ("train", "--splits takes “all” (use --split K for one split)");
+  if (opt_splits != NULL && split_given)
+    return usage_error ("train", "give --split K or --splits all, not both");
+  if (opt_seeds != -1 && (opt_seeds < 1 || opt_seeds > 1000))
+    return usage_error ("train", "--seeds must be between 1 and 1000");
+  if (opt_num_splits != -1 && opt_random_split == NULL)
+    return usage_error ("train", "--num-splits needs --random-split TRAIN,VAL");
+  if (opt_num_splits != -1 && (opt_num_splits < 1 || opt_num_splits > PHILIA_MAX_RANDOM_SPLITS))
+    return usage_error ("train", "--num-splits must be between 1 and 1000");
+  if (opt_random_split != NULL && !parse_fractions (opt_random_split, &train_fraction,
+                                                    &val_fraction))
+    {
+      g_autofree char *message = g_strdup_printf ("--random-split takes two fractions "
+                                                  "TRAIN,VAL such as 0.6,0.2, not “%s”",
+                                                  opt_random_split);
+
+      return usage_error ("train", message);
+    }
+  many = opt_splits != NULL || opt_seeds != -1;
+  if (many && (opt_predictions != NULL || opt_attention != NULL))
+    return usage_error ("train", "--predictions and --attention write one run: leave out "
+                        "--splits all and --seeds");
+  if (!cli_project_check_save ("train", argv[1], &code))
+    return code;
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+  if (opt_random_split != NULL)
+    {
+      PhiliaGraph *split_graph;
+
+      split_graph = philia_graph_with_random_splits (graph, train_fraction, val_fraction,
+                                                     opt_num_splits > 0 ? opt_num_splits : 1,
+                                                     (guint64)opt_seed, FALSE, &error);
+      if (split_graph == NULL)
+        {
+          g_autofree char *message = NULL;
+
+          if (!g_error_matches (error, PHILIA_ERROR, PHILIA_ERROR_OPTION))
+            return fail (error);
+          /* "--random-split 0.8,0.3: The training and validation fractions must …" */
+          message = g_strdup_printf ("--random-split %s: %s", opt_random_split, error->message);
+          g_error_free (error);
+          return usage_error ("train", message);
+        }
+      g_object_unref (graph);
+      graph = split_graph;
+    }
+
+  philia_train_params_init (&params);
+  params.epochs = opt_epochs;
+  params.lr = opt_lr;
+  params.hidden = opt_hidden;
+  params.dropout = opt_dropout;
+  params.weight_decay = opt_weight_decay;
+  params.heads = opt_heads;
+  params.k = opt_k;
+  params.alpha = opt_alpha;
+  params.normalize_features = !opt_no_normalize;
+
+  first_split = opt_splits != NULL ? 0 : (guint)opt_split;
+  n_splits = opt_splits != NULL ? philia_graph_get_n_splits (graph) : 1;
+  n_seeds = opt_seeds > 0 ? (guint)opt_seeds : 1;
+  if (n_splits == 0)
+    n_splits = 1;   /* philia_train() says why a graph without splits cannot train */
+  for (guint s = 0; s < n_splits; s++)
+    for (guint k = 0; k < n_seeds; k++)
+      {
+        PhiliaTrainResult *r;
+
+        r = philia_train (graph, opt_model, &params, first_split + s, (guint64)opt_seed + k,
+                          (guint)opt_threads, NULL, NULL, NULL, NULL, &error);
+        if (r == NULL)
+          return fail (error);
+        g_ptr_array_add (runs, r);
+      }
+
+  if (opt_save)
+    {
+      PhiliaDocument *document = cli_project_get ();
+
+      /* The runs name their split by index: the project gets the splits
+       * they were trained on. */
+      if (opt_random_split != NULL)
+        cli_project_set_splits (graph);
+      saved_run_ids = g_array_new (FALSE, FALSE, sizeof (guint));
+      /* The project takes the runs; they stay readable for the output. */
+      g_ptr_array_set_free_func (runs, NULL);
+      for (guint i = 0; i < runs->len; i++)
+        {
+          guint id = philia_document_add_run (document, runs->pdata[i]);
+
+          g_array_append_val (saved_run_ids, id);
+        }
+      if (!cli_project_save (argv[1], &error))
+        return fail (error);
+    }
+
+  if (many)
+    {
+      if (opt_json)
+        summary_json (runs, opt_model, n_splits, n_seeds);
+      else
+        {
+          summary_text (runs, opt_model, n_splits, n_seeds);
+          print_saved_runs (argv[1]);
+        }
+      return EXIT_OK;
+    }
+
+  if (opt_predictions != NULL
+      && !write_csv (philia_train_result_predictions_csv (runs->pdata[0], graph), opt_predictions,
+                     &error))
+    return fail (error);
+  if (opt_attention != NULL
+      && !write_csv (philia_train_result_attention_csv (runs->pdata[0], graph), opt_attention,
+                     &error))
+    return fail (error);
+  if (opt_json)
+    single_json (runs->pdata[0]);
+  else
+    {
+      single_text (runs->pdata[0]);
+      print_saved_runs (argv[1]);
+    }
+  return EXIT_OK;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-cli-private.h"
+
+/* What every command shares: --json and --nodes, option parsing, loading a dataset
+ * or a project, printing JSON and failing with one line on stderr. */
+
+gboolean opt_json;
+char *opt_nodes;
+
+static GOptionEntry json_entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
+  { NULL }
+};
+
+/* For the commands that read a dataset. */
+static GOptionEntry dataset_entries[] = {
+  { "nodes", 0, 0, G_OPTION_ARG_FILENAME, &opt_nodes,
+    "CSV node table (id,label,f0,…) for an edge-list, GraphML or GML file", "TABLE.csv" },
+  { NULL }
+};
+
+/* Prints the document on stdout, one line, and frees it. */
+void
+print_json (PhiliaJson *json)
+{
+  g_autofree char *text = philia_json_free_to_string (json);
+
+  printf ("%s\n", text);
+}
+
+/* "a, b or c": the ids registered in @family, built-ins and plugins alike. */
+char *
+registry_ids (PhiliaFamily family)
+{
+  g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (), family);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == list->len ? " or " : ", ");
+      g_string_append (out, ((const PhiliaAlgorithm *)list->pdata[i])->id);
+    }
+  return g_string_free (out, FALSE);
+}
+
+int
+fail (GError *error)
+{
+  g_autofree char *line = g_strdup (error->message);
+
+  g_strdelimit (line, "\r\n", ' ');
+  fprintf (stderr, "philia-cli: %s\n", line);
+  g_error_free (error);
+  return EXIT_FAILED;
+}
+
+int
+usage_error (const char *command,
+             const char *message)
+{
+  fprintf (stderr, "philia-cli %s: %s (see “philia-cli %s --help”)\n", command, message, command);
+  return EXIT_USAGE;
+}
+
+/* Parses @argv with the common options plus @extra; exactly @n_positional
+ * positional arguments must remain (argv[1..]). */
+gboolean
+parse_options (const char    *command,
+               const char    *args,
+               const char    *summary,
+               GOptionEntry  *extra,
+               int           *argc,
+               char        ***argv,
+               int            n_positional,
+               int           *exit_code)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The usage line is "PRGNAME [OPTION…] ARGS"; main() made the program name
+   * "philia-cli COMMAND", so the command is named once, where it is typed. */
+  context = g_option_context_new (args);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, json_entries, NULL);
+  if (g_strcmp0 (command, "generate") != 0)
+    g_option_context_add_main_entries (context, dataset_entries, NULL);
+  if (g_strcmp0 (command, "generate") != 0 && g_strcmp0 (command, "project") != 0
+      && g_strcmp0 (command, "plugins") != 0)
+    g_option_context_add_main_entries (context, cli_project_open_entries, NULL);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = usage_error (command, error->message);
+      return FALSE;
+    }
+  if (*argc - 1 != n_positional)
+    {
+      g_autofree char *what = g_strdup_printf ("%s is required", args);
+
+      *exit_code = usage_error (command, *argc - 1 < n_positional ? what
+                                                                  : "too many arguments");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PhiliaGraph *
+load_dataset (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) nodes = opt_nodes ? g_file_new_for_commandline_arg (opt_nodes) : NULL;
+
+  /* A project goes wherever a dataset goes: its graph, with its splits. */
+  if (cli_is_project (path))
+    return cli_project_load (path, error);
+  if (!cli_project_refuse_open_options (path, error))
+    return NULL;
+  return philia_graph_load (file, nodes, NULL, NULL, error);
+}
