@@ -25,6 +25,11 @@ void     _philia_widget_get_style    (GtkWidget         *widget,
 void     _philia_document_select     (PhiliaDocument    *document,
                                       const guint       *nodes,
                                       guint              n_nodes);
+gboolean _philia_widget_follow_document (gpointer         widget,
+                                         PhiliaDocument **slot,
+                                         PhiliaDocument  *document,
+                                         GCallback        on_changed,
+                                         GCallback        on_graph);
 
 /* Dialogs */
 

@@ -361,3 +361,38 @@ _philia_document_select (PhiliaDocument *document,
       sorted[n++] = sorted[i];
   philia_document_set_selection (document, sorted, n);
 }
+
+/*
+ * What every panel's set_document () does (HACKING.md §10): forget the old
+ * document's handlers, hold the new one in *@slot, follow its "changed" (if
+ * @on_changed) and "notify::graph", and take its graph now through
+ * @on_graph (document, NULL, widget). FALSE when @document is already held.
+ */
+gboolean
+_philia_widget_follow_document (gpointer         widget,
+                                PhiliaDocument **slot,
+                                PhiliaDocument  *document,
+                                GCallback        on_changed,
+                                GCallback        on_graph)
+{
+  void (*graph_func) (PhiliaDocument *, GParamSpec *, gpointer);
+
+  g_return_val_if_fail (G_IS_OBJECT (widget), FALSE);
+  g_return_val_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document), FALSE);
+  g_return_val_if_fail (on_graph != NULL, FALSE);
+
+  if (*slot == document)
+    return FALSE;
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_data (*slot, widget);
+  g_set_object (slot, document);
+  if (document != NULL)
+    {
+      if (on_changed != NULL)
+        g_signal_connect (document, "changed", on_changed, widget);
+      g_signal_connect (document, "notify::graph", on_graph, widget);
+      graph_func = (void (*) (PhiliaDocument *, GParamSpec *, gpointer))on_graph;
+      graph_func (document, NULL, widget);
+    }
+  return TRUE;
+}

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "philia-app-private.h"
 #include "philia-render.h"
 
 /* A hub's neighbour list stops here; the heading still gives the full count. */
@@ -709,16 +710,8 @@ philia_inspector_set_document (PhiliaInspector *self,
   g_return_if_fail (PHILIA_IS_INSPECTOR (self));
   g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
 
-  if (self->document == document)
-    return;
-  if (self->document != NULL)
-    g_signal_handlers_disconnect_by_data (self->document, self);
-  g_set_object (&self->document, document);
-  if (document != NULL)
-    {
-      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
-      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
-      on_document_graph (document, NULL, self);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+  if (_philia_widget_follow_document (self, &self->document, document,
+                                      G_CALLBACK (on_document_changed),
+                                      G_CALLBACK (on_document_graph)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }

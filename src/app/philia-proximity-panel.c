@@ -999,17 +999,11 @@ philia_proximity_panel_set_document (PhiliaProximityPanel *self,
 
   if (self->document == document)
     return;
-  if (self->document != NULL)
-    g_signal_handlers_disconnect_by_data (self->document, self);
   /* The old document's report may be on show. */
   philia_proximity_panel_set_graph (self, NULL);
-  g_set_object (&self->document, document);
-  if (document != NULL)
-    {
-      g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
-      g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
-      on_document_graph (document, NULL, self);
-    }
+  _philia_widget_follow_document (self, &self->document, document,
+                                  G_CALLBACK (on_document_changed),
+                                  G_CALLBACK (on_document_graph));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 
