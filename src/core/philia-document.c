@@ -1057,7 +1057,11 @@ philia_document_set_view (PhiliaDocument           *self,
   overlay = g_strcmp0 (view->overlay != NULL ? view->overlay : "", self->view.overlay) != 0;
   if (color || edge || overlay)
     {
-      if (color + edge + overlay > 1)
+      /* An overlay shown with the edge style it needs ("attention") is one
+       * overlay to the user. */
+      if (overlay && !color)
+        label = _("Overlay");
+      else if (color + edge + overlay > 1)
         label = _("View");
       else if (color)
         label = _("Colouring");
