@@ -117,6 +117,7 @@ struct _PhiliaCanvas
   gboolean              edge_layer_log;
   double                edge_layer_mark;
   char                 *edge_layer_mark_label;
+  char                 *edge_layer_overlay;  /* the view's attention overlay the edges are */
   GArray               *hl_nodes;        /* guint */
   GArray               *hl_path;         /* guint */
   guint                 hl_pair[2];
@@ -520,6 +521,7 @@ drop_overlays (PhiliaCanvas *self)
   g_clear_pointer (&self->edge_layer, g_free);
   g_clear_pointer (&self->edge_layer_title, g_free);
   g_clear_pointer (&self->edge_layer_mark_label, g_free);
+  g_clear_pointer (&self->edge_layer_overlay, g_free);
   self->edge_layer_colormap = PHILIA_EDGE_COLORMAP_VIRIDIS;
   self->edge_layer_log = FALSE;
   g_array_set_size (self->hl_nodes, 0);
@@ -2052,6 +2054,45 @@ sync_run_layers (PhiliaCanvas *self)
     }
 }
 
+/* The attention edges the view's overlay names ("run:3:attention:0"),
+ * derived from its run: gone with the run or the overlay, back with them
+ * (undo, a reopened project). */
+static void
+sync_attention (PhiliaCanvas *self)
+{
+  const PhiliaDocumentView *view = philia_document_get_view (self->document);
+  PhiliaAttentionOverlay attention;
+  const PhiliaDocumentRun *run = NULL;
+  g_autofree double *values = NULL;
+  g_autofree char *title = NULL;
+  gboolean relative = FALSE, syncing = self->syncing;
+  double vmin = 0, vmax = 1;
+
+  if (self->graph != NULL && philia_attention_overlay_parse (view->overlay, &attention))
+    run = philia_document_find_run (self->document, attention.run_id);
+  if (run != NULL)
+    values = philia_run_overlay_attention_new (self->graph, run->result, &attention, &title,
+                                               &relative, &vmin, &vmax);
+  self->syncing = TRUE;
+  if (values == NULL)
+    {
+      /* Only edges that were the overlay go; a panel's own stay. */
+      if (self->edge_layer_overlay != NULL)
+        philia_canvas_set_edge_values (self, NULL, NULL, 0, 1, FALSE);
+    }
+  else if (self->edge_layer == NULL || g_strcmp0 (self->edge_layer_overlay, view->overlay) != 0)
+    {
+      /* Shades of grey, so edges never read as classes; softmax attention
+       * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
+       * negative end on the scale. */
+      philia_canvas_set_edge_scale (self, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
+                                    relative ? _("1 = uniform") : NULL);
+      philia_canvas_set_edge_values (self, title, values, vmin, vmax, TRUE);
+      self->edge_layer_overlay = g_strdup (view->overlay);
+    }
+  self->syncing = syncing;
+}
+
 static void
 sync_view (PhiliaCanvas *self)
 {
@@ -2066,6 +2107,7 @@ sync_view (PhiliaCanvas *self)
      * comes back; the view keeps naming it. */
     apply_color_by (self, PHILIA_COLOR_BY_LABEL);
 
+  sync_attention (self);
   if (philia_edge_style_from_string (view->edge_style, &edge_style))
     apply_edge_style (self, edge_style);
   else
@@ -2355,6 +2397,7 @@ philia_canvas_dispose (GObject *object)
   g_clear_pointer (&self->edge_layer, g_free);
   g_clear_pointer (&self->edge_layer_title, g_free);
   g_clear_pointer (&self->edge_layer_mark_label, g_free);
+  g_clear_pointer (&self->edge_layer_overlay, g_free);
   if (self->hl_nodes != NULL)
     {
       g_array_set_size (self->hl_nodes, 0);
@@ -3426,6 +3469,9 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
 
   edges = GTK_STRING_LIST (gtk_drop_down_get_model (self->edges_dropdown));
   n_items = g_list_model_get_n_items (G_LIST_MODEL (edges));
+  /* Whatever replaces the edges, they are no longer the view's overlay (the
+   * overlay's own are marked again by sync_attention()). */
+  g_clear_pointer (&self->edge_layer_overlay, g_free);
   g_clear_pointer (&self->edge_layer, g_free);
   g_clear_pointer (&self->edge_layer_title, g_free);
 

@@ -181,3 +181,77 @@ philia_run_overlay_new (PhiliaGraph             *graph,
 
   return g_steal_pointer (&overlay);
 }
+
+/* "Self attention, layer 0, mean over heads": the titles the Train panel's
+ * attention views and the canvas's attention edges share. */
+char *
+philia_run_overlay_attention_title (const char *what,
+                                    guint       layer,
+                                    int         head)
+{
+  if (head < 0)
+    /* Translators: "Self attention, layer 0, mean over heads" */
+    return g_strdup_printf (_("%s, layer %u, mean over heads"), what, layer);
+  /* Translators: "Self attention, layer 0, head 3" */
+  return g_strdup_printf (_("%s, layer %u, head %d"), what, layer, head);
+}
+
+double *
+philia_run_overlay_attention_new (PhiliaGraph                  *graph,
+                                  const PhiliaTrainResult      *result,
+                                  const PhiliaAttentionOverlay *attention,
+                                  char                        **title,
+                                  gboolean                     *relative_out,
+                                  double                       *vmin_out,
+                                  double                       *vmax_out)
+{
+  g_autofree double *values = NULL;
+  g_autofree char *what = NULL;
+  /* Only a softmax over each node's neighbours and itself has a uniform
+   * value, 1 / (deg + 1); signed coefficients (FAGCN's) are shown raw. */
+  gboolean relative = attention->relative
+                      && philia_train_result_attention_is_softmax (result, graph,
+                                                                   attention->layer);
+  double vmin = relative ? G_MAXDOUBLE : 0, vmax = 0;
+  gint64 m2;
+
+  g_return_val_if_fail (graph != NULL && result != NULL, NULL);
+
+  values = philia_train_result_attention_values (result, graph, attention->layer,
+                                                 attention->head, NULL);
+  if (values == NULL)
+    return NULL;
+  if (relative)
+    philia_attention_relative_to_uniform (graph, values, NULL);
+  /* Each edge is drawn once, so its two coefficients become one, as chosen
+   * and as the legend says. */
+  philia_attention_combine_directions (graph, values, attention->mean);
+  m2 = philia_graph_get_row_offsets (graph)[philia_graph_get_n_nodes (graph)];
+  for (gint64 e = 0; e < m2; e++)
+    if (!isnan (values[e]) && (!relative || values[e] > 0))
+      {
+        vmin = MIN (vmin, values[e]);
+        vmax = MAX (vmax, values[e]);
+      }
+  if (relative)
+    {
+      /* A log scale symmetric about 1 (uniform): ½ and 2 are as far from it. */
+      double r = vmax > 0 ? MAX (vmax, 1 / vmin) : 2;
+
+      r = CLAMP (r, 2.0, 1e3);
+      vmin = 1 / r;
+      vmax = r;
+    }
+  what = g_strdup_printf ("%s (%s)", relative ? _("Attention × uniform") : _("Attention α"),
+                          attention->mean ? _("mean of both directions")
+                                          : _("stronger direction"));
+  if (title != NULL)
+    *title = philia_run_overlay_attention_title (what, attention->layer, attention->head);
+  if (relative_out != NULL)
+    *relative_out = relative;
+  if (vmin_out != NULL)
+    *vmin_out = vmin;
+  if (vmax_out != NULL)
+    *vmax_out = vmax > vmin ? vmax : vmin + 1;
+  return g_steal_pointer (&values);
+}

@@ -41,6 +41,21 @@ PhiliaRunOverlay *philia_run_overlay_new   (PhiliaGraph             *graph,
                                             const PhiliaTrainResult *result,
                                             guint                    run_id,
                                             const char              *id);
+/* "WHAT, layer L, head H" (or "mean over heads" for a head < 0). */
+char             *philia_run_overlay_attention_title (const char *what,
+                                                      guint       layer,
+                                                      int         head);
+/* The attention edge values @attention names, one per CSR entry of @graph
+ * (both entries of an edge combined as it says), with the legend @title,
+ * whether they are over uniform (@relative: only for a softmax layer) and
+ * the scale's ends; NULL when the run has no such layer. */
+double           *philia_run_overlay_attention_new (PhiliaGraph                  *graph,
+                                                    const PhiliaTrainResult      *result,
+                                                    const PhiliaAttentionOverlay *attention,
+                                                    char                        **title,
+                                                    gboolean                     *relative,
+                                                    double                       *vmin,
+                                                    double                       *vmax);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaRunOverlay, philia_run_overlay_free)
 

@@ -254,6 +254,7 @@ struct _PhiliaTrainPanel
   double             share_counts[SHARE_BINS];
   PhiliaAttentionGrid *grid;
   gboolean           edges_shown;
+  gboolean           edges_in_document;  /* the shown edges are the document's overlay */
 
   guint              training : 1;
   guint              disposed : 1;
@@ -1198,13 +1199,7 @@ static char *
 attention_title (PhiliaTrainPanel *self,
                  const char       *what)
 {
-  int head = chosen_head (self);
-
-  if (head < 0)
-    /* Translators: "Self attention, layer 0, mean over heads" */
-    return g_strdup_printf (_("%s, layer %u, mean over heads"), what, chosen_layer (self));
-  /* Translators: "Self attention, layer 0, head 3" */
-  return g_strdup_printf (_("%s, layer %u, head %d"), what, chosen_layer (self), head);
+  return philia_run_overlay_attention_title (what, chosen_layer (self), chosen_head (self));
 }
 
 static void
@@ -1224,55 +1219,48 @@ update_grid (PhiliaTrainPanel *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->grid_chart));
 }
 
+static void write_view (PhiliaTrainPanel *self, const char *color_by, const char *edge_style,
+                        const char *overlay);
+
 static void
 show_edges (PhiliaTrainPanel *self)
 {
+  PhiliaAttentionOverlay attention = { 0, chosen_layer (self), chosen_head (self),
+                                       chosen_relative (self), chosen_mean_direction (self) };
   g_autofree double *values = NULL;
-  g_autofree char *what = NULL;
   g_autofree char *title = NULL;
-  gboolean relative = chosen_relative (self);
-  gboolean mean = chosen_mean_direction (self);
-  double vmin = relative ? G_MAXDOUBLE : 0, vmax = 0;
-  gint64 m2;
+  gboolean relative;
+  double vmin, vmax;
 
-  if (self->canvas == NULL || self->current == NULL || self->graph == NULL)
+  if (self->current == NULL || self->graph == NULL)
     return;
-  values = philia_train_result_attention_values (self->current->result, self->graph,
-                                                 chosen_layer (self), chosen_head (self), NULL);
+  /* A document run's attention is the document's overlay (saved with the
+   * project, undoable): the canvas derives the edges from the run. */
+  if (self->document != NULL && self->current->doc_runs != NULL)
+    {
+      g_autofree char *overlay = NULL;
+
+      attention.run_id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs,
+                                                                   0))->id;
+      overlay = philia_attention_overlay_format (&attention);
+      write_view (self, NULL, "attention", overlay);
+      self->edges_shown = self->edges_in_document = TRUE;
+      return;
+    }
+  if (self->canvas == NULL)
+    return;
+  values = philia_run_overlay_attention_new (self->graph, self->current->result, &attention,
+                                             &title, &relative, &vmin, &vmax);
   if (values == NULL)
     return;
-  if (relative)
-    philia_attention_relative_to_uniform (self->graph, values, NULL);
-  /* Each edge is drawn once, so its two coefficients become one, as chosen
-   * and as the legend says. */
-  philia_attention_combine_directions (self->graph, values, mean);
-  m2 = philia_graph_get_row_offsets (self->graph)[philia_graph_get_n_nodes (self->graph)];
-  for (gint64 e = 0; e < m2; e++)
-    if (!isnan (values[e]) && (!relative || values[e] > 0))
-      {
-        vmin = MIN (vmin, values[e]);
-        vmax = MAX (vmax, values[e]);
-      }
-  if (relative)
-    {
-      /* A log scale symmetric about 1 (uniform): ½ and 2 are as far from it. */
-      double r = vmax > 0 ? MAX (vmax, 1 / vmin) : 2;
-
-      r = CLAMP (r, 2.0, 1e3);
-      vmin = 1 / r;
-      vmax = r;
-    }
-  what = g_strdup_printf ("%s (%s)", relative ? _("Attention × uniform") : _("Attention α"),
-                          mean ? _("mean of both directions") : _("stronger direction"));
-  title = attention_title (self, what);
   /* Shades of grey, so edges never read as classes; softmax attention
    * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
    * negative end on the scale. */
   philia_canvas_set_edge_scale (self->canvas, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
                                 relative ? _("1 = uniform") : NULL);
-  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax > vmin ? vmax : vmin + 1,
-                                 TRUE);
+  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax, TRUE);
   self->edges_shown = TRUE;
+  self->edges_in_document = FALSE;
 }
 
 /* Layer/head-dependent views: share histogram, canvas layers, edges. */
@@ -1370,9 +1358,11 @@ remove_canvas_layers (PhiliaTrainPanel *self)
       if (!philia_run_overlay_parse (id, NULL, NULL))
         philia_canvas_remove_node_layer (self->canvas, id);
     }
-  if (self->edges_shown && self->graph != NULL)
+  /* The document's attention overlay stays until its view changes, as its
+   * runs' colourings do. */
+  if (self->edges_shown && !self->edges_in_document && self->graph != NULL)
     philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
-  self->edges_shown = FALSE;
+  self->edges_shown = self->edges_in_document = FALSE;
 }
 
 static void
@@ -2194,19 +2184,43 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
 
 /* ------------------------------------------------------------ document */
 
+/* Writes the parts given (non-NULL) into the document's view: one step of
+ * the document's ("Colouring", "Overlay"). */
+static void
+write_view (PhiliaTrainPanel *self,
+            const char       *color_by,
+            const char       *edge_style,
+            const char       *overlay)
+{
+  PhiliaDocumentView view = { 0 };
+
+  philia_document_view_copy (&view, philia_document_get_view (self->document));
+  if (color_by != NULL)
+    {
+      g_free (view.color_by);
+      view.color_by = g_strdup (color_by);
+    }
+  if (edge_style != NULL)
+    {
+      g_free (view.edge_style);
+      view.edge_style = g_strdup (edge_style);
+    }
+  if (overlay != NULL)
+    {
+      g_free (view.overlay);
+      view.overlay = g_strdup (overlay);
+    }
+  if (!philia_document_view_equal (&view, philia_document_get_view (self->document)))
+    philia_document_set_view (self->document, &view);
+  philia_document_view_clear (&view);
+}
+
 /* Colours the canvas by @overlay: a step ("Colouring") of the document's. */
 static void
 write_color_by (PhiliaTrainPanel *self,
                 const char       *overlay)
 {
-  PhiliaDocumentView view = { 0 };
-
-  philia_document_view_copy (&view, philia_document_get_view (self->document));
-  g_free (view.color_by);
-  view.color_by = g_strdup (overlay);
-  if (!philia_document_view_equal (&view, philia_document_get_view (self->document)))
-    philia_document_set_view (self->document, &view);
-  philia_document_view_clear (&view);
+  write_view (self, overlay, NULL, NULL);
 }
 
 static gboolean
