@@ -46,6 +46,10 @@ load_texas (void)
   return graph;
 }
 
+static PhiliaTrainResult *train_quietly (PhiliaGraph *graph,
+                                        const char  *model,
+                                        guint        split);
+
 static void
 build_window (void)
 {
@@ -435,6 +439,96 @@ test_runs (void)
   shot ("runs-after-undo.png");
 }
 
+/* Attention shown from the Train panel is the document's overlay: an
+ * "Overlay" step the canvas draws from the run, gone on undo (pixel for
+ * pixel) and back on redo; a reopened document's overlay is drawn with no
+ * Train panel bound. */
+static void
+test_attention (void)
+{
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) shown = NULL;
+  g_autoptr(GdkTexture) undone = NULL;
+  g_autoptr(GdkTexture) redone = NULL;
+  g_autoptr(GdkTexture) restored = NULL;
+  g_autoptr(GdkTexture) restored_plain = NULL;
+  g_autoptr(PhiliaDocument) reopened = _philia_document_new_restored (texas, NULL, NULL);
+  const PhiliaDocumentView *view;
+  PhiliaDocumentView plain = { 0 };
+  PhiliaAttentionOverlay attention;
+  guint n = philia_graph_get_n_nodes (texas), id;
+  double *positions = g_new (double, 2 * n);
+
+  train_in_panel ("gat");
+  id = philia_document_get_run (doc, philia_document_get_n_runs (doc) - 1)->id;
+  philia_train_panel_select_runs (train,
+                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 },
+                                  1);
+  g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
+  before = render_canvas ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.edges-by-attention",
+                                             NULL));
+  view = philia_document_get_view (doc);
+  g_assert_true (philia_attention_overlay_parse (view->overlay, &attention));
+  g_assert_cmpuint (attention.run_id, ==, id);
+  g_assert_cmpuint (attention.layer, ==, 0);
+  g_assert_cmpint (attention.head, ==, -1);
+  g_assert_cmpstr (view->edge_style, ==, "attention");
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Overlay");
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
+  shown = render_canvas ();
+  g_assert_cmpuint (count_differences (before, shown), >, 0);
+  shot ("attention.png");
+
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpstr (philia_document_get_view (doc)->overlay, ==, "");
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
+  undone = render_canvas ();
+  g_assert_cmpuint (count_differences (before, undone), ==, 0);
+
+  g_assert_true (philia_document_redo (doc));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
+  redone = render_canvas ();
+  g_assert_cmpuint (count_differences (shown, redone), ==, 0);
+  g_assert_true (philia_document_undo (doc));
+
+  /* A reopened project naming the overlay, on the canvas alone. */
+  for (guint v = 0; v < n; v++)
+    {
+      positions[2 * v] = cos (2 * G_PI * v / n) * (1 + (v % 3));
+      positions[2 * v + 1] = sin (2 * G_PI * v / n) * (1 + (v % 3));
+    }
+  _philia_document_restore_layout (reopened, _philia_document_layout_new ("Rings", "manual", 0,
+                                                                          positions), TRUE);
+  _philia_document_restore_run (reopened, _philia_document_run_new (5, train_quietly (texas,
+                                                                                      "gat", 0)));
+  plain.color_by = g_strdup ("class");
+  plain.edge_style = g_strdup ("attention");
+  plain.overlay = g_strdup ("run:5:attention:0:relative");
+  plain.zoom = 1;
+  _philia_document_restore_state (reopened, NULL, 0, &plain, PHILIA_CONVENTION_DEFAULT, NULL,
+                                  NULL);
+  g_object_set (canvas, "document", reopened, NULL);
+  g_assert_false (philia_canvas_get_busy (canvas));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
+  restored = render_canvas ();
+  shot ("attention-reopened.png");
+  /* Deleting the run takes the overlay off. */
+  g_assert_true (philia_document_delete_run (reopened, 5));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
+  restored_plain = render_canvas ();
+  g_assert_cmpuint (count_differences (restored, restored_plain), >, 0);
+  g_assert_true (philia_document_undo (reopened));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
+  g_clear_object (&restored_plain);
+  restored_plain = render_canvas ();
+  g_assert_cmpuint (count_differences (restored, restored_plain), ==, 0);
+  philia_document_view_clear (&plain);
+  g_object_set (canvas, "document", doc, NULL);
+}
+
 /* Make Splits is a step that keeps layouts and runs; undo restores the masks. */
 static void
 test_splits (void)
@@ -773,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Bindings/move-node", test_move_node);
   g_test_add_func ("/Philia/Bindings/view-and-selection", test_view_and_selection);
   g_test_add_func ("/Philia/Bindings/runs", test_runs);
+  g_test_add_func ("/Philia/Bindings/attention", test_attention);
   g_test_add_func ("/Philia/Bindings/splits", test_splits);
   g_test_add_func ("/Philia/Bindings/group", test_group);
   g_test_add_func ("/Philia/Bindings/proximity", test_proximity);
