@@ -318,11 +318,11 @@ test_new (void)
   g_assert_false (philia_document_move_nodes (doc, (guint[]) { 0 }, (double[]) { 1, 1 }, 1));
 
   /* Title: the project, else the dataset (without extension). */
-  _philia_document_mark_saved (doc, "/home/me/analysis.v2.philia");
+  _philia_document_mark_saved (doc, "/projects/analysis.v2.philia");
   g_clear_pointer (&title, g_free);
   title = philia_document_dup_title (doc);
   g_assert_cmpstr (title, ==, "analysis.v2");
-  g_assert_cmpstr (philia_document_get_path (doc), ==, "/home/me/analysis.v2.philia");
+  g_assert_cmpstr (philia_document_get_path (doc), ==, "/projects/analysis.v2.philia");
 }
 
 static void
