@@ -233,3 +233,22 @@ philia_test_follow_open (PhiliaWindow *window)
     g_assert_true (philia_test_spin_until (philia_test_widget_mapped, windows->data, 10000));
   return PHILIA_WINDOW (windows->data);
 }
+
+/* Pixels that differ between two drawings of the same size. */
+gsize
+philia_test_count_differences (GdkTexture *a,
+                               GdkTexture *b)
+{
+  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
+  g_autofree guint32 *pa = g_new (guint32, (gsize) w * h);
+  g_autofree guint32 *pb = g_new (guint32, (gsize) w * h);
+  gsize n = 0;
+
+  g_assert_cmpint (gdk_texture_get_width (b), ==, w);
+  g_assert_cmpint (gdk_texture_get_height (b), ==, h);
+  gdk_texture_download (a, (guchar *) pa, (gsize) w * 4);
+  gdk_texture_download (b, (guchar *) pb, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    n += pa[i] != pb[i];
+  return n;
+}

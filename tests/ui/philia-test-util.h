@@ -32,6 +32,8 @@ GdkTexture   *philia_test_render_window   (PhiliaWindow        *window,
                                            int                  height);
 void          philia_test_save_png        (GdkTexture          *texture,
                                            const char          *name);
+gsize         philia_test_count_differences (GdkTexture        *a,
+                                             GdkTexture        *b);
 
 guint philia_test_count_chart_colour (GtkWidget *chart,
                                       guint      index);

@@ -118,25 +118,6 @@ render_canvas (void)
   return texture;
 }
 
-/* Pixels that differ between two drawings of the same size. */
-static gsize
-count_differences (GdkTexture *a,
-                   GdkTexture *b)
-{
-  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
-  g_autofree guint32 *pa = g_new (guint32, (gsize) w * h);
-  g_autofree guint32 *pb = g_new (guint32, (gsize) w * h);
-  gsize n = 0;
-
-  g_assert_cmpint (gdk_texture_get_width (b), ==, w);
-  g_assert_cmpint (gdk_texture_get_height (b), ==, h);
-  gdk_texture_download (a, (guchar *) pa, (gsize) w * 4);
-  gdk_texture_download (b, (guchar *) pb, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    n += pa[i] != pb[i];
-  return n;
-}
-
 static void
 shot (const char *name)
 {
@@ -218,18 +199,18 @@ test_layout_undo (void)
   g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "circle");
   g_assert_cmpstr (philia_canvas_get_layout (canvas), ==, "circle");
   second = render_canvas ();
-  g_assert_cmpuint (count_differences (first, second), >, 1000);
+  g_assert_cmpuint (philia_test_count_differences (first, second), >, 1000);
 
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpstr (philia_document_get_current_layout (doc)->algorithm, ==, "fr");
   g_assert_cmpstr (philia_canvas_get_layout (canvas), ==, "fr");
   g_assert_false (philia_canvas_get_busy (canvas));   /* no recompute: the document has it */
   undone = render_canvas ();
-  g_assert_cmpuint (count_differences (first, undone), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (first, undone), ==, 0);
 
   g_assert_true (philia_document_redo (doc));
   redone = render_canvas ();
-  g_assert_cmpuint (count_differences (second, redone), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (second, redone), ==, 0);
 
   /* Choosing a layout the document has shows it without computing. */
   philia_canvas_set_layout (canvas, "fr");
@@ -293,14 +274,14 @@ test_move_node (void)
     g_assert_cmpfloat_with_epsilon (ny, y - 30, 1e-6);
   }
   moved = render_canvas ();
-  g_assert_cmpuint (count_differences (start, moved), >, 10);
+  g_assert_cmpuint (philia_test_count_differences (start, moved), >, 10);
 
   g_assert_true (philia_document_undo (doc));
   layout = philia_document_get_current_layout (doc);
   g_assert_cmpfloat (layout->positions[2 * v], ==, before[0]);
   g_assert_cmpfloat (layout->positions[2 * v + 1], ==, before[1]);
   undone = render_canvas ();
-  g_assert_cmpuint (count_differences (start, undone), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (start, undone), ==, 0);
   g_assert_true (philia_document_redo (doc));
   g_assert_true (philia_document_undo (doc));
 }
@@ -479,19 +460,19 @@ test_attention (void)
   g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Overlay");
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
   shown = render_canvas ();
-  g_assert_cmpuint (count_differences (before, shown), >, 0);
+  g_assert_cmpuint (philia_test_count_differences (before, shown), >, 0);
   shot ("attention.png");
 
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpstr (philia_document_get_view (doc)->overlay, ==, "");
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
   undone = render_canvas ();
-  g_assert_cmpuint (count_differences (before, undone), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (before, undone), ==, 0);
 
   g_assert_true (philia_document_redo (doc));
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
   redone = render_canvas ();
-  g_assert_cmpuint (count_differences (shown, redone), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (shown, redone), ==, 0);
   g_assert_true (philia_document_undo (doc));
 
   /* A reopened project naming the overlay, on the canvas alone. */
@@ -519,12 +500,12 @@ test_attention (void)
   g_assert_true (philia_document_delete_run (reopened, 5));
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
   restored_plain = render_canvas ();
-  g_assert_cmpuint (count_differences (restored, restored_plain), >, 0);
+  g_assert_cmpuint (philia_test_count_differences (restored, restored_plain), >, 0);
   g_assert_true (philia_document_undo (reopened));
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
   g_clear_object (&restored_plain);
   restored_plain = render_canvas ();
-  g_assert_cmpuint (count_differences (restored, restored_plain), ==, 0);
+  g_assert_cmpuint (philia_test_count_differences (restored, restored_plain), ==, 0);
   philia_document_view_clear (&plain);
   g_object_set (canvas, "document", doc, NULL);
 }

@@ -111,24 +111,6 @@ render_canvas (void)
   return texture;
 }
 
-static gsize
-count_differences (GdkTexture *a,
-                   GdkTexture *b)
-{
-  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
-  g_autofree guint32 *pa = g_new (guint32, (gsize) w * h);
-  g_autofree guint32 *pb = g_new (guint32, (gsize) w * h);
-  gsize n = 0;
-
-  g_assert_cmpint (gdk_texture_get_width (b), ==, w);
-  g_assert_cmpint (gdk_texture_get_height (b), ==, h);
-  gdk_texture_download (a, (guchar *) pa, (gsize) w * 4);
-  gdk_texture_download (b, (guchar *) pb, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    n += pa[i] != pb[i];
-  return n;
-}
-
 static PhiliaWindow *
 open_in_new_window (const char *path)
 {
@@ -290,7 +272,7 @@ test_session (void)
     {
       if (gdk_texture_get_width (after.canvas) == gdk_texture_get_width (before.canvas)
           && gdk_texture_get_height (after.canvas) == gdk_texture_get_height (before.canvas)
-          && count_differences (before.canvas, after.canvas) == 0)
+          && philia_test_count_differences (before.canvas, after.canvas) == 0)
         break;
       philia_test_spin_for (250);
       g_clear_object (&after.canvas);
@@ -307,7 +289,7 @@ test_session (void)
   g_assert_cmpuint (after.n_pairs, ==, before.n_pairs);
   g_assert_cmpuint (after.pair[0], ==, before.pair[0]);
   g_assert_cmpuint (after.pair[1], ==, before.pair[1]);
-  differences = count_differences (before.canvas, after.canvas);
+  differences = philia_test_count_differences (before.canvas, after.canvas);
   g_test_message ("canvas pixels that differ after reopening: %" G_GSIZE_FORMAT, differences);
   g_assert_cmpuint (differences, ==, 0);
 
