@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <math.h>
+
+#include "philia-core.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the three parts of the proximity heuristics share: the entry points
+ * and the registry (philia-proximity.c), the per-source solvers behind
+ * cn/jaccard/aa/ra, truncated and exact Katz, PPR, sp and fp
+ * (philia-proximity-solve.c), and the one pass over the pairs for the
+ * heuristics that read only the two rows of a pair (philia-proximity-fast.c).
+ */
+
+/* The heuristics that read the neighbourhoods of both ends of a pair. */
+#define LOCAL_MASK (PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_CN)      \
+                    | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_JACCARD) \
+                    | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_AA)      \
+                    | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_RA))
+
+/* Sources solved together by the blocked CG of exact Katz and PPR. */
+#define BLOCK 8
+
+/* The job of philia_proximity_score_pairs() when a heuristic needs more than
+ * the two rows of a pair; its workers share it. */
+typedef struct
+{
+  PhiliaGraph           *graph;
+  guint                  n;
+  const gint64          *off;
+  const gint32          *nbr;
+  PhiliaProximityParams  params;
+  guint                  mask;
+  guint                  n_cols;
+  int                    col[PHILIA_PROXIMITY_N_HEURISTICS];
+  const gint64          *pairs;
+  double                *out;
+
+  /* Pairs grouped by source: order[start[u] .. start[u+1]) are the pair
+   * indices of source u; sources lists the distinct u, component by
+   * component when a solver runs (so solver blocks share a component). */
+  guint                  n_sources;
+  guint                 *sources;
+  gsize                 *start;
+  gsize                 *order;
+
+  double                *inv_log_deg;   /* 1 / ln d(w), for aa */
+  const float           *features;
+  guint                  n_features;
+  double                 lambda_hi;     /* exact Katz */
+  double                *inv_sqrt_deg;  /* PPR */
+  guint                 *comp_off;      /* components: comp_nodes[comp_off[c] .. comp_off[c+1]) */
+  guint                 *comp_nodes;
+  guint                 *comp_of;
+  gint64                *comp_ends;     /* Σ d over the component */
+  guint                  width;         /* sources per CG block */
+
+  gint                   next;
+  GCancellable          *cancellable;
+  GMutex                 lock;
+  GError                *error;
+} Job;
+
+void     _philia_proximity_job_clear      (Job *job);
+/* Fills comp_of, comp_off, comp_nodes and comp_ends. */
+void     _philia_proximity_job_components (Job *job);
+/* Thread body: takes chunks of sources until none is left; @data is the Job. */
+gpointer _philia_proximity_worker         (gpointer data);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Job, _philia_proximity_job_clear)
+
+/* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
+ * id out of range. */
+gboolean _philia_proximity_score_pairs_fast (PhiliaGraph                 *graph,
+                                            const PhiliaProximityParams *params,
+                                            const gint64                *pairs,
+                                            gsize                        n_pairs,
+                                            guint                        mask,
+                                            double                      *out,
+                                            GError                     **error);
+
+/* Cosine of two float rows, accumulated in double over four lanes so the
+ * loop pipelines; the three sums share one read of each row. */
+static inline double
+cosine (const float * restrict a,
+        const float * restrict b,
+        guint                  f)
+{
+  double dot[4] = { 0 }, na[4] = { 0 }, nb[4] = { 0 };
+  double d, sa, sb;
+  guint j = 0;
+
+  for (; j + 4 <= f; j += 4)
+    for (guint l = 0; l < 4; l++)
+      {
+        double x = a[j + l], y = b[j + l];
+
+        dot[l] += x * y;
+        na[l] += x * x;
+        nb[l] += y * y;
+      }
+  for (; j < f; j++)
+    {
+      double x = a[j], y = b[j];
+
+      dot[0] += x * y;
+      na[0] += x * x;
+      nb[0] += y * y;
+    }
+  d = (dot[0] + dot[1]) + (dot[2] + dot[3]);
+  sa = (na[0] + na[1]) + (na[2] + na[3]);
+  sb = (nb[0] + nb[1]) + (nb[2] + nb[3]);
+  if (sa == 0 || sb == 0)
+    return 0;
+  return d / (sqrt (sa) * sqrt (sb));
+}
+
+G_END_DECLS
