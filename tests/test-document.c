@@ -421,6 +421,65 @@ test_layouts (void)
   state_clear (&s3), state_clear (&s4), state_clear (&s5);
 }
 
+/* The automatic first layout: current, not a step, not dirty, not work;
+ * undoing a later step comes back to it, and a document that has a layout
+ * refuses another initial one. */
+static void
+test_initial_layout (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+  g_autoptr (PhiliaDocument) other = philia_document_new (graph, NULL, NULL);
+  const PhiliaDocumentLayout *initial;
+  guint node = 2;
+  double xy[2] = { 40, 41 };
+  Recorder rec;
+
+  recorder_attach (doc, &rec);
+  g_assert_true (philia_document_set_initial_layout (doc, "Fruchterman–Reingold", "fr", 42,
+                                                     grid_positions (N, 0)));
+  g_assert_cmpuint (rec.n_changed, ==, 1);
+  g_assert_cmpuint (rec.parts & ~PHILIA_DOCUMENT_PART_FILE, ==,
+                    PHILIA_DOCUMENT_PART_LAYOUTS | PHILIA_DOCUMENT_PART_POSITIONS);
+  initial = philia_document_get_current_layout (doc);
+  g_assert_nonnull (initial);
+  g_assert_cmpstr (initial->name, ==, "Fruchterman–Reingold");
+  g_assert_cmpstr (initial->algorithm, ==, "fr");
+  g_assert_cmpuint (initial->seed, ==, 42);
+  g_assert_cmpfloat (initial->positions[2 * 3], ==, 3);
+  g_assert_false (philia_document_can_undo (doc));
+  g_assert_cmpuint (philia_document_get_history_length (doc), ==, 0);
+  g_assert_null (philia_document_get_undo_label (doc));
+  g_assert_false (philia_document_get_dirty (doc));
+  g_assert_false (philia_document_has_work (doc));
+  g_assert_false (philia_document_undo (doc));
+  g_assert_true (philia_document_get_current_layout (doc) == initial);
+
+  /* Only a document without layouts gets one. */
+  recorder_reset (&rec);
+  g_assert_false (philia_document_set_initial_layout (doc, "kk", "kk", 1,
+                                                      grid_positions (N, 9)));
+  g_assert_cmpuint (rec.n_changed, ==, 0);
+  g_assert_cmpuint (philia_document_get_n_layouts (doc), ==, 1);
+  philia_document_add_layout (other, "grid", "grid", 0, grid_positions (N, 5));
+  g_assert_false (philia_document_set_initial_layout (other, "fr", "fr", 42,
+                                                      grid_positions (N, 0)));
+  g_assert_cmpstr (philia_document_get_current_layout (other)->name, ==, "grid");
+  g_assert_cmpuint (philia_document_get_history_length (other), ==, 1);
+
+  /* Moving a node of it is a step, and work; undo brings the initial
+   * layout back, the very same one. */
+  g_assert_true (philia_document_move_nodes (doc, &node, xy, 1));
+  g_assert_true (philia_document_has_work (doc));
+  g_assert_true (philia_document_get_dirty (doc));
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Move Node 2");
+  g_assert_true (philia_document_undo (doc));
+  g_assert_true (philia_document_get_current_layout (doc) == initial);
+  g_assert_cmpfloat (initial->positions[2 * 2], ==, 2);
+  g_assert_false (philia_document_can_undo (doc));
+  g_assert_false (philia_document_get_dirty (doc));
+}
+
 static void
 test_move (void)
 {
@@ -1533,6 +1592,7 @@ main (int    argc,
     { "/Philia/Document/new", test_new },
     { "/Philia/Document/view-helpers", test_view_helpers },
     { "/Philia/Document/layouts", test_layouts },
+    { "/Philia/Document/initial-layout", test_initial_layout },
     { "/Philia/Document/move", test_move },
     { "/Philia/Document/view", test_view },
     { "/Philia/Document/conventions", test_conventions },

@@ -862,6 +862,7 @@ typedef struct
   char         *algorithm;
   guint         serial;
   gboolean      ego;
+  gboolean      initial;   /* the automatic first layout of a document */
 } LayoutRequest;
 
 static void
@@ -965,9 +966,16 @@ layout_done_cb (GObject      *object,
           g_clear_object (&self->progress);
           g_clear_object (&self->layout_cancellable);
           set_busy (self, NULL);
-          philia_document_add_layout (self->document, layout_name (request->algorithm),
-                                      request->algorithm, LAYOUT_SEED,
-                                      g_steal_pointer (&positions));
+          /* The first layout of a document just opened is what it opens
+           * with, not a step to undo; one the user asked for is a step. */
+          if (request->initial && philia_document_get_n_layouts (self->document) == 0)
+            philia_document_set_initial_layout (self->document, layout_name (request->algorithm),
+                                                request->algorithm, LAYOUT_SEED,
+                                                g_steal_pointer (&positions));
+          else
+            philia_document_add_layout (self->document, layout_name (request->algorithm),
+                                        request->algorithm, LAYOUT_SEED,
+                                        g_steal_pointer (&positions));
         }
       layout_request_free (request);
       return;
@@ -1025,7 +1033,8 @@ layout_done_cb (GObject      *object,
   layout_request_free (request);
 }
 
-static void
+/* Returns the request in flight (owned by the worker's callback). */
+static LayoutRequest *
 start_layout (PhiliaCanvas *self,
               PhiliaGraph  *graph,
               const char   *algorithm,
@@ -1057,6 +1066,7 @@ start_layout (PhiliaCanvas *self,
 
   philia_layout_compute_async (graph, algorithm, LAYOUT_SEED, self->progress,
                                self->layout_cancellable, layout_done_cb, request);
+  return request;
 }
 
 /* Shows the whole graph with the chosen layout: from the cache, or computed on a worker. */
@@ -2133,7 +2143,8 @@ sync_layout (PhiliaCanvas *self)
           invalidate_frame (self);
           /* Nothing laid out yet (or the first layout was undone): compute. */
           if (!self->busy)
-            start_layout (self, self->graph, self->algorithm, FALSE);
+            start_layout (self, self->graph, self->algorithm, FALSE)->initial =
+              philia_document_get_n_layouts (self->document) == 0;
         }
       update_actions (self);
       return;

@@ -453,40 +453,14 @@ sync_selection_from_document (PhiliaWindow *self)
   philia_window_set_selected_nodes (self, nodes, n_nodes);
 }
 
-/* The canvas lays out a new document by itself, and that layout is a step
- * like any other. Right after opening it is not the user's work: the
- * document stays clean and replaceable until something else happens. */
-static gboolean
-only_the_first_layout (PhiliaDocument *document)
-{
-  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (document);
-
-  return philia_document_get_history_length (document) == 1
-         && philia_document_get_n_layouts (document) == 1 && layout != NULL
-         && g_strcmp0 (layout->algorithm, "manual") != 0
-         && philia_document_get_n_runs (document) == 0
-         && philia_document_get_n_evaluations (document) == 0
-         && philia_document_get_n_pairs (document) == 0
-         && philia_document_get_origin (document) == NULL
-         && philia_document_can_undo (document);
-}
-
 static void
 on_document_changed (PhiliaWindow       *self,
                      PhiliaDocumentPart  parts)
 {
-  if (self->pristine)
-    {
-      if (only_the_first_layout (self->document))
-        {
-          /* Once (it makes the document clean, so no echo comes back here). */
-          if (philia_document_get_dirty (self->document))
-            _philia_document_mark_saved (self->document,
-                                         philia_document_get_path (self->document));
-        }
-      else if (philia_document_has_work (self->document))
-        self->pristine = FALSE;
-    }
+  /* The canvas's first layout is the document's initial one, not work:
+   * the document stays replaceable until the user does something. */
+  if (self->pristine && philia_document_has_work (self->document))
+    self->pristine = FALSE;
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     sync_selection_from_document (self);
   if (window_is_dirty (self))

@@ -71,6 +71,7 @@ struct _PhiliaDocument
 
   GPtrArray          *layouts;       /* PhiliaDocumentLayout */
   int                 current;       /* index in layouts, -1 for none */
+  gboolean            initial_layout; /* layouts holds the initial layout alone */
   GArray             *selection;     /* guint */
   PhiliaDocumentView  view;
   PhiliaConvention    conventions;
@@ -688,7 +689,11 @@ philia_document_has_work (PhiliaDocument *self)
 {
   g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
   /* A filtered graph is work too: it exists nowhere else. */
-  return self->layouts->len > 0 || self->runs->len > 0 || self->evaluations->len > 0
+  /* The layout Philia made by itself on opening is nobody's work yet. */
+  gboolean only_initial = self->initial_layout && self->layouts->len == 1
+                          && self->steps->len == 0;
+
+  return (self->layouts->len > 0 && !only_initial) || self->runs->len > 0 || self->evaluations->len > 0
          || self->pairs->len > 0 || self->notes[0] != '\0' || self->steps->len > 0
          || self->origin != NULL;
 }
@@ -884,6 +889,32 @@ philia_document_add_layout (PhiliaDocument *self,
   push_layouts_step (self, layouts, i,
                      PHILIA_DOCUMENT_PART_LAYOUTS | PHILIA_DOCUMENT_PART_POSITIONS,
                      g_strdup (_("Layout")));
+}
+
+gboolean
+philia_document_set_initial_layout (PhiliaDocument *self,
+                                    const char     *name,
+                                    const char     *algorithm,
+                                    guint64         seed,
+                                    double         *positions)
+{
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (positions != NULL || philia_graph_get_n_nodes (self->graph) == 0,
+                        FALSE);
+
+  if (self->layouts->len > 0)
+    {
+      g_free (positions);
+      return FALSE;
+    }
+  g_ptr_array_add (self->layouts, _philia_document_layout_new (name, algorithm, seed, positions));
+  self->current = 0;
+  self->initial_layout = TRUE;
+  /* Saved with the project like where the user looks, but nothing the
+   * user did: no step, no "Save changes?". */
+  changed_where_looking (self, PHILIA_DOCUMENT_PART_LAYOUTS | PHILIA_DOCUMENT_PART_POSITIONS);
+  return TRUE;
 }
 
 gboolean

@@ -200,6 +200,17 @@ void            philia_document_add_layout        (PhiliaDocument *self,
                                                    const char     *algorithm,
                                                    guint64         seed,
                                                    double         *positions);
+/* The layout a document gets when it has none yet (the canvas's automatic
+ * first layout of a dataset just opened): made current, saved with the
+ * project, but not a step (nothing to undo right after opening), not a
+ * change that makes the document dirty, and not work by itself
+ * (philia_document_has_work()). Takes @positions; FALSE (and frees them)
+ * if the document already has a layout. */
+gboolean        philia_document_set_initial_layout (PhiliaDocument *self,
+                                                    const char     *name,
+                                                    const char     *algorithm,
+                                                    guint64         seed,
+                                                    double         *positions);
 gboolean        philia_document_set_current_layout (PhiliaDocument *self,
                                                     const char     *name);
 gboolean        philia_document_remove_layout     (PhiliaDocument *self,

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "philia-canvas.h"
 #include "philia-filter-dialog.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
@@ -182,6 +183,50 @@ test_undo_redo (void)
   g_assert_cmpuint (philia_document_get_n_layouts (document), ==, 0);
   g_assert_false (philia_window_get_dirty (window));
   g_assert_cmpstr (philia_window_get_title_text (window), ==, "cora");
+}
+
+static gboolean
+canvas_laid_out (gpointer window)
+{
+  PhiliaDocument *document = philia_window_get_document (window);
+  PhiliaCanvas *canvas = PHILIA_CANVAS (philia_window_get_canvas (window));
+
+  return philia_document_get_current_layout (document) != NULL
+         && !philia_canvas_get_busy (canvas) && philia_canvas_has_positions (canvas);
+}
+
+/* The canvas's automatic first layout is what the document opens with: no
+ * step, so Undo is insensitive and names nothing, the title has no bullet,
+ * and the document is still free for the next Open. Another layout is a
+ * step, and undoing it comes back to the first one. */
+static void
+test_first_layout (void)
+{
+  PhiliaWindow *window = window_with (cora_path);
+  PhiliaDocument *document = philia_window_get_document (window);
+  const PhiliaDocumentLayout *first;
+
+  g_assert_true (philia_test_spin_until (canvas_laid_out, window, 60000));
+  first = philia_document_get_current_layout (document);
+  g_assert_cmpuint (philia_document_get_n_layouts (document), ==, 1);
+  g_assert_cmpstr (first->algorithm, !=, "manual");
+  g_assert_false (philia_document_can_undo (document));
+  g_assert_cmpuint (philia_document_get_history_length (document), ==, 0);
+  assert_menu (window, "_Undo", "_Redo");
+  g_assert_false (philia_window_get_dirty (window));
+  g_assert_cmpstr (philia_window_get_title_text (window), ==, "cora");
+  g_assert_false (philia_document_has_work (document));
+  /* Undo does nothing: the layout stays. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_true (philia_document_get_current_layout (document) == first);
+
+  add_layout (document, "Grid", 0.0);
+  assert_menu (window, "_Undo Layout", "_Redo");
+  g_assert_true (philia_window_get_dirty (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_true (philia_document_get_current_layout (document) == first);
+  assert_menu (window, "_Undo", "_Redo Layout");
+  g_assert_false (philia_window_get_dirty (window));
 }
 
 static void
@@ -704,6 +749,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add_vtable (path, 0, NULL, (GTestFixtureFunc) setup, \
                                           (GTestFixtureFunc) func, (GTestFixtureFunc) teardown)
   ADD ("/Philia/Documents/undo-redo", test_undo_redo);
+  ADD ("/Philia/Documents/first-layout", test_first_layout);
   ADD ("/Philia/Documents/save-close-reopen", test_save_close_reopen);
   ADD ("/Philia/Documents/close-question", test_close_question);
   ADD ("/Philia/Documents/dataset-missing", test_dataset_missing);
