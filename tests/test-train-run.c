@@ -500,6 +500,125 @@ test_attention_overlay_names (void)
     }
 }
 
+/* The node colourings from attention the view names: names read back as
+ * written, near misses and the edge overlay's flags are refused; the values
+ * are the hand result's (see hand_result() and test_attention_summaries()). */
+static void
+test_attention_nodes (void)
+{
+  static const struct
+  {
+    const char          *text;
+    PhiliaAttentionNodes what;
+    guint                run, layer;
+    int                  head;
+    gboolean             relative;
+    const char          *canonical;
+  } good[] = {
+    { "run:3:same-label-attention", PHILIA_ATTENTION_NODES_SAME_LABEL, 3, 0, -1, FALSE,
+      "run:3:same-label-attention:0" },
+    { "run:4:same-label-attention:1:2", PHILIA_ATTENTION_NODES_SAME_LABEL, 4, 1, 2, FALSE,
+      "run:4:same-label-attention:1:2" },
+    { "run:5:self-attention", PHILIA_ATTENTION_NODES_SELF, 5, 0, -1, FALSE,
+      "run:5:self-attention:0" },
+    { "run:5:self-attention:0:1:relative", PHILIA_ATTENTION_NODES_SELF, 5, 0, 1, TRUE,
+      "run:5:self-attention:0:1:relative" },
+  };
+  static const char *bad[] = {
+    NULL, "", "run:3:attention:0", "run:0:self-attention", "run:3:same-label-attention:relative",
+    "run:3:self-attention:mean", "run:3:self-attention:relative:relative",
+    "run:3:self-attentions", "run:3:self-attention:1:2:3", "run:3:prediction",
+  };
+  g_autoptr(PhiliaGraph) graph = star_graph ();
+  g_autoptr(PhiliaGraph) other = NULL;
+  PhiliaTrainResult *r = hand_result ();
+  PhiliaAttentionOverlay o = { 1, 0, 0, FALSE, FALSE };
+  g_autofree double *share = NULL;
+  g_autofree double *self = NULL;
+  g_autofree double *relative = NULL;
+  gboolean was_relative = TRUE;
+  double vmin = -1, vmax = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      PhiliaAttentionOverlay parsed;
+      PhiliaAttentionNodes what;
+      g_autofree char *text = NULL;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_true (philia_attention_nodes_parse (good[i].text, &what, &parsed));
+      g_assert_cmpint (what, ==, good[i].what);
+      g_assert_cmpuint (parsed.run_id, ==, good[i].run);
+      g_assert_cmpuint (parsed.layer, ==, good[i].layer);
+      g_assert_cmpint (parsed.head, ==, good[i].head);
+      g_assert_cmpint (parsed.relative, ==, good[i].relative);
+      g_assert_false (parsed.mean);
+      text = philia_attention_nodes_format (what, &parsed);
+      g_assert_cmpstr (text, ==, good[i].canonical);
+      /* Not an edge overlay, nor a run colouring of another kind. */
+      g_assert_false (philia_attention_overlay_parse (good[i].text, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("refused: %s", bad[i] != NULL ? bad[i] : "(null)");
+      g_assert_false (philia_attention_nodes_parse (bad[i], NULL, NULL));
+    }
+
+  /* Same-label share, head 0: 1, 1/3, 0, NaN (test_attention_summaries). */
+  share = philia_attention_nodes_values (r, graph, PHILIA_ATTENTION_NODES_SAME_LABEL, &o,
+                                         &was_relative, &vmin, &vmax);
+  g_assert_nonnull (share);
+  g_assert_false (was_relative);
+  g_assert_cmpfloat (vmin, ==, 0);
+  g_assert_cmpfloat (vmax, ==, 1);
+  g_assert_cmpfloat_with_epsilon (share[0], 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (share[1], 1.0 / 3, 1e-6);
+  g_assert_cmpfloat (share[2], ==, 0.0);
+  g_assert_true (isnan (share[3]));
+
+  /* Self attention, head 0: 0.4, 0.3, 0.3, 0.5 as stored. */
+  self = philia_attention_nodes_values (r, graph, PHILIA_ATTENTION_NODES_SELF, &o, NULL, &vmin,
+                                        &vmax);
+  g_assert_cmpfloat_with_epsilon (self[0], 0.4, 1e-6);
+  g_assert_cmpfloat_with_epsilon (self[1], 0.3, 1e-6);
+  g_assert_cmpfloat_with_epsilon (self[3], 0.5, 1e-6);
+  g_assert_cmpfloat (vmax, ==, 1);
+  /* Over uniform, × (deg + 1) with degrees 1, 3, 1, 1: 0.8, 1.2, 0.6, 1.0;
+   * the scale reaches the largest. */
+  o.relative = TRUE;
+  relative = philia_attention_nodes_values (r, graph, PHILIA_ATTENTION_NODES_SELF, &o,
+                                            &was_relative, &vmin, &vmax);
+  g_assert_true (was_relative);
+  g_assert_cmpfloat_with_epsilon (relative[0], 0.8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (relative[1], 1.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (relative[2], 0.6, 1e-6);
+  g_assert_cmpfloat_with_epsilon (relative[3], 1.0, 1e-6);
+  g_assert_cmpfloat (vmin, ==, 0);
+  g_assert_cmpfloat_with_epsilon (vmax, 1.2, 1e-6);
+
+  /* No such layer or head, or a run of another graph: nothing. */
+  o.layer = 1;
+  g_assert_null (philia_attention_nodes_values (r, graph, PHILIA_ATTENTION_NODES_SELF, &o,
+                                                NULL, NULL, NULL));
+  o.layer = 0;
+  o.head = 2;
+  g_assert_null (philia_attention_nodes_values (r, graph, PHILIA_ATTENTION_NODES_SAME_LABEL,
+                                                &o, NULL, NULL, NULL));
+  o.head = 0;
+  {
+    g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (3);
+    g_autoptr(GError) error = NULL;
+
+    philia_graph_builder_take_edges (b, g_memdup2 ((gint64[]) { 0, 1 }, 2 * sizeof (gint64)),
+                                     1);
+    other = philia_graph_builder_build (b, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_null (philia_attention_nodes_values (r, other, PHILIA_ATTENTION_NODES_SELF, &o,
+                                                NULL, NULL, NULL));
+  free_hand_result (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -516,6 +635,7 @@ main (int    argc,
   g_test_add_func ("/Philia/TrainRun/attention-summaries", test_attention_summaries);
   g_test_add_func ("/Philia/TrainRun/attention-views", test_attention_views);
   g_test_add_func ("/Philia/TrainRun/attention-overlay-names", test_attention_overlay_names);
+  g_test_add_func ("/Philia/TrainRun/attention-nodes", test_attention_nodes);
 
   return g_test_run ();
 }

@@ -2016,12 +2016,41 @@ menu_run (PhiliaCanvas *self)
   return n > 0 ? philia_document_get_run (self->document, n - 1) : NULL;
 }
 
+/* Adds run @run's colouring @id as a node layer, derived from its result. */
+static void
+add_run_layer (PhiliaCanvas            *self,
+               const PhiliaDocumentRun *run,
+               const char              *id)
+{
+  g_autoptr(PhiliaRunOverlay) overlay = NULL;
+  NodeLayer *layer;
+
+  if (find_layer (self, id, NULL) != NULL)
+    return;
+  overlay = philia_run_overlay_new (self->graph, run->result, run->id, id);
+  if (overlay == NULL)
+    return;
+  layer = g_new0 (NodeLayer, 1);
+  layer->id = g_steal_pointer (&overlay->id);
+  layer->title = g_steal_pointer (&overlay->title);
+  layer->values = g_steal_pointer (&overlay->values);
+  layer->categories = g_steal_pointer (&overlay->categories);
+  layer->names = g_steal_pointer (&overlay->names);
+  layer->colors = g_steal_pointer (&overlay->colors);
+  layer->n_categories = overlay->n_categories;
+  layer->vmin = overlay->vmin;
+  layer->vmax = overlay->vmax;
+  add_layer (self, layer);
+}
+
 /* Node layers of runs follow the document: a deleted run's go, a restored
- * run's come back (derived from its result). */
+ * run's come back (derived from its result). An attention colouring is
+ * offered while the view names it (one layer and head of many). */
 static void
 sync_run_layers (PhiliaCanvas *self)
 {
   const PhiliaDocumentRun *run = menu_run (self);
+  const char *color_by = philia_document_get_view (self->document)->color_by;
   g_auto(GStrv) ids = NULL;
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   guint run_id;
@@ -2031,7 +2060,9 @@ sync_run_layers (PhiliaCanvas *self)
       NodeLayer *layer = g_ptr_array_index (self->layers, i);
 
       if (philia_run_overlay_parse (layer->id, &run_id, NULL)
-          && (run == NULL || run_id != run->id))
+          && (run == NULL || run_id != run->id
+              || (philia_attention_nodes_parse (layer->id, NULL, NULL)
+                  && g_strcmp0 (layer->id, color_by) != 0)))
         g_ptr_array_add (stale, g_strdup (layer->id));
     }
   for (guint i = 0; i < stale->len; i++)
@@ -2041,27 +2072,9 @@ sync_run_layers (PhiliaCanvas *self)
     return;
   ids = philia_run_overlay_list (run->result, run->id);
   for (guint i = 0; ids[i] != NULL; i++)
-    {
-      g_autoptr(PhiliaRunOverlay) overlay = NULL;
-      NodeLayer *layer;
-
-      if (find_layer (self, ids[i], NULL) != NULL)
-        continue;
-      overlay = philia_run_overlay_new (self->graph, run->result, run->id, ids[i]);
-      if (overlay == NULL)
-        continue;
-      layer = g_new0 (NodeLayer, 1);
-      layer->id = g_steal_pointer (&overlay->id);
-      layer->title = g_steal_pointer (&overlay->title);
-      layer->values = g_steal_pointer (&overlay->values);
-      layer->categories = g_steal_pointer (&overlay->categories);
-      layer->names = g_steal_pointer (&overlay->names);
-      layer->colors = g_steal_pointer (&overlay->colors);
-      layer->n_categories = overlay->n_categories;
-      layer->vmin = overlay->vmin;
-      layer->vmax = overlay->vmax;
-      add_layer (self, layer);
-    }
+    add_run_layer (self, run, ids[i]);
+  if (philia_attention_nodes_parse (color_by, NULL, NULL))
+    add_run_layer (self, run, color_by);
 }
 
 /* The attention edges the view's overlay names ("run:3:attention:0"),

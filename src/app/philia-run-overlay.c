@@ -90,6 +90,8 @@ philia_run_overlay_new (PhiliaGraph             *graph,
 {
   g_autoptr(PhiliaRunOverlay) overlay = NULL;
   g_autofree char *name = NULL;
+  PhiliaAttentionOverlay attention;
+  PhiliaAttentionNodes nodes;
   const char *what;
   guint parsed_id, n;
 
@@ -147,6 +149,19 @@ philia_run_overlay_new (PhiliaGraph             *graph,
       overlay->colors = g_memdup2 (colors, sizeof colors);
       overlay->n_categories = 3;
       overlay->title = g_strdup_printf (_("Correct on test (%s)"), name);
+    }
+  else if (philia_attention_nodes_parse (id, &nodes, &attention))
+    {
+      gboolean relative = FALSE;
+
+      overlay->values = philia_attention_nodes_values (result, graph, nodes, &attention,
+                                                      &relative, &overlay->vmin, &overlay->vmax);
+      if (overlay->values == NULL)
+        return NULL;
+      overlay->title = philia_run_overlay_attention_title (
+        nodes == PHILIA_ATTENTION_NODES_SAME_LABEL ? _("Same-label share of attention")
+        : relative ? _("Self attention × uniform") : _("Self attention"),
+        attention.layer, attention.head);
     }
   else if (g_str_has_prefix (what, VALUE_PREFIX))
     {

@@ -36,7 +36,8 @@ char             *philia_run_overlay_run_name (const PhiliaTrainResult *result,
 char            **philia_run_overlay_list  (const PhiliaTrainResult *result,
                                             guint                    run_id);
 /* The colouring @id of the run, on @graph (the run's graph: the same nodes);
- * NULL when the run does not have it. */
+ * NULL when the run does not have it. Besides the listed ones, the
+ * attention colourings philia_attention_nodes_parse() reads. */
 PhiliaRunOverlay *philia_run_overlay_new   (PhiliaGraph             *graph,
                                             const PhiliaTrainResult *result,
                                             guint                    run_id,

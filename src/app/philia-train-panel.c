@@ -255,6 +255,7 @@ struct _PhiliaTrainPanel
   PhiliaAttentionGrid *grid;
   gboolean           edges_shown;
   gboolean           edges_in_document;  /* the shown edges are the document's overlay */
+  gboolean           nodes_in_document;  /* an attention colouring was shown from here */
 
   guint              training : 1;
   guint              disposed : 1;
@@ -1221,6 +1222,7 @@ update_grid (PhiliaTrainPanel *self)
 
 static void write_view (PhiliaTrainPanel *self, const char *color_by, const char *edge_style,
                         const char *overlay);
+static void write_color_by (PhiliaTrainPanel *self, const char *overlay);
 
 static void
 show_edges (PhiliaTrainPanel *self)
@@ -1261,6 +1263,32 @@ show_edges (PhiliaTrainPanel *self)
   philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax, TRUE);
   self->edges_shown = TRUE;
   self->edges_in_document = FALSE;
+}
+
+/* Colours the canvas by a document run's attention colouring @what (-1:
+ * the one the view shows, if it is this run's), as chosen: a step. */
+static void
+show_attention_nodes (PhiliaTrainPanel *self,
+                      int               what)
+{
+  guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
+  PhiliaAttentionOverlay attention = { id, chosen_layer (self), chosen_head (self),
+                                       chosen_relative (self), FALSE };
+  PhiliaAttentionOverlay shown;
+  PhiliaAttentionNodes nodes;
+  g_autofree char *overlay = NULL;
+
+  if (what < 0)
+    {
+      if (!philia_attention_nodes_parse (philia_document_get_view (self->document)->color_by,
+                                         &nodes, &shown)
+          || shown.run_id != id)
+        return;
+      what = (int) nodes;
+    }
+  overlay = philia_attention_nodes_format ((PhiliaAttentionNodes) what, &attention);
+  write_color_by (self, overlay);
+  self->nodes_in_document = TRUE;
 }
 
 /* Layer/head-dependent views: share histogram, canvas layers, edges. */
@@ -1305,7 +1333,14 @@ update_attention (PhiliaTrainPanel *self)
   self_values = g_new (double, n);
   edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
                                                 chosen_head (self), self_values);
-  if (self->canvas != NULL && self->share != NULL && edges != NULL)
+  /* A document run's attention colourings are the document's view (saved,
+   * undoable): the one shown from here follows the choosers. */
+  if (self->document != NULL && self->current->doc_runs != NULL)
+    {
+      if (self->nodes_in_document)
+        show_attention_nodes (self, -1);
+    }
+  else if (self->canvas != NULL && self->share != NULL && edges != NULL)
     {
       double self_max = 1;
 
@@ -1363,6 +1398,7 @@ remove_canvas_layers (PhiliaTrainPanel *self)
   if (self->edges_shown && !self->edges_in_document && self->graph != NULL)
     philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
   self->edges_shown = self->edges_in_document = FALSE;
+  self->nodes_in_document = FALSE;
 }
 
 static void
@@ -1960,6 +1996,13 @@ color_by_action (GtkWidget  *widget,
         overlay = g_strdup_printf ("run:%u:prediction", id);
       else if (g_str_equal (what, "correctness"))
         overlay = g_strdup_printf ("run:%u:correct", id);
+      else if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
+        {
+          show_attention_nodes (self, g_str_equal (what, "same-label")
+                                      ? PHILIA_ATTENTION_NODES_SAME_LABEL
+                                      : PHILIA_ATTENTION_NODES_SELF);
+          return;
+        }
       else if (philia_run_overlay_parse (what, NULL, NULL))
         overlay = g_strdup (what);
       if (overlay != NULL)

@@ -58,7 +58,9 @@ static GOptionEntry figure_entries[] = {
     "project also the name of a saved layout (default: its current layout)", "A" },
   { "color-by", 0, 0, G_OPTION_ARG_STRING, &opt_color_by,
     "graph: label, local-homophily or degree (default label); for a project also none, "
-    "prediction, correct or run:ID:VALUE (default: the project's view)", "WHAT" },
+    "prediction, correct, run:ID:VALUE, or attention per node: "
+    "run:ID:same-label-attention[:LAYER[:HEAD]] or run:ID:self-attention[:LAYER[:HEAD]][:relative] "
+    "(default: the project's view)", "WHAT" },
   { "edges", 0, 0, G_OPTION_ARG_STRING, &opt_edges,
     "graph: homophily (same/cross-class colours), plain or hidden; for a project also "
     "attention (default: the project's view)", "STYLE" },

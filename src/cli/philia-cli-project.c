@@ -502,6 +502,10 @@ color_by_run (CliProjectView          *out,
 {
   const PhiliaTrainResult *r = run->result;
   guint n = philia_graph_get_n_nodes (graph);
+  g_autofree char *name = g_strdup_printf ("run:%u:%s", run->id, what);
+  PhiliaAttentionOverlay attention;
+  PhiliaAttentionNodes nodes;
+  gboolean relative = FALSE;
 
   if (r->n_nodes != n || r->predictions == NULL)
     {
@@ -509,6 +513,33 @@ color_by_run (CliProjectView          *out,
                    "Run %u of %s keeps no predictions for this graph.", run->id, document_path);
       return FALSE;
     }
+  if (philia_attention_nodes_parse (name, &nodes, &attention))
+    {
+      /* As the Train panel's colourings from attention, which the view names. */
+      attention.run_id = run->id;
+      out->node_values = philia_attention_nodes_values (r, graph, nodes, &attention, &relative,
+                                                        &out->view.vmin, &out->view.vmax);
+      if (out->node_values == NULL)
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
+                       "Run %u of %s (%s) keeps no attention weights for layer %u.", run->id,
+                       document_path, r->model, attention.layer);
+          return FALSE;
+        }
+      out->view.color_by = PHILIA_COLOR_BY_VALUE;
+      out->view.node_values = out->node_values;
+      out->value_title = g_strdup_printf ("%s, layer %u (run %u, %s)",
+                                          nodes == PHILIA_ATTENTION_NODES_SAME_LABEL
+                                          ? "Same-label share of attention"
+                                          : relative ? "Self attention × uniform"
+                                                     : "Self attention",
+                                          attention.layer, run->id, r->model);
+      out->view.value_name = out->value_title;
+      return TRUE;
+    }
+  if (g_str_has_prefix (what, "value:"))
+    /* The app's name for a run's node values ("run:3:value:gate"). */
+    what += strlen ("value:");
   if (g_str_equal (what, "prediction"))
     {
       out->categories = g_memdup2 (r->predictions, n * sizeof (gint32));

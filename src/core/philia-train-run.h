@@ -98,6 +98,39 @@ gboolean           philia_attention_overlay_parse       (const char             
 char              *philia_attention_overlay_format      (const PhiliaAttentionOverlay *overlay);
 
 /*
+ * A node colouring from a run's attention, as the document's view names it
+ * in its colouring (and the canvas and the CLI read it):
+ * "run:ID:same-label-attention[:LAYER[:HEAD]]", each node's share of its
+ * attention on neighbours of its own label (philia_train_result_same_label_attention());
+ * "run:ID:self-attention[:LAYER[:HEAD]][:relative]", the attention each
+ * node keeps for itself, over uniform with "relative". Layer 0 and the mean
+ * over heads when left out; the @mean field is unused (FALSE).
+ */
+typedef enum
+{
+  PHILIA_ATTENTION_NODES_SAME_LABEL,
+  PHILIA_ATTENTION_NODES_SELF,
+} PhiliaAttentionNodes;
+
+gboolean           philia_attention_nodes_parse         (const char             *color_by,
+                                                         PhiliaAttentionNodes   *what,
+                                                         PhiliaAttentionOverlay *out);
+char              *philia_attention_nodes_format        (PhiliaAttentionNodes          what,
+                                                         const PhiliaAttentionOverlay *overlay);
+/* The n node values the colouring shows on @graph (NaN where undefined)
+ * and the ends of its scale: [0, 1], or for self attention over uniform
+ * [0, max(1, largest)]. "relative" applies only to a softmax layer
+ * (philia_train_result_attention_is_softmax()); @relative_out says whether
+ * it did. NULL when the run keeps no such attention or is of another graph. */
+double            *philia_attention_nodes_values        (const PhiliaTrainResult      *result,
+                                                         PhiliaGraph                  *graph,
+                                                         PhiliaAttentionNodes          what,
+                                                         const PhiliaAttentionOverlay *overlay,
+                                                         gboolean                     *relative_out,
+                                                         double                       *vmin,
+                                                         double                       *vmax);
+
+/*
  * Per node v, the share of the attention v puts on its neighbours (self-loop
  * excluded) that goes to neighbours of v's own label, renormalised over the
  * labeled neighbours. NaN for unlabeled nodes and nodes without labeled

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
@@ -173,8 +174,9 @@ shot_page (guint       page,
   gtk_notebook_set_current_page (notebook, 0);
 }
 
-/* A finished layout is the document's "Layout" step; another layout is a
- * second one; undo puts the first back on the canvas, pixel for pixel. */
+/* The canvas's first layout is the document's initial layout, no step;
+ * another layout is a "Layout" step; undo puts the first back on the
+ * canvas, pixel for pixel. */
 static void
 test_layout_undo (void)
 {
@@ -189,7 +191,9 @@ test_layout_undo (void)
   layout = philia_document_get_current_layout (doc);
   g_assert_cmpstr (layout->algorithm, ==, philia_layout_default_algorithm (texas));
   g_assert_cmpstr (layout->name, ==, "Fruchterman–Reingold");
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Layout");
+  g_assert_false (philia_document_can_undo (doc));
+  g_assert_null (philia_document_get_undo_label (doc));
+  g_assert_false (philia_document_get_dirty (doc));
   first = render_canvas ();
 
   philia_canvas_set_layout (canvas, "circle");
@@ -508,6 +512,116 @@ test_attention (void)
   g_assert_cmpuint (philia_test_count_differences (restored, restored_plain), ==, 0);
   philia_document_view_clear (&plain);
   g_object_set (canvas, "document", doc, NULL);
+}
+
+/* The Train panel's colourings from attention are the document's view: a
+ * "Colouring" step the canvas derives from the run, gone on undo (pixel for
+ * pixel) and back on redo; another layer or scale chosen while it is shown
+ * is another step; a saved and reopened project shows it again with the
+ * canvas alone. */
+static void
+test_attention_nodes (void)
+{
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) shown = NULL;
+  g_autoptr(GdkTexture) undone = NULL;
+  g_autoptr(GdkTexture) redone = NULL;
+  g_autoptr(GdkTexture) reopened_shown = NULL;
+  g_autoptr(PhiliaDocument) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-bindings-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "texas.philia", NULL);
+  g_autofree char *self_name = NULL;
+  g_autofree char *before_name = NULL;
+  const PhiliaDocumentView *view;
+  PhiliaAttentionOverlay attention;
+  PhiliaAttentionNodes what;
+  guint id;
+
+  train_in_panel ("gat");
+  id = philia_document_get_run (doc, philia_document_get_n_runs (doc) - 1)->id;
+  philia_train_panel_select_runs (train,
+                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 },
+                                  1);
+  g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
+  before_name = g_strdup (philia_canvas_get_node_layer (canvas));
+  before = render_canvas ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.color-by", "s",
+                                             "same-label"));
+  view = philia_document_get_view (doc);
+  g_assert_true (philia_attention_nodes_parse (view->color_by, &what, &attention));
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+  g_assert_cmpuint (attention.run_id, ==, id);
+  g_assert_cmpuint (attention.layer, ==, 0);
+  g_assert_cmpint (attention.head, ==, -1);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Colouring");
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, view->color_by);
+  g_assert_cmpint (philia_canvas_get_color_by (canvas), ==, PHILIA_COLOR_BY_VALUE);
+  shown = render_canvas ();
+  g_assert_cmpuint (philia_test_count_differences (before, shown), >, 0);
+
+  g_assert_true (philia_document_undo (doc));
+  g_assert_false (philia_attention_nodes_parse (philia_document_get_view (doc)->color_by, NULL,
+                                                NULL));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, before_name);
+  undone = render_canvas ();
+  g_assert_cmpuint (philia_test_count_differences (before, undone), ==, 0);
+  g_assert_true (philia_document_redo (doc));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==,
+                   philia_document_get_view (doc)->color_by);
+  redone = render_canvas ();
+  g_assert_cmpuint (philia_test_count_differences (shown, redone), ==, 0);
+
+  /* Self attention is another colouring, and another step. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.color-by", "s",
+                                             "self-attention"));
+  view = philia_document_get_view (doc);
+  g_assert_true (philia_attention_nodes_parse (view->color_by, &what, &attention));
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SELF);
+  self_name = g_strdup (view->color_by);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_assert_true (philia_document_undo (doc));
+  g_assert_true (philia_attention_nodes_parse (philia_document_get_view (doc)->color_by, &what,
+                                               NULL));
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+  g_assert_true (philia_document_redo (doc));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_clear_object (&shown);
+  shown = render_canvas ();
+  shot ("attention-nodes.png");
+
+  /* Saved and reopened: the canvas alone draws it, pixel for pixel. */
+  g_assert_true (philia_document_save (doc, path, NULL, &error));
+  g_assert_no_error (error);
+  reopened = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (philia_document_get_view (reopened)->color_by, ==, self_name);
+  g_assert_false (philia_document_can_undo (reopened));
+  g_object_set (canvas, "document", reopened, NULL);
+  g_assert_false (philia_canvas_get_busy (canvas));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  reopened_shown = render_canvas ();
+  g_assert_cmpuint (philia_test_count_differences (shown, reopened_shown), ==, 0);
+  if (shots != NULL)
+    {
+      g_autofree char *png = g_build_filename (shots, "attention-nodes-reopened.png", NULL);
+
+      g_assert_true (gdk_texture_save_to_png (reopened_shown, png));
+    }
+  /* Deleting the run takes the colouring off; undo brings it back. */
+  g_assert_true (philia_document_delete_run (reopened, id));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), !=, self_name);
+  g_assert_true (philia_document_undo (reopened));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_object_set (canvas, "document", doc, NULL);
+
+  /* Back to classes for the tests after this one. */
+  g_assert_true (philia_document_undo (doc));
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, before_name);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Make Splits is a step that keeps layouts and runs; undo restores the masks. */
@@ -849,6 +963,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Bindings/view-and-selection", test_view_and_selection);
   g_test_add_func ("/Philia/Bindings/runs", test_runs);
   g_test_add_func ("/Philia/Bindings/attention", test_attention);
+  g_test_add_func ("/Philia/Bindings/attention-nodes", test_attention_nodes);
   g_test_add_func ("/Philia/Bindings/splits", test_splits);
   g_test_add_func ("/Philia/Bindings/group", test_group);
   g_test_add_func ("/Philia/Bindings/proximity", test_proximity);

@@ -458,7 +458,17 @@ test_gat (void)
   g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
                    "Attention × uniform (stronger direction), layer 0, mean over heads");
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "same-label");
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas ()), ==, "train-same-label-attention");
+  /* The document's colouring, named after the run, its layer and head. */
+  {
+    PhiliaAttentionNodes what;
+    PhiliaAttentionOverlay attention;
+
+    g_assert_true (philia_attention_nodes_parse (philia_canvas_get_node_layer (canvas ()), &what,
+                                                 &attention));
+    g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+    g_assert_cmpuint (attention.layer, ==, 0);
+    g_assert_cmpint (attention.head, ==, -1);
+  }
 
   /* A node with a handful of neighbours of both its own and other labels. */
   for (guint v = 0; v < philia_graph_get_n_nodes (graph) && node == G_MAXUINT; v++)

@@ -607,28 +607,33 @@ philia_train_result_same_label_attention (const PhiliaTrainResult *r,
 /* Bounds on LAYER and HEAD: more than any model Philia trains. */
 #define ATTENTION_OVERLAY_MAX 1000
 
-gboolean
-philia_attention_overlay_parse (const char             *overlay,
-                                PhiliaAttentionOverlay *out)
+/* "run:ID:KIND[:LAYER[:HEAD]][:relative][:mean]", with only the flags the
+ * kind allows. */
+static gboolean
+parse_attention_name (const char             *name,
+                      const char             *kind,
+                      gboolean                allow_relative,
+                      gboolean                allow_mean,
+                      PhiliaAttentionOverlay *out)
 {
   PhiliaAttentionOverlay o = { 0, 0, -1, FALSE, FALSE };
   g_auto(GStrv) parts = NULL;
   guint64 value;
   guint i, n_numbers = 0;
 
-  if (overlay == NULL || !g_str_has_prefix (overlay, "run:"))
+  if (name == NULL || !g_str_has_prefix (name, "run:"))
     return FALSE;
-  parts = g_strsplit (overlay + 4, ":", -1);
+  parts = g_strsplit (name + 4, ":", -1);
   if (parts[0] == NULL
       || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT, &value, NULL)
-      || g_strcmp0 (parts[1], "attention") != 0)
+      || g_strcmp0 (parts[1], kind) != 0)
     return FALSE;
   o.run_id = (guint) value;
   for (i = 2; parts[i] != NULL; i++)
     {
-      if (g_str_equal (parts[i], "relative") && !o.relative)
+      if (allow_relative && g_str_equal (parts[i], "relative") && !o.relative)
         o.relative = TRUE;
-      else if (g_str_equal (parts[i], "mean") && !o.mean)
+      else if (allow_mean && g_str_equal (parts[i], "mean") && !o.mean)
         o.mean = TRUE;
       /* Numbers come first: "attention:1:relative:2" is not a head. */
       else if (n_numbers < 2 && !o.relative && !o.mean
@@ -648,6 +653,13 @@ philia_attention_overlay_parse (const char             *overlay,
   return TRUE;
 }
 
+gboolean
+philia_attention_overlay_parse (const char             *overlay,
+                                PhiliaAttentionOverlay *out)
+{
+  return parse_attention_name (overlay, "attention", TRUE, TRUE, out);
+}
+
 char *
 philia_attention_overlay_format (const PhiliaAttentionOverlay *overlay)
 {
@@ -664,4 +676,107 @@ philia_attention_overlay_format (const PhiliaAttentionOverlay *overlay)
   if (overlay->mean)
     g_string_append (s, ":mean");
   return g_string_free (s, FALSE);
+}
+
+#define SAME_LABEL_NODES "same-label-attention"
+#define SELF_NODES       "self-attention"
+
+gboolean
+philia_attention_nodes_parse (const char             *color_by,
+                              PhiliaAttentionNodes   *what,
+                              PhiliaAttentionOverlay *out)
+{
+  PhiliaAttentionNodes kind;
+
+  /* The share does not depend on the scale, so it takes no "relative". */
+  if (parse_attention_name (color_by, SAME_LABEL_NODES, FALSE, FALSE, out))
+    kind = PHILIA_ATTENTION_NODES_SAME_LABEL;
+  else if (parse_attention_name (color_by, SELF_NODES, TRUE, FALSE, out))
+    kind = PHILIA_ATTENTION_NODES_SELF;
+  else
+    return FALSE;
+  if (what != NULL)
+    *what = kind;
+  return TRUE;
+}
+
+char *
+philia_attention_nodes_format (PhiliaAttentionNodes          what,
+                               const PhiliaAttentionOverlay *overlay)
+{
+  GString *s;
+
+  g_return_val_if_fail (overlay != NULL, NULL);
+  g_return_val_if_fail (what == PHILIA_ATTENTION_NODES_SAME_LABEL
+                        || what == PHILIA_ATTENTION_NODES_SELF, NULL);
+
+  s = g_string_new (NULL);
+  g_string_printf (s, "run:%u:%s:%u", overlay->run_id,
+                   what == PHILIA_ATTENTION_NODES_SAME_LABEL ? SAME_LABEL_NODES : SELF_NODES,
+                   overlay->layer);
+  if (overlay->head >= 0)
+    g_string_append_printf (s, ":%d", overlay->head);
+  if (overlay->relative && what == PHILIA_ATTENTION_NODES_SELF)
+    g_string_append (s, ":relative");
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * philia_attention_nodes_values:
+ *
+ * Returns: (transfer full) (nullable): n values
+ */
+double *
+philia_attention_nodes_values (const PhiliaTrainResult      *result,
+                               PhiliaGraph                  *graph,
+                               PhiliaAttentionNodes          what,
+                               const PhiliaAttentionOverlay *overlay,
+                               gboolean                     *relative_out,
+                               double                       *vmin,
+                               double                       *vmax)
+{
+  g_autofree double *edges = NULL;
+  g_autofree double *values = NULL;
+  gboolean relative = FALSE;
+  double hi = 1;
+  guint n;
+
+  g_return_val_if_fail (result != NULL && PHILIA_IS_GRAPH (graph) && overlay != NULL, NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  /* A run of another graph (a project whose dataset changed) has nothing to show. */
+  if (result->n_nodes != n || result->attention == NULL
+      || overlay->layer >= result->attention->len)
+    return NULL;
+  if (what == PHILIA_ATTENTION_NODES_SAME_LABEL)
+    values = philia_train_result_same_label_attention (result, graph, overlay->layer,
+                                                       overlay->head);
+  else
+    {
+      values = g_new (double, MAX (n, 1));
+      edges = philia_train_result_attention_values (result, graph, overlay->layer,
+                                                    overlay->head, values);
+      if (edges == NULL)
+        g_clear_pointer (&values, g_free);
+      /* Only a softmax over the neighbours and itself has a uniform value,
+       * 1 / (deg + 1); else it mostly shows degree. */
+      relative = values != NULL && overlay->relative
+                 && philia_train_result_attention_is_softmax (result, graph, overlay->layer);
+      if (relative)
+        {
+          philia_attention_relative_to_uniform (graph, edges, values);
+          for (guint v = 0; v < n; v++)
+            if (!isnan (values[v]))
+              hi = MAX (hi, values[v]);
+        }
+    }
+  if (values == NULL)
+    return NULL;
+  if (relative_out != NULL)
+    *relative_out = relative;
+  if (vmin != NULL)
+    *vmin = 0;
+  if (vmax != NULL)
+    *vmax = hi;
+  return g_steal_pointer (&values);
 }
