@@ -555,6 +555,38 @@ test_train_save (void)
            "correct", "--edges", "attention", "--run", "4", "--out", png, NULL);
   assert_ok (&pred);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  /* The Train panel's attention colourings of nodes, named in the view or
+   * asked for: the same figure, not the classes; a layer the run lacks is
+   * refused when asked for. */
+  {
+    g_autofree char *asked = g_build_filename (dir, "share-asked.png", NULL);
+    g_autofree char *viewed = g_build_filename (dir, "share-view.png", NULL);
+    g_autofree char *classes = g_build_filename (dir, "share-classes.png", NULL);
+    g_autofree char *copy = g_build_filename (dir, "share.philia", NULL);
+    g_autoptr(PhiliaDocument) project = NULL;
+    g_autoptr(GError) error = NULL;
+    PhiliaDocumentView view = { 0 };
+    g_auto(Run) no_layer = { 0 };
+
+    figure (out, classes, "--layout", "circle", "--color-by", "class", NULL);
+    figure (out, asked, "--layout", "circle", "--color-by", "run:4:same-label-attention:0",
+            NULL);
+    g_assert_false (same_pixels (asked, classes));
+    project = philia_document_open (out, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+    g_assert_no_error (error);
+    philia_document_view_copy (&view, philia_document_get_view (project));
+    g_free (view.color_by);
+    view.color_by = g_strdup ("run:4:same-label-attention:0");
+    philia_document_set_view (project, &view);
+    philia_document_view_clear (&view);
+    g_assert_true (philia_document_save (project, copy, NULL, &error));
+    g_assert_no_error (error);
+    figure (copy, viewed, "--layout", "circle", NULL);
+    g_assert_true (same_pixels (asked, viewed));
+    run_cli (&no_layer, "figure", out, "--kind", "graph", "--color-by",
+             "run:4:self-attention:7:relative", "--out", png, NULL);
+    assert_one_line_error (&no_layer, 1, "layer 7");
+  }
   run_cli (&no_run, "figure", out, "--kind", "graph", "--color-by", "prediction", "--run",
            "99", "--out", png, NULL);
   assert_one_line_error (&no_run, 1, "1, 2, 3 and 4");
