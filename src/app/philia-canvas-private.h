@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-app-private.h"
+#include "philia-canvas.h"
+#include "philia-run-overlay.h"
+#include "philia-window.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the files of the canvas share (HACKING.md §2): philia-canvas.c (the
+ * widget, its toolbar, actions and export), philia-canvas-area.c (the drawing
+ * area: drawing, hit testing, pan and zoom, node drag), philia-canvas-layout.c
+ * (layout jobs and the neighbourhood view), philia-canvas-overlays.c (the
+ * node, edge and highlight overlays) and philia-canvas-document.c (following
+ * the document, overlays it holds included).
+ */
+
+
+#define LAYOUT_SEED        42
+#define LAYOUTS_KEY        "philia-canvas-layouts"
+#define FIT_MARGIN         24.0
+#define HIT_RADIUS         8.0
+#define SETTLE_MS          150
+/* Above this many nodes + edges, pans and zooms move a picture of the last
+ * full frame and the full redraw waits until the motion stops. */
+#define CACHED_FRAME_SIZE  20000
+#define MAX_ZOOM           400.0
+#define MIN_ZOOM           0.05
+/* Zoom and pan reach the document once the motion pauses this long. */
+#define ZOOM_WRITE_MS      300
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_PAN,
+  DRAG_RUBBER_BAND,
+  DRAG_NODES,       /* moving nodes of the document's current layout */
+} DragMode;
+
+typedef struct
+{
+  char    *id;
+  char    *title;
+  double  *values;       /* n, or NULL for categories */
+  gint32  *categories;   /* n, or NULL for values */
+  char   **names;        /* n_categories + 1, NULL-terminated */
+  double  *colors;       /* 3 n_categories, or NULL: the class palette */
+  guint    n_categories;
+  double   vmin;
+  double   vmax;
+} NodeLayer;
+
+void _philia_canvas_node_layer_free (NodeLayer *layer);
+
+typedef struct
+{
+  PhiliaCanvas *self;
+  PhiliaGraph  *graph;
+  char         *algorithm;
+  guint         serial;
+  gboolean      ego;
+  gboolean      initial;   /* the automatic first layout of a document */
+} LayoutRequest;
+
+struct _PhiliaCanvas
+{
+  GtkWidget             parent_instance;
+
+  /* Template widgets */
+  GtkWidget            *header;
+  GtkDropDown          *layout_dropdown;
+  GtkDropDown          *color_dropdown;
+  GtkDropDown          *edges_dropdown;
+  GtkCheckButton       *size_toggle;
+  GtkCheckButton       *labels_toggle;
+  GtkSpinButton        *hops_spin;
+  GtkMenuButton        *ego_button;
+  GtkWidget            *whole_button;
+  GtkSearchEntry       *find_entry;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+
+  /* Owned */
+  PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
+  char                 *doc_layout;      /* name of the document layout on show */
+  guint                 zoom_write_id;
+  double               *drag_positions;  /* the layout while nodes are dragged */
+  GArray               *drag_nodes;      /* guint, the nodes a drag moves */
+  PhiliaGraph          *graph;
+  GPtrArray            *algorithms;      /* ids, in drop-down order */
+  char                 *algorithm;
+  double               *local_homophily; /* n values of @graph */
+  double               *local_chance;    /* its chance level per class */
+  guint                 n_local_chance;
+  GArray               *selection;       /* original node ids, ascending */
+  GCancellable         *layout_cancellable;
+  PhiliaProgress       *progress;
+  GBinding             *progress_binding;
+  guint                 layout_serial;
+
+  PhiliaGraph          *ego_graph;       /* the neighbourhood on show, or NULL */
+  guint                *ego_nodes;       /* ego vertex → original id */
+  double               *ego_positions;
+  double               *ego_values;      /* local homophily of the original graph */
+  guint                 ego_root;
+
+  guint8               *selected;        /* flags per shown node */
+  guint                 n_selected_flags;
+
+  /* Overlays other panels put on the graph (original node ids / CSR entries) */
+  GPtrArray            *layers;          /* NodeLayer*, in menu order */
+  NodeLayer            *active_layer;    /* colouring now, or NULL for a built-in */
+  double               *edge_layer;      /* 2m values, both entries of an edge equal */
+  char                 *edge_layer_title;
+  double                edge_layer_min;
+  double                edge_layer_max;
+  gboolean              edge_layer_width;
+  PhiliaEdgeColormap    edge_layer_colormap;
+  gboolean              edge_layer_log;
+  double                edge_layer_mark;
+  char                 *edge_layer_mark_label;
+  char                 *edge_layer_overlay;  /* the view's attention overlay the edges are */
+  GArray               *hl_nodes;        /* guint */
+  GArray               *hl_path;         /* guint */
+  guint                 hl_pair[2];
+  gboolean              hl_has_pair;
+  /* …and the same indexed by the shown graph (borrowed when it is the whole graph) */
+  double               *shown_values;
+  gint32               *shown_categories;
+  double               *shown_edges;
+  guint8               *shown_highlight;
+  guint                *shown_path;
+  guint                 n_shown_path;
+  guint                 shown_pair[2];
+  gboolean              shown_has_pair;
+  gboolean              shown_owned;     /* shown_values/_categories/_edges are copies */
+
+  PhiliaFigureExporter  exporter;
+  gboolean              export_whole;
+
+  char                 *font_family;
+  PhiliaRenderStyle     style;
+  PhiliaRgba            canvas_bg;
+
+  GdkTexture           *frame;           /* last full frame, for large graphs */
+  double                frame_scale;
+  double                frame_offset_x;
+  double                frame_offset_y;
+  int                   frame_width;
+  int                   frame_height;
+  guint                 settle_id;
+  guint                 moving : 1;
+
+  /* Borrowed: the positions of the shown graph (cache or ego) */
+  const double         *positions;
+
+  /* The view transform; graph coordinates → area pixels */
+  PhiliaGraphView       view;
+  double                fit_scale;
+  guint                 need_fit : 1;
+  guint                 busy : 1;
+  guint                 size_by_degree : 1;
+  guint                 show_labels : 1;
+
+  /* Pointer state */
+  double                pointer_x;
+  double                pointer_y;
+  DragMode              drag_mode;
+  double                drag_start_x;
+  double                drag_start_y;
+  double                drag_offset_x;
+  double                drag_offset_y;
+  double                drag_dx;
+  double                drag_dy;
+  double                pinch_scale;
+  int                   area_y;
+  int                   last_width;
+  int                   last_height;
+  guint                 drag_claimed : 1;
+  guint                 syncing : 1;     /* applying the document: do not write back */
+};
+
+/* Built-in entries of the colour and edge drop-downs, before the layers. */
+#define N_BUILTIN_COLORINGS 3
+#define N_BUILTIN_EDGE_STYLES 3
+
+/* Entries of the layout menu that name a document layout made by no
+ * registered algorithm (moved by hand, a plugin's that is gone). */
+#define DOC_LAYOUT_PREFIX "layout:"
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_LAYOUT,
+  PROP_COLOR_BY,
+  PROP_EDGE_STYLE,
+  PROP_SIZE_BY_DEGREE,
+  PROP_SHOW_LABELS,
+  PROP_BUSY,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+extern GParamSpec *_philia_canvas_properties[N_PROPS];
+
+enum {
+  SELECT_NODES,
+  N_SIGNALS
+};
+
+extern guint _philia_canvas_signals[N_SIGNALS];
+
+/* philia-canvas-area.c */
+PhiliaGraph *_philia_canvas_shown_graph (PhiliaCanvas *self);
+gint64 _philia_canvas_original_to_shown (PhiliaCanvas *self,
+                                         guint         node);
+double _philia_canvas_area_width (PhiliaCanvas *self);
+double _philia_canvas_area_height (PhiliaCanvas *self);
+void _philia_canvas_update_view (PhiliaCanvas *self);
+void _philia_canvas_invalidate_frame (PhiliaCanvas *self);
+void _philia_canvas_update_selected_flags (PhiliaCanvas *self);
+void _philia_canvas_select_nodes (PhiliaCanvas *self,
+                                  GArray       *nodes);
+void _philia_canvas_update_style (PhiliaCanvas *self);
+void _philia_canvas_fit (PhiliaCanvas *self);
+void _philia_canvas_zoom_at (PhiliaCanvas *self,
+                             double        factor,
+                             double        x,
+                             double        y);
+void _philia_canvas_centre_on (PhiliaCanvas *self,
+                               guint         v);
+void _philia_canvas_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot);
+void _philia_canvas_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline);
+void _philia_canvas_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline);
+void _philia_canvas_on_drag_begin (GtkGestureDrag *gesture,
+                                   double          x,
+                                   double          y,
+                                   PhiliaCanvas   *self);
+void _philia_canvas_on_drag_update (GtkGestureDrag *gesture,
+                                    double          dx,
+                                    double          dy,
+                                    PhiliaCanvas   *self);
+void _philia_canvas_on_drag_end (GtkGestureDrag *gesture,
+                                 double          dx,
+                                 double          dy,
+                                 PhiliaCanvas   *self);
+void _philia_canvas_on_click_released (GtkGestureClick *gesture,
+                                       int              n_press,
+                                       double           x,
+                                       double           y,
+                                       PhiliaCanvas    *self);
+void _philia_canvas_on_motion (GtkEventControllerMotion *controller,
+                               double                    x,
+                               double                    y,
+                               PhiliaCanvas             *self);
+gboolean _philia_canvas_on_scroll (GtkEventControllerScroll *controller,
+                                   double                    dx,
+                                   double                    dy,
+                                   PhiliaCanvas             *self);
+void _philia_canvas_on_pinch_begin (GtkGesture       *gesture,
+                                    GdkEventSequence *sequence,
+                                    PhiliaCanvas     *self);
+void _philia_canvas_on_pinch_scale_changed (GtkGestureZoom *gesture,
+                                            double          scale,
+                                            PhiliaCanvas   *self);
+gboolean _philia_canvas_on_query_tooltip (GtkWidget    *widget,
+                                          int           x,
+                                          int           y,
+                                          gboolean      keyboard_mode,
+                                          GtkTooltip   *tooltip,
+                                          PhiliaCanvas *self);
+
+/* philia-canvas-layout.c */
+void _philia_canvas_set_busy (PhiliaCanvas *self,
+                              const char   *message);
+void _philia_canvas_stop_layout (PhiliaCanvas *self);
+void _philia_canvas_cancel_layout (PhiliaCanvas *self);
+void _philia_canvas_update_actions (PhiliaCanvas *self);
+LayoutRequest *_philia_canvas_start_layout (PhiliaCanvas *self,
+                                            PhiliaGraph  *graph,
+                                            const char   *algorithm,
+                                            gboolean      ego);
+void _philia_canvas_request_layout (PhiliaCanvas *self);
+void _philia_canvas_clear_ego (PhiliaCanvas *self);
+void _philia_canvas_select_algorithm_in_dropdown (PhiliaCanvas *self);
+void _philia_canvas_on_layout_selected (GtkDropDown  *dropdown,
+                                        GParamSpec   *pspec,
+                                        PhiliaCanvas *self);
+void _philia_canvas_fill_layout_dropdown (PhiliaCanvas *self);
+
+/* philia-canvas-overlays.c */
+void _philia_canvas_node_layer_free (NodeLayer *layer);
+void _philia_canvas_update_overlays (PhiliaCanvas *self);
+void _philia_canvas_drop_overlays (PhiliaCanvas *self);
+NodeLayer *_philia_canvas_find_layer (PhiliaCanvas *self,
+                                      const char   *id,
+                                      guint        *index);
+void _philia_canvas_add_layer (PhiliaCanvas *self,
+                               NodeLayer    *layer);
+
+/* philia-canvas-document.c */
+void _philia_canvas_apply_color_by (PhiliaCanvas  *self,
+                                    PhiliaColorBy  color_by);
+void _philia_canvas_apply_edge_style (PhiliaCanvas    *self,
+                                      PhiliaEdgeStyle  edge_style);
+gboolean _philia_canvas_apply_node_layer (PhiliaCanvas *self,
+                                          const char   *id);
+void _philia_canvas_write_view (PhiliaCanvas *self,
+                                const char   *color_by,
+                                const char   *edge_style);
+void _philia_canvas_schedule_zoom_write (PhiliaCanvas *self);
+void _philia_canvas_apply_document_zoom (PhiliaCanvas *self);
+void _philia_canvas_sync_layout (PhiliaCanvas *self);
+void _philia_canvas_sync_document (PhiliaCanvas *self);
+
+/* philia-canvas.c */
+void _philia_canvas_on_color_selected (GtkDropDown  *dropdown,
+                                       GParamSpec   *pspec,
+                                       PhiliaCanvas *self);
+void _philia_canvas_on_edges_selected (GtkDropDown  *dropdown,
+                                       GParamSpec   *pspec,
+                                       PhiliaCanvas *self);
+
+G_END_DECLS
