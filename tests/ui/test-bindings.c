@@ -531,7 +531,7 @@ test_attention_nodes (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-bindings-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "texas.philia", NULL);
-  g_autofree char *self_name = NULL;
+  g_autofree char *last_name = NULL;
   g_autofree char *before_name = NULL;
   const PhiliaDocumentView *view;
   PhiliaAttentionOverlay attention;
@@ -548,10 +548,10 @@ test_attention_nodes (void)
   before = render_canvas ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.color-by", "s",
-                                             "same-label"));
+                                             "self-attention"));
   view = philia_document_get_view (doc);
   g_assert_true (philia_attention_nodes_parse (view->color_by, &what, &attention));
-  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SELF);
   g_assert_cmpuint (attention.run_id, ==, id);
   g_assert_cmpuint (attention.layer, ==, 0);
   g_assert_cmpint (attention.head, ==, -1);
@@ -573,20 +573,20 @@ test_attention_nodes (void)
   redone = render_canvas ();
   g_assert_cmpuint (philia_test_count_differences (shown, redone), ==, 0);
 
-  /* Self attention is another colouring, and another step. */
+  /* The same-label share is another colouring, and another step. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.color-by", "s",
-                                             "self-attention"));
+                                             "same-label"));
   view = philia_document_get_view (doc);
   g_assert_true (philia_attention_nodes_parse (view->color_by, &what, &attention));
-  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SELF);
-  self_name = g_strdup (view->color_by);
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+  last_name = g_strdup (view->color_by);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, last_name);
   g_assert_true (philia_document_undo (doc));
   g_assert_true (philia_attention_nodes_parse (philia_document_get_view (doc)->color_by, &what,
                                                NULL));
-  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+  g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SELF);
   g_assert_true (philia_document_redo (doc));
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, last_name);
   g_clear_object (&shown);
   shown = render_canvas ();
   shot ("attention-nodes.png");
@@ -596,11 +596,11 @@ test_attention_nodes (void)
   g_assert_no_error (error);
   reopened = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (philia_document_get_view (reopened)->color_by, ==, self_name);
+  g_assert_cmpstr (philia_document_get_view (reopened)->color_by, ==, last_name);
   g_assert_false (philia_document_can_undo (reopened));
   g_object_set (canvas, "document", reopened, NULL);
   g_assert_false (philia_canvas_get_busy (canvas));
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, last_name);
   reopened_shown = render_canvas ();
   g_assert_cmpuint (philia_test_count_differences (shown, reopened_shown), ==, 0);
   if (shots != NULL)
@@ -611,9 +611,9 @@ test_attention_nodes (void)
     }
   /* Deleting the run takes the colouring off; undo brings it back. */
   g_assert_true (philia_document_delete_run (reopened, id));
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), !=, self_name);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), !=, last_name);
   g_assert_true (philia_document_undo (reopened));
-  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, self_name);
+  g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, last_name);
   g_object_set (canvas, "document", doc, NULL);
 
   /* Back to classes for the tests after this one. */
