@@ -1334,13 +1334,9 @@ update_attention (PhiliaTrainPanel *self)
   edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
                                                 chosen_head (self), self_values);
   /* A document run's attention colourings are the document's view (saved,
-   * undoable): the one shown from here follows the choosers. */
-  if (self->document != NULL && self->current->doc_runs != NULL)
-    {
-      if (self->nodes_in_document)
-        show_attention_nodes (self, -1);
-    }
-  else if (self->canvas != NULL && self->share != NULL && edges != NULL)
+   * undoable), written when chosen (on_attention_choice()). */
+  if ((self->document == NULL || self->current->doc_runs == NULL)
+      && self->canvas != NULL && self->share != NULL && edges != NULL)
     {
       double self_max = 1;
 
@@ -1374,6 +1370,10 @@ on_attention_choice (GtkDropDown      *dropdown,
                      PhiliaTrainPanel *self)
 {
   update_attention (self);
+  /* The colouring shown from here follows the user's choice (not the
+   * document's undo, which updates the views too). */
+  if (self->nodes_in_document && self->current != NULL && self->current->doc_runs != NULL)
+    show_attention_nodes (self, -1);
 }
 
 static void

@@ -468,6 +468,28 @@ test_gat (void)
     g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
     g_assert_cmpuint (attention.layer, ==, 0);
     g_assert_cmpint (attention.head, ==, -1);
+    /* Another layer or head chosen while it is shown moves it there, a step
+     * of its own; undo goes back to the one before. */
+    gtk_drop_down_set_selected (dropdown ("Mean over heads"), 2);
+    g_assert_true (philia_attention_nodes_parse (philia_canvas_get_node_layer (canvas ()),
+                                                 &what, &attention));
+    g_assert_cmpint (what, ==, PHILIA_ATTENTION_NODES_SAME_LABEL);
+    g_assert_cmpuint (attention.layer, ==, 0);
+    g_assert_cmpint (attention.head, ==, 1);
+    g_assert_true (philia_document_undo (philia_window_get_document (window)));
+    g_assert_true (philia_attention_nodes_parse (philia_canvas_get_node_layer (canvas ()),
+                                                 &what, &attention));
+    g_assert_cmpint (attention.head, ==, -1);
+    gtk_drop_down_set_selected (dropdown ("Mean over heads"), 0);
+    gtk_drop_down_set_selected (dropdown ("Layer 0"), 1);
+    g_assert_true (philia_attention_nodes_parse (philia_canvas_get_node_layer (canvas ()),
+                                                 &what, &attention));
+    g_assert_cmpuint (attention.layer, ==, 1);
+    gtk_drop_down_set_selected (dropdown ("Layer 0"), 0);
+    g_assert_true (philia_attention_nodes_parse (philia_canvas_get_node_layer (canvas ()),
+                                                 &what, &attention));
+    g_assert_cmpuint (attention.layer, ==, 0);
+    g_assert_cmpint (attention.head, ==, -1);
   }
 
   /* A node with a handful of neighbours of both its own and other labels. */
