@@ -31,6 +31,10 @@ gboolean _philia_widget_follow_document (gpointer         widget,
                                          GCallback        on_changed,
                                          GCallback        on_graph);
 
+/* Scrolling */
+
+void     _philia_widget_scroll_not_values (GtkWidget         *panel);
+
 /* Dialogs */
 
 void     _philia_widget_show_error        (GtkWidget             *widget,

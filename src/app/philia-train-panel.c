@@ -2652,6 +2652,7 @@ philia_train_panel_init (PhiliaTrainPanel *self)
   self->live_val_auc = g_array_new (FALSE, FALSE, sizeof (double));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
   build_params_grid (self);
   fill_models (self);
