@@ -258,7 +258,6 @@ struct _PhiliaTrainPanel
 
   guint              training : 1;
   guint              disposed : 1;
-  guint              adding_group : 1;  /* a group's runs going into the document */
   gint               adopt_color;       /* colour of the run the document adds next, or -1 */
   GHashTable        *run_colors;        /* document run id → palette index, kept across undo */
 };
@@ -1031,7 +1030,8 @@ spread_of (GPtrArray *results,
 static Run *
 add_group (PhiliaTrainPanel *self,
            Group            *group,
-           guint             id)
+           guint             id,
+           guint             color)
 {
   Run *run = g_new0 (Run, 1);
   PhiliaTrainResult *first = g_ptr_array_index (group->done, 0);
@@ -1088,7 +1088,7 @@ add_group (PhiliaTrainPanel *self,
     }
 
   run->id = id > 0 ? id : ++self->next_run_id;
-  run->color = self->live_color;
+  run->color = color;
   run->name = g_strdup_printf ("%s #%u", model_name (first->model), run->id);
   /* Translators: what the canvas shows of a group: "GCN #3, split 0, seed 0" */
   run->inspected = g_strdup_printf (_("%s, split %u, seed %" G_GUINT64_FORMAT), run->name,
@@ -1745,9 +1745,9 @@ train_done_cb (GObject      *object,
       if (self->document != NULL)
         run = add_group_to_document (self, group);
       else
-        run = add_group (self, group, 0);
-      text = group_status (run);
-      gtk_label_set_text (self->status_label, text);
+        run = add_group (self, group, 0, self->live_color);
+      text = run != NULL ? group_status (run) : NULL;
+      gtk_label_set_text (self->status_label, text != NULL ? text : "");
     }
   else if (result != NULL)
     {
@@ -2252,6 +2252,24 @@ in_history (PhiliaTrainPanel        *self,
   return FALSE;
 }
 
+/* The palette index of the entry of document run @id: a run that comes back
+ * (undo) comes back in its colour, a new one takes the live run's. */
+static guint
+document_run_color (PhiliaTrainPanel *self,
+                    guint             id)
+{
+  guint color;
+
+  if (g_hash_table_contains (self->run_colors, GUINT_TO_POINTER (id)))
+    color = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_colors, GUINT_TO_POINTER (id)));
+  else if (self->adopt_color >= 0)
+    color = (guint) self->adopt_color;
+  else
+    color = self->next_color++;
+  g_hash_table_insert (self->run_colors, GUINT_TO_POINTER (id), GUINT_TO_POINTER (color));
+  return color;
+}
+
 static void
 add_document_run (PhiliaTrainPanel        *self,
                   const PhiliaDocumentRun *doc_run)
@@ -2264,17 +2282,55 @@ add_document_run (PhiliaTrainPanel        *self,
   run->n_points = doc_run->result->n_epochs;
   run->id = doc_run->id;
   self->next_run_id = MAX (self->next_run_id, doc_run->id);
-  /* A run that comes back (undo) comes back in its colour. */
-  if (g_hash_table_contains (self->run_colors, GUINT_TO_POINTER (doc_run->id)))
-    run->color = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_colors,
-                                                        GUINT_TO_POINTER (doc_run->id)));
-  else if (self->adopt_color >= 0)
-    run->color = (guint) self->adopt_color;
-  else
-    run->color = self->next_color++;
-  g_hash_table_insert (self->run_colors, GUINT_TO_POINTER (doc_run->id),
-                       GUINT_TO_POINTER (run->color));
+  run->color = document_run_color (self, doc_run->id);
   add_run_named (self, run);
+}
+
+/* The runs of the group that starts with @doc_run, all in the document and
+ * none in the history yet (the pieces of a group some of whose runs were
+ * deleted stay entries of their own); NULL otherwise. */
+static GPtrArray *
+document_group (PhiliaTrainPanel        *self,
+                const PhiliaDocumentRun *doc_run)
+{
+  g_autoptr(GPtrArray) members = NULL;
+  guint n;
+
+  if (doc_run->group == 0 || doc_run->group != doc_run->id)
+    return NULL;
+  n = doc_run->n_splits * doc_run->n_seeds;
+  members = g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
+  for (guint k = 0; k < n; k++)
+    {
+      const PhiliaDocumentRun *member = philia_document_find_run (self->document,
+                                                                  doc_run->id + k);
+
+      if (member == NULL || member->group != doc_run->id || in_history (self, member))
+        return NULL;
+      g_ptr_array_add (members, philia_document_run_ref ((PhiliaDocumentRun *) member));
+    }
+  return g_steal_pointer (&members);
+}
+
+/* One entry, mean ± standard deviation, for the runs of a group (a reopened
+ * project's too). */
+static void
+add_document_group (PhiliaTrainPanel *self,
+                    GPtrArray        *members)
+{
+  const PhiliaDocumentRun *first = g_ptr_array_index (members, 0);
+  g_autoptr(Group) group = g_new0 (Group, 1);
+  Run *run;
+
+  group->n_splits = first->n_splits;
+  group->n_seeds = first->n_seeds;
+  group->done = g_ptr_array_new ();   /* borrowed from the document's runs */
+  for (guint k = 0; k < members->len; k++)
+    g_ptr_array_add (group->done,
+                     ((PhiliaDocumentRun *) g_ptr_array_index (members, k))->result);
+  run = add_group (self, group, first->id, document_run_color (self, first->id));
+  self->next_run_id = MAX (self->next_run_id, first->id + members->len - 1);
+  run->doc_runs = g_ptr_array_ref (members);
 }
 
 /* The history is the document's runs: a deleted (or undone) run leaves it, a
@@ -2285,7 +2341,7 @@ sync_runs (PhiliaTrainPanel *self)
 {
   guint n;
 
-  if (self->adding_group || self->document == NULL)
+  if (self->document == NULL)
     return;
   for (guint i = self->runs->len; i > 0; i--)
     {
@@ -2298,41 +2354,43 @@ sync_runs (PhiliaTrainPanel *self)
   for (guint i = 0; i < n; i++)
     {
       const PhiliaDocumentRun *doc_run = philia_document_get_run (self->document, i);
+      g_autoptr(GPtrArray) members = NULL;
 
-      if (!in_history (self, doc_run))
+      if (in_history (self, doc_run))
+        continue;
+      members = document_group (self, doc_run);
+      if (members != NULL)
+        add_document_group (self, members);
+      else
         add_document_run (self, doc_run);
     }
 }
 
-/* A finished group: its runs go into the document one by one, and stay one
- * entry of the history. */
+/* A finished group goes into the document as one (saved as one with the
+ * project); the document's "changed" makes it one entry of the history, in
+ * the live colour. */
 static Run *
 add_group_to_document (PhiliaTrainPanel *self,
                        Group            *group)
 {
-  g_autoptr(GPtrArray) doc_runs =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
-  GPtrArray *results = g_ptr_array_new ();
-  Run *run;
+  guint first;
 
-  self->adding_group = TRUE;
-  while (group->done->len > 0)
+  /* The document takes the results. */
+  g_ptr_array_set_free_func (group->done, NULL);
+  self->adopt_color = (gint) self->live_color;
+  first = philia_document_add_run_group (self->document,
+                                         (PhiliaTrainResult **) group->done->pdata,
+                                         group->n_splits, group->n_seeds);
+  self->adopt_color = -1;
+  g_ptr_array_set_size (group->done, 0);
+  for (guint i = 0; i < self->runs->len; i++)
     {
-      PhiliaTrainResult *result = g_ptr_array_steal_index (group->done, 0);
-      guint id = philia_document_add_run (self->document, result);
-      const PhiliaDocumentRun *doc_run = philia_document_find_run (self->document, id);
+      Run *run = g_ptr_array_index (self->runs, i);
 
-      g_ptr_array_add (doc_runs, philia_document_run_ref ((PhiliaDocumentRun *) doc_run));
-      g_ptr_array_add (results, doc_run->result);
+      if (run->members != NULL && run->id == first)
+        return run;
     }
-  self->adding_group = FALSE;
-  g_ptr_array_unref (group->done);
-  group->done = results;   /* borrowed from the document's runs */
-  run = add_group (self, group,
-                   ((PhiliaDocumentRun *) g_ptr_array_index (doc_runs, 0))->id);
-  self->next_run_id = MAX (self->next_run_id, run->id);
-  run->doc_runs = g_steal_pointer (&doc_runs);
-  return run;
+  g_return_val_if_reached (NULL);
 }
 
 static void
