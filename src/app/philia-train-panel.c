@@ -11,6 +11,7 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-param-grid.h"
 #include "philia-run-overlay.h"
 #include "philia-split-dialog.h"
 #include "philia-window.h"
@@ -25,57 +26,6 @@
 /* Neighbours drawn around a node in the attention grid. */
 #define GRID_NEIGHBOURS 24
 #define SHARE_BINS 10
-
-typedef enum
-{
-  PARAM_EPOCHS,
-  PARAM_LR,
-  PARAM_WEIGHT_DECAY,
-  PARAM_HIDDEN,
-  PARAM_DROPOUT,
-  PARAM_HEADS,
-  PARAM_K,
-  PARAM_ALPHA,
-  PARAM_SEED,
-  PARAM_THREADS,
-  N_PARAMS
-} Param;
-
-static const struct
-{
-  const char *key;
-  const char *label;
-  const char *tooltip;
-  double      lower, upper, step;
-  guint       digits;
-  gboolean    model_param;   /* filled from the model's recipe */
-} param_info[N_PARAMS] = {
-  [PARAM_EPOCHS] = { "epochs", N_("_Epochs"),
-    N_("Full-batch training epochs; the model of the best-validation epoch is kept."),
-    1, 100000, 10, 0, TRUE },
-  [PARAM_LR] = { "lr", N_("_Learning rate"), N_("Adam’s step size."), 1e-5, 10, 1e-3, 4, TRUE },
-  [PARAM_WEIGHT_DECAY] = { "weight-decay", N_("_Weight decay"),
-    N_("L2 penalty added to the gradient of the decayed weights."), 0, 1, 1e-4, 5, TRUE },
-  [PARAM_HIDDEN] = { "hidden", N_("H_idden units"),
-    N_("Width of the hidden layer (per attention head for attention models)."), 1, 4096, 8, 0,
-    TRUE },
-  [PARAM_DROPOUT] = { "dropout", N_("_Dropout"),
-    N_("Probability of dropping an input or hidden unit in training epochs."), 0, 0.99, 0.05, 2,
-    TRUE },
-  [PARAM_HEADS] = { "heads", N_("H_eads"), N_("Attention heads of the first layer."), 1, 64, 1, 0,
-    TRUE },
-  [PARAM_K] = { "k", N_("Propagation steps _K"),
-    N_("How many times features are propagated over the normalised adjacency."), 1, 64, 1, 0,
-    TRUE },
-  [PARAM_ALPHA] = { "alpha", N_("Teleport _α"),
-    N_("Restart probability of the personalised-PageRank propagation."), 0, 1, 0.05, 2, TRUE },
-  [PARAM_SEED] = { "seed", N_("See_d"),
-    N_("Seed of the initialisation and dropout: the same seed and threads give the same run."),
-    0, G_MAXINT32, 1, 0, FALSE },
-  [PARAM_THREADS] = { "threads", N_("T_hreads"),
-    N_("Worker threads for the sparse and dense products; more than the cores slows the "
-       "window."), 1, 64, 1, 0, FALSE },
-};
 
 /* The per-epoch curves a run has. */
 typedef enum
@@ -189,7 +139,7 @@ struct _PhiliaTrainPanel
   GtkLabel          *split_label;
   GtkSpinButton     *split_spin;
   GtkLabel          *split_sizes;
-  GtkGrid           *params_grid;
+  PhiliaParamGrid   *params_grid;
   GtkCheckButton    *many_check;
   GtkSpinButton     *seeds_spin;
   GtkWidget         *seeds_label;
@@ -215,8 +165,6 @@ struct _PhiliaTrainPanel
   PhiliaChartView   *grid_chart;
 
   /* Borrowed */
-  GtkSpinButton     *spins[N_PARAMS];
-  GtkWidget         *spin_labels[N_PARAMS];
   PhiliaCanvas      *canvas;          /* weak */
   PhiliaDocument    *document;        /* owned; its runs are the history */
   GPtrArray         *value_buttons;   /* node-values buttons in color_box */
@@ -642,115 +590,27 @@ queue_curves (PhiliaTrainPanel *self)
 
 /* ----------------------------------------------------------- parameters */
 
+/* The chosen model's recipe in the grid, its description under the chooser. */
 static void
 fill_defaults (PhiliaTrainPanel *self)
 {
   const char *id = selected_model (self);
   const PhiliaAlgorithm *algorithm;
-  PhiliaTrainParams p;
+  g_autofree char *text = NULL;
+  const char *description;
   gboolean needs_features = FALSE;
-  double values[N_PARAMS];
 
-  if (id == NULL || !philia_train_model_defaults (id, &p, &needs_features))
+  if (!philia_param_grid_set_model (self->params_grid, id, &needs_features))
     return;
-
-  values[PARAM_EPOCHS] = p.epochs;
-  values[PARAM_LR] = p.lr;
-  values[PARAM_WEIGHT_DECAY] = p.weight_decay;
-  values[PARAM_HIDDEN] = p.hidden;
-  values[PARAM_DROPOUT] = p.dropout;
-  values[PARAM_HEADS] = p.heads;
-  values[PARAM_K] = p.k;
-  values[PARAM_ALPHA] = p.alpha;
-  for (guint i = 0; i < N_PARAMS; i++)
-    {
-      gboolean used;
-      g_autofree char *tooltip = NULL;
-
-      if (!param_info[i].model_param)
-        continue;
-      /* A field the recipe leaves at "default" is one the model does not read. */
-      used = values[i] >= 0;
-      if (used)
-        gtk_spin_button_set_value (self->spins[i], values[i]);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->spins[i]), used);
-      gtk_widget_set_sensitive (self->spin_labels[i], used);
-      /* Translators: appended to a hyperparameter's tooltip: "Not used by GCN." */
-      tooltip = used ? g_strdup (_(param_info[i].tooltip))
-                     : g_strdup_printf ("%s\n%s", _(param_info[i].tooltip),
-                                        _("Not used by this model."));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->spins[i]), tooltip);
-      gtk_widget_set_tooltip_text (self->spin_labels[i], tooltip);
-    }
-
   algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL, id);
-  {
-    g_autofree char *text = NULL;
-    const char *description = algorithm->description != NULL ? algorithm->description : "";
-
-    if (needs_features)
-      /* Translators: appended to a model's description */
-      text = g_strdup_printf ("%s %s", description, _("Needs node features."));
-    else
-      text = g_strdup (description);
-    gtk_label_set_text (self->model_description, text);
-    gtk_widget_set_visible (GTK_WIDGET (self->model_description), *text != '\0');
-  }
-}
-
-static void
-read_params (PhiliaTrainPanel  *self,
-             PhiliaTrainParams *p,
-             guint64           *seed,
-             guint             *threads)
-{
-  philia_train_params_init (p);
-
-#define VALUE(i) (gtk_widget_get_sensitive (GTK_WIDGET (self->spins[i])) \
-                  ? gtk_spin_button_get_value (self->spins[i]) : -1)
-  p->epochs = (int) VALUE (PARAM_EPOCHS);
-  p->lr = VALUE (PARAM_LR);
-  p->weight_decay = VALUE (PARAM_WEIGHT_DECAY);
-  p->hidden = (int) VALUE (PARAM_HIDDEN);
-  p->dropout = VALUE (PARAM_DROPOUT);
-  p->heads = (int) VALUE (PARAM_HEADS);
-  p->k = (int) VALUE (PARAM_K);
-  p->alpha = VALUE (PARAM_ALPHA);
-#undef VALUE
-  *seed = (guint64) gtk_spin_button_get_value (self->spins[PARAM_SEED]);
-  *threads = (guint) gtk_spin_button_get_value (self->spins[PARAM_THREADS]);
-}
-
-static void
-build_params_grid (PhiliaTrainPanel *self)
-{
-  for (guint i = 0; i < N_PARAMS; i++)
-    {
-      GtkWidget *label = gtk_label_new_with_mnemonic (_(param_info[i].label));
-      GtkAdjustment *adj = gtk_adjustment_new (0, param_info[i].lower, param_info[i].upper,
-                                               param_info[i].step, param_info[i].step * 10, 0);
-      GtkWidget *spin = gtk_spin_button_new (adj, param_info[i].step, param_info[i].digits);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      /* Wrapped, so that the side panel (as wide as its widest page) leaves
-       * the canvas its room. */
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_widget_set_tooltip_text (label, _(param_info[i].tooltip));
-      gtk_widget_set_tooltip_text (spin, _(param_info[i].tooltip));
-      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
-      gtk_widget_set_name (spin, param_info[i].key);
-      /* Two columns of label + spin keep the panel short. */
-      gtk_grid_attach (self->params_grid, label, (i % 2) * 2, i / 2, 1, 1);
-      gtk_grid_attach (self->params_grid, spin, (i % 2) * 2 + 1, i / 2, 1, 1);
-      self->spins[i] = GTK_SPIN_BUTTON (spin);
-      self->spin_labels[i] = label;
-    }
-  gtk_grid_set_column_spacing (self->params_grid, 8);
-  gtk_spin_button_set_value (self->spins[PARAM_SEED], 0);
-  gtk_spin_button_set_value (self->spins[PARAM_THREADS], 1);
+  description = algorithm->description != NULL ? algorithm->description : "";
+  if (needs_features)
+    /* Translators: appended to a model's description */
+    text = g_strdup_printf ("%s %s", description, _("Needs node features."));
+  else
+    text = g_strdup (description);
+  gtk_label_set_text (self->model_description, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->model_description), *text != '\0');
 }
 
 static void
@@ -1834,7 +1694,7 @@ start_action (GtkWidget  *widget,
       return;
     }
 
-  read_params (self, &params, &seed, &threads);
+  philia_param_grid_read (self->params_grid, &params, &seed, &threads);
   split = (guint) gtk_spin_button_get_value (self->split_spin);
   self->live_color = self->next_color++;
   self->stop_time = 0;
@@ -2641,6 +2501,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+  g_type_ensure (PHILIA_TYPE_PARAM_GRID);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-train-panel.ui");
@@ -2712,7 +2573,6 @@ philia_train_panel_init (PhiliaTrainPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
-  build_params_grid (self);
   fill_models (self);
   philia_chart_view_set_draw_func (self->accuracy_chart, draw_accuracy, self, NULL);
   philia_chart_view_set_draw_func (self->roc_auc_chart, draw_roc_auc, self, NULL);
@@ -2831,10 +2691,7 @@ philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
     return self->split_spin;
   if (g_str_equal (key, "seeds"))
     return self->seeds_spin;
-  for (guint i = 0; i < N_PARAMS; i++)
-    if (g_str_equal (param_info[i].key, key))
-      return self->spins[i];
-  return NULL;
+  return philia_param_grid_get_spin (self->params_grid, key);
 }
 
 guint
