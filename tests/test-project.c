@@ -1429,6 +1429,31 @@ test_group (Fixture       *f,
   assert_same_document (doc, back);
   g_assert_cmpuint (philia_document_find_run (back, 4)->group, ==, 2);
 
+  /* `info --json` names the group as the project does. */
+  {
+    g_autoptr(PhiliaJson) json = philia_json_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    JsonArray *list;
+    JsonObject *group;
+
+    philia_json_begin_object (json);
+    philia_document_write_json (back, json);
+    philia_json_end_object (json);
+    text = philia_json_free_to_string (g_steal_pointer (&json));
+    root = json_from_string (text, &error);
+    g_assert_no_error (error);
+    list = json_object_get_array_member (json_object_get_object_member (
+                                           json_node_get_object (root), "project"), "runs");
+    g_assert_false (json_object_has_member (json_array_get_object_element (list, 0), "group"));
+    group = json_object_get_object_member (json_array_get_object_element (list, 3), "group");
+    g_assert_nonnull (group);
+    g_assert_cmpint (json_object_get_int_member (group, "id"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (group, "splits"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (group, "seeds"), ==, 2);
+  }
+
   /* Deleting one run of the group and undoing it keeps its place. */
   g_assert_true (philia_document_delete_run (back, 3));
   g_assert_null (philia_document_find_run (back, 3));
