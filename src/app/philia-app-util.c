@@ -363,6 +363,39 @@ _philia_document_select (PhiliaDocument *document,
   philia_document_set_selection (document, sorted, n);
 }
 
+/* Writes the parts given (non-NULL) into the document's view: one step of
+ * the document's ("Colouring", "Overlay"), none if nothing changes. */
+void
+_philia_document_write_view (PhiliaDocument *document,
+                             const char     *color_by,
+                             const char     *edge_style,
+                             const char     *overlay)
+{
+  PhiliaDocumentView view = { 0 };
+
+  g_return_if_fail (PHILIA_IS_DOCUMENT (document));
+
+  philia_document_view_copy (&view, philia_document_get_view (document));
+  if (color_by != NULL)
+    {
+      g_free (view.color_by);
+      view.color_by = g_strdup (color_by);
+    }
+  if (edge_style != NULL)
+    {
+      g_free (view.edge_style);
+      view.edge_style = g_strdup (edge_style);
+    }
+  if (overlay != NULL)
+    {
+      g_free (view.overlay);
+      view.overlay = g_strdup (overlay);
+    }
+  if (!philia_document_view_equal (&view, philia_document_get_view (document)))
+    philia_document_set_view (document, &view);
+  philia_document_view_clear (&view);
+}
+
 /*
  * What every panel's set_document () does (HACKING.md §10): forget the old
  * document's handlers, hold the new one in *@slot, follow its "changed" (if

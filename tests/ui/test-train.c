@@ -717,6 +717,49 @@ chameleon_ready (gpointer data)
          && philia_train_panel_get_graph (panel ()) == g;
 }
 
+/* With PHILIA_TRAIN_SHOTS: the page at the narrowest the side panel gets
+ * (the paned pushed to the right), top, history and attention, to look at. */
+static void
+test_narrow_shot (void)
+{
+  GtkPaned *paned = GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (panel ()), GTK_TYPE_PANED));
+  int position;
+
+  if (shots == NULL)
+    {
+      g_test_skip ("set PHILIA_TRAIN_SHOTS for this one");
+      return;
+    }
+  ensure_cora ();
+  g_assert_nonnull (paned);
+  position = gtk_paned_get_position (paned);
+  gtk_paned_set_position (paned, gtk_widget_get_width (GTK_WIDGET (window)));
+  philia_test_spin_for (500);
+  g_test_message ("narrowest Train page: %d px", gtk_widget_get_width (GTK_WIDGET (panel ())));
+  scroll_to (GTK_WIDGET (philia_train_panel_get_param_spin (panel (), "split")));
+  save_shot ("train-narrow-top.png");
+  if (philia_train_panel_get_n_runs (panel ()) > 0)
+    {
+      philia_train_panel_select_runs (panel (), (const guint[]) { 0 }, 1);
+      scroll_to (philia_train_panel_get_chart (panel (), "accuracy"));
+      save_shot ("train-narrow-curves-history.png");
+    }
+  for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+    {
+      g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+      if (g_str_has_prefix (text, "GAT"))
+        {
+          philia_train_panel_select_runs (panel (), &i, 1);
+          scroll_to (philia_train_panel_get_chart (panel (), "same-label"));
+          save_shot ("train-narrow-attention.png");
+          break;
+        }
+    }
+  gtk_paned_set_position (paned, position);
+  philia_test_spin_for (300);
+}
+
 static void
 test_chameleon_shot (void)
 {
@@ -869,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/gat", test_gat);
   g_test_add_func ("/Philia/Train/node-values", test_node_values);
   g_test_add_func ("/Philia/Train/errors", test_errors);
+  g_test_add_func ("/Philia/Train/narrow-shot", test_narrow_shot);
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
   g_test_add_func ("/Philia/Train/wheel", test_wheel);
 
