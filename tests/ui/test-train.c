@@ -736,6 +736,12 @@ test_narrow_shot (void)
   gtk_paned_set_position (paned, gtk_widget_get_width (GTK_WIDGET (window)));
   philia_test_spin_for (500);
   g_test_message ("narrowest Train page: %d px", gtk_widget_get_width (GTK_WIDGET (panel ())));
+  /* Something in the history and the attention views: short runs. */
+  for (guint i = 0; i < 2 && philia_train_panel_get_n_runs (panel ()) < 2; i++)
+    {
+      train (i == 0 ? "mlp" : "gat", 30);
+      g_assert_true (philia_test_spin_until (not_training, NULL, 120000));
+    }
   scroll_to (GTK_WIDGET (philia_train_panel_get_param_spin (panel (), "split")));
   save_shot ("train-narrow-top.png");
   if (philia_train_panel_get_n_runs (panel ()) > 0)
