@@ -16,6 +16,7 @@
 #include "philia-run-history.h"
 #include "philia-run-overlay.h"
 #include "philia-split-dialog.h"
+#include "philia-train-curves.h"
 #include "philia-window.h"
 
 /* Canvas layers this panel owns. */
@@ -25,13 +26,6 @@
 
 
 typedef PhiliaRunEntry Run;
-
-typedef enum
-{
-  CHART_ACCURACY,
-  CHART_ROC_AUC,
-  CHART_LOSS,
-} ChartKind;
 
 /* Runs over splits × seeds in progress: one at a time, in split-major order. */
 typedef struct
@@ -75,9 +69,7 @@ struct _PhiliaTrainPanel
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
   GtkLabel          *message_label;
-  PhiliaChartView   *accuracy_chart;
-  PhiliaChartView   *roc_auc_chart;
-  PhiliaChartView   *loss_chart;
+  PhiliaTrainCurves *curves;
   PhiliaRunHistory  *history;
   GtkWidget         *canvas_box;
   GtkFlowBox        *color_box;
@@ -98,16 +90,7 @@ struct _PhiliaTrainPanel
   char              *csv_kind;
 
   /* The run in progress */
-  char              *live_model;
   guint              live_color;
-  guint              live_total;
-  guint              live_best;
-  GArray            *live_loss;
-  GArray            *live_val_loss;
-  GArray            *live_train;
-  GArray            *live_val;
-  GArray            *live_train_auc;
-  GArray            *live_val_auc;
   Group             *group;           /* runs over splits × seeds in progress, or NULL */
   gint64             stop_time;       /* µs, when Stop was pressed; 0 */
   gint64             status_time;     /* µs, last live status text */
@@ -187,172 +170,6 @@ update_start_action (PhiliaTrainPanel *self)
 }
 
 /* --------------------------------------------------------------- charts */
-
-static GArray *
-live_curve (PhiliaTrainPanel *self,
-            PhiliaRunCurve         kind)
-{
-  switch (kind)
-    {
-    case PHILIA_RUN_CURVE_LOSS:
-      return self->live_loss;
-    case PHILIA_RUN_CURVE_VAL_LOSS:
-      return self->live_val_loss;
-    case PHILIA_RUN_CURVE_TRAIN_ACC:
-      return self->live_train;
-    case PHILIA_RUN_CURVE_VAL_ACC:
-      return self->live_val;
-    case PHILIA_RUN_CURVE_TRAIN_AUC:
-      return self->live_train_auc;
-    case PHILIA_RUN_CURVE_VAL_AUC:
-    case PHILIA_RUN_N_CURVES:
-    default:
-      return self->live_val_auc;
-    }
-}
-
-/* The baseline of the current run: the validation accuracy of the majority
- * class on the accuracy chart, the 0.5 of a constant score on the ROC-AUC one. */
-static double
-chart_baseline (PhiliaTrainPanel *self,
-                ChartKind         kind,
-                const char      **label)
-{
-  *label = NULL;
-  if (kind == CHART_ROC_AUC)
-    {
-      *label = _("chance (constant score)");
-      return 0.5;
-    }
-  if (kind == CHART_ACCURACY && self->current != NULL)
-    {
-      *label = _("majority class (val)");
-      return self->current->members != NULL ? self->current->val_majority.mean
-                                            : self->current->result->val_majority;
-    }
-  return NAN;
-}
-
-static void
-draw_curves (cairo_t                 *cr,
-             double                   width,
-             double                   height,
-             const PhiliaRenderStyle *style,
-             PhiliaTrainPanel        *self,
-             ChartKind                kind)
-{
-  g_autofree Run **shown = NULL;
-  g_autofree PhiliaCurve *curves = NULL;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  guint n_shown = philia_run_history_get_selected (self->history, &shown), n = 0, n_epochs = 0;
-  gboolean loss = kind == CHART_LOSS;
-  /* One convention in every chart (philia-train-figure.h): validation
-   * solid, train dashed, for loss as for accuracy and ROC-AUC. */
-  PhiliaRunCurve solid = loss ? PHILIA_RUN_CURVE_VAL_LOSS
-                        : kind == CHART_ROC_AUC ? PHILIA_RUN_CURVE_VAL_AUC : PHILIA_RUN_CURVE_VAL_ACC;
-  PhiliaRunCurve dashed = loss ? PHILIA_RUN_CURVE_LOSS
-                         : kind == CHART_ROC_AUC ? PHILIA_RUN_CURVE_TRAIN_AUC
-                                                 : PHILIA_RUN_CURVE_TRAIN_ACC;
-  PhiliaCurvesChart chart = { 0 };
-
-  curves = g_new0 (PhiliaCurve, 2 * (n_shown + 1));
-  for (guint i = 0; i <= n_shown; i++)
-    {
-      const char *name;
-      const double *a, *b, *sa = NULL, *sb = NULL;
-      guint len, best, color;
-      gboolean group = FALSE;
-
-      if (i < n_shown)
-        {
-          PhiliaTrainResult *r = shown[i]->result;
-
-          group = shown[i]->members != NULL;
-          name = group ? shown[i]->name : philia_run_history_display_name (self->history, shown[i]);
-          a = philia_run_entry_get_curve (shown[i], solid, &sa);
-          b = philia_run_entry_get_curve (shown[i], dashed, &sb);
-          len = shown[i]->n_points;
-          /* Each run of a group has its own best epoch: none to mark. */
-          best = group ? 0 : r->best_epoch;
-          color = shown[i]->color;
-          n_epochs = MAX (n_epochs, (guint) MAX (r->params.epochs, 0));
-        }
-      else if (self->live_model != NULL)
-        {
-          name = self->live_model;
-          a = (double *) (gpointer) live_curve (self, solid)->data;
-          b = (double *) (gpointer) live_curve (self, dashed)->data;
-          len = live_curve (self, solid)->len;
-          best = self->live_best;
-          color = self->live_color;
-          n_epochs = MAX (n_epochs, self->live_total);
-        }
-      else
-        break;
-      if (a == NULL || b == NULL || len == 0)
-        continue;   /* no ROC-AUC: a run of a many-class dataset */
-
-      /* Translators: legend entries: "GCN val", "GCN #2 val, mean ± sd" */
-      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s val, mean ± sd"), name)
-                                     : g_strdup_printf (_("%s val"), name));
-      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, a, color,
-                                    FALSE, loss ? 0 : best, sa };
-      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s train, mean ± sd"), name)
-                                     : g_strdup_printf (_("%s train"), name));
-      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, b, color,
-                                    TRUE, 0, sb };
-    }
-
-  chart.x_label = _("Epoch");
-  chart.y_label = loss ? _("Loss") : kind == CHART_ROC_AUC ? _("ROC-AUC") : _("Accuracy");
-  chart.log_y = loss;
-  chart.legend_bottom = !loss;   /* accuracy climbs, loss falls: keep clear of both */
-  chart.y_min = loss ? NAN : 0;
-  chart.y_max = loss ? NAN : 1;
-  chart.n_epochs = n_epochs;
-  chart.n_curves = n;
-  chart.curves = curves;
-  chart.baseline = chart_baseline (self, kind, &chart.baseline_label);
-  philia_curves_chart_draw (cr, width, height, &chart, style);
-}
-
-static void
-draw_accuracy (cairo_t                 *cr,
-               double                   width,
-               double                   height,
-               const PhiliaRenderStyle *style,
-               gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_ACCURACY);
-}
-
-static void
-draw_roc_auc (cairo_t                 *cr,
-              double                   width,
-              double                   height,
-              const PhiliaRenderStyle *style,
-              gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_ROC_AUC);
-}
-
-static void
-draw_loss (cairo_t                 *cr,
-           double                   width,
-           double                   height,
-           const PhiliaRenderStyle *style,
-           gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_LOSS);
-}
-
-static void
-queue_curves (PhiliaTrainPanel *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_chart));
-  gtk_widget_queue_draw (GTK_WIDGET (self->roc_auc_chart));
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_chart));
-}
 
 /* ----------------------------------------------------------- parameters */
 
@@ -580,7 +397,7 @@ on_history_selection (PhiliaRunHistory *history,
   if (self->disposed)
     return;
   update_current (self);
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
 }
 
 /* The inspect views let go of an entry before it is freed. */
@@ -611,20 +428,6 @@ request_free (Request *request)
   g_free (request);
 }
 
-static void
-reset_live (PhiliaTrainPanel *self)
-{
-  g_clear_pointer (&self->live_model, g_free);
-  g_array_set_size (self->live_loss, 0);
-  g_array_set_size (self->live_val_loss, 0);
-  g_array_set_size (self->live_train, 0);
-  g_array_set_size (self->live_val, 0);
-  g_array_set_size (self->live_train_auc, 0);
-  g_array_set_size (self->live_val_auc, 0);
-  self->live_best = 0;
-  self->live_total = 0;
-}
-
 static guint
 group_total (const Group *group)
 {
@@ -648,21 +451,10 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   if (request->serial != self->serial)
     return;   /* a stopped or replaced run */
 
-  for (guint i = 0; i < n_epochs; i++)
-    {
-      g_array_append_val (self->live_loss, epochs[i].loss);
-      g_array_append_val (self->live_val_loss, epochs[i].val_loss);
-      g_array_append_val (self->live_train, epochs[i].train_accuracy);
-      g_array_append_val (self->live_val, epochs[i].val_accuracy);
-      g_array_append_val (self->live_train_auc, epochs[i].train_roc_auc);
-      g_array_append_val (self->live_val_auc, epochs[i].val_roc_auc);
-    }
-  self->live_best = last->best_epoch;
-  self->live_total = last->n_epochs;
+  philia_train_curves_add_epochs (self->curves, epochs, n_epochs);
   if (self->group != NULL)
     fraction = (self->group->next + fraction) / group_total (self->group);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  queue_curves (self);
 
   /* New text re-lays the whole scrolled panel out: some 15 times a second
    * keeps up with the curves without a relayout in every frame. */
@@ -702,16 +494,17 @@ launch (PhiliaTrainPanel        *self,
         guint                    threads)
 {
   Request *epochs_request, *done_request;
+  g_autofree char *name = NULL;
 
   self->serial++;
-  reset_live (self);
   if (self->group != NULL)
     /* Translators: the live curves' legend name: "GCN run 3 of 30" */
-    self->live_model = g_strdup_printf (_("%s run %u of %u"), philia_run_model_name (model),
-                                        self->group->next + 1, group_total (self->group));
+    name = g_strdup_printf (_("%s run %u of %u"), philia_run_model_name (model),
+                            self->group->next + 1, group_total (self->group));
   else
-    self->live_model = g_strdup (philia_run_model_name (model));
-  self->live_total = params->epochs > 0 ? (guint) params->epochs : 0;
+    name = g_strdup (philia_run_model_name (model));
+  philia_train_curves_start_live (self->curves, name, self->live_color,
+                                  params->epochs > 0 ? (guint) params->epochs : 0);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->status_time = 0;
@@ -725,7 +518,7 @@ launch (PhiliaTrainPanel        *self,
   philia_train_async (self->graph, model, params, split, seed, threads, self->cancellable,
                       on_epochs, epochs_request, (GDestroyNotify) request_free,
                       train_done_cb, done_request);
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
 }
 
 static void
@@ -792,7 +585,7 @@ train_done_cb (GObject      *object,
       Run *run;
       g_autofree char *text = NULL;
 
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
       if (self->document != NULL)
         run = add_group_to_document (self, group);
       else
@@ -819,7 +612,7 @@ train_done_cb (GObject      *object,
                                       "ms/epoch)."), result->best_epoch, result->seconds,
                               result->epoch_ms_median);
       gtk_label_set_text (self->status_label, text->str);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
       if (self->document != NULL)
         {
           /* The document's "changed" puts it in the history, in the live colour. */
@@ -839,22 +632,22 @@ train_done_cb (GObject      *object,
         /* Translators: after Stop during runs over splits × seeds */
         text = g_strdup_printf (_("Stopped in run %u of %u, after epoch %u (%.0f ms after Stop); "
                                   "the runs are not kept."), group->next + 1, group_total (group),
-                                self->live_loss->len, ms);
+                                philia_train_curves_get_live_epochs (self->curves), ms);
       else
         /* Translators: after Stop, "Stopped after epoch 12 (142 ms after Stop)." */
         text = g_strdup_printf (_("Stopped after epoch %u (%.0f ms after Stop); the run is not "
-                                  "kept."), self->live_loss->len, ms);
+                                  "kept."), philia_train_curves_get_live_epochs (self->curves), ms);
       gtk_label_set_text (self->status_label, text);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
     }
   else
     {
       gtk_label_set_text (self->status_label, "");
       set_message (self, error->message);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
     }
   self->stop_time = 0;
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
   request_free (request);
 }
 
@@ -1161,7 +954,7 @@ set_graph (PhiliaTrainPanel *self,
     }
   else
     gtk_label_set_text (self->status_label, "");
-  reset_live (self);
+  philia_train_curves_reset_live (self->curves);
   /* Nothing shows a run about to go. */
   self->current = NULL;
   g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
@@ -1184,12 +977,12 @@ set_graph (PhiliaTrainPanel *self,
     set_message (self, _("This dataset has no labels to train on; open a node table or a file "
                          "with labels."));
   /* ROC-AUC is the metric of two-class data: its curves only there. */
-  gtk_widget_set_visible (GTK_WIDGET (self->roc_auc_chart),
-                          graph != NULL && philia_graph_get_n_classes (graph) == 2);
+  philia_train_curves_set_two_class (self->curves,
+                                     graph != NULL && philia_graph_get_n_classes (graph) == 2);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, graph != NULL ? "train" : "empty");
   update_start_action (self);
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
@@ -1362,12 +1155,6 @@ philia_train_panel_dispose (GObject *object)
   _philia_clear_file_chooser (&self->csv_chooser, self);
 
   /* The charts draw our data: detach them first. */
-  if (self->accuracy_chart != NULL)
-    {
-      philia_chart_view_set_draw_func (self->accuracy_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->roc_auc_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->loss_chart, NULL, NULL, NULL);
-    }
   if (self->canvas != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
   self->canvas = NULL;
@@ -1390,13 +1177,6 @@ philia_train_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->value_buttons, g_ptr_array_unref);
-  g_clear_pointer (&self->live_loss, g_array_unref);
-  g_clear_pointer (&self->live_val_loss, g_array_unref);
-  g_clear_pointer (&self->live_train, g_array_unref);
-  g_clear_pointer (&self->live_val, g_array_unref);
-  g_clear_pointer (&self->live_train_auc, g_array_unref);
-  g_clear_pointer (&self->live_val_auc, g_array_unref);
-  g_clear_pointer (&self->live_model, g_free);
   g_clear_pointer (&self->csv_kind, g_free);
 
   G_OBJECT_CLASS (philia_train_panel_parent_class)->finalize (object);
@@ -1488,6 +1268,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   g_type_ensure (PHILIA_TYPE_PARAM_GRID);
   g_type_ensure (PHILIA_TYPE_ATTENTION_VIEW);
   g_type_ensure (PHILIA_TYPE_RUN_HISTORY);
+  g_type_ensure (PHILIA_TYPE_TRAIN_CURVES);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-train-panel.ui");
@@ -1505,9 +1286,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, message_label);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, accuracy_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, roc_auc_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, loss_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, curves);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, history);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, canvas_box);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, color_box);
@@ -1534,20 +1313,12 @@ philia_train_panel_init (PhiliaTrainPanel *self)
 {
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
   self->value_buttons = g_ptr_array_new ();
-  self->live_loss = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val_loss = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_train = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_train_auc = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val_auc = g_array_new (FALSE, FALSE, sizeof (double));
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
   fill_models (self);
-  philia_chart_view_set_draw_func (self->accuracy_chart, draw_accuracy, self, NULL);
-  philia_chart_view_set_draw_func (self->roc_auc_chart, draw_roc_auc, self, NULL);
-  philia_chart_view_set_draw_func (self->loss_chart, draw_loss, self, NULL);
+  philia_train_curves_set_history (self->curves, self->history);
   g_signal_connect (self->history, "selection-changed", G_CALLBACK (on_history_selection),
                     self);
   g_signal_connect (self->history, "removing", G_CALLBACK (on_history_removing), self);
@@ -1701,13 +1472,9 @@ philia_train_panel_select_runs (PhiliaTrainPanel *self,
 guint
 philia_train_panel_get_n_shown_curves (PhiliaTrainPanel *self)
 {
-  g_autofree Run **shown = NULL;
-  guint n;
-
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
 
-  n = philia_run_history_get_selected (self->history, &shown);
-  return 2 * (n + (self->live_model != NULL ? 1 : 0));
+  return philia_train_curves_get_n_shown (self->curves);
 }
 
 /* Epochs of the run in progress that reached the panel. */
@@ -1716,7 +1483,7 @@ philia_train_panel_get_live_epochs (PhiliaTrainPanel *self)
 {
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
 
-  return self->live_loss->len;
+  return philia_train_curves_get_live_epochs (self->curves);
 }
 
 const char *
@@ -1746,12 +1513,8 @@ philia_train_panel_get_chart (PhiliaTrainPanel *self,
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (g_str_equal (name, "accuracy"))
-    return GTK_WIDGET (self->accuracy_chart);
-  if (g_str_equal (name, "roc-auc"))
-    return GTK_WIDGET (self->roc_auc_chart);
-  if (g_str_equal (name, "loss"))
-    return GTK_WIDGET (self->loss_chart);
+  if (philia_train_curves_get_chart (self->curves, name) != NULL)
+    return philia_train_curves_get_chart (self->curves, name);
   if (g_str_equal (name, "homophily"))
     return philia_run_history_get_chart (self->history);
   return philia_attention_view_get_chart (self->attention_view, name);
