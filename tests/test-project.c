@@ -331,6 +331,9 @@ assert_same_document (PhiliaDocument *a,
       const PhiliaDocumentRun *rb = philia_document_get_run (b, i);
 
       g_assert_cmpuint (ra->id, ==, rb->id);
+      g_assert_cmpuint (ra->group, ==, rb->group);
+      g_assert_cmpuint (ra->n_splits, ==, rb->n_splits);
+      g_assert_cmpuint (ra->n_seeds, ==, rb->n_seeds);
       assert_same_result (ra->result, rb->result, philia_graph_get_row_offsets (ga)[n]);
     }
   g_assert_cmpuint (philia_document_get_n_evaluations (a), ==,
@@ -1340,6 +1343,177 @@ test_json (Fixture       *f,
 
 /* }}} */
 
+/* Runs over splits × seeds: @n_splits × @n_seeds MLP runs in split-major
+ * order, seeds 5, 6, … per split, as the Train panel makes them. */
+static guint
+add_group (PhiliaDocument *doc,
+           guint           n_splits,
+           guint           n_seeds)
+{
+  PhiliaGraph *graph = philia_document_get_graph (doc);
+  g_autofree PhiliaTrainResult **results = g_new (PhiliaTrainResult *, n_splits * n_seeds);
+  PhiliaTrainParams params;
+
+  philia_train_params_init (&params);
+  params.epochs = 6;
+  for (guint i = 0; i < n_splits * n_seeds; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      results[i] = philia_train (graph, "mlp", &params, i / n_seeds, 5 + i % n_seeds, 1, NULL,
+                                 NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  return philia_document_add_run_group (doc, results, n_splits, n_seeds);
+}
+
+/* A document with a run, a group of 2 splits × 2 seeds, and a run after. */
+static PhiliaDocument *
+group_document (Fixture *f)
+{
+  PhiliaDocument *doc = new_document (f);
+  guint8 *masks[3];
+
+  for (guint part = 0; part < 3; part++)
+    {
+      masks[part] = g_new0 (guint8, 2 * N);
+      for (guint v = 0; v < N; v++)
+        {
+          masks[part][v] = v % 3 == part;
+          masks[part][N + v] = (v + 1) % 3 == part;
+        }
+    }
+  philia_document_set_splits (doc, 2, masks[0], masks[1], masks[2]);
+  g_assert_cmpuint (philia_document_add_run (doc, train (philia_document_get_graph (doc), "gcn",
+                                                         1)), ==, 1);
+  g_assert_cmpuint (add_group (doc, 2, 2), ==, 2);
+  g_assert_cmpuint (philia_document_add_run (doc, train (philia_document_get_graph (doc), "mlp",
+                                                         1)), ==, 6);
+  return doc;
+}
+
+/* The group survives save and reopen (it used to come back as four runs of
+ * their own); a project without groups (older Philia) reads as before. */
+static void
+test_group (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(PhiliaDocument) doc = group_document (f);
+  g_autoptr(PhiliaDocument) back = NULL;
+  g_autoptr(PhiliaDocument) older = NULL;
+  g_autoptr(Archive) a = NULL;
+  JsonArray *runs;
+
+  /* In the document: ids 2–5, split-major, each naming the group's first. */
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      const PhiliaDocumentRun *run = philia_document_get_run (doc, i);
+      gboolean member = run->id >= 2 && run->id <= 5;
+
+      g_assert_cmpuint (run->id, ==, i + 1);
+      g_assert_cmpuint (run->group, ==, member ? 2 : 0);
+      g_assert_cmpuint (run->n_splits, ==, member ? 2 : 0);
+      g_assert_cmpuint (run->n_seeds, ==, member ? 2 : 0);
+      if (member)
+        {
+          g_assert_cmpuint (run->result->split, ==, (run->id - 2) / 2);
+          g_assert_cmpuint (run->result->seed, ==, 5 + (run->id - 2) % 2);
+        }
+    }
+  /* Adding runs is not a step, a group no more than a run. */
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Make Splits");
+
+  save (doc, f->project);
+  back = reopen (f->project);
+  assert_same_document (doc, back);
+  g_assert_cmpuint (philia_document_find_run (back, 4)->group, ==, 2);
+
+  /* `info --json` names the group as the project does. */
+  {
+    g_autoptr(PhiliaJson) json = philia_json_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    JsonArray *list;
+    JsonObject *group;
+
+    philia_json_begin_object (json);
+    philia_document_write_json (back, json);
+    philia_json_end_object (json);
+    text = philia_json_free_to_string (g_steal_pointer (&json));
+    root = json_from_string (text, &error);
+    g_assert_no_error (error);
+    list = json_object_get_array_member (json_object_get_object_member (
+                                           json_node_get_object (root), "project"), "runs");
+    g_assert_false (json_object_has_member (json_array_get_object_element (list, 0), "group"));
+    group = json_object_get_object_member (json_array_get_object_element (list, 3), "group");
+    g_assert_nonnull (group);
+    g_assert_cmpint (json_object_get_int_member (group, "id"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (group, "splits"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (group, "seeds"), ==, 2);
+  }
+
+  /* Deleting one run of the group and undoing it keeps its place. */
+  g_assert_true (philia_document_delete_run (back, 3));
+  g_assert_null (philia_document_find_run (back, 3));
+  g_assert_true (philia_document_undo (back));
+  g_assert_cmpuint (philia_document_find_run (back, 3)->group, ==, 2);
+  g_assert_cmpuint (philia_document_find_run (back, 3)->n_seeds, ==, 2);
+
+  /* Without the group members: the runs of a project from before groups. */
+  a = archive_read (f->project);
+  runs = json_object_get_array_member (manifest (a), "runs");
+  g_assert_true (json_object_has_member (json_array_get_object_element (runs, 1), "group"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (runs, 0), "group"));
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    json_object_remove_member (json_array_get_object_element (runs, i), "group");
+  archive_write (a, f->project);
+  older = reopen (f->project);
+  g_assert_cmpuint (philia_document_get_n_runs (older), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (philia_document_get_run (older, i)->group, ==, 0);
+}
+
+/* A group that does not hold together is refused, naming the runs. */
+static void
+test_group_inconsistent (Fixture       *f,
+                         gconstpointer  data)
+{
+  struct
+  {
+    guint       run;       /* index in the manifest's runs */
+    const char *key;
+    gint64      value;
+    const char *message;
+  } cases[] = {
+    { 4, "id", 4, "p.philia: run 5 of the group that starts at run 4 used split 1, not 0." },
+    { 4, "seeds", 1, "p.philia: run 5 is not one of the 2 × 1 runs of the group that starts at "
+                     "run 2." },
+    { 1, "splits", 3, "p.philia: runs 2 and 3 of the group that starts at run 2 disagree on its "
+                      "shape." },
+    { 2, "id", 6, "p.philia: run 3 is not one of the 2 × 2 runs of the group that starts at "
+                  "run 6." },
+    { 2, "seeds", 0, "p.philia: the manifest's runs.2.group.seeds is 0, outside [1, "
+                     "4294967295]." },
+  };
+  g_autoptr(PhiliaDocument) doc = group_document (f);
+
+  save (doc, f->project);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Archive) a = archive_read (f->project);
+      JsonArray *runs = json_object_get_array_member (manifest (a), "runs");
+      JsonObject *group = json_object_get_object_member (
+        json_array_get_object_element (runs, cases[i].run), "group");
+
+      json_object_set_int_member (group, cases[i].key, cases[i].value);
+      archive_write (a, f->project);
+      assert_refused (f->project, PHILIA_ERROR, PHILIA_ERROR_INVALID, cases[i].message);
+      save (doc, f->project);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1351,6 +1525,8 @@ main (int    argc,
   g_test_add ("/Philia/Project/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("empty", test_empty);
   ADD ("full", test_full);
+  ADD ("group", test_group);
+  ADD ("group-inconsistent", test_group_inconsistent);
   ADD ("embedded", test_embedded);
   ADD ("filtered", test_filtered);
   ADD ("node-table", test_node_table);

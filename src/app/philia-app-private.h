@@ -25,11 +25,19 @@ void     _philia_widget_get_style    (GtkWidget         *widget,
 void     _philia_document_select     (PhiliaDocument    *document,
                                       const guint       *nodes,
                                       guint              n_nodes);
+void     _philia_document_write_view (PhiliaDocument    *document,
+                                      const char        *color_by,
+                                      const char        *edge_style,
+                                      const char        *overlay);
 gboolean _philia_widget_follow_document (gpointer         widget,
                                          PhiliaDocument **slot,
                                          PhiliaDocument  *document,
                                          GCallback        on_changed,
                                          GCallback        on_graph);
+
+/* Scrolling */
+
+void     _philia_widget_scroll_not_values (GtkWidget         *panel);
 
 /* Dialogs */
 

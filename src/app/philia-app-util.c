@@ -6,6 +6,7 @@
 #include "philia-app-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -362,6 +363,39 @@ _philia_document_select (PhiliaDocument *document,
   philia_document_set_selection (document, sorted, n);
 }
 
+/* Writes the parts given (non-NULL) into the document's view: one step of
+ * the document's ("Colouring", "Overlay"), none if nothing changes. */
+void
+_philia_document_write_view (PhiliaDocument *document,
+                             const char     *color_by,
+                             const char     *edge_style,
+                             const char     *overlay)
+{
+  PhiliaDocumentView view = { 0 };
+
+  g_return_if_fail (PHILIA_IS_DOCUMENT (document));
+
+  philia_document_view_copy (&view, philia_document_get_view (document));
+  if (color_by != NULL)
+    {
+      g_free (view.color_by);
+      view.color_by = g_strdup (color_by);
+    }
+  if (edge_style != NULL)
+    {
+      g_free (view.edge_style);
+      view.edge_style = g_strdup (edge_style);
+    }
+  if (overlay != NULL)
+    {
+      g_free (view.overlay);
+      view.overlay = g_strdup (overlay);
+    }
+  if (!philia_document_view_equal (&view, philia_document_get_view (document)))
+    philia_document_set_view (document, &view);
+  philia_document_view_clear (&view);
+}
+
 /*
  * What every panel's set_document () does (HACKING.md §10): forget the old
  * document's handlers, hold the new one in *@slot, follow its "changed" (if
@@ -395,4 +429,129 @@ _philia_widget_follow_document (gpointer         widget,
       graph_func (document, NULL, widget);
     }
   return TRUE;
+}
+
+/* Scrolling over value controls */
+
+/* The controls whose value the wheel changes: spin buttons and scales (and
+ * drop-downs, should a theme or a later GTK give them the wheel). */
+static gboolean
+is_value_control (GtkWidget *widget)
+{
+  return GTK_IS_SPIN_BUTTON (widget) || GTK_IS_RANGE (widget) || GTK_IS_DROP_DOWN (widget);
+}
+
+/* The value control under the pointer of @controller's current event, inside
+ * @scrolled and not inside a scroller nested in it; NULL if none. */
+static GtkWidget *
+value_control_under_pointer (GtkEventController *controller,
+                             GtkWidget          *scrolled)
+{
+  GdkEvent *event = gtk_event_controller_get_current_event (controller);
+  GtkNative *native = gtk_widget_get_native (scrolled);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkSeat *seat = event != NULL ? gdk_event_get_seat (event) : NULL;
+  GdkDevice *pointer = seat != NULL ? gdk_seat_get_pointer (seat) : NULL;
+  graphene_point_t point;
+  double x, y, dx, dy;
+
+  /* Scroll events carry no position: they go where the (logical) pointer is. */
+  if (surface == NULL || pointer == NULL ||
+      !gdk_surface_get_device_position (surface, pointer, &x, &y, NULL))
+    return NULL;
+  /* The native widget sits at an offset in its surface (client-side shadows). */
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  if (!gtk_widget_compute_point (GTK_WIDGET (native), scrolled,
+                                 &GRAPHENE_POINT_INIT ((float) (x - dx), (float) (y - dy)),
+                                 &point))
+    return NULL;
+  for (GtkWidget *w = gtk_widget_pick (scrolled, point.x, point.y, GTK_PICK_DEFAULT);
+       w != NULL && w != scrolled; w = gtk_widget_get_parent (w))
+    {
+      if (GTK_IS_SCROLLED_WINDOW (w))
+        return NULL;
+      if (is_value_control (w))
+        return w;
+    }
+  return NULL;
+}
+
+/* Moves @adjustment as GtkScrolledWindow does for the same delta: one wheel
+ * notch is (page size)^(2/3), a touchpad's delta is in pixels. */
+static void
+scroll_adjustment (GtkAdjustment *adjustment,
+                   double         delta,
+                   gboolean       wheel)
+{
+  double unit = wheel ? pow (gtk_adjustment_get_page_size (adjustment), 2.0 / 3.0) : 1.0;
+
+  if (delta != 0)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + delta * unit);
+}
+
+static gboolean
+on_guarded_scroll (GtkEventControllerScroll *controller,
+                   double                    dx,
+                   double                    dy,
+                   GtkScrolledWindow        *scrolled)
+{
+  GtkWidget *control = value_control_under_pointer (GTK_EVENT_CONTROLLER (controller),
+                                                    GTK_WIDGET (scrolled));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (scrolled));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
+  GdkModifierType state;
+
+  if (control == NULL)
+    return FALSE;
+  /* A focused control is the one being edited: the wheel is its own. */
+  if (focus != NULL && (focus == control || gtk_widget_is_ancestor (focus, control)))
+    return FALSE;
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  if (state & GDK_SHIFT_MASK)
+    {
+      double swap = dx;
+
+      dx = dy;
+      dy = swap;
+    }
+  scroll_adjustment (gtk_scrolled_window_get_hadjustment (scrolled), dx, wheel);
+  scroll_adjustment (gtk_scrolled_window_get_vadjustment (scrolled), dy, wheel);
+  return TRUE;
+}
+
+static void
+guard_scrolled (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    guard_scrolled (child);
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkEventController *controller =
+        gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+
+      /* Before the control under the pointer sees the event. */
+      gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+      g_signal_connect (controller, "scroll", G_CALLBACK (on_guarded_scroll), widget);
+      gtk_widget_add_controller (widget, controller);
+    }
+}
+
+/*
+ * _philia_widget_scroll_not_values:
+ * @panel: a panel whose scrolled windows hold spin buttons, scales or drop-downs
+ *
+ * Scrolling over a long panel must not change the hyperparameter that passes
+ * under the pointer (a seed went from 0 to 25 that way): in every scrolled
+ * window in @panel (now and later: the check is made per event), the wheel
+ * over a control that does not have the keyboard focus scrolls the window;
+ * a focused control still takes the wheel.
+ */
+void
+_philia_widget_scroll_not_values (GtkWidget *panel)
+{
+  g_return_if_fail (GTK_IS_WIDGET (panel));
+
+  guard_scrolled (panel);
 }

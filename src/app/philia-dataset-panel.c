@@ -521,6 +521,7 @@ static void
 philia_dataset_panel_init (PhiliaDatasetPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
   update (self);
 }
 

@@ -542,6 +542,7 @@ philia_inspector_init (PhiliaInspector *self)
 {
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -1312,6 +1312,7 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
 
   self->extra_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->pending_u = self->pending_v = G_MAXUINT;
 

@@ -1418,6 +1418,7 @@ philia_stats_panel_init (PhiliaStatsPanel *self)
   self->extra_widgets = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
   gtk_drop_down_set_selected (self->bins_dropdown, 1);   /* 10 */
   build_measures_grid (self);

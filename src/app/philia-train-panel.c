@@ -10,150 +10,22 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-attention-view.h"
 #include "philia-chart-view.h"
+#include "philia-param-grid.h"
+#include "philia-run-history.h"
 #include "philia-run-overlay.h"
 #include "philia-split-dialog.h"
+#include "philia-train-curves.h"
 #include "philia-window.h"
 
 /* Canvas layers this panel owns. */
 #define LAYER_PREDICTION  "train-prediction"
 #define LAYER_CORRECTNESS "train-correctness"
-#define LAYER_SAME_LABEL  "train-same-label-attention"
-#define LAYER_SELF        "train-self-attention"
 #define LAYER_VALUE       "train-value-"
 
-/* Neighbours drawn around a node in the attention grid. */
-#define GRID_NEIGHBOURS 24
-#define SHARE_BINS 10
 
-typedef enum
-{
-  PARAM_EPOCHS,
-  PARAM_LR,
-  PARAM_WEIGHT_DECAY,
-  PARAM_HIDDEN,
-  PARAM_DROPOUT,
-  PARAM_HEADS,
-  PARAM_K,
-  PARAM_ALPHA,
-  PARAM_SEED,
-  PARAM_THREADS,
-  N_PARAMS
-} Param;
-
-static const struct
-{
-  const char *key;
-  const char *label;
-  const char *tooltip;
-  double      lower, upper, step;
-  guint       digits;
-  gboolean    model_param;   /* filled from the model's recipe */
-} param_info[N_PARAMS] = {
-  [PARAM_EPOCHS] = { "epochs", N_("_Epochs"),
-    N_("Full-batch training epochs; the model of the best-validation epoch is kept."),
-    1, 100000, 10, 0, TRUE },
-  [PARAM_LR] = { "lr", N_("_Learning rate"), N_("Adam’s step size."), 1e-5, 10, 1e-3, 4, TRUE },
-  [PARAM_WEIGHT_DECAY] = { "weight-decay", N_("_Weight decay"),
-    N_("L2 penalty added to the gradient of the decayed weights."), 0, 1, 1e-4, 5, TRUE },
-  [PARAM_HIDDEN] = { "hidden", N_("H_idden units"),
-    N_("Width of the hidden layer (per attention head for attention models)."), 1, 4096, 8, 0,
-    TRUE },
-  [PARAM_DROPOUT] = { "dropout", N_("_Dropout"),
-    N_("Probability of dropping an input or hidden unit in training epochs."), 0, 0.99, 0.05, 2,
-    TRUE },
-  [PARAM_HEADS] = { "heads", N_("H_eads"), N_("Attention heads of the first layer."), 1, 64, 1, 0,
-    TRUE },
-  [PARAM_K] = { "k", N_("Propagation steps _K"),
-    N_("How many times features are propagated over the normalised adjacency."), 1, 64, 1, 0,
-    TRUE },
-  [PARAM_ALPHA] = { "alpha", N_("Teleport _α"),
-    N_("Restart probability of the personalised-PageRank propagation."), 0, 1, 0.05, 2, TRUE },
-  [PARAM_SEED] = { "seed", N_("See_d"),
-    N_("Seed of the initialisation and dropout: the same seed and threads give the same run."),
-    0, G_MAXINT32, 1, 0, FALSE },
-  [PARAM_THREADS] = { "threads", N_("T_hreads"),
-    N_("Worker threads for the sparse and dense products; more than the cores slows the "
-       "window."), 1, 64, 1, 0, FALSE },
-};
-
-/* The per-epoch curves a run has. */
-typedef enum
-{
-  CURVE_LOSS,
-  CURVE_VAL_LOSS,
-  CURVE_TRAIN_ACC,
-  CURVE_VAL_ACC,
-  CURVE_TRAIN_AUC,
-  CURVE_VAL_AUC,
-  N_CURVES
-} CurveKind;
-
-typedef enum
-{
-  CHART_ACCURACY,
-  CHART_ROC_AUC,
-  CHART_LOSS,
-} ChartKind;
-
-/* A mean and a sample standard deviation over a group's runs, and how many
- * runs had the value. */
-typedef struct
-{
-  double mean;
-  double std;
-  guint  n;
-} Spread;
-
-/* One entry of the history: a single run, or a group of runs over splits ×
- * seeds summarised by mean ± standard deviation. */
-typedef struct
-{
-  PhiliaTrainResult *result;     /* the run; a group's first run (what the inspect views show) */
-  GPtrArray         *members;    /* a group's runs (result is the first), else NULL */
-  guint              n_splits;   /* a group's splits and seeds per split */
-  guint              n_seeds;
-  guint              n_points;   /* epochs on the curves */
-  double            *mean[N_CURVES];  /* a group's per-epoch means and spreads; NULL if none */
-  double            *std[N_CURVES];
-  Spread             test_accuracy;
-  Spread             test_roc_auc;
-  Spread             test_majority;
-  Spread             val_majority;
-  double             seconds;
-  PhiliaTrainResult  pooled;     /* a group's bins pooled over its runs (a shallow copy) */
-  char              *title;      /* "GCN · split 0 · seed 0" */
-  char              *name;       /* legend: "GCN #1" */
-  char              *inspected;  /* what the canvas layers name: "GCN #1", "GCN #2, split 0, seed 0" */
-  guint              color;      /* palette index, stable for the run's life */
-  guint              id;
-  GPtrArray         *doc_runs;   /* PhiliaDocumentRun*, with a document: they own the results */
-} Run;
-
-static void
-run_free (Run *run)
-{
-  if (run->doc_runs != NULL)
-    {
-      /* The document's results: the runs hold them. */
-      g_clear_pointer (&run->members, g_ptr_array_unref);
-      run->result = NULL;
-      g_ptr_array_unref (run->doc_runs);
-    }
-  if (run->members != NULL)
-    g_ptr_array_unref (run->members);   /* owns result too */
-  else
-    g_clear_pointer (&run->result, philia_train_result_free);
-  for (guint k = 0; k < N_CURVES; k++)
-    {
-      g_free (run->mean[k]);
-      g_free (run->std[k]);
-    }
-  g_free (run->title);
-  g_free (run->name);
-  g_free (run->inspected);
-  g_free (run);
-}
+typedef PhiliaRunEntry Run;
 
 /* Runs over splits × seeds in progress: one at a time, in split-major order. */
 typedef struct
@@ -172,7 +44,7 @@ static void
 group_free (Group *group)
 {
   g_free (group->model);
-  g_ptr_array_unref (group->done);
+  g_clear_pointer (&group->done, g_ptr_array_unref);
   g_free (group);
 }
 
@@ -189,7 +61,7 @@ struct _PhiliaTrainPanel
   GtkLabel          *split_label;
   GtkSpinButton     *split_spin;
   GtkLabel          *split_sizes;
-  GtkGrid           *params_grid;
+  PhiliaParamGrid   *params_grid;
   GtkCheckButton    *many_check;
   GtkSpinButton     *seeds_spin;
   GtkWidget         *seeds_label;
@@ -197,26 +69,13 @@ struct _PhiliaTrainPanel
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
   GtkLabel          *message_label;
-  PhiliaChartView   *accuracy_chart;
-  PhiliaChartView   *roc_auc_chart;
-  PhiliaChartView   *loss_chart;
-  GtkListBox        *runs_list;
-  GtkLabel          *runs_note;
-  PhiliaChartView   *homophily_chart;
+  PhiliaTrainCurves *curves;
+  PhiliaRunHistory  *history;
   GtkWidget         *canvas_box;
   GtkFlowBox        *color_box;
-  GtkWidget         *attention_box;
-  GtkDropDown       *layer_dropdown;
-  GtkDropDown       *head_dropdown;
-  GtkDropDown       *scale_dropdown;
-  GtkDropDown       *direction_dropdown;
-  PhiliaChartView   *share_chart;
-  GtkLabel          *grid_note;
-  PhiliaChartView   *grid_chart;
+  PhiliaAttentionView *attention_view;
 
   /* Borrowed */
-  GtkSpinButton     *spins[N_PARAMS];
-  GtkWidget         *spin_labels[N_PARAMS];
   PhiliaCanvas      *canvas;          /* weak */
   PhiliaDocument    *document;        /* owned; its runs are the history */
   GPtrArray         *value_buttons;   /* node-values buttons in color_box */
@@ -224,44 +83,20 @@ struct _PhiliaTrainPanel
   /* Owned */
   PhiliaGraph       *graph;
   GPtrArray         *model_ids;       /* char*, dropdown order */
-  GPtrArray         *runs;            /* Run*, history order */
-  Run               *current;         /* one of runs, or NULL */
-  guint              next_run_id;
-  guint              next_color;
+  Run               *current;         /* one of the history's, or NULL */
   GCancellable      *cancellable;
   guint              serial;
   GtkFileChooserNative *csv_chooser;
   char              *csv_kind;
-  GArray            *selection;       /* guint, the window's selection */
 
   /* The run in progress */
-  char              *live_model;
   guint              live_color;
-  guint              live_total;
-  guint              live_best;
-  GArray            *live_loss;
-  GArray            *live_val_loss;
-  GArray            *live_train;
-  GArray            *live_val;
-  GArray            *live_train_auc;
-  GArray            *live_val_auc;
   Group             *group;           /* runs over splits × seeds in progress, or NULL */
   gint64             stop_time;       /* µs, when Stop was pressed; 0 */
   gint64             status_time;     /* µs, last live status text */
 
-  /* Attention views of the current run */
-  double            *share;           /* n, same-label share for the chosen layer/head */
-  double             share_counts[SHARE_BINS];
-  PhiliaAttentionGrid *grid;
-  gboolean           edges_shown;
-  gboolean           edges_in_document;  /* the shown edges are the document's overlay */
-  gboolean           nodes_in_document;  /* an attention colouring was shown from here */
-
   guint              training : 1;
   guint              disposed : 1;
-  guint              adding_group : 1;  /* a group's runs going into the document */
-  gint               adopt_color;       /* colour of the run the document adds next, or -1 */
-  GHashTable        *run_colors;        /* document run id → palette index, kept across undo */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, GTK_TYPE_WIDGET)
@@ -290,15 +125,6 @@ static Run *add_group_to_document (PhiliaTrainPanel *self,
                                    Group            *group);
 
 /* ------------------------------------------------------------- helpers */
-
-static const char *
-model_name (const char *id)
-{
-  const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
-                                                     PHILIA_FAMILY_MODEL, id);
-
-  return a != NULL && a->name != NULL ? a->name : id;
-}
 
 static const char *
 selected_model (PhiliaTrainPanel *self)
@@ -345,414 +171,29 @@ update_start_action (PhiliaTrainPanel *self)
 
 /* --------------------------------------------------------------- charts */
 
-/* "GCN" while the history holds one GCN run, "GCN #2" once there are more. */
-static const char *
-display_name (PhiliaTrainPanel *self,
-              Run              *run)
-{
-  guint same = 0;
-
-  for (guint i = 0; i < self->runs->len; i++)
-    same += g_str_equal (((Run *) g_ptr_array_index (self->runs, i))->result->model,
-                         run->result->model);
-  return same > 1 ? run->name : model_name (run->result->model);
-}
-
-/* Curves of the selected runs plus the live one, in the panel's colours. */
-static guint
-collect_shown (PhiliaTrainPanel *self,
-               Run            ***out)
-{
-  g_autoptr(GList) rows = gtk_list_box_get_selected_rows (self->runs_list);
-  Run **shown = g_new0 (Run *, g_list_length (rows) + 1);
-  guint n = 0;
-
-  for (GList *l = rows; l != NULL; l = l->next)
-    {
-      Run *run = g_object_get_data (G_OBJECT (l->data), "run");
-
-      if (run != NULL)
-        shown[n++] = run;
-    }
-  *out = shown;
-  return n;
-}
-
-static const double *
-result_curve (const PhiliaTrainResult *r,
-              CurveKind                kind)
-{
-  switch (kind)
-    {
-    case CURVE_LOSS:
-      return r->loss;
-    case CURVE_VAL_LOSS:
-      return r->val_loss;
-    case CURVE_TRAIN_ACC:
-      return r->train_curve;
-    case CURVE_VAL_ACC:
-      return r->val_curve;
-    case CURVE_TRAIN_AUC:
-      return r->train_auc_curve;
-    case CURVE_VAL_AUC:
-      return r->val_auc_curve;
-    case N_CURVES:
-    default:
-      return NULL;
-    }
-}
-
-/* A run's curve of @kind (a group's per-epoch mean), with a group's standard
- * deviation in @spread; NULL when the run has no such curve. */
-static const double *
-run_curve (Run           *run,
-           CurveKind      kind,
-           const double **spread)
-{
-  *spread = run->members != NULL ? run->std[kind] : NULL;
-  return run->members != NULL ? run->mean[kind] : result_curve (run->result, kind);
-}
-
-static GArray *
-live_curve (PhiliaTrainPanel *self,
-            CurveKind         kind)
-{
-  switch (kind)
-    {
-    case CURVE_LOSS:
-      return self->live_loss;
-    case CURVE_VAL_LOSS:
-      return self->live_val_loss;
-    case CURVE_TRAIN_ACC:
-      return self->live_train;
-    case CURVE_VAL_ACC:
-      return self->live_val;
-    case CURVE_TRAIN_AUC:
-      return self->live_train_auc;
-    case CURVE_VAL_AUC:
-    case N_CURVES:
-    default:
-      return self->live_val_auc;
-    }
-}
-
-/* The baseline of the current run: the validation accuracy of the majority
- * class on the accuracy chart, the 0.5 of a constant score on the ROC-AUC one. */
-static double
-chart_baseline (PhiliaTrainPanel *self,
-                ChartKind         kind,
-                const char      **label)
-{
-  *label = NULL;
-  if (kind == CHART_ROC_AUC)
-    {
-      *label = _("chance (constant score)");
-      return 0.5;
-    }
-  if (kind == CHART_ACCURACY && self->current != NULL)
-    {
-      *label = _("majority class (val)");
-      return self->current->members != NULL ? self->current->val_majority.mean
-                                            : self->current->result->val_majority;
-    }
-  return NAN;
-}
-
-static void
-draw_curves (cairo_t                 *cr,
-             double                   width,
-             double                   height,
-             const PhiliaRenderStyle *style,
-             PhiliaTrainPanel        *self,
-             ChartKind                kind)
-{
-  g_autofree Run **shown = NULL;
-  g_autofree PhiliaCurve *curves = NULL;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  guint n_shown = collect_shown (self, &shown), n = 0, n_epochs = 0;
-  gboolean loss = kind == CHART_LOSS;
-  /* One convention in every chart (philia-train-figure.h): validation
-   * solid, train dashed, for loss as for accuracy and ROC-AUC. */
-  CurveKind solid = loss ? CURVE_VAL_LOSS : kind == CHART_ROC_AUC ? CURVE_VAL_AUC : CURVE_VAL_ACC;
-  CurveKind dashed = loss ? CURVE_LOSS : kind == CHART_ROC_AUC ? CURVE_TRAIN_AUC : CURVE_TRAIN_ACC;
-  PhiliaCurvesChart chart = { 0 };
-
-  curves = g_new0 (PhiliaCurve, 2 * (n_shown + 1));
-  for (guint i = 0; i <= n_shown; i++)
-    {
-      const char *name;
-      const double *a, *b, *sa = NULL, *sb = NULL;
-      guint len, best, color;
-      gboolean group = FALSE;
-
-      if (i < n_shown)
-        {
-          PhiliaTrainResult *r = shown[i]->result;
-
-          group = shown[i]->members != NULL;
-          name = group ? shown[i]->name : display_name (self, shown[i]);
-          a = run_curve (shown[i], solid, &sa);
-          b = run_curve (shown[i], dashed, &sb);
-          len = shown[i]->n_points;
-          /* Each run of a group has its own best epoch: none to mark. */
-          best = group ? 0 : r->best_epoch;
-          color = shown[i]->color;
-          n_epochs = MAX (n_epochs, (guint) MAX (r->params.epochs, 0));
-        }
-      else if (self->live_model != NULL)
-        {
-          name = self->live_model;
-          a = (double *) (gpointer) live_curve (self, solid)->data;
-          b = (double *) (gpointer) live_curve (self, dashed)->data;
-          len = live_curve (self, solid)->len;
-          best = self->live_best;
-          color = self->live_color;
-          n_epochs = MAX (n_epochs, self->live_total);
-        }
-      else
-        break;
-      if (a == NULL || b == NULL || len == 0)
-        continue;   /* no ROC-AUC: a run of a many-class dataset */
-
-      /* Translators: legend entries: "GCN val", "GCN #2 val, mean ± sd" */
-      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s val, mean ± sd"), name)
-                                     : g_strdup_printf (_("%s val"), name));
-      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, a, color,
-                                    FALSE, loss ? 0 : best, sa };
-      g_ptr_array_add (labels, group ? g_strdup_printf (_("%s train, mean ± sd"), name)
-                                     : g_strdup_printf (_("%s train"), name));
-      curves[n++] = (PhiliaCurve) { g_ptr_array_index (labels, labels->len - 1), len, b, color,
-                                    TRUE, 0, sb };
-    }
-
-  chart.x_label = _("Epoch");
-  chart.y_label = loss ? _("Loss") : kind == CHART_ROC_AUC ? _("ROC-AUC") : _("Accuracy");
-  chart.log_y = loss;
-  chart.legend_bottom = !loss;   /* accuracy climbs, loss falls: keep clear of both */
-  chart.y_min = loss ? NAN : 0;
-  chart.y_max = loss ? NAN : 1;
-  chart.n_epochs = n_epochs;
-  chart.n_curves = n;
-  chart.curves = curves;
-  chart.baseline = chart_baseline (self, kind, &chart.baseline_label);
-  philia_curves_chart_draw (cr, width, height, &chart, style);
-}
-
-static void
-draw_accuracy (cairo_t                 *cr,
-               double                   width,
-               double                   height,
-               const PhiliaRenderStyle *style,
-               gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_ACCURACY);
-}
-
-static void
-draw_roc_auc (cairo_t                 *cr,
-              double                   width,
-              double                   height,
-              const PhiliaRenderStyle *style,
-              gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_ROC_AUC);
-}
-
-static void
-draw_loss (cairo_t                 *cr,
-           double                   width,
-           double                   height,
-           const PhiliaRenderStyle *style,
-           gpointer                 user_data)
-{
-  draw_curves (cr, width, height, style, user_data, CHART_LOSS);
-}
-
-static void
-draw_homophily (cairo_t                 *cr,
-                double                   width,
-                double                   height,
-                const PhiliaRenderStyle *style,
-                gpointer                 user_data)
-{
-  PhiliaTrainPanel *self = user_data;
-  guint n = self->runs->len;
-  g_autofree const PhiliaTrainResult **results = g_new0 (const PhiliaTrainResult *, n + 1);
-  g_autofree const char **names = g_new0 (const char *, n + 1);
-  g_autofree guint *colors = g_new0 (guint, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    {
-      Run *run = g_ptr_array_index (self->runs, i);
-
-      /* A group shows the test nodes of all its runs pooled. */
-      results[i] = run->members != NULL ? &run->pooled : run->result;
-      names[i] = run->members != NULL ? run->name : display_name (self, run);
-      colors[i] = run->color;
-    }
-  philia_accuracy_by_homophily_draw (cr, width, height, results, names, colors, n, style);
-}
-
-static void
-draw_share (cairo_t                 *cr,
-            double                   width,
-            double                   height,
-            const PhiliaRenderStyle *style,
-            gpointer                 user_data)
-{
-  PhiliaTrainPanel *self = user_data;
-  char labels[SHARE_BINS][16];
-  const char *label_ptrs[SHARE_BINS];
-  PhiliaBarChart chart = { 0 };
-
-  for (guint b = 0; b < SHARE_BINS; b++)
-    {
-      g_snprintf (labels[b], sizeof labels[b], "%.1f", (double) b / SHARE_BINS);
-      label_ptrs[b] = labels[b];
-    }
-  chart.title = _("Share of attention on same-label neighbours");
-  chart.x_label = _("Share (bin start)");
-  chart.y_label = _("Nodes");
-  chart.n_bars = SHARE_BINS;
-  chart.values = self->share_counts;
-  chart.labels = label_ptrs;
-  philia_bar_chart_draw (cr, width, height, &chart, style);
-}
-
-static void
-draw_grid (cairo_t                 *cr,
-           double                   width,
-           double                   height,
-           const PhiliaRenderStyle *style,
-           gpointer                 user_data)
-{
-  PhiliaTrainPanel *self = user_data;
-
-  if (self->grid == NULL)
-    return;
-  philia_attention_grid_set_style (self->grid, style);
-  philia_attention_grid_draw (cr, width, height, self->grid);
-}
-
-static void
-queue_curves (PhiliaTrainPanel *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_chart));
-  gtk_widget_queue_draw (GTK_WIDGET (self->roc_auc_chart));
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_chart));
-}
-
 /* ----------------------------------------------------------- parameters */
 
+/* The chosen model's recipe in the grid, its description under the chooser. */
 static void
 fill_defaults (PhiliaTrainPanel *self)
 {
   const char *id = selected_model (self);
   const PhiliaAlgorithm *algorithm;
-  PhiliaTrainParams p;
+  g_autofree char *text = NULL;
+  const char *description;
   gboolean needs_features = FALSE;
-  double values[N_PARAMS];
 
-  if (id == NULL || !philia_train_model_defaults (id, &p, &needs_features))
+  if (!philia_param_grid_set_model (self->params_grid, id, &needs_features))
     return;
-
-  values[PARAM_EPOCHS] = p.epochs;
-  values[PARAM_LR] = p.lr;
-  values[PARAM_WEIGHT_DECAY] = p.weight_decay;
-  values[PARAM_HIDDEN] = p.hidden;
-  values[PARAM_DROPOUT] = p.dropout;
-  values[PARAM_HEADS] = p.heads;
-  values[PARAM_K] = p.k;
-  values[PARAM_ALPHA] = p.alpha;
-  for (guint i = 0; i < N_PARAMS; i++)
-    {
-      gboolean used;
-      g_autofree char *tooltip = NULL;
-
-      if (!param_info[i].model_param)
-        continue;
-      /* A field the recipe leaves at "default" is one the model does not read. */
-      used = values[i] >= 0;
-      if (used)
-        gtk_spin_button_set_value (self->spins[i], values[i]);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->spins[i]), used);
-      gtk_widget_set_sensitive (self->spin_labels[i], used);
-      /* Translators: appended to a hyperparameter's tooltip: "Not used by GCN." */
-      tooltip = used ? g_strdup (_(param_info[i].tooltip))
-                     : g_strdup_printf ("%s\n%s", _(param_info[i].tooltip),
-                                        _("Not used by this model."));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->spins[i]), tooltip);
-      gtk_widget_set_tooltip_text (self->spin_labels[i], tooltip);
-    }
-
   algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL, id);
-  {
-    g_autofree char *text = NULL;
-    const char *description = algorithm->description != NULL ? algorithm->description : "";
-
-    if (needs_features)
-      /* Translators: appended to a model's description */
-      text = g_strdup_printf ("%s %s", description, _("Needs node features."));
-    else
-      text = g_strdup (description);
-    gtk_label_set_text (self->model_description, text);
-    gtk_widget_set_visible (GTK_WIDGET (self->model_description), *text != '\0');
-  }
-}
-
-static void
-read_params (PhiliaTrainPanel  *self,
-             PhiliaTrainParams *p,
-             guint64           *seed,
-             guint             *threads)
-{
-  philia_train_params_init (p);
-
-#define VALUE(i) (gtk_widget_get_sensitive (GTK_WIDGET (self->spins[i])) \
-                  ? gtk_spin_button_get_value (self->spins[i]) : -1)
-  p->epochs = (int) VALUE (PARAM_EPOCHS);
-  p->lr = VALUE (PARAM_LR);
-  p->weight_decay = VALUE (PARAM_WEIGHT_DECAY);
-  p->hidden = (int) VALUE (PARAM_HIDDEN);
-  p->dropout = VALUE (PARAM_DROPOUT);
-  p->heads = (int) VALUE (PARAM_HEADS);
-  p->k = (int) VALUE (PARAM_K);
-  p->alpha = VALUE (PARAM_ALPHA);
-#undef VALUE
-  *seed = (guint64) gtk_spin_button_get_value (self->spins[PARAM_SEED]);
-  *threads = (guint) gtk_spin_button_get_value (self->spins[PARAM_THREADS]);
-}
-
-static void
-build_params_grid (PhiliaTrainPanel *self)
-{
-  for (guint i = 0; i < N_PARAMS; i++)
-    {
-      GtkWidget *label = gtk_label_new_with_mnemonic (_(param_info[i].label));
-      GtkAdjustment *adj = gtk_adjustment_new (0, param_info[i].lower, param_info[i].upper,
-                                               param_info[i].step, param_info[i].step * 10, 0);
-      GtkWidget *spin = gtk_spin_button_new (adj, param_info[i].step, param_info[i].digits);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      /* Wrapped, so that the side panel (as wide as its widest page) leaves
-       * the canvas its room. */
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_widget_set_tooltip_text (label, _(param_info[i].tooltip));
-      gtk_widget_set_tooltip_text (spin, _(param_info[i].tooltip));
-      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
-      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
-      gtk_widget_set_name (spin, param_info[i].key);
-      /* Two columns of label + spin keep the panel short. */
-      gtk_grid_attach (self->params_grid, label, (i % 2) * 2, i / 2, 1, 1);
-      gtk_grid_attach (self->params_grid, spin, (i % 2) * 2 + 1, i / 2, 1, 1);
-      self->spins[i] = GTK_SPIN_BUTTON (spin);
-      self->spin_labels[i] = label;
-    }
-  gtk_grid_set_column_spacing (self->params_grid, 8);
-  gtk_spin_button_set_value (self->spins[PARAM_SEED], 0);
-  gtk_spin_button_set_value (self->spins[PARAM_THREADS], 1);
+  description = algorithm->description != NULL ? algorithm->description : "";
+  if (needs_features)
+    /* Translators: appended to a model's description */
+    text = g_strdup_printf ("%s %s", description, _("Needs node features."));
+  else
+    text = g_strdup (description);
+  gtk_label_set_text (self->model_description, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->model_description), *text != '\0');
 }
 
 static void
@@ -796,585 +237,7 @@ on_split_changed (GtkSpinButton    *spin,
 
 /* ------------------------------------------------------------ run list */
 
-/* "0.812" or "—" for an undefined value. */
-static void
-append_value (GString *text,
-              double   value)
-{
-  if (isnan (value))
-    g_string_append (text, "—");
-  else
-    g_string_append_printf (text, "%.3f", value);
-}
-
-/* "0.812 ± 0.015", "0.812 (one run)" or "—". */
-static void
-append_spread (GString      *text,
-               const Spread *spread)
-{
-  append_value (text, spread->mean);
-  if (spread->n >= 2)
-    g_string_append_printf (text, " ± %.3f", spread->std);
-  else if (spread->n == 1)
-    g_string_append (text, _(" (one run)"));
-}
-
-/* The history row's second line: the metric, accuracy, the majority baseline;
- * a group's with its run count and time unless @bare. */
-static char *
-run_details (Run      *run,
-             gboolean  bare)
-{
-  PhiliaTrainResult *r = run->result;
-  gboolean auc = r->metric == PHILIA_METRIC_ROC_AUC;
-  GString *text = g_string_new (NULL);
-
-  if (run->members != NULL)
-    {
-      /* Translators: a group's summary: "test ROC-AUC 0.991 ± 0.030, accuracy …" */
-      if (auc)
-        {
-          g_string_append (text, _("test ROC-AUC "));
-          append_spread (text, &run->test_roc_auc);
-          g_string_append (text, _(", accuracy "));
-        }
-      else
-        g_string_append (text, _("test "));
-      append_spread (text, &run->test_accuracy);
-      g_string_append (text, _(" (majority "));
-      append_spread (text, &run->test_majority);
-      g_string_append_c (text, ')');
-      if (!bare)
-        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " · %u run · %.1f s",
-                                                   " · %u runs · %.1f s", run->members->len),
-                                run->members->len, run->seconds);
-      return g_string_free (text, FALSE);
-    }
-
-  switch (r->best_epoch_rule)
-    {
-    case PHILIA_BEST_BY_VAL_ROC_AUC:
-      g_string_append (text, _("best val ROC-AUC "));
-      append_value (text, r->val_roc_auc);
-      break;
-    case PHILIA_BEST_BY_VAL_ACCURACY:
-      g_string_append (text, auc ? _("best val accuracy ") : _("best val "));
-      append_value (text, r->val_accuracy);
-      break;
-    case PHILIA_BEST_BY_LAST_EPOCH:
-    default:
-      g_string_append (text, _("no validation nodes, last epoch"));
-      break;
-    }
-  g_string_append_printf (text, _(" (epoch %u) · "), r->best_epoch);
-  if (auc)
-    {
-      g_string_append (text, _("test ROC-AUC "));
-      append_value (text, r->test_roc_auc);
-      g_string_append (text, _(", accuracy "));
-    }
-  else
-    g_string_append (text, _("test "));
-  append_value (text, r->test_accuracy);
-  g_string_append (text, _(" (majority "));
-  append_value (text, r->test_majority);
-  g_string_append_printf (text, _(") · %.1f s"), r->seconds);
-  return g_string_free (text, FALSE);
-}
-
-static GtkWidget *
-run_row_new (Run *run)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *swatch = gtk_label_new (NULL);
-  GtkWidget *title = gtk_label_new (run->title);
-  GtkWidget *details, *remove;
-  g_autofree char *markup = NULL;
-  g_autofree char *text = NULL;
-  PhiliaRgba c;
-
-  philia_palette_get_categorical (run->color, &c);
-  markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">■</span>",
-                            (int) lround (c.r * 255), (int) lround (c.g * 255),
-                            (int) lround (c.b * 255));
-  gtk_label_set_markup (GTK_LABEL (swatch), markup);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-
-  text = run_details (run, FALSE);
-  details = gtk_label_new (text);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  /* Wrapped: the numbers are the point, none may be cut off. */
-  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (details), 40);
-  gtk_widget_set_tooltip_text (details,
-                               run->members != NULL
-                               ? _("Mean ± sample standard deviation (n − 1) over the runs; the "
-                                   "majority baseline is the test accuracy of always predicting "
-                                   "the most frequent class of each run’s training nodes.")
-                               : _("The majority baseline is the test accuracy of always "
-                                   "predicting the most frequent class of the training nodes."));
-  gtk_widget_add_css_class (details, "dim-label");
-  gtk_widget_add_css_class (details, "caption");
-  gtk_widget_add_css_class (details, "numeric");
-  gtk_box_append (GTK_BOX (texts), title);
-  gtk_box_append (GTK_BOX (texts), details);
-  gtk_widget_set_hexpand (texts, TRUE);
-
-  remove = gtk_button_new_from_icon_name ("edit-delete-symbolic");
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, _("Remove Run"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "train.remove-run");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "u", run->id);
-
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 4);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_box_append (GTK_BOX (box), swatch);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_box_append (GTK_BOX (box), remove);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data (G_OBJECT (row), "run", run);
-  return row;
-}
-
-static void
-update_runs_note (PhiliaTrainPanel *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->runs_list), self->runs->len > 0);
-  gtk_label_set_text (self->runs_note,
-                      self->runs->len == 0
-                      ? _("No runs yet. Train a model; Ctrl-click runs to compare their curves.")
-                      : _("Ctrl-click runs to compare their curves; the first selected run "
-                          "colours the canvas and fills the inspector."));
-}
-
-static void
-on_runs_selection_changed (GtkListBox       *list,
-                           PhiliaTrainPanel *self)
-{
-  /* Tearing the template down unselects rows too. */
-  if (self->disposed)
-    return;
-  update_current (self);
-  queue_curves (self);
-}
-
-static void
-add_entry (PhiliaTrainPanel *self,
-           Run              *run)
-{
-  GtkWidget *row;
-
-  g_ptr_array_add (self->runs, run);
-
-  row = run_row_new (run);
-  gtk_list_box_append (self->runs_list, row);
-  update_runs_note (self);
-  /* The new run is the one to look at. */
-  gtk_list_box_unselect_all (self->runs_list);
-  gtk_list_box_select_row (self->runs_list, GTK_LIST_BOX_ROW (row));
-  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
-}
-
-static void add_run_named (PhiliaTrainPanel *self,
-                           Run              *run);
-
-static void
-add_run (PhiliaTrainPanel  *self,
-         PhiliaTrainResult *result)
-{
-  Run *run = g_new0 (Run, 1);
-
-  run->result = result;
-  run->n_points = result->n_epochs;
-  run->id = ++self->next_run_id;
-  run->color = self->live_color;
-  add_run_named (self, run);
-}
-
-/* Names @run (a single run, its id set) and puts it in the history. */
-static void
-add_run_named (PhiliaTrainPanel *self,
-               Run              *run)
-{
-  PhiliaTrainResult *result = run->result;
-
-  run->name = g_strdup_printf ("%s #%u", model_name (result->model), run->id);
-  run->inspected = g_strdup (run->name);
-  /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
-  run->title = g_strdup_printf (_("%s · split %u · seed %" G_GUINT64_FORMAT), run->name,
-                                result->split, result->seed);
-  add_entry (self, run);
-}
-
-static Spread
-spread_of (GPtrArray *results,
-           gsize      offset)
-{
-  g_autofree double *values = g_new (double, MAX (results->len, 1));
-  Spread spread;
-
-  for (guint i = 0; i < results->len; i++)
-    values[i] = G_STRUCT_MEMBER (double, g_ptr_array_index (results, i), offset);
-  spread.n = philia_mean_std (values, results->len, &spread.mean, &spread.std);
-  return spread;
-}
-
-/* Takes the group's runs into one history entry: mean ± sample standard
- * deviation of the numbers and, per epoch, of the curves; the bins of
- * accuracy by local homophily pooled over every run's test nodes. */
-static Run *
-add_group (PhiliaTrainPanel *self,
-           Group            *group,
-           guint             id)
-{
-  Run *run = g_new0 (Run, 1);
-  PhiliaTrainResult *first = g_ptr_array_index (group->done, 0);
-  g_autofree double *column = g_new (double, group->done->len);
-
-  run->members = g_ptr_array_ref (group->done);
-  run->result = first;
-  run->n_splits = group->n_splits;
-  run->n_seeds = group->n_seeds;
-  run->n_points = first->n_epochs;
-  for (guint i = 0; i < run->members->len; i++)
-    {
-      PhiliaTrainResult *r = g_ptr_array_index (run->members, i);
-
-      run->n_points = MIN (run->n_points, r->n_epochs);
-      run->seconds += r->seconds;
-    }
-  for (guint k = 0; k < N_CURVES; k++)
-    {
-      if (result_curve (first, k) == NULL)
-        continue;
-      run->mean[k] = g_new (double, MAX (run->n_points, 1));
-      run->std[k] = g_new (double, MAX (run->n_points, 1));
-      for (guint e = 0; e < run->n_points; e++)
-        {
-          for (guint i = 0; i < run->members->len; i++)
-            column[i] = result_curve (g_ptr_array_index (run->members, i), k)[e];
-          philia_mean_std (column, run->members->len, &run->mean[k][e], &run->std[k][e]);
-        }
-    }
-  run->test_accuracy = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
-                                                                 test_accuracy));
-  run->test_roc_auc = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
-                                                                test_roc_auc));
-  run->test_majority = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
-                                                                 test_majority));
-  run->val_majority = spread_of (run->members, G_STRUCT_OFFSET (PhiliaTrainResult,
-                                                                val_majority));
-  run->pooled = *first;
-  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
-    {
-      gint64 count = 0, hits = 0;
-
-      for (guint i = 0; i < run->members->len; i++)
-        {
-          PhiliaTrainResult *r = g_ptr_array_index (run->members, i);
-
-          count += r->bin_count[b];
-          if (r->bin_count[b] > 0)
-            hits += llround (r->bin_accuracy[b] * r->bin_count[b]);
-        }
-      run->pooled.bin_count[b] = count;
-      run->pooled.bin_accuracy[b] = count > 0 ? (double) hits / count : NAN;
-    }
-
-  run->id = id > 0 ? id : ++self->next_run_id;
-  run->color = self->live_color;
-  run->name = g_strdup_printf ("%s #%u", model_name (first->model), run->id);
-  /* Translators: what the canvas shows of a group: "GCN #3, split 0, seed 0" */
-  run->inspected = g_strdup_printf (_("%s, split %u, seed %" G_GUINT64_FORMAT), run->name,
-                                    first->split, first->seed);
-  /* Translators: a group's title: "GCN #3 · 10 splits × 10 seeds" */
-  run->title = g_strdup_printf (_("%s · %u %s × %u %s"), run->name, run->n_splits,
-                                g_dngettext (GETTEXT_PACKAGE, "split", "splits", run->n_splits),
-                                run->n_seeds,
-                                g_dngettext (GETTEXT_PACKAGE, "seed", "seeds", run->n_seeds));
-  add_entry (self, run);
-  return run;
-}
-
-static GtkListBoxRow *
-row_for_run (PhiliaTrainPanel *self,
-             Run              *run)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child) && g_object_get_data (G_OBJECT (child), "run") == run)
-      return GTK_LIST_BOX_ROW (child);
-  return NULL;
-}
-
-static void
-remove_run (PhiliaTrainPanel *self,
-            Run              *run)
-{
-  GtkListBoxRow *row = row_for_run (self, run);
-
-  /* Unselected first: the inspector lets go of the run before it is freed. */
-  if (row != NULL)
-    gtk_list_box_unselect_row (self->runs_list, row);
-  if (self->current == run)
-    {
-      self->current = NULL;
-      g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
-    }
-  if (row != NULL)
-    {
-      g_object_set_data (G_OBJECT (row), "run", NULL);
-      gtk_list_box_remove (self->runs_list, GTK_WIDGET (row));
-    }
-  g_ptr_array_remove (self->runs, run);
-  update_runs_note (self);
-  update_current (self);
-  queue_curves (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
-}
-
-static void
-clear_runs (PhiliaTrainPanel *self)
-{
-  self->current = NULL;
-  g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
-  while (self->runs->len > 0)
-    remove_run (self, g_ptr_array_index (self->runs, self->runs->len - 1));
-  /* A new dataset starts a new history: GCN #1 in the first colour. */
-  self->next_run_id = 0;
-  self->next_color = 0;
-}
-
 /* ------------------------------------------------------- inspect views */
-
-static void
-clear_attention_views (PhiliaTrainPanel *self)
-{
-  g_clear_pointer (&self->share, g_free);
-  memset (self->share_counts, 0, sizeof self->share_counts);
-  g_clear_pointer (&self->grid, philia_attention_grid_free);
-  gtk_widget_set_visible (self->attention_box, FALSE);
-}
-
-static int
-chosen_head (PhiliaTrainPanel *self)
-{
-  guint i = gtk_drop_down_get_selected (self->head_dropdown);
-
-  /* Item 0 is "Mean over heads". */
-  return i == 0 || i == GTK_INVALID_LIST_POSITION ? -1 : (int) i - 1;
-}
-
-static guint
-chosen_layer (PhiliaTrainPanel *self)
-{
-  guint i = gtk_drop_down_get_selected (self->layer_dropdown);
-
-  return i == GTK_INVALID_LIST_POSITION ? 0 : i;
-}
-
-/* Attention over uniform (α·(deg+1)) when chosen and meaningful: only a
- * softmax over each node's neighbours and itself has 1 / (deg + 1) as its
- * uniform value; signed coefficients (FAGCN's) are shown raw. */
-static gboolean
-chosen_relative (PhiliaTrainPanel *self)
-{
-  return gtk_drop_down_get_selected (self->scale_dropdown) == 0
-         && gtk_widget_get_sensitive (GTK_WIDGET (self->scale_dropdown));
-}
-
-static gboolean
-chosen_mean_direction (PhiliaTrainPanel *self)
-{
-  return gtk_drop_down_get_selected (self->direction_dropdown) == 1;
-}
-
-static char *
-attention_title (PhiliaTrainPanel *self,
-                 const char       *what)
-{
-  return philia_run_overlay_attention_title (what, chosen_layer (self), chosen_head (self));
-}
-
-static void
-update_grid (PhiliaTrainPanel *self)
-{
-  gboolean one = self->selection->len == 1;
-
-  g_clear_pointer (&self->grid, philia_attention_grid_free);
-  if (self->current != NULL && self->graph != NULL && one)
-    self->grid = philia_attention_grid_new (self->graph, self->current->result,
-                                            g_array_index (self->selection, guint, 0),
-                                            GRID_NEIGHBOURS, chosen_relative (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->grid_chart), self->grid != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->grid_note), self->grid == NULL);
-  philia_chart_view_set_draw_func (self->grid_chart, self->grid != NULL ? draw_grid : NULL,
-                                   self, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self->grid_chart));
-}
-
-static void write_view (PhiliaTrainPanel *self, const char *color_by, const char *edge_style,
-                        const char *overlay);
-static void write_color_by (PhiliaTrainPanel *self, const char *overlay);
-
-static void
-show_edges (PhiliaTrainPanel *self)
-{
-  PhiliaAttentionOverlay attention = { 0, chosen_layer (self), chosen_head (self),
-                                       chosen_relative (self), chosen_mean_direction (self) };
-  g_autofree double *values = NULL;
-  g_autofree char *title = NULL;
-  gboolean relative;
-  double vmin, vmax;
-
-  if (self->current == NULL || self->graph == NULL)
-    return;
-  /* A document run's attention is the document's overlay (saved with the
-   * project, undoable): the canvas derives the edges from the run. */
-  if (self->document != NULL && self->current->doc_runs != NULL)
-    {
-      g_autofree char *overlay = NULL;
-
-      attention.run_id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs,
-                                                                   0))->id;
-      overlay = philia_attention_overlay_format (&attention);
-      write_view (self, NULL, "attention", overlay);
-      self->edges_shown = self->edges_in_document = TRUE;
-      return;
-    }
-  if (self->canvas == NULL)
-    return;
-  values = philia_run_overlay_attention_new (self->graph, self->current->result, &attention,
-                                             &title, &relative, &vmin, &vmax);
-  if (values == NULL)
-    return;
-  /* Shades of grey, so edges never read as classes; softmax attention
-   * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
-   * negative end on the scale. */
-  philia_canvas_set_edge_scale (self->canvas, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
-                                relative ? _("1 = uniform") : NULL);
-  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax, TRUE);
-  self->edges_shown = TRUE;
-  self->edges_in_document = FALSE;
-}
-
-/* Colours the canvas by a document run's attention colouring @what (-1:
- * the one the view shows, if it is this run's), as chosen: a step. */
-static void
-show_attention_nodes (PhiliaTrainPanel *self,
-                      int               what)
-{
-  guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
-  PhiliaAttentionOverlay attention = { id, chosen_layer (self), chosen_head (self),
-                                       chosen_relative (self), FALSE };
-  PhiliaAttentionOverlay shown;
-  PhiliaAttentionNodes nodes;
-  g_autofree char *overlay = NULL;
-
-  if (what < 0)
-    {
-      if (!philia_attention_nodes_parse (philia_document_get_view (self->document)->color_by,
-                                         &nodes, &shown)
-          || shown.run_id != id)
-        return;
-      what = (int) nodes;
-    }
-  overlay = philia_attention_nodes_format ((PhiliaAttentionNodes) what, &attention);
-  write_color_by (self, overlay);
-  self->nodes_in_document = TRUE;
-}
-
-/* Layer/head-dependent views: share histogram, canvas layers, edges. */
-static void
-update_attention (PhiliaTrainPanel *self)
-{
-  PhiliaTrainResult *r = self->current != NULL ? self->current->result : NULL;
-  g_autofree double *self_values = NULL;
-  g_autofree double *edges = NULL;
-  g_autofree char *share_title = NULL;
-  g_autofree char *self_title = NULL;
-  guint n;
-
-  if (r == NULL || r->attention == NULL || r->attention->len == 0 || self->graph == NULL)
-    return;
-
-  {
-    gboolean softmax = philia_train_result_attention_is_softmax (r, self->graph,
-                                                                 chosen_layer (self));
-
-    gtk_widget_set_sensitive (GTK_WIDGET (self->scale_dropdown), softmax);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->scale_dropdown),
-                                 softmax ? _("Attention over what a uniform softmax over the "
-                                             "node’s neighbours and itself would give, "
-                                             "α·(deg+1): 1 is uniform, so the shade does not "
-                                             "just follow degree. Or α itself.")
-                                         : _("This layer’s coefficients are not a softmax over "
-                                             "each node’s neighbours, so they have no uniform "
-                                             "value: shown as they are."));
-  }
-
-  n = r->n_nodes;
-  g_clear_pointer (&self->share, g_free);
-  self->share = philia_train_result_same_label_attention (r, self->graph, chosen_layer (self),
-                                                          chosen_head (self));
-  memset (self->share_counts, 0, sizeof self->share_counts);
-  for (guint v = 0; self->share != NULL && v < n; v++)
-    if (!isnan (self->share[v]))
-      self->share_counts[MIN ((guint) (self->share[v] * SHARE_BINS), SHARE_BINS - 1)]++;
-  gtk_widget_queue_draw (GTK_WIDGET (self->share_chart));
-
-  self_values = g_new (double, n);
-  edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
-                                                chosen_head (self), self_values);
-  /* A document run's attention colourings are the document's view (saved,
-   * undoable), written when chosen (on_attention_choice()). */
-  if ((self->document == NULL || self->current->doc_runs == NULL)
-      && self->canvas != NULL && self->share != NULL && edges != NULL)
-    {
-      double self_max = 1;
-
-      share_title = attention_title (self, _("Same-label share of attention"));
-      /* Self attention over uniform too, or it mostly shows 1 / (deg + 1). */
-      if (chosen_relative (self))
-        {
-          philia_attention_relative_to_uniform (self->graph, edges, self_values);
-          self_max = 0;
-          for (guint v = 0; v < n; v++)
-            if (!isnan (self_values[v]))
-              self_max = MAX (self_max, self_values[v]);
-          self_title = attention_title (self, _("Self attention × uniform"));
-        }
-      else
-        self_title = attention_title (self, _("Self attention"));
-      philia_canvas_set_node_values (self->canvas, LAYER_SAME_LABEL, share_title, self->share,
-                                     0, 1);
-      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0,
-                                     MAX (self_max, 1));
-    }
-  if (self->edges_shown)
-    show_edges (self);
-  /* The grid follows the scale. */
-  update_grid (self);
-}
-
-static void
-on_attention_choice (GtkDropDown      *dropdown,
-                     GParamSpec       *pspec,
-                     PhiliaTrainPanel *self)
-{
-  update_attention (self);
-  /* The colouring shown from here follows the user's choice (not the
-   * document's undo, which updates the views too). */
-  if (self->nodes_in_document && self->current != NULL && self->current->doc_runs != NULL)
-    show_attention_nodes (self, -1);
-}
 
 static void
 remove_canvas_layers (PhiliaTrainPanel *self)
@@ -1383,8 +246,7 @@ remove_canvas_layers (PhiliaTrainPanel *self)
     return;
   philia_canvas_remove_node_layer (self->canvas, LAYER_PREDICTION);
   philia_canvas_remove_node_layer (self->canvas, LAYER_CORRECTNESS);
-  philia_canvas_remove_node_layer (self->canvas, LAYER_SAME_LABEL);
-  philia_canvas_remove_node_layer (self->canvas, LAYER_SELF);
+  philia_attention_view_remove_layers (self->attention_view);
   for (guint i = 0; i < self->value_buttons->len; i++)
     {
       const char *id = g_object_get_data (g_ptr_array_index (self->value_buttons, i), "layer");
@@ -1393,12 +255,6 @@ remove_canvas_layers (PhiliaTrainPanel *self)
       if (!philia_run_overlay_parse (id, NULL, NULL))
         philia_canvas_remove_node_layer (self->canvas, id);
     }
-  /* The document's attention overlay stays until its view changes, as its
-   * runs' colourings do. */
-  if (self->edges_shown && !self->edges_in_document && self->graph != NULL)
-    philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
-  self->edges_shown = self->edges_in_document = FALSE;
-  self->nodes_in_document = FALSE;
 }
 
 static void
@@ -1498,62 +354,20 @@ set_canvas_layers (PhiliaTrainPanel *self)
     }
 }
 
-static void
-fill_attention_choosers (PhiliaTrainPanel *self)
-{
-  PhiliaTrainResult *r = self->current->result;
-  g_autoptr(GtkStringList) layers = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) heads = gtk_string_list_new (NULL);
-  guint max_heads = 0;
-
-  for (guint l = 0; l < r->attention->len; l++)
-    {
-      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
-      /* Translators: an item of the attention layer chooser */
-      g_autofree char *text = g_strdup_printf (_("Layer %u"), a->layer);
-
-      gtk_string_list_append (layers, text);
-      max_heads = MAX (max_heads, a->heads);
-    }
-  gtk_string_list_append (heads, _("Mean over heads"));
-  for (guint h = 0; h < max_heads; h++)
-    {
-      /* Translators: an item of the attention head chooser */
-      g_autofree char *text = g_strdup_printf (_("Head %u"), h);
-
-      gtk_string_list_append (heads, text);
-    }
-  g_signal_handlers_block_by_func (self->layer_dropdown, on_attention_choice, self);
-  g_signal_handlers_block_by_func (self->head_dropdown, on_attention_choice, self);
-  gtk_drop_down_set_model (self->layer_dropdown, G_LIST_MODEL (layers));
-  gtk_drop_down_set_model (self->head_dropdown, G_LIST_MODEL (heads));
-  gtk_drop_down_set_selected (self->layer_dropdown, 0);
-  gtk_drop_down_set_selected (self->head_dropdown, 0);
-  g_signal_handlers_unblock_by_func (self->layer_dropdown, on_attention_choice, self);
-  g_signal_handlers_unblock_by_func (self->head_dropdown, on_attention_choice, self);
-}
-
 /* The current run is the first selected one; everything that shows "the run"
  * follows it. */
 static void
 update_current (PhiliaTrainPanel *self)
 {
-  g_autoptr(GList) rows = gtk_list_box_get_selected_rows (self->runs_list);
-  GtkListBoxRow *row = NULL;
-  Run *run;
+  Run *run = philia_run_history_get_current (self->history);
   gboolean has_attention;
-
-  for (GList *l = rows; l != NULL; l = l->next)
-    if (row == NULL || gtk_list_box_row_get_index (l->data) < gtk_list_box_row_get_index (row))
-      row = l->data;
-  run = row != NULL ? g_object_get_data (G_OBJECT (row), "run") : NULL;
 
   if (run == self->current)
     return;
 
   remove_canvas_layers (self);
   clear_value_buttons (self);
-  clear_attention_views (self);
+  philia_attention_view_set_run (self->attention_view, NULL, NULL, 0);
   self->current = run;
   g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
 
@@ -1561,24 +375,42 @@ update_current (PhiliaTrainPanel *self)
                             run != NULL && (self->canvas != NULL || self->document != NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", run != NULL);
   if (run == NULL || self->graph == NULL)
-    {
-      update_grid (self);
-      return;
-    }
+    return;
 
   if (self->document != NULL && run->doc_runs != NULL)
     set_document_layer_buttons (self);
   else if (self->canvas != NULL)
     set_canvas_layers (self);
   has_attention = run->result->attention != NULL && run->result->attention->len > 0;
-  gtk_widget_set_visible (self->attention_box, has_attention);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.edges-by-attention", has_attention);
-  if (has_attention)
+  philia_attention_view_set_run (self->attention_view, self->graph, run->result,
+                                 run->doc_runs != NULL && self->document != NULL
+                                 ? ((PhiliaDocumentRun *) g_ptr_array_index (run->doc_runs,
+                                                                             0))->id : 0);
+}
+
+static void
+on_history_selection (PhiliaRunHistory *history,
+                      PhiliaTrainPanel *self)
+{
+  /* Tearing the template down unselects rows too. */
+  if (self->disposed)
+    return;
+  update_current (self);
+  philia_train_curves_queue_draw (self->curves);
+}
+
+/* The inspect views let go of an entry before it is freed. */
+static void
+on_history_removing (PhiliaRunHistory *history,
+                     PhiliaRunEntry   *entry,
+                     PhiliaTrainPanel *self)
+{
+  if (self->current == entry)
     {
-      fill_attention_choosers (self);
-      update_attention (self);
+      self->current = NULL;
+      g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
     }
-  update_grid (self);
 }
 
 /* --------------------------------------------------------------- train */
@@ -1594,20 +426,6 @@ request_free (Request *request)
 {
   g_clear_object (&request->self);
   g_free (request);
-}
-
-static void
-reset_live (PhiliaTrainPanel *self)
-{
-  g_clear_pointer (&self->live_model, g_free);
-  g_array_set_size (self->live_loss, 0);
-  g_array_set_size (self->live_val_loss, 0);
-  g_array_set_size (self->live_train, 0);
-  g_array_set_size (self->live_val, 0);
-  g_array_set_size (self->live_train_auc, 0);
-  g_array_set_size (self->live_val_auc, 0);
-  self->live_best = 0;
-  self->live_total = 0;
 }
 
 static guint
@@ -1633,21 +451,10 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   if (request->serial != self->serial)
     return;   /* a stopped or replaced run */
 
-  for (guint i = 0; i < n_epochs; i++)
-    {
-      g_array_append_val (self->live_loss, epochs[i].loss);
-      g_array_append_val (self->live_val_loss, epochs[i].val_loss);
-      g_array_append_val (self->live_train, epochs[i].train_accuracy);
-      g_array_append_val (self->live_val, epochs[i].val_accuracy);
-      g_array_append_val (self->live_train_auc, epochs[i].train_roc_auc);
-      g_array_append_val (self->live_val_auc, epochs[i].val_roc_auc);
-    }
-  self->live_best = last->best_epoch;
-  self->live_total = last->n_epochs;
+  philia_train_curves_add_epochs (self->curves, epochs, n_epochs);
   if (self->group != NULL)
     fraction = (self->group->next + fraction) / group_total (self->group);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  queue_curves (self);
 
   /* New text re-lays the whole scrolled panel out: some 15 times a second
    * keeps up with the curves without a relayout in every frame. */
@@ -1687,16 +494,17 @@ launch (PhiliaTrainPanel        *self,
         guint                    threads)
 {
   Request *epochs_request, *done_request;
+  g_autofree char *name = NULL;
 
   self->serial++;
-  reset_live (self);
   if (self->group != NULL)
     /* Translators: the live curves' legend name: "GCN run 3 of 30" */
-    self->live_model = g_strdup_printf (_("%s run %u of %u"), model_name (model),
-                                        self->group->next + 1, group_total (self->group));
+    name = g_strdup_printf (_("%s run %u of %u"), philia_run_model_name (model),
+                            self->group->next + 1, group_total (self->group));
   else
-    self->live_model = g_strdup (model_name (model));
-  self->live_total = params->epochs > 0 ? (guint) params->epochs : 0;
+    name = g_strdup (philia_run_model_name (model));
+  philia_train_curves_start_live (self->curves, name, self->live_color,
+                                  params->epochs > 0 ? (guint) params->epochs : 0);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->status_time = 0;
@@ -1710,7 +518,7 @@ launch (PhiliaTrainPanel        *self,
   philia_train_async (self->graph, model, params, split, seed, threads, self->cancellable,
                       on_epochs, epochs_request, (GDestroyNotify) request_free,
                       train_done_cb, done_request);
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
 }
 
 static void
@@ -1726,12 +534,12 @@ launch_group_run (PhiliaTrainPanel *self)
 static char *
 group_status (Run *run)
 {
-  g_autofree char *details = run_details (run, TRUE);
+  g_autofree char *details = philia_run_entry_details (run, TRUE);
 
   /* Translators: after runs over splits × seeds; the summary follows the colon */
   return g_strdup_printf (_("%s, %u splits × %u seeds (%u runs), mean ± sample standard "
-                            "deviation: %s."), model_name (run->result->model), run->n_splits,
-                          run->n_seeds, run->members->len, details);
+                            "deviation: %s."), philia_run_model_name (run->result->model),
+                          run->n_splits, run->n_seeds, run->members->len, details);
 }
 
 static void
@@ -1777,13 +585,14 @@ train_done_cb (GObject      *object,
       Run *run;
       g_autofree char *text = NULL;
 
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
       if (self->document != NULL)
         run = add_group_to_document (self, group);
       else
-        run = add_group (self, group, 0);
-      text = group_status (run);
-      gtk_label_set_text (self->status_label, text);
+        run = philia_run_history_add_group (self->history, group->done,
+                                            group->n_splits, group->n_seeds, self->live_color);
+      text = run != NULL ? group_status (run) : NULL;
+      gtk_label_set_text (self->status_label, text != NULL ? text : "");
     }
   else if (result != NULL)
     {
@@ -1793,26 +602,26 @@ train_done_cb (GObject      *object,
        * at the best-validation epoch 35 (…)" */
       if (result->metric == PHILIA_METRIC_ROC_AUC)
         g_string_append_printf (text, _("%s: test ROC-AUC %.3f, accuracy %.3f (majority %.3f)"),
-                                model_name (result->model), result->test_roc_auc,
+                                philia_run_model_name (result->model), result->test_roc_auc,
                                 result->test_accuracy, result->test_majority);
       else
         g_string_append_printf (text, _("%s: test accuracy %.3f (majority %.3f)"),
-                                model_name (result->model), result->test_accuracy,
+                                philia_run_model_name (result->model), result->test_accuracy,
                                 result->test_majority);
       g_string_append_printf (text, _(" at the best-validation epoch %u (%.1f s, median %.1f "
                                       "ms/epoch)."), result->best_epoch, result->seconds,
                               result->epoch_ms_median);
       gtk_label_set_text (self->status_label, text->str);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
       if (self->document != NULL)
         {
           /* The document's "changed" puts it in the history, in the live colour. */
-          self->adopt_color = (gint) self->live_color;
+          philia_run_history_set_adopt_color (self->history, (gint) self->live_color);
           philia_document_add_run (self->document, result);
-          self->adopt_color = -1;
+          philia_run_history_set_adopt_color (self->history, -1);
         }
       else
-        add_run (self, result);
+        philia_run_history_add_result (self->history, result, self->live_color);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -1823,22 +632,22 @@ train_done_cb (GObject      *object,
         /* Translators: after Stop during runs over splits × seeds */
         text = g_strdup_printf (_("Stopped in run %u of %u, after epoch %u (%.0f ms after Stop); "
                                   "the runs are not kept."), group->next + 1, group_total (group),
-                                self->live_loss->len, ms);
+                                philia_train_curves_get_live_epochs (self->curves), ms);
       else
         /* Translators: after Stop, "Stopped after epoch 12 (142 ms after Stop)." */
         text = g_strdup_printf (_("Stopped after epoch %u (%.0f ms after Stop); the run is not "
-                                  "kept."), self->live_loss->len, ms);
+                                  "kept."), philia_train_curves_get_live_epochs (self->curves), ms);
       gtk_label_set_text (self->status_label, text);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
     }
   else
     {
       gtk_label_set_text (self->status_label, "");
       set_message (self, error->message);
-      reset_live (self);
+      philia_train_curves_reset_live (self->curves);
     }
   self->stop_time = 0;
-  queue_curves (self);
+  philia_train_curves_queue_draw (self->curves);
   request_free (request);
 }
 
@@ -1870,9 +679,9 @@ start_action (GtkWidget  *widget,
       return;
     }
 
-  read_params (self, &params, &seed, &threads);
+  philia_param_grid_read (self->params_grid, &params, &seed, &threads);
   split = (guint) gtk_spin_button_get_value (self->split_spin);
-  self->live_color = self->next_color++;
+  self->live_color = philia_run_history_take_color (self->history);
   self->stop_time = 0;
   g_clear_pointer (&self->group, group_free);
   if (gtk_check_button_get_active (self->many_check))
@@ -1917,30 +726,8 @@ remove_run_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
-  guint id = g_variant_get_uint32 (parameter);
 
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      Run *run = g_ptr_array_index (self->runs, i);
-
-      if (run->id != id)
-        continue;
-      if (run->doc_runs != NULL && self->document != NULL)
-        {
-          /* Undoable: "Delete Run 3", one step per run of a group. The
-           * document's "changed" takes the entry out of the history. */
-          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
-
-          for (guint k = 0; k < run->doc_runs->len; k++)
-            g_array_append_val (ids, ((PhiliaDocumentRun *) g_ptr_array_index (run->doc_runs,
-                                                                                k))->id);
-          for (guint k = 0; k < ids->len; k++)
-            philia_document_delete_run (self->document, g_array_index (ids, guint, k));
-        }
-      else
-        remove_run (self, run);
-      return;
-    }
+  philia_run_history_remove_id (self->history, g_variant_get_uint32 (parameter));
 }
 
 static void
@@ -1998,9 +785,7 @@ color_by_action (GtkWidget  *widget,
         overlay = g_strdup_printf ("run:%u:correct", id);
       else if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
         {
-          show_attention_nodes (self, g_str_equal (what, "same-label")
-                                      ? PHILIA_ATTENTION_NODES_SAME_LABEL
-                                      : PHILIA_ATTENTION_NODES_SELF);
+          philia_attention_view_show_layer (self->attention_view, what);
           return;
         }
       else if (philia_run_overlay_parse (what, NULL, NULL))
@@ -2013,14 +798,15 @@ color_by_action (GtkWidget  *widget,
     }
   if (self->canvas == NULL)
     return;
+  if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
+    {
+      philia_attention_view_show_layer (self->attention_view, what);
+      return;
+    }
   if (g_str_equal (what, "prediction"))
     layer = LAYER_PREDICTION;
   else if (g_str_equal (what, "correctness"))
     layer = LAYER_CORRECTNESS;
-  else if (g_str_equal (what, "same-label"))
-    layer = LAYER_SAME_LABEL;
-  else if (g_str_equal (what, "self-attention"))
-    layer = LAYER_SELF;
   philia_canvas_show_node_layer (self->canvas, layer);
 }
 
@@ -2029,7 +815,7 @@ edges_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  show_edges (PHILIA_TRAIN_PANEL (widget));
+  philia_attention_view_show_edges (PHILIA_TRAIN_PANEL (widget)->attention_view);
 }
 
 static void
@@ -2151,7 +937,6 @@ fill_models (PhiliaTrainPanel *self)
 }
 
 static void sync_graph (PhiliaTrainPanel *self);
-static void sync_runs  (PhiliaTrainPanel *self);
 
 static void
 set_graph (PhiliaTrainPanel *self,
@@ -2174,9 +959,12 @@ set_graph (PhiliaTrainPanel *self,
     }
   else
     gtk_label_set_text (self->status_label, "");
-  reset_live (self);
-  clear_runs (self);
-  g_array_set_size (self->selection, 0);
+  philia_train_curves_reset_live (self->curves);
+  /* Nothing shows a run about to go. */
+  self->current = NULL;
+  g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
+  philia_run_history_clear (self->history);
+  philia_attention_view_set_selection (self->attention_view, NULL, 0);
   set_message (self, NULL);
 
   g_set_object (&self->graph, graph);
@@ -2194,13 +982,12 @@ set_graph (PhiliaTrainPanel *self,
     set_message (self, _("This dataset has no labels to train on; open a node table or a file "
                          "with labels."));
   /* ROC-AUC is the metric of two-class data: its curves only there. */
-  gtk_widget_set_visible (GTK_WIDGET (self->roc_auc_chart),
-                          graph != NULL && philia_graph_get_n_classes (graph) == 2);
+  philia_train_curves_set_two_class (self->curves,
+                                     graph != NULL && philia_graph_get_n_classes (graph) == 2);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, graph != NULL ? "train" : "empty");
   update_start_action (self);
-  queue_curves (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->homophily_chart));
+  philia_train_curves_queue_draw (self->curves);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
@@ -2218,7 +1005,7 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
       if (graph == philia_document_get_graph (self->document))
         {
           sync_graph (self);
-          sync_runs (self);
+          philia_run_history_sync (self->history);
         }
       return;
     }
@@ -2227,155 +1014,32 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
 
 /* ------------------------------------------------------------ document */
 
-/* Writes the parts given (non-NULL) into the document's view: one step of
- * the document's ("Colouring", "Overlay"). */
-static void
-write_view (PhiliaTrainPanel *self,
-            const char       *color_by,
-            const char       *edge_style,
-            const char       *overlay)
-{
-  PhiliaDocumentView view = { 0 };
-
-  philia_document_view_copy (&view, philia_document_get_view (self->document));
-  if (color_by != NULL)
-    {
-      g_free (view.color_by);
-      view.color_by = g_strdup (color_by);
-    }
-  if (edge_style != NULL)
-    {
-      g_free (view.edge_style);
-      view.edge_style = g_strdup (edge_style);
-    }
-  if (overlay != NULL)
-    {
-      g_free (view.overlay);
-      view.overlay = g_strdup (overlay);
-    }
-  if (!philia_document_view_equal (&view, philia_document_get_view (self->document)))
-    philia_document_set_view (self->document, &view);
-  philia_document_view_clear (&view);
-}
-
 /* Colours the canvas by @overlay: a step ("Colouring") of the document's. */
 static void
 write_color_by (PhiliaTrainPanel *self,
                 const char       *overlay)
 {
-  write_view (self, overlay, NULL, NULL);
+  _philia_document_write_view (self->document, overlay, NULL, NULL);
 }
 
-static gboolean
-run_in_document (PhiliaTrainPanel *self,
-                 Run              *run)
-{
-  for (guint k = 0; k < run->doc_runs->len; k++)
-    {
-      PhiliaDocumentRun *doc_run = g_ptr_array_index (run->doc_runs, k);
-
-      if (philia_document_find_run (self->document, doc_run->id) != doc_run)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-in_history (PhiliaTrainPanel        *self,
-            const PhiliaDocumentRun *doc_run)
-{
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      Run *run = g_ptr_array_index (self->runs, i);
-
-      for (guint k = 0; run->doc_runs != NULL && k < run->doc_runs->len; k++)
-        if (g_ptr_array_index (run->doc_runs, k) == doc_run)
-          return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-add_document_run (PhiliaTrainPanel        *self,
-                  const PhiliaDocumentRun *doc_run)
-{
-  Run *run = g_new0 (Run, 1);
-
-  run->doc_runs = g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
-  g_ptr_array_add (run->doc_runs, philia_document_run_ref ((PhiliaDocumentRun *) doc_run));
-  run->result = doc_run->result;
-  run->n_points = doc_run->result->n_epochs;
-  run->id = doc_run->id;
-  self->next_run_id = MAX (self->next_run_id, doc_run->id);
-  /* A run that comes back (undo) comes back in its colour. */
-  if (g_hash_table_contains (self->run_colors, GUINT_TO_POINTER (doc_run->id)))
-    run->color = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_colors,
-                                                        GUINT_TO_POINTER (doc_run->id)));
-  else if (self->adopt_color >= 0)
-    run->color = (guint) self->adopt_color;
-  else
-    run->color = self->next_color++;
-  g_hash_table_insert (self->run_colors, GUINT_TO_POINTER (doc_run->id),
-                       GUINT_TO_POINTER (run->color));
-  add_run_named (self, run);
-}
-
-/* The history is the document's runs: a deleted (or undone) run leaves it, a
- * restored one comes back. Entries of runs over splits × seeds keep their
- * members together while all of them are in the document. */
-static void
-sync_runs (PhiliaTrainPanel *self)
-{
-  guint n;
-
-  if (self->adding_group || self->document == NULL)
-    return;
-  for (guint i = self->runs->len; i > 0; i--)
-    {
-      Run *run = g_ptr_array_index (self->runs, i - 1);
-
-      if (run->doc_runs == NULL || !run_in_document (self, run))
-        remove_run (self, run);
-    }
-  n = philia_document_get_n_runs (self->document);
-  for (guint i = 0; i < n; i++)
-    {
-      const PhiliaDocumentRun *doc_run = philia_document_get_run (self->document, i);
-
-      if (!in_history (self, doc_run))
-        add_document_run (self, doc_run);
-    }
-}
-
-/* A finished group: its runs go into the document one by one, and stay one
- * entry of the history. */
+/* A finished group goes into the document as one (saved as one with the
+ * project); the document's "changed" makes it one entry of the history, in
+ * the live colour. */
 static Run *
 add_group_to_document (PhiliaTrainPanel *self,
                        Group            *group)
 {
-  g_autoptr(GPtrArray) doc_runs =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) philia_document_run_unref);
-  GPtrArray *results = g_ptr_array_new ();
-  Run *run;
+  guint first;
 
-  self->adding_group = TRUE;
-  while (group->done->len > 0)
-    {
-      PhiliaTrainResult *result = g_ptr_array_steal_index (group->done, 0);
-      guint id = philia_document_add_run (self->document, result);
-      const PhiliaDocumentRun *doc_run = philia_document_find_run (self->document, id);
-
-      g_ptr_array_add (doc_runs, philia_document_run_ref ((PhiliaDocumentRun *) doc_run));
-      g_ptr_array_add (results, doc_run->result);
-    }
-  self->adding_group = FALSE;
-  g_ptr_array_unref (group->done);
-  group->done = results;   /* borrowed from the document's runs */
-  run = add_group (self, group,
-                   ((PhiliaDocumentRun *) g_ptr_array_index (doc_runs, 0))->id);
-  self->next_run_id = MAX (self->next_run_id, run->id);
-  run->doc_runs = g_steal_pointer (&doc_runs);
-  return run;
+  /* The document takes the results. */
+  g_ptr_array_set_free_func (group->done, NULL);
+  philia_run_history_set_adopt_color (self->history, (gint) self->live_color);
+  first = philia_document_add_run_group (self->document,
+                                         (PhiliaTrainResult **) group->done->pdata,
+                                         group->n_splits, group->n_seeds);
+  philia_run_history_set_adopt_color (self->history, -1);
+  g_ptr_array_set_size (group->done, 0);
+  return philia_run_history_find (self->history, first);
 }
 
 static void
@@ -2384,7 +1048,7 @@ on_document_changed (PhiliaDocument     *document,
                      PhiliaTrainPanel   *self)
 {
   if (parts & PHILIA_DOCUMENT_PART_RUNS)
-    sync_runs (self);
+    philia_run_history_sync (self->history);
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     {
       guint n_nodes = 0;
@@ -2435,7 +1099,7 @@ on_document_graph (PhiliaDocument   *document,
                    PhiliaTrainPanel *self)
 {
   sync_graph (self);
-  sync_runs (self);
+  philia_run_history_sync (self->history);
 }
 
 PhiliaDocument *
@@ -2466,15 +1130,16 @@ philia_train_panel_set_document (PhiliaTrainPanel *self,
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_set_object (&self->document, document);
+  philia_attention_view_set_document (self->attention_view, document);
   /* Another document's history (or none) replaces this one's. */
   set_graph (self, NULL);
-  g_hash_table_remove_all (self->run_colors);
+  philia_run_history_set_document (self->history, document);
   if (document != NULL)
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
       g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
       set_graph (self, philia_document_get_graph (document));
-      sync_runs (self);
+      philia_run_history_sync (self->history);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
@@ -2495,15 +1160,6 @@ philia_train_panel_dispose (GObject *object)
   _philia_clear_file_chooser (&self->csv_chooser, self);
 
   /* The charts draw our data: detach them first. */
-  if (self->accuracy_chart != NULL)
-    {
-      philia_chart_view_set_draw_func (self->accuracy_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->roc_auc_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->loss_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->homophily_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->share_chart, NULL, NULL, NULL);
-      philia_chart_view_set_draw_func (self->grid_chart, NULL, NULL, NULL);
-    }
   if (self->canvas != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
   self->canvas = NULL;
@@ -2524,20 +1180,8 @@ philia_train_panel_finalize (GObject *object)
 {
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (object);
 
-  g_clear_pointer (&self->runs, g_ptr_array_unref);
-  g_clear_pointer (&self->run_colors, g_hash_table_unref);
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_clear_pointer (&self->value_buttons, g_ptr_array_unref);
-  g_clear_pointer (&self->selection, g_array_unref);
-  g_clear_pointer (&self->live_loss, g_array_unref);
-  g_clear_pointer (&self->live_val_loss, g_array_unref);
-  g_clear_pointer (&self->live_train, g_array_unref);
-  g_clear_pointer (&self->live_val, g_array_unref);
-  g_clear_pointer (&self->live_train_auc, g_array_unref);
-  g_clear_pointer (&self->live_val_auc, g_array_unref);
-  g_clear_pointer (&self->live_model, g_free);
-  g_clear_pointer (&self->share, g_free);
-  g_clear_pointer (&self->grid, philia_attention_grid_free);
   g_clear_pointer (&self->csv_kind, g_free);
 
   G_OBJECT_CLASS (philia_train_panel_parent_class)->finalize (object);
@@ -2626,6 +1270,10 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+  g_type_ensure (PHILIA_TYPE_PARAM_GRID);
+  g_type_ensure (PHILIA_TYPE_ATTENTION_VIEW);
+  g_type_ensure (PHILIA_TYPE_RUN_HISTORY);
+  g_type_ensure (PHILIA_TYPE_TRAIN_CURVES);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-train-panel.ui");
@@ -2643,26 +1291,13 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, message_label);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, accuracy_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, roc_auc_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, loss_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_list);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, runs_note);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, homophily_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, curves);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, history);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, canvas_box);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, color_box);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, attention_box);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, layer_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, head_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, scale_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, direction_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, share_chart);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_note);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, grid_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, attention_view);
   gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_split_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_runs_selection_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_attention_choice);
   gtk_widget_class_bind_template_callback (widget_class, on_many_toggled);
 
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
@@ -2682,28 +1317,16 @@ static void
 philia_train_panel_init (PhiliaTrainPanel *self)
 {
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
-  self->adopt_color = -1;
-  self->run_colors = g_hash_table_new (NULL, NULL);
-  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
   self->value_buttons = g_ptr_array_new ();
-  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->live_loss = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val_loss = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_train = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_train_auc = g_array_new (FALSE, FALSE, sizeof (double));
-  self->live_val_auc = g_array_new (FALSE, FALSE, sizeof (double));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
-  build_params_grid (self);
   fill_models (self);
-  philia_chart_view_set_draw_func (self->accuracy_chart, draw_accuracy, self, NULL);
-  philia_chart_view_set_draw_func (self->roc_auc_chart, draw_roc_auc, self, NULL);
-  philia_chart_view_set_draw_func (self->loss_chart, draw_loss, self, NULL);
-  philia_chart_view_set_draw_func (self->homophily_chart, draw_homophily, self, NULL);
-  philia_chart_view_set_draw_func (self->share_chart, draw_share, self, NULL);
-  update_runs_note (self);
+  philia_train_curves_set_history (self->curves, self->history);
+  g_signal_connect (self->history, "selection-changed", G_CALLBACK (on_history_selection),
+                    self);
+  g_signal_connect (self->history, "removing", G_CALLBACK (on_history_removing), self);
   update_split (self);
   set_training (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", FALSE);
@@ -2741,6 +1364,7 @@ philia_train_panel_set_canvas (PhiliaTrainPanel *self,
   self->canvas = canvas;
   if (canvas != NULL)
     g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
+  philia_attention_view_set_canvas (self->attention_view, canvas);
   gtk_widget_set_sensitive (self->canvas_box, self->current != NULL
                             && (canvas != NULL || self->document != NULL));
 }
@@ -2756,15 +1380,17 @@ philia_train_panel_set_selection (PhiliaTrainPanel *self,
                                   const guint      *nodes,
                                   guint             n_nodes)
 {
+  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (guint));
+
   g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
   g_return_if_fail (nodes != NULL || n_nodes == 0);
 
-  g_array_set_size (self->selection, 0);
   if (self->graph != NULL)
     for (guint i = 0; i < n_nodes; i++)
       if (nodes[i] < philia_graph_get_n_nodes (self->graph))
-        g_array_append_val (self->selection, nodes[i]);
-  update_grid (self);
+        g_array_append_val (selection, nodes[i]);
+  philia_attention_view_set_selection (self->attention_view, (const guint *) selection->data,
+                                       selection->len);
 }
 
 gboolean
@@ -2815,10 +1441,7 @@ philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
     return self->split_spin;
   if (g_str_equal (key, "seeds"))
     return self->seeds_spin;
-  for (guint i = 0; i < N_PARAMS; i++)
-    if (g_str_equal (param_info[i].key, key))
-      return self->spins[i];
-  return NULL;
+  return philia_param_grid_get_spin (self->params_grid, key);
 }
 
 guint
@@ -2826,7 +1449,7 @@ philia_train_panel_get_n_runs (PhiliaTrainPanel *self)
 {
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
 
-  return self->runs->len;
+  return philia_run_history_get_n_entries (self->history);
 }
 
 /* "title|details" of history row @index, or %NULL. */
@@ -2834,19 +1457,9 @@ char *
 philia_train_panel_dup_run_text (PhiliaTrainPanel *self,
                                  guint             index)
 {
-  GtkListBoxRow *row;
-  GtkWidget *texts;
-
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
 
-  row = gtk_list_box_get_row_at_index (self->runs_list, (int) index);
-  if (row == NULL)
-    return NULL;
-  texts = gtk_widget_get_next_sibling (gtk_widget_get_first_child (
-                                         gtk_list_box_row_get_child (row)));
-  return g_strdup_printf ("%s|%s",
-                          gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (texts))),
-                          gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (texts))));
+  return philia_run_history_dup_text (self->history, index);
 }
 
 /* Selects history rows @indices (as Ctrl-clicks do); the first becomes current. */
@@ -2857,27 +1470,16 @@ philia_train_panel_select_runs (PhiliaTrainPanel *self,
 {
   g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
 
-  gtk_list_box_unselect_all (self->runs_list);
-  for (guint i = 0; i < n_indices; i++)
-    {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->runs_list, (int) indices[i]);
-
-      if (row != NULL)
-        gtk_list_box_select_row (self->runs_list, row);
-    }
+  philia_run_history_select (self->history, indices, n_indices);
 }
 
 /* Curves drawn on each curve chart: two per shown run (selected or live). */
 guint
 philia_train_panel_get_n_shown_curves (PhiliaTrainPanel *self)
 {
-  g_autofree Run **shown = NULL;
-  guint n;
-
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
 
-  n = collect_shown (self, &shown);
-  return 2 * (n + (self->live_model != NULL ? 1 : 0));
+  return philia_train_curves_get_n_shown (self->curves);
 }
 
 /* Epochs of the run in progress that reached the panel. */
@@ -2886,7 +1488,7 @@ philia_train_panel_get_live_epochs (PhiliaTrainPanel *self)
 {
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
 
-  return self->live_loss->len;
+  return philia_train_curves_get_live_epochs (self->curves);
 }
 
 const char *
@@ -2916,19 +1518,11 @@ philia_train_panel_get_chart (PhiliaTrainPanel *self,
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (g_str_equal (name, "accuracy"))
-    return GTK_WIDGET (self->accuracy_chart);
-  if (g_str_equal (name, "roc-auc"))
-    return GTK_WIDGET (self->roc_auc_chart);
-  if (g_str_equal (name, "loss"))
-    return GTK_WIDGET (self->loss_chart);
+  if (philia_train_curves_get_chart (self->curves, name) != NULL)
+    return philia_train_curves_get_chart (self->curves, name);
   if (g_str_equal (name, "homophily"))
-    return GTK_WIDGET (self->homophily_chart);
-  if (g_str_equal (name, "same-label"))
-    return GTK_WIDGET (self->share_chart);
-  if (g_str_equal (name, "attention-grid"))
-    return GTK_WIDGET (self->grid_chart);
-  return NULL;
+    return philia_run_history_get_chart (self->history);
+  return philia_attention_view_get_chart (self->attention_view, name);
 }
 
 /* The "Runs over splits × seeds" check box. */

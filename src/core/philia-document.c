@@ -1246,6 +1246,36 @@ philia_document_add_run (PhiliaDocument    *self,
   return id;
 }
 
+guint
+philia_document_add_run_group (PhiliaDocument     *self,
+                               PhiliaTrainResult **results,
+                               guint               n_splits,
+                               guint               n_seeds)
+{
+  guint first;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
+  g_return_val_if_fail (results != NULL, 0);
+  g_return_val_if_fail (n_splits > 0 && n_seeds > 0 && n_splits <= G_MAXUINT / n_seeds, 0);
+  for (guint i = 0; i < n_splits * n_seeds; i++)
+    g_return_val_if_fail (results[i] != NULL, 0);
+
+  /* Kept as a group (also in the project), so that a reopened history shows
+   * the mean ± standard deviation again, not n single runs. */
+  first = self->next_run_id;
+  for (guint i = 0; i < n_splits * n_seeds; i++)
+    {
+      PhiliaDocumentRun *run = _philia_document_run_new (self->next_run_id++, results[i]);
+
+      run->group = first;
+      run->n_splits = n_splits;
+      run->n_seeds = n_seeds;
+      g_ptr_array_add (self->runs, run);
+    }
+  changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
+  return first;
+}
+
 gboolean
 philia_document_delete_run (PhiliaDocument *self,
                             guint           id)

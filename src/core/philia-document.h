@@ -107,11 +107,18 @@ void                  philia_document_layout_unref (PhiliaDocumentLayout *layout
  * @id: unique in the document, never reused (1, 2, …)
  * @result: the run (curves, predictions, probabilities, weights, attention,
  *   node values), owned by the document, read-only
+ * @group: 0 for a run of its own; for one of runs over splits × seeds (shown
+ *   together as mean ± standard deviation), the id of the group's first run
+ * @n_splits, @n_seeds: a group's shape: its @n_splits × @n_seeds runs have
+ *   consecutive ids in split-major order (0 for a run of its own)
  */
 typedef struct
 {
   guint              id;
   PhiliaTrainResult *result;
+  guint              group;
+  guint              n_splits;
+  guint              n_seeds;
 } PhiliaDocumentRun;
 
 PhiliaDocumentRun *philia_document_run_ref   (PhiliaDocumentRun *run);
@@ -264,6 +271,12 @@ const PhiliaDocumentRun *philia_document_find_run    (PhiliaDocument *self,
 /* Takes @result; returns the new run's id. */
 guint           philia_document_add_run           (PhiliaDocument    *self,
                                                    PhiliaTrainResult *result);
+/* Takes the @n_splits × @n_seeds results of @results (split-major), which
+ * become one group with consecutive ids; returns the first id. */
+guint           philia_document_add_run_group     (PhiliaDocument     *self,
+                                                   PhiliaTrainResult **results,
+                                                   guint               n_splits,
+                                                   guint               n_seeds);
 gboolean        philia_document_delete_run        (PhiliaDocument *self,
                                                    guint           id);
 

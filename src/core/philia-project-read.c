@@ -991,6 +991,49 @@ restore_state (Reader          *r,
   return TRUE;
 }
 
+/* A run's place in runs over splits × seeds: the group is named by its
+ * first run's id, its runs have consecutive ids in split-major order, and
+ * every run of it gives the same shape (@shapes: group id → first run seen). */
+static gboolean
+read_run_group (Reader            *r,
+                JsonObject        *o,
+                const char        *ctx,
+                PhiliaDocumentRun *run,
+                GHashTable        *shapes,
+                GError           **error)
+{
+  g_autofree char *sub = g_strconcat (ctx, "group.", NULL);
+  JsonObject *g = get_object (r, o, ctx, "group", error);
+  const PhiliaDocumentRun *first;
+  gint64 id, splits, seeds;
+  guint64 index;
+
+  if (g == NULL ||
+      !get_int (r, g, sub, "id", 1, G_MAXUINT, &id, error) ||
+      !get_int (r, g, sub, "splits", 1, G_MAXUINT, &splits, error) ||
+      !get_int (r, g, sub, "seeds", 1, G_MAXUINT, &seeds, error))
+    return FALSE;
+  index = (guint64)run->id - (guint64)id;
+  if (run->id < id || index >= (guint64)splits * (guint64)seeds)
+    return fail (error, PHILIA_ERROR_INVALID, r, "run %u is not one of the %" G_GINT64_FORMAT
+                 " × %" G_GINT64_FORMAT " runs of the group that starts at run %"
+                 G_GINT64_FORMAT ".", run->id, splits, seeds, id);
+  if (run->result->split != index / (guint64)seeds)
+    return fail (error, PHILIA_ERROR_INVALID, r, "run %u of the group that starts at run %"
+                 G_GINT64_FORMAT " used split %u, not %" G_GUINT64_FORMAT ".", run->id, id,
+                 run->result->split, index / (guint64)seeds);
+  first = g_hash_table_lookup (shapes, GUINT_TO_POINTER ((guint)id));
+  if (first != NULL && (first->n_splits != splits || first->n_seeds != seeds))
+    return fail (error, PHILIA_ERROR_INVALID, r, "runs %u and %u of the group that starts at "
+                 "run %" G_GINT64_FORMAT " disagree on its shape.", first->id, run->id, id);
+  run->group = (guint)id;
+  run->n_splits = (guint)splits;
+  run->n_seeds = (guint)seeds;
+  if (first == NULL)
+    g_hash_table_insert (shapes, GUINT_TO_POINTER ((guint)id), run);
+  return TRUE;
+}
+
 static gboolean
 restore_runs (Reader          *r,
               JsonObject      *root,
@@ -1000,6 +1043,7 @@ restore_runs (Reader          *r,
 {
   JsonArray *list = get_array (r, root, "", "runs", FALSE, error);
   g_autoptr(GHashTable) ids = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) shapes = g_hash_table_new (NULL, NULL);
   guint n_splits = philia_graph_get_n_splits (philia_document_get_graph (doc));
 
   if (list == NULL)
@@ -1025,6 +1069,12 @@ restore_runs (Reader          *r,
       g_hash_table_add (ids, GUINT_TO_POINTER (id));
       *max_id = MAX (*max_id, id);
       run = _philia_document_run_new (id, result);
+      if (json_object_has_member (o, "group") &&
+          !read_run_group (r, o, ctx, run, shapes, error))
+        {
+          philia_document_run_unref (run);
+          return FALSE;
+        }
       _philia_document_restore_run (doc, run);
       philia_document_run_unref (run);
     }

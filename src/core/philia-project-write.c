@@ -332,6 +332,16 @@ write_run (Writer                  *w,
   g_snprintf (prefix, sizeof prefix, "runs/%u/", run->id);
   json_builder_begin_object (b);
   member_int (b, "id", run->id);
+  if (run->group != 0)
+    {
+      /* Optional, so that older readers open the runs as runs of their own. */
+      json_builder_set_member_name (b, "group");
+      json_builder_begin_object (b);
+      member_int (b, "id", run->group);
+      member_int (b, "splits", run->n_splits);
+      member_int (b, "seeds", run->n_seeds);
+      json_builder_end_object (b);
+    }
   member_string (b, "model", r->model);
   member_int (b, "split", r->split);
   member_seed (b, "seed", r->seed);

@@ -440,6 +440,16 @@ philia_document_write_json (PhiliaDocument *self,
 
       philia_json_begin_object (json);
       philia_json_member_int (json, "id", run->id);
+      if (run->group != 0)
+        {
+          /* Runs over splits × seeds, as the project keeps them. */
+          philia_json_key (json, "group");
+          philia_json_begin_object (json);
+          philia_json_member_int (json, "id", run->group);
+          philia_json_member_int (json, "splits", run->n_splits);
+          philia_json_member_int (json, "seeds", run->n_seeds);
+          philia_json_end_object (json);
+        }
       philia_json_member_string (json, "model", r->model);
       philia_json_member_int (json, "split", r->split);
       json_seed (json, "seed", r->seed);

@@ -700,6 +700,30 @@ test_group (void)
   first = philia_document_get_run (doc, n_runs)->id;
   text = philia_train_panel_dup_run_text (train, n_entries);
   g_assert_nonnull (strstr (text, "splits"));
+  g_assert_nonnull (strstr (text, " ± "));
+
+  /* Saved and reopened, the group is one entry again, with its mean ± sd
+   * (it used to come back as one entry per run). */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("philia-bindings-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "group.philia", NULL);
+    g_autofree char *again = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PhiliaDocument) back = NULL;
+
+    g_assert_true (philia_document_save (doc, path, NULL, &error));
+    g_assert_no_error (error);
+    back = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+    g_assert_no_error (error);
+    g_object_set (train, "document", back, NULL);
+    g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+    again = philia_train_panel_dup_run_text (train, n_entries);
+    g_assert_cmpstr (again, ==, text);
+    g_object_set (train, "document", doc, NULL);
+    g_assert_cmpuint (philia_train_panel_get_n_runs (train), ==, n_entries + 1);
+    g_remove (path);
+    g_rmdir (dir);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (train), "train.remove-run", "u", first));
   g_assert_cmpuint (philia_document_get_n_runs (doc), ==, n_runs);

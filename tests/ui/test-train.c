@@ -5,6 +5,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -746,6 +749,55 @@ chameleon_ready (gpointer data)
          && philia_train_panel_get_graph (panel ()) == g;
 }
 
+/* With PHILIA_TRAIN_SHOTS: the page at the narrowest the side panel gets
+ * (the paned pushed to the right), top, history and attention, to look at. */
+static void
+test_narrow_shot (void)
+{
+  GtkPaned *paned = GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (panel ()), GTK_TYPE_PANED));
+  int position;
+
+  if (shots == NULL)
+    {
+      g_test_skip ("set PHILIA_TRAIN_SHOTS for this one");
+      return;
+    }
+  ensure_cora ();
+  g_assert_nonnull (paned);
+  position = gtk_paned_get_position (paned);
+  gtk_paned_set_position (paned, gtk_widget_get_width (GTK_WIDGET (window)));
+  philia_test_spin_for (500);
+  g_test_message ("narrowest Train page: %d px", gtk_widget_get_width (GTK_WIDGET (panel ())));
+  /* Something in the history and the attention views: short runs. */
+  for (guint i = 0; i < 2 && philia_train_panel_get_n_runs (panel ()) < 2; i++)
+    {
+      train (i == 0 ? "mlp" : "gat", 30);
+      g_assert_true (philia_test_spin_until (not_training, NULL, 120000));
+    }
+  scroll_to (GTK_WIDGET (philia_train_panel_get_param_spin (panel (), "split")));
+  save_shot ("train-narrow-top.png");
+  if (philia_train_panel_get_n_runs (panel ()) > 0)
+    {
+      philia_train_panel_select_runs (panel (), (const guint[]) { 0 }, 1);
+      scroll_to (philia_train_panel_get_chart (panel (), "accuracy"));
+      save_shot ("train-narrow-curves-history.png");
+    }
+  for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+    {
+      g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+      if (g_str_has_prefix (text, "GAT"))
+        {
+          philia_train_panel_select_runs (panel (), &i, 1);
+          scroll_to (philia_train_panel_get_chart (panel (), "same-label"));
+          save_shot ("train-narrow-attention.png");
+          break;
+        }
+    }
+  gtk_paned_set_position (paned, position);
+  philia_test_spin_for (300);
+}
+
 static void
 test_chameleon_shot (void)
 {
@@ -777,6 +829,98 @@ test_chameleon_shot (void)
   g_assert_no_error (error);
 }
 
+/* Real wheel input, through the X server (xdotool's XTest): @button 4 is a
+ * notch up, 5 a notch down, with the pointer on @widget's centre. FALSE when
+ * there is no way to send it here. */
+static gboolean
+wheel_over (GtkWidget *widget,
+            guint      button,
+            guint      notches)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  graphene_point_t p;
+  double dx, dy;
+  int status = -1;
+
+  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
+    return FALSE;
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (
+                                             gtk_widget_get_width (widget) / 2.0f,
+                                             gtk_widget_get_height (widget) / 2.0f), &p));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  command = g_strdup_printf ("%s mousemove --sync --window %lu %d %d click --repeat %u "
+                             "--delay 80 %u", xdotool,
+                             (unsigned long) gdk_x11_surface_get_xid (surface),
+                             (int) (p.x + dx), (int) (p.y + dy), notches, button);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  /* The events come back through the X server. */
+  philia_test_spin_for (400);
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static gboolean
+panel_scrolls (gpointer data)
+{
+  GtkAdjustment *adj = data;
+
+  return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) > 100;
+}
+
+/* The wheel over the panel scrolls it: an unfocused spin button under the
+ * pointer keeps its value (a seed went from 0 to 25 that way); a focused one
+ * still takes the wheel. */
+static void
+test_wheel (void)
+{
+  GtkSpinButton *seed;
+  GtkWidget *scrolled;
+  GtkAdjustment *adj;
+
+  ensure_cora ();
+  seed = philia_train_panel_get_param_spin (panel (), "seed");
+  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (seed), GTK_TYPE_SCROLLED_WINDOW);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adj, 0);
+  /* Not at an end of its range, where the wheel could not move it anyway. */
+  gtk_spin_button_set_value (seed, 10);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  /* The page is laid out and longer than the window: there is room to scroll. */
+  g_assert_true (philia_test_spin_until (panel_scrolls, adj, 10000));
+
+  if (!wheel_over (GTK_WIDGET (seed), 5, 3))
+    {
+      g_test_skip ("No X11 display or no xdotool to send wheel events");
+      return;
+    }
+  g_assert_cmpfloat (gtk_spin_button_get_value (seed), ==, 10);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  g_test_message ("three notches down scrolled the panel by %.0f px",
+                  gtk_adjustment_get_value (adj));
+
+  /* Focused, the spin button is the one being edited: the wheel is its. */
+  gtk_adjustment_set_value (adj, 0);
+  gtk_spin_button_set_value (seed, 5);
+  gtk_widget_grab_focus (GTK_WIDGET (seed));
+  philia_test_spin_for (200);
+  g_assert_true (wheel_over (GTK_WIDGET (seed), 5, 2));
+  g_assert_cmpfloat (gtk_spin_button_get_value (seed), ==, 3);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+
+  gtk_spin_button_set_value (seed, 0);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -806,7 +950,9 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/gat", test_gat);
   g_test_add_func ("/Philia/Train/node-values", test_node_values);
   g_test_add_func ("/Philia/Train/errors", test_errors);
+  g_test_add_func ("/Philia/Train/narrow-shot", test_narrow_shot);
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
+  g_test_add_func ("/Philia/Train/wheel", test_wheel);
 
   ret = g_test_run ();
 

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-app"
+
+#include "config.h"
+
+#include "philia-attention-view.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-app-private.h"
+#include "philia-chart-view.h"
+#include "philia-run-overlay.h"
+
+/* The Train panel's views of a run's attention (a GAT's, a FAGCN's): the
+ * layer and head chooser, the histogram of each node's share of attention
+ * on same-label neighbours, the attention grid around one selected node, and
+ * what goes to the canvas: edges shaded by attention, nodes coloured by the
+ * same-label share or by self attention. Hidden for a run without
+ * attention. */
+
+/* Canvas layers this view owns. */
+#define LAYER_SAME_LABEL  "train-same-label-attention"
+#define LAYER_SELF        "train-self-attention"
+
+/* Neighbours drawn around a node in the attention grid. */
+#define GRID_NEIGHBOURS 24
+#define SHARE_BINS 10
+
+struct _PhiliaAttentionView
+{
+  GtkWidget                parent_instance;
+
+  /* Template widgets */
+  GtkDropDown             *layer_dropdown;
+  GtkDropDown             *head_dropdown;
+  GtkDropDown             *scale_dropdown;
+  GtkDropDown             *direction_dropdown;
+  PhiliaChartView         *share_chart;
+  GtkLabel                *grid_note;
+  PhiliaChartView         *grid_chart;
+
+  /* Borrowed */
+  PhiliaCanvas            *canvas;      /* weak */
+  const PhiliaTrainResult *result;      /* the run shown; its owner outlives it here */
+
+  /* Owned */
+  PhiliaDocument          *document;
+  PhiliaGraph             *graph;
+  guint                    run_id;      /* the document's run, or 0 */
+  GArray                  *selection;   /* guint, the window's selection */
+  double                  *share;       /* n, same-label share for the chosen layer/head */
+  double                   share_counts[SHARE_BINS];
+  PhiliaAttentionGrid     *grid;
+  gboolean                 edges_shown;
+  gboolean                 edges_in_document;  /* the shown edges are the document's overlay */
+  gboolean                 nodes_in_document;  /* an attention colouring was shown from here */
+};
+
+G_DEFINE_FINAL_TYPE (PhiliaAttentionView, philia_attention_view, GTK_TYPE_WIDGET)
+
+static void
+draw_share (cairo_t                 *cr,
+            double                   width,
+            double                   height,
+            const PhiliaRenderStyle *style,
+            gpointer                 user_data)
+{
+  PhiliaAttentionView *self = user_data;
+  char labels[SHARE_BINS][16];
+  const char *label_ptrs[SHARE_BINS];
+  PhiliaBarChart chart = { 0 };
+
+  for (guint b = 0; b < SHARE_BINS; b++)
+    {
+      g_snprintf (labels[b], sizeof labels[b], "%.1f", (double) b / SHARE_BINS);
+      label_ptrs[b] = labels[b];
+    }
+  chart.title = _("Share of attention on same-label neighbours");
+  chart.x_label = _("Share (bin start)");
+  chart.y_label = _("Nodes");
+  chart.n_bars = SHARE_BINS;
+  chart.values = self->share_counts;
+  chart.labels = label_ptrs;
+  philia_bar_chart_draw (cr, width, height, &chart, style);
+}
+
+static void
+draw_grid (cairo_t                 *cr,
+           double                   width,
+           double                   height,
+           const PhiliaRenderStyle *style,
+           gpointer                 user_data)
+{
+  PhiliaAttentionView *self = user_data;
+
+  if (self->grid == NULL)
+    return;
+  philia_attention_grid_set_style (self->grid, style);
+  philia_attention_grid_draw (cr, width, height, self->grid);
+}
+
+static void
+clear_attention_views (PhiliaAttentionView *self)
+{
+  g_clear_pointer (&self->share, g_free);
+  memset (self->share_counts, 0, sizeof self->share_counts);
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+static int
+chosen_head (PhiliaAttentionView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->head_dropdown);
+
+  /* Item 0 is "Mean over heads". */
+  return i == 0 || i == GTK_INVALID_LIST_POSITION ? -1 : (int) i - 1;
+}
+
+static guint
+chosen_layer (PhiliaAttentionView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->layer_dropdown);
+
+  return i == GTK_INVALID_LIST_POSITION ? 0 : i;
+}
+
+/* Attention over uniform (α·(deg+1)) when chosen and meaningful: only a
+ * softmax over each node's neighbours and itself has 1 / (deg + 1) as its
+ * uniform value; signed coefficients (FAGCN's) are shown raw. */
+static gboolean
+chosen_relative (PhiliaAttentionView *self)
+{
+  return gtk_drop_down_get_selected (self->scale_dropdown) == 0
+         && gtk_widget_get_sensitive (GTK_WIDGET (self->scale_dropdown));
+}
+
+static gboolean
+chosen_mean_direction (PhiliaAttentionView *self)
+{
+  return gtk_drop_down_get_selected (self->direction_dropdown) == 1;
+}
+
+static char *
+attention_title (PhiliaAttentionView *self,
+                 const char       *what)
+{
+  return philia_run_overlay_attention_title (what, chosen_layer (self), chosen_head (self));
+}
+
+static void
+update_grid (PhiliaAttentionView *self)
+{
+  gboolean one = self->selection->len == 1;
+
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+  if (self->result != NULL && self->graph != NULL && one)
+    self->grid = philia_attention_grid_new (self->graph, self->result,
+                                            g_array_index (self->selection, guint, 0),
+                                            GRID_NEIGHBOURS, chosen_relative (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_chart), self->grid != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_note), self->grid == NULL);
+  philia_chart_view_set_draw_func (self->grid_chart, self->grid != NULL ? draw_grid : NULL,
+                                   self, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->grid_chart));
+}
+
+void
+philia_attention_view_show_edges (PhiliaAttentionView *self)
+{
+  PhiliaAttentionOverlay attention = { 0, chosen_layer (self), chosen_head (self),
+                                       chosen_relative (self), chosen_mean_direction (self) };
+  g_autofree double *values = NULL;
+  g_autofree char *title = NULL;
+  gboolean relative;
+  double vmin, vmax;
+
+  if (self->result == NULL || self->graph == NULL)
+    return;
+  /* A document run's attention is the document's overlay (saved with the
+   * project, undoable): the canvas derives the edges from the run. */
+  if (self->document != NULL && self->run_id != 0)
+    {
+      g_autofree char *overlay = NULL;
+
+      attention.run_id = self->run_id;
+      overlay = philia_attention_overlay_format (&attention);
+      _philia_document_write_view (self->document, NULL, "attention", overlay);
+      self->edges_shown = self->edges_in_document = TRUE;
+      return;
+    }
+  if (self->canvas == NULL)
+    return;
+  values = philia_run_overlay_attention_new (self->graph, self->result, &attention,
+                                             &title, &relative, &vmin, &vmax);
+  if (values == NULL)
+    return;
+  /* Shades of grey, so edges never read as classes; softmax attention
+   * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
+   * negative end on the scale. */
+  philia_canvas_set_edge_scale (self->canvas, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
+                                relative ? _("1 = uniform") : NULL);
+  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax, TRUE);
+  self->edges_shown = TRUE;
+  self->edges_in_document = FALSE;
+}
+
+/* Colours the canvas by the document run's attention colouring @what (-1:
+ * the one the view shows, if it is this run's), as chosen: a step. */
+static void
+show_attention_nodes (PhiliaAttentionView *self,
+                      int                  what)
+{
+  PhiliaAttentionOverlay attention = { self->run_id, chosen_layer (self), chosen_head (self),
+                                       chosen_relative (self), FALSE };
+  PhiliaAttentionOverlay shown;
+  PhiliaAttentionNodes nodes;
+  g_autofree char *overlay = NULL;
+
+  if (what < 0)
+    {
+      if (!philia_attention_nodes_parse (philia_document_get_view (self->document)->color_by,
+                                         &nodes, &shown)
+          || shown.run_id != self->run_id)
+        return;
+      what = (int) nodes;
+    }
+  overlay = philia_attention_nodes_format ((PhiliaAttentionNodes) what, &attention);
+  _philia_document_write_view (self->document, overlay, NULL, NULL);
+  self->nodes_in_document = TRUE;
+}
+
+/* Layer/head-dependent views: share histogram, canvas layers, edges. */
+static void
+update_attention (PhiliaAttentionView *self)
+{
+  const PhiliaTrainResult *r = self->result;
+  g_autofree double *self_values = NULL;
+  g_autofree double *edges = NULL;
+  g_autofree char *share_title = NULL;
+  g_autofree char *self_title = NULL;
+  guint n;
+
+  if (r == NULL || r->attention == NULL || r->attention->len == 0 || self->graph == NULL)
+    return;
+
+  {
+    gboolean softmax = philia_train_result_attention_is_softmax (r, self->graph,
+                                                                 chosen_layer (self));
+
+    gtk_widget_set_sensitive (GTK_WIDGET (self->scale_dropdown), softmax);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->scale_dropdown),
+                                 softmax ? _("Attention over what a uniform softmax over the "
+                                             "node’s neighbours and itself would give, "
+                                             "α·(deg+1): 1 is uniform, so the shade does not "
+                                             "just follow degree. Or α itself.")
+                                         : _("This layer’s coefficients are not a softmax over "
+                                             "each node’s neighbours, so they have no uniform "
+                                             "value: shown as they are."));
+  }
+
+  n = r->n_nodes;
+  g_clear_pointer (&self->share, g_free);
+  self->share = philia_train_result_same_label_attention (r, self->graph, chosen_layer (self),
+                                                          chosen_head (self));
+  memset (self->share_counts, 0, sizeof self->share_counts);
+  for (guint v = 0; self->share != NULL && v < n; v++)
+    if (!isnan (self->share[v]))
+      self->share_counts[MIN ((guint) (self->share[v] * SHARE_BINS), SHARE_BINS - 1)]++;
+  gtk_widget_queue_draw (GTK_WIDGET (self->share_chart));
+
+  self_values = g_new (double, n);
+  edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
+                                                chosen_head (self), self_values);
+  /* A document run's attention colourings are the document's view (saved,
+   * undoable), written when chosen (on_attention_choice()). */
+  if ((self->document == NULL || self->run_id == 0)
+      && self->canvas != NULL && self->share != NULL && edges != NULL)
+    {
+      double self_max = 1;
+
+      share_title = attention_title (self, _("Same-label share of attention"));
+      /* Self attention over uniform too, or it mostly shows 1 / (deg + 1). */
+      if (chosen_relative (self))
+        {
+          philia_attention_relative_to_uniform (self->graph, edges, self_values);
+          self_max = 0;
+          for (guint v = 0; v < n; v++)
+            if (!isnan (self_values[v]))
+              self_max = MAX (self_max, self_values[v]);
+          self_title = attention_title (self, _("Self attention × uniform"));
+        }
+      else
+        self_title = attention_title (self, _("Self attention"));
+      philia_canvas_set_node_values (self->canvas, LAYER_SAME_LABEL, share_title, self->share,
+                                     0, 1);
+      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0,
+                                     MAX (self_max, 1));
+    }
+  if (self->edges_shown)
+    philia_attention_view_show_edges (self);
+  /* The grid follows the scale. */
+  update_grid (self);
+}
+
+static void
+on_attention_choice (GtkDropDown      *dropdown,
+                     GParamSpec       *pspec,
+                     PhiliaAttentionView *self)
+{
+  update_attention (self);
+  /* The colouring shown from here follows the user's choice (not the
+   * document's undo, which updates the views too). */
+  if (self->nodes_in_document && self->document != NULL && self->run_id != 0)
+    show_attention_nodes (self, -1);
+}
+
+static void
+fill_attention_choosers (PhiliaAttentionView *self)
+{
+  const PhiliaTrainResult *r = self->result;
+  g_autoptr(GtkStringList) layers = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) heads = gtk_string_list_new (NULL);
+  guint max_heads = 0;
+
+  for (guint l = 0; l < r->attention->len; l++)
+    {
+      const PhiliaAttention *a = &g_array_index (r->attention, PhiliaAttention, l);
+      /* Translators: an item of the attention layer chooser */
+      g_autofree char *text = g_strdup_printf (_("Layer %u"), a->layer);
+
+      gtk_string_list_append (layers, text);
+      max_heads = MAX (max_heads, a->heads);
+    }
+  gtk_string_list_append (heads, _("Mean over heads"));
+  for (guint h = 0; h < max_heads; h++)
+    {
+      /* Translators: an item of the attention head chooser */
+      g_autofree char *text = g_strdup_printf (_("Head %u"), h);
+
+      gtk_string_list_append (heads, text);
+    }
+  g_signal_handlers_block_by_func (self->layer_dropdown, on_attention_choice, self);
+  g_signal_handlers_block_by_func (self->head_dropdown, on_attention_choice, self);
+  gtk_drop_down_set_model (self->layer_dropdown, G_LIST_MODEL (layers));
+  gtk_drop_down_set_model (self->head_dropdown, G_LIST_MODEL (heads));
+  gtk_drop_down_set_selected (self->layer_dropdown, 0);
+  gtk_drop_down_set_selected (self->head_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->layer_dropdown, on_attention_choice, self);
+  g_signal_handlers_unblock_by_func (self->head_dropdown, on_attention_choice, self);
+}
+
+/**
+ * philia_attention_view_set_run:
+ * @result: (nullable): the run to show, kept alive by its owner until the
+ *   next call
+ * @document_run_id: the document's run @result is, or 0: its edges are then
+ *   the document's overlay
+ *
+ * Shows @result's attention (hidden without any), with the choosers back at
+ * the first layer and the mean over heads.
+ */
+void
+philia_attention_view_set_run (PhiliaAttentionView     *self,
+                               PhiliaGraph             *graph,
+                               const PhiliaTrainResult *result,
+                               guint                    document_run_id)
+{
+  gboolean has_attention;
+
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+
+  clear_attention_views (self);
+  g_set_object (&self->graph, graph);
+  self->result = graph != NULL ? result : NULL;
+  self->run_id = document_run_id;
+  has_attention = self->result != NULL && self->result->attention != NULL
+                  && self->result->attention->len > 0;
+  gtk_widget_set_visible (GTK_WIDGET (self), has_attention);
+  if (has_attention)
+    {
+      fill_attention_choosers (self);
+      update_attention (self);
+    }
+  update_grid (self);
+}
+
+/* "same-label" or "self-attention": the canvas colours nodes by it. */
+void
+philia_attention_view_show_layer (PhiliaAttentionView *self,
+                                  const char          *what)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+  g_return_if_fail (what != NULL);
+
+  if (self->document != NULL && self->run_id != 0)
+    show_attention_nodes (self, g_str_equal (what, "same-label")
+                                ? PHILIA_ATTENTION_NODES_SAME_LABEL
+                                : PHILIA_ATTENTION_NODES_SELF);
+  else if (self->canvas != NULL)
+    philia_canvas_show_node_layer (self->canvas, g_str_equal (what, "same-label")
+                                                 ? LAYER_SAME_LABEL : LAYER_SELF);
+}
+
+/* Takes what the view put on the canvas off it again. */
+void
+philia_attention_view_remove_layers (PhiliaAttentionView *self)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+
+  if (self->canvas != NULL)
+    {
+      philia_canvas_remove_node_layer (self->canvas, LAYER_SAME_LABEL);
+      philia_canvas_remove_node_layer (self->canvas, LAYER_SELF);
+      /* The document's attention overlay stays until its view changes, as
+       * its runs' colourings do. */
+      if (self->edges_shown && !self->edges_in_document && self->graph != NULL)
+        philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
+    }
+  self->edges_shown = self->edges_in_document = FALSE;
+  self->nodes_in_document = FALSE;
+}
+
+/**
+ * philia_attention_view_set_selection:
+ * @nodes: (array length=n_nodes) (nullable): the window's selected nodes
+ *
+ * One selected node gets its attention grid.
+ */
+void
+philia_attention_view_set_selection (PhiliaAttentionView *self,
+                                     const guint         *nodes,
+                                     guint                n_nodes)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+  g_return_if_fail (nodes != NULL || n_nodes == 0);
+
+  g_array_set_size (self->selection, 0);
+  for (guint i = 0; i < n_nodes; i++)
+    g_array_append_val (self->selection, nodes[i]);
+  update_grid (self);
+}
+
+/**
+ * philia_attention_view_set_canvas:
+ * @canvas: (nullable): the canvas the view colours (not referenced)
+ */
+void
+philia_attention_view_set_canvas (PhiliaAttentionView *self,
+                                  PhiliaCanvas        *canvas)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+
+  if (self->canvas != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
+  self->canvas = canvas;
+  if (canvas != NULL)
+    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
+}
+
+/* @document: (nullable): where a document run's attention edges go, as its overlay */
+void
+philia_attention_view_set_document (PhiliaAttentionView *self,
+                                    PhiliaDocument      *document)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+
+  g_set_object (&self->document, document);
+}
+
+/* "same-label" or "attention-grid", or NULL. */
+GtkWidget *
+philia_attention_view_get_chart (PhiliaAttentionView *self,
+                                 const char          *name)
+{
+  g_return_val_if_fail (PHILIA_IS_ATTENTION_VIEW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "same-label"))
+    return GTK_WIDGET (self->share_chart);
+  if (g_str_equal (name, "attention-grid"))
+    return GTK_WIDGET (self->grid_chart);
+  return NULL;
+}
+
+static void
+philia_attention_view_dispose (GObject *object)
+{
+  PhiliaAttentionView *self = PHILIA_ATTENTION_VIEW (object);
+  GtkWidget *child;
+
+  /* The charts draw our data: detach them first. */
+  if (self->share_chart != NULL)
+    {
+      philia_chart_view_set_draw_func (self->share_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->grid_chart, NULL, NULL, NULL);
+    }
+  philia_attention_view_set_canvas (self, NULL);
+  self->result = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_ATTENTION_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->document);
+
+  G_OBJECT_CLASS (philia_attention_view_parent_class)->dispose (object);
+}
+
+static void
+philia_attention_view_finalize (GObject *object)
+{
+  PhiliaAttentionView *self = PHILIA_ATTENTION_VIEW (object);
+
+  g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->share, g_free);
+  g_clear_pointer (&self->grid, philia_attention_grid_free);
+
+  G_OBJECT_CLASS (philia_attention_view_parent_class)->finalize (object);
+}
+
+static void
+philia_attention_view_class_init (PhiliaAttentionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = philia_attention_view_dispose;
+  object_class->finalize = philia_attention_view_finalize;
+
+  g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/philia/Philia/philia-attention-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, layer_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, head_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, scale_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, direction_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, share_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, grid_note);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, grid_chart);
+  gtk_widget_class_bind_template_callback (widget_class, on_attention_choice);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+philia_attention_view_init (PhiliaAttentionView *self)
+{
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  philia_chart_view_set_draw_func (self->share_chart, draw_share, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+GtkWidget *
+philia_attention_view_new (void)
+{
+  return g_object_new (PHILIA_TYPE_ATTENTION_VIEW, NULL);
+}
