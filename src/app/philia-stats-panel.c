@@ -165,8 +165,8 @@ static guint signals[N_SIGNALS];
 
 static void start_job           (PhiliaStatsPanel *self,
                                  gboolean          want_default);
-static void show_extra_measures (PhiliaStatsPanel *self,
-                                 GArray           *extra);
+static void show_extra_measures (PhiliaStatsPanel        *self,
+                                 const PhiliaStatsReport *report);
 
 static PhiliaConvention
 stored_convention (PhiliaStatsPanel *self)
@@ -184,147 +184,6 @@ options_for (PhiliaStatsPanel         *self,
   options->by_class = self->by_class;
   options->counts = self->counts;
   options->log_log = self->log_log;
-}
-
-/* Work: inputs are referenced on the main thread and never change (graphs are
- * immutable), the worker only reads them. */
-typedef struct
-{
-  PhiliaGraph              *graph;
-  PhiliaProgress           *progress;
-  PhiliaConvention          stored;
-  gboolean                  want_default;
-  PhiliaStatsFigureOptions  options;
-} StatsJob;
-
-/* A graph measure a plugin registered, computed with the built-in ones. */
-typedef struct
-{
-  const PhiliaAlgorithm *algorithm;   /* registry-owned, lives as long as the process */
-  double                 value;
-  char                  *error;       /* why there is no value, or NULL */
-} ExtraMeasure;
-
-static void
-extra_measure_clear (gpointer data)
-{
-  g_free (((ExtraMeasure *) data)->error);
-}
-
-typedef struct
-{
-  PhiliaGraph       *graph;
-  PhiliaHomophily   *homophily;
-  PhiliaHomophily   *stored;
-  PhiliaStatsFigure *figures[N_CHARTS];
-  GArray            *extra;   /* ExtraMeasure: plugins' graph measures */
-} StatsResult;
-
-static void
-stats_job_free (StatsJob *job)
-{
-  g_clear_object (&job->graph);
-  g_clear_object (&job->progress);
-  g_free (job);
-}
-
-static void
-stats_result_free (StatsResult *result)
-{
-  g_clear_object (&result->graph);
-  g_clear_pointer (&result->homophily, philia_homophily_free);
-  g_clear_pointer (&result->stored, philia_homophily_free);
-  for (guint i = 0; i < N_CHARTS; i++)
-    g_clear_pointer (&result->figures[i], philia_stats_figure_free);
-  g_clear_pointer (&result->extra, g_array_unref);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StatsResult, stats_result_free)
-
-static void
-stats_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  StatsJob *job = task_data;
-  g_autoptr(StatsResult) result = g_new0 (StatsResult, 1);
-  GError *error = NULL;
-
-  result->graph = g_object_ref (job->graph);
-  philia_progress_update (job->progress, 0.05, NULL);
-
-  if (job->want_default)
-    {
-      result->homophily = philia_homophily_compute (job->graph, PHILIA_CONVENTION_DEFAULT,
-                                                    FEATURE_SEED, cancellable, &error);
-      if (result->homophily == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      philia_progress_set_fraction (job->progress, job->stored ? 0.5 : 0.8);
-    }
-
-  if (job->stored != PHILIA_CONVENTION_DEFAULT)
-    {
-      result->stored = philia_homophily_compute (job->graph, job->stored, FEATURE_SEED,
-                                                 cancellable, &error);
-      if (result->stored == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      philia_progress_set_fraction (job->progress, 0.8);
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* Graph measures from plugins, shown like the built-in ones; a failing one
-   * is reported in its row, not for the whole panel. */
-  if (job->want_default)
-    {
-      g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
-                                                        PHILIA_FAMILY_MEASURE);
-
-      result->extra = g_array_new (FALSE, TRUE, sizeof (ExtraMeasure));
-      g_array_set_clear_func (result->extra, extra_measure_clear);
-      for (guint i = 0; i < list->len; i++)
-        {
-          const PhiliaAlgorithm *algorithm = list->pdata[i];
-          const PhiliaMeasureVTable *vtable = algorithm->vtable;
-          ExtraMeasure extra = { algorithm, NAN, NULL };
-          g_autofree double *value = NULL;
-          g_autoptr(GError) measure_error = NULL;
-
-          if (g_strcmp0 (algorithm->provider, "built-in") == 0
-              || vtable->scope != PHILIA_MEASURE_GRAPH)
-            continue;
-          value = philia_measure_compute (algorithm, job->graph, NULL, cancellable,
-                                          &measure_error);
-          if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_task_return_error (task, g_steal_pointer (&measure_error));
-              return;
-            }
-          if (value != NULL)
-            extra.value = value[0];
-          else
-            extra.error = g_strdup (measure_error->message);
-          g_array_append_val (result->extra, extra);
-        }
-    }
-
-  /* Figures hold their counts and labels, so drawing never recomputes. */
-  if (job->want_default)
-    for (guint i = 0; i < N_CHARTS; i++)
-      result->figures[i] = philia_stats_figure_new (chart_kinds[i], job->graph,
-                                                    result->homophily, &job->options);
-  philia_progress_set_fraction (job->progress, 1.0);
-
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) stats_result_free);
 }
 
 static char *
@@ -729,11 +588,11 @@ stats_done_cb (GObject      *object,
 {
   StatsRequest *request = user_data;
   PhiliaStatsPanel *self = request->self;
-  g_autoptr(StatsResult) result = NULL;
+  g_autoptr(PhiliaStatsReport) result = NULL;
   g_autoptr(GError) error = NULL;
   guint serial = request->serial;
 
-  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  result = philia_stats_report_new_finish (async_result, &error);
   g_free (request);
 
   if (serial != self->serial || (result != NULL && result->graph != self->graph))
@@ -760,9 +619,10 @@ stats_done_cb (GObject      *object,
     {
       g_clear_pointer (&self->homophily, philia_homophily_free);
       self->homophily = g_steal_pointer (&result->homophily);
+      /* Figures hold their counts and labels, so drawing never recomputes. */
       for (guint i = 0; i < N_CHARTS; i++)
-        set_figure (self, i, g_steal_pointer (&result->figures[i]));
-      show_extra_measures (self, result->extra);
+        rebuild_figure (self, i);
+      show_extra_measures (self, result);
     }
   g_clear_pointer (&self->stored, philia_homophily_free);
   self->stored = g_steal_pointer (&result->stored);
@@ -777,9 +637,8 @@ static void
 start_job (PhiliaStatsPanel *self,
            gboolean          want_default)
 {
-  g_autoptr(GTask) task = NULL;
+  PhiliaStatsReportOptions options;
   StatsRequest *request;
-  StatsJob *job;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -798,12 +657,11 @@ start_job (PhiliaStatsPanel *self,
                                                    self->progress_bar, "fraction",
                                                    G_BINDING_SYNC_CREATE);
 
-  job = g_new0 (StatsJob, 1);
-  job->graph = g_object_ref (self->graph);
-  job->progress = g_object_ref (self->progress);
-  job->stored = stored_convention (self);
-  job->want_default = want_default;
-  options_for (self, &job->options);
+  philia_stats_report_options_init (&options);
+  options.seed = FEATURE_SEED;
+  options.bins = self->bins;
+  options.stored = stored_convention (self);
+  options.stored_only = !want_default;
 
   if (want_default)
     gtk_stack_set_visible_child_name (self->stack, "computing");
@@ -818,10 +676,8 @@ start_job (PhiliaStatsPanel *self,
   request->self = g_object_ref (self);
   request->serial = self->serial;
 
-  task = g_task_new (NULL, self->cancellable, stats_done_cb, request);
-  g_task_set_source_tag (task, start_job);
-  g_task_set_task_data (task, job, (GDestroyNotify) stats_job_free);
-  g_task_run_in_thread (task, stats_thread);
+  philia_stats_report_new_async (self->graph, &options, self->progress, self->cancellable,
+                                 stats_done_cb, request);
 }
 
 static void
@@ -1083,16 +939,16 @@ cancel_action (GtkWidget  *widget,
 
 /* Rows for the plugins' graph measures, below the built-in ones. */
 static void
-show_extra_measures (PhiliaStatsPanel *self,
-                     GArray           *extra)
+show_extra_measures (PhiliaStatsPanel        *self,
+                     const PhiliaStatsReport *report)
 {
   for (guint i = 0; i < self->extra_widgets->len; i++)
     gtk_grid_remove (self->measures_grid, self->extra_widgets->pdata[i]);
   g_ptr_array_set_size (self->extra_widgets, 0);
 
-  for (guint i = 0; extra != NULL && i < extra->len; i++)
+  for (guint i = 0; i < report->n_plugin_measures; i++)
     {
-      const ExtraMeasure *m = &g_array_index (extra, ExtraMeasure, i);
+      const PhiliaStatsPluginMeasure *m = &report->plugin_measures[i];
       g_autofree char *text = m->error != NULL ? g_strdup (_("failed")) : format_value (m->value);
       g_autofree char *tip = g_strdup_printf (_("%s\nFrom the plugin “%s”.%s%s"),
                                               m->algorithm->description,
