@@ -225,7 +225,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
    * source: one pass over the pairs in their order. */
   if ((heuristics_mask & ~(LOCAL_MASK | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
                            | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP))) == 0)
-    return _philia_proximity_score_pairs_fast (graph, params, pairs, n_pairs, heuristics_mask, out, error);
+    return _philia_proximity_score_pairs_fast (graph, params, pairs, n_pairs, heuristics_mask,
+                                               out, error);
 
   g_mutex_init (&job.lock);
   job.graph = graph;
