@@ -203,7 +203,8 @@ _philia_stats_show_extra_measures (GtkGrid                 *grid,
   for (guint i = 0; i < report->n_plugin_measures; i++)
     {
       const PhiliaStatsPluginMeasure *m = &report->plugin_measures[i];
-      g_autofree char *text = m->error != NULL ? g_strdup (_("failed")) : _philia_stats_format_value (m->value);
+      g_autofree char *text = m->error != NULL ? g_strdup (_("failed"))
+                                               : _philia_stats_format_value (m->value);
       g_autofree char *tip = g_strdup_printf (_("%s\nFrom the plugin “%s”.%s%s"),
                                               m->algorithm->description,
                                               m->algorithm->provider,
