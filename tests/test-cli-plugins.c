@@ -235,6 +235,51 @@ test_plugin_algorithms (void)
   g_rmdir (dir);
 }
 
+/* The stats failure rule (philia-stats-report.h): a plugin's measure that
+ * fails is a row marked failed, the rest of the report is printed, the reason
+ * goes to stderr and the exit status is a failure. */
+static void
+test_stats_failing_measure (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *path = g_strjoin (G_SEARCHPATH_SEPARATOR_S,
+                                     g_getenv ("PHILIA_SHIPPED_PLUGIN_DIR"),
+                                     g_getenv ("PHILIA_TEST_FAILING_PLUGIN_DIR"), NULL);
+  const char *reason = "philia-cli stats: the measure “always-fails” from the plugin "
+                       "“failing-measure” failed: The test measure needs a licence file "
+                       "that is not there.\n";
+  g_auto(Run) run = { 0 };
+
+  g_setenv ("PHILIA_PLUGIN_PATH", path, TRUE);
+  run_cli (&run, "stats", cora, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "  edge homophily "));
+  g_assert_nonnull (strstr (run.out, "Always fails (plugin)"));
+  g_assert_nonnull (strstr (run.out, "failed\n"));
+  /* The other plugin's measure and the histogram are still there. */
+  g_assert_nonnull (strstr (run.out, "Aggregation homophily (plugin)"));
+  g_assert_nonnull (strstr (run.out, "local homophily histogram (10 bins):"));
+  g_assert_cmpstr (run.err, ==, reason);
+  run_clear (&run);
+
+  run_cli (&run, "stats", cora, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"aggregation_homophily\":0.99519940915805"));
+  g_assert_nonnull (strstr (run.out, "\"always_fails\":null"));
+  g_assert_nonnull (strstr (run.out, "\"failed_measures\":{\"always_fails\":\"The test measure "
+                                     "needs a licence file that is not there.\"}"));
+  g_assert_nonnull (strstr (run.out, "\"local_homophily_histogram\":"));
+  g_assert_cmpstr (run.err, ==, reason);
+  run_clear (&run);
+
+  /* Without it the same command succeeds and says nothing of failures. */
+  g_setenv ("PHILIA_PLUGIN_PATH", g_getenv ("PHILIA_SHIPPED_PLUGIN_DIR"), TRUE);
+  run_cli (&run, "stats", cora, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "failed_measures"));
+  g_assert_cmpstr (run.err, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/Philia/CliPlugins/algorithms", test_plugin_algorithms);
   g_test_add_func ("/Philia/CliPlugins/build-tree", test_build_tree);
   g_test_add_func ("/Philia/CliPlugins/installed", test_installed);
+  g_test_add_func ("/Philia/CliPlugins/stats-failing-measure", test_stats_failing_measure);
   status = g_test_run ();
 
   if (installed_dir != NULL)

@@ -383,6 +383,80 @@ test_npz_bad_node_names (void)
   assert_bad_node_names (numbers, "“node_names.npy” must be a 1-D array of strings");
 }
 
+static void
+async_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static PhiliaGraph *
+generate_async (const PhiliaCsbmParams  *params,
+                PhiliaProgress          *progress,
+                GCancellable            *cancellable,
+                GError                 **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  philia_csbm_generate_async (params, progress, cancellable, async_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return philia_csbm_generate_finish (result, error);
+}
+
+/* The async pair builds, edge for edge, what the sync function builds from
+ * the same parameters; refusals and cancellation come back through finish. */
+static void
+test_async (void)
+{
+  PhiliaCsbmParams p;
+  g_autoptr(PhiliaProgress) progress = philia_progress_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PhiliaGraph) sync = NULL;
+  g_autoptr(PhiliaGraph) async = NULL;
+  g_autoptr(PhiliaGraph) none = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = 300;
+  p.n_features = 4;
+  p.seed = 17;
+  sync = generate (&p);
+  async = generate_async (&p, progress, NULL, &error);
+  g_assert_no_error (error);
+  n = philia_graph_get_n_nodes (sync);
+  g_assert_cmpuint (philia_graph_get_n_nodes (async), ==, n);
+  g_assert_cmpint (philia_graph_get_n_edges (async), ==, philia_graph_get_n_edges (sync));
+  g_assert_cmpmem (philia_graph_get_row_offsets (async), (n + 1) * sizeof (gint64),
+                   philia_graph_get_row_offsets (sync), (n + 1) * sizeof (gint64));
+  g_assert_cmpmem (philia_graph_get_neighbors (async),
+                   philia_graph_get_row_offsets (async)[n] * sizeof (gint32),
+                   philia_graph_get_neighbors (sync),
+                   philia_graph_get_row_offsets (sync)[n] * sizeof (gint32));
+  g_assert_cmpmem (philia_graph_get_labels (async), n * sizeof (gint32),
+                   philia_graph_get_labels (sync), n * sizeof (gint32));
+  g_assert_cmpmem (philia_graph_get_features (async), n * 4 * sizeof (float),
+                   philia_graph_get_features (sync), n * 4 * sizeof (float));
+  g_assert_cmpfloat (philia_progress_get_fraction (progress), ==, 1.0);
+
+  p.homophily = 1.5;
+  none = generate_async (&p, NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_assert_nonnull (strstr (error->message, "--homophily"));
+  g_clear_error (&error);
+
+  philia_csbm_params_init_default (&p);
+  g_cancellable_cancel (cancellable);
+  none = generate_async (&p, NULL, cancellable, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -395,6 +469,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Generate/mixed-regions", test_mixed_regions);
   g_test_add_func ("/Philia/Generate/features", test_features);
   g_test_add_func ("/Philia/Generate/bad-params", test_bad_params);
+  g_test_add_func ("/Philia/Generate/async", test_async);
   g_test_add_func ("/Philia/Generate/npz-round-trip", test_npz_round_trip);
   g_test_add_func ("/Philia/Generate/npz-class-names", test_npz_class_names);
   g_test_add_func ("/Philia/Generate/npz-node-names", test_npz_node_names);

@@ -1200,6 +1200,53 @@ test_fast_path (void)
   }
 }
 
+static void
+suggest_ready (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The async pair gives the sync ranking (the hand-checked cn order of
+ * test_suggest_and_registry), and a cancellation through finish. */
+static void
+test_suggest_async (void)
+{
+  gint64 rows[] = { 0, 1,  1, 2,  2, 3,  1, 4 };
+  g_autoptr(PhiliaGraph) g = build (6, rows, 4, NULL, 0);
+  g_autoptr(PhiliaProgress) progress = philia_progress_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GArray) by_cn = NULL;
+  g_autoptr(GArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  philia_proximity_suggest_async (g, NULL, H (CN), 0, 3, progress, NULL, suggest_ready, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  by_cn = philia_proximity_suggest_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_cn->len, ==, 3);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 0).node, ==, 2);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 1).node, ==, 4);
+  g_assert_cmpfloat (g_array_index (by_cn, PhiliaProximitySuggestion, 1).score, ==, 1);
+  g_assert_cmpuint (g_array_index (by_cn, PhiliaProximitySuggestion, 2).node, ==, 3);
+  g_assert_cmpfloat (philia_progress_get_fraction (progress), ==, 1.0);
+
+  g_cancellable_cancel (cancellable);
+  philia_proximity_suggest_async (g, NULL, H (KATZ), 0, 3, NULL, cancellable, suggest_ready,
+                                  &cancelled);
+  while (cancelled == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  none = philia_proximity_suggest_finish (cancelled, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1215,6 +1262,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Proximity/random-dense", test_random_dense);
   g_test_add_func ("/Philia/Proximity/datasets", test_datasets);
   g_test_add_func ("/Philia/Proximity/suggest-registry", test_suggest_and_registry);
+  g_test_add_func ("/Philia/Proximity/suggest-async", test_suggest_async);
   g_test_add_func ("/Philia/Proximity/explanation", test_explanation);
   g_test_add_func ("/Philia/Proximity/fast-path", test_fast_path);
 

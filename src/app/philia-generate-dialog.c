@@ -66,32 +66,6 @@ set_running (PhiliaGenerateDialog *self,
 }
 
 static void
-generate_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  const PhiliaCsbmParams *params = task_data;
-  GError *error = NULL;
-  PhiliaGraph *graph;
-
-  graph = philia_csbm_generate (params, cancellable, &error);
-  if (graph == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (graph);
-      return;
-    }
-
-  /* The generator names the graph by its parameters (its "source"). */
-  g_task_return_pointer (task, graph, g_object_unref);
-}
-
-static void
 generate_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -100,7 +74,7 @@ generate_cb (GObject      *object,
   g_autoptr(PhiliaGraph) graph = NULL;
   g_autoptr(GError) error = NULL;
 
-  graph = g_task_propagate_pointer (G_TASK (result), &error);
+  graph = philia_csbm_generate_finish (result, &error);
 
   /* A newer run or the dialog's end replaced the cancellable: not ours. */
   if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
@@ -124,22 +98,19 @@ run_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   PhiliaGenerateDialog *self = PHILIA_GENERATE_DIALOG (widget);
-  g_autoptr(GTask) task = NULL;
-  PhiliaCsbmParams *params;
+  PhiliaCsbmParams params;
 
   if (self->cancellable != NULL)
     return;
 
-  params = g_new (PhiliaCsbmParams, 1);
-  philia_generate_dialog_get_params (self, params);
+  philia_generate_dialog_get_params (self, &params);
 
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
 
-  task = g_task_new (NULL, self->cancellable, generate_cb, g_object_ref (self));
-  g_task_set_source_tag (task, run_action);
-  g_task_set_task_data (task, params, g_free);
-  g_task_run_in_thread (task, generate_thread);
+  /* The generator reports no fraction, so the bar keeps pulsing. */
+  philia_csbm_generate_async (&params, NULL, self->cancellable, generate_cb,
+                              g_object_ref (self));
 }
 
 static void

@@ -485,9 +485,10 @@ philia_proximity_panel_set_selection (PhiliaProximityPanel *self,
 
 /* ------------------------------------------------------------- suggestions */
 
+/* What a suggestion was asked for, to show with its answer. */
 typedef struct
 {
-  PhiliaGraph              *graph;
+  PhiliaProximityPanel     *self;   /* a reference */
   PhiliaProximityHeuristic  heuristic;
   guint                     u;
 } SuggestJob;
@@ -495,36 +496,21 @@ typedef struct
 static void
 suggest_job_free (SuggestJob *job)
 {
-  g_clear_object (&job->graph);
+  g_clear_object (&job->self);
   g_free (job);
 }
 
-static void
-suggest_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SuggestJob *job = task_data;
-  GError *error = NULL;
-  GArray *result = philia_proximity_suggest (job->graph, NULL, job->heuristic, job->u,
-                                             N_SUGGESTIONS, cancellable, &error);
-
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify)g_array_unref);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SuggestJob, suggest_job_free)
 
 static void
 suggest_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (source);
+  g_autoptr(SuggestJob) job = user_data;
+  PhiliaProximityPanel *self = job->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) suggestions = g_task_propagate_pointer (G_TASK (result), &error);
-  SuggestJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GArray) suggestions = philia_proximity_suggest_finish (result, &error);
 
   set_busy (self, -1);
   if (g_task_get_cancellable (G_TASK (result)) != self->suggest_cancel)
@@ -561,7 +547,6 @@ suggest_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
-  g_autoptr(GTask) task = NULL;
   SuggestJob *job;
   guint u, h = gtk_drop_down_get_selected (self->heuristic_dropdown);
 
@@ -578,13 +563,12 @@ suggest_action (GtkWidget  *widget,
   self->suggest_cancel = g_cancellable_new ();
 
   job = g_new0 (SuggestJob, 1);
-  job->graph = g_object_ref (self->graph);
+  job->self = g_object_ref (self);
   job->heuristic = h;
   job->u = u;
-  task = g_task_new (self, self->suggest_cancel, suggest_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify)suggest_job_free);
   set_busy (self, +1);
-  g_task_run_in_thread (task, suggest_thread);
+  philia_proximity_suggest_async (self->graph, NULL, h, u, N_SUGGESTIONS, NULL,
+                                  self->suggest_cancel, suggest_done, job);
 }
 
 static void

@@ -10,62 +10,11 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-stats-panel-private.h"
 
 /* The figure seed, as in `philia-cli stats`, so the random-pair baseline
  * matches the command line. */
 #define FEATURE_SEED 0
-
-typedef enum
-{
-  MEASURE_EDGE,
-  MEASURE_NODE,
-  MEASURE_CLASS,
-  MEASURE_ADJUSTED,
-  MEASURE_LI,
-  MEASURE_FEATURE_EDGES,
-  MEASURE_FEATURE_RANDOM,
-  N_MEASURES
-} Measure;
-
-static const struct
-{
-  const char *key;
-  const char *name;
-  const char *definition;
-} measures[N_MEASURES] = {
-  [MEASURE_EDGE] = {
-    "edge", N_("Edge homophily"),
-    N_("Share of edges that join two nodes of the same class."),
-  },
-  [MEASURE_NODE] = {
-    "node", N_("Node homophily"),
-    N_("Mean over nodes with neighbours of the share of neighbours in the node’s own class."),
-  },
-  [MEASURE_CLASS] = {
-    "class", N_("Class-insensitive homophily"),
-    N_("LINKX: mean over classes of how far h_k exceeds the class’s share of nodes, "
-       "clipped at 0; large classes do not dominate."),
-  },
-  [MEASURE_ADJUSTED] = {
-    "adjusted", N_("Adjusted homophily"),
-    N_("Edge homophily corrected for the class mix expected from the degrees; "
-       "0 means no more same-class edges than chance."),
-  },
-  [MEASURE_LI] = {
-    "li", N_("Label informativeness"),
-    N_("How much a neighbour’s label tells about a node’s label: "
-       "I(y_u; y_v) / H(y_u) over edge ends."),
-  },
-  [MEASURE_FEATURE_EDGES] = {
-    "feature-edges", N_("Feature similarity"),
-    N_("Mean cosine similarity of the features of the two ends of each edge."),
-  },
-  [MEASURE_FEATURE_RANDOM] = {
-    "feature-random", N_("Random-pair baseline"),
-    N_("Mean cosine similarity of the features of seeded random node pairs: what feature "
-       "similarity would be if edges ignored features."),
-  },
-};
 
 #define N_CHARTS 3
 static const PhiliaStatsFigureKind chart_kinds[N_CHARTS] = {
@@ -163,10 +112,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void start_job           (PhiliaStatsPanel *self,
-                                 gboolean          want_default);
-static void show_extra_measures (PhiliaStatsPanel *self,
-                                 GArray           *extra);
+static void start_job (PhiliaStatsPanel *self,
+                       gboolean          want_default);
 
 static PhiliaConvention
 stored_convention (PhiliaStatsPanel *self)
@@ -184,246 +131,6 @@ options_for (PhiliaStatsPanel         *self,
   options->by_class = self->by_class;
   options->counts = self->counts;
   options->log_log = self->log_log;
-}
-
-/* Work: inputs are referenced on the main thread and never change (graphs are
- * immutable), the worker only reads them. */
-typedef struct
-{
-  PhiliaGraph              *graph;
-  PhiliaProgress           *progress;
-  PhiliaConvention          stored;
-  gboolean                  want_default;
-  PhiliaStatsFigureOptions  options;
-} StatsJob;
-
-/* A graph measure a plugin registered, computed with the built-in ones. */
-typedef struct
-{
-  const PhiliaAlgorithm *algorithm;   /* registry-owned, lives as long as the process */
-  double                 value;
-  char                  *error;       /* why there is no value, or NULL */
-} ExtraMeasure;
-
-static void
-extra_measure_clear (gpointer data)
-{
-  g_free (((ExtraMeasure *) data)->error);
-}
-
-typedef struct
-{
-  PhiliaGraph       *graph;
-  PhiliaHomophily   *homophily;
-  PhiliaHomophily   *stored;
-  PhiliaStatsFigure *figures[N_CHARTS];
-  GArray            *extra;   /* ExtraMeasure: plugins' graph measures */
-} StatsResult;
-
-static void
-stats_job_free (StatsJob *job)
-{
-  g_clear_object (&job->graph);
-  g_clear_object (&job->progress);
-  g_free (job);
-}
-
-static void
-stats_result_free (StatsResult *result)
-{
-  g_clear_object (&result->graph);
-  g_clear_pointer (&result->homophily, philia_homophily_free);
-  g_clear_pointer (&result->stored, philia_homophily_free);
-  for (guint i = 0; i < N_CHARTS; i++)
-    g_clear_pointer (&result->figures[i], philia_stats_figure_free);
-  g_clear_pointer (&result->extra, g_array_unref);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StatsResult, stats_result_free)
-
-static void
-stats_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  StatsJob *job = task_data;
-  g_autoptr(StatsResult) result = g_new0 (StatsResult, 1);
-  GError *error = NULL;
-
-  result->graph = g_object_ref (job->graph);
-  philia_progress_update (job->progress, 0.05, NULL);
-
-  if (job->want_default)
-    {
-      result->homophily = philia_homophily_compute (job->graph, PHILIA_CONVENTION_DEFAULT,
-                                                    FEATURE_SEED, cancellable, &error);
-      if (result->homophily == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      philia_progress_set_fraction (job->progress, job->stored ? 0.5 : 0.8);
-    }
-
-  if (job->stored != PHILIA_CONVENTION_DEFAULT)
-    {
-      result->stored = philia_homophily_compute (job->graph, job->stored, FEATURE_SEED,
-                                                 cancellable, &error);
-      if (result->stored == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      philia_progress_set_fraction (job->progress, 0.8);
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* Graph measures from plugins, shown like the built-in ones; a failing one
-   * is reported in its row, not for the whole panel. */
-  if (job->want_default)
-    {
-      g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
-                                                        PHILIA_FAMILY_MEASURE);
-
-      result->extra = g_array_new (FALSE, TRUE, sizeof (ExtraMeasure));
-      g_array_set_clear_func (result->extra, extra_measure_clear);
-      for (guint i = 0; i < list->len; i++)
-        {
-          const PhiliaAlgorithm *algorithm = list->pdata[i];
-          const PhiliaMeasureVTable *vtable = algorithm->vtable;
-          ExtraMeasure extra = { algorithm, NAN, NULL };
-          g_autofree double *value = NULL;
-          g_autoptr(GError) measure_error = NULL;
-
-          if (g_strcmp0 (algorithm->provider, "built-in") == 0
-              || vtable->scope != PHILIA_MEASURE_GRAPH)
-            continue;
-          value = philia_measure_compute (algorithm, job->graph, NULL, cancellable,
-                                          &measure_error);
-          if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_task_return_error (task, g_steal_pointer (&measure_error));
-              return;
-            }
-          if (value != NULL)
-            extra.value = value[0];
-          else
-            extra.error = g_strdup (measure_error->message);
-          g_array_append_val (result->extra, extra);
-        }
-    }
-
-  /* Figures hold their counts and labels, so drawing never recomputes. */
-  if (job->want_default)
-    for (guint i = 0; i < N_CHARTS; i++)
-      result->figures[i] = philia_stats_figure_new (chart_kinds[i], job->graph,
-                                                    result->homophily, &job->options);
-  philia_progress_set_fraction (job->progress, 1.0);
-
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) stats_result_free);
-}
-
-static char *
-format_value (double value)
-{
-  if (isnan (value))
-    /* Translators: a measure that has no value on this graph */
-    return g_strdup (_("undefined"));
-  return g_strdup_printf ("%.4f", value);
-}
-
-static double
-measure_value (const PhiliaHomophily *h,
-               Measure                m)
-{
-  switch (m)
-    {
-    case MEASURE_EDGE: return h->edge_homophily;
-    case MEASURE_NODE: return h->node_homophily;
-    case MEASURE_CLASS: return h->class_homophily;
-    case MEASURE_ADJUSTED: return h->adjusted_homophily;
-    case MEASURE_LI: return h->label_informativeness;
-    case MEASURE_FEATURE_EDGES: return h->feature_similarity_edges;
-    case MEASURE_FEATURE_RANDOM: return h->feature_similarity_random;
-    case N_MEASURES:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Why a measure is NaN, in words, for the tooltip. */
-static const char *
-undefined_reason (const PhiliaHomophily *h,
-                  PhiliaGraph           *graph,
-                  Measure                m)
-{
-  if (m == MEASURE_FEATURE_EDGES || m == MEASURE_FEATURE_RANDOM)
-    {
-      if (philia_graph_get_n_features (graph) == 0)
-        return _("The dataset has no node features.");
-      if (m == MEASURE_FEATURE_EDGES && philia_graph_get_n_edges (graph) == 0)
-        return _("The graph has no edges.");
-      return _("No pair with two non-zero feature vectors to compare.");
-    }
-
-  if (h->n_classes == 0 || h->n_labeled == 0)
-    return _("The dataset has no node labels.");
-  if (h->n_ends == 0)
-    return _("No edge joins two labeled nodes.");
-
-  switch (m)
-    {
-    case MEASURE_CLASS:
-      return _("Needs at least two classes.");
-    case MEASURE_ADJUSTED:
-    case MEASURE_LI:
-      return _("All edge ends fall in one class, so chance already explains every edge.");
-    case MEASURE_EDGE:
-    case MEASURE_NODE:
-    case MEASURE_FEATURE_EDGES:
-    case MEASURE_FEATURE_RANDOM:
-    case N_MEASURES:
-    default:
-      return _("No labeled node has a labeled neighbour.");
-    }
-}
-
-static void
-set_measure_label (GtkLabel              *label,
-                   const PhiliaHomophily *h,
-                   PhiliaGraph           *graph,
-                   Measure                m)
-{
-  double value = measure_value (h, m);
-  g_autofree char *text = format_value (value);
-
-  gtk_label_set_text (label, text);
-  if (isnan (value))
-    {
-      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", _(measures[m].definition),
-                                                  undefined_reason (h, graph, m));
-
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  else
-    {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), _(measures[m].definition));
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-    }
-}
-
-static void
-clear_grid (GtkGrid *grid)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
-    gtk_grid_remove (grid, child);
 }
 
 /* Every measure but the two feature ones needs node labels. */
@@ -526,10 +233,10 @@ update_stored (PhiliaStatsPanel *self)
           continue;
         }
 
-      set_measure_label (self->stored_labels[m], self->stored, self->result_graph, m);
+      _philia_stats_set_measure_label (self->stored_labels[m], self->stored, self->result_graph, m);
       {
-        double a = measure_value (self->homophily, m);
-        double b = measure_value (self->stored, m);
+        double a = _philia_stats_measure_value (self->homophily, m);
+        double b = _philia_stats_measure_value (self->stored, m);
         g_autofree char *diff = isnan (a) || isnan (b) ? g_strdup ("—")
                                                        : g_strdup_printf ("%+.4f", b - a);
 
@@ -599,97 +306,14 @@ set_selection_text (PhiliaStatsPanel *self,
 }
 
 static void
-update_classes (PhiliaStatsPanel *self)
-{
-  static const char *headers[] = {
-    /* Translators: column headers of the per-class table (Pango markup) */
-    N_("Class"), N_("Nodes"), N_("h<sub>k</sub>"), N_("Local h"),
-  };
-  static const char *header_tips[] = {
-    NULL,
-    N_("Labeled nodes in the class"),
-    N_("Class homophily: same-class neighbours of the class’s nodes over their degree sum D_k"),
-    N_("Mean local homophily of the class’s nodes that have labeled neighbours"),
-  };
-  const PhiliaHomophily *h = self->homophily;
-
-  clear_grid (self->classes_grid);
-
-  if (h->n_classes == 0)
-    {
-      gtk_label_set_text (self->classes_note, _("The dataset has no node labels."));
-      gtk_widget_set_visible (GTK_WIDGET (self->classes_note), TRUE);
-      return;
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->classes_note), FALSE);
-
-  /* Column 0 is the class's colour, as in the stacked histogram. */
-  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-
-      gtk_label_set_markup (GTK_LABEL (label), _(headers[c]));
-      gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
-      gtk_widget_add_css_class (label, "dim-label");
-      if (header_tips[c] != NULL)
-        gtk_widget_set_tooltip_text (label, _(header_tips[c]));
-      gtk_grid_attach (self->classes_grid, label, c + 1, 0, 1, 1);
-    }
-
-  for (guint k = 0; k < h->n_classes; k++)
-    {
-      const char *name = philia_graph_get_class_name (self->result_graph, k);
-      g_autofree char *cells[4] = {
-        /* Translators: a class without a name in the data */
-        name != NULL ? g_strdup (name) : g_strdup_printf (_("class %u"), k),
-        g_strdup_printf ("%'" G_GINT64_FORMAT, h->class_size[k]),
-        format_value (h->class_h[k]),
-        format_value (h->class_mean_local[k]),
-      };
-
-      PhiliaRgba color;
-      g_autofree char *swatch = NULL;
-      GtkWidget *swatch_label;
-
-      philia_palette_get_categorical (k, &color);
-      swatch = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">■</span>",
-                                (guint) (color.r * 255 + 0.5), (guint) (color.g * 255 + 0.5),
-                                (guint) (color.b * 255 + 0.5));
-      swatch_label = gtk_label_new (NULL);
-      gtk_label_set_markup (GTK_LABEL (swatch_label), swatch);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (swatch_label),
-                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      gtk_grid_attach (self->classes_grid, swatch_label, 0, k + 1, 1, 1);
-
-      for (guint c = 0; c < 4; c++)
-        {
-          GtkWidget *label = gtk_label_new (cells[c]);
-
-          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
-          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-          if (c == 0)
-            {
-              gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-              gtk_widget_set_hexpand (label, TRUE);
-              gtk_widget_set_tooltip_text (label, cells[0]);
-            }
-          else
-            gtk_widget_add_css_class (label, "numeric");
-          gtk_grid_attach (self->classes_grid, label, c + 1, k + 1, 1, 1);
-        }
-      for (guint c = 0; c < 4; c++)
-        g_clear_pointer (&cells[c], g_free);
-    }
-}
-
-static void
 show_results (PhiliaStatsPanel *self)
 {
   for (guint m = 0; m < N_MEASURES; m++)
-    set_measure_label (self->value_labels[m], self->homophily, self->result_graph, m);
+    _philia_stats_set_measure_label (self->value_labels[m], self->homophily, self->result_graph, m);
   update_label_sections (self);
   update_stored (self);
-  update_classes (self);
+  _philia_stats_fill_classes (self->classes_grid, self->classes_note, self->homophily,
+                              self->result_graph);
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 
@@ -729,11 +353,11 @@ stats_done_cb (GObject      *object,
 {
   StatsRequest *request = user_data;
   PhiliaStatsPanel *self = request->self;
-  g_autoptr(StatsResult) result = NULL;
+  g_autoptr(PhiliaStatsReport) result = NULL;
   g_autoptr(GError) error = NULL;
   guint serial = request->serial;
 
-  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  result = philia_stats_report_new_finish (async_result, &error);
   g_free (request);
 
   if (serial != self->serial || (result != NULL && result->graph != self->graph))
@@ -760,9 +384,10 @@ stats_done_cb (GObject      *object,
     {
       g_clear_pointer (&self->homophily, philia_homophily_free);
       self->homophily = g_steal_pointer (&result->homophily);
+      /* Figures hold their counts and labels, so drawing never recomputes. */
       for (guint i = 0; i < N_CHARTS; i++)
-        set_figure (self, i, g_steal_pointer (&result->figures[i]));
-      show_extra_measures (self, result->extra);
+        rebuild_figure (self, i);
+      _philia_stats_show_extra_measures (self->measures_grid, self->extra_widgets, result);
     }
   g_clear_pointer (&self->stored, philia_homophily_free);
   self->stored = g_steal_pointer (&result->stored);
@@ -777,9 +402,8 @@ static void
 start_job (PhiliaStatsPanel *self,
            gboolean          want_default)
 {
-  g_autoptr(GTask) task = NULL;
+  PhiliaStatsReportOptions options;
   StatsRequest *request;
-  StatsJob *job;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -798,12 +422,11 @@ start_job (PhiliaStatsPanel *self,
                                                    self->progress_bar, "fraction",
                                                    G_BINDING_SYNC_CREATE);
 
-  job = g_new0 (StatsJob, 1);
-  job->graph = g_object_ref (self->graph);
-  job->progress = g_object_ref (self->progress);
-  job->stored = stored_convention (self);
-  job->want_default = want_default;
-  options_for (self, &job->options);
+  philia_stats_report_options_init (&options);
+  options.seed = FEATURE_SEED;
+  options.bins = self->bins;
+  options.stored = stored_convention (self);
+  options.stored_only = !want_default;
 
   if (want_default)
     gtk_stack_set_visible_child_name (self->stack, "computing");
@@ -818,10 +441,8 @@ start_job (PhiliaStatsPanel *self,
   request->self = g_object_ref (self);
   request->serial = self->serial;
 
-  task = g_task_new (NULL, self->cancellable, stats_done_cb, request);
-  g_task_set_source_tag (task, start_job);
-  g_task_set_task_data (task, job, (GDestroyNotify) stats_job_free);
-  g_task_run_in_thread (task, stats_thread);
+  philia_stats_report_new_async (self->graph, &options, self->progress, self->cancellable,
+                                 stats_done_cb, request);
 }
 
 static void
@@ -842,7 +463,7 @@ clear_results (PhiliaStatsPanel *self)
       gtk_label_set_text (self->stored_labels[m], "");
       gtk_label_set_text (self->difference_labels[m], "");
     }
-  clear_grid (self->classes_grid);
+  _philia_stats_clear_grid (self->classes_grid);
 }
 
 void
@@ -1081,102 +702,12 @@ cancel_action (GtkWidget  *widget,
     g_cancellable_cancel (self->cancellable);
 }
 
-/* Rows for the plugins' graph measures, below the built-in ones. */
-static void
-show_extra_measures (PhiliaStatsPanel *self,
-                     GArray           *extra)
-{
-  for (guint i = 0; i < self->extra_widgets->len; i++)
-    gtk_grid_remove (self->measures_grid, self->extra_widgets->pdata[i]);
-  g_ptr_array_set_size (self->extra_widgets, 0);
-
-  for (guint i = 0; extra != NULL && i < extra->len; i++)
-    {
-      const ExtraMeasure *m = &g_array_index (extra, ExtraMeasure, i);
-      g_autofree char *text = m->error != NULL ? g_strdup (_("failed")) : format_value (m->value);
-      g_autofree char *tip = g_strdup_printf (_("%s\nFrom the plugin “%s”.%s%s"),
-                                              m->algorithm->description,
-                                              m->algorithm->provider,
-                                              m->error != NULL ? "\n" : "",
-                                              m->error != NULL ? m->error : "");
-      GtkWidget *name = gtk_label_new (m->algorithm->name);
-      GtkWidget *value = gtk_label_new (text);
-      int row = N_MEASURES + 1 + (int) i;
-
-      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
-      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-      gtk_widget_set_hexpand (name, TRUE);
-      gtk_widget_set_tooltip_text (name, tip);
-      gtk_widget_set_name (value, m->algorithm->id);
-      gtk_label_set_xalign (GTK_LABEL (value), 1.0f);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_widget_add_css_class (value, "numeric");
-      gtk_widget_set_tooltip_text (value, tip);
-      if (m->error != NULL || isnan (m->value))
-        gtk_widget_add_css_class (value, "dim-label");
-      if (i == 0)
-        {
-          gtk_widget_set_margin_top (name, 6);
-          gtk_widget_set_margin_top (value, 6);
-        }
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
-                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
-      gtk_grid_attach (self->measures_grid, name, 0, row, 1, 1);
-      gtk_grid_attach (self->measures_grid, value, 1, row, 1, 1);
-      g_ptr_array_add (self->extra_widgets, name);
-      g_ptr_array_add (self->extra_widgets, value);
-    }
-}
-
 static void
 recompute_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   start_job (PHILIA_STATS_PANEL (widget), TRUE);
-}
-
-static void
-build_measures_grid (PhiliaStatsPanel *self)
-{
-  /* Row 0 holds the headers from the template. */
-  for (guint m = 0; m < N_MEASURES; m++)
-    {
-      GtkWidget *name = gtk_label_new (_(measures[m].name));
-      GtkWidget **cells[3] = {
-        (GtkWidget **) &self->value_labels[m],
-        (GtkWidget **) &self->stored_labels[m],
-        (GtkWidget **) &self->difference_labels[m],
-      };
-
-      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
-      /* Wrapped, never cut, if the "as stored" columns leave little room. */
-      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-      gtk_widget_set_hexpand (name, TRUE);
-      gtk_widget_set_tooltip_text (name, _(measures[m].definition));
-      /* The feature rows are a pair: a little air above them. */
-      if (m == MEASURE_FEATURE_EDGES)
-        gtk_widget_set_margin_top (name, 6);
-      gtk_grid_attach (self->measures_grid, name, 0, m + 1, 1, 1);
-      self->name_labels[m] = GTK_LABEL (name);
-
-      for (guint c = 0; c < 3; c++)
-        {
-          GtkWidget *label = gtk_label_new ("");
-
-          gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
-          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-          gtk_widget_add_css_class (label, "numeric");
-          if (c == 2)
-            gtk_widget_add_css_class (label, "dim-label");
-          if (m == MEASURE_FEATURE_EDGES)
-            gtk_widget_set_margin_top (label, 6);
-          gtk_accessible_update_relation (GTK_ACCESSIBLE (label),
-                                          GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
-          gtk_grid_attach (self->measures_grid, label, c + 1, m + 1, 1, 1);
-          *cells[c] = label;
-        }
-    }
 }
 
 static void
@@ -1421,7 +952,8 @@ philia_stats_panel_init (PhiliaStatsPanel *self)
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
   gtk_drop_down_set_selected (self->bins_dropdown, 1);   /* 10 */
-  build_measures_grid (self);
+  _philia_stats_build_measures_grid (self->measures_grid, self->name_labels, self->value_labels,
+                                     self->stored_labels, self->difference_labels);
   set_stored_column_visible (self, FALSE);
   set_selection_text (self, NULL);
 }
@@ -1461,7 +993,7 @@ static int
 measure_index (const char *key)
 {
   for (guint m = 0; m < N_MEASURES; m++)
-    if (g_strcmp0 (measures[m].key, key) == 0)
+    if (g_strcmp0 (_philia_stats_measures[m].key, key) == 0)
       return m;
   return -1;
 }

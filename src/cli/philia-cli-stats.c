@@ -20,12 +20,6 @@ static gboolean opt_directed;
 static gint64 opt_seed = 0;
 static int opt_bins = 10;
 
-static gboolean
-is_plugin (const PhiliaAlgorithm *algorithm)
-{
-  return g_strcmp0 (algorithm->provider, "built-in") != 0;
-}
-
 static GOptionEntry stats_entries[] = {
   { "per-node", 0, 0, G_OPTION_ARG_FILENAME, &opt_per_node,
     "Write id,label,degree,local_homophily to this CSV file", "OUT.csv" },
@@ -110,17 +104,42 @@ write_per_node (PhiliaGraph      *graph,
   return TRUE;
 }
 
+/* The failure rule of PhiliaStatsReport: a plugin's measure that fails is a
+ * row like the others, printed with the report; its reason goes to stderr and
+ * the exit status says the command failed. */
+static int
+report_failures (const PhiliaStatsReport *report)
+{
+  for (guint i = 0; i < report->n_plugin_measures; i++)
+    {
+      const PhiliaStatsPluginMeasure *m = &report->plugin_measures[i];
+      g_autofree char *line = NULL;
+
+      if (m->error == NULL)
+        continue;
+      line = g_strdup (m->error);
+      g_strdelimit (line, "\r\n", ' ');
+      fprintf (stderr, "philia-cli stats: the measure “%s” from the plugin “%s” failed: %s\n",
+               m->algorithm->id, m->algorithm->provider, line);
+    }
+  return report->n_failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/* "aggregation-homophily" → aggregation_homophily, like the built-ins' keys. */
+static char *
+json_key (const PhiliaAlgorithm *algorithm)
+{
+  return g_strdelimit (g_strdup (algorithm->id), "-", '_');
+}
+
 int
 cmd_stats (int    argc,
            char **argv)
 {
   g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(PhiliaHomophily) h = NULL;
-  g_autoptr(PhiliaHomophily) stored = NULL;
-  g_autofree gint64 *hist = NULL;
-  g_autoptr(GPtrArray) plugin_measures = NULL;
-  g_autofree double *plugin_values = NULL;
-  PhiliaConvention convention = PHILIA_CONVENTION_DEFAULT;
+  g_autoptr(PhiliaStatsReport) report = NULL;
+  PhiliaStatsReportOptions options;
+  PhiliaHomophily *h, *stored;
   GError *error = NULL;
   int code = EXIT_OK;
 
@@ -136,50 +155,21 @@ cmd_stats (int    argc,
   if (graph == NULL)
     return fail (error);
 
-  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, (guint64)opt_seed, NULL,
-                                &error);
-  if (h == NULL)
-    return fail (error);
-
+  philia_stats_report_options_init (&options);
+  options.seed = (guint64)opt_seed;
+  options.bins = (guint)opt_bins;
   if (opt_keep_self_loops)
-    convention |= PHILIA_CONVENTION_KEEP_SELF_LOOPS;
+    options.stored |= PHILIA_CONVENTION_KEEP_SELF_LOOPS;
   if (opt_directed)
-    convention |= PHILIA_CONVENTION_DIRECTED;
-  if (convention != PHILIA_CONVENTION_DEFAULT)
-    {
-      stored = philia_homophily_compute (graph, convention, (guint64)opt_seed, NULL, &error);
-      if (stored == NULL)
-        return fail (error);
-    }
-
-  hist = g_new0 (gint64, opt_bins);
-  for (guint v = 0; v < h->n_nodes; v++)
-    if (!isnan (h->local_homophily[v]))
-      hist[MIN ((int)(h->local_homophily[v] * opt_bins), opt_bins - 1)]++;
+    options.stored |= PHILIA_CONVENTION_DIRECTED;
+  report = philia_stats_report_new (graph, &options, NULL, NULL, &error);
+  if (report == NULL)
+    return fail (error);
+  h = report->homophily;
+  stored = report->stored;
 
   if (opt_per_node != NULL && !write_per_node (graph, h, opt_per_node, &error))
     return fail (error);
-
-  /* Graph measures that plugins registered, next to the built-in ones. */
-  plugin_measures = philia_registry_list (philia_registry_get_default (), PHILIA_FAMILY_MEASURE);
-  for (guint i = plugin_measures->len; i-- > 0;)
-    {
-      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
-
-      if (!is_plugin (algorithm)
-          || ((const PhiliaMeasureVTable *)algorithm->vtable)->scope != PHILIA_MEASURE_GRAPH)
-        g_ptr_array_remove_index (plugin_measures, i);
-    }
-  plugin_values = g_new0 (double, MAX (plugin_measures->len, 1));
-  for (guint i = 0; i < plugin_measures->len; i++)
-    {
-      g_autofree double *value = philia_measure_compute (plugin_measures->pdata[i], graph, NULL,
-                                                         NULL, &error);
-
-      if (value == NULL)
-        return fail (error);
-      plugin_values[i] = value[0];
-    }
 
   if (opt_json)
     {
@@ -187,14 +177,13 @@ cmd_stats (int    argc,
 
       philia_json_begin_object (json);
       json_scalars (json, h);
-      for (guint i = 0; i < plugin_measures->len; i++)
+      /* A failed measure is null here and explained under "failed_measures". */
+      for (guint i = 0; i < report->n_plugin_measures; i++)
         {
-          /* "aggregation-homophily" → aggregation_homophily, like the built-ins' keys. */
-          g_autofree char *key = g_strdup (((const PhiliaAlgorithm *)plugin_measures->pdata[i])->id);
+          g_autofree char *key = json_key (report->plugin_measures[i].algorithm);
 
-          g_strdelimit (key, "-", '_');
           philia_json_key (json, key);
-          philia_json_double (json, plugin_values[i]);
+          philia_json_double (json, report->plugin_measures[i].value);
         }
       philia_json_member_int (json, "classes", h->n_classes);
       philia_json_key (json, "compatibility_matrix");
@@ -217,7 +206,7 @@ cmd_stats (int    argc,
         philia_json_double (json, (double)b / opt_bins);
       philia_json_end_array (json);
       philia_json_key (json, "counts");
-      philia_json_int_array (json, hist, opt_bins);
+      philia_json_int_array (json, report->histogram, report->bins);
       philia_json_end_object (json);
       if (stored != NULL)
         {
@@ -228,9 +217,23 @@ cmd_stats (int    argc,
           json_scalars (json, stored);
           philia_json_end_object (json);
         }
+      if (report->n_failed > 0)
+        {
+          philia_json_key (json, "failed_measures");
+          philia_json_begin_object (json);
+          for (guint i = 0; i < report->n_plugin_measures; i++)
+            if (report->plugin_measures[i].error != NULL)
+              {
+                g_autofree char *key = json_key (report->plugin_measures[i].algorithm);
+
+                philia_json_key (json, key);
+                philia_json_string (json, report->plugin_measures[i].error);
+              }
+          philia_json_end_object (json);
+        }
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
-      return EXIT_OK;
+      return report_failures (report);
     }
 
   printf ("%s: %u nodes, %u labeled, %" G_GINT64_FORMAT " labeled edge ends\n",
@@ -246,16 +249,19 @@ cmd_stats (int    argc,
         printf (" %10.6f %+10.6f", SCALAR (stored, i), SCALAR (stored, i) - SCALAR (h, i));
       printf ("\n");
     }
-  for (guint i = 0; i < plugin_measures->len; i++)
+  for (guint i = 0; i < report->n_plugin_measures; i++)
     {
-      const PhiliaAlgorithm *algorithm = plugin_measures->pdata[i];
-      g_autofree char *label = g_strdup_printf ("%s (plugin)", algorithm->name);
+      const PhiliaStatsPluginMeasure *m = &report->plugin_measures[i];
+      g_autofree char *label = g_strdup_printf ("%s (plugin)", m->algorithm->name);
 
-      printf ("  %-36s %10.6f\n", label, plugin_values[i]);
+      if (m->error != NULL)
+        printf ("  %-36s %10s\n", label, "failed");
+      else
+        printf ("  %-36s %10.6f\n", label, m->value);
     }
   printf ("  local homophily histogram (%d bins):", opt_bins);
-  for (int b = 0; b < opt_bins; b++)
-    printf (" %" G_GINT64_FORMAT, hist[b]);
+  for (guint b = 0; b < report->bins; b++)
+    printf (" %" G_GINT64_FORMAT, report->histogram[b]);
   printf ("\n");
-  return EXIT_OK;
+  return report_failures (report);
 }

@@ -21,6 +21,7 @@
 # include "philia-progress.h"
 # include "philia-proximity.h"
 # include "philia-registry.h"
+# include "philia-stats-report.h"
 # include "philia-train.h"
 # include "philia-train-run.h"
 #undef PHILIA_CORE_INSIDE

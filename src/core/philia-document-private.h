@@ -74,4 +74,73 @@ void            _philia_document_set_time           (PhiliaDocument *self,
 void            _philia_document_set_history_budget (PhiliaDocument *self,
                                                      gsize           bytes);
 
+/*
+ * What the document's own files share beyond the above: the object itself
+ * (philia-document.c: steps, history, layouts, selection, view, runs,
+ * pairs, notes), the boxed types and views (philia-document-types.c), the
+ * evaluations (philia-document-evaluations.c), the filters
+ * (philia-document-filter.c) and the restoring of a saved document
+ * (philia-document-restore.c).
+ */
+
+struct _PhiliaDocument
+{
+  GObject             parent_instance;
+
+  PhiliaGraph        *graph;
+  char               *dataset_path;
+  char               *node_table_path;
+  char               *path;
+  char               *origin;
+  gboolean            embed;
+  GBytes             *embedded;
+  char               *embedded_name;
+
+  GPtrArray          *layouts;       /* PhiliaDocumentLayout */
+  int                 current;       /* index in layouts, -1 for none */
+  gboolean            initial_layout; /* layouts holds the initial layout alone */
+  GArray             *selection;     /* guint */
+  PhiliaDocumentView  view;
+  PhiliaConvention    conventions;
+  GPtrArray          *runs;          /* PhiliaDocumentRun */
+  GPtrArray          *evaluations;   /* PhiliaDocumentEvaluation */
+  GArray             *pairs;         /* PhiliaDocumentPair */
+  char               *notes;
+  guint               next_run_id;
+  guint               next_evaluation_id;
+
+  GPtrArray          *steps;         /* Step */
+  guint               position;      /* steps applied */
+  gint64              saved_position; /* -1: the saved state is no longer reachable */
+  gboolean            unsaved;       /* a change that is not a step since the save */
+  gint64              fake_now;      /* tests: 0 for the monotonic clock */
+  gsize               history_bytes; /* the steps' bytes */
+  guint64             revision;      /* counts the changes a project would save */
+  gsize               budget;
+
+  /* What the properties last said, to notify only on a change. */
+  gboolean            was_dirty;
+  gboolean            could_undo;
+  gboolean            could_redo;
+  char               *undo_label;
+  char               *redo_label;
+  char               *title;
+};
+
+/* --- philia-document-types.c ---------------------------------------------- */
+void _philia_document_replace_string (char       **field,
+                                      const char  *value);
+void _philia_document_view_init_default (PhiliaDocumentView *view);
+GPtrArray *_philia_document_layouts_dup (GPtrArray *layouts);
+
+/* --- philia-document.c ---------------------------------------------------- */
+char *_philia_document_compute_title (PhiliaDocument *self);
+void _philia_document_emit_changed (PhiliaDocument     *self,
+                                    PhiliaDocumentPart  parts);
+void _philia_document_changed_not_a_step (PhiliaDocument     *self,
+                                          PhiliaDocumentPart  parts);
+gboolean _philia_document_selection_set (PhiliaDocument *self,
+                                         const guint    *nodes,
+                                         guint           n_nodes);
+
 G_END_DECLS

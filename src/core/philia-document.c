@@ -56,50 +56,6 @@ typedef struct
   guint               run_index;
 } Step;
 
-struct _PhiliaDocument
-{
-  GObject             parent_instance;
-
-  PhiliaGraph        *graph;
-  char               *dataset_path;
-  char               *node_table_path;
-  char               *path;
-  char               *origin;
-  gboolean            embed;
-  GBytes             *embedded;
-  char               *embedded_name;
-
-  GPtrArray          *layouts;       /* PhiliaDocumentLayout */
-  int                 current;       /* index in layouts, -1 for none */
-  gboolean            initial_layout; /* layouts holds the initial layout alone */
-  GArray             *selection;     /* guint */
-  PhiliaDocumentView  view;
-  PhiliaConvention    conventions;
-  GPtrArray          *runs;          /* PhiliaDocumentRun */
-  GPtrArray          *evaluations;   /* PhiliaDocumentEvaluation */
-  GArray             *pairs;         /* PhiliaDocumentPair */
-  char               *notes;
-  guint               next_run_id;
-  guint               next_evaluation_id;
-
-  GPtrArray          *steps;         /* Step */
-  guint               position;      /* steps applied */
-  gint64              saved_position; /* -1: the saved state is no longer reachable */
-  gboolean            unsaved;       /* a change that is not a step since the save */
-  gint64              fake_now;      /* tests: 0 for the monotonic clock */
-  gsize               history_bytes; /* the steps' bytes */
-  guint64             revision;      /* counts the changes a project would save */
-  gsize               budget;
-
-  /* What the properties last said, to notify only on a change. */
-  gboolean            was_dirty;
-  gboolean            could_undo;
-  gboolean            could_redo;
-  char               *undo_label;
-  char               *redo_label;
-  char               *title;
-};
-
 enum
 {
   PROP_0,
@@ -124,172 +80,6 @@ static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PhiliaDocument, philia_document, G_TYPE_OBJECT)
-
-/* ------------------------------------------------------------------- view */
-
-void
-philia_document_view_clear (PhiliaDocumentView *view)
-{
-  g_return_if_fail (view != NULL);
-  g_clear_pointer (&view->color_by, g_free);
-  g_clear_pointer (&view->edge_style, g_free);
-  g_clear_pointer (&view->overlay, g_free);
-}
-
-void
-philia_document_view_copy (PhiliaDocumentView       *dest,
-                           const PhiliaDocumentView *src)
-{
-  char *color_by, *edge_style, *overlay;
-
-  g_return_if_fail (dest != NULL && src != NULL);
-  /* Duplicated first: @dest may be @src. */
-  color_by = g_strdup (src->color_by);
-  edge_style = g_strdup (src->edge_style);
-  overlay = g_strdup (src->overlay);
-  philia_document_view_clear (dest);
-  dest->color_by = color_by;
-  dest->edge_style = edge_style;
-  dest->overlay = overlay;
-  dest->zoom = src->zoom;
-  dest->center_x = src->center_x;
-  dest->center_y = src->center_y;
-}
-
-gboolean
-philia_document_view_equal (const PhiliaDocumentView *a,
-                            const PhiliaDocumentView *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-  return g_strcmp0 (a->color_by, b->color_by) == 0
-         && g_strcmp0 (a->edge_style, b->edge_style) == 0
-         && g_strcmp0 (a->overlay, b->overlay) == 0
-         && a->zoom == b->zoom && a->center_x == b->center_x && a->center_y == b->center_y;
-}
-
-static void
-replace_string (char       **field,
-                const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*field);
-  *field = copy;
-}
-
-static void
-view_init_default (PhiliaDocumentView *view)
-{
-  view->color_by = g_strdup ("class");
-  view->edge_style = g_strdup ("class");
-  view->overlay = g_strdup ("");
-  view->zoom = 1;
-  view->center_x = 0;
-  view->center_y = 0;
-}
-
-/* --------------------------------------------------------- layouts, runs */
-
-static void
-layout_clear (gpointer data)
-{
-  PhiliaDocumentLayout *layout = data;
-
-  g_free (layout->name);
-  g_free (layout->algorithm);
-  g_free (layout->positions);
-}
-
-PhiliaDocumentLayout *
-_philia_document_layout_new (const char *name,
-                             const char *algorithm,
-                             guint64     seed,
-                             double     *positions)
-{
-  PhiliaDocumentLayout *layout;
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  /* Atomic: snapshots share layouts with a worker (autosave). */
-  layout = g_atomic_rc_box_new0 (PhiliaDocumentLayout);
-  layout->name = g_strdup (name);
-  layout->algorithm = g_strdup (algorithm != NULL ? algorithm : "manual");
-  layout->seed = seed;
-  layout->positions = positions;
-  return layout;
-}
-
-PhiliaDocumentLayout *
-philia_document_layout_ref (PhiliaDocumentLayout *layout)
-{
-  g_return_val_if_fail (layout != NULL, NULL);
-  return g_atomic_rc_box_acquire (layout);
-}
-
-void
-philia_document_layout_unref (PhiliaDocumentLayout *layout)
-{
-  if (layout != NULL)
-    g_atomic_rc_box_release_full (layout, layout_clear);
-}
-
-static void
-run_clear (gpointer data)
-{
-  PhiliaDocumentRun *run = data;
-
-  g_clear_pointer (&run->result, philia_train_result_free);
-}
-
-PhiliaDocumentRun *
-_philia_document_run_new (guint              id,
-                          PhiliaTrainResult *result)
-{
-  PhiliaDocumentRun *run;
-
-  g_return_val_if_fail (result != NULL, NULL);
-
-  run = g_atomic_rc_box_new0 (PhiliaDocumentRun);
-  run->id = id;
-  run->result = result;
-  return run;
-}
-
-PhiliaDocumentRun *
-philia_document_run_ref (PhiliaDocumentRun *run)
-{
-  g_return_val_if_fail (run != NULL, NULL);
-  return g_atomic_rc_box_acquire (run);
-}
-
-void
-philia_document_run_unref (PhiliaDocumentRun *run)
-{
-  if (run != NULL)
-    g_atomic_rc_box_release_full (run, run_clear);
-}
-
-void
-_philia_document_evaluation_free (PhiliaDocumentEvaluation *evaluation)
-{
-  if (evaluation == NULL)
-    return;
-  philia_linkpred_report_free (evaluation->report);
-  g_free (evaluation->summary);
-  g_free (evaluation);
-}
-
-/* A new list holding references to the layouts of @layouts. */
-static GPtrArray *
-layouts_dup (GPtrArray *layouts)
-{
-  GPtrArray *copy = g_ptr_array_new_full (layouts->len,
-                                          (GDestroyNotify)philia_document_layout_unref);
-
-  for (guint i = 0; i < layouts->len; i++)
-    g_ptr_array_add (copy, philia_document_layout_ref (layouts->pdata[i]));
-  return copy;
-}
 
 /* ------------------------------------------------------------------ steps */
 
@@ -322,8 +112,8 @@ is_dirty (PhiliaDocument *self)
   return self->unsaved || self->saved_position != (gint64)self->position;
 }
 
-static char *
-compute_title (PhiliaDocument *self)
+char *
+_philia_document_compute_title (PhiliaDocument *self)
 {
   const char *file = self->path != NULL ? self->path : self->dataset_path;
   g_autofree char *base = NULL;
@@ -341,16 +131,16 @@ compute_title (PhiliaDocument *self)
 
 /* Notifies the properties whose value changed and emits "changed" with
  * @parts (plus PHILIA_DOCUMENT_PART_FILE when path, title or dirty moved). */
-static void
-emit_changed (PhiliaDocument     *self,
-              PhiliaDocumentPart  parts)
+void
+_philia_document_emit_changed (PhiliaDocument     *self,
+                               PhiliaDocumentPart  parts)
 {
   gboolean dirty = is_dirty (self);
   gboolean can_undo = self->position > 0;
   gboolean can_redo = self->position < self->steps->len;
   const char *undo = can_undo ? ((Step *)self->steps->pdata[self->position - 1])->label : NULL;
   const char *redo = can_redo ? ((Step *)self->steps->pdata[self->position])->label : NULL;
-  g_autofree char *title = compute_title (self);
+  g_autofree char *title = _philia_document_compute_title (self);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (dirty != self->was_dirty)
@@ -394,13 +184,13 @@ emit_changed (PhiliaDocument     *self,
 }
 
 /* A change that is saved but not undone (a run, an evaluation, a pair). */
-static void
-changed_not_a_step (PhiliaDocument     *self,
-                    PhiliaDocumentPart  parts)
+void
+_philia_document_changed_not_a_step (PhiliaDocument     *self,
+                                     PhiliaDocumentPart  parts)
 {
   self->unsaved = TRUE;
   self->revision++;
-  emit_changed (self, parts);
+  _philia_document_emit_changed (self, parts);
 }
 
 /* Where the user looks (the selection, zoom and pan): saved with the rest,
@@ -411,7 +201,7 @@ changed_where_looking (PhiliaDocument     *self,
                        PhiliaDocumentPart  parts)
 {
   self->revision++;
-  emit_changed (self, parts);
+  _philia_document_emit_changed (self, parts);
 }
 
 static void
@@ -423,7 +213,7 @@ step_apply (PhiliaDocument *self,
     {
     case STEP_LAYOUTS:
       g_ptr_array_unref (self->layouts);
-      self->layouts = layouts_dup (step->layouts[side]);
+      self->layouts = _philia_document_layouts_dup (step->layouts[side]);
       self->current = step->current[side];
       break;
     case STEP_GRAPH:
@@ -432,9 +222,9 @@ step_apply (PhiliaDocument *self,
       break;
     case STEP_VIEW:
       /* Zoom and centre are not part of the step: they stay as they are. */
-      replace_string (&self->view.color_by, step->view[side].color_by);
-      replace_string (&self->view.edge_style, step->view[side].edge_style);
-      replace_string (&self->view.overlay, step->view[side].overlay);
+      _philia_document_replace_string (&self->view.color_by, step->view[side].color_by);
+      _philia_document_replace_string (&self->view.edge_style, step->view[side].edge_style);
+      _philia_document_replace_string (&self->view.overlay, step->view[side].overlay);
       break;
     case STEP_CONVENTIONS:
       self->conventions = step->conventions[side];
@@ -499,7 +289,7 @@ push_step (PhiliaDocument *self,
       if (self->saved_position >= 0)
         self->saved_position--;
     }
-  emit_changed (self, step->parts);
+  _philia_document_emit_changed (self, step->parts);
 }
 
 /* ----------------------------------------------------------------- object */
@@ -604,7 +394,7 @@ philia_document_init (PhiliaDocument *self)
   self->layouts = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_layout_unref);
   self->current = -1;
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
-  view_init_default (&self->view);
+  _philia_document_view_init_default (&self->view);
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_run_unref);
   self->evaluations = g_ptr_array_new_with_free_func (
     (GDestroyNotify)_philia_document_evaluation_free);
@@ -629,7 +419,7 @@ philia_document_new (PhiliaGraph *graph,
   self->graph = g_object_ref (graph);
   self->dataset_path = g_strdup (dataset_path);
   self->node_table_path = g_strdup (node_table_path);
-  self->title = compute_title (self);
+  self->title = _philia_document_compute_title (self);
   return self;
 }
 
@@ -674,7 +464,7 @@ char *
 philia_document_dup_title (PhiliaDocument *self)
 {
   g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  return compute_title (self);
+  return _philia_document_compute_title (self);
 }
 
 gboolean
@@ -714,7 +504,7 @@ philia_document_set_embed (PhiliaDocument *self,
   if (self->embed == embed)
     return;
   self->embed = embed;
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_FILE);
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_FILE);
 }
 
 const char *
@@ -766,7 +556,7 @@ philia_document_undo (PhiliaDocument *self)
   step = self->steps->pdata[--self->position];
   self->revision++;
   step_apply (self, step, 0);
-  emit_changed (self, step->parts);
+  _philia_document_emit_changed (self, step->parts);
   return TRUE;
 }
 
@@ -781,7 +571,7 @@ philia_document_redo (PhiliaDocument *self)
   step = self->steps->pdata[self->position++];
   self->revision++;
   step_apply (self, step, 1);
-  emit_changed (self, step->parts);
+  _philia_document_emit_changed (self, step->parts);
   return TRUE;
 }
 
@@ -848,7 +638,7 @@ push_layouts_step (PhiliaDocument     *self,
 {
   Step *step = step_new (STEP_LAYOUTS, parts, label);
 
-  step->layouts[0] = layouts_dup (self->layouts);
+  step->layouts[0] = _philia_document_layouts_dup (self->layouts);
   step->current[0] = self->current;
   step->layouts[1] = layouts;
   step->current[1] = current;
@@ -873,7 +663,7 @@ philia_document_add_layout (PhiliaDocument *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (positions != NULL || philia_graph_get_n_nodes (self->graph) == 0);
 
-  layouts = layouts_dup (self->layouts);
+  layouts = _philia_document_layouts_dup (self->layouts);
   i = layout_index (self, name);
   if (i >= 0)
     {
@@ -929,7 +719,7 @@ philia_document_set_current_layout (PhiliaDocument *self,
     return FALSE;
   if (i == self->current)
     return TRUE;
-  push_layouts_step (self, layouts_dup (self->layouts), i,
+  push_layouts_step (self, _philia_document_layouts_dup (self->layouts), i,
                      PHILIA_DOCUMENT_PART_LAYOUTS | PHILIA_DOCUMENT_PART_POSITIONS,
                      g_strdup (_("Switch Layout")));
   return TRUE;
@@ -946,7 +736,7 @@ philia_document_remove_layout (PhiliaDocument *self,
   i = layout_index (self, name);
   if (i < 0)
     return FALSE;
-  layouts = layouts_dup (self->layouts);
+  layouts = _philia_document_layouts_dup (self->layouts);
   g_ptr_array_remove_index (layouts, i);
   /* The removed layout's neighbour (the one before it) is shown instead. */
   if (current == i)
@@ -1001,7 +791,7 @@ philia_document_move_nodes (PhiliaDocument *self,
     }
 
   moved = _philia_document_layout_new (old->name, old->algorithm, old->seed, positions);
-  layouts = layouts_dup (self->layouts);
+  layouts = _philia_document_layouts_dup (self->layouts);
   philia_document_layout_unref (layouts->pdata[self->current]);
   layouts->pdata[self->current] = moved;
 
@@ -1034,10 +824,10 @@ philia_document_get_selection (PhiliaDocument *self,
   return (const guint *)self->selection->data;
 }
 
-static gboolean
-selection_set (PhiliaDocument *self,
-               const guint    *nodes,
-               guint           n_nodes)
+gboolean
+_philia_document_selection_set (PhiliaDocument *self,
+                                const guint    *nodes,
+                                guint           n_nodes)
 {
   guint n = philia_graph_get_n_nodes (self->graph);
 
@@ -1058,7 +848,7 @@ philia_document_set_selection (PhiliaDocument *self,
 {
   g_return_if_fail (PHILIA_IS_DOCUMENT (self));
   g_return_if_fail (nodes != NULL || n_nodes == 0);
-  if (selection_set (self, nodes, n_nodes))
+  if (_philia_document_selection_set (self, nodes, n_nodes))
     changed_where_looking (self, PHILIA_DOCUMENT_PART_SELECTION);
 }
 
@@ -1242,7 +1032,7 @@ philia_document_add_run (PhiliaDocument    *self,
    * after run 3 is deleted (and undo brings back the same run 3). */
   id = self->next_run_id++;
   g_ptr_array_add (self->runs, _philia_document_run_new (id, result));
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
   return id;
 }
 
@@ -1272,7 +1062,7 @@ philia_document_add_run_group (PhiliaDocument     *self,
       run->n_seeds = n_seeds;
       g_ptr_array_add (self->runs, run);
     }
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
   return first;
 }
 
@@ -1292,208 +1082,6 @@ philia_document_delete_run (PhiliaDocument *self,
   step->run = philia_document_run_ref (self->runs->pdata[i]);
   step->run_index = (guint)i;
   push_step (self, step);
-  return TRUE;
-}
-
-/* ------------------------------------------------------------ evaluations */
-
-guint
-philia_document_get_n_evaluations (PhiliaDocument *self)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  return self->evaluations->len;
-}
-
-const PhiliaDocumentEvaluation *
-philia_document_get_evaluation (PhiliaDocument *self,
-                                guint           index)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  g_return_val_if_fail (index < self->evaluations->len, NULL);
-  return self->evaluations->pdata[index];
-}
-
-static int
-compare_descending (gconstpointer a,
-                    gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  /* NaN (a score that could not be computed) ranks last. */
-  if (isnan (x) || isnan (y))
-    return isnan (x) - isnan (y);
-  return (x < y) - (x > y);
-}
-
-/* Average precision of @n positives against @n negatives: the mean of the
- * precision at each distinct score threshold, weighted by the recall gained
- * there (tied scores form one threshold, as in scikit-learn). */
-static double
-average_precision (const double *pos,
-                   const double *neg,
-                   gint64        n)
-{
-  g_autofree double *all = NULL;
-  g_autofree double *p = NULL;
-  gint64 true_pos = 0, seen = 0, i = 0, j = 0;
-  double ap = 0;
-
-  if (n <= 0)
-    return NAN;
-  p = g_memdup2 (pos, sizeof (double) * n);
-  all = g_memdup2 (neg, sizeof (double) * n);
-  qsort (p, n, sizeof (double), compare_descending);
-  qsort (all, n, sizeof (double), compare_descending);
-  /* Walk both sorted lists by threshold, highest first. */
-  while (i < n || j < n)
-    {
-      double t;
-      gint64 new_pos = 0;
-
-      if (j >= n || (i < n && compare_descending (&p[i], &all[j]) <= 0))
-        t = p[i];
-      else
-        t = all[j];
-      while (i < n && (p[i] == t || (isnan (t) && isnan (p[i]))))
-        i++, new_pos++;
-      while (j < n && (all[j] == t || (isnan (t) && isnan (all[j]))))
-        j++, seen++;
-      seen += new_pos;
-      true_pos += new_pos;
-      if (new_pos > 0)
-        ap += (double)new_pos / n * ((double)true_pos / seen);
-    }
-  return ap;
-}
-
-static double *
-report_summary (const PhiliaLinkpredReport *report)
-{
-  double *summary = g_new (double, 6 * MAX (report->n_results, 1));
-
-  for (guint k = 0; k < report->n_results; k++)
-    {
-      const PhiliaLinkpredResult *r = report->results[k];
-      double *row = summary + 6 * k;
-
-      row[0] = r->auc;
-      row[1] = average_precision (r->test_pos, r->test_neg, r->n_test);
-      row[2] = r->mrr;
-      row[3] = r->hits[1];
-      row[4] = r->hits[2];
-      row[5] = r->hits[3];
-    }
-  return summary;
-}
-
-guint
-philia_document_add_evaluation (PhiliaDocument              *self,
-                                const PhiliaProximityParams *params,
-                                guint64                      seed,
-                                guint                        n_mrr_neg,
-                                PhiliaLinkpredReport        *report)
-{
-  PhiliaDocumentEvaluation *evaluation;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  g_return_val_if_fail (params != NULL, 0);
-  g_return_val_if_fail (report != NULL, 0);
-
-  evaluation = g_new0 (PhiliaDocumentEvaluation, 1);
-  evaluation->id = self->next_evaluation_id++;
-  evaluation->params = *params;
-  evaluation->mask = report->mask;
-  evaluation->seed = seed;
-  evaluation->n_mrr_neg = n_mrr_neg;
-  evaluation->report = report;
-  evaluation->n_heuristics = report->n_results;
-  evaluation->summary = report_summary (report);
-  g_ptr_array_add (self->evaluations, evaluation);
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
-  return evaluation->id;
-}
-
-static int
-evaluation_index (PhiliaDocument *self,
-                  guint           id)
-{
-  for (guint i = 0; i < self->evaluations->len; i++)
-    if (((PhiliaDocumentEvaluation *)self->evaluations->pdata[i])->id == id)
-      return (int)i;
-  return -1;
-}
-
-gboolean
-philia_document_delete_evaluation (PhiliaDocument *self,
-                                   guint           id)
-{
-  int i;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
-  i = evaluation_index (self, id);
-  if (i < 0)
-    return FALSE;
-  g_ptr_array_remove_index (self->evaluations, i);
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
-  return TRUE;
-}
-
-gboolean
-philia_document_ensure_evaluation (PhiliaDocument *self,
-                                   guint           id,
-                                   GCancellable   *cancellable,
-                                   GError        **error)
-{
-  PhiliaDocumentEvaluation *evaluation;
-  PhiliaLinkpredReport *report;
-  g_autofree double *summary = NULL;
-  gboolean same;
-  int i;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  i = evaluation_index (self, id);
-  if (i < 0)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "The document has no link-prediction evaluation %u.", id);
-      return FALSE;
-    }
-  evaluation = self->evaluations->pdata[i];
-  if (evaluation->report != NULL)
-    return TRUE;
-
-  report = philia_linkpred_report_new (self->graph, &evaluation->params, evaluation->mask,
-                                       evaluation->seed, evaluation->n_mrr_neg, NULL,
-                                       cancellable, error);
-  if (report == NULL)
-    return FALSE;
-  summary = report_summary (report);
-  same = report->n_results == evaluation->n_heuristics;
-  for (guint k = 0; same && k < 6 * report->n_results; k++)
-    {
-      double a = summary[k], b = evaluation->summary[k];
-
-      same = (isnan (a) && isnan (b)) || a == b || fabs (a - b) <= 1e-12;
-    }
-  evaluation->report = report;
-  if (!same)
-    {
-      /* The recipe no longer gives the saved figures (another Philia
-       * version, a changed heuristic): the figures shown are the ones
-       * recomputed, and the project is saved with them. */
-      g_debug ("Link-prediction evaluation %u recomputed to other figures than saved.", id);
-      g_free (evaluation->summary);
-      evaluation->summary = g_steal_pointer (&summary);
-      evaluation->n_heuristics = report->n_results;
-      evaluation->mask = report->mask;
-      changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
-    }
-  else
-    {
-      emit_changed (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
-    }
   return TRUE;
 }
 
@@ -1542,7 +1130,7 @@ philia_document_add_pair (PhiliaDocument              *self,
     }
   pair.params = *params;
   g_array_append_val (self->pairs, pair);
-  changed_not_a_step (self, PHILIA_DOCUMENT_PART_PAIRS);
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_PAIRS);
 }
 
 /* ------------------------------------------------------------------ notes */
@@ -1586,7 +1174,7 @@ philia_document_set_notes (PhiliaDocument *self,
           /* Typed and erased: nothing left to undo. */
           g_ptr_array_remove_index (self->steps, --self->position);
         }
-      emit_changed (self, PHILIA_DOCUMENT_PART_NOTES);
+      _philia_document_emit_changed (self, PHILIA_DOCUMENT_PART_NOTES);
       return;
     }
 
@@ -1612,476 +1200,7 @@ _philia_document_set_time (PhiliaDocument *self,
   self->fake_now = monotonic_usec;
 }
 
-/* ----------------------------------------------------------------- filter */
-
-static char *
-filter_describe (PhiliaDocument     *self,
-                 const PhiliaFilter *filter)
-{
-  switch (filter->kind)
-    {
-    case PHILIA_FILTER_CLASSES:
-      {
-        g_autoptr (GString) names = g_string_new (NULL);
-
-        for (guint i = 0; i < filter->n_classes; i++)
-          {
-            const char *name = philia_graph_get_class_name (self->graph, filter->classes[i]);
-
-            if (i > 0)
-              g_string_append (names, ", ");
-            if (name != NULL)
-              g_string_append (names, name);
-            else
-              g_string_append_printf (names, "%u", filter->classes[i]);
-          }
-        return g_strdup_printf (ngettext ("class %s", "classes %s", filter->n_classes),
-                                names->str);
-      }
-    case PHILIA_FILTER_DEGREE:
-      return g_strdup_printf (_("degree %g–%g"), filter->min, filter->max);
-    case PHILIA_FILTER_COMPONENT:
-      return g_strdup (_("largest component"));
-    case PHILIA_FILTER_LOCAL_HOMOPHILY:
-      return g_strdup_printf (_("local homophily %g–%g"), filter->min, filter->max);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* The nodes of the largest connected component (on a tie, the one holding
- * the lowest node id). */
-static void
-keep_largest_component (PhiliaGraph *graph,
-                        gboolean    *keep)
-{
-  guint n = philia_graph_get_n_nodes (graph);
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-  g_autofree guint *component = g_new (guint, MAX (n, 1));
-  g_autofree guint *queue = g_new (guint, MAX (n, 1));
-  guint n_components = 0, best = 0, best_size = 0;
-
-  for (guint v = 0; v < n; v++)
-    component[v] = G_MAXUINT;
-  for (guint s = 0; s < n; s++)
-    {
-      guint head = 0, tail = 0;
-
-      if (component[s] != G_MAXUINT)
-        continue;
-      component[s] = n_components;
-      queue[tail++] = s;
-      while (head < tail)
-        {
-          guint v = queue[head++];
-
-          for (gint64 e = off[v]; e < off[v + 1]; e++)
-            if (component[nbr[e]] == G_MAXUINT)
-              {
-                component[nbr[e]] = n_components;
-                queue[tail++] = (guint)nbr[e];
-              }
-        }
-      if (tail > best_size)
-        {
-          best_size = tail;
-          best = n_components;
-        }
-      n_components++;
-    }
-  for (guint v = 0; v < n; v++)
-    keep[v] = component[v] == best;
-}
-
-static gboolean
-filter_keep (PhiliaDocument     *self,
-             const PhiliaFilter *filter,
-             gboolean           *keep,
-             GError            **error)
-{
-  PhiliaGraph *graph = self->graph;
-  guint n = philia_graph_get_n_nodes (graph);
-
-  if ((filter->kind == PHILIA_FILTER_DEGREE || filter->kind == PHILIA_FILTER_LOCAL_HOMOPHILY)
-      && (isnan (filter->min) || isnan (filter->max) || filter->min > filter->max))
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The filter range %g–%g is empty or not a number; "
-                   "the minimum must be at most the maximum.", filter->min, filter->max);
-      return FALSE;
-    }
-
-  switch (filter->kind)
-    {
-    case PHILIA_FILTER_CLASSES:
-      {
-        const gint32 *y = philia_graph_get_labels (graph);
-        guint n_classes = philia_graph_get_n_classes (graph);
-        g_autofree gboolean *wanted = NULL;
-
-        if (philia_graph_get_n_labeled (graph) == 0)
-          {
-            g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                         "%s has no labels to filter by class.",
-                         philia_graph_get_source (graph));
-            return FALSE;
-          }
-        if (filter->n_classes == 0 || filter->classes == NULL)
-          {
-            g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                         "The class filter names no class.");
-            return FALSE;
-          }
-        wanted = g_new0 (gboolean, MAX (n_classes, 1));
-        for (guint i = 0; i < filter->n_classes; i++)
-          {
-            if (filter->classes[i] >= n_classes)
-              {
-                g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                             "There is no class %u in %s (it has %u).", filter->classes[i],
-                             philia_graph_get_source (graph), n_classes);
-                return FALSE;
-              }
-            wanted[filter->classes[i]] = TRUE;
-          }
-        for (guint v = 0; v < n; v++)
-          keep[v] = y[v] >= 0 && wanted[y[v]];
-        break;
-      }
-    case PHILIA_FILTER_DEGREE:
-      for (guint v = 0; v < n; v++)
-        {
-          double d = philia_graph_get_degree (graph, v);
-
-          keep[v] = filter->min <= d && d <= filter->max;
-        }
-      break;
-    case PHILIA_FILTER_COMPONENT:
-      keep_largest_component (graph, keep);
-      break;
-    case PHILIA_FILTER_LOCAL_HOMOPHILY:
-      {
-        g_autofree double *h = philia_local_homophily (graph);
-
-        /* An undefined local homophily (NaN) is in no range. */
-        for (guint v = 0; v < n; v++)
-          keep[v] = filter->min <= h[v] && h[v] <= filter->max;
-        break;
-      }
-    default:
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "Unknown filter kind %d.",
-                   (int)filter->kind);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The induced subgraph on @kept (@n_kept old ids, ascending). */
-static PhiliaGraph *
-induced_subgraph (PhiliaGraph  *graph,
-                  const guint  *kept,
-                  guint         n_kept,
-                  const gint64 *new_id,
-                  GError      **error)
-{
-  g_autoptr (PhiliaGraphBuilder) builder = philia_graph_builder_new (n_kept);
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-  const gint32 *y = philia_graph_get_labels (graph);
-  guint n_features = philia_graph_get_n_features (graph);
-  guint n_splits = philia_graph_get_n_splits (graph);
-
-  for (guint i = 0; i < n_kept; i++)
-    {
-      guint v = kept[i];
-
-      for (gint64 e = off[v]; e < off[v + 1]; e++)
-        if ((guint)nbr[e] > v && new_id[nbr[e]] >= 0)
-          philia_graph_builder_add_edge (builder, i, new_id[nbr[e]]);
-    }
-  if (philia_graph_get_n_labeled (graph) > 0 || philia_graph_has_class_names (graph))
-    {
-      gint64 *labels = g_new (gint64, MAX (n_kept, 1));
-
-      for (guint i = 0; i < n_kept; i++)
-        labels[i] = y[kept[i]];
-      philia_graph_builder_take_labels (builder, labels);
-    }
-  if (philia_graph_has_class_names (graph))
-    {
-      /* All names are kept, so class ids (and colours) stay the same. */
-      guint n_classes = philia_graph_get_n_classes (graph);
-      char **names = g_new0 (char *, n_classes + 1);
-
-      for (guint k = 0; k < n_classes; k++)
-        names[k] = g_strdup (philia_graph_get_class_name (graph, k));
-      philia_graph_builder_take_class_names (builder, names);
-    }
-  if (n_features > 0)
-    {
-      const float *x = philia_graph_get_features (graph);
-      float *features = g_new (float, (gsize)MAX (n_kept, 1) * n_features);
-
-      for (guint i = 0; i < n_kept; i++)
-        memcpy (features + (gsize)i * n_features, x + (gsize)kept[i] * n_features,
-                sizeof (float) * n_features);
-      philia_graph_builder_take_features (builder, features, n_features);
-    }
-  if (n_splits > 0)
-    {
-      guint8 *masks[3];
-
-      for (guint part = 0; part < 3; part++)
-        {
-          masks[part] = g_new (guint8, (gsize)n_splits * MAX (n_kept, 1));
-          for (guint s = 0; s < n_splits; s++)
-            {
-              const guint8 *mask = philia_graph_get_split_mask (graph, s, part);
-
-              for (guint i = 0; i < n_kept; i++)
-                masks[part][(gsize)s * n_kept + i] = mask[kept[i]];
-            }
-        }
-      philia_graph_builder_take_masks (builder, n_splits, masks[0], masks[1], masks[2]);
-    }
-  if (philia_graph_has_node_names (graph))
-    {
-      char **names = g_new0 (char *, n_kept + 1);
-
-      for (guint i = 0; i < n_kept; i++)
-        names[i] = g_strdup (philia_graph_get_node_name (graph, kept[i]));
-      philia_graph_builder_take_node_names (builder, names);
-    }
-  philia_graph_builder_set_source (builder, philia_graph_get_source (graph),
-                                   philia_graph_get_format (graph));
-  return philia_graph_builder_build (builder, error);
-}
-
-PhiliaDocument *
-philia_document_filter (PhiliaDocument     *self,
-                        const PhiliaFilter *filter,
-                        GError            **error)
-{
-  guint n;
-  g_autofree gboolean *keep = NULL;
-  g_autofree gint64 *new_id = NULL;
-  g_autoptr (GArray) kept = NULL;
-  g_autoptr (PhiliaGraph) graph = NULL;
-  g_autofree char *what = NULL;
-  g_autofree char *name = NULL;
-  PhiliaDocument *filtered;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  g_return_val_if_fail (filter != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  n = philia_graph_get_n_nodes (self->graph);
-  keep = g_new0 (gboolean, MAX (n, 1));
-  if (!filter_keep (self, filter, keep, error))
-    return NULL;
-
-  kept = g_array_new (FALSE, FALSE, sizeof (guint));
-  new_id = g_new (gint64, MAX (n, 1));
-  for (guint v = 0; v < n; v++)
-    {
-      new_id[v] = keep[v] ? (gint64)kept->len : -1;
-      if (keep[v])
-        g_array_append_val (kept, v);
-    }
-  what = filter_describe (self, filter);
-  if (kept->len == 0)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "The filter “%s” keeps no node of %s.", what,
-                   philia_graph_get_source (self->graph));
-      return NULL;
-    }
-
-  graph = induced_subgraph (self->graph, (const guint *)kept->data, kept->len, new_id, error);
-  if (graph == NULL)
-    return NULL;
-
-  filtered = philia_document_new (graph, NULL, NULL);
-  /* The graph exists in no file: the project has to hold it. */
-  filtered->embed = TRUE;
-  if (self->path != NULL || self->dataset_path != NULL)
-    name = g_path_get_basename (self->path != NULL ? self->path : self->dataset_path);
-  else if (self->origin != NULL)
-    name = g_strdup (self->origin);
-  else
-    name = compute_title (self);
-  /* TRANSLATORS: where a filtered graph came from: "cora.npz · degree 2–10" */
-  filtered->origin = g_strdup_printf (_("%s · %s"), name, what);
-
-  for (guint l = 0; l < self->layouts->len; l++)
-    {
-      const PhiliaDocumentLayout *layout = self->layouts->pdata[l];
-      double *positions = g_new (double, 2 * (gsize)kept->len);
-
-      for (guint i = 0; i < kept->len; i++)
-        {
-          guint v = g_array_index (kept, guint, i);
-
-          positions[2 * i] = layout->positions[2 * v];
-          positions[2 * i + 1] = layout->positions[2 * v + 1];
-        }
-      g_ptr_array_add (filtered->layouts,
-                       _philia_document_layout_new (layout->name, layout->algorithm,
-                                                    layout->seed, positions));
-    }
-  filtered->current = self->current;
-
-  /* The view and conventions carry over, except what names a run (runs do not). */
-  philia_document_view_copy (&filtered->view, &self->view);
-  if (g_str_has_prefix (filtered->view.color_by, "run:"))
-    replace_string (&filtered->view.color_by, "class");
-  if (g_str_has_prefix (filtered->view.edge_style, "run:")
-      || g_str_equal (filtered->view.edge_style, "attention"))
-    replace_string (&filtered->view.edge_style, "class");
-  if (g_str_has_prefix (filtered->view.overlay, "run:"))
-    replace_string (&filtered->view.overlay, "");
-  filtered->conventions = self->conventions;
-  for (guint i = 0; i < self->selection->len; i++)
-    {
-      guint v = g_array_index (self->selection, guint, i);
-
-      if (new_id[v] >= 0)
-        {
-          guint w = (guint)new_id[v];
-
-          g_array_append_val (filtered->selection, w);
-        }
-    }
-
-  /* Never saved anywhere: closing it should ask. */
-  filtered->unsaved = TRUE;
-  filtered->was_dirty = TRUE;
-  return filtered;
-}
-
 /* ---------------------------------------------------------------- private */
-
-void
-_philia_document_restore_layout (PhiliaDocument       *self,
-                                 PhiliaDocumentLayout *layout,
-                                 gboolean              current)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (layout != NULL);
-  g_ptr_array_add (self->layouts, philia_document_layout_ref (layout));
-  if (current || self->current < 0)
-    self->current = (int)self->layouts->len - 1;
-}
-
-void
-_philia_document_restore_run (PhiliaDocument    *self,
-                              PhiliaDocumentRun *run)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (run != NULL);
-  g_ptr_array_add (self->runs, philia_document_run_ref (run));
-  self->next_run_id = MAX (self->next_run_id, run->id + 1);
-}
-
-void
-_philia_document_restore_evaluation (PhiliaDocument           *self,
-                                     PhiliaDocumentEvaluation *evaluation)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (evaluation != NULL);
-  g_ptr_array_add (self->evaluations, evaluation);
-  self->next_evaluation_id = MAX (self->next_evaluation_id, evaluation->id + 1);
-}
-
-void
-_philia_document_restore_pair (PhiliaDocument           *self,
-                               const PhiliaDocumentPair *pair)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (pair != NULL);
-  g_array_append_val (self->pairs, *pair);
-}
-
-void
-_philia_document_restore_state (PhiliaDocument           *self,
-                                const guint              *selection,
-                                guint                     n_selected,
-                                const PhiliaDocumentView *view,
-                                PhiliaConvention          conventions,
-                                const char               *notes,
-                                const char               *origin)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (selection != NULL || n_selected == 0);
-
-  selection_set (self, selection, n_selected);
-  if (view != NULL)
-    {
-      philia_document_view_copy (&self->view, view);
-      /* NULL fields (an older or hand-written project) get the defaults. */
-      if (self->view.color_by == NULL)
-        replace_string (&self->view.color_by, "class");
-      if (self->view.edge_style == NULL)
-        replace_string (&self->view.edge_style, "class");
-      if (self->view.overlay == NULL)
-        replace_string (&self->view.overlay, "");
-    }
-  self->conventions = conventions;
-  g_free (self->notes);
-  self->notes = g_strdup (notes != NULL ? notes : "");
-  g_free (self->origin);
-  self->origin = g_strdup (origin);
-}
-
-guint
-_philia_document_get_next_run_id (PhiliaDocument *self)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  return self->next_run_id;
-}
-
-guint
-_philia_document_get_next_evaluation_id (PhiliaDocument *self)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  return self->next_evaluation_id;
-}
-
-void
-_philia_document_set_next_ids (PhiliaDocument *self,
-                               guint           next_run_id,
-                               guint           next_evaluation_id)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  /* Never below an id in use: ids are not reused. */
-  self->next_run_id = MAX (self->next_run_id, next_run_id);
-  self->next_evaluation_id = MAX (self->next_evaluation_id, next_evaluation_id);
-}
-
-GBytes *
-_philia_document_get_embedded_dataset (PhiliaDocument  *self,
-                                       const char     **name)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  if (name != NULL)
-    *name = self->embedded_name;
-  return self->embedded;
-}
-
-void
-_philia_document_set_embedded_dataset (PhiliaDocument *self,
-                                       GBytes         *bytes,
-                                       const char     *name)
-{
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  if (bytes != NULL)
-    g_bytes_ref (bytes);
-  g_clear_pointer (&self->embedded, g_bytes_unref);
-  self->embedded = bytes;
-  g_free (self->embedded_name);
-  self->embedded_name = g_strdup (name);
-}
 
 guint64
 _philia_document_get_revision (PhiliaDocument *self)
@@ -2113,7 +1232,7 @@ _philia_document_mark_saved_revision (PhiliaDocument *self,
     }
   self->saved_position = -1;
   self->unsaved = TRUE;
-  emit_changed (self, PHILIA_DOCUMENT_PART_FILE);
+  _philia_document_emit_changed (self, PHILIA_DOCUMENT_PART_FILE);
 }
 
 void
@@ -2133,5 +1252,5 @@ _philia_document_mark_saved (PhiliaDocument *self,
     }
   self->saved_position = self->position;
   self->unsaved = FALSE;
-  emit_changed (self, parts);
+  _philia_document_emit_changed (self, parts);
 }

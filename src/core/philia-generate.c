@@ -607,6 +607,83 @@ lattice_generate (guint     rows,
   return philia_graph_builder_build (builder, error);
 }
 
+typedef struct
+{
+  PhiliaCsbmParams  params;
+  PhiliaProgress   *progress;
+} GenerateJob;
+
+static void
+generate_job_free (GenerateJob *job)
+{
+  g_clear_object (&job->progress);
+  g_free (job);
+}
+
+static void
+generate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GenerateJob *job = task_data;
+  GError *error = NULL;
+  PhiliaGraph *graph;
+
+  graph = philia_csbm_generate (&job->params, cancellable, &error);
+  if (graph == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (graph);
+      return;
+    }
+  if (job->progress != NULL)
+    philia_progress_update (job->progress, 1, "Done");
+  g_task_return_pointer (task, graph, g_object_unref);
+}
+
+void
+philia_csbm_generate_async (const PhiliaCsbmParams *params,
+                            PhiliaProgress         *progress,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GenerateJob *job;
+
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (progress == NULL || PHILIA_IS_PROGRESS (progress));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (GenerateJob, 1);
+  job->params = *params;
+  job->progress = progress != NULL ? g_object_ref (progress) : NULL;
+  if (progress != NULL)
+    philia_progress_update (progress, 0, "Generating");
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_csbm_generate_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify)generate_job_free);
+  g_task_run_in_thread (task, generate_thread);
+}
+
+PhiliaGraph *
+philia_csbm_generate_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == philia_csbm_generate_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 PhiliaGraph *
 philia_grid_generate (guint     rows,
                       guint     cols,

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "philia-graph.h"
+#include "philia-progress.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,16 @@ void         philia_csbm_params_init_default (PhiliaCsbmParams       *params);
  * with one class) with PHILIA_ERROR_OPTION naming the parameter. */
 PhiliaGraph *philia_csbm_generate            (const PhiliaCsbmParams *params,
                                               GCancellable           *cancellable,
+                                              GError                **error);
+/* philia_csbm_generate() in a thread (the parameters are copied). @progress
+ * (nullable) is 0 when it starts and 1 when the graph is built: the
+ * generator has no steps to report in between. */
+void         philia_csbm_generate_async      (const PhiliaCsbmParams *params,
+                                              PhiliaProgress         *progress,
+                                              GCancellable           *cancellable,
+                                              GAsyncReadyCallback     callback,
+                                              gpointer                user_data);
+PhiliaGraph *philia_csbm_generate_finish     (GAsyncResult           *result,
                                               GError                **error);
 
 /* A rows × cols lattice: node r·cols + c joins its right and lower

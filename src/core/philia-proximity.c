@@ -225,7 +225,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
    * source: one pass over the pairs in their order. */
   if ((heuristics_mask & ~(LOCAL_MASK | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
                            | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP))) == 0)
-    return _philia_proximity_score_pairs_fast (graph, params, pairs, n_pairs, heuristics_mask, out, error);
+    return _philia_proximity_score_pairs_fast (graph, params, pairs, n_pairs, heuristics_mask,
+                                               out, error);
 
   g_mutex_init (&job.lock);
   job.graph = graph;
@@ -571,6 +572,94 @@ philia_proximity_suggest (PhiliaGraph                 *graph,
     for (guint i = 0; i < result->len; i++)
       g_array_index (result, PhiliaProximitySuggestion, i).score *= -1;
   return g_steal_pointer (&result);
+}
+
+typedef struct
+{
+  PhiliaGraph              *graph;
+  PhiliaProximityParams     params;
+  PhiliaProximityHeuristic  heuristic;
+  guint                     u;
+  guint                     k;
+  PhiliaProgress           *progress;
+} SuggestJob;
+
+static void
+suggest_job_free (SuggestJob *job)
+{
+  g_clear_object (&job->graph);
+  g_clear_object (&job->progress);
+  g_free (job);
+}
+
+static void
+suggest_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SuggestJob *job = task_data;
+  GError *error = NULL;
+  GArray *result = philia_proximity_suggest (job->graph, &job->params, job->heuristic, job->u,
+                                             job->k, cancellable, &error);
+
+  if (result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->progress != NULL)
+    philia_progress_update (job->progress, 1, "Done");
+  g_task_return_pointer (task, result, (GDestroyNotify)g_array_unref);
+}
+
+void
+philia_proximity_suggest_async (PhiliaGraph                 *graph,
+                                const PhiliaProximityParams *params,
+                                PhiliaProximityHeuristic     heuristic,
+                                guint                        u,
+                                guint                        k,
+                                PhiliaProgress              *progress,
+                                GCancellable                *cancellable,
+                                GAsyncReadyCallback          callback,
+                                gpointer                     user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SuggestJob *job;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+  g_return_if_fail (progress == NULL || PHILIA_IS_PROGRESS (progress));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (SuggestJob, 1);
+  job->graph = g_object_ref (graph);
+  if (params != NULL)
+    job->params = *params;
+  else
+    philia_proximity_params_init_default (&job->params);
+  job->heuristic = heuristic;
+  job->u = u;
+  job->k = k;
+  job->progress = progress != NULL ? g_object_ref (progress) : NULL;
+  if (progress != NULL)
+    philia_progress_update (progress, 0, "Ranking candidates");
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_proximity_suggest_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify)suggest_job_free);
+  g_task_run_in_thread (task, suggest_thread);
+}
+
+GArray *
+philia_proximity_suggest_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == philia_proximity_suggest_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------ registry */

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "philia-graph.h"
+#include "philia-progress.h"
 #include "philia-registry.h"
 
 G_BEGIN_DECLS
@@ -169,6 +170,19 @@ GArray     *philia_proximity_suggest             (PhiliaGraph                 *g
                                                   guint                        u,
                                                   guint                        k,
                                                   GCancellable                *cancellable,
+                                                  GError                     **error);
+/* philia_proximity_suggest() in a thread (@params copied, NULL: the
+ * defaults); @progress (nullable) is 0 at the start and 1 when ranked. */
+void        philia_proximity_suggest_async       (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params,
+                                                  PhiliaProximityHeuristic     heuristic,
+                                                  guint                        u,
+                                                  guint                        k,
+                                                  PhiliaProgress              *progress,
+                                                  GCancellable                *cancellable,
+                                                  GAsyncReadyCallback          callback,
+                                                  gpointer                     user_data);
+GArray     *philia_proximity_suggest_finish      (GAsyncResult                *result,
                                                   GError                     **error);
 
 /**

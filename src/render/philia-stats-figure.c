@@ -85,11 +85,12 @@ class_labels (PhiliaGraph *graph)
   return labels;
 }
 
+/* The report's binning, so the bars, the CLI's counts and a bar's nodes agree. */
 static guint
 bin_of (double value,
         guint  bins)
 {
-  return MIN ((guint)(value * bins), bins - 1);
+  return philia_stats_bin (value, bins);
 }
 
 static void

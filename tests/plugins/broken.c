@@ -17,6 +17,20 @@ constant (PhiliaGraph   *graph,
 
 G_GNUC_UNUSED static const PhiliaMeasureVTable vtable = { PHILIA_MEASURE_GRAPH, constant };
 
+static gboolean
+fails (PhiliaGraph   *graph,
+       double        *out,
+       gpointer       vtable_data,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
+               "The test measure needs a licence file that is not there.");
+  return FALSE;
+}
+
+G_GNUC_UNUSED static const PhiliaMeasureVTable failing_vtable = { PHILIA_MEASURE_GRAPH, fails };
+
 #if defined(BROKEN_NO_SYMBOL)
 
 /* Exports something, but not the entry point. */
@@ -49,6 +63,14 @@ philia_plugin_register (PhiliaRegistry  *registry,
   return FALSE;
 # elif defined(BROKEN_ENTRY_FAILS_SILENTLY)
   return FALSE;
+# elif defined(BROKEN_MEASURE_FAILS)
+  /* Registers fine; its measure fails whenever it runs. */
+  const PhiliaAlgorithm failing = {
+    "always-fails", PHILIA_FAMILY_MEASURE, "Always fails",
+    "Test plugin: a graph measure that always fails.", provider, &failing_vtable, NULL,
+  };
+
+  return philia_registry_add (registry, &failing, error);
 # elif defined(BROKEN_DUPLICATE_ID)
   /* "mean-degree" is the good plugin's; "twin-extra" must not survive the refusal. */
   const PhiliaAlgorithm algorithms[] = {

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-render-private.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the parts of the graph view share: the view and its colours
+ * (philia-graph-view.c), the software rasteriser for image targets
+ * (philia-graph-raster.c), and the node labels and the legend
+ * (philia-graph-view-labels.c).
+ */
+
+/*
+ * PHILIA_EDGES_HOMOPHILY sorts edges three ways: an edge with an unlabeled
+ * end is neither same- nor cross-class (nothing is known), so it gets the
+ * unlabeled grey and its own legend row, and is drawn first, underneath.
+ */
+enum
+{
+  EDGE_UNLABELED,
+  EDGE_SAME,
+  EDGE_CROSS,
+  N_EDGE_KINDS
+};
+
+static inline int
+edge_kind (const gint32 *y,
+           guint         u,
+           guint         v)
+{
+  if (y[u] < 0 || y[v] < 0)
+    return EDGE_UNLABELED;
+  return y[u] == y[v] ? EDGE_SAME : EDGE_CROSS;
+}
+
+/*
+ * Edge values (PHILIA_EDGES_VALUE, edge_width_by_value) are rounded to
+ * N_EDGE_LEVELS levels, level 0 at edge_vmin and the last at edge_vmax, so
+ * that each colour is still painted once and each colour and width stroked
+ * once. Colour buckets: PHILIA_EDGES_VALUE has NaN first (underneath, faint
+ * grey) and then one per level, so higher values lie on top;
+ * PHILIA_EDGES_HOMOPHILY uses the edge kinds (unlabeled end, same-class,
+ * cross-class, in drawing order); the other styles use 0.
+ */
+#define N_EDGE_LEVELS 17
+#define N_EDGE_COLORS (N_EDGE_LEVELS + 1)
+#define N_EDGE_WIDTHS (N_EDGE_LEVELS + 1)
+#define EDGE_SKIP     G_MAXUINT16
+
+extern const PhiliaRgba _philia_graph_view_unlabeled_grey;
+extern const PhiliaRgba _philia_graph_view_edge_kind_colors[N_EDGE_KINDS];
+
+/* --- philia-graph-view.c -------------------------------------------------- */
+guint16 *_philia_graph_view_edge_buckets (const PhiliaGraphView *view,
+                                          guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS]);
+double _philia_graph_view_edge_width_of_bucket (guint  bucket,
+                                                double line_width);
+double _philia_graph_view_node_radius (const PhiliaGraphView *view,
+                                       guint                  v,
+                                       double                 base);
+void _philia_graph_view_category_color (const PhiliaGraphView *view,
+                                        gint32                 k,
+                                        PhiliaRgba            *color);
+void _philia_graph_view_draw_highlight (cairo_t                 *cr,
+                                        const PhiliaGraphView   *view,
+                                        const PhiliaRenderStyle *style,
+                                        double                   base);
+
+/* --- philia-graph-raster.c ------------------------------------------------ */
+typedef struct
+{
+  int    width;    /* device pixels */
+  int    height;
+  double scale;    /* device pixels per user unit */
+} Raster;
+
+gboolean _philia_graph_view_raster_begin (cairo_t *cr,
+                                          double   width,
+                                          double   height,
+                                          Raster  *raster);
+cairo_surface_t *_philia_graph_view_raster_surface (const Raster   *raster,
+                                                    cairo_format_t  format);
+void _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
+                                               const Raster          *raster,
+                                               const PhiliaGraphView *view,
+                                               double                 line_width,
+                                               const PhiliaRgba      *colors);
+void _philia_graph_view_raster_edges (cairo_t               *cr,
+                                      const Raster          *raster,
+                                      const PhiliaGraphView *view,
+                                      double                 line_width,
+                                      const PhiliaRgba      *colors);
+void _philia_graph_view_raster_node (guint8        *data,
+                                     int            stride,
+                                     int            w,
+                                     int            h,
+                                     double         x,
+                                     double         y,
+                                     double         r,
+                                     const guint32  color[4]);
+
+/* --- philia-graph-view-labels.c ------------------------------------------- */
+cairo_t *_philia_graph_view_measure_context (void);
+gboolean _philia_graph_view_boxes_meet (const PhiliaBox *a,
+                                        const PhiliaBox *b);
+double _philia_graph_view_pair_radius (const PhiliaGraphView *view,
+                                       guint                  v,
+                                       double                 base);
+GArray *_philia_graph_view_place_labels (cairo_t                 *measure,
+                                         const PhiliaGraphView   *view,
+                                         const PhiliaRenderStyle *style,
+                                         double                   width,
+                                         double                   height,
+                                         double                   base,
+                                         const PhiliaBox         *legend,
+                                         guint                   *n_dropped);
+void _philia_graph_view_draw_labels (cairo_t                 *cr,
+                                     const PhiliaGraphView   *view,
+                                     const PhiliaRenderStyle *style,
+                                     const GArray            *placed);
+GArray *_philia_graph_view_legend_rows (const PhiliaGraphView *view);
+void _philia_graph_view_legend_place (cairo_t                 *measure,
+                                      const PhiliaGraphView   *view,
+                                      const PhiliaRenderStyle *style,
+                                      const GArray            *rows,
+                                      double                   width,
+                                      double                   height,
+                                      double                   base,
+                                      PhiliaBox               *box,
+                                      guint                   *covered);
+void _philia_graph_view_draw_legend (cairo_t                 *cr,
+                                     const PhiliaGraphView   *view,
+                                     const PhiliaRenderStyle *style,
+                                     const GArray            *rows,
+                                     const PhiliaBox         *box,
+                                     guint                    covered);
+
+G_END_DECLS
