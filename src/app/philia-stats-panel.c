@@ -299,7 +299,7 @@ stats_thread (GTask        *task,
           g_autofree double *value = NULL;
           g_autoptr(GError) measure_error = NULL;
 
-          if (g_strcmp0 (algorithm->provider, "built-in") == 0
+          if (g_strcmp0 (algorithm->provider, PHILIA_PROVIDER_BUILTIN) == 0
               || vtable->scope != PHILIA_MEASURE_GRAPH)
             continue;
           value = philia_measure_compute (algorithm, job->graph, NULL, cancellable,

@@ -23,7 +23,7 @@ static int opt_bins = 10;
 static gboolean
 is_plugin (const PhiliaAlgorithm *algorithm)
 {
-  return g_strcmp0 (algorithm->provider, "built-in") != 0;
+  return g_strcmp0 (algorithm->provider, PHILIA_PROVIDER_BUILTIN) != 0;
 }
 
 static GOptionEntry stats_entries[] = {

@@ -112,7 +112,7 @@ check_algorithm (PhiliaRegistry         *registry,
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                    "A %s algorithm from %s has no id.",
                    family_names[algorithm->family],
-                   algorithm->provider ? algorithm->provider : "built-in");
+                   algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
       return FALSE;
     }
   if (g_hash_table_contains (registry->by_id[algorithm->family], algorithm->id))
@@ -123,7 +123,7 @@ check_algorithm (PhiliaRegistry         *registry,
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                    "The %s id “%s” from %s is already registered by %s.",
                    family_names[algorithm->family], algorithm->id,
-                   algorithm->provider ? algorithm->provider : "built-in",
+                   algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN,
                    existing->provider);
       return FALSE;
     }
@@ -139,7 +139,7 @@ insert_algorithm (PhiliaRegistry        *registry,
   entry->id = g_strdup (algorithm->id);
   entry->name = g_strdup (algorithm->name ? algorithm->name : algorithm->id);
   entry->description = g_strdup (algorithm->description ? algorithm->description : "");
-  entry->provider = g_strdup (algorithm->provider ? algorithm->provider : "built-in");
+  entry->provider = g_strdup (algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
   entry->public = *algorithm;
   entry->public.id = entry->id;
   entry->public.name = entry->name;
@@ -184,7 +184,7 @@ philia_registry_add_all (PhiliaRegistry         *registry,
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                          "The %s id “%s” appears twice in %s.",
                          family_names[algorithms[i].family], algorithms[i].id,
-                         algorithms[i].provider ? algorithms[i].provider : "built-in");
+                         algorithms[i].provider ? algorithms[i].provider : PHILIA_PROVIDER_BUILTIN);
             ok = FALSE;
           }
     }
