@@ -36,4 +36,16 @@ void   _philia_render_format      (char                    *buf,
 const PhiliaRenderStyle *_philia_render_style_or_default (const PhiliaRenderStyle *style,
                                                           PhiliaRenderStyle       *fallback);
 
+/* Test hook: called for each text drawn, with its extent in device units. */
+typedef void (*PhiliaTextTraceFunc) (const char *text,
+                                     double      x0,
+                                     double      y0,
+                                     double      x1,
+                                     double      y1,
+                                     gboolean    shortened,
+                                     gpointer    user_data);
+
+void   philia_render_set_text_trace (PhiliaTextTraceFunc      func,
+                                     gpointer                 user_data);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "philia-filter-dialog.h"
+#include "philia-app-private.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
 
