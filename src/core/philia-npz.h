@@ -26,7 +26,7 @@ typedef enum
   PHILIA_DTYPE_UINT64,
   PHILIA_DTYPE_FLOAT32,
   PHILIA_DTYPE_FLOAT64,
-  PHILIA_DTYPE_UNICODE,   /* numpy '<U n': n UTF-32LE code units per element */
+  PHILIA_DTYPE_UNICODE,   /*< nick=text >*/ /* numpy '<U n': n UTF-32LE code units per element */
 } PhiliaDtype;
 
 #define PHILIA_NPY_MAX_DIMS 8

@@ -4,32 +4,28 @@
 #include "config.h"
 
 #include "philia-core.h"
-
-static const char *family_names[PHILIA_N_FAMILIES] = {
-  "measure", "proximity", "layout", "model", "generator", "exporter",
-};
+#include "philia-enums.h"
 
 const char *
 philia_family_to_string (PhiliaFamily family)
 {
   g_return_val_if_fail (family < PHILIA_N_FAMILIES, NULL);
-  return family_names[family];
+  return philia_enum_to_nick (PHILIA_TYPE_FAMILY, family);
 }
 
 gboolean
 philia_family_from_string (const char   *name,
                            PhiliaFamily *family)
 {
+  int value;
+
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint i = 0; i < PHILIA_N_FAMILIES; i++)
-    if (g_str_equal (name, family_names[i]))
-      {
-        if (family)
-          *family = i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!philia_enum_from_nick (PHILIA_TYPE_FAMILY, name, &value))
+    return FALSE;
+  if (family)
+    *family = value;
+  return TRUE;
 }
 
 typedef struct
@@ -111,7 +107,7 @@ check_algorithm (PhiliaRegistry         *registry,
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                    "A %s algorithm from %s has no id.",
-                   family_names[algorithm->family],
+                   philia_family_to_string (algorithm->family),
                    algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
       return FALSE;
     }
@@ -122,7 +118,7 @@ check_algorithm (PhiliaRegistry         *registry,
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                    "The %s id “%s” from %s is already registered by %s.",
-                   family_names[algorithm->family], algorithm->id,
+                   philia_family_to_string (algorithm->family), algorithm->id,
                    algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN,
                    existing->provider);
       return FALSE;
@@ -183,7 +179,7 @@ philia_registry_add_all (PhiliaRegistry         *registry,
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                          "The %s id “%s” appears twice in %s.",
-                         family_names[algorithms[i].family], algorithms[i].id,
+                         philia_family_to_string (algorithms[i].family), algorithms[i].id,
                          algorithms[i].provider ? algorithms[i].provider : PHILIA_PROVIDER_BUILTIN);
             ok = FALSE;
           }

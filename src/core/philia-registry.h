@@ -17,7 +17,7 @@ typedef enum
   PHILIA_FAMILY_MODEL,
   PHILIA_FAMILY_GENERATOR,
   PHILIA_FAMILY_EXPORTER,
-  PHILIA_N_FAMILIES,
+  PHILIA_N_FAMILIES,               /*< skip >*/
 } PhiliaFamily;
 
 const char *philia_family_to_string   (PhiliaFamily family);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "philia-enums.h"
 #include "philia-render.h"
 
 G_BEGIN_DECLS
