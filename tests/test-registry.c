@@ -164,6 +164,14 @@ test_enum_names (void)
       g_assert_true (philia_family_from_string (families[i], &family));
       g_assert_cmpint (family, ==, i);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (heuristics); i++)
+    {
+      PhiliaProximityHeuristic h = PHILIA_PROXIMITY_CN;
+
+      g_assert_cmpstr (philia_proximity_heuristic_to_string (i), ==, heuristics[i]);
+      g_assert_true (philia_proximity_heuristic_from_string (heuristics[i], &h));
+      g_assert_cmpint (h, ==, i);
+    }
   g_assert_false (philia_family_from_string ("Measure", &family));
   g_assert_cmpint (family, ==, G_N_ELEMENTS (families) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
