@@ -34,6 +34,15 @@ double _philia_render_nice_step   (double                   range,
 void   _philia_render_format      (char                    *buf,
                                    gsize                    len,
                                    double                   value);
+void   _philia_render_tick        (cairo_t                 *cr,
+                                   const PhiliaRenderStyle *style,
+                                   double                   left,
+                                   double                   top,
+                                   double                   width,
+                                   double                   height,
+                                   gboolean                 x_axis,
+                                   double                   pos,
+                                   const char              *label);
 const PhiliaRenderStyle *_philia_render_style_or_default (const PhiliaRenderStyle *style,
                                                           PhiliaRenderStyle       *fallback);
 
