@@ -10,6 +10,7 @@
 
 #include "philia-core.h"
 #include "philia-render.h"
+#include "philia-render-private.h"
 
 typedef struct
 {

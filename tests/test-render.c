@@ -1077,6 +1077,71 @@ test_view_names (void)
   g_assert_false (philia_color_by_from_string ("run:3:prediction", &color_by));
 }
 
+/* The figure kinds, colourings and edge styles have GTypes whose nicks are
+ * the names the CLI and projects use, in value order. */
+static void
+test_enum_names (void)
+{
+  static const char * const stats[] = {
+    "class-sizes", "local-homophily", "compatibility", "degree",
+  };
+  static const char * const linkpred[] = { "hits", "overlap" };
+  static const char * const color_by[] = {
+    "label", "local-homophily", "degree", "value", "category",
+  };
+  static const char * const edges[] = { "plain", "homophily", "hidden", "value" };
+  static const char * const formats[] = { "png", "svg", "pdf" };
+  struct { GType type; const char * const *names; guint n, n_enum; } enums[] = {
+    { PHILIA_TYPE_STATS_FIGURE_KIND, stats, G_N_ELEMENTS (stats), PHILIA_N_STATS_FIGURES },
+    { PHILIA_TYPE_LINKPRED_FIGURE_KIND, linkpred, G_N_ELEMENTS (linkpred),
+      PHILIA_N_LINKPRED_FIGURES },
+    { PHILIA_TYPE_COLOR_BY, color_by, G_N_ELEMENTS (color_by), PHILIA_N_COLOR_BY },
+    { PHILIA_TYPE_EDGE_STYLE, edges, G_N_ELEMENTS (edges), PHILIA_EDGES_VALUE + 1 },
+    { PHILIA_TYPE_FIGURE_FORMAT, formats, G_N_ELEMENTS (formats), PHILIA_FIGURE_PDF + 1 },
+  };
+  PhiliaStatsFigureKind kind = PHILIA_STATS_FIGURE_DEGREE;
+  PhiliaLinkpredFigureKind lp_kind = PHILIA_LINKPRED_FIGURE_HITS;
+
+  for (guint e = 0; e < G_N_ELEMENTS (enums); e++)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (enums[e].type);
+
+      g_assert_cmpuint (klass->n_values, ==, enums[e].n);
+      g_assert_cmpuint (enums[e].n, ==, enums[e].n_enum);
+      for (guint i = 0; i < enums[e].n; i++)
+        {
+          GEnumValue *value = g_enum_get_value (klass, i);
+
+          g_assert_nonnull (value);
+          g_assert_cmpstr (value->value_nick, ==, enums[e].names[i]);
+        }
+    }
+
+  /* The named wrappers go through the GTypes, the view names agree. */
+  for (guint i = 0; i < G_N_ELEMENTS (stats); i++)
+    {
+      g_assert_cmpstr (philia_stats_figure_kind_to_string (i), ==, stats[i]);
+      g_assert_true (philia_stats_figure_kind_from_string (stats[i], &kind));
+      g_assert_cmpint (kind, ==, i);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (linkpred); i++)
+    {
+      g_assert_cmpstr (philia_linkpred_figure_kind_to_string (i), ==, linkpred[i]);
+      g_assert_true (philia_linkpred_figure_kind_from_string (linkpred[i], &lp_kind));
+      g_assert_cmpint (lp_kind, ==, i);
+    }
+  kind = PHILIA_STATS_FIGURE_DEGREE;
+  g_assert_false (philia_stats_figure_kind_from_string ("hits", &kind));
+  g_assert_false (philia_stats_figure_kind_from_string (NULL, &kind));
+  g_assert_cmpint (kind, ==, PHILIA_STATS_FIGURE_DEGREE);
+  g_assert_false (philia_linkpred_figure_kind_from_string ("degree", &lp_kind));
+  g_assert_cmpint (lp_kind, ==, G_N_ELEMENTS (linkpred) - 1);
+  for (guint i = 0; i < G_N_ELEMENTS (color_by); i++)
+    g_assert_cmpstr (philia_color_by_to_string (i), ==, color_by[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    g_assert_cmpstr (philia_edge_style_to_string (i), ==, edges[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1107,5 +1172,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/graph-edge-values-vector", test_graph_edge_values_vector);
   g_test_add_func ("/Philia/Render/diverging-scale", test_diverging_scale);
   g_test_add_func ("/Philia/Render/view-names", test_view_names);
+  g_test_add_func ("/Philia/Render/enum-names", test_enum_names);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "philia-core.h"
 #include "philia-export-dialog.h"
 #include "philia-render.h"
+#include "philia-window.h"
 
 G_BEGIN_DECLS
 
@@ -92,5 +93,11 @@ void     _philia_figure_exporter_init    (PhiliaFigureExporter     *self,
 void     _philia_figure_exporter_clear   (PhiliaFigureExporter     *self);
 gboolean _philia_figure_exporter_is_busy (PhiliaFigureExporter     *self);
 void     _philia_figure_exporter_present (PhiliaFigureExporter     *self);
+
+/* Test hooks */
+
+/* The next file chooser answers @path ("" cancels) without showing. */
+void     philia_window_set_chooser_answer (PhiliaWindow *self,
+                                           const char   *path);
 
 G_END_DECLS

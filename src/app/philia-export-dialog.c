@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "philia-enums.h"
+
 /* Asks for what the file name cannot say: the size in points and, for PNG,
  * the resolution. The format picked here only suggests the extension; the
  * name typed in the file chooser decides. */
@@ -32,19 +34,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char * const extensions[] = {
-  [PHILIA_FIGURE_PNG] = "png",
-  [PHILIA_FIGURE_SVG] = "svg",
-  [PHILIA_FIGURE_PDF] = "pdf",
-};
-
-/* The extension that makes philia_figure_export() pick @format. */
+/* The extension that makes philia_figure_export() pick @format: the format's nick. */
 const char *
 philia_figure_format_get_extension (PhiliaFigureFormat format)
 {
-  g_return_val_if_fail (format <= PHILIA_FIGURE_PDF, "png");
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_FIGURE_FORMAT, format);
 
-  return extensions[format];
+  g_return_val_if_fail (nick != NULL, "png");
+  return nick;
 }
 
 static void

@@ -56,8 +56,5 @@ PhiliaWindow       *philia_window_filter             (PhiliaWindow       *self,
 void                philia_window_offer_restore      (PhiliaWindow   *self,
                                                       GPtrArray      *orphans);
 const char         *philia_window_get_restore_message (PhiliaWindow  *self);
-/* Tests: the next file chooser answers @path ("" cancels) without showing. */
-void                philia_window_set_chooser_answer (PhiliaWindow   *self,
-                                                      const char     *path);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "philia-cli-private.h"
+#include "philia-enums.h"
 
 /* philia-cli train: node classification runs, one or many (splits x seeds). */
 
@@ -166,22 +167,17 @@ parse_fractions (const char *text,
 static const char *
 metric_name (PhiliaMetric metric)
 {
-  return metric == PHILIA_METRIC_ROC_AUC ? "roc_auc" : "accuracy";
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_METRIC, metric);
+
+  return nick != NULL ? nick : "accuracy";
 }
 
 static const char *
 best_epoch_rule_name (PhiliaBestEpochRule rule)
 {
-  switch (rule)
-    {
-    case PHILIA_BEST_BY_VAL_ROC_AUC:
-      return "val_roc_auc";
-    case PHILIA_BEST_BY_VAL_ACCURACY:
-      return "val_accuracy";
-    case PHILIA_BEST_BY_LAST_EPOCH:
-    default:
-      return "last_epoch";
-    }
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_BEST_EPOCH_RULE, rule);
+
+  return nick != NULL ? nick : "last_epoch";
 }
 
 /* "mean ± std" members for @key over the runs' values at @offset. */

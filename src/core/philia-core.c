@@ -7,11 +7,7 @@
 
 #include <libxml/parser.h>
 
-void _philia_igraph_init (void);
-void _philia_measures_register (PhiliaRegistry *registry);
-void _philia_layouts_register (PhiliaRegistry *registry);
-void _philia_proximity_register (PhiliaRegistry *registry);
-void _philia_models_register (PhiliaRegistry *registry);
+#include "philia-builtins-private.h"
 
 /**
  * philia_core_init:

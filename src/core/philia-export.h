@@ -14,26 +14,6 @@
 G_BEGIN_DECLS
 
 /**
- * PhiliaGeneratorVTable:
- * @generate: builds a graph from @options, "KEY=VALUE" strings as the user
- *   typed them (may be empty, never %NULL); the same @seed gives the same
- *   graph. Runs on a worker; checks @cancellable; names a bad option in
- *   @error with PHILIA_ERROR_OPTION.
- *
- * The vtable of a PHILIA_FAMILY_GENERATOR algorithm (the built-in CSBM is
- * philia_csbm_generate()).
- */
-typedef struct
-{
-  PhiliaGraph *(*generate) (const char * const  *options,
-                            guint64              seed,
-                            PhiliaProgress      *progress,
-                            gpointer             vtable_data,
-                            GCancellable        *cancellable,
-                            GError             **error);
-} PhiliaGeneratorVTable;
-
-/**
  * PhiliaExporterVTable:
  * @extension: the file extension it writes, without the dot ("gexf")
  * @write: writes @graph to @path; @positions (2 n coordinates) is %NULL when

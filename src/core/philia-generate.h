@@ -12,6 +12,26 @@
 
 G_BEGIN_DECLS
 
+/**
+ * PhiliaGeneratorVTable:
+ * @generate: builds a graph from @options, "KEY=VALUE" strings as the user
+ *   typed them (may be empty, never %NULL); the same @seed gives the same
+ *   graph. Runs on a worker; checks @cancellable; names a bad option in
+ *   @error with PHILIA_ERROR_OPTION.
+ *
+ * The vtable of a PHILIA_FAMILY_GENERATOR algorithm (the built-in CSBM is
+ * philia_csbm_generate()).
+ */
+typedef struct
+{
+  PhiliaGraph *(*generate) (const char * const  *options,
+                            guint64              seed,
+                            PhiliaProgress      *progress,
+                            gpointer             vtable_data,
+                            GCancellable        *cancellable,
+                            GError             **error);
+} PhiliaGeneratorVTable;
+
 #define PHILIA_CSBM_MAX_CLASSES 64
 
 /**
@@ -84,12 +104,6 @@ PhiliaGraph *philia_grid_generate            (guint                   rows,
 PhiliaGraph *philia_mesh_generate            (guint                   rows,
                                               guint                   cols,
                                               guint64                 seed,
-                                              GError                **error);
-
-/* Writes @graph as an .npz in the benchmark layout (edges once, u < v),
- * with class_names and node_names (numpy '<U' text) when the graph has them. */
-gboolean     philia_graph_write_npz          (PhiliaGraph            *graph,
-                                              const char             *path,
                                               GError                **error);
 
 G_END_DECLS

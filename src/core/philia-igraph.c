@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-builtins-private.h"
 #include "philia-igraph-private.h"
 
 #include <string.h>
@@ -109,8 +110,6 @@ pool_func (gpointer data,
   g_cond_signal (&call->cond);
   g_mutex_unlock (&call->mutex);
 }
-
-void _philia_igraph_init (void);
 
 void
 _philia_igraph_init (void)

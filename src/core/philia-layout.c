@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-builtins-private.h"
 #include "philia-igraph-private.h"
-
-void _philia_layouts_register (PhiliaRegistry *registry);
 
 typedef enum
 {
@@ -800,7 +799,8 @@ void
 _philia_layouts_register (PhiliaRegistry *registry)
 {
 #define L(id, name, desc, which) \
-  { id, PHILIA_FAMILY_LAYOUT, name, desc, "built-in", &builtin_vtable, GUINT_TO_POINTER (which) }
+  { id, PHILIA_FAMILY_LAYOUT, name, desc, PHILIA_PROVIDER_BUILTIN, &builtin_vtable, \
+    GUINT_TO_POINTER (which) }
   const PhiliaAlgorithm layouts[] = {
     L ("fr", "Fruchterman–Reingold", "Force-directed; igraph's grid variant above 1,000 nodes.",
        LAYOUT_FR),

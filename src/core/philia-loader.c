@@ -6,21 +6,15 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-enums.h"
 #include "philia-import-private.h"
 
 const char *
 philia_format_to_string (PhiliaFormat format)
 {
-  switch (format)
-    {
-    case PHILIA_FORMAT_NPZ:      return "npz";
-    case PHILIA_FORMAT_GRAPHML:  return "graphml";
-    case PHILIA_FORMAT_GML:      return "gml";
-    case PHILIA_FORMAT_PAJEK:    return "pajek";
-    case PHILIA_FORMAT_EDGELIST: return "edgelist";
-    case PHILIA_FORMAT_AUTO:
-    default:                     return "auto";
-    }
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_FORMAT, format);
+
+  return nick != NULL ? nick : "auto";
 }
 
 static gboolean

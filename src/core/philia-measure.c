@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "philia-core.h"
-
-void _philia_measures_register (PhiliaRegistry *registry);
+#include "philia-builtins-private.h"
 
 double *
 philia_measure_compute (const PhiliaAlgorithm  *algorithm,
@@ -86,7 +85,7 @@ void
 _philia_measures_register (PhiliaRegistry *registry)
 {
 #define M(id, name, desc, vt, which) \
-  { id, PHILIA_FAMILY_MEASURE, name, desc, "built-in", &vt, GUINT_TO_POINTER (which) }
+  { id, PHILIA_FAMILY_MEASURE, name, desc, PHILIA_PROVIDER_BUILTIN, &vt, GUINT_TO_POINTER (which) }
   const PhiliaAlgorithm measures[] = {
     M ("edge-homophily", "Edge homophily",
        "Share of edges whose two ends have the same label.", graph_vtable, EDGE),

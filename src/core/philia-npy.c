@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "philia-enums.h"
 #include "philia-npz.h"
 
 #include "philia-zip-private.h"
@@ -28,22 +29,9 @@ philia_array_free (PhiliaArray *array)
 const char *
 philia_dtype_to_string (PhiliaDtype dtype)
 {
-  switch (dtype)
-    {
-    case PHILIA_DTYPE_BOOL:    return "bool";
-    case PHILIA_DTYPE_UINT8:   return "uint8";
-    case PHILIA_DTYPE_INT8:    return "int8";
-    case PHILIA_DTYPE_INT16:   return "int16";
-    case PHILIA_DTYPE_INT32:   return "int32";
-    case PHILIA_DTYPE_INT64:   return "int64";
-    case PHILIA_DTYPE_UINT16:  return "uint16";
-    case PHILIA_DTYPE_UINT32:  return "uint32";
-    case PHILIA_DTYPE_UINT64:  return "uint64";
-    case PHILIA_DTYPE_FLOAT32: return "float32";
-    case PHILIA_DTYPE_FLOAT64: return "float64";
-    case PHILIA_DTYPE_UNICODE: return "text";
-    default:                   return "unknown";
-    }
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_DTYPE, dtype);
+
+  return nick != NULL ? nick : "unknown";
 }
 
 char *

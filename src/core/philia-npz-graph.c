@@ -672,3 +672,118 @@ _philia_npz_read_graph (GBytes          *bytes,
 
   return g_steal_pointer (&builder);
 }
+
+/* @n strings as numpy writes a str array: fixed-width UTF-32 ('<U w', w the
+ * longest in characters, shorter ones padded with NULs), which is what the
+ * .npz reader's class_names and node_names take. */
+static void
+fill_text_array (PhiliaArray  *array,
+                 guint         n,
+                 const char *(*get) (PhiliaGraph *, guint),
+                 PhiliaGraph  *graph)
+{
+  glong width = 1;
+
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, g_utf8_strlen (get (graph, i), -1));
+  *array = (PhiliaArray) { PHILIA_DTYPE_UNICODE, 1, { n }, n, NULL, 4 * width };
+  array->data = g_malloc0 (MAX ((gsize)n * 4 * width, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      glong len = 0;
+      g_autofree gunichar *chars = g_utf8_to_ucs4_fast (get (graph, i), -1, &len);
+
+      memcpy ((guint8 *)array->data + (gsize)i * 4 * width, chars, 4 * len);
+    }
+}
+
+gboolean
+philia_graph_write_npz (PhiliaGraph  *graph,
+                        const char   *path,
+                        GError      **error)
+{
+  guint n, f, s;
+  gint64 m;
+  const gint64 *off;
+  const gint32 *nbr;
+  const gint32 *y;
+  PhiliaArray features = { 0 }, labels = { 0 }, edges = { 0 }, masks[3] = { { 0 } };
+  PhiliaArray classes = { 0 }, node_names = { 0 };
+  const char *names[9] = {
+    MEMBER_FEATURES, MEMBER_LABELS, MEMBER_EDGES, mask_members[0], mask_members[1],
+    mask_members[2],
+  };
+  PhiliaArray *arrays[9] = {
+    &features, &labels, &edges, &masks[0], &masks[1], &masks[2],
+  };
+  guint n_members = 6;
+  gboolean ok;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  n = philia_graph_get_n_nodes (graph);
+  f = philia_graph_get_n_features (graph);
+  s = philia_graph_get_n_splits (graph);
+  m = philia_graph_get_n_edges (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  y = philia_graph_get_labels (graph);
+
+  features = (PhiliaArray) { PHILIA_DTYPE_FLOAT32, 2, { n, f }, (gint64)n * f, NULL };
+  features.data = f > 0 ? g_memdup2 (philia_graph_get_features (graph), sizeof (float) * n * f)
+                        : g_malloc (1);
+
+  labels = (PhiliaArray) { PHILIA_DTYPE_INT64, 1, { n }, n, g_new (gint64, MAX (n, 1)) };
+  for (guint v = 0; v < n; v++)
+    ((gint64 *)labels.data)[v] = y[v];
+
+  /* CSR rows are sorted, so walking u and its larger neighbours gives the
+   * lexicographic (u < v) order the benchmark files use. */
+  edges = (PhiliaArray) { PHILIA_DTYPE_INT64, 2, { m, 2 }, 2 * m, g_new (gint64, 2 * MAX (m, 1)) };
+  for (guint u = 0, at = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      if (nbr[e] > (gint32)u)
+        {
+          ((gint64 *)edges.data)[at++] = u;
+          ((gint64 *)edges.data)[at++] = nbr[e];
+        }
+
+  for (guint part = 0; part < 3; part++)
+    {
+      masks[part] = (PhiliaArray) { PHILIA_DTYPE_BOOL, 2, { s, n }, (gint64)s * n, NULL };
+      masks[part].data = g_malloc (MAX ((gsize)s * n, 1));
+      for (guint i = 0; i < s; i++)
+        memcpy ((guint8 *)masks[part].data + (gsize)i * n,
+                philia_graph_get_split_mask (graph, i, part), n);
+    }
+
+  /* Names, so that a graph read from GraphML, GML, Pajek or an edge list
+   * with a node table comes back with its node ids and class names. */
+  if (philia_graph_has_class_names (graph))
+    {
+      fill_text_array (&classes, philia_graph_get_n_classes (graph),
+                       philia_graph_get_class_name, graph);
+      names[n_members] = MEMBER_CLASSES;
+      arrays[n_members++] = &classes;
+    }
+  if (philia_graph_has_node_names (graph))
+    {
+      fill_text_array (&node_names, n, philia_graph_get_node_name, graph);
+      names[n_members] = MEMBER_NAMES;
+      arrays[n_members++] = &node_names;
+    }
+  names[n_members] = NULL;
+  arrays[n_members] = NULL;
+
+  ok = philia_npz_write (path, names, arrays, error);
+
+  g_free (features.data);
+  g_free (labels.data);
+  g_free (edges.data);
+  for (guint part = 0; part < 3; part++)
+    g_free (masks[part].data);
+  g_free (classes.data);
+  g_free (node_names.data);
+  return ok;
+}

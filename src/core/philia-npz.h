@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "philia-graph.h"
+
 G_BEGIN_DECLS
 
 /* dtypes that Philia reads from .npy members; every value is converted on read,
@@ -24,7 +26,7 @@ typedef enum
   PHILIA_DTYPE_UINT64,
   PHILIA_DTYPE_FLOAT32,
   PHILIA_DTYPE_FLOAT64,
-  PHILIA_DTYPE_UNICODE,   /* numpy '<U n': n UTF-32LE code units per element */
+  PHILIA_DTYPE_UNICODE,   /*< nick=text >*/ /* numpy '<U n': n UTF-32LE code units per element */
 } PhiliaDtype;
 
 #define PHILIA_NPY_MAX_DIMS 8
@@ -84,6 +86,13 @@ PhiliaArray *philia_npy_parse          (const guint8 *data,
 gboolean     philia_npz_write          (const char   *path,
                                         const char  **names,
                                         PhiliaArray **arrays,
+                                        GError      **error);
+
+/* Writes @graph as an .npz in the benchmark layout (edges once, u < v),
+ * with class_names and node_names (numpy '<U' text) when the graph has them;
+ * philia_graph_load() reads it back. */
+gboolean     philia_graph_write_npz    (PhiliaGraph  *graph,
+                                        const char   *path,
                                         GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaArray, philia_array_free)

@@ -233,7 +233,7 @@ philia_pair_explanation_new (PhiliaGraph                 *graph,
         PhiliaPairExtraScore extra = { algorithm, NAN, -1 };
         g_autoptr(GError) local_error = NULL;
 
-        if (g_strcmp0 (algorithm->provider, "built-in") == 0)
+        if (g_strcmp0 (algorithm->provider, PHILIA_PROVIDER_BUILTIN) == 0)
           continue;
         if (!philia_proximity_compute (algorithm, graph, params, (const gint64[]) { u, v }, 1,
                                        &extra.score, cancellable, &local_error))

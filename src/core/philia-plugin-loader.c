@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "philia-core.h"
+#include "philia-enums.h"
 #include "philia-plugin.h"
 
 /* The header plugins compile against and the number meson gives the loader
@@ -21,17 +22,10 @@ G_STATIC_ASSERT (PHILIA_PLUGIN_ABI == PHILIA_PLUGIN_ABI_VERSION);
 const char *
 philia_plugin_status_to_string (PhiliaPluginStatus status)
 {
-  switch (status)
-    {
-    case PHILIA_PLUGIN_LOADED:
-      return "loaded";
-    case PHILIA_PLUGIN_REFUSED:
-      return "refused";
-    case PHILIA_PLUGIN_DISABLED:
-      return "disabled";
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  const char *nick = philia_enum_to_nick (PHILIA_TYPE_PLUGIN_STATUS, status);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 void

@@ -39,7 +39,7 @@
  *   proximity  PhiliaProximityVTable  philia-proximity.h
  *   layout     PhiliaLayoutVTable     philia-layout.h
  *   model      PhiliaModelVTable      philia-train.h (+ philia-autograd.h)
- *   generator  PhiliaGeneratorVTable  philia-export.h
+ *   generator  PhiliaGeneratorVTable  philia-generate.h
  *   exporter   PhiliaExporterVTable   philia-export.h
  */
 #define PHILIA_CORE_INSIDE
@@ -52,6 +52,7 @@
 # include "philia-proximity.h"
 # include "philia-layout.h"
 # include "philia-train.h"
+# include "philia-generate.h"
 # include "philia-export.h"
 #undef PHILIA_CORE_INSIDE
 

@@ -8,7 +8,7 @@
 #include "philia-core.h"
 #include "philia-proximity-private.h"
 
-void _philia_proximity_register (PhiliaRegistry *registry);
+#include "philia-builtins-private.h"
 
 static const char * const heuristic_names[PHILIA_PROXIMITY_N_HEURISTICS] = {
   "cn", "jaccard", "aa", "ra", "pa", "katz", "ppr", "sp", "fp",
@@ -708,8 +708,8 @@ void
 _philia_proximity_register (PhiliaRegistry *registry)
 {
 #define P(h, name, desc) \
-  { heuristic_names[h], PHILIA_FAMILY_PROXIMITY, name, desc, "built-in", &builtin_vtable, \
-    GUINT_TO_POINTER (h) }
+  { heuristic_names[h], PHILIA_FAMILY_PROXIMITY, name, desc, PHILIA_PROVIDER_BUILTIN, \
+    &builtin_vtable, GUINT_TO_POINTER (h) }
   const PhiliaAlgorithm heuristics[] = {
     P (PHILIA_PROXIMITY_CN, "Common neighbours", "Neighbours the two nodes share."),
     P (PHILIA_PROXIMITY_JACCARD, "Jaccard", "Shared neighbours over all neighbours of either."),

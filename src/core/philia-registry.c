@@ -4,32 +4,28 @@
 #include "config.h"
 
 #include "philia-core.h"
-
-static const char *family_names[PHILIA_N_FAMILIES] = {
-  "measure", "proximity", "layout", "model", "generator", "exporter",
-};
+#include "philia-enums.h"
 
 const char *
 philia_family_to_string (PhiliaFamily family)
 {
   g_return_val_if_fail (family < PHILIA_N_FAMILIES, NULL);
-  return family_names[family];
+  return philia_enum_to_nick (PHILIA_TYPE_FAMILY, family);
 }
 
 gboolean
 philia_family_from_string (const char   *name,
                            PhiliaFamily *family)
 {
+  int value;
+
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint i = 0; i < PHILIA_N_FAMILIES; i++)
-    if (g_str_equal (name, family_names[i]))
-      {
-        if (family)
-          *family = i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!philia_enum_from_nick (PHILIA_TYPE_FAMILY, name, &value))
+    return FALSE;
+  if (family)
+    *family = value;
+  return TRUE;
 }
 
 typedef struct
@@ -111,8 +107,8 @@ check_algorithm (PhiliaRegistry         *registry,
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                    "A %s algorithm from %s has no id.",
-                   family_names[algorithm->family],
-                   algorithm->provider ? algorithm->provider : "built-in");
+                   philia_family_to_string (algorithm->family),
+                   algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
       return FALSE;
     }
   if (g_hash_table_contains (registry->by_id[algorithm->family], algorithm->id))
@@ -122,8 +118,8 @@ check_algorithm (PhiliaRegistry         *registry,
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                    "The %s id “%s” from %s is already registered by %s.",
-                   family_names[algorithm->family], algorithm->id,
-                   algorithm->provider ? algorithm->provider : "built-in",
+                   philia_family_to_string (algorithm->family), algorithm->id,
+                   algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN,
                    existing->provider);
       return FALSE;
     }
@@ -139,7 +135,7 @@ insert_algorithm (PhiliaRegistry        *registry,
   entry->id = g_strdup (algorithm->id);
   entry->name = g_strdup (algorithm->name ? algorithm->name : algorithm->id);
   entry->description = g_strdup (algorithm->description ? algorithm->description : "");
-  entry->provider = g_strdup (algorithm->provider ? algorithm->provider : "built-in");
+  entry->provider = g_strdup (algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
   entry->public = *algorithm;
   entry->public.id = entry->id;
   entry->public.name = entry->name;
@@ -183,8 +179,8 @@ philia_registry_add_all (PhiliaRegistry         *registry,
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
                          "The %s id “%s” appears twice in %s.",
-                         family_names[algorithms[i].family], algorithms[i].id,
-                         algorithms[i].provider ? algorithms[i].provider : "built-in");
+                         philia_family_to_string (algorithms[i].family), algorithms[i].id,
+                         algorithms[i].provider ? algorithms[i].provider : PHILIA_PROVIDER_BUILTIN);
             ok = FALSE;
           }
     }

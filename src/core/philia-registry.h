@@ -17,12 +17,16 @@ typedef enum
   PHILIA_FAMILY_MODEL,
   PHILIA_FAMILY_GENERATOR,
   PHILIA_FAMILY_EXPORTER,
-  PHILIA_N_FAMILIES,
+  PHILIA_N_FAMILIES,               /*< skip >*/
 } PhiliaFamily;
 
 const char *philia_family_to_string   (PhiliaFamily family);
 gboolean    philia_family_from_string (const char   *name,
                                        PhiliaFamily *family);
+
+/* The provider of the algorithms Philia itself registers; a plugin's are its
+ * module name. */
+#define PHILIA_PROVIDER_BUILTIN "built-in"
 
 /**
  * PhiliaAlgorithm:
@@ -30,7 +34,7 @@ gboolean    philia_family_from_string (const char   *name,
  * @family: which family it belongs to
  * @name: human-readable, translatable name
  * @description: one sentence
- * @provider: "built-in" or the plugin's module name
+ * @provider: %PHILIA_PROVIDER_BUILTIN or the plugin's module name
  * @vtable: the family's function table (defined by the family's own header)
  * @vtable_data: passed back to every vtable function
  *

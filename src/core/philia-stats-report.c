@@ -55,7 +55,7 @@ plugin_graph_measures (void)
     {
       const PhiliaAlgorithm *algorithm = list->pdata[i];
 
-      if (g_strcmp0 (algorithm->provider, "built-in") == 0
+      if (g_strcmp0 (algorithm->provider, PHILIA_PROVIDER_BUILTIN) == 0
           || ((const PhiliaMeasureVTable *)algorithm->vtable)->scope != PHILIA_MEASURE_GRAPH)
         g_ptr_array_remove_index (list, i);
     }

@@ -189,7 +189,7 @@ typedef void (*PhiliaTrainEpochFunc) (const PhiliaTrainEpoch *epoch,
 typedef enum
 {
   PHILIA_METRIC_ACCURACY,
-  PHILIA_METRIC_ROC_AUC,
+  PHILIA_METRIC_ROC_AUC,          /*< nick=roc_auc >*/
 } PhiliaMetric;
 
 /**
@@ -204,9 +204,9 @@ typedef enum
  */
 typedef enum
 {
-  PHILIA_BEST_BY_VAL_ROC_AUC,
-  PHILIA_BEST_BY_VAL_ACCURACY,
-  PHILIA_BEST_BY_LAST_EPOCH,
+  PHILIA_BEST_BY_VAL_ROC_AUC,     /*< nick=val_roc_auc >*/
+  PHILIA_BEST_BY_VAL_ACCURACY,    /*< nick=val_accuracy >*/
+  PHILIA_BEST_BY_LAST_EPOCH,      /*< nick=last_epoch >*/
 } PhiliaBestEpochRule;
 
 /**

@@ -174,15 +174,9 @@ philia_bar_chart_draw (cairo_t                 *cr,
   cairo_set_line_width (cr, 1.0);
   for (double v = 0; v <= l.axis_max + l.step * 1e-9; v += l.step)
     {
-      double y = l.top + l.plot_h - v / l.axis_max * l.plot_h;
-
-      _philia_render_set_color (cr, &style->grid);
-      cairo_move_to (cr, l.left, round (y) + 0.5);
-      cairo_line_to (cr, l.left + l.plot_w, round (y) + 0.5);
-      cairo_stroke (cr);
-      _philia_render_set_color (cr, &style->foreground);
       _philia_render_format (buf, sizeof buf, v);
-      _philia_render_text (cr, style, 1.0, FALSE, buf, l.left - fs * 0.4, y, 1.0, 0.5, 0);
+      _philia_render_tick (cr, style, l.left, l.top, l.plot_w, l.plot_h, FALSE,
+                           l.top + l.plot_h - v / l.axis_max * l.plot_h, buf);
     }
 
   if (chart->y_label)

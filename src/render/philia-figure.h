@@ -38,16 +38,4 @@ gboolean philia_figure_export (const char     *path,
                                gpointer        user_data,
                                GError        **error);
 
-/* Called for each text drawn, with its extent in device units (for tests). */
-typedef void (*PhiliaTextTraceFunc) (const char *text,
-                                     double      x0,
-                                     double      y0,
-                                     double      x1,
-                                     double      y1,
-                                     gboolean    shortened,
-                                     gpointer    user_data);
-
-void     philia_render_set_text_trace   (PhiliaTextTraceFunc func,
-                                         gpointer            user_data);
-
 G_END_DECLS

@@ -17,7 +17,7 @@ typedef enum
   PHILIA_COLOR_BY_DEGREE,           /* viridis on log degree */
   PHILIA_COLOR_BY_VALUE,            /* viridis on @node_values between vmin and vmax */
   PHILIA_COLOR_BY_CATEGORY,         /* @node_categories in their own colours, grey for -1 */
-  PHILIA_N_COLOR_BY,
+  PHILIA_N_COLOR_BY,                /*< skip >*/
 } PhiliaColorBy;
 
 /* The colours of PHILIA_EDGES_VALUE. */

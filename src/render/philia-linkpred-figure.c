@@ -5,8 +5,6 @@
 
 #include "philia-render-private.h"
 
-static const char *kind_names[PHILIA_N_LINKPRED_FIGURES] = { "hits", "overlap" };
-
 struct _PhiliaLinkpredFigure
 {
   PhiliaLinkpredFigureKind  kind;
@@ -26,20 +24,19 @@ const char *
 philia_linkpred_figure_kind_to_string (PhiliaLinkpredFigureKind kind)
 {
   g_return_val_if_fail (kind < PHILIA_N_LINKPRED_FIGURES, NULL);
-  return kind_names[kind];
+  return philia_enum_to_nick (PHILIA_TYPE_LINKPRED_FIGURE_KIND, kind);
 }
 
 gboolean
 philia_linkpred_figure_kind_from_string (const char               *name,
                                          PhiliaLinkpredFigureKind *kind)
 {
-  for (guint i = 0; name != NULL && i < PHILIA_N_LINKPRED_FIGURES; i++)
-    if (g_str_equal (name, kind_names[i]))
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!philia_enum_from_nick (PHILIA_TYPE_LINKPRED_FIGURE_KIND, name, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
 }
 
 /*

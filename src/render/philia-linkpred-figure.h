@@ -21,7 +21,7 @@ typedef enum
 {
   PHILIA_LINKPRED_FIGURE_HITS,
   PHILIA_LINKPRED_FIGURE_OVERLAP,
-  PHILIA_N_LINKPRED_FIGURES,
+  PHILIA_N_LINKPRED_FIGURES,  /*< skip >*/
 } PhiliaLinkpredFigureKind;
 
 typedef struct _PhiliaLinkpredFigure PhiliaLinkpredFigure;

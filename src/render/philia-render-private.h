@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "philia-enums.h"
 #include "philia-render.h"
 
 G_BEGIN_DECLS
@@ -33,7 +34,28 @@ double _philia_render_nice_step   (double                   range,
 void   _philia_render_format      (char                    *buf,
                                    gsize                    len,
                                    double                   value);
+void   _philia_render_tick        (cairo_t                 *cr,
+                                   const PhiliaRenderStyle *style,
+                                   double                   left,
+                                   double                   top,
+                                   double                   width,
+                                   double                   height,
+                                   gboolean                 x_axis,
+                                   double                   pos,
+                                   const char              *label);
 const PhiliaRenderStyle *_philia_render_style_or_default (const PhiliaRenderStyle *style,
                                                           PhiliaRenderStyle       *fallback);
+
+/* Test hook: called for each text drawn, with its extent in device units. */
+typedef void (*PhiliaTextTraceFunc) (const char *text,
+                                     double      x0,
+                                     double      y0,
+                                     double      x1,
+                                     double      y1,
+                                     gboolean    shortened,
+                                     gpointer    user_data);
+
+void   philia_render_set_text_trace (PhiliaTextTraceFunc      func,
+                                     gpointer                 user_data);
 
 G_END_DECLS

@@ -199,6 +199,34 @@ _philia_render_format (char   *buf,
     g_snprintf (buf, len, "%.3g", value);
 }
 
+/* Every chart's grid: a line across the plot (left, top, width × height) at
+ * @pos, snapped to the middle of a pixel so that it stays one pixel wide, and
+ * @label beside it: under the plot for a vertical line (@x_axis), left of it
+ * for a horizontal one. */
+void
+_philia_render_tick (cairo_t                 *cr,
+                     const PhiliaRenderStyle *style,
+                     double                   left,
+                     double                   top,
+                     double                   width,
+                     double                   height,
+                     gboolean                 x_axis,
+                     double                   pos,
+                     const char              *label)
+{
+  double fs = style->font_size, at = round (pos) + 0.5;
+
+  _philia_render_set_color (cr, &style->grid);
+  cairo_move_to (cr, x_axis ? at : left, x_axis ? top : at);
+  cairo_line_to (cr, x_axis ? at : left + width, x_axis ? top + height : at);
+  cairo_stroke (cr);
+  _philia_render_set_color (cr, &style->foreground);
+  if (x_axis)
+    _philia_render_text (cr, style, 1.0, FALSE, label, at, top + height + fs * 0.3, 0.5, 0, 0);
+  else
+    _philia_render_text (cr, style, 1.0, FALSE, label, left - fs * 0.4, at, 1.0, 0.5, 0);
+}
+
 const PhiliaRenderStyle *
 _philia_render_style_or_default (const PhiliaRenderStyle *style,
                                  PhiliaRenderStyle       *fallback)

@@ -7,10 +7,6 @@
 
 #include "philia-render-private.h"
 
-static const char *kind_names[PHILIA_N_STATS_FIGURES] = {
-  "class-sizes", "local-homophily", "compatibility", "degree",
-};
-
 struct _PhiliaStatsFigure
 {
   PhiliaStatsFigureKind  kind;
@@ -47,20 +43,19 @@ const char *
 philia_stats_figure_kind_to_string (PhiliaStatsFigureKind kind)
 {
   g_return_val_if_fail (kind < PHILIA_N_STATS_FIGURES, NULL);
-  return kind_names[kind];
+  return philia_enum_to_nick (PHILIA_TYPE_STATS_FIGURE_KIND, kind);
 }
 
 gboolean
 philia_stats_figure_kind_from_string (const char            *name,
                                       PhiliaStatsFigureKind *kind)
 {
-  for (guint i = 0; name != NULL && i < PHILIA_N_STATS_FIGURES; i++)
-    if (g_str_equal (name, kind_names[i]))
-      {
-        *kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!philia_enum_from_nick (PHILIA_TYPE_STATS_FIGURE_KIND, name, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
 }
 
 void

@@ -237,49 +237,32 @@ philia_curves_chart_draw (cairo_t                 *cr,
   xstep = MAX (1, _philia_render_nice_step (n_epochs, 5));
   for (double t = 0; t <= n_epochs + 1e-9; t += xstep)
     {
-      double e = MAX (t, 1), x = round (PX (e)) + 0.5;
+      double e = MAX (t, 1);
 
-      _philia_render_set_color (cr, &style->grid);
-      cairo_move_to (cr, x, top);
-      cairo_line_to (cr, x, top + ph);
-      cairo_stroke (cr);
-      _philia_render_set_color (cr, &style->foreground);
       g_snprintf (buf, sizeof buf, "%.0f", e);
-      _philia_render_text (cr, style, 1.0, FALSE, buf, x, top + ph + fs * 0.3, 0.5, 0, 0);
+      _philia_render_tick (cr, style, left, top, pw, ph, TRUE, PX (e), buf);
     }
   ystep = ry.log ? 1.0 : _philia_render_nice_step (ry.hi - ry.lo, 5);
   for (guint k = 0; ry.log && ry.tick > 0 && k < 100; k++)
     {
       /* Linear ticks on a log axis within a decade. */
       double v = ceil (pow (10, ry.lo) / ry.tick - 1e-9) * ry.tick + k * ry.tick;
-      double y;
 
       if (log10 (v) > ry.hi + 1e-9)
         break;
-      y = round (top + ph - (log10 (v) - ry.lo) / (ry.hi - ry.lo) * ph) + 0.5;
       g_snprintf (buf, sizeof buf, "%.3g", v);
-      _philia_render_set_color (cr, &style->grid);
-      cairo_move_to (cr, left, y);
-      cairo_line_to (cr, left + pw, y);
-      cairo_stroke (cr);
-      _philia_render_set_color (cr, &style->foreground);
-      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+      _philia_render_tick (cr, style, left, top, pw, ph, FALSE,
+                           top + ph - (log10 (v) - ry.lo) / (ry.hi - ry.lo) * ph, buf);
     }
   for (double t = ry.lo; !(ry.log && ry.tick > 0) && t <= ry.hi + ystep * 1e-9; t += ystep)
     {
-      double y = round (top + ph - (t - ry.lo) / (ry.hi - ry.lo) * ph) + 0.5;
-
       if (ry.log)
         g_snprintf (buf, sizeof buf, fabs (t) < 4 ? "%g" : "1e%+.0f",
                     fabs (t) < 4 ? pow (10, t) : t);
       else
         _philia_render_format (buf, sizeof buf, t);
-      _philia_render_set_color (cr, &style->grid);
-      cairo_move_to (cr, left, y);
-      cairo_line_to (cr, left + pw, y);
-      cairo_stroke (cr);
-      _philia_render_set_color (cr, &style->foreground);
-      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+      _philia_render_tick (cr, style, left, top, pw, ph, FALSE,
+                           top + ph - (t - ry.lo) / (ry.hi - ry.lo) * ph, buf);
     }
 
   cairo_save (cr);
@@ -499,15 +482,8 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
   cairo_set_line_width (cr, 1.0);
   for (double t = 0; t <= ymax + step * 1e-9; t += step)
     {
-      double y = round (top + ph - t / ymax * ph) + 0.5;
-
-      _philia_render_set_color (cr, &style->grid);
-      cairo_move_to (cr, left, y);
-      cairo_line_to (cr, left + pw, y);
-      cairo_stroke (cr);
-      _philia_render_set_color (cr, &style->foreground);
       _philia_render_format (buf, sizeof buf, t);
-      _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
+      _philia_render_tick (cr, style, left, top, pw, ph, FALSE, top + ph - t / ymax * ph, buf);
     }
 
   slot = pw / chart->n_groups;

@@ -136,28 +136,10 @@ philia_xy_chart_draw (cairo_t                 *cr,
             g_snprintf (buf, sizeof buf, fabs (t) < 4 ? "%g" : "1e%+.0f", fabs (t) < 4 ? v : t);
           else
             _philia_render_format (buf, sizeof buf, v);
-          _philia_render_set_color (cr, &style->grid);
-          if (axis == 0)
-            {
-              double x = round (left + (t - a->lo) / (a->hi - a->lo) * pw) + 0.5;
-
-              cairo_move_to (cr, x, top);
-              cairo_line_to (cr, x, top + ph);
-              cairo_stroke (cr);
-              _philia_render_set_color (cr, &style->foreground);
-              _philia_render_text (cr, style, 1.0, FALSE, buf, x, top + ph + fs * 0.3, 0.5, 0,
-                                   0);
-            }
-          else
-            {
-              double y = round (top + ph - (t - a->lo) / (a->hi - a->lo) * ph) + 0.5;
-
-              cairo_move_to (cr, left, y);
-              cairo_line_to (cr, left + pw, y);
-              cairo_stroke (cr);
-              _philia_render_set_color (cr, &style->foreground);
-              _philia_render_text (cr, style, 1.0, FALSE, buf, left - fs * 0.4, y, 1.0, 0.5, 0);
-            }
+          _philia_render_tick (cr, style, left, top, pw, ph, axis == 0,
+                               axis == 0 ? left + (t - a->lo) / (a->hi - a->lo) * pw
+                                         : top + ph - (t - a->lo) / (a->hi - a->lo) * ph,
+                               buf);
         }
     }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "philia-app-private.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
 

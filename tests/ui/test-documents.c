@@ -9,6 +9,7 @@
 
 #include "philia-canvas.h"
 #include "philia-filter-dialog.h"
+#include "philia-app-private.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
 

@@ -9,6 +9,7 @@
 
 #include "philia-canvas.h"
 #include "philia-proximity-panel.h"
+#include "philia-app-private.h"
 #include "philia-test-util.h"
 #include "philia-train-panel.h"
 #include "philia-window.h"

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-builtins-private.h"
 #include "philia-train-private.h"
 
 /* A recipe field the model does not read (philia_train_params_init()'s "default"). */
@@ -68,7 +69,8 @@ _philia_model_recipe_fill (PhiliaModelRecipe  recipe,
 void
 _philia_models_register (PhiliaRegistry *registry)
 {
-#define M(id, name, desc, vt) { id, PHILIA_FAMILY_MODEL, name, desc, "built-in", &vt, NULL }
+#define M(id, name, desc, vt) \
+  { id, PHILIA_FAMILY_MODEL, name, desc, PHILIA_PROVIDER_BUILTIN, &vt, NULL }
   const PhiliaAlgorithm models[] = {
     M ("mlp", "MLP", "Two-layer perceptron on the features alone (hidden 64, dropout 0.5).",
        _philia_model_mlp),

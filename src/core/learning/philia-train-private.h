@@ -89,6 +89,4 @@ extern const PhiliaModelVTable _philia_model_gat;
 extern const PhiliaModelVTable _philia_model_sage;
 extern const PhiliaModelVTable _philia_model_h2gcn;
 
-void _philia_models_register (PhiliaRegistry *registry);
-
 G_END_DECLS
