@@ -24,6 +24,58 @@ _philia_window_load_request_free (LoadRequest *request)
   g_free (request);
 }
 
+/* Menu labels read "_" as the mark of a mnemonic: doubled, it shows as itself. */
+static char *
+escape_mnemonics (const char *text)
+{
+  GString *escaped = g_string_new (text);
+
+  g_string_replace (escaped, "_", "__", 0);
+  return g_string_free (escaped, FALSE);
+}
+
+/* The folder of @file as a person reads it: "~/data" inside the home
+ * folder, the full path (or URI) elsewhere. */
+static char *
+dup_display_folder (GFile *file)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+  g_autofree char *relative = NULL;
+
+  if (parent == NULL)
+    return g_file_get_parse_name (file);
+  if (g_file_equal (parent, home))
+    return g_strdup ("~");
+  relative = g_file_get_relative_path (home, parent);
+  if (relative != NULL)
+    return g_build_filename ("~", relative, NULL);
+  return g_file_get_parse_name (parent);
+}
+
+/* "cora.npz — ~/data": the name as it is, and where it is, so two files of
+ * the same name can be told apart. The result is a menu label (escaped). */
+static char *
+dup_recent_label (GFile *file,
+                  GFile *node_table)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *folder = dup_display_folder (file);
+  g_autofree char *label = NULL;
+
+  if (node_table != NULL)
+    {
+      g_autofree char *table_name = g_file_get_basename (node_table);
+
+      /* Translators: an Open Recent item, "graph.txt with nodes.csv — ~/data" */
+      label = g_strdup_printf (_("%s with %s — %s"), name, table_name, folder);
+    }
+  else
+    /* Translators: an Open Recent item, a file and its folder: "cora.npz — ~/data" */
+    label = g_strdup_printf (_("%s — %s"), name, folder);
+  return escape_mnemonics (label);
+}
+
 static void
 rebuild_recent_menu (PhiliaWindow *self)
 {
@@ -36,25 +88,25 @@ rebuild_recent_menu (PhiliaWindow *self)
     {
       g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
       g_autoptr(GMenuItem) item = NULL;
-      g_autofree char *label = g_file_get_basename (file);
+      g_autofree char *name = g_file_get_basename (file);
       const char *table_uri = NULL;
 
-      if (label == NULL)
+      if (name == NULL)
         continue;
       /* A graph opened with a node table comes back with it, and says so. */
       if (g_variant_lookup (table_of, uris[i], "&s", &table_uri))
         {
           g_autoptr(GFile) table = g_file_new_for_uri (table_uri);
-          g_autofree char *table_name = g_file_get_basename (table);
-          /* Translators: an Open Recent item, "graph.txt with nodes.csv" */
-          g_autofree char *both = g_strdup_printf (_("%s with %s"), label, table_name);
+          g_autofree char *label = dup_recent_label (file, table);
 
-          item = g_menu_item_new (both, NULL);
+          item = g_menu_item_new (label, NULL);
           g_menu_item_set_action_and_target_value (item, "win.open-file-with-nodes",
                                                    g_variant_new ("(ss)", uris[i], table_uri));
         }
       else
         {
+          g_autofree char *label = dup_recent_label (file, NULL);
+
           item = g_menu_item_new (label, NULL);
           g_menu_item_set_action_and_target_value (item, "win.open-file",
                                                    g_variant_new_string (uris[i]));
