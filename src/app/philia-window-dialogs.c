@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "philia-app-private.h"
+#include "philia-file-chooser.h"
 
 /* --- File choosers, answerable by tests ------------------------------------ */
 
@@ -36,6 +37,7 @@ on_project_chooser_response (GtkNativeDialog *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  _philia_file_chooser_remember (GTK_FILE_CHOOSER (dialog), file);
   g_clear_object (&self->chooser);
 
   if (request != NULL)
@@ -47,7 +49,8 @@ on_project_chooser_response (GtkNativeDialog *dialog,
 
 /* Shows @native (taking it) and calls @done with the file chosen, or NULL.
  * One chooser at a time: a newer one replaces it. A test answers instead
- * with philia_window_set_chooser_answer(). */
+ * with philia_window_set_chooser_answer(), and the answer's folder is
+ * remembered as a chosen one is. */
 void
 _philia_window_run_chooser (PhiliaWindow            *self,
                             GtkFileChooserNative    *native,
@@ -66,6 +69,7 @@ _philia_window_run_chooser (PhiliaWindow            *self,
       g_autofree char *answer = g_steal_pointer (&self->chooser_answer);
       g_autoptr(GFile) file = *answer != '\0' ? g_file_new_for_path (answer) : NULL;
 
+      _philia_file_chooser_remember (GTK_FILE_CHOOSER (native), file);
       g_object_unref (native);
       done (self, file, data);
       chooser_request_free (request);

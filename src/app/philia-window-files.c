@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-file-chooser.h"
 #include "philia-generate-dialog.h"
 
 #define MAX_RECENT_FILES 10
@@ -329,6 +330,7 @@ _philia_window_new_dataset_chooser (PhiliaWindow *self,
                                    (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv",
                                                       "*.tsv", NULL });
   _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+  _philia_file_chooser_start (chooser, "datasets");
 
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   return native;
@@ -375,6 +377,9 @@ graph_for_table_chosen (PhiliaWindow *self,
   _philia_file_chooser_add_filter (chooser, _("Node tables (.csv, .tsv)"),
                                    (const char *[]) { "*.csv", "*.tsv", NULL });
   _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
+  /* Tables usually sit beside their graph: the graph's folder is the one
+   * just remembered. */
+  _philia_file_chooser_start (chooser, "datasets");
   _philia_window_run_chooser (self, native, node_table_chosen, g_object_ref (graph_file),
                               g_object_unref);
 }
@@ -559,6 +564,7 @@ save_npz_action (GtkWidget  *widget,
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (native), _("NumPy archives (.npz)"),
                                    (const char *[]) { "*.npz", NULL });
+  _philia_file_chooser_start (GTK_FILE_CHOOSER (native), "datasets");
   name = g_strdup_printf ("%s.npz", g_str_has_prefix (philia_graph_get_source (self->graph),
                                                       "CSBM") ? "csbm" : "dataset");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-file-chooser.h"
 #include "philia-filter-dialog.h"
 
 /* --- Saving ----------------------------------------------------------------- */
@@ -161,6 +162,8 @@ save_as_action (GtkWidget  *widget,
   /* Translators: the file type of saved analyses */
   _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (native), _("Philia projects (.philia)"),
                                    (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
+  _philia_file_chooser_start (GTK_FILE_CHOOSER (native), "projects");
+  /* A saved analysis is saved again beside itself. */
   project = _philia_window_get_project_path (self);
   if (project != NULL)
     {
