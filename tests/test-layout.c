@@ -434,6 +434,61 @@ test_progress_moves (void)
   }
 }
 
+/* Each node joins the next @k on a ring of @n: mean degree 2k, one component. */
+static PhiliaGraph *
+ring_lattice (guint n,
+              guint k)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph;
+
+  for (guint v = 0; v < n; v++)
+    for (guint j = 1; j <= k; j++)
+      philia_graph_builder_add_edge (builder, v, (v + j) % n);
+  graph = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+/* Sparse graphs of 1,000 to 20,000 nodes get the multilevel layout; small,
+ * very large or dense ones FR. The size that counts is the largest
+ * component's, not the graph's. */
+static void
+test_default_algorithm (void)
+{
+  g_autoptr(PhiliaGraph) small = grid (31);             /* 961 nodes */
+  g_autoptr(PhiliaGraph) large = grid (32);             /* 1,024 nodes, mean degree < 4 */
+  g_autoptr(PhiliaGraph) largest = grid (141);          /* 19,881 nodes */
+  g_autoptr(PhiliaGraph) too_large = grid (142);        /* 20,164 nodes */
+  g_autoptr(PhiliaGraph) at_limit = ring_lattice (1200, 5);   /* mean degree 10 */
+  g_autoptr(PhiliaGraph) dense = ring_lattice (1200, 6);      /* mean degree 12 */
+  g_autoptr(PhiliaGraphBuilder) pairs_builder = philia_graph_builder_new (4000);
+  g_autoptr(PhiliaGraphBuilder) one_builder = philia_graph_builder_new (1);
+  g_autoptr(PhiliaGraph) pairs = NULL;
+  g_autoptr(PhiliaGraph) one = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 2,000 components of two nodes, plus a self-loop and a duplicate edge. */
+  for (guint v = 0; v < 4000; v += 2)
+    philia_graph_builder_add_edge (pairs_builder, v, v + 1);
+  philia_graph_builder_add_edge (pairs_builder, 0, 0);
+  philia_graph_builder_add_edge (pairs_builder, 1, 0);
+  pairs = philia_graph_builder_build (pairs_builder, &error);
+  g_assert_no_error (error);
+  one = philia_graph_builder_build (one_builder, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (philia_layout_default_algorithm (small), ==, "fr");
+  g_assert_cmpstr (philia_layout_default_algorithm (large), ==, "multilevel");
+  g_assert_cmpstr (philia_layout_default_algorithm (largest), ==, "multilevel");
+  g_assert_cmpstr (philia_layout_default_algorithm (too_large), ==, "fr");
+  g_assert_cmpstr (philia_layout_default_algorithm (at_limit), ==, "multilevel");
+  g_assert_cmpstr (philia_layout_default_algorithm (dense), ==, "fr");
+  g_assert_cmpstr (philia_layout_default_algorithm (pairs), ==, "fr");
+  g_assert_cmpstr (philia_layout_default_algorithm (one), ==, "fr");
+}
+
 /* KK's estimate grows with the square of the largest component: 8 bytes per
  * pair of its nodes more than the linear layouts; plugins are unknown (0). */
 static void
@@ -481,5 +536,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Layout/multilevel-untangles-grid", test_multilevel_untangles_grid);
   g_test_add_func ("/Philia/Layout/progress-moves", test_progress_moves);
   g_test_add_func ("/Philia/Layout/memory-estimate", test_memory_estimate);
+  g_test_add_func ("/Philia/Layout/default-algorithm", test_default_algorithm);
   return g_test_run ();
 }

@@ -883,6 +883,70 @@ array_of (PhiliaDtype   dtype,
   return a;
 }
 
+/* The bundled dataset's way in: bytes on a worker, with the same result as
+ * the synchronous call, errors naming the display name, and cancellation. */
+static void
+bytes_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static PhiliaGraph *
+load_bytes_async (GBytes          *bytes,
+                  const char      *name,
+                  PhiliaProgress  *progress,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  philia_graph_load_bytes_async (bytes, name, PHILIA_FORMAT_AUTO, progress, cancellable,
+                                 bytes_loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return philia_graph_load_finish (result, error);
+}
+
+static void
+test_bytes_async (void)
+{
+  g_autoptr(GBytes) bytes = read_fixture ("tiny-graph.npz");
+  g_autoptr(GBytes) half = g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) / 2);
+  g_autoptr(PhiliaProgress) progress = philia_progress_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PhiliaGraph) sync = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync = philia_graph_load_bytes (bytes, "tiny (bundled)", PHILIA_FORMAT_AUTO, NULL, NULL,
+                                  &error);
+  g_assert_no_error (error);
+  graph = load_bytes_async (bytes, "tiny (bundled)", progress, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (philia_graph_get_source (graph), ==, "tiny (bundled)");
+  g_assert_cmpuint (philia_graph_get_n_nodes (graph), ==, philia_graph_get_n_nodes (sync));
+  g_assert_cmpint (philia_graph_get_n_edges (graph), ==, philia_graph_get_n_edges (sync));
+  g_assert_cmpmem (philia_graph_get_labels (graph), 5 * sizeof (gint32),
+                   philia_graph_get_labels (sync), 5 * sizeof (gint32));
+  g_assert_cmpfloat (philia_progress_get_fraction (progress), ==, 1.0);
+  g_clear_object (&graph);
+
+  graph = load_bytes_async (half, "half.npz", NULL, NULL, &error);
+  g_assert_null (graph);
+  g_assert_true (error != NULL && error->domain == PHILIA_ERROR);
+  g_assert_true (g_str_has_prefix (error->message, "half.npz"));
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  graph = load_bytes_async (bytes, "tiny (bundled)", NULL, cancellable, &error);
+  g_assert_null (graph);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* What src/core/READERS.md says the .npz reader takes besides the canonical
  * dtypes: ids and labels as floats that are whole numbers, integer features,
  * 0/1 integer masks of shape [N] (one split), members it does not know. And
@@ -982,6 +1046,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/Philia/Npz/graph/tiny-stored", "tiny-graph-stored.npz",
                         test_tiny_graph);
   g_test_add_func ("/Philia/Npz/graph/lenient", test_lenient_graph);
+  g_test_add_func ("/Philia/Npz/graph/bytes-async", test_bytes_async);
   for (guint i = 0; i < G_N_ELEMENTS (dataset_facts); i++)
     {
       g_autofree char *test_path = g_strconcat ("/Philia/Npz/dataset/", dataset_facts[i].name,

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "philia-file-chooser.h"
+
 /* Theme */
 
 static void
@@ -248,6 +250,7 @@ on_chooser_response (GtkNativeDialog      *dialog,
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       path = file != NULL ? g_file_get_path (file) : NULL;
+      _philia_file_chooser_remember (GTK_FILE_CHOOSER (dialog), file);
     }
 
   if (path != NULL)
@@ -289,6 +292,7 @@ choose_file (PhiliaFigureExporter *self)
                                    (const char *[]) { "*.svg", NULL });
   _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), _("PDF document"),
                                    (const char *[]) { "*.pdf", NULL });
+  _philia_file_chooser_start (GTK_FILE_CHOOSER (self->chooser), "exports");
 
   name = g_strdup_printf ("%s.%s", stem, philia_figure_format_get_extension (self->format));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);

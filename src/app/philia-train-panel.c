@@ -14,6 +14,7 @@
 #include "philia-chart-view.h"
 #include "philia-param-grid.h"
 #include "philia-run-history.h"
+#include "philia-file-chooser.h"
 #include "philia-run-overlay.h"
 #include "philia-split-dialog.h"
 #include "philia-train-curves.h"
@@ -871,6 +872,7 @@ on_csv_response (GtkNativeDialog  *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  _philia_file_chooser_remember (GTK_FILE_CHOOSER (dialog), file);
   path = file != NULL ? g_file_get_path (file) : NULL;
   if (path != NULL && !philia_train_panel_export_csv (self, self->csv_kind, path, &error))
     _philia_widget_show_error (GTK_WIDGET (self), _("Could not export the CSV file"), error);
@@ -899,6 +901,7 @@ export_csv_action (GtkWidget  *widget,
                                                    _("_Cancel"));
   _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->csv_chooser), _("CSV files"),
                                    (const char *[]) { "*.csv", NULL });
+  _philia_file_chooser_start (GTK_FILE_CHOOSER (self->csv_chooser), "exports");
   name = g_strdup_printf ("%s-%s.csv", self->current->result->model, kind);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->csv_chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->csv_chooser), TRUE);

@@ -9,81 +9,14 @@
 #include <string.h>
 
 #include "philia-app-private.h"
-#include "philia-autosave.h"
 #include "philia-canvas.h"
 #include "philia-dataset-panel.h"
 #include "philia-document-private.h"
-#include "philia-filter-dialog.h"
-#include "philia-generate-dialog.h"
 #include "philia-inspector.h"
 #include "philia-proximity-panel.h"
 #include "philia-stats-panel.h"
 #include "philia-train-panel.h"
-
-#define MAX_RECENT_FILES 10
-#define DEFAULT_RESOURCE "/io/github/philia/Philia/cora.npz"
-
-struct _PhiliaWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  GtkLabel             *title_label;
-  GtkLabel             *subtitle_label;
-  GMenu                *undo_section;
-  GtkRevealer          *restore_revealer;
-  GtkLabel             *restore_label;
-  GtkRevealer          *banner_revealer;
-  GtkLabel             *banner_label;
-  GtkRevealer          *progress_revealer;
-  GtkLabel             *progress_label;
-  GtkProgressBar       *progress_bar;
-  GtkPaned             *paned;
-  GtkLabel             *summary_title;
-  GtkLabel             *summary_label;
-  GtkWidget            *dataset_panel;
-  GtkWidget            *stats_panel;
-  GMenu                *recent_section;
-  GtkStack             *main_stack;
-  GtkWidget            *canvas;
-  GtkWidget            *inspector;
-  GtkWidget            *train_panel;
-  GtkWidget            *proximity_panel;
-
-  /* Owned */
-  GSettings            *settings;
-  PhiliaGraph          *graph;
-  GCancellable         *load_cancellable;
-  PhiliaProgress       *progress;
-  GBinding             *progress_binding;
-  GtkFileChooserNative *chooser;
-  GtkFileChooserNative *node_table_chooser;
-  GFile                *pending_graph_file;
-  GtkFileChooserNative *save_chooser;
-  GArray               *selection;          /* guint node ids, ascending */
-  guint                 load_serial;
-  guint                 loading : 1;
-
-  /* The document on show, and what the window does with it */
-  PhiliaDocument       *document;
-  GSignalGroup         *document_signals;
-  PhiliaAutosave       *autosave;
-  GtkFileChooserNative *project_chooser;
-  GtkWidget            *question;           /* the close, locate or open-anyway dialog */
-  GCancellable         *save_cancellable;
-  GPtrArray            *orphans;            /* PhiliaAutosaveEntry offered for restore */
-  char                 *chooser_answer;     /* tests: what the next file chooser answers */
-  /* Restored from an autosave: unsaved whatever the history says, and saved
-   * to the project it came from (restored_path, NULL if it had none). */
-  char                 *restored_path;
-  guint                 restored : 1;
-  /* Nothing done yet but what opening does by itself (the canvas's first
-   * layout): Open may replace the document, and closing asks nothing. */
-  guint                 pristine : 1;
-  guint                 saving : 1;
-  guint                 close_after_save : 1;
-  guint                 close_confirmed : 1;
-};
+#include "philia-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PhiliaWindow, philia_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -103,30 +36,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* One load in flight. A newer load cancels it and bumps the window's serial,
- * so a result that arrives late is dropped instead of replacing the newer one. */
-typedef struct
-{
-  PhiliaWindow *self;
-  GFile        *file;
-  GFile        *node_table;   /* or NULL */
-  char         *dataset_path; /* a project's dataset, located by the user, or NULL */
-  guint         flags;        /* PhiliaProjectOpenFlags of a project */
-  guint         serial;
-} LoadRequest;
-
-static void
-load_request_free (LoadRequest *request)
-{
-  g_clear_object (&request->self);
-  g_clear_object (&request->file);
-  g_clear_object (&request->node_table);
-  g_free (request->dataset_path);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadRequest, load_request_free)
 
 static void
 set_graph (PhiliaWindow *self,
@@ -171,16 +80,16 @@ set_graph (PhiliaWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
-static void
-show_banner (PhiliaWindow *self,
-             const char   *message)
+void
+_philia_window_show_banner (PhiliaWindow *self,
+                            const char   *message)
 {
   gtk_label_set_text (self->banner_label, message);
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
 }
 
-static void
-dismiss_banner (PhiliaWindow *self)
+void
+_philia_window_dismiss_banner (PhiliaWindow *self)
 {
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
@@ -210,9 +119,9 @@ set_loading (PhiliaWindow *self,
 }
 
 /* Cancels the load in flight (if any) and prepares a fresh one. */
-static guint
-begin_load (PhiliaWindow *self,
-            const char   *name)
+guint
+_philia_window_begin_load (PhiliaWindow *self,
+                           const char   *name)
 {
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -231,8 +140,8 @@ begin_load (PhiliaWindow *self,
   return self->load_serial;
 }
 
-static void
-end_load (PhiliaWindow *self)
+void
+_philia_window_end_load (PhiliaWindow *self)
 {
   g_clear_pointer (&self->progress_binding, g_binding_unbind);
   g_clear_object (&self->progress);
@@ -240,101 +149,19 @@ end_load (PhiliaWindow *self)
   set_loading (self, NULL);
 }
 
-static void
-rebuild_recent_menu (PhiliaWindow *self)
-{
-  g_auto(GStrv) uris = g_settings_get_strv (self->settings, "recent-files");
-  g_autoptr(GVariant) table_of = g_settings_get_value (self->settings, "recent-node-tables");
-
-  g_menu_remove_all (self->recent_section);
-
-  for (guint i = 0; uris[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
-      g_autoptr(GMenuItem) item = NULL;
-      g_autofree char *label = g_file_get_basename (file);
-      const char *table_uri = NULL;
-
-      if (label == NULL)
-        continue;
-      /* A graph opened with a node table comes back with it, and says so. */
-      if (g_variant_lookup (table_of, uris[i], "&s", &table_uri))
-        {
-          g_autoptr(GFile) table = g_file_new_for_uri (table_uri);
-          g_autofree char *table_name = g_file_get_basename (table);
-          /* Translators: an Open Recent item, "graph.txt with nodes.csv" */
-          g_autofree char *both = g_strdup_printf (_("%s with %s"), label, table_name);
-
-          item = g_menu_item_new (both, NULL);
-          g_menu_item_set_action_and_target_value (item, "win.open-file-with-nodes",
-                                                   g_variant_new ("(ss)", uris[i], table_uri));
-        }
-      else
-        {
-          item = g_menu_item_new (label, NULL);
-          g_menu_item_set_action_and_target_value (item, "win.open-file",
-                                                   g_variant_new_string (uris[i]));
-        }
-      g_menu_append_item (self->recent_section, item);
-    }
-
-  if (uris[0] == NULL)
-    g_menu_append (self->recent_section, _("No Recent Datasets"), "win.no-recent-files");
-}
-
-static void
-add_recent (PhiliaWindow *self,
-            GFile        *file,
-            GFile        *node_table)
-{
-  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-files");
-  g_autoptr(GVariant) old_table_of = g_settings_get_value (self->settings, "recent-node-tables");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GVariantBuilder) tables = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
-  g_autofree char *uri = g_file_get_uri (file);
-  g_autofree char *table_uri = node_table != NULL ? g_file_get_uri (node_table) : NULL;
-  g_auto(GStrv) uris = NULL;
-  guint n = 1;
-
-  /* The node table a graph was last opened with goes with it; opened alone,
-   * it is remembered alone. Tables of graphs that fell off the list go. */
-  g_strv_builder_add (builder, uri);
-  if (table_uri != NULL)
-    g_variant_builder_add (&tables, "{ss}", uri, table_uri);
-  for (guint i = 0; old[i] != NULL && n < MAX_RECENT_FILES; i++)
-    {
-      const char *old_table = NULL;
-
-      if (g_str_equal (old[i], uri))
-        continue;
-      g_strv_builder_add (builder, old[i]);
-      if (g_variant_lookup (old_table_of, old[i], "&s", &old_table))
-        g_variant_builder_add (&tables, "{ss}", old[i], old_table);
-      n++;
-    }
-  uris = g_strv_builder_end (builder);
-  /* Both keys at once, so the menu is rebuilt from a consistent pair. */
-  g_settings_delay (self->settings);
-  g_settings_set_value (self->settings, "recent-node-tables", g_variant_builder_end (&tables));
-  g_settings_set_strv (self->settings, "recent-files", (const char * const *) uris);
-  g_settings_apply (self->settings);
-
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-}
-
 /* --- The document ---------------------------------------------------------- */
 
 /* Unsaved changes: the document's, or a restored autosave's. */
-static gboolean
-window_is_dirty (PhiliaWindow *self)
+gboolean
+_philia_window_is_dirty (PhiliaWindow *self)
 {
   return self->document != NULL
          && (self->restored || philia_document_get_dirty (self->document));
 }
 
 /* Where Save writes, or NULL when it has to ask (Save As). */
-static const char *
-window_get_project_path (PhiliaWindow *self)
+const char *
+_philia_window_get_project_path (PhiliaWindow *self)
 {
   if (self->document == NULL)
     return NULL;
@@ -355,8 +182,8 @@ base_name_without_extension (const char *path)
   return base;
 }
 
-static char *
-window_dup_title (PhiliaWindow *self)
+char *
+_philia_window_dup_title (PhiliaWindow *self)
 {
   const char *dataset;
 
@@ -378,15 +205,15 @@ window_dup_title (PhiliaWindow *self)
   return g_strdup (_("Untitled"));
 }
 
-static void
-update_title (PhiliaWindow *self)
+void
+_philia_window_update_title (PhiliaWindow *self)
 {
-  g_autofree char *title = window_dup_title (self);
+  g_autofree char *title = _philia_window_dup_title (self);
   g_autofree char *shown = NULL;
   g_autofree char *subtitle = NULL;
 
   /* GNOME's mark of unsaved changes: a bullet before the title. */
-  shown = window_is_dirty (self) ? g_strdup_printf ("• %s", title) : g_strdup (title);
+  shown = _philia_window_is_dirty (self) ? g_strdup_printf ("• %s", title) : g_strdup (title);
   gtk_label_set_text (self->title_label, shown);
   gtk_window_set_title (GTK_WINDOW (self), shown);
 
@@ -406,8 +233,8 @@ update_title (PhiliaWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
 }
 
-static void
-update_actions (PhiliaWindow *self)
+void
+_philia_window_update_actions (PhiliaWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean has_document = self->document != NULL;
@@ -441,7 +268,7 @@ update_history (PhiliaWindow *self)
   g_menu_remove_all (self->undo_section);
   g_menu_append (self->undo_section, undo_text, "win.undo");
   g_menu_append (self->undo_section, redo_text, "win.redo");
-  update_actions (self);
+  _philia_window_update_actions (self);
 }
 
 static void
@@ -463,7 +290,7 @@ on_document_changed (PhiliaWindow       *self,
     self->pristine = FALSE;
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     sync_selection_from_document (self);
-  if (window_is_dirty (self))
+  if (_philia_window_is_dirty (self))
     philia_autosave_schedule (self->autosave);
 }
 
@@ -471,7 +298,7 @@ static void
 on_document_graph (PhiliaWindow *self)
 {
   set_graph (self, philia_document_get_graph (self->document));
-  update_actions (self);
+  _philia_window_update_actions (self);
 }
 
 static void
@@ -479,7 +306,7 @@ on_document_path (PhiliaWindow *self)
 {
   if (!self->restored)
     philia_autosave_set_project_path (self->autosave, philia_document_get_path (self->document));
-  update_title (self);
+  _philia_window_update_title (self);
 }
 
 /* The canvas and the panels that know documents get it; until they all do,
@@ -492,9 +319,9 @@ hand_document (PhiliaWindow *self,
     g_object_set (widget, "document", self->document, NULL);
 }
 
-static void
-set_document (PhiliaWindow   *self,
-              PhiliaDocument *document)
+void
+_philia_window_set_document (PhiliaWindow   *self,
+                             PhiliaDocument *document)
 {
   if (self->document == document)
     return;
@@ -523,7 +350,7 @@ set_document (PhiliaWindow   *self,
   else
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 
-  update_title (self);
+  _philia_window_update_title (self);
   update_history (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
@@ -533,9 +360,9 @@ set_document (PhiliaWindow   *self,
  * work in it (several documents at once, none thrown away). Returns the
  * window that shows it.
  */
-static PhiliaWindow *
-place_document (PhiliaWindow   *self,
-                PhiliaDocument *document)
+PhiliaWindow *
+_philia_window_place_document (PhiliaWindow   *self,
+                               PhiliaDocument *document)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
   PhiliaWindow *target = self;
@@ -546,1095 +373,10 @@ place_document (PhiliaWindow   *self,
       && (self->restored || philia_document_has_work (self->document)))
     target = philia_window_new (application);
 
-  set_document (target, document);
+  _philia_window_set_document (target, document);
   if (target != self)
     gtk_window_present (GTK_WINDOW (target));
   return target;
-}
-
-/* --- File choosers, answerable by tests ------------------------------------ */
-
-typedef void (*ChooserDone) (PhiliaWindow *self,
-                             GFile        *file,
-                             gpointer      data);
-
-typedef struct
-{
-  ChooserDone    done;
-  gpointer       data;
-  GDestroyNotify destroy;
-} ChooserRequest;
-
-static void
-chooser_request_free (ChooserRequest *request)
-{
-  if (request->destroy != NULL)
-    g_clear_pointer (&request->data, request->destroy);
-  g_free (request);
-}
-
-static void
-on_project_chooser_response (GtkNativeDialog *dialog,
-                             int              response,
-                             PhiliaWindow    *self)
-{
-  ChooserRequest *request = g_object_steal_data (G_OBJECT (dialog), "philia-request");
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_clear_object (&self->project_chooser);
-
-  if (request != NULL)
-    {
-      request->done (self, file, request->data);
-      chooser_request_free (request);
-    }
-}
-
-/* Shows @native (taking it) and calls @done with the file chosen, or NULL.
- * A test answers instead with philia_window_set_chooser_answer(). */
-static void
-run_chooser (PhiliaWindow         *self,
-             GtkFileChooserNative *native,
-             ChooserDone           done,
-             gpointer              data,
-             GDestroyNotify        destroy)
-{
-  ChooserRequest *request = g_new0 (ChooserRequest, 1);
-
-  request->done = done;
-  request->data = data;
-  request->destroy = destroy;
-
-  if (self->chooser_answer != NULL)
-    {
-      g_autofree char *answer = g_steal_pointer (&self->chooser_answer);
-      g_autoptr(GFile) file = *answer != '\0' ? g_file_new_for_path (answer) : NULL;
-
-      g_object_unref (native);
-      done (self, file, data);
-      chooser_request_free (request);
-      return;
-    }
-
-  _philia_clear_file_chooser (&self->project_chooser, self);
-  self->project_chooser = native;
-  g_object_set_data_full (G_OBJECT (native), "philia-request", request,
-                          (GDestroyNotify) chooser_request_free);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  g_signal_connect (native, "response", G_CALLBACK (on_project_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-}
-
-/* --- Saving ----------------------------------------------------------------- */
-
-typedef struct
-{
-  PhiliaWindow   *self;
-  PhiliaDocument *document;
-  char           *path;
-} SaveRequest;
-
-static void
-save_request_free (SaveRequest *request)
-{
-  g_clear_object (&request->self);
-  g_clear_object (&request->document);
-  g_free (request->path);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveRequest, save_request_free)
-
-static void
-save_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(SaveRequest) request = user_data;
-  PhiliaWindow *self = request->self;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = philia_document_save_finish (request->document, result, &error);
-  self->saving = FALSE;
-  g_clear_object (&self->save_cancellable);
-  philia_autosave_release (self->autosave);
-  update_actions (self);
-
-  if (request->document != self->document)
-    return;   /* the window moved on; the file is written all the same */
-
-  if (!ok)
-    {
-      self->close_after_save = FALSE;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_banner (self, error->message);   /* the document stays as it was */
-      return;
-    }
-
-  self->restored = FALSE;
-  g_clear_pointer (&self->restored_path, g_free);
-  philia_autosave_set_project_path (self->autosave, request->path);
-  /* Changes made while the file was written keep their copy. */
-  if (!window_is_dirty (self))
-    philia_autosave_discard (self->autosave);
-  {
-    g_autoptr(GFile) file = g_file_new_for_path (request->path);
-
-    add_recent (self, file, NULL);
-  }
-  update_title (self);
-
-  if (self->close_after_save)
-    {
-      self->close_after_save = FALSE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
-}
-
-static void
-save_to (PhiliaWindow *self,
-         const char   *path)
-{
-  SaveRequest *request;
-
-  if (self->document == NULL || self->saving)
-    return;
-
-  self->saving = TRUE;
-  update_actions (self);
-  philia_autosave_hold (self->autosave);
-  self->save_cancellable = g_cancellable_new ();
-
-  request = g_new0 (SaveRequest, 1);
-  request->self = g_object_ref (self);
-  request->document = g_object_ref (self->document);
-  request->path = g_strdup (path);
-  philia_document_save_async (self->document, path, self->save_cancellable, save_done,
-                              request);
-}
-
-static void
-save_as_chosen (PhiliaWindow *self,
-                GFile        *file,
-                gpointer      data)
-{
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (path == NULL)
-    {
-      self->close_after_save = FALSE;   /* cancelled: the window stays */
-      return;
-    }
-  if (!g_str_has_suffix (path, PHILIA_PROJECT_EXTENSION))
-    {
-      char *with_ext = g_strconcat (path, PHILIA_PROJECT_EXTENSION, NULL);
-
-      g_free (path);
-      path = with_ext;
-    }
-  save_to (self, path);
-}
-
-/* "cora.philia" for a document of cora.npz; a saved project keeps its name. */
-static char *
-default_project_name (PhiliaWindow *self)
-{
-  const char *project = window_get_project_path (self);
-  const char *dataset = philia_document_get_dataset_path (self->document);
-  g_autofree char *base = NULL;
-  char *dot;
-
-  if (project != NULL)
-    return g_path_get_basename (project);
-  if (dataset != NULL)
-    base = g_path_get_basename (dataset);
-  else
-    base = window_dup_title (self);
-  dot = strrchr (base, '.');
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  return g_strconcat (base, PHILIA_PROJECT_EXTENSION, NULL);
-}
-
-static void
-save_as_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-  GtkFileChooserNative *native;
-  g_autofree char *name = NULL;
-  const char *project;
-
-  if (self->document == NULL || self->saving)
-    return;
-
-  native = gtk_file_chooser_native_new (_("Save Analysis"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  /* Translators: the file type of saved analyses */
-  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (native), _("Philia projects (.philia)"),
-                                   (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
-  project = window_get_project_path (self);
-  if (project != NULL)
-    {
-      g_autoptr(GFile) folder = NULL;
-      g_autoptr(GFile) file = g_file_new_for_path (project);
-
-      folder = g_file_get_parent (file);
-      if (folder != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
-    }
-  name = default_project_name (self);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-  run_chooser (self, native, save_as_chosen, NULL, NULL);
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-  const char *path = window_get_project_path (self);
-
-  if (self->document == NULL || self->saving)
-    return;
-  if (path == NULL)
-    save_as_action (widget, action_name, parameter);
-  else
-    save_to (self, path);
-}
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->document != NULL)
-    philia_document_undo (self->document);
-}
-
-static void
-redo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->document != NULL)
-    philia_document_redo (self->document);
-}
-
-/* --- Questions: close, locate, open anyway --------------------------------- */
-
-static GtkWidget *
-new_question (PhiliaWindow *self,
-              const char   *primary,
-              const char   *secondary)
-{
-  GtkWidget *dialog;
-
-  if (self->question != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->question));
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  self->question = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->question);
-  return dialog;
-}
-
-static void
-style_response (GtkWidget  *dialog,
-                int         response,
-                const char *style_class)
-{
-  GtkWidget *button = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), response);
-
-  if (button != NULL)
-    gtk_widget_add_css_class (button, style_class);
-}
-
-/* Unlinked from the window first: the window may close before the dialog,
- * still referenced by its own response emission, is finalized. */
-static void
-drop_question (GtkDialog *dialog)
-{
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static void
-on_close_response (GtkDialog    *dialog,
-                   int           response,
-                   PhiliaWindow *self)
-{
-  drop_question (dialog);
-
-  switch (response)
-    {
-    case GTK_RESPONSE_ACCEPT:
-      self->close_after_save = TRUE;
-      save_action (GTK_WIDGET (self), "win.save", NULL);
-      break;
-
-    case GTK_RESPONSE_REJECT:
-      self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-      break;
-
-    default:
-      break;   /* Cancel: nothing happens */
-    }
-}
-
-static void
-ask_close (PhiliaWindow *self)
-{
-  g_autofree char *title = window_dup_title (self);
-  g_autofree char *primary = NULL;
-  GtkWidget *dialog;
-
-  /* Translators: %s is the analysis' title, e.g. "cora.philia" */
-  primary = g_strdup_printf (_("Save changes to “%s” before closing?"), title);
-  dialog = new_question (self, primary,
-                         _("If you close without saving, the changes since the last save "
-                           "are lost."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Discard"), GTK_RESPONSE_REJECT,
-                          _("_Save"), GTK_RESPONSE_ACCEPT, NULL);
-  style_response (dialog, GTK_RESPONSE_REJECT, "destructive-action");
-  style_response (dialog, GTK_RESPONSE_ACCEPT, "suggested-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* --- Opening projects ------------------------------------------------------- */
-
-static void open_project (PhiliaWindow           *self,
-                          GFile                  *file,
-                          const char             *dataset_path,
-                          PhiliaProjectOpenFlags  flags);
-
-typedef struct
-{
-  GFile *file;
-  char  *dataset_path;
-  guint  flags;
-} ProjectRetry;
-
-static void
-project_retry_free (ProjectRetry *retry)
-{
-  g_clear_object (&retry->file);
-  g_free (retry->dataset_path);
-  g_free (retry);
-}
-
-static ProjectRetry *
-project_retry_new (LoadRequest *request)
-{
-  ProjectRetry *retry = g_new0 (ProjectRetry, 1);
-
-  retry->file = g_object_ref (request->file);
-  retry->dataset_path = g_strdup (request->dataset_path);
-  retry->flags = request->flags;
-  return retry;
-}
-
-static void
-dataset_located (PhiliaWindow *self,
-                 GFile        *file,
-                 gpointer      data)
-{
-  ProjectRetry *retry = data;
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (path != NULL)
-    open_project (self, retry->file, path, retry->flags);
-}
-
-static GtkFileChooserNative *new_dataset_chooser (PhiliaWindow *self,
-                                                  const char   *title);
-
-static void
-on_project_question_response (GtkDialog    *dialog,
-                              int           response,
-                              PhiliaWindow *self)
-{
-  ProjectRetry *retry = g_object_steal_data (G_OBJECT (dialog), "philia-retry");
-  gboolean locate = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "philia-locate"));
-
-  drop_question (dialog);
-  if (retry == NULL)
-    return;
-
-  if (response == GTK_RESPONSE_ACCEPT && locate)
-    {
-      run_chooser (self, new_dataset_chooser (self, _("Locate the Dataset")), dataset_located,
-                   retry, (GDestroyNotify) project_retry_free);
-      return;
-    }
-  if (response == GTK_RESPONSE_ACCEPT)
-    open_project (self, retry->file, retry->dataset_path,
-                  retry->flags | PHILIA_PROJECT_OPEN_IGNORE_CHECKSUM);
-  project_retry_free (retry);
-}
-
-/* The project's dataset is missing (offer to locate it) or changed since
- * the project was saved (offer to open anyway). */
-static void
-ask_about_dataset (PhiliaWindow *self,
-                   LoadRequest  *request,
-                   const GError *error)
-{
-  gboolean locate = error->code == PHILIA_PROJECT_ERROR_DATASET_MISSING;
-  GtkWidget *dialog;
-
-  dialog = new_question (self,
-                         locate ? _("The dataset of this analysis is missing")
-                                : _("The dataset changed since this analysis was saved"),
-                         error->message);
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          locate ? _("_Locate…") : _("_Open Anyway"), GTK_RESPONSE_ACCEPT,
-                          NULL);
-  style_response (dialog, GTK_RESPONSE_ACCEPT, "suggested-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  g_object_set_data (G_OBJECT (dialog), "philia-locate", GINT_TO_POINTER (locate));
-  g_object_set_data_full (G_OBJECT (dialog), "philia-retry", project_retry_new (request),
-                          (GDestroyNotify) project_retry_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_project_question_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-open_project_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(LoadRequest) request = user_data;
-  PhiliaWindow *self = request->self;
-  g_autoptr(PhiliaDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
-
-  document = philia_document_open_finish (result, &error);
-  if (request->serial != self->load_serial)
-    return;   /* superseded by a newer load */
-  end_load (self);
-
-  if (document != NULL)
-    {
-      dismiss_banner (self);
-      place_document (self, document);
-      add_recent (self, request->file, NULL);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Open cancelled");
-  else if (g_error_matches (error, PHILIA_PROJECT_ERROR, PHILIA_PROJECT_ERROR_DATASET_MISSING)
-           || g_error_matches (error, PHILIA_PROJECT_ERROR,
-                               PHILIA_PROJECT_ERROR_DATASET_CHANGED))
-    ask_about_dataset (self, request, error);
-  else
-    show_banner (self, error->message);   /* the current document stays */
-}
-
-static void
-open_project (PhiliaWindow           *self,
-              GFile                  *file,
-              const char             *dataset_path,
-              PhiliaProjectOpenFlags  flags)
-{
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *path = g_file_get_path (file);
-  LoadRequest *request;
-
-  if (path == NULL)
-    {
-      /* Translators: %s is a URI */
-      g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("Cannot open %s: projects open from local "
-                                                    "files only."), uri);
-
-      show_banner (self, message);
-      return;
-    }
-
-  request = g_new0 (LoadRequest, 1);
-  request->self = g_object_ref (self);
-  request->file = g_object_ref (file);
-  request->dataset_path = g_strdup (dataset_path);
-  request->flags = flags;
-  request->serial = begin_load (self, name);
-  philia_document_open_async (path, dataset_path, flags, self->load_cancellable,
-                              open_project_cb, request);
-}
-
-/* A .philia file, or a file that starts like one whatever its name. */
-static gboolean
-is_project_file (GFile *file)
-{
-  g_autofree char *name = g_file_get_basename (file);
-  g_autoptr(GFileInputStream) stream = NULL;
-  guint8 head[4096];
-  gsize got = 0;
-
-  if (name != NULL && g_str_has_suffix (name, PHILIA_PROJECT_EXTENSION))
-    return TRUE;
-  stream = g_file_read (file, NULL, NULL);
-  if (stream == NULL
-      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL,
-                                   NULL))
-    return FALSE;
-  return philia_project_sniff (head, got);
-}
-
-/* --- Restoring autosaves ----------------------------------------------------- */
-
-static void
-hide_restore_offer (PhiliaWindow *self)
-{
-  gtk_revealer_set_reveal_child (self->restore_revealer, FALSE);
-  g_clear_pointer (&self->orphans, g_ptr_array_unref);
-}
-
-typedef struct
-{
-  PhiliaWindow        *self;
-  PhiliaAutosaveEntry *entry;
-} RestoreRequest;
-
-static void
-restore_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  RestoreRequest *request = user_data;
-  PhiliaWindow *self = request->self;
-  g_autoptr(PhiliaDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
-
-  document = philia_document_open_finish (result, &error);
-  if (document != NULL)
-    {
-      PhiliaWindow *target = place_document (self, document);
-
-      /* Unsaved, and saved where it was saved before the crash; never
-       * replaced by the next Open. */
-      target->restored = TRUE;
-      target->pristine = FALSE;
-      target->restored_path = g_strdup (request->entry->project_path);
-      philia_autosave_set_project_path (target->autosave, target->restored_path);
-      update_title (target);
-      /* The old copy goes; this process keeps a new one from now on. */
-      philia_autosave_entry_delete (request->entry);
-      philia_autosave_write_now (target->autosave);
-    }
-  else
-    {
-      /* Translators: %s says why, a sentence */
-      g_autofree char *message = g_strdup_printf (_("Could not restore an unsaved analysis: %s"),
-                                                  error->message);
-
-      show_banner (self, message);
-    }
-
-  g_object_unref (request->self);
-  philia_autosave_entry_free (request->entry);
-  g_free (request);
-}
-
-static void
-restore_autosaves_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-  g_autoptr(GPtrArray) orphans = self->orphans != NULL ? g_ptr_array_ref (self->orphans) : NULL;
-
-  hide_restore_offer (self);
-  if (orphans == NULL)
-    return;
-
-  while (orphans->len > 0)
-    {
-      RestoreRequest *request = g_new0 (RestoreRequest, 1);
-
-      request->self = g_object_ref (self);
-      request->entry = g_ptr_array_steal_index (orphans, 0);
-      /* Autosaves of one run are opened one after the other in order,
-       * each in its own window (place_document). */
-      philia_document_open_async (request->entry->autosave_path, NULL,
-                                  PHILIA_PROJECT_OPEN_DEFAULT, NULL, restore_done, request);
-    }
-}
-
-static void
-discard_autosaves_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->orphans != NULL)
-    g_ptr_array_foreach (self->orphans, (GFunc) philia_autosave_entry_delete, NULL);
-  hide_restore_offer (self);
-}
-
-static void
-filter_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->document == NULL)
-    return;
-  gtk_window_present (GTK_WINDOW (philia_filter_dialog_new (self)));
-}
-
-static void
-finish_load (LoadRequest *request,
-             PhiliaGraph *graph,
-             GError      *error)
-{
-  PhiliaWindow *self = request->self;
-
-  if (request->serial != self->load_serial)
-    return;   /* superseded by a newer load, which owns the UI now */
-
-  end_load (self);
-
-  if (graph != NULL)
-    {
-      g_autofree char *path = request->file != NULL ? g_file_get_path (request->file) : NULL;
-      g_autofree char *table = request->node_table != NULL
-                               ? g_file_get_path (request->node_table) : NULL;
-      g_autoptr(PhiliaDocument) document = philia_document_new (graph, path, table);
-
-      dismiss_banner (self);
-      place_document (self, document);
-      if (request->file != NULL)
-        add_recent (self, request->file, request->node_table);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Load cancelled");
-  else
-    show_banner (self, error->message);   /* the previous dataset stays */
-}
-
-static void
-load_file_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(LoadRequest) request = user_data;
-  g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(GError) error = NULL;
-
-  graph = philia_graph_load_finish (result, &error);
-  finish_load (request, graph, error);
-}
-
-/**
- * philia_window_open:
- *
- * Loads @file on a worker thread and shows it when done. A load already
- * running is cancelled. On error the banner says why and the current dataset
- * stays.
- */
-void
-philia_window_open (PhiliaWindow *self,
-                    GFile        *file)
-{
-  philia_window_open_with_nodes (self, file, NULL);
-}
-
-/**
- * philia_window_open_with_nodes:
- * @node_table: (nullable): a CSV node table (id,label,f0,…) for @file
- *
- * Like philia_window_open(), attaching labels and features from @node_table.
- */
-void
-philia_window_open_with_nodes (PhiliaWindow *self,
-                               GFile        *file,
-                               GFile        *node_table)
-{
-  LoadRequest *request;
-  g_autofree char *name = NULL;
-
-  g_return_if_fail (PHILIA_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (node_table == NULL || G_IS_FILE (node_table));
-
-  if (node_table == NULL && is_project_file (file))
-    {
-      open_project (self, file, NULL, PHILIA_PROJECT_OPEN_DEFAULT);
-      return;
-    }
-
-  name = g_file_get_basename (file);
-  request = g_new0 (LoadRequest, 1);
-  request->self = g_object_ref (self);
-  request->file = g_object_ref (file);
-  request->node_table = node_table != NULL ? g_object_ref (node_table) : NULL;
-  request->serial = begin_load (self, name);
-
-  philia_graph_load_async (file, node_table, self->progress, self->load_cancellable,
-                           load_file_cb, request);
-}
-
-typedef struct
-{
-  GBytes         *bytes;
-  char           *display_name;
-  PhiliaProgress *progress;
-} BytesTaskData;
-
-static void
-bytes_task_data_free (BytesTaskData *data)
-{
-  g_clear_pointer (&data->bytes, g_bytes_unref);
-  g_clear_pointer (&data->display_name, g_free);
-  g_clear_object (&data->progress);
-  g_free (data);
-}
-
-static void
-load_bytes_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  BytesTaskData *data = task_data;
-  GError *error = NULL;
-  PhiliaGraph *graph;
-
-  graph = philia_graph_load_bytes (data->bytes, data->display_name, PHILIA_FORMAT_NPZ,
-                                   data->progress, cancellable, &error);
-  if (graph == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, graph, g_object_unref);
-}
-
-static void
-load_bytes_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(LoadRequest) request = user_data;
-  g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(GError) error = NULL;
-
-  graph = g_task_propagate_pointer (G_TASK (result), &error);
-  finish_load (request, graph, error);
-}
-
-/**
- * philia_window_open_default:
- *
- * Loads the bundled Cora dataset (a GResource) the same way as a file:
- * on a worker, with progress, cancellable.
- */
-void
-philia_window_open_default (PhiliaWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  BytesTaskData *data;
-  LoadRequest *request;
-  GBytes *bytes;
-  /* Translators: the dataset that comes with Philia */
-  const char *name = _("Cora (bundled)");
-
-  g_return_if_fail (PHILIA_IS_WINDOW (self));
-
-  bytes = g_resources_lookup_data (DEFAULT_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (bytes == NULL)
-    {
-      show_banner (self, error->message);
-      return;
-    }
-
-  request = g_new0 (LoadRequest, 1);
-  request->self = g_object_ref (self);
-  request->serial = begin_load (self, name);
-
-  data = g_new0 (BytesTaskData, 1);
-  data->bytes = bytes;
-  data->display_name = g_strdup (name);
-  data->progress = g_object_ref (self->progress);
-
-  task = g_task_new (NULL, self->load_cancellable, load_bytes_cb, request);
-  g_task_set_source_tag (task, philia_window_open_default);
-  g_task_set_task_data (task, data, (GDestroyNotify) bytes_task_data_free);
-  g_task_run_in_thread (task, load_bytes_thread);
-}
-
-void
-philia_window_cancel_load (PhiliaWindow *self)
-{
-  g_return_if_fail (PHILIA_IS_WINDOW (self));
-
-  if (self->load_cancellable != NULL)
-    g_cancellable_cancel (self->load_cancellable);
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PhiliaWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        philia_window_open (self, file);
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static GtkFileChooserNative *
-new_dataset_chooser (PhiliaWindow *self,
-                     const char   *title)
-{
-  GtkFileChooserNative *native;
-  GtkFileChooser *chooser;
-
-  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (native);
-
-  _philia_file_chooser_add_filter (chooser, _("All supported files"),
-                                   (const char *[]) { "*.npz", "*.graphml", "*.xml", "*.gml",
-                                                      "*.net", "*.paj", "*.txt", "*.edges",
-                                                      "*.el", "*.csv", "*.tsv",
-                                                      "*" PHILIA_PROJECT_EXTENSION, NULL });
-  _philia_file_chooser_add_filter (chooser, _("Philia projects (.philia)"),
-                                   (const char *[]) { "*" PHILIA_PROJECT_EXTENSION, NULL });
-  /* Translators: file type names in the Open dialog */
-  _philia_file_chooser_add_filter (chooser, _("NumPy archives (.npz)"),
-                                   (const char *[]) { "*.npz", NULL });
-  _philia_file_chooser_add_filter (chooser, _("GraphML"),
-                                   (const char *[]) { "*.graphml", "*.xml", NULL });
-  _philia_file_chooser_add_filter (chooser, _("GML"), (const char *[]) { "*.gml", NULL });
-  _philia_file_chooser_add_filter (chooser, _("Pajek"),
-                                   (const char *[]) { "*.net", "*.paj", NULL });
-  _philia_file_chooser_add_filter (chooser, _("Edge lists"),
-                                   (const char *[]) { "*.txt", "*.edges", "*.el", "*.csv",
-                                                      "*.tsv", NULL });
-  _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  return native;
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->chooser == NULL)
-    {
-      self->chooser = new_dataset_chooser (self, _("Open Dataset"));
-      g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
-    }
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-on_node_table_response (GtkNativeDialog *dialog,
-                        int              response,
-                        PhiliaWindow    *self)
-{
-  g_autoptr(GFile) graph_file = g_steal_pointer (&self->pending_graph_file);
-
-  if (response == GTK_RESPONSE_ACCEPT && graph_file != NULL)
-    {
-      g_autoptr(GFile) table = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (table != NULL)
-        philia_window_open_with_nodes (self, graph_file, table);
-    }
-  g_clear_object (&self->node_table_chooser);
-}
-
-static void
-on_graph_for_table_response (GtkNativeDialog *dialog,
-                             int              response,
-                             PhiliaWindow    *self)
-{
-  GtkFileChooser *chooser;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    self->pending_graph_file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_clear_object (&self->node_table_chooser);
-  if (self->pending_graph_file == NULL)
-    return;
-
-  /* Step two: the node table for the graph just chosen. */
-  self->node_table_chooser = gtk_file_chooser_native_new (_("Choose the Node Table"),
-                                                          GTK_WINDOW (self),
-                                                          GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                          _("_Open"), _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (self->node_table_chooser);
-  /* Translators: a CSV file with a row per node: id,label,f0,f1,… */
-  _philia_file_chooser_add_filter (chooser, _("Node tables (.csv, .tsv)"),
-                                   (const char *[]) { "*.csv", "*.tsv", NULL });
-  _philia_file_chooser_add_filter (chooser, _("All files"), (const char *[]) { "*", NULL });
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->node_table_chooser), TRUE);
-  g_signal_connect (self->node_table_chooser, "response", G_CALLBACK (on_node_table_response),
-                    self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->node_table_chooser));
-}
-
-static void
-open_with_nodes_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-
-  if (self->node_table_chooser != NULL)
-    return;   /* one of its two steps is on screen */
-
-  /* Step one: the graph file, from the same kind of chooser as Open. */
-  g_clear_object (&self->pending_graph_file);
-  self->node_table_chooser = new_dataset_chooser (self, _("Open a Graph for Its Node Table"));
-  g_signal_connect (self->node_table_chooser, "response",
-                    G_CALLBACK (on_graph_for_table_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->node_table_chooser));
-}
-
-static void
-open_file_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (parameter, NULL));
-
-  philia_window_open (PHILIA_WINDOW (widget), file);
-}
-
-/* (ss): a graph and its node table, as paths or URIs (Open Recent). */
-static void
-open_file_with_nodes_action (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
-{
-  const char *graph_arg, *table_arg;
-  g_autoptr(GFile) graph = NULL;
-  g_autoptr(GFile) table = NULL;
-
-  g_variant_get (parameter, "(&s&s)", &graph_arg, &table_arg);
-  graph = g_file_new_for_commandline_arg (graph_arg);
-  table = g_file_new_for_commandline_arg (table_arg);
-  philia_window_open_with_nodes (PHILIA_WINDOW (widget), graph, table);
-}
-
-static void
-cancel_load_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  philia_window_cancel_load (PHILIA_WINDOW (widget));
-}
-
-static void
-dismiss_banner_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  dismiss_banner (PHILIA_WINDOW (widget));
-}
-
-/* A node table's header starts with id, node or name (what the core's CSV
- * reader accepts); an edge list's does not. Reads at most 1 KiB. */
-static gboolean
-looks_like_node_table (GFile *file)
-{
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
-  char head[1024] = "";
-  gsize got = 0;
-  const char *p = head;
-  gsize len;
-
-  if (stream == NULL
-      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head - 1, &got, NULL,
-                                   NULL))
-    return FALSE;
-  head[got] = '\0';
-  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
-    p += 3;
-  if (*p == '"')
-    p++;
-  len = strcspn (p, ",\t\"\r\n");
-  return (len == 2 && g_ascii_strncasecmp (p, "id", 2) == 0)
-         || (len == 4 && (g_ascii_strncasecmp (p, "node", 4) == 0
-                          || g_ascii_strncasecmp (p, "name", 4) == 0));
-}
-
-/**
- * philia_window_open_files:
- *
- * Opens what a user hands over at once (a drop, the command line): one
- * dataset, plus a node table when one of two files is one.
- */
-void
-philia_window_open_files (PhiliaWindow  *self,
-                          GFile        **files,
-                          guint          n_files)
-{
-  g_return_if_fail (PHILIA_IS_WINDOW (self));
-
-  if (n_files == 0)
-    return;
-  if (n_files == 2 && looks_like_node_table (files[1]) != looks_like_node_table (files[0]))
-    {
-      gboolean first_is_table = looks_like_node_table (files[0]);
-
-      philia_window_open_with_nodes (self, files[first_is_table ? 1 : 0],
-                                     files[first_is_table ? 0 : 1]);
-      return;
-    }
-  /* One dataset at a time: the first file wins. */
-  philia_window_open (self, files[0]);
-}
-
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         PhiliaWindow  *self)
-{
-  g_autoptr(GPtrArray) files = g_ptr_array_new ();
-
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
-        g_ptr_array_add (files, l->data);
-    }
-  else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
-    g_ptr_array_add (files, g_value_get_object (value));
-
-  if (files->len == 0)
-    return FALSE;
-
-  philia_window_open_files (self, (GFile **)files->pdata, files->len);
-  return TRUE;
 }
 
 static gboolean
@@ -1655,9 +397,9 @@ philia_window_close_request (GtkWindow *window)
       self->close_after_save = TRUE;   /* closes when the file is written */
       return TRUE;
     }
-  if (window_is_dirty (self) && !self->close_confirmed)
+  if (_philia_window_is_dirty (self) && !self->close_confirmed)
     {
-      ask_close (self);
+      _philia_window_ask_close (self);
       return TRUE;
     }
 
@@ -1716,66 +458,6 @@ on_train_selection_changed (PhiliaWindow *self)
   philia_train_panel_set_selection (PHILIA_TRAIN_PANEL (self->train_panel), nodes, n_nodes);
 }
 
-static void
-generate_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  PhiliaGenerateDialog *dialog = philia_generate_dialog_new (PHILIA_WINDOW (widget));
-
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  PhiliaWindow    *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && self->graph != NULL)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (path != NULL && !g_str_has_suffix (path, ".npz"))
-    {
-      char *with_ext = g_strconcat (path, ".npz", NULL);
-
-      g_free (path);
-      path = with_ext;
-    }
-  /* Small and sequential: the graph is already in memory. */
-  if (path != NULL && !philia_graph_write_npz (self->graph, path, &error))
-    show_banner (self, error->message);
-
-  g_clear_object (&self->save_chooser);
-}
-
-static void
-save_npz_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  PhiliaWindow *self = PHILIA_WINDOW (widget);
-  g_autofree char *name = NULL;
-
-  if (self->graph == NULL || self->save_chooser != NULL)
-    return;
-
-  self->save_chooser = gtk_file_chooser_native_new (_("Save Dataset"), GTK_WINDOW (self),
-                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                    _("_Save"), _("_Cancel"));
-  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser),
-                                   _("NumPy archives (.npz)"), (const char *[]) { "*.npz", NULL });
-  name = g_strdup_printf ("%s.npz", g_str_has_prefix (philia_graph_get_source (self->graph),
-                                                      "CSBM") ? "csbm" : "dataset");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  g_signal_connect (self->save_chooser, "response", G_CALLBACK (on_save_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
-}
 
 static void
 philia_window_dispose (GObject *object)
@@ -1787,10 +469,6 @@ philia_window_dispose (GObject *object)
   self->load_serial++;   /* a result still in flight finds nothing to update */
 
   _philia_clear_file_chooser (&self->chooser, self);
-  _philia_clear_file_chooser (&self->node_table_chooser, self);
-  g_clear_object (&self->pending_graph_file);
-  _philia_clear_file_chooser (&self->save_chooser, self);
-  _philia_clear_file_chooser (&self->project_chooser, self);
   g_clear_pointer (&self->selection, g_array_unref);
   if (self->question != NULL)
     gtk_window_destroy (GTK_WINDOW (self->question));
@@ -1926,38 +604,13 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, proximity_panel);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
 
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.generate", NULL, generate_action);
-  gtk_widget_class_install_action (widget_class, "win.save-npz", NULL, save_npz_action);
-  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
-  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
-  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
-  gtk_widget_class_install_action (widget_class, "win.restore-autosaves", NULL,
-                                   restore_autosaves_action);
-  gtk_widget_class_install_action (widget_class, "win.discard-autosaves", NULL,
-                                   discard_autosaves_action);
-  gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
-  gtk_widget_class_install_action (widget_class, "win.open-with-nodes", NULL,
-                                   open_with_nodes_action);
-  gtk_widget_class_install_action (widget_class, "win.open-file-with-nodes", "(ss)",
-                                   open_file_with_nodes_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL,
-                                   dismiss_banner_action);
-  /* Never enabled: gives "No Recent Datasets" a greyed-out menu item. */
-  gtk_widget_class_install_action (widget_class, "win.no-recent-files", NULL, NULL);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
-                                       "win.cancel-load", NULL);
+  _philia_window_class_init_files (widget_class);
+  _philia_window_class_init_project (widget_class);
 }
 
 static void
 philia_window_init (PhiliaWindow *self)
 {
-  GtkDropTarget *drop;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -1967,11 +620,7 @@ philia_window_init (PhiliaWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect_object (self->settings, "changed::recent-files",
-                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::recent-node-tables",
-                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  rebuild_recent_menu (self);
+  _philia_window_init_files (self);
 
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->autosave = philia_autosave_new ();
@@ -1983,9 +632,9 @@ philia_window_init (PhiliaWindow *self)
   g_signal_group_connect_swapped (self->document_signals, "notify::path",
                                   G_CALLBACK (on_document_path), self);
   g_signal_group_connect_swapped (self->document_signals, "notify::title",
-                                  G_CALLBACK (update_title), self);
+                                  G_CALLBACK (_philia_window_update_title), self);
   g_signal_group_connect_swapped (self->document_signals, "notify::dirty",
-                                  G_CALLBACK (update_title), self);
+                                  G_CALLBACK (_philia_window_update_title), self);
   for (guint i = 0; i < 4; i++)
     {
       static const char *const history[] = {
@@ -2018,15 +667,10 @@ philia_window_init (PhiliaWindow *self)
   g_signal_connect_object (self->proximity_panel, "select-nodes",
                            G_CALLBACK (on_view_select_nodes), self, 0);
 
-  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-files", FALSE);
   update_history (self);
-  update_title (self);
+  _philia_window_update_title (self);
 }
 
 PhiliaWindow *
@@ -2139,13 +783,13 @@ philia_window_set_graph (PhiliaWindow *self,
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   self->load_serial++;   /* newest wins: a load still in flight is dropped */
-  end_load (self);
+  _philia_window_end_load (self);
 
-  dismiss_banner (self);
+  _philia_window_dismiss_banner (self);
   {
     g_autoptr(PhiliaDocument) document = philia_document_new (graph, NULL, NULL);
 
-    place_document (self, document);
+    _philia_window_place_document (self, document);
   }
 }
 
@@ -2157,7 +801,7 @@ philia_window_show_error (PhiliaWindow *self,
   g_return_if_fail (PHILIA_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  show_banner (self, message);
+  _philia_window_show_banner (self, message);
 }
 
 /**
@@ -2243,14 +887,14 @@ philia_window_filter (PhiliaWindow       *self,
   filtered = philia_document_filter (self->document, filter, &error);
   if (filtered == NULL)
     {
-      show_banner (self, error->message);
+      _philia_window_show_banner (self, error->message);
       return NULL;
     }
 
   /* The filtered graph is a new document beside the original. */
   application = gtk_window_get_application (GTK_WINDOW (self));
   target = application != NULL ? philia_window_new (application) : self;
-  set_document (target, filtered);
+  _philia_window_set_document (target, filtered);
   gtk_window_present (GTK_WINDOW (target));
   return target;
 }
@@ -2301,7 +945,7 @@ philia_window_get_dirty (PhiliaWindow *self)
 {
   g_return_val_if_fail (PHILIA_IS_WINDOW (self), FALSE);
 
-  return window_is_dirty (self);
+  return _philia_window_is_dirty (self);
 }
 
 gboolean

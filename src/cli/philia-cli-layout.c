@@ -21,8 +21,8 @@ static gboolean opt_layout_force;
 
 static GOptionEntry layout_entries[] = {
   { "algorithm", 'a', 0, G_OPTION_ARG_STRING, &opt_algorithm,
-    "fr, kk, drl, multilevel, circle or class-grouped (default: fr; multilevel untangles "
-    "grids and meshes)", "A" },
+    "fr, kk, drl, multilevel, circle or class-grouped (default: multilevel for sparse "
+    "graphs of 1,000 to 20,000 nodes, which it untangles, else fr)", "A" },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_layout_force,
     "Run even when the layout needs more than 1 GiB of memory", NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },

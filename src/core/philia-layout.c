@@ -305,6 +305,12 @@ level_to_igraph (const Level *level,
   return code;
 }
 
+/* The default layout is multilevel for a largest component of this many
+ * nodes, with at most this mean degree (philia_layout_default_algorithm). */
+#define MULTILEVEL_DEFAULT_NODES 1000
+#define MULTILEVEL_DEFAULT_MAX_NODES 20000
+#define MULTILEVEL_DEFAULT_DEGREE 10.0
+
 /* Coarsening stops at this many nodes, or when a round removes under 10 %. */
 #define MULTILEVEL_COARSEST 40
 /* FR iterations and starting temperature (in edge lengths) on each level. */
@@ -825,15 +831,28 @@ _philia_layouts_register (PhiliaRegistry *registry)
 }
 
 /*
- * Fruchterman–Reingold at every size: above 1,000 nodes igraph switches to
- * its grid variant, which laid out 10^5 nodes / 10^6 edges in 10.8 s here,
- * while DrL took more than 40 minutes on that graph (tests/bench/run-layout.sh).
+ * FR folds sparse graphs of a thousand nodes and more onto themselves: a
+ * 100 × 100 grid and a 10^4-node road-like mesh come out as crumpled balls,
+ * which the multilevel layout unfolds into flat sheets; on Cora it separates
+ * the classes FR piles up. It cost about as much as FR on those graphs. On a
+ * 10^5-node CSBM graph (mean degree 10) it ran for minutes where FR took
+ * one, so above 20,000 nodes FR stays the default. Dense graphs have no flat
+ * shape to unfold, and small ones FR lays out well. The largest component
+ * counts: a graph of many small pieces gets FR for each piece anyway.
  */
 const char *
 philia_layout_default_algorithm (PhiliaGraph *graph)
 {
+  const PhiliaSanityReport *sanity;
+  double mean_degree;
+
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), "fr");
-  return "fr";
+  sanity = philia_graph_get_sanity_report (graph);
+  if (sanity->largest_component < MULTILEVEL_DEFAULT_NODES
+      || sanity->largest_component > MULTILEVEL_DEFAULT_MAX_NODES)
+    return "fr";
+  mean_degree = 2.0 * philia_graph_get_n_edges (graph) / philia_graph_get_n_nodes (graph);
+  return mean_degree <= MULTILEVEL_DEFAULT_DEGREE ? "multilevel" : "fr";
 }
 
 gboolean

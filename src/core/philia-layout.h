@@ -31,8 +31,9 @@ typedef struct
                        GError         **error);
 } PhiliaLayoutVTable;
 
-/* The layout a graph gets unless the user picks one: Fruchterman–Reingold,
- * whose grid variant stays fast on large graphs (DrL does not). */
+/* The layout a graph gets unless the user picks one: "multilevel" when its
+ * largest component has 1,000 to 20,000 nodes and the mean degree is at
+ * most 10 (sparse graphs, which FR crumples), else "fr". */
 const char *philia_layout_default_algorithm (PhiliaGraph     *graph);
 
 /* Above this many bytes, the UI and the CLI ask before running a layout. */

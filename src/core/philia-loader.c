@@ -272,10 +272,14 @@ philia_graph_load (GFile           *file,
                      cancellable, error);
 }
 
+/* A file (and its node table), or bytes already in memory. */
 typedef struct
 {
   GFile          *file;
   GFile          *node_table;
+  GBytes         *bytes;
+  char           *display_name;
+  PhiliaFormat    format;
   PhiliaProgress *progress;
 } LoadData;
 
@@ -284,6 +288,8 @@ load_data_free (LoadData *data)
 {
   g_clear_object (&data->file);
   g_clear_object (&data->node_table);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_free (data->display_name);
   g_clear_object (&data->progress);
   g_free (data);
 }
@@ -298,7 +304,12 @@ load_thread (GTask        *task,
   GError *error = NULL;
   PhiliaGraph *graph;
 
-  graph = philia_graph_load (data->file, data->node_table, data->progress, cancellable, &error);
+  if (data->bytes != NULL)
+    graph = philia_graph_load_bytes (data->bytes, data->display_name, data->format,
+                                     data->progress, cancellable, &error);
+  else
+    graph = philia_graph_load (data->file, data->node_table, data->progress, cancellable,
+                               &error);
   if (graph == NULL)
     g_task_return_error (task, error);
   else
@@ -337,6 +348,41 @@ philia_graph_load_async (GFile               *file,
   g_task_run_in_thread (task, load_thread);
 }
 
+/**
+ * philia_graph_load_bytes_async:
+ *
+ * philia_graph_load_bytes() on a worker thread (the bundled dataset); finish
+ * with philia_graph_load_finish().
+ */
+void
+philia_graph_load_bytes_async (GBytes              *bytes,
+                               const char          *display_name,
+                               PhiliaFormat         format,
+                               PhiliaProgress      *progress,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (bytes != NULL);
+  g_return_if_fail (display_name != NULL);
+  g_return_if_fail (progress == NULL || PHILIA_IS_PROGRESS (progress));
+
+  data = g_new0 (LoadData, 1);
+  data->bytes = g_bytes_ref (bytes);
+  data->display_name = g_strdup (display_name);
+  data->format = format;
+  data->progress = progress ? g_object_ref (progress) : NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_graph_load_bytes_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Finishes philia_graph_load_async() and philia_graph_load_bytes_async(). */
 PhiliaGraph *
 philia_graph_load_finish (GAsyncResult  *result,
                           GError       **error)

@@ -52,6 +52,13 @@ void         philia_graph_load_async   (GFile               *file,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+void         philia_graph_load_bytes_async (GBytes              *bytes,
+                                            const char          *display_name,
+                                            PhiliaFormat         format,
+                                            PhiliaProgress      *progress,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 PhiliaGraph *philia_graph_load_finish  (GAsyncResult        *result,
                                         GError             **error);
 
