@@ -509,7 +509,7 @@ test_objective_values (void)
   g_autoptr(PhiliaGraph) g = path_graph (0, 2);
   float logp[4] = { logf (0.9f), logf (0.1f), logf (0.5f), logf (0.5f) };
   g_autoptr(PhiliaTensor) t = philia_tensor_new_from (2, 2, logp);
-  g_autofree double *cum = _philia_soga_negative_table (g);
+  g_autoptr(SogaNegatives) cum = _philia_soga_negatives_new (g);
   float grad[4];
   double terms[5];
   double h0 = -(0.9 * logf (0.9f) + 0.1 * logf (0.1f)), h1 = log (2.0);
@@ -524,6 +524,47 @@ test_objective_values (void)
   g_assert_cmpfloat_with_epsilon (terms[0], terms[2] - terms[3], 1e-12);
 }
 
+/* The alias table draws node v with probability deg(v)^0.75 / Σ; uniformly
+ * without edges. A star of 5 leaves with a tail and an isolated node. */
+static void
+test_negative_sampling (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (9);
+  g_autoptr(PhiliaGraph) g = NULL;
+  g_autoptr(PhiliaGraph) bare = path_graph (0, 4);
+  g_autoptr(SogaNegatives) t = NULL;
+  g_autoptr(SogaNegatives) u = NULL;
+  guint count[9] = { 0 }, bare_count[4] = { 0 };
+  const guint draws = 400000;
+  double total = 0, w[9];
+  PhiliaRng rng;
+
+  for (guint leaf = 1; leaf <= 5; leaf++)
+    philia_graph_builder_add_edge (b, 0, leaf);
+  philia_graph_builder_add_edge (b, 5, 6);
+  philia_graph_builder_add_edge (b, 6, 7);
+  g = philia_graph_builder_build (b, NULL);
+  t = _philia_soga_negatives_new (g);
+  u = _philia_soga_negatives_new (bare);
+  philia_rng_init (&rng, 21);
+  for (guint i = 0; i < draws; i++)
+    {
+      count[_philia_soga_draw_negative (t, &rng)]++;
+      bare_count[_philia_soga_draw_negative (u, &rng)]++;
+    }
+  {
+    const double degree[9] = { 5, 1, 1, 1, 1, 2, 2, 1, 0 };
+
+    for (guint v = 0; v < 9; v++)
+      total += w[v] = pow (degree[v], 0.75);
+  }
+  g_assert_cmpuint (count[8], ==, 0);
+  for (guint v = 0; v < 9; v++)
+    g_assert_cmpfloat_with_epsilon ((double)count[v] / draws, w[v] / total, 0.005);
+  for (guint v = 0; v < 4; v++)
+    g_assert_cmpfloat_with_epsilon ((double)bare_count[v] / draws, 0.25, 0.005);
+}
+
 /* The gradient against central differences, pairs fixed by the seed; on a
  * path with isolated nodes (no pairs from them). */
 static void
@@ -532,7 +573,7 @@ test_objective_gradient (void)
   g_autoptr(PhiliaGraph) g = path_graph (6, 2);
   guint n = 8, c = 3;
   g_autoptr(PhiliaTensor) t = philia_tensor_new (n, c);
-  g_autofree double *cum = _philia_soga_negative_table (g);
+  g_autoptr(SogaNegatives) cum = _philia_soga_negatives_new (g);
   g_autofree float *grad = g_new (float, n * c);
   g_autofree float *scratch = g_new (float, n * c);
   double terms[5], up[5], down[5];
@@ -798,6 +839,7 @@ main (int    argc,
   g_test_add_func ("/model/predict-two-class", test_predict_two_class);
   g_test_add_func ("/adapt/objective-values", test_objective_values);
   g_test_add_func ("/adapt/objective-gradient", test_objective_gradient);
+  g_test_add_func ("/adapt/negative-sampling", test_negative_sampling);
   g_test_add_func ("/adapt/label-blind", test_adapt_label_blind);
   g_test_add_func ("/adapt/lowers-objective", test_adapt_lowers_objective);
   g_test_add_func ("/adapt/small-graphs", test_adapt_small_graphs);

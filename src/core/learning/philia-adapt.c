@@ -54,58 +54,86 @@ philia_adapt_result_free (PhiliaAdaptResult *result)
   g_free (result);
 }
 
-/* Cumulative unigram^0.75 weights of the nodes (degree as count), for
- * negative sampling; uniform when the graph has no edges. */
-double *
-_philia_soga_negative_table (PhiliaGraph *graph)
+void
+_philia_soga_negatives_free (SogaNegatives *negatives)
+{
+  if (negatives == NULL)
+    return;
+  g_free (negatives->prob);
+  g_free (negatives->alias);
+  g_free (negatives);
+}
+
+/* Walker's alias table of the nodes' unigram^0.75 weights (degree as the
+ * count), uniform when the graph has no edges: one draw is one random number
+ * and one comparison, where a search of cumulative weights mispredicted a
+ * branch per level. */
+SogaNegatives *
+_philia_soga_negatives_new (PhiliaGraph *graph)
 {
   guint n = philia_graph_get_n_nodes (graph);
   const gint64 *off = philia_graph_get_row_offsets (graph);
-  double *cum = g_new (double, n);
+  SogaNegatives *t = g_new0 (SogaNegatives, 1);
+  g_autofree double *w = g_new (double, MAX (n, 1));
+  g_autofree guint32 *small = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *large = g_new (guint32, MAX (n, 1));
+  guint n_small = 0, n_large = 0;
   double total = 0;
 
+  t->n = n;
+  t->prob = g_new (double, MAX (n, 1));
+  t->alias = g_new (guint32, MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    total += w[v] = pow ((double)(off[v + 1] - off[v]), 0.75);
   for (guint v = 0; v < n; v++)
     {
-      total += pow ((double)(off[v + 1] - off[v]), 0.75);
-      cum[v] = total;
-    }
-  if (total == 0)
-    for (guint v = 0; v < n; v++)
-      cum[v] = v + 1.0;
-  return cum;
-}
-
-static guint
-draw_negative (const double *cum,
-               guint         n,
-               PhiliaRng    *rng)
-{
-  double x = philia_rng_float (rng) * cum[n - 1];
-  guint lo = 0, hi = n - 1;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (cum[mid] > x)
-        hi = mid;
+      w[v] = total > 0 ? w[v] * n / total : 1;
+      t->alias[v] = v;
+      if (w[v] < 1)
+        small[n_small++] = v;
       else
-        lo = mid + 1;
+        large[n_large++] = v;
     }
-  return lo;
+  while (n_small > 0 && n_large > 0)
+    {
+      guint32 s = small[--n_small], l = large[n_large - 1];
+
+      t->prob[s] = w[s];
+      t->alias[s] = l;
+      w[l] -= 1 - w[s];
+      if (w[l] < 1)
+        {
+          n_large--;
+          small[n_small++] = l;
+        }
+    }
+  /* What is left is 1 up to rounding. */
+  while (n_large > 0)
+    t->prob[large[--n_large]] = 1;
+  while (n_small > 0)
+    t->prob[small[--n_small]] = 1;
+  return t;
 }
 
-static inline double
-sigmoid (double x)
+guint
+_philia_soga_draw_negative (const SogaNegatives *t,
+               PhiliaRng           *rng)
 {
-  return x >= 0 ? 1.0 / (1.0 + exp (-x)) : exp (x) / (1.0 + exp (x));
+  double x = (double)philia_rng_float (rng) * t->n;
+  guint v = MIN ((guint)x, t->n - 1);
+
+  return x - v < t->prob[v] ? v : t->alias[v];
 }
 
-/* -log σ(x), stable. */
+/* σ(x) and −log σ(x) from one exp(), stably. */
 static inline double
-neg_log_sigmoid (double x)
+sigmoid_and_loss (double  x,
+                  double *neg_log_sigmoid)
 {
-  return x >= 0 ? log1p (exp (-x)) : -x + log1p (exp (x));
+  double e = exp (-fabs (x));
+
+  *neg_log_sigmoid = (x >= 0 ? 0 : -x) + log1p (e);
+  return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
 static inline double
@@ -141,7 +169,7 @@ _philia_soga_objective (const PhiliaTensor *logp,
                         double              lambda,
                         guint               window,
                         guint               k,
-                        const double       *cum,
+                        const SogaNegatives *negatives,
                         PhiliaRng          *rng,
                         float              *grad,
                         double              terms[5])
@@ -204,7 +232,7 @@ _philia_soga_objective (const PhiliaTensor *logp,
         g_array_append_val (pairs, v);
         for (guint r = 0; r < k; r++)
           {
-            guint u = draw_negative (cum, n, rng);
+            guint u = _philia_soga_draw_negative (negatives, rng);
 
             g_array_append_val (pairs, u);
           }
@@ -215,22 +243,24 @@ _philia_soga_objective (const PhiliaTensor *logp,
         const guint *row = &g_array_index (pairs, guint, q * (2 + k));
         guint i = row[0], j = row[1];
         const double *pi = p + (gsize)i * c, *pj = p + (gsize)j * c;
-        double s = dot (pi, pj, c);
-
-        structure += neg_log_sigmoid (s);
+        double s = dot (pi, pj, c), term;
         /* d(−log σ(s))/ds = σ(s) − 1 */
-        axpy (gp + (gsize)i * c, sigmoid (s) - 1, pj, c);
-        axpy (gp + (gsize)j * c, sigmoid (s) - 1, pi, c);
+        double slope = sigmoid_and_loss (s, &term) - 1;
+
+        structure += term;
+        axpy (gp + (gsize)i * c, slope, pj, c);
+        axpy (gp + (gsize)j * c, slope, pi, c);
         for (guint r = 0; r < k; r++)
           {
             guint u = row[2 + r];
             const double *pu = p + (gsize)u * c;
-            double t = dot (pi, pu, c);
+            double t = dot (pi, pu, c), term;
+            /* d(−log σ(−t))/dt = σ(t) = 1 − σ(−t) */
+            double slope = 1 - sigmoid_and_loss (-t, &term);
 
-            structure += neg_log_sigmoid (-t);
-            /* d(−log σ(−t))/dt = σ(t) */
-            axpy (gp + (gsize)i * c, sigmoid (t), pu, c);
-            axpy (gp + (gsize)u * c, sigmoid (t), pi, c);
+            structure += term;
+            axpy (gp + (gsize)i * c, slope, pu, c);
+            axpy (gp + (gsize)u * c, slope, pi, c);
           }
       }
     if (n_pairs > 0)
@@ -298,7 +328,7 @@ philia_adapt (const PhiliaSavedModel  *model,
   g_autoptr(PhiliaAdaptResult) result = NULL;
   g_autoptr(PhiliaTape) tape = NULL;
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
-  g_autofree double *cum = NULL;
+  g_autoptr(SogaNegatives) negatives = NULL;
   g_autofree double *epoch_ms = NULL;
   g_autofree float *grad = NULL;
   PhiliaAdaptParams p;
@@ -357,7 +387,7 @@ philia_adapt (const PhiliaSavedModel  *model,
   for (guint i = 0; i < instance.ctx->parameters->len; i++)
     philia_optimizer_add (optimizer, g_ptr_array_index (instance.ctx->parameters, i),
                           g_array_index (instance.ctx->decay, gboolean, i));
-  cum = _philia_soga_negative_table (target);
+  negatives = _philia_soga_negatives_new (target);
   grad = g_new (float, (gsize)n * c);
   epoch_ms = g_new0 (double, p.epochs);
   philia_rng_init (&rng, seed);
@@ -377,8 +407,8 @@ philia_adapt (const PhiliaSavedModel  *model,
       philia_tape_set_training (tape, FALSE);
       logp = philia_op_log_softmax (tape, instance.vtable->forward (instance.model, instance.ctx,
                                                                     tape));
-      _philia_soga_objective (logp, target, p.structure_weight, p.window, p.negatives, cum,
-                              &rng, grad, terms);
+      _philia_soga_objective (logp, target, p.structure_weight, p.window, p.negatives,
+                              negatives, &rng, grad, terms);
       if (!isfinite (terms[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,

@@ -34,24 +34,36 @@ PhiliaTensor *_philia_saved_model_eval (SavedModelInstance *instance,
 PhiliaPrediction *_philia_prediction_new (const PhiliaTensor *logp,
                                           PhiliaGraph        *graph);
 
+/* Negative sampling by unigram^0.75 (philia-adapt.c): Walker's alias table. */
+typedef struct
+{
+  guint    n;
+  double  *prob;
+  guint32 *alias;
+} SogaNegatives;
+
+SogaNegatives *_philia_soga_negatives_new  (PhiliaGraph   *graph);
+void           _philia_soga_negatives_free (SogaNegatives *negatives);
+guint          _philia_soga_draw_negative  (const SogaNegatives *negatives,
+                                            PhiliaRng           *rng);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SogaNegatives, _philia_soga_negatives_free)
+
 /*
  * The SOGA objective of log-probabilities @logp [n, C] (philia-adapt.c) and
  * its gradient with respect to them (@grad, n × C floats); @terms gets the
  * loss, information maximisation, mean entropy, entropy of the mean and the
  * structure term. Positive pairs: from every node with neighbours, the end of
- * a random walk of 1 to @window steps; for each, @k negatives drawn from the
- * cumulative weights @cum. Everything is drawn from @rng; no label is read.
+ * a random walk of 1 to @window steps; for each, @k negatives drawn from
+ * @negatives. Everything is drawn from @rng; no label is read.
  */
 void _philia_soga_objective (const PhiliaTensor *logp,
                              PhiliaGraph        *graph,
                              double              lambda,
                              guint               window,
                              guint               k,
-                             const double       *cum,
+                             const SogaNegatives *negatives,
                              PhiliaRng          *rng,
                              float              *grad,
                              double              terms[5]);
-/* Cumulative unigram^0.75 node weights for negative sampling (n of them). */
-double *_philia_soga_negative_table (PhiliaGraph *graph);
 
 G_END_DECLS
