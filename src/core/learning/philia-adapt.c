@@ -125,23 +125,24 @@ _philia_soga_draw_negative (const SogaNegatives *t,
   return x - v < t->prob[v] ? v : t->alias[v];
 }
 
-/* σ(x) and −log σ(x) from one exp(), stably. */
-static inline double
-sigmoid_and_loss (double  x,
-                  double *neg_log_sigmoid)
+/* σ(x) and −log σ(x) from one expf(): x is a dot product of two
+ * probability vectors, in [−1, 1], where neither overflows. */
+static inline float
+sigmoid_and_loss (float  x,
+                  float *neg_log_sigmoid)
 {
-  double e = exp (-fabs (x));
+  float e = expf (-x);
 
-  *neg_log_sigmoid = (x >= 0 ? 0 : -x) + log1p (e);
-  return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+  *neg_log_sigmoid = log1pf (e);
+  return 1.0f / (1.0f + e);
 }
 
-static inline double
-dot (const double *a,
-     const double *b,
-     guint         c)
+static inline float
+dot (const float *a,
+     const float *b,
+     guint        c)
 {
-  double s = 0;
+  float s = 0;
 
   for (guint k = 0; k < c; k++)
     s += a[k] * b[k];
@@ -149,19 +150,14 @@ dot (const double *a,
 }
 
 static inline void
-axpy (double       *y,
-      double        alpha,
-      const double *x,
-      guint         c)
+axpy (float       *y,
+      float        alpha,
+      const float *x,
+      guint        c)
 {
   for (guint k = 0; k < c; k++)
     y[k] += alpha * x[k];
 }
-
-typedef struct
-{
-  double loss, im, mean_entropy, marginal_entropy, structure;
-} SogaTerms;
 
 void
 _philia_soga_objective (const PhiliaTensor *logp,
@@ -210,11 +206,16 @@ _philia_soga_objective (const PhiliaTensor *logp,
       }
 
   /* Structure consistency: the pairs first (so that the draws do not depend
-   * on the predictions), then their loss, a mean over positive pairs. */
+   * on the predictions), then their loss, a mean over positive pairs. Single
+   * precision: the terms are bounded (dot products of probabilities). */
   {
-    g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint));
-    g_autofree double *gp = g_new0 (double, (gsize)n * c);
+    g_autofree guint *pairs = g_new (guint, (gsize)MAX (n, 1) * (2 + k));
+    g_autofree float *pf = g_new (float, (gsize)n * c);
+    g_autofree float *gp = g_new0 (float, (gsize)n * c);
+    gsize m = 0;
 
+    for (gsize i = 0; i < (gsize)n * c; i++)
+      pf[i] = (float)p[i];
     for (guint i = 0; i < n; i++)
       {
         guint v = i, steps;
@@ -228,39 +229,33 @@ _philia_soga_objective (const PhiliaTensor *logp,
 
             v = nbr[off[v] + philia_rng_below (rng, (guint32)d)];
           }
-        g_array_append_val (pairs, i);
-        g_array_append_val (pairs, v);
+        pairs[m++] = i;
+        pairs[m++] = v;
         for (guint r = 0; r < k; r++)
-          {
-            guint u = _philia_soga_draw_negative (negatives, rng);
-
-            g_array_append_val (pairs, u);
-          }
+          pairs[m++] = _philia_soga_draw_negative (negatives, rng);
       }
-    n_pairs = pairs->len / (2 + k);
+    n_pairs = m / (2 + k);
     for (gint64 q = 0; q < n_pairs; q++)
       {
-        const guint *row = &g_array_index (pairs, guint, q * (2 + k));
+        const guint *row = pairs + q * (2 + k);
         guint i = row[0], j = row[1];
-        const double *pi = p + (gsize)i * c, *pj = p + (gsize)j * c;
-        double s = dot (pi, pj, c), term;
+        const float *pi = pf + (gsize)i * c, *pj = pf + (gsize)j * c;
+        float term;
         /* d(−log σ(s))/ds = σ(s) − 1 */
-        double slope = sigmoid_and_loss (s, &term) - 1;
+        float slope = sigmoid_and_loss (dot (pi, pj, c), &term) - 1;
 
         structure += term;
         axpy (gp + (gsize)i * c, slope, pj, c);
         axpy (gp + (gsize)j * c, slope, pi, c);
         for (guint r = 0; r < k; r++)
           {
-            guint u = row[2 + r];
-            const double *pu = p + (gsize)u * c;
-            double t = dot (pi, pu, c), term;
+            const float *pu = pf + (gsize)row[2 + r] * c;
             /* d(−log σ(−t))/dt = σ(t) = 1 − σ(−t) */
-            double slope = 1 - sigmoid_and_loss (-t, &term);
+            float negative_slope = 1 - sigmoid_and_loss (-dot (pi, pu, c), &term);
 
             structure += term;
-            axpy (gp + (gsize)i * c, slope, pu, c);
-            axpy (gp + (gsize)u * c, slope, pi, c);
+            axpy (gp + (gsize)i * c, negative_slope, pu, c);
+            axpy (gp + (gsize)row[2 + r] * c, negative_slope, pi, c);
           }
       }
     if (n_pairs > 0)
