@@ -350,7 +350,8 @@ test_refusals (void)
     assert_refused (not_json, PHILIA_ERROR_FORMAT, "not valid JSON");
   }
   {
-    g_autoptr(GBytes) no_weights = custom_zip (edited_manifest (m, "weight-1", "weight-9"), m);
+    g_autofree char *text = edited_manifest (m, "weight-1", "weight-9");
+    g_autoptr(GBytes) no_weights = custom_zip (text, m);
 
     assert_refused (no_weights, PHILIA_ERROR_FORMAT, "weight “weight-9” is missing");
   }
