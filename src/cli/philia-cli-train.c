@@ -448,9 +448,12 @@ cmd_train (int    argc,
       return usage_error ("train", message);
     }
   many = opt_splits != NULL || opt_seeds != -1;
-  if (many && (opt_predictions != NULL || opt_attention != NULL || opt_save_model != NULL))
-    return usage_error ("train", "--predictions, --attention and --save-model write one run: "
-                        "leave out --splits all and --seeds");
+  if (many && (opt_predictions != NULL || opt_attention != NULL))
+    return usage_error ("train", "--predictions and --attention write one run: leave out "
+                        "--splits all and --seeds");
+  if (many && opt_save_model != NULL)
+    return usage_error ("train", "--save-model saves one run's model: leave out --splits all "
+                        "and --seeds");
   if (!cli_project_check_save ("train", argv[1], &code))
     return code;
 
