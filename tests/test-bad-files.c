@@ -104,13 +104,17 @@ test_bad_file (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(PhiliaGraph) graph = NULL;
   g_autoptr(PhiliaDocument) doc = NULL;
+  g_autoptr(PhiliaSavedModel) model = NULL;
 
   if (g_str_has_suffix (c->file, PHILIA_PROJECT_EXTENSION))
     doc = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  else if (g_str_has_suffix (c->file, PHILIA_MODEL_EXTENSION))
+    model = philia_saved_model_load (path, &error);
   else
     graph = philia_graph_load (file, NULL, NULL, NULL, &error);
   g_assert_null (graph);
   g_assert_null (doc);
+  g_assert_null (model);
   g_assert_nonnull (error);
   if (error->domain != c->domain || error->code != c->code)
     {

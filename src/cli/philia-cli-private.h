@@ -51,6 +51,14 @@ int          cmd_train     (int argc, char **argv);
 int          cmd_proximity (int argc, char **argv);
 int          cmd_linkpred  (int argc, char **argv);
 int          cmd_plugins   (int argc, char **argv);
+int          cmd_predict   (int argc, char **argv);
+int          cmd_adapt     (int argc, char **argv);
+/* philia-cli-predict.c: a number or null; the saved model's identity. */
+void         cli_json_nullable    (PhiliaJson             *json,
+                                   const char             *key,
+                                   double                  value);
+void         cli_saved_model_json (PhiliaJson             *json,
+                                   const PhiliaSavedModel *model);
 /* philia-cli-proximity.c: an option-shaped error from the core is a usage
  * error, anything else a failure (proximity, linkpred, figure). */
 int          proximity_fail (const char   *command,

@@ -34,6 +34,7 @@ static char *opt_random_split;
 static int opt_num_splits = -1;   /* -1: not given */
 static char *opt_splits;
 static int opt_seeds = -1;
+static char *opt_save_model;
 
 static GOptionEntry train_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
@@ -67,6 +68,9 @@ static GOptionEntry train_entries[] = {
     "Runs per split with seeds S, S+1, …, S+N−1 (S = --seed); with --splits all or --seeds, "
     "the output is the mean ± sample standard deviation (n − 1) over the runs, and each run",
     "N" },
+  { "save-model", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_model,
+    "Write the run's model (weights at the best epoch, recipe, input size, class names) "
+    "for philia-cli predict and adapt", "OUT.philia-model" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
     "Project: add every run (predictions and weights kept) to it and save it; with "
     "--random-split the project's splits become the random ones", NULL },
@@ -443,6 +447,9 @@ cmd_train (int    argc,
   if (many && (opt_predictions != NULL || opt_attention != NULL))
     return usage_error ("train", "--predictions and --attention write one run: leave out "
                         "--splits all and --seeds");
+  if (many && opt_save_model != NULL)
+    return usage_error ("train", "--save-model saves one run's model: leave out --splits all "
+                        "and --seeds");
   if (!cli_project_check_save ("train", argv[1], &code))
     return code;
 
@@ -536,6 +543,14 @@ cmd_train (int    argc,
       && !write_csv (philia_train_result_predictions_csv (runs->pdata[0], graph), opt_predictions,
                      &error))
     return fail (error);
+  if (opt_save_model != NULL)
+    {
+      g_autoptr(PhiliaSavedModel) saved = philia_saved_model_new_from_run (runs->pdata[0], graph,
+                                                                           &error);
+
+      if (saved == NULL || !philia_saved_model_save (saved, opt_save_model, &error))
+        return fail (error);
+    }
   if (opt_attention != NULL
       && !write_csv (philia_train_result_attention_csv (runs->pdata[0], graph), opt_attention,
                      &error))

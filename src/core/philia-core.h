@@ -15,6 +15,7 @@
 # include "philia-linkpred.h"
 # include "philia-loader.h"
 # include "philia-measure.h"
+# include "philia-model.h"
 # include "philia-npz.h"
 # include "philia-pair-explanation.h"
 # include "philia-plugin-loader.h"

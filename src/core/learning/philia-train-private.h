@@ -61,6 +61,14 @@ void          _philia_model_context_ensure_row_features (PhiliaModelContext *ctx
                                                          const guint        *rows,
                                                          guint               n_rows);
 
+/* A context for running a saved model on @graph (philia-train.c): the
+ * features prepared as philia_train() does, no split, no loss rows. */
+PhiliaModelContext *_philia_model_context_new  (PhiliaGraph             *graph,
+                                                const PhiliaTrainParams *params,
+                                                guint                    n_classes,
+                                                guint64                  seed);
+void                _philia_model_context_free (PhiliaModelContext      *ctx);
+
 /* The built-in models, in the order of the recipe table (philia-models.c). */
 typedef enum
 {

@@ -1013,3 +1013,34 @@ philia_train (PhiliaGraph              *graph,
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   return g_steal_pointer (&result);
 }
+
+/* ------------------------------------------------- context for saved models */
+
+/* A context for @graph as philia_train() builds it, without a split: the
+ * saved-model code (philia-model-apply.c, philia-adapt.c) runs a model's
+ * forward pass on a graph it was not trained on. @params are resolved. */
+PhiliaModelContext *
+_philia_model_context_new (PhiliaGraph             *graph,
+                           const PhiliaTrainParams *params,
+                           guint                    n_classes,
+                           guint64                  seed)
+{
+  PhiliaModelContext *ctx = g_new0 (PhiliaModelContext, 1);
+
+  ctx->graph = graph;
+  ctx->params = *params;
+  ctx->n_classes = n_classes;
+  ctx->parameters = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  ctx->decay = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  ctx->attention = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
+  ctx->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
+  philia_rng_init (&ctx->rng, seed);
+  prepare_features (ctx);
+  return ctx;
+}
+
+void
+_philia_model_context_free (PhiliaModelContext *ctx)
+{
+  context_free (ctx);
+}

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Source-free adaptation of a saved model to an unlabeled target graph: SOGA
+ * (Mao et al., "Source Free Graph Unsupervised Domain Adaptation", WSDM 2024),
+ * HACKING.md §7. The objective is information maximisation (each prediction
+ * confident, the predictions as a whole diverse) plus structure consistency
+ * (nodes that co-occur on short random walks predict alike, random pairs
+ * need not). Only the target's structure and features are read. */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-model-private.h"
+
+/* The recipe. SOGA adapts with Adam, a small learning rate, and weights the
+ * two objectives equally; its structure term is a negative-sampling loss over
+ * random-walk co-occurrences, with unigram^0.75 negatives as in word2vec. */
+#define DEFAULT_EPOCHS 100
+#define DEFAULT_LR 0.001
+#define DEFAULT_STRUCTURE_WEIGHT 1.0
+#define DEFAULT_NEGATIVES 5
+#define DEFAULT_WINDOW 2
+#define MAX_WINDOW 64
+#define MAX_NEGATIVES 256
+
+void
+philia_adapt_params_init (PhiliaAdaptParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  params->epochs = -1;
+  params->lr = -1;
+  params->weight_decay = -1;
+  params->structure_weight = -1;
+  params->negatives = 0;
+  params->window = 0;
+}
+
+void
+philia_adapt_result_free (PhiliaAdaptResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->loss);
+  g_free (result->im_loss);
+  g_free (result->structure_loss);
+  g_free (result->accuracy_curve);
+  philia_saved_model_free (result->adapted);
+  philia_prediction_free (result->before);
+  philia_prediction_free (result->after);
+  g_free (result);
+}
+
+void
+_philia_soga_negatives_free (SogaNegatives *negatives)
+{
+  if (negatives == NULL)
+    return;
+  g_free (negatives->prob);
+  g_free (negatives->alias);
+  g_free (negatives);
+}
+
+/* Walker's alias table of the nodes' unigram^0.75 weights (degree as the
+ * count), uniform when the graph has no edges: one draw is one random number
+ * and one comparison, where a search of cumulative weights mispredicted a
+ * branch per level. */
+SogaNegatives *
+_philia_soga_negatives_new (PhiliaGraph *graph)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  SogaNegatives *t = g_new0 (SogaNegatives, 1);
+  g_autofree double *w = g_new (double, MAX (n, 1));
+  g_autofree guint32 *small = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *large = g_new (guint32, MAX (n, 1));
+  guint n_small = 0, n_large = 0;
+  double total = 0;
+
+  t->n = n;
+  t->prob = g_new (double, MAX (n, 1));
+  t->alias = g_new (guint32, MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    total += w[v] = pow ((double)(off[v + 1] - off[v]), 0.75);
+  for (guint v = 0; v < n; v++)
+    {
+      w[v] = total > 0 ? w[v] * n / total : 1;
+      t->alias[v] = v;
+      if (w[v] < 1)
+        small[n_small++] = v;
+      else
+        large[n_large++] = v;
+    }
+  while (n_small > 0 && n_large > 0)
+    {
+      guint32 s = small[--n_small], l = large[n_large - 1];
+
+      t->prob[s] = w[s];
+      t->alias[s] = l;
+      w[l] -= 1 - w[s];
+      if (w[l] < 1)
+        {
+          n_large--;
+          small[n_small++] = l;
+        }
+    }
+  /* What is left is 1 up to rounding. */
+  while (n_large > 0)
+    t->prob[large[--n_large]] = 1;
+  while (n_small > 0)
+    t->prob[small[--n_small]] = 1;
+  return t;
+}
+
+guint
+_philia_soga_draw_negative (const SogaNegatives *t,
+               PhiliaRng           *rng)
+{
+  double x = (double)philia_rng_float (rng) * t->n;
+  guint v = MIN ((guint)x, t->n - 1);
+
+  return x - v < t->prob[v] ? v : t->alias[v];
+}
+
+/* σ(x) and −log σ(x) from one expf(): x is a dot product of two
+ * probability vectors, in [−1, 1], where neither overflows. */
+static inline float
+sigmoid_and_loss (float  x,
+                  float *neg_log_sigmoid)
+{
+  float e = expf (-x);
+
+  *neg_log_sigmoid = log1pf (e);
+  return 1.0f / (1.0f + e);
+}
+
+static inline float
+dot (const float *a,
+     const float *b,
+     guint        c)
+{
+  float s = 0;
+
+  for (guint k = 0; k < c; k++)
+    s += a[k] * b[k];
+  return s;
+}
+
+static inline void
+axpy (float       *y,
+      float        alpha,
+      const float *x,
+      guint        c)
+{
+  for (guint k = 0; k < c; k++)
+    y[k] += alpha * x[k];
+}
+
+void
+_philia_soga_objective (const PhiliaTensor *logp,
+                        PhiliaGraph        *graph,
+                        double              lambda,
+                        guint               window,
+                        guint               k,
+                        const SogaNegatives *negatives,
+                        PhiliaRng          *rng,
+                        float              *grad,
+                        double              terms[5])
+{
+  guint n = logp->rows, c = logp->cols;
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  g_autofree double *p = g_new (double, (gsize)n * c);
+  g_autofree double *g = g_new0 (double, (gsize)n * c);
+  g_autofree double *mean = g_new0 (double, c);
+  double entropy = 0, marginal = 0, structure = 0;
+  gint64 n_pairs = 0;
+
+  for (gsize i = 0; i < (gsize)n * c; i++)
+    p[i] = exp ((double)logp->data[i]);
+  /* Information maximisation: mean entropy − entropy of the mean. */
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < c; j++)
+      {
+        double pij = p[(gsize)i * c + j], lij = logp->data[(gsize)i * c + j];
+
+        entropy -= pij * lij / n;
+        mean[j] += pij / n;
+        /* d(−p log p)/d log p = −p (log p + 1), over n. */
+        g[(gsize)i * c + j] = -pij * (lij + 1) / n;
+      }
+  for (guint j = 0; j < c; j++)
+    if (mean[j] > 0)
+      marginal -= mean[j] * log (mean[j]);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < c; j++)
+      {
+        double pij = p[(gsize)i * c + j];
+
+        /* d(Σ p̄ log p̄)/d log p_ij = p_ij (log p̄_j + 1) / n. */
+        if (mean[j] > 0)
+          g[(gsize)i * c + j] += pij * (log (mean[j]) + 1) / n;
+      }
+
+  /* Structure consistency: the pairs first (so that the draws do not depend
+   * on the predictions), then their loss, a mean over positive pairs. Single
+   * precision: the terms are bounded (dot products of probabilities). */
+  {
+    g_autofree guint *pairs = g_new (guint, (gsize)MAX (n, 1) * (2 + k));
+    g_autofree float *pf = g_new (float, (gsize)n * c);
+    g_autofree float *gp = g_new0 (float, (gsize)n * c);
+    gsize m = 0;
+
+    for (gsize i = 0; i < (gsize)n * c; i++)
+      pf[i] = (float)p[i];
+    for (guint i = 0; i < n; i++)
+      {
+        guint v = i, steps;
+
+        if (off[i + 1] == off[i])
+          continue;
+        steps = 1 + philia_rng_below (rng, window);
+        for (guint s = 0; s < steps; s++)
+          {
+            gint64 d = off[v + 1] - off[v];
+
+            v = nbr[off[v] + philia_rng_below (rng, (guint32)d)];
+          }
+        pairs[m++] = i;
+        pairs[m++] = v;
+        for (guint r = 0; r < k; r++)
+          pairs[m++] = _philia_soga_draw_negative (negatives, rng);
+      }
+    n_pairs = m / (2 + k);
+    for (gint64 q = 0; q < n_pairs; q++)
+      {
+        const guint *row = pairs + q * (2 + k);
+        guint i = row[0], j = row[1];
+        const float *pi = pf + (gsize)i * c, *pj = pf + (gsize)j * c;
+        float term;
+        /* d(−log σ(s))/ds = σ(s) − 1 */
+        float slope = sigmoid_and_loss (dot (pi, pj, c), &term) - 1;
+
+        structure += term;
+        axpy (gp + (gsize)i * c, slope, pj, c);
+        axpy (gp + (gsize)j * c, slope, pi, c);
+        for (guint r = 0; r < k; r++)
+          {
+            const float *pu = pf + (gsize)row[2 + r] * c;
+            /* d(−log σ(−t))/dt = σ(t) = 1 − σ(−t) */
+            float negative_slope = 1 - sigmoid_and_loss (-dot (pi, pu, c), &term);
+
+            structure += term;
+            axpy (gp + (gsize)i * c, negative_slope, pu, c);
+            axpy (gp + (gsize)row[2 + r] * c, negative_slope, pi, c);
+          }
+      }
+    if (n_pairs > 0)
+      {
+        structure /= n_pairs;
+        /* Through p = exp(log p): d/d log p = p · d/dp. */
+        for (gsize i = 0; i < (gsize)n * c; i++)
+          g[i] += lambda * gp[i] * p[i] / n_pairs;
+      }
+  }
+  for (gsize i = 0; i < (gsize)n * c; i++)
+    grad[i] = (float)g[i];
+  terms[0] = entropy - marginal + lambda * structure;
+  terms[1] = entropy - marginal;
+  terms[2] = entropy;
+  terms[3] = marginal;
+  terms[4] = structure;
+}
+
+static double
+labeled_accuracy (const PhiliaTensor *logp,
+                  const gint32       *labels)
+{
+  gint64 hits = 0, total = 0;
+  guint c = logp->cols;
+
+  for (guint i = 0; i < logp->rows; i++)
+    {
+      const float *row = logp->data + (gsize)i * c;
+      guint best = 0;
+
+      if (labels[i] < 0)
+        continue;
+      for (guint j = 1; j < c; j++)
+        if (row[j] > row[best])
+          best = j;
+      total++;
+      hits += (gint32)best == labels[i];
+    }
+  return total > 0 ? (double)hits / total : NAN;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+PhiliaAdaptResult *
+philia_adapt (const PhiliaSavedModel  *model,
+              PhiliaGraph             *target,
+              const PhiliaAdaptParams *params,
+              guint64                  seed,
+              guint                    n_threads,
+              PhiliaProgress          *progress,
+              GCancellable            *cancellable,
+              PhiliaAdaptEpochFunc     callback,
+              gpointer                 user_data,
+              GError                 **error)
+{
+  g_auto(SavedModelInstance) instance = { 0 };
+  g_autoptr(PhiliaAdaptResult) result = NULL;
+  g_autoptr(PhiliaTape) tape = NULL;
+  g_autoptr(PhiliaOptimizer) optimizer = NULL;
+  g_autoptr(SogaNegatives) negatives = NULL;
+  g_autofree double *epoch_ms = NULL;
+  g_autofree float *grad = NULL;
+  PhiliaAdaptParams p;
+  PhiliaRng rng;
+  const gint32 *labels;
+  gint64 start = g_get_monotonic_time ();
+  guint n, c;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (PHILIA_IS_GRAPH (target), NULL);
+
+  if (params != NULL)
+    p = *params;
+  else
+    philia_adapt_params_init (&p);
+  if (p.epochs <= 0)
+    p.epochs = DEFAULT_EPOCHS;
+  if (p.lr <= 0)
+    p.lr = DEFAULT_LR;
+  if (p.weight_decay < 0)
+    p.weight_decay = model->params.weight_decay >= 0 ? model->params.weight_decay : 0;
+  if (p.structure_weight < 0)
+    p.structure_weight = DEFAULT_STRUCTURE_WEIGHT;
+  if (p.negatives == 0)
+    p.negatives = DEFAULT_NEGATIVES;
+  if (p.window == 0)
+    p.window = DEFAULT_WINDOW;
+  if (p.window > MAX_WINDOW || p.negatives > MAX_NEGATIVES || !isfinite (p.lr)
+      || !isfinite (p.structure_weight) || !isfinite (p.weight_decay))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "The adaptation's walk window must be at most %d, its negatives at most %d "
+                   "and its rates finite.", MAX_WINDOW, MAX_NEGATIVES);
+      return NULL;
+    }
+
+  if (!_philia_saved_model_instantiate (model, target, &instance, error))
+    return NULL;
+  n = philia_graph_get_n_nodes (target);
+  c = model->n_classes;
+  labels = philia_graph_get_labels (target);
+  n_threads = MAX (n_threads, 1);
+  openblas_set_num_threads ((int)n_threads);
+  tape = philia_tape_new (n_threads);
+
+  result = g_new0 (PhiliaAdaptResult, 1);
+  result->params = p;
+  result->seed = seed;
+  result->loss = g_new0 (double, p.epochs);
+  result->im_loss = g_new0 (double, p.epochs);
+  result->structure_loss = g_new0 (double, p.epochs);
+  result->accuracy_curve = g_new0 (double, p.epochs);
+  result->before = _philia_prediction_new (_philia_saved_model_eval (&instance, tape), target);
+
+  optimizer = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, (float)p.lr, (float)p.weight_decay);
+  for (guint i = 0; i < instance.ctx->parameters->len; i++)
+    philia_optimizer_add (optimizer, g_ptr_array_index (instance.ctx->parameters, i),
+                          g_array_index (instance.ctx->decay, gboolean, i));
+  negatives = _philia_soga_negatives_new (target);
+  grad = g_new (float, (gsize)n * c);
+  epoch_ms = g_new0 (double, p.epochs);
+  philia_rng_init (&rng, seed);
+
+  for (int epoch = 0; epoch < p.epochs; epoch++)
+    {
+      PhiliaAdaptEpoch info = { 0 };
+      PhiliaTensor *logp;
+      double terms[5];
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      /* Dropout off: the objective is about the predictions the adapted
+       * model will make, and the seed alone decides the sampled pairs. */
+      philia_tape_reset (tape);
+      philia_tape_set_training (tape, FALSE);
+      logp = philia_op_log_softmax (tape, instance.vtable->forward (instance.model, instance.ctx,
+                                                                    tape));
+      _philia_soga_objective (logp, target, p.structure_weight, p.window, p.negatives,
+                              negatives, &rng, grad, terms);
+      if (!isfinite (terms[0]))
+        {
+          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
+                       "Adaptation diverged at epoch %d: the loss is not finite; lower the "
+                       "learning rate.", epoch + 1);
+          return NULL;
+        }
+      philia_tape_backward_from (tape, logp, grad);
+      philia_optimizer_step (optimizer);
+      epoch_ms[epoch] = (g_get_monotonic_time () - t0) / 1000.0;
+      result->loss[epoch] = terms[0];
+      result->im_loss[epoch] = terms[1];
+      result->structure_loss[epoch] = terms[4];
+      /* Scored on the predictions this epoch's loss saw; display only. */
+      result->accuracy_curve[epoch] = labeled_accuracy (logp, labels);
+      result->n_epochs = epoch + 1;
+      if (callback != NULL)
+        {
+          info.epoch = epoch + 1;
+          info.n_epochs = p.epochs;
+          info.loss = terms[0];
+          info.im_loss = terms[1];
+          info.mean_entropy = terms[2];
+          info.marginal_entropy = terms[3];
+          info.structure_loss = terms[4];
+          info.target_accuracy = result->accuracy_curve[epoch];
+          info.epoch_ms = epoch_ms[epoch];
+          callback (&info, user_data);
+        }
+      if (progress != NULL)
+        philia_progress_set_fraction (progress, (epoch + 1.0) / p.epochs);
+    }
+
+  result->after = _philia_prediction_new (_philia_saved_model_eval (&instance, tape), target);
+  philia_tape_reset (tape);
+  result->adapted = philia_saved_model_copy (model);
+  g_free (result->adapted->adapted_from);
+  result->adapted->adapted_from = g_strdup ("soga");
+  for (guint i = 0; i < instance.ctx->parameters->len; i++)
+    {
+      PhiliaTensor *w = g_ptr_array_index (result->adapted->weights, i);
+
+      memcpy (w->data, ((PhiliaTensor *)g_ptr_array_index (instance.ctx->parameters, i))->data,
+              sizeof (float) * w->rows * w->cols);
+    }
+  qsort (epoch_ms, result->n_epochs, sizeof (double), cmp_double);
+  result->epoch_ms_median = result->n_epochs % 2
+    ? epoch_ms[result->n_epochs / 2]
+    : (epoch_ms[result->n_epochs / 2 - 1] + epoch_ms[result->n_epochs / 2]) / 2;
+  result->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return g_steal_pointer (&result);
+}
+
+/* ------------------------------------------------------------------ async */
+
+/* Per-epoch updates reach the caller's main context at most this often. */
+#define DELIVERY_INTERVAL_MS 16
+
+typedef struct
+{
+  PhiliaSavedModel      *model;
+  PhiliaGraph           *target;
+  PhiliaAdaptParams      params;
+  guint64                seed;
+  guint                  n_threads;
+  GMainContext          *context;
+  PhiliaAdaptEpochsFunc  epochs_func;
+  gpointer               epochs_data;
+  GDestroyNotify         epochs_destroy;
+  GMutex                 mutex;
+  GArray                *pending;   /* PhiliaAdaptEpoch, under mutex */
+  gboolean               queued;    /* a delivery source is attached, under mutex */
+} AdaptJob;
+
+typedef struct
+{
+  GDestroyNotify destroy;
+  gpointer       data;
+} Release;
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  Release *release = user_data;
+
+  release->destroy (release->data);
+  g_free (release);
+  return G_SOURCE_REMOVE;
+}
+
+/* The epochs data often is a widget: it is released on the caller's context. */
+static void
+release_epochs_data (AdaptJob *job)
+{
+  GDestroyNotify destroy = g_steal_pointer (&job->epochs_destroy);
+  Release *release;
+
+  job->epochs_func = NULL;
+  if (destroy == NULL)
+    return;
+  if (g_main_context_is_owner (job->context))
+    {
+      destroy (job->epochs_data);
+      return;
+    }
+  release = g_new (Release, 1);
+  release->destroy = destroy;
+  release->data = job->epochs_data;
+  g_main_context_invoke (job->context, release_cb, release);
+}
+
+static void
+adapt_job_clear (AdaptJob *job)
+{
+  g_clear_pointer (&job->model, philia_saved_model_free);
+  g_clear_object (&job->target);
+  release_epochs_data (job);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->pending, g_array_unref);
+  g_mutex_clear (&job->mutex);
+}
+
+static void
+adapt_job_unref (AdaptJob *job)
+{
+  g_atomic_rc_box_release_full (job, (GDestroyNotify)adapt_job_clear);
+}
+
+static void
+deliver (AdaptJob *job)
+{
+  g_autoptr(GArray) epochs = NULL;
+
+  g_mutex_lock (&job->mutex);
+  job->queued = FALSE;
+  if (job->pending->len > 0)
+    {
+      epochs = g_steal_pointer (&job->pending);
+      job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaAdaptEpoch));
+    }
+  g_mutex_unlock (&job->mutex);
+  if (epochs != NULL && job->epochs_func != NULL)
+    job->epochs_func ((const PhiliaAdaptEpoch *)(gpointer)epochs->data, epochs->len,
+                      job->epochs_data);
+}
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  deliver (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread. */
+static void
+on_epoch (const PhiliaAdaptEpoch *epoch,
+          gpointer                user_data)
+{
+  AdaptJob *job = user_data;
+  gboolean attach;
+
+  g_mutex_lock (&job->mutex);
+  g_array_append_val (job->pending, *epoch);
+  attach = !job->queued && job->epochs_func != NULL;
+  job->queued = job->queued || attach;
+  g_mutex_unlock (&job->mutex);
+  if (attach)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, deliver_cb, g_atomic_rc_box_acquire (job),
+                             (GDestroyNotify)adapt_job_unref);
+      g_source_set_static_name (source, "[philia] adaptation epochs");
+      g_source_attach (source, job->context);
+    }
+}
+
+static void
+adapt_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AdaptJob *job = task_data;
+  PhiliaAdaptResult *result;
+  GError *error = NULL;
+
+  result = philia_adapt (job->model, job->target, &job->params, job->seed, job->n_threads,
+                         NULL, cancellable, on_epoch, job, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify)philia_adapt_result_free);
+}
+
+/**
+ * philia_adapt_async:
+ * @model: copied
+ * @target: referenced for the run
+ * @params: (nullable): copied; %NULL for the recipe
+ * @epochs_func: (nullable): receives epochs on the calling thread's
+ *   thread-default main context, batched, at most every 16 ms
+ *
+ * Runs philia_adapt() on a worker thread; cancelling stops it within one
+ * epoch (philia_adapt_finish() then fails with %G_IO_ERROR_CANCELLED).
+ */
+void
+philia_adapt_async (const PhiliaSavedModel  *model,
+                    PhiliaGraph             *target,
+                    const PhiliaAdaptParams *params,
+                    guint64                  seed,
+                    guint                    n_threads,
+                    GCancellable            *cancellable,
+                    PhiliaAdaptEpochsFunc    epochs_func,
+                    gpointer                 epochs_data,
+                    GDestroyNotify           epochs_destroy,
+                    GAsyncReadyCallback      callback,
+                    gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AdaptJob *job;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (PHILIA_IS_GRAPH (target));
+
+  job = g_atomic_rc_box_new0 (AdaptJob);
+  job->model = philia_saved_model_copy (model);
+  job->target = g_object_ref (target);
+  if (params != NULL)
+    job->params = *params;
+  else
+    philia_adapt_params_init (&job->params);
+  job->seed = seed;
+  job->n_threads = n_threads;
+  job->context = g_main_context_ref_thread_default ();
+  job->epochs_func = epochs_func;
+  job->epochs_data = epochs_data;
+  job->epochs_destroy = epochs_destroy;
+  g_mutex_init (&job->mutex);
+  job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaAdaptEpoch));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, philia_adapt_async);
+  g_task_set_name (task, "[philia] adapt");
+  g_task_set_task_data (task, job, (GDestroyNotify)adapt_job_unref);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, adapt_thread);
+}
+
+/**
+ * philia_adapt_finish:
+ *
+ * Hands over the epochs not yet delivered, then releases the epochs data.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PhiliaAdaptResult *
+philia_adapt_finish (GAsyncResult *result,
+                     GError      **error)
+{
+  GTask *task = G_TASK (result);
+  AdaptJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (task) == philia_adapt_async, NULL);
+
+  job = g_task_get_task_data (task);
+  deliver (job);
+  g_mutex_lock (&job->mutex);
+  release_epochs_data (job);
+  g_mutex_unlock (&job->mutex);
+  return g_task_propagate_pointer (task, error);
+}

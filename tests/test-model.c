@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "philia-core.h"
+#include "philia-model-private.h"
+#include "philia-zip-private.h"
+
+/*
+ * Saved models and SOGA adaptation: the model file round trip and its
+ * refusals, predictions equal to the training run's, the objective's value
+ * and gradient against hand and finite-difference computations, and that
+ * adaptation never reads a target label.
+ */
+
+typedef enum
+{
+  LABELS_KEEP,
+  LABELS_SCRAMBLE,
+  LABELS_REMOVE,
+} LabelMode;
+
+static PhiliaGraph *
+csbm (guint   n,
+      double  homophily,
+      guint   n_features,
+      guint   n_classes,
+      guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaCsbmParams p;
+  PhiliaGraph *graph;
+
+  philia_csbm_params_init_default (&p);
+  p.n_nodes = n;
+  p.n_classes = n_classes;
+  p.n_features = n_features;
+  p.homophily = homophily;
+  p.degree = 4;
+  p.n_splits = 1;
+  p.seed = seed;
+  graph = philia_csbm_generate (&p, NULL, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+/* A copy of @graph (edges, features) whose labels are kept, permuted with
+ * @seed, or removed; @extra_feature adds a constant column. */
+static PhiliaGraph *
+relabel (PhiliaGraph *graph,
+         LabelMode    mode,
+         guint64      seed,
+         gboolean     extra_feature)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  guint f = philia_graph_get_n_features (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+  const gint32 *labels = philia_graph_get_labels (graph);
+  const float *x = philia_graph_get_features (graph);
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  guint g = f + (extra_feature ? 1 : 0);
+  float *features = g_new0 (float, (gsize)n * g);
+  gint64 *new_labels = g_new (gint64, n);
+  PhiliaRng rng;
+  PhiliaGraph *out;
+
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      if ((guint)nbr[e] >= u)
+        philia_graph_builder_add_edge (b, u, nbr[e]);
+  for (guint u = 0; u < n; u++)
+    {
+      memcpy (features + (gsize)u * g, x + (gsize)u * f, sizeof (float) * f);
+      if (extra_feature)
+        features[(gsize)u * g + f] = 1;
+      new_labels[u] = mode == LABELS_REMOVE ? -1 : labels[u];
+    }
+  philia_rng_init (&rng, seed);
+  if (mode == LABELS_SCRAMBLE)
+    for (guint u = n - 1; u > 0; u--)
+      {
+        guint v = philia_rng_below (&rng, u + 1);
+        gint64 t = new_labels[u];
+
+        new_labels[u] = new_labels[v];
+        new_labels[v] = t;
+      }
+  philia_graph_builder_take_features (b, features, g);
+  philia_graph_builder_take_labels (b, new_labels);
+  out = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+static PhiliaTrainResult *
+train (PhiliaGraph *graph,
+       const char  *model,
+       int          epochs)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainParams params;
+  PhiliaTrainResult *r;
+
+  philia_train_params_init (&params);
+  params.epochs = epochs;
+  r = philia_train (graph, model, &params, 0, 7, 1, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static PhiliaSavedModel *
+trained_model (PhiliaGraph *graph,
+               const char  *model)
+{
+  g_autoptr(PhiliaTrainResult) r = train (graph, model, 30);
+  g_autoptr(GError) error = NULL;
+  PhiliaSavedModel *m = philia_saved_model_new_from_run (r, graph, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+assert_same_weights (const PhiliaSavedModel *a,
+                     const PhiliaSavedModel *b)
+{
+  g_assert_cmpuint (a->weights->len, ==, b->weights->len);
+  for (guint i = 0; i < a->weights->len; i++)
+    {
+      const PhiliaTensor *x = g_ptr_array_index (a->weights, i);
+      const PhiliaTensor *y = g_ptr_array_index (b->weights, i);
+
+      g_assert_cmpuint (x->rows, ==, y->rows);
+      g_assert_cmpuint (x->cols, ==, y->cols);
+      g_assert_cmpmem (x->data, sizeof (float) * x->rows * x->cols,
+                       y->data, sizeof (float) * y->rows * y->cols);
+    }
+}
+
+/* ------------------------------------------------------------ model file */
+
+/* Field by field: the struct has padding. Doubles must be bit-exact. */
+static void
+assert_same_params (const PhiliaTrainParams *a,
+                    const PhiliaTrainParams *b)
+{
+  g_assert_cmpint (a->epochs, ==, b->epochs);
+  g_assert_cmpmem (&a->lr, sizeof (double), &b->lr, sizeof (double));
+  g_assert_cmpmem (&a->weight_decay, sizeof (double), &b->weight_decay, sizeof (double));
+  g_assert_cmpint (a->hidden, ==, b->hidden);
+  g_assert_cmpmem (&a->dropout, sizeof (double), &b->dropout, sizeof (double));
+  g_assert_cmpint (a->heads, ==, b->heads);
+  g_assert_cmpint (a->k, ==, b->k);
+  g_assert_cmpmem (&a->alpha, sizeof (double), &b->alpha, sizeof (double));
+  g_assert_cmpint (a->optimizer, ==, b->optimizer);
+  g_assert_cmpint (a->normalize_features, ==, b->normalize_features);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (120, 0.8, 12, 3, 1);
+  const char *models[] = { "gcn", "mlp", "gat", "sage", "appnp" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (models); k++)
+    {
+      g_autoptr(PhiliaSavedModel) m = trained_model (graph, models[k]);
+      g_autoptr(PhiliaSavedModel) back = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) again = NULL;
+      g_autoptr(GError) error = NULL;
+
+      m->seed = G_MAXUINT64 - 3;   /* past 2^53: stored exactly */
+      m->params.lr = 0.1 + 0.2;    /* not a short decimal */
+      bytes = philia_saved_model_to_bytes (m, &error);
+      g_assert_no_error (error);
+      back = philia_saved_model_new_from_bytes (bytes, "m.philia-model", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (back->model, ==, models[k]);
+      assert_same_params (&back->params, &m->params);
+      g_assert_cmpuint (back->n_features, ==, 12);
+      g_assert_cmpuint (back->n_classes, ==, 3);
+      g_assert_cmpuint (back->seed, ==, m->seed);
+      g_assert_true (back->identity_features == m->identity_features);
+      g_assert_cmpstr (back->source, ==, m->source);
+      g_assert_null (back->adapted_from);
+      g_assert_true ((back->class_names == NULL) == (m->class_names == NULL));
+      assert_same_weights (m, back);
+      /* Writing what was read gives the same bytes. */
+      again = philia_saved_model_to_bytes (back, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (bytes, again));
+    }
+}
+
+static void
+test_class_names (void)
+{
+  g_autoptr(PhiliaGraph) base = csbm (60, 0.8, 6, 2, 2);
+  g_autoptr(PhiliaGraphBuilder) b = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaSavedModel) m = NULL;
+  g_autoptr(PhiliaSavedModel) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-model-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "m" PHILIA_MODEL_EXTENSION, NULL);
+  char **names = g_new0 (char *, 3);
+
+  /* Names with a quote, a newline and non-ASCII survive. */
+  names[0] = g_strdup ("Théorie \"A\"");
+  names[1] = g_strdup ("line\nbreak");
+  m = trained_model (base, "gcn");
+  m->class_names = names;
+  m->adapted_from = g_strdup ("soga");
+  g_assert_true (philia_saved_model_save (m, path, &error));
+  g_assert_no_error (error);
+  back = philia_saved_model_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (back->class_names, m->class_names);
+  g_assert_cmpstr (back->adapted_from, ==, "soga");
+  assert_same_weights (m, back);
+  g_unlink (path);
+  g_rmdir (dir);
+  (void)b;
+  (void)graph;
+  (void)bytes;
+}
+
+/* A model zip whose manifest is @manifest and whose weights are @m's. */
+static GBytes *
+custom_zip (const char             *manifest,
+            const PhiliaSavedModel *m)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(PhiliaZipWriter) zip = _philia_zip_writer_new (out, "test");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_philia_zip_writer_add (zip, "philia-model.json", NULL, 0,
+                                         (const guint8 *)manifest, strlen (manifest), 6, NULL,
+                                         &error));
+  for (guint i = 0; m != NULL && i < m->weights->len; i++)
+    {
+      const PhiliaTensor *t = g_ptr_array_index (m->weights, i);
+      g_autofree char *name = g_strdup_printf ("weight-%u", i);
+      PhiliaArray a = { 0 };
+
+      a.dtype = PHILIA_DTYPE_FLOAT32;
+      a.ndim = 2;
+      a.shape[0] = t->rows;
+      a.shape[1] = t->cols;
+      a.n_elements = (gint64)t->rows * t->cols;
+      a.data = t->data;
+      a.itemsize = 4;
+      g_assert_true (_philia_zip_writer_add_array (zip, name, &a, 6, NULL, &error));
+    }
+  g_assert_true (_philia_zip_writer_finish (zip, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* The manifest @m writes, with @from replaced by @to. */
+static char *
+edited_manifest (const PhiliaSavedModel *m,
+                 const char             *from,
+                 const char             *to)
+{
+  g_autoptr(GBytes) bytes = philia_saved_model_to_bytes (m, NULL);
+  g_autoptr(PhiliaNpz) npz = philia_npz_new_from_bytes (bytes, "m", NULL);
+  g_autoptr(GBytes) manifest = _philia_npz_read_member (npz, "philia-model.json", 1 << 20,
+                                                        NULL, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (manifest, NULL),
+                                     g_bytes_get_size (manifest));
+  g_auto(GStrv) parts = g_strsplit (text, from, 2);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (to, parts);
+}
+
+static void
+assert_refused (GBytes     *bytes,
+                int         code,
+                const char *substring)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaSavedModel) m = philia_saved_model_new_from_bytes (bytes, "bad.philia-model",
+                                                                     &error);
+
+  g_assert_null (m);
+  g_assert_error (error, PHILIA_ERROR, code);
+  if (strstr (error->message, substring) == NULL || strstr (error->message, "bad.philia-model")
+      == NULL)
+    g_error ("“%s” lacks “%s” or the file name", error->message, substring);
+}
+
+static void
+test_refusals (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (80, 0.8, 8, 3, 3);
+  g_autoptr(PhiliaSavedModel) m = trained_model (graph, "gcn");
+  g_autoptr(GBytes) good = philia_saved_model_to_bytes (m, NULL);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+
+  {
+    g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+    assert_refused (empty, PHILIA_ERROR_FORMAT, "not a zip archive");
+  }
+  for (gsize cut = 4; cut < size; cut += size / 7)
+    {
+      g_autoptr(GBytes) truncated = g_bytes_new (data, cut);
+
+      assert_refused (truncated, PHILIA_ERROR_FORMAT, "");
+    }
+  {
+    /* A flipped byte inside the first weight's compressed data. */
+    g_autofree guint8 *copy = g_memdup2 (data, size);
+    g_autoptr(GBytes) corrupt = NULL;
+
+    copy[size / 2] ^= 0x5a;
+    corrupt = g_bytes_new (copy, size);
+    assert_refused (corrupt, PHILIA_ERROR_FORMAT, "");
+  }
+  {
+    g_autofree char *text = edited_manifest (m, "\"format_version\" : 1",
+                                             "\"format_version\" : 2");
+    g_autoptr(GBytes) newer = custom_zip (text, m);
+
+    assert_refused (newer, PHILIA_ERROR_UNSUPPORTED, "newer Philia (model format 2; this one "
+                    "reads 1)");
+  }
+  {
+    g_autofree char *text = edited_manifest (m, "\"philia-model\"", "\"philia-project\"");
+    g_autoptr(GBytes) other = custom_zip (text, m);
+
+    assert_refused (other, PHILIA_ERROR_FORMAT, "format is “philia-project”");
+  }
+  {
+    g_autoptr(GBytes) not_json = custom_zip ("{ \"format\": ", m);
+
+    assert_refused (not_json, PHILIA_ERROR_FORMAT, "not valid JSON");
+  }
+  {
+    g_autofree char *text = edited_manifest (m, "weight-1", "weight-9");
+    g_autoptr(GBytes) no_weights = custom_zip (text, m);
+
+    assert_refused (no_weights, PHILIA_ERROR_FORMAT, "weight “weight-9” is missing");
+  }
+  {
+    g_autofree char *text = edited_manifest (m, "\"n_classes\" : 3", "\"n_classes\" : 0");
+    g_autoptr(GBytes) zero = custom_zip (text, m);
+
+    assert_refused (zero, PHILIA_ERROR_FORMAT, "“n_classes” is 0");
+  }
+}
+
+/* Recipe versus weights, feature dimension and class count: refused where
+ * the model is used, with both numbers. */
+static void
+test_mismatch (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (80, 0.8, 8, 3, 4);
+  g_autoptr(PhiliaGraph) wider = relabel (graph, LABELS_KEEP, 0, TRUE);
+  g_autoptr(PhiliaGraph) two = csbm (80, 0.8, 8, 2, 5);
+  g_autoptr(PhiliaGraph) unlabeled = relabel (two, LABELS_REMOVE, 0, FALSE);
+  g_autoptr(PhiliaSavedModel) m = trained_model (graph, "gcn");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaPrediction) p = NULL;
+
+  p = philia_saved_model_predict (m, wider, 1, &error);
+  g_assert_null (p);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "expects 8 features per node"));
+  g_assert_nonnull (strstr (error->message, "has 9"));
+  g_clear_error (&error);
+
+  p = philia_saved_model_predict (m, two, 1, &error);
+  g_assert_null (p);
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "predicts 3 classes"));
+  g_assert_nonnull (strstr (error->message, "has 2"));
+  g_clear_error (&error);
+
+  /* Without labels the class count cannot disagree. */
+  p = philia_saved_model_predict (m, unlabeled, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p->n_labeled, ==, 0);
+  g_assert_true (isnan (p->accuracy));
+  g_clear_pointer (&p, philia_prediction_free);
+
+  /* Weights that do not fit the recipe. */
+  {
+    PhiliaSavedModel *odd = philia_saved_model_copy (m);
+
+    odd->params.hidden = m->params.hidden / 2;
+    p = philia_saved_model_predict (odd, graph, 1, &error);
+    g_assert_null (p);
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "needs"));
+    g_clear_error (&error);
+    g_ptr_array_set_size (odd->weights, 1);
+    odd->params.hidden = m->params.hidden;
+    p = philia_saved_model_predict (odd, graph, 1, &error);
+    g_assert_null (p);
+    g_assert_nonnull (strstr (error->message, "holds 1 weight matrices"));
+    g_clear_error (&error);
+    g_free (odd->model);
+    odd->model = g_strdup ("no-such-model");
+    p = philia_saved_model_predict (odd, graph, 1, &error);
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    philia_saved_model_free (odd);
+  }
+}
+
+/* -------------------------------------------------------------- predict */
+
+static void
+test_predict_matches_training (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (150, 0.7, 10, 3, 6);
+  const char *models[] = { "gcn", "mlp", "gat", "sage", "sgc", "appnp", "h2gcn", "gprgnn" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (models); k++)
+    {
+      g_autoptr(PhiliaTrainResult) r = train (graph, models[k], 25);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaSavedModel) m = philia_saved_model_new_from_run (r, graph, &error);
+      g_autoptr(GBytes) bytes = philia_saved_model_to_bytes (m, &error);
+      g_autoptr(PhiliaSavedModel) back = philia_saved_model_new_from_bytes (bytes, "m", &error);
+      g_autoptr(PhiliaPrediction) p = philia_saved_model_predict (back, graph, 1, &error);
+      g_autofree char *csv_run = philia_train_result_predictions_csv (r, graph);
+      g_autofree char *csv_model = philia_prediction_csv (p, graph);
+      gint64 hits = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpmem (p->predictions, sizeof (gint32) * 150, r->predictions,
+                       sizeof (gint32) * 150);
+      g_assert_cmpmem (p->probabilities, sizeof (float) * 150 * 3, r->probabilities,
+                       sizeof (float) * 150 * 3);
+      if (r->node_values->len == 0)
+        g_assert_cmpstr (csv_model, ==, csv_run);
+      /* Accuracy over every labeled node, counted here independently. */
+      for (guint i = 0; i < 150; i++)
+        hits += r->predictions[i] == philia_graph_get_labels (graph)[i];
+      g_assert_cmpfloat_with_epsilon (p->accuracy, hits / 150.0, 1e-12);
+    }
+}
+
+static void
+test_predict_two_class (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (100, 0.8, 6, 2, 8);
+  g_autoptr(PhiliaSavedModel) m = trained_model (graph, "gcn");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaPrediction) p = philia_saved_model_predict (m, graph, 1, &error);
+  const gint32 *labels = philia_graph_get_labels (graph);
+  double pairs = 0, wins = 0;
+  gint64 count[2] = { 0 };
+
+  g_assert_no_error (error);
+  /* ROC-AUC by counting pairs (ties half), majority by counting. */
+  for (guint i = 0; i < 100; i++)
+    {
+      count[labels[i]]++;
+      for (guint j = 0; j < 100; j++)
+        if (labels[i] == 1 && labels[j] == 0)
+          {
+            float a = p->probabilities[i * 2 + 1], b = p->probabilities[j * 2 + 1];
+
+            pairs++;
+            wins += a > b ? 1 : a == b ? 0.5 : 0;
+          }
+    }
+  g_assert_cmpfloat_with_epsilon (p->roc_auc, wins / pairs, 1e-9);
+  g_assert_cmpfloat_with_epsilon (p->majority_accuracy,
+                                  (double)MAX (count[0], count[1]) / 100, 1e-12);
+}
+
+/* ------------------------------------------------------------- objective */
+
+static PhiliaGraph *
+path_graph (guint n,
+            guint n_isolated)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n + n_isolated);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *g;
+
+  for (guint i = 0; i + 1 < n; i++)
+    philia_graph_builder_add_edge (b, i, i + 1);
+  g = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return g;
+}
+
+static void
+test_objective_values (void)
+{
+  /* Two nodes, no edges: only information maximisation, by hand. */
+  g_autoptr(PhiliaGraph) g = path_graph (0, 2);
+  float logp[4] = { logf (0.9f), logf (0.1f), logf (0.5f), logf (0.5f) };
+  g_autoptr(PhiliaTensor) t = philia_tensor_new_from (2, 2, logp);
+  g_autoptr(SogaNegatives) cum = _philia_soga_negatives_new (g);
+  float grad[4];
+  double terms[5];
+  double h0 = -(0.9 * logf (0.9f) + 0.1 * logf (0.1f)), h1 = log (2.0);
+  double m0 = (0.9 + 0.5) / 2, m1 = (0.1 + 0.5) / 2;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 1);
+  _philia_soga_objective (t, g, 1.0, 2, 5, cum, &rng, grad, terms);
+  g_assert_cmpfloat_with_epsilon (terms[2], (h0 + h1) / 2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (terms[3], -(m0 * log (m0) + m1 * log (m1)), 1e-6);
+  g_assert_cmpfloat (terms[4], ==, 0);
+  g_assert_cmpfloat_with_epsilon (terms[0], terms[2] - terms[3], 1e-12);
+}
+
+/* The alias table draws node v with probability deg(v)^0.75 / Σ; uniformly
+ * without edges. A star of 5 leaves with a tail and an isolated node. */
+static void
+test_negative_sampling (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (9);
+  g_autoptr(PhiliaGraph) g = NULL;
+  g_autoptr(PhiliaGraph) bare = path_graph (0, 4);
+  g_autoptr(SogaNegatives) t = NULL;
+  g_autoptr(SogaNegatives) u = NULL;
+  guint count[9] = { 0 }, bare_count[4] = { 0 };
+  const guint draws = 400000;
+  double total = 0, w[9];
+  PhiliaRng rng;
+
+  for (guint leaf = 1; leaf <= 5; leaf++)
+    philia_graph_builder_add_edge (b, 0, leaf);
+  philia_graph_builder_add_edge (b, 5, 6);
+  philia_graph_builder_add_edge (b, 6, 7);
+  g = philia_graph_builder_build (b, NULL);
+  t = _philia_soga_negatives_new (g);
+  u = _philia_soga_negatives_new (bare);
+  philia_rng_init (&rng, 21);
+  for (guint i = 0; i < draws; i++)
+    {
+      count[_philia_soga_draw_negative (t, &rng)]++;
+      bare_count[_philia_soga_draw_negative (u, &rng)]++;
+    }
+  {
+    const double degree[9] = { 5, 1, 1, 1, 1, 2, 2, 1, 0 };
+
+    for (guint v = 0; v < 9; v++)
+      total += w[v] = pow (degree[v], 0.75);
+  }
+  g_assert_cmpuint (count[8], ==, 0);
+  for (guint v = 0; v < 9; v++)
+    g_assert_cmpfloat_with_epsilon ((double)count[v] / draws, w[v] / total, 0.005);
+  for (guint v = 0; v < 4; v++)
+    g_assert_cmpfloat_with_epsilon ((double)bare_count[v] / draws, 0.25, 0.005);
+}
+
+/* The gradient against central differences, pairs fixed by the seed; on a
+ * path with isolated nodes (no pairs from them). */
+static void
+test_objective_gradient (void)
+{
+  g_autoptr(PhiliaGraph) g = path_graph (6, 2);
+  guint n = 8, c = 3;
+  g_autoptr(PhiliaTensor) t = philia_tensor_new (n, c);
+  g_autoptr(SogaNegatives) cum = _philia_soga_negatives_new (g);
+  g_autofree float *grad = g_new (float, n * c);
+  g_autofree float *scratch = g_new (float, n * c);
+  double terms[5], up[5], down[5];
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 3);
+  for (guint i = 0; i < n; i++)
+    {
+      double z[3], s = 0;
+
+      for (guint j = 0; j < c; j++)
+        s += z[j] = exp (2 * philia_rng_float (&rng));
+      for (guint j = 0; j < c; j++)
+        t->data[i * c + j] = (float)log (z[j] / s);
+    }
+  philia_rng_init (&rng, 11);
+  _philia_soga_objective (t, g, 0.7, 3, 4, cum, &rng, grad, terms);
+  g_assert_cmpfloat (terms[4], >, 0);
+  for (guint k = 0; k < n * c; k++)
+    {
+      float keep = t->data[k];
+      const float h = 1e-2f;
+      double numeric;
+
+      t->data[k] = keep + h;
+      philia_rng_init (&rng, 11);
+      _philia_soga_objective (t, g, 0.7, 3, 4, cum, &rng, scratch, up);
+      t->data[k] = keep - h;
+      philia_rng_init (&rng, 11);
+      _philia_soga_objective (t, g, 0.7, 3, 4, cum, &rng, scratch, down);
+      t->data[k] = keep;
+      numeric = (up[0] - down[0]) / (2 * h);
+      g_assert_cmpfloat_with_epsilon (grad[k], numeric, 2e-3 + 1e-2 * fabs (numeric));
+    }
+}
+
+/* ------------------------------------------------------------ adaptation */
+
+static PhiliaAdaptResult *
+adapt (const PhiliaSavedModel *m,
+       PhiliaGraph            *target,
+       int                     epochs,
+       guint64                 seed)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaAdaptParams params;
+  PhiliaAdaptResult *r;
+
+  philia_adapt_params_init (&params);
+  params.epochs = epochs;
+  params.lr = 0.01;
+  r = philia_adapt (m, target, &params, seed, 1, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_adapt_label_blind (void)
+{
+  g_autoptr(PhiliaGraph) source = csbm (200, 0.9, 10, 3, 9);
+  g_autoptr(PhiliaGraph) target = csbm (180, 0.4, 10, 3, 10);
+  g_autoptr(PhiliaGraph) scrambled = relabel (target, LABELS_SCRAMBLE, 5, FALSE);
+  g_autoptr(PhiliaGraph) removed = relabel (target, LABELS_REMOVE, 0, FALSE);
+  g_autoptr(PhiliaSavedModel) m = trained_model (source, "gcn");
+  g_autoptr(PhiliaAdaptResult) a = adapt (m, target, 20, 4);
+  g_autoptr(PhiliaAdaptResult) b = adapt (m, scrambled, 20, 4);
+  g_autoptr(PhiliaAdaptResult) c = adapt (m, removed, 20, 4);
+  g_autoptr(PhiliaAdaptResult) d = adapt (m, target, 20, 5);
+  gboolean differs = FALSE;
+
+  assert_same_weights (a->adapted, b->adapted);
+  assert_same_weights (a->adapted, c->adapted);
+  g_assert_cmpmem (a->loss, sizeof (double) * 20, b->loss, sizeof (double) * 20);
+  g_assert_cmpmem (a->loss, sizeof (double) * 20, c->loss, sizeof (double) * 20);
+  /* The labels did score: differently for the scrambled ones, not at all
+   * without them. */
+  g_assert_false (isnan (a->after->accuracy));
+  g_assert_true (isnan (c->after->accuracy) && isnan (c->accuracy_curve[0]));
+  g_assert_cmpstr (a->adapted->adapted_from, ==, "soga");
+  /* The weights did move, and another seed samples other pairs. */
+  for (guint i = 0; i < m->weights->len && !differs; i++)
+    {
+      const PhiliaTensor *x = g_ptr_array_index (m->weights, i);
+      const PhiliaTensor *y = g_ptr_array_index (a->adapted->weights, i);
+
+      differs = memcmp (x->data, y->data, sizeof (float) * x->rows * x->cols) != 0;
+    }
+  g_assert_true (differs);
+  g_assert_true (memcmp (a->loss, d->loss, sizeof (double) * 20) != 0);
+  /* The adapted model predicts on the target what the result says. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PhiliaPrediction) p = philia_saved_model_predict (a->adapted, target, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (p->predictions, sizeof (gint32) * 180, a->after->predictions,
+                     sizeof (gint32) * 180);
+  }
+  /* Source-only is the model as saved. */
+  {
+    g_autoptr(PhiliaPrediction) p = philia_saved_model_predict (m, target, 1, NULL);
+
+    g_assert_cmpmem (p->predictions, sizeof (gint32) * 180, a->before->predictions,
+                     sizeof (gint32) * 180);
+  }
+}
+
+/* Lowering the objective is what the steps do: the loss falls. */
+static void
+test_adapt_lowers_objective (void)
+{
+  g_autoptr(PhiliaGraph) source = csbm (200, 0.9, 10, 3, 12);
+  g_autoptr(PhiliaGraph) target = csbm (200, 0.5, 10, 3, 13);
+  g_autoptr(PhiliaSavedModel) m = trained_model (source, "gcn");
+  g_autoptr(PhiliaAdaptResult) r = adapt (m, target, 60, 1);
+
+  g_assert_cmpuint (r->n_epochs, ==, 60);
+  g_assert_cmpfloat (r->loss[59], <, r->loss[0]);
+  g_assert_cmpfloat (r->epoch_ms_median, >, 0);
+}
+
+static void
+test_adapt_small_graphs (void)
+{
+  /* One node without edges; a graph with only isolated nodes. */
+  g_autoptr(PhiliaGraph) source = csbm (60, 0.9, 4, 2, 14);
+  g_autoptr(PhiliaSavedModel) m = trained_model (source, "gcn");
+  g_autoptr(GError) error = NULL;
+
+  for (guint n = 1; n <= 3; n += 2)
+    {
+      g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+      g_autoptr(PhiliaGraph) g = NULL;
+      g_autoptr(PhiliaAdaptResult) r = NULL;
+      float *x = g_new0 (float, n * 4);
+
+      x[0] = 1;
+      if (n == 3)
+        {
+          philia_graph_builder_add_edge (b, 1, 1);   /* a self-loop */
+          philia_graph_builder_add_edge (b, 1, 2);
+          philia_graph_builder_add_edge (b, 1, 2);   /* a duplicate */
+        }
+      philia_graph_builder_take_features (b, x, 4);
+      g = philia_graph_builder_build (b, &error);
+      g_assert_no_error (error);
+      r = adapt (m, g, 5, 0);
+      g_assert_cmpuint (r->n_epochs, ==, 5);
+      g_assert_true (isfinite (r->loss[4]));
+    }
+  {
+    g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (0);
+    g_autoptr(PhiliaGraph) empty = philia_graph_builder_build (b, NULL);
+    g_autoptr(PhiliaAdaptResult) r = NULL;
+
+    if (empty != NULL)
+      {
+        r = philia_adapt (m, empty, NULL, 0, 1, NULL, NULL, NULL, NULL, &error);
+        g_assert_null (r);
+        g_assert_nonnull (error);
+      }
+  }
+}
+
+static void
+count_epoch (const PhiliaAdaptEpoch *epoch,
+             gpointer                user_data)
+{
+  GCancellable *cancellable = ((gpointer *)user_data)[0];
+  guint *count = ((gpointer *)user_data)[1];
+
+  g_assert_cmpuint (epoch->epoch, ==, *count + 1);
+  g_assert_cmpfloat_with_epsilon (epoch->loss, epoch->im_loss + 1.0 * epoch->structure_loss,
+                                  1e-9);
+  g_assert_cmpfloat_with_epsilon (epoch->im_loss, epoch->mean_entropy - epoch->marginal_entropy,
+                                  1e-9);
+  (*count)++;
+  if (*count == 3)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_adapt_cancel (void)
+{
+  g_autoptr(PhiliaGraph) source = csbm (80, 0.9, 6, 3, 15);
+  g_autoptr(PhiliaSavedModel) m = trained_model (source, "gcn");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+  gpointer data[2] = { cancellable, &count };
+  PhiliaAdaptResult *r;
+
+  r = philia_adapt (m, source, NULL, 0, 1, NULL, cancellable, count_epoch, data, &error);
+  g_assert_null (r);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count, ==, 3);
+}
+
+typedef struct
+{
+  GMainLoop         *loop;
+  guint              epochs;
+  PhiliaAdaptResult *result;
+  GError            *error;
+} AsyncState;
+
+static void
+on_epochs (const PhiliaAdaptEpoch *epochs,
+           guint                   n_epochs,
+           gpointer                user_data)
+{
+  AsyncState *s = user_data;
+
+  for (guint i = 0; i < n_epochs; i++)
+    g_assert_cmpuint (epochs[i].epoch, ==, ++s->epochs);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AsyncState *s = user_data;
+
+  s->result = philia_adapt_finish (result, &s->error);
+  g_main_loop_quit (s->loop);
+}
+
+static void
+test_adapt_async (void)
+{
+  g_autoptr(PhiliaGraph) source = csbm (80, 0.9, 6, 3, 16);
+  g_autoptr(PhiliaGraph) target = csbm (80, 0.5, 6, 3, 17);
+  g_autoptr(PhiliaSavedModel) m = trained_model (source, "gcn");
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(PhiliaAdaptResult) sync = adapt (m, target, 12, 2);
+  AsyncState s = { loop, 0, NULL, NULL };
+  PhiliaAdaptParams params;
+
+  philia_adapt_params_init (&params);
+  params.epochs = 12;
+  params.lr = 0.01;
+  philia_adapt_async (m, target, &params, 2, 1, NULL, on_epochs, &s, NULL, on_done, &s);
+  g_main_loop_run (loop);
+  g_assert_no_error (s.error);
+  g_assert_cmpuint (s.epochs, ==, 12);
+  assert_same_weights (sync->adapted, s.result->adapted);
+  philia_adapt_result_free (s.result);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+
+  g_test_add_func ("/model/round-trip", test_round_trip);
+  g_test_add_func ("/model/class-names", test_class_names);
+  g_test_add_func ("/model/refusals", test_refusals);
+  g_test_add_func ("/model/mismatch", test_mismatch);
+  g_test_add_func ("/model/predict-matches-training", test_predict_matches_training);
+  g_test_add_func ("/model/predict-two-class", test_predict_two_class);
+  g_test_add_func ("/adapt/objective-values", test_objective_values);
+  g_test_add_func ("/adapt/objective-gradient", test_objective_gradient);
+  g_test_add_func ("/adapt/negative-sampling", test_negative_sampling);
+  g_test_add_func ("/adapt/label-blind", test_adapt_label_blind);
+  g_test_add_func ("/adapt/lowers-objective", test_adapt_lowers_objective);
+  g_test_add_func ("/adapt/small-graphs", test_adapt_small_graphs);
+  g_test_add_func ("/adapt/cancel", test_adapt_cancel);
+  g_test_add_func ("/adapt/async", test_adapt_async);
+  return g_test_run ();
+}
