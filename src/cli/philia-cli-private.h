@@ -51,6 +51,9 @@ int          cmd_train     (int argc, char **argv);
 int          cmd_proximity (int argc, char **argv);
 int          cmd_linkpred  (int argc, char **argv);
 int          cmd_plugins   (int argc, char **argv);
+/* philia-cli-linkpred.c: linkpred --model (cmd_linkpred hands over to it). */
+int          cmd_linkpred_model (int argc, char **argv);
+gboolean     cli_linkpred_wants_model (int argc, char **argv);
 /* philia-cli-proximity.c: an option-shaped error from the core is a usage
  * error, anything else a failure (proximity, linkpred, figure). */
 int          proximity_fail (const char   *command,

@@ -379,6 +379,8 @@ cmd_linkpred (int    argc,
   double seconds;
   int code = EXIT_OK;
 
+  if (cli_linkpred_wants_model (argc, argv))
+    return cmd_linkpred_model (argc, argv);
   if (!parse_options ("linkpred", "FILE --heuristic H",
                       "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
                       "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "

@@ -12,6 +12,7 @@ void _philia_measures_register (PhiliaRegistry *registry);
 void _philia_layouts_register (PhiliaRegistry *registry);
 void _philia_proximity_register (PhiliaRegistry *registry);
 void _philia_models_register (PhiliaRegistry *registry);
+void _philia_link_models_register (PhiliaRegistry *registry);
 
 /**
  * philia_core_init:
@@ -35,6 +36,7 @@ philia_core_init (void)
       _philia_layouts_register (philia_registry_get_default ());
       _philia_proximity_register (philia_registry_get_default ());
       _philia_models_register (philia_registry_get_default ());
+      _philia_link_models_register (philia_registry_get_default ());
       g_once_init_leave (&initialized, 1);
     }
 }

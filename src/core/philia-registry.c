@@ -7,6 +7,7 @@
 
 static const char *family_names[PHILIA_N_FAMILIES] = {
   "measure", "proximity", "layout", "model", "generator", "exporter",
+  "link-model",
 };
 
 const char *
