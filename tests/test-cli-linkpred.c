@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cli-test-util.h"
+
+/* philia-cli linkpred --model, driven as a user would: a GNN link predictor
+ * trained and scored on the split --heuristic uses. Few epochs and a narrow
+ * width keep it quick; the numbers are the core's (tests/test-linkmodel.c). */
+
+static char *
+karate_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "import", "karate.graphml", NULL);
+}
+
+static void
+assert_keys (const char  *out,
+             const char **keys,
+             guint        n_keys)
+{
+  for (guint i = 0; i < n_keys; i++)
+    if (strstr (out, keys[i]) == NULL)
+      g_error ("“%s” not in %s", keys[i], out);
+}
+
+static void
+test_model_json (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) cn = { 0 };
+  g_auto(Run) text = { 0 };
+  const char *keys[] = {
+    "\"model\":\"gcn\"", "\"hits@10\":", "\"hits@20\":", "\"hits@50\":", "\"hits@100\":",
+    "\"mrr\":", "\"auc\":", "\"train_edges\":4486", "\"valid_edges\":264", "\"test_edges\":528",
+    "\"test_negatives\":528", "\"seed\":3", "\"best_epoch\":", "\"epoch_ms_median\":",
+    "\"epochs\":4", "\"hidden\":16", "\"layers\":2", "\"decoder\":\"dot\"",
+  };
+  const char *mlp_keys[] = { "\"model\":\"sage-mlp\"", "\"decoder\":\"mlp\"", "\"layers\":1" };
+  const char *split_keys[] = { "\"train_edges\":4486", "\"valid_edges\":264",
+                               "\"test_edges\":528" };
+
+  run_cli (&a, "linkpred", cora, "--model", "gcn", "--seed", "3", "--epochs", "4", "--hidden",
+           "16", "--threads", "1", "--json", NULL);
+  if (a.status != 0)
+    g_test_message ("stderr: %s", a.err);
+  g_assert_cmpint (a.status, ==, 0);
+  assert_keys (a.out, keys, G_N_ELEMENTS (keys));
+  /* The same split as the heuristics': same sizes for the same seed. */
+  run_cli (&cn, "linkpred", cora, "--heuristic", "cn", "--seed", "3", "--json", NULL);
+  g_assert_cmpint (cn.status, ==, 0);
+  assert_keys (cn.out, split_keys, G_N_ELEMENTS (split_keys));
+  /* Same seed and threads, same numbers (everything before the timings). */
+  run_cli (&b, "linkpred", cora, "--model", "gcn", "--seed", "3", "--epochs", "4", "--hidden",
+           "16", "--threads", "1", "--json", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_true (strncmp (a.out, b.out, strstr (a.out, "\"best_val_hits\"") - a.out) == 0);
+
+  run_cli (&text, "linkpred", cora, "--model", "sage", "--decoder", "mlp", "--layers", "1",
+           "--epochs", "2", "--hidden", "8", "--dropout", "0", "--lr", "0.005", "--json", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  assert_keys (text.out, mlp_keys, G_N_ELEMENTS (mlp_keys));
+}
+
+static void
+test_model_text (void)
+{
+  g_autofree char *karate = karate_path ();
+  g_auto(Run) run = { 0 };
+
+  /* Karate has no features: GCN learns one embedding per node. */
+  run_cli (&run, "linkpred", karate, "--model", "gcn", "--epochs", "3", "--hidden", "8", NULL);
+  if (run.status != 0)
+    g_test_message ("stderr: %s", run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "gcn on "));
+  g_assert_nonnull (strstr (run.out, "hits@100"));
+  g_assert_nonnull (strstr (run.out, "epochs   3"));
+}
+
+static void
+test_model_errors (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *karate = karate_path ();
+  struct { const char *args[6]; int status; const char *needle; } cases[] = {
+    { { "--model", "gat" }, 2, "unknown model; known models: gcn, mlp" },
+    { { "--model", "" }, 2, "--model M is required" },
+    { { "--model", "gcn", "--decoder", "cosine" }, 2, "--decoder must be dot or mlp" },
+    { { "--model", "gcn", "--epochs", "0" }, 2, "The number of epochs must be at least 1." },
+    { { "--model", "gcn", "--dropout", "1" }, 2, "The dropout must be at least 0 and below 1." },
+    { { "--model", "gcn", "--lr", "-1" }, 2, "The learning rate must be positive." },
+    { { "--model", "gcn", "--layers", "0" }, 2, "layers must be between 1 and 16" },
+    { { "--model", "gcn", "--val-k", "0" }, 2, "--val-k must be at least 1" },
+    { { "--model", "gcn", "--threads", "-2" }, 2, "--threads must not be negative" },
+  };
+  g_auto(Run) mlp = { 0 };
+  g_auto(Run) file = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_cli (&run, "linkpred", cora, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+               cases[i].args[3], cases[i].args[4], cases[i].args[5], NULL);
+      assert_one_line_error (&run, cases[i].status, cases[i].needle);
+    }
+  run_cli (&mlp, "linkpred", karate, "--model", "mlp", "--epochs", "2", NULL);
+  assert_one_line_error (&mlp, 1, "reads node features, and the graph has none.");
+  run_cli (&file, "linkpred", "no-such.npz", "--model", "gcn", NULL);
+  assert_one_line_error (&file, 1, "no-such.npz");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/linkpred-model/json", test_model_json);
+  g_test_add_func ("/cli/linkpred-model/text", test_model_text);
+  g_test_add_func ("/cli/linkpred-model/errors", test_model_errors);
+  return g_test_run ();
+}
