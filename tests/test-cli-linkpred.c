@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cli-test-util.h"
 
 /* philia-cli linkpred --model, driven as a user would: a GNN link predictor
@@ -116,6 +118,64 @@ test_model_errors (void)
   assert_one_line_error (&file, 1, "no-such.npz");
 }
 
+/* generate latent: a preset, the knobs over it, the same file for the same
+ * seed; the graph it writes goes into linkpred like any dataset. */
+static void
+test_generate_latent (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("philia-latent-XXXXXX", NULL);
+  g_autofree char *a_path = g_build_filename (dir, "a.npz", NULL);
+  g_autofree char *b_path = g_build_filename (dir, "b.npz", NULL);
+  g_autofree char *a_bytes = NULL;
+  g_autofree char *b_bytes = NULL;
+  gsize a_len, b_len;
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) fp = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) csbm = { 0 };
+  g_auto(Run) range = { 0 };
+  g_auto(Run) cn = { 0 };
+  const char *keys[] = { "\"generator\":\"latent\"", "\"nodes\":300", "\"features\":16",
+                         "\"dim\":2", "\"degree\":3", "\"feature_weight\":0", "\"seed\":4" };
+
+  g_assert_nonnull (dir);
+  run_cli (&a, "generate", "latent", "--preset", "gsp", "--nodes", "300", "--seed", "4",
+           "--out", a_path, "--json", NULL);
+  if (a.status != 0)
+    g_test_message ("stderr: %s", a.err);
+  g_assert_cmpint (a.status, ==, 0);
+  assert_keys (a.out, keys, G_N_ELEMENTS (keys));
+  run_cli (&b, "generate", "latent", "--preset", "gsp", "--nodes", "300", "--seed", "4",
+           "--out", b_path, NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_nonnull (strstr (b.out, "latent space model, 300 nodes"));
+  g_assert_true (g_file_get_contents (a_path, &a_bytes, &a_len, NULL));
+  g_assert_true (g_file_get_contents (b_path, &b_bytes, &b_len, NULL));
+  g_assert_cmpmem (a_bytes, a_len, b_bytes, b_len);
+
+  /* A knob over a preset: fp with 3 feature dimensions and labels. */
+  run_cli (&fp, "generate", "latent", "--preset", "fp", "--nodes", "200", "--feature-dim", "3",
+           "--classes", "4", "--out", b_path, "--json", NULL);
+  g_assert_cmpint (fp.status, ==, 0);
+  g_assert_nonnull (strstr (fp.out, "\"features\":6"));
+  g_assert_nonnull (strstr (fp.out, "\"feature_weight\":1"));
+  g_assert_nonnull (strstr (fp.out, "\"classes\":4"));
+
+  run_cli (&cn, "linkpred", a_path, "--heuristic", "cn", "--json", NULL);
+  g_assert_cmpint (cn.status, ==, 0);
+
+  run_cli (&bad, "generate", "latent", "--preset", "xyz", "--out", a_path, NULL);
+  assert_one_line_error (&bad, 2, "--preset must be lsp, gsp or fp");
+  run_cli (&csbm, "generate", "latent", "--homophily", "0.5", "--out", a_path, NULL);
+  assert_one_line_error (&csbm, 2, "not the options of csbm");
+  run_cli (&range, "generate", "latent", "--feature-weight", "2", "--out", a_path, NULL);
+  assert_one_line_error (&range, 2, "The feature weight must be between 0 and 1.");
+  g_unlink (a_path);
+  g_unlink (b_path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -124,5 +184,6 @@ main (int    argc,
   g_test_add_func ("/cli/linkpred-model/json", test_model_json);
   g_test_add_func ("/cli/linkpred-model/text", test_model_text);
   g_test_add_func ("/cli/linkpred-model/errors", test_model_errors);
+  g_test_add_func ("/cli/generate-latent", test_generate_latent);
   return g_test_run ();
 }

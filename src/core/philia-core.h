@@ -8,6 +8,7 @@
 # include "philia-evaluation.h"
 # include "philia-export.h"
 # include "philia-generate.h"
+# include "philia-generate-latent.h"
 # include "philia-graph.h"
 # include "philia-homophily.h"
 # include "philia-json.h"
