@@ -384,7 +384,9 @@ cmd_linkpred (int    argc,
   if (!parse_options ("linkpred", "FILE --heuristic H",
                       "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
                       "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
-                      "evaluation in it.", linkpred_entries, &argc, &argv, 1, &code))
+                      "evaluation in it. --model M trains a GNN link predictor on the same "
+                      "split instead (linkpred --model gcn --help lists its options).",
+                      linkpred_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_heuristic == NULL)
     return usage_error ("linkpred", "--heuristic H is required");
