@@ -41,7 +41,7 @@ test_model_json (void)
     "\"model\":\"gcn\"", "\"hits@10\":", "\"hits@20\":", "\"hits@50\":", "\"hits@100\":",
     "\"mrr\":", "\"auc\":", "\"train_edges\":4486", "\"valid_edges\":264", "\"test_edges\":528",
     "\"test_negatives\":528", "\"seed\":3", "\"best_epoch\":", "\"epoch_ms_median\":",
-    "\"epochs\":4", "\"hidden\":16", "\"layers\":2", "\"decoder\":\"dot\"",
+    "\"epochs\":4", "\"epoch_cpu_ms_median\":", "\"hidden\":16", "\"layers\":2", "\"decoder\":\"dot\"",
   };
   const char *mlp_keys[] = { "\"model\":\"sage-mlp\"", "\"decoder\":\"mlp\"", "\"layers\":1" };
   const char *split_keys[] = { "\"train_edges\":4486", "\"valid_edges\":264",

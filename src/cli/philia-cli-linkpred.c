@@ -200,6 +200,7 @@ cmd_linkpred_model (int    argc,
       philia_json_member_double (json, "best_val_hits", trained->best_val_hits);
       philia_json_member_int (json, "val_k", params.val_k);
       philia_json_member_double (json, "epoch_ms_median", trained->epoch_ms_median);
+      philia_json_member_double (json, "epoch_cpu_ms_median", trained->epoch_cpu_ms_median);
       philia_json_member_int (json, "hidden", params.hidden);
       philia_json_member_int (json, "layers", params.layers);
       philia_json_member_double (json, "lr", params.lr);

@@ -163,6 +163,7 @@ typedef struct
   guint                  best_epoch;
   double                 best_val_hits;
   double                 epoch_ms_median;
+  double                 epoch_cpu_ms_median; /* CPU of all threads in the step */
   double                 seconds;
   gboolean               identity_features;
   PhiliaLinkpredResult  *result;

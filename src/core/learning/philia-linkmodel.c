@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 /* Pairs scored per evaluation step: bounds the [pairs, hidden] buffers. */
 #define SCORE_CHUNK 65536
@@ -348,6 +349,17 @@ check_params (const PhiliaLinkModelParams *p,
   return bad == NULL;
 }
 
+/* CPU time of the whole process (every worker thread), in ms. */
+static double
+process_cpu_ms (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return NAN;
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static double
 median (GArray *values)
 {
@@ -415,6 +427,7 @@ philia_link_train (PhiliaLinkSplit             *split,
   g_autoptr(GArray) loss = NULL;
   g_autoptr(GArray) val_hits = NULL;
   g_autoptr(GArray) epoch_ms = NULL;
+  g_autoptr(GArray) epoch_cpu = NULL;
   g_autoptr(GPtrArray) best = NULL;
   g_autofree gint32 *src = NULL;
   g_autofree gint32 *dst = NULL;
@@ -527,6 +540,7 @@ philia_link_train (PhiliaLinkSplit             *split,
   loss = g_array_new (FALSE, FALSE, sizeof (double));
   val_hits = g_array_new (FALSE, FALSE, sizeof (double));
   epoch_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  epoch_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   best = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
   result = g_new0 (PhiliaLinkTrainResult, 1);
   timer = g_timer_new ();
@@ -534,7 +548,7 @@ philia_link_train (PhiliaLinkSplit             *split,
     {
       PhiliaLinkTrainEpoch info = { 0 };
       PhiliaTensor *z, *l;
-      double ms, hits, auc;
+      double ms, cpu, hits, auc;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -543,6 +557,7 @@ philia_link_train (PhiliaLinkSplit             *split,
         }
       sample_negatives (split->train, &run.ctx->rng, src + n_pos, dst + n_pos, n_pos);
       g_timer_start (timer);
+      cpu = process_cpu_ms ();
       philia_tape_reset (run.tape);
       philia_tape_set_training (run.tape, TRUE);
       z = run.vt->encode (run.model, run.ctx, run.tape);
@@ -551,6 +566,7 @@ philia_link_train (PhiliaLinkSplit             *split,
       philia_tape_backward (run.tape, l);
       philia_optimizer_step (optimizer);
       ms = 1000 * g_timer_elapsed (timer, NULL);
+      cpu = process_cpu_ms () - cpu;
       info.loss = l->data[0];
 
       score_pairs (&run, valid_pairs, 2 * n_valid, valid_scores);
@@ -574,6 +590,7 @@ philia_link_train (PhiliaLinkSplit             *split,
       g_array_append_val (loss, info.loss);
       g_array_append_val (val_hits, hits);
       g_array_append_val (epoch_ms, ms);
+      g_array_append_val (epoch_cpu, cpu);
 
       info.epoch = epoch;
       info.n_epochs = (guint)p.epochs;
@@ -609,6 +626,7 @@ philia_link_train (PhiliaLinkSplit             *split,
   result->val_hits = g_memdup2 (val_hits->data, sizeof (double) * MAX (loss->len, 1));
   result->best_val_hits = best_hits;
   result->epoch_ms_median = median (epoch_ms);
+  result->epoch_cpu_ms_median = median (epoch_cpu);
   result->identity_features = philia_graph_get_n_features (split->train) == 0;
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   if (progress != NULL)
