@@ -56,7 +56,10 @@ class GCN(torch.nn.Module):
     def __init__(s, f, h):
         super().__init__(); s.l1 = torch.nn.Linear(f, h); s.l2 = torch.nn.Linear(h, h)
     def forward(s, x):
-        h = F.dropout(F.relu(torch.sparse.mm(a, x @ s.l1.weight.t()) + s.l1.bias), 0.5, s.training)
+        # Without features (x has no columns) the input is the identity, as in
+        # Philia: X W is W itself, a free embedding per node.
+        xw = s.l1.weight.t() if x.shape[1] == 0 else x @ s.l1.weight.t()
+        h = F.dropout(F.relu(torch.sparse.mm(a, xw) + s.l1.bias), 0.5, s.training)
         return torch.sparse.mm(a, h @ s.l2.weight.t()) + s.l2.bias
 
 def score(z, pairs):
@@ -69,7 +72,7 @@ def hits(pos, neg, k=100):
     kth = torch.topk(neg, k).values[-1]
     return (pos > kth).float().mean().item()
 
-model = GCN(x.shape[1], 256)
+model = GCN(x.shape[1] if x.shape[1] > 0 else n, 256)
 opt = torch.optim.Adam(model.parameters(), lr=0.01)
 times, cpus, best, best_state, since = [], [], -1.0, None, 0
 for epoch in range(max_epochs):
