@@ -124,7 +124,7 @@ test_help_usage_lines (void)
 {
   static const char *args[][2] = {
     { "info", "FILE" }, { "stats", "FILE" }, { "layout", "FILE" }, { "figure", "FILE" },
-    { "generate", "csbm|grid|mesh" }, { "proximity", "FILE --pairs P.csv" },
+    { "generate", "csbm|grid|mesh|latent" }, { "proximity", "FILE --pairs P.csv" },
     { "linkpred", "FILE --heuristic H" }, { "train", "FILE" }, { "plugins", "" },
   };
   g_auto(Run) top = { 0 };

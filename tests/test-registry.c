@@ -132,7 +132,7 @@ static void
 test_enum_names (void)
 {
   static const char * const families[] = {
-    "measure", "proximity", "layout", "model", "generator", "exporter",
+    "measure", "proximity", "layout", "model", "generator", "exporter", "link-model",
   };
   static const char * const heuristics[] = {
     "cn", "jaccard", "aa", "ra", "pa", "katz", "ppr", "sp", "fp",

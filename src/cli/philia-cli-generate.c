@@ -28,6 +28,13 @@ static int opt_gen_splits = -1;
 static char *opt_gen_proportions;
 static int opt_gen_rows = -1;
 static int opt_gen_cols = -1;
+static char *opt_gen_preset;
+static int opt_gen_dim = -1;
+static double opt_gen_sharpness = -1;
+static double opt_gen_radius_spread = -1;
+static double opt_gen_feature_weight = -1;
+static int opt_gen_feature_dim = -1;
+static double opt_gen_noise = -1;
 
 static GOptionEntry generate_entries[] = {
   { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, "Number of nodes (default 2000)", "N" },
@@ -52,6 +59,20 @@ static GOptionEntry generate_entries[] = {
   { "rows", 0, 0, G_OPTION_ARG_INT, &opt_gen_rows, "grid, mesh: rows (default 100)", "R" },
   { "cols", 0, 0, G_OPTION_ARG_INT, &opt_gen_cols, "grid, mesh: columns (default: --rows)",
     "C" },
+  { "preset", 0, 0, G_OPTION_ARG_STRING, &opt_gen_preset,
+    "latent: lsp, gsp or fp (local structure, global structure or features explain the "
+    "links; default lsp); the options below change it", "P" },
+  { "dim", 0, 0, G_OPTION_ARG_INT, &opt_gen_dim, "latent: structural space dimension", "D" },
+  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_sharpness,
+    "latent: α of the link probability (large: a hard radius)", "A" },
+  { "radius-spread", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_radius_spread,
+    "latent: σ of the log-normal radii (0: one radius)", "S" },
+  { "feature-weight", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_feature_weight,
+    "latent: β in [0, 1], how much the feature distance decides links", "B" },
+  { "feature-dim", 0, 0, G_OPTION_ARG_INT, &opt_gen_feature_dim,
+    "latent: feature space dimension (2 feature columns each)", "F" },
+  { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_noise,
+    "latent: standard deviation of the feature noise", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output .npz file", "FILE.npz" },
   { NULL }
@@ -97,6 +118,74 @@ generate_lattice (const char *kind)
   return EXIT_OK;
 }
 
+/* latent: the latent space model, a preset and the knobs given. */
+static int
+generate_latent (void)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaLatentParams params;
+  PhiliaLatentPreset preset = PHILIA_LATENT_PRESET_LSP;
+  GError *error = NULL;
+  double radius = 0;
+
+  if (opt_gen_preset != NULL && !philia_latent_preset_from_string (opt_gen_preset, &preset))
+    return usage_error ("generate", "--preset must be lsp, gsp or fp");
+  if (opt_gen_features != -1 || opt_gen_homophily != -1 || opt_gen_signal != -1
+      || opt_gen_splits != -1 || opt_gen_proportions != NULL || opt_gen_het_fraction != -1
+      || opt_gen_het_homophily != -1)
+    return usage_error ("generate", "latent takes --feature-dim, not the options of csbm");
+  if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_dim < -1 || opt_gen_feature_dim < -1)
+    return usage_error ("generate", "counts must not be negative");
+  philia_latent_params_init (&params);
+  philia_latent_params_preset (&params, preset);
+  if (opt_gen_nodes >= 0) params.n_nodes = opt_gen_nodes;
+  if (opt_gen_classes >= 0) params.n_classes = opt_gen_classes;
+  if (opt_gen_degree != -1) params.degree = opt_gen_degree;
+  if (opt_gen_dim >= 0) params.dim = opt_gen_dim;
+  if (opt_gen_sharpness != -1) params.sharpness = opt_gen_sharpness;
+  if (opt_gen_radius_spread != -1) params.radius_spread = opt_gen_radius_spread;
+  if (opt_gen_feature_weight != -1) params.feature_weight = opt_gen_feature_weight;
+  if (opt_gen_feature_dim >= 0) params.feature_dim = opt_gen_feature_dim;
+  if (opt_gen_noise != -1) params.noise = opt_gen_noise;
+  params.seed = (guint64)opt_seed;
+
+  graph = philia_latent_generate (&params, &radius, NULL, &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "philia-cli generate: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  if (!philia_graph_write_npz (graph, opt_out, &error))
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "generator", "latent");
+      philia_json_member_string (json, "path", opt_out);
+      philia_json_member_int (json, "nodes", philia_graph_get_n_nodes (graph));
+      philia_json_member_int (json, "edges", philia_graph_get_n_edges (graph));
+      philia_json_member_int (json, "features", philia_graph_get_n_features (graph));
+      philia_json_member_int (json, "classes", philia_graph_get_n_classes (graph));
+      philia_json_member_int (json, "dim", params.dim);
+      philia_json_member_double (json, "degree", params.degree);
+      philia_json_member_double (json, "mean_degree",
+                                 2.0 * philia_graph_get_n_edges (graph) / params.n_nodes);
+      philia_json_member_double (json, "feature_weight", params.feature_weight);
+      philia_json_member_double (json, "radius", radius);
+      philia_json_member_int (json, "seed", opt_seed);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+    }
+  else
+    printf ("%s: latent space model, %u nodes, %" G_GINT64_FORMAT " edges (mean degree %.2f)\n",
+            opt_out, philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+            2.0 * philia_graph_get_n_edges (graph) / params.n_nodes);
+  return EXIT_OK;
+}
+
 int
 cmd_generate (int    argc,
               char **argv)
@@ -107,16 +196,21 @@ cmd_generate (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("generate", "csbm|grid|mesh", "Generate a contextual stochastic block "
-                      "model graph with a chosen edge homophily (optionally a heterophilous "
-                      "region), a grid, or a road-like planar mesh.",
+  if (!parse_options ("generate", "csbm|grid|mesh|latent", "Generate a contextual stochastic "
+                      "block model graph with a chosen edge homophily (optionally a "
+                      "heterophilous region), a grid, a road-like planar mesh, or a latent space "
+                      "model graph whose links local structure, global structure or features "
+                      "explain.",
                       generate_entries, &argc, &argv, 1, &code))
     return code;
   if (!g_str_equal (argv[1], "csbm") && !g_str_equal (argv[1], "grid")
-      && !g_str_equal (argv[1], "mesh"))
-    return usage_error ("generate", "unknown generator; known generators: csbm, grid, mesh");
+      && !g_str_equal (argv[1], "mesh") && !g_str_equal (argv[1], "latent"))
+    return usage_error ("generate",
+                        "unknown generator; known generators: csbm, grid, mesh, latent");
   if (opt_out == NULL)
     return usage_error ("generate", "--out FILE.npz is required");
+  if (g_str_equal (argv[1], "latent"))
+    return generate_latent ();
   if (!g_str_equal (argv[1], "csbm"))
     return generate_lattice (argv[1]);
   if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_features < -1 || opt_gen_splits < -1)

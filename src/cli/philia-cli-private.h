@@ -59,6 +59,9 @@ void         cli_json_nullable    (PhiliaJson             *json,
                                    double                  value);
 void         cli_saved_model_json (PhiliaJson             *json,
                                    const PhiliaSavedModel *model);
+/* philia-cli-linkpred.c: linkpred --model (cmd_linkpred hands over to it). */
+int          cmd_linkpred_model (int argc, char **argv);
+gboolean     cli_linkpred_wants_model (int argc, char **argv);
 /* philia-cli-proximity.c: an option-shaped error from the core is a usage
  * error, anything else a failure (proximity, linkpred, figure). */
 int          proximity_fail (const char   *command,

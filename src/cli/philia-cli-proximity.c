@@ -379,10 +379,14 @@ cmd_linkpred (int    argc,
   double seconds;
   int code = EXIT_OK;
 
+  if (cli_linkpred_wants_model (argc, argv))
+    return cmd_linkpred_model (argc, argv);
   if (!parse_options ("linkpred", "FILE --heuristic H",
                       "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
                       "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
-                      "evaluation in it.", linkpred_entries, &argc, &argv, 1, &code))
+                      "evaluation in it. --model M trains a GNN link predictor on the same "
+                      "split instead (linkpred --model gcn --help lists its options).",
+                      linkpred_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_heuristic == NULL)
     return usage_error ("linkpred", "--heuristic H is required");

@@ -220,6 +220,21 @@ PhiliaTensor *philia_op_edge_softmax     (PhiliaTape *tape, PhiliaSparse *s, Phi
 PhiliaTensor *philia_op_edge_attention   (PhiliaTape *tape, PhiliaSparse *s, PhiliaTensor *src,
                                           PhiliaTensor *dst, float slope, float p);
 
+/*
+ * Link prediction's pair scores: out[k] = Z[src[k]] ⊙ Z[dst[k]] ([n, d], the
+ * Hadamard product an MLP decoder reads) or its row sum ([n, 1], the dot
+ * product decoder), without the two gathered [n, d] copies; backward scatters
+ * into both rows. The indices are copied.
+ */
+PhiliaTensor *philia_op_pair_product     (PhiliaTape *tape, PhiliaTensor *z, const gint32 *src,
+                                          const gint32 *dst, guint n);
+PhiliaTensor *philia_op_pair_dot         (PhiliaTape *tape, PhiliaTensor *z, const gint32 *src,
+                                          const gint32 *dst, guint n);
+/* Mean binary cross-entropy of logits [n, 1] against @targets (n values in
+ * [0, 1]), computed stably; 1 × 1, NaN for n = 0. */
+PhiliaTensor *philia_op_bce_logits       (PhiliaTape *tape, PhiliaTensor *logits,
+                                          const float *targets);
+
 /* Optimisers. Weight decay adds decay·θ to the gradient (PyTorch's convention). */
 typedef enum
 {

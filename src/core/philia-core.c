@@ -31,6 +31,7 @@ philia_core_init (void)
       _philia_layouts_register (philia_registry_get_default ());
       _philia_proximity_register (philia_registry_get_default ());
       _philia_models_register (philia_registry_get_default ());
+      _philia_link_models_register (philia_registry_get_default ());
       g_once_init_leave (&initialized, 1);
     }
 }

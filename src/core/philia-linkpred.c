@@ -415,6 +415,90 @@ philia_link_split_new (PhiliaGraph  *graph,
 
 /* ------------------------------------------------------------- evaluate */
 
+/**
+ * philia_link_split_eval_pairs:
+ * @n_pairs: (out): how many pairs
+ *
+ * The pairs every predictor scores on @split, 2 ids each: the n_test test
+ * edges, then the n_test shared negatives, then each test edge's MRR
+ * negatives in order (the −1 pads left out). Free with g_free().
+ */
+gint64 *
+philia_link_split_eval_pairs (const PhiliaLinkSplit *split,
+                              gint64                *n_pairs_out)
+{
+  gint64 n_test = split->n_test, n_pairs = 0;
+  guint n_mrr = split->n_mrr_neg;
+  gint64 *pairs = g_new (gint64, 2 * MAX (n_test * (2 + n_mrr), 1));
+
+  for (gint64 i = 0; i < n_test; i++, n_pairs++)
+    {
+      pairs[2 * n_pairs] = split->test[2 * i];
+      pairs[2 * n_pairs + 1] = split->test[2 * i + 1];
+    }
+  for (gint64 i = 0; i < n_test; i++, n_pairs++)
+    {
+      pairs[2 * n_pairs] = split->test_neg[2 * i];
+      pairs[2 * n_pairs + 1] = split->test_neg[2 * i + 1];
+    }
+  for (gint64 i = 0; i < n_test; i++)
+    for (guint j = 0; j < n_mrr; j++)
+      if (split->test_mrr_neg[i * n_mrr + j] >= 0)
+        {
+          pairs[2 * n_pairs] = split->test[2 * i];
+          pairs[2 * n_pairs + 1] = split->test_mrr_neg[i * n_mrr + j];
+          n_pairs++;
+        }
+  *n_pairs_out = n_pairs;
+  return pairs;
+}
+
+/**
+ * philia_linkpred_result_new_from_scores:
+ * @name: what scored them
+ * @scores: one score per pair of philia_link_split_eval_pairs(), higher
+ *   meaning likelier
+ *
+ * Hits@K, MRR and AUC by the OGB rules, the same for every predictor; the
+ * result's heuristic is PHILIA_PROXIMITY_N_HEURISTICS (set it for a built-in).
+ */
+PhiliaLinkpredResult *
+philia_linkpred_result_new_from_scores (const PhiliaLinkSplit *split,
+                                        const char            *name,
+                                        const double          *scores)
+{
+  PhiliaLinkpredResult *result;
+  g_autofree double *row = NULL;
+  gint64 n_test = split->n_test;
+  guint n_mrr = split->n_mrr_neg;
+  double mrr_sum = 0;
+
+  result = g_new0 (PhiliaLinkpredResult, 1);
+  result->heuristic = PHILIA_PROXIMITY_N_HEURISTICS;
+  result->name = g_strdup (name);
+  result->n_test = n_test;
+  result->test_pos = g_memdup2 (scores, sizeof (double) * MAX (n_test, 1));
+  result->test_neg = g_memdup2 (scores + n_test, sizeof (double) * MAX (n_test, 1));
+  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
+    result->hits[k] = philia_linkpred_hits_at_k (result->test_pos, n_test, result->test_neg,
+                                                 n_test, philia_linkpred_hits_ks[k]);
+  result->auc = philia_linkpred_auc (result->test_pos, n_test, result->test_neg, n_test);
+
+  /* Each edge against its own negatives (a row may be short: −1 pads). */
+  row = g_new (double, MAX (n_mrr, 1));
+  for (gint64 i = 0, at = 2 * n_test; i < n_test; i++)
+    {
+      guint c = 0;
+
+      for (guint j = 0; j < n_mrr; j++)
+        if (split->test_mrr_neg[i * n_mrr + j] >= 0)
+          row[c++] = scores[at++];
+      mrr_sum += 1.0 / philia_linkpred_rank (result->test_pos[i], row, c);
+    }
+  result->mrr = n_test > 0 ? mrr_sum / n_test : NAN;
+  return result;
+}
+
 void
 philia_linkpred_result_free (PhiliaLinkpredResult *result)
 {
@@ -448,10 +532,8 @@ evaluate (PhiliaLinkSplit             *split,
   g_autoptr(PhiliaLinkpredResult) result = NULL;
   g_autofree gint64 *pairs = NULL;
   g_autofree double *scores = NULL;
-  g_autofree double *row = NULL;
-  gint64 n_test, n_pairs = 0;
-  guint n_mrr;
-  double mrr_sum = 0;
+  const char *name;
+  gint64 n_pairs = 0;
 
   if (heuristic == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (split->train) == 0)
     {
@@ -460,28 +542,7 @@ evaluate (PhiliaLinkSplit             *split,
       return NULL;
     }
 
-  n_test = split->n_test;
-  n_mrr = split->n_mrr_neg;
-  pairs = g_new (gint64, 2 * MAX (n_test * (2 + n_mrr), 1));
-  for (gint64 i = 0; i < n_test; i++, n_pairs++)
-    {
-      pairs[2 * n_pairs] = split->test[2 * i];
-      pairs[2 * n_pairs + 1] = split->test[2 * i + 1];
-    }
-  for (gint64 i = 0; i < n_test; i++, n_pairs++)
-    {
-      pairs[2 * n_pairs] = split->test_neg[2 * i];
-      pairs[2 * n_pairs + 1] = split->test_neg[2 * i + 1];
-    }
-  for (gint64 i = 0; i < n_test; i++)
-    for (guint j = 0; j < n_mrr; j++)
-      if (split->test_mrr_neg[i * n_mrr + j] >= 0)
-        {
-          pairs[2 * n_pairs] = split->test[2 * i];
-          pairs[2 * n_pairs + 1] = split->test_mrr_neg[i * n_mrr + j];
-          n_pairs++;
-        }
-
+  pairs = philia_link_split_eval_pairs (split, &n_pairs);
   scores = g_new (double, MAX (n_pairs, 1));
   if (algorithm != NULL)
     {
@@ -500,31 +561,9 @@ evaluate (PhiliaLinkSplit             *split,
         scores[i] = orient (heuristic, scores[i]);
     }
 
-  result = g_new0 (PhiliaLinkpredResult, 1);
+  name = algorithm != NULL ? algorithm->id : philia_proximity_heuristic_to_string (heuristic);
+  result = philia_linkpred_result_new_from_scores (split, name, scores);
   result->heuristic = heuristic;
-  result->name = g_strdup (algorithm != NULL ? algorithm->id
-                                             : philia_proximity_heuristic_to_string (heuristic));
-  result->n_test = n_test;
-  result->test_pos = g_memdup2 (scores, sizeof (double) * MAX (n_test, 1));
-  result->test_neg = g_memdup2 (scores + n_test, sizeof (double) * MAX (n_test, 1));
-  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
-    result->hits[k] = philia_linkpred_hits_at_k (result->test_pos, n_test, result->test_neg,
-                                                 n_test, philia_linkpred_hits_ks[k]);
-  result->auc = philia_linkpred_auc (result->test_pos, n_test, result->test_neg, n_test);
-
-  /* Each edge against its own negatives (a row may be short: −1 pads). */
-  row = g_new (double, MAX (n_mrr, 1));
-  for (gint64 i = 0, at = 2 * n_test; i < n_test; i++)
-    {
-      guint c = 0;
-
-      for (guint j = 0; j < n_mrr; j++)
-        if (split->test_mrr_neg[i * n_mrr + j] >= 0)
-          row[c++] = scores[at++];
-      mrr_sum += 1.0 / philia_linkpred_rank (result->test_pos[i], row, c);
-    }
-  result->mrr = n_test > 0 ? mrr_sum / n_test : NAN;
-
   return g_steal_pointer (&result);
 }
 

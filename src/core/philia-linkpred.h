@@ -140,6 +140,15 @@ typedef struct
 
 extern const guint philia_linkpred_hits_ks[4];
 
+/* The pairs every predictor scores (test edges, shared negatives, MRR
+ * negatives; 2 ids each) and the result of their scores: what a GNN shares
+ * with the heuristics' evaluation. */
+gint64               *philia_link_split_eval_pairs            (const PhiliaLinkSplit *split,
+                                                               gint64                *n_pairs);
+PhiliaLinkpredResult *philia_linkpred_result_new_from_scores  (const PhiliaLinkSplit *split,
+                                                               const char            *name,
+                                                               const double          *scores);
+
 /* Scores the test edges, the shared negatives and the MRR negatives with
  * @heuristic on the training graph; refuses fp on a graph without features. */
 PhiliaLinkpredResult *philia_linkpred_evaluate    (PhiliaLinkSplit             *split,

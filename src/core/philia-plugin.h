@@ -41,6 +41,12 @@
  *   model      PhiliaModelVTable      philia-train.h (+ philia-autograd.h)
  *   generator  PhiliaGeneratorVTable  philia-generate.h
  *   exporter   PhiliaExporterVTable   philia-export.h
+ *   link-model PhiliaLinkModelVTable  philia-linkmodel.h (+ philia-linkpred.h)
+ *
+ * The link-model family was added within ABI 1: it was appended to
+ * PhiliaFamily (no other value moved) and changes no existing struct, so
+ * plugins built before it still load; one that registers a link model needs
+ * a Philia that has it (PHILIA_PLUGIN_HAS_LINK_MODELS is defined).
  */
 #define PHILIA_CORE_INSIDE
 # include "philia-error.h"
@@ -54,6 +60,8 @@
 # include "philia-train.h"
 # include "philia-generate.h"
 # include "philia-export.h"
+# include "philia-linkpred.h"
+# include "philia-linkmodel.h"
 #undef PHILIA_CORE_INSIDE
 
 G_BEGIN_DECLS
@@ -66,6 +74,9 @@ G_BEGIN_DECLS
  * declare the same number in X-Philia-ABI.
  */
 #define PHILIA_PLUGIN_ABI 1
+
+/* Defined by the headers that have the link-model family (see above). */
+#define PHILIA_PLUGIN_HAS_LINK_MODELS 1
 
 /**
  * PHILIA_PLUGIN_ENTRY_SYMBOL:

@@ -17,6 +17,7 @@ typedef enum
   PHILIA_FAMILY_MODEL,
   PHILIA_FAMILY_GENERATOR,
   PHILIA_FAMILY_EXPORTER,
+  PHILIA_FAMILY_LINK_MODEL,        /* appended: the values above keep their numbers */
   PHILIA_N_FAMILIES,               /*< skip >*/
 } PhiliaFamily;
 

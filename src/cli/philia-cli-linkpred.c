@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-cli-private.h"
+
+/* philia-cli linkpred --model: a GNN link predictor trained on the same
+ * seeded 85/5/10 split the heuristics are scored on, and scored the same
+ * way (the output keys of --heuristic plus the training's own). */
+
+static char *opt_model;
+static char *opt_decoder;
+static gint64 opt_lp_seed = 0;
+static int opt_lp_epochs = -1;
+static int opt_lp_patience = -1;
+static int opt_lp_hidden = -1;
+static int opt_lp_layers = -1;
+static int opt_lp_decoder_layers = -1;
+static double opt_lp_lr = NAN;
+static double opt_lp_dropout = NAN;
+static double opt_lp_weight_decay = NAN;
+static int opt_lp_val_k = -1;
+static int opt_lp_threads = 0;
+static int opt_lp_mrr_negatives = 100;
+static gboolean opt_lp_raw_features;
+
+static GOptionEntry model_entries[] = {
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model,
+    "Encoder: gcn, sage, mlp or a plugin's link model", "M" },
+  { "decoder", 0, 0, G_OPTION_ARG_STRING, &opt_decoder,
+    "dot (default) or mlp (an MLP on the Hadamard product)", "D" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_lp_seed,
+    "Seed of the edge split and of the training (default 0)", "S" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_lp_epochs, "Most epochs (default 300)", "N" },
+  { "patience", 0, 0, G_OPTION_ARG_INT, &opt_lp_patience,
+    "Stop after this many epochs without a better validation Hits@K; 0 never (default 50)",
+    "N" },
+  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_lp_hidden, "Width of every layer (default 256)", "H" },
+  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_lp_layers, "Encoder layers (default 2)", "L" },
+  { "decoder-layers", 0, 0, G_OPTION_ARG_INT, &opt_lp_decoder_layers,
+    "Layers of the MLP decoder (default 2)", "L" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_lr, "Adam's learning rate (default 0.01)", "X" },
+  { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_dropout,
+    "Dropout between layers (default 0.5)", "P" },
+  { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_weight_decay,
+    "L2 weight decay (default 0)", "W" },
+  { "val-k", 0, 0, G_OPTION_ARG_INT, &opt_lp_val_k,
+    "K of the validation Hits@K that picks the epoch (default 100)", "K" },
+  { "raw-features", 0, 0, G_OPTION_ARG_NONE, &opt_lp_raw_features,
+    "Do not divide each feature row by its sum", NULL },
+  { "mrr-negatives", 0, 0, G_OPTION_ARG_INT, &opt_lp_mrr_negatives,
+    "Negatives per test edge for MRR (default 100)", "N" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_lp_threads,
+    "Worker threads (default: one per processor)", "T" },
+  { NULL }
+};
+
+/* Whether the command line asks for a model (linkpred dispatches on it). */
+gboolean
+cli_linkpred_wants_model (int    argc,
+                          char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_strcmp0 (argv[i], "--") == 0)
+        break;
+      if (g_strcmp0 (argv[i], "--model") == 0 || g_str_has_prefix (argv[i], "--model="))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+params_from_options (PhiliaLinkModelParams *p,
+                     int                   *code)
+{
+  philia_link_model_params_init (p);
+  if (opt_decoder != NULL && !philia_link_decoder_from_string (opt_decoder, &p->decoder))
+    {
+      *code = usage_error ("linkpred", "--decoder must be dot or mlp");
+      return FALSE;
+    }
+  if (opt_lp_epochs != -1)
+    p->epochs = opt_lp_epochs;
+  if (opt_lp_patience != -1)
+    p->patience = opt_lp_patience;
+  if (opt_lp_hidden != -1)
+    p->hidden = opt_lp_hidden;
+  if (opt_lp_layers != -1)
+    p->layers = opt_lp_layers;
+  if (opt_lp_decoder_layers != -1)
+    p->decoder_layers = opt_lp_decoder_layers;
+  if (!isnan (opt_lp_lr))
+    p->lr = opt_lp_lr;
+  if (!isnan (opt_lp_dropout))
+    p->dropout = opt_lp_dropout;
+  if (!isnan (opt_lp_weight_decay))
+    p->weight_decay = opt_lp_weight_decay;
+  if (opt_lp_val_k != -1)
+    {
+      if (opt_lp_val_k < 1)
+        {
+          *code = usage_error ("linkpred", "--val-k must be at least 1");
+          return FALSE;
+        }
+      p->val_k = (guint)opt_lp_val_k;
+    }
+  if (opt_lp_threads < 0)
+    {
+      *code = usage_error ("linkpred", "--threads must not be negative");
+      return FALSE;
+    }
+  if (opt_lp_mrr_negatives < 0)
+    {
+      *code = usage_error ("linkpred", "--mrr-negatives must not be negative");
+      return FALSE;
+    }
+  p->n_threads = (guint)opt_lp_threads;
+  p->seed = (guint64)opt_lp_seed;
+  p->normalize_features = !opt_lp_raw_features;
+  return TRUE;
+}
+
+int
+cmd_linkpred_model (int    argc,
+                    char **argv)
+{
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaLinkSplit) split = NULL;
+  g_autoptr(PhiliaLinkTrainResult) trained = NULL;
+  PhiliaLinkModelParams params;
+  PhiliaLinkpredResult *result;
+  GError *error = NULL;
+  gint64 start;
+  double seconds;
+  int code = EXIT_OK;
+
+  if (!parse_options ("linkpred", "FILE --model M",
+                      "Train a GNN link predictor on the training edges of a seeded 85/5/10 "
+                      "edge split and evaluate it with the OGB rules on the test edges and "
+                      "negatives the heuristics are scored on.", model_entries, &argc, &argv, 1,
+                      &code))
+    return code;
+  if (opt_model == NULL || *opt_model == '\0')
+    return usage_error ("linkpred", "--model M is required");
+  if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LINK_MODEL,
+                              opt_model) == NULL)
+    {
+      g_autofree char *known = registry_ids (PHILIA_FAMILY_LINK_MODEL);
+      g_autofree char *message = g_strdup_printf ("unknown model; known models: %s", known);
+
+      return usage_error ("linkpred", message);
+    }
+  if (!params_from_options (&params, &code))
+    return code;
+
+  graph = load_dataset (argv[1], &error);
+  if (graph == NULL)
+    return fail (error);
+  start = g_get_monotonic_time ();
+  split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_lp_mrr_negatives,
+                                 (guint64)opt_lp_seed, &error);
+  if (split == NULL)
+    return fail (error);
+  trained = philia_link_train (split, opt_model, &params, NULL, NULL, NULL, NULL, &error);
+  if (trained == NULL)
+    return proximity_fail ("linkpred", error);
+  result = trained->result;
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  if (opt_json)
+    {
+      g_autoptr(PhiliaJson) json = philia_json_new ();
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "model", result->name);
+      philia_json_member_string (json, "encoder", trained->model);
+      philia_json_member_string (json, "decoder", philia_link_decoder_to_string (params.decoder));
+      for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
+        {
+          g_autofree char *key = g_strdup_printf ("hits@%u", philia_linkpred_hits_ks[k]);
+
+          philia_json_member_double (json, key, result->hits[k]);
+        }
+      philia_json_member_double (json, "mrr", result->mrr);
+      philia_json_member_double (json, "auc", result->auc);
+      philia_json_member_int (json, "seed", opt_lp_seed);
+      philia_json_member_int (json, "train_edges", split->n_train);
+      philia_json_member_int (json, "valid_edges", split->n_valid);
+      philia_json_member_int (json, "test_edges", split->n_test);
+      philia_json_member_int (json, "test_negatives", split->n_test);
+      philia_json_member_int (json, "mrr_negatives", split->n_mrr_neg);
+      philia_json_member_int (json, "epochs", trained->n_epochs);
+      philia_json_member_int (json, "best_epoch", trained->best_epoch);
+      philia_json_member_double (json, "best_val_hits", trained->best_val_hits);
+      philia_json_member_int (json, "val_k", params.val_k);
+      philia_json_member_double (json, "epoch_ms_median", trained->epoch_ms_median);
+      philia_json_member_double (json, "epoch_cpu_ms_median", trained->epoch_cpu_ms_median);
+      philia_json_member_int (json, "hidden", params.hidden);
+      philia_json_member_int (json, "layers", params.layers);
+      philia_json_member_double (json, "lr", params.lr);
+      philia_json_member_double (json, "dropout", params.dropout);
+      philia_json_member_bool (json, "identity_features", trained->identity_features);
+      philia_json_member_double (json, "seconds", seconds);
+      philia_json_end_object (json);
+      print_json (g_steal_pointer (&json));
+      return EXIT_OK;
+    }
+
+  printf ("%s on %s: split %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train,
+          split->n_valid, split->n_test, opt_lp_seed);
+  printf ("epochs   %u (best %u, validation hits@%u %.4f, %.2f ms per epoch)\n",
+          trained->n_epochs, trained->best_epoch, params.val_k, trained->best_val_hits,
+          trained->epoch_ms_median);
+  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
+    printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
+  printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);
+  printf ("auc      %.4f\n", result->auc);
+  return EXIT_OK;
+}
