@@ -291,6 +291,7 @@ cmd_proximity (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
+      cli_json_features (json);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
       philia_json_key (json, "rows");
       philia_json_begin_array (json);
@@ -350,6 +351,7 @@ cmd_proximity (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
+      cli_json_features (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
       philia_json_end_object (json);
@@ -465,6 +467,7 @@ cmd_linkpred (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
+      cli_json_features (json);
       philia_json_member_string (json, "heuristic", result->name);
       for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
         {

@@ -186,6 +186,7 @@ cmd_stats (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
+      cli_json_features (json);
       json_scalars (json, h);
       for (guint i = 0; i < plugin_measures->len; i++)
         {

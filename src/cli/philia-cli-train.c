@@ -279,6 +279,7 @@ summary_json (GPtrArray   *runs,
   gboolean auc = first->metric == PHILIA_METRIC_ROC_AUC;
 
   philia_json_begin_object (json);
+  cli_json_features (json);
   philia_json_member_string (json, "model", model);
   philia_json_member_string (json, "metric", metric_name (first->metric));
   philia_json_member_int (json, "splits", n_splits);
@@ -348,6 +349,7 @@ single_json (PhiliaTrainResult *r)
   g_autoptr(PhiliaJson) json = philia_json_new ();
 
   philia_json_begin_object (json);
+  cli_json_features (json);
   philia_json_member_string (json, "model", r->model);
   philia_json_member_string (json, "metric", metric_name (r->metric));
   philia_json_member_int (json, "threads", r->n_threads);
