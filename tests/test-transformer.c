@@ -330,7 +330,8 @@ small_graph (void)
   PhiliaGraph *graph;
   guint n_edges;
 
-#define EDGE(u, v) G_STMT_START { gint64 e_[2] = { u, v }; g_array_append_vals (edges, e_, 2); } G_STMT_END
+#define EDGE(u, v) \
+  G_STMT_START { gint64 e_[2] = { u, v }; g_array_append_vals (edges, e_, 2); } G_STMT_END
   for (guint c = 0; c < 2; c++)
     for (guint i = 0; i < 6; i++)
       EDGE (6 * c + i, 6 * c + (i + 1) % 6);
