@@ -291,7 +291,6 @@ cmd_proximity (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
-      cli_json_features (json);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
       philia_json_key (json, "rows");
       philia_json_begin_array (json);
@@ -312,6 +311,7 @@ cmd_proximity (int    argc,
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
@@ -351,9 +351,9 @@ cmd_proximity (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
-      cli_json_features (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
     }
@@ -467,7 +467,6 @@ cmd_linkpred (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
-      cli_json_features (json);
       philia_json_member_string (json, "heuristic", result->name);
       for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
         {
@@ -486,6 +485,7 @@ cmd_linkpred (int    argc,
       philia_json_member_double (json, "seconds", seconds);
       if (opt_save)
         philia_json_member_int (json, "evaluation_id", evaluation_id);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
