@@ -221,7 +221,7 @@ test_plugin_algorithms (void)
       g_setenv ("PHILIA_PLUGIN_PATH", "/nonexistent-philia-plugins", TRUE);
       run_cli (&run, "train", cora, "--model", "fagcn", NULL);
       assert_one_line_error (&run, 2, "unknown --model “fagcn” (registered: appnp, gat, gcn, "
-                             "gprgnn, h2gcn, mlp, sage or sgc)");
+                             "gprgnn, h2gcn, mlp, sage, sgc or transformer)");
       run_clear (&run);
       run_cli (&run, "proximity", cora, "--pairs", pairs, "--heuristics", "lpi", NULL);
       assert_one_line_error (&run, 2, "Unknown heuristic “lpi”");

@@ -38,6 +38,10 @@ gboolean     parse_options (const char    *command,
  * project's graph, and cli_project_get() is the project). */
 PhiliaGraph *load_dataset  (const char    *path,
                             GError       **error);
+/* --features FILE (stats, train, proximity, linkpred) and the JSON member
+ * "features" naming what was used. */
+extern char *opt_features;
+void         cli_json_features (PhiliaJson    *json);
 /* "a, b or c": the ids registered in @family, built-ins and plugins alike. */
 char        *registry_ids  (PhiliaFamily   family);
 

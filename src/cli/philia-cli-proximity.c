@@ -311,6 +311,7 @@ cmd_proximity (int    argc,
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
@@ -352,6 +353,7 @@ cmd_proximity (int    argc,
       philia_json_begin_object (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
     }
@@ -487,6 +489,7 @@ cmd_linkpred (int    argc,
       philia_json_member_double (json, "seconds", seconds);
       if (opt_save)
         philia_json_member_int (json, "evaluation_id", evaluation_id);
+      cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;

@@ -176,6 +176,7 @@ cmd_stats (int    argc,
       g_autoptr(PhiliaJson) json = philia_json_new ();
 
       philia_json_begin_object (json);
+      cli_json_features (json);
       json_scalars (json, h);
       /* A failed measure is null here and explained under "failed_measures". */
       for (guint i = 0; i < report->n_plugin_measures; i++)

@@ -35,6 +35,12 @@ static int opt_num_splits = -1;   /* -1: not given */
 static char *opt_splits;
 static int opt_seeds = -1;
 static char *opt_save_model;
+static int opt_layers = -1;
+static int opt_walks = -1;
+static int opt_walk_length = -1;
+static int opt_hop_samples = -1;
+static int opt_pretrain_epochs = -1;
+static int opt_batch_size = -1;
 
 static GOptionEntry train_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
@@ -43,18 +49,32 @@ static GOptionEntry train_entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
   { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, "Learning rate", "X" },
-  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_hidden, "Hidden width (per head for GAT)", "H" },
+  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_hidden,
+    "Hidden width (per head for GAT; the model width for the transformer)", "H" },
   { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
   { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
-  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT: attention heads", "H" },
+  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT, transformer: attention heads", "H" },
   { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds", "K" },
   { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP, GPR-GNN: teleport probability", "A" },
+  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_layers, "Transformer: encoder layers (default 2)",
+    "L" },
+  { "walks", 0, 0, G_OPTION_ARG_INT, &opt_walks,
+    "Transformer: random walks per node in its sequence (default 4)", "N" },
+  { "walk-length", 0, 0, G_OPTION_ARG_INT, &opt_walk_length,
+    "Transformer: steps per walk (default 3)", "N" },
+  { "hop-samples", 0, 0, G_OPTION_ARG_INT, &opt_hop_samples,
+    "Transformer: distinct neighbours sampled into the sequence (default 4)", "N" },
+  { "pretrain-epochs", 0, 0, G_OPTION_ARG_INT, &opt_pretrain_epochs,
+    "Transformer: masked-node-modelling steps before training (default 0)", "N" },
+  { "batch-size", 0, 0, G_OPTION_ARG_INT, &opt_batch_size,
+    "Transformer: training nodes per step, one step per epoch (default: all)", "B" },
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
     "Keep raw features (default: each row divided by its sum)", NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
     "Write id,label,prediction,correct,p0,p1,… at the best epoch", "OUT.csv" },
   { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
-    "GAT: write layer,head,target,source,attention (self-loops have target = source)",
+    "GAT, transformer: write layer,head,target,source,attention (self-loops have target = "
+    "source)",
     "OUT.csv" },
   { "random-split", 0, 0, G_OPTION_ARG_STRING, &opt_random_split,
     "Replace the file's splits by stratified random ones: fractions of each class to train "
@@ -259,6 +279,7 @@ summary_json (GPtrArray   *runs,
   gboolean auc = first->metric == PHILIA_METRIC_ROC_AUC;
 
   philia_json_begin_object (json);
+  cli_json_features (json);
   philia_json_member_string (json, "model", model);
   philia_json_member_string (json, "metric", metric_name (first->metric));
   philia_json_member_int (json, "splits", n_splits);
@@ -328,6 +349,7 @@ single_json (PhiliaTrainResult *r)
   g_autoptr(PhiliaJson) json = philia_json_new ();
 
   philia_json_begin_object (json);
+  cli_json_features (json);
   philia_json_member_string (json, "model", r->model);
   philia_json_member_string (json, "metric", metric_name (r->metric));
   philia_json_member_int (json, "threads", r->n_threads);
@@ -340,6 +362,16 @@ single_json (PhiliaTrainResult *r)
   philia_json_member_double (json, "weight_decay", r->params.weight_decay);
   philia_json_member_double (json, "dropout", r->params.dropout);
   philia_json_member_int (json, "hidden", r->params.hidden);
+  if (g_str_equal (r->model, "transformer"))
+    {
+      philia_json_member_int (json, "heads", r->params.heads);
+      philia_json_member_int (json, "layers", r->params.layers);
+      philia_json_member_int (json, "walks", r->params.walks);
+      philia_json_member_int (json, "walk_length", r->params.walk_length);
+      philia_json_member_int (json, "hop_samples", r->params.hop_samples);
+      philia_json_member_int (json, "pretrain_epochs", r->params.pretrain_epochs);
+      philia_json_member_int (json, "batch_size", r->params.batch_size);
+    }
   philia_json_member_bool (json, "identity_features", r->identity_features);
   philia_json_member_bool (json, "sparse_features", r->sparse_features);
   philia_json_key (json, "accuracy_by_local_homophily");
@@ -415,6 +447,15 @@ cmd_train (int    argc,
     return usage_error ("train", "--split must be ≥ 0 and --threads between 1 and 64");
   if (opt_dropout >= 1)
     return usage_error ("train", "--dropout must be below 1");
+  if ((opt_layers != -1 && (opt_layers < 1 || opt_layers > 16))
+      || (opt_walks != -1 && (opt_walks < 0 || opt_walks > 64))
+      || (opt_walk_length != -1 && (opt_walk_length < 1 || opt_walk_length > 64))
+      || (opt_hop_samples != -1 && (opt_hop_samples < 0 || opt_hop_samples > 255))
+      || (opt_pretrain_epochs != -1 && (opt_pretrain_epochs < 0 || opt_pretrain_epochs > 100000))
+      || (opt_batch_size != -1 && opt_batch_size < 1))
+    return usage_error ("train", "--layers takes 1 to 16, --walks 0 to 64, --walk-length 1 to "
+                        "64, --hop-samples 0 to 255, --pretrain-epochs 0 to 100000 and "
+                        "--batch-size at least 1");
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                               opt_model) == NULL)
     {
@@ -488,6 +529,12 @@ cmd_train (int    argc,
   params.k = opt_k;
   params.alpha = opt_alpha;
   params.normalize_features = !opt_no_normalize;
+  params.layers = opt_layers;
+  params.walks = opt_walks;
+  params.walk_length = opt_walk_length;
+  params.hop_samples = opt_hop_samples;
+  params.pretrain_epochs = opt_pretrain_epochs;
+  params.batch_size = opt_batch_size;
 
   first_split = opt_splits != NULL ? 0 : (guint)opt_split;
   n_splits = opt_splits != NULL ? philia_graph_get_n_splits (graph) : 1;

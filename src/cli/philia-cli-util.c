@@ -15,6 +15,21 @@
 
 gboolean opt_json;
 char *opt_nodes;
+char *opt_features;
+
+/* What --features put in place of the dataset's features (NULL: the dataset's own),
+ * and the loaded graph's source and feature columns, for cli_json_features(). */
+static PhiliaFeatureSet *features_used;
+static char *loaded_source;
+static guint loaded_columns;
+
+/* stats, train, proximity and linkpred: a feature matrix to use instead. */
+static GOptionEntry features_entries[] = {
+  { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
+    "Use the features in FILE (.npy, or .npz with one 2-D array; one row per node) instead "
+    "of the dataset's", "FILE" },
+  { NULL }
+};
 
 static GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
@@ -97,6 +112,9 @@ parse_options (const char    *command,
   if (g_strcmp0 (command, "generate") != 0 && g_strcmp0 (command, "project") != 0
       && g_strcmp0 (command, "plugins") != 0)
     g_option_context_add_main_entries (context, cli_project_open_entries, NULL);
+  if (g_strv_contains ((const char *const[]) { "stats", "train", "proximity", "linkpred", NULL },
+                       command))
+    g_option_context_add_main_entries (context, features_entries, NULL);
   if (extra != NULL)
     g_option_context_add_main_entries (context, extra, NULL);
 
@@ -123,10 +141,40 @@ load_dataset (const char  *path,
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GFile) nodes = opt_nodes ? g_file_new_for_commandline_arg (opt_nodes) : NULL;
 
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GFile) features = NULL;
+
   /* A project goes wherever a dataset goes: its graph, with its splits. */
   if (cli_is_project (path))
-    return cli_project_load (path, error);
-  if (!cli_project_refuse_open_options (path, error))
+    graph = cli_project_load (path, error);
+  else if (cli_project_refuse_open_options (path, error))
+    graph = philia_graph_load (file, nodes, NULL, NULL, error);
+  if (graph == NULL)
     return NULL;
-  return philia_graph_load (file, nodes, NULL, NULL, error);
+  g_free (loaded_source);
+  loaded_source = g_strdup (philia_graph_get_source (graph));
+  loaded_columns = philia_graph_get_n_features (graph);
+  if (opt_features == NULL)
+    return g_steal_pointer (&graph);
+  features = g_file_new_for_commandline_arg (opt_features);
+  g_clear_pointer (&features_used, philia_feature_set_free);
+  features_used = philia_feature_set_load (features, philia_graph_get_n_nodes (graph), error);
+  if (features_used == NULL)
+    return NULL;
+  loaded_columns = features_used->n_cols;
+  return philia_graph_with_feature_set (graph, features_used);
+}
+
+/* "features": which matrix the command used, the dataset's own or --features'. */
+void
+cli_json_features (PhiliaJson *json)
+{
+  philia_json_key (json, "features");
+  philia_json_begin_object (json);
+  philia_json_member_string (json, "name", features_used != NULL ? features_used->name
+                                                                 : "original");
+  philia_json_member_string (json, "source", features_used != NULL ? features_used->origin
+                                                                   : loaded_source);
+  philia_json_member_int (json, "columns", loaded_columns);
+  philia_json_end_object (json);
 }

@@ -7,6 +7,7 @@
 # include "philia-error.h"
 # include "philia-evaluation.h"
 # include "philia-export.h"
+# include "philia-features.h"
 # include "philia-generate.h"
 # include "philia-generate-latent.h"
 # include "philia-graph.h"

@@ -1067,3 +1067,41 @@ philia_graph_copy_with_splits (PhiliaGraph *self,
   copy->format = g_strdup (self->format);
   return copy;
 }
+
+/**
+ * philia_graph_copy_with_features:
+ * @features: (transfer full) (nullable): n × @n_features, row-major
+ * @n_features: columns (0: a featureless copy)
+ *
+ * A copy of @graph with its features replaced (a feature set picked for a
+ * model or a measure); everything else, splits included, is kept.
+ *
+ * Returns: (transfer full): the copy
+ */
+PhiliaGraph *
+philia_graph_copy_with_features (PhiliaGraph *self,
+                                 float       *features,
+                                 guint        n_features)
+{
+  guint8 *masks[3] = { NULL, NULL, NULL };
+  PhiliaGraph *copy;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
+  g_return_val_if_fail (n_features == 0 || features != NULL, NULL);
+
+  for (guint part = 0; part < 3 && self->n_splits > 0; part++)
+    {
+      gsize size = (gsize)self->n_splits * self->n;
+
+      masks[part] = g_malloc0 (MAX (size, 1));
+      if (size > 0)
+        memcpy (masks[part], self->masks[part], size);
+    }
+  copy = philia_graph_copy_with_splits (self, self->n_splits, masks[0], masks[1], masks[2]);
+  g_clear_pointer (&copy->features, g_free);
+  copy->n_features = n_features;
+  copy->features = n_features > 0 ? features : NULL;
+  if (n_features == 0)
+    g_free (features);
+  return copy;
+}

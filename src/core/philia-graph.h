@@ -91,6 +91,9 @@ PhiliaGraph              *philia_graph_copy_with_splits     (PhiliaGraph     *se
                                                              guint8          *train,
                                                              guint8          *val,
                                                              guint8          *test);
+PhiliaGraph              *philia_graph_copy_with_features   (PhiliaGraph     *self,
+                                                             float           *features,
+                                                             guint            n_features);
 
 /*
  * PhiliaGraphBuilder: collects what a reader found, then validates it and

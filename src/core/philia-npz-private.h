@@ -18,4 +18,7 @@ PhiliaArray *_philia_npz_read_array_full  (PhiliaNpz        *npz,
                                            gpointer          user_data,
                                            GError          **error);
 
+/* The members' names as stored, without ".npy"; free with g_strfreev(). */
+char       **_philia_npz_list_members     (PhiliaNpz        *npz);
+
 G_END_DECLS

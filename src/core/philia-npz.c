@@ -1058,3 +1058,24 @@ fail:
 }
 
 /* }}} */
+
+/* The members' names as stored, ".npy" dropped where present; NULL-terminated. */
+char **
+_philia_npz_list_members (PhiliaNpz *npz)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **names;
+
+  for (guint i = 0; i < npz->members->len; i++)
+    {
+      Member *m = g_ptr_array_index (npz->members, i);
+      g_autofree char *name = g_strdup (m->raw_name);
+
+      if (g_str_has_suffix (name, ".npy"))
+        name[strlen (name) - 4] = '\0';
+      g_strv_builder_add (b, name);
+    }
+  names = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return names;
+}

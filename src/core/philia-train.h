@@ -26,6 +26,12 @@ G_BEGIN_DECLS
  * @alpha: APPNP's teleport probability (< 0: default)
  * @optimizer: Adam or SGD
  * @normalize_features: divide each feature row by its sum (the Planetoid recipe)
+ * @layers: the transformer's encoder layers (≤ 0: default)
+ * @walks: the transformer's random walks per node (< 0: default)
+ * @walk_length: steps of each walk (≤ 0: default)
+ * @hop_samples: neighbours sampled once each into the sequence (< 0: default)
+ * @pretrain_epochs: masked-node-modelling steps before training (< 0: default, none)
+ * @batch_size: training nodes per step, drawn in a seeded order (≤ 0: all, full batch)
  *
  * Hyperparameters. philia_train_params_init() sets every field to "the
  * model's default", which is the recipe of the model's paper.
@@ -42,6 +48,12 @@ typedef struct
   double              alpha;
   PhiliaOptimizerKind optimizer;
   gboolean            normalize_features;
+  int                 layers;
+  int                 walks;
+  int                 walk_length;
+  int                 hop_samples;
+  int                 pretrain_epochs;
+  int                 batch_size;
 } PhiliaTrainParams;
 
 void philia_train_params_init (PhiliaTrainParams *params);

@@ -46,6 +46,8 @@ static const Recipe recipes[PHILIA_N_RECIPES] = {
   [PHILIA_RECIPE_H2GCN]  = {  200, 0.01,  5e-4,   64,   0.5,   NONE,    2, NONE },
   /* Chien et al. 2021 */
   [PHILIA_RECIPE_GPRGNN] = { 1000, 0.002, 5e-4,   64,   0.5,   NONE,   10, 0.1  },
+  /* Philia's own (philia-models-transformer.c): hidden is the model width */
+  [PHILIA_RECIPE_TRANSFORMER] = { 200, 0.005, 5e-4, 64,   0.5,      4, NONE, NONE },
 };
 
 void
@@ -88,6 +90,9 @@ _philia_models_register (PhiliaRegistry *registry)
        "apart, all rounds combined (hidden 64, K = 2).", _philia_model_h2gcn),
     M ("gprgnn", "GPR-GNN", "Chien et al.'s MLP then K = 10 propagation steps mixed by learned "
        "weights γ, initialised to PageRank (α = 0.1).", _philia_model_gprgnn),
+    M ("transformer", "Transformer", "A transformer encoder over each node's sampled "
+       "neighbourhood (random walks and neighbour samples), classifying the node's own token "
+       "(width 64, 4 heads, 2 layers).", _philia_model_transformer),
   };
 #undef M
   g_autoptr(GError) error = NULL;

@@ -32,6 +32,9 @@ struct _PhiliaModelContext
   guint              n_loss_rows;
   PhiliaTensor      *dense_x_rows;  /* the features of those rows, built when first asked */
   PhiliaSparse      *sparse_x_rows;
+  guint              n_threads;
+  gint32            *batch_labels;  /* labels of the batch a step's logits are for */
+  guint              n_batch_rows;
 };
 
 typedef enum
@@ -68,6 +71,11 @@ PhiliaModelContext *_philia_model_context_new  (PhiliaGraph             *graph,
                                                 guint                    n_classes,
                                                 guint64                  seed);
 void                _philia_model_context_free (PhiliaModelContext      *ctx);
+/* Declares that this training step's logits are for @rows (labelled
+ * training nodes, a mini-batch), in that order: the loss reads their labels. */
+void          _philia_model_context_set_batch (PhiliaModelContext *ctx,
+                                               const guint        *rows,
+                                               guint               n_rows);
 
 /* The built-in models, in the order of the recipe table (philia-models.c). */
 typedef enum
@@ -80,6 +88,7 @@ typedef enum
   PHILIA_RECIPE_SAGE,
   PHILIA_RECIPE_H2GCN,
   PHILIA_RECIPE_GPRGNN,
+  PHILIA_RECIPE_TRANSFORMER,
   PHILIA_N_RECIPES,
 } PhiliaModelRecipe;
 
@@ -96,5 +105,6 @@ extern const PhiliaModelVTable _philia_model_gprgnn;
 extern const PhiliaModelVTable _philia_model_gat;
 extern const PhiliaModelVTable _philia_model_sage;
 extern const PhiliaModelVTable _philia_model_h2gcn;
+extern const PhiliaModelVTable _philia_model_transformer;
 
 G_END_DECLS

@@ -27,6 +27,12 @@ philia_train_params_init (PhiliaTrainParams *params)
   params->alpha = -1;
   params->optimizer = PHILIA_OPTIMIZER_ADAM;
   params->normalize_features = TRUE;
+  params->layers = -1;
+  params->walks = -1;
+  params->walk_length = -1;
+  params->hop_samples = -1;
+  params->pretrain_epochs = -1;
+  params->batch_size = -1;
 }
 
 /* ---------------------------------------------------------------- context */
@@ -370,6 +376,19 @@ philia_model_context_add_parameter (PhiliaModelContext *ctx,
 }
 
 void
+_philia_model_context_set_batch (PhiliaModelContext *ctx,
+                                 const guint        *rows,
+                                 guint               n_rows)
+{
+  const gint32 *labels = philia_graph_get_labels (ctx->graph);
+
+  ctx->batch_labels = g_renew (gint32, ctx->batch_labels, MAX (n_rows, 1));
+  for (guint i = 0; i < n_rows; i++)
+    ctx->batch_labels[i] = labels[rows[i]];
+  ctx->n_batch_rows = n_rows;
+}
+
+void
 philia_model_context_keep_attention (PhiliaModelContext *ctx,
                                      guint               layer,
                                      PhiliaTensor       *alpha)
@@ -444,6 +463,7 @@ context_free (PhiliaModelContext *ctx)
   g_clear_pointer (&ctx->dense_x_rows, philia_tensor_free);
   g_clear_pointer (&ctx->sparse_x_rows, philia_sparse_unref);
   g_free (ctx->loss_rows);
+  g_free (ctx->batch_labels);
   g_free (ctx);
 }
 
@@ -816,6 +836,7 @@ philia_train (PhiliaGraph              *graph,
   }
 
   n_threads = MAX (n_threads, 1);
+  ctx->n_threads = n_threads;
   openblas_set_num_threads ((int)n_threads);
   model = vtable->create (ctx, error);
   if (model == NULL)
@@ -900,6 +921,8 @@ philia_train (PhiliaGraph              *graph,
       /* A model that computed the loss rows alone returned them in order. */
       if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows)
         loss = philia_op_nll (tape, logp, loss_labels, NULL);
+      else if (ctx->n_batch_rows > 0 && logp->rows == ctx->n_batch_rows)
+        loss = philia_op_nll (tape, logp, ctx->batch_labels, NULL);
       else
         loss = philia_op_nll (tape, logp, labels, train);
       if (!isfinite (loss->data[0]))

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "philia-graph.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PhiliaFeatureSet:
+ * @name: short name ("original", "Â^2 X", a file's base name, …)
+ * @origin: where it came from, for a reader (a path, "derived from …")
+ * @n_rows: one row per node
+ * @n_cols: columns (0: no features)
+ * @data: @n_rows × @n_cols, row-major
+ *
+ * One feature matrix of a graph. A graph carries one (philia_graph_get_features());
+ * these are the others a user can import or derive and then train or
+ * measure on, through philia_graph_with_feature_set().
+ */
+typedef struct
+{
+  char   *name;
+  char   *origin;
+  guint   n_rows;
+  guint   n_cols;
+  float  *data;
+} PhiliaFeatureSet;
+
+/* Takes @data (n_rows × n_cols floats). */
+PhiliaFeatureSet *philia_feature_set_new          (const char             *name,
+                                                   const char             *origin,
+                                                   guint                   n_rows,
+                                                   guint                   n_cols,
+                                                   float                  *data);
+void              philia_feature_set_free         (PhiliaFeatureSet       *set);
+
+/*
+ * Reads a feature matrix for a graph of @n_nodes nodes: a .npy file with
+ * one 2-D numeric array, or a .npz holding exactly one 2-D member (other
+ * members must not be 2-D). Refused with both numbers when its row count is
+ * not @n_nodes, and when a value is not finite.
+ */
+PhiliaFeatureSet *philia_feature_set_load         (GFile                  *file,
+                                                   guint                   n_nodes,
+                                                   GError                **error);
+
+/* The graph's own features (NULL when it has none). */
+PhiliaFeatureSet *philia_feature_set_original     (PhiliaGraph            *graph);
+/* Â^k X with Â = D^{-1/2}(A+I)D^{-1/2} (GCN's), k ≥ 0 (SGC's features). */
+PhiliaFeatureSet *philia_feature_set_propagated   (PhiliaGraph            *graph,
+                                                   const PhiliaFeatureSet *x,
+                                                   guint                   k);
+/* One column per degree 0 … @max_degree, the last holding every higher degree. */
+PhiliaFeatureSet *philia_feature_set_degree       (PhiliaGraph            *graph,
+                                                   guint                   max_degree);
+/* Uniform in [0, 1), @dim columns, from @seed: a control that carries no information. */
+PhiliaFeatureSet *philia_feature_set_random       (PhiliaGraph            *graph,
+                                                   guint                   dim,
+                                                   guint64                 seed);
+
+/* A copy of @graph whose features are @set's (rows must match). */
+PhiliaGraph      *philia_graph_with_feature_set   (PhiliaGraph            *graph,
+                                                   const PhiliaFeatureSet *set);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaFeatureSet, philia_feature_set_free)
+
+G_END_DECLS

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-ops-transformer-private.h"
+
+/*
+ * The transformer's ops (forward against a direct double-precision
+ * computation, backward against central finite differences of
+ * L = Σ out ⊙ R, as tests/test-autograd.c does for the other ops) and the
+ * model on small graphs: reproducible by seed, isolated nodes, self-loops,
+ * unlabeled nodes, mini-batches and pretraining.
+ */
+
+typedef PhiliaTensor *(*BuildFunc) (PhiliaTape *tape, PhiliaTensor **in, gpointer data);
+
+static PhiliaTensor *
+param (guint      rows,
+       guint      cols,
+       PhiliaRng *rng)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  for (gsize i = 0; i < philia_tensor_size (t); i++)
+    t->data[i] = 2 * philia_rng_float (rng) - 1;
+  t->requires_grad = TRUE;
+  return t;
+}
+
+static double
+objective (PhiliaTape    *tape,
+           BuildFunc      build,
+           PhiliaTensor **in,
+           gpointer       data,
+           const float   *r)
+{
+  PhiliaTensor *out;
+  double sum = 0;
+
+  philia_tape_reset (tape);
+  out = build (tape, in, data);
+  for (gsize i = 0; i < philia_tensor_size (out); i++)
+    sum += (double)out->data[i] * r[i];
+  return sum;
+}
+
+static void
+check_gradients (const char    *name,
+                 BuildFunc      build,
+                 PhiliaTensor **in,
+                 guint          n_in,
+                 gpointer       data)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree float *r = NULL;
+  PhiliaRng rng;
+  PhiliaTensor *out;
+  gsize n_out;
+  double worst = 0;
+
+  philia_rng_init (&rng, 99);
+  out = build (tape, in, data);
+  n_out = philia_tensor_size (out);
+  r = g_new (float, MAX (n_out, 1));
+  for (gsize i = 0; i < n_out; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < n_in; k++)
+    philia_tensor_zero_grad (in[k]);
+  philia_tape_backward_from (tape, out, r);
+  for (guint k = 0; k < n_in; k++)
+    {
+      g_autofree float *analytic = NULL;
+
+      g_assert_nonnull (in[k]->grad);
+      analytic = g_memdup2 (in[k]->grad, sizeof (float) * philia_tensor_size (in[k]));
+      for (gsize i = 0; i < philia_tensor_size (in[k]); i++)
+        {
+          float saved = in[k]->data[i], h = 1e-2f * MAX (1.0f, fabsf (saved));
+          double plus, minus, numeric, err;
+
+          in[k]->data[i] = saved + h;
+          plus = objective (tape, build, in, data, r);
+          in[k]->data[i] = saved - h;
+          minus = objective (tape, build, in, data, r);
+          in[k]->data[i] = saved;
+          numeric = (plus - minus) / (((double)(saved + h)) - ((double)(saved - h)));
+          err = fabs (numeric - analytic[i]) / MAX (1.0, fabs (numeric));
+          worst = MAX (worst, err);
+          if (err > 2e-3)
+            g_error ("%s: input %u element %" G_GSIZE_FORMAT ": analytic %g, numeric %g",
+                     name, k, i, analytic[i], numeric);
+        }
+    }
+  g_test_message ("%s: worst relative error %.2e", name, worst);
+  philia_tape_reset (tape);
+}
+
+/* ------------------------------------------------------------ layer norm */
+
+static PhiliaTensor *
+build_layer_norm (PhiliaTape    *tape,
+                  PhiliaTensor **in,
+                  gpointer       data)
+{
+  return philia_op_layer_norm (tape, in[0], in[1], in[2], 1e-5f);
+}
+
+static void
+test_layer_norm (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, gamma = NULL, beta = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[3], *y;
+
+  philia_rng_init (&rng, 1);
+  x = param (5, 4, &rng);
+  gamma = param (1, 4, &rng);
+  beta = param (1, 4, &rng);
+  /* A constant row: its deviation is all zero, the output is beta. */
+  for (guint j = 0; j < 4; j++)
+    x->data[4 * 4 + j] = 0.5f;
+  y = philia_op_layer_norm (tape, x, gamma, beta, 1e-5f);
+  for (guint i = 0; i < 5; i++)
+    {
+      double mean = 0, var = 0;
+
+      for (guint j = 0; j < 4; j++)
+        mean += x->data[i * 4 + j] / 4.0;
+      for (guint j = 0; j < 4; j++)
+        var += pow (x->data[i * 4 + j] - mean, 2) / 4.0;
+      for (guint j = 0; j < 4; j++)
+        g_assert_cmpfloat_with_epsilon (y->data[i * 4 + j],
+                                        (x->data[i * 4 + j] - mean) / sqrt (var + 1e-5)
+                                        * gamma->data[j] + beta->data[j], 1e-5);
+    }
+  for (guint j = 0; j < 4; j++)
+    g_assert_cmpfloat_with_epsilon (y->data[16 + j], beta->data[j], 1e-6);
+  philia_tape_reset (tape);
+  /* Finite differences need a row with a spread well above the step. */
+  for (guint j = 0; j < 4; j++)
+    x->data[16 + j] = j % 2 ? 0.8f : -0.7f + 0.1f * j;
+  in[0] = x;
+  in[1] = gamma;
+  in[2] = beta;
+  check_gradients ("layer_norm", build_layer_norm, in, 3, NULL);
+}
+
+/* ------------------------------------------------------- seq attention */
+
+typedef struct
+{
+  guint        seq_len, heads;
+  const guint *lengths;
+} AttnCase;
+
+static PhiliaTensor *
+build_attention (PhiliaTape    *tape,
+                 PhiliaTensor **in,
+                 gpointer       data)
+{
+  AttnCase *c = data;
+
+  return philia_op_seq_attention (tape, in[0], in[1], in[2], c->seq_len, c->heads, c->lengths,
+                                  NULL);
+}
+
+static void
+test_seq_attention (void)
+{
+  /* Three sequences of 4: full, a single token (an isolated node), two. */
+  static const guint lengths[] = { 4, 1, 2 };
+  AttnCase c = { 4, 2, lengths };
+  guint L = 4, H = 2, D = 3, w = H * D;
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) q = NULL, k = NULL, v = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[3], *out, *probs = NULL;
+
+  philia_rng_init (&rng, 2);
+  q = param (12, w, &rng);
+  k = param (12, w, &rng);
+  v = param (12, w, &rng);
+  out = philia_op_seq_attention (tape, q, k, v, L, H, lengths, &probs);
+  g_assert_nonnull (probs);
+  g_assert_cmpuint (probs->rows, ==, 12);
+  g_assert_cmpuint (probs->cols, ==, H * L);
+  for (guint b = 0; b < 3; b++)
+    for (guint h = 0; h < H; h++)
+      for (guint i = 0; i < L; i++)
+        {
+          guint row = b * L + i;
+          double s[4], max = -INFINITY, sum = 0;
+
+          if (i >= lengths[b])
+            {
+              /* Padding: nothing out, no attention. */
+              for (guint d = 0; d < D; d++)
+                g_assert_cmpfloat (out->data[row * w + h * D + d], ==, 0);
+              for (guint j = 0; j < L; j++)
+                g_assert_cmpfloat (probs->data[row * H * L + h * L + j], ==, 0);
+              continue;
+            }
+          for (guint j = 0; j < lengths[b]; j++)
+            {
+              s[j] = 0;
+              for (guint d = 0; d < D; d++)
+                s[j] += (double)q->data[row * w + h * D + d] * k->data[(b * L + j) * w + h * D + d];
+              s[j] /= sqrt (D);
+              max = MAX (max, s[j]);
+            }
+          for (guint j = 0; j < lengths[b]; j++)
+            sum += exp (s[j] - max);
+          for (guint d = 0; d < D; d++)
+            {
+              double o = 0;
+
+              for (guint j = 0; j < lengths[b]; j++)
+                o += exp (s[j] - max) / sum * v->data[(b * L + j) * w + h * D + d];
+              g_assert_cmpfloat_with_epsilon (out->data[row * w + h * D + d], o, 1e-5);
+            }
+          for (guint j = 0; j < L; j++)
+            g_assert_cmpfloat_with_epsilon (probs->data[row * H * L + h * L + j],
+                                            j < lengths[b] ? exp (s[j] - max) / sum : 0, 1e-6);
+        }
+  /* A single token attends to itself alone: its output is its value. */
+  for (guint d = 0; d < w; d++)
+    g_assert_cmpfloat (out->data[4 * w + d], ==, v->data[4 * w + d]);
+  philia_tape_reset (tape);
+
+  in[0] = q;
+  in[1] = k;
+  in[2] = v;
+  check_gradients ("seq_attention", build_attention, in, 3, &c);
+}
+
+/* Two threads split sequences, never a sum: the same bits as one. */
+static void
+test_seq_attention_threads (void)
+{
+  guint n = 400, L = 5, w = 8;
+  g_autofree guint *lengths = g_new (guint, n);
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) q = NULL, k = NULL, v = NULL;
+  g_autofree float *out1 = NULL, *grad1 = NULL;
+
+  philia_rng_init (&rng, 3);
+  q = param (n * L, w, &rng);
+  k = param (n * L, w, &rng);
+  v = param (n * L, w, &rng);
+  for (guint b = 0; b < n; b++)
+    lengths[b] = 1 + b % L;
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      PhiliaTensor *out, *loss;
+
+      philia_tensor_zero_grad (q);
+      out = philia_op_seq_attention (tape, q, k, v, L, 2, lengths, NULL);
+      loss = philia_op_mse (tape, out, v);
+      philia_tape_backward (tape, loss);
+      if (threads == 1)
+        {
+          out1 = g_memdup2 (out->data, sizeof (float) * n * L * w);
+          grad1 = g_memdup2 (q->grad, sizeof (float) * n * L * w);
+        }
+      else
+        {
+          g_assert_cmpmem (out1, sizeof (float) * n * L * w, out->data,
+                           sizeof (float) * n * L * w);
+          g_assert_cmpmem (grad1, sizeof (float) * n * L * w, q->grad,
+                           sizeof (float) * n * L * w);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------- mse */
+
+static PhiliaTensor *
+build_mse (PhiliaTape    *tape,
+           PhiliaTensor **in,
+           gpointer       data)
+{
+  return philia_op_mse (tape, in[0], data);
+}
+
+static void
+test_mse (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) a = NULL;
+  g_autoptr(PhiliaTensor) t = philia_tensor_new (2, 2);
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[1];
+  const float a0[] = { 1, 2, 3, 4 }, t0[] = { 1, 0, 5, 3 };
+  g_autoptr(PhiliaTensor) fixed = philia_tensor_new_from (2, 2, a0);
+  g_autoptr(PhiliaTensor) target = philia_tensor_new_from (2, 2, t0);
+
+  /* (0 + 4 + 4 + 1) / 4 */
+  g_assert_cmpfloat (philia_op_mse (tape, fixed, target)->data[0], ==, 2.25f);
+  philia_rng_init (&rng, 4);
+  a = param (3, 5, &rng);
+  g_clear_pointer (&t, philia_tensor_free);
+  t = param (3, 5, &rng);
+  t->requires_grad = FALSE;
+  in[0] = a;
+  check_gradients ("mse", build_mse, in, 1, t);
+}
+
+/* ---------------------------------------------------------------- model */
+
+/* Two communities of 6 (ring inside, one bridge), node 12 isolated, node 13
+ * unlabeled, a self-loop on 0 and a duplicate edge; features say the class
+ * only for half of the nodes, so neighbours help. */
+static PhiliaGraph *
+small_graph (void)
+{
+  guint n = 14;
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  GArray *edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 *labels = g_new (gint64, n);
+  float *x = g_new0 (float, n * 3);
+  guint8 *train = g_new0 (guint8, n), *val = g_new0 (guint8, n), *test = g_new0 (guint8, n);
+  PhiliaGraph *graph;
+  guint n_edges;
+
+#define EDGE(u, v) \
+  G_STMT_START { gint64 e_[2] = { u, v }; g_array_append_vals (edges, e_, 2); } G_STMT_END
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < 6; i++)
+      EDGE (6 * c + i, 6 * c + (i + 1) % 6);
+  EDGE (0, 6);
+  EDGE (0, 0);
+  EDGE (1, 2);
+#undef EDGE
+  for (guint i = 0; i < n; i++)
+    {
+      labels[i] = i < 6 ? 0 : i < 12 ? 1 : i == 12 ? 0 : -1;
+      x[i * 3 + 2] = 1;
+      if (i % 2 == 0 && labels[i] >= 0)
+        x[i * 3 + labels[i]] = 1;
+      train[i] = i % 3 == 0 || i == 12;
+      val[i] = i % 3 == 1;
+      test[i] = i % 3 == 2;
+    }
+  n_edges = edges->len / 2;
+  philia_graph_builder_take_edges (b, (gint64 *)g_array_free (edges, FALSE), n_edges);
+  philia_graph_builder_take_labels (b, labels);
+  philia_graph_builder_take_features (b, x, 3);
+  philia_graph_builder_take_masks (b, 1, train, val, test);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  return graph;
+}
+
+static PhiliaTrainResult *
+train_with (PhiliaGraph       *graph,
+            PhiliaTrainParams *params,
+            guint64            seed,
+            guint              threads)
+{
+  g_autoptr(GError) error = NULL;
+  PhiliaTrainResult *r;
+
+  r = philia_train (graph, "transformer", params, 0, seed, threads, NULL, NULL, NULL, NULL,
+                    &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static void
+small_params (PhiliaTrainParams *p)
+{
+  philia_train_params_init (p);
+  p->epochs = 30;
+  p->hidden = 8;
+  p->heads = 2;
+  p->layers = 2;
+  p->walks = 2;
+  p->walk_length = 2;
+  p->hop_samples = 2;
+  p->dropout = 0.1;
+}
+
+static void
+assert_same_run (PhiliaTrainResult *a,
+                 PhiliaTrainResult *b)
+{
+  g_assert_cmpuint (a->n_epochs, ==, b->n_epochs);
+  g_assert_cmpmem (a->loss, sizeof (double) * a->n_epochs, b->loss,
+                   sizeof (double) * b->n_epochs);
+  g_assert_cmpmem (a->probabilities, sizeof (float) * a->n_nodes * a->n_classes,
+                   b->probabilities, sizeof (float) * b->n_nodes * b->n_classes);
+}
+
+static void
+test_model_small (void)
+{
+  g_autoptr(PhiliaGraph) graph = small_graph ();
+  PhiliaTrainParams p;
+  g_autoptr(PhiliaTrainResult) a = NULL, b = NULL, c = NULL, t2 = NULL;
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+
+  small_params (&p);
+  a = train_with (graph, &p, 5, 1);
+  b = train_with (graph, &p, 5, 1);
+  c = train_with (graph, &p, 6, 1);
+  t2 = train_with (graph, &p, 5, 2);
+  assert_same_run (a, b);
+  assert_same_run (a, t2);
+  g_assert_true (memcmp (a->loss, c->loss, sizeof (double) * a->n_epochs) != 0);
+  g_assert_cmpstr (a->model, ==, "transformer");
+  g_assert_cmpint (a->params.layers, ==, 2);
+  /* It learns the training nodes. */
+  g_assert_cmpfloat (a->loss[a->n_epochs - 1], <, a->loss[0]);
+  g_assert_cmpfloat (a->train_accuracy, ==, 1.0);
+
+  /* Attention as GAT's: per layer, each node's own token spreads one unit
+   * per head over itself, its neighbours and (the node value) further
+   * tokens; the isolated node 12 has only itself. */
+  g_assert_nonnull (a->attention);
+  g_assert_cmpuint (a->attention->len, ==, 2);
+  g_assert_cmpuint (a->node_values->len, ==, 1);
+  for (guint l = 0; l < 2; l++)
+    {
+      PhiliaAttention *at = &g_array_index (a->attention, PhiliaAttention, l);
+      PhiliaNodeValues *beyond = g_ptr_array_index (a->node_values, 0);
+
+      g_assert_cmpuint (at->heads, ==, 2);
+      g_assert_cmpfloat (at->self[12 * 2], ==, 1.0f);
+      g_assert_cmpfloat (at->self[12 * 2 + 1], ==, 1.0f);
+      g_assert_cmpfloat (beyond->values[12], ==, 0);
+      for (guint v = 0; v < a->n_nodes; v++)
+        {
+          double total = 0;
+
+          for (guint h = 0; h < 2; h++)
+            {
+              total += at->self[v * 2 + h];
+              for (gint64 e = off[v]; e < off[v + 1]; e++)
+                total += at->edges[e * 2 + h];
+            }
+          /* Layers share the "beyond" average, so check the sum loosely:
+           * at most one unit per head, at least what the neighbours got. */
+          g_assert_cmpfloat (total, <=, 2.0 + 1e-5);
+          g_assert_cmpfloat (total, >, 0);
+        }
+    }
+}
+
+static void
+test_model_batches_pretraining (void)
+{
+  g_autoptr(PhiliaGraph) graph = small_graph ();
+  PhiliaTrainParams p;
+  g_autoptr(PhiliaTrainResult) full = NULL, batch = NULL, batch2 = NULL, pre = NULL, pre2 = NULL;
+
+  small_params (&p);
+  full = train_with (graph, &p, 1, 1);
+  p.batch_size = 2;
+  batch = train_with (graph, &p, 1, 1);
+  batch2 = train_with (graph, &p, 1, 1);
+  assert_same_run (batch, batch2);
+  g_assert_true (memcmp (full->loss, batch->loss, sizeof (double) * full->n_epochs) != 0);
+  p.batch_size = 0;
+  p.pretrain_epochs = 10;
+  pre = train_with (graph, &p, 1, 1);
+  pre2 = train_with (graph, &p, 1, 1);
+  assert_same_run (pre, pre2);
+  g_assert_true (memcmp (full->loss, pre->loss, sizeof (double) * full->n_epochs) != 0);
+  g_assert_cmpint (pre->params.pretrain_epochs, ==, 10);
+}
+
+/* Walks only, neighbour samples only, and a sequence of the node alone. */
+static void
+test_model_sequences (void)
+{
+  g_autoptr(PhiliaGraph) graph = small_graph ();
+  PhiliaTrainParams p;
+
+  small_params (&p);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autoptr(PhiliaTrainResult) r = NULL;
+
+      p.walks = k == 0 ? 3 : 0;
+      p.hop_samples = k == 1 ? 3 : 0;
+      r = train_with (graph, &p, 0, 1);
+      if (k == 2)
+        {
+          PhiliaAttention *at = &g_array_index (r->attention, PhiliaAttention, 0);
+
+          /* Alone in its sequence, every node attends to itself only. */
+          for (guint v = 0; v < r->n_nodes; v++)
+            g_assert_cmpfloat (at->self[v * 2], ==, 1.0f);
+        }
+    }
+}
+
+static void
+test_model_refusals (void)
+{
+  g_autoptr(PhiliaGraph) graph = small_graph ();
+  PhiliaTrainParams p;
+  g_autoptr(GError) error = NULL;
+
+  small_params (&p);
+  p.hidden = 9;
+  g_assert_null (philia_train (graph, "transformer", &p, 0, 0, 1, NULL, NULL, NULL, NULL,
+                               &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+  g_assert_nonnull (strstr (error->message, "multiple of its heads"));
+  g_clear_error (&error);
+  small_params (&p);
+  p.walks = 100;
+  p.walk_length = 100;
+  g_assert_null (philia_train (graph, "transformer", &p, 0, 0, 1, NULL, NULL, NULL, NULL,
+                               &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+  g_test_add_func ("/transformer/layer-norm", test_layer_norm);
+  g_test_add_func ("/transformer/seq-attention", test_seq_attention);
+  g_test_add_func ("/transformer/seq-attention-threads", test_seq_attention_threads);
+  g_test_add_func ("/transformer/mse", test_mse);
+  g_test_add_func ("/transformer/model-small", test_model_small);
+  g_test_add_func ("/transformer/batches-pretraining", test_model_batches_pretraining);
+  g_test_add_func ("/transformer/sequences", test_model_sequences);
+  g_test_add_func ("/transformer/refusals", test_model_refusals);
+  return g_test_run ();
+}
