@@ -41,13 +41,13 @@ _philia_canvas_original_to_shown (PhiliaCanvas *self,
 double
 _philia_canvas_area_width (PhiliaCanvas *self)
 {
-  return gtk_widget_get_width (GTK_WIDGET (self));
+  return self->area != NULL ? gtk_widget_get_width (self->area) : 0;
 }
 
 double
 _philia_canvas_area_height (PhiliaCanvas *self)
 {
-  return MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - self->area_y);
+  return self->area != NULL ? gtk_widget_get_height (self->area) : 0;
 }
 
 static gboolean
@@ -113,7 +113,7 @@ void
 _philia_canvas_invalidate_frame (PhiliaCanvas *self)
 {
   g_clear_object (&self->frame);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_draw (self->area);
 }
 
 /* Rebuilds the per-node flags from the selection: on selection or shown-graph changes. */
@@ -241,7 +241,7 @@ view_moved (PhiliaCanvas *self)
       self->moving = TRUE;
       g_clear_handle_id (&self->settle_id, g_source_remove);
       self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      gtk_widget_queue_draw (self->area);
     }
   else
     _philia_canvas_invalidate_frame (self);
@@ -323,20 +323,18 @@ render_frame (PhiliaCanvas *self,
                                  cairo_image_surface_get_stride (surface));
 }
 
+/* Draws the graph into the drawing area, @width × @height pixels. */
 void
-_philia_canvas_snapshot (GtkWidget   *widget,
-                         GtkSnapshot *snapshot)
+_philia_canvas_draw_area (PhiliaCanvas *self,
+                          GtkSnapshot  *snapshot,
+                          int           width,
+                          int           height)
 {
-  PhiliaCanvas *self = PHILIA_CANVAS (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = (int) _philia_canvas_area_height (self);
-
   _philia_canvas_update_view (self);
 
   if (width > 0 && height > 0)
     {
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, self->area_y));
       gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
       if (!is_large (self))
@@ -404,8 +402,6 @@ _philia_canvas_snapshot (GtkWidget   *widget,
       gtk_snapshot_pop (snapshot);
       gtk_snapshot_restore (snapshot);
     }
-
-  gtk_widget_snapshot_child (widget, self->header, snapshot);
 }
 
 void
@@ -449,6 +445,9 @@ _philia_canvas_size_allocate (GtkWidget *widget,
                       &header_height, NULL, NULL, NULL);
   gtk_widget_size_allocate (self->header,
                             &(GtkAllocation) { 0, 0, MAX (width, min_width), header_height }, -1);
+  gtk_widget_size_allocate (self->area,
+                            &(GtkAllocation) { 0, header_height, width,
+                                               MAX (0, height - header_height) }, -1);
 
   /* Keep the centre of the view where it was when the area changes size. */
   if (!self->need_fit && old_width > 0 && old_height > 0)
@@ -582,7 +581,7 @@ _philia_canvas_on_drag_update (GtkGestureDrag *gesture,
   else if (self->drag_mode == DRAG_RUBBER_BAND)
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      gtk_widget_queue_draw (self->area);
     }
 }
 
@@ -647,7 +646,7 @@ _philia_canvas_on_drag_end (GtkGestureDrag *gesture,
     }
   else
     self->drag_mode = DRAG_NONE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_draw (self->area);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "philia-app-private.h"
 #include "philia-canvas.h"
+#include "philia-graph-area.h"
 #include "philia-run-overlay.h"
 #include "philia-window.h"
 
@@ -15,8 +16,9 @@ G_BEGIN_DECLS
 
 /*
  * What the files of the canvas share (HACKING.md §2): philia-canvas.c (the
- * widget, its toolbar, actions and export), philia-canvas-area.c (the drawing
- * area: drawing, hit testing, pan and zoom, node drag), philia-canvas-layout.c
+ * widget, its toolbar, actions and export), philia-canvas-area.c (what the
+ * drawing area draws, hit testing, pan and zoom, node drag; the area itself
+ * is the child widget of philia-graph-area.c), philia-canvas-layout.c
  * (layout jobs and the neighbourhood view), philia-canvas-overlays.c (the
  * node, edge and highlight overlays) and philia-canvas-document.c (following
  * the document, overlays it holds included).
@@ -87,6 +89,7 @@ struct _PhiliaCanvas
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
+  GtkWidget            *area;            /* the PhiliaGraphArea below the header */
 
   /* Owned */
   PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
@@ -237,8 +240,10 @@ void _philia_canvas_zoom_at (PhiliaCanvas *self,
                              double        y);
 void _philia_canvas_centre_on (PhiliaCanvas *self,
                                guint         v);
-void _philia_canvas_snapshot (GtkWidget   *widget,
-                              GtkSnapshot *snapshot);
+void _philia_canvas_draw_area (PhiliaCanvas *self,
+                               GtkSnapshot  *snapshot,
+                               int           width,
+                               int           height);
 void _philia_canvas_measure (GtkWidget      *widget,
                              GtkOrientation  orientation,
                              int             for_size,
@@ -287,6 +292,10 @@ gboolean _philia_canvas_on_query_tooltip (GtkWidget    *widget,
                                           gboolean      keyboard_mode,
                                           GtkTooltip   *tooltip,
                                           PhiliaCanvas *self);
+
+/* philia-graph-area.c */
+void _philia_graph_area_set_canvas (PhiliaGraphArea *self,
+                                    PhiliaCanvas    *canvas);
 
 /* philia-canvas-layout.c */
 void _philia_canvas_set_busy (PhiliaCanvas *self,

@@ -519,7 +519,6 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   object_class->get_property = philia_canvas_get_property;
   object_class->set_property = philia_canvas_set_property;
 
-  widget_class->snapshot = _philia_canvas_snapshot;
   widget_class->measure = _philia_canvas_measure;
   widget_class->size_allocate = _philia_canvas_size_allocate;
   widget_class->css_changed = philia_canvas_css_changed;
@@ -571,9 +570,11 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
     g_signal_new ("select-nodes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
 
+  g_type_ensure (PHILIA_TYPE_GRAPH_AREA);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-canvas.ui");
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, header);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, area);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, layout_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, color_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, edges_dropdown);
@@ -652,6 +653,7 @@ philia_canvas_init (PhiliaCanvas *self)
   self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_graph_area_set_canvas (PHILIA_GRAPH_AREA (self->area), self);
 
   _philia_canvas_fill_layout_dropdown (self);
   g_signal_connect (self->layout_dropdown, "notify::selected",
