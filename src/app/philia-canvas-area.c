@@ -112,7 +112,9 @@ _philia_canvas_update_view (PhiliaCanvas *self)
 void
 _philia_canvas_invalidate_frame (PhiliaCanvas *self)
 {
-  g_clear_object (&self->frame);
+  if (self->area == NULL)
+    return;
+  _philia_graph_area_clear_frame (PHILIA_GRAPH_AREA (self->area));
   gtk_widget_queue_draw (self->area);
 }
 
@@ -236,7 +238,8 @@ static void
 view_moved (PhiliaCanvas *self)
 {
   _philia_canvas_schedule_zoom_write (self);
-  if (is_large (self) && self->frame != NULL)
+  if (is_large (self) && self->area != NULL
+      && _philia_graph_area_has_frame (PHILIA_GRAPH_AREA (self->area)))
     {
       self->moving = TRUE;
       g_clear_handle_id (&self->settle_id, g_source_remove);
@@ -323,6 +326,14 @@ render_frame (PhiliaCanvas *self,
                                  cairo_image_surface_get_stride (surface));
 }
 
+static GdkTexture *
+render_frame_cb (gpointer data,
+                 int      width,
+                 int      height)
+{
+  return render_frame (data, width, height);
+}
+
 /* Draws the graph into the drawing area, @width × @height pixels. */
 void
 _philia_canvas_draw_area (PhiliaCanvas *self,
@@ -345,41 +356,14 @@ _philia_canvas_draw_area (PhiliaCanvas *self,
           draw_graph (self, cr, width, height);
           cairo_destroy (cr);
         }
-      else if (self->moving && self->frame != NULL)
-        {
-          /* The cached frame, moved from the transform it was drawn with to this one. */
-          double r = self->view.scale / self->frame_scale;
-
-          gtk_snapshot_append_color (snapshot,
-                                     &(GdkRGBA) { self->canvas_bg.r, self->canvas_bg.g,
-                                                  self->canvas_bg.b, self->canvas_bg.a },
-                                     &GRAPHENE_RECT_INIT (0, 0, width, height));
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot,
-                                  &GRAPHENE_POINT_INIT (self->view.offset_x
-                                                        - self->frame_offset_x * r,
-                                                        self->view.offset_y
-                                                        - self->frame_offset_y * r));
-          gtk_snapshot_scale (snapshot, r, r);
-          gtk_snapshot_append_texture (snapshot, self->frame,
-                                       &GRAPHENE_RECT_INIT (0, 0, self->frame_width,
-                                                            self->frame_height));
-          gtk_snapshot_restore (snapshot);
-        }
       else
         {
-          if (self->frame == NULL || self->frame_width != width || self->frame_height != height)
-            {
-              g_clear_object (&self->frame);
-              self->frame = render_frame (self, width, height);
-              self->frame_scale = self->view.scale;
-              self->frame_offset_x = self->view.offset_x;
-              self->frame_offset_y = self->view.offset_y;
-              self->frame_width = width;
-              self->frame_height = height;
-            }
-          gtk_snapshot_append_texture (snapshot, self->frame,
-                                       &GRAPHENE_RECT_INIT (0, 0, width, height));
+          GdkRGBA bg = { self->canvas_bg.r, self->canvas_bg.g, self->canvas_bg.b,
+                         self->canvas_bg.a };
+
+          _philia_graph_area_snapshot_frame (PHILIA_GRAPH_AREA (self->area), snapshot, width,
+                                             height, &self->view, self->moving, &bg,
+                                             render_frame_cb, self);
         }
 
       if (self->drag_mode == DRAG_RUBBER_BAND)
@@ -463,7 +447,7 @@ _philia_canvas_size_allocate (GtkWidget *widget,
   /* Any relayout of the window (a label in a side panel) allocates the canvas
    * again; only a new size makes the cached frame stale. */
   if (self->need_fit || width != old_width || self->last_height != old_height)
-    g_clear_object (&self->frame);
+    _philia_graph_area_clear_frame (PHILIA_GRAPH_AREA (self->area));
 }
 
 /* Input */

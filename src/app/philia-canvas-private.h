@@ -153,12 +153,6 @@ struct _PhiliaCanvas
   PhiliaRenderStyle     style;
   PhiliaRgba            canvas_bg;
 
-  GdkTexture           *frame;           /* last full frame, for large graphs */
-  double                frame_scale;
-  double                frame_offset_x;
-  double                frame_offset_y;
-  int                   frame_width;
-  int                   frame_height;
   guint                 settle_id;
   guint                 moving : 1;
 
@@ -294,8 +288,23 @@ gboolean _philia_canvas_on_query_tooltip (GtkWidget    *widget,
                                           PhiliaCanvas *self);
 
 /* philia-graph-area.c */
+typedef GdkTexture *(*PhiliaGraphAreaRender) (gpointer data,
+                                              int      width,
+                                              int      height);
+
 void _philia_graph_area_set_canvas (PhiliaGraphArea *self,
                                     PhiliaCanvas    *canvas);
+void _philia_graph_area_clear_frame (PhiliaGraphArea *self);
+gboolean _philia_graph_area_has_frame (PhiliaGraphArea *self);
+void _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
+                                        GtkSnapshot           *snapshot,
+                                        int                    width,
+                                        int                    height,
+                                        const PhiliaGraphView *view,
+                                        gboolean               moving,
+                                        const GdkRGBA         *background,
+                                        PhiliaGraphAreaRender  render,
+                                        gpointer               data);
 
 /* philia-canvas-layout.c */
 void _philia_canvas_set_busy (PhiliaCanvas *self,

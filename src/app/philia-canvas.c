@@ -376,7 +376,6 @@ philia_canvas_dispose (GObject *object)
     }
   self->hl_has_pair = FALSE;
   _philia_canvas_update_overlays (self);
-  g_clear_object (&self->frame);
   g_clear_object (&self->graph);
 
   G_OBJECT_CLASS (philia_canvas_parent_class)->dispose (object);
