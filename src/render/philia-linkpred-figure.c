@@ -50,6 +50,13 @@ heuristic_color (PhiliaProximityHeuristic  h,
 {
   static const guint32 family[] = { 0x5B6B7F, 0xA86F4C, 0x6F8F5A };
   static const double shade[] = { 1.0, 0.82, 1.16, 0.92, 1.08 };
+
+  if (h >= PHILIA_PROXIMITY_N_HEURISTICS)
+    {
+      /* Plugins and learned models: plum, apart from the three families. */
+      *color = (PhiliaRgba) { 0x7A / 255.0, 0x5C / 255.0, 0x8E / 255.0, 1.0 };
+      return;
+    }
   guint f = h <= PHILIA_PROXIMITY_PA ? 0 : h == PHILIA_PROXIMITY_FP ? 2 : 1;
   guint32 rgb = family[f];
   /* Members of a family told apart by lightness. */
@@ -81,7 +88,10 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
   /* Full names, as "Why this link" shows them (the id where none is known). */
   for (guint i = 0; i < n; i++)
     {
-      const char *id = philia_proximity_heuristic_to_string (report->results[i]->heuristic);
+      /* A plugin's or a GNN's result has no built-in heuristic: its name is its id. */
+      const char *id = report->results[i]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
+        ? philia_proximity_heuristic_to_string (report->results[i]->heuristic)
+        : report->results[i]->name;
       const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
                                                          PHILIA_FAMILY_PROXIMITY, id);
 
