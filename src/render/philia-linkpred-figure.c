@@ -113,7 +113,10 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
       f->axis = g_strdup_printf ("Hits@%u", k);
       f->bars = (PhiliaBarChart) {
         .title = f->title, .y_label = f->axis,
-        .x_label = "heuristic (slate: neighbourhood, clay: paths and walks, green: features)",
+        .x_label = n == 0 || report->results[n - 1]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
+          ? "heuristic (slate: neighbourhood, clay: paths and walks, green: features)"
+          : "heuristic (slate: neighbourhood, clay: paths and walks, green: features, "
+            "plum: plugins and GNNs)",
         .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
         .colors = f->colors, .show_values = TRUE,
       };

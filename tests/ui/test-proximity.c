@@ -629,6 +629,27 @@ test_plugin_and_gnn (void)
     PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_OVERLAP)),
     shot, 900, 700, 96, &error));
   g_assert_no_error (error);
+  g_clear_pointer (&shot, g_free);
+  shot = g_test_build_filename (G_TEST_BUILT, "proximity-hits-gnn.png", NULL);
+  g_assert_true (philia_chart_view_export_full (
+    PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_HITS)),
+    shot, 900, 500, 96, &error));
+  g_assert_no_error (error);
+  /* The panel scrolled to its table and the GNN section, for a person to look at. */
+  gtk_stack_set_visible_child_name (side_stack (), "proximity");
+  {
+    GtkScrolledWindow *scroller =
+      GTK_SCROLLED_WINDOW (gtk_widget_get_first_child (GTK_WIDGET (panel ())));
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+    graphene_point_t at;
+
+    philia_test_spin_for (300);
+    gtk_adjustment_set_value (adj, 0);
+    philia_test_spin_for (100);
+    if (gtk_widget_compute_point (gnn, gtk_scrolled_window_get_child (scroller),
+                                  &GRAPHENE_POINT_INIT (0, 0), &at))
+      gtk_adjustment_set_value (adj, at.y - 330);
+  }
   save_window ("window-proximity-gnn.png");
   philia_registry_remove_provider (philia_registry_get_default (), "test-ui");
 }
