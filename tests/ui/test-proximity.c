@@ -341,6 +341,8 @@ evaluated (gpointer data)
          && philia_proximity_panel_get_report (panel ()) != NULL;
 }
 
+static gboolean gnn_idle (gpointer data);
+
 static gboolean
 idle (gpointer data)
 {
@@ -497,6 +499,23 @@ test_render (void)
   philia_test_spin_for (300);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   save_window ("window-proximity-evaluate.png");
+
+  /* A short GCN on Cora beside the heuristics: its heatmap row and column. */
+  {
+    GtkWidget *gnn = philia_proximity_panel_get_gnn (panel ());
+    g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "proximity-overlap-cora-gnn.png",
+                                                   NULL);
+    g_autoptr(GError) error = NULL;
+
+    philia_proximity_gnn_train (gnn, "gcn", "dot", 30);
+    g_assert_true (philia_test_spin_until (gnn_idle, NULL, 300000));
+    g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "gcn"));
+    g_assert_true (philia_chart_view_export_full (
+      PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
+                                                           PHILIA_LINKPRED_FIGURE_OVERLAP)),
+      path, 900, 700, 96, &error));
+    g_assert_no_error (error);
+  }
 
   for (guint kind = 0; kind < PHILIA_N_LINKPRED_FIGURES; kind++)
     for (guint f = 0; f < 3; f++)
