@@ -10,6 +10,7 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-proximity-gnn.h"
 
 /* Negatives a pair's scores are ranked against: drawn once per graph with a
  * fixed seed, so a rank means the same thing from one pair to the next. */
@@ -52,6 +53,12 @@ struct _PhiliaProximityPanel
   GtkLabel              *score_cells[PHILIA_PROXIMITY_N_HEURISTICS][3];
   GPtrArray             *extra_rows;   /* borrowed labels of plugins' heuristics */
   GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
+  GPtrArray             *eval_extra;   /* labels of the extra results' rows */
+  GtkWidget             *gnn;
+
+  /* The report's results and then plugins' and GNNs', for the figures */
+  GPtrArray             *extra_results;
+  PhiliaLinkpredReport   view;
 
   /* Owned */
   PhiliaGraph           *graph;
@@ -611,11 +618,24 @@ rebuild_figures (PhiliaProximityPanel *self)
   PhiliaChartView *charts[] = { self->hits_chart, self->overlap_chart };
   guint k = (guint)gtk_spin_button_get_value_as_int (self->k_spin);
 
+  /* Plugins' and GNNs' results after the report's, like a heuristic's. */
+  g_clear_pointer (&self->view.results, g_free);
+  if (self->report != NULL)
+    {
+      self->view = *self->report;
+      self->view.n_results = self->report->n_results + self->extra_results->len;
+      self->view.results = g_new (PhiliaLinkpredResult *, MAX (self->view.n_results, 1));
+      memcpy (self->view.results, self->report->results,
+              self->report->n_results * sizeof (PhiliaLinkpredResult *));
+      memcpy (self->view.results + self->report->n_results, self->extra_results->pdata,
+              self->extra_results->len * sizeof (PhiliaLinkpredResult *));
+    }
+
   for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
     {
       PhiliaLinkpredFigure *old = self->figures[i];
 
-      self->figures[i] = self->report ? philia_linkpred_figure_new (i, self->report, k) : NULL;
+      self->figures[i] = self->report ? philia_linkpred_figure_new (i, &self->view, k) : NULL;
       philia_chart_view_set_draw_func (charts[i], self->figures[i] ? draw_figure : NULL,
                                        self->figures[i], NULL);
       gtk_widget_set_visible (GTK_WIDGET (charts[i]), self->figures[i] != NULL);
@@ -627,6 +647,36 @@ static void
 on_k_changed (PhiliaProximityPanel *self)
 {
   rebuild_figures (self);
+}
+
+/* Rows of the plugins' and GNNs' results, after the built-in heuristics. */
+static void
+show_extra_rows (PhiliaProximityPanel *self)
+{
+  for (guint i = 0; i < self->eval_extra->len; i++)
+    gtk_grid_remove (self->eval_grid, self->eval_extra->pdata[i]);
+  g_ptr_array_set_size (self->eval_extra, 0);
+  for (guint i = 0; self->report != NULL && i < self->extra_results->len; i++)
+    {
+      const PhiliaLinkpredResult *res = self->extra_results->pdata[i];
+      const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
+                                                         PHILIA_FAMILY_PROXIMITY, res->name);
+      double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
+
+      for (guint c = 0; c < N_EVAL_COLUMNS; c++)
+        {
+          g_autofree char *text = c == 0 ? g_strdup (a != NULL && a->name ? a->name : res->name)
+                                         : g_strdup_printf ("%.3f", values[c - 1]);
+          GtkWidget *label = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+          if (c > 0)
+            gtk_widget_add_css_class (label, "numeric");
+          gtk_grid_attach (self->eval_grid, label, (int)c,
+                           (int)(self->report->n_results + 1 + i), 1, 1);
+          g_ptr_array_add (self->eval_extra, label);
+        }
+    }
 }
 
 static void
@@ -653,7 +703,12 @@ show_report (PhiliaProximityPanel *self)
           gtk_label_set_text (cell, text);
         }
       }
+  show_extra_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), r != NULL);
+  if (r != NULL)
+    philia_proximity_gnn_set_split (self->gnn, r->split->full, r->split->seed,
+                                    r->split->n_mrr_neg);
+  gtk_widget_set_visible (self->gnn, r != NULL);
   if (r != NULL)
     {
       status = g_strdup_printf (_("Split seed %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT
@@ -687,6 +742,18 @@ drop_report (PhiliaProximityPanel *self)
   g_clear_pointer (&self->report, philia_linkpred_report_free);
   self->report_borrowed = FALSE;
   self->report_id = 0;
+  g_ptr_array_set_size (self->extra_results, 0);
+}
+
+static void
+on_gnn_result (PhiliaLinkpredResult *result,
+               gpointer              user_data)
+{
+  PhiliaProximityPanel *self = user_data;
+
+  g_ptr_array_add (self->extra_results, result);
+  if (self->report != NULL)
+    show_report (self);
 }
 
 static void
@@ -696,7 +763,8 @@ evaluate_done (GObject      *source,
 {
   g_autoptr(PhiliaProximityPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  PhiliaLinkpredReport *report = philia_linkpred_report_new_finish (result, &error);
+  g_autoptr(GPtrArray) plugins = NULL;
+  PhiliaLinkpredReport *report = philia_proximity_evaluate_all_finish (result, &plugins, &error);
 
   set_busy (self, -1);
   if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
@@ -724,9 +792,12 @@ evaluate_done (GObject      *source,
       philia_proximity_params_init_default (&params);
       philia_document_add_evaluation (self->document, &params, report->split->seed,
                                       report->split->n_mrr_neg, report);
-      return;
     }
-  self->report = report;
+  else
+    self->report = report;
+  /* The plugins' results stay the panel's; the document keeps the built-in ones. */
+  while (plugins->len > 0 && self->report == report)
+    g_ptr_array_add (self->extra_results, g_ptr_array_steal_index (plugins, 0));
   show_report (self);
 }
 
@@ -755,10 +826,10 @@ philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
   philia_proximity_params_init_default (&params);
   set_busy (self, +1);
-  philia_linkpred_report_new_async (self->graph, &params, PHILIA_PROXIMITY_ALL,
-                                    (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
-                                    n_mrr_neg, self->progress, self->eval_cancel, evaluate_done,
-                                    g_object_ref (self));
+  philia_proximity_evaluate_all_async (self->graph, &params, PHILIA_PROXIMITY_ALL,
+                                       (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
+                                       n_mrr_neg, self->progress, self->eval_cancel,
+                                       evaluate_done, g_object_ref (self));
 }
 
 static void
@@ -1089,8 +1160,23 @@ philia_proximity_panel_get_eval_text (PhiliaProximityPanel *self,
                                       guint                 column)
 {
   g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
-  g_return_val_if_fail (row <= PHILIA_PROXIMITY_N_HEURISTICS && column < N_EVAL_COLUMNS, NULL);
+  g_return_val_if_fail (column < N_EVAL_COLUMNS, NULL);
+  /* Rows past the report's are the plugins' and GNNs'. */
+  if (self->report != NULL && row > self->report->n_results)
+    {
+      guint i = (row - self->report->n_results - 1) * N_EVAL_COLUMNS + column;
+
+      return i < self->eval_extra->len ? gtk_label_get_text (self->eval_extra->pdata[i]) : NULL;
+    }
+  g_return_val_if_fail (row <= PHILIA_PROXIMITY_N_HEURISTICS, NULL);
   return gtk_label_get_text (self->eval_cells[row][column]);
+}
+
+GtkWidget *
+philia_proximity_panel_get_gnn (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->gnn;
 }
 
 GtkWidget *
@@ -1141,6 +1227,9 @@ philia_proximity_panel_dispose (GObject *object)
   if (self->overlap_chart != NULL)
     philia_chart_view_set_draw_func (self->overlap_chart, NULL, NULL, NULL);
   g_clear_weak_pointer (&self->canvas);
+  /* A GNN still training must not call back into a disposed panel. */
+  if (self->gnn != NULL)
+    philia_proximity_gnn_set_split (self->gnn, NULL, 0, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_PROXIMITY_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -1151,6 +1240,7 @@ philia_proximity_panel_dispose (GObject *object)
   for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
     g_clear_pointer (&self->figures[i], philia_linkpred_figure_free);
   drop_report (self);
+  g_clear_pointer (&self->view.results, g_free);
   g_clear_object (&self->document);
 
   G_OBJECT_CLASS (philia_proximity_panel_parent_class)->dispose (object);
@@ -1163,6 +1253,8 @@ philia_proximity_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->extra_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->eval_extra, g_ptr_array_unref);
+  g_clear_pointer (&self->extra_results, g_ptr_array_unref);
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
   g_clear_pointer (&self->explanation, philia_pair_explanation_free);
   g_clear_pointer (&self->report, philia_linkpred_report_free);
@@ -1295,6 +1387,9 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
   };
 
   self->extra_rows = g_ptr_array_new ();
+  self->eval_extra = g_ptr_array_new ();
+  self->extra_results =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)philia_linkpred_result_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1329,6 +1424,10 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
         self->eval_cells[row][c] = GTK_LABEL (label);
       }
   gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), FALSE);
+  self->gnn = philia_proximity_gnn_new (on_gnn_result, self);
+  gtk_widget_insert_after (self->gnn, gtk_widget_get_parent (GTK_WIDGET (self->eval_grid)),
+                           GTK_WIDGET (self->eval_grid));
+  gtk_widget_set_visible (self->gnn, FALSE);
   set_evaluating (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", FALSE);

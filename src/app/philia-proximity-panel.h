@@ -47,6 +47,8 @@ const char  *philia_proximity_panel_get_eval_text   (PhiliaProximityPanel *self,
                                                      guint                 row,
                                                      guint                 column);
 GtkWidget   *philia_proximity_panel_get_common_list (PhiliaProximityPanel *self);
+/* The GNN controls (philia-proximity-gnn.h). */
+GtkWidget   *philia_proximity_panel_get_gnn         (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_chart       (PhiliaProximityPanel *self,
                                                      PhiliaLinkpredFigureKind kind);

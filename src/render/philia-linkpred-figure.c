@@ -50,6 +50,13 @@ heuristic_color (PhiliaProximityHeuristic  h,
 {
   static const guint32 family[] = { 0x5B6B7F, 0xA86F4C, 0x6F8F5A };
   static const double shade[] = { 1.0, 0.82, 1.16, 0.92, 1.08 };
+
+  if (h >= PHILIA_PROXIMITY_N_HEURISTICS)
+    {
+      /* Plugins and learned models: plum, apart from the three families. */
+      *color = (PhiliaRgba) { 0x7A / 255.0, 0x5C / 255.0, 0x8E / 255.0, 1.0 };
+      return;
+    }
   guint f = h <= PHILIA_PROXIMITY_PA ? 0 : h == PHILIA_PROXIMITY_FP ? 2 : 1;
   guint32 rgb = family[f];
   /* Members of a family told apart by lightness. */
@@ -81,7 +88,10 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
   /* Full names, as "Why this link" shows them (the id where none is known). */
   for (guint i = 0; i < n; i++)
     {
-      const char *id = philia_proximity_heuristic_to_string (report->results[i]->heuristic);
+      /* A plugin's or a GNN's result has no built-in heuristic: its name is its id. */
+      const char *id = report->results[i]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
+        ? philia_proximity_heuristic_to_string (report->results[i]->heuristic)
+        : report->results[i]->name;
       const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
                                                          PHILIA_FAMILY_PROXIMITY, id);
 
@@ -103,7 +113,10 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
       f->axis = g_strdup_printf ("Hits@%u", k);
       f->bars = (PhiliaBarChart) {
         .title = f->title, .y_label = f->axis,
-        .x_label = "heuristic (slate: neighbourhood, clay: paths and walks, green: features)",
+        .x_label = n == 0 || report->results[n - 1]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
+          ? "heuristic (slate: neighbourhood, clay: paths and walks, green: features)"
+          : "heuristic (slate: neighbourhood, clay: paths and walks, green: features, "
+            "plum: plugins and GNNs)",
         .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
         .colors = f->colors, .show_values = TRUE,
       };

@@ -10,6 +10,7 @@
 
 #include "philia-canvas.h"
 #include "philia-chart-view.h"
+#include "philia-proximity-gnn.h"
 #include "philia-proximity-panel.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
@@ -340,6 +341,8 @@ evaluated (gpointer data)
          && philia_proximity_panel_get_report (panel ()) != NULL;
 }
 
+static gboolean gnn_idle (gpointer data);
+
 static gboolean
 idle (gpointer data)
 {
@@ -497,6 +500,23 @@ test_render (void)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   save_window ("window-proximity-evaluate.png");
 
+  /* A short GCN on Cora beside the heuristics: its heatmap row and column. */
+  {
+    GtkWidget *gnn = philia_proximity_panel_get_gnn (panel ());
+    g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "proximity-overlap-cora-gnn.png",
+                                                   NULL);
+    g_autoptr(GError) error = NULL;
+
+    philia_proximity_gnn_train (gnn, "gcn", "dot", 30);
+    g_assert_true (philia_test_spin_until (gnn_idle, NULL, 300000));
+    g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "gcn"));
+    g_assert_true (philia_chart_view_export_full (
+      PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
+                                                           PHILIA_LINKPRED_FIGURE_OVERLAP)),
+      path, 900, 700, 96, &error));
+    g_assert_no_error (error);
+  }
+
   for (guint kind = 0; kind < PHILIA_N_LINKPRED_FIGURES; kind++)
     for (guint f = 0; f < 3; f++)
       {
@@ -514,6 +534,145 @@ test_render (void)
       }
 }
 
+/* A plugin's heuristic: common neighbours by brute force. */
+static gboolean
+brute_cn (PhiliaGraph                 *graph,
+          const PhiliaProximityParams *params,
+          const gint64                *pairs,
+          gsize                        n_pairs,
+          double                      *out,
+          gpointer                     data,
+          GCancellable                *cancellable,
+          GError                     **error)
+{
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      gint64 u = pairs[2 * i], v = pairs[2 * i + 1];
+      guint common = 0;
+
+      for (gint64 a = off[u]; a < off[u + 1]; a++)
+        for (gint64 b = off[v]; b < off[v + 1]; b++)
+          common += nbr[a] == nbr[b];
+      out[i] = common;
+    }
+  return TRUE;
+}
+
+static const PhiliaProximityVTable brute_cn_vtable = { brute_cn };
+
+static gboolean
+gnn_idle (gpointer data)
+{
+  return !philia_proximity_gnn_get_running (philia_proximity_panel_get_gnn (panel ()));
+}
+
+/* Evaluate lists a plugin's heuristic after the built-in ones (a brute-force
+ * CN: the same numbers as CN's row), and a GNN trained from the panel adds
+ * its row, its bar and its heatmap row on the same split. */
+static void
+test_plugin_and_gnn (void)
+{
+  const PhiliaAlgorithm brute = { "test-ui-brute-cn", PHILIA_FAMILY_PROXIMITY, "Brute CN",
+                                  "Common neighbours by brute force.", "test-ui",
+                                  &brute_cn_vtable, NULL };
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (60);
+  g_autoptr(PhiliaGraph) small = NULL;
+  g_autoptr(GError) error = NULL;
+  const PhiliaLinkpredReport *got;
+  gint64 *edges = g_new (gint64, 2 * 150);
+  GtkWidget *gnn;
+  guint m = 0, n, row;
+  g_autofree char *shot = NULL;
+
+  for (guint r = 0; r < 2; r++)
+    for (guint i = 0; i < 30; i++)
+      {
+        guint a = 30 * r + i;
+
+        edges[2 * m] = a, edges[2 * m + 1] = 30 * r + (i + 1) % 30, m++;
+        edges[2 * m] = a, edges[2 * m + 1] = 30 * r + (i + 3) % 30, m++;
+      }
+  for (guint i = 0; i < 30; i += 3)
+    edges[2 * m] = i, edges[2 * m + 1] = 30 + (i * 7) % 30, m++;
+  philia_graph_builder_take_edges (builder, edges, m);
+  small = philia_graph_builder_build (builder, &error);
+  g_assert_no_error (error);
+  philia_registry_add (philia_registry_get_default (), &brute, &error);
+  g_assert_no_error (error);
+  philia_window_set_graph (window, small);
+  window = philia_test_follow_open (window);
+
+  philia_proximity_panel_evaluate (panel (), 10);
+  g_assert_true (philia_test_spin_until (evaluated, NULL, 60000));
+  got = philia_proximity_panel_get_report (panel ());
+  n = got->n_results;
+  /* Shipped plugins' heuristics come too: find ours among the extra rows. */
+  for (row = n + 1; philia_proximity_panel_get_eval_text (panel (), row, 0) != NULL; row++)
+    if (g_strcmp0 (philia_proximity_panel_get_eval_text (panel (), row, 0), "Brute CN") == 0)
+      break;
+  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), row, 0), ==, "Brute CN");
+  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), 1, 0), ==, "cn");
+  for (guint c = 1; c < 6; c++)
+    g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), row, c), ==,
+                     philia_proximity_panel_get_eval_text (panel (), 1, c));
+  while (philia_proximity_panel_get_eval_text (panel (), n + 1, 0) != NULL)
+    n++;
+
+  gnn = philia_proximity_panel_get_gnn (panel ());
+  g_assert_true (gtk_widget_get_visible (gnn));
+  philia_proximity_gnn_train (gnn, "gcn", "dot", 5);
+  g_assert_true (philia_proximity_gnn_get_running (gnn));
+  g_assert_true (philia_test_spin_until (gnn_idle, NULL, 120000));
+  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), n + 1, 0), ==, "gcn");
+  for (guint c = 1; c < 6; c++)
+    {
+      double v = g_ascii_strtod (philia_proximity_panel_get_eval_text (panel (), n + 1, c), NULL);
+
+      g_assert_cmpfloat (v, >=, 0);
+      g_assert_cmpfloat (v, <=, 1);
+    }
+  g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "5 epochs"));
+
+  /* Cancel stops a run and adds no row. */
+  philia_proximity_gnn_train (gnn, "sage", "mlp", 5000);
+  philia_proximity_gnn_cancel (gnn);
+  g_assert_true (philia_test_spin_until (gnn_idle, NULL, 120000));
+  g_assert_cmpstr (philia_proximity_gnn_get_status (gnn), ==, "Training cancelled.");
+  g_assert_null (philia_proximity_panel_get_eval_text (panel (), n + 2, 0));
+
+  shot = g_test_build_filename (G_TEST_BUILT, "proximity-overlap-gnn.png", NULL);
+  g_assert_true (philia_chart_view_export_full (
+    PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_OVERLAP)),
+    shot, 900, 700, 96, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&shot, g_free);
+  shot = g_test_build_filename (G_TEST_BUILT, "proximity-hits-gnn.png", NULL);
+  g_assert_true (philia_chart_view_export_full (
+    PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_HITS)),
+    shot, 900, 500, 96, &error));
+  g_assert_no_error (error);
+  /* The panel scrolled to its table and the GNN section, for a person to look at. */
+  gtk_stack_set_visible_child_name (side_stack (), "proximity");
+  {
+    GtkScrolledWindow *scroller =
+      GTK_SCROLLED_WINDOW (gtk_widget_get_first_child (GTK_WIDGET (panel ())));
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+    graphene_point_t at;
+
+    philia_test_spin_for (300);
+    gtk_adjustment_set_value (adj, 0);
+    philia_test_spin_for (100);
+    if (gtk_widget_compute_point (gnn, gtk_scrolled_window_get_child (scroller),
+                                  &GRAPHENE_POINT_INIT (0, 0), &at))
+      gtk_adjustment_set_value (adj, at.y - 330);
+  }
+  save_window ("window-proximity-gnn.png");
+  philia_registry_remove_provider (philia_registry_get_default (), "test-ui");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -529,6 +688,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Proximity/suggest", test_suggest);
   g_test_add_func ("/Philia/Proximity/evaluate", test_evaluate);
   g_test_add_func ("/Philia/Proximity/render", test_render);
+  g_test_add_func ("/Philia/Proximity/plugin-gnn", test_plugin_and_gnn);
 
   ret = g_test_run ();
 
