@@ -42,6 +42,11 @@ gboolean            _philia_import_check_limits (const char   *data,
                                                  PhiliaFormat  format,
                                                  const char   *display_name,
                                                  GError      **error);
+/* Whether @text is one JSON object and nothing after it but white space
+ * (philia-json.c): json-glib 1.6 leaks what follows the first value, so
+ * manifests (projects, models) are checked before parsing. */
+gboolean            _philia_json_single_object  (const char   *text,
+                                                 gsize         len);
 /* Text from a file as an error message may quote it: one line, 40 characters. */
 char               *_philia_excerpt             (const char   *text,
                                                  gssize        len);

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "philia-core.h"
+#include "philia-import-private.h"
 
 struct _PhiliaJson
 {
@@ -256,4 +257,52 @@ philia_json_double_array (PhiliaJson   *json,
   for (gsize i = 0; i < n; i++)
     philia_json_double (json, values[i]);
   philia_json_end_array (json);
+}
+
+/* Whether @text is one JSON object and nothing after it but white space.
+ * json-glib 1.6 accepts further top-level values after the first and leaks
+ * them, so they are refused here; the object itself is checked by the
+ * parser (an unbalanced one fails there). O(length). */
+gboolean
+_philia_json_single_object (const char *text,
+                            gsize       len)
+{
+  gsize i = 0, depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i == len || text[i] != '{')
+    return FALSE;
+  for (; i < len; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            return FALSE;
+          if (--depth == 0)
+            break;
+        }
+    }
+  /* Unterminated: the parser says where. */
+  if (i >= len)
+    return TRUE;
+  for (i++; i < len; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-import-private.h"
 #include "philia-model.h"
 #include "philia-zip-private.h"
 
@@ -450,7 +451,8 @@ read_weights (PhiliaNpz        *npz,
         return FALSE;
       if (!philia_npz_has_member (npz, member))
         {
-          g_autofree char *what = g_strdup_printf ("its weight “%s” is missing", member);
+          g_autofree char *name = _philia_excerpt (member, -1);
+          g_autofree char *what = g_strdup_printf ("its weight “%s” is missing", name);
 
           return bad (error, display_name, what);
         }
@@ -460,9 +462,10 @@ read_weights (PhiliaNpz        *npz,
       if (array->dtype != PHILIA_DTYPE_FLOAT32 || array->ndim != 2
           || array->shape[0] != rows || array->shape[1] != cols)
         {
+          g_autofree char *name = _philia_excerpt (member, -1);
           g_autofree char *what = g_strdup_printf ("weight “%s” is not a float32 matrix of "
                                                    "%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT,
-                                                   member, rows, cols);
+                                                   name, rows, cols);
 
           return bad (error, display_name, what);
         }
@@ -472,8 +475,9 @@ read_weights (PhiliaNpz        *npz,
       for (gint64 k = 0; k < rows * cols; k++)
         if (!isfinite (t->data[k]))
           {
+            g_autofree char *name = _philia_excerpt (member, -1);
             g_autofree char *what = g_strdup_printf ("weight “%s” holds a value that is "
-                                                     "not a finite number", member);
+                                                     "not a finite number", name);
 
             return bad (error, display_name, what);
           }
@@ -520,6 +524,13 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
   manifest = _philia_npz_read_member (npz, MODEL_MANIFEST, MAX_MODEL_MANIFEST, NULL, error);
   if (manifest == NULL)
     return NULL;
+  if (!_philia_json_single_object (g_bytes_get_data (manifest, NULL),
+                                   g_bytes_get_size (manifest)))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   "%s: its manifest is not one JSON object.", display_name);
+      return NULL;
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, g_bytes_get_data (manifest, NULL),
                                    (gssize)g_bytes_get_size (manifest), &json_error))
@@ -542,9 +553,11 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
     return NULL;
   if (!g_str_equal (format, MODEL_FORMAT))
     {
+      g_autofree char *said = _philia_excerpt (format, -1);
+
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                    "%s is not a Philia model (its manifest says the format is “%s”).",
-                   display_name, format);
+                   display_name, said);
       return NULL;
     }
   if (!get_int (root, "format_version", 1, G_MAXINT, &version, display_name, error))

@@ -15,6 +15,7 @@
 
 #include "philia-core.h"
 #include "philia-document-private.h"
+#include "philia-import-private.h"
 #include "philia-project-private.h"
 #include "philia-zip-private.h"
 
@@ -1174,54 +1175,6 @@ restore_pairs (Reader          *r,
   return TRUE;
 }
 
-/* Whether @text is one JSON object and nothing after it but white space.
- * json-glib 1.6 accepts further top-level values after the first and leaks
- * them, so they are refused here; the object itself is checked by the
- * parser (an unbalanced one fails there). O(length). */
-static gboolean
-single_object (const char *text,
-               gsize       len)
-{
-  gsize i = 0, depth = 0;
-  gboolean in_string = FALSE;
-
-  while (i < len && g_ascii_isspace (text[i]))
-    i++;
-  if (i == len || text[i] != '{')
-    return FALSE;
-  for (; i < len; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        depth++;
-      else if (c == '}' || c == ']')
-        {
-          if (depth == 0)
-            return FALSE;
-          if (--depth == 0)
-            break;
-        }
-    }
-  /* Unterminated: the parser says where. */
-  if (i >= len)
-    return TRUE;
-  for (i++; i < len; i++)
-    if (!g_ascii_isspace (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
 PhiliaDocument *
 _philia_project_read (GBytes                 *bytes,
                       const char             *display_name,
@@ -1285,7 +1238,7 @@ _philia_project_read (GBytes                 *bytes,
   manifest = _philia_npz_read_member (npz, MANIFEST_NAME, MAX_MANIFEST, cancellable, error);
   if (manifest == NULL)
     return NULL;
-  if (!single_object (g_bytes_get_data (manifest, NULL), g_bytes_get_size (manifest)))
+  if (!_philia_json_single_object (g_bytes_get_data (manifest, NULL), g_bytes_get_size (manifest)))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                    "%s: its manifest is not one JSON object.", display_name);

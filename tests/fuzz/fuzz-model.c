@@ -111,8 +111,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autoptr(PhiliaPrediction) prediction = NULL;
 
       prediction = philia_saved_model_predict (model, graph, 1, &error);
+      /* The file loaded: a refusal now is of the model on this graph. */
       if (prediction == NULL)
-        fuzz_check_refusal (error, NAME);
+        fuzz_check_message (error, NAME, FALSE);
       else
         {
           PhiliaAdaptParams params;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "philia-import-private.h"
 #include "philia-model-private.h"
 
 void
@@ -34,9 +35,11 @@ _philia_saved_model_instantiate (const PhiliaSavedModel *saved,
                                       saved->model);
   if (algorithm == NULL)
     {
+      g_autofree char *name = _philia_excerpt (saved->model, -1);
+
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
                    "The model is a “%s”, which this Philia does not know (is a plugin "
-                   "missing?).", saved->model);
+                   "missing?).", name);
       return FALSE;
     }
   if (!philia_saved_model_check_graph (saved, graph, error))
