@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "philia-epoch-relay.h"
 #include "philia-model-private.h"
 
 /* The recipe. SOGA adapts with Adam, a small learning rate, and weights the
@@ -459,9 +460,6 @@ philia_adapt (const PhiliaSavedModel  *model,
 
 /* ------------------------------------------------------------------ async */
 
-/* Per-epoch updates reach the caller's main context at most this often. */
-#define DELIVERY_INTERVAL_MS 16
-
 typedef struct
 {
   PhiliaSavedModel      *model;
@@ -469,61 +467,15 @@ typedef struct
   PhiliaAdaptParams      params;
   guint64                seed;
   guint                  n_threads;
-  GMainContext          *context;
-  PhiliaAdaptEpochsFunc  epochs_func;
-  gpointer               epochs_data;
-  GDestroyNotify         epochs_destroy;
-  GMutex                 mutex;
-  GArray                *pending;   /* PhiliaAdaptEpoch, under mutex */
-  gboolean               queued;    /* a delivery source is attached, under mutex */
+  PhiliaEpochRelay      *relay;
 } AdaptJob;
-
-typedef struct
-{
-  GDestroyNotify destroy;
-  gpointer       data;
-} Release;
-
-static gboolean
-release_cb (gpointer user_data)
-{
-  Release *release = user_data;
-
-  release->destroy (release->data);
-  g_free (release);
-  return G_SOURCE_REMOVE;
-}
-
-/* The epochs data often is a widget: it is released on the caller's context. */
-static void
-release_epochs_data (AdaptJob *job)
-{
-  GDestroyNotify destroy = g_steal_pointer (&job->epochs_destroy);
-  Release *release;
-
-  job->epochs_func = NULL;
-  if (destroy == NULL)
-    return;
-  if (g_main_context_is_owner (job->context))
-    {
-      destroy (job->epochs_data);
-      return;
-    }
-  release = g_new (Release, 1);
-  release->destroy = destroy;
-  release->data = job->epochs_data;
-  g_main_context_invoke (job->context, release_cb, release);
-}
 
 static void
 adapt_job_clear (AdaptJob *job)
 {
   g_clear_pointer (&job->model, philia_saved_model_free);
   g_clear_object (&job->target);
-  release_epochs_data (job);
-  g_clear_pointer (&job->context, g_main_context_unref);
-  g_clear_pointer (&job->pending, g_array_unref);
-  g_mutex_clear (&job->mutex);
+  g_clear_pointer (&job->relay, _philia_epoch_relay_unref);
 }
 
 static void
@@ -533,28 +485,12 @@ adapt_job_unref (AdaptJob *job)
 }
 
 static void
-deliver (AdaptJob *job)
+dispatch_epochs (GCallback     func,
+                 gconstpointer items,
+                 guint         n_items,
+                 gpointer      data)
 {
-  g_autoptr(GArray) epochs = NULL;
-
-  g_mutex_lock (&job->mutex);
-  job->queued = FALSE;
-  if (job->pending->len > 0)
-    {
-      epochs = g_steal_pointer (&job->pending);
-      job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaAdaptEpoch));
-    }
-  g_mutex_unlock (&job->mutex);
-  if (epochs != NULL && job->epochs_func != NULL)
-    job->epochs_func ((const PhiliaAdaptEpoch *)(gpointer)epochs->data, epochs->len,
-                      job->epochs_data);
-}
-
-static gboolean
-deliver_cb (gpointer user_data)
-{
-  deliver (user_data);
-  return G_SOURCE_REMOVE;
+  ((PhiliaAdaptEpochsFunc)func) (items, n_items, data);
 }
 
 /* Worker thread. */
@@ -563,23 +499,8 @@ on_epoch (const PhiliaAdaptEpoch *epoch,
           gpointer                user_data)
 {
   AdaptJob *job = user_data;
-  gboolean attach;
 
-  g_mutex_lock (&job->mutex);
-  g_array_append_val (job->pending, *epoch);
-  attach = !job->queued && job->epochs_func != NULL;
-  job->queued = job->queued || attach;
-  g_mutex_unlock (&job->mutex);
-  if (attach)
-    {
-      g_autoptr(GSource) source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-      g_source_set_callback (source, deliver_cb, g_atomic_rc_box_acquire (job),
-                             (GDestroyNotify)adapt_job_unref);
-      g_source_set_static_name (source, "[philia] adaptation epochs");
-      g_source_attach (source, job->context);
-    }
+  _philia_epoch_relay_push (job->relay, epoch);
 }
 
 static void
@@ -639,12 +560,9 @@ philia_adapt_async (const PhiliaSavedModel  *model,
     philia_adapt_params_init (&job->params);
   job->seed = seed;
   job->n_threads = n_threads;
-  job->context = g_main_context_ref_thread_default ();
-  job->epochs_func = epochs_func;
-  job->epochs_data = epochs_data;
-  job->epochs_destroy = epochs_destroy;
-  g_mutex_init (&job->mutex);
-  job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaAdaptEpoch));
+  job->relay = _philia_epoch_relay_new (sizeof (PhiliaAdaptEpoch), "[philia] adaptation epochs",
+                                        dispatch_epochs, (GCallback)epochs_func, epochs_data,
+                                        epochs_destroy);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, philia_adapt_async);
@@ -672,9 +590,6 @@ philia_adapt_finish (GAsyncResult *result,
   g_return_val_if_fail (g_task_get_source_tag (task) == philia_adapt_async, NULL);
 
   job = g_task_get_task_data (task);
-  deliver (job);
-  g_mutex_lock (&job->mutex);
-  release_epochs_data (job);
-  g_mutex_unlock (&job->mutex);
+  _philia_epoch_relay_finish (job->relay);
   return g_task_propagate_pointer (task, error);
 }

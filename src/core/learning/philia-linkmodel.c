@@ -142,50 +142,11 @@ philia_link_model_context_add_parameter (PhiliaLinkModelContext *ctx,
   return t;
 }
 
-/* The features (row-normalised when asked), kept as CSR when sparse enough;
- * one-hot node ids on a featureless graph (a free embedding per node). */
 static void
 prepare_features (PhiliaLinkModelContext *ctx)
 {
-  guint n = philia_graph_get_n_nodes (ctx->graph);
-  guint f = philia_graph_get_n_features (ctx->graph);
-  const float *x = philia_graph_get_features (ctx->graph);
-  g_autofree float *copy = NULL;
-  gsize nonzero = 0;
-
-  if (f == 0 || x == NULL)
-    {
-      gint64 *off = g_new (gint64, n + 1);
-      gint32 *col = g_new (gint32, MAX (n, 1));
-
-      for (guint i = 0; i <= n; i++)
-        off[i] = i;
-      for (guint i = 0; i < n; i++)
-        col[i] = (gint32)i;
-      ctx->n_features = n;
-      ctx->sparse_x = philia_sparse_new (n, n, off, col, NULL);
-      return;
-    }
-  ctx->n_features = f;
-  copy = g_memdup2 (x, sizeof (float) * n * f);
-  for (guint i = 0; i < n; i++)
-    {
-      float *row = copy + (gsize)i * f;
-      double sum = 0;
-
-      for (guint j = 0; j < f; j++)
-        {
-          sum += row[j];
-          nonzero += row[j] != 0;
-        }
-      if (ctx->params.normalize_features && sum != 0)
-        for (guint j = 0; j < f; j++)
-          row[j] = (float)(row[j] / sum);
-    }
-  if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
-    ctx->sparse_x = philia_sparse_new_from_dense (copy, n, f);
-  else
-    ctx->dense_x = philia_tensor_new_from (n, f, copy);
+  _philia_prepare_features (ctx->graph, ctx->params.normalize_features, &ctx->n_features,
+                            &ctx->sparse_x, &ctx->dense_x);
 }
 
 /* ----------------------------------------------------------------- decoder */

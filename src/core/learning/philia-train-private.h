@@ -59,6 +59,12 @@ PhiliaTensor *_philia_input_matmul_on (PhiliaTape   *tape,
 PhiliaTensor *_philia_dense_rows      (const PhiliaTensor *x,
                                        const guint        *rows,
                                        guint               n_rows);
+/* The model input: @graph's features, or one-hot node ids without them. */
+void          _philia_prepare_features (PhiliaGraph   *graph,
+                                        gboolean       normalize,
+                                        guint         *n_features,
+                                        PhiliaSparse **sparse_x,
+                                        PhiliaTensor **dense_x);
 /* Builds the features of the loss rows on first use. */
 void          _philia_model_context_ensure_row_features (PhiliaModelContext *ctx,
                                                          const guint        *rows,

@@ -7,13 +7,10 @@
 
 #include <math.h>
 
+#include "philia-epoch-relay.h"
 #include "philia-error.h"
 
-/* Per-epoch updates reach the caller's main context at most this often. */
-#define DELIVERY_INTERVAL_MS 16
-
-/* Shared by the worker, the delivery source and the task; freed with the last
- * reference, whichever comes last. */
+/* Shared by the worker and the task; freed with the last reference. */
 typedef struct
 {
   PhiliaGraph           *graph;
@@ -22,64 +19,15 @@ typedef struct
   guint                  split;
   guint64                seed;
   guint                  n_threads;
-
-  GMainContext          *context;
-  PhiliaTrainEpochsFunc  epochs_func;
-  gpointer               epochs_data;
-  GDestroyNotify         epochs_destroy;
-
-  GMutex                 mutex;
-  GArray                *pending;      /* PhiliaTrainEpoch, under mutex */
-  gboolean               queued;       /* a delivery source is attached, under mutex */
+  PhiliaEpochRelay      *relay;
 } TrainJob;
-
-typedef struct
-{
-  GDestroyNotify destroy;
-  gpointer       data;
-} Release;
-
-static gboolean
-release_cb (gpointer user_data)
-{
-  Release *release = user_data;
-
-  release->destroy (release->data);
-  g_free (release);
-  return G_SOURCE_REMOVE;
-}
-
-/* Hands the epochs data back on the caller's context: it is often a widget,
- * and the last reference may well be dropped on the worker. */
-static void
-release_epochs_data (TrainJob *job)
-{
-  GDestroyNotify destroy = g_steal_pointer (&job->epochs_destroy);
-  Release *release;
-
-  job->epochs_func = NULL;
-  if (destroy == NULL)
-    return;
-  if (g_main_context_is_owner (job->context))
-    {
-      destroy (job->epochs_data);
-      return;
-    }
-  release = g_new (Release, 1);
-  release->destroy = destroy;
-  release->data = job->epochs_data;
-  g_main_context_invoke (job->context, release_cb, release);
-}
 
 static void
 train_job_clear (TrainJob *job)
 {
   g_clear_object (&job->graph);
   g_clear_pointer (&job->model, g_free);
-  release_epochs_data (job);
-  g_clear_pointer (&job->context, g_main_context_unref);
-  g_clear_pointer (&job->pending, g_array_unref);
-  g_mutex_clear (&job->mutex);
+  g_clear_pointer (&job->relay, _philia_epoch_relay_unref);
 }
 
 static void
@@ -88,31 +36,13 @@ train_job_unref (TrainJob *job)
   g_atomic_rc_box_release_full (job, (GDestroyNotify) train_job_clear);
 }
 
-/* Main thread: hands every queued epoch over in one call. */
 static void
-deliver (TrainJob *job)
+dispatch_epochs (GCallback     func,
+                 gconstpointer items,
+                 guint         n_items,
+                 gpointer      data)
 {
-  g_autoptr(GArray) epochs = NULL;
-
-  g_mutex_lock (&job->mutex);
-  job->queued = FALSE;
-  if (job->pending->len > 0)
-    {
-      epochs = g_steal_pointer (&job->pending);
-      job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
-    }
-  g_mutex_unlock (&job->mutex);
-
-  if (epochs != NULL && job->epochs_func != NULL)
-    job->epochs_func ((const PhiliaTrainEpoch *) (gpointer) epochs->data, epochs->len,
-                      job->epochs_data);
-}
-
-static gboolean
-deliver_cb (gpointer user_data)
-{
-  deliver (user_data);
-  return G_SOURCE_REMOVE;
+  ((PhiliaTrainEpochsFunc) func) (items, n_items, data);
 }
 
 /* Worker thread. */
@@ -121,25 +51,8 @@ on_epoch (const PhiliaTrainEpoch *epoch,
           gpointer                user_data)
 {
   TrainJob *job = user_data;
-  gboolean attach;
 
-  g_mutex_lock (&job->mutex);
-  g_array_append_val (job->pending, *epoch);
-  attach = !job->queued && job->epochs_func != NULL;
-  job->queued = job->queued || attach;
-  g_mutex_unlock (&job->mutex);
-
-  if (attach)
-    {
-      /* Below the frame clock's priority: a fast model never starves drawing. */
-      g_autoptr(GSource) source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-      g_source_set_callback (source, deliver_cb, g_atomic_rc_box_acquire (job),
-                             (GDestroyNotify) train_job_unref);
-      g_source_set_static_name (source, "[philia] training epochs");
-      g_source_attach (source, job->context);
-    }
+  _philia_epoch_relay_push (job->relay, epoch);
 }
 
 static void
@@ -203,12 +116,9 @@ philia_train_async (PhiliaGraph             *graph,
   job->split = split;
   job->seed = seed;
   job->n_threads = n_threads;
-  job->context = g_main_context_ref_thread_default ();
-  job->epochs_func = epochs_func;
-  job->epochs_data = epochs_data;
-  job->epochs_destroy = epochs_destroy;
-  g_mutex_init (&job->mutex);
-  job->pending = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
+  job->relay = _philia_epoch_relay_new (sizeof (PhiliaTrainEpoch), "[philia] training epochs",
+                                        dispatch_epochs, (GCallback) epochs_func, epochs_data,
+                                        epochs_destroy);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, philia_train_async);
@@ -239,10 +149,7 @@ philia_train_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (task) == philia_train_async, NULL);
 
   job = g_task_get_task_data (task);
-  deliver (job);
-  g_mutex_lock (&job->mutex);
-  release_epochs_data (job);
-  g_mutex_unlock (&job->mutex);
+  _philia_epoch_relay_finish (job->relay);
   return g_task_propagate_pointer (task, error);
 }
 

@@ -469,14 +469,19 @@ context_free (PhiliaModelContext *ctx)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaModelContext, context_free)
 
-/* Row-normalised copies of the features, kept as CSR when sparse enough; an
- * identity (one-hot node id, as CSR) for a featureless graph. */
-static void
-prepare_features (PhiliaModelContext *ctx)
+/* Row-normalised (when @normalize) copies of @graph's features, kept as CSR
+ * when sparse enough; an identity (one-hot node id, as CSR) for a featureless
+ * graph. Exactly one of *@sparse_x and *@dense_x is set. */
+void
+_philia_prepare_features (PhiliaGraph   *graph,
+                          gboolean       normalize,
+                          guint         *n_features,
+                          PhiliaSparse **sparse_x,
+                          PhiliaTensor **dense_x)
 {
-  guint n = philia_graph_get_n_nodes (ctx->graph);
-  guint f = philia_graph_get_n_features (ctx->graph);
-  const float *x = philia_graph_get_features (ctx->graph);
+  guint n = philia_graph_get_n_nodes (graph);
+  guint f = philia_graph_get_n_features (graph);
+  const float *x = philia_graph_get_features (graph);
   g_autofree float *copy = NULL;
   gsize nonzero = 0;
 
@@ -493,12 +498,12 @@ prepare_features (PhiliaModelContext *ctx)
           val[i] = 1.0f;
         }
       off[n] = n;
-      ctx->n_features = n;
-      ctx->sparse_x = philia_sparse_new (n, n, off, col, val);
+      *n_features = n;
+      *sparse_x = philia_sparse_new (n, n, off, col, val);
       return;
     }
 
-  ctx->n_features = f;
+  *n_features = f;
   copy = g_memdup2 (x, sizeof (float) * n * f);
   for (guint i = 0; i < n; i++)
     {
@@ -510,17 +515,21 @@ prepare_features (PhiliaModelContext *ctx)
           sum += row[j];
           nonzero += row[j] != 0;
         }
-      if (ctx->params.normalize_features && sum != 0)
+      if (normalize && sum != 0)
         for (guint j = 0; j < f; j++)
           row[j] = (float)(row[j] / sum);
     }
   if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
-    ctx->sparse_x = philia_sparse_new_from_dense (copy, n, f);
+    *sparse_x = philia_sparse_new_from_dense (copy, n, f);
   else
-    {
-      ctx->dense_x = philia_tensor_new (n, f);
-      memcpy (ctx->dense_x->data, copy, sizeof (float) * n * f);
-    }
+    *dense_x = philia_tensor_new_from (n, f, copy);
+}
+
+static void
+prepare_features (PhiliaModelContext *ctx)
+{
+  _philia_prepare_features (ctx->graph, ctx->params.normalize_features, &ctx->n_features,
+                            &ctx->sparse_x, &ctx->dense_x);
 }
 
 /* ---------------------------------------------------------------- training */
