@@ -244,7 +244,8 @@ cmd_proximity (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("proximity", "FILE --pairs P.csv",
-                      "Score node pairs with the link-prediction heuristics of design §6.",
+                      "Score node pairs with link-prediction heuristics: shared neighbours, "
+                      "paths (Katz, PPR, shortest path) and feature proximity.",
                       proximity_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_pairs == NULL)

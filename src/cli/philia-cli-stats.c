@@ -143,7 +143,7 @@ cmd_stats (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("stats", "FILE", "Homophily and heterophily measures (design §5): edge, "
+  if (!parse_options ("stats", "FILE", "Homophily and heterophily measures: edge, "
                       "node, class-insensitive, adjusted, label informativeness, the class "
                       "compatibility matrix, local homophily, feature similarity.",
                       stats_entries, &argc, &argv, 1, &code))
