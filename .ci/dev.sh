@@ -54,6 +54,10 @@ configure_and_build() {   # DIR [meson options...]
   meson compile -C "$dir" >/dev/null || meson compile -C "$dir" || return 1
 }
 
+# The test builds treat every compiler warning as an error: a warning is seen
+# and fixed when it appears, not after it has been scrolled past for a month.
+strict=(-Dwerror=true)
+
 # Prints "N passed, N failed, N skipped" over the given meson test logs.
 summarise() {
   local ok=0 bad=0 skip=0 log r
@@ -82,7 +86,7 @@ case "$mode" in
 
   test)
     ensure_packages $build_pkgs $test_pkgs
-    configure_and_build build -Dgui=true || exit 1
+    configure_and_build build -Dgui=true "${strict[@]}" || exit 1
     rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json \
       build-fuzz/meson-logs/testlog*.json build-fuzz/tests/fuzz/runs/figures.txt
     export GUI_ARTIFACTS="$top/build/gui-artifacts"
@@ -96,7 +100,7 @@ case "$mode" in
     # must give its message without a leak or a crash. An unoptimised
     # sanitizer build trains models several times slower: longer timeouts.
     if configure_and_build build-asan -Dgui=false -Db_sanitize=address,undefined \
-         -Db_lundef=false -Dbuildtype=debug; then
+         -Db_lundef=false -Dbuildtype=debug "${strict[@]}"; then
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
@@ -110,9 +114,10 @@ case "$mode" in
     # crash, leak, sanitizer report, out-of-memory or 10 s input. Only the
     # targets are built: the rest of the tree is tested above.
     fuzzers=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
-    if { [ -f build-fuzz/build.ninja ] ||
+    if { { [ -f build-fuzz/build.ninja ] &&
+             meson configure build-fuzz "${strict[@]}" >/dev/null; } ||
            CC=clang meson setup build-fuzz -Dgui=false -Dfuzz=true \
-             -Db_sanitize=address,undefined -Db_lundef=false >/dev/null; } &&
+             -Db_sanitize=address,undefined -Db_lundef=false "${strict[@]}" >/dev/null; } &&
        { meson compile -C build-fuzz $fuzzers >/dev/null ||
            meson compile -C build-fuzz $fuzzers; }; then
       meson test -C build-fuzz --suite fuzz --no-rebuild --print-errorlogs \

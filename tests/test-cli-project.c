@@ -564,7 +564,7 @@ test_train_save (void)
     g_autofree char *classes = g_build_filename (dir, "share-classes.png", NULL);
     g_autofree char *copy = g_build_filename (dir, "share.philia", NULL);
     g_autoptr(PhiliaDocument) project = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) save_error = NULL;
     PhiliaDocumentView view = { 0 };
     g_auto(Run) no_layer = { 0 };
 
@@ -572,15 +572,15 @@ test_train_save (void)
     figure (out, asked, "--layout", "circle", "--color-by", "run:4:same-label-attention:0",
             NULL);
     g_assert_false (same_pixels (asked, classes));
-    project = philia_document_open (out, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
-    g_assert_no_error (error);
+    project = philia_document_open (out, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &save_error);
+    g_assert_no_error (save_error);
     philia_document_view_copy (&view, philia_document_get_view (project));
     g_free (view.color_by);
     view.color_by = g_strdup ("run:4:same-label-attention:0");
     philia_document_set_view (project, &view);
     philia_document_view_clear (&view);
-    g_assert_true (philia_document_save (project, copy, NULL, &error));
-    g_assert_no_error (error);
+    g_assert_true (philia_document_save (project, copy, NULL, &save_error));
+    g_assert_no_error (save_error);
     figure (copy, viewed, "--layout", "circle", NULL);
     g_assert_true (same_pixels (asked, viewed));
     run_cli (&no_layer, "figure", out, "--kind", "graph", "--color-by",

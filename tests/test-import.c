@@ -1030,6 +1030,7 @@ test_progress (void)
   g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, progress, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (graph);
   g_assert_cmpfloat (philia_progress_get_fraction (progress), ==, 1.0);
   while (g_main_context_iteration (NULL, FALSE))
     ;

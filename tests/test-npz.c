@@ -548,7 +548,7 @@ static void
 test_zip_not_zip (void)
 {
   const char *inputs[] = { "", "PK", "hello world, this is not an archive at all\n",
-                           "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" };
+                           "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" };
   gsize lens[] = { 0, 2, 43, 22 };
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)

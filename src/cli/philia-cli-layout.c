@@ -96,12 +96,12 @@ cmd_layout (int    argc,
   for (guint v = 0; v < philia_graph_get_n_nodes (graph); v++)
     {
       char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
-      const char *name = philia_graph_get_node_name (graph, v);
+      const char *node_name = philia_graph_get_node_name (graph, v);
 
       g_ascii_formatd (x, sizeof x, "%.9g", xy[2 * v]);
       g_ascii_formatd (y, sizeof y, "%.9g", xy[2 * v + 1]);
-      if (name != NULL && strpbrk (name, ",\"\n") == NULL)
-        g_string_append_printf (csv, "%s,%s,%s\n", name, x, y);
+      if (node_name != NULL && strpbrk (node_name, ",\"\n") == NULL)
+        g_string_append_printf (csv, "%s,%s,%s\n", node_name, x, y);
       else
         g_string_append_printf (csv, "%u,%s,%s\n", v, x, y);
     }

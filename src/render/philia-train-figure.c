@@ -780,11 +780,11 @@ philia_attention_grid_new (PhiliaGraph             *graph,
   n_classes = philia_graph_get_n_classes (graph);
   if (philia_graph_has_class_names (graph) && n_classes > 0)
     {
-      char **names = g_new0 (char *, n_classes + 1);
+      char **class_names = g_new0 (char *, n_classes + 1);
 
       for (guint c = 0; c < n_classes; c++)
-        names[c] = g_strdup (philia_graph_get_class_name (graph, c));
-      philia_graph_builder_take_class_names (builder, names);
+        class_names[c] = g_strdup (philia_graph_get_class_name (graph, c));
+      philia_graph_builder_take_class_names (builder, class_names);
     }
   grid->ego = philia_graph_builder_build (builder, NULL);
   if (grid->ego == NULL)

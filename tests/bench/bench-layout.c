@@ -109,9 +109,7 @@ bench_case (FILE        *tsv,
   to_igraph (graph, &g);
   if (!(g_str_equal (algorithm, "drl") && g_str_equal (name, "generated")))
     {
-      g_autofree double *positions = philia_layout_compute (graph, algorithm, SEED, NULL, NULL,
-                                                            NULL);
-
+      g_free (philia_layout_compute (graph, algorithm, SEED, NULL, NULL, NULL));
       igraph_direct (&g, algorithm);
     }
   for (int r = 0; r < runs; r++)

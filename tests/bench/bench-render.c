@@ -140,16 +140,16 @@ main (int    argc,
       g_autofree char *path = g_build_filename (dir, "pubmed.npz", NULL);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(PhiliaGraph) pubmed = philia_graph_load (file, NULL, NULL, NULL, &error);
-      g_autofree double *fr = NULL;
+      g_autofree double *pubmed_fr = NULL;
 
       if (pubmed != NULL)
-        fr = philia_layout_compute (pubmed, "fr", 42, NULL, NULL, &error);
-      if (fr == NULL)
+        pubmed_fr = philia_layout_compute (pubmed, "fr", 42, NULL, NULL, &error);
+      if (pubmed_fr == NULL)
         {
           fprintf (stderr, "bench-render: %s\n", error->message);
           return 1;
         }
-      bench_graph ("pubmed-fr", pubmed, fr, png_dir);
+      bench_graph ("pubmed-fr", pubmed, pubmed_fr, png_dir);
     }
   else
     printf ("PHILIA_SHARED_DATASETS is not set: PubMed skipped.\n");

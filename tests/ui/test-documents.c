@@ -689,7 +689,7 @@ test_screenshots (void)
     g_autoptr(GdkPaintable) paintable = NULL;
     g_autoptr(GdkTexture) texture = NULL;
     GtkSnapshot *snapshot;
-    GskRenderNode *node;
+    GskRenderNode *render_node;
     int w, h;
 
     /* The dialog itself (a screen grab without a window manager may not
@@ -701,11 +701,11 @@ test_screenshots (void)
     paintable = gtk_widget_paintable_new (question);
     snapshot = gtk_snapshot_new ();
     gdk_paintable_snapshot (paintable, snapshot, w, h);
-    node = gtk_snapshot_free_to_node (snapshot);
-    g_assert_nonnull (node);
-    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (question)), node,
-                                           &GRAPHENE_RECT_INIT (0, 0, w, h));
-    gsk_render_node_unref (node);
+    render_node = gtk_snapshot_free_to_node (snapshot);
+    g_assert_nonnull (render_node);
+    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (question)),
+                                           render_node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+    gsk_render_node_unref (render_node);
     philia_test_save_png (texture, "documents-close-question.png");
   }
   respond (window, GTK_RESPONSE_CANCEL);
