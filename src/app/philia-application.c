@@ -218,12 +218,27 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
 };
 
+/* In the process that was started, before any display or primary instance
+ * is needed: `philia --version` works without a session. */
+static int
+philia_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("philia %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
 static void
 philia_application_class_init (PhiliaApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->command_line = philia_application_command_line;
+  app_class->handle_local_options = philia_application_handle_local_options;
   app_class->activate = philia_application_activate;
   app_class->open = philia_application_open;
   app_class->startup = philia_application_startup;
@@ -234,6 +249,7 @@ philia_application_class_init (PhiliaApplicationClass *klass)
 static const GOptionEntry options[] = {
   { "nodes", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("CSV node table (id,label,f0,…) for the dataset file"), N_("TABLE.csv") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 

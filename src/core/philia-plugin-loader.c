@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "philia-plugins"
 
 #include "config.h"
+#include "philia-install-paths.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -393,6 +394,18 @@ system_plugin_dir (void)
         }
       g_free (dir);
       dir = parent;
+    }
+  /* An installed program looks beside itself first: the same relative path
+   * from the bindir to the plugin dir holds in a DESTDIR staging tree or a
+   * prefix that was moved, where the configured absolute path does not. */
+  if (exe != NULL)
+    {
+      g_autofree char *bindir = g_path_get_dirname (exe);
+      g_autofree char *relative = g_build_filename (bindir, PHILIA_PLUGINDIR_FROM_BINDIR, NULL);
+      g_autofree char *beside = g_canonicalize_filename (relative, NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&beside);
     }
   return g_strdup (PHILIA_PLUGINDIR);
 }
