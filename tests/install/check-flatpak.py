@@ -8,10 +8,12 @@ archive or file), the only unpinned source is this source tree itself, and
 usage: check-flatpak.py MANIFEST APP_ID
 """
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 
 def main():
@@ -49,8 +51,10 @@ def main():
         failures.append("no pinned source at all")
     builder = shutil.which("flatpak-builder")
     if builder:
-        res = subprocess.run([builder, "--show-manifest", manifest], capture_output=True,
-                             text=True)
+        # It leaves a .flatpak-builder/ state folder in its working directory.
+        with tempfile.TemporaryDirectory() as scratch:
+            res = subprocess.run([builder, "--show-manifest", os.path.abspath(manifest)],
+                                 capture_output=True, text=True, cwd=scratch)
         if res.returncode != 0:
             failures.append(f"flatpak-builder --show-manifest failed: {res.stderr.strip()}")
         elif json.loads(res.stdout).get("id") != app_id:
