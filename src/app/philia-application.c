@@ -9,6 +9,7 @@
 
 #include "philia-core.h"
 #include "philia-plugins-dialog.h"
+#include "philia-preferences.h"
 #include "philia-window.h"
 
 struct _PhiliaApplication
@@ -16,6 +17,7 @@ struct _PhiliaApplication
   GtkApplication parent_instance;
 
   gboolean       looked_for_autosaves;
+  GSettings     *settings;      /* followed for the colour scheme and figure font */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
@@ -140,6 +142,9 @@ philia_application_startup (GApplication *application)
   /* Before any window: plugin algorithms then appear wherever built-ins do. */
   philia_plugins_load_default ();
   gtk_window_set_default_icon_name (APPLICATION_ID);
+  PHILIA_APPLICATION (application)->settings = g_settings_new (APPLICATION_ID);
+  philia_preferences_follow_color_scheme (PHILIA_APPLICATION (application)->settings);
+  philia_preferences_follow_figure_font (PHILIA_APPLICATION (application)->settings);
 
   /* GtkApplication finds icons and gtk/help-overlay.ui under the resource
    * base path by itself, but not style.css (that is libadwaita's doing). */
@@ -211,11 +216,30 @@ plugins_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (self);
+
+  /* One Preferences window: a second activation raises it. */
+  for (GList *l = gtk_application_get_windows (self); l != NULL; l = l->next)
+    if (PHILIA_IS_PREFERENCES (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  gtk_window_present (GTK_WINDOW (philia_preferences_new (parent)));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "new-window", .activate = new_window_action },
   { .name = "plugins", .activate = plugins_action },
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
 };
 
 /* In the process that was started, before any display or primary instance
@@ -233,9 +257,21 @@ philia_application_handle_local_options (GApplication *application,
 }
 
 static void
+philia_application_dispose (GObject *object)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (philia_application_parent_class)->dispose (object);
+}
+
+static void
 philia_application_class_init (PhiliaApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = philia_application_dispose;
 
   app_class->command_line = philia_application_command_line;
   app_class->handle_local_options = philia_application_handle_local_options;
@@ -261,6 +297,8 @@ philia_application_init (PhiliaApplication *self)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",
