@@ -9,8 +9,13 @@
 
 #include "philia-core.h"
 #include "philia-plugins-dialog.h"
+#include "philia-help.h"
 #include "philia-preferences.h"
 #include "philia-window.h"
+
+#define PHILIA_WEBSITE "https://github.com/philia/philia"
+/* A credit line "Name URL" becomes a link in GtkAboutDialog. */
+#define PHILIA_ISSUES_LABEL "github.com/philia/philia/issues https://github.com/philia/philia/issues"
 
 struct _PhiliaApplication
 {
@@ -188,8 +193,20 @@ about_action (GSimpleAction *action,
 {
   GtkApplication *self = user_data;
   static const char *authors[] = { "The Philia developers", NULL };
+  /* Whose work the bundled data and the measures rest on (data/README.md). */
+  static const char *dataset_credits[] = {
+    "Sen et al., Collective classification in network data (Cora, 2008)",
+    "Yang, Cohen, Salakhutdinov, Planetoid split (2016)",
+    "Pei et al., Geom-GCN splits (2020)",
+    NULL
+  };
+  GtkWindow *parent = gtk_application_get_active_window (self);
+  GtkAboutDialog *about;
 
-  gtk_show_about_dialog (gtk_application_get_active_window (self),
+  about = g_object_new (GTK_TYPE_ABOUT_DIALOG,
+                         "transient-for", parent,
+                         "modal", parent != NULL,
+                         "destroy-with-parent", TRUE,
                          "program-name", _("Philia"),
                          "logo-icon-name", APPLICATION_ID,
                          "version", PACKAGE_VERSION,
@@ -199,7 +216,13 @@ about_action (GSimpleAction *action,
                          "translator-credits", _("translator-credits"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "copyright", "© 2025 The Philia developers",
+                         "website", PHILIA_WEBSITE,
+                         "website-label", _("Website"),
                          NULL);
+  gtk_about_dialog_add_credit_section (about, _("Issue tracker"),
+                                       (const char *[]) { PHILIA_ISSUES_LABEL, NULL });
+  gtk_about_dialog_add_credit_section (about, _("Bundled dataset"), dataset_credits);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -234,12 +257,26 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (philia_preferences_new (parent)));
 }
 
+/* The user guide's front page (F1), or one page ("homophily"). */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  const char *page = parameter != NULL ? g_variant_get_string (parameter, NULL) : "index";
+
+  philia_help_show (gtk_application_get_active_window (self), page[0] != '\0' ? page : "index");
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "new-window", .activate = new_window_action },
   { .name = "plugins", .activate = plugins_action },
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
+  { .name = "help", .activate = help_action },
+  { .name = "help-page", .activate = help_action, .parameter_type = "s" },
 };
 
 /* In the process that was started, before any display or primary instance
@@ -299,6 +336,8 @@ philia_application_init (PhiliaApplication *self)
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help",
+                                         (const char *[]) { "F1", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",

@@ -58,7 +58,14 @@ if [ "$gui" = true ]; then
     "$datadir/metainfo/io.github.philia.Philia.metainfo.xml"
     "$datadir/icons/hicolor/scalable/apps/io.github.philia.Philia.svg"
     "$datadir/icons/hicolor/symbolic/apps/io.github.philia.Philia-symbolic.svg"
+    "$datadir/help/C/philia/index.page"
+    "$datadir/help/C/philia/homophily.page"
+    "$datadir/help/C/philia/figures/window.png"
   )
+  # The HTML build of the help, when yelp-build was there to make it.
+  if command -v yelp-build >/dev/null; then
+    expect+=("$datadir/philia/help-html/index.html" "$datadir/philia/help-html/figures/window.png")
+  fi
   # A catalogue for every language po/ has.
   for lang in $(sed 's/#.*//' "$(dirname "$plugin_src")/../../po/LINGUAS" 2>/dev/null); do
     expect+=("$tmp/stage$(under "$(opt localedir)")/$lang/LC_MESSAGES/philia.mo")
