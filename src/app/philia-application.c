@@ -15,7 +15,8 @@
 
 #define PHILIA_WEBSITE "https://github.com/philia/philia"
 /* A credit line "Name URL" becomes a link in GtkAboutDialog. */
-#define PHILIA_ISSUES_LABEL "github.com/philia/philia/issues https://github.com/philia/philia/issues"
+#define PHILIA_ISSUES_LABEL \
+  "github.com/philia/philia/issues https://github.com/philia/philia/issues"
 
 struct _PhiliaApplication
 {

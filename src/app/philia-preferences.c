@@ -173,7 +173,8 @@ fill_folders (PhiliaPreferences *self)
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_set_tooltip_text (label, folders[i]);
-      gtk_widget_set_tooltip_text (remove, _("Remove this folder (its plugins stay loaded until Philia restarts)"));
+      gtk_widget_set_tooltip_text (remove, _("Remove this folder (its plugins stay loaded "
+                                             "until Philia restarts)"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       remove_name, -1);
       gtk_widget_add_css_class (remove, "flat");
