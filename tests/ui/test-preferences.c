@@ -313,7 +313,7 @@ wait_for_font (GtkWidget  *widget,
 
   g_object_set_data (data, "widget", widget);
   g_object_set_data_full (data, "family", g_strdup (family), g_free);
-  return philia_test_spin_until (font_is, data, 3000);
+  return philia_test_spin_until (font_is, data, 15000);
 }
 
 static void
