@@ -18,10 +18,10 @@ mode=${1:-run}
 
 build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgtk-4-dev
   libigraph-dev libxml2-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
-  libjson-glib-dev desktop-file-utils appstream fonts-dejavu-core"
+  libjson-glib-dev desktop-file-utils appstream fonts-dejavu-core yelp-tools itstool"
 # clang and its runtimes build the libFuzzer targets; llvm-14 symbolises their reports.
 test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils
-  clang libclang-rt-14-dev llvm-14 xdotool"
+  clang libclang-rt-14-dev llvm-14 xdotool flatpak-builder"
 bench_pkgs="python3 python3-numpy python3-scipy python3-igraph python3-networkx"
 
 say() { printf '%s\n' "$*" >&2; }

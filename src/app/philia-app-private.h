@@ -81,6 +81,11 @@ typedef struct
   double                    width;
   double                    height;
   double                    dpi;
+  /* The figure's own size, and whether an export chose the fields above
+   * (until then the Preferences' figure defaults are offered). */
+  double                    own_width;
+  double                    own_height;
+  gboolean                  chosen;
 } PhiliaFigureExporter;
 
 void     _philia_figure_exporter_init    (PhiliaFigureExporter     *self,
@@ -93,6 +98,11 @@ void     _philia_figure_exporter_init    (PhiliaFigureExporter     *self,
 void     _philia_figure_exporter_clear   (PhiliaFigureExporter     *self);
 gboolean _philia_figure_exporter_is_busy (PhiliaFigureExporter     *self);
 void     _philia_figure_exporter_present (PhiliaFigureExporter     *self);
+/* The export dialog, while it is open (tests). */
+PhiliaExportDialog *_philia_figure_exporter_get_dialog (PhiliaFigureExporter *self);
+
+/* The layout a newly opened graph gets (Preferences, else by size). */
+char    *_philia_default_layout_for      (PhiliaGraph              *graph);
 
 /* Test hooks */
 

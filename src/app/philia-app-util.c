@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "philia-enums.h"
 #include "philia-file-chooser.h"
 
 /* Theme */
@@ -214,6 +215,8 @@ _philia_figure_exporter_init (PhiliaFigureExporter     *self,
     .width = width,
     .height = height,
     .dpi = 300,
+    .own_width = width,
+    .own_height = height,
   };
 }
 
@@ -307,6 +310,7 @@ on_dialog_accept (PhiliaExportDialog   *dialog,
 {
   self->format = philia_export_dialog_get_format (dialog);
   philia_export_dialog_get_size (dialog, &self->width, &self->height, &self->dpi);
+  self->chosen = TRUE;
   gtk_window_destroy (GTK_WINDOW (dialog));
   choose_file (self);
 }
@@ -325,6 +329,23 @@ _philia_figure_exporter_present (PhiliaFigureExporter *self)
 {
   g_return_if_fail (self != NULL);
 
+  /* Until an export chose otherwise: the Preferences' defaults, read now so
+   * that a change there shows in the next export dialog. */
+  if (self->dialog == NULL && !self->chosen)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+      g_autofree char *format = g_settings_get_string (settings, "figure-format");
+      int width = g_settings_get_int (settings, "figure-width");
+      int height = g_settings_get_int (settings, "figure-height");
+      int value = PHILIA_FIGURE_PNG;
+
+      /* The schema's choices are the format nicks. */
+      philia_enum_from_nick (PHILIA_TYPE_FIGURE_FORMAT, format, &value);
+      self->format = value;
+      self->width = width > 0 ? width : self->own_width;
+      self->height = height > 0 ? height : self->own_height;
+      self->dpi = g_settings_get_int (settings, "figure-dpi");
+    }
   if (self->dialog == NULL)
     {
       self->dialog = philia_export_dialog_new (parent_window (self->widget));
@@ -558,4 +579,34 @@ _philia_widget_scroll_not_values (GtkWidget *panel)
   g_return_if_fail (GTK_IS_WIDGET (panel));
 
   guard_scrolled (panel);
+}
+
+/**
+ * _philia_default_layout_for:
+ * @graph: a graph about to be shown
+ *
+ * The layout a newly opened graph gets: the Preferences' default-layout when
+ * it names a registered layout (a plugin's layout may be gone), else the one
+ * philia_layout_default_algorithm() picks by size.
+ *
+ * Returns: (transfer full): a layout id
+ */
+char *
+_philia_default_layout_for (PhiliaGraph *graph)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *id = g_settings_get_string (settings, "default-layout");
+
+  if (id[0] != '\0'
+      && philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LAYOUT, id) != NULL)
+    return g_steal_pointer (&id);
+  return g_strdup (philia_layout_default_algorithm (graph));
+}
+
+PhiliaExportDialog *
+_philia_figure_exporter_get_dialog (PhiliaFigureExporter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->dialog;
 }

@@ -9,13 +9,21 @@
 
 #include "philia-core.h"
 #include "philia-plugins-dialog.h"
+#include "philia-help.h"
+#include "philia-preferences.h"
 #include "philia-window.h"
+
+#define PHILIA_WEBSITE "https://github.com/philia/philia"
+/* A credit line "Name URL" becomes a link in GtkAboutDialog. */
+#define PHILIA_ISSUES_LABEL \
+  "github.com/philia/philia/issues https://github.com/philia/philia/issues"
 
 struct _PhiliaApplication
 {
   GtkApplication parent_instance;
 
   gboolean       looked_for_autosaves;
+  GSettings     *settings;      /* followed for the colour scheme and figure font */
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaApplication, philia_application, GTK_TYPE_APPLICATION)
@@ -140,6 +148,9 @@ philia_application_startup (GApplication *application)
   /* Before any window: plugin algorithms then appear wherever built-ins do. */
   philia_plugins_load_default ();
   gtk_window_set_default_icon_name (APPLICATION_ID);
+  PHILIA_APPLICATION (application)->settings = g_settings_new (APPLICATION_ID);
+  philia_preferences_follow_color_scheme (PHILIA_APPLICATION (application)->settings);
+  philia_preferences_follow_figure_font (PHILIA_APPLICATION (application)->settings);
 
   /* GtkApplication finds icons and gtk/help-overlay.ui under the resource
    * base path by itself, but not style.css (that is libadwaita's doing). */
@@ -183,8 +194,20 @@ about_action (GSimpleAction *action,
 {
   GtkApplication *self = user_data;
   static const char *authors[] = { "The Philia developers", NULL };
+  /* Whose work the bundled data and the measures rest on (data/README.md). */
+  static const char *dataset_credits[] = {
+    "Sen et al., Collective classification in network data (Cora, 2008)",
+    "Yang, Cohen, Salakhutdinov, Planetoid split (2016)",
+    "Pei et al., Geom-GCN splits (2020)",
+    NULL
+  };
+  GtkWindow *parent = gtk_application_get_active_window (self);
+  GtkAboutDialog *about;
 
-  gtk_show_about_dialog (gtk_application_get_active_window (self),
+  about = g_object_new (GTK_TYPE_ABOUT_DIALOG,
+                         "transient-for", parent,
+                         "modal", parent != NULL,
+                         "destroy-with-parent", TRUE,
                          "program-name", _("Philia"),
                          "logo-icon-name", APPLICATION_ID,
                          "version", PACKAGE_VERSION,
@@ -194,7 +217,13 @@ about_action (GSimpleAction *action,
                          "translator-credits", _("translator-credits"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "copyright", "© 2025 The Philia developers",
+                         "website", PHILIA_WEBSITE,
+                         "website-label", _("Website"),
                          NULL);
+  gtk_about_dialog_add_credit_section (about, _("Issue tracker"),
+                                       (const char *[]) { PHILIA_ISSUES_LABEL, NULL });
+  gtk_about_dialog_add_credit_section (about, _("Bundled dataset"), dataset_credits);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -211,19 +240,79 @@ plugins_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (self);
+
+  /* One Preferences window: a second activation raises it. */
+  for (GList *l = gtk_application_get_windows (self); l != NULL; l = l->next)
+    if (PHILIA_IS_PREFERENCES (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  gtk_window_present (GTK_WINDOW (philia_preferences_new (parent)));
+}
+
+/* The user guide's front page (F1), or one page ("homophily"). */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *self = user_data;
+  const char *page = parameter != NULL ? g_variant_get_string (parameter, NULL) : "index";
+
+  philia_help_show (gtk_application_get_active_window (self), page[0] != '\0' ? page : "index");
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "new-window", .activate = new_window_action },
   { .name = "plugins", .activate = plugins_action },
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "help", .activate = help_action },
+  { .name = "help-page", .activate = help_action, .parameter_type = "s" },
 };
+
+/* In the process that was started, before any display or primary instance
+ * is needed: `philia --version` works without a session. */
+static int
+philia_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("philia %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
+static void
+philia_application_dispose (GObject *object)
+{
+  PhiliaApplication *self = PHILIA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (philia_application_parent_class)->dispose (object);
+}
 
 static void
 philia_application_class_init (PhiliaApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = philia_application_dispose;
+
   app_class->command_line = philia_application_command_line;
+  app_class->handle_local_options = philia_application_handle_local_options;
   app_class->activate = philia_application_activate;
   app_class->open = philia_application_open;
   app_class->startup = philia_application_startup;
@@ -234,6 +323,7 @@ philia_application_class_init (PhiliaApplicationClass *klass)
 static const GOptionEntry options[] = {
   { "nodes", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("CSV node table (id,label,f0,…) for the dataset file"), N_("TABLE.csv") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -245,6 +335,10 @@ philia_application_init (PhiliaApplication *self)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help",
+                                         (const char *[]) { "F1", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",

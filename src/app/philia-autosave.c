@@ -61,16 +61,25 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static guint
-get_delay_ms (void)
+/**
+ * philia_autosave_get_delay_ms:
+ *
+ * How long after a change the copy is written: the Preferences'
+ * autosave-interval, read at each change so that a new value applies at once.
+ */
+guint
+philia_autosave_get_delay_ms (void)
 {
   /* Tests and the frame-time benchmark do not wait 30 s. */
   const char *env = g_getenv ("PHILIA_AUTOSAVE_DELAY_MS");
+  g_autoptr(GSettings) settings = NULL;
   guint64 value;
 
   if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &value, NULL))
     return (guint) value;
-  return DEFAULT_DELAY_MS;
+  settings = g_settings_new (APPLICATION_ID);
+  value = (guint64) g_settings_get_int (settings, "autosave-interval") * 1000;
+  return value > 0 ? (guint) value : DEFAULT_DELAY_MS;
 }
 
 /**
@@ -243,7 +252,8 @@ timeout_cb (gpointer user_data)
 /**
  * philia_autosave_schedule:
  *
- * A change happened: write a copy once no change came for a while (30 s).
+ * A change happened: write a copy once no change came for a while
+ * (philia_autosave_get_delay_ms(), 30 s unless the Preferences say otherwise).
  */
 void
 philia_autosave_schedule (PhiliaAutosave *self)
@@ -258,7 +268,7 @@ philia_autosave_schedule (PhiliaAutosave *self)
       return;
     }
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->timeout_id = g_timeout_add (get_delay_ms (), timeout_cb, self);
+  self->timeout_id = g_timeout_add (philia_autosave_get_delay_ms (), timeout_cb, self);
 }
 
 /* Starts a write at once (tests, benchmarks); FALSE if one cannot start now. */

@@ -44,4 +44,6 @@ GPtrArray *philia_autosave_find_orphans  (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaAutosaveEntry, philia_autosave_entry_free)
 
+guint philia_autosave_get_delay_ms (void);
+
 G_END_DECLS

@@ -755,7 +755,7 @@ philia_canvas_set_graph (PhiliaCanvas *self,
       self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
 
       g_free (self->algorithm);
-      self->algorithm = g_strdup (philia_layout_default_algorithm (graph));
+      self->algorithm = _philia_default_layout_for (graph);
       g_signal_handlers_block_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected,
                                        self);
       _philia_canvas_select_algorithm_in_dropdown (self);

@@ -157,6 +157,8 @@ philia_param_grid_read (PhiliaParamGrid   *self,
 static void
 philia_param_grid_init (PhiliaParamGrid *self)
 {
+  g_autoptr(GSettings) settings = NULL;
+
   self->grid = GTK_GRID (gtk_grid_new ());
   gtk_grid_set_row_spacing (self->grid, 4);
   gtk_widget_set_parent (GTK_WIDGET (self->grid), GTK_WIDGET (self));
@@ -187,7 +189,12 @@ philia_param_grid_init (PhiliaParamGrid *self)
     }
   gtk_grid_set_column_spacing (self->grid, 8);
   gtk_spin_button_set_value (self->spins[PARAM_SEED], 0);
-  gtk_spin_button_set_value (self->spins[PARAM_THREADS], 1);
+  /* Starts at the Preferences' worker threads and follows them; typing in
+   * the field changes this panel's runs only. NO_SENSITIVITY: the grid greys
+   * out fields a model does not read itself. */
+  settings = g_settings_new (APPLICATION_ID);
+  g_settings_bind (settings, "worker-threads", self->spins[PARAM_THREADS], "value",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY);
 }
 
 static void

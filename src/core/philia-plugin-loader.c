@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "philia-plugins"
 
 #include "config.h"
+#include "philia-install-paths.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -394,8 +395,22 @@ system_plugin_dir (void)
       g_free (dir);
       dir = parent;
     }
+  /* An installed program looks beside itself first: the same relative path
+   * from the bindir to the plugin dir holds in a DESTDIR staging tree or a
+   * prefix that was moved, where the configured absolute path does not. */
+  if (exe != NULL)
+    {
+      g_autofree char *bindir = g_path_get_dirname (exe);
+      g_autofree char *relative = g_build_filename (bindir, PHILIA_PLUGINDIR_FROM_BINDIR, NULL);
+      g_autofree char *beside = g_canonicalize_filename (relative, NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&beside);
+    }
   return g_strdup (PHILIA_PLUGINDIR);
 }
+
+static GStrv strv_from_settings (const char *key);
 
 static GStrv
 default_search_path (void)
@@ -405,6 +420,7 @@ default_search_path (void)
                                                 NULL);
   g_autofree char *system_dir = system_plugin_dir ();
   const char *env = g_getenv ("PHILIA_PLUGIN_PATH");
+  g_auto(GStrv) folders = NULL;
 
   if (env != NULL)
     {
@@ -414,6 +430,11 @@ default_search_path (void)
         if (parts[i][0] != '\0')
           g_strv_builder_add (builder, parts[i]);
     }
+  /* The Preferences window's folders. */
+  folders = strv_from_settings (PHILIA_PLUGINS_FOLDERS_KEY);
+  for (guint i = 0; folders != NULL && folders[i] != NULL; i++)
+    if (folders[i][0] != '\0')
+      g_strv_builder_add (builder, folders[i]);
   g_strv_builder_add (builder, user_dir);
   g_strv_builder_add (builder, system_dir);
   return g_strv_builder_end (builder);
@@ -423,7 +444,8 @@ default_search_path (void)
  * philia_plugins_load:
  * @registry: where loaded plugins register their algorithms
  * @search_path: (nullable): directories to search in order; %NULL means
- *   $PHILIA_PLUGIN_PATH (colon-separated), then the user data dir's
+ *   $PHILIA_PLUGIN_PATH (colon-separated), then the folders of the GSettings
+ *   key plugin-folders (when the app's schema is installed), then the user data dir's
  *   philia/plugins, then the installed plugin directory (the build tree's
  *   plugins/ instead when the program runs from a meson build tree)
  * @disabled_ids: (nullable): plugin ids not to load (reported as disabled)
@@ -518,22 +540,30 @@ philia_plugins_load (PhiliaRegistry      *registry,
 }
 
 static GStrv
-disabled_from_settings (void)
+strv_from_settings (const char *key)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
 
   /* The CLI also runs where the app's schema is not installed: then nothing
-   * is disabled. */
+   * is disabled and no folder is added. */
   if (source == NULL)
     return NULL;
   schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, PHILIA_PLUGINS_DISABLED_KEY))
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
     return NULL;
   settings = g_settings_new_full (schema, NULL, NULL);
-  return g_settings_get_strv (settings, PHILIA_PLUGINS_DISABLED_KEY);
+  return g_settings_get_strv (settings, key);
 }
+
+static GStrv
+disabled_from_settings (void)
+{
+  return strv_from_settings (PHILIA_PLUGINS_DISABLED_KEY);
+}
+
+static GPtrArray *default_infos;
 
 /**
  * philia_plugins_load_default:
@@ -549,18 +579,83 @@ disabled_from_settings (void)
 GPtrArray *
 philia_plugins_load_default (void)
 {
-  static GPtrArray *infos;
+  GPtrArray **infos = &default_infos;
 
-  if (infos == NULL)
+  if (*infos == NULL)
     {
       g_auto(GStrv) disabled = disabled_from_settings ();
       g_autoptr(GError) error = NULL;
 
       if (!philia_plugins_load (philia_registry_get_default (), NULL,
-                                (const char * const *)disabled, &infos, &error))
+                                (const char * const *)disabled, infos, &error))
         g_warning ("%s", error->message);
-      if (infos == NULL)
-        infos = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_plugin_info_free);
+      if (*infos == NULL)
+        *infos = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_plugin_info_free);
     }
-  return infos;
+  return *infos;
+}
+
+/**
+ * philia_plugins_load_folder_default:
+ * @dir: a folder of plugins (*.plugin keyfiles and their modules)
+ * @error: set when @dir cannot be read
+ *
+ * Loads the plugins of @dir into the default registry at once (the
+ * Preferences window calls it for a folder the user adds), appending what it
+ * found to the array philia_plugins_load_default() returns. A folder searched
+ * already is not searched again; a plugin whose id was found already is
+ * refused, as it would be on the search path, and so are disabled ones left
+ * out. Call on the main thread.
+ *
+ * Returns: %FALSE with @error if @dir could not be read
+ */
+gboolean
+philia_plugins_load_folder_default (const char  *dir,
+                                    GError     **error)
+{
+  GPtrArray *known = philia_plugins_load_default ();
+  g_autofree char *key = NULL;
+  g_autoptr(GStrvBuilder) skip = g_strv_builder_new ();
+  g_auto(GStrv) disabled = disabled_from_settings ();
+  g_auto(GStrv) skip_ids = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  const char *path[] = { dir, NULL };
+
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  key = same_dir_key (dir);
+  for (guint i = 0; i < known->len; i++)
+    {
+      const PhiliaPluginInfo *info = known->pdata[i];
+      g_autofree char *info_dir = g_path_get_dirname (info->file);
+      g_autofree char *info_key = same_dir_key (info_dir);
+
+      if (g_str_equal (info_key, key))
+        return TRUE;
+      g_strv_builder_add (skip, info->id);
+    }
+  /* Ids found before are passed as disabled so that their modules are never
+   * opened, then reported as the shadows they are. */
+  if (disabled != NULL)
+    g_strv_builder_addv (skip, (const char **)disabled);
+  skip_ids = g_strv_builder_end (skip);
+  if (!philia_plugins_load (philia_registry_get_default (), path,
+                            (const char * const *)skip_ids, &found, error))
+    return FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      PhiliaPluginInfo *info = found->pdata[i];
+      const PhiliaPluginInfo *first = NULL;
+
+      if (info->status == PHILIA_PLUGIN_DISABLED && find_info (known, info->id, &first))
+        {
+          info->status = PHILIA_PLUGIN_REFUSED;
+          g_free (info->reason);
+          info->reason = g_strdup_printf ("Plugin “%s” in %s is ignored: %s was found first.",
+                                          info->id, info->file, first->file);
+        }
+    }
+  g_ptr_array_extend_and_steal (known, g_steal_pointer (&found));
+  return TRUE;
 }

@@ -63,8 +63,12 @@ gboolean  philia_plugins_load     (PhiliaRegistry      *registry,
 
 /* The GSettings key (strv of plugin ids) the app and the CLI leave unloaded. */
 #define PHILIA_PLUGINS_DISABLED_KEY "disabled-plugins"
+/* The GSettings key (strv of folders) searched after $PHILIA_PLUGIN_PATH. */
+#define PHILIA_PLUGINS_FOLDERS_KEY "plugin-folders"
 
 GPtrArray *philia_plugins_load_default (void);
+gboolean   philia_plugins_load_folder_default (const char  *dir,
+                                               GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaPluginInfo, philia_plugin_info_free)
 
