@@ -35,6 +35,45 @@ has_number (const double *values,
   return FALSE;
 }
 
+/* One curve over the epochs in the panel at @y of height @height. */
+static void
+draw_curve_panel (cairo_t                 *cr,
+                  double                   y,
+                  double                   width,
+                  double                   height,
+                  const char              *title,
+                  const char              *y_label,
+                  const char              *label,
+                  guint                    color,
+                  gboolean                 dashed,
+                  guint                    n_epochs,
+                  guint                    n_points,
+                  const double            *values,
+                  const PhiliaRenderStyle *style)
+{
+  PhiliaCurve curve = { 0 };
+  PhiliaCurvesChart chart = { 0 };
+
+  curve.label = label;
+  curve.n_points = n_points;
+  curve.y = values;
+  curve.color = color;
+  curve.dashed = dashed;
+  chart.title = title;
+  chart.x_label = "Epoch";
+  chart.y_label = y_label;
+  chart.y_min = NAN;
+  chart.y_max = NAN;
+  chart.legend_bottom = TRUE;
+  chart.n_epochs = MAX (n_epochs, 1);
+  chart.n_curves = n_points > 0 ? 1 : 0;
+  chart.curves = &curve;
+  chart.baseline = NAN;
+  begin_panel (cr, 0, y, width, height);
+  philia_curves_chart_draw (cr, width, height, &chart, style);
+  cairo_restore (cr);
+}
+
 void
 philia_adapt_curves_draw (cairo_t                 *cr,
                           double                   width,
@@ -46,59 +85,23 @@ philia_adapt_curves_draw (cairo_t                 *cr,
                           const double            *accuracy,
                           const PhiliaRenderStyle *style)
 {
-  PhiliaCurve curves[2] = { { 0 } };
-  PhiliaCurvesChart chart = { 0 };
   gboolean with_accuracy = has_number (accuracy, n_points);
-  double top = with_accuracy ? height * 0.58 : height;
+  double h = height / (with_accuracy ? 3 : 2);
 
   g_return_if_fail (cr != NULL);
 
-  curves[0].label = "Information maximisation";
-  curves[0].n_points = n_points;
-  curves[0].y = im_loss;
-  curves[0].color = 0;
-  curves[1].label = "Structure consistency";
-  curves[1].n_points = n_points;
-  curves[1].y = structure_loss;
-  curves[1].color = 1;
-  chart.title = "Adaptation objectives (lower is better)";
-  chart.x_label = "Epoch";
-  chart.y_label = "Loss";
-  chart.y_min = NAN;
-  chart.y_max = NAN;
-  chart.n_epochs = MAX (n_epochs, 1);
-  chart.n_curves = n_points > 0 ? 2 : 0;
-  chart.curves = curves;
-  chart.baseline = NAN;
-  begin_panel (cr, 0, 0, width, top);
-  philia_curves_chart_draw (cr, width, top, &chart, style);
-  cairo_restore (cr);
-  if (!with_accuracy)
-    return;
-
-  {
-    PhiliaCurve acc = { 0 };
-    PhiliaCurvesChart achart = { 0 };
-
-    acc.label = "Target accuracy";
-    acc.n_points = n_points;
-    acc.y = accuracy;
-    acc.color = 2;
-    acc.dashed = TRUE;
-    achart.title = "Target accuracy (labels not used for adaptation)";
-    achart.x_label = "Epoch";
-    achart.y_label = "Accuracy";
-    achart.y_min = NAN;
-    achart.y_max = NAN;
-    achart.legend_bottom = TRUE;
-    achart.n_epochs = MAX (n_epochs, 1);
-    achart.n_curves = 1;
-    achart.curves = &acc;
-    achart.baseline = NAN;
-    begin_panel (cr, 0, top, width, height - top);
-    philia_curves_chart_draw (cr, width, height - top, &achart, style);
-    cairo_restore (cr);
-  }
+  /* One chart per objective: their scales differ by orders of magnitude,
+   * and on a shared axis the smaller one would look flat. */
+  draw_curve_panel (cr, 0, width, h, "Information maximisation (lower is better)", "Loss",
+                    "Mean entropy − entropy of the mean", 0, FALSE, n_epochs, n_points, im_loss,
+                    style);
+  draw_curve_panel (cr, h, width, h, "Structure consistency (lower is better)", "Loss",
+                    "Random-walk pairs vs negatives", 1, FALSE, n_epochs, n_points,
+                    structure_loss, style);
+  if (with_accuracy)
+    draw_curve_panel (cr, 2 * h, width, h, "Target accuracy (labels not used for adaptation)",
+                      "Accuracy", "Target accuracy", 2, TRUE, n_epochs, n_points, accuracy,
+                      style);
 }
 
 void
@@ -196,7 +199,7 @@ philia_adapt_figure_draw (cairo_t                     *cr,
                           const char * const          *class_names,
                           const PhiliaRenderStyle     *style)
 {
-  double top = height * 0.5;
+  double top = height * 0.55;
 
   g_return_if_fail (cr != NULL && result != NULL && comparison != NULL);
 
