@@ -266,6 +266,25 @@ test_adapt (void)
                       >, 50);
   }
 
+  /* The applied and adapted runs (no epochs, no curves) show in the Train
+   * panel like any run. */
+  {
+    PhiliaTrainPanel *panel = PHILIA_TRAIN_PANEL (philia_window_get_train_panel (dblp));
+    guint all[2] = { 0, 1 };
+    g_autoptr(GdkTexture) texture = NULL;
+
+    g_assert_cmpuint (philia_train_panel_get_n_runs (panel), ==, 2);
+    philia_train_panel_select_runs (panel, all, 2);
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (panel))),
+                                      "train");
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (dblp));
+    texture = philia_test_render_window (dblp, 800, 600);
+    g_assert_nonnull (texture);
+    save_shot (dblp, "adapt-runs-in-train-panel.png");
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page))),
+                                      "adapt");
+  }
+
   /* Stop keeps what was reached. */
   philia_adapt_page_set_epochs (page, 100000);
   g_assert_true (philia_adapt_page_start (page, &error));
