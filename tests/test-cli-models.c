@@ -193,6 +193,34 @@ test_adapt (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       o, "target_accuracy_not_used")), ==, 7);
   g_assert_cmpfloat (json_object_get_double_member (o, "epoch_ms_median"), >, 0);
+  {
+    JsonObject *c = json_object_get_object_member (o, "comparison");
+    JsonObject *d = json_object_get_object_member (c, "class_distribution");
+    JsonArray *bins = json_object_get_array_member (c, "homophily_bins");
+    const char *keys[3] = { "source_only", "adapted", "true" };
+    gint64 sums[3] = { 0 }, binned = 0;
+
+    for (guint k = 0; k < 3; k++)
+      {
+        JsonArray *counts = json_object_get_array_member (d, keys[k]);
+
+        g_assert_cmpuint (json_array_get_length (counts), ==, 3);
+        for (guint i = 0; i < 3; i++)
+          sums[k] += json_array_get_int_element (counts, i);
+      }
+    g_assert_cmpint (sums[0], ==, json_object_get_int_member (o, "n_nodes"));
+    g_assert_cmpint (sums[1], ==, json_object_get_int_member (o, "n_nodes"));
+    g_assert_cmpint (sums[2], ==, json_object_get_int_member (o, "n_labeled"));
+    g_assert_cmpuint (json_array_get_length (bins), ==, 5);
+    for (guint b = 0; b < json_array_get_length (bins); b++)
+      binned += json_object_get_int_member (json_array_get_object_element (bins, b), "count");
+    g_assert_cmpint (binned, >, 0);
+    g_assert_cmpint (binned, <=, json_object_get_int_member (o, "n_labeled"));
+    g_assert_cmpint (json_object_get_int_member (c, "changed_to_right")
+                     + json_object_get_int_member (c, "changed_to_wrong"), <=,
+                     json_object_get_int_member (o, "changed_predictions"));
+    g_assert_true (json_object_has_member (c, "significant_improvement"));
+  }
   /* The adapted model, applied by predict, scores what adapt reported. */
   run_clear (&run);
   run_cli (&run, "predict", adapted, target, "--json", NULL);
@@ -212,6 +240,20 @@ test_adapt (void)
   run_cli (&run, "adapt", model, target, "--epochs", "2", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "labels used only to score"));
+  /* The Adapt page's figure, as a file. */
+  {
+    g_autofree char *png = tmp_path ("adapt.png");
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    run_clear (&run);
+    run_cli (&run, "adapt", model, target, "--epochs", "3", "--figure", png, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (png, &bytes, &len, NULL));
+    g_assert_cmpuint (len, >, 1000);
+    g_assert_cmpmem (bytes, 4, "\x89PNG", 4);
+    g_unlink (png);
+  }
 }
 
 int

@@ -272,7 +272,7 @@ run_row_new (Run *run)
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *swatch = gtk_label_new (NULL);
   GtkWidget *title = gtk_label_new (run->title);
-  GtkWidget *details, *remove;
+  GtkWidget *details, *remove, *save = NULL;
   g_autofree char *markup = NULL;
   g_autofree char *text = NULL;
   PhiliaRgba c;
@@ -312,6 +312,16 @@ run_row_new (Run *run)
   gtk_widget_set_tooltip_text (remove, _("Remove Run"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "train.remove-run");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "u", run->id);
+  /* A model file holds one run's weights: not offered for a group. */
+  if (run->members == NULL && run->result->weights != NULL)
+    {
+      save = gtk_button_new_from_icon_name ("document-save-symbolic");
+      gtk_widget_add_css_class (save, "flat");
+      gtk_widget_set_valign (save, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (save, _("Save Model…"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "train.save-model");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (save), "u", run->id);
+    }
 
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 4);
@@ -319,6 +329,8 @@ run_row_new (Run *run)
   gtk_widget_set_margin_bottom (box, 4);
   gtk_box_append (GTK_BOX (box), swatch);
   gtk_box_append (GTK_BOX (box), texts);
+  if (save != NULL)
+    gtk_box_append (GTK_BOX (box), save);
   gtk_box_append (GTK_BOX (box), remove);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data (G_OBJECT (row), "run", run);

@@ -61,6 +61,20 @@ philia_run_overlay_run_name (const PhiliaTrainResult *result,
                           run_id);
 }
 
+static const PhiliaNodeValues *
+find_values (const PhiliaTrainResult *result,
+             const char              *name)
+{
+  for (guint i = 0; result->node_values != NULL && i < result->node_values->len; i++)
+    {
+      const PhiliaNodeValues *nv = g_ptr_array_index (result->node_values, i);
+
+      if (g_str_equal (nv->name, name))
+        return nv;
+    }
+  return NULL;
+}
+
 char **
 philia_run_overlay_list (const PhiliaTrainResult *result,
                          guint                    run_id)
@@ -72,6 +86,8 @@ philia_run_overlay_list (const PhiliaTrainResult *result,
       g_ptr_array_add (ids, g_strdup_printf ("run:%u:prediction", run_id));
       g_ptr_array_add (ids, g_strdup_printf ("run:%u:correct", run_id));
     }
+  if (find_values (result, PHILIA_ADAPT_CHANGE_VALUES) != NULL)
+    g_ptr_array_add (ids, g_strdup_printf ("run:%u:change", run_id));
   for (guint i = 0; result->node_values != NULL && i < result->node_values->len; i++)
     {
       const PhiliaNodeValues *nv = g_ptr_array_index (result->node_values, i);
@@ -149,6 +165,27 @@ philia_run_overlay_new (PhiliaGraph             *graph,
       overlay->colors = g_memdup2 (colors, sizeof colors);
       overlay->n_categories = 3;
       overlay->title = g_strdup_printf (_("Correct on test (%s)"), name);
+    }
+  else if (g_str_equal (what, "change")
+           && find_values (result, PHILIA_ADAPT_CHANGE_VALUES) != NULL)
+    {
+      /* Okabe–Ito bluish green, vermillion, sky blue, and a neutral grey. */
+      static const double colors[12] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.34, 0.71, 0.91,
+                                         0.72, 0.72, 0.72 };
+      const double *change = find_values (result, PHILIA_ADAPT_CHANGE_VALUES)->values;
+
+      overlay->categories = g_new (gint32, MAX (n, 1));
+      for (guint v = 0; v < n; v++)
+        overlay->categories[v] = isnan (change[v]) ? 3 : change[v] > 0 ? 0 : change[v] < 0 ? 1 : 2;
+      overlay->names = g_new0 (char *, 5);
+      overlay->names[0] = g_strdup (_("changed to right"));
+      overlay->names[1] = g_strdup (_("changed to wrong"));
+      overlay->names[2] = g_strdup (_("changed, no label or still wrong"));
+      overlay->names[3] = g_strdup (_("unchanged"));
+      overlay->colors = g_memdup2 (colors, sizeof colors);
+      overlay->n_categories = 4;
+      /* Translators: canvas colouring by an adapted run, "Changed by adaptation (GCN #2)" */
+      overlay->title = g_strdup_printf (_("Changed by adaptation (%s)"), name);
     }
   else if (philia_attention_nodes_parse (id, &nodes, &attention))
     {

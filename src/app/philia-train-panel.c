@@ -12,6 +12,7 @@
 #include "philia-app-private.h"
 #include "philia-attention-view.h"
 #include "philia-chart-view.h"
+#include "philia-model-save.h"
 #include "philia-param-grid.h"
 #include "philia-run-history.h"
 #include "philia-file-chooser.h"
@@ -732,6 +733,19 @@ remove_run_action (GtkWidget  *widget,
 }
 
 static void
+save_model_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
+  PhiliaRunEntry *entry = philia_run_history_find (self->history,
+                                                   g_variant_get_uint32 (parameter));
+
+  if (entry != NULL && self->graph != NULL)
+    _philia_model_save_dialog (widget, entry->result, self->graph);
+}
+
+static void
 on_many_toggled (GtkCheckButton   *check,
                  PhiliaTrainPanel *self)
 {
@@ -1306,6 +1320,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "train.remove-run", "u", remove_run_action);
+  gtk_widget_class_install_action (widget_class, "train.save-model", "u", save_model_action);
   gtk_widget_class_install_action (widget_class, "train.color-by", "s", color_by_action);
   gtk_widget_class_install_action (widget_class, "train.edges-by-attention", NULL, edges_action);
   gtk_widget_class_install_action (widget_class, "train.export-figure", "s",

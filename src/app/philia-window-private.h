@@ -40,6 +40,7 @@ struct _PhiliaWindow
   GtkWidget            *inspector;
   GtkWidget            *train_panel;
   GtkWidget            *proximity_panel;
+  GtkWidget            *adapt_page;
 
   /* Owned */
   GSettings            *settings;

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "philia-adapt-page.h"
 #include "philia-app-private.h"
 #include "philia-canvas.h"
 #include "philia-dataset-panel.h"
@@ -340,6 +341,7 @@ _philia_window_set_document (PhiliaWindow   *self,
   hand_document (self, self->inspector);
   hand_document (self, self->train_panel);
   hand_document (self, self->proximity_panel);
+  hand_document (self, self->adapt_page);
 
   /* A selection names nodes of one graph: the document's own comes with it. */
   if (self->selection != NULL)
@@ -579,6 +581,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   g_type_ensure (PHILIA_TYPE_INSPECTOR);
   g_type_ensure (PHILIA_TYPE_TRAIN_PANEL);
   g_type_ensure (PHILIA_TYPE_PROXIMITY_PANEL);
+  g_type_ensure (PHILIA_TYPE_ADAPT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-window.ui");
@@ -602,6 +605,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, train_panel);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, proximity_panel);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, adapt_page);
   gtk_widget_class_bind_template_child (widget_class, PhiliaWindow, recent_section);
 
   _philia_window_class_init_files (widget_class);
@@ -756,6 +760,14 @@ philia_window_get_proximity_panel (PhiliaWindow *self)
   g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
 
   return self->proximity_panel;
+}
+
+GtkWidget *
+philia_window_get_adapt_page (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->adapt_page;
 }
 
 GtkWidget *

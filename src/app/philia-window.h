@@ -33,6 +33,7 @@ GtkWidget          *philia_window_get_train_panel    (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_canvas         (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_inspector      (PhiliaWindow   *self);
 GtkWidget          *philia_window_get_proximity_panel (PhiliaWindow  *self);
+GtkWidget          *philia_window_get_adapt_page     (PhiliaWindow   *self);
 void                philia_window_set_graph          (PhiliaWindow   *self,
                                                       PhiliaGraph    *graph);
 void                philia_window_show_error         (PhiliaWindow   *self,

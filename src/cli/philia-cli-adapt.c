@@ -20,6 +20,7 @@ static int opt_negatives = 0;
 static int opt_window = 0;
 static char *opt_save_model;
 static char *opt_predictions;
+static char *opt_figure;
 
 static GOptionEntry adapt_entries[] = {
   { "method", 0, 0, G_OPTION_ARG_STRING, &opt_method, "Adaptation method: soga (the default)",
@@ -39,6 +40,9 @@ static GOptionEntry adapt_entries[] = {
     "Write the adapted model", "OUT.philia-model" },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
     "Write the adapted model's id,label,prediction,correct,p0,… on TARGET", "OUT.csv" },
+  { "figure", 0, 0, G_OPTION_ARG_FILENAME, &opt_figure,
+    "Draw the curves and the before/after comparison (PNG, SVG or PDF, as the Adapt page)",
+    "OUT" },
   { NULL }
 };
 
@@ -68,6 +72,74 @@ n_changed (const PhiliaAdaptResult *r)
   return changed;
 }
 
+static void
+json_counts (PhiliaJson   *json,
+             const char   *key,
+             const gint64 *counts,
+             guint         n)
+{
+  philia_json_key (json, key);
+  philia_json_begin_array (json);
+  for (guint i = 0; i < n; i++)
+    philia_json_int (json, counts[i]);
+  philia_json_end_array (json);
+}
+
+/* The numbers of the Adapt page's comparison charts. */
+static void
+json_comparison (PhiliaJson                  *json,
+                 const PhiliaAdaptComparison *c)
+{
+  philia_json_key (json, "comparison");
+  philia_json_begin_object (json);
+  philia_json_member_int (json, "changed_to_right", c->changed_right);
+  philia_json_member_int (json, "changed_to_wrong", c->changed_wrong);
+  /* McNemar's test on the changed labeled nodes, as the Adapt page words it. */
+  if (c->n_labeled > 0)
+    philia_json_member_bool (json, "significant_improvement",
+                             philia_adapt_comparison_improved (c));
+  philia_json_key (json, "class_distribution");
+  philia_json_begin_object (json);
+  json_counts (json, "source_only", c->before_counts, c->n_classes);
+  json_counts (json, "adapted", c->after_counts, c->n_classes);
+  json_counts (json, "true", c->true_counts, c->n_classes);
+  philia_json_end_object (json);
+  philia_json_key (json, "homophily_bins");
+  philia_json_begin_array (json);
+  for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
+    {
+      philia_json_begin_object (json);
+      philia_json_member_double (json, "from", (double)b / PHILIA_TRAIN_HOMOPHILY_BINS);
+      philia_json_member_double (json, "to", (b + 1.0) / PHILIA_TRAIN_HOMOPHILY_BINS);
+      philia_json_member_int (json, "count", c->bin_count[b]);
+      cli_json_nullable (json, "source_only_accuracy", c->before_bin_accuracy[b]);
+      cli_json_nullable (json, "adapted_accuracy", c->after_bin_accuracy[b]);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+  philia_json_end_object (json);
+}
+
+typedef struct
+{
+  const PhiliaAdaptResult     *result;
+  const PhiliaAdaptComparison *comparison;
+  const char * const          *class_names;
+  PhiliaRenderStyle            style;
+} AdaptFigure;
+
+static void
+draw_adapt_figure (cairo_t *cr,
+                   double   width,
+                   double   height,
+                   gpointer data)
+{
+  AdaptFigure *f = data;
+
+  philia_adapt_figure_draw (cr, width, height, f->result, f->comparison, f->class_names,
+                            &f->style);
+}
+
 int
 cmd_adapt (int    argc,
            char **argv)
@@ -75,6 +147,7 @@ cmd_adapt (int    argc,
   g_autoptr(PhiliaSavedModel) model = NULL;
   g_autoptr(PhiliaGraph) target = NULL;
   g_autoptr(PhiliaAdaptResult) r = NULL;
+  g_autoptr(PhiliaAdaptComparison) comparison = NULL;
   PhiliaAdaptParams params;
   GError *error = NULL;
   int code = EXIT_OK;
@@ -125,6 +198,16 @@ cmd_adapt (int    argc,
     return fail (error);
   if (opt_save_model != NULL && !philia_saved_model_save (r->adapted, opt_save_model, &error))
     return fail (error);
+  comparison = philia_adapt_comparison_new (target, r->before->predictions,
+                                            r->after->predictions, r->before->n_classes);
+  if (opt_figure != NULL)
+    {
+      AdaptFigure figure = { r, comparison, (const char * const *)model->class_names };
+
+      philia_render_style_init_default (&figure.style);
+      if (!philia_figure_export (opt_figure, 720, 640, 144, draw_adapt_figure, &figure, &error))
+        return fail (error);
+    }
   if (opt_predictions != NULL)
     {
       g_autofree char *csv = philia_prediction_csv (r->after, target);
@@ -158,6 +241,7 @@ cmd_adapt (int    argc,
         }
       cli_json_nullable (json, "majority_accuracy", r->before->majority_accuracy);
       philia_json_member_int (json, "changed_predictions", n_changed (r));
+      json_comparison (json, comparison);
       philia_json_member_bool (json, "labels_used_for_adaptation", FALSE);
       json_curve (json, "loss", r->loss, r->n_epochs);
       json_curve (json, "information_maximisation", r->im_loss, r->n_epochs);

@@ -218,8 +218,82 @@ void               philia_adapt_async  (const PhiliaSavedModel  *model,
                                         GDestroyNotify           epochs_destroy,
                                         GAsyncReadyCallback      callback,
                                         gpointer                 user_data);
+/* The same, ending after the current epoch with the model reached so far
+ * once @stop (nullable) is cancelled (@cancellable discards the run). */
+void               philia_adapt_async_full (const PhiliaSavedModel  *model,
+                                            PhiliaGraph             *target,
+                                            const PhiliaAdaptParams *params,
+                                            guint64                  seed,
+                                            guint                    n_threads,
+                                            GCancellable            *cancellable,
+                                            GCancellable            *stop,
+                                            PhiliaAdaptEpochsFunc    epochs_func,
+                                            gpointer                 epochs_data,
+                                            GDestroyNotify           epochs_destroy,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
 PhiliaAdaptResult *philia_adapt_finish (GAsyncResult            *result,
                                         GError                 **error);
+
+/* The node values an adapted run keeps (PhiliaTrainResult.node_values): per
+ * node 1 when adaptation changed its prediction to the right class, −1 when
+ * it changed a right prediction to a wrong one, 0 for another change (an
+ * unlabeled node, or wrong to another wrong class), NaN when unchanged. */
+#define PHILIA_ADAPT_CHANGE_VALUES "change"
+
+double            *philia_adapt_change_values      (PhiliaGraph             *graph,
+                                                    const gint32            *before,
+                                                    const gint32            *after);
+
+/*
+ * A run of @graph made by applying @model (no training): the model's recipe
+ * and a copy of its weights, no epochs or curves; every labeled node scores
+ * as a test node (none of @graph was trained on) and fills the local-homophily
+ * bins. With @before (the source model's predictions on @graph), the run is an
+ * adapted one and keeps PHILIA_ADAPT_CHANGE_VALUES.
+ */
+PhiliaTrainResult *philia_train_result_new_applied (const PhiliaSavedModel  *model,
+                                                    const PhiliaPrediction  *prediction,
+                                                    PhiliaGraph             *graph,
+                                                    const gint32            *before);
+
+/**
+ * PhiliaAdaptComparison:
+ * Predictions on one graph before and after adaptation. Class counts are over
+ * every node (@true_counts over the labeled ones); accuracies and the
+ * local-homophily bins ([0, .2), …, [.8, 1], as a run's) over the labeled
+ * nodes, NaN where there are none. @changed_right: labeled nodes wrong
+ * before and right after; @changed_wrong: right before, wrong
+ * after.
+ */
+typedef struct
+{
+  guint   n_classes;
+  gint64 *before_counts;
+  gint64 *after_counts;
+  gint64 *true_counts;
+  gint64  n_labeled;
+  double  before_accuracy;
+  double  after_accuracy;
+  gint64  n_changed;
+  gint64  changed_right;
+  gint64  changed_wrong;
+  gint64  bin_count[PHILIA_TRAIN_HOMOPHILY_BINS];
+  double  before_bin_accuracy[PHILIA_TRAIN_HOMOPHILY_BINS];
+  double  after_bin_accuracy[PHILIA_TRAIN_HOMOPHILY_BINS];
+} PhiliaAdaptComparison;
+
+PhiliaAdaptComparison *philia_adapt_comparison_new  (PhiliaGraph           *graph,
+                                                     const gint32          *before,
+                                                     const gint32          *after,
+                                                     guint                  n_classes);
+void                   philia_adapt_comparison_free (PhiliaAdaptComparison *comparison);
+/* Whether the adapted model is right on significantly more labeled nodes
+ * than the source model (McNemar's test on the changed nodes, 5 %): a gain
+ * of a few nodes out of thousands is not called an improvement. */
+gboolean               philia_adapt_comparison_improved (const PhiliaAdaptComparison *comparison);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaAdaptComparison, philia_adapt_comparison_free)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaSavedModel, philia_saved_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaPrediction, philia_prediction_free)

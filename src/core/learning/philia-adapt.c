@@ -320,6 +320,25 @@ philia_adapt (const PhiliaSavedModel  *model,
               gpointer                 user_data,
               GError                 **error)
 {
+  return _philia_adapt_full (model, target, params, seed, n_threads, progress, cancellable,
+                             NULL, callback, user_data, error);
+}
+
+/* philia_adapt() that also ends, keeping what it reached, once @stop is
+ * cancelled (after at least one epoch): the Adapt page's "Stop". */
+PhiliaAdaptResult *
+_philia_adapt_full (const PhiliaSavedModel  *model,
+                    PhiliaGraph             *target,
+                    const PhiliaAdaptParams *params,
+                    guint64                  seed,
+                    guint                    n_threads,
+                    PhiliaProgress          *progress,
+                    GCancellable            *cancellable,
+                    GCancellable            *stop,
+                    PhiliaAdaptEpochFunc     callback,
+                    gpointer                 user_data,
+                    GError                 **error)
+{
   g_auto(SavedModelInstance) instance = { 0 };
   g_autoptr(PhiliaAdaptResult) result = NULL;
   g_autoptr(PhiliaTape) tape = NULL;
@@ -397,6 +416,8 @@ philia_adapt (const PhiliaSavedModel  *model,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      if (epoch > 0 && g_cancellable_is_cancelled (stop))
+        break;
       /* Dropout off: the objective is about the predictions the adapted
        * model will make, and the seed alone decides the sampled pairs. */
       philia_tape_reset (tape);
@@ -467,6 +488,7 @@ typedef struct
   PhiliaAdaptParams      params;
   guint64                seed;
   guint                  n_threads;
+  GCancellable          *stop;
   PhiliaEpochRelay      *relay;
 } AdaptJob;
 
@@ -475,6 +497,7 @@ adapt_job_clear (AdaptJob *job)
 {
   g_clear_pointer (&job->model, philia_saved_model_free);
   g_clear_object (&job->target);
+  g_clear_object (&job->stop);
   g_clear_pointer (&job->relay, _philia_epoch_relay_unref);
 }
 
@@ -513,8 +536,9 @@ adapt_thread (GTask        *task,
   PhiliaAdaptResult *result;
   GError *error = NULL;
 
-  result = philia_adapt (job->model, job->target, &job->params, job->seed, job->n_threads,
-                         NULL, cancellable, on_epoch, job, &error);
+  result = _philia_adapt_full (job->model, job->target, &job->params, job->seed,
+                               job->n_threads, NULL, cancellable, job->stop, on_epoch, job,
+                               &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -545,6 +569,31 @@ philia_adapt_async (const PhiliaSavedModel  *model,
                     GAsyncReadyCallback      callback,
                     gpointer                 user_data)
 {
+  philia_adapt_async_full (model, target, params, seed, n_threads, cancellable, NULL,
+                           epochs_func, epochs_data, epochs_destroy, callback, user_data);
+}
+
+/**
+ * philia_adapt_async_full:
+ * @stop: (nullable): cancelled to end after the current epoch with the
+ *   model reached so far (at least one epoch), where @cancellable discards it
+ *
+ * philia_adapt_async() with "stop here and keep it".
+ */
+void
+philia_adapt_async_full (const PhiliaSavedModel  *model,
+                         PhiliaGraph             *target,
+                         const PhiliaAdaptParams *params,
+                         guint64                  seed,
+                         guint                    n_threads,
+                         GCancellable            *cancellable,
+                         GCancellable            *stop,
+                         PhiliaAdaptEpochsFunc    epochs_func,
+                         gpointer                 epochs_data,
+                         GDestroyNotify           epochs_destroy,
+                         GAsyncReadyCallback      callback,
+                         gpointer                 user_data)
+{
   g_autoptr(GTask) task = NULL;
   AdaptJob *job;
 
@@ -560,6 +609,7 @@ philia_adapt_async (const PhiliaSavedModel  *model,
     philia_adapt_params_init (&job->params);
   job->seed = seed;
   job->n_threads = n_threads;
+  job->stop = stop != NULL ? g_object_ref (stop) : NULL;
   job->relay = _philia_epoch_relay_new (sizeof (PhiliaAdaptEpoch), "[philia] adaptation epochs",
                                         dispatch_epochs, (GCallback)epochs_func, epochs_data,
                                         epochs_destroy);

@@ -66,4 +66,17 @@ void _philia_soga_objective (const PhiliaTensor *logp,
                              float              *grad,
                              double              terms[5]);
 
+/* philia_adapt() that also ends with what it reached once @stop is cancelled. */
+PhiliaAdaptResult *_philia_adapt_full (const PhiliaSavedModel  *model,
+                                       PhiliaGraph             *target,
+                                       const PhiliaAdaptParams *params,
+                                       guint64                  seed,
+                                       guint                    n_threads,
+                                       PhiliaProgress          *progress,
+                                       GCancellable            *cancellable,
+                                       GCancellable            *stop,
+                                       PhiliaAdaptEpochFunc     callback,
+                                       gpointer                 user_data,
+                                       GError                 **error);
+
 G_END_DECLS
