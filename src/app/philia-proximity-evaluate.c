@@ -76,17 +76,17 @@ show_extra_rows (PhiliaProximityPanel *self)
   for (guint i = 0; self->report != NULL && i < self->extra_results->len; i++)
     {
       const PhiliaLinkpredResult *res = self->extra_results->pdata[i];
-      const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
-                                                         PHILIA_FAMILY_PROXIMITY, res->name);
       double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
 
       for (guint c = 0; c < N_EVAL_COLUMNS; c++)
         {
-          g_autofree char *text = c == 0 ? g_strdup (a != NULL && a->name ? a->name : res->name)
+          g_autofree char *text = c == 0 ? philia_linkpred_predictor_title (res->name)
                                          : g_strdup_printf ("%.3f", values[c - 1]);
+          g_autofree char *tip = c == 0 ? philia_linkpred_predictor_tooltip (res->name) : NULL;
           GtkWidget *label = gtk_label_new (text);
 
           gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+          gtk_widget_set_tooltip_text (label, tip);
           if (c > 0)
             gtk_widget_add_css_class (label, "numeric");
           gtk_grid_attach (self->eval_grid, label, (int)c,
@@ -113,11 +113,13 @@ _philia_proximity_panel_show_report (PhiliaProximityPanel *self)
         {
           const PhiliaLinkpredResult *res = r->results[row - 1];
           double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
-          g_autofree char *text = c == 0
-            ? g_strdup (philia_proximity_heuristic_to_string (res->heuristic))
-            : g_strdup_printf ("%.3f", values[c - 1]);
+          const char *id = philia_proximity_heuristic_to_string (res->heuristic);
+          g_autofree char *text = c == 0 ? philia_linkpred_predictor_title (id)
+                                         : g_strdup_printf ("%.3f", values[c - 1]);
+          g_autofree char *tip = c == 0 ? philia_linkpred_predictor_tooltip (id) : NULL;
 
           gtk_label_set_text (cell, text);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (cell), tip);
         }
       }
   show_extra_rows (self);
@@ -171,6 +173,7 @@ _philia_proximity_panel_on_gnn_result (PhiliaLinkpredResult *result,
   g_ptr_array_add (self->extra_results, result);
   if (self->report != NULL)
     _philia_proximity_panel_show_report (self);
+  _philia_proximity_panel_gnn_trained (self);
 }
 
 static void
@@ -290,10 +293,13 @@ show_summary (PhiliaProximityPanel           *self,
       values[0] = f[3], values[1] = f[4], values[2] = f[5], values[3] = f[2], values[4] = f[0];
       for (guint c = 0; c < N_EVAL_COLUMNS; c++)
         {
-          g_autofree char *text = c == 0 ? g_strdup (philia_proximity_heuristic_to_string (h))
+          const char *id = philia_proximity_heuristic_to_string (h);
+          g_autofree char *text = c == 0 ? philia_linkpred_predictor_title (id)
                                          : g_strdup_printf ("%.3f", values[c - 1]);
+          g_autofree char *tip = c == 0 ? philia_linkpred_predictor_tooltip (id) : NULL;
 
           gtk_label_set_text (self->eval_cells[row][c], text);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->eval_cells[row][c]), tip);
           gtk_widget_set_visible (GTK_WIDGET (self->eval_cells[row][c]), TRUE);
         }
       row++;

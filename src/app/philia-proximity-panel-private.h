@@ -42,6 +42,7 @@ struct _PhiliaProximityPanel
   /* Built in init */
   GtkLabel              *score_cells[PHILIA_PROXIMITY_N_HEURISTICS][3];
   GPtrArray             *extra_rows;   /* borrowed labels of plugins' heuristics */
+  GtkLabel              *gnn_cells[3]; /* borrowed: the trained GNN's row, or NULL */
   GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
   GPtrArray             *eval_extra;   /* labels of the extra results' rows */
   GtkWidget             *gnn;
@@ -75,6 +76,8 @@ struct _PhiliaProximityPanel
   PhiliaCanvas          *canvas;
 };
 
+/* The GNN finished training: its row of "Why this link" follows. */
+void _philia_proximity_panel_gnn_trained            (PhiliaProximityPanel *self);
 void _philia_proximity_panel_set_busy               (PhiliaProximityPanel *self,
                                                      int                   delta);
 

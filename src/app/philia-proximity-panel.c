@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
@@ -115,6 +116,72 @@ clear_extra_rows (PhiliaProximityPanel *self)
   for (guint i = 0; i < self->extra_rows->len; i++)
     gtk_grid_remove (self->scores_grid, self->extra_rows->pdata[i]);
   g_ptr_array_set_size (self->extra_rows, 0);
+  memset (self->gnn_cells, 0, sizeof self->gnn_cells);
+}
+
+/* The GNN trained on the evaluation's split, scored like the heuristics:
+ * its logit for the pair and how many of the same negatives score higher.
+ * Its embeddings come from the split's training graph, not the whole graph. */
+static void
+add_gnn_row (PhiliaProximityPanel *self,
+             int                   row,
+             gsize                 n_neg)
+{
+  const PhiliaPairExplanation *x = self->explanation;
+  PhiliaLinkTrainResult *trained = self->gnn ? philia_proximity_gnn_get_trained (self->gnn) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *tip = NULL;
+  g_autofree char *score = NULL;
+  g_autofree char *rank = NULL;
+  double value;
+  gint64 above;
+
+  if (trained == NULL)
+    {
+      name = g_strdup (_("GNN"));
+      score = g_strdup ("—");
+      rank = g_strdup (_("none trained"));
+      tip = g_strdup (_("Evaluate, then train a GNN below to rank this pair with it too."));
+    }
+  else
+    {
+      name = philia_linkpred_predictor_title (trained->result->name);
+      tip = g_strdup_printf (_("%s, trained on the evaluation’s split (seed %" G_GUINT64_FORMAT
+                               "); the score is its logit"),
+                             trained->result->name, trained->params.seed);
+      if (philia_link_train_result_rank_pair (trained, x->negatives, x->u, x->v, &value, &above,
+                                              &error))
+        {
+          score = g_strdup_printf ("%.4g", value);
+          rank = above >= 0 ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), above,
+                                               n_neg)
+                            : g_strdup ("—");
+        }
+      else
+        {
+          score = g_strdup (_("failed"));
+          rank = g_strdup (error->message);
+        }
+    }
+  {
+    const char *texts[3] = { name, score, rank };
+
+    for (guint c = 0; c < 3; c++)
+      {
+        GtkWidget *label = gtk_label_new (texts[c]);
+
+        gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+        if (c == 2)
+          gtk_widget_add_css_class (label, "dim-label");
+        if (c > 0)
+          gtk_widget_add_css_class (label, "numeric");
+        gtk_widget_set_tooltip_text (label, tip);
+        gtk_grid_attach (self->scores_grid, label, (int)c, row, 1, 1);
+        g_ptr_array_add (self->extra_rows, label);
+        self->gnn_cells[c] = GTK_LABEL (label);
+      }
+  }
 }
 
 static void
@@ -192,6 +259,7 @@ show_explanation (PhiliaProximityPanel *self)
           g_ptr_array_add (self->extra_rows, label);
         }
     }
+  add_gnn_row (self, (int)(PHILIA_PROXIMITY_N_HEURISTICS + (x->extra ? x->extra->len : 0)), n_neg);
   gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), TRUE);
 
   clear_list (self->common_list);
@@ -247,6 +315,13 @@ show_explanation (PhiliaProximityPanel *self)
                             x->scores[PHILIA_PROXIMITY_FP]);
   gtk_label_set_text (self->ppr_label, text->str);
   /* The canvas draws the document's latest pair itself. */
+}
+
+void
+_philia_proximity_panel_gnn_trained (PhiliaProximityPanel *self)
+{
+  if (self->explanation != NULL)
+    show_explanation (self);
 }
 
 static void
@@ -734,6 +809,15 @@ philia_proximity_panel_get_eval_text (PhiliaProximityPanel *self,
   return gtk_label_get_text (self->eval_cells[row][column]);
 }
 
+const char *
+philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *self,
+                                           guint                 column)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  g_return_val_if_fail (column < 3, NULL);
+  return self->gnn_cells[column] != NULL ? gtk_label_get_text (self->gnn_cells[column]) : NULL;
+}
+
 GtkWidget *
 philia_proximity_panel_get_gnn (PhiliaProximityPanel *self)
 {
@@ -943,7 +1027,7 @@ static void
 philia_proximity_panel_init (PhiliaProximityPanel *self)
 {
   const char *eval_headers[N_EVAL_COLUMNS] = {
-    N_("Heuristic"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
+    N_("Predictor"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
   };
 
   self->extra_rows = g_ptr_array_new ();
