@@ -442,7 +442,8 @@ on_train_clicked (GtkWidget *widget)
 }
 
 static GtkSpinButton *
-add_spin (GtkWidget  *row,
+add_spin (GtkWidget  *grid,
+          int         at,
           const char *label,
           const char *tooltip,
           double      min,
@@ -452,12 +453,16 @@ add_spin (GtkWidget  *row,
           double      value)
 {
   GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
+  GtkWidget *text = gtk_label_new (label);
 
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_tooltip_text (spin, tooltip);
-  gtk_box_append (GTK_BOX (row), gtk_label_new (label));
-  gtk_box_append (GTK_BOX (row), spin);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  /* Two knobs a line, so the panel keeps its width. */
+  gtk_grid_attach (GTK_GRID (grid), text, 2 * (at % 2), at / 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), spin, 2 * (at % 2) + 1, at / 2, 1, 1);
   return GTK_SPIN_BUTTON (spin);
 }
 
@@ -465,18 +470,23 @@ add_spin (GtkWidget  *row,
 static GtkWidget *
 hyperparameter_row (Gnn *gnn)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *grid = gtk_grid_new ();
   PhiliaLinkModelParams p;
 
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
   philia_link_model_params_init (&p);
-  gnn->hidden_spin = add_spin (row, _("Hidden"), _("Width of every layer and of the embedding"),
+  gnn->epochs_spin = add_spin (grid, 0, _("Epochs"), _("The most epochs the run may take"),
+                               1, 5000, 10, 0, 100);
+  gnn->hidden_spin = add_spin (grid, 1, _("Hidden"),
+                               _("Width of every layer and of the embedding"),
                                1, 4096, 16, 0, p.hidden);
-  gnn->layers_spin = add_spin (row, _("Layers"), _("Encoder layers"), 1, 8, 1, 0, p.layers);
-  gnn->lr_spin = add_spin (row, _("Learning rate"), _("Adam's learning rate"),
+  gnn->layers_spin = add_spin (grid, 2, _("Layers"), _("Encoder layers"), 1, 8, 1, 0, p.layers);
+  gnn->lr_spin = add_spin (grid, 3, _("Learning rate"), _("Adam's learning rate"),
                            0.0001, 1, 0.001, 4, p.lr);
-  gnn->dropout_spin = add_spin (row, _("Dropout"), _("Dropout between layers"),
+  gnn->dropout_spin = add_spin (grid, 4, _("Dropout"), _("Dropout between layers"),
                                 0, 0.95, 0.05, 2, p.dropout);
-  return row;
+  return grid;
 }
 
 GtkWidget *
@@ -518,10 +528,6 @@ philia_proximity_gnn_new (PhiliaProximityGnnFunc func,
   gtk_widget_set_tooltip_text (GTK_WIDGET (gnn->decoder_dropdown),
                                _("Decoder: how a pair is scored from the two embeddings"));
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (gnn->decoder_dropdown));
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("Epochs")));
-  gnn->epochs_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 5000, 10));
-  gtk_spin_button_set_value (gnn->epochs_spin, 100);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (gnn->epochs_spin));
   gnn->train_button = gtk_button_new_with_mnemonic (_("_Train"));
   gtk_widget_set_tooltip_text (gnn->train_button,
                                _("Train on the evaluation's split and add the GNN to the table"));
