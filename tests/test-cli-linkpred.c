@@ -62,6 +62,18 @@ test_model_json (void)
            "16", "--threads", "1", "--json", NULL);
   g_assert_cmpint (b.status, ==, 0);
   g_assert_true (strncmp (a.out, b.out, strstr (a.out, "\"best_val_hits\"") - a.out) == 0);
+  /* --explain adds the pair and changes nothing else. */
+  {
+    g_auto(Run) x = { 0 };
+    const char *pair_keys[] = { "\"pair\":{\"u\":0,\"v\":633,\"score\":", "\"above\":",
+                                "\"negatives\":1000}" };
+
+    run_cli (&x, "linkpred", cora, "--model", "gcn", "--seed", "3", "--epochs", "4", "--hidden",
+             "16", "--threads", "1", "--explain", "0,633", "--json", NULL);
+    g_assert_cmpint (x.status, ==, 0);
+    assert_keys (x.out, pair_keys, G_N_ELEMENTS (pair_keys));
+    g_assert_true (strncmp (a.out, x.out, strstr (a.out, "\"best_val_hits\"") - a.out) == 0);
+  }
 
   run_cli (&text, "linkpred", cora, "--model", "sage", "--decoder", "mlp", "--layers", "1",
            "--epochs", "2", "--hidden", "8", "--dropout", "0", "--lr", "0.005", "--json", NULL);
@@ -100,6 +112,8 @@ test_model_errors (void)
     { { "--model", "gcn", "--layers", "0" }, 2, "layers must be between 1 and 16" },
     { { "--model", "gcn", "--val-k", "0" }, 2, "--val-k must be at least 1" },
     { { "--model", "gcn", "--threads", "-2" }, 2, "--threads must not be negative" },
+    { { "--model", "gcn", "--explain", "0" }, 2, "--explain takes two nodes, U,V" },
+    { { "--model", "gcn", "--explain", "0,99999" }, 2, "--explain: no node “99999”" },
   };
   g_auto(Run) mlp = { 0 };
   g_auto(Run) file = { 0 };

@@ -232,6 +232,68 @@ assert_consistent (const PhiliaLinkTrainResult *r,
   g_assert_cmpfloat (r->best_val_hits, ==, r->val_hits[r->best_epoch - 1]);
 }
 
+/* More pairs scored after training: a test edge scores what the evaluation
+ * gave it, and a pair's rank counts the negatives scoring above it. */
+static void
+assert_pairs_scored (PhiliaLinkTrainResult *r,
+                     const PhiliaLinkSplit *split,
+                     PhiliaGraph           *graph)
+{
+  g_autoptr(PhiliaProximityNegatives) negatives = NULL;
+  g_autofree double *scores = g_new (double, MAX (split->n_test, 1));
+  g_autofree double *neg_scores = NULL;
+  const gint64 bad[2] = { 0, philia_graph_get_n_nodes (graph) };
+  GError *error = NULL;
+  gsize n_neg;
+
+  g_assert_true (philia_link_train_result_score_pairs (r, split->test, split->n_test, scores,
+                                                       &error));
+  g_assert_no_error (error);
+  /* float32 logits: batches of another size may round differently. */
+  for (gint64 i = 0; i < split->n_test; i++)
+    g_assert_cmpfloat_with_epsilon (scores[i], r->result->test_pos[i],
+                                    1e-5 * (1 + fabs (r->result->test_pos[i])));
+  g_assert_false (philia_link_train_result_score_pairs (r, bad, 1, scores, &error));
+  g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  negatives = philia_proximity_negatives_new (graph, NULL, 30, 0, NULL, &error);
+  g_assert_no_error (error);
+  n_neg = philia_proximity_negatives_get_n_pairs (negatives);
+  neg_scores = g_new (double, n_neg + 1);
+  for (gint64 i = 0; i < split->n_test; i++)
+    {
+      g_autofree gint64 *batch = g_new (gint64, 2 * (n_neg + 1));
+      double score;
+      gint64 above, want = 0;
+
+      /* The pair and the negatives in one batch, as a rank compares them. */
+      memcpy (batch, split->test + 2 * i, 2 * sizeof (gint64));
+      memcpy (batch + 2, philia_proximity_negatives_get_pairs (negatives),
+              2 * n_neg * sizeof (gint64));
+      g_assert_true (philia_link_train_result_score_pairs (r, batch, (gint64)n_neg + 1,
+                                                           neg_scores, &error));
+
+      g_assert_true (philia_link_train_result_rank_pair (r, negatives, (guint)split->test[2 * i],
+                                                         (guint)split->test[2 * i + 1], &score,
+                                                         &above, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (score, ==, neg_scores[0]);
+      g_assert_cmpfloat_with_epsilon (score, scores[i], 1e-5 * (1 + fabs (scores[i])));
+      for (gsize k = 1; k <= n_neg; k++)
+        want += neg_scores[k] > score;
+      g_assert_cmpint (above, ==, want);
+    }
+  /* Without negatives, no rank. */
+  {
+    double score;
+    gint64 above;
+
+    g_assert_true (philia_link_train_result_rank_pair (r, NULL, 0, 1, &score, &above, &error));
+    g_assert_cmpint (above, ==, -1);
+  }
+}
+
 static void
 count_epoch (const PhiliaLinkTrainEpoch *epoch,
              gpointer                    data)
@@ -281,6 +343,7 @@ test_cliques (void)
         g_assert_cmpfloat (g_array_index (losses, double, losses->len - 1), <,
                            0.5 * g_array_index (losses, double, 0));
         g_assert_false (r->identity_features);
+        assert_pairs_scored (r, split, graph);
       }
 }
 

@@ -508,6 +508,35 @@ test_report (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Full names for tables and charts, abbreviations and decoders in tooltips. */
+static void
+test_predictor_names (void)
+{
+  const struct { const char *id, *title, *tooltip_start; } cases[] = {
+    { "cn", "Common neighbours", "CN: " },
+    { "ppr", "Personalized PageRank", "PPR: " },
+    { "fp", "Feature similarity", "FP: " },
+    { "gcn", "GCN (dot product)", "gcn, scored by the dot product" },
+    { "sage-mlp", "GraphSAGE (MLP decoder)", "sage-mlp, scored by an MLP" },
+    { "mlp", "MLP (dot product)", "mlp, scored by the dot product" },
+    { "mlp-mlp", "MLP (MLP decoder)", "mlp-mlp, scored by an MLP" },
+    /* Unknown ids stay as they are, "-mlp" or not. */
+    { "nope", "nope", "nope" },
+    { "nope-mlp", "nope-mlp", "nope-mlp" },
+    { "-mlp", "-mlp", "-mlp" },
+  };
+
+  philia_core_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *title = philia_linkpred_predictor_title (cases[i].id);
+      g_autofree char *tooltip = philia_linkpred_predictor_tooltip (cases[i].id);
+
+      g_assert_cmpstr (title, ==, cases[i].title);
+      g_assert_true (g_str_has_prefix (tooltip, cases[i].tooltip_start));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -524,6 +553,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Linkpred/evaluate-algorithm", test_evaluate_algorithm);
   g_test_add_func ("/Philia/Linkpred/hit-set-overlap", test_hit_set_overlap);
   g_test_add_func ("/Philia/Linkpred/report", test_report);
+  g_test_add_func ("/Philia/Linkpred/predictor-names", test_predictor_names);
 
   return g_test_run ();
 }

@@ -126,6 +126,10 @@ typedef struct
   GtkDropDown     *model_dropdown;
   GtkDropDown     *decoder_dropdown;
   GtkSpinButton   *epochs_spin;
+  GtkSpinButton   *hidden_spin;
+  GtkSpinButton   *layers_spin;
+  GtkSpinButton   *lr_spin;
+  GtkSpinButton   *dropout_spin;
   GtkWidget       *train_button;
   GtkWidget       *cancel_button;
   GtkProgressBar  *progress_bar;
@@ -140,6 +144,7 @@ typedef struct
   GArray          *loss;        /* per epoch, of the run on show */
   GArray          *val_hits;
   guint            val_k;
+  PhiliaLinkTrainResult *trained;  /* the latest finished run, its weights kept */
 } Gnn;
 
 static Gnn *
@@ -156,6 +161,8 @@ gnn_free (Gnn *gnn)
   g_clear_object (&gnn->cancel);
   g_clear_object (&gnn->progress);
   g_clear_object (&gnn->graph);
+  g_clear_object (&gnn->models);
+  g_clear_pointer (&gnn->trained, philia_link_train_result_free);
   g_array_unref (gnn->loss);
   g_array_unref (gnn->val_hits);
   g_free (gnn);
@@ -275,7 +282,10 @@ train_done (GObject      *source,
                                   train->result->name, train->n_epochs, train->best_epoch,
                                   gnn->val_k, train->best_val_hits, train->epoch_ms_median);
           gtk_label_set_text (gnn->status, text);
-          gnn->func (g_steal_pointer (&train->result), gnn->user_data);
+          /* The table takes the test result; the weights stay to score pairs. */
+          g_clear_pointer (&gnn->trained, philia_link_train_result_free);
+          gnn->trained = g_steal_pointer (&train);
+          gnn->func (philia_linkpred_result_copy (gnn->trained->result), gnn->user_data);
         }
       gnn_sync (gnn);
     }
@@ -306,6 +316,13 @@ philia_proximity_gnn_train (GtkWidget  *widget,
       return;
     }
   params.epochs = MAX (epochs, 1);
+  params.hidden = gtk_spin_button_get_value_as_int (gnn->hidden_spin);
+  params.layers = gtk_spin_button_get_value_as_int (gnn->layers_spin);
+  params.lr = gtk_spin_button_get_value (gnn->lr_spin);
+  params.dropout = gtk_spin_button_get_value (gnn->dropout_spin);
+  /* The split's seed seeds the weights too, as linkpred --seed does, so the
+   * CLI reproduces the panel's run. */
+  params.seed = gnn->seed;
   /* The same split as the table's (seeded, same shares), so the same test
    * edges and negatives; the GNN's own copy outlives a report dropped while
    * it trains. */
@@ -333,6 +350,22 @@ philia_proximity_gnn_train (GtkWidget  *widget,
 }
 
 void
+philia_proximity_gnn_set_hyperparameters (GtkWidget *widget,
+                                          int        hidden,
+                                          int        layers,
+                                          double     lr,
+                                          double     dropout)
+{
+  Gnn *gnn = gnn_get (widget);
+
+  g_return_if_fail (gnn != NULL);
+  gtk_spin_button_set_value (gnn->hidden_spin, hidden);
+  gtk_spin_button_set_value (gnn->layers_spin, layers);
+  gtk_spin_button_set_value (gnn->lr_spin, lr);
+  gtk_spin_button_set_value (gnn->dropout_spin, dropout);
+}
+
+void
 philia_proximity_gnn_cancel (GtkWidget *widget)
 {
   Gnn *gnn = gnn_get (widget);
@@ -349,6 +382,15 @@ philia_proximity_gnn_get_running (GtkWidget *widget)
 
   g_return_val_if_fail (gnn != NULL, FALSE);
   return gnn->cancel != NULL;
+}
+
+PhiliaLinkTrainResult *
+philia_proximity_gnn_get_trained (GtkWidget *widget)
+{
+  Gnn *gnn = gnn_get (widget);
+
+  g_return_val_if_fail (gnn != NULL, NULL);
+  return gnn->trained;
 }
 
 const char *
@@ -377,6 +419,9 @@ philia_proximity_gnn_set_split (GtkWidget   *widget,
       g_clear_object (&gnn->cancel);
       gtk_label_set_text (gnn->status, _("Training cancelled: the evaluation changed."));
     }
+  /* A run on another graph scores nothing of this one. */
+  if (graph != gnn->graph)
+    g_clear_pointer (&gnn->trained, philia_link_train_result_free);
   g_set_object (&gnn->graph, graph);
   gnn->seed = seed;
   gnn->n_mrr_neg = n_mrr_neg;
@@ -396,6 +441,54 @@ on_train_clicked (GtkWidget *widget)
                               gtk_spin_button_get_value_as_int (gnn->epochs_spin));
 }
 
+static GtkSpinButton *
+add_spin (GtkWidget  *grid,
+          int         at,
+          const char *label,
+          const char *tooltip,
+          double      min,
+          double      max,
+          double      step,
+          guint       digits,
+          double      value)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
+  GtkWidget *text = gtk_label_new (label);
+
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
+  gtk_widget_set_tooltip_text (spin, tooltip);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  /* Two knobs a line, so the panel keeps its width. */
+  gtk_grid_attach (GTK_GRID (grid), text, 2 * (at % 2), at / 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), spin, 2 * (at % 2) + 1, at / 2, 1, 1);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+/* The recipe's other knobs, starting from its defaults. */
+static GtkWidget *
+hyperparameter_row (Gnn *gnn)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  PhiliaLinkModelParams p;
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  philia_link_model_params_init (&p);
+  gnn->epochs_spin = add_spin (grid, 0, _("Epochs"), _("The most epochs the run may take"),
+                               1, 5000, 10, 0, 100);
+  gnn->hidden_spin = add_spin (grid, 1, _("Hidden"),
+                               _("Width of every layer and of the embedding"),
+                               1, 4096, 16, 0, p.hidden);
+  gnn->layers_spin = add_spin (grid, 2, _("Layers"), _("Encoder layers"), 1, 8, 1, 0, p.layers);
+  gnn->lr_spin = add_spin (grid, 3, _("Learning rate"), _("Adam's learning rate"),
+                           0.0001, 1, 0.001, 4, p.lr);
+  gnn->dropout_spin = add_spin (grid, 4, _("Dropout"), _("Dropout between layers"),
+                                0, 0.95, 0.05, 2, p.dropout);
+  return grid;
+}
+
 GtkWidget *
 philia_proximity_gnn_new (PhiliaProximityGnnFunc func,
                           gpointer               user_data)
@@ -405,6 +498,8 @@ philia_proximity_gnn_new (PhiliaProximityGnnFunc func,
   g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
                                                     PHILIA_FAMILY_LINK_MODEL);
   Gnn *gnn = g_new0 (Gnn, 1);
+  GtkStringList *names;
+  const char *decoder_names[] = { _("dot product"), _("MLP on the Hadamard product"), NULL };
 
   gnn->func = func;
   gnn->user_data = user_data;
@@ -414,23 +509,25 @@ philia_proximity_gnn_new (PhiliaProximityGnnFunc func,
 
   /* Models are the registry's: plugins' link models come with the built-in. */
   gnn->models = gtk_string_list_new (NULL);
+  names = gtk_string_list_new (NULL);
   for (guint i = 0; i < list->len; i++)
-    gtk_string_list_append (gnn->models, ((const PhiliaAlgorithm *)list->pdata[i])->id);
+    {
+      const PhiliaAlgorithm *a = list->pdata[i];
+
+      gtk_string_list_append (gnn->models, a->id);
+      gtk_string_list_append (names, a->name != NULL ? a->name : a->id);
+    }
   gtk_box_append (GTK_BOX (row), gtk_label_new (_("GNN")));
-  gnn->model_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (gnn->models), NULL));
+  gnn->model_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (names), NULL));
   for (guint i = 0; i < list->len; i++)
     if (g_strcmp0 (((const PhiliaAlgorithm *)list->pdata[i])->id, "gcn") == 0)
       gtk_drop_down_set_selected (gnn->model_dropdown, i);
   gtk_widget_set_tooltip_text (GTK_WIDGET (gnn->model_dropdown), _("Encoder"));
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (gnn->model_dropdown));
-  gnn->decoder_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (decoders));
+  gnn->decoder_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (decoder_names));
   gtk_widget_set_tooltip_text (GTK_WIDGET (gnn->decoder_dropdown),
-                               _("Decoder: dot product, or an MLP on the Hadamard product"));
+                               _("Decoder: how a pair is scored from the two embeddings"));
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (gnn->decoder_dropdown));
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("Epochs")));
-  gnn->epochs_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 5000, 10));
-  gtk_spin_button_set_value (gnn->epochs_spin, 100);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (gnn->epochs_spin));
   gnn->train_button = gtk_button_new_with_mnemonic (_("_Train"));
   gtk_widget_set_tooltip_text (gnn->train_button,
                                _("Train on the evaluation's split and add the GNN to the table"));
@@ -441,6 +538,7 @@ philia_proximity_gnn_new (PhiliaProximityGnnFunc func,
                             G_CALLBACK (philia_proximity_gnn_cancel), box);
   gtk_box_append (GTK_BOX (row), gnn->cancel_button);
   gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), hyperparameter_row (gnn));
 
   gnn->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (gnn->progress_bar));

@@ -46,8 +46,16 @@ void       philia_proximity_gnn_train       (GtkWidget   *gnn,
                                              const char  *model,
                                              const char  *decoder,
                                              int          epochs);
+/* Sets the hyperparameter controls, as a user would. */
+void       philia_proximity_gnn_set_hyperparameters (GtkWidget *gnn,
+                                                     int        hidden,
+                                                     int        layers,
+                                                     double     lr,
+                                                     double     dropout);
 void       philia_proximity_gnn_cancel      (GtkWidget   *gnn);
 gboolean   philia_proximity_gnn_get_running (GtkWidget   *gnn);
 const char *philia_proximity_gnn_get_status (GtkWidget   *gnn);
+/* The latest run that finished, with its weights (nullable). */
+PhiliaLinkTrainResult *philia_proximity_gnn_get_trained (GtkWidget *gnn);
 
 G_END_DECLS

@@ -7,17 +7,18 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
 #include "philia-proximity-gnn.h"
+#include "philia-proximity-panel-private.h"
 
 /* Negatives a pair's scores are ranked against: drawn once per graph with a
  * fixed seed, so a rank means the same thing from one pair to the next. */
 #define N_NEGATIVES   1000
 #define NEGATIVE_SEED 0
 #define N_SUGGESTIONS 20
-#define N_EVAL_COLUMNS 6
 
 static const char *heuristic_names[PHILIA_PROXIMITY_N_HEURISTICS] = {
   N_("Common neighbours"), N_("Jaccard"), N_("Adamic–Adar"), N_("Resource allocation"),
@@ -25,65 +26,6 @@ static const char *heuristic_names[PHILIA_PROXIMITY_N_HEURISTICS] = {
   N_("Feature similarity"),
 };
 
-struct _PhiliaProximityPanel
-{
-  GtkWidget              parent_instance;
-
-  /* Template widgets */
-  GtkEntry              *u_entry;
-  GtkEntry              *v_entry;
-  GtkLabel              *status_label;
-  GtkGrid               *scores_grid;
-  GtkLabel              *common_heading;
-  GtkListBox            *common_list;
-  GtkLabel              *path_label;
-  GtkLabel              *katz_label;
-  GtkLabel              *ppr_label;
-  GtkDropDown           *heuristic_dropdown;
-  GtkListBox            *suggest_list;
-  GtkSpinButton         *seed_spin;
-  GtkSpinButton         *k_spin;
-  GtkProgressBar        *progress_bar;
-  GtkLabel              *eval_status;
-  GtkGrid               *eval_grid;
-  PhiliaChartView       *hits_chart;
-  PhiliaChartView       *overlap_chart;
-
-  /* Built in init */
-  GtkLabel              *score_cells[PHILIA_PROXIMITY_N_HEURISTICS][3];
-  GPtrArray             *extra_rows;   /* borrowed labels of plugins' heuristics */
-  GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
-  GPtrArray             *eval_extra;   /* labels of the extra results' rows */
-  GtkWidget             *gnn;
-
-  /* The report's results and then plugins' and GNNs', for the figures */
-  GPtrArray             *extra_results;
-  PhiliaLinkpredReport   view;
-
-  /* Owned */
-  PhiliaGraph           *graph;
-  GArray                *selection;
-  PhiliaProximityNegatives *negatives;
-  PhiliaPairExplanation *explanation;
-  PhiliaLinkpredReport  *report;
-  PhiliaLinkpredFigure  *figures[PHILIA_N_LINKPRED_FIGURES];
-  GCancellable          *explain_cancel;
-  GCancellable          *suggest_cancel;
-  GCancellable          *eval_cancel;
-  PhiliaProgress        *progress;
-  GBinding              *progress_binding;
-  GBinding              *progress_text_binding;
-  guint                  pending_u, pending_v;
-  guint                  suggest_u;
-  guint                  busy;
-  PhiliaDocument        *document;     /* its evaluations and pairs, or NULL */
-  guint                  report_id;    /* the document evaluation on show, 0: none */
-  gboolean               report_borrowed;  /* self->report is the document's */
-  gboolean               record_pair;  /* the explanation in flight goes to the document */
-
-  /* Borrowed (weak) */
-  PhiliaCanvas          *canvas;
-};
 
 G_DEFINE_FINAL_TYPE (PhiliaProximityPanel, philia_proximity_panel, GTK_TYPE_WIDGET)
 
@@ -119,6 +61,13 @@ set_busy (PhiliaProximityPanel *self,
 {
   self->busy += delta;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+void
+_philia_proximity_panel_set_busy (PhiliaProximityPanel *self,
+                                  int                   delta)
+{
+  set_busy (self, delta);
 }
 
 static void
@@ -167,6 +116,72 @@ clear_extra_rows (PhiliaProximityPanel *self)
   for (guint i = 0; i < self->extra_rows->len; i++)
     gtk_grid_remove (self->scores_grid, self->extra_rows->pdata[i]);
   g_ptr_array_set_size (self->extra_rows, 0);
+  memset (self->gnn_cells, 0, sizeof self->gnn_cells);
+}
+
+/* The GNN trained on the evaluation's split, scored like the heuristics:
+ * its logit for the pair and how many of the same negatives score higher.
+ * Its embeddings come from the split's training graph, not the whole graph. */
+static void
+add_gnn_row (PhiliaProximityPanel *self,
+             int                   row,
+             gsize                 n_neg)
+{
+  const PhiliaPairExplanation *x = self->explanation;
+  PhiliaLinkTrainResult *trained = self->gnn ? philia_proximity_gnn_get_trained (self->gnn) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *tip = NULL;
+  g_autofree char *score = NULL;
+  g_autofree char *rank = NULL;
+  double value;
+  gint64 above;
+
+  if (trained == NULL)
+    {
+      name = g_strdup (_("GNN"));
+      score = g_strdup ("—");
+      rank = g_strdup (_("none trained"));
+      tip = g_strdup (_("Evaluate, then train a GNN below to rank this pair with it too."));
+    }
+  else
+    {
+      name = philia_linkpred_predictor_title (trained->result->name);
+      tip = g_strdup_printf (_("%s, trained on the evaluation’s split (seed %" G_GUINT64_FORMAT
+                               "); the score is its logit"),
+                             trained->result->name, trained->params.seed);
+      if (philia_link_train_result_rank_pair (trained, x->negatives, x->u, x->v, &value, &above,
+                                              &error))
+        {
+          score = g_strdup_printf ("%.4g", value);
+          rank = above >= 0 ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), above,
+                                               n_neg)
+                            : g_strdup ("—");
+        }
+      else
+        {
+          score = g_strdup (_("failed"));
+          rank = g_strdup (error->message);
+        }
+    }
+  {
+    const char *texts[3] = { name, score, rank };
+
+    for (guint c = 0; c < 3; c++)
+      {
+        GtkWidget *label = gtk_label_new (texts[c]);
+
+        gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+        if (c == 2)
+          gtk_widget_add_css_class (label, "dim-label");
+        if (c > 0)
+          gtk_widget_add_css_class (label, "numeric");
+        gtk_widget_set_tooltip_text (label, tip);
+        gtk_grid_attach (self->scores_grid, label, (int)c, row, 1, 1);
+        g_ptr_array_add (self->extra_rows, label);
+        self->gnn_cells[c] = GTK_LABEL (label);
+      }
+  }
 }
 
 static void
@@ -244,6 +259,7 @@ show_explanation (PhiliaProximityPanel *self)
           g_ptr_array_add (self->extra_rows, label);
         }
     }
+  add_gnn_row (self, (int)(PHILIA_PROXIMITY_N_HEURISTICS + (x->extra ? x->extra->len : 0)), n_neg);
   gtk_widget_set_visible (GTK_WIDGET (self->scores_grid), TRUE);
 
   clear_list (self->common_list);
@@ -299,6 +315,13 @@ show_explanation (PhiliaProximityPanel *self)
                             x->scores[PHILIA_PROXIMITY_FP]);
   gtk_label_set_text (self->ppr_label, text->str);
   /* The canvas draws the document's latest pair itself. */
+}
+
+void
+_philia_proximity_panel_gnn_trained (PhiliaProximityPanel *self)
+{
+  if (self->explanation != NULL)
+    show_explanation (self);
 }
 
 static void
@@ -597,393 +620,7 @@ on_suggestion_activated (PhiliaProximityPanel *self,
                  (const guint[]) { MIN (self->suggest_u, v), MAX (self->suggest_u, v) }, 2);
 }
 
-/* -------------------------------------------------------------- evaluation */
-
-static void
-draw_figure (cairo_t                 *cr,
-             double                   width,
-             double                   height,
-             const PhiliaRenderStyle *style,
-             gpointer                 user_data)
-{
-  PhiliaLinkpredFigure *figure = user_data;
-
-  philia_linkpred_figure_set_style (figure, style);
-  philia_linkpred_figure_draw (cr, width, height, figure);
-}
-
-static void
-rebuild_figures (PhiliaProximityPanel *self)
-{
-  PhiliaChartView *charts[] = { self->hits_chart, self->overlap_chart };
-  guint k = (guint)gtk_spin_button_get_value_as_int (self->k_spin);
-
-  /* Plugins' and GNNs' results after the report's, like a heuristic's. */
-  g_clear_pointer (&self->view.results, g_free);
-  if (self->report != NULL)
-    {
-      self->view = *self->report;
-      self->view.n_results = self->report->n_results + self->extra_results->len;
-      self->view.results = g_new (PhiliaLinkpredResult *, MAX (self->view.n_results, 1));
-      memcpy (self->view.results, self->report->results,
-              self->report->n_results * sizeof (PhiliaLinkpredResult *));
-      memcpy (self->view.results + self->report->n_results, self->extra_results->pdata,
-              self->extra_results->len * sizeof (PhiliaLinkpredResult *));
-    }
-
-  for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
-    {
-      PhiliaLinkpredFigure *old = self->figures[i];
-
-      self->figures[i] = self->report ? philia_linkpred_figure_new (i, &self->view, k) : NULL;
-      philia_chart_view_set_draw_func (charts[i], self->figures[i] ? draw_figure : NULL,
-                                       self->figures[i], NULL);
-      gtk_widget_set_visible (GTK_WIDGET (charts[i]), self->figures[i] != NULL);
-      philia_linkpred_figure_free (old);
-    }
-}
-
-static void
-on_k_changed (PhiliaProximityPanel *self)
-{
-  rebuild_figures (self);
-}
-
-/* Rows of the plugins' and GNNs' results, after the built-in heuristics. */
-static void
-show_extra_rows (PhiliaProximityPanel *self)
-{
-  for (guint i = 0; i < self->eval_extra->len; i++)
-    gtk_grid_remove (self->eval_grid, self->eval_extra->pdata[i]);
-  g_ptr_array_set_size (self->eval_extra, 0);
-  for (guint i = 0; self->report != NULL && i < self->extra_results->len; i++)
-    {
-      const PhiliaLinkpredResult *res = self->extra_results->pdata[i];
-      const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
-                                                         PHILIA_FAMILY_PROXIMITY, res->name);
-      double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
-
-      for (guint c = 0; c < N_EVAL_COLUMNS; c++)
-        {
-          g_autofree char *text = c == 0 ? g_strdup (a != NULL && a->name ? a->name : res->name)
-                                         : g_strdup_printf ("%.3f", values[c - 1]);
-          GtkWidget *label = gtk_label_new (text);
-
-          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
-          if (c > 0)
-            gtk_widget_add_css_class (label, "numeric");
-          gtk_grid_attach (self->eval_grid, label, (int)c,
-                           (int)(self->report->n_results + 1 + i), 1, 1);
-          g_ptr_array_add (self->eval_extra, label);
-        }
-    }
-}
-
-static void
-show_report (PhiliaProximityPanel *self)
-{
-  const PhiliaLinkpredReport *r = self->report;
-  g_autofree char *status = NULL;
-
-  for (guint row = 0; row <= PHILIA_PROXIMITY_N_HEURISTICS; row++)
-    for (guint c = 0; c < N_EVAL_COLUMNS; c++)
-      {
-        GtkLabel *cell = self->eval_cells[row][c];
-
-        gtk_widget_set_visible (GTK_WIDGET (cell), row == 0 || (r && row - 1 < r->n_results));
-        if (r == NULL || row == 0 || row - 1 >= r->n_results)
-          continue;
-        {
-          const PhiliaLinkpredResult *res = r->results[row - 1];
-          double values[] = { res->hits[1], res->hits[2], res->hits[3], res->mrr, res->auc };
-          g_autofree char *text = c == 0
-            ? g_strdup (philia_proximity_heuristic_to_string (res->heuristic))
-            : g_strdup_printf ("%.3f", values[c - 1]);
-
-          gtk_label_set_text (cell, text);
-        }
-      }
-  show_extra_rows (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), r != NULL);
-  if (r != NULL)
-    philia_proximity_gnn_set_split (self->gnn, r->split->full, r->split->seed,
-                                    r->split->n_mrr_neg);
-  gtk_widget_set_visible (self->gnn, r != NULL);
-  if (r != NULL)
-    {
-      status = g_strdup_printf (_("Split seed %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT
-                                  " train, %" G_GINT64_FORMAT " valid, %" G_GINT64_FORMAT
-                                  " test edges; as many random non-edges; MRR against %u per "
-                                  "test edge.%s"),
-                                r->split->seed, r->split->n_train, r->split->n_valid,
-                                r->split->n_test, r->split->n_mrr_neg,
-                                (r->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP)) ? ""
-                                : _(" No features: fp left out."));
-      gtk_label_set_text (self->eval_status, status);
-    }
-  rebuild_figures (self);
-}
-
-static void
-set_evaluating (PhiliaProximityPanel *self,
-                gboolean              running)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.evaluate",
-                                 !running && self->graph != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.cancel", running);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
-}
-
-static void
-drop_report (PhiliaProximityPanel *self)
-{
-  if (self->report_borrowed)
-    self->report = NULL;
-  g_clear_pointer (&self->report, philia_linkpred_report_free);
-  self->report_borrowed = FALSE;
-  self->report_id = 0;
-  g_ptr_array_set_size (self->extra_results, 0);
-}
-
-static void
-on_gnn_result (PhiliaLinkpredResult *result,
-               gpointer              user_data)
-{
-  PhiliaProximityPanel *self = user_data;
-
-  g_ptr_array_add (self->extra_results, result);
-  if (self->report != NULL)
-    show_report (self);
-}
-
-static void
-evaluate_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PhiliaProximityPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) plugins = NULL;
-  PhiliaLinkpredReport *report = philia_proximity_evaluate_all_finish (result, &plugins, &error);
-
-  set_busy (self, -1);
-  if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
-    {
-      /* The graph changed underneath; nothing to show. */
-      philia_linkpred_report_free (report);
-      return;
-    }
-  g_clear_object (&self->eval_cancel);
-  set_evaluating (self, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
-  if (report == NULL)
-    {
-      gtk_label_set_text (self->eval_status,
-                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                          ? _("Evaluation cancelled.") : error->message);
-      return;
-    }
-  drop_report (self);
-  if (self->document != NULL)
-    {
-      PhiliaProximityParams params;
-
-      /* The document keeps it; its "changed" shows it (the latest). */
-      philia_proximity_params_init_default (&params);
-      philia_document_add_evaluation (self->document, &params, report->split->seed,
-                                      report->split->n_mrr_neg, report);
-    }
-  else
-    self->report = report;
-  /* The plugins' results stay the panel's; the document keeps the built-in ones. */
-  while (plugins->len > 0 && self->report == report)
-    g_ptr_array_add (self->extra_results, g_ptr_array_steal_index (plugins, 0));
-  show_report (self);
-}
-
-void
-philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
-                                 guint                 n_mrr_neg)
-{
-  PhiliaProximityParams params;
-
-  g_return_if_fail (PHILIA_IS_PROXIMITY_PANEL (self));
-
-  if (self->graph == NULL || self->eval_cancel != NULL)
-    return;
-  self->eval_cancel = g_cancellable_new ();
-  g_clear_pointer (&self->progress_binding, g_binding_unbind);
-  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
-  g_clear_object (&self->progress);
-  self->progress = philia_progress_new ();
-  self->progress_binding = g_object_bind_property (self->progress, "fraction",
-                                                   self->progress_bar, "fraction",
-                                                   G_BINDING_SYNC_CREATE);
-  self->progress_text_binding = g_object_bind_property (self->progress, "message",
-                                                        self->progress_bar, "text",
-                                                        G_BINDING_SYNC_CREATE);
-  set_evaluating (self, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
-  philia_proximity_params_init_default (&params);
-  set_busy (self, +1);
-  philia_proximity_evaluate_all_async (self->graph, &params, PHILIA_PROXIMITY_ALL,
-                                       (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
-                                       n_mrr_neg, self->progress, self->eval_cancel,
-                                       evaluate_done, g_object_ref (self));
-}
-
-static void
-evaluate_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  philia_proximity_panel_evaluate (PHILIA_PROXIMITY_PANEL (widget), 100);
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  PhiliaProximityPanel *self = PHILIA_PROXIMITY_PANEL (widget);
-
-  g_cancellable_cancel (self->eval_cancel);
-}
-
 /* ---------------------------------------------------------------- document */
-
-/* The figures a project stored, while the report is recomputed: the table
- * columns are Hits@20, @50, @100, MRR and AUC. */
-static void
-show_summary (PhiliaProximityPanel           *self,
-              const PhiliaDocumentEvaluation *evaluation)
-{
-  guint row = 1;
-
-  for (guint r = 0; r <= PHILIA_PROXIMITY_N_HEURISTICS; r++)
-    for (guint c = 0; c < N_EVAL_COLUMNS; c++)
-      gtk_widget_set_visible (GTK_WIDGET (self->eval_cells[r][c]), r == 0);
-  for (guint h = 0, i = 0; h < PHILIA_PROXIMITY_N_HEURISTICS && i < evaluation->n_heuristics;
-       h++)
-    {
-      const double *f;
-      double values[5];
-
-      if (!(evaluation->mask & PHILIA_PROXIMITY_MASK (h)))
-        continue;
-      f = evaluation->summary + 6 * i++;
-      values[0] = f[3], values[1] = f[4], values[2] = f[5], values[3] = f[2], values[4] = f[0];
-      for (guint c = 0; c < N_EVAL_COLUMNS; c++)
-        {
-          g_autofree char *text = c == 0 ? g_strdup (philia_proximity_heuristic_to_string (h))
-                                         : g_strdup_printf ("%.3f", values[c - 1]);
-
-          gtk_label_set_text (self->eval_cells[row][c], text);
-          gtk_widget_set_visible (GTK_WIDGET (self->eval_cells[row][c]), TRUE);
-        }
-      row++;
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), evaluation->summary != NULL);
-}
-
-static void
-recompute_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(PhiliaProximityPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  PhiliaLinkpredReport *report = philia_linkpred_report_new_finish (result, &error);
-  guint id;
-
-  set_busy (self, -1);
-  if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
-    {
-      philia_linkpred_report_free (report);
-      return;
-    }
-  id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->eval_cancel), "evaluation"));
-  g_clear_object (&self->eval_cancel);
-  set_evaluating (self, FALSE);
-  if (report == NULL)
-    {
-      gtk_label_set_text (self->eval_status,
-                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                          ? _("Recomputing the evaluation was cancelled; the table shows the "
-                              "figures the project stored.") : error->message);
-      return;
-    }
-  /* The panel keeps what it recomputed (the same report again, from the
-   * recipe); the document's evaluation stays as it was read. */
-  drop_report (self);
-  self->report = report;
-  self->report_id = id;
-  show_report (self);
-}
-
-/* Shows the document's latest evaluation: its report, or, for one reopened
- * from a project, its stored figures while the report is recomputed from
- * its recipe on a worker. */
-static void
-sync_evaluation (PhiliaProximityPanel *self)
-{
-  guint n = philia_document_get_n_evaluations (self->document);
-  const PhiliaDocumentEvaluation *e = n > 0 ? philia_document_get_evaluation (self->document,
-                                                                              n - 1) : NULL;
-
-  if (e != NULL && e->id == self->report_id && (e->report == NULL || e->report == self->report))
-    return;
-  if (self->eval_cancel != NULL && e != NULL
-      && g_object_get_data (G_OBJECT (self->eval_cancel), "evaluation") == GUINT_TO_POINTER (e->id))
-    return;   /* already recomputing it */
-  if (self->eval_cancel != NULL)
-    {
-      g_cancellable_cancel (self->eval_cancel);
-      g_clear_object (&self->eval_cancel);
-      set_evaluating (self, FALSE);
-    }
-  drop_report (self);
-  if (e == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
-      show_report (self);
-      return;
-    }
-  if (e->report != NULL)
-    {
-      self->report = e->report;
-      self->report_borrowed = TRUE;
-      self->report_id = e->id;
-      gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
-      show_report (self);
-      return;
-    }
-
-  show_report (self);
-  show_summary (self, e);
-  self->eval_cancel = g_cancellable_new ();
-  g_object_set_data (G_OBJECT (self->eval_cancel), "evaluation", GUINT_TO_POINTER (e->id));
-  g_clear_pointer (&self->progress_binding, g_binding_unbind);
-  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
-  g_clear_object (&self->progress);
-  self->progress = philia_progress_new ();
-  self->progress_binding = g_object_bind_property (self->progress, "fraction",
-                                                   self->progress_bar, "fraction",
-                                                   G_BINDING_SYNC_CREATE);
-  self->progress_text_binding = g_object_bind_property (self->progress, "message",
-                                                        self->progress_bar, "text",
-                                                        G_BINDING_SYNC_CREATE);
-  set_evaluating (self, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
-  gtk_label_set_text (self->eval_status,
-                      _("Recomputing the charts of the saved evaluation from its recipe; the "
-                        "table shows the figures the project stored."));
-  set_busy (self, +1);
-  /* The evaluation's id rides on the cancellable, which recompute_done matches. */
-  philia_linkpred_report_new_async (self->graph, &e->params, e->mask, e->seed, e->n_mrr_neg,
-                                    self->progress, self->eval_cancel, recompute_done,
-                                    g_object_ref (self));
-}
 
 static void
 sync_pair (PhiliaProximityPanel *self)
@@ -1009,7 +646,7 @@ on_document_changed (PhiliaDocument       *document,
   if (self->graph != philia_document_get_graph (document))
     return;
   if (parts & PHILIA_DOCUMENT_PART_EVALUATIONS)
-    sync_evaluation (self);
+    _philia_proximity_panel_sync_evaluation (self);
   if (parts & PHILIA_DOCUMENT_PART_PAIRS)
     sync_pair (self);
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
@@ -1027,7 +664,7 @@ on_document_graph (PhiliaDocument       *document,
                    PhiliaProximityPanel *self)
 {
   philia_proximity_panel_set_graph (self, philia_document_get_graph (document));
-  sync_evaluation (self);
+  _philia_proximity_panel_sync_evaluation (self);
   sync_pair (self);
 }
 
@@ -1094,7 +731,7 @@ philia_proximity_panel_set_graph (PhiliaProximityPanel *self,
   cancel_all (self);
   g_set_object (&self->graph, graph);
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
-  drop_report (self);
+  _philia_proximity_panel_drop_report (self);
   g_array_set_size (self->selection, 0);
   self->pending_u = self->pending_v = G_MAXUINT;
   clear_explanation (self);
@@ -1105,8 +742,8 @@ philia_proximity_panel_set_graph (PhiliaProximityPanel *self,
                       _("Select two nodes on the canvas (Shift+click), or type their ids or "
                         "names."));
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
-  show_report (self);
-  set_evaluating (self, FALSE);
+  _philia_proximity_panel_show_report (self);
+  _philia_proximity_panel_set_evaluating (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", graph != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", graph != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.use-selection", graph != NULL);
@@ -1170,6 +807,15 @@ philia_proximity_panel_get_eval_text (PhiliaProximityPanel *self,
     }
   g_return_val_if_fail (row <= PHILIA_PROXIMITY_N_HEURISTICS, NULL);
   return gtk_label_get_text (self->eval_cells[row][column]);
+}
+
+const char *
+philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *self,
+                                           guint                 column)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  g_return_val_if_fail (column < 3, NULL);
+  return self->gnn_cells[column] != NULL ? gtk_label_get_text (self->gnn_cells[column]) : NULL;
 }
 
 GtkWidget *
@@ -1239,7 +885,7 @@ philia_proximity_panel_dispose (GObject *object)
   /* A report on show may be the document's: let go of it with the figures. */
   for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
     g_clear_pointer (&self->figures[i], philia_linkpred_figure_free);
-  drop_report (self);
+  _philia_proximity_panel_drop_report (self);
   g_clear_pointer (&self->view.results, g_free);
   g_clear_object (&self->document);
 
@@ -1367,14 +1013,12 @@ philia_proximity_panel_class_init (PhiliaProximityPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_common_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_suggestion_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_k_changed);
 
   gtk_widget_class_install_action (widget_class, "proximity.explain", NULL, explain_action);
   gtk_widget_class_install_action (widget_class, "proximity.use-selection", NULL,
                                    use_selection_action);
   gtk_widget_class_install_action (widget_class, "proximity.suggest", NULL, suggest_action);
-  gtk_widget_class_install_action (widget_class, "proximity.evaluate", NULL, evaluate_action);
-  gtk_widget_class_install_action (widget_class, "proximity.cancel", NULL, cancel_action);
+  _philia_proximity_panel_class_init_evaluation (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1383,7 +1027,7 @@ static void
 philia_proximity_panel_init (PhiliaProximityPanel *self)
 {
   const char *eval_headers[N_EVAL_COLUMNS] = {
-    N_("Heuristic"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
+    N_("Predictor"), N_("Hits@20"), N_("Hits@50"), N_("Hits@100"), N_("MRR"), N_("AUC"),
   };
 
   self->extra_rows = g_ptr_array_new ();
@@ -1424,11 +1068,11 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
         self->eval_cells[row][c] = GTK_LABEL (label);
       }
   gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), FALSE);
-  self->gnn = philia_proximity_gnn_new (on_gnn_result, self);
+  self->gnn = philia_proximity_gnn_new (_philia_proximity_panel_on_gnn_result, self);
   gtk_widget_insert_after (self->gnn, gtk_widget_get_parent (GTK_WIDGET (self->eval_grid)),
                            GTK_WIDGET (self->eval_grid));
   gtk_widget_set_visible (self->gnn, FALSE);
-  set_evaluating (self, FALSE);
+  _philia_proximity_panel_set_evaluating (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.use-selection", FALSE);

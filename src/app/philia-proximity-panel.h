@@ -47,6 +47,10 @@ const char  *philia_proximity_panel_get_eval_text   (PhiliaProximityPanel *self,
                                                      guint                 row,
                                                      guint                 column);
 GtkWidget   *philia_proximity_panel_get_common_list (PhiliaProximityPanel *self);
+/* The trained GNN's row of "Why this link" (name, score, rank), NULL before
+ * a pair is shown. */
+const char  *philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *self,
+                                                        guint                 column);
 /* The GNN controls (philia-proximity-gnn.h). */
 GtkWidget   *philia_proximity_panel_get_gnn         (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self);

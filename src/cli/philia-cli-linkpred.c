@@ -28,6 +28,12 @@ static int opt_lp_val_k = -1;
 static int opt_lp_threads = 0;
 static int opt_lp_mrr_negatives = 100;
 static gboolean opt_lp_raw_features;
+static char *opt_explain;
+
+/* The yardstick "Why this link" ranks a pair against: 1000 random non-edges
+ * of the whole graph drawn with seed 0 (philia-proximity-panel.c). */
+#define EXPLAIN_NEGATIVES     1000
+#define EXPLAIN_NEGATIVE_SEED 0
 
 static GOptionEntry model_entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model,
@@ -57,6 +63,9 @@ static GOptionEntry model_entries[] = {
     "Negatives per test edge for MRR (default 100)", "N" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_lp_threads,
     "Worker threads (default: one per processor)", "T" },
+  { "explain", 0, 0, G_OPTION_ARG_STRING, &opt_explain,
+    "Also score the pair U,V (ids or names) and rank it against the 1000 random non-edges "
+    "the Proximity panel's \"Why this link\" uses", "U,V" },
   { NULL }
 };
 
@@ -126,6 +135,37 @@ params_from_options (PhiliaLinkModelParams *p,
   return TRUE;
 }
 
+/* "U,V": two nodes by id or name. */
+static gboolean
+parse_pair (PhiliaGraph *graph,
+            const char  *text,
+            guint       *pair,
+            int         *code)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != 2)
+    {
+      *code = usage_error ("linkpred", "--explain takes two nodes, U,V");
+      return FALSE;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 node = philia_graph_find_node (graph, g_strstrip (parts[i]));
+
+      if (node < 0)
+        {
+          g_autofree char *message = g_strdup_printf ("--explain: no node “%s” in the graph",
+                                                      parts[i]);
+
+          *code = usage_error ("linkpred", message);
+          return FALSE;
+        }
+      pair[i] = (guint)node;
+    }
+  return TRUE;
+}
+
 int
 cmd_linkpred_model (int    argc,
                     char **argv)
@@ -135,6 +175,10 @@ cmd_linkpred_model (int    argc,
   g_autoptr(PhiliaLinkTrainResult) trained = NULL;
   PhiliaLinkModelParams params;
   PhiliaLinkpredResult *result;
+  g_autoptr(PhiliaProximityNegatives) negatives = NULL;
+  guint pair[2] = { 0, 0 };
+  double pair_score = NAN;
+  gint64 pair_above = -1;
   GError *error = NULL;
   gint64 start;
   double seconds;
@@ -162,6 +206,8 @@ cmd_linkpred_model (int    argc,
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
     return fail (error);
+  if (opt_explain != NULL && !parse_pair (graph, opt_explain, pair, &code))
+    return code;
   start = g_get_monotonic_time ();
   split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_lp_mrr_negatives,
                                  (guint64)opt_lp_seed, &error);
@@ -172,6 +218,18 @@ cmd_linkpred_model (int    argc,
     return proximity_fail ("linkpred", error);
   result = trained->result;
   seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (opt_explain != NULL)
+    {
+      PhiliaProximityParams proximity;
+
+      philia_proximity_params_init_default (&proximity);
+      negatives = philia_proximity_negatives_new (graph, &proximity, EXPLAIN_NEGATIVES,
+                                                  EXPLAIN_NEGATIVE_SEED, NULL, &error);
+      if (negatives == NULL
+          || !philia_link_train_result_rank_pair (trained, negatives, pair[0], pair[1],
+                                                  &pair_score, &pair_above, &error))
+        return fail (error);
+    }
 
   if (opt_json)
     {
@@ -207,6 +265,18 @@ cmd_linkpred_model (int    argc,
       philia_json_member_double (json, "dropout", params.dropout);
       philia_json_member_bool (json, "identity_features", trained->identity_features);
       philia_json_member_double (json, "seconds", seconds);
+      if (negatives != NULL)
+        {
+          philia_json_key (json, "pair");
+          philia_json_begin_object (json);
+          philia_json_member_int (json, "u", pair[0]);
+          philia_json_member_int (json, "v", pair[1]);
+          philia_json_member_double (json, "score", pair_score);
+          philia_json_member_int (json, "above", pair_above);
+          philia_json_member_int (json, "negatives",
+                                  (gint64)philia_proximity_negatives_get_n_pairs (negatives));
+          philia_json_end_object (json);
+        }
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
@@ -222,5 +292,9 @@ cmd_linkpred_model (int    argc,
     printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
   printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);
   printf ("auc      %.4f\n", result->auc);
+  if (negatives != NULL)
+    printf ("pair     %u,%u: score %.4g, %" G_GINT64_FORMAT " of %zu random non-edges higher\n",
+            pair[0], pair[1], pair_score, pair_above,
+            philia_proximity_negatives_get_n_pairs (negatives));
   return EXIT_OK;
 }

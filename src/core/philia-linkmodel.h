@@ -10,6 +10,7 @@
 #include "philia-autograd.h"
 #include "philia-graph.h"
 #include "philia-linkpred.h"
+#include "philia-pair-explanation.h"
 #include "philia-progress.h"
 #include "philia-registry.h"
 
@@ -167,9 +168,27 @@ typedef struct
   double                 seconds;
   gboolean               identity_features;
   PhiliaLinkpredResult  *result;
+  gpointer               scorer;   /* private: the kept weights */
 } PhiliaLinkTrainResult;
 
 void                   philia_link_train_result_free (PhiliaLinkTrainResult *result);
+/* Scores @n_pairs pairs (2 node ids each) with the kept epoch's weights,
+ * embeddings from the split's training graph: the decoder's logit, higher
+ * meaning likelier. Not thread-safe on one result. */
+gboolean               philia_link_train_result_score_pairs (PhiliaLinkTrainResult *result,
+                                                             const gint64          *pairs,
+                                                             gint64                 n_pairs,
+                                                             double                *scores,
+                                                             GError               **error);
+/* The pair (u, v)'s score and how many of @negatives (nullable: @above is
+ * −1) it scores strictly higher, as "Why this link" ranks a heuristic. */
+gboolean               philia_link_train_result_rank_pair   (PhiliaLinkTrainResult *result,
+                                                             PhiliaProximityNegatives *negatives,
+                                                             guint                  u,
+                                                             guint                  v,
+                                                             double                *score,
+                                                             gint64                *above,
+                                                             GError               **error);
 
 /* Trains @model_id on @split's training graph; @epoch_func (nullable) is
  * called after every epoch on this thread; @progress (nullable) advances by

@@ -510,6 +510,20 @@ philia_linkpred_result_free (PhiliaLinkpredResult *result)
   g_free (result);
 }
 
+PhiliaLinkpredResult *
+philia_linkpred_result_copy (const PhiliaLinkpredResult *result)
+{
+  PhiliaLinkpredResult *copy;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  copy = g_memdup2 (result, sizeof *result);
+  copy->name = g_strdup (result->name);
+  copy->test_pos = g_memdup2 (result->test_pos, sizeof (double) * MAX (result->n_test, 1));
+  copy->test_neg = g_memdup2 (result->test_neg, sizeof (double) * MAX (result->n_test, 1));
+  return copy;
+}
+
 static double
 orient (PhiliaProximityHeuristic heuristic,
         double                   score)

@@ -162,6 +162,14 @@ PhiliaLinkpredResult *philia_linkpred_evaluate_algorithm (PhiliaLinkSplit       
                                                           GCancellable                *cancellable,
                                                           GError                     **error);
 void                  philia_linkpred_result_free (PhiliaLinkpredResult        *result);
+PhiliaLinkpredResult *philia_linkpred_result_copy (const PhiliaLinkpredResult  *result);
+
+/* What a table or chart calls a result's predictor, @id a result's name: a
+ * heuristic's full name ("Common neighbours") or a link model's with its
+ * decoder ("GCN (dot product)"); the id itself when nothing is registered
+ * under it. The tooltip gives the abbreviation and what it scores. */
+char                 *philia_linkpred_predictor_title   (const char *id);
+char                 *philia_linkpred_predictor_tooltip (const char *id);
 
 /**
  * PhiliaLinkpredReport:

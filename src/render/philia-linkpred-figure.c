@@ -85,17 +85,15 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
   f->kind = kind;
   philia_render_style_init_default (&f->style);
   f->labels = g_ptr_array_new_with_free_func (g_free);
-  /* Full names, as "Why this link" shows them (the id where none is known). */
+  /* Full names, as "Why this link" shows them, a GNN's with its decoder. */
   for (guint i = 0; i < n; i++)
     {
       /* A plugin's or a GNN's result has no built-in heuristic: its name is its id. */
       const char *id = report->results[i]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
         ? philia_proximity_heuristic_to_string (report->results[i]->heuristic)
         : report->results[i]->name;
-      const PhiliaAlgorithm *a = philia_registry_lookup (philia_registry_get_default (),
-                                                         PHILIA_FAMILY_PROXIMITY, id);
 
-      g_ptr_array_add (f->labels, g_strdup (a != NULL && a->name != NULL ? a->name : id));
+      g_ptr_array_add (f->labels, philia_linkpred_predictor_title (id));
     }
   g_ptr_array_add (f->labels, NULL);
   f->colors = g_new (PhiliaRgba, MAX (n, 1));

@@ -396,8 +396,12 @@ test_evaluate (void)
       const PhiliaLinkpredResult *r = want->results[i];
       double values[] = { r->hits[1], r->hits[2], r->hits[3], r->mrr, r->auc };
 
-      g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), i + 1, 0), ==,
-                       philia_proximity_heuristic_to_string (r->heuristic));
+      const PhiliaAlgorithm *a = philia_registry_lookup (
+        philia_registry_get_default (), PHILIA_FAMILY_PROXIMITY,
+        philia_proximity_heuristic_to_string (r->heuristic));
+
+      /* Full names, as the registry gives them. */
+      g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), i + 1, 0), ==, a->name);
       for (guint c = 1; c < 6; c++)
         {
           g_autofree char *text = g_strdup_printf ("%.3f", values[c - 1]);
@@ -462,6 +466,57 @@ save_window (const char *name)
   philia_test_save_png (texture, name);
 }
 
+/* "Why this link"'s GNN row, after training, against philia-cli linkpred
+ * --explain with the same recipe, split and pair. */
+static void
+assert_gnn_pair_matches_cli (int   epochs,
+                             guint n_mrr_neg)
+{
+  const PhiliaPairExplanation *x = philia_proximity_panel_get_explanation (panel ());
+  /* The bundled Cora is the repository's data/cora.npz. */
+  g_autofree char *dataset = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "cora.npz",
+                                                    NULL);
+  g_autofree char *epochs_arg = g_strdup_printf ("%d", epochs);
+  g_autofree char *mrr_arg = g_strdup_printf ("%u", n_mrr_neg);
+  g_autofree char *pair_arg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *want_score = NULL;
+  g_autofree char *want_rank = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *at;
+  int status;
+
+  g_assert_nonnull (x);
+  g_assert_true (g_file_test (dataset, G_FILE_TEST_EXISTS));
+  pair_arg = g_strdup_printf ("%u,%u", x->u, x->v);
+  {
+    const char *argv[] = { g_getenv ("PHILIA_CLI"), "linkpred", dataset, "--model", "gcn",
+                           "--seed", "0", "--epochs", epochs_arg, "--mrr-negatives", mrr_arg,
+                           "--explain", pair_arg, "--json", NULL };
+
+    g_assert_nonnull (argv[0]);
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  at = strstr (out, "\"score\":");
+  g_assert_nonnull (at);
+  want_score = g_strdup_printf ("%.4g", g_ascii_strtod (at + 8, NULL));
+  at = strstr (out, "\"above\":");
+  g_assert_nonnull (at);
+  want_rank = g_strdup_printf ("%" G_GINT64_FORMAT " of 1000 higher",
+                               g_ascii_strtoll (at + 8, NULL, 10));
+  g_test_message ("GNN on the pair: GUI %s, %s; CLI %s, %s",
+                  philia_proximity_panel_get_gnn_score_text (panel (), 1),
+                  philia_proximity_panel_get_gnn_score_text (panel (), 2), want_score, want_rank);
+  g_assert_cmpstr (philia_proximity_panel_get_gnn_score_text (panel (), 0), ==,
+                   "GCN (dot product)");
+  g_assert_cmpstr (philia_proximity_panel_get_gnn_score_text (panel (), 1), ==, want_score);
+  g_assert_cmpstr (philia_proximity_panel_get_gnn_score_text (panel (), 2), ==, want_rank);
+}
+
 /* Pictures for a person to look at: both pairs in the neighbourhood view, the
  * evaluation of Cora with its charts, and the charts exported as SVG and PDF
  * (written next to the test binary). */
@@ -488,6 +543,8 @@ test_render (void)
   philia_canvas_show_whole_graph (canvas);
   philia_window_set_selected_nodes (window, pair3, 2);
   g_assert_true (philia_test_spin_until (explained, &want, 30000));
+  /* No GNN trained yet: its row says so. */
+  g_assert_cmpstr (philia_proximity_panel_get_gnn_score_text (panel (), 2), ==, "none trained");
   g_assert_true (philia_canvas_show_neighbourhood (canvas, pair3[0], 3));
   save_window ("window-proximity-path.png");
   philia_canvas_show_whole_graph (canvas);
@@ -510,6 +567,7 @@ test_render (void)
     philia_proximity_gnn_train (gnn, "gcn", "dot", 30);
     g_assert_true (philia_test_spin_until (gnn_idle, NULL, 300000));
     g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "gcn"));
+    assert_gnn_pair_matches_cli (30, 20);
     g_assert_true (philia_chart_view_export_full (
       PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
                                                            PHILIA_LINKPRED_FIGURE_OVERLAP)),
@@ -614,7 +672,8 @@ test_plugin_and_gnn (void)
     if (g_strcmp0 (philia_proximity_panel_get_eval_text (panel (), row, 0), "Brute CN") == 0)
       break;
   g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), row, 0), ==, "Brute CN");
-  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), 1, 0), ==, "cn");
+  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), 1, 0), ==,
+                   "Common neighbours");
   for (guint c = 1; c < 6; c++)
     g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), row, c), ==,
                      philia_proximity_panel_get_eval_text (panel (), 1, c));
@@ -626,7 +685,8 @@ test_plugin_and_gnn (void)
   philia_proximity_gnn_train (gnn, "gcn", "dot", 5);
   g_assert_true (philia_proximity_gnn_get_running (gnn));
   g_assert_true (philia_test_spin_until (gnn_idle, NULL, 120000));
-  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), n + 1, 0), ==, "gcn");
+  g_assert_cmpstr (philia_proximity_panel_get_eval_text (panel (), n + 1, 0), ==,
+                   "GCN (dot product)");
   for (guint c = 1; c < 6; c++)
     {
       double v = g_ascii_strtod (philia_proximity_panel_get_eval_text (panel (), n + 1, c), NULL);

@@ -272,6 +272,9 @@ philia_link_train_result_free (PhiliaLinkTrainResult *result)
 {
   if (result == NULL)
     return;
+  if (result->scorer != NULL)
+    run_clear (result->scorer);
+  g_free (result->scorer);
   g_free (result->model);
   g_free (result->loss);
   g_free (result->val_hits);
@@ -590,9 +593,77 @@ philia_link_train (PhiliaLinkSplit             *split,
   result->epoch_cpu_ms_median = median (epoch_cpu);
   result->identity_features = philia_graph_get_n_features (split->train) == 0;
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
+  /* The run with the kept weights scores more pairs later ("Why this link"). */
+  result->scorer = g_memdup2 (&run, sizeof run);
+  memset (&run, 0, sizeof run);
   if (progress != NULL)
     philia_progress_update (progress, 1, "Done");
   return g_steal_pointer (&result);
+}
+
+gboolean
+philia_link_train_result_score_pairs (PhiliaLinkTrainResult *result,
+                                      const gint64          *pairs,
+                                      gint64                 n_pairs,
+                                      double                *scores,
+                                      GError               **error)
+{
+  Run *run;
+  guint n;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (n_pairs == 0 || (pairs != NULL && scores != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  run = result->scorer;
+  if (run == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "The link predictor’s weights were not kept.");
+      return FALSE;
+    }
+  n = philia_graph_get_n_nodes (run->ctx->graph);
+  for (gint64 k = 0; k < 2 * n_pairs; k++)
+    if (pairs[k] < 0 || pairs[k] >= n)
+      {
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                     "Node %" G_GINT64_FORMAT " is not in the graph of %u nodes.", pairs[k], n);
+        return FALSE;
+      }
+  score_pairs (run, pairs, n_pairs, scores);
+  return TRUE;
+}
+
+gboolean
+philia_link_train_result_rank_pair (PhiliaLinkTrainResult    *result,
+                                    PhiliaProximityNegatives *negatives,
+                                    guint                     u,
+                                    guint                     v,
+                                    double                   *score,
+                                    gint64                   *above,
+                                    GError                  **error)
+{
+  gsize n_neg = negatives != NULL ? philia_proximity_negatives_get_n_pairs (negatives) : 0;
+  g_autofree gint64 *pairs = g_new (gint64, 2 * (n_neg + 1));
+  g_autofree double *scores = g_new (double, n_neg + 1);
+  gint64 count = 0;
+
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (score != NULL && above != NULL, FALSE);
+
+  /* The pair first, then the negatives: one encoder pass for all. */
+  pairs[0] = u;
+  pairs[1] = v;
+  if (n_neg > 0)
+    memcpy (pairs + 2, philia_proximity_negatives_get_pairs (negatives),
+            2 * n_neg * sizeof (gint64));
+  if (!philia_link_train_result_score_pairs (result, pairs, (gint64)n_neg + 1, scores, error))
+    return FALSE;
+  for (gsize i = 1; i <= n_neg; i++)
+    count += scores[i] > scores[0];
+  *score = scores[0];
+  *above = negatives != NULL ? count : -1;
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------- async */
