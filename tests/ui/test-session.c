@@ -59,8 +59,13 @@ laid_out (gpointer data)
 {
   PhiliaDocument *document = philia_window_get_document (window);
 
+  GtkWidget *area = GTK_WIDGET (philia_canvas_get_graph_area (canvas ()));
+
+  /* And drawn at a size: on a loaded machine the layout can be done before
+   * the window's first allocation, and a node cannot be dragged yet. */
   return document != NULL && philia_document_get_current_layout (document) != NULL
-         && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+         && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ())
+         && gtk_widget_get_width (area) > 1 && gtk_widget_get_height (area) > 1;
 }
 
 static gboolean
