@@ -196,6 +196,33 @@ _philia_canvas_update_style (PhiliaCanvas *self)
 
 /* View transform */
 
+/* The neighbourhood view: its ego node (vertex 0) in the centre, the
+ * farthest node still inside the margins. */
+static void
+fit_around_ego (PhiliaCanvas *self,
+                double        w,
+                double        h)
+{
+  guint n = philia_graph_get_n_nodes (self->ego_graph);
+  double x0 = self->positions[0], y0 = self->positions[1], dx = 0, dy = 0, scale;
+
+  for (guint v = 1; v < n; v++)
+    {
+      dx = MAX (dx, fabs (self->positions[2 * v] - x0));
+      dy = MAX (dy, fabs (self->positions[2 * v + 1] - y0));
+    }
+  if (dx <= 0 && dy <= 0)
+    scale = self->view.scale;   /* the ego node alone */
+  else
+    scale = MIN (dx > 0 ? (w / 2 - FIT_MARGIN) / dx : G_MAXDOUBLE,
+                 dy > 0 ? (h / 2 - FIT_MARGIN) / dy : G_MAXDOUBLE);
+  if (!isfinite (scale) || scale <= 0)
+    scale = self->view.scale;
+  self->view.scale = scale;
+  self->view.offset_x = w / 2 - x0 * scale;
+  self->view.offset_y = h / 2 - y0 * scale;
+}
+
 void
 _philia_canvas_fit (PhiliaCanvas *self)
 {
@@ -210,8 +237,11 @@ _philia_canvas_fit (PhiliaCanvas *self)
     }
   _philia_canvas_update_view (self);
   philia_graph_view_fit (&self->view, w, h, FIT_MARGIN);
+  if (self->ego_graph != NULL)
+    fit_around_ego (self, w, h);
   self->fit_scale = self->view.scale;
   self->need_fit = FALSE;
+  self->user_view = FALSE;
   _philia_canvas_apply_document_zoom (self);
   _philia_canvas_invalidate_frame (self);
 }
@@ -237,7 +267,9 @@ settle_cb (gpointer user_data)
 static void
 view_moved (PhiliaCanvas *self)
 {
-  _philia_canvas_schedule_zoom_write (self);
+  self->user_view = TRUE;
+  if (self->area != NULL)
+    _philia_graph_area_view_changed (PHILIA_GRAPH_AREA (self->area));
   if (is_large (self) && self->area != NULL
       && _philia_graph_area_has_frame (PHILIA_GRAPH_AREA (self->area)))
     {
@@ -277,6 +309,10 @@ _philia_canvas_centre_on (PhiliaCanvas *self,
                         - self->positions[2 * v] * self->view.scale;
   self->view.offset_y = _philia_canvas_area_height (self) / 2
                         - self->positions[2 * v + 1] * self->view.scale;
+  /* The user's view now, written to the document like a pan: left
+   * unwritten, the next change of the view would jump back. */
+  self->user_view = TRUE;
+  _philia_canvas_schedule_zoom_write (self);
   _philia_canvas_invalidate_frame (self);
 }
 
@@ -414,6 +450,36 @@ _philia_canvas_measure (GtkWidget      *widget,
     }
 }
 
+/* A new size of the area: a view the user has not moved is fitted again
+ * (with the document's zoom on it); the user's view keeps its centre and
+ * scale, and its zoom is written again relative to the new fitted scale. */
+static void
+resized (PhiliaCanvas *self,
+         int           old_width,
+         int           old_height)
+{
+  double w = self->last_width, h = self->last_height;
+  PhiliaGraphView fitted;
+
+  if (self->need_fit || self->positions == NULL || _philia_canvas_shown_graph (self) == NULL
+      || w <= 1 || h <= 1)
+    return;
+  if (!self->user_view || old_width <= 0 || old_height <= 0)
+    {
+      self->need_fit = TRUE;
+      return;
+    }
+  self->view.offset_x += (w - old_width) / 2.0;
+  self->view.offset_y += (h - old_height) / 2.0;
+  if (self->ego_graph != NULL)
+    return;
+  _philia_canvas_update_view (self);
+  fitted = self->view;
+  philia_graph_view_fit (&fitted, w, h, FIT_MARGIN);
+  self->fit_scale = fitted.scale;
+  _philia_canvas_schedule_zoom_write (self);
+}
+
 void
 _philia_canvas_size_allocate (GtkWidget *widget,
                               int        width,
@@ -433,15 +499,11 @@ _philia_canvas_size_allocate (GtkWidget *widget,
                             &(GtkAllocation) { 0, header_height, width,
                                                MAX (0, height - header_height) }, -1);
 
-  /* Keep the centre of the view where it was when the area changes size. */
-  if (!self->need_fit && old_width > 0 && old_height > 0)
-    {
-      self->view.offset_x += (width - old_width) / 2.0;
-      self->view.offset_y += (height - header_height - old_height) / 2.0;
-    }
   self->area_y = header_height;
   self->last_width = width;
   self->last_height = MAX (0, height - header_height);
+  if (width != old_width || self->last_height != old_height)
+    resized (self, old_width, old_height);
   if (self->need_fit)
     _philia_canvas_fit (self);
   /* Any relayout of the window (a label in a side panel) allocates the canvas
@@ -471,19 +533,19 @@ _philia_canvas_on_drag_begin (GtkGestureDrag *gesture,
 {
   GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
 
-  if (y < self->area_y || self->positions == NULL)
+  if (self->positions == NULL)
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
   gtk_widget_grab_focus (GTK_WIDGET (self));
   self->drag_start_x = x;
-  self->drag_start_y = y - self->area_y;
+  self->drag_start_y = y;
   self->drag_offset_x = self->view.offset_x;
   self->drag_offset_y = self->view.offset_y;
   self->drag_dx = self->drag_dy = 0;
   self->drag_claimed = FALSE;
-  self->drag_mode = (mods & GDK_SHIFT_MASK) && hit (self, x, y - self->area_y) < 0
+  self->drag_mode = (mods & GDK_SHIFT_MASK) && hit (self, x, y) < 0
                     ? DRAG_RUBBER_BAND : DRAG_PAN;
 
   /* With a document, a drag that starts on a node moves it (and the rest of
@@ -492,7 +554,7 @@ _philia_canvas_on_drag_begin (GtkGestureDrag *gesture,
       && philia_document_get_current_layout (self->document) != NULL
       && !(mods & GDK_SHIFT_MASK))
     {
-      gint64 v = hit (self, x, y - self->area_y);
+      gint64 v = hit (self, x, y);
 
       if (v >= 0)
         {
@@ -599,7 +661,7 @@ _philia_canvas_on_drag_end (GtkGestureDrag *gesture,
             g_array_append_val (nodes, node);
         }
       self->drag_mode = DRAG_NONE;
-      _philia_canvas_select_nodes (self, nodes);
+      _philia_graph_area_request_selection (PHILIA_GRAPH_AREA (self->area), nodes);
     }
   else if (self->drag_mode == DRAG_NODES)
     {
@@ -615,9 +677,11 @@ _philia_canvas_on_drag_end (GtkGestureDrag *gesture,
               xy[2 * i] = self->drag_positions[2 * v];
               xy[2 * i + 1] = self->drag_positions[2 * v + 1];
             }
-          /* The document's "changed" puts its new layout on show. */
-          philia_document_move_nodes (self->document, (const guint *) self->drag_nodes->data,
-                                      xy, self->drag_nodes->len);
+          /* The page makes it the document's step; the document's
+           * "changed" puts its new layout on show. */
+          _philia_graph_area_nodes_moved (PHILIA_GRAPH_AREA (self->area),
+                                          (const guint *) self->drag_nodes->data, xy,
+                                          self->drag_nodes->len);
         }
       if (self->positions == self->drag_positions)
         {
@@ -644,9 +708,9 @@ _philia_canvas_on_click_released (GtkGestureClick *gesture,
   g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   gint64 v;
 
-  if (y < self->area_y || self->positions == NULL)
+  if (self->positions == NULL)
     return;
-  v = hit (self, x, y - self->area_y);
+  v = hit (self, x, y);
 
   if (mods & GDK_SHIFT_MASK)
     {
@@ -674,7 +738,7 @@ _philia_canvas_on_click_released (GtkGestureClick *gesture,
 
       g_array_append_val (nodes, node);
     }
-  _philia_canvas_select_nodes (self, nodes);
+  _philia_graph_area_request_selection (PHILIA_GRAPH_AREA (self->area), nodes);
 }
 
 void
@@ -684,7 +748,7 @@ _philia_canvas_on_motion (GtkEventControllerMotion *controller,
                           PhiliaCanvas             *self)
 {
   self->pointer_x = x;
-  self->pointer_y = y - self->area_y;
+  self->pointer_y = y;
 }
 
 gboolean
@@ -718,9 +782,9 @@ _philia_canvas_on_pinch_scale_changed (GtkGestureZoom *gesture,
   if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
     {
       x = _philia_canvas_area_width (self) / 2;
-      y = _philia_canvas_area_height (self) / 2 + self->area_y;
+      y = _philia_canvas_area_height (self) / 2;
     }
-  _philia_canvas_zoom_at (self, scale / self->pinch_scale, x, y - self->area_y);
+  _philia_canvas_zoom_at (self, scale / self->pinch_scale, x, y);
   self->pinch_scale = scale;
 }
 
@@ -740,9 +804,9 @@ _philia_canvas_on_query_tooltip (GtkWidget    *widget,
   guint node;
   double h;
 
-  if (keyboard_mode || y < self->area_y || graph == NULL)
+  if (keyboard_mode || graph == NULL)
     return FALSE;
-  v = hit (self, x, y - self->area_y);
+  v = hit (self, x, y);
   if (v < 0)
     return FALSE;
 

@@ -82,17 +82,28 @@ zoom_write_cb (gpointer user_data)
 {
   PhiliaCanvas *self = user_data;
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self);
+  gboolean syncing;
 
   self->zoom_write_id = 0;
   if (self->document == NULL || self->ego_graph != NULL || self->positions == NULL
       || self->fit_scale <= 0 || self->view.scale <= 0)
     return G_SOURCE_REMOVE;
+  syncing = self->syncing;
   self->syncing = TRUE;
   philia_document_set_zoom (self->document, self->view.scale / self->fit_scale,
                             (w / 2 - self->view.offset_x) / self->view.scale,
                             (h / 2 - self->view.offset_y) / self->view.scale);
-  self->syncing = FALSE;
+  self->syncing = syncing;
   return G_SOURCE_REMOVE;
+}
+
+void
+_philia_canvas_flush_zoom_write (PhiliaCanvas *self)
+{
+  if (self->zoom_write_id == 0)
+    return;
+  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
+  zoom_write_cb (self);
 }
 
 /* Zoom and pan are written when the motion pauses, not per frame. */
@@ -417,6 +428,12 @@ on_document_changed (PhiliaDocument     *document,
     _philia_canvas_sync_layout (self);
   if (parts & (PHILIA_DOCUMENT_PART_RUNS | PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_GRAPH))
     sync_view (self);
+  /* A zoom or pan of ours not written yet (they wait for the motion to
+   * pause) is the newest view: written now, not undone by a refit to the
+   * document's older one (which made Zoom to Selection or Find jump back
+   * to an earlier node when the colouring changed meanwhile). */
+  if ((parts & PHILIA_DOCUMENT_PART_VIEW) && self->zoom_write_id != 0)
+    _philia_canvas_flush_zoom_write (self);
   if ((parts & PHILIA_DOCUMENT_PART_VIEW) && !zoom_matches_document (self))
     /* Not our own zoom: back to the fitted view, then the document's. */
     _philia_canvas_fit (self);
@@ -486,6 +503,17 @@ on_document_graph (PhiliaDocument *document,
   _philia_canvas_sync_document (self);
 }
 
+/* A panel asked the document to show nodes (philia_document_reveal_nodes()). */
+static void
+on_document_reveal_nodes (PhiliaDocument *document,
+                          const guint    *nodes,
+                          guint           n_nodes,
+                          PhiliaCanvas   *self)
+{
+  if (self->graph == philia_document_get_graph (document))
+    philia_canvas_zoom_to_nodes (self, nodes, n_nodes);
+}
+
 PhiliaDocument *
 philia_canvas_get_document (PhiliaCanvas *self)
 {
@@ -528,6 +556,7 @@ philia_canvas_set_document (PhiliaCanvas   *self,
     {
       g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
       g_signal_connect (document, "notify::graph", G_CALLBACK (on_document_graph), self);
+      g_signal_connect (document, "reveal-nodes", G_CALLBACK (on_document_reveal_nodes), self);
       _philia_canvas_sync_document (self);
     }
   else

@@ -95,6 +95,14 @@ _philia_canvas_update_overlays (PhiliaCanvas *self)
             self->shown_highlight[v] = 1;
         }
     }
+  /* The neighbourhood's own node (vertex 0) wears the accent ring of
+   * emphasised nodes, on screen and in exports, so it is found at once. */
+  if (self->ego_graph != NULL && n > 0)
+    {
+      if (self->shown_highlight == NULL)
+        self->shown_highlight = g_new0 (guint8, n);
+      self->shown_highlight[0] = 1;
+    }
   if (self->hl_path->len > 1)
     {
       self->shown_path = g_new (guint, self->hl_path->len);

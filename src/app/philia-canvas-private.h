@@ -163,6 +163,11 @@ struct _PhiliaCanvas
   PhiliaGraphView       view;
   double                fit_scale;
   guint                 need_fit : 1;
+  /* The user zoomed or panned since the last fit: a new size keeps that
+   * view; otherwise the drawing is fitted again (and the document's zoom
+   * put on it), so what is shown depends only on the size, not on when
+   * the allocations came. */
+  guint                 user_view : 1;
   guint                 busy : 1;
   guint                 size_by_degree : 1;
   guint                 show_labels : 1;
@@ -294,6 +299,13 @@ typedef GdkTexture *(*PhiliaGraphAreaRender) (gpointer data,
 
 void _philia_graph_area_set_canvas (PhiliaGraphArea *self,
                                     PhiliaCanvas    *canvas);
+void _philia_graph_area_nodes_moved (PhiliaGraphArea *self,
+                                     const guint     *nodes,
+                                     const double    *xy,
+                                     guint            n);
+void _philia_graph_area_request_selection (PhiliaGraphArea *self,
+                                           GArray          *nodes);
+void _philia_graph_area_view_changed (PhiliaGraphArea *self);
 void _philia_graph_area_clear_frame (PhiliaGraphArea *self);
 gboolean _philia_graph_area_has_frame (PhiliaGraphArea *self);
 void _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
@@ -345,6 +357,7 @@ void _philia_canvas_write_view (PhiliaCanvas *self,
                                 const char   *color_by,
                                 const char   *edge_style);
 void _philia_canvas_schedule_zoom_write (PhiliaCanvas *self);
+void _philia_canvas_flush_zoom_write (PhiliaCanvas *self);
 void _philia_canvas_apply_document_zoom (PhiliaCanvas *self);
 void _philia_canvas_sync_layout (PhiliaCanvas *self);
 void _philia_canvas_sync_document (PhiliaCanvas *self);

@@ -89,28 +89,29 @@ fit_action (GtkWidget  *widget,
 {
   PhiliaCanvas *self = PHILIA_CANVAS (widget);
 
-  /* Fitting is what zoom 1 means: the document forgets the old zoom first. */
+  /* Fitting is what zoom 1 means: the document forgets the old zoom first
+   * (and a zoom of ours still waiting to be written with it). */
+  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
   if (self->document != NULL && self->ego_graph == NULL)
     philia_document_set_zoom (self->document, 1, 0, 0);
   _philia_canvas_fit (self);
 }
 
-static void
-zoom_to_selection_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+/* Frames the shown nodes flagged in @flags (n of the shown graph). */
+static gboolean
+zoom_to_flags (PhiliaCanvas *self,
+               const guint8 *flags)
 {
-  PhiliaCanvas *self = PHILIA_CANVAS (widget);
   PhiliaGraph *graph = _philia_canvas_shown_graph (self);
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self), scale;
   guint n, count = 0;
 
-  if (graph == NULL || self->positions == NULL || self->selected == NULL)
-    return;
+  if (graph == NULL || self->positions == NULL || flags == NULL)
+    return FALSE;
   n = philia_graph_get_n_nodes (graph);
   for (guint v = 0; v < n; v++)
-    if (self->selected[v])
+    if (flags[v])
       {
         x0 = MIN (x0, self->positions[2 * v]);
         x1 = MAX (x1, self->positions[2 * v]);
@@ -119,7 +120,7 @@ zoom_to_selection_action (GtkWidget  *widget,
         count++;
       }
   if (count == 0 || w <= 2 * FIT_MARGIN || h <= 2 * FIT_MARGIN)
-    return;
+    return FALSE;
 
   /* A single node (or a tight cluster) gets a fixed close-up, not infinite zoom. */
   scale = MIN ((w - 4 * FIT_MARGIN) / MAX (x1 - x0, 1e-9), (h - 4 * FIT_MARGIN) / MAX (y1 - y0, 1e-9));
@@ -127,8 +128,80 @@ zoom_to_selection_action (GtkWidget  *widget,
   self->view.scale = scale;
   self->view.offset_x = w / 2 - scale * (x0 + x1) / 2;
   self->view.offset_y = h / 2 - scale * (y0 + y1) / 2;
+  self->user_view = TRUE;
   _philia_canvas_schedule_zoom_write (self);
   _philia_canvas_invalidate_frame (self);
+  return TRUE;
+}
+
+/**
+ * philia_canvas_zoom_to_nodes:
+ * @nodes: (array length=n_nodes): node ids of the whole graph
+ *
+ * Brings @nodes into view: centred on their box, zoomed in up to 8 times the
+ * fitted scale (no closer for a single node), never out beyond the fitted
+ * view. Nodes outside a neighbourhood on show take the view back to the whole
+ * graph first (framed once its layout is there). Panels ask for this through
+ * the document (philia_document_reveal_nodes()), which the canvas follows.
+ *
+ * Returns: whether the view changed.
+ */
+gboolean
+philia_canvas_zoom_to_nodes (PhiliaCanvas *self,
+                             const guint  *nodes,
+                             guint         n_nodes)
+{
+  PhiliaGraph *graph;
+  g_autofree guint8 *flags = NULL;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (nodes != NULL || n_nodes == 0, FALSE);
+
+  if (self->graph == NULL || n_nodes == 0)
+    return FALSE;
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i] < philia_graph_get_n_nodes (self->graph)
+        && _philia_canvas_original_to_shown (self, nodes[i]) < 0)
+      {
+        philia_canvas_show_whole_graph (self);
+        break;
+      }
+  graph = _philia_canvas_shown_graph (self);
+  flags = g_new0 (guint8, MAX (philia_graph_get_n_nodes (graph), 1));
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      gint64 v = nodes[i] < philia_graph_get_n_nodes (self->graph)
+                 ? _philia_canvas_original_to_shown (self, nodes[i]) : -1;
+
+      if (v >= 0)
+        flags[v] = any = TRUE;
+    }
+  return any && zoom_to_flags (self, flags);
+}
+
+/**
+ * philia_canvas_zoom_to_selection:
+ *
+ * Brings the current selection into view, as the toolbar's Zoom to
+ * Selection does (philia_canvas_zoom_to_nodes()).
+ *
+ * Returns: whether the view changed.
+ */
+gboolean
+philia_canvas_zoom_to_selection (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), FALSE);
+
+  return zoom_to_flags (self, self->selected);
+}
+
+static void
+zoom_to_selection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  philia_canvas_zoom_to_selection (PHILIA_CANVAS (widget));
 }
 
 static void
@@ -630,11 +703,34 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
 }
 
 static void
+on_area_nodes_moved (PhiliaGraphArea *area,
+                     const guint     *nodes,
+                     const double    *xy,
+                     guint            n_nodes,
+                     PhiliaCanvas    *self)
+{
+  if (self->document != NULL)
+    philia_document_move_nodes (self->document, nodes, xy, n_nodes);
+}
+
+static void
+on_area_selection_requested (PhiliaGraphArea *area,
+                             GArray          *nodes,
+                             PhiliaCanvas    *self)
+{
+  _philia_canvas_select_nodes (self, nodes);
+}
+
+static void
+on_area_view_changed (PhiliaGraphArea *area,
+                      PhiliaCanvas    *self)
+{
+  _philia_canvas_schedule_zoom_write (self);
+}
+
+static void
 philia_canvas_init (PhiliaCanvas *self)
 {
-  GtkGesture *gesture;
-  GtkEventController *controller;
-
   self->algorithms = g_ptr_array_new_with_free_func (g_free);
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) _philia_canvas_node_layer_free);
@@ -666,33 +762,12 @@ philia_canvas_init (PhiliaCanvas *self)
   g_object_bind_property (self->labels_toggle, "active", self, "show-labels",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
-  gesture = gtk_gesture_drag_new ();
-  g_signal_connect (gesture, "drag-begin", G_CALLBACK (_philia_canvas_on_drag_begin), self);
-  g_signal_connect (gesture, "drag-update", G_CALLBACK (_philia_canvas_on_drag_update), self);
-  g_signal_connect (gesture, "drag-end", G_CALLBACK (_philia_canvas_on_drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
-  g_signal_connect (gesture, "released", G_CALLBACK (_philia_canvas_on_click_released), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect (gesture, "begin", G_CALLBACK (_philia_canvas_on_pinch_begin), self);
-  g_signal_connect (gesture, "scale-changed", G_CALLBACK (_philia_canvas_on_pinch_scale_changed),
-                    self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  g_signal_connect (controller, "scroll", G_CALLBACK (_philia_canvas_on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "enter", G_CALLBACK (_philia_canvas_on_motion), self);
-  g_signal_connect (controller, "motion", G_CALLBACK (_philia_canvas_on_motion), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  g_signal_connect (self, "query-tooltip", G_CALLBACK (_philia_canvas_on_query_tooltip), self);
+  /* The area says what the user did; the page makes it the document's. */
+  g_signal_connect_object (self->area, "nodes-moved", G_CALLBACK (on_area_nodes_moved), self, 0);
+  g_signal_connect_object (self->area, "selection-requested",
+                           G_CALLBACK (on_area_selection_requested), self, 0);
+  g_signal_connect_object (self->area, "view-changed", G_CALLBACK (on_area_view_changed), self,
+                           0);
 
   _philia_canvas_set_busy (self, NULL);
   _philia_canvas_update_actions (self);
@@ -702,6 +777,20 @@ GtkWidget *
 philia_canvas_new (void)
 {
   return g_object_new (PHILIA_TYPE_CANVAS, NULL);
+}
+
+/**
+ * philia_canvas_get_graph_area:
+ *
+ * Returns: (transfer none): the drawing area below the toolbar, which holds
+ * the pointer controllers (philia_graph_area_get_drag_gesture()).
+ */
+PhiliaGraphArea *
+philia_canvas_get_graph_area (PhiliaCanvas *self)
+{
+  g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
+
+  return PHILIA_GRAPH_AREA (self->area);
 }
 
 PhiliaGraph *

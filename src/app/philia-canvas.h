@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "philia-core.h"
+#include "philia-graph-area.h"
 #include "philia-render.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhiliaCanvas, philia_canvas, PHILIA, CANVAS, GtkWidget)
 
 GtkWidget     *philia_canvas_new                  (void);
+PhiliaGraphArea *philia_canvas_get_graph_area     (PhiliaCanvas   *self);
 PhiliaDocument *philia_canvas_get_document        (PhiliaCanvas   *self);
 void           philia_canvas_set_document         (PhiliaCanvas   *self,
                                                    PhiliaDocument *document);
@@ -46,7 +48,8 @@ void           philia_canvas_set_selection        (PhiliaCanvas   *self,
 const guint   *philia_canvas_get_selection        (PhiliaCanvas   *self,
                                                    guint          *n_nodes);
 /* Where node @v of the shown graph is drawn, in the canvas's coordinates
- * (for tests that drag it); FALSE without positions. */
+ * (tests that drag it translate them to the graph area's, where the drag
+ * gesture is); FALSE without positions. */
 gboolean       philia_canvas_get_node_point       (PhiliaCanvas   *self,
                                                    guint           v,
                                                    double         *x,
@@ -57,6 +60,10 @@ gboolean       philia_canvas_show_neighbourhood   (PhiliaCanvas   *self,
                                                    guint           node,
                                                    guint           k);
 void           philia_canvas_show_whole_graph     (PhiliaCanvas   *self);
+gboolean       philia_canvas_zoom_to_nodes        (PhiliaCanvas   *self,
+                                                   const guint    *nodes,
+                                                   guint           n_nodes);
+gboolean       philia_canvas_zoom_to_selection    (PhiliaCanvas   *self);
 gboolean       philia_canvas_export               (PhiliaCanvas   *self,
                                                    const char     *path,
                                                    double          width,

@@ -10,9 +10,14 @@
 /*
  * The drawing area of the canvas page: a child widget of PhiliaCanvas below
  * its toolbar, so the page's header and the graph each draw and size
- * themselves. The area keeps the cached frame of large graphs; the rest of
- * the drawing state still lives in the page (HACKING.md §2), which the area
- * asks to draw into the rectangle it was given.
+ * themselves. The area holds the input controllers (drag, click, pinch,
+ * scroll, pointer motion) and the tooltip, so every pointer position is in
+ * its own coordinates, and says what the user did with signals
+ * (#PhiliaGraphArea::nodes-moved, ::selection-requested, ::view-changed)
+ * that the page turns into the document's commands. It keeps the cached
+ * frame of large graphs; the view transform and the rest of the drawing
+ * state still live in the page (HACKING.md §2), which the area asks to draw
+ * into the rectangle it was given and to hit-test its pointer positions.
  */
 
 struct _PhiliaGraphArea
@@ -20,6 +25,7 @@ struct _PhiliaGraphArea
   GtkWidget     parent_instance;
 
   PhiliaCanvas *canvas;   /* borrowed: the page this area belongs to */
+  GtkGesture   *drag;     /* borrowed: owned by the widget */
 
   GdkTexture   *frame;    /* last full frame, for large graphs */
   double        frame_scale;
@@ -30,6 +36,57 @@ struct _PhiliaGraphArea
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaGraphArea, philia_graph_area, GTK_TYPE_WIDGET)
+
+enum {
+  NODES_MOVED,
+  SELECTION_REQUESTED,
+  VIEW_CHANGED,
+  N_AREA_SIGNALS
+};
+
+static guint area_signals[N_AREA_SIGNALS];
+
+/* A drag of nodes ended: @n nodes of the shown graph now at @xy. */
+void
+_philia_graph_area_nodes_moved (PhiliaGraphArea *self,
+                                const guint     *nodes,
+                                const double    *xy,
+                                guint            n)
+{
+  g_signal_emit (self, area_signals[NODES_MOVED], 0, nodes, xy, n);
+}
+
+/* A click or a rubber band asks for @nodes (original ids) to be the selection. */
+void
+_philia_graph_area_request_selection (PhiliaGraphArea *self,
+                                      GArray          *nodes)
+{
+  g_signal_emit (self, area_signals[SELECTION_REQUESTED], 0, nodes);
+}
+
+/* The user moved the view (pan, zoom, pinch). */
+void
+_philia_graph_area_view_changed (PhiliaGraphArea *self)
+{
+  g_signal_emit (self, area_signals[VIEW_CHANGED], 0);
+}
+
+/**
+ * philia_graph_area_get_drag_gesture:
+ *
+ * The drag gesture that pans the view, moves nodes and draws the rubber
+ * band; its positions are in the area's coordinates. For tests that drive
+ * it with synthesised events.
+ *
+ * Returns: (transfer none): the gesture
+ */
+GtkGesture *
+philia_graph_area_get_drag_gesture (PhiliaGraphArea *self)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH_AREA (self), NULL);
+
+  return self->drag;
+}
 
 void
 _philia_graph_area_clear_frame (PhiliaGraphArea *self)
@@ -106,6 +163,100 @@ _philia_graph_area_set_canvas (PhiliaGraphArea *self,
   self->canvas = canvas;
 }
 
+/* Input goes to the page's handlers while the area belongs to one. */
+
+static void
+on_drag_begin (GtkGestureDrag  *gesture,
+               double           x,
+               double           y,
+               PhiliaGraphArea *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_drag_begin (gesture, x, y, self->canvas);
+  else
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+}
+
+static void
+on_drag_update (GtkGestureDrag  *gesture,
+                double           dx,
+                double           dy,
+                PhiliaGraphArea *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_drag_update (gesture, dx, dy, self->canvas);
+}
+
+static void
+on_drag_end (GtkGestureDrag  *gesture,
+             double           dx,
+             double           dy,
+             PhiliaGraphArea *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_drag_end (gesture, dx, dy, self->canvas);
+}
+
+static void
+on_click_released (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   PhiliaGraphArea *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_click_released (gesture, n_press, x, y, self->canvas);
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                PhiliaGraphArea  *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_pinch_begin (gesture, sequence, self->canvas);
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom  *gesture,
+                        double           scale,
+                        PhiliaGraphArea *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_pinch_scale_changed (gesture, scale, self->canvas);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           PhiliaGraphArea          *self)
+{
+  return self->canvas != NULL && _philia_canvas_on_scroll (controller, dx, dy, self->canvas);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           PhiliaGraphArea          *self)
+{
+  if (self->canvas != NULL)
+    _philia_canvas_on_motion (controller, x, y, self->canvas);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget       *widget,
+                  int              x,
+                  int              y,
+                  gboolean         keyboard_mode,
+                  GtkTooltip      *tooltip,
+                  PhiliaGraphArea *self)
+{
+  return self->canvas != NULL
+         && _philia_canvas_on_query_tooltip (widget, x, y, keyboard_mode, tooltip, self->canvas);
+}
+
 static void
 philia_graph_area_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -149,10 +300,71 @@ philia_graph_area_class_init (PhiliaGraphAreaClass *klass)
   widget_class->snapshot = philia_graph_area_snapshot;
   widget_class->measure = philia_graph_area_measure;
   gtk_widget_class_set_css_name (widget_class, "philia-graph-area");
+
+  /**
+   * PhiliaGraphArea::nodes-moved:
+   * @nodes: (array length=n_nodes): the dragged nodes
+   * @xy: (array): their new positions, 2 @n_nodes layout coordinates
+   * @n_nodes: how many
+   *
+   * A drag of nodes ended (one step of the document's, made by the page).
+   */
+  area_signals[NODES_MOVED] =
+    g_signal_new ("nodes-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_POINTER, G_TYPE_UINT);
+  /**
+   * PhiliaGraphArea::selection-requested:
+   * @nodes: (element-type guint): node ids of the graph, the new selection
+   *
+   * A click or a rubber band chose nodes (none: cleared).
+   */
+  area_signals[SELECTION_REQUESTED] =
+    g_signal_new ("selection-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+  /**
+   * PhiliaGraphArea::view-changed:
+   *
+   * The user panned or zoomed.
+   */
+  area_signals[VIEW_CHANGED] =
+    g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
 }
 
 static void
 philia_graph_area_init (PhiliaGraphArea *self)
 {
-  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+
+  self->drag = gtk_gesture_drag_new ();
+  g_signal_connect (self->drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (self->drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (self->drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (self->drag));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "released", G_CALLBACK (on_click_released), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (widget, controller);
+
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
 }

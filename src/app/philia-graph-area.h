@@ -9,4 +9,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhiliaGraphArea, philia_graph_area, PHILIA, GRAPH_AREA, GtkWidget)
 
+GtkGesture *philia_graph_area_get_drag_gesture (PhiliaGraphArea *self);
+
 G_END_DECLS

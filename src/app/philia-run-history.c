@@ -711,15 +711,15 @@ philia_run_history_remove_id (PhiliaRunHistory *self,
         continue;
       if (run->doc_runs != NULL && self->document != NULL)
         {
-          /* Undoable: "Delete Run 3", one step per run of a group. The
-           * document's "changed" takes the entry out of the history. */
+          /* Undoable, one step for the whole group, so undo brings back
+           * the one entry it was. The document's "changed" takes the entry
+           * out of the history. */
           g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
 
           for (guint k = 0; k < run->doc_runs->len; k++)
             g_array_append_val (ids, ((PhiliaDocumentRun *) g_ptr_array_index (run->doc_runs,
                                                                                 k))->id);
-          for (guint k = 0; k < ids->len; k++)
-            philia_document_delete_run (self->document, g_array_index (ids, guint, k));
+          philia_document_delete_runs (self->document, (const guint *) ids->data, ids->len);
         }
       else
         remove_run (self, run);

@@ -33,6 +33,8 @@ void            _philia_document_restore_state      (PhiliaDocument           *s
                                                      PhiliaConvention          conventions,
                                                      const char               *notes,
                                                      const char               *origin);
+/* philia-document-reveal.c: installs PhiliaDocument::reveal-nodes. */
+void            _philia_document_class_init_reveal  (GObjectClass         *klass);
 /* The ids the next run and evaluation get (never reused, also across saves). */
 guint           _philia_document_get_next_run_id        (PhiliaDocument *self);
 guint           _philia_document_get_next_evaluation_id (PhiliaDocument *self);

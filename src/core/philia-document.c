@@ -52,8 +52,8 @@ typedef struct
   PhiliaDocumentView  view[2];       /* STEP_VIEW: colouring, edge style, overlay */
   PhiliaConvention    conventions[2];
   char               *notes[2];
-  PhiliaDocumentRun  *run;           /* STEP_DELETE_RUN */
-  guint               run_index;
+  GPtrArray          *runs;          /* STEP_DELETE_RUN: the runs, by ascending index */
+  GArray             *run_indices;   /* guint, where they were */
 } Step;
 
 enum
@@ -96,7 +96,8 @@ step_free (gpointer data)
       philia_document_view_clear (&step->view[i]);
       g_free (step->notes[i]);
     }
-  philia_document_run_unref (step->run);
+  g_clear_pointer (&step->runs, g_ptr_array_unref);
+  g_clear_pointer (&step->run_indices, g_array_unref);
   g_free (step);
 }
 
@@ -234,10 +235,14 @@ step_apply (PhiliaDocument *self,
       self->notes = g_strdup (step->notes[side]);
       break;
     case STEP_DELETE_RUN:
+      /* Indices ascend: removed from the last, put back from the first. */
       if (side == 1)
-        g_ptr_array_remove_index (self->runs, step->run_index);
+        for (guint i = step->runs->len; i > 0; i--)
+          g_ptr_array_remove_index (self->runs, g_array_index (step->run_indices, guint, i - 1));
       else
-        g_ptr_array_insert (self->runs, step->run_index, philia_document_run_ref (step->run));
+        for (guint i = 0; i < step->runs->len; i++)
+          g_ptr_array_insert (self->runs, (int)g_array_index (step->run_indices, guint, i),
+                              philia_document_run_ref (step->runs->pdata[i]));
       break;
     default:
       g_assert_not_reached ();
@@ -386,6 +391,7 @@ philia_document_class_init (PhiliaDocumentClass *klass)
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 1, G_TYPE_UINT);
+  _philia_document_class_init_reveal (object_class);
 }
 
 static void
@@ -873,6 +879,11 @@ philia_document_set_view (PhiliaDocument           *self,
   g_return_if_fail (view != NULL);
   g_return_if_fail (view->color_by != NULL && view->edge_style != NULL);
 
+  /* Zoom and centre first: a caller's copy of the view may hold an older
+   * zoom than the one a canvas is about to write when told of the step
+   * (it writes a pending zoom then); set afterwards, the older zoom would
+   * win and the canvas jump back to where it was before. */
+  philia_document_set_zoom (self, view->zoom, view->center_x, view->center_y);
   color = g_strcmp0 (view->color_by, self->view.color_by) != 0;
   edge = g_strcmp0 (view->edge_style, self->view.edge_style) != 0;
   overlay = g_strcmp0 (view->overlay != NULL ? view->overlay : "", self->view.overlay) != 0;
@@ -897,7 +908,6 @@ philia_document_set_view (PhiliaDocument           *self,
         step->view[1].overlay = g_strdup ("");
       push_step (self, step);
     }
-  philia_document_set_zoom (self, view->zoom, view->center_x, view->center_y);
 }
 
 void
@@ -1070,17 +1080,46 @@ gboolean
 philia_document_delete_run (PhiliaDocument *self,
                             guint           id)
 {
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  return philia_document_delete_runs (self, &id, 1);
+}
+
+/* One step for all of @ids, so that undo brings a group of runs over splits
+ * × seeds back as the one group it was, not run by run. */
+gboolean
+philia_document_delete_runs (PhiliaDocument *self,
+                             const guint    *ids,
+                             guint           n_ids)
+{
+  g_autoptr(GArray) indices = NULL;
   Step *step;
-  int i;
+  char *label;
 
   g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
-  i = run_index (self, id);
-  if (i < 0)
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+  indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < self->runs->len; i++)
+    for (guint k = 0; k < n_ids; k++)
+      if (((PhiliaDocumentRun *)self->runs->pdata[i])->id == ids[k])
+        {
+          g_array_append_val (indices, i);
+          break;
+        }
+  if (indices->len == 0)
     return FALSE;
-  step = step_new (STEP_DELETE_RUN, PHILIA_DOCUMENT_PART_RUNS,
-                   g_strdup_printf (_("Delete Run %u"), id));
-  step->run = philia_document_run_ref (self->runs->pdata[i]);
-  step->run_index = (guint)i;
+  if (indices->len == 1)
+    label = g_strdup_printf (_("Delete Run %u"),
+                             ((PhiliaDocumentRun *)self->runs->pdata[g_array_index (
+                                                                        indices, guint, 0)])->id);
+  else
+    label = g_strdup_printf (ngettext ("Delete %u Run", "Delete %u Runs", indices->len),
+                             indices->len);
+  step = step_new (STEP_DELETE_RUN, PHILIA_DOCUMENT_PART_RUNS, label);
+  step->runs = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_run_unref);
+  for (guint i = 0; i < indices->len; i++)
+    g_ptr_array_add (step->runs,
+                     philia_document_run_ref (self->runs->pdata[g_array_index (indices, guint, i)]));
+  step->run_indices = g_steal_pointer (&indices);
   push_step (self, step);
   return TRUE;
 }

@@ -279,6 +279,15 @@ guint           philia_document_add_run_group     (PhiliaDocument     *self,
                                                    guint               n_seeds);
 gboolean        philia_document_delete_run        (PhiliaDocument *self,
                                                    guint           id);
+/* Deletes the runs of @ids that exist as one step; FALSE when none does. */
+gboolean        philia_document_delete_runs       (PhiliaDocument *self,
+                                                   const guint    *ids,
+                                                   guint           n_ids);
+
+/* Asks the document's views to bring @nodes into view (no step, not saved). */
+gboolean        philia_document_reveal_nodes      (PhiliaDocument *self,
+                                                   const guint    *nodes,
+                                                   guint           n_nodes);
 
 /* --- Link-prediction evaluations and explained pairs ---------------------- */
 guint                           philia_document_get_n_evaluations (PhiliaDocument *self);
