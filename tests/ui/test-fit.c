@@ -51,8 +51,17 @@ static void
 resize (int width,
         int height)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  if (!philia_test_spin_until (window_width_is, GINT_TO_POINTER (width), 10000))
+  /* Without a window manager a resize request is now and then lost: ask again. */
+  for (int attempt = 0; attempt < 5; attempt++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      gtk_widget_queue_resize (GTK_WIDGET (window));
+      if (philia_test_spin_until (window_width_is, GINT_TO_POINTER (width), 3000))
+        break;
+      gtk_window_set_default_size (GTK_WINDOW (window), width + 1, height + 1);
+      philia_test_spin_for (200);
+    }
+  if (!window_width_is (GINT_TO_POINTER (width)))
     g_error ("window %d wide, not %d", gtk_widget_get_width (GTK_WIDGET (window)), width);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 }
@@ -218,6 +227,111 @@ test_find (void)
   g_assert_cmpstr (gtk_label_get_text (c->find_status), ==, "No node matches “zz”.");
 }
 
+static double
+luminance (guint32 argb)
+{
+  double a = (argb >> 24) / 255.0;
+
+  /* Premultiplied: the drawn colour over black, which is what the eye gets
+   * from an opaque frame. */
+  if (a <= 0)
+    return 0;
+  return (0.2126 * ((argb >> 16) & 0xff) + 0.7152 * ((argb >> 8) & 0xff)
+          + 0.0722 * (argb & 0xff)) / 255.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The legend's box (its median luminance) and its text (the pixel that
+ * differs most from the box) as drawn on screen now. */
+static void
+legend_luminance (double *box_lum,
+                  double *text_lum)
+{
+  PhiliaCanvas *c = canvas ();
+  GtkWidget *area = c->area;
+  int w = gtk_widget_get_width (area), h = gtk_widget_get_height (area);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GArray) lums = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree guint32 *pixels = g_new (guint32, (gsize) w * h);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  PhiliaBox box;
+  guint covered;
+  double median, far = 0;
+
+  gtk_widget_queue_draw (area);
+  gtk_test_widget_wait_for_draw (area);
+  paintable = gtk_widget_paintable_new (area);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (area)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) w * 4);
+
+  g_assert_true (philia_graph_view_get_legend_box (&c->view, &c->style, w, h, &box, &covered));
+  for (int y = (int) box.y + 1; y < (int) (box.y + box.height) - 1 && y < h; y++)
+    for (int x = (int) box.x + 1; x < (int) (box.x + box.width) - 1 && x < w; x++)
+      {
+        double l = luminance (pixels[(gsize) y * w + x]);
+
+        g_array_append_val (lums, l);
+      }
+  g_assert_cmpuint (lums->len, >, 100);
+  g_array_sort (lums, compare_doubles);
+  median = g_array_index (lums, double, lums->len / 2);
+  *box_lum = median;
+  /* The text is the far end from the box, whichever side that is. */
+  for (guint i = 0; i < lums->len; i++)
+    if (fabs (g_array_index (lums, double, i) - median) > fabs (far - median))
+      far = g_array_index (lums, double, i);
+  *text_lum = far;
+}
+
+static gboolean
+is_dark (gpointer data)
+{
+  return canvas ()->style.foreground.r > 0.5;
+}
+
+static gboolean
+is_light (gpointer data)
+{
+  return !is_dark (data);
+}
+
+static void
+test_dark_legend (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  double box, text;
+
+  wait_for_cora ();
+  legend_luminance (&box, &text);
+  g_test_message ("light theme: legend box %.2f, text %.2f", box, text);
+  g_assert_cmpfloat (box, >, 0.8);
+  g_assert_cmpfloat (text, <, box - 0.5);
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  g_assert_true (philia_test_spin_until (is_dark, NULL, 5000));
+  legend_luminance (&box, &text);
+  g_test_message ("dark theme: legend box %.2f, text %.2f", box, text);
+  g_assert_cmpfloat (box, <, 0.25);
+  g_assert_cmpfloat (text, >, box + 0.5);
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  g_assert_true (philia_test_spin_until (is_light, NULL, 5000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,6 +344,7 @@ main (int   argc,
   window = philia_test_window_new (&app);
 
   g_test_add_func ("/Philia/Fit/toolbar", test_toolbar);
+  g_test_add_func ("/Philia/Fit/dark-legend", test_dark_legend);
   g_test_add_func ("/Philia/Fit/find", test_find);
 
   ret = g_test_run ();
