@@ -329,6 +329,7 @@ void _philia_canvas_on_layout_selected (GtkDropDown  *dropdown,
                                         GParamSpec   *pspec,
                                         PhiliaCanvas *self);
 void _philia_canvas_fill_layout_dropdown (PhiliaCanvas *self);
+void _philia_canvas_restore_shown_layout (PhiliaCanvas *self);
 
 /* philia-canvas-overlays.c */
 void _philia_canvas_node_layer_free (NodeLayer *layer);

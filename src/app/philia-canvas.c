@@ -187,6 +187,7 @@ cancel_layout_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   _philia_canvas_cancel_layout (PHILIA_CANVAS (widget));
+  _philia_canvas_restore_shown_layout (PHILIA_CANVAS (widget));
 }
 
 static void

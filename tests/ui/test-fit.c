@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "philia-canvas-private.h"
+#include "philia-proximity-panel.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
 
@@ -332,6 +333,160 @@ test_dark_legend (void)
   g_assert_true (philia_test_spin_until (is_light, NULL, 5000));
 }
 
+static guint
+algorithm_index (PhiliaCanvas *c,
+                 const char   *id)
+{
+  for (guint i = 0; i < c->algorithms->len; i++)
+    if (g_str_equal (c->algorithms->pdata[i], id))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* Cancel leaves the menu naming the drawing that stays. */
+static void
+test_layout_cancel (void)
+{
+  PhiliaCanvas *c = canvas ();
+  g_autofree char *before = NULL;
+  guint shown;
+
+  wait_for_cora ();
+  before = g_strdup (philia_canvas_get_layout (c));
+  g_assert_cmpstr (before, !=, "kk");
+  shown = gtk_drop_down_get_selected (c->layout_dropdown);
+  g_assert_cmpuint (shown, ==, algorithm_index (c, before));
+
+  /* Cora is small enough for Kamada–Kawai without a question. */
+  gtk_drop_down_set_selected (c->layout_dropdown, algorithm_index (c, "kk"));
+  g_assert_true (philia_canvas_get_busy (c));
+  g_assert_cmpstr (philia_canvas_get_layout (c), ==, "kk");
+
+  gtk_widget_activate_action (GTK_WIDGET (c), "canvas.cancel-layout", NULL);
+  g_assert_false (philia_canvas_get_busy (c));
+  g_assert_cmpstr (philia_canvas_get_layout (c), ==, before);
+  g_assert_cmpuint (gtk_drop_down_get_selected (c->layout_dropdown), ==, shown);
+  g_assert_cmpstr (philia_document_get_current_layout (philia_window_get_document (window))
+                     ->algorithm, ==, before);
+}
+
+static GtkMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (w))
+        return GTK_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* A path of 12,000 nodes is one component: Kamada–Kawai's distance matrix
+ * alone is 8 × 12,000² bytes, over the warning line. */
+static void
+test_layout_warning (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (12000);
+  g_autoptr(PhiliaGraph) path = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *secondary = NULL;
+  GtkWidget *win = gtk_window_new ();
+  PhiliaCanvas *c = PHILIA_CANVAS (philia_canvas_new ());
+  GtkMessageDialog *dialog;
+  g_autofree char *before = NULL;
+  guint shown;
+
+  for (guint v = 1; v < 12000; v++)
+    philia_graph_builder_add_edge (builder, v - 1, v);
+  path = philia_graph_builder_build (builder, NULL);
+  g_assert_cmpuint (philia_layout_estimate_bytes (path, "kk"), >=, 8ull * 12000 * 12000);
+  size = g_format_size (philia_layout_estimate_bytes (path, "kk"));
+
+  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (c));
+  gtk_window_present (GTK_WINDOW (win));
+  philia_canvas_set_graph (c, path);
+  before = g_strdup (philia_canvas_get_layout (c));
+  shown = gtk_drop_down_get_selected (c->layout_dropdown);
+
+  /* (Running Anyway is not tried: it would take the test a gigabyte.) */
+  gtk_drop_down_set_selected (c->layout_dropdown, algorithm_index (c, "kk"));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &text, "secondary-text", &secondary, NULL);
+  g_test_message ("%s / %s", text, secondary);
+  g_assert_nonnull (strstr (text, size));
+  g_assert_nonnull (strstr (secondary, "12000 nodes"));
+  /* Nothing runs before the answer. */
+  g_assert_cmpstr (philia_canvas_get_layout (c), ==, before);
+
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_message_dialog ());
+  g_assert_cmpstr (philia_canvas_get_layout (c), ==, before);
+  g_assert_cmpuint (gtk_drop_down_get_selected (c->layout_dropdown), ==, shown);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+explained (gpointer data)
+{
+  PhiliaProximityPanel *panel = data;
+  const PhiliaPairExplanation *x = philia_proximity_panel_get_explanation (panel);
+
+  return !philia_proximity_panel_get_busy (panel) && x != NULL && x->u == 20 && x->v == 10;
+}
+
+/* "Why this link" selects the pair and zooms the canvas to it. */
+static void
+test_why_in_view (void)
+{
+  PhiliaCanvas *c;
+  PhiliaProximityPanel *panel;
+  double w, h, x[2], y[2];
+  const guint *nodes;
+  guint n;
+
+  /* Cora again (find went to another dataset). */
+  philia_window_open_default (window);
+  window = philia_test_follow_open (window);
+  wait_for_cora ();
+  g_assert_cmpuint (philia_graph_get_n_nodes (philia_window_get_graph (window)), ==, 2708);
+  c = canvas ();
+  panel = PHILIA_PROXIMITY_PANEL (philia_window_get_proximity_panel (window));
+  gtk_widget_activate_action (GTK_WIDGET (c), "canvas.fit", NULL);
+  philia_proximity_panel_explain (panel, 20, 10);
+  g_assert_true (philia_test_spin_until (explained, panel, 30000));
+
+  nodes = philia_canvas_get_selection (c, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (nodes[0], ==, 10);
+  g_assert_cmpuint (nodes[1], ==, 20);
+  nodes = philia_window_get_selected_nodes (window, &n);
+  g_assert_cmpuint (n, ==, 2);
+
+  /* Both in the area, their middle at its centre. */
+  w = gtk_widget_get_width (c->area);
+  h = gtk_widget_get_height (c->area);
+  for (int i = 0; i < 2; i++)
+    {
+      guint v = i == 0 ? 10 : 20;
+
+      x[i] = c->view.offset_x + c->view.scale * c->positions[2 * v];
+      y[i] = c->view.offset_y + c->view.scale * c->positions[2 * v + 1];
+      g_assert_cmpfloat (x[i], >=, 0);
+      g_assert_cmpfloat (x[i], <=, w);
+      g_assert_cmpfloat (y[i], >=, 0);
+      g_assert_cmpfloat (y[i], <=, h);
+    }
+  g_assert_cmpfloat (fabs ((x[0] + x[1]) / 2 - w / 2), <, 2);
+  g_assert_cmpfloat (fabs ((y[0] + y[1]) / 2 - h / 2), <, 2);
+  gtk_widget_activate_action (GTK_WIDGET (c), "canvas.clear-selection", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,7 +500,10 @@ main (int   argc,
 
   g_test_add_func ("/Philia/Fit/toolbar", test_toolbar);
   g_test_add_func ("/Philia/Fit/dark-legend", test_dark_legend);
+  g_test_add_func ("/Philia/Fit/layout-cancel", test_layout_cancel);
+  g_test_add_func ("/Philia/Fit/layout-warning", test_layout_warning);
   g_test_add_func ("/Philia/Fit/find", test_find);
+  g_test_add_func ("/Philia/Fit/why-in-view", test_why_in_view);
 
   ret = g_test_run ();
 
