@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include <cairo.h>
+
 #include "cli-test-util.h"
 
 /* philia-cli is driven as a user would: a subprocess, its stdout, stderr and
@@ -384,6 +386,51 @@ test_misreads_refused (void)
     }
 }
 
+/* Luminance of the pixel at (@x, @y) of the PNG at @path, 0 to 1. */
+static double
+png_luminance (const char *path,
+               int         x,
+               int         y)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  const guint32 *row;
+  guint32 p;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  row = (const guint32 *) (cairo_image_surface_get_data (surface)
+                           + y * cairo_image_surface_get_stride (surface));
+  p = row[x];
+  cairo_surface_destroy (surface);
+  return (0.2126 * ((p >> 16) & 0xff) + 0.7152 * ((p >> 8) & 0xff) + 0.0722 * (p & 0xff)) / 255;
+}
+
+/* Figures are light unless --theme dark asks: the page and the title's ink
+ * swap; any other theme is refused. */
+static void
+test_figure_theme (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-XXXXXX", NULL);
+  g_autofree char *light = g_build_filename (dir, "light.png", NULL);
+  g_autofree char *dark = g_build_filename (dir, "dark.png", NULL);
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  run_cli (&a, "figure", cora, "--kind", "class-sizes", "--out", light, "--dpi", "72", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  run_cli (&b, "figure", cora, "--kind", "class-sizes", "--out", dark, "--dpi", "72",
+           "--theme", "dark", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_cmpfloat (png_luminance (light, 1, 1), >, 0.95);
+  g_assert_cmpfloat (png_luminance (dark, 1, 1), <, 0.2);
+  run_cli (&c, "figure", cora, "--kind", "class-sizes", "--out", dark, "--theme", "sepia", NULL);
+  assert_one_line_error (&c, 2, "--theme must be light or dark");
+  g_unlink (light);
+  g_unlink (dark);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -405,5 +452,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Cli/layout-and-graph-figure", test_layout_and_graph_figure);
   g_test_add_func ("/Philia/Cli/train-new-models", test_train_new_models);
   g_test_add_func ("/Philia/Cli/train-lists-models", test_train_lists_models);
+  g_test_add_func ("/Philia/Cli/figure-theme", test_figure_theme);
   return g_test_run ();
 }

@@ -490,6 +490,7 @@ _philia_canvas_size_allocate (GtkWidget *widget,
   int min_width, header_height;
   int old_width = self->last_width, old_height = self->last_height;
 
+  _philia_canvas_fit_toolbar (self, width);
   gtk_widget_measure (self->header, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   gtk_widget_measure (self->header, GTK_ORIENTATION_VERTICAL, MAX (width, min_width),
                       &header_height, NULL, NULL, NULL);

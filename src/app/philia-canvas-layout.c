@@ -285,6 +285,9 @@ _philia_canvas_select_algorithm_in_dropdown (PhiliaCanvas *self)
       }
 }
 
+static void ask_before_layout (PhiliaCanvas *self,
+                               const char   *id);
+
 void
 _philia_canvas_on_layout_selected (GtkDropDown  *dropdown,
                                    GParamSpec   *pspec,
@@ -302,7 +305,113 @@ _philia_canvas_on_layout_selected (GtkDropDown  *dropdown,
         philia_document_set_current_layout (self->document, id + strlen (DOC_LAYOUT_PREFIX));
       return;
     }
+  if (self->graph != NULL && g_strcmp0 (id, self->algorithm) != 0
+      && philia_layout_estimate_bytes (self->graph, id) > PHILIA_LAYOUT_MEMORY_WARN_BYTES)
+    {
+      ask_before_layout (self, id);
+      return;
+    }
   philia_canvas_set_layout (self, id);
+}
+
+/* The menu names what is drawn again. */
+static void
+select_shown_in_dropdown (PhiliaCanvas *self)
+{
+  g_signal_handlers_block_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected, self);
+  _philia_canvas_select_algorithm_in_dropdown (self);
+  g_signal_handlers_unblock_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected,
+                                     self);
+}
+
+/**
+ * _philia_canvas_restore_shown_layout:
+ *
+ * After a layout was cancelled: the layout menu (and #PhiliaCanvas:layout)
+ * name the layout the drawing shows, not the one that never came.
+ */
+void
+_philia_canvas_restore_shown_layout (PhiliaCanvas *self)
+{
+  const char *shown = NULL;
+
+  if (self->graph == NULL || self->ego_graph != NULL)
+    return;
+  if (self->document != NULL)
+    {
+      const PhiliaDocumentLayout *current = philia_document_get_current_layout (self->document);
+
+      if (current != NULL)
+        shown = current->algorithm;
+    }
+  else
+    {
+      GHashTable *cache = layout_cache (self->graph, FALSE);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if (cache != NULL)
+        {
+          g_hash_table_iter_init (&iter, cache);
+          while (shown == NULL && g_hash_table_iter_next (&iter, &key, &value))
+            if (value == self->positions)
+              shown = key;
+        }
+    }
+  if (shown == NULL || g_strcmp0 (shown, self->algorithm) == 0)
+    return;
+
+  g_free (self->algorithm);
+  self->algorithm = g_strdup (shown);
+  select_shown_in_dropdown (self);
+  g_object_notify_by_pspec (G_OBJECT (self), _philia_canvas_properties[PROP_LAYOUT]);
+}
+
+static void
+on_ask_response (GtkDialog *dialog,
+                 int        response,
+                 gpointer   user_data)
+{
+  PhiliaCanvas *self = PHILIA_CANVAS (user_data);
+  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (dialog), "philia-layout"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    philia_canvas_set_layout (self, id);
+  else
+    select_shown_in_dropdown (self);
+}
+
+/* A layout whose memory grows with n² (Kamada–Kawai) on a large graph: say
+ * how much it will take before taking it. */
+static void
+ask_before_layout (PhiliaCanvas *self,
+                   const char   *id)
+{
+  const PhiliaAlgorithm *info = philia_registry_lookup (philia_registry_get_default (),
+                                                        PHILIA_FAMILY_LAYOUT, id);
+  g_autofree char *size = g_format_size (philia_layout_estimate_bytes (self->graph, id));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
+                                   /* Translators: %s is a layout's name, %s a size ("1.2 GB") */
+                                   _("%s needs about %s on this graph"),
+                                   info != NULL ? _(info->name) : id, size);
+  gtk_message_dialog_format_secondary_text (
+    GTK_MESSAGE_DIALOG (dialog),
+    /* Translators: %u is a number of nodes */
+    _("Its memory grows with the square of the node count (%u nodes here), and it may take "
+      "minutes. Multilevel and DrL draw large graphs in far less."),
+    philia_graph_get_n_nodes (self->graph));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Run Anyway"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "philia-layout", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_ask_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 void

@@ -90,6 +90,12 @@ struct _PhiliaCanvas
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
   GtkWidget            *area;            /* the PhiliaGraphArea below the header */
+  GtkWidget            *toolbar;
+  GtkWidget            *tools_box;       /* folded into more_button when narrow */
+  GtkWidget            *export_button;
+  GtkWidget            *more_button;
+  GtkRevealer          *find_revealer;
+  GtkLabel             *find_status;
 
   /* Owned */
   PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
@@ -335,6 +341,7 @@ void _philia_canvas_on_layout_selected (GtkDropDown  *dropdown,
                                         GParamSpec   *pspec,
                                         PhiliaCanvas *self);
 void _philia_canvas_fill_layout_dropdown (PhiliaCanvas *self);
+void _philia_canvas_restore_shown_layout (PhiliaCanvas *self);
 
 /* philia-canvas-overlays.c */
 void _philia_canvas_node_layer_free (NodeLayer *layer);
@@ -366,6 +373,17 @@ void _philia_canvas_sync_document (PhiliaCanvas *self);
 void _philia_canvas_on_color_selected (GtkDropDown  *dropdown,
                                        GParamSpec   *pspec,
                                        PhiliaCanvas *self);
+/* philia-canvas-toolbar.c */
+void _philia_canvas_init_toolbar (PhiliaCanvas *self);
+void _philia_canvas_fit_toolbar (PhiliaCanvas *self,
+                                 int           width);
+guint _philia_canvas_find (PhiliaCanvas *self,
+                           const char   *text);
+void _philia_canvas_on_find_activate (GtkSearchEntry *entry,
+                                      PhiliaCanvas   *self);
+void _philia_canvas_on_find_changed (GtkSearchEntry *entry,
+                                     PhiliaCanvas   *self);
+
 void _philia_canvas_on_edges_selected (GtkDropDown  *dropdown,
                                        GParamSpec   *pspec,
                                        PhiliaCanvas *self);

@@ -260,6 +260,7 @@ cancel_layout_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   _philia_canvas_cancel_layout (PHILIA_CANVAS (widget));
+  _philia_canvas_restore_shown_layout (PHILIA_CANVAS (widget));
 }
 
 static void
@@ -364,18 +365,6 @@ export_action (GtkWidget  *widget,
 
   self->export_whole = g_str_equal (action_name, "canvas.export-whole");
   _philia_figure_exporter_present (&self->exporter);
-}
-
-static void
-on_find_activate (GtkSearchEntry *entry,
-                  PhiliaCanvas   *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  if (text[0] == '\0')
-    return;
-  if (!philia_canvas_find_node (self, text))
-    gtk_widget_error_bell (GTK_WIDGET (entry));
 }
 
 void
@@ -659,7 +648,14 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, progress_bar);
-  gtk_widget_class_bind_template_callback (widget_class, on_find_activate);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, tools_box);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, export_button);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, more_button);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, find_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, find_status);
+  gtk_widget_class_bind_template_callback (widget_class, _philia_canvas_on_find_activate);
+  gtk_widget_class_bind_template_callback (widget_class, _philia_canvas_on_find_changed);
 
   gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, zoom_out_action);
@@ -678,6 +674,11 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-view", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-whole", NULL, export_action);
+  /* For the toolbar's "more" menu, which holds the display options when narrow. */
+  gtk_widget_class_install_property_action (widget_class, "canvas.edge-style", "edge-style");
+  gtk_widget_class_install_property_action (widget_class, "canvas.size-by-degree",
+                                            "size-by-degree");
+  gtk_widget_class_install_property_action (widget_class, "canvas.show-labels", "show-labels");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "canvas.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK,
@@ -749,6 +750,7 @@ philia_canvas_init (PhiliaCanvas *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_graph_area_set_canvas (PHILIA_GRAPH_AREA (self->area), self);
+  _philia_canvas_init_toolbar (self);
 
   _philia_canvas_fill_layout_dropdown (self);
   g_signal_connect (self->layout_dropdown, "notify::selected",

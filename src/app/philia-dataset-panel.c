@@ -222,8 +222,8 @@ update_sanity (PhiliaDatasetPanel *self)
 
       /* Translators: "78 connected components; the largest has 2,485 nodes (91.8 %)." */
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%s connected components; the largest has %s node (%.1f %%).",
-                                           "%s connected components; the largest has %s nodes (%.1f %%).",
+                                           "%s connected components; the largest has %s node (%.1f %%).",
+                                           "%s connected components; the largest has %s nodes (%.1f %%).",
                                            (gulong) report->largest_component),
                               components, largest,
                               n > 0 ? 100.0 * report->largest_component / n : 0.0);

@@ -356,6 +356,14 @@ explain_done (GObject      *source,
 
       philia_proximity_params_init_default (&params);
       philia_document_add_pair (self->document, x->u, x->v, &params);
+      /* Into view: the pair selected (ascending, as selections are) and the
+       * canvas zoomed to it. */
+      _philia_document_select (self->document, (const guint[]) { MIN (x->u, x->v),
+                                                                 MAX (x->u, x->v) },
+                               x->u == x->v ? 1 : 2);
+      if (self->canvas != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-to-selection",
+                                    NULL);
     }
   self->record_pair = FALSE;
   show_explanation (self);

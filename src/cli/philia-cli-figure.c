@@ -36,6 +36,7 @@ static gboolean opt_node_labels;
 static guint opt_labels_dropped;   /* out: names the graph figure left out */
 static int opt_hits_k = 20;
 static char *opt_heuristics;
+static char *opt_theme;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
@@ -47,6 +48,8 @@ static GOptionEntry figure_entries[] = {
   { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height,
     "Height in points (default 240; graph 480; hits, overlap 320)", "PT" },
   { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
+  { "theme", 0, 0, G_OPTION_ARG_STRING, &opt_theme,
+    "light (dark on white, the default) or dark (light on near-black)", "THEME" },
   { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, "local-homophily: bins (default 10)", "N" },
   { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class, "local-homophily: stack by class", NULL },
   { "linear", 0, 0, G_OPTION_ARG_NONE, &opt_linear, "degree: linear axes instead of log-log",
@@ -87,6 +90,16 @@ static GOptionEntry figure_entries[] = {
     "hits, overlap: comma-separated heuristics (default: all; fp needs features)", "LIST" },
   { NULL }
 };
+
+/* The page the figure is drawn on: --theme. */
+static void
+figure_style_init (PhiliaRenderStyle *style)
+{
+  if (opt_theme != NULL && g_str_equal (opt_theme, "dark"))
+    philia_render_style_init_dark (style);
+  else
+    philia_render_style_init_default (style);
+}
 
 typedef struct
 {
@@ -167,7 +180,7 @@ figure_graph (PhiliaGraph *graph)
 
   chance = philia_local_homophily_chance (graph, &n_chance);
 
-  philia_render_style_init_default (&figure.style);
+  figure_style_init (&figure.style);
   figure.view = project.view;
   figure.view.graph = graph;
   figure.view.positions = xy != NULL ? xy : project.view.positions;
@@ -206,6 +219,7 @@ figure_stats (PhiliaGraph            *graph,
   g_autoptr(PhiliaHomophily) h = NULL;
   g_autoptr(PhiliaStatsFigure) figure = NULL;
   PhiliaStatsFigureOptions options;
+  PhiliaRenderStyle style;
 
   if (kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY || kind == PHILIA_STATS_FIGURE_COMPATIBILITY)
     {
@@ -220,6 +234,8 @@ figure_stats (PhiliaGraph            *graph,
   options.log_log = !opt_linear;
   options.counts = opt_counts;
   figure = philia_stats_figure_new (kind, graph, h, &options);
+  figure_style_init (&style);
+  philia_stats_figure_set_style (figure, &style);
 
   return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
                                opt_height > 0 ? opt_height : 240, opt_dpi,
@@ -283,7 +299,7 @@ figure_accuracy_by_homophily (PhiliaGraph  *graph,
       if (saved == NULL)
         return FALSE;
       figure.runs = saved;
-      philia_render_style_init_default (&figure.style);
+      figure_style_init (&figure.style);
       return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
                                    opt_height > 0 ? opt_height : 240, opt_dpi,
                                    draw_runs_figure, &figure, error);
@@ -296,7 +312,7 @@ figure_accuracy_by_homophily (PhiliaGraph  *graph,
         return FALSE;
       g_ptr_array_add (runs, r);
     }
-  philia_render_style_init_default (&figure.style);
+  figure_style_init (&figure.style);
   return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
                                opt_height > 0 ? opt_height : 240, opt_dpi, draw_runs_figure,
                                &figure, error);
@@ -310,6 +326,7 @@ figure_attention (PhiliaGraph  *graph,
   g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(PhiliaAttentionGrid) grid = NULL;
   PhiliaTrainResult *r;
+  PhiliaRenderStyle style;
   guint node = 0, n = philia_graph_get_n_nodes (graph);
 
   if (opt_node >= 0 && (guint)opt_node >= n)
@@ -348,6 +365,8 @@ figure_attention (PhiliaGraph  *graph,
                    "Model “%s” keeps no attention weights; use gat.", r->model);
       return FALSE;
     }
+  figure_style_init (&style);
+  philia_attention_grid_set_style (grid, &style);
   return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
                                opt_height > 0 ? opt_height : 240, opt_dpi,
                                philia_attention_grid_draw, grid, error);
@@ -363,6 +382,7 @@ figure_linkpred (PhiliaGraph               *graph,
                  GError                   **error)
 {
   PhiliaProximityParams params;
+  PhiliaRenderStyle style;
   guint mask = PHILIA_PROXIMITY_ALL;
 
   if (opt_heuristics != NULL && !philia_proximity_parse_mask (opt_heuristics, &mask, error))
@@ -373,6 +393,8 @@ figure_linkpred (PhiliaGraph               *graph,
   if (*report == NULL)
     return FALSE;
   *figure = philia_linkpred_figure_new (kind, *report, (guint)opt_hits_k);
+  figure_style_init (&style);
+  philia_linkpred_figure_set_style (*figure, &style);
   return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 480,
                                opt_height > 0 ? opt_height : 320, opt_dpi,
                                philia_linkpred_figure_draw, *figure, error);
@@ -433,6 +455,8 @@ cmd_figure (int    argc,
     return usage_error ("figure", "--k must be at least 1");
   if (opt_out == NULL)
     return usage_error ("figure", "--out is required");
+  if (opt_theme != NULL && !g_str_equal (opt_theme, "light") && !g_str_equal (opt_theme, "dark"))
+    return usage_error ("figure", "--theme must be light or dark");
   if (!philia_figure_format_from_path (opt_out, &format))
     return usage_error ("figure", "--out must end in .png, .svg or .pdf");
   if (opt_bins < 1 || opt_bins > 1000)

@@ -503,9 +503,10 @@ _philia_graph_view_draw_legend (cairo_t                 *cr,
   double fs = style->font_size, x = box->x + fs * 0.5, y = box->y + fs * 0.4;
   double w = box->width - fs * 0.6;
   /* Opaque only where it hides nothing; over nodes, the nodes show through. */
-  PhiliaRgba bg = style->background.a > 0 ? style->background
-                                          : (PhiliaRgba) { 1, 1, 1, 0.85 };
+  PhiliaRgba bg = _philia_render_paper_color (style);
 
+  if (style->background.a <= 0)
+    bg.a = 0.85;
   if (covered > 0)
     bg.a = MIN (bg.a, 0.5);
   _philia_render_set_color (cr, &bg);

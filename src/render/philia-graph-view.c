@@ -712,8 +712,7 @@ _philia_graph_view_draw_highlight (cairo_t                 *cr,
                                    double                   base)
 {
   guint n = philia_graph_get_n_nodes (view->graph);
-  PhiliaRgba halo = style->background.a > 0 ? style->background
-                                            : (PhiliaRgba) { 1, 1, 1, 1 };
+  PhiliaRgba halo = _philia_render_paper_color (style);
   double x, y, log_max = 0;
 
   if (view->path != NULL && view->n_path > 1)

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 /* Shared by the chart types: text with an anchor, sizes, ticks. */
 void   _philia_render_set_color   (cairo_t                 *cr,
                                    const PhiliaRgba        *color);
+PhiliaRgba _philia_render_paper_color (const PhiliaRenderStyle *style);
 void   _philia_render_text        (cairo_t                 *cr,
                                    const PhiliaRenderStyle *style,
                                    double                   scale,

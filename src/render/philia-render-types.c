@@ -55,3 +55,21 @@ philia_render_style_init_default (PhiliaRenderStyle *style)
     .font_size = 9.0,
   };
 }
+
+/**
+ * philia_render_style_init_dark:
+ *
+ * Light text on a near-black page: a figure for dark slides, asked for
+ * explicitly (exports are light by default).
+ */
+void
+philia_render_style_init_dark (PhiliaRenderStyle *style)
+{
+  g_return_if_fail (style != NULL);
+
+  philia_render_style_init_default (style);
+  style->foreground = (PhiliaRgba) { 0.93, 0.93, 0.94, 1.0 };
+  style->background = (PhiliaRgba) { 0.12, 0.12, 0.12, 1.0 };
+  style->grid = (PhiliaRgba) { 0.93, 0.93, 0.94, 0.15 };
+  style->accent = (PhiliaRgba) { 0.34, 0.71, 0.91, 1.0 };
+}

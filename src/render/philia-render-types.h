@@ -38,6 +38,7 @@ typedef struct
 } PhiliaRenderStyle;
 
 void philia_render_style_init_default (PhiliaRenderStyle *style);
+void philia_render_style_init_dark (PhiliaRenderStyle *style);
 
 /* Colour-blind-safe categorical palette (Okabe–Ito, then Paul Tol's muted and
  * light sets): distinct for the first 20 indices, then it repeats. */

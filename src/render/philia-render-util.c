@@ -16,6 +16,26 @@ _philia_render_set_color (cairo_t          *cr,
   cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
 }
 
+/**
+ * _philia_render_paper_color:
+ *
+ * What boxes and halos under text are filled with: the style's background
+ * when it has one, else (a widget's own background shows through) a surface
+ * the foreground reads on: white under dark text, near-black under light text
+ * (a dark theme).
+ */
+PhiliaRgba
+_philia_render_paper_color (const PhiliaRenderStyle *style)
+{
+  const PhiliaRgba *fg = &style->foreground;
+
+  if (style->background.a > 0)
+    return style->background;
+  if (0.2126 * fg->r + 0.7152 * fg->g + 0.0722 * fg->b > 0.5)
+    return (PhiliaRgba) { 0.12, 0.12, 0.12, 1 };
+  return (PhiliaRgba) { 1, 1, 1, 1 };
+}
+
 static PangoLayout *
 make_layout (cairo_t                 *cr,
              const PhiliaRenderStyle *style,

@@ -946,26 +946,85 @@ fit_with_names (cairo_t                 *cr,
   view->offset_y = height / 2;
 }
 
-/* Each neighbour named just outside the circle, away from the centre (the
- * centre is named in the title), so names neither overlap nor hide edges. */
+/* Where neighbour @i's name goes: just outside the circle, away from the
+ * centre (the centre is named in the title), so names hide no edge. */
+static void
+name_box (cairo_t                 *cr,
+          PhiliaAttentionGrid     *grid,
+          const PhiliaGraphView   *view,
+          double                   width,
+          double                   height,
+          const PhiliaRenderStyle *style,
+          guint                    i,
+          PhiliaBox               *box)
+{
+  double dx = grid->positions[2 * i], dy = grid->positions[2 * i + 1];
+  double r = philia_graph_view_get_node_radius (view, width, height, i) + 2;
+  double px = dx * view->scale + view->offset_x + dx * r;
+  double py = dy * view->scale + view->offset_y + dy * r;
+
+  box->width = _philia_render_text_width (cr, style, 0.85,
+                                          philia_graph_get_node_name (grid->ego, i));
+  box->height = style->font_size * 0.85 * 1.2;
+  box->x = px - (0.5 - 0.5 * dx) * box->width;
+  box->y = py - (0.5 - 0.5 * dy) * box->height;
+}
+
+/* Which names print: around the circle in order, each one that meets no
+ * name already kept (near the top and bottom of a crowded circle, level text
+ * runs into its neighbours). Every cell has the same geometry, so one choice
+ * serves all. Returns how many names were left out. */
+static guint
+choose_names (cairo_t                 *cr,
+              PhiliaAttentionGrid     *grid,
+              double                   width,
+              double                   height,
+              const PhiliaRenderStyle *style,
+              guint8                  *keep)
+{
+  PhiliaGraphView view = { 0 };
+  g_autofree PhiliaBox *boxes = g_new0 (PhiliaBox, grid->n_shown + 1);
+  guint left_out = 0;
+
+  view.graph = grid->ego;
+  view.positions = grid->positions;
+  view.color_by = PHILIA_COLOR_BY_LABEL;
+  fit_with_names (cr, grid, &view, width, height, style);
+  for (guint i = 1; i <= grid->n_shown; i++)
+    {
+      gboolean meets = FALSE;
+
+      name_box (cr, grid, &view, width, height, style, i, &boxes[i]);
+      for (guint j = 1; j < i && !meets; j++)
+        meets = keep[j] && boxes[i].x < boxes[j].x + boxes[j].width + 1
+                && boxes[j].x < boxes[i].x + boxes[i].width + 1
+                && boxes[i].y < boxes[j].y + boxes[j].height
+                && boxes[j].y < boxes[i].y + boxes[i].height;
+      keep[i] = !meets;
+      left_out += meets;
+    }
+  return left_out;
+}
+
 static void
 draw_neighbour_names (cairo_t                 *cr,
                       PhiliaAttentionGrid     *grid,
                       const PhiliaGraphView   *view,
                       double                   width,
                       double                   height,
-                      const PhiliaRenderStyle *style)
+                      const PhiliaRenderStyle *style,
+                      const guint8            *keep)
 {
   _philia_render_set_color (cr, &style->foreground);
   for (guint i = 1; i <= grid->n_shown; i++)
     {
-      double dx = grid->positions[2 * i], dy = grid->positions[2 * i + 1];
-      double r = philia_graph_view_get_node_radius (view, width, height, i) + 2;
-      double px = dx * view->scale + view->offset_x + dx * r;
-      double py = dy * view->scale + view->offset_y + dy * r;
+      PhiliaBox box;
 
+      if (!keep[i])
+        continue;
+      name_box (cr, grid, view, width, height, style, i, &box);
       _philia_render_text (cr, style, 0.85, FALSE, philia_graph_get_node_name (grid->ego, i),
-                           px, py, 0.5 - 0.5 * dx, 0.5 - 0.5 * dy, 0);
+                           box.x, box.y, 0, 0, 0);
     }
 }
 
@@ -991,6 +1050,7 @@ philia_attention_grid_draw (cairo_t  *cr,
   double fs, top, cw, ch;
   guint cols, n_rows;
   char buf[128];
+  g_autofree guint8 *keep = NULL;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (grid != NULL);
@@ -1006,11 +1066,11 @@ philia_attention_grid_draw (cairo_t  *cr,
   _philia_render_set_color (cr, &style->foreground);
   _philia_render_text (cr, style, 1.0, TRUE, grid->title, fs * 0.4, fs * 0.3, 0, 0,
                        width - fs * 0.8);
-  _philia_render_text (cr, style, 0.8, FALSE, grid->subtitle, fs * 0.4, fs * 1.6, 0, 0,
-                       width - fs * 0.8);
   top = fs * 2.9;
   if (grid->n_layers == 0 || grid->max_heads == 0 || width <= 0 || height <= top)
     {
+      _philia_render_text (cr, style, 0.8, FALSE, grid->subtitle, fs * 0.4, fs * 1.6, 0, 0,
+                           width - fs * 0.8);
       cairo_restore (cr);
       return;
     }
@@ -1038,6 +1098,23 @@ philia_attention_grid_draw (cairo_t  *cr,
       n_rows += (layer_heads (grid, l) + cols - 1) / cols;
     cw = width / cols;
     ch = (height - top) / MAX (n_rows, 1);
+  }
+
+  /* The names that fit, and the subtitle saying how many did not. */
+  {
+    PhiliaRenderStyle small = *style;
+    g_autofree char *subtitle = NULL;
+    guint left_out;
+
+    small.font_size = fs * 0.8;
+    keep = g_new0 (guint8, grid->n_shown + 1);
+    left_out = choose_names (cr, grid, cw, ch - fs * 1.2, &small, keep);
+    if (left_out > 0)
+      subtitle = g_strdup_printf ("%s; %u of %u neighbour names left out where they would "
+                                  "overlap", grid->subtitle, left_out, grid->n_shown);
+    _philia_render_set_color (cr, &style->foreground);
+    _philia_render_text (cr, style, 0.8, FALSE, subtitle != NULL ? subtitle : grid->subtitle,
+                         fs * 0.4, fs * 1.6, 0, 0, width - fs * 0.8);
   }
 
   for (guint i = 0, row0 = 0, layer = 0; i < grid->cells->len; i++)
@@ -1091,7 +1168,7 @@ philia_attention_grid_draw (cairo_t  *cr,
       cairo_translate (cr, x, y + fs * 1.2);
       fit_with_names (cr, grid, &view, cw, ch - fs * 1.2, &small);
       philia_graph_view_draw (cr, cw, ch - fs * 1.2, &view, &small);
-      draw_neighbour_names (cr, grid, &view, cw, ch - fs * 1.2, &small);
+      draw_neighbour_names (cr, grid, &view, cw, ch - fs * 1.2, &small, keep);
       cairo_restore (cr);
     }
   cairo_restore (cr);

@@ -78,7 +78,7 @@ test_default_dataset (void)
   g_assert_nonnull (strstr (sanity, "No self-loops.\n"));
   g_assert_nonnull (strstr (sanity, "No duplicate rows.\n"));
   g_assert_nonnull (strstr (sanity, "No isolated nodes.\n"));
-  g_assert_nonnull (strstr (sanity, "78 connected components; the largest has 2485 nodes (91.8 %).\n"));
+  g_assert_nonnull (strstr (sanity, "78 connected components; the largest has 2485 nodes (91.8 %).\n"));
   g_assert_null (strstr (sanity, "! "));   /* Cora is clean: no warnings */
 }
 
