@@ -15,3 +15,5 @@ for lang in $(grep -v '^#' "$here/LINGUAS"); do
   printf '%s: ' "$lang"
   msgfmt --check --statistics -o /dev/null "$here/$lang.po"
 done
+# The template is generated; the catalogues are what is kept.
+rm -f "$here/philia.pot"

@@ -873,23 +873,25 @@ update_accessible_description (PhiliaCanvas *self)
       const char *name = philia_graph_get_node_name (self->graph, v);
       const gint32 *labels = philia_graph_get_labels (self->graph);
       g_autofree char *node = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", v);
-      g_autofree char *klass = NULL;
       g_autofree char *hom = NULL;
+      guint degree = philia_graph_get_degree (self->graph, v);
       double h = self->local_homophily != NULL ? self->local_homophily[v] : NAN;
 
-      if (labels == NULL || labels[v] < 0)
-        klass = g_strdup (_("unlabeled"));
-      else if (philia_graph_get_class_name (self->graph, (guint) labels[v]) != NULL)
-        /* Translators: the class of the selected node, read by a screen reader */
-        klass = g_strdup_printf (_("class %s"),
-                                 philia_graph_get_class_name (self->graph, (guint) labels[v]));
-      else
-        klass = g_strdup_printf (_("class %u"), (guint) labels[v]);
       hom = isnan (h) ? g_strdup (_("undefined")) : g_strdup_printf ("%.2f", h);
-      /* Translators: the selected node for a screen reader, "Node 42, class Theory,
-       * degree 5, local homophily 0.60" */
-      text = g_strdup_printf (_("Node %s, %s, degree %u, local homophily %s"), node, klass,
-                              philia_graph_get_degree (self->graph, v), hom);
+      if (labels == NULL || labels[v] < 0)
+        text = g_strdup_printf (_("Node %s, unlabeled, degree %u, local homophily %s"), node,
+                                degree, hom);
+      else
+        {
+          const char *class_name = philia_graph_get_class_name (self->graph, (guint) labels[v]);
+          g_autofree char *klass = class_name != NULL ? g_strdup (class_name)
+                                                      : g_strdup_printf ("%d", labels[v]);
+
+          /* Translators: the selected node for a screen reader, "Node 42, class Theory,
+           * degree 5, local homophily 0.60" */
+          text = g_strdup_printf (_("Node %s, class %s, degree %u, local homophily %s"), node,
+                                  klass, degree, hom);
+        }
     }
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u node selected",

@@ -198,8 +198,15 @@ test_window_names (void)
     {
       g_autofree char *shot = g_strdup_printf ("window-%s.png", panels[i]);
 
+      GtkWidget *page;
+      int min_width, nat_width;
+
       gtk_stack_set_visible_child_name (panel_stack (), panels[i]);
       philia_test_spin_for (300);
+      /* The widest page sets the side panel's width, and what is left to the canvas. */
+      page = gtk_stack_get_visible_child (panel_stack ());
+      gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+      g_test_message ("%s page: minimum width %d, natural %d", panels[i], min_width, nat_width);
       walk (GTK_WIDGET (window), unnamed, &n);
       save_shot (GTK_WIDGET (window), shot);
     }
@@ -414,6 +421,7 @@ main (int   argc,
     {
       bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PHILIA_LOCALEDIR"));
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
     }
 
   shots = g_getenv ("PHILIA_A11Y_SHOTS");
