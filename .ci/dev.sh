@@ -21,7 +21,7 @@ build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgt
   libjson-glib-dev desktop-file-utils appstream fonts-dejavu-core yelp-tools itstool"
 # clang and its runtimes build the libFuzzer targets; llvm-14 symbolises their reports.
 test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils
-  clang libclang-rt-14-dev llvm-14 xdotool flatpak-builder"
+  clang libclang-rt-14-dev llvm-14 xdotool flatpak-builder python3-pyatspi"
 bench_pkgs="python3 python3-numpy python3-scipy python3-igraph python3-networkx"
 
 say() { printf '%s\n' "$*" >&2; }

@@ -15,7 +15,10 @@ main (int   argc,
   g_autoptr(PhiliaApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* PHILIA_LOCALEDIR: the uninstalled build's catalogues (build/po, set by
+   * meson devenv and the tests), so a translation is seen before install. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PHILIA_LOCALEDIR") ? g_getenv ("PHILIA_LOCALEDIR")
+                                                                : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

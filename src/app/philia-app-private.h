@@ -39,6 +39,7 @@ gboolean _philia_widget_follow_document (gpointer         widget,
 /* Scrolling */
 
 void     _philia_widget_scroll_not_values (GtkWidget         *panel);
+void     _philia_widget_name_controls  (GtkWidget         *root);
 
 /* Dialogs */
 

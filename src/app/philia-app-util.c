@@ -609,4 +609,68 @@ _philia_figure_exporter_get_dialog (PhiliaFigureExporter *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->dialog;
+/* The text a control shows or explains itself with: a tooltip (its own, or
+ * for the button inside a menu button or drop-down, the whole's), or an
+ * expander's label. */
+static const char *
+control_text (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (gtk_widget_get_tooltip_text (widget) != NULL)
+    return gtk_widget_get_tooltip_text (widget);
+  if (parent != NULL && (GTK_IS_MENU_BUTTON (parent) || GTK_IS_DROP_DOWN (parent)))
+    return gtk_widget_get_tooltip_text (parent);
+  if (GTK_IS_EXPANDER (widget))
+    return gtk_expander_get_label (GTK_EXPANDER (widget));
+  return NULL;
+}
+
+static gboolean
+shows_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c))
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * _philia_widget_name_controls:
+ *
+ * GTK 4.8 names an icon-only button, a menu button, the button inside a
+ * drop-down and an expander by their type ("GtkImage", "GtkMenuButton") on
+ * the accessibility bus, not by their tooltip or label: a screen reader then
+ * says nothing useful. Gives every such control under @root the text of its
+ * tooltip (or an expander its label) as accessible label.
+ */
+void
+_philia_widget_name_controls (GtkWidget *root)
+{
+  const char *text;
+
+  if ((GTK_IS_MENU_BUTTON (root) || GTK_IS_EXPANDER (root) || GTK_IS_DROP_DOWN (root)
+       || (GTK_IS_BUTTON (root) && !shows_text (root)))
+      && (text = control_text (root)) != NULL)
+    {
+      g_autoptr(GString) label = g_string_new (NULL);
+
+      /* Without the mnemonic underscore ("_Hyperparameters"). */
+      for (const char *p = text; *p != '\0'; p++)
+        if (*p != '_')
+          g_string_append_c (label, *p);
+        else if (p[1] == '_')
+          g_string_append_c (label, *p++);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label->str, -1);
+    }
+  /* The button inside a drop-down (showing the chosen item) is named by the
+   * drop-down, whatever names that: its tooltip or the label beside it. */
+  if (GTK_IS_BUTTON (root) && GTK_IS_DROP_DOWN (gtk_widget_get_parent (root)))
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    gtk_widget_get_parent (root), NULL, -1);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    _philia_widget_name_controls (c);
 }

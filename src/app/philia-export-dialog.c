@@ -5,6 +5,8 @@
 
 #include "philia-export-dialog.h"
 
+#include "philia-app-private.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -135,6 +137,7 @@ static void
 philia_export_dialog_init (PhiliaExportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
   update_pixels (self);
 }
 

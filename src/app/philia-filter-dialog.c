@@ -5,6 +5,8 @@
 
 #include "philia-filter-dialog.h"
 
+#include "philia-app-private.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -250,6 +252,7 @@ static void
 philia_filter_dialog_init (PhiliaFilterDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
   self->class_buttons = g_ptr_array_new ();
 }
 

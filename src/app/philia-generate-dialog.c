@@ -5,6 +5,8 @@
 
 #include "philia-generate-dialog.h"
 
+#include "philia-app-private.h"
+
 #include <glib/gi18n.h>
 
 #define PULSE_INTERVAL_MS 100
@@ -196,6 +198,7 @@ philia_generate_dialog_init (PhiliaGenerateDialog *self)
   PhiliaCsbmParams params;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
 
   philia_csbm_params_init_default (&params);
   params.homophily = 0.3;

@@ -5,6 +5,8 @@
 
 #include "philia-plugins-dialog.h"
 
+#include "philia-app-private.h"
+
 #include <glib/gi18n.h>
 
 #include "philia-core.h"
@@ -218,6 +220,7 @@ static void
 philia_plugins_dialog_init (PhiliaPluginsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
   self->switches = g_hash_table_new (g_str_hash, g_str_equal);
   self->statuses = g_hash_table_new (g_str_hash, g_str_equal);
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -130,8 +131,8 @@ _philia_proximity_panel_show_report (PhiliaProximityPanel *self)
   gtk_widget_set_visible (self->gnn, r != NULL);
   if (r != NULL)
     {
-      status = g_strdup_printf (_("Split seed %" G_GUINT64_FORMAT ": %" G_GINT64_FORMAT
-                                  " train, %" G_GINT64_FORMAT " valid, %" G_GINT64_FORMAT
+      status = g_strdup_printf (_("Split seed %" PRIu64 ": %" PRId64
+                                  " train, %" PRId64 " valid, %" PRId64
                                   " test edges; as many random non-edges; MRR against %u per "
                                   "test edge.%s"),
                                 r->split->seed, r->split->n_train, r->split->n_valid,

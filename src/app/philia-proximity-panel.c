@@ -6,6 +6,7 @@
 #include "philia-proximity-panel.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -226,7 +227,7 @@ show_explanation (PhiliaProximityPanel *self)
     {
       g_autofree char *score = format_score (h, x->scores[h]);
       g_autofree char *rank = x->above[h] >= 0
-        ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), x->above[h], n_neg)
+        ? g_strdup_printf (_("%" PRId64 " of %zu higher"), x->above[h], n_neg)
         : g_strdup ("—");
 
       gtk_label_set_text (self->score_cells[h][1], score);
@@ -240,7 +241,7 @@ show_explanation (PhiliaProximityPanel *self)
       g_autofree char *score = isnan (e->score) ? g_strdup (_("failed"))
                                                 : g_strdup_printf ("%.4g", e->score);
       g_autofree char *rank = e->above >= 0
-        ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), e->above, n_neg)
+        ? g_strdup_printf (_("%" PRId64 " of %zu higher"), e->above, n_neg)
         : g_strdup ("—");
       const char *texts[3] = { e->algorithm->name, score, rank };
 

@@ -6,6 +6,7 @@
 #include "philia-run-history.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "philia-chart-view.h"
@@ -408,7 +409,7 @@ add_run_named (PhiliaRunHistory *self,
   run->name = g_strdup_printf ("%s #%u", philia_run_model_name (result->model), run->id);
   run->inspected = g_strdup (run->name);
   /* Translators: a run's title: "GCN #2 · split 0 · seed 0" */
-  run->title = g_strdup_printf (_("%s · split %u · seed %" G_GUINT64_FORMAT), run->name,
+  run->title = g_strdup_printf (_("%s · split %u · seed %" PRIu64), run->name,
                                 result->split, result->seed);
   add_entry (self, run);
 }
@@ -495,7 +496,7 @@ add_group (PhiliaRunHistory *self,
   run->color = color;
   run->name = g_strdup_printf ("%s #%u", philia_run_model_name (first->model), run->id);
   /* Translators: what the canvas shows of a group: "GCN #3, split 0, seed 0" */
-  run->inspected = g_strdup_printf (_("%s, split %u, seed %" G_GUINT64_FORMAT), run->name,
+  run->inspected = g_strdup_printf (_("%s, split %u, seed %" PRIu64), run->name,
                                     first->split, first->seed);
   /* Translators: a group's title: "GCN #3 · 10 splits × 10 seeds" */
   run->title = g_strdup_printf (_("%s · %u %s × %u %s"), run->name, run->n_splits,

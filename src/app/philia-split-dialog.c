@@ -5,6 +5,8 @@
 
 #include "philia-split-dialog.h"
 
+#include "philia-app-private.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -170,6 +172,7 @@ static void
 philia_split_dialog_init (PhiliaSplitDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
   update_fractions (self);
 }
 

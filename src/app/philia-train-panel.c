@@ -6,6 +6,7 @@
 #include "philia-train-panel.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -222,8 +223,8 @@ update_split (PhiliaTrainPanel *self)
 
       philia_graph_get_split_sizes (self->graph, MIN (split, n_splits - 1), &train, &val, &test);
       /* Translators: the sizes of a split: "140 / 500 / 1,000 (train/val/test)" */
-      text = g_strdup_printf (_("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT " / %'"
-                                G_GINT64_FORMAT " (train/val/test)"), train, val, test);
+      text = g_strdup_printf (_("%'" PRId64 " / %'" PRId64 " / %'"
+                                PRId64 " (train/val/test)"), train, val, test);
       gtk_label_set_text (self->split_sizes, text);
     }
   else
@@ -465,7 +466,7 @@ on_epochs (const PhiliaTrainEpoch *epochs,
   self->status_time = g_get_monotonic_time ();
   if (self->group != NULL)
     /* Translators: live status of runs over splits × seeds: "Run 3 of 30 (split 0, seed 2) · " */
-    g_string_append_printf (text, _("Run %u of %u (split %u, seed %" G_GUINT64_FORMAT ") · "),
+    g_string_append_printf (text, _("Run %u of %u (split %u, seed %" PRIu64 ") · "),
                             self->group->next + 1, group_total (self->group),
                             self->group->next / self->group->n_seeds,
                             self->group->first_seed + self->group->next % self->group->n_seeds);

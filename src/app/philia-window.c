@@ -616,6 +616,7 @@ static void
 philia_window_init (PhiliaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _philia_widget_name_controls (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,37 +29,39 @@ typedef struct
 /* ------------------------------------------------------------------ main */
 
 static const Command commands[] = {
-  { "info", "FILE", "sizes of a dataset and its sanity report", cmd_info },
-  { "stats", "FILE", "homophily and heterophily measures", cmd_stats },
-  { "layout", "FILE --out POS.csv", "node positions (FR, KK, DrL, … or a plugin's layout)", cmd_layout },
-  { "figure", "FILE --kind K --out F", "render a figure to PNG, SVG or PDF", cmd_figure },
-  { "generate", "csbm --out F.npz", "generate a synthetic graph (CSBM)", cmd_generate },
-  { "proximity", "FILE --pairs P.csv", "link-prediction heuristics for node pairs",
+  { "info", "FILE", N_ ("sizes of a dataset and its sanity report"), cmd_info },
+  { "stats", "FILE", N_ ("homophily and heterophily measures"), cmd_stats },
+  { "layout", "FILE --out POS.csv", N_ ("node positions (FR, KK, DrL, … or a plugin's layout)"),
+    cmd_layout },
+  { "figure", "FILE --kind K --out F", N_ ("render a figure to PNG, SVG or PDF"), cmd_figure },
+  { "generate", "csbm --out F.npz", N_ ("generate a synthetic graph (CSBM)"), cmd_generate },
+  { "proximity", "FILE --pairs P.csv", N_ ("link-prediction heuristics for node pairs"),
     cmd_proximity },
   { "linkpred", "FILE --heuristic H|--model M",
-    "evaluate a heuristic or train a GNN link predictor, OGB metrics", cmd_linkpred },
-  { "train", "FILE --model M", "train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)",
+    N_ ("evaluate a heuristic or train a GNN link predictor, OGB metrics"), cmd_linkpred },
+  { "train", "FILE --model M", N_ ("train a node classifier (MLP, GCN, SAGE, GAT, H2GCN, …)"),
     cmd_train },
-  { "predict", "MODEL FILE", "apply a saved model (train --save-model), no training",
+  { "predict", "MODEL FILE", N_ ("apply a saved model (train --save-model), no training"),
     cmd_predict },
-  { "adapt", "MODEL TARGET", "adapt a saved model to an unlabeled graph (SOGA)", cmd_adapt },
-  { "plugins", "", "plugins found, loaded, refused or disabled", cmd_plugins },
-  { "project", "new OUT.philia FILE", "create a project (.philia) around a dataset",
+  { "adapt", "MODEL TARGET", N_ ("adapt a saved model to an unlabeled graph (SOGA)"), cmd_adapt },
+  { "plugins", "", N_ ("plugins found, loaded, refused or disabled"), cmd_plugins },
+  { "project", "new OUT.philia FILE", N_ ("create a project (.philia) around a dataset"),
     cmd_project },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: philia-cli COMMAND FILE [OPTIONS]\n\n"
-                "Philia %s, the headless twin of the workbench.\n\nCommands:\n",
+  fprintf (out, _ ("Usage: philia-cli COMMAND FILE [OPTIONS]\n\n"
+                  "Philia %s, the headless twin of the workbench.\n\nCommands:\n"),
            PACKAGE_VERSION);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-9s %-24s %s\n", commands[i].name, commands[i].args, commands[i].summary);
-  fprintf (out, "\nEvery command takes --json and --help. Datasets: .npz, GraphML, GML, Pajek,\n"
-                "edge lists (with --nodes TABLE.csv for labels and features). A project\n"
-                "(.philia) goes wherever a dataset goes; layout, train and linkpred --save\n"
-                "add their results to it.\n");
+    fprintf (out, "  %-9s %-24s %s\n", commands[i].name, commands[i].args,
+             _ (commands[i].summary));
+  fprintf (out, _ ("\nEvery command takes --json and --help. Datasets: .npz, GraphML, GML, Pajek,\n"
+                  "edge lists (with --nodes TABLE.csv for labels and features). A project\n"
+                  "(.philia) goes wherever a dataset goes; layout, train and linkpred --save\n"
+                  "add their results to it.\n"));
 }
 
 int
@@ -66,6 +69,12 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Help, usage errors and figure titles in the user's language; what a
+   * script parses (CSV, JSON, the numbers) stays the same in every locale. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PHILIA_LOCALEDIR") ? g_getenv ("PHILIA_LOCALEDIR")
+                                                                : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   philia_core_init ();
   /* Plugin algorithms then look exactly like built-ins to every command. */
   philia_plugins_load_default ();
@@ -94,6 +103,7 @@ main (int    argc,
         return commands[i].run (argc - 1, argv + 1);
       }
 
-  fprintf (stderr, "philia-cli: unknown command “%s” (see “philia-cli --help”)\n", argv[1]);
+  fprintf (stderr, _ ("philia-cli: unknown command “%s” (see “philia-cli --help”)\n"),
+           argv[1]);
   return EXIT_USAGE;
 }

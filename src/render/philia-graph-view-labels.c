@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -331,7 +332,7 @@ _philia_graph_view_legend_rows (const PhiliaGraphView *view)
   guint c = philia_graph_get_n_classes (view->graph);
   guint shown = MIN (c, 20);
   gboolean unlabeled = philia_graph_get_n_labeled (view->graph) < philia_graph_get_n_nodes (view->graph);
-  const char *edge_name = view->edge_value_name ? view->edge_value_name : "edge value";
+  const char *edge_name = view->edge_value_name ? view->edge_value_name : _ ("edge value");
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (LegendRow));
 
   g_array_set_clear_func (rows, legend_row_clear);
@@ -341,40 +342,42 @@ _philia_graph_view_legend_rows (const PhiliaGraphView *view)
         {
           const char *name = philia_graph_get_class_name (view->graph, k);
 
-          add_row (rows, ROW_CLASS, k, name ? g_strdup (name) : g_strdup_printf ("class %u", k));
+          add_row (rows, ROW_CLASS, k, name ? g_strdup (name) : g_strdup_printf (_ ("class %u"), k));
         }
       if (c > shown)
-        add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more classes", c - shown));
+        add_row (rows, ROW_MORE, 0, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… %u more class",
+                                                         "… %u more classes", c - shown),
+                                            c - shown));
       if (unlabeled)
-        add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled"));
+        add_row (rows, ROW_UNLABELED, 0, g_strdup (_ ("unlabeled")));
     }
   else if (view->color_by == PHILIA_COLOR_BY_CATEGORY)
     {
       guint nc = MIN (view->n_categories, 20);
 
-      add_row (rows, ROW_TITLE, 0, g_strdup (view->value_name ? view->value_name : "category"));
+      add_row (rows, ROW_TITLE, 0, g_strdup (view->value_name ? view->value_name : _ ("category")));
       for (guint k = 0; k < nc; k++)
         add_row (rows, ROW_CATEGORY, k,
                  view->category_names && view->category_names[k]
                  ? g_strdup (view->category_names[k]) : g_strdup_printf ("%u", k));
       if (view->n_categories > nc)
-        add_row (rows, ROW_MORE, 0, g_strdup_printf ("… %u more", view->n_categories - nc));
+        add_row (rows, ROW_MORE, 0, g_strdup_printf (_ ("… %u more"), view->n_categories - nc));
     }
   else
     {
       add_row (rows, ROW_NODE_SCALE, 0,
                g_strdup (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY
-                         ? "local homophily"
+                         ? _ ("local homophily")
                          : view->color_by == PHILIA_COLOR_BY_DEGREE
-                         ? "degree (log)"
-                         : view->value_name ? view->value_name : "value"));
+                         ? _ ("degree (log)")
+                         : view->value_name ? view->value_name : _ ("value")));
       /* Where the pale middle is, and why there. */
       if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
         add_row (rows, ROW_NOTE, 0, view->class_chance != NULL
-                                    ? g_strdup ("pale: chance for the node's class, D_k/2m")
-                                    : g_strdup ("pale: 0.5"));
+                                    ? g_strdup (_ ("pale: chance for the node's class, D_k/2m"))
+                                    : g_strdup (_ ("pale: 0.5")));
       if (view->color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY && any_undefined (view))
-        add_row (rows, ROW_UNLABELED, 0, g_strdup ("unlabeled, or no labeled neighbour"));
+        add_row (rows, ROW_UNLABELED, 0, g_strdup (_ ("unlabeled, or no labeled neighbour")));
     }
   if (view->edge_style == PHILIA_EDGES_HOMOPHILY)
     {
@@ -382,19 +385,19 @@ _philia_graph_view_legend_rows (const PhiliaGraphView *view)
        * without labels, and with every node labelled none is unlabeled. */
       if (philia_graph_get_n_labeled (view->graph) > 0)
         {
-          add_row (rows, ROW_EDGE_SAME, 0, g_strdup ("same-class edge"));
-          add_row (rows, ROW_EDGE_CROSS, 0, g_strdup ("cross-class edge"));
+          add_row (rows, ROW_EDGE_SAME, 0, g_strdup (_ ("same-class edge")));
+          add_row (rows, ROW_EDGE_CROSS, 0, g_strdup (_ ("cross-class edge")));
         }
       if (unlabeled)
-        add_row (rows, ROW_EDGE_UNLABELED, 0, g_strdup ("edge with an unlabeled end"));
+        add_row (rows, ROW_EDGE_UNLABELED, 0, g_strdup (_ ("edge with an unlabeled end")));
     }
   else if (view->edge_style == PHILIA_EDGES_VALUE)
     add_row (rows, ROW_EDGE_SCALE, 0, g_strdup (edge_name));
   if (view->edge_style != PHILIA_EDGES_HIDDEN && view->edge_width_by_value
       && view->edge_values != NULL)
     add_row (rows, ROW_EDGE_WIDTH, 0, view->edge_style == PHILIA_EDGES_VALUE
-                                      ? g_strdup ("width: same")
-                                      : g_strdup_printf ("width: %s", edge_name));
+                                      ? g_strdup (_ ("width: same"))
+                                      : g_strdup_printf (_ ("width: %s"), edge_name));
 
   return rows;
 }

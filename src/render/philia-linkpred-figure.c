@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include "philia-render-private.h"
 
 struct _PhiliaLinkpredFigure
@@ -106,15 +108,15 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
       f->values = g_new0 (double, MAX (n, 1));
       for (guint i = 0; i < n; i++)
         f->values[i] = philia_linkpred_result_hits (report->results[i], k);
-      f->title = g_strdup_printf ("Hits@%u on %" G_GINT64_FORMAT " test edges", k,
+      f->title = g_strdup_printf (_ ("Hits@%u on %" PRId64 " test edges"), k,
                                   report->split->n_test);
       f->axis = g_strdup_printf ("Hits@%u", k);
       f->bars = (PhiliaBarChart) {
         .title = f->title, .y_label = f->axis,
         .x_label = n == 0 || report->results[n - 1]->heuristic < PHILIA_PROXIMITY_N_HEURISTICS
-          ? "heuristic (slate: neighbourhood, clay: paths and walks, green: features)"
-          : "heuristic (slate: neighbourhood, clay: paths and walks, green: features, "
-            "plum: plugins and GNNs)",
+          ? _ ("heuristic (slate: neighbourhood, clay: paths and walks, green: features)")
+          : _ ("heuristic (slate: neighbourhood, clay: paths and walks, green: features, "
+              "plum: plugins and GNNs)"),
         .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
         .colors = f->colors, .show_values = TRUE,
       };
@@ -124,11 +126,11 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
       f->n_values = n * n;
       f->values = philia_linkpred_report_overlap (report, k);
       /* The definition is part of the figure: a reader must know what 0.4 means. */
-      f->title = g_strdup_printf ("Hits@%u overlap |A∩B| / |A∪B|", k);
-      f->axis = g_strdup_printf ("heuristic B  (A, B: test edges above the K-th best negative, "
-                                 "K = %u)", k);
+      f->title = g_strdup_printf (_ ("Hits@%u overlap |A∩B| / |A∪B|"), k);
+      f->axis = g_strdup_printf (_ ("heuristic B  (A, B: test edges above the K-th best negative, "
+                                   "K = %u)"), k);
       f->heatmap = (PhiliaHeatmap) {
-        .title = f->title, .row_title = "heuristic A", .column_title = f->axis,
+        .title = f->title, .row_title = _ ("heuristic A"), .column_title = f->axis,
         .n_rows = n, .n_columns = n, .values = f->values,
         .row_labels = (const char * const *)f->labels->pdata,
         .column_labels = (const char * const *)f->labels->pdata,

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "philia-render-private.h"
@@ -99,7 +100,7 @@ prepare_class_sizes (PhiliaStatsFigure *f,
     f->values[k] = philia_graph_get_class_sizes (graph)[k];
   f->labels = class_labels (graph);
   f->bars = (PhiliaBarChart) {
-    .title = "Class sizes", .x_label = "class", .y_label = "nodes",
+    .title = _ ("Class sizes"), .x_label = _ ("class"), .y_label = _ ("nodes"),
     .n_bars = c, .values = f->values, .labels = (const char * const *)f->labels->pdata,
     .color_by_category = TRUE, .show_values = TRUE,
   };
@@ -134,7 +135,8 @@ prepare_local_homophily (PhiliaStatsFigure              *f,
   f->highlight = g_new0 (gboolean, bins);
 
   f->bars = (PhiliaBarChart) {
-    .title = "Local homophily", .x_label = "local homophily (bin start)", .y_label = "nodes",
+    .title = _ ("Local homophily"), .x_label = _ ("local homophily (bin start)"),
+    .y_label = _ ("nodes"),
     .n_bars = bins, .values = f->values, .labels = (const char * const *)f->labels->pdata,
     .show_values = bins <= 20, .n_series = n_series,
     .series_labels = f->series ? (const char * const *)f->series->pdata : NULL,
@@ -160,8 +162,8 @@ prepare_compatibility (PhiliaStatsFigure              *f,
     }
   f->labels = class_labels (graph);
   f->heatmap = (PhiliaHeatmap) {
-    .title = o->counts ? "Class compatibility (edge ends)" : "Class compatibility",
-    .row_title = "node class", .column_title = "neighbour class",
+    .title = o->counts ? _ ("Class compatibility (edge ends)") : _ ("Class compatibility"),
+    .row_title = _ ("node class"), .column_title = _ ("neighbour class"),
     .n_rows = c, .n_columns = c, .values = f->cells,
     .row_labels = (const char * const *)f->labels->pdata,
     .column_labels = (const char * const *)f->labels->pdata,
@@ -193,7 +195,7 @@ prepare_degree (PhiliaStatsFigure              *f,
         points++;
       }
   f->xy = (PhiliaXyChart) {
-    .title = "Degree distribution", .x_label = "degree", .y_label = "nodes",
+    .title = _ ("Degree distribution"), .x_label = _ ("degree"), .y_label = _ ("nodes"),
     .n_points = points, .x = f->xs, .y = f->ys, .log_x = o->log_log, .log_y = o->log_log,
     .connect = FALSE,
   };
@@ -227,10 +229,10 @@ philia_stats_figure_new (PhiliaStatsFigureKind           kind,
    * axes; they say why instead, in the app and in exported files alike. */
   if (kind != PHILIA_STATS_FIGURE_DEGREE && philia_graph_get_n_labeled (graph) == 0)
     {
-      f->empty_title = kind == PHILIA_STATS_FIGURE_CLASS_SIZES ? "Class sizes"
-                       : kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY ? "Local homophily"
-                       : "Class compatibility";
-      f->empty_message = "No labels: open a node table or a file with labels.";
+      f->empty_title = kind == PHILIA_STATS_FIGURE_CLASS_SIZES ? _ ("Class sizes")
+                       : kind == PHILIA_STATS_FIGURE_LOCAL_HOMOPHILY ? _ ("Local homophily")
+                       : _ ("Class compatibility");
+      f->empty_message = _ ("No labels: open a node table or a file with labels.");
       return f;
     }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -605,9 +606,9 @@ philia_accuracy_by_homophily_draw (cairo_t                         *cr,
       note_ptrs[b] = notes[b];
     }
 
-  chart.title = "Test accuracy by local homophily";
-  chart.x_label = "Local homophily of the test node";
-  chart.y_label = "Test accuracy";
+  chart.title = _ ("Test accuracy by local homophily");
+  chart.x_label = _ ("Local homophily of the test node");
+  chart.y_label = _ ("Test accuracy");
   chart.n_groups = B;
   chart.n_series = n_runs;
   chart.values = values;
@@ -866,12 +867,12 @@ philia_attention_grid_new (PhiliaGraph             *graph,
                                                 "Attention of node %s on its %u neighbours", k),
                                    philia_graph_get_node_name (grid->ego, 0), k);
   if (relative)
-    grid->subtitle = g_strdup_printf ("Width and shade: α·(deg+1), 1 = uniform; log scale "
-                                      "%.3g (thin, light) to %.3g (thick, dark)",
+    grid->subtitle = g_strdup_printf (_ ("Width and shade: α·(deg+1), 1 = uniform; log scale "
+                                        "%.3g (thin, light) to %.3g (thick, dark)"),
                                       grid->vmin, grid->vmax);
   else
-    grid->subtitle = g_strdup_printf ("Width and shade: attention α, %.3g (thin, light) to "
-                                      "%.3g (thick, dark)", grid->vmin, grid->vmax);
+    grid->subtitle = g_strdup_printf (_ ("Width and shade: attention α, %.3g (thin, light) to "
+                                        "%.3g (thick, dark)"), grid->vmin, grid->vmax);
   philia_render_style_init_default (&grid->style);
   return grid;
 }
