@@ -291,6 +291,72 @@ test_gcn (void)
   g_assert_cmpuint (philia_train_panel_get_n_shown_curves (panel ()), ==, 2);
 }
 
+static gboolean
+param_shown (const char *key)
+{
+  GtkSpinButton *spin = philia_train_panel_get_param_spin (panel (), key);
+
+  g_assert_nonnull (spin);
+  return gtk_widget_get_visible (GTK_WIDGET (spin)) && gtk_widget_get_sensitive (GTK_WIDGET (spin));
+}
+
+/* The transformer's hyperparameters appear while it is picked, and what is
+ * set in them is what the run used. */
+static void
+test_transformer (void)
+{
+  const char *keys[] = { "layers", "walks", "walk-length", "hop-samples", "pretrain-epochs",
+                         "batch-size" };
+  const PhiliaTrainResult *r;
+
+  ensure_cora ();
+  g_assert_true (philia_train_panel_set_model (panel (), "gcn"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_false (param_shown (keys[i]));
+  g_assert_true (philia_train_panel_set_model (panel (), "transformer"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (param_shown (keys[i]));
+  /* The recipe: 2 layers, 4 walks of 3 steps, 4 samples, no pretraining, full batch. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (philia_train_panel_get_param_spin (panel (),
+                                                                                   "walks")),
+                     ==, 4);
+  g_assert_cmpfloat (gtk_spin_button_get_value (philia_train_panel_get_param_spin (panel (),
+                                                                                   "batch-size")),
+                     ==, 0);
+  g_assert_true (param_shown ("heads"));
+  g_assert_false (param_shown ("k"));
+  scroll_to (GTK_WIDGET (philia_train_panel_get_param_spin (panel (), "epochs")));
+  save_shot ("train-transformer-params.png");
+
+  set_param ("hidden", 16);
+  set_param ("heads", 2);
+  set_param ("layers", 1);
+  set_param ("walks", 2);
+  set_param ("walk-length", 5);
+  set_param ("hop-samples", 3);
+  set_param ("pretrain-epochs", 1);
+  set_param ("batch-size", 64);
+  train ("transformer", 2);
+  g_assert_true (philia_test_spin_until (not_training, NULL, 120000));
+  g_assert_null (philia_train_panel_get_message_text (panel ()));
+  r = philia_train_panel_get_current_run (panel ());
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->model, ==, "transformer");
+  g_assert_cmpint (r->params.hidden, ==, 16);
+  g_assert_cmpint (r->params.heads, ==, 2);
+  g_assert_cmpint (r->params.layers, ==, 1);
+  g_assert_cmpint (r->params.walks, ==, 2);
+  g_assert_cmpint (r->params.walk_length, ==, 5);
+  g_assert_cmpint (r->params.hop_samples, ==, 3);
+  g_assert_cmpint (r->params.pretrain_epochs, ==, 1);
+  g_assert_cmpint (r->params.batch_size, ==, 64);
+
+  /* Picking another model hides them again. */
+  g_assert_true (philia_train_panel_set_model (panel (), "gat"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_false (param_shown (keys[i]));
+}
+
 static void
 test_stop (void)
 {
@@ -953,6 +1019,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/narrow-shot", test_narrow_shot);
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
   g_test_add_func ("/Philia/Train/wheel", test_wheel);
+  g_test_add_func ("/Philia/Train/transformer", test_transformer);
 
   ret = g_test_run ();
 
