@@ -137,6 +137,23 @@ _philia_train_panel_set_canvas_layers (PhiliaTrainPanel *self)
     }
 }
 
+/* The selected runs' attention side by side (a transformer's against a GAT's). */
+void
+_philia_train_panel_update_compare (PhiliaTrainPanel *self)
+{
+  g_autofree Run **selected = NULL;
+  guint n = philia_run_history_get_selected (self->history, &selected);
+  g_autofree const PhiliaTrainResult **results = g_new0 (const PhiliaTrainResult *, n + 1);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      results[i] = selected[i]->result;
+      names[i] = philia_run_history_display_name (self->history, selected[i]);
+    }
+  philia_attention_view_set_compare (self->attention_view, self->graph, results, names, n);
+}
+
 void
 _philia_train_panel_color_by_action (GtkWidget  *widget,
                                      const char *action_name,

@@ -78,6 +78,7 @@ void _philia_train_panel_remove_canvas_layers       (PhiliaTrainPanel *self);
 void _philia_train_panel_clear_value_buttons        (PhiliaTrainPanel *self);
 void _philia_train_panel_set_document_layer_buttons (PhiliaTrainPanel *self);
 void _philia_train_panel_set_canvas_layers          (PhiliaTrainPanel *self);
+void _philia_train_panel_update_compare             (PhiliaTrainPanel *self);
 void _philia_train_panel_color_by_action            (GtkWidget        *widget,
                                                      const char       *action_name,
                                                      GVariant         *parameter);

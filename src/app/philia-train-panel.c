@@ -225,6 +225,7 @@ on_history_selection (PhiliaRunHistory *history,
   if (self->disposed)
     return;
   update_current (self);
+  _philia_train_panel_update_compare (self);
   philia_train_curves_queue_draw (self->curves);
 }
 

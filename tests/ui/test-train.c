@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "philia-attention-view.h"
 #include "philia-canvas.h"
 #include "philia-chart-view.h"
 #include "philia-inspector.h"
@@ -355,6 +356,70 @@ test_transformer (void)
   g_assert_true (philia_train_panel_set_model (panel (), "gat"));
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_assert_false (param_shown (keys[i]));
+
+  /* Its attention next to a GAT's: one bar per layer of each, then uniform. */
+  train ("gat", 3);
+  g_assert_true (philia_test_spin_until (not_training, NULL, 60000));
+  {
+    GtkWidget *chart = philia_train_panel_get_chart (panel (), "attention-compare");
+    PhiliaAttentionView *view = PHILIA_ATTENTION_VIEW (
+      gtk_widget_get_ancestor (chart, PHILIA_TYPE_ATTENTION_VIEW));
+    PhiliaGraph *g = philia_train_panel_get_graph (panel ());
+    const gint64 *off = philia_graph_get_row_offsets (g);
+    const gint32 *nbr = philia_graph_get_neighbors (g);
+    const gint32 *y = philia_graph_get_labels (g);
+    guint both[2] = { G_MAXUINT, G_MAXUINT }, layers = 0, n_nodes = 0;
+    double value, sum = 0;
+
+    for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+      {
+        g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+        if (both[0] == G_MAXUINT && g_str_has_prefix (text, "Transformer"))
+          both[0] = i;
+        if (both[1] == G_MAXUINT && g_str_has_prefix (text, "GAT"))
+          both[1] = i;
+      }
+    g_assert_cmpuint (both[0], !=, G_MAXUINT);
+    g_assert_cmpuint (both[1], !=, G_MAXUINT);
+    for (guint k = 0; k < 2; k++)
+      {
+        philia_train_panel_select_runs (panel (), &both[k], 1);
+        layers += philia_train_panel_get_current_run (panel ())->attention->len;
+      }
+    g_assert_cmpuint (layers, ==, 1 + 2);
+    philia_train_panel_select_runs (panel (), both, 2);
+    g_assert_true (gtk_widget_get_visible (chart));
+    g_assert_cmpuint (philia_attention_view_get_compare (view, 0, NULL), ==, layers + 1);
+    for (guint i = 0; i < layers; i++)
+      {
+        philia_attention_view_get_compare (view, i, &value);
+        g_assert_true (value >= 0 && value <= 1);
+      }
+    /* Uniform attention: each labeled node's share of same-label labeled
+     * neighbours, averaged over nodes that have one. */
+    for (guint v = 0; v < philia_graph_get_n_nodes (g); v++)
+      {
+        guint same = 0, total = 0;
+
+        for (gint64 e = off[v]; y[v] >= 0 && e < off[v + 1]; e++)
+          if (y[nbr[e]] >= 0)
+            {
+              total++;
+              same += y[nbr[e]] == y[v];
+            }
+        if (total > 0)
+          {
+            sum += (double) same / total;
+            n_nodes++;
+          }
+      }
+    philia_attention_view_get_compare (view, layers, &value);
+    g_assert_cmpfloat_with_epsilon (value, sum / n_nodes, 1e-12);
+    /* Without an attention run selected the chart goes. */
+    philia_train_panel_select_runs (panel (), NULL, 0);
+    g_assert_cmpuint (philia_attention_view_get_compare (view, 0, NULL), ==, 0);
+  }
 }
 
 static void
