@@ -161,9 +161,10 @@ philia_attention_view_set_compare (PhiliaAttentionView      *self,
           double mean = mean_share (share, r->n_nodes);
 
           g_array_append_val (self->compare_values, mean);
-          /* Translators: a bar of the attention comparison, "GAT #1 · layer 2" */
+          /* Translators: a bar of the attention comparison, "GAT #1 · layer 0"
+           * (layers count from 0, as in the layer chooser and the grid) */
           g_ptr_array_add (self->compare_labels, g_strdup_printf (_("%s · layer %u"), names[i],
-                                                                  l + 1));
+                                                                  l));
         }
     }
   if (self->compare_values->len > 0)

@@ -960,6 +960,77 @@ test_chameleon_shot (void)
   g_assert_no_error (error);
 }
 
+/* The transformer on Chameleon next to GCN, GAT and MLP: its attention
+ * (compared with GAT's, and around one node) and accuracy by local
+ * homophily, for the eye. */
+static void
+test_transformer_chameleon_shot (void)
+{
+  g_autofree char *path = philia_test_shared_dataset ("chameleon.npz");
+  const char *models[] = { "gcn", "mlp", "gat", "transformer" };
+  const char *charts[] = { "attention-compare", "attention-grid", "same-label", "homophily" };
+  guint both[2] = { G_MAXUINT, G_MAXUINT };
+  guint node = 0;
+
+  if (shots == NULL || path == NULL)
+    {
+      g_test_skip ("set PHILIA_TRAIN_SHOTS and have chameleon.npz for this one");
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  window = philia_test_follow_open (window);
+  g_assert_true (philia_test_spin_until (chameleon_ready, NULL, 60000));
+  gtk_stack_set_visible_child_name (side_stack (), "train");
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      train (models[m], 200);
+      g_assert_true (philia_test_spin_until (not_training, NULL, 1800000));
+    }
+  for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+    {
+      g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+      g_test_message ("run %u: %s", i, text);
+      if (both[0] == G_MAXUINT && g_str_has_prefix (text, "Transformer"))
+        both[0] = i;
+      if (both[1] == G_MAXUINT && g_str_has_prefix (text, "GAT"))
+        both[1] = i;
+    }
+  /* The transformer's own attention first, then next to GAT's. */
+  philia_train_panel_select_runs (panel (), both, 1);
+  g_assert_cmpstr (philia_train_panel_get_current_run (panel ())->model, ==, "transformer");
+  /* A node with a handful of neighbours: its grid is readable. */
+  {
+    PhiliaGraph *g = philia_train_panel_get_graph (panel ());
+    const gint64 *off = philia_graph_get_row_offsets (g);
+
+    while (node + 1 < philia_graph_get_n_nodes (g) && off[node + 1] - off[node] != 6)
+      node++;
+  }
+  philia_train_panel_set_selection (panel (), &node, 1);
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "same-label");
+  scroll_to (philia_train_panel_get_chart (panel (), "same-label"));
+  save_shot ("transformer-chameleon-attention.png");
+  scroll_to (philia_train_panel_get_chart (panel (), "attention-grid"));
+  save_shot ("transformer-chameleon-grid.png");
+  philia_train_panel_select_runs (panel (), both, 2);
+  scroll_to (philia_train_panel_get_chart (panel (), "attention-compare"));
+  save_shot ("transformer-chameleon-compare.png");
+  scroll_to (philia_train_panel_get_chart (panel (), "homophily"));
+  save_shot ("transformer-chameleon-homophily.png");
+  for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
+    {
+      g_autofree char *name = g_strdup_printf ("transformer-chameleon-%s.png", charts[c]);
+      g_autofree char *export = g_build_filename (shots, name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (philia_chart_view_export_full (
+                       PHILIA_CHART_VIEW (philia_train_panel_get_chart (panel (), charts[c])),
+                       export, 480, 300, 150, &error));
+      g_assert_no_error (error);
+    }
+}
+
 /* Real wheel input, through the X server (xdotool's XTest): @button 4 is a
  * notch up, 5 a notch down, with the pointer on @widget's centre. FALSE when
  * there is no way to send it here. */
@@ -1085,6 +1156,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
   g_test_add_func ("/Philia/Train/wheel", test_wheel);
   g_test_add_func ("/Philia/Train/transformer", test_transformer);
+  g_test_add_func ("/Philia/Train/transformer-chameleon-shot", test_transformer_chameleon_shot);
 
   ret = g_test_run ();
 
