@@ -121,6 +121,17 @@ test_features (void)
     run_cli (&run, "info", cora, "--features", good, NULL);
     g_assert_cmpint (run.status, ==, 2);
   }
+  /* A model file cannot record the matrix, so saving one is refused. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *model = g_build_filename (dir, "m.philia-model", NULL);
+
+    run_cli (&run, "train", cora, "--model", "mlp", "--epochs", "2", "--features", good,
+             "--save-model", model, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--save-model cannot record the --features matrix"));
+    g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+  }
   g_unlink (good);
   g_unlink (short_file);
   g_unlink (pred);

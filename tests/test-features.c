@@ -134,7 +134,7 @@ test_load_refusals (void)
 {
   const float bad[] = { 1, NAN, 3, 4 };
   g_autofree char *nan_path = write_npy ("nan.npy", 2, 2, bad);
-  g_autofree char *text = g_build_filename (tmpdir, "x.csv", NULL);
+  g_autofree char *text = g_build_filename (tmpdir, "x.txt", NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_null (load (nan_path, 2, &error));
@@ -146,6 +146,85 @@ test_load_refusals (void)
   g_assert_null (load (text, 2, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT);
   g_clear_error (&error);
+}
+
+/* CSV rows: values as written, a header skipped, blank lines and CRLF and a
+ * byte-order mark taken; each bad input refused naming the file and line. */
+static void
+test_load_csv (void)
+{
+  static const struct
+  {
+    const char *text;
+    guint       n;
+    const char *message;   /* NULL: loads */
+  } cases[] = {
+    { "1,2.5,-3\n4,5e-1,6\n", 2, NULL },
+    { "a,b,c\n1,2.5,-3\n\n4,5e-1,6", 2, NULL },
+    { "\xEF\xBB\xBF" "1, 2.5 ,-3\r\n4,0.5,6\r\n", 2, NULL },
+    { "1,2,3\n4,5\n", 2, "line 2: the row has 2 values but the first row has 3." },
+    { "a,b\n1,2,3\n4,5,6\n", 2, "line 2: the row has 3 values but the header has 2." },
+    { "1,2\n3,x\n", 2, "line 2: a value is not a finite number" },
+    { "1,2\n3,nan\n", 2, "line 2: a value is not a finite number" },
+    { "1,2\n3,inf\n", 2, "line 2: a value is not a finite number" },
+    { "1,2\n3,1e39\n", 2, "line 2: a value is not a finite number" },
+    { "1,2\n3,\n", 2, "line 2: a value is not a finite number" },
+    { "1,2\n3,4\n", 3, "has 2 rows but the graph has 3 nodes" },
+    { "1,2\n3,4\n5,6\n\n7,8\n", 3, "has 4 rows but the graph has 3 nodes" },
+    { "a,b\n", 1, "has 0 rows but the graph has 1 nodes" },
+    { "", 1, "has 0 rows but the graph has 1 nodes" },
+    { "1,2\n\xFF,3\n", 2, "line 2: the line is not UTF-8 text." },
+    { "1,2\n3,4 5\n", 2, "line 2: a value is not a finite number" },
+    /* "1;2" reads as a one-column header, so the second line is the first refused. */
+    { "1;2\n3;4\n", 2, "line 2: a value is not a finite number" },
+  };
+  const float want[] = { 1, 2.5f, -3, 4, 0.5f, 6 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *name = g_strdup_printf ("case%u.csv", c);
+      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PhiliaFeatureSet) set = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[c].text, -1, NULL));
+      set = load (path, cases[c].n, &error);
+      if (cases[c].message == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (set->n_rows, ==, 2);
+          g_assert_cmpuint (set->n_cols, ==, 3);
+          g_assert_cmpmem (set->data, sizeof want, want, sizeof want);
+          g_assert_cmpstr (set->name, ==, name);
+        }
+      else
+        {
+          g_assert_null (set);
+          g_assert_nonnull (error);
+          g_test_message ("%s", error->message);
+          g_assert_nonnull (strstr (error->message, name));
+          g_assert_nonnull (strstr (error->message, cases[c].message));
+          g_assert_true (g_str_has_suffix (error->message, "."));
+        }
+      g_unlink (path);
+    }
+
+  /* Every prefix of a good file, cut anywhere: a set or an error, never a crash. */
+  {
+    const char *good = "x,y\n0.25,-1e-3\n7,8\n";
+    g_autofree char *path = g_build_filename (tmpdir, "cut.csv", NULL);
+
+    for (gsize len = 0; len <= strlen (good); len++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PhiliaFeatureSet) set = NULL;
+
+        g_assert_true (g_file_set_contents (path, good, len, NULL));
+        set = load (path, 2, &error);
+        g_assert_true ((set == NULL) != (error == NULL));
+      }
+    g_unlink (path);
+  }
 }
 
 static void
@@ -294,6 +373,7 @@ main (int    argc,
   g_test_add_func ("/features/load-npy", test_load_npy);
   g_test_add_func ("/features/load-refusals", test_load_refusals);
   g_test_add_func ("/features/load-npz", test_load_npz);
+  g_test_add_func ("/features/load-csv", test_load_csv);
   g_test_add_func ("/features/derived", test_derived);
   g_test_add_func ("/features/graph-with-set", test_graph_with_set);
   status = g_test_run ();

@@ -456,6 +456,52 @@ test_predict_matches_training (void)
     }
 }
 
+/* A transformer away from its default recipe: one layer, other walks and
+ * samples, a pretraining phase and mini-batches. The file must carry all of
+ * it, or predict builds other weight shapes or draws other sequences. */
+static void
+test_predict_transformer (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (120, 0.3, 8, 3, 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  g_autoptr(PhiliaSavedModel) m = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PhiliaSavedModel) back = NULL;
+  g_autoptr(PhiliaPrediction) p = NULL;
+  PhiliaTrainParams params;
+
+  philia_train_params_init (&params);
+  params.epochs = 12;
+  params.hidden = 16;
+  params.heads = 2;
+  params.layers = 1;
+  params.walks = 2;
+  params.walk_length = 5;
+  params.hop_samples = 1;
+  params.pretrain_epochs = 3;
+  params.batch_size = 20;
+  r = philia_train (graph, "transformer", &params, 0, 11, 1, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  m = philia_saved_model_new_from_run (r, graph, &error);
+  g_assert_no_error (error);
+  bytes = philia_saved_model_to_bytes (m, &error);
+  g_assert_no_error (error);
+  back = philia_saved_model_new_from_bytes (bytes, "m", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->params.layers, ==, 1);
+  g_assert_cmpint (back->params.walks, ==, 2);
+  g_assert_cmpint (back->params.walk_length, ==, 5);
+  g_assert_cmpint (back->params.hop_samples, ==, 1);
+  g_assert_cmpint (back->params.pretrain_epochs, ==, 3);
+  g_assert_cmpint (back->params.batch_size, ==, 20);
+  p = philia_saved_model_predict (back, graph, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (p->predictions, sizeof (gint32) * 120, r->predictions, sizeof (gint32) * 120);
+  g_assert_cmpmem (p->probabilities, sizeof (float) * 120 * 3, r->probabilities,
+                   sizeof (float) * 120 * 3);
+}
+
 static void
 test_predict_two_class (void)
 {
@@ -838,6 +884,7 @@ main (int    argc,
   g_test_add_func ("/model/mismatch", test_mismatch);
   g_test_add_func ("/model/predict-matches-training", test_predict_matches_training);
   g_test_add_func ("/model/predict-two-class", test_predict_two_class);
+  g_test_add_func ("/model/predict-transformer", test_predict_transformer);
   g_test_add_func ("/adapt/objective-values", test_objective_values);
   g_test_add_func ("/adapt/objective-gradient", test_objective_gradient);
   g_test_add_func ("/adapt/negative-sampling", test_negative_sampling);

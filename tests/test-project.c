@@ -1514,6 +1514,52 @@ test_group_inconsistent (Fixture       *f,
     }
 }
 
+/* A transformer run keeps its recipe (layers, sequences, batches) through a
+ * save: its model, saved from the reopened run, predicts what the run did. */
+static void
+test_transformer_recipe (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(PhiliaDocument) doc = new_document (f);
+  g_autoptr(PhiliaDocument) back = NULL;
+  g_autoptr(PhiliaSavedModel) model = NULL;
+  g_autoptr(PhiliaPrediction) p = NULL;
+  g_autoptr(GError) error = NULL;
+  PhiliaGraph *graph = philia_document_get_graph (doc);
+  const PhiliaTrainResult *r, *original;
+  PhiliaTrainParams params;
+
+  philia_train_params_init (&params);
+  params.epochs = 4;
+  params.hidden = 8;
+  params.heads = 2;
+  params.layers = 1;
+  params.walks = 2;
+  params.walk_length = 4;
+  params.hop_samples = 1;
+  params.pretrain_epochs = 2;
+  params.batch_size = 8;
+  philia_document_add_run (doc, philia_train (graph, "transformer", &params, 0, 3, 1, NULL, NULL,
+                                              NULL, NULL, &error));
+  g_assert_no_error (error);
+  save (doc, f->project);
+  back = reopen (f->project);
+  original = philia_document_find_run (doc, 1)->result;
+  r = philia_document_find_run (back, 1)->result;
+  g_assert_cmpint (r->params.layers, ==, 1);
+  g_assert_cmpint (r->params.walks, ==, 2);
+  g_assert_cmpint (r->params.walk_length, ==, 4);
+  g_assert_cmpint (r->params.hop_samples, ==, 1);
+  g_assert_cmpint (r->params.pretrain_epochs, ==, 2);
+  g_assert_cmpint (r->params.batch_size, ==, 8);
+  model = philia_saved_model_new_from_run (r, philia_document_get_graph (back), &error);
+  g_assert_no_error (error);
+  p = philia_saved_model_predict (model, philia_document_get_graph (back), 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (p->predictions, sizeof (gint32) * original->n_nodes, original->predictions,
+                   sizeof (gint32) * original->n_nodes);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1543,6 +1589,7 @@ main (int    argc,
   ADD ("atomic", test_atomic);
   ADD ("sniff", test_sniff);
   ADD ("json", test_json);
+  ADD ("transformer-recipe", test_transformer_recipe);
 #undef ADD
   g_test_add_func ("/Philia/Project/zip-members", test_zip_members);
 

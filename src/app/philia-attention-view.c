@@ -38,6 +38,7 @@ struct _PhiliaAttentionView
   GtkDropDown             *scale_dropdown;
   GtkDropDown             *direction_dropdown;
   PhiliaChartView         *share_chart;
+  PhiliaChartView         *compare_chart;
   GtkLabel                *grid_note;
   PhiliaChartView         *grid_chart;
 
@@ -52,6 +53,8 @@ struct _PhiliaAttentionView
   GArray                  *selection;   /* guint, the window's selection */
   double                  *share;       /* n, same-label share for the chosen layer/head */
   double                   share_counts[SHARE_BINS];
+  GArray                  *compare_values;  /* double: mean same-label share per bar */
+  GPtrArray               *compare_labels;  /* char*: "GAT #1 · layer 1", …, "Uniform" */
   PhiliaAttentionGrid     *grid;
   gboolean                 edges_shown;
   gboolean                 edges_in_document;  /* the shown edges are the document's overlay */
@@ -84,6 +87,135 @@ draw_share (cairo_t                 *cr,
   chart.values = self->share_counts;
   chart.labels = label_ptrs;
   philia_bar_chart_draw (cr, width, height, &chart, style);
+}
+
+/* One bar per layer of each selected attention run: the mean over labeled
+ * nodes of their same-label share, then what uniform attention over the
+ * same neighbours would give (the mean of the nodes' label agreement). A
+ * model whose bars stand above the uniform one attends to its own label. */
+static void
+draw_compare (cairo_t                 *cr,
+              double                   width,
+              double                   height,
+              const PhiliaRenderStyle *style,
+              gpointer                 user_data)
+{
+  PhiliaAttentionView *self = user_data;
+  PhiliaBarChart chart = { 0 };
+
+  chart.title = _("Mean same-label share of attention, by run and layer");
+  chart.y_label = _("Mean share");
+  chart.n_bars = self->compare_values->len;
+  chart.values = (const double *) self->compare_values->data;
+  chart.labels = (const char * const *) self->compare_labels->pdata;
+  chart.show_values = TRUE;
+  philia_bar_chart_draw (cr, width, height, &chart, style);
+}
+
+/* The mean of the non-NaN entries of @share, NaN for none. */
+static double
+mean_share (const double *share,
+            guint         n)
+{
+  double sum = 0;
+  guint count = 0;
+
+  for (guint v = 0; share != NULL && v < n; v++)
+    if (!isnan (share[v]))
+      {
+        sum += share[v];
+        count++;
+      }
+  return count > 0 ? sum / count : NAN;
+}
+
+/**
+ * philia_attention_view_set_compare:
+ * @results: (array length=n_results): the selected runs (those without
+ *   attention are passed over)
+ * @names: (array length=n_results): their legend names
+ *
+ * Fills the comparison of the same-label share of attention across runs
+ * (a transformer's against a GAT's), with uniform attention as reference.
+ */
+void
+philia_attention_view_set_compare (PhiliaAttentionView      *self,
+                                   PhiliaGraph              *graph,
+                                   const PhiliaTrainResult **results,
+                                   const char              **names,
+                                   guint                     n_results)
+{
+  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
+
+  g_array_set_size (self->compare_values, 0);
+  g_ptr_array_set_size (self->compare_labels, 0);
+  for (guint i = 0; graph != NULL && i < n_results; i++)
+    {
+      const PhiliaTrainResult *r = results[i];
+
+      if (r->attention == NULL || r->n_nodes != philia_graph_get_n_nodes (graph))
+        continue;
+      for (guint l = 0; l < r->attention->len; l++)
+        {
+          g_autofree double *share = philia_train_result_same_label_attention (r, graph, l, -1);
+          double mean = mean_share (share, r->n_nodes);
+
+          g_array_append_val (self->compare_values, mean);
+          /* Translators: a bar of the attention comparison, "GAT #1 · layer 0"
+           * (layers count from 0, as in the layer chooser and the grid) */
+          g_ptr_array_add (self->compare_labels, g_strdup_printf (_("%s · layer %u"), names[i],
+                                                                  l));
+        }
+    }
+  if (self->compare_values->len > 0)
+    {
+      const gint64 *off = philia_graph_get_row_offsets (graph);
+      const gint32 *nbr = philia_graph_get_neighbors (graph);
+      const gint32 *y = philia_graph_get_labels (graph);
+      guint n = philia_graph_get_n_nodes (graph);
+      g_autofree double *agree = g_new (double, MAX (n, 1));
+      double mean;
+
+      /* What philia_train_result_same_label_attention() gives when every
+       * labeled neighbour gets the same weight. */
+      for (guint v = 0; v < n; v++)
+        {
+          double same = 0, total = 0;
+
+          agree[v] = NAN;
+          if (y == NULL || y[v] < 0)
+            continue;
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            if (y[nbr[e]] >= 0)
+              {
+                total++;
+                same += y[nbr[e]] == y[v];
+              }
+          if (total > 0)
+            agree[v] = same / total;
+        }
+      mean = mean_share (agree, n);
+      g_array_append_val (self->compare_values, mean);
+      g_ptr_array_add (self->compare_labels, g_strdup (_("Uniform over neighbours")));
+    }
+  g_ptr_array_add (self->compare_labels, NULL);
+  g_ptr_array_set_size (self->compare_labels, self->compare_labels->len - 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_chart), self->compare_values->len > 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self->compare_chart));
+}
+
+/* The bars of the comparison: their count, and value @i (NaN out of range). */
+guint
+philia_attention_view_get_compare (PhiliaAttentionView *self,
+                                   guint                i,
+                                   double              *value)
+{
+  g_return_val_if_fail (PHILIA_IS_ATTENTION_VIEW (self), 0);
+
+  if (value != NULL)
+    *value = i < self->compare_values->len ? g_array_index (self->compare_values, double, i)
+                                           : NAN;
+  return self->compare_values->len;
 }
 
 static void
@@ -470,7 +602,7 @@ philia_attention_view_set_document (PhiliaAttentionView *self,
   g_set_object (&self->document, document);
 }
 
-/* "same-label" or "attention-grid", or NULL. */
+/* "same-label", "attention-grid" or "attention-compare", or NULL. */
 GtkWidget *
 philia_attention_view_get_chart (PhiliaAttentionView *self,
                                  const char          *name)
@@ -482,6 +614,8 @@ philia_attention_view_get_chart (PhiliaAttentionView *self,
     return GTK_WIDGET (self->share_chart);
   if (g_str_equal (name, "attention-grid"))
     return GTK_WIDGET (self->grid_chart);
+  if (g_str_equal (name, "attention-compare"))
+    return GTK_WIDGET (self->compare_chart);
   return NULL;
 }
 
@@ -496,6 +630,7 @@ philia_attention_view_dispose (GObject *object)
     {
       philia_chart_view_set_draw_func (self->share_chart, NULL, NULL, NULL);
       philia_chart_view_set_draw_func (self->grid_chart, NULL, NULL, NULL);
+      philia_chart_view_set_draw_func (self->compare_chart, NULL, NULL, NULL);
     }
   philia_attention_view_set_canvas (self, NULL);
   self->result = NULL;
@@ -514,6 +649,8 @@ philia_attention_view_finalize (GObject *object)
   PhiliaAttentionView *self = PHILIA_ATTENTION_VIEW (object);
 
   g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->compare_values, g_array_unref);
+  g_clear_pointer (&self->compare_labels, g_ptr_array_unref);
   g_clear_pointer (&self->share, g_free);
   g_clear_pointer (&self->grid, philia_attention_grid_free);
 
@@ -538,6 +675,7 @@ philia_attention_view_class_init (PhiliaAttentionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, direction_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, share_chart);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, compare_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, grid_note);
   gtk_widget_class_bind_template_child (widget_class, PhiliaAttentionView, grid_chart);
   gtk_widget_class_bind_template_callback (widget_class, on_attention_choice);
@@ -551,6 +689,9 @@ philia_attention_view_init (PhiliaAttentionView *self)
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_widget_init_template (GTK_WIDGET (self));
   philia_chart_view_set_draw_func (self->share_chart, draw_share, self, NULL);
+  self->compare_values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->compare_labels = g_ptr_array_new_with_free_func (g_free);
+  philia_chart_view_set_draw_func (self->compare_chart, draw_compare, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 

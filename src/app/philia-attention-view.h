@@ -31,5 +31,13 @@ void       philia_attention_view_show_layer    (PhiliaAttentionView     *self,
 void       philia_attention_view_remove_layers (PhiliaAttentionView     *self);
 GtkWidget *philia_attention_view_get_chart     (PhiliaAttentionView     *self,
                                                 const char              *name);
+void       philia_attention_view_set_compare   (PhiliaAttentionView      *self,
+                                                PhiliaGraph              *graph,
+                                                const PhiliaTrainResult **results,
+                                                const char              **names,
+                                                guint                     n_results);
+guint      philia_attention_view_get_compare   (PhiliaAttentionView     *self,
+                                                guint                    i,
+                                                double                  *value);
 
 G_END_DECLS

@@ -21,6 +21,13 @@ typedef enum
   PARAM_HEADS,
   PARAM_K,
   PARAM_ALPHA,
+  /* The transformer's: shown only while it is picked (three whole rows). */
+  PARAM_LAYERS,
+  PARAM_WALKS,
+  PARAM_WALK_LENGTH,
+  PARAM_HOP_SAMPLES,
+  PARAM_PRETRAIN,
+  PARAM_BATCH,
   PARAM_SEED,
   PARAM_THREADS,
   N_PARAMS
@@ -34,6 +41,7 @@ static const struct
   double      lower, upper, step;
   guint       digits;
   gboolean    model_param;   /* filled from the model's recipe */
+  gboolean    hide_unused;   /* hidden, not greyed out, for a model that does not read it */
 } param_info[N_PARAMS] = {
   [PARAM_EPOCHS] = { "epochs", N_("_Epochs"),
     N_("Full-batch training epochs; the model of the best-validation epoch is kept."),
@@ -54,6 +62,23 @@ static const struct
     TRUE },
   [PARAM_ALPHA] = { "alpha", N_("Teleport _α"),
     N_("Restart probability of the personalised-PageRank propagation."), 0, 1, 0.05, 2, TRUE },
+  [PARAM_LAYERS] = { "layers", N_("_Layers"),
+    N_("Transformer encoder layers (attention and feed-forward blocks)."), 1, 16, 1, 0, TRUE,
+    TRUE },
+  [PARAM_WALKS] = { "walks", N_("_Walks"),
+    N_("Random walks from each node whose steps join its sequence of tokens."), 0, 64, 1, 0,
+    TRUE, TRUE },
+  [PARAM_WALK_LENGTH] = { "walk-length", N_("Walk len_gth"), N_("Steps of each random walk."),
+    1, 64, 1, 0, TRUE, TRUE },
+  [PARAM_HOP_SAMPLES] = { "hop-samples", N_("_Neighbour samples"),
+    N_("Distinct neighbours sampled once each into the node's sequence."), 0, 255, 1, 0, TRUE,
+    TRUE },
+  [PARAM_PRETRAIN] = { "pretrain-epochs", N_("_Pretraining epochs"),
+    N_("Masked-node-modelling steps on the same sequences before training (0: none)."), 0,
+    100000, 10, 0, TRUE, TRUE },
+  [PARAM_BATCH] = { "batch-size", N_("_Batch size"),
+    N_("Training nodes per step, one step per epoch (0: all of them, full batch)."), 0,
+    1000000, 16, 0, TRUE, TRUE },
   [PARAM_SEED] = { "seed", N_("See_d"),
     N_("Seed of the initialisation and dropout: the same seed and threads give the same run."),
     0, G_MAXINT32, 1, 0, FALSE },
@@ -104,6 +129,12 @@ philia_param_grid_set_model (PhiliaParamGrid *self,
   values[PARAM_HEADS] = p.heads;
   values[PARAM_K] = p.k;
   values[PARAM_ALPHA] = p.alpha;
+  values[PARAM_LAYERS] = p.layers;
+  values[PARAM_WALKS] = p.walks;
+  values[PARAM_WALK_LENGTH] = p.walk_length;
+  values[PARAM_HOP_SAMPLES] = p.hop_samples;
+  values[PARAM_PRETRAIN] = p.pretrain_epochs;
+  values[PARAM_BATCH] = p.batch_size;
   for (guint i = 0; i < N_PARAMS; i++)
     {
       gboolean used;
@@ -117,6 +148,11 @@ philia_param_grid_set_model (PhiliaParamGrid *self,
         gtk_spin_button_set_value (self->spins[i], values[i]);
       gtk_widget_set_sensitive (GTK_WIDGET (self->spins[i]), used);
       gtk_widget_set_sensitive (self->spin_labels[i], used);
+      if (param_info[i].hide_unused)
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->spins[i]), used);
+          gtk_widget_set_visible (self->spin_labels[i], used);
+        }
       /* Translators: appended to a hyperparameter's tooltip: "Not used by GCN." */
       tooltip = used ? g_strdup (_(param_info[i].tooltip))
                      : g_strdup_printf ("%s\n%s", _(param_info[i].tooltip),
@@ -149,6 +185,12 @@ philia_param_grid_read (PhiliaParamGrid   *self,
   p->heads = (int) VALUE (PARAM_HEADS);
   p->k = (int) VALUE (PARAM_K);
   p->alpha = VALUE (PARAM_ALPHA);
+  p->layers = (int) VALUE (PARAM_LAYERS);
+  p->walks = (int) VALUE (PARAM_WALKS);
+  p->walk_length = (int) VALUE (PARAM_WALK_LENGTH);
+  p->hop_samples = (int) VALUE (PARAM_HOP_SAMPLES);
+  p->pretrain_epochs = (int) VALUE (PARAM_PRETRAIN);
+  p->batch_size = (int) VALUE (PARAM_BATCH);
 #undef VALUE
   *seed = (guint64) gtk_spin_button_get_value (self->spins[PARAM_SEED]);
   *threads = (guint) gtk_spin_button_get_value (self->spins[PARAM_THREADS]);
@@ -221,7 +263,9 @@ philia_param_grid_new (void)
 }
 
 /* The spin button of hyperparameter @key ("epochs", "lr", "weight-decay",
- * "hidden", "dropout", "heads", "k", "alpha", "seed", "threads"), or NULL. */
+ * "hidden", "dropout", "heads", "k", "alpha", the transformer's "layers", "walks",
+ * "walk-length", "hop-samples", "pretrain-epochs", "batch-size", "seed",
+ * "threads"), or NULL. */
 GtkSpinButton *
 philia_param_grid_get_spin (PhiliaParamGrid *self,
                             const char      *key)

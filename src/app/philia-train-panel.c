@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-train-panel-private.h"
 #include "philia-attention-view.h"
 #include "philia-chart-view.h"
 #include "philia-model-save.h"
@@ -22,16 +23,8 @@
 #include "philia-train-curves.h"
 #include "philia-window.h"
 
-/* Canvas layers this panel owns. */
-#define LAYER_PREDICTION  "train-prediction"
-#define LAYER_CORRECTNESS "train-correctness"
-#define LAYER_VALUE       "train-value-"
-
-
-typedef PhiliaRunEntry Run;
-
 /* Runs over splits × seeds in progress: one at a time, in split-major order. */
-typedef struct
+struct _PhiliaTrainGroup
 {
   char              *model;
   PhiliaTrainParams  params;
@@ -41,7 +34,7 @@ typedef struct
   guint              n_seeds;
   guint              next;       /* index of the run in flight */
   GPtrArray         *done;       /* PhiliaTrainResult* */
-} Group;
+};
 
 static void
 group_free (Group *group)
@@ -52,55 +45,6 @@ group_free (Group *group)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Group, group_free)
-
-struct _PhiliaTrainPanel
-{
-  GtkWidget          parent_instance;
-
-  /* Template widgets */
-  GtkStack          *stack;
-  GtkDropDown       *model_dropdown;
-  GtkLabel          *model_description;
-  GtkLabel          *split_label;
-  GtkSpinButton     *split_spin;
-  GtkLabel          *split_sizes;
-  PhiliaParamGrid   *params_grid;
-  GtkCheckButton    *many_check;
-  GtkSpinButton     *seeds_spin;
-  GtkWidget         *seeds_label;
-  GtkButton         *train_button;
-  GtkProgressBar    *progress_bar;
-  GtkLabel          *status_label;
-  GtkLabel          *message_label;
-  PhiliaTrainCurves *curves;
-  PhiliaRunHistory  *history;
-  GtkWidget         *canvas_box;
-  GtkFlowBox        *color_box;
-  PhiliaAttentionView *attention_view;
-
-  /* Borrowed */
-  PhiliaCanvas      *canvas;          /* weak */
-  PhiliaDocument    *document;        /* owned; its runs are the history */
-  GPtrArray         *value_buttons;   /* node-values buttons in color_box */
-
-  /* Owned */
-  PhiliaGraph       *graph;
-  GPtrArray         *model_ids;       /* char*, dropdown order */
-  Run               *current;         /* one of the history's, or NULL */
-  GCancellable      *cancellable;
-  guint              serial;
-  GtkFileChooserNative *csv_chooser;
-  char              *csv_kind;
-
-  /* The run in progress */
-  guint              live_color;
-  Group             *group;           /* runs over splits × seeds in progress, or NULL */
-  gint64             stop_time;       /* µs, when Stop was pressed; 0 */
-  gint64             status_time;     /* µs, last live status text */
-
-  guint              training : 1;
-  guint              disposed : 1;
-};
 
 G_DEFINE_FINAL_TYPE (PhiliaTrainPanel, philia_train_panel, GTK_TYPE_WIDGET)
 
@@ -122,8 +66,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_current (PhiliaTrainPanel *self);
-static void write_color_by (PhiliaTrainPanel *self,
-                            const char       *overlay);
 static Run *add_group_to_document (PhiliaTrainPanel *self,
                                    Group            *group);
 
@@ -242,121 +184,6 @@ on_split_changed (GtkSpinButton    *spin,
 
 /* ------------------------------------------------------- inspect views */
 
-static void
-remove_canvas_layers (PhiliaTrainPanel *self)
-{
-  if (self->canvas == NULL)
-    return;
-  philia_canvas_remove_node_layer (self->canvas, LAYER_PREDICTION);
-  philia_canvas_remove_node_layer (self->canvas, LAYER_CORRECTNESS);
-  philia_attention_view_remove_layers (self->attention_view);
-  for (guint i = 0; i < self->value_buttons->len; i++)
-    {
-      const char *id = g_object_get_data (g_ptr_array_index (self->value_buttons, i), "layer");
-
-      /* A document run's colourings are the canvas's own. */
-      if (!philia_run_overlay_parse (id, NULL, NULL))
-        philia_canvas_remove_node_layer (self->canvas, id);
-    }
-}
-
-static void
-clear_value_buttons (PhiliaTrainPanel *self)
-{
-  for (guint i = 0; i < self->value_buttons->len; i++)
-    {
-      GtkWidget *button = g_ptr_array_index (self->value_buttons, i);
-
-      gtk_flow_box_remove (self->color_box, gtk_widget_get_parent (button));
-    }
-  g_ptr_array_set_size (self->value_buttons, 0);
-}
-
-/* With a document: the buttons name the run's colourings by their ids; the
- * canvas derives them from the document's run. */
-static void
-set_document_layer_buttons (PhiliaTrainPanel *self)
-{
-  PhiliaTrainResult *r = self->current->result;
-  guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
-
-  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
-    {
-      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
-      g_autofree char *layer = g_strdup_printf ("run:%u:value:%s", id, nv->name);
-      GtkWidget *button = gtk_button_new_with_label (nv->name);
-
-      gtk_widget_set_tooltip_text (button, _("Colour nodes by this value the model publishes"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.color-by");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", layer);
-      g_object_set_data_full (G_OBJECT (button), "layer", g_steal_pointer (&layer), g_free);
-      gtk_flow_box_append (self->color_box, button);
-      g_ptr_array_add (self->value_buttons, button);
-    }
-}
-
-static void
-set_canvas_layers (PhiliaTrainPanel *self)
-{
-  PhiliaTrainResult *r = self->current->result;
-  guint n = r->n_nodes, c = r->n_classes;
-  const gint32 *y = philia_graph_get_labels (self->graph);
-  const guint8 *test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
-  g_autofree gint32 *correct = g_new (gint32, n);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *prediction_title = NULL;
-  g_autofree char *correct_title = NULL;
-  /* Okabe–Ito bluish green, vermillion, and a neutral grey. */
-  static const double correct_colors[9] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.72, 0.72, 0.72 };
-  const char *correct_names[3] = { _("correct"), _("wrong"), _("not in the test set") };
-
-  for (guint k = 0; k < c; k++)
-    {
-      const char *name = philia_graph_get_class_name (self->graph, k);
-
-      /* Translators: a class without a name in the data */
-      g_ptr_array_add (names, name != NULL ? g_strdup (name) : g_strdup_printf (_("class %u"), k));
-    }
-  g_ptr_array_add (names, NULL);
-  for (guint v = 0; v < n; v++)
-    correct[v] = y[v] < 0 ? -1 : test == NULL || !test[v] ? 2 : y[v] == r->predictions[v] ? 0 : 1;
-
-  /* Translators: canvas colouring by a run, "Prediction (GCN #1)" */
-  prediction_title = g_strdup_printf (_("Prediction (%s)"), self->current->inspected);
-  correct_title = g_strdup_printf (_("Correct on test (%s)"), self->current->inspected);
-  philia_canvas_set_node_categories (self->canvas, LAYER_PREDICTION, prediction_title,
-                                     r->predictions, (const char * const *) names->pdata, NULL, c);
-  philia_canvas_set_node_categories (self->canvas, LAYER_CORRECTNESS, correct_title, correct,
-                                     correct_names, correct_colors, 3);
-
-  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
-    {
-      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
-      g_autofree char *id = g_strconcat (LAYER_VALUE, nv->name, NULL);
-      g_autofree char *title = g_strdup_printf ("%s (%s)", nv->name, self->current->inspected);
-      double lo = INFINITY, hi = -INFINITY;
-      GtkWidget *button;
-
-      for (guint v = 0; v < n; v++)
-        if (isfinite (nv->values[v]))
-          {
-            lo = MIN (lo, nv->values[v]);
-            hi = MAX (hi, nv->values[v]);
-          }
-      if (!isfinite (lo))
-        lo = 0, hi = 1;
-      philia_canvas_set_node_values (self->canvas, id, title, nv->values, lo,
-                                     hi > lo ? hi : lo + 1);
-      button = gtk_button_new_with_label (nv->name);
-      gtk_widget_set_tooltip_text (button, _("Colour nodes by this value the model publishes"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.color-by");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
-      g_object_set_data_full (G_OBJECT (button), "layer", g_strdup (id), g_free);
-      gtk_flow_box_append (self->color_box, button);
-      g_ptr_array_add (self->value_buttons, button);
-    }
-}
-
 /* The current run is the first selected one; everything that shows "the run"
  * follows it. */
 static void
@@ -368,8 +195,8 @@ update_current (PhiliaTrainPanel *self)
   if (run == self->current)
     return;
 
-  remove_canvas_layers (self);
-  clear_value_buttons (self);
+  _philia_train_panel_remove_canvas_layers (self);
+  _philia_train_panel_clear_value_buttons (self);
   philia_attention_view_set_run (self->attention_view, NULL, NULL, 0);
   self->current = run;
   g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
@@ -381,9 +208,9 @@ update_current (PhiliaTrainPanel *self)
     return;
 
   if (self->document != NULL && run->doc_runs != NULL)
-    set_document_layer_buttons (self);
+    _philia_train_panel_set_document_layer_buttons (self);
   else if (self->canvas != NULL)
-    set_canvas_layers (self);
+    _philia_train_panel_set_canvas_layers (self);
   has_attention = run->result->attention != NULL && run->result->attention->len > 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.edges-by-attention", has_attention);
   philia_attention_view_set_run (self->attention_view, self->graph, run->result,
@@ -400,6 +227,7 @@ on_history_selection (PhiliaRunHistory *history,
   if (self->disposed)
     return;
   update_current (self);
+  _philia_train_panel_update_compare (self);
   philia_train_curves_queue_draw (self->curves);
 }
 
@@ -777,153 +605,6 @@ make_splits_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-color_by_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
-  const char *what = g_variant_get_string (parameter, NULL);
-  const char *layer = what;
-
-  if (self->current == NULL)
-    return;
-  /* A run's own colourings are the document's: the view names them and the
-   * canvas derives them from the run. */
-  if (self->document != NULL && self->current->doc_runs != NULL)
-    {
-      guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
-      g_autofree char *overlay = NULL;
-
-      if (g_str_equal (what, "prediction"))
-        overlay = g_strdup_printf ("run:%u:prediction", id);
-      else if (g_str_equal (what, "correctness"))
-        overlay = g_strdup_printf ("run:%u:correct", id);
-      else if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
-        {
-          philia_attention_view_show_layer (self->attention_view, what);
-          return;
-        }
-      else if (philia_run_overlay_parse (what, NULL, NULL))
-        overlay = g_strdup (what);
-      if (overlay != NULL)
-        {
-          write_color_by (self, overlay);
-          return;
-        }
-    }
-  if (self->canvas == NULL)
-    return;
-  if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
-    {
-      philia_attention_view_show_layer (self->attention_view, what);
-      return;
-    }
-  if (g_str_equal (what, "prediction"))
-    layer = LAYER_PREDICTION;
-  else if (g_str_equal (what, "correctness"))
-    layer = LAYER_CORRECTNESS;
-  philia_canvas_show_node_layer (self->canvas, layer);
-}
-
-static void
-edges_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  philia_attention_view_show_edges (PHILIA_TRAIN_PANEL (widget)->attention_view);
-}
-
-static void
-export_figure_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  GtkWidget *chart = philia_train_panel_get_chart (PHILIA_TRAIN_PANEL (widget),
-                                                   g_variant_get_string (parameter, NULL));
-
-  if (chart != NULL)
-    gtk_widget_activate_action (chart, "chart.export", NULL);
-}
-
-/**
- * philia_train_panel_export_csv:
- * @kind: "predictions" or "attention"
- *
- * Writes the current run's predictions or attention as `philia-cli train
- * --predictions/--attention` would (the "Export as CSV" menu's writer).
- */
-gboolean
-philia_train_panel_export_csv (PhiliaTrainPanel  *self,
-                               const char        *kind,
-                               const char        *path,
-                               GError           **error)
-{
-  g_autofree char *text = NULL;
-
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
-  g_return_val_if_fail (kind != NULL && path != NULL, FALSE);
-
-  if (self->current == NULL || self->graph == NULL)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   _("No run is selected to export."));
-      return FALSE;
-    }
-  text = g_str_equal (kind, "attention")
-         ? philia_train_result_attention_csv (self->current->result, self->graph)
-         : philia_train_result_predictions_csv (self->current->result, self->graph);
-  return g_file_set_contents (path, text, -1, error);
-}
-
-static void
-on_csv_response (GtkNativeDialog  *dialog,
-                 int               response,
-                 PhiliaTrainPanel *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  _philia_file_chooser_remember (GTK_FILE_CHOOSER (dialog), file);
-  path = file != NULL ? g_file_get_path (file) : NULL;
-  if (path != NULL && !philia_train_panel_export_csv (self, self->csv_kind, path, &error))
-    _philia_widget_show_error (GTK_WIDGET (self), _("Could not export the CSV file"), error);
-  _philia_clear_file_chooser (&self->csv_chooser, self);
-}
-
-static void
-export_csv_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
-  const char *kind = g_variant_get_string (parameter, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autofree char *name = NULL;
-
-  if (self->current == NULL || self->csv_chooser != NULL)
-    return;
-  g_free (self->csv_kind);
-  self->csv_kind = g_strdup (kind);
-  self->csv_chooser = gtk_file_chooser_native_new (g_str_equal (kind, "attention")
-                                                   ? _("Export Attention")
-                                                   : _("Export Predictions"),
-                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                   GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                                                   _("_Cancel"));
-  _philia_file_chooser_add_filter (GTK_FILE_CHOOSER (self->csv_chooser), _("CSV files"),
-                                   (const char *[]) { "*.csv", NULL });
-  _philia_file_chooser_start (GTK_FILE_CHOOSER (self->csv_chooser), "exports");
-  name = g_strdup_printf ("%s-%s.csv", self->current->result->model, kind);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->csv_chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->csv_chooser), TRUE);
-  g_signal_connect (self->csv_chooser, "response", G_CALLBACK (on_csv_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->csv_chooser));
-}
-
 /* ------------------------------------------------------------- object */
 
 static void
@@ -1031,14 +712,6 @@ philia_train_panel_set_graph (PhiliaTrainPanel *self,
 }
 
 /* ------------------------------------------------------------ document */
-
-/* Colours the canvas by @overlay: a step ("Colouring") of the document's. */
-static void
-write_color_by (PhiliaTrainPanel *self,
-                const char       *overlay)
-{
-  _philia_document_write_view (self->document, overlay, NULL, NULL);
-}
 
 /* A finished group goes into the document as one (saved as one with the
  * project); the document's "changed" makes it one entry of the history, in
@@ -1322,11 +995,14 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "train.remove-run", "u", remove_run_action);
   gtk_widget_class_install_action (widget_class, "train.save-model", "u", save_model_action);
-  gtk_widget_class_install_action (widget_class, "train.color-by", "s", color_by_action);
-  gtk_widget_class_install_action (widget_class, "train.edges-by-attention", NULL, edges_action);
+  gtk_widget_class_install_action (widget_class, "train.color-by", "s",
+                                   _philia_train_panel_color_by_action);
+  gtk_widget_class_install_action (widget_class, "train.edges-by-attention", NULL,
+                                   _philia_train_panel_edges_action);
   gtk_widget_class_install_action (widget_class, "train.export-figure", "s",
-                                   export_figure_action);
-  gtk_widget_class_install_action (widget_class, "train.export-csv", "s", export_csv_action);
+                                   _philia_train_panel_export_figure_action);
+  gtk_widget_class_install_action (widget_class, "train.export-csv", "s",
+                                   _philia_train_panel_export_csv_action);
   gtk_widget_class_install_action (widget_class, "train.make-splits", NULL, make_splits_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1357,198 +1033,4 @@ GtkWidget *
 philia_train_panel_new (void)
 {
   return g_object_new (PHILIA_TYPE_TRAIN_PANEL, NULL);
-}
-
-PhiliaGraph *
-philia_train_panel_get_graph (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  return self->graph;
-}
-
-/**
- * philia_train_panel_set_canvas:
- * @canvas: (nullable): the canvas the inspect views colour (not referenced)
- */
-void
-philia_train_panel_set_canvas (PhiliaTrainPanel *self,
-                               PhiliaCanvas     *canvas)
-{
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-  g_return_if_fail (canvas == NULL || PHILIA_IS_CANVAS (canvas));
-
-  if (self->canvas != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
-  self->canvas = canvas;
-  if (canvas != NULL)
-    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
-  philia_attention_view_set_canvas (self->attention_view, canvas);
-  gtk_widget_set_sensitive (self->canvas_box, self->current != NULL
-                            && (canvas != NULL || self->document != NULL));
-}
-
-/**
- * philia_train_panel_set_selection:
- * @nodes: (array length=n_nodes) (nullable): the window's selected nodes
- *
- * One selected node gets its attention grid (for a run with attention).
- */
-void
-philia_train_panel_set_selection (PhiliaTrainPanel *self,
-                                  const guint      *nodes,
-                                  guint             n_nodes)
-{
-  g_autoptr(GArray) selection = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-  g_return_if_fail (nodes != NULL || n_nodes == 0);
-
-  if (self->graph != NULL)
-    for (guint i = 0; i < n_nodes; i++)
-      if (nodes[i] < philia_graph_get_n_nodes (self->graph))
-        g_array_append_val (selection, nodes[i]);
-  philia_attention_view_set_selection (self->attention_view, (const guint *) selection->data,
-                                       selection->len);
-}
-
-gboolean
-philia_train_panel_get_training (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
-
-  return self->training;
-}
-
-/* The run the inspect views show (the first selected in the history), or %NULL. */
-const PhiliaTrainResult *
-philia_train_panel_get_current_run (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  return self->current != NULL ? self->current->result : NULL;
-}
-
-/* Picks @model_id in the model chooser (its defaults fill the parameters). */
-gboolean
-philia_train_panel_set_model (PhiliaTrainPanel *self,
-                              const char       *model_id)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), FALSE);
-  g_return_val_if_fail (model_id != NULL, FALSE);
-
-  for (guint i = 0; i < self->model_ids->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->model_ids, i), model_id))
-      {
-        gtk_drop_down_set_selected (self->model_dropdown, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* The spin button of hyperparameter @key ("epochs", "lr", "weight-decay",
- * "hidden", "dropout", "heads", "k", "alpha", "seed", "threads"), "split", or
- * "seeds" (per split, for runs over splits × seeds). */
-GtkSpinButton *
-philia_train_panel_get_param_spin (PhiliaTrainPanel *self,
-                                   const char       *key)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-
-  if (g_str_equal (key, "split"))
-    return self->split_spin;
-  if (g_str_equal (key, "seeds"))
-    return self->seeds_spin;
-  return philia_param_grid_get_spin (self->params_grid, key);
-}
-
-guint
-philia_train_panel_get_n_runs (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
-
-  return philia_run_history_get_n_entries (self->history);
-}
-
-/* "title|details" of history row @index, or %NULL. */
-char *
-philia_train_panel_dup_run_text (PhiliaTrainPanel *self,
-                                 guint             index)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  return philia_run_history_dup_text (self->history, index);
-}
-
-/* Selects history rows @indices (as Ctrl-clicks do); the first becomes current. */
-void
-philia_train_panel_select_runs (PhiliaTrainPanel *self,
-                                const guint      *indices,
-                                guint             n_indices)
-{
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-
-  philia_run_history_select (self->history, indices, n_indices);
-}
-
-/* Curves drawn on each curve chart: two per shown run (selected or live). */
-guint
-philia_train_panel_get_n_shown_curves (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
-
-  return philia_train_curves_get_n_shown (self->curves);
-}
-
-/* Epochs of the run in progress that reached the panel. */
-guint
-philia_train_panel_get_live_epochs (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), 0);
-
-  return philia_train_curves_get_live_epochs (self->curves);
-}
-
-const char *
-philia_train_panel_get_status_text (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  return gtk_label_get_text (self->status_label);
-}
-
-/* The error on show, or %NULL. */
-const char *
-philia_train_panel_get_message_text (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
-    return NULL;
-  return gtk_label_get_text (self->message_label);
-}
-
-/* "accuracy", "roc-auc", "loss", "homophily", "same-label" or "attention-grid". */
-GtkWidget *
-philia_train_panel_get_chart (PhiliaTrainPanel *self,
-                              const char       *name)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (philia_train_curves_get_chart (self->curves, name) != NULL)
-    return philia_train_curves_get_chart (self->curves, name);
-  if (g_str_equal (name, "homophily"))
-    return philia_run_history_get_chart (self->history);
-  return philia_attention_view_get_chart (self->attention_view, name);
-}
-
-/* The "Runs over splits × seeds" check box. */
-GtkCheckButton *
-philia_train_panel_get_many_check (PhiliaTrainPanel *self)
-{
-  g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
-
-  return self->many_check;
 }

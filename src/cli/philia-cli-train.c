@@ -491,6 +491,12 @@ cmd_train (int    argc,
   if (many && opt_save_model != NULL)
     return usage_error ("train", "--save-model saves one run's model: leave out --splits all "
                         "and --seeds");
+  /* A model file records its input width, not the matrix: predict would feed
+   * it the dataset's own features, a silent mismatch when the widths agree. */
+  if (opt_save_model != NULL && opt_features != NULL)
+    return usage_error ("train", "--save-model cannot record the --features matrix: the "
+                        "saved model would be applied to the dataset's own features; leave "
+                        "out one of them");
   if (!cli_project_check_save ("train", argv[1], &code))
     return code;
 

@@ -26,8 +26,8 @@ static guint loaded_columns;
 /* stats, train, proximity and linkpred: a feature matrix to use instead. */
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
-    "Use the features in FILE (.npy, or .npz with one 2-D array; one row per node) instead "
-    "of the dataset's", "FILE" },
+    "Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
+    "numbers; one row per node) instead of the dataset's", "FILE" },
   { NULL }
 };
 

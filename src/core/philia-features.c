@@ -6,6 +6,7 @@
 
 #include "philia-core.h"
 #include "philia-features.h"
+#include "philia-features-private.h"
 #include "philia-npz-private.h"
 
 #include <math.h>
@@ -131,11 +132,15 @@ philia_feature_set_load (GFile   *file,
     a = read_npz_member (bytes, display, &member, error);
   else if (size >= 6 && memcmp (data, "\223NUMPY", 6) == 0)
     a = philia_npy_parse (data, size, display, error);
+  else if (g_str_has_suffix (base, ".csv") || g_str_has_suffix (base, ".CSV"))
+    return _philia_feature_set_parse_csv ((const char *) data, size, display, base, n_nodes,
+                                          error);
   else
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is neither an .npy nor an .npz file; features are read from one 2-D "
-                   "array in either.", display);
+                   "%s is neither an .npy, an .npz nor a .csv file; features are read from "
+                   "one 2-D array in the first two, or rows of comma-separated numbers.",
+                   display);
       return NULL;
     }
   if (a == NULL)

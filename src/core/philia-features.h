@@ -42,9 +42,11 @@ void              philia_feature_set_free         (PhiliaFeatureSet       *set);
 
 /*
  * Reads a feature matrix for a graph of @n_nodes nodes: a .npy file with
- * one 2-D numeric array, or a .npz holding exactly one 2-D member (other
- * members must not be 2-D). Refused with both numbers when its row count is
- * not @n_nodes, and when a value is not finite.
+ * one 2-D numeric array, a .npz holding exactly one 2-D member (other
+ * members must not be 2-D), or a .csv file of comma-separated numbers, one
+ * row per node (an optional header line). Refused with both numbers when its
+ * row count is not @n_nodes, and when a value is not finite (a CSV error
+ * names the line).
  */
 PhiliaFeatureSet *philia_feature_set_load         (GFile                  *file,
                                                    guint                   n_nodes,

@@ -148,6 +148,14 @@ manifest_text (const PhiliaSavedModel *m,
                  ? optimizer_names[p->optimizer] : "adam");
   json_builder_set_member_name (b, "normalize_features");
   json_builder_add_boolean_value (b, p->normalize_features);
+  /* The transformer's recipe: its weight shapes follow the layers, and its
+   * sequences the walks and samples, which predict draws again. */
+  member_int (b, "layers", p->layers);
+  member_int (b, "walks", p->walks);
+  member_int (b, "walk_length", p->walk_length);
+  member_int (b, "hop_samples", p->hop_samples);
+  member_int (b, "pretrain_epochs", p->pretrain_epochs);
+  member_int (b, "batch_size", p->batch_size);
   json_builder_end_object (b);
   member_int (b, "n_features", m->n_features);
   json_builder_set_member_name (b, "identity_features");
@@ -374,6 +382,20 @@ get_string (JsonObject  *o,
   return TRUE;
 }
 
+/* Members of "params" that only the transformer reads. */
+static const struct
+{
+  const char *key;
+  gsize       offset;
+} transformer_params[] = {
+  { "layers", G_STRUCT_OFFSET (PhiliaTrainParams, layers) },
+  { "walks", G_STRUCT_OFFSET (PhiliaTrainParams, walks) },
+  { "walk_length", G_STRUCT_OFFSET (PhiliaTrainParams, walk_length) },
+  { "hop_samples", G_STRUCT_OFFSET (PhiliaTrainParams, hop_samples) },
+  { "pretrain_epochs", G_STRUCT_OFFSET (PhiliaTrainParams, pretrain_epochs) },
+  { "batch_size", G_STRUCT_OFFSET (PhiliaTrainParams, batch_size) },
+};
+
 static gboolean
 read_params (JsonObject        *root,
              PhiliaTrainParams *p,
@@ -401,6 +423,14 @@ read_params (JsonObject        *root,
   if (!get_int (o, "k", -1, 1 << 16, &v, display_name, error))
     return FALSE;
   p->k = (int)v;
+  /* Absent from the files of Philia before the transformer: the defaults. */
+  for (guint i = 0; i < G_N_ELEMENTS (transformer_params); i++)
+    if (json_object_has_member (o, transformer_params[i].key))
+      {
+        if (!get_int (o, transformer_params[i].key, -1, 1 << 20, &v, display_name, error))
+          return FALSE;
+        *(int *)((char *)p + transformer_params[i].offset) = (int)v;
+      }
   if (!get_double (o, "lr", &p->lr, display_name, error)
       || !get_double (o, "weight_decay", &p->weight_decay, display_name, error)
       || !get_double (o, "dropout", &p->dropout, display_name, error)

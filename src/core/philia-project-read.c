@@ -538,6 +538,29 @@ read_run_arrays (Reader            *r,
   return TRUE;
 }
 
+/* The transformer's recipe, absent from projects saved before it: "the
+ * model's default" then (-1, as philia_train_params_init() leaves it). */
+static gboolean
+read_transformer_params (Reader            *r,
+                         JsonObject        *po,
+                         const char        *sub,
+                         PhiliaTrainParams *p,
+                         GError           **error)
+{
+  const char *keys[] = { "layers", "walks", "walk_length", "hop_samples", "pretrain_epochs",
+                         "batch_size" };
+  int *fields[] = { &p->layers, &p->walks, &p->walk_length, &p->hop_samples,
+                    &p->pretrain_epochs, &p->batch_size };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      *fields[i] = -1;
+      if (json_object_has_member (po, keys[i]) && !get_sint (r, po, sub, keys[i], fields[i], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static PhiliaTrainResult *
 read_run (Reader      *r,
           JsonObject  *o,
@@ -595,7 +618,8 @@ read_run (Reader      *r,
       !get_sint (r, po, sub, "k", &p->k, error) ||
       !get_double (r, po, sub, "alpha", &p->alpha, error) ||
       !get_string (r, po, sub, "optimizer", FALSE, &optimizer, error) ||
-      !get_bool (r, po, sub, "normalize_features", &p->normalize_features, error))
+      !get_bool (r, po, sub, "normalize_features", &p->normalize_features, error) ||
+      !read_transformer_params (r, po, sub, p, error))
     return NULL;
   if ((k = lookup_name (optimizer, optimizer_names, G_N_ELEMENTS (optimizer_names))) < 0)
     {

@@ -359,6 +359,13 @@ write_run (Writer                  *w,
   member_string (b, "optimizer", (guint)p->optimizer < G_N_ELEMENTS (optimizer_names)
                  ? optimizer_names[p->optimizer] : "adam");
   member_bool (b, "normalize_features", p->normalize_features);
+  /* The transformer's recipe (its weight shapes and sequences follow it). */
+  member_int (b, "layers", p->layers);
+  member_int (b, "walks", p->walks);
+  member_int (b, "walk_length", p->walk_length);
+  member_int (b, "hop_samples", p->hop_samples);
+  member_int (b, "pretrain_epochs", p->pretrain_epochs);
+  member_int (b, "batch_size", p->batch_size);
   json_builder_end_object (b);
   member_bool (b, "identity_features", r->identity_features);
   member_bool (b, "sparse_features", r->sparse_features);

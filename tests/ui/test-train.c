@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "philia-attention-view.h"
 #include "philia-canvas.h"
 #include "philia-chart-view.h"
 #include "philia-inspector.h"
@@ -289,6 +290,136 @@ test_gcn (void)
   g_assert_cmpfloat (philia_train_panel_get_current_run (panel ())->test_accuracy, >=, 0.78);
   /* Live curves handed over to the run: still two curves per chart. */
   g_assert_cmpuint (philia_train_panel_get_n_shown_curves (panel ()), ==, 2);
+}
+
+static gboolean
+param_shown (const char *key)
+{
+  GtkSpinButton *spin = philia_train_panel_get_param_spin (panel (), key);
+
+  g_assert_nonnull (spin);
+  return gtk_widget_get_visible (GTK_WIDGET (spin)) && gtk_widget_get_sensitive (GTK_WIDGET (spin));
+}
+
+/* The transformer's hyperparameters appear while it is picked, and what is
+ * set in them is what the run used. */
+static void
+test_transformer (void)
+{
+  const char *keys[] = { "layers", "walks", "walk-length", "hop-samples", "pretrain-epochs",
+                         "batch-size" };
+  const PhiliaTrainResult *r;
+
+  ensure_cora ();
+  g_assert_true (philia_train_panel_set_model (panel (), "gcn"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_false (param_shown (keys[i]));
+  g_assert_true (philia_train_panel_set_model (panel (), "transformer"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (param_shown (keys[i]));
+  /* The recipe: 2 layers, 4 walks of 3 steps, 4 samples, no pretraining, full batch. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (philia_train_panel_get_param_spin (panel (),
+                                                                                   "walks")),
+                     ==, 4);
+  g_assert_cmpfloat (gtk_spin_button_get_value (philia_train_panel_get_param_spin (panel (),
+                                                                                   "batch-size")),
+                     ==, 0);
+  g_assert_true (param_shown ("heads"));
+  g_assert_false (param_shown ("k"));
+  scroll_to (GTK_WIDGET (philia_train_panel_get_param_spin (panel (), "epochs")));
+  save_shot ("train-transformer-params.png");
+
+  set_param ("hidden", 16);
+  set_param ("heads", 2);
+  set_param ("layers", 1);
+  set_param ("walks", 2);
+  set_param ("walk-length", 5);
+  set_param ("hop-samples", 3);
+  set_param ("pretrain-epochs", 1);
+  set_param ("batch-size", 64);
+  train ("transformer", 2);
+  g_assert_true (philia_test_spin_until (not_training, NULL, 120000));
+  g_assert_null (philia_train_panel_get_message_text (panel ()));
+  r = philia_train_panel_get_current_run (panel ());
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->model, ==, "transformer");
+  g_assert_cmpint (r->params.hidden, ==, 16);
+  g_assert_cmpint (r->params.heads, ==, 2);
+  g_assert_cmpint (r->params.layers, ==, 1);
+  g_assert_cmpint (r->params.walks, ==, 2);
+  g_assert_cmpint (r->params.walk_length, ==, 5);
+  g_assert_cmpint (r->params.hop_samples, ==, 3);
+  g_assert_cmpint (r->params.pretrain_epochs, ==, 1);
+  g_assert_cmpint (r->params.batch_size, ==, 64);
+
+  /* Picking another model hides them again. */
+  g_assert_true (philia_train_panel_set_model (panel (), "gat"));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_false (param_shown (keys[i]));
+
+  /* Its attention next to a GAT's: one bar per layer of each, then uniform. */
+  train ("gat", 3);
+  g_assert_true (philia_test_spin_until (not_training, NULL, 60000));
+  {
+    GtkWidget *chart = philia_train_panel_get_chart (panel (), "attention-compare");
+    PhiliaAttentionView *view = PHILIA_ATTENTION_VIEW (
+      gtk_widget_get_ancestor (chart, PHILIA_TYPE_ATTENTION_VIEW));
+    PhiliaGraph *g = philia_train_panel_get_graph (panel ());
+    const gint64 *off = philia_graph_get_row_offsets (g);
+    const gint32 *nbr = philia_graph_get_neighbors (g);
+    const gint32 *y = philia_graph_get_labels (g);
+    guint both[2] = { G_MAXUINT, G_MAXUINT }, layers = 0, n_nodes = 0;
+    double value, sum = 0;
+
+    for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+      {
+        g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+        if (both[0] == G_MAXUINT && g_str_has_prefix (text, "Transformer"))
+          both[0] = i;
+        if (both[1] == G_MAXUINT && g_str_has_prefix (text, "GAT"))
+          both[1] = i;
+      }
+    g_assert_cmpuint (both[0], !=, G_MAXUINT);
+    g_assert_cmpuint (both[1], !=, G_MAXUINT);
+    for (guint k = 0; k < 2; k++)
+      {
+        philia_train_panel_select_runs (panel (), &both[k], 1);
+        layers += philia_train_panel_get_current_run (panel ())->attention->len;
+      }
+    g_assert_cmpuint (layers, ==, 1 + 2);
+    philia_train_panel_select_runs (panel (), both, 2);
+    g_assert_true (gtk_widget_get_visible (chart));
+    g_assert_cmpuint (philia_attention_view_get_compare (view, 0, NULL), ==, layers + 1);
+    for (guint i = 0; i < layers; i++)
+      {
+        philia_attention_view_get_compare (view, i, &value);
+        g_assert_true (value >= 0 && value <= 1);
+      }
+    /* Uniform attention: each labeled node's share of same-label labeled
+     * neighbours, averaged over nodes that have one. */
+    for (guint v = 0; v < philia_graph_get_n_nodes (g); v++)
+      {
+        guint same = 0, total = 0;
+
+        for (gint64 e = off[v]; y[v] >= 0 && e < off[v + 1]; e++)
+          if (y[nbr[e]] >= 0)
+            {
+              total++;
+              same += y[nbr[e]] == y[v];
+            }
+        if (total > 0)
+          {
+            sum += (double) same / total;
+            n_nodes++;
+          }
+      }
+    philia_attention_view_get_compare (view, layers, &value);
+    g_assert_cmpfloat_with_epsilon (value, sum / n_nodes, 1e-12);
+    /* Without an attention run selected the chart goes. */
+    philia_train_panel_select_runs (panel (), NULL, 0);
+    g_assert_cmpuint (philia_attention_view_get_compare (view, 0, NULL), ==, 0);
+  }
 }
 
 static void
@@ -829,6 +960,77 @@ test_chameleon_shot (void)
   g_assert_no_error (error);
 }
 
+/* The transformer on Chameleon next to GCN, GAT and MLP: its attention
+ * (compared with GAT's, and around one node) and accuracy by local
+ * homophily, for the eye. */
+static void
+test_transformer_chameleon_shot (void)
+{
+  g_autofree char *path = philia_test_shared_dataset ("chameleon.npz");
+  const char *models[] = { "gcn", "mlp", "gat", "transformer" };
+  const char *charts[] = { "attention-compare", "attention-grid", "same-label", "homophily" };
+  guint both[2] = { G_MAXUINT, G_MAXUINT };
+  guint node = 0;
+
+  if (shots == NULL || path == NULL)
+    {
+      g_test_skip ("set PHILIA_TRAIN_SHOTS and have chameleon.npz for this one");
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  window = philia_test_follow_open (window);
+  g_assert_true (philia_test_spin_until (chameleon_ready, NULL, 60000));
+  gtk_stack_set_visible_child_name (side_stack (), "train");
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      train (models[m], 200);
+      g_assert_true (philia_test_spin_until (not_training, NULL, 1800000));
+    }
+  for (guint i = 0; i < philia_train_panel_get_n_runs (panel ()); i++)
+    {
+      g_autofree char *text = philia_train_panel_dup_run_text (panel (), i);
+
+      g_test_message ("run %u: %s", i, text);
+      if (both[0] == G_MAXUINT && g_str_has_prefix (text, "Transformer"))
+        both[0] = i;
+      if (both[1] == G_MAXUINT && g_str_has_prefix (text, "GAT"))
+        both[1] = i;
+    }
+  /* The transformer's own attention first, then next to GAT's. */
+  philia_train_panel_select_runs (panel (), both, 1);
+  g_assert_cmpstr (philia_train_panel_get_current_run (panel ())->model, ==, "transformer");
+  /* A node with a handful of neighbours: its grid is readable. */
+  {
+    PhiliaGraph *g = philia_train_panel_get_graph (panel ());
+    const gint64 *off = philia_graph_get_row_offsets (g);
+
+    while (node + 1 < philia_graph_get_n_nodes (g) && off[node + 1] - off[node] != 6)
+      node++;
+  }
+  philia_train_panel_set_selection (panel (), &node, 1);
+  gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.color-by", "s", "same-label");
+  scroll_to (philia_train_panel_get_chart (panel (), "same-label"));
+  save_shot ("transformer-chameleon-attention.png");
+  scroll_to (philia_train_panel_get_chart (panel (), "attention-grid"));
+  save_shot ("transformer-chameleon-grid.png");
+  philia_train_panel_select_runs (panel (), both, 2);
+  scroll_to (philia_train_panel_get_chart (panel (), "attention-compare"));
+  save_shot ("transformer-chameleon-compare.png");
+  scroll_to (philia_train_panel_get_chart (panel (), "homophily"));
+  save_shot ("transformer-chameleon-homophily.png");
+  for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
+    {
+      g_autofree char *name = g_strdup_printf ("transformer-chameleon-%s.png", charts[c]);
+      g_autofree char *export = g_build_filename (shots, name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (philia_chart_view_export_full (
+                       PHILIA_CHART_VIEW (philia_train_panel_get_chart (panel (), charts[c])),
+                       export, 480, 300, 150, &error));
+      g_assert_no_error (error);
+    }
+}
+
 /* Real wheel input, through the X server (xdotool's XTest): @button 4 is a
  * notch up, 5 a notch down, with the pointer on @widget's centre. FALSE when
  * there is no way to send it here. */
@@ -953,6 +1155,8 @@ main (int   argc,
   g_test_add_func ("/Philia/Train/narrow-shot", test_narrow_shot);
   g_test_add_func ("/Philia/Train/chameleon-shot", test_chameleon_shot);
   g_test_add_func ("/Philia/Train/wheel", test_wheel);
+  g_test_add_func ("/Philia/Train/transformer", test_transformer);
+  g_test_add_func ("/Philia/Train/transformer-chameleon-shot", test_transformer_chameleon_shot);
 
   ret = g_test_run ();
 
