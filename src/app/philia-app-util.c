@@ -609,6 +609,8 @@ _philia_figure_exporter_get_dialog (PhiliaFigureExporter *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->dialog;
+}
+
 /* The text a control shows or explains itself with: a tooltip (its own, or
  * for the button inside a menu button or drop-down, the whole's), or an
  * expander's label. */
