@@ -438,7 +438,10 @@ test_class_names_whole (void)
   g_autoptr(PhiliaHomophily) h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 0,
                                                            NULL, NULL);
   const char *names[7];
-  const double sizes[][2] = { { 360, 240 }, { 252, 200 }, { 480, 320 } };
+  /* Panel-like shapes too: wide and low, where every slanted name, not
+   * only the first, may reach past the left edge. */
+  const double sizes[][2] = { { 360, 240 }, { 252, 200 }, { 480, 320 }, { 420, 200 },
+                              { 400, 220 }, { 300, 200 }, { 600, 220 } };
 
   g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 7);
   for (guint k = 0; k < 7; k++)
@@ -449,14 +452,16 @@ test_class_names_whole (void)
       {
         g_autoptr(PhiliaStatsFigure) figure = NULL;
         g_autoptr(GArray) texts = NULL;
+        g_autofree char *what = NULL;
 
         if (kind != PHILIA_STATS_FIGURE_CLASS_SIZES && kind != PHILIA_STATS_FIGURE_COMPATIBILITY)
           continue;
         figure = philia_stats_figure_new (kind, graph, h, NULL);
         texts = drawn_texts (draw_stats, figure, sizes[s][0], sizes[s][1]);
-        assert_texts_whole (texts, sizes[s][0], sizes[s][1],
-                            philia_stats_figure_kind_to_string (kind));
-        assert_names_drawn (texts, names, 7, philia_stats_figure_kind_to_string (kind));
+        what = g_strdup_printf ("%s at %g × %g", philia_stats_figure_kind_to_string (kind),
+                                sizes[s][0], sizes[s][1]);
+        assert_texts_whole (texts, sizes[s][0], sizes[s][1], what);
+        assert_names_drawn (texts, names, 7, what);
       }
 }
 

@@ -198,6 +198,21 @@ philia_canvas_zoom_to_selection (PhiliaCanvas *self)
   return zoom_to_flags (self, self->selected);
 }
 
+/**
+ * philia_canvas_commit_view:
+ *
+ * Writes a zoom or pan still waiting for the motion to pause into the
+ * document now, so that what is saved is what the canvas shows (a save can
+ * come within the pause, e.g. right after "Why this link" framed a pair).
+ */
+void
+philia_canvas_commit_view (PhiliaCanvas *self)
+{
+  g_return_if_fail (PHILIA_IS_CANVAS (self));
+
+  _philia_canvas_flush_zoom_write (self);
+}
+
 static void
 zoom_to_selection_action (GtkWidget  *widget,
                           const char *action_name,

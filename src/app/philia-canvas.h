@@ -64,6 +64,7 @@ gboolean       philia_canvas_zoom_to_nodes        (PhiliaCanvas   *self,
                                                    const guint    *nodes,
                                                    guint           n_nodes);
 gboolean       philia_canvas_zoom_to_selection    (PhiliaCanvas   *self);
+void           philia_canvas_commit_view          (PhiliaCanvas   *self);
 gboolean       philia_canvas_export               (PhiliaCanvas   *self,
                                                    const char     *path,
                                                    double          width,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "philia-app-private.h"
+#include "philia-canvas.h"
 #include "philia-file-chooser.h"
 #include "philia-filter-dialog.h"
 
@@ -88,6 +89,8 @@ save_to (PhiliaWindow *self,
   if (self->document == NULL || self->saving)
     return;
 
+  /* The view the canvas shows, not the one written before its last pause. */
+  philia_canvas_commit_view (PHILIA_CANVAS (self->canvas));
   self->saving = TRUE;
   _philia_window_update_actions (self);
   philia_autosave_hold (self->autosave);

@@ -78,22 +78,37 @@ compute_layout (cairo_t                 *cr,
 
   if (chart->labels != NULL && l->slot > 0)
     {
-      double widest = 0, first = 0, line = fs * 1.25;
+      double widest = 0, line = fs * 1.25;
 
       for (guint i = 0; i < chart->n_bars; i++)
         if (chart->labels[i])
           widest = MAX (widest, _philia_render_text_width (cr, style, 1.0, chart->labels[i]));
-      if (chart->n_bars > 0 && chart->labels[0])
-        first = _philia_render_text_width (cr, style, 1.0, chart->labels[0]);
       if (widest + fs * 0.6 > l->slot && l->slot >= line * 0.75)
         {
           /* Slanted, each label whole and ending under its bar: as tall as
-           * the widest needs, and the first may reach left of the plot. */
+           * the widest needs; labels may reach left of the plot. */
+          double axis_left = l->left;
+
           l->slanted = TRUE;
           l->label_h = (widest + line) * G_SQRT2 / 2 + fs * 0.4;
-          l->left = MAX (l->left, (first + line) * G_SQRT2 / 2 - l->slot / 2 + fs * 0.4);
-          l->plot_w = width - l->left - fs * 0.8 - l->legend_w;
-          l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
+          /* Label i ends under the centre of slot i and reaches (w_i + line)/√2
+           * to its left; any of them, not only the first, may be the one that
+           * would cross the figure's left edge. Widening the margin narrows the
+           * slots, so settle the two together (a few rounds converge). */
+          for (guint pass = 0; pass < 8; pass++)
+            {
+              double need = axis_left;
+
+              for (guint i = 0; i < chart->n_bars; i++)
+                if (chart->labels[i])
+                  need = MAX (need, (_philia_render_text_width (cr, style, 1.0, chart->labels[i])
+                                     + line) * G_SQRT2 / 2 - (i + 0.5) * l->slot + fs * 0.4);
+              if (need <= l->left + 0.01 && pass > 0)
+                break;
+              l->left = MAX (l->left, need);
+              l->plot_w = width - l->left - fs * 0.8 - l->legend_w;
+              l->slot = chart->n_bars > 0 ? l->plot_w / chart->n_bars : 0;
+            }
         }
       else if (widest + fs * 0.6 > l->slot)
         /* Too many bars even to slant (a histogram's numbers): every k-th,
