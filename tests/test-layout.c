@@ -510,7 +510,7 @@ test_memory_estimate (void)
   g_assert_false (philia_layout_is_quadratic ("fr"));
   g_assert_false (philia_layout_is_quadratic ("multilevel"));
   g_assert_cmpuint (philia_layout_estimate_bytes (graph, "kk")
-                    - philia_layout_estimate_bytes (graph, "fr"), ==, 8 * 30 * 30);
+                    - philia_layout_estimate_bytes (graph, "fr"), ==, 24 * 30 * 30);
   g_assert_cmpuint (philia_layout_estimate_bytes (graph, "fr"), >=, 2 * 40 * sizeof (double));
   g_assert_cmpuint (philia_layout_estimate_bytes (graph, "spiral"), ==, 0);
   g_assert_cmpuint (philia_layout_estimate_bytes (empty, "kk"), ==, 0);
