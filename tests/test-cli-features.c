@@ -109,7 +109,7 @@ test_features (void)
   g_assert_true (g_file_get_contents (pred, &pred_text, NULL, NULL));
   philia_train_params_init (&params);
   params.epochs = 5;
-  r = philia_train (copy, "mlp", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+  r = philia_train (copy, "mlp", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   core_pred = philia_train_result_predictions_csv (r, copy);
   g_assert_cmpstr (pred_text, ==, core_pred);

@@ -493,7 +493,8 @@ test_train_save (void)
   g_assert_no_error (error);
   philia_train_params_init (&params);
   params.epochs = 8;
-  r = philia_train (graph, "mlp", &params, 0, 5, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 5;
+  r = philia_train (graph, "mlp", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (printed, ==, r->test_accuracy);
 

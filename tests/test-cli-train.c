@@ -44,7 +44,8 @@ test_csv_matches_core (void)
   g_assert_no_error (error);
   philia_train_params_init (&params);
   params.epochs = 4;
-  r = philia_train (graph, "gat", &params, 0, 3, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 3;
+  r = philia_train (graph, "gat", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   core_pred = philia_train_result_predictions_csv (r, graph);
   core_att = philia_train_result_attention_csv (r, graph);

@@ -402,7 +402,8 @@ test_random_splits_copy (void)
 
     philia_train_params_init (&params);
     params.epochs = 5;
-    r = philia_train (more, "mlp", &params, 4, 0, 1, NULL, NULL, NULL, NULL, &error);
+    params.split = 4;
+    r = philia_train (more, "mlp", &params, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (r->n_epochs, ==, 5);
   }
@@ -510,7 +511,7 @@ test_train_without_splits (void)
 
   g_assert_cmpuint (philia_graph_get_n_splits (graph), ==, 0);
   g_assert_cmpuint (philia_graph_get_n_classes (graph), ==, 2);
-  r = philia_train (graph, "gcn", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+  r = philia_train (graph, "gcn", NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_null (r);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
   g_test_message ("%s", error->message);
@@ -552,7 +553,9 @@ test_two_class (void)
   const guint8 *train, *val, *test;
   guint n, best;
   gint64 zeros = 0;
+  PhiliaTrainParams params;
 
+  philia_train_params_init (&params);
   philia_csbm_params_init_default (&p);
   p.n_nodes = 600;
   p.n_classes = 2;
@@ -569,7 +572,9 @@ test_two_class (void)
   g_assert_cmpstr (philia_graph_get_source (graph), ==,
                    "CSBM n=600 C=2 d=10 h=0.50, classes 480/120");
 
-  r = philia_train (graph, "gcn", NULL, 1, 3, 1, NULL, NULL, NULL, NULL, &error);
+  params.split = 1;
+  params.seed = 3;
+  r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   train = philia_graph_get_split_mask (graph, 1, PHILIA_SPLIT_TRAIN);
   val = philia_graph_get_split_mask (graph, 1, PHILIA_SPLIT_VAL);
@@ -640,7 +645,7 @@ test_many_classes_and_fallbacks (void)
     p.n_splits = 1;
     graph = philia_csbm_generate (&p, NULL, &error);
     g_assert_no_error (error);
-    r = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+    r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpint (r->metric, ==, PHILIA_METRIC_ACCURACY);
     g_assert_cmpint (r->best_epoch_rule, ==, PHILIA_BEST_BY_VAL_ACCURACY);
@@ -672,14 +677,15 @@ test_many_classes_and_fallbacks (void)
         (v % 2 ? train : test)[n + v] = 1;
       }
     graph = philia_graph_copy_with_splits (karate, 2, train, val, test);
-    one = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+    one = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpint (one->metric, ==, PHILIA_METRIC_ROC_AUC);
     g_assert_cmpint (one->best_epoch_rule, ==, PHILIA_BEST_BY_VAL_ACCURACY);
     g_assert_true (isnan (one->val_roc_auc));
     g_assert_false (isnan (one->test_roc_auc));
     g_assert_cmpuint (one->best_epoch, >=, 1);
-    none = philia_train (graph, "gcn", &params, 1, 0, 1, NULL, NULL, NULL, NULL, &error);
+    params.split = 1;
+    none = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpint (none->best_epoch_rule, ==, PHILIA_BEST_BY_LAST_EPOCH);
     g_assert_cmpuint (none->best_epoch, ==, 20);
@@ -706,10 +712,14 @@ test_train_on_random_splits (void)
   g_autoptr(PhiliaTrainResult) r = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) aucs = g_array_new (FALSE, FALSE, sizeof (double));
+  PhiliaTrainParams params;
 
+  philia_train_params_init (&params);
   graph = philia_graph_with_random_splits (karate, 0.6, 0.2, 10, 0, FALSE, &error);
   g_assert_no_error (error);
-  r = philia_train (graph, "gcn", NULL, 9, 4, 1, NULL, NULL, on_epoch, aucs, &error);
+  params.split = 9;
+  params.seed = 4;
+  r = philia_train (graph, "gcn", &params, NULL, NULL, on_epoch, aucs, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (aucs->len, ==, r->n_epochs);
   for (guint e = 0; e < r->n_epochs; e++)

@@ -49,7 +49,8 @@ trained_model (PhiliaGraph *graph)
 
   philia_train_params_init (&params);
   params.epochs = 25;
-  r = philia_train (graph, "gcn", &params, 0, 3, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 3;
+  r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   m = philia_saved_model_new_from_run (r, graph, &error);
   g_assert_no_error (error);

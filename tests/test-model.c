@@ -111,7 +111,8 @@ train (PhiliaGraph *graph,
 
   philia_train_params_init (&params);
   params.epochs = epochs;
-  r = philia_train (graph, model, &params, 0, 7, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 7;
+  r = philia_train (graph, model, &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return r;
 }
@@ -481,7 +482,8 @@ test_predict_transformer (void)
   params.hop_samples = 1;
   params.pretrain_epochs = 3;
   params.batch_size = 20;
-  r = philia_train (graph, "transformer", &params, 0, 11, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 11;
+  r = philia_train (graph, "transformer", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   m = philia_saved_model_new_from_run (r, graph, &error);
   g_assert_no_error (error);

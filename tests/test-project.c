@@ -402,7 +402,8 @@ train (PhiliaGraph *graph,
 
   philia_train_params_init (&params);
   params.epochs = 12;
-  r = philia_train (graph, model, &params, 0, seed, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = seed;
+  r = philia_train (graph, model, &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return r;
 }
@@ -1360,8 +1361,9 @@ add_group (PhiliaDocument *doc,
     {
       g_autoptr(GError) error = NULL;
 
-      results[i] = philia_train (graph, "mlp", &params, i / n_seeds, 5 + i % n_seeds, 1, NULL,
-                                 NULL, NULL, NULL, &error);
+      params.split = i / n_seeds;
+      params.seed = 5 + i % n_seeds;
+      results[i] = philia_train (graph, "mlp", &params, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
     }
   return philia_document_add_run_group (doc, results, n_splits, n_seeds);
@@ -1539,8 +1541,11 @@ test_transformer_recipe (Fixture       *f,
   params.hop_samples = 1;
   params.pretrain_epochs = 2;
   params.batch_size = 8;
-  philia_document_add_run (doc, philia_train (graph, "transformer", &params, 0, 3, 1, NULL, NULL,
-                                              NULL, NULL, &error));
+  params.split = 0;
+  params.seed = 3;
+  params.n_threads = 1;
+  philia_document_add_run (doc, philia_train (graph, "transformer", &params, NULL, NULL, NULL,
+                                              NULL, &error));
   g_assert_no_error (error);
   save (doc, f->project);
   back = reopen (f->project);

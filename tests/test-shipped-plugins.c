@@ -376,7 +376,9 @@ check_fagcn (const char *dataset,
   for (guint seed = 0; seed < n_seeds; seed++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(PhiliaTrainResult) result = philia_train (graph, "fagcn", &params, 0, seed, 2,
+      params.seed = seed;
+      params.n_threads = 2;
+      g_autoptr(PhiliaTrainResult) result = philia_train (graph, "fagcn", &params,
                                                           NULL, NULL, NULL, NULL, &error);
       guint n = philia_graph_get_n_nodes (graph);
       gint64 two_m = philia_graph_get_row_offsets (graph)[n];

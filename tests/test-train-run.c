@@ -100,7 +100,8 @@ run_async (Run         *run,
   params.epochs = epochs;
   run->epochs = g_array_new (FALSE, FALSE, sizeof (PhiliaTrainEpoch));
   run->cancellable = g_cancellable_new ();
-  philia_train_async (graph, model, &params, 0, 7, 1, run->cancellable, on_epochs, run,
+  params.seed = 7;
+  philia_train_async (graph, model, &params, run->cancellable, on_epochs, run,
                       on_destroy, on_done, run);
   while (!run->done || !run->destroyed)
     g_main_context_iteration (NULL, TRUE);
@@ -148,7 +149,8 @@ test_async_matches_sync (void)
   /* The worker runs the very same training as the synchronous call. */
   philia_train_params_init (&params);
   params.epochs = 120;
-  sync = philia_train (graph, "gcn", &params, 0, 7, 1, NULL, NULL, NULL, NULL, &error);
+  params.seed = 7;
+  sync = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (sync->loss, 120 * sizeof (double), run.result->loss, 120 * sizeof (double));
   g_assert_cmpmem (sync->predictions, 90 * sizeof (gint32), run.result->predictions,

@@ -82,7 +82,9 @@ train (PhiliaGraph *graph,
 
   philia_train_params_init (&params);
   params.epochs = epochs;
-  r = philia_train (graph, model, &params, 0, seed, threads, NULL, NULL, NULL, NULL, &error);
+  params.seed = seed;
+  params.n_threads = threads;
+  r = philia_train (graph, model, &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (r);
   return r;
@@ -183,7 +185,7 @@ test_diverged (void)
 
   philia_train_params_init (&params);
   params.normalize_features = FALSE;
-  r = philia_train (graph, "mlp", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error);
+  r = philia_train (graph, "mlp", &params, NULL, NULL, NULL, NULL, &error);
   g_assert_null (r);
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED);
   g_test_message ("%s", error->message);
@@ -199,14 +201,17 @@ test_no_training_nodes (void)
 {
   g_autoptr(PhiliaGraph) graph = tiny_graph (30, 4, FALSE, 1);
   g_autoptr(GError) error = NULL;
+  PhiliaTrainParams split_5;
 
-  g_assert_null (philia_train (graph, "gcn", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  philia_train_params_init (&split_5);
+  split_5.split = 5;
+  g_assert_null (philia_train (graph, "gcn", NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_null (philia_train (graph, "gcn", NULL, 5, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (philia_train (graph, "gcn", &split_5, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
   g_clear_error (&error);
-  g_assert_null (philia_train (graph, "nope", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (philia_train (graph, "nope", NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
 }
 
@@ -218,10 +223,10 @@ test_featureless (void)
   g_autoptr(PhiliaTrainResult) r = NULL;
 
   /* An MLP has nothing to learn from; a GCN uses one-hot node ids. */
-  g_assert_null (philia_train (graph, "mlp", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (philia_train (graph, "mlp", NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  g_assert_null (philia_train (graph, "sgc", NULL, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (philia_train (graph, "sgc", NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED);
   r = train (graph, "gcn", 50, 0, 1);
   g_assert_true (r->identity_features);
@@ -256,7 +261,7 @@ test_cancel (void)
   g_autoptr(PhiliaProgress) progress = philia_progress_new ();
   CancelData data = { cancellable, 0 };
 
-  g_assert_null (philia_train (graph, "gcn", NULL, 0, 0, 1, progress, cancellable,
+  g_assert_null (philia_train (graph, "gcn", NULL, progress, cancellable,
                                cancel_at_3, &data, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (data.calls, ==, 3);
@@ -455,13 +460,12 @@ test_bad_hyperparameters (void)
 
   philia_train_params_init (&params);
   params.k = 20;
-  g_assert_null (philia_train (graph, "h2gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (philia_train (graph, "h2gcn", &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
   g_clear_error (&error);
   philia_train_params_init (&params);
   params.alpha = 1.5;
-  g_assert_null (philia_train (graph, "gprgnn", &params, 0, 0, 1, NULL, NULL, NULL, NULL,
-                               &error));
+  g_assert_null (philia_train (graph, "gprgnn", &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
 }
 
@@ -701,10 +705,10 @@ test_loss_rows (void)
       params.weight_decay = 5e-4;
       params.hidden = 64;
       params.k = 2;
-      a = philia_train (graphs[i], ours[i], &params, 0, 7, 1, NULL, NULL, NULL, NULL, &error);
+      params.seed = 7;
+      a = philia_train (graphs[i], ours[i], &params, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
-      b = philia_train (graphs[i], full[full_of[i]].id, &params, 0, 7, 1, NULL, NULL, NULL, NULL,
-                        &error);
+      b = philia_train (graphs[i], full[full_of[i]].id, &params, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       for (int e = 0; e < params.epochs; e++)
         {

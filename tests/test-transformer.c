@@ -368,8 +368,9 @@ train_with (PhiliaGraph       *graph,
   g_autoptr(GError) error = NULL;
   PhiliaTrainResult *r;
 
-  r = philia_train (graph, "transformer", params, 0, seed, threads, NULL, NULL, NULL, NULL,
-                    &error);
+  params->seed = seed;
+  params->n_threads = threads;
+  r = philia_train (graph, "transformer", params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (r);
   return r;
@@ -513,16 +514,14 @@ test_model_refusals (void)
 
   small_params (&p);
   p.hidden = 9;
-  g_assert_null (philia_train (graph, "transformer", &p, 0, 0, 1, NULL, NULL, NULL, NULL,
-                               &error));
+  g_assert_null (philia_train (graph, "transformer", &p, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
   g_assert_nonnull (strstr (error->message, "multiple of its heads"));
   g_clear_error (&error);
   small_params (&p);
   p.walks = 100;
   p.walk_length = 100;
-  g_assert_null (philia_train (graph, "transformer", &p, 0, 0, 1, NULL, NULL, NULL, NULL,
-                               &error));
+  g_assert_null (philia_train (graph, "transformer", &p, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION);
 }
 

@@ -326,6 +326,7 @@ launch (PhiliaTrainPanel        *self,
 {
   Request *epochs_request, *done_request;
   g_autofree char *name = NULL;
+  PhiliaTrainParams run_params;
 
   self->serial++;
   if (self->group != NULL)
@@ -346,7 +347,11 @@ launch (PhiliaTrainPanel        *self,
   done_request = g_new0 (Request, 1);
   done_request->self = g_object_ref (self);
   done_request->serial = self->serial;
-  philia_train_async (self->graph, model, params, split, seed, threads, self->cancellable,
+  run_params = *params;
+  run_params.split = split;
+  run_params.seed = seed;
+  run_params.n_threads = threads;
+  philia_train_async (self->graph, model, &run_params, self->cancellable,
                       on_epochs, epochs_request, (GDestroyNotify) request_free,
                       train_done_cb, done_request);
   philia_train_curves_queue_draw (self->curves);

@@ -259,8 +259,9 @@ train_for_figure (PhiliaGraph  *graph,
     }
   philia_train_params_init (&params);
   params.epochs = opt_epochs;
-  return philia_train (graph, model, &params, (guint)opt_split, (guint64)opt_seed, 1, NULL,
-                       NULL, NULL, NULL, error);
+  params.split = (guint)opt_split;
+  params.seed = (guint64)opt_seed;
+  return philia_train (graph, model, &params, NULL, NULL, NULL, NULL, error);
 }
 
 typedef struct

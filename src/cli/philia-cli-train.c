@@ -552,8 +552,10 @@ cmd_train (int    argc,
       {
         PhiliaTrainResult *r;
 
-        r = philia_train (graph, opt_model, &params, first_split + s, (guint64)opt_seed + k,
-                          (guint)opt_threads, NULL, NULL, NULL, NULL, &error);
+        params.split = first_split + s;
+        params.seed = (guint64)opt_seed + k;
+        params.n_threads = (guint)opt_threads;
+        r = philia_train (graph, opt_model, &params, NULL, NULL, NULL, NULL, &error);
         if (r == NULL)
           return fail (error);
         g_ptr_array_add (runs, r);

@@ -32,6 +32,9 @@ G_BEGIN_DECLS
  * @hop_samples: neighbours sampled once each into the sequence (< 0: default)
  * @pretrain_epochs: masked-node-modelling steps before training (< 0: default, none)
  * @batch_size: training nodes per step, drawn in a seeded order (≤ 0: all, full batch)
+ * @split: the graph's split to train on (0)
+ * @seed: seeds initialisation, dropout and sampling (0)
+ * @n_threads: workers for sparse products and OpenBLAS (1; 0 counts as 1)
  *
  * Hyperparameters. philia_train_params_init() sets every field to "the
  * model's default", which is the recipe of the model's paper.
@@ -54,6 +57,9 @@ typedef struct
   int                 hop_samples;
   int                 pretrain_epochs;
   int                 batch_size;
+  guint               split;
+  guint64             seed;
+  guint               n_threads;
 } PhiliaTrainParams;
 
 void philia_train_params_init (PhiliaTrainParams *params);
@@ -281,18 +287,16 @@ void philia_train_result_free (PhiliaTrainResult *result);
 
 /*
  * Trains model @model_id (a PHILIA_FAMILY_MODEL in the default registry) on
- * split @split, full batch. @n_threads workers for sparse products and
- * OpenBLAS. @callback runs on the calling thread after each epoch. Stops
- * within one epoch of @cancellable firing (G_IO_ERROR_CANCELLED), on a NaN
- * loss, and refuses a split without training nodes. Same seed and threads:
- * the same run.
+ * split @params->split, full batch, seeded by @params->seed, with
+ * @params->n_threads workers for sparse products and OpenBLAS (%NULL @params:
+ * the model's defaults on split 0, seed 0, one thread). @callback runs on the
+ * calling thread after each epoch. Stops within one epoch of @cancellable
+ * firing (G_IO_ERROR_CANCELLED), on a NaN loss, and refuses a split without
+ * training nodes. Same seed and threads: the same run.
  */
 PhiliaTrainResult *philia_train (PhiliaGraph              *graph,
                                  const char               *model_id,
                                  const PhiliaTrainParams  *params,
-                                 guint                     split,
-                                 guint64                   seed,
-                                 guint                     n_threads,
                                  PhiliaProgress           *progress,
                                  GCancellable             *cancellable,
                                  PhiliaTrainEpochFunc      callback,

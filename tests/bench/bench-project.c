@@ -63,7 +63,9 @@ build_document (const char *path)
 
       philia_train_params_init (&params);
       params.epochs = 3;
-      r = philia_train (graph, models[i], &params, 0, i, 2, NULL, NULL, NULL, NULL, &error);
+      params.seed = i;
+      params.n_threads = 2;
+      r = philia_train (graph, models[i], &params, NULL, NULL, NULL, NULL, &error);
       if (r == NULL)
         {
           fprintf (stderr, "%s\n", error->message);

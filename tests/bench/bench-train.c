@@ -54,8 +54,8 @@ bench_models (const char *folder,
 
             philia_train_params_init (&params);
             params.epochs = epochs;
-            r = philia_train (graph, models[m], &params, 0, 0, threads, NULL, NULL, NULL, NULL,
-                              &error);
+            params.n_threads = threads;
+            r = philia_train (graph, models[m], &params, NULL, NULL, NULL, NULL, &error);
             if (r == NULL)
               {
                 fprintf (stderr, "bench-train: %s\n", error->message);
@@ -150,7 +150,7 @@ bench_spmm (const char *folder)
         /* One epoch builds and caches Â on the graph. */
         philia_train_params_init (&params);
         params.epochs = 1;
-        r = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, NULL);
+        r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, NULL);
         s = g_object_get_data (G_OBJECT (graph), "philia-normalized-adjacency");
         g_assert (s != NULL);
         x = philia_tensor_new (n, cols);
@@ -204,7 +204,8 @@ bench_one (const char *path,
   params.epochs = epochs;
   params.normalize_features = normalize;
   getrusage (RUSAGE_SELF, &before);
-  r = philia_train (graph, model, &params, 0, 0, threads, NULL, NULL, NULL, NULL, &error);
+  params.n_threads = threads;
+  r = philia_train (graph, model, &params, NULL, NULL, NULL, NULL, &error);
   if (r == NULL)
     {
       fprintf (stderr, "bench-train: %s\n", error->message);
@@ -319,7 +320,7 @@ bench_kernels (const char *squirrel,
       philia_train_params_init (&params);
       params.epochs = 1;
       params.normalize_features = FALSE;
-      r = philia_train (graph, "gcn", &params, 0, 0, 1, NULL, NULL, NULL, NULL, NULL);
+      r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, NULL);
       s = g_object_get_data (G_OBJECT (graph), "philia-normalized-adjacency");
       g_assert (s != NULL);
       for (int threads = 1; threads <= 2; threads++)

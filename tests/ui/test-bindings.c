@@ -454,8 +454,7 @@ test_attention (void)
   train_in_panel ("gat");
   id = philia_document_get_run (doc, philia_document_get_n_runs (doc) - 1)->id;
   philia_train_panel_select_runs (train,
-                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 },
-                                  1);
+                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 }, 1);
   g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), !=, PHILIA_EDGES_VALUE);
   before = render_canvas ();
@@ -548,8 +547,7 @@ test_attention_nodes (void)
   train_in_panel ("gat");
   id = philia_document_get_run (doc, philia_document_get_n_runs (doc) - 1)->id;
   philia_train_panel_select_runs (train,
-                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 },
-                                  1);
+                                  (const guint[]) { philia_train_panel_get_n_runs (train) - 1 }, 1);
   g_assert_true (philia_test_spin_until (laid_out, NULL, 60000));
   before_name = g_strdup (philia_canvas_get_node_layer (canvas));
   before = render_canvas ();
@@ -810,7 +808,8 @@ train_quietly (PhiliaGraph *graph,
 
   philia_train_params_init (&params);
   params.epochs = 20;
-  result = philia_train (graph, model, &params, split, 0, 1, NULL, NULL, NULL, NULL, &error);
+  params.split = split;
+  result = philia_train (graph, model, &params, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return result;
 }

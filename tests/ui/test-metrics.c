@@ -328,7 +328,9 @@ test_karate_splits_and_runs (void)
 
         philia_train_params_init (&params);
         params.epochs = 200;
-        r = philia_train (graph, "gcn", &params, s, k, 1, NULL, NULL, NULL, NULL, &error);
+        params.split = s;
+        params.seed = k;
+        r = philia_train (graph, "gcn", &params, NULL, NULL, NULL, NULL, &error);
         g_assert_no_error (error);
         acc[s * 10 + k] = r->test_accuracy;
         auc[s * 10 + k] = r->test_roc_auc;

@@ -16,9 +16,6 @@ typedef struct
   PhiliaGraph           *graph;
   char                  *model;
   PhiliaTrainParams      params;
-  guint                  split;
-  guint64                seed;
-  guint                  n_threads;
   PhiliaEpochRelay      *relay;
 } TrainJob;
 
@@ -65,8 +62,8 @@ train_thread (GTask        *task,
   PhiliaTrainResult *result;
   GError *error = NULL;
 
-  result = philia_train (job->graph, job->model, &job->params, job->split, job->seed,
-                         job->n_threads, NULL, cancellable, on_epoch, job, &error);
+  result = philia_train (job->graph, job->model, &job->params, NULL, cancellable, on_epoch, job,
+                         &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -89,9 +86,6 @@ void
 philia_train_async (PhiliaGraph             *graph,
                     const char              *model_id,
                     const PhiliaTrainParams *params,
-                    guint                    split,
-                    guint64                  seed,
-                    guint                    n_threads,
                     GCancellable            *cancellable,
                     PhiliaTrainEpochsFunc    epochs_func,
                     gpointer                 epochs_data,
@@ -113,9 +107,6 @@ philia_train_async (PhiliaGraph             *graph,
     job->params = *params;
   else
     philia_train_params_init (&job->params);
-  job->split = split;
-  job->seed = seed;
-  job->n_threads = n_threads;
   job->relay = _philia_epoch_relay_new (sizeof (PhiliaTrainEpoch), "[philia] training epochs",
                                         dispatch_epochs, (GCallback) epochs_func, epochs_data,
                                         epochs_destroy);

@@ -33,6 +33,9 @@ philia_train_params_init (PhiliaTrainParams *params)
   params->hop_samples = -1;
   params->pretrain_epochs = -1;
   params->batch_size = -1;
+  params->split = 0;
+  params->seed = 0;
+  params->n_threads = 1;
 }
 
 /* ---------------------------------------------------------------- context */
@@ -717,9 +720,6 @@ PhiliaTrainResult *
 philia_train (PhiliaGraph              *graph,
               const char               *model_id,
               const PhiliaTrainParams  *params,
-              guint                     split,
-              guint64                   seed,
-              guint                     n_threads,
               PhiliaProgress           *progress,
               GCancellable             *cancellable,
               PhiliaTrainEpochFunc      callback,
@@ -744,10 +744,21 @@ philia_train (PhiliaGraph              *graph,
   double best_val = -1, best_val_loss = INFINITY;
   gboolean two_class;
   gint64 start = g_get_monotonic_time ();
-  guint n, c;
+  PhiliaTrainParams defaults;
+  guint n, c, split, n_threads;
+  guint64 seed;
 
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (model_id != NULL, NULL);
+
+  if (params == NULL)
+    {
+      philia_train_params_init (&defaults);
+      params = &defaults;
+    }
+  split = params->split;
+  seed = params->seed;
+  n_threads = params->n_threads;
 
   algorithm = philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                                       model_id);
@@ -804,10 +815,7 @@ philia_train (PhiliaGraph              *graph,
 
   ctx = g_new0 (PhiliaModelContext, 1);
   ctx->graph = graph;
-  if (params != NULL)
-    ctx->params = *params;
-  else
-    philia_train_params_init (&ctx->params);
+  ctx->params = *params;
   vtable->defaults (&ctx->params);
   if (ctx->params.dropout >= 1 || ctx->params.lr <= 0 || ctx->params.epochs <= 0)
     {
@@ -845,6 +853,7 @@ philia_train (PhiliaGraph              *graph,
   }
 
   n_threads = MAX (n_threads, 1);
+  ctx->params.n_threads = n_threads;
   ctx->n_threads = n_threads;
   openblas_set_num_threads ((int)n_threads);
   model = vtable->create (ctx, error);
