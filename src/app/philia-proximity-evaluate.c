@@ -222,6 +222,22 @@ evaluate_done (GObject      *source,
   _philia_proximity_panel_show_report (self);
 }
 
+/* A fresh progress for the next job, shown by the panel's bar. */
+static void
+show_new_progress (PhiliaProximityPanel *self)
+{
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
+  g_clear_object (&self->progress);
+  self->progress = philia_progress_new ();
+  self->progress_binding = g_object_bind_property (self->progress, "fraction",
+                                                   self->progress_bar, "fraction",
+                                                   G_BINDING_SYNC_CREATE);
+  self->progress_text_binding = g_object_bind_property (self->progress, "message",
+                                                        self->progress_bar, "text",
+                                                        G_BINDING_SYNC_CREATE);
+}
+
 void
 philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
                                  guint                 n_mrr_neg)
@@ -233,16 +249,7 @@ philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
   if (self->graph == NULL || self->eval_cancel != NULL)
     return;
   self->eval_cancel = g_cancellable_new ();
-  g_clear_pointer (&self->progress_binding, g_binding_unbind);
-  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
-  g_clear_object (&self->progress);
-  self->progress = philia_progress_new ();
-  self->progress_binding = g_object_bind_property (self->progress, "fraction",
-                                                   self->progress_bar, "fraction",
-                                                   G_BINDING_SYNC_CREATE);
-  self->progress_text_binding = g_object_bind_property (self->progress, "message",
-                                                        self->progress_bar, "text",
-                                                        G_BINDING_SYNC_CREATE);
+  show_new_progress (self);
   _philia_proximity_panel_set_evaluating (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
   philia_proximity_params_init_default (&params);
@@ -385,16 +392,7 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
   show_summary (self, e);
   self->eval_cancel = g_cancellable_new ();
   g_object_set_data (G_OBJECT (self->eval_cancel), "evaluation", GUINT_TO_POINTER (e->id));
-  g_clear_pointer (&self->progress_binding, g_binding_unbind);
-  g_clear_pointer (&self->progress_text_binding, g_binding_unbind);
-  g_clear_object (&self->progress);
-  self->progress = philia_progress_new ();
-  self->progress_binding = g_object_bind_property (self->progress, "fraction",
-                                                   self->progress_bar, "fraction",
-                                                   G_BINDING_SYNC_CREATE);
-  self->progress_text_binding = g_object_bind_property (self->progress, "message",
-                                                        self->progress_bar, "text",
-                                                        G_BINDING_SYNC_CREATE);
+  show_new_progress (self);
   _philia_proximity_panel_set_evaluating (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
   gtk_label_set_text (self->eval_status,
