@@ -159,27 +159,13 @@ train (PhiliaGraph *graph,
   return r;
 }
 
-/* A document with some of everything (three real runs, one with node
- * values added, an evaluation, two pairs, new splits). */
-PhiliaDocument *
-full_document (Fixture *f)
+/* Two splits, the second the first's parts rotated: train v % 3 == 0, val
+ * v % 3 == 1, then train (v + 1) % 3 == 0 and so on. A step on @doc. */
+void
+set_two_splits (PhiliaDocument *doc)
 {
-  PhiliaDocument *doc = new_document (f);
-  PhiliaGraph *graph;
-  PhiliaDocumentView view = { (char *)"prediction", (char *)"attention",
-                              (char *)"run:2:attention:0", 2.5, 0.125, -3.0 };
-  guint selection[] = { 3, 0, 17 };
   guint8 *masks[3];
-  double *positions;
-  PhiliaTrainResult *r;
-  PhiliaNodeValues *values;
-  PhiliaProximityParams params;
-  g_autoptr(GError) error = NULL;
-  PhiliaLinkpredReport *report;
-  guint moved = 5;
-  double xy[2] = { 1.0 / 3.0, -7e-300 };
 
-  /* Two splits, the second the first's parts rotated. */
   for (guint part = 0; part < 3; part++)
     {
       masks[part] = g_new0 (guint8, 2 * N);
@@ -190,6 +176,28 @@ full_document (Fixture *f)
         }
     }
   philia_document_set_splits (doc, 2, masks[0], masks[1], masks[2]);
+}
+
+/* A document with some of everything (three real runs, one with node
+ * values added, an evaluation, two pairs, new splits). */
+PhiliaDocument *
+full_document (Fixture *f)
+{
+  PhiliaDocument *doc = new_document (f);
+  PhiliaGraph *graph;
+  PhiliaDocumentView view = { (char *)"prediction", (char *)"attention",
+                              (char *)"run:2:attention:0", 2.5, 0.125, -3.0 };
+  guint selection[] = { 3, 0, 17 };
+  double *positions;
+  PhiliaTrainResult *r;
+  PhiliaNodeValues *values;
+  PhiliaProximityParams params;
+  g_autoptr(GError) error = NULL;
+  PhiliaLinkpredReport *report;
+  guint moved = 5;
+  double xy[2] = { 1.0 / 3.0, -7e-300 };
+
+  set_two_splits (doc);
   graph = philia_document_get_graph (doc);
 
   for (guint l = 0; l < 2; l++)

@@ -44,6 +44,7 @@ void               fixture_tear_down  (Fixture       *f,
  * (real runs, an evaluation, pairs, new splits). */
 PhiliaDocument    *new_document       (Fixture       *f);
 PhiliaDocument    *full_document      (Fixture       *f);
+void               set_two_splits     (PhiliaDocument *doc);
 PhiliaTrainResult *train              (PhiliaGraph   *graph,
                                        const char    *model,
                                        guint64        seed);

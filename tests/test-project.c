@@ -696,18 +696,8 @@ static PhiliaDocument *
 group_document (Fixture *f)
 {
   PhiliaDocument *doc = new_document (f);
-  guint8 *masks[3];
 
-  for (guint part = 0; part < 3; part++)
-    {
-      masks[part] = g_new0 (guint8, 2 * N);
-      for (guint v = 0; v < N; v++)
-        {
-          masks[part][v] = v % 3 == part;
-          masks[part][N + v] = (v + 1) % 3 == part;
-        }
-    }
-  philia_document_set_splits (doc, 2, masks[0], masks[1], masks[2]);
+  set_two_splits (doc);
   g_assert_cmpuint (philia_document_add_run (doc, train (philia_document_get_graph (doc), "gcn",
                                                          1)), ==, 1);
   g_assert_cmpuint (add_group (doc, 2, 2), ==, 2);
