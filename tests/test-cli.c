@@ -275,6 +275,9 @@ test_layout_and_graph_figure (void)
   g_auto(Run) a = { 0 };
   g_auto(Run) b = { 0 };
   g_auto(Run) c = { 0 };
+  g_auto(Run) d = { 0 };
+  g_auto(Run) e = { 0 };
+  g_auto(Run) f = { 0 };
 
   run_cli (&a, "layout", cora, "--algorithm", "circle", "--out", csv, "--json", NULL);
   g_assert_cmpint (a.status, ==, 0);
@@ -288,6 +291,13 @@ test_layout_and_graph_figure (void)
   run_cli (&b, "figure", cora, "--kind", "graph", "--color-by", "local-homophily", "--out", svg,
            NULL);
   g_assert_cmpint (b.status, ==, 0);
+  /* Edge styles are named as in a project; the value style needs values. */
+  run_cli (&d, "figure", cora, "--kind", "graph", "--edges", "none", "--out", svg, NULL);
+  g_assert_cmpint (d.status, ==, 0);
+  run_cli (&e, "figure", cora, "--kind", "graph", "--edges", "value", "--out", svg, NULL);
+  assert_one_line_error (&e, 2, "--edges must be homophily, plain or hidden");
+  run_cli (&f, "figure", cora, "--kind", "graph", "--color-by", "Degree", "--out", svg, NULL);
+  assert_one_line_error (&f, 2, "--color-by must be label, local-homophily or degree");
   run_cli (&c, "layout", cora, "--algorithm", "spiral", "--out", csv, NULL);
   assert_one_line_error (&c, 2, "known layouts");
   g_unlink (csv);

@@ -6,36 +6,14 @@
 #include "philia-core.h"
 #include "philia-document-private.h"
 
+#include "document-test-util.h"
+
 /*
  * Document steps added after test-document.c reached its size: deleting a
- * group of runs as one step. The graph is a path 0–1–2–3 with two classes;
- * the runs are placeholders (only their model names are compared).
+ * group of runs as one step. The graph is the toy graph of
+ * document-test-util.h; the runs are placeholders (only their model names
+ * are compared).
  */
-
-static PhiliaGraph *
-make_graph (void)
-{
-  static const gint64 rows[] = { 0, 1, 1, 2, 2, 3 };
-  static const gint64 labels[] = { 0, 0, 1, 1 };
-  g_autoptr (PhiliaGraphBuilder) builder = philia_graph_builder_new (4);
-  g_autoptr (GError) error = NULL;
-  PhiliaGraph *graph;
-
-  philia_graph_builder_take_edges (builder, g_memdup2 (rows, sizeof rows), 3);
-  philia_graph_builder_take_labels (builder, g_memdup2 (labels, sizeof labels));
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
-
-static PhiliaTrainResult *
-fake_result (const char *model)
-{
-  PhiliaTrainResult *result = g_new0 (PhiliaTrainResult, 1);
-
-  result->model = g_strdup (model);
-  return result;
-}
 
 /* The ids, group ids and models of the document's runs, in order. */
 static char *
@@ -66,7 +44,7 @@ count_changed (PhiliaDocument *document,
 static void
 test_delete_group (void)
 {
-  g_autoptr (PhiliaGraph) graph = make_graph ();
+  g_autoptr (PhiliaGraph) graph = make_graph (TRUE, FALSE);
   g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
   PhiliaTrainResult *results[4];
   g_autofree char *before = NULL;

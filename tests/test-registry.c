@@ -172,6 +172,18 @@ test_enum_names (void)
       g_assert_true (philia_proximity_heuristic_from_string (heuristics[i], &h));
       g_assert_cmpint (h, ==, i);
     }
+  /* Heuristic names are read regardless of case; unknown ones are not. */
+  {
+    PhiliaProximityHeuristic h = PHILIA_PROXIMITY_CN;
+
+    g_assert_true (philia_proximity_heuristic_from_string ("KATZ", &h));
+    g_assert_cmpint (h, ==, PHILIA_PROXIMITY_KATZ);
+    g_assert_true (philia_proximity_heuristic_from_string ("Jaccard", &h));
+    g_assert_cmpint (h, ==, PHILIA_PROXIMITY_JACCARD);
+    g_assert_false (philia_proximity_heuristic_from_string ("katz2", &h));
+    g_assert_false (philia_proximity_heuristic_from_string ("", &h));
+    g_assert_cmpint (h, ==, PHILIA_PROXIMITY_JACCARD);
+  }
   g_assert_false (philia_family_from_string ("Measure", &family));
   g_assert_cmpint (family, ==, G_N_ELEMENTS (families) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)

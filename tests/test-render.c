@@ -1068,6 +1068,8 @@ test_view_names (void)
   g_assert_cmpint (edge_style, ==, PHILIA_EDGES_HOMOPHILY);
   g_assert_true (philia_edge_style_from_string ("none", &edge_style));
   g_assert_cmpint (edge_style, ==, PHILIA_EDGES_HIDDEN);
+  g_assert_true (philia_edge_style_from_string ("attention", &edge_style));
+  g_assert_cmpint (edge_style, ==, PHILIA_EDGES_VALUE);
   g_assert_cmpstr (philia_edge_style_to_string (PHILIA_EDGES_PLAIN), ==, "plain");
   /* Unknown names leave the value alone. */
   edge_style = PHILIA_EDGES_PLAIN;
@@ -1075,6 +1077,9 @@ test_view_names (void)
   g_assert_false (philia_edge_style_from_string (NULL, &edge_style));
   g_assert_cmpint (edge_style, ==, PHILIA_EDGES_PLAIN);
   g_assert_false (philia_color_by_from_string ("run:3:prediction", &color_by));
+  g_assert_false (philia_color_by_from_string ("Degree", &color_by));
+  g_assert_false (philia_color_by_from_string (NULL, &color_by));
+  g_assert_cmpint (color_by, ==, PHILIA_COLOR_BY_LABEL);
 }
 
 /* The figure kinds, colourings and edge styles have GTypes whose nicks are

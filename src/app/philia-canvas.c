@@ -501,11 +501,11 @@ philia_canvas_get_property (GObject    *object,
       break;
 
     case PROP_COLOR_BY:
-      g_value_set_int (value, self->view.color_by);
+      g_value_set_enum (value, self->view.color_by);
       break;
 
     case PROP_EDGE_STYLE:
-      g_value_set_int (value, self->view.edge_style);
+      g_value_set_enum (value, self->view.edge_style);
       break;
 
     case PROP_SIZE_BY_DEGREE:
@@ -549,12 +549,12 @@ philia_canvas_set_property (GObject      *object,
 
     case PROP_COLOR_BY:
       /* Value and category colourings come with their layer: show_node_layer(). */
-      if (g_value_get_int (value) < PHILIA_COLOR_BY_VALUE)
-        philia_canvas_set_color_by (self, g_value_get_int (value));
+      if (g_value_get_enum (value) < PHILIA_COLOR_BY_VALUE)
+        philia_canvas_set_color_by (self, g_value_get_enum (value));
       break;
 
     case PROP_EDGE_STYLE:
-      philia_canvas_set_edge_style (self, g_value_get_int (value));
+      philia_canvas_set_edge_style (self, g_value_get_enum (value));
       break;
 
     case PROP_DOCUMENT:
@@ -608,11 +608,11 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
     g_param_spec_string ("layout", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   _philia_canvas_properties[PROP_COLOR_BY] =
-    g_param_spec_int ("color-by", NULL, NULL, 0, PHILIA_N_COLOR_BY - 1, PHILIA_COLOR_BY_LABEL,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("color-by", NULL, NULL, PHILIA_TYPE_COLOR_BY, PHILIA_COLOR_BY_LABEL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   _philia_canvas_properties[PROP_EDGE_STYLE] =
-    g_param_spec_int ("edge-style", NULL, NULL, 0, PHILIA_EDGES_VALUE, PHILIA_EDGES_HOMOPHILY,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("edge-style", NULL, NULL, PHILIA_TYPE_EDGE_STYLE, PHILIA_EDGES_HOMOPHILY,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   _philia_canvas_properties[PROP_SIZE_BY_DEGREE] =
     g_param_spec_boolean ("size-by-degree", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -159,11 +159,9 @@ figure_graph (PhiliaGraph *graph)
   else if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
                                     || color_by >= PHILIA_COLOR_BY_VALUE))
     return usage_error ("figure", "--color-by must be label, local-homophily or degree");
-  else if (g_strcmp0 (opt_edges, "plain") == 0)
-    edges = PHILIA_EDGES_PLAIN;
-  else if (g_strcmp0 (opt_edges, "hidden") == 0)
-    edges = PHILIA_EDGES_HIDDEN;
-  else if (opt_edges != NULL && g_strcmp0 (opt_edges, "homophily") != 0)
+  /* The value style needs values a plain graph file does not have. */
+  else if (opt_edges != NULL && (!philia_edge_style_from_string (opt_edges, &edges)
+                                 || edges == PHILIA_EDGES_VALUE))
     return usage_error ("figure", "--edges must be homophily, plain or hidden");
 
   if (project.view.positions == NULL)

@@ -682,6 +682,7 @@ cli_project_graph_view (PhiliaDocument  *doc,
   g_autofree char *color_rest = NULL;
   g_autofree char *overlay_rest = NULL;
   guint color_run = 0, overlay_run = 0;
+  PhiliaEdgeStyle style;
 
   memset (out, 0, sizeof *out);
   out->view.color_by = PHILIA_COLOR_BY_LABEL;
@@ -790,13 +791,10 @@ cli_project_graph_view (PhiliaDocument  *doc,
                                 "none, prediction, correct or run:ID:VALUE");
 
   /* Edges. */
-  if (edge == NULL || *edge == '\0' || g_str_equal (edge, "class")
-      || g_str_equal (edge, "homophily"))
+  if (edge == NULL || *edge == '\0')
     out->view.edge_style = PHILIA_EDGES_HOMOPHILY;
-  else if (g_str_equal (edge, "plain"))
-    out->view.edge_style = PHILIA_EDGES_PLAIN;
-  else if (g_str_equal (edge, "none") || g_str_equal (edge, "hidden"))
-    out->view.edge_style = PHILIA_EDGES_HIDDEN;
+  else if (philia_edge_style_from_string (edge, &style) && style != PHILIA_EDGES_VALUE)
+    out->view.edge_style = style;
   else if (g_str_equal (edge, "attention"))
     {
       const PhiliaDocumentRun *run;

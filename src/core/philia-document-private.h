@@ -78,11 +78,11 @@ void            _philia_document_set_history_budget (PhiliaDocument *self,
 
 /*
  * What the document's own files share beyond the above: the object itself
- * (philia-document.c: steps, history, layouts, selection, view, runs,
- * pairs, notes), the boxed types and views (philia-document-types.c), the
- * evaluations (philia-document-evaluations.c), the filters
- * (philia-document-filter.c) and the restoring of a saved document
- * (philia-document-restore.c).
+ * (philia-document.c: steps, history, layouts, selection, view, notes),
+ * the splits, runs and pairs (philia-document-runs.c), the boxed types and
+ * views (philia-document-types.c), the evaluations
+ * (philia-document-evaluations.c), the filters (philia-document-filter.c)
+ * and the restoring of a saved document (philia-document-restore.c).
  */
 
 struct _PhiliaDocument

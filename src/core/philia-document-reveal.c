@@ -8,7 +8,7 @@
 
 /*
  * Asking whoever draws the document to bring nodes into view (HACKING.md
- * §16): a panel that explains a pair or lists nodes does not call the
+ * §10): a panel that explains a pair or lists nodes does not call the
  * canvas, it asks the document, and the canvas follows the request like
  * any other change. A request is no step and not saved: where the user
  * looks is the canvas's zoom, which the canvas writes back by itself.

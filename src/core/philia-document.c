@@ -10,6 +10,7 @@
 
 #include "philia-core.h"
 #include "philia-document-private.h"
+#include "philia-document-step-private.h"
 
 /*
  * The document model (HACKING.md §16). Undoable changes are steps holding
@@ -27,34 +28,6 @@
 /* Successive notes edits closer than this merge into one step. */
 #define NOTES_MERGE_USEC (2 * G_USEC_PER_SEC)
 
-typedef enum
-{
-  STEP_LAYOUTS,
-  STEP_GRAPH,
-  STEP_VIEW,
-  STEP_CONVENTIONS,
-  STEP_NOTES,
-  STEP_DELETE_RUN,
-} StepKind;
-
-/* Index 0 of each pair is the state before the step, 1 the state after. */
-typedef struct
-{
-  StepKind            kind;
-  char               *label;
-  PhiliaDocumentPart  parts;
-  gint64              time;          /* when it was made or last merged */
-  gsize               bytes;         /* what it made (estimate), for the budget */
-
-  GPtrArray          *layouts[2];    /* STEP_LAYOUTS: the whole list, by reference */
-  int                 current[2];
-  PhiliaGraph        *graph[2];      /* STEP_GRAPH */
-  PhiliaDocumentView  view[2];       /* STEP_VIEW: colouring, edge style, overlay */
-  PhiliaConvention    conventions[2];
-  char               *notes[2];
-  GPtrArray          *runs;          /* STEP_DELETE_RUN: the runs, by ascending index */
-  GArray             *run_indices;   /* guint, where they were */
-} Step;
 
 enum
 {
@@ -249,10 +222,10 @@ step_apply (PhiliaDocument *self,
     }
 }
 
-static Step *
-step_new (StepKind            kind,
-          PhiliaDocumentPart  parts,
-          char               *label)
+Step *
+_philia_document_step_new (StepKind            kind,
+                           PhiliaDocumentPart  parts,
+                           char               *label)
 {
   Step *step = g_new0 (Step, 1);
 
@@ -265,9 +238,9 @@ step_new (StepKind            kind,
 /* Applies @step's new state and makes it the latest step: a redo branch is
  * dropped (and with it, maybe, the saved state), the oldest step goes when
  * the history is full. Takes @step. */
-static void
-push_step (PhiliaDocument *self,
-           Step           *step)
+void
+_philia_document_push_step (PhiliaDocument *self,
+                            Step           *step)
 {
   if (self->position < self->steps->len)
     {
@@ -642,7 +615,7 @@ push_layouts_step (PhiliaDocument     *self,
                    PhiliaDocumentPart  parts,
                    char               *label)
 {
-  Step *step = step_new (STEP_LAYOUTS, parts, label);
+  Step *step = _philia_document_step_new (STEP_LAYOUTS, parts, label);
 
   step->layouts[0] = _philia_document_layouts_dup (self->layouts);
   step->current[0] = self->current;
@@ -652,7 +625,7 @@ push_layouts_step (PhiliaDocument     *self,
   for (guint i = 0; i < layouts->len; i++)
     if (!g_ptr_array_find (step->layouts[0], layouts->pdata[i], NULL))
       step->bytes += sizeof (double) * 2 * philia_graph_get_n_nodes (self->graph);
-  push_step (self, step);
+  _philia_document_push_step (self, step);
 }
 
 void
@@ -901,12 +874,12 @@ philia_document_set_view (PhiliaDocument           *self,
         label = _("Edge Style");
       else
         label = _("Overlay");
-      step = step_new (STEP_VIEW, PHILIA_DOCUMENT_PART_VIEW, g_strdup (label));
+      step = _philia_document_step_new (STEP_VIEW, PHILIA_DOCUMENT_PART_VIEW, g_strdup (label));
       philia_document_view_copy (&step->view[0], &self->view);
       philia_document_view_copy (&step->view[1], view);
       if (step->view[1].overlay == NULL)
         step->view[1].overlay = g_strdup ("");
-      push_step (self, step);
+      _philia_document_push_step (self, step);
     }
 }
 
@@ -945,231 +918,11 @@ philia_document_set_conventions (PhiliaDocument  *self,
   g_return_if_fail (PHILIA_IS_DOCUMENT (self));
   if (conventions == self->conventions)
     return;
-  step = step_new (STEP_CONVENTIONS, PHILIA_DOCUMENT_PART_CONVENTIONS,
+  step = _philia_document_step_new (STEP_CONVENTIONS, PHILIA_DOCUMENT_PART_CONVENTIONS,
                    g_strdup (_("Conventions")));
   step->conventions[0] = self->conventions;
   step->conventions[1] = conventions;
-  push_step (self, step);
-}
-
-/* ----------------------------------------------------------------- splits */
-
-/* What a copy of @graph holds (the large arrays only). */
-static gsize
-graph_bytes (PhiliaGraph *graph)
-{
-  gsize n = philia_graph_get_n_nodes (graph);
-  gsize m = philia_graph_get_n_edges (graph);
-  gint64 n_rows = 0;
-
-  philia_graph_get_input_rows (graph, &n_rows);
-  return n * philia_graph_get_n_features (graph) * sizeof (float)
-         + (n + 1) * sizeof (gint64) + 2 * m * sizeof (gint32)
-         + 2 * (gsize)n_rows * sizeof (gint32) + n * sizeof (gint32)
-         + 3 * n * philia_graph_get_n_splits (graph);
-}
-
-void
-philia_document_set_splits (PhiliaDocument *self,
-                            guint           n_splits,
-                            guint8         *train,
-                            guint8         *val,
-                            guint8         *test)
-{
-  Step *step;
-
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (n_splits == 0 || (train != NULL && val != NULL && test != NULL));
-
-  step = step_new (STEP_GRAPH, PHILIA_DOCUMENT_PART_GRAPH, g_strdup (_("Make Splits")));
-  step->graph[0] = g_object_ref (self->graph);
-  /* The copy duplicates the features too (O(n·F)); the step keeps both
-   * graphs, so undo and redo copy nothing. */
-  step->graph[1] = philia_graph_copy_with_splits (self->graph, n_splits, train, val, test);
-  step->bytes = graph_bytes (step->graph[1]);
-  push_step (self, step);
-}
-
-/* ------------------------------------------------------------------- runs */
-
-guint
-philia_document_get_n_runs (PhiliaDocument *self)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  return self->runs->len;
-}
-
-const PhiliaDocumentRun *
-philia_document_get_run (PhiliaDocument *self,
-                         guint           index)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  g_return_val_if_fail (index < self->runs->len, NULL);
-  return self->runs->pdata[index];
-}
-
-static int
-run_index (PhiliaDocument *self,
-           guint           id)
-{
-  for (guint i = 0; i < self->runs->len; i++)
-    if (((PhiliaDocumentRun *)self->runs->pdata[i])->id == id)
-      return (int)i;
-  return -1;
-}
-
-const PhiliaDocumentRun *
-philia_document_find_run (PhiliaDocument *self,
-                          guint           id)
-{
-  int i;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  i = run_index (self, id);
-  return i >= 0 ? self->runs->pdata[i] : NULL;
-}
-
-guint
-philia_document_add_run (PhiliaDocument    *self,
-                         PhiliaTrainResult *result)
-{
-  guint id;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  g_return_val_if_fail (result != NULL, 0);
-
-  /* Ids only grow, so "run 3" in a figure or a note keeps its meaning even
-   * after run 3 is deleted (and undo brings back the same run 3). */
-  id = self->next_run_id++;
-  g_ptr_array_add (self->runs, _philia_document_run_new (id, result));
-  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
-  return id;
-}
-
-guint
-philia_document_add_run_group (PhiliaDocument     *self,
-                               PhiliaTrainResult **results,
-                               guint               n_splits,
-                               guint               n_seeds)
-{
-  guint first;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  g_return_val_if_fail (results != NULL, 0);
-  g_return_val_if_fail (n_splits > 0 && n_seeds > 0 && n_splits <= G_MAXUINT / n_seeds, 0);
-  for (guint i = 0; i < n_splits * n_seeds; i++)
-    g_return_val_if_fail (results[i] != NULL, 0);
-
-  /* Kept as a group (also in the project), so that a reopened history shows
-   * the mean ± standard deviation again, not n single runs. */
-  first = self->next_run_id;
-  for (guint i = 0; i < n_splits * n_seeds; i++)
-    {
-      PhiliaDocumentRun *run = _philia_document_run_new (self->next_run_id++, results[i]);
-
-      run->group = first;
-      run->n_splits = n_splits;
-      run->n_seeds = n_seeds;
-      g_ptr_array_add (self->runs, run);
-    }
-  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
-  return first;
-}
-
-gboolean
-philia_document_delete_run (PhiliaDocument *self,
-                            guint           id)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
-  return philia_document_delete_runs (self, &id, 1);
-}
-
-/* One step for all of @ids, so that undo brings a group of runs over splits
- * × seeds back as the one group it was, not run by run. */
-gboolean
-philia_document_delete_runs (PhiliaDocument *self,
-                             const guint    *ids,
-                             guint           n_ids)
-{
-  g_autoptr(GArray) indices = NULL;
-  Step *step;
-  char *label;
-
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
-  indices = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < self->runs->len; i++)
-    for (guint k = 0; k < n_ids; k++)
-      if (((PhiliaDocumentRun *)self->runs->pdata[i])->id == ids[k])
-        {
-          g_array_append_val (indices, i);
-          break;
-        }
-  if (indices->len == 0)
-    return FALSE;
-  if (indices->len == 1)
-    label = g_strdup_printf (_("Delete Run %u"),
-                             ((PhiliaDocumentRun *)self->runs->pdata[g_array_index (
-                                                                        indices, guint, 0)])->id);
-  else
-    label = g_strdup_printf (ngettext ("Delete %u Run", "Delete %u Runs", indices->len),
-                             indices->len);
-  step = step_new (STEP_DELETE_RUN, PHILIA_DOCUMENT_PART_RUNS, label);
-  step->runs = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_run_unref);
-  for (guint i = 0; i < indices->len; i++)
-    g_ptr_array_add (step->runs,
-                     philia_document_run_ref (self->runs->pdata[g_array_index (indices, guint, i)]));
-  step->run_indices = g_steal_pointer (&indices);
-  push_step (self, step);
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ pairs */
-
-guint
-philia_document_get_n_pairs (PhiliaDocument *self)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), 0);
-  return self->pairs->len;
-}
-
-const PhiliaDocumentPair *
-philia_document_get_pair (PhiliaDocument *self,
-                          guint           index)
-{
-  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
-  g_return_val_if_fail (index < self->pairs->len, NULL);
-  return &g_array_index (self->pairs, PhiliaDocumentPair, index);
-}
-
-void
-philia_document_add_pair (PhiliaDocument              *self,
-                          guint                        u,
-                          guint                        v,
-                          const PhiliaProximityParams *params)
-{
-  PhiliaDocumentPair pair = { u, v, { 0 } };
-  guint n;
-
-  g_return_if_fail (PHILIA_IS_DOCUMENT (self));
-  g_return_if_fail (params != NULL);
-  n = philia_graph_get_n_nodes (self->graph);
-  g_return_if_fail (u < n && v < n);
-
-  /* Links are undirected: (v, u) is the same question as (u, v). */
-  for (guint i = 0; i < self->pairs->len; i++)
-    {
-      const PhiliaDocumentPair *p = &g_array_index (self->pairs, PhiliaDocumentPair, i);
-
-      if ((p->u == u && p->v == v) || (p->u == v && p->v == u))
-        {
-          g_array_remove_index (self->pairs, i);
-          break;
-        }
-    }
-  pair.params = *params;
-  g_array_append_val (self->pairs, pair);
-  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_PAIRS);
+  _philia_document_push_step (self, step);
 }
 
 /* ------------------------------------------------------------------ notes */
@@ -1217,10 +970,11 @@ philia_document_set_notes (PhiliaDocument *self,
       return;
     }
 
-  step = step_new (STEP_NOTES, PHILIA_DOCUMENT_PART_NOTES, g_strdup (_("Edit Notes")));
+  step = _philia_document_step_new (STEP_NOTES, PHILIA_DOCUMENT_PART_NOTES,
+                                    g_strdup (_("Edit Notes")));
   step->notes[0] = g_strdup (self->notes);
   step->notes[1] = g_strdup (notes);
-  push_step (self, step);
+  _philia_document_push_step (self, step);
 }
 
 void

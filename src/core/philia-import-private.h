@@ -50,6 +50,16 @@ gboolean            _philia_json_single_object  (const char   *text,
 /* Text from a file as an error message may quote it: one line, 40 characters. */
 char               *_philia_excerpt             (const char   *text,
                                                  gssize        len);
+/* Edge-list text as igraph's readers take it: comments, blank lines and a
+ * header row dropped, two space-separated ids a row; refuses mixed id kinds
+ * (philia-import-edgelist.c). */
+GString            *_philia_edge_list_normalize (const char  *data,
+                                                 gsize        size,
+                                                 const char  *display_name,
+                                                 GError     **error);
+/* Whether @len bytes at @start are ASCII digits and nothing else. */
+gboolean            _philia_edge_list_is_integer_id (const char *start,
+                                                     gsize       len);
 /* Attaches a CSV node table ("id,label,f0,...") to @builder. */
 gboolean            _philia_node_table_apply  (PhiliaGraphBuilder *builder,
                                                GBytes         *bytes,

@@ -11,6 +11,7 @@
 
 #include "philia-core.h"
 #include "philia-import-private.h"
+#include "philia-manifest-private.h"
 #include "philia-model.h"
 #include "philia-zip-private.h"
 
@@ -18,8 +19,6 @@
 #define MODEL_FORMAT "philia-model"
 #define MAX_MODEL_MANIFEST (16u << 20)
 #define MAX_WEIGHTS 4096
-
-static const char *const optimizer_names[] = { "adam", "sgd" };
 
 void
 philia_saved_model_free (PhiliaSavedModel *model)
@@ -90,36 +89,6 @@ philia_saved_model_new_from_run (const PhiliaTrainResult *run,
 
 /* ------------------------------------------------------------------ write */
 
-static void
-member_double (JsonBuilder *b,
-               const char  *key,
-               double       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_double_value (b, value);
-}
-
-static void
-member_int (JsonBuilder *b,
-            const char  *key,
-            gint64       value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-member_string (JsonBuilder *b,
-               const char  *key,
-               const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, value);
-}
-
 static char *
 manifest_text (const PhiliaSavedModel *m,
                gsize                  *length)
@@ -134,29 +103,7 @@ manifest_text (const PhiliaSavedModel *m,
   member_string (b, "format", MODEL_FORMAT);
   member_int (b, "format_version", PHILIA_MODEL_FORMAT_VERSION);
   member_string (b, "model", m->model);
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  member_int (b, "epochs", p->epochs);
-  member_double (b, "lr", p->lr);
-  member_double (b, "weight_decay", p->weight_decay);
-  member_int (b, "hidden", p->hidden);
-  member_double (b, "dropout", p->dropout);
-  member_int (b, "heads", p->heads);
-  member_int (b, "k", p->k);
-  member_double (b, "alpha", p->alpha);
-  member_string (b, "optimizer", (guint)p->optimizer < G_N_ELEMENTS (optimizer_names)
-                 ? optimizer_names[p->optimizer] : "adam");
-  json_builder_set_member_name (b, "normalize_features");
-  json_builder_add_boolean_value (b, p->normalize_features);
-  /* The transformer's recipe: its weight shapes follow the layers, and its
-   * sequences the walks and samples, which predict draws again. */
-  member_int (b, "layers", p->layers);
-  member_int (b, "walks", p->walks);
-  member_int (b, "walk_length", p->walk_length);
-  member_int (b, "hop_samples", p->hop_samples);
-  member_int (b, "pretrain_epochs", p->pretrain_epochs);
-  member_int (b, "batch_size", p->batch_size);
-  json_builder_end_object (b);
+  member_train_params (b, "params", p);
   member_int (b, "n_features", m->n_features);
   json_builder_set_member_name (b, "identity_features");
   json_builder_add_boolean_value (b, m->identity_features);

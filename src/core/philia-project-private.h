@@ -5,6 +5,7 @@
  * and philia-project-write.c: the manifest's names and constants. */
 
 #include "philia-core.h"
+#include "philia-manifest-private.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +24,6 @@ static const char *const metric_names[] G_GNUC_UNUSED = { "accuracy", "roc-auc" 
 static const char *const rule_names[] G_GNUC_UNUSED = {
   "val-roc-auc", "val-accuracy", "last-epoch",
 };
-static const char *const optimizer_names[] G_GNUC_UNUSED = { "adam", "sgd" };
 static const char *const curve_names[] G_GNUC_UNUSED = {
   "loss", "val_loss", "train_curve", "val_curve", "test_curve",
   "train_auc_curve", "val_auc_curve", "test_auc_curve",

@@ -17,6 +17,7 @@
 #include "philia-document-private.h"
 #include "philia-import-private.h"
 #include "philia-project-private.h"
+#include "philia-project-read-private.h"
 #include "philia-zip-private.h"
 
 /* Reading a project: the manifest checked member by member, the arrays
@@ -24,383 +25,6 @@
  * format is described in philia-project.c. */
 
 /* {{{ Reading */
-
-typedef struct
-{
-  const char   *name;         /* the project, in every message */
-  PhiliaNpz    *npz;
-  guint         n;
-  gint64        n_entries;
-  GCancellable *cancellable;
-} Reader;
-
-G_GNUC_PRINTF (4, 5)
-static gboolean
-fail (GError     **error,
-      PhiliaError  code,
-      Reader      *r,
-      const char  *format,
-      ...)
-{
-  g_autofree char *rest = NULL;
-  va_list args;
-
-  va_start (args, format);
-  rest = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, PHILIA_ERROR, code, "%s: %s", r->name, rest);
-  return FALSE;
-}
-
-/* Text from the file (UTF-8, checked), made fit for a one-line message:
- * control characters replaced, at most 80 characters. */
-static char *
-printable (const char *text)
-{
-  GString *s = g_string_new (NULL);
-  glong n = 0;
-
-  if (!g_utf8_validate (text, -1, NULL))
-    return sanitize (text, strlen (text));
-  for (const char *p = text; *p != '\0' && n < 80; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (s, '?');
-      else
-        g_string_append_unichar (s, c);
-    }
-  if (g_utf8_strlen (text, -1) > 80)
-    g_string_append (s, "…");
-  return g_string_free (s, FALSE);
-}
-
-static JsonNode *
-get_value (JsonObject *o,
-           const char *key,
-           GType       type)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != type)
-    return NULL;
-  return node;
-}
-
-static gboolean
-bad_member (Reader     *r,
-            const char *ctx,
-            const char *key,
-            const char *what,
-            GError    **error)
-{
-  return fail (error, PHILIA_ERROR_FORMAT, r, "the manifest's %s%s is missing or not %s.",
-               ctx, key, what);
-}
-
-static gboolean
-get_int (Reader     *r,
-         JsonObject *o,
-         const char *ctx,
-         const char *key,
-         gint64      min,
-         gint64      max,
-         gint64     *out,
-         GError    **error)
-{
-  JsonNode *node = get_value (o, key, G_TYPE_INT64);
-
-  if (node == NULL)
-    return bad_member (r, ctx, key, "an integer", error);
-  *out = json_node_get_int (node);
-  if (*out < min || *out > max)
-    return fail (error, PHILIA_ERROR_INVALID, r,
-                 "the manifest's %s%s is %" G_GINT64_FORMAT ", outside [%" G_GINT64_FORMAT
-                 ", %" G_GINT64_FORMAT "].", ctx, key, *out, min, max);
-  return TRUE;
-}
-
-static gboolean
-get_uint (Reader     *r,
-          JsonObject *o,
-          const char *ctx,
-          const char *key,
-          guint      *out,
-          GError    **error)
-{
-  gint64 v;
-
-  if (!get_int (r, o, ctx, key, 0, G_MAXUINT, &v, error))
-    return FALSE;
-  *out = (guint)v;
-  return TRUE;
-}
-
-static gboolean
-get_sint (Reader     *r,
-          JsonObject *o,
-          const char *ctx,
-          const char *key,
-          int        *out,
-          GError    **error)
-{
-  gint64 v;
-
-  if (!get_int (r, o, ctx, key, G_MININT, G_MAXINT, &v, error))
-    return FALSE;
-  *out = (int)v;
-  return TRUE;
-}
-
-static gboolean
-get_double (Reader     *r,
-            JsonObject *o,
-            const char *ctx,
-            const char *key,
-            double     *out,
-            GError    **error)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = NAN;
-      return TRUE;
-    }
-  if (node != NULL && JSON_NODE_TYPE (node) == JSON_NODE_VALUE)
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
-        {
-          *out = json_node_get_double (node);
-          return TRUE;
-        }
-      if (type == G_TYPE_STRING && g_strcmp0 (json_node_get_string (node), "inf") == 0)
-        {
-          *out = INFINITY;
-          return TRUE;
-        }
-      if (type == G_TYPE_STRING && g_strcmp0 (json_node_get_string (node), "-inf") == 0)
-        {
-          *out = -INFINITY;
-          return TRUE;
-        }
-    }
-  return bad_member (r, ctx, key, "a number", error);
-}
-
-static gboolean
-get_bool (Reader     *r,
-          JsonObject *o,
-          const char *ctx,
-          const char *key,
-          gboolean   *out,
-          GError    **error)
-{
-  JsonNode *node = get_value (o, key, G_TYPE_BOOLEAN);
-
-  if (node == NULL)
-    return bad_member (r, ctx, key, "true or false", error);
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-/* A string, or NULL for null when @nullable; the string belongs to @o. */
-static gboolean
-get_string (Reader      *r,
-            JsonObject  *o,
-            const char  *ctx,
-            const char  *key,
-            gboolean     nullable,
-            const char **out,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  *out = NULL;
-  if (nullable && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
-    return TRUE;
-  node = get_value (o, key, G_TYPE_STRING);
-  if (node == NULL)
-    return bad_member (r, ctx, key, "a string", error);
-  *out = json_node_get_string (node);
-  if (!g_utf8_validate (*out, -1, NULL))
-    return fail (error, PHILIA_ERROR_FORMAT, r, "the manifest's %s%s is not valid UTF-8.",
-                 ctx, key);
-  return TRUE;
-}
-
-static gboolean
-get_seed (Reader     *r,
-          JsonObject *o,
-          const char *ctx,
-          const char *key,
-          guint64    *out,
-          GError    **error)
-{
-  JsonNode *node = get_value (o, key, G_TYPE_INT64);
-
-  if (node != NULL && json_node_get_int (node) >= 0)
-    {
-      *out = (guint64)json_node_get_int (node);
-      return TRUE;
-    }
-  node = get_value (o, key, G_TYPE_STRING);
-  if (node != NULL &&
-      g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXUINT64, out, NULL))
-    return TRUE;
-  return bad_member (r, ctx, key, "a seed", error);
-}
-
-static JsonObject *
-get_object (Reader     *r,
-            JsonObject *o,
-            const char *ctx,
-            const char *key,
-            GError    **error)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      bad_member (r, ctx, key, "an object", error);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-/* An array, or NULL (no error) when absent and @optional. */
-static JsonArray *
-get_array (Reader     *r,
-           JsonObject *o,
-           const char *ctx,
-           const char *key,
-           gboolean    optional,
-           GError    **error)
-{
-  JsonNode *node = json_object_get_member (o, key);
-
-  if (node == NULL && optional)
-    return NULL;
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      bad_member (r, ctx, key, "an array", error);
-      return NULL;
-    }
-  return json_node_get_array (node);
-}
-
-static JsonObject *
-get_element (Reader     *r,
-             JsonArray  *array,
-             guint       i,
-             const char *ctx,
-             GError    **error)
-{
-  JsonNode *node = json_array_get_element (array, i);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      fail (error, PHILIA_ERROR_FORMAT, r, "the manifest's %s%u is not an object.", ctx, i);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-/* The array of the member that @o names under @key, checked against the
- * type and shape it was written with (@dim < 0: any). NULL without an error
- * when @optional and @key is absent. */
-static PhiliaArray *
-read_npy (Reader      *r,
-          JsonObject  *o,
-          const char  *ctx,
-          const char  *key,
-          gboolean     optional,
-          PhiliaDtype  dtype,
-          guint        ndim,
-          gint64       dim0,
-          gint64       dim1,
-          GError     **error)
-{
-  const char *member;
-  g_autofree char *shown = NULL;
-  g_autofree char *stem = NULL;
-  g_autoptr(PhiliaArray) array = NULL;
-  gint64 want[2] = { dim0, dim1 };
-
-  if (optional && json_object_get_member (o, key) == NULL)
-    return NULL;
-  if (!get_string (r, o, ctx, key, FALSE, &member, error))
-    return NULL;
-  shown = printable (member);
-  if (!g_str_has_suffix (member, ".npy") || !_philia_npz_has_raw_member (r->npz, member))
-    {
-      fail (error, PHILIA_ERROR_INVALID, r, "the manifest names the member “%s”, which is "
-            "missing.", shown);
-      return NULL;
-    }
-  stem = g_strndup (member, strlen (member) - 4);
-  array = philia_npz_read_array (r->npz, stem, r->cancellable, error);
-  if (array == NULL)
-    return NULL;
-  if (array->dtype != dtype || array->ndim != ndim)
-    {
-      fail (error, PHILIA_ERROR_INVALID, r, "member “%s” holds a %u-dimensional %s array; a "
-            "%u-dimensional %s array was expected.", shown, array->ndim,
-            philia_dtype_to_string (array->dtype), ndim, philia_dtype_to_string (dtype));
-      return NULL;
-    }
-  for (guint d = 0; d < ndim; d++)
-    if (want[d] >= 0 && array->shape[d] != want[d])
-      {
-        fail (error, PHILIA_ERROR_INVALID, r, "member “%s” has %" G_GINT64_FORMAT " entries "
-              "along axis %u, where %" G_GINT64_FORMAT " were expected.", shown,
-              array->shape[d], d, want[d]);
-        return NULL;
-      }
-  return g_steal_pointer (&array);
-}
-
-/* Takes the data out of @array (which is then freed). */
-static gpointer
-steal_data (PhiliaArray *array)
-{
-  gpointer data = g_steal_pointer (&array->data);
-
-  philia_array_free (array);
-  return data;
-}
-
-static gboolean
-read_params (Reader                *r,
-             JsonObject            *o,
-             const char            *ctx,
-             PhiliaProximityParams *p,
-             GError               **error)
-{
-  g_autofree char *sub = g_strconcat (ctx, "params.", NULL);
-  JsonObject *po = get_object (r, o, ctx, "params", error);
-
-  return po != NULL &&
-         get_double (r, po, sub, "katz_beta", &p->katz_beta, error) &&
-         get_uint (r, po, sub, "katz_len", &p->katz_len, error) &&
-         get_double (r, po, sub, "ppr_alpha", &p->ppr_alpha, error) &&
-         get_uint (r, po, sub, "n_threads", &p->n_threads, error);
-}
-
-static int
-lookup_name (const char        *name,
-             const char *const *names,
-             guint              n_names)
-{
-  for (guint i = 0; i < n_names; i++)
-    if (g_strcmp0 (name, names[i]) == 0)
-      return (int)i;
-  return -1;
-}
 
 static void
 node_values_free (PhiliaNodeValues *v)
@@ -422,50 +46,51 @@ read_run_arrays (Reader            *r,
 
   for (guint i = 0; i < G_N_ELEMENTS (curve_names); i++)
     {
-      a = read_npy (r, o, ctx, curve_names[i], TRUE, PHILIA_DTYPE_FLOAT64, 1, t->n_epochs, 0,
-                    error);
+      a = reader_npy (r, o, ctx, curve_names[i], TRUE, PHILIA_DTYPE_FLOAT64, 1, t->n_epochs, 0,
+                      error);
       if (a == NULL && *error != NULL)
         return FALSE;
       if (a != NULL)
-        *result_curve (t, i) = steal_data (a);
+        *result_curve (t, i) = reader_steal_data (a);
     }
-  a = read_npy (r, o, ctx, "predictions", TRUE, PHILIA_DTYPE_INT32, 1, t->n_nodes, 0, error);
+  a = reader_npy (r, o, ctx, "predictions", TRUE, PHILIA_DTYPE_INT32, 1, t->n_nodes, 0, error);
   if (a == NULL && *error != NULL)
     return FALSE;
   if (a != NULL)
     {
-      t->predictions = steal_data (a);
+      t->predictions = reader_steal_data (a);
       for (guint v = 0; v < t->n_nodes; v++)
         if (t->predictions[v] < 0 || (guint)t->predictions[v] >= MAX (t->n_classes, 1))
-          return fail (error, PHILIA_ERROR_INVALID, r, "%spredictions names class %d of "
-                       "%u.", ctx, t->predictions[v], t->n_classes);
+          return reader_fail (error, PHILIA_ERROR_INVALID, r, "%spredictions names class %d of "
+                              "%u.", ctx, t->predictions[v], t->n_classes);
     }
-  a = read_npy (r, o, ctx, "probabilities", TRUE, PHILIA_DTYPE_FLOAT32, 2, t->n_nodes,
-                t->n_classes, error);
+  a = reader_npy (r, o, ctx, "probabilities", TRUE, PHILIA_DTYPE_FLOAT32, 2, t->n_nodes,
+                  t->n_classes, error);
   if (a == NULL && *error != NULL)
     return FALSE;
   if (a != NULL)
-    t->probabilities = steal_data (a);
+    t->probabilities = reader_steal_data (a);
 
-  if ((list = get_array (r, o, ctx, "weights", TRUE, error)) != NULL)
+  if ((list = reader_get_array (r, o, ctx, "weights", TRUE, error)) != NULL)
     {
       g_autofree char *sub = g_strconcat (ctx, "weights.", NULL);
 
       t->weights = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
-          JsonObject *wo = get_element (r, list, i, sub, error);
+          JsonObject *wo = reader_get_element (r, list, i, sub, error);
           PhiliaTensor *tensor;
 
           if (wo == NULL)
             return FALSE;
-          a = read_npy (r, wo, sub, "member", FALSE, PHILIA_DTYPE_FLOAT32, 2, -1, -1, error);
+          a = reader_npy (r, wo, sub, "member", FALSE, PHILIA_DTYPE_FLOAT32, 2, -1, -1, error);
           if (a == NULL)
             return FALSE;
           if (a->shape[0] > G_MAXUINT || a->shape[1] > G_MAXUINT)
             {
               philia_array_free (a);
-              return fail (error, PHILIA_ERROR_INVALID, r, "%sweight %u is too large.", ctx, i);
+              return reader_fail (error, PHILIA_ERROR_INVALID, r, "%sweight %u is too large.",
+                                  ctx, i);
             }
           tensor = philia_tensor_new_from ((guint)a->shape[0], (guint)a->shape[1], a->data);
           philia_array_free (a);
@@ -475,61 +100,61 @@ read_run_arrays (Reader            *r,
   else if (*error != NULL)
     return FALSE;
 
-  if ((list = get_array (r, o, ctx, "attention", TRUE, error)) != NULL)
+  if ((list = reader_get_array (r, o, ctx, "attention", TRUE, error)) != NULL)
     {
       g_autofree char *sub = g_strconcat (ctx, "attention.", NULL);
 
       t->attention = g_array_new (FALSE, TRUE, sizeof (PhiliaAttention));
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
-          JsonObject *ao = get_element (r, list, i, sub, error);
+          JsonObject *ao = reader_get_element (r, list, i, sub, error);
           PhiliaAttention at = { 0 };
           PhiliaArray *edges, *self;
 
-          if (ao == NULL || !get_uint (r, ao, sub, "layer", &at.layer, error) ||
-              !get_uint (r, ao, sub, "heads", &at.heads, error))
+          if (ao == NULL || !reader_get_uint (r, ao, sub, "layer", &at.layer, error) ||
+              !reader_get_uint (r, ao, sub, "heads", &at.heads, error))
             return FALSE;
           if (at.heads == 0 || at.heads > 4096)
-            return fail (error, PHILIA_ERROR_INVALID, r, "%sattention layer %u has %u heads.",
-                         ctx, at.layer, at.heads);
-          edges = read_npy (r, ao, sub, "edges", FALSE, PHILIA_DTYPE_FLOAT32, 2, r->n_entries,
-                            at.heads, error);
+            return reader_fail (error, PHILIA_ERROR_INVALID, r,
+                                "%sattention layer %u has %u heads.", ctx, at.layer, at.heads);
+          edges = reader_npy (r, ao, sub, "edges", FALSE, PHILIA_DTYPE_FLOAT32, 2, r->n_entries,
+                              at.heads, error);
           if (edges == NULL)
             return FALSE;
-          self = read_npy (r, ao, sub, "self", FALSE, PHILIA_DTYPE_FLOAT32, 2, r->n, at.heads,
-                           error);
+          self = reader_npy (r, ao, sub, "self", FALSE, PHILIA_DTYPE_FLOAT32, 2, r->n, at.heads,
+                             error);
           if (self == NULL)
             {
               philia_array_free (edges);
               return FALSE;
             }
-          at.edges = steal_data (edges);
-          at.self = steal_data (self);
+          at.edges = reader_steal_data (edges);
+          at.self = reader_steal_data (self);
           g_array_append_val (t->attention, at);
         }
     }
   else if (*error != NULL)
     return FALSE;
 
-  if ((list = get_array (r, o, ctx, "node_values", TRUE, error)) != NULL)
+  if ((list = reader_get_array (r, o, ctx, "node_values", TRUE, error)) != NULL)
     {
       g_autofree char *sub = g_strconcat (ctx, "node_values.", NULL);
 
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
-          JsonObject *vo = get_element (r, list, i, sub, error);
+          JsonObject *vo = reader_get_element (r, list, i, sub, error);
           const char *name;
           PhiliaNodeValues *v;
 
-          if (vo == NULL || !get_string (r, vo, sub, "name", FALSE, &name, error))
+          if (vo == NULL || !reader_get_string (r, vo, sub, "name", FALSE, &name, error))
             return FALSE;
-          a = read_npy (r, vo, sub, "member", FALSE, PHILIA_DTYPE_FLOAT64, 1, t->n_nodes, 0,
-                        error);
+          a = reader_npy (r, vo, sub, "member", FALSE, PHILIA_DTYPE_FLOAT64, 1, t->n_nodes, 0,
+                          error);
           if (a == NULL)
             return FALSE;
           v = g_new0 (PhiliaNodeValues, 1);
           v->name = g_strdup (name);
-          v->values = steal_data (a);
+          v->values = reader_steal_data (a);
           g_ptr_array_add (t->node_values, v);
         }
     }
@@ -555,7 +180,8 @@ read_transformer_params (Reader            *r,
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       *fields[i] = -1;
-      if (json_object_has_member (po, keys[i]) && !get_sint (r, po, sub, keys[i], fields[i], error))
+      if (json_object_has_member (po, keys[i])
+          && !reader_get_sint (r, po, sub, keys[i], fields[i], error))
         return FALSE;
     }
   return TRUE;
@@ -580,117 +206,117 @@ read_run (Reader      *r,
   int k;
 
   t->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
-  if (!get_uint (r, o, ctx, "id", id, error) ||
-      !get_string (r, o, ctx, "model", FALSE, &model, error) ||
-      !get_uint (r, o, ctx, "split", &t->split, error) ||
-      !get_seed (r, o, ctx, "seed", &t->seed, error) ||
-      !get_uint (r, o, ctx, "n_threads", &t->n_threads, error))
+  if (!reader_get_uint (r, o, ctx, "id", id, error) ||
+      !reader_get_string (r, o, ctx, "model", FALSE, &model, error) ||
+      !reader_get_uint (r, o, ctx, "split", &t->split, error) ||
+      !reader_get_seed (r, o, ctx, "seed", &t->seed, error) ||
+      !reader_get_uint (r, o, ctx, "n_threads", &t->n_threads, error))
     return NULL;
   t->model = g_strdup (model);
   if (*id == 0)
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "%sid is 0; run ids start at 1.", ctx);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "%sid is 0; run ids start at 1.", ctx);
       return NULL;
     }
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                               model) == NULL)
     {
-      g_autofree char *shown = printable (model);
+      g_autofree char *shown = reader_printable (model);
 
-      fail (error, PHILIA_ERROR_INVALID, r, "run %u was trained with the model “%s”, which "
-            "this Philia does not have.", *id, shown);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u was trained with the model “%s”, which "
+                   "this Philia does not have.", *id, shown);
       return NULL;
     }
   if (t->split >= MAX (n_splits, 1))
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "run %u used split %u, but the graph has %u.",
-            *id, t->split, n_splits);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u used split %u, but the graph has %u.",
+                   *id, t->split, n_splits);
       return NULL;
     }
-  po = get_object (r, o, ctx, "params", error);
+  po = reader_get_object (r, o, ctx, "params", error);
   if (po == NULL ||
-      !get_sint (r, po, sub, "epochs", &p->epochs, error) ||
-      !get_double (r, po, sub, "lr", &p->lr, error) ||
-      !get_double (r, po, sub, "weight_decay", &p->weight_decay, error) ||
-      !get_sint (r, po, sub, "hidden", &p->hidden, error) ||
-      !get_double (r, po, sub, "dropout", &p->dropout, error) ||
-      !get_sint (r, po, sub, "heads", &p->heads, error) ||
-      !get_sint (r, po, sub, "k", &p->k, error) ||
-      !get_double (r, po, sub, "alpha", &p->alpha, error) ||
-      !get_string (r, po, sub, "optimizer", FALSE, &optimizer, error) ||
-      !get_bool (r, po, sub, "normalize_features", &p->normalize_features, error) ||
+      !reader_get_sint (r, po, sub, "epochs", &p->epochs, error) ||
+      !reader_get_double (r, po, sub, "lr", &p->lr, error) ||
+      !reader_get_double (r, po, sub, "weight_decay", &p->weight_decay, error) ||
+      !reader_get_sint (r, po, sub, "hidden", &p->hidden, error) ||
+      !reader_get_double (r, po, sub, "dropout", &p->dropout, error) ||
+      !reader_get_sint (r, po, sub, "heads", &p->heads, error) ||
+      !reader_get_sint (r, po, sub, "k", &p->k, error) ||
+      !reader_get_double (r, po, sub, "alpha", &p->alpha, error) ||
+      !reader_get_string (r, po, sub, "optimizer", FALSE, &optimizer, error) ||
+      !reader_get_bool (r, po, sub, "normalize_features", &p->normalize_features, error) ||
       !read_transformer_params (r, po, sub, p, error))
     return NULL;
-  if ((k = lookup_name (optimizer, optimizer_names, G_N_ELEMENTS (optimizer_names))) < 0)
+  if ((k = reader_lookup_name (optimizer, optimizer_names, G_N_ELEMENTS (optimizer_names))) < 0)
     {
-      bad_member (r, sub, "optimizer", "“adam” or “sgd”", error);
+      reader_bad_member (r, sub, "optimizer", "“adam” or “sgd”", error);
       return NULL;
     }
   p->optimizer = k;
-  if (!get_bool (r, o, ctx, "identity_features", &t->identity_features, error) ||
-      !get_bool (r, o, ctx, "sparse_features", &t->sparse_features, error) ||
-      !get_uint (r, o, ctx, "n_epochs", &t->n_epochs, error) ||
-      !get_uint (r, o, ctx, "best_epoch", &t->best_epoch, error) ||
-      !get_double (r, o, ctx, "train_accuracy", &t->train_accuracy, error) ||
-      !get_double (r, o, ctx, "val_accuracy", &t->val_accuracy, error) ||
-      !get_double (r, o, ctx, "test_accuracy", &t->test_accuracy, error) ||
-      !get_double (r, o, ctx, "epoch_ms_median", &t->epoch_ms_median, error) ||
-      !get_double (r, o, ctx, "seconds", &t->seconds, error) ||
-      !get_uint (r, o, ctx, "n_nodes", &t->n_nodes, error) ||
-      !get_uint (r, o, ctx, "n_classes", &t->n_classes, error) ||
-      !get_string (r, o, ctx, "metric", FALSE, &metric, error) ||
-      !get_string (r, o, ctx, "best_epoch_rule", FALSE, &rule, error) ||
-      !get_double (r, o, ctx, "train_roc_auc", &t->train_roc_auc, error) ||
-      !get_double (r, o, ctx, "val_roc_auc", &t->val_roc_auc, error) ||
-      !get_double (r, o, ctx, "test_roc_auc", &t->test_roc_auc, error) ||
-      !get_int (r, o, ctx, "majority_class", -1, G_MAXINT32, &majority, error) ||
-      !get_double (r, o, ctx, "train_majority", &t->train_majority, error) ||
-      !get_double (r, o, ctx, "val_majority", &t->val_majority, error) ||
-      !get_double (r, o, ctx, "test_majority", &t->test_majority, error))
+  if (!reader_get_bool (r, o, ctx, "identity_features", &t->identity_features, error) ||
+      !reader_get_bool (r, o, ctx, "sparse_features", &t->sparse_features, error) ||
+      !reader_get_uint (r, o, ctx, "n_epochs", &t->n_epochs, error) ||
+      !reader_get_uint (r, o, ctx, "best_epoch", &t->best_epoch, error) ||
+      !reader_get_double (r, o, ctx, "train_accuracy", &t->train_accuracy, error) ||
+      !reader_get_double (r, o, ctx, "val_accuracy", &t->val_accuracy, error) ||
+      !reader_get_double (r, o, ctx, "test_accuracy", &t->test_accuracy, error) ||
+      !reader_get_double (r, o, ctx, "epoch_ms_median", &t->epoch_ms_median, error) ||
+      !reader_get_double (r, o, ctx, "seconds", &t->seconds, error) ||
+      !reader_get_uint (r, o, ctx, "n_nodes", &t->n_nodes, error) ||
+      !reader_get_uint (r, o, ctx, "n_classes", &t->n_classes, error) ||
+      !reader_get_string (r, o, ctx, "metric", FALSE, &metric, error) ||
+      !reader_get_string (r, o, ctx, "best_epoch_rule", FALSE, &rule, error) ||
+      !reader_get_double (r, o, ctx, "train_roc_auc", &t->train_roc_auc, error) ||
+      !reader_get_double (r, o, ctx, "val_roc_auc", &t->val_roc_auc, error) ||
+      !reader_get_double (r, o, ctx, "test_roc_auc", &t->test_roc_auc, error) ||
+      !reader_get_int (r, o, ctx, "majority_class", -1, G_MAXINT32, &majority, error) ||
+      !reader_get_double (r, o, ctx, "train_majority", &t->train_majority, error) ||
+      !reader_get_double (r, o, ctx, "val_majority", &t->val_majority, error) ||
+      !reader_get_double (r, o, ctx, "test_majority", &t->test_majority, error))
     return NULL;
   t->majority_class = (gint32)majority;
-  if ((k = lookup_name (metric, metric_names, G_N_ELEMENTS (metric_names))) < 0)
+  if ((k = reader_lookup_name (metric, metric_names, G_N_ELEMENTS (metric_names))) < 0)
     {
-      bad_member (r, ctx, "metric", "a metric", error);
+      reader_bad_member (r, ctx, "metric", "a metric", error);
       return NULL;
     }
   t->metric = k;
-  if ((k = lookup_name (rule, rule_names, G_N_ELEMENTS (rule_names))) < 0)
+  if ((k = reader_lookup_name (rule, rule_names, G_N_ELEMENTS (rule_names))) < 0)
     {
-      bad_member (r, ctx, "best_epoch_rule", "a rule", error);
+      reader_bad_member (r, ctx, "best_epoch_rule", "a rule", error);
       return NULL;
     }
   t->best_epoch_rule = k;
   if (t->n_nodes != r->n)
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "run %u has %u nodes, but the graph has %u.",
-            *id, t->n_nodes, r->n);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u has %u nodes, but the graph has %u.",
+                   *id, t->n_nodes, r->n);
       return NULL;
     }
   if (t->best_epoch > t->n_epochs || t->n_classes > 1u << 20 ||
       t->majority_class >= (gint32)MAX (t->n_classes, 1))
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "run %u is inconsistent (best epoch %u of %u, "
-            "majority class %d of %u).", *id, t->best_epoch, t->n_epochs, t->majority_class,
-            t->n_classes);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u is inconsistent (best epoch %u of %u, "
+                   "majority class %d of %u).", *id, t->best_epoch, t->n_epochs, t->majority_class,
+                   t->n_classes);
       return NULL;
     }
-  bins = get_array (r, o, ctx, "bins", FALSE, error);
+  bins = reader_get_array (r, o, ctx, "bins", FALSE, error);
   if (bins == NULL)
     return NULL;
   if (json_array_get_length (bins) != PHILIA_TRAIN_HOMOPHILY_BINS)
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "run %u has %u homophily bins, not %u.", *id,
-            json_array_get_length (bins), PHILIA_TRAIN_HOMOPHILY_BINS);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u has %u homophily bins, not %u.", *id,
+                   json_array_get_length (bins), PHILIA_TRAIN_HOMOPHILY_BINS);
       return NULL;
     }
   for (guint i = 0; i < PHILIA_TRAIN_HOMOPHILY_BINS; i++)
     {
-      JsonObject *bo = get_element (r, bins, i, bins_ctx, error);
+      JsonObject *bo = reader_get_element (r, bins, i, bins_ctx, error);
 
       if (bo == NULL ||
-          !get_int (r, bo, bins_ctx, "count", 0, G_MAXINT64, &t->bin_count[i], error) ||
-          !get_double (r, bo, bins_ctx, "accuracy", &t->bin_accuracy[i], error))
+          !reader_get_int (r, bo, bins_ctx, "count", 0, G_MAXINT64, &t->bin_count[i], error) ||
+          !reader_get_double (r, bo, bins_ctx, "accuracy", &t->bin_accuracy[i], error))
         return NULL;
     }
   if (!read_run_arrays (r, o, ctx, t, error))
@@ -750,13 +376,13 @@ find_reference (Reader                 *r,
   g_autoptr(GString) tried = g_string_new (NULL);
   g_autofree char *found = NULL;
 
-  if (!get_string (r, o, ctx, "path", TRUE, &relative, error) ||
-      !get_string (r, o, ctx, "absolute_path", TRUE, &absolute, error) ||
-      !get_string (r, o, ctx, "sha256", TRUE, &sha256, error))
+  if (!reader_get_string (r, o, ctx, "path", TRUE, &relative, error) ||
+      !reader_get_string (r, o, ctx, "absolute_path", TRUE, &absolute, error) ||
+      !reader_get_string (r, o, ctx, "sha256", TRUE, &sha256, error))
     return NULL;
   if (override == NULL && relative == NULL && absolute == NULL)
     {
-      bad_member (r, ctx, "path", "a string", error);
+      reader_bad_member (r, ctx, "path", "a string", error);
       return NULL;
     }
   found = locate (override, relative, absolute, base_dir, tried);
@@ -803,30 +429,30 @@ load_dataset (Reader                 *r,
               char                  **embedded_name,
               GError                **error)
 {
-  JsonObject *d = get_object (r, root, "", "dataset", error);
+  JsonObject *d = reader_get_object (r, root, "", "dataset", error);
   const char *member, *name;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) table = NULL;
   PhiliaGraph *graph;
 
-  if (d == NULL || !get_string (r, d, "dataset.", "embedded", TRUE, &member, error))
+  if (d == NULL || !reader_get_string (r, d, "dataset.", "embedded", TRUE, &member, error))
     return NULL;
   if (member != NULL && dataset_path == NULL)
     {
-      g_autofree char *shown = printable (member);
+      g_autofree char *shown = reader_printable (member);
 
-      if (!get_string (r, d, "dataset.", "name", FALSE, &name, error))
+      if (!reader_get_string (r, d, "dataset.", "name", FALSE, &name, error))
         return NULL;
       if (!_philia_npz_has_raw_member (r->npz, member))
         {
-          fail (error, PHILIA_ERROR_INVALID, r, "the manifest names the member “%s”, which "
-                "is missing.", shown);
+          reader_fail (error, PHILIA_ERROR_INVALID, r, "the manifest names the member “%s”, which "
+                       "is missing.", shown);
           return NULL;
         }
       *embedded = _philia_npz_read_member (r->npz, member, G_MAXUINT64, r->cancellable, error);
       if (*embedded == NULL)
         return NULL;
-      *embedded_name = printable (name);
+      *embedded_name = reader_printable (name);
       graph = philia_graph_load_bytes (*embedded, *embedded_name, PHILIA_FORMAT_AUTO, NULL,
                                        r->cancellable, error);
       /* The dataset's own message, after the project's name. */
@@ -841,7 +467,7 @@ load_dataset (Reader                 *r,
     return NULL;
   if (json_object_has_member (d, "node_table"))
     {
-      JsonObject *t = get_object (r, d, "dataset.", "node_table", error);
+      JsonObject *t = reader_get_object (r, d, "dataset.", "node_table", error);
 
       if (t == NULL)
         return NULL;
@@ -874,18 +500,18 @@ restore_splits (Reader       *r,
 
   if (!json_object_has_member (root, "splits"))
     return g_object_ref (graph);
-  so = get_object (r, root, "", "splits", error);
-  if (so == NULL || !get_uint (r, so, "splits.", "count", &n_splits, error))
+  so = reader_get_object (r, root, "", "splits", error);
+  if (so == NULL || !reader_get_uint (r, so, "splits.", "count", &n_splits, error))
     return NULL;
   if (n_splits == 0 || n_splits > 1000)
     {
-      fail (error, PHILIA_ERROR_INVALID, r, "the project has %u splits.", n_splits);
+      reader_fail (error, PHILIA_ERROR_INVALID, r, "the project has %u splits.", n_splits);
       return NULL;
     }
   for (guint part = 0; part < 3; part++)
     {
-      masks[part] = read_npy (r, so, "splits.", parts[part], FALSE, PHILIA_DTYPE_UINT8, 2,
-                              n_splits, r->n, error);
+      masks[part] = reader_npy (r, so, "splits.", parts[part], FALSE, PHILIA_DTYPE_UINT8, 2,
+                                n_splits, r->n, error);
       if (masks[part] == NULL)
         goto out;
     }
@@ -897,8 +523,9 @@ restore_splits (Reader       *r,
     copy = g_object_ref (graph);
   else
     {
-      copy = philia_graph_copy_with_splits (graph, n_splits, steal_data (masks[0]),
-                                            steal_data (masks[1]), steal_data (masks[2]));
+      copy = philia_graph_copy_with_splits (graph, n_splits, reader_steal_data (masks[0]),
+                                            reader_steal_data (masks[1]),
+                                            reader_steal_data (masks[2]));
       masks[0] = masks[1] = masks[2] = NULL;
     }
 out:
@@ -913,57 +540,58 @@ restore_layouts (Reader          *r,
                  PhiliaDocument  *doc,
                  GError         **error)
 {
-  JsonArray *list = get_array (r, root, "", "layouts", FALSE, error);
+  JsonArray *list = reader_get_array (r, root, "", "layouts", FALSE, error);
   const char *current;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (list == NULL || !get_string (r, root, "", "current_layout", TRUE, &current, error))
+  if (list == NULL || !reader_get_string (r, root, "", "current_layout", TRUE, &current, error))
     return FALSE;
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      JsonObject *o = get_element (r, list, i, "layouts.", error);
+      JsonObject *o = reader_get_element (r, list, i, "layouts.", error);
       const char *name, *algorithm;
       guint64 seed;
       PhiliaArray *positions;
       PhiliaDocumentLayout *layout;
 
       if (o == NULL ||
-          !get_string (r, o, "layouts.", "name", FALSE, &name, error) ||
-          !get_string (r, o, "layouts.", "algorithm", FALSE, &algorithm, error) ||
-          !get_seed (r, o, "layouts.", "seed", &seed, error))
+          !reader_get_string (r, o, "layouts.", "name", FALSE, &name, error) ||
+          !reader_get_string (r, o, "layouts.", "algorithm", FALSE, &algorithm, error) ||
+          !reader_get_seed (r, o, "layouts.", "seed", &seed, error))
         return FALSE;
       if (g_hash_table_contains (names, name))
         {
-          g_autofree char *shown = printable (name);
+          g_autofree char *shown = reader_printable (name);
 
-          return fail (error, PHILIA_ERROR_INVALID, r, "two layouts are called “%s”.", shown);
+          return reader_fail (error, PHILIA_ERROR_INVALID, r, "two layouts are called “%s”.",
+                              shown);
         }
       g_hash_table_add (names, (char *)name);
-      positions = read_npy (r, o, "layouts.", "positions", FALSE, PHILIA_DTYPE_FLOAT64, 2,
-                            r->n, 2, error);
+      positions = reader_npy (r, o, "layouts.", "positions", FALSE, PHILIA_DTYPE_FLOAT64, 2,
+                              r->n, 2, error);
       if (positions == NULL)
         return FALSE;
       for (gint64 k = 0; k < positions->n_elements; k++)
         if (!isfinite (((const double *)positions->data)[k]))
           {
-            g_autofree char *shown = printable (name);
+            g_autofree char *shown = reader_printable (name);
 
             philia_array_free (positions);
-            return fail (error, PHILIA_ERROR_INVALID, r, "layout “%s” puts node %"
-                         G_GINT64_FORMAT " at a position that is not a finite number.",
-                         shown, k / 2);
+            return reader_fail (error, PHILIA_ERROR_INVALID, r, "layout “%s” puts node %"
+                                G_GINT64_FORMAT " at a position that is not a finite number.",
+                                shown, k / 2);
           }
-      layout = _philia_document_layout_new (name, algorithm, seed, steal_data (positions));
+      layout = _philia_document_layout_new (name, algorithm, seed, reader_steal_data (positions));
       _philia_document_restore_layout (doc, layout,
                                        current != NULL && strcmp (current, name) == 0);
       philia_document_layout_unref (layout);
     }
   if (current != NULL && !g_hash_table_contains (names, current))
     {
-      g_autofree char *shown = printable (current);
+      g_autofree char *shown = reader_printable (current);
 
-      return fail (error, PHILIA_ERROR_INVALID, r, "the current layout “%s” does not exist.",
-                   shown);
+      return reader_fail (error, PHILIA_ERROR_INVALID, r, "the current layout “%s” does not exist.",
+                          shown);
     }
   return TRUE;
 }
@@ -980,31 +608,31 @@ restore_state (Reader          *r,
   const char *color_by, *edge_style, *overlay, *notes, *origin;
   gboolean self_loops, directed;
 
-  selection = read_npy (r, root, "", "selection", FALSE, PHILIA_DTYPE_UINT32, 1, -1, 0, error);
+  selection = reader_npy (r, root, "", "selection", FALSE, PHILIA_DTYPE_UINT32, 1, -1, 0, error);
   if (selection == NULL)
     return FALSE;
   for (gint64 i = 0; i < selection->n_elements; i++)
     if (((const guint32 *)selection->data)[i] >= r->n)
-      return fail (error, PHILIA_ERROR_INVALID, r, "the selection names node %u, but the "
-                   "graph has %u nodes.", ((const guint32 *)selection->data)[i], r->n);
+      return reader_fail (error, PHILIA_ERROR_INVALID, r, "the selection names node %u, but the "
+                          "graph has %u nodes.", ((const guint32 *)selection->data)[i], r->n);
   if (selection->n_elements > r->n)
-    return fail (error, PHILIA_ERROR_INVALID, r, "the selection holds more nodes than the "
-                 "graph.");
-  vo = get_object (r, root, "", "view", error);
+    return reader_fail (error, PHILIA_ERROR_INVALID, r, "the selection holds more nodes than the "
+                        "graph.");
+  vo = reader_get_object (r, root, "", "view", error);
   if (vo == NULL ||
-      !get_string (r, vo, "view.", "color_by", TRUE, &color_by, error) ||
-      !get_string (r, vo, "view.", "edge_style", TRUE, &edge_style, error) ||
-      !get_string (r, vo, "view.", "overlay", TRUE, &overlay, error) ||
-      !get_double (r, vo, "view.", "zoom", &view.zoom, error) ||
-      !get_double (r, vo, "view.", "center_x", &view.center_x, error) ||
-      !get_double (r, vo, "view.", "center_y", &view.center_y, error))
+      !reader_get_string (r, vo, "view.", "color_by", TRUE, &color_by, error) ||
+      !reader_get_string (r, vo, "view.", "edge_style", TRUE, &edge_style, error) ||
+      !reader_get_string (r, vo, "view.", "overlay", TRUE, &overlay, error) ||
+      !reader_get_double (r, vo, "view.", "zoom", &view.zoom, error) ||
+      !reader_get_double (r, vo, "view.", "center_x", &view.center_x, error) ||
+      !reader_get_double (r, vo, "view.", "center_y", &view.center_y, error))
     return FALSE;
-  co = get_object (r, root, "", "conventions", error);
+  co = reader_get_object (r, root, "", "conventions", error);
   if (co == NULL ||
-      !get_bool (r, co, "conventions.", "keep_self_loops", &self_loops, error) ||
-      !get_bool (r, co, "conventions.", "directed", &directed, error) ||
-      !get_string (r, root, "", "notes", TRUE, &notes, error) ||
-      !get_string (r, root, "", "origin", TRUE, &origin, error))
+      !reader_get_bool (r, co, "conventions.", "keep_self_loops", &self_loops, error) ||
+      !reader_get_bool (r, co, "conventions.", "directed", &directed, error) ||
+      !reader_get_string (r, root, "", "notes", TRUE, &notes, error) ||
+      !reader_get_string (r, root, "", "origin", TRUE, &origin, error))
     return FALSE;
   view.color_by = (char *)color_by;
   view.edge_style = (char *)edge_style;
@@ -1028,29 +656,30 @@ read_run_group (Reader            *r,
                 GError           **error)
 {
   g_autofree char *sub = g_strconcat (ctx, "group.", NULL);
-  JsonObject *g = get_object (r, o, ctx, "group", error);
+  JsonObject *g = reader_get_object (r, o, ctx, "group", error);
   const PhiliaDocumentRun *first;
   gint64 id, splits, seeds;
   guint64 index;
 
   if (g == NULL ||
-      !get_int (r, g, sub, "id", 1, G_MAXUINT, &id, error) ||
-      !get_int (r, g, sub, "splits", 1, G_MAXUINT, &splits, error) ||
-      !get_int (r, g, sub, "seeds", 1, G_MAXUINT, &seeds, error))
+      !reader_get_int (r, g, sub, "id", 1, G_MAXUINT, &id, error) ||
+      !reader_get_int (r, g, sub, "splits", 1, G_MAXUINT, &splits, error) ||
+      !reader_get_int (r, g, sub, "seeds", 1, G_MAXUINT, &seeds, error))
     return FALSE;
   index = (guint64)run->id - (guint64)id;
   if (run->id < id || index >= (guint64)splits * (guint64)seeds)
-    return fail (error, PHILIA_ERROR_INVALID, r, "run %u is not one of the %" G_GINT64_FORMAT
-                 " × %" G_GINT64_FORMAT " runs of the group that starts at run %"
-                 G_GINT64_FORMAT ".", run->id, splits, seeds, id);
+    return reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u is not one of the %" G_GINT64_FORMAT
+                        " × %" G_GINT64_FORMAT " runs of the group that starts at run %"
+                        G_GINT64_FORMAT ".", run->id, splits, seeds, id);
   if (run->result->split != index / (guint64)seeds)
-    return fail (error, PHILIA_ERROR_INVALID, r, "run %u of the group that starts at run %"
-                 G_GINT64_FORMAT " used split %u, not %" G_GUINT64_FORMAT ".", run->id, id,
-                 run->result->split, index / (guint64)seeds);
+    return reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u of the group that starts at run %"
+                        G_GINT64_FORMAT " used split %u, not %" G_GUINT64_FORMAT ".", run->id, id,
+                        run->result->split, index / (guint64)seeds);
   first = g_hash_table_lookup (shapes, GUINT_TO_POINTER ((guint)id));
   if (first != NULL && (first->n_splits != splits || first->n_seeds != seeds))
-    return fail (error, PHILIA_ERROR_INVALID, r, "runs %u and %u of the group that starts at "
-                 "run %" G_GINT64_FORMAT " disagree on its shape.", first->id, run->id, id);
+    return reader_fail (error, PHILIA_ERROR_INVALID, r, "runs %u and %u of the group that "
+                        "starts at run %" G_GINT64_FORMAT " disagree on its shape.", first->id,
+                        run->id, id);
   run->group = (guint)id;
   run->n_splits = (guint)splits;
   run->n_seeds = (guint)seeds;
@@ -1066,7 +695,7 @@ restore_runs (Reader          *r,
               guint           *max_id,
               GError         **error)
 {
-  JsonArray *list = get_array (r, root, "", "runs", FALSE, error);
+  JsonArray *list = reader_get_array (r, root, "", "runs", FALSE, error);
   g_autoptr(GHashTable) ids = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) shapes = g_hash_table_new (NULL, NULL);
   guint n_splits = philia_graph_get_n_splits (philia_document_get_graph (doc));
@@ -1076,7 +705,7 @@ restore_runs (Reader          *r,
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       g_autofree char *ctx = g_strdup_printf ("runs.%u.", i);
-      JsonObject *o = get_element (r, list, i, "runs.", error);
+      JsonObject *o = reader_get_element (r, list, i, "runs.", error);
       PhiliaTrainResult *result;
       PhiliaDocumentRun *run;
       guint id = 0;
@@ -1089,7 +718,7 @@ restore_runs (Reader          *r,
       if (g_hash_table_contains (ids, GUINT_TO_POINTER (id)))
         {
           philia_train_result_free (result);
-          return fail (error, PHILIA_ERROR_INVALID, r, "two runs have the id %u.", id);
+          return reader_fail (error, PHILIA_ERROR_INVALID, r, "two runs have the id %u.", id);
         }
       g_hash_table_add (ids, GUINT_TO_POINTER (id));
       *max_id = MAX (*max_id, id);
@@ -1114,37 +743,37 @@ restore_evaluations (Reader          *r,
                      GError         **error)
 {
   static const char *const keys[] = { "auc", "ap", "mrr", "hits@20", "hits@50", "hits@100" };
-  JsonArray *list = get_array (r, root, "", "evaluations", FALSE, error);
+  JsonArray *list = reader_get_array (r, root, "", "evaluations", FALSE, error);
   g_autoptr(GHashTable) ids = g_hash_table_new (NULL, NULL);
 
   if (list == NULL)
     return FALSE;
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      JsonObject *o = get_element (r, list, i, "evaluations.", error);
+      JsonObject *o = reader_get_element (r, list, i, "evaluations.", error);
       PhiliaDocumentEvaluation *e;
       JsonArray *summary;
 
       if (o == NULL)
         return FALSE;
       e = g_new0 (PhiliaDocumentEvaluation, 1);
-      if (!get_uint (r, o, "evaluations.", "id", &e->id, error) ||
-          !read_params (r, o, "evaluations.", &e->params, error) ||
-          !get_uint (r, o, "evaluations.", "mask", &e->mask, error) ||
-          !get_seed (r, o, "evaluations.", "seed", &e->seed, error) ||
-          !get_uint (r, o, "evaluations.", "n_mrr_neg", &e->n_mrr_neg, error) ||
-          (summary = get_array (r, o, "evaluations.", "summary", FALSE, error)) == NULL)
+      if (!reader_get_uint (r, o, "evaluations.", "id", &e->id, error) ||
+          !reader_params (r, o, "evaluations.", &e->params, error) ||
+          !reader_get_uint (r, o, "evaluations.", "mask", &e->mask, error) ||
+          !reader_get_seed (r, o, "evaluations.", "seed", &e->seed, error) ||
+          !reader_get_uint (r, o, "evaluations.", "n_mrr_neg", &e->n_mrr_neg, error) ||
+          (summary = reader_get_array (r, o, "evaluations.", "summary", FALSE, error)) == NULL)
         goto fail;
       if (e->id == 0 || g_hash_table_contains (ids, GUINT_TO_POINTER (e->id)))
         {
-          fail (error, PHILIA_ERROR_INVALID, r, "two evaluations have the id %u.", e->id);
+          reader_fail (error, PHILIA_ERROR_INVALID, r, "two evaluations have the id %u.", e->id);
           goto fail;
         }
       if ((e->mask & ~PHILIA_PROXIMITY_ALL) != 0 || e->mask == 0 ||
           json_array_get_length (summary) > PHILIA_PROXIMITY_N_HEURISTICS + 64)
         {
-          fail (error, PHILIA_ERROR_INVALID, r, "evaluation %u names unknown heuristics.",
-                e->id);
+          reader_fail (error, PHILIA_ERROR_INVALID, r, "evaluation %u names unknown heuristics.",
+                       e->id);
           goto fail;
         }
       g_hash_table_add (ids, GUINT_TO_POINTER (e->id));
@@ -1153,13 +782,13 @@ restore_evaluations (Reader          *r,
       e->summary = g_new0 (double, 6 * MAX (e->n_heuristics, 1));
       for (guint h = 0; h < e->n_heuristics; h++)
         {
-          JsonObject *ho = get_element (r, summary, h, "evaluations.summary.", error);
+          JsonObject *ho = reader_get_element (r, summary, h, "evaluations.summary.", error);
 
           if (ho == NULL)
             goto fail;
           for (guint k = 0; k < 6; k++)
-            if (!get_double (r, ho, "evaluations.summary.", keys[k], &e->summary[h * 6 + k],
-                             error))
+            if (!reader_get_double (r, ho, "evaluations.summary.", keys[k], &e->summary[h * 6 + k],
+                                    error))
               goto fail;
         }
       _philia_document_restore_evaluation (doc, e);
@@ -1177,23 +806,23 @@ restore_pairs (Reader          *r,
                PhiliaDocument  *doc,
                GError         **error)
 {
-  JsonArray *list = get_array (r, root, "", "pairs", FALSE, error);
+  JsonArray *list = reader_get_array (r, root, "", "pairs", FALSE, error);
 
   if (list == NULL)
     return FALSE;
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      JsonObject *o = get_element (r, list, i, "pairs.", error);
+      JsonObject *o = reader_get_element (r, list, i, "pairs.", error);
       PhiliaDocumentPair pair = { 0 };
 
       if (o == NULL ||
-          !get_uint (r, o, "pairs.", "u", &pair.u, error) ||
-          !get_uint (r, o, "pairs.", "v", &pair.v, error) ||
-          !read_params (r, o, "pairs.", &pair.params, error))
+          !reader_get_uint (r, o, "pairs.", "u", &pair.u, error) ||
+          !reader_get_uint (r, o, "pairs.", "v", &pair.v, error) ||
+          !reader_params (r, o, "pairs.", &pair.params, error))
         return FALSE;
       if (pair.u >= r->n || pair.v >= r->n)
-        return fail (error, PHILIA_ERROR_INVALID, r, "the pair (%u, %u) names a node the "
-                     "graph (%u nodes) does not have.", pair.u, pair.v, r->n);
+        return reader_fail (error, PHILIA_ERROR_INVALID, r, "the pair (%u, %u) names a node the "
+                            "graph (%u nodes) does not have.", pair.u, pair.v, r->n);
       _philia_document_restore_pair (doc, &pair);
     }
   return TRUE;
@@ -1286,18 +915,18 @@ _philia_project_read (GBytes                 *bytes,
       return NULL;
     }
   root = json_node_get_object (root_node);
-  if (!get_string (&r, root, "", "format", FALSE, &format, error))
+  if (!reader_get_string (&r, root, "", "format", FALSE, &format, error))
     return NULL;
   if (strcmp (format, PROJECT_FORMAT) != 0)
     {
-      g_autofree char *shown = printable (format);
+      g_autofree char *shown = reader_printable (format);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                    "%s is not a Philia project (its manifest says the format is “%s”).",
                    display_name, shown);
       return NULL;
     }
-  if (!get_int (&r, root, "", "format_version", 1, G_MAXINT, &version, error))
+  if (!reader_get_int (&r, root, "", "format_version", 1, G_MAXINT, &version, error))
     return NULL;
   if (version > PHILIA_PROJECT_FORMAT_VERSION)
     {
@@ -1306,7 +935,7 @@ _philia_project_read (GBytes                 *bytes,
                    "reads %d).", display_name, version, PHILIA_PROJECT_FORMAT_VERSION);
       return NULL;
     }
-  if (!get_int (&r, root, "", "n_nodes", 1, G_MAXUINT, &n_nodes, error))
+  if (!reader_get_int (&r, root, "", "n_nodes", 1, G_MAXUINT, &n_nodes, error))
     return NULL;
 
   loaded = load_dataset (&r, root, base_dir, dataset_path, flags, &found_dataset,
@@ -1337,8 +966,8 @@ _philia_project_read (GBytes                 *bytes,
       !restore_runs (&r, root, doc, &max_run, error) ||
       !restore_evaluations (&r, root, doc, &max_evaluation, error) ||
       !restore_pairs (&r, root, doc, error) ||
-      !get_uint (&r, root, "", "next_run_id", &next_run, error) ||
-      !get_uint (&r, root, "", "next_evaluation_id", &next_evaluation, error))
+      !reader_get_uint (&r, root, "", "next_run_id", &next_run, error) ||
+      !reader_get_uint (&r, root, "", "next_evaluation_id", &next_evaluation, error))
     return NULL;
   /* Ids are never reused, even if the counters were lost. */
   _philia_document_set_next_ids (doc, MAX (next_run, max_run + 1),

@@ -15,6 +15,7 @@
 
 #include "philia-core.h"
 #include "philia-document-private.h"
+#include "philia-manifest-private.h"
 #include "philia-project-private.h"
 #include "philia-zip-private.h"
 
@@ -195,57 +196,6 @@ relative_path (const char *base_dir,
   return g_string_free (out, FALSE);
 }
 
-static void
-add_double (JsonBuilder *b,
-            double       v)
-{
-  if (isnan (v))
-    json_builder_add_null_value (b);
-  else if (isinf (v))
-    json_builder_add_string_value (b, v > 0 ? "inf" : "-inf");
-  else
-    json_builder_add_double_value (b, v);
-}
-
-static void
-member_double (JsonBuilder *b,
-               const char  *key,
-               double       v)
-{
-  json_builder_set_member_name (b, key);
-  add_double (b, v);
-}
-
-static void
-member_int (JsonBuilder *b,
-            const char  *key,
-            gint64       v)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, v);
-}
-
-static void
-member_string (JsonBuilder *b,
-               const char  *key,
-               const char  *v)
-{
-  json_builder_set_member_name (b, key);
-  if (v != NULL)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_bool (JsonBuilder *b,
-             const char  *key,
-             gboolean     v)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_boolean_value (b, v);
-}
-
 /* Seeds are 64-bit unsigned; JSON integers here are signed. */
 static void
 member_seed (JsonBuilder *b,
@@ -346,27 +296,7 @@ write_run (Writer                  *w,
   member_int (b, "split", r->split);
   member_seed (b, "seed", r->seed);
   member_int (b, "n_threads", r->n_threads);
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  member_int (b, "epochs", p->epochs);
-  member_double (b, "lr", p->lr);
-  member_double (b, "weight_decay", p->weight_decay);
-  member_int (b, "hidden", p->hidden);
-  member_double (b, "dropout", p->dropout);
-  member_int (b, "heads", p->heads);
-  member_int (b, "k", p->k);
-  member_double (b, "alpha", p->alpha);
-  member_string (b, "optimizer", (guint)p->optimizer < G_N_ELEMENTS (optimizer_names)
-                 ? optimizer_names[p->optimizer] : "adam");
-  member_bool (b, "normalize_features", p->normalize_features);
-  /* The transformer's recipe (its weight shapes and sequences follow it). */
-  member_int (b, "layers", p->layers);
-  member_int (b, "walks", p->walks);
-  member_int (b, "walk_length", p->walk_length);
-  member_int (b, "hop_samples", p->hop_samples);
-  member_int (b, "pretrain_epochs", p->pretrain_epochs);
-  member_int (b, "batch_size", p->batch_size);
-  json_builder_end_object (b);
+  member_train_params (b, "params", p);
   member_bool (b, "identity_features", r->identity_features);
   member_bool (b, "sparse_features", r->sparse_features);
   member_int (b, "n_epochs", r->n_epochs);

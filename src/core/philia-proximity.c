@@ -6,13 +6,10 @@
 #include <math.h>
 
 #include "philia-core.h"
+#include "philia-enums.h"
 #include "philia-proximity-private.h"
 
 #include "philia-builtins-private.h"
-
-static const char * const heuristic_names[PHILIA_PROXIMITY_N_HEURISTICS] = {
-  "cn", "jaccard", "aa", "ra", "pa", "katz", "ppr", "sp", "fp",
-};
 
 
 void
@@ -30,23 +27,26 @@ const char *
 philia_proximity_heuristic_to_string (PhiliaProximityHeuristic heuristic)
 {
   g_return_val_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS, NULL);
-  return heuristic_names[heuristic];
+  return philia_enum_to_nick (PHILIA_TYPE_PROXIMITY_HEURISTIC, heuristic);
 }
 
+/* Names are matched regardless of case ("CN" is cn); the nicks are lower
+ * case, so the name is folded before it is looked up. */
 gboolean
 philia_proximity_heuristic_from_string (const char               *name,
                                         PhiliaProximityHeuristic *heuristic)
 {
+  g_autofree char *folded = NULL;
+  int value;
+
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
-    if (g_ascii_strcasecmp (name, heuristic_names[h]) == 0)
-      {
-        if (heuristic != NULL)
-          *heuristic = h;
-        return TRUE;
-      }
-  return FALSE;
+  folded = g_ascii_strdown (name, -1);
+  if (!philia_enum_from_nick (PHILIA_TYPE_PROXIMITY_HEURISTIC, folded, &value))
+    return FALSE;
+  if (heuristic != NULL)
+    *heuristic = value;
+  return TRUE;
 }
 
 gboolean
@@ -708,7 +708,7 @@ void
 _philia_proximity_register (PhiliaRegistry *registry)
 {
 #define P(h, name, desc) \
-  { heuristic_names[h], PHILIA_FAMILY_PROXIMITY, name, desc, PHILIA_PROVIDER_BUILTIN, \
+  { philia_proximity_heuristic_to_string (h), PHILIA_FAMILY_PROXIMITY, name, desc, PHILIA_PROVIDER_BUILTIN, \
     &builtin_vtable, GUINT_TO_POINTER (h) }
   const PhiliaAlgorithm heuristics[] = {
     P (PHILIA_PROXIMITY_CN, "Common neighbours", "Neighbours the two nodes share."),

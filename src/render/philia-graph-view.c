@@ -8,15 +8,13 @@
 
 #include "philia-graph-view-private.h"
 
-static const char *color_by_names[PHILIA_N_COLOR_BY] = {
-  "label", "local-homophily", "degree", "value", "category",
-};
-
+/* The names are the nicks of the enum GTypes (philia-render-enums); the
+ * aliases below are the names a document's view may also hold. */
 const char *
 philia_color_by_to_string (PhiliaColorBy color_by)
 {
   g_return_val_if_fail (color_by < PHILIA_N_COLOR_BY, NULL);
-  return color_by_names[color_by];
+  return philia_enum_to_nick (PHILIA_TYPE_COLOR_BY, color_by);
 }
 
 /* "class" is what a document's view calls the label colouring. */
@@ -24,32 +22,21 @@ gboolean
 philia_color_by_from_string (const char    *name,
                              PhiliaColorBy *color_by)
 {
-  if (g_strcmp0 (name, "class") == 0)
-    {
-      *color_by = PHILIA_COLOR_BY_LABEL;
-      return TRUE;
-    }
-  for (guint i = 0; name != NULL && i < PHILIA_N_COLOR_BY; i++)
-    if (g_str_equal (name, color_by_names[i]))
-      {
-        *color_by = i;
-        return TRUE;
-      }
-  return FALSE;
-}
+  int value;
 
-static const char *edge_style_names[] = {
-  [PHILIA_EDGES_PLAIN] = "plain",
-  [PHILIA_EDGES_HOMOPHILY] = "homophily",
-  [PHILIA_EDGES_HIDDEN] = "hidden",
-  [PHILIA_EDGES_VALUE] = "value",
-};
+  if (g_strcmp0 (name, "class") == 0)
+    value = PHILIA_COLOR_BY_LABEL;
+  else if (!philia_enum_from_nick (PHILIA_TYPE_COLOR_BY, name, &value))
+    return FALSE;
+  *color_by = value;
+  return TRUE;
+}
 
 const char *
 philia_edge_style_to_string (PhiliaEdgeStyle edge_style)
 {
-  g_return_val_if_fail (edge_style < G_N_ELEMENTS (edge_style_names), NULL);
-  return edge_style_names[edge_style];
+  g_return_val_if_fail (edge_style <= PHILIA_EDGES_VALUE, NULL);
+  return philia_enum_to_nick (PHILIA_TYPE_EDGE_STYLE, edge_style);
 }
 
 /* The aliases are the names a document's view may hold ("class" edges are
@@ -62,13 +49,13 @@ philia_edge_style_from_string (const char      *name,
     { "class", PHILIA_EDGES_HOMOPHILY }, { "none", PHILIA_EDGES_HIDDEN },
     { "attention", PHILIA_EDGES_VALUE },
   };
+  int value;
 
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (edge_style_names); i++)
-    if (g_str_equal (name, edge_style_names[i]))
-      {
-        *edge_style = i;
-        return TRUE;
-      }
+  if (philia_enum_from_nick (PHILIA_TYPE_EDGE_STYLE, name, &value))
+    {
+      *edge_style = value;
+      return TRUE;
+    }
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (aliases); i++)
     if (g_str_equal (name, aliases[i].alias))
       {

@@ -7,18 +7,13 @@
  * graph of its input size (rebuilding the model from its recipe and checking
  * the weights against it) and adapted for two epochs.
  *
- * Input: one flag byte (bit k set: member k is deflated, else stored), then
- * members separated by SEPARATOR, each its name, a newline and its bytes;
- * the first is normally philia-model.json (tests/data/make-bad-models.py
- * writes the seed).
+ * Input: members as fuzz-zip-members.h describes; the first is normally
+ * philia-model.json (tests/data/make-bad-models.py writes the seed).
  */
-/* memmem(), which libFuzzer also watches to learn SEPARATOR. */
+/* memmem() in fuzz-zip-members.h. */
 #define _GNU_SOURCE
-#include "fuzz-common.h"
+#include "fuzz-zip-members.h"
 
-#include "philia-zip-private.h"
-
-#define SEPARATOR "<<member>>"
 #define NAME      "fuzz.philia-model"
 
 int
@@ -48,53 +43,13 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(PhiliaZipWriter) zip = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(PhiliaSavedModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const guint8 *p, *end;
-  guint flags, k = 0;
 
-  if (size < 1)
+  bytes = fuzz_zip_members (data, size, NAME);
+  if (bytes == NULL)
     return 0;
-  flags = data[0];
-  p = data + 1;
-  end = data + size;
-  out = g_memory_output_stream_new_resizable ();
-  zip = _philia_zip_writer_new (out, NAME);
-  while (p <= end)
-    {
-      const guint8 *stop = memmem (p, end - p, SEPARATOR, strlen (SEPARATOR));
-      const guint8 *member_end = stop != NULL ? stop : end;
-      const guint8 *newline = memchr (p, '\n', member_end - p);
-
-      if (newline != NULL && newline > p && newline - p < 256 &&
-          memchr (p, '\0', newline - p) == NULL)
-        {
-          char *name = g_strndup ((const char *)p, newline - p);
-
-          if (!g_hash_table_contains (names, name))
-            {
-              if (!_philia_zip_writer_add (zip, name, NULL, 0, newline + 1,
-                                           member_end - newline - 1, (flags >> (k % 8)) & 1 ? 6 : 0,
-                                           NULL, NULL))
-                abort ();
-              g_hash_table_add (names, name);
-            }
-          else
-            g_free (name);
-        }
-      k++;
-      if (stop == NULL)
-        break;
-      p = stop + strlen (SEPARATOR);
-    }
-  if (!_philia_zip_writer_finish (zip, NULL, NULL))
-    abort ();
-  g_output_stream_close (out, NULL, NULL);
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 
   model = philia_saved_model_new_from_bytes (bytes, NAME, &error);
   if (model == NULL)

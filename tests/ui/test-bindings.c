@@ -331,6 +331,24 @@ test_view_and_selection (void)
   philia_canvas_set_color_by (canvas, PHILIA_COLOR_BY_LABEL);
   g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
 
+  /* The two are enum properties, so the menu's property action names the
+   * style by its nick, as the document does. */
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (
+    G_OBJECT_GET_CLASS (canvas), "edge-style")) == PHILIA_TYPE_EDGE_STYLE);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (
+    G_OBJECT_GET_CLASS (canvas), "color-by")) == PHILIA_TYPE_COLOR_BY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.edge-style", "s",
+                                             "hidden"));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_HIDDEN);
+  g_assert_cmpstr (philia_document_get_view (doc)->edge_style, ==, "hidden");
+  g_object_set (canvas, "color-by", PHILIA_COLOR_BY_DEGREE, NULL);
+  g_assert_cmpstr (philia_document_get_view (doc)->color_by, ==, "degree");
+  g_assert_true (philia_document_undo (doc));
+  g_assert_true (philia_document_undo (doc));
+  g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_HOMOPHILY);
+  g_assert_cmpint (philia_canvas_get_color_by (canvas), ==, PHILIA_COLOR_BY_LABEL);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, last);
+
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.fit", NULL);
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-in", NULL);
   g_assert_true (philia_test_spin_until (zoom_written, &expected, 5000));
