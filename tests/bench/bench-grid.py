@@ -110,7 +110,8 @@ def main():
     ap.add_argument("--full", action="store_const", dest="mode", const="full")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--out")
-    ap.add_argument("--folder", help="where the generated graphs are kept (default: a temporary one)")
+    ap.add_argument("--folder",
+                    help="where the generated graphs are kept (default: a temporary one)")
     args = ap.parse_args()
 
     tmp = None
