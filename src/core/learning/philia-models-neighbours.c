@@ -157,9 +157,25 @@ sage_forward (gpointer            model,
   float p = (float)ctx->params.dropout;
   PhiliaTensor *h;
 
-  h = philia_model_context_input_matmul (ctx, tape, philia_op_concat (tape, m->wl[0], m->wr[0]),
-                                         p);
-  h = philia_op_relu_dropout (tape, sage_combine (tape, mean, h, m->b[0]), p);
+  if (ctx->dense_x != NULL && ctx->dense_x->cols < m->wl[0]->cols)
+    {
+      /* Features narrower than the layer: mean(X) Wl, one sparse product
+       * over X's columns and none backwards, instead of mean(X Wl) and its
+       * backward product over the hidden width. */
+      PhiliaTensor *x = philia_op_dropout (tape, ctx->dense_x, p);
+
+      h = philia_op_add (tape, philia_op_matmul (tape, philia_op_spmm (tape, mean, NULL, x),
+                                                 m->wl[0]),
+                         philia_op_matmul (tape, x, m->wr[0]));
+      h = philia_op_add (tape, h, m->b[0]);
+    }
+  else
+    h = sage_combine (tape, mean,
+                      philia_model_context_input_matmul (ctx, tape,
+                                                         philia_op_concat (tape, m->wl[0],
+                                                                           m->wr[0]), p),
+                      m->b[0]);
+  h = philia_op_relu_dropout (tape, h, p);
   h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
   return sage_combine (tape, mean, h, m->b[1]);
 }

@@ -367,32 +367,45 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
 }
 
 /*
- * One output row's columns [j0, j0 + W) of S X, with W a compile-time width so
- * the accumulator stays in registers across the row's entries (a GCN's 16
- * hidden columns or SGC's 5 classes need one or two AVX registers, instead
- * of a load and store of the output row per entry). @stride is X's row
- * length, @heads and @d say which head's value scales column j.
+ * One output row's columns [j0, j0 + 8 NV) of S X, the accumulators NV
+ * explicit eight-float vectors so they stay in registers across the row's
+ * entries: written as float arrays, GCC kept the 32-column block scalar with
+ * its accumulators on the stack (a GCN of hidden width 64 took 12× the time
+ * of width 16). Up to 64 columns share one pass over the row's entries.
+ * @stride is X's row length, @heads and @h say which head's value scales
+ * the columns. Each output element gets the multiply-adds of a scalar loop
+ * over the entries, in entry order.
  */
-#define SPMM_KERNEL(W)                                                              \
+#define SPMM_KERNEL(NV)                                                             \
   PHILIA_VECTORIZE static void                                                     \
-  spmm_block_##W (const gint64 *off, const gint32 *col, const float *values,       \
-                  guint heads, guint h, const float *x, guint stride, guint j0,    \
-                  guint i, float *restrict o, gboolean accumulate)                 \
+  spmm_block_##NV##v (const gint64 *off, const gint32 *col, const float *values,   \
+                      guint heads, guint h, const float *x, guint stride, guint j0,\
+                      guint i, float *restrict o, gboolean accumulate)             \
   {                                                                                \
-    float acc[W];                                                                  \
+    V8f acc[NV];                                                                   \
+    gint64 e = off[i], end = off[i + 1];                                           \
                                                                                    \
-    for (guint j = 0; j < W; j++)                                                  \
-      acc[j] = accumulate ? o[j] : 0.0f;                                           \
-    for (gint64 e = off[i]; e < off[i + 1]; e++)                                   \
-      {                                                                            \
-        const float *restrict xr = x + (gsize)col[e] * stride + j0;                \
-        float v = values ? values[e * heads + h] : 1.0f;                           \
+    for (guint k = 0; k < NV; k++)                                                 \
+      acc[k] = accumulate ? v8_load (o + 8 * k) : (V8f){ 0 };                      \
+    if (values != NULL)                                                            \
+      for (; e < end; e++)                                                         \
+        {                                                                          \
+          const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
+          float v = values[e * heads + h];                                         \
                                                                                    \
-        for (guint j = 0; j < W; j++)                                              \
-          acc[j] += v * xr[j];                                                     \
-      }                                                                            \
-    for (guint j = 0; j < W; j++)                                                  \
-      o[j] = acc[j];                                                               \
+          for (guint k = 0; k < NV; k++)                                           \
+            acc[k] += v * v8_load (xr + 8 * k);                                    \
+        }                                                                          \
+    else                                                                           \
+      for (; e < end; e++)                                                         \
+        {                                                                          \
+          const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
+                                                                                   \
+          for (guint k = 0; k < NV; k++)                                           \
+            acc[k] += v8_load (xr + 8 * k);                                        \
+        }                                                                          \
+    for (guint k = 0; k < NV; k++)                                                 \
+      v8_store (o + 8 * k, acc[k]);                                                \
   }
 
 /* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
@@ -440,17 +453,17 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
 
 SPMM_KERNEL_NARROW (1) SPMM_KERNEL_NARROW (2) SPMM_KERNEL_NARROW (3) SPMM_KERNEL_NARROW (4)
 SPMM_KERNEL_NARROW (5) SPMM_KERNEL_NARROW (6) SPMM_KERNEL_NARROW (7)
-SPMM_KERNEL (8) SPMM_KERNEL (16) SPMM_KERNEL (32)
+SPMM_KERNEL (1) SPMM_KERNEL (2) SPMM_KERNEL (4) SPMM_KERNEL (8)
 
 typedef void (*SpmmBlock) (const gint64 *, const gint32 *, const float *, guint, guint,
                            const float *, guint, guint, guint, float *, gboolean);
 
 static const SpmmBlock spmm_blocks[9] = { NULL, spmm_block_1, spmm_block_2, spmm_block_3,
                                           spmm_block_4, spmm_block_5, spmm_block_6,
-                                          spmm_block_7, spmm_block_8 };
+                                          spmm_block_7, spmm_block_1v };
 
-/* The columns of one head, [j0, j0 + width), in blocks of 32, 16, then ≤ 8
- * (the last few columns of an odd width one at a time). */
+/* The columns of one head, [j0, j0 + width), in blocks of 64, 32, 16, then
+ * ≤ 8 (the last few columns of an odd width in one narrow block). */
 static void
 spmm_columns (const SpmmTask *t,
               guint           i,
@@ -467,15 +480,21 @@ spmm_columns (const SpmmTask *t,
     {
       guint left = end - j0;
 
-      if (left >= 32)
+      if (left >= 64)
         {
-          spmm_block_32 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+          spmm_block_8v (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                         t->accumulate);
+          j0 += 64;
+        }
+      else if (left >= 32)
+        {
+          spmm_block_4v (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
                          t->accumulate);
           j0 += 32;
         }
       else if (left >= 16)
         {
-          spmm_block_16 (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+          spmm_block_2v (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
                          t->accumulate);
           j0 += 16;
         }
@@ -492,7 +511,7 @@ spmm_columns (const SpmmTask *t,
 
 /* GAT's first layer (8 heads of 8): one pass over the row's entries for all
  * heads, the 64 accumulators in eight 8-lane vectors, instead of eight passes
- * of spmm_block_8. Each output element gets the same multiply-adds in the
+ * of spmm_block_1v. Each output element gets the same multiply-adds in the
  * same order as there. */
 PHILIA_VECTORIZE static void
 spmm_row_8x8 (const SpmmTask *t,

@@ -55,6 +55,12 @@ PhiliaTensor *_philia_input_matmul_on (PhiliaTape   *tape,
                                        PhiliaSparse *sparse,
                                        PhiliaTensor *w,
                                        float         dropout);
+/* S · dropout(X) · W for the context's features, in the cheaper order. */
+PhiliaTensor *_philia_propagated_input_matmul (PhiliaModelContext *ctx,
+                                               PhiliaTape         *tape,
+                                               PhiliaSparse       *s,
+                                               PhiliaTensor       *w,
+                                               float               dropout);
 /* The given rows of a dense matrix, in that order. */
 PhiliaTensor *_philia_dense_rows      (const PhiliaTensor *x,
                                        const guint        *rows,

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Issue 20 "every shape": per-epoch time and peak memory of Philia
+# (philia-cli train --json, its epoch_ms_median: forward + backward + step)
+# beside Debian's PyTorch (grid-torch.py, the same recipe and scope) in the
+# same run, one process per cell and side, each process's peak RSS from
+# wait4. Models GCN, SAGE, GAT, MLP, SGC; hidden widths 16 to 512 (GAT: the
+# width of its 8 heads together); feature widths 10 and 128 (dense Gaussian,
+# from generate csbm) and 1,500 and 8,000 (sparse bag-of-words, 20 and 40
+# words a node, drawn per class); CSBM graphs of 2,708 to 10^6 nodes, mean
+# degree 4 to 88.
+#
+# Usage: bench-grid.py [--quick | --full] [--epochs N] [--out FILE.md]
+# --quick (default) runs a few-minute subset, --full the whole grid (hours;
+# the 10^6-node graphs need a few GB). Needs PHILIA_CLI (the philia-cli
+# binary). Prints a table with the load average; --out appends it as
+# Markdown.
+import argparse, datetime, json, os, platform, subprocess, sys, tempfile, time
+
+here = os.path.dirname(os.path.abspath(__file__))
+cli = os.environ.get("PHILIA_CLI", "philia-cli")
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def run(cmd, threads):
+    """Runs @cmd; its last JSON line on stdout and its peak RSS in MB."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+               PYTHONWARNINGS="ignore")
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        out.seek(0)
+        text = out.read().decode()
+    result = None
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                result = json.loads(line)
+            except ValueError:
+                pass
+    if status != 0 or result is None:
+        return None, usage.ru_maxrss / 1024
+    return result, usage.ru_maxrss / 1024
+
+
+def make_graph(folder, nodes, degree, features, sparse):
+    """A CSBM graph (5 classes) with dense Gaussian features, or sparse binary
+    bag-of-words ones of @features words."""
+    name = os.path.join(folder, "csbm-n%d-d%g-f%d%s.npz" % (nodes, degree, features,
+                                                              "s" if sparse else ""))
+    if os.path.exists(name):
+        return name
+    subprocess.run([cli, "generate", "csbm", "--nodes", str(nodes), "--degree", str(degree),
+                    "--classes", "5", "--features", "2" if sparse else str(features),
+                    "--homophily", "0.6", "--splits", "1", "--seed", "1", "-o", name],
+                   check=True, stdout=subprocess.DEVNULL)
+    if sparse:
+        import numpy as np
+        d = dict(np.load(name))
+        rng = np.random.default_rng(1)
+        y = d["node_labels"]
+        words = 20 if features <= 2000 else 40
+        x = np.zeros((nodes, features), dtype=np.float32)
+        # Half of a node's words from its class's tenth of the vocabulary.
+        topic = (y[:, None] * (features // 10) + rng.integers(0, features // 10, (nodes, words)))
+        noise = rng.integers(0, features, (nodes, words))
+        pick = np.where(rng.random((nodes, words)) < 0.5, topic, noise) % features
+        x[np.arange(nodes)[:, None], pick] = 1
+        d["node_features"] = x
+        np.savez(name, **d)
+    return name
+
+
+def grid(mode):
+    """(nodes, degree, features, sparse) graphs and the cells on each."""
+    models = ["gcn", "sage", "gat", "mlp", "sgc"]
+    if mode == "quick":
+        # PyTorch's GAT takes seconds an epoch on the 10^6-entry graph: the
+        # quick subset times GAT on the small one only.
+        cells = [((11758, 88, 10, False), m, h, 1) for m in ["gcn", "sage", "mlp"]
+                 for h in [16, 64, 256]]
+        cells += [((11758, 88, 10, False), "sgc", 16, 1), ((11758, 88, 10, False), "gcn", 64, 2)]
+        cells += [((2708, 4, 1500, True), m, h, 1) for m in ["gcn", "sage", "gat", "mlp"]
+                  for h in [16, 64, 256]]
+        cells += [((2708, 4, 1500, True), "sgc", 16, 1), ((2708, 4, 1500, True), "gcn", 64, 2)]
+        return cells
+    else:
+        graphs = [(2708, 4, 1500, True), (2708, 4, 8000, True), (2708, 4, 10, False),
+                  (11758, 88, 10, False), (11758, 88, 128, False), (11758, 20, 8000, True),
+                  (100000, 10, 128, False), (100000, 10, 1500, True), (1000000, 4, 10, False)]
+        hiddens, threads = [16, 64, 256, 512], [1, 2]
+        extra = []
+    cells = []
+    for g in graphs:
+        for m in models:
+            for h in ([hiddens[0]] if m == "sgc" else hiddens):
+                for t in threads:
+                    cells.append((g, m, h, t))
+    return cells + extra
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_const", dest="mode", const="quick", default="quick")
+    ap.add_argument("--full", action="store_const", dest="mode", const="full")
+    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--out")
+    ap.add_argument("--folder",
+                    help="where the generated graphs are kept (default: a temporary one)")
+    args = ap.parse_args()
+
+    tmp = None
+    folder = args.folder
+    if folder is None:
+        tmp = tempfile.TemporaryDirectory()
+        folder = tmp.name
+    os.makedirs(folder, exist_ok=True)
+    out = open(args.out, "a") if args.out else None
+
+    def emit(text):
+        print(text, flush=True)
+        if out is not None:
+            out.write(text + "\n")
+            out.flush()
+
+    emit("bench-grid --%s, %d epochs, %s, %s, %d CPUs; load average at start %s" % (
+        args.mode, args.epochs, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        platform.processor() or platform.machine(), os.cpu_count(), load()))
+    emit("")
+    emit("| graph | F | model | H | T | Philia ms | PyTorch ms | ratio | Philia MB | PyTorch MB "
+         "| load |")
+    emit("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (nodes, degree, features, sparse), model, hidden, threads in grid(args.mode):
+        path = make_graph(folder, nodes, degree, features, sparse)
+        norm = "normalize" if sparse else "raw"
+        cmd = [cli, "train", path, "--model", model, "--epochs", str(args.epochs), "--threads",
+               str(threads), "--json"]
+        if norm == "raw":
+            cmd.append("--no-normalize")
+        if model == "gat":
+            cmd += ["--hidden", str(max(hidden // 8, 1)), "--heads", "8"]
+        elif model != "sgc":
+            cmd += ["--hidden", str(hidden)]
+        ph, ph_mb = run(cmd, threads)
+        pt, pt_mb = run([python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
+                         str(threads), str(args.epochs), norm], threads)
+        ph_ms = ph["epoch_ms_median"] if ph else float("nan")
+        pt_ms = pt["epoch_ms_median"] if pt else float("nan")
+        emit("| %d n, deg %g | %d%s | %s | %s | %d | %.2f | %.2f | %.1f× | %.0f | %.0f | %s |" % (
+            nodes, degree, features, " sparse" if sparse else "", model,
+            "-" if model == "sgc" else hidden, threads, ph_ms, pt_ms, pt_ms / ph_ms, ph_mb,
+            pt_mb, load().split()[0]))
+    emit("")
+    emit("load average at end %s" % load())
+    emit("")
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Sparse products of any dense width against a naive double sum, and the
+ * propagated input product in either order (issue 20: speed on every shape). */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-train-private.h"
+
+/* A random @rows × @cols pattern: row i empty when i % 7 == 3, self-loops on
+ * the diagonal, a few rows much longer than the rest, duplicate columns in
+ * some rows (CSR may hold them: both entries count). Values in [0.25, 1.25)
+ * unless @pattern. */
+static PhiliaSparse *
+random_sparse (guint      rows,
+               guint      cols,
+               gboolean   pattern,
+               PhiliaRng *rng)
+{
+  g_autoptr(GArray) col = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autoptr(GArray) val = g_array_new (FALSE, FALSE, sizeof (float));
+  gint64 *off = g_new (gint64, rows + 1);
+
+  for (guint i = 0; i < rows; i++)
+    {
+      guint len = i % 7 == 3 ? 0 : (i % 11 == 0 ? cols : 1 + philia_rng_below (rng, 6));
+
+      off[i] = col->len;
+      for (guint k = 0; k < len && cols > 0; k++)
+        {
+          gint32 c = k == 0 && i < cols ? (gint32)i
+                     : (gint32)philia_rng_below (rng, cols);
+          float v = 0.25f + philia_rng_float (rng);
+
+          g_array_append_val (col, c);
+          g_array_append_val (val, v);
+          if (i % 5 == 1 && k == 0)
+            {
+              g_array_append_val (col, c);    /* a duplicate entry */
+              g_array_append_val (val, v);
+            }
+        }
+    }
+  off[rows] = col->len;
+  return philia_sparse_new (rows, cols, off, (gint32 *)g_array_free (g_steal_pointer (&col), FALSE),
+                            pattern ? NULL : (float *)g_array_free (g_steal_pointer (&val), FALSE));
+}
+
+static PhiliaTensor *
+random_tensor (guint      rows,
+               guint      cols,
+               PhiliaRng *rng)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  for (gsize i = 0; i < philia_tensor_size (t); i++)
+    t->data[i] = 2 * philia_rng_float (rng) - 1;
+  t->requires_grad = TRUE;
+  return t;
+}
+
+/* out = S X (values of @heads heads when @values) and dX = Sᵀ dOut against
+ * double sums, to float rounding of the sum of the terms' magnitudes. */
+static void
+check_width (PhiliaSparse *s,
+             guint         w,
+             guint         heads,
+             guint         n_threads,
+             PhiliaRng    *rng)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (n_threads);
+  g_autoptr(PhiliaTensor) x = random_tensor (s->cols, w, rng);
+  g_autoptr(PhiliaTensor) values = NULL;
+  g_autofree float *dout = g_new (float, MAX ((gsize)s->rows * w, 1));
+  guint d = w / heads;
+  PhiliaTensor *out;
+
+  if (heads > 1)
+    {
+      values = random_tensor (MAX (s->nnz, 1), heads, rng);
+      values->rows = s->nnz;
+      values->requires_grad = FALSE;
+    }
+  for (gsize i = 0; i < (gsize)s->rows * w; i++)
+    dout[i] = 2 * philia_rng_float (rng) - 1;
+  out = philia_op_spmm (tape, s, values, x);
+  philia_tape_backward_from (tape, out, dout);
+  for (guint i = 0; i < s->rows; i++)
+    for (guint j = 0; j < w; j++)
+      {
+        double ref = 0, size = 1;
+
+        for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+          {
+            double v = values ? values->data[e * heads + j / d] : s->values ? s->values[e] : 1;
+            double term = v * x->data[(gsize)s->col_index[e] * w + j];
+
+            ref += term;
+            size += fabs (term);
+          }
+        g_assert_cmpfloat_with_epsilon (out->data[(gsize)i * w + j], ref, 2e-6 * size);
+      }
+  for (guint c = 0; c < s->cols; c++)
+    for (guint j = 0; j < w; j++)
+      {
+        double ref = 0, size = 1;
+
+        for (guint i = 0; i < s->rows; i++)
+          for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+            if ((guint)s->col_index[e] == c)
+              {
+                double v = values ? values->data[e * heads + j / d]
+                           : s->values ? s->values[e] : 1;
+                double term = v * dout[(gsize)i * w + j];
+
+                ref += term;
+                size += fabs (term);
+              }
+        g_assert_cmpfloat_with_epsilon (x->grad[(gsize)c * w + j], ref, 2e-6 * size);
+      }
+}
+
+/* Widths across every block size and its edges (1, odd, 8k ± 1, 64, past
+ * 64 and past two blocks), with stored values, as a pattern and with two
+ * heads' values; one and two threads. */
+static void
+test_spmm_widths (void)
+{
+  static const guint widths[] = { 1, 3, 8, 9, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 100,
+                                  128, 129, 200 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 20);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    {
+      guint rows = 20 + philia_rng_below (&rng, 60), cols = 1 + philia_rng_below (&rng, 50);
+      g_autoptr(PhiliaSparse) valued = random_sparse (rows, cols, FALSE, &rng);
+      g_autoptr(PhiliaSparse) pattern = random_sparse (rows, cols, TRUE, &rng);
+
+      for (guint threads = 1; threads <= 2; threads++)
+        {
+          check_width (valued, widths[k], 1, threads, &rng);
+          check_width (pattern, widths[k], 1, threads, &rng);
+          if (widths[k] % 2 == 0)
+            check_width (valued, widths[k], 2, threads, &rng);
+        }
+    }
+}
+
+/* Threads split rows, never a row's sum: one and two threads give the same
+ * bits on a product big enough to be split, at a width of several blocks. */
+static void
+test_spmm_widths_threads (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  guint w = 137;
+
+  philia_rng_init (&rng, 21);
+  s = random_sparse (4000, 300, FALSE, &rng);
+  x = random_tensor (300, w, &rng);
+  g_assert_cmpmem (philia_op_spmm (t1, s, NULL, x)->data, sizeof (float) * 4000 * w,
+                   philia_op_spmm (t2, s, NULL, x)->data, sizeof (float) * 4000 * w);
+}
+
+/* S · X · W in the order the widths choose ((S X) W for features narrower
+ * than W's output, S (X W) otherwise) against a double product, and the
+ * gradient of W against Xᵀ Sᵀ dOut. */
+static void
+check_propagated (guint f,
+                  guint h)
+{
+  PhiliaRng rng;
+  PhiliaModelContext ctx = { 0 };
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTensor) w = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree double *sx = NULL;
+  g_autofree float *dout = NULL;
+  PhiliaTensor *out;
+  guint n = 57;
+
+  philia_rng_init (&rng, 22 + f * 1000 + h);
+  s = random_sparse (n, n, FALSE, &rng);
+  x = random_tensor (n, f, &rng);
+  x->requires_grad = FALSE;
+  w = random_tensor (f, h, &rng);
+  ctx.dense_x = x;
+  dout = g_new (float, (gsize)n * h);
+  for (gsize i = 0; i < (gsize)n * h; i++)
+    dout[i] = 2 * philia_rng_float (&rng) - 1;
+  out = _philia_propagated_input_matmul (&ctx, tape, s, w, 0);
+  philia_tape_backward_from (tape, out, dout);
+
+  sx = g_new0 (double, (gsize)n * f);
+  for (guint i = 0; i < n; i++)
+    for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+      for (guint c = 0; c < f; c++)
+        sx[(gsize)i * f + c] += (double)s->values[e] * x->data[(gsize)s->col_index[e] * f + c];
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < h; j++)
+      {
+        double ref = 0, size = 1;
+
+        for (guint c = 0; c < f; c++)
+          {
+            ref += sx[(gsize)i * f + c] * w->data[(gsize)c * h + j];
+            size += fabs (sx[(gsize)i * f + c] * w->data[(gsize)c * h + j]);
+          }
+        g_assert_cmpfloat_with_epsilon (out->data[(gsize)i * h + j], ref, 1e-5 * size);
+      }
+  for (guint c = 0; c < f; c++)
+    for (guint j = 0; j < h; j++)
+      {
+        double ref = 0, size = 1;
+
+        for (guint i = 0; i < n; i++)
+          {
+            ref += sx[(gsize)i * f + c] * dout[(gsize)i * h + j];
+            size += fabs (sx[(gsize)i * f + c] * dout[(gsize)i * h + j]);
+          }
+        g_assert_cmpfloat_with_epsilon (w->grad[(gsize)c * h + j], ref, 1e-5 * size);
+      }
+}
+
+static void
+test_propagated_order (void)
+{
+  check_propagated (10, 64);   /* (S X) W */
+  check_propagated (64, 10);   /* S (X W) */
+  check_propagated (1, 1);
+  check_propagated (7, 7);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/spmm/widths", test_spmm_widths);
+  g_test_add_func ("/spmm/widths-threads", test_spmm_widths_threads);
+  g_test_add_func ("/spmm/propagated-order", test_propagated_order);
+  return g_test_run ();
+}
