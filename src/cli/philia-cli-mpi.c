@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,6 +38,19 @@ launched (void)
   return FALSE;
 }
 
+/* GOption's --help exits from inside the parser, on every rank alike: MPI
+ * must still be finalised, or the launcher reports an abnormal end. */
+static void
+finalize_at_exit (void)
+{
+  if (mpi_on)
+    {
+      fflush (stdout);
+      MPI_Finalize ();
+      mpi_on = FALSE;
+    }
+}
+
 gboolean
 cli_mpi_init (const char   *command,
               int          *argc,
@@ -48,6 +63,7 @@ cli_mpi_init (const char   *command,
   if (MPI_Init (argc, argv) != MPI_SUCCESS)
     return TRUE;   /* Open MPI has said why; run as one process. */
   mpi_on = TRUE;
+  atexit (finalize_at_exit);
   MPI_Comm_rank (MPI_COMM_WORLD, &mpi_rank);
   MPI_Comm_size (MPI_COMM_WORLD, &mpi_size);
 
@@ -225,4 +241,47 @@ cli_mpi_score_pairs (PhiliaGraph                 *graph,
       memcpy (out + i * width, all + (gsize)cursor[r]++ * width, sizeof (double) * width);
     }
   return TRUE;
+}
+
+PhiliaLinkpredResult *
+cli_mpi_linkpred_evaluate (PhiliaLinkSplit             *split,
+                           const PhiliaProximityParams *params,
+                           PhiliaProximityHeuristic     heuristic,
+                           const PhiliaAlgorithm       *algorithm,
+                           GError                     **error)
+{
+  g_autofree gint64 *pairs = NULL;
+  g_autofree double *scores = NULL;
+  PhiliaLinkpredResult *result;
+  gint64 n_pairs = 0;
+
+  /* What philia_linkpred_evaluate() refuses, it refuses on every rank. */
+  if (algorithm == NULL && heuristic == PHILIA_PROXIMITY_FP
+      && philia_graph_get_n_features (split->train) == 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "Feature similarity needs node features, and the graph has none.");
+      return NULL;
+    }
+
+  pairs = philia_link_split_eval_pairs (split, &n_pairs);
+  scores = g_new (double, MAX (n_pairs, 1));
+  if (!cli_mpi_score_pairs (split->train, params, pairs, (gsize)n_pairs,
+                            algorithm != NULL ? 0 : PHILIA_PROXIMITY_MASK (heuristic), algorithm,
+                            scores, error))
+    return NULL;
+  /* Higher is likelier: a distance d becomes −d, unreachable −∞ (as the
+   * core orients sp; a registered heuristic's scores are oriented already). */
+  if (algorithm == NULL && heuristic == PHILIA_PROXIMITY_SP)
+    for (gint64 i = 0; i < n_pairs; i++)
+      scores[i] = scores[i] < 0 ? -INFINITY : -scores[i];
+
+  result = philia_linkpred_result_new_from_scores (split,
+                                                   algorithm != NULL
+                                                   ? algorithm->id
+                                                   : philia_proximity_heuristic_to_string (
+                                                       heuristic),
+                                                   scores);
+  result->heuristic = algorithm != NULL ? PHILIA_PROXIMITY_N_HEURISTICS : heuristic;
+  return result;
 }

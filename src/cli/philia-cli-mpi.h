@@ -61,6 +61,15 @@ gboolean     cli_mpi_score_pairs   (PhiliaGraph                 *graph,
                                     double                      *out,
                                     GError                     **error);
 
+/* philia-cli-mpi.c: philia_linkpred_evaluate() (@algorithm NULL) or
+ * philia_linkpred_evaluate_algorithm(), the test and negative pairs scored
+ * by cli_mpi_score_pairs(); every rank gets the whole result. */
+PhiliaLinkpredResult *cli_mpi_linkpred_evaluate (PhiliaLinkSplit             *split,
+                                                 const PhiliaProximityParams *params,
+                                                 PhiliaProximityHeuristic     heuristic,
+                                                 const PhiliaAlgorithm       *algorithm,
+                                                 GError                     **error);
+
 #else
 
 static inline gboolean cli_mpi_init (const char *command, int *argc, char ***argv)
@@ -86,6 +95,15 @@ cli_mpi_score_pairs (PhiliaGraph *graph, const PhiliaProximityParams *params,
   if (algorithm != NULL)
     return philia_proximity_compute (algorithm, graph, params, pairs, n_pairs, out, NULL, error);
   return philia_proximity_score_pairs (graph, params, pairs, n_pairs, mask, out, NULL, error);
+}
+
+static inline PhiliaLinkpredResult *
+cli_mpi_linkpred_evaluate (PhiliaLinkSplit *split, const PhiliaProximityParams *params,
+                           PhiliaProximityHeuristic heuristic, const PhiliaAlgorithm *algorithm,
+                           GError **error)
+{
+  g_assert_not_reached ();
+  return NULL;
 }
 
 #endif
