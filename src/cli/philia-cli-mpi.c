@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ static int mpi_rank;
 static int mpi_size = 1;
 
 /* The commands whose work is shared; any other runs on rank 0 alone. */
-static const char *const shared_commands[] = { "stats", "proximity", "linkpred" };
+static const char *const shared_commands[] = { "stats", "proximity", "linkpred", NULL };
 
 /* Whether a launcher started this process: Open MPI's mpirun, PMIx (srun
  * --mpi=pmix, prterun) or PMI (srun --mpi=pmi2, MPICH's Hydra). Without one,
@@ -82,8 +83,7 @@ cli_mpi_init (const char   *command,
         }
     }
 
-  for (guint i = 0; command != NULL && i < G_N_ELEMENTS (shared_commands); i++)
-    shared |= g_str_equal (command, shared_commands[i]);
+  shared = command != NULL && g_strv_contains (shared_commands, command);
   return shared || mpi_rank == 0;
 }
 
@@ -104,6 +104,16 @@ cli_mpi_finish (int code)
   MPI_Finalize ();
   mpi_on = FALSE;
   return code;
+}
+
+const char *
+cli_mpi_help (const char *command)
+{
+  if (command == NULL || !g_strv_contains (shared_commands, command))
+    return NULL;
+  return _ ("Under mpirun (or srun --mpi=pmix) the processes share the work, and rank 0\n"
+            "prints what one process prints. Every process reads the whole dataset: no\n"
+            "format is read in parts yet.");
 }
 
 gboolean

@@ -37,6 +37,9 @@ gboolean     cli_mpi_active        (void);
 int          cli_mpi_rank          (void);
 int          cli_mpi_size          (void);
 
+/* The --help note of a shared @command (NULL for the others). */
+const char  *cli_mpi_help          (const char   *command);
+
 /* Every rank calls it at the same point with its own outcome (*@error set
  * on failure). TRUE when every rank succeeded; otherwise FALSE, and *@error
  * is the failure of the lowest failing rank on every rank. */
@@ -77,6 +80,7 @@ static inline gboolean cli_mpi_init (const char *command, int *argc, char ***arg
   return TRUE;
 }
 static inline int      cli_mpi_finish (int code) { return code; }
+static inline const char *cli_mpi_help (const char *command) { return NULL; }
 static inline gboolean cli_mpi_active (void) { return FALSE; }
 static inline int      cli_mpi_rank (void) { return 0; }
 static inline int      cli_mpi_size (void) { return 1; }
