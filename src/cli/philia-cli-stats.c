@@ -173,7 +173,8 @@ cmd_stats (int    argc,
   h = report->homophily;
   stored = report->stored;
 
-  if (opt_per_node != NULL && cli_mpi_is_root () && !write_per_node (graph, h, opt_per_node, &error))
+  if (opt_per_node != NULL && cli_mpi_is_root ()
+      && !write_per_node (graph, h, opt_per_node, &error))
     return fail (error);
 
   if (opt_json)

@@ -69,12 +69,12 @@ double                 philia_feature_similarity_random (PhiliaGraph            
 /* The report of @graph from measures computed elsewhere (either may be
  * NULL; both are taken): the histogram and the plugins' graph measures
  * (which need the whole @graph) as philia_stats_report_new() adds them. */
-PhiliaStatsReport     *philia_stats_report_new_from_parts (PhiliaGraph                    *graph,
-                                                           const PhiliaStatsReportOptions *options,
-                                                           PhiliaHomophily                *homophily,
-                                                           PhiliaHomophily                *stored,
-                                                           GCancellable                   *cancellable,
-                                                           GError                        **error);
+PhiliaStatsReport *philia_stats_report_new_from_parts (PhiliaGraph                    *graph,
+                                                       const PhiliaStatsReportOptions *options,
+                                                       PhiliaHomophily                *homophily,
+                                                       PhiliaHomophily                *stored,
+                                                       GCancellable                   *cancellable,
+                                                       GError                        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaHomophilyCounts, philia_homophily_counts_free)
 
