@@ -16,12 +16,16 @@ top=$PWD
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 
+# libopenmpi-dev: philia-cli's MPI build (meson -Dmpi, on where found).
 build_pkgs="meson ninja-build gcc pkg-config libglib2.0-dev libglib2.0-bin libgtk-4-dev
   libigraph-dev libxml2-dev libopenblas-dev zlib1g-dev libcairo2-dev libpango1.0-dev gettext
-  libjson-glib-dev desktop-file-utils appstream fonts-dejavu-core yelp-tools itstool"
+  libjson-glib-dev desktop-file-utils appstream fonts-dejavu-core yelp-tools itstool
+  libopenmpi-dev"
 # clang and its runtimes build the libFuzzer targets; llvm-14 symbolises their reports.
+# openmpi-bin's mpirun runs the mpi suite (philia-cli across processes).
 test_pkgs="xvfb xauth dbus at-spi2-core imagemagick librsvg2-bin poppler-utils
-  clang libclang-rt-14-dev llvm-14 xdotool flatpak-builder python3-pyatspi"
+  clang libclang-rt-14-dev llvm-14 xdotool flatpak-builder python3-pyatspi
+  openmpi-bin"
 bench_pkgs="python3 python3-numpy python3-scipy python3-igraph python3-networkx"
 
 say() { printf '%s\n' "$*" >&2; }

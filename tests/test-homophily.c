@@ -6,6 +6,7 @@
 
 #include "philia-core.h"
 #include "homophily-reference.h"
+#include "philia-homophily-parts.h"
 
 #define EPS 1e-12
 
@@ -473,6 +474,109 @@ test_registered_measures (void)
   g_assert_cmpfloat (degree[0], ==, 2);
 }
 
+/* Bitwise equality of two doubles (NaN equals NaN). */
+static void
+assert_same_bits (double a,
+                  double b)
+{
+  g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+}
+
+/* The measures from counts taken in pieces (as MPI ranks take them) and
+ * summed keep every bit of philia_homophily_compute(): in every convention,
+ * with self-loops, duplicate rows, an unlabeled and an isolated node, and on
+ * a generated graph with features (the cosines summed in node order). */
+static void
+test_parts (void)
+{
+  gint64 rows[] = { 0, 1,  1, 0,  1, 2,  2, 2,  2, 3,  3, 4,  4, 0,  0, 1,  5, 3 };
+  gint64 labels[] = { 0, 0, 1, 1, 2, -1, 0 };
+  g_autoptr(PhiliaGraph) graph = build (7, rows, G_N_ELEMENTS (rows) / 2, labels);
+  PhiliaCsbmParams params;
+  g_autoptr(PhiliaGraph) csbm = NULL;
+  PhiliaGraph *graphs[2];
+  g_autoptr(GError) error = NULL;
+
+  philia_csbm_params_init_default (&params);
+  params.n_nodes = 300;
+  params.degree = 6;
+  params.n_features = 8;
+  params.seed = 3;
+  csbm = philia_csbm_generate (&params, NULL, &error);
+  g_assert_no_error (error);
+  graphs[0] = graph;
+  graphs[1] = csbm;
+
+  for (guint g = 0; g < G_N_ELEMENTS (graphs); g++)
+    for (PhiliaConvention convention = 0; convention <= 3; convention++)
+      {
+        g_autoptr(PhiliaHomophily) whole = compute (graphs[g], convention);
+        g_autoptr(PhiliaHomophilyCounts) sum = philia_homophily_counts_new (graphs[g], &error);
+        g_autoptr(PhiliaHomophily) parts = NULL;
+        guint n = philia_graph_get_n_nodes (graphs[g]);
+        guint cuts[] = { 0, n / 3, n / 3, n - 1, n };
+        guint c = philia_graph_get_n_classes (graphs[g]);
+
+        g_assert_no_error (error);
+        for (guint p = 0; p + 1 < G_N_ELEMENTS (cuts); p++)
+          {
+            g_autoptr(PhiliaHomophilyCounts) piece = philia_homophily_counts_new (graphs[g],
+                                                                                  &error);
+
+            g_assert_true (philia_homophily_counts_add_nodes (piece, graphs[g], convention,
+                                                              cuts[p], cuts[p + 1], NULL,
+                                                              &error));
+            g_assert_no_error (error);
+            for (guint v = 0; v < n; v++)
+              {
+                sum->degree[v] += piece->degree[v];
+                sum->same[v] += piece->same[v];
+              }
+            for (guint i = 0; i < c * c; i++)
+              sum->compatibility[i] += piece->compatibility[i];
+          }
+        parts = philia_homophily_from_counts (graphs[g], sum, convention);
+        g_assert_cmpint (parts->n_ends, ==, whole->n_ends);
+        g_assert_cmpint (parts->n_labeled, ==, whole->n_labeled);
+        assert_same_bits (parts->edge_homophily, whole->edge_homophily);
+        assert_same_bits (parts->node_homophily, whole->node_homophily);
+        assert_same_bits (parts->class_homophily, whole->class_homophily);
+        assert_same_bits (parts->adjusted_homophily, whole->adjusted_homophily);
+        assert_same_bits (parts->label_informativeness, whole->label_informativeness);
+        g_assert_cmpmem (parts->compatibility_counts, sizeof (gint64) * c * c,
+                         whole->compatibility_counts, sizeof (gint64) * c * c);
+        g_assert_cmpmem (parts->local_homophily, sizeof (double) * n,
+                         whole->local_homophily, sizeof (double) * n);
+        g_assert_cmpmem (parts->class_mean_local, sizeof (double) * c,
+                         whole->class_mean_local, sizeof (double) * c);
+        g_assert_true (isnan (parts->feature_similarity_edges));
+
+        /* The feature helpers give what compute() reports. */
+        {
+          g_autofree double *norms = philia_feature_norms (graphs[g]);
+          const gint64 *off = philia_graph_get_row_offsets (graphs[g]);
+          const gint32 *nbr = philia_graph_get_neighbors (graphs[g]);
+          double total = 0.0, random;
+          gint64 count = 0, n_pairs = 0;
+
+          g_assert_true ((norms != NULL) == (g == 1));
+          if (norms == NULL)
+            continue;
+          for (guint v = 0; v < n; v++)
+            for (gint64 e = off[v]; e < off[v + 1]; e++)
+              if (nbr[e] > (gint32)v)
+                {
+                  total += philia_feature_cosine (graphs[g], norms, v, nbr[e]);
+                  count++;
+                }
+          assert_same_bits (total / count, whole->feature_similarity_edges);
+          random = philia_feature_similarity_random (graphs[g], norms, 0, &n_pairs);
+          assert_same_bits (random, whole->feature_similarity_random);
+          g_assert_cmpint (n_pairs, ==, whole->n_random_pairs);
+        }
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,5 +595,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Homophily/local-chance", test_local_chance);
   g_test_add_func ("/Philia/Homophily/local-chance-datasets", test_local_chance_datasets);
   g_test_add_func ("/Philia/Homophily/registered-measures", test_registered_measures);
+  g_test_add_func ("/Philia/Homophily/parts", test_parts);
   return g_test_run ();
 }

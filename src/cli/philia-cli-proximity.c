@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
 
 /* philia-cli proximity and linkpred: link-prediction heuristics for given
@@ -227,6 +228,25 @@ split_heuristics (const char  *list,
   return TRUE;
 }
 
+/* The scores of @mask's built-ins, or of @algorithm's one column; under
+ * mpirun shared among the ranks (philia-cli-mpi.h). */
+static gboolean
+score_pairs (PhiliaGraph                 *graph,
+             const PhiliaProximityParams *params,
+             const gint64                *pairs,
+             gsize                        n_pairs,
+             guint                        mask,
+             const PhiliaAlgorithm       *algorithm,
+             double                      *out,
+             GError                     **error)
+{
+  if (cli_mpi_active ())
+    return cli_mpi_score_pairs (graph, params, pairs, n_pairs, mask, algorithm, out, error);
+  if (algorithm != NULL)
+    return philia_proximity_compute (algorithm, graph, params, pairs, n_pairs, out, NULL, error);
+  return philia_proximity_score_pairs (graph, params, pairs, n_pairs, mask, out, NULL, error);
+}
+
 int
 cmd_proximity (int    argc,
                char **argv)
@@ -256,17 +276,18 @@ cmd_proximity (int    argc,
     return code;
 
   graph = load_dataset (argv[1], &error);
-  if (graph == NULL)
+  if (!cli_mpi_agree (&error))
     return fail (error);
-  if (!read_pairs (graph, opt_pairs, pairs, fields, &error))
+  read_pairs (graph, opt_pairs, pairs, fields, &error);
+  if (!cli_mpi_agree (&error))
     return fail (error);
 
   n_pairs = pairs->len / 2;
   n_builtin = philia_proximity_mask_count (mask);
   n_cols = n_builtin + extra->len;
   scores = g_new (double, MAX (n_pairs * n_cols, 1));
-  if (mask != 0 && !philia_proximity_score_pairs (graph, &params, (const gint64 *)pairs->data,
-                                                  n_pairs, mask, scores, NULL, &error))
+  if (mask != 0 && !score_pairs (graph, &params, (const gint64 *)pairs->data, n_pairs, mask,
+                                 NULL, scores, &error))
     return proximity_fail ("proximity", error);
   if (extra->len > 0)
     {
@@ -278,9 +299,8 @@ cmd_proximity (int    argc,
           scores[i * n_cols + c] = scores[i * n_builtin + c];
       for (guint k = 0; k < extra->len; k++)
         {
-          if (!philia_proximity_compute (extra->pdata[k], graph, &params,
-                                         (const gint64 *)pairs->data, n_pairs, column, NULL,
-                                         &error))
+          if (!score_pairs (graph, &params, (const gint64 *)pairs->data, n_pairs, 0,
+                            extra->pdata[k], column, &error))
             return proximity_fail ("proximity", error);
           for (gsize i = 0; i < n_pairs; i++)
             scores[i * n_cols + n_builtin + k] = column[i];
@@ -345,6 +365,8 @@ cmd_proximity (int    argc,
       fwrite (csv->str, 1, csv->len, stdout);
       return EXIT_OK;
     }
+  if (!cli_mpi_is_root ())
+    return EXIT_OK;   /* rank 0 writes the file */
   if (!g_file_set_contents (opt_out, csv->str, csv->len, &error))
     return fail (error);
   if (opt_json)
@@ -382,8 +404,9 @@ cmd_linkpred (int    argc,
   double seconds;
   int code = EXIT_OK;
 
+  /* Training stays on one machine: under mpirun, rank 0 trains alone. */
   if (cli_linkpred_wants_model (argc, argv))
-    return cmd_linkpred_model (argc, argv);
+    return cli_mpi_is_root () ? cmd_linkpred_model (argc, argv) : EXIT_OK;
   if (!parse_options ("linkpred", "FILE --heuristic H",
                       "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
                       "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
@@ -418,8 +441,12 @@ cmd_linkpred (int    argc,
     return usage_error ("linkpred", "--save keeps evaluations of the built-in heuristics; "
                         "this one comes from a plugin");
 
+  /* A project's evaluation is saved by one process: rank 0, alone. */
+  if (opt_save && !cli_mpi_is_root ())
+    return EXIT_OK;
+
   graph = load_dataset (argv[1], &error);
-  if (graph == NULL)
+  if (!(opt_save ? graph != NULL : cli_mpi_agree (&error)))
     return fail (error);
   start = g_get_monotonic_time ();
   if (opt_save)
@@ -444,12 +471,17 @@ cmd_linkpred (int    argc,
     {
       own_split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_mrr_negatives,
                                          (guint64)opt_seed, &error);
-      if (own_split == NULL)
+      if (!cli_mpi_agree (&error))
         return fail (error);
       split = own_split;
-      own_result = algorithm != NULL
-                   ? philia_linkpred_evaluate_algorithm (split, &params, algorithm, NULL, &error)
-                   : philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
+      /* Under mpirun the ranks share the pairs (philia-cli-mpi.h). */
+      if (cli_mpi_active ())
+        own_result = cli_mpi_linkpred_evaluate (split, &params, heuristic, algorithm, &error);
+      else
+        own_result = algorithm != NULL
+                     ? philia_linkpred_evaluate_algorithm (split, &params, algorithm, NULL,
+                                                           &error)
+                     : philia_linkpred_evaluate (split, &params, heuristic, NULL, &error);
       if (own_result == NULL)
         return proximity_fail ("linkpred", error);
       result = own_result;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
 
 /* philia-cli stats: homophily and heterophily measures, per graph and per node. */
@@ -152,7 +153,7 @@ cmd_stats (int    argc,
     return usage_error ("stats", "--bins must be between 1 and 1000");
 
   graph = load_dataset (argv[1], &error);
-  if (graph == NULL)
+  if (!cli_mpi_agree (&error))
     return fail (error);
 
   philia_stats_report_options_init (&options);
@@ -162,13 +163,18 @@ cmd_stats (int    argc,
     options.stored |= PHILIA_CONVENTION_KEEP_SELF_LOOPS;
   if (opt_directed)
     options.stored |= PHILIA_CONVENTION_DIRECTED;
-  report = philia_stats_report_new (graph, &options, NULL, NULL, &error);
+  /* Under mpirun the ranks share the counting (philia-cli-mpi.h). */
+  if (cli_mpi_active ())
+    report = cli_mpi_stats_report (graph, &options, &error);
+  else
+    report = philia_stats_report_new (graph, &options, NULL, NULL, &error);
   if (report == NULL)
     return fail (error);
   h = report->homophily;
   stored = report->stored;
 
-  if (opt_per_node != NULL && !write_per_node (graph, h, opt_per_node, &error))
+  if (opt_per_node != NULL && cli_mpi_is_root ()
+      && !write_per_node (graph, h, opt_per_node, &error))
     return fail (error);
 
   if (opt_json)

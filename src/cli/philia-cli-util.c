@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
 
 /* What every command shares: --json and --nodes, option parsing, loading a dataset
@@ -106,6 +107,9 @@ parse_options (const char    *command,
    * "philia-cli COMMAND", so the command is named once, where it is typed. */
   context = g_option_context_new (args);
   g_option_context_set_summary (context, summary);
+  /* Under mpirun, what is shared and what every process still reads. */
+  if (cli_mpi_help (command) != NULL)
+    g_option_context_set_description (context, cli_mpi_help (command));
   g_option_context_add_main_entries (context, json_entries, NULL);
   if (g_strcmp0 (command, "generate") != 0)
     g_option_context_add_main_entries (context, dataset_entries, NULL);

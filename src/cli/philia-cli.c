@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
 
 /*
@@ -64,9 +65,9 @@ print_usage (FILE *out)
                   "add their results to it.\n"));
 }
 
-int
-main (int    argc,
-      char **argv)
+static int
+run (int    argc,
+     char **argv)
 {
   setlocale (LC_ALL, "");
   /* Help, usage errors and figure titles in the user's language; what a
@@ -106,4 +107,14 @@ main (int    argc,
   fprintf (stderr, _ ("philia-cli: unknown command “%s” (see “philia-cli --help”)\n"),
            argv[1]);
   return EXIT_USAGE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Under an MPI launcher, before any thread starts (philia-cli-mpi.h). */
+  if (!cli_mpi_init (argc > 1 ? argv[1] : NULL, &argc, &argv))
+    return cli_mpi_finish (EXIT_OK);
+  return cli_mpi_finish (run (argc, argv));
 }

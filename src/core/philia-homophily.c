@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "philia-core.h"
+#include "philia-homophily-parts.h"
 
 /* Edge ends grouped by target: ends of v are sources[offsets[v] .. offsets[v+1]). */
 typedef struct
@@ -109,6 +110,77 @@ cosine (const float *x,
   return dot / (norms[a] * norms[b]);
 }
 
+double *
+philia_feature_norms (PhiliaGraph *graph)
+{
+  guint n, f;
+  const float *x;
+  double *norms;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+
+  n = philia_graph_get_n_nodes (graph);
+  f = philia_graph_get_n_features (graph);
+  x = philia_graph_get_features (graph);
+  if (f == 0 || x == NULL || n == 0)
+    return NULL;
+  norms = g_new (double, n);
+  for (guint v = 0; v < n; v++)
+    {
+      double s = 0.0;
+
+      for (guint j = 0; j < f; j++)
+        s += (double)x[(gsize)v * f + j] * x[(gsize)v * f + j];
+      norms[v] = sqrt (s);
+    }
+  return norms;
+}
+
+double
+philia_feature_cosine (PhiliaGraph  *graph,
+                       const double *norms,
+                       guint         a,
+                       guint         b)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph) && norms != NULL, NAN);
+
+  return cosine (philia_graph_get_features (graph), philia_graph_get_n_features (graph), a, b,
+                 norms);
+}
+
+double
+philia_feature_similarity_random (PhiliaGraph  *graph,
+                                  const double *norms,
+                                  guint64       seed,
+                                  gint64       *n_pairs)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  guint f = philia_graph_get_n_features (graph);
+  const float *x = philia_graph_get_features (graph);
+  g_autoptr(GRand) rand = NULL;
+  double sum = 0.0;
+
+  *n_pairs = 0;
+  if (norms == NULL || n < 2)
+    return NAN;
+
+  /* As many uniformly drawn pairs of distinct nodes as there are edges, at
+   * least 10,000 and at most 1,000,000, from a seeded generator. */
+  *n_pairs = CLAMP (philia_graph_get_n_edges (graph), 10000, 1000000);
+  rand = g_rand_new_with_seed_array ((const guint32[]) { (guint32)seed, (guint32)(seed >> 32) },
+                                     2);
+  for (gint64 i = 0; i < *n_pairs; i++)
+    {
+      guint a = g_rand_int_range (rand, 0, n);
+      guint b = g_rand_int_range (rand, 0, n - 1);
+
+      if (b >= a)
+        b++;
+      sum += cosine (x, f, a, b, norms);
+    }
+  return sum / *n_pairs;
+}
+
 static void
 compute_feature_similarity (PhiliaHomophily *h,
                             PhiliaGraph     *graph,
@@ -119,27 +191,17 @@ compute_feature_similarity (PhiliaHomophily *h,
   const float *x = philia_graph_get_features (graph);
   const gint64 *off = philia_graph_get_row_offsets (graph);
   const gint32 *nbr = philia_graph_get_neighbors (graph);
-  g_autofree double *norms = NULL;
-  g_autoptr(GRand) rand = NULL;
+  g_autofree double *norms = philia_feature_norms (graph);
   double sum = 0.0;
   gint64 count = 0;
 
   h->feature_similarity_edges = NAN;
   h->feature_similarity_random = NAN;
-  if (f == 0 || x == NULL || n == 0)
+  if (norms == NULL)
     return;
 
-  norms = g_new (double, n);
-  for (guint v = 0; v < n; v++)
-    {
-      double s = 0.0;
-
-      for (guint j = 0; j < f; j++)
-        s += (double)x[(gsize)v * f + j] * x[(gsize)v * f + j];
-      norms[v] = sqrt (s);
-    }
-
-  /* Each undirected edge once. */
+  /* Each undirected edge once, in node order (philia-cli under MPI sums
+   * them in this order too). */
   for (guint v = 0; v < n; v++)
     for (gint64 e = off[v]; e < off[v + 1]; e++)
       if (nbr[e] > (gint32)v)
@@ -150,47 +212,21 @@ compute_feature_similarity (PhiliaHomophily *h,
   if (count > 0)
     h->feature_similarity_edges = sum / count;
 
-  /* Baseline: as many uniformly drawn pairs of distinct nodes as there are
-   * edges, at least 10,000 and at most 1,000,000, from a seeded generator. */
-  if (n < 2)
-    return;
-  h->n_random_pairs = CLAMP (philia_graph_get_n_edges (graph), 10000, 1000000);
-  rand = g_rand_new_with_seed_array ((const guint32[]) { (guint32)seed, (guint32)(seed >> 32) },
-                                     2);
-  sum = 0.0;
-  for (gint64 i = 0; i < h->n_random_pairs; i++)
-    {
-      guint a = g_rand_int_range (rand, 0, n);
-      guint b = g_rand_int_range (rand, 0, n - 1);
-
-      if (b >= a)
-        b++;
-      sum += cosine (x, f, a, b, norms);
-    }
-  h->feature_similarity_random = sum / h->n_random_pairs;
+  h->feature_similarity_random = philia_feature_similarity_random (graph, norms, seed,
+                                                                   &h->n_random_pairs);
 }
 
-PhiliaHomophily *
-philia_homophily_compute (PhiliaGraph       *graph,
-                          PhiliaConvention   convention,
-                          guint64            seed,
-                          GCancellable      *cancellable,
-                          GError           **error)
+PhiliaHomophilyCounts *
+philia_homophily_counts_new (PhiliaGraph  *graph,
+                             GError      **error)
 {
-  g_autoptr(PhiliaHomophily) h = NULL;
-  g_auto(Ends) ends = { 0 };
-  const gint32 *y;
+  PhiliaHomophilyCounts *counts;
   guint n, c;
-  gint64 same_total = 0, n_local = 0;
-  double local_sum = 0.0;
-  g_autofree gint64 *source_count = NULL;
-  g_autofree gint64 *local_count = NULL;
 
   g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
 
   n = philia_graph_get_n_nodes (graph);
   c = philia_graph_get_n_classes (graph);
-  y = philia_graph_get_labels (graph);
 
   /* One label of 65535 in a file of a few bytes would ask for two dense
    * 65536 × 65536 tables (64 GiB); sparse class ids are renumbered by whoever
@@ -212,20 +248,45 @@ philia_homophily_compute (PhiliaGraph       *graph,
       return NULL;
     }
 
-  h = g_new0 (PhiliaHomophily, 1);
-  h->convention = convention;
-  h->n_classes = c;
-  h->n_nodes = n;
-  h->class_degree = g_new0 (gint64, MAX (c, 1));
-  h->class_size = g_new0 (gint64, MAX (c, 1));
-  h->class_h = g_new (double, MAX (c, 1));
-  h->class_mean_local = g_new0 (double, MAX (c, 1));
-  h->compatibility_counts = g_new0 (gint64, MAX ((gsize)c * c, 1));
-  h->compatibility = g_new (double, MAX ((gsize)c * c, 1));
-  h->local_homophily = g_new (double, MAX (n, 1));
-  source_count = g_new0 (gint64, MAX (c, 1));
-  local_count = g_new0 (gint64, MAX (c, 1));
+  counts = g_new0 (PhiliaHomophilyCounts, 1);
+  counts->n_nodes = n;
+  counts->n_classes = c;
+  counts->degree = g_new0 (gint64, MAX (n, 1));
+  counts->same = g_new0 (gint64, MAX (n, 1));
+  counts->compatibility = g_new0 (gint64, MAX ((gsize)c * c, 1));
+  return counts;
+}
 
+void
+philia_homophily_counts_free (PhiliaHomophilyCounts *counts)
+{
+  if (counts == NULL)
+    return;
+  g_free (counts->degree);
+  g_free (counts->same);
+  g_free (counts->compatibility);
+  g_free (counts);
+}
+
+gboolean
+philia_homophily_counts_add_nodes (PhiliaHomophilyCounts *counts,
+                                   PhiliaGraph           *graph,
+                                   PhiliaConvention       convention,
+                                   guint                  first,
+                                   guint                  last,
+                                   GCancellable          *cancellable,
+                                   GError               **error)
+{
+  g_auto(Ends) ends = { 0 };
+  const gint32 *y;
+  guint c;
+
+  g_return_val_if_fail (counts != NULL && PHILIA_IS_GRAPH (graph), FALSE);
+  g_return_val_if_fail (counts->n_nodes == philia_graph_get_n_nodes (graph), FALSE);
+  g_return_val_if_fail (first <= last && last <= counts->n_nodes, FALSE);
+
+  c = counts->n_classes;
+  y = philia_graph_get_labels (graph);
   if (convention == PHILIA_CONVENTION_DEFAULT)
     {
       ends.offsets = philia_graph_get_row_offsets (graph);
@@ -234,32 +295,81 @@ philia_homophily_compute (PhiliaGraph       *graph,
   else
     ends_build (&ends, graph, convention);
 
-  /* One pass: per target, count labeled and same-label ends. */
-  for (guint v = 0; v < n; v++)
+  /* Per target, its labeled and same-label ends. */
+  for (guint v = first; v < last; v++)
     {
       gint32 k = y[v];
-      gint64 deg = 0, same = 0;
 
-      if ((v & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      h->local_homophily[v] = NAN;
+      if (((v - first) & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (k < 0)
         continue;
-      h->n_labeled++;
-      h->class_size[k]++;
-
       for (gint64 e = ends.offsets[v]; e < ends.offsets[v + 1]; e++)
         {
           gint32 l = y[ends.sources[e]];
 
           if (l < 0)
             continue;
-          deg++;
-          same += (l == k);
-          h->compatibility_counts[(gsize)k * c + l]++;
-          source_count[l]++;
+          counts->degree[v]++;
+          counts->same[v] += (l == k);
+          counts->compatibility[(gsize)k * c + l]++;
         }
+    }
+  return TRUE;
+}
+
+PhiliaHomophily *
+philia_homophily_from_counts (PhiliaGraph                 *graph,
+                              const PhiliaHomophilyCounts *counts,
+                              PhiliaConvention             convention)
+{
+  g_autoptr(PhiliaHomophily) h = NULL;
+  const gint32 *y;
+  guint n, c;
+  gint64 same_total = 0, n_local = 0;
+  double local_sum = 0.0;
+  g_autofree gint64 *source_count = NULL;
+  g_autofree gint64 *local_count = NULL;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph) && counts != NULL, NULL);
+  g_return_val_if_fail (counts->n_nodes == philia_graph_get_n_nodes (graph), NULL);
+
+  n = counts->n_nodes;
+  c = counts->n_classes;
+  y = philia_graph_get_labels (graph);
+
+  h = g_new0 (PhiliaHomophily, 1);
+  h->convention = convention;
+  h->n_classes = c;
+  h->n_nodes = n;
+  h->class_degree = g_new0 (gint64, MAX (c, 1));
+  h->class_size = g_new0 (gint64, MAX (c, 1));
+  h->class_h = g_new (double, MAX (c, 1));
+  h->class_mean_local = g_new0 (double, MAX (c, 1));
+  h->compatibility_counts = g_memdup2 (counts->compatibility,
+                                       sizeof (gint64) * MAX ((gsize)c * c, 1));
+  h->compatibility = g_new (double, MAX ((gsize)c * c, 1));
+  h->local_homophily = g_new (double, MAX (n, 1));
+  h->feature_similarity_edges = NAN;
+  h->feature_similarity_random = NAN;
+  source_count = g_new0 (gint64, MAX (c, 1));
+  local_count = g_new0 (gint64, MAX (c, 1));
+
+  /* Every end has a labeled source: a column of the table counts them. */
+  for (guint k = 0; k < c; k++)
+    for (guint l = 0; l < c; l++)
+      source_count[l] += h->compatibility_counts[(gsize)k * c + l];
+
+  for (guint v = 0; v < n; v++)
+    {
+      gint32 k = y[v];
+      gint64 deg = counts->degree[v], same = counts->same[v];
+
+      h->local_homophily[v] = NAN;
+      if (k < 0)
+        continue;
+      h->n_labeled++;
+      h->class_size[k]++;
       h->class_degree[k] += deg;
       h->n_ends += deg;
       same_total += same;
@@ -317,9 +427,30 @@ philia_homophily_compute (PhiliaGraph       *graph,
                                ? (-h_source - h_target + joint_entropy) / -h_source : NAN;
   }
 
-  compute_feature_similarity (h, graph, seed);
-
   return g_steal_pointer (&h);
+}
+
+PhiliaHomophily *
+philia_homophily_compute (PhiliaGraph       *graph,
+                          PhiliaConvention   convention,
+                          guint64            seed,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  g_autoptr(PhiliaHomophilyCounts) counts = NULL;
+  PhiliaHomophily *h;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+
+  counts = philia_homophily_counts_new (graph, error);
+  if (counts == NULL)
+    return NULL;
+  if (!philia_homophily_counts_add_nodes (counts, graph, convention, 0, counts->n_nodes,
+                                          cancellable, error))
+    return NULL;
+  h = philia_homophily_from_counts (graph, counts, convention);
+  compute_feature_similarity (h, graph, seed);
+  return h;
 }
 
 double *

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "philia-core.h"
+#include "philia-homophily-parts.h"
 
 #define MAX_BINS 1000
 
@@ -71,6 +72,106 @@ progress (PhiliaProgress *sink,
     philia_progress_update (sink, fraction, message);
 }
 
+/* The histogram and the plugins' measures of a report whose homophily is
+ * computed: the part philia_stats_report_new() and a caller that counted the
+ * ends in pieces (philia-homophily-parts.h) share. */
+static PhiliaStatsReport *
+report_finish (PhiliaStatsReport  *report_in,
+               PhiliaProgress     *sink,
+               GCancellable       *cancellable,
+               GError            **error)
+{
+  g_autoptr(PhiliaStatsReport) report = report_in;
+
+  if (report->homophily != NULL)
+    {
+      report->histogram = g_new0 (gint64, report->bins);
+      for (guint v = 0; v < report->homophily->n_nodes; v++)
+        if (!isnan (report->homophily->local_homophily[v]))
+          report->histogram[philia_stats_bin (report->homophily->local_homophily[v],
+                                              report->bins)]++;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  /* A failing plugin measure is one row of the report, not the end of it:
+   * the built-in measures and the other plugins' still stand. Only a
+   * cancellation stops the whole report. */
+  if (report->homophily != NULL)
+    {
+      g_autoptr(GPtrArray) list = plugin_graph_measures ();
+
+      report->plugin_measures = g_new0 (PhiliaStatsPluginMeasure, MAX (list->len, 1));
+      for (guint i = 0; i < list->len; i++)
+        {
+          PhiliaStatsPluginMeasure *row = &report->plugin_measures[report->n_plugin_measures++];
+          g_autoptr(GError) measure_error = NULL;
+          g_autofree double *value = NULL;
+
+          row->algorithm = list->pdata[i];
+          row->value = NAN;
+          value = philia_measure_compute (row->algorithm, report->graph, NULL, cancellable,
+                                          &measure_error);
+          if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&measure_error));
+              return NULL;
+            }
+          if (value != NULL)
+            row->value = value[0];
+          else
+            {
+              row->error = g_strdup (measure_error->message);
+              report->n_failed++;
+            }
+        }
+    }
+
+  progress (sink, 1.0, "Done");
+  return g_steal_pointer (&report);
+}
+
+static gboolean
+check_options (const PhiliaStatsReportOptions *options,
+               GError                        **error)
+{
+  if (options->bins < 1 || options->bins > MAX_BINS)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   "The local homophily histogram needs between 1 and %d bins, not %u.",
+                   MAX_BINS, options->bins);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PhiliaStatsReport *
+philia_stats_report_new_from_parts (PhiliaGraph                    *graph,
+                                    const PhiliaStatsReportOptions *options,
+                                    PhiliaHomophily                *homophily,
+                                    PhiliaHomophily                *stored,
+                                    GCancellable                   *cancellable,
+                                    GError                        **error)
+{
+  g_autoptr(PhiliaHomophily) own_homophily = homophily;
+  g_autoptr(PhiliaHomophily) own_stored = stored;
+  PhiliaStatsReport *report;
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph) && options != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_options (options, error))
+    return NULL;
+  report = g_new0 (PhiliaStatsReport, 1);
+  report->graph = g_object_ref (graph);
+  report->convention = options->stored;
+  report->bins = options->bins;
+  report->homophily = g_steal_pointer (&own_homophily);
+  report->stored = g_steal_pointer (&own_stored);
+  return report_finish (report, NULL, cancellable, error);
+}
+
 PhiliaStatsReport *
 philia_stats_report_new (PhiliaGraph                    *graph,
                          const PhiliaStatsReportOptions *options,
@@ -92,13 +193,8 @@ philia_stats_report_new (PhiliaGraph                    *graph,
       philia_stats_report_options_init (&defaults);
       options = &defaults;
     }
-  if (options->bins < 1 || options->bins > MAX_BINS)
-    {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The local homophily histogram needs between 1 and %d bins, not %u.",
-                   MAX_BINS, options->bins);
-      return NULL;
-    }
+  if (!check_options (options, error))
+    return NULL;
   want_default = !options->stored_only;
 
   report = g_new0 (PhiliaStatsReport, 1);
@@ -113,11 +209,6 @@ philia_stats_report_new (PhiliaGraph                    *graph,
                                                     options->seed, cancellable, error);
       if (report->homophily == NULL)
         return NULL;
-      report->histogram = g_new0 (gint64, report->bins);
-      for (guint v = 0; v < report->homophily->n_nodes; v++)
-        if (!isnan (report->homophily->local_homophily[v]))
-          report->histogram[philia_stats_bin (report->homophily->local_homophily[v],
-                                              report->bins)]++;
       progress (sink, options->stored != PHILIA_CONVENTION_DEFAULT ? 0.5 : 0.8,
                 "Computed homophily");
     }
@@ -131,44 +222,7 @@ philia_stats_report_new (PhiliaGraph                    *graph,
       progress (sink, 0.8, "Computed homophily as stored");
     }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  /* A failing plugin measure is one row of the report, not the end of it:
-   * the built-in measures and the other plugins' still stand. Only a
-   * cancellation stops the whole report. */
-  if (want_default)
-    {
-      g_autoptr(GPtrArray) list = plugin_graph_measures ();
-
-      report->plugin_measures = g_new0 (PhiliaStatsPluginMeasure, MAX (list->len, 1));
-      for (guint i = 0; i < list->len; i++)
-        {
-          PhiliaStatsPluginMeasure *row = &report->plugin_measures[report->n_plugin_measures++];
-          g_autoptr(GError) measure_error = NULL;
-          g_autofree double *value = NULL;
-
-          row->algorithm = list->pdata[i];
-          row->value = NAN;
-          value = philia_measure_compute (row->algorithm, graph, NULL, cancellable,
-                                          &measure_error);
-          if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_propagate_error (error, g_steal_pointer (&measure_error));
-              return NULL;
-            }
-          if (value != NULL)
-            row->value = value[0];
-          else
-            {
-              row->error = g_strdup (measure_error->message);
-              report->n_failed++;
-            }
-        }
-    }
-
-  progress (sink, 1.0, "Done");
-  return g_steal_pointer (&report);
+  return report_finish (g_steal_pointer (&report), sink, cancellable, error);
 }
 
 typedef struct
