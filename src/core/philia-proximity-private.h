@@ -24,6 +24,21 @@ G_BEGIN_DECLS
 /* Sources solved together by the blocked CG of exact Katz and PPR. */
 #define BLOCK 8
 
+/* The absolute error bound of every PPR score (see do_ppr() and
+ * philia-proximity-ppr.c). */
+#define PPR_TOLERANCE 1e-10
+
+/* The CG kernels run over per-column loops of a constant width: -O3 and an
+ * AVX2/FMA clone picked at load time vectorise them (not under ASan, whose
+ * instrumentation and ifuncs do not mix). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && !defined(__SANITIZE_ADDRESS__)
+# define PROXIMITY_VECTORIZE \
+  __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3")))
+#else
+# define PROXIMITY_VECTORIZE
+#endif
+
 /* The job of philia_proximity_score_pairs() when a heuristic needs more than
  * the two rows of a pair; its workers share it. */
 typedef struct
@@ -51,18 +66,27 @@ typedef struct
   const float           *features;
   guint                  n_features;
   double                 lambda_hi;     /* exact Katz */
-  double                *inv_sqrt_deg;  /* PPR */
   guint                 *comp_off;      /* components: comp_nodes[comp_off[c] .. comp_off[c+1]) */
   guint                 *comp_nodes;
   guint                 *comp_of;
   gint64                *comp_ends;     /* Σ d over the component */
   guint                  width;         /* sources per CG block */
+  gint64                *turned_pairs;  /* PPR: pairs with some (u, v) turned to (v, u) */
+  guint8                *turned;        /* PPR: per pair, whether it was */
 
   gint                   next;
   GCancellable          *cancellable;
   GMutex                 lock;
   GError                *error;
 } Job;
+
+/* One source of a job and the indices of its pairs. */
+typedef struct
+{
+  guint        u;
+  const gsize *pairs;
+  gsize        n_pairs;
+} Source;
 
 void     _philia_proximity_job_clear      (Job *job);
 /* Fills comp_of, comp_off, comp_nodes and comp_ends. */
@@ -71,6 +95,21 @@ void     _philia_proximity_job_components (Job *job);
 gpointer _philia_proximity_worker         (gpointer data);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Job, _philia_proximity_job_clear)
+
+/* PPR (philia-proximity-ppr.c). Before the sources are grouped, each pair is
+ * turned to be solved from the end that fewer solves cover (needs the
+ * components); after the run, the turned scores are mapped back. */
+void     _philia_proximity_ppr_turn_pairs (Job *job, gsize n_pairs);
+void     _philia_proximity_ppr_map_back   (Job *job, gsize n_pairs);
+/* Scores the pairs of @nb ≤ BLOCK non-isolated sources of one component;
+ * @a, @b and @r are zeroed n × nb vectors and are left dirty on the
+ * component's nodes. */
+void     _philia_proximity_ppr_block      (const Job    *job,
+                                           const Source *src,
+                                           guint         nb,
+                                           double       *a,
+                                           double       *b,
+                                           double       *r);
 
 /* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
  * id out of range. */

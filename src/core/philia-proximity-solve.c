@@ -14,12 +14,6 @@
  * and a one-sided BFS has to reach the farthest target of the group. */
 #define BIDIRECTIONAL_MAX_TARGETS 32
 
-typedef struct
-{
-  guint        u;
-  const gsize *pairs;
-  gsize        n_pairs;
-} Source;
 
 /* ------------------------------------------------------------- the job */
 
@@ -341,17 +335,17 @@ gather_block (const double * restrict t,
  * own. With @weighted_l1, column j stops when Σ_i |r_ij| / w_i ≤ tol (the L1
  * norm of the residual mapped back by W⁻¹, what PPR's bound needs);
  * otherwise when ‖r_j‖₂ ≤ tol. Returns FALSE if @max_it was hit first. */
-static gboolean
-solve_cg_block (const Job    *job,
-                Work         *w,
-                const guint  *us,
-                guint         nb,
-                double        c,
-                const double *weight,
-                const double *s,
-                gboolean      weighted_l1,
-                double        tol,
-                guint         max_it)
+static inline __attribute__ ((always_inline)) gboolean
+cg_block_body (const Job    *job,
+               Work         *w,
+               const guint  *us,
+               guint         nb,
+               double        c,
+               const double *weight,
+               const double *s,
+               gboolean      weighted_l1,
+               const double *tol,
+               guint         max_it)
 {
   guint comp = job->comp_of[us[0]];
   const guint *nodes = job->comp_nodes + job->comp_off[comp];
@@ -383,7 +377,7 @@ solve_cg_block (const Job    *job,
       double pq[BLOCK] = { 0 }, a[BLOCK], b[BLOCK], rr_new[BLOCK] = { 0 };
 
       for (guint j = 0; j < nb; j++)
-        if (active[j] && norm[j] <= tol)
+        if (active[j] && norm[j] <= tol[j])
           {
             active[j] = FALSE;
             n_active--;
@@ -465,9 +459,42 @@ solve_cg_block (const Job    *job,
         }
     }
   for (guint j = 0; j < nb; j++)
-    if (active[j] && norm[j] > tol)
+    if (active[j] && norm[j] > tol[j])
       return FALSE;
   return TRUE;
+}
+
+/* Full blocks get the width as a constant, so every per-column loop unrolls
+ * into whole vectors; the AVX2 clone is picked at load time. */
+PROXIMITY_VECTORIZE static gboolean
+solve_cg_full (const Job    *job,
+               Work         *w,
+               const guint  *us,
+               double        c,
+               const double *weight,
+               const double *s,
+               gboolean      weighted_l1,
+               const double *tol,
+               guint         max_it)
+{
+  return cg_block_body (job, w, us, BLOCK, c, weight, s, weighted_l1, tol, max_it);
+}
+
+static gboolean
+solve_cg_block (const Job    *job,
+                Work         *w,
+                const guint  *us,
+                guint         nb,
+                double        c,
+                const double *weight,
+                const double *s,
+                gboolean      weighted_l1,
+                const double *tol,
+                guint         max_it)
+{
+  if (nb == BLOCK)
+    return solve_cg_full (job, w, us, c, weight, s, weighted_l1, tol, max_it);
+  return cg_block_body (job, w, us, nb, c, weight, s, weighted_l1, tol, max_it);
 }
 
 static void
@@ -499,12 +526,12 @@ do_katz_exact (Job          *job,
 {
   double beta = job->params.katz_beta;
   /* ‖x − x̃‖₂ ≤ ‖r‖₂ / λ_min(I − βA) and λ_min ≥ 1 − β λ_max. */
-  double tol = 1e-13 * (1 - beta * job->lambda_hi);
+  double tol[BLOCK];
   double s[BLOCK];
   guint us[BLOCK];
 
   for (guint j = 0; j < nb; j++)
-    s[j] = 1, us[j] = src[j].u;
+    s[j] = 1, us[j] = src[j].u, tol[j] = 1e-13 * (1 - beta * job->lambda_hi);
   if (!solve_cg_block (job, w, us, nb, beta, NULL, s, FALSE, tol, 100000))
     {
       g_mutex_lock (&job->lock);
@@ -528,42 +555,26 @@ do_katz_exact (Job          *job,
   return TRUE;
 }
 
-/* π = α e_u + (1−α) A D⁻¹ π, for sources of one component, none isolated
- * (so the component has no dangling node). With π = D^½ z this is
- * (I − (1−α) D^−½ A D^−½) z = α d_u^−½ e_u: symmetric positive definite with
- * condition ≤ (2−α)/α, so CG. The residual of π̃ = D^½ z̃ in the original
- * equation is ρ = D^½ r, and since A D⁻¹ is column-stochastic,
- * ‖π − π̃‖₁ ≤ ‖ρ‖₁ / α: stopping at ‖D^½ r‖₁ ≤ α · 0.5e-10 gives L1 error
- * below 1e-10 with room for rounding. */
+/* PPR for sources of one component by Chebyshev iteration
+ * (philia-proximity-ppr.c); it uses three of the block vectors. */
 static void
 do_ppr (const Job    *job,
         Work         *w,
         const Source *src,
         guint         nb)
 {
-  double alpha = job->params.ppr_alpha;
-  double s[BLOCK];
-  guint us[BLOCK];
+  _philia_proximity_ppr_block (job, src, nb, w->cg_p, w->cg_q, w->cg_r);
+  cg_reset (job, w, src[0].u, nb);
+}
 
-  for (guint j = 0; j < nb; j++)
-    {
-      us[j] = src[j].u;
-      s[j] = alpha * job->inv_sqrt_deg[us[j]];
-    }
-  /* The condition bound makes 1000 iterations far more than enough; past
-   * that only rounding is left. */
-  solve_cg_block (job, w, us, nb, 1 - alpha, job->inv_sqrt_deg, s, TRUE, alpha * 0.5e-10, 1000);
-  for (guint j = 0; j < nb; j++)
-    for (gsize i = 0; i < src[j].n_pairs; i++)
-      {
-        guint v = pair_target (job, src[j].pairs[i]);
-        double dv = (double)(job->off[v + 1] - job->off[v]);
-
-        *cell (job, src[j].pairs[i], PHILIA_PROXIMITY_PPR)
-          = job->comp_of[v] == job->comp_of[us[j]] ? sqrt (dv) * w->cg_x[(gsize)v * nb + j]
-                                                   : 0.0;
-      }
-  cg_reset (job, w, us[0], nb);
+static gboolean
+reaches_a_target (const Job    *job,
+                  const Source *src)
+{
+  for (gsize i = 0; i < src->n_pairs; i++)
+    if (job->comp_of[pair_target (job, src->pairs[i])] == job->comp_of[src->u])
+      return TRUE;
+  return FALSE;
 }
 
 /* Runs @solve on the sources of a chunk, in blocks of one component each. */
@@ -599,6 +610,13 @@ solve_in_blocks (Job          *job,
           for (gsize i = 0; i < src[k].n_pairs; i++)
             *cell (job, src[k].pairs[i], PHILIA_PROXIMITY_PPR)
               = pair_target (job, src[k].pairs[i]) == src[k].u ? 1 : 0;
+          continue;
+        }
+      if (ppr && !reaches_a_target (job, &src[k]))
+        {
+          /* Every target lies in another component: no walk gets there. */
+          for (gsize i = 0; i < src[k].n_pairs; i++)
+            *cell (job, src[k].pairs[i], PHILIA_PROXIMITY_PPR) = 0;
           continue;
         }
       block[nb++] = src[k];
@@ -790,7 +808,8 @@ _philia_proximity_job_clear (Job *job)
   g_free (job->start);
   g_free (job->order);
   g_free (job->inv_log_deg);
-  g_free (job->inv_sqrt_deg);
+  g_free (job->turned_pairs);
+  g_free (job->turned);
   g_free (job->comp_off);
   g_free (job->comp_nodes);
   g_free (job->comp_of);

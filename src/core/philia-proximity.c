@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "philia-core.h"
 #include "philia-enums.h"
@@ -192,6 +193,42 @@ philia_proximity_lambda_max (PhiliaGraph *graph,
 }
 
 
+/* philia_proximity_score_pairs() for a mask of PPR and more: the others in
+ * one call, PPR in another, then one table. */
+static gboolean
+score_with_ppr_apart (PhiliaGraph                 *graph,
+                      const PhiliaProximityParams *params,
+                      const gint64                *pairs,
+                      gsize                        n_pairs,
+                      guint                        mask,
+                      double                      *out,
+                      GCancellable                *cancellable,
+                      GError                     **error)
+{
+  guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
+  guint n_cols = philia_proximity_mask_count (mask), col = 0;
+  g_autofree double *rest = g_new (double, MAX (n_pairs * (n_cols - 1), 1));
+  g_autofree double *ppr_scores = g_new (double, MAX (n_pairs, 1));
+
+  if (!philia_proximity_score_pairs (graph, params, pairs, n_pairs, mask & ~ppr, rest,
+                                     cancellable, error)
+      || !philia_proximity_score_pairs (graph, params, pairs, n_pairs, ppr, ppr_scores,
+                                        cancellable, error))
+    return FALSE;
+  for (guint h = 0; h < PHILIA_PROXIMITY_PPR; h++)
+    col += (mask & PHILIA_PROXIMITY_MASK (h)) != 0;
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      double *row = out + i * n_cols;
+      const double *from = rest + i * (n_cols - 1);
+
+      memcpy (row, from, sizeof (double) * col);
+      row[col] = ppr_scores[i];
+      memcpy (row + col + 1, from + col, sizeof (double) * (n_cols - 1 - col));
+    }
+  return TRUE;
+}
+
 gboolean
 philia_proximity_score_pairs (PhiliaGraph                 *graph,
                               const PhiliaProximityParams *params,
@@ -221,6 +258,13 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
     }
   if (!check_params (params, error))
     return FALSE;
+  /* PPR turns pairs to solve them from the end that covers more of them
+   * (philia-proximity-ppr.c), which the other heuristics must not see: it
+   * runs on its own and its column is interleaved. */
+  if ((heuristics_mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+      && heuristics_mask != PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+    return score_with_ppr_apart (graph, params, pairs, n_pairs, heuristics_mask, out,
+                                 cancellable, error);
   /* Heuristics that read only the two rows of a pair skip the grouping by
    * source: one pass over the pairs in their order. */
   if ((heuristics_mask & ~(LOCAL_MASK | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PA)
@@ -282,20 +326,12 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
                          | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)))
     _philia_proximity_job_components (&job);
   if (heuristics_mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
-    {
-      job.inv_sqrt_deg = g_new (double, job.n);
-      for (guint v = 0; v < job.n; v++)
-        {
-          gint64 d = job.off[v + 1] - job.off[v];
-
-          job.inv_sqrt_deg[v] = d > 0 ? 1 / sqrt ((double)d) : 0;
-        }
-    }
+    _philia_proximity_ppr_turn_pairs (&job, n_pairs);
 
   /* Counting sort of the pairs by source. */
   job.start = g_new0 (gsize, (gsize)job.n + 1);
   for (gsize i = 0; i < n_pairs; i++)
-    job.start[pairs[2 * i] + 1]++;
+    job.start[job.pairs[2 * i] + 1]++;
   job.sources = g_new (guint, MAX (job.n, 1));
   for (guint k = 0; k < job.n; k++)
     {
@@ -311,7 +347,7 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
     g_autofree gsize *fill = g_memdup2 (job.start, sizeof (gsize) * job.n);
 
     for (gsize i = 0; i < n_pairs; i++)
-      job.order[fill[pairs[2 * i]]++] = i;
+      job.order[fill[job.pairs[2 * i]]++] = i;
   }
 
   /* Measured on 10^5 nodes / 10^6 edges: a block of 8 columns costs less
@@ -340,6 +376,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  if (job.turned != NULL)
+    _philia_proximity_ppr_map_back (&job, n_pairs);
   return TRUE;
 }
 

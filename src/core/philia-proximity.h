@@ -85,9 +85,11 @@ guint       philia_proximity_mask_count          (guint                     mask
  * work (walk counts, Katz and PPR solves, BFS) is done once per distinct u,
  * and sources are spread over @params->n_threads threads (igraph is not
  * used). Cost per distinct source: O(Σ_{w∈N(u)} d(w)) for truncated Katz
- * (L = 3), one conjugate-gradient solve over u's component for exact Katz and
- * PPR (O(m) per iteration, about 50 iterations), a BFS for sp; plus O(d(v))
- * (O(F) for fp) per pair.
+ * (L = 3), one conjugate-gradient solve over u's component for exact Katz
+ * (O(m) per iteration, about 50 iterations), a BFS for sp; plus O(d(v))
+ * (O(F) for fp) per pair. PPR solves from the end of each pair that covers
+ * more pairs, by about 42 Chebyshev steps of O(m) each, every score within
+ * 1e-10 of the exact one.
  *
  * Returns: %FALSE with @error for an id out of range, a bad parameter, exact
  *   Katz with β ≥ 1/λ_max, or cancellation.

@@ -99,8 +99,8 @@ bench_graph (const char  *dir,
                                                       philia_proximity_heuristic_to_string (h));
 
       save (dir, scores_name, out, sizeof (double) * count);
-      printf ("  philia %-8s %10.6f s  (%" G_GSIZE_FORMAT " pairs)\n",
-              philia_proximity_heuristic_to_string (h), t, count);
+      printf ("  philia %-8s %10.6f s  (%" G_GSIZE_FORMAT " pairs, %.4f ms a pair)\n",
+              philia_proximity_heuristic_to_string (h), t, count, count ? 1e3 * t / count : 0);
       fprintf (times, "%s %s %" G_GSIZE_FORMAT " %.6f\n", name,
                philia_proximity_heuristic_to_string (h), count, t);
     }

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # run-proximity.sh BUILD_DIR [NODES] [DEGREE] [PAIRS] [PPR_PUBMED] [PPR_GENERATED]:
 # Philia, scipy and networkx on the same graphs and pairs, one run.
+# PPR on 10^5 random PubMed pairs (issue 20's figure; the ms a pair is printed):
+#   build/tests/bench/bench-proximity DIR 100000 20 100000 100000 200
 set -euo pipefail
 build=${1:-build}
 tmp=$(mktemp -d)

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-proximity-private.h"
+
+/*
+ * Personalized PageRank for many pairs.
+ *
+ * π_u = α e_u + (1 − α) A D⁻¹ π_u on the simple undirected graph. With
+ * y = D⁻¹ π this is the symmetric positive definite system
+ *
+ *   (D − (1 − α) A) y = α e_u,
+ *
+ * whose Jacobi-preconditioned matrix I − (1 − α) D⁻¹A has every eigenvalue in
+ * [α, 2 − α] (those of D⁻¹A lie in [−1, 1]). Chebyshev iteration with these
+ * bounds needs no inner products, so one pass over the component does a whole
+ * step, and its error after K steps is bounded in advance: in the D-norm,
+ * ‖y − y_K‖_D ≤ ‖y‖_D / T_K(σ) with σ = 1 / (1 − α) and T_K the Chebyshev
+ * polynomial; ‖y‖_D² = Σ π_i² / d_i ≤ (Σ π_i)² = 1, and for any one node
+ * d_v (y_v − y_K,v)² ≤ ‖y − y_K‖_D², so
+ *
+ *   |π_u(v) − d_v y_K,v| ≤ √d_v / T_K(σ).
+ *
+ * K is the least step count that makes this at most PPR_TOLERANCE for every
+ * target of the source. That bound holds whatever the graph; rounding adds
+ * about 1e-16 per step and term.
+ *
+ * Pairs share the work of their source, and random pairs rarely share a
+ * source, so most of the cost is one solve per distinct source. On an
+ * undirected graph π_u(v) d_u = π_v(u) d_v (the walk is reversible), so a
+ * pair can be solved from either end: the pairs are turned so that a small
+ * set of ends covers them all (greedy vertex cover of the pair graph), and a
+ * turned score is mapped back as π_u(v) = π_v(u) d_v / d_u. Its error is then
+ * (d_v / d_u) √d_u / T_K, and K is chosen to keep that below the tolerance
+ * too.
+ */
+
+/* ------------------------------------------------------------ turning */
+
+/* Whether (u, v) needs a solve and may be solved from either end: u ≠ v in
+ * one component (so neither is isolated). */
+static inline gboolean
+turnable (const Job *job,
+          guint      u,
+          guint      v)
+{
+  return u != v && job->comp_of[u] == job->comp_of[v];
+}
+
+void
+_philia_proximity_ppr_turn_pairs (Job  *job,
+                                  gsize n_pairs)
+{
+  guint n = job->n;
+  g_autofree gsize *poff = g_new0 (gsize, (gsize)n + 1);
+  g_autofree gsize *plist = NULL;
+  g_autofree guint8 *covered = g_new0 (guint8, MAX (n_pairs, 1));
+  g_autofree guint8 *chosen = g_new0 (guint8, MAX (n, 1));
+  g_autofree gsize *deg = g_new0 (gsize, MAX (n, 1));
+  g_autofree guint *head = NULL;
+  g_autofree guint *next = g_new (guint, MAX (n, 1));
+  g_autofree guint *prev = g_new (guint, MAX (n, 1));
+  gsize max_deg = 0, top;
+
+  /* The pair graph of the turnable pairs, as CSR over pair indices. */
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      guint u = (guint)job->pairs[2 * i], v = (guint)job->pairs[2 * i + 1];
+
+      if (turnable (job, u, v))
+        poff[u + 1]++, poff[v + 1]++;
+      else if (u == v && job->off[u + 1] > job->off[u])
+        chosen[u] = TRUE;  /* (u, u) is solved from u anyway */
+    }
+  for (guint w = 0; w < n; w++)
+    poff[w + 1] += poff[w];
+  plist = g_new (gsize, MAX (poff[n], 1));
+  {
+    g_autofree gsize *fill = g_memdup2 (poff, sizeof (gsize) * ((gsize)n + 1));
+
+    for (gsize i = 0; i < n_pairs; i++)
+      {
+        guint u = (guint)job->pairs[2 * i], v = (guint)job->pairs[2 * i + 1];
+
+        if (turnable (job, u, v))
+          plist[fill[u]++] = i, plist[fill[v]++] = i;
+      }
+  }
+
+  /* Ends that are solved anyway cover their pairs for free. */
+  for (guint w = 0; w < n; w++)
+    if (chosen[w])
+      for (gsize k = poff[w]; k < poff[w + 1]; k++)
+        covered[plist[k]] = TRUE;
+  for (gsize i = 0; i < n_pairs; i++)
+    if (!covered[i] && turnable (job, (guint)job->pairs[2 * i], (guint)job->pairs[2 * i + 1]))
+      {
+        deg[job->pairs[2 * i]]++;
+        deg[job->pairs[2 * i + 1]]++;
+      }
+
+  /* Greedy cover: repeatedly take the end with the most uncovered pairs,
+   * from buckets of doubly linked lists by that count. */
+  for (guint w = 0; w < n; w++)
+    max_deg = MAX (max_deg, deg[w]);
+  head = g_new (guint, max_deg + 1);
+  for (gsize d = 0; d <= max_deg; d++)
+    head[d] = G_MAXUINT;
+  for (guint w = 0; w < n; w++)
+    if (deg[w] > 0)
+      {
+        prev[w] = G_MAXUINT;
+        next[w] = head[deg[w]];
+        if (next[w] != G_MAXUINT)
+          prev[next[w]] = w;
+        head[deg[w]] = w;
+      }
+  for (top = max_deg; top > 0;)
+    {
+      guint w = head[top];
+
+      if (w == G_MAXUINT)
+        {
+          top--;
+          continue;
+        }
+      head[top] = next[w];
+      if (next[w] != G_MAXUINT)
+        prev[next[w]] = G_MAXUINT;
+      chosen[w] = TRUE;
+      deg[w] = 0;
+      for (gsize k = poff[w]; k < poff[w + 1]; k++)
+        {
+          gsize i = plist[k];
+          guint x = (guint)job->pairs[2 * i] == w ? (guint)job->pairs[2 * i + 1]
+                                                 : (guint)job->pairs[2 * i];
+
+          if (covered[i])
+            continue;
+          covered[i] = TRUE;
+          if (x == w || deg[x] == 0)
+            continue;
+          /* Move x one bucket down. */
+          if (prev[x] != G_MAXUINT)
+            next[prev[x]] = next[x];
+          else
+            head[deg[x]] = next[x];
+          if (next[x] != G_MAXUINT)
+            prev[next[x]] = prev[x];
+          deg[x]--;
+          if (deg[x] > 0)
+            {
+              prev[x] = G_MAXUINT;
+              next[x] = head[deg[x]];
+              if (next[x] != G_MAXUINT)
+                prev[next[x]] = x;
+              head[deg[x]] = x;
+            }
+        }
+    }
+
+  /* Turn a pair when only its second end is chosen. */
+  job->turned = g_new0 (guint8, MAX (n_pairs, 1));
+  job->turned_pairs = g_memdup2 (job->pairs, sizeof (gint64) * 2 * n_pairs);
+  for (gsize i = 0; i < n_pairs; i++)
+    {
+      guint u = (guint)job->pairs[2 * i], v = (guint)job->pairs[2 * i + 1];
+
+      if (turnable (job, u, v) && !chosen[u] && chosen[v])
+        {
+          job->turned[i] = TRUE;
+          job->turned_pairs[2 * i] = v;
+          job->turned_pairs[2 * i + 1] = u;
+        }
+    }
+  job->pairs = job->turned_pairs;
+}
+
+void
+_philia_proximity_ppr_map_back (Job  *job,
+                                gsize n_pairs)
+{
+  for (gsize i = 0; i < n_pairs; i++)
+    if (job->turned[i])
+      {
+        /* The job's pair is (v, u) and scored π_v(u). */
+        guint v = (guint)job->pairs[2 * i], u = (guint)job->pairs[2 * i + 1];
+        double du = (double)(job->off[u + 1] - job->off[u]);
+        double dv = (double)(job->off[v + 1] - job->off[v]);
+        double *score = job->out + i * job->n_cols + job->col[PHILIA_PROXIMITY_PPR];
+
+        *score *= dv / du;
+      }
+}
+
+/* ---------------------------------------------------------- the solve */
+
+/* The least K with T_K(σ) ≥ @need, T_K(σ) = cosh (K acosh σ). */
+static guint
+steps_for (double sigma,
+           double need)
+{
+  double k;
+
+  if (need <= 1)
+    return 1;
+  k = ceil (acosh (need) / acosh (sigma));
+  /* Guard the rounding of acosh: T_K grows by at least σ per step. */
+  while (k > 1 && cosh ((k - 1) * acosh (sigma)) >= need)
+    k--;
+  while (cosh (k * acosh (sigma)) < need)
+    k++;
+  return (guint)k;
+}
+
+/* One Chebyshev step for every column: @a holds the direction d_k, the new
+ * direction d_{k+1} = c1 d_k + c2 D⁻¹ r_{k+1} goes to @b, and r_{k+1} =
+ * r_k − (D − (1 − α) A) d_k replaces @r, all in one pass. A constant @nb
+ * (full blocks) unrolls the column loops into whole vectors. */
+static inline __attribute__ ((always_inline)) void
+cheb_step_body (const Job    *job,
+                guint         nb,
+                const guint  *nodes,
+                guint         size,
+                double        keep,
+                double        c1,
+                double        c2,
+                const double *a,
+                double       *b,
+                double       *r)
+{
+  const gint64 *off = job->off;
+  const gint32 *nbr = job->nbr;
+
+  for (guint k = 0; k < size; k++)
+    {
+      guint i = nodes[k];
+      double acc[BLOCK] = { 0 };
+      double di = (double)(off[i + 1] - off[i]), inv = 1 / di;
+      const double *ai = a + (gsize)i * nb;
+      double *bi = b + (gsize)i * nb, *ri = r + (gsize)i * nb;
+
+      for (gint64 e = off[i]; e < off[i + 1]; e++)
+        {
+          const double *an = a + (gsize)nbr[e] * nb;
+
+          if (e + 8 < off[i + 1])
+            __builtin_prefetch (a + (gsize)nbr[e + 8] * nb);
+          for (guint j = 0; j < nb; j++)
+            acc[j] += an[j];
+        }
+      for (guint j = 0; j < nb; j++)
+        {
+          double rj = ri[j] - (di * ai[j] - keep * acc[j]);
+
+          ri[j] = rj;
+          bi[j] = c1 * ai[j] + c2 * inv * rj;
+        }
+    }
+}
+
+PROXIMITY_VECTORIZE static void
+cheb_step_full (const Job    *job,
+                const guint  *nodes,
+                guint         size,
+                double        keep,
+                double        c1,
+                double        c2,
+                const double *a,
+                double       *b,
+                double       *r)
+{
+  cheb_step_body (job, BLOCK, nodes, size, keep, c1, c2, a, b, r);
+}
+
+static void
+cheb_step (const Job    *job,
+           guint         nb,
+           const guint  *nodes,
+           guint         size,
+           double        keep,
+           double        c1,
+           double        c2,
+           const double *a,
+           double       *b,
+           double       *r)
+{
+  if (nb == BLOCK)
+    cheb_step_full (job, nodes, size, keep, c1, c2, a, b, r);
+  else
+    cheb_step_body (job, nb, nodes, size, keep, c1, c2, a, b, r);
+}
+
+static inline double
+degree (const Job *job,
+        guint      v)
+{
+  return (double)(job->off[v + 1] - job->off[v]);
+}
+
+void
+_philia_proximity_ppr_block (const Job    *job,
+                             const Source *src,
+                             guint         nb,
+                             double       *a,
+                             double       *b,
+                             double       *r)
+{
+  double alpha = job->params.ppr_alpha;
+  guint comp = job->comp_of[src[0].u];
+  const guint *nodes = job->comp_nodes + job->comp_off[comp];
+  guint size = job->comp_off[comp + 1] - job->comp_off[comp];
+  gsize n_pairs = 0, p = 0;
+  g_autofree double *x = NULL;
+  double need = 1, sigma, delta, rho;
+  guint steps;
+
+  for (guint j = 0; j < nb; j++)
+    n_pairs += src[j].n_pairs;
+  x = g_new0 (double, MAX (n_pairs, 1));
+
+  /* α = 1: π_u = e_u, no walk at all. */
+  if (alpha >= 1)
+    {
+      for (guint j = 0; j < nb; j++)
+        for (gsize i = 0; i < src[j].n_pairs; i++)
+          job->out[src[j].pairs[i] * job->n_cols + job->col[PHILIA_PROXIMITY_PPR]]
+            = (guint)job->pairs[2 * src[j].pairs[i] + 1] == src[j].u ? 1 : 0;
+      return;
+    }
+
+  /* The step count that the bound of the file comment asks for the worst
+   * target of the block: √d_t for a pair as given, d_s / √d_t for a turned
+   * one (its score is multiplied by d_s / d_t). */
+  for (guint j = 0; j < nb; j++)
+    for (gsize i = 0; i < src[j].n_pairs; i++)
+      {
+        gsize pair = src[j].pairs[i];
+        guint t = (guint)job->pairs[2 * pair + 1];
+        double dt = degree (job, t);
+
+        if (job->comp_of[t] != comp)
+          continue;
+        if (job->turned != NULL && job->turned[pair])
+          need = MAX (need, degree (job, src[j].u) / sqrt (dt));
+        else
+          need = MAX (need, sqrt (dt));
+      }
+  sigma = 1 / (1 - alpha);
+  delta = 1 - alpha;
+  steps = steps_for (sigma, need / PPR_TOLERANCE);
+
+  /* r_0 = α e_u, d_0 = D⁻¹ r_0 / θ with θ = 1 (the centre of [α, 2 − α]). */
+  for (guint j = 0; j < nb; j++)
+    {
+      guint u = src[j].u;
+
+      r[(gsize)u * nb + j] = alpha;
+      a[(gsize)u * nb + j] = alpha / degree (job, u);
+    }
+  rho = 1 / sigma;
+  for (guint k = 0; k < steps; k++)
+    {
+      double rho_next = 1 / (2 * sigma - rho);
+      double *t;
+
+      /* y_{k+1} = y_k + d_k, needed only at the targets. */
+      p = 0;
+      for (guint j = 0; j < nb; j++)
+        for (gsize i = 0; i < src[j].n_pairs; i++, p++)
+          x[p] += a[(gsize)job->pairs[2 * src[j].pairs[i] + 1] * nb + j];
+      if (k + 1 == steps)
+        break;
+      cheb_step (job, nb, nodes, size, 1 - alpha, rho_next * rho, 2 * rho_next / delta,
+                 a, b, r);
+      rho = rho_next;
+      t = a, a = b, b = t;
+    }
+
+  p = 0;
+  for (guint j = 0; j < nb; j++)
+    for (gsize i = 0; i < src[j].n_pairs; i++, p++)
+      {
+        gsize pair = src[j].pairs[i];
+        guint t = (guint)job->pairs[2 * pair + 1];
+
+        job->out[pair * job->n_cols + job->col[PHILIA_PROXIMITY_PPR]]
+          = job->comp_of[t] == comp ? degree (job, t) * x[p] : 0.0;
+      }
+}
