@@ -127,6 +127,10 @@ struct _PhiliaDocument
   char               *undo_label;
   char               *redo_label;
   char               *title;
+
+  /* philia-document-features.c (NULL until the first feature set) */
+  GPtrArray          *feature_sets;  /* PhiliaDocumentFeatures */
+  GHashTable         *run_features;  /* run id → the feature set's name it trained on */
 };
 
 /* --- philia-document-types.c ---------------------------------------------- */
@@ -144,5 +148,18 @@ void _philia_document_changed_not_a_step (PhiliaDocument     *self,
 gboolean _philia_document_selection_set (PhiliaDocument *self,
                                          const guint    *nodes,
                                          guint           n_nodes);
+/* A step the history holds without knowing its states: @apply puts @before
+ * (undo) or @after (do, redo) in place; the step frees both with
+ * @free_state. Takes @label. */
+typedef void (*PhiliaDocumentStepApply) (PhiliaDocument *self,
+                                         gpointer        state);
+void _philia_document_push_custom_step (PhiliaDocument          *self,
+                                        PhiliaDocumentPart       parts,
+                                        char                    *label,
+                                        gsize                    bytes,
+                                        PhiliaDocumentStepApply  apply,
+                                        gpointer                 before,
+                                        gpointer                 after,
+                                        GDestroyNotify           free_state);
 
 G_END_DECLS
