@@ -151,6 +151,75 @@ test_graph_and_runs (void)
   g_assert_cmpstr (philia_document_get_run_features (doc, id), ==, "original");
 }
 
+/* Saved and reopened: the sets (numbers, names, specs, order) and which set
+ * each run used come back, the reopened document is clean; a project
+ * without feature sets opens with none. */
+static void
+test_project (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph ();
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+  g_autoptr (PhiliaDocument) back = NULL;
+  g_autoptr (PhiliaDocument) plain = NULL;
+  g_autoptr (PhiliaDocument) plain_back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-docfeat-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "p.philia", NULL);
+  g_autofree char *path2 = g_build_filename (dir, "q.philia", NULL);
+  PhiliaFeatureSet *imported = philia_feature_set_new ("emb.npy", "/somewhere/emb.npy", 5, 3,
+                                                       g_new0 (float, 15));
+  PhiliaTrainParams params;
+  PhiliaTrainResult *result;
+  guint id;
+
+  for (guint i = 0; i < 15; i++)
+    imported->data[i] = (float) i / 4;
+  philia_document_set_embed (doc, TRUE);
+  philia_document_add_feature_set (doc, philia_feature_set_from_spec (graph, "ahat:1", &error),
+                                   "ahat:1");
+  philia_document_add_feature_set (doc, imported, NULL);
+  g_assert_no_error (error);
+  philia_train_params_init (&params);
+  params.epochs = 2;
+  result = philia_train (graph, "mlp", &params, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  id = philia_document_add_run (doc, result);
+  philia_document_set_run_features (doc, id, "emb.npy");
+  g_assert_true (philia_document_save (doc, path, NULL, &error));
+  g_assert_no_error (error);
+
+  back = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (philia_document_get_dirty (back));
+  g_assert_cmpuint (philia_document_get_n_feature_sets (back), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const PhiliaFeatureSet *a = philia_document_get_feature_set (doc, i);
+      const PhiliaFeatureSet *b = philia_document_get_feature_set (back, i);
+
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpstr (a->origin, ==, b->origin);
+      g_assert_cmpuint (a->n_cols, ==, b->n_cols);
+      g_assert_cmpmem (a->data, sizeof (float) * a->n_rows * a->n_cols, b->data,
+                       sizeof (float) * b->n_rows * b->n_cols);
+      g_assert_cmpstr (philia_document_get_feature_set_spec (doc, i), ==,
+                       philia_document_get_feature_set_spec (back, i));
+    }
+  g_assert_cmpstr (philia_document_get_run_features (back, id), ==, "emb.npy");
+  /* The history is not saved: nothing to undo after opening. */
+  g_assert_false (philia_document_can_undo (back));
+
+  plain = philia_document_new (graph, NULL, NULL);
+  philia_document_set_embed (plain, TRUE);
+  g_assert_true (philia_document_save (plain, path2, NULL, &error));
+  plain_back = philia_document_open (path2, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (philia_document_get_n_feature_sets (plain_back), ==, 0);
+  g_unlink (path);
+  g_unlink (path2);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -159,5 +228,6 @@ main (int    argc,
   philia_core_init ();
   g_test_add_func ("/document-features/add-remove-undo", test_add_remove_undo);
   g_test_add_func ("/document-features/graph-and-runs", test_graph_and_runs);
+  g_test_add_func ("/document-features/project", test_project);
   return g_test_run ();
 }

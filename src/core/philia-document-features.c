@@ -12,12 +12,7 @@
 
 /* Sets are immutable once in the document, so the list a step holds before
  * and after shares them by reference. */
-typedef struct
-{
-  gatomicrefcount   ref;
-  PhiliaFeatureSet *set;
-  char             *spec;
-} Entry;
+typedef PhiliaDocumentFeatures Entry;
 
 static Entry *
 entry_ref (Entry *e)
@@ -85,6 +80,46 @@ philia_document_get_feature_set_spec (PhiliaDocument *self,
 {
   g_return_val_if_fail (index < philia_document_get_n_feature_sets (self), NULL);
   return ((Entry *)self->feature_sets->pdata[index])->spec;
+}
+
+GPtrArray *
+_philia_document_features_snapshot (PhiliaDocument  *self,
+                                    GHashTable     **run_features)
+{
+  *run_features = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (self->run_features != NULL)
+    {
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&it, self->run_features);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        g_hash_table_insert (*run_features, key, g_strdup (value));
+    }
+  return sets_dup (sets (self));
+}
+
+void
+_philia_document_restore_feature_set (PhiliaDocument   *self,
+                                      PhiliaFeatureSet *set,
+                                      const char       *spec)
+{
+  Entry *e = g_new0 (Entry, 1);
+
+  g_atomic_ref_count_init (&e->ref);
+  e->set = set;
+  e->spec = g_strdup (spec);
+  g_ptr_array_add (sets (self), e);
+}
+
+void
+_philia_document_restore_run_features (PhiliaDocument *self,
+                                       guint           run_id,
+                                       const char     *name)
+{
+  if (self->run_features == NULL)
+    self->run_features = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (self->run_features, GUINT_TO_POINTER (run_id), g_strdup (name));
 }
 
 const PhiliaFeatureSet *
