@@ -138,6 +138,73 @@ test_features (void)
   g_unlink (pairs);
 }
 
+/* Derived specs: train on ahat:2 is the core's run on Â²X; the JSON names
+ * the set; a malformed spec is one line naming it; figure --kind
+ * feature-sets draws a PNG and refuses a bad set. */
+static void
+test_specs (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  g_autofree char *pred = g_build_filename (dir, "p2.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "sets.png", NULL);
+  g_autofree char *pred_text = NULL;
+  g_autofree char *core_pred = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaFeatureSet) x = philia_feature_set_original (graph);
+  g_autoptr(PhiliaFeatureSet) two = philia_feature_set_propagated (graph, x, 2);
+  g_autoptr(PhiliaGraph) copy = philia_graph_with_feature_set (graph, two);
+  g_autoptr(PhiliaTrainResult) r = NULL;
+  PhiliaTrainParams params;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (&run, "train", cora, "--json", "--model", "mlp", "--epochs", "4", "--features",
+             "ahat:2", "--predictions", pred, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\"features\":{\"name\":\"Â^2 X\""));
+    g_assert_nonnull (strstr (run.out, "\"columns\":1433}"));
+  }
+  g_assert_true (g_file_get_contents (pred, &pred_text, NULL, NULL));
+  philia_train_params_init (&params);
+  params.epochs = 4;
+  r = philia_train (copy, "mlp", &params, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  core_pred = philia_train_result_predictions_csv (r, copy);
+  g_assert_cmpstr (pred_text, ==, core_pred);
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(Run) deg = { 0 };
+
+    run_cli (&run, "stats", cora, "--json", "--features", "random:8:3", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\"name\":\"random 8\""));
+    run_cli (&deg, "stats", cora, "--json", "--features", "degree:4", NULL);
+    g_assert_nonnull (strstr (deg.out, "\"columns\":5}"));
+  }
+  {
+    g_auto(Run) bad = { 0 };
+
+    run_cli (&bad, "train", cora, "--model", "mlp", "--features", "ahat:x", NULL);
+    assert_one_line_error (&bad, 1, "Feature set “ahat:x”");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(Run) bad = { 0 };
+
+    run_cli (&run, "figure", cora, "--kind", "feature-sets", "--sets", "original,degree",
+             "--models", "mlp", "--epochs", "3", "-o", png, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    run_cli (&bad, "figure", cora, "--kind", "feature-sets", "--sets", "random:0",
+             "--models", "mlp", "-o", png, NULL);
+    assert_one_line_error (&bad, 1, "random:0");
+  }
+  g_unlink (pred);
+  g_unlink (png);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -148,6 +215,7 @@ main (int    argc,
   philia_core_init ();
   dir = g_dir_make_tmp ("philia-cli-features-XXXXXX", NULL);
   g_test_add_func ("/cli/features", test_features);
+  g_test_add_func ("/cli/features-specs", test_specs);
   status = g_test_run ();
   g_rmdir (dir);
   g_free (dir);

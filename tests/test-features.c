@@ -361,6 +361,103 @@ test_graph_with_set (void)
   g_assert_null (philia_graph_get_features (bare));
 }
 
+static PhiliaFeatureSet *
+spec (PhiliaGraph *graph,
+      const char  *text,
+      GError     **error)
+{
+  return philia_feature_set_from_spec (graph, text, error);
+}
+
+/* Specs against the hand computations of test_derived (the path 0 – 1 – 2
+ * with a self-loop on 2 dropped and node 3 isolated), their refusals, a
+ * featureless and an empty graph. */
+static void
+test_spec (void)
+{
+  g_autoptr(PhiliaGraph) graph = path_graph ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaFeatureSet) orig = spec (graph, "original", &error);
+  g_autoptr(PhiliaFeatureSet) one = spec (graph, "ahat:1", &error);
+  g_autoptr(PhiliaFeatureSet) zero = spec (graph, "ahat:0", &error);
+  g_autoptr(PhiliaFeatureSet) deg = spec (graph, "degree", &error);
+  g_autoptr(PhiliaFeatureSet) deg1 = spec (graph, "degree:1", &error);
+  g_autoptr(PhiliaFeatureSet) r = spec (graph, "random:3:7", &error);
+  g_autoptr(PhiliaFeatureSet) r0 = spec (graph, "random:5", &error);
+  g_autoptr(PhiliaFeatureSet) want = philia_feature_set_random (graph, 3, 7);
+  const char *bad[] = { "ahat:", "ahat:x", "ahat:-1", "ahat:65", "ahat:1:2", "degree:",
+                        "degree:a", "degree:1:2", "random:", "random:0", "random:3:x",
+                        "random:3:1:1", "random:99999999", NULL };
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (orig->name, ==, "original");
+  g_assert_cmpfloat (orig->data[6], ==, 3);
+  g_assert_cmpstr (one->name, ==, "Â^1 X");
+  g_assert_cmpuint (one->n_cols, ==, 2);
+  /* Node 0: x_0 / 2 + x_1 / √6; node 3 (isolated) keeps its row. */
+  g_assert_cmpfloat_with_epsilon (one->data[0], 0 / 2.0 + 1 / sqrt (6), 1e-6);
+  g_assert_cmpfloat_with_epsilon (one->data[1], 1 / 2.0 + 1 / sqrt (6), 1e-6);
+  g_assert_cmpfloat_with_epsilon (one->data[6], 3, 1e-6);
+  g_assert_cmpmem (zero->data, sizeof (float) * 8, orig->data, sizeof (float) * 8);
+  /* Degrees 1, 2, 1, 0: the default width is the highest degree + 1. */
+  {
+    const float d3[] = { 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0 };
+    const float d1[] = { 0, 1, 0, 1, 0, 1, 1, 0 };
+
+    g_assert_cmpstr (deg->name, ==, "degree");
+    g_assert_cmpuint (deg->n_cols, ==, 3);
+    g_assert_cmpmem (deg->data, sizeof d3, d3, sizeof d3);
+    g_assert_cmpmem (deg1->data, sizeof d1, d1, sizeof d1);
+  }
+  g_assert_cmpstr (r->name, ==, "random 3");
+  g_assert_cmpmem (r->data, sizeof (float) * 12, want->data, sizeof (float) * 12);
+  g_assert_cmpuint (r0->n_cols, ==, 5);
+  g_assert_true (philia_feature_spec_is_derived ("ahat:2"));
+  g_assert_false (philia_feature_spec_is_derived ("ahat.npy"));
+  g_assert_false (philia_feature_spec_is_derived ("degrees.csv"));
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_assert_null (spec (graph, bad[i], &error));
+      g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      g_clear_error (&error);
+    }
+  /* Anything else is a file. */
+  g_assert_null (spec (graph, "no-such-file.npy", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* A graph without features: structure-only sets work, Â^k X is refused. */
+  {
+    g_autoptr(PhiliaFeatureSet) none = philia_feature_set_new ("none", "", 4, 0, NULL);
+    g_autoptr(PhiliaGraph) bare = philia_graph_with_feature_set (graph, none);
+    g_autoptr(PhiliaFeatureSet) bd = spec (bare, "degree", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (bd->n_cols, ==, 3);
+    g_assert_null (spec (bare, "ahat:2", &error));
+    g_assert_nonnull (strstr (error->message, "has no node features"));
+    g_clear_error (&error);
+  }
+  /* The empty graph: zero rows everywhere. */
+  {
+    g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (0);
+    g_autoptr(PhiliaGraph) empty = philia_graph_builder_build (b, &error);
+
+    if (empty != NULL)
+      {
+        g_autoptr(PhiliaFeatureSet) ed = spec (empty, "degree", &error);
+        g_autoptr(PhiliaFeatureSet) er = spec (empty, "random:4:1", &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (ed->n_rows, ==, 0);
+        g_assert_cmpuint (ed->n_cols, ==, 1);
+        g_assert_cmpuint (er->n_rows, ==, 0);
+      }
+    g_clear_error (&error);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -376,6 +473,7 @@ main (int    argc,
   g_test_add_func ("/features/load-csv", test_load_csv);
   g_test_add_func ("/features/derived", test_derived);
   g_test_add_func ("/features/graph-with-set", test_graph_with_set);
+  g_test_add_func ("/features/spec", test_spec);
   status = g_test_run ();
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);

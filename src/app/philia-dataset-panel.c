@@ -9,6 +9,7 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-feature-sets.h"
 
 struct _PhiliaDatasetPanel
 {
@@ -28,6 +29,7 @@ struct _PhiliaDatasetPanel
   GtkLabel        *classes_note;
   GtkLabel        *splits_label;
   GtkGrid         *splits_grid;
+  PhiliaFeatureSets *feature_sets;
 
   /* Owned */
   PhiliaGraph     *graph;
@@ -499,6 +501,7 @@ philia_dataset_panel_class_init (PhiliaDatasetPanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PHILIA_TYPE_CHART_VIEW);
+  g_type_ensure (PHILIA_TYPE_FEATURE_SETS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-dataset-panel.ui");
@@ -515,6 +518,7 @@ philia_dataset_panel_class_init (PhiliaDatasetPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaDatasetPanel, classes_note);
   gtk_widget_class_bind_template_child (widget_class, PhiliaDatasetPanel, splits_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaDatasetPanel, splits_grid);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaDatasetPanel, feature_sets);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "philiadatasetpanel");
@@ -689,8 +693,17 @@ philia_dataset_panel_set_document (PhiliaDatasetPanel *self,
   g_return_if_fail (PHILIA_IS_DATASET_PANEL (self));
   g_return_if_fail (document == NULL || PHILIA_IS_DOCUMENT (document));
 
+  philia_feature_sets_set_document (self->feature_sets, document);
   if (_philia_widget_follow_document (self, &self->document, document,
                                       G_CALLBACK (on_document_changed),
                                       G_CALLBACK (on_document_graph)))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+GtkWidget *
+philia_dataset_panel_get_feature_sets (PhiliaDatasetPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DATASET_PANEL (self), NULL);
+
+  return GTK_WIDGET (self->feature_sets);
 }

@@ -22,6 +22,8 @@ char        *philia_dataset_panel_dup_split_text  (PhiliaDatasetPanel *self,
 char        *philia_dataset_panel_dup_sanity_text (PhiliaDatasetPanel *self);
 
 PhiliaDocument *philia_dataset_panel_get_document (PhiliaDatasetPanel *self);
+/* The feature sets section (philia-feature-sets.h). */
+GtkWidget      *philia_dataset_panel_get_feature_sets (PhiliaDatasetPanel *self);
 void            philia_dataset_panel_set_document (PhiliaDatasetPanel *self,
                                                    PhiliaDocument *document);
 

@@ -32,6 +32,7 @@ struct _PhiliaTrainPanel
   /* Template widgets */
   GtkStack          *stack;
   GtkDropDown       *model_dropdown;
+  GtkDropDown       *features_dropdown;
   GtkLabel          *model_description;
   GtkLabel          *split_label;
   GtkSpinButton     *split_spin;
@@ -62,6 +63,9 @@ struct _PhiliaTrainPanel
   GCancellable      *cancellable;
   guint              serial;
   GtkFileChooserNative *csv_chooser;
+  GPtrArray         *feature_names;   /* char*, features_dropdown order */
+  PhiliaGraph       *run_graph;       /* the graph with the chosen features, for this launch */
+  char              *run_features;    /* its feature set's name */
   char              *csv_kind;
 
   /* The run in progress */
@@ -74,6 +78,13 @@ struct _PhiliaTrainPanel
   guint              disposed : 1;
 };
 
+/* philia-train-panel-features.c: the Features drop-down (the document's
+ * feature sets), the graph a run trains on, and which set runs used. */
+void _philia_train_panel_sync_features             (PhiliaTrainPanel *self);
+gboolean _philia_train_panel_take_run_graph        (PhiliaTrainPanel *self);
+void _philia_train_panel_record_features           (PhiliaTrainPanel *self,
+                                                    guint             first_id,
+                                                    guint             n_runs);
 void _philia_train_panel_remove_canvas_layers       (PhiliaTrainPanel *self);
 void _philia_train_panel_clear_value_buttons        (PhiliaTrainPanel *self);
 void _philia_train_panel_set_document_layer_buttons (PhiliaTrainPanel *self);

@@ -351,8 +351,8 @@ launch (PhiliaTrainPanel        *self,
   run_params.split = split;
   run_params.seed = seed;
   run_params.n_threads = threads;
-  philia_train_async (self->graph, model, &run_params, self->cancellable,
-                      on_epochs, epochs_request, (GDestroyNotify) request_free,
+  philia_train_async (self->run_graph != NULL ? self->run_graph : self->graph, model, &run_params,
+                      self->cancellable, on_epochs, epochs_request, (GDestroyNotify) request_free,
                       train_done_cb, done_request);
   philia_train_curves_queue_draw (self->curves);
 }
@@ -453,7 +453,8 @@ train_done_cb (GObject      *object,
         {
           /* The document's "changed" puts it in the history, in the live colour. */
           philia_run_history_set_adopt_color (self->history, (gint) self->live_color);
-          philia_document_add_run (self->document, result);
+          _philia_train_panel_record_features (self, philia_document_add_run (self->document,
+                                                                               result), 1);
           philia_run_history_set_adopt_color (self->history, -1);
         }
       else
@@ -515,6 +516,8 @@ start_action (GtkWidget  *widget,
       return;
     }
 
+  if (!_philia_train_panel_take_run_graph (self))
+    return;
   philia_param_grid_read (self->params_grid, &params, &seed, &threads);
   split = (guint) gtk_spin_button_get_value (self->split_spin);
   self->live_color = philia_run_history_take_color (self->history);
@@ -733,6 +736,7 @@ add_group_to_document (PhiliaTrainPanel *self,
   first = philia_document_add_run_group (self->document,
                                          (PhiliaTrainResult **) group->done->pdata,
                                          group->n_splits, group->n_seeds);
+  _philia_train_panel_record_features (self, first, group->done->len);
   philia_run_history_set_adopt_color (self->history, -1);
   g_ptr_array_set_size (group->done, 0);
   return philia_run_history_find (self->history, first);
@@ -745,6 +749,8 @@ on_document_changed (PhiliaDocument     *document,
 {
   if (parts & PHILIA_DOCUMENT_PART_RUNS)
     philia_run_history_sync (self->history);
+  if (parts & PHILIA_DOCUMENT_PART_FEATURES)
+    _philia_train_panel_sync_features (self);
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     {
       guint n_nodes = 0;
@@ -837,6 +843,7 @@ philia_train_panel_set_document (PhiliaTrainPanel *self,
       set_graph (self, philia_document_get_graph (document));
       philia_run_history_sync (self->history);
     }
+  _philia_train_panel_sync_features (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 
@@ -854,6 +861,9 @@ philia_train_panel_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->group, group_free);
   _philia_clear_file_chooser (&self->csv_chooser, self);
+  g_clear_object (&self->run_graph);
+  g_clear_pointer (&self->run_features, g_free);
+  g_clear_pointer (&self->feature_names, g_ptr_array_unref);
 
   /* The charts draw our data: detach them first. */
   if (self->canvas != NULL)
@@ -975,6 +985,7 @@ philia_train_panel_class_init (PhiliaTrainPanelClass *klass)
                                                "/io/github/philia/Philia/philia-train-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, features_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, model_description);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaTrainPanel, split_spin);
@@ -1023,6 +1034,7 @@ philia_train_panel_init (PhiliaTrainPanel *self)
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
 
   fill_models (self);
+  _philia_train_panel_sync_features (self);
   philia_train_curves_set_history (self->curves, self->history);
   g_signal_connect (self->history, "selection-changed", G_CALLBACK (on_history_selection),
                     self);

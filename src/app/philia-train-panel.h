@@ -49,5 +49,9 @@ const char              *philia_train_panel_get_message_text (PhiliaTrainPanel *
 GtkWidget               *philia_train_panel_get_chart       (PhiliaTrainPanel *self,
                                                              const char       *name);
 GtkCheckButton          *philia_train_panel_get_many_check  (PhiliaTrainPanel *self);
+/* The feature set the next run trains on ("original" or a set of the document's). */
+const char              *philia_train_panel_get_features    (PhiliaTrainPanel *self);
+gboolean                 philia_train_panel_set_features    (PhiliaTrainPanel *self,
+                                                             const char       *name);
 
 G_END_DECLS

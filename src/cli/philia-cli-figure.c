@@ -22,6 +22,7 @@ static int opt_epochs = -1;
 static char *opt_models;
 static int opt_node = -1;
 static char *opt_kind;
+static char *opt_sets;
 static char *opt_out;
 static double opt_width;    /* 0: the kind's default size */
 static double opt_height;
@@ -41,7 +42,7 @@ static char *opt_theme;
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
     "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily, "
-    "attention, hits or overlap", "KIND" },
+    "feature-sets, attention, hits or overlap", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
     "Width in points (default 360; graph, hits, overlap 480)", "PT" },
@@ -77,11 +78,15 @@ static GOptionEntry figure_entries[] = {
     "graph: layout seed; accuracy-by-homophily, attention: training seed; hits, overlap: "
     "edge split seed (default 0)", "S" },
   { "models", 0, 0, G_OPTION_ARG_STRING, &opt_models,
-    "accuracy-by-homophily: comma-separated models to train (default gcn,mlp)", "LIST" },
+    "accuracy-by-homophily, feature-sets: comma-separated models to train (default gcn,mlp)",
+    "LIST" },
+  { "sets", 0, 0, G_OPTION_ARG_STRING, &opt_sets,
+    "feature-sets: comma-separated feature sets, each a file or ahat:K, degree[:MAX], "
+    "random:DIM[:SEED] or original (default original,ahat:2,random:64)", "LIST" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split,
-    "accuracy-by-homophily, attention: split index (default 0)", "K" },
+    "accuracy-by-homophily, feature-sets, attention: split index (default 0)", "K" },
   { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
-    "accuracy-by-homophily, attention: epochs (default: each model's recipe)", "N" },
+    "accuracy-by-homophily, feature-sets, attention: epochs (default: each model's recipe)", "N" },
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "attention: the model (default gat)", "M" },
   { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
     "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
@@ -317,6 +322,67 @@ figure_accuracy_by_homophily (PhiliaGraph  *graph,
                                &figure, error);
 }
 
+typedef struct
+{
+  GPtrArray         *runs;
+  GPtrArray         *sets;   /* the set each run trained on */
+  PhiliaRenderStyle  style;
+} SetsFigure;
+
+static void
+draw_sets_figure (cairo_t  *cr,
+                  double    width,
+                  double    height,
+                  gpointer  user_data)
+{
+  SetsFigure *figure = user_data;
+
+  philia_feature_sets_chart_draw (cr, width, height,
+                                  (const PhiliaTrainResult * const *)figure->runs->pdata,
+                                  (const char * const *)figure->sets->pdata, figure->runs->len,
+                                  &figure->style);
+}
+
+/* Every model of --models on every set of --sets (specs or files, as
+ * --features takes them), the chart the Dataset panel draws from its runs. */
+static gboolean
+figure_feature_sets (PhiliaGraph  *graph,
+                     GError      **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)philia_train_result_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) models = g_strsplit (opt_models != NULL ? opt_models : "gcn,mlp", ",", -1);
+  g_auto(GStrv) sets = g_strsplit (opt_sets != NULL ? opt_sets : "original,ahat:2,random:64",
+                                   ",", -1);
+  SetsFigure figure = { runs, names };
+
+  for (guint s = 0; sets[s] != NULL; s++)
+    {
+      g_autoptr(PhiliaFeatureSet) set = philia_feature_set_from_spec (graph,
+                                                                      g_strstrip (sets[s]),
+                                                                      error);
+      g_autoptr(PhiliaGraph) with = NULL;
+
+      if (set == NULL)
+        return FALSE;
+      with = philia_graph_with_feature_set (graph, set);
+      for (guint m = 0; models[m] != NULL; m++)
+        {
+          PhiliaTrainResult *r = train_for_figure (with, g_strstrip (models[m]), error);
+
+          if (r == NULL)
+            return FALSE;
+          g_ptr_array_add (runs, r);
+          g_ptr_array_add (names, g_strdup (set->name));
+        }
+    }
+  figure_style_init (&figure.style);
+  return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
+                               opt_height > 0 ? opt_height : 240, opt_dpi, draw_sets_figure,
+                               &figure, error);
+}
+
 static gboolean
 figure_attention (PhiliaGraph  *graph,
                   GError      **error)
@@ -430,7 +496,7 @@ cmd_figure (int    argc,
   g_autoptr(PhiliaLinkpredReport) report = NULL;
   g_autoptr(PhiliaLinkpredFigure) lp_figure = NULL;
   PhiliaFigureFormat format;
-  gboolean is_graph, is_runs, is_attention, is_linkpred;
+  gboolean is_graph, is_runs, is_sets, is_attention, is_linkpred;
   GError *error = NULL;
   int code = EXIT_OK;
 
@@ -441,13 +507,14 @@ cmd_figure (int    argc,
     return usage_error ("figure", "--kind is required");
   is_graph = g_str_equal (opt_kind, "graph");
   is_runs = g_str_equal (opt_kind, "accuracy-by-homophily");
+  is_sets = g_str_equal (opt_kind, "feature-sets");
   is_attention = g_str_equal (opt_kind, "attention");
   is_linkpred = philia_linkpred_figure_kind_from_string (opt_kind, &lp_kind);
-  if (!is_graph && !is_runs && !is_attention && !is_linkpred
+  if (!is_graph && !is_runs && !is_sets && !is_attention && !is_linkpred
       && !philia_stats_figure_kind_from_string (opt_kind, &kind))
     return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
                         "local-homophily, compatibility, degree, accuracy-by-homophily, "
-                        "attention, hits, overlap");
+                        "feature-sets, attention, hits, overlap");
   if (opt_split < 0)
     return usage_error ("figure", "--split must be ≥ 0");
   if (opt_hits_k < 1)
@@ -483,7 +550,8 @@ cmd_figure (int    argc,
       if (!figure_linkpred (graph, lp_kind, &report, &lp_figure, &error))
         return proximity_fail ("figure", error);
     }
-  else if (is_runs ? !figure_accuracy_by_homophily (graph, &error)
+  else if (is_sets ? !figure_feature_sets (graph, &error)
+           : is_runs ? !figure_accuracy_by_homophily (graph, &error)
            : is_attention ? !figure_attention (graph, &error)
            : !figure_stats (graph, kind, &error))
     return fail (error);

@@ -28,7 +28,8 @@ static guint loaded_columns;
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
     "Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-    "numbers; one row per node) instead of the dataset's", "FILE" },
+    "numbers; one row per node) instead of the dataset's, or derived ones: ahat:K (Â^K X), "
+    "degree[:MAX] (one-hot degree), random:DIM[:SEED]", "FILE|SPEC" },
   { NULL }
 };
 
@@ -146,7 +147,6 @@ load_dataset (const char  *path,
   g_autoptr(GFile) nodes = opt_nodes ? g_file_new_for_commandline_arg (opt_nodes) : NULL;
 
   g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(GFile) features = NULL;
 
   /* A project goes wherever a dataset goes: its graph, with its splits. */
   if (cli_is_project (path))
@@ -160,9 +160,8 @@ load_dataset (const char  *path,
   loaded_columns = philia_graph_get_n_features (graph);
   if (opt_features == NULL)
     return g_steal_pointer (&graph);
-  features = g_file_new_for_commandline_arg (opt_features);
   g_clear_pointer (&features_used, philia_feature_set_free);
-  features_used = philia_feature_set_load (features, philia_graph_get_n_nodes (graph), error);
+  features_used = philia_feature_set_from_spec (graph, opt_features, error);
   if (features_used == NULL)
     return NULL;
   loaded_columns = features_used->n_cols;

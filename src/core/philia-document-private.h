@@ -127,6 +127,10 @@ struct _PhiliaDocument
   char               *undo_label;
   char               *redo_label;
   char               *title;
+
+  /* philia-document-features.c (NULL until the first feature set) */
+  GPtrArray          *feature_sets;  /* PhiliaDocumentFeatures */
+  GHashTable         *run_features;  /* run id → the feature set's name it trained on */
 };
 
 /* --- philia-document-types.c ---------------------------------------------- */
@@ -144,5 +148,37 @@ void _philia_document_changed_not_a_step (PhiliaDocument     *self,
 gboolean _philia_document_selection_set (PhiliaDocument *self,
                                          const guint    *nodes,
                                          guint           n_nodes);
+/* philia-document-features.c: a feature set as the document holds it
+ * (immutable, shared by the history's steps and by snapshots). */
+typedef struct
+{
+  gatomicrefcount   ref;
+  PhiliaFeatureSet *set;
+  char             *spec;     /* how it was derived, or NULL (imported) */
+} PhiliaDocumentFeatures;
+/* For the project writer: the sets (a new array of references) and a copy
+ * of run id → set name. */
+GPtrArray *_philia_document_features_snapshot (PhiliaDocument  *self,
+                                               GHashTable     **run_features);
+/* For the project reader: append without a step; takes @set. */
+void _philia_document_restore_feature_set  (PhiliaDocument   *self,
+                                            PhiliaFeatureSet *set,
+                                            const char       *spec);
+void _philia_document_restore_run_features (PhiliaDocument   *self,
+                                            guint             run_id,
+                                            const char       *name);
+/* A step the history holds without knowing its states: @apply puts @before
+ * (undo) or @after (do, redo) in place; the step frees both with
+ * @free_state. Takes @label. */
+typedef void (*PhiliaDocumentStepApply) (PhiliaDocument *self,
+                                         gpointer        state);
+void _philia_document_push_custom_step (PhiliaDocument          *self,
+                                        PhiliaDocumentPart       parts,
+                                        char                    *label,
+                                        gsize                    bytes,
+                                        PhiliaDocumentStepApply  apply,
+                                        gpointer                 before,
+                                        gpointer                 after,
+                                        GDestroyNotify           free_state);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ typedef enum
   STEP_CONVENTIONS,
   STEP_NOTES,
   STEP_DELETE_RUN,
+  STEP_CUSTOM,
 } StepKind;
 
 /* Index 0 of each pair is the state before the step, 1 the state after. */
@@ -37,6 +38,9 @@ typedef struct
   char               *notes[2];
   GPtrArray          *runs;          /* STEP_DELETE_RUN: the runs, by ascending index */
   GArray             *run_indices;   /* guint, where they were */
+  PhiliaDocumentStepApply custom_apply; /* STEP_CUSTOM: states owned by the step */
+  gpointer            custom[2];
+  GDestroyNotify      custom_free;
 } Step;
 
 /* A step of @kind touching @parts, labelled @label (taken); its states are

@@ -68,6 +68,8 @@ step_free (gpointer data)
       g_clear_object (&step->graph[i]);
       philia_document_view_clear (&step->view[i]);
       g_free (step->notes[i]);
+      if (step->custom_free != NULL && step->custom[i] != NULL)
+        step->custom_free (step->custom[i]);
     }
   g_clear_pointer (&step->runs, g_ptr_array_unref);
   g_clear_pointer (&step->run_indices, g_array_unref);
@@ -217,6 +219,9 @@ step_apply (PhiliaDocument *self,
           g_ptr_array_insert (self->runs, (int)g_array_index (step->run_indices, guint, i),
                               philia_document_run_ref (step->runs->pdata[i]));
       break;
+    case STEP_CUSTOM:
+      step->custom_apply (self, step->custom[side]);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -270,6 +275,26 @@ _philia_document_push_step (PhiliaDocument *self,
   _philia_document_emit_changed (self, step->parts);
 }
 
+void
+_philia_document_push_custom_step (PhiliaDocument          *self,
+                                   PhiliaDocumentPart       parts,
+                                   char                    *label,
+                                   gsize                    bytes,
+                                   PhiliaDocumentStepApply  apply,
+                                   gpointer                 before,
+                                   gpointer                 after,
+                                   GDestroyNotify           free_state)
+{
+  Step *step = _philia_document_step_new (STEP_CUSTOM, parts, label);
+
+  step->bytes = bytes;
+  step->custom_apply = apply;
+  step->custom[0] = before;
+  step->custom[1] = after;
+  step->custom_free = free_state;
+  _philia_document_push_step (self, step);
+}
+
 /* ----------------------------------------------------------------- object */
 
 static void
@@ -292,6 +317,8 @@ philia_document_finalize (GObject *object)
   g_array_unref (self->pairs);
   g_free (self->notes);
   g_ptr_array_unref (self->steps);
+  g_clear_pointer (&self->feature_sets, g_ptr_array_unref);
+  g_clear_pointer (&self->run_features, g_hash_table_unref);
   g_free (self->undo_label);
   g_free (self->redo_label);
   g_free (self->title);

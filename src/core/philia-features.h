@@ -66,6 +66,19 @@ PhiliaFeatureSet *philia_feature_set_random       (PhiliaGraph            *graph
                                                    guint                   dim,
                                                    guint64                 seed);
 
+/*
+ * A feature set named by @spec: "original" (the graph's own), "ahat:K"
+ * (Â^K X of the original), "degree" or "degree:MAX" (one-hot degree; MAX
+ * defaults to the highest degree, at most 32), "random:DIM" or
+ * "random:DIM:SEED"; anything else is a file for philia_feature_set_load().
+ * A malformed spec is refused naming it.
+ */
+PhiliaFeatureSet *philia_feature_set_from_spec    (PhiliaGraph            *graph,
+                                                   const char             *spec,
+                                                   GError                **error);
+/* Whether @spec names a derived set (else it is a file). */
+gboolean          philia_feature_spec_is_derived  (const char             *spec);
+
 /* A copy of @graph whose features are @set's (rows must match). */
 PhiliaGraph      *philia_graph_with_feature_set   (PhiliaGraph            *graph,
                                                    const PhiliaFeatureSet *set);

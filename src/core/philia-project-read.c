@@ -735,6 +735,69 @@ restore_runs (Reader          *r,
   return TRUE;
 }
 
+/* Feature sets and the set each run used (absent from older projects). */
+static gboolean
+restore_feature_sets (Reader          *r,
+                      JsonObject      *root,
+                      PhiliaDocument  *doc,
+                      GError         **error)
+{
+  guint n = philia_graph_get_n_nodes (philia_document_get_graph (doc));
+  JsonArray *list;
+  JsonObject *runs;
+
+  if (!json_object_has_member (root, "feature_sets"))
+    return TRUE;
+  list = reader_get_array (r, root, "", "feature_sets", FALSE, error);
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_autofree char *ctx = g_strdup_printf ("feature_sets.%u.", i);
+      JsonObject *o = reader_get_element (r, list, i, "feature_sets.", error);
+      const char *name = NULL, *origin = NULL, *spec = NULL;
+      guint cols = 0;
+      PhiliaArray *a = NULL;
+
+      if (o == NULL || !reader_get_string (r, o, ctx, "name", FALSE, &name, error)
+          || !reader_get_string (r, o, ctx, "origin", FALSE, &origin, error)
+          || !reader_get_string (r, o, ctx, "spec", TRUE, &spec, error)
+          || !reader_get_uint (r, o, ctx, "columns", &cols, error))
+        return FALSE;
+      if (cols > 0)
+        {
+          a = reader_npy (r, o, ctx, "data", FALSE, PHILIA_DTYPE_FLOAT32, 2, n, cols, error);
+          if (a == NULL)
+            return FALSE;
+        }
+      _philia_document_restore_feature_set (doc, philia_feature_set_new (name, origin, n, cols,
+                                                                         a != NULL
+                                                                         ? reader_steal_data (a)
+                                                                         : NULL), spec);
+    }
+  if (json_object_has_member (root, "run_features"))
+    {
+      runs = reader_get_object (r, root, "", "run_features", error);
+      if (runs == NULL)
+        return FALSE;
+      g_autoptr(GList) ids = json_object_get_members (runs);
+
+      for (GList *l = ids; l != NULL; l = l->next)
+        {
+          const char *name = NULL;
+          guint64 id = 0;
+
+          if (!g_ascii_string_to_unsigned (l->data, 10, 1, G_MAXUINT, &id, NULL))
+            return reader_fail (error, PHILIA_ERROR_INVALID, r, "run_features names a run by "
+                         "something that is not an id.");
+          if (!reader_get_string (r, runs, "run_features.", l->data, FALSE, &name, error))
+            return FALSE;
+          _philia_document_restore_run_features (doc, (guint) id, name);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 restore_evaluations (Reader          *r,
                      JsonObject      *root,
@@ -966,6 +1029,7 @@ _philia_project_read (GBytes                 *bytes,
       !restore_runs (&r, root, doc, &max_run, error) ||
       !restore_evaluations (&r, root, doc, &max_evaluation, error) ||
       !restore_pairs (&r, root, doc, error) ||
+      !restore_feature_sets (&r, root, doc, error) ||
       !reader_get_uint (&r, root, "", "next_run_id", &next_run, error) ||
       !reader_get_uint (&r, root, "", "next_evaluation_id", &next_evaluation, error))
     return NULL;

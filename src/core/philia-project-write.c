@@ -58,6 +58,8 @@ struct _PhiliaDocumentSnapshot
   GPtrArray           *runs;         /* PhiliaDocumentRun, referenced */
   GArray              *evaluations;  /* EvaluationCopy */
   GArray              *pairs;        /* PhiliaDocumentPair */
+  GPtrArray           *feature_sets; /* PhiliaDocumentFeatures, referenced */
+  GHashTable          *run_features; /* run id → feature set name */
 };
 
 static void
@@ -140,6 +142,7 @@ philia_document_snapshot (PhiliaDocument *self)
   s->pairs = g_array_new (FALSE, FALSE, sizeof (PhiliaDocumentPair));
   for (guint i = 0; i < philia_document_get_n_pairs (self); i++)
     g_array_append_val (s->pairs, *philia_document_get_pair (self, i));
+  s->feature_sets = _philia_document_features_snapshot (self, &s->run_features);
   return s;
 }
 
@@ -159,6 +162,8 @@ philia_document_snapshot_free (PhiliaDocumentSnapshot *s)
   g_free (s->notes);
   g_free (s->origin);
   g_clear_pointer (&s->runs, g_ptr_array_unref);
+  g_clear_pointer (&s->feature_sets, g_ptr_array_unref);
+  g_clear_pointer (&s->run_features, g_hash_table_unref);
   g_clear_pointer (&s->evaluations, g_array_unref);
   g_clear_pointer (&s->pairs, g_array_unref);
   g_free (s);
@@ -538,6 +543,48 @@ write_dataset (Writer                 *w,
   return TRUE;
 }
 
+/* Feature sets as arrays (derived ones also by their spec), and which set
+ * each run trained on. */
+static void
+write_feature_sets (Writer                 *w,
+                    PhiliaDocumentSnapshot *s)
+{
+  JsonBuilder *b = w->json;
+  GHashTableIter it;
+  gpointer key, value;
+
+  json_builder_set_member_name (b, "feature_sets");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < s->feature_sets->len; i++)
+    {
+      const PhiliaDocumentFeatures *f = s->feature_sets->pdata[i];
+      g_autofree char *member = g_strdup_printf ("features/%u", i);
+
+      json_builder_begin_object (b);
+      member_string (b, "name", f->set->name);
+      member_string (b, "origin", f->set->origin);
+      if (f->spec != NULL)
+        member_string (b, "spec", f->spec);
+      member_int (b, "columns", f->set->n_cols);
+      if (f->set->n_cols > 0)
+        queue_array (w, "data", member, PHILIA_DTYPE_FLOAT32, f->set->data, 2, f->set->n_rows,
+                     f->set->n_cols);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "run_features");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&it, s->run_features);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      char id[16];
+
+      g_snprintf (id, sizeof id, "%u", GPOINTER_TO_UINT (key));
+      member_string (b, id, value);
+    }
+  json_builder_end_object (b);
+}
+
 static gboolean
 write_manifest (Writer                 *w,
                 PhiliaDocumentSnapshot *s,
@@ -668,6 +715,7 @@ write_manifest (Writer                 *w,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  write_feature_sets (w, s);
   json_builder_end_object (b);
   return TRUE;
 }

@@ -11,6 +11,7 @@
 # include "philia-linkpred-figure.h"
 # include "philia-graph-view.h"
 # include "philia-train-figure.h"
+# include "philia-features-figure.h"
 # include "philia-adapt-figure.h"
 # include "philia-render-enums.h"
 #undef PHILIA_RENDER_INSIDE

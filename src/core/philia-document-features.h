@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#if !defined(PHILIA_CORE_INSIDE) && !defined(PHILIA_CORE_COMPILATION)
+# error "Only <philia-core.h> can be included directly."
+#endif
+
+#include "philia-document.h"
+#include "philia-features.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Feature sets of a document: the graph's own features ("original", not
+ * stored here) and the sets the user imported or derived, each with a
+ * unique name. Adding and removing are steps ("Add Feature Set", "Remove
+ * Feature Set"); the sets are saved with the project (derived ones as their
+ * spec, imported ones as arrays). Runs remember which set they trained on.
+ */
+
+/* Emitted in "changed" when the list of feature sets changes. */
+#define PHILIA_DOCUMENT_PART_FEATURES ((PhiliaDocumentPart)(1 << 16))
+/* The name of the graph's own features. */
+#define PHILIA_FEATURES_ORIGINAL "original"
+
+guint                   philia_document_get_n_feature_sets   (PhiliaDocument   *self);
+const PhiliaFeatureSet *philia_document_get_feature_set      (PhiliaDocument   *self,
+                                                              guint             index);
+/* The spec a derived set was made from ("ahat:2", …), NULL for an imported one. */
+const char             *philia_document_get_feature_set_spec (PhiliaDocument   *self,
+                                                              guint             index);
+const PhiliaFeatureSet *philia_document_find_feature_set     (PhiliaDocument   *self,
+                                                              const char       *name);
+/* Takes @set (its rows must be the graph's nodes); a name already used, or
+ * "original", gets " (2)", " (3)", …; @spec (nullable): how to derive it
+ * again. Returns the name it got (owned by the document). */
+const char             *philia_document_add_feature_set      (PhiliaDocument   *self,
+                                                              PhiliaFeatureSet *set,
+                                                              const char       *spec);
+gboolean                philia_document_remove_feature_set   (PhiliaDocument   *self,
+                                                              const char       *name);
+/* The graph with the features called @name (NULL or "original": the
+ * document's graph); a new reference. Refuses a name the document lacks. */
+PhiliaGraph            *philia_document_dup_graph_with_features (PhiliaDocument *self,
+                                                                 const char     *name,
+                                                                 GError        **error);
+/* Which feature set run @run_id trained on ("original" unless recorded);
+ * recording is not a step (like adding the run). */
+const char             *philia_document_get_run_features     (PhiliaDocument   *self,
+                                                              guint             run_id);
+void                    philia_document_set_run_features     (PhiliaDocument   *self,
+                                                              guint             run_id,
+                                                              const char       *name);
+
+G_END_DECLS
