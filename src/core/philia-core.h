@@ -4,6 +4,7 @@
 #define PHILIA_CORE_INSIDE
 # include "philia-autograd.h"
 # include "philia-document.h"
+# include "philia-document-overlays.h"
 # include "philia-error.h"
 # include "philia-evaluation.h"
 # include "philia-export.h"

@@ -103,6 +103,7 @@ struct _PhiliaDocument
   gboolean            initial_layout; /* layouts holds the initial layout alone */
   GArray             *selection;     /* guint */
   PhiliaDocumentView  view;
+  GPtrArray          *overlays;      /* PhiliaDocumentOverlay, bottom to top */
   PhiliaConvention    conventions;
   GPtrArray          *runs;          /* PhiliaDocumentRun */
   GPtrArray          *evaluations;   /* PhiliaDocumentEvaluation */
@@ -144,5 +145,28 @@ void _philia_document_changed_not_a_step (PhiliaDocument     *self,
 gboolean _philia_document_selection_set (PhiliaDocument *self,
                                          const guint    *nodes,
                                          guint           n_nodes);
+/* A step whose state lives elsewhere (philia-document-overlays.c, …):
+ * @apply puts side 0 (before) or 1 (after) of @data in place; pushing
+ * applies side 1. Takes @label and @data. */
+typedef void (*PhiliaDocumentStepApply) (PhiliaDocument *self,
+                                         gpointer        data,
+                                         guint           side);
+void _philia_document_push_custom_step (PhiliaDocument          *self,
+                                        PhiliaDocumentPart       parts,
+                                        char                    *label,
+                                        gsize                    bytes,
+                                        PhiliaDocumentStepApply  apply,
+                                        gpointer                 data,
+                                        GDestroyNotify           free_data);
+
+/* --- philia-document-overlays.c -------------------------------------------- */
+GPtrArray *_philia_document_overlays_dup (GPtrArray *overlays);
+void _philia_document_overlays_sync_view (PhiliaDocument *self);
+gboolean _philia_document_overlays_set_view (PhiliaDocument           *self,
+                                             const PhiliaDocumentView *view);
+void _philia_document_overlays_from_view (PhiliaDocument *self);
+/* The project reader: the list saved (after _philia_document_restore_state()). */
+void _philia_document_restore_overlays (PhiliaDocument *self,
+                                        GPtrArray      *overlays);
 
 G_END_DECLS

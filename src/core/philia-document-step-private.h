@@ -14,10 +14,10 @@ typedef enum
 {
   STEP_LAYOUTS,
   STEP_GRAPH,
-  STEP_VIEW,
   STEP_CONVENTIONS,
   STEP_NOTES,
   STEP_DELETE_RUN,
+  STEP_CUSTOM,
 } StepKind;
 
 /* Index 0 of each pair is the state before the step, 1 the state after. */
@@ -32,11 +32,13 @@ typedef struct
   GPtrArray          *layouts[2];    /* STEP_LAYOUTS: the whole list, by reference */
   int                 current[2];
   PhiliaGraph        *graph[2];      /* STEP_GRAPH */
-  PhiliaDocumentView  view[2];       /* STEP_VIEW: colouring, edge style, overlay */
   PhiliaConvention    conventions[2];
   char               *notes[2];
   GPtrArray          *runs;          /* STEP_DELETE_RUN: the runs, by ascending index */
   GArray             *run_indices;   /* guint, where they were */
+  PhiliaDocumentStepApply custom_apply; /* STEP_CUSTOM (philia-document-overlays.c, …) */
+  gpointer            custom_data;
+  GDestroyNotify      custom_free;
 } Step;
 
 /* A step of @kind touching @parts, labelled @label (taken); its states are
