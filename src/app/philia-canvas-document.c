@@ -609,6 +609,7 @@ philia_canvas_set_document (PhiliaCanvas   *self,
       _philia_canvas_select_algorithm_in_dropdown (self);
       g_signal_handlers_unblock_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected,
                                          self);
+      _philia_canvas_sync_overlay_list (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), _philia_canvas_properties[PROP_DOCUMENT]);
 }

@@ -48,8 +48,17 @@ overlay_row (PhiliaCanvas                *self,
 
   gtk_widget_set_hexpand (check, TRUE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), overlay->visible);
-  gtk_widget_set_tooltip_text (check, overlay->visible ? _("Shown: click to hide")
-                                                       : _("Hidden: click to show"));
+  /* Of each kind the canvas draws the topmost visible overlay: one under
+   * it is on but not seen, which the row says rather than let it puzzle. */
+  if (overlay->visible
+      && philia_document_get_top_overlay (self->document, overlay->kind) != overlay)
+    {
+      gtk_widget_add_css_class (check, "dim-label");
+      gtk_widget_set_tooltip_text (check, _("Covered by an overlay above of the same kind"));
+    }
+  else
+    gtk_widget_set_tooltip_text (check, overlay->visible ? _("Shown: click to hide")
+                                                         : _("Hidden: click to show"));
   g_object_set_data (G_OBJECT (check), INDEX_KEY, GUINT_TO_POINTER (index));
   g_signal_connect (check, "toggled", G_CALLBACK (on_visible_toggled), self);
 
@@ -112,9 +121,12 @@ _philia_canvas_init_overlay_list (PhiliaCanvas *self)
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-list-symbolic");
   gtk_widget_set_tooltip_text (button, _("Overlays"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Overlays"), -1);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_box_insert_child_after (GTK_BOX (self->toolbar), button,
-                              GTK_WIDGET (self->color_dropdown));
+  /* With the tools that fold away when the canvas is narrow, so that the
+   * find box keeps its room (_philia_canvas_fit_toolbar()). */
+  gtk_box_prepend (GTK_BOX (self->tools_box), button);
   self->overlays_button = GTK_MENU_BUTTON (button);
   _philia_canvas_sync_overlay_list (self);
 }

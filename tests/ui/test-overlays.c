@@ -126,6 +126,10 @@ test_list (void)
   philia_canvas_set_color_by (canvas, PHILIA_COLOR_BY_LOCAL_HOMOPHILY);
   g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Colour by Local Homophily");
   g_assert_cmpuint (n_rows (), ==, 3);
+  /* The degree colouring under it is on but covered, and the row says so. */
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row_check (0)), "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row_check (1)), "dim-label"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row_check (2)), "dim-label"));
 }
 
 /* A run whose predictions are right on the labeled nodes v % 3 != 0 only. */
