@@ -490,7 +490,8 @@ test_view (void)
   v.edge_style = g_strdup ("attention");
   philia_document_set_view (doc, &v);
   state_take (&s3, doc);
-  check_step (doc, &rec, &s2, &s3, "View", PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
+  check_step (doc, &rec, &s2, &s3, "View",
+              PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
 
   g_free (v.overlay);
   v.overlay = g_strdup ("run:3:attention:0");
