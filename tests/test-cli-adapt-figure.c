@@ -33,6 +33,14 @@
 /* Cluster k (left to right) holds nodes of this kind of change. */
 static const guint cluster_kind[4] = { 2, 0, 3, 1 };
 
+static void
+node_values_free (PhiliaNodeValues *nv)
+{
+  g_free (nv->name);
+  g_free (nv->values);
+  g_free (nv);
+}
+
 static PhiliaTrainResult *
 change_run (void)
 {
@@ -60,7 +68,7 @@ change_run (void)
       /* As philia_adapt_change_values() writes them. */
       nv->values[v] = kind == 0 ? 1 : kind == 1 ? -1 : kind == 2 ? 0 : NAN;
     }
-  r->node_values = g_ptr_array_new ();
+  r->node_values = g_ptr_array_new_with_free_func ((GDestroyNotify)node_values_free);
   g_ptr_array_add (r->node_values, nv);
   return r;
 }
