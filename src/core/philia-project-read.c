@@ -609,27 +609,27 @@ restore_overlays (Reader          *r,
 
   if (json_object_get_member (vo, "overlays") == NULL)
     return TRUE;
-  if ((array = get_array (r, vo, "view.", "overlays", FALSE, error)) == NULL)
+  if ((array = reader_get_array (r, vo, "view.", "overlays", FALSE, error)) == NULL)
     return FALSE;
   list = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_overlay_unref);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *o = get_element (r, array, i, "view.overlays.", error);
+      JsonObject *o = reader_get_element (r, array, i, "view.overlays.", error);
       const char *kind_name, *source;
       PhiliaOverlayKind kind;
       gboolean visible = TRUE;
 
       if (o == NULL ||
-          !get_string (r, o, "view.overlays[].", "kind", FALSE, &kind_name, error) ||
-          !get_string (r, o, "view.overlays[].", "source", FALSE, &source, error) ||
-          !get_bool (r, o, "view.overlays[].", "visible", &visible, error))
+          !reader_get_string (r, o, "view.overlays[].", "kind", FALSE, &kind_name, error) ||
+          !reader_get_string (r, o, "view.overlays[].", "source", FALSE, &source, error) ||
+          !reader_get_bool (r, o, "view.overlays[].", "visible", &visible, error))
         return FALSE;
       if (!philia_overlay_kind_from_string (kind_name, &kind) || *source == '\0')
         {
-          g_autofree char *shown = printable (kind_name);
+          g_autofree char *shown = reader_printable (kind_name);
 
-          return fail (error, PHILIA_ERROR_INVALID, r, "overlay %u of the view is of an unknown "
-                       "kind “%s” or names nothing.", i, shown);
+          return reader_fail (error, PHILIA_ERROR_INVALID, r, "overlay %u of the view is of an "
+                              "unknown kind “%s” or names nothing.", i, shown);
         }
       g_ptr_array_add (list, philia_document_overlay_new (kind, source, visible));
     }
@@ -738,13 +738,13 @@ read_run_provenance (Reader            *r,
                      GError           **error)
 {
   g_autofree char *sub = g_strconcat (ctx, "provenance.", NULL);
-  JsonObject *po = get_object (r, o, ctx, "provenance", error);
+  JsonObject *po = reader_get_object (r, o, ctx, "provenance", error);
   const char *kind, *source, *method;
 
   if (po == NULL ||
-      !get_string (r, po, sub, "kind", FALSE, &kind, error) ||
-      !get_string (r, po, sub, "source", TRUE, &source, error) ||
-      !get_string (r, po, sub, "method", TRUE, &method, error))
+      !reader_get_string (r, po, sub, "kind", FALSE, &kind, error) ||
+      !reader_get_string (r, po, sub, "source", TRUE, &source, error) ||
+      !reader_get_string (r, po, sub, "method", TRUE, &method, error))
     return FALSE;
   if (g_str_equal (kind, "applied"))
     run->provenance = PHILIA_RUN_APPLIED;
@@ -752,10 +752,10 @@ read_run_provenance (Reader            *r,
     run->provenance = PHILIA_RUN_ADAPTED;
   else
     {
-      g_autofree char *shown = printable (kind);
+      g_autofree char *shown = reader_printable (kind);
 
-      return fail (error, PHILIA_ERROR_INVALID, r, "run %u comes from “%s”, which is neither "
-                   "applied nor adapted.", run->id, shown);
+      return reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u comes from “%s”, which is "
+                          "neither applied nor adapted.", run->id, shown);
     }
   run->provenance_source = g_strdup (source);
   run->provenance_method = g_strdup (method);
