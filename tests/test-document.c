@@ -474,13 +474,15 @@ test_view (void)
   v.color_by = g_strdup ("degree");
   philia_document_set_view (doc, &v);
   state_take (&s1, doc);
-  check_step (doc, &rec, &s0, &s1, "Colouring", PHILIA_DOCUMENT_PART_VIEW);
+  check_step (doc, &rec, &s0, &s1, "Colour by Degree",
+              PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
 
   g_free (v.edge_style);
   v.edge_style = g_strdup ("plain");
   philia_document_set_view (doc, &v);
   state_take (&s2, doc);
-  check_step (doc, &rec, &s1, &s2, "Edge Style", PHILIA_DOCUMENT_PART_VIEW);
+  check_step (doc, &rec, &s1, &s2, "Edges by Plain",
+              PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
 
   g_free (v.color_by);
   v.color_by = g_strdup ("run:3:gate");
@@ -488,13 +490,15 @@ test_view (void)
   v.edge_style = g_strdup ("attention");
   philia_document_set_view (doc, &v);
   state_take (&s3, doc);
-  check_step (doc, &rec, &s2, &s3, "View", PHILIA_DOCUMENT_PART_VIEW);
+  check_step (doc, &rec, &s2, &s3, "View",
+              PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
 
   g_free (v.overlay);
   v.overlay = g_strdup ("run:3:attention:0");
   philia_document_set_view (doc, &v);
   state_take (&s4, doc);
-  check_step (doc, &rec, &s3, &s4, "Overlay", PHILIA_DOCUMENT_PART_VIEW);
+  check_step (doc, &rec, &s3, &s4, "Show Attention (Run 3, Layer 0)",
+              PHILIA_DOCUMENT_PART_VIEW | PHILIA_DOCUMENT_PART_OVERLAYS);
 
   /* The same view again: no step. */
   philia_document_set_view (doc, &v);
@@ -508,7 +512,7 @@ test_view (void)
   g_assert_cmpuint (rec.last_parts & PHILIA_DOCUMENT_PART_VIEW, !=, 0);
   g_assert_false (philia_document_get_dirty (doc));
   g_assert_cmpuint (philia_document_get_history_length (doc), ==, 4);
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Overlay");
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Show Attention (Run 3, Layer 0)");
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpfloat (philia_document_get_view (doc)->zoom, ==, 2.5);
   g_assert_cmpfloat (philia_document_get_view (doc)->center_x, ==, 10);

@@ -145,15 +145,40 @@ test_applied_run_in_project (void)
   g_assert_no_error (error);
 
   doc = philia_document_new (target, NULL, NULL);
-  id = philia_document_add_run (doc, philia_train_result_new_applied (adapted->adapted,
-                                                                       adapted->after, target,
-                                                                       before->predictions));
+  /* An applied run first (no provenance method), then the adapted one. */
+  g_assert_cmpuint (philia_document_add_applied_run (
+                      doc, philia_train_result_new_applied (model, before, target, NULL),
+                      "source.philia-model", NULL), ==, 1);
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Apply Model (Run 1)");
+  id = philia_document_add_applied_run (doc, philia_train_result_new_applied (adapted->adapted,
+                                                                               adapted->after,
+                                                                               target,
+                                                                               before->predictions),
+                                        "run 1 of source", "soga");
+  g_assert_cmpuint (id, ==, 2);
+  /* Adding it is a step: undone, the run leaves; redone, it is back with
+   * the same id (ids are never reused). */
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Adapt Model (Run 2)");
+  g_assert_true (philia_document_undo (doc));
+  g_assert_null (philia_document_find_run (doc, id));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, 1);
+  g_assert_true (philia_document_redo (doc));
+  g_assert_cmpuint (philia_document_get_n_runs (doc), ==, 2);
+  g_assert_cmpuint (philia_document_get_run (doc, 1)->id, ==, id);
   g_assert_true (philia_document_save (doc, path, NULL, &error));
   g_assert_no_error (error);
   back = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
   g_assert_no_error (error);
   run = philia_document_find_run (back, id);
   g_assert_nonnull (run);
+  /* Where each came from survives the project. */
+  g_assert_cmpint (run->provenance, ==, PHILIA_RUN_ADAPTED);
+  g_assert_cmpstr (run->provenance_source, ==, "run 1 of source");
+  g_assert_cmpstr (run->provenance_method, ==, "soga");
+  g_assert_cmpint (philia_document_find_run (back, 1)->provenance, ==, PHILIA_RUN_APPLIED);
+  g_assert_cmpstr (philia_document_find_run (back, 1)->provenance_source, ==,
+                   "source.philia-model");
+  g_assert_null (philia_document_find_run (back, 1)->provenance_method);
   g_assert_cmpuint (run->result->n_epochs, ==, 0);
   g_assert_cmpuint (run->result->node_values->len, ==, 1);
   nv = g_ptr_array_index (run->result->node_values, 0);

@@ -599,6 +599,103 @@ test_loss_axis_fits (void)
   g_assert_cmpfloat (hi, <=, 1.8);
 }
 
+/* Draws @chart on a white @size × @size image; returns its ARGB32 pixels. */
+static guint32 *
+curves_pixels (const PhiliaCurvesChart *chart,
+               int                      size)
+{
+  PhiliaRenderStyle style;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cairo_t *cr = cairo_create (surface);
+  guint32 *pixels = g_new (guint32, (gsize) size * size);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  philia_render_style_init_default (&style);
+  style.background = (PhiliaRgba) { 1, 1, 1, 1 };
+  philia_curves_chart_draw (cr, size, size, chart, &style);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < size; y++)
+    memcpy (pixels + (gsize) y * size, cairo_image_surface_get_data (surface) + (gsize) y * stride,
+            size * 4);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return pixels;
+}
+
+static gboolean
+near_color (guint32           pixel,
+            const PhiliaRgba *c)
+{
+  return fabs (((pixel >> 16) & 0xff) / 255.0 - c->r) < 0.08
+         && fabs (((pixel >> 8) & 0xff) / 255.0 - c->g) < 0.08
+         && fabs ((pixel & 0xff) / 255.0 - c->b) < 0.08;
+}
+
+/*
+ * The legend hides no part of any curve: the chart drawn with its legend
+ * and without (no labels) differs nowhere a curve was drawn. The curves are
+ * those of an adaptation (losses falling to the bottom right, the corner the
+ * Adapt page asks for) and of training (accuracy rising to the top right,
+ * the default corner), where the legend used to cover the curve ends.
+ */
+static void
+test_legend_covers_no_curve (void)
+{
+  enum { N = 60, SIZE = 320 };
+  double falling[N], rising[N], flat[N];
+
+  for (guint i = 0; i < N; i++)
+    {
+      falling[i] = 2.0 * exp (-(double) i / 12.0) + 0.05;
+      rising[i] = 1.0 - 0.9 * exp (-(double) i / 10.0);
+      flat[i] = 0.5;
+    }
+  for (guint c = 0; c < 3; c++)
+    {
+      const double *ys = c == 0 ? falling : c == 1 ? rising : flat;
+      PhiliaCurve curves[2] = { { 0 }, { 0 } };
+      PhiliaCurvesChart chart = { 0 };
+      g_autofree guint32 *with = NULL, *without = NULL;
+      guint curve_pixels = 0, differing = 0;
+      PhiliaRgba color[2];
+
+      for (guint k = 0; k < 2; k++)
+        {
+          curves[k].label = k == 0 ? "Mean entropy − entropy of the mean" : "Second curve";
+          curves[k].n_points = N;
+          curves[k].y = k == 0 ? ys : flat;
+          curves[k].color = k;
+          philia_palette_get_categorical (k, &color[k]);
+        }
+      chart.title = "Curves";
+      chart.x_label = "Epoch";
+      chart.y_label = "Loss";
+      chart.y_min = NAN;
+      chart.y_max = NAN;
+      chart.baseline = NAN;
+      chart.legend_bottom = c != 1;
+      chart.n_epochs = N;
+      chart.n_curves = 2;
+      chart.curves = curves;
+      with = curves_pixels (&chart, SIZE);
+      curves[0].label = curves[1].label = NULL;
+      without = curves_pixels (&chart, SIZE);
+      for (guint p = 0; p < SIZE * SIZE; p++)
+        if (near_color (without[p], &color[0]) || near_color (without[p], &color[1]))
+          {
+            curve_pixels++;
+            differing += with[p] != without[p];
+          }
+      g_assert_cmpuint (curve_pixels, >, 150);
+      g_assert_cmpuint (differing, ==, 0);
+      /* A legend was drawn, somewhere. */
+      differing = 0;
+      for (guint p = 0; p < SIZE * SIZE; p++)
+        differing += with[p] != without[p];
+      g_assert_cmpuint (differing, >, 100);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -615,6 +712,7 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderFigures/linkpred-names-and-colours",
                    test_linkpred_names_and_colours);
   g_test_add_func ("/Philia/RenderFigures/loss-axis-fits", test_loss_axis_fits);
+  g_test_add_func ("/Philia/RenderFigures/legend-covers-no-curve", test_legend_covers_no_curve);
 
   return g_test_run ();
 }

@@ -48,6 +48,7 @@ struct _PhiliaAdaptPage
   GCancellable          *cancellable;   /* discards a run (document gone) */
   GCancellable          *stop;          /* ends it, keeping the model reached */
   PhiliaGraph           *running_graph;
+  char                  *running_source; /* the source's label, for the run's provenance */
   guint                  planned_epochs;
   GArray                *im_loss;
   GArray                *structure_loss;
@@ -459,9 +460,10 @@ philia_adapt_page_apply (PhiliaAdaptPage *self,
       return 0;
     }
   clear_results (self);
-  self->result_run = philia_document_add_run (self->document,
-                                              philia_train_result_new_applied (model, p, graph,
-                                                                               NULL));
+  /* A step (Ctrl+Z takes it out again) that remembers where it came from. */
+  self->result_run = philia_document_add_applied_run (
+    self->document, philia_train_result_new_applied (model, p, graph, NULL),
+    selected_source (self)->label, NULL);
   color_by (self, "prediction");
   if (p->n_labeled > 0)
     text = g_strdup_printf (_("Applied as run %u (no training): accuracy %.3f on %"
@@ -510,6 +512,7 @@ on_adapt_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(PhiliaAdaptResult) result = philia_adapt_finish (res, &error);
   g_autoptr(PhiliaGraph) graph = g_steal_pointer (&self->running_graph);
+  g_autofree char *source_label = g_steal_pointer (&self->running_source);
   g_autofree char *text = NULL;
 
   g_clear_object (&self->cancellable);
@@ -527,9 +530,10 @@ on_adapt_done (GObject      *source,
       update_actions (self);
       return;
     }
-  self->result_run = philia_document_add_run (
+  self->result_run = philia_document_add_applied_run (
     self->document, philia_train_result_new_applied (result->adapted, result->after, graph,
-                                                     result->before->predictions));
+                                                     result->before->predictions),
+    source_label, result->adapted->adapted_from != NULL ? result->adapted->adapted_from : "soga");
   show_comparison (self, result, graph);
   gtk_widget_set_visible (self->changes_button, TRUE);
   color_by (self, "change");
@@ -577,6 +581,8 @@ philia_adapt_page_start (PhiliaAdaptPage *self,
   self->cancellable = g_cancellable_new ();
   self->stop = g_cancellable_new ();
   self->running_graph = g_object_ref (graph);
+  g_free (self->running_source);
+  self->running_source = g_strdup (selected_source (self)->label);
   set_status (self, _("Adapting…"), FALSE);
   philia_adapt_async_full (model, graph, &params, 0, 1, self->cancellable, self->stop,
                            on_epochs, self, NULL, on_adapt_done, g_object_ref (self));
@@ -837,6 +843,7 @@ philia_adapt_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->stop);
   g_clear_object (&self->running_graph);
+  g_clear_pointer (&self->running_source, g_free);
   G_OBJECT_CLASS (philia_adapt_page_parent_class)->finalize (object);
 }
 

@@ -376,40 +376,78 @@ sync_selection (PhiliaCanvas *self)
   philia_canvas_set_selection (self, nodes, n_nodes);
 }
 
+/* The wrong predictions of the run a visible "run errors" overlay names:
+ * its labeled test nodes (every labeled node for a run not trained here,
+ * which scores them all), or NULL. */
+static GArray *
+run_error_nodes (PhiliaCanvas *self)
+{
+  const PhiliaDocumentOverlay *o = philia_document_get_top_overlay (self->document,
+                                                                    PHILIA_OVERLAY_RUN_ERRORS);
+  const PhiliaDocumentRun *run;
+  const PhiliaTrainResult *r;
+  const gint32 *y;
+  const guint8 *test = NULL;
+  guint64 id;
+  guint n;
+  GArray *nodes;
+
+  if (o == NULL || !g_str_has_prefix (o->source, "run:")
+      || !g_ascii_string_to_unsigned (o->source + 4, 10, 1, G_MAXUINT, &id, NULL)
+      || (run = philia_document_find_run (self->document, (guint)id)) == NULL)
+    return NULL;
+  r = run->result;
+  n = philia_graph_get_n_nodes (self->graph);
+  y = philia_graph_get_labels (self->graph);
+  if (r->n_nodes != n || r->predictions == NULL || y == NULL)
+    return NULL;
+  if (run->provenance == PHILIA_RUN_TRAINED && r->split < philia_graph_get_n_splits (self->graph))
+    test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
+  nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint v = 0; v < n; v++)
+    if (y[v] >= 0 && (test == NULL || test[v]) && r->predictions[v] != y[v])
+      g_array_append_val (nodes, v);
+  return nodes;
+}
+
 /* The document's latest explained pair, drawn as the Proximity panel
- * explains it: the pair, its common neighbours and one shortest path. The
- * canvas derives it itself, so a reopened project shows it too. */
+ * explains it: the pair, its common neighbours and one shortest path, and
+ * the errors a "run errors" overlay rings. The canvas derives it itself, so
+ * a reopened project shows it too. */
 static void
 sync_pair_highlight (PhiliaCanvas *self)
 {
   guint n_pairs = philia_document_get_n_pairs (self->document);
-  const PhiliaDocumentPair *pair;
+  const PhiliaDocumentPair *pair = NULL;
   g_autoptr(GArray) common = NULL;
   g_autoptr(GArray) path = NULL;
-  g_autofree guint *nodes = NULL;
+  g_autoptr(GArray) errors = NULL;
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n;
 
-  if (n_pairs == 0 || self->graph == NULL)
+  if (self->graph == NULL)
     {
       philia_canvas_clear_highlight (self);
       return;
     }
-  pair = philia_document_get_pair (self->document, n_pairs - 1);
   n = philia_graph_get_n_nodes (self->graph);
-  if (pair->u >= n || pair->v >= n)
+  if (n_pairs > 0)
+    pair = philia_document_get_pair (self->document, n_pairs - 1);
+  if (pair != NULL && (pair->u >= n || pair->v >= n))
+    pair = NULL;
+  if (pair != NULL)
     {
-      philia_canvas_clear_highlight (self);
-      return;
+      common = philia_proximity_common_neighbors (self->graph, pair->u, pair->v);
+      path = philia_proximity_shortest_path (self->graph, pair->u, pair->v);
+      for (guint i = 0; i < common->len; i++)
+        g_array_append_val (nodes, g_array_index (common, PhiliaCommonNeighbor, i).node);
     }
-  common = philia_proximity_common_neighbors (self->graph, pair->u, pair->v);
-  path = philia_proximity_shortest_path (self->graph, pair->u, pair->v);
-  nodes = g_new (guint, MAX (common->len, 1));
-  for (guint i = 0; i < common->len; i++)
-    nodes[i] = g_array_index (common, PhiliaCommonNeighbor, i).node;
-  philia_canvas_set_highlight (self, nodes, common->len,
-                               path->len > 1 ? (const guint *) path->data : NULL,
-                               path->len > 1 ? path->len : 0,
-                               (const guint[]) { pair->u, pair->v });
+  if ((errors = run_error_nodes (self)) != NULL)
+    g_array_append_vals (nodes, errors->data, errors->len);
+  philia_canvas_set_highlight (self, (const guint *)nodes->data, nodes->len,
+                               path != NULL && path->len > 1 ? (const guint *) path->data : NULL,
+                               path != NULL && path->len > 1 ? path->len : 0,
+                               pair != NULL ? (const guint[]) { pair->u, pair->v } : NULL);
 }
 
 static void
@@ -439,8 +477,11 @@ on_document_changed (PhiliaDocument     *document,
     _philia_canvas_fit (self);
   if (parts & PHILIA_DOCUMENT_PART_SELECTION)
     sync_selection (self);
-  if (parts & (PHILIA_DOCUMENT_PART_PAIRS | PHILIA_DOCUMENT_PART_GRAPH))
+  if (parts & (PHILIA_DOCUMENT_PART_PAIRS | PHILIA_DOCUMENT_PART_GRAPH
+               | PHILIA_DOCUMENT_PART_OVERLAYS | PHILIA_DOCUMENT_PART_RUNS))
     sync_pair_highlight (self);
+  if (parts & PHILIA_DOCUMENT_PART_OVERLAYS)
+    _philia_canvas_sync_overlay_list (self);
   self->syncing = syncing;
 }
 
@@ -492,6 +533,7 @@ _philia_canvas_sync_document (PhiliaCanvas *self)
       sync_selection (self);
       sync_pair_highlight (self);
     }
+  _philia_canvas_sync_overlay_list (self);
   self->syncing = FALSE;
 }
 
@@ -567,6 +609,7 @@ philia_canvas_set_document (PhiliaCanvas   *self,
       _philia_canvas_select_algorithm_in_dropdown (self);
       g_signal_handlers_unblock_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected,
                                          self);
+      _philia_canvas_sync_overlay_list (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), _philia_canvas_properties[PROP_DOCUMENT]);
 }

@@ -96,6 +96,9 @@ struct _PhiliaCanvas
   GtkWidget            *more_button;
   GtkRevealer          *find_revealer;
   GtkLabel             *find_status;
+  GtkMenuButton        *overlays_button; /* philia-canvas-overlay-list.c */
+  GtkWidget            *overlay_list;
+  GtkWidget            *overlay_empty;
 
   /* Owned */
   PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
@@ -375,6 +378,9 @@ void _philia_canvas_on_color_selected (GtkDropDown  *dropdown,
                                        PhiliaCanvas *self);
 /* philia-canvas-toolbar.c */
 void _philia_canvas_init_toolbar (PhiliaCanvas *self);
+/* philia-canvas-overlay-list.c */
+void _philia_canvas_init_overlay_list (PhiliaCanvas *self);
+void _philia_canvas_sync_overlay_list (PhiliaCanvas *self);
 void _philia_canvas_fit_toolbar (PhiliaCanvas *self,
                                  int           width);
 guint _philia_canvas_find (PhiliaCanvas *self,

@@ -58,6 +58,8 @@ _philia_canvas_fit_toolbar (PhiliaCanvas *self,
     return;
   /* A popover of a tool about to be hidden would point at nothing. */
   gtk_menu_button_popdown (self->ego_button);
+  if (self->overlays_button != NULL)
+    gtk_menu_button_popdown (self->overlays_button);
   for (guint i = 0; i < G_N_ELEMENTS (foldable); i++)
     gtk_widget_set_visible (foldable[i], !narrow);
   if (!narrow)

@@ -768,6 +768,7 @@ philia_canvas_init (PhiliaCanvas *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_graph_area_set_canvas (PHILIA_GRAPH_AREA (self->area), self);
   _philia_canvas_init_toolbar (self);
+  _philia_canvas_init_overlay_list (self);
 
   _philia_canvas_fill_layout_dropdown (self);
   g_signal_connect (self->layout_dropdown, "notify::selected",

@@ -265,6 +265,59 @@ philia_run_entry_details (PhiliaRunEntry *run,
   return g_string_free (text, FALSE);
 }
 
+/* "Applied from acm.philia-model", "Adapted (SOGA) from acm: GCN #1", or
+ * NULL for a run trained here (or a group). */
+static char *
+provenance_text (Run *run)
+{
+  const PhiliaDocumentRun *doc_run;
+  const char *source;
+
+  if (run->doc_runs == NULL || run->doc_runs->len != 1)
+    return NULL;
+  doc_run = g_ptr_array_index (run->doc_runs, 0);
+  /* Translators: where an applied or adapted run's model came from, when unknown */
+  source = doc_run->provenance_source != NULL ? doc_run->provenance_source : _("a saved model");
+  if (doc_run->provenance == PHILIA_RUN_APPLIED)
+    /* Translators: a run made by applying a saved model, "Applied from acm.philia-model" */
+    return g_strdup_printf (_("Applied from %s (no training)"), source);
+  if (doc_run->provenance == PHILIA_RUN_ADAPTED)
+    {
+      g_autofree char *method = g_ascii_strup (doc_run->provenance_method != NULL
+                                               ? doc_run->provenance_method : "soga", -1);
+
+      /* Translators: a run made by adapting a model, "Adapted (SOGA) from acm: GCN #1" */
+      return g_strdup_printf (_("Adapted (%s) from %s"), method, source);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+provenance_line (Run *run)
+{
+  g_autofree char *text = provenance_text (run);
+  const PhiliaDocumentRun *doc_run;
+  GtkWidget *line, *icon, *label;
+
+  if (text == NULL)
+    return NULL;
+  doc_run = g_ptr_array_index (run->doc_runs, 0);
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  icon = gtk_image_new_from_icon_name (doc_run->provenance == PHILIA_RUN_ADAPTED
+                                       ? "view-refresh-symbolic" : "document-open-symbolic");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "accent");
+  gtk_box_append (GTK_BOX (line), icon);
+  gtk_box_append (GTK_BOX (line), label);
+  gtk_widget_set_name (line, "provenance");
+  return line;
+}
+
 static GtkWidget *
 run_row_new (Run *run)
 {
@@ -273,7 +326,7 @@ run_row_new (Run *run)
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *swatch = gtk_label_new (NULL);
   GtkWidget *title = gtk_label_new (run->title);
-  GtkWidget *details, *remove, *save = NULL;
+  GtkWidget *details, *remove, *save = NULL, *provenance;
   g_autofree char *markup = NULL;
   g_autofree char *text = NULL;
   PhiliaRgba c;
@@ -304,6 +357,8 @@ run_row_new (Run *run)
   gtk_widget_add_css_class (details, "caption");
   gtk_widget_add_css_class (details, "numeric");
   gtk_box_append (GTK_BOX (texts), title);
+  if ((provenance = provenance_line (run)) != NULL)
+    gtk_box_append (GTK_BOX (texts), provenance);
   gtk_box_append (GTK_BOX (texts), details);
   gtk_widget_set_hexpand (texts, TRUE);
 
@@ -850,6 +905,18 @@ philia_run_history_dup_text (PhiliaRunHistory *self,
   return g_strdup_printf ("%s|%s",
                           gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (texts))),
                           gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (texts))));
+}
+
+/* The provenance line of row @index ("Adapted (SOGA) from …"), or %NULL
+ * for a run trained here. */
+char *
+philia_run_history_dup_provenance (PhiliaRunHistory *self,
+                                   guint             index)
+{
+  g_return_val_if_fail (PHILIA_IS_RUN_HISTORY (self), NULL);
+  if (index >= self->runs->len)
+    return NULL;
+  return provenance_text (g_ptr_array_index (self->runs, index));
 }
 
 /* Selects rows @indices (as Ctrl-clicks do); the first becomes current. */

@@ -86,6 +86,8 @@ const char     *philia_run_history_display_name     (PhiliaRunHistory  *self,
                                                      PhiliaRunEntry    *entry);
 char           *philia_run_history_dup_text         (PhiliaRunHistory  *self,
                                                      guint              index);
+char           *philia_run_history_dup_provenance   (PhiliaRunHistory  *self,
+                                                     guint              index);
 void            philia_run_history_select           (PhiliaRunHistory  *self,
                                                      const guint       *indices,
                                                      guint              n_indices);

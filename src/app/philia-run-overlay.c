@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "philia-run-overlay.h"
+#include "philia-render.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -169,21 +170,18 @@ philia_run_overlay_new (PhiliaGraph             *graph,
   else if (g_str_equal (what, "change")
            && find_values (result, PHILIA_ADAPT_CHANGE_VALUES) != NULL)
     {
-      /* Okabe–Ito bluish green, vermillion, sky blue, and a neutral grey. */
-      static const double colors[12] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.34, 0.71, 0.91,
-                                         0.72, 0.72, 0.72 };
+      /* The same categories and colours as `philia-cli figure` draws. */
       const double *change = find_values (result, PHILIA_ADAPT_CHANGE_VALUES)->values;
 
-      overlay->categories = g_new (gint32, MAX (n, 1));
-      for (guint v = 0; v < n; v++)
-        overlay->categories[v] = isnan (change[v]) ? 3 : change[v] > 0 ? 0 : change[v] < 0 ? 1 : 2;
+      overlay->categories = philia_adapt_change_categories (change, n);
       overlay->names = g_new0 (char *, 5);
       overlay->names[0] = g_strdup (_("changed to right"));
       overlay->names[1] = g_strdup (_("changed to wrong"));
       overlay->names[2] = g_strdup (_("changed, no label or still wrong"));
       overlay->names[3] = g_strdup (_("unchanged"));
-      overlay->colors = g_memdup2 (colors, sizeof colors);
-      overlay->n_categories = 4;
+      overlay->colors = g_memdup2 (philia_adapt_change_colors (),
+                                   3 * PHILIA_ADAPT_CHANGE_N_CATEGORIES * sizeof (double));
+      overlay->n_categories = PHILIA_ADAPT_CHANGE_N_CATEGORIES;
       /* Translators: canvas colouring by an adapted run, "Changed by adaptation (GCN #2)" */
       overlay->title = g_strdup_printf (_("Changed by adaptation (%s)"), name);
     }

@@ -492,6 +492,16 @@ category_names_from_classes (CliProjectView *out,
   g_ptr_array_add (out->category_names, NULL);
 }
 
+static const PhiliaNodeValues *
+find_node_values (const PhiliaTrainResult *r,
+                  const char              *name)
+{
+  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
+    if (g_str_equal (((PhiliaNodeValues *)r->node_values->pdata[i])->name, name))
+      return r->node_values->pdata[i];
+  return NULL;
+}
+
 /* Colours nodes by what @what names of run @run, as the Train panel does. */
 static gboolean
 color_by_run (CliProjectView          *out,
@@ -569,6 +579,21 @@ color_by_run (CliProjectView          *out,
       out->view.category_colors = colors;
       out->view.n_categories = 3;
       out->value_title = g_strdup_printf ("Correct on test (run %u, %s)", run->id, r->model);
+    }
+  else if (g_str_equal (what, PHILIA_ADAPT_CHANGE_VALUES) && find_node_values (r, what) != NULL)
+    {
+      /* Four categories in the Adapt page's colours, not a scale of -1 … 1. */
+      out->categories = philia_adapt_change_categories (find_node_values (r, what)->values, n);
+      out->category_names = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (out->category_names, g_strdup ("changed to right"));
+      g_ptr_array_add (out->category_names, g_strdup ("changed to wrong"));
+      g_ptr_array_add (out->category_names, g_strdup ("changed, no label or still wrong"));
+      g_ptr_array_add (out->category_names, g_strdup ("unchanged"));
+      g_ptr_array_add (out->category_names, NULL);
+      out->view.category_colors = philia_adapt_change_colors ();
+      out->view.n_categories = PHILIA_ADAPT_CHANGE_N_CATEGORIES;
+      out->value_title = g_strdup_printf ("Changed by adaptation (run %u, %s)", run->id,
+                                          r->model);
     }
   else
     {

@@ -5,6 +5,7 @@
 # include "philia-autograd.h"
 # include "philia-document.h"
 # include "philia-document-features.h"
+# include "philia-document-overlays.h"
 # include "philia-error.h"
 # include "philia-evaluation.h"
 # include "philia-export.h"

@@ -51,12 +51,45 @@ sets_dup (GPtrArray *list)
   return copy;
 }
 
+/* A step's two lists of sets: [0] before, [1] after. */
+typedef struct
+{
+  GPtrArray *lists[2];
+} SetsStep;
+
+static void
+sets_step_free (gpointer data)
+{
+  SetsStep *step = data;
+
+  g_ptr_array_unref (step->lists[0]);
+  g_ptr_array_unref (step->lists[1]);
+  g_free (step);
+}
+
 static void
 apply_sets (PhiliaDocument *self,
-            gpointer        state)
+            gpointer        data,
+            guint           side)
 {
   g_ptr_array_unref (sets (self));
-  self->feature_sets = sets_dup (state);
+  self->feature_sets = sets_dup (((SetsStep *) data)->lists[side]);
+}
+
+/* Pushes the change from @before to @after (both taken) as one step. */
+static void
+push_sets (PhiliaDocument *self,
+           char           *label,
+           gsize           bytes,
+           GPtrArray      *before,
+           GPtrArray      *after)
+{
+  SetsStep *step = g_new0 (SetsStep, 1);
+
+  step->lists[0] = before;
+  step->lists[1] = after;
+  _philia_document_push_custom_step (self, PHILIA_DOCUMENT_PART_FEATURES, label, bytes,
+                                     apply_sets, step, sets_step_free);
 }
 
 guint
@@ -173,11 +206,8 @@ philia_document_add_feature_set (PhiliaDocument   *self,
   before = sets_dup (sets (self));
   after = sets_dup (sets (self));
   g_ptr_array_add (after, e);
-  _philia_document_push_custom_step (self, PHILIA_DOCUMENT_PART_FEATURES,
-                                     g_strdup (_("Add Feature Set")),
-                                     sizeof (float) * set->n_rows * set->n_cols, apply_sets,
-                                     g_steal_pointer (&before), after,
-                                     (GDestroyNotify)g_ptr_array_unref);
+  push_sets (self, g_strdup (_("Add Feature Set")), sizeof (float) * set->n_rows * set->n_cols,
+             g_steal_pointer (&before), after);
   return set->name;
 }
 
@@ -194,9 +224,7 @@ philia_document_remove_feature_set (PhiliaDocument *self,
         GPtrArray *after = sets_dup (self->feature_sets);
 
         g_ptr_array_remove_index (after, i);
-        _philia_document_push_custom_step (self, PHILIA_DOCUMENT_PART_FEATURES,
-                                           g_strdup (_("Remove Feature Set")), 0, apply_sets,
-                                           before, after, (GDestroyNotify)g_ptr_array_unref);
+        push_sets (self, g_strdup (_("Remove Feature Set")), 0, before, after);
         return TRUE;
       }
   return FALSE;

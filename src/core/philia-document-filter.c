@@ -340,6 +340,7 @@ philia_document_filter (PhiliaDocument     *self,
     _philia_document_replace_string (&filtered->view.edge_style, "class");
   if (g_str_has_prefix (filtered->view.overlay, "run:"))
     _philia_document_replace_string (&filtered->view.overlay, "");
+  _philia_document_overlays_from_view (filtered);
   filtered->conventions = self->conventions;
   for (guint i = 0; i < self->selection->len; i++)
     {

@@ -103,6 +103,7 @@ struct _PhiliaDocument
   gboolean            initial_layout; /* layouts holds the initial layout alone */
   GArray             *selection;     /* guint */
   PhiliaDocumentView  view;
+  GPtrArray          *overlays;      /* PhiliaDocumentOverlay, bottom to top */
   PhiliaConvention    conventions;
   GPtrArray          *runs;          /* PhiliaDocumentRun */
   GPtrArray          *evaluations;   /* PhiliaDocumentEvaluation */
@@ -167,18 +168,28 @@ void _philia_document_restore_feature_set  (PhiliaDocument   *self,
 void _philia_document_restore_run_features (PhiliaDocument   *self,
                                             guint             run_id,
                                             const char       *name);
-/* A step the history holds without knowing its states: @apply puts @before
- * (undo) or @after (do, redo) in place; the step frees both with
- * @free_state. Takes @label. */
+/* A step whose state lives elsewhere (philia-document-overlays.c, …):
+ * @apply puts side 0 (before) or 1 (after) of @data in place; pushing
+ * applies side 1. Takes @label and @data. */
 typedef void (*PhiliaDocumentStepApply) (PhiliaDocument *self,
-                                         gpointer        state);
+                                         gpointer        data,
+                                         guint           side);
 void _philia_document_push_custom_step (PhiliaDocument          *self,
                                         PhiliaDocumentPart       parts,
                                         char                    *label,
                                         gsize                    bytes,
                                         PhiliaDocumentStepApply  apply,
-                                        gpointer                 before,
-                                        gpointer                 after,
-                                        GDestroyNotify           free_state);
+                                        gpointer                 data,
+                                        GDestroyNotify           free_data);
+
+/* --- philia-document-overlays.c -------------------------------------------- */
+GPtrArray *_philia_document_overlays_dup (GPtrArray *overlays);
+void _philia_document_overlays_sync_view (PhiliaDocument *self);
+gboolean _philia_document_overlays_set_view (PhiliaDocument           *self,
+                                             const PhiliaDocumentView *view);
+void _philia_document_overlays_from_view (PhiliaDocument *self);
+/* The project reader: the list saved (after _philia_document_restore_state()). */
+void _philia_document_restore_overlays (PhiliaDocument *self,
+                                        GPtrArray      *overlays);
 
 G_END_DECLS

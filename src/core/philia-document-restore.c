@@ -77,6 +77,9 @@ _philia_document_restore_state (PhiliaDocument           *self,
         _philia_document_replace_string (&self->view.edge_style, "class");
       if (self->view.overlay == NULL)
         _philia_document_replace_string (&self->view.overlay, "");
+      /* The list the three names stand for (the reader then puts in the
+       * saved list when the project has one). */
+      _philia_document_overlays_from_view (self);
     }
   self->conventions = conventions;
   g_free (self->notes);

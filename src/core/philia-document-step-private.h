@@ -14,7 +14,6 @@ typedef enum
 {
   STEP_LAYOUTS,
   STEP_GRAPH,
-  STEP_VIEW,
   STEP_CONVENTIONS,
   STEP_NOTES,
   STEP_DELETE_RUN,
@@ -33,13 +32,12 @@ typedef struct
   GPtrArray          *layouts[2];    /* STEP_LAYOUTS: the whole list, by reference */
   int                 current[2];
   PhiliaGraph        *graph[2];      /* STEP_GRAPH */
-  PhiliaDocumentView  view[2];       /* STEP_VIEW: colouring, edge style, overlay */
   PhiliaConvention    conventions[2];
   char               *notes[2];
   GPtrArray          *runs;          /* STEP_DELETE_RUN: the runs, by ascending index */
   GArray             *run_indices;   /* guint, where they were */
-  PhiliaDocumentStepApply custom_apply; /* STEP_CUSTOM: states owned by the step */
-  gpointer            custom[2];
+  PhiliaDocumentStepApply custom_apply; /* STEP_CUSTOM (philia-document-overlays.c, …) */
+  gpointer            custom_data;
   GDestroyNotify      custom_free;
 } Step;
 

@@ -125,6 +125,8 @@ run_clear (gpointer data)
   PhiliaDocumentRun *run = data;
 
   g_clear_pointer (&run->result, philia_train_result_free);
+  g_free (run->provenance_source);
+  g_free (run->provenance_method);
 }
 
 PhiliaDocumentRun *

@@ -66,13 +66,12 @@ step_free (gpointer data)
     {
       g_clear_pointer (&step->layouts[i], g_ptr_array_unref);
       g_clear_object (&step->graph[i]);
-      philia_document_view_clear (&step->view[i]);
       g_free (step->notes[i]);
-      if (step->custom_free != NULL && step->custom[i] != NULL)
-        step->custom_free (step->custom[i]);
     }
   g_clear_pointer (&step->runs, g_ptr_array_unref);
   g_clear_pointer (&step->run_indices, g_array_unref);
+  if (step->custom_free != NULL)
+    step->custom_free (step->custom_data);
   g_free (step);
 }
 
@@ -196,12 +195,6 @@ step_apply (PhiliaDocument *self,
       g_set_object (&self->graph, step->graph[side]);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GRAPH]);
       break;
-    case STEP_VIEW:
-      /* Zoom and centre are not part of the step: they stay as they are. */
-      _philia_document_replace_string (&self->view.color_by, step->view[side].color_by);
-      _philia_document_replace_string (&self->view.edge_style, step->view[side].edge_style);
-      _philia_document_replace_string (&self->view.overlay, step->view[side].overlay);
-      break;
     case STEP_CONVENTIONS:
       self->conventions = step->conventions[side];
       break;
@@ -220,7 +213,7 @@ step_apply (PhiliaDocument *self,
                               philia_document_run_ref (step->runs->pdata[i]));
       break;
     case STEP_CUSTOM:
-      step->custom_apply (self, step->custom[side]);
+      step->custom_apply (self, step->custom_data, side);
       break;
     default:
       g_assert_not_reached ();
@@ -281,17 +274,15 @@ _philia_document_push_custom_step (PhiliaDocument          *self,
                                    char                    *label,
                                    gsize                    bytes,
                                    PhiliaDocumentStepApply  apply,
-                                   gpointer                 before,
-                                   gpointer                 after,
-                                   GDestroyNotify           free_state)
+                                   gpointer                 data,
+                                   GDestroyNotify           free_data)
 {
   Step *step = _philia_document_step_new (STEP_CUSTOM, parts, label);
 
   step->bytes = bytes;
   step->custom_apply = apply;
-  step->custom[0] = before;
-  step->custom[1] = after;
-  step->custom_free = free_state;
+  step->custom_data = data;
+  step->custom_free = free_data;
   _philia_document_push_step (self, step);
 }
 
@@ -312,6 +303,7 @@ philia_document_finalize (GObject *object)
   g_ptr_array_unref (self->layouts);
   g_array_unref (self->selection);
   philia_document_view_clear (&self->view);
+  g_ptr_array_unref (self->overlays);
   g_ptr_array_unref (self->runs);
   g_ptr_array_unref (self->evaluations);
   g_array_unref (self->pairs);
@@ -401,6 +393,8 @@ philia_document_init (PhiliaDocument *self)
   self->current = -1;
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   _philia_document_view_init_default (&self->view);
+  self->overlays = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)philia_document_overlay_unref);
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_run_unref);
   self->evaluations = g_ptr_array_new_with_free_func (
     (GDestroyNotify)_philia_document_evaluation_free);
@@ -871,10 +865,6 @@ void
 philia_document_set_view (PhiliaDocument           *self,
                           const PhiliaDocumentView *view)
 {
-  gboolean color, edge, overlay;
-  Step *step;
-  const char *label;
-
   g_return_if_fail (PHILIA_IS_DOCUMENT (self));
   g_return_if_fail (view != NULL);
   g_return_if_fail (view->color_by != NULL && view->edge_style != NULL);
@@ -884,30 +874,8 @@ philia_document_set_view (PhiliaDocument           *self,
    * (it writes a pending zoom then); set afterwards, the older zoom would
    * win and the canvas jump back to where it was before. */
   philia_document_set_zoom (self, view->zoom, view->center_x, view->center_y);
-  color = g_strcmp0 (view->color_by, self->view.color_by) != 0;
-  edge = g_strcmp0 (view->edge_style, self->view.edge_style) != 0;
-  overlay = g_strcmp0 (view->overlay != NULL ? view->overlay : "", self->view.overlay) != 0;
-  if (color || edge || overlay)
-    {
-      /* An overlay shown with the edge style it needs ("attention") is one
-       * overlay to the user. */
-      if (overlay && !color)
-        label = _("Overlay");
-      else if (color + edge + overlay > 1)
-        label = _("View");
-      else if (color)
-        label = _("Colouring");
-      else if (edge)
-        label = _("Edge Style");
-      else
-        label = _("Overlay");
-      step = _philia_document_step_new (STEP_VIEW, PHILIA_DOCUMENT_PART_VIEW, g_strdup (label));
-      philia_document_view_copy (&step->view[0], &self->view);
-      philia_document_view_copy (&step->view[1], view);
-      if (step->view[1].overlay == NULL)
-        step->view[1].overlay = g_strdup ("");
-      _philia_document_push_step (self, step);
-    }
+  /* The names are what the overlay list shows: a change is a step on it. */
+  _philia_document_overlays_set_view (self, view);
 }
 
 void

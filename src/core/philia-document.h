@@ -112,13 +112,29 @@ void                  philia_document_layout_unref (PhiliaDocumentLayout *layout
  * @n_splits, @n_seeds: a group's shape: its @n_splits × @n_seeds runs have
  *   consecutive ids in split-major order (0 for a run of its own)
  */
+typedef enum
+{
+  PHILIA_RUN_TRAINED,   /* trained here */
+  PHILIA_RUN_APPLIED,   /* a saved model applied without training */
+  PHILIA_RUN_ADAPTED,   /* a model adapted to this graph (source-free) */
+} PhiliaRunProvenance;
+
+/*
+ * @provenance: how the run came to be; for an applied or adapted run,
+ * @provenance_source names the model it came from for display ("GCN on
+ * arnet_acm (acm.philia-model)", "run 3 of cora") and @provenance_method the
+ * adaptation ("soga"; NULL for an applied run)
+ */
 typedef struct
 {
-  guint              id;
-  PhiliaTrainResult *result;
-  guint              group;
-  guint              n_splits;
-  guint              n_seeds;
+  guint               id;
+  PhiliaTrainResult  *result;
+  guint               group;
+  guint               n_splits;
+  guint               n_seeds;
+  PhiliaRunProvenance provenance;
+  char               *provenance_source;
+  char               *provenance_method;
 } PhiliaDocumentRun;
 
 PhiliaDocumentRun *philia_document_run_ref   (PhiliaDocumentRun *run);
@@ -277,6 +293,14 @@ guint           philia_document_add_run_group     (PhiliaDocument     *self,
                                                    PhiliaTrainResult **results,
                                                    guint               n_splits,
                                                    guint               n_seeds);
+/* An applied (@method NULL) or adapted run, from the model @source names:
+ * takes @result; one step ("Apply Model (Run 4)", "Adapt Model (Run 5)")
+ * whose undo takes the run out again and redo brings it back with the same
+ * id. Returns the id. */
+guint           philia_document_add_applied_run   (PhiliaDocument    *self,
+                                                   PhiliaTrainResult *result,
+                                                   const char        *source,
+                                                   const char        *method);
 gboolean        philia_document_delete_run        (PhiliaDocument *self,
                                                    guint           id);
 /* Deletes the runs of @ids that exist as one step; FALSE when none does. */

@@ -596,6 +596,47 @@ restore_layouts (Reader          *r,
   return TRUE;
 }
 
+/* The view's overlay list; absent in a project of the older format, whose
+ * three names then stand for it (_philia_document_restore_state()). */
+static gboolean
+restore_overlays (Reader          *r,
+                  JsonObject      *vo,
+                  PhiliaDocument  *doc,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  JsonArray *array;
+
+  if (json_object_get_member (vo, "overlays") == NULL)
+    return TRUE;
+  if ((array = reader_get_array (r, vo, "view.", "overlays", FALSE, error)) == NULL)
+    return FALSE;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_overlay_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = reader_get_element (r, array, i, "view.overlays.", error);
+      const char *kind_name, *source;
+      PhiliaOverlayKind kind;
+      gboolean visible = TRUE;
+
+      if (o == NULL ||
+          !reader_get_string (r, o, "view.overlays[].", "kind", FALSE, &kind_name, error) ||
+          !reader_get_string (r, o, "view.overlays[].", "source", FALSE, &source, error) ||
+          !reader_get_bool (r, o, "view.overlays[].", "visible", &visible, error))
+        return FALSE;
+      if (!philia_overlay_kind_from_string (kind_name, &kind) || *source == '\0')
+        {
+          g_autofree char *shown = reader_printable (kind_name);
+
+          return reader_fail (error, PHILIA_ERROR_INVALID, r, "overlay %u of the view is of an "
+                              "unknown kind “%s” or names nothing.", i, shown);
+        }
+      g_ptr_array_add (list, philia_document_overlay_new (kind, source, visible));
+    }
+  _philia_document_restore_overlays (doc, list);
+  return TRUE;
+}
+
 static gboolean
 restore_state (Reader          *r,
                JsonObject      *root,
@@ -641,7 +682,7 @@ restore_state (Reader          *r,
                                   (self_loops ? PHILIA_CONVENTION_KEEP_SELF_LOOPS : 0) |
                                   (directed ? PHILIA_CONVENTION_DIRECTED : 0),
                                   notes, origin);
-  return TRUE;
+  return restore_overlays (r, vo, doc, error);
 }
 
 /* A run's place in runs over splits × seeds: the group is named by its
@@ -688,6 +729,39 @@ read_run_group (Reader            *r,
   return TRUE;
 }
 
+/* An applied or adapted run's origin (absent for a run trained here). */
+static gboolean
+read_run_provenance (Reader            *r,
+                     JsonObject        *o,
+                     const char        *ctx,
+                     PhiliaDocumentRun *run,
+                     GError           **error)
+{
+  g_autofree char *sub = g_strconcat (ctx, "provenance.", NULL);
+  JsonObject *po = reader_get_object (r, o, ctx, "provenance", error);
+  const char *kind, *source, *method;
+
+  if (po == NULL ||
+      !reader_get_string (r, po, sub, "kind", FALSE, &kind, error) ||
+      !reader_get_string (r, po, sub, "source", TRUE, &source, error) ||
+      !reader_get_string (r, po, sub, "method", TRUE, &method, error))
+    return FALSE;
+  if (g_str_equal (kind, "applied"))
+    run->provenance = PHILIA_RUN_APPLIED;
+  else if (g_str_equal (kind, "adapted"))
+    run->provenance = PHILIA_RUN_ADAPTED;
+  else
+    {
+      g_autofree char *shown = reader_printable (kind);
+
+      return reader_fail (error, PHILIA_ERROR_INVALID, r, "run %u comes from “%s”, which is "
+                          "neither applied nor adapted.", run->id, shown);
+    }
+  run->provenance_source = g_strdup (source);
+  run->provenance_method = g_strdup (method);
+  return TRUE;
+}
+
 static gboolean
 restore_runs (Reader          *r,
               JsonObject      *root,
@@ -725,6 +799,12 @@ restore_runs (Reader          *r,
       run = _philia_document_run_new (id, result);
       if (json_object_has_member (o, "group") &&
           !read_run_group (r, o, ctx, run, shapes, error))
+        {
+          philia_document_run_unref (run);
+          return FALSE;
+        }
+      if (json_object_has_member (o, "provenance") &&
+          !read_run_provenance (r, o, ctx, run, error))
         {
           philia_document_run_unref (run);
           return FALSE;

@@ -50,6 +50,7 @@ struct _PhiliaDocumentSnapshot
   guint               *selection;
   guint                n_selected;
   PhiliaDocumentView   view;
+  GPtrArray           *overlays;     /* PhiliaDocumentOverlay, referenced */
   PhiliaConvention     conventions;
   char                *notes;
   char                *origin;
@@ -113,6 +114,10 @@ philia_document_snapshot (PhiliaDocument *self)
   selection = philia_document_get_selection (self, &s->n_selected);
   s->selection = g_memdup2 (selection, sizeof (guint) * s->n_selected);
   philia_document_view_copy (&s->view, philia_document_get_view (self));
+  s->overlays = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_document_overlay_unref);
+  for (guint i = 0; i < philia_document_get_n_overlays (self); i++)
+    g_ptr_array_add (s->overlays, philia_document_overlay_ref (
+      (PhiliaDocumentOverlay *)philia_document_get_overlay (self, i)));
   s->conventions = philia_document_get_conventions (self);
   s->notes = g_strdup (philia_document_get_notes (self));
   s->origin = g_strdup (philia_document_get_origin (self));
@@ -159,6 +164,7 @@ philia_document_snapshot_free (PhiliaDocumentSnapshot *s)
   g_clear_pointer (&s->layouts, g_ptr_array_unref);
   g_free (s->selection);
   philia_document_view_clear (&s->view);
+  g_clear_pointer (&s->overlays, g_ptr_array_unref);
   g_free (s->notes);
   g_free (s->origin);
   g_clear_pointer (&s->runs, g_ptr_array_unref);
@@ -295,6 +301,16 @@ write_run (Writer                  *w,
       member_int (b, "id", run->group);
       member_int (b, "splits", run->n_splits);
       member_int (b, "seeds", run->n_seeds);
+      json_builder_end_object (b);
+    }
+  if (run->provenance != PHILIA_RUN_TRAINED)
+    {
+      /* Optional too: an older reader opens it as a run like any other. */
+      json_builder_set_member_name (b, "provenance");
+      json_builder_begin_object (b);
+      member_string (b, "kind", run->provenance == PHILIA_RUN_ADAPTED ? "adapted" : "applied");
+      member_string (b, "source", run->provenance_source);
+      member_string (b, "method", run->provenance_method);
       json_builder_end_object (b);
     }
   member_string (b, "model", r->model);
@@ -655,6 +671,21 @@ write_manifest (Writer                 *w,
   member_double (b, "zoom", s->view.zoom);
   member_double (b, "center_x", s->view.center_x);
   member_double (b, "center_y", s->view.center_y);
+  /* The list the three names above stand for; a reader of the older
+   * format sees the names and shows the same. */
+  json_builder_set_member_name (b, "overlays");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < s->overlays->len; i++)
+    {
+      const PhiliaDocumentOverlay *o = s->overlays->pdata[i];
+
+      json_builder_begin_object (b);
+      member_string (b, "kind", philia_overlay_kind_to_string (o->kind));
+      member_string (b, "source", o->source);
+      member_bool (b, "visible", o->visible);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "conventions");
   json_builder_begin_object (b);

@@ -10,6 +10,30 @@
 /* Palette entries of the series, the same in every adaptation chart. */
 enum { BEFORE_COLOR = 0, AFTER_COLOR = 1, TRUE_COLOR = 2 };
 
+const double *
+philia_adapt_change_colors (void)
+{
+  /* Right and wrong as in the "correct on test" colouring; sky blue and a
+   * neutral grey keep the other two apart from any class colour. */
+  static const double colors[3 * PHILIA_ADAPT_CHANGE_N_CATEGORIES] = {
+    0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.34, 0.71, 0.91, 0.72, 0.72, 0.72,
+  };
+
+  return colors;
+}
+
+gint32 *
+philia_adapt_change_categories (const double *change,
+                                guint         n)
+{
+  gint32 *categories = g_new (gint32, MAX (n, 1));
+
+  g_return_val_if_fail (change != NULL || n == 0, categories);
+  for (guint v = 0; v < n; v++)
+    categories[v] = isnan (change[v]) ? 3 : change[v] > 0 ? 0 : change[v] < 0 ? 1 : 2;
+  return categories;
+}
+
 /* The charts paint their whole surface: each panel of a composite figure is
  * drawn clipped to its own rectangle, at (@x, @y). */
 static void

@@ -46,6 +46,21 @@ void philia_adapt_homophily_draw    (cairo_t                     *cr,
                                      const PhiliaAdaptComparison *comparison,
                                      const PhiliaRenderStyle     *style);
 
+/*
+ * The nodes an adaptation changed (a run's PHILIA_ADAPT_CHANGE_VALUES) as
+ * four categories, the same on the Adapt page's canvas and in `philia-cli
+ * figure`: 0 changed to the right class, 1 changed from right to wrong,
+ * 2 changed otherwise (no label, or from one wrong class to another),
+ * 3 unchanged.
+ */
+#define PHILIA_ADAPT_CHANGE_N_CATEGORIES 4
+
+/* 4 RGB triples (Okabe–Ito bluish green, vermillion, sky blue; grey). */
+const double *philia_adapt_change_colors      (void);
+/* @n categories of @change (NaN: unchanged). */
+gint32       *philia_adapt_change_categories  (const double *change,
+                                               guint         n);
+
 /* The curves on top, both comparisons side by side below (the CLI's figure). */
 void philia_adapt_figure_draw       (cairo_t                     *cr,
                                      double                       width,

@@ -47,6 +47,38 @@ void   _philia_render_tick        (cairo_t                 *cr,
 const PhiliaRenderStyle *_philia_render_style_or_default (const PhiliaRenderStyle *style,
                                                           PhiliaRenderStyle       *fallback);
 
+/* philia-chart-legend.c: the legend of the line and bar charts. */
+typedef struct
+{
+  const char *label;
+  guint       color;
+  gboolean    dashed;
+  gboolean    box;       /* a filled square (bars) instead of a line */
+  gboolean    baseline;  /* a dotted rule in the foreground colour */
+} PhiliaLegendEntry;
+
+double _philia_legend_width (cairo_t                 *cr,
+                             const PhiliaRenderStyle *style,
+                             const PhiliaLegendEntry *entries,
+                             guint                    n);
+/* The box _philia_legend_draw() fills for the same arguments. */
+void   _philia_legend_box   (cairo_t                 *cr,
+                             const PhiliaRenderStyle *style,
+                             const PhiliaLegendEntry *entries,
+                             guint                    n,
+                             double                   x1,
+                             double                   y0,
+                             double                   max_width,
+                             PhiliaBox               *box);
+/* Top-right corner of the box (x1, y0), on a translucent background. */
+void   _philia_legend_draw  (cairo_t                 *cr,
+                             const PhiliaRenderStyle *style,
+                             const PhiliaLegendEntry *entries,
+                             guint                    n,
+                             double                   x1,
+                             double                   y0,
+                             double                   max_width);
+
 /* Test hook: called for each text drawn, with its extent in device units. */
 typedef void (*PhiliaTextTraceFunc) (const char *text,
                                      double      x0,

@@ -9,92 +9,6 @@
 
 #include "philia-render-private.h"
 
-/* ---------------------------------------------------------------- legend */
-
-typedef struct
-{
-  const char *label;
-  guint       color;
-  gboolean    dashed;
-  gboolean    box;       /* a filled square (bars) instead of a line */
-  gboolean    baseline;  /* a dotted rule in the foreground colour */
-} LegendEntry;
-
-static double
-legend_width (cairo_t                 *cr,
-              const PhiliaRenderStyle *style,
-              const LegendEntry       *entries,
-              guint                    n)
-{
-  double w = 0;
-
-  for (guint i = 0; i < n; i++)
-    w = MAX (w, _philia_render_text_width (cr, style, 0.9, entries[i].label));
-  return w + style->font_size * 2.4;
-}
-
-/* Top-right corner of the box (x1, y0), on a translucent background. */
-static void
-draw_legend (cairo_t                 *cr,
-             const PhiliaRenderStyle *style,
-             const LegendEntry       *entries,
-             guint                    n,
-             double                   x1,
-             double                   y0,
-             double                   max_width)
-{
-  double fs = style->font_size, row = fs * 1.3;
-  double w = MIN (legend_width (cr, style, entries, n), max_width);
-  double x0 = x1 - w - fs * 0.4;
-  PhiliaRgba bg = style->background.a > 0 ? style->background
-                                          : (PhiliaRgba) { 1 - style->foreground.r,
-                                                           1 - style->foreground.g,
-                                                           1 - style->foreground.b, 1 };
-
-  if (n == 0)
-    return;
-  bg.a = 0.8;
-  _philia_render_set_color (cr, &bg);
-  cairo_rectangle (cr, x0, y0 + fs * 0.3, w, n * row + fs * 0.4);
-  cairo_fill (cr);
-
-  for (guint i = 0; i < n; i++)
-    {
-      PhiliaRgba c;
-      double y = y0 + fs * 0.5 + i * row + row / 2;
-
-      philia_palette_get_categorical (entries[i].color, &c);
-      _philia_render_set_color (cr, entries[i].baseline ? &style->foreground : &c);
-      if (entries[i].baseline)
-        {
-          cairo_set_line_width (cr, 1.2);
-          cairo_set_dash (cr, (double[]) { 1.5, 2 }, 2, 0);
-          cairo_move_to (cr, x0 + fs * 0.3, y);
-          cairo_line_to (cr, x0 + fs * 1.6, y);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
-        }
-      else if (entries[i].box)
-        {
-          cairo_rectangle (cr, x0 + fs * 0.4, y - fs * 0.4, fs * 0.9, fs * 0.8);
-          cairo_fill (cr);
-        }
-      else
-        {
-          cairo_set_line_width (cr, 2.0);
-          if (entries[i].dashed)
-            cairo_set_dash (cr, (double[]) { 4, 2.5 }, 2, 0);
-          cairo_move_to (cr, x0 + fs * 0.3, y);
-          cairo_line_to (cr, x0 + fs * 1.6, y);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
-        }
-      _philia_render_set_color (cr, &style->foreground);
-      _philia_render_text (cr, style, 0.9, FALSE, entries[i].label, x0 + fs * 2.0, y, 0, 0.5,
-                           w - fs * 2.2);
-    }
-}
-
 /* ---------------------------------------------------------------- curves */
 
 typedef struct
@@ -176,6 +90,61 @@ fit_y (Range                   *r,
     }
 }
 
+/* How many points of the curves (sampled a pixel or two apart along each
+ * segment) and of the baseline fall in @box, with a margin: what a legend
+ * there would hide. */
+static guint
+points_in_box (const PhiliaCurvesChart *chart,
+               const Range             *ry,
+               guint                    n_epochs,
+               double                   left,
+               double                   top,
+               double                   pw,
+               double                   ph,
+               const PhiliaBox         *box)
+{
+  double x0 = box->x - 3, x1 = box->x + box->width + 3;
+  double y0 = box->y - 3, y1 = box->y + box->height + 3;
+  guint hits = 0;
+
+#define PX(e) (left + ((double) (e) - 1) / (n_epochs - 1) * pw)
+#define PY(v) (top + ph - ((ry->log ? log10 (v) : (v)) - ry->lo) / (ry->hi - ry->lo) * ph)
+#define SHOWN(v) (isfinite (v) && (!ry->log || (v) > 0))
+#define INSIDE(x, y) ((x) >= x0 && (x) <= x1 && (y) >= y0 && (y) <= y1)
+
+  for (guint c = 0; c < chart->n_curves; c++)
+    {
+      const PhiliaCurve *curve = &chart->curves[c];
+
+      for (guint i = 0; i < curve->n_points; i++)
+        {
+          double xa, ya, xb, yb;
+          guint steps;
+
+          if (!SHOWN (curve->y[i]))
+            continue;
+          xa = PX (i + 1), ya = PY (curve->y[i]);
+          if (i + 1 >= curve->n_points || !SHOWN (curve->y[i + 1]))
+            {
+              hits += INSIDE (xa, ya);
+              continue;
+            }
+          xb = PX (i + 2), yb = PY (curve->y[i + 1]);
+          steps = (guint) MIN (ceil (hypot (xb - xa, yb - ya) / 1.5), 4096) + 1;
+          for (guint k = 0; k < steps; k++)
+            hits += INSIDE (xa + (xb - xa) * k / steps, ya + (yb - ya) * k / steps);
+        }
+    }
+  if (SHOWN (chart->baseline) && PY (chart->baseline) >= y0 && PY (chart->baseline) <= y1)
+    hits += (guint) ceil (MIN (x1, left + pw) - MAX (x0, left));
+
+#undef PX
+#undef PY
+#undef SHOWN
+#undef INSIDE
+  return hits;
+}
+
 void
 philia_curves_chart_draw (cairo_t                 *cr,
                           double                   width,
@@ -184,7 +153,7 @@ philia_curves_chart_draw (cairo_t                 *cr,
                           const PhiliaRenderStyle *style)
 {
   PhiliaRenderStyle fallback;
-  g_autofree LegendEntry *legend = NULL;
+  g_autofree PhiliaLegendEntry *legend = NULL;
   Range ry = { 0 };
   guint n_epochs = 0, n_legend = 0;
   double fs, left, top, right, bottom, pw, ph, xstep, ystep;
@@ -269,7 +238,7 @@ philia_curves_chart_draw (cairo_t                 *cr,
   cairo_save (cr);
   cairo_rectangle (cr, left, top, pw, ph);
   cairo_clip (cr);
-  legend = g_new0 (LegendEntry, chart->n_curves + 1);
+  legend = g_new0 (PhiliaLegendEntry, chart->n_curves + 1);
   /* Bands first, under every line. */
   for (guint c = 0; c < chart->n_curves; c++)
     {
@@ -378,11 +347,11 @@ philia_curves_chart_draw (cairo_t                 *cr,
           cairo_stroke (cr);
         }
       if (curve->label != NULL)
-        legend[n_legend++] = (LegendEntry) { curve->label, curve->color, curve->dashed, FALSE,
+        legend[n_legend++] = (PhiliaLegendEntry) { curve->label, curve->color, curve->dashed, FALSE,
                                              FALSE };
     }
   if (isfinite (chart->baseline) && chart->baseline_label != NULL)
-    legend[n_legend++] = (LegendEntry) { chart->baseline_label, 0, FALSE, FALSE, TRUE };
+    legend[n_legend++] = (PhiliaLegendEntry) { chart->baseline_label, 0, FALSE, FALSE, TRUE };
   cairo_restore (cr);
 
 #undef PX
@@ -392,8 +361,32 @@ philia_curves_chart_draw (cairo_t                 *cr,
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, round (left) + 0.5, round (top) + 0.5, round (pw), round (ph));
   cairo_stroke (cr);
-  draw_legend (cr, style, legend, n_legend, left + pw - fs * 0.2,
-               chart->legend_bottom ? top + ph - n_legend * fs * 1.3 - fs * 1.2 : top, pw * 0.6);
+  if (n_legend > 0)
+    {
+      /* The corner asked for, unless the curves pass there (a loss ends at
+       * the bottom right, an accuracy at the top right): then the corner
+       * that hides the least of them, so no curve end is ever covered
+       * while a free corner exists. */
+      double y_top = top, y_bottom = top + ph - n_legend * fs * 1.3 - fs * 1.2;
+      double x_right = left + pw - fs * 0.2, x_left, best_x = x_right, best_y = y_top;
+      guint best = G_MAXUINT;
+      PhiliaBox box;
+
+      _philia_legend_box (cr, style, legend, n_legend, x_right, y_top, pw * 0.6, &box);
+      x_left = left + fs * 0.2 + box.width + fs * 0.4;
+      for (guint k = 0; k < 4; k++)
+        {
+          gboolean bottom_row = (k == 0 || k == 2) == chart->legend_bottom;
+          double x = k < 2 ? x_right : x_left, y = bottom_row ? y_bottom : y_top;
+          guint hits;
+
+          _philia_legend_box (cr, style, legend, n_legend, x, y, pw * 0.6, &box);
+          hits = points_in_box (chart, &ry, n_epochs, left, top, pw, ph, &box);
+          if (hits < best)
+            best = hits, best_x = x, best_y = y;
+        }
+      _philia_legend_draw (cr, style, legend, n_legend, best_x, best_y, pw * 0.6);
+    }
 
   if (chart->x_label)
     _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, left + pw / 2, height - fs * 0.2,
@@ -419,7 +412,7 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
                                const PhiliaRenderStyle     *style)
 {
   PhiliaRenderStyle fallback;
-  g_autofree LegendEntry *legend = NULL;
+  g_autofree PhiliaLegendEntry *legend = NULL;
   double fs, left, top, bottom, right, pw, ph, ymax, step, slot, bar_w, legend_w;
   char buf[64];
 
@@ -451,14 +444,14 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
       cairo_paint (cr);
     }
 
-  legend = g_new0 (LegendEntry, MAX (chart->n_series, 1));
+  legend = g_new0 (PhiliaLegendEntry, MAX (chart->n_series, 1));
   for (guint s = 0; s < chart->n_series; s++)
-    legend[s] = (LegendEntry) {
+    legend[s] = (PhiliaLegendEntry) {
       chart->series_labels != NULL && chart->series_labels[s] != NULL ? chart->series_labels[s]
                                                                       : "",
       chart->series_colors != NULL ? chart->series_colors[s] : s, FALSE, TRUE,
     };
-  legend_w = chart->n_series > 0 ? MIN (legend_width (cr, style, legend, chart->n_series),
+  legend_w = chart->n_series > 0 ? MIN (_philia_legend_width (cr, style, legend, chart->n_series),
                                         width * 0.35) + fs * 0.6
                                  : 0;
 
@@ -536,7 +529,7 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
   cairo_line_to (cr, round (left) + 0.5, top + ph);
   cairo_stroke (cr);
 
-  draw_legend (cr, style, legend, chart->n_series, width - fs * 0.2, top, legend_w);
+  _philia_legend_draw (cr, style, legend, chart->n_series, width - fs * 0.2, top, legend_w);
 
   if (chart->x_label)
     _philia_render_text (cr, style, 1.0, FALSE, chart->x_label, left + pw / 2, height - fs * 0.2,

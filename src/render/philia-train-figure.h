@@ -38,7 +38,8 @@ typedef struct
  * @n_epochs: x range 1 … @n_epochs (0: the longest curve)
  * @y_min: lower end of a linear y axis (NaN: fitted)
  * @y_max: upper end (NaN: fitted)
- * @legend_bottom: legend in the bottom-right corner instead of the top-right
+ * @legend_bottom: prefer the bottom-right corner to the top-right for the legend
+ *   (either way it goes to a corner of the plot the curves leave free, if any)
  * @baseline: a level to draw as a dotted horizontal rule in the foreground
  *   colour, such as the majority-class accuracy (NaN: none)
  * @baseline_label: (nullable): its legend entry

@@ -13,6 +13,7 @@
 #include "philia-chart-view.h"
 #include "philia-model-save.h"
 #include "philia-run-overlay.h"
+#include "philia-train-panel-private.h"
 #include "philia-test-util.h"
 #include "philia-train-panel.h"
 #include "philia-window.h"
@@ -266,13 +267,40 @@ test_adapt (void)
                       >, 50);
   }
 
+  /* Adding the adapted run is a step under the colouring it brought:
+   * undone, the run leaves the Train panel; redone, it is back. */
+  {
+    PhiliaTrainPanel *panel = PHILIA_TRAIN_PANEL (philia_window_get_train_panel (dblp));
+    guint adapted_id = philia_adapt_page_get_result_run (page);
+    g_autofree char *color_label = g_strdup_printf ("Colour by Change by Adaptation (Run %u)",
+                                                    adapted_id);
+    g_autofree char *adapt_label = g_strdup_printf ("Adapt Model (Run %u)", adapted_id);
+
+    g_assert_cmpstr (philia_document_get_undo_label (dblp_doc), ==, color_label);
+    g_assert_true (philia_document_undo (dblp_doc));
+    g_assert_cmpstr (philia_document_get_undo_label (dblp_doc), ==, adapt_label);
+    g_assert_true (philia_document_undo (dblp_doc));
+    g_assert_null (philia_document_find_run (dblp_doc, adapted_id));
+    g_assert_cmpuint (philia_train_panel_get_n_runs (panel), ==, 1);
+    g_assert_true (philia_document_redo (dblp_doc));
+    g_assert_true (philia_document_redo (dblp_doc));
+    g_assert_nonnull (philia_document_find_run (dblp_doc, adapted_id));
+    g_assert_cmpuint (philia_train_panel_get_n_runs (panel), ==, 2);
+  }
+
   /* The applied and adapted runs (no epochs, no curves) show in the Train
-   * panel like any run. */
+   * panel like any run, each marked with where it came from. */
   {
     PhiliaTrainPanel *panel = PHILIA_TRAIN_PANEL (philia_window_get_train_panel (dblp));
     guint all[2] = { 0, 1 };
     g_autoptr(GdkTexture) texture = NULL;
+    g_autofree char *applied_from = philia_run_history_dup_provenance (panel->history, 0);
+    g_autofree char *adapted_from = philia_run_history_dup_provenance (panel->history, 1);
 
+    g_test_message ("provenance: %s; %s", applied_from, adapted_from);
+    g_assert_true (g_str_has_prefix (applied_from, "Applied from "));
+    g_assert_nonnull (strstr (applied_from, "arnet_acm"));
+    g_assert_true (g_str_has_prefix (adapted_from, "Adapted (SOGA) from "));
     g_assert_cmpuint (philia_train_panel_get_n_runs (panel), ==, 2);
     philia_train_panel_select_runs (panel, all, 2);
     gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (panel))),

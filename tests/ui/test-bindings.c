@@ -317,11 +317,11 @@ test_view_and_selection (void)
 
   philia_canvas_set_color_by (canvas, PHILIA_COLOR_BY_DEGREE);
   g_assert_cmpstr (philia_document_get_view (doc)->color_by, ==, "degree");
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Colouring");
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Colour by Degree");
   g_assert_cmpint (philia_canvas_get_color_by (canvas), ==, PHILIA_COLOR_BY_DEGREE);
   philia_canvas_set_edge_style (canvas, PHILIA_EDGES_PLAIN);
   g_assert_cmpstr (philia_document_get_view (doc)->edge_style, ==, "plain");
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Edge Style");
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Edges by Plain");
 
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_HOMOPHILY);
@@ -485,7 +485,11 @@ test_attention (void)
   g_assert_cmpuint (attention.layer, ==, 0);
   g_assert_cmpint (attention.head, ==, -1);
   g_assert_cmpstr (view->edge_style, ==, "attention");
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Overlay");
+  {
+    g_autofree char *label = g_strdup_printf ("Show Attention (Run %u, Layer 0)", id);
+
+    g_assert_cmpstr (philia_document_get_undo_label (doc), ==, label);
+  }
   g_assert_cmpint (philia_canvas_get_edge_style (canvas), ==, PHILIA_EDGES_VALUE);
   shown = render_canvas ();
   g_assert_cmpuint (philia_test_count_differences (before, shown), >, 0);
@@ -578,7 +582,11 @@ test_attention_nodes (void)
   g_assert_cmpuint (attention.run_id, ==, id);
   g_assert_cmpuint (attention.layer, ==, 0);
   g_assert_cmpint (attention.head, ==, -1);
-  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Colouring");
+  {
+    g_autofree char *label = g_strdup_printf ("Colour by Self Attention (Run %u)", id);
+
+    g_assert_cmpstr (philia_document_get_undo_label (doc), ==, label);
+  }
   g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, view->color_by);
   g_assert_cmpint (philia_canvas_get_color_by (canvas), ==, PHILIA_COLOR_BY_VALUE);
   shown = render_canvas ();
