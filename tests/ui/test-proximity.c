@@ -696,6 +696,34 @@ test_plugin_and_gnn (void)
     }
   g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "5 epochs"));
 
+  /* What explains the links: the summary names the GNN, the chart shows,
+   * and the document keeps the GNN with its evaluation. */
+  {
+    const char *factors = philia_proximity_panel_get_factors_text (panel ());
+    PhiliaDocument *doc = philia_proximity_panel_get_document (panel ());
+    const PhiliaDocumentEvaluation *e;
+    g_autofree char *fshot = g_test_build_filename (G_TEST_BUILT, "proximity-factors-gnn.png",
+                                                    NULL);
+
+    g_test_message ("factors: %s", factors);
+    g_assert_nonnull (factors);
+    g_assert_nonnull (strstr (factors, "share a neighbour"));
+    g_assert_nonnull (strstr (factors, "GCN (dot product)"));
+    g_assert_nonnull (strstr (factors, "neighbours: Common neighbours"));
+    g_assert_true (gtk_widget_get_visible (
+      philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_FACTORS)));
+    g_assert_true (philia_chart_view_export_full (
+      PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
+                                                           PHILIA_LINKPRED_FIGURE_FACTORS)),
+      fshot, 900, 600, 96, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (doc);
+    e = philia_document_get_evaluation (doc, philia_document_get_n_evaluations (doc) - 1);
+    g_assert_nonnull (e->models);
+    g_assert_cmpuint (e->models->len, ==, 1);
+    g_assert_cmpstr (((PhiliaLinkTrainResult *)e->models->pdata[0])->model, ==, "gcn");
+  }
+
   /* Cancel stops a run and adds no row. */
   philia_proximity_gnn_train (gnn, "sage", "mlp", 5000);
   philia_proximity_gnn_cancel (gnn);
