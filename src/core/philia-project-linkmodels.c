@@ -34,35 +34,8 @@ _philia_project_copy_link_models (GPtrArray *models)
   return copy;
 }
 
-static void
-add_double (JsonBuilder *b,
-            double       v)
-{
-  if (isnan (v))
-    json_builder_add_null_value (b);
-  else if (isinf (v))
-    json_builder_add_string_value (b, v > 0 ? "inf" : "-inf");
-  else
-    json_builder_add_double_value (b, v);
-}
-
-static void
-member_double (JsonBuilder *b,
-               const char  *key,
-               double       v)
-{
-  json_builder_set_member_name (b, key);
-  add_double (b, v);
-}
-
-static void
-member_int (JsonBuilder *b,
-            const char  *key,
-            gint64       v)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, v);
-}
+/* add_double(), member_double() and member_int() are the manifest's
+ * (philia-manifest-private.h). */
 
 static void
 member_doubles (JsonBuilder  *b,
