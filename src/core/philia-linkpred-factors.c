@@ -110,7 +110,7 @@ philia_link_factors_new (PhiliaLinkpredResult * const *results,
                          guint                         k)
 {
   PhiliaLinkFactors *f;
-  g_autofree gboolean *factor_hit[PHILIA_N_LINK_FACTORS] = { NULL, NULL, NULL };
+  gboolean *factor_hit[PHILIA_N_LINK_FACTORS] = { NULL, NULL, NULL };
   gint64 n_test;
 
   g_return_val_if_fail (n_results == 0 || results != NULL, NULL);
@@ -182,6 +182,9 @@ philia_link_factors_new (PhiliaLinkpredResult * const *results,
           f->model_regions[m * PHILIA_LINK_FACTOR_REGIONS + region[e]] += hit[e] != FALSE;
       }
   }
+  /* One g_autofree would free only the first of the array. */
+  for (guint c = 0; c < PHILIA_N_LINK_FACTORS; c++)
+    g_free (factor_hit[c]);
   return f;
 }
 
