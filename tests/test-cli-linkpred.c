@@ -190,6 +190,82 @@ test_generate_latent (void)
   g_rmdir (dir);
 }
 
+/* --save keeps the model with the project's evaluation of the same split
+ * (a new one for another seed), and info shows it; --factors adds what
+ * explains the links; a dataset refuses --save. */
+static void
+test_model_save (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-cli-lp-XXXXXX", &error);
+  g_autofree char *project = g_build_filename (dir, "k.philia", NULL);
+  g_autofree char *karate = karate_path ();
+  g_auto(Run) made = { 0 };
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) factors = { 0 };
+  const char *factor_keys[] = {
+    "\"factors\":{\"k\":5,\"test_edges\":8,", "\"sharing_a_neighbour\":",
+    "\"local\":{\"heuristic\":", "\"global\":{\"heuristic\":", "\"regions\":{\"none\":",
+    "\"models\":[{\"model\":\"gcn\",\"hits\":", "\"summary\":\"",
+  };
+
+  g_assert_no_error (error);
+  run_cli (&made, "project", "new", project, karate, NULL);
+  g_assert_cmpint (made.status, ==, 0);
+  run_cli (&a, "linkpred", project, "--model", "gcn", "--epochs", "3", "--hidden", "8",
+           "--save", "--json", NULL);
+  if (a.status != 0)
+    g_test_message ("stderr: %s", a.err);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_nonnull (strstr (a.out, "\"evaluation_id\":1"));
+  run_cli (&b, "linkpred", project, "--model", "sage", "--decoder", "mlp", "--epochs", "3",
+           "--hidden", "8", "--save", "--json", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_nonnull (strstr (b.out, "\"evaluation_id\":1"));
+  run_cli (&c, "linkpred", project, "--model", "gcn", "--epochs", "3", "--hidden", "8",
+           "--seed", "4", "--save", "--json", NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_nonnull (strstr (c.out, "\"evaluation_id\":2"));
+  run_cli (&info, "info", project, "--json", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "\"models\":[{\"name\":\"gcn\",\"best_epoch\":"));
+  g_assert_nonnull (strstr (info.out, "{\"name\":\"sage-mlp\","));
+
+  run_cli (&refused, "linkpred", karate, "--model", "gcn", "--save", NULL);
+  g_assert_cmpint (refused.status, ==, 2);
+  g_assert_nonnull (strstr (refused.err, "--save stores the result in a project"));
+
+  run_cli (&factors, "linkpred", karate, "--model", "gcn", "--epochs", "3", "--hidden", "8",
+           "--factors", "5", "--json", NULL);
+  g_assert_cmpint (factors.status, ==, 0);
+  assert_keys (factors.out, factor_keys, G_N_ELEMENTS (factor_keys));
+
+  /* The same view as a figure, with the GNN's right and wrong per region
+   * (8 regions × 2 series) and the same JSON member. */
+  {
+    g_autofree char *png = g_build_filename (dir, "factors.png", NULL);
+    g_auto(Run) fig = { 0 };
+
+    run_cli (&fig, "figure", karate, "--kind", "factors", "--k", "5", "--model", "gcn",
+             "--epochs", "3", "-o", png, "--json", NULL);
+    if (fig.status != 0)
+      g_test_message ("stderr: %s", fig.err);
+    g_assert_cmpint (fig.status, ==, 0);
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    g_assert_nonnull (strstr (fig.out, "\"kind\":\"factors\""));
+    g_assert_nonnull (strstr (fig.out, "\"gcn\"],\"values\":["));
+    assert_keys (fig.out, factor_keys + 1, G_N_ELEMENTS (factor_keys) - 1);
+    g_unlink (png);
+  }
+
+  g_unlink (project);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -198,6 +274,7 @@ main (int    argc,
   g_test_add_func ("/cli/linkpred-model/json", test_model_json);
   g_test_add_func ("/cli/linkpred-model/text", test_model_text);
   g_test_add_func ("/cli/linkpred-model/errors", test_model_errors);
+  g_test_add_func ("/cli/linkpred-model/save", test_model_save);
   g_test_add_func ("/cli/generate-latent", test_generate_latent);
   return g_test_run ();
 }

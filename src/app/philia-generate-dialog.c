@@ -6,14 +6,16 @@
 #include "philia-generate-dialog.h"
 
 #include "philia-app-private.h"
+#include "philia-generate-latent-form.h"
 
 #include <glib/gi18n.h>
 
 #define PULSE_INTERVAL_MS 100
 
-/* Asks for the parameters of a contextual stochastic block model, generates
- * it on a worker and hands the graph to the window, which shows it like a
- * file it loaded. The ranges of the adjustments are the valid values, so a
+/* Asks for the parameters of a contextual stochastic block model or of the
+ * latent space network model (the Model drop-down switches the form),
+ * generates it on a worker and hands the graph to the window, which shows it
+ * like a file it loaded. The ranges of the adjustments are the valid values, so a
  * bad one cannot be typed; what the generator still refuses goes to the
  * window's banner. */
 struct _PhiliaGenerateDialog
@@ -33,6 +35,12 @@ struct _PhiliaGenerateDialog
   GtkAdjustment  *seed_adjustment;
   GtkRevealer    *progress_revealer;
   GtkProgressBar *progress_bar;
+
+  /* Built in code: the model switch and the latent space model's form */
+  GtkDropDown    *model_dropdown;
+  GtkWidget      *csbm_description;
+  GtkWidget      *latent_description;
+  GtkWidget      *latent_form;
 
   /* Borrowed */
   PhiliaWindow   *window;
@@ -58,6 +66,8 @@ set_running (PhiliaGenerateDialog *self,
              gboolean              running)
 {
   gtk_widget_set_sensitive (self->form, !running);
+  gtk_widget_set_sensitive (self->latent_form, !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->model_dropdown), !running);
   gtk_revealer_set_reveal_child (self->progress_revealer, running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.run", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.stop", running);
@@ -76,7 +86,10 @@ generate_cb (GObject      *object,
   g_autoptr(PhiliaGraph) graph = NULL;
   g_autoptr(GError) error = NULL;
 
-  graph = philia_csbm_generate_finish (result, &error);
+  if (g_task_get_source_tag (G_TASK (result)) == _philia_generate_latent_async)
+    graph = _philia_generate_latent_finish (result, &error);
+  else
+    graph = philia_csbm_generate_finish (result, &error);
 
   /* A newer run or the dialog's end replaced the cancellable: not ours. */
   if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
@@ -109,6 +122,15 @@ run_action (GtkWidget  *widget,
 
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
+  if (g_strcmp0 (philia_generate_dialog_get_model (self), "latent") == 0)
+    {
+      PhiliaLatentParams latent;
+
+      philia_generate_dialog_get_latent_params (self, &latent);
+      _philia_generate_latent_async (&latent, self->cancellable, generate_cb,
+                                     g_object_ref (self));
+      return;
+    }
 
   /* The generator reports no fraction, so the bar keeps pulsing. */
   philia_csbm_generate_async (&params, NULL, self->cancellable, generate_cb,
@@ -193,11 +215,66 @@ philia_generate_dialog_class_init (PhiliaGenerateDialogClass *klass)
 }
 
 static void
+on_model_selected (PhiliaGenerateDialog *self)
+{
+  gboolean latent = gtk_drop_down_get_selected (self->model_dropdown) == 1;
+
+  gtk_widget_set_visible (self->csbm_description, !latent);
+  gtk_widget_set_visible (self->form, !latent);
+  gtk_widget_set_visible (self->latent_description, latent);
+  gtk_widget_set_visible (self->latent_form, latent);
+}
+
+/* The model switch above the contextual SBM's form (from the template) and
+ * the latent space model's form below it, one of them shown. */
+static void
+add_latent_model (PhiliaGenerateDialog *self)
+{
+  const char *models[] = { _("Contextual stochastic block model"),
+                           _("Latent space model"), NULL };
+  GtkWidget *box = gtk_widget_get_parent (self->form);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model"));
+
+  self->csbm_description = gtk_widget_get_prev_sibling (self->form);
+  self->model_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (models));
+  gtk_widget_set_name (GTK_WIDGET (self->model_dropdown), "generate-model");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->model_dropdown), TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->model_dropdown));
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->model_dropdown));
+  gtk_widget_set_margin_top (row, 18);
+  gtk_widget_set_margin_start (row, 18);
+  gtk_widget_set_margin_end (row, 18);
+  gtk_box_prepend (GTK_BOX (box), row);
+
+  self->latent_description =
+    gtk_label_new (_("A latent space network model: nodes at random positions, linked by "
+                     "their distance, with features drawn from positions in a feature space. "
+                     "The presets make shared neighbours, paths or features explain the "
+                     "links."));
+  gtk_label_set_wrap (GTK_LABEL (self->latent_description), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->latent_description), 48);
+  gtk_label_set_xalign (GTK_LABEL (self->latent_description), 0);
+  gtk_widget_set_margin_top (self->latent_description, 18);
+  gtk_widget_set_margin_start (self->latent_description, 18);
+  gtk_widget_set_margin_end (self->latent_description, 18);
+  gtk_widget_add_css_class (self->latent_description, "dim-label");
+  gtk_widget_insert_after (self->latent_description, box, self->form);
+  self->latent_form = _philia_generate_latent_form_new ();
+  gtk_widget_insert_after (self->latent_form, box, self->latent_description);
+  g_signal_connect_swapped (self->model_dropdown, "notify::selected",
+                            G_CALLBACK (on_model_selected), self);
+  on_model_selected (self);
+}
+
+static void
 philia_generate_dialog_init (PhiliaGenerateDialog *self)
 {
   PhiliaCsbmParams params;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_latent_model (self);
   _philia_widget_name_controls (GTK_WIDGET (self));
 
   philia_csbm_params_init_default (&params);
@@ -267,4 +344,59 @@ philia_generate_dialog_get_running (PhiliaGenerateDialog *self)
   g_return_val_if_fail (PHILIA_IS_GENERATE_DIALOG (self), FALSE);
 
   return self->cancellable != NULL;
+}
+
+const char *
+philia_generate_dialog_get_model (PhiliaGenerateDialog *self)
+{
+  g_return_val_if_fail (PHILIA_IS_GENERATE_DIALOG (self), NULL);
+
+  return gtk_drop_down_get_selected (self->model_dropdown) == 1 ? "latent" : "csbm";
+}
+
+void
+philia_generate_dialog_set_model (PhiliaGenerateDialog *self,
+                                  const char           *model)
+{
+  g_return_if_fail (PHILIA_IS_GENERATE_DIALOG (self));
+  g_return_if_fail (g_strcmp0 (model, "csbm") == 0 || g_strcmp0 (model, "latent") == 0);
+
+  gtk_drop_down_set_selected (self->model_dropdown, g_str_equal (model, "latent") ? 1 : 0);
+}
+
+void
+philia_generate_dialog_get_latent_params (PhiliaGenerateDialog *self,
+                                          PhiliaLatentParams   *params)
+{
+  g_return_if_fail (PHILIA_IS_GENERATE_DIALOG (self));
+  g_return_if_fail (params != NULL);
+
+  _philia_generate_latent_form_get_params (self->latent_form, params);
+}
+
+void
+philia_generate_dialog_set_latent_params (PhiliaGenerateDialog     *self,
+                                          const PhiliaLatentParams *params)
+{
+  g_return_if_fail (PHILIA_IS_GENERATE_DIALOG (self));
+  g_return_if_fail (params != NULL);
+
+  _philia_generate_latent_form_set_params (self->latent_form, params);
+}
+
+void
+philia_generate_dialog_set_latent_preset (PhiliaGenerateDialog *self,
+                                          PhiliaLatentPreset    preset)
+{
+  g_return_if_fail (PHILIA_IS_GENERATE_DIALOG (self));
+
+  _philia_generate_latent_form_set_preset (self->latent_form, preset);
+}
+
+const char *
+philia_generate_dialog_get_latent_preset (PhiliaGenerateDialog *self)
+{
+  g_return_val_if_fail (PHILIA_IS_GENERATE_DIALOG (self), NULL);
+
+  return _philia_generate_latent_form_get_preset (self->latent_form);
 }

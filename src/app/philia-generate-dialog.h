@@ -19,5 +19,17 @@ void                  philia_generate_dialog_get_params  (PhiliaGenerateDialog  
 void                  philia_generate_dialog_set_params  (PhiliaGenerateDialog   *self,
                                                           const PhiliaCsbmParams *params);
 gboolean              philia_generate_dialog_get_running (PhiliaGenerateDialog   *self);
+/* "csbm" or "latent": which model Generate draws. */
+const char           *philia_generate_dialog_get_model   (PhiliaGenerateDialog   *self);
+void                  philia_generate_dialog_set_model   (PhiliaGenerateDialog   *self,
+                                                          const char             *model);
+void        philia_generate_dialog_get_latent_params (PhiliaGenerateDialog     *self,
+                                                      PhiliaLatentParams       *params);
+void        philia_generate_dialog_set_latent_params (PhiliaGenerateDialog     *self,
+                                                      const PhiliaLatentParams *params);
+/* Selects a preset, as a user would in the drop-down; "custom" after a knob changed. */
+void        philia_generate_dialog_set_latent_preset (PhiliaGenerateDialog     *self,
+                                                      PhiliaLatentPreset        preset);
+const char *philia_generate_dialog_get_latent_preset (PhiliaGenerateDialog     *self);
 
 G_END_DECLS

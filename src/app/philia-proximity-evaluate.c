@@ -33,7 +33,7 @@ draw_figure (cairo_t                 *cr,
 static void
 rebuild_figures (PhiliaProximityPanel *self)
 {
-  PhiliaChartView *charts[] = { self->hits_chart, self->overlap_chart };
+  PhiliaChartView *charts[] = { self->hits_chart, self->overlap_chart, self->factors_chart };
   guint k = (guint)gtk_spin_button_get_value_as_int (self->k_spin);
 
   /* Plugins' and GNNs' results after the report's, like a heuristic's. */
@@ -59,6 +59,7 @@ rebuild_figures (PhiliaProximityPanel *self)
       gtk_widget_set_visible (GTK_WIDGET (charts[i]), self->figures[i] != NULL);
       philia_linkpred_figure_free (old);
     }
+  _philia_proximity_panel_show_factors (self, k);
 }
 
 static void
@@ -165,13 +166,47 @@ _philia_proximity_panel_drop_report (PhiliaProximityPanel *self)
   g_ptr_array_set_size (self->extra_results, 0);
 }
 
+/* The GNN link predictors the document keeps with evaluation @id, after
+ * the heuristics like a fresh run's. */
+static void
+add_document_models (PhiliaProximityPanel *self,
+                     guint                 id)
+{
+  guint n = self->document != NULL ? philia_document_get_n_evaluations (self->document) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PhiliaDocumentEvaluation *e = philia_document_get_evaluation (self->document, i);
+
+      if (e->id != id || e->models == NULL)
+        continue;
+      for (guint m = 0; m < e->models->len; m++)
+        {
+          const PhiliaLinkTrainResult *t = e->models->pdata[m];
+
+          if (self->report == NULL || t->result->n_test == self->report->split->n_test)
+            g_ptr_array_add (self->extra_results, philia_linkpred_result_copy (t->result));
+        }
+    }
+}
+
 void
 _philia_proximity_panel_on_gnn_result (PhiliaLinkpredResult *result,
                gpointer              user_data)
 {
   PhiliaProximityPanel *self = user_data;
+  PhiliaLinkTrainResult *trained = philia_proximity_gnn_get_trained (self->gnn);
 
   g_ptr_array_add (self->extra_results, result);
+  if (self->document != NULL && self->report_id != 0 && trained != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The project keeps the model with the evaluation it was scored on. */
+      if (!philia_document_add_evaluation_model (self->document, self->report_id, trained,
+                                                 &error))
+        g_warning ("%s", error->message);
+    }
   if (self->report != NULL)
     _philia_proximity_panel_show_report (self);
   _philia_proximity_panel_gnn_trained (self);
@@ -347,6 +382,7 @@ recompute_done (GObject      *source,
   _philia_proximity_panel_drop_report (self);
   self->report = report;
   self->report_id = id;
+  add_document_models (self, id);
   _philia_proximity_panel_show_report (self);
 }
 
@@ -383,6 +419,7 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
       self->report = e->report;
       self->report_borrowed = TRUE;
       self->report_id = e->id;
+      add_document_models (self, e->id);
       gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
       _philia_proximity_panel_show_report (self);
       return;

@@ -46,6 +46,9 @@ struct _PhiliaProximityPanel
   GtkLabel              *eval_cells[PHILIA_PROXIMITY_N_HEURISTICS + 1][N_EVAL_COLUMNS];
   GPtrArray             *eval_extra;   /* labels of the extra results' rows */
   GtkWidget             *gnn;
+  GtkWidget             *factors_box;    /* heading, summary and chart */
+  GtkLabel              *factors_label;  /* the plain-language summary */
+  PhiliaChartView       *factors_chart;
 
   /* The report's results and then plugins' and GNNs', for the figures */
   GPtrArray             *extra_results;
@@ -78,6 +81,10 @@ struct _PhiliaProximityPanel
 
 /* The GNN finished training: its row of "Why this link" follows. */
 void _philia_proximity_panel_gnn_trained            (PhiliaProximityPanel *self);
+/* philia-proximity-factors.c: the "What explains these links" view. */
+void _philia_proximity_panel_build_factors          (PhiliaProximityPanel *self);
+void _philia_proximity_panel_show_factors           (PhiliaProximityPanel *self,
+                                                     guint                 k);
 void _philia_proximity_panel_set_busy               (PhiliaProximityPanel *self,
                                                      int                   delta);
 

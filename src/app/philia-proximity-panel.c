@@ -855,7 +855,8 @@ philia_proximity_panel_get_chart (PhiliaProximityPanel     *self,
   g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
   g_return_val_if_fail (kind < PHILIA_N_LINKPRED_FIGURES, NULL);
   return GTK_WIDGET (kind == PHILIA_LINKPRED_FIGURE_HITS ? self->hits_chart
-                                                         : self->overlap_chart);
+                     : kind == PHILIA_LINKPRED_FIGURE_OVERLAP ? self->overlap_chart
+                     : self->factors_chart);
 }
 
 GtkWidget *
@@ -881,6 +882,8 @@ philia_proximity_panel_dispose (GObject *object)
     philia_chart_view_set_draw_func (self->hits_chart, NULL, NULL, NULL);
   if (self->overlap_chart != NULL)
     philia_chart_view_set_draw_func (self->overlap_chart, NULL, NULL, NULL);
+  if (self->factors_chart != NULL)
+    philia_chart_view_set_draw_func (self->factors_chart, NULL, NULL, NULL);
   g_clear_weak_pointer (&self->canvas);
   /* A GNN still training must not call back into a disposed panel. */
   if (self->gnn != NULL)
@@ -890,6 +893,7 @@ philia_proximity_panel_dispose (GObject *object)
     gtk_widget_unparent (child);
   self->hits_chart = NULL;
   self->overlap_chart = NULL;
+  self->factors_chart = NULL;
   g_clear_object (&self->graph);
   /* A report on show may be the document's: let go of it with the figures. */
   for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
@@ -1081,6 +1085,7 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
   gtk_widget_insert_after (self->gnn, gtk_widget_get_parent (GTK_WIDGET (self->eval_grid)),
                            GTK_WIDGET (self->eval_grid));
   gtk_widget_set_visible (self->gnn, FALSE);
+  _philia_proximity_panel_build_factors (self);
   _philia_proximity_panel_set_evaluating (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.explain", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "proximity.suggest", FALSE);

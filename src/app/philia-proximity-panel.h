@@ -54,6 +54,8 @@ const char  *philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *se
 /* The GNN controls (philia-proximity-gnn.h). */
 GtkWidget   *philia_proximity_panel_get_gnn         (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self);
+/* The "What explains these links" summary on show, or NULL without an evaluation. */
+const char  *philia_proximity_panel_get_factors_text (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_chart       (PhiliaProximityPanel *self,
                                                      PhiliaLinkpredFigureKind kind);
 /* Evaluation with @n_mrr_neg MRR negatives per test edge (the button uses 100). */

@@ -42,7 +42,7 @@ static char *opt_theme;
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
     "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily, "
-    "feature-sets, attention, hits or overlap", "KIND" },
+    "feature-sets, attention, hits, overlap or factors", "KIND" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
     "Width in points (default 360; graph, hits, overlap 480)", "PT" },
@@ -87,12 +87,16 @@ static GOptionEntry figure_entries[] = {
     "accuracy-by-homophily, feature-sets, attention: split index (default 0)", "K" },
   { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
     "accuracy-by-homophily, feature-sets, attention: epochs (default: each model's recipe)", "N" },
-  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "attention: the model (default gat)", "M" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model,
+    "attention: the model (default gat); factors: also train this GNN link predictor (gcn, "
+    "sage, mlp) on the split, with --epochs", "M" },
   { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
     "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
-  { "k", 0, 0, G_OPTION_ARG_INT, &opt_hits_k, "hits, overlap: the K of Hits@K (default 20)", "K" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_hits_k,
+    "hits, overlap, factors: the K of Hits@K (default 20)", "K" },
   { "heuristics", 0, 0, G_OPTION_ARG_STRING, &opt_heuristics,
-    "hits, overlap: comma-separated heuristics (default: all; fp needs features)", "LIST" },
+    "hits, overlap, factors: comma-separated heuristics (default: all; fp needs features)",
+    "LIST" },
   { NULL }
 };
 
@@ -457,6 +461,23 @@ figure_linkpred (PhiliaGraph               *graph,
                                         error);
   if (*report == NULL)
     return FALSE;
+  if (kind == PHILIA_LINKPRED_FIGURE_FACTORS && opt_model != NULL)
+    {
+      PhiliaLinkModelParams lp;
+      g_autoptr(PhiliaLinkTrainResult) trained = NULL;
+      PhiliaLinkpredReport *r = *report;
+
+      /* The GNN joins the report's results, scored on the same split. */
+      philia_link_model_params_init (&lp);
+      lp.seed = (guint64)opt_seed;
+      if (opt_epochs > 0)
+        lp.epochs = opt_epochs;
+      trained = philia_link_train (r->split, opt_model, &lp, NULL, NULL, NULL, NULL, error);
+      if (trained == NULL)
+        return FALSE;
+      r->results = g_renew (PhiliaLinkpredResult *, r->results, r->n_results + 1);
+      r->results[r->n_results++] = g_steal_pointer (&trained->result);
+    }
   *figure = philia_linkpred_figure_new (kind, *report, (guint)opt_hits_k);
   figure_style_init (&style);
   philia_linkpred_figure_set_style (*figure, &style);
@@ -480,10 +501,17 @@ linkpred_figure_json (PhiliaJson           *json,
   philia_json_key (json, "heuristics");
   philia_json_begin_array (json);
   for (guint i = 0; i < report->n_results; i++)
-    philia_json_string (json, philia_proximity_heuristic_to_string (report->results[i]->heuristic));
+    philia_json_string (json, report->results[i]->name);
   philia_json_end_array (json);
   philia_json_key (json, "values");
   philia_json_double_array (json, values, n_values);
+  if (g_str_equal (opt_kind, "factors"))
+    {
+      g_autoptr(PhiliaLinkFactors) factors =
+        philia_link_factors_new (report->results, report->n_results, (guint)opt_hits_k);
+
+      cli_json_link_factors (json, factors, report->results);
+    }
 }
 
 int
@@ -514,7 +542,7 @@ cmd_figure (int    argc,
       && !philia_stats_figure_kind_from_string (opt_kind, &kind))
     return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
                         "local-homophily, compatibility, degree, accuracy-by-homophily, "
-                        "feature-sets, attention, hits, overlap");
+                        "feature-sets, attention, hits, overlap, factors");
   if (opt_split < 0)
     return usage_error ("figure", "--split must be ≥ 0");
   if (opt_hits_k < 1)

@@ -29,6 +29,7 @@ static int opt_lp_threads = 0;
 static int opt_lp_mrr_negatives = 100;
 static gboolean opt_lp_raw_features;
 static char *opt_explain;
+static int opt_factors;
 
 /* The yardstick "Why this link" ranks a pair against: 1000 random non-edges
  * of the whole graph drawn with seed 0 (philia-proximity-panel.c). */
@@ -63,11 +64,79 @@ static GOptionEntry model_entries[] = {
     "Negatives per test edge for MRR (default 100)", "N" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_lp_threads,
     "Worker threads (default: one per processor)", "T" },
+  { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
+    "Project: add the model to its latest evaluation on the same split (seed and MRR "
+    "negatives), or to a new evaluation of the built-in heuristics, and save it", NULL },
+  { "factors", 0, 0, G_OPTION_ARG_INT, &opt_factors,
+    "Also evaluate every built-in heuristic on the split and say what explains the test links "
+    "at Hits@K: shared neighbours, paths or features, and what the model gets of each "
+    "(JSON: \"factors\")", "K" },
   { "explain", 0, 0, G_OPTION_ARG_STRING, &opt_explain,
     "Also score the pair U,V (ids or names) and rank it against the 1000 random non-edges "
     "the Proximity panel's \"Why this link\" uses", "U,V" },
   { NULL }
 };
+
+static void
+json_region (PhiliaJson   *json,
+             const gint64 *counts)
+{
+  static const char *const names[PHILIA_LINK_FACTOR_REGIONS] = {
+    "none", "local", "global", "local+global", "feature", "local+feature", "global+feature",
+    "all",
+  };
+
+  philia_json_begin_object (json);
+  for (guint r = 0; r < PHILIA_LINK_FACTOR_REGIONS; r++)
+    philia_json_member_int (json, names[r], counts[r]);
+  philia_json_end_object (json);
+}
+
+void
+cli_json_link_factors (PhiliaJson                   *json,
+                       const PhiliaLinkFactors      *factors,
+                       PhiliaLinkpredResult * const *results)
+{
+  g_autofree char *summary = philia_link_factors_summary (factors, results);
+
+  philia_json_key (json, "factors");
+  philia_json_begin_object (json);
+  philia_json_member_int (json, "k", factors->k);
+  philia_json_member_int (json, "test_edges", factors->n_test);
+  if (factors->n_shared >= 0)
+    philia_json_member_int (json, "sharing_a_neighbour", factors->n_shared);
+  for (guint c = 0; c < PHILIA_N_LINK_FACTORS; c++)
+    {
+      philia_json_key (json, philia_link_factor_to_string (c));
+      philia_json_begin_object (json);
+      if (factors->best[c] >= 0)
+        philia_json_member_string (json, "heuristic", results[factors->best[c]]->name);
+      else
+        {
+          philia_json_key (json, "heuristic");
+          philia_json_null (json);
+        }
+      philia_json_member_double (json, "hits", factors->hits[c]);
+      philia_json_end_object (json);
+    }
+  /* Test edges by the factors whose best heuristic gets them right. */
+  philia_json_key (json, "regions");
+  json_region (json, factors->regions);
+  philia_json_key (json, "models");
+  philia_json_begin_array (json);
+  for (guint m = 0; m < factors->n_models; m++)
+    {
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "model", results[factors->models[m]]->name);
+      philia_json_member_double (json, "hits", factors->model_hits[m]);
+      philia_json_key (json, "right");
+      json_region (json, factors->model_regions + m * PHILIA_LINK_FACTOR_REGIONS);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+  philia_json_member_string (json, "summary", summary);
+  philia_json_end_object (json);
+}
 
 /* Whether the command line asks for a model (linkpred dispatches on it). */
 gboolean
@@ -166,13 +235,58 @@ parse_pair (PhiliaGraph *graph,
   return TRUE;
 }
 
+/* The split the model trains on when --save keeps it: that of the project's
+ * latest evaluation with this seed and number of MRR negatives (recomputed
+ * from its recipe when the project was just opened), or of a new evaluation
+ * of every built-in heuristic, so the model sits next to them as in the
+ * Proximity panel. */
+static PhiliaLinkSplit *
+saved_split (PhiliaDocument *document,
+             PhiliaGraph    *graph,
+             guint          *evaluation_id,
+             GError        **error)
+{
+  const PhiliaDocumentEvaluation *e = NULL;
+  PhiliaLinkpredReport *report;
+  PhiliaProximityParams params;
+
+  for (guint i = philia_document_get_n_evaluations (document); e == NULL && i-- > 0;)
+    {
+      const PhiliaDocumentEvaluation *c = philia_document_get_evaluation (document, i);
+
+      if (c->seed == (guint64)opt_lp_seed && c->n_mrr_neg == (guint)opt_lp_mrr_negatives)
+        e = c;
+    }
+  if (e != NULL)
+    {
+      *evaluation_id = e->id;
+      if (!philia_document_ensure_evaluation (document, e->id, NULL, error))
+        return NULL;
+      return e->report->split;
+    }
+  philia_proximity_params_init_default (&params);
+  report = philia_linkpred_report_new (graph, &params, PHILIA_PROXIMITY_ALL, (guint64)opt_lp_seed,
+                                       (guint)opt_lp_mrr_negatives, NULL, NULL, error);
+  if (report == NULL)
+    return NULL;
+  /* The document takes the report; the split stays alive with it. */
+  *evaluation_id = philia_document_add_evaluation (document, &params, (guint64)opt_lp_seed,
+                                                   (guint)opt_lp_mrr_negatives, report);
+  return report->split;
+}
+
 int
 cmd_linkpred_model (int    argc,
                     char **argv)
 {
   g_autoptr(PhiliaGraph) graph = NULL;
-  g_autoptr(PhiliaLinkSplit) split = NULL;
+  g_autoptr(PhiliaLinkSplit) own_split = NULL;
+  g_autoptr(PhiliaLinkpredReport) own_report = NULL;
+  g_autoptr(PhiliaLinkFactors) factors = NULL;
+  PhiliaLinkpredReport *heuristics = NULL;
+  PhiliaLinkSplit *split;
   g_autoptr(PhiliaLinkTrainResult) trained = NULL;
+  guint evaluation_id = 0;
   PhiliaLinkModelParams params;
   PhiliaLinkpredResult *result;
   g_autoptr(PhiliaProximityNegatives) negatives = NULL;
@@ -202,6 +316,10 @@ cmd_linkpred_model (int    argc,
     }
   if (!params_from_options (&params, &code))
     return code;
+  if (!cli_project_check_save ("linkpred", argv[1], &code))
+    return code;
+  if (opt_factors < 0)
+    return usage_error ("linkpred", "--factors must be at least 1");
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
@@ -209,14 +327,49 @@ cmd_linkpred_model (int    argc,
   if (opt_explain != NULL && !parse_pair (graph, opt_explain, pair, &code))
     return code;
   start = g_get_monotonic_time ();
-  split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_lp_mrr_negatives,
-                                 (guint64)opt_lp_seed, &error);
+  if (opt_save)
+    split = saved_split (cli_project_get (), graph, &evaluation_id, &error);
+  else if (opt_factors > 0)
+    {
+      PhiliaProximityParams proximity;
+
+      /* The heuristics' own split, which the model then trains on. */
+      philia_proximity_params_init_default (&proximity);
+      own_report = philia_linkpred_report_new (graph, &proximity, PHILIA_PROXIMITY_ALL,
+                                               (guint64)opt_lp_seed,
+                                               (guint)opt_lp_mrr_negatives, NULL, NULL, &error);
+      split = own_report != NULL ? own_report->split : NULL;
+    }
+  else
+    split = own_split = philia_link_split_new (graph, 0.05, 0.10, (guint)opt_lp_mrr_negatives,
+                                               (guint64)opt_lp_seed, &error);
   if (split == NULL)
-    return fail (error);
+    return proximity_fail ("linkpred", error);
   trained = philia_link_train (split, opt_model, &params, NULL, NULL, NULL, NULL, &error);
   if (trained == NULL)
     return proximity_fail ("linkpred", error);
+  if (opt_save
+      && (!philia_document_add_evaluation_model (cli_project_get (), evaluation_id, trained,
+                                                 &error)
+          || !cli_project_save (argv[1], &error)))
+    return fail (error);
   result = trained->result;
+  if (opt_factors > 0)
+    {
+      g_autofree PhiliaLinkpredResult **all = NULL;
+
+      if (own_report != NULL)
+        heuristics = own_report;
+      else
+        for (guint i = 0; i < philia_document_get_n_evaluations (cli_project_get ()); i++)
+          if (philia_document_get_evaluation (cli_project_get (), i)->id == evaluation_id)
+            heuristics = philia_document_get_evaluation (cli_project_get (), i)->report;
+      g_assert (heuristics != NULL);
+      all = g_new (PhiliaLinkpredResult *, heuristics->n_results + 1);
+      memcpy (all, heuristics->results, sizeof (PhiliaLinkpredResult *) * heuristics->n_results);
+      all[heuristics->n_results] = result;
+      factors = philia_link_factors_new (all, heuristics->n_results + 1, (guint)opt_factors);
+    }
   seconds = (g_get_monotonic_time () - start) / 1e6;
   if (opt_explain != NULL)
     {
@@ -265,6 +418,18 @@ cmd_linkpred_model (int    argc,
       philia_json_member_double (json, "dropout", params.dropout);
       philia_json_member_bool (json, "identity_features", trained->identity_features);
       philia_json_member_double (json, "seconds", seconds);
+      if (opt_save)
+        philia_json_member_int (json, "evaluation_id", evaluation_id);
+      if (factors != NULL)
+        {
+          g_autofree PhiliaLinkpredResult **all = g_new (PhiliaLinkpredResult *,
+                                                          heuristics->n_results + 1);
+
+          memcpy (all, heuristics->results,
+                  sizeof (PhiliaLinkpredResult *) * heuristics->n_results);
+          all[heuristics->n_results] = result;
+          cli_json_link_factors (json, factors, all);
+        }
       if (negatives != NULL)
         {
           philia_json_key (json, "pair");
@@ -296,5 +461,18 @@ cmd_linkpred_model (int    argc,
     printf ("pair     %u,%u: score %.4g, %" G_GINT64_FORMAT " of %zu random non-edges higher\n",
             pair[0], pair[1], pair_score, pair_above,
             philia_proximity_negatives_get_n_pairs (negatives));
+  if (factors != NULL)
+    {
+      g_autofree PhiliaLinkpredResult **all = g_new (PhiliaLinkpredResult *,
+                                                      heuristics->n_results + 1);
+      g_autofree char *summary = NULL;
+
+      memcpy (all, heuristics->results, sizeof (PhiliaLinkpredResult *) * heuristics->n_results);
+      all[heuristics->n_results] = result;
+      summary = philia_link_factors_summary (factors, all);
+      printf ("factors  %s\n", summary);
+    }
+  if (opt_save)
+    printf ("%s: saved in evaluation %u\n", argv[1], evaluation_id);
   return EXIT_OK;
 }

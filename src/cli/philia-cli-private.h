@@ -66,6 +66,10 @@ void         cli_saved_model_json (PhiliaJson             *json,
 /* philia-cli-linkpred.c: linkpred --model (cmd_linkpred hands over to it). */
 int          cmd_linkpred_model (int argc, char **argv);
 gboolean     cli_linkpred_wants_model (int argc, char **argv);
+/* The "factors" member: what explains the test links (linkpred --factors, figure). */
+void         cli_json_link_factors (PhiliaJson                   *json,
+                                    const PhiliaLinkFactors      *factors,
+                                    PhiliaLinkpredResult * const *results);
 /* philia-cli-proximity.c: an option-shaped error from the core is a usage
  * error, anything else a failure (proximity, linkpred, figure). */
 int          proximity_fail (const char   *command,

@@ -18,6 +18,7 @@
 # include "philia-layout.h"
 # include "philia-linkmodel.h"
 # include "philia-linkpred.h"
+# include "philia-linkpred-factors.h"
 # include "philia-loader.h"
 # include "philia-measure.h"
 # include "philia-model.h"

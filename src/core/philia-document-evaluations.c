@@ -140,6 +140,45 @@ evaluation_index (PhiliaDocument *self,
 }
 
 gboolean
+philia_document_add_evaluation_model (PhiliaDocument              *self,
+                                      guint                        id,
+                                      const PhiliaLinkTrainResult *trained,
+                                      GError                     **error)
+{
+  PhiliaDocumentEvaluation *evaluation;
+  int i;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (trained != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  i = evaluation_index (self, id);
+  if (i < 0)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   "The document has no link-prediction evaluation %u.", id);
+      return FALSE;
+    }
+  evaluation = self->evaluations->pdata[i];
+  if (trained->result == NULL || trained->model == NULL
+      || (evaluation->report != NULL
+          && trained->result->n_test != evaluation->report->split->n_test))
+    {
+      /* Its Hits@K and overlaps would compare edges of two different splits. */
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   "The link predictor was not scored on the test edges of evaluation %u.",
+                   id);
+      return FALSE;
+    }
+  if (evaluation->models == NULL)
+    evaluation->models =
+      g_ptr_array_new_with_free_func ((GDestroyNotify)philia_link_train_result_free);
+  g_ptr_array_add (evaluation->models, philia_link_train_result_copy_figures (trained));
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
+  return TRUE;
+}
+
+gboolean
 philia_document_delete_evaluation (PhiliaDocument *self,
                                    guint           id)
 {
@@ -194,6 +233,21 @@ philia_document_ensure_evaluation (PhiliaDocument *self,
       same = (isnan (a) && isnan (b)) || a == b || fabs (a - b) <= 1e-12;
     }
   evaluation->report = report;
+  for (guint m = evaluation->models ? evaluation->models->len : 0; m-- > 0;)
+    {
+      const PhiliaLinkTrainResult *t = evaluation->models->pdata[m];
+
+      /* A model whose scores do not line up with the split's test edges
+       * (a project edited by hand) cannot sit in the same overlap. */
+      if (t->result->n_test != report->split->n_test)
+        {
+          g_debug ("Link predictor %s of evaluation %u left out: it scored %" G_GINT64_FORMAT
+                   " test edges, the split has %" G_GINT64_FORMAT ".", t->result->name, id,
+                   t->result->n_test, report->split->n_test);
+          g_ptr_array_remove_index (evaluation->models, m);
+          same = FALSE;
+        }
+    }
   if (!same)
     {
       /* The recipe no longer gives the saved figures (another Philia

@@ -164,6 +164,7 @@ _philia_document_evaluation_free (PhiliaDocumentEvaluation *evaluation)
     return;
   philia_linkpred_report_free (evaluation->report);
   g_free (evaluation->summary);
+  g_clear_pointer (&evaluation->models, g_ptr_array_unref);
   g_free (evaluation);
 }
 

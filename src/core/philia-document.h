@@ -10,6 +10,7 @@
 #include "philia-graph.h"
 #include "philia-homophily.h"
 #include "philia-json.h"
+#include "philia-linkmodel.h"
 #include "philia-linkpred.h"
 #include "philia-proximity.h"
 #include "philia-train.h"
@@ -149,6 +150,9 @@ void               philia_document_run_unref (PhiliaDocumentRun *run);
  *   calls philia_document_ensure_evaluation(); @summary holds its figures
  * @summary: per heuristic (in mask order): AUC, AP, MRR, Hits@20, Hits@50,
  *   Hits@100, as read from or written to the project
+ * @models: GNN link predictors trained on the same split
+ *   (#PhiliaLinkTrainResult without weights: figures, curves and test scores,
+ *   stored in the project as they are; NULL when there are none)
  */
 typedef struct
 {
@@ -160,6 +164,7 @@ typedef struct
   PhiliaLinkpredReport  *report;
   guint                  n_heuristics;
   double                *summary;      /* n_heuristics × 6 */
+  GPtrArray             *models;
 } PhiliaDocumentEvaluation;
 
 /* A pair the user asked "why would these link?" about (explanations are
@@ -323,6 +328,13 @@ guint           philia_document_add_evaluation    (PhiliaDocument              *
                                                    guint64                      seed,
                                                    guint                        n_mrr_neg,
                                                    PhiliaLinkpredReport        *report);
+/* Adds a copy of @trained's figures and test scores (not its weights) to
+ * evaluation @id; refuses a result scored on another split (a different
+ * number of test edges). Not a step. */
+gboolean        philia_document_add_evaluation_model (PhiliaDocument              *self,
+                                                      guint                        id,
+                                                      const PhiliaLinkTrainResult *trained,
+                                                      GError                     **error);
 gboolean        philia_document_delete_evaluation (PhiliaDocument *self,
                                                    guint           id);
 /* Recomputes a reopened evaluation's report from its recipe (slow: call from

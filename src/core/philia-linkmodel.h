@@ -172,6 +172,10 @@ typedef struct
 } PhiliaLinkTrainResult;
 
 void                   philia_link_train_result_free (PhiliaLinkTrainResult *result);
+/* A deep copy of everything but the kept weights (a project stores the
+ * figures, curves and test scores, not the weights): the copy cannot score
+ * new pairs. */
+PhiliaLinkTrainResult *philia_link_train_result_copy_figures (const PhiliaLinkTrainResult *result);
 /* Scores @n_pairs pairs (2 node ids each) with the kept epoch's weights,
  * embeddings from the split's training graph: the decoder's logit, higher
  * meaning likelier. Not thread-safe on one result. */

@@ -4,6 +4,8 @@
 /* Shared by philia-project.c (entry points, facts), philia-project-read.c
  * and philia-project-write.c: the manifest's names and constants. */
 
+#include <json-glib/json-glib.h>
+
 #include "philia-core.h"
 #include "philia-manifest-private.h"
 
@@ -42,6 +44,14 @@ result_curve (PhiliaTrainResult *r,
 }
 
 char          **_philia_project_evaluation_names (const PhiliaDocumentEvaluation *e);
+/* philia-project-linkmodels.c: an evaluation's GNN link predictors. */
+GPtrArray      *_philia_project_copy_link_models  (GPtrArray                *models);
+void            _philia_project_write_link_models (JsonBuilder              *b,
+                                                   GPtrArray                *models);
+gboolean        _philia_project_read_link_models  (JsonObject               *o,
+                                                   const char               *project,
+                                                   PhiliaDocumentEvaluation *e,
+                                                   GError                  **error);
 gboolean        _philia_project_file_checksum    (const char    *path,
                                                   GCancellable  *cancellable,
                                                   char         **sha256,

@@ -934,6 +934,8 @@ restore_evaluations (Reader          *r,
                                     error))
               goto fail;
         }
+      if (!_philia_project_read_link_models (o, r->name, e, error))
+        goto fail;
       _philia_document_restore_evaluation (doc, e);
       continue;
 fail:

@@ -35,6 +35,7 @@ typedef struct
   guint                  n_heuristics;
   double                *summary;
   char                 **names;       /* n_heuristics, from the report when there is one */
+  GPtrArray             *models;      /* copies of the GNN link predictors, or NULL */
 } EvaluationCopy;
 
 struct _PhiliaDocumentSnapshot
@@ -68,6 +69,7 @@ evaluation_copy_clear (EvaluationCopy *e)
 {
   g_free (e->summary);
   g_strfreev (e->names);
+  g_clear_pointer (&e->models, g_ptr_array_unref);
 }
 
 /**
@@ -139,6 +141,7 @@ philia_document_snapshot (PhiliaDocument *self)
         e->id, e->params, e->mask, e->seed, e->n_mrr_neg, e->n_heuristics,
         g_memdup2 (e->summary, sizeof (double) * 6 * e->n_heuristics),
         _philia_project_evaluation_names (e),
+        _philia_project_copy_link_models (e->models),
       };
 
       g_array_append_val (s->evaluations, c);
@@ -729,6 +732,7 @@ write_manifest (Writer                 *w,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+      _philia_project_write_link_models (b, e->models);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

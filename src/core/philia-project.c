@@ -494,6 +494,27 @@ philia_document_write_json (PhiliaDocument *self,
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
+      /* The GNN link predictors kept with it (philia-project-linkmodels.c). */
+      philia_json_key (json, "models");
+      philia_json_begin_array (json);
+      for (guint m = 0; e->models != NULL && m < e->models->len; m++)
+        {
+          const PhiliaLinkTrainResult *t = e->models->pdata[m];
+
+          philia_json_begin_object (json);
+          philia_json_member_string (json, "name", t->result->name);
+          philia_json_member_int (json, "best_epoch", t->best_epoch);
+          for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
+            {
+              g_autofree char *key = g_strdup_printf ("hits@%u", philia_linkpred_hits_ks[k]);
+
+              philia_json_member_double (json, key, t->result->hits[k]);
+            }
+          philia_json_member_double (json, "mrr", t->result->mrr);
+          philia_json_member_double (json, "auc", t->result->auc);
+          philia_json_end_object (json);
+        }
+      philia_json_end_array (json);
       philia_json_end_object (json);
     }
   philia_json_end_array (json);

@@ -20,7 +20,78 @@ struct _PhiliaLinkpredFigure
   PhiliaRgba               *colors;   /* one per heuristic */
   PhiliaBarChart            bars;
   PhiliaHeatmap             heatmap;
+  GPtrArray                *series;   /* factors: the GNN's two series, NULL-terminated */
 };
+
+/* The factors figure's bars: single factors first, then pairs, all, none. */
+static const guint region_order[PHILIA_LINK_FACTOR_REGIONS] = { 1, 2, 4, 3, 5, 6, 7, 0 };
+
+static const char *
+region_title (guint region)
+{
+  switch (region)
+    {
+    case 1: return _("neighbours only");
+    case 2: return _("paths only");
+    case 4: return _("features only");
+    case 3: return _("neighbours + paths");
+    case 5: return _("neighbours + features");
+    case 6: return _("paths + features");
+    case 7: return _("all three");
+    default: return _("none");
+    }
+}
+
+/* Test edges per region, and with a GNN how many of them it gets right and
+ * wrong (two stacked series). */
+static void
+factors_figure (PhiliaLinkpredFigure       *f,
+                const PhiliaLinkpredReport *report,
+                guint                       k)
+{
+  g_autoptr(PhiliaLinkFactors) factors = philia_link_factors_new (report->results,
+                                                                  report->n_results, k);
+  guint n = PHILIA_LINK_FACTOR_REGIONS, n_series = factors->n_models > 0 ? 2 : 1;
+
+  g_ptr_array_set_size (f->labels, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (f->labels, g_strdup (region_title (region_order[i])));
+  g_ptr_array_add (f->labels, NULL);
+  f->n_values = n_series * n;
+  f->values = g_new0 (double, n_series * n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint r = region_order[i];
+
+      if (n_series == 1)
+        f->values[i] = factors->regions[r];
+      else
+        {
+          f->values[i] = factors->model_regions[r];
+          f->values[n + i] = factors->regions[r] - factors->model_regions[r];
+        }
+    }
+  f->title = g_strdup_printf (_("What explains the %" PRId64 " test links at Hits@%u"),
+                              factors->n_test, k);
+  /* Which heuristic stood for each factor is in the panel's text and the JSON. */
+  f->axis = g_strdup (_("factors whose best heuristic gets the link right"));
+  if (n_series == 2)
+    {
+      const PhiliaLinkpredResult *model = report->results[factors->models[0]];
+      g_autofree char *title = philia_linkpred_predictor_title (model->name);
+
+      f->series = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (f->series, g_strdup_printf (_("%s right"), title));
+      g_ptr_array_add (f->series, g_strdup_printf (_("%s wrong"), title));
+      g_ptr_array_add (f->series, NULL);
+    }
+  f->bars = (PhiliaBarChart) {
+    .title = f->title, .y_label = _("test links"), .x_label = f->axis,
+    .n_bars = n, .values = f->values, .labels = (const char * const *)f->labels->pdata,
+    .show_values = n_series == 1, .n_series = n_series,
+    .series_labels = f->series ? (const char * const *)f->series->pdata : NULL,
+  };
+}
 
 const char *
 philia_linkpred_figure_kind_to_string (PhiliaLinkpredFigureKind kind)
@@ -102,7 +173,9 @@ philia_linkpred_figure_new (PhiliaLinkpredFigureKind    kind,
   for (guint i = 0; i < n; i++)
     heuristic_color (report->results[i]->heuristic, &f->colors[i]);
 
-  if (kind == PHILIA_LINKPRED_FIGURE_HITS)
+  if (kind == PHILIA_LINKPRED_FIGURE_FACTORS)
+    factors_figure (f, report, k);
+  else if (kind == PHILIA_LINKPRED_FIGURE_HITS)
     {
       f->n_values = n;
       f->values = g_new0 (double, MAX (n, 1));
@@ -149,6 +222,7 @@ philia_linkpred_figure_free (PhiliaLinkpredFigure *f)
   g_free (f->title);
   g_free (f->axis);
   g_clear_pointer (&f->labels, g_ptr_array_unref);
+  g_clear_pointer (&f->series, g_ptr_array_unref);
   g_free (f->values);
   g_free (f->colors);
   g_free (f);
@@ -187,7 +261,7 @@ philia_linkpred_figure_draw (cairo_t  *cr,
 
   g_return_if_fail (f != NULL);
 
-  if (f->kind == PHILIA_LINKPRED_FIGURE_HITS)
+  if (f->kind != PHILIA_LINKPRED_FIGURE_OVERLAP)
     philia_bar_chart_draw (cr, width, height, &f->bars, &f->style);
   else
     philia_heatmap_draw (cr, width, height, &f->heatmap, &f->style);

@@ -16,11 +16,15 @@ G_BEGIN_DECLS
  * @PHILIA_LINKPRED_FIGURE_OVERLAP: for each pair of heuristics, the Jaccard
  *   index |A ∩ B| / |A ∪ B| of their Hits@K sets (the positive test edges each
  *   scores strictly above its K-th highest negative)
+ * @PHILIA_LINKPRED_FIGURE_FACTORS: what explains the test links
+ *   (#PhiliaLinkFactors): test edges per set of factors whose best heuristic
+ *   gets them right, split by whether the first GNN gets them right
  */
 typedef enum
 {
   PHILIA_LINKPRED_FIGURE_HITS,
   PHILIA_LINKPRED_FIGURE_OVERLAP,
+  PHILIA_LINKPRED_FIGURE_FACTORS,
   PHILIA_N_LINKPRED_FIGURES,  /*< skip >*/
 } PhiliaLinkpredFigureKind;
 
@@ -38,7 +42,9 @@ PhiliaLinkpredFigure *philia_linkpred_figure_new              (PhiliaLinkpredFig
 void                  philia_linkpred_figure_free             (PhiliaLinkpredFigure       *figure);
 void                  philia_linkpred_figure_set_style        (PhiliaLinkpredFigure       *figure,
                                                                const PhiliaRenderStyle    *style);
-/* The values drawn: n bars (hits) or n × n cells (overlap), in heuristic order. */
+/* The values drawn: n bars (hits) or n × n cells (overlap), in heuristic order;
+ * factors: 8 regions (neighbours, paths, features only, the pairs, all,
+ * none), or with a GNN its right then wrong counts per region. */
 const double         *philia_linkpred_figure_get_values       (PhiliaLinkpredFigure       *figure,
                                                                guint                      *n_values);
 /* A PhiliaDrawFunc: @user_data is the figure. */

@@ -466,6 +466,27 @@ save_window (const char *name)
   philia_test_save_png (texture, name);
 }
 
+/* The panel scrolled so the "What explains these links" view is on show. */
+static void
+save_factors_window (const char *name)
+{
+  GtkScrolledWindow *scroller =
+    GTK_SCROLLED_WINDOW (gtk_widget_get_first_child (GTK_WIDGET (panel ())));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *chart = philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_FACTORS);
+  graphene_point_t at;
+
+  gtk_stack_set_visible_child_name (side_stack (), "proximity");
+  philia_test_spin_for (300);
+  gtk_adjustment_set_value (adj, 0);
+  philia_test_spin_for (100);
+  if (gtk_widget_compute_point (gtk_widget_get_parent (chart),
+                                gtk_scrolled_window_get_child (scroller),
+                                &GRAPHENE_POINT_INIT (0, 0), &at))
+    gtk_adjustment_set_value (adj, at.y - 12);
+  save_window (name);
+}
+
 /* "Why this link"'s GNN row, after training, against philia-cli linkpred
  * --explain with the same recipe, split and pair. */
 static void
@@ -568,6 +589,8 @@ test_render (void)
     g_assert_true (philia_test_spin_until (gnn_idle, NULL, 300000));
     g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "gcn"));
     assert_gnn_pair_matches_cli (30, 20);
+    g_assert_nonnull (philia_proximity_panel_get_factors_text (panel ()));
+    save_factors_window ("window-proximity-factors-cora.png");
     g_assert_true (philia_chart_view_export_full (
       PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
                                                            PHILIA_LINKPRED_FIGURE_OVERLAP)),
@@ -696,6 +719,34 @@ test_plugin_and_gnn (void)
     }
   g_assert_nonnull (strstr (philia_proximity_gnn_get_status (gnn), "5 epochs"));
 
+  /* What explains the links: the summary names the GNN, the chart shows,
+   * and the document keeps the GNN with its evaluation. */
+  {
+    const char *factors = philia_proximity_panel_get_factors_text (panel ());
+    PhiliaDocument *doc = philia_proximity_panel_get_document (panel ());
+    const PhiliaDocumentEvaluation *e;
+    g_autofree char *fshot = g_test_build_filename (G_TEST_BUILT, "proximity-factors-gnn.png",
+                                                    NULL);
+
+    g_test_message ("factors: %s", factors);
+    g_assert_nonnull (factors);
+    g_assert_nonnull (strstr (factors, "share a neighbour"));
+    g_assert_nonnull (strstr (factors, "GCN (dot product)"));
+    g_assert_nonnull (strstr (factors, "neighbours: Common neighbours"));
+    g_assert_true (gtk_widget_get_visible (
+      philia_proximity_panel_get_chart (panel (), PHILIA_LINKPRED_FIGURE_FACTORS)));
+    g_assert_true (philia_chart_view_export_full (
+      PHILIA_CHART_VIEW (philia_proximity_panel_get_chart (panel (),
+                                                           PHILIA_LINKPRED_FIGURE_FACTORS)),
+      fshot, 900, 600, 96, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (doc);
+    e = philia_document_get_evaluation (doc, philia_document_get_n_evaluations (doc) - 1);
+    g_assert_nonnull (e->models);
+    g_assert_cmpuint (e->models->len, ==, 1);
+    g_assert_cmpstr (((PhiliaLinkTrainResult *)e->models->pdata[0])->model, ==, "gcn");
+  }
+
   /* Cancel stops a run and adds no row. */
   philia_proximity_gnn_train (gnn, "sage", "mlp", 5000);
   philia_proximity_gnn_cancel (gnn);
@@ -733,6 +784,33 @@ test_plugin_and_gnn (void)
   philia_registry_remove_provider (philia_registry_get_default (), "test-ui");
 }
 
+/* The latent space model's fp preset, evaluated with a GCN beside the
+ * heuristics: the factors view on show, for a person to look at. */
+static void
+test_latent_fp (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  PhiliaLatentParams p;
+
+  philia_latent_params_init (&p);
+  philia_latent_params_preset (&p, PHILIA_LATENT_PRESET_FP);
+  p.n_nodes = 1000;
+  p.seed = 1;
+  graph = philia_latent_generate (&p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  philia_window_set_graph (window, graph);
+  window = philia_test_follow_open (window);
+  philia_proximity_panel_evaluate (panel (), 20);
+  g_assert_true (philia_test_spin_until (evaluated, NULL, 120000));
+  philia_proximity_gnn_train (philia_proximity_panel_get_gnn (panel ()), "gcn", "dot", 50);
+  g_assert_true (philia_test_spin_until (gnn_idle, NULL, 300000));
+  g_test_message ("fp factors: %s", philia_proximity_panel_get_factors_text (panel ()));
+  g_assert_nonnull (strstr (philia_proximity_panel_get_factors_text (panel ()),
+                            "features: Feature similarity"));
+  save_factors_window ("window-proximity-factors-latent-fp.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,6 +827,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Proximity/evaluate", test_evaluate);
   g_test_add_func ("/Philia/Proximity/render", test_render);
   g_test_add_func ("/Philia/Proximity/plugin-gnn", test_plugin_and_gnn);
+  g_test_add_func ("/Philia/Proximity/latent-fp", test_latent_fp);
 
   ret = g_test_run ();
 

@@ -545,6 +545,64 @@ test_generate (void)
   g_assert_null (find_generate_dialog ());
 }
 
+static gboolean
+latent_ready (gpointer data)
+{
+  PhiliaGraph *graph = philia_window_get_graph (window);
+
+  return graph != NULL && g_str_has_prefix (philia_graph_get_source (graph), "latent-n300-")
+         && stats_ready (NULL);
+}
+
+/* The latent space model: the model switch, the presets setting the knobs
+ * (a knob changed by hand makes it Custom), and a graph generated. */
+static void
+test_generate_latent (void)
+{
+  PhiliaGenerateDialog *dialog;
+  PhiliaLatentParams p;
+  PhiliaGraph *graph;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL);
+  dialog = find_generate_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (philia_generate_dialog_get_model (dialog), ==, "csbm");
+  philia_generate_dialog_set_model (dialog, "latent");
+  g_assert_cmpstr (philia_generate_dialog_get_model (dialog), ==, "latent");
+
+  philia_generate_dialog_set_latent_preset (dialog, PHILIA_LATENT_PRESET_GSP);
+  philia_generate_dialog_get_latent_params (dialog, &p);
+  g_assert_cmpstr (philia_generate_dialog_get_latent_preset (dialog), ==, "gsp");
+  g_assert_cmpfloat (p.degree, ==, 3);
+  g_assert_cmpfloat (p.feature_weight, ==, 0);
+
+  /* Knobs by hand: Custom; out of range values are clamped. */
+  p.n_nodes = 300;
+  p.feature_weight = 1.5;
+  philia_generate_dialog_set_latent_params (dialog, &p);
+  g_assert_cmpstr (philia_generate_dialog_get_latent_preset (dialog), ==, "custom");
+  philia_generate_dialog_get_latent_params (dialog, &p);
+  g_assert_cmpfloat (p.feature_weight, ==, 1);
+
+  /* A preset keeps the nodes, labels and seed. */
+  philia_generate_dialog_set_latent_preset (dialog, PHILIA_LATENT_PRESET_FP);
+  philia_generate_dialog_get_latent_params (dialog, &p);
+  g_assert_cmpstr (philia_generate_dialog_get_latent_preset (dialog), ==, "fp");
+  g_assert_cmpuint (p.n_nodes, ==, 300);
+  g_assert_cmpfloat (p.degree, ==, 10);
+  g_assert_cmpfloat (p.feature_weight, ==, 1);
+  g_assert_cmpuint (p.feature_dim, ==, 8);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.run", NULL);
+  g_assert_true (philia_generate_dialog_get_running (dialog));
+  g_assert_true (philia_test_spin_until (latent_ready, NULL, 60000));
+  graph = philia_window_get_graph (window);
+  g_assert_cmpuint (philia_graph_get_n_nodes (graph), ==, 300);
+  g_assert_cmpuint (philia_graph_get_n_features (graph), ==, 16);
+  philia_test_spin_for (100);
+  g_assert_null (find_generate_dialog ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +616,7 @@ main (int   argc,
 
   register_test_measures ();
   g_test_add_func ("/Philia/Stats/cora", test_cora);
+  g_test_add_func ("/Philia/Stats/generate-latent", test_generate_latent);
   g_test_add_func ("/Philia/Stats/as-stored", test_as_stored);
   g_test_add_func ("/Philia/Stats/select-bin", test_select_bin);
   g_test_add_func ("/Philia/Stats/export", test_export);

@@ -282,6 +282,23 @@ philia_link_train_result_free (PhiliaLinkTrainResult *result)
   g_free (result);
 }
 
+PhiliaLinkTrainResult *
+philia_link_train_result_copy_figures (const PhiliaLinkTrainResult *result)
+{
+  PhiliaLinkTrainResult *copy;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  copy = g_memdup2 (result, sizeof *result);
+  copy->model = g_strdup (result->model);
+  copy->loss = result->loss ? g_memdup2 (result->loss, sizeof (double) * result->n_epochs) : NULL;
+  copy->val_hits = result->val_hits ? g_memdup2 (result->val_hits,
+                                                 sizeof (double) * result->n_epochs) : NULL;
+  copy->result = result->result ? philia_linkpred_result_copy (result->result) : NULL;
+  copy->scorer = NULL;
+  return copy;
+}
+
 static gboolean
 check_params (const PhiliaLinkModelParams *p,
               GError                     **error)
