@@ -39,6 +39,7 @@ typedef struct
   gboolean             shown;
   guint                tick_id;
   gint64               swapped_at;
+  gint64               started_at;
 } Live;
 
 static void
@@ -141,6 +142,9 @@ swap_in (Live *live)
       || self->graph != live->graph)
     return;
 
+  if (!live->shown)
+    g_debug ("Progressive layout: first picture (step %u of %u) after %.2f s", iteration,
+             n_iterations, (g_get_monotonic_time () - live->started_at) / 1e6);
   self->positions = live->front;
   /* Until the user moves the view, the drawing stays fitted as it grows. */
   if (!live->shown || !self->user_view)
@@ -197,6 +201,8 @@ live_done_cb (GObject      *object,
   g_autoptr(PhiliaCanvas) self = g_object_ref (live->request->self);
 
   g_clear_handle_id (&live->tick_id, g_source_remove);
+  g_debug ("Progressive layout: done after %.2f s",
+           (g_get_monotonic_time () - live->started_at) / 1e6);
   if (g_object_get_data (G_OBJECT (self), LIVE_KEY) == live)
     g_object_set_data (G_OBJECT (self), LIVE_KEY, NULL);
 
@@ -247,6 +253,7 @@ _philia_canvas_start_live_layout (PhiliaCanvas        *self,
       live->min_step_us = (gint64) ms * G_TIME_SPAN_MILLISECOND;
   }
   g_mutex_init (&live->lock);
+  live->started_at = g_get_monotonic_time ();
   live->back = g_new (double, 2 * MAX (live->n, 1));
   live->front = g_new (double, 2 * MAX (live->n, 1));
   g_object_set_data (G_OBJECT (self), LIVE_KEY, live);

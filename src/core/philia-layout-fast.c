@@ -8,6 +8,7 @@
 
 #include "philia-core.h"
 #include "philia-layout-fast-private.h"
+#include "philia-parallel-private.h"
 
 /*
  * FR on 10^6 nodes and 10^7 edges ran for minutes before anything was drawn.
@@ -139,22 +140,74 @@ orthonormalise (const double *degree,
     v[u] = acc[2 * comp[u]] > 1e-300 ? v[u] / sqrt (acc[2 * comp[u]]) : 0.0;
 }
 
-/* One step of the lazy walk: out = ½ (v + mean of the neighbours' v). */
+/* The O(m) loops run on a few threads over ranges of nodes; each writes its
+ * own nodes only, so the result does not depend on the schedule. */
+#define N_CHUNKS 64
+
+static guint
+n_threads (void)
+{
+  return MIN (g_get_num_processors (), 8);
+}
+
+typedef struct
+{
+  const gint64 *off;
+  const gint32 *nbr;
+  guint         n;
+  const double *xy;      /* 2 n */
+  double       *out;     /* 2 n */
+  double       *sums;    /* N_CHUNKS, for the refinement's spring sizes */
+  double        cx;
+  double        cy;
+} Walk;
+
+/* One step of the lazy walk on both coordinates at once (one fetch of a
+ * neighbour gives both): out = ½ (xy + mean of the neighbours' xy). */
+static void
+lazy_walk_chunk (gpointer data,
+                 guint    chunk)
+{
+  Walk *w = data;
+  guint first = (guint) ((guint64) w->n * chunk / N_CHUNKS);
+  guint last = (guint) ((guint64) w->n * (chunk + 1) / N_CHUNKS);
+
+  for (guint u = first; u < last; u++)
+    {
+      gint64 d = w->off[u + 1] - w->off[u];
+      double sx = 0, sy = 0;
+
+      for (gint64 e = w->off[u]; e < w->off[u + 1]; e++)
+        {
+          sx += w->xy[2 * w->nbr[e]];
+          sy += w->xy[2 * w->nbr[e] + 1];
+        }
+      w->out[2 * u] = d > 0 ? 0.5 * (w->xy[2 * u] + sx / (double)d) : w->xy[2 * u];
+      w->out[2 * u + 1] = d > 0 ? 0.5 * (w->xy[2 * u + 1] + sy / (double)d) : w->xy[2 * u + 1];
+    }
+}
+
 static void
 lazy_walk (const gint64 *off,
            const gint32 *nbr,
            guint         n,
-           const double *v,
+           double       *x,
+           double       *y,
+           double       *xy,
            double       *out)
 {
+  Walk w = { off, nbr, n, xy, out, NULL, 0, 0 };
+
   for (guint u = 0; u < n; u++)
     {
-      gint64 d = off[u + 1] - off[u];
-      double sum = 0;
-
-      for (gint64 e = off[u]; e < off[u + 1]; e++)
-        sum += v[nbr[e]];
-      out[u] = d > 0 ? 0.5 * (v[u] + sum / (double)d) : v[u];
+      xy[2 * u] = x[u];
+      xy[2 * u + 1] = y[u];
+    }
+  philia_parallel_run (n_threads (), N_CHUNKS, lazy_walk_chunk, &w);
+  for (guint u = 0; u < n; u++)
+    {
+      x[u] = out[2 * u];
+      y[u] = out[2 * u + 1];
     }
 }
 
@@ -220,7 +273,8 @@ philia_layout_fast_place (PhiliaGraph *graph,
   const gint32 *nbr;
   g_autofree gint32 *order = NULL;
   g_autofree guint *comp = NULL;
-  g_autofree double *x = NULL, *y = NULL, *tmp = NULL, *degree = NULL, *acc = NULL;
+  g_autofree double *x = NULL, *y = NULL, *xy = NULL, *tmp = NULL, *degree = NULL;
+  g_autofree double *acc = NULL;
   g_autoptr(GArray) pieces = NULL;
   PhiliaRng rng;
   double area = 0, shelf_width, sx = 0, sy = 0, shelf_height = 0;
@@ -238,7 +292,8 @@ philia_layout_fast_place (PhiliaGraph *graph,
   pieces = find_pieces (graph, order, comp);
   x = g_new (double, n);
   y = g_new (double, n);
-  tmp = g_new (double, n);
+  xy = g_new (double, 2 * n);
+  tmp = g_new (double, 2 * n);
   degree = g_new (double, n);
   acc = g_new (double, 2 * pieces->len);
 
@@ -253,11 +308,8 @@ philia_layout_fast_place (PhiliaGraph *graph,
   orthonormalise (degree, comp, n, pieces->len, y, x, acc);
   for (guint it = 0; it < PLACE_ITERATIONS; it++)
     {
-      lazy_walk (off, nbr, n, x, tmp);
-      memcpy (x, tmp, sizeof (double) * n);
+      lazy_walk (off, nbr, n, x, y, xy, tmp);
       orthonormalise (degree, comp, n, pieces->len, x, NULL, acc);
-      lazy_walk (off, nbr, n, y, tmp);
-      memcpy (y, tmp, sizeof (double) * n);
       orthonormalise (degree, comp, n, pieces->len, y, x, acc);
     }
 
@@ -433,6 +485,35 @@ smooth (double *grid,
     }
 }
 
+static void
+springs_chunk (gpointer data,
+               guint    chunk)
+{
+  Walk *w = data;
+  guint first = (guint) ((guint64) w->n * chunk / N_CHUNKS);
+  guint last = (guint) ((guint64) w->n * (chunk + 1) / N_CHUNKS);
+  const double *p = w->xy;
+  double *mv = w->out, sum = 0;
+
+  for (guint u = first; u < last; u++)
+    {
+      gint64 d = w->off[u + 1] - w->off[u];
+      double sx = 0, sy = 0;
+
+      for (gint64 e = w->off[u]; e < w->off[u + 1]; e++)
+        {
+          sx += p[2 * w->nbr[e]];
+          sy += p[2 * w->nbr[e] + 1];
+        }
+      mv[2 * u] = d > 0 ? 0.5 * (sx / d - p[2 * u]) : 0.0;
+      mv[2 * u + 1] = d > 0 ? 0.5 * (sy / d - p[2 * u + 1]) : 0.0;
+      mv[2 * u] += 0.01 * (w->cx - p[2 * u]);
+      mv[2 * u + 1] += 0.01 * (w->cy - p[2 * u + 1]);
+      sum += mv[2 * u] * mv[2 * u] + mv[2 * u + 1] * mv[2 * u + 1];
+    }
+  w->sums[chunk] = sum;
+}
+
 /**
  * philia_layout_refine_step:
  *
@@ -487,22 +568,14 @@ philia_layout_refine_step (PhiliaLayoutRefine *self)
   h = side / g;
 
   /* The springs: towards the neighbours' mean, and a weak pull to the centre. */
-  for (guint u = 0; u < n; u++)
-    {
-      gint64 d = off[u + 1] - off[u];
-      double sx = 0, sy = 0;
+  {
+    double sums[N_CHUNKS];
+    Walk w = { off, nbr, n, p, mv, sums, cx, cy };
 
-      for (gint64 e = off[u]; e < off[u + 1]; e++)
-        {
-          sx += p[2 * nbr[e]];
-          sy += p[2 * nbr[e] + 1];
-        }
-      mv[2 * u] = d > 0 ? 0.5 * (sx / d - p[2 * u]) : 0.0;
-      mv[2 * u + 1] = d > 0 ? 0.5 * (sy / d - p[2 * u + 1]) : 0.0;
-      mv[2 * u] += 0.01 * (cx - p[2 * u]);
-      mv[2 * u + 1] += 0.01 * (cy - p[2 * u + 1]);
-      spring_rms += mv[2 * u] * mv[2 * u] + mv[2 * u + 1] * mv[2 * u + 1];
-    }
+    philia_parallel_run (n_threads (), N_CHUNKS, springs_chunk, &w);
+    for (guint c = 0; c < N_CHUNKS; c++)
+      spring_rms += sums[c];
+  }
   spring_rms = sqrt (spring_rms / n);
 
   /* The density, bilinear splats at cell centres, over its mean. */
