@@ -149,6 +149,28 @@ test_place (void)
 }
 
 static void
+count_draft (const double *positions,
+             gpointer      user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Drafts come three times on the way and change nothing of the result. */
+static void
+test_place_drafts (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (800, 2, 0.9, 6);
+  guint n = philia_graph_get_n_nodes (graph), drafts = 0;
+  g_autofree double *a = g_new (double, 2 * n);
+  g_autofree double *b = g_new (double, 2 * n);
+
+  philia_layout_fast_place (graph, 3, a);
+  philia_layout_fast_place_full (graph, 3, b, count_draft, &drafts);
+  g_assert_cmpuint (drafts, ==, 3);
+  g_assert_cmpmem (a, sizeof (double) * 2 * n, b, sizeof (double) * 2 * n);
+}
+
+static void
 run_steps (PhiliaLayoutRefine *refine,
            guint               n,
            guint               steps)
@@ -374,6 +396,7 @@ main (int    argc,
   philia_core_init ();
 
   g_test_add_func ("/Philia/LayoutFast/place", test_place);
+  g_test_add_func ("/Philia/LayoutFast/place-drafts", test_place_drafts);
   g_test_add_func ("/Philia/LayoutFast/refine", test_refine);
   g_test_add_func ("/Philia/LayoutFast/refine-stopped", test_refine_stopped);
   g_test_add_func ("/Philia/LayoutFast/registered", test_registered);

@@ -69,6 +69,14 @@ publish (Live         *live,
   g_mutex_unlock (&live->lock);
 }
 
+/* A rough placement: shown as step 0 while the placement goes on. */
+static void
+draft_cb (const double *positions,
+          gpointer      user_data)
+{
+  publish (user_data, positions, 0, PHILIA_LAYOUT_REFINE_ITERATIONS);
+}
+
 static void
 live_thread (GTask        *task,
              gpointer      source_object,
@@ -82,7 +90,7 @@ live_thread (GTask        *task,
   guint planned = PHILIA_LAYOUT_REFINE_ITERATIONS;
 
   philia_progress_update (live->progress, 0.0, NULL);
-  philia_layout_fast_place (live->graph, LAYOUT_SEED, positions);
+  philia_layout_fast_place_full (live->graph, LAYOUT_SEED, positions, draft_cb, live);
   if (g_task_return_error_if_cancelled (task))
     return;
   publish (live, positions, 0, planned);

@@ -257,61 +257,16 @@ shape_piece (const gint32 *nodes,
     }
 }
 
-/**
- * philia_layout_fast_place:
- * @positions: (out caller-allocates): 2 n coordinates
- *
- * Reproducible for a given @seed. O(PLACE_ITERATIONS (n + m)).
- */
-void
-philia_layout_fast_place (PhiliaGraph *graph,
-                          guint64      seed,
-                          double      *positions)
+/* Packs the pieces (sorted, largest first) on shelves: writes @positions
+ * from the walk's @x and @y, which it reshapes. */
+static void
+pack (const GArray *pieces,
+      const gint32 *order,
+      double       *x,
+      double       *y,
+      double       *positions)
 {
-  guint n;
-  const gint64 *off;
-  const gint32 *nbr;
-  g_autofree gint32 *order = NULL;
-  g_autofree guint *comp = NULL;
-  g_autofree double *x = NULL, *y = NULL, *xy = NULL, *tmp = NULL, *degree = NULL;
-  g_autofree double *acc = NULL;
-  g_autoptr(GArray) pieces = NULL;
-  PhiliaRng rng;
   double area = 0, shelf_width, sx = 0, sy = 0, shelf_height = 0;
-
-  g_return_if_fail (PHILIA_IS_GRAPH (graph));
-  n = philia_graph_get_n_nodes (graph);
-  if (n == 0)
-    return;
-  g_return_if_fail (positions != NULL);
-  off = philia_graph_get_row_offsets (graph);
-  nbr = philia_graph_get_neighbors (graph);
-
-  order = g_new (gint32, n);
-  comp = g_new (guint, n);
-  pieces = find_pieces (graph, order, comp);
-  x = g_new (double, n);
-  y = g_new (double, n);
-  xy = g_new (double, 2 * n);
-  tmp = g_new (double, 2 * n);
-  degree = g_new (double, n);
-  acc = g_new (double, 2 * pieces->len);
-
-  philia_rng_init (&rng, seed ^ G_GUINT64_CONSTANT (0x706c616365000000));
-  for (guint u = 0; u < n; u++)
-    {
-      x[u] = uniform (&rng) - 0.5;
-      y[u] = uniform (&rng) - 0.5;
-      degree[u] = (double)(off[u + 1] - off[u]);
-    }
-  orthonormalise (degree, comp, n, pieces->len, x, NULL, acc);
-  orthonormalise (degree, comp, n, pieces->len, y, x, acc);
-  for (guint it = 0; it < PLACE_ITERATIONS; it++)
-    {
-      lazy_walk (off, nbr, n, x, y, xy, tmp);
-      orthonormalise (degree, comp, n, pieces->len, x, NULL, acc);
-      orthonormalise (degree, comp, n, pieces->len, y, x, acc);
-    }
 
   /* Pieces of one or two nodes have no second eigenvector: a dot, a pair. */
   for (guint c = 0; c < pieces->len; c++)
@@ -326,7 +281,6 @@ philia_layout_fast_place (PhiliaGraph *graph,
           }
       area += 4.0 * piece->size;
     }
-  g_array_sort (pieces, compare_pieces);
 
   /* Shelves, largest piece first, in a roughly square region. */
   shelf_width = MAX (sqrt (area) * 1.1, 2.0 * sqrt ((double)g_array_index (pieces, Piece,
@@ -352,6 +306,88 @@ philia_layout_fast_place (PhiliaGraph *graph,
       sx += (box[2] - box[0]) + gap;
       shelf_height = MAX (shelf_height, (box[3] - box[1]) + gap);
     }
+}
+
+/**
+ * philia_layout_fast_place_full:
+ * @positions: (out caller-allocates): 2 n coordinates
+ * @draft: (nullable): called with a rougher placement in @positions after
+ *   2, 6 and 14 of the PLACE_ITERATIONS walks, so that a very large graph
+ *   shows something before the placement ends
+ *
+ * Reproducible for a given @seed (the drafts change nothing of the result).
+ * O(PLACE_ITERATIONS (n + m)).
+ */
+void
+philia_layout_fast_place_full (PhiliaGraph          *graph,
+                               guint64               seed,
+                               double               *positions,
+                               PhiliaLayoutDraftFunc draft,
+                               gpointer              user_data)
+{
+  guint n;
+  const gint64 *off;
+  const gint32 *nbr;
+  g_autofree gint32 *order = NULL;
+  g_autofree guint *comp = NULL;
+  g_autofree double *x = NULL, *y = NULL, *xy = NULL, *tmp = NULL, *degree = NULL;
+  g_autofree double *acc = NULL;
+  g_autoptr(GArray) pieces = NULL;
+  g_autoptr(GArray) sorted = NULL;
+  PhiliaRng rng;
+
+  g_return_if_fail (PHILIA_IS_GRAPH (graph));
+  n = philia_graph_get_n_nodes (graph);
+  if (n == 0)
+    return;
+  g_return_if_fail (positions != NULL);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+
+  order = g_new (gint32, n);
+  comp = g_new (guint, n);
+  pieces = find_pieces (graph, order, comp);
+  sorted = g_array_copy (pieces);
+  g_array_sort (sorted, compare_pieces);
+  x = g_new (double, n);
+  y = g_new (double, n);
+  xy = g_new (double, 2 * n);
+  tmp = g_new (double, 2 * n);
+  degree = g_new (double, n);
+  acc = g_new (double, 2 * pieces->len);
+
+  philia_rng_init (&rng, seed ^ G_GUINT64_CONSTANT (0x706c616365000000));
+  for (guint u = 0; u < n; u++)
+    {
+      x[u] = uniform (&rng) - 0.5;
+      y[u] = uniform (&rng) - 0.5;
+      degree[u] = (double)(off[u + 1] - off[u]);
+    }
+  orthonormalise (degree, comp, n, pieces->len, x, NULL, acc);
+  orthonormalise (degree, comp, n, pieces->len, y, x, acc);
+  for (guint it = 1; it <= PLACE_ITERATIONS; it++)
+    {
+      lazy_walk (off, nbr, n, x, y, xy, tmp);
+      orthonormalise (degree, comp, n, pieces->len, x, NULL, acc);
+      orthonormalise (degree, comp, n, pieces->len, y, x, acc);
+      if (draft != NULL && (it == 2 || it == 6 || it == 14))
+        {
+          /* On copies: packing reshapes what it packs. */
+          memcpy (xy, x, sizeof (double) * n);
+          memcpy (tmp, y, sizeof (double) * n);
+          pack (sorted, order, xy, tmp, positions);
+          draft (positions, user_data);
+        }
+    }
+  pack (sorted, order, x, y, positions);
+}
+
+void
+philia_layout_fast_place (PhiliaGraph *graph,
+                          guint64      seed,
+                          double      *positions)
+{
+  philia_layout_fast_place_full (graph, seed, positions, NULL, NULL);
 }
 
 /* Refinement */

@@ -34,6 +34,17 @@ void                philia_layout_fast_place            (PhiliaGraph         *gr
                                                          guint64              seed,
                                                          double              *positions);
 
+/* Receives a rough placement (2 n coordinates, valid during the call). */
+typedef void (*PhiliaLayoutDraftFunc) (const double *positions,
+                                       gpointer      user_data);
+
+/* The same, handing @draft rougher placements on the way (see the .c). */
+void                philia_layout_fast_place_full       (PhiliaGraph         *graph,
+                                                         guint64              seed,
+                                                         double              *positions,
+                                                         PhiliaLayoutDraftFunc draft,
+                                                         gpointer             user_data);
+
 typedef struct _PhiliaLayoutRefine PhiliaLayoutRefine;
 
 /* A refinement of @positions (2 n, copied) in @n_iterations steps. */
