@@ -209,8 +209,12 @@ _philia_canvas_start_layout (PhiliaCanvas *self,
   request->serial = self->layout_serial;
   request->ego = ego;
 
-  philia_layout_compute_async (graph, algorithm, LAYOUT_SEED, self->progress,
-                               self->layout_cancellable, layout_done_cb, request);
+  /* The progressive layout is drawn while it refines (philia-canvas-refine.c). */
+  if (!ego && philia_layout_is_progressive (algorithm))
+    _philia_canvas_start_live_layout (self, request, layout_done_cb);
+  else
+    philia_layout_compute_async (graph, algorithm, LAYOUT_SEED, self->progress,
+                                 self->layout_cancellable, layout_done_cb, request);
   return request;
 }
 

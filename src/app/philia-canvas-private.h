@@ -370,6 +370,12 @@ void _philia_canvas_schedule_zoom_write (PhiliaCanvas *self);
 void _philia_canvas_flush_zoom_write (PhiliaCanvas *self);
 void _philia_canvas_apply_document_zoom (PhiliaCanvas *self);
 void _philia_canvas_sync_layout (PhiliaCanvas *self);
+
+/* philia-canvas-refine.c */
+void     _philia_canvas_start_live_layout (PhiliaCanvas        *self,
+                                           LayoutRequest       *request,
+                                           GAsyncReadyCallback  finish);
+gboolean _philia_canvas_stop_live_layout  (PhiliaCanvas        *self);
 void _philia_canvas_sync_document (PhiliaCanvas *self);
 
 /* philia-canvas.c */

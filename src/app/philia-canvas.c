@@ -276,6 +276,9 @@ cancel_layout_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
+  /* A layout drawn while it refines stops where it is and stays. */
+  if (_philia_canvas_stop_live_layout (PHILIA_CANVAS (widget)))
+    return;
   _philia_canvas_cancel_layout (PHILIA_CANVAS (widget));
   _philia_canvas_restore_shown_layout (PHILIA_CANVAS (widget));
 }

@@ -16,6 +16,7 @@
 # include "philia-homophily.h"
 # include "philia-json.h"
 # include "philia-layout.h"
+# include "philia-layout-fast.h"
 # include "philia-linkmodel.h"
 # include "philia-linkpred.h"
 # include "philia-linkpred-factors.h"

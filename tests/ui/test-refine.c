@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "philia-canvas-private.h"
+#include "philia-test-util.h"
+#include "philia-window.h"
+
+/* A generated graph of 2 × 10^4 nodes opened with the progressive layout:
+ * a picture comes before the refinement ends, the progress bar moves, and
+ * stopping keeps the picture as the document's layout. */
+static PhiliaApplication *app;
+static PhiliaWindow *window;
+static char *dir;
+
+#define N_NODES 20000
+
+typedef struct
+{
+  guint    n_nodes;
+  gboolean shown_while_busy;
+  gboolean refining_label;
+  guint    steps[8];          /* the steps the label named, increasing */
+  guint    n_steps;
+  double   fractions[8];
+  guint    n_fractions;
+  gboolean stop_at_first;
+  gboolean stopped;
+  double   fraction_at_stop;
+} Watch;
+
+static PhiliaWindow *
+front_window (void)
+{
+  return PHILIA_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+}
+
+static PhiliaCanvas *
+canvas (void)
+{
+  return PHILIA_CANVAS (philia_window_get_canvas (front_window ()));
+}
+
+/* Looks at the canvas every few milliseconds while the layout runs. */
+static gboolean
+watch_cb (gpointer data)
+{
+  Watch *watch = data;
+  PhiliaCanvas *c = canvas ();
+  PhiliaGraph *graph = philia_canvas_get_graph (c);
+  double fraction;
+
+  if (graph == NULL || philia_graph_get_n_nodes (graph) != watch->n_nodes
+      || !philia_canvas_get_busy (c))
+    return G_SOURCE_CONTINUE;
+  fraction = gtk_progress_bar_get_fraction (c->progress_bar);
+  if (watch->n_fractions == 0
+      || (fraction > watch->fractions[watch->n_fractions - 1]
+          && watch->n_fractions < G_N_ELEMENTS (watch->fractions)))
+    watch->fractions[watch->n_fractions++] = fraction;
+  if (philia_canvas_has_positions (c))
+    {
+      watch->shown_while_busy = TRUE;
+      const char *label = gtk_label_get_text (c->progress_label);
+      guint step;
+
+      if (sscanf (label, "Refining the layout: step %u of", &step) == 1)
+        {
+          watch->refining_label = TRUE;
+          if ((watch->n_steps == 0 || step > watch->steps[watch->n_steps - 1])
+              && watch->n_steps < G_N_ELEMENTS (watch->steps))
+            watch->steps[watch->n_steps++] = step;
+        }
+      if (watch->stop_at_first && !watch->stopped)
+        {
+          watch->stopped = TRUE;
+          watch->fraction_at_stop = fraction;
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (c), "canvas.cancel-layout",
+                                                     NULL));
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+layout_done (gpointer data)
+{
+  PhiliaWindow *w = front_window ();
+  PhiliaGraph *graph = philia_window_get_graph (w);
+
+  return !philia_window_get_loading (w) && graph != NULL
+         && philia_graph_get_n_nodes (graph) == GPOINTER_TO_UINT (data)
+         && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+}
+
+static GFile *
+generate (guint64 seed)
+{
+  PhiliaCsbmParams params;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("csbm-%" G_GUINT64_FORMAT ".npz", seed);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  philia_csbm_params_init_default (&params);
+  params.n_nodes = N_NODES;
+  params.degree = 10;
+  params.homophily = 0.8;
+  params.n_features = 4;
+  params.n_splits = 1;
+  params.seed = seed;
+  graph = philia_csbm_generate (&params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (philia_graph_write_npz (graph, path, &error));
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static void
+assert_layout_finite (guint expected_n)
+{
+  PhiliaDocument *document = philia_window_get_document (front_window ());
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (document);
+
+  g_assert_nonnull (layout);
+  g_assert_cmpstr (layout->algorithm, ==, PHILIA_LAYOUT_PROGRESSIVE);
+  for (guint i = 0; i < 2 * expected_n; i++)
+    g_assert_true (isfinite (layout->positions[i]));
+}
+
+static void
+open_watched (GFile *file,
+              Watch *watch)
+{
+  guint id;
+
+  watch->n_nodes = N_NODES;
+  id = g_timeout_add (5, watch_cb, watch);
+  philia_window_open (front_window (), file);
+  g_assert_true (philia_test_spin_until (layout_done, GUINT_TO_POINTER (N_NODES), 180000));
+  g_source_remove (id);
+}
+
+static void
+test_live (void)
+{
+  g_autoptr(GFile) file = generate (1);
+  Watch watch = { 0 };
+
+  open_watched (file, &watch);
+  g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, PHILIA_LAYOUT_PROGRESSIVE);
+  g_assert_true (watch.shown_while_busy);
+  g_assert_true (watch.refining_label);
+  g_test_message ("progress seen: %u fractions (last %g), %u steps (last %u)",
+                  watch.n_fractions, watch.fractions[MAX (watch.n_fractions, 1) - 1],
+                  watch.n_steps, watch.n_steps ? watch.steps[watch.n_steps - 1] : 0);
+  /* The bar moved on, and a picture of a step before the last was drawn. */
+  g_assert_cmpuint (watch.n_fractions, >=, 2);
+  g_assert_cmpfloat (watch.fractions[0], <, watch.fractions[watch.n_fractions - 1]);
+  g_assert_cmpuint (watch.n_steps, >=, 1);
+  g_assert_cmpuint (watch.steps[0], <, PHILIA_LAYOUT_REFINE_ITERATIONS);
+  assert_layout_finite (N_NODES);
+  g_assert_cmpfloat (philia_canvas_get_scale (canvas ()), >, 0);
+}
+
+/* Stop at the first picture: the layout is what was drawn, not nothing. */
+static void
+test_stop_keeps_picture (void)
+{
+  g_autoptr(GFile) file = generate (2);
+  Watch watch = { 0 };
+
+  watch.stop_at_first = TRUE;
+  open_watched (file, &watch);
+  g_assert_true (watch.stopped);
+  g_assert_cmpfloat (watch.fraction_at_stop, <, 1.0);
+  g_assert_cmpstr (philia_canvas_get_layout (canvas ()), ==, PHILIA_LAYOUT_PROGRESSIVE);
+  g_assert_true (philia_canvas_has_positions (canvas ()));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (canvas ()->progress_revealer))
+                  && gtk_revealer_get_reveal_child (canvas ()->progress_revealer));
+  assert_layout_finite (N_NODES);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettings) settings = NULL;
+  int ret;
+
+  if (!philia_test_init (&argc, &argv, "Refine"))
+    return g_test_run ();
+
+  /* 60 steps of at least 25 ms: a refinement that lasts as long as that of
+   * a graph of 10^5 nodes, which the test can watch whatever the machine. */
+  g_setenv ("PHILIA_REFINE_STEP_MS", "25", TRUE);
+  dir = g_dir_make_tmp ("philia-refine-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  /* What a user gets by default from 50,000 nodes, here on a quicker graph. */
+  settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_string (settings, "default-layout", PHILIA_LAYOUT_PROGRESSIVE);
+  window = philia_test_window_new (&app);
+
+  g_test_add_func ("/Philia/Refine/live", test_live);
+  g_test_add_func ("/Philia/Refine/stop-keeps-picture", test_stop_keeps_picture);
+
+  ret = g_test_run ();
+
+  philia_test_window_destroy (window, &app);
+  for (guint64 seed = 1; seed <= 2; seed++)
+    {
+      g_autofree char *name = g_strdup_printf ("csbm-%" G_GUINT64_FORMAT ".npz", seed);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+  return ret;
+}
