@@ -6,6 +6,7 @@
 #include "philia-adapt-page.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "philia-app-private.h"
@@ -384,15 +385,15 @@ summary_text (const PhiliaAdaptComparison *c)
 {
   if (c->n_labeled == 0)
     return g_strdup_printf (_("The target has no labels, so nothing can be scored: %"
-                              G_GINT64_FORMAT " predictions changed."), c->n_changed);
+                              PRId64 " predictions changed."), c->n_changed);
   if (!philia_adapt_comparison_improved (c))
     return g_strdup_printf (_("Adaptation did not improve accuracy on this target: %.3f → %.3f "
-                              "(%" G_GINT64_FORMAT " nodes changed to right, %" G_GINT64_FORMAT
+                              "(%" PRId64 " nodes changed to right, %" PRId64
                               " to wrong: not a significant gain)."),
                             c->before_accuracy, c->after_accuracy, c->changed_right,
                             c->changed_wrong);
   return g_strdup_printf (_("Adaptation improved accuracy on this target: %.3f → %.3f "
-                            "(%" G_GINT64_FORMAT " nodes changed to right, %" G_GINT64_FORMAT
+                            "(%" PRId64 " nodes changed to right, %" PRId64
                             " to wrong; the labels only scored it)."),
                           c->before_accuracy, c->after_accuracy, c->changed_right,
                           c->changed_wrong);
@@ -467,7 +468,7 @@ philia_adapt_page_apply (PhiliaAdaptPage *self,
   color_by (self, "prediction");
   if (p->n_labeled > 0)
     text = g_strdup_printf (_("Applied as run %u (no training): accuracy %.3f on %"
-                              G_GINT64_FORMAT " labeled nodes (majority class %.3f)."),
+                              PRId64 " labeled nodes (majority class %.3f)."),
                             self->result_run, p->accuracy, p->n_labeled, p->majority_accuracy);
   else
     text = g_strdup_printf (_("Applied as run %u (no training); the graph has no labels to "

@@ -648,26 +648,104 @@ shows_text (GtkWidget *widget)
  * says nothing useful. Gives every such control under @root the text of its
  * tooltip (or an expander its label) as accessible label.
  */
+static char *
+without_mnemonic (const char *text)
+{
+  GString *label = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != '_')
+      g_string_append_c (label, *p);
+    else if (p[1] == '_')
+      g_string_append_c (label, *p++);
+  return g_string_free (label, FALSE);
+}
+
+/* GTK 4.8 gives a button with a mnemonic its raw label ("_Train") as
+ * accessible label and then appends the text it shows: the bus says
+ * "_Train Train". Without the property the shown text alone names it. A
+ * check button is named by the property alone, so it gets the label without
+ * the underscore instead. */
+static void
+drop_mnemonic_label (GtkWidget *button)
+{
+  if (GTK_IS_BUTTON (button))
+    {
+      if (gtk_button_get_use_underline (GTK_BUTTON (button)))
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
+  else if (gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (button))
+           && gtk_check_button_get_label (GTK_CHECK_BUTTON (button)) != NULL)
+    {
+      g_autofree char *label =
+        without_mnemonic (gtk_check_button_get_label (GTK_CHECK_BUTTON (button)));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
+    }
+}
+
+static void
+mnemonic_label_changed (GtkWidget  *button,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  drop_mnemonic_label (button);
+}
+
+/* An empty selectable label (a status line before its first message) would
+ * be a silent stop on the focus chain: it is selectable only with text.
+ * (Not focusable = FALSE: GTK 4.8's label still claims a Tab it cannot take,
+ * and the focus stops moving.) */
+static void
+selectable_text_changed (GtkWidget  *label,
+                         GParamSpec *pspec,
+                         gpointer    user_data)
+{
+  gtk_label_set_selectable (GTK_LABEL (label), *gtk_label_get_text (GTK_LABEL (label)) != '\0');
+}
+
 void
 _philia_widget_name_controls (GtkWidget *root)
 {
+  GtkWidget *parent = gtk_widget_get_parent (root);
   const char *text;
 
+  if ((GTK_IS_BUTTON (root) || GTK_IS_CHECK_BUTTON (root)) && shows_text (root)
+      && g_object_get_data (G_OBJECT (root), "philia-mnemonic-name") == NULL)
+    {
+      /* Labels set later ("Train" / "Stop") get the same treatment. */
+      g_object_set_data (G_OBJECT (root), "philia-mnemonic-name", GINT_TO_POINTER (1));
+      g_signal_connect_after (root, "notify::label", G_CALLBACK (mnemonic_label_changed), NULL);
+      g_signal_connect_after (root, "notify::use-underline", G_CALLBACK (mnemonic_label_changed),
+                              NULL);
+      drop_mnemonic_label (root);
+    }
+  /* A menu button's own label names the button inside it too; a label on
+   * the inner button as well would be read twice ("Main Menu Main Menu"). */
   if ((GTK_IS_MENU_BUTTON (root) || GTK_IS_EXPANDER (root) || GTK_IS_DROP_DOWN (root)
-       || (GTK_IS_BUTTON (root) && !shows_text (root)))
+       || (GTK_IS_BUTTON (root) && !shows_text (root)
+           && !(parent != NULL && GTK_IS_MENU_BUTTON (parent))))
       && (text = control_text (root)) != NULL)
     {
-      g_autoptr(GString) label = g_string_new (NULL);
-
       /* Without the mnemonic underscore ("_Hyperparameters"). */
-      for (const char *p = text; *p != '\0'; p++)
-        if (*p != '_')
-          g_string_append_c (label, *p);
-        else if (p[1] == '_')
-          g_string_append_c (label, *p++);
+      g_autofree char *label = without_mnemonic (text);
+
       gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label->str, -1);
+                                      label, -1);
     }
+  if (GTK_IS_LABEL (root) && gtk_label_get_selectable (GTK_LABEL (root))
+      && g_object_get_data (G_OBJECT (root), "philia-selectable-focus") == NULL)
+    {
+      g_object_set_data (G_OBJECT (root), "philia-selectable-focus", GINT_TO_POINTER (1));
+      g_signal_connect_after (root, "notify::label", G_CALLBACK (selectable_text_changed), NULL);
+      selectable_text_changed (root, NULL, NULL);
+    }
+  /* A flow box that selects nothing only lays its buttons out: its children
+   * are no stop of their own on the focus chain ("GtkFlowBoxChild"). */
+  if (GTK_IS_FLOW_BOX_CHILD (root) && GTK_IS_FLOW_BOX (parent)
+      && gtk_flow_box_get_selection_mode (GTK_FLOW_BOX (parent)) == GTK_SELECTION_NONE)
+    gtk_widget_set_focusable (root, FALSE);
   /* The button inside a drop-down (showing the chosen item) is named by the
    * drop-down, whatever names that: its tooltip or the label beside it. */
   if (GTK_IS_BUTTON (root) && GTK_IS_DROP_DOWN (gtk_widget_get_parent (root)))

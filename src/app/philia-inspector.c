@@ -211,6 +211,13 @@ show_node (PhiliaInspector *self,
         continue;
       row = gtk_list_box_row_new ();
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), row_new (y[v], start, end, is_same));
+      {
+        /* What a screen reader says for the row (GTK 4.8 names it from nothing). */
+        g_autofree char *spoken = g_strdup_printf ("%s, %s", start, end);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        spoken, -1);
+      }
       g_object_set_data (G_OBJECT (row), "node", GUINT_TO_POINTER (v + 1));
       gtk_list_box_append (self->neighbours_list, row);
       self->n_neighbour_rows++;

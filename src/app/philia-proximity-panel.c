@@ -148,14 +148,14 @@ add_gnn_row (PhiliaProximityPanel *self,
   else
     {
       name = philia_linkpred_predictor_title (trained->result->name);
-      tip = g_strdup_printf (_("%s, trained on the evaluation’s split (seed %" G_GUINT64_FORMAT
+      tip = g_strdup_printf (_("%s, trained on the evaluation’s split (seed %" PRIu64
                                "); the score is its logit"),
                              trained->result->name, trained->params.seed);
       if (philia_link_train_result_rank_pair (trained, x->negatives, x->u, x->v, &value, &above,
                                               &error))
         {
           score = g_strdup_printf ("%.4g", value);
-          rank = above >= 0 ? g_strdup_printf (_("%" G_GINT64_FORMAT " of %zu higher"), above,
+          rank = above >= 0 ? g_strdup_printf (_("%" PRId64 " of %zu higher"), above,
                                                n_neg)
                             : g_strdup ("—");
         }

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "philia-app-private.h"
 #include "philia-chart-view.h"
 
 /* The Train panel's run history: one entry per run or per group of runs
@@ -390,6 +391,11 @@ run_row_new (Run *run)
   gtk_box_append (GTK_BOX (box), remove);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data (G_OBJECT (row), "run", run);
+  /* Rows come after the window named its controls: the icon buttons and the
+   * row itself get their names here. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, run->title,
+                                  -1);
+  _philia_widget_name_controls (row);
   return row;
 }
 

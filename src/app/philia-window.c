@@ -529,6 +529,17 @@ philia_window_get_property (GObject    *object,
     }
 }
 
+/* Ctrl+F finds a node from anywhere in the window, not only when the focus
+ * is already on the canvas (a keyboard user starts wherever the focus is). */
+static gboolean
+find_shortcut (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  return gtk_widget_activate_action (GTK_WIDGET (PHILIA_WINDOW (widget)->canvas), "canvas.find",
+                                     NULL);
+}
+
 static void
 philia_window_class_init (PhiliaWindowClass *klass)
 {
@@ -610,6 +621,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
 
   _philia_window_class_init_files (widget_class);
   _philia_window_class_init_project (widget_class);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, find_shortcut, NULL);
 }
 
 static void
