@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdio.h>
 
@@ -23,25 +25,25 @@ static char *opt_predictions;
 static char *opt_figure;
 
 static GOptionEntry adapt_entries[] = {
-  { "method", 0, 0, G_OPTION_ARG_STRING, &opt_method, "Adaptation method: soga (the default)",
+  { "method", 0, 0, G_OPTION_ARG_STRING, &opt_method, N_ ("Adaptation method: soga (the default)"),
     "M" },
-  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Adaptation epochs (default 100)", "N" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, N_ ("Adaptation epochs (default 100)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
-    "Seed of the sampled node pairs (default 0)", "S" },
-  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
-  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, "Adam's learning rate (default 0.001)", "X" },
+    N_ ("Seed of the sampled node pairs (default 0)"), "S" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, N_ ("Worker threads (default 1)"), "T" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, N_ ("Adam's learning rate (default 0.001)"), "X" },
   { "structure-weight", 0, 0, G_OPTION_ARG_DOUBLE, &opt_structure_weight,
-    "Weight of the structure-consistency term (default 1)", "L" },
+    N_ ("Weight of the structure-consistency term (default 1)"), "L" },
   { "negatives", 0, 0, G_OPTION_ARG_INT, &opt_negatives,
-    "Negative pairs per positive pair (default 5)", "K" },
+    N_ ("Negative pairs per positive pair (default 5)"), "K" },
   { "window", 0, 0, G_OPTION_ARG_INT, &opt_window,
-    "Random-walk window: positive partners are 1 to W steps away (default 2)", "W" },
+    N_ ("Random-walk window: positive partners are 1 to W steps away (default 2)"), "W" },
   { "save-model", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_model,
-    "Write the adapted model", "OUT.philia-model" },
+    N_ ("Write the adapted model"), "OUT.philia-model" },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
-    "Write the adapted model's id,label,prediction,correct,p0,… on TARGET", "OUT.csv" },
+    N_ ("Write the adapted model's id,label,prediction,correct,p0,… on TARGET"), "OUT.csv" },
   { "figure", 0, 0, G_OPTION_ARG_FILENAME, &opt_figure,
-    "Draw the curves and the before/after comparison (PNG, SVG or PDF, as the Adapt page)",
+    N_ ("Draw the curves and the before/after comparison (PNG, SVG or PDF, as the Adapt page)"),
     "OUT" },
   { NULL }
 };
@@ -153,12 +155,12 @@ cmd_adapt (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("adapt", "MODEL TARGET",
-                      "Adapt a saved model to a target graph without reading the target's "
-                      "labels (SOGA: Mao et al., WSDM 2024): information maximisation (each "
-                      "prediction confident, the predictions as a whole diverse) plus "
-                      "structure consistency (nodes that co-occur on short random walks "
-                      "predict alike). When TARGET has labels they only score the model "
-                      "before and after.", adapt_entries, &argc, &argv, 2, &code))
+                      N_ ("Adapt a saved model to a target graph without reading the target's "
+                          "labels (SOGA: Mao et al., WSDM 2024): information maximisation (each "
+                          "prediction confident, the predictions as a whole diverse) plus "
+                          "structure consistency (nodes that co-occur on short random walks "
+                          "predict alike). When TARGET has labels they only score the model "
+                          "before and after."), adapt_entries, &argc, &argv, 2, &code))
     return code;
   if (opt_method != NULL && !g_str_equal (opt_method, "soga"))
     {

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,61 +43,64 @@ static char *opt_theme;
 
 static GOptionEntry figure_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind,
-    "graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily, "
-    "feature-sets, attention, hits, overlap or factors", "KIND" },
-  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output file (.png, .svg or .pdf)", "FILE" },
+    N_ ("graph, class-sizes, local-homophily, compatibility, degree, accuracy-by-homophily, "
+        "feature-sets, attention, hits, overlap or factors"), "KIND" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out,
+    N_ ("Output file (.png, .svg or .pdf)"), "FILE" },
   { "width", 0, 0, G_OPTION_ARG_DOUBLE, &opt_width,
-    "Width in points (default 360; graph, hits, overlap 480)", "PT" },
+    N_ ("Width in points (default 360; graph, hits, overlap 480)"), "PT" },
   { "height", 0, 0, G_OPTION_ARG_DOUBLE, &opt_height,
-    "Height in points (default 240; graph 480; hits, overlap 320)", "PT" },
-  { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, "PNG resolution (default 150)", "DPI" },
+    N_ ("Height in points (default 240; graph 480; hits, overlap 320)"), "PT" },
+  { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dpi, N_ ("PNG resolution (default 150)"), "DPI" },
   { "theme", 0, 0, G_OPTION_ARG_STRING, &opt_theme,
-    "light (dark on white, the default) or dark (light on near-black)", "THEME" },
-  { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, "local-homophily: bins (default 10)", "N" },
-  { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class, "local-homophily: stack by class", NULL },
-  { "linear", 0, 0, G_OPTION_ARG_NONE, &opt_linear, "degree: linear axes instead of log-log",
+    N_ ("light (dark on white, the default) or dark (light on near-black)"), "THEME" },
+  { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins, N_ ("local-homophily: bins (default 10)"), "N" },
+  { "by-class", 0, 0, G_OPTION_ARG_NONE, &opt_by_class,
+    N_ ("local-homophily: stack by class"), NULL },
+  { "linear", 0, 0, G_OPTION_ARG_NONE, &opt_linear, N_ ("degree: linear axes instead of log-log"),
     NULL },
-  { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, "compatibility: raw counts, not shares",
+  { "counts", 0, 0, G_OPTION_ARG_NONE, &opt_counts, N_ ("compatibility: raw counts, not shares"),
     NULL },
   { "layout", 0, 0, G_OPTION_ARG_STRING, &opt_layout,
-    "graph: fr, kk, drl, circle, class-grouped or multilevel (default: by size); for a "
-    "project also the name of a saved layout (default: its current layout)", "A" },
+    N_ ("graph: fr, kk, drl, circle, class-grouped or multilevel (default: by size); for a "
+        "project also the name of a saved layout (default: its current layout)"), "A" },
   { "color-by", 0, 0, G_OPTION_ARG_STRING, &opt_color_by,
-    "graph: label, local-homophily or degree (default label); for a project also none, "
-    "prediction, correct, run:ID:VALUE, or attention per node: "
-    "run:ID:same-label-attention[:LAYER[:HEAD]] or run:ID:self-attention[:LAYER[:HEAD]][:relative] "
-    "(default: the project's view)", "WHAT" },
+    N_ ("graph: label, local-homophily or degree (default label); for a project also none, "
+        "prediction, correct, run:ID:VALUE, or attention per node: "
+        "run:ID:same-label-attention[:LAYER[:HEAD]] or "
+        "run:ID:self-attention[:LAYER[:HEAD]][:relative] (default: the project's view)"), "WHAT" },
   { "edges", 0, 0, G_OPTION_ARG_STRING, &opt_edges,
-    "graph: homophily (same/cross-class colours), plain or hidden; for a project also "
-    "attention (default: the project's view)", "STYLE" },
+    N_ ("graph: homophily (same/cross-class colours), plain or hidden; for a project also "
+        "attention (default: the project's view)"), "STYLE" },
   { "run", 0, 0, G_OPTION_ARG_STRING, &opt_run,
-    "Project: the saved run whose predictions or attention graph and attention draw (default: "
-    "the view's, else the latest; given alone, graph colours by its predictions), or the runs "
-    "accuracy-by-homophily draws (e.g. 1,3) instead of training", "ID" },
-  { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, "graph: node names where they fit",
+    N_ ("Project: the saved run whose predictions or attention graph and attention draw (default: "
+        "the view's, else the latest; given alone, graph colours by its predictions), or the runs "
+        "accuracy-by-homophily draws (e.g. 1,3) instead of training"), "ID" },
+  { "labels", 0, 0, G_OPTION_ARG_NONE, &opt_node_labels, N_ ("graph: node names where they fit"),
     NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
-    "graph: layout seed; accuracy-by-homophily, attention: training seed; hits, overlap: "
-    "edge split seed (default 0)", "S" },
+    N_ ("graph: layout seed; accuracy-by-homophily, attention: training seed; hits, overlap: "
+        "edge split seed (default 0)"), "S" },
   { "models", 0, 0, G_OPTION_ARG_STRING, &opt_models,
-    "accuracy-by-homophily, feature-sets: comma-separated models to train (default gcn,mlp)",
+    N_ ("accuracy-by-homophily, feature-sets: comma-separated models to train (default gcn,mlp)"),
     "LIST" },
   { "sets", 0, 0, G_OPTION_ARG_STRING, &opt_sets,
-    "feature-sets: comma-separated feature sets, each a file or ahat:K, degree[:MAX], "
-    "random:DIM[:SEED] or original (default original,ahat:2,random:64)", "LIST" },
+    N_ ("feature-sets: comma-separated feature sets, each a file or ahat:K, degree[:MAX], "
+        "random:DIM[:SEED] or original (default original,ahat:2,random:64)"), "LIST" },
   { "split", 0, 0, G_OPTION_ARG_INT, &opt_split,
-    "accuracy-by-homophily, feature-sets, attention: split index (default 0)", "K" },
+    N_ ("accuracy-by-homophily, feature-sets, attention: split index (default 0)"), "K" },
   { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
-    "accuracy-by-homophily, feature-sets, attention: epochs (default: each model's recipe)", "N" },
+    N_ ("accuracy-by-homophily, feature-sets, attention: epochs (default: each model's recipe)"),
+    "N" },
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model,
-    "attention: the model (default gat); factors: also train this GNN link predictor (gcn, "
-    "sage, mlp) on the split, with --epochs", "M" },
+    N_ ("attention: the model (default gat); factors: also train this GNN link predictor (gcn, "
+        "sage, mlp) on the split, with --epochs"), "M" },
   { "node", 0, 0, G_OPTION_ARG_INT, &opt_node,
-    "attention: the node whose neighbourhood is drawn (default: highest degree)", "V" },
+    N_ ("attention: the node whose neighbourhood is drawn (default: highest degree)"), "V" },
   { "k", 0, 0, G_OPTION_ARG_INT, &opt_hits_k,
-    "hits, overlap, factors: the K of Hits@K (default 20)", "K" },
+    N_ ("hits, overlap, factors: the K of Hits@K (default 20)"), "K" },
   { "heuristics", 0, 0, G_OPTION_ARG_STRING, &opt_heuristics,
-    "hits, overlap, factors: comma-separated heuristics (default: all; fp needs features)",
+    N_ ("hits, overlap, factors: comma-separated heuristics (default: all; fp needs features)"),
     "LIST" },
   { NULL }
 };
@@ -528,7 +533,8 @@ cmd_figure (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("figure", "FILE", "Render a figure the workbench shows to PNG, SVG or PDF.",
+  if (!parse_options ("figure", "FILE",
+    N_ ("Render a figure the workbench shows to PNG, SVG or PDF."),
                       figure_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_kind == NULL)

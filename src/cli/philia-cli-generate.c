@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -37,44 +39,46 @@ static int opt_gen_feature_dim = -1;
 static double opt_gen_noise = -1;
 
 static GOptionEntry generate_entries[] = {
-  { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, "Number of nodes (default 2000)", "N" },
-  { "classes", 0, 0, G_OPTION_ARG_INT, &opt_gen_classes, "Number of classes (default 5)", "C" },
-  { "degree", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_degree, "Expected mean degree (default 10)",
+  { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, N_ ("Number of nodes (default 2000)"), "N" },
+  { "classes", 0, 0, G_OPTION_ARG_INT, &opt_gen_classes,
+    N_ ("Number of classes (default 5)"), "C" },
+  { "degree", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_degree, N_ ("Expected mean degree (default 10)"),
     "D" },
   { "homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_homophily,
-    "Target edge homophily in [0, 1] (default 0.5)", "H" },
+    N_ ("Target edge homophily in [0, 1] (default 0.5)"), "H" },
   { "features", 0, 0, G_OPTION_ARG_INT, &opt_gen_features,
-    "Gaussian feature dimensions (default 32)", "F" },
+    N_ ("Gaussian feature dimensions (default 32)"), "F" },
   { "signal", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_signal,
-    "Distance between class means, in noise units (default 1)", "S" },
+    N_ ("Distance between class means, in noise units (default 1)"), "S" },
   { "heterophilous-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_fraction,
-    "Share of nodes in a heterophilous region (default 0)", "P" },
+    N_ ("Share of nodes in a heterophilous region (default 0)"), "P" },
   { "heterophilous-homophily", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_het_homophily,
-    "Edge homophily inside that region (default 0.1)", "H" },
+    N_ ("Edge homophily inside that region (default 0.1)"), "H" },
   { "splits", 0, 0, G_OPTION_ARG_INT, &opt_gen_splits,
-    "Random 60/20/20 splits to add (default 10)", "K" },
+    N_ ("Random 60/20/20 splits to add (default 10)"), "K" },
   { "class-proportions", 0, 0, G_OPTION_ARG_STRING, &opt_gen_proportions,
-    "Share of each class, e.g. 0.8,0.2 (normalised to sum 1; sets --classes; default balanced)",
+    N_ ("Share of each class, e.g. 0.8,0.2 (normalised to sum 1; sets --classes; default "
+        "balanced)"),
     "P0,P1,…" },
-  { "rows", 0, 0, G_OPTION_ARG_INT, &opt_gen_rows, "grid, mesh: rows (default 100)", "R" },
-  { "cols", 0, 0, G_OPTION_ARG_INT, &opt_gen_cols, "grid, mesh: columns (default: --rows)",
+  { "rows", 0, 0, G_OPTION_ARG_INT, &opt_gen_rows, N_ ("grid, mesh: rows (default 100)"), "R" },
+  { "cols", 0, 0, G_OPTION_ARG_INT, &opt_gen_cols, N_ ("grid, mesh: columns (default: --rows)"),
     "C" },
   { "preset", 0, 0, G_OPTION_ARG_STRING, &opt_gen_preset,
-    "latent: lsp, gsp or fp (local structure, global structure or features explain the "
-    "links; default lsp); the options below change it", "P" },
-  { "dim", 0, 0, G_OPTION_ARG_INT, &opt_gen_dim, "latent: structural space dimension", "D" },
+    N_ ("latent: lsp, gsp or fp (local structure, global structure or features explain the "
+        "links; default lsp); the options below change it"), "P" },
+  { "dim", 0, 0, G_OPTION_ARG_INT, &opt_gen_dim, N_ ("latent: structural space dimension"), "D" },
   { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_sharpness,
-    "latent: α of the link probability (large: a hard radius)", "A" },
+    N_ ("latent: α of the link probability (large: a hard radius)"), "A" },
   { "radius-spread", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_radius_spread,
-    "latent: σ of the log-normal radii (0: one radius)", "S" },
+    N_ ("latent: σ of the log-normal radii (0: one radius)"), "S" },
   { "feature-weight", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_feature_weight,
-    "latent: β in [0, 1], how much the feature distance decides links", "B" },
+    N_ ("latent: β in [0, 1], how much the feature distance decides links"), "B" },
   { "feature-dim", 0, 0, G_OPTION_ARG_INT, &opt_gen_feature_dim,
-    "latent: feature space dimension (2 feature columns each)", "F" },
+    N_ ("latent: feature space dimension (2 feature columns each)"), "F" },
   { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_noise,
-    "latent: standard deviation of the feature noise", "N" },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
-  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Output .npz file", "FILE.npz" },
+    N_ ("latent: standard deviation of the feature noise"), "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_ ("Random seed (default 0)"), "S" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, N_ ("Output .npz file"), "FILE.npz" },
   { NULL }
 };
 
@@ -196,11 +200,11 @@ cmd_generate (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("generate", "csbm|grid|mesh|latent", "Generate a contextual stochastic "
-                      "block model graph with a chosen edge homophily (optionally a "
-                      "heterophilous region), a grid, a road-like planar mesh, or a latent space "
-                      "model graph whose links local structure, global structure or features "
-                      "explain.",
+  if (!parse_options ("generate", "csbm|grid|mesh|latent", N_ ("Generate a contextual stochastic "
+                          "block model graph with a chosen edge homophily (optionally a "
+                          "heterophilous region), a grid, a road-like planar mesh, or a latent "
+                          "space model graph whose links local structure, global structure or "
+                          "features explain."),
                       generate_entries, &argc, &argv, 1, &code))
     return code;
   if (!g_str_equal (argv[1], "csbm") && !g_str_equal (argv[1], "grid")

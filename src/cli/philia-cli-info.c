@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -131,11 +133,11 @@ cmd_info (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("info", "FILE", "Sizes of a dataset and the sanity report: "
-                      "directed input, self-loops, duplicates, isolated nodes, components. "
-                      "Given a project (.philia), the same for its dataset and then what the "
-                      "project holds: layouts, runs, evaluations (with --json, a \"project\" "
-                      "member).",
+  if (!parse_options ("info", "FILE", N_ ("Sizes of a dataset and the sanity report: "
+                          "directed input, self-loops, duplicates, isolated nodes, components. "
+                          "Given a project (.philia), the same for its dataset and then what the "
+                          "project holds: layouts, runs, evaluations (with --json, a \"project\" "
+                          "member)."),
                       NULL, &argc, &argv, 1, &code))
     return code;
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,17 +23,18 @@ static gboolean opt_layout_force;
 
 static GOptionEntry layout_entries[] = {
   { "algorithm", 'a', 0, G_OPTION_ARG_STRING, &opt_algorithm,
-    "fr, kk, drl, multilevel, circle or class-grouped (default: multilevel for sparse "
-    "graphs of 1,000 to 20,000 nodes, which it untangles, else fr)", "A" },
+    N_ ("fr, kk, drl, multilevel, circle or class-grouped (default: multilevel for sparse "
+        "graphs of 1,000 to 20,000 nodes, which it untangles, else fr)"), "A" },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_layout_force,
-    "Run even when the layout needs more than 1 GiB of memory", NULL },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
-  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write id,x,y to this CSV file", "POS.csv" },
+    N_ ("Run even when the layout needs more than 1 GiB of memory"), NULL },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_ ("Random seed (default 0)"), "S" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out,
+    N_ ("Write id,x,y to this CSV file"), "POS.csv" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
-    "Project: add the layout to it (and make it current) and save it", NULL },
+    N_ ("Project: add the layout to it (and make it current) and save it"), NULL },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_save_name,
-    "With --save: the layout's name, replacing a layout of that name (default: the "
-    "algorithm's id, numbered if taken: fr, fr 2, …)", "NAME" },
+    N_ ("With --save: the layout's name, replacing a layout of that name (default: the "
+        "algorithm's id, numbered if taken: fr, fr 2, …)"), "NAME" },
   { NULL }
 };
 
@@ -49,8 +52,8 @@ cmd_layout (int    argc,
   double seconds;
   int code = EXIT_OK;
 
-  if (!parse_options ("layout", "FILE", "Compute node positions with an igraph layout. "
-                      "Given a project (.philia), --save adds them to it as a named layout.",
+  if (!parse_options ("layout", "FILE", N_ ("Compute node positions with an igraph layout. "
+                          "Given a project (.philia), --save adds them to it as a named layout."),
                       layout_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_out == NULL && !opt_save)

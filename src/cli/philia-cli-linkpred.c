@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,42 +40,43 @@ static int opt_factors;
 
 static GOptionEntry model_entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model,
-    "Encoder: gcn, sage, mlp or a plugin's link model", "M" },
+    N_ ("Encoder: gcn, sage, mlp or a plugin's link model"), "M" },
   { "decoder", 0, 0, G_OPTION_ARG_STRING, &opt_decoder,
-    "dot (default) or mlp (an MLP on the Hadamard product)", "D" },
+    N_ ("dot (default) or mlp (an MLP on the Hadamard product)"), "D" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_lp_seed,
-    "Seed of the edge split and of the training (default 0)", "S" },
-  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_lp_epochs, "Most epochs (default 300)", "N" },
+    N_ ("Seed of the edge split and of the training (default 0)"), "S" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_lp_epochs, N_ ("Most epochs (default 300)"), "N" },
   { "patience", 0, 0, G_OPTION_ARG_INT, &opt_lp_patience,
-    "Stop after this many epochs without a better validation Hits@K; 0 never (default 50)",
+    N_ ("Stop after this many epochs without a better validation Hits@K; 0 never (default 50)"),
     "N" },
-  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_lp_hidden, "Width of every layer (default 256)", "H" },
-  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_lp_layers, "Encoder layers (default 2)", "L" },
+  { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_lp_hidden,
+    N_ ("Width of every layer (default 256)"), "H" },
+  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_lp_layers, N_ ("Encoder layers (default 2)"), "L" },
   { "decoder-layers", 0, 0, G_OPTION_ARG_INT, &opt_lp_decoder_layers,
-    "Layers of the MLP decoder (default 2)", "L" },
-  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_lr, "Adam's learning rate (default 0.01)", "X" },
+    N_ ("Layers of the MLP decoder (default 2)"), "L" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_lr, N_ ("Adam's learning rate (default 0.01)"), "X" },
   { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_dropout,
-    "Dropout between layers (default 0.5)", "P" },
+    N_ ("Dropout between layers (default 0.5)"), "P" },
   { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lp_weight_decay,
-    "L2 weight decay (default 0)", "W" },
+    N_ ("L2 weight decay (default 0)"), "W" },
   { "val-k", 0, 0, G_OPTION_ARG_INT, &opt_lp_val_k,
-    "K of the validation Hits@K that picks the epoch (default 100)", "K" },
+    N_ ("K of the validation Hits@K that picks the epoch (default 100)"), "K" },
   { "raw-features", 0, 0, G_OPTION_ARG_NONE, &opt_lp_raw_features,
-    "Do not divide each feature row by its sum", NULL },
+    N_ ("Do not divide each feature row by its sum"), NULL },
   { "mrr-negatives", 0, 0, G_OPTION_ARG_INT, &opt_lp_mrr_negatives,
-    "Negatives per test edge for MRR (default 100)", "N" },
+    N_ ("Negatives per test edge for MRR (default 100)"), "N" },
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_lp_threads,
-    "Worker threads (default: one per processor)", "T" },
+    N_ ("Worker threads (default: one per processor)"), "T" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
-    "Project: add the model to its latest evaluation on the same split (seed and MRR "
-    "negatives), or to a new evaluation of the built-in heuristics, and save it", NULL },
+    N_ ("Project: add the model to its latest evaluation on the same split (seed and MRR "
+        "negatives), or to a new evaluation of the built-in heuristics, and save it"), NULL },
   { "factors", 0, 0, G_OPTION_ARG_INT, &opt_factors,
-    "Also evaluate every built-in heuristic on the split and say what explains the test links "
-    "at Hits@K: shared neighbours, paths or features, and what the model gets of each "
-    "(JSON: \"factors\")", "K" },
+    N_ ("Also evaluate every built-in heuristic on the split and say what explains the test links "
+        "at Hits@K: shared neighbours, paths or features, and what the model gets of each "
+        "(JSON: \"factors\")"), "K" },
   { "explain", 0, 0, G_OPTION_ARG_STRING, &opt_explain,
-    "Also score the pair U,V (ids or names) and rank it against the 1000 random non-edges "
-    "the Proximity panel's \"Why this link\" uses", "U,V" },
+    N_ ("Also score the pair U,V (ids or names) and rank it against the 1000 random non-edges "
+        "the Proximity panel's \"Why this link\" uses"), "U,V" },
   { NULL }
 };
 
@@ -299,10 +302,10 @@ cmd_linkpred_model (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("linkpred", "FILE --model M",
-                      "Train a GNN link predictor on the training edges of a seeded 85/5/10 "
-                      "edge split and evaluate it with the OGB rules on the test edges and "
-                      "negatives the heuristics are scored on.", model_entries, &argc, &argv, 1,
-                      &code))
+                      N_ ("Train a GNN link predictor on the training edges of a seeded 85/5/10 "
+                          "edge split and evaluate it with the OGB rules on the test edges and "
+                          "negatives the heuristics are scored on."),
+                      model_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_model == NULL || *opt_model == '\0')
     return usage_error ("linkpred", "--model M is required");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -33,10 +35,11 @@ cmd_plugins (int    argc,
   GPtrArray *infos;
   int code = EXIT_OK;
 
-  if (!parse_options ("plugins", "", "The plugins found on the plugin path ($PHILIA_PLUGIN_PATH, "
-                      "the user data dir, the installed plugin dir or, run from a build tree, its "
-                      "plugins/), whether each was loaded, "
-                      "refused (and why) or disabled, and the algorithms it added.",
+  if (!parse_options ("plugins", "",
+                      N_ ("The plugins found on the plugin path ($PHILIA_PLUGIN_PATH, the user "
+                          "data dir, the installed plugin dir or, run from a build tree, its "
+                          "plugins/), whether each was loaded, refused (and why) or disabled, "
+                          "and the algorithms it added."),
                       NULL, &argc, &argv, 0, &code))
     return code;
 

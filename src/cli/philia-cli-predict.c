@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdio.h>
 
@@ -15,8 +17,8 @@ static int opt_threads = 1;
 
 static GOptionEntry predict_entries[] = {
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
-    "Write id,label,prediction,correct,p0,p1,… (as train --predictions does)", "OUT.csv" },
-  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
+    N_ ("Write id,label,prediction,correct,p0,p1,… (as train --predictions does)"), "OUT.csv" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, N_ ("Worker threads (default 1)"), "T" },
   { NULL }
 };
 
@@ -56,11 +58,11 @@ cmd_predict (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("predict", "MODEL FILE",
-                      "Apply a saved model (philia-cli train --save-model) to a graph without "
-                      "training. When FILE has labels, every labeled node is scored: accuracy, "
-                      "ROC-AUC of P(class 1) for two classes, and the majority baseline (the "
-                      "share of FILE's most frequent label).", predict_entries, &argc, &argv, 2,
-                      &code))
+                      N_ ("Apply a saved model (philia-cli train --save-model) to a graph without "
+                          "training. When FILE has labels, every labeled node is scored: accuracy, "
+                          "ROC-AUC of P(class 1) for two classes, and the majority baseline (the "
+                          "share of FILE's most frequent label)."),
+                      predict_entries, &argc, &argv, 2, &code))
     return code;
   if (opt_threads < 1 || opt_threads > 64)
     return usage_error ("predict", "--threads must be between 1 and 64");

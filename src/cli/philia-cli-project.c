@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +25,9 @@ char *opt_run;
 
 GOptionEntry cli_project_open_entries[] = {
   { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &opt_dataset,
-    "Project: read its dataset from here (it was moved or renamed)", "PATH" },
+    N_ ("Project: read its dataset from here (it was moved or renamed)"), "PATH" },
   { "ignore-checksum", 0, 0, G_OPTION_ARG_NONE, &opt_ignore_checksum,
-    "Project: open it even though its dataset changed since it was saved", NULL },
+    N_ ("Project: open it even though its dataset changed since it was saved"), NULL },
   { NULL }
 };
 
@@ -190,9 +192,9 @@ static gboolean opt_force;
 
 static GOptionEntry project_entries[] = {
   { "embed", 0, 0, G_OPTION_ARG_NONE, &opt_embed,
-    "Put the dataset (and node table) inside the project, so it opens without them", NULL },
+    N_ ("Put the dataset (and node table) inside the project, so it opens without them"), NULL },
   { "force", 'f', 0, G_OPTION_ARG_NONE, &opt_force,
-    "Replace OUT.philia if it exists (by default an existing project is never overwritten)",
+    N_ ("Replace OUT.philia if it exists (by default an existing project is never overwritten)"),
     NULL },
   { NULL }
 };
@@ -212,10 +214,10 @@ cmd_project (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("project", "new OUT.philia FILE",
-                      "Create a project file (.philia) around a dataset. It refers to the "
-                      "dataset by path and SHA-256, or holds a copy with --embed. Every command "
-                      "then takes the project in place of the dataset, and layout, train and "
-                      "linkpred add their results to it with --save.",
+                      N_ ("Create a project file (.philia) around a dataset. It refers to the "
+                          "dataset by path and SHA-256, or holds a copy with --embed. Every "
+                          "command then takes the project in place of the dataset, and layout, "
+                          "train and linkpred add their results to it with --save."),
                       project_entries, &argc, &argv, 3, &code))
     return code;
   if (!g_str_equal (argv[1], "new"))

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,11 +40,11 @@ static int opt_mrr_negatives = 100;
 
 static GOptionEntry proximity_entries[] = {
   { "pairs", 0, 0, G_OPTION_ARG_FILENAME, &opt_pairs,
-    "CSV file with a header u,v and one pair per row (node ids or names)", "P.csv" },
+    N_ ("CSV file with a header u,v and one pair per row (node ids or names)"), "P.csv" },
   { "heuristics", 0, 0, G_OPTION_ARG_STRING, &opt_heuristics,
-    "Comma-separated subset of cn,jaccard,aa,ra,pa,katz,ppr,sp,fp and plugin heuristics "
-    "such as lpi (default: the built-ins)", "LIST" },
-  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, "Write the CSV here, not on stdout",
+    N_ ("Comma-separated subset of cn,jaccard,aa,ra,pa,katz,ppr,sp,fp and plugin heuristics "
+        "such as lpi (default: the built-ins)"), "LIST" },
+  { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, N_ ("Write the CSV here, not on stdout"),
     "F.csv" },
   PROXIMITY_PARAM_ENTRIES,
   { NULL }
@@ -50,12 +52,12 @@ static GOptionEntry proximity_entries[] = {
 
 static GOptionEntry linkpred_entries[] = {
   { "heuristic", 0, 0, G_OPTION_ARG_STRING, &opt_heuristic,
-    "One of cn, jaccard, aa, ra, pa, katz, ppr, sp, fp", "H" },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Seed of the edge split (default 0)", "S" },
+    N_ ("One of cn, jaccard, aa, ra, pa, katz, ppr, sp, fp"), "H" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_ ("Seed of the edge split (default 0)"), "S" },
   { "mrr-negatives", 0, 0, G_OPTION_ARG_INT, &opt_mrr_negatives,
-    "Negatives per test edge for MRR (default 100)", "N" },
+    N_ ("Negatives per test edge for MRR (default 100)"), "N" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
-    "Project: add the evaluation to it and save it (built-in heuristics)", NULL },
+    N_ ("Project: add the evaluation to it and save it (built-in heuristics)"), NULL },
   PROXIMITY_PARAM_ENTRIES,
   { NULL }
 };
@@ -264,8 +266,8 @@ cmd_proximity (int    argc,
   int code = EXIT_OK;
 
   if (!parse_options ("proximity", "FILE --pairs P.csv",
-                      "Score node pairs with link-prediction heuristics: shared neighbours, "
-                      "paths (Katz, PPR, shortest path) and feature proximity.",
+                      N_ ("Score node pairs with link-prediction heuristics: shared neighbours, "
+                          "paths (Katz, PPR, shortest path) and feature proximity."),
                       proximity_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_pairs == NULL)
@@ -408,10 +410,10 @@ cmd_linkpred (int    argc,
   if (cli_linkpred_wants_model (argc, argv))
     return cli_mpi_is_root () ? cmd_linkpred_model (argc, argv) : EXIT_OK;
   if (!parse_options ("linkpred", "FILE --heuristic H",
-                      "Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
-                      "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
-                      "evaluation in it. --model M trains a GNN link predictor on the same "
-                      "split instead (linkpred --model gcn --help lists its options).",
+                      N_ ("Evaluate a heuristic on a seeded 85/5/10 edge split with the OGB rules "
+                          "(Hits@K, MRR, ROC-AUC). Given a project (.philia), --save keeps the "
+                          "evaluation in it. --model M trains a GNN link predictor on the same "
+                          "split instead (linkpred --model gcn --help lists its options)."),
                       linkpred_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_heuristic == NULL)
@@ -529,7 +531,8 @@ cmd_linkpred (int    argc,
     }
 
   printf ("%s on %s: split %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train, split->n_valid, split->n_test, opt_seed);
+          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train,
+          split->n_valid, split->n_test, opt_seed);
   for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
     printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
   printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);

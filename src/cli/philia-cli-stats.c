@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,15 +25,15 @@ static int opt_bins = 10;
 
 static GOptionEntry stats_entries[] = {
   { "per-node", 0, 0, G_OPTION_ARG_FILENAME, &opt_per_node,
-    "Write id,label,degree,local_homophily to this CSV file", "OUT.csv" },
+    N_ ("Write id,label,degree,local_homophily to this CSV file"), "OUT.csv" },
   { "keep-self-loops", 0, 0, G_OPTION_ARG_NONE, &opt_keep_self_loops,
-    "Also compute every measure with self-loops counted as edges", NULL },
+    N_ ("Also compute every measure with self-loops counted as edges"), NULL },
   { "directed", 0, 0, G_OPTION_ARG_NONE, &opt_directed,
-    "Also compute every measure on the rows as stored, one direction each", NULL },
+    N_ ("Also compute every measure on the rows as stored, one direction each"), NULL },
   { "bins", 0, 0, G_OPTION_ARG_INT, &opt_bins,
-    "Bins of the local homophily histogram (default 10)", "N" },
+    N_ ("Bins of the local homophily histogram (default 10)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
-    "Seed of the random pairs behind the feature-similarity baseline", "S" },
+    N_ ("Seed of the random pairs behind the feature-similarity baseline"), "S" },
   { NULL }
 };
 
@@ -144,9 +146,9 @@ cmd_stats (int    argc,
   GError *error = NULL;
   int code = EXIT_OK;
 
-  if (!parse_options ("stats", "FILE", "Homophily and heterophily measures: edge, "
-                      "node, class-insensitive, adjusted, label informativeness, the class "
-                      "compatibility matrix, local homophily, feature similarity.",
+  if (!parse_options ("stats", "FILE", N_ ("Homophily and heterophily measures: edge, "
+                          "node, class-insensitive, adjusted, label informativeness, the class "
+                          "compatibility matrix, local homophily, feature similarity."),
                       stats_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_bins < 1 || opt_bins > 1000)

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,57 +45,60 @@ static int opt_pretrain_epochs = -1;
 static int opt_batch_size = -1;
 
 static GOptionEntry train_entries[] = {
-  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model id (listed above)", "M" },
-  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, "Split index (default 0)", "K" },
-  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Epochs (default: the model's recipe)", "N" },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 0)", "S" },
-  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (default 1)", "T" },
-  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, "Learning rate", "X" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, N_ ("Model id (listed above)"), "M" },
+  { "split", 0, 0, G_OPTION_ARG_INT, &opt_split, N_ ("Split index (default 0)"), "K" },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
+    N_ ("Epochs (default: the model's recipe)"), "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_ ("Random seed (default 0)"), "S" },
+  { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, N_ ("Worker threads (default 1)"), "T" },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_lr, N_ ("Learning rate"), "X" },
   { "hidden", 0, 0, G_OPTION_ARG_INT, &opt_hidden,
-    "Hidden width (per head for GAT; the model width for the transformer)", "H" },
-  { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, "Dropout probability", "P" },
-  { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, "L2 weight decay", "W" },
-  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, "GAT, transformer: attention heads", "H" },
-  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k, "SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds", "K" },
-  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "APPNP, GPR-GNN: teleport probability", "A" },
-  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_layers, "Transformer: encoder layers (default 2)",
+    N_ ("Hidden width (per head for GAT; the model width for the transformer)"), "H" },
+  { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_dropout, N_ ("Dropout probability"), "P" },
+  { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_weight_decay, N_ ("L2 weight decay"), "W" },
+  { "heads", 0, 0, G_OPTION_ARG_INT, &opt_heads, N_ ("GAT, transformer: attention heads"), "H" },
+  { "k", 0, 0, G_OPTION_ARG_INT, &opt_k,
+    N_ ("SGC, APPNP, GPR-GNN: propagation steps; H2GCN: rounds"), "K" },
+  { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_alpha,
+    N_ ("APPNP, GPR-GNN: teleport probability"), "A" },
+  { "layers", 0, 0, G_OPTION_ARG_INT, &opt_layers, N_ ("Transformer: encoder layers (default 2)"),
     "L" },
   { "walks", 0, 0, G_OPTION_ARG_INT, &opt_walks,
-    "Transformer: random walks per node in its sequence (default 4)", "N" },
+    N_ ("Transformer: random walks per node in its sequence (default 4)"), "N" },
   { "walk-length", 0, 0, G_OPTION_ARG_INT, &opt_walk_length,
-    "Transformer: steps per walk (default 3)", "N" },
+    N_ ("Transformer: steps per walk (default 3)"), "N" },
   { "hop-samples", 0, 0, G_OPTION_ARG_INT, &opt_hop_samples,
-    "Transformer: distinct neighbours sampled into the sequence (default 4)", "N" },
+    N_ ("Transformer: distinct neighbours sampled into the sequence (default 4)"), "N" },
   { "pretrain-epochs", 0, 0, G_OPTION_ARG_INT, &opt_pretrain_epochs,
-    "Transformer: masked-node-modelling steps before training (default 0)", "N" },
+    N_ ("Transformer: masked-node-modelling steps before training (default 0)"), "N" },
   { "batch-size", 0, 0, G_OPTION_ARG_INT, &opt_batch_size,
-    "Transformer: training nodes per step, one step per epoch (default: all)", "B" },
+    N_ ("Transformer: training nodes per step, one step per epoch (default: all)"), "B" },
   { "no-normalize", 0, 0, G_OPTION_ARG_NONE, &opt_no_normalize,
-    "Keep raw features (default: each row divided by its sum)", NULL },
+    N_ ("Keep raw features (default: each row divided by its sum)"), NULL },
   { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &opt_predictions,
-    "Write id,label,prediction,correct,p0,p1,… at the best epoch", "OUT.csv" },
+    N_ ("Write id,label,prediction,correct,p0,p1,… at the best epoch"), "OUT.csv" },
   { "attention", 0, 0, G_OPTION_ARG_FILENAME, &opt_attention,
-    "GAT, transformer: write layer,head,target,source,attention (self-loops have target = "
-    "source)",
+    N_ ("GAT, transformer: write layer,head,target,source,attention (self-loops have target = "
+        "source)"),
     "OUT.csv" },
   { "random-split", 0, 0, G_OPTION_ARG_STRING, &opt_random_split,
-    "Replace the file's splits by stratified random ones: fractions of each class to train "
-    "and validate, the rest tests (e.g. 0.6,0.2); drawn from --seed", "TRAIN,VAL" },
+    N_ ("Replace the file's splits by stratified random ones: fractions of each class to train "
+        "and validate, the rest tests (e.g. 0.6,0.2); drawn from --seed"), "TRAIN,VAL" },
   { "num-splits", 0, 0, G_OPTION_ARG_INT, &opt_num_splits,
-    "How many random splits --random-split makes (default 1)", "K" },
+    N_ ("How many random splits --random-split makes (default 1)"), "K" },
   { "splits", 0, 0, G_OPTION_ARG_STRING, &opt_splits,
-    "“all”: one run per split (all the file's, or the K random ones) instead of --split",
+    N_ ("“all”: one run per split (all the file's, or the K random ones) instead of --split"),
     "all" },
   { "seeds", 0, 0, G_OPTION_ARG_INT, &opt_seeds,
-    "Runs per split with seeds S, S+1, …, S+N−1 (S = --seed); with --splits all or --seeds, "
-    "the output is the mean ± sample standard deviation (n − 1) over the runs, and each run",
+    N_ ("Runs per split with seeds S, S+1, …, S+N−1 (S = --seed); with --splits all or --seeds, "
+        "the output is the mean ± sample standard deviation (n − 1) over the runs, and each run"),
     "N" },
   { "save-model", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_model,
-    "Write the run's model (weights at the best epoch, recipe, input size, class names) "
-    "for philia-cli predict and adapt", "OUT.philia-model" },
+    N_ ("Write the run's model (weights at the best epoch, recipe, input size, class names) "
+        "for philia-cli predict and adapt"), "OUT.philia-model" },
   { "save", 0, 0, G_OPTION_ARG_NONE, &opt_save,
-    "Project: add every run (predictions and weights kept) to it and save it; with "
-    "--random-split the project's splits become the random ones", NULL },
+    N_ ("Project: add every run (predictions and weights kept) to it and save it; with "
+        "--random-split the project's splits become the random ones"), NULL },
   { NULL }
 };
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,21 +29,21 @@ static guint loaded_columns;
 /* stats, train, proximity and linkpred: a feature matrix to use instead. */
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
-    "Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-    "numbers; one row per node) instead of the dataset's, or derived ones: ahat:K (Â^K X), "
-    "degree[:MAX] (one-hot degree), random:DIM[:SEED]", "FILE|SPEC" },
+    N_ ("Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
+        "numbers; one row per node) instead of the dataset's, or derived ones: ahat:K (Â^K X), "
+        "degree[:MAX] (one-hot degree), random:DIM[:SEED]"), "FILE|SPEC" },
   { NULL }
 };
 
 static GOptionEntry json_entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Machine-readable JSON on stdout", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_ ("Machine-readable JSON on stdout"), NULL },
   { NULL }
 };
 
 /* For the commands that read a dataset. */
 static GOptionEntry dataset_entries[] = {
   { "nodes", 0, 0, G_OPTION_ARG_FILENAME, &opt_nodes,
-    "CSV node table (id,label,f0,…) for an edge-list, GraphML or GML file", "TABLE.csv" },
+    N_ ("CSV node table (id,label,f0,…) for an edge-list, GraphML or GML file"), "TABLE.csv" },
   { NULL }
 };
 
@@ -85,7 +87,9 @@ int
 usage_error (const char *command,
              const char *message)
 {
-  fprintf (stderr, "philia-cli %s: %s (see “philia-cli %s --help”)\n", command, message, command);
+  /* Translators: "philia-cli train: MESSAGE (see “philia-cli train --help”)" */
+  fprintf (stderr, _ ("philia-cli %s: %s (see “philia-cli %s --help”)\n"), command, message,
+           command);
   return EXIT_USAGE;
 }
 
@@ -107,7 +111,10 @@ parse_options (const char    *command,
   /* The usage line is "PRGNAME [OPTION…] ARGS"; main() made the program name
    * "philia-cli COMMAND", so the command is named once, where it is typed. */
   context = g_option_context_new (args);
-  g_option_context_set_summary (context, summary);
+  /* The summaries and option descriptions are marked N_(): GOption looks them
+   * up in Philia's catalogue when it prints --help. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _ (summary));
   /* Under mpirun, what is shared and what every process still reads. */
   if (cli_mpi_help (command) != NULL)
     g_option_context_set_description (context, cli_mpi_help (command));
@@ -130,7 +137,8 @@ parse_options (const char    *command,
     }
   if (*argc - 1 != n_positional)
     {
-      g_autofree char *what = g_strdup_printf ("%s is required", args);
+      /* Translators: %s is what the command takes, e.g. "FILE" or "MODEL TARGET" */
+      g_autofree char *what = g_strdup_printf (_ ("%s is required"), args);
 
       *exit_code = usage_error (command, *argc - 1 < n_positional ? what
                                                                   : "too many arguments");

@@ -156,7 +156,7 @@ philia_document_add_evaluation_model (PhiliaDocument              *self,
   if (i < 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "The document has no link-prediction evaluation %u.", id);
+                   _ ("The document has no link-prediction evaluation %u."), id);
       return FALSE;
     }
   evaluation = self->evaluations->pdata[i];
@@ -166,7 +166,7 @@ philia_document_add_evaluation_model (PhiliaDocument              *self,
     {
       /* Its Hits@K and overlaps would compare edges of two different splits. */
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The link predictor was not scored on the test edges of evaluation %u.",
+                   _ ("The link predictor was not scored on the test edges of evaluation %u."),
                    id);
       return FALSE;
     }
@@ -212,7 +212,7 @@ philia_document_ensure_evaluation (PhiliaDocument *self,
   if (i < 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "The document has no link-prediction evaluation %u.", id);
+                   _ ("The document has no link-prediction evaluation %u."), id);
       return FALSE;
     }
   evaluation = self->evaluations->pdata[i];

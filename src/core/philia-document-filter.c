@@ -106,8 +106,8 @@ filter_keep (PhiliaDocument     *self,
       && (isnan (filter->min) || isnan (filter->max) || filter->min > filter->max))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The filter range %g–%g is empty or not a number; "
-                   "the minimum must be at most the maximum.", filter->min, filter->max);
+                   _ ("The filter range %g–%g is empty or not a number; "
+                      "the minimum must be at most the maximum."), filter->min, filter->max);
       return FALSE;
     }
 
@@ -122,14 +122,14 @@ filter_keep (PhiliaDocument     *self,
         if (philia_graph_get_n_labeled (graph) == 0)
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                         "%s has no labels to filter by class.",
+                         _ ("%s has no labels to filter by class."),
                          philia_graph_get_source (graph));
             return FALSE;
           }
         if (filter->n_classes == 0 || filter->classes == NULL)
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                         "The class filter names no class.");
+                         _ ("The class filter names no class."));
             return FALSE;
           }
         wanted = g_new0 (gboolean, MAX (n_classes, 1));
@@ -138,7 +138,7 @@ filter_keep (PhiliaDocument     *self,
             if (filter->classes[i] >= n_classes)
               {
                 g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                             "There is no class %u in %s (it has %u).", filter->classes[i],
+                             _ ("There is no class %u in %s (it has %u)."), filter->classes[i],
                              philia_graph_get_source (graph), n_classes);
                 return FALSE;
               }
@@ -169,7 +169,7 @@ filter_keep (PhiliaDocument     *self,
         break;
       }
     default:
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "Unknown filter kind %d.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, _ ("Unknown filter kind %d."),
                    (int)filter->kind);
       return FALSE;
     }
@@ -292,7 +292,7 @@ philia_document_filter (PhiliaDocument     *self,
   if (kept->len == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "The filter “%s” keeps no node of %s.", what,
+                   _ ("The filter “%s” keeps no node of %s."), what,
                    philia_graph_get_source (self->graph));
       return NULL;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 
 #include <math.h>
@@ -341,7 +343,7 @@ check_fraction (double       value,
   if (value > 0 && value < 1)
     return TRUE;
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-               "The %s fraction must lie strictly between 0 and 1, not %g.", what, value);
+               _ ("The %s fraction must lie strictly between 0 and 1, not %g."), what, value);
   return FALSE;
 }
 
@@ -396,14 +398,14 @@ philia_random_splits (PhiliaGraph  *graph,
   if (!(train_fraction + val_fraction < 1 - 1e-9))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The training and validation fractions must add up to less than 1, so "
-                   "that some nodes are left to test (%g + %g).", train_fraction, val_fraction);
+                   _ ("The training and validation fractions must add up to less than 1, so "
+                      "that some nodes are left to test (%g + %g)."), train_fraction, val_fraction);
       return FALSE;
     }
   if (n_splits < 1 || n_splits > PHILIA_MAX_RANDOM_SPLITS)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The number of splits must lie between 1 and %u, not %u.",
+                   _ ("The number of splits must lie between 1 and %u, not %u."),
                    PHILIA_MAX_RANDOM_SPLITS, n_splits);
       return FALSE;
     }
@@ -413,7 +415,7 @@ philia_random_splits (PhiliaGraph  *graph,
   if (philia_graph_get_n_labeled (graph) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "%s has no labeled nodes to split; open a node table or a file with labels.",
+                   _ ("%s has no labeled nodes to split; open a node table or a file with labels."),
                    philia_graph_get_source (graph));
       return FALSE;
     }

@@ -4,6 +4,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-core.h"
 #include "philia-features-private.h"
 
@@ -61,7 +64,7 @@ fail (GError    **error,
       guint64     line,
       const char *what)
 {
-  g_set_error (error, PHILIA_ERROR, code, "%s, line %" G_GUINT64_FORMAT ": %s", display, line,
+  g_set_error (error, PHILIA_ERROR, code, _ ("%s, line %" PRIu64 ": %s"), display, line,
                what);
   return NULL;
 }
@@ -104,10 +107,10 @@ _philia_feature_set_parse_csv (const char *text,
       at += len + (nl != NULL);
       line++;
       if (len > MAX_LINE)
-        return fail (error, PHILIA_ERROR_FORMAT, display, line, "the line is too long.");
+        return fail (error, PHILIA_ERROR_FORMAT, display, line, _ ("the line is too long."));
       if (memchr (start, '\0', len) != NULL || !g_utf8_validate (start, len, NULL))
         return fail (error, PHILIA_ERROR_FORMAT, display, line,
-                     "the line is not UTF-8 text.");
+                     _ ("the line is not UTF-8 text."));
       if (blank (start, len))
         continue;
       for (gsize i = 0; i <= len; i++)
@@ -132,8 +135,8 @@ _philia_feature_set_parse_csv (const char *text,
         {
           g_array_set_size (values, before);
           return fail (error, PHILIA_ERROR_INVALID, display, line,
-                       "a value is not a finite number; features are comma-separated numbers "
-                       "(with “.” as the decimal point).");
+                       _ ("a value is not a finite number; features are comma-separated numbers "
+                          "(with “.” as the decimal point)."));
         }
       if (cols == 0)
         cols = fields;
@@ -162,20 +165,20 @@ _philia_feature_set_parse_csv (const char *text,
             p += len + (nl != NULL);
           }
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s has %" G_GUINT64_FORMAT " rows but the graph has %u nodes; a feature "
-                   "matrix needs one row per node.", display, rows, n_nodes);
+                   _ ("%s has %" PRIu64 " rows but the graph has %u nodes; a feature "
+                      "matrix needs one row per node."), display, rows, n_nodes);
       return NULL;
     }
   if (cols == 0 || n_nodes == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s holds no feature values.", display);
+                   _ ("%s holds no feature values."), display);
       return NULL;
     }
   if (cols > G_MAXINT32 / n_nodes)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s has %u columns, too many to hold.", display, cols);
+                   _ ("%s has %u columns, too many to hold."), display, cols);
       return NULL;
     }
   return philia_feature_set_new (name, display, n_nodes, cols,

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-features.h"
 
@@ -42,7 +44,7 @@ bad_spec (const char  *spec,
           GError     **error)
 {
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-               "Feature set “%s”: %s", spec, why);
+               _ ("Feature set “%s”: %s"), spec, why);
   return NULL;
 }
 
@@ -86,7 +88,7 @@ philia_feature_set_from_spec (PhiliaGraph *graph,
       if (x == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "Feature set “%s”: %s has no node features to start from.", spec,
+                       _ ("Feature set “%s”: %s has no node features to start from."), spec,
                        philia_graph_get_source (graph));
           return NULL;
         }

@@ -4,6 +4,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-core.h"
 #include "philia-features.h"
 #include "philia-features-private.h"
@@ -94,8 +97,8 @@ read_npz_member (GBytes      *bytes,
       if (found != NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s holds more than one 2-D array (“%s” and “%s”); a feature file "
-                       "must hold exactly one.", display, *member, names[i]);
+                       _ ("%s holds more than one 2-D array (“%s” and “%s”); a feature file "
+                          "must hold exactly one."), display, *member, names[i]);
           philia_array_free (found);
           philia_array_free (a);
           g_clear_pointer (member, g_free);
@@ -106,7 +109,7 @@ read_npz_member (GBytes      *bytes,
     }
   if (found == NULL)
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                 "%s holds no 2-D array; a feature file must hold exactly one.", display);
+                 _ ("%s holds no 2-D array; a feature file must hold exactly one."), display);
   return found;
 }
 
@@ -138,8 +141,8 @@ philia_feature_set_load (GFile   *file,
   else
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is neither an .npy, an .npz nor a .csv file; features are read from "
-                   "one 2-D array in the first two, or rows of comma-separated numbers.",
+                   _ ("%s is neither an .npy, an .npz nor a .csv file; features are read from "
+                      "one 2-D array in the first two, or rows of comma-separated numbers."),
                    display);
       return NULL;
     }
@@ -148,21 +151,21 @@ philia_feature_set_load (GFile   *file,
   if (a->ndim != 2 || a->dtype == PHILIA_DTYPE_UNICODE)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s holds a %u-D %s array; features must be a 2-D numeric array "
-                   "(one row per node).", display, a->ndim, philia_dtype_to_string (a->dtype));
+                   _ ("%s holds a %u-D %s array; features must be a 2-D numeric array "
+                      "(one row per node)."), display, a->ndim, philia_dtype_to_string (a->dtype));
       return NULL;
     }
   if (a->shape[0] != (gint64)n_nodes)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s has %" G_GINT64_FORMAT " rows but the graph has %u nodes; a feature "
-                   "matrix needs one row per node.", display, a->shape[0], n_nodes);
+                   _ ("%s has %" PRId64 " rows but the graph has %u nodes; a feature "
+                      "matrix needs one row per node."), display, a->shape[0], n_nodes);
       return NULL;
     }
   if (a->shape[1] > G_MAXINT32 / MAX (n_nodes, 1))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s has %" G_GINT64_FORMAT " columns, too many to hold.", display,
+                   _ ("%s has %" PRId64 " columns, too many to hold."), display,
                    a->shape[1]);
       return NULL;
     }
@@ -174,8 +177,8 @@ philia_feature_set_load (GFile   *file,
       if (!isfinite (v) || fabs (v) > G_MAXFLOAT)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s has a value that is not a finite float (row %" G_GINT64_FORMAT
-                       ", column %" G_GINT64_FORMAT ").", display, i / a->shape[1],
+                       _ ("%s has a value that is not a finite float (row %" PRId64
+                          ", column %" PRId64 ")."), display, i / a->shape[1],
                        i % a->shape[1]);
           g_free (x);
           return NULL;

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <math.h>
 
 #include "philia-core.h"
@@ -225,7 +228,7 @@ check_params (const PhiliaCsbmParams  *p,
 
   if (bad != NULL)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "CSBM: %s.", bad);
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, _ ("CSBM: %s."), bad);
       return FALSE;
     }
   return TRUE;
@@ -335,8 +338,8 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
   if (m < m_target)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "CSBM: only %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " distinct edges "
-                   "could be drawn; lower --degree or use more nodes per class and region.",
+                   _ ("CSBM: only %" PRId64 " of %" PRId64 " distinct edges "
+                      "could be drawn; lower --degree or use more nodes per class and region."),
                    m, m_target);
       goto out;
     }
@@ -463,7 +466,7 @@ lattice_generate (guint     rows,
   if (rows == 0 || cols == 0 || (guint64)rows * cols > G_MAXINT32)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "A %s needs 1 to %d nodes (rows × cols), not %" G_GUINT64_FORMAT ".",
+                   _ ("A %s needs 1 to %d nodes (rows × cols), not %" PRIu64 "."),
                    road ? "mesh" : "grid", G_MAXINT32, (guint64)rows * cols);
       return NULL;
     }

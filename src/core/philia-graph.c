@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,8 +370,8 @@ build_adjacency (PhiliaGraph         *self,
       if (u < 0 || v < 0 || u >= n || v >= n)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: edge row %" G_GSIZE_FORMAT " points to node %" G_GINT64_FORMAT
-                       ", but the graph has only %u nodes (ids 0 to %u).",
+                       _ ("%s: edge row %zu points to node %" PRId64
+                          ", but the graph has only %u nodes (ids 0 to %u)."),
                        builder->source, r, (u < 0 || u >= n) ? u : v, n,
                        n > 0 ? n - 1 : 0);
           return FALSE;
@@ -509,7 +512,7 @@ take_labels (PhiliaGraph         *self,
       if (builder->labels_n != self->n)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: there are labels for %u nodes, but the graph has %u nodes.",
+                       _ ("%s: there are labels for %u nodes, but the graph has %u nodes."),
                        builder->source, builder->labels_n, self->n);
           return FALSE;
         }
@@ -521,16 +524,16 @@ take_labels (PhiliaGraph         *self,
             {
               /* The class tables are sized by the largest id: refuse absurd ones. */
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: node %u has label %" G_GINT64_FORMAT
-                           "; class ids must be below %d.",
+                           _ ("%s: node %u has label %" PRId64
+                              "; class ids must be below %d."),
                            builder->source, i, y, PHILIA_MAX_CLASSES);
               return FALSE;
             }
           if (y < -1)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: node %u has label %" G_GINT64_FORMAT
-                           "; labels must be class ids from 0, or -1 for unlabeled.",
+                           _ ("%s: node %u has label %" PRId64
+                              "; labels must be class ids from 0, or -1 for unlabeled."),
                            builder->source, i, y);
               return FALSE;
             }
@@ -542,7 +545,7 @@ take_labels (PhiliaGraph         *self,
   if (n_names > 0 && n_names < max_label + 1)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: %u class names were given for %" G_GINT64_FORMAT " classes.",
+                   _ ("%s: %u class names were given for %" PRId64 " classes."),
                    builder->source, n_names, max_label + 1);
       return FALSE;
     }
@@ -574,7 +577,7 @@ take_features (PhiliaGraph         *self,
   if (builder->features_n != self->n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: there are features for %u nodes, but the graph has %u nodes.",
+                   _ ("%s: there are features for %u nodes, but the graph has %u nodes."),
                    builder->source, builder->features_n, self->n);
       return FALSE;
     }
@@ -601,8 +604,8 @@ take_features (PhiliaGraph         *self,
         if (!isfinite (builder->features[i]))
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                         "%s: node %" G_GSIZE_FORMAT " has a non-finite feature value (%g) "
-                         "in column %" G_GSIZE_FORMAT ".",
+                         _ ("%s: node %zu has a non-finite feature value (%g) "
+                            "in column %zu."),
                          builder->source, i / builder->n_features, builder->features[i],
                          i % builder->n_features);
             return FALSE;
@@ -627,7 +630,7 @@ take_masks (PhiliaGraph         *self,
   if (builder->masks_n != self->n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: the split masks cover %u nodes, but the graph has %u nodes.",
+                   _ ("%s: the split masks cover %u nodes, but the graph has %u nodes."),
                    builder->source, builder->masks_n, self->n);
       return FALSE;
     }
@@ -658,7 +661,7 @@ take_node_names (PhiliaGraph         *self,
   if (n_names != self->n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: there are %u node names for %u nodes.",
+                   _ ("%s: there are %u node names for %u nodes."),
                    builder->source, n_names, self->n);
       return FALSE;
     }
@@ -672,7 +675,7 @@ take_node_names (PhiliaGraph         *self,
           g_autofree char *shown = _philia_excerpt (builder->node_names[i], -1);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: the node name “%s” is used twice.", builder->source, shown);
+                       _ ("%s: the node name “%s” is used twice."), builder->source, shown);
           return FALSE;
         }
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "philia-core.h"
@@ -240,9 +242,9 @@ philia_homophily_counts_new (PhiliaGraph  *graph,
       for (guint k = 0; k < c; k++)
         used += sizes[k] > 0;
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: the class ids go up to %u, but the homophily measures compare "
-                   "classes pairwise for at most %u classes (%u of the %u class ids have "
-                   "nodes; number the classes from 0 without gaps).",
+                   _ ("%s: the class ids go up to %u, but the homophily measures compare "
+                      "classes pairwise for at most %u classes (%u of the %u class ids have "
+                      "nodes; number the classes from 0 without gaps)."),
                    source != NULL ? source : "the graph", c - 1, PHILIA_HOMOPHILY_MAX_CLASSES,
                    used, c);
       return NULL;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-builtins-private.h"
 #include "philia-igraph-private.h"
@@ -191,7 +193,7 @@ _philia_igraph_check (igraph_error_t   code,
 
   if (code == IGRAPH_INTERRUPTED)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled.", context);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("%s: cancelled."), context);
       return FALSE;
     }
 
@@ -211,7 +213,7 @@ _philia_igraph_check (igraph_error_t   code,
                : code == IGRAPH_EINVAL ? PHILIA_ERROR_INVALID
                : code == IGRAPH_UNIMPLEMENTED ? PHILIA_ERROR_UNSUPPORTED
                : PHILIA_ERROR_IGRAPH,
-               "%s: %s.", context, reason);
+               _ ("%s: %s."), context, reason);
   last_reason[0] = '\0';
   return FALSE;
 }

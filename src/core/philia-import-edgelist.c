@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-import-private.h"
 
 #include <stdlib.h>
@@ -252,8 +254,8 @@ check_first_row (const char  *start,
           g_autofree char *b_text = token_for_message (b, strlen (b));
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s: the header on line %u has “%s” and “%s” in columns %u and %u, "
-                       "but an edge list’s node ids must be its first two columns.",
+                       _ ("%s: the header on line %u has “%s” and “%s” in columns %u and %u, "
+                          "but an edge list’s node ids must be its first two columns."),
                        display_name, line, a_text, b_text, c + 1, c + 2);
           return FALSE;
         }
@@ -272,9 +274,9 @@ check_first_row (const char  *start,
       g_autofree char *base = g_path_get_basename (display_name);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is a node table (header “%s”), not a graph: open the graph file "
-                   "with this table as its node table (--nodes %s on the command line, or "
-                   "Open with Node Table… in the app).", display_name, g_strchomp (header),
+                   _ ("%s is a node table (header “%s”), not a graph: open the graph file "
+                      "with this table as its node table (--nodes %s on the command line, or "
+                      "Open with Node Table… in the app)."), display_name, g_strchomp (header),
                    base);
       return FALSE;
     }
@@ -316,7 +318,7 @@ _philia_edge_list_normalize (const char  *data,
       for (const char *q = data; q < bad; q++)
         line += *q == '\n';
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: line %u is not UTF-8 text%s.", display_name, line,
+                   _ ("%s: line %u is not UTF-8 text%s."), display_name, line,
                    *bad == '\0' ? " (it holds a NUL byte: is this a binary file?)" : "");
       return NULL;
     }
@@ -353,12 +355,12 @@ _philia_edge_list_normalize (const char  *data,
               g_autofree char *token = token_for_message (tokens[0].start, tokens[0].len);
 
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                           "%s: line %u has one column (“%s”); an edge list needs two "
-                           "node ids per line.", display_name, line_no, token);
+                           _ ("%s: line %u has one column (“%s”); an edge list needs two "
+                              "node ids per line."), display_name, line_no, token);
             }
           else
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                         "%s: line %u has an empty node id.", display_name, line_no);
+                         _ ("%s: line %u has an empty node id."), display_name, line_no);
           return NULL;
         }
 
@@ -366,8 +368,8 @@ _philia_edge_list_normalize (const char  *data,
       if (MAX (tokens[0].len, tokens[1].len) > PHILIA_IMPORT_MAX_TOKEN)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "%s: line %u has a node id of %" G_GSIZE_FORMAT " bytes; Philia reads "
-                       "node ids of at most 1 MiB (%u bytes).", display_name, line_no,
+                       _ ("%s: line %u has a node id of %zu bytes; Philia reads "
+                          "node ids of at most 1 MiB (%u bytes)."), display_name, line_no,
                        MAX (tokens[0].len, tokens[1].len), (guint)PHILIA_IMPORT_MAX_TOKEN);
           return NULL;
         }

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-import-private.h"
 
 #include <errno.h>
@@ -263,7 +266,7 @@ read_on_igraph_thread (gpointer       data,
       int saved_errno = errno;
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                   "%s: cannot open the data in memory: %s.",
+                   _ ("%s: cannot open the data in memory: %s."),
                    job->display_name, g_strerror (saved_errno));
       return FALSE;
     }
@@ -377,8 +380,8 @@ order_integer_names (ReadJob  *job,
         g_autofree char *b = _philia_excerpt (names->strings[order[r].old_index], -1);
 
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                     "%s: the node ids “%s” and “%s” are the same number written two ways; "
-                     "write each id one way.", job->display_name, a, b);
+                     _ ("%s: the node ids “%s” and “%s” are the same number written two ways; "
+                        "write each id one way."), job->display_name, a, b);
         return FALSE;
       }
 
@@ -572,8 +575,8 @@ numeric_labels (ReadJob      *job,
           g_autofree char *node = describe_node (names, v);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: %s has %s “%g” in attribute “%s”; labels must be class ids "
-                       "(integers from 0 to %u) or -1 for unlabeled.",
+                       _ ("%s: %s has %s “%g” in attribute “%s”; labels must be class ids "
+                          "(integers from 0 to %u) or -1 for unlabeled."),
                        job->display_name, node,
                        y > MAX_CLASS_ID && y == floor (y) ? "the too large value" : "the value",
                        y, attr->name, (guint)MAX_CLASS_ID);
@@ -684,7 +687,7 @@ take_features (ReadJob             *job,
   if ((guint64)job->n > G_MAXSIZE / sizeof (float) / n_features)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: %" G_GINT64_FORMAT " nodes × %u features do not fit in memory.",
+                   _ ("%s: %" PRId64 " nodes × %u features do not fit in memory."),
                    job->display_name, job->n, n_features);
       return FALSE;
     }
@@ -728,7 +731,7 @@ fill_builder (ReadJob  *job,
   if (job->n > G_MAXINT32)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: %" G_GINT64_FORMAT " nodes are more than Philia supports.",
+                   _ ("%s: %" PRId64 " nodes are more than Philia supports."),
                    job->display_name, job->n);
       return NULL;
     }
@@ -763,8 +766,8 @@ fill_builder (ReadJob  *job,
           if (g_strv_length (class_names) > MAX_CLASS_ID + 1u)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: the attribute “%s” has %u distinct values; at most %u "
-                           "classes are supported.", job->display_name, label_attr->name,
+                           _ ("%s: the attribute “%s” has %u distinct values; at most %u "
+                              "classes are supported."), job->display_name, label_attr->name,
                            g_strv_length (class_names), MAX_CLASS_ID + 1u);
               g_strfreev (class_names);
               return NULL;
@@ -837,7 +840,7 @@ _philia_igraph_read_graph (GBytes          *bytes,
       if (format == PHILIA_FORMAT_EDGELIST)
         return philia_graph_builder_new (0);
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is empty (0 bytes).", display_name);
+                   _ ("%s is empty (0 bytes)."), display_name);
       return NULL;
     }
 

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-import-private.h"
 
 #include <string.h>
@@ -82,14 +85,14 @@ too_long (gsize         span,
     return FALSE;
   if (closed)
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                 "%s: line %u starts %s of %" G_GSIZE_FORMAT " bytes; Philia reads strings, "
-                 "words and comments of at most 1 MiB (%u bytes) in this format.",
+                 _ ("%s: line %u starts %s of %zu bytes; Philia reads strings, "
+                    "words and comments of at most 1 MiB (%u bytes) in this format."),
                  display_name, line, what, span, (guint)PHILIA_IMPORT_MAX_TOKEN);
   else
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                 "%s: line %u opens %s that is never closed (%" G_GSIZE_FORMAT " bytes to the "
-                 "end of the file); Philia reads strings of at most 1 MiB (%u bytes) in this "
-                 "format.", display_name, line, what, span, (guint)PHILIA_IMPORT_MAX_TOKEN);
+                 _ ("%s: line %u opens %s that is never closed (%zu bytes to the "
+                    "end of the file); Philia reads strings of at most 1 MiB (%u bytes) in this "
+                    "format."), display_name, line, what, span, (guint)PHILIA_IMPORT_MAX_TOKEN);
   return TRUE;
 }
 
@@ -218,9 +221,9 @@ check_pajek_vertices (const char  *word,
     return TRUE;
   shown = _philia_excerpt (count, number_end - count);
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-               "%s: line %u declares %s vertices, but a file of %" G_GSIZE_FORMAT " bytes "
-               "describes at most %" G_GUINT64_FORMAT " (%u that need no line of their own, "
-               "plus one per byte); correct the count on the “*Vertices” line.",
+               _ ("%s: line %u declares %s vertices, but a file of %zu bytes "
+                  "describes at most %" PRIu64 " (%u that need no line of their own, "
+                  "plus one per byte); correct the count on the “*Vertices” line."),
                display_name, line, shown, size, limit, (guint)PAJEK_FREE_VERTICES);
   return FALSE;
 }

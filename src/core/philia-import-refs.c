@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-import-private.h"
 
 #include <math.h>
@@ -103,19 +106,19 @@ set_reference_error (const Reference  *ref,
 
   if (ref->id[0] == '\0')
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                 "%s: edge %" G_GUINT64_FORMAT " (line %" G_GUINT64_FORMAT ") has an "
-                 "empty %s, which names no node the file declares.",
+                 _ ("%s: edge %" PRIu64 " (line %" PRIu64 ") has an "
+                    "empty %s, which names no node the file declares."),
                  display_name, ref->edge, ref->line, end);
   else if (ref->nested)
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                 "%s: edge %" G_GUINT64_FORMAT " (line %" G_GUINT64_FORMAT ") names "
-                 "node “%s” as its %s, which the file declares only inside a nested "
-                 "graph; Philia reads the top-level graph alone.",
+                 _ ("%s: edge %" PRIu64 " (line %" PRIu64 ") names "
+                    "node “%s” as its %s, which the file declares only inside a nested "
+                    "graph; Philia reads the top-level graph alone."),
                  display_name, ref->edge, ref->line, id, end);
   else
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                 "%s: edge %" G_GUINT64_FORMAT " (line %" G_GUINT64_FORMAT ") names "
-                 "node “%s” as its %s, which the file does not declare.",
+                 _ ("%s: edge %" PRIu64 " (line %" PRIu64 ") names "
+                    "node “%s” as its %s, which the file does not declare."),
                  display_name, ref->edge, ref->line, id, end);
 }
 
@@ -426,7 +429,7 @@ _philia_graphml_check_references (const char  *data,
   if (scan.empty_id_line > 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: line %" G_GUINT64_FORMAT " declares a node with an empty id.",
+                   _ ("%s: line %" PRIu64 " declares a node with an empty id."),
                    display_name, scan.empty_id_line);
       ok = FALSE;
     }
@@ -435,8 +438,8 @@ _philia_graphml_check_references (const char  *data,
       g_autofree char *id = printable_id (duplicate);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
-                   "%s: node “%s” is declared twice (lines %" G_GUINT64_FORMAT " and %"
-                   G_GUINT64_FORMAT "); node ids must be unique.",
+                   _ ("%s: node “%s” is declared twice (lines %" PRIu64 " and %"
+                      PRIu64 "); node ids must be unique."),
                    display_name, id, scan.duplicate_lines[0], scan.duplicate_lines[1]);
       ok = FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -813,24 +815,25 @@ _philia_layouts_register (PhiliaRegistry *registry)
   { id, PHILIA_FAMILY_LAYOUT, name, desc, PHILIA_PROVIDER_BUILTIN, &builtin_vtable, \
     GUINT_TO_POINTER (which) }
   const PhiliaAlgorithm layouts[] = {
-    L ("fr", "Fruchterman–Reingold", "Force-directed; igraph's grid variant above 1,000 nodes.",
+    L ("fr", "Fruchterman–Reingold",
+       N_ ("Force-directed; igraph's grid variant above 1,000 nodes."),
        LAYOUT_FR),
-    L ("kk", "Kamada–Kawai", "Spring layout from graph distances; best for small graphs.",
+    L ("kk", "Kamada–Kawai", N_ ("Spring layout from graph distances; best for small graphs."),
        LAYOUT_KK),
-    L ("drl", "DrL", "Distributed recursive layout for large graphs (components under "
-       "1,000 nodes are laid out with Fruchterman–Reingold).", LAYOUT_DRL),
+    L ("drl", "DrL", N_ ("Distributed recursive layout for large graphs (components under "
+           "1,000 nodes are laid out with Fruchterman–Reingold)."), LAYOUT_DRL),
     L ("multilevel", "Multilevel",
-       "Coarsens the graph, lays out the coarsest with Kamada–Kawai and refines level by "
-       "level with Fruchterman–Reingold; unfolds meshes and large sparse graphs.",
+       N_ ("Coarsens the graph, lays out the coarsest with Kamada–Kawai and refines level by "
+           "level with Fruchterman–Reingold; unfolds meshes and large sparse graphs."),
        LAYOUT_MULTILEVEL),
-    L ("circle", "Circle", "Nodes on a circle in id order.", LAYOUT_CIRCLE),
+    L ("circle", "Circle", N_ ("Nodes on a circle in id order."), LAYOUT_CIRCLE),
     L ("class-grouped", "Grouped by class",
-       "Each class laid out in its own disc; edges between classes become the long ones.",
+       N_ ("Each class laid out in its own disc; edges between classes become the long ones."),
        LAYOUT_CLASS_GROUPED),
     { PHILIA_LAYOUT_PROGRESSIVE, PHILIA_FAMILY_LAYOUT, "Progressive",
-      "A spectral placement in seconds, then refined step by step with springs and a "
-      "density-grid repulsion; for graphs of 10^5 nodes and more, which it draws while it "
-      "refines.", PHILIA_PROVIDER_BUILTIN, &_philia_layout_progressive_vtable, NULL },
+      N_ ("A spectral placement in seconds, then refined step by step with springs and a "
+          "density-grid repulsion; for graphs of 10^5 nodes and more, which it draws while it "
+          "refines."), PHILIA_PROVIDER_BUILTIN, &_philia_layout_progressive_vtable, NULL },
   };
 #undef L
   g_autoptr(GError) error = NULL;
@@ -943,7 +946,7 @@ philia_layout_compute (PhiliaGraph     *graph,
         g_string_append_printf (known, "%s%s", i ? ", " : "",
                                 ((const PhiliaAlgorithm *)all->pdata[i])->id);
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "There is no layout “%s”; known layouts: %s.", algorithm, known->str);
+                   _ ("There is no layout “%s”; known layouts: %s."), algorithm, known->str);
       return NULL;
     }
 

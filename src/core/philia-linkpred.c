@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +250,8 @@ philia_linkpred_sample_non_edges (PhiliaGraph  *graph,
   if ((gint64)count > available)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The graph has %" G_GINT64_FORMAT " non-edges, too few for %" G_GSIZE_FORMAT
-                   " negative pairs.", available, count);
+                   _ ("The graph has %" PRId64 " non-edges, too few for %zu negative pairs."),
+                   available, count);
       return NULL;
     }
   rand = g_rand_new_with_seed_array ((const guint32[]) { (guint32)seed, (guint32)(seed >> 32) },
@@ -284,8 +287,8 @@ philia_link_split_new (PhiliaGraph  *graph,
   if (!(valid_share >= 0 && test_share >= 0 && valid_share + test_share <= 1))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The valid and test shares must be non-negative and sum to at most 1, "
-                   "not %g and %g.", valid_share, test_share);
+                   _ ("The valid and test shares must be non-negative and sum to at most 1, "
+                      "not %g and %g."), valid_share, test_share);
       return NULL;
     }
 
@@ -307,8 +310,8 @@ philia_link_split_new (PhiliaGraph  *graph,
   if (split->n_test + split->n_valid > available)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The graph has %" G_GINT64_FORMAT " non-edges, too few for %" G_GINT64_FORMAT
-                   " negative pairs.", available, split->n_test + split->n_valid);
+                   _ ("The graph has %" PRId64 " non-edges, too few for %" PRId64
+                      " negative pairs."), available, split->n_test + split->n_valid);
       return NULL;
     }
 
@@ -552,7 +555,7 @@ evaluate (PhiliaLinkSplit             *split,
   if (heuristic == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (split->train) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Feature similarity needs node features, and the graph has none.");
+                   _ ("Feature similarity needs node features, and the graph has none."));
       return NULL;
     }
 
@@ -654,7 +657,7 @@ philia_linkpred_report_new (PhiliaGraph                 *graph,
   if (mask == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "No heuristic to evaluate: feature similarity needs node features.");
+                   _ ("No heuristic to evaluate: feature similarity needs node features."));
       return NULL;
     }
 

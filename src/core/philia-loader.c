@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "philia-core.h"
@@ -110,17 +112,17 @@ read_whole_file (GFile         *file,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                     "%s: no such file.", display_name);
+                     _ ("%s: no such file."), display_name);
       else
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                     "%s: cannot be read: %s.", display_name, local_error->message);
+                     _ ("%s: cannot be read: %s."), display_name, local_error->message);
       return NULL;
     }
 
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                   "%s is a folder, not a dataset file.", display_name);
+                   _ ("%s is a folder, not a dataset file."), display_name);
       return NULL;
     }
 
@@ -134,7 +136,7 @@ read_whole_file (GFile         *file,
       if (mapped == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                       "%s: cannot be read: %s.", display_name, local_error->message);
+                       _ ("%s: cannot be read: %s."), display_name, local_error->message);
           return NULL;
         }
       return g_mapped_file_get_bytes (mapped);
@@ -146,7 +148,7 @@ read_whole_file (GFile         *file,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                     "%s: cannot be read: %s.", display_name, local_error->message);
+                     _ ("%s: cannot be read: %s."), display_name, local_error->message);
       return NULL;
     }
   return g_bytes_new_take (contents, length);
@@ -169,7 +171,7 @@ load_bytes (GBytes          *bytes,
   if (size == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is empty (0 bytes).", display_name);
+                   _ ("%s is empty (0 bytes)."), display_name);
       return NULL;
     }
 
@@ -205,7 +207,7 @@ load_bytes (GBytes          *bytes,
   if (philia_graph_builder_get_n_nodes (builder) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "%s: the graph has no nodes.", display_name);
+                   _ ("%s: the graph has no nodes."), display_name);
       return NULL;
     }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "philia-core.h"
@@ -88,26 +90,27 @@ _philia_measures_register (PhiliaRegistry *registry)
   { id, PHILIA_FAMILY_MEASURE, name, desc, PHILIA_PROVIDER_BUILTIN, &vt, GUINT_TO_POINTER (which) }
   const PhiliaAlgorithm measures[] = {
     M ("edge-homophily", "Edge homophily",
-       "Share of edges whose two ends have the same label.", graph_vtable, EDGE),
+       N_ ("Share of edges whose two ends have the same label."), graph_vtable, EDGE),
     M ("node-homophily", "Node homophily",
-       "Mean over nodes of the share of same-label neighbours.", graph_vtable, NODE),
+       N_ ("Mean over nodes of the share of same-label neighbours."), graph_vtable, NODE),
     M ("class-homophily", "Class-insensitive homophily",
-       "LINKX's class-balanced homophily: excess same-class edge share per class, averaged.",
+       N_ ("LINKX's class-balanced homophily: excess same-class edge share per class, averaged."),
        graph_vtable, CLASS),
     M ("adjusted-homophily", "Adjusted homophily",
-       "Edge homophily corrected for the degree-weighted class mix (0 = chance).",
+       N_ ("Edge homophily corrected for the degree-weighted class mix (0 = chance)."),
        graph_vtable, ADJUSTED),
     M ("label-informativeness", "Label informativeness",
-       "How much a neighbour's label tells about a node's: I(y_u; y_v) / H(y_u).",
+       N_ ("How much a neighbour's label tells about a node's: I(y_u; y_v) / H(y_u)."),
        graph_vtable, INFORMATIVENESS),
     M ("feature-similarity-edges", "Feature similarity (edges)",
-       "Mean cosine similarity of the features of linked nodes.", graph_vtable, FEATURES_EDGES),
+       N_ ("Mean cosine similarity of the features of linked nodes."), graph_vtable,
+       FEATURES_EDGES),
     M ("feature-similarity-random", "Feature similarity (random pairs)",
-       "Mean cosine similarity over random node pairs: the baseline.", graph_vtable,
+       N_ ("Mean cosine similarity over random node pairs: the baseline."), graph_vtable,
        FEATURES_RANDOM),
     M ("local-homophily", "Local homophily",
-       "Per node: the share of its labeled neighbours with its label.", node_vtable, LOCAL),
-    M ("degree", "Degree", "Per node: neighbours in the simple undirected graph.", node_vtable,
+       N_ ("Per node: the share of its labeled neighbours with its label."), node_vtable, LOCAL),
+    M ("degree", "Degree", N_ ("Per node: neighbours in the simple undirected graph."), node_vtable,
        DEGREE),
   };
 #undef M

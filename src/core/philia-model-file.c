@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -63,7 +66,7 @@ philia_saved_model_new_from_run (const PhiliaTrainResult *run,
   if (run->weights == NULL || run->weights->len == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The %s run kept no weights, so it cannot be saved as a model.",
+                   _ ("The %s run kept no weights, so it cannot be saved as a model."),
                    run->model);
       return NULL;
     }
@@ -202,7 +205,7 @@ philia_saved_model_save (const PhiliaSavedModel *model,
                             (gssize)g_bytes_get_size (bytes), &local_error))
     {
       name = g_filename_display_name (path);
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "Cannot save the model to %s: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("Cannot save the model to %s: %s."),
                    name, local_error->message);
       return FALSE;
     }
@@ -217,7 +220,7 @@ bad (GError    **error,
      const char *what)
 {
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-               "%s is not a valid Philia model: %s.", display_name, what);
+               _ ("%s is not a valid Philia model: %s."), display_name, what);
   return FALSE;
 }
 
@@ -485,7 +488,7 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
   if (size < 4 || memcmp (data, "PK\003\004", 4) != 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is not a Philia model (it is not a zip archive).", display_name);
+                   _ ("%s is not a Philia model (it is not a zip archive)."), display_name);
       return NULL;
     }
   npz = philia_npz_new_from_bytes (bytes, display_name, error);
@@ -494,7 +497,7 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
   if (!_philia_npz_has_raw_member (npz, MODEL_MANIFEST))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is a zip archive but not a Philia model (it has no %s).",
+                   _ ("%s is a zip archive but not a Philia model (it has no %s)."),
                    display_name, MODEL_MANIFEST);
       return NULL;
     }
@@ -505,7 +508,7 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
                                    g_bytes_get_size (manifest)))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not one JSON object.", display_name);
+                   _ ("%s: its manifest is not one JSON object."), display_name);
       return NULL;
     }
   parser = json_parser_new_immutable ();
@@ -515,14 +518,14 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
       g_autofree char *why = g_strdelimit (g_strdup (json_error->message), "\r\n", ' ');
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not valid JSON (%s).", display_name, why);
+                   _ ("%s: its manifest is not valid JSON (%s)."), display_name, why);
       return NULL;
     }
   root_node = json_parser_get_root (parser);
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not a JSON object.", display_name);
+                   _ ("%s: its manifest is not a JSON object."), display_name);
       return NULL;
     }
   root = json_node_get_object (root_node);
@@ -533,7 +536,7 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
       g_autofree char *said = _philia_excerpt (format, -1);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is not a Philia model (its manifest says the format is “%s”).",
+                   _ ("%s is not a Philia model (its manifest says the format is “%s”)."),
                    display_name, said);
       return NULL;
     }
@@ -542,8 +545,8 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
   if (version > PHILIA_MODEL_FORMAT_VERSION)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s was saved by a newer Philia (model format %" G_GINT64_FORMAT "; this "
-                   "one reads %d).", display_name, version, PHILIA_MODEL_FORMAT_VERSION);
+                   _ ("%s was saved by a newer Philia (model format %" PRId64 "; this "
+                      "one reads %d)."), display_name, version, PHILIA_MODEL_FORMAT_VERSION);
       return NULL;
     }
 
@@ -565,7 +568,7 @@ philia_saved_model_new_from_bytes (GBytes     *bytes,
       if (json_array_get_length (names) != m->n_classes)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s is not a valid Philia model: it names %u classes but has %u.",
+                       _ ("%s is not a valid Philia model: it names %u classes but has %u."),
                        display_name, json_array_get_length (names), m->n_classes);
           return NULL;
         }
@@ -620,7 +623,7 @@ philia_saved_model_load (const char *path,
   name = g_filename_display_basename (path);
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "Cannot read %s: %s.", name,
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("Cannot read %s: %s."), name,
                    local_error->message);
       return NULL;
     }
@@ -641,29 +644,29 @@ philia_saved_model_check_graph (const PhiliaSavedModel *model,
 
   if (n == 0)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY, "%s has no nodes.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY, _ ("%s has no nodes."),
                    philia_graph_get_source (graph));
       return FALSE;
     }
   if (model->identity_features && (f != 0 || n != model->n_features))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The model was trained on one-hot node ids of %u nodes; %s has %u nodes "
-                   "and %u features, so the model cannot read it.", model->n_features,
+                   _ ("The model was trained on one-hot node ids of %u nodes; %s has %u nodes "
+                      "and %u features, so the model cannot read it."), model->n_features,
                    philia_graph_get_source (graph), n, f);
       return FALSE;
     }
   if (!model->identity_features && f != model->n_features)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The model expects %u features per node, but %s has %u.",
+                   _ ("The model expects %u features per node, but %s has %u."),
                    model->n_features, philia_graph_get_source (graph), f);
       return FALSE;
     }
   if (c != 0 && c != model->n_classes)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The model predicts %u classes, but %s has %u.", model->n_classes,
+                   _ ("The model predicts %u classes, but %s has %u."), model->n_classes,
                    philia_graph_get_source (graph), c);
       return FALSE;
     }

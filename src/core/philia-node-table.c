@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-import-private.h"
 
 #include <math.h>
@@ -86,7 +89,7 @@ read_field (Reader      *reader,
           if (reader->p >= reader->end)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                           "%s: the quoted field opened on line %u is never closed.",
+                           _ ("%s: the quoted field opened on line %u is never closed."),
                            display_name, open_line);
               return NULL;
             }
@@ -111,7 +114,7 @@ read_field (Reader      *reader,
       if (!at_eol (reader) && *reader->p != reader->delimiter)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s: line %u has text after a closing quote.",
+                       _ ("%s: line %u has text after a closing quote."),
                        display_name, reader->line);
           return NULL;
         }
@@ -251,7 +254,7 @@ resolve_ids (PhiliaGraphBuilder  *builder,
       if (*id == '\0')
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: line %u has an empty id.", display_name, record->line);
+                       _ ("%s: line %u has an empty id."), display_name, record->line);
           return FALSE;
         }
 
@@ -284,8 +287,8 @@ resolve_ids (PhiliaGraphBuilder  *builder,
               g_autofree char *shown = _philia_excerpt (id, -1);
 
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: line %u: the id “%s” is not a node number; the graph has "
-                           "no node names, so ids must be integers from 0.",
+                           _ ("%s: line %u: the id “%s” is not a node number; the graph has "
+                              "no node names, so ids must be integers from 0."),
                            display_name, record->line, shown);
               return FALSE;
             }
@@ -306,7 +309,7 @@ resolve_ids (PhiliaGraphBuilder  *builder,
           g_autofree char *shown = _philia_excerpt (id, -1);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
-                       "%s: line %u repeats the id “%s” of line %u.",
+                       _ ("%s: line %u repeats the id “%s” of line %u."),
                        display_name, record->line, shown, first->line);
           return FALSE;
         }
@@ -324,16 +327,16 @@ resolve_ids (PhiliaGraphBuilder  *builder,
           g_autofree char *shown = _philia_excerpt (names[0], -1);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: none of its ids is a node of the graph (whose nodes are "
-                       "named like “%s”).", display_name, shown);
+                       _ ("%s: none of its ids is a node of the graph (whose nodes are "
+                          "named like “%s”)."), display_name, shown);
           return FALSE;
         }
     }
   else if (n_new > 0 && max_id >= n + n_new)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: the id %" G_GUINT64_FORMAT " leaves a gap after the graph’s %u "
-                   "nodes; new nodes must be numbered on from %u.",
+                   _ ("%s: the id %" PRIu64 " leaves a gap after the graph’s %u "
+                      "nodes; new nodes must be numbered on from %u."),
                    display_name, max_id, n, n);
       return FALSE;
     }
@@ -344,7 +347,7 @@ resolve_ids (PhiliaGraphBuilder  *builder,
   if (n_new > (guint64)(G_MAXINT32 - n))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: adding %" G_GUINT64_FORMAT " nodes makes more than Philia supports.",
+                   _ ("%s: adding %" PRIu64 " nodes makes more than Philia supports."),
                    display_name, n_new);
       return FALSE;
     }
@@ -353,8 +356,8 @@ resolve_ids (PhiliaGraphBuilder  *builder,
       || (_philia_graph_builder_has_features (builder) && n_features == 0))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: line %u adds a node that is not in the graph, but the table has no "
-                   "%s to replace the graph’s own.", display_name, first_new_line,
+                   _ ("%s: line %u adds a node that is not in the graph, but the table has no "
+                      "%s to replace the graph’s own."), display_name, first_new_line,
                    (_philia_graph_builder_has_labels (builder) && !has_label_column)
                    ? "label column" : "feature columns");
       return FALSE;
@@ -442,9 +445,10 @@ apply_labels (PhiliaGraphBuilder  *builder,
               g_autofree char *shown = _philia_excerpt (cell, -1);
 
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: line %u has the label “%s”; labels must be class ids "
-                           "(integers from 0 to %u), class names, or empty or -1 for "
-                           "unlabeled.", display_name, record->line, shown, (guint)MAX_CLASS_ID);
+                           _ ("%s: line %u has the label “%s”; labels must be class ids "
+                              "(integers from 0 to %u), class names, or empty or -1 for "
+                              "unlabeled."),
+                           display_name, record->line, shown, (guint)MAX_CLASS_ID);
               return FALSE;
             }
           labels[node_of_row[r]] = (gint64)value;
@@ -465,8 +469,8 @@ apply_labels (PhiliaGraphBuilder  *builder,
       if (classes->len > MAX_CLASS_ID + 1u)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: the label column has %u distinct values; at most %u classes "
-                       "are supported.", display_name, classes->len, MAX_CLASS_ID + 1u);
+                       _ ("%s: the label column has %u distinct values; at most %u classes "
+                          "are supported."), display_name, classes->len, MAX_CLASS_ID + 1u);
           return FALSE;
         }
       qsort (classes->pdata, classes->len, sizeof (gpointer), compare_strings);
@@ -510,7 +514,7 @@ apply_features (PhiliaGraphBuilder  *builder,
   if ((gsize)MAX (n, 1) > G_MAXSIZE / sizeof (float) / n_features)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: %u nodes × %u features do not fit in memory.",
+                   _ ("%s: %u nodes × %u features do not fit in memory."),
                    display_name, n, n_features);
       return FALSE;
     }
@@ -531,7 +535,7 @@ apply_features (PhiliaGraphBuilder  *builder,
               g_autofree char *shown = _philia_excerpt (cell, -1);
 
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                           "%s: line %u, column %u (“%s”): “%s” is not a finite number.",
+                           _ ("%s: line %u, column %u (“%s”): “%s” is not a finite number."),
                            display_name, record->line, columns[j] + 1, name, shown);
               return FALSE;
             }
@@ -592,7 +596,7 @@ _philia_node_table_apply (PhiliaGraphBuilder  *builder,
       for (const char *q = data; q < bad; q++)
         line += *q == '\n';
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: line %u is not UTF-8 text.", display_name, line);
+                   _ ("%s: line %u is not UTF-8 text."), display_name, line);
       return FALSE;
     }
 
@@ -603,7 +607,7 @@ _philia_node_table_apply (PhiliaGraphBuilder  *builder,
   if (records->len == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is empty; a node table needs a header row such as “id,label”.",
+                   _ ("%s is empty; a node table needs a header row such as “id,label”."),
                    display_name);
       return FALSE;
     }
@@ -615,8 +619,8 @@ _philia_node_table_apply (PhiliaGraphBuilder  *builder,
       g_autofree char *shown = _philia_excerpt (field (header, 0), -1);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: the first line must be a header whose first column is “id” "
-                   "(or “node” or “name”), not “%s”.", display_name, shown);
+                   _ ("%s: the first line must be a header whose first column is “id” "
+                      "(or “node” or “name”), not “%s”."), display_name, shown);
       return FALSE;
     }
 
@@ -636,7 +640,7 @@ _philia_node_table_apply (PhiliaGraphBuilder  *builder,
       if (record->fields->len != n_columns)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s: line %u has %u fields, but the header has %u.",
+                       _ ("%s: line %u has %u fields, but the header has %u."),
                        display_name, record->line, record->fields->len, n_columns);
           return FALSE;
         }

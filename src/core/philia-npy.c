@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-enums.h"
 #include "philia-npz.h"
 
@@ -228,8 +231,8 @@ parse_descr (const char  *descr,
         if ((order == '>' || order == '!') && size > 1)
           {
             set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                       "is big-endian (dtype “%s”); Philia reads little-endian arrays only, "
-                       "so save it with .astype(\"<%s\") first.", shown, t);
+                       _ ("is big-endian (dtype “%s”); Philia reads little-endian arrays only, "
+                          "so save it with .astype(\"<%s\") first."), shown, t);
             return FALSE;
           }
         if (order == '|' && size > 1)
@@ -254,17 +257,17 @@ parse_descr (const char  *descr,
 
   if (*t == 'O')
     set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-               "holds Python objects (dtype “%s”), which Philia does not read.", shown);
+               _ ("holds Python objects (dtype “%s”), which Philia does not read."), shown);
   else if (*t == 'U' || *t == 'S' || *t == 'a')
     set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-               "holds text (dtype “%s”), but a numeric array is expected.", shown);
+               _ ("holds text (dtype “%s”), but a numeric array is expected."), shown);
   else if (*t == 'V')
     set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-               "holds raw records (dtype “%s”), which Philia does not read.", shown);
+               _ ("holds raw records (dtype “%s”), which Philia does not read."), shown);
   else
     set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-               "has the dtype “%s”, which Philia does not read (use bool, integers, "
-               "float32 or float64).", shown);
+               _ ("has the dtype “%s”, which Philia does not read (use bool, integers, "
+                  "float32 or float64)."), shown);
   return FALSE;
 }
 
@@ -300,7 +303,7 @@ parse_header_dict (const char  *text,
           if (s.p < s.end && *s.p == '[')
             {
               set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                         "has a structured dtype (named fields), which Philia does not read.");
+                         _ ("has a structured dtype (named fields), which Philia does not read."));
               return FALSE;
             }
           descr = scan_string (&s);
@@ -337,13 +340,13 @@ parse_header_dict (const char  *text,
               if (dim == -2)
                 {
                   set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                             "has a negative dimension in its shape.");
+                             _ ("has a negative dimension in its shape."));
                   return FALSE;
                 }
               if (dim == -3)
                 {
                   set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                             "has a shape dimension too large to be real.");
+                             _ ("has a shape dimension too large to be real."));
                   return FALSE;
                 }
               if (dim < 0)
@@ -351,7 +354,7 @@ parse_header_dict (const char  *text,
               if (hdr->ndim == PHILIA_NPY_MAX_DIMS)
                 {
                   set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                             "has more than %d dimensions.", PHILIA_NPY_MAX_DIMS);
+                             _ ("has more than %d dimensions."), PHILIA_NPY_MAX_DIMS);
                   return FALSE;
                 }
               hdr->shape[hdr->ndim++] = dim;
@@ -371,7 +374,7 @@ parse_header_dict (const char  *text,
           g_autofree char *shown = sanitize (key, strlen (key));
 
           set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                     "has an unexpected key “%s” in its .npy header.", shown);
+                     _ ("has an unexpected key “%s” in its .npy header."), shown);
           return FALSE;
         }
 
@@ -392,14 +395,14 @@ parse_header_dict (const char  *text,
       const char *key = !have_descr ? "descr" : !have_fortran ? "fortran_order" : "shape";
 
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "has a .npy header without “%s”.", key);
+                 _ ("has a .npy header without “%s”."), key);
       return FALSE;
     }
   return TRUE;
 
 syntax:
   set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-             "has a .npy header that cannot be parsed (at byte %d of the header dictionary).",
+             _ ("has a .npy header that cannot be parsed (at byte %d of the header dictionary)."),
              (int)(s.p - text));
   return FALSE;
 }
@@ -432,7 +435,7 @@ _philia_npy_parse_header (const guint8 *data,
   if (total < 10 || (avail >= 6 && memcmp (data, magic, MIN (avail, 6)) != 0))
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "is not a .npy array (the “\\x93NUMPY” signature is missing).");
+                 _ ("is not a .npy array (the “\\x93NUMPY” signature is missing)."));
       return FALSE;
     }
   if (avail < 12 && avail < total)
@@ -443,7 +446,7 @@ _philia_npy_parse_header (const guint8 *data,
   if (memcmp (data, magic, 6) != 0)
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "is not a .npy array (the “\\x93NUMPY” signature is missing).");
+                 _ ("is not a .npy array (the “\\x93NUMPY” signature is missing)."));
       return FALSE;
     }
 
@@ -459,7 +462,7 @@ _philia_npy_parse_header (const guint8 *data,
       if (total < 12)
         {
           set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                     "is truncated inside its .npy header.");
+                     _ ("is truncated inside its .npy header."));
           return FALSE;
         }
       prefix = 12;
@@ -468,7 +471,7 @@ _philia_npy_parse_header (const guint8 *data,
   else
     {
       set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                 "is a .npy file of version %u.%u; Philia reads versions 1.0, 2.0 and 3.0.",
+                 _ ("is a .npy file of version %u.%u; Philia reads versions 1.0, 2.0 and 3.0."),
                  major, minor);
       return FALSE;
     }
@@ -476,8 +479,8 @@ _philia_npy_parse_header (const guint8 *data,
   if (dict_len > MAX_NPY_HEADER || prefix + dict_len > total)
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "has a .npy header length (%" G_GUINT64_FORMAT " bytes) that runs past "
-                 "the end of the array (%" G_GUINT64_FORMAT " bytes).",
+                 _ ("has a .npy header length (%" PRIu64 " bytes) that runs past "
+                    "the end of the array (%" PRIu64 " bytes)."),
                  dict_len, total);
       return FALSE;
     }
@@ -492,7 +495,7 @@ _philia_npy_parse_header (const guint8 *data,
   if (!g_utf8_validate ((const char *)data + prefix, dict_len, NULL))
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "has a .npy header that is not valid text.");
+                 _ ("has a .npy header that is not valid text."));
       return FALSE;
     }
   if (!parse_header_dict ((const char *)data + prefix, dict_len, hdr, display_name, member,
@@ -502,8 +505,8 @@ _philia_npy_parse_header (const guint8 *data,
   if (hdr->fortran_order && hdr->ndim > 2)
     {
       set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                 "is a %u-dimensional array in Fortran order; Philia reads Fortran order "
-                 "for 1-D and 2-D arrays only (save it with numpy.ascontiguousarray).",
+                 _ ("is a %u-dimensional array in Fortran order; Philia reads Fortran order "
+                    "for 1-D and 2-D arrays only (save it with numpy.ascontiguousarray)."),
                  hdr->ndim);
       return FALSE;
     }
@@ -514,7 +517,7 @@ _philia_npy_parse_header (const guint8 *data,
     if (mul_overflows (hdr->n_elements, (guint64)hdr->shape[i], &hdr->n_elements))
       {
         set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                   "has a shape whose size does not fit in 64 bits.");
+                   _ ("has a shape whose size does not fit in 64 bits."));
         return FALSE;
       }
   itemsize = hdr->itemsize;
@@ -522,7 +525,7 @@ _philia_npy_parse_header (const guint8 *data,
       mul_overflows (hdr->n_elements, itemsize, &hdr->payload_size))
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                 "has a shape whose size does not fit in 64 bits.");
+                 _ ("has a shape whose size does not fit in 64 bits."));
       return FALSE;
     }
 
@@ -532,18 +535,18 @@ _philia_npy_parse_header (const guint8 *data,
 
       if (found < hdr->payload_size)
         set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                   "is truncated (expected %" G_GUINT64_FORMAT " bytes of data, found %"
-                   G_GUINT64_FORMAT ").", hdr->payload_size, found);
+                   _ ("is truncated (expected %" PRIu64 " bytes of data, found %"
+                      PRIu64 ")."), hdr->payload_size, found);
       else
         set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                   "has %" G_GUINT64_FORMAT " bytes of data, but its shape and dtype "
-                   "need %" G_GUINT64_FORMAT ".", found, hdr->payload_size);
+                   _ ("has %" PRIu64 " bytes of data, but its shape and dtype "
+                      "need %" PRIu64 "."), found, hdr->payload_size);
       return FALSE;
     }
   if (hdr->payload_size > G_MAXSIZE / 2)
     {
       set_error (error, PHILIA_ERROR_UNSUPPORTED, display_name, member,
-                 "is too large for this computer (%" G_GUINT64_FORMAT " bytes).",
+                 _ ("is too large for this computer (%" PRIu64 " bytes)."),
                  hdr->payload_size);
       return FALSE;
     }
@@ -568,7 +571,7 @@ _philia_npy_array_new (const NpyHeader *hdr,
   if (array->data == NULL)
     {
       set_error (error, PHILIA_ERROR_FAILED, display_name, member,
-                 "needs %" G_GUINT64_FORMAT " bytes of memory, which are not available.",
+                 _ ("needs %" PRIu64 " bytes of memory, which are not available."),
                  hdr->payload_size);
       return NULL;
     }
@@ -599,7 +602,7 @@ _philia_npy_fix_order (PhiliaArray     *array,
   if (out == NULL)
     {
       set_error (error, PHILIA_ERROR_FAILED, display_name, member,
-                 "needs %" G_GUINT64_FORMAT " bytes of memory, which are not available.",
+                 _ ("needs %" PRIu64 " bytes of memory, which are not available."),
                  hdr->payload_size);
       return FALSE;
     }
@@ -628,7 +631,7 @@ npy_parse_full (const guint8 *data,
       /* The whole blob is available, so "need more" means truncated. */
       if (error != NULL && *error == NULL)
         set_error (error, PHILIA_ERROR_FORMAT, display_name, member,
-                   "is truncated inside its .npy header.");
+                   _ ("is truncated inside its .npy header."));
       return NULL;
     }
   array = _philia_npy_array_new (&hdr, display_name, member, error);

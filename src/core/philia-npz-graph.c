@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-import-private.h"
 
 #include <math.h>
@@ -61,8 +64,9 @@ read_member (PhiliaNpz      *npz,
   if (array != NULL && array->dtype == PHILIA_DTYPE_UNICODE)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: member “%s.npy” holds text (dtype “<U%" G_GSIZE_FORMAT "”), but a "
-                   "numeric array is expected.", state->display_name, name, array->itemsize / 4);
+                   _ ("%s: member “%s.npy” holds text (dtype “<U%zu”), but a "
+                      "numeric array is expected."),
+                   state->display_name, name, array->itemsize / 4);
       philia_array_free (array);
       return NULL;
     }
@@ -139,7 +143,7 @@ take_int64 (PhiliaArray  *array,
   if (array->dtype == PHILIA_DTYPE_BOOL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: member “%s.npy” holds booleans, but integers are expected.",
+                   _ ("%s: member “%s.npy” holds booleans, but integers are expected."),
                    display_name, member);
       return NULL;
     }
@@ -148,7 +152,7 @@ take_int64 (PhiliaArray  *array,
   if (out == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                   "%s: member “%s.npy” is too large for the memory available.",
+                   _ ("%s: member “%s.npy” is too large for the memory available."),
                    display_name, member);
       return NULL;
     }
@@ -162,8 +166,8 @@ take_int64 (PhiliaArray  *array,
           if (in[i] > (guint64)G_MAXINT64)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: member “%s.npy” has the value %" G_GUINT64_FORMAT
-                           " in row %" G_GSIZE_FORMAT ", which is far too large.",
+                           _ ("%s: member “%s.npy” has the value %" PRIu64
+                              " in row %zu, which is far too large."),
                            display_name, member, in[i], i / row_width);
               return NULL;
             }
@@ -180,8 +184,8 @@ take_int64 (PhiliaArray  *array,
           if (!isfinite (v) || v != floor (v) || fabs (v) > 4.6e18)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                           "%s: member “%s.npy” has the value %g in row %" G_GSIZE_FORMAT
-                           ", but whole numbers are expected (its dtype is %s).",
+                           _ ("%s: member “%s.npy” has the value %g in row %zu, but whole "
+                              "numbers are expected (its dtype is %s)."),
                            display_name, member, v, i / row_width,
                            philia_dtype_to_string (array->dtype));
               return NULL;
@@ -215,14 +219,14 @@ read_labels (PhiliaNpz      *npz,
       g_autofree char *shape = format_shape (labels);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” has shape %s, but the expected shape is [N] "
-                   "(one class id per node).", display_name, MEMBER_LABELS, shape);
+                   _ ("%s: member “%s.npy” has shape %s, but the expected shape is [N] "
+                      "(one class id per node)."), display_name, MEMBER_LABELS, shape);
       return NULL;
     }
   if (!dtype_is_integer (labels->dtype) && !dtype_is_float (labels->dtype))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: member “%s.npy” holds %s values, but class ids must be integers.",
+                   _ ("%s: member “%s.npy” holds %s values, but class ids must be integers."),
                    display_name, MEMBER_LABELS, philia_dtype_to_string (labels->dtype));
       return NULL;
     }
@@ -244,7 +248,7 @@ take_features (PhiliaArray  *features,
   if (out == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                   "%s: member “%s.npy” is too large for the memory available.",
+                   _ ("%s: member “%s.npy” is too large for the memory available."),
                    display_name, MEMBER_FEATURES);
       return NULL;
     }
@@ -297,8 +301,8 @@ read_masks (PhiliaNpz      *npz,
                                   mask_members[k]);
       list = g_string_free (missing, FALSE);
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: the split masks are incomplete (%s %s missing); give all three of "
-                   "train_masks, val_masks and test_masks, or none.",
+                   _ ("%s: the split masks are incomplete (%s %s missing); give all three of "
+                      "train_masks, val_masks and test_masks, or none."),
                    display_name, list, present == 2 ? "is" : "are");
       return FALSE;
     }
@@ -315,8 +319,8 @@ read_masks (PhiliaNpz      *npz,
       if (a->dtype != PHILIA_DTYPE_BOOL && !dtype_is_integer (a->dtype))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "%s: member “%s.npy” holds %s values, but a mask must be bool "
-                       "or 0/1 integers.", display_name, mask_members[k],
+                       _ ("%s: member “%s.npy” holds %s values, but a mask must be bool "
+                          "or 0/1 integers."), display_name, mask_members[k],
                        philia_dtype_to_string (a->dtype));
           return FALSE;
         }
@@ -326,8 +330,8 @@ read_masks (PhiliaNpz      *npz,
           g_autofree char *shape = format_shape (a);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: member “%s.npy” has shape %s, but the expected shape is "
-                       "[S, %u] or [%u] for a graph of %u nodes.",
+                       _ ("%s: member “%s.npy” has shape %s, but the expected shape is "
+                          "[S, %u] or [%u] for a graph of %u nodes."),
                        display_name, mask_members[k], shape, n, n, n);
           return FALSE;
         }
@@ -337,7 +341,7 @@ read_masks (PhiliaNpz      *npz,
           g_autofree char *shape0 = format_shape (train);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: member “%s.npy” has shape %s, but “%s.npy” has shape %s.",
+                       _ ("%s: member “%s.npy” has shape %s, but “%s.npy” has shape %s."),
                        display_name, mask_members[k], shape, mask_members[0], shape0);
           return FALSE;
         }
@@ -347,8 +351,8 @@ read_masks (PhiliaNpz      *npz,
   if (s > G_MAXUINT16)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: member “%s.npy” holds %" G_GINT64_FORMAT " splits; Philia reads at "
-                   "most %u.", display_name, mask_members[0], s, (guint)G_MAXUINT16);
+                   _ ("%s: member “%s.npy” holds %" PRId64 " splits; Philia reads at "
+                      "most %u."), display_name, mask_members[0], s, (guint)G_MAXUINT16);
       return FALSE;
     }
 
@@ -388,7 +392,7 @@ not_binary:
       for (guint j = 0; j <= k; j++)
         g_clear_pointer (&out_masks[j], g_free);
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” holds values other than 0 and 1.",
+                   _ ("%s: member “%s.npy” holds values other than 0 and 1."),
                    display_name, mask_members[k]);
       return FALSE;
     }
@@ -433,15 +437,15 @@ read_names (PhiliaNpz     *npz,
   if (array->dtype != PHILIA_DTYPE_UNICODE || array->ndim != 1)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” must be a 1-D array of strings, one name per %s.",
+                   _ ("%s: member “%s.npy” must be a 1-D array of strings, one name per %s."),
                    display_name, member, what);
       return FALSE;
     }
   if (n >= 0 && array->n_elements != n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” has %" G_GINT64_FORMAT " names, but the graph has %"
-                   G_GINT64_FORMAT " nodes; it needs one name per node.",
+                   _ ("%s: member “%s.npy” has %" PRId64 " names, but the graph has %"
+                      PRId64 " nodes; it needs one name per node."),
                    display_name, member, array->n_elements, n);
       return FALSE;
     }
@@ -452,7 +456,7 @@ read_names (PhiliaNpz     *npz,
       if (name == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: %s name %" G_GINT64_FORMAT " in “%s.npy” is not valid text.",
+                       _ ("%s: %s name %" PRId64 " in “%s.npy” is not valid text."),
                        display_name, what, k, member);
           return FALSE;
         }
@@ -499,9 +503,9 @@ _philia_npz_read_graph (GBytes          *bytes,
   if (!philia_npz_has_member (npz, MEMBER_EDGES) || (!has_labels && !has_features))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: the archive has no “%s.npy”; a Philia .npz dataset needs "
-                   "“edges.npy” and at least one of “node_labels.npy” and "
-                   "“node_features.npy”.", display_name,
+                   _ ("%s: the archive has no “%s.npy”; a Philia .npz dataset needs "
+                      "“edges.npy” and at least one of “node_labels.npy” and "
+                      "“node_features.npy”."), display_name,
                    !philia_npz_has_member (npz, MEMBER_EDGES) ? MEMBER_EDGES :
                    MEMBER_LABELS);
       return NULL;
@@ -532,16 +536,16 @@ _philia_npz_read_graph (GBytes          *bytes,
           g_autofree char *shape = format_shape (features_array);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: member “%s.npy” has shape %s, but the expected shape is [N, F] "
-                       "(one row of F features per node).",
+                       _ ("%s: member “%s.npy” has shape %s, but the expected shape is [N, F] "
+                          "(one row of F features per node)."),
                        display_name, MEMBER_FEATURES, shape);
           return NULL;
         }
       if (features_array->dtype == PHILIA_DTYPE_BOOL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "%s: member “%s.npy” holds booleans, but float32 or float64 features "
-                       "are expected.", display_name, MEMBER_FEATURES);
+                       _ ("%s: member “%s.npy” holds booleans, but float32 or float64 features "
+                          "are expected."), display_name, MEMBER_FEATURES);
           return NULL;
         }
       if (n < 0)
@@ -549,8 +553,8 @@ _philia_npz_read_graph (GBytes          *bytes,
       else if (features_array->shape[0] != n)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: member “%s.npy” has %" G_GINT64_FORMAT " labels, but “%s.npy” "
-                       "has %" G_GINT64_FORMAT " rows; both must have one entry per node.",
+                       _ ("%s: member “%s.npy” has %" PRId64 " labels, but “%s.npy” "
+                          "has %" PRId64 " rows; both must have one entry per node."),
                        display_name, MEMBER_LABELS, n, MEMBER_FEATURES,
                        features_array->shape[0]);
           return NULL;
@@ -558,8 +562,8 @@ _philia_npz_read_graph (GBytes          *bytes,
       if (features_array->shape[1] > G_MAXINT32)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "%s: member “%s.npy” has %" G_GINT64_FORMAT " features per node; "
-                       "Philia reads at most %d.", display_name, MEMBER_FEATURES,
+                       _ ("%s: member “%s.npy” has %" PRId64 " features per node; "
+                          "Philia reads at most %d."), display_name, MEMBER_FEATURES,
                        features_array->shape[1], G_MAXINT32);
           return NULL;
         }
@@ -569,7 +573,7 @@ _philia_npz_read_graph (GBytes          *bytes,
   if (n > G_MAXINT32)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: the graph has %" G_GINT64_FORMAT " nodes; Philia reads at most %d.",
+                   _ ("%s: the graph has %" PRId64 " nodes; Philia reads at most %d."),
                    display_name, n, G_MAXINT32);
       return NULL;
     }
@@ -583,8 +587,8 @@ _philia_npz_read_graph (GBytes          *bytes,
         if (labels[i] < -1)
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                         "%s: node %" G_GINT64_FORMAT " has label %" G_GINT64_FORMAT
-                         "; labels must be class ids from 0, or -1 for unlabeled.",
+                         _ ("%s: node %" PRId64 " has label %" PRId64
+                            "; labels must be class ids from 0, or -1 for unlabeled."),
                          display_name, i, labels[i]);
             return NULL;
           }
@@ -605,14 +609,14 @@ _philia_npz_read_graph (GBytes          *bytes,
       g_autofree char *shape = format_shape (edges_array);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: member “%s.npy” has shape %s, but the expected shape is [E, 2] "
-                   "(one row per edge).", display_name, MEMBER_EDGES, shape);
+                   _ ("%s: member “%s.npy” has shape %s, but the expected shape is [E, 2] "
+                      "(one row per edge)."), display_name, MEMBER_EDGES, shape);
       return NULL;
     }
   if (!dtype_is_integer (edges_array->dtype) && !dtype_is_float (edges_array->dtype))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s: member “%s.npy” holds %s values, but node ids must be integers.",
+                   _ ("%s: member “%s.npy” holds %s values, but node ids must be integers."),
                    display_name, MEMBER_EDGES, philia_dtype_to_string (edges_array->dtype));
       return NULL;
     }
@@ -626,14 +630,14 @@ _philia_npz_read_graph (GBytes          *bytes,
       {
         if (edges[i] < 0)
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: edge %" G_GSIZE_FORMAT " (row %" G_GSIZE_FORMAT ") points to "
-                       "node %" G_GINT64_FORMAT ", but node ids start at 0.",
+                       _ ("%s: edge %zu (row %zu) points to "
+                          "node %" PRId64 ", but node ids start at 0."),
                        display_name, i / 2, i / 2, edges[i]);
         else
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "%s: edge %" G_GSIZE_FORMAT " (row %" G_GSIZE_FORMAT ") points to "
-                       "node %" G_GINT64_FORMAT ", but there are only %" G_GINT64_FORMAT
-                       " nodes.", display_name, i / 2, i / 2, edges[i], n);
+                       _ ("%s: edge %zu (row %zu) points to "
+                          "node %" PRId64 ", but there are only %" PRId64
+                          " nodes."), display_name, i / 2, i / 2, edges[i], n);
         return NULL;
       }
 

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-npz.h"
 
 #include "philia-zip-private.h"
@@ -143,8 +146,8 @@ find_eocd (PhiliaNpz  *npz,
   if (size < EOCD_SIZE)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                 "is not a zip archive (too short: %" G_GSIZE_FORMAT " bytes), so it is not "
-                 "a valid .npz file.", size);
+                 _ ("is not a zip archive (too short: %zu bytes), so it is not "
+                    "a valid .npz file."), size);
       return FALSE;
     }
 
@@ -161,10 +164,10 @@ find_eocd (PhiliaNpz  *npz,
     {
       if (rd32 (d) == SIG_LOCAL)
         set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                   "is a truncated zip archive (its central directory is missing).");
+                   _ ("is a truncated zip archive (its central directory is missing)."));
       else
         set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                   "is not a zip archive, so it is not a valid .npz file.");
+                   _ ("is not a zip archive, so it is not a valid .npz file."));
       return FALSE;
     }
 
@@ -191,7 +194,7 @@ find_eocd (PhiliaNpz  *npz,
           rd32 (d + rec) != SIG_EOCD64)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                     "is a damaged zip archive (its zip64 end record is missing).");
+                     _ ("is a damaged zip archive (its zip64 end record is missing)."));
           return FALSE;
         }
       r = d + rec;
@@ -212,7 +215,7 @@ find_eocd (PhiliaNpz  *npz,
 
 multi_disk:
   set_error (error, PHILIA_ERROR_UNSUPPORTED, npz->display_name, NULL,
-             "is a multi-part zip archive, which Philia does not read.");
+             _ ("is a multi-part zip archive, which Philia does not read."));
   return FALSE;
 }
 
@@ -232,7 +235,7 @@ check_local_header (PhiliaNpz  *npz,
       rd32 (d + m->local_offset) != SIG_LOCAL)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has a damaged local header (offset %" G_GUINT64_FORMAT ").",
+                 _ ("has a damaged local header (offset %" PRIu64 ")."),
                  m->local_offset);
       return FALSE;
     }
@@ -247,20 +250,20 @@ check_local_header (PhiliaNpz  *npz,
   if (m->local_offset + LOCAL_SIZE + name_len + extra_len > cd_offset)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has a local header that runs into the central directory.");
+                 _ ("has a local header that runs into the central directory."));
       return FALSE;
     }
   if (method != m->method || (flags & FLAG_ENCRYPTED) != (m->flags & FLAG_ENCRYPTED) ||
       name_len != strlen (m->raw_name) || memcmp (h + LOCAL_SIZE, m->raw_name, name_len) != 0)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has a local header that disagrees with the central directory.");
+                 _ ("has a local header that disagrees with the central directory."));
       return FALSE;
     }
   if (!read_zip64_extra (h + LOCAL_SIZE + name_len, extra_len, &uncomp, &comp, NULL, TRUE))
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has a damaged zip64 extra field in its local header.");
+                 _ ("has a damaged zip64 extra field in its local header."));
       return FALSE;
     }
   /* With a data descriptor the local fields are zero; otherwise they must agree. */
@@ -268,16 +271,16 @@ check_local_header (PhiliaNpz  *npz,
       (crc != m->crc || comp != m->comp_size || uncomp != m->uncomp_size))
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has a local header whose sizes or checksum disagree with the central "
-                 "directory.");
+                 _ ("has a local header whose sizes or checksum disagree with the central "
+                    "directory."));
       return FALSE;
     }
   m->data_offset = m->local_offset + LOCAL_SIZE + name_len + extra_len;
   if (m->comp_size > cd_offset - m->data_offset)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "is truncated (expected %" G_GUINT64_FORMAT " bytes, found %"
-                 G_GUINT64_FORMAT ").", m->comp_size, cd_offset - m->data_offset);
+                 _ ("is truncated (expected %" PRIu64 " bytes, found %"
+                    PRIu64 ")."), m->comp_size, cd_offset - m->data_offset);
       return FALSE;
     }
 
@@ -303,7 +306,7 @@ check_local_header (PhiliaNpz  *npz,
       if (!ok)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "has a data descriptor that disagrees with the central directory.");
+                     _ ("has a data descriptor that disagrees with the central directory."));
           return FALSE;
         }
     }
@@ -325,14 +328,14 @@ read_directory (PhiliaNpz  *npz,
   if (cd_offset > cd_limit || cd_size > cd_limit - cd_offset)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                 "is a damaged zip archive (its central directory lies outside the file).");
+                 _ ("is a damaged zip archive (its central directory lies outside the file)."));
       return FALSE;
     }
   if (n_entries > cd_size / CENTRAL_SIZE)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                 "is a damaged zip archive (%" G_GUINT64_FORMAT " entries cannot fit in a "
-                 "central directory of %" G_GUINT64_FORMAT " bytes).", n_entries, cd_size);
+                 _ ("is a damaged zip archive (%" PRIu64 " entries cannot fit in a "
+                    "central directory of %" PRIu64 " bytes)."), n_entries, cd_size);
       return FALSE;
     }
 
@@ -347,8 +350,8 @@ read_directory (PhiliaNpz  *npz,
       if (cd_offset + cd_size - pos < CENTRAL_SIZE || rd32 (h) != SIG_CENTRAL)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                     "is a damaged zip archive (entry %" G_GUINT64_FORMAT " of its central "
-                     "directory is broken).", i);
+                     _ ("is a damaged zip archive (entry %" PRIu64 " of its central "
+                        "directory is broken)."), i);
           return FALSE;
         }
       name_len = rd16 (h + 28);
@@ -357,16 +360,16 @@ read_directory (PhiliaNpz  *npz,
       if (cd_offset + cd_size - pos < (guint64)CENTRAL_SIZE + name_len + extra_len + comment_len)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                     "is a damaged zip archive (entry %" G_GUINT64_FORMAT " of its central "
-                     "directory runs past its end).", i);
+                     _ ("is a damaged zip archive (entry %" PRIu64 " of its central "
+                        "directory runs past its end)."), i);
           return FALSE;
         }
 
       if (name_len == 0 || memchr (h + CENTRAL_SIZE, '\0', name_len) != NULL)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, NULL,
-                     "is a damaged zip archive (entry %" G_GUINT64_FORMAT " has no valid "
-                     "name).", i);
+                     _ ("is a damaged zip archive (entry %" PRIu64 " has no valid "
+                        "name)."), i);
           return FALSE;
         }
       m = g_new0 (Member, 1);
@@ -385,33 +388,33 @@ read_directory (PhiliaNpz  *npz,
                              &m->uncomp_size, &m->comp_size, &m->local_offset, FALSE))
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "has a damaged zip64 extra field.");
+                     _ ("has a damaged zip64 extra field."));
           return FALSE;
         }
       if (disk != 0 && disk != 0xffff)
         {
           set_error (error, PHILIA_ERROR_UNSUPPORTED, npz->display_name, NULL,
-                     "is a multi-part zip archive, which Philia does not read.");
+                     _ ("is a multi-part zip archive, which Philia does not read."));
           return FALSE;
         }
       if ((m->flags & FLAG_ENCRYPTED) || (m->flags & FLAG_STRONG_ENCRYPTED))
         {
           set_error (error, PHILIA_ERROR_UNSUPPORTED, npz->display_name, m->name,
-                     "is encrypted, which Philia does not read.");
+                     _ ("is encrypted, which Philia does not read."));
           return FALSE;
         }
       if (m->method != METHOD_STORED && m->method != METHOD_DEFLATED)
         {
           set_error (error, PHILIA_ERROR_UNSUPPORTED, npz->display_name, m->name,
-                     "uses zip compression method %u; Philia reads stored and deflated "
-                     "members only.", m->method);
+                     _ ("uses zip compression method %u; Philia reads stored and deflated "
+                        "members only."), m->method);
           return FALSE;
         }
       if (m->method == METHOD_STORED && m->comp_size != m->uncomp_size)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "is stored uncompressed but its two sizes differ (%" G_GUINT64_FORMAT
-                     " and %" G_GUINT64_FORMAT " bytes).", m->comp_size, m->uncomp_size);
+                     _ ("is stored uncompressed but its two sizes differ (%" PRIu64
+                        " and %" PRIu64 " bytes)."), m->comp_size, m->uncomp_size);
           return FALSE;
         }
       if (m->method == METHOD_DEFLATED &&
@@ -419,14 +422,14 @@ read_directory (PhiliaNpz  *npz,
            m->uncomp_size > m->comp_size * MAX_DEFLATE_RATIO + 1024))
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "claims %" G_GUINT64_FORMAT " bytes uncompressed from %" G_GUINT64_FORMAT
-                     " compressed, which deflate cannot do.", m->uncomp_size, m->comp_size);
+                     _ ("claims %" PRIu64 " bytes uncompressed from %" PRIu64
+                        " compressed, which deflate cannot do."), m->uncomp_size, m->comp_size);
           return FALSE;
         }
       if (g_hash_table_contains (seen, m->raw_name))
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "appears twice in the archive.");
+                     _ ("appears twice in the archive."));
           return FALSE;
         }
       g_hash_table_add (seen, m->raw_name);
@@ -452,7 +455,7 @@ read_directory (PhiliaNpz  *npz,
       if (prev->data_offset + prev->comp_size > m->local_offset)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "overlaps member “%s” in the archive.", prev->name);
+                     _ ("overlaps member “%s” in the archive."), prev->name);
           return FALSE;
         }
     }
@@ -487,7 +490,7 @@ philia_npz_new_from_bytes (GBytes      *bytes,
   if (npz->size == 0)
     {
       set_error (error, PHILIA_ERROR_FORMAT, display_name, NULL,
-                 "is empty (0 bytes), so it is not a valid .npz file.");
+                 _ ("is empty (0 bytes), so it is not a valid .npz file."));
       return NULL;
     }
   if (!read_directory (npz, error))
@@ -551,7 +554,7 @@ check_crc (PhiliaNpz  *npz,
   if (crc != m->crc)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "is corrupt (its CRC-32 is %08x, but the archive says %08x).", crc, m->crc);
+                 _ ("is corrupt (its CRC-32 is %08x, but the archive says %08x)."), crc, m->crc);
       return FALSE;
     }
   return TRUE;
@@ -574,7 +577,7 @@ read_stored (PhiliaNpz    *npz,
     {
       if (error != NULL && *error == NULL)
         set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                   "is truncated inside its .npy header.");
+                   _ ("is truncated inside its .npy header."));
       return NULL;
     }
   array = _philia_npy_array_new (&hdr, npz->display_name, m->name, error);
@@ -625,7 +628,7 @@ read_deflated (PhiliaNpz    *npz,
   if (inflateInit2 (&zs, -15) != Z_OK)
     {
       set_error (error, PHILIA_ERROR_FAILED, npz->display_name, m->name,
-                 "cannot be decompressed (zlib failed to start).");
+                 _ ("cannot be decompressed (zlib failed to start)."));
       return NULL;
     }
 
@@ -678,7 +681,7 @@ read_deflated (PhiliaNpz    *npz,
       if (need <= head_len)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "is truncated inside its .npy header.");
+                     _ ("is truncated inside its .npy header."));
           goto fail;
         }
     }
@@ -745,8 +748,8 @@ read_deflated (PhiliaNpz    *npz,
       if (zs.avail_out == 0)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "holds more data than its zip header says (%" G_GUINT64_FORMAT
-                     " bytes).", m->uncomp_size);
+                     _ ("holds more data than its zip header says (%" PRIu64
+                        " bytes)."), m->uncomp_size);
           goto fail;
         }
       if (ret == Z_STREAM_END)
@@ -759,8 +762,8 @@ read_deflated (PhiliaNpz    *npz,
   if (zs.avail_in != 0 || in_left != 0)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has %" G_GUINT64_FORMAT " bytes of data after the end of its compressed "
-                 "stream.", (guint64)zs.avail_in + in_left);
+                 _ ("has %" PRIu64 " bytes of data after the end of its compressed "
+                    "stream."), (guint64)zs.avail_in + in_left);
       goto fail;
     }
   if (!check_crc (npz, m, crc, error))
@@ -774,13 +777,13 @@ read_deflated (PhiliaNpz    *npz,
 
 truncated:
   set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-             "is truncated (expected %" G_GUINT64_FORMAT " bytes, found %" G_GUINT64_FORMAT ").",
+             _ ("is truncated (expected %" PRIu64 " bytes, found %" PRIu64 ")."),
              m->uncomp_size, (guint64)zs.total_out);
   goto fail;
 
 inflate_error:
   set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-             "has corrupt compressed data (%s).",
+             _ ("has corrupt compressed data (%s)."),
              zs.msg != NULL ? zs.msg : "zlib error");
 fail:
   inflateEnd (&zs);
@@ -798,7 +801,7 @@ read_array (PhiliaNpz    *npz,
   if (m == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "%s: the member “%s.npy” is missing.", npz->display_name, name);
+                   _ ("%s: the member “%s.npy” is missing."), npz->display_name, name);
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
@@ -944,14 +947,14 @@ _philia_npz_read_member (PhiliaNpz     *npz,
       g_autofree char *printable = sanitize (name, strlen (name));
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "%s: the member “%s” is missing.", npz->display_name, printable);
+                   _ ("%s: the member “%s” is missing."), npz->display_name, printable);
       return NULL;
     }
   if (m->uncomp_size > max_size || m->uncomp_size > G_MAXSIZE - 1)
     {
       set_error (error, PHILIA_ERROR_INVALID, npz->display_name, m->name,
-                 "is too large (%" G_GUINT64_FORMAT " bytes; at most %" G_GUINT64_FORMAT
-                 " are read).", m->uncomp_size, max_size);
+                 _ ("is too large (%" PRIu64 " bytes; at most %" PRIu64
+                    " are read)."), m->uncomp_size, max_size);
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -975,14 +978,14 @@ _philia_npz_read_member (PhiliaNpz     *npz,
   if (buf == NULL)
     {
       set_error (error, PHILIA_ERROR_FAILED, npz->display_name, m->name,
-                 "needs %" G_GUINT64_FORMAT " bytes of memory, which are not available.",
+                 _ ("needs %" PRIu64 " bytes of memory, which are not available."),
                  m->uncomp_size);
       return NULL;
     }
   if (inflateInit2 (&zs, -15) != Z_OK)
     {
       set_error (error, PHILIA_ERROR_FAILED, npz->display_name, m->name,
-                 "cannot be decompressed (zlib failed to start).");
+                 _ ("cannot be decompressed (zlib failed to start)."));
       return NULL;
     }
   in_left = m->comp_size;
@@ -1013,8 +1016,8 @@ _philia_npz_read_member (PhiliaNpz     *npz,
       if (past && zs.avail_out == 0)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "holds more data than its zip header says (%" G_GUINT64_FORMAT
-                     " bytes).", m->uncomp_size);
+                     _ ("holds more data than its zip header says (%" PRIu64
+                        " bytes)."), m->uncomp_size);
           goto fail;
         }
       if (!past)
@@ -1029,7 +1032,7 @@ _philia_npz_read_member (PhiliaNpz     *npz,
       else if (ret != Z_OK && ret != Z_BUF_ERROR)
         {
           set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                     "has corrupt compressed data (%s).",
+                     _ ("has corrupt compressed data (%s)."),
                      zs.msg != NULL ? zs.msg : "zlib error");
           goto fail;
         }
@@ -1039,8 +1042,8 @@ _philia_npz_read_member (PhiliaNpz     *npz,
   if (zs.avail_in != 0 || in_left != 0)
     {
       set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-                 "has %" G_GUINT64_FORMAT " bytes of data after the end of its compressed "
-                 "stream.", (guint64)zs.avail_in + in_left);
+                 _ ("has %" PRIu64 " bytes of data after the end of its compressed "
+                    "stream."), (guint64)zs.avail_in + in_left);
       goto fail;
     }
   inflateEnd (&zs);
@@ -1050,7 +1053,7 @@ _philia_npz_read_member (PhiliaNpz     *npz,
 
 truncated:
   set_error (error, PHILIA_ERROR_FORMAT, npz->display_name, m->name,
-             "is truncated (expected %" G_GUINT64_FORMAT " bytes, found %" G_GUINT64_FORMAT ").",
+             _ ("is truncated (expected %" PRIu64 " bytes, found %" PRIu64 ")."),
              m->uncomp_size, done);
 fail:
   inflateEnd (&zs);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "philia-core.h"
@@ -191,7 +193,7 @@ philia_pair_explanation_new (PhiliaGraph                 *graph,
   if (u >= n || v >= n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "Node %u is not in the graph, which has %u nodes.", MAX (u, v), n);
+                   _ ("Node %u is not in the graph, which has %u nodes."), MAX (u, v), n);
       return NULL;
     }
 

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "philia-plugins"
 
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include "philia-install-paths.h"
 
 #include <errno.h>
@@ -108,7 +110,7 @@ read_keyfile (PhiliaPluginInfo *info,
 
   if (!g_key_file_load_from_file (keyfile, info->file, G_KEY_FILE_NONE, &local_error))
     {
-      refuse (info, "Plugin file %s cannot be read: %s", info->file, local_error->message);
+      refuse (info, _ ("Plugin file %s cannot be read: %s"), info->file, local_error->message);
       return FALSE;
     }
   if (!g_key_file_has_group (keyfile, PLUGIN_GROUP))
@@ -139,25 +141,25 @@ read_keyfile (PhiliaPluginInfo *info,
 
   if (abi == NULL || abi[0] == '\0')
     {
-      refuse (info, "Plugin “%s” does not declare X-Philia-ABI in %s.", info->id, info->file);
+      refuse (info, _ ("Plugin “%s” does not declare X-Philia-ABI in %s."), info->id, info->file);
       return FALSE;
     }
   if (!g_ascii_string_to_signed (abi, 10, G_MININT, G_MAXINT, &abi_value, NULL))
     {
-      refuse (info, "Plugin “%s” has X-Philia-ABI=“%s” in %s, which is not an integer.",
+      refuse (info, _ ("Plugin “%s” has X-Philia-ABI=“%s” in %s, which is not an integer."),
               info->id, abi, info->file);
       return FALSE;
     }
   info->abi = (int)abi_value;
   if (info->abi != PHILIA_PLUGIN_ABI)
     {
-      refuse (info, "Plugin “%s” was built for ABI %d, this Philia has ABI %d.",
+      refuse (info, _ ("Plugin “%s” was built for ABI %d, this Philia has ABI %d."),
               info->id, info->abi, PHILIA_PLUGIN_ABI);
       return FALSE;
     }
   if (module == NULL || module[0] == '\0')
     {
-      refuse (info, "Plugin file %s has no Module= key, so there is nothing to load.",
+      refuse (info, _ ("Plugin file %s has no Module= key, so there is nothing to load."),
               info->file);
       return FALSE;
     }
@@ -165,7 +167,7 @@ read_keyfile (PhiliaPluginInfo *info,
   if (strchr (module, G_DIR_SEPARATOR) != NULL || g_str_equal (module, "..")
       || g_str_equal (module, "."))
     {
-      refuse (info, "Plugin “%s” has Module=“%s” in %s, which must be a bare name.",
+      refuse (info, _ ("Plugin “%s” has Module=“%s” in %s, which must be a bare name."),
               info->id, module, info->file);
       return FALSE;
     }
@@ -217,7 +219,7 @@ load_module (PhiliaPluginInfo *info,
 
   if (!g_file_test (info->module_file, G_FILE_TEST_EXISTS))
     {
-      refuse (info, "Plugin “%s” names the module %s, which does not exist.",
+      refuse (info, _ ("Plugin “%s” names the module %s, which does not exist."),
               info->id, info->module_file);
       return;
     }
@@ -227,13 +229,13 @@ load_module (PhiliaPluginInfo *info,
   module = g_module_open (info->module_file, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
-      refuse (info, "Plugin “%s” cannot be opened: %s.", info->id, g_module_error ());
+      refuse (info, _ ("Plugin “%s” cannot be opened: %s."), info->id, g_module_error ());
       return;
     }
   if (!g_module_symbol (module, PHILIA_PLUGIN_ENTRY_SYMBOL, (gpointer *)&entry)
       || entry == NULL)
     {
-      refuse (info, "Plugin “%s” does not export the entry point %s().",
+      refuse (info, _ ("Plugin “%s” does not export the entry point %s()."),
               info->id, PHILIA_PLUGIN_ENTRY_SYMBOL);
       g_module_close (module);
       return;
@@ -247,14 +249,14 @@ load_module (PhiliaPluginInfo *info,
   if (!entry (staging, info->id, &local_error))
     {
       if (local_error != NULL)
-        refuse (info, "Plugin “%s” failed to start: %s", info->id, local_error->message);
+        refuse (info, _ ("Plugin “%s” failed to start: %s"), info->id, local_error->message);
       else
-        refuse (info, "Plugin “%s” failed to start and gave no reason.", info->id);
+        refuse (info, _ ("Plugin “%s” failed to start and gave no reason."), info->id);
       return;
     }
   if (local_error != NULL)
     {
-      refuse (info, "Plugin “%s” reported success but set an error: %s",
+      refuse (info, _ ("Plugin “%s” reported success but set an error: %s"),
               info->id, local_error->message);
       return;
     }
@@ -282,7 +284,7 @@ load_module (PhiliaPluginInfo *info,
   if (!philia_registry_add_all (registry, (const PhiliaAlgorithm *)algorithms->data,
                                 algorithms->len, &local_error))
     {
-      refuse (info, "Plugin “%s” was refused: %s", info->id, local_error->message);
+      refuse (info, _ ("Plugin “%s” was refused: %s"), info->id, local_error->message);
       return;
     }
 
@@ -337,7 +339,7 @@ list_keyfiles (const char  *dir,
           || g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
         return g_steal_pointer (&files);
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                   "Plugin directory %s cannot be read: %s", dir, local_error->message);
+                   _ ("Plugin directory %s cannot be read: %s"), dir, local_error->message);
       return NULL;
     }
   while ((name = g_dir_read_name (handle)) != NULL)
@@ -482,7 +484,7 @@ philia_plugins_load (PhiliaRegistry      *registry,
   if (!g_module_supported ())
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "This system cannot load plugins.");
+                   _ ("This system cannot load plugins."));
       return FALSE;
     }
 
@@ -515,7 +517,7 @@ philia_plugins_load (PhiliaRegistry      *registry,
           if (!read_keyfile (info, search_path[d]))
             ;
           else if (find_info (found, info->id, &first))
-            refuse (info, "Plugin “%s” in %s is ignored: %s was found first.",
+            refuse (info, _ ("Plugin “%s” in %s is ignored: %s was found first."),
                     info->id, info->file, first->file);
           else if (disabled_ids != NULL
                    && g_strv_contains ((const char * const *)disabled_ids, info->id))

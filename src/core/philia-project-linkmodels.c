@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -134,7 +136,7 @@ bad (GError     **error,
   rest = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-               "%s: link predictor %u of evaluation %u: %s", w->project, w->index + 1,
+               _ ("%s: link predictor %u of evaluation %u: %s"), w->project, w->index + 1,
                w->evaluation, rest);
   return FALSE;
 }
@@ -392,7 +394,7 @@ _philia_project_read_link_models (JsonObject               *o,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: the models of evaluation %u are not a list.", project, e->id);
+                   _ ("%s: the models of evaluation %u are not a list."), project, e->id);
       return FALSE;
     }
   list = json_node_get_array (node);

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-document.h"
 
 #include <errno.h>
@@ -389,7 +392,7 @@ find_reference (Reader                 *r,
   if (found == NULL)
     {
       g_set_error (error, PHILIA_PROJECT_ERROR, PHILIA_PROJECT_ERROR_DATASET_MISSING,
-                   "%s: its %s cannot be found at %s.", r->name, what, tried->str);
+                   _ ("%s: its %s cannot be found at %s."), r->name, what, tried->str);
       return NULL;
     }
   if (sha256 != NULL && !(flags & PHILIA_PROJECT_OPEN_IGNORE_CHECKSUM))
@@ -402,14 +405,14 @@ find_reference (Reader                 *r,
         {
           if (!g_cancellable_set_error_if_cancelled (r->cancellable, error))
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                         "%s: its %s %s cannot be read.", r->name, what, shown);
+                         _ ("%s: its %s %s cannot be read."), r->name, what, shown);
           return NULL;
         }
       if (g_ascii_strcasecmp (actual, sha256) != 0)
         {
           g_set_error (error, PHILIA_PROJECT_ERROR, PHILIA_PROJECT_ERROR_DATASET_CHANGED,
-                       "%s: its %s %s has changed since the project was saved (its SHA-256 "
-                       "differs).", r->name, what, shown);
+                       _ ("%s: its %s %s has changed since the project was saved (its SHA-256 "
+                          "differs)."), r->name, what, shown);
           return NULL;
         }
     }
@@ -457,7 +460,7 @@ load_dataset (Reader                 *r,
                                        r->cancellable, error);
       /* The dataset's own message, after the project's name. */
       if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (error, "%s: ", r->name);
+        g_prefix_error (error, _ ("%s: "), r->name);
       return graph;
     }
 
@@ -480,7 +483,7 @@ load_dataset (Reader                 *r,
   file = g_file_new_for_path (*found_dataset);
   graph = philia_graph_load (file, table, NULL, r->cancellable, error);
   if (graph == NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (error, "%s: ", r->name);
+    g_prefix_error (error, _ ("%s: "), r->name);
   return graph;
 }
 
@@ -1005,13 +1008,13 @@ _philia_project_read (GBytes                 *bytes,
   if (size < 4 || memcmp (data, "PK\003\004", 4) != 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is not a Philia project (it is not a zip archive).", display_name);
+                   _ ("%s is not a Philia project (it is not a zip archive)."), display_name);
       return NULL;
     }
   if (size < EOCD_SIZE)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is truncated (%" G_GSIZE_FORMAT " bytes).", display_name, size);
+                   _ ("%s is truncated (%zu bytes)."), display_name, size);
       return NULL;
     }
   npz = philia_npz_new_from_bytes (bytes, display_name, error);
@@ -1024,12 +1027,12 @@ _philia_project_read (GBytes                 *bytes,
         if (g_str_has_suffix (_philia_npz_get_member_name (npz, i), ".npy"))
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                         "%s is a dataset, not a Philia project; open it as a dataset.",
+                         _ ("%s is a dataset, not a Philia project; open it as a dataset."),
                          display_name);
             return NULL;
           }
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is a zip archive but not a Philia project (it has no %s).",
+                   _ ("%s is a zip archive but not a Philia project (it has no %s)."),
                    display_name, MANIFEST_NAME);
       return NULL;
     }
@@ -1039,7 +1042,7 @@ _philia_project_read (GBytes                 *bytes,
   if (!_philia_json_single_object (g_bytes_get_data (manifest, NULL), g_bytes_get_size (manifest)))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not one JSON object.", display_name);
+                   _ ("%s: its manifest is not one JSON object."), display_name);
       return NULL;
     }
   parser = json_parser_new_immutable ();
@@ -1049,14 +1052,14 @@ _philia_project_read (GBytes                 *bytes,
       g_autofree char *why = _philia_project_one_line (json_error->message);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not valid JSON (%s).", display_name, why);
+                   _ ("%s: its manifest is not valid JSON (%s)."), display_name, why);
       return NULL;
     }
   root_node = json_parser_get_root (parser);
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: its manifest is not a JSON object.", display_name);
+                   _ ("%s: its manifest is not a JSON object."), display_name);
       return NULL;
     }
   root = json_node_get_object (root_node);
@@ -1067,7 +1070,7 @@ _philia_project_read (GBytes                 *bytes,
       g_autofree char *shown = reader_printable (format);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s is not a Philia project (its manifest says the format is “%s”).",
+                   _ ("%s is not a Philia project (its manifest says the format is “%s”)."),
                    display_name, shown);
       return NULL;
     }
@@ -1076,8 +1079,8 @@ _philia_project_read (GBytes                 *bytes,
   if (version > PHILIA_PROJECT_FORMAT_VERSION)
     {
       g_set_error (error, PHILIA_PROJECT_ERROR, PHILIA_PROJECT_ERROR_NEWER_VERSION,
-                   "%s was saved by a newer Philia (format %" G_GINT64_FORMAT "; this one "
-                   "reads %d).", display_name, version, PHILIA_PROJECT_FORMAT_VERSION);
+                   _ ("%s was saved by a newer Philia (format %" PRId64 "; this one "
+                      "reads %d)."), display_name, version, PHILIA_PROJECT_FORMAT_VERSION);
       return NULL;
     }
   if (!reader_get_int (&r, root, "", "n_nodes", 1, G_MAXUINT, &n_nodes, error))
@@ -1092,8 +1095,8 @@ _philia_project_read (GBytes                 *bytes,
   if ((gint64)r.n != n_nodes)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s: its dataset has %u nodes, but the project was saved with %"
-                   G_GINT64_FORMAT ".", display_name, r.n, n_nodes);
+                   _ ("%s: its dataset has %u nodes, but the project was saved with %"
+                      PRId64 "."), display_name, r.n, n_nodes);
       return NULL;
     }
   graph = restore_splits (&r, root, loaded, error);

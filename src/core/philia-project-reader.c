@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -28,7 +30,7 @@ reader_fail (GError     **error,
   va_start (args, format);
   rest = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, PHILIA_ERROR, code, "%s: %s", r->name, rest);
+  g_set_error (error, PHILIA_ERROR, code, _ ("%s: %s"), r->name, rest);
   return FALSE;
 }
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-document.h"
 
 #include <errno.h>
@@ -444,7 +446,7 @@ graph_to_npz (PhiliaGraph  *graph,
   if (fd < 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                   "%s: cannot be written: %s.", display_name, local_error->message);
+                   _ ("%s: cannot be written: %s."), display_name, local_error->message);
       return NULL;
     }
   close (fd);
@@ -453,7 +455,7 @@ graph_to_npz (PhiliaGraph  *graph,
     {
       if (local_error != NULL)
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                     "%s: cannot be written: %s.", display_name, local_error->message);
+                     _ ("%s: cannot be written: %s."), display_name, local_error->message);
       g_unlink (tmp);
       return NULL;
     }
@@ -515,7 +517,7 @@ write_dataset (Writer                 *w,
               g_autofree char *base = g_path_get_basename (s->dataset_path);
 
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                           "%s: cannot embed the dataset %s: %s.", display_name, base,
+                           _ ("%s: cannot embed the dataset %s: %s."), display_name, base,
                            local_error->message);
               return FALSE;
             }
@@ -765,7 +767,7 @@ io_failed (GError      **error,
     g_propagate_error (error, local_error);
   else
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, local_error->message);
       g_error_free (local_error);
     }
@@ -834,7 +836,7 @@ write_archive (PhiliaDocumentSnapshot *snapshot,
 
       if (fd >= 0)
         close (fd);
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, g_strerror (saved));
       return FALSE;
     }
@@ -916,7 +918,7 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
     {
       int saved = errno;
 
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, g_strerror (saved));
       return FALSE;
     }
@@ -930,7 +932,7 @@ philia_document_snapshot_write (PhiliaDocumentSnapshot *snapshot,
     {
       int saved = errno;
 
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, g_strerror (saved));
       goto fail;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-document.h"
 
 #include <errno.h>
@@ -144,7 +146,7 @@ philia_document_open (const char             *path,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-                   "%s is a folder, not a Philia project.", display_name);
+                   _ ("%s is a folder, not a Philia project."), display_name);
       return NULL;
     }
   mapped = g_mapped_file_new (path, FALSE, &local_error);
@@ -152,7 +154,7 @@ philia_document_open (const char             *path,
     {
       g_autofree char *why = _philia_project_one_line (local_error->message);
 
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be read: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be read: %s."),
                    display_name, why);
       return NULL;
     }

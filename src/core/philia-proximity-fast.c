@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <math.h>
 
 #include "philia-core.h"
@@ -258,8 +261,8 @@ _philia_proximity_score_pairs_fast (PhiliaGraph                 *graph,
       gint64 id = (guint64)pairs[2 * bad] >= base.n ? pairs[2 * bad] : pairs[2 * bad + 1];
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Pair %" G_GSIZE_FORMAT " names node %" G_GINT64_FORMAT
-                   ", but the graph has %u nodes.", bad, id, base.n);
+                   _ ("Pair %zu names node %" PRId64
+                      ", but the graph has %u nodes."), bad, id, base.n);
       return FALSE;
     }
   return TRUE;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -537,8 +539,8 @@ do_katz_exact (Job          *job,
       g_mutex_lock (&job->lock);
       if (job->error == NULL)
         g_set_error (&job->error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                     "Exact Katz did not converge for node %u; β = %g is too close to "
-                     "1/λ_max.", us[0], beta);
+                     _ ("Exact Katz did not converge for node %u; β = %g is too close to "
+                        "1/λ_max."), us[0], beta);
       g_mutex_unlock (&job->lock);
       cg_reset (job, w, us[0], nb);
       return FALSE;

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -70,15 +73,16 @@ philia_proximity_parse_mask (const char  *list,
       if (!philia_proximity_heuristic_from_string (name, &h))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "Unknown heuristic “%s”; known heuristics: cn, jaccard, aa, ra, pa, "
-                       "katz, ppr, sp, fp.", name);
+                       _ ("Unknown heuristic “%s”; known heuristics: cn, jaccard, aa, ra, pa, "
+                          "katz, ppr, sp, fp."), name);
           return FALSE;
         }
       result |= PHILIA_PROXIMITY_MASK (h);
     }
   if (result == 0)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "The list of heuristics is empty.");
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   _ ("The list of heuristics is empty."));
       return FALSE;
     }
   *mask = result;
@@ -98,13 +102,13 @@ check_params (const PhiliaProximityParams  *params,
   if (!(params->katz_beta > 0 && isfinite (params->katz_beta)))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "Katz β must be a positive number, not %g.", params->katz_beta);
+                   _ ("Katz β must be a positive number, not %g."), params->katz_beta);
       return FALSE;
     }
   if (!(params->ppr_alpha > 0 && params->ppr_alpha <= 1))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The PageRank restart probability α must be in (0, 1], not %g.",
+                   _ ("The PageRank restart probability α must be in (0, 1], not %g."),
                    params->ppr_alpha);
       return FALSE;
     }
@@ -289,8 +293,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
     if (pairs[i] < 0 || pairs[i] >= (gint64)job.n)
       {
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                     "Pair %" G_GSIZE_FORMAT " names node %" G_GINT64_FORMAT
-                     ", but the graph has %u nodes.", i / 2, pairs[i], job.n);
+                     _ ("Pair %zu names node %" PRId64
+                        ", but the graph has %u nodes."), i / 2, pairs[i], job.n);
         return FALSE;
       }
   if (n_pairs == 0)
@@ -304,8 +308,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
       if (params->katz_beta * hi >= 1 - 1e-6)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "Exact Katz needs β < 1/λ_max = %.6g (λ_max ≈ %.6g by power iteration), "
-                       "but β = %g.", 1 / hi, hi, params->katz_beta);
+                       _ ("Exact Katz needs β < 1/λ_max = %.6g (λ_max ≈ %.6g by power iteration), "
+                          "but β = %g."), 1 / hi, hi, params->katz_beta);
           return FALSE;
         }
       job.lambda_hi = hi;
@@ -746,22 +750,24 @@ void
 _philia_proximity_register (PhiliaRegistry *registry)
 {
 #define P(h, name, desc) \
-  { philia_proximity_heuristic_to_string (h), PHILIA_FAMILY_PROXIMITY, name, desc, PHILIA_PROVIDER_BUILTIN, \
+  { philia_proximity_heuristic_to_string (h), PHILIA_FAMILY_PROXIMITY, name, desc, \
+    PHILIA_PROVIDER_BUILTIN, \
     &builtin_vtable, GUINT_TO_POINTER (h) }
   const PhiliaAlgorithm heuristics[] = {
-    P (PHILIA_PROXIMITY_CN, "Common neighbours", "Neighbours the two nodes share."),
-    P (PHILIA_PROXIMITY_JACCARD, "Jaccard", "Shared neighbours over all neighbours of either."),
+    P (PHILIA_PROXIMITY_CN, "Common neighbours", N_ ("Neighbours the two nodes share.")),
+    P (PHILIA_PROXIMITY_JACCARD, "Jaccard",
+       N_ ("Shared neighbours over all neighbours of either.")),
     P (PHILIA_PROXIMITY_AA, "Adamic–Adar",
-       "Shared neighbours, each weighted by one over the log of its degree."),
+       N_ ("Shared neighbours, each weighted by one over the log of its degree.")),
     P (PHILIA_PROXIMITY_RA, "Resource allocation",
-       "Shared neighbours, each weighted by one over its degree."),
-    P (PHILIA_PROXIMITY_PA, "Preferential attachment", "The product of the two degrees."),
+       N_ ("Shared neighbours, each weighted by one over its degree.")),
+    P (PHILIA_PROXIMITY_PA, "Preferential attachment", N_ ("The product of the two degrees.")),
     P (PHILIA_PROXIMITY_KATZ, "Katz",
-       "Walks between the two nodes, those of length l weighted by β to the l."),
+       N_ ("Walks between the two nodes, those of length l weighted by β to the l.")),
     P (PHILIA_PROXIMITY_PPR, "Personalized PageRank",
-       "Where a random walk restarting at the first node spends its time."),
-    P (PHILIA_PROXIMITY_SP, "Shortest path", "Hop distance (−1 if unreachable)."),
-    P (PHILIA_PROXIMITY_FP, "Feature similarity", "Cosine similarity of the feature vectors."),
+       N_ ("Where a random walk restarting at the first node spends its time.")),
+    P (PHILIA_PROXIMITY_SP, "Shortest path", N_ ("Hop distance (−1 if unreachable).")),
+    P (PHILIA_PROXIMITY_FP, "Feature similarity", N_ ("Cosine similarity of the feature vectors.")),
   };
 #undef P
   g_autoptr(GError) error = NULL;

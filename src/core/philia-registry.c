@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-enums.h"
 
@@ -99,14 +101,14 @@ check_algorithm (PhiliaRegistry         *registry,
   if (algorithm->family >= PHILIA_N_FAMILIES)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Algorithm “%s” has an unknown family (%d).",
+                   _ ("Algorithm “%s” has an unknown family (%d)."),
                    algorithm->id ? algorithm->id : "", (int)algorithm->family);
       return FALSE;
     }
   if (algorithm->id == NULL || algorithm->id[0] == '\0')
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "A %s algorithm from %s has no id.",
+                   _ ("A %s algorithm from %s has no id."),
                    philia_family_to_string (algorithm->family),
                    algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
       return FALSE;
@@ -117,7 +119,7 @@ check_algorithm (PhiliaRegistry         *registry,
                                              algorithm->id);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
-                   "The %s id “%s” from %s is already registered by %s.",
+                   _ ("The %s id “%s” from %s is already registered by %s."),
                    philia_family_to_string (algorithm->family), algorithm->id,
                    algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN,
                    existing->provider);
@@ -134,7 +136,15 @@ insert_algorithm (PhiliaRegistry        *registry,
 
   entry->id = g_strdup (algorithm->id);
   entry->name = g_strdup (algorithm->name ? algorithm->name : algorithm->id);
-  entry->description = g_strdup (algorithm->description ? algorithm->description : "");
+  /* A built-in's description is marked N_() where it is registered and read
+   * in the user's language here (philia_core_init() runs after setlocale());
+   * a plugin's is its own. */
+  if (algorithm->description != NULL && algorithm->description[0] != '\0'
+      && (algorithm->provider == NULL
+          || g_str_equal (algorithm->provider, PHILIA_PROVIDER_BUILTIN)))
+    entry->description = g_strdup (g_dgettext (GETTEXT_PACKAGE, algorithm->description));
+  else
+    entry->description = g_strdup (algorithm->description ? algorithm->description : "");
   entry->provider = g_strdup (algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
   entry->public = *algorithm;
   entry->public.id = entry->id;
@@ -178,7 +188,7 @@ philia_registry_add_all (PhiliaRegistry         *registry,
             && g_strcmp0 (algorithms[j].id, algorithms[i].id) == 0)
           {
             g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_DUPLICATE,
-                         "The %s id “%s” appears twice in %s.",
+                         _ ("The %s id “%s” appears twice in %s."),
                          philia_family_to_string (algorithms[i].family), algorithms[i].id,
                          algorithms[i].provider ? algorithms[i].provider : PHILIA_PROVIDER_BUILTIN);
             ok = FALSE;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "philia-core.h"
@@ -139,7 +141,7 @@ check_options (const PhiliaStatsReportOptions *options,
   if (options->bins < 1 || options->bins > MAX_BINS)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The local homophily histogram needs between 1 and %d bins, not %u.",
+                   _ ("The local homophily histogram needs between 1 and %d bins, not %u."),
                    MAX_BINS, options->bins);
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-npz.h"
 
 #include "philia-zip-private.h"
@@ -55,7 +57,7 @@ write_all (PhiliaZipWriter  *writer,
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                      writer->display_name, local_error->message);
       return FALSE;
     }
@@ -394,7 +396,7 @@ philia_npz_write (const char   *path,
   fout = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &local_error);
   if (fout == NULL)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, local_error->message);
       return FALSE;
     }
@@ -408,7 +410,7 @@ philia_npz_write (const char   *path,
 
   if (!g_output_stream_close (G_OUTPUT_STREAM (fout), NULL, &local_error))
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, "%s: cannot be written: %s.",
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO, _ ("%s: cannot be written: %s."),
                    display_name, local_error->message);
       return FALSE;
     }

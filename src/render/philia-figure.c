@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include <cairo-pdf.h>
@@ -39,7 +41,7 @@ check_status (cairo_status_t   status,
   if (status == CAIRO_STATUS_SUCCESS)
     return TRUE;
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_IO,
-               "%s: cannot write the figure: %s.", path, cairo_status_to_string (status));
+               _ ("%s: cannot write the figure: %s."), path, cairo_status_to_string (status));
   return FALSE;
 }
 
@@ -106,13 +108,13 @@ philia_figure_export (const char      *path,
   if (!philia_figure_format_from_path (path, &format))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "%s: unknown figure format; use .png, .svg or .pdf.", path);
+                   _ ("%s: unknown figure format; use .png, .svg or .pdf."), path);
       return FALSE;
     }
   if (!(width >= 1 && height >= 1 && width <= 100000 && height <= 100000))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "%s: the figure size %g × %g is out of range.", path, width, height);
+                   _ ("%s: the figure size %g × %g is out of range."), path, width, height);
       return FALSE;
     }
 
@@ -122,7 +124,7 @@ philia_figure_export (const char      *path,
       if (!(dpi >= 10 && dpi <= 2400))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "%s: the resolution %g dpi is out of range (10 to 2400).", path, dpi);
+                       _ ("%s: the resolution %g dpi is out of range (10 to 2400)."), path, dpi);
           return FALSE;
         }
       scale = dpi / 72.0;
@@ -130,7 +132,7 @@ philia_figure_export (const char      *path,
       if ((double) pixel_width * pixel_height > 400e6)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "%s: %g × %g points at %g dpi is too many pixels.",
+                       _ ("%s: %g × %g points at %g dpi is too many pixels."),
                        path, width, height, dpi);
           return FALSE;
         }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -375,8 +377,8 @@ _philia_adapt_full (const PhiliaSavedModel  *model,
       || !isfinite (p.structure_weight) || !isfinite (p.weight_decay))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The adaptation's walk window must be at most %d, its negatives at most %d "
-                   "and its rates finite.", MAX_WINDOW, MAX_NEGATIVES);
+                   _ ("The adaptation's walk window must be at most %d, its negatives at most %d "
+                      "and its rates finite."), MAX_WINDOW, MAX_NEGATIVES);
       return NULL;
     }
 
@@ -429,8 +431,8 @@ _philia_adapt_full (const PhiliaSavedModel  *model,
       if (!isfinite (terms[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                       "Adaptation diverged at epoch %d: the loss is not finite; lower the "
-                       "learning rate.", epoch + 1);
+                       _ ("Adaptation diverged at epoch %d: the loss is not finite; lower the "
+                          "learning rate."), epoch + 1);
           return NULL;
         }
       philia_tape_backward_from (tape, logp, grad);

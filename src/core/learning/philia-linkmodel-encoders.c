@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-builtins-private.h"
 
@@ -174,10 +176,12 @@ _philia_link_models_register (PhiliaRegistry *registry)
 #define M(id, name, desc, vt) \
   { id, PHILIA_FAMILY_LINK_MODEL, name, desc, PHILIA_PROVIDER_BUILTIN, &vt, NULL }
   const PhiliaAlgorithm models[] = {
-    M ("gcn", "GCN", "Graph convolutions over the training edges (2 layers of 256).", gcn_vtable),
-    M ("sage", "GraphSAGE", "Mean aggregation over the training edges plus a root weight "
-       "(2 layers of 256).", sage_vtable),
-    M ("mlp", "MLP", "A perceptron on the node features alone, the feature-proximity baseline.",
+    M ("gcn", "GCN", N_ ("Graph convolutions over the training edges (2 layers of 256)."),
+       gcn_vtable),
+    M ("sage", "GraphSAGE", N_ ("Mean aggregation over the training edges plus a root weight "
+           "(2 layers of 256)."), sage_vtable),
+    M ("mlp", "MLP",
+       N_ ("A perceptron on the node features alone, the feature-proximity baseline."),
        mlp_vtable),
   };
 #undef M

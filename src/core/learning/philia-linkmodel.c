@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-core.h"
 #include "philia-train-private.h"
 
@@ -445,7 +448,7 @@ philia_link_train (PhiliaLinkSplit             *split,
   if (algorithm == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "Unknown link-prediction model “%s”.", model_id);
+                   _ ("Unknown link-prediction model “%s”."), model_id);
       return NULL;
     }
   n = philia_graph_get_n_nodes (split->train);
@@ -454,27 +457,27 @@ philia_link_train (PhiliaLinkSplit             *split,
   if (n < 2 || n_pos == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The graph has no training edges to learn links from.");
+                   _ ("The graph has no training edges to learn links from."));
       return NULL;
     }
   if (n_valid == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The graph has too few edges for validation edges to pick an epoch with.");
+                   _ ("The graph has too few edges for validation edges to pick an epoch with."));
       return NULL;
     }
   run.vt = algorithm->vtable;
   if (run.vt->needs_features && philia_graph_get_n_features (split->train) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The “%s” link predictor reads node features, and the graph has none.",
+                   _ ("The “%s” link predictor reads node features, and the graph has none."),
                    model_id);
       return NULL;
     }
   if (n_pos > G_MAXINT32 / 2 || (guint64)n_valid > G_MAXINT32 / 2)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The graph has too many edges for one training batch.");
+                   _ ("The graph has too many edges for one training batch."));
       return NULL;
     }
 
@@ -489,7 +492,7 @@ philia_link_train (PhiliaLinkSplit             *split,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                     "The “%s” link predictor could not be built.", model_id);
+                     _ ("The “%s” link predictor could not be built."), model_id);
       return NULL;
     }
   decoder_init (&run.decoder, run.ctx);
@@ -497,7 +500,8 @@ philia_link_train (PhiliaLinkSplit             *split,
   for (guint i = 0; i < run.ctx->parameters->len; i++)
     philia_optimizer_add (optimizer, run.ctx->parameters->pdata[i], TRUE);
   run.tape = philia_tape_new (p.n_threads > 0 ? p.n_threads : g_get_num_processors ());
-  philia_rng_init (philia_tape_get_rng (run.tape), p.seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+  philia_rng_init (philia_tape_get_rng (run.tape),
+                   p.seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 
   /* The training edges (u < v) then as many fresh negatives each epoch. */
   src = g_new (gint32, 2 * n_pos);
@@ -636,7 +640,7 @@ philia_link_train_result_score_pairs (PhiliaLinkTrainResult *result,
   if (run == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The link predictor’s weights were not kept.");
+                   _ ("The link predictor’s weights were not kept."));
       return FALSE;
     }
   n = philia_graph_get_n_nodes (run->ctx->graph);
@@ -644,7 +648,7 @@ philia_link_train_result_score_pairs (PhiliaLinkTrainResult *result,
     if (pairs[k] < 0 || pairs[k] >= n)
       {
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                     "Node %" G_GINT64_FORMAT " is not in the graph of %u nodes.", pairs[k], n);
+                     _ ("Node %" PRId64 " is not in the graph of %u nodes."), pairs[k], n);
         return FALSE;
       }
   score_pairs (run, pairs, n_pairs, scores);

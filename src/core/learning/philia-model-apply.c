@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -38,8 +40,8 @@ _philia_saved_model_instantiate (const PhiliaSavedModel *saved,
       g_autofree char *name = _philia_excerpt (saved->model, -1);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "The model is a “%s”, which this Philia does not know (is a plugin "
-                   "missing?).", name);
+                   _ ("The model is a “%s”, which this Philia does not know (is a plugin "
+                      "missing?)."), name);
       return FALSE;
     }
   if (!philia_saved_model_check_graph (saved, graph, error))
@@ -57,7 +59,7 @@ _philia_saved_model_instantiate (const PhiliaSavedModel *saved,
   if (out->ctx->parameters->len != saved->weights->len)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "The model file holds %u weight matrices, but a %s with its recipe has %u.",
+                   _ ("The model file holds %u weight matrices, but a %s with its recipe has %u."),
                    saved->weights->len, saved->model, out->ctx->parameters->len);
       _philia_saved_model_instance_clear (out);
       return FALSE;
@@ -70,8 +72,8 @@ _philia_saved_model_instantiate (const PhiliaSavedModel *saved,
       if (p->rows != w->rows || p->cols != w->cols)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                       "Weight %u of the model file is %u × %u, but a %s with its recipe "
-                       "needs %u × %u.", i, w->rows, w->cols, saved->model, p->rows, p->cols);
+                       _ ("Weight %u of the model file is %u × %u, but a %s with its recipe "
+                          "needs %u × %u."), i, w->rows, w->cols, saved->model, p->rows, p->cols);
           _philia_saved_model_instance_clear (out);
           return FALSE;
         }

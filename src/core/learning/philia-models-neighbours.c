@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-train-private.h"
@@ -206,7 +208,7 @@ h2gcn_create (PhiliaModelContext *ctx,
   if (ctx->params.k > 8)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "H2GCN takes at most 8 rounds (K), as its width doubles with each.");
+                   _ ("H2GCN takes at most 8 rounds (K), as its width doubles with each."));
       g_free (m);
       return NULL;
     }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-train-private.h"
@@ -395,7 +397,7 @@ gprgnn_create (PhiliaModelContext *ctx,
   if (alpha > 1)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "GPR-GNN's α must lie between 0 and 1.");
+                   _ ("GPR-GNN's α must lie between 0 and 1."));
       g_free (m);
       return NULL;
     }

@@ -4,6 +4,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-ops-transformer-private.h"
@@ -388,7 +391,7 @@ transformer_create (PhiliaModelContext *ctx,
   if (p->hidden % p->heads != 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The transformer's width (%d) must be a multiple of its heads (%d).",
+                   _ ("The transformer's width (%d) must be a multiple of its heads (%d)."),
                    p->hidden, p->heads);
       return NULL;
     }
@@ -396,8 +399,8 @@ transformer_create (PhiliaModelContext *ctx,
   if (p->layers > 16 || seq_len > 256)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The transformer takes at most 16 layers and sequences of at most 256 "
-                   "tokens (1 + walks × walk length + hop samples = %" G_GUINT64_FORMAT ").",
+                   _ ("The transformer takes at most 16 layers and sequences of at most 256 "
+                      "tokens (1 + walks × walk length + hop samples = %" PRIu64 ")."),
                    seq_len);
       return NULL;
     }

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-builtins-private.h"
 #include "philia-train-private.h"
@@ -74,25 +76,25 @@ _philia_models_register (PhiliaRegistry *registry)
 #define M(id, name, desc, vt) \
   { id, PHILIA_FAMILY_MODEL, name, desc, PHILIA_PROVIDER_BUILTIN, &vt, NULL }
   const PhiliaAlgorithm models[] = {
-    M ("mlp", "MLP", "Two-layer perceptron on the features alone (hidden 64, dropout 0.5).",
+    M ("mlp", "MLP", N_ ("Two-layer perceptron on the features alone (hidden 64, dropout 0.5)."),
        _philia_model_mlp),
-    M ("gcn", "GCN", "Kipf & Welling's graph convolutional network (hidden 16, dropout 0.5).",
+    M ("gcn", "GCN", N_ ("Kipf & Welling's graph convolutional network (hidden 16, dropout 0.5)."),
        _philia_model_gcn),
-    M ("sgc", "SGC", "Logistic regression on K-step propagated features (Wu et al., K = 2).",
+    M ("sgc", "SGC", N_ ("Logistic regression on K-step propagated features (Wu et al., K = 2)."),
        _philia_model_sgc),
-    M ("appnp", "APPNP", "An MLP's predictions propagated by personalised PageRank (K = 10).",
+    M ("appnp", "APPNP", N_ ("An MLP's predictions propagated by personalised PageRank (K = 10)."),
        _philia_model_appnp),
-    M ("gat", "GAT", "Graph attention network (8 heads of 8, attention dropout 0.6).",
+    M ("gat", "GAT", N_ ("Graph attention network (8 heads of 8, attention dropout 0.6)."),
        _philia_model_gat),
-    M ("sage", "GraphSAGE", "Hamilton et al.'s mean aggregator plus a root weight (hidden 64, "
-       "dropout 0.5).", _philia_model_sage),
-    M ("h2gcn", "H2GCN", "Zhu et al.'s heterophily model: ego, 1-hop and 2-hop neighbours kept "
-       "apart, all rounds combined (hidden 64, K = 2).", _philia_model_h2gcn),
-    M ("gprgnn", "GPR-GNN", "Chien et al.'s MLP then K = 10 propagation steps mixed by learned "
-       "weights γ, initialised to PageRank (α = 0.1).", _philia_model_gprgnn),
-    M ("transformer", "Transformer", "A transformer encoder over each node's sampled "
-       "neighbourhood (random walks and neighbour samples), classifying the node's own token "
-       "(width 64, 4 heads, 2 layers).", _philia_model_transformer),
+    M ("sage", "GraphSAGE", N_ ("Hamilton et al.'s mean aggregator plus a root weight (hidden 64, "
+           "dropout 0.5)."), _philia_model_sage),
+    M ("h2gcn", "H2GCN", N_ ("Zhu et al.'s heterophily model: ego, 1-hop and 2-hop neighbours kept "
+           "apart, all rounds combined (hidden 64, K = 2)."), _philia_model_h2gcn),
+    M ("gprgnn", "GPR-GNN", N_ ("Chien et al.'s MLP then K = 10 propagation steps mixed by learned "
+           "weights γ, initialised to PageRank (α = 0.1)."), _philia_model_gprgnn),
+    M ("transformer", "Transformer", N_ ("A transformer encoder over each node's sampled "
+           "neighbourhood (random walks and neighbour samples), classifying the node's own token "
+           "(width 64, 4 heads, 2 layers)."), _philia_model_transformer),
   };
 #undef M
   g_autoptr(GError) error = NULL;

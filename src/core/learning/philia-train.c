@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-train-private.h"
@@ -765,7 +767,7 @@ philia_train (PhiliaGraph              *graph,
   if (algorithm == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "Unknown model “%s”.", model_id);
+                   _ ("Unknown model “%s”."), model_id);
       return NULL;
     }
   vtable = algorithm->vtable;
@@ -774,21 +776,21 @@ philia_train (PhiliaGraph              *graph,
   if (n == 0 || c == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_EMPTY,
-                   "%s has no labeled nodes to train on.", philia_graph_get_source (graph));
+                   _ ("%s has no labeled nodes to train on."), philia_graph_get_source (graph));
       return NULL;
     }
   if (philia_graph_get_n_splits (graph) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "%s has labels but no train/validation/test split; make random splits "
-                   "(philia-cli train --random-split 0.6,0.2, or Make Splits… in the Train "
-                   "panel).", philia_graph_get_source (graph));
+                   _ ("%s has labels but no train/validation/test split; make random splits "
+                      "(philia-cli train --random-split 0.6,0.2, or Make Splits… in the Train "
+                      "panel)."), philia_graph_get_source (graph));
       return NULL;
     }
   if (split >= philia_graph_get_n_splits (graph))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "Split %u does not exist: %s has %u splits.", split,
+                   _ ("Split %u does not exist: %s has %u splits."), split,
                    philia_graph_get_source (graph), philia_graph_get_n_splits (graph));
       return NULL;
     }
@@ -796,15 +798,15 @@ philia_train (PhiliaGraph              *graph,
   if (n_train == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Split %u of %s has no training nodes.", split,
+                   _ ("Split %u of %s has no training nodes."), split,
                    philia_graph_get_source (graph));
       return NULL;
     }
   if (vtable->needs_features && philia_graph_get_n_features (graph) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "%s has no node features, and model “%s” needs them; try gcn, appnp or "
-                   "gat, which fall back to one-hot node ids.", philia_graph_get_source (graph),
+                   _ ("%s has no node features, and model “%s” needs them; try gcn, appnp or "
+                      "gat, which fall back to one-hot node ids."), philia_graph_get_source (graph),
                    model_id);
       return NULL;
     }
@@ -820,7 +822,7 @@ philia_train (PhiliaGraph              *graph,
   if (ctx->params.dropout >= 1 || ctx->params.lr <= 0 || ctx->params.epochs <= 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "The learning rate and epochs must be positive and dropout below 1.");
+                   _ ("The learning rate and epochs must be positive and dropout below 1."));
       return NULL;
     }
   ctx->n_classes = c;
@@ -946,7 +948,8 @@ philia_train (PhiliaGraph              *graph,
       if (!isfinite (loss->data[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
-                       "Training diverged at epoch %d: the loss is %s; lower the learning rate.",
+                       _ ("Training diverged at epoch %d: the loss is %s; lower the learning "
+                          "rate."),
                        epoch + 1, isnan (loss->data[0]) ? "NaN" : "infinite");
           vtable->free (model);
           return NULL;
