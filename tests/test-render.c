@@ -1090,7 +1090,7 @@ test_enum_names (void)
   static const char * const stats[] = {
     "class-sizes", "local-homophily", "compatibility", "degree",
   };
-  static const char * const linkpred[] = { "hits", "overlap" };
+  static const char * const linkpred[] = { "hits", "overlap", "factors" };
   static const char * const color_by[] = {
     "label", "local-homophily", "degree", "value", "category",
   };

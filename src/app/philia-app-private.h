@@ -40,6 +40,9 @@ gboolean _philia_widget_follow_document (gpointer         widget,
 
 void     _philia_widget_scroll_not_values (GtkWidget         *panel);
 void     _philia_widget_name_controls  (GtkWidget         *root);
+void     _philia_list_box_append_named (GtkListBox        *list,
+                                        GtkWidget         *child,
+                                        const char        *name);
 
 /* Dialogs */
 

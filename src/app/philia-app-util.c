@@ -754,3 +754,24 @@ _philia_widget_name_controls (GtkWidget *root)
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     _philia_widget_name_controls (c);
 }
+
+/**
+ * _philia_list_box_append_named:
+ *
+ * Appends @child to @list in a row a screen reader names @name: GTK 4.8
+ * gives the row it wraps a child in no name of its own (the bus says "list
+ * item" and nothing more).
+ */
+void
+_philia_list_box_append_named (GtkListBox *list,
+                               GtkWidget  *child,
+                               const char *name)
+{
+  GtkWidget *row;
+
+  gtk_list_box_append (list, child);
+  row = gtk_widget_get_parent (child);
+  if (GTK_IS_LIST_BOX_ROW (row) && name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                    -1);
+}

@@ -106,7 +106,11 @@ add_row (PhiliaFeatureSets *self,
     }
   gtk_widget_set_tooltip_text (box, origin);
   g_ptr_array_add (self->remove_buttons, remove);
-  gtk_list_box_append (self->list, box);
+  {
+    g_autofree char *spoken = g_strdup_printf ("%s, %s", name, shape_text);
+
+    _philia_list_box_append_named (self->list, box, spoken);
+  }
 }
 
 static void

@@ -271,7 +271,7 @@ show_explanation (PhiliaProximityPanel *self)
       g_autofree char *row = g_strdup_printf (_("%s  (degree %u)   AA 1/ln d = %.4g   RA 1/d = %.4g"),
                                               name, c->degree, c->aa, c->ra);
 
-      gtk_list_box_append (self->common_list, row_label (row));
+      _philia_list_box_append_named (self->common_list, row_label (row), row);
       aa += c->aa;
       ra += c->ra;
     }
@@ -573,7 +573,7 @@ suggest_done (GObject      *source,
 
       /* The row knows its node, whatever the list looks like. */
       g_object_set_data (G_OBJECT (label), "node", GUINT_TO_POINTER (s->node));
-      gtk_list_box_append (self->suggest_list, label);
+      _philia_list_box_append_named (self->suggest_list, label, row);
     }
   if (suggestions->len == 0)
     gtk_list_box_append (self->suggest_list, row_label (_("No candidate: every other node is "

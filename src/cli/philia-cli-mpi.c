@@ -186,6 +186,47 @@ owner (gint64 u)
   return (int)(u % mpi_size);
 }
 
+/* PPR solves its pairs in blocks and turns each pair towards the end that
+ * covers most pairs, looking at every pair it is given
+ * (philia-proximity-ppr.c): the last digits of a pair's score depend on the
+ * other pairs. So that rank 0 prints what one process prints, rank 0 solves
+ * PPR for all the pairs, as one process would, and sends the scores to
+ * every rank; the other heuristics are shared out. */
+static gboolean
+ppr_on_rank0 (PhiliaGraph                 *graph,
+              const PhiliaProximityParams *params,
+              const gint64                *pairs,
+              gsize                        n_pairs,
+              double                      *out,
+              GError                     **error)
+{
+  gboolean ok = TRUE;
+
+  if (mpi_rank == 0)
+    ok = philia_proximity_score_pairs (graph, params, pairs, n_pairs,
+                                       PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR), out, NULL,
+                                       error);
+  (void)ok;
+  if (!cli_mpi_agree (error))
+    return FALSE;
+  for (gsize done = 0; done < n_pairs;)
+    {
+      int chunk = (int)MIN (n_pairs - done, (gsize)1 << 30);
+
+      MPI_Bcast (out + done, chunk, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      done += (gsize)chunk;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_builtin_ppr (const PhiliaAlgorithm *algorithm)
+{
+  return algorithm != NULL && g_strcmp0 (algorithm->provider, PHILIA_PROVIDER_BUILTIN) == 0
+         && g_strcmp0 (algorithm->id,
+                       philia_proximity_heuristic_to_string (PHILIA_PROXIMITY_PPR)) == 0;
+}
+
 gboolean
 cli_mpi_score_pairs (PhiliaGraph                 *graph,
                      const PhiliaProximityParams *params,
@@ -208,6 +249,37 @@ cli_mpi_score_pairs (PhiliaGraph                 *graph,
   gboolean ok;
 
   g_return_val_if_fail (mpi_on, FALSE);
+
+  if (mpi_size > 1 && (is_builtin_ppr (algorithm)
+                       || (algorithm == NULL
+                           && (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR)))))
+    {
+      guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
+      g_autofree double *rest = NULL;
+      g_autofree double *ppr_scores = NULL;
+      guint col = 0;
+
+      if (algorithm != NULL || mask == ppr)
+        return ppr_on_rank0 (graph, params, pairs, n_pairs, out, error);
+      /* The other columns shared out, PPR's slotted in where it belongs. */
+      rest = g_new (double, MAX (n_pairs * (width - 1), 1));
+      ppr_scores = g_new (double, MAX (n_pairs, 1));
+      if (!cli_mpi_score_pairs (graph, params, pairs, n_pairs, mask & ~ppr, NULL, rest, error)
+          || !ppr_on_rank0 (graph, params, pairs, n_pairs, ppr_scores, error))
+        return FALSE;
+      for (guint h = 0; h < PHILIA_PROXIMITY_PPR; h++)
+        col += (mask & PHILIA_PROXIMITY_MASK (h)) != 0;
+      for (gsize i = 0; i < n_pairs; i++)
+        {
+          double *dst = out + i * width;
+          const double *from = rest + i * (width - 1);
+
+          memcpy (dst, from, sizeof (double) * col);
+          dst[col] = ppr_scores[i];
+          memcpy (dst + col + 1, from + col, sizeof (double) * (width - 1 - col));
+        }
+      return TRUE;
+    }
 
   /* Every rank knows every owner: the gathered rows go back in place. */
   for (gsize i = 0; i < n_pairs; i++)

@@ -10,7 +10,6 @@ test-a11y computes the names in-process. Needs tests/headless.sh (a display
 and a session bus) and python3-pyatspi; skips (77) without them.
 """
 import os
-import re
 import subprocess
 import sys
 import time
@@ -21,29 +20,15 @@ except ImportError:
     print("1..0 # SKIP python3-pyatspi is not installed")
     sys.exit(0)
 
+from atspi_common import TYPE_NAME, find_app
+
 PANELS = ["Dataset", "Statistics", "Train", "Inspect", "Proximity"]
-# GTK 4.8 names a widget it has no name for by its type ("GtkToggleButton"):
-# to a listener that is no name at all.
-TYPE_NAME = re.compile(r"^(Gtk|Philia)[A-Za-z]+$")
 
 
 def controls():
     return {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
             pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_ENTRY, pyatspi.ROLE_SPIN_BUTTON,
             pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_SLIDER, pyatspi.ROLE_TEXT}
-
-
-def find_app(pid, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for app in pyatspi.Registry.getDesktop(0):
-            try:
-                if app is not None and app.get_process_id() == pid and app.childCount > 0:
-                    return app
-            except Exception:
-                pass
-        time.sleep(0.2)
-    return None
 
 
 def walk(node, found, path=""):

@@ -26,18 +26,7 @@ except ImportError:
     print("1..0 # SKIP python3-pyatspi is not installed")
     sys.exit(0)
 
-
-def find_app(pid, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for app in pyatspi.Registry.getDesktop(0):
-            try:
-                if app is not None and app.get_process_id() == pid and app.childCount > 0:
-                    return app
-            except Exception:
-                pass
-        time.sleep(0.2)
-    return None
+from atspi_common import TYPE_NAME, find_app
 
 
 def nodes(node):
@@ -60,9 +49,8 @@ def has_state(node, state):
         return False
 
 
-# GTK 4.8 names a widget it has no name for by its type ("GtkImage"); to a
-# listener that is no name at all. So is a raw mnemonic ("_Train").
-TYPE_NAME = re.compile(r"^(Gtk|Philia)[A-Za-z]+$")
+# A type name ("GtkImage", see atspi_common) is no name to a listener; nor is
+# a raw mnemonic ("_Train").
 
 
 def badly_named(node):
