@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the autograd suites share (test-autograd.c, test-autograd-spmm.c):
+ * every op's backward pass against central finite differences of
+ * L = Σ out ⊙ R (R fixed random), accumulated in double. float32 forward
+ * passes limit the agreement to about 1e-3 relative, so inputs are kept away
+ * from kinks (ReLU at 0) by the draw. */
+#pragma once
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+
+typedef PhiliaTensor *(*BuildFunc) (PhiliaTape *tape, PhiliaTensor **in, gpointer data);
+
+#define FREE_ALL(arr) \
+  for (guint _i = 0; _i < G_N_ELEMENTS (arr); _i++) philia_tensor_free (arr[_i])
+
+void          fill            (PhiliaTensor  *t,
+                               PhiliaRng     *rng,
+                               float          lo,
+                               float          hi);
+void          check_gradients (const char    *name,
+                               BuildFunc      build,
+                               PhiliaTensor **in,
+                               guint          n_in,
+                               gpointer       data,
+                               double         tolerance);
+PhiliaTensor *param           (guint          rows,
+                               guint          cols,
+                               PhiliaRng     *rng);
+PhiliaSparse *small_sparse    (guint          rows,
+                               guint          cols,
+                               PhiliaRng     *rng);
