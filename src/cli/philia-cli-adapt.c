@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -164,23 +165,23 @@ cmd_adapt (int    argc,
     return code;
   if (opt_method != NULL && !g_str_equal (opt_method, "soga"))
     {
-      g_autofree char *message = g_strdup_printf ("unknown --method “%s” (known: soga)",
+      g_autofree char *message = g_strdup_printf (_ ("unknown --method “%s” (known: soga)"),
                                                   opt_method);
 
       return usage_error ("adapt", message);
     }
   if (opt_threads < 1 || opt_threads > 64)
-    return usage_error ("adapt", "--threads must be between 1 and 64");
+    return usage_error ("adapt", _ ("--threads must be between 1 and 64"));
   if (opt_epochs == 0 || opt_epochs < -1 || opt_epochs > 100000)
-    return usage_error ("adapt", "--epochs must be between 1 and 100000");
+    return usage_error ("adapt", _ ("--epochs must be between 1 and 100000"));
   if (opt_negatives < 0 || opt_negatives > 256 || opt_window < 0 || opt_window > 64)
-    return usage_error ("adapt", "--negatives must be between 1 and 256 and --window "
-                        "between 1 and 64");
+    return usage_error ("adapt", _ ("--negatives must be between 1 and 256 and --window "
+                                    "between 1 and 64"));
   if (opt_lr != -1 && !(opt_lr > 0 && isfinite (opt_lr)))
-    return usage_error ("adapt", "--lr must be a positive number");
+    return usage_error ("adapt", _ ("--lr must be a positive number"));
   if (opt_structure_weight != -1 && !(opt_structure_weight >= 0
                                       && isfinite (opt_structure_weight)))
-    return usage_error ("adapt", "--structure-weight must be a number ≥ 0");
+    return usage_error ("adapt", _ ("--structure-weight must be a number ≥ 0"));
 
   model = philia_saved_model_load (argv[1], &error);
   if (model == NULL)
@@ -256,19 +257,21 @@ cmd_adapt (int    argc,
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
     }
-  printf ("SOGA on %s, %u epochs (seed %" G_GINT64_FORMAT "): loss %.4f → %.4f, "
-          "%.3f ms/epoch, %u predictions changed\n", philia_graph_get_source (target),
+  /* Translators: the figures are the target file, epochs, seed, first and
+   * last loss, milliseconds per epoch and the number of changed predictions */
+  printf (_ ("SOGA on %s, %u epochs (seed %" PRId64 "): loss %.4f → %.4f, "
+             "%.3f ms/epoch, %u predictions changed\n"), philia_graph_get_source (target),
           r->n_epochs, opt_seed, r->loss[0], r->loss[r->n_epochs - 1], r->epoch_ms_median,
           n_changed (r));
   if (r->before->n_labeled > 0)
     {
-      printf ("target accuracy (labels used only to score): source-only %.4f, adapted %.4f "
-              "(majority %.4f)\n", r->before->accuracy, r->after->accuracy,
+      printf (_ ("target accuracy (labels used only to score): source-only %.4f, adapted "
+                 "%.4f (majority %.4f)\n"), r->before->accuracy, r->after->accuracy,
               r->before->majority_accuracy);
       if (r->after->accuracy <= r->before->accuracy)
-        printf ("adaptation did not improve the accuracy on this target\n");
+        printf ("%s\n", _ ("adaptation did not improve the accuracy on this target"));
     }
   else
-    printf ("the target has no labels: nothing to score\n");
+    printf ("%s\n", _ ("the target has no labels: nothing to score"));
   return EXIT_OK;
 }

@@ -172,11 +172,11 @@ figure_graph (PhiliaGraph *graph)
     }
   else if (opt_color_by != NULL && (!philia_color_by_from_string (opt_color_by, &color_by)
                                     || color_by >= PHILIA_COLOR_BY_VALUE))
-    return usage_error ("figure", "--color-by must be label, local-homophily or degree");
+    return usage_error ("figure", _ ("--color-by must be label, local-homophily or degree"));
   /* The value style needs values a plain graph file does not have. */
   else if (opt_edges != NULL && (!philia_edge_style_from_string (opt_edges, &edges)
                                  || edges == PHILIA_EDGES_VALUE))
-    return usage_error ("figure", "--edges must be homophily, plain or hidden");
+    return usage_error ("figure", _ ("--edges must be homophily, plain or hidden"));
 
   if (project.view.positions == NULL)
     {
@@ -538,7 +538,7 @@ cmd_figure (int    argc,
                       figure_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_kind == NULL)
-    return usage_error ("figure", "--kind is required");
+    return usage_error ("figure", _ ("--kind is required"));
   is_graph = g_str_equal (opt_kind, "graph");
   is_runs = g_str_equal (opt_kind, "accuracy-by-homophily");
   is_sets = g_str_equal (opt_kind, "feature-sets");
@@ -546,32 +546,33 @@ cmd_figure (int    argc,
   is_linkpred = philia_linkpred_figure_kind_from_string (opt_kind, &lp_kind);
   if (!is_graph && !is_runs && !is_sets && !is_attention && !is_linkpred
       && !philia_stats_figure_kind_from_string (opt_kind, &kind))
-    return usage_error ("figure", "unknown --kind; known kinds: graph, class-sizes, "
-                        "local-homophily, compatibility, degree, accuracy-by-homophily, "
-                        "feature-sets, attention, hits, overlap, factors");
+    return usage_error ("figure", _ ("unknown --kind; known kinds: graph, class-sizes, "
+                                     "local-homophily, compatibility, degree, "
+                                     "accuracy-by-homophily, feature-sets, attention, hits, overlap, factors"));
   if (opt_split < 0)
-    return usage_error ("figure", "--split must be ≥ 0");
+    return usage_error ("figure", _ ("--split must be ≥ 0"));
   if (opt_hits_k < 1)
-    return usage_error ("figure", "--k must be at least 1");
+    return usage_error ("figure", _ ("--k must be at least 1"));
   if (opt_out == NULL)
-    return usage_error ("figure", "--out is required");
+    return usage_error ("figure", _ ("--out is required"));
   if (opt_theme != NULL && !g_str_equal (opt_theme, "light") && !g_str_equal (opt_theme, "dark"))
-    return usage_error ("figure", "--theme must be light or dark");
+    return usage_error ("figure", _ ("--theme must be light or dark"));
   if (!philia_figure_format_from_path (opt_out, &format))
-    return usage_error ("figure", "--out must end in .png, .svg or .pdf");
+    return usage_error ("figure", _ ("--out must end in .png, .svg or .pdf"));
   if (opt_bins < 1 || opt_bins > 1000)
-    return usage_error ("figure", "--bins must be between 1 and 1000");
+    return usage_error ("figure", _ ("--bins must be between 1 and 1000"));
   if (opt_width < 0 || opt_height < 0)
-    return usage_error ("figure", "--width and --height must be positive");
+    return usage_error ("figure", _ ("--width and --height must be positive"));
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)
     return fail (error);
   if (opt_run != NULL && cli_project_get () == NULL)
-    return usage_error ("figure", "--run picks a run saved in a project, and this is a dataset");
+    return usage_error ("figure",
+                        _ ("--run picks a run saved in a project, and this is a dataset"));
   if (opt_run != NULL && !is_graph && !is_runs && !is_attention)
-    return usage_error ("figure", "--run is for the kinds graph, attention and "
-                        "accuracy-by-homophily");
+    return usage_error ("figure", _ ("--run is for the kinds graph, attention and "
+                                     "accuracy-by-homophily"));
 
   if (is_graph)
     {

@@ -92,7 +92,7 @@ generate_lattice (const char *kind)
   int cols = opt_gen_cols >= 0 ? opt_gen_cols : rows;
 
   if (opt_gen_rows < -1 || opt_gen_cols < -1)
-    return usage_error ("generate", "--rows and --cols must not be negative");
+    return usage_error ("generate", _ ("--rows and --cols must not be negative"));
   graph = g_str_equal (kind, "grid") ? philia_grid_generate (rows, cols, &error)
                                      : philia_mesh_generate (rows, cols, (guint64)opt_seed,
                                                              &error);
@@ -133,13 +133,13 @@ generate_latent (void)
   double radius = 0;
 
   if (opt_gen_preset != NULL && !philia_latent_preset_from_string (opt_gen_preset, &preset))
-    return usage_error ("generate", "--preset must be lsp, gsp or fp");
+    return usage_error ("generate", _ ("--preset must be lsp, gsp or fp"));
   if (opt_gen_features != -1 || opt_gen_homophily != -1 || opt_gen_signal != -1
       || opt_gen_splits != -1 || opt_gen_proportions != NULL || opt_gen_het_fraction != -1
       || opt_gen_het_homophily != -1)
-    return usage_error ("generate", "latent takes --feature-dim, not the options of csbm");
+    return usage_error ("generate", _ ("latent takes --feature-dim, not the options of csbm"));
   if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_dim < -1 || opt_gen_feature_dim < -1)
-    return usage_error ("generate", "counts must not be negative");
+    return usage_error ("generate", _ ("counts must not be negative"));
   philia_latent_params_init (&params);
   philia_latent_params_preset (&params, preset);
   if (opt_gen_nodes >= 0) params.n_nodes = opt_gen_nodes;
@@ -210,15 +210,15 @@ cmd_generate (int    argc,
   if (!g_str_equal (argv[1], "csbm") && !g_str_equal (argv[1], "grid")
       && !g_str_equal (argv[1], "mesh") && !g_str_equal (argv[1], "latent"))
     return usage_error ("generate",
-                        "unknown generator; known generators: csbm, grid, mesh, latent");
+                        _ ("unknown generator; known generators: csbm, grid, mesh, latent"));
   if (opt_out == NULL)
-    return usage_error ("generate", "--out FILE.npz is required");
+    return usage_error ("generate", _ ("--out FILE.npz is required"));
   if (g_str_equal (argv[1], "latent"))
     return generate_latent ();
   if (!g_str_equal (argv[1], "csbm"))
     return generate_lattice (argv[1]);
   if (opt_gen_nodes < -1 || opt_gen_classes < -1 || opt_gen_features < -1 || opt_gen_splits < -1)
-    return usage_error ("generate", "counts must not be negative");
+    return usage_error ("generate", _ ("counts must not be negative"));
 
   philia_csbm_params_init_default (&params);
   if (opt_gen_nodes >= 0) params.n_nodes = opt_gen_nodes;
@@ -237,10 +237,10 @@ cmd_generate (int    argc,
       guint n = g_strv_length (parts);
 
       if (n < 1 || n > PHILIA_CSBM_MAX_CLASSES)
-        return usage_error ("generate", "--class-proportions takes 1 to 64 shares");
+        return usage_error ("generate", _ ("--class-proportions takes 1 to 64 shares"));
       if (opt_gen_classes >= 0 && (guint)opt_gen_classes != n)
-        return usage_error ("generate", "--class-proportions needs one share per class "
-                            "(--classes)");
+        return usage_error ("generate", _ ("--class-proportions needs one share per class "
+                                           "(--classes)"));
       params.n_classes = n;
       for (guint k = 0; k < n; k++)
         {
@@ -248,7 +248,8 @@ cmd_generate (int    argc,
 
           params.class_proportions[k] = g_ascii_strtod (g_strstrip (parts[k]), &end);
           if (end == parts[k] || *end != '\0')
-            return usage_error ("generate", "--class-proportions takes numbers such as 0.8,0.2");
+            return usage_error ("generate",
+                                _ ("--class-proportions takes numbers such as 0.8,0.2"));
         }
     }
 

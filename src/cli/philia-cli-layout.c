@@ -57,11 +57,11 @@ cmd_layout (int    argc,
                       layout_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_out == NULL && !opt_save)
-    return usage_error ("layout", "--out POS.csv (or, for a project, --save) is required");
+    return usage_error ("layout", _ ("--out POS.csv (or, for a project, --save) is required"));
   if (opt_save_name != NULL && !opt_save)
-    return usage_error ("layout", "--name names the layout --save stores");
+    return usage_error ("layout", _ ("--name names the layout --save stores"));
   if (opt_save_name != NULL && *g_strstrip (opt_save_name) == '\0')
-    return usage_error ("layout", "--name must not be empty");
+    return usage_error ("layout", _ ("--name must not be empty"));
   if (!cli_project_check_save ("layout", argv[1], &code))
     return code;
 
@@ -74,9 +74,9 @@ cmd_layout (int    argc,
       && philia_layout_estimate_bytes (graph, algorithm) > PHILIA_LAYOUT_MEMORY_WARN_BYTES)
     {
       g_autofree char *size = g_format_size (philia_layout_estimate_bytes (graph, algorithm));
-      g_autofree char *message = g_strdup_printf ("the %s layout of this graph needs about %s "
-                                                  "of memory; pass --force to run it anyway, or "
-                                                  "choose --algorithm multilevel", algorithm,
+      g_autofree char *message = g_strdup_printf (_ ("the %s layout of this graph needs about %s "
+                                                     "of memory; pass --force to run it anyway, or "
+                                                     "choose --algorithm multilevel"), algorithm,
                                                   size);
 
       return usage_error ("layout", message);

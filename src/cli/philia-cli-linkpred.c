@@ -163,7 +163,7 @@ params_from_options (PhiliaLinkModelParams *p,
   philia_link_model_params_init (p);
   if (opt_decoder != NULL && !philia_link_decoder_from_string (opt_decoder, &p->decoder))
     {
-      *code = usage_error ("linkpred", "--decoder must be dot or mlp");
+      *code = usage_error ("linkpred", _ ("--decoder must be dot or mlp"));
       return FALSE;
     }
   if (opt_lp_epochs != -1)
@@ -186,19 +186,19 @@ params_from_options (PhiliaLinkModelParams *p,
     {
       if (opt_lp_val_k < 1)
         {
-          *code = usage_error ("linkpred", "--val-k must be at least 1");
+          *code = usage_error ("linkpred", _ ("--val-k must be at least 1"));
           return FALSE;
         }
       p->val_k = (guint)opt_lp_val_k;
     }
   if (opt_lp_threads < 0)
     {
-      *code = usage_error ("linkpred", "--threads must not be negative");
+      *code = usage_error ("linkpred", _ ("--threads must not be negative"));
       return FALSE;
     }
   if (opt_lp_mrr_negatives < 0)
     {
-      *code = usage_error ("linkpred", "--mrr-negatives must not be negative");
+      *code = usage_error ("linkpred", _ ("--mrr-negatives must not be negative"));
       return FALSE;
     }
   p->n_threads = (guint)opt_lp_threads;
@@ -218,7 +218,7 @@ parse_pair (PhiliaGraph *graph,
 
   if (g_strv_length (parts) != 2)
     {
-      *code = usage_error ("linkpred", "--explain takes two nodes, U,V");
+      *code = usage_error ("linkpred", _ ("--explain takes two nodes, U,V"));
       return FALSE;
     }
   for (guint i = 0; i < 2; i++)
@@ -227,7 +227,7 @@ parse_pair (PhiliaGraph *graph,
 
       if (node < 0)
         {
-          g_autofree char *message = g_strdup_printf ("--explain: no node “%s” in the graph",
+          g_autofree char *message = g_strdup_printf (_ ("--explain: no node “%s” in the graph"),
                                                       parts[i]);
 
           *code = usage_error ("linkpred", message);
@@ -308,12 +308,12 @@ cmd_linkpred_model (int    argc,
                       model_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_model == NULL || *opt_model == '\0')
-    return usage_error ("linkpred", "--model M is required");
+    return usage_error ("linkpred", _ ("--model M is required"));
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_LINK_MODEL,
                               opt_model) == NULL)
     {
       g_autofree char *known = registry_ids (PHILIA_FAMILY_LINK_MODEL);
-      g_autofree char *message = g_strdup_printf ("unknown model; known models: %s", known);
+      g_autofree char *message = g_strdup_printf (_ ("unknown model; known models: %s"), known);
 
       return usage_error ("linkpred", message);
     }
@@ -322,7 +322,7 @@ cmd_linkpred_model (int    argc,
   if (!cli_project_check_save ("linkpred", argv[1], &code))
     return code;
   if (opt_factors < 0)
-    return usage_error ("linkpred", "--factors must be at least 1");
+    return usage_error ("linkpred", _ ("--factors must be at least 1"));
 
   graph = load_dataset (argv[1], &error);
   if (graph == NULL)

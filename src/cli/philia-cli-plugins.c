@@ -89,7 +89,7 @@ cmd_plugins (int    argc,
     }
 
   if (infos->len == 0)
-    printf ("No plugins found.\n");
+    printf ("%s\n", _ ("No plugins found."));
   for (guint i = 0; i < infos->len; i++)
     {
       const PhiliaPluginInfo *info = infos->pdata[i];

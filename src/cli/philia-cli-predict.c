@@ -65,7 +65,7 @@ cmd_predict (int    argc,
                       predict_entries, &argc, &argv, 2, &code))
     return code;
   if (opt_threads < 1 || opt_threads > 64)
-    return usage_error ("predict", "--threads must be between 1 and 64");
+    return usage_error ("predict", _ ("--threads must be between 1 and 64"));
   model = philia_saved_model_load (argv[1], &error);
   if (model == NULL)
     return fail (error);

@@ -135,8 +135,9 @@ cli_project_check_save (const char *command,
 {
   if (!opt_save || cli_is_project (path))
     return TRUE;
-  *code = usage_error (command, "--save stores the result in a project, and this is a dataset; "
-                       "make a project with “philia-cli project new OUT.philia DATASET”");
+  *code = usage_error (command, _ ("--save stores the result in a project, and this is a dataset; "
+                                   "make a project with "
+                                   "“philia-cli project new OUT.philia DATASET”"));
   return FALSE;
 }
 
@@ -221,13 +222,19 @@ cmd_project (int    argc,
                       project_entries, &argc, &argv, 3, &code))
     return code;
   if (!g_str_equal (argv[1], "new"))
-    return usage_error ("project", "unknown action; known actions: new");
+    return usage_error ("project", _ ("unknown action; known actions: new"));
   out = argv[2];
   in = argv[3];
   if (!g_str_has_suffix (out, PHILIA_PROJECT_EXTENSION))
-    return usage_error ("project", "OUT must end in " PHILIA_PROJECT_EXTENSION);
+    {
+      /* Translators: %s is the project file extension, ".philia" */
+      g_autofree char *message = g_strdup_printf (_ ("OUT must end in %s"),
+                                                  PHILIA_PROJECT_EXTENSION);
+
+      return usage_error ("project", message);
+    }
   if (cli_is_project (in))
-    return usage_error ("project", "FILE must be a dataset, not a project");
+    return usage_error ("project", _ ("FILE must be a dataset, not a project"));
   if (!opt_force && g_file_test (out, G_FILE_TEST_EXISTS))
     {
       g_set_error (&error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
@@ -489,7 +496,7 @@ category_names_from_classes (CliProjectView *out,
                          ? philia_graph_get_class_name (graph, k) : NULL;
 
       g_ptr_array_add (out->category_names, name != NULL ? g_strdup (name)
-                                                          : g_strdup_printf ("class %u", k));
+                                                          : g_strdup_printf (_ ("class %u"), k));
     }
   g_ptr_array_add (out->category_names, NULL);
 }
@@ -556,7 +563,7 @@ color_by_run (CliProjectView          *out,
     {
       out->categories = g_memdup2 (r->predictions, n * sizeof (gint32));
       category_names_from_classes (out, graph, r->n_classes);
-      out->value_title = g_strdup_printf ("Prediction (run %u, %s)", run->id, r->model);
+      out->value_title = g_strdup_printf (_ ("Prediction (run %u, %s)"), run->id, r->model);
       out->view.n_categories = r->n_classes;
     }
   else if (g_str_equal (what, "correct"))
@@ -580,7 +587,7 @@ color_by_run (CliProjectView          *out,
       g_ptr_array_add (out->category_names, NULL);
       out->view.category_colors = colors;
       out->view.n_categories = 3;
-      out->value_title = g_strdup_printf ("Correct on test (run %u, %s)", run->id, r->model);
+      out->value_title = g_strdup_printf (_ ("Correct on test (run %u, %s)"), run->id, r->model);
     }
   else if (g_str_equal (what, PHILIA_ADAPT_CHANGE_VALUES) && find_node_values (r, what) != NULL)
     {
@@ -594,7 +601,7 @@ color_by_run (CliProjectView          *out,
       g_ptr_array_add (out->category_names, NULL);
       out->view.category_colors = philia_adapt_change_colors ();
       out->view.n_categories = PHILIA_ADAPT_CHANGE_N_CATEGORIES;
-      out->value_title = g_strdup_printf ("Changed by adaptation (run %u, %s)", run->id,
+      out->value_title = g_strdup_printf (_ ("Changed by adaptation (run %u, %s)"), run->id,
                                           r->model);
     }
   else
@@ -672,7 +679,7 @@ edges_by_attention (CliProjectView               *out,
   for (gint64 e = 0; e < m2; e++)
     if (!isnan (out->edge_values[e]))
       vmax = MAX (vmax, out->edge_values[e]);
-  out->edge_title = g_strdup_printf ("Attention α, layer %u (run %u, %s)", layer, run->id,
+  out->edge_title = g_strdup_printf (_ ("Attention α, layer %u (run %u, %s)"), layer, run->id,
                                      r->model);
   out->view.edge_style = PHILIA_EDGES_VALUE;
   out->view.edge_values = out->edge_values;

@@ -75,7 +75,7 @@ proximity_params_from_options (const char            *command,
     params->ppr_alpha = opt_ppr_alpha;
   if (opt_prox_threads < 0)
     {
-      *code = usage_error (command, "--threads must not be negative");
+      *code = usage_error (command, _ ("--threads must not be negative"));
       return FALSE;
     }
   params->n_threads = (guint)opt_prox_threads;
@@ -89,18 +89,18 @@ proximity_params_from_options (const char            *command,
         params->katz_len = (guint)len;
       else
         {
-          *code = usage_error (command, "--katz-len must be a length from 1 to 64 or “exact”");
+          *code = usage_error (command, _ ("--katz-len must be a length from 1 to 64 or “exact”"));
           return FALSE;
         }
     }
   if (!(params->katz_beta > 0 && isfinite (params->katz_beta)))
     {
-      *code = usage_error (command, "--katz-beta must be a positive number");
+      *code = usage_error (command, _ ("--katz-beta must be a positive number"));
       return FALSE;
     }
   if (!(params->ppr_alpha > 0 && params->ppr_alpha <= 1))
     {
-      *code = usage_error (command, "--ppr-alpha must be in (0, 1]");
+      *code = usage_error (command, _ ("--ppr-alpha must be in (0, 1]"));
       return FALSE;
     }
   return TRUE;
@@ -271,7 +271,7 @@ cmd_proximity (int    argc,
                       proximity_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_pairs == NULL)
-    return usage_error ("proximity", "--pairs P.csv is required");
+    return usage_error ("proximity", _ ("--pairs P.csv is required"));
   if (opt_heuristics != NULL && !split_heuristics (opt_heuristics, &mask, extra, &error))
     return proximity_fail ("proximity", error);
   if (!proximity_params_from_options ("proximity", &params, &code))
@@ -417,7 +417,7 @@ cmd_linkpred (int    argc,
                       linkpred_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_heuristic == NULL)
-    return usage_error ("linkpred", "--heuristic H is required");
+    return usage_error ("linkpred", _ ("--heuristic H is required"));
   if (!philia_proximity_heuristic_from_string (opt_heuristic, &heuristic))
     {
       /* A heuristic a plugin registered is evaluated the same way. */
@@ -426,22 +426,22 @@ cmd_linkpred (int    argc,
       if (algorithm == NULL)
         {
           g_autofree char *known = registry_ids (PHILIA_FAMILY_PROXIMITY);
-          g_autofree char *message = g_strdup_printf ("unknown heuristic; known heuristics: %s",
+          g_autofree char *message = g_strdup_printf (_ ("unknown heuristic; known heuristics: %s"),
                                                       known);
 
           return usage_error ("linkpred", message);
         }
     }
   if (opt_mrr_negatives < 0)
-    return usage_error ("linkpred", "--mrr-negatives must not be negative");
+    return usage_error ("linkpred", _ ("--mrr-negatives must not be negative"));
   if (!proximity_params_from_options ("linkpred", &params, &code))
     return code;
   if (!cli_project_check_save ("linkpred", argv[1], &code))
     return code;
   /* A project keeps evaluations as a recipe it can replay: built-ins only. */
   if (opt_save && algorithm != NULL)
-    return usage_error ("linkpred", "--save keeps evaluations of the built-in heuristics; "
-                        "this one comes from a plugin");
+    return usage_error ("linkpred", _ ("--save keeps evaluations of the built-in heuristics; "
+                                       "this one comes from a plugin"));
 
   /* A project's evaluation is saved by one process: rank 0, alone. */
   if (opt_save && !cli_mpi_is_root ())

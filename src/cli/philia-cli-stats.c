@@ -152,7 +152,7 @@ cmd_stats (int    argc,
                       stats_entries, &argc, &argv, 1, &code))
     return code;
   if (opt_bins < 1 || opt_bins > 1000)
-    return usage_error ("stats", "--bins must be between 1 and 1000");
+    return usage_error ("stats", _ ("--bins must be between 1 and 1000"));
 
   graph = load_dataset (argv[1], &error);
   if (!cli_mpi_agree (&error))

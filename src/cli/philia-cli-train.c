@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -240,12 +241,14 @@ print_mean_std (const char *label,
   for (guint i = 0; i < runs->len; i++)
     values[i] = G_STRUCT_MEMBER (double, g_ptr_array_index (runs, i), offset);
   k = philia_mean_std (values, runs->len, &mean, &std);
+  /* Pads by characters, not bytes, so translated labels line up too. */
+  printf ("  %s%*s ", label, (int)MAX (0, 22 - (glong)g_utf8_strlen (label, -1)), "");
   if (k == 0)
-    printf ("  %-22s undefined\n", label);
+    printf ("%s\n", _ ("undefined"));
   else if (k == 1)
-    printf ("  %-22s %.4f (one run: no spread)\n", label, mean);
+    printf (_ ("%.4f (one run: no spread)\n"), mean);
   else
-    printf ("  %-22s %.4f ± %.4f (n = %u)\n", label, mean, std, k);
+    printf ("%.4f ± %.4f (n = %u)\n", mean, std, k);
 }
 
 static void
@@ -333,19 +336,28 @@ summary_text (GPtrArray  *runs,
     {
       PhiliaTrainResult *r = g_ptr_array_index (runs, i);
 
-      printf ("split %u seed %" G_GUINT64_FORMAT ": best epoch %u, test accuracy %.4f",
-              r->split, r->seed, r->best_epoch, r->test_accuracy);
+      printf (_ ("split %u seed %" PRIu64 ": best epoch %u, test accuracy %.4f"),
+              r->split, (guint64)r->seed, r->best_epoch, r->test_accuracy);
       if (auc)
-        printf (", test ROC-AUC %.4f", r->test_roc_auc);
-      printf (" (majority %.4f)\n", r->test_majority);
+        printf (_ (", test ROC-AUC %.4f"), r->test_roc_auc);
+      printf (_ (" (majority %.4f)\n"), r->test_majority);
     }
-  printf ("%s over %u %s × %u %s (%u runs), mean ± sample standard deviation:\n", model,
-          n_splits, n_splits == 1 ? "split" : "splits", n_seeds, n_seeds == 1 ? "seed" : "seeds",
-          runs->len);
-  print_mean_std ("test accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_accuracy));
-  print_mean_std ("majority accuracy", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_majority));
+  {
+    g_autofree char *splits = g_strdup_printf (ngettext ("%u split", "%u splits", n_splits),
+                                               n_splits);
+    g_autofree char *seeds = g_strdup_printf (ngettext ("%u seed", "%u seeds", n_seeds), n_seeds);
+    g_autofree char *n_runs = g_strdup_printf (ngettext ("%u run", "%u runs", runs->len),
+                                               runs->len);
+
+    /* Translators: "gcn over 10 splits × 1 seed (10 runs), mean ± …" */
+    printf (_ ("%1$s over %2$s × %3$s (%4$s), mean ± sample standard deviation:\n"), model,
+            splits, seeds, n_runs);
+  }
+  print_mean_std (_ ("test accuracy"), runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_accuracy));
+  print_mean_std (_ ("majority accuracy"), runs,
+                  G_STRUCT_OFFSET (PhiliaTrainResult, test_majority));
   if (auc)
-    print_mean_std ("test ROC-AUC", runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_roc_auc));
+    print_mean_std (_ ("test ROC-AUC"), runs, G_STRUCT_OFFSET (PhiliaTrainResult, test_roc_auc));
 }
 
 static void
@@ -398,18 +410,18 @@ single_json (PhiliaTrainResult *r)
 static void
 single_text (PhiliaTrainResult *r)
 {
-  printf ("%s on split %u (seed %" G_GUINT64_FORMAT ", %u epochs): best epoch %u, "
-          "accuracy train %.4f, val %.4f, test %.4f; %.3f ms/epoch, %.2f s\n",
-          r->model, r->split, r->seed, r->n_epochs, r->best_epoch, r->train_accuracy,
+  printf (_ ("%s on split %u (seed %" PRIu64 ", %u epochs): best epoch %u, "
+             "accuracy train %.4f, val %.4f, test %.4f; %.3f ms/epoch, %.2f s\n"),
+          r->model, r->split, (guint64)r->seed, r->n_epochs, r->best_epoch, r->train_accuracy,
           r->val_accuracy, r->test_accuracy, r->epoch_ms_median, r->seconds);
-  printf ("majority class %d (most frequent in training): accuracy val %.4f, test %.4f\n",
+  printf (_ ("majority class %d (most frequent in training): accuracy val %.4f, test %.4f\n"),
           r->majority_class, r->val_majority, r->test_majority);
   if (r->metric == PHILIA_METRIC_ROC_AUC)
-    printf ("ROC-AUC (the metric of two-class data; best epoch by %s): train %.4f, val %.4f, "
-            "test %.4f\n", r->best_epoch_rule == PHILIA_BEST_BY_VAL_ROC_AUC
-                           ? "validation ROC-AUC" : "validation accuracy",
+    printf (_ ("ROC-AUC (the metric of two-class data; best epoch by %s): train %.4f, val "
+               "%.4f, test %.4f\n"), r->best_epoch_rule == PHILIA_BEST_BY_VAL_ROC_AUC
+                                     ? _ ("validation ROC-AUC") : _ ("validation accuracy"),
             r->train_roc_auc, r->val_roc_auc, r->test_roc_auc);
-  printf ("test accuracy by local homophily:");
+  printf ("%s", _ ("test accuracy by local homophily:"));
   for (guint b = 0; b < PHILIA_TRAIN_HOMOPHILY_BINS; b++)
     printf (" [%.1f,%.1f%s %.3f (%" G_GINT64_FORMAT ")", (double)b / 5, (b + 1.0) / 5,
             b == 4 ? "]" : ")", r->bin_accuracy[b], r->bin_count[b]);
@@ -430,15 +442,19 @@ cmd_train (int    argc,
   gboolean many, split_given;
   guint first_split, n_splits, n_seeds;
   g_autofree char *models = registered_models ();
-  g_autofree char *summary = g_strdup_printf ("Train a node-classification model (full batch)."
-                                              " Two-class datasets are scored by the ROC-AUC "
-                                              "of P(class 1), and the kept epoch has the best "
-                                              "validation ROC-AUC; every accuracy comes with "
-                                              "the majority-class baseline: the share of the "
-                                              "most frequent training class. Given a project "
-                                              "(.philia), it trains on the project's splits, "
-                                              "and --save keeps the runs in it."
-                                              "\n\nModels (--model):%s", models);
+  /* The fixed paragraph is translated here: parse_options looks the whole
+   * summary up again, which finds nothing for a string built at run time. */
+  g_autofree char *summary = g_strdup_printf ("%s\n\n%s%s",
+                                              _ ("Train a node-classification model (full "
+                                                 "batch). Two-class datasets are scored by the "
+                                                 "ROC-AUC of P(class 1), and the kept epoch has "
+                                                 "the best validation ROC-AUC; every accuracy "
+                                                 "comes with the majority-class baseline: the "
+                                                 "share of the most frequent training class. "
+                                                 "Given a project (.philia), it trains on the "
+                                                 "project's splits, and --save keeps the runs in "
+                                                 "it."),
+                                              _ ("Models (--model):"), models);
 
   opt_split = G_MININT;   /* tells --split K from its default */
   if (!parse_options ("train", "FILE", summary, train_entries, &argc, &argv, 1, &code))
@@ -447,61 +463,61 @@ cmd_train (int    argc,
   if (!split_given)
     opt_split = 0;
   if (opt_model == NULL)
-    return usage_error ("train", "--model M is required");
+    return usage_error ("train", _ ("--model M is required"));
   if (opt_split < 0 || opt_threads < 1 || opt_threads > 64)
-    return usage_error ("train", "--split must be ≥ 0 and --threads between 1 and 64");
+    return usage_error ("train", _ ("--split must be ≥ 0 and --threads between 1 and 64"));
   if (opt_dropout >= 1)
-    return usage_error ("train", "--dropout must be below 1");
+    return usage_error ("train", _ ("--dropout must be below 1"));
   if ((opt_layers != -1 && (opt_layers < 1 || opt_layers > 16))
       || (opt_walks != -1 && (opt_walks < 0 || opt_walks > 64))
       || (opt_walk_length != -1 && (opt_walk_length < 1 || opt_walk_length > 64))
       || (opt_hop_samples != -1 && (opt_hop_samples < 0 || opt_hop_samples > 255))
       || (opt_pretrain_epochs != -1 && (opt_pretrain_epochs < 0 || opt_pretrain_epochs > 100000))
       || (opt_batch_size != -1 && opt_batch_size < 1))
-    return usage_error ("train", "--layers takes 1 to 16, --walks 0 to 64, --walk-length 1 to "
-                        "64, --hop-samples 0 to 255, --pretrain-epochs 0 to 100000 and "
-                        "--batch-size at least 1");
+    return usage_error ("train", _ ("--layers takes 1 to 16, --walks 0 to 64, --walk-length 1 to "
+                                    "64, --hop-samples 0 to 255, --pretrain-epochs 0 to 100000 and "
+                                    "--batch-size at least 1"));
   if (philia_registry_lookup (philia_registry_get_default (), PHILIA_FAMILY_MODEL,
                               opt_model) == NULL)
     {
       g_autofree char *known = registry_ids (PHILIA_FAMILY_MODEL);
-      g_autofree char *message = g_strdup_printf ("unknown --model “%s” (registered: %s)",
+      g_autofree char *message = g_strdup_printf (_ ("unknown --model “%s” (registered: %s)"),
                                                   opt_model, known);
 
       return usage_error ("train", message);
     }
   if (opt_splits != NULL && !g_str_equal (opt_splits, "all"))
-    return usage_error ("train", "--splits takes “all” (use --split K for one split)");
+    return usage_error ("train", _ ("--splits takes “all” (use --split K for one split)"));
   if (opt_splits != NULL && split_given)
-    return usage_error ("train", "give --split K or --splits all, not both");
+    return usage_error ("train", _ ("give --split K or --splits all, not both"));
   if (opt_seeds != -1 && (opt_seeds < 1 || opt_seeds > 1000))
-    return usage_error ("train", "--seeds must be between 1 and 1000");
+    return usage_error ("train", _ ("--seeds must be between 1 and 1000"));
   if (opt_num_splits != -1 && opt_random_split == NULL)
-    return usage_error ("train", "--num-splits needs --random-split TRAIN,VAL");
+    return usage_error ("train", _ ("--num-splits needs --random-split TRAIN,VAL"));
   if (opt_num_splits != -1 && (opt_num_splits < 1 || opt_num_splits > PHILIA_MAX_RANDOM_SPLITS))
-    return usage_error ("train", "--num-splits must be between 1 and 1000");
+    return usage_error ("train", _ ("--num-splits must be between 1 and 1000"));
   if (opt_random_split != NULL && !parse_fractions (opt_random_split, &train_fraction,
                                                     &val_fraction))
     {
-      g_autofree char *message = g_strdup_printf ("--random-split takes two fractions "
-                                                  "TRAIN,VAL such as 0.6,0.2, not “%s”",
+      g_autofree char *message = g_strdup_printf (_ ("--random-split takes two fractions "
+                                                     "TRAIN,VAL such as 0.6,0.2, not “%s”"),
                                                   opt_random_split);
 
       return usage_error ("train", message);
     }
   many = opt_splits != NULL || opt_seeds != -1;
   if (many && (opt_predictions != NULL || opt_attention != NULL))
-    return usage_error ("train", "--predictions and --attention write one run: leave out "
-                        "--splits all and --seeds");
+    return usage_error ("train", _ ("--predictions and --attention write one run: leave out "
+                                    "--splits all and --seeds"));
   if (many && opt_save_model != NULL)
-    return usage_error ("train", "--save-model saves one run's model: leave out --splits all "
-                        "and --seeds");
+    return usage_error ("train", _ ("--save-model saves one run's model: leave out --splits all "
+                                    "and --seeds"));
   /* A model file records its input width, not the matrix: predict would feed
    * it the dataset's own features, a silent mismatch when the widths agree. */
   if (opt_save_model != NULL && opt_features != NULL)
-    return usage_error ("train", "--save-model cannot record the --features matrix: the "
-                        "saved model would be applied to the dataset's own features; leave "
-                        "out one of them");
+    return usage_error ("train", _ ("--save-model cannot record the --features matrix: the "
+                                    "saved model would be applied to the dataset's own "
+                                    "features; leave out one of them"));
   if (!cli_project_check_save ("train", argv[1], &code))
     return code;
 

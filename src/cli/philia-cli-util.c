@@ -141,7 +141,7 @@ parse_options (const char    *command,
       g_autofree char *what = g_strdup_printf (_ ("%s is required"), args);
 
       *exit_code = usage_error (command, *argc - 1 < n_positional ? what
-                                                                  : "too many arguments");
+                                                                  : _ ("too many arguments"));
       return FALSE;
     }
   return TRUE;
