@@ -22,6 +22,12 @@
 
 #include "philia-plugin.h"
 
+/* Shipped with Philia: the name and description are in Philia's catalogue,
+ * and the host reads them in the user's language; N_() only marks them. */
+#ifndef N_
+#define N_(String) (String)
+#endif
+
 static gboolean
 aggregation_homophily (PhiliaGraph   *graph,
                        double        *out,
@@ -114,9 +120,9 @@ philia_plugin_register (PhiliaRegistry  *registry,
                         GError         **error)
 {
   const PhiliaAlgorithm algorithm = {
-    "aggregation-homophily", PHILIA_FAMILY_MEASURE, "Aggregation homophily",
-    "Share of nodes whose mean-aggregated labels look more like their own class's than "
-    "the others' (Luan et al. 2022).",
+    "aggregation-homophily", PHILIA_FAMILY_MEASURE, N_ ("Aggregation homophily"),
+    N_ ("Share of nodes whose mean-aggregated labels look more like their own class's than "
+        "the others' (Luan et al. 2022)."),
     provider, &vtable, NULL,
   };
 

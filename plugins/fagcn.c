@@ -26,6 +26,12 @@
 
 #include "philia-plugin.h"
 
+/* Shipped with Philia: the name and description are in Philia's catalogue,
+ * and the host reads them in the user's language; N_() only marks them. */
+#ifndef N_
+#define N_(String) (String)
+#endif
+
 #define MAX_LAYERS 16
 
 typedef struct
@@ -159,8 +165,8 @@ philia_plugin_register (PhiliaRegistry  *registry,
 {
   const PhiliaAlgorithm algorithm = {
     "fagcn", PHILIA_FAMILY_MODEL, "FAGCN",
-    "Frequency-adaptive GCN: signed tanh edge coefficients plus ε times the input layer "
-    "(Bo et al. 2021; ε = --alpha 0.3, layers = --k 2).",
+    N_ ("Frequency-adaptive GCN: signed tanh edge coefficients plus ε times the input "
+        "layer (Bo et al. 2021; ε = --alpha 0.3, layers = --k 2)."),
     provider, &vtable, NULL,
   };
 

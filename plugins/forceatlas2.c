@@ -26,6 +26,12 @@
 
 #include "philia-plugin.h"
 
+/* Shipped with Philia: the name and description are in Philia's catalogue,
+ * and the host reads them in the user's language; N_() only marks them. */
+#ifndef N_
+#define N_(String) (String)
+#endif
+
 #define THETA 1.2
 #define GRAVITY 1.0
 #define JITTER_TOLERANCE 1.0
@@ -387,7 +393,8 @@ philia_plugin_register (PhiliaRegistry  *registry,
 {
   const PhiliaAlgorithm algorithm = {
     "forceatlas2", PHILIA_FAMILY_LAYOUT, "ForceAtlas2",
-    "Gephi's continuous force-directed layout with Barnes–Hut repulsion (Jacomy et al. 2014).",
+    N_ ("Gephi's continuous force-directed layout with Barnes–Hut repulsion (Jacomy et "
+        "al. 2014)."),
     provider, &vtable, NULL,
   };
 

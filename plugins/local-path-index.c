@@ -19,6 +19,12 @@
 
 #include "philia-plugin.h"
 
+/* Shipped with Philia: the name and description are in Philia's catalogue,
+ * and the host reads them in the user's language; N_() only marks them. */
+#ifndef N_
+#define N_(String) (String)
+#endif
+
 #define LPI_EPSILON 0.01
 
 typedef struct
@@ -117,8 +123,9 @@ philia_plugin_register (PhiliaRegistry  *registry,
                         GError         **error)
 {
   const PhiliaAlgorithm algorithm = {
-    "lpi", PHILIA_FAMILY_PROXIMITY, "Local path index",
-    "Walks of length 2 plus 0.01 times walks of length 3 between u and v (Lü et al. 2009).",
+    "lpi", PHILIA_FAMILY_PROXIMITY, N_ ("Local path index"),
+    N_ ("Walks of length 2 plus 0.01 times walks of length 3 between u and v (Lü et al. "
+        "2009)."),
     provider, &vtable, NULL,
   };
 

@@ -18,7 +18,7 @@ done <"$listed"
 # translatable template properties and the data files merged by i18n.merge_file.
 {
   grep -rlE --include='*.c' --include='*.h' \
-    '(^|[^A-Za-z0-9_])(N|C|NC|Q)?_ ?\(|g_dngettext|(^|[^A-Za-z0-9_])n?gettext ?\(' src
+    '(^|[^A-Za-z0-9_])(N|C|NC|Q)?_ ?\(|g_dngettext|(^|[^A-Za-z0-9_])n?gettext ?\(' src plugins
   grep -rl --include='*.ui' 'translatable="yes"' ui
   ls data/*.desktop.in data/*.metainfo.xml.in 2>/dev/null
 } | sort -u >"$found"

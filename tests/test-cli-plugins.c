@@ -280,6 +280,40 @@ test_stats_failing_measure (void)
   g_assert_cmpstr (run.err, ==, "");
 }
 
+/* In German the shipped plugins speak German too: their names and
+ * descriptions from Philia's catalogue and from the .plugin files' localised
+ * keys, and a usage error is German. */
+static void
+test_translated (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_auto(Run) run = { 0 };
+
+  g_setenv ("PHILIA_PLUGIN_PATH", g_getenv ("PHILIA_SHIPPED_PLUGIN_DIR"), TRUE);
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* The .plugin files' Name[de]… */
+  run_cli (&run, "plugins", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"name\":\"Lokaler Pfadindex\""));
+  g_assert_nonnull (strstr (run.out, "\"id\":\"local-path-index\""));
+  g_assert_null (strstr (run.out, "Local path index"));
+  run_clear (&run);
+
+  /* …and the algorithm's name the plugin registers, from Philia's catalogue. */
+  run_cli (&run, "stats", cora, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Aggregationshomophilie"));
+  g_assert_null (strstr (run.out, "Aggregation homophily"));
+  run_clear (&run);
+
+  run_cli (&run, "train", cora, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--model M ist erforderlich"));
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +326,7 @@ main (int   argc,
   g_test_add_func ("/Philia/CliPlugins/build-tree", test_build_tree);
   g_test_add_func ("/Philia/CliPlugins/installed", test_installed);
   g_test_add_func ("/Philia/CliPlugins/stats-failing-measure", test_stats_failing_measure);
+  g_test_add_func ("/Philia/CliPlugins/translated", test_translated);
   status = g_test_run ();
 
   if (installed_dir != NULL)

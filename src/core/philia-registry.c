@@ -135,16 +135,15 @@ insert_algorithm (PhiliaRegistry        *registry,
   Entry *entry = g_new0 (Entry, 1);
 
   entry->id = g_strdup (algorithm->id);
-  entry->name = g_strdup (algorithm->name ? algorithm->name : algorithm->id);
-  /* A built-in's description is marked N_() where it is registered and read
-   * in the user's language here (philia_core_init() runs after setlocale());
-   * a plugin's is its own. */
-  if (algorithm->description != NULL && algorithm->description[0] != '\0'
-      && (algorithm->provider == NULL
-          || g_str_equal (algorithm->provider, PHILIA_PROVIDER_BUILTIN)))
-    entry->description = g_strdup (g_dgettext (GETTEXT_PACKAGE, algorithm->description));
-  else
-    entry->description = g_strdup (algorithm->description ? algorithm->description : "");
+  /* Built-ins and the plugins shipped with Philia mark their names and
+   * descriptions N_() where they register; they are read in the user's
+   * language here (philia_core_init() runs after setlocale()). A third-party
+   * plugin's strings are not in Philia's catalogue and come back as given. */
+  entry->name = g_strdup (algorithm->name != NULL && algorithm->name[0] != '\0'
+                          ? g_dgettext (GETTEXT_PACKAGE, algorithm->name) : algorithm->id);
+  entry->description = g_strdup (algorithm->description != NULL
+                                 && algorithm->description[0] != '\0'
+                                 ? g_dgettext (GETTEXT_PACKAGE, algorithm->description) : "");
   entry->provider = g_strdup (algorithm->provider ? algorithm->provider : PHILIA_PROVIDER_BUILTIN);
   entry->public = *algorithm;
   entry->public.id = entry->id;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "philia-render.h"
@@ -84,7 +86,7 @@ draw_curve_panel (cairo_t                 *cr,
   curve.color = color;
   curve.dashed = dashed;
   chart.title = title;
-  chart.x_label = "Epoch";
+  chart.x_label = _ ("Epoch");
   chart.y_label = y_label;
   chart.y_min = NAN;
   chart.y_max = NAN;
@@ -116,16 +118,16 @@ philia_adapt_curves_draw (cairo_t                 *cr,
 
   /* One chart per objective: their scales differ by orders of magnitude,
    * and on a shared axis the smaller one would look flat. */
-  draw_curve_panel (cr, 0, width, h, "Information maximisation (lower is better)", "Loss",
-                    "Mean entropy − entropy of the mean", 0, FALSE, n_epochs, n_points, im_loss,
-                    style);
-  draw_curve_panel (cr, h, width, h, "Structure consistency (lower is better)", "Loss",
-                    "Random-walk pairs vs negatives", 1, FALSE, n_epochs, n_points,
+  draw_curve_panel (cr, 0, width, h, _ ("Information maximisation (lower is better)"),
+                    _ ("Loss"), _ ("Mean entropy − entropy of the mean"), 0, FALSE, n_epochs,
+                    n_points, im_loss, style);
+  draw_curve_panel (cr, h, width, h, _ ("Structure consistency (lower is better)"), _ ("Loss"),
+                    _ ("Random-walk pairs vs negatives"), 1, FALSE, n_epochs, n_points,
                     structure_loss, style);
   if (with_accuracy)
-    draw_curve_panel (cr, 2 * h, width, h, "Target accuracy (labels not used for adaptation)",
-                      "Accuracy", "Target accuracy", 2, TRUE, n_epochs, n_points, accuracy,
-                      style);
+    draw_curve_panel (cr, 2 * h, width, h, _ ("Target accuracy (labels not used for adaptation)"),
+                      _ ("Accuracy"), _ ("Target accuracy"), 2, TRUE, n_epochs, n_points,
+                      accuracy, style);
 }
 
 void
@@ -137,7 +139,7 @@ philia_adapt_distribution_draw (cairo_t                     *cr,
                                 const PhiliaRenderStyle     *style)
 {
   static const guint colors[3] = { BEFORE_COLOR, AFTER_COLOR, TRUE_COLOR };
-  static const char *const series[3] = { "Before", "After", "True (labeled nodes)" };
+  const char *const series[3] = { _ ("Before"), _ ("After"), _ ("True (labeled nodes)") };
   guint c, n_series;
   gint64 n = 0;
   g_autofree double *values = NULL;
@@ -160,9 +162,9 @@ philia_adapt_distribution_draw (cairo_t                     *cr,
       g_ptr_array_add (labels, class_names != NULL && class_names[k] != NULL
                                ? g_strdup (class_names[k]) : g_strdup_printf ("class %u", k));
     }
-  chart.title = "Predicted class distribution";
-  chart.x_label = "Class";
-  chart.y_label = "Share of nodes";
+  chart.title = _ ("Predicted class distribution");
+  chart.x_label = _ ("Class");
+  chart.y_label = _ ("Share of nodes");
   chart.n_groups = c;
   chart.n_series = n_series;
   chart.values = values;
@@ -182,7 +184,7 @@ philia_adapt_homophily_draw (cairo_t                     *cr,
 {
   enum { B = PHILIA_TRAIN_HOMOPHILY_BINS };
   static const guint colors[2] = { BEFORE_COLOR, AFTER_COLOR };
-  static const char *const series[2] = { "Before", "After" };
+  const char *const series[2] = { _ ("Before"), _ ("After") };
   double values[2 * B];
   char labels[B][32], notes[B][48];
   const char *label_ptrs[B], *note_ptrs[B];
@@ -199,9 +201,9 @@ philia_adapt_homophily_draw (cairo_t                     *cr,
       label_ptrs[b] = labels[b];
       note_ptrs[b] = notes[b];
     }
-  chart.title = "Accuracy by local homophily";
-  chart.x_label = "Local homophily of the labeled node";
-  chart.y_label = "Accuracy";
+  chart.title = _ ("Accuracy by local homophily");
+  chart.x_label = _ ("Local homophily of the labeled node");
+  chart.y_label = _ ("Accuracy");
   chart.n_groups = B;
   chart.n_series = 2;
   chart.values = values;

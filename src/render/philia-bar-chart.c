@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "philia-render-private.h"
@@ -179,7 +181,7 @@ philia_bar_chart_draw (cairo_t                 *cr,
   if (l.plot_w <= 4 || l.plot_h <= 4 || chart->n_bars == 0)
     {
       if (chart->n_bars == 0 && l.plot_w > 4 && l.plot_h > 4)
-        _philia_render_text (cr, style, 1.0, FALSE, "No data", l.left + l.plot_w / 2,
+        _philia_render_text (cr, style, 1.0, FALSE, _ ("No data"), l.left + l.plot_w / 2,
                              l.top + l.plot_h / 2, 0.5, 0.5, l.plot_w);
       cairo_restore (cr);
       return;

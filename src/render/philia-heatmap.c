@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "philia-render-private.h"
@@ -145,7 +147,7 @@ philia_heatmap_draw (cairo_t                 *cr,
 
   if (map->n_rows == 0 || map->n_columns == 0 || l.cell_w < 1 || l.cell_h < 1)
     {
-      _philia_render_text (cr, style, 1.0, FALSE, "No data", width / 2, height / 2, 0.5, 0.5,
+      _philia_render_text (cr, style, 1.0, FALSE, _ ("No data"), width / 2, height / 2, 0.5, 0.5,
                            width);
       cairo_restore (cr);
       return;

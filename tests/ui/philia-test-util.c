@@ -71,6 +71,40 @@ philia_test_window_new (PhiliaApplication **app)
   return window;
 }
 
+static int resize_width;
+
+static gboolean
+window_width_is (gpointer window)
+{
+  /* The surface gets the size; the window widget is that less its
+   * client-side shadow. */
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+
+  return width <= resize_width && width >= resize_width - 32;
+}
+
+/* Gives @window the size a user would drag it to, and waits for it. */
+void
+philia_test_resize (PhiliaWindow *window,
+                    int           width,
+                    int           height)
+{
+  resize_width = width;
+  /* Without a window manager a resize request is now and then lost: ask again. */
+  for (int attempt = 0; attempt < 5; attempt++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      gtk_widget_queue_resize (GTK_WIDGET (window));
+      if (philia_test_spin_until (window_width_is, window, 3000))
+        break;
+      gtk_window_set_default_size (GTK_WINDOW (window), width + 1, height + 1);
+      philia_test_spin_for (200);
+    }
+  if (!window_width_is (window))
+    g_error ("window %d wide, not %d", gtk_widget_get_width (GTK_WIDGET (window)), width);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+}
+
 void
 philia_test_window_destroy (PhiliaWindow       *window,
                             PhiliaApplication **app)

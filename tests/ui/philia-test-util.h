@@ -23,6 +23,9 @@ gboolean      philia_test_spin_until      (gboolean           (*condition) (gpoi
                                            guint                timeout_ms);
 void          philia_test_spin_for        (guint                ms);
 gboolean      philia_test_widget_mapped   (gpointer             widget);
+void          philia_test_resize          (PhiliaWindow        *window,
+                                           int                  width,
+                                           int                  height);
 PhiliaWindow *philia_test_follow_open     (PhiliaWindow        *window);
 
 char         *philia_test_shared_dataset  (const char          *name);

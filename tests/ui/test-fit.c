@@ -38,35 +38,6 @@ wait_for_cora (void)
   g_assert_true (philia_test_spin_until (layout_done, NULL, 60000));
 }
 
-static gboolean
-window_width_is (gpointer data)
-{
-  /* The surface gets the size; the window widget is that less its
-   * client-side shadow. */
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-
-  return width <= GPOINTER_TO_INT (data) && width >= GPOINTER_TO_INT (data) - 32;
-}
-
-static void
-resize (int width,
-        int height)
-{
-  /* Without a window manager a resize request is now and then lost: ask again. */
-  for (int attempt = 0; attempt < 5; attempt++)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-      gtk_widget_queue_resize (GTK_WIDGET (window));
-      if (philia_test_spin_until (window_width_is, GINT_TO_POINTER (width), 3000))
-        break;
-      gtk_window_set_default_size (GTK_WINDOW (window), width + 1, height + 1);
-      philia_test_spin_for (200);
-    }
-  if (!window_width_is (GINT_TO_POINTER (width)))
-    g_error ("window %d wide, not %d", gtk_widget_get_width (GTK_WIDGET (window)), width);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-}
-
 /* The toolbar folds its tools in a second layout pass after a resize: what
  * the user sees is the settled toolbar, with a find box wide enough. */
 static gboolean
@@ -144,7 +115,7 @@ test_toolbar (void)
   for (guint i = 0; i < G_N_ELEMENTS (folded); i++)
     g_assert_true (menu_has_action (more, folded[i]));
 
-  resize (1200, 800);
+  philia_test_resize (window, 1200, 800);
   g_assert_false (gtk_widget_get_visible (c->more_button));
   g_assert_true (gtk_widget_get_visible (c->tools_box));
   g_assert_true (gtk_widget_get_visible (c->export_button));
@@ -152,7 +123,7 @@ test_toolbar (void)
 
   for (int width = 1024; width >= 800; width -= 224)
     {
-      resize (width, width == 800 ? 600 : 700);
+      philia_test_resize (window, width, width == 800 ? 600 : 700);
       philia_test_spin_until (toolbar_settled, c, 2000);
       g_test_message ("window %d, canvas %d, toolbar %d", width,
                       gtk_widget_get_width (GTK_WIDGET (c)), gtk_widget_get_width (c->toolbar));
@@ -170,7 +141,7 @@ test_toolbar (void)
   g_assert_true (gtk_widget_get_visible (c->more_button));
   g_assert_false (gtk_widget_get_visible (c->tools_box));
 
-  resize (1200, 800);
+  philia_test_resize (window, 1200, 800);
   g_assert_false (gtk_widget_get_visible (c->more_button));
   g_assert_true (gtk_widget_get_visible (c->tools_box));
 }
