@@ -4,11 +4,13 @@
 
 Runs $PHILIA_APP (it opens the bundled Cora) and drives it with X key events
 from xdotool only, the way a user without a pointer does, while reading what
-happened from the AT-SPI tree (what a screen reader would announce): find a
-node (Ctrl+F, type, Enter), reach the Train page and its Train button with Tab,
-train, remove the run and undo and redo that (Ctrl+Z, Shift+Ctrl+Z), visit every
-page, open Preferences (Ctrl+,) and close it with Escape; every stop of the focus
-chain must have a name a screen reader can say. test-a11y checks the same chain in-process through
+happened from the AT-SPI tree (what a screen reader would announce): open a
+dataset (Ctrl+O, type its path), lay it out with another algorithm from the
+layout menu, find a node (Ctrl+F, type, Enter), reach the Train page and its
+Train button with Tab, train, remove the run and undo and redo that (Ctrl+Z,
+Shift+Ctrl+Z), export the view as a PNG through the Export menu and its file
+chooser, visit every page, open Preferences (Ctrl+,) and close it with Escape;
+every stop of the focus chain must have a name a screen reader can say. test-a11y checks the same chain in-process through
 focus APIs; this one proves the keys themselves get there. Needs
 tests/headless.sh, python3-pyatspi and xdotool; skips without them.
 """
@@ -17,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 try:
@@ -148,7 +151,7 @@ class Session:
     def named(self, role, name, showing=True):
         for node in nodes(self.app):
             try:
-                if node.getRole() == role and node.name == name and \
+                if node.getRole() == role and (name is None or node.name == name) and \
                    (not showing or has_state(node, pyatspi.STATE_VISIBLE)):
                     return node
             except Exception:
@@ -156,9 +159,60 @@ class Session:
         return None
 
 
+def window_names(app):
+    try:
+        return [app.getChildAtIndex(i).name or "" for i in range(app.childCount)]
+    except Exception as e:
+        if os.environ.get("KB_DEBUG"):
+            print("# window_names:", e)
+        return []
+
+
+def frame_named(app, pattern):
+    """The name of a window of @app whose name matches @pattern, or None."""
+    for name in window_names(app):
+        if re.search(pattern, name):
+            return name
+    return None
+
+
 def run(session):
     s = session
     app = s.app
+
+    # 0. Open a dataset: Ctrl+O, Ctrl+L, its path, Enter. The window (or the
+    # new one Open makes) is titled by the file.
+    s.key("ctrl+o")
+    chooser = wait_for(lambda: s.named(pyatspi.ROLE_FILE_CHOOSER, None, showing=False)
+                       or frame_named(app, r"^Open"), 5)
+    if not s.check(chooser, "Ctrl+O opens the file chooser"):
+        return
+    s.key("ctrl+l")
+    s.type(s.dataset)
+    # GTK 4.8's AT-SPI bridge can crash the app when a client queries the
+    # tree while the window swaps its document (a NULL object path in a
+    # reply): ask nothing until the swap is over, as the file loads.
+    subprocess.run(["xdotool", "key", "--clearmodifiers", "Return"], check=True)
+    time.sleep(4)
+    title = wait_for(lambda: frame_named(app, r"^(• )?kbsession"), 20)
+    if not s.check(title, "Enter in the file chooser opens the dataset (the window says so)",
+                   "windows: " + "; ".join(window_names(app))):
+        return
+    time.sleep(2)   # the first layout settles
+
+    # 0b. Lay it out with another algorithm: Tab to the layout menu, Space
+    # opens it, Down and Enter pick the next algorithm. The layout is an
+    # undoable change, so the title gains GNOME's unsaved-changes bullet.
+    layout = s.tab_to(pyatspi.ROLE_PUSH_BUTTON, "Layout")
+    if not s.check(layout, "Tab reaches the layout menu", describe(focused(app))):
+        return
+    s.key("space")
+    pump(0.5)
+    s.key("Down")
+    s.key("Return")
+    s.check(wait_for(lambda: frame_named(app, r"^• kbsession"), 30),
+            "Down and Enter in the layout menu lay the graph out again (title: unsaved)",
+            str(frame_named(app, "kbsession")))
 
     # 1. Find a node: Ctrl+F puts the focus in the find entry; Enter selects.
     s.key("ctrl+f")
@@ -211,6 +265,31 @@ def run(session):
     s.key("shift+ctrl+z")
     s.check(wait_for(lambda: not run_shown(), 5), "Shift+Ctrl+Z removes it again")
 
+    # 3b. Export the view as a PNG: Tab to the Export menu, Space opens it,
+    # Enter takes "Export View…"; in the dialog "Choose File…" and, in the
+    # file chooser, the full path typed into the name field, then Enter.
+    export = s.tab_to(pyatspi.ROLE_PUSH_BUTTON, "Export")
+    if not s.check(export, "Tab reaches the Export menu", describe(focused(app))):
+        return
+    s.key("space")
+    pump(0.5)
+    s.key("Return")
+    dialog = wait_for(lambda: frame_named(app, r"^Export Figure"), 5)
+    if not s.check(dialog, "Enter on “Export View…” opens the Export Figure dialog"):
+        return
+    choose = s.tab_to(pyatspi.ROLE_PUSH_BUTTON, "Choose File…", limit=20)
+    if not s.check(choose, "Tab reaches “Choose File…”", describe(focused(app))):
+        return
+    s.key("Return")
+    pump(1.5)
+    s.key("ctrl+a")
+    s.type(s.figure)
+    s.key("Return")
+    s.check(wait_for(lambda: os.path.exists(s.figure) and os.path.getsize(s.figure) > 1000
+                     and open(s.figure, "rb").read(8) == b"\x89PNG\r\n\x1a\n", 20),
+            "Enter in the file chooser writes the PNG", s.figure)
+    wait_for(lambda: not frame_named(app, r"^Export Figure"), 5)
+
     # 4. Every other page: its tab by Tab and Space, then its first controls
     # by Tab (the focus chain's names are checked at the end).
     for title in ("Dataset", "Statistics", "Inspect", "Proximity", "Adapt"):
@@ -245,8 +324,17 @@ def main():
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
     env["LANGUAGE"] = "C"
+    # The dataset the session opens: the bundled Cora under a name of its own.
+    workdir = tempfile.mkdtemp(prefix="philia-keyboard-")
+    dataset = os.path.join(workdir, "kbsession.npz")
+    shutil.copy(os.environ["PHILIA_DATASET"], dataset)
+    # A home of its own: no autosave of another run offers itself.
+    for xdg in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        env[xdg] = os.path.join(workdir, xdg.lower())
+    # The app's own messages, shown when the session fails.
+    app_log = open(os.path.join(workdir, "app.log"), "w+")
     proc = subprocess.Popen([os.environ["PHILIA_APP"]], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=app_log, stderr=subprocess.STDOUT)
     try:
         app = find_app(proc.pid)
         if app is None:
@@ -259,6 +347,8 @@ def main():
             subprocess.run(["xdotool", "windowfocus", "--sync", wid], capture_output=True)
         pyatspi.Registry.registerEventListener(on_focus, "object:state-changed:focused")
         session = Session(app, ids)
+        session.dataset = dataset
+        session.figure = os.path.join(workdir, "view.png")
         run(session)
         session.check(not session.unnamed_stops, "every stop of the focus chain has a name",
                       "; ".join(sorted(session.unnamed_stops)))
@@ -269,6 +359,12 @@ def main():
             if detail:
                 print(f"# {detail}")
             failed += not ok
+        if failed:
+            app_log.seek(0)
+            for line in app_log.read().splitlines()[-20:]:
+                print(f"# app: {line}")
+            if proc.poll() is not None:
+                print(f"# the app exited with status {proc.returncode}")
         return 1 if failed or not session.results else 0
     finally:
         proc.terminate()
@@ -277,6 +373,7 @@ def main():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
