@@ -86,13 +86,13 @@ zoom_write_cb (gpointer user_data)
 
   self->zoom_write_id = 0;
   if (self->document == NULL || self->ego_graph != NULL || self->positions == NULL
-      || self->fit_scale <= 0 || self->view.scale <= 0)
+      || self->area->fit_scale <= 0 || self->area->view.scale <= 0)
     return G_SOURCE_REMOVE;
   syncing = self->syncing;
   self->syncing = TRUE;
-  philia_document_set_zoom (self->document, self->view.scale / self->fit_scale,
-                            (w / 2 - self->view.offset_x) / self->view.scale,
-                            (h / 2 - self->view.offset_y) / self->view.scale);
+  philia_document_set_zoom (self->document, self->area->view.scale / self->area->fit_scale,
+                            (w / 2 - self->area->view.offset_x) / self->area->view.scale,
+                            (h / 2 - self->area->view.offset_y) / self->area->view.scale);
   self->syncing = syncing;
   return G_SOURCE_REMOVE;
 }
@@ -124,7 +124,7 @@ _philia_canvas_apply_document_zoom (PhiliaCanvas *self)
   const PhiliaDocumentView *view;
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self), zoom;
 
-  if (self->document == NULL || self->ego_graph != NULL || self->fit_scale <= 0
+  if (self->document == NULL || self->ego_graph != NULL || self->area->fit_scale <= 0
       || self->positions == NULL || w <= 1 || h <= 1)
     return;
   view = philia_document_get_view (self->document);
@@ -133,9 +133,9 @@ _philia_canvas_apply_document_zoom (PhiliaCanvas *self)
       || !isfinite (view->center_x) || !isfinite (view->center_y))
     return;
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  self->view.scale = self->fit_scale * zoom;
-  self->view.offset_x = w / 2 - view->center_x * self->view.scale;
-  self->view.offset_y = h / 2 - view->center_y * self->view.scale;
+  self->area->view.scale = self->area->fit_scale * zoom;
+  self->area->view.offset_x = w / 2 - view->center_x * self->area->view.scale;
+  self->area->view.offset_y = h / 2 - view->center_y * self->area->view.scale;
 }
 
 /* Whether the view shows the document's zoom and centre (or there is
@@ -147,16 +147,16 @@ zoom_matches_document (PhiliaCanvas *self)
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self);
   double zoom, cx, cy, tol;
 
-  if (self->ego_graph != NULL || self->positions == NULL || self->fit_scale <= 0
-      || self->view.scale <= 0 || w <= 1 || h <= 1)
+  if (self->ego_graph != NULL || self->positions == NULL || self->area->fit_scale <= 0
+      || self->area->view.scale <= 0 || w <= 1 || h <= 1)
     return TRUE;
-  zoom = self->view.scale / self->fit_scale;
+  zoom = self->area->view.scale / self->area->fit_scale;
   if (!isfinite (view->zoom) || view->zoom <= 0 || view->zoom == 1.0)
     return fabs (zoom - 1) < 1e-9;
-  cx = (w / 2 - self->view.offset_x) / self->view.scale;
-  cy = (h / 2 - self->view.offset_y) / self->view.scale;
+  cx = (w / 2 - self->area->view.offset_x) / self->area->view.scale;
+  cy = (h / 2 - self->area->view.offset_y) / self->area->view.scale;
   /* Half a pixel. */
-  tol = 0.5 / self->view.scale;
+  tol = 0.5 / self->area->view.scale;
   return fabs (zoom - view->zoom) < 1e-9 * view->zoom
          && fabs (cx - view->center_x) < tol && fabs (cy - view->center_y) < tol;
 }
@@ -350,8 +350,8 @@ _philia_canvas_sync_layout (PhiliaCanvas *self)
   if (self->ego_graph != NULL)
     return;
   _philia_canvas_cancel_layout (self);
-  g_clear_pointer (&self->drag_positions, g_free);
-  self->drag_mode = self->drag_mode == DRAG_NODES ? DRAG_NONE : self->drag_mode;
+  g_clear_pointer (&self->area->drag_positions, g_free);
+  self->area->drag_mode = self->area->drag_mode == DRAG_NODES ? DRAG_NONE : self->area->drag_mode;
   /* Moving nodes keeps the view where it is; another layout is fitted. */
   if (new_layout || self->positions == NULL)
     {
