@@ -92,6 +92,8 @@ struct _PhiliaCanvas
   GtkMenuButton        *overlays_button; /* philia-canvas-overlay-list.c */
   GtkWidget            *overlay_list;
   GtkWidget            *overlay_empty;
+  GtkWidget            *more_overlay_list;   /* the same in the "more" menu */
+  GtkWidget            *more_overlay_empty;
 
   /* Owned */
   PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */

@@ -18,7 +18,8 @@
  * document (undoable steps). A "run errors" overlay rings exactly the run's
  * wrong test predictions. The Train panel colours the graph by a run only
  * through the document: its colourings are overlays of the list, undoable.
- * PHILIA_OVERLAYS_SHOTS=DIR keeps a screen grab of the open popover.
+ * A narrow canvas has the list in its "more" menu.
+ * PHILIA_OVERLAYS_SHOTS=DIR keeps screen grabs of the open popover and menu.
  *
  * The graph: Texas (183 nodes, 5 classes, 10 splits).
  */
@@ -257,6 +258,72 @@ test_train_panel (void)
   g_object_unref (panel);
 }
 
+static guint
+count_children (GtkWidget *box)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+static gboolean
+more_shown (gpointer data)
+{
+  return gtk_widget_get_visible (canvas->more_button);
+}
+
+static gboolean
+more_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (canvas->more_button);
+}
+
+/* A narrow canvas folds the overlay button away with the other tools: the
+ * "more" menu then holds the same list, which works the same. */
+static void
+test_narrow (void)
+{
+  GtkWidget *first, *check;
+  guint n = philia_document_get_n_overlays (doc);
+
+  g_assert_cmpuint (n, >, 0);
+  gtk_window_set_default_size (window, 360, 640);
+  g_assert_true (philia_test_spin_until (more_shown, NULL, 10000));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
+  g_assert_nonnull (canvas->more_overlay_list);
+  g_assert_cmpuint (count_children (canvas->more_overlay_list), ==, n);
+  g_assert_false (gtk_widget_get_visible (canvas->more_overlay_empty));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (canvas->more_button));
+  philia_test_spin_for (200);
+  g_assert_true (gtk_widget_is_visible (canvas->more_overlay_list));
+  grab_screen ("overlays-narrow-more-menu.png");
+
+  /* The top row's toggle hides that overlay, a step of the document's. */
+  first = gtk_widget_get_first_child (canvas->more_overlay_list);
+  check = gtk_widget_get_first_child (first);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==,
+                   gtk_check_button_get_label (row_check (0)));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  g_assert_false (philia_document_get_overlay (doc, n - 1)->visible);
+  g_assert_true (g_str_has_prefix (philia_document_get_undo_label (doc), "Hide "));
+  /* Both lists follow the document. */
+  g_assert_false (gtk_check_button_get_active (row_check (0)));
+  g_assert_true (philia_document_undo (doc));
+  first = gtk_widget_get_first_child (canvas->more_overlay_list);
+  check = gtk_widget_get_first_child (first);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (canvas->more_button));
+
+  gtk_window_set_default_size (window, 900, 640);
+  g_assert_true (philia_test_spin_until (more_hidden, NULL, 10000));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +354,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Overlays/list", test_list);
   g_test_add_func ("/Philia/Overlays/run-errors", test_run_errors);
   g_test_add_func ("/Philia/Overlays/train-panel", test_train_panel);
+  g_test_add_func ("/Philia/Overlays/narrow", test_narrow);
   ret = g_test_run ();
   gtk_window_destroy (window);
   g_object_unref (doc);
