@@ -376,40 +376,6 @@ sync_selection (PhiliaCanvas *self)
   philia_canvas_set_selection (self, nodes, n_nodes);
 }
 
-/* The wrong predictions of the run a visible "run errors" overlay names:
- * its labeled test nodes (every labeled node for a run not trained here,
- * which scores them all), or NULL. */
-static GArray *
-run_error_nodes (PhiliaCanvas *self)
-{
-  const PhiliaDocumentOverlay *o = philia_document_get_top_overlay (self->document,
-                                                                    PHILIA_OVERLAY_RUN_ERRORS);
-  const PhiliaDocumentRun *run;
-  const PhiliaTrainResult *r;
-  const gint32 *y;
-  const guint8 *test = NULL;
-  guint64 id;
-  guint n;
-  GArray *nodes;
-
-  if (o == NULL || !g_str_has_prefix (o->source, "run:")
-      || !g_ascii_string_to_unsigned (o->source + 4, 10, 1, G_MAXUINT, &id, NULL)
-      || (run = philia_document_find_run (self->document, (guint)id)) == NULL)
-    return NULL;
-  r = run->result;
-  n = philia_graph_get_n_nodes (self->graph);
-  y = philia_graph_get_labels (self->graph);
-  if (r->n_nodes != n || r->predictions == NULL || y == NULL)
-    return NULL;
-  if (run->provenance == PHILIA_RUN_TRAINED && r->split < philia_graph_get_n_splits (self->graph))
-    test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
-  nodes = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint v = 0; v < n; v++)
-    if (y[v] >= 0 && (test == NULL || test[v]) && r->predictions[v] != y[v])
-      g_array_append_val (nodes, v);
-  return nodes;
-}
-
 /* The document's latest explained pair, drawn as the Proximity panel
  * explains it: the pair, its common neighbours and one shortest path, and
  * the errors a "run errors" overlay rings. The canvas derives it itself, so
@@ -442,7 +408,8 @@ sync_pair_highlight (PhiliaCanvas *self)
       for (guint i = 0; i < common->len; i++)
         g_array_append_val (nodes, g_array_index (common, PhiliaCommonNeighbor, i).node);
     }
-  if ((errors = run_error_nodes (self)) != NULL)
+  /* A run that is gone rings nothing; the overlay stays for undo. */
+  if ((errors = philia_document_dup_run_errors (self->document, 0, NULL)) != NULL)
     g_array_append_vals (nodes, errors->data, errors->len);
   philia_canvas_set_highlight (self, (const guint *)nodes->data, nodes->len,
                                path != NULL && path->len > 1 ? (const guint *) path->data : NULL,
