@@ -216,7 +216,10 @@ figure_graph (PhiliaGraph *graph)
         g_ascii_string_to_unsigned (opt_run, 10, 1, G_MAXUINT, &run_id, NULL);
       errors = philia_document_dup_run_errors (document, (guint) run_id, &error);
       if (error != NULL)
-        return fail (error);
+        {
+          g_prefix_error (&error, "%s: ", cli_project_get_path ());
+          return fail (error);
+        }
       /* No flags when nothing is wrong: a ring's room is kept only for rings. */
       if (errors != NULL && errors->len > 0)
         {

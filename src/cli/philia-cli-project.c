@@ -41,6 +41,12 @@ cli_project_get (void)
   return document;
 }
 
+const char *
+cli_project_get_path (void)
+{
+  return document != NULL ? document_path : NULL;
+}
+
 gboolean
 cli_is_project (const char *path)
 {
