@@ -718,6 +718,154 @@ test_figure_follows_view (void)
   remove_dir (dir);
 }
 
+/* A project's "run errors" overlay: its figure rings the run's wrong
+ * predictions (the canvas's flags, drawn by the same code), only while the
+ * overlay is shown; --run picks the run, and a run that is not there is
+ * refused by name. Karate has no splits: every labeled node is scored. */
+static void
+test_figure_run_errors (void)
+{
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *karate = test_data ("import", "karate.graphml");
+  g_autofree char *plain = g_build_filename (dir, "plain.philia", NULL);
+  g_autofree char *ringed = g_build_filename (dir, "errors.philia", NULL);
+  g_autofree char *hidden = g_build_filename (dir, "hidden.philia", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone.philia", NULL);
+  g_autofree char *plain_png = g_build_filename (dir, "plain.png", NULL);
+  g_autofree char *ringed_png = g_build_filename (dir, "errors.png", NULL);
+  g_autofree char *run_png = g_build_filename (dir, "errors-run.png", NULL);
+  g_autofree char *other_png = g_build_filename (dir, "errors-other.png", NULL);
+  g_autofree char *hidden_png = g_build_filename (dir, "hidden.png", NULL);
+  g_autofree char *source = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (karate);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaDocument) doc = NULL;
+  g_autoptr(GArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) no_run = { 0 };
+  g_auto(Run) run_gone = { 0 };
+  PhiliaTrainResult *r;
+  const gint32 *y;
+  guint n, id = 0, id2 = 0, expected = 0;
+  double *xy;
+
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  n = philia_graph_get_n_nodes (graph);
+  y = philia_graph_get_labels (graph);
+  xy = philia_layout_compute (graph, "kk", 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  doc = philia_document_new (graph, karate, NULL);
+  philia_document_add_layout (doc, "tuned", "kk", 3, xy);
+  /* Run 1 is wrong on the nodes v % 3 == 0; run 2 on none of them. */
+  for (guint k = 0; k < 2; k++)
+    {
+      r = g_new0 (PhiliaTrainResult, 1);
+      r->model = g_strdup ("gcn");
+      r->n_nodes = n;
+      r->n_classes = philia_graph_get_n_classes (graph);
+      r->predictions = g_new (gint32, n);
+      for (guint v = 0; v < n; v++)
+        r->predictions[v] = k == 0 && v % 3 == 0 ? 1 - y[v] : y[v];
+      if (k == 0)
+        id = philia_document_add_run (doc, r);
+      else
+        id2 = philia_document_add_run (doc, r);
+    }
+  for (guint v = 0; v < n; v++)
+    expected += y[v] >= 0 && v % 3 == 0;
+  g_assert_cmpuint (expected, ==, 12);
+  g_assert_true (philia_document_save (doc, plain, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (philia_document_dup_run_errors (doc, 0, &error));
+  g_assert_no_error (error);
+
+  source = g_strdup_printf ("run:%u", id);
+  g_assert_true (philia_document_add_overlay (doc, PHILIA_OVERLAY_RUN_ERRORS, source));
+  errors = philia_document_dup_run_errors (doc, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (errors->len, ==, expected);
+  for (guint i = 0; i < errors->len; i++)
+    g_assert_cmpuint (g_array_index (errors, guint, i) % 3, ==, 0);
+  g_clear_pointer (&errors, g_array_unref);
+  errors = philia_document_dup_run_errors (doc, id2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (errors->len, ==, 0);
+  g_assert_true (philia_document_save (doc, ringed, NULL, &error));
+  g_assert_no_error (error);
+
+  /* info lists the overlays, what they show and whether they are drawn. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(JsonParser) parser2 = json_parser_new ();
+    JsonArray *overlays = json_object_get_array_member (info_project (parser, ringed, NULL),
+                                                        "overlays");
+    JsonObject *o = json_array_get_object_element (overlays, 0);
+    g_auto(Run) text = { 0 };
+
+    g_assert_cmpuint (json_array_get_length (overlays), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "run-errors");
+    g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "run:1");
+    g_assert_cmpint (json_object_get_int_member (o, "run"), ==, 1);
+    g_assert_true (json_object_get_boolean_member (o, "visible"));
+    g_assert_true (json_object_get_boolean_member (o, "drawn"));
+    overlays = json_object_get_array_member (info_project (parser2, plain, NULL), "overlays");
+    g_assert_cmpuint (json_array_get_length (overlays), ==, 0);
+    run_cli (&text, "info", ringed, NULL);
+    assert_ok (&text);
+    g_assert_nonnull (strstr (text.out, "  overlays           1\n    run-errors       run:1\n"));
+  }
+
+  figure (plain, plain_png, NULL);
+  figure (ringed, ringed_png, NULL);
+  g_assert_false (same_pixels (plain_png, ringed_png));
+  /* --run names the run whose errors are ringed: the same run, the same
+   * figure; a run without errors, nothing ringed (its predictions, asked
+   * for with --run alone, colour the nodes as classes would: all right). */
+  figure (ringed, run_png, "--run", "1", NULL);
+  figure (ringed, other_png, "--run", "2", "--color-by", "class", NULL);
+  g_assert_cmpuint (id, ==, 1);
+  g_assert_cmpuint (id2, ==, 2);
+  g_assert_false (same_pixels (run_png, other_png));
+  g_assert_true (same_pixels (other_png, plain_png));
+  {
+    g_autofree char *class_png = g_build_filename (dir, "errors-class.png", NULL);
+
+    figure (ringed, class_png, "--run", "1", "--color-by", "class", NULL);
+    g_assert_true (same_pixels (class_png, ringed_png));
+  }
+
+  /* Hidden, the overlay rings nothing. */
+  g_assert_true (philia_document_set_overlay_visible (doc, philia_document_get_n_overlays (doc) - 1,
+                                                      FALSE));
+  g_assert_true (philia_document_save (doc, hidden, NULL, &error));
+  g_assert_no_error (error);
+  figure (hidden, hidden_png, NULL);
+  g_assert_true (same_pixels (hidden_png, plain_png));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *overlays = json_object_get_array_member (info_project (parser, hidden, NULL),
+                                                        "overlays");
+    JsonObject *o = json_array_get_object_element (overlays, 0);
+
+    g_assert_false (json_object_get_boolean_member (o, "visible"));
+    g_assert_false (json_object_get_boolean_member (o, "drawn"));
+  }
+
+  /* A run that is not there: asked for, or named by the overlay. */
+  run_cli (&no_run, "figure", ringed, "--kind", "graph", "--run", "99", "--out", plain_png,
+           NULL);
+  assert_one_line_error (&no_run, 1, "--run 99");
+  g_assert_true (philia_document_set_overlay_visible (doc, philia_document_get_n_overlays (doc) - 1,
+                                                      TRUE));
+  g_assert_true (philia_document_delete_run (doc, id));
+  g_assert_true (philia_document_save (doc, gone, NULL, &error));
+  g_assert_no_error (error);
+  run_cli (&run_gone, "figure", gone, "--kind", "graph", "--out", plain_png, NULL);
+  assert_one_line_error (&run_gone, 1, "run 1, which is not in the project");
+  remove_dir (dir);
+}
+
 /* ------------------------------------------------------------- linkpred */
 
 static void
@@ -935,6 +1083,7 @@ main (int    argc,
   g_test_add_func ("/Philia/CliProject/train-save", test_train_save);
   g_test_add_func ("/Philia/CliProject/train-random-split-save", test_train_random_split_save);
   g_test_add_func ("/Philia/CliProject/figure-follows-view", test_figure_follows_view);
+  g_test_add_func ("/Philia/CliProject/figure-run-errors", test_figure_run_errors);
   g_test_add_func ("/Philia/CliProject/linkpred-save", test_linkpred_save);
   g_test_add_func ("/Philia/CliProject/refuse/save-needs-project", test_save_needs_project);
   g_test_add_func ("/Philia/CliProject/refuse/corrupt", test_corrupt_project);

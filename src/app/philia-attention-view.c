@@ -21,8 +21,6 @@
  * attention. */
 
 /* Canvas layers this view owns. */
-#define LAYER_SAME_LABEL  "train-same-label-attention"
-#define LAYER_SELF        "train-self-attention"
 
 /* Neighbours drawn around a node in the attention grid. */
 #define GRID_NEIGHBOURS 24
@@ -43,7 +41,6 @@ struct _PhiliaAttentionView
   PhiliaChartView         *grid_chart;
 
   /* Borrowed */
-  PhiliaCanvas            *canvas;      /* weak */
   const PhiliaTrainResult *result;      /* the run shown; its owner outlives it here */
 
   /* Owned */
@@ -57,7 +54,6 @@ struct _PhiliaAttentionView
   GPtrArray               *compare_labels;  /* char*: "GAT #1 · layer 1", …, "Uniform" */
   PhiliaAttentionGrid     *grid;
   gboolean                 edges_shown;
-  gboolean                 edges_in_document;  /* the shown edges are the document's overlay */
   gboolean                 nodes_in_document;  /* an attention colouring was shown from here */
 };
 
@@ -275,13 +271,6 @@ chosen_mean_direction (PhiliaAttentionView *self)
   return gtk_drop_down_get_selected (self->direction_dropdown) == 1;
 }
 
-static char *
-attention_title (PhiliaAttentionView *self,
-                 const char       *what)
-{
-  return philia_run_overlay_attention_title (what, chosen_layer (self), chosen_head (self));
-}
-
 static void
 update_grid (PhiliaAttentionView *self)
 {
@@ -302,41 +291,19 @@ update_grid (PhiliaAttentionView *self)
 void
 philia_attention_view_show_edges (PhiliaAttentionView *self)
 {
-  PhiliaAttentionOverlay attention = { 0, chosen_layer (self), chosen_head (self),
+  PhiliaAttentionOverlay attention = { self->run_id, chosen_layer (self), chosen_head (self),
                                        chosen_relative (self), chosen_mean_direction (self) };
-  g_autofree double *values = NULL;
-  g_autofree char *title = NULL;
-  gboolean relative;
-  double vmin, vmax;
+  g_autofree char *overlay = NULL;
 
-  if (self->result == NULL || self->graph == NULL)
+  /* A run's attention is the document's overlay (saved with the project,
+   * undoable, in the overlay list): the canvas derives the edges from the
+   * run. Without a document run there is nothing to put it on. */
+  if (self->result == NULL || self->graph == NULL || self->document == NULL
+      || self->run_id == 0)
     return;
-  /* A document run's attention is the document's overlay (saved with the
-   * project, undoable): the canvas derives the edges from the run. */
-  if (self->document != NULL && self->run_id != 0)
-    {
-      g_autofree char *overlay = NULL;
-
-      attention.run_id = self->run_id;
-      overlay = philia_attention_overlay_format (&attention);
-      _philia_document_write_view (self->document, NULL, "attention", overlay);
-      self->edges_shown = self->edges_in_document = TRUE;
-      return;
-    }
-  if (self->canvas == NULL)
-    return;
-  values = philia_run_overlay_attention_new (self->graph, self->result, &attention,
-                                             &title, &relative, &vmin, &vmax);
-  if (values == NULL)
-    return;
-  /* Shades of grey, so edges never read as classes; softmax attention
-   * starts at 0, signed coefficients (FAGCN's, in [-1, 1]) keep their
-   * negative end on the scale. */
-  philia_canvas_set_edge_scale (self->canvas, PHILIA_EDGE_COLORMAP_GREYS, relative, 1.0,
-                                relative ? _("1 = uniform") : NULL);
-  philia_canvas_set_edge_values (self->canvas, title, values, vmin, vmax, TRUE);
+  overlay = philia_attention_overlay_format (&attention);
+  _philia_document_write_view (self->document, NULL, "attention", overlay);
   self->edges_shown = TRUE;
-  self->edges_in_document = FALSE;
 }
 
 /* Colours the canvas by the document run's attention colouring @what (-1:
@@ -364,15 +331,11 @@ show_attention_nodes (PhiliaAttentionView *self,
   self->nodes_in_document = TRUE;
 }
 
-/* Layer/head-dependent views: share histogram, canvas layers, edges. */
+/* Layer/head-dependent views: the share histogram, the edges overlay. */
 static void
 update_attention (PhiliaAttentionView *self)
 {
   const PhiliaTrainResult *r = self->result;
-  g_autofree double *self_values = NULL;
-  g_autofree double *edges = NULL;
-  g_autofree char *share_title = NULL;
-  g_autofree char *self_title = NULL;
   guint n;
 
   if (r == NULL || r->attention == NULL || r->attention->len == 0 || self->graph == NULL)
@@ -403,34 +366,6 @@ update_attention (PhiliaAttentionView *self)
       self->share_counts[MIN ((guint) (self->share[v] * SHARE_BINS), SHARE_BINS - 1)]++;
   gtk_widget_queue_draw (GTK_WIDGET (self->share_chart));
 
-  self_values = g_new (double, n);
-  edges = philia_train_result_attention_values (r, self->graph, chosen_layer (self),
-                                                chosen_head (self), self_values);
-  /* A document run's attention colourings are the document's view (saved,
-   * undoable), written when chosen (on_attention_choice()). */
-  if ((self->document == NULL || self->run_id == 0)
-      && self->canvas != NULL && self->share != NULL && edges != NULL)
-    {
-      double self_max = 1;
-
-      share_title = attention_title (self, _("Same-label share of attention"));
-      /* Self attention over uniform too, or it mostly shows 1 / (deg + 1). */
-      if (chosen_relative (self))
-        {
-          philia_attention_relative_to_uniform (self->graph, edges, self_values);
-          self_max = 0;
-          for (guint v = 0; v < n; v++)
-            if (!isnan (self_values[v]))
-              self_max = MAX (self_max, self_values[v]);
-          self_title = attention_title (self, _("Self attention × uniform"));
-        }
-      else
-        self_title = attention_title (self, _("Self attention"));
-      philia_canvas_set_node_values (self->canvas, LAYER_SAME_LABEL, share_title, self->share,
-                                     0, 1);
-      philia_canvas_set_node_values (self->canvas, LAYER_SELF, self_title, self_values, 0,
-                                     MAX (self_max, 1));
-    }
   if (self->edges_shown)
     philia_attention_view_show_edges (self);
   /* The grid follows the scale. */
@@ -531,27 +466,16 @@ philia_attention_view_show_layer (PhiliaAttentionView *self,
     show_attention_nodes (self, g_str_equal (what, "same-label")
                                 ? PHILIA_ATTENTION_NODES_SAME_LABEL
                                 : PHILIA_ATTENTION_NODES_SELF);
-  else if (self->canvas != NULL)
-    philia_canvas_show_node_layer (self->canvas, g_str_equal (what, "same-label")
-                                                 ? LAYER_SAME_LABEL : LAYER_SELF);
 }
 
-/* Takes what the view put on the canvas off it again. */
+/* Forgets what the view showed: the document's overlays stay until its
+ * view changes, as its runs' colourings do. */
 void
 philia_attention_view_remove_layers (PhiliaAttentionView *self)
 {
   g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
 
-  if (self->canvas != NULL)
-    {
-      philia_canvas_remove_node_layer (self->canvas, LAYER_SAME_LABEL);
-      philia_canvas_remove_node_layer (self->canvas, LAYER_SELF);
-      /* The document's attention overlay stays until its view changes, as
-       * its runs' colourings do. */
-      if (self->edges_shown && !self->edges_in_document && self->graph != NULL)
-        philia_canvas_set_edge_values (self->canvas, NULL, NULL, 0, 1, FALSE);
-    }
-  self->edges_shown = self->edges_in_document = FALSE;
+  self->edges_shown = FALSE;
   self->nodes_in_document = FALSE;
 }
 
@@ -573,23 +497,6 @@ philia_attention_view_set_selection (PhiliaAttentionView *self,
   for (guint i = 0; i < n_nodes; i++)
     g_array_append_val (self->selection, nodes[i]);
   update_grid (self);
-}
-
-/**
- * philia_attention_view_set_canvas:
- * @canvas: (nullable): the canvas the view colours (not referenced)
- */
-void
-philia_attention_view_set_canvas (PhiliaAttentionView *self,
-                                  PhiliaCanvas        *canvas)
-{
-  g_return_if_fail (PHILIA_IS_ATTENTION_VIEW (self));
-
-  if (self->canvas != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
-  self->canvas = canvas;
-  if (canvas != NULL)
-    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
 }
 
 /* @document: (nullable): where a document run's attention edges go, as its overlay */
@@ -632,7 +539,6 @@ philia_attention_view_dispose (GObject *object)
       philia_chart_view_set_draw_func (self->grid_chart, NULL, NULL, NULL);
       philia_chart_view_set_draw_func (self->compare_chart, NULL, NULL, NULL);
     }
-  philia_attention_view_set_canvas (self, NULL);
   self->result = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_ATTENTION_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

@@ -14,8 +14,6 @@ G_DECLARE_FINAL_TYPE (PhiliaAttentionView, philia_attention_view, PHILIA, ATTENT
                       GtkWidget)
 
 GtkWidget *philia_attention_view_new           (void);
-void       philia_attention_view_set_canvas    (PhiliaAttentionView     *self,
-                                                PhiliaCanvas            *canvas);
 void       philia_attention_view_set_document  (PhiliaAttentionView     *self,
                                                 PhiliaDocument          *document);
 void       philia_attention_view_set_run       (PhiliaAttentionView     *self,

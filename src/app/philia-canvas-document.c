@@ -86,13 +86,13 @@ zoom_write_cb (gpointer user_data)
 
   self->zoom_write_id = 0;
   if (self->document == NULL || self->ego_graph != NULL || self->positions == NULL
-      || self->fit_scale <= 0 || self->view.scale <= 0)
+      || self->area->fit_scale <= 0 || self->area->view.scale <= 0)
     return G_SOURCE_REMOVE;
   syncing = self->syncing;
   self->syncing = TRUE;
-  philia_document_set_zoom (self->document, self->view.scale / self->fit_scale,
-                            (w / 2 - self->view.offset_x) / self->view.scale,
-                            (h / 2 - self->view.offset_y) / self->view.scale);
+  philia_document_set_zoom (self->document, self->area->view.scale / self->area->fit_scale,
+                            (w / 2 - self->area->view.offset_x) / self->area->view.scale,
+                            (h / 2 - self->area->view.offset_y) / self->area->view.scale);
   self->syncing = syncing;
   return G_SOURCE_REMOVE;
 }
@@ -124,7 +124,7 @@ _philia_canvas_apply_document_zoom (PhiliaCanvas *self)
   const PhiliaDocumentView *view;
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self), zoom;
 
-  if (self->document == NULL || self->ego_graph != NULL || self->fit_scale <= 0
+  if (self->document == NULL || self->ego_graph != NULL || self->area->fit_scale <= 0
       || self->positions == NULL || w <= 1 || h <= 1)
     return;
   view = philia_document_get_view (self->document);
@@ -133,9 +133,9 @@ _philia_canvas_apply_document_zoom (PhiliaCanvas *self)
       || !isfinite (view->center_x) || !isfinite (view->center_y))
     return;
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  self->view.scale = self->fit_scale * zoom;
-  self->view.offset_x = w / 2 - view->center_x * self->view.scale;
-  self->view.offset_y = h / 2 - view->center_y * self->view.scale;
+  self->area->view.scale = self->area->fit_scale * zoom;
+  self->area->view.offset_x = w / 2 - view->center_x * self->area->view.scale;
+  self->area->view.offset_y = h / 2 - view->center_y * self->area->view.scale;
 }
 
 /* Whether the view shows the document's zoom and centre (or there is
@@ -147,16 +147,16 @@ zoom_matches_document (PhiliaCanvas *self)
   double w = _philia_canvas_area_width (self), h = _philia_canvas_area_height (self);
   double zoom, cx, cy, tol;
 
-  if (self->ego_graph != NULL || self->positions == NULL || self->fit_scale <= 0
-      || self->view.scale <= 0 || w <= 1 || h <= 1)
+  if (self->ego_graph != NULL || self->positions == NULL || self->area->fit_scale <= 0
+      || self->area->view.scale <= 0 || w <= 1 || h <= 1)
     return TRUE;
-  zoom = self->view.scale / self->fit_scale;
+  zoom = self->area->view.scale / self->area->fit_scale;
   if (!isfinite (view->zoom) || view->zoom <= 0 || view->zoom == 1.0)
     return fabs (zoom - 1) < 1e-9;
-  cx = (w / 2 - self->view.offset_x) / self->view.scale;
-  cy = (h / 2 - self->view.offset_y) / self->view.scale;
+  cx = (w / 2 - self->area->view.offset_x) / self->area->view.scale;
+  cy = (h / 2 - self->area->view.offset_y) / self->area->view.scale;
   /* Half a pixel. */
-  tol = 0.5 / self->view.scale;
+  tol = 0.5 / self->area->view.scale;
   return fabs (zoom - view->zoom) < 1e-9 * view->zoom
          && fabs (cx - view->center_x) < tol && fabs (cy - view->center_y) < tol;
 }
@@ -350,8 +350,8 @@ _philia_canvas_sync_layout (PhiliaCanvas *self)
   if (self->ego_graph != NULL)
     return;
   _philia_canvas_cancel_layout (self);
-  g_clear_pointer (&self->drag_positions, g_free);
-  self->drag_mode = self->drag_mode == DRAG_NODES ? DRAG_NONE : self->drag_mode;
+  g_clear_pointer (&self->area->drag_positions, g_free);
+  self->area->drag_mode = self->area->drag_mode == DRAG_NODES ? DRAG_NONE : self->area->drag_mode;
   /* Moving nodes keeps the view where it is; another layout is fitted. */
   if (new_layout || self->positions == NULL)
     {
@@ -374,40 +374,6 @@ sync_selection (PhiliaCanvas *self)
   const guint *nodes = philia_document_get_selection (self->document, &n_nodes);
 
   philia_canvas_set_selection (self, nodes, n_nodes);
-}
-
-/* The wrong predictions of the run a visible "run errors" overlay names:
- * its labeled test nodes (every labeled node for a run not trained here,
- * which scores them all), or NULL. */
-static GArray *
-run_error_nodes (PhiliaCanvas *self)
-{
-  const PhiliaDocumentOverlay *o = philia_document_get_top_overlay (self->document,
-                                                                    PHILIA_OVERLAY_RUN_ERRORS);
-  const PhiliaDocumentRun *run;
-  const PhiliaTrainResult *r;
-  const gint32 *y;
-  const guint8 *test = NULL;
-  guint64 id;
-  guint n;
-  GArray *nodes;
-
-  if (o == NULL || !g_str_has_prefix (o->source, "run:")
-      || !g_ascii_string_to_unsigned (o->source + 4, 10, 1, G_MAXUINT, &id, NULL)
-      || (run = philia_document_find_run (self->document, (guint)id)) == NULL)
-    return NULL;
-  r = run->result;
-  n = philia_graph_get_n_nodes (self->graph);
-  y = philia_graph_get_labels (self->graph);
-  if (r->n_nodes != n || r->predictions == NULL || y == NULL)
-    return NULL;
-  if (run->provenance == PHILIA_RUN_TRAINED && r->split < philia_graph_get_n_splits (self->graph))
-    test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
-  nodes = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint v = 0; v < n; v++)
-    if (y[v] >= 0 && (test == NULL || test[v]) && r->predictions[v] != y[v])
-      g_array_append_val (nodes, v);
-  return nodes;
 }
 
 /* The document's latest explained pair, drawn as the Proximity panel
@@ -442,7 +408,8 @@ sync_pair_highlight (PhiliaCanvas *self)
       for (guint i = 0; i < common->len; i++)
         g_array_append_val (nodes, g_array_index (common, PhiliaCommonNeighbor, i).node);
     }
-  if ((errors = run_error_nodes (self)) != NULL)
+  /* A run that is gone rings nothing; the overlay stays for undo. */
+  if ((errors = philia_document_dup_run_errors (self->document, 0, NULL)) != NULL)
     g_array_append_vals (nodes, errors->data, errors->len);
   philia_canvas_set_highlight (self, (const guint *)nodes->data, nodes->len,
                                path != NULL && path->len > 1 ? (const guint *) path->data : NULL,

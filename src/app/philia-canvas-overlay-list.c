@@ -77,25 +77,48 @@ overlay_row (PhiliaCanvas                *self,
   return box;
 }
 
-void
-_philia_canvas_sync_overlay_list (PhiliaCanvas *self)
+/* Fills @list with a row per overlay, top first, as they lie on the canvas. */
+static void
+fill_list (PhiliaCanvas *self,
+           GtkWidget    *list,
+           GtkWidget    *empty)
 {
   GtkWidget *child;
   guint n = self->document != NULL ? philia_document_get_n_overlays (self->document) : 0;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_box_remove (GTK_BOX (list), child);
+  for (guint i = n; i > 0; i--)
+    gtk_box_append (GTK_BOX (list),
+                    overlay_row (self, philia_document_get_overlay (self->document, i - 1),
+                                 i - 1));
+  gtk_widget_set_visible (empty, n == 0);
+}
+
+void
+_philia_canvas_sync_overlay_list (PhiliaCanvas *self)
+{
   gboolean syncing = self->syncing;
 
   if (self->overlay_list == NULL)
     return;
   self->syncing = TRUE;
-  while ((child = gtk_widget_get_first_child (self->overlay_list)) != NULL)
-    gtk_box_remove (GTK_BOX (self->overlay_list), child);
-  /* Top first, as they lie on the canvas. */
-  for (guint i = n; i > 0; i--)
-    gtk_box_append (GTK_BOX (self->overlay_list),
-                    overlay_row (self, philia_document_get_overlay (self->document, i - 1),
-                                 i - 1));
-  gtk_widget_set_visible (self->overlay_empty, n == 0);
+  fill_list (self, self->overlay_list, self->overlay_empty);
+  if (self->more_overlay_list != NULL)
+    fill_list (self, self->more_overlay_list, self->more_overlay_empty);
   self->syncing = syncing;
+}
+
+static GtkWidget *
+empty_label (void)
+{
+  GtkWidget *label = gtk_label_new (_("None: nodes and edges are coloured by class."));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
 }
 
 void
@@ -105,14 +128,11 @@ _philia_canvas_init_overlay_list (PhiliaCanvas *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *title = gtk_label_new (_("Overlays"));
   GtkWidget *button = gtk_menu_button_new ();
+  GtkPopover *more = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->more_button));
 
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
-  self->overlay_empty = gtk_label_new (_("None: nodes and edges are coloured by class."));
-  gtk_label_set_wrap (GTK_LABEL (self->overlay_empty), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->overlay_empty), 30);
-  gtk_label_set_xalign (GTK_LABEL (self->overlay_empty), 0);
-  gtk_widget_add_css_class (self->overlay_empty, "dim-label");
+  self->overlay_empty = empty_label ();
   self->overlay_list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), self->overlay_empty);
@@ -128,5 +148,25 @@ _philia_canvas_init_overlay_list (PhiliaCanvas *self)
    * find box keeps its room (_philia_canvas_fit_toolbar()). */
   gtk_box_prepend (GTK_BOX (self->tools_box), button);
   self->overlays_button = GTK_MENU_BUTTON (button);
+
+  /* Folded away, the list is a section of the "more" menu (its "overlays"
+   * placeholder), the way the other tools have their menu items there. */
+  if (GTK_IS_POPOVER_MENU (more))
+    {
+      GtkWidget *more_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+      self->more_overlay_empty = empty_label ();
+      self->more_overlay_list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_widget_set_margin_start (more_box, 6);
+      gtk_widget_set_margin_end (more_box, 6);
+      gtk_box_append (GTK_BOX (more_box), self->more_overlay_empty);
+      gtk_box_append (GTK_BOX (more_box), self->more_overlay_list);
+      if (!gtk_popover_menu_add_child (GTK_POPOVER_MENU (more), more_box, "overlays"))
+        {
+          g_object_ref_sink (more_box);
+          g_object_unref (more_box);
+          self->more_overlay_list = self->more_overlay_empty = NULL;
+        }
+    }
   _philia_canvas_sync_overlay_list (self);
 }

@@ -144,12 +144,12 @@ _philia_canvas_drop_overlays (PhiliaCanvas *self)
   if (self->active_layer != NULL)
     {
       self->active_layer = NULL;
-      self->view.color_by = PHILIA_COLOR_BY_LABEL;
+      self->area->view.color_by = PHILIA_COLOR_BY_LABEL;
       g_object_notify_by_pspec (G_OBJECT (self), _philia_canvas_properties[PROP_COLOR_BY]);
     }
-  if (self->view.edge_style == PHILIA_EDGES_VALUE)
+  if (self->area->view.edge_style == PHILIA_EDGES_VALUE)
     {
-      self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
+      self->area->view.edge_style = PHILIA_EDGES_HOMOPHILY;
       g_object_notify_by_pspec (G_OBJECT (self), _philia_canvas_properties[PROP_EDGE_STYLE]);
     }
   g_signal_handlers_block_by_func (self->color_dropdown, _philia_canvas_on_color_selected, self);
@@ -159,11 +159,11 @@ _philia_canvas_drop_overlays (PhiliaCanvas *self)
   if (n_edges > N_BUILTIN_EDGE_STYLES)
     gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_edges - N_BUILTIN_EDGE_STYLES, NULL);
   gtk_drop_down_set_selected (self->color_dropdown,
-                              self->view.color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? 1
-                              : self->view.color_by == PHILIA_COLOR_BY_DEGREE ? 2 : 0);
+                              self->area->view.color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY ? 1
+                              : self->area->view.color_by == PHILIA_COLOR_BY_DEGREE ? 2 : 0);
   gtk_drop_down_set_selected (self->edges_dropdown,
-                              self->view.edge_style == PHILIA_EDGES_PLAIN ? 1
-                              : self->view.edge_style == PHILIA_EDGES_HIDDEN ? 2 : 0);
+                              self->area->view.edge_style == PHILIA_EDGES_PLAIN ? 1
+                              : self->area->view.edge_style == PHILIA_EDGES_HIDDEN ? 2 : 0);
   g_signal_handlers_unblock_by_func (self->edges_dropdown, _philia_canvas_on_edges_selected, self);
   g_signal_handlers_unblock_by_func (self->color_dropdown, _philia_canvas_on_color_selected, self);
 
@@ -450,7 +450,7 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
   if (values == NULL)
     {
       philia_canvas_set_edge_scale (self, PHILIA_EDGE_COLORMAP_VIRIDIS, FALSE, 0, NULL);
-      if (self->view.edge_style == PHILIA_EDGES_VALUE)
+      if (self->area->view.edge_style == PHILIA_EDGES_VALUE)
         _philia_canvas_apply_edge_style (self, PHILIA_EDGES_HOMOPHILY);
       g_signal_handlers_block_by_func (self->edges_dropdown, _philia_canvas_on_edges_selected,
                                        self);
@@ -498,7 +498,7 @@ philia_canvas_set_edge_values (PhiliaCanvas *self,
   gtk_string_list_splice (edges, N_BUILTIN_EDGE_STYLES, n_items - N_BUILTIN_EDGE_STYLES, titles);
   g_signal_handlers_unblock_by_func (self->edges_dropdown, _philia_canvas_on_edges_selected, self);
   _philia_canvas_update_overlays (self);
-  if (self->view.edge_style != PHILIA_EDGES_VALUE)
+  if (self->area->view.edge_style != PHILIA_EDGES_VALUE)
     philia_canvas_set_edge_style (self, PHILIA_EDGES_VALUE);
   else
     {

@@ -8,7 +8,7 @@
 
 #include "philia-app-private.h"
 #include "philia-canvas.h"
-#include "philia-graph-area.h"
+#include "philia-graph-area-private.h"
 #include "philia-run-overlay.h"
 #include "philia-window.h"
 
@@ -37,14 +37,6 @@ G_BEGIN_DECLS
 #define MIN_ZOOM           0.05
 /* Zoom and pan reach the document once the motion pauses this long. */
 #define ZOOM_WRITE_MS      300
-
-typedef enum
-{
-  DRAG_NONE,
-  DRAG_PAN,
-  DRAG_RUBBER_BAND,
-  DRAG_NODES,       /* moving nodes of the document's current layout */
-} DragMode;
 
 typedef struct
 {
@@ -89,7 +81,8 @@ struct _PhiliaCanvas
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
-  GtkWidget            *area;            /* the PhiliaGraphArea below the header */
+  GtkWidget            *area_child;      /* the template's; NULL once disposed */
+  PhiliaGraphArea      *area;            /* owned ref of it: the view transform, pointer */
   GtkWidget            *toolbar;
   GtkWidget            *tools_box;       /* folded into more_button when narrow */
   GtkWidget            *export_button;
@@ -99,13 +92,13 @@ struct _PhiliaCanvas
   GtkMenuButton        *overlays_button; /* philia-canvas-overlay-list.c */
   GtkWidget            *overlay_list;
   GtkWidget            *overlay_empty;
+  GtkWidget            *more_overlay_list;   /* the same in the "more" menu */
+  GtkWidget            *more_overlay_empty;
 
   /* Owned */
   PhiliaDocument       *document;        /* what the canvas shows and edits, or NULL */
   char                 *doc_layout;      /* name of the document layout on show */
   guint                 zoom_write_id;
-  double               *drag_positions;  /* the layout while nodes are dragged */
-  GArray               *drag_nodes;      /* guint, the nodes a drag moves */
   PhiliaGraph          *graph;
   GPtrArray            *algorithms;      /* ids, in drop-down order */
   char                 *algorithm;
@@ -162,40 +155,16 @@ struct _PhiliaCanvas
   PhiliaRenderStyle     style;
   PhiliaRgba            canvas_bg;
 
-  guint                 settle_id;
-  guint                 moving : 1;
-
   /* Borrowed: the positions of the shown graph (cache or ego) */
   const double         *positions;
 
-  /* The view transform; graph coordinates → area pixels */
-  PhiliaGraphView       view;
-  double                fit_scale;
-  guint                 need_fit : 1;
-  /* The user zoomed or panned since the last fit: a new size keeps that
-   * view; otherwise the drawing is fitted again (and the document's zoom
-   * put on it), so what is shown depends only on the size, not on when
-   * the allocations came. */
-  guint                 user_view : 1;
   guint                 busy : 1;
   guint                 size_by_degree : 1;
   guint                 show_labels : 1;
 
-  /* Pointer state */
-  double                pointer_x;
-  double                pointer_y;
-  DragMode              drag_mode;
-  double                drag_start_x;
-  double                drag_start_y;
-  double                drag_offset_x;
-  double                drag_offset_y;
-  double                drag_dx;
-  double                drag_dy;
-  double                pinch_scale;
   int                   area_y;
   int                   last_width;
   int                   last_height;
-  guint                 drag_claimed : 1;
   guint                 syncing : 1;     /* applying the document: do not write back */
 };
 
@@ -231,6 +200,9 @@ extern guint _philia_canvas_signals[N_SIGNALS];
 
 /* philia-canvas-area.c */
 PhiliaGraph *_philia_canvas_shown_graph (PhiliaCanvas *self);
+guint _philia_canvas_shown_to_original (PhiliaCanvas *self,
+                                        guint         v);
+gboolean _philia_canvas_is_large (PhiliaCanvas *self);
 gint64 _philia_canvas_original_to_shown (PhiliaCanvas *self,
                                          guint         node);
 double _philia_canvas_area_width (PhiliaCanvas *self);
@@ -242,10 +214,6 @@ void _philia_canvas_select_nodes (PhiliaCanvas *self,
                                   GArray       *nodes);
 void _philia_canvas_update_style (PhiliaCanvas *self);
 void _philia_canvas_fit (PhiliaCanvas *self);
-void _philia_canvas_zoom_at (PhiliaCanvas *self,
-                             double        factor,
-                             double        x,
-                             double        y);
 void _philia_canvas_centre_on (PhiliaCanvas *self,
                                guint         v);
 void _philia_canvas_draw_area (PhiliaCanvas *self,
@@ -263,43 +231,6 @@ void _philia_canvas_size_allocate (GtkWidget *widget,
                                    int        width,
                                    int        height,
                                    int        baseline);
-void _philia_canvas_on_drag_begin (GtkGestureDrag *gesture,
-                                   double          x,
-                                   double          y,
-                                   PhiliaCanvas   *self);
-void _philia_canvas_on_drag_update (GtkGestureDrag *gesture,
-                                    double          dx,
-                                    double          dy,
-                                    PhiliaCanvas   *self);
-void _philia_canvas_on_drag_end (GtkGestureDrag *gesture,
-                                 double          dx,
-                                 double          dy,
-                                 PhiliaCanvas   *self);
-void _philia_canvas_on_click_released (GtkGestureClick *gesture,
-                                       int              n_press,
-                                       double           x,
-                                       double           y,
-                                       PhiliaCanvas    *self);
-void _philia_canvas_on_motion (GtkEventControllerMotion *controller,
-                               double                    x,
-                               double                    y,
-                               PhiliaCanvas             *self);
-gboolean _philia_canvas_on_scroll (GtkEventControllerScroll *controller,
-                                   double                    dx,
-                                   double                    dy,
-                                   PhiliaCanvas             *self);
-void _philia_canvas_on_pinch_begin (GtkGesture       *gesture,
-                                    GdkEventSequence *sequence,
-                                    PhiliaCanvas     *self);
-void _philia_canvas_on_pinch_scale_changed (GtkGestureZoom *gesture,
-                                            double          scale,
-                                            PhiliaCanvas   *self);
-gboolean _philia_canvas_on_query_tooltip (GtkWidget    *widget,
-                                          int           x,
-                                          int           y,
-                                          gboolean      keyboard_mode,
-                                          GtkTooltip   *tooltip,
-                                          PhiliaCanvas *self);
 
 /* philia-graph-area.c */
 typedef GdkTexture *(*PhiliaGraphAreaRender) (gpointer data,

@@ -155,7 +155,7 @@ swap_in (Live *live)
              n_iterations, (g_get_monotonic_time () - live->started_at) / 1e6);
   self->positions = live->front;
   /* Until the user moves the view, the drawing stays fitted as it grows. */
-  if (!live->shown || !self->user_view)
+  if (!live->shown || !self->area->user_view)
     _philia_canvas_fit (self);
   else
     {

@@ -69,8 +69,9 @@ zoom_in_action (GtkWidget  *widget,
 {
   PhiliaCanvas *self = PHILIA_CANVAS (widget);
 
-  _philia_canvas_zoom_at (self, PHILIA_CANVAS_ZOOM_STEP, _philia_canvas_area_width (self) / 2,
-                          _philia_canvas_area_height (self) / 2);
+  _philia_graph_area_zoom_at (self->area, PHILIA_CANVAS_ZOOM_STEP,
+                              _philia_canvas_area_width (self) / 2,
+                              _philia_canvas_area_height (self) / 2);
 }
 
 static void
@@ -80,8 +81,9 @@ zoom_out_action (GtkWidget  *widget,
 {
   PhiliaCanvas *self = PHILIA_CANVAS (widget);
 
-  _philia_canvas_zoom_at (self, 1 / PHILIA_CANVAS_ZOOM_STEP, _philia_canvas_area_width (self) / 2,
-                          _philia_canvas_area_height (self) / 2);
+  _philia_graph_area_zoom_at (self->area, 1 / PHILIA_CANVAS_ZOOM_STEP,
+                              _philia_canvas_area_width (self) / 2,
+                              _philia_canvas_area_height (self) / 2);
 }
 
 static void
@@ -126,11 +128,11 @@ zoom_to_flags (PhiliaCanvas *self,
 
   /* A single node (or a tight cluster) gets a fixed close-up, not infinite zoom. */
   scale = MIN ((w - 4 * FIT_MARGIN) / MAX (x1 - x0, 1e-9), (h - 4 * FIT_MARGIN) / MAX (y1 - y0, 1e-9));
-  scale = CLAMP (scale, self->fit_scale, self->fit_scale * 8);
-  self->view.scale = scale;
-  self->view.offset_x = w / 2 - scale * (x0 + x1) / 2;
-  self->view.offset_y = h / 2 - scale * (y0 + y1) / 2;
-  self->user_view = TRUE;
+  scale = CLAMP (scale, self->area->fit_scale, self->area->fit_scale * 8);
+  self->area->view.scale = scale;
+  self->area->view.offset_x = w / 2 - scale * (x0 + x1) / 2;
+  self->area->view.offset_y = h / 2 - scale * (y0 + y1) / 2;
+  self->area->user_view = TRUE;
   _philia_canvas_schedule_zoom_write (self);
   _philia_canvas_invalidate_frame (self);
   return TRUE;
@@ -337,7 +339,7 @@ philia_canvas_export (PhiliaCanvas  *self,
     }
 
   _philia_canvas_update_view (self);
-  closure.view = self->view;
+  closure.view = self->area->view;
   closure.whole = whole_graph;
   closure.area_width = MAX (1, _philia_canvas_area_width (self));
   closure.area_height = MAX (1, _philia_canvas_area_height (self));
@@ -429,7 +431,8 @@ philia_canvas_dispose (GObject *object)
   GtkWidget *child;
 
   _philia_canvas_stop_layout (self);
-  g_clear_handle_id (&self->settle_id, g_source_remove);
+  /* The area outlives the template until finalize: it no longer asks here. */
+  _philia_graph_area_set_canvas (self->area, NULL);
   g_clear_handle_id (&self->zoom_write_id, g_source_remove);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
@@ -442,7 +445,7 @@ philia_canvas_dispose (GObject *object)
 
   _philia_canvas_clear_ego (self);
   self->positions = NULL;
-  self->view.graph = NULL;
+  self->area->view.graph = NULL;
   /* The drop-downs are gone with the template: only the data is dropped. */
   self->active_layer = NULL;
   if (self->layers != NULL)
@@ -478,9 +481,8 @@ philia_canvas_finalize (GObject *object)
   g_clear_pointer (&self->layers, g_ptr_array_unref);
   g_clear_pointer (&self->hl_nodes, g_array_unref);
   g_clear_pointer (&self->hl_path, g_array_unref);
-  g_clear_pointer (&self->drag_nodes, g_array_unref);
-  g_clear_pointer (&self->drag_positions, g_free);
   g_clear_pointer (&self->doc_layout, g_free);
+  g_clear_object (&self->area);
 
   G_OBJECT_CLASS (philia_canvas_parent_class)->finalize (object);
 }
@@ -504,11 +506,11 @@ philia_canvas_get_property (GObject    *object,
       break;
 
     case PROP_COLOR_BY:
-      g_value_set_enum (value, self->view.color_by);
+      g_value_set_enum (value, self->area->view.color_by);
       break;
 
     case PROP_EDGE_STYLE:
-      g_value_set_enum (value, self->view.edge_style);
+      g_value_set_enum (value, self->area->view.edge_style);
       break;
 
     case PROP_SIZE_BY_DEGREE:
@@ -655,7 +657,8 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/philia/Philia/philia-canvas.ui");
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, header);
-  gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, area);
+  gtk_widget_class_bind_template_child_full (widget_class, "area", FALSE,
+                                             G_STRUCT_OFFSET (PhiliaCanvas, area_child));
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, layout_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, color_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaCanvas, edges_dropdown);
@@ -757,10 +760,7 @@ philia_canvas_init (PhiliaCanvas *self)
   self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) _philia_canvas_node_layer_free);
   self->hl_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->hl_path = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->drag_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->show_labels = TRUE;
-  self->view.color_by = PHILIA_COLOR_BY_LABEL;
-  self->view.edge_style = PHILIA_EDGES_HOMOPHILY;
   _philia_figure_exporter_init (&self->exporter, GTK_WIDGET (self), 480, 360,
                                 describe_export, write_export,
                                 N_("Could not export the graph"));
@@ -769,7 +769,12 @@ philia_canvas_init (PhiliaCanvas *self)
   self->canvas_bg = (PhiliaRgba) { 1, 1, 1, 1 };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  _philia_graph_area_set_canvas (PHILIA_GRAPH_AREA (self->area), self);
+  /* The view transform lives in the area: held until finalize, so the page
+   * can drop what it shows after its template is gone. */
+  self->area = g_object_ref (PHILIA_GRAPH_AREA (self->area_child));
+  self->area->view.color_by = PHILIA_COLOR_BY_LABEL;
+  self->area->view.edge_style = PHILIA_EDGES_HOMOPHILY;
+  _philia_graph_area_set_canvas (self->area, self);
   _philia_canvas_init_toolbar (self);
   _philia_canvas_init_overlay_list (self);
 
@@ -813,7 +818,7 @@ philia_canvas_get_graph_area (PhiliaCanvas *self)
 {
   g_return_val_if_fail (PHILIA_IS_CANVAS (self), NULL);
 
-  return PHILIA_GRAPH_AREA (self->area);
+  return self->area;
 }
 
 PhiliaGraph *
@@ -890,7 +895,7 @@ philia_canvas_get_color_by (PhiliaCanvas *self)
 {
   g_return_val_if_fail (PHILIA_IS_CANVAS (self), PHILIA_COLOR_BY_LABEL);
 
-  return self->view.color_by;
+  return self->area->view.color_by;
 }
 
 void
@@ -905,9 +910,9 @@ philia_canvas_set_color_by (PhiliaCanvas  *self,
       _philia_canvas_write_view (self, philia_color_by_to_string (color_by), NULL);
       return;
     }
-  if (self->view.color_by == color_by && self->active_layer == NULL)
+  if (self->area->view.color_by == color_by && self->active_layer == NULL)
     return;
-  self->view.color_by = color_by;
+  self->area->view.color_by = color_by;
   self->active_layer = NULL;
   _philia_canvas_update_overlays (self);
   _philia_canvas_update_view (self);
@@ -925,7 +930,7 @@ philia_canvas_get_edge_style (PhiliaCanvas *self)
 {
   g_return_val_if_fail (PHILIA_IS_CANVAS (self), PHILIA_EDGES_HOMOPHILY);
 
-  return self->view.edge_style;
+  return self->area->view.edge_style;
 }
 
 void
@@ -943,9 +948,9 @@ philia_canvas_set_edge_style (PhiliaCanvas    *self,
       _philia_canvas_write_view (self, NULL, philia_edge_style_to_string (edge_style));
       return;
     }
-  if (self->view.edge_style == edge_style)
+  if (self->area->view.edge_style == edge_style)
     return;
-  self->view.edge_style = edge_style;
+  self->area->view.edge_style = edge_style;
   g_signal_handlers_block_by_func (self->edges_dropdown, _philia_canvas_on_edges_selected, self);
   gtk_drop_down_set_selected (self->edges_dropdown,
                               edge_style == PHILIA_EDGES_HOMOPHILY ? 0
@@ -1078,7 +1083,7 @@ philia_canvas_find_node (PhiliaCanvas *self,
   _philia_canvas_select_nodes (self, nodes);
 
   v = _philia_canvas_original_to_shown (self, id);
-  if (v >= 0 && self->positions != NULL && !self->need_fit)
+  if (v >= 0 && self->positions != NULL && !self->area->need_fit)
     _philia_canvas_centre_on (self, (guint) v);
   return TRUE;
 }

@@ -10,30 +10,16 @@
 /*
  * The drawing area of the canvas page: a child widget of PhiliaCanvas below
  * its toolbar, so the page's header and the graph each draw and size
- * themselves. The area holds the input controllers (drag, click, pinch,
- * scroll, pointer motion) and the tooltip, so every pointer position is in
- * its own coordinates, and says what the user did with signals
- * (#PhiliaGraphArea::nodes-moved, ::selection-requested, ::view-changed)
- * that the page turns into the document's commands. It keeps the cached
- * frame of large graphs; the view transform and the rest of the drawing
- * state still live in the page (HACKING.md §2), which the area asks to draw
- * into the rectangle it was given and to hit-test its pointer positions.
+ * themselves. The area owns the view transform (zoom, pan, the fitted
+ * scale), the input controllers (drag, click, pinch, scroll, pointer motion),
+ * the hover tooltip and the keys that move the view, so every pointer
+ * position is in its own coordinates. It says what the user did with
+ * signals (#PhiliaGraphArea::nodes-moved, ::selection-requested,
+ * ::view-changed) that the page turns into the document's commands, and
+ * keeps the cached frame of large graphs. What is drawn (graph, positions,
+ * overlays, selection) is the page's (HACKING.md §2), which puts it into
+ * the view before the area draws or hit-tests.
  */
-
-struct _PhiliaGraphArea
-{
-  GtkWidget     parent_instance;
-
-  PhiliaCanvas *canvas;   /* borrowed: the page this area belongs to */
-  GtkGesture   *drag;     /* borrowed: owned by the widget */
-
-  GdkTexture   *frame;    /* last full frame, for large graphs */
-  double        frame_scale;
-  double        frame_offset_x;
-  double        frame_offset_y;
-  int           frame_width;
-  int           frame_height;
-};
 
 G_DEFINE_FINAL_TYPE (PhiliaGraphArea, philia_graph_area, GTK_TYPE_WIDGET)
 
@@ -149,9 +135,21 @@ philia_graph_area_dispose (GObject *object)
   PhiliaGraphArea *self = PHILIA_GRAPH_AREA (object);
 
   g_clear_object (&self->frame);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   self->canvas = NULL;
 
   G_OBJECT_CLASS (philia_graph_area_parent_class)->dispose (object);
+}
+
+static void
+philia_graph_area_finalize (GObject *object)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (object);
+
+  g_clear_pointer (&self->drag_nodes, g_array_unref);
+  g_clear_pointer (&self->drag_positions, g_free);
+
+  G_OBJECT_CLASS (philia_graph_area_parent_class)->finalize (object);
 }
 
 void
@@ -163,99 +161,427 @@ _philia_graph_area_set_canvas (PhiliaGraphArea *self,
   self->canvas = canvas;
 }
 
-/* Input goes to the page's handlers while the area belongs to one. */
+/* View transform and input */
 
 static void
-on_drag_begin (GtkGestureDrag  *gesture,
-               double           x,
-               double           y,
-               PhiliaGraphArea *self)
+settle (PhiliaGraphArea *self)
 {
+  self->moving = FALSE;
   if (self->canvas != NULL)
-    _philia_canvas_on_drag_begin (gesture, x, y, self->canvas);
+    _philia_canvas_invalidate_frame (self->canvas);
+}
+
+static gboolean
+settle_cb (gpointer user_data)
+{
+  PhiliaGraphArea *self = user_data;
+
+  self->settle_id = 0;
+  settle (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Motion: large graphs redraw the cached frame until the motion stops. */
+static void
+view_moved (PhiliaGraphArea *self)
+{
+  self->user_view = TRUE;
+  _philia_graph_area_view_changed (self);
+  if (_philia_canvas_is_large (self->canvas) && self->frame != NULL)
+    {
+      self->moving = TRUE;
+      g_clear_handle_id (&self->settle_id, g_source_remove);
+      self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   else
-    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+    _philia_canvas_invalidate_frame (self->canvas);
+}
+
+void
+_philia_graph_area_moved (PhiliaGraphArea *self)
+{
+  view_moved (self);
+}
+
+void
+_philia_graph_area_zoom_at (PhiliaGraphArea *self,
+                        double        factor,
+                        double        x,
+                        double        y)
+{
+  PhiliaCanvas *c = self->canvas;
+  double scale;
+
+  if (c == NULL || c->positions == NULL || self->fit_scale <= 0)
+    return;
+  scale = CLAMP (self->view.scale * factor, self->fit_scale * MIN_ZOOM,
+                 self->fit_scale * MAX_ZOOM);
+  factor = scale / self->view.scale;
+  self->view.offset_x = x - (x - self->view.offset_x) * factor;
+  self->view.offset_y = y - (y - self->view.offset_y) * factor;
+  self->view.scale = scale;
+  view_moved (self);
+}
+
+/* Input */
+
+static gint64
+hit (PhiliaGraphArea *self,
+     double        x,
+     double        y)
+{
+  PhiliaCanvas *c = self->canvas;
+  if (c == NULL || c->positions == NULL || _philia_canvas_shown_graph (c) == NULL)
+    return -1;
+  _philia_canvas_update_view (c);
+  return philia_graph_view_hit (&self->view, x, y, HIT_RADIUS);
 }
 
 static void
-on_drag_update (GtkGestureDrag  *gesture,
-                double           dx,
-                double           dy,
-                PhiliaGraphArea *self)
+on_drag_begin (GtkGestureDrag *gesture,
+                              double          x,
+                              double          y,
+                              PhiliaGraphArea *self)
 {
-  if (self->canvas != NULL)
-    _philia_canvas_on_drag_update (gesture, dx, dy, self->canvas);
+  PhiliaCanvas *c = self->canvas;
+  GdkModifierType mods =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  if (c == NULL || c->positions == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  /* The page is the focus stop (its keys, its accessible description). */
+  gtk_widget_grab_focus (GTK_WIDGET (c));
+  self->drag_start_x = x;
+  self->drag_start_y = y;
+  self->drag_offset_x = self->view.offset_x;
+  self->drag_offset_y = self->view.offset_y;
+  self->drag_dx = self->drag_dy = 0;
+  self->drag_claimed = FALSE;
+  self->drag_mode = (mods & GDK_SHIFT_MASK) && hit (self, x, y) < 0
+                    ? DRAG_RUBBER_BAND : DRAG_PAN;
+
+  /* With a document, a drag that starts on a node moves it (and the rest of
+   * the selection with it, when it is selected): one step when it ends. */
+  if (self->drag_mode == DRAG_PAN && c->document != NULL && c->ego_graph == NULL
+      && philia_document_get_current_layout (c->document) != NULL
+      && !(mods & GDK_SHIFT_MASK))
+    {
+      gint64 v = hit (self, x, y);
+
+      if (v >= 0)
+        {
+          guint node = (guint) v;
+
+          g_array_set_size (self->drag_nodes, 0);
+          if (c->selected != NULL && c->selected[node])
+            g_array_append_vals (self->drag_nodes, c->selection->data, c->selection->len);
+          else
+            g_array_append_val (self->drag_nodes, node);
+          self->drag_mode = DRAG_NODES;
+        }
+    }
+}
+
+/* Draws the dragged nodes at their new place (the document keeps the old
+ * one until the drag ends). */
+static void
+drag_nodes_to (PhiliaGraphArea *self,
+               double        dx,
+               double        dy)
+{
+  PhiliaCanvas *c = self->canvas;
+  const PhiliaDocumentLayout *layout = philia_document_get_current_layout (c->document);
+  guint n = philia_graph_get_n_nodes (c->graph);
+
+  if (layout == NULL)
+    return;
+  if (self->drag_positions == NULL)
+    self->drag_positions = g_memdup2 (layout->positions, sizeof (double) * 2 * MAX (n, 1));
+  for (guint i = 0; i < self->drag_nodes->len; i++)
+    {
+      guint v = g_array_index (self->drag_nodes, guint, i);
+
+      self->drag_positions[2 * v] = layout->positions[2 * v] + dx / self->view.scale;
+      self->drag_positions[2 * v + 1] = layout->positions[2 * v + 1] + dy / self->view.scale;
+    }
+  c->positions = self->drag_positions;
+  _philia_canvas_update_view (c);
+  _philia_canvas_invalidate_frame (self->canvas);
 }
 
 static void
-on_drag_end (GtkGestureDrag  *gesture,
-             double           dx,
-             double           dy,
-             PhiliaGraphArea *self)
+on_drag_update (GtkGestureDrag *gesture,
+                               double          dx,
+                               double          dy,
+                               PhiliaGraphArea *self)
 {
-  if (self->canvas != NULL)
-    _philia_canvas_on_drag_end (gesture, dx, dy, self->canvas);
+  self->drag_dx = dx;
+  self->drag_dy = dy;
+  if (self->drag_mode == DRAG_PAN)
+    {
+      if (!self->drag_claimed
+          && !gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+        return;
+      self->drag_claimed = TRUE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      self->view.offset_x = self->drag_offset_x + dx;
+      self->view.offset_y = self->drag_offset_y + dy;
+      view_moved (self);
+    }
+  else if (self->drag_mode == DRAG_NODES)
+    {
+      if (!self->drag_claimed
+          && !gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+        return;
+      self->drag_claimed = TRUE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      drag_nodes_to (self, dx, dy);
+    }
+  else if (self->drag_mode == DRAG_RUBBER_BAND)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+                            double          dx,
+                            double          dy,
+                            PhiliaGraphArea *self)
+{
+  PhiliaCanvas *c = self->canvas;
+  if (self->drag_mode == DRAG_RUBBER_BAND
+      && gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy))
+    {
+      PhiliaGraph *graph = _philia_canvas_shown_graph (c);
+      g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+      double x0 = MIN (self->drag_start_x, self->drag_start_x + dx);
+      double x1 = MAX (self->drag_start_x, self->drag_start_x + dx);
+      double y0 = MIN (self->drag_start_y, self->drag_start_y + dy);
+      double y1 = MAX (self->drag_start_y, self->drag_start_y + dy);
+      guint n = philia_graph_get_n_nodes (graph);
+
+      /* Adds to the selection, as Shift does everywhere. */
+      g_array_append_vals (nodes, c->selection->data, c->selection->len);
+      for (guint v = 0; v < n; v++)
+        {
+          double x = c->positions[2 * v] * self->view.scale + self->view.offset_x;
+          double y = c->positions[2 * v + 1] * self->view.scale + self->view.offset_y;
+          guint node = _philia_canvas_shown_to_original (c, v);
+
+          if (x >= x0 && x <= x1 && y >= y0 && y <= y1
+              && (c->selected == NULL || !c->selected[v]))
+            g_array_append_val (nodes, node);
+        }
+      self->drag_mode = DRAG_NONE;
+      _philia_graph_area_request_selection (self, nodes);
+    }
+  else if (self->drag_mode == DRAG_NODES)
+    {
+      self->drag_mode = DRAG_NONE;
+      if (self->drag_claimed && self->drag_positions != NULL)
+        {
+          g_autofree double *xy = g_new (double, 2 * MAX (self->drag_nodes->len, 1));
+
+          for (guint i = 0; i < self->drag_nodes->len; i++)
+            {
+              guint v = g_array_index (self->drag_nodes, guint, i);
+
+              xy[2 * i] = self->drag_positions[2 * v];
+              xy[2 * i + 1] = self->drag_positions[2 * v + 1];
+            }
+          /* The page makes it the document's step; the document's
+           * "changed" puts its new layout on show. */
+          _philia_graph_area_nodes_moved (self,
+                                          (const guint *) self->drag_nodes->data, xy,
+                                          self->drag_nodes->len);
+        }
+      if (c->positions == self->drag_positions)
+        {
+          const PhiliaDocumentLayout *layout = philia_document_get_current_layout (c->document);
+
+          c->positions = layout != NULL ? layout->positions : NULL;
+          _philia_canvas_update_view (c);
+        }
+      g_clear_pointer (&self->drag_positions, g_free);
+    }
+  else
+    self->drag_mode = DRAG_NONE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
 on_click_released (GtkGestureClick *gesture,
-                   int              n_press,
-                   double           x,
-                   double           y,
-                   PhiliaGraphArea *self)
+                                  int              n_press,
+                                  double           x,
+                                  double           y,
+                                  PhiliaGraphArea *self)
 {
-  if (self->canvas != NULL)
-    _philia_canvas_on_click_released (gesture, n_press, x, y, self->canvas);
-}
+  PhiliaCanvas *c = self->canvas;
+  GdkModifierType mods =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  gint64 v;
 
-static void
-on_pinch_begin (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                PhiliaGraphArea  *self)
-{
-  if (self->canvas != NULL)
-    _philia_canvas_on_pinch_begin (gesture, sequence, self->canvas);
-}
+  if (c == NULL || c->positions == NULL)
+    return;
+  v = hit (self, x, y);
 
-static void
-on_pinch_scale_changed (GtkGestureZoom  *gesture,
-                        double           scale,
-                        PhiliaGraphArea *self)
-{
-  if (self->canvas != NULL)
-    _philia_canvas_on_pinch_scale_changed (gesture, scale, self->canvas);
-}
+  if (mods & GDK_SHIFT_MASK)
+    {
+      guint node;
+      gboolean removed = FALSE;
 
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           PhiliaGraphArea          *self)
-{
-  return self->canvas != NULL && _philia_canvas_on_scroll (controller, dx, dy, self->canvas);
+      if (v < 0)
+        return;
+      node = _philia_canvas_shown_to_original (c, (guint) v);
+      for (guint i = 0; i < c->selection->len; i++)
+        {
+          guint s = g_array_index (c->selection, guint, i);
+
+          if (s == node)
+            removed = TRUE;
+          else
+            g_array_append_val (nodes, s);
+        }
+      if (!removed)
+        g_array_append_val (nodes, node);
+    }
+  else if (v >= 0)
+    {
+      guint node = _philia_canvas_shown_to_original (c, (guint) v);
+
+      g_array_append_val (nodes, node);
+    }
+  _philia_graph_area_request_selection (self, nodes);
 }
 
 static void
 on_motion (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           PhiliaGraphArea          *self)
+                          double                    x,
+                          double                    y,
+                          PhiliaGraphArea          *self)
 {
-  if (self->canvas != NULL)
-    _philia_canvas_on_motion (controller, x, y, self->canvas);
+  self->pointer_x = x;
+  self->pointer_y = y;
 }
 
 static gboolean
-on_query_tooltip (GtkWidget       *widget,
-                  int              x,
-                  int              y,
-                  gboolean         keyboard_mode,
-                  GtkTooltip      *tooltip,
-                  PhiliaGraphArea *self)
+on_scroll (GtkEventControllerScroll *controller,
+                          double                    dx,
+                          double                    dy,
+                          PhiliaGraphArea          *self)
 {
-  return self->canvas != NULL
-         && _philia_canvas_on_query_tooltip (widget, x, y, keyboard_mode, tooltip, self->canvas);
+  if (self->pointer_y < 0)
+    return FALSE;
+  _philia_graph_area_zoom_at (self, pow (PHILIA_CANVAS_ZOOM_STEP, -dy), self->pointer_x,
+                          self->pointer_y);
+  return TRUE;
 }
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                               GdkEventSequence *sequence,
+                               PhiliaGraphArea  *self)
+{
+  self->pinch_scale = 1.0;
+}
+
+static void
+on_pinch_scale_changed (GtkGestureZoom *gesture,
+                                       double          scale,
+                                       PhiliaGraphArea *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    {
+      x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+    }
+  _philia_graph_area_zoom_at (self, scale / self->pinch_scale, x, y);
+  self->pinch_scale = scale;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget    *widget,
+                                 int           x,
+                                 int           y,
+                                 gboolean      keyboard_mode,
+                                 GtkTooltip   *tooltip,
+                                 PhiliaGraphArea *self)
+{
+  PhiliaCanvas *c = self->canvas;
+  PhiliaGraph *graph = c != NULL ? c->graph : NULL;
+  g_autoptr(GString) text = NULL;
+  const gint32 *labels;
+  const char *name;
+  gint64 v;
+  guint node;
+  double h;
+
+  if (keyboard_mode || graph == NULL)
+    return FALSE;
+  v = hit (self, x, y);
+  if (v < 0)
+    return FALSE;
+
+  node = _philia_canvas_shown_to_original (c, (guint) v);
+  labels = philia_graph_get_labels (graph);
+  name = philia_graph_get_node_name (graph, node);
+  text = g_string_new (NULL);
+  /* Translators: tooltip rows for a node of the graph canvas */
+  g_string_append_printf (text, _("<b>Node %u</b>"), node);
+  if (name != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+  if (labels[node] >= 0)
+    {
+      const char *class_name = philia_graph_get_class_name (graph, (guint) labels[node]);
+      g_autofree char *escaped = class_name ? g_markup_escape_text (class_name, -1) : NULL;
+
+      if (escaped != NULL)
+        g_string_append_printf (text, _("\nClass: %s (%d)"), escaped, labels[node]);
+      else
+        g_string_append_printf (text, _("\nClass: %d"), labels[node]);
+    }
+  else
+    g_string_append (text, _("\nUnlabeled"));
+  g_string_append_printf (text, _("\nDegree: %u"), philia_graph_get_degree (graph, node));
+  h = c->local_homophily != NULL ? c->local_homophily[node] : NAN;
+  if (isnan (h))
+    g_string_append (text, _("\nLocal homophily: undefined"));
+  else
+    g_string_append_printf (text, _("\nLocal homophily: %.3f"), h);
+  if (c->active_layer != NULL)
+    {
+      NodeLayer *layer = c->active_layer;
+      g_autofree char *title = g_markup_escape_text (layer->title, -1);
+
+      if (layer->values != NULL && !isnan (layer->values[node]))
+        g_string_append_printf (text, "\n%s: %.4g", title, layer->values[node]);
+      else if (layer->categories != NULL && layer->categories[node] >= 0
+               && (guint) layer->categories[node] < layer->n_categories)
+        {
+          g_autofree char *cat = g_markup_escape_text (layer->names[layer->categories[node]], -1);
+
+          g_string_append_printf (text, "\n%s: %s", title, cat);
+        }
+    }
+
+  gtk_tooltip_set_markup (tooltip, text->str);
+  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { x - 6, y - 6, 12, 12 });
+  return TRUE;
+}
+
 
 static void
 philia_graph_area_snapshot (GtkWidget   *widget,
@@ -263,9 +589,27 @@ philia_graph_area_snapshot (GtkWidget   *widget,
 {
   PhiliaGraphArea *self = PHILIA_GRAPH_AREA (widget);
 
-  if (self->canvas != NULL)
-    _philia_canvas_draw_area (self->canvas, snapshot, gtk_widget_get_width (widget),
-                              gtk_widget_get_height (widget));
+  if (self->canvas == NULL)
+    return;
+  _philia_canvas_draw_area (self->canvas, snapshot, gtk_widget_get_width (widget),
+                            gtk_widget_get_height (widget));
+  if (self->drag_mode == DRAG_RUBBER_BAND)
+    {
+      const PhiliaRgba *accent = &self->canvas->style.accent;
+      GdkRGBA fill = { accent->r, accent->g, accent->b, 0.15 };
+      GdkRGBA edge = { accent->r, accent->g, accent->b, 0.9 };
+      graphene_rect_t rect = GRAPHENE_RECT_INIT (MIN (self->drag_start_x,
+                                                      self->drag_start_x + self->drag_dx),
+                                                 MIN (self->drag_start_y,
+                                                      self->drag_start_y + self->drag_dy),
+                                                 fabs (self->drag_dx), fabs (self->drag_dy));
+      GskRoundedRect outline;
+
+      gsk_rounded_rect_init_from_rect (&outline, &rect, 0);
+      gtk_snapshot_append_color (snapshot, &fill, &rect);
+      gtk_snapshot_append_border (snapshot, &outline, (float[]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[]) { edge, edge, edge, edge });
+    }
 }
 
 static void
@@ -297,6 +641,7 @@ philia_graph_area_class_init (PhiliaGraphAreaClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = philia_graph_area_dispose;
+  object_class->finalize = philia_graph_area_finalize;
   widget_class->snapshot = philia_graph_area_snapshot;
   widget_class->measure = philia_graph_area_measure;
   gtk_widget_class_set_css_name (widget_class, "philia-graph-area");
@@ -339,6 +684,7 @@ philia_graph_area_init (PhiliaGraphArea *self)
   GtkGesture *gesture;
 
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+  self->drag_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
 
   self->drag = gtk_gesture_drag_new ();
   g_signal_connect (self->drag, "drag-begin", G_CALLBACK (on_drag_begin), self);

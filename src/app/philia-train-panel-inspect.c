@@ -11,7 +11,7 @@
 #include "philia-run-overlay.h"
 #include "philia-train-panel-private.h"
 
-/* The Train panel's inspect views (canvas colourings of the current run),
+/* The Train panel's inspect views (the document overlays of the current run),
  * its figure and CSV exports, and its accessors. */
 
 /* Colours the canvas by @overlay: a step ("Colouring") of the document's. */
@@ -22,22 +22,12 @@ write_color_by (PhiliaTrainPanel *self,
   _philia_document_write_view (self->document, overlay, NULL, NULL);
 }
 
+/* The document's overlays of the run stay (undoable, in its overlay list);
+ * the attention view forgets what it showed. */
 void
 _philia_train_panel_remove_canvas_layers (PhiliaTrainPanel *self)
 {
-  if (self->canvas == NULL)
-    return;
-  philia_canvas_remove_node_layer (self->canvas, LAYER_PREDICTION);
-  philia_canvas_remove_node_layer (self->canvas, LAYER_CORRECTNESS);
   philia_attention_view_remove_layers (self->attention_view);
-  for (guint i = 0; i < self->value_buttons->len; i++)
-    {
-      const char *id = g_object_get_data (g_ptr_array_index (self->value_buttons, i), "layer");
-
-      /* A document run's colourings are the canvas's own. */
-      if (!philia_run_overlay_parse (id, NULL, NULL))
-        philia_canvas_remove_node_layer (self->canvas, id);
-    }
 }
 
 void
@@ -75,68 +65,6 @@ _philia_train_panel_set_document_layer_buttons (PhiliaTrainPanel *self)
     }
 }
 
-void
-_philia_train_panel_set_canvas_layers (PhiliaTrainPanel *self)
-{
-  PhiliaTrainResult *r = self->current->result;
-  guint n = r->n_nodes, c = r->n_classes;
-  const gint32 *y = philia_graph_get_labels (self->graph);
-  const guint8 *test = philia_graph_get_split_mask (self->graph, r->split, PHILIA_SPLIT_TEST);
-  g_autofree gint32 *correct = g_new (gint32, n);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *prediction_title = NULL;
-  g_autofree char *correct_title = NULL;
-  /* Okabe–Ito bluish green, vermillion, and a neutral grey. */
-  static const double correct_colors[9] = { 0.0, 0.62, 0.45, 0.84, 0.37, 0.0, 0.72, 0.72, 0.72 };
-  const char *correct_names[3] = { _("correct"), _("wrong"), _("not in the test set") };
-
-  for (guint k = 0; k < c; k++)
-    {
-      const char *name = philia_graph_get_class_name (self->graph, k);
-
-      /* Translators: a class without a name in the data */
-      g_ptr_array_add (names, name != NULL ? g_strdup (name) : g_strdup_printf (_("class %u"), k));
-    }
-  g_ptr_array_add (names, NULL);
-  for (guint v = 0; v < n; v++)
-    correct[v] = y[v] < 0 ? -1 : test == NULL || !test[v] ? 2 : y[v] == r->predictions[v] ? 0 : 1;
-
-  /* Translators: canvas colouring by a run, "Prediction (GCN #1)" */
-  prediction_title = g_strdup_printf (_("Prediction (%s)"), self->current->inspected);
-  correct_title = g_strdup_printf (_("Correct on test (%s)"), self->current->inspected);
-  philia_canvas_set_node_categories (self->canvas, LAYER_PREDICTION, prediction_title,
-                                     r->predictions, (const char * const *) names->pdata, NULL, c);
-  philia_canvas_set_node_categories (self->canvas, LAYER_CORRECTNESS, correct_title, correct,
-                                     correct_names, correct_colors, 3);
-
-  for (guint i = 0; r->node_values != NULL && i < r->node_values->len; i++)
-    {
-      const PhiliaNodeValues *nv = g_ptr_array_index (r->node_values, i);
-      g_autofree char *id = g_strconcat (LAYER_VALUE, nv->name, NULL);
-      g_autofree char *title = g_strdup_printf ("%s (%s)", nv->name, self->current->inspected);
-      double lo = INFINITY, hi = -INFINITY;
-      GtkWidget *button;
-
-      for (guint v = 0; v < n; v++)
-        if (isfinite (nv->values[v]))
-          {
-            lo = MIN (lo, nv->values[v]);
-            hi = MAX (hi, nv->values[v]);
-          }
-      if (!isfinite (lo))
-        lo = 0, hi = 1;
-      philia_canvas_set_node_values (self->canvas, id, title, nv->values, lo,
-                                     hi > lo ? hi : lo + 1);
-      button = gtk_button_new_with_label (nv->name);
-      gtk_widget_set_tooltip_text (button, _("Colour nodes by this value the model publishes"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "train.color-by");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
-      g_object_set_data_full (G_OBJECT (button), "layer", g_strdup (id), g_free);
-      gtk_flow_box_append (self->color_box, button);
-      g_ptr_array_add (self->value_buttons, button);
-    }
-}
-
 /* The selected runs' attention side by side (a transformer's against a GAT's). */
 void
 _philia_train_panel_update_compare (PhiliaTrainPanel *self)
@@ -161,46 +89,24 @@ _philia_train_panel_color_by_action (GtkWidget  *widget,
 {
   PhiliaTrainPanel *self = PHILIA_TRAIN_PANEL (widget);
   const char *what = g_variant_get_string (parameter, NULL);
-  const char *layer = what;
+  g_autofree char *overlay = NULL;
+  guint id;
 
-  if (self->current == NULL)
+  /* A run's colourings are overlays of the document (undoable, in its
+   * overlay list, saved): the canvas derives them from the run. */
+  if (self->current == NULL || self->document == NULL || self->current->doc_runs == NULL)
     return;
-  /* A run's own colourings are the document's: the view names them and the
-   * canvas derives them from the run. */
-  if (self->document != NULL && self->current->doc_runs != NULL)
-    {
-      guint id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
-      g_autofree char *overlay = NULL;
-
-      if (g_str_equal (what, "prediction"))
-        overlay = g_strdup_printf ("run:%u:prediction", id);
-      else if (g_str_equal (what, "correctness"))
-        overlay = g_strdup_printf ("run:%u:correct", id);
-      else if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
-        {
-          philia_attention_view_show_layer (self->attention_view, what);
-          return;
-        }
-      else if (philia_run_overlay_parse (what, NULL, NULL))
-        overlay = g_strdup (what);
-      if (overlay != NULL)
-        {
-          write_color_by (self, overlay);
-          return;
-        }
-    }
-  if (self->canvas == NULL)
-    return;
-  if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
-    {
-      philia_attention_view_show_layer (self->attention_view, what);
-      return;
-    }
+  id = ((PhiliaDocumentRun *) g_ptr_array_index (self->current->doc_runs, 0))->id;
   if (g_str_equal (what, "prediction"))
-    layer = LAYER_PREDICTION;
+    overlay = g_strdup_printf ("run:%u:prediction", id);
   else if (g_str_equal (what, "correctness"))
-    layer = LAYER_CORRECTNESS;
-  philia_canvas_show_node_layer (self->canvas, layer);
+    overlay = g_strdup_printf ("run:%u:correct", id);
+  else if (g_str_equal (what, "same-label") || g_str_equal (what, "self-attention"))
+    philia_attention_view_show_layer (self->attention_view, what);
+  else if (philia_run_overlay_parse (what, NULL, NULL))
+    overlay = g_strdup (what);
+  if (overlay != NULL)
+    write_color_by (self, overlay);
 }
 
 void
@@ -307,27 +213,6 @@ philia_train_panel_get_graph (PhiliaTrainPanel *self)
   g_return_val_if_fail (PHILIA_IS_TRAIN_PANEL (self), NULL);
 
   return self->graph;
-}
-
-/**
- * philia_train_panel_set_canvas:
- * @canvas: (nullable): the canvas the inspect views colour (not referenced)
- */
-void
-philia_train_panel_set_canvas (PhiliaTrainPanel *self,
-                               PhiliaCanvas     *canvas)
-{
-  g_return_if_fail (PHILIA_IS_TRAIN_PANEL (self));
-  g_return_if_fail (canvas == NULL || PHILIA_IS_CANVAS (canvas));
-
-  if (self->canvas != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
-  self->canvas = canvas;
-  if (canvas != NULL)
-    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
-  philia_attention_view_set_canvas (self->attention_view, canvas);
-  gtk_widget_set_sensitive (self->canvas_box, self->current != NULL
-                            && (canvas != NULL || self->document != NULL));
 }
 
 /**

@@ -16,12 +16,6 @@
 
 G_BEGIN_DECLS
 
-/* Canvas layers this panel owns. */
-#define LAYER_PREDICTION  "train-prediction"
-#define LAYER_CORRECTNESS "train-correctness"
-#define LAYER_VALUE       "train-value-"
-
-
 typedef PhiliaRunEntry Run;
 typedef struct _PhiliaTrainGroup Group;
 
@@ -52,7 +46,6 @@ struct _PhiliaTrainPanel
   PhiliaAttentionView *attention_view;
 
   /* Borrowed */
-  PhiliaCanvas      *canvas;          /* weak */
   PhiliaDocument    *document;        /* owned; its runs are the history */
   GPtrArray         *value_buttons;   /* node-values buttons in color_box */
 
@@ -88,7 +81,6 @@ void _philia_train_panel_record_features           (PhiliaTrainPanel *self,
 void _philia_train_panel_remove_canvas_layers       (PhiliaTrainPanel *self);
 void _philia_train_panel_clear_value_buttons        (PhiliaTrainPanel *self);
 void _philia_train_panel_set_document_layer_buttons (PhiliaTrainPanel *self);
-void _philia_train_panel_set_canvas_layers          (PhiliaTrainPanel *self);
 void _philia_train_panel_update_compare             (PhiliaTrainPanel *self);
 void _philia_train_panel_color_by_action            (GtkWidget        *widget,
                                                      const char       *action_name,

@@ -202,15 +202,13 @@ update_current (PhiliaTrainPanel *self)
   g_signal_emit (self, signals[CURRENT_RUN_CHANGED], 0);
 
   gtk_widget_set_sensitive (self->canvas_box,
-                            run != NULL && (self->canvas != NULL || self->document != NULL));
+                            run != NULL && self->document != NULL && run->doc_runs != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.export-csv", run != NULL);
   if (run == NULL || self->graph == NULL)
     return;
 
   if (self->document != NULL && run->doc_runs != NULL)
     _philia_train_panel_set_document_layer_buttons (self);
-  else if (self->canvas != NULL)
-    _philia_train_panel_set_canvas_layers (self);
   has_attention = run->result->attention != NULL && run->result->attention->len > 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.edges-by-attention", has_attention);
   philia_attention_view_set_run (self->attention_view, self->graph, run->result,
@@ -866,9 +864,6 @@ philia_train_panel_dispose (GObject *object)
   g_clear_pointer (&self->feature_names, g_ptr_array_unref);
 
   /* The charts draw our data: detach them first. */
-  if (self->canvas != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
-  self->canvas = NULL;
   self->current = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PHILIA_TYPE_TRAIN_PANEL);

@@ -19,8 +19,6 @@ void                     philia_train_panel_set_document    (PhiliaTrainPanel *s
 PhiliaGraph             *philia_train_panel_get_graph       (PhiliaTrainPanel *self);
 void                     philia_train_panel_set_graph       (PhiliaTrainPanel *self,
                                                              PhiliaGraph      *graph);
-void                     philia_train_panel_set_canvas      (PhiliaTrainPanel *self,
-                                                             PhiliaCanvas     *canvas);
 void                     philia_train_panel_set_selection   (PhiliaTrainPanel *self,
                                                              const guint      *nodes,
                                                              guint             n_nodes);

@@ -672,8 +672,6 @@ philia_window_init (PhiliaWindow *self)
   g_signal_connect_object (self->inspector, "select-nodes",
                            G_CALLBACK (on_view_select_nodes), self, 0);
   g_signal_connect (self, "selection-changed", G_CALLBACK (on_selection_changed), NULL);
-  philia_train_panel_set_canvas (PHILIA_TRAIN_PANEL (self->train_panel),
-                                 PHILIA_CANVAS (self->canvas));
   g_object_bind_property (self, "graph", self->train_panel, "graph", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->train_panel, "current-run-changed",
                            G_CALLBACK (on_train_run_changed), self, 0);

@@ -144,6 +144,8 @@ figure_graph (PhiliaGraph *graph)
   g_autofree double *xy = NULL;
   g_autofree double *chance = NULL;
   g_auto(CliProjectView) project = { 0 };
+  g_autoptr(GArray) errors = NULL;
+  g_autofree guint8 *ringed = NULL;
   PhiliaDocument *document = cli_project_get ();
   guint n_chance = 0;
   GraphFigure figure = { 0 };
@@ -204,6 +206,29 @@ figure_graph (PhiliaGraph *graph)
   figure.view.edge_style = edges;
   figure.view.show_labels = opt_node_labels;
   figure.view.show_legend = TRUE;
+  /* The project's errors overlay rings the run's wrong predictions, as the
+   * canvas does (the same flags, drawn by the same code); --run picks the run. */
+  if (document != NULL)
+    {
+      guint64 run_id = 0;
+
+      if (opt_run != NULL)
+        g_ascii_string_to_unsigned (opt_run, 10, 1, G_MAXUINT, &run_id, NULL);
+      errors = philia_document_dup_run_errors (document, (guint) run_id, &error);
+      if (error != NULL)
+        {
+          g_prefix_error (&error, "%s: ", cli_project_get_path ());
+          return fail (error);
+        }
+      /* No flags when nothing is wrong: a ring's room is kept only for rings. */
+      if (errors != NULL && errors->len > 0)
+        {
+          ringed = g_new0 (guint8, MAX (philia_graph_get_n_nodes (graph), 1));
+          for (guint i = 0; i < errors->len; i++)
+            ringed[g_array_index (errors, guint, i)] = 1;
+          figure.view.highlighted = ringed;
+        }
+    }
   if (!philia_figure_export (opt_out, figure_width, figure_height, opt_dpi, draw_graph_figure,
                              &figure, &error))
     return fail (error);

@@ -136,7 +136,7 @@ cmd_info (int    argc,
   if (!parse_options ("info", "FILE", N_ ("Sizes of a dataset and the sanity report: "
                           "directed input, self-loops, duplicates, isolated nodes, components. "
                           "Given a project (.philia), the same for its dataset and then what the "
-                          "project holds: layouts, runs, evaluations (with --json, a \"project\" "
+                          "project holds: layouts, runs, evaluations, overlays (with --json, a \"project\" "
                           "member)."),
                       NULL, &argc, &argv, 1, &code))
     return code;

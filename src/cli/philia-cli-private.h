@@ -94,6 +94,8 @@ gboolean        cli_project_refuse_open_options (const char  *path,
                                                  GError     **error);
 /* The project load_dataset() opened, or NULL when it read a dataset. */
 PhiliaDocument *cli_project_get       (void);
+/* The project's file as the user named it, or NULL. */
+const char     *cli_project_get_path  (void);
 /* Refuses --save for a dataset (before loading it): FALSE and *@code set. */
 gboolean        cli_project_check_save (const char *command,
                                         const char *path,

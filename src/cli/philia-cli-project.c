@@ -41,6 +41,12 @@ cli_project_get (void)
   return document;
 }
 
+const char *
+cli_project_get_path (void)
+{
+  return document != NULL ? document_path : NULL;
+}
+
 gboolean
 cli_is_project (const char *path)
 {
@@ -358,6 +364,16 @@ cli_project_info_text (void)
                     "Hits@100 %.4f\n", philia_proximity_heuristic_to_string (h), s[0], s[1],
                     s[2], s[3], s[4], s[5]);
           }
+    }
+  printf ("  overlays           %u\n", philia_document_get_n_overlays (document));
+  /* Top first, as the overlay list in the workbench shows them. */
+  for (guint i = philia_document_get_n_overlays (document); i > 0; i--)
+    {
+      const PhiliaDocumentOverlay *o = philia_document_get_overlay (document, i - 1);
+
+      printf ("    %-16s %s%s\n", philia_overlay_kind_to_string (o->kind), o->source,
+              !o->visible ? " (hidden)"
+              : philia_document_get_top_overlay (document, o->kind) != o ? " (covered)" : "");
     }
   printf ("  explained pairs    %u\n", philia_document_get_n_pairs (document));
   printf ("  notes              %s\n", notes != NULL && *notes != '\0' ? "yes" : "none");

@@ -469,3 +469,60 @@ _philia_document_restore_overlays (PhiliaDocument *self,
   self->overlays = _philia_document_overlays_dup (overlays);
   _philia_document_overlays_sync_view (self);
 }
+
+/* ------------------------------------------------------------- run errors */
+
+GArray *
+philia_document_dup_run_errors (PhiliaDocument  *self,
+                                guint            run_id,
+                                GError         **error)
+{
+  const PhiliaDocumentOverlay *o;
+  const PhiliaDocumentRun *run;
+  const PhiliaTrainResult *r;
+  PhiliaGraph *graph;
+  const gint32 *y;
+  const guint8 *test = NULL;
+  const char *rest;
+  guint id, n;
+  GArray *nodes;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  o = philia_document_get_top_overlay (self, PHILIA_OVERLAY_RUN_ERRORS);
+  if (o == NULL)
+    return NULL;
+  if (run_id != 0)
+    id = run_id;
+  else if (!parse_run (o->source, &id, &rest))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                   _("The errors overlay names no run (“%s”)."), o->source);
+      return NULL;
+    }
+  run = philia_document_find_run (self, id);
+  if (run == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _("The errors overlay shows run %u, which is not in the project."), id);
+      return NULL;
+    }
+  graph = philia_document_get_graph (self);
+  r = run->result;
+  n = graph != NULL ? philia_graph_get_n_nodes (graph) : 0;
+  y = graph != NULL ? philia_graph_get_labels (graph) : NULL;
+  if (graph == NULL || r->n_nodes != n || r->predictions == NULL || y == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
+                   _("Run %u has no predictions for the nodes of this graph."), id);
+      return NULL;
+    }
+  if (run->provenance == PHILIA_RUN_TRAINED && r->split < philia_graph_get_n_splits (graph))
+    test = philia_graph_get_split_mask (graph, r->split, PHILIA_SPLIT_TEST);
+  nodes = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint v = 0; v < n; v++)
+    if (y[v] >= 0 && (test == NULL || test[v]) && r->predictions[v] != y[v])
+      g_array_append_val (nodes, v);
+  return nodes;
+}

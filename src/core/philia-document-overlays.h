@@ -88,6 +88,16 @@ gboolean        philia_document_set_overlay_visible  (PhiliaDocument    *self,
                                                       guint              index,
                                                       gboolean           visible);
 
+/* The nodes (ascending) the topmost visible "run errors" overlay rings: the
+ * wrong predictions of its run — or of run @run_id, when not 0 — on the
+ * run's labeled test nodes (every labeled node for a run not trained in the
+ * document, which scores them all). NULL without such an overlay (no
+ * error), or with an error naming the run when it is not in the document.
+ * What every canvas of the document and `philia-cli figure` ring. */
+GArray         *philia_document_dup_run_errors      (PhiliaDocument    *self,
+                                                      guint              run_id,
+                                                      GError           **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaDocumentOverlay, philia_document_overlay_unref)
 
 G_END_DECLS

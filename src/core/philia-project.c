@@ -521,6 +521,32 @@ philia_document_write_json (PhiliaDocument *self,
     }
   philia_json_end_array (json);
 
+  /* The view's overlays, bottom first as the document keeps them; "drawn"
+   * says which of them shows (the topmost visible one of its kind). */
+  philia_json_key (json, "overlays");
+  philia_json_begin_array (json);
+  for (guint i = 0; i < philia_document_get_n_overlays (self); i++)
+    {
+      const PhiliaDocumentOverlay *o = philia_document_get_overlay (self, i);
+      guint64 run = 0;
+
+      philia_json_begin_object (json);
+      philia_json_member_string (json, "kind", philia_overlay_kind_to_string (o->kind));
+      philia_json_member_string (json, "source", o->source);
+      philia_json_key (json, "run");
+      if (g_str_has_prefix (o->source, "run:") && g_ascii_isdigit (o->source[4]))
+        run = g_ascii_strtoull (o->source + 4, NULL, 10);
+      if (run > 0 && run <= G_MAXUINT)
+        philia_json_int (json, (gint64)run);
+      else
+        philia_json_null (json);
+      philia_json_member_bool (json, "visible", o->visible);
+      philia_json_member_bool (json, "drawn",
+                               philia_document_get_top_overlay (self, o->kind) == o);
+      philia_json_end_object (json);
+    }
+  philia_json_end_array (json);
+
   philia_json_key (json, "pairs");
   philia_json_begin_array (json);
   for (guint i = 0; i < philia_document_get_n_pairs (self); i++)

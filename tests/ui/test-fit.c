@@ -240,7 +240,7 @@ legend_luminance (double *box_lum,
                   double *text_lum)
 {
   PhiliaCanvas *c = canvas ();
-  GtkWidget *area = c->area;
+  GtkWidget *area = GTK_WIDGET (c->area);
   int w = gtk_widget_get_width (area), h = gtk_widget_get_height (area);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -262,7 +262,8 @@ legend_luminance (double *box_lum,
                                          node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   gdk_texture_download (texture, (guchar *) pixels, (gsize) w * 4);
 
-  g_assert_true (philia_graph_view_get_legend_box (&c->view, &c->style, w, h, &box, &covered));
+  g_assert_true (philia_graph_view_get_legend_box (&c->area->view, &c->style, w, h, &box,
+                                                  &covered));
   for (int y = (int) box.y + 1; y < (int) (box.y + box.height) - 1 && y < h; y++)
     for (int x = (int) box.x + 1; x < (int) (box.x + box.width) - 1 && x < w; x++)
       {
@@ -452,14 +453,14 @@ test_why_in_view (void)
   g_assert_cmpuint (n, ==, 2);
 
   /* Both in the area, their middle at its centre. */
-  w = gtk_widget_get_width (c->area);
-  h = gtk_widget_get_height (c->area);
+  w = gtk_widget_get_width (GTK_WIDGET (c->area));
+  h = gtk_widget_get_height (GTK_WIDGET (c->area));
   for (int i = 0; i < 2; i++)
     {
       guint v = i == 0 ? 10 : 20;
 
-      x[i] = c->view.offset_x + c->view.scale * c->positions[2 * v];
-      y[i] = c->view.offset_y + c->view.scale * c->positions[2 * v + 1];
+      x[i] = c->area->view.offset_x + c->area->view.scale * c->positions[2 * v];
+      y[i] = c->area->view.offset_y + c->area->view.scale * c->positions[2 * v + 1];
       g_assert_cmpfloat (x[i], >=, 0);
       g_assert_cmpfloat (x[i], <=, w);
       g_assert_cmpfloat (y[i], >=, 0);

@@ -9,14 +9,17 @@
 #include "philia-canvas.h"
 #include "philia-canvas-private.h"
 #include "philia-test-util.h"
+#include "philia-train-panel.h"
 
 /*
  * The overlay list in the canvas toolbar (HACKING.md §16): a canvas bound to
  * a document draws what the document's overlay list says, and the list's
  * popover shows the overlays top first, hides and removes them through the
  * document (undoable steps). A "run errors" overlay rings exactly the run's
- * wrong test predictions. PHILIA_OVERLAYS_SHOTS=DIR keeps a screen grab of
- * the open popover.
+ * wrong test predictions. The Train panel colours the graph by a run only
+ * through the document: its colourings are overlays of the list, undoable.
+ * A narrow canvas has the list in its "more" menu.
+ * PHILIA_OVERLAYS_SHOTS=DIR keeps screen grabs of the open popover and menu.
  *
  * The graph: Texas (183 nodes, 5 classes, 10 splits).
  */
@@ -187,6 +190,140 @@ test_run_errors (void)
   g_assert_cmpuint (canvas->hl_nodes->len, ==, expected);
 }
 
+/* The row of the overlay list whose label is @title, or -1. */
+static int
+row_titled (const char *title)
+{
+  for (guint i = 0; i < n_rows (); i++)
+    if (g_strcmp0 (gtk_check_button_get_label (row_check (i)), title) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* The Train panel drives no canvas: its colourings are the document's
+ * overlays, which the canvas draws, the list shows and undo takes back. */
+static void
+test_train_panel (void)
+{
+  PhiliaGraph *graph = philia_document_get_graph (doc);
+  PhiliaTrainPanel *panel = PHILIA_TRAIN_PANEL (g_object_ref_sink (philia_train_panel_new ()));
+  guint id = philia_document_add_run (doc, every_third_wrong (graph));
+  const char *what[] = { "correctness", "prediction" };
+  const char *suffix[] = { "correct", "prediction" };
+  guint last;
+
+  philia_train_panel_set_document (panel, doc);
+  g_assert_true (philia_train_panel_get_graph (panel) == graph);
+  last = philia_train_panel_get_n_runs (panel) - 1;
+  philia_train_panel_select_runs (panel, &last, 1);
+  g_assert_true (philia_train_panel_get_current_run (panel)
+                 == philia_document_find_run (doc, id)->result);
+
+  for (guint k = 0; k < G_N_ELEMENTS (what); k++)
+    {
+      g_autofree char *source = g_strdup_printf ("run:%u:%s", id, suffix[k]);
+      g_autofree char *title = NULL;
+      guint n_before = philia_document_get_n_overlays (doc);
+      const PhiliaDocumentOverlay *top;
+
+      g_assert_cmpstr (philia_canvas_get_node_layer (canvas), !=, source);
+      gtk_widget_activate_action (GTK_WIDGET (panel), "train.color-by", "s", what[k]);
+      top = philia_document_get_top_overlay (doc, PHILIA_OVERLAY_NODE_COLOR);
+      g_assert_nonnull (top);
+      g_assert_cmpstr (top->source, ==, source);
+      g_assert_cmpuint (philia_document_get_n_overlays (doc), ==, n_before + 1);
+      /* The canvas follows the document; the list has a row for it. */
+      g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, source);
+      title = philia_document_overlay_dup_title (top);
+      g_assert_cmpint (row_titled (title), >=, 0);
+      /* Undo takes it off the list and the canvas; redo puts it back. */
+      g_assert_true (philia_document_undo (doc));
+      g_assert_cmpuint (philia_document_get_n_overlays (doc), ==, n_before);
+      g_assert_cmpstr (philia_canvas_get_node_layer (canvas), !=, source);
+      g_assert_cmpint (row_titled (title), <, 0);
+      g_assert_true (philia_document_redo (doc));
+      g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, source);
+      g_assert_cmpint (row_titled (title), >=, 0);
+    }
+
+  /* Without a document the panel has nowhere to put a colouring: nothing
+   * happens to the canvas. */
+  {
+    g_autofree char *shown = g_strdup (philia_canvas_get_node_layer (canvas));
+
+    philia_train_panel_set_document (panel, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (panel), "train.color-by", "s", "correctness");
+    g_assert_cmpstr (philia_canvas_get_node_layer (canvas), ==, shown);
+  }
+  g_object_unref (panel);
+}
+
+static guint
+count_children (GtkWidget *box)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+static gboolean
+more_shown (gpointer data)
+{
+  return gtk_widget_get_visible (canvas->more_button);
+}
+
+static gboolean
+more_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (canvas->more_button);
+}
+
+/* A narrow canvas folds the overlay button away with the other tools: the
+ * "more" menu then holds the same list, which works the same. */
+static void
+test_narrow (void)
+{
+  GtkWidget *first, *check;
+  guint n = philia_document_get_n_overlays (doc);
+
+  g_assert_cmpuint (n, >, 0);
+  gtk_window_set_default_size (window, 360, 640);
+  g_assert_true (philia_test_spin_until (more_shown, NULL, 10000));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
+  g_assert_nonnull (canvas->more_overlay_list);
+  g_assert_cmpuint (count_children (canvas->more_overlay_list), ==, n);
+  g_assert_false (gtk_widget_get_visible (canvas->more_overlay_empty));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (canvas->more_button));
+  philia_test_spin_for (200);
+  g_assert_true (gtk_widget_is_visible (canvas->more_overlay_list));
+  grab_screen ("overlays-narrow-more-menu.png");
+
+  /* The top row's toggle hides that overlay, a step of the document's. */
+  first = gtk_widget_get_first_child (canvas->more_overlay_list);
+  check = gtk_widget_get_first_child (first);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==,
+                   gtk_check_button_get_label (row_check (0)));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  g_assert_false (philia_document_get_overlay (doc, n - 1)->visible);
+  g_assert_true (g_str_has_prefix (philia_document_get_undo_label (doc), "Hide "));
+  /* Both lists follow the document. */
+  g_assert_false (gtk_check_button_get_active (row_check (0)));
+  g_assert_true (philia_document_undo (doc));
+  first = gtk_widget_get_first_child (canvas->more_overlay_list);
+  check = gtk_widget_get_first_child (first);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (canvas->more_button));
+
+  gtk_window_set_default_size (window, 900, 640);
+  g_assert_true (philia_test_spin_until (more_hidden, NULL, 10000));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +353,8 @@ main (int   argc,
 
   g_test_add_func ("/Philia/Overlays/list", test_list);
   g_test_add_func ("/Philia/Overlays/run-errors", test_run_errors);
+  g_test_add_func ("/Philia/Overlays/train-panel", test_train_panel);
+  g_test_add_func ("/Philia/Overlays/narrow", test_narrow);
   ret = g_test_run ();
   gtk_window_destroy (window);
   g_object_unref (doc);

@@ -578,6 +578,26 @@ test_gat (void)
 
   gtk_widget_activate_action (GTK_WIDGET (panel ()), "train.edges-by-attention", NULL);
   g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_VALUE);
+  /* The edges are the document's overlay (the list's, undoable), not the panel's. */
+  {
+    PhiliaDocument *document = philia_window_get_document (window);
+    const PhiliaDocumentOverlay *top = philia_document_get_top_overlay (document,
+                                                                        PHILIA_OVERLAY_EDGE_VALUES);
+    PhiliaAttentionOverlay attention;
+    g_autofree char *source = NULL;
+
+    g_assert_nonnull (top);
+    g_assert_true (philia_attention_overlay_parse (top->source, &attention));
+    g_assert_cmpuint (attention.layer, ==, 0);
+    g_assert_cmpint (attention.head, ==, -1);
+    source = g_strdup (top->source);
+    g_assert_true (philia_document_undo (document));
+    top = philia_document_get_top_overlay (document, PHILIA_OVERLAY_EDGE_VALUES);
+    g_assert_true (top == NULL || g_strcmp0 (top->source, source) != 0);
+    g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), !=, PHILIA_EDGES_VALUE);
+    g_assert_true (philia_document_redo (document));
+    g_assert_cmpint (philia_canvas_get_edge_style (canvas ()), ==, PHILIA_EDGES_VALUE);
+  }
   /* The legend says which scale and which of an edge's two coefficients. */
   g_assert_cmpstr (philia_canvas_get_edge_title (canvas ()), ==,
                    "Attention × uniform (stronger direction), layer 0, mean over heads");
