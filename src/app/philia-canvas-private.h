@@ -301,10 +301,20 @@ gboolean _philia_canvas_on_query_tooltip (GtkWidget    *widget,
                                           GtkTooltip   *tooltip,
                                           PhiliaCanvas *self);
 
+/* philia-canvas-frame.c */
+typedef struct _PhiliaCanvasFrameJob PhiliaCanvasFrameJob;
+
+PhiliaCanvasFrameJob *_philia_canvas_frame_job_new (PhiliaCanvas *self,
+                                                    int           width,
+                                                    int           height);
+void _philia_canvas_frame_job_free (PhiliaCanvasFrameJob *job);
+const PhiliaGraphView *_philia_canvas_frame_job_get_view (const PhiliaCanvasFrameJob *job);
+cairo_surface_t *_philia_canvas_frame_job_run (PhiliaCanvasFrameJob *job);
+
 /* philia-graph-area.c */
-typedef GdkTexture *(*PhiliaGraphAreaRender) (gpointer data,
-                                              int      width,
-                                              int      height);
+typedef PhiliaCanvasFrameJob *(*PhiliaGraphAreaRender) (gpointer data,
+                                                        int      width,
+                                                        int      height);
 
 void _philia_graph_area_set_canvas (PhiliaGraphArea *self,
                                     PhiliaCanvas    *canvas);
