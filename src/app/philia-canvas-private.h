@@ -177,6 +177,9 @@ struct _PhiliaCanvas
    * put on it), so what is shown depends only on the size, not on when
    * the allocations came. */
   guint                 user_view : 1;
+  /* The progressive layout is landing as the document's, and the user moved
+   * the view while it refined: the view stays (philia-canvas-refine.c). */
+  guint                 live_keeps_view : 1;
   guint                 busy : 1;
   guint                 size_by_degree : 1;
   guint                 show_labels : 1;
@@ -326,6 +329,8 @@ void _philia_graph_area_request_selection (PhiliaGraphArea *self,
                                            GArray          *nodes);
 void _philia_graph_area_view_changed (PhiliaGraphArea *self);
 void _philia_graph_area_clear_frame (PhiliaGraphArea *self);
+void _philia_graph_area_refit_frame (PhiliaGraphArea       *self,
+                                     const PhiliaGraphView *view);
 gboolean _philia_graph_area_has_frame (PhiliaGraphArea *self);
 void _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
                                         GtkSnapshot           *snapshot,

@@ -38,6 +38,11 @@ struct _PhiliaGraphArea
   guint         serial;        /* bumped whenever what the frame shows changes */
   guint         frame_serial;  /* what the frame (or the one being drawn) was asked at */
   gboolean      rendering;
+  guint         refits;        /* bumped by _philia_graph_area_refit_frame() */
+  guint         frame_refits;  /* … when the frame being drawn was asked for */
+  double        refit_scale;   /* the view of the last refit */
+  double        refit_offset_x;
+  double        refit_offset_y;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaGraphArea, philia_graph_area, GTK_TYPE_WIDGET)
@@ -109,6 +114,32 @@ _philia_graph_area_has_frame (PhiliaGraphArea *self)
 }
 
 static void
+set_frame_view (PhiliaGraphArea *self,
+                double           scale,
+                double           offset_x,
+                double           offset_y)
+{
+  self->frame_scale = scale;
+  self->frame_offset_x = offset_x;
+  self->frame_offset_y = offset_y;
+}
+
+/* The view was fitted to new positions (the layout refining): the last
+ * frame, and one being drawn, stay where they are on the screen rather than
+ * scaled by the change of the fit, until a frame of the new positions lands. */
+void
+_philia_graph_area_refit_frame (PhiliaGraphArea       *self,
+                                const PhiliaGraphView *view)
+{
+  self->refits++;
+  self->refit_scale = view->scale;
+  self->refit_offset_x = view->offset_x;
+  self->refit_offset_y = view->offset_y;
+  if (self->frame != NULL)
+    set_frame_view (self, view->scale, view->offset_x, view->offset_y);
+}
+
+static void
 frame_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -129,9 +160,10 @@ frame_done_cb (GObject      *object,
                                       (GDestroyNotify) cairo_surface_destroy, surface);
   g_clear_object (&self->frame);
   self->frame = gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, stride);
-  self->frame_scale = view->scale;
-  self->frame_offset_x = view->offset_x;
-  self->frame_offset_y = view->offset_y;
+  if (self->frame_refits != self->refits)
+    set_frame_view (self, self->refit_scale, self->refit_offset_x, self->refit_offset_y);
+  else
+    set_frame_view (self, view->scale, view->offset_x, view->offset_y);
   self->frame_width = (int) lround (w / sx);
   self->frame_height = (int) lround (h / sy);
   self->frame_graph = view->graph;
@@ -163,6 +195,7 @@ start_frame (PhiliaGraphArea       *self,
     return;
   self->rendering = TRUE;
   self->frame_serial = self->serial;
+  self->frame_refits = self->refits;
   task = g_task_new (self, NULL, frame_done_cb, NULL);
   g_task_set_source_tag (task, start_frame);
   g_task_set_task_data (task, job, (GDestroyNotify) _philia_canvas_frame_job_free);
