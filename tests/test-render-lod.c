@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -24,8 +25,8 @@
 #define N_EDGES (COLS * ROWS)
 
 /* Edge i joins nodes 2i and 2i + 1, 10 px apart across the middle of cell i
- * (row-major); with @loops, every node also has a self-loop (never drawn),
- * and with @duplicates every edge is given twice. */
+ * (row-major); with @loops, every other node also has a self-loop, which is
+ * never drawn and must not use up the budget. */
 static PhiliaGraph *
 cell_graph (double   *xy,
             gboolean  loops)
