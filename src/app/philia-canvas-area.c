@@ -279,43 +279,12 @@ draw_graph (PhiliaCanvas *self,
     philia_graph_view_draw (cr, width, height, &self->area->view, &self->style);
 }
 
-static void
-destroy_surface (gpointer data)
+static PhiliaCanvasFrameJob *
+frame_job_cb (gpointer data,
+              int      width,
+              int      height)
 {
-  cairo_surface_destroy (data);
-}
-
-/* Renders a full frame into a texture, which pans and zooms then move. */
-static GdkTexture *
-render_frame (PhiliaCanvas *self,
-              int           width,
-              int           height)
-{
-  int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  cairo_surface_t *surface;
-  g_autoptr(GBytes) bytes = NULL;
-  cairo_t *cr;
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * sf, height * sf);
-  cairo_surface_set_device_scale (surface, sf, sf);
-  cr = cairo_create (surface);
-  draw_graph (self, cr, width, height);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height * sf,
-                                      destroy_surface, surface);
-  return gdk_memory_texture_new (width * sf, height * sf, GDK_MEMORY_DEFAULT, bytes,
-                                 cairo_image_surface_get_stride (surface));
-}
-
-static GdkTexture *
-render_frame_cb (gpointer data,
-                 int      width,
-                 int      height)
-{
-  return render_frame (data, width, height);
+  return _philia_canvas_frame_job_new (data, width, height);
 }
 
 /* Draws the graph into the drawing area, @width × @height pixels. */
@@ -347,7 +316,7 @@ _philia_canvas_draw_area (PhiliaCanvas *self,
 
           _philia_graph_area_snapshot_frame (self->area, snapshot, width,
                                              height, &self->area->view, self->area->moving, &bg,
-                                             render_frame_cb, self);
+                                             frame_job_cb, self);
         }
 
       gtk_snapshot_pop (snapshot);

@@ -352,8 +352,10 @@ _philia_canvas_sync_layout (PhiliaCanvas *self)
   _philia_canvas_cancel_layout (self);
   g_clear_pointer (&self->area->drag_positions, g_free);
   self->area->drag_mode = self->area->drag_mode == DRAG_NODES ? DRAG_NONE : self->area->drag_mode;
-  /* Moving nodes keeps the view where it is; another layout is fitted. */
-  if (new_layout || self->positions == NULL)
+  /* Moving nodes keeps the view where it is, and so does the refined layout
+   * landing when the user moved the view while watching it; another layout
+   * is fitted. */
+  if ((new_layout && !self->live_keeps_view) || self->positions == NULL)
     {
       self->positions = layout->positions;
       _philia_canvas_fit (self);

@@ -158,6 +158,9 @@ struct _PhiliaCanvas
   /* Borrowed: the positions of the shown graph (cache or ego) */
   const double         *positions;
 
+  /* The progressive layout is landing as the document's, and the user moved
+   * the view while it refined: the view stays (philia-canvas-refine.c). */
+  guint                 live_keeps_view : 1;
   guint                 busy : 1;
   guint                 size_by_degree : 1;
   guint                 show_labels : 1;
@@ -232,10 +235,20 @@ void _philia_canvas_size_allocate (GtkWidget *widget,
                                    int        height,
                                    int        baseline);
 
+/* philia-canvas-frame.c */
+typedef struct _PhiliaCanvasFrameJob PhiliaCanvasFrameJob;
+
+PhiliaCanvasFrameJob *_philia_canvas_frame_job_new (PhiliaCanvas *self,
+                                                    int           width,
+                                                    int           height);
+void _philia_canvas_frame_job_free (PhiliaCanvasFrameJob *job);
+const PhiliaGraphView *_philia_canvas_frame_job_get_view (const PhiliaCanvasFrameJob *job);
+cairo_surface_t *_philia_canvas_frame_job_run (PhiliaCanvasFrameJob *job);
+
 /* philia-graph-area.c */
-typedef GdkTexture *(*PhiliaGraphAreaRender) (gpointer data,
-                                              int      width,
-                                              int      height);
+typedef PhiliaCanvasFrameJob *(*PhiliaGraphAreaRender) (gpointer data,
+                                                        int      width,
+                                                        int      height);
 
 void _philia_graph_area_set_canvas (PhiliaGraphArea *self,
                                     PhiliaCanvas    *canvas);
@@ -247,6 +260,8 @@ void _philia_graph_area_request_selection (PhiliaGraphArea *self,
                                            GArray          *nodes);
 void _philia_graph_area_view_changed (PhiliaGraphArea *self);
 void _philia_graph_area_clear_frame (PhiliaGraphArea *self);
+void _philia_graph_area_refit_frame (PhiliaGraphArea       *self,
+                                     const PhiliaGraphView *view);
 gboolean _philia_graph_area_has_frame (PhiliaGraphArea *self);
 void _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
                                         GtkSnapshot           *snapshot,

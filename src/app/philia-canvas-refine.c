@@ -156,7 +156,10 @@ swap_in (Live *live)
   self->positions = live->front;
   /* Until the user moves the view, the drawing stays fitted as it grows. */
   if (!live->shown || !self->area->user_view)
-    _philia_canvas_fit (self);
+    {
+      _philia_canvas_fit (self);
+      _philia_graph_area_refit_frame (self->area, &self->area->view);
+    }
   else
     {
       _philia_canvas_update_view (self);
@@ -216,7 +219,9 @@ live_done_cb (GObject      *object,
 
   /* The finished (or stopped) positions go where any layout's go: the
    * document or the graph's cache, which the canvas then draws. */
+  self->live_keeps_view = self->area->user_view && live->shown && self->positions == live->front;
   live->finish (object, result, live->request);
+  self->live_keeps_view = FALSE;
 
   /* Still drawing the buffer (superseded by another layout, say): nothing
    * to draw until that one lands, rather than freed memory. */

@@ -37,6 +37,15 @@ struct _PhiliaGraphArea
   double           frame_offset_y;
   int              frame_width;
   int              frame_height;
+  gconstpointer    frame_graph;   /* compared only: another graph's frame is not shown */
+  guint            serial;        /* bumped whenever what the frame shows changes */
+  guint            frame_serial;  /* what the frame (or the one being drawn) was asked at */
+  gboolean         rendering;
+  guint            refits;        /* bumped by _philia_graph_area_refit_frame() */
+  guint            frame_refits;  /* … when the frame being drawn was asked for */
+  double           refit_scale;   /* the view of the last refit */
+  double           refit_offset_x;
+  double           refit_offset_y;
 
   /* The view transform; graph coordinates → area pixels */
   PhiliaGraphView  view;

@@ -16,7 +16,8 @@
  * position is in its own coordinates. It says what the user did with
  * signals (#PhiliaGraphArea::nodes-moved, ::selection-requested,
  * ::view-changed) that the page turns into the document's commands, and
- * keeps the cached frame of large graphs. What is drawn (graph, positions,
+ * keeps the cached frame of large graphs, drawn by a worker
+ * (philia-canvas-frame.c) while the last one moves with the view. What is drawn (graph, positions,
  * overlays, selection) is the page's (HACKING.md §2), which puts it into
  * the view before the area draws or hit-tests.
  */
@@ -74,21 +75,113 @@ philia_graph_area_get_drag_gesture (PhiliaGraphArea *self)
   return self->drag;
 }
 
+/* What the frame shows changed: a new one is drawn, and until it is ready
+ * the old one stands in, moved to the current view. */
 void
 _philia_graph_area_clear_frame (PhiliaGraphArea *self)
 {
-  g_clear_object (&self->frame);
+  self->serial++;
 }
 
+/* Whether a frame of the current view is shown (pans then move it). */
 gboolean
 _philia_graph_area_has_frame (PhiliaGraphArea *self)
 {
   return self->frame != NULL;
 }
 
-/* Large graphs: while the view moves, the last full frame is moved from the
- * transform it was drawn with to @view's; otherwise it is drawn again (by
- * @render) when missing or of another size. */
+static void
+set_frame_view (PhiliaGraphArea *self,
+                double           scale,
+                double           offset_x,
+                double           offset_y)
+{
+  self->frame_scale = scale;
+  self->frame_offset_x = offset_x;
+  self->frame_offset_y = offset_y;
+}
+
+/* The view was fitted to new positions (the layout refining): the last
+ * frame, and one being drawn, stay where they are on the screen rather than
+ * scaled by the change of the fit, until a frame of the new positions lands. */
+void
+_philia_graph_area_refit_frame (PhiliaGraphArea       *self,
+                                const PhiliaGraphView *view)
+{
+  self->refits++;
+  self->refit_scale = view->scale;
+  self->refit_offset_x = view->offset_x;
+  self->refit_offset_y = view->offset_y;
+  if (self->frame != NULL)
+    set_frame_view (self, view->scale, view->offset_x, view->offset_y);
+}
+
+static void
+frame_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (object);
+  PhiliaCanvasFrameJob *job = g_task_get_task_data (G_TASK (result));
+  const PhiliaGraphView *view = _philia_canvas_frame_job_get_view (job);
+  cairo_surface_t *surface = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  double sx, sy;
+
+  self->rendering = FALSE;
+  cairo_surface_get_device_scale (surface, &sx, &sy);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) stride * h,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  g_clear_object (&self->frame);
+  self->frame = gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, stride);
+  if (self->frame_refits != self->refits)
+    set_frame_view (self, self->refit_scale, self->refit_offset_x, self->refit_offset_y);
+  else
+    set_frame_view (self, view->scale, view->offset_x, view->offset_y);
+  self->frame_width = (int) lround (w / sx);
+  self->frame_height = (int) lround (h / sy);
+  self->frame_graph = view->graph;
+  /* Anything asked for since the job started is drawn next. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+frame_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_task_return_pointer (task, _philia_canvas_frame_job_run (task_data),
+                         (GDestroyNotify) cairo_surface_destroy);
+}
+
+static void
+start_frame (PhiliaGraphArea       *self,
+             int                    width,
+             int                    height,
+             PhiliaGraphAreaRender  render,
+             gpointer               data)
+{
+  PhiliaCanvasFrameJob *job = render (data, width, height);
+  g_autoptr(GTask) task = NULL;
+
+  if (job == NULL)
+    return;
+  self->rendering = TRUE;
+  self->frame_serial = self->serial;
+  self->frame_refits = self->refits;
+  task = g_task_new (self, NULL, frame_done_cb, NULL);
+  g_task_set_source_tag (task, start_frame);
+  g_task_set_task_data (task, job, (GDestroyNotify) _philia_canvas_frame_job_free);
+  g_task_run_in_thread (task, frame_thread);
+}
+
+/* Large graphs: the last full frame, moved from the transform it was drawn
+ * with to @view's; a new one is drawn (by a worker, from the job @render
+ * makes) when it is stale or of another size and the view is not moving. */
 void
 _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
                                    GtkSnapshot           *snapshot,
@@ -100,33 +193,30 @@ _philia_graph_area_snapshot_frame (PhiliaGraphArea       *self,
                                    PhiliaGraphAreaRender  render,
                                    gpointer               data)
 {
-  if (moving && self->frame != NULL)
-    {
-      double r = view->scale / self->frame_scale;
+  gboolean stale = self->frame == NULL || self->frame_serial != self->serial
+                   || self->frame_width != width || self->frame_height != height
+                   || self->frame_graph != (gconstpointer) view->graph;
 
-      gtk_snapshot_append_color (snapshot, background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (stale && !moving && !self->rendering)
+    start_frame (self, width, height, render, data);
+
+  gtk_snapshot_append_color (snapshot, background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->frame != NULL && self->frame_graph == (gconstpointer) view->graph)
+    {
+      /* A frame drawn before the view was fitted (scale 0) stays put. */
+      gboolean fitted = self->frame_scale > 0 && view->scale > 0;
+      double r = fitted ? view->scale / self->frame_scale : 1;
+      double dx = fitted ? view->offset_x - self->frame_offset_x * r : 0;
+      double dy = fitted ? view->offset_y - self->frame_offset_y * r : 0;
+
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot,
-                              &GRAPHENE_POINT_INIT (view->offset_x - self->frame_offset_x * r,
-                                                    view->offset_y - self->frame_offset_y * r));
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dx, dy));
       gtk_snapshot_scale (snapshot, r, r);
       gtk_snapshot_append_texture (snapshot, self->frame,
                                    &GRAPHENE_RECT_INIT (0, 0, self->frame_width,
                                                         self->frame_height));
       gtk_snapshot_restore (snapshot);
-      return;
     }
-  if (self->frame == NULL || self->frame_width != width || self->frame_height != height)
-    {
-      g_clear_object (&self->frame);
-      self->frame = render (data, width, height);
-      self->frame_scale = view->scale;
-      self->frame_offset_x = view->offset_x;
-      self->frame_offset_y = view->offset_y;
-      self->frame_width = width;
-      self->frame_height = height;
-    }
-  gtk_snapshot_append_texture (snapshot, self->frame, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 static void

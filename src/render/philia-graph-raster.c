@@ -269,6 +269,7 @@ void
 _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
                                           const Raster          *raster,
                                           const PhiliaGraphView *view,
+                                          EdgeSample            *sample,
                                           double                 line_width,
                                           const PhiliaRgba      *colors)
 {
@@ -276,7 +277,7 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
   guint n = philia_graph_get_n_nodes (view->graph);
   guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
-  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, counts);
+  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
   g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
   g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
   cairo_surface_t *mask = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8);
@@ -332,6 +333,7 @@ void
 _philia_graph_view_raster_edges (cairo_t                 *cr,
                                  const Raster            *raster,
                                  const PhiliaGraphView   *view,
+                                 EdgeSample              *sample,
                                  double                   line_width,
                                  const PhiliaRgba        *colors)
 {
@@ -366,7 +368,9 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
         gint32 v = nbr[e];
         int pass;
 
-        if (v <= (gint32)u || (outside[u] & outside[v]) != 0)
+        /* The sample counts every edge, culled or not, so that a panned
+         * frame draws the same ones. */
+        if (v <= (gint32)u || !edge_sample_next (sample) || (outside[u] & outside[v]) != 0)
           continue;
         pass = split ? edge_kind (y, u, (guint)v) : 0;
         raster_line (data[pass], stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],

@@ -49,11 +49,49 @@ edge_kind (const gint32 *y,
 #define N_EDGE_WIDTHS (N_EDGE_LEVELS + 1)
 #define EDGE_SKIP     G_MAXUINT16
 
+/*
+ * Which edges a screen frame draws when the graph has far more edges than
+ * the frame has pixels (philia_graph_view_draw_sampled()): the canonical
+ * edges (u < v) are numbered in CSR order, edge i goes to slot r_i = i × step
+ * mod m (a Weyl sequence: step is near m / φ and coprime to m, so the slots
+ * are a permutation and the kept ones are spread evenly along the CSR), and
+ * the edges whose slot is below @keep are drawn: exactly min (@keep, m) of
+ * them, from every part of the graph. Deterministic, so a frame drawn again
+ * (panned, say) shows the same edges.
+ */
+typedef struct
+{
+  guint64 m;      /* canonical edges */
+  guint64 step;
+  guint64 keep;   /* ≥ m: every edge */
+  guint64 r;      /* the next edge's slot */
+} EdgeSample;
+
+void _philia_graph_view_edge_sample_init (const PhiliaGraphView *view,
+                                          guint64                max_edges,
+                                          EdgeSample            *sample);
+
+/* Whether the next canonical edge (in CSR order) is drawn; once per edge. */
+static inline gboolean
+edge_sample_next (EdgeSample *sample)
+{
+  gboolean keep;
+
+  if (sample->keep >= sample->m)
+    return TRUE;
+  keep = sample->r < sample->keep;
+  sample->r += sample->step;
+  if (sample->r >= sample->m)
+    sample->r -= sample->m;
+  return keep;
+}
+
 extern const PhiliaRgba _philia_graph_view_unlabeled_grey;
 extern const PhiliaRgba _philia_graph_view_edge_kind_colors[N_EDGE_KINDS];
 
 /* --- philia-graph-view.c -------------------------------------------------- */
 guint16 *_philia_graph_view_edge_buckets (const PhiliaGraphView *view,
+                                          EdgeSample            *sample,
                                           guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS]);
 double _philia_graph_view_edge_width_of_bucket (guint  bucket,
                                                 double line_width);
@@ -85,11 +123,13 @@ cairo_surface_t *_philia_graph_view_raster_surface (const Raster   *raster,
 void _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
                                                const Raster          *raster,
                                                const PhiliaGraphView *view,
+                                               EdgeSample            *sample,
                                                double                 line_width,
                                                const PhiliaRgba      *colors);
 void _philia_graph_view_raster_edges (cairo_t               *cr,
                                       const Raster          *raster,
                                       const PhiliaGraphView *view,
+                                      EdgeSample            *sample,
                                       double                 line_width,
                                       const PhiliaRgba      *colors);
 void _philia_graph_view_raster_node (guint8        *data,

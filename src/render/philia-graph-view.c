@@ -276,10 +276,12 @@ _philia_graph_view_edge_width_of_bucket (guint  bucket,
 
 /*
  * The bucket of every edge, colour × N_EDGE_WIDTHS + width, at its CSR entry
- * from the smaller end (EDGE_SKIP elsewhere), and how many edges each holds.
+ * from the smaller end (EDGE_SKIP elsewhere, and for edges @sample leaves
+ * out), and how many edges each holds.
  */
 guint16 *
 _philia_graph_view_edge_buckets (const PhiliaGraphView *view,
+                                 EdgeSample            *sample,
                                  guint                  counts[N_EDGE_COLORS * N_EDGE_WIDTHS])
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
@@ -297,7 +299,7 @@ _philia_graph_view_edge_buckets (const PhiliaGraphView *view,
         int level;
         guint color, width;
 
-        if (v <= (gint32)u)
+        if (v <= (gint32)u || !edge_sample_next (sample))
           {
             keys[e] = EDGE_SKIP;
             continue;
@@ -314,6 +316,47 @@ _philia_graph_view_edge_buckets (const PhiliaGraphView *view,
         counts[keys[e]]++;
       }
   return keys;
+}
+
+static guint64
+gcd64 (guint64 a,
+       guint64 b)
+{
+  while (b != 0)
+    {
+      guint64 t = a % b;
+
+      a = b, b = t;
+    }
+  return a;
+}
+
+/* See EdgeSample; @max_edges 0 keeps every edge. */
+void
+_philia_graph_view_edge_sample_init (const PhiliaGraphView *view,
+                                     guint64                max_edges,
+                                     EdgeSample            *sample)
+{
+  const gint64 *off = philia_graph_get_row_offsets (view->graph);
+  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
+  guint n = philia_graph_get_n_nodes (view->graph);
+  guint64 m = 0;
+
+  *sample = (EdgeSample) { .m = 0, .keep = G_MAXUINT64 };
+  /* The stored count can include self-loops, which are never drawn: only
+   * when even it is over the budget are the edges drawn counted. */
+  if (max_edges == 0 || (guint64)philia_graph_get_n_edges (view->graph) <= max_edges)
+    return;
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      m += nbr[e] > (gint32)u;
+  if (m <= max_edges)
+    return;
+  sample->m = m;
+  sample->keep = max_edges;
+  sample->step = (guint64)(m * 0.6180339887498949);
+  while (gcd64 (sample->step, m) != 1)
+    sample->step++;
 }
 
 /* The colour of each bucket, at @alpha. */
@@ -435,6 +478,7 @@ draw_edges_by_value (cairo_t               *cr,
                      double                 width,
                      double                 height,
                      const PhiliaGraphView *view,
+                     EdgeSample            *sample,
                      double                 line_width,
                      const PhiliaRgba      *colors)
 {
@@ -443,7 +487,7 @@ draw_edges_by_value (cairo_t               *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   const double *p = view->positions;
   guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
-  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, counts);
+  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
 
   for (guint key = 0; key < N_EDGE_COLORS * N_EDGE_WIDTHS; key++)
     {
@@ -482,7 +526,8 @@ draw_edges (cairo_t               *cr,
             double                 width,
             double                 height,
             const PhiliaGraphView *view,
-            const PhiliaRenderStyle *style)
+            const PhiliaRenderStyle *style,
+            guint64                max_edges)
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
@@ -499,26 +544,31 @@ draw_edges (cairo_t               *cr,
   PhiliaRgba colors[N_EDGE_COLORS];
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   Raster raster;
+  EdgeSample sample;
 
+  /* A sample keeps the whole graph's faintness: where the full drawing is
+   * dense enough to saturate, the sample still is, and the tone matches. */
+  _philia_graph_view_edge_sample_init (view, max_edges, &sample);
   edge_colors (view, style, alpha, colors);
   if (edges_by_value (view))
     {
       if (_philia_graph_view_raster_begin (cr, width, height, &raster))
-        _philia_graph_view_raster_edges_by_value (cr, &raster, view, line_width, colors);
+        _philia_graph_view_raster_edges_by_value (cr, &raster, view, &sample, line_width, colors);
       else
-        draw_edges_by_value (cr, width, height, view, line_width, colors);
+        draw_edges_by_value (cr, width, height, view, &sample, line_width, colors);
       return;
     }
 
   if (_philia_graph_view_raster_begin (cr, width, height, &raster))
     {
-      _philia_graph_view_raster_edges (cr, &raster, view, line_width, colors);
+      _philia_graph_view_raster_edges (cr, &raster, view, &sample, line_width, colors);
       return;
     }
 
   cairo_set_line_width (cr, line_width);
   for (int pass = 0; pass < (split ? N_EDGE_KINDS : 1); pass++)
     {
+      sample.r = 0;   /* each pass walks the same sample */
       for (guint u = 0; u < n; u++)
         {
           double ux = p[2 * u] * view->scale + view->offset_x;
@@ -529,7 +579,7 @@ draw_edges (cairo_t               *cr,
               gint32 v = nbr[e];
               double vx, vy;
 
-              if (v <= (gint32)u)
+              if (v <= (gint32)u || !edge_sample_next (&sample))
                 continue;
               if (split && edge_kind (y, u, (guint)v) != pass)
                 continue;
@@ -806,12 +856,13 @@ overlay_clear (Overlay *overlay)
   g_clear_pointer (&overlay->labels, g_array_unref);
 }
 
-void
-philia_graph_view_draw (cairo_t                 *cr,
-                        double                   width,
-                        double                   height,
-                        const PhiliaGraphView   *view,
-                        const PhiliaRenderStyle *style)
+static void
+draw_view (cairo_t                 *cr,
+           double                   width,
+           double                   height,
+           const PhiliaGraphView   *view,
+           const PhiliaRenderStyle *style,
+           guint64                  max_edges)
 {
   PhiliaRenderStyle fallback;
   Overlay overlay;
@@ -839,7 +890,7 @@ philia_graph_view_draw (cairo_t                 *cr,
   if (view->positions != NULL && n > 0)
     {
       if (view->edge_style != PHILIA_EDGES_HIDDEN)
-        draw_edges (cr, width, height, view, style);
+        draw_edges (cr, width, height, view, style, max_edges);
       draw_nodes (cr, width, height, view, base);
       draw_selection (cr, view, style, base);
       _philia_graph_view_draw_highlight (cr, view, style, base);
@@ -850,6 +901,38 @@ philia_graph_view_draw (cairo_t                 *cr,
                                     overlay.covered);
   overlay_clear (&overlay);
   cairo_restore (cr);
+}
+
+/* Every edge: what exports and figures draw. */
+void
+philia_graph_view_draw (cairo_t                 *cr,
+                        double                   width,
+                        double                   height,
+                        const PhiliaGraphView   *view,
+                        const PhiliaRenderStyle *style)
+{
+  draw_view (cr, width, height, view, style, 0);
+}
+
+/**
+ * philia_graph_view_draw_sampled:
+ * @max_edges: the most edges to draw; 0 draws them all
+ *
+ * philia_graph_view_draw() for a screen frame of a graph with far more
+ * edges than the frame has pixels: at most @max_edges edges, a deterministic
+ * sample spread over the whole graph (so the drawing covers what the full
+ * one covers), and everything else (nodes, selection, labels, legend) as
+ * philia_graph_view_draw() draws it. Never for exports.
+ */
+void
+philia_graph_view_draw_sampled (cairo_t                 *cr,
+                                double                   width,
+                                double                   height,
+                                const PhiliaGraphView   *view,
+                                const PhiliaRenderStyle *style,
+                                guint64                  max_edges)
+{
+  draw_view (cr, width, height, view, style, max_edges);
 }
 
 /**

@@ -174,6 +174,14 @@ void        philia_graph_view_draw      (cairo_t                *cr,
                                          double                  height,
                                          const PhiliaGraphView  *view,
                                          const PhiliaRenderStyle *style);
+/* A screen frame: at most @max_edges edges (0: all), a deterministic sample
+ * spread over the graph. Interactive frames only; exports draw every edge. */
+void        philia_graph_view_draw_sampled (cairo_t                *cr,
+                                            double                  width,
+                                            double                  height,
+                                            const PhiliaGraphView  *view,
+                                            const PhiliaRenderStyle *style,
+                                            guint64                 max_edges);
 /* Fits the whole graph for a figure: margin from the node size, legend clear of nodes. */
 void        philia_graph_view_fit_figure (PhiliaGraphView        *view,
                                           const PhiliaRenderStyle *style,

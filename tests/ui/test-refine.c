@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "philia-canvas-private.h"
+#include "philia-graph-area-private.h"
 #include "philia-test-util.h"
 #include "philia-window.h"
 
@@ -34,6 +35,10 @@ typedef struct
   gboolean stop_at_first;
   gboolean stopped;
   double   fraction_at_stop;
+  gboolean pan_at_first;      /* pan the view once at the first picture */
+  gboolean panned;
+  double   panned_x, panned_y;
+  gint64   last_tick, longest_gap;
 } Watch;
 
 static PhiliaWindow *
@@ -78,6 +83,22 @@ watch_cb (gpointer data)
               && watch->n_steps < G_N_ELEMENTS (watch->steps))
             watch->steps[watch->n_steps++] = step;
         }
+      if (watch->pan_at_first && !watch->panned && watch->refining_label)
+        {
+          watch->panned = TRUE;
+          philia_canvas_pan_by (c, 40, 25);
+          watch->panned_x = c->area->view.offset_x;
+          watch->panned_y = c->area->view.offset_y;
+          g_assert_cmpfloat (c->area->view.scale, >, 0);
+        }
+      if (watch->panned)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          if (watch->last_tick != 0)
+            watch->longest_gap = MAX (watch->longest_gap, now - watch->last_tick);
+          watch->last_tick = now;
+        }
       if (watch->stop_at_first && !watch->stopped)
         {
           watch->stopped = TRUE;
@@ -98,6 +119,14 @@ layout_done (gpointer data)
   return !philia_window_get_loading (w) && graph != NULL
          && philia_graph_get_n_nodes (graph) == GPOINTER_TO_UINT (data)
          && !philia_canvas_get_busy (canvas ()) && philia_canvas_has_positions (canvas ());
+}
+
+static gboolean
+area_has_frame (gpointer data)
+{
+  PhiliaCanvas *c = data;
+
+  return _philia_graph_area_has_frame (PHILIA_GRAPH_AREA (c->area));
 }
 
 static GFile *
@@ -188,6 +217,30 @@ test_stop_keeps_picture (void)
   assert_layout_finite (N_NODES);
 }
 
+/* Panning while the layout refines: the view stays where the user put it
+ * (new steps no longer refit it), the main loop keeps running (frames are
+ * drawn by a worker), and a frame of the graph is drawn. */
+static void
+test_pan_while_refining (void)
+{
+  g_autoptr(GFile) file = generate (3);
+  Watch watch = { 0 };
+  PhiliaCanvas *c;
+
+  watch.pan_at_first = TRUE;
+  open_watched (file, &watch);
+  c = canvas ();
+  g_assert_true (watch.panned);
+  g_test_message ("longest main-loop gap while refining after the pan: %.0f ms",
+                  watch.longest_gap / 1e3);
+  /* The refinement's later steps kept the user's view. */
+  g_assert_cmpfloat (fabs (c->area->view.offset_x - watch.panned_x), <, 1e-9);
+  g_assert_cmpfloat (fabs (c->area->view.offset_y - watch.panned_y), <, 1e-9);
+  /* A frame of the refined graph lands (drawn off the main loop). */
+  g_assert_true (philia_test_spin_until (area_has_frame, c, 60000));
+  assert_layout_finite (N_NODES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,11 +263,12 @@ main (int   argc,
 
   g_test_add_func ("/Philia/Refine/live", test_live);
   g_test_add_func ("/Philia/Refine/stop-keeps-picture", test_stop_keeps_picture);
+  g_test_add_func ("/Philia/Refine/pan-while-refining", test_pan_while_refining);
 
   ret = g_test_run ();
 
   philia_test_window_destroy (window, &app);
-  for (guint64 seed = 1; seed <= 2; seed++)
+  for (guint64 seed = 1; seed <= 3; seed++)
     {
       g_autofree char *name = g_strdup_printf ("csbm-%" G_GUINT64_FORMAT ".npz", seed);
       g_autofree char *path = g_build_filename (dir, name, NULL);

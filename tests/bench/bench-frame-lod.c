@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bench-frame-lod GRAPH.npz [WIDTH HEIGHT]: what one full frame of the
+ * canvas costs on a large graph (issue 20), drawn as the canvas's worker
+ * draws it: philia_graph_view_draw_sampled() onto an ARGB32 image with the
+ * canvas's budget (one edge per pixel), against philia_graph_view_draw()
+ * (every edge: what an export draws), and with the edges hidden (the nodes'
+ * share). The layout is the progressive layout's fast placement.
+ *
+ * Times are wall and CPU time of this thread (the machine may be shared:
+ * quote the load average), median of 3 frames; PNGs of the sampled and full
+ * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye.
+ *
+ *   build/tests/bench/bench-frame-lod /tmp/g1e6.npz 769 610
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+#define FRAMES 3
+
+static double
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+bench (const char            *name,
+       const PhiliaGraphView *view,
+       int                    width,
+       int                    height,
+       guint64                max_edges)
+{
+  double wall[FRAMES], cpu[FRAMES];
+  const char *dir = g_getenv ("PHILIA_BENCH_PNG_DIR");
+  PhiliaRenderStyle style;
+
+  philia_render_style_init_default (&style);
+  for (int f = 0; f < FRAMES; f++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      cairo_t *cr = cairo_create (surface);
+      double t0 = g_get_monotonic_time () / 1e6, c0 = cpu_now ();
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      philia_graph_view_draw_sampled (cr, width, height, view, &style, max_edges);
+      cairo_surface_flush (surface);
+      wall[f] = g_get_monotonic_time () / 1e6 - t0;
+      cpu[f] = cpu_now () - c0;
+      if (f == 0 && dir != NULL)
+        {
+          g_autofree char *base = g_strdup_printf ("frame-%s.png", name);
+          g_autofree char *path = g_build_filename (dir, base, NULL);
+
+          cairo_surface_write_to_png (surface, path);
+        }
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+  qsort (wall, FRAMES, sizeof (double), compare_doubles);
+  qsort (cpu, FRAMES, sizeof (double), compare_doubles);
+  printf ("%-16s budget %10" G_GUINT64_FORMAT "  wall %7.0f ms (max %7.0f)  cpu %7.0f ms\n", name,
+          max_edges, wall[FRAMES / 2] * 1e3, wall[FRAMES - 1] * 1e3, cpu[FRAMES / 2] * 1e3);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autofree double *xy = NULL;
+  PhiliaGraphView view = { 0 };
+  int width = argc > 3 ? atoi (argv[2]) : 1280, height = argc > 3 ? atoi (argv[3]) : 800;
+  guint64 budget = (guint64) width * height;
+  double t0;
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: %s GRAPH.npz [WIDTH HEIGHT]\n", argv[0]);
+      return 2;
+    }
+  philia_core_init ();
+  file = g_file_new_for_commandline_arg (argv[1]);
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  xy = g_new (double, 2 * (gsize) MAX (philia_graph_get_n_nodes (graph), 1));
+  t0 = g_get_monotonic_time () / 1e6;
+  philia_layout_fast_place (graph, 42, xy);
+  printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, %d × %d; placement %.1f s\n", argv[1],
+          philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph), width, height,
+          g_get_monotonic_time () / 1e6 - t0);
+
+  view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
+    .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE,
+  };
+  philia_graph_view_fit (&view, width, height, 24);
+  bench ("sampled", &view, width, height, budget);
+  bench ("sampled-quarter", &view, width, height, budget / 4);
+  bench ("full", &view, width, height, 0);
+  view.edge_style = PHILIA_EDGES_HIDDEN;
+  bench ("nodes-only", &view, width, height, 0);
+  return 0;
+}

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "philia-core.h"
+#include "philia-render.h"
+
+/*
+ * The level of detail of screen frames (philia_graph_view_draw_sampled()):
+ * a graph whose edges can be told apart on the image, each a short
+ * horizontal segment in a cell of its own, so that counting the inked cell
+ * middles counts the edges drawn. A sample draws exactly the budget, spread
+ * over every part of the drawing; exports draw every edge.
+ */
+
+#define COLS   40
+#define ROWS   30
+#define CELL   16     /* pixels */
+#define WIDTH  (COLS * CELL)
+#define HEIGHT (ROWS * CELL)
+#define N_EDGES (COLS * ROWS)
+
+/* Edge i joins nodes 2i and 2i + 1, 10 px apart across the middle of cell i
+ * (row-major); with @loops, every other node also has a self-loop, which is
+ * never drawn and must not use up the budget. */
+static PhiliaGraph *
+cell_graph (double   *xy,
+            gboolean  loops)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (2 * N_EDGES);
+  g_autofree gint64 *labels = g_new (gint64, 2 * N_EDGES);
+  PhiliaGraph *graph;
+
+  for (guint i = 0; i < N_EDGES; i++)
+    {
+      double x = (i % COLS) * CELL + 3, y = (i / COLS) * CELL + CELL / 2.0;
+
+      philia_graph_builder_add_edge (builder, 2 * i, 2 * i + 1);
+      if (loops)
+        philia_graph_builder_add_edge (builder, 2 * i, 2 * i);
+      xy[4 * i] = x, xy[4 * i + 1] = y;
+      xy[4 * i + 2] = x + 10, xy[4 * i + 3] = y;
+      /* Two classes: same-class and cross-class edges alternate. */
+      labels[2 * i] = 0;
+      labels[2 * i + 1] = i % 2;
+    }
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  return graph;
+}
+
+static void
+init_view (PhiliaGraphView *view,
+           PhiliaGraph     *graph,
+           const double    *xy,
+           PhiliaEdgeStyle  edge_style,
+           const double    *edge_values)
+{
+  *view = (PhiliaGraphView) {
+    .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
+    .edge_style = edge_style, .edge_values = edge_values, .edge_vmin = 0, .edge_vmax = 1,
+    .scale = 1, .offset_x = 0, .offset_y = 0.5,   /* edges along pixel centres */
+  };
+}
+
+/* White paper, then the view, sampled to @max_edges (0: every edge), on an
+ * image (the raster path) or through a recording surface (the vector path). */
+static cairo_surface_t *
+draw (const PhiliaGraphView *view,
+      guint64                max_edges,
+      gboolean               vector)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+  cairo_surface_t *target = vector ? cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA,
+                                                                     NULL)
+                                   : cairo_surface_reference (surface);
+  cairo_t *cr = cairo_create (target);
+  PhiliaRenderStyle style;
+
+  philia_render_style_init_default (&style);
+  style.background = (PhiliaRgba) { 1, 1, 1, 1 };
+  if (max_edges == 0)
+    philia_graph_view_draw (cr, WIDTH, HEIGHT, view, &style);
+  else
+    philia_graph_view_draw_sampled (cr, WIDTH, HEIGHT, view, &style, max_edges);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  if (vector)
+    {
+      cr = cairo_create (surface);
+      cairo_set_source_surface (cr, target, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (target);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Whether the middle of edge @i's cell (5 px from either node) has ink. */
+static gboolean
+edge_drawn (cairo_surface_t *surface,
+            guint            i)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int x = (i % COLS) * CELL + 8, y = (i / COLS) * CELL + CELL / 2;
+  gboolean inked = FALSE;
+
+  for (int dy = -1; dy <= 1; dy++)
+    inked |= (*(const guint32 *)(data + (y + dy) * stride + x * 4) & 0xffffff) != 0xffffff;
+  return inked;
+}
+
+/* How many edges @surface shows, and how many in each of the 4 × 3 blocks
+ * of 10 × 10 cells. */
+static guint
+count_edges (cairo_surface_t *surface,
+             guint            blocks[12])
+{
+  guint count = 0;
+
+  memset (blocks, 0, sizeof (guint) * 12);
+  for (guint i = 0; i < N_EDGES; i++)
+    if (edge_drawn (surface, i))
+      {
+        count++;
+        blocks[(i / COLS) / 10 * 4 + (i % COLS) / 10]++;
+      }
+  return count;
+}
+
+static gboolean
+same_pixels (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  int stride = cairo_image_surface_get_stride (a);
+
+  return memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b),
+                 (gsize) stride * HEIGHT) == 0;
+}
+
+/* Every edge style, raster and vector: a budget below the edge count draws
+ * exactly the budget, from every block of the drawing; a budget at or above
+ * it, and the export call, every edge. Self-loops are not counted against it. */
+static void
+test_sample_bounded_and_spread (void)
+{
+  static const PhiliaEdgeStyle styles[] = {
+    PHILIA_EDGES_PLAIN, PHILIA_EDGES_HOMOPHILY, PHILIA_EDGES_VALUE,
+  };
+  static const guint64 budgets[] = { 1, 97, 300, N_EDGES - 1 };
+
+  for (int loops = 0; loops < 2; loops++)
+    {
+      g_autofree double *xy = g_new (double, 4 * N_EDGES);
+      g_autoptr(PhiliaGraph) graph = cell_graph (xy, loops);
+      gint64 n_entries = philia_graph_get_row_offsets (graph)[2 * N_EDGES];
+      g_autofree double *values = g_new (double, n_entries);
+
+      for (gint64 e = 0; e < n_entries; e++)
+        values[e] = (e % 5) / 4.0;
+      for (guint s = 0; s < G_N_ELEMENTS (styles); s++)
+        for (int vector = 0; vector < 2; vector++)
+          {
+            PhiliaGraphView view;
+            guint blocks[12];
+            cairo_surface_t *full, *all;
+
+            init_view (&view, graph, xy, styles[s],
+                       styles[s] == PHILIA_EDGES_VALUE ? values : NULL);
+            full = draw (&view, 0, vector);
+            g_assert_cmpuint (count_edges (full, blocks), ==, N_EDGES);
+            /* A budget the graph fits in is the full drawing, pixel for pixel. */
+            all = draw (&view, N_EDGES, vector);
+            g_assert_true (same_pixels (full, all));
+            cairo_surface_destroy (all);
+            cairo_surface_destroy (full);
+
+            for (guint b = 0; b < G_N_ELEMENTS (budgets); b++)
+              {
+                cairo_surface_t *sampled = draw (&view, budgets[b], vector);
+                cairo_surface_t *again = draw (&view, budgets[b], vector);
+
+                g_assert_cmpuint (count_edges (sampled, blocks), ==, budgets[b]);
+                /* Spread: each block holds its share of the sample, give or take. */
+                for (guint k = 0; budgets[b] >= 97 && k < 12; k++)
+                  {
+                    g_assert_cmpuint (blocks[k], >=, budgets[b] / 12 / 2);
+                    g_assert_cmpuint (blocks[k], <=, budgets[b] / 12 * 2 + 1);
+                  }
+                /* Deterministic: the same frame drawn again is the same. */
+                g_assert_true (same_pixels (sampled, again));
+                cairo_surface_destroy (again);
+                cairo_surface_destroy (sampled);
+              }
+          }
+    }
+}
+
+/* Panning keeps the sample: the edges drawn do not depend on which of
+ * them the frame culls. */
+static void
+test_sample_stable_under_pan (void)
+{
+  g_autofree double *xy = g_new (double, 4 * N_EDGES);
+  g_autoptr(PhiliaGraph) graph = cell_graph (xy, FALSE);
+  PhiliaGraphView view;
+  cairo_surface_t *before, *after;
+  guint blocks[12];
+  guint drawn_before[N_EDGES], n_checked = 0;
+
+  init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+  before = draw (&view, 200, FALSE);
+  for (guint i = 0; i < N_EDGES; i++)
+    drawn_before[i] = edge_drawn (before, i);
+  /* Ten cells right and ten down: the rest is off the frame. */
+  view.offset_x += 10 * CELL;
+  view.offset_y += 10 * CELL;
+  after = draw (&view, 200, FALSE);
+  for (guint i = 0; i < N_EDGES; i++)
+    {
+      guint col = i % COLS + 10, row = i / COLS + 10;
+
+      if (col >= COLS || row >= ROWS)
+        continue;
+      g_assert_cmpuint (edge_drawn (after, row * COLS + col), ==, drawn_before[i]);
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, ==, (COLS - 10) * (ROWS - 10));
+  g_assert_cmpuint (count_edges (before, blocks), ==, 200);
+  cairo_surface_destroy (after);
+  cairo_surface_destroy (before);
+}
+
+static void
+export_draw (cairo_t *cr,
+             double   width,
+             double   height,
+             gpointer user_data)
+{
+  PhiliaRenderStyle style;
+
+  philia_render_style_init_default (&style);
+  style.background = (PhiliaRgba) { 1, 1, 1, 1 };
+  philia_graph_view_draw (cr, width, height, user_data, &style);
+}
+
+/* A PNG export of the graph shows every edge (the screen's level of detail
+ * is not the export's). */
+static void
+test_export_draws_every_edge (void)
+{
+  g_autofree double *xy = g_new (double, 4 * N_EDGES);
+  g_autoptr(PhiliaGraph) graph = cell_graph (xy, FALSE);
+  g_autofree char *dir = g_dir_make_tmp ("philia-lod-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "graph.png", NULL);
+  g_autoptr(GError) error = NULL;
+  PhiliaGraphView view;
+  cairo_surface_t *png, *image;
+  cairo_t *cr;
+  guint blocks[12];
+
+  init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+  g_assert_true (philia_figure_export (path, WIDTH, HEIGHT, 72, export_draw, &view, &error));
+  g_assert_no_error (error);
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, WIDTH);
+  /* Onto white, in the layout count_edges() reads. */
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+  cr = cairo_create (image);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_surface (cr, png, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  g_assert_cmpuint (count_edges (image, blocks), ==, N_EDGES);
+  cairo_surface_destroy (image);
+  cairo_surface_destroy (png);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* No edges, one node: nothing to sample, nothing goes wrong. */
+static void
+test_sample_tiny_graphs (void)
+{
+  for (guint n = 0; n <= 1; n++)
+    {
+      g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+      g_autoptr(PhiliaGraph) graph = philia_graph_builder_build (builder, NULL);
+      double xy[2] = { 5, 5 };
+      PhiliaGraphView view;
+      cairo_surface_t *surface;
+
+      g_assert_nonnull (graph);
+      init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+      surface = draw (&view, 1, FALSE);
+      cairo_surface_destroy (surface);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  philia_core_init ();
+  g_test_add_func ("/Philia/RenderLod/sample-bounded-and-spread", test_sample_bounded_and_spread);
+  g_test_add_func ("/Philia/RenderLod/sample-stable-under-pan", test_sample_stable_under_pan);
+  g_test_add_func ("/Philia/RenderLod/export-draws-every-edge", test_export_draws_every_edge);
+  g_test_add_func ("/Philia/RenderLod/sample-tiny-graphs", test_sample_tiny_graphs);
+  return g_test_run ();
+}
