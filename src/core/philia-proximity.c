@@ -330,7 +330,10 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
                          | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)))
     _philia_proximity_job_components (&job);
   if (heuristics_mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
-    _philia_proximity_ppr_turn_pairs (&job, n_pairs);
+    {
+      _philia_proximity_ppr_turn_pairs (&job, n_pairs);
+      _philia_proximity_ppr_relabel (&job);
+    }
 
   /* Counting sort of the pairs by source. */
   job.start = g_new0 (gsize, (gsize)job.n + 1);
@@ -358,6 +361,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
    * than twice one column, even far beyond L2. The width only shrinks to keep
    * the five block vectors per thread under about 64 MB. */
   job.width = CLAMP (64 * 1024 * 1024 / 40 / MAX (job.n, 1), 1, BLOCK);
+  /* PPR's two block vectors likewise stay under about 64 MB per thread. */
+  job.ppr_width = CLAMP (64 * 1024 * 1024 / 16 / MAX (job.n, 1), 1, PPR_BLOCK);
 
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, MAX (job.n_sources / 8, 1));
