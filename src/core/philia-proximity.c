@@ -210,7 +210,7 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
                       GError                     **error)
 {
   guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
-  guint n_cols = philia_proximity_mask_count (mask), col = 0;
+  guint n_cols = philia_proximity_mask_count (mask);
   g_autofree double *rest = g_new (double, MAX (n_pairs * (n_cols - 1), 1));
   g_autofree double *ppr_scores = g_new (double, MAX (n_pairs, 1));
 
@@ -219,7 +219,24 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
       || !philia_proximity_score_pairs (graph, params, pairs, n_pairs, ppr, ppr_scores,
                                         cancellable, error))
     return FALSE;
-  for (guint h = 0; h < PHILIA_PROXIMITY_PPR; h++)
+  philia_proximity_join_column (mask, PHILIA_PROXIMITY_PPR, rest, ppr_scores, n_pairs, out);
+  return TRUE;
+}
+
+void
+philia_proximity_join_column (guint                     mask,
+                              PhiliaProximityHeuristic  heuristic,
+                              const double             *rest,
+                              const double             *column,
+                              gsize                     n_pairs,
+                              double                   *out)
+{
+  guint n_cols = philia_proximity_mask_count (mask), col = 0;
+
+  g_return_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS);
+  g_return_if_fail (mask & PHILIA_PROXIMITY_MASK (heuristic));
+
+  for (guint h = 0; h < (guint)heuristic; h++)
     col += (mask & PHILIA_PROXIMITY_MASK (h)) != 0;
   for (gsize i = 0; i < n_pairs; i++)
     {
@@ -227,10 +244,9 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
       const double *from = rest + i * (n_cols - 1);
 
       memcpy (row, from, sizeof (double) * col);
-      row[col] = ppr_scores[i];
+      row[col] = column[i];
       memcpy (row + col + 1, from + col, sizeof (double) * (n_cols - 1 - col));
     }
-  return TRUE;
 }
 
 gboolean
