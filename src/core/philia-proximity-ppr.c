@@ -22,10 +22,11 @@
  * bounds needs no inner products, so one pass over the component does a whole
  * step, and its error after K steps is bounded in advance: in the D-norm,
  * ‖y − y_K‖_D ≤ ‖y‖_D / T_K(σ) with σ = 1 / (1 − α) and T_K the Chebyshev
- * polynomial; ‖y‖_D² = Σ π_i² / d_i ≤ (Σ π_i)² = 1, and for any one node
- * d_v (y_v − y_K,v)² ≤ ‖y − y_K‖_D², so
+ * polynomial. By reversibility (below) y_i = π_u(i) / d_i = π_i(u) / d_u ≤
+ * 1 / d_u, so ‖y‖_D² = Σ π_i y_i ≤ (Σ π_i) / d_u = 1 / d_u, and for any one
+ * node d_v (y_v − y_K,v)² ≤ ‖y − y_K‖_D², so
  *
- *   |π_u(v) − d_v y_K,v| ≤ √d_v / T_K(σ).
+ *   |π_u(v) − d_v y_K,v| ≤ √(d_v / d_u) / T_K(σ).
  *
  * K is the least step count that makes this at most PPR_TOLERANCE for every
  * target of the source. That bound holds whatever the graph; rounding adds
@@ -37,8 +38,8 @@
  * pair can be solved from either end: the pairs are turned so that a small
  * set of ends covers them all (greedy vertex cover of the pair graph), and a
  * turned score is mapped back as π_u(v) = π_v(u) d_v / d_u. Its error is then
- * (d_v / d_u) √d_u / T_K, and K is chosen to keep that below the tolerance
- * too.
+ * (d_v / d_u) √(d_u / d_v) / T_K = √(d_v / d_u) / T_K, and K is chosen to
+ * keep that below the tolerance too.
  */
 
 /* ------------------------------------------------------------ turning */
@@ -380,7 +381,7 @@ _philia_proximity_ppr_block (const Job    *job,
   gsize n_pairs = 0, p = 0;
   g_autofree double *x = NULL;
   g_autofree gsize *at = NULL;
-  double need = 1, sigma, delta, rho, c1_prev = 0, c2_prev = 1;
+  double need = 0, sigma, delta, rho, c1_prev = 0, c2_prev = 1;
   guint steps;
 
   for (guint j = 0; j < nb; j++)
@@ -399,9 +400,9 @@ _philia_proximity_ppr_block (const Job    *job,
     }
 
   /* The step count that the bound of the file comment asks for the worst
-   * target of the block: √d_t for a pair as given, d_s / √d_t for a turned
-   * one (its score is multiplied by d_s / d_t). Targets in other components
-   * score 0 and are skipped. */
+   * target of the block: √(d_t / d_s) for a pair as given, √(d_s / d_t) for
+   * a turned one (its score is multiplied by d_s / d_t). Targets in other
+   * components score 0 and are skipped. */
   for (guint j = 0; j < nb; j++)
     for (gsize i = 0; i < src[j].n_pairs; i++, p++)
       {
@@ -414,9 +415,9 @@ _philia_proximity_ppr_block (const Job    *job,
           continue;
         at[p] = (gsize)job->ppr_pos[t] * nb + j;
         if (job->turned != NULL && job->turned[pair])
-          need = MAX (need, degree (job, src[j].u) / sqrt (dt));
+          need = MAX (need, sqrt (degree (job, src[j].u) / dt));
         else
-          need = MAX (need, sqrt (dt));
+          need = MAX (need, sqrt (dt / degree (job, src[j].u)));
       }
   sigma = 1 / (1 - alpha);
   delta = 1 - alpha;
