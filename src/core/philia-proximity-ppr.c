@@ -282,42 +282,86 @@ steps_for (double sigma,
  * residual vector: @a holds the direction d_k, @b holds d_{k−1} and receives
  * d_{k+1} = p d_k + q d_{k−1} + s D⁻¹ A d_k (see _philia_proximity_ppr_block()
  * for p, q and s). Two vectors instead of three keep more of them in cache.
- * A constant @nb (full blocks) unrolls the column loops into whole vectors. */
-static inline __attribute__ ((always_inline)) void
-cheb_step_body (const Job    *job,
-                guint         nb,
-                guint         lo,
-                guint         hi,
-                double        p,
-                double        q,
-                double        s,
-                const double *restrict a,
-                double       *restrict b)
+ * Rows are @stride doubles. */
+static void
+cheb_step_scalar (const Job    *job,
+                  guint         stride,
+                  guint         lo,
+                  guint         hi,
+                  double        p,
+                  double        q,
+                  double        s,
+                  const double *restrict a,
+                  double       *restrict b)
 {
   const gint64 *off = job->ppr_off;
   const gint32 *nbr = job->ppr_nbr;
+  double acc[PPR_BLOCK];
 
   for (guint i = lo; i < hi; i++)
     {
-      double acc[PPR_BLOCK] = { 0 };
       double si = s / (double)(off[i + 1] - off[i]);
-      const double *ai = a + (gsize)i * nb;
-      double *bi = b + (gsize)i * nb;
+      const double *ai = a + (gsize)i * stride;
+      double *bi = b + (gsize)i * stride;
 
+      memset (acc, 0, sizeof (double) * stride);
       for (gint64 e = off[i]; e < off[i + 1]; e++)
         {
-          const double *an = a + (gsize)nbr[e] * nb;
+          const double *an = a + (gsize)nbr[e] * stride;
 
-          for (guint j = 0; j < nb; j++)
+          for (guint j = 0; j < stride; j++)
             acc[j] += an[j];
         }
-      for (guint j = 0; j < nb; j++)
+      for (guint j = 0; j < stride; j++)
         bi[j] = p * ai[j] + q * bi[j] + si * acc[j];
     }
 }
 
+/* Eight columns as one vector: GCC does not vectorise the column loop of a
+ * gathered row by itself (it unrolls it into scalar adds), so the kernel
+ * spells the vectors out; the clones make them AVX-512, AVX2 or SSE2. */
+typedef double PprVec __attribute__ ((vector_size (64)));
+#define PPR_VEC_COLS 8
+G_STATIC_ASSERT (PPR_BLOCK == PPR_VEC_COLS || PPR_BLOCK == 2 * PPR_VEC_COLS);
+
+/* cheb_step_scalar() for rows of @nv whole vectors (64-byte aligned). */
+static inline __attribute__ ((always_inline)) void
+cheb_step_vec_body (const Job    *job,
+                    guint         nv,
+                    guint         lo,
+                    guint         hi,
+                    double        p,
+                    double        q,
+                    double        s,
+                    const double *restrict a,
+                    double       *restrict b)
+{
+  const gint64 *off = job->ppr_off;
+  const gint32 *nbr = job->ppr_nbr;
+  const PprVec *va = (const PprVec *)a;
+  PprVec *vb = (PprVec *)b;
+
+  for (guint i = lo; i < hi; i++)
+    {
+      PprVec acc[PPR_BLOCK / PPR_VEC_COLS] = { 0 };
+      double si = s / (double)(off[i + 1] - off[i]);
+      const PprVec *ai = va + (gsize)i * nv;
+      PprVec *bi = vb + (gsize)i * nv;
+
+      for (gint64 e = off[i]; e < off[i + 1]; e++)
+        {
+          const PprVec *an = va + (gsize)nbr[e] * nv;
+
+          for (guint v = 0; v < nv; v++)
+            acc[v] += an[v];
+        }
+      for (guint v = 0; v < nv; v++)
+        bi[v] = p * ai[v] + q * bi[v] + si * acc[v];
+    }
+}
+
 PPR_VECTORIZE static void
-cheb_step_full (const Job    *job,
+cheb_step_vec1 (const Job    *job,
                 guint         lo,
                 guint         hi,
                 double        p,
@@ -326,25 +370,25 @@ cheb_step_full (const Job    *job,
                 const double *a,
                 double       *b)
 {
-  cheb_step_body (job, PPR_BLOCK, lo, hi, p, q, s, a, b);
+  cheb_step_vec_body (job, 1, lo, hi, p, q, s, a, b);
 }
 
 PPR_VECTORIZE static void
-cheb_step_8 (const Job    *job,
-             guint         lo,
-             guint         hi,
-             double        p,
-             double        q,
-             double        s,
-             const double *a,
-             double       *b)
+cheb_step_vec2 (const Job    *job,
+                guint         lo,
+                guint         hi,
+                double        p,
+                double        q,
+                double        s,
+                const double *a,
+                double       *b)
 {
-  cheb_step_body (job, 8, lo, hi, p, q, s, a, b);
+  cheb_step_vec_body (job, 2, lo, hi, p, q, s, a, b);
 }
 
 static void
 cheb_step (const Job    *job,
-           guint         nb,
+           guint         stride,
            guint         lo,
            guint         hi,
            double        p,
@@ -353,12 +397,23 @@ cheb_step (const Job    *job,
            const double *a,
            double       *b)
 {
-  if (nb == PPR_BLOCK)
-    cheb_step_full (job, lo, hi, p, q, s, a, b);
-  else if (nb == 8)
-    cheb_step_8 (job, lo, hi, p, q, s, a, b);
+  if (stride == PPR_VEC_COLS)
+    cheb_step_vec1 (job, lo, hi, p, q, s, a, b);
+  else if (stride == 2 * PPR_VEC_COLS)
+    cheb_step_vec2 (job, lo, hi, p, q, s, a, b);
   else
-    cheb_step_body (job, nb, lo, hi, p, q, s, a, b);
+    cheb_step_scalar (job, stride, lo, hi, p, q, s, a, b);
+}
+
+/* The row length of a block of @nb sources: whole vectors when the block
+ * vectors have room for them (the extra columns stay zero throughout). */
+static inline guint
+block_stride (const Job *job,
+              guint      nb)
+{
+  if (job->ppr_width % PPR_VEC_COLS != 0)
+    return nb;
+  return (nb + PPR_VEC_COLS - 1) / PPR_VEC_COLS * PPR_VEC_COLS;
 }
 
 static inline double
@@ -382,7 +437,7 @@ _philia_proximity_ppr_block (const Job    *job,
   g_autofree double *x = NULL;
   g_autofree gsize *at = NULL;
   double need = 0, sigma, delta, rho, c1_prev = 0, c2_prev = 1;
-  guint steps;
+  guint steps, stride = block_stride (job, nb);
 
   for (guint j = 0; j < nb; j++)
     n_pairs += src[j].n_pairs;
@@ -413,7 +468,7 @@ _philia_proximity_ppr_block (const Job    *job,
         at[p] = G_MAXSIZE;
         if (job->comp_of[t] != comp)
           continue;
-        at[p] = (gsize)job->ppr_pos[t] * nb + j;
+        at[p] = (gsize)job->ppr_pos[t] * stride + j;
         if (job->turned != NULL && job->turned[pair])
           need = MAX (need, sqrt (degree (job, src[j].u) / dt));
         else
@@ -425,10 +480,10 @@ _philia_proximity_ppr_block (const Job    *job,
 
   /* d_{−1} = 0 and d_0 = D⁻¹ r_0 / θ with r_0 = α e_u and θ = 1 (the centre
    * of [α, 2 − α]). */
-  memset (a + (gsize)lo * nb, 0, sizeof (double) * (hi - lo) * nb);
-  memset (b + (gsize)lo * nb, 0, sizeof (double) * (hi - lo) * nb);
+  memset (a + (gsize)lo * stride, 0, sizeof (double) * (hi - lo) * stride);
+  memset (b + (gsize)lo * stride, 0, sizeof (double) * (hi - lo) * stride);
   for (guint j = 0; j < nb; j++)
-    a[(gsize)job->ppr_pos[src[j].u] * nb + j] = alpha / degree (job, src[j].u);
+    a[(gsize)job->ppr_pos[src[j].u] * stride + j] = alpha / degree (job, src[j].u);
   rho = 1 / sigma;
   for (guint k = 0; k < steps; k++)
     {
@@ -448,7 +503,7 @@ _philia_proximity_ppr_block (const Job    *job,
           x[p] += a[at[p]];
       if (k + 1 == steps)
         break;
-      cheb_step (job, nb, lo, hi, c1 + g - c2, -g * c1_prev, c2 * (1 - alpha), a, b);
+      cheb_step (job, stride, lo, hi, c1 + g - c2, -g * c1_prev, c2 * (1 - alpha), a, b);
       rho = rho_next;
       c1_prev = c1;
       c2_prev = c2;

@@ -379,6 +379,8 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
   job.width = CLAMP (64 * 1024 * 1024 / 40 / MAX (job.n, 1), 1, BLOCK);
   /* PPR's two block vectors likewise stay under about 64 MB per thread. */
   job.ppr_width = CLAMP (64 * 1024 * 1024 / 16 / MAX (job.n, 1), 1, PPR_BLOCK);
+  if (job.ppr_width >= 8)
+    job.ppr_width -= job.ppr_width % 8;   /* whole vectors (philia-proximity-ppr.c) */
 
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, MAX (job.n_sources / 8, 1));
