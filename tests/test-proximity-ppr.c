@@ -515,6 +515,37 @@ test_join_column (void)
     }
 }
 
+/* A graph of 600,000 nodes makes the block vectors narrower than one
+ * hardware vector (the scalar step of philia-proximity-ppr.c): its 40-node
+ * random part, the rest isolated, scores like the dense solve of that part. */
+static void
+test_wide_graph (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (600);
+  const guint n = 600000, k = 40;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree double *adj = g_new0 (double, k * k);
+  g_autofree double *exact = NULL;
+  g_autofree gint64 *pairs = g_new (gint64, 2 * k * k + 2);
+  g_autofree double *out = g_new (double, k * k + 1);
+  g_autoptr(PhiliaGraph) g = NULL;
+
+  for (guint i = 0; i < k; i++)
+    for (guint j = i + 1; j < k; j++)
+      if (g_rand_double (rand) < 0.15)
+        add_edge (rows, adj, k, i, j);
+  g = build (n, (gint64 *)rows->data, rows->len / 2);
+  exact = dense_ppr (adj, k, 0.15);
+  for (guint u = 0; u < k; u++)
+    for (guint v = 0; v < k; v++)
+      pairs[2 * (u * k + v)] = u, pairs[2 * (u * k + v) + 1] = v;
+  pairs[2 * k * k] = 0, pairs[2 * k * k + 1] = n - 1;   /* to an isolated node */
+  score_all (g, 0.15, 2, pairs, k * k + 1, PHILIA_PROXIMITY_MASK (H (PPR)), out);
+  for (guint i = 0; i < k * k; i++)
+    g_assert_cmpfloat (fabs (out[i] - exact[i]), <=, TOLERANCE);
+  g_assert_cmpfloat (out[k * k], ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -529,5 +560,6 @@ main (int    argc,
   g_test_add_func ("/Philia/ProximityPpr/dataset", test_dataset);
   g_test_add_func ("/Philia/ProximityPpr/ranking-1000", test_ranking_1000);
   g_test_add_func ("/Philia/ProximityPpr/join-column", test_join_column);
+  g_test_add_func ("/Philia/ProximityPpr/wide-graph", test_wide_graph);
   return g_test_run ();
 }
