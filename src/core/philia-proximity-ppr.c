@@ -322,7 +322,7 @@ cheb_step_scalar (const Job    *job,
  * spells the vectors out; the clones make them AVX-512, AVX2 or SSE2. */
 typedef double PprVec __attribute__ ((vector_size (64)));
 #define PPR_VEC_COLS 8
-G_STATIC_ASSERT (PPR_BLOCK == PPR_VEC_COLS || PPR_BLOCK == 2 * PPR_VEC_COLS);
+G_STATIC_ASSERT (PPR_BLOCK % PPR_VEC_COLS == 0 && PPR_BLOCK <= 4 * PPR_VEC_COLS);
 
 /* cheb_step_scalar() for rows of @nv whole vectors (64-byte aligned). */
 static inline __attribute__ ((always_inline)) void
@@ -343,7 +343,7 @@ cheb_step_vec_body (const Job    *job,
 
   for (guint i = lo; i < hi; i++)
     {
-      PprVec acc[PPR_BLOCK / PPR_VEC_COLS] = { 0 };
+      PprVec acc[4] = { 0 };   /* nv ≤ 4 */
       double si = s / (double)(off[i + 1] - off[i]);
       const PprVec *ai = va + (gsize)i * nv;
       PprVec *bi = vb + (gsize)i * nv;
@@ -360,31 +360,17 @@ cheb_step_vec_body (const Job    *job,
     }
 }
 
-PPR_VECTORIZE static void
-cheb_step_vec1 (const Job    *job,
-                guint         lo,
-                guint         hi,
-                double        p,
-                double        q,
-                double        s,
-                const double *a,
-                double       *b)
-{
-  cheb_step_vec_body (job, 1, lo, hi, p, q, s, a, b);
-}
-
-PPR_VECTORIZE static void
-cheb_step_vec2 (const Job    *job,
-                guint         lo,
-                guint         hi,
-                double        p,
-                double        q,
-                double        s,
-                const double *a,
-                double       *b)
-{
-  cheb_step_vec_body (job, 2, lo, hi, p, q, s, a, b);
-}
+#define PPR_VEC_STEP(nv)                                                 \
+  PPR_VECTORIZE static void                                              \
+  cheb_step_vec##nv (const Job *job, guint lo, guint hi, double p,       \
+                     double q, double s, const double *a, double *b)     \
+  {                                                                      \
+    cheb_step_vec_body (job, nv, lo, hi, p, q, s, a, b);                 \
+  }
+PPR_VEC_STEP (1)
+PPR_VEC_STEP (2)
+PPR_VEC_STEP (3)
+PPR_VEC_STEP (4)
 
 static void
 cheb_step (const Job    *job,
@@ -397,12 +383,23 @@ cheb_step (const Job    *job,
            const double *a,
            double       *b)
 {
-  if (stride == PPR_VEC_COLS)
-    cheb_step_vec1 (job, lo, hi, p, q, s, a, b);
-  else if (stride == 2 * PPR_VEC_COLS)
-    cheb_step_vec2 (job, lo, hi, p, q, s, a, b);
-  else
-    cheb_step_scalar (job, stride, lo, hi, p, q, s, a, b);
+  switch (stride % PPR_VEC_COLS == 0 ? stride / PPR_VEC_COLS : 0)
+    {
+    case 1:
+      cheb_step_vec1 (job, lo, hi, p, q, s, a, b);
+      break;
+    case 2:
+      cheb_step_vec2 (job, lo, hi, p, q, s, a, b);
+      break;
+    case 3:
+      cheb_step_vec3 (job, lo, hi, p, q, s, a, b);
+      break;
+    case 4:
+      cheb_step_vec4 (job, lo, hi, p, q, s, a, b);
+      break;
+    default:
+      cheb_step_scalar (job, stride, lo, hi, p, q, s, a, b);
+    }
 }
 
 /* The row length of a block of @nb sources: whole vectors when the block
