@@ -336,6 +336,216 @@ test_dataset (void)
         g_assert_cmpfloat (out[i], >, out[j]);
 }
 
+/* Gauss–Jordan inverse of the n × n @m in place (partial pivoting). */
+static void
+invert (double *m,
+        guint   n)
+{
+  g_autofree double *inv = g_new0 (double, (gsize)n * n);
+
+  for (guint i = 0; i < n; i++)
+    inv[(gsize)i * n + i] = 1;
+  for (guint c = 0; c < n; c++)
+    {
+      guint piv = c;
+      double f;
+
+      for (guint r = c + 1; r < n; r++)
+        if (fabs (m[(gsize)r * n + c]) > fabs (m[(gsize)piv * n + c]))
+          piv = r;
+      for (guint j = 0; j < n; j++)
+        {
+          double t = m[(gsize)c * n + j], ti = inv[(gsize)c * n + j];
+
+          m[(gsize)c * n + j] = m[(gsize)piv * n + j];
+          m[(gsize)piv * n + j] = t;
+          inv[(gsize)c * n + j] = inv[(gsize)piv * n + j];
+          inv[(gsize)piv * n + j] = ti;
+        }
+      f = 1 / m[(gsize)c * n + c];
+      for (guint j = 0; j < n; j++)
+        m[(gsize)c * n + j] *= f, inv[(gsize)c * n + j] *= f;
+      for (guint r = 0; r < n; r++)
+        if (r != c && m[(gsize)r * n + c] != 0)
+          {
+            double g = m[(gsize)r * n + c];
+
+            for (guint j = 0; j < n; j++)
+              {
+                m[(gsize)r * n + j] -= g * m[(gsize)c * n + j];
+                inv[(gsize)r * n + j] -= g * inv[(gsize)c * n + j];
+              }
+          }
+    }
+  memcpy (m, inv, sizeof (double) * n * n);
+}
+
+/* Appends the row (i, j) and marks the simple edge it makes (self-loops are
+ * dropped by the graph). */
+static void
+add_edge (GArray *rows,
+          double *adj,
+          guint   n,
+          guint   i,
+          guint   j)
+{
+  gint64 e[2] = { i, j };
+
+  g_array_append_vals (rows, e, 2);
+  if (i != j)
+    adj[(gsize)i * n + j] = adj[(gsize)j * n + i] = 1;
+}
+
+/* 1,000 random pairs (sources repeated, pairs both ways round, (u, u),
+ * isolated ends) on a graph of every awkward shape at once: a hub, a long
+ * path, a star, small components, isolated nodes, self-loops and duplicate
+ * rows. The exact scores come from one dense inverse,
+ * Π = α (I − (1 − α) A D⁻¹)⁻¹ (column u is π_u; an isolated u keeps its
+ * mass), a different method from the solver's; every score is within the
+ * stated bound, and any two pairs whose exact scores differ by more than twice
+ * the bound are ranked in the exact order, on one thread and on two. */
+static void
+test_ranking_1000 (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1000);
+  const guint n = 300, n_pairs = 1000;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree double *adj = g_new0 (double, n * n);
+  g_autofree double *deg = g_new0 (double, n);
+  g_autofree double *m = g_new (double, n * n);
+  g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
+  g_autofree double *exact = g_new (double, n_pairs);
+  g_autofree double *out = g_new (double, n_pairs);
+  g_autoptr(PhiliaGraph) g = NULL;
+  double alpha = 0.15;
+
+  /* 0–199: random graph with a hub (0) and self-loops and repeats. */
+  for (guint i = 1; i < 200; i++)
+    {
+      if (i % 3 == 0)
+        add_edge (rows, adj, n, 0, i);
+      for (guint k = 0; k < 2; k++)
+        add_edge (rows, adj, n, i, (guint)g_rand_int_range (rand, 1, 200));
+      if (i % 17 == 0)
+        add_edge (rows, adj, n, i, i);
+      if (i % 13 == 0)
+        {
+          add_edge (rows, adj, n, i, (guint)g_rand_int_range (rand, 1, 200));
+          add_edge (rows, adj, n, i, i - 1);  /* both ways round: a duplicate */
+          add_edge (rows, adj, n, i - 1, i);
+        }
+    }
+  /* 200–259: a path; 260–279: a star; 280–291: pairs and a triangle;
+   * 292–299: isolated (one with only a self-loop). */
+  for (guint i = 200; i < 259; i++)
+    add_edge (rows, adj, n, i, i + 1);
+  for (guint i = 261; i < 280; i++)
+    add_edge (rows, adj, n, 260, i);
+  for (guint i = 280; i < 288; i += 2)
+    add_edge (rows, adj, n, i, i + 1);
+  add_edge (rows, adj, n, 288, 289);
+  add_edge (rows, adj, n, 289, 290);
+  add_edge (rows, adj, n, 290, 288);
+  add_edge (rows, adj, n, 295, 295);
+  g = build (n, (gint64 *)rows->data, rows->len / 2);
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      deg[j] += adj[(gsize)i * n + j];
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      m[(gsize)i * n + j] = (i == j) - (deg[j] > 0 ? (1 - alpha) * adj[(gsize)i * n + j] / deg[j]
+                                                  : (i == j) * (1 - alpha));
+  invert (m, n);
+
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      guint u = g_rand_int_range (rand, 0, n), v = g_rand_int_range (rand, 0, n);
+
+      if (i % 5 == 1)
+        u = (guint)pairs[2 * (i - 1)];
+      else if (i % 5 == 2)
+        u = (guint)pairs[2 * (i - 1) + 1], v = (guint)pairs[2 * (i - 1)];
+      else if (i % 50 == 3)
+        v = u;
+      pairs[2 * i] = u, pairs[2 * i + 1] = v;
+      exact[i] = alpha * m[(gsize)v * n + u];
+    }
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      score_all (g, alpha, threads, pairs, n_pairs, PHILIA_PROXIMITY_MASK (H (PPR)), out);
+      for (guint i = 0; i < n_pairs; i++)
+        g_assert_cmpfloat (fabs (out[i] - exact[i]), <=, TOLERANCE);
+      for (guint i = 0; i < n_pairs; i++)
+        for (guint j = 0; j < n_pairs; j++)
+          if (exact[i] > exact[j] + 2 * TOLERANCE)
+            g_assert_cmpfloat (out[i], >, out[j]);
+    }
+}
+
+/* The join of a column scored apart puts it where the mask's order says,
+ * first, in between or last, and keeps the other columns in order. */
+static void
+test_join_column (void)
+{
+  const struct { guint mask; PhiliaProximityHeuristic h; guint col; } cases[] = {
+    { PHILIA_PROXIMITY_MASK (H (PPR)) | PHILIA_PROXIMITY_MASK (H (SP)), H (PPR), 0 },
+    { PHILIA_PROXIMITY_MASK (H (CN)) | PHILIA_PROXIMITY_MASK (H (PPR))
+      | PHILIA_PROXIMITY_MASK (H (FP)), H (PPR), 1 },
+    { PHILIA_PROXIMITY_MASK (H (CN)) | PHILIA_PROXIMITY_MASK (H (AA))
+      | PHILIA_PROXIMITY_MASK (H (PPR)), H (PPR), 2 },
+    { PHILIA_PROXIMITY_MASK (H (PPR)), H (PPR), 0 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      guint w = philia_proximity_mask_count (cases[c].mask);
+      double rest[3 * 2], column[3], out[3 * 3];
+
+      for (guint i = 0; i < 3 * (w - 1); i++)
+        rest[i] = 10 + i;
+      for (guint i = 0; i < 3; i++)
+        column[i] = -1 - (double)i;
+      philia_proximity_join_column (cases[c].mask, cases[c].h, rest, column, 3, out);
+      for (guint i = 0; i < 3; i++)
+        for (guint k = 0; k < w; k++)
+          g_assert_cmpfloat (out[i * w + k], ==,
+                             k == cases[c].col ? column[i]
+                             : rest[i * (w - 1) + k - (k > cases[c].col)]);
+    }
+}
+
+/* A graph of 600,000 nodes makes the block vectors narrower than one
+ * hardware vector (the scalar step of philia-proximity-ppr.c): its 40-node
+ * random part, the rest isolated, scores like the dense solve of that part. */
+static void
+test_wide_graph (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (600);
+  const guint n = 600000, k = 40;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree double *adj = g_new0 (double, k * k);
+  g_autofree double *exact = NULL;
+  g_autofree gint64 *pairs = g_new (gint64, 2 * k * k + 2);
+  g_autofree double *out = g_new (double, k * k + 1);
+  g_autoptr(PhiliaGraph) g = NULL;
+
+  for (guint i = 0; i < k; i++)
+    for (guint j = i + 1; j < k; j++)
+      if (g_rand_double (rand) < 0.15)
+        add_edge (rows, adj, k, i, j);
+  g = build (n, (gint64 *)rows->data, rows->len / 2);
+  exact = dense_ppr (adj, k, 0.15);
+  for (guint u = 0; u < k; u++)
+    for (guint v = 0; v < k; v++)
+      pairs[2 * (u * k + v)] = u, pairs[2 * (u * k + v) + 1] = v;
+  pairs[2 * k * k] = 0, pairs[2 * k * k + 1] = n - 1;   /* to an isolated node */
+  score_all (g, 0.15, 2, pairs, k * k + 1, PHILIA_PROXIMITY_MASK (H (PPR)), out);
+  for (guint i = 0; i < k * k; i++)
+    g_assert_cmpfloat (fabs (out[i] - exact[i]), <=, TOLERANCE);
+  g_assert_cmpfloat (out[k * k], ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,5 +558,8 @@ main (int    argc,
   g_test_add_func ("/Philia/ProximityPpr/random-dense", test_random_dense);
   g_test_add_func ("/Philia/ProximityPpr/mixed-mask", test_mixed_mask);
   g_test_add_func ("/Philia/ProximityPpr/dataset", test_dataset);
+  g_test_add_func ("/Philia/ProximityPpr/ranking-1000", test_ranking_1000);
+  g_test_add_func ("/Philia/ProximityPpr/join-column", test_join_column);
+  g_test_add_func ("/Philia/ProximityPpr/wide-graph", test_wide_graph);
   return g_test_run ();
 }

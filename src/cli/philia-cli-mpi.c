@@ -257,7 +257,6 @@ cli_mpi_score_pairs (PhiliaGraph                 *graph,
       guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
       g_autofree double *rest = NULL;
       g_autofree double *ppr_scores = NULL;
-      guint col = 0;
 
       if (algorithm != NULL || mask == ppr)
         return ppr_on_rank0 (graph, params, pairs, n_pairs, out, error);
@@ -267,17 +266,7 @@ cli_mpi_score_pairs (PhiliaGraph                 *graph,
       if (!cli_mpi_score_pairs (graph, params, pairs, n_pairs, mask & ~ppr, NULL, rest, error)
           || !ppr_on_rank0 (graph, params, pairs, n_pairs, ppr_scores, error))
         return FALSE;
-      for (guint h = 0; h < PHILIA_PROXIMITY_PPR; h++)
-        col += (mask & PHILIA_PROXIMITY_MASK (h)) != 0;
-      for (gsize i = 0; i < n_pairs; i++)
-        {
-          double *dst = out + i * width;
-          const double *from = rest + i * (width - 1);
-
-          memcpy (dst, from, sizeof (double) * col);
-          dst[col] = ppr_scores[i];
-          memcpy (dst + col + 1, from + col, sizeof (double) * (width - 1 - col));
-        }
+      philia_proximity_join_column (mask, PHILIA_PROXIMITY_PPR, rest, ppr_scores, n_pairs, out);
       return TRUE;
     }
 

@@ -34,7 +34,8 @@ static int opt_mrr_negatives = 100;
   { "katz-len", 0, 0, G_OPTION_ARG_STRING, &opt_katz_len, \
     "Katz path length L (default 3), or “exact” for the whole series", "L|exact" }, \
   { "ppr-alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ppr_alpha, \
-    "Personalized PageRank restart probability (default 0.15)", "A" }, \
+    N_ ("Personalized PageRank restart probability (default 0.15); every PPR score is " \
+        "within 1e-10 of the exact value"), "A" }, \
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_prox_threads, \
     "Worker threads (default: one per processor)", "T" }
 

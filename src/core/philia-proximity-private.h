@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 /* Sources solved together by the blocked CG of exact Katz and PPR. */
 #define BLOCK 8
 
+/* Sources solved together by PPR's Chebyshev iteration, at most. */
+#define PPR_BLOCK 16
+
 /* The absolute error bound of every PPR score (see do_ppr() and
  * philia-proximity-ppr.c). */
 #define PPR_TOLERANCE 1e-10
@@ -35,8 +38,12 @@ G_BEGIN_DECLS
     && !defined(__SANITIZE_ADDRESS__)
 # define PROXIMITY_VECTORIZE \
   __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3")))
+# define PPR_VECTORIZE \
+  __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), \
+                  optimize ("O3")))
 #else
 # define PROXIMITY_VECTORIZE
+# define PPR_VECTORIZE
 #endif
 
 /* The job of philia_proximity_score_pairs() when a heuristic needs more than
@@ -73,6 +80,10 @@ typedef struct
   guint                  width;         /* sources per CG block */
   gint64                *turned_pairs;  /* PPR: pairs with some (u, v) turned to (v, u) */
   guint8                *turned;        /* PPR: per pair, whether it was */
+  guint                  ppr_width;     /* PPR: sources per Chebyshev block */
+  guint                 *ppr_pos;       /* PPR: label of each node in ppr_off/ppr_nbr */
+  gint64                *ppr_off;       /* PPR: the CSR relabelled, one range per component */
+  gint32                *ppr_nbr;
 
   gint                   next;
   GCancellable          *cancellable;
@@ -101,15 +112,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Job, _philia_proximity_job_clear)
  * components); after the run, the turned scores are mapped back. */
 void     _philia_proximity_ppr_turn_pairs (Job *job, gsize n_pairs);
 void     _philia_proximity_ppr_map_back   (Job *job, gsize n_pairs);
-/* Scores the pairs of @nb ≤ BLOCK non-isolated sources of one component;
- * @a, @b and @r are zeroed n × nb vectors and are left dirty on the
- * component's nodes. */
+/* Fills ppr_pos, ppr_off and ppr_nbr (needs the components). */
+void     _philia_proximity_ppr_relabel    (Job *job);
+/* Scores the pairs of @nb ≤ PPR_BLOCK non-isolated sources of one component;
+ * @a and @b are n × nb scratch vectors. */
 void     _philia_proximity_ppr_block      (const Job    *job,
                                            const Source *src,
                                            guint         nb,
                                            double       *a,
-                                           double       *b,
-                                           double       *r);
+                                           double       *b);
 
 /* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
  * id out of range. */

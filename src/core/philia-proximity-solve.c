@@ -27,6 +27,7 @@ typedef struct
   guint   *cur_list, *next_list, *acc_list;
   guint8  *in_acc;
   double  *cg_x, *cg_r, *cg_p, *cg_q, *cg_t;
+  double  *ppr_a, *ppr_b;
   gint32  *dist_s, *dist_t;
   guint   *queue_s, *queue_t;
   guint32 *target_stamp;
@@ -48,6 +49,8 @@ work_clear (Work *w)
   g_free (w->cg_p);
   g_free (w->cg_q);
   g_free (w->cg_t);
+  g_aligned_free (w->ppr_a);
+  g_aligned_free (w->ppr_b);
   g_free (w->dist_s);
   g_free (w->dist_t);
   g_free (w->queue_s);
@@ -78,7 +81,13 @@ work_init (Work      *w,
       w->acc_list = g_new (guint, n);
       w->in_acc = g_new0 (guint8, n);
     }
-  if (katz_exact || (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR)))
+  if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+    {
+      /* Aligned so a row of a full block is whole cache lines. */
+      w->ppr_a = g_aligned_alloc0 (n * job->ppr_width, sizeof (double), 64);
+      w->ppr_b = g_aligned_alloc0 (n * job->ppr_width, sizeof (double), 64);
+    }
+  if (katz_exact)
     {
       w->cg_x = g_new0 (double, n * job->width);
       w->cg_r = g_new0 (double, n * job->width);
@@ -558,15 +567,14 @@ do_katz_exact (Job          *job,
 }
 
 /* PPR for sources of one component by Chebyshev iteration
- * (philia-proximity-ppr.c); it uses three of the block vectors. */
+ * (philia-proximity-ppr.c). */
 static void
 do_ppr (const Job    *job,
         Work         *w,
         const Source *src,
         guint         nb)
 {
-  _philia_proximity_ppr_block (job, src, nb, w->cg_p, w->cg_q, w->cg_r);
-  cg_reset (job, w, src[0].u, nb);
+  _philia_proximity_ppr_block (job, src, nb, w->ppr_a, w->ppr_b);
 }
 
 static gboolean
@@ -587,14 +595,14 @@ solve_in_blocks (Job          *job,
                  guint         n_src,
                  gboolean      ppr)
 {
-  Source block[BLOCK];
-  guint nb = 0;
+  Source block[MAX (BLOCK, PPR_BLOCK)];
+  guint nb = 0, width = ppr ? job->ppr_width : job->width;
 
   for (guint k = 0; k <= n_src; k++)
     {
       gboolean flush = k == n_src
                        || (nb > 0 && (job->comp_of[src[k].u] != job->comp_of[block[0].u]
-                                      || nb == job->width));
+                                      || nb == width));
 
       if (flush && nb > 0)
         {
@@ -756,8 +764,8 @@ _philia_proximity_worker (gpointer data)
 {
   Job *job = data;
   g_auto(Work) w = { 0 };
-  const guint chunk = 2 * BLOCK;
-  Source src[2 * BLOCK];
+  const guint chunk = 2 * MAX (BLOCK, PPR_BLOCK);
+  Source src[2 * MAX (BLOCK, PPR_BLOCK)];
 
   work_init (&w, job);
   for (;;)
@@ -812,6 +820,9 @@ _philia_proximity_job_clear (Job *job)
   g_free (job->inv_log_deg);
   g_free (job->turned_pairs);
   g_free (job->turned);
+  g_free (job->ppr_pos);
+  g_free (job->ppr_off);
+  g_free (job->ppr_nbr);
   g_free (job->comp_off);
   g_free (job->comp_nodes);
   g_free (job->comp_of);

@@ -210,7 +210,7 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
                       GError                     **error)
 {
   guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
-  guint n_cols = philia_proximity_mask_count (mask), col = 0;
+  guint n_cols = philia_proximity_mask_count (mask);
   g_autofree double *rest = g_new (double, MAX (n_pairs * (n_cols - 1), 1));
   g_autofree double *ppr_scores = g_new (double, MAX (n_pairs, 1));
 
@@ -219,7 +219,24 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
       || !philia_proximity_score_pairs (graph, params, pairs, n_pairs, ppr, ppr_scores,
                                         cancellable, error))
     return FALSE;
-  for (guint h = 0; h < PHILIA_PROXIMITY_PPR; h++)
+  philia_proximity_join_column (mask, PHILIA_PROXIMITY_PPR, rest, ppr_scores, n_pairs, out);
+  return TRUE;
+}
+
+void
+philia_proximity_join_column (guint                     mask,
+                              PhiliaProximityHeuristic  heuristic,
+                              const double             *rest,
+                              const double             *column,
+                              gsize                     n_pairs,
+                              double                   *out)
+{
+  guint n_cols = philia_proximity_mask_count (mask), col = 0;
+
+  g_return_if_fail ((guint)heuristic < PHILIA_PROXIMITY_N_HEURISTICS);
+  g_return_if_fail (mask & PHILIA_PROXIMITY_MASK (heuristic));
+
+  for (guint h = 0; h < (guint)heuristic; h++)
     col += (mask & PHILIA_PROXIMITY_MASK (h)) != 0;
   for (gsize i = 0; i < n_pairs; i++)
     {
@@ -227,10 +244,9 @@ score_with_ppr_apart (PhiliaGraph                 *graph,
       const double *from = rest + i * (n_cols - 1);
 
       memcpy (row, from, sizeof (double) * col);
-      row[col] = ppr_scores[i];
+      row[col] = column[i];
       memcpy (row + col + 1, from + col, sizeof (double) * (n_cols - 1 - col));
     }
-  return TRUE;
 }
 
 gboolean
@@ -330,7 +346,10 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
                          | PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)))
     _philia_proximity_job_components (&job);
   if (heuristics_mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
-    _philia_proximity_ppr_turn_pairs (&job, n_pairs);
+    {
+      _philia_proximity_ppr_turn_pairs (&job, n_pairs);
+      _philia_proximity_ppr_relabel (&job);
+    }
 
   /* Counting sort of the pairs by source. */
   job.start = g_new0 (gsize, (gsize)job.n + 1);
@@ -358,6 +377,10 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
    * than twice one column, even far beyond L2. The width only shrinks to keep
    * the five block vectors per thread under about 64 MB. */
   job.width = CLAMP (64 * 1024 * 1024 / 40 / MAX (job.n, 1), 1, BLOCK);
+  /* PPR's two block vectors likewise stay under about 64 MB per thread. */
+  job.ppr_width = CLAMP (64 * 1024 * 1024 / 16 / MAX (job.n, 1), 1, PPR_BLOCK);
+  if (job.ppr_width >= 8)
+    job.ppr_width -= job.ppr_width % 8;   /* whole vectors (philia-proximity-ppr.c) */
 
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, MAX (job.n_sources / 8, 1));

@@ -73,6 +73,17 @@ gboolean    philia_proximity_parse_mask          (const char               *list
                                                   guint                    *mask,
                                                   GError                  **error);
 guint       philia_proximity_mask_count          (guint                     mask);
+/* Joins a table scored apart from one of its columns: @out (n_pairs rows of
+ * philia_proximity_mask_count (@mask) scores, @heuristic in @mask) takes
+ * @heuristic's column from @column (one score a pair) and the others, in
+ * order, from @rest (rows one score narrower). PPR is scored apart so that
+ * its turning of pairs stays unseen by the rest (philia-proximity-ppr.c). */
+void        philia_proximity_join_column         (guint                     mask,
+                                                  PhiliaProximityHeuristic  heuristic,
+                                                  const double             *rest,
+                                                  const double             *column,
+                                                  gsize                     n_pairs,
+                                                  double                   *out);
 
 /**
  * philia_proximity_score_pairs:
