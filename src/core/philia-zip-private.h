@@ -212,6 +212,24 @@ GBytes      *_philia_npz_read_member     (PhiliaNpz    *npz,
                                           GCancellable *cancellable,
                                           GError      **error);
 
+/* Where a member lies, for readers that take it in pieces
+ * (philia-npz-stream.c): *@data points at its first byte in the archive,
+ * already checked to lie inside it. FALSE when there is no such member. */
+typedef struct
+{
+  const guint8 *data;
+  guint16       method;
+  guint32       crc;
+  guint64       comp_size;
+  guint64       uncomp_size;
+  const char   *printable_name;
+} PhiliaNpzMemberInfo;
+
+gboolean     _philia_npz_get_member_info (PhiliaNpz           *npz,
+                                          const char          *name,
+                                          PhiliaNpzMemberInfo *info);
+const char  *_philia_npz_get_display_name (PhiliaNpz          *npz);
+
 /* The zip writer (philia-zip-writer.c): members are written as they are
  * added, the central directory by _philia_zip_writer_finish(). Errors name
  * @display_name. */
