@@ -239,6 +239,11 @@ print_json_report (const char          *path,
       philia_json_double_array (json, h->class_h, h->n_classes);
       philia_json_key (json, "local_homophily_histogram");
       philia_json_begin_object (json);
+      philia_json_key (json, "edges");
+      philia_json_begin_array (json);
+      for (guint b = 0; b <= bins; b++)
+        philia_json_double (json, (double)b / bins);
+      philia_json_end_array (json);
       philia_json_key (json, "counts");
       philia_json_int_array (json, histogram, bins);
       philia_json_end_object (json);

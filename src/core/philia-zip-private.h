@@ -256,6 +256,20 @@ gboolean         _philia_zip_writer_add_array (PhiliaZipWriter   *writer,
                                                int                level,
                                                GCancellable      *cancellable,
                                                GError           **error);
+/* A member written in pieces: begin, write any number of times, end. */
+gboolean         _philia_zip_writer_begin  (PhiliaZipWriter   *writer,
+                                            const char        *name,
+                                            int                level,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
+gboolean         _philia_zip_writer_write  (PhiliaZipWriter   *writer,
+                                            const guint8      *data,
+                                            gsize              len,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
+gboolean         _philia_zip_writer_end    (PhiliaZipWriter   *writer,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
 gboolean         _philia_zip_writer_finish (PhiliaZipWriter   *writer,
                                             GCancellable      *cancellable,
                                             GError           **error);
