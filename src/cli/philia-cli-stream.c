@@ -31,8 +31,8 @@
 /* What loading the graph would take, by the measured ~48 bytes a row
  * (CSR, the rows as read and the build's buckets), against what the
  * machine has free now. */
-gboolean
-cli_stream_would_not_fit (const char *path)
+static gboolean
+would_not_fit (const char *path)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -53,6 +53,20 @@ cli_stream_would_not_fit (const char *path)
   if (s == NULL)
     return FALSE;
   return (double)_philia_row_stream_get_n_rows (s) * 48.0 > (double)pages * (double)page;
+}
+
+/* Decided on rank 0 under MPI: ranks on other machines see other free
+ * memory, and every rank must take the same path. */
+gboolean
+cli_stream_would_not_fit (const char *path)
+{
+  int answer = cli_mpi_is_root () ? would_not_fit (path) : 0;
+
+#ifdef PHILIA_CLI_MPI
+  if (cli_mpi_active ())
+    MPI_Bcast (&answer, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#endif
+  return answer != 0;
 }
 
 #ifdef PHILIA_CLI_MPI
