@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -294,7 +295,7 @@ cmd_generate (int    argc,
           print_json (g_steal_pointer (&json));
         }
       else
-        printf (_ ("%s: %u nodes, %" G_GINT64_FORMAT " edges (streamed)\n"), opt_out,
+        printf (_ ("%s: %u nodes, %" PRId64 " edges (streamed)\n"), opt_out,
                 params.n_nodes, m);
       return EXIT_OK;
     }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -289,7 +290,7 @@ print_text_report (const char          *path,
 {
   guint n = philia_graph_get_n_nodes (stats->graph);
 
-  printf (_ ("%s (edges streamed, %s member): %u nodes, %" G_GINT64_FORMAT " edge rows\n"),
+  printf (_ ("%s (edges streamed, %s member): %u nodes, %" PRId64 " edge rows\n"),
           path, stats->member_stored ? _ ("stored") : _ ("deflated"), n, stats->rows);
   if (!stats->sorted)
     printf ("%s\n", _ ("  The rows are not in (min, max) order: repeated pairs cannot be found "
@@ -311,7 +312,7 @@ print_text_report (const char          *path,
   printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("isolated nodes"), sum->isolated_nodes);
   printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("components"), sum->components);
   printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("largest component"), sum->largest_component);
-  printf (_ ("  degree: min %" G_GINT64_FORMAT ", max %" G_GINT64_FORMAT ", mean %.6f, "
+  printf (_ ("  degree: min %" PRId64 ", max %" PRId64 ", mean %.6f, "
              "standard deviation %.6f\n"), sum->min_degree, sum->max_degree, sum->mean_degree,
           sum->degree_stddev);
   printf ("%s", _ ("  degree histogram:"));
@@ -325,7 +326,7 @@ print_text_report (const char          *path,
   printf ("\n");
   if (h != NULL)
     {
-      printf (_ ("  %u labeled, %" G_GINT64_FORMAT " labeled edge ends\n"),
+      printf (_ ("  %u labeled, %" PRId64 " labeled edge ends\n"),
               (guint)h->n_labeled, h->n_ends);
       printf ("  %-36s %10.6f\n", "edge homophily", h->edge_homophily);
       printf ("  %-36s %10.6f\n", "node homophily", h->node_homophily);
