@@ -5,12 +5,14 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "philia-cli-private.h"
+#include "philia-generate-private.h"
 
 /* philia-cli generate: synthetic graphs (CSBM, grids, meshes). */
 
@@ -37,6 +39,8 @@ static double opt_gen_radius_spread = -1;
 static double opt_gen_feature_weight = -1;
 static int opt_gen_feature_dim = -1;
 static double opt_gen_noise = -1;
+static gboolean opt_gen_stream;
+static gboolean opt_gen_stored;
 
 static GOptionEntry generate_entries[] = {
   { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_gen_nodes, N_ ("Number of nodes (default 2000)"), "N" },
@@ -77,6 +81,13 @@ static GOptionEntry generate_entries[] = {
     N_ ("latent: feature space dimension (2 feature columns each)"), "F" },
   { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &opt_gen_noise,
     N_ ("latent: standard deviation of the feature noise"), "N" },
+  { "stream", 0, 0, G_OPTION_ARG_NONE, &opt_gen_stream,
+    N_ ("csbm: write edges as they are drawn, never holding them (for graphs larger than "
+        "memory): each pair is an edge on its own with its classes' probability, so the edge "
+        "count is random around n·d/2 and the edges differ from the default draw's"), NULL },
+  { "stored", 0, 0, G_OPTION_ARG_NONE, &opt_gen_stored,
+    N_ ("csbm --stream: store the members uncompressed, so that stats --stream reads them in "
+        "place and MPI ranks read only their slice"), NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_ ("Random seed (default 0)"), "S" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, N_ ("Output .npz file"), "FILE.npz" },
   { NULL }
@@ -251,6 +262,43 @@ cmd_generate (int    argc,
             return usage_error ("generate",
                                 _ ("--class-proportions takes numbers such as 0.8,0.2"));
         }
+    }
+
+  if (opt_gen_stored && !opt_gen_stream)
+    return usage_error ("generate", _ ("--stored goes with --stream"));
+  if (opt_gen_stream)
+    {
+      gint64 m = 0;
+
+      if (!philia_csbm_write_streamed (&params, opt_out, opt_gen_stored ? 0 : 6, &m, NULL,
+                                       &error))
+        {
+          int status = g_error_matches (error, PHILIA_ERROR, PHILIA_ERROR_OPTION) ? EXIT_USAGE
+                                                                                  : EXIT_FAILED;
+
+          fprintf (stderr, "philia-cli generate: %s\n", error->message);
+          g_error_free (error);
+          return status;
+        }
+      if (opt_json)
+        {
+          g_autoptr(PhiliaJson) json = philia_json_new ();
+
+          philia_json_begin_object (json);
+          philia_json_member_string (json, "path", opt_out);
+          philia_json_member_int (json, "nodes", params.n_nodes);
+          philia_json_member_int (json, "edges", m);
+          philia_json_member_int (json, "features", params.n_features);
+          philia_json_member_int (json, "classes", params.n_classes);
+          philia_json_member_bool (json, "streamed", TRUE);
+          philia_json_member_int (json, "seed", opt_seed);
+          philia_json_end_object (json);
+          print_json (g_steal_pointer (&json));
+        }
+      else
+        printf (_ ("%s: %u nodes, %" PRId64 " edges (streamed)\n"), opt_out,
+                params.n_nodes, m);
+      return EXIT_OK;
     }
 
   graph = philia_csbm_generate (&params, NULL, &error);

@@ -12,6 +12,7 @@
 
 #include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
+#include "philia-cli-stream.h"
 
 /* philia-cli stats: homophily and heterophily measures, per graph and per node. */
 
@@ -22,6 +23,7 @@ static gboolean opt_keep_self_loops;
 static gboolean opt_directed;
 static gint64 opt_seed = 0;
 static int opt_bins = 10;
+static gboolean opt_stream;
 
 static GOptionEntry stats_entries[] = {
   { "per-node", 0, 0, G_OPTION_ARG_FILENAME, &opt_per_node,
@@ -34,6 +36,10 @@ static GOptionEntry stats_entries[] = {
     N_ ("Bins of the local homophily histogram (default 10)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
     N_ ("Seed of the random pairs behind the feature-similarity baseline"), "S" },
+  { "stream", 0, 0, G_OPTION_ARG_NONE, &opt_stream,
+    N_ ("Read the edges of an .npz from disk in pieces, never holding them: graph-level "
+        "counts, degrees, components and the label measures, in O(nodes) memory (chosen "
+        "without asking when loading would not fit in the free memory)"), NULL },
   { NULL }
 };
 
@@ -153,6 +159,22 @@ cmd_stats (int    argc,
     return code;
   if (opt_bins < 1 || opt_bins > 1000)
     return usage_error ("stats", _ ("--bins must be between 1 and 1000"));
+
+  if (!opt_stream && opt_per_node == NULL && !opt_keep_self_loops && !opt_directed &&
+      opt_features == NULL && cli_stream_would_not_fit (argv[1]))
+    {
+      if (cli_mpi_is_root ())
+        fprintf (stderr, "%s\n", _ ("philia-cli stats: the graph would not fit in the free "
+                                    "memory; its edges are streamed (--stream)."));
+      opt_stream = TRUE;
+    }
+  if (opt_stream)
+    {
+      if (opt_per_node != NULL || opt_keep_self_loops || opt_directed || opt_features != NULL)
+        return usage_error ("stats", _ ("--stream does not combine with --per-node, "
+                                     "--keep-self-loops, --directed or --features"));
+      return cli_stats_stream (argv[1], (guint)opt_bins);
+    }
 
   graph = load_dataset (argv[1], &error);
   if (!cli_mpi_agree (&error))

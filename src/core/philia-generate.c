@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "philia-core.h"
+#include "philia-generate-private.h"
 
 void
 philia_csbm_params_init_default (PhiliaCsbmParams *params)
@@ -243,6 +244,105 @@ check_params (const PhiliaCsbmParams  *p,
  * and repeats. So each edge is homophilous with probability h exactly, and
  * the realised edge homophily concentrates at h as m grows.
  */
+/* Labels: balanced (or in the given proportions), then shuffled; regions: a
+ * seeded random subset. Returns the generator, which the edges go on with. */
+GRand *
+_philia_csbm_draw_labels (const PhiliaCsbmParams *params,
+                          gint64                 *labels,
+                          guint8                 *region)
+{
+  guint n = params->n_nodes, c = params->n_classes;
+  GRand *rand = rand_new (params->seed, 1);
+  g_autofree gint32 *order = g_new (gint32, n);
+
+  for (guint i = 0; i < n; i++)
+    order[i] = (gint32)i;
+  shuffle (rand, order, n);
+  if (has_proportions (params))
+    {
+      guint counts[PHILIA_CSBM_MAX_CLASSES], i = 0;
+
+      class_counts (params, counts);
+      for (guint k = 0; k < c; k++)
+        for (guint j = 0; j < counts[k]; j++)
+          labels[order[i++]] = k;
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      labels[order[i]] = i % c;
+  shuffle (rand, order, n);
+  for (guint i = 0; i < (guint)llround (params->heterophilous_fraction * n); i++)
+    region[order[i]] = 1;
+  return rand;
+}
+
+/* Features: class means at pairwise distance `signal`, unit Gaussian noise. */
+float *
+_philia_csbm_features (const PhiliaCsbmParams *params,
+                       const gint64           *labels)
+{
+  guint n = params->n_nodes, c = params->n_classes, f = params->n_features;
+  g_autofree double *means = g_new0 (double, (gsize)c * f);
+  g_autoptr(GRand) frand = rand_new (params->seed, 2);
+  float *x = g_new (float, MAX ((gsize)n * f, 1));
+
+  if (f >= c)
+    for (guint k = 0; k < c; k++)
+      means[(gsize)k * f + k] = params->signal / G_SQRT2;
+  else
+    for (guint k = 0; k < c; k++)
+      {
+        /* Fewer dimensions than classes: random directions of the same norm. */
+        double norm = 0;
+
+        for (guint j = 0; j < f; j++)
+          {
+            double z = gaussian (frand);
+
+            means[(gsize)k * f + j] = z;
+            norm += z * z;
+          }
+        for (guint j = 0; j < f; j++)
+          means[(gsize)k * f + j] *= params->signal / G_SQRT2 / sqrt (MAX (norm, 1e-300));
+      }
+  for (guint v = 0; v < n; v++)
+    for (guint j = 0; j < f; j++)
+      x[(gsize)v * f + j] = (float)(means[(gsize)labels[v] * f + j] + gaussian (frand));
+  return x;
+}
+
+/* @n_splits random 60/20/20 splits: masks[0..2] get train, val and test. */
+void
+_philia_csbm_masks (const PhiliaCsbmParams *params,
+                    guint8                 *masks[3])
+{
+  guint s = params->n_splits, n = params->n_nodes;
+  g_autoptr(GRand) srand = rand_new (params->seed, 3);
+  g_autofree gint32 *order = g_new (gint32, MAX (n, 1));
+
+  for (guint p = 0; p < 3; p++)
+    masks[p] = g_new0 (guint8, MAX ((gsize)s * n, 1));
+  for (guint i = 0; i < s; i++)
+    {
+      for (guint v = 0; v < n; v++)
+        order[v] = (gint32)v;
+      shuffle (srand, order, n);
+      for (guint v = 0; v < n; v++)
+        {
+          guint part = v < n * 0.6 ? 0 : v < n * 0.8 ? 1 : 2;
+
+          masks[part][(gsize)i * n + order[v]] = 1;
+        }
+    }
+}
+
+gboolean
+_philia_csbm_check_params (const PhiliaCsbmParams  *params,
+                           GError                 **error)
+{
+  return check_params (params, error);
+}
+
 PhiliaGraph *
 philia_csbm_generate (const PhiliaCsbmParams  *params,
                       GCancellable            *cancellable,
@@ -250,7 +350,6 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
 {
   g_autoptr(PhiliaGraphBuilder) builder = NULL;
   g_autoptr(GRand) rand = NULL;
-  g_autofree gint32 *order = NULL;
   g_autofree guint8 *region = NULL;
   g_autofree gint64 *labels = NULL;
   g_autofree gint64 *packed = NULL;
@@ -270,30 +369,9 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
   c = params->n_classes;
   m_target = (gint64)llround (n * params->degree / 2.0);
 
-  /* Labels: balanced, then shuffled; regions: a seeded random subset. */
-  rand = rand_new (params->seed, 1);
-  order = g_new (gint32, n);
   labels = g_new (gint64, n);
   region = g_new0 (guint8, n);
-  for (guint i = 0; i < n; i++)
-    order[i] = (gint32)i;
-  shuffle (rand, order, n);
-  if (has_proportions (params))
-    {
-      guint counts[PHILIA_CSBM_MAX_CLASSES], i = 0;
-
-      class_counts (params, counts);
-      for (guint k = 0; k < c; k++)
-        for (guint j = 0; j < counts[k]; j++)
-          labels[order[i++]] = k;
-    }
-  else
-    for (guint i = 0; i < n; i++)
-      labels[order[i]] = i % c;
-  shuffle (rand, order, n);
-  for (guint i = 0; i < (guint)llround (params->heterophilous_fraction * n); i++)
-    region[order[i]] = 1;
-
+  rand = _philia_csbm_draw_labels (params, labels, region);
   for (guint r = 0; r < 2; r++)
     for (guint k = 0; k < c; k++)
       regions.members[r][k] = g_array_new (FALSE, FALSE, sizeof (gint32));
@@ -344,60 +422,16 @@ philia_csbm_generate (const PhiliaCsbmParams  *params,
       goto out;
     }
 
-  /* Features: class means at pairwise distance `signal`, unit Gaussian noise. */
   if (params->n_features > 0)
-    {
-      guint f = params->n_features;
-      g_autofree double *means = g_new0 (double, (gsize)c * f);
-      g_autoptr(GRand) frand = rand_new (params->seed, 2);
-      float *x = g_new (float, (gsize)n * f);
-
-      if (f >= c)
-        for (guint k = 0; k < c; k++)
-          means[(gsize)k * f + k] = params->signal / G_SQRT2;
-      else
-        for (guint k = 0; k < c; k++)
-          {
-            /* Fewer dimensions than classes: random directions of the same norm. */
-            double norm = 0;
-
-            for (guint j = 0; j < f; j++)
-              {
-                double z = gaussian (frand);
-
-                means[(gsize)k * f + j] = z;
-                norm += z * z;
-              }
-            for (guint j = 0; j < f; j++)
-              means[(gsize)k * f + j] *= params->signal / G_SQRT2 / sqrt (MAX (norm, 1e-300));
-          }
-      for (guint v = 0; v < n; v++)
-        for (guint j = 0; j < f; j++)
-          x[(gsize)v * f + j] = (float)(means[(gsize)labels[v] * f + j] + gaussian (frand));
-      philia_graph_builder_take_features (builder, x, f);
-    }
+    philia_graph_builder_take_features (builder, _philia_csbm_features (params, labels),
+                                        params->n_features);
 
   if (params->n_splits > 0)
     {
-      guint s = params->n_splits;
-      g_autoptr(GRand) srand = rand_new (params->seed, 3);
-      guint8 *masks[3] = {
-        g_new0 (guint8, (gsize)s * n), g_new0 (guint8, (gsize)s * n), g_new0 (guint8, (gsize)s * n),
-      };
+      guint8 *masks[3];
 
-      for (guint i = 0; i < s; i++)
-        {
-          for (guint v = 0; v < n; v++)
-            order[v] = (gint32)v;
-          shuffle (srand, order, n);
-          for (guint v = 0; v < n; v++)
-            {
-              guint part = v < n * 0.6 ? 0 : v < n * 0.8 ? 1 : 2;
-
-              masks[part][(gsize)i * n + order[v]] = 1;
-            }
-        }
-      philia_graph_builder_take_masks (builder, s, masks[0], masks[1], masks[2]);
+      _philia_csbm_masks (params, masks);
+      philia_graph_builder_take_masks (builder, params->n_splits, masks[0], masks[1], masks[2]);
     }
 
   pairs = g_new (gint64, 2 * MAX (m, 1));

@@ -12,6 +12,15 @@ PhiliaGraphBuilder *_philia_npz_read_graph    (GBytes         *bytes,
                                                PhiliaProgress *progress,
                                                GCancellable   *cancellable,
                                                GError        **error);
+/* The same with "edges.npy" (and, when labels give the node count, the
+ * features) left unread: the nodes of a graph whose edges are streamed. */
+PhiliaGraphBuilder *_philia_npz_read_nodes    (GBytes         *bytes,
+                                               const char     *display_name,
+                                               gboolean        with_edges,
+                                               gboolean        with_features,
+                                               PhiliaProgress *progress,
+                                               GCancellable   *cancellable,
+                                               GError        **error);
 /* GraphML, GML, Pajek and edge lists go through igraph (on the igraph thread). */
 PhiliaGraphBuilder *_philia_igraph_read_graph (GBytes         *bytes,
                                                const char     *display_name,

@@ -473,6 +473,27 @@ _philia_npz_read_graph (GBytes          *bytes,
                         GCancellable    *cancellable,
                         GError         **error)
 {
+  return _philia_npz_read_nodes (bytes, display_name, TRUE, TRUE, progress, cancellable, error);
+}
+
+/**
+ * _philia_npz_read_nodes:
+ * @with_edges: read “edges.npy” (otherwise the graph has no edges, and the
+ *   member is left to a streamed read)
+ * @with_features: read the features (they are still read when the graph has
+ *   no labels, since they then give the node count)
+ *
+ * _philia_npz_read_graph() with its largest members optional.
+ */
+PhiliaGraphBuilder *
+_philia_npz_read_nodes (GBytes          *bytes,
+                        const char      *display_name,
+                        gboolean         with_edges,
+                        gboolean         with_features,
+                        PhiliaProgress  *progress,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
   g_autoptr(PhiliaNpz) npz = NULL;
   g_autoptr(PhiliaGraphBuilder) builder = NULL;
   g_autoptr(PhiliaArray) labels_array = NULL;
@@ -511,6 +532,8 @@ _philia_npz_read_graph (GBytes          *bytes,
       return NULL;
     }
 
+  if (!with_features && has_labels)
+    has_features = FALSE;
   state.total = _philia_npz_get_member_size (npz, MEMBER_EDGES) +
                 _philia_npz_get_member_size (npz, MEMBER_LABELS) +
                 _philia_npz_get_member_size (npz, MEMBER_FEATURES);
@@ -601,6 +624,11 @@ _philia_npz_read_graph (GBytes          *bytes,
       g_clear_pointer (&features_array, philia_array_free);
     }
 
+  if (!with_edges)
+    {
+      n_edges = 0;
+      goto edges_read;
+    }
   edges_array = read_member (npz, MEMBER_EDGES, &state, cancellable, error);
   if (edges_array == NULL)
     return NULL;
@@ -641,6 +669,7 @@ _philia_npz_read_graph (GBytes          *bytes,
         return NULL;
       }
 
+edges_read:
   if (!read_masks (npz, display_name, (guint)n, &state, cancellable, &n_splits, masks.parts,
                    error))
     return NULL;
@@ -660,7 +689,8 @@ _philia_npz_read_graph (GBytes          *bytes,
   /* The builder refuses a name used twice, naming it. */
   if (node_names != NULL)
     philia_graph_builder_take_node_names (builder, g_steal_pointer (&node_names));
-  philia_graph_builder_take_edges (builder, g_steal_pointer (&edges), n_edges);
+  if (with_edges)
+    philia_graph_builder_take_edges (builder, g_steal_pointer (&edges), n_edges);
   if (labels != NULL)
     philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
   if (has_features)

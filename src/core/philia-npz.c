@@ -1061,6 +1061,37 @@ fail:
 }
 
 /* }}} */
+/* {{{ Members in pieces */
+
+gboolean
+_philia_npz_get_member_info (PhiliaNpz           *npz,
+                             const char          *name,
+                             PhiliaNpzMemberInfo *info)
+{
+  Member *m;
+
+  g_return_val_if_fail (npz != NULL && name != NULL && info != NULL, FALSE);
+
+  m = find_member (npz, name);
+  if (m == NULL)
+    return FALSE;
+  info->data = npz->data + m->data_offset;
+  info->method = m->method;
+  info->crc = m->crc;
+  info->comp_size = m->comp_size;
+  info->uncomp_size = m->uncomp_size;
+  info->printable_name = m->name;
+  return TRUE;
+}
+
+const char *
+_philia_npz_get_display_name (PhiliaNpz *npz)
+{
+  g_return_val_if_fail (npz != NULL, NULL);
+  return npz->display_name;
+}
+
+/* }}} */
 
 /* The members' names as stored, ".npy" dropped where present; NULL-terminated. */
 char **

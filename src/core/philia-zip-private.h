@@ -212,6 +212,24 @@ GBytes      *_philia_npz_read_member     (PhiliaNpz    *npz,
                                           GCancellable *cancellable,
                                           GError      **error);
 
+/* Where a member lies, for readers that take it in pieces
+ * (philia-npz-stream.c): *@data points at its first byte in the archive,
+ * already checked to lie inside it. FALSE when there is no such member. */
+typedef struct
+{
+  const guint8 *data;
+  guint16       method;
+  guint32       crc;
+  guint64       comp_size;
+  guint64       uncomp_size;
+  const char   *printable_name;
+} PhiliaNpzMemberInfo;
+
+gboolean     _philia_npz_get_member_info (PhiliaNpz           *npz,
+                                          const char          *name,
+                                          PhiliaNpzMemberInfo *info);
+const char  *_philia_npz_get_display_name (PhiliaNpz          *npz);
+
 /* The zip writer (philia-zip-writer.c): members are written as they are
  * added, the central directory by _philia_zip_writer_finish(). Errors name
  * @display_name. */
@@ -238,6 +256,20 @@ gboolean         _philia_zip_writer_add_array (PhiliaZipWriter   *writer,
                                                int                level,
                                                GCancellable      *cancellable,
                                                GError           **error);
+/* A member written in pieces: begin, write any number of times, end. */
+gboolean         _philia_zip_writer_begin  (PhiliaZipWriter   *writer,
+                                            const char        *name,
+                                            int                level,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
+gboolean         _philia_zip_writer_write  (PhiliaZipWriter   *writer,
+                                            const guint8      *data,
+                                            gsize              len,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
+gboolean         _philia_zip_writer_end    (PhiliaZipWriter   *writer,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
 gboolean         _philia_zip_writer_finish (PhiliaZipWriter   *writer,
                                             GCancellable      *cancellable,
                                             GError           **error);

@@ -21,6 +21,7 @@ typedef struct
 {
   char    *name;
   guint16  method;
+  guint16  flags;
   guint32  crc;
   guint64  comp_size;
   guint64  uncomp_size;
@@ -33,6 +34,10 @@ struct _PhiliaZipWriter
   char          *display_name;
   GPtrArray     *written;
   guint64        offset;
+  /* The member being streamed (_philia_zip_writer_begin()), or NULL. */
+  WrittenMember *open;
+  z_stream       zs;
+  guint8        *zbuf;
 };
 
 static void
@@ -146,6 +151,9 @@ _philia_zip_writer_free (PhiliaZipWriter *writer)
 {
   if (writer == NULL)
     return;
+  if (writer->zbuf != NULL)
+    deflateEnd (&writer->zs);
+  g_free (writer->zbuf);
   g_object_unref (writer->out);
   g_ptr_array_unref (writer->written);
   g_free (writer->display_name);
@@ -248,6 +256,158 @@ _philia_zip_writer_add_array (PhiliaZipWriter    *writer,
                                  array->data, payload, level, cancellable, error);
 }
 
+/* {{{ Streamed members */
+
+#define ZBUF_SIZE (1u << 20)
+
+/**
+ * _philia_zip_writer_begin:
+ *
+ * Starts a member whose data come in pieces (_philia_zip_writer_write()),
+ * for data too large to hold: its sizes and CRC-32 follow the data in a
+ * zip64 data descriptor, since they are known only at the end. @level as
+ * _philia_zip_writer_add(). O(1).
+ */
+gboolean
+_philia_zip_writer_begin (PhiliaZipWriter  *writer,
+                          const char       *name,
+                          int               level,
+                          GCancellable     *cancellable,
+                          GError          **error)
+{
+  guint8 local[LOCAL_SIZE + 20];
+  gsize name_len = strlen (name);
+  WrittenMember *w;
+
+  g_return_val_if_fail (writer != NULL && writer->open == NULL, FALSE);
+  g_return_val_if_fail (name_len > 0 && name_len <= G_MAXUINT16, FALSE);
+  g_return_val_if_fail (level >= 0 && level <= 9, FALSE);
+
+  w = g_new0 (WrittenMember, 1);
+  g_ptr_array_add (writer->written, w);
+  w->name = g_strdup (name);
+  w->method = level > 0 ? METHOD_DEFLATED : METHOD_STORED;
+  w->flags = FLAG_DATA_DESCRIPTOR;
+  w->offset = writer->offset;
+  writer->open = w;
+  if (level > 0)
+    {
+      int ret = deflateInit2 (&writer->zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+
+      g_assert (ret == Z_OK);
+      writer->zbuf = g_malloc (ZBUF_SIZE);
+    }
+
+  put32 (local, SIG_LOCAL);
+  put16 (local + 4, 45);
+  put16 (local + 6, FLAG_DATA_DESCRIPTOR);
+  put16 (local + 8, w->method);
+  put16 (local + 10, 0);
+  put16 (local + 12, (0 << 9) | (1 << 5) | 1);
+  put32 (local + 14, 0);
+  put32 (local + 18, 0xffffffffu);
+  put32 (local + 22, 0xffffffffu);
+  put16 (local + 26, (guint16)name_len);
+  put16 (local + 28, 20);
+  put16 (local + 30, 0x0001);
+  put16 (local + 32, 16);
+  put64 (local + 34, 0);
+  put64 (local + 42, 0);
+  return write_all (writer, local, LOCAL_SIZE, cancellable, error) &&
+         write_all (writer, name, name_len, cancellable, error) &&
+         write_all (writer, local + 30, 20, cancellable, error);
+}
+
+static gboolean
+deflate_some (PhiliaZipWriter  *writer,
+              int               flush,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  int ret;
+
+  do
+    {
+      gsize have;
+
+      writer->zs.next_out = writer->zbuf;
+      writer->zs.avail_out = ZBUF_SIZE;
+      ret = deflate (&writer->zs, flush);
+      g_assert (ret != Z_STREAM_ERROR);
+      have = ZBUF_SIZE - writer->zs.avail_out;
+      writer->open->comp_size += have;
+      if (!write_all (writer, writer->zbuf, have, cancellable, error))
+        return FALSE;
+    }
+  while (writer->zs.avail_out == 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
+  return TRUE;
+}
+
+/* The next @len bytes of the member begun last. O(@len). */
+gboolean
+_philia_zip_writer_write (PhiliaZipWriter  *writer,
+                          const guint8     *data,
+                          gsize             len,
+                          GCancellable     *cancellable,
+                          GError          **error)
+{
+  WrittenMember *w;
+
+  g_return_val_if_fail (writer != NULL && writer->open != NULL, FALSE);
+
+  w = writer->open;
+  w->crc = crc_update (w->crc, data, len);
+  w->uncomp_size += len;
+  if (w->method == METHOD_STORED)
+    {
+      w->comp_size += len;
+      return write_all (writer, data, len, cancellable, error);
+    }
+  while (len > 0)
+    {
+      uInt slice = (uInt)MIN (len, (gsize)(1u << 30));
+
+      writer->zs.next_in = (Bytef *)data;
+      writer->zs.avail_in = slice;
+      if (!deflate_some (writer, Z_NO_FLUSH, cancellable, error))
+        return FALSE;
+      data += slice;
+      len -= slice;
+    }
+  return TRUE;
+}
+
+/* Ends the member begun last with its data descriptor. */
+gboolean
+_philia_zip_writer_end (PhiliaZipWriter  *writer,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  WrittenMember *w;
+  guint8 desc[24];
+
+  g_return_val_if_fail (writer != NULL && writer->open != NULL, FALSE);
+
+  w = writer->open;
+  if (w->method == METHOD_DEFLATED)
+    {
+      writer->zs.next_in = NULL;
+      writer->zs.avail_in = 0;
+      if (!deflate_some (writer, Z_FINISH, cancellable, error))
+        return FALSE;
+      deflateEnd (&writer->zs);
+      g_clear_pointer (&writer->zbuf, g_free);
+    }
+  writer->open = NULL;
+  put32 (desc, SIG_DESCRIPTOR);
+  put32 (desc + 4, w->crc);
+  put64 (desc + 8, w->comp_size);
+  put64 (desc + 16, w->uncomp_size);
+  return write_all (writer, desc, sizeof desc, cancellable, error);
+}
+
+/* }}} */
+
 /**
  * _philia_zip_writer_finish:
  *
@@ -293,7 +453,7 @@ _philia_zip_writer_finish (PhiliaZipWriter  *writer,
       put32 (h, SIG_CENTRAL);
       put16 (h + 4, extra_len ? 45 : 20);
       put16 (h + 6, extra_len ? 45 : 20);
-      put16 (h + 8, 0);
+      put16 (h + 8, w->flags);
       put16 (h + 10, w->method);
       put16 (h + 12, 0);
       put16 (h + 14, (1 << 5) | 1);

@@ -40,6 +40,14 @@ clean() { sed 's/"seconds":[-0-9.e+]*,//' "$1"; }
 "$cli" generate csbm --nodes 3000 --classes 4 --degree 12 --features 16 --homophily 0.3 \
   --heterophilous-fraction 0.3 --seed 5 --out "$tmp/csbm.npz" >/dev/null ||
   { say "Bail out! generate csbm failed"; exit 1; }
+# Streamed edges: a stored member (each rank reads its slice in place) and
+# a deflated one (each rank inflates up to the end of its slice).
+"$cli" generate csbm --stream --stored --nodes 2500 --classes 3 --degree 9 --features 0 \
+  --homophily 0.4 --heterophilous-fraction 0.2 --seed 3 --out "$tmp/stored.npz" >/dev/null ||
+  { say "Bail out! generate csbm --stream --stored failed"; exit 1; }
+"$cli" generate csbm --stream --nodes 2500 --classes 3 --degree 9 --features 2 \
+  --homophily 0.4 --seed 4 --out "$tmp/deflated.npz" >/dev/null ||
+  { say "Bail out! generate csbm --stream failed"; exit 1; }
 # Pairs with repeated sources, a self-pair and a duplicate row.
 awk -v n=2708 'BEGIN { srand(7); print "u,v"; for (i = 0; i < 300; i++)
   print int(rand() * n) "," int(rand() * n); print "5,5"; print "7,9"; print "7,9" }' \
@@ -47,7 +55,8 @@ awk -v n=2708 'BEGIN { srand(7); print "u,v"; for (i = 0; i < 300; i++)
 awk -v n=3000 'BEGIN { srand(11); print "u,v"; for (i = 0; i < 400; i++)
   print int(rand() * 40) "," int(rand() * n) }' >"$tmp/csbm-pairs.csv"
 
-# name|np list|arguments ($B bundled, $G generated, $P and $Q their pairs)
+# name|np list|arguments ($B bundled, $G generated, $P and $Q their pairs, $S and $D
+# streamed with stored and deflated members)
 cases='stats-text|1 2 4|stats $B
 stats-json-conventions|1 2 4|stats --json --directed --keep-self-loops --bins 7 $B
 proximity-text|1 2 4|proximity $B --pairs $P
@@ -56,9 +65,15 @@ linkpred-text|1 2 4|linkpred $B --heuristic ppr
 linkpred-json|2 4|linkpred --json $B --heuristic sp
 generated-stats-json|2 4|stats --json $G
 generated-proximity-text|2 4|proximity $G --pairs $Q
-generated-linkpred-json|2 4|linkpred --json $G --heuristic aa --mrr-negatives 20'
+generated-linkpred-json|2 4|linkpred --json $G --heuristic aa --mrr-negatives 20
+stream-stored-text|1 2 4|stats --stream $S
+stream-stored-json|2 4|stats --stream --json --bins 7 $S
+stream-deflated-json|2 4|stats --stream --json $D
+stream-bundled-text|2 4|stats --stream $B
+stream-generated-json|4|stats --stream --json $G'
 
 B=$bundled G=$tmp/csbm.npz P=$tmp/pairs.csv Q=$tmp/csbm-pairs.csv
+S=$tmp/stored.npz D=$tmp/deflated.npz
 printf '%s\n' "$cases" >"$tmp/cases"
 while IFS='|' read -r name nps args; do
   args=$(eval "printf '%s' \"$args\"")
