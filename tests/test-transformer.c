@@ -239,6 +239,75 @@ test_seq_attention (void)
   check_gradients ("seq_attention", build_attention, in, 3, &c);
 }
 
+static PhiliaTensor *
+build_attention_first (PhiliaTape    *tape,
+                       PhiliaTensor **in,
+                       gpointer       data)
+{
+  AttnCase *c = data;
+
+  return philia_op_seq_attention_first (tape, in[0], in[1], in[2], c->seq_len, c->heads,
+                                        c->lengths, NULL);
+}
+
+/* The first tokens' attention alone: the rows b·L of the full op (output and
+ * probabilities, bit for bit: the same sums in the same order), a gradient
+ * that finite differences confirm, and keys and values past a sequence's
+ * length get none. */
+static void
+test_seq_attention_first (void)
+{
+  static const guint lengths[] = { 4, 1, 2 };
+  AttnCase c = { 4, 2, lengths };
+  guint L = 4, H = 2, D = 3, w = H * D, B = 3;
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) q = NULL, q1 = NULL, k = NULL, v = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[3], *full, *first, *pf = NULL, *p1 = NULL;
+
+  philia_rng_init (&rng, 5);
+  q = param (B * L, w, &rng);
+  k = param (B * L, w, &rng);
+  v = param (B * L, w, &rng);
+  q1 = philia_tensor_new (B, w);
+  q1->requires_grad = TRUE;
+  for (guint b = 0; b < B; b++)
+    memcpy (q1->data + b * w, q->data + b * L * w, sizeof (float) * w);
+  full = philia_op_seq_attention (tape, q, k, v, L, H, lengths, &pf);
+  first = philia_op_seq_attention_first (tape, q1, k, v, L, H, lengths, &p1);
+  g_assert_cmpuint (first->rows, ==, B);
+  g_assert_cmpuint (first->cols, ==, w);
+  g_assert_cmpuint (p1->rows, ==, B);
+  g_assert_cmpuint (p1->cols, ==, H * L);
+  for (guint b = 0; b < B; b++)
+    {
+      g_assert_cmpmem (first->data + b * w, sizeof (float) * w, full->data + b * L * w,
+                       sizeof (float) * w);
+      g_assert_cmpmem (p1->data + b * H * L, sizeof (float) * H * L,
+                       pf->data + b * L * H * L, sizeof (float) * H * L);
+    }
+  philia_tape_reset (tape);
+
+  /* Keys and values beyond a sequence's length: no gradient. */
+  philia_tensor_zero_grad (k);
+  philia_tensor_zero_grad (v);
+  philia_tape_backward (tape, philia_op_mse (tape, philia_op_seq_attention_first (
+                                               tape, q1, k, v, L, H, lengths, NULL), q1));
+  for (guint b = 0; b < B; b++)
+    for (guint j = lengths[b]; j < L; j++)
+      for (guint d = 0; d < w; d++)
+        {
+          g_assert_cmpfloat (k->grad[(b * L + j) * w + d], ==, 0);
+          g_assert_cmpfloat (v->grad[(b * L + j) * w + d], ==, 0);
+        }
+  philia_tape_reset (tape);
+
+  in[0] = q1;
+  in[1] = k;
+  in[2] = v;
+  check_gradients ("seq_attention_first", build_attention_first, in, 3, &c);
+}
+
 /* Two threads split sequences, never a sum: the same bits as one. */
 static void
 test_seq_attention_threads (void)
@@ -533,6 +602,7 @@ main (int    argc,
   philia_core_init ();
   g_test_add_func ("/transformer/layer-norm", test_layer_norm);
   g_test_add_func ("/transformer/seq-attention", test_seq_attention);
+  g_test_add_func ("/transformer/seq-attention-first", test_seq_attention_first);
   g_test_add_func ("/transformer/seq-attention-threads", test_seq_attention_threads);
   g_test_add_func ("/transformer/mse", test_mse);
   g_test_add_func ("/transformer/model-small", test_model_small);

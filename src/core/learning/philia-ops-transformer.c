@@ -163,6 +163,7 @@ philia_op_layer_norm (PhiliaTape   *tape,
 typedef struct
 {
   guint        seq_len, heads, d;
+  guint        n_queries;   /* per sequence: seq_len, or 1 (its first token only) */
   const guint *lengths;
   float        scale;
   PhiliaTensor *q, *k, *v, *out, *probs;
@@ -179,15 +180,15 @@ attn_rows (gpointer data,
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b];
-      gsize base = (gsize)b * L;
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < len; i++)
+        for (guint i = 0; i < nq; i++)
           {
-            const float *qi = t->q->data + (base + i) * w + h * D;
-            float *p = t->probs->data + (base + i) * (gsize)H * L + (gsize)h * L;
-            float *o = t->out->data + (base + i) * w + h * D;
+            const float *qi = t->q->data + (qbase + i) * w + h * D;
+            float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            float *o = t->out->data + (qbase + i) * w + h * D;
             float max = -INFINITY, sum = 0;
 
             for (guint j = 0; j < len; j++)
@@ -231,15 +232,15 @@ attn_grad_rows (gpointer data,
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b];
-      gsize base = (gsize)b * L;
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < len; i++)
+        for (guint i = 0; i < nq; i++)
           {
-            const float *p = t->probs->data + (base + i) * (gsize)H * L + (gsize)h * L;
-            const float *go = t->out->grad + (base + i) * w + h * D;
-            const float *qi = t->q->data + (base + i) * w + h * D;
+            const float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            const float *go = t->out->grad + (qbase + i) * w + h * D;
+            const float *qi = t->q->data + (qbase + i) * w + h * D;
             float dot = 0;
 
             for (guint j = 0; j < len; j++)
@@ -266,7 +267,7 @@ attn_grad_rows (gpointer data,
 
                 if (t->gq != NULL)
                   {
-                    float *gqi = t->gq + (base + i) * w + h * D;
+                    float *gqi = t->gq + (qbase + i) * w + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gqi[c] += g * kj[c];
@@ -285,7 +286,7 @@ attn_grad_rows (gpointer data,
 
 typedef struct
 {
-  guint        seq_len, heads;
+  guint        seq_len, heads, n_queries;
   const guint *lengths;
   PhiliaTensor *probs;
 } AttnSaved;
@@ -296,8 +297,8 @@ seq_attention_backward (PhiliaTape *tape,
 {
   AttnSaved *s = node->saved;
   PhiliaTensor *q = node->in[0], *k = node->in[1], *v = node->in[2];
-  guint B = q->rows / s->seq_len;
-  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->lengths,
+  guint B = q->rows / s->n_queries;
+  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->n_queries, s->lengths,
                  node->f, q, k, v, node->out, s->probs,
                  q->requires_grad ? ensure_grad (q) : NULL,
                  k->requires_grad ? ensure_grad (k) : NULL,
@@ -305,6 +306,42 @@ seq_attention_backward (PhiliaTape *tape,
 
   _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * s->seq_len * q->cols * 6,
                               attn_grad_rows, &t);
+}
+
+static PhiliaTensor *
+seq_attention (PhiliaTape    *tape,
+               PhiliaTensor  *q,
+               PhiliaTensor  *k,
+               PhiliaTensor  *v,
+               guint          seq_len,
+               guint          n_queries,
+               guint          heads,
+               const guint   *lengths,
+               PhiliaTensor **probs)
+{
+  PhiliaTensor *out, *p;
+  AttnTask t;
+  Node *node;
+  guint B = q->rows / n_queries;
+
+  out = tape_tensor (tape, q->rows, q->cols);
+  p = tape_tensor (tape, q->rows, heads * seq_len);
+  t = (AttnTask) { seq_len, heads, q->cols / heads, n_queries, lengths,
+                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
+                   NULL, NULL, NULL };
+  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
+                              attn_rows, &t);
+  node = record (tape, seq_attention_backward, out, q, k, v);
+  if (node != NULL)
+    {
+      AttnSaved saved = { seq_len, heads, n_queries, lengths, p };
+
+      node->saved = g_memdup2 (&saved, sizeof saved);
+      node->f = t.scale;
+    }
+  if (probs != NULL)
+    *probs = p;
+  return out;
 }
 
 PhiliaTensor *
@@ -317,9 +354,6 @@ philia_op_seq_attention (PhiliaTape    *tape,
                          const guint   *lengths,
                          PhiliaTensor **probs)
 {
-  PhiliaTensor *out, *p;
-  AttnTask t;
-  Node *node;
   guint B;
 
   g_return_val_if_fail (seq_len > 0 && heads > 0 && q->rows % seq_len == 0, NULL);
@@ -329,25 +363,28 @@ philia_op_seq_attention (PhiliaTape    *tape,
   B = q->rows / seq_len;
   for (guint b = 0; b < B; b++)
     g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
+  return seq_attention (tape, q, k, v, seq_len, seq_len, heads, lengths, probs);
+}
 
-  out = tape_tensor (tape, q->rows, q->cols);
-  p = tape_tensor (tape, q->rows, heads * seq_len);
-  t = (AttnTask) { seq_len, heads, q->cols / heads, lengths,
-                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
-                   NULL, NULL, NULL };
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
-                              attn_rows, &t);
-  node = record (tape, seq_attention_backward, out, q, k, v);
-  if (node != NULL)
-    {
-      AttnSaved saved = { seq_len, heads, lengths, p };
+PhiliaTensor *
+philia_op_seq_attention_first (PhiliaTape    *tape,
+                               PhiliaTensor  *q,
+                               PhiliaTensor  *k,
+                               PhiliaTensor  *v,
+                               guint          seq_len,
+                               guint          heads,
+                               const guint   *lengths,
+                               PhiliaTensor **probs)
+{
+  guint B = q->rows;
 
-      node->saved = g_memdup2 (&saved, sizeof saved);
-      node->f = t.scale;
-    }
-  if (probs != NULL)
-    *probs = p;
-  return out;
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && B > 0, NULL);
+  g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
+  g_return_val_if_fail (k->rows == (gsize)B * seq_len && k->cols == q->cols, NULL);
+  g_return_val_if_fail (v->rows == k->rows && v->cols == q->cols, NULL);
+  for (guint b = 0; b < B; b++)
+    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
+  return seq_attention (tape, q, k, v, seq_len, 1, heads, lengths, probs);
 }
 
 /* ------------------------------------------------------------------- mse */
