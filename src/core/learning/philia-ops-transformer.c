@@ -10,9 +10,33 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-transformer-private.h"
 #include "philia-tape-private.h"
+#include "philia-simd-private.h"
 
 #include <math.h>
 #include <string.h>
+
+/* Σ a_c b_c over @n floats: eight lanes at a time summed in a fixed order
+ * (GCC keeps a plain reduction scalar), the remainder after them. */
+static inline G_ALWAYS_INLINE float
+vdot (const float *a,
+      const float *b,
+      guint        n)
+{
+  guint c = 0;
+  float s = 0;
+
+  if (n >= 8)
+    {
+      V8f acc = v8_load (a) * v8_load (b);
+
+      for (c = 8; c + 8 <= n; c += 8)
+        acc += v8_load (a + c) * v8_load (b + c);
+      s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    }
+  for (; c < n; c++)
+    s += a[c] * b[c];
+  return s;
+}
 
 /* ------------------------------------------------------------ layer norm */
 
@@ -170,7 +194,7 @@ typedef struct
   float       *gq, *gk, *gv;
 } AttnTask;
 
-static void
+PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
            guint    begin,
            guint    end)
@@ -194,11 +218,8 @@ attn_rows (gpointer data,
             for (guint j = 0; j < len; j++)
               {
                 const float *kj = t->k->data + (base + j) * w + h * D;
-                float s = 0;
 
-                for (guint c = 0; c < D; c++)
-                  s += qi[c] * kj[c];
-                p[j] = s * t->scale;
+                p[j] = vdot (qi, kj, D) * t->scale;
                 max = MAX (max, p[j]);
               }
             for (guint j = 0; j < len; j++)
@@ -221,7 +242,7 @@ attn_rows (gpointer data,
 /* Per sequence (its rows only, so threads never share an output row):
  * dV_j += P_ij dO_i; dS_ij = P_ij (dO_i·v_j − Σ_j' P_ij' dO_i·v_j');
  * dQ_i += scale Σ_j dS_ij k_j; dK_j += scale dS_ij q_i. */
-static void
+PHILIA_VECTORIZE static void
 attn_grad_rows (gpointer data,
                 guint    begin,
                 guint    end)
@@ -246,10 +267,8 @@ attn_grad_rows (gpointer data,
             for (guint j = 0; j < len; j++)
               {
                 const float *vj = t->v->data + (base + j) * w + h * D;
-                float s = 0;
+                float s = vdot (go, vj, D);
 
-                for (guint c = 0; c < D; c++)
-                  s += go[c] * vj[c];
                 ds[j] = s;
                 dot += p[j] * s;
                 if (t->gv != NULL)
