@@ -110,8 +110,10 @@ build_layer_norm (PhiliaTape    *tape,
   return philia_op_layer_norm (tape, in[0], in[1], in[2], 1e-5f);
 }
 
+/* Rows of @C columns: 4 takes the scalar sums, 12 the eight-lane ones and
+ * a remainder. */
 static void
-test_layer_norm (void)
+layer_norm_case (guint C)
 {
   PhiliaRng rng;
   g_autoptr(PhiliaTensor) x = NULL, gamma = NULL, beta = NULL;
@@ -119,36 +121,43 @@ test_layer_norm (void)
   PhiliaTensor *in[3], *y;
 
   philia_rng_init (&rng, 1);
-  x = param (5, 4, &rng);
-  gamma = param (1, 4, &rng);
-  beta = param (1, 4, &rng);
+  x = param (5, C, &rng);
+  gamma = param (1, C, &rng);
+  beta = param (1, C, &rng);
   /* A constant row: its deviation is all zero, the output is beta. */
-  for (guint j = 0; j < 4; j++)
-    x->data[4 * 4 + j] = 0.5f;
+  for (guint j = 0; j < C; j++)
+    x->data[4 * C + j] = 0.5f;
   y = philia_op_layer_norm (tape, x, gamma, beta, 1e-5f);
   for (guint i = 0; i < 5; i++)
     {
       double mean = 0, var = 0;
 
-      for (guint j = 0; j < 4; j++)
-        mean += x->data[i * 4 + j] / 4.0;
-      for (guint j = 0; j < 4; j++)
-        var += pow (x->data[i * 4 + j] - mean, 2) / 4.0;
-      for (guint j = 0; j < 4; j++)
-        g_assert_cmpfloat_with_epsilon (y->data[i * 4 + j],
-                                        (x->data[i * 4 + j] - mean) / sqrt (var + 1e-5)
+      for (guint j = 0; j < C; j++)
+        mean += x->data[i * C + j] / (double)C;
+      for (guint j = 0; j < C; j++)
+        var += pow (x->data[i * C + j] - mean, 2) / (double)C;
+      for (guint j = 0; j < C; j++)
+        g_assert_cmpfloat_with_epsilon (y->data[i * C + j],
+                                        (x->data[i * C + j] - mean) / sqrt (var + 1e-5)
                                         * gamma->data[j] + beta->data[j], 1e-5);
     }
-  for (guint j = 0; j < 4; j++)
-    g_assert_cmpfloat_with_epsilon (y->data[16 + j], beta->data[j], 1e-6);
+  for (guint j = 0; j < C; j++)
+    g_assert_cmpfloat_with_epsilon (y->data[4 * C + j], beta->data[j], 1e-6);
   philia_tape_reset (tape);
   /* Finite differences need a row with a spread well above the step. */
-  for (guint j = 0; j < 4; j++)
-    x->data[16 + j] = j % 2 ? 0.8f : -0.7f + 0.1f * j;
+  for (guint j = 0; j < C; j++)
+    x->data[4 * C + j] = j % 2 ? 0.8f : -0.7f + 0.1f * (j % 4);
   in[0] = x;
   in[1] = gamma;
   in[2] = beta;
   check_gradients ("layer_norm", build_layer_norm, in, 3, NULL);
+}
+
+static void
+test_layer_norm (void)
+{
+  layer_norm_case (4);
+  layer_norm_case (12);
 }
 
 /* ------------------------------------------------------- seq attention */

@@ -15,6 +15,13 @@
 #include <math.h>
 #include <string.h>
 
+/* The eight lanes' sum in a fixed order. */
+static inline G_ALWAYS_INLINE float
+hsum8 (V8f a)
+{
+  return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+}
+
 /* Σ a_c b_c over @n floats: eight lanes at a time summed in a fixed order
  * (GCC keeps a plain reduction scalar), the remainder after them. */
 static inline G_ALWAYS_INLINE float
@@ -31,7 +38,7 @@ vdot (const float *a,
 
       for (c = 8; c + 8 <= n; c += 8)
         acc += v8_load (a + c) * v8_load (b + c);
-      s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+      s = hsum8 (acc);
     }
   for (; c < n; c++)
     s += a[c] * b[c];
@@ -51,7 +58,9 @@ typedef struct
   float        eps;
 } NormTask;
 
-static void
+/* Mean and variance in float over eight lanes (two passes, so the variance
+ * does not cancel); a row of the transformer's width is short enough. */
+PHILIA_VECTORIZE static void
 norm_rows (gpointer data,
            guint    begin,
            guint    end)
@@ -63,26 +72,35 @@ norm_rows (gpointer data,
     {
       const float *x = t->x + (gsize)i * d;
       float *y = t->y + (gsize)i * d;
-      double mean = 0, var = 0;
-      float m, r;
+      V8f s8 = { 0 }, q8 = { 0 };
+      float sum, sq, m, r;
+      guint j;
 
-      for (guint j = 0; j < d; j++)
-        mean += x[j];
-      mean /= d;
-      for (guint j = 0; j < d; j++)
-        var += (x[j] - mean) * (x[j] - mean);
-      var /= d;
-      m = (float)mean;
-      r = (float)(1.0 / sqrt (var + t->eps));
+      for (j = 0; j + 8 <= d; j += 8)
+        s8 += v8_load (x + j);
+      sum = hsum8 (s8);
+      for (; j < d; j++)
+        sum += x[j];
+      m = sum / (float)d;
+      for (j = 0; j + 8 <= d; j += 8)
+        {
+          V8f c = v8_load (x + j) - m;
+
+          q8 += c * c;
+        }
+      sq = hsum8 (q8);
+      for (; j < d; j++)
+        sq += (x[j] - m) * (x[j] - m);
+      r = 1.0f / sqrtf (sq / (float)d + t->eps);
       t->stats[2 * (gsize)i] = m;
       t->stats[2 * (gsize)i + 1] = r;
-      for (guint j = 0; j < d; j++)
+      for (j = 0; j < d; j++)
         y[j] = (x[j] - m) * r * t->gamma[j] + t->beta[j];
     }
 }
 
 /* dx = r (g − mean(g) − x̂ mean(g x̂)), g = dy ⊙ gamma. */
-static void
+PHILIA_VECTORIZE static void
 norm_grad_rows (gpointer data,
                 guint    begin,
                 guint    end)
@@ -95,22 +113,33 @@ norm_grad_rows (gpointer data,
       const float *x = t->x + (gsize)i * d, *gy = t->gy + (gsize)i * d;
       float *gx = t->gx + (gsize)i * d;
       float m = t->stats[2 * (gsize)i], r = t->stats[2 * (gsize)i + 1];
-      double sg = 0, sgx = 0;
+      V8f sg8 = { 0 }, sgx8 = { 0 };
+      float sg, sgx;
+      guint j;
 
-      for (guint j = 0; j < d; j++)
+      for (j = 0; j + 8 <= d; j += 8)
         {
-          double g = (double)gy[j] * t->gamma[j];
+          V8f g = v8_load (gy + j) * v8_load (t->gamma + j);
+
+          sg8 += g;
+          sgx8 += g * ((v8_load (x + j) - m) * r);
+        }
+      sg = hsum8 (sg8);
+      sgx = hsum8 (sgx8);
+      for (; j < d; j++)
+        {
+          float g = gy[j] * t->gamma[j];
 
           sg += g;
-          sgx += g * (x[j] - m) * r;
+          sgx += g * ((x[j] - m) * r);
         }
-      sg /= d;
-      sgx /= d;
-      for (guint j = 0; j < d; j++)
+      sg /= (float)d;
+      sgx /= (float)d;
+      for (j = 0; j < d; j++)
         {
-          double g = (double)gy[j] * t->gamma[j];
+          float g = gy[j] * t->gamma[j];
 
-          gx[j] += (float)(r * (g - sg - (x[j] - m) * r * sgx));
+          gx[j] += r * (g - sg - (x[j] - m) * r * sgx);
         }
     }
 }
