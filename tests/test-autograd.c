@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "autograd-test-util.h"
+#include "philia-tape-private.h"
 
 /* Every op's backward pass and values (autograd-test-util.h says how); the
  * sparse products are in test-autograd-spmm.c. */
@@ -732,6 +733,75 @@ test_glorot_rng (void)
     g_assert_cmpuint (philia_rng_below (&a, 7), <, 7);
 }
 
+/* One step on @tape: a constant of @rows × 8, then a reset; returns its data pointer. */
+static const float *
+pool_step (PhiliaTape *tape,
+           guint       rows)
+{
+  PhiliaTensor *t = philia_tape_constant (tape, rows, 8, NULL);
+  const float *data = t->data;
+
+  for (gsize i = 0; i < (gsize)rows * 8; i++)
+    g_assert_cmpfloat (t->data[i], ==, 0);
+  philia_tape_reset (tape);
+  return data;
+}
+
+/* The tape's buffer pool: the same shape reuses its buffer step after step,
+ * shapes that alternate (training and evaluation) keep theirs, shapes that
+ * vary a little share a size class instead of piling up, and shapes no
+ * longer used are let go. */
+static void
+test_tape_pool (void)
+{
+  PhiliaTape *tape = philia_tape_new (1);
+  const float *first, *a, *b;
+  gsize before;
+
+  /* Size classes: never smaller, at most 1/8 larger, monotone. */
+  for (gsize n = 1, last = 0; n < 100000; n += 1 + n / 50)
+    {
+      gsize c = _philia_tape_pool_class (n);
+
+      g_assert_cmpuint (c, >=, n);
+      g_assert_cmpuint (c * 8, <=, n * 9 + 8);
+      g_assert_cmpuint (c, >=, last);
+      g_assert_cmpuint (_philia_tape_pool_class (c), ==, c);
+      last = c;
+    }
+
+  first = pool_step (tape, 1000);
+  g_assert_cmpuint (_philia_tape_pool_bytes (tape), ==,
+                    sizeof (float) * _philia_tape_pool_class (8000));
+  for (guint k = 0; k < 10; k++)
+    g_assert_true (pool_step (tape, 1000) == first);
+  g_assert_cmpuint (_philia_tape_pool_bytes (tape), ==,
+                    sizeof (float) * _philia_tape_pool_class (8000));
+
+  /* Alternating shapes each keep their buffer. */
+  a = pool_step (tape, 3000);
+  b = pool_step (tape, 1000);
+  for (guint k = 0; k < 5; k++)
+    {
+      g_assert_true (pool_step (tape, 3000) == a);
+      g_assert_true (pool_step (tape, 1000) == b);
+    }
+
+  /* Rows varying by a few each step: the pool stays within a few steps' worth
+   * (one buffer per step, about 200 kB in all, without the classes). */
+  for (guint k = 0; k < 50; k++)
+    pool_step (tape, 5000 + 7 * k);
+  g_assert_cmpuint (_philia_tape_pool_bytes (tape), <=, 4 * sizeof (float) * 6000 * 8);
+
+  /* Small steps only: the large buffers go. */
+  before = _philia_tape_pool_bytes (tape);
+  for (guint k = 0; k < 5; k++)
+    pool_step (tape, 10);
+  g_assert_cmpuint (_philia_tape_pool_bytes (tape), <, before);
+  g_assert_cmpuint (_philia_tape_pool_bytes (tape), <=, sizeof (float) * 5000 * 8);
+  philia_tape_free (tape);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -753,6 +823,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/edge-softmax-exp", test_edge_softmax_exp);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
+  g_test_add_func ("/Philia/Autograd/tape-pool", test_tape_pool);
 
   return g_test_run ();
 }

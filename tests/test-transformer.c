@@ -110,8 +110,10 @@ build_layer_norm (PhiliaTape    *tape,
   return philia_op_layer_norm (tape, in[0], in[1], in[2], 1e-5f);
 }
 
+/* Rows of @C columns: 4 takes the scalar sums, 12 the eight-lane ones and
+ * a remainder. */
 static void
-test_layer_norm (void)
+layer_norm_case (guint C)
 {
   PhiliaRng rng;
   g_autoptr(PhiliaTensor) x = NULL, gamma = NULL, beta = NULL;
@@ -119,36 +121,43 @@ test_layer_norm (void)
   PhiliaTensor *in[3], *y;
 
   philia_rng_init (&rng, 1);
-  x = param (5, 4, &rng);
-  gamma = param (1, 4, &rng);
-  beta = param (1, 4, &rng);
+  x = param (5, C, &rng);
+  gamma = param (1, C, &rng);
+  beta = param (1, C, &rng);
   /* A constant row: its deviation is all zero, the output is beta. */
-  for (guint j = 0; j < 4; j++)
-    x->data[4 * 4 + j] = 0.5f;
+  for (guint j = 0; j < C; j++)
+    x->data[4 * C + j] = 0.5f;
   y = philia_op_layer_norm (tape, x, gamma, beta, 1e-5f);
   for (guint i = 0; i < 5; i++)
     {
       double mean = 0, var = 0;
 
-      for (guint j = 0; j < 4; j++)
-        mean += x->data[i * 4 + j] / 4.0;
-      for (guint j = 0; j < 4; j++)
-        var += pow (x->data[i * 4 + j] - mean, 2) / 4.0;
-      for (guint j = 0; j < 4; j++)
-        g_assert_cmpfloat_with_epsilon (y->data[i * 4 + j],
-                                        (x->data[i * 4 + j] - mean) / sqrt (var + 1e-5)
+      for (guint j = 0; j < C; j++)
+        mean += x->data[i * C + j] / (double)C;
+      for (guint j = 0; j < C; j++)
+        var += pow (x->data[i * C + j] - mean, 2) / (double)C;
+      for (guint j = 0; j < C; j++)
+        g_assert_cmpfloat_with_epsilon (y->data[i * C + j],
+                                        (x->data[i * C + j] - mean) / sqrt (var + 1e-5)
                                         * gamma->data[j] + beta->data[j], 1e-5);
     }
-  for (guint j = 0; j < 4; j++)
-    g_assert_cmpfloat_with_epsilon (y->data[16 + j], beta->data[j], 1e-6);
+  for (guint j = 0; j < C; j++)
+    g_assert_cmpfloat_with_epsilon (y->data[4 * C + j], beta->data[j], 1e-6);
   philia_tape_reset (tape);
   /* Finite differences need a row with a spread well above the step. */
-  for (guint j = 0; j < 4; j++)
-    x->data[16 + j] = j % 2 ? 0.8f : -0.7f + 0.1f * j;
+  for (guint j = 0; j < C; j++)
+    x->data[4 * C + j] = j % 2 ? 0.8f : -0.7f + 0.1f * (j % 4);
   in[0] = x;
   in[1] = gamma;
   in[2] = beta;
   check_gradients ("layer_norm", build_layer_norm, in, 3, NULL);
+}
+
+static void
+test_layer_norm (void)
+{
+  layer_norm_case (4);
+  layer_norm_case (12);
 }
 
 /* ------------------------------------------------------- seq attention */
@@ -170,13 +179,15 @@ build_attention (PhiliaTape    *tape,
                                   NULL);
 }
 
+/* Heads of @D columns: 3 takes the scalar dot products, 12 the eight-lane
+ * ones and a remainder. */
 static void
-test_seq_attention (void)
+seq_attention_case (guint D)
 {
   /* Three sequences of 4: full, a single token (an isolated node), two. */
   static const guint lengths[] = { 4, 1, 2 };
   AttnCase c = { 4, 2, lengths };
-  guint L = 4, H = 2, D = 3, w = H * D;
+  guint L = 4, H = 2, w = H * D;
   PhiliaRng rng;
   g_autoptr(PhiliaTensor) q = NULL, k = NULL, v = NULL;
   g_autoptr(PhiliaTape) tape = philia_tape_new (1);
@@ -237,6 +248,82 @@ test_seq_attention (void)
   in[1] = k;
   in[2] = v;
   check_gradients ("seq_attention", build_attention, in, 3, &c);
+}
+
+static void
+test_seq_attention (void)
+{
+  seq_attention_case (3);
+  seq_attention_case (12);
+}
+
+static PhiliaTensor *
+build_attention_first (PhiliaTape    *tape,
+                       PhiliaTensor **in,
+                       gpointer       data)
+{
+  AttnCase *c = data;
+
+  return philia_op_seq_attention_first (tape, in[0], in[1], in[2], c->seq_len, c->heads,
+                                        c->lengths, NULL);
+}
+
+/* The first tokens' attention alone: the rows b·L of the full op (output and
+ * probabilities, bit for bit: the same sums in the same order), a gradient
+ * that finite differences confirm, and keys and values past a sequence's
+ * length get none. */
+static void
+test_seq_attention_first (void)
+{
+  static const guint lengths[] = { 4, 1, 2 };
+  AttnCase c = { 4, 2, lengths };
+  guint L = 4, H = 2, D = 3, w = H * D, B = 3;
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) q = NULL, q1 = NULL, k = NULL, v = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[3], *full, *first, *pf = NULL, *p1 = NULL;
+
+  philia_rng_init (&rng, 5);
+  q = param (B * L, w, &rng);
+  k = param (B * L, w, &rng);
+  v = param (B * L, w, &rng);
+  q1 = philia_tensor_new (B, w);
+  q1->requires_grad = TRUE;
+  for (guint b = 0; b < B; b++)
+    memcpy (q1->data + b * w, q->data + b * L * w, sizeof (float) * w);
+  full = philia_op_seq_attention (tape, q, k, v, L, H, lengths, &pf);
+  first = philia_op_seq_attention_first (tape, q1, k, v, L, H, lengths, &p1);
+  g_assert_cmpuint (first->rows, ==, B);
+  g_assert_cmpuint (first->cols, ==, w);
+  g_assert_cmpuint (p1->rows, ==, B);
+  g_assert_cmpuint (p1->cols, ==, H * L);
+  for (guint b = 0; b < B; b++)
+    {
+      g_assert_cmpmem (first->data + b * w, sizeof (float) * w, full->data + b * L * w,
+                       sizeof (float) * w);
+      g_assert_cmpmem (p1->data + b * H * L, sizeof (float) * H * L,
+                       pf->data + b * L * H * L, sizeof (float) * H * L);
+    }
+  philia_tape_reset (tape);
+
+  /* Keys and values beyond a sequence's length: no gradient. */
+  philia_tensor_zero_grad (k);
+  philia_tensor_zero_grad (v);
+  philia_tape_backward (tape, philia_op_mse (tape, philia_op_seq_attention_first (
+                                               tape, q1, k, v, L, H, lengths, NULL), q1));
+  for (guint b = 0; b < B; b++)
+    for (guint j = lengths[b]; j < L; j++)
+      for (guint d = 0; d < w; d++)
+        {
+          g_assert_cmpfloat (k->grad[(b * L + j) * w + d], ==, 0);
+          g_assert_cmpfloat (v->grad[(b * L + j) * w + d], ==, 0);
+        }
+  philia_tape_reset (tape);
+
+  in[0] = q1;
+  in[1] = k;
+  in[2] = v;
+  check_gradients ("seq_attention_first", build_attention_first, in, 3, &c);
 }
 
 /* Two threads split sequences, never a sum: the same bits as one. */
@@ -533,6 +620,7 @@ main (int    argc,
   philia_core_init ();
   g_test_add_func ("/transformer/layer-norm", test_layer_norm);
   g_test_add_func ("/transformer/seq-attention", test_seq_attention);
+  g_test_add_func ("/transformer/seq-attention-first", test_seq_attention_first);
   g_test_add_func ("/transformer/seq-attention-threads", test_seq_attention_threads);
   g_test_add_func ("/transformer/mse", test_mse);
   g_test_add_func ("/transformer/model-small", test_model_small);

@@ -175,11 +175,34 @@ add_block (PhiliaModelContext *ctx,
     b->ln1_g->data[j] = b->ln2_g->data[j] = 1;
 }
 
+/* One residual block's attention and feed-forward halves after its
+ * attention output @att; @h holds the residual stream of the same rows. */
+static PhiliaTensor *
+block_tail (PhiliaTape   *tape,
+            Block        *b,
+            PhiliaTensor *h,
+            PhiliaTensor *att,
+            float         p)
+{
+  PhiliaTensor *f;
+
+  h = philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, att, b->wo, b->bo),
+                                                 p));
+  f = philia_op_layer_norm (tape, h, b->ln2_g, b->ln2_b, 1e-5f);
+  f = philia_op_relu_dropout (tape, philia_op_linear (tape, f, b->w1, b->b1), p);
+  return philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, f, b->w2,
+                                                                             b->b2), p));
+}
+
 /*
  * The encoder over @B sequences (tokens, position kinds, lengths) given
  * the projected features @xw [n, d]; @mask (B·L, 0/1, or NULL) replaces
- * tokens by @mask_token. Returns the final layer-normed states [B·L, d];
- * *@probs (layers entries, or NULL) gets each layer's attention.
+ * tokens by @mask_token. Returns the final layer-normed states [B·L, d],
+ * or with @first (rows b·L of the B sequences' first tokens) those rows
+ * alone [B, d]: the last layer then computes the first tokens' attention,
+ * feed-forward and norm only, as nothing else reads the others (a third
+ * of the step on long sequences). *@probs (layers entries, or NULL) gets
+ * each layer's attention, the last layer's [B, H·L] with @first.
  */
 static PhiliaTensor *
 encode (Transformer   *m,
@@ -191,6 +214,7 @@ encode (Transformer   *m,
         const guint   *lens,
         const float   *mask,
         PhiliaTensor  *mask_token,
+        const gint32  *first,
         float          p,
         PhiliaTensor **probs)
 {
@@ -213,21 +237,32 @@ encode (Transformer   *m,
   for (guint l = 0; l < m->layers; l++)
     {
       Block *b = &m->blocks[l];
-      PhiliaTensor *a, *qkv, *att, *f;
+      PhiliaTensor **pl = probs != NULL ? &probs[l] : NULL;
+      PhiliaTensor *a, *qkv, *att;
 
       a = philia_op_layer_norm (tape, h, b->ln1_g, b->ln1_b, 1e-5f);
       qkv = philia_op_linear (tape, a, b->wqkv, b->bqkv);
-      att = philia_op_seq_attention (tape, philia_op_columns (tape, qkv, 0, d),
-                                     philia_op_columns (tape, qkv, d, d),
-                                     philia_op_columns (tape, qkv, 2 * d, d), L, m->heads,
-                                     lens, probs != NULL ? &probs[l] : NULL);
-      h = philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, att, b->wo,
-                                                                             b->bo), p));
-      f = philia_op_layer_norm (tape, h, b->ln2_g, b->ln2_b, 1e-5f);
-      f = philia_op_relu_dropout (tape, philia_op_linear (tape, f, b->w1, b->b1), p);
-      h = philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, f, b->w2,
-                                                                             b->b2), p));
+      if (first != NULL && l + 1 == m->layers)
+        {
+          PhiliaTensor *q = philia_op_columns (tape, philia_op_index_select (tape, qkv, first, B),
+                                               0, d);
+
+          att = philia_op_seq_attention_first (tape, q, philia_op_columns (tape, qkv, d, d),
+                                               philia_op_columns (tape, qkv, 2 * d, d), L,
+                                               m->heads, lens, pl);
+          h = block_tail (tape, b, philia_op_index_select (tape, h, first, B), att, p);
+        }
+      else
+        {
+          att = philia_op_seq_attention (tape, philia_op_columns (tape, qkv, 0, d),
+                                         philia_op_columns (tape, qkv, d, d),
+                                         philia_op_columns (tape, qkv, 2 * d, d), L, m->heads,
+                                         lens, pl);
+          h = block_tail (tape, b, h, att, p);
+        }
     }
+  if (first != NULL && m->layers == 0)
+    h = philia_op_index_select (tape, h, first, B);
   return philia_op_layer_norm (tape, h, m->lnf_g, m->lnf_b, 1e-5f);
 }
 
@@ -342,7 +377,7 @@ pretrain (Transformer        *m,
       philia_tape_reset (tape);
       xw = project (m, ctx, tape, (float)p->dropout);
       h = encode (m, tape, xw, batch, m->tokens, m->pos_index, m->lens, mask, mask_token,
-                  (float)p->dropout, NULL);
+                  NULL, (float)p->dropout, NULL);
       h = philia_op_index_select (tape, h, masked, n_masked);
       pred = philia_op_linear (tape, h, head_w, head_b);
       {
@@ -462,7 +497,7 @@ gather_attention (Transformer  *m,
     {
       guint v = first + b;
       const gint32 *tok = m->eval_tokens + (gsize)v * L;
-      const float *row = probs->data + (gsize)b * L * H * L;
+      const float *row = probs->data + (gsize)b * (probs->rows / count) * H * L;
 
       for (guint j = 0; j < m->eval_len[v]; j++)
         {
@@ -517,12 +552,11 @@ evaluate (Transformer        *m,
       PhiliaTensor *h, *out;
 
       philia_tape_reset (m->eval_tape);
-      h = encode (m, m->eval_tape, xw, count, m->eval_tokens + at, m->eval_pos + at,
-                  m->eval_len + first, NULL, NULL, 0, probs);
       for (guint b = 0; b < count; b++)
         cls[b] = (gint32)(b * m->seq_len);
-      out = philia_op_linear (m->eval_tape, philia_op_index_select (m->eval_tape, h, cls, count),
-                              m->w_out, m->b_out);
+      h = encode (m, m->eval_tape, xw, count, m->eval_tokens + at, m->eval_pos + at,
+                  m->eval_len + first, NULL, NULL, cls, 0, probs);
+      out = philia_op_linear (m->eval_tape, h, m->w_out, m->b_out);
       memcpy (logits->data + (gsize)first * c, out->data, sizeof (float) * count * c);
       for (guint l = 0; l < m->layers; l++)
         gather_attention (m, s, first, count, probs[l], ((PhiliaTensor *)alpha->pdata[l])->data,
@@ -592,9 +626,8 @@ transformer_forward (gpointer            model,
     }
   sample_step (m, ctx, count);
   xw = project (m, ctx, tape, (float)p->dropout);
-  h = encode (m, tape, xw, count, m->tokens, m->pos_index, m->lens, NULL, NULL,
+  h = encode (m, tape, xw, count, m->tokens, m->pos_index, m->lens, NULL, NULL, m->cls_rows,
               (float)p->dropout, NULL);
-  h = philia_op_index_select (tape, h, m->cls_rows, count);
   return philia_op_linear (tape, h, m->w_out, m->b_out);
 }
 

@@ -39,6 +39,21 @@ PhiliaTensor *philia_op_seq_attention (PhiliaTape    *tape,
                                        const guint   *lengths,
                                        PhiliaTensor **probs);
 
+/*
+ * The same attention for the first token of each sequence alone (all a
+ * classifier on that token needs): @q [B, H·D] holds those tokens' queries,
+ * @k and @v [B·L, H·D] every token's keys and values; the output is [B, H·D]
+ * and *@probs [B, H·L], equal to rows b·L of philia_op_seq_attention ()'s.
+ */
+PhiliaTensor *philia_op_seq_attention_first (PhiliaTape    *tape,
+                                             PhiliaTensor  *q,
+                                             PhiliaTensor  *k,
+                                             PhiliaTensor  *v,
+                                             guint          seq_len,
+                                             guint          heads,
+                                             const guint   *lengths,
+                                             PhiliaTensor **probs);
+
 /* Mean over all elements of (@a − @target)², 1 × 1; @target is constant
  * (same shape, its data copied). */
 PhiliaTensor *philia_op_mse           (PhiliaTape   *tape,

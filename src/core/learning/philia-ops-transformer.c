@@ -10,9 +10,40 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-transformer-private.h"
 #include "philia-tape-private.h"
+#include "philia-simd-private.h"
 
 #include <math.h>
 #include <string.h>
+
+/* The eight lanes' sum in a fixed order. */
+static inline G_ALWAYS_INLINE float
+hsum8 (V8f a)
+{
+  return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+}
+
+/* Σ a_c b_c over @n floats: eight lanes at a time summed in a fixed order
+ * (GCC keeps a plain reduction scalar), the remainder after them. */
+static inline G_ALWAYS_INLINE float
+vdot (const float *a,
+      const float *b,
+      guint        n)
+{
+  guint c = 0;
+  float s = 0;
+
+  if (n >= 8)
+    {
+      V8f acc = v8_load (a) * v8_load (b);
+
+      for (c = 8; c + 8 <= n; c += 8)
+        acc += v8_load (a + c) * v8_load (b + c);
+      s = hsum8 (acc);
+    }
+  for (; c < n; c++)
+    s += a[c] * b[c];
+  return s;
+}
 
 /* ------------------------------------------------------------ layer norm */
 
@@ -27,7 +58,9 @@ typedef struct
   float        eps;
 } NormTask;
 
-static void
+/* Mean and variance in float over eight lanes (two passes, so the variance
+ * does not cancel); a row of the transformer's width is short enough. */
+PHILIA_VECTORIZE static void
 norm_rows (gpointer data,
            guint    begin,
            guint    end)
@@ -39,26 +72,35 @@ norm_rows (gpointer data,
     {
       const float *x = t->x + (gsize)i * d;
       float *y = t->y + (gsize)i * d;
-      double mean = 0, var = 0;
-      float m, r;
+      V8f s8 = { 0 }, q8 = { 0 };
+      float sum, sq, m, r;
+      guint j;
 
-      for (guint j = 0; j < d; j++)
-        mean += x[j];
-      mean /= d;
-      for (guint j = 0; j < d; j++)
-        var += (x[j] - mean) * (x[j] - mean);
-      var /= d;
-      m = (float)mean;
-      r = (float)(1.0 / sqrt (var + t->eps));
+      for (j = 0; j + 8 <= d; j += 8)
+        s8 += v8_load (x + j);
+      sum = hsum8 (s8);
+      for (; j < d; j++)
+        sum += x[j];
+      m = sum / (float)d;
+      for (j = 0; j + 8 <= d; j += 8)
+        {
+          V8f c = v8_load (x + j) - m;
+
+          q8 += c * c;
+        }
+      sq = hsum8 (q8);
+      for (; j < d; j++)
+        sq += (x[j] - m) * (x[j] - m);
+      r = 1.0f / sqrtf (sq / (float)d + t->eps);
       t->stats[2 * (gsize)i] = m;
       t->stats[2 * (gsize)i + 1] = r;
-      for (guint j = 0; j < d; j++)
+      for (j = 0; j < d; j++)
         y[j] = (x[j] - m) * r * t->gamma[j] + t->beta[j];
     }
 }
 
 /* dx = r (g − mean(g) − x̂ mean(g x̂)), g = dy ⊙ gamma. */
-static void
+PHILIA_VECTORIZE static void
 norm_grad_rows (gpointer data,
                 guint    begin,
                 guint    end)
@@ -71,22 +113,33 @@ norm_grad_rows (gpointer data,
       const float *x = t->x + (gsize)i * d, *gy = t->gy + (gsize)i * d;
       float *gx = t->gx + (gsize)i * d;
       float m = t->stats[2 * (gsize)i], r = t->stats[2 * (gsize)i + 1];
-      double sg = 0, sgx = 0;
+      V8f sg8 = { 0 }, sgx8 = { 0 };
+      float sg, sgx;
+      guint j;
 
-      for (guint j = 0; j < d; j++)
+      for (j = 0; j + 8 <= d; j += 8)
         {
-          double g = (double)gy[j] * t->gamma[j];
+          V8f g = v8_load (gy + j) * v8_load (t->gamma + j);
+
+          sg8 += g;
+          sgx8 += g * ((v8_load (x + j) - m) * r);
+        }
+      sg = hsum8 (sg8);
+      sgx = hsum8 (sgx8);
+      for (; j < d; j++)
+        {
+          float g = gy[j] * t->gamma[j];
 
           sg += g;
-          sgx += g * (x[j] - m) * r;
+          sgx += g * ((x[j] - m) * r);
         }
-      sg /= d;
-      sgx /= d;
-      for (guint j = 0; j < d; j++)
+      sg /= (float)d;
+      sgx /= (float)d;
+      for (j = 0; j < d; j++)
         {
-          double g = (double)gy[j] * t->gamma[j];
+          float g = gy[j] * t->gamma[j];
 
-          gx[j] += (float)(r * (g - sg - (x[j] - m) * r * sgx));
+          gx[j] += r * (g - sg - (x[j] - m) * r * sgx);
         }
     }
 }
@@ -163,13 +216,14 @@ philia_op_layer_norm (PhiliaTape   *tape,
 typedef struct
 {
   guint        seq_len, heads, d;
+  guint        n_queries;   /* per sequence: seq_len, or 1 (its first token only) */
   const guint *lengths;
   float        scale;
   PhiliaTensor *q, *k, *v, *out, *probs;
   float       *gq, *gk, *gv;
 } AttnTask;
 
-static void
+PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
            guint    begin,
            guint    end)
@@ -179,25 +233,22 @@ attn_rows (gpointer data,
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b];
-      gsize base = (gsize)b * L;
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < len; i++)
+        for (guint i = 0; i < nq; i++)
           {
-            const float *qi = t->q->data + (base + i) * w + h * D;
-            float *p = t->probs->data + (base + i) * (gsize)H * L + (gsize)h * L;
-            float *o = t->out->data + (base + i) * w + h * D;
+            const float *qi = t->q->data + (qbase + i) * w + h * D;
+            float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            float *o = t->out->data + (qbase + i) * w + h * D;
             float max = -INFINITY, sum = 0;
 
             for (guint j = 0; j < len; j++)
               {
                 const float *kj = t->k->data + (base + j) * w + h * D;
-                float s = 0;
 
-                for (guint c = 0; c < D; c++)
-                  s += qi[c] * kj[c];
-                p[j] = s * t->scale;
+                p[j] = vdot (qi, kj, D) * t->scale;
                 max = MAX (max, p[j]);
               }
             for (guint j = 0; j < len; j++)
@@ -220,7 +271,7 @@ attn_rows (gpointer data,
 /* Per sequence (its rows only, so threads never share an output row):
  * dV_j += P_ij dO_i; dS_ij = P_ij (dO_i·v_j − Σ_j' P_ij' dO_i·v_j');
  * dQ_i += scale Σ_j dS_ij k_j; dK_j += scale dS_ij q_i. */
-static void
+PHILIA_VECTORIZE static void
 attn_grad_rows (gpointer data,
                 guint    begin,
                 guint    end)
@@ -231,24 +282,22 @@ attn_grad_rows (gpointer data,
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b];
-      gsize base = (gsize)b * L;
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < len; i++)
+        for (guint i = 0; i < nq; i++)
           {
-            const float *p = t->probs->data + (base + i) * (gsize)H * L + (gsize)h * L;
-            const float *go = t->out->grad + (base + i) * w + h * D;
-            const float *qi = t->q->data + (base + i) * w + h * D;
+            const float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            const float *go = t->out->grad + (qbase + i) * w + h * D;
+            const float *qi = t->q->data + (qbase + i) * w + h * D;
             float dot = 0;
 
             for (guint j = 0; j < len; j++)
               {
                 const float *vj = t->v->data + (base + j) * w + h * D;
-                float s = 0;
+                float s = vdot (go, vj, D);
 
-                for (guint c = 0; c < D; c++)
-                  s += go[c] * vj[c];
                 ds[j] = s;
                 dot += p[j] * s;
                 if (t->gv != NULL)
@@ -266,7 +315,7 @@ attn_grad_rows (gpointer data,
 
                 if (t->gq != NULL)
                   {
-                    float *gqi = t->gq + (base + i) * w + h * D;
+                    float *gqi = t->gq + (qbase + i) * w + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gqi[c] += g * kj[c];
@@ -285,7 +334,7 @@ attn_grad_rows (gpointer data,
 
 typedef struct
 {
-  guint        seq_len, heads;
+  guint        seq_len, heads, n_queries;
   const guint *lengths;
   PhiliaTensor *probs;
 } AttnSaved;
@@ -296,8 +345,8 @@ seq_attention_backward (PhiliaTape *tape,
 {
   AttnSaved *s = node->saved;
   PhiliaTensor *q = node->in[0], *k = node->in[1], *v = node->in[2];
-  guint B = q->rows / s->seq_len;
-  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->lengths,
+  guint B = q->rows / s->n_queries;
+  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->n_queries, s->lengths,
                  node->f, q, k, v, node->out, s->probs,
                  q->requires_grad ? ensure_grad (q) : NULL,
                  k->requires_grad ? ensure_grad (k) : NULL,
@@ -305,6 +354,42 @@ seq_attention_backward (PhiliaTape *tape,
 
   _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * s->seq_len * q->cols * 6,
                               attn_grad_rows, &t);
+}
+
+static PhiliaTensor *
+seq_attention (PhiliaTape    *tape,
+               PhiliaTensor  *q,
+               PhiliaTensor  *k,
+               PhiliaTensor  *v,
+               guint          seq_len,
+               guint          n_queries,
+               guint          heads,
+               const guint   *lengths,
+               PhiliaTensor **probs)
+{
+  PhiliaTensor *out, *p;
+  AttnTask t;
+  Node *node;
+  guint B = q->rows / n_queries;
+
+  out = tape_tensor (tape, q->rows, q->cols);
+  p = tape_tensor (tape, q->rows, heads * seq_len);
+  t = (AttnTask) { seq_len, heads, q->cols / heads, n_queries, lengths,
+                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
+                   NULL, NULL, NULL };
+  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
+                              attn_rows, &t);
+  node = record (tape, seq_attention_backward, out, q, k, v);
+  if (node != NULL)
+    {
+      AttnSaved saved = { seq_len, heads, n_queries, lengths, p };
+
+      node->saved = g_memdup2 (&saved, sizeof saved);
+      node->f = t.scale;
+    }
+  if (probs != NULL)
+    *probs = p;
+  return out;
 }
 
 PhiliaTensor *
@@ -317,9 +402,6 @@ philia_op_seq_attention (PhiliaTape    *tape,
                          const guint   *lengths,
                          PhiliaTensor **probs)
 {
-  PhiliaTensor *out, *p;
-  AttnTask t;
-  Node *node;
   guint B;
 
   g_return_val_if_fail (seq_len > 0 && heads > 0 && q->rows % seq_len == 0, NULL);
@@ -329,25 +411,28 @@ philia_op_seq_attention (PhiliaTape    *tape,
   B = q->rows / seq_len;
   for (guint b = 0; b < B; b++)
     g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
+  return seq_attention (tape, q, k, v, seq_len, seq_len, heads, lengths, probs);
+}
 
-  out = tape_tensor (tape, q->rows, q->cols);
-  p = tape_tensor (tape, q->rows, heads * seq_len);
-  t = (AttnTask) { seq_len, heads, q->cols / heads, lengths,
-                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
-                   NULL, NULL, NULL };
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
-                              attn_rows, &t);
-  node = record (tape, seq_attention_backward, out, q, k, v);
-  if (node != NULL)
-    {
-      AttnSaved saved = { seq_len, heads, lengths, p };
+PhiliaTensor *
+philia_op_seq_attention_first (PhiliaTape    *tape,
+                               PhiliaTensor  *q,
+                               PhiliaTensor  *k,
+                               PhiliaTensor  *v,
+                               guint          seq_len,
+                               guint          heads,
+                               const guint   *lengths,
+                               PhiliaTensor **probs)
+{
+  guint B = q->rows;
 
-      node->saved = g_memdup2 (&saved, sizeof saved);
-      node->f = t.scale;
-    }
-  if (probs != NULL)
-    *probs = p;
-  return out;
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && B > 0, NULL);
+  g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
+  g_return_val_if_fail (k->rows == (gsize)B * seq_len && k->cols == q->cols, NULL);
+  g_return_val_if_fail (v->rows == k->rows && v->cols == q->cols, NULL);
+  for (guint b = 0; b < B; b++)
+    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
+  return seq_attention (tape, q, k, v, seq_len, 1, heads, lengths, probs);
 }
 
 /* ------------------------------------------------------------------- mse */

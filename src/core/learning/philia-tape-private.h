@@ -32,11 +32,29 @@ struct _PhiliaTape
   PhiliaRng    rng;
   GPtrArray   *tensors;    /* tape-owned */
   GArray      *nodes;
-  /* Buffers of the tensors of earlier steps, by element count: each step
+  /* Buffers of the tensors of earlier steps, by size class: each step
    * builds the same shapes, and reusing them spares the page faults of
-   * fresh multi-megabyte allocations (a quarter of GAT's time on 500k edges). */
-  GHashTable  *buffers;    /* gsize* → GPtrArray of float* */
+   * fresh multi-megabyte allocations (a quarter of GAT's time on 500k edges).
+   * Sizes are rounded up to a class (at most 1/8 more) so that shapes that
+   * vary a little between steps (masked tokens, mini-batches) share buffers
+   * instead of piling up one set per step. */
+  GHashTable  *buffers;    /* gsize* class → PoolClass */
+  gsize        pool_idle;  /* bytes in the pool now */
+  gsize        step_taken; /* bytes taken since the last reset */
 };
+
+/* The element count a pool buffer for @n floats really has: @n rounded up
+ * so that at most 8 classes cover each power of two. */
+static inline gsize
+_philia_tape_pool_class (gsize n)
+{
+  gsize step;
+
+  if (n <= 64)
+    return MAX (n, 1);
+  step = (gsize)1 << (g_bit_storage (n) - 4);
+  return (n + step - 1) & ~(step - 1);
+}
 
 /* The element count of @t (philia_tensor_size() inlined: the ops call it in
  * loop conditions). */
@@ -69,12 +87,16 @@ rng_step (PhiliaRng *rng)
   return result;
 }
 
-/* A buffer of @n floats from the tape's pool (uninitialised), and back. */
+/* A buffer of at least @n floats from the tape's pool (uninitialised), and
+ * back; a buffer given back must have come from _philia_tape_pool_take () or
+ * hold _philia_tape_pool_class (@n) floats. */
 float *_philia_tape_pool_take (PhiliaTape *tape,
                                gsize       n);
 void   _philia_tape_pool_give (PhiliaTape *tape,
                                gsize       n,
                                float      *buffer);
+/* Bytes the pool holds between steps (for tests and benchmarks). */
+gsize  _philia_tape_pool_bytes (PhiliaTape *tape);
 
 typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
 
@@ -110,7 +132,7 @@ ensure_grad_on (PhiliaTape   *tape,
           memset (t->grad, 0, sizeof (float) * n);
         }
       else
-        t->grad = g_new0 (float, n);
+        t->grad = g_new0 (float, t->tape_owned ? _philia_tape_pool_class (n) : n);
     }
   return t->grad;
 }
@@ -131,7 +153,10 @@ grad_for_write (PhiliaTape   *tape,
     {
       gsize n = MAX (tensor_size (t), 1);
 
-      t->grad = t->tape_owned && tape != NULL ? _philia_tape_pool_take (tape, n) : g_new (float, n);
+      if (t->tape_owned && tape != NULL)
+        t->grad = _philia_tape_pool_take (tape, n);
+      else
+        t->grad = g_new (float, t->tape_owned ? _philia_tape_pool_class (n) : n);
     }
   return t->grad;
 }

@@ -208,6 +208,26 @@ node_clear (gpointer data)
   g_clear_pointer (&node->sparse, philia_sparse_unref);
 }
 
+/* One size class of the pool: its buffers (taken from the end, so the
+ * first ones are those that sat idle longest), the fewest it held during
+ * the current step, and how many at its start had also sat idle through
+ * the step before. */
+typedef struct
+{
+  GPtrArray *list;
+  guint      low;
+  guint      idle_before;
+} PoolClass;
+
+static void
+pool_class_free (gpointer data)
+{
+  PoolClass *pc = data;
+
+  g_ptr_array_unref (pc->list);
+  g_free (pc);
+}
+
 PhiliaTape *
 philia_tape_new (guint n_threads)
 {
@@ -219,8 +239,7 @@ philia_tape_new (guint n_threads)
   tape->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_tensor_free);
   tape->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
   g_array_set_clear_func (tape->nodes, node_clear);
-  tape->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                         (GDestroyNotify)g_ptr_array_unref);
+  tape->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pool_class_free);
   return tape;
 }
 
@@ -228,12 +247,19 @@ float *
 _philia_tape_pool_take (PhiliaTape *tape,
                         gsize       n)
 {
-  gint64 key = (gint64)n;
-  GPtrArray *list = g_hash_table_lookup (tape->buffers, &key);
+  gint64 key = (gint64)_philia_tape_pool_class (n);
+  PoolClass *pc = g_hash_table_lookup (tape->buffers, &key);
 
-  if (list != NULL && list->len > 0)
-    return g_ptr_array_steal_index_fast (list, list->len - 1);
-  return g_new (float, n);
+  tape->step_taken += sizeof (float) * (gsize)key;
+  if (pc != NULL && pc->list->len > 0)
+    {
+      float *buffer = g_ptr_array_steal_index_fast (pc->list, pc->list->len - 1);
+
+      pc->low = MIN (pc->low, pc->list->len);
+      tape->pool_idle -= sizeof (float) * (gsize)key;
+      return buffer;
+    }
+  return g_new (float, key);
 }
 
 void
@@ -241,18 +267,54 @@ _philia_tape_pool_give (PhiliaTape *tape,
                         gsize       n,
                         float      *buffer)
 {
-  gint64 key = (gint64)n;
-  GPtrArray *list;
+  gint64 key = (gint64)_philia_tape_pool_class (n);
+  PoolClass *pc;
 
   if (buffer == NULL)
     return;
-  list = g_hash_table_lookup (tape->buffers, &key);
-  if (list == NULL)
+  pc = g_hash_table_lookup (tape->buffers, &key);
+  if (pc == NULL)
     {
-      list = g_ptr_array_new_with_free_func (g_free);
-      g_hash_table_insert (tape->buffers, g_memdup2 (&key, sizeof key), list);
+      pc = g_new0 (PoolClass, 1);
+      pc->list = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (tape->buffers, g_memdup2 (&key, sizeof key), pc);
     }
-  g_ptr_array_add (list, buffer);
+  g_ptr_array_add (pc->list, buffer);
+  tape->pool_idle += sizeof (float) * (gsize)key;
+}
+
+gsize
+_philia_tape_pool_bytes (PhiliaTape *tape)
+{
+  return tape->pool_idle;
+}
+
+/* At the end of a step: when the pool holds more than the step took, frees
+ * the buffers that sat idle through this step and the one before (a tape
+ * alternating training and evaluation steps keeps both sets), so shapes
+ * that stopped occurring do not hold memory for the rest of the run. */
+static void
+pool_trim (PhiliaTape *tape)
+{
+  GHashTableIter iter;
+  PoolClass *pc;
+  gint64 *key;
+  gboolean trim = tape->pool_idle > tape->step_taken;
+
+  g_hash_table_iter_init (&iter, tape->buffers);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&key, (gpointer *)&pc))
+    {
+      guint idle = MIN (pc->low, pc->list->len);
+      guint drop = trim ? MIN (idle, pc->idle_before) : 0;
+
+      if (drop > 0)
+        {
+          g_ptr_array_remove_range (pc->list, 0, drop);
+          tape->pool_idle -= sizeof (float) * (gsize)*key * drop;
+        }
+      pc->idle_before = idle - drop;
+    }
+  tape->step_taken = 0;
 }
 
 void
@@ -275,7 +337,11 @@ philia_tape_get_n_threads (PhiliaTape *tape)
 void
 philia_tape_reset (PhiliaTape *tape)
 {
+  GHashTableIter iter;
+  PoolClass *pc;
+
   g_array_set_size (tape->nodes, 0);
+  pool_trim (tape);
   for (guint i = 0; i < tape->tensors->len; i++)
     {
       PhiliaTensor *t = g_ptr_array_index (tape->tensors, i);
@@ -285,6 +351,9 @@ philia_tape_reset (PhiliaTape *tape)
       _philia_tape_pool_give (tape, n, g_steal_pointer (&t->grad));
     }
   g_ptr_array_set_size (tape->tensors, 0);
+  g_hash_table_iter_init (&iter, tape->buffers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&pc))
+    pc->low = pc->list->len;
 }
 
 void
