@@ -710,6 +710,42 @@ test_optimizers (void)
   g_assert_cmpfloat_with_epsilon (q->data[0], 1.9, 1e-6);
 }
 
+/* Adam on a parameter of an odd length past a vector's eight (the vector
+ * body and its tail) with mixed gradients and decay, five steps, against
+ * the update in double. */
+static void
+test_adam_vector (void)
+{
+  g_autoptr(PhiliaTensor) p = philia_tensor_new (1, 37);
+  g_autoptr(PhiliaOptimizer) adam = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, 0.01f, 5e-4f);
+  double x[37], m[37] = { 0 }, v[37] = { 0 };
+
+  for (guint i = 0; i < 37; i++)
+    x[i] = p->data[i] = (float)(0.1 * i - 1.7);
+  p->grad = g_new0 (float, 37);
+  philia_optimizer_add (adam, p, TRUE);
+  for (int t = 1; t <= 5; t++)
+    {
+      for (guint i = 0; i < 37; i++)
+        p->grad[i] = i % 5 == 2 ? 0.0f : (float)(sin (i * 0.7 + t) * (i % 3 + 1));
+      for (guint i = 0; i < 37; i++)
+        {
+          double g = p->grad[i] + 5e-4 * x[i];
+
+          m[i] = 0.9 * m[i] + 0.1 * g;
+          v[i] = 0.999 * v[i] + 0.001 * g * g;
+          x[i] -= 0.01 * (m[i] / (1 - pow (0.9, t)))
+                  / (sqrt (v[i] / (1 - pow (0.999, t))) + 1e-8);
+        }
+      philia_optimizer_step (adam);
+      for (guint i = 0; i < 37; i++)
+        {
+          g_assert_cmpfloat_with_epsilon (p->data[i], x[i], 2e-6 * (1 + fabs (x[i])));
+          g_assert_cmpfloat (p->grad[i], ==, 0);
+        }
+    }
+}
+
 static void
 test_glorot_rng (void)
 {
@@ -822,6 +858,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/edge-attention", test_edge_attention);
   g_test_add_func ("/Philia/Autograd/edge-softmax-exp", test_edge_softmax_exp);
   g_test_add_func ("/Philia/Autograd/optimizers", test_optimizers);
+  g_test_add_func ("/Philia/Autograd/adam-vector", test_adam_vector);
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
   g_test_add_func ("/Philia/Autograd/tape-pool", test_tape_pool);
 

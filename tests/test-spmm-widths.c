@@ -65,13 +65,16 @@ random_tensor (guint      rows,
 }
 
 /* out = S X (values of @heads heads when @values) and dX = Sᵀ dOut against
- * double sums, to float rounding of the sum of the terms' magnitudes. */
+ * double sums, to float rounding of the sum of the terms' magnitudes. With
+ * @dropped, one head of values about half of which are zero (dropout on
+ * sparse features), the products running over the kept entries alone. */
 static void
-check_width (PhiliaSparse *s,
-             guint         w,
-             guint         heads,
-             guint         n_threads,
-             PhiliaRng    *rng)
+check_width_dropped (PhiliaSparse *s,
+                     guint         w,
+                     guint         heads,
+                     gboolean      dropped,
+                     guint         n_threads,
+                     PhiliaRng    *rng)
 {
   g_autoptr(PhiliaTape) tape = philia_tape_new (n_threads);
   g_autoptr(PhiliaTensor) x = random_tensor (s->cols, w, rng);
@@ -80,11 +83,14 @@ check_width (PhiliaSparse *s,
   guint d = w / heads;
   PhiliaTensor *out;
 
-  if (heads > 1)
+  if (heads > 1 || dropped)
     {
       values = random_tensor (MAX (s->nnz, 1), heads, rng);
       values->rows = s->nnz;
       values->requires_grad = FALSE;
+      for (gint64 e = 0; e < s->nnz && dropped; e++)
+        if (philia_rng_float (rng) < 0.5f || s->col_index[e] % 4 == 1)
+          values->data[e] = 0;
     }
   for (gsize i = 0; i < (gsize)s->rows * w; i++)
     dout[i] = 2 * philia_rng_float (rng) - 1;
@@ -125,6 +131,16 @@ check_width (PhiliaSparse *s,
       }
 }
 
+static void
+check_width (PhiliaSparse *s,
+             guint         w,
+             guint         heads,
+             guint         n_threads,
+             PhiliaRng    *rng)
+{
+  check_width_dropped (s, w, heads, FALSE, n_threads, rng);
+}
+
 /* Widths across every block size and its edges (1, odd, 8k ± 1, 64, past
  * 64 and past two blocks), with stored values, as a pattern and with two
  * heads' values; one and two threads. */
@@ -148,6 +164,8 @@ test_spmm_widths (void)
           check_width (pattern, widths[k], 1, threads, &rng);
           if (widths[k] % 2 == 0)
             check_width (valued, widths[k], 2, threads, &rng);
+          check_width_dropped (valued, widths[k], 1, TRUE, threads, &rng);
+          check_width_dropped (pattern, widths[k], 1, TRUE, threads, &rng);
         }
     }
 }

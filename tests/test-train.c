@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-train-private.h"
 
 /*
  * Training: accuracy on Cora's public split with fixed seeds (fast, one run
@@ -724,6 +725,67 @@ test_loss_rows (void)
     }
 }
 
+
+/* Sparse features come straight from the graph's matrix: the stored
+ * entries are its nonzeros, each divided by its row's sum when normalised
+ * (a zero row stays empty, a row summing to zero stays raw), in order. */
+static void
+test_sparse_features_direct (void)
+{
+  guint n = 9, f = 300;
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (n);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  gint64 *edges = g_new (gint64, 2);
+  float *x = g_new0 (float, (gsize)n * f);
+  const float *gx;
+
+  edges[0] = 0;
+  edges[1] = 1;
+  philia_graph_builder_take_edges (b, edges, 1);
+  for (guint i = 0; i < n; i++)
+    if (i != 4)                                        /* row 4: no words */
+      for (guint k = 0; k < 1 + i % 4; k++)
+        x[(gsize)i * f + (i * 37 + k * 101) % f] = 1.0f + k;
+  x[(gsize)7 * f + 3] = -x[(gsize)7 * f + (7 * 37) % f] - 2 - 3;   /* row 7 sums to zero */
+  philia_graph_builder_take_features (b, x, f);
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  gx = philia_graph_get_features (graph);
+
+  for (int normalize = 0; normalize <= 1; normalize++)
+    {
+      g_autoptr(PhiliaSparse) s = NULL;
+      g_autoptr(PhiliaTensor) dense = NULL;
+      guint n_features = 0;
+
+      _philia_prepare_features (graph, normalize, &n_features, &s, &dense);
+      g_assert_null (dense);
+      g_assert_nonnull (s);
+      g_assert_cmpuint (n_features, ==, f);
+      for (guint i = 0; i < n; i++)
+        {
+          const float *row = gx + (gsize)i * f;
+          double sum = 0;
+          gint64 e = s->row_offsets[i];
+
+          for (guint j = 0; j < f; j++)
+            sum += row[j];
+          for (guint j = 0; j < f; j++)
+            if (row[j] != 0)
+              {
+                g_assert_cmpint (e, <, s->row_offsets[i + 1]);
+                g_assert_cmpint (s->col_index[e], ==, j);
+                g_assert_cmpfloat (s->values[e], ==,
+                                   normalize && sum != 0 ? (float)(row[j] / sum) : row[j]);
+                e++;
+              }
+          g_assert_cmpint (e, ==, s->row_offsets[i + 1]);
+        }
+      g_assert_cmpint (s->row_offsets[4], ==, s->row_offsets[5]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -731,6 +793,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   philia_core_init ();
 
+  g_test_add_func ("/Philia/Train/sparse-features-direct", test_sparse_features_direct);
   g_test_add_func ("/Philia/Train/gcn-cora", test_gcn_cora);
   g_test_add_func ("/Philia/Train/mlp-cora", test_mlp_cora);
   g_test_add_func ("/Philia/Train/other-models-cora", test_other_models_cora);

@@ -8,6 +8,11 @@
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+# include <immintrin.h>
+# define ADAM_AVX 1
+#endif
+
 #include <math.h>
 #include <string.h>
 
@@ -79,6 +84,77 @@ philia_optimizer_add (PhiliaOptimizer *optimizer,
   g_array_append_val (optimizer->slots, slot);
 }
 
+/* One Adam update of @n parameters, the gradient cleared as it is read. */
+static void
+adam_update (float *restrict data,
+             float *restrict grad,
+             float *restrict m,
+             float *restrict v,
+             gsize           n,
+             float           wd,
+             float           beta1,
+             float           beta2,
+             float           step,
+             float           sbc2,
+             float           eps)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float g = grad[i] + wd * data[i];
+
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      data[i] -= step * m[i] / (sqrtf (v[i]) / sbc2 + eps);
+      grad[i] = 0;
+    }
+}
+
+#ifdef ADAM_AVX
+/* The same eight at a time. GCC leaves the loop above scalar whatever the
+ * flags of the function (sqrtf may set errno, so it stays a call), and the
+ * divisions and square roots one at a time were an eighth of a GCN epoch on
+ * 1,500 features at width 256. The same operations in the same order, each
+ * rounded once as in the scalar loop (no fused multiply-add; vsqrtps and
+ * vdivps round correctly, as their scalar forms do): the same bits. */
+__attribute__ ((target ("avx"))) static void
+adam_update_avx (float *restrict data,
+                 float *restrict grad,
+                 float *restrict m,
+                 float *restrict v,
+                 gsize           n,
+                 float           wd,
+                 float           beta1,
+                 float           beta2,
+                 float           step,
+                 float           sbc2,
+                 float           eps)
+{
+  __m256 vwd = _mm256_set1_ps (wd), vb1 = _mm256_set1_ps (beta1), vb2 = _mm256_set1_ps (beta2);
+  __m256 vc1 = _mm256_set1_ps (1 - beta1), vc2 = _mm256_set1_ps (1 - beta2);
+  __m256 vstep = _mm256_set1_ps (step), vsbc2 = _mm256_set1_ps (sbc2);
+  __m256 veps = _mm256_set1_ps (eps);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 p = _mm256_loadu_ps (data + i);
+      __m256 g = _mm256_add_ps (_mm256_loadu_ps (grad + i), _mm256_mul_ps (vwd, p));
+      __m256 mi = _mm256_add_ps (_mm256_mul_ps (vb1, _mm256_loadu_ps (m + i)),
+                                 _mm256_mul_ps (vc1, g));
+      __m256 vi = _mm256_add_ps (_mm256_mul_ps (vb2, _mm256_loadu_ps (v + i)),
+                                 _mm256_mul_ps (_mm256_mul_ps (vc2, g), g));
+      __m256 denominator = _mm256_add_ps (_mm256_div_ps (_mm256_sqrt_ps (vi), vsbc2), veps);
+
+      _mm256_storeu_ps (m + i, mi);
+      _mm256_storeu_ps (v + i, vi);
+      _mm256_storeu_ps (data + i,
+                        _mm256_sub_ps (p, _mm256_div_ps (_mm256_mul_ps (vstep, mi), denominator)));
+      _mm256_storeu_ps (grad + i, _mm256_setzero_ps ());
+    }
+  adam_update (data + i, grad + i, m + i, v + i, n - i, wd, beta1, beta2, step, sbc2, eps);
+}
+#endif
+
 void
 philia_optimizer_step (PhiliaOptimizer *o)
 {
@@ -107,14 +183,15 @@ philia_optimizer_step (PhiliaOptimizer *o)
           float step = (float)(o->lr / bc1);
           float sbc2 = (float)sqrt (bc2);
 
-          for (gsize i = 0; i < n; i++)
-            {
-              float g = p->grad[i] + wd * p->data[i];
-
-              slot->m[i] = o->beta1 * slot->m[i] + (1 - o->beta1) * g;
-              slot->v[i] = o->beta2 * slot->v[i] + (1 - o->beta2) * g * g;
-              p->data[i] -= step * slot->m[i] / (sqrtf (slot->v[i]) / sbc2 + o->eps);
-            }
+#ifdef ADAM_AVX
+          if (__builtin_cpu_supports ("avx"))
+            adam_update_avx (p->data, p->grad, slot->m, slot->v, n, wd, o->beta1, o->beta2,
+                             step, sbc2, o->eps);
+          else
+#endif
+            adam_update (p->data, p->grad, slot->m, slot->v, n, wd, o->beta1, o->beta2, step,
+                         sbc2, o->eps);
+          continue;
         }
       philia_tensor_zero_grad (p);
     }

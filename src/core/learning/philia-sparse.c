@@ -697,9 +697,87 @@ spmm_rows (gpointer data,
         spmm_row_8x8 (t, i);
       return;
     }
+  if (t->heads == 1 && d > 64)
+    {
+      /* Wide products one 64-column block at a time over all the rows:
+       * the block of X the rows gather from (a 1,500-feature W: 384 KB)
+       * stays in L2 where the whole of X (1.5 MB) would not, and each
+       * output element gets the same sums as row by row. */
+      for (guint j0 = 0; j0 < d; j0 += 64)
+        for (guint i = begin; i < end; i++)
+          spmm_columns (t, i, 0, j0, MIN (64, d - j0));
+      return;
+    }
   for (guint i = begin; i < end; i++)
     for (guint h = 0; h < t->heads; h++)
       spmm_columns (t, i, h, h * d, d);
+}
+
+/*
+ * One-head products whose values are zero for a quarter of the entries or
+ * more (dropout on sparse features zeroes half of them every step): the
+ * product over the kept entries alone, copied once into a compact CSR (a
+ * pass over the indices, cheap beside @cols gathered columns an entry), so
+ * the forward and the backward product gather half the rows. FALSE, having
+ * done nothing, when too few entries are zero. Each output element gets
+ * the sum of the kept terms in entry order, which differs from the full
+ * sum only by terms that are exactly zero.
+ */
+static gboolean
+spmm_run_kept (PhiliaTape         *tape,
+               const PhiliaSparse *s,
+               const float        *values,
+               const float        *x,
+               float              *out,
+               guint               cols,
+               const gint64       *value_index,
+               gboolean            accumulate)
+{
+  PhiliaSparse kept = { 0 };
+  SpmmTask task = { &kept, NULL, 1, x, out, cols, accumulate, NULL, NULL, NULL };
+  gint64 zeros = 0, k = 0;
+  gsize n_off, n_col;
+  float *off_buffer, *col_buffer, *val;
+
+  for (gint64 e = 0; e < s->nnz; e++)
+    zeros += values[ENTRY (value_index, e)] == 0.0f;
+  if (zeros * 4 < s->nnz)
+    return FALSE;
+
+  /* Pool buffers are floats (offsets take two each), and the pool finds
+   * them by size: the full entry count, the same every step, not the
+   * kept one, which would leave a buffer of a new size each time. */
+  n_off = 2 * ((gsize)s->rows + 1);
+  n_col = (gsize)s->nnz;
+  off_buffer = _philia_tape_pool_take (tape, n_off);
+  col_buffer = _philia_tape_pool_take (tape, n_col);
+  val = _philia_tape_pool_take (tape, n_col);
+  kept.rows = s->rows;
+  kept.cols = s->cols;
+  kept.row_offsets = (gint64 *)off_buffer;
+  kept.col_index = (gint32 *)col_buffer;
+  kept.values = val;
+  for (guint i = 0; i < s->rows; i++)
+    {
+      kept.row_offsets[i] = k;
+      for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+        {
+          float v = values[ENTRY (value_index, e)];
+
+          kept.col_index[k] = s->col_index[e];
+          val[k] = v;
+          k += v != 0.0f;
+        }
+    }
+  kept.row_offsets[s->rows] = k;
+  kept.nnz = k;
+  task.values = val;
+  _philia_tape_parallel_rows (tape, kept.rows, kept.row_offsets, (double)k * cols, spmm_rows,
+                              &task);
+  _philia_tape_pool_give (tape, n_off, off_buffer);
+  _philia_tape_pool_give (tape, n_col, col_buffer);
+  _philia_tape_pool_give (tape, n_col, val);
+  return TRUE;
 }
 
 static void
@@ -744,6 +822,9 @@ spmm_run (PhiliaTape         *tape,
       _philia_tape_pool_give (tape, size, buffer);
       return;
     }
+  if (heads == 1 && values != NULL && cols >= 8 && s->nnz > 0
+      && spmm_run_kept (tape, s, values, x, out, cols, value_index, accumulate))
+    return;
   if (value_index != NULL && !(heads == 8 && cols == 64))
     {
       /* The column-block kernels read values in entry order: put them in
