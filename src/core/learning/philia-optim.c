@@ -10,6 +10,11 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE__
+# include <xmmintrin.h>
+
+typedef float V4f __attribute__ ((vector_size (16)));
+#endif
 
 /* ------------------------------------------------------------ optimisers */
 
@@ -79,6 +84,58 @@ philia_optimizer_add (PhiliaOptimizer *optimizer,
   g_array_append_val (optimizer->slots, slot);
 }
 
+/* One Adam update of @n parameters, PyTorch's formulas: the step is
+ * lr/bc1 · m / (√v / √bc2 + eps); the gradient is zeroed in the same pass.
+ * Four lanes at a time with SSE's square root: GCC keeps a scalar sqrtf()
+ * loop scalar for errno's sake. Lane sqrt and division round exactly as the
+ * scalar ones and nothing is fused, so the result is the scalar loop's, bit
+ * for bit. A first layer on wide sparse features (7,000 × 16) spent a third
+ * of a SOGA epoch here, scalar. */
+static void
+adam_update (float *restrict data,
+             float *restrict grad,
+             float *restrict m,
+             float *restrict v,
+             gsize           n,
+             float           wd,
+             float           beta1,
+             float           beta2,
+             float           step,
+             float           sbc2,
+             float           eps)
+{
+  gsize i = 0;
+
+#ifdef __SSE__
+  for (; i + 4 <= n; i += 4)
+    {
+      V4f d, g, mi, vi;
+
+      memcpy (&d, data + i, sizeof d);
+      memcpy (&g, grad + i, sizeof g);
+      memcpy (&mi, m + i, sizeof mi);
+      memcpy (&vi, v + i, sizeof vi);
+      g = g + wd * d;
+      mi = beta1 * mi + (1 - beta1) * g;
+      vi = beta2 * vi + (1 - beta2) * g * g;
+      d -= step * mi / ((V4f)_mm_sqrt_ps ((__m128)vi) / sbc2 + eps);
+      memcpy (data + i, &d, sizeof d);
+      memcpy (m + i, &mi, sizeof mi);
+      memcpy (v + i, &vi, sizeof vi);
+      memset (grad + i, 0, sizeof g);
+    }
+#endif
+  for (; i < n; i++)
+    {
+      float g = grad[i] + wd * data[i];
+
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      data[i] -= step * m[i] / (sqrtf (v[i]) / sbc2 + eps);
+      grad[i] = 0;
+    }
+}
+
 void
 philia_optimizer_step (PhiliaOptimizer *o)
 {
@@ -99,24 +156,14 @@ philia_optimizer_step (PhiliaOptimizer *o)
       if (p->grad == NULL)
         continue;
       if (o->kind == PHILIA_OPTIMIZER_SGD)
-        for (gsize i = 0; i < n; i++)
-          p->data[i] -= o->lr * (p->grad[i] + wd * p->data[i]);
-      else
         {
-          /* PyTorch's Adam: the step is lr/bc1 · m / (√v / √bc2 + eps). */
-          float step = (float)(o->lr / bc1);
-          float sbc2 = (float)sqrt (bc2);
-
           for (gsize i = 0; i < n; i++)
-            {
-              float g = p->grad[i] + wd * p->data[i];
-
-              slot->m[i] = o->beta1 * slot->m[i] + (1 - o->beta1) * g;
-              slot->v[i] = o->beta2 * slot->v[i] + (1 - o->beta2) * g * g;
-              p->data[i] -= step * slot->m[i] / (sqrtf (slot->v[i]) / sbc2 + o->eps);
-            }
+            p->data[i] -= o->lr * (p->grad[i] + wd * p->data[i]);
+          philia_tensor_zero_grad (p);
         }
-      philia_tensor_zero_grad (p);
+      else
+        adam_update (p->data, p->grad, slot->m, slot->v, n, wd, o->beta1, o->beta2,
+                     (float)(o->lr / bc1), (float)sqrt (bc2), o->eps);
     }
 }
 
