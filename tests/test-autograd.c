@@ -702,6 +702,37 @@ test_optimizers (void)
       g_assert_cmpfloat (p->grad[0], ==, 0);
     }
 
+  /* Eleven parameters: whole groups of lanes and a tail, each element its
+   * own gradient, undecayed, against the same formulas in double. */
+  {
+    g_autoptr(PhiliaTensor) w = philia_tensor_new (1, 11);
+    g_autoptr(PhiliaOptimizer) wide = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, 0.05f, 0.5f);
+    double wm[11] = { 0 }, wv[11] = { 0 }, wx[11];
+
+    for (guint i = 0; i < 11; i++)
+      w->data[i] = wx[i] = 0.25 * i - 1.0;
+    philia_optimizer_add (wide, w, FALSE);
+    w->grad = g_new0 (float, 11);
+    for (int t = 1; t <= 4; t++)
+      {
+        for (guint i = 0; i < 11; i++)
+          {
+            double g = w->grad[i] = (float)(0.1 * t * ((int)i - 5) + 0.01 * i * i);
+
+            wm[i] = 0.9 * wm[i] + 0.1 * g;
+            wv[i] = 0.999 * wv[i] + 0.001 * g * g;
+            wx[i] -= 0.05 * (wm[i] / (1 - pow (0.9, t)))
+                     / (sqrt (wv[i] / (1 - pow (0.999, t))) + 1e-8);
+          }
+        philia_optimizer_step (wide);
+        for (guint i = 0; i < 11; i++)
+          {
+            g_assert_cmpfloat_with_epsilon (w->data[i], wx[i], 1e-5);
+            g_assert_cmpfloat (w->grad[i], ==, 0);
+          }
+      }
+  }
+
   q->data[0] = 2.0f;
   philia_optimizer_add (sgd, q, FALSE);   /* no decay on this one */
   q->grad = g_new0 (float, 1);

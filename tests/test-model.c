@@ -659,6 +659,96 @@ test_objective_gradient (void)
     }
 }
 
+/* The whole objective against a second computation in double: the pairs
+ * drawn again from the same seed in the documented order (per node with
+ * neighbours: 1 + below(window) walk steps, each to a uniform neighbour,
+ * then k negatives), the loss summed from its definition. A path, a triangle
+ * with a duplicate edge, a self-loop and an isolated node. */
+static void
+test_objective_reference (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (10);
+  g_autoptr(PhiliaGraph) g = NULL;
+  g_autoptr(SogaNegatives) negatives = NULL;
+  const guint n = 10, c = 4, window = 3, k = 3;
+  const double lambda = 0.8;
+  g_autoptr(PhiliaTensor) t = philia_tensor_new (n, c);
+  g_autofree float *grad = g_new (float, n * c);
+  double p[10][4], mean[4] = { 0 }, entropy = 0, marginal = 0, structure = 0, terms[5];
+  const gint64 *off;
+  const gint32 *nbr;
+  guint n_pairs = 0;
+  PhiliaRng rng;
+
+  for (guint i = 0; i + 1 < 5; i++)
+    philia_graph_builder_add_edge (b, i, i + 1);
+  philia_graph_builder_add_edge (b, 5, 6);
+  philia_graph_builder_add_edge (b, 6, 7);
+  philia_graph_builder_add_edge (b, 7, 5);
+  philia_graph_builder_add_edge (b, 7, 5);
+  philia_graph_builder_add_edge (b, 8, 8);
+  g = philia_graph_builder_build (b, NULL);
+  negatives = _philia_soga_negatives_new (g);
+  off = philia_graph_get_row_offsets (g);
+  nbr = philia_graph_get_neighbors (g);
+
+  philia_rng_init (&rng, 5);
+  for (guint i = 0; i < n; i++)
+    {
+      double z[4], s = 0;
+
+      for (guint j = 0; j < c; j++)
+        s += z[j] = exp (3 * philia_rng_float (&rng));
+      for (guint j = 0; j < c; j++)
+        {
+          t->data[i * c + j] = (float)log (z[j] / s);
+          p[i][j] = exp ((double)t->data[i * c + j]);
+          entropy -= p[i][j] * t->data[i * c + j] / n;
+          mean[j] += p[i][j] / n;
+        }
+    }
+  for (guint j = 0; j < c; j++)
+    marginal -= mean[j] * log (mean[j]);
+
+  philia_rng_init (&rng, 17);
+  for (guint i = 0; i < n; i++)
+    {
+      guint v = i, steps;
+      double dot = 0;
+
+      if (off[i + 1] == off[i])
+        continue;
+      steps = 1 + philia_rng_below (&rng, window);
+      for (guint s = 0; s < steps; s++)
+        v = nbr[off[v] + philia_rng_below (&rng, (guint32)(off[v + 1] - off[v]))];
+      for (guint j = 0; j < c; j++)
+        dot += p[i][j] * p[v][j];
+      structure += log1p (exp (-dot));   /* −log σ(dot) */
+      for (guint r = 0; r < k; r++)
+        {
+          guint u = _philia_soga_draw_negative (negatives, &rng);
+
+          dot = 0;
+          for (guint j = 0; j < c; j++)
+            dot += p[i][j] * p[u][j];
+          structure += log1p (exp (dot));   /* −log σ(−dot) */
+        }
+      n_pairs++;
+    }
+  /* The graph keeps no self-loop: node 8 walks nowhere, like node 9. */
+  g_assert_cmpint (off[9] - off[8], ==, 0);
+  g_assert_cmpuint (n_pairs, ==, 8);
+  structure /= n_pairs;
+
+  philia_rng_init (&rng, 17);
+  _philia_soga_objective (t, g, lambda, window, k, negatives, &rng, grad, terms);
+  g_assert_cmpfloat_with_epsilon (terms[2], entropy, 1e-6);
+  g_assert_cmpfloat_with_epsilon (terms[3], marginal, 1e-6);
+  g_assert_cmpfloat_with_epsilon (terms[4], structure, 1e-6);
+  g_assert_cmpfloat_with_epsilon (terms[1], entropy - marginal, 1e-6);
+  g_assert_cmpfloat_with_epsilon (terms[0], entropy - marginal + lambda * structure, 1e-6);
+}
+
 /* ------------------------------------------------------------ adaptation */
 
 static PhiliaAdaptResult *
@@ -889,6 +979,7 @@ main (int    argc,
   g_test_add_func ("/model/predict-transformer", test_predict_transformer);
   g_test_add_func ("/adapt/objective-values", test_objective_values);
   g_test_add_func ("/adapt/objective-gradient", test_objective_gradient);
+  g_test_add_func ("/adapt/objective-reference", test_objective_reference);
   g_test_add_func ("/adapt/negative-sampling", test_negative_sampling);
   g_test_add_func ("/adapt/label-blind", test_adapt_label_blind);
   g_test_add_func ("/adapt/lowers-objective", test_adapt_lowers_objective);

@@ -6,6 +6,18 @@
 # (bench-adapt.py, dense and sparse features), 1 and 2 threads, each in its
 # own process. Usage: run-adapt-bench.py [EPOCHS] (default 50). Needs
 # PHILIA_CLI and PHILIA_SHARED_DATASETS.
+#
+# Measured (run-adapt-bench.py 30, release build, 2 shared cores loaded by
+# other jobs; PyTorch suffers more from that load than Philia, so the
+# ratios flatter Philia against an idle machine), ms per epoch, Philia /
+# PyTorch sparse X / dense X. Load average 11.6 -> 9.4:
+#   1 thread:  DBLP 0.74 / 17.4 / 104.8, ACM 1.36 / 31.4 / 109.9
+#   2 threads: DBLP 3.91 / 266 / 237,    ACM 3.68 / 307 / 255
+# Load average 30 -> 23:
+#   1 thread:  DBLP 0.86 / 71.1 / 302.5, ACM 1.33 / 81.8 / 316.2
+# Before the vectorised Adam step and the log1pf-free objective, Philia
+# took 8.5-10.1 ms (ACM) and 1.5 ms (DBLP) per epoch against 1.35-2.1 and
+# 0.78-1.1 after, interleaved in one run (load average 23 -> 19).
 import json, os, subprocess, sys, tempfile
 
 epochs = sys.argv[1] if len(sys.argv) > 1 else "50"
