@@ -60,6 +60,32 @@ philia_optimizer_new (PhiliaOptimizerKind kind,
   return o;
 }
 
+/* One Adam step over @n parameters, the gradient zeroed in the same pass
+ * (not a second pass over a buffer as large as the parameters). */
+static void
+adam_update (float *restrict p,
+             float *restrict grad,
+             float *restrict m,
+             float *restrict v,
+             gsize           n,
+             float           wd,
+             float           beta1,
+             float           beta2,
+             float           step,
+             float           sbc2,
+             float           eps)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float g = grad[i] + wd * p[i];
+
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      p[i] -= step * m[i] / (sqrtf (v[i]) / sbc2 + eps);
+      grad[i] = 0;
+    }
+}
+
 void
 philia_optimizer_add (PhiliaOptimizer *optimizer,
                       PhiliaTensor    *parameter,
@@ -104,17 +130,9 @@ philia_optimizer_step (PhiliaOptimizer *o)
       else
         {
           /* PyTorch's Adam: the step is lr/bc1 · m / (√v / √bc2 + eps). */
-          float step = (float)(o->lr / bc1);
-          float sbc2 = (float)sqrt (bc2);
-
-          for (gsize i = 0; i < n; i++)
-            {
-              float g = p->grad[i] + wd * p->data[i];
-
-              slot->m[i] = o->beta1 * slot->m[i] + (1 - o->beta1) * g;
-              slot->v[i] = o->beta2 * slot->v[i] + (1 - o->beta2) * g * g;
-              p->data[i] -= step * slot->m[i] / (sqrtf (slot->v[i]) / sbc2 + o->eps);
-            }
+          adam_update (p->data, p->grad, slot->m, slot->v, n, wd, o->beta1, o->beta2,
+                       (float)(o->lr / bc1), (float)sqrt (bc2), o->eps);
+          continue;
         }
       philia_tensor_zero_grad (p);
     }
