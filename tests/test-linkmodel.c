@@ -115,6 +115,77 @@ test_ops_gradients (void)
   check_gradients ("bce_logits", build_bce, logits, (gpointer)targets);
 }
 
+/* Wide rows (29 floats: the kernels' 16- and 8-float blocks and a tail) and
+ * enough pairs for the backward pass to split over threads: the pair ops on
+ * 1 and 2 threads against the sums in double, the gradient both written
+ * fresh and added to one already there. */
+static void
+test_ops_wide (void)
+{
+  enum { ROWS = 40, D = 29, N = 3000 };
+  g_autofree gint32 *src = g_new (gint32, N);
+  g_autofree gint32 *dst = g_new (gint32, N);
+  g_autofree float *g = g_new (float, (gsize)N * D);
+  g_autofree double *want = g_new0 (double, ROWS * D);
+  g_autofree double *want_prod = g_new0 (double, ROWS * D);
+  g_autoptr(PhiliaTensor) z = random_param (ROWS, D, 7);
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 5);
+  for (guint k = 0; k < N; k++)
+    {
+      src[k] = (gint32)philia_rng_below (&rng, ROWS - 1);   /* the last row: in no pair */
+      dst[k] = k % 97 == 0 ? src[k] : (gint32)philia_rng_below (&rng, ROWS - 1);
+    }
+  for (gsize i = 0; i < (gsize)N * D; i++)
+    g[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < N; k++)
+    for (guint j = 0; j < D; j++)
+      {
+        double a = z->data[src[k] * D + j], b = z->data[dst[k] * D + j];
+
+        want[src[k] * D + j] += (double)g[k] * b;
+        want[dst[k] * D + j] += (double)g[k] * a;
+        want_prod[src[k] * D + j] += (double)g[(gsize)k * D + j] * b;
+        want_prod[dst[k] * D + j] += (double)g[(gsize)k * D + j] * a;
+      }
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      PhiliaTensor *dot, *prod;
+
+      dot = philia_op_pair_dot (tape, z, src, dst, N);
+      for (guint k = 0; k < N; k++)
+        {
+          double sum = 0;
+
+          for (guint j = 0; j < D; j++)
+            sum += (double)z->data[src[k] * D + j] * z->data[dst[k] * D + j];
+          g_assert_cmpfloat_with_epsilon (dot->data[k], sum, 1e-4 * MAX (1.0, fabs (sum)));
+        }
+      g_clear_pointer (&z->grad, g_free);
+      philia_tape_backward_from (tape, dot, g);
+      for (guint i = 0; i < ROWS * D; i++)
+        g_assert_cmpfloat_with_epsilon (z->grad[i], want[i], 1e-3 * MAX (1.0, fabs (want[i])));
+      /* A second pass adds to the gradient already there. */
+      philia_tape_reset (tape);
+      prod = philia_op_pair_product (tape, z, src, dst, N);
+      for (guint j = 0; j < D; j++)
+        g_assert_cmpfloat_with_epsilon (prod->data[(gsize)(N - 1) * D + j],
+                                        z->data[src[N - 1] * D + j] * z->data[dst[N - 1] * D + j],
+                                        1e-6);
+      philia_tape_backward_from (tape, prod, g);
+      for (guint i = 0; i < ROWS * D; i++)
+        {
+          double w = want[i] + want_prod[i];
+
+          g_assert_cmpfloat_with_epsilon (z->grad[i], w, 1e-3 * MAX (1.0, fabs (w)));
+        }
+      for (guint j = 0; j < D; j++)
+        g_assert_cmpfloat (z->grad[(ROWS - 1) * D + j], ==, 0);
+    }
+}
+
 static void
 test_ops_values (void)
 {
@@ -651,6 +722,7 @@ main (int    argc,
   philia_core_init ();
   g_test_add_func ("/linkmodel/ops-gradients", test_ops_gradients);
   g_test_add_func ("/linkmodel/ops-values", test_ops_values);
+  g_test_add_func ("/linkmodel/ops-wide", test_ops_wide);
   g_test_add_func ("/linkmodel/registry", test_registry);
   g_test_add_func ("/linkmodel/cliques", test_cliques);
   g_test_add_func ("/linkmodel/featureless", test_featureless);

@@ -9,7 +9,12 @@
 # 50 — on its own seeded 85/5/10 split (the same shares and rules, not the
 # same edges). Prints the median epoch time (forward + backward + step) and
 # test Hits@100 against as many random non-edges as test edges (OGB's rule).
-# Needs python3-torch. Usage: bench-linkpred.py DATASET SEED THREADS [EPOCHS]
+# MODEL gcn|sage|mlp (default gcn) picks the encoder as in Philia: GraphSAGE is
+# PyG's SAGEConv with the mean aggregator (mean of the neighbours' H W plus
+# H W_root plus b), mlp the features alone; DECODER dot|mlp (default dot), the
+# MLP one a 2-layer perceptron (ReLU and dropout between) on z_u * z_v.
+# Needs python3-torch.
+# Usage: bench-linkpred.py DATASET SEED THREADS [EPOCHS [MODEL [DECODER]]]
 import os, sys, time
 import numpy as np
 import torch
@@ -17,7 +22,9 @@ import torch.nn.functional as F
 
 folder = os.environ.get("PHILIA_SHARED_DATASETS", "../shared/datasets")
 name, seed, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-max_epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 300
+max_epochs = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else 300
+kind = sys.argv[5] if len(sys.argv) > 5 else "gcn"
+decoder = sys.argv[6] if len(sys.argv) > 6 else "dot"
 torch.set_num_threads(threads)
 torch.manual_seed(seed)
 rng = np.random.default_rng(seed)
@@ -52,19 +59,50 @@ a = torch.sparse_coo_tensor(torch.stack([dst, src]), deg[src].rsqrt() * deg[dst]
                             (n, n)).coalesce()
 train_t = torch.tensor(train).t()
 
-class GCN(torch.nn.Module):
+def first(lin, x):
+    # Without features (x has no columns) the input is the identity, as in
+    # Philia: X W is W itself, a free embedding per node.
+    return lin.weight.t() if x.shape[1] == 0 else x @ lin.weight.t()
+
+# The mean of the training neighbours (no self-loop), D^-1 A, for GraphSAGE.
+nsrc = torch.tensor(np.concatenate([train[:, 0], train[:, 1]]))
+ndst = torch.tensor(np.concatenate([train[:, 1], train[:, 0]]))
+ndeg = torch.bincount(ndst, minlength=n).float()
+mean = torch.sparse_coo_tensor(torch.stack([ndst, nsrc]), 1.0 / ndeg[ndst], (n, n)).coalesce()
+
+class Encoder(torch.nn.Module):
     def __init__(s, f, h):
-        super().__init__(); s.l1 = torch.nn.Linear(f, h); s.l2 = torch.nn.Linear(h, h)
+        super().__init__()
+        s.l1 = torch.nn.Linear(f, h, bias=kind != "sage")
+        s.l2 = torch.nn.Linear(h, h, bias=kind != "sage")
+        if kind == "sage":
+            s.r1 = torch.nn.Linear(f, h); s.r2 = torch.nn.Linear(h, h)
+    def layer(s, x, lin, root, last):
+        if kind == "gcn":
+            h = torch.sparse.mm(a, first(lin, x)) + lin.bias
+        elif kind == "sage":
+            h = torch.sparse.mm(mean, first(lin, x)) + first(root, x) + root.bias
+        else:
+            h = lin(x)
+        return h if last else F.dropout(F.relu(h), 0.5, s.training)
     def forward(s, x):
-        # Without features (x has no columns) the input is the identity, as in
-        # Philia: X W is W itself, a free embedding per node.
-        xw = s.l1.weight.t() if x.shape[1] == 0 else x @ s.l1.weight.t()
-        h = F.dropout(F.relu(torch.sparse.mm(a, xw) + s.l1.bias), 0.5, s.training)
-        return torch.sparse.mm(a, h @ s.l2.weight.t()) + s.l2.bias
+        h = s.layer(x, s.l1, getattr(s, "r1", None), False)
+        return s.layer(h, s.l2, getattr(s, "r2", None), True)
+
+class Decoder(torch.nn.Module):
+    def __init__(s, h):
+        super().__init__()
+        if decoder == "mlp":
+            s.d1 = torch.nn.Linear(h, h); s.d2 = torch.nn.Linear(h, 1)
+    def forward(s, z, u, v):
+        if decoder == "dot":
+            return (z[u] * z[v]).sum(1)
+        h = F.dropout(F.relu(s.d1(z[u] * z[v])), 0.5, s.training)
+        return s.d2(h).squeeze(1)
 
 def score(z, pairs):
     p = torch.tensor(pairs)
-    return (z[p[:, 0]] * z[p[:, 1]]).sum(1)
+    return dec(z, p[:, 0], p[:, 1])
 
 def hits(pos, neg, k=100):
     if len(neg) < k:
@@ -72,33 +110,37 @@ def hits(pos, neg, k=100):
     kth = torch.topk(neg, k).values[-1]
     return (pos > kth).float().mean().item()
 
-model = GCN(x.shape[1] if x.shape[1] > 0 else n, 256)
-opt = torch.optim.Adam(model.parameters(), lr=0.01)
+if kind == "mlp" and x.shape[1] == 0:
+    sys.exit("bench-linkpred.py: the mlp encoder needs node features")
+model = Encoder(x.shape[1] if x.shape[1] > 0 else n, 256)
+dec = Decoder(256)
+params = torch.nn.ModuleList([model, dec])
+opt = torch.optim.Adam(params.parameters(), lr=0.01)
 times, cpus, best, best_state, since = [], [], -1.0, None, 0
 for epoch in range(max_epochs):
     neg = torch.randint(0, n, (2, train_t.shape[1]))
     t0 = time.perf_counter(); c0 = time.process_time()
-    model.train(); opt.zero_grad()
+    params.train(); opt.zero_grad()
     z = model(x)
-    pos_logit = (z[train_t[0]] * z[train_t[1]]).sum(1)
-    neg_logit = (z[neg[0]] * z[neg[1]]).sum(1)
+    pos_logit = dec(z, train_t[0], train_t[1])
+    neg_logit = dec(z, neg[0], neg[1])
     logits = torch.cat([pos_logit, neg_logit])
     target = torch.cat([torch.ones_like(pos_logit), torch.zeros_like(neg_logit)])
     loss = F.binary_cross_entropy_with_logits(logits, target)
     loss.backward(); opt.step()
     times.append(time.perf_counter() - t0); cpus.append(time.process_time() - c0)
-    model.eval()
+    params.eval()
     with torch.no_grad():
         z = model(x)
         h = hits(score(z, valid), score(z, valid_neg))
     if h > best:
         best, since = h, 0
-        best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        best_state = {k: v.clone() for k, v in params.state_dict().items()}
     else:
         since += 1
         if since >= 50:
             break
-model.load_state_dict(best_state); model.eval()
+params.load_state_dict(best_state); params.eval()
 with torch.no_grad():
     z = model(x)
     test_hits = hits(score(z, test), score(z, test_neg))

@@ -12,6 +12,8 @@
 #include "philia-core.h"
 #include "philia-train-private.h"
 
+#include <cblas.h>
+
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -500,6 +502,9 @@ philia_link_train (PhiliaLinkSplit             *split,
   for (guint i = 0; i < run.ctx->parameters->len; i++)
     philia_optimizer_add (optimizer, run.ctx->parameters->pdata[i], TRUE);
   run.tape = philia_tape_new (p.n_threads > 0 ? p.n_threads : g_get_num_processors ());
+  /* OpenBLAS would otherwise start a thread per core for every product,
+   * whatever --threads says, and its idle workers spin. */
+  openblas_set_num_threads ((int)philia_tape_get_n_threads (run.tape));
   philia_rng_init (philia_tape_get_rng (run.tape),
                    p.seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 

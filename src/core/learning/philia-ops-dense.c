@@ -153,16 +153,31 @@ add_backward (PhiliaTape *tape,
   PhiliaTensor *a = node->in[0], *b = node->in[1], *out = node->out;
   gsize n = tensor_size (out);
 
+  gboolean fresh;
+
+  /* A gradient nothing has reached yet is a copy, not a zeroing pass and a sum. */
   if (a->requires_grad)
-    vec_acc (ensure_grad (a), out->grad, n);
+    {
+      float *ga = grad_for_write (tape, a, &fresh);
+
+      if (fresh)
+        memcpy (ga, out->grad, sizeof (float) * MAX (n, 1));
+      else
+        vec_acc (ga, out->grad, n);
+    }
   if (b->requires_grad)
     {
-      float *gb = ensure_grad (b);
-
       if (b->rows == a->rows)
-        vec_acc (gb, out->grad, n);
+        {
+          float *gb = grad_for_write (tape, b, &fresh);
+
+          if (fresh)
+            memcpy (gb, out->grad, sizeof (float) * MAX (n, 1));
+          else
+            vec_acc (gb, out->grad, n);
+        }
       else
-        vec_acc_columns (gb, out->grad, out->rows, out->cols);
+        vec_acc_columns (ensure_grad (b), out->grad, out->rows, out->cols);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
+#include "philia-simd-private.h"
 #include "philia-tape-private.h"
 
 #include <math.h>
@@ -23,7 +24,32 @@ typedef struct
   gboolean            dot;
 } PairJob;
 
-static void
+/* a · b over @d floats: sixteen partial sums then a fixed reduction, so the
+ * chain of additions does not serialise the loop (the same on every run). */
+static inline float
+dot_row (const float *a,
+         const float *b,
+         guint        d)
+{
+  V8f s0 = { 0 }, s1 = { 0 };
+  float sum;
+  guint j = 0;
+
+  for (; j + 16 <= d; j += 16)
+    {
+      s0 += v8_load (a + j) * v8_load (b + j);
+      s1 += v8_load (a + j + 8) * v8_load (b + j + 8);
+    }
+  for (; j + 8 <= d; j += 8)
+    s0 += v8_load (a + j) * v8_load (b + j);
+  s0 += s1;
+  sum = ((s0[0] + s0[4]) + (s0[1] + s0[5])) + ((s0[2] + s0[6]) + (s0[3] + s0[7]));
+  for (; j < d; j++)
+    sum += a[j] * b[j];
+  return sum;
+}
+
+PHILIA_VECTORIZE static void
 pair_range (gpointer data,
             guint    begin,
             guint    end)
@@ -37,16 +63,10 @@ pair_range (gpointer data,
       const float *b = job->z->data + (gsize)job->dst[k] * d;
 
       if (job->dot)
-        {
-          float sum = 0;
-
-          for (guint j = 0; j < d; j++)
-            sum += a[j] * b[j];
-          job->out[k] = sum;
-        }
+        job->out[k] = dot_row (a, b, d);
       else
         {
-          float *o = job->out + (gsize)k * d;
+          float *restrict o = job->out + (gsize)k * d;
 
           for (guint j = 0; j < d; j++)
             o[j] = a[j] * b[j];
@@ -54,8 +74,60 @@ pair_range (gpointer data,
     }
 }
 
-/* dz[src] += g ⊙ z[dst] and dz[dst] += g ⊙ z[src]; serial, as two pairs may
- * share a node (a sum per node in pair order, the same on every run). */
+typedef struct
+{
+  const PhiliaTensor *z;
+  const float        *g;
+  const gint64       *offsets;   /* per node, into pair/other */
+  const gint32       *pair;
+  const gint32       *other;
+  float              *dz;
+  gboolean            dot;
+  gboolean            fresh;
+} PairGradJob;
+
+/* dz[u] (+)= Σ over the pairs k that hold u of g_k ⊙ z[the other node]: one
+ * node per output row, so the rows split over threads without a race. */
+PHILIA_VECTORIZE static void
+pair_grad_range (gpointer data,
+                 guint    begin,
+                 guint    end)
+{
+  PairGradJob *job = data;
+  guint d = job->z->cols;
+
+  for (guint u = begin; u < end; u++)
+    {
+      float *restrict du = job->dz + (gsize)u * d;
+
+      if (job->fresh)
+        memset (du, 0, sizeof (float) * d);
+      for (gint64 e = job->offsets[u]; e < job->offsets[u + 1]; e++)
+        {
+          const float *restrict b = job->z->data + (gsize)job->other[e] * d;
+          guint k = (guint)job->pair[e];
+
+          if (job->dot)
+            {
+              float gk = job->g[k];
+
+              for (guint j = 0; j < d; j++)
+                du[j] += gk * b[j];
+            }
+          else
+            {
+              const float *restrict gr = job->g + (gsize)k * d;
+
+              for (guint j = 0; j < d; j++)
+                du[j] += gr[j] * b[j];
+            }
+        }
+    }
+}
+
+/* dz[src] += g ⊙ z[dst] and dz[dst] += g ⊙ z[src]. The pairs are grouped by
+ * node first (a counting sort, stable: each node's terms add up in pair
+ * order, src's before dst's, whatever the thread count). */
 static void
 pair_backward (PhiliaTape *tape,
                Node       *node)
@@ -63,39 +135,36 @@ pair_backward (PhiliaTape *tape,
   PhiliaTensor *z = node->in[0];
   const gint32 *src = node->saved;
   const gint32 *dst = src + node->n_index;
-  const float *g = node->out->grad;
-  gboolean dot = node->f != 0;
-  guint d = z->cols;
-  float *dz = ensure_grad (z);
+  guint n = node->n_index, rows = z->rows;
+  g_autofree gint64 *offsets = g_new0 (gint64, (gsize)rows + 2);
+  g_autofree gint32 *pair = g_new (gint32, 2 * (gsize)MAX (n, 1));
+  g_autofree gint32 *other = g_new (gint32, 2 * (gsize)MAX (n, 1));
+  PairGradJob job;
+  gboolean fresh;
 
-  for (guint k = 0; k < node->n_index; k++)
+  /* offsets[u + 2] counts u's entries; the prefix sums then make
+   * offsets[u + 1] the next free slot of u while filling. */
+  for (guint k = 0; k < n; k++)
     {
-      const float *a = z->data + (gsize)src[k] * d;
-      const float *b = z->data + (gsize)dst[k] * d;
-      float *da = dz + (gsize)src[k] * d;
-      float *db = dz + (gsize)dst[k] * d;
-
-      if (dot)
-        {
-          float gk = g[k];
-
-          for (guint j = 0; j < d; j++)
-            {
-              da[j] += gk * b[j];
-              db[j] += gk * a[j];
-            }
-        }
-      else
-        {
-          const float *gr = g + (gsize)k * d;
-
-          for (guint j = 0; j < d; j++)
-            {
-              da[j] += gr[j] * b[j];
-              db[j] += gr[j] * a[j];
-            }
-        }
+      offsets[src[k] + 2]++;
+      offsets[dst[k] + 2]++;
     }
+  for (guint u = 0; u < rows; u++)
+    offsets[u + 2] += offsets[u + 1];
+  for (guint k = 0; k < n; k++)
+    {
+      gint64 at = offsets[src[k] + 1]++;
+
+      pair[at] = (gint32)k;
+      other[at] = dst[k];
+      at = offsets[dst[k] + 1]++;
+      pair[at] = (gint32)k;
+      other[at] = src[k];
+    }
+  job = (PairGradJob) { z, node->out->grad, offsets, pair, other, NULL, node->f != 0, FALSE };
+  job.dz = grad_for_write (tape, z, &fresh);
+  job.fresh = fresh;
+  _philia_tape_parallel_rows (tape, rows, offsets, 2.0 * n * z->cols, pair_grad_range, &job);
 }
 
 static PhiliaTensor *

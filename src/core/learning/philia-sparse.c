@@ -909,8 +909,14 @@ spmm_backward (PhiliaTape *tape,
   /* dX = Sᵀ dOut, row-parallel over the transpose; the op's values are read
    * where they are, through the permutation from the transpose's entries. */
   if (x->requires_grad)
-    spmm_run (tape, s->transpose, values ? values->data : s->transpose->values, heads, out->grad,
-              ensure_grad (x), x->cols, values ? s->transpose_perm : NULL, TRUE);
+    {
+      gboolean fresh;
+      float *gx = grad_for_write (tape, x, &fresh);
+
+      /* Written outright when nothing has reached dX yet: no zeroing pass. */
+      spmm_run (tape, s->transpose, values ? values->data : s->transpose->values, heads, out->grad,
+                gx, x->cols, values ? s->transpose_perm : NULL, !fresh);
+    }
   if (values != NULL && values->requires_grad)
     {
       SpmmValuesTask task = { s, heads, out->grad, x->data, ensure_grad (values), x->cols };
