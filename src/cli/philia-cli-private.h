@@ -42,6 +42,13 @@ PhiliaGraph *load_dataset  (const char    *path,
  * "features" naming what was used. */
 extern char *opt_features;
 void         cli_json_features (PhiliaJson    *json);
+/* The members stats --json ends its label measures with, loaded or
+ * streamed alike: compatibility counts, class homophily per class and the
+ * local homophily histogram of @bins bins. */
+void         cli_json_class_structure (PhiliaJson            *json,
+                                       const PhiliaHomophily *h,
+                                       const gint64          *histogram,
+                                       guint                  bins);
 /* "a, b or c": the ids registered in @family, built-ins and plugins alike. */
 char        *registry_ids  (PhiliaFamily   family);
 

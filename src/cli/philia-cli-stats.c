@@ -222,23 +222,7 @@ cmd_stats (int    argc,
       for (guint k = 0; k < h->n_classes; k++)
         philia_json_double_array (json, h->compatibility + k * h->n_classes, h->n_classes);
       philia_json_end_array (json);
-      philia_json_key (json, "compatibility_counts");
-      philia_json_begin_array (json);
-      for (guint k = 0; k < h->n_classes; k++)
-        philia_json_int_array (json, h->compatibility_counts + k * h->n_classes, h->n_classes);
-      philia_json_end_array (json);
-      philia_json_key (json, "class_homophily_per_class");
-      philia_json_double_array (json, h->class_h, h->n_classes);
-      philia_json_key (json, "local_homophily_histogram");
-      philia_json_begin_object (json);
-      philia_json_key (json, "edges");
-      philia_json_begin_array (json);
-      for (int b = 0; b <= opt_bins; b++)
-        philia_json_double (json, (double)b / opt_bins);
-      philia_json_end_array (json);
-      philia_json_key (json, "counts");
-      philia_json_int_array (json, report->histogram, report->bins);
-      philia_json_end_object (json);
+      cli_json_class_structure (json, h, report->histogram, report->bins);
       if (stored != NULL)
         {
           philia_json_key (json, "as_stored");

