@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -82,14 +83,20 @@ info_text (PhiliaGraph *graph,
   guint n_classes = philia_graph_get_n_classes (graph);
 
   printf ("%s (%s)\n", path, philia_graph_get_format (graph));
-  printf ("  nodes              %u\n", n);
-  printf ("  undirected edges   %" G_GINT64_FORMAT "\n", philia_graph_get_n_edges (graph));
-  printf ("  features           %u\n", philia_graph_get_n_features (graph));
-  printf ("  classes            %u\n", n_classes);
-  printf ("  labeled nodes      %u of %u\n", philia_graph_get_n_labeled (graph), n);
+  cli_label (_ ("nodes"), 19);
+  printf ("%u\n", n);
+  cli_label (_ ("undirected edges"), 19);
+  printf ("%" PRId64 "\n", (gint64)philia_graph_get_n_edges (graph));
+  cli_label (_ ("features"), 19);
+  printf ("%u\n", philia_graph_get_n_features (graph));
+  cli_label (_ ("classes"), 19);
+  printf ("%u\n", n_classes);
+  cli_label (_ ("labeled nodes"), 19);
+  /* Translators: labeled nodes, "2708 of 2708" */
+  printf (_ ("%u of %u\n"), philia_graph_get_n_labeled (graph), n);
   if (n_classes > 0)
     {
-      printf ("  class sizes       ");
+      cli_label (_ ("class sizes"), 18);
       for (guint k = 0; k < n_classes; k++)
         {
           const char *name = philia_graph_get_class_name (graph, k);
@@ -101,27 +108,35 @@ info_text (PhiliaGraph *graph,
         }
       printf ("\n");
     }
-  printf ("  splits             %u\n", philia_graph_get_n_splits (graph));
+  cli_label (_ ("splits"), 19);
+  printf ("%u\n", philia_graph_get_n_splits (graph));
   for (guint s = 0; s < philia_graph_get_n_splits (graph); s++)
     {
       gint64 train, val, test;
 
       philia_graph_get_split_sizes (graph, s, &train, &val, &test);
-      printf ("    split %-3u        train %" G_GINT64_FORMAT ", val %" G_GINT64_FORMAT
-              ", test %" G_GINT64_FORMAT "\n", s, train, val, test);
+      printf (_ ("    split %-3u        train %" PRId64 ", val %" PRId64 ", test %" PRId64 "\n"),
+              s, (gint64)train, (gint64)val, (gint64)test);
     }
-  printf ("Sanity report\n");
-  printf ("  edge rows in file  %" G_GINT64_FORMAT "\n", r->input_edges);
-  printf ("  directed input     %s%s\n", r->directed_input ? "yes" : "no",
-          r->declared_directed ? " (declared by the file)"
-          : r->directed_input ? " (pairs given in both directions)" : "");
-  printf ("  reciprocal pairs   %" G_GINT64_FORMAT " (merged)\n", r->reciprocal_pairs);
-  printf ("  duplicate rows     %" G_GINT64_FORMAT " (merged)\n", r->duplicate_edges);
-  printf ("  self-loops         %" G_GINT64_FORMAT " (dropped)\n", r->self_loops);
-  printf ("  isolated nodes     %" G_GINT64_FORMAT "\n", r->isolated_nodes);
-  printf ("  components         %" G_GINT64_FORMAT ", largest %" G_GINT64_FORMAT
-          " nodes (%.1f%%)\n", r->components, r->largest_component,
-          n > 0 ? 100.0 * r->largest_component / n : 0.0);
+  printf ("%s\n", _ ("Sanity report"));
+  cli_label (_ ("edge rows in file"), 19);
+  printf ("%" PRId64 "\n", (gint64)r->input_edges);
+  cli_label (_ ("directed input"), 19);
+  printf ("%s%s\n", r->directed_input ? _ ("yes") : _ ("no"),
+          r->declared_directed ? _ (" (declared by the file)")
+          : r->directed_input ? _ (" (pairs given in both directions)") : "");
+  cli_label (_ ("reciprocal pairs"), 19);
+  printf (_ ("%" PRId64 " (merged)\n"), (gint64)r->reciprocal_pairs);
+  cli_label (_ ("duplicate rows"), 19);
+  printf (_ ("%" PRId64 " (merged)\n"), (gint64)r->duplicate_edges);
+  cli_label (_ ("self-loops"), 19);
+  printf (_ ("%" PRId64 " (dropped)\n"), (gint64)r->self_loops);
+  cli_label (_ ("isolated nodes"), 19);
+  printf ("%" PRId64 "\n", (gint64)r->isolated_nodes);
+  cli_label (_ ("components"), 19);
+  /* Translators: components, "78, largest 2485 nodes (91.8%)" */
+  printf (_ ("%" PRId64 ", largest %" PRId64 " nodes (%.1f%%)\n"), (gint64)r->components,
+          (gint64)r->largest_component, n > 0 ? 100.0 * r->largest_component / n : 0.0);
   cli_project_info_text ();
 }
 

@@ -42,6 +42,10 @@ PhiliaGraph *load_dataset  (const char    *path,
  * "features" naming what was used. */
 extern char *opt_features;
 void         cli_json_features (PhiliaJson    *json);
+/* "  LABEL" padded to @width columns (a wide character takes two), the
+ * left column of the text reports, in any language. */
+void         cli_label         (const char    *label,
+                                int            width);
 /* The members stats --json ends its label measures with, loaded or
  * streamed alike: compatibility counts, class homophily per class and the
  * local homophily histogram of @bins bins. */

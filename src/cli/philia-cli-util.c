@@ -214,3 +214,14 @@ cli_json_class_structure (PhiliaJson            *json,
   philia_json_int_array (json, histogram, bins);
   philia_json_end_object (json);
 }
+
+void
+cli_label (const char *label,
+           int         width)
+{
+  int columns = 0;
+
+  for (const char *c = label; *c != '\0'; c = g_utf8_next_char (c))
+    columns += g_unichar_iswide (g_utf8_get_char (c)) ? 2 : 1;
+  printf ("  %s%*s", label, MAX (1, width - columns), "");
+}
