@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the autograd suites share (test-autograd.c, test-autograd-spmm.c):
+/* What the autograd suites share (test-autograd.c, test-autograd-spmm.c,
+ * test-transformer.c):
  * every op's backward pass against central finite differences of
  * L = Σ out ⊙ R (R fixed random), accumulated in double. float32 forward
  * passes limit the agreement to about 1e-3 relative, so inputs are kept away
