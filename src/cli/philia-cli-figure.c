@@ -217,7 +217,7 @@ figure_graph (PhiliaGraph *graph)
       errors = philia_document_dup_run_errors (document, (guint) run_id, &error);
       if (error != NULL)
         {
-          g_prefix_error (&error, "%s: ", cli_project_get_path ());
+          g_prefix_error (&error, _ ("%s: "), cli_project_get_path ());
           return fail (error);
         }
       /* No flags when nothing is wrong: a ring's room is kept only for rings. */
@@ -291,7 +291,7 @@ train_for_figure (PhiliaGraph  *graph,
                               model) == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "Unknown model “%s” in --models.", model);
+                   _ ("Unknown model “%s” in --models."), model);
       return NULL;
     }
   philia_train_params_init (&params);
@@ -431,7 +431,7 @@ figure_attention (PhiliaGraph  *graph,
   if (opt_node >= 0 && (guint)opt_node >= n)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "--node %d does not exist: the graph has %u nodes.", opt_node, n);
+                   _ ("--node %d does not exist: the graph has %u nodes."), opt_node, n);
       return FALSE;
     }
   /* A run saved in the project, or one trained now. */
@@ -461,7 +461,7 @@ figure_attention (PhiliaGraph  *graph,
   if (grid == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                   "Model “%s” keeps no attention weights; use gat.", r->model);
+                   _ ("Model “%s” keeps no attention weights; use gat."), r->model);
       return FALSE;
     }
   figure_style_init (&style);

@@ -128,8 +128,9 @@ generate_lattice (const char *kind)
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: %s of %u nodes, %" G_GINT64_FORMAT " edges\n", opt_out, kind,
-            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph));
+    /* Translators: "OUT: ring lattice of 100 nodes, 200 edges" */
+    printf (_ ("%s: %s of %u nodes, %" PRId64 " edges\n"), opt_out, kind,
+            philia_graph_get_n_nodes (graph), (gint64)philia_graph_get_n_edges (graph));
   return EXIT_OK;
 }
 
@@ -195,8 +196,8 @@ generate_latent (void)
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: latent space model, %u nodes, %" G_GINT64_FORMAT " edges (mean degree %.2f)\n",
-            opt_out, philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+    printf (_ ("%s: latent space model, %u nodes, %" PRId64 " edges (mean degree %.2f)\n"),
+            opt_out, philia_graph_get_n_nodes (graph), (gint64)philia_graph_get_n_edges (graph),
             2.0 * philia_graph_get_n_edges (graph) / params.n_nodes);
   return EXIT_OK;
 }
@@ -330,8 +331,8 @@ cmd_generate (int    argc,
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, edge homophily %.4f\n", opt_out,
-            philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph),
+    printf (_ ("%s: %u nodes, %" PRId64 " edges, edge homophily %.4f\n"), opt_out,
+            philia_graph_get_n_nodes (graph), (gint64)philia_graph_get_n_edges (graph),
             h->edge_homophily);
   return EXIT_OK;
 }

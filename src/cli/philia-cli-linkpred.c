@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -450,20 +451,21 @@ cmd_linkpred_model (int    argc,
       return EXIT_OK;
     }
 
-  printf ("%s on %s: split %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train,
-          split->n_valid, split->n_test, opt_lp_seed);
-  printf ("epochs   %u (best %u, validation hits@%u %.4f, %.2f ms per epoch)\n",
+  cli_linkpred_text_header (argv[1], result, split, opt_lp_seed);
+  cli_pad (_ ("epochs"), 9);
+  /* Translators: "200 (best 57, validation hits@20 0.6120, 21.10 ms per epoch)" */
+  printf (_ ("%u (best %u, validation hits@%u %.4f, %.2f ms per epoch)\n"),
           trained->n_epochs, trained->best_epoch, params.val_k, trained->best_val_hits,
           trained->epoch_ms_median);
-  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
-    printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
-  printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);
-  printf ("auc      %.4f\n", result->auc);
+  cli_linkpred_text_metrics (result, split);
   if (negatives != NULL)
-    printf ("pair     %u,%u: score %.4g, %" G_GINT64_FORMAT " of %zu random non-edges higher\n",
-            pair[0], pair[1], pair_score, pair_above,
-            philia_proximity_negatives_get_n_pairs (negatives));
+    {
+      cli_pad (_ ("pair"), 9);
+      /* Translators: "12,40: score 0.8123, 17 of 10000 random non-edges higher" */
+      printf (_ ("%u,%u: score %.4g, %" PRId64 " of %" PRId64 " random non-edges higher\n"),
+              pair[0], pair[1], pair_score, (gint64)pair_above,
+              (gint64)philia_proximity_negatives_get_n_pairs (negatives));
+    }
   if (factors != NULL)
     {
       g_autofree PhiliaLinkpredResult **all = g_new (PhiliaLinkpredResult *,
@@ -473,9 +475,10 @@ cmd_linkpred_model (int    argc,
       memcpy (all, heuristics->results, sizeof (PhiliaLinkpredResult *) * heuristics->n_results);
       all[heuristics->n_results] = result;
       summary = philia_link_factors_summary (factors, all);
-      printf ("factors  %s\n", summary);
+      cli_pad (_ ("factors"), 9);
+      printf ("%s\n", summary);
     }
   if (opt_save)
-    printf ("%s: saved in evaluation %u\n", argv[1], evaluation_id);
+    printf (_ ("%s: saved in evaluation %u\n"), argv[1], evaluation_id);
   return EXIT_OK;
 }

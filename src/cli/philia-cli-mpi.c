@@ -331,7 +331,7 @@ cli_mpi_linkpred_evaluate (PhiliaLinkSplit             *split,
       && philia_graph_get_n_features (split->train) == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Feature similarity needs node features, and the graph has none.");
+                   _ ("Feature similarity needs node features, and the graph has none."));
       return NULL;
     }
 

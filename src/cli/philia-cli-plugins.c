@@ -28,6 +28,25 @@ json_strv (PhiliaJson         *json,
   philia_json_end_array (json);
 }
 
+/* The text report names the status in the user's language; --json keeps
+ * the identifier (philia_plugin_status_to_string). */
+static const char *
+status_label (PhiliaPluginStatus status)
+{
+  switch (status)
+    {
+    case PHILIA_PLUGIN_LOADED:
+      /* Translators: a plugin's status in "fagcn 1.0 (loaded): FILE" */
+      return C_ ("plugin", "loaded");
+    case PHILIA_PLUGIN_REFUSED:
+      return C_ ("plugin", "refused");
+    case PHILIA_PLUGIN_DISABLED:
+      return C_ ("plugin", "disabled");
+    default:
+      return philia_plugin_status_to_string (status);
+    }
+}
+
 int
 cmd_plugins (int    argc,
              char **argv)
@@ -96,8 +115,8 @@ cmd_plugins (int    argc,
       g_autofree char *algorithms = g_strjoinv (", ", info->algorithms);
       g_autofree char *families = g_strjoinv (", ", info->families);
 
-      printf ("%s %s (%s): %s\n", info->id, info->version,
-              philia_plugin_status_to_string (info->status), info->file);
+      printf ("%s %s (%s): %s\n", info->id, info->version, status_label (info->status),
+              info->file);
       if (info->status == PHILIA_PLUGIN_LOADED)
         printf ("  %s: %s\n", families, algorithms);
       else

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "philia-cli-private.h"
@@ -99,18 +100,19 @@ cmd_predict (int    argc,
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
     }
-  printf ("%s model (trained on %s) on %s: %u nodes", model->model,
-          model->source != NULL ? model->source : "an unnamed graph",
+  /* Translators: "gcn model (trained on acm.npz) on dblp.npz: 5578 nodes" */
+  printf (_ ("%s model (trained on %s) on %s: %u nodes"), model->model,
+          model->source != NULL ? model->source : _ ("an unnamed graph"),
           philia_graph_get_source (graph), prediction->n_nodes);
   if (prediction->n_labeled == 0)
-    printf (", no labels to score\n");
+    printf ("%s\n", _ (", no labels to score"));
   else
     {
-      printf (", %" G_GINT64_FORMAT " labeled: accuracy %.4f", prediction->n_labeled,
+      printf (_ (", %" PRId64 " labeled: accuracy %.4f"), (gint64)prediction->n_labeled,
               prediction->accuracy);
       if (prediction->n_classes == 2)
         printf (", ROC-AUC %.4f", prediction->roc_auc);
-      printf (" (majority class %d: %.4f)\n", prediction->majority_class,
+      printf (_ (" (majority class %d: %.4f)\n"), prediction->majority_class,
               prediction->majority_accuracy);
     }
   return EXIT_OK;

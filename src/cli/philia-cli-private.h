@@ -46,6 +46,22 @@ void         cli_json_features (PhiliaJson    *json);
  * left column of the text reports, in any language. */
 void         cli_label         (const char    *label,
                                 int            width);
+/* @text padded with spaces (at least one) to @width display columns. */
+void         cli_pad           (const char    *text,
+                                int            width);
+/* The text report of a link-prediction evaluation (proximity, linkpred). */
+void         cli_linkpred_text_header  (const char                 *file,
+                                        const PhiliaLinkpredResult *result,
+                                        const PhiliaLinkSplit      *split,
+                                        gint64                      seed);
+void         cli_linkpred_text_metrics (const PhiliaLinkpredResult *result,
+                                        const PhiliaLinkSplit      *split);
+/* "1, 2 and 4", in the user's language. */
+char        *cli_id_list       (const guint   *ids,
+                                guint          n);
+/* @text right-aligned in @width display columns, no padding after. */
+void         cli_right         (const char    *text,
+                                int            width);
 /* The members stats --json ends its label measures with, loaded or
  * streamed alike: compatibility counts, class homophily per class and the
  * local homophily histogram of @bins bins. */

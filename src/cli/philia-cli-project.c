@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,7 +98,7 @@ cli_project_load (const char  *path,
   if (opt_nodes != NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "%s is a project: it names its own node table, so --nodes does not apply.",
+                   _ ("%s is a project: it names its own node table, so --nodes does not apply."),
                    path);
       return NULL;
     }
@@ -129,7 +130,7 @@ cli_project_refuse_open_options (const char  *path,
   if (opt_dataset == NULL && !opt_ignore_checksum)
     return TRUE;
   g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-               "%s is a dataset, not a project: %s applies to projects only.", path,
+               _ ("%s is a dataset, not a project: %s applies to projects only."), path,
                opt_dataset != NULL ? "--dataset" : "--ignore-checksum");
   return FALSE;
 }
@@ -244,7 +245,7 @@ cmd_project (int    argc,
   if (!opt_force && g_file_test (out, G_FILE_TEST_EXISTS))
     {
       g_set_error (&error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "%s exists; give --force to replace it.", out);
+                   _ ("%s exists; give --force to replace it."), out);
       return fail (error);
     }
 
@@ -284,12 +285,17 @@ cmd_project (int    argc,
       print_json (g_steal_pointer (&json));
     }
   else
-    printf ("%s: new project on %s (%u %s, %" G_GINT64_FORMAT " %s), %s\n", out, in,
-            philia_graph_get_n_nodes (graph),
-            philia_graph_get_n_nodes (graph) == 1 ? "node" : "nodes",
-            philia_graph_get_n_edges (graph), philia_graph_get_n_edges (graph) == 1 ? "edge"
-                                                                                 : "edges",
-            opt_embed ? "dataset embedded" : "dataset referenced by path and SHA-256");
+    {
+      guint n = philia_graph_get_n_nodes (graph);
+      gint64 m = philia_graph_get_n_edges (graph);
+      g_autofree char *nodes = g_strdup_printf (ngettext ("%u node", "%u nodes", n), n);
+      g_autofree char *edges = g_strdup_printf (ngettext ("%" PRId64 " edge", "%" PRId64 " edges",
+                                                          (gulong)m), m);
+
+      /* Translators: "OUT: new project on IN (34 nodes, 78 edges), dataset embedded" */
+      printf (_ ("%s: new project on %s (%s, %s), %s\n"), out, in, nodes, edges,
+              opt_embed ? _ ("dataset embedded") : _ ("dataset referenced by path and SHA-256"));
+    }
   return EXIT_OK;
 }
 
@@ -316,67 +322,88 @@ cli_project_info_text (void)
   notes = philia_document_get_notes (document);
   current = philia_document_get_current_layout (document);
 
-  printf ("Project\n");
-  printf ("  dataset            %s (%s)\n",
+  printf ("%s\n", _ ("Project"));
+  cli_label (_ ("dataset"), 19);
+  printf ("%s (%s)\n",
           philia_document_get_dataset_path (document) != NULL
-          ? philia_document_get_dataset_path (document) : "(none)",
-          philia_document_get_embed (document) ? "embedded"
-                                               : "referenced by path and SHA-256");
+          ? philia_document_get_dataset_path (document) : _ ("(none)"),
+          philia_document_get_embed (document) ? _ ("embedded")
+                                               : _ ("referenced by path and SHA-256"));
   if (table != NULL)
-    printf ("  node table         %s\n", table);
+    {
+      cli_label (_ ("node table"), 19);
+      printf ("%s\n", table);
+    }
   if (philia_document_get_origin (document) != NULL)
-    printf ("  filtered from      %s\n", philia_document_get_origin (document));
-  printf ("  layouts            %u\n", philia_document_get_n_layouts (document));
+    {
+      cli_label (_ ("filtered from"), 19);
+      printf ("%s\n", philia_document_get_origin (document));
+    }
+  cli_label (_ ("layouts"), 19);
+  printf ("%u\n", philia_document_get_n_layouts (document));
   for (guint i = 0; i < philia_document_get_n_layouts (document); i++)
     {
       const PhiliaDocumentLayout *l = philia_document_get_layout (document, i);
 
-      printf ("    %-16s %s, seed %" G_GUINT64_FORMAT "%s\n", l->name, l->algorithm, l->seed,
-              l == current ? " (current)" : "");
+      printf ("    ");
+      cli_pad (l->name, 17);
+      /* Translators: a saved layout: algorithm, its seed, and whether it is shown */
+      printf (_ ("%s, seed %" PRIu64 "%s\n"), l->algorithm, (guint64)l->seed,
+              l == current ? _ (" (current)") : "");
     }
-  printf ("  runs               %u\n", philia_document_get_n_runs (document));
+  cli_label (_ ("runs"), 19);
+  printf ("%u\n", philia_document_get_n_runs (document));
   for (guint i = 0; i < philia_document_get_n_runs (document); i++)
     {
       const PhiliaDocumentRun *run = philia_document_get_run (document, i);
       const PhiliaTrainResult *r = run->result;
+      g_autofree char *id = g_strdup_printf (_ ("run %u"), run->id);
 
-      printf ("    run %-12u %s, split %u, seed %" G_GUINT64_FORMAT ", best epoch %u: "
-              "test accuracy %.4f", run->id, r->model, r->split, r->seed, r->best_epoch,
-              r->test_accuracy);
+      printf ("    ");
+      cli_pad (id, 17);
+      printf (_ ("%s, split %u, seed %" PRIu64 ", best epoch %u: test accuracy %.4f"),
+              r->model, r->split, (guint64)r->seed, r->best_epoch, r->test_accuracy);
       if (r->metric == PHILIA_METRIC_ROC_AUC)
         printf (", ROC-AUC %.4f", r->test_roc_auc);
       printf ("\n");
     }
-  printf ("  evaluations        %u\n", philia_document_get_n_evaluations (document));
+  cli_label (_ ("evaluations"), 19);
+  printf ("%u\n", philia_document_get_n_evaluations (document));
   for (guint i = 0; i < philia_document_get_n_evaluations (document); i++)
     {
       const PhiliaDocumentEvaluation *e = philia_document_get_evaluation (document, i);
+      g_autofree char *id = g_strdup_printf (_ ("evaluation %u"), e->id);
       guint k = 0;
 
-      printf ("    evaluation %-5u seed %" G_GUINT64_FORMAT ", %u MRR negatives\n", e->id,
-              e->seed, e->n_mrr_neg);
+      printf ("    ");
+      cli_pad (id, 17);
+      printf (_ ("seed %" PRIu64 ", %u MRR negatives\n"), (guint64)e->seed, e->n_mrr_neg);
       for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS && k < e->n_heuristics; h++)
         if (e->mask & PHILIA_PROXIMITY_MASK (h))
           {
             const double *s = e->summary + 6 * k++;
 
+            /* Metric names are the same in every language. */
             printf ("      %-14s AUC %.4f, AP %.4f, MRR %.4f, Hits@20 %.4f, Hits@50 %.4f, "
                     "Hits@100 %.4f\n", philia_proximity_heuristic_to_string (h), s[0], s[1],
                     s[2], s[3], s[4], s[5]);
           }
     }
-  printf ("  overlays           %u\n", philia_document_get_n_overlays (document));
+  cli_label (_ ("overlays"), 19);
+  printf ("%u\n", philia_document_get_n_overlays (document));
   /* Top first, as the overlay list in the workbench shows them. */
   for (guint i = philia_document_get_n_overlays (document); i > 0; i--)
     {
       const PhiliaDocumentOverlay *o = philia_document_get_overlay (document, i - 1);
 
       printf ("    %-16s %s%s\n", philia_overlay_kind_to_string (o->kind), o->source,
-              !o->visible ? " (hidden)"
-              : philia_document_get_top_overlay (document, o->kind) != o ? " (covered)" : "");
+              !o->visible ? _ (" (hidden)")
+              : philia_document_get_top_overlay (document, o->kind) != o ? _ (" (covered)") : "");
     }
-  printf ("  explained pairs    %u\n", philia_document_get_n_pairs (document));
-  printf ("  notes              %s\n", notes != NULL && *notes != '\0' ? "yes" : "none");
+  cli_label (_ ("explained pairs"), 19);
+  printf ("%u\n", philia_document_get_n_pairs (document));
+  cli_label (_ ("notes"), 19);
+  printf ("%s\n", notes != NULL && *notes != '\0' ? _ ("yes") : _ ("none"));
 }
 
 /* ----------------------------------------------------------------- runs */
@@ -385,13 +412,12 @@ cli_project_info_text (void)
 static char *
 run_ids (PhiliaDocument *doc)
 {
-  GString *ids = g_string_new (NULL);
   guint n = philia_document_get_n_runs (doc);
+  g_autofree guint *ids = g_new (guint, MAX (n, 1));
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (ids, "%s%u", i == 0 ? "" : i + 1 == n ? " and " : ", ",
-                            philia_document_get_run (doc, i)->id);
-  return g_string_free (ids, FALSE);
+    ids[i] = philia_document_get_run (doc, i)->id;
+  return cli_id_list (ids, n);
 }
 
 static const PhiliaDocumentRun *
@@ -410,11 +436,11 @@ find_run (PhiliaDocument  *doc,
 
       if (philia_document_get_n_runs (doc) == 0)
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                     "--run %s: %s has no runs; add one with “philia-cli train %s --model M "
-                     "--save”.", text, document_path, document_path);
+                     _ ("--run %s: %s has no runs; add one with “philia-cli train %s --model M "
+                        "--save”."), text, document_path, document_path);
       else
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                     "--run %s: no such run in %s; its runs are %s.", text, document_path, ids);
+                     _ ("--run %s: no such run in %s; its runs are %s."), text, document_path, ids);
     }
   return run;
 }
@@ -438,7 +464,7 @@ cli_project_runs (PhiliaDocument  *doc,
   if (runs->len == 0 || (single && runs->len != 1))
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                   "--run takes %s, not “%s”.", single ? "one run id" : "run ids such as 1,3",
+                   _ ("--run takes %s, not “%s”."), single ? _ ("one run id") : _ ("run ids such as 1,3"),
                    opt_run);
       return NULL;
     }
@@ -493,8 +519,8 @@ choose_run (PhiliaDocument  *doc,
   if (n == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                   "%s has no runs to colour by; add one with “philia-cli train %s --model M "
-                   "--save”.", document_path, document_path);
+                   _ ("%s has no runs to colour by; add one with “philia-cli train %s --model M "
+                      "--save”."), document_path, document_path);
       return NULL;
     }
   return philia_document_get_run (doc, n - 1);
@@ -545,7 +571,7 @@ color_by_run (CliProjectView          *out,
   if (r->n_nodes != n || r->predictions == NULL)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                   "Run %u of %s keeps no predictions for this graph.", run->id, document_path);
+                   _ ("Run %u of %s keeps no predictions for this graph."), run->id, document_path);
       return FALSE;
     }
   if (philia_attention_nodes_parse (name, &nodes, &attention))
@@ -557,17 +583,18 @@ color_by_run (CliProjectView          *out,
       if (out->node_values == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "Run %u of %s (%s) keeps no attention weights for layer %u.", run->id,
+                       _ ("Run %u of %s (%s) keeps no attention weights for layer %u."), run->id,
                        document_path, r->model, attention.layer);
           return FALSE;
         }
       out->view.color_by = PHILIA_COLOR_BY_VALUE;
       out->view.node_values = out->node_values;
-      out->value_title = g_strdup_printf ("%s, layer %u (run %u, %s)",
+      /* Translators: a figure's colour-bar title, "Self attention, layer 0 (run 2, gat)" */
+      out->value_title = g_strdup_printf (_ ("%s, layer %u (run %u, %s)"),
                                           nodes == PHILIA_ATTENTION_NODES_SAME_LABEL
-                                          ? "Same-label share of attention"
-                                          : relative ? "Self attention × uniform"
-                                                     : "Self attention",
+                                          ? _ ("Same-label share of attention")
+                                          : relative ? _ ("Self attention × uniform")
+                                                     : _ ("Self attention"),
                                           attention.layer, run->id, r->model);
       out->view.value_name = out->value_title;
       return TRUE;
@@ -631,7 +658,7 @@ color_by_run (CliProjectView          *out,
       if (values == NULL)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                       "Run %u of %s (%s) keeps no node values called “%s”.", run->id,
+                       _ ("Run %u of %s (%s) keeps no node values called “%s”."), run->id,
                        document_path, r->model, what);
           return FALSE;
         }
@@ -648,7 +675,8 @@ color_by_run (CliProjectView          *out,
       out->view.node_values = out->node_values;
       out->view.vmin = lo;
       out->view.vmax = hi > lo ? hi : lo + 1;
-      out->value_title = g_strdup_printf ("%s (run %u, %s)", what, run->id, r->model);
+      /* Translators: a figure's colour-bar title, "entropy (run 2, gcn)" */
+      out->value_title = g_strdup_printf (_ ("%s (run %u, %s)"), what, run->id, r->model);
       out->view.value_name = out->value_title;
       return TRUE;
     }
@@ -681,11 +709,11 @@ edges_by_attention (CliProjectView               *out,
     {
       if (attention->head >= 0)
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                     "Run %u of %s (%s) keeps no attention weights for layer %u, head %d.",
+                     _ ("Run %u of %s (%s) keeps no attention weights for layer %u, head %d."),
                      run->id, document_path, r->model, layer, attention->head);
       else
         g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                     "Run %u of %s (%s) keeps no attention weights for layer %u.", run->id,
+                     _ ("Run %u of %s (%s) keeps no attention weights for layer %u."), run->id,
                      document_path, r->model, layer);
       return FALSE;
     }
@@ -766,7 +794,7 @@ cli_project_graph_view (PhiliaDocument  *doc,
             g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "",
                                     philia_document_get_layout (doc, i)->name);
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "--layout %s is neither a layout of %s (%s) nor a layout algorithm.",
+                       _ ("--layout %s is neither a layout of %s (%s) nor a layout algorithm."),
                        layout, document_path, names->len > 0 ? names->str : "it has none");
           g_string_free (names, TRUE);
           return FALSE;

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -150,7 +151,7 @@ read_pairs (PhiliaGraph  *graph,
       if (g_strv_length (cols) != 2)
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       "%s, line %u: expected two fields u,v.", path, i + 1);
+                       _ ("%s, line %u: expected two fields u,v."), path, i + 1);
           return FALSE;
         }
       g_strstrip (cols[0]);
@@ -160,7 +161,7 @@ read_pairs (PhiliaGraph  *graph,
           if (!g_str_equal (cols[0], "u") || !g_str_equal (cols[1], "v"))
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                           "%s: the first line must be the header u,v.", path);
+                           _ ("%s: the first line must be the header u,v."), path);
               return FALSE;
             }
           header = TRUE;
@@ -173,7 +174,7 @@ read_pairs (PhiliaGraph  *graph,
           if (node < 0)
             {
               g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
-                           "%s, line %u: unknown node “%s”.", path, i + 1, cols[k]);
+                           _ ("%s, line %u: unknown node “%s”."), path, i + 1, cols[k]);
               return FALSE;
             }
           g_array_append_val (pairs, node);
@@ -183,7 +184,7 @@ read_pairs (PhiliaGraph  *graph,
   if (!header)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                   "%s: the first line must be the header u,v.", path);
+                   _ ("%s: the first line must be the header u,v."), path);
       return FALSE;
     }
   return TRUE;
@@ -219,13 +220,13 @@ split_heuristics (const char  *list,
           g_autofree char *known = registry_ids (PHILIA_FAMILY_PROXIMITY);
 
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
-                       "Unknown heuristic “%s”; known heuristics: %s.", name, known);
+                       _ ("Unknown heuristic “%s”; known heuristics: %s."), name, known);
           return FALSE;
         }
     }
   if (*mask == 0 && extra->len == 0)
     {
-      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, "--heuristics names no heuristic.");
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION, _ ("--heuristics names no heuristic."));
       return FALSE;
     }
   return TRUE;
@@ -248,6 +249,36 @@ score_pairs (PhiliaGraph                 *graph,
   if (algorithm != NULL)
     return philia_proximity_compute (algorithm, graph, params, pairs, n_pairs, out, NULL, error);
   return philia_proximity_score_pairs (graph, params, pairs, n_pairs, mask, out, NULL, error);
+}
+
+
+/* The text report's first line, shared with linkpred --model. */
+void
+cli_linkpred_text_header (const char                 *file,
+                          const PhiliaLinkpredResult *result,
+                          const PhiliaLinkSplit      *split,
+                          gint64                      seed)
+{
+  /* Translators: "CN on cora.npz: split 4488/263/527 edges (seed 0)" */
+  printf (_ ("%s on %s: split %" PRId64 "/%" PRId64 "/%" PRId64 " edges (seed %" PRId64 ")\n"),
+          result->name, file, (gint64)split->n_train, (gint64)split->n_valid,
+          (gint64)split->n_test, (gint64)seed);
+}
+
+/* The metric lines. Hits@K, MRR and AUC are the names the literature and the
+ * JSON keys use in every language; the labels of the other lines are
+ * translated and padded to the same column (cli_pad). */
+void
+cli_linkpred_text_metrics (const PhiliaLinkpredResult *result,
+                           const PhiliaLinkSplit      *split)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
+    printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
+  cli_pad ("mrr", 9);
+  printf (ngettext ("%.4f  (%u negative per test edge)\n", "%.4f  (%u negatives per test edge)\n",
+                    split->n_mrr_neg), result->mrr, split->n_mrr_neg);
+  cli_pad ("auc", 9);
+  printf ("%.4f\n", result->auc);
 }
 
 int
@@ -463,7 +494,7 @@ cmd_linkpred (int    argc,
       if (report->n_results == 0)
         {
           g_set_error (&error, PHILIA_ERROR, PHILIA_ERROR_UNSUPPORTED,
-                       "%s has no node features, so heuristic %s cannot score it.", argv[1],
+                       _ ("%s has no node features, so heuristic %s cannot score it."), argv[1],
                        opt_heuristic);
           return fail (error);
         }
@@ -531,14 +562,9 @@ cmd_linkpred (int    argc,
       return EXIT_OK;
     }
 
-  printf ("%s on %s: split %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-          " edges (seed %" G_GINT64_FORMAT ")\n", result->name, argv[1], split->n_train,
-          split->n_valid, split->n_test, opt_seed);
-  for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
-    printf ("hits@%-4u %.4f\n", philia_linkpred_hits_ks[k], result->hits[k]);
-  printf ("mrr      %.4f  (%u negatives per test edge)\n", result->mrr, split->n_mrr_neg);
-  printf ("auc      %.4f\n", result->auc);
+  cli_linkpred_text_header (argv[1], result, split, opt_seed);
+  cli_linkpred_text_metrics (result, split);
   if (opt_save)
-    printf ("%s: saved evaluation %u\n", argv[1], evaluation_id);
+    printf (_ ("%s: saved evaluation %u\n"), argv[1], evaluation_id);
   return EXIT_OK;
 }

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,17 +50,17 @@ static const struct
   const char *label;
   gsize       offset;
 } scalar_measures[] = {
-  { "edge_homophily", "edge homophily", G_STRUCT_OFFSET (PhiliaHomophily, edge_homophily) },
-  { "node_homophily", "node homophily", G_STRUCT_OFFSET (PhiliaHomophily, node_homophily) },
-  { "class_homophily", "class-insensitive homophily",
+  { "edge_homophily", N_ ("edge homophily"), G_STRUCT_OFFSET (PhiliaHomophily, edge_homophily) },
+  { "node_homophily", N_ ("node homophily"), G_STRUCT_OFFSET (PhiliaHomophily, node_homophily) },
+  { "class_homophily", N_ ("class-insensitive homophily"),
     G_STRUCT_OFFSET (PhiliaHomophily, class_homophily) },
-  { "adjusted_homophily", "adjusted homophily",
+  { "adjusted_homophily", N_ ("adjusted homophily"),
     G_STRUCT_OFFSET (PhiliaHomophily, adjusted_homophily) },
-  { "label_informativeness", "label informativeness",
+  { "label_informativeness", N_ ("label informativeness"),
     G_STRUCT_OFFSET (PhiliaHomophily, label_informativeness) },
-  { "feature_similarity_edges", "feature similarity (edges)",
+  { "feature_similarity_edges", N_ ("feature similarity (edges)"),
     G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_edges) },
-  { "feature_similarity_random", "feature similarity (random pairs)",
+  { "feature_similarity_random", N_ ("feature similarity (random pairs)"),
     G_STRUCT_OFFSET (PhiliaHomophily, feature_similarity_random) },
 };
 
@@ -251,15 +252,23 @@ cmd_stats (int    argc,
       return report_failures (report);
     }
 
-  printf ("%s: %u nodes, %u labeled, %" G_GINT64_FORMAT " labeled edge ends\n",
-          argv[1], h->n_nodes, (guint)h->n_labeled, h->n_ends);
-  printf ("  %-36s %10s", "measure", "value");
+  /* Translators: "FILE: 2708 nodes, 2708 labeled, 10556 labeled edge ends" */
+  printf (_ ("%s: %u nodes, %u labeled, %" PRId64 " labeled edge ends\n"),
+          argv[1], h->n_nodes, (guint)h->n_labeled, (gint64)h->n_ends);
+  cli_label (_ ("measure"), 37);
+  cli_right (_ ("value"), 10);
   if (stored)
-    printf (" %10s %10s", "as stored", "difference");
+    {
+      printf (" ");
+      cli_right (_ ("as stored"), 10);
+      printf (" ");
+      cli_right (_ ("difference"), 10);
+    }
   printf ("\n");
   for (guint i = 0; i < G_N_ELEMENTS (scalar_measures); i++)
     {
-      printf ("  %-36s %10.6f", scalar_measures[i].label, SCALAR (h, i));
+      cli_label (_ (scalar_measures[i].label), 37);
+      printf ("%10.6f", SCALAR (h, i));
       if (stored)
         printf (" %10.6f %+10.6f", SCALAR (stored, i), SCALAR (stored, i) - SCALAR (h, i));
       printf ("\n");
@@ -267,16 +276,21 @@ cmd_stats (int    argc,
   for (guint i = 0; i < report->n_plugin_measures; i++)
     {
       const PhiliaStatsPluginMeasure *m = &report->plugin_measures[i];
-      g_autofree char *label = g_strdup_printf ("%s (plugin)", m->algorithm->name);
+      /* Translators: a measure computed by a plugin, "Edge density (plugin)" */
+      g_autofree char *label = g_strdup_printf (_ ("%s (plugin)"), m->algorithm->name);
 
+      cli_label (label, 37);
       if (m->error != NULL)
-        printf ("  %-36s %10s\n", label, "failed");
+        cli_right (_ ("failed"), 10);
       else
-        printf ("  %-36s %10.6f\n", label, m->value);
+        printf ("%10.6f", m->value);
+      printf ("\n");
     }
-  printf ("  local homophily histogram (%d bins):", opt_bins);
+  printf ("  ");
+  printf (ngettext ("local homophily histogram (%d bin):", "local homophily histogram (%d bins):",
+                    (gulong)MAX (opt_bins, 0)), opt_bins);
   for (guint b = 0; b < report->bins; b++)
-    printf (" %" G_GINT64_FORMAT, report->histogram[b]);
+    printf (" %" PRId64, (gint64)report->histogram[b]);
   printf ("\n");
   return report_failures (report);
 }

@@ -280,22 +280,32 @@ print_text_report (const char          *path,
     printf ("%s\n", _ ("  The rows are not in (min, max) order: repeated pairs cannot be found "
                        "in one pass, so every count below takes each stored row as an edge "
                        "(exact only if no pair repeats)."));
-  printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("edges"), stats->edges);
-  printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("self-loops"), stats->self_loops);
+  cli_label (_ ("edges"), 37);
+  printf ("%14" PRId64 "\n", (gint64)stats->edges);
+  cli_label (_ ("self-loops"), 37);
+  printf ("%14" PRId64 "\n", (gint64)stats->self_loops);
   if (stats->sorted)
     {
-      printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("duplicate edges"), stats->duplicate_edges);
-      printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("reciprocal pairs"),
-              stats->reciprocal_pairs);
+      cli_label (_ ("duplicate edges"), 37);
+      printf ("%14" PRId64 "\n", (gint64)stats->duplicate_edges);
+      cli_label (_ ("reciprocal pairs"), 37);
+      printf ("%14" PRId64 "\n", (gint64)stats->reciprocal_pairs);
     }
   else
     {
-      printf ("  %-36s %14s\n", _ ("duplicate edges"), _ ("unavailable"));
-      printf ("  %-36s %14s\n", _ ("reciprocal pairs"), _ ("unavailable"));
+      cli_label (_ ("duplicate edges"), 37);
+      cli_right (_ ("unavailable"), 14);
+      printf ("\n");
+      cli_label (_ ("reciprocal pairs"), 37);
+      cli_right (_ ("unavailable"), 14);
+      printf ("\n");
     }
-  printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("isolated nodes"), sum->isolated_nodes);
-  printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("components"), sum->components);
-  printf ("  %-36s %14" G_GINT64_FORMAT "\n", _ ("largest component"), sum->largest_component);
+  cli_label (_ ("isolated nodes"), 37);
+  printf ("%14" PRId64 "\n", (gint64)sum->isolated_nodes);
+  cli_label (_ ("components"), 37);
+  printf ("%14" PRId64 "\n", (gint64)sum->components);
+  cli_label (_ ("largest component"), 37);
+  printf ("%14" PRId64 "\n", (gint64)sum->largest_component);
   printf (_ ("  degree: min %" PRId64 ", max %" PRId64 ", mean %.6f, "
              "standard deviation %.6f\n"), sum->min_degree, sum->max_degree, sum->mean_degree,
           sum->degree_stddev);
@@ -312,14 +322,21 @@ print_text_report (const char          *path,
     {
       printf (_ ("  %u labeled, %" PRId64 " labeled edge ends\n"),
               (guint)h->n_labeled, h->n_ends);
-      printf ("  %-36s %10.6f\n", "edge homophily", h->edge_homophily);
-      printf ("  %-36s %10.6f\n", "node homophily", h->node_homophily);
-      printf ("  %-36s %10.6f\n", "class-insensitive homophily", h->class_homophily);
-      printf ("  %-36s %10.6f\n", "adjusted homophily", h->adjusted_homophily);
-      printf ("  %-36s %10.6f\n", "label informativeness", h->label_informativeness);
-      printf ("  local homophily histogram (%u bins):", bins);
+      cli_label (_ ("edge homophily"), 37);
+      printf ("%10.6f\n", h->edge_homophily);
+      cli_label (_ ("node homophily"), 37);
+      printf ("%10.6f\n", h->node_homophily);
+      cli_label (_ ("class-insensitive homophily"), 37);
+      printf ("%10.6f\n", h->class_homophily);
+      cli_label (_ ("adjusted homophily"), 37);
+      printf ("%10.6f\n", h->adjusted_homophily);
+      cli_label (_ ("label informativeness"), 37);
+      printf ("%10.6f\n", h->label_informativeness);
+      printf ("  ");
+      printf (ngettext ("local homophily histogram (%d bin):",
+                        "local homophily histogram (%d bins):", bins), (int)bins);
       for (guint b = 0; b < bins; b++)
-        printf (" %" G_GINT64_FORMAT, histogram[b]);
+        printf (" %" PRId64, (gint64)histogram[b]);
       printf ("\n");
     }
   printf ("%s\n", _ ("  Not streamed:"));

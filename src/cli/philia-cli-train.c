@@ -129,11 +129,12 @@ print_saved_runs (const char *project)
 {
   if (saved_run_ids == NULL || saved_run_ids->len == 0)
     return;
-  printf ("%s: saved %s", project, saved_run_ids->len == 1 ? "run" : "runs");
-  for (guint i = 0; i < saved_run_ids->len; i++)
-    printf ("%s%u", i == 0 ? " " : i + 1 == saved_run_ids->len ? " and " : ", ",
-            g_array_index (saved_run_ids, guint, i));
-  printf ("\n");
+  g_autofree char *ids = cli_id_list ((const guint *)(gpointer)saved_run_ids->data,
+                                      saved_run_ids->len);
+
+  /* Translators: "PROJECT: saved runs 1, 2 and 4" */
+  printf (ngettext ("%s: saved run %s\n", "%s: saved runs %s\n", saved_run_ids->len), project,
+          ids);
 }
 
 /* The GUI's "Export CSV" writes the same text (philia-train-run.c). */

@@ -215,13 +215,49 @@ cli_json_class_structure (PhiliaJson            *json,
   philia_json_end_object (json);
 }
 
+/* Prints @text and pads it with spaces (at least one) to @width display
+ * columns: a wide character takes two, so translated columns line up. */
+char *
+cli_id_list (const guint *ids,
+             guint        n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u",
+                            /* Translators: the last separator of a list, "runs 1, 2 and 4" */
+                            i == 0 ? "" : i + 1 == n ? _ (" and ") : ", ", ids[i]);
+  return g_string_free (text, FALSE);
+}
+
+static int
+display_columns (const char *text)
+{
+  int columns = 0;
+
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    columns += g_unichar_iswide (g_utf8_get_char (c)) ? 2 : 1;
+  return columns;
+}
+
+void
+cli_pad (const char *text,
+         int         width)
+{
+  printf ("%s%*s", text, MAX (1, width - display_columns (text)), "");
+}
+
+void
+cli_right (const char *text,
+           int         width)
+{
+  printf ("%*s%s", MAX (0, width - display_columns (text)), "", text);
+}
+
 void
 cli_label (const char *label,
            int         width)
 {
-  int columns = 0;
-
-  for (const char *c = label; *c != '\0'; c = g_utf8_next_char (c))
-    columns += g_unichar_iswide (g_utf8_get_char (c)) ? 2 : 1;
-  printf ("  %s%*s", label, MAX (1, width - columns), "");
+  printf ("  ");
+  cli_pad (label, width);
 }
