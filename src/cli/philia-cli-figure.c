@@ -242,7 +242,10 @@ figure_graph (PhiliaGraph *graph)
                                                figure_height, &dropped);
       opt_labels_dropped = dropped;
       if (dropped > 0 && !opt_json)
-        g_printerr ("figure: %u of %u node names left out: no room to print them apart.\n",
+        g_printerr (ngettext ("figure: %u of %u node names left out: no room to print them "
+                              "apart.\n",
+                              "figure: %u of %u node names left out: no room to print them "
+                              "apart.\n", dropped + placed->len),
                     dropped, dropped + placed->len);
     }
   return EXIT_OK;

@@ -129,7 +129,7 @@ report_failures (const PhiliaStatsReport *report)
         continue;
       line = g_strdup (m->error);
       g_strdelimit (line, "\r\n", ' ');
-      fprintf (stderr, "philia-cli stats: the measure “%s” from the plugin “%s” failed: %s\n",
+      fprintf (stderr, _ ("philia-cli stats: the measure “%s” from the plugin “%s” failed: %s\n"),
                m->algorithm->id, m->algorithm->provider, line);
     }
   return report->n_failed > 0 ? EXIT_FAILED : EXIT_OK;
