@@ -403,7 +403,8 @@ cli_project_info_text (void)
   cli_label (_ ("explained pairs"), 19);
   printf ("%u\n", philia_document_get_n_pairs (document));
   cli_label (_ ("notes"), 19);
-  printf ("%s\n", notes != NULL && *notes != '\0' ? _ ("yes") : _ ("none"));
+  /* Translators: whether the project has notes */
+  printf ("%s\n", notes != NULL && *notes != '\0' ? C_ ("notes", "yes") : C_ ("notes", "none"));
 }
 
 /* ----------------------------------------------------------------- runs */
