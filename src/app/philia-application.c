@@ -152,8 +152,9 @@ philia_application_startup (GApplication *application)
   philia_preferences_follow_color_scheme (PHILIA_APPLICATION (application)->settings);
   philia_preferences_follow_figure_font (PHILIA_APPLICATION (application)->settings);
 
-  /* GtkApplication finds icons and gtk/help-overlay.ui under the resource
-   * base path by itself, but not style.css (that is libadwaita's doing). */
+  /* GtkApplication finds icons under the resource base path by itself, but
+   * not style.css (that is libadwaita's doing). The shortcuts window is not
+   * its automatic help overlay either (philia-window-dialogs.c). */
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, "/io/github/philia/Philia/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -341,6 +342,8 @@ philia_application_init (PhiliaApplication *self)
                                          (const char *[]) { "F1", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         (const char *[]) { "<Control>question", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",
                                          (const char *[]) { "<Control>g", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window",

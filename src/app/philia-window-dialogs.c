@@ -263,3 +263,54 @@ _philia_window_ask_about_dataset (PhiliaWindow *self,
   g_signal_connect (dialog, "response", G_CALLBACK (on_project_question_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+/* --- Keyboard shortcuts ------------------------------------------------------ */
+
+/*
+ * The shortcuts window is built when asked for and destroyed when closed.
+ * GtkApplication's automatic help overlay (a gtk/help-overlay.ui resource)
+ * would instead keep a hidden GtkShortcutsWindow per window for the whole
+ * run, and GTK 4.8's AT-SPI root answers GetChildAtIndex past its last
+ * shown window with the last toplevel, shown or not: for a hidden one, whose
+ * accessible has no object path, the reply crashes the app (HACKING.md,
+ * "Accessibility"). So no window of Philia's stays alive hidden.
+ */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  PhiliaWindow *self = PHILIA_WINDOW (widget);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  if (self->shortcuts != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->shortcuts));
+      return;
+    }
+  builder = gtk_builder_new_from_resource ("/io/github/philia/Philia/philia-shortcuts.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (self));
+  gtk_window_set_hide_on_close (shortcuts, FALSE);
+  gtk_window_set_destroy_with_parent (shortcuts, TRUE);
+  self->shortcuts = GTK_WIDGET (shortcuts);
+  g_object_add_weak_pointer (G_OBJECT (shortcuts), (gpointer *) &self->shortcuts);
+  gtk_window_present (shortcuts);
+}
+
+/* The shortcuts window while it is shown, else NULL (for tests). */
+GtkWindow *
+philia_window_get_shortcuts_window (PhiliaWindow *self)
+{
+  g_return_val_if_fail (PHILIA_IS_WINDOW (self), NULL);
+
+  return self->shortcuts != NULL ? GTK_WINDOW (self->shortcuts) : NULL;
+}
+
+void
+_philia_window_class_init_dialogs (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_shortcuts_action);
+}

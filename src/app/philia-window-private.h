@@ -58,6 +58,7 @@ struct _PhiliaWindow
   GSignalGroup         *document_signals;
   PhiliaAutosave       *autosave;
   GtkWidget            *question;           /* the close, locate or open-anyway dialog */
+  GtkWidget            *shortcuts;          /* the keyboard shortcuts window, while shown */
   GCancellable         *save_cancellable;
   GPtrArray            *orphans;            /* PhiliaAutosaveEntry offered for restore */
   char                 *chooser_answer;     /* tests: what the next file chooser answers */
@@ -114,6 +115,9 @@ void          _philia_window_add_recent           (PhiliaWindow   *self,
                                                    GFile          *node_table);
 GtkFileChooserNative *_philia_window_new_dataset_chooser (PhiliaWindow *self,
                                                           const char   *title);
+
+/* Dialogs (philia-window-dialogs.c) */
+void          _philia_window_class_init_dialogs   (GtkWidgetClass *widget_class);
 
 /* Analyses (philia-window-project.c) */
 void          _philia_window_class_init_project   (GtkWidgetClass *widget_class);

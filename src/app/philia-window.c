@@ -474,6 +474,8 @@ philia_window_dispose (GObject *object)
   g_clear_pointer (&self->selection, g_array_unref);
   if (self->question != NULL)
     gtk_window_destroy (GTK_WINDOW (self->question));
+  if (self->shortcuts != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->shortcuts));
   if (self->save_cancellable != NULL)
     g_cancellable_cancel (self->save_cancellable);
   /* An orderly end (a crash never gets here): the copy is not needed. */
@@ -621,6 +623,7 @@ philia_window_class_init (PhiliaWindowClass *klass)
 
   _philia_window_class_init_files (widget_class);
   _philia_window_class_init_project (widget_class);
+  _philia_window_class_init_dialogs (widget_class);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, find_shortcut, NULL);
 }
 

@@ -57,5 +57,6 @@ PhiliaWindow       *philia_window_filter             (PhiliaWindow       *self,
 void                philia_window_offer_restore      (PhiliaWindow   *self,
                                                       GPtrArray      *orphans);
 const char         *philia_window_get_restore_message (PhiliaWindow  *self);
+GtkWindow          *philia_window_get_shortcuts_window (PhiliaWindow *self);
 
 G_END_DECLS

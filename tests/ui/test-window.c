@@ -299,22 +299,45 @@ test_chart_export (void)
 static gboolean
 shortcuts_shown (gpointer data)
 {
-  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  GtkWindow *overlay = philia_window_get_shortcuts_window (window);
 
   return overlay != NULL && gtk_widget_get_mapped (GTK_WIDGET (overlay));
+}
+
+static gboolean
+shortcuts_gone (gpointer data)
+{
+  return philia_window_get_shortcuts_window (window) == NULL;
+}
+
+/* Every toplevel GTK keeps is shown: none alive hidden. */
+static void
+assert_no_hidden_toplevel (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      g_test_message ("toplevel %u: %s, visible %d", i, G_OBJECT_TYPE_NAME (w),
+                      gtk_widget_get_visible (w));
+      g_assert_true (gtk_widget_get_visible (w));
+    }
 }
 
 /* The shortcuts window builds from its template and lists the canvas's keys. */
 static void
 test_shortcuts (void)
 {
-  GtkShortcutsWindow *overlay;
+  GtkWindow *overlay;
   GtkWidget *child;
   gboolean canvas_group = FALSE;
 
+  assert_no_hidden_toplevel ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   g_assert_true (philia_test_spin_until (shortcuts_shown, NULL, 5000));
-  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  overlay = philia_window_get_shortcuts_window (window);
   /* Walk the tree for the canvas group's title. */
   for (child = gtk_widget_get_first_child (GTK_WIDGET (overlay)); child != NULL;)
     {
@@ -341,6 +364,10 @@ test_shortcuts (void)
     }
   g_assert_true (canvas_group);
   gtk_window_close (GTK_WINDOW (overlay));
+  /* Closing destroys it: no window stays alive hidden, which GTK 4.8's
+   * AT-SPI root would hand a screen reader without an object path. */
+  g_assert_true (philia_test_spin_until (shortcuts_gone, NULL, 5000));
+  assert_no_hidden_toplevel ();
 }
 
 int
