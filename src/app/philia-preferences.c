@@ -30,7 +30,7 @@ struct _PhiliaPreferences
   GtkSpinButton   *dpi_spin;
   GtkDropDown     *format_dropdown;
   GtkCheckButton  *font_check;
-  GtkFontButton   *font_button;
+  GtkButton       *font_button;
   GtkListBox      *folders_list;
   GtkButton       *add_folder_button;
 
@@ -38,6 +38,8 @@ struct _PhiliaPreferences
   GSettings       *settings;
   GStrv            layout_ids;   /* "" (automatic) then the registered layouts */
   GtkNativeDialog *chooser;
+  GtkWindow       *font_dialog;  /* while open */
+  char            *font;         /* the font the button names */
   gboolean         syncing_font;
 };
 
@@ -110,6 +112,15 @@ fill_layouts (PhiliaPreferences *self)
 
 /* Font: the check says whether the key is set, the button what it holds. */
 static void
+set_button_font (PhiliaPreferences *self,
+                 const char        *font)
+{
+  g_free (self->font);
+  self->font = g_strdup (font);
+  gtk_button_set_label (self->font_button, font);
+}
+
+static void
 sync_font_widgets (PhiliaPreferences *self)
 {
   g_autofree char *font = g_settings_get_string (self->settings, "figure-font");
@@ -117,20 +128,71 @@ sync_font_widgets (PhiliaPreferences *self)
   self->syncing_font = TRUE;
   gtk_check_button_set_active (self->font_check, font[0] != '\0');
   if (font[0] != '\0')
-    gtk_font_chooser_set_font (GTK_FONT_CHOOSER (self->font_button), font);
+    set_button_font (self, font);
   self->syncing_font = FALSE;
 }
 
 static void
 font_widgets_changed (PhiliaPreferences *self)
 {
-  g_autofree char *font = NULL;
-
   if (self->syncing_font)
     return;
-  if (gtk_check_button_get_active (self->font_check))
-    font = gtk_font_chooser_get_font (GTK_FONT_CHOOSER (self->font_button));
-  g_settings_set_string (self->settings, "figure-font", font != NULL ? font : "");
+  g_settings_set_string (self->settings, "figure-font",
+                         gtk_check_button_get_active (self->font_check) ? self->font : "");
+}
+
+/*
+ * The font dialog is made for each click and destroyed with its answer.
+ * GtkFontButton would keep it alive hidden for the next click, and a hidden
+ * toplevel can crash GTK 4.8's AT-SPI root (HACKING.md, §10).
+ */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static void
+on_font_response (GtkDialog         *dialog,
+                  int                response,
+                  PhiliaPreferences *self)
+{
+  if (response == GTK_RESPONSE_OK)
+    {
+      g_autofree char *font = gtk_font_chooser_get_font (GTK_FONT_CHOOSER (dialog));
+
+      if (font != NULL)
+        {
+          set_button_font (self, font);
+          font_widgets_changed (self);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_font_clicked (PhiliaPreferences *self)
+{
+  GtkWidget *dialog;
+
+  if (self->font_dialog != NULL)
+    {
+      gtk_window_present (self->font_dialog);
+      return;
+    }
+  dialog = gtk_font_chooser_dialog_new (_("Figure Font"), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_font_chooser_set_font (GTK_FONT_CHOOSER (dialog), self->font);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_font_response), self);
+  self->font_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->font_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+/* The font dialog while it is open, else NULL (for tests). */
+GtkWindow *
+philia_preferences_get_font_dialog (PhiliaPreferences *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PREFERENCES (self), NULL);
+
+  return self->font_dialog;
 }
 
 static void
@@ -266,6 +328,9 @@ philia_preferences_dispose (GObject *object)
 {
   PhiliaPreferences *self = PHILIA_PREFERENCES (object);
 
+  if (self->font_dialog != NULL)
+    gtk_window_destroy (self->font_dialog);
+  g_clear_pointer (&self->font, g_free);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -337,13 +402,19 @@ philia_preferences_init (PhiliaPreferences *self)
                                 (gpointer) formats, NULL);
   fill_layouts (self);
 
+  {
+    g_autofree char *desktop_font = NULL;
+
+    /* Until a font is chosen, the button names the desktop's. */
+    g_object_get (gtk_settings_get_default (), "gtk-font-name", &desktop_font, NULL);
+    set_button_font (self, desktop_font != NULL ? desktop_font : "Sans 12");
+  }
   sync_font_widgets (self);
   g_signal_connect_swapped (self->settings, "changed::figure-font",
                             G_CALLBACK (sync_font_widgets), self);
   g_signal_connect_swapped (self->font_check, "notify::active",
                             G_CALLBACK (font_widgets_changed), self);
-  g_signal_connect_swapped (self->font_button, "font-set",
-                            G_CALLBACK (font_widgets_changed), self);
+  g_signal_connect_swapped (self->font_button, "clicked", G_CALLBACK (on_font_clicked), self);
 
   fill_folders (self);
   g_signal_connect_swapped (self->settings, "changed::" PHILIA_PLUGINS_FOLDERS_KEY,

@@ -17,6 +17,8 @@ PhiliaPreferences *philia_preferences_new        (GtkWindow         *parent);
 gboolean           philia_preferences_add_folder (PhiliaPreferences *self,
                                                   const char        *path,
                                                   GError           **error);
+/* For tests: the font dialog while it is open, else NULL. */
+GtkWindow         *philia_preferences_get_font_dialog (PhiliaPreferences *self);
 /* For tests: the page widgets by name ("theme", "threads", "layout",
  * "autosave", "width", "height", "dpi", "format", "font-check", "font",
  * "folders"), or NULL. */
