@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-ops-link-private.h"
 
 /* GNN link predictors: the ops they add (against finite differences), the
  * training loop on graphs whose answer is obvious, and the refusals. */
@@ -225,6 +226,170 @@ test_ops_values (void)
   }
   bce = philia_op_bce_logits (tape, philia_tape_constant (tape, 0, 1, NULL), NULL);
   g_assert_true (isnan (bce->data[0]));
+}
+
+/* The fused bias-ReLU-dropout ops against the chains of public ops they
+ * replace. Inputs keep |x + b| ≥ 0.1, clear of ReLU's kink for the central
+ * differences of step 1e-2. */
+static PhiliaTensor *
+kink_free_input (guint              rows,
+                 guint              cols,
+                 const PhiliaTensor *b,
+                 guint              seed)
+{
+  PhiliaTensor *x = random_param (rows, cols, seed);
+
+  for (guint r = 0; r < rows; r++)
+    for (guint j = 0; j < cols; j++)
+      {
+        float *v = &x->data[(gsize)r * cols + j];
+        float mag = 0.1f + fabsf (*v);
+
+        *v = (*v < 0 ? -mag : mag) - b->data[j];
+      }
+  return x;
+}
+
+static PhiliaTensor *fused_b, *fused_w;
+
+static PhiliaTensor *
+build_bias_relu (PhiliaTape *t, PhiliaTensor *x, gpointer data)
+{
+  return _philia_op_bias_relu_dropout (t, x, fused_b, 0);
+}
+
+static PhiliaTensor *
+build_bias_relu_dot (PhiliaTape *t, PhiliaTensor *x, gpointer data)
+{
+  return _philia_op_bias_relu_dropout_dot (t, x, fused_b, fused_w, 0);
+}
+
+static void
+assert_close (const float *got,
+              const float *want,
+              gsize        n,
+              double       tolerance)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(fabs ((double)got[i] - want[i]) <= tolerance * MAX (1.0, fabs (want[i]))))
+      g_error ("element %" G_GSIZE_FORMAT ": %g, expected %g", i, got[i], want[i]);
+}
+
+/* Wide rows (29: the 16- and 8-lane blocks and a tail) over more rows than
+ * one chunk of the dot's gradient sums; dropout on (the masks from tapes
+ * seeded alike), every gradient written fresh. */
+static void
+test_fused_ops (void)
+{
+  enum { ROWS = 150, D = 29 };
+  g_autoptr(PhiliaTensor) b = random_param (1, D, 11);
+  g_autoptr(PhiliaTensor) w = random_param (D, 1, 12);
+  g_autoptr(PhiliaTensor) x = kink_free_input (ROWS, D, b, 13);
+  g_autofree float *g = g_new (float, (gsize)ROWS * D);
+  g_autofree float *want_x = NULL, *want_b = NULL, *want_w = NULL, *want_out = NULL;
+  g_autofree float *first_x = NULL, *first_out = NULL;
+  PhiliaRng rng;
+
+  fused_b = b;
+  fused_w = w;
+  check_gradients ("bias_relu_dropout", build_bias_relu, x, NULL);
+  check_gradients ("bias_relu_dropout_dot", build_bias_relu_dot, x, NULL);
+  philia_rng_init (&rng, 14);
+  for (gsize i = 0; i < (gsize)ROWS * D; i++)
+    g[i] = 2 * philia_rng_float (&rng) - 1;
+
+  /* bias + ReLU + dropout: the add and the relu-dropout op, bit for bit. */
+  for (guint fused = 0; fused < 2; fused++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (2);
+      PhiliaTensor *out;
+
+      philia_rng_init (philia_tape_get_rng (tape), 21);
+      philia_tensor_zero_grad (x);
+      philia_tensor_zero_grad (b);
+      out = fused ? _philia_op_bias_relu_dropout (tape, x, b, 0.5f)
+                  : philia_op_relu_dropout (tape, philia_op_add (tape, x, b), 0.5f);
+      philia_tape_backward_from (tape, out, g);
+      if (!fused)
+        {
+          want_out = g_memdup2 (out->data, sizeof (float) * ROWS * D);
+          want_x = g_memdup2 (x->grad, sizeof (float) * ROWS * D);
+          want_b = g_memdup2 (b->grad, sizeof (float) * D);
+          continue;
+        }
+      g_assert_cmpmem (out->data, sizeof (float) * ROWS * D, want_out, sizeof (float) * ROWS * D);
+      g_assert_cmpmem (x->grad, sizeof (float) * ROWS * D, want_x, sizeof (float) * ROWS * D);
+      g_assert_cmpmem (b->grad, sizeof (float) * D, want_b, sizeof (float) * D);
+    }
+  g_clear_pointer (&want_out, g_free);
+  g_clear_pointer (&want_x, g_free);
+  g_clear_pointer (&want_b, g_free);
+
+  /* … then the weights of width 1: the chain of public ops to a rounding,
+   * and the same bits on 1 and 2 threads. */
+  for (guint run = 0; run < 3; run++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (run == 2 ? 2 : 1);
+      PhiliaTensor *out;
+
+      philia_rng_init (philia_tape_get_rng (tape), 22);
+      philia_tensor_zero_grad (x);
+      philia_tensor_zero_grad (b);
+      philia_tensor_zero_grad (w);
+      out = run == 0 ? philia_op_matmul (tape, philia_op_relu_dropout (tape, philia_op_add (tape,
+                                                                                           x, b),
+                                                                       0.5f), w)
+                     : _philia_op_bias_relu_dropout_dot (tape, x, b, w, 0.5f);
+      g_assert_cmpuint (out->rows, ==, ROWS);
+      g_assert_cmpuint (out->cols, ==, 1);
+      philia_tape_backward_from (tape, out, g);
+      if (run == 0)
+        {
+          want_out = g_memdup2 (out->data, sizeof (float) * ROWS);
+          want_x = g_memdup2 (x->grad, sizeof (float) * ROWS * D);
+          want_b = g_memdup2 (b->grad, sizeof (float) * D);
+          want_w = g_memdup2 (w->grad, sizeof (float) * D);
+          continue;
+        }
+      assert_close (out->data, want_out, ROWS, 1e-5);
+      assert_close (x->grad, want_x, (gsize)ROWS * D, 1e-6);
+      assert_close (b->grad, want_b, D, 1e-5);
+      assert_close (w->grad, want_w, D, 1e-5);
+      if (run == 1)
+        {
+          first_out = g_memdup2 (out->data, sizeof (float) * ROWS);
+          first_x = g_memdup2 (w->grad, sizeof (float) * D);
+        }
+      else
+        {
+          g_assert_cmpmem (out->data, sizeof (float) * ROWS, first_out, sizeof (float) * ROWS);
+          g_assert_cmpmem (w->grad, sizeof (float) * D, first_x, sizeof (float) * D);
+        }
+    }
+
+  /* Outside training neither drops anything: ReLU (x + b) · w. */
+  {
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    PhiliaTensor *act, *dot;
+
+    philia_tape_set_training (tape, FALSE);
+    act = _philia_op_bias_relu_dropout (tape, x, b, 0.5f);
+    dot = _philia_op_bias_relu_dropout_dot (tape, x, b, w, 0.5f);
+    for (guint r = 0; r < ROWS; r++)
+      {
+        double sum = 0;
+
+        for (guint j = 0; j < D; j++)
+          {
+            double v = MAX (0.0, (double)x->data[r * D + j] + b->data[j]);
+
+            g_assert_cmpfloat_with_epsilon (act->data[r * D + j], v, 1e-6);
+            sum += v * w->data[j];
+          }
+        g_assert_cmpfloat_with_epsilon (dot->data[r], sum, 1e-4 * MAX (1.0, fabs (sum)));
+      }
+  }
+  fused_b = fused_w = NULL;
 }
 
 /* ---------------------------------------------------------------- graphs */
@@ -723,6 +888,7 @@ main (int    argc,
   g_test_add_func ("/linkmodel/ops-gradients", test_ops_gradients);
   g_test_add_func ("/linkmodel/ops-values", test_ops_values);
   g_test_add_func ("/linkmodel/ops-wide", test_ops_wide);
+  g_test_add_func ("/linkmodel/fused-ops", test_fused_ops);
   g_test_add_func ("/linkmodel/registry", test_registry);
   g_test_add_func ("/linkmodel/cliques", test_cliques);
   g_test_add_func ("/linkmodel/featureless", test_featureless);
