@@ -11,6 +11,7 @@
 
 #include "philia-core.h"
 #include "philia-builtins-private.h"
+#include "philia-ops-link-private.h"
 
 typedef struct
 {
@@ -69,16 +70,18 @@ layer_matmul (PhiliaLinkModelContext *ctx,
   return philia_op_matmul (tape, h, w);
 }
 
+/* The layer's bias, then ReLU and dropout between layers (one fused pass
+ * each way: the same numbers as the add and the relu-dropout op). */
 static PhiliaTensor *
-finish_layer (PhiliaTape   *tape,
+finish_layer (PhiliaTape    *tape,
               const Encoder *m,
-              guint         l,
-              PhiliaTensor *h,
-              float         dropout)
+              guint          l,
+              PhiliaTensor  *h,
+              float          dropout)
 {
   if (l + 1 < m->layers)
-    return philia_op_relu_dropout (tape, h, dropout);
-  return h;
+    return _philia_op_bias_relu_dropout (tape, h, m->b->pdata[l], dropout);
+  return philia_op_add (tape, h, m->b->pdata[l]);
 }
 
 static gpointer
@@ -103,8 +106,7 @@ gcn_encode (gpointer                model,
     {
       PhiliaTensor *hw = layer_matmul (ctx, tape, h, m->w->pdata[l]);
 
-      h = philia_op_add (tape, philia_op_spmm (tape, a, NULL, hw), m->b->pdata[l]);
-      h = finish_layer (tape, m, l, h, p);
+      h = finish_layer (tape, m, l, philia_op_spmm (tape, a, NULL, hw), p);
     }
   return h;
 }
@@ -135,8 +137,7 @@ sage_encode (gpointer                model,
                                             layer_matmul (ctx, tape, h, m->w->pdata[l]));
       PhiliaTensor *self = layer_matmul (ctx, tape, h, m->w_root->pdata[l]);
 
-      h = philia_op_add (tape, philia_op_add (tape, neigh, self), m->b->pdata[l]);
-      h = finish_layer (tape, m, l, h, p);
+      h = finish_layer (tape, m, l, philia_op_add (tape, neigh, self), p);
     }
   return h;
 }
@@ -160,8 +161,7 @@ mlp_encode (gpointer                model,
 
   for (guint l = 0; l < m->layers; l++)
     {
-      h = philia_op_add (tape, layer_matmul (ctx, tape, h, m->w->pdata[l]), m->b->pdata[l]);
-      h = finish_layer (tape, m, l, h, p);
+      h = finish_layer (tape, m, l, layer_matmul (ctx, tape, h, m->w->pdata[l]), p);
     }
   return h;
 }

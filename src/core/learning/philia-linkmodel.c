@@ -10,6 +10,7 @@
 #include <inttypes.h>
 
 #include "philia-core.h"
+#include "philia-ops-link-private.h"
 #include "philia-train-private.h"
 
 #include <cblas.h>
@@ -206,13 +207,17 @@ decode (Decoder      *d,
   if (d->kind == PHILIA_LINK_DECODER_DOT)
     return philia_op_pair_dot (tape, z, src, dst, n);
   h = philia_op_pair_product (tape, z, src, dst, n);
-  for (guint l = 0; l < d->w->len; l++)
-    {
-      h = philia_op_linear (tape, h, d->w->pdata[l], d->b->pdata[l]);
-      if (l + 1 < d->w->len)
-        h = philia_op_relu_dropout (tape, h, d->dropout);
-    }
-  return h;
+  if (d->w->len == 1)
+    return philia_op_linear (tape, h, d->w->pdata[0], d->b->pdata[0]);
+  /* Hidden layers: the product, then bias, ReLU and dropout in one pass;
+   * the last of them with the output weights (width 1) in the same pass. */
+  for (guint l = 0; l + 2 < d->w->len; l++)
+    h = _philia_op_bias_relu_dropout (tape, philia_op_matmul (tape, h, d->w->pdata[l]),
+                                      d->b->pdata[l], d->dropout);
+  h = philia_op_matmul (tape, h, d->w->pdata[d->w->len - 2]);
+  h = _philia_op_bias_relu_dropout_dot (tape, h, d->b->pdata[d->w->len - 2],
+                                        d->w->pdata[d->w->len - 1], d->dropout);
+  return philia_op_add (tape, h, d->b->pdata[d->w->len - 1]);
 }
 
 /* ------------------------------------------------------------------ runner */
