@@ -13,9 +13,17 @@
 # PyG's SAGEConv with the mean aggregator (mean of the neighbours' H W plus
 # H W_root plus b), mlp the features alone; DECODER dot|mlp (default dot), the
 # MLP one a 2-layer perceptron (ReLU and dropout between) on z_u * z_v.
+# Sparse features (under a tenth nonzero) are multiplied as a sparse matrix,
+# as Philia does; OpenBLAS and OpenMP get THREADS threads.
 # Needs python3-torch.
 # Usage: bench-linkpred.py DATASET SEED THREADS [EPOCHS [MODEL [DECODER]]]
 import os, sys, time
+
+# torch.set_num_threads() sets OpenMP's threads, not those of the OpenBLAS
+# Debian's torch calls for its dense products (which otherwise start one per
+# core): both are read when the libraries load, so set them first.
+if len(sys.argv) > 3:
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = sys.argv[3]
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -59,10 +67,20 @@ a = torch.sparse_coo_tensor(torch.stack([dst, src]), deg[src].rsqrt() * deg[dst]
                             (n, n)).coalesce()
 train_t = torch.tensor(train).t()
 
+# Features stored sparse when under a tenth are nonzero, as Philia stores
+# them (Cora's 1.3 %): X W then gathers W's rows for the stored entries, as
+# Philia's product does, instead of a dense [n, f] by [f, 256] sgemm each way
+# (COO: faster here than CSR or dense, forward and backward, in torch 1.13).
+x_sparse = x.to_sparse().coalesce() if x.numel() and (x != 0).float().mean() < 0.10 else None
+
 def first(lin, x):
     # Without features (x has no columns) the input is the identity, as in
     # Philia: X W is W itself, a free embedding per node.
-    return lin.weight.t() if x.shape[1] == 0 else x @ lin.weight.t()
+    if x.shape[1] == 0:
+        return lin.weight.t()
+    if x_sparse is not None:
+        return torch.sparse.mm(x_sparse, lin.weight.t())
+    return x @ lin.weight.t()
 
 # The mean of the training neighbours (no self-loop), D^-1 A, for GraphSAGE.
 nsrc = torch.tensor(np.concatenate([train[:, 0], train[:, 1]]))
@@ -78,12 +96,15 @@ class Encoder(torch.nn.Module):
         if kind == "sage":
             s.r1 = torch.nn.Linear(f, h); s.r2 = torch.nn.Linear(h, h)
     def layer(s, x, lin, root, last):
+        # The input layer's X W through first() (sparse or identity X), the
+        # hidden one's a dense product.
+        mm = first if not last else (lambda l, h: h @ l.weight.t())
         if kind == "gcn":
-            h = torch.sparse.mm(a, first(lin, x)) + lin.bias
+            h = torch.sparse.mm(a, mm(lin, x)) + lin.bias
         elif kind == "sage":
-            h = torch.sparse.mm(mean, first(lin, x)) + first(root, x) + root.bias
+            h = torch.sparse.mm(mean, mm(lin, x)) + mm(root, x) + root.bias
         else:
-            h = lin(x)
+            h = mm(lin, x) + lin.bias
         return h if last else F.dropout(F.relu(h), 0.5, s.training)
     def forward(s, x):
         h = s.layer(x, s.l1, getattr(s, "r1", None), False)
