@@ -78,6 +78,7 @@ struct _PhiliaLinkModelContext
   guint                  n_features;
   PhiliaSparse          *sparse_x;
   PhiliaTensor          *dense_x;
+  gboolean               identity_x;   /* no features: sparse_x is the identity */
   GPtrArray             *parameters;
   PhiliaRng              rng;
 };
@@ -130,6 +131,10 @@ philia_link_model_context_input_matmul (PhiliaLinkModelContext *ctx,
                                         PhiliaTensor           *w,
                                         float                   dropout)
 {
+  /* A featureless graph's input is the identity: X W is W itself, with no
+   * copy of its [n, hidden] rows forward and none of their gradient back. */
+  if (ctx->identity_x && (dropout == 0 || !philia_tape_get_training (tape)))
+    return w;
   return _philia_input_matmul_on (tape, ctx->dense_x, ctx->sparse_x, w, dropout);
 }
 
@@ -153,6 +158,8 @@ prepare_features (PhiliaLinkModelContext *ctx)
 {
   _philia_prepare_features (ctx->graph, ctx->params.normalize_features, &ctx->n_features,
                             &ctx->sparse_x, &ctx->dense_x);
+  ctx->identity_x = philia_graph_get_n_features (ctx->graph) == 0
+                    || philia_graph_get_features (ctx->graph) == NULL;
 }
 
 /* ----------------------------------------------------------------- decoder */
