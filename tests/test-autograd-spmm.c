@@ -338,6 +338,93 @@ test_spmm_8x8 (void)
   FREE_ALL (in);
 }
 
+/* A 40 × 30 matrix in CSR with an empty row, a diagonal entry (a self-loop
+ * of a graph), a column stored twice in one row, and values of which about
+ * two in five are exactly 0 (the products over the kept entries). */
+static PhiliaSparse *
+awkward_sparse (PhiliaRng *rng)
+{
+  const guint rows = 40, cols = 30;
+  gint64 *off = g_new (gint64, rows + 1);
+  gint32 *col = g_new (gint32, rows * 12);
+  float *val = g_new (float, rows * 12);
+  gint64 e = 0;
+
+  for (guint i = 0; i < rows; i++)
+    {
+      off[i] = e;
+      if (i == 0)
+        continue;                   /* empty row */
+      for (guint j = 0; j < cols && e - off[i] < 10; j++)
+        if (philia_rng_float (rng) < 0.25f || (i == 3 && j == 3))
+          {
+            col[e] = (gint32)j;
+            val[e++] = philia_rng_float (rng) < 0.4f ? 0.0f : 0.25f + philia_rng_float (rng);
+            if (i == 5 && j == 7)
+              {
+                col[e] = 7;           /* stored twice */
+                val[e++] = 0.5f;
+              }
+          }
+    }
+  off[rows] = e;
+  return philia_sparse_new (rows, cols, off, col, val);
+}
+
+/* One-head products exactly 8, 16, 32 and 64 columns wide go row by row
+ * through one block kernel each (24 takes two): forward and backward, with
+ * the matrix's values and with values given as a tensor (whose backward
+ * reads them through the transpose's permutation), against double sums. */
+static void
+test_spmm_wide_rows (void)
+{
+  const guint widths[] = { 8, 16, 24, 32, 64 };
+  g_autoptr(PhiliaSparse) s = NULL;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 29);
+  s = awkward_sparse (&rng);
+  g_assert_cmpint (s->row_offsets[1], ==, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    {
+      guint w = widths[k];
+      g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+      g_autoptr(PhiliaTensor) values = philia_tensor_new_from (s->nnz, 1, s->values);
+      PhiliaTensor *in[1] = { param (s->cols, w, &rng) };
+      g_autofree float *dout = g_new (float, (gsize)s->rows * w);
+      PhiliaTensor *out;
+
+      check_spmm_against_dense (s, w, 1, &rng);
+      check_spmm_against_dense (s, w, 2, &rng);
+
+      for (gsize i = 0; i < (gsize)s->rows * w; i++)
+        dout[i] = 2 * philia_rng_float (&rng) - 1;
+      out = philia_op_spmm (tape, s, values, in[0]);
+      philia_tape_backward_from (tape, out, dout);
+      for (guint i = 0; i < s->rows; i++)
+        for (guint j = 0; j < w; j++)
+          {
+            double ref = 0;
+
+            for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+              ref += (double)s->values[e] * in[0]->data[s->col_index[e] * w + j];
+            g_assert_cmpfloat_with_epsilon (out->data[i * w + j], ref, 1e-5);
+          }
+      for (guint c = 0; c < s->cols; c++)
+        for (guint j = 0; j < w; j++)
+          {
+            double ref = 0;
+
+            for (guint i = 0; i < s->rows; i++)
+              for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+                if ((guint)s->col_index[e] == c)
+                  ref += (double)s->values[e] * dout[i * w + j];
+            g_assert_cmpfloat_with_epsilon (in[0]->grad[c * w + j], ref, 1e-5);
+          }
+      FREE_ALL (in);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -349,6 +436,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/spmm-narrow", test_spmm_narrow);
   g_test_add_func ("/Philia/Autograd/spmm-factored-gradients", test_spmm_factored_gradients);
   g_test_add_func ("/Philia/Autograd/spmm-8x8", test_spmm_8x8);
+  g_test_add_func ("/Philia/Autograd/spmm-wide-rows", test_spmm_wide_rows);
 
   return g_test_run ();
 }

@@ -659,52 +659,46 @@ test_objective_gradient (void)
     }
 }
 
-/* The whole objective against a second computation in double: the pairs
- * drawn again from the same seed in the documented order (per node with
- * neighbours: 1 + below(window) walk steps, each to a uniform neighbour,
- * then k negatives), the loss summed from its definition. A path, a triangle
- * with a duplicate edge, a self-loop and an isolated node. */
+/* The whole objective and its gradient against a second computation in
+ * double: the pairs drawn again from the same seed in the documented order
+ * (per node with neighbours: 1 + below(window) walk steps, each to a uniform
+ * neighbour, then k negatives), the loss summed from its definition and its
+ * derivative taken term by term. @c classes, @k negatives. */
 static void
-test_objective_reference (void)
+check_objective_reference (PhiliaGraph *g,
+                           guint        c,
+                           guint        window,
+                           guint        k,
+                           guint        expected_pairs)
 {
-  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (10);
-  g_autoptr(PhiliaGraph) g = NULL;
-  g_autoptr(SogaNegatives) negatives = NULL;
-  const guint n = 10, c = 4, window = 3, k = 3;
+  g_autoptr(SogaNegatives) negatives = _philia_soga_negatives_new (g);
+  const guint n = philia_graph_get_n_nodes (g);
   const double lambda = 0.8;
   g_autoptr(PhiliaTensor) t = philia_tensor_new (n, c);
   g_autofree float *grad = g_new (float, n * c);
-  double p[10][4], mean[4] = { 0 }, entropy = 0, marginal = 0, structure = 0, terms[5];
-  const gint64 *off;
-  const gint32 *nbr;
+  g_autofree double *p = g_new (double, n * c);
+  g_autofree double *dp = g_new0 (double, n * c);   /* d structure / d p */
+  g_autofree double *mean = g_new0 (double, c);
+  const gint64 *off = philia_graph_get_row_offsets (g);
+  const gint32 *nbr = philia_graph_get_neighbors (g);
+  double entropy = 0, marginal = 0, structure = 0, terms[5];
   guint n_pairs = 0;
   PhiliaRng rng;
-
-  for (guint i = 0; i + 1 < 5; i++)
-    philia_graph_builder_add_edge (b, i, i + 1);
-  philia_graph_builder_add_edge (b, 5, 6);
-  philia_graph_builder_add_edge (b, 6, 7);
-  philia_graph_builder_add_edge (b, 7, 5);
-  philia_graph_builder_add_edge (b, 7, 5);
-  philia_graph_builder_add_edge (b, 8, 8);
-  g = philia_graph_builder_build (b, NULL);
-  negatives = _philia_soga_negatives_new (g);
-  off = philia_graph_get_row_offsets (g);
-  nbr = philia_graph_get_neighbors (g);
 
   philia_rng_init (&rng, 5);
   for (guint i = 0; i < n; i++)
     {
-      double z[4], s = 0;
+      double z[16], s = 0;
 
+      g_assert_cmpuint (c, <=, G_N_ELEMENTS (z));
       for (guint j = 0; j < c; j++)
         s += z[j] = exp (3 * philia_rng_float (&rng));
       for (guint j = 0; j < c; j++)
         {
           t->data[i * c + j] = (float)log (z[j] / s);
-          p[i][j] = exp ((double)t->data[i * c + j]);
-          entropy -= p[i][j] * t->data[i * c + j] / n;
-          mean[j] += p[i][j] / n;
+          p[i * c + j] = exp ((double)t->data[i * c + j]);
+          entropy -= p[i * c + j] * t->data[i * c + j] / n;
+          mean[j] += p[i * c + j] / n;
         }
     }
   for (guint j = 0; j < c; j++)
@@ -714,7 +708,7 @@ test_objective_reference (void)
   for (guint i = 0; i < n; i++)
     {
       guint v = i, steps;
-      double dot = 0;
+      double dot = 0, slope;
 
       if (off[i + 1] == off[i])
         continue;
@@ -722,22 +716,32 @@ test_objective_reference (void)
       for (guint s = 0; s < steps; s++)
         v = nbr[off[v] + philia_rng_below (&rng, (guint32)(off[v + 1] - off[v]))];
       for (guint j = 0; j < c; j++)
-        dot += p[i][j] * p[v][j];
+        dot += p[i * c + j] * p[v * c + j];
       structure += log1p (exp (-dot));   /* −log σ(dot) */
+      slope = -1 / (1 + exp (dot));       /* its derivative, −σ(−dot) */
+      for (guint j = 0; j < c; j++)
+        {
+          dp[i * c + j] += slope * p[v * c + j];
+          dp[v * c + j] += slope * p[i * c + j];
+        }
       for (guint r = 0; r < k; r++)
         {
           guint u = _philia_soga_draw_negative (negatives, &rng);
 
           dot = 0;
           for (guint j = 0; j < c; j++)
-            dot += p[i][j] * p[u][j];
+            dot += p[i * c + j] * p[u * c + j];
           structure += log1p (exp (dot));   /* −log σ(−dot) */
+          slope = 1 / (1 + exp (-dot));      /* σ(dot) */
+          for (guint j = 0; j < c; j++)
+            {
+              dp[i * c + j] += slope * p[u * c + j];
+              dp[u * c + j] += slope * p[i * c + j];
+            }
         }
       n_pairs++;
     }
-  /* The graph keeps no self-loop: node 8 walks nowhere, like node 9. */
-  g_assert_cmpint (off[9] - off[8], ==, 0);
-  g_assert_cmpuint (n_pairs, ==, 8);
+  g_assert_cmpuint (n_pairs, ==, expected_pairs);
   structure /= n_pairs;
 
   philia_rng_init (&rng, 17);
@@ -747,6 +751,61 @@ test_objective_reference (void)
   g_assert_cmpfloat_with_epsilon (terms[4], structure, 1e-6);
   g_assert_cmpfloat_with_epsilon (terms[1], entropy - marginal, 1e-6);
   g_assert_cmpfloat_with_epsilon (terms[0], entropy - marginal + lambda * structure, 1e-6);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < c; j++)
+      {
+        double pij = p[i * c + j], lij = t->data[i * c + j];
+        /* d/d log p_ij, p_ij times d/dp_ij: −(log p + 1)/n from the mean
+         * entropy, (log p̄_j + 1)/n from the entropy of the mean. */
+        double want = pij * (-(lij + 1) / n + (log (mean[j]) + 1) / n
+                             + lambda / n_pairs * dp[i * c + j]);
+
+        g_assert_cmpfloat_with_epsilon (grad[i * c + j], want, 1e-7 + 1e-5 * fabs (want));
+      }
+}
+
+/* A path, a triangle with a duplicate edge, a self-loop (the graph keeps
+ * none) and an isolated node; four classes and three negatives (one group
+ * of partners, one vector of classes), then eleven classes and nine
+ * negatives (two of each). */
+static void
+test_objective_reference (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (10);
+  g_autoptr(PhiliaGraph) g = NULL;
+  const gint64 *off;
+
+  for (guint i = 0; i + 1 < 5; i++)
+    philia_graph_builder_add_edge (b, i, i + 1);
+  philia_graph_builder_add_edge (b, 5, 6);
+  philia_graph_builder_add_edge (b, 6, 7);
+  philia_graph_builder_add_edge (b, 7, 5);
+  philia_graph_builder_add_edge (b, 7, 5);
+  philia_graph_builder_add_edge (b, 8, 8);
+  g = philia_graph_builder_build (b, NULL);
+  off = philia_graph_get_row_offsets (g);
+  /* The graph keeps no self-loop: node 8 walks nowhere, like node 9. */
+  g_assert_cmpint (off[9] - off[8], ==, 0);
+  check_objective_reference (g, 4, 3, 3, 8);
+  check_objective_reference (g, 11, 3, 9, 8);
+  check_objective_reference (g, 8, 2, 7, 8);
+}
+
+/* Enough pairs (400) that the structure loss's products are taken in
+ * several batches, with isolated nodes among them and duplicate chords. */
+static void
+test_objective_reference_large (void)
+{
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (410);
+  g_autoptr(PhiliaGraph) g = NULL;
+
+  for (guint i = 0; i < 400; i++)
+    {
+      philia_graph_builder_add_edge (b, i, (i + 1) % 400);
+      philia_graph_builder_add_edge (b, i, (i * 7 + 3) % 400);
+    }
+  g = philia_graph_builder_build (b, NULL);
+  check_objective_reference (g, 5, 2, 5, 400);
 }
 
 /* ------------------------------------------------------------ adaptation */
@@ -980,6 +1039,7 @@ main (int    argc,
   g_test_add_func ("/adapt/objective-values", test_objective_values);
   g_test_add_func ("/adapt/objective-gradient", test_objective_gradient);
   g_test_add_func ("/adapt/objective-reference", test_objective_reference);
+  g_test_add_func ("/adapt/objective-reference-large", test_objective_reference_large);
   g_test_add_func ("/adapt/negative-sampling", test_negative_sampling);
   g_test_add_func ("/adapt/label-blind", test_adapt_label_blind);
   g_test_add_func ("/adapt/lowers-objective", test_adapt_lowers_objective);

@@ -18,6 +18,13 @@
 # Before the vectorised Adam step and the log1pf-free objective, Philia
 # took 8.5-10.1 ms (ACM) and 1.5 ms (DBLP) per epoch against 1.35-2.1 and
 # 0.78-1.1 after, interleaved in one run (load average 23 -> 19).
+# Wall times under this load flatter Philia; instruction counts do not
+# depend on it: valgrind --tool=callgrind on philia-cli adapt, 30 epochs
+# minus 10, per epoch. ACM: 14.7M before the padded-row objective and the
+# one-call spmm row kernels, 10.7M after the first, 7.9M after both (the
+# objective 6.7M -> 2.6M, the 16-wide products' calls and zero count
+# 4.1M -> 1.4M); DBLP 9.9M -> 5.2M. Interleaved Philia before/after, 100 epochs, load
+# average 22: ACM 1.29 -> 0.82 ms, DBLP 0.81 -> 0.52 ms.
 import json, os, subprocess, sys, tempfile
 
 epochs = sys.argv[1] if len(sys.argv) > 1 else "50"

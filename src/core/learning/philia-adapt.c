@@ -18,6 +18,7 @@
 #include "philia-epoch-relay.h"
 #include "philia-model-private.h"
 #include "philia-tape-private.h"
+#include "philia-simd-private.h"
 
 /* The recipe. SOGA adapts with Adam, a small learning rate, and weights the
  * two objectives equally; its structure term is a negative-sampling loss over
@@ -152,41 +153,253 @@ _philia_soga_draw_negative (const SogaNegatives *t,
   return draw_negative (t, rng);
 }
 
-/* σ(x) and −log σ(x) = log(1 + e^−x) from one expf(): x is a dot product of
- * two probability vectors, in [−1, 1], where neither overflows and 1 + e^−x
- * lies in [1.36, 3.72], so logf() of the sum is as accurate as log1pf() (no
- * cancellation near 1), at a tenth of its cost (glibc's log1pf() took a
- * seventh of an ArnetMiner epoch). */
-static inline float
-sigmoid_and_loss (float  x,
-                  float *neg_log_sigmoid)
-{
-  float e = expf (-x);
+/*
+ * The objective runs on rows of the probabilities padded to a whole number
+ * of eight-float vectors (zero beyond C), so that a dot product or an axpy
+ * of two rows is one vector operation per eight classes instead of a loop
+ * over C, and the exponentials go eight at a time (exp_approx: within 2 ulp
+ * of expf, where glibc's double exp() of every entry took an eighth of an
+ * ArnetMiner epoch). Sums over the nodes stay in double.
+ */
+#define SOGA_LANES 8
+/* Partner groups whose factors 1 + e^z multiply in the double lanes before
+ * their logarithms are taken: each factor is below 3.72 (see below), and
+ * 3.72^128 is far inside double's range. */
+#define SOGA_FLUSH 128
 
-  *neg_log_sigmoid = logf (1.0f + e);
-  return 1.0f / (1.0f + e);
+typedef float  V4f __attribute__ ((vector_size (16)));
+typedef double V4d __attribute__ ((vector_size (32)));
+
+static const V8i lane_index = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+static inline G_ALWAYS_INLINE V4d
+v8_low_double (V8f v)
+{
+  V4f half;
+
+  memcpy (&half, &v, sizeof half);
+  return __builtin_convertvector (half, V4d);
 }
 
-static inline float
-dot (const float *a,
-     const float *b,
-     guint        c)
+static inline G_ALWAYS_INLINE V4d
+v8_high_double (V8f v)
 {
-  float s = 0;
+  V4f half;
 
-  for (guint k = 0; k < c; k++)
-    s += a[k] * b[k];
-  return s;
+  memcpy (&half, (const char *)&v + sizeof half, sizeof half);
+  return __builtin_convertvector (half, V4d);
 }
 
-static inline void
-axpy (float       *y,
-      float        alpha,
-      const float *x,
-      guint        c)
+static inline G_ALWAYS_INLINE float
+v8_sum (V8f v)
 {
-  for (guint k = 0; k < c; k++)
-    y[k] += alpha * x[k];
+  v += __builtin_shuffle (v, (V8i){ 4, 5, 6, 7, 0, 1, 2, 3 });
+  v += __builtin_shuffle (v, (V8i){ 2, 3, 0, 1, 6, 7, 4, 5 });
+  v += __builtin_shuffle (v, (V8i){ 1, 0, 3, 2, 5, 4, 7, 6 });
+  return v[0];
+}
+
+/* log p in rows of @stride floats, zero beyond C. */
+PHILIA_NO_MEMCPY static void
+soga_pad_rows (const float *restrict logp,
+               float *restrict       l,
+               guint                 n,
+               guint                 c,
+               guint                 stride)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < stride; j++)
+      l[(gsize)i * stride + j] = j < c ? logp[(gsize)i * c + j] : 0.0f;
+}
+
+/* p = e^l (zero beyond C), Σ p l and the column sums of p, in double. */
+static inline G_ALWAYS_INLINE void
+soga_probabilities_body (const float *restrict l,
+                         float *restrict       p,
+                         guint                 n,
+                         guint                 c,
+                         guint                 stride,
+                         double *restrict      col_sum,
+                         double               *plogp)
+{
+  V4d ent = { 0 };
+
+  for (guint j0 = 0; j0 < stride; j0 += SOGA_LANES)
+    {
+      V8i keep = lane_index < (gint32)(c - j0);
+      V4d lo = { 0 }, hi = { 0 };
+
+      for (guint i = 0; i < n; i++)
+        {
+          gsize at = (gsize)i * stride + j0;
+          V8f x = v8_load (l + at);
+          V8f e = v8_select (keep, v8_exp_approx (x), (V8f){ 0 });
+          V4d pl = v8_low_double (e), ph = v8_high_double (e);
+
+          v8_store (p + at, e);
+          lo += pl;
+          hi += ph;
+          ent += pl * v8_low_double (x) + ph * v8_high_double (x);
+        }
+      memcpy (col_sum + j0, &lo, sizeof lo);
+      memcpy (col_sum + j0 + 4, &hi, sizeof hi);
+    }
+  *plogp = ent[0] + ent[1] + ent[2] + ent[3];
+}
+
+PHILIA_VECTORIZE static void
+soga_probabilities_8 (const float *restrict l, float *restrict p, guint n, guint c,
+                      double *restrict col_sum, double *plogp)
+{
+  soga_probabilities_body (l, p, n, c, SOGA_LANES, col_sum, plogp);
+}
+
+PHILIA_VECTORIZE static void
+soga_probabilities_any (const float *restrict l, float *restrict p, guint n, guint c,
+                        guint stride, double *restrict col_sum, double *plogp)
+{
+  soga_probabilities_body (l, p, n, c, stride, col_sum, plogp);
+}
+
+/*
+ * Structure consistency over the padded probabilities @p: per node with
+ * neighbours, the pairs drawn in the documented order (1 + below(window)
+ * walk steps, each to a uniform neighbour, then k negatives), then the
+ * dot products of up to eight partners, one e^z for them all, and the
+ * axpys of the slopes into @gp. With z = −s for the positive pair's dot
+ * product s and z = t for a negative's, −log σ(s) and −log σ(−t) are both
+ * log(1 + e^z) and the slopes −e^z / (1 + e^z) and e^z / (1 + e^z). Dot
+ * products of probability vectors lie in [0, 1], so 1 + e^z lies in
+ * [1.36, 3.72]: the factors multiply in double and one log() per lane and
+ * SOGA_FLUSH groups sums them (a logf() per pair was a seventh of an epoch).
+ * @loss gets the sum of the terms, @pairs the number of positive pairs.
+ */
+static inline G_ALWAYS_INLINE void
+soga_structure_body (const float *restrict p,
+                     float *restrict       gp,
+                     guint                 n,
+                     guint                 stride,
+                     const gint64         *off,
+                     const gint32         *nbr,
+                     guint                 window,
+                     guint                 k,
+                     const SogaNegatives  *negatives,
+                     PhiliaRng            *rng,
+                     double               *loss,
+                     gint64               *pairs)
+{
+  guint partner[1 + MAX_NEGATIVES];
+  V4d prod_lo = { 1, 1, 1, 1 }, prod_hi = { 1, 1, 1, 1 };
+  double sum = 0;
+  guint groups = 0;
+  gint64 m = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const float *pi = p + (gsize)i * stride;
+      float *gi = gp + (gsize)i * stride;
+      guint v = i, steps;
+
+      if (off[i + 1] == off[i])
+        continue;
+      steps = 1 + draw_below (rng, window);
+      for (guint s = 0; s < steps; s++)
+        v = nbr[off[v] + draw_below (rng, (guint32)(off[v + 1] - off[v]))];
+      partner[0] = v;
+      for (guint r = 0; r < k; r++)
+        partner[1 + r] = draw_negative (negatives, rng);
+      m++;
+      for (guint g0 = 0; g0 < k + 1; g0 += SOGA_LANES)
+        {
+          guint w = MIN (SOGA_LANES, k + 1 - g0);
+          V8f z = { 0 }, e, factor, slope;
+
+          for (guint q = 0; q < w; q++)
+            {
+              const float *pu = p + (gsize)partner[g0 + q] * stride;
+              V8f acc = { 0 };
+
+              for (guint j = 0; j < stride; j += SOGA_LANES)
+                acc += v8_load (pi + j) * v8_load (pu + j);
+              z[q] = v8_sum (acc);
+            }
+          if (g0 == 0)
+            z[0] = -z[0];
+          e = v8_exp_approx (z);
+          factor = v8_select (lane_index < (gint32)w, 1.0f + e, (V8f){ 0 } + 1.0f);
+          slope = e / factor;
+          if (g0 == 0)
+            slope[0] = -slope[0];
+          prod_lo *= v8_low_double (factor);
+          prod_hi *= v8_high_double (factor);
+          if (++groups == SOGA_FLUSH)
+            {
+              for (guint q = 0; q < 4; q++)
+                sum += log (prod_lo[q]) + log (prod_hi[q]);
+              prod_lo = prod_hi = (V4d){ 1, 1, 1, 1 };
+              groups = 0;
+            }
+          for (guint q = 0; q < w; q++)
+            {
+              guint u = partner[g0 + q];
+              const float *pu = p + (gsize)u * stride;
+              float *gu = gp + (gsize)u * stride;
+
+              for (guint j = 0; j < stride; j += SOGA_LANES)
+                {
+                  v8_store (gu + j, v8_load (gu + j) + slope[q] * v8_load (pi + j));
+                  v8_store (gi + j, v8_load (gi + j) + slope[q] * v8_load (pu + j));
+                }
+            }
+        }
+    }
+  for (guint q = 0; q < 4; q++)
+    sum += log (prod_lo[q]) + log (prod_hi[q]);
+  *loss = sum;
+  *pairs = m;
+}
+
+PHILIA_VECTORIZE static void
+soga_structure_8 (const float *restrict p, float *restrict gp, guint n, const gint64 *off,
+                  const gint32 *nbr, guint window, guint k, const SogaNegatives *negatives,
+                  PhiliaRng *rng, double *loss, gint64 *pairs)
+{
+  soga_structure_body (p, gp, n, SOGA_LANES, off, nbr, window, k, negatives, rng, loss, pairs);
+}
+
+PHILIA_VECTORIZE static void
+soga_structure_any (const float *restrict p, float *restrict gp, guint n, guint stride,
+                    const gint64 *off, const gint32 *nbr, guint window, guint k,
+                    const SogaNegatives *negatives, PhiliaRng *rng, double *loss,
+                    gint64 *pairs)
+{
+  soga_structure_body (p, gp, n, stride, off, nbr, window, k, negatives, rng, loss, pairs);
+}
+
+/* d/d log p_ij of both terms: information maximisation's
+ * p_ij (log p̄_j − log p_ij) / n (mean entropy and entropy of the mean
+ * together), and through p = e^{log p} the structure term's p_ij gp_ij
+ * times @scale. */
+PHILIA_VECTORIZE static void
+soga_gradient (const float *restrict  logp,
+               const float *restrict  p,
+               const float *restrict  gp,
+               const double *restrict log_mean,
+               guint                  n,
+               guint                  c,
+               guint                  stride,
+               double                 inv_n,
+               double                 scale,
+               float *restrict        grad)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < c; j++)
+      {
+        gsize at = (gsize)i * stride + j;
+
+        grad[(gsize)i * c + j] =
+          (float)(p[at] * ((log_mean[j] - logp[(gsize)i * c + j]) * inv_n + scale * gp[at]));
+      }
 }
 
 void
@@ -201,113 +414,52 @@ _philia_soga_objective (const PhiliaTensor *logp,
                         double              terms[5])
 {
   guint n = logp->rows, c = logp->cols;
+  guint stride = (c + SOGA_LANES - 1) / SOGA_LANES * SOGA_LANES;
+  gsize size = (gsize)n * stride;
   const gint64 *off = philia_graph_get_row_offsets (graph);
   const gint32 *nbr = philia_graph_get_neighbors (graph);
-  g_autofree double *p = g_new (double, (gsize)n * c);
-  g_autofree double *g = g_new0 (double, (gsize)n * c);
-  g_autofree double *mean = g_new0 (double, c);
-  g_autofree double *log_mean = g_new0 (double, c);
-  double entropy = 0, marginal = 0, structure = 0;
-  /* Means as products with 1/n: three divisions per entry cost more than
-   * the rest of information maximisation (in double, the difference is far
-   * below the float the loss is compared in). */
+  /* Three row blocks from one allocation, 32-byte aligned so that no row
+   * straddles a cache line. */
+  g_autofree float *block = g_new (float, 3 * size + SOGA_LANES);
+  float *l = (float *)(((guintptr)block + 31) & ~(guintptr)31);
+  float *p = l + size, *gp = p + size;
+  g_autofree double *sums = g_new (double, MAX (stride, 1));
+  g_autofree double *log_mean = g_new0 (double, MAX (c, 1));
+  double plogp = 0, entropy, marginal = 0, structure = 0, scale = 0;
   double inv_n = 1.0 / MAX (n, 1);
   gint64 n_pairs = 0;
 
-  for (gsize i = 0; i < (gsize)n * c; i++)
-    p[i] = exp ((double)logp->data[i]);
   /* Information maximisation: mean entropy − entropy of the mean. */
-  for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < c; j++)
-      {
-        double pij = p[(gsize)i * c + j], lij = logp->data[(gsize)i * c + j];
-
-        entropy -= pij * lij * inv_n;
-        mean[j] += pij * inv_n;
-        /* d(−p log p)/d log p = −p (log p + 1), over n. */
-        g[(gsize)i * c + j] = -pij * (lij + 1) * inv_n;
-      }
+  soga_pad_rows (logp->data, l, n, c, stride);
+  if (stride == SOGA_LANES)
+    soga_probabilities_8 (l, p, n, c, sums, &plogp);
+  else
+    soga_probabilities_any (l, p, n, c, stride, sums, &plogp);
+  entropy = -plogp * inv_n;
   for (guint j = 0; j < c; j++)
-    if (mean[j] > 0)
-      {
-        log_mean[j] = log (mean[j]);
-        marginal -= mean[j] * log_mean[j];
-      }
-  for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < c; j++)
-      {
-        double pij = p[(gsize)i * c + j];
+    {
+      double mean = sums[j] * inv_n;
 
-        /* d(Σ p̄ log p̄)/d log p_ij = p_ij (log p̄_j + 1) / n. */
-        if (mean[j] > 0)
-          g[(gsize)i * c + j] += pij * (log_mean[j] + 1) * inv_n;
-      }
+      if (mean > 0)
+        {
+          log_mean[j] = log (mean);
+          marginal -= mean * log_mean[j];
+        }
+    }
 
-  /* Structure consistency: the pairs first (so that the draws do not depend
-   * on the predictions), then their loss, a mean over positive pairs. Single
-   * precision: the terms are bounded (dot products of probabilities). */
-  {
-    g_autofree guint *pairs = g_new (guint, (gsize)MAX (n, 1) * (2 + k));
-    g_autofree float *pf = g_new (float, (gsize)n * c);
-    g_autofree float *gp = g_new0 (float, (gsize)n * c);
-    gsize m = 0;
-
-    for (gsize i = 0; i < (gsize)n * c; i++)
-      pf[i] = (float)p[i];
-    for (guint i = 0; i < n; i++)
-      {
-        guint v = i, steps;
-
-        if (off[i + 1] == off[i])
-          continue;
-        steps = 1 + draw_below (rng, window);
-        for (guint s = 0; s < steps; s++)
-          {
-            gint64 d = off[v + 1] - off[v];
-
-            v = nbr[off[v] + draw_below (rng, (guint32)d)];
-          }
-        pairs[m++] = i;
-        pairs[m++] = v;
-        for (guint r = 0; r < k; r++)
-          pairs[m++] = draw_negative (negatives, rng);
-      }
-    n_pairs = m / (2 + k);
-    for (gint64 q = 0; q < n_pairs; q++)
-      {
-        const guint *row = pairs + q * (2 + k);
-        guint i = row[0], j = row[1];
-        const float *pi = pf + (gsize)i * c, *pj = pf + (gsize)j * c;
-        float term;
-        /* d(−log σ(s))/ds = σ(s) − 1 */
-        float slope = sigmoid_and_loss (dot (pi, pj, c), &term) - 1;
-
-        structure += term;
-        axpy (gp + (gsize)i * c, slope, pj, c);
-        axpy (gp + (gsize)j * c, slope, pi, c);
-        for (guint r = 0; r < k; r++)
-          {
-            const float *pu = pf + (gsize)row[2 + r] * c;
-            /* d(−log σ(−t))/dt = σ(t) = 1 − σ(−t) */
-            float negative_slope = 1 - sigmoid_and_loss (-dot (pi, pu, c), &term);
-
-            structure += term;
-            axpy (gp + (gsize)i * c, negative_slope, pu, c);
-            axpy (gp + (gsize)row[2 + r] * c, negative_slope, pi, c);
-          }
-      }
-    if (n_pairs > 0)
-      {
-        double scale = lambda / n_pairs;
-
-        structure /= n_pairs;
-        /* Through p = exp(log p): d/d log p = p · d/dp. */
-        for (gsize i = 0; i < (gsize)n * c; i++)
-          g[i] += scale * gp[i] * p[i];
-      }
-  }
-  for (gsize i = 0; i < (gsize)n * c; i++)
-    grad[i] = (float)g[i];
+  /* Structure consistency, a mean over the positive pairs. */
+  memset (gp, 0, sizeof (float) * size);
+  if (stride == SOGA_LANES)
+    soga_structure_8 (p, gp, n, off, nbr, window, k, negatives, rng, &structure, &n_pairs);
+  else
+    soga_structure_any (p, gp, n, stride, off, nbr, window, k, negatives, rng, &structure,
+                        &n_pairs);
+  if (n_pairs > 0)
+    {
+      scale = lambda / n_pairs;
+      structure /= n_pairs;
+    }
+  soga_gradient (logp->data, p, gp, log_mean, n, c, stride, inv_n, scale, grad);
   terms[0] = entropy - marginal + lambda * structure;
   terms[1] = entropy - marginal;
   terms[2] = entropy;
