@@ -12,6 +12,7 @@
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -213,15 +214,44 @@ philia_op_layer_norm (PhiliaTape   *tape,
 
 /* ------------------------------------------------------- seq attention */
 
+/* Where an attention input lives: columns @col … of @t's rows, the row of
+ * sequence position r being @map[r] (or r itself with no map: a map lets
+ * tokens that share a value share a row, the first layer's repeated
+ * nodes). */
+typedef struct
+{
+  PhiliaTensor *t;
+  guint         col;
+  const gint32 *map;
+} Operand;
+
 typedef struct
 {
   guint        seq_len, heads, d;
   guint        n_queries;   /* per sequence: seq_len, or 1 (its first token only) */
   const guint *lengths;
   float        scale;
-  PhiliaTensor *q, *k, *v, *out, *probs;
-  float       *gq, *gk, *gv;
+  /* Inputs: head 0's column of row 0, row strides, maps (NULL: identity). */
+  const float  *q, *k, *v;
+  guint         qs, ks, vs;
+  const gint32 *qmap, *kmap, *vmap;
+  float        *out, *probs;   /* [B·n_queries, H·D] and [B·n_queries, H·L], written whole */
+  const float  *gout;
+  /* Gradients by sequence position (row r of gq is query r, of gk and gv
+   * token r); each zero-buffer (or NULL) gets its sequence rows zeroed
+   * first, so a fresh gradient needs no pass of its own. */
+  float        *gq, *gk, *gv;
+  guint         gqs, gks, gvs;
+  float        *zq, *zk, *zv;
+  guint         zqw, zkw, zvw;
 } AttnTask;
+
+static inline gsize
+map_row (const gint32 *map,
+         gsize         r)
+{
+  return map != NULL ? (gsize)map[r] : r;
+}
 
 PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
@@ -229,24 +259,29 @@ attn_rows (gpointer data,
            guint    end)
 {
   AttnTask *t = data;
-  guint L = t->seq_len, H = t->heads, D = t->d, w = H * D;
+  guint L = t->seq_len, H = t->heads, D = t->d, w = H * D, nq_all = t->n_queries;
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
-      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
+      guint len = t->lengths[b], nq = MIN (len, nq_all);
+      gsize base = (gsize)b * L, qbase = (gsize)b * nq_all;
 
+      for (guint i = nq; i < nq_all; i++)
+        {
+          memset (t->out + (qbase + i) * w, 0, sizeof (float) * w);
+          memset (t->probs + (qbase + i) * (gsize)H * L, 0, sizeof (float) * H * L);
+        }
       for (guint h = 0; h < H; h++)
         for (guint i = 0; i < nq; i++)
           {
-            const float *qi = t->q->data + (qbase + i) * w + h * D;
-            float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            float *o = t->out->data + (qbase + i) * w + h * D;
+            const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+            float *restrict p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            float *restrict o = t->out + (qbase + i) * w + h * D;
             float max = -INFINITY, sum = 0;
 
             for (guint j = 0; j < len; j++)
               {
-                const float *kj = t->k->data + (base + j) * w + h * D;
+                const float *kj = t->k + map_row (t->kmap, base + j) * t->ks + h * D;
 
                 p[j] = vdot (qi, kj, D) * t->scale;
                 max = MAX (max, p[j]);
@@ -256,16 +291,30 @@ attn_rows (gpointer data,
                 p[j] = expf (p[j] - max);
                 sum += p[j];
               }
+            for (guint c = 0; c < D; c++)
+              o[c] = 0;
             for (guint j = 0; j < len; j++)
               {
-                const float *vj = t->v->data + (base + j) * w + h * D;
+                const float *restrict vj = t->v + map_row (t->vmap, base + j) * t->vs + h * D;
 
                 p[j] /= sum;
                 for (guint c = 0; c < D; c++)
                   o[c] += p[j] * vj[c];
               }
+            for (guint j = len; j < L; j++)
+              p[j] = 0;
           }
     }
+}
+
+static inline void
+zero_rows (float *z,
+           guint  width,
+           gsize  first,
+           guint  count)
+{
+  if (z != NULL)
+    memset (z + first * width, 0, sizeof (float) * width * count);
 }
 
 /* Per sequence (its rows only, so threads never share an output row):
@@ -285,24 +334,27 @@ attn_grad_rows (gpointer data,
       guint len = t->lengths[b], nq = MIN (len, t->n_queries);
       gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
+      zero_rows (t->zq, t->zqw, qbase, t->n_queries);
+      zero_rows (t->zk, t->zkw, base, L);
+      zero_rows (t->zv, t->zvw, base, L);
       for (guint h = 0; h < H; h++)
         for (guint i = 0; i < nq; i++)
           {
-            const float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            const float *go = t->out->grad + (qbase + i) * w + h * D;
-            const float *qi = t->q->data + (qbase + i) * w + h * D;
+            const float *p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+            const float *go = t->gout + (qbase + i) * w + h * D;
+            const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
             float dot = 0;
 
             for (guint j = 0; j < len; j++)
               {
-                const float *vj = t->v->data + (base + j) * w + h * D;
+                const float *vj = t->v + map_row (t->vmap, base + j) * t->vs + h * D;
                 float s = vdot (go, vj, D);
 
                 ds[j] = s;
                 dot += p[j] * s;
                 if (t->gv != NULL)
                   {
-                    float *gvj = t->gv + (base + j) * w + h * D;
+                    float *restrict gvj = t->gv + (base + j) * t->gvs + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gvj[c] += p[j] * go[c];
@@ -311,18 +363,18 @@ attn_grad_rows (gpointer data,
             for (guint j = 0; j < len; j++)
               {
                 float g = p[j] * (ds[j] - dot) * t->scale;
-                const float *kj = t->k->data + (base + j) * w + h * D;
+                const float *kj = t->k + map_row (t->kmap, base + j) * t->ks + h * D;
 
                 if (t->gq != NULL)
                   {
-                    float *gqi = t->gq + (qbase + i) * w + h * D;
+                    float *restrict gqi = t->gq + (qbase + i) * t->gqs + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gqi[c] += g * kj[c];
                   }
                 if (t->gk != NULL)
                   {
-                    float *gkj = t->gk + (base + j) * w + h * D;
+                    float *restrict gkj = t->gk + (base + j) * t->gks + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gkj[c] += g * qi[c];
@@ -334,55 +386,148 @@ attn_grad_rows (gpointer data,
 
 typedef struct
 {
-  guint        seq_len, heads, n_queries;
+  Operand      q, k, v;
+  guint        n_seq, seq_len, heads, n_queries;
   const guint *lengths;
   PhiliaTensor *probs;
 } AttnSaved;
+
+/* The gradient of operand @x by sequence position (@n_rows of the heads'
+ * width @w): straight into its tensor's gradient when it has no map (*@zero
+ * set to that buffer when nothing has reached it yet), else into a scratch
+ * buffer that @x's map then adds into the tensor in position order.
+ * @done lists the tensors already given (so a packed tensor is zeroed once). */
+static float *
+operand_grad (PhiliaTape    *tape,
+              const Operand *x,
+              gsize          n_rows,
+              guint          w,
+              guint         *stride,
+              float        **zero,
+              guint         *zero_w,
+              float        **scratch,
+              PhiliaTensor **done,
+              float        **done_zero)
+{
+  gboolean fresh;
+  float *g;
+
+  *zero = NULL;
+  *zero_w = 0;
+  *scratch = NULL;
+  if (!x->t->requires_grad)
+    return NULL;
+  if (x->map != NULL)
+    {
+      *scratch = _philia_tape_pool_take (tape, MAX (n_rows * w, 1));
+      *stride = *zero_w = w;
+      *zero = *scratch;
+      return *scratch;
+    }
+  for (guint i = 0; i < 2; i++)
+    if (done[i] == x->t)
+      {
+        *stride = x->t->cols;
+        return x->t->grad + x->col;
+      }
+  g = grad_for_write (tape, x->t, &fresh);
+  if (fresh)
+    {
+      *zero = g;
+      *zero_w = x->t->cols;
+    }
+  for (guint i = 0; i < 2; i++)
+    if (done[i] == NULL)
+      {
+        done[i] = x->t;
+        done_zero[i] = *zero;
+        break;
+      }
+  *stride = x->t->cols;
+  return g + x->col;
+}
+
+/* Adds the scratch gradient @g (@n_rows × @w, by position) into @x's
+ * tensor's gradient through its map, in position order. */
+static void
+scatter_operand (PhiliaTape    *tape,
+                 const Operand *x,
+                 float         *g,
+                 gsize          n_rows,
+                 guint          w)
+{
+  float *dst = ensure_grad (x->t);
+  guint stride = x->t->cols;
+
+  for (gsize r = 0; r < n_rows; r++)
+    {
+      float *restrict d = dst + (gsize)x->map[r] * stride + x->col;
+      const float *restrict s = g + r * w;
+
+      for (guint c = 0; c < w; c++)
+        d[c] += s[c];
+    }
+  _philia_tape_pool_give (tape, MAX (n_rows * w, 1), g);
+}
 
 static void
 seq_attention_backward (PhiliaTape *tape,
                         Node       *node)
 {
   AttnSaved *s = node->saved;
-  PhiliaTensor *q = node->in[0], *k = node->in[1], *v = node->in[2];
-  guint B = q->rows / s->n_queries;
-  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->n_queries, s->lengths,
-                 node->f, q, k, v, node->out, s->probs,
-                 q->requires_grad ? ensure_grad (q) : NULL,
-                 k->requires_grad ? ensure_grad (k) : NULL,
-                 v->requires_grad ? ensure_grad (v) : NULL };
+  guint w = node->out->cols, L = s->seq_len;
+  gsize nq_rows = (gsize)s->n_seq * s->n_queries, kv_rows = (gsize)s->n_seq * L;
+  PhiliaTensor *done[2] = { NULL, NULL };
+  float *done_zero[2] = { NULL, NULL };
+  float *sq, *sk, *sv;
+  AttnTask t = { L, s->heads, w / s->heads, s->n_queries, s->lengths, node->f,
+                 s->q.t->data + s->q.col, s->k.t->data + s->k.col, s->v.t->data + s->v.col,
+                 s->q.t->cols, s->k.t->cols, s->v.t->cols, s->q.map, s->k.map, s->v.map,
+                 node->out->data, s->probs->data, node->out->grad };
 
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * s->seq_len * q->cols * 6,
+  t.gq = operand_grad (tape, &s->q, nq_rows, w, &t.gqs, &t.zq, &t.zqw, &sq, done, done_zero);
+  t.gk = operand_grad (tape, &s->k, kv_rows, w, &t.gks, &t.zk, &t.zkw, &sk, done, done_zero);
+  t.gv = operand_grad (tape, &s->v, kv_rows, w, &t.gvs, &t.zv, &t.zvw, &sv, done, done_zero);
+  _philia_tape_parallel_rows (tape, s->n_seq, NULL, (double)nq_rows * L * w * 6,
                               attn_grad_rows, &t);
+  if (sq != NULL)
+    scatter_operand (tape, &s->q, sq, nq_rows, w);
+  if (sk != NULL)
+    scatter_operand (tape, &s->k, sk, kv_rows, w);
+  if (sv != NULL)
+    scatter_operand (tape, &s->v, sv, kv_rows, w);
 }
 
 static PhiliaTensor *
 seq_attention (PhiliaTape    *tape,
-               PhiliaTensor  *q,
-               PhiliaTensor  *k,
-               PhiliaTensor  *v,
+               Operand        q,
+               Operand        k,
+               Operand        v,
+               guint          n_seq,
                guint          seq_len,
                guint          n_queries,
                guint          heads,
+               guint          w,
                const guint   *lengths,
                PhiliaTensor **probs)
 {
   PhiliaTensor *out, *p;
   AttnTask t;
   Node *node;
-  guint B = q->rows / n_queries;
+  gsize rows = (gsize)n_seq * n_queries;
 
-  out = tape_tensor (tape, q->rows, q->cols);
-  p = tape_tensor (tape, q->rows, heads * seq_len);
-  t = (AttnTask) { seq_len, heads, q->cols / heads, n_queries, lengths,
-                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
-                   NULL, NULL, NULL };
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
-                              attn_rows, &t);
-  node = record (tape, seq_attention_backward, out, q, k, v);
+  out = tape_tensor_uninit (tape, (guint)rows, w);
+  p = tape_tensor_uninit (tape, (guint)rows, heads * seq_len);
+  t = (AttnTask) { seq_len, heads, w / heads, n_queries, lengths,
+                   (float)(1.0 / sqrt ((double)(w / heads))),
+                   q.t->data + q.col, k.t->data + k.col, v.t->data + v.col,
+                   q.t->cols, k.t->cols, v.t->cols, q.map, k.map, v.map, out->data, p->data };
+  _philia_tape_parallel_rows (tape, n_seq, NULL, (double)rows * seq_len * w * 4, attn_rows, &t);
+  node = record (tape, seq_attention_backward, out, q.t, k.t != q.t ? k.t : NULL,
+                 v.t != k.t && v.t != q.t ? v.t : NULL);
   if (node != NULL)
     {
-      AttnSaved saved = { seq_len, heads, n_queries, lengths, p };
+      AttnSaved saved = { q, k, v, n_seq, seq_len, heads, n_queries, lengths, p };
 
       node->saved = g_memdup2 (&saved, sizeof saved);
       node->f = t.scale;
@@ -390,6 +535,28 @@ seq_attention (PhiliaTape    *tape,
   if (probs != NULL)
     *probs = p;
   return out;
+}
+
+static gboolean
+lengths_ok (const guint *lengths,
+            guint        n_seq,
+            guint        seq_len)
+{
+  for (guint b = 0; b < n_seq; b++)
+    if (lengths[b] < 1 || lengths[b] > seq_len)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+map_ok (const gint32 *map,
+        gsize         n,
+        guint         rows)
+{
+  for (gsize r = 0; map != NULL && r < n; r++)
+    if (map[r] < 0 || (guint)map[r] >= rows)
+      return FALSE;
+  return TRUE;
 }
 
 PhiliaTensor *
@@ -402,16 +569,14 @@ philia_op_seq_attention (PhiliaTape    *tape,
                          const guint   *lengths,
                          PhiliaTensor **probs)
 {
-  guint B;
-
   g_return_val_if_fail (seq_len > 0 && heads > 0 && q->rows % seq_len == 0, NULL);
   g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
   g_return_val_if_fail (k->rows == q->rows && k->cols == q->cols, NULL);
   g_return_val_if_fail (v->rows == q->rows && v->cols == q->cols, NULL);
-  B = q->rows / seq_len;
-  for (guint b = 0; b < B; b++)
-    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
-  return seq_attention (tape, q, k, v, seq_len, seq_len, heads, lengths, probs);
+  g_return_val_if_fail (lengths_ok (lengths, q->rows / seq_len, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { k, 0, NULL },
+                        (Operand) { v, 0, NULL }, q->rows / seq_len, seq_len, seq_len, heads,
+                        q->cols, lengths, probs);
 }
 
 PhiliaTensor *
@@ -430,9 +595,116 @@ philia_op_seq_attention_first (PhiliaTape    *tape,
   g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
   g_return_val_if_fail (k->rows == (gsize)B * seq_len && k->cols == q->cols, NULL);
   g_return_val_if_fail (v->rows == k->rows && v->cols == q->cols, NULL);
-  for (guint b = 0; b < B; b++)
-    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
-  return seq_attention (tape, q, k, v, seq_len, 1, heads, lengths, probs);
+  g_return_val_if_fail (lengths_ok (lengths, B, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { k, 0, NULL },
+                        (Operand) { v, 0, NULL }, B, seq_len, 1, heads, q->cols, lengths,
+                        probs);
+}
+
+PhiliaTensor *
+philia_op_seq_attention_packed (PhiliaTape    *tape,
+                                PhiliaTensor  *qkv,
+                                const gint32  *rows,
+                                guint          n_seq,
+                                guint          seq_len,
+                                guint          heads,
+                                const guint   *lengths,
+                                PhiliaTensor **probs)
+{
+  guint w;
+
+  g_return_val_if_fail (qkv != NULL && qkv->cols % 3 == 0 && qkv->cols > 0, NULL);
+  w = qkv->cols / 3;
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && w % heads == 0, NULL);
+  g_return_val_if_fail (rows != NULL || qkv->rows == (gsize)n_seq * seq_len, NULL);
+  g_return_val_if_fail (map_ok (rows, (gsize)n_seq * seq_len, qkv->rows), NULL);
+  g_return_val_if_fail (lengths_ok (lengths, n_seq, seq_len), NULL);
+  return seq_attention (tape, (Operand) { qkv, 0, rows }, (Operand) { qkv, w, rows },
+                        (Operand) { qkv, 2 * w, rows }, n_seq, seq_len, seq_len, heads, w,
+                        lengths, probs);
+}
+
+PhiliaTensor *
+philia_op_seq_attention_first_packed (PhiliaTape    *tape,
+                                      PhiliaTensor  *q,
+                                      PhiliaTensor  *kv,
+                                      const gint32  *rows,
+                                      guint          seq_len,
+                                      guint          heads,
+                                      const guint   *lengths,
+                                      PhiliaTensor **probs)
+{
+  guint B = q->rows, w = q->cols;
+
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && B > 0, NULL);
+  g_return_val_if_fail (w % heads == 0 && w > 0 && kv->cols == 2 * w, NULL);
+  g_return_val_if_fail (rows != NULL || kv->rows == (gsize)B * seq_len, NULL);
+  g_return_val_if_fail (map_ok (rows, (gsize)B * seq_len, kv->rows), NULL);
+  g_return_val_if_fail (lengths_ok (lengths, B, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { kv, 0, rows },
+                        (Operand) { kv, w, rows }, B, seq_len, 1, heads, w, lengths, probs);
+}
+
+/* ------------------------------------------------------ linear columns */
+
+/* A column block of a product's weight: the last layer's queries are
+ * needed for the first tokens alone and its keys and values for all, from
+ * one [d, 3d] weight (the products read the block in place, ld = 3d). */
+static void
+linear_columns_backward (PhiliaTape *tape,
+                         Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
+  guint begin = node->n_index, n = y->cols, k = x->cols, m = x->rows;
+  gboolean fresh;
+
+  if (m == 0 || n == 0 || k == 0)
+    return;
+  if (x->requires_grad)
+    {
+      float *g = grad_for_write (tape, x, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, y->grad, n,
+                   w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
+    }
+  if (w->requires_grad)
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, y->grad,
+                 n, 1.0f, ensure_grad (w) + begin, w->cols);
+  if (b->requires_grad)
+    {
+      float *gb = ensure_grad (b) + begin;
+
+      for (guint r = 0; r < m; r++)
+        for (guint j = 0; j < n; j++)
+          gb[j] += y->grad[(gsize)r * n + j];
+    }
+}
+
+PhiliaTensor *
+philia_op_linear_columns (PhiliaTape   *tape,
+                          PhiliaTensor *x,
+                          PhiliaTensor *w,
+                          PhiliaTensor *b,
+                          guint         begin,
+                          guint         count)
+{
+  PhiliaTensor *y;
+  Node *node;
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+  g_return_val_if_fail (begin <= w->cols && count <= w->cols - begin, NULL);
+
+  y = tape_tensor_uninit (tape, x->rows, count);
+  for (guint r = 0; r < x->rows; r++)
+    memcpy (y->data + (gsize)r * count, b->data + begin, sizeof (float) * count);
+  if (x->rows > 0 && count > 0 && x->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
+                 x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
+  node = record (tape, linear_columns_backward, y, x, w, b);
+  if (node != NULL)
+    node->n_index = begin;
+  return y;
 }
 
 /* ------------------------------------------------------------------- mse */
