@@ -253,6 +253,70 @@ map_row (const gint32 *map,
   return map != NULL ? (gsize)map[r] : r;
 }
 
+/* Head @h's keys of one sequence transposed into @kt [D, LP] (LP = its
+ * length in whole blocks, the padding zero), so that a query's scores
+ * are eight keys at a time, without a horizontal sum per key. */
+static inline G_ALWAYS_INLINE void
+transpose_head (float        *restrict kt,
+                const float **kr,
+                guint         col,
+                guint         len,
+                guint         lp,
+                guint         D)
+{
+  for (guint j = 0; j < lp; j++)
+    {
+      if (j < len)
+        {
+          const float *kj = kr[j] + col;
+
+          for (guint c = 0; c < D; c++)
+            kt[(gsize)c * lp + j] = kj[c];
+        }
+      else
+        for (guint c = 0; c < D; c++)
+          kt[(gsize)c * lp + j] = 0;
+    }
+}
+
+/* s[j] = scale · q·k_j for the @lp / 8 blocks of keys in @kt. */
+static inline G_ALWAYS_INLINE void
+block_scores (float       *restrict s,
+              const float *restrict q,
+              const float *restrict kt,
+              guint        lp,
+              guint        D,
+              float        scale)
+{
+  for (guint jb = 0; jb < lp / 8; jb++)
+    {
+      V8f acc = { 0 };
+
+      for (guint c = 0; c < D; c++)
+        acc += q[c] * v8_load (kt + (gsize)c * lp + 8 * jb);
+      v8_store (s + 8 * jb, acc * scale);
+    }
+}
+
+/* The rows of one sequence's keys and values (past any map), so that the
+ * kernels' inner loops are the same code with a map and without. */
+static inline G_ALWAYS_INLINE void
+sequence_rows (const AttnTask *t,
+               gsize           base,
+               guint           len,
+               const float   **kr,
+               const float   **vr)
+{
+  for (guint j = 0; j < len; j++)
+    {
+      kr[j] = t->k + map_row (t->kmap, base + j) * t->ks;
+      vr[j] = t->v + map_row (t->vmap, base + j) * t->vs;
+    }
+}
+
+/* Per query: scores eight keys at a time, the softmax over the first
+ * @len (e^x by exp_approx, the rest exactly zero), o = Σ_j p_j v_j summed
+ * in registers eight columns at a time. */
 PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
            guint    begin,
@@ -260,10 +324,16 @@ attn_rows (gpointer data,
 {
   AttnTask *t = data;
   guint L = t->seq_len, H = t->heads, D = t->d, w = H * D, nq_all = t->n_queries;
+  guint lp = (L + 7) / 8 * 8;
+  g_autofree float *kt = g_new (float, (gsize)D * lp);
+  g_autofree float *s = g_new (float, lp);
+  g_autofree float *pj = g_new (float, lp);
+  g_autofree const float **kr = g_new (const float *, L);
+  g_autofree const float **vr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b], nq = MIN (len, nq_all);
+      guint len = t->lengths[b], nq = MIN (len, nq_all), lpb = (len + 7) / 8 * 8;
       gsize base = (gsize)b * L, qbase = (gsize)b * nq_all;
 
       for (guint i = nq; i < nq_all; i++)
@@ -271,39 +341,59 @@ attn_rows (gpointer data,
           memset (t->out + (qbase + i) * w, 0, sizeof (float) * w);
           memset (t->probs + (qbase + i) * (gsize)H * L, 0, sizeof (float) * H * L);
         }
+      sequence_rows (t, base, len, kr, vr);
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < nq; i++)
-          {
-            const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
-            float *restrict p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            float *restrict o = t->out + (qbase + i) * w + h * D;
-            float max = -INFINITY, sum = 0;
+        {
+          transpose_head (kt, kr, h * D, len, lpb, D);
+          for (guint i = 0; i < nq; i++)
+            {
+              const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+              float *restrict p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+              float *restrict o = t->out + (qbase + i) * w + h * D;
+              V8f m8 = { 0 }, sum8 = { 0 }, idx = { 0, 1, 2, 3, 4, 5, 6, 7 };
+              float max, sum;
+              guint c = 0;
 
-            for (guint j = 0; j < len; j++)
-              {
-                const float *kj = t->k + map_row (t->kmap, base + j) * t->ks + h * D;
+              block_scores (s, qi, kt, lpb, D, t->scale);
+              /* Positions past the length score −∞: e^{−∞} is 0. */
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                v8_store (s + 8 * jb, v8_select (idx + (float)(8 * jb) < (float)len,
+                                                 v8_load (s + 8 * jb), (V8f){ 0 } - INFINITY));
+              m8 = v8_load (s);
+              for (guint jb = 1; jb < lpb / 8; jb++)
+                m8 = v8_select (v8_load (s + 8 * jb) > m8, v8_load (s + 8 * jb), m8);
+              max = MAX (MAX (MAX (m8[0], m8[1]), MAX (m8[2], m8[3])),
+                         MAX (MAX (m8[4], m8[5]), MAX (m8[6], m8[7])));
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                {
+                  V8f e = v8_exp_approx (v8_load (s + 8 * jb) - max);
 
-                p[j] = vdot (qi, kj, D) * t->scale;
-                max = MAX (max, p[j]);
-              }
-            for (guint j = 0; j < len; j++)
-              {
-                p[j] = expf (p[j] - max);
-                sum += p[j];
-              }
-            for (guint c = 0; c < D; c++)
-              o[c] = 0;
-            for (guint j = 0; j < len; j++)
-              {
-                const float *restrict vj = t->v + map_row (t->vmap, base + j) * t->vs + h * D;
+                  v8_store (s + 8 * jb, e);
+                  sum8 += e;
+                }
+              sum = hsum8 (sum8);
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                v8_store (pj + 8 * jb, v8_load (s + 8 * jb) / sum);
+              for (guint j = 0; j < L; j++)
+                p[j] = j < len ? pj[j] : 0;
+              for (; c + 8 <= D; c += 8)
+                {
+                  V8f acc = { 0 };
 
-                p[j] /= sum;
-                for (guint c = 0; c < D; c++)
-                  o[c] += p[j] * vj[c];
-              }
-            for (guint j = len; j < L; j++)
-              p[j] = 0;
-          }
+                  for (guint j = 0; j < len; j++)
+                    acc += pj[j] * v8_load (vr[j] + h * D + c);
+                  v8_store (o + c, acc);
+                }
+              for (; c < D; c++)
+                {
+                  float acc = 0;
+
+                  for (guint j = 0; j < len; j++)
+                    acc += pj[j] * vr[j][h * D + c];
+                  o[c] = acc;
+                }
+            }
+        }
     }
 }
 
@@ -327,60 +417,78 @@ attn_grad_rows (gpointer data,
 {
   AttnTask *t = data;
   guint L = t->seq_len, H = t->heads, D = t->d, w = H * D;
-  g_autofree float *ds = g_new (float, MAX (L, 1));
+  guint lp = (L + 7) / 8 * 8;
+  g_autofree float *ds = g_new (float, lp);
+  g_autofree float *gs = g_new (float, lp);
+  g_autofree float *vt = g_new (float, (gsize)D * lp);
+  g_autofree const float **kr = g_new (const float *, L);
+  g_autofree const float **vr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries), lpb = (len + 7) / 8 * 8;
       gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
       zero_rows (t->zq, t->zqw, qbase, t->n_queries);
       zero_rows (t->zk, t->zkw, base, L);
       zero_rows (t->zv, t->zvw, base, L);
+      sequence_rows (t, base, len, kr, vr);
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < nq; i++)
-          {
-            const float *p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            const float *go = t->gout + (qbase + i) * w + h * D;
-            const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
-            float dot = 0;
+        {
+          transpose_head (vt, vr, h * D, len, lpb, D);
+          for (guint i = 0; i < nq; i++)
+            {
+              const float *p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+              const float *go = t->gout + (qbase + i) * w + h * D;
+              const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+              float dot = 0;
 
-            for (guint j = 0; j < len; j++)
-              {
-                const float *vj = t->v + map_row (t->vmap, base + j) * t->vs + h * D;
-                float s = vdot (go, vj, D);
-
-                ds[j] = s;
-                dot += p[j] * s;
-                if (t->gv != NULL)
+              /* dO_i·v_j eight values at a time. */
+              block_scores (ds, go, vt, lpb, D, 1.0f);
+              for (guint j = 0; j < len; j++)
+                dot += p[j] * ds[j];
+              for (guint j = 0; j < len; j++)
+                gs[j] = p[j] * (ds[j] - dot) * t->scale;
+              if (t->gv != NULL)
+                for (guint j = 0; j < len; j++)
                   {
                     float *restrict gvj = t->gv + (base + j) * t->gvs + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gvj[c] += p[j] * go[c];
                   }
-              }
-            for (guint j = 0; j < len; j++)
-              {
-                float g = p[j] * (ds[j] - dot) * t->scale;
-                const float *kj = t->k + map_row (t->kmap, base + j) * t->ks + h * D;
+              if (t->gq != NULL)
+                {
+                  float *restrict gqi = t->gq + (qbase + i) * t->gqs + h * D;
+                  guint c = 0;
 
-                if (t->gq != NULL)
-                  {
-                    float *restrict gqi = t->gq + (qbase + i) * t->gqs + h * D;
+                  for (; c + 8 <= D; c += 8)
+                    {
+                      V8f acc = { 0 };
 
-                    for (guint c = 0; c < D; c++)
-                      gqi[c] += g * kj[c];
-                  }
-                if (t->gk != NULL)
+                      for (guint j = 0; j < len; j++)
+                        acc += gs[j] * v8_load (kr[j] + h * D + c);
+                      v8_store (gqi + c, v8_load (gqi + c) + acc);
+                    }
+                  for (; c < D; c++)
+                    {
+                      float acc = 0;
+
+                      for (guint j = 0; j < len; j++)
+                        acc += gs[j] * kr[j][h * D + c];
+                      gqi[c] += acc;
+                    }
+                }
+              if (t->gk != NULL)
+                for (guint j = 0; j < len; j++)
                   {
                     float *restrict gkj = t->gk + (base + j) * t->gks + h * D;
 
                     for (guint c = 0; c < D; c++)
-                      gkj[c] += g * qi[c];
+                      gkj[c] += gs[j] * qi[c];
                   }
-              }
-          }
+            }
+        }
     }
 }
 
