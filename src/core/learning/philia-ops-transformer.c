@@ -298,25 +298,75 @@ block_scores (float       *restrict s,
     }
 }
 
-/* The rows of one sequence's keys and values (past any map), so that the
- * kernels' inner loops are the same code with a map and without. */
+/* block_scores () for four queries at once (four independent chains of
+ * products, each key block loaded once), rows of @s @lp apart; each
+ * query's sums are those block_scores () makes. */
+static inline G_ALWAYS_INLINE void
+block_scores4 (float        *restrict s,
+               const float **q,
+               const float  *restrict kt,
+               guint         lp,
+               guint         D,
+               float         scale)
+{
+  for (guint jb = 0; jb < lp / 8; jb++)
+    {
+      V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+      for (guint c = 0; c < D; c++)
+        {
+          V8f k = v8_load (kt + (gsize)c * lp + 8 * jb);
+
+          a0 += q[0][c] * k;
+          a1 += q[1][c] * k;
+          a2 += q[2][c] * k;
+          a3 += q[3][c] * k;
+        }
+      v8_store (s + 8 * jb, a0 * scale);
+      v8_store (s + lp + 8 * jb, a1 * scale);
+      v8_store (s + 2 * lp + 8 * jb, a2 * scale);
+      v8_store (s + 3 * lp + 8 * jb, a3 * scale);
+    }
+}
+
+/* The rows of sequence @b's keys and values (past any map), so that the
+ * kernels' inner loops are the same code with a map and without; the next
+ * sequence's rows (below @end) are fetched meanwhile, mapped rows being
+ * scattered over the tensor. */
 static inline G_ALWAYS_INLINE void
 sequence_rows (const AttnTask *t,
-               gsize           base,
-               guint           len,
+               guint           b,
+               guint           end,
                const float   **kr,
                const float   **vr)
 {
+  guint L = t->seq_len, len = t->lengths[b];
+  gsize base = (gsize)b * L;
+
   for (guint j = 0; j < len; j++)
     {
       kr[j] = t->k + map_row (t->kmap, base + j) * t->ks;
       vr[j] = t->v + map_row (t->vmap, base + j) * t->vs;
     }
+  if (b + 1 < end)
+    for (guint j = 0; j < t->lengths[b + 1]; j++)
+      {
+        const float *kn = t->k + map_row (t->kmap, base + L + j) * t->ks;
+        const float *vn = t->v + map_row (t->vmap, base + L + j) * t->vs;
+
+        for (guint c = 0; c < t->heads * t->d; c += 16)
+          {
+            __builtin_prefetch (kn + c);
+            __builtin_prefetch (vn + c);
+          }
+      }
 }
 
-/* Per query: scores eight keys at a time, the softmax over the first
- * @len (e^x by exp_approx, the rest exactly zero), o = Σ_j p_j v_j summed
- * in registers eight columns at a time. */
+/* Per head: every query's scores, four queries at a time, eight keys at a
+ * time; the softmax over the first @len (e^x by exp_approx, the rest
+ * exactly zero); o = Σ_j p_j v_j summed in registers, four queries and
+ * eight columns at a time. Each query's sums run in the same order
+ * whatever its place in a block of four. */
 PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
            guint    begin,
@@ -326,72 +376,103 @@ attn_rows (gpointer data,
   guint L = t->seq_len, H = t->heads, D = t->d, w = H * D, nq_all = t->n_queries;
   guint lp = (L + 7) / 8 * 8;
   g_autofree float *kt = g_new (float, (gsize)D * lp);
-  g_autofree float *s = g_new (float, lp);
-  g_autofree float *pj = g_new (float, lp);
+  g_autofree float *s = g_new (float, (gsize)(L + 3) * lp);
   g_autofree const float **kr = g_new (const float *, L);
   g_autofree const float **vr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
       guint len = t->lengths[b], nq = MIN (len, nq_all), lpb = (len + 7) / 8 * 8;
-      gsize base = (gsize)b * L, qbase = (gsize)b * nq_all;
+      gsize qbase = (gsize)b * nq_all;
+      V8f idx = { 0, 1, 2, 3, 4, 5, 6, 7 };
 
       for (guint i = nq; i < nq_all; i++)
         {
           memset (t->out + (qbase + i) * w, 0, sizeof (float) * w);
           memset (t->probs + (qbase + i) * (gsize)H * L, 0, sizeof (float) * H * L);
         }
-      sequence_rows (t, base, len, kr, vr);
+      sequence_rows (t, b, end, kr, vr);
       for (guint h = 0; h < H; h++)
         {
           transpose_head (kt, kr, h * D, len, lpb, D);
+          for (guint i0 = 0; i0 < nq; i0 += 4)
+            {
+              const float *q4[4];
+
+              for (guint r = 0; r < 4; r++)
+                q4[r] = t->q + map_row (t->qmap, qbase + MIN (i0 + r, nq - 1)) * t->qs + h * D;
+              block_scores4 (s + (gsize)i0 * lpb, q4, kt, lpb, D, t->scale);
+            }
           for (guint i = 0; i < nq; i++)
             {
-              const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+              float *restrict si = s + (gsize)i * lpb;
               float *restrict p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
-              float *restrict o = t->out + (qbase + i) * w + h * D;
-              V8f m8 = { 0 }, sum8 = { 0 }, idx = { 0, 1, 2, 3, 4, 5, 6, 7 };
+              V8f m8, sum8 = { 0 };
               float max, sum;
-              guint c = 0;
 
-              block_scores (s, qi, kt, lpb, D, t->scale);
               /* Positions past the length score −∞: e^{−∞} is 0. */
               for (guint jb = 0; jb < lpb / 8; jb++)
-                v8_store (s + 8 * jb, v8_select (idx + (float)(8 * jb) < (float)len,
-                                                 v8_load (s + 8 * jb), (V8f){ 0 } - INFINITY));
-              m8 = v8_load (s);
+                v8_store (si + 8 * jb, v8_select (idx + (float)(8 * jb) < (float)len,
+                                                  v8_load (si + 8 * jb), (V8f){ 0 } - INFINITY));
+              m8 = v8_load (si);
               for (guint jb = 1; jb < lpb / 8; jb++)
-                m8 = v8_select (v8_load (s + 8 * jb) > m8, v8_load (s + 8 * jb), m8);
+                m8 = v8_select (v8_load (si + 8 * jb) > m8, v8_load (si + 8 * jb), m8);
               max = MAX (MAX (MAX (m8[0], m8[1]), MAX (m8[2], m8[3])),
                          MAX (MAX (m8[4], m8[5]), MAX (m8[6], m8[7])));
               for (guint jb = 0; jb < lpb / 8; jb++)
                 {
-                  V8f e = v8_exp_approx (v8_load (s + 8 * jb) - max);
+                  V8f e = v8_exp_approx (v8_load (si + 8 * jb) - max);
 
-                  v8_store (s + 8 * jb, e);
+                  v8_store (si + 8 * jb, e);
                   sum8 += e;
                 }
               sum = hsum8 (sum8);
               for (guint jb = 0; jb < lpb / 8; jb++)
-                v8_store (pj + 8 * jb, v8_load (s + 8 * jb) / sum);
+                v8_store (si + 8 * jb, v8_load (si + 8 * jb) / sum);
               for (guint j = 0; j < L; j++)
-                p[j] = j < len ? pj[j] : 0;
+                p[j] = j < len ? si[j] : 0;
+            }
+          for (guint i0 = 0; i0 < nq; i0 += 4)
+            {
+              guint n4 = MIN (4, nq - i0), c = 0;
+              const float *p0, *p1, *p2, *p3;
+              float *o[4];
+
+              /* Past the last query the lanes repeat it (the same sums, stored twice). */
+              p0 = s + (gsize)i0 * lpb;
+              p1 = s + (gsize)(i0 + MIN (1, n4 - 1)) * lpb;
+              p2 = s + (gsize)(i0 + MIN (2, n4 - 1)) * lpb;
+              p3 = s + (gsize)(i0 + MIN (3, n4 - 1)) * lpb;
+              for (guint r = 0; r < 4; r++)
+                o[r] = t->out + (qbase + i0 + MIN (r, n4 - 1)) * w + h * D;
               for (; c + 8 <= D; c += 8)
                 {
-                  V8f acc = { 0 };
+                  V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
 
                   for (guint j = 0; j < len; j++)
-                    acc += pj[j] * v8_load (vr[j] + h * D + c);
-                  v8_store (o + c, acc);
+                    {
+                      V8f v = v8_load (vr[j] + h * D + c);
+
+                      a0 += p0[j] * v;
+                      a1 += p1[j] * v;
+                      a2 += p2[j] * v;
+                      a3 += p3[j] * v;
+                    }
+                  v8_store (o[3] + c, a3);
+                  v8_store (o[2] + c, a2);
+                  v8_store (o[1] + c, a1);
+                  v8_store (o[0] + c, a0);
                 }
               for (; c < D; c++)
-                {
-                  float acc = 0;
+                for (guint r = 0; r < n4; r++)
+                  {
+                    const float *pr = s + (gsize)(i0 + r) * lpb;
+                    float acc = 0;
 
-                  for (guint j = 0; j < len; j++)
-                    acc += pj[j] * vr[j][h * D + c];
-                  o[c] = acc;
-                }
+                    for (guint j = 0; j < len; j++)
+                      acc += pr[j] * vr[j][h * D + c];
+                    o[r][c] = acc;
+                  }
             }
         }
     }
@@ -432,7 +513,7 @@ attn_grad_rows (gpointer data,
       zero_rows (t->zq, t->zqw, qbase, t->n_queries);
       zero_rows (t->zk, t->zkw, base, L);
       zero_rows (t->zv, t->zvw, base, L);
-      sequence_rows (t, base, len, kr, vr);
+      sequence_rows (t, b, end, kr, vr);
       for (guint h = 0; h < H; h++)
         {
           transpose_head (vt, vr, h * D, len, lpb, D);
