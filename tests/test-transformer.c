@@ -71,11 +71,38 @@ layer_norm_case (guint C)
   check_gradients ("layer_norm", build_layer_norm, in, 3, NULL, 2e-3);
 }
 
+/* x through two norms: the second gradient adds to the first. */
+static PhiliaTensor *
+build_layer_norm_twice (PhiliaTape    *tape,
+                        PhiliaTensor **in,
+                        gpointer       data)
+{
+  return philia_op_add (tape, philia_op_layer_norm (tape, in[0], in[1], in[2], 1e-5f),
+                        philia_op_layer_norm (tape, in[0], in[2], in[1], 1e-5f));
+}
+
 static void
 test_layer_norm (void)
 {
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, gamma = NULL, beta = NULL;
+  PhiliaTensor *in[3];
+
   layer_norm_case (4);
   layer_norm_case (12);
+  philia_rng_init (&rng, 11);
+  x = param (4, 10, &rng);
+  gamma = param (1, 10, &rng);
+  beta = param (1, 10, &rng);
+  in[0] = x;
+  in[1] = gamma;
+  in[2] = beta;
+  check_gradients ("layer_norm twice", build_layer_norm_twice, in, 3, NULL, 2e-3);
+  /* beta alone learns: gamma's sums go nowhere. */
+  gamma->requires_grad = FALSE;
+  check_gradients ("layer_norm (beta alone)", build_layer_norm, in, 3, NULL, 2e-3);
+  for (guint j = 0; j < 10; j++)
+    g_assert_cmpfloat (gamma->grad[j], ==, 0);
 }
 
 /* ------------------------------------------------------- seq attention */

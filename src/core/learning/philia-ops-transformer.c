@@ -57,6 +57,7 @@ typedef struct
   float       *gx;
   guint        cols;
   float        eps;
+  gboolean     fresh;   /* gx is written, not added to (nothing reached it yet) */
 } NormTask;
 
 /* Mean and variance in float over eight lanes (two passes, so the variance
@@ -139,8 +140,32 @@ norm_grad_rows (gpointer data,
       for (j = 0; j < d; j++)
         {
           float g = gy[j] * t->gamma[j];
+          float v = r * (g - sg - (x[j] - m) * r * sgx);
 
-          gx[j] += r * (g - sg - (x[j] - m) * r * sgx);
+          gx[j] = t->fresh ? v : gx[j] + v;
+        }
+    }
+}
+
+/* gamma's and beta's gradients: column sums over the rows, in row order. */
+PHILIA_VECTORIZE static void
+norm_param_grads (float       *restrict gg,
+                  float       *restrict gb,
+                  const float *restrict x,
+                  const float *restrict gy,
+                  const float *restrict stats,
+                  guint        rows,
+                  guint        d)
+{
+  for (guint i = 0; i < rows; i++)
+    {
+      const float *xr = x + (gsize)i * d, *g = gy + (gsize)i * d;
+      float m = stats[2 * (gsize)i], r = stats[2 * (gsize)i + 1];
+
+      for (guint j = 0; j < d; j++)
+        {
+          gg[j] += g[j] * (xr[j] - m) * r;
+          gb[j] += g[j];
         }
     }
 }
@@ -151,34 +176,23 @@ layer_norm_backward (PhiliaTape *tape,
 {
   PhiliaTensor *x = node->in[0], *gamma = node->in[1], *beta = node->in[2];
   NormTask t = { x->data, gamma->data, beta->data, NULL, node->saved, node->out->grad, NULL,
-                 x->cols, node->f };
+                 x->cols, node->f, FALSE };
 
   if (x->requires_grad)
     {
-      t.gx = ensure_grad (x);
+      t.gx = grad_for_write (tape, x, &t.fresh);
       _philia_tape_parallel_rows (tape, x->rows, NULL, (double)tensor_size (x) * 8,
                                   norm_grad_rows, &t);
     }
   /* The column sums over rows run in row order on one thread (sums are never split). */
   if (gamma->requires_grad || beta->requires_grad)
     {
-      float *gg = gamma->requires_grad ? ensure_grad (gamma) : NULL;
-      float *gb = beta->requires_grad ? ensure_grad (beta) : NULL;
+      g_autofree float *unused = g_new0 (float, x->cols);
+      float *gg = gamma->requires_grad ? ensure_grad (gamma) : unused;
+      float *gb = beta->requires_grad ? ensure_grad (beta) : unused;
 
-      for (guint i = 0; i < x->rows; i++)
-        {
-          const float *xr = x->data + (gsize)i * x->cols;
-          const float *gy = t.gy + (gsize)i * x->cols;
-          float m = t.stats[2 * (gsize)i], r = t.stats[2 * (gsize)i + 1];
-
-          for (guint j = 0; j < x->cols; j++)
-            {
-              if (gg != NULL)
-                gg[j] += gy[j] * (xr[j] - m) * r;
-              if (gb != NULL)
-                gb[j] += gy[j];
-            }
-        }
+      /* Both sums in one pass; one that needs no gradient goes to a scratch row. */
+      norm_param_grads (gg, gb, x->data, t.gy, t.stats, x->rows, x->cols);
     }
 }
 
