@@ -555,6 +555,86 @@ test_linear_columns (void)
   check_gradients ("linear_columns", build_linear_columns, in, 3, &c, 2e-3);
 }
 
+/* --------------------------------------------- linear, dropout, residual */
+
+typedef struct
+{
+  const gint32 *rows;
+  float         p;
+} ResidualCase;
+
+static PhiliaTensor *
+build_residual (PhiliaTape    *tape,
+                PhiliaTensor **in,
+                gpointer       data)
+{
+  ResidualCase *c = data;
+
+  philia_tape_set_training (tape, TRUE);
+  return philia_op_linear_dropout_add (tape, in[0], in[1], in[2], c->p, in[3], c->rows);
+}
+
+static PhiliaTensor *
+build_residual_unfused (PhiliaTape    *tape,
+                        PhiliaTensor **in,
+                        gpointer       data)
+{
+  ResidualCase *c = data;
+  PhiliaTensor *res = c->rows != NULL ? philia_op_index_select (tape, in[3], c->rows, 6)
+                                      : in[3];
+
+  philia_tape_set_training (tape, TRUE);
+  return philia_op_add (tape, res, philia_op_dropout (tape, philia_op_linear (tape, in[0], in[1],
+                                                                              in[2]), c->p));
+}
+
+/* The fused residual branch against linear, dropout, index_select and add
+ * composed, on the same mask draws: output and every gradient bit for bit
+ * (the same operations in the same order), with and without a row map and
+ * dropout, 12 columns (eight lanes and a remainder); then finite
+ * differences (the mask is the same draw each time: the tape is reseeded). */
+static void
+test_linear_dropout_add (void)
+{
+  static const gint32 rows[] = { 2, 0, 2, 3, 1, 0 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, res = NULL, res6 = NULL;
+
+  philia_rng_init (&rng, 12);
+  x = param (6, 5, &rng);
+  w = param (5, 12, &rng);
+  b = param (1, 12, &rng);
+  res = param (4, 12, &rng);
+  res6 = param (6, 12, &rng);
+  for (guint k = 0; k < 4; k++)
+    {
+      ResidualCase c = { k % 2 ? rows : NULL, k < 2 ? 0.5f : 0 };
+      PhiliaTensor *in[4] = { x, w, b, k % 2 ? res : res6 };
+      g_autofree float *grads[2][4] = { { NULL } };
+      g_autofree float *outs[2] = { NULL };
+
+      for (guint fused = 0; fused < 2; fused++)
+        {
+          g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+          PhiliaTensor *out;
+
+          philia_rng_init (philia_tape_get_rng (tape), 3);
+          for (guint i = 0; i < 4; i++)
+            philia_tensor_zero_grad (in[i]);
+          out = fused ? build_residual (tape, in, &c) : build_residual_unfused (tape, in, &c);
+          outs[fused] = g_memdup2 (out->data, sizeof (float) * 6 * 12);
+          philia_tape_backward (tape, philia_op_mse (tape, out, res6));
+          for (guint i = 0; i < 4; i++)
+            grads[fused][i] = g_memdup2 (in[i]->grad, sizeof (float) * philia_tensor_size (in[i]));
+        }
+      g_assert_cmpmem (outs[0], sizeof (float) * 72, outs[1], sizeof (float) * 72);
+      for (guint i = 0; i < 4; i++)
+        g_assert_cmpmem (grads[0][i], sizeof (float) * philia_tensor_size (in[i]), grads[1][i],
+                         sizeof (float) * philia_tensor_size (in[i]));
+      check_gradients ("linear_dropout_add", build_residual, in, 4, &c, 2e-3);
+    }
+}
+
 /* ------------------------------------------------------------------- mse */
 
 static PhiliaTensor *
@@ -815,6 +895,7 @@ main (int    argc,
   g_test_add_func ("/transformer/seq-attention-packed-threads",
                    test_seq_attention_packed_threads);
   g_test_add_func ("/transformer/linear-columns", test_linear_columns);
+  g_test_add_func ("/transformer/linear-dropout-add", test_linear_dropout_add);
   g_test_add_func ("/transformer/mse", test_mse);
   g_test_add_func ("/transformer/model-small", test_model_small);
   g_test_add_func ("/transformer/batches-pretraining", test_model_batches_pretraining);

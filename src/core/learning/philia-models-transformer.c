@@ -181,22 +181,22 @@ add_block (PhiliaModelContext *ctx,
 }
 
 /* One residual block's attention and feed-forward halves after its
- * attention output @att; @h holds the residual stream of the same rows. */
+ * attention output @att; the residual stream of the same rows is
+ * @h[@rows] (all of @h's rows in order when @rows is NULL). */
 static PhiliaTensor *
 block_tail (PhiliaTape   *tape,
             Block        *b,
             PhiliaTensor *h,
+            const gint32 *rows,
             PhiliaTensor *att,
             float         p)
 {
   PhiliaTensor *f;
 
-  h = philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, att, b->wo, b->bo),
-                                                 p));
+  h = philia_op_linear_dropout_add (tape, att, b->wo, b->bo, p, h, rows);
   f = philia_op_layer_norm (tape, h, b->ln2_g, b->ln2_b, 1e-5f);
   f = philia_op_relu_dropout (tape, philia_op_linear (tape, f, b->w1, b->b1), p);
-  return philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, f, b->w2,
-                                                                             b->b2), p));
+  return philia_op_linear_dropout_add (tape, f, b->w2, b->b2, p, h, NULL);
 }
 
 /*
@@ -335,15 +335,13 @@ encode (Transformer   *m,
           q = philia_op_linear_columns (tape, philia_op_index_select (tape, a, own, B), b->wqkv,
                                         b->bqkv, 0, d);
           att = philia_op_seq_attention_first_packed (tape, q, kv, map, L, m->heads, lens, pl);
-          h = block_tail (tape, b, philia_op_index_select (tape, h, own, B), att, p);
+          h = block_tail (tape, b, h, own, att, p);
         }
       else
         {
           att = philia_op_seq_attention_packed (tape, philia_op_linear (tape, a, b->wqkv, b->bqkv),
                                                 map, B, L, m->heads, lens, pl);
-          if (map != NULL)
-            h = philia_op_index_select (tape, h, map, rows);
-          h = block_tail (tape, b, h, att, p);
+          h = block_tail (tape, b, h, map, att, p);
         }
       map = NULL;
     }

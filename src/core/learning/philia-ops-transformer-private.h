@@ -96,6 +96,21 @@ PhiliaTensor *philia_op_linear_columns (PhiliaTape   *tape,
                                         guint         begin,
                                         guint         count);
 
+/*
+ * A residual branch in one op: @res[@res_rows] + dropout (X W + b, @p),
+ * equal to philia_op_add (index_select (res, res_rows) or res,
+ * philia_op_dropout (philia_op_linear (x, w, b), p)) with the same mask
+ * draws, without the gathered, dropped and linear intermediates. @res_rows
+ * (x->rows values, borrowed) may be NULL: @res has x's rows.
+ */
+PhiliaTensor *philia_op_linear_dropout_add (PhiliaTape   *tape,
+                                            PhiliaTensor *x,
+                                            PhiliaTensor *w,
+                                            PhiliaTensor *b,
+                                            float         p,
+                                            PhiliaTensor *res,
+                                            const gint32 *res_rows);
+
 /* Mean over all elements of (@a − @target)², 1 × 1; @target is constant
  * (same shape, its data copied). */
 PhiliaTensor *philia_op_mse           (PhiliaTape   *tape,

@@ -910,6 +910,173 @@ philia_op_linear_columns (PhiliaTape   *tape,
   return y;
 }
 
+/* ------------------------------------------- linear, dropout, residual */
+
+/* y_r = res[rows_r] + dropout (z_r) with z = X W + b already in @y: one
+ * pass (the dropout's and the sum's two, and the gather's), rounding the
+ * product before the sum as the two ops did. */
+PHILIA_VECTORIZE_NO_FMA static void
+residual_apply (float        *restrict y,
+                const float  *restrict res,
+                const gint32 *restrict rows,
+                const guint8 *restrict mask,
+                guint         n_rows,
+                guint         n,
+                float         keep)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *restrict rr = res + (gsize)(rows != NULL ? (guint)rows[r] : r) * n;
+      float *restrict yr = y + (gsize)r * n;
+      const guint8 *mr = mask != NULL ? mask + (gsize)r * n : NULL;
+      guint j = 0;
+
+      if (mr != NULL)
+        for (; j + 8 <= n; j += 8)
+          v8_store (yr + j, v8_load (rr + j) + v8_load (yr + j) * v8_mask_factor (mr + j, keep));
+      for (; j < n; j++)
+        yr[j] = rr[j] + (mr != NULL ? yr[j] * (mr[j] ? keep : 0.0f) : yr[j]);
+    }
+}
+
+/* gz = gy ⊙ mask · keep (fresh), and the bias's column sums of gz. */
+PHILIA_VECTORIZE static void
+residual_grad (float        *restrict gz,
+               float        *restrict gb,
+               const float  *restrict gy,
+               const guint8 *restrict mask,
+               guint         n_rows,
+               guint         n,
+               float         keep)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *restrict g = gy + (gsize)r * n;
+      float *restrict z = gz + (gsize)r * n;
+      guint j = 0;
+
+      if (mask != NULL)
+        for (; j + 8 <= n; j += 8)
+          v8_store (z + j, v8_load (g + j) * v8_mask_factor (mask + (gsize)r * n + j, keep));
+      for (; j < n; j++)
+        z[j] = mask != NULL ? g[j] * (mask[(gsize)r * n + j] ? keep : 0.0f) : g[j];
+      if (gb != NULL)
+        for (j = 0; j < n; j++)
+          gb[j] += z[j];
+    }
+}
+
+typedef struct
+{
+  PhiliaTensor *res;
+  const gint32 *rows;
+} ResidualSaved;
+
+static void
+linear_dropout_add_backward (PhiliaTape *tape,
+                             Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
+  ResidualSaved *rs = node->saved;
+  PhiliaTensor *res = rs->res;
+  guint m = y->rows, n = y->cols, k = x->cols;
+  gsize size = tensor_size (y);
+  gboolean fresh;
+  float *gz;
+
+  if (res->requires_grad)
+    {
+      if (rs->rows == NULL)
+        {
+          float *g = grad_for_write (tape, res, &fresh);
+
+          for (gsize i = 0; i < size; i++)
+            g[i] = fresh ? y->grad[i] : g[i] + y->grad[i];
+        }
+      else
+        {
+          float *g = ensure_grad (res);
+
+          for (guint r = 0; r < m; r++)
+            for (guint j = 0; j < n; j++)
+              g[(gsize)rs->rows[r] * n + j] += y->grad[(gsize)r * n + j];
+        }
+    }
+  if (!(x->requires_grad || w->requires_grad || b->requires_grad) || size == 0)
+    return;
+  gz = _philia_tape_pool_take (tape, size);
+  residual_grad (gz, b->requires_grad ? ensure_grad (b) : NULL, y->grad, node->mask, m, n,
+                 node->f);
+  if (k > 0 && x->requires_grad)
+    {
+      float *g = grad_for_write (tape, x, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gz, n, w->data, n,
+                   fresh ? 0.0f : 1.0f, g, k);
+    }
+  if (k > 0 && w->requires_grad)
+    {
+      float *g = grad_for_write (tape, w, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, gz, n,
+                   fresh ? 0.0f : 1.0f, g, n);
+    }
+  _philia_tape_pool_give (tape, size, gz);
+}
+
+PhiliaTensor *
+philia_op_linear_dropout_add (PhiliaTape   *tape,
+                              PhiliaTensor *x,
+                              PhiliaTensor *w,
+                              PhiliaTensor *b,
+                              float         p,
+                              PhiliaTensor *res,
+                              const gint32 *res_rows)
+{
+  PhiliaTensor *y;
+  guint8 *mask = NULL;
+  float keep = 1;
+  Node *node;
+  gsize size;
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+  g_return_val_if_fail (p >= 0 && p < 1 && res != NULL && res->cols == w->cols, NULL);
+  g_return_val_if_fail (res_rows != NULL || res->rows == x->rows, NULL);
+  g_return_val_if_fail (map_ok (res_rows, x->rows, res->rows), NULL);
+
+  y = tape_tensor_uninit (tape, x->rows, w->cols);
+  size = tensor_size (y);
+  for (guint r = 0; r < x->rows; r++)
+    memcpy (y->data + (gsize)r * w->cols, b->data, sizeof (float) * w->cols);
+  if (x->rows > 0 && w->cols > 0 && x->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                 x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
+  if (philia_tape_get_training (tape) && p > 0)
+    {
+      /* The dropout op's mask buffer and draws. */
+      mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((size + 3) / 4))->data;
+      _philia_dropout_mask_from_tape (tape, mask, size, p);
+      keep = 1.0f / (1.0f - p);
+    }
+  residual_apply (y->data, res->data, res_rows, mask, x->rows, w->cols, keep);
+  node = record (tape, linear_dropout_add_backward, y, x, w, b);
+  if (node == NULL && res->requires_grad)
+    node = record (tape, linear_dropout_add_backward, y, res, NULL, NULL);
+  if (node != NULL)
+    {
+      ResidualSaved saved = { res, res_rows };
+
+      node->in[0] = x;
+      node->in[1] = w;
+      node->in[2] = b;
+      node->saved = g_memdup2 (&saved, sizeof saved);
+      node->mask = mask;
+      node->f = keep;
+    }
+  return y;
+}
+
 /* ------------------------------------------------------------------- mse */
 
 static void
