@@ -985,6 +985,24 @@ residual_grad (float        *restrict gz,
     }
 }
 
+/* g[rows_r] += gy_r, rows in order (all rows in order without @rows). */
+PHILIA_VECTORIZE static void
+residual_scatter (float        *restrict g,
+                  const float  *restrict gy,
+                  const gint32 *restrict rows,
+                  guint         n_rows,
+                  guint         n)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      float *restrict d = g + (gsize)(rows != NULL ? (guint)rows[r] : r) * n;
+      const float *restrict s = gy + (gsize)r * n;
+
+      for (guint j = 0; j < n; j++)
+        d[j] += s[j];
+    }
+}
+
 typedef struct
 {
   PhiliaTensor *res;
@@ -1009,17 +1027,13 @@ linear_dropout_add_backward (PhiliaTape *tape,
         {
           float *g = grad_for_write (tape, res, &fresh);
 
-          for (gsize i = 0; i < size; i++)
-            g[i] = fresh ? y->grad[i] : g[i] + y->grad[i];
+          if (fresh)
+            memcpy (g, y->grad, sizeof (float) * MAX (size, 1));
+          else
+            residual_scatter (g, y->grad, NULL, m, n);
         }
       else
-        {
-          float *g = ensure_grad (res);
-
-          for (guint r = 0; r < m; r++)
-            for (guint j = 0; j < n; j++)
-              g[(gsize)rs->rows[r] * n + j] += y->grad[(gsize)r * n + j];
-        }
+        residual_scatter (ensure_grad (res), y->grad, rs->rows, m, n);
     }
   if (!(x->requires_grad || w->requires_grad || b->requires_grad) || size == 0)
     return;
