@@ -610,8 +610,8 @@ test_linear_dropout_add (void)
     {
       ResidualCase c = { k % 2 ? rows : NULL, k < 2 ? 0.5f : 0 };
       PhiliaTensor *in[4] = { x, w, b, k % 2 ? res : res6 };
-      g_autofree float *grads[2][4] = { { NULL } };
-      g_autofree float *outs[2] = { NULL };
+      float *grads[2][4] = { { NULL } };
+      float *outs[2] = { NULL };
 
       for (guint fused = 0; fused < 2; fused++)
         {
@@ -632,6 +632,12 @@ test_linear_dropout_add (void)
         g_assert_cmpmem (grads[0][i], sizeof (float) * philia_tensor_size (in[i]), grads[1][i],
                          sizeof (float) * philia_tensor_size (in[i]));
       check_gradients ("linear_dropout_add", build_residual, in, 4, &c, 2e-3);
+      for (guint fused = 0; fused < 2; fused++)
+        {
+          g_free (outs[fused]);
+          for (guint i = 0; i < 4; i++)
+            g_free (grads[fused][i]);
+        }
     }
 }
 
