@@ -353,8 +353,11 @@ gather_block (PhiliaTensor *src,
   PhiliaTensor *t = philia_tensor_new (n, count);
 
   for (guint r = 0; r < n; r++)
-    memcpy (t->data + r * count, src->data + (rows != NULL ? (guint)rows[r] : r) * src->cols + begin,
-            sizeof (float) * count);
+    {
+      guint at = rows != NULL ? (guint)rows[r] : r;
+
+      memcpy (t->data + r * count, src->data + at * src->cols + begin, sizeof (float) * count);
+    }
   t->requires_grad = TRUE;
   return t;
 }
