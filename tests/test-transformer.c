@@ -71,11 +71,38 @@ layer_norm_case (guint C)
   check_gradients ("layer_norm", build_layer_norm, in, 3, NULL, 2e-3);
 }
 
+/* x through two norms: the second gradient adds to the first. */
+static PhiliaTensor *
+build_layer_norm_twice (PhiliaTape    *tape,
+                        PhiliaTensor **in,
+                        gpointer       data)
+{
+  return philia_op_add (tape, philia_op_layer_norm (tape, in[0], in[1], in[2], 1e-5f),
+                        philia_op_layer_norm (tape, in[0], in[2], in[1], 1e-5f));
+}
+
 static void
 test_layer_norm (void)
 {
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, gamma = NULL, beta = NULL;
+  PhiliaTensor *in[3];
+
   layer_norm_case (4);
   layer_norm_case (12);
+  philia_rng_init (&rng, 11);
+  x = param (4, 10, &rng);
+  gamma = param (1, 10, &rng);
+  beta = param (1, 10, &rng);
+  in[0] = x;
+  in[1] = gamma;
+  in[2] = beta;
+  check_gradients ("layer_norm twice", build_layer_norm_twice, in, 3, NULL, 2e-3);
+  /* beta alone learns: gamma's sums go nowhere. */
+  gamma->requires_grad = FALSE;
+  check_gradients ("layer_norm (beta alone)", build_layer_norm, in, 3, NULL, 2e-3);
+  for (guint j = 0; j < 10; j++)
+    g_assert_cmpfloat (gamma->grad[j], ==, 0);
 }
 
 /* ------------------------------------------------------- seq attention */
@@ -280,6 +307,339 @@ test_seq_attention_threads (void)
                            sizeof (float) * n * L * w);
           g_assert_cmpmem (grad1, sizeof (float) * n * L * w, q->grad,
                            sizeof (float) * n * L * w);
+        }
+    }
+}
+
+/* ------------------------------------------------------ packed attention */
+
+typedef struct
+{
+  guint         n_seq, seq_len, heads;
+  const guint  *lengths;
+  const gint32 *rows;
+} PackedCase;
+
+static PhiliaTensor *
+build_packed (PhiliaTape    *tape,
+              PhiliaTensor **in,
+              gpointer       data)
+{
+  PackedCase *c = data;
+
+  return philia_op_seq_attention_packed (tape, in[0], c->rows, c->n_seq, c->seq_len, c->heads,
+                                         c->lengths, NULL);
+}
+
+static PhiliaTensor *
+build_first_packed (PhiliaTape    *tape,
+                    PhiliaTensor **in,
+                    gpointer       data)
+{
+  PackedCase *c = data;
+
+  return philia_op_seq_attention_first_packed (tape, in[0], in[1], c->rows, c->seq_len,
+                                               c->heads, c->lengths, NULL);
+}
+
+/* Columns @begin … of @src's rows @rows (or all in order) as a new tensor. */
+static PhiliaTensor *
+gather_block (PhiliaTensor *src,
+              const gint32 *rows,
+              guint         n,
+              guint         begin,
+              guint         count)
+{
+  PhiliaTensor *t = philia_tensor_new (n, count);
+
+  for (guint r = 0; r < n; r++)
+    {
+      guint at = rows != NULL ? (guint)rows[r] : r;
+
+      memcpy (t->data + r * count, src->data + at * src->cols + begin, sizeof (float) * count);
+    }
+  t->requires_grad = TRUE;
+  return t;
+}
+
+/* Adds @t's gradient into @acc's columns @begin … at rows @rows. */
+static void
+scatter_block (double       *acc,
+               guint         acc_cols,
+               PhiliaTensor *t,
+               const gint32 *rows,
+               guint         begin)
+{
+  for (guint r = 0; r < t->rows; r++)
+    for (guint j = 0; j < t->cols; j++)
+      acc[(rows != NULL ? (guint)rows[r] : r) * acc_cols + begin + j] += t->grad[r * t->cols + j];
+}
+
+/* Packed q | k | v read through a row map (tokens sharing rows, as the
+ * first layer's repeated nodes do) against the three blocks gathered into
+ * tensors of their own and the plain op: the same output and probabilities
+ * bit for bit (the same sums in the same order), gradients equal to the
+ * gathered ones summed back through the map, and finite differences. With
+ * D = 3 the dot products are scalar, with 12 eight lanes and a remainder. */
+static void
+packed_case (guint D)
+{
+  /* Three sequences of 4 over 6 shared rows: full, a single token, two. */
+  static const guint lengths[] = { 4, 1, 2 };
+  static const gint32 rows[] = { 0, 1, 2, 1, 3, 3, 3, 3, 4, 0, 5, 5 };
+  guint L = 4, H = 2, w = H * D, B = 3, U = 6, n = B * L;
+  PackedCase c = { B, L, H, lengths, rows };
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) qkv = NULL, q = NULL, k = NULL, v = NULL, q1 = NULL, kv = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree double *sum = g_new0 (double, U * 3 * w);
+  PhiliaTensor *in[2], *out, *ref, *p = NULL, *pref = NULL;
+  gint32 first[3];
+
+  philia_rng_init (&rng, 8);
+  qkv = param (U, 3 * w, &rng);
+  q = gather_block (qkv, rows, n, 0, w);
+  k = gather_block (qkv, rows, n, w, w);
+  v = gather_block (qkv, rows, n, 2 * w, w);
+  out = philia_op_seq_attention_packed (tape, qkv, rows, B, L, H, lengths, &p);
+  ref = philia_op_seq_attention (tape, q, k, v, L, H, lengths, &pref);
+  g_assert_cmpmem (out->data, sizeof (float) * n * w, ref->data, sizeof (float) * n * w);
+  g_assert_cmpmem (p->data, sizeof (float) * n * H * L, pref->data, sizeof (float) * n * H * L);
+  philia_tape_reset (tape);
+  /* The same loss through both (each on a tape of its own step). */
+  philia_tensor_zero_grad (qkv);
+  philia_tape_backward (tape, philia_op_mse (tape, philia_op_seq_attention_packed (
+                                               tape, qkv, rows, B, L, H, lengths, NULL),
+                                             q));
+  philia_tape_reset (tape);
+  philia_tape_backward (tape, philia_op_mse (tape, philia_op_seq_attention (
+                                               tape, q, k, v, L, H, lengths, NULL), q));
+  scatter_block (sum, 3 * w, q, rows, 0);
+  scatter_block (sum, 3 * w, k, rows, w);
+  scatter_block (sum, 3 * w, v, rows, 2 * w);
+  for (guint i = 0; i < U * 3 * w; i++)
+    g_assert_cmpfloat_with_epsilon (qkv->grad[i], sum[i], 1e-6);
+  philia_tape_reset (tape);
+  in[0] = qkv;
+  check_gradients ("seq_attention_packed", build_packed, in, 1, &c, 2e-3);
+  /* No map: rows in order, the packed gradient written in place. */
+  c.rows = NULL;
+  {
+    g_autoptr(PhiliaTensor) full = param (n, 3 * w, &rng);
+
+    in[0] = full;
+    check_gradients ("seq_attention_packed (no map)", build_packed, in, 1, &c, 2e-3);
+  }
+
+  /* First tokens: q apart, k | v packed and mapped, against the plain op. */
+  c.rows = rows;
+  for (guint b = 0; b < B; b++)
+    first[b] = rows[b * L];
+  q1 = gather_block (qkv, first, B, 0, w);
+  kv = gather_block (qkv, NULL, U, w, 2 * w);
+  out = philia_op_seq_attention_first_packed (tape, q1, kv, rows, L, H, lengths, &p);
+  ref = philia_op_seq_attention_first (tape, q1, k, v, L, H, lengths, &pref);
+  g_assert_cmpmem (out->data, sizeof (float) * B * w, ref->data, sizeof (float) * B * w);
+  g_assert_cmpmem (p->data, sizeof (float) * B * H * L, pref->data, sizeof (float) * B * H * L);
+  philia_tape_reset (tape);
+  in[0] = q1;
+  in[1] = kv;
+  check_gradients ("seq_attention_first_packed", build_first_packed, in, 2, &c, 2e-3);
+  c.rows = NULL;
+  {
+    g_autoptr(PhiliaTensor) kv_full = param (n, 2 * w, &rng);
+
+    in[1] = kv_full;
+    check_gradients ("seq_attention_first_packed (no map)", build_first_packed, in, 2, &c,
+                     2e-3);
+  }
+}
+
+static void
+test_seq_attention_packed (void)
+{
+  packed_case (3);
+  packed_case (12);
+}
+
+/* Two threads split sequences; the mapped rows' sums run in position order
+ * after them: the same bits as one thread. */
+static void
+test_seq_attention_packed_threads (void)
+{
+  guint n = 300, L = 5, w = 8, U = 97;
+  g_autofree guint *lengths = g_new (guint, n);
+  g_autofree gint32 *rows = g_new (gint32, n * L);
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) qkv = NULL, target = NULL;
+  g_autofree float *out1 = NULL, *grad1 = NULL;
+
+  philia_rng_init (&rng, 9);
+  qkv = param (U, 3 * w, &rng);
+  target = param (n * L, w, &rng);
+  target->requires_grad = FALSE;
+  for (guint b = 0; b < n; b++)
+    lengths[b] = 1 + b % L;
+  for (guint r = 0; r < n * L; r++)
+    rows[r] = (gint32)philia_rng_below (&rng, U);
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      PhiliaTensor *out;
+
+      philia_tensor_zero_grad (qkv);
+      out = philia_op_seq_attention_packed (tape, qkv, rows, n, L, 2, lengths, NULL);
+      philia_tape_backward (tape, philia_op_mse (tape, out, target));
+      if (threads == 1)
+        {
+          out1 = g_memdup2 (out->data, sizeof (float) * n * L * w);
+          grad1 = g_memdup2 (qkv->grad, sizeof (float) * U * 3 * w);
+        }
+      else
+        {
+          g_assert_cmpmem (out1, sizeof (float) * n * L * w, out->data,
+                           sizeof (float) * n * L * w);
+          g_assert_cmpmem (grad1, sizeof (float) * U * 3 * w, qkv->grad,
+                           sizeof (float) * U * 3 * w);
+        }
+    }
+}
+
+/* ------------------------------------------------------ linear columns */
+
+typedef struct
+{
+  guint begin, count;
+} ColumnsCase;
+
+static PhiliaTensor *
+build_linear_columns (PhiliaTape    *tape,
+                      PhiliaTensor **in,
+                      gpointer       data)
+{
+  ColumnsCase *c = data;
+
+  return philia_op_linear_columns (tape, in[0], in[1], in[2], c->begin, c->count);
+}
+
+/* A column block of the weight against philia_op_linear () on that block
+ * copied out, then finite differences; the gradient stays in the block. */
+static void
+test_linear_columns (void)
+{
+  ColumnsCase c = { 3, 4 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, wb = NULL, bb = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *in[3], *y, *ref;
+
+  philia_rng_init (&rng, 10);
+  x = param (6, 6, &rng);
+  w = param (6, 9, &rng);
+  b = param (1, 9, &rng);
+  wb = gather_block (w, NULL, 6, 3, 4);
+  bb = gather_block (b, NULL, 1, 3, 4);
+  y = philia_op_linear_columns (tape, x, w, b, 3, 4);
+  g_assert_cmpuint (y->rows, ==, 6);
+  ref = philia_op_linear (tape, x, wb, bb);
+  g_assert_cmpuint (y->cols, ==, 4);
+  for (guint i = 0; i < 6 * 4; i++)
+    g_assert_cmpfloat_with_epsilon (y->data[i], ref->data[i], 1e-6);
+  philia_tensor_zero_grad (w);
+  philia_tape_backward (tape, philia_op_mse (tape, y, wb));
+  for (guint r = 0; r < 6; r++)
+    for (guint j = 0; j < 9; j++)
+      if (j < 3 || j >= 7)
+        g_assert_cmpfloat (w->grad[r * 9 + j], ==, 0);
+  philia_tape_reset (tape);
+  in[0] = x;
+  in[1] = w;
+  in[2] = b;
+  check_gradients ("linear_columns", build_linear_columns, in, 3, &c, 2e-3);
+}
+
+/* --------------------------------------------- linear, dropout, residual */
+
+typedef struct
+{
+  const gint32 *rows;
+  float         p;
+} ResidualCase;
+
+static PhiliaTensor *
+build_residual (PhiliaTape    *tape,
+                PhiliaTensor **in,
+                gpointer       data)
+{
+  ResidualCase *c = data;
+
+  philia_tape_set_training (tape, TRUE);
+  return philia_op_linear_dropout_add (tape, in[0], in[1], in[2], c->p, in[3], c->rows);
+}
+
+static PhiliaTensor *
+build_residual_unfused (PhiliaTape    *tape,
+                        PhiliaTensor **in,
+                        gpointer       data)
+{
+  ResidualCase *c = data;
+  PhiliaTensor *res = c->rows != NULL ? philia_op_index_select (tape, in[3], c->rows, 6)
+                                      : in[3];
+
+  philia_tape_set_training (tape, TRUE);
+  return philia_op_add (tape, res, philia_op_dropout (tape, philia_op_linear (tape, in[0], in[1],
+                                                                              in[2]), c->p));
+}
+
+/* The fused residual branch against linear, dropout, index_select and add
+ * composed, on the same mask draws: output and every gradient bit for bit
+ * (the same operations in the same order), with and without a row map and
+ * dropout, 12 columns (eight lanes and a remainder); then finite
+ * differences (the mask is the same draw each time: the tape is reseeded). */
+static void
+test_linear_dropout_add (void)
+{
+  static const gint32 rows[] = { 2, 0, 2, 3, 1, 0 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, res = NULL, res6 = NULL;
+
+  philia_rng_init (&rng, 12);
+  x = param (6, 5, &rng);
+  w = param (5, 12, &rng);
+  b = param (1, 12, &rng);
+  res = param (4, 12, &rng);
+  res6 = param (6, 12, &rng);
+  for (guint k = 0; k < 4; k++)
+    {
+      ResidualCase c = { k % 2 ? rows : NULL, k < 2 ? 0.5f : 0 };
+      PhiliaTensor *in[4] = { x, w, b, k % 2 ? res : res6 };
+      float *grads[2][4] = { { NULL } };
+      float *outs[2] = { NULL };
+
+      for (guint fused = 0; fused < 2; fused++)
+        {
+          g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+          PhiliaTensor *out;
+
+          philia_rng_init (philia_tape_get_rng (tape), 3);
+          for (guint i = 0; i < 4; i++)
+            philia_tensor_zero_grad (in[i]);
+          out = fused ? build_residual (tape, in, &c) : build_residual_unfused (tape, in, &c);
+          outs[fused] = g_memdup2 (out->data, sizeof (float) * 6 * 12);
+          philia_tape_backward (tape, philia_op_mse (tape, out, res6));
+          for (guint i = 0; i < 4; i++)
+            grads[fused][i] = g_memdup2 (in[i]->grad, sizeof (float) * philia_tensor_size (in[i]));
+        }
+      g_assert_cmpmem (outs[0], sizeof (float) * 72, outs[1], sizeof (float) * 72);
+      for (guint i = 0; i < 4; i++)
+        g_assert_cmpmem (grads[0][i], sizeof (float) * philia_tensor_size (in[i]), grads[1][i],
+                         sizeof (float) * philia_tensor_size (in[i]));
+      check_gradients ("linear_dropout_add", build_residual, in, 4, &c, 2e-3);
+      for (guint fused = 0; fused < 2; fused++)
+        {
+          g_free (outs[fused]);
+          for (guint i = 0; i < 4; i++)
+            g_free (grads[fused][i]);
         }
     }
 }
@@ -540,6 +900,11 @@ main (int    argc,
   g_test_add_func ("/transformer/seq-attention", test_seq_attention);
   g_test_add_func ("/transformer/seq-attention-first", test_seq_attention_first);
   g_test_add_func ("/transformer/seq-attention-threads", test_seq_attention_threads);
+  g_test_add_func ("/transformer/seq-attention-packed", test_seq_attention_packed);
+  g_test_add_func ("/transformer/seq-attention-packed-threads",
+                   test_seq_attention_packed_threads);
+  g_test_add_func ("/transformer/linear-columns", test_linear_columns);
+  g_test_add_func ("/transformer/linear-dropout-add", test_linear_dropout_add);
   g_test_add_func ("/transformer/mse", test_mse);
   g_test_add_func ("/transformer/model-small", test_model_small);
   g_test_add_func ("/transformer/batches-pretraining", test_model_batches_pretraining);

@@ -9,7 +9,7 @@
 # and the median time of one epoch (sampling + forward + backward + Adam
 # step) with 1 and 2 threads, next to philia-cli's epoch_ms_median for the
 # same run. Needs python3-torch and python3-numpy.
-# Usage: bench-transformer.py [EPOCHS]   (from the repository root, after
+# Usage: bench-transformer.py [EPOCHS [DATASET [THREADS]]]   (from the repository root, after
 # meson compile -C build)
 import json, os, subprocess, sys, time
 import numpy as np
@@ -18,7 +18,11 @@ import torch.nn.functional as F
 
 folder = os.environ.get("PHILIA_SHARED_DATASETS", "../shared/datasets")
 cli = os.environ.get("PHILIA_CLI", "build/src/cli/philia-cli")
-epochs = int(sys.argv[1]) if len(sys.argv) == 2 else 30
+epochs = int(sys.argv[1]) if len(sys.argv) >= 2 else 30
+# Optional: one dataset and one thread count (e.g. "5 squirrel 1"), for a
+# quick re-run of the slow case.
+datasets = [sys.argv[2]] if len(sys.argv) >= 3 else ["cora", "squirrel"]
+thread_counts = [int(sys.argv[3])] if len(sys.argv) >= 4 else [1, 2]
 WALKS, WALK_LEN, HOPS, WIDTH, HEADS, LAYERS = 4, 3, 4, 64, 4, 2
 L = 1 + WALKS * WALK_LEN + HOPS
 
@@ -107,7 +111,7 @@ def philia_epoch_ms(name, threads):
     return json.loads(out)["epoch_ms_median"]
 
 print("dataset   threads  philia ms/epoch  torch ms/epoch  speed-up")
-for name in ["cora", "squirrel"]:
-    for threads in [1, 2]:
+for name in datasets:
+    for threads in thread_counts:
         ph = philia_epoch_ms(name, threads); pt = torch_epoch_ms(name, threads)
         print(f"{name:9} {threads:7}  {ph:15.1f}  {pt:14.1f}  {pt / ph:7.1f}x")

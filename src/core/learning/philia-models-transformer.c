@@ -63,6 +63,11 @@ typedef struct
   guint        *order;        /* mini-batch order over the loss rows */
   guint         order_at;
   PhiliaTape   *eval_tape;
+  /* The first layer's distinct (node, position kind) tokens of a pass,
+   * each token's row among them, the first tokens' rows; a hash table of
+   * distinct-token indices (−1 empty) finding them. */
+  gint32       *uniq_node, *uniq_pos, *row_map, *first_rows, *slots;
+  gsize         rows_alloc, first_alloc, slots_alloc;
 } Transformer;
 
 static void
@@ -176,22 +181,91 @@ add_block (PhiliaModelContext *ctx,
 }
 
 /* One residual block's attention and feed-forward halves after its
- * attention output @att; @h holds the residual stream of the same rows. */
+ * attention output @att; the residual stream of the same rows is
+ * @h[@rows] (all of @h's rows in order when @rows is NULL). */
 static PhiliaTensor *
 block_tail (PhiliaTape   *tape,
             Block        *b,
             PhiliaTensor *h,
+            const gint32 *rows,
             PhiliaTensor *att,
             float         p)
 {
   PhiliaTensor *f;
 
-  h = philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, att, b->wo, b->bo),
-                                                 p));
+  h = philia_op_linear_dropout_add (tape, att, b->wo, b->bo, p, h, rows);
   f = philia_op_layer_norm (tape, h, b->ln2_g, b->ln2_b, 1e-5f);
   f = philia_op_relu_dropout (tape, philia_op_linear (tape, f, b->w1, b->b1), p);
-  return philia_op_add (tape, h, philia_op_dropout (tape, philia_op_linear (tape, f, b->w2,
-                                                                             b->b2), p));
+  return philia_op_linear_dropout_add (tape, f, b->w2, b->b2, p, h, NULL);
+}
+
+/*
+ * The distinct (node, position kind) pairs among @rows tokens, in order of
+ * first appearance, into m->uniq_node / m->uniq_pos, and each token's index
+ * among them into m->row_map; returns their count. The first layer's norm
+ * and q | k | v product depend on the pair alone, and walks revisit nodes
+ * (on Squirrel a third of the tokens are distinct), so they are computed
+ * once a pair: the same values, their gradients summed over the tokens.
+ */
+static guint
+distinct_tokens (Transformer  *m,
+                 guint         rows,
+                 const gint32 *tokens,
+                 const gint32 *pos)
+{
+  gsize cap = 64, mask;
+  guint n = 0;
+
+  while (cap < 2 * (gsize)rows)
+    cap *= 2;
+  if (m->rows_alloc < rows)
+    {
+      m->rows_alloc = rows;
+      m->uniq_node = g_renew (gint32, m->uniq_node, rows);
+      m->uniq_pos = g_renew (gint32, m->uniq_pos, rows);
+      m->row_map = g_renew (gint32, m->row_map, rows);
+    }
+  if (m->slots_alloc < cap)
+    {
+      m->slots_alloc = cap;
+      m->slots = g_renew (gint32, m->slots, cap);
+    }
+  mask = cap - 1;
+  memset (m->slots, 0xff, sizeof (gint32) * cap);
+  for (guint r = 0; r < rows; r++)
+    {
+      guint64 key = (guint64)(guint32)tokens[r] * m->n_pos + (guint32)pos[r];
+      gsize at = (gsize)((key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 40) & mask;
+
+      while (m->slots[at] >= 0 && (m->uniq_node[m->slots[at]] != tokens[r]
+                                   || m->uniq_pos[m->slots[at]] != pos[r]))
+        at = (at + 1) & mask;
+      if (m->slots[at] < 0)
+        {
+          m->slots[at] = (gint32)n;
+          m->uniq_node[n] = tokens[r];
+          m->uniq_pos[n++] = pos[r];
+        }
+      m->row_map[r] = m->slots[at];
+    }
+  return n;
+}
+
+/* The rows of the @B first tokens @first among distinct tokens (@map). */
+static const gint32 *
+first_rows (Transformer  *m,
+            const gint32 *map,
+            const gint32 *first,
+            guint         B)
+{
+  if (m->first_alloc < B)
+    {
+      m->first_alloc = B;
+      m->first_rows = g_renew (gint32, m->first_rows, B);
+    }
+  for (guint i = 0; i < B; i++)
+    m->first_rows[i] = map[first[i]];
+  return m->first_rows;
 }
 
 /*
@@ -219,49 +293,62 @@ encode (Transformer   *m,
         PhiliaTensor **probs)
 {
   guint L = m->seq_len, d = m->width, rows = B * L;
+  const gint32 *map = NULL;
   PhiliaTensor *h;
 
-  h = philia_op_index_select (tape, xw, tokens, rows);
-  if (mask != NULL)
+  if (mask == NULL)
+    {
+      guint n = distinct_tokens (m, rows, tokens, pos);
+
+      h = philia_op_add (tape, philia_op_index_select (tape, xw, m->uniq_node, n),
+                         philia_op_index_select (tape, m->pos, m->uniq_pos, n));
+      map = m->row_map;
+    }
+  else
     {
       PhiliaTensor *keep = philia_tape_constant (tape, rows, d, NULL);
       PhiliaTensor *col = philia_tape_constant (tape, rows, 1, mask);
 
+      h = philia_op_index_select (tape, xw, tokens, rows);
       for (guint i = 0; i < rows; i++)
         for (guint j = 0; j < d; j++)
           keep->data[(gsize)i * d + j] = 1 - mask[i];
       h = philia_op_add (tape, philia_op_mul (tape, h, keep),
                          philia_op_matmul (tape, col, mask_token));
+      h = philia_op_add (tape, h, philia_op_index_select (tape, m->pos, pos, rows));
     }
-  h = philia_op_add (tape, h, philia_op_index_select (tape, m->pos, pos, rows));
+  /* Until the first attention, h holds a row per distinct token (map). */
   for (guint l = 0; l < m->layers; l++)
     {
       Block *b = &m->blocks[l];
       PhiliaTensor **pl = probs != NULL ? &probs[l] : NULL;
-      PhiliaTensor *a, *qkv, *att;
+      PhiliaTensor *a, *att;
 
       a = philia_op_layer_norm (tape, h, b->ln1_g, b->ln1_b, 1e-5f);
-      qkv = philia_op_linear (tape, a, b->wqkv, b->bqkv);
       if (first != NULL && l + 1 == m->layers)
         {
-          PhiliaTensor *q = philia_op_columns (tape, philia_op_index_select (tape, qkv, first, B),
-                                               0, d);
+          /* Keys and values for every token, queries for the first ones. */
+          PhiliaTensor *kv = philia_op_linear_columns (tape, a, b->wqkv, b->bqkv, d, 2 * d);
+          const gint32 *own = map != NULL ? first_rows (m, map, first, B) : first;
+          PhiliaTensor *q;
 
-          att = philia_op_seq_attention_first (tape, q, philia_op_columns (tape, qkv, d, d),
-                                               philia_op_columns (tape, qkv, 2 * d, d), L,
-                                               m->heads, lens, pl);
-          h = block_tail (tape, b, philia_op_index_select (tape, h, first, B), att, p);
+          q = philia_op_linear_columns (tape, philia_op_index_select (tape, a, own, B), b->wqkv,
+                                        b->bqkv, 0, d);
+          att = philia_op_seq_attention_first_packed (tape, q, kv, map, L, m->heads, lens, pl);
+          h = block_tail (tape, b, h, own, att, p);
         }
       else
         {
-          att = philia_op_seq_attention (tape, philia_op_columns (tape, qkv, 0, d),
-                                         philia_op_columns (tape, qkv, d, d),
-                                         philia_op_columns (tape, qkv, 2 * d, d), L, m->heads,
-                                         lens, pl);
-          h = block_tail (tape, b, h, att, p);
+          att = philia_op_seq_attention_packed (tape, philia_op_linear (tape, a, b->wqkv, b->bqkv),
+                                                map, B, L, m->heads, lens, pl);
+          h = block_tail (tape, b, h, map, att, p);
         }
+      map = NULL;
     }
-  if (first != NULL && m->layers == 0)
+  if (map != NULL)
+    h = first != NULL ? philia_op_index_select (tape, h, first_rows (m, map, first, B), B)
+                      : philia_op_index_select (tape, h, map, rows);
+  else if (first != NULL && m->layers == 0)
     h = philia_op_index_select (tape, h, first, B);
   return philia_op_layer_norm (tape, h, m->lnf_g, m->lnf_b, 1e-5f);
 }
@@ -410,6 +497,11 @@ transformer_free (gpointer model)
   g_free (m->lens);
   g_free (m->nodes);
   g_free (m->order);
+  g_free (m->uniq_node);
+  g_free (m->uniq_pos);
+  g_free (m->row_map);
+  g_free (m->first_rows);
+  g_free (m->slots);
   g_clear_pointer (&m->eval_tape, philia_tape_free);
   g_free (m);
 }

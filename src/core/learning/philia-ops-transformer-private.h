@@ -54,6 +54,63 @@ PhiliaTensor *philia_op_seq_attention_first (PhiliaTape    *tape,
                                              const guint   *lengths,
                                              PhiliaTensor **probs);
 
+/*
+ * The same attention with queries, keys and values packed in one product
+ * @qkv [R, 3·H·D] (columns q | k | v, the product with a concatenated
+ * weight), read in place: no copies of the three blocks either way. With
+ * @rows (n_seq·L values, borrowed), token i of sequence b reads row
+ * @rows[b·L + i] of @qkv, so tokens that share a value share a row (and
+ * its gradient sums theirs); NULL means R = n_seq·L rows in order. Equal to
+ * philia_op_seq_attention () on the three blocks gathered by @rows.
+ */
+PhiliaTensor *philia_op_seq_attention_packed (PhiliaTape    *tape,
+                                              PhiliaTensor  *qkv,
+                                              const gint32  *rows,
+                                              guint          n_seq,
+                                              guint          seq_len,
+                                              guint          heads,
+                                              const guint   *lengths,
+                                              PhiliaTensor **probs);
+
+/*
+ * The first tokens' attention with keys and values packed in @kv
+ * [R, 2·H·D] (columns k | v), read through @rows as above; @q [B, H·D].
+ */
+PhiliaTensor *philia_op_seq_attention_first_packed (PhiliaTape    *tape,
+                                                    PhiliaTensor  *q,
+                                                    PhiliaTensor  *kv,
+                                                    const gint32  *rows,
+                                                    guint          seq_len,
+                                                    guint          heads,
+                                                    const guint   *lengths,
+                                                    PhiliaTensor **probs);
+
+/*
+ * X W[:, @begin … @begin+@count−1] + b[@begin …]: philia_op_linear () on a
+ * column block of @w and @b, read in place; the gradients go to that block.
+ */
+PhiliaTensor *philia_op_linear_columns (PhiliaTape   *tape,
+                                        PhiliaTensor *x,
+                                        PhiliaTensor *w,
+                                        PhiliaTensor *b,
+                                        guint         begin,
+                                        guint         count);
+
+/*
+ * A residual branch in one op: @res[@res_rows] + dropout (X W + b, @p),
+ * equal to philia_op_add (index_select (res, res_rows) or res,
+ * philia_op_dropout (philia_op_linear (x, w, b), p)) with the same mask
+ * draws, without the gathered, dropped and linear intermediates. @res_rows
+ * (x->rows values, borrowed) may be NULL: @res has x's rows.
+ */
+PhiliaTensor *philia_op_linear_dropout_add (PhiliaTape   *tape,
+                                            PhiliaTensor *x,
+                                            PhiliaTensor *w,
+                                            PhiliaTensor *b,
+                                            float         p,
+                                            PhiliaTensor *res,
+                                            const gint32 *res_rows);
+
 /* Mean over all elements of (@a − @target)², 1 × 1; @target is constant
  * (same shape, its data copied). */
 PhiliaTensor *philia_op_mse           (PhiliaTape   *tape,

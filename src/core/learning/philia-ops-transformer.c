@@ -12,6 +12,7 @@
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ typedef struct
   float       *gx;
   guint        cols;
   float        eps;
+  gboolean     fresh;   /* gx is written, not added to (nothing reached it yet) */
 } NormTask;
 
 /* Mean and variance in float over eight lanes (two passes, so the variance
@@ -138,8 +140,32 @@ norm_grad_rows (gpointer data,
       for (j = 0; j < d; j++)
         {
           float g = gy[j] * t->gamma[j];
+          float v = r * (g - sg - (x[j] - m) * r * sgx);
 
-          gx[j] += r * (g - sg - (x[j] - m) * r * sgx);
+          gx[j] = t->fresh ? v : gx[j] + v;
+        }
+    }
+}
+
+/* gamma's and beta's gradients: column sums over the rows, in row order. */
+PHILIA_VECTORIZE static void
+norm_param_grads (float       *restrict gg,
+                  float       *restrict gb,
+                  const float *restrict x,
+                  const float *restrict gy,
+                  const float *restrict stats,
+                  guint        rows,
+                  guint        d)
+{
+  for (guint i = 0; i < rows; i++)
+    {
+      const float *xr = x + (gsize)i * d, *g = gy + (gsize)i * d;
+      float m = stats[2 * (gsize)i], r = stats[2 * (gsize)i + 1];
+
+      for (guint j = 0; j < d; j++)
+        {
+          gg[j] += g[j] * (xr[j] - m) * r;
+          gb[j] += g[j];
         }
     }
 }
@@ -150,34 +176,23 @@ layer_norm_backward (PhiliaTape *tape,
 {
   PhiliaTensor *x = node->in[0], *gamma = node->in[1], *beta = node->in[2];
   NormTask t = { x->data, gamma->data, beta->data, NULL, node->saved, node->out->grad, NULL,
-                 x->cols, node->f };
+                 x->cols, node->f, FALSE };
 
   if (x->requires_grad)
     {
-      t.gx = ensure_grad (x);
+      t.gx = grad_for_write (tape, x, &t.fresh);
       _philia_tape_parallel_rows (tape, x->rows, NULL, (double)tensor_size (x) * 8,
                                   norm_grad_rows, &t);
     }
   /* The column sums over rows run in row order on one thread (sums are never split). */
   if (gamma->requires_grad || beta->requires_grad)
     {
-      float *gg = gamma->requires_grad ? ensure_grad (gamma) : NULL;
-      float *gb = beta->requires_grad ? ensure_grad (beta) : NULL;
+      g_autofree float *unused = g_new0 (float, x->cols);
+      float *gg = gamma->requires_grad ? ensure_grad (gamma) : unused;
+      float *gb = beta->requires_grad ? ensure_grad (beta) : unused;
 
-      for (guint i = 0; i < x->rows; i++)
-        {
-          const float *xr = x->data + (gsize)i * x->cols;
-          const float *gy = t.gy + (gsize)i * x->cols;
-          float m = t.stats[2 * (gsize)i], r = t.stats[2 * (gsize)i + 1];
-
-          for (guint j = 0; j < x->cols; j++)
-            {
-              if (gg != NULL)
-                gg[j] += gy[j] * (xr[j] - m) * r;
-              if (gb != NULL)
-                gb[j] += gy[j];
-            }
-        }
+      /* Both sums in one pass; one that needs no gradient goes to a scratch row. */
+      norm_param_grads (gg, gb, x->data, t.gy, t.stats, x->rows, x->cols);
     }
 }
 
@@ -213,59 +228,278 @@ philia_op_layer_norm (PhiliaTape   *tape,
 
 /* ------------------------------------------------------- seq attention */
 
+/* Where an attention input lives: columns @col … of @t's rows, the row of
+ * sequence position r being @map[r] (or r itself with no map: a map lets
+ * tokens that share a value share a row, the first layer's repeated
+ * nodes). */
+typedef struct
+{
+  PhiliaTensor *t;
+  guint         col;
+  const gint32 *map;
+} Operand;
+
 typedef struct
 {
   guint        seq_len, heads, d;
   guint        n_queries;   /* per sequence: seq_len, or 1 (its first token only) */
   const guint *lengths;
   float        scale;
-  PhiliaTensor *q, *k, *v, *out, *probs;
-  float       *gq, *gk, *gv;
+  /* Inputs: head 0's column of row 0, row strides, maps (NULL: identity). */
+  const float  *q, *k, *v;
+  guint         qs, ks, vs;
+  const gint32 *qmap, *kmap, *vmap;
+  float        *out, *probs;   /* [B·n_queries, H·D] and [B·n_queries, H·L], written whole */
+  const float  *gout;
+  /* Gradients by sequence position (row r of gq is query r, of gk and gv
+   * token r); each zero-buffer (or NULL) gets its sequence rows zeroed
+   * first, so a fresh gradient needs no pass of its own. */
+  float        *gq, *gk, *gv;
+  guint         gqs, gks, gvs;
+  float        *zq, *zk, *zv;
+  guint         zqw, zkw, zvw;
 } AttnTask;
 
+static inline gsize
+map_row (const gint32 *map,
+         gsize         r)
+{
+  return map != NULL ? (gsize)map[r] : r;
+}
+
+/* Head @h's keys of one sequence transposed into @kt [D, LP] (LP = its
+ * length in whole blocks, the padding zero), so that a query's scores
+ * are eight keys at a time, without a horizontal sum per key. */
+static inline G_ALWAYS_INLINE void
+transpose_head (float        *restrict kt,
+                const float **kr,
+                guint         col,
+                guint         len,
+                guint         lp,
+                guint         D)
+{
+  for (guint j = 0; j < lp; j++)
+    {
+      if (j < len)
+        {
+          const float *kj = kr[j] + col;
+
+          for (guint c = 0; c < D; c++)
+            kt[(gsize)c * lp + j] = kj[c];
+        }
+      else
+        for (guint c = 0; c < D; c++)
+          kt[(gsize)c * lp + j] = 0;
+    }
+}
+
+/* s[j] = scale · q·k_j for the @lp / 8 blocks of keys in @kt. */
+static inline G_ALWAYS_INLINE void
+block_scores (float       *restrict s,
+              const float *restrict q,
+              const float *restrict kt,
+              guint        lp,
+              guint        D,
+              float        scale)
+{
+  for (guint jb = 0; jb < lp / 8; jb++)
+    {
+      V8f acc = { 0 };
+
+      for (guint c = 0; c < D; c++)
+        acc += q[c] * v8_load (kt + (gsize)c * lp + 8 * jb);
+      v8_store (s + 8 * jb, acc * scale);
+    }
+}
+
+/* block_scores () for four queries at once (four independent chains of
+ * products, each key block loaded once), rows of @s @lp apart; each
+ * query's sums are those block_scores () makes. */
+static inline G_ALWAYS_INLINE void
+block_scores4 (float        *restrict s,
+               const float **q,
+               const float  *restrict kt,
+               guint         lp,
+               guint         D,
+               float         scale)
+{
+  for (guint jb = 0; jb < lp / 8; jb++)
+    {
+      V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+      for (guint c = 0; c < D; c++)
+        {
+          V8f k = v8_load (kt + (gsize)c * lp + 8 * jb);
+
+          a0 += q[0][c] * k;
+          a1 += q[1][c] * k;
+          a2 += q[2][c] * k;
+          a3 += q[3][c] * k;
+        }
+      v8_store (s + 8 * jb, a0 * scale);
+      v8_store (s + lp + 8 * jb, a1 * scale);
+      v8_store (s + 2 * lp + 8 * jb, a2 * scale);
+      v8_store (s + 3 * lp + 8 * jb, a3 * scale);
+    }
+}
+
+/* The rows of sequence @b's keys and values (past any map), so that the
+ * kernels' inner loops are the same code with a map and without; the next
+ * sequence's rows (below @end) are fetched meanwhile, mapped rows being
+ * scattered over the tensor. */
+static inline G_ALWAYS_INLINE void
+sequence_rows (const AttnTask *t,
+               guint           b,
+               guint           end,
+               const float   **kr,
+               const float   **vr)
+{
+  guint L = t->seq_len, len = t->lengths[b];
+  gsize base = (gsize)b * L;
+
+  for (guint j = 0; j < len; j++)
+    {
+      kr[j] = t->k + map_row (t->kmap, base + j) * t->ks;
+      vr[j] = t->v + map_row (t->vmap, base + j) * t->vs;
+    }
+  if (b + 1 < end)
+    for (guint j = 0; j < t->lengths[b + 1]; j++)
+      {
+        const float *kn = t->k + map_row (t->kmap, base + L + j) * t->ks;
+        const float *vn = t->v + map_row (t->vmap, base + L + j) * t->vs;
+
+        for (guint c = 0; c < t->heads * t->d; c += 16)
+          {
+            __builtin_prefetch (kn + c);
+            __builtin_prefetch (vn + c);
+          }
+      }
+}
+
+/* Per head: every query's scores, four queries at a time, eight keys at a
+ * time; the softmax over the first @len (e^x by exp_approx, the rest
+ * exactly zero); o = Σ_j p_j v_j summed in registers, four queries and
+ * eight columns at a time. Each query's sums run in the same order
+ * whatever its place in a block of four. */
 PHILIA_VECTORIZE static void
 attn_rows (gpointer data,
            guint    begin,
            guint    end)
 {
   AttnTask *t = data;
-  guint L = t->seq_len, H = t->heads, D = t->d, w = H * D;
+  guint L = t->seq_len, H = t->heads, D = t->d, w = H * D, nq_all = t->n_queries;
+  guint lp = (L + 7) / 8 * 8;
+  g_autofree float *kt = g_new (float, (gsize)D * lp);
+  g_autofree float *s = g_new (float, (gsize)(L + 3) * lp);
+  g_autofree const float **kr = g_new (const float *, L);
+  g_autofree const float **vr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
-      gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
+      guint len = t->lengths[b], nq = MIN (len, nq_all), lpb = (len + 7) / 8 * 8;
+      gsize qbase = (gsize)b * nq_all;
+      V8f idx = { 0, 1, 2, 3, 4, 5, 6, 7 };
 
+      for (guint i = nq; i < nq_all; i++)
+        {
+          memset (t->out + (qbase + i) * w, 0, sizeof (float) * w);
+          memset (t->probs + (qbase + i) * (gsize)H * L, 0, sizeof (float) * H * L);
+        }
+      sequence_rows (t, b, end, kr, vr);
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < nq; i++)
-          {
-            const float *qi = t->q->data + (qbase + i) * w + h * D;
-            float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            float *o = t->out->data + (qbase + i) * w + h * D;
-            float max = -INFINITY, sum = 0;
+        {
+          transpose_head (kt, kr, h * D, len, lpb, D);
+          for (guint i0 = 0; i0 < nq; i0 += 4)
+            {
+              const float *q4[4];
 
-            for (guint j = 0; j < len; j++)
-              {
-                const float *kj = t->k->data + (base + j) * w + h * D;
+              for (guint r = 0; r < 4; r++)
+                q4[r] = t->q + map_row (t->qmap, qbase + MIN (i0 + r, nq - 1)) * t->qs + h * D;
+              block_scores4 (s + (gsize)i0 * lpb, q4, kt, lpb, D, t->scale);
+            }
+          for (guint i = 0; i < nq; i++)
+            {
+              float *restrict si = s + (gsize)i * lpb;
+              float *restrict p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+              V8f m8, sum8 = { 0 };
+              float max, sum;
 
-                p[j] = vdot (qi, kj, D) * t->scale;
-                max = MAX (max, p[j]);
-              }
-            for (guint j = 0; j < len; j++)
-              {
-                p[j] = expf (p[j] - max);
-                sum += p[j];
-              }
-            for (guint j = 0; j < len; j++)
-              {
-                const float *vj = t->v->data + (base + j) * w + h * D;
+              /* Positions past the length score −∞: e^{−∞} is 0. */
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                v8_store (si + 8 * jb, v8_select (idx + (float)(8 * jb) < (float)len,
+                                                  v8_load (si + 8 * jb), (V8f){ 0 } - INFINITY));
+              m8 = v8_load (si);
+              for (guint jb = 1; jb < lpb / 8; jb++)
+                m8 = v8_select (v8_load (si + 8 * jb) > m8, v8_load (si + 8 * jb), m8);
+              max = MAX (MAX (MAX (m8[0], m8[1]), MAX (m8[2], m8[3])),
+                         MAX (MAX (m8[4], m8[5]), MAX (m8[6], m8[7])));
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                {
+                  V8f e = v8_exp_approx (v8_load (si + 8 * jb) - max);
 
-                p[j] /= sum;
-                for (guint c = 0; c < D; c++)
-                  o[c] += p[j] * vj[c];
-              }
-          }
+                  v8_store (si + 8 * jb, e);
+                  sum8 += e;
+                }
+              sum = hsum8 (sum8);
+              for (guint jb = 0; jb < lpb / 8; jb++)
+                v8_store (si + 8 * jb, v8_load (si + 8 * jb) / sum);
+              for (guint j = 0; j < L; j++)
+                p[j] = j < len ? si[j] : 0;
+            }
+          for (guint i0 = 0; i0 < nq; i0 += 4)
+            {
+              guint n4 = MIN (4, nq - i0), c = 0;
+              const float *p0, *p1, *p2, *p3;
+              float *o[4];
+
+              /* Past the last query the lanes repeat it (the same sums, stored twice). */
+              p0 = s + (gsize)i0 * lpb;
+              p1 = s + (gsize)(i0 + MIN (1, n4 - 1)) * lpb;
+              p2 = s + (gsize)(i0 + MIN (2, n4 - 1)) * lpb;
+              p3 = s + (gsize)(i0 + MIN (3, n4 - 1)) * lpb;
+              for (guint r = 0; r < 4; r++)
+                o[r] = t->out + (qbase + i0 + MIN (r, n4 - 1)) * w + h * D;
+              for (; c + 8 <= D; c += 8)
+                {
+                  V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+                  for (guint j = 0; j < len; j++)
+                    {
+                      V8f v = v8_load (vr[j] + h * D + c);
+
+                      a0 += p0[j] * v;
+                      a1 += p1[j] * v;
+                      a2 += p2[j] * v;
+                      a3 += p3[j] * v;
+                    }
+                  v8_store (o[3] + c, a3);
+                  v8_store (o[2] + c, a2);
+                  v8_store (o[1] + c, a1);
+                  v8_store (o[0] + c, a0);
+                }
+              for (; c < D; c++)
+                for (guint r = 0; r < n4; r++)
+                  {
+                    const float *pr = s + (gsize)(i0 + r) * lpb;
+                    float acc = 0;
+
+                    for (guint j = 0; j < len; j++)
+                      acc += pr[j] * vr[j][h * D + c];
+                    o[r][c] = acc;
+                  }
+            }
+        }
     }
+}
+
+static inline void
+zero_rows (float *z,
+           guint  width,
+           gsize  first,
+           guint  count)
+{
+  if (z != NULL)
+    memset (z + first * width, 0, sizeof (float) * width * count);
 }
 
 /* Per sequence (its rows only, so threads never share an output row):
@@ -278,111 +512,225 @@ attn_grad_rows (gpointer data,
 {
   AttnTask *t = data;
   guint L = t->seq_len, H = t->heads, D = t->d, w = H * D;
-  g_autofree float *ds = g_new (float, MAX (L, 1));
+  guint lp = (L + 7) / 8 * 8;
+  g_autofree float *ds = g_new (float, lp);
+  g_autofree float *gs = g_new (float, lp);
+  g_autofree float *vt = g_new (float, (gsize)D * lp);
+  g_autofree const float **kr = g_new (const float *, L);
+  g_autofree const float **vr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
-      guint len = t->lengths[b], nq = MIN (len, t->n_queries);
+      guint len = t->lengths[b], nq = MIN (len, t->n_queries), lpb = (len + 7) / 8 * 8;
       gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
 
+      zero_rows (t->zq, t->zqw, qbase, t->n_queries);
+      zero_rows (t->zk, t->zkw, base, L);
+      zero_rows (t->zv, t->zvw, base, L);
+      sequence_rows (t, b, end, kr, vr);
       for (guint h = 0; h < H; h++)
-        for (guint i = 0; i < nq; i++)
-          {
-            const float *p = t->probs->data + (qbase + i) * (gsize)H * L + (gsize)h * L;
-            const float *go = t->out->grad + (qbase + i) * w + h * D;
-            const float *qi = t->q->data + (qbase + i) * w + h * D;
-            float dot = 0;
+        {
+          transpose_head (vt, vr, h * D, len, lpb, D);
+          for (guint i = 0; i < nq; i++)
+            {
+              const float *p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
+              const float *go = t->gout + (qbase + i) * w + h * D;
+              const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+              float dot = 0;
 
-            for (guint j = 0; j < len; j++)
-              {
-                const float *vj = t->v->data + (base + j) * w + h * D;
-                float s = vdot (go, vj, D);
-
-                ds[j] = s;
-                dot += p[j] * s;
-                if (t->gv != NULL)
+              /* dO_i·v_j eight values at a time. */
+              block_scores (ds, go, vt, lpb, D, 1.0f);
+              for (guint j = 0; j < len; j++)
+                dot += p[j] * ds[j];
+              for (guint j = 0; j < len; j++)
+                gs[j] = p[j] * (ds[j] - dot) * t->scale;
+              if (t->gv != NULL)
+                for (guint j = 0; j < len; j++)
                   {
-                    float *gvj = t->gv + (base + j) * w + h * D;
+                    float *restrict gvj = t->gv + (base + j) * t->gvs + h * D;
 
                     for (guint c = 0; c < D; c++)
                       gvj[c] += p[j] * go[c];
                   }
-              }
-            for (guint j = 0; j < len; j++)
-              {
-                float g = p[j] * (ds[j] - dot) * t->scale;
-                const float *kj = t->k->data + (base + j) * w + h * D;
+              if (t->gq != NULL)
+                {
+                  float *restrict gqi = t->gq + (qbase + i) * t->gqs + h * D;
+                  guint c = 0;
 
-                if (t->gq != NULL)
+                  for (; c + 8 <= D; c += 8)
+                    {
+                      V8f acc = { 0 };
+
+                      for (guint j = 0; j < len; j++)
+                        acc += gs[j] * v8_load (kr[j] + h * D + c);
+                      v8_store (gqi + c, v8_load (gqi + c) + acc);
+                    }
+                  for (; c < D; c++)
+                    {
+                      float acc = 0;
+
+                      for (guint j = 0; j < len; j++)
+                        acc += gs[j] * kr[j][h * D + c];
+                      gqi[c] += acc;
+                    }
+                }
+              if (t->gk != NULL)
+                for (guint j = 0; j < len; j++)
                   {
-                    float *gqi = t->gq + (qbase + i) * w + h * D;
+                    float *restrict gkj = t->gk + (base + j) * t->gks + h * D;
 
                     for (guint c = 0; c < D; c++)
-                      gqi[c] += g * kj[c];
+                      gkj[c] += gs[j] * qi[c];
                   }
-                if (t->gk != NULL)
-                  {
-                    float *gkj = t->gk + (base + j) * w + h * D;
-
-                    for (guint c = 0; c < D; c++)
-                      gkj[c] += g * qi[c];
-                  }
-              }
-          }
+            }
+        }
     }
 }
 
 typedef struct
 {
-  guint        seq_len, heads, n_queries;
+  Operand      q, k, v;
+  guint        n_seq, seq_len, heads, n_queries;
   const guint *lengths;
   PhiliaTensor *probs;
 } AttnSaved;
+
+/* The gradient of operand @x by sequence position (@n_rows of the heads'
+ * width @w): straight into its tensor's gradient when it has no map (*@zero
+ * set to that buffer when nothing has reached it yet), else into a scratch
+ * buffer that @x's map then adds into the tensor in position order.
+ * @done lists the tensors already given (so a packed tensor is zeroed once). */
+static float *
+operand_grad (PhiliaTape    *tape,
+              const Operand *x,
+              gsize          n_rows,
+              guint          w,
+              guint         *stride,
+              float        **zero,
+              guint         *zero_w,
+              float        **scratch,
+              PhiliaTensor **done,
+              float        **done_zero)
+{
+  gboolean fresh;
+  float *g;
+
+  *zero = NULL;
+  *zero_w = 0;
+  *scratch = NULL;
+  if (!x->t->requires_grad)
+    return NULL;
+  if (x->map != NULL)
+    {
+      *scratch = _philia_tape_pool_take (tape, MAX (n_rows * w, 1));
+      *stride = *zero_w = w;
+      *zero = *scratch;
+      return *scratch;
+    }
+  for (guint i = 0; i < 2; i++)
+    if (done[i] == x->t)
+      {
+        *stride = x->t->cols;
+        return x->t->grad + x->col;
+      }
+  g = grad_for_write (tape, x->t, &fresh);
+  if (fresh)
+    {
+      *zero = g;
+      *zero_w = x->t->cols;
+    }
+  for (guint i = 0; i < 2; i++)
+    if (done[i] == NULL)
+      {
+        done[i] = x->t;
+        done_zero[i] = *zero;
+        break;
+      }
+  *stride = x->t->cols;
+  return g + x->col;
+}
+
+/* Adds the scratch gradient @g (@n_rows × @w, by position) into @x's
+ * tensor's gradient through its map, in position order. */
+static void
+scatter_operand (PhiliaTape    *tape,
+                 const Operand *x,
+                 float         *g,
+                 gsize          n_rows,
+                 guint          w)
+{
+  float *dst = ensure_grad (x->t);
+  guint stride = x->t->cols;
+
+  for (gsize r = 0; r < n_rows; r++)
+    {
+      float *restrict d = dst + (gsize)x->map[r] * stride + x->col;
+      const float *restrict s = g + r * w;
+
+      for (guint c = 0; c < w; c++)
+        d[c] += s[c];
+    }
+  _philia_tape_pool_give (tape, MAX (n_rows * w, 1), g);
+}
 
 static void
 seq_attention_backward (PhiliaTape *tape,
                         Node       *node)
 {
   AttnSaved *s = node->saved;
-  PhiliaTensor *q = node->in[0], *k = node->in[1], *v = node->in[2];
-  guint B = q->rows / s->n_queries;
-  AttnTask t = { s->seq_len, s->heads, q->cols / s->heads, s->n_queries, s->lengths,
-                 node->f, q, k, v, node->out, s->probs,
-                 q->requires_grad ? ensure_grad (q) : NULL,
-                 k->requires_grad ? ensure_grad (k) : NULL,
-                 v->requires_grad ? ensure_grad (v) : NULL };
+  guint w = node->out->cols, L = s->seq_len;
+  gsize nq_rows = (gsize)s->n_seq * s->n_queries, kv_rows = (gsize)s->n_seq * L;
+  PhiliaTensor *done[2] = { NULL, NULL };
+  float *done_zero[2] = { NULL, NULL };
+  float *sq, *sk, *sv;
+  AttnTask t = { L, s->heads, w / s->heads, s->n_queries, s->lengths, node->f,
+                 s->q.t->data + s->q.col, s->k.t->data + s->k.col, s->v.t->data + s->v.col,
+                 s->q.t->cols, s->k.t->cols, s->v.t->cols, s->q.map, s->k.map, s->v.map,
+                 node->out->data, s->probs->data, node->out->grad };
 
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * s->seq_len * q->cols * 6,
+  t.gq = operand_grad (tape, &s->q, nq_rows, w, &t.gqs, &t.zq, &t.zqw, &sq, done, done_zero);
+  t.gk = operand_grad (tape, &s->k, kv_rows, w, &t.gks, &t.zk, &t.zkw, &sk, done, done_zero);
+  t.gv = operand_grad (tape, &s->v, kv_rows, w, &t.gvs, &t.zv, &t.zvw, &sv, done, done_zero);
+  _philia_tape_parallel_rows (tape, s->n_seq, NULL, (double)nq_rows * L * w * 6,
                               attn_grad_rows, &t);
+  if (sq != NULL)
+    scatter_operand (tape, &s->q, sq, nq_rows, w);
+  if (sk != NULL)
+    scatter_operand (tape, &s->k, sk, kv_rows, w);
+  if (sv != NULL)
+    scatter_operand (tape, &s->v, sv, kv_rows, w);
 }
 
 static PhiliaTensor *
 seq_attention (PhiliaTape    *tape,
-               PhiliaTensor  *q,
-               PhiliaTensor  *k,
-               PhiliaTensor  *v,
+               Operand        q,
+               Operand        k,
+               Operand        v,
+               guint          n_seq,
                guint          seq_len,
                guint          n_queries,
                guint          heads,
+               guint          w,
                const guint   *lengths,
                PhiliaTensor **probs)
 {
   PhiliaTensor *out, *p;
   AttnTask t;
   Node *node;
-  guint B = q->rows / n_queries;
+  gsize rows = (gsize)n_seq * n_queries;
 
-  out = tape_tensor (tape, q->rows, q->cols);
-  p = tape_tensor (tape, q->rows, heads * seq_len);
-  t = (AttnTask) { seq_len, heads, q->cols / heads, n_queries, lengths,
-                   (float)(1.0 / sqrt ((double)(q->cols / heads))), q, k, v, out, p,
-                   NULL, NULL, NULL };
-  _philia_tape_parallel_rows (tape, B, NULL, (double)q->rows * seq_len * q->cols * 4,
-                              attn_rows, &t);
-  node = record (tape, seq_attention_backward, out, q, k, v);
+  out = tape_tensor_uninit (tape, (guint)rows, w);
+  p = tape_tensor_uninit (tape, (guint)rows, heads * seq_len);
+  t = (AttnTask) { seq_len, heads, w / heads, n_queries, lengths,
+                   (float)(1.0 / sqrt ((double)(w / heads))),
+                   q.t->data + q.col, k.t->data + k.col, v.t->data + v.col,
+                   q.t->cols, k.t->cols, v.t->cols, q.map, k.map, v.map, out->data, p->data };
+  _philia_tape_parallel_rows (tape, n_seq, NULL, (double)rows * seq_len * w * 4, attn_rows, &t);
+  node = record (tape, seq_attention_backward, out, q.t, k.t != q.t ? k.t : NULL,
+                 v.t != k.t && v.t != q.t ? v.t : NULL);
   if (node != NULL)
     {
-      AttnSaved saved = { seq_len, heads, n_queries, lengths, p };
+      AttnSaved saved = { q, k, v, n_seq, seq_len, heads, n_queries, lengths, p };
 
       node->saved = g_memdup2 (&saved, sizeof saved);
       node->f = t.scale;
@@ -390,6 +738,28 @@ seq_attention (PhiliaTape    *tape,
   if (probs != NULL)
     *probs = p;
   return out;
+}
+
+static gboolean
+lengths_ok (const guint *lengths,
+            guint        n_seq,
+            guint        seq_len)
+{
+  for (guint b = 0; b < n_seq; b++)
+    if (lengths[b] < 1 || lengths[b] > seq_len)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+map_ok (const gint32 *map,
+        gsize         n,
+        guint         rows)
+{
+  for (gsize r = 0; map != NULL && r < n; r++)
+    if (map[r] < 0 || (guint)map[r] >= rows)
+      return FALSE;
+  return TRUE;
 }
 
 PhiliaTensor *
@@ -402,16 +772,14 @@ philia_op_seq_attention (PhiliaTape    *tape,
                          const guint   *lengths,
                          PhiliaTensor **probs)
 {
-  guint B;
-
   g_return_val_if_fail (seq_len > 0 && heads > 0 && q->rows % seq_len == 0, NULL);
   g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
   g_return_val_if_fail (k->rows == q->rows && k->cols == q->cols, NULL);
   g_return_val_if_fail (v->rows == q->rows && v->cols == q->cols, NULL);
-  B = q->rows / seq_len;
-  for (guint b = 0; b < B; b++)
-    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
-  return seq_attention (tape, q, k, v, seq_len, seq_len, heads, lengths, probs);
+  g_return_val_if_fail (lengths_ok (lengths, q->rows / seq_len, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { k, 0, NULL },
+                        (Operand) { v, 0, NULL }, q->rows / seq_len, seq_len, seq_len, heads,
+                        q->cols, lengths, probs);
 }
 
 PhiliaTensor *
@@ -430,9 +798,315 @@ philia_op_seq_attention_first (PhiliaTape    *tape,
   g_return_val_if_fail (q->cols % heads == 0 && q->cols > 0, NULL);
   g_return_val_if_fail (k->rows == (gsize)B * seq_len && k->cols == q->cols, NULL);
   g_return_val_if_fail (v->rows == k->rows && v->cols == q->cols, NULL);
-  for (guint b = 0; b < B; b++)
-    g_return_val_if_fail (lengths[b] >= 1 && lengths[b] <= seq_len, NULL);
-  return seq_attention (tape, q, k, v, seq_len, 1, heads, lengths, probs);
+  g_return_val_if_fail (lengths_ok (lengths, B, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { k, 0, NULL },
+                        (Operand) { v, 0, NULL }, B, seq_len, 1, heads, q->cols, lengths,
+                        probs);
+}
+
+PhiliaTensor *
+philia_op_seq_attention_packed (PhiliaTape    *tape,
+                                PhiliaTensor  *qkv,
+                                const gint32  *rows,
+                                guint          n_seq,
+                                guint          seq_len,
+                                guint          heads,
+                                const guint   *lengths,
+                                PhiliaTensor **probs)
+{
+  guint w;
+
+  g_return_val_if_fail (qkv != NULL && qkv->cols % 3 == 0 && qkv->cols > 0, NULL);
+  w = qkv->cols / 3;
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && w % heads == 0, NULL);
+  g_return_val_if_fail (rows != NULL || qkv->rows == (gsize)n_seq * seq_len, NULL);
+  g_return_val_if_fail (map_ok (rows, (gsize)n_seq * seq_len, qkv->rows), NULL);
+  g_return_val_if_fail (lengths_ok (lengths, n_seq, seq_len), NULL);
+  return seq_attention (tape, (Operand) { qkv, 0, rows }, (Operand) { qkv, w, rows },
+                        (Operand) { qkv, 2 * w, rows }, n_seq, seq_len, seq_len, heads, w,
+                        lengths, probs);
+}
+
+PhiliaTensor *
+philia_op_seq_attention_first_packed (PhiliaTape    *tape,
+                                      PhiliaTensor  *q,
+                                      PhiliaTensor  *kv,
+                                      const gint32  *rows,
+                                      guint          seq_len,
+                                      guint          heads,
+                                      const guint   *lengths,
+                                      PhiliaTensor **probs)
+{
+  guint B = q->rows, w = q->cols;
+
+  g_return_val_if_fail (seq_len > 0 && heads > 0 && B > 0, NULL);
+  g_return_val_if_fail (w % heads == 0 && w > 0 && kv->cols == 2 * w, NULL);
+  g_return_val_if_fail (rows != NULL || kv->rows == (gsize)B * seq_len, NULL);
+  g_return_val_if_fail (map_ok (rows, (gsize)B * seq_len, kv->rows), NULL);
+  g_return_val_if_fail (lengths_ok (lengths, B, seq_len), NULL);
+  return seq_attention (tape, (Operand) { q, 0, NULL }, (Operand) { kv, 0, rows },
+                        (Operand) { kv, w, rows }, B, seq_len, 1, heads, w, lengths, probs);
+}
+
+/* ------------------------------------------------------ linear columns */
+
+/* Each row of @o (@cols wide) set to @row, eight lanes at a time in the
+ * loop itself: a memcpy call per short row cost more than the copy. */
+PHILIA_VECTORIZE PHILIA_NO_MEMCPY static void
+fill_rows (float       *restrict o,
+           const float *restrict row,
+           guint        rows,
+           guint        cols)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      float *restrict out = o + (gsize)r * cols;
+      guint j = 0;
+
+      for (; j + 8 <= cols; j += 8)
+        v8_store (out + j, v8_load (row + j));
+      for (; j < cols; j++)
+        out[j] = row[j];
+    }
+}
+
+/* A column block of a product's weight: the last layer's queries are
+ * needed for the first tokens alone and its keys and values for all, from
+ * one [d, 3d] weight (the products read the block in place, ld = 3d). */
+static void
+linear_columns_backward (PhiliaTape *tape,
+                         Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
+  guint begin = node->n_index, n = y->cols, k = x->cols, m = x->rows;
+  gboolean fresh;
+
+  if (m == 0 || n == 0 || k == 0)
+    return;
+  if (x->requires_grad)
+    {
+      float *g = grad_for_write (tape, x, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, y->grad, n,
+                   w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
+    }
+  if (w->requires_grad)
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, y->grad,
+                 n, 1.0f, ensure_grad (w) + begin, w->cols);
+  if (b->requires_grad)
+    {
+      float *gb = ensure_grad (b) + begin;
+
+      for (guint r = 0; r < m; r++)
+        for (guint j = 0; j < n; j++)
+          gb[j] += y->grad[(gsize)r * n + j];
+    }
+}
+
+PhiliaTensor *
+philia_op_linear_columns (PhiliaTape   *tape,
+                          PhiliaTensor *x,
+                          PhiliaTensor *w,
+                          PhiliaTensor *b,
+                          guint         begin,
+                          guint         count)
+{
+  PhiliaTensor *y;
+  Node *node;
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+  g_return_val_if_fail (begin <= w->cols && count <= w->cols - begin, NULL);
+
+  y = tape_tensor_uninit (tape, x->rows, count);
+  fill_rows (y->data, b->data + begin, x->rows, count);
+  if (x->rows > 0 && count > 0 && x->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
+                 x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
+  node = record (tape, linear_columns_backward, y, x, w, b);
+  if (node != NULL)
+    node->n_index = begin;
+  return y;
+}
+
+/* ------------------------------------------- linear, dropout, residual */
+
+/* y_r = res[rows_r] + dropout (z_r) with z = X W + b already in @y: one
+ * pass (the dropout's and the sum's two, and the gather's), rounding the
+ * product before the sum as the two ops did. */
+PHILIA_VECTORIZE_NO_FMA static void
+residual_apply (float        *restrict y,
+                const float  *restrict res,
+                const gint32 *restrict rows,
+                const guint8 *restrict mask,
+                guint         n_rows,
+                guint         n,
+                float         keep)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *restrict rr = res + (gsize)(rows != NULL ? (guint)rows[r] : r) * n;
+      float *restrict yr = y + (gsize)r * n;
+      const guint8 *mr = mask != NULL ? mask + (gsize)r * n : NULL;
+      guint j = 0;
+
+      if (mr != NULL)
+        for (; j + 8 <= n; j += 8)
+          v8_store (yr + j, v8_load (rr + j) + v8_load (yr + j) * v8_mask_factor (mr + j, keep));
+      for (; j < n; j++)
+        yr[j] = rr[j] + (mr != NULL ? yr[j] * (mr[j] ? keep : 0.0f) : yr[j]);
+    }
+}
+
+/* gz = gy ⊙ mask · keep (fresh), and the bias's column sums of gz. */
+PHILIA_VECTORIZE static void
+residual_grad (float        *restrict gz,
+               float        *restrict gb,
+               const float  *restrict gy,
+               const guint8 *restrict mask,
+               guint         n_rows,
+               guint         n,
+               float         keep)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const float *restrict g = gy + (gsize)r * n;
+      float *restrict z = gz + (gsize)r * n;
+      guint j = 0;
+
+      if (mask != NULL)
+        for (; j + 8 <= n; j += 8)
+          v8_store (z + j, v8_load (g + j) * v8_mask_factor (mask + (gsize)r * n + j, keep));
+      for (; j < n; j++)
+        z[j] = mask != NULL ? g[j] * (mask[(gsize)r * n + j] ? keep : 0.0f) : g[j];
+      if (gb != NULL)
+        for (j = 0; j < n; j++)
+          gb[j] += z[j];
+    }
+}
+
+/* g[rows_r] += gy_r, rows in order (all rows in order without @rows). */
+PHILIA_VECTORIZE static void
+residual_scatter (float        *restrict g,
+                  const float  *restrict gy,
+                  const gint32 *restrict rows,
+                  guint         n_rows,
+                  guint         n)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      float *restrict d = g + (gsize)(rows != NULL ? (guint)rows[r] : r) * n;
+      const float *restrict s = gy + (gsize)r * n;
+
+      for (guint j = 0; j < n; j++)
+        d[j] += s[j];
+    }
+}
+
+typedef struct
+{
+  PhiliaTensor *res;
+  const gint32 *rows;
+} ResidualSaved;
+
+static void
+linear_dropout_add_backward (PhiliaTape *tape,
+                             Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2], *y = node->out;
+  ResidualSaved *rs = node->saved;
+  PhiliaTensor *res = rs->res;
+  guint m = y->rows, n = y->cols, k = x->cols;
+  gsize size = tensor_size (y);
+  gboolean fresh;
+  float *gz;
+
+  if (res->requires_grad)
+    {
+      if (rs->rows == NULL)
+        {
+          float *g = grad_for_write (tape, res, &fresh);
+
+          if (fresh)
+            memcpy (g, y->grad, sizeof (float) * MAX (size, 1));
+          else
+            residual_scatter (g, y->grad, NULL, m, n);
+        }
+      else
+        residual_scatter (ensure_grad (res), y->grad, rs->rows, m, n);
+    }
+  if (!(x->requires_grad || w->requires_grad || b->requires_grad) || size == 0)
+    return;
+  gz = _philia_tape_pool_take (tape, size);
+  residual_grad (gz, b->requires_grad ? ensure_grad (b) : NULL, y->grad, node->mask, m, n,
+                 node->f);
+  if (k > 0 && x->requires_grad)
+    {
+      float *g = grad_for_write (tape, x, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gz, n, w->data, n,
+                   fresh ? 0.0f : 1.0f, g, k);
+    }
+  if (k > 0 && w->requires_grad)
+    {
+      float *g = grad_for_write (tape, w, &fresh);
+
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, gz, n,
+                   fresh ? 0.0f : 1.0f, g, n);
+    }
+  _philia_tape_pool_give (tape, size, gz);
+}
+
+PhiliaTensor *
+philia_op_linear_dropout_add (PhiliaTape   *tape,
+                              PhiliaTensor *x,
+                              PhiliaTensor *w,
+                              PhiliaTensor *b,
+                              float         p,
+                              PhiliaTensor *res,
+                              const gint32 *res_rows)
+{
+  PhiliaTensor *y;
+  guint8 *mask = NULL;
+  float keep = 1;
+  Node *node;
+  gsize size;
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+  g_return_val_if_fail (p >= 0 && p < 1 && res != NULL && res->cols == w->cols, NULL);
+  g_return_val_if_fail (res_rows != NULL || res->rows == x->rows, NULL);
+  g_return_val_if_fail (map_ok (res_rows, x->rows, res->rows), NULL);
+
+  y = tape_tensor_uninit (tape, x->rows, w->cols);
+  size = tensor_size (y);
+  fill_rows (y->data, b->data, x->rows, w->cols);
+  if (x->rows > 0 && w->cols > 0 && x->cols > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                 x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
+  if (philia_tape_get_training (tape) && p > 0)
+    {
+      /* The dropout op's mask buffer and draws. */
+      mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((size + 3) / 4))->data;
+      _philia_dropout_mask_from_tape (tape, mask, size, p);
+      keep = 1.0f / (1.0f - p);
+    }
+  residual_apply (y->data, res->data, res_rows, mask, x->rows, w->cols, keep);
+  node = record (tape, linear_dropout_add_backward, y, x, w, b);
+  if (node == NULL && res->requires_grad)
+    node = record (tape, linear_dropout_add_backward, y, res, NULL, NULL);
+  if (node != NULL)
+    {
+      ResidualSaved saved = { res, res_rows };
+
+      node->in[0] = x;
+      node->in[1] = w;
+      node->in[2] = b;
+      node->saved = g_memdup2 (&saved, sizeof saved);
+      node->mask = mask;
+      node->f = keep;
+    }
+  return y;
 }
 
 /* ------------------------------------------------------------------- mse */
