@@ -959,6 +959,63 @@ test_backward_releases (void)
   FREE_ALL (in);
 }
 
+static PhiliaTensor *
+build_head_dot (PhiliaTape    *tape,
+                PhiliaTensor **in,
+                gpointer       data)
+{
+  return _philia_op_head_dot (tape, in[0], in[1], GPOINTER_TO_UINT (data));
+}
+
+/* GAT's per-head scores in one op: the values and gradients of
+ * group_sum (mul (x, a)) (equal, the same roundings), and the finite
+ * differences'. */
+static void
+test_head_dot (void)
+{
+  const guint shapes[][3] = { { 13, 4, 3 }, { 9, 8, 8 }, { 5, 1, 7 }, { 0, 2, 2 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      guint rows = shapes[s][0], heads = shapes[s][1], d = shapes[s][2];
+      g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+      g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+      g_autofree float *gx = NULL, *ga = NULL, *r = NULL;
+      PhiliaTensor *in[2], *a, *b;
+      PhiliaRng rng;
+
+      philia_rng_init (&rng, 40 + s);
+      in[0] = param (rows, heads * d, &rng);
+      in[1] = param (1, heads * d, &rng);
+      if (rows > 0)
+        check_gradients ("head_dot", build_head_dot, in, 2, GUINT_TO_POINTER (heads), 2e-3);
+      r = g_new (float, MAX (rows * heads, 1));
+      for (guint i = 0; i < rows * heads; i++)
+        r[i] = 2 * philia_rng_float (&rng) - 1;
+      philia_tensor_zero_grad (in[0]);
+      philia_tensor_zero_grad (in[1]);
+      a = _philia_op_head_dot (t1, in[0], in[1], heads);
+      g_assert_cmpuint (a->rows, ==, rows);
+      g_assert_cmpuint (a->cols, ==, heads);
+      philia_tape_backward_from (t1, a, r);
+      gx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (rows * heads * d, 1));
+      ga = g_memdup2 (in[1]->grad, sizeof (float) * heads * d);
+      philia_tensor_zero_grad (in[0]);
+      philia_tensor_zero_grad (in[1]);
+      b = philia_op_group_sum (t2, philia_op_mul (t2, in[0], in[1]), d);
+      philia_tape_backward_from (t2, b, r);
+      for (guint i = 0; i < rows * heads; i++)
+        g_assert_cmpfloat (a->data[i], ==, b->data[i]);
+      for (guint i = 0; i < rows * heads * d; i++)
+        g_assert_cmpfloat (gx[i], ==, in[0]->grad[i]);
+      for (guint i = 0; i < heads * d; i++)
+        g_assert_cmpfloat (ga[i], ==, in[1]->grad[i]);
+      philia_tape_reset (t1);
+      philia_tape_reset (t2);
+      FREE_ALL (in);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -984,6 +1041,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/tape-pool", test_tape_pool);
   g_test_add_func ("/Philia/Autograd/tape-pool-share", test_tape_pool_share);
   g_test_add_func ("/Philia/Autograd/backward-releases", test_backward_releases);
+  g_test_add_func ("/Philia/Autograd/head-dot", test_head_dot);
 
   return g_test_run ();
 }

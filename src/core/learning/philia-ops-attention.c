@@ -136,6 +136,109 @@ philia_op_edge_scores (PhiliaTape   *tape,
   return out;
 }
 
+/* -------------------------------------------------------------- head dot */
+
+/* Products rounded before the sum, as mul's output is (no fused
+ * multiply-add), summed from 0 in order as group_sum does. */
+PHILIA_VECTORIZE_NO_FMA static void
+head_dot_rows (float *restrict o,
+               const float *restrict x,
+               const float *restrict a,
+               guint        rows,
+               guint        heads,
+               guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        const float *restrict xr = x + r * n + h * d;
+        const float *restrict ah = a + h * d;
+        float acc = 0;
+
+        for (guint k = 0; k < d; k++)
+          acc += xr[k] * ah[k];
+        o[(gsize)r * heads + h] = acc;
+      }
+}
+
+/* dx += g · a and da += Σ_rows g · x, rows in order: the expressions of
+ * mul's backward pass on group_sum's broadcast gradient. */
+PHILIA_VECTORIZE static void
+head_dot_grad_x (float *restrict gx,
+                 const float *restrict g,
+                 const float *restrict a,
+                 guint        rows,
+                 guint        heads,
+                 guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        float *restrict o = gx + r * n + h * d;
+        const float *restrict ah = a + h * d;
+        float gh = g[(gsize)r * heads + h];
+
+        for (guint k = 0; k < d; k++)
+          o[k] += gh * ah[k];
+      }
+}
+
+PHILIA_VECTORIZE static void
+head_dot_grad_a (float *restrict ga,
+                 const float *restrict g,
+                 const float *restrict x,
+                 guint        rows,
+                 guint        heads,
+                 guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        const float *restrict xr = x + r * n + h * d;
+        float *restrict o = ga + h * d;
+        float gh = g[(gsize)r * heads + h];
+
+        for (guint k = 0; k < d; k++)
+          o[k] += gh * xr[k];
+      }
+}
+
+static void
+head_dot_backward (PhiliaTape *tape,
+                   Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *a = node->in[1], *out = node->out;
+  guint heads = out->cols, d = x->cols / MAX (heads, 1);
+
+  if (x->requires_grad)
+    head_dot_grad_x (ensure_grad (x), out->grad, a->data, x->rows, heads, d);
+  if (a->requires_grad)
+    head_dot_grad_a (ensure_grad (a), out->grad, x->data, x->rows, heads, d);
+}
+
+PhiliaTensor *
+_philia_op_head_dot (PhiliaTape   *tape,
+                     PhiliaTensor *x,
+                     PhiliaTensor *a,
+                     guint         heads)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (x != NULL && a != NULL && heads > 0 && x->cols % heads == 0, NULL);
+  g_return_val_if_fail (a->rows == 1 && a->cols == x->cols, NULL);
+
+  out = tape_tensor_uninit (tape, x->rows, heads);
+  head_dot_rows (out->data, x->data, a->data, x->rows, heads, x->cols / heads);
+  record (tape, head_dot_backward, out, x, a, NULL);
+  return out;
+}
+
 /* ----------------------------------------------------------- edge softmax */
 
 typedef struct
