@@ -19,6 +19,15 @@ PhiliaSparse *philia_sparse_new_rows   (const PhiliaSparse *s,
                                         const guint        *rows,
                                         guint               n_rows);
 
+/* out[v][h] = Σ_k x[v][h·d + k] · a[h·d + k] with d = x->cols / @heads (a
+ * is one row as wide as x): GAT's per-head scores, as
+ * group_sum (mul (x, a), d) computes them to the bit, without their
+ * [n, heads·d] intermediate or its gradient. */
+PhiliaTensor *_philia_op_head_dot      (PhiliaTape         *tape,
+                                        PhiliaTensor       *x,
+                                        PhiliaTensor       *a,
+                                        guint               heads);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

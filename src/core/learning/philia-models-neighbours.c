@@ -76,8 +76,8 @@ gat_layer_forward (PhiliaModelContext *ctx,
   float p = (float)ctx->params.dropout;
   PhiliaTensor *src, *dst, *alpha;
 
-  src = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_src), l->width);
-  dst = philia_op_group_sum (tape, philia_op_mul (tape, wx, l->a_dst), l->width);
+  src = _philia_op_head_dot (tape, wx, l->a_src, wx->cols / l->width);
+  dst = _philia_op_head_dot (tape, wx, l->a_dst, wx->cols / l->width);
   /* Row v of the pattern is the destination, its entries the sources u:
    * scores, softmax and attention dropout (training only) in one op. */
   alpha = philia_op_edge_attention (tape, s, src, dst, 0.2f, p);

@@ -144,7 +144,15 @@ gcn_forward (gpointer            model,
   float p = (float)ctx->params.dropout;
   PhiliaTensor *h;
 
-  h = philia_op_add (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p), m->b1);
+  if (ctx->dense_x != NULL && ctx->dense_x->cols < m->w1->cols)
+    /* (Â X) W1 + b1 as one op (see _philia_propagated_input_matmul ()):
+     * a separate bias add is one more [n, H] tensor alive through the step,
+     * and its gradient another. */
+    h = philia_op_linear (tape, philia_op_spmm (tape, a, NULL,
+                                                philia_op_dropout (tape, ctx->dense_x, p)),
+                          m->w1, m->b1);
+  else
+    h = philia_op_add (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p), m->b1);
   h = philia_op_relu_dropout (tape, h, p);
   h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
   return philia_op_add (tape, h, m->b2);

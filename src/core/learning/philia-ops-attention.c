@@ -136,6 +136,143 @@ philia_op_edge_scores (PhiliaTape   *tape,
   return out;
 }
 
+/* -------------------------------------------------------------- head dot */
+
+/* Products rounded before the sum, as mul's output is (no fused
+ * multiply-add), summed from 0 in order as group_sum does. */
+PHILIA_VECTORIZE_NO_FMA static void
+head_dot_rows (float *restrict o,
+               const float *restrict x,
+               const float *restrict a,
+               guint        rows,
+               guint        heads,
+               guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  if (heads == 8 && d == 8)
+    {
+      /* GAT's 8 heads of 8: the row's 64 products as eight vectors, one a
+       * head, transposed so that lane h sums head h's products in order. */
+      V8f av[8];
+
+      for (guint h = 0; h < 8; h++)
+        av[h] = v8_load (a + h * 8);
+      for (guint r = 0; r < rows; r++)
+        {
+          V8f p[8], t[8], u[8], acc = { 0 };
+
+          for (guint h = 0; h < 8; h++)
+            p[h] = v8_load (x + (gsize)r * 64 + h * 8) * av[h];
+          for (guint h = 0; h < 8; h += 2)
+            {
+              t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+              t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+            }
+          for (guint h = 0; h < 8; h += 4)
+            {
+              u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+              u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+              u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+              u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+            }
+          /* Column k of the products is half k % 4 of u[k % 4] and u[4 + k % 4]. */
+          for (guint k = 0; k < 8; k++)
+            acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
+                         : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
+          v8_store (o + (gsize)r * 8, acc);
+        }
+      return;
+    }
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        const float *restrict xr = x + r * n + h * d;
+        const float *restrict ah = a + h * d;
+        float acc = 0;
+
+        for (guint k = 0; k < d; k++)
+          acc += xr[k] * ah[k];
+        o[(gsize)r * heads + h] = acc;
+      }
+}
+
+/* dx += g · a and da += Σ_rows g · x, rows in order: the expressions of
+ * mul's backward pass on group_sum's broadcast gradient. */
+PHILIA_VECTORIZE static void
+head_dot_grad_x (float *restrict gx,
+                 const float *restrict g,
+                 const float *restrict a,
+                 guint        rows,
+                 guint        heads,
+                 guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        float *restrict o = gx + r * n + h * d;
+        const float *restrict ah = a + h * d;
+        float gh = g[(gsize)r * heads + h];
+
+        for (guint k = 0; k < d; k++)
+          o[k] += gh * ah[k];
+      }
+}
+
+PHILIA_VECTORIZE static void
+head_dot_grad_a (float *restrict ga,
+                 const float *restrict g,
+                 const float *restrict x,
+                 guint        rows,
+                 guint        heads,
+                 guint        d)
+{
+  gsize n = (gsize)heads * d;
+
+  for (guint r = 0; r < rows; r++)
+    for (guint h = 0; h < heads; h++)
+      {
+        const float *restrict xr = x + r * n + h * d;
+        float *restrict o = ga + h * d;
+        float gh = g[(gsize)r * heads + h];
+
+        for (guint k = 0; k < d; k++)
+          o[k] += gh * xr[k];
+      }
+}
+
+static void
+head_dot_backward (PhiliaTape *tape,
+                   Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *a = node->in[1], *out = node->out;
+  guint heads = out->cols, d = x->cols / MAX (heads, 1);
+
+  if (x->requires_grad)
+    head_dot_grad_x (ensure_grad (x), out->grad, a->data, x->rows, heads, d);
+  if (a->requires_grad)
+    head_dot_grad_a (ensure_grad (a), out->grad, x->data, x->rows, heads, d);
+}
+
+PhiliaTensor *
+_philia_op_head_dot (PhiliaTape   *tape,
+                     PhiliaTensor *x,
+                     PhiliaTensor *a,
+                     guint         heads)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (x != NULL && a != NULL && heads > 0 && x->cols % heads == 0, NULL);
+  g_return_val_if_fail (a->rows == 1 && a->cols == x->cols, NULL);
+
+  out = tape_tensor_uninit (tape, x->rows, heads);
+  head_dot_rows (out->data, x->data, a->data, x->rows, heads, x->cols / heads);
+  record (tape, head_dot_backward, out, x, a, NULL);
+  return out;
+}
+
 /* ----------------------------------------------------------- edge softmax */
 
 typedef struct

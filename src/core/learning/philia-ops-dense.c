@@ -155,16 +155,8 @@ add_backward (PhiliaTape *tape,
 
   gboolean fresh;
 
-  /* A gradient nothing has reached yet is a copy, not a zeroing pass and a sum. */
-  if (a->requires_grad)
-    {
-      float *ga = grad_for_write (tape, a, &fresh);
-
-      if (fresh)
-        memcpy (ga, out->grad, sizeof (float) * MAX (n, 1));
-      else
-        vec_acc (ga, out->grad, n);
-    }
+  /* A gradient nothing has reached yet is a copy, not a zeroing pass and a
+   * sum; b's first, so that a can then take the output's buffer itself. */
   if (b->requires_grad)
     {
       if (b->rows == a->rows)
@@ -178,6 +170,15 @@ add_backward (PhiliaTape *tape,
         }
       else
         vec_acc_columns (ensure_grad (b), out->grad, out->rows, out->cols);
+    }
+  if (a->requires_grad && grad_steal_from_output (tape, node, a) == NULL)
+    {
+      float *ga = grad_for_write (tape, a, &fresh);
+
+      if (fresh)
+        memcpy (ga, out->grad, sizeof (float) * MAX (n, 1));
+      else
+        vec_acc (ga, out->grad, n);
     }
 }
 
@@ -683,23 +684,36 @@ typedef void (*MaskApply) (float *restrict, const float *restrict, const guint8 
                            gsize, float);
 
 /* out = apply (a, fresh mask, 1/(1 − p)), recorded with @backward; the mask
- * lives in a tape buffer, reused step after step like the tensors'. */
+ * lives in a tape buffer, reused step after step like the tensors'. With
+ * @mask_in_output the backward pass reads which elements were kept from the
+ * output, and the mask goes back to the pool at once (n bytes an element
+ * fewer alive through the step). */
 static PhiliaTensor *
 masked_op (PhiliaTape   *tape,
            PhiliaTensor *a,
            float         p,
            MaskApply     apply,
-           void        (*backward) (PhiliaTape *, Node *))
+           void        (*backward) (PhiliaTape *, Node *),
+           gboolean      mask_in_output)
 {
-  gsize n = tensor_size (a);
+  gsize n = tensor_size (a), mask_floats = MAX ((n + 3) / 4, 1);
   float keep = 1.0f / (1.0f - p);
-  guint8 *mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)((n + 3) / 4))->data;
+  guint8 *mask;
   PhiliaTensor *out;
   Node *node;
 
+  if (mask_in_output)
+    mask = (guint8 *)_philia_tape_pool_take (tape, mask_floats);
+  else
+    mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)mask_floats)->data;
   _philia_dropout_mask_from_tape (tape, mask, n, p);
   out = tape_tensor_uninit (tape, a->rows, a->cols);
   apply (out->data, a->data, mask, n, keep);
+  if (mask_in_output)
+    {
+      _philia_tape_pool_give (tape, mask_floats, (float *)mask);
+      mask = NULL;
+    }
   node = record (tape, backward, out, a, NULL, NULL);
   if (node != NULL)
     {
@@ -718,7 +732,7 @@ philia_op_dropout (PhiliaTape   *tape,
 
   if (!tape->training || p == 0)
     return a;
-  return masked_op (tape, a, p, dropout_apply, dropout_backward);
+  return masked_op (tape, a, p, dropout_apply, dropout_backward, FALSE);
 }
 
 /* dropout (relu (a)) in one pass each way: no intermediate tensor, and the
@@ -744,11 +758,13 @@ relu_dropout_apply (float *restrict out,
     out[i] = (x[i] > 0 ? x[i] : 0.0f) * (mask[i] ? keep : 0.0f);
 }
 
+/* The kept positive elements are those whose output is positive (the
+ * output is x / (1 − p) there, never below x, and 0 elsewhere): the same
+ * factor as the mask's and the input's sign together, read from one tensor. */
 PHILIA_VECTORIZE static void
 relu_dropout_grad (float *restrict ga,
-                   const float *restrict x,
+                   const float *restrict y,
                    const float *restrict g,
-                   const guint8 *restrict mask,
                    gsize        n,
                    float        keep,
                    gboolean     fresh)
@@ -757,18 +773,31 @@ relu_dropout_grad (float *restrict ga,
 
   for (; i + 8 <= n; i += 8)
     {
-      V8f gm = v8_load (g + i) * v8_mask_factor (mask + i, keep);
-      V8f r = v8_select (v8_load (x + i) > 0, gm, (V8f){ 0 });
+      V8f r = v8_select (v8_load (y + i) > 0, v8_load (g + i) * keep, (V8f){ 0 });
 
       v8_store (ga + i, fresh ? r : v8_load (ga + i) + r);
     }
   for (; i < n; i++)
     {
-      float gm = g[i] * (mask[i] ? keep : 0.0f);
-      float r = x[i] > 0 ? gm : 0.0f;
+      float r = y[i] > 0 ? g[i] * keep : 0.0f;
 
       ga[i] = fresh ? r : ga[i] + r;
     }
+}
+
+/* The same, rewriting the output's gradient in place into the input's. */
+PHILIA_VECTORIZE static void
+relu_dropout_grad_in_place (float *g,
+                            const float *restrict y,
+                            gsize        n,
+                            float        keep)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    v8_store (g + i, v8_select (v8_load (y + i) > 0, v8_load (g + i) * keep, (V8f){ 0 }));
+  for (; i < n; i++)
+    g[i] = y[i] > 0 ? g[i] * keep : 0.0f;
 }
 
 static void
@@ -776,10 +805,16 @@ relu_dropout_backward (PhiliaTape *tape,
                        Node       *node)
 {
   gboolean fresh;
-  float *ga = grad_for_write (tape, node->in[0], &fresh);
+  float *ga = grad_steal_from_output (tape, node, node->in[0]);
 
-  relu_dropout_grad (ga, node->in[0]->data, node->out->grad, node->mask,
-                     tensor_size (node->out), node->f, fresh);
+  if (ga != NULL)
+    {
+      relu_dropout_grad_in_place (ga, node->out->data, tensor_size (node->out), node->f);
+      return;
+    }
+  ga = grad_for_write (tape, node->in[0], &fresh);
+  relu_dropout_grad (ga, node->out->data, node->out->grad, tensor_size (node->out), node->f,
+                     fresh);
 }
 
 PhiliaTensor *
@@ -791,5 +826,5 @@ philia_op_relu_dropout (PhiliaTape   *tape,
 
   if (!tape->training || p == 0)
     return philia_op_relu (tape, a);
-  return masked_op (tape, a, p, relu_dropout_apply, relu_dropout_backward);
+  return masked_op (tape, a, p, relu_dropout_apply, relu_dropout_backward, TRUE);
 }

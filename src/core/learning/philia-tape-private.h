@@ -39,8 +39,13 @@ struct _PhiliaTape
    * vary a little between steps (masked tokens, mini-batches) share buffers
    * instead of piling up one set per step. */
   GHashTable  *buffers;    /* gsize* class → PoolClass */
+  /* Buffers handed out for a smaller class than their own (pointer → its
+   * class as a gsize in a pointer), filed under their own when given back. */
+  GHashTable  *lent;
   gsize        pool_idle;  /* bytes in the pool now */
   gsize        step_taken; /* bytes taken since the last reset */
+  /* The tensor a backward walk started from (its gradient is the caller's). */
+  PhiliaTensor *walk_output;
 };
 
 /* The element count a pool buffer for @n floats really has: @n rounded up
@@ -159,6 +164,27 @@ grad_for_write (PhiliaTape   *tape,
         t->grad = g_new (float, t->tape_owned ? _philia_tape_pool_class (n) : n);
     }
   return t->grad;
+}
+
+/* For a node whose backward pass makes its input's gradient elementwise from
+ * its output's: hands the output's gradient buffer over to @in when nothing
+ * has reached @in's yet and both are tape tensors of one size (the walk
+ * would give the output's back to the pool next). Returns the buffer, which
+ * holds the output's gradient, to be rewritten in place; NULL when it cannot. */
+static inline float *
+grad_steal_from_output (PhiliaTape   *tape,
+                        Node         *node,
+                        PhiliaTensor *in)
+{
+  PhiliaTensor *out = node->out;
+
+  if (tape == NULL || in->grad != NULL || !in->tape_owned || !out->tape_owned
+      || out == tape->walk_output || in == out || in->rows != out->rows
+      || in->cols != out->cols || out->grad == NULL)
+    return NULL;
+  in->grad = out->grad;
+  out->grad = NULL;
+  return in->grad;
 }
 
 /* Like tape_tensor() without zeroing, for outputs every element of which is written. */
