@@ -339,7 +339,19 @@ cmd_proximity (int    argc,
           g_clear_pointer (&npz, philia_npz_free);
         }
       else
-        graph = g_object_ref (stream->graph);
+        {
+          g_autofree char *source = g_filename_display_basename (argv[1]);
+          gint64 shape[2];
+          guint ndim = 0;
+
+          graph = g_object_ref (stream->graph);
+          /* The feature columns the loaded graph would report: the header says. */
+          if (!philia_npz_has_member (npz, "node_features")
+              || !_philia_npz_member_shape (npz, "node_features", &ndim, shape, NULL)
+              || ndim != 2)
+            shape[1] = 0;
+          cli_json_features_set_loaded (source, (guint)shape[1]);
+        }
     }
   if (graph == NULL)
     graph = load_dataset (argv[1], &error);
