@@ -112,8 +112,9 @@ cli_mpi_help (const char *command)
   if (command == NULL || !g_strv_contains (shared_commands, command))
     return NULL;
   return _ ("Under mpirun (or srun --mpi=pmix) the processes share the work, and rank 0\n"
-            "prints what one process prints. Every process reads the whole dataset: no\n"
-            "format is read in parts yet.");
+            "prints what one process prints. stats --stream, and proximity with cn, jaccard,\n"
+            "aa, ra or pa, read only each process's slice of an .npz's edges; otherwise\n"
+            "every process reads the whole dataset.");
 }
 
 gboolean

@@ -42,6 +42,10 @@ PhiliaGraph *load_dataset  (const char    *path,
  * "features" naming what was used. */
 extern char *opt_features;
 void         cli_json_features (PhiliaJson    *json);
+/* What cli_json_features() names when the dataset was read without
+ * load_dataset() (proximity --stream). */
+void         cli_json_features_set_loaded (const char *source,
+                                           guint       columns);
 /* "  LABEL" padded to @width columns (a wide character takes two), the
  * left column of the text reports, in any language. */
 void         cli_label         (const char    *label,

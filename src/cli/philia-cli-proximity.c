@@ -13,6 +13,8 @@
 
 #include "philia-cli-mpi.h"
 #include "philia-cli-private.h"
+#include "philia-cli-stream.h"
+#include "philia-stream-stats.h"
 
 /* philia-cli proximity and linkpred: link-prediction heuristics for given
  * pairs, and their evaluation on a seeded edge split with the OGB metrics. */
@@ -29,6 +31,7 @@ static char *opt_katz_len;
 static double opt_ppr_alpha = NAN;
 static int opt_prox_threads = 0;
 static int opt_mrr_negatives = 100;
+static gboolean opt_prox_stream;
 
 #define PROXIMITY_PARAM_ENTRIES \
   { "katz-beta", 0, 0, G_OPTION_ARG_DOUBLE, &opt_katz_beta, "Katz β (default 0.005)", "B" }, \
@@ -48,6 +51,10 @@ static GOptionEntry proximity_entries[] = {
         "such as lpi (default: the built-ins)"), "LIST" },
   { "out", 'o', 0, G_OPTION_ARG_FILENAME, &opt_out, N_ ("Write the CSV here, not on stdout"),
     "F.csv" },
+  { "stream", 0, 0, G_OPTION_ARG_NONE, &opt_prox_stream,
+    N_ ("Read the edges of an .npz in pieces instead of loading the graph, holding only the "
+        "rows of the pairs' nodes (cn, jaccard, aa, ra and pa; under mpirun each process reads "
+        "its slice, which it does without being asked)"), NULL },
   PROXIMITY_PARAM_ENTRIES,
   { NULL }
 };
@@ -291,6 +298,8 @@ cmd_proximity (int    argc,
   g_autofree double *scores = NULL;
   g_autoptr(GString) csv = NULL;
   g_autoptr(GPtrArray) extra = g_ptr_array_new ();
+  g_autoptr(PhiliaStreamStats) stream = NULL;
+  g_autoptr(PhiliaNpz) npz = NULL;
   PhiliaProximityParams params;
   GError *error = NULL;
   guint mask = PHILIA_PROXIMITY_ALL, n_cols, n_builtin;
@@ -309,7 +318,43 @@ cmd_proximity (int    argc,
   if (!proximity_params_from_options ("proximity", &params, &code))
     return code;
 
-  graph = load_dataset (argv[1], &error);
+  if (opt_prox_stream && (extra->len > 0 || !cli_stream_pairs_supports (mask)))
+    return usage_error ("proximity", _ ("--stream scores cn, jaccard, aa, ra and pa; the other "
+                                        "heuristics need the loaded graph"));
+  if (opt_prox_stream && (opt_nodes != NULL || opt_features != NULL))
+    return usage_error ("proximity", _ ("--stream does not combine with --nodes or --features"));
+  /* Under mpirun an .npz is read in slices whenever the heuristics allow. */
+  if (opt_prox_stream
+      || (cli_mpi_active () && extra->len == 0 && cli_stream_pairs_supports (mask)
+          && opt_nodes == NULL && opt_features == NULL && g_str_has_suffix (argv[1], ".npz")))
+    {
+      stream = _philia_stream_stats_new (argv[1], &npz, &error);
+      if (!cli_mpi_agree (&error))
+        {
+          if (opt_prox_stream)
+            return fail (error);
+          /* Not an .npz this reads in slices: every rank loads it. */
+          g_clear_error (&error);
+          g_clear_pointer (&stream, _philia_stream_stats_free);
+          g_clear_pointer (&npz, philia_npz_free);
+        }
+      else
+        {
+          g_autofree char *source = g_filename_display_basename (argv[1]);
+          gint64 shape[2];
+          guint ndim = 0;
+
+          graph = g_object_ref (stream->graph);
+          /* The feature columns the loaded graph would report: the header says. */
+          if (!philia_npz_has_member (npz, "node_features")
+              || !_philia_npz_member_shape (npz, "node_features", &ndim, shape, NULL)
+              || ndim != 2)
+            shape[1] = 0;
+          cli_json_features_set_loaded (source, (guint)shape[1]);
+        }
+    }
+  if (graph == NULL)
+    graph = load_dataset (argv[1], &error);
   if (!cli_mpi_agree (&error))
     return fail (error);
   read_pairs (graph, opt_pairs, pairs, fields, &error);
@@ -320,8 +365,14 @@ cmd_proximity (int    argc,
   n_builtin = philia_proximity_mask_count (mask);
   n_cols = n_builtin + extra->len;
   scores = g_new (double, MAX (n_pairs * n_cols, 1));
-  if (mask != 0 && !score_pairs (graph, &params, (const gint64 *)pairs->data, n_pairs, mask,
-                                 NULL, scores, &error))
+  if (stream != NULL)
+    {
+      if (!cli_stream_score_pairs (argv[1], npz, philia_graph_get_n_nodes (graph),
+                                   (const gint64 *)pairs->data, n_pairs, mask, scores, &error))
+        return fail (error);
+    }
+  else if (mask != 0 && !score_pairs (graph, &params, (const gint64 *)pairs->data, n_pairs, mask,
+                                      NULL, scores, &error))
     return proximity_fail ("proximity", error);
   if (extra->len > 0)
     {

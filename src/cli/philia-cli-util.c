@@ -176,6 +176,15 @@ load_dataset (const char  *path,
   return philia_graph_with_feature_set (graph, features_used);
 }
 
+void
+cli_json_features_set_loaded (const char *source,
+                              guint       columns)
+{
+  g_free (loaded_source);
+  loaded_source = g_strdup (source);
+  loaded_columns = columns;
+}
+
 /* "features": which matrix the command used, the dataset's own or --features'. */
 void
 cli_json_features (PhiliaJson *json)

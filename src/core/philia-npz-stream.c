@@ -256,20 +256,12 @@ dtype_is_int (PhiliaDtype dtype)
     }
 }
 
-/**
- * _philia_row_stream_new:
- * @npz: the archive; it must outlive the stream
- * @name: the member without ".npy"
- * @drop_pages: whether the archive is a mapped file whose pages may be
- *   handed back once read (never for bytes in ordinary memory)
- *
- * Opens an [R, 2] integer member and reads its .npy header. O(header).
- */
-PhiliaRowStream *
-_philia_row_stream_new (PhiliaNpz   *npz,
-                        const char  *name,
-                        gboolean     drop_pages,
-                        GError     **error)
+/* Opens member @name and reads its .npy header, whatever its shape. */
+static PhiliaRowStream *
+open_member (PhiliaNpz   *npz,
+             const char  *name,
+             gboolean     drop_pages,
+             GError     **error)
 {
   g_autoptr(PhiliaRowStream) s = g_new0 (PhiliaRowStream, 1);
   g_autofree guint8 *head = NULL;
@@ -344,6 +336,28 @@ _philia_row_stream_new (PhiliaNpz   *npz,
       s->pending = g_memdup2 (head + s->hdr.header_len, s->pending_len);
     }
 
+  return g_steal_pointer (&s);
+}
+
+/**
+ * _philia_row_stream_new:
+ * @npz: the archive; it must outlive the stream
+ * @name: the member without ".npy"
+ * @drop_pages: whether the archive is a mapped file whose pages may be
+ *   handed back once read (never for bytes in ordinary memory)
+ *
+ * Opens an [R, 2] integer member and reads its .npy header. O(header).
+ */
+PhiliaRowStream *
+_philia_row_stream_new (PhiliaNpz   *npz,
+                        const char  *name,
+                        gboolean     drop_pages,
+                        GError     **error)
+{
+  g_autoptr(PhiliaRowStream) s = open_member (npz, name, drop_pages, error);
+
+  if (s == NULL)
+    return NULL;
   if (s->hdr.ndim != 2 || s->hdr.shape[1] != 2)
     {
       set_error (error, PHILIA_ERROR_INVALID, s->display_name, s->info.printable_name,
@@ -369,6 +383,31 @@ _philia_row_stream_new (PhiliaNpz   *npz,
   s->end_row = s->n_rows;
   s->scratch = g_malloc (STREAM_CHUNK);
   return g_steal_pointer (&s);
+}
+
+/**
+ * _philia_npz_member_shape:
+ * @ndim: (out): the member's number of dimensions
+ * @shape: (out): its first two dimensions (1 where it has fewer)
+ *
+ * Reads only the .npy header of member @name (without ".npy"): what a
+ * report says of a member it does not read. O(header).
+ */
+gboolean
+_philia_npz_member_shape (PhiliaNpz   *npz,
+                          const char  *name,
+                          guint       *ndim,
+                          gint64       shape[2],
+                          GError     **error)
+{
+  g_autoptr(PhiliaRowStream) s = open_member (npz, name, FALSE, error);
+
+  if (s == NULL)
+    return FALSE;
+  *ndim = s->hdr.ndim;
+  shape[0] = s->hdr.ndim > 0 ? s->hdr.shape[0] : 1;
+  shape[1] = s->hdr.ndim > 1 ? s->hdr.shape[1] : 1;
+  return TRUE;
 }
 
 guint64

@@ -42,6 +42,13 @@ gssize           _philia_row_stream_read       (PhiliaRowStream  *stream,
                                                 gsize             max_rows,
                                                 GError          **error);
 
+/* The .npy header of member @name only: its rank and first two dimensions. */
+gboolean         _philia_npz_member_shape      (PhiliaNpz        *npz,
+                                                const char       *name,
+                                                guint            *ndim,
+                                                gint64            shape[2],
+                                                GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaRowStream, _philia_row_stream_free)
 
 /**

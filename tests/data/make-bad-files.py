@@ -379,6 +379,25 @@ def make_good():
     write(GOOD, "tiny-graph.npz", zip_bytes(members, compress=True))
     write(GOOD, "tiny-graph-stored.npz", zip_bytes(members, compress=False))
 
+    # Edges as a user might store them (proximity --stream, tests/mpi): out
+    # of order, repeated, both ways round, with self-loops; int32 stored and
+    # int64 deflated. Hubs 0..4 give pairs many common neighbours.
+    n = 300
+    base = [((i * 37 + 11) % n, (i * i * 13 + 7) % 293) for i in range(1200)]
+    base += [(h, (h * 53 + k * 7) % n) for h in range(5) for k in range(40)]
+    rows = base + [(v, u) for u, v in base[:150]] + base[200:320]
+    rows += [(k, k) for k in range(0, 60, 3)]
+    order = sorted(range(len(rows)), key=lambda i: (i * 7919) % 10007)
+    edges = np.array([rows[i] for i in order])
+    members = graph_members(n=n, edges=edges.astype(np.int32),
+                            labels=(np.arange(n) % 4).astype(np.int64),
+                            features=np.zeros((n, 0), dtype=np.float32), masks=False)
+    write(GOOD, "messy-edges-stored.npz", zip_bytes(members, compress=False))
+    members = graph_members(n=n, edges=edges.astype(np.int64),
+                            labels=(np.arange(n) % 4).astype(np.int64),
+                            features=np.zeros((n, 0), dtype=np.float32), masks=False)
+    write(GOOD, "messy-edges.npz", zip_bytes(members, compress=True))
+
 
 if __name__ == "__main__":
     make_bad()

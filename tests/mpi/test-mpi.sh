@@ -5,11 +5,12 @@
 # process prints: stats, proximity and linkpred, text and --json, on the
 # bundled dataset and on a generated graph (HACKING.md, "Past one
 # machine: MPI"). TAP on stdout; skipped (77) without mpirun.
-#   test-mpi.sh PHILIA-CLI DATASET.npz
+#   test-mpi.sh PHILIA-CLI DATASET.npz NPZ-FIXTURES-DIR
 set -u
 
 cli=$1
 bundled=$2
+fixtures=$3
 mpirun=$(command -v mpirun) || { echo "1..0 # SKIP no mpirun"; exit 77; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -55,8 +56,14 @@ awk -v n=2708 'BEGIN { srand(7); print "u,v"; for (i = 0; i < 300; i++)
 awk -v n=3000 'BEGIN { srand(11); print "u,v"; for (i = 0; i < 400; i++)
   print int(rand() * 40) "," int(rand() * n) }' >"$tmp/csbm-pairs.csv"
 
+# Pairs for the streamed proximity: hubs, a self-pair, the last node.
+awk -v n=300 'BEGIN { srand(13); print "u,v"; for (i = 0; i < 250; i++)
+  print int(rand() * n) "," int(rand() * 8); print "5,5"; print "299,0"; print "7,9" }' \
+  >"$tmp/stream-pairs.csv"
+
 # name|np list|arguments ($B bundled, $G generated, $P and $Q their pairs, $S and $D
-# streamed with stored and deflated members)
+# streamed with stored and deflated members, $M and $N rows stored in any order with
+# repeats and self-loops, stored and deflated, $R their pairs)
 cases='stats-text|1 2 4|stats $B
 stats-json-conventions|1 2 4|stats --json --directed --keep-self-loops --bins 7 $B
 proximity-text|1 2 4|proximity $B --pairs $P
@@ -70,10 +77,17 @@ stream-stored-text|1 2 4|stats --stream $S
 stream-stored-json|2 4|stats --stream --json --bins 7 $S
 stream-deflated-json|2 4|stats --stream --json $D
 stream-bundled-text|2 4|stats --stream $B
-stream-generated-json|4|stats --stream --json $G'
+stream-generated-json|4|stats --stream --json $G
+sliced-stored-proximity|1 2 4|proximity $S --pairs $R --heuristics cn,jaccard,aa,ra,pa
+sliced-deflated-proximity|1 2 4|proximity --json $D --pairs $R --heuristics ra,pa,aa
+sliced-messy-stored-proximity|1 2 4|proximity $M --pairs $R --heuristics cn,jaccard,aa,ra,pa
+sliced-messy-deflated-proximity|1 2 4|proximity $N --pairs $R --heuristics cn,jaccard,aa,ra,pa
+sliced-bundled-proximity|2 4|proximity $B --pairs $P --heuristics aa,cn,jaccard
+stream-messy-proximity|2 4|proximity --stream $N --pairs $R --heuristics ra,cn'
 
 B=$bundled G=$tmp/csbm.npz P=$tmp/pairs.csv Q=$tmp/csbm-pairs.csv
 S=$tmp/stored.npz D=$tmp/deflated.npz
+M=$fixtures/messy-edges-stored.npz N=$fixtures/messy-edges.npz R=$tmp/stream-pairs.csv
 printf '%s\n' "$cases" >"$tmp/cases"
 while IFS='|' read -r name nps args; do
   args=$(eval "printf '%s' \"$args\"")
@@ -97,6 +111,17 @@ while IFS='|' read -r name nps args; do
     fi
   done
 done <"$tmp/cases"
+
+# proximity --stream in one process: the loaded graph's scores, to the last digit.
+for f in "$S" "$D" "$M" "$N" "$B"; do
+  pairs=$R
+  case $f in "$B") pairs=$P ;; esac
+  "$cli" proximity "$f" --pairs "$pairs" --heuristics cn,jaccard,aa,ra,pa >"$tmp/one" 2>&1
+  "$cli" proximity --stream "$f" --pairs "$pairs" --heuristics cn,jaccard,aa,ra,pa \
+    >"$tmp/many" 2>&1
+  [ -s "$tmp/one" ] && cmp -s "$tmp/one" "$tmp/many"
+  check "proximity --stream $(basename "$f"): the loaded graph's scores" $?
+done
 
 # --out: rank 0 writes the file, the same file.
 "$cli" proximity "$B" --pairs "$P" --out "$tmp/one.csv" >/dev/null 2>&1
