@@ -29,14 +29,16 @@
  *
  * The rule: the nodes are drawn as a density raster when, over the cells
  * they cover, each covered cell is covered by DENSITY_OVERDRAW nodes or
- * more on average, that is when discs would hide at least half of what they
- * draw. Zoomed in, nodes spread out and discs come back. The grid is in the
- * drawing's units, not device pixels, so that the rule and the picture are
+ * more on average, that is when discs would hide a third or more of what
+ * they draw (at 2, half: a 10^5-node graph fitted to a window sits just
+ * under that, with one class hidden under another in its cores). Zoomed
+ * in, nodes spread out and discs come back. The grid is in the drawing's
+ * units, not device pixels, so that the rule and the picture are
  * the same on screen (any scale factor) and in PNG, SVG and PDF exports of
  * the same view and size: files embed the raster as an image.
  */
 
-#define DENSITY_OVERDRAW   2.0
+#define DENSITY_OVERDRAW   1.5
 #define DENSITY_ALPHA_ONE  0.4
 #define DENSITY_SATURATION 64
 /* Past this many cells (a 4096 × 4096 figure), discs: the grid would cost

@@ -5,7 +5,10 @@
  * draws it: philia_graph_view_draw_sampled() onto an ARGB32 image with the
  * canvas's budget (one edge per pixel), against philia_graph_view_draw()
  * (every edge: what an export draws), and with the edges hidden (the nodes'
- * share). The layout is the progressive layout's fast placement.
+ * share). The layout is the progressive layout's fast placement. Each view
+ * says how many nodes cover each covered pixel and so whether its nodes are
+ * a density raster (1.5 or more) or discs; the zoomed-in views (8× on the
+ * middle) time the discs at the same size.
  *
  * Times are wall and CPU time of this thread (the machine may be shared:
  * quote the load average), median of 3 frames; PNGs of the sampled and full
@@ -21,6 +24,7 @@
 
 #include "philia-core.h"
 #include "philia-render.h"
+#include "philia-graph-view-private.h"
 
 #define FRAMES 3
 
@@ -76,6 +80,14 @@ bench (const char            *name,
       cairo_destroy (cr);
       cairo_surface_destroy (surface);
     }
+  {
+    double overdraw;
+    gboolean dense = _philia_graph_view_node_overdraw (
+      view, width, height, philia_graph_view_get_node_radius (view, width, height, 0), &overdraw);
+
+    printf ("%-16s nodes: %s (%.2f nodes over each covered pixel)\n", name,
+            dense ? "density raster" : "discs", overdraw);
+  }
   qsort (wall, FRAMES, sizeof (double), compare_doubles);
   qsort (cpu, FRAMES, sizeof (double), compare_doubles);
   printf ("%-16s budget %10" G_GUINT64_FORMAT "  wall %7.0f ms (max %7.0f)  cpu %7.0f ms\n", name,
@@ -125,5 +137,14 @@ main (int    argc,
   bench ("full", &view, width, height, 0);
   view.edge_style = PHILIA_EDGES_HIDDEN;
   bench ("nodes-only", &view, width, height, 0);
+
+  /* 8× on the middle: the nodes spread out and are discs again. */
+  view.edge_style = PHILIA_EDGES_HOMOPHILY;
+  view.offset_x = width / 2.0 - (width / 2.0 - view.offset_x) * 8;
+  view.offset_y = height / 2.0 - (height / 2.0 - view.offset_y) * 8;
+  view.scale *= 8;
+  bench ("zoom8-sampled", &view, width, height, budget);
+  view.edge_style = PHILIA_EDGES_HIDDEN;
+  bench ("zoom8-nodes-only", &view, width, height, 0);
   return 0;
 }
