@@ -39,7 +39,7 @@
  */
 
 #define DENSITY_OVERDRAW   1.5
-#define DENSITY_ALPHA_ONE  0.4
+#define DENSITY_ALPHA_ONE  0.6
 #define DENSITY_SATURATION 64
 /* Past this many cells (a 4096 × 4096 figure), discs: the grid would cost
  * 8 bytes a cell. */

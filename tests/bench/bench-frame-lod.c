@@ -12,7 +12,9 @@
  *
  * Times are wall and CPU time of this thread (the machine may be shared:
  * quote the load average), median of 3 frames; PNGs of the sampled and full
- * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye.
+ * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye,
+ * with an SVG and a PDF of the views without edges (what an export of the
+ * same view and size draws), to rasterise and compare with the PNG.
  *
  *   build/tests/bench/bench-frame-lod /tmp/g1e6.npz 769 610
  */
@@ -21,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 
 #include "philia-core.h"
 #include "philia-render.h"
@@ -88,6 +93,21 @@ bench (const char            *name,
     printf ("%-16s nodes: %s (%.2f nodes over each covered pixel)\n", name,
             dense ? "density raster" : "discs", overdraw);
   }
+  if (dir != NULL && view->edge_style == PHILIA_EDGES_HIDDEN)
+    for (int vector = 0; vector < 2; vector++)
+      {
+        g_autofree char *base = g_strdup_printf ("frame-%s.%s", name, vector ? "pdf" : "svg");
+        g_autofree char *path = g_build_filename (dir, base, NULL);
+        cairo_surface_t *surface = vector ? cairo_pdf_surface_create (path, width, height)
+                                          : cairo_svg_surface_create (path, width, height);
+        cairo_t *cr = cairo_create (surface);
+
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_paint (cr);
+        philia_graph_view_draw (cr, width, height, view, &style);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
   qsort (wall, FRAMES, sizeof (double), compare_doubles);
   qsort (cpu, FRAMES, sizeof (double), compare_doubles);
   printf ("%-16s budget %10" G_GUINT64_FORMAT "  wall %7.0f ms (max %7.0f)  cpu %7.0f ms\n", name,
