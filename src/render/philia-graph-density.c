@@ -41,6 +41,9 @@
 #define DENSITY_OVERDRAW   1.5
 #define DENSITY_ALPHA_ONE  0.6
 #define DENSITY_SATURATION 64
+/* Fewer nodes in view keep their discs, crowded or not: the rule is for
+ * graphs whose nodes outnumber what discs can show. */
+#define DENSITY_MIN_NODES  10000
 /* Past this many cells (a 4096 × 4096 figure), discs: the grid would cost
  * 8 bytes a cell. */
 #define DENSITY_MAX_CELLS  (4096 * 4096)
@@ -53,6 +56,7 @@ typedef struct
   guint32 *bucket;     /* the colour bucket each cell shows */
   guint64  covers;     /* node-cell covers */
   guint64  covered;    /* cells covered at least once */
+  guint    nodes;      /* nodes in view */
 } DensityGrid;
 
 static inline guint32
@@ -103,6 +107,7 @@ density_grid_fill (DensityGrid           *grid,
 
       if (!(x > -r && y > -r && x < width + r && y < height + r))
         continue;   /* also NaN positions */
+      grid->nodes++;
       i0 = MAX (0, (int)floor (x - r)), i1 = MIN (grid->width - 1, (int)floor (x + r));
       j0 = MAX (0, (int)floor (y - r)), j1 = MIN (grid->height - 1, (int)floor (y + r));
       for (int j = j0; j <= j1; j++)
@@ -138,7 +143,8 @@ density_grid_clear (DensityGrid *grid)
 static gboolean
 density_rule (const DensityGrid *grid)
 {
-  return grid->covered > 0 && grid->covers >= DENSITY_OVERDRAW * grid->covered;
+  return grid->nodes >= DENSITY_MIN_NODES && grid->covered > 0
+         && grid->covers >= DENSITY_OVERDRAW * grid->covered;
 }
 
 /**
