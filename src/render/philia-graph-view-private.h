@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /*
  * What the parts of the graph view share: the view and its colours
  * (philia-graph-view.c), the software rasteriser for image targets
- * (philia-graph-raster.c), and the node labels and the legend
+ * (philia-graph-raster.c), nodes as a density raster when they crowd
+ * (philia-graph-density.c), and the node labels and the legend
  * (philia-graph-view-labels.c).
  */
 
@@ -140,6 +141,22 @@ void _philia_graph_view_raster_node (guint8        *data,
                                      double         y,
                                      double         r,
                                      const guint32  color[4]);
+
+/* --- philia-graph-density.c ----------------------------------------------- */
+gboolean _philia_graph_view_node_overdraw (const PhiliaGraphView *view,
+                                           double                 width,
+                                           double                 height,
+                                           double                 base,
+                                           double                *overdraw);
+double _philia_graph_view_density_alpha (guint32 count);
+gboolean _philia_graph_view_draw_density (cairo_t               *cr,
+                                          double                 width,
+                                          double                 height,
+                                          const PhiliaGraphView *view,
+                                          double                 base,
+                                          const guint           *bucket_of,
+                                          const PhiliaRgba      *colors,
+                                          guint                  n_colors);
 
 /* --- philia-graph-view-labels.c ------------------------------------------- */
 cairo_t *_philia_graph_view_measure_context (void);

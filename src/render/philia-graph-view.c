@@ -635,6 +635,11 @@ draw_nodes (cairo_t               *cr,
       bucket_of[v] = GPOINTER_TO_UINT (hit) - 1;
     }
 
+  /* Crowded nodes: every colour in proportion, not the last one drawn. */
+  if (_philia_graph_view_draw_density (cr, width, height, view, base, bucket_of,
+                                       (const PhiliaRgba *)keys->data, keys->len))
+    return;
+
   /* Counting sort by colour: one pass per bucket over its own nodes only. */
   start = g_new0 (guint, keys->len + 1);
   order = g_new (guint, MAX (n, 1));

@@ -5,11 +5,16 @@
  * draws it: philia_graph_view_draw_sampled() onto an ARGB32 image with the
  * canvas's budget (one edge per pixel), against philia_graph_view_draw()
  * (every edge: what an export draws), and with the edges hidden (the nodes'
- * share). The layout is the progressive layout's fast placement.
+ * share). The layout is the progressive layout's fast placement. Each view
+ * says how many nodes cover each covered pixel and so whether its nodes are
+ * a density raster (1.5 or more) or discs; the zoomed-in views (8× on the
+ * middle) time the discs at the same size.
  *
  * Times are wall and CPU time of this thread (the machine may be shared:
  * quote the load average), median of 3 frames; PNGs of the sampled and full
- * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye.
+ * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye,
+ * with an SVG and a PDF of the views without edges (what an export of the
+ * same view and size draws), to rasterise and compare with the PNG.
  *
  *   build/tests/bench/bench-frame-lod /tmp/g1e6.npz 769 610
  */
@@ -19,8 +24,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
 #include "philia-core.h"
 #include "philia-render.h"
+#include "philia-graph-view-private.h"
 
 #define FRAMES 3
 
@@ -76,6 +85,29 @@ bench (const char            *name,
       cairo_destroy (cr);
       cairo_surface_destroy (surface);
     }
+  {
+    double overdraw;
+    gboolean dense = _philia_graph_view_node_overdraw (
+      view, width, height, philia_graph_view_get_node_radius (view, width, height, 0), &overdraw);
+
+    printf ("%-16s nodes: %s (%.2f nodes over each covered pixel)\n", name,
+            dense ? "density raster" : "discs", overdraw);
+  }
+  if (dir != NULL && view->edge_style == PHILIA_EDGES_HIDDEN)
+    for (int vector = 0; vector < 2; vector++)
+      {
+        g_autofree char *base = g_strdup_printf ("frame-%s.%s", name, vector ? "pdf" : "svg");
+        g_autofree char *path = g_build_filename (dir, base, NULL);
+        cairo_surface_t *surface = vector ? cairo_pdf_surface_create (path, width, height)
+                                          : cairo_svg_surface_create (path, width, height);
+        cairo_t *cr = cairo_create (surface);
+
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_paint (cr);
+        philia_graph_view_draw (cr, width, height, view, &style);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
   qsort (wall, FRAMES, sizeof (double), compare_doubles);
   qsort (cpu, FRAMES, sizeof (double), compare_doubles);
   printf ("%-16s budget %10" G_GUINT64_FORMAT "  wall %7.0f ms (max %7.0f)  cpu %7.0f ms\n", name,
@@ -125,5 +157,14 @@ main (int    argc,
   bench ("full", &view, width, height, 0);
   view.edge_style = PHILIA_EDGES_HIDDEN;
   bench ("nodes-only", &view, width, height, 0);
+
+  /* 8× on the middle: the nodes spread out and are discs again. */
+  view.edge_style = PHILIA_EDGES_HOMOPHILY;
+  view.offset_x = width / 2.0 - (width / 2.0 - view.offset_x) * 8;
+  view.offset_y = height / 2.0 - (height / 2.0 - view.offset_y) * 8;
+  view.scale *= 8;
+  bench ("zoom8-sampled", &view, width, height, budget);
+  view.edge_style = PHILIA_EDGES_HIDDEN;
+  bench ("zoom8-nodes-only", &view, width, height, 0);
   return 0;
 }
