@@ -886,8 +886,8 @@ restore_feature_sets (Reader          *r,
         return FALSE;
       if (!g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
           && philia_document_find_feature_set (doc, name) == NULL)
-        return reader_fail (error, PHILIA_ERROR_INVALID, r, "measure_features names a feature "
-                            "set the project does not have.");
+        return reader_fail (error, PHILIA_ERROR_INVALID, r, "measure_features names the "
+                            "feature set “%s”, which the project does not have.", name);
       _philia_document_restore_measure_features (doc, name);
     }
   return TRUE;
