@@ -33,8 +33,10 @@ static const char *features_command;
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
     N_ ("Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-        "numbers; one row per node) instead of the dataset's, or derived ones: ahat:K (Â^K X), "
-        "degree[:MAX] (one-hot degree), random:DIM[:SEED]"), "FILE|SPEC" },
+        "numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
+        "degree[:MAX] (one-hot degree), random:DIM[:SEED], or a project's feature set by NAME "
+        "(stats and proximity on a project default to the set it chose for its measures)"),
+    "FILE|SPEC|NAME" },
   { NULL }
 };
 
