@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli-test-util.h"
@@ -205,6 +206,135 @@ test_specs (void)
   g_unlink (png);
 }
 
+/* The number after "KEY": in @json (the first one), NAN when absent. */
+static double
+json_number (const char *json,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\":", key);
+  const char *at = strstr (json, needle);
+
+  return at != NULL ? g_ascii_strtod (at + strlen (needle), NULL) : NAN;
+}
+
+/*
+ * A triangle 0 – 1 – 2 with node 3 joined to 2 and node 4 isolated;
+ * features (v, 1). Degrees 2, 2, 3, 1, 0, so the derived "degree" set is
+ * one-hot over degrees 0..3: nodes 0 and 1 share a column, 2, 3 and 4 each
+ * have their own.
+ *
+ * Feature similarity over the four edges, by hand:
+ *   original: cos((0,1),(1,1)) = 1/√2, cos((1,1),(2,1)) = 3/√10,
+ *             cos((0,1),(2,1)) = 1/√5, cos((2,1),(3,1)) = 7/√50;
+ *   degree:   1 for 0 – 1, 0 for the other three: mean 1/4.
+ * fp of the pairs (0,1), (0,3), (2,3): original 1/√2, 1/√10, 7/√50;
+ * degree 1, 0, 0.
+ */
+static char *
+write_toy_project (const char *choice)
+{
+  static const gint64 edges[] = { 0, 1, 1, 2, 0, 2, 2, 3 };
+  static const gint64 labels[] = { 0, 0, 1, 1, 0 };
+  g_autoptr(PhiliaGraphBuilder) b = philia_graph_builder_new (5);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(PhiliaDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "toy.philia", NULL);
+  float *x = g_new (float, 10);
+
+  for (guint v = 0; v < 5; v++)
+    {
+      x[2 * v] = (float)v;
+      x[2 * v + 1] = 1;
+    }
+  philia_graph_builder_take_edges (b, g_memdup2 (edges, sizeof edges), 4);
+  philia_graph_builder_take_labels (b, g_memdup2 (labels, sizeof labels));
+  philia_graph_builder_take_features (b, x, 2);
+  philia_graph_builder_set_source (b, "toy.npz", "npz");
+  graph = philia_graph_builder_build (b, &error);
+  g_assert_no_error (error);
+  doc = philia_document_new (graph, NULL, NULL);
+  philia_document_add_feature_set (doc, philia_feature_set_from_spec (graph, "degree", &error),
+                                   "degree");
+  g_assert_no_error (error);
+  g_assert_true (philia_document_set_measure_features (doc, choice));
+  philia_document_set_embed (doc, TRUE);
+  g_assert_true (philia_document_save (doc, path, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The feature measures of stats and proximity on a project follow the set
+ * chosen in it (the Statistics and Proximity panels' drop-down), --features
+ * NAME picks one of its sets, and a name that is nothing is one line listing
+ * the sets. */
+static void
+test_measure_features (void)
+{
+  g_autofree char *pairs = g_build_filename (dir, "toy-pairs.csv", NULL);
+  const double orig_edges = (1 / sqrt (2) + 3 / sqrt (10) + 1 / sqrt (5) + 7 / sqrt (50)) / 4;
+  const double orig_fp[] = { 1 / sqrt (2), 1 / sqrt (10), 7 / sqrt (50) };
+  const double degree_fp[] = { 1, 0, 0 };
+
+  g_assert_true (g_file_set_contents (pairs, "u,v\n0,1\n0,3\n2,3\n", -1, NULL));
+  for (guint chosen = 0; chosen < 2; chosen++)
+    {
+      g_autofree char *project = write_toy_project (chosen ? "degree" : "original");
+      g_auto(Run) stats = { 0 };
+      g_auto(Run) named = { 0 };
+      g_auto(Run) prox = { 0 };
+      const char *rows;
+
+      run_cli (&stats, "stats", project, "--json", NULL);
+      g_assert_cmpint (stats.status, ==, 0);
+      g_assert_cmpfloat_with_epsilon (json_number (stats.out, "feature_similarity_edges"),
+                                      chosen ? 0.25 : orig_edges, 1e-6);
+      g_assert_nonnull (strstr (stats.out, chosen ? "\"name\":\"degree\""
+                                                  : "\"name\":\"original\""));
+      g_assert_nonnull (strstr (stats.out, chosen ? "\"columns\":4}" : "\"columns\":2}"));
+      /* --features names the other set of the project: its values. */
+      run_cli (&named, "stats", project, "--json", "--features", chosen ? "original" : "degree",
+               NULL);
+      g_assert_cmpint (named.status, ==, 0);
+      g_assert_cmpfloat_with_epsilon (json_number (named.out, "feature_similarity_edges"),
+                                      chosen ? orig_edges : 0.25, 1e-6);
+
+      run_cli (&prox, "proximity", project, "--json", "--pairs", pairs, "--heuristics", "fp",
+               NULL);
+      g_assert_cmpint (prox.status, ==, 0);
+      rows = prox.out;
+      for (guint i = 0; i < 3; i++)
+        {
+          rows = strstr (rows, "\"fp\":");
+          g_assert_nonnull (rows);
+          g_assert_cmpfloat_with_epsilon (json_number (rows, "fp"),
+                                          chosen ? degree_fp[i] : orig_fp[i], 1e-6);
+          rows++;
+        }
+      g_unlink (project);
+    }
+  {
+    g_autofree char *project = write_toy_project ("original");
+    g_auto(Run) prox = { 0 };
+    g_auto(Run) bad = { 0 };
+    g_auto(Run) bad_dataset = { 0 };
+    g_autofree char *cora = cora_path ();
+
+    run_cli (&prox, "proximity", project, "--json", "--pairs", pairs, "--heuristics", "fp",
+             "--features", "degree", NULL);
+    g_assert_cmpint (prox.status, ==, 0);
+    g_assert_cmpfloat_with_epsilon (json_number (prox.out, "fp"), 1, 1e-6);
+    run_cli (&bad, "proximity", project, "--pairs", pairs, "--features", "degre", NULL);
+    assert_one_line_error (&bad, 1, "--features: “degre” is neither a feature set (original, "
+                           "degree), a derived one");
+    run_cli (&bad_dataset, "stats", cora, "--features", "nothing-here.npy", NULL);
+    assert_one_line_error (&bad_dataset, 1, "“nothing-here.npy” is neither a feature set "
+                           "(original)");
+    g_unlink (project);
+  }
+  g_unlink (pairs);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -216,6 +346,7 @@ main (int    argc,
   dir = g_dir_make_tmp ("philia-cli-features-XXXXXX", NULL);
   g_test_add_func ("/cli/features", test_features);
   g_test_add_func ("/cli/features-specs", test_specs);
+  g_test_add_func ("/cli/features-measures", test_measure_features);
   status = g_test_run ();
   g_rmdir (dir);
   g_free (dir);

@@ -220,6 +220,67 @@ test_project (void)
   g_rmdir (dir);
 }
 
+/* The set the feature measures use: "original" until chosen; a name the
+ * document lacks is refused without a step; choosing is a step that undo and
+ * redo walk; removing the set falls back to the original and undoing the
+ * removal brings the choice back; the project keeps it. */
+static void
+test_measure_features (void)
+{
+  g_autoptr (PhiliaGraph) graph = make_graph ();
+  g_autoptr (PhiliaDocument) doc = philia_document_new (graph, NULL, NULL);
+  g_autoptr (PhiliaDocument) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("philia-measfeat-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.philia", NULL);
+  g_autofree char *names = NULL;
+  guint seen = 0;
+
+  g_signal_connect (doc, "changed", G_CALLBACK (on_changed), &seen);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "original");
+  philia_document_add_feature_set (doc, philia_feature_set_from_spec (graph, "degree", &error),
+                                   "degree");
+  philia_document_add_feature_set (doc, philia_feature_set_from_spec (graph, "ahat:1", &error),
+                                   "ahat:1");
+  g_assert_no_error (error);
+  names = philia_document_list_feature_set_names (doc);
+  g_assert_cmpstr (names, ==, "original, degree, Â^1 X");
+
+  g_assert_false (philia_document_set_measure_features (doc, "no such set"));
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Add Feature Set");
+  /* Choosing what is already chosen is no step either. */
+  g_assert_true (philia_document_set_measure_features (doc, "original"));
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Add Feature Set");
+
+  seen = 0;
+  g_assert_true (philia_document_set_measure_features (doc, "degree"));
+  g_assert_true (seen & PHILIA_DOCUMENT_PART_FEATURES);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "degree");
+  g_assert_cmpstr (philia_document_get_undo_label (doc), ==, "Features for Measures");
+  g_assert_true (philia_document_set_measure_features (doc, "Â^1 X"));
+  philia_document_undo (doc);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "degree");
+  philia_document_undo (doc);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "original");
+  philia_document_redo (doc);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "degree");
+
+  g_assert_true (philia_document_remove_feature_set (doc, "degree"));
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "original");
+  philia_document_undo (doc);
+  g_assert_cmpstr (philia_document_get_measure_features (doc), ==, "degree");
+
+  philia_document_set_embed (doc, TRUE);
+  g_assert_true (philia_document_save (doc, path, NULL, &error));
+  g_assert_no_error (error);
+  back = philia_document_open (path, NULL, PHILIA_PROJECT_OPEN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (philia_document_get_measure_features (back), ==, "degree");
+  g_assert_false (philia_document_get_dirty (back));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -229,5 +290,6 @@ main (int    argc,
   g_test_add_func ("/document-features/add-remove-undo", test_add_remove_undo);
   g_test_add_func ("/document-features/graph-and-runs", test_graph_and_runs);
   g_test_add_func ("/document-features/project", test_project);
+  g_test_add_func ("/document-features/measure-features", test_measure_features);
   return g_test_run ();
 }

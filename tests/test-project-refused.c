@@ -209,6 +209,8 @@ test_inconsistent (Fixture       *f,
     { "nodes", "p.philia: its dataset has 24 nodes, but the project was saved with 25." },
     { "pair", "p.philia: the pair (1, 24) names a node the graph (24 nodes) does not have." },
     { "type", "p.philia: the manifest's runs.0.best_epoch is missing or not an integer." },
+    { "measure-features", "p.philia: measure_features names the feature set “Â^2 X”, which "
+                          "the project does not have." },
     { "json", NULL },
     { "two-values", "p.philia: its manifest is not one JSON object." },
   };
@@ -283,6 +285,8 @@ test_inconsistent (Fixture       *f,
         json_object_set_int_member (m, "n_nodes", 25);
       else if (strcmp (cases[i].what, "pair") == 0)
         json_object_set_int_member (first_of (m, "pairs"), "v", 24);
+      else if (strcmp (cases[i].what, "measure-features") == 0)
+        json_object_set_string_member (m, "measure_features", "Â^2 X");
       else if (strcmp (cases[i].what, "type") == 0)
         json_object_set_string_member (run, "best_epoch", "3");
       else if (strcmp (cases[i].what, "two-values") == 0)

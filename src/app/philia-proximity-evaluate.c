@@ -289,7 +289,7 @@ philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
   philia_proximity_params_init_default (&params);
   _philia_proximity_panel_set_busy (self, +1);
-  philia_proximity_evaluate_all_async (self->graph, &params, PHILIA_PROXIMITY_ALL,
+  philia_proximity_evaluate_all_async (PROXIMITY_SCORE_GRAPH (self), &params, PHILIA_PROXIMITY_ALL,
                                        (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
                                        n_mrr_neg, self->progress, self->eval_cancel,
                                        evaluate_done, g_object_ref (self));
@@ -437,7 +437,7 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
                         "table shows the figures the project stored."));
   _philia_proximity_panel_set_busy (self, +1);
   /* The evaluation's id rides on the cancellable, which recompute_done matches. */
-  philia_linkpred_report_new_async (self->graph, &e->params, e->mask, e->seed, e->n_mrr_neg,
+  philia_linkpred_report_new_async (PROXIMITY_SCORE_GRAPH (self), &e->params, e->mask, e->seed, e->n_mrr_neg,
                                     self->progress, self->eval_cancel, recompute_done,
                                     g_object_ref (self));
 }

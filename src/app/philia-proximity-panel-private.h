@@ -5,6 +5,7 @@
 
 #include "philia-chart-view.h"
 #include "philia-core.h"
+#include "philia-features-choice.h"
 #include "philia-proximity-panel.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,7 @@ struct _PhiliaProximityPanel
   GtkLabel              *katz_label;
   GtkLabel              *ppr_label;
   GtkDropDown           *heuristic_dropdown;
+  GtkDropDown           *features_dropdown;
   GtkListBox            *suggest_list;
   GtkSpinButton         *seed_spin;
   GtkSpinButton         *k_spin;
@@ -56,6 +58,8 @@ struct _PhiliaProximityPanel
 
   /* Owned */
   PhiliaGraph           *graph;
+  PhiliaFeaturesChoice   features;     /* the features fp scores with */
+  GPtrArray             *feature_names; /* the features drop-down's set names */
   GArray                *selection;
   PhiliaProximityNegatives *negatives;
   PhiliaPairExplanation *explanation;
@@ -78,6 +82,11 @@ struct _PhiliaProximityPanel
   /* Borrowed (weak) */
   PhiliaCanvas          *canvas;
 };
+
+/* The graph the heuristics score on: the panel's, with the features the
+ * document chose for the feature measures (fp). */
+#define PROXIMITY_SCORE_GRAPH(self) \
+  ((self)->features.graph != NULL ? (self)->features.graph : (self)->graph)
 
 /* The GNN finished training: its row of "Why this link" follows. */
 void _philia_proximity_panel_gnn_trained            (PhiliaProximityPanel *self);

@@ -417,7 +417,7 @@ explain (PhiliaProximityPanel *self,
 
   philia_proximity_params_init_default (&params);
   set_busy (self, +1);
-  philia_pair_explanation_new_async (self->graph, &params, self->negatives,
+  philia_pair_explanation_new_async (PROXIMITY_SCORE_GRAPH (self), &params, self->negatives,
                                      self->negatives ? 0 : N_NEGATIVES, NEGATIVE_SEED, u, v,
                                      self->explain_cancel, explain_done, g_object_ref (self));
 }
@@ -591,7 +591,7 @@ suggest_action (GtkWidget  *widget,
 
   if (self->graph == NULL || !parse_node (self, self->u_entry, &u))
     return;
-  if (h == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (self->graph) == 0)
+  if (h == PHILIA_PROXIMITY_FP && philia_graph_get_n_features (PROXIMITY_SCORE_GRAPH (self)) == 0)
     {
       gtk_label_set_text (self->status_label,
                           _("Feature similarity needs node features, and the graph has none."));
@@ -606,7 +606,7 @@ suggest_action (GtkWidget  *widget,
   job->heuristic = h;
   job->u = u;
   set_busy (self, +1);
-  philia_proximity_suggest_async (self->graph, NULL, h, u, N_SUGGESTIONS, NULL,
+  philia_proximity_suggest_async (PROXIMITY_SCORE_GRAPH (self), NULL, h, u, N_SUGGESTIONS, NULL,
                                   self->suggest_cancel, suggest_done, job);
 }
 
@@ -647,6 +647,30 @@ sync_pair (PhiliaProximityPanel *self)
   explain (self, pair->u, pair->v, FALSE);
 }
 
+/* The document's choice of features for fp: the drop-down shows it; when it
+ * changed, the negatives (scored with fp) go and the pair on show is scored
+ * again. */
+static void
+sync_features (PhiliaProximityPanel *self)
+{
+  _philia_features_choice_sync (self->features_dropdown, self->feature_names, self->document);
+  if (!_philia_features_choice_follow (&self->features, self->document, self->graph))
+    return;
+  g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
+  if (self->explanation != NULL || self->pending_u != G_MAXUINT)
+    explain (self, self->pending_u, self->pending_v, FALSE);
+}
+
+/* The user's pick is the document's (a step), for fp here and the feature
+ * measures of the Statistics panel. */
+static void
+on_features_selected (GtkDropDown          *dropdown,
+                      GParamSpec           *pspec,
+                      PhiliaProximityPanel *self)
+{
+  _philia_features_choice_picked (dropdown, self->feature_names, self->document);
+}
+
 static void
 on_document_changed (PhiliaDocument       *document,
                      PhiliaDocumentPart    parts,
@@ -654,6 +678,8 @@ on_document_changed (PhiliaDocument       *document,
 {
   if (self->graph != philia_document_get_graph (document))
     return;
+  if (parts & PHILIA_DOCUMENT_PART_FEATURES)
+    sync_features (self);
   if (parts & PHILIA_DOCUMENT_PART_EVALUATIONS)
     _philia_proximity_panel_sync_evaluation (self);
   if (parts & PHILIA_DOCUMENT_PART_PAIRS)
@@ -673,6 +699,7 @@ on_document_graph (PhiliaDocument       *document,
                    PhiliaProximityPanel *self)
 {
   philia_proximity_panel_set_graph (self, philia_document_get_graph (document));
+  sync_features (self);
   _philia_proximity_panel_sync_evaluation (self);
   sync_pair (self);
 }
@@ -739,6 +766,7 @@ philia_proximity_panel_set_graph (PhiliaProximityPanel *self,
     return;
   cancel_all (self);
   g_set_object (&self->graph, graph);
+  _philia_features_choice_follow (&self->features, self->document, graph);
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
   _philia_proximity_panel_drop_report (self);
   g_array_set_size (self->selection, 0);
@@ -895,6 +923,8 @@ philia_proximity_panel_dispose (GObject *object)
   self->overlap_chart = NULL;
   self->factors_chart = NULL;
   g_clear_object (&self->graph);
+  _philia_features_choice_clear (&self->features);
+  g_clear_pointer (&self->feature_names, g_ptr_array_unref);
   /* A report on show may be the document's: let go of it with the figures. */
   for (guint i = 0; i < PHILIA_N_LINKPRED_FIGURES; i++)
     g_clear_pointer (&self->figures[i], philia_linkpred_figure_free);
@@ -1015,6 +1045,7 @@ philia_proximity_panel_class_init (PhiliaProximityPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, katz_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, ppr_label);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, heuristic_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, features_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, suggest_list);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, k_spin);
@@ -1024,6 +1055,7 @@ philia_proximity_panel_class_init (PhiliaProximityPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, hits_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaProximityPanel, overlap_chart);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_features_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_common_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_suggestion_activated);
 
@@ -1044,6 +1076,7 @@ philia_proximity_panel_init (PhiliaProximityPanel *self)
   };
 
   self->extra_rows = g_ptr_array_new ();
+  self->feature_names = g_ptr_array_new_with_free_func (g_free);
   self->eval_extra = g_ptr_array_new ();
   self->extra_results =
     g_ptr_array_new_with_free_func ((GDestroyNotify)philia_linkpred_result_free);

@@ -10,6 +10,7 @@
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
+#include "philia-features-choice.h"
 #include "philia-stats-panel-private.h"
 
 /* The figure seed, as in `philia-cli stats`, so the random-pair baseline
@@ -39,6 +40,7 @@ struct _PhiliaStatsPanel
   GtkLabel          *stored_note;
   GtkSpinner        *stored_spinner;
   GtkDropDown       *bins_dropdown;
+  GtkDropDown       *features_dropdown;
   PhiliaChartView   *histogram_chart;
   PhiliaChartView   *compatibility_chart;
   PhiliaChartView   *degree_chart;
@@ -68,6 +70,8 @@ struct _PhiliaStatsPanel
   PhiliaDocument   *document;        /* followed and written to, or NULL */
   gboolean           syncing;         /* applying the document: no writes back */
   PhiliaGraph       *result_graph;     /* the graph the results below belong to */
+  PhiliaFeaturesChoice features;      /* what the feature measures run on */
+  GPtrArray         *feature_names;    /* the features drop-down's set names */
   PhiliaHomophily   *homophily;
   PhiliaHomophily   *stored;
   PhiliaStatsFigure *figures[N_CHARTS];
@@ -114,6 +118,13 @@ static guint signals[N_SIGNALS];
 
 static void start_job (PhiliaStatsPanel *self,
                        gboolean          want_default);
+
+/* The panel's graph with the features chosen for the feature measures. */
+static PhiliaGraph *
+job_graph (PhiliaStatsPanel *self)
+{
+  return self->features.graph != NULL ? self->features.graph : self->graph;
+}
 
 static PhiliaConvention
 stored_convention (PhiliaStatsPanel *self)
@@ -360,7 +371,7 @@ stats_done_cb (GObject      *object,
   result = philia_stats_report_new_finish (async_result, &error);
   g_free (request);
 
-  if (serial != self->serial || (result != NULL && result->graph != self->graph))
+  if (serial != self->serial || (result != NULL && result->graph != job_graph (self)))
     {
       g_object_unref (self);
       return;   /* stale: a newer job owns the panel */
@@ -379,7 +390,7 @@ stats_done_cb (GObject      *object,
       return;
     }
 
-  g_set_object (&self->result_graph, result->graph);
+  g_set_object (&self->result_graph, self->graph);
   if (result->homophily != NULL)
     {
       g_clear_pointer (&self->homophily, philia_homophily_free);
@@ -441,7 +452,7 @@ start_job (PhiliaStatsPanel *self,
   request->self = g_object_ref (self);
   request->serial = self->serial;
 
-  philia_stats_report_new_async (self->graph, &options, self->progress, self->cancellable,
+  philia_stats_report_new_async (job_graph (self), &options, self->progress, self->cancellable,
                                  stats_done_cb, request);
 }
 
@@ -477,6 +488,7 @@ philia_stats_panel_set_graph (PhiliaStatsPanel *self,
     return;
 
   clear_results (self);
+  _philia_features_choice_follow (&self->features, self->document, graph);
   if (graph == NULL)
     {
       start_job (self, FALSE);   /* cancels only */
@@ -596,6 +608,15 @@ on_bins_selected (GtkDropDown      *dropdown,
 
   if (i < G_N_ELEMENTS (bin_choices))
     set_bins (self, bin_choices[i]);
+}
+
+/* The user's pick is the document's (a step); its "changed" recomputes. */
+static void
+on_features_selected (GtkDropDown      *dropdown,
+                      GParamSpec       *pspec,
+                      PhiliaStatsPanel *self)
+{
+  _philia_features_choice_picked (dropdown, self->feature_names, self->document);
 }
 
 /**
@@ -738,6 +759,7 @@ philia_stats_panel_dispose (GObject *object)
 
   g_clear_object (&self->graph);
   g_clear_object (&self->result_graph);
+  _philia_features_choice_clear (&self->features);
 
   G_OBJECT_CLASS (philia_stats_panel_parent_class)->dispose (object);
 }
@@ -750,6 +772,7 @@ philia_stats_panel_finalize (GObject *object)
   g_clear_pointer (&self->homophily, philia_homophily_free);
   g_clear_pointer (&self->stored, philia_homophily_free);
   g_clear_pointer (&self->extra_widgets, g_ptr_array_unref);
+  g_clear_pointer (&self->feature_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (philia_stats_panel_parent_class)->finalize (object);
 }
@@ -910,6 +933,7 @@ philia_stats_panel_class_init (PhiliaStatsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stored_note);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, stored_spinner);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, bins_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, features_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, histogram_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, compatibility_chart);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, degree_chart);
@@ -925,6 +949,7 @@ philia_stats_panel_class_init (PhiliaStatsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, compatibility_box);
   gtk_widget_class_bind_template_child (widget_class, PhiliaStatsPanel, classes_box);
   gtk_widget_class_bind_template_callback (widget_class, on_bins_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_features_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_histogram_released);
 
   gtk_widget_class_install_property_action (widget_class, "stats.keep-self-loops",
@@ -947,6 +972,7 @@ philia_stats_panel_init (PhiliaStatsPanel *self)
   self->log_log = TRUE;
   self->selected_bin = -1;
   self->extra_widgets = g_ptr_array_new ();
+  self->feature_names = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _philia_widget_scroll_not_values (GTK_WIDGET (self));
@@ -1120,6 +1146,12 @@ on_document_changed (PhiliaDocument     *document,
   if (self->graph != philia_document_get_graph (document))
     return;
   self->syncing = TRUE;
+  if (parts & PHILIA_DOCUMENT_PART_FEATURES)
+    {
+      _philia_features_choice_sync (self->features_dropdown, self->feature_names, document);
+      if (_philia_features_choice_follow (&self->features, document, self->graph))
+        start_job (self, TRUE);
+    }
   if (parts & PHILIA_DOCUMENT_PART_CONVENTIONS)
     {
       PhiliaConvention conventions = philia_document_get_conventions (document);

@@ -25,13 +25,18 @@ char *opt_features;
 static PhiliaFeatureSet *features_used;
 static char *loaded_source;
 static guint loaded_columns;
+/* The command parse_options() read: stats and proximity use a project's
+ * choice of features for its measures when --features is not given. */
+static const char *features_command;
 
 /* stats, train, proximity and linkpred: a feature matrix to use instead. */
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
     N_ ("Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-        "numbers; one row per node) instead of the dataset's, or derived ones: ahat:K (Â^K X), "
-        "degree[:MAX] (one-hot degree), random:DIM[:SEED]"), "FILE|SPEC" },
+        "numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
+        "degree[:MAX] (one-hot degree), random:DIM[:SEED], or a project's feature set by NAME "
+        "(stats and proximity on a project default to the set it chose for its measures)"),
+    "FILE|SPEC|NAME" },
   { NULL }
 };
 
@@ -130,6 +135,7 @@ parse_options (const char    *command,
   if (extra != NULL)
     g_option_context_add_main_entries (context, extra, NULL);
 
+  features_command = command;
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *exit_code = usage_error (command, error->message);
@@ -145,6 +151,65 @@ parse_options (const char    *command,
       return FALSE;
     }
   return TRUE;
+}
+
+/* A copy of the project's set @name (NULL when the project, if any, lacks it). */
+static PhiliaFeatureSet *
+project_set_copy (const char *name)
+{
+  PhiliaDocument *doc = cli_project_get ();
+  const PhiliaFeatureSet *set = doc != NULL ? philia_document_find_feature_set (doc, name)
+                                            : NULL;
+
+  if (set == NULL)
+    return NULL;
+  return philia_feature_set_new (set->name, set->origin, set->n_rows, set->n_cols,
+                                 g_memdup2 (set->data, sizeof (float) * set->n_rows
+                                                       * set->n_cols));
+}
+
+/* stats and proximity on a project without --features: the set its feature
+ * measures use (chosen in its Statistics or Proximity panel), in
+ * features_used; FALSE when that is the original. */
+static gboolean
+project_measure_features (PhiliaGraph *graph)
+{
+  PhiliaDocument *doc = cli_project_get ();
+
+  if (doc == NULL || philia_document_get_graph (doc) != graph
+      || !g_strv_contains ((const char *const[]) { "stats", "proximity", NULL },
+                           features_command))
+    return FALSE;
+  features_used = project_set_copy (philia_document_get_measure_features (doc));
+  return features_used != NULL;
+}
+
+/* --features NAME on a project: a copy of its feature set NAME, or NULL when
+ * NAME is not one of them (then the specs and files are tried). */
+static PhiliaFeatureSet *
+project_features (PhiliaGraph *graph,
+                  const char  *name)
+{
+  PhiliaDocument *doc = cli_project_get ();
+
+  if (doc == NULL || philia_document_get_graph (doc) != graph)
+    return NULL;
+  return project_set_copy (name);
+}
+
+/* A name that is no set, spec or file: say what there is to choose from. */
+static PhiliaGraph *
+refuse_features_name (const char  *name,
+                      GError     **error)
+{
+  PhiliaDocument *doc = cli_project_get ();
+  g_autofree char *sets = doc != NULL ? philia_document_list_feature_set_names (doc)
+                                      : g_strdup (PHILIA_FEATURES_ORIGINAL);
+
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+               _ ("--features: “%s” is neither a feature set (%s), a derived one (ahat:K, "
+                  "degree[:MAX], random:DIM[:SEED]) nor a file."), name, sets);
+  return NULL;
 }
 
 PhiliaGraph *
@@ -166,12 +231,21 @@ load_dataset (const char  *path,
   g_free (loaded_source);
   loaded_source = g_strdup (philia_graph_get_source (graph));
   loaded_columns = philia_graph_get_n_features (graph);
-  if (opt_features == NULL)
-    return g_steal_pointer (&graph);
   g_clear_pointer (&features_used, philia_feature_set_free);
-  features_used = philia_feature_set_from_spec (graph, opt_features, error);
-  if (features_used == NULL)
-    return NULL;
+  if (opt_features == NULL)
+    {
+      if (!project_measure_features (graph))
+        return g_steal_pointer (&graph);
+    }
+  else if ((features_used = project_features (graph, opt_features)) == NULL)
+    {
+      if (!philia_feature_spec_is_derived (opt_features)
+          && !g_file_test (opt_features, G_FILE_TEST_EXISTS))
+        return refuse_features_name (opt_features, error);
+      features_used = philia_feature_set_from_spec (graph, opt_features, error);
+      if (features_used == NULL)
+        return NULL;
+    }
   loaded_columns = features_used->n_cols;
   return philia_graph_with_feature_set (graph, features_used);
 }

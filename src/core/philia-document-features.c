@@ -276,3 +276,83 @@ philia_document_set_run_features (PhiliaDocument *self,
     g_hash_table_insert (self->run_features, GUINT_TO_POINTER (run_id), g_strdup (name));
   _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_RUNS);
 }
+
+/* ------------------------------------------------------- measures' features */
+
+const char *
+philia_document_get_measure_features (PhiliaDocument *self)
+{
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
+  /* A removed set falls back to the original without a step of its own. */
+  if (self->measure_features == NULL
+      || philia_document_find_feature_set (self, self->measure_features) == NULL)
+    return PHILIA_FEATURES_ORIGINAL;
+  return self->measure_features;
+}
+
+/* A choice's two names: [0] before, [1] after (NULL: original). */
+typedef struct
+{
+  char *names[2];
+} MeasureStep;
+
+static void
+measure_step_free (gpointer data)
+{
+  MeasureStep *step = data;
+
+  g_free (step->names[0]);
+  g_free (step->names[1]);
+  g_free (step);
+}
+
+static void
+apply_measure (PhiliaDocument *self,
+               gpointer        data,
+               guint           side)
+{
+  g_free (self->measure_features);
+  self->measure_features = g_strdup (((MeasureStep *) data)->names[side]);
+}
+
+gboolean
+philia_document_set_measure_features (PhiliaDocument *self,
+                                      const char     *name)
+{
+  MeasureStep *step;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  if (!g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
+      && philia_document_find_feature_set (self, name) == NULL)
+    return FALSE;
+  if (g_str_equal (name, philia_document_get_measure_features (self)))
+    return TRUE;
+  step = g_new0 (MeasureStep, 1);
+  step->names[0] = g_strdup (self->measure_features);
+  step->names[1] = g_str_equal (name, PHILIA_FEATURES_ORIGINAL) ? NULL : g_strdup (name);
+  _philia_document_push_custom_step (self, PHILIA_DOCUMENT_PART_FEATURES,
+                                     g_strdup (_("Features for Measures")), 0, apply_measure,
+                                     step, measure_step_free);
+  return TRUE;
+}
+
+void
+_philia_document_restore_measure_features (PhiliaDocument *self,
+                                           const char     *name)
+{
+  g_free (self->measure_features);
+  self->measure_features = name != NULL && !g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
+                           ? g_strdup (name) : NULL;
+}
+
+char *
+philia_document_list_feature_set_names (PhiliaDocument *self)
+{
+  GString *out = g_string_new (PHILIA_FEATURES_ORIGINAL);
+  guint n = philia_document_get_n_feature_sets (self);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, ", %s", philia_document_get_feature_set (self, i)->name);
+  return g_string_free (out, FALSE);
+}

@@ -52,4 +52,19 @@ void                    philia_document_set_run_features     (PhiliaDocument   *
                                                               guint             run_id,
                                                               const char       *name);
 
+/*
+ * The set the feature measures (feature similarity over edges and random
+ * pairs in the Statistics panel, the feature-proximity link heuristic) use:
+ * "original" unless chosen, and "original" again while the chosen set is
+ * not in the document (removed; an undo brings both back). Choosing is a
+ * step ("Features for Measures"), saved with the project.
+ */
+const char             *philia_document_get_measure_features (PhiliaDocument *self);
+/* Refuses (FALSE, no step) a name the document lacks. */
+gboolean                philia_document_set_measure_features (PhiliaDocument *self,
+                                                              const char     *name);
+/* Names the document offers for a choice: "original, Â^2 X, random 16" (for
+ * messages; a new string). */
+char                   *philia_document_list_feature_set_names (PhiliaDocument *self);
+
 G_END_DECLS

@@ -132,6 +132,7 @@ struct _PhiliaDocument
   /* philia-document-features.c (NULL until the first feature set) */
   GPtrArray          *feature_sets;  /* PhiliaDocumentFeatures */
   GHashTable         *run_features;  /* run id → the feature set's name it trained on */
+  char               *measure_features; /* the set feature measures use; NULL: original */
 };
 
 /* --- philia-document-types.c ---------------------------------------------- */
@@ -168,6 +169,9 @@ void _philia_document_restore_feature_set  (PhiliaDocument   *self,
 void _philia_document_restore_run_features (PhiliaDocument   *self,
                                             guint             run_id,
                                             const char       *name);
+/* For the project reader: the measures' set, without a step (NULL: original). */
+void _philia_document_restore_measure_features (PhiliaDocument *self,
+                                                const char     *name);
 /* A step whose state lives elsewhere (philia-document-overlays.c, …):
  * @apply puts side 0 (before) or 1 (after) of @data in place; pushing
  * applies side 1. Takes @label and @data. */

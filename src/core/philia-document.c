@@ -311,6 +311,7 @@ philia_document_finalize (GObject *object)
   g_ptr_array_unref (self->steps);
   g_clear_pointer (&self->feature_sets, g_ptr_array_unref);
   g_clear_pointer (&self->run_features, g_hash_table_unref);
+  g_clear_pointer (&self->measure_features, g_free);
   g_free (self->undo_label);
   g_free (self->redo_label);
   g_free (self->title);

@@ -878,6 +878,18 @@ restore_feature_sets (Reader          *r,
           _philia_document_restore_run_features (doc, (guint) id, name);
         }
     }
+  if (json_object_has_member (root, "measure_features"))
+    {
+      const char *name = NULL;
+
+      if (!reader_get_string (r, root, "", "measure_features", FALSE, &name, error))
+        return FALSE;
+      if (!g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
+          && philia_document_find_feature_set (doc, name) == NULL)
+        return reader_fail (error, PHILIA_ERROR_INVALID, r, "measure_features names the "
+                            "feature set “%s”, which the project does not have.", name);
+      _philia_document_restore_measure_features (doc, name);
+    }
   return TRUE;
 }
 

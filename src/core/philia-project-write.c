@@ -64,6 +64,7 @@ struct _PhiliaDocumentSnapshot
   GArray              *pairs;        /* PhiliaDocumentPair */
   GPtrArray           *feature_sets; /* PhiliaDocumentFeatures, referenced */
   GHashTable          *run_features; /* run id → feature set name */
+  char                *measure_features; /* the feature measures' set */
 };
 
 static void
@@ -153,6 +154,7 @@ philia_document_snapshot (PhiliaDocument *self)
   for (guint i = 0; i < philia_document_get_n_pairs (self); i++)
     g_array_append_val (s->pairs, *philia_document_get_pair (self, i));
   s->feature_sets = _philia_document_features_snapshot (self, &s->run_features);
+  s->measure_features = g_strdup (philia_document_get_measure_features (self));
   return s;
 }
 
@@ -175,6 +177,7 @@ philia_document_snapshot_free (PhiliaDocumentSnapshot *s)
   g_clear_pointer (&s->runs, g_ptr_array_unref);
   g_clear_pointer (&s->feature_sets, g_ptr_array_unref);
   g_clear_pointer (&s->run_features, g_hash_table_unref);
+  g_free (s->measure_features);
   g_clear_pointer (&s->evaluations, g_array_unref);
   g_clear_pointer (&s->pairs, g_array_unref);
   g_free (s);
@@ -604,6 +607,7 @@ write_feature_sets (Writer                 *w,
       member_string (b, id, value);
     }
   json_builder_end_object (b);
+  member_string (b, "measure_features", s->measure_features);
 }
 
 static gboolean
