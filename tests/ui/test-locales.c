@@ -56,12 +56,6 @@ showing (GtkWidget *widget)
 static gboolean
 must_be_whole (GtkWidget *label)
 {
-  /* The canvas toolbar's menus show the chosen item, which shrinks to an
-   * ellipsis by design when the canvas is narrow (the menu names it in
-   * full). Under load the window's first allocations can leave the canvas
-   * pane at its minimum, and the layout menu lands there. */
-  if (gtk_widget_get_ancestor (label, GTK_TYPE_DROP_DOWN) != NULL)
-    return FALSE;
   for (GtkWidget *w = label; w != NULL; w = gtk_widget_get_parent (w))
     if (GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || GTK_IS_STACK_SWITCHER (w))
       return TRUE;
