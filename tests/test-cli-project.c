@@ -721,7 +721,9 @@ test_figure_follows_view (void)
 /* A project's "run errors" overlay: its figure rings the run's wrong
  * predictions (the canvas's flags, drawn by the same code), only while the
  * overlay is shown; --run picks the run, and a run that is not there is
- * refused by name. Karate has no splits: every labeled node is scored. */
+ * refused by name. An overlay whose run was deleted draws nothing, as on
+ * the canvas, with a warning. Karate has no splits: every labeled node is
+ * scored. */
 static void
 test_figure_run_errors (void)
 {
@@ -744,6 +746,8 @@ test_figure_run_errors (void)
   g_autoptr(GError) error = NULL;
   g_auto(Run) no_run = { 0 };
   g_auto(Run) run_gone = { 0 };
+  g_auto(Run) run_asked = { 0 };
+  g_autofree char *gone_png = g_build_filename (dir, "gone.png", NULL);
   PhiliaTrainResult *r;
   const gint32 *y;
   guint n, id = 0, id2 = 0, expected = 0;
@@ -861,8 +865,33 @@ test_figure_run_errors (void)
   g_assert_true (philia_document_delete_run (doc, id));
   g_assert_true (philia_document_save (doc, gone, NULL, &error));
   g_assert_no_error (error);
-  run_cli (&run_gone, "figure", gone, "--kind", "graph", "--out", plain_png, NULL);
-  assert_one_line_error (&run_gone, 1, "run 1, which is not in the project");
+  /* The overlay's run deleted: the canvas draws nothing for it and marks it
+   * "run deleted"; the figure is the same picture (the classes, no rings),
+   * with a warning naming the overlay and the run, and info says so. */
+  run_cli (&run_gone, "figure", gone, "--kind", "graph", "--out", gone_png, "--width", "200",
+           "--height", "160", "--dpi", "72", NULL);
+  g_assert_cmpint (run_gone.status, ==, 0);
+  g_assert_nonnull (strstr (run_gone.err, "warning: the overlay “Errors (Run 1)”"));
+  g_assert_nonnull (strstr (run_gone.err, "shows run 1, which was deleted"));
+  g_assert_true (same_pixels (gone_png, plain_png));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *overlays = json_object_get_array_member (info_project (parser, gone, NULL),
+                                                        "overlays");
+    JsonObject *o = json_array_get_object_element (overlays, 0);
+    g_auto(Run) text = { 0 };
+
+    g_assert_true (json_object_get_boolean_member (o, "visible"));
+    g_assert_true (json_object_get_boolean_member (o, "stale"));
+    g_assert_false (json_object_get_boolean_member (o, "drawn"));
+    run_cli (&text, "info", gone, NULL);
+    assert_ok (&text);
+    g_assert_nonnull (strstr (text.out, "    run-errors       run:1 (run deleted)\n"));
+  }
+  /* --run naming the deleted run is still refused by name. */
+  run_cli (&run_asked, "figure", gone, "--kind", "graph", "--run", "1", "--out", gone_png,
+           NULL);
+  assert_one_line_error (&run_asked, 1, "--run 1");
   remove_dir (dir);
 }
 

@@ -449,7 +449,8 @@ on_document_changed (PhiliaDocument     *document,
   if (parts & (PHILIA_DOCUMENT_PART_PAIRS | PHILIA_DOCUMENT_PART_GRAPH
                | PHILIA_DOCUMENT_PART_OVERLAYS | PHILIA_DOCUMENT_PART_RUNS))
     sync_pair_highlight (self);
-  if (parts & PHILIA_DOCUMENT_PART_OVERLAYS)
+  /* Runs too: an overlay of a deleted run says so. */
+  if (parts & (PHILIA_DOCUMENT_PART_OVERLAYS | PHILIA_DOCUMENT_PART_RUNS))
     _philia_canvas_sync_overlay_list (self);
   self->syncing = syncing;
 }

@@ -42,16 +42,33 @@ overlay_row (PhiliaCanvas                *self,
 {
   g_autofree char *title = philia_document_overlay_dup_title (overlay);
   g_autofree char *remove_label = NULL;
+  g_autofree char *label = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *check = gtk_check_button_new_with_label (title);
+  GtkWidget *check;
   GtkWidget *remove = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+  guint run = 0;
+  gboolean stale = philia_document_overlay_is_stale (self->document, overlay, &run);
 
+  /* Translators: an overlay of the list whose run was deleted (it draws
+   * nothing), "Errors (Run 3) — run deleted" */
+  label = stale ? g_strdup_printf (_("%s — run deleted"), title) : g_strdup (title);
+  check = gtk_check_button_new_with_label (label);
   gtk_widget_set_hexpand (check, TRUE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), overlay->visible);
+  /* An overlay of a run that is gone stays for undo but draws nothing; the
+   * row says so rather than leave an empty canvas to puzzle over. */
+  if (stale)
+    {
+      g_autofree char *tip = g_strdup_printf (_("Run %u was deleted: this overlay draws "
+                                                "nothing. Undo the deletion or remove it."), run);
+
+      gtk_widget_add_css_class (check, "dim-label");
+      gtk_widget_set_tooltip_text (check, tip);
+    }
   /* Of each kind the canvas draws the topmost visible overlay: one under
    * it is on but not seen, which the row says rather than let it puzzle. */
-  if (overlay->visible
-      && philia_document_get_top_overlay (self->document, overlay->kind) != overlay)
+  else if (overlay->visible
+           && philia_document_get_top_overlay (self->document, overlay->kind) != overlay)
     {
       gtk_widget_add_css_class (check, "dim-label");
       gtk_widget_set_tooltip_text (check, _("Covered by an overlay above of the same kind"));

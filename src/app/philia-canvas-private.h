@@ -217,6 +217,7 @@ void _philia_canvas_select_nodes (PhiliaCanvas *self,
                                   GArray       *nodes);
 void _philia_canvas_update_style (PhiliaCanvas *self);
 void _philia_canvas_fit (PhiliaCanvas *self);
+void _philia_canvas_fit_view (PhiliaCanvas *self);
 void _philia_canvas_centre_on (PhiliaCanvas *self,
                                guint         v);
 void _philia_canvas_draw_area (PhiliaCanvas *self,
@@ -259,6 +260,7 @@ void _philia_graph_area_nodes_moved (PhiliaGraphArea *self,
 void _philia_graph_area_request_selection (PhiliaGraphArea *self,
                                            GArray          *nodes);
 void _philia_graph_area_view_changed (PhiliaGraphArea *self);
+void _philia_graph_area_update_description (PhiliaGraphArea *self);
 void _philia_graph_area_clear_frame (PhiliaGraphArea *self);
 void _philia_graph_area_refit_frame (PhiliaGraphArea       *self,
                                      const PhiliaGraphView *view);

@@ -24,8 +24,6 @@ typedef struct
   gboolean          whole;
 } ExportClosure;
 
-static void update_accessible_description (PhiliaCanvas *self);
-
 static void
 philia_canvas_css_changed (GtkWidget         *widget,
                            GtkCssStyleChange *change)
@@ -39,20 +37,6 @@ philia_canvas_css_changed (GtkWidget         *widget,
 }
 
 /* Actions */
-
-static void
-pan_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  double dx, dy;
-
-  /* A step is a tenth of the canvas, so it means the same at any size. */
-  g_variant_get (parameter, "(dd)", &dx, &dy);
-  philia_canvas_pan_by (PHILIA_CANVAS (widget),
-                        dx * _philia_canvas_area_width (PHILIA_CANVAS (widget)) / 10,
-                        dy * _philia_canvas_area_height (PHILIA_CANVAS (widget)) / 10);
-}
 
 static void
 find_action (GtkWidget  *widget,
@@ -86,19 +70,24 @@ zoom_out_action (GtkWidget  *widget,
                               _philia_canvas_area_height (self) / 2);
 }
 
+/* Fit (the toolbar's button, the area's 0 key). Fitting is what zoom 1
+ * means: the document forgets the old zoom first (and a zoom of ours still
+ * waiting to be written with it). */
+void
+_philia_canvas_fit_view (PhiliaCanvas *self)
+{
+  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
+  if (self->document != NULL && self->ego_graph == NULL)
+    philia_document_set_zoom (self->document, 1, 0, 0);
+  _philia_canvas_fit (self);
+}
+
 static void
 fit_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  PhiliaCanvas *self = PHILIA_CANVAS (widget);
-
-  /* Fitting is what zoom 1 means: the document forgets the old zoom first
-   * (and a zoom of ours still waiting to be written with it). */
-  g_clear_handle_id (&self->zoom_write_id, g_source_remove);
-  if (self->document != NULL && self->ego_graph == NULL)
-    philia_document_set_zoom (self->document, 1, 0, 0);
-  _philia_canvas_fit (self);
+  _philia_canvas_fit_view (PHILIA_CANVAS (widget));
 }
 
 /* Frames the shown nodes flagged in @flags (n of the shown graph). */
@@ -693,7 +682,6 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.whole-graph", NULL, whole_graph_action);
   gtk_widget_class_install_action (widget_class, "canvas.cancel-layout", NULL,
                                    cancel_layout_action);
-  gtk_widget_class_install_action (widget_class, "canvas.pan", "(dd)", pan_action);
   gtk_widget_class_install_action (widget_class, "canvas.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-view", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "canvas.export-whole", NULL, export_action);
@@ -703,23 +691,8 @@ philia_canvas_class_init (PhiliaCanvasClass *klass)
                                             "size-by-degree");
   gtk_widget_class_install_property_action (widget_class, "canvas.show-labels", "show-labels");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK,
-                                       "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "canvas.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "canvas.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0,
-                                       "canvas.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "canvas.fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "canvas.fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
-                                       "canvas.clear-selection", NULL);
-  /* Arrows move the view the way a drag does: the graph follows the arrow. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "canvas.pan", "(dd)", 1.0, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "canvas.pan", "(dd)", -1.0, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "canvas.pan", "(dd)", 0.0, 1.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "canvas.pan", "(dd)", 0.0, -1.0);
+  /* The view keys (+, -, 0, arrows, Escape) are the graph area's, the focus
+   * stop of the page; Ctrl+F works from anywhere in it. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "canvas.find", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "philiacanvas");
@@ -864,7 +837,7 @@ philia_canvas_set_graph (PhiliaCanvas *self,
   g_clear_pointer (&self->local_chance, g_free);
   self->n_local_chance = 0;
   g_array_set_size (self->selection, 0);
-  update_accessible_description (self);
+  _philia_graph_area_update_description (self->area);
   _philia_canvas_drop_overlays (self);
 
   if (graph != NULL)
@@ -968,53 +941,6 @@ philia_canvas_set_edge_style (PhiliaCanvas    *self,
  * Highlights @nodes (from the window's selection). Does not emit
  * #PhiliaCanvas::select-nodes. O(n) for the whole graph.
  */
-/* What a screen reader says about the selection: the canvas is a picture, so
- * the selected node's facts (the ones its tooltip shows) are its accessible
- * description, e.g. "Node 42, class Theory, degree 5, local homophily 0.60". */
-static void
-update_accessible_description (PhiliaCanvas *self)
-{
-  g_autofree char *text = NULL;
-  guint n = self->selection->len;
-
-  if (n == 0 || self->graph == NULL)
-    {
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      return;
-    }
-  if (n == 1)
-    {
-      guint v = g_array_index (self->selection, guint, 0);
-      const char *name = philia_graph_get_node_name (self->graph, v);
-      const gint32 *labels = philia_graph_get_labels (self->graph);
-      g_autofree char *node = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", v);
-      g_autofree char *hom = NULL;
-      guint degree = philia_graph_get_degree (self->graph, v);
-      double h = self->local_homophily != NULL ? self->local_homophily[v] : NAN;
-
-      hom = isnan (h) ? g_strdup (_("undefined")) : g_strdup_printf ("%.2f", h);
-      if (labels == NULL || labels[v] < 0)
-        text = g_strdup_printf (_("Node %s, unlabeled, degree %u, local homophily %s"), node,
-                                degree, hom);
-      else
-        {
-          const char *class_name = philia_graph_get_class_name (self->graph, (guint) labels[v]);
-          g_autofree char *klass = class_name != NULL ? g_strdup (class_name)
-                                                      : g_strdup_printf ("%d", labels[v]);
-
-          /* Translators: the selected node for a screen reader, "Node 42, class Theory,
-           * degree 5, local homophily 0.60" */
-          text = g_strdup_printf (_("Node %s, class %s, degree %u, local homophily %s"), node,
-                                  klass, degree, hom);
-        }
-    }
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u node selected",
-                                         "%u nodes selected", n), n);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  text, -1);
-}
-
 void
 philia_canvas_set_selection (PhiliaCanvas *self,
                              const guint  *nodes,
@@ -1032,7 +958,7 @@ philia_canvas_set_selection (PhiliaCanvas *self,
     g_array_append_vals (self->selection, nodes, n_nodes);
   _philia_canvas_update_selected_flags (self);
   _philia_canvas_update_actions (self);
-  update_accessible_description (self);
+  _philia_graph_area_update_description (self->area);
 }
 
 const guint *

@@ -12,7 +12,8 @@
  * its toolbar, so the page's header and the graph each draw and size
  * themselves. The area owns the view transform (zoom, pan, the fitted
  * scale), the input controllers (drag, click, pinch, scroll, pointer motion),
- * the hover tooltip and the keys that move the view, so every pointer
+ * the hover tooltip and the keys that move the view (it is the page's focus
+ * stop, named and described for screen readers), so every pointer
  * position is in its own coordinates. It says what the user did with
  * signals (#PhiliaGraphArea::nodes-moved, ::selection-requested,
  * ::view-changed) that the page turns into the document's commands, and
@@ -343,8 +344,8 @@ on_drag_begin (GtkGestureDrag *gesture,
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
-  /* The page is the focus stop (its keys, its accessible description). */
-  gtk_widget_grab_focus (GTK_WIDGET (c));
+  /* The area is the page's focus stop: its keys move this view. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   self->drag_start_x = x;
   self->drag_start_y = y;
   self->drag_offset_x = self->view.offset_x;
@@ -673,6 +674,133 @@ on_query_tooltip (GtkWidget    *widget,
 }
 
 
+/* Keys. The area is the page's focus stop, so the keys that move the view
+ * are its own; each returns FALSE when it has nothing to do, so that the
+ * key goes on to the page and the window (Escape closes what it closes
+ * there when no node is selected). */
+
+static gboolean
+has_drawing (PhiliaGraphArea *self)
+{
+  return self->canvas != NULL && self->canvas->positions != NULL;
+}
+
+/* +, -: by one step about the middle of the area, as the toolbar does. */
+static gboolean
+zoom_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (widget);
+
+  if (!has_drawing (self))
+    return FALSE;
+  _philia_graph_area_zoom_at (self, g_variant_get_double (args),
+                              gtk_widget_get_width (widget) / 2.0,
+                              gtk_widget_get_height (widget) / 2.0);
+  return TRUE;
+}
+
+/* Arrows move the view the way a drag does: the graph follows the arrow,
+ * by a tenth of the area so that a step means the same at any size. */
+static gboolean
+pan_key (GtkWidget *widget,
+         GVariant  *args,
+         gpointer   user_data)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (widget);
+  double dx, dy;
+
+  if (!has_drawing (self))
+    return FALSE;
+  g_variant_get (args, "(dd)", &dx, &dy);
+  self->view.offset_x += dx * gtk_widget_get_width (widget) / 10;
+  self->view.offset_y += dy * gtk_widget_get_height (widget) / 10;
+  view_moved (self);
+  return TRUE;
+}
+
+/* 0: the whole drawing again, which the document also takes as zoom 1. */
+static gboolean
+fit_key (GtkWidget *widget,
+         GVariant  *args,
+         gpointer   user_data)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (widget);
+
+  if (!has_drawing (self))
+    return FALSE;
+  _philia_canvas_fit_view (self->canvas);
+  return TRUE;
+}
+
+/* Escape: no node selected, as a click on empty space. */
+static gboolean
+clear_key (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  PhiliaGraphArea *self = PHILIA_GRAPH_AREA (widget);
+  g_autoptr(GArray) none = NULL;
+
+  if (self->canvas == NULL || self->canvas->selection->len == 0)
+    return FALSE;
+  none = g_array_new (FALSE, FALSE, sizeof (guint));
+  _philia_graph_area_request_selection (self, none);
+  return TRUE;
+}
+
+/* What a screen reader says about the focus stop: the graph is a picture,
+ * so the selected node's facts (the ones its tooltip shows) are the area's
+ * accessible description, e.g. "Node 42, class Theory, degree 5, local
+ * homophily 0.60"; several nodes are counted. The page calls this when its
+ * graph or selection changes. */
+void
+_philia_graph_area_update_description (PhiliaGraphArea *self)
+{
+  PhiliaCanvas *c = self->canvas;
+  g_autofree char *text = NULL;
+  guint n = c != NULL ? c->selection->len : 0;
+
+  if (n == 0 || c->graph == NULL)
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      return;
+    }
+  if (n == 1)
+    {
+      guint v = g_array_index (c->selection, guint, 0);
+      const char *name = philia_graph_get_node_name (c->graph, v);
+      const gint32 *labels = philia_graph_get_labels (c->graph);
+      g_autofree char *node = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", v);
+      g_autofree char *hom = NULL;
+      guint degree = philia_graph_get_degree (c->graph, v);
+      double h = c->local_homophily != NULL ? c->local_homophily[v] : NAN;
+
+      hom = isnan (h) ? g_strdup (_("undefined")) : g_strdup_printf ("%.2f", h);
+      if (labels == NULL || labels[v] < 0)
+        text = g_strdup_printf (_("Node %s, unlabeled, degree %u, local homophily %s"), node,
+                                degree, hom);
+      else
+        {
+          const char *class_name = philia_graph_get_class_name (c->graph, (guint) labels[v]);
+          g_autofree char *klass = class_name != NULL ? g_strdup (class_name)
+                                                      : g_strdup_printf ("%d", labels[v]);
+
+          /* Translators: the selected node for a screen reader, "Node 42, class Theory,
+           * degree 5, local homophily 0.60" */
+          text = g_strdup_printf (_("Node %s, class %s, degree %u, local homophily %s"), node,
+                                  klass, degree, hom);
+        }
+    }
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u node selected",
+                                         "%u nodes selected", n), n);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text, -1);
+}
+
+
 static void
 philia_graph_area_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -735,6 +863,29 @@ philia_graph_area_class_init (PhiliaGraphAreaClass *klass)
   widget_class->snapshot = philia_graph_area_snapshot;
   widget_class->measure = philia_graph_area_measure;
   gtk_widget_class_set_css_name (widget_class, "philia-graph-area");
+  /* A panel a screen reader names ("Graph canvas") and describes (the
+   * selected node): the page's focus stop. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_plus, 0, zoom_key, "d",
+                                PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_plus, GDK_SHIFT_MASK, zoom_key, "d",
+                                PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_equal, 0, zoom_key, "d",
+                                PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Add, 0, zoom_key, "d",
+                                PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_minus, 0, zoom_key, "d",
+                                1 / PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Subtract, 0, zoom_key, "d",
+                                1 / PHILIA_CANVAS_ZOOM_STEP);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_0, 0, fit_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_0, 0, fit_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, clear_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, pan_key, "(dd)", 1.0, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, pan_key, "(dd)", -1.0, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, 0, pan_key, "(dd)", 0.0, 1.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, 0, pan_key, "(dd)", 0.0, -1.0);
 
   /**
    * PhiliaGraphArea::nodes-moved:
@@ -774,6 +925,9 @@ philia_graph_area_init (PhiliaGraphArea *self)
   GtkGesture *gesture;
 
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Graph canvas"), -1);
   self->drag_nodes = g_array_new (FALSE, FALSE, sizeof (guint));
 
   self->drag = gtk_gesture_drag_new ();

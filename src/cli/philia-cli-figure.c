@@ -147,7 +147,8 @@ figure_graph (PhiliaGraph *graph)
   g_autoptr(GArray) errors = NULL;
   g_autofree guint8 *ringed = NULL;
   PhiliaDocument *document = cli_project_get ();
-  guint n_chance = 0;
+  const PhiliaDocumentOverlay *rings;
+  guint n_chance = 0, missing_run = 0;
   GraphFigure figure = { 0 };
   double figure_width = opt_width > 0 ? opt_width : 480;
   double figure_height = opt_height > 0 ? opt_height : 480;
@@ -207,8 +208,24 @@ figure_graph (PhiliaGraph *graph)
   figure.view.show_labels = opt_node_labels;
   figure.view.show_legend = TRUE;
   /* The project's errors overlay rings the run's wrong predictions, as the
-   * canvas does (the same flags, drawn by the same code); --run picks the run. */
-  if (document != NULL)
+   * canvas does (the same flags, drawn by the same code); --run picks the run
+   * (one that is not there was refused above). An overlay whose run was
+   * deleted draws nothing on the canvas, so nothing here either, with a
+   * warning: the figure is what the screen shows. */
+  rings = document != NULL ? philia_document_get_top_overlay (document, PHILIA_OVERLAY_RUN_ERRORS)
+                           : NULL;
+  if (rings != NULL && opt_run == NULL && philia_document_overlay_is_stale (document, rings,
+                                                                             &missing_run))
+    {
+      g_autofree char *title = philia_document_overlay_dup_title (rings);
+
+      /* Translators: a warning of `philia-cli figure`, "the overlay “Errors (Run 3)” of
+       * P.philia shows run 3, which was deleted: …" */
+      g_printerr (_ ("figure: warning: the overlay “%s” of %s shows run %u, which was deleted: "
+                     "it draws nothing, as on the canvas.\n"), title, cli_project_get_path (),
+                  missing_run);
+    }
+  else if (document != NULL)
     {
       guint64 run_id = 0;
 

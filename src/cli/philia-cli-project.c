@@ -396,9 +396,10 @@ cli_project_info_text (void)
     {
       const PhiliaDocumentOverlay *o = philia_document_get_overlay (document, i - 1);
 
-      printf ("    %-16s %s%s\n", philia_overlay_kind_to_string (o->kind), o->source,
+      printf ("    %-16s %s%s%s\n", philia_overlay_kind_to_string (o->kind), o->source,
               !o->visible ? _ (" (hidden)")
-              : philia_document_get_top_overlay (document, o->kind) != o ? _ (" (covered)") : "");
+              : philia_document_get_top_overlay (document, o->kind) != o ? _ (" (covered)") : "",
+              philia_document_overlay_is_stale (document, o, NULL) ? _ (" (run deleted)") : "");
     }
   cli_label (_ ("explained pairs"), 19);
   printf ("%u\n", philia_document_get_n_pairs (document));

@@ -472,6 +472,24 @@ _philia_document_restore_overlays (PhiliaDocument *self,
 
 /* ------------------------------------------------------------- run errors */
 
+gboolean
+philia_document_overlay_is_stale (PhiliaDocument              *self,
+                                  const PhiliaDocumentOverlay *overlay,
+                                  guint                       *run_id)
+{
+  const char *rest;
+  guint id;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (overlay != NULL, FALSE);
+
+  if (!parse_run (overlay->source, &id, &rest) || philia_document_find_run (self, id) != NULL)
+    return FALSE;
+  if (run_id != NULL)
+    *run_id = id;
+  return TRUE;
+}
+
 GArray *
 philia_document_dup_run_errors (PhiliaDocument  *self,
                                 guint            run_id,

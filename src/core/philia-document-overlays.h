@@ -88,6 +88,15 @@ gboolean        philia_document_set_overlay_visible  (PhiliaDocument    *self,
                                                       guint              index,
                                                       gboolean           visible);
 
+/* Whether @overlay names a run ("run:3", "run:3:prediction", …) that is not
+ * in @self (deleted since, or never there): the canvas draws nothing for it,
+ * the overlay list marks it "run deleted" and `philia-cli figure` leaves it
+ * out with a warning, so the figure is what the screen shows. @run_id gets
+ * the run's id. */
+gboolean        philia_document_overlay_is_stale    (PhiliaDocument              *self,
+                                                     const PhiliaDocumentOverlay *overlay,
+                                                     guint                       *run_id);
+
 /* The nodes (ascending) the topmost visible "run errors" overlay rings: the
  * wrong predictions of its run — or of run @run_id, when not 0 — on the
  * run's labeled test nodes (every labeled node for a run not trained in the

@@ -522,7 +522,8 @@ philia_document_write_json (PhiliaDocument *self,
   philia_json_end_array (json);
 
   /* The view's overlays, bottom first as the document keeps them; "drawn"
-   * says which of them shows (the topmost visible one of its kind). */
+   * says which of them shows (the topmost visible one of its kind, unless
+   * it is "stale": its run is gone). */
   philia_json_key (json, "overlays");
   philia_json_begin_array (json);
   for (guint i = 0; i < philia_document_get_n_overlays (self); i++)
@@ -541,8 +542,11 @@ philia_document_write_json (PhiliaDocument *self,
       else
         philia_json_null (json);
       philia_json_member_bool (json, "visible", o->visible);
+      /* An overlay of a deleted run is on the list but draws nothing. */
+      philia_json_member_bool (json, "stale", philia_document_overlay_is_stale (self, o, NULL));
       philia_json_member_bool (json, "drawn",
-                               philia_document_get_top_overlay (self, o->kind) == o);
+                               philia_document_get_top_overlay (self, o->kind) == o
+                               && !philia_document_overlay_is_stale (self, o, NULL));
       philia_json_end_object (json);
     }
   philia_json_end_array (json);

@@ -6,13 +6,16 @@ Runs $PHILIA_APP (it opens the bundled Cora) and drives it with X key events
 from xdotool only, the way a user without a pointer does, while reading what
 happened from the AT-SPI tree (what a screen reader would announce): open a
 dataset (Ctrl+O, type its path), lay it out with another algorithm from the
-layout menu, find a node (Ctrl+F, type, Enter), reach the Train page and its
-Train button with Tab, train, remove the run and undo and redo that (Ctrl+Z,
-Shift+Ctrl+Z), export the view as a PNG through the Export menu and its file
-chooser, visit every page, open Preferences (Ctrl+,) and close it with Escape;
-every stop of the focus chain must have a name a screen reader can say. test-a11y checks the same chain in-process through
-focus APIs; this one proves the keys themselves get there. Needs
-tests/headless.sh, python3-pyatspi and xdotool; skips without them.
+layout menu, find a node (Ctrl+F, type, Enter), Tab to the graph canvas (it
+describes the node), move its view with its keys and clear the selection
+with Escape, reach the Train page and its Train button with Tab, train,
+remove the run and undo and redo that (Ctrl+Z, Shift+Ctrl+Z), export the
+view as a PNG through the Export menu and its file chooser, visit every
+page, open Preferences (Ctrl+,) and close it with Escape; every stop of the
+focus chain must have a name a screen reader can say. test-a11y checks the
+same chain in-process through focus APIs; this one proves the keys
+themselves get there. Needs tests/headless.sh, python3-pyatspi and
+xdotool; skips without them.
 """
 import os
 import re
@@ -234,6 +237,26 @@ def run(session):
                     and canvas.description, 5)
     s.check(desc, "Enter in the find entry selects node 42 (the canvas says so)",
             canvas.description if canvas else "no canvas on the bus")
+
+    # 1b. The graph is a focus stop of its own (the drawing area), which
+    # says what is selected when it gets the focus; its keys move the view
+    # and keep the focus (an arrow nobody takes would move the focus on),
+    # and Escape clears the selection.
+    area = s.tab_to(pyatspi.ROLE_PANEL, "Graph canvas", limit=30)
+    if not s.check(area, "Tab reaches the graph canvas", describe(focused(app))):
+        return
+    s.check("42" in (area.description or ""), "the focused canvas describes node 42",
+            area.description or "no description")
+    for key in ("plus", "minus", "Right", "Down", "Left", "Up", "equal", "0"):
+        s.key(key)
+        f = focused(app)
+        if not s.check(f is not None and f.name == "Graph canvas",
+                       f"{key} on the canvas keeps the focus there", describe(f)):
+            return
+    s.key("Escape")
+    s.check(wait_for(lambda: not area.description, 3),
+            "Escape on the canvas clears the selection (its description goes)",
+            area.description or "")
 
     # 2. The Train page by Tab and Space, then its Train button by Tab and Enter.
     tab = s.tab_to(pyatspi.ROLE_PAGE_TAB, "Train")

@@ -40,5 +40,10 @@ gsize         philia_test_count_differences (GdkTexture        *a,
 
 guint philia_test_count_chart_colour (GtkWidget *chart,
                                       guint      index);
+/* A key press on @widget, without an input event (GTK 4 has no way to
+ * synthesise one in-process): its class's key binding, activated. */
+gboolean philia_test_press_key (GtkWidget       *widget,
+                                guint            keyval,
+                                GdkModifierType  mods);
 
 G_END_DECLS

@@ -15,7 +15,8 @@
  * The canvas's drawing area (PhiliaGraphArea) on a bare canvas bound to a
  * document of a small graph: what its gestures say (signals the page turns
  * into the document's commands), the view on resize, Zoom to Selection and
- * the document's requests to reveal nodes, and the neighbourhood view.
+ * the document's requests to reveal nodes, the neighbourhood view, and the
+ * view keys of the area (the page's focus stop).
  *
  * The graph: a path 0–1–2–3–4–5–6–7 with a branch 2–8–9 (10 nodes); the
  * 1-hop neighbourhood of 2 is {2, 1, 3, 8}.
@@ -293,6 +294,74 @@ test_reveal (void)
   fitted_scale ();
 }
 
+/* The view keys are the area's, the page's focus stop: +/- zoom by a step
+ * about the middle, the arrows move the graph a tenth of the area, 0 fits
+ * (zoom 1 in the document), Escape clears the selection and otherwise
+ * leaves the key to the window. The page takes no focus and no view key. */
+static void
+test_keys (void)
+{
+  static const guint zoom_in[] = { GDK_KEY_plus, GDK_KEY_equal, GDK_KEY_KP_Add };
+  static const guint page_keys[] = {
+    GDK_KEY_plus, GDK_KEY_minus, GDK_KEY_0, GDK_KEY_Left, GDK_KEY_Down, GDK_KEY_Escape,
+  };
+  static const struct { guint key; double dx, dy; } arrows[] = {
+    { GDK_KEY_Right, -0.1, 0 }, { GDK_KEY_Left, 0.1, 0 },
+    { GDK_KEY_Down, 0, -0.1 }, { GDK_KEY_Up, 0, 0.1 },
+  };
+  double w = gtk_widget_get_width (area ()), h = gtk_widget_get_height (area ());
+  double fitted = fitted_scale (), x, y, x2, y2;
+  guint n;
+
+  g_assert_true (gtk_widget_get_focusable (area ()));
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (canvas)));
+  g_assert_true (gtk_widget_grab_focus (area ()));
+  g_assert_true (gtk_widget_has_focus (area ()));
+  for (guint i = 0; i < G_N_ELEMENTS (page_keys); i++)
+    g_assert_false (philia_test_press_key (GTK_WIDGET (canvas), page_keys[i], 0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (zoom_in); i++)
+    {
+      area_point (9, &x, &y);
+      g_assert_true (philia_test_press_key (area (), zoom_in[i], 0));
+      g_assert_cmpfloat_with_epsilon (philia_canvas_get_scale (canvas),
+                                      fitted * PHILIA_CANVAS_ZOOM_STEP, 1e-9 * fitted);
+      /* About the middle: node 9 moved away from it by the step. */
+      area_point (9, &x2, &y2);
+      g_assert_cmpfloat_with_epsilon (x2 - w / 2, (x - w / 2) * PHILIA_CANVAS_ZOOM_STEP, 1e-3);
+      g_assert_cmpfloat_with_epsilon (y2 - h / 2, (y - h / 2) * PHILIA_CANVAS_ZOOM_STEP, 1e-3);
+      g_assert_true (philia_test_press_key (area (), i == 0 ? GDK_KEY_minus : GDK_KEY_KP_Subtract,
+                                            0));
+      g_assert_cmpfloat_with_epsilon (philia_canvas_get_scale (canvas), fitted, 1e-9 * fitted);
+    }
+  g_assert_true (philia_test_press_key (area (), GDK_KEY_plus, GDK_SHIFT_MASK));
+
+  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
+    {
+      area_point (9, &x, &y);
+      g_assert_true (philia_test_press_key (area (), arrows[i].key, 0));
+      area_point (9, &x2, &y2);
+      g_assert_cmpfloat_with_epsilon (x2 - x, arrows[i].dx * w, 1e-3);
+      g_assert_cmpfloat_with_epsilon (y2 - y, arrows[i].dy * h, 1e-3);
+    }
+
+  /* 0 fits again, and the document forgets the zoom once written. */
+  philia_test_spin_for (600);
+  g_assert_cmpfloat (philia_document_get_view (doc)->zoom, >, 1.01);
+  g_assert_true (philia_test_press_key (area (), GDK_KEY_0, 0));
+  g_assert_cmpfloat_with_epsilon (philia_canvas_get_scale (canvas), fitted, 1e-9 * fitted);
+  g_assert_cmpfloat (philia_document_get_view (doc)->zoom, ==, 1);
+  g_assert_true (philia_test_press_key (area (), GDK_KEY_KP_0, 0));
+
+  set_selection (3);
+  philia_canvas_get_selection (canvas, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (philia_test_press_key (area (), GDK_KEY_Escape, 0));
+  philia_canvas_get_selection (canvas, &n);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_false (philia_test_press_key (area (), GDK_KEY_Escape, 0));
+}
+
 static GBytes *
 export_bytes (const char *path)
 {
@@ -408,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/Philia/GraphArea/zoom-to-selection", test_zoom_to_selection);
   g_test_add_func ("/Philia/GraphArea/reveal", test_reveal);
   g_test_add_func ("/Philia/GraphArea/ego", test_ego);
+  g_test_add_func ("/Philia/GraphArea/keys", test_keys);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (win));

@@ -183,11 +183,33 @@ test_run_errors (void)
   g_assert_cmpuint (canvas->hl_nodes->len, ==, 0);
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpuint (canvas->hl_nodes->len, ==, expected);
-  /* The run deleted: nothing to ring, the overlay stays for undo. */
+  /* The run deleted: nothing to ring, the overlay stays for undo, and its
+   * row says why it draws nothing (what `philia-cli figure` warns of). */
   g_assert_true (philia_document_delete_run (doc, id));
   g_assert_cmpuint (canvas->hl_nodes->len, ==, 0);
+  {
+    g_autofree char *stale = g_strdup_printf ("Errors (Run %u) — run deleted", id);
+
+    g_assert_cmpstr (gtk_check_button_get_label (row_check (0)), ==, stale);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row_check (0)), "dim-label"));
+    g_assert_true (philia_document_overlay_is_stale (doc, philia_document_get_overlay (
+                                                       doc, philia_document_get_n_overlays (doc)
+                                                       - 1), NULL));
+  }
+  if (g_getenv ("PHILIA_OVERLAYS_SHOTS") != NULL)
+    {
+      gtk_menu_button_popup (canvas->overlays_button);
+      grab_screen ("overlays-run-deleted.png");
+      gtk_menu_button_popdown (canvas->overlays_button);
+    }
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpuint (canvas->hl_nodes->len, ==, expected);
+  {
+    g_autofree char *title = g_strdup_printf ("Errors (Run %u)", id);
+
+    g_assert_cmpstr (gtk_check_button_get_label (row_check (0)), ==, title);
+  }
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row_check (0)), "dim-label"));
 }
 
 /* The row of the overlay list whose label is @title, or -1. */
