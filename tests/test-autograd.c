@@ -863,9 +863,23 @@ test_tape_pool (void)
     pool_step (tape, 5000 + 7 * k);
   g_assert_cmpuint (_philia_tape_pool_bytes (tape), <=, 4 * sizeof (float) * 6000 * 8);
 
-  /* Small steps only: the large buffers go. */
+  /* A large step followed by several small ones (link prediction's
+   * training step, then its validation pairs in chunks), over and over:
+   * the large step finds its buffer again each time. */
+  a = pool_step (tape, 4000);
+  for (guint round = 0; round < 4; round++)
+    {
+      for (guint k = 0; k < 6; k++)
+        pool_step (tape, 10);
+      /* Still held (malloc could hand back the same address anyway). */
+      g_assert_cmpuint (_philia_tape_pool_bytes (tape), >=, sizeof (float) * 4000 * 8);
+      g_assert_true (pool_step (tape, 4000) == a);
+    }
+
+  /* Small steps only, for longer than the window the pool remembers: the
+   * large buffers go. */
   before = _philia_tape_pool_bytes (tape);
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < POOL_STEP_WINDOW + 2; k++)
     pool_step (tape, 10);
   g_assert_cmpuint (_philia_tape_pool_bytes (tape), <, before);
   g_assert_cmpuint (_philia_tape_pool_bytes (tape), <=, sizeof (float) * 5000 * 8);

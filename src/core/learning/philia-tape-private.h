@@ -44,6 +44,11 @@ struct _PhiliaTape
   GHashTable  *lent;
   gsize        pool_idle;  /* bytes in the pool now */
   gsize        step_taken; /* bytes taken since the last reset */
+  /* What the last POOL_STEP_WINDOW steps took: the pool is trimmed only
+   * when it holds more than the largest of them (philia-tensor.c). */
+#define POOL_STEP_WINDOW 32
+  gsize        step_history[POOL_STEP_WINDOW];
+  guint        step_count;
   /* The tensor a backward walk started from (its gradient is the caller's). */
   PhiliaTensor *walk_output;
 };
