@@ -115,12 +115,12 @@ vec_acc (float *restrict o,
 }
 
 /* Each row of o set to @row, in the loop itself: GCC otherwise turns the copy
- * into a memcpy call per (short) row. */
-PHILIA_VECTORIZE PHILIA_NO_MEMCPY static void
-vec_fill_rows (float *restrict o,
-               const float *restrict row,
-               guint        rows,
-               guint        cols)
+ * into a memcpy call per (short) row. Shared with the transformer's ops. */
+PHILIA_VECTORIZE PHILIA_NO_MEMCPY void
+_philia_fill_rows (float *restrict       o,
+                   const float *restrict row,
+                   guint                 rows,
+                   guint                 cols)
 {
   for (guint r = 0; r < rows; r++)
     {
@@ -226,7 +226,7 @@ philia_op_linear (PhiliaTape   *tape,
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
-  vec_fill_rows (y->data, b->data, x->rows, w->cols);
+  _philia_fill_rows (y->data, b->data, x->rows, w->cols);
   if (x->rows > 0 && w->cols > 0 && x->cols > 0)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
                  x->data, x->cols, w->data, w->cols, 1.0f, y->data, y->cols);

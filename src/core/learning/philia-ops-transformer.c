@@ -850,26 +850,6 @@ philia_op_seq_attention_first_packed (PhiliaTape    *tape,
 
 /* ------------------------------------------------------ linear columns */
 
-/* Each row of @o (@cols wide) set to @row, eight lanes at a time in the
- * loop itself: a memcpy call per short row cost more than the copy. */
-PHILIA_VECTORIZE PHILIA_NO_MEMCPY static void
-fill_rows (float       *restrict o,
-           const float *restrict row,
-           guint        rows,
-           guint        cols)
-{
-  for (guint r = 0; r < rows; r++)
-    {
-      float *restrict out = o + (gsize)r * cols;
-      guint j = 0;
-
-      for (; j + 8 <= cols; j += 8)
-        v8_store (out + j, v8_load (row + j));
-      for (; j < cols; j++)
-        out[j] = row[j];
-    }
-}
-
 /* A column block of a product's weight: the last layer's queries are
  * needed for the first tokens alone and its keys and values for all, from
  * one [d, 3d] weight (the products read the block in place, ld = 3d). */
@@ -919,7 +899,7 @@ philia_op_linear_columns (PhiliaTape   *tape,
   g_return_val_if_fail (begin <= w->cols && count <= w->cols - begin, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, count);
-  fill_rows (y->data, b->data + begin, x->rows, count);
+  _philia_fill_rows (y->data, b->data + begin, x->rows, count);
   if (x->rows > 0 && count > 0 && x->cols > 0)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
                  x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
@@ -1080,7 +1060,7 @@ philia_op_linear_dropout_add (PhiliaTape   *tape,
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
   size = tensor_size (y);
-  fill_rows (y->data, b->data, x->rows, w->cols);
+  _philia_fill_rows (y->data, b->data, x->rows, w->cols);
   if (x->rows > 0 && w->cols > 0 && x->cols > 0)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
                  x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);

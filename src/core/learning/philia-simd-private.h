@@ -115,6 +115,13 @@ v8_exp_approx (V8f x)
   return v8_select (x < -87.3f, (V8f){ 0 }, p * (V8f)bits);
 }
 
+/* Each of @rows rows of @o (@cols wide) set to @row (philia-ops-dense.c):
+ * a bias broadcast before a product adds onto it. */
+void _philia_fill_rows (float *restrict       o,
+                        const float *restrict row,
+                        guint                 rows,
+                        guint                 cols);
+
 /* Eight mask bytes (dropout keeps a byte per element). */
 typedef gint8   V8b __attribute__ ((vector_size (8)));
 
