@@ -888,6 +888,26 @@ test_figure_run_errors (void)
     assert_ok (&text);
     g_assert_nonnull (strstr (text.out, "    run-errors       run:1 (run deleted)\n"));
   }
+  /* A colouring that names the deleted run: classes, as on the canvas, not
+   * the latest run (run 2 would colour every node "correct"), and a
+   * warning. */
+  {
+    g_autofree char *recoloured = g_build_filename (dir, "recoloured.philia", NULL);
+    g_autofree char *recoloured_png = g_build_filename (dir, "recoloured.png", NULL);
+    g_autofree char *colour = g_strdup_printf ("run:%u:correct", id);
+    PhiliaDocumentView view = *philia_document_get_view (doc);
+    g_auto(Run) recolour = { 0 };
+
+    view.color_by = colour;
+    philia_document_set_view (doc, &view);
+    g_assert_true (philia_document_save (doc, recoloured, NULL, &error));
+    g_assert_no_error (error);
+    run_cli (&recolour, "figure", recoloured, "--kind", "graph", "--out", recoloured_png,
+             "--width", "200", "--height", "160", "--dpi", "72", NULL);
+    g_assert_cmpint (recolour.status, ==, 0);
+    g_assert_nonnull (strstr (recolour.err, "colours nodes by run 1"));
+    g_assert_true (same_pixels (recoloured_png, plain_png));
+  }
   /* --run naming the deleted run is still refused by name. */
   run_cli (&run_asked, "figure", gone, "--kind", "graph", "--run", "1", "--out", gone_png,
            NULL);

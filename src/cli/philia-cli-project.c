@@ -506,7 +506,9 @@ parse_run_name (const char  *name,
   return TRUE;
 }
 
-/* The run --run names, else the one @hint_id names, else the latest. */
+/* The run --run names, else the one @hint_id names, else the latest. A
+ * hint naming a deleted run gives NULL and sets @error, as the canvas then
+ * shows none (not the latest). */
 static const PhiliaDocumentRun *
 choose_run (PhiliaDocument  *doc,
             guint            hint_id,
@@ -516,8 +518,15 @@ choose_run (PhiliaDocument  *doc,
 
   if (opt_run != NULL)
     return find_run (doc, opt_run, error);
-  if (hint_id > 0 && philia_document_find_run (doc, hint_id) != NULL)
-    return philia_document_find_run (doc, hint_id);
+  if (hint_id > 0)
+    {
+      const PhiliaDocumentRun *run = philia_document_find_run (doc, hint_id);
+
+      if (run == NULL)
+        g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                     _ ("Run %u of %s was deleted."), hint_id, document_path);
+      return run;
+    }
   if (n == 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
@@ -848,13 +857,19 @@ cli_project_graph_view (PhiliaDocument  *doc,
           g_clear_pointer (&overlay_rest, g_free);
         }
       run = choose_run (doc, color_run, &local);
-      /* A view naming a run that is gone falls back to classes; an option
-       * that asks for one is refused. */
+      /* A view naming a run that is gone falls back to classes, as the
+       * canvas does (with a warning); an option that asks for one is
+       * refused. */
       if (run == NULL && color_by != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
+      if (run == NULL && color_run > 0)
+        /* Translators: the view's colouring names a deleted run */
+        g_printerr (_ ("figure: warning: the view colours nodes by run %u of %s, which was "
+                       "deleted: they are drawn by class, as on the canvas.\n"),
+                    color_run, document_path);
       if (run != NULL && !color_by_run (out, graph, run, color_rest, &local))
         {
           if (color_by != NULL)
