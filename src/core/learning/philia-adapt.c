@@ -193,9 +193,9 @@ v8_high_double (V8f v)
 static inline G_ALWAYS_INLINE float
 v8_sum (V8f v)
 {
-  v += __builtin_shuffle (v, (V8i){ 4, 5, 6, 7, 0, 1, 2, 3 });
-  v += __builtin_shuffle (v, (V8i){ 2, 3, 0, 1, 6, 7, 4, 5 });
-  v += __builtin_shuffle (v, (V8i){ 1, 0, 3, 2, 5, 4, 7, 6 });
+  v += __builtin_shufflevector (v, v, 4, 5, 6, 7, 0, 1, 2, 3);
+  v += __builtin_shufflevector (v, v, 2, 3, 0, 1, 6, 7, 4, 5);
+  v += __builtin_shufflevector (v, v, 1, 0, 3, 2, 5, 4, 7, 6);
   return v[0];
 }
 

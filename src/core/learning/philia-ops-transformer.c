@@ -23,29 +23,6 @@ hsum8 (V8f a)
   return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
 }
 
-/* Σ a_c b_c over @n floats: eight lanes at a time summed in a fixed order
- * (GCC keeps a plain reduction scalar), the remainder after them. */
-static inline G_ALWAYS_INLINE float
-vdot (const float *a,
-      const float *b,
-      guint        n)
-{
-  guint c = 0;
-  float s = 0;
-
-  if (n >= 8)
-    {
-      V8f acc = v8_load (a) * v8_load (b);
-
-      for (c = 8; c + 8 <= n; c += 8)
-        acc += v8_load (a + c) * v8_load (b + c);
-      s = hsum8 (acc);
-    }
-  for (; c < n; c++)
-    s += a[c] * b[c];
-  return s;
-}
-
 /* ------------------------------------------------------------ layer norm */
 
 typedef struct
