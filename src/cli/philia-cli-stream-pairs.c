@@ -170,16 +170,7 @@ read_slice (PhiliaNpz   *npz,
                 {
                   g_autofree char *name = g_filename_display_basename (path);
 
-                  if (u < 0 || v < 0)
-                    g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                                 _ ("%s: edge %" PRIu64 " (row %" PRIu64 ") points to node %"
-                                    PRId64 ", but node ids start at 0."), name, r, r, MIN (u, v));
-                  else
-                    g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
-                                 _ ("%s: edge %" PRIu64 " (row %" PRIu64 ") points to node %"
-                                    PRId64 ", but there are only %u nodes."), name, r, r,
-                                 MAX (u, v), n);
-                  return FALSE;
+                  return _philia_stream_check_row (name, n, r, u, v, error);
                 }
               if (u == v)
                 continue;

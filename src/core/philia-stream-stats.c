@@ -159,16 +159,14 @@ add_pair (PhiliaStreamStats *stats)
   stats->have_run = FALSE;
 }
 
-static gboolean
-check_row (PhiliaStreamStats  *stats,
-           const char         *display_name,
-           guint64             r,
-           gint64              u,
-           gint64              v,
-           GError            **error)
+gboolean
+_philia_stream_check_row (const char  *display_name,
+                          guint        n,
+                          guint64      r,
+                          gint64       u,
+                          gint64       v,
+                          GError     **error)
 {
-  guint n = philia_graph_get_n_nodes (stats->graph);
-
   if (u < 0 || v < 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
@@ -228,7 +226,8 @@ _philia_stream_stats_count (PhiliaStreamStats  *stats,
           gint64 u = rows[2 * i], v = rows[2 * i + 1];
           gint64 a = MIN (u, v), b = MAX (u, v);
 
-          if (!check_row (stats, display_name, r, u, v, error))
+          if (!_philia_stream_check_row (display_name, philia_graph_get_n_nodes (stats->graph),
+                                         r, u, v, error))
             return FALSE;
           if (r + 1 == first)
             {

@@ -42,6 +42,15 @@ gssize           _philia_row_stream_read       (PhiliaRowStream  *stream,
                                                 gsize             max_rows,
                                                 GError          **error);
 
+/* Row @r (u, v) of a streamed edge member of @display_name names nodes of
+ * a graph of @n nodes, or @error says which end is out of range. */
+gboolean         _philia_stream_check_row      (const char       *display_name,
+                                                guint             n,
+                                                guint64           r,
+                                                gint64            u,
+                                                gint64            v,
+                                                GError          **error);
+
 /* The .npy header of member @name only: its rank and first two dimensions. */
 gboolean         _philia_npz_member_shape      (PhiliaNpz        *npz,
                                                 const char       *name,
