@@ -463,11 +463,13 @@ test_seq_attention_packed (void)
 }
 
 /* Two threads split sequences; the mapped rows' sums run in position order
- * after them: the same bits as one thread. */
+ * after them, where one thread adds each position's sums into the mapped
+ * rows as it goes: the same bits either way. Heads of 4 (scalar columns)
+ * and of 12 (eight lanes and a remainder). */
 static void
-test_seq_attention_packed_threads (void)
+packed_threads_case (guint w)
 {
-  guint n = 300, L = 5, w = 8, U = 97;
+  guint n = 300, L = 5, U = 97;
   g_autofree guint *lengths = g_new (guint, n);
   g_autofree gint32 *rows = g_new (gint32, n * L);
   PhiliaRng rng;
@@ -503,6 +505,13 @@ test_seq_attention_packed_threads (void)
                            sizeof (float) * U * 3 * w);
         }
     }
+}
+
+static void
+test_seq_attention_packed_threads (void)
+{
+  packed_threads_case (8);
+  packed_threads_case (24);
 }
 
 /* ------------------------------------------------------ linear columns */

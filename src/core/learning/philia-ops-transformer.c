@@ -235,6 +235,10 @@ typedef struct
   guint         gqs, gks, gvs;
   float        *zq, *zk, *zv;
   guint         zqw, zkw, zvw;
+  /* With a map, a gradient is the tensor's own (rows through the map, on
+   * one thread), each position's sum added to its row at once, in the
+   * position order a scatter of the scratch rows would follow. */
+  const gint32 *gqmap, *gkmap, *gvmap;
 } AttnTask;
 
 static inline gsize
@@ -481,7 +485,11 @@ zero_rows (float *z,
 
 /* Per sequence (its rows only, so threads never share an output row):
  * dV_j += P_ij dO_i; dS_ij = P_ij (dO_i·v_j − Σ_j' P_ij' dO_i·v_j');
- * dQ_i += scale Σ_j dS_ij k_j; dK_j += scale dS_ij q_i. */
+ * dQ_i += scale Σ_j dS_ij k_j; dK_j += scale dS_ij q_i. Per head, every
+ * query's dS first, then dV_j and dK_j summed over the queries in
+ * registers, eight columns at a time: each element's sum runs over the
+ * queries in order from its buffer's value, as adding each query's term
+ * into the buffer in turn did, without the stores and reloads. */
 PHILIA_VECTORIZE static void
 attn_grad_rows (gpointer data,
                 guint    begin,
@@ -491,10 +499,13 @@ attn_grad_rows (gpointer data,
   guint L = t->seq_len, H = t->heads, D = t->d, w = H * D;
   guint lp = (L + 7) / 8 * 8;
   g_autofree float *ds = g_new (float, lp);
-  g_autofree float *gs = g_new (float, lp);
+  g_autofree float *gs = g_new (float, (gsize)L * lp);
   g_autofree float *vt = g_new (float, (gsize)D * lp);
   g_autofree const float **kr = g_new (const float *, L);
   g_autofree const float **vr = g_new (const float *, L);
+  g_autofree const float **pr = g_new (const float *, L);
+  g_autofree const float **gor = g_new (const float *, L);
+  g_autofree const float **qr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
@@ -512,26 +523,22 @@ attn_grad_rows (gpointer data,
             {
               const float *p = t->probs + (qbase + i) * (gsize)H * L + (gsize)h * L;
               const float *go = t->gout + (qbase + i) * w + h * D;
-              const float *qi = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
+              float *restrict gsi = gs + (gsize)i * lpb;
               float dot = 0;
 
+              pr[i] = p;
+              gor[i] = go;
+              qr[i] = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
               /* dO_i·v_j eight values at a time. */
               block_scores (ds, go, vt, lpb, D, 1.0f);
               for (guint j = 0; j < len; j++)
                 dot += p[j] * ds[j];
               for (guint j = 0; j < len; j++)
-                gs[j] = p[j] * (ds[j] - dot) * t->scale;
-              if (t->gv != NULL)
-                for (guint j = 0; j < len; j++)
-                  {
-                    float *restrict gvj = t->gv + (base + j) * t->gvs + h * D;
-
-                    for (guint c = 0; c < D; c++)
-                      gvj[c] += p[j] * go[c];
-                  }
+                gsi[j] = p[j] * (ds[j] - dot) * t->scale;
               if (t->gq != NULL)
                 {
-                  float *restrict gqi = t->gq + (qbase + i) * t->gqs + h * D;
+                  float *restrict gqi = t->gq + map_row (t->gqmap, qbase + i) * t->gqs
+                                        + h * D;
                   guint c = 0;
 
                   for (; c + 8 <= D; c += 8)
@@ -539,7 +546,7 @@ attn_grad_rows (gpointer data,
                       V8f acc = { 0 };
 
                       for (guint j = 0; j < len; j++)
-                        acc += gs[j] * v8_load (kr[j] + h * D + c);
+                        acc += gsi[j] * v8_load (kr[j] + h * D + c);
                       v8_store (gqi + c, v8_load (gqi + c) + acc);
                     }
                   for (; c < D; c++)
@@ -547,19 +554,57 @@ attn_grad_rows (gpointer data,
                       float acc = 0;
 
                       for (guint j = 0; j < len; j++)
-                        acc += gs[j] * kr[j][h * D + c];
+                        acc += gsi[j] * kr[j][h * D + c];
                       gqi[c] += acc;
                     }
                 }
-              if (t->gk != NULL)
-                for (guint j = 0; j < len; j++)
-                  {
-                    float *restrict gkj = t->gk + (base + j) * t->gks + h * D;
-
-                    for (guint c = 0; c < D; c++)
-                      gkj[c] += gs[j] * qi[c];
-                  }
             }
+          if (t->gv != NULL)
+            for (guint j = 0; j < len; j++)
+              {
+                float *restrict gvj = t->gv + map_row (t->gvmap, base + j) * t->gvs + h * D;
+                guint c = 0;
+
+                for (; c + 8 <= D; c += 8)
+                  {
+                    V8f acc = t->gvmap != NULL ? (V8f){ 0 } : v8_load (gvj + c);
+
+                    for (guint i = 0; i < nq; i++)
+                      acc += pr[i][j] * v8_load (gor[i] + c);
+                    v8_store (gvj + c, t->gvmap != NULL ? v8_load (gvj + c) + acc : acc);
+                  }
+                for (; c < D; c++)
+                  {
+                    float acc = t->gvmap != NULL ? 0.0f : gvj[c];
+
+                    for (guint i = 0; i < nq; i++)
+                      acc += pr[i][j] * gor[i][c];
+                    gvj[c] = t->gvmap != NULL ? gvj[c] + acc : acc;
+                  }
+              }
+          if (t->gk != NULL)
+            for (guint j = 0; j < len; j++)
+              {
+                float *restrict gkj = t->gk + map_row (t->gkmap, base + j) * t->gks + h * D;
+                guint c = 0;
+
+                for (; c + 8 <= D; c += 8)
+                  {
+                    V8f acc = t->gkmap != NULL ? (V8f){ 0 } : v8_load (gkj + c);
+
+                    for (guint i = 0; i < nq; i++)
+                      acc += gs[(gsize)i * lpb + j] * v8_load (qr[i] + c);
+                    v8_store (gkj + c, t->gkmap != NULL ? v8_load (gkj + c) + acc : acc);
+                  }
+                for (; c < D; c++)
+                  {
+                    float acc = t->gkmap != NULL ? 0.0f : gkj[c];
+
+                    for (guint i = 0; i < nq; i++)
+                      acc += gs[(gsize)i * lpb + j] * qr[i][c];
+                    gkj[c] = t->gkmap != NULL ? gkj[c] + acc : acc;
+                  }
+              }
         }
     }
 }
@@ -574,9 +619,11 @@ typedef struct
 
 /* The gradient of operand @x by sequence position (@n_rows of the heads'
  * width @w): straight into its tensor's gradient when it has no map (*@zero
- * set to that buffer when nothing has reached it yet), else into a scratch
- * buffer that @x's map then adds into the tensor in position order.
- * @done lists the tensors already given (so a packed tensor is zeroed once). */
+ * set to that buffer when nothing has reached it yet); with a map, through
+ * it into the tensor's gradient when the kernel runs on one thread
+ * (*@map set), else into a scratch buffer that @x's map then adds into the
+ * tensor in position order. @done lists the tensors already given (so a
+ * packed tensor is zeroed once). */
 static float *
 operand_grad (PhiliaTape    *tape,
               const Operand *x,
@@ -586,6 +633,7 @@ operand_grad (PhiliaTape    *tape,
               float        **zero,
               guint         *zero_w,
               float        **scratch,
+              const gint32 **map,
               PhiliaTensor **done,
               float        **done_zero)
 {
@@ -595,8 +643,15 @@ operand_grad (PhiliaTape    *tape,
   *zero = NULL;
   *zero_w = 0;
   *scratch = NULL;
+  *map = NULL;
   if (!x->t->requires_grad)
     return NULL;
+  if (x->map != NULL && tape->n_threads <= 1)
+    {
+      *map = x->map;
+      *stride = x->t->cols;
+      return ensure_grad (x->t) + x->col;
+    }
   if (x->map != NULL)
     {
       *scratch = _philia_tape_pool_take (tape, MAX (n_rows * w, 1));
@@ -665,9 +720,12 @@ seq_attention_backward (PhiliaTape *tape,
                  s->q.t->cols, s->k.t->cols, s->v.t->cols, s->q.map, s->k.map, s->v.map,
                  node->out->data, s->probs->data, node->out->grad };
 
-  t.gq = operand_grad (tape, &s->q, nq_rows, w, &t.gqs, &t.zq, &t.zqw, &sq, done, done_zero);
-  t.gk = operand_grad (tape, &s->k, kv_rows, w, &t.gks, &t.zk, &t.zkw, &sk, done, done_zero);
-  t.gv = operand_grad (tape, &s->v, kv_rows, w, &t.gvs, &t.zv, &t.zvw, &sv, done, done_zero);
+  t.gq = operand_grad (tape, &s->q, nq_rows, w, &t.gqs, &t.zq, &t.zqw, &sq, &t.gqmap, done,
+                       done_zero);
+  t.gk = operand_grad (tape, &s->k, kv_rows, w, &t.gks, &t.zk, &t.zkw, &sk, &t.gkmap, done,
+                       done_zero);
+  t.gv = operand_grad (tape, &s->v, kv_rows, w, &t.gvs, &t.zv, &t.zvw, &sv, &t.gvmap, done,
+                       done_zero);
   _philia_tape_parallel_rows (tape, s->n_seq, NULL, (double)nq_rows * L * w * 6,
                               attn_grad_rows, &t);
   if (sq != NULL)
