@@ -483,6 +483,167 @@ zero_rows (float *z,
     memset (z + first * width, 0, sizeof (float) * width * count);
 }
 
+/* One head's gradient of the tokens j < @len: g_j (+)= Σ_i @a[i][j] @x[i]
+ * over the @nq queries in order, the rows of @g from @row0 (through @map,
+ * or in order), columns @col … @col+@D−1. Without a map each sum starts
+ * from g_j's value; with one it starts from zero and is added to the
+ * mapped row after (rows in token order, as the scatter of a scratch
+ * buffer did). Eight tokens at a time: eight independent chains. */
+static inline G_ALWAYS_INLINE void
+token_grads (float         *g,
+             const gint32  *map,
+             gsize          row0,
+             guint          stride,
+             guint          col,
+             const float  **a,
+             const float  **x,
+             guint          nq,
+             guint          len,
+             guint          D)
+{
+  guint c = 0;
+
+  for (; c + 8 <= D; c += 8)
+    {
+      guint j = 0;
+
+      for (; j + 8 <= len; j += 8)
+        {
+          float *gj[8];
+          V8f acc[8];
+
+          for (guint u = 0; u < 8; u++)
+            {
+              gj[u] = g + map_row (map, row0 + j + u) * stride + col + c;
+              acc[u] = map != NULL ? (V8f){ 0 } : v8_load (gj[u]);
+            }
+          for (guint i = 0; i < nq; i++)
+            {
+              V8f xv = v8_load (x[i] + c);
+              const float *ai = a[i] + j;
+
+              for (guint u = 0; u < 8; u++)
+                acc[u] += ai[u] * xv;
+            }
+          for (guint u = 0; u < 8; u++)
+            v8_store (gj[u], map != NULL ? v8_load (gj[u]) + acc[u] : acc[u]);
+        }
+      for (; j < len; j++)
+        {
+          float *gj = g + map_row (map, row0 + j) * stride + col + c;
+          V8f acc = map != NULL ? (V8f){ 0 } : v8_load (gj);
+
+          for (guint i = 0; i < nq; i++)
+            acc += a[i][j] * v8_load (x[i] + c);
+          v8_store (gj, map != NULL ? v8_load (gj) + acc : acc);
+        }
+    }
+  for (; c < D; c++)
+    for (guint j = 0; j < len; j++)
+      {
+        float *gj = g + map_row (map, row0 + j) * stride + col + c;
+        float acc = map != NULL ? 0.0f : *gj;
+
+        for (guint i = 0; i < nq; i++)
+          acc += a[i][j] * x[i][c];
+        *gj = map != NULL ? *gj + acc : acc;
+      }
+}
+
+/* One head's dQ_i += Σ_j gs_ij k_j (the sum over the tokens from zero, then
+ * added to the row), four queries at a time: four independent chains,
+ * each query's sum in token order, the rows written in query order. */
+static inline G_ALWAYS_INLINE void
+query_grads (const AttnTask *t,
+             const float   **kr,
+             const float   **gsr,
+             gsize           qbase,
+             guint           col,
+             guint           nq,
+             guint           len)
+{
+  guint D = t->d, i = 0;
+
+  for (; i + 4 <= nq; i += 4)
+    {
+      float *gq[4];
+      guint c = 0;
+
+      for (guint r = 0; r < 4; r++)
+        gq[r] = t->gq + map_row (t->gqmap, qbase + i + r) * t->gqs + col;
+      for (; c + 8 <= D; c += 8)
+        {
+          V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+          for (guint j = 0; j < len; j++)
+            {
+              V8f k = v8_load (kr[j] + col + c);
+
+              a0 += gsr[i][j] * k;
+              a1 += gsr[i + 1][j] * k;
+              a2 += gsr[i + 2][j] * k;
+              a3 += gsr[i + 3][j] * k;
+            }
+          v8_store (gq[0] + c, v8_load (gq[0] + c) + a0);
+          v8_store (gq[1] + c, v8_load (gq[1] + c) + a1);
+          v8_store (gq[2] + c, v8_load (gq[2] + c) + a2);
+          v8_store (gq[3] + c, v8_load (gq[3] + c) + a3);
+        }
+      for (; c < D; c++)
+        for (guint r = 0; r < 4; r++)
+          {
+            float acc = 0;
+
+            for (guint j = 0; j < len; j++)
+              acc += gsr[i + r][j] * kr[j][col + c];
+            gq[r][c] += acc;
+          }
+    }
+  for (; i < nq; i++)
+    {
+      float *gqi = t->gq + map_row (t->gqmap, qbase + i) * t->gqs + col;
+      guint c = 0;
+
+      for (; c + 8 <= D; c += 8)
+        {
+          V8f acc = { 0 };
+
+          for (guint j = 0; j < len; j++)
+            acc += gsr[i][j] * v8_load (kr[j] + col + c);
+          v8_store (gqi + c, v8_load (gqi + c) + acc);
+        }
+      for (; c < D; c++)
+        {
+          float acc = 0;
+
+          for (guint j = 0; j < len; j++)
+            acc += gsr[i][j] * kr[j][col + c];
+          gqi[c] += acc;
+        }
+    }
+}
+
+/* The gradient rows the next sequence @b will add into through maps,
+ * fetched while this one runs (mapped rows are scattered over the tensor). */
+static inline G_ALWAYS_INLINE void
+prefetch_grad_rows (const AttnTask *t,
+                    guint           b)
+{
+  guint L = t->seq_len, w = t->heads * t->d;
+  gsize base = (gsize)b * L, qbase = (gsize)b * t->n_queries;
+
+  for (guint j = 0; j < t->lengths[b]; j++)
+    for (guint c = 0; c < w; c += 16)
+      {
+        if (t->gkmap != NULL)
+          __builtin_prefetch (t->gk + (gsize)t->gkmap[base + j] * t->gks + c, 1);
+        if (t->gvmap != NULL)
+          __builtin_prefetch (t->gv + (gsize)t->gvmap[base + j] * t->gvs + c, 1);
+        if (t->gqmap != NULL && j < t->n_queries)
+          __builtin_prefetch (t->gq + (gsize)t->gqmap[qbase + j] * t->gqs + c, 1);
+      }
+}
+
 /* Per sequence (its rows only, so threads never share an output row):
  * dV_j += P_ij dO_i; dS_ij = P_ij (dO_i·v_j − Σ_j' P_ij' dO_i·v_j');
  * dQ_i += scale Σ_j dS_ij k_j; dK_j += scale dS_ij q_i. Per head, every
@@ -506,6 +667,7 @@ attn_grad_rows (gpointer data,
   g_autofree const float **pr = g_new (const float *, L);
   g_autofree const float **gor = g_new (const float *, L);
   g_autofree const float **qr = g_new (const float *, L);
+  g_autofree const float **gsr = g_new (const float *, L);
 
   for (guint b = begin; b < end; b++)
     {
@@ -516,6 +678,8 @@ attn_grad_rows (gpointer data,
       zero_rows (t->zk, t->zkw, base, L);
       zero_rows (t->zv, t->zvw, base, L);
       sequence_rows (t, b, end, kr, vr);
+      if (b + 1 < end)
+        prefetch_grad_rows (t, b + 1);
       for (guint h = 0; h < H; h++)
         {
           transpose_head (vt, vr, h * D, len, lpb, D);
@@ -527,6 +691,7 @@ attn_grad_rows (gpointer data,
               float dot = 0;
 
               pr[i] = p;
+              gsr[i] = gsi;
               gor[i] = go;
               qr[i] = t->q + map_row (t->qmap, qbase + i) * t->qs + h * D;
               /* dO_i·v_j eight values at a time. */
@@ -535,76 +700,13 @@ attn_grad_rows (gpointer data,
                 dot += p[j] * ds[j];
               for (guint j = 0; j < len; j++)
                 gsi[j] = p[j] * (ds[j] - dot) * t->scale;
-              if (t->gq != NULL)
-                {
-                  float *restrict gqi = t->gq + map_row (t->gqmap, qbase + i) * t->gqs
-                                        + h * D;
-                  guint c = 0;
-
-                  for (; c + 8 <= D; c += 8)
-                    {
-                      V8f acc = { 0 };
-
-                      for (guint j = 0; j < len; j++)
-                        acc += gsi[j] * v8_load (kr[j] + h * D + c);
-                      v8_store (gqi + c, v8_load (gqi + c) + acc);
-                    }
-                  for (; c < D; c++)
-                    {
-                      float acc = 0;
-
-                      for (guint j = 0; j < len; j++)
-                        acc += gsi[j] * kr[j][h * D + c];
-                      gqi[c] += acc;
-                    }
-                }
             }
+          if (t->gq != NULL)
+            query_grads (t, kr, gsr, qbase, h * D, nq, len);
           if (t->gv != NULL)
-            for (guint j = 0; j < len; j++)
-              {
-                float *restrict gvj = t->gv + map_row (t->gvmap, base + j) * t->gvs + h * D;
-                guint c = 0;
-
-                for (; c + 8 <= D; c += 8)
-                  {
-                    V8f acc = t->gvmap != NULL ? (V8f){ 0 } : v8_load (gvj + c);
-
-                    for (guint i = 0; i < nq; i++)
-                      acc += pr[i][j] * v8_load (gor[i] + c);
-                    v8_store (gvj + c, t->gvmap != NULL ? v8_load (gvj + c) + acc : acc);
-                  }
-                for (; c < D; c++)
-                  {
-                    float acc = t->gvmap != NULL ? 0.0f : gvj[c];
-
-                    for (guint i = 0; i < nq; i++)
-                      acc += pr[i][j] * gor[i][c];
-                    gvj[c] = t->gvmap != NULL ? gvj[c] + acc : acc;
-                  }
-              }
+            token_grads (t->gv, t->gvmap, base, t->gvs, h * D, pr, gor, nq, len, D);
           if (t->gk != NULL)
-            for (guint j = 0; j < len; j++)
-              {
-                float *restrict gkj = t->gk + map_row (t->gkmap, base + j) * t->gks + h * D;
-                guint c = 0;
-
-                for (; c + 8 <= D; c += 8)
-                  {
-                    V8f acc = t->gkmap != NULL ? (V8f){ 0 } : v8_load (gkj + c);
-
-                    for (guint i = 0; i < nq; i++)
-                      acc += gs[(gsize)i * lpb + j] * v8_load (qr[i] + c);
-                    v8_store (gkj + c, t->gkmap != NULL ? v8_load (gkj + c) + acc : acc);
-                  }
-                for (; c < D; c++)
-                  {
-                    float acc = t->gkmap != NULL ? 0.0f : gkj[c];
-
-                    for (guint i = 0; i < nq; i++)
-                      acc += gs[(gsize)i * lpb + j] * qr[i][c];
-                    gkj[c] = t->gkmap != NULL ? gkj[c] + acc : acc;
-                  }
-              }
+            token_grads (t->gk, t->gkmap, base, t->gks, h * D, gsr, qr, nq, len, D);
         }
     }
 }
