@@ -111,6 +111,11 @@ PhiliaTensor *philia_op_linear_dropout_add (PhiliaTape   *tape,
                                             PhiliaTensor *res,
                                             const gint32 *res_rows);
 
+/* Whether each of the @n entries of @map (NULL: none) is a row below @rows. */
+gboolean      _philia_map_ok          (const gint32 *map,
+                                       gsize         n,
+                                       guint         rows);
+
 /* Mean over all elements of (@a − @target)², 1 × 1; @target is constant
  * (same shape, its data copied). */
 PhiliaTensor *philia_op_mse           (PhiliaTape   *tape,
