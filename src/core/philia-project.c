@@ -485,6 +485,8 @@ philia_document_write_json (PhiliaDocument *self,
       philia_json_member_int (json, "id", e->id);
       json_seed (json, "seed", e->seed);
       philia_json_member_int (json, "n_mrr_neg", e->n_mrr_neg);
+      philia_json_member_string (json, "features",
+                                 e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL);
       philia_json_key (json, "heuristics");
       philia_json_begin_array (json);
       for (guint h = 0; h < e->n_heuristics; h++)
@@ -505,6 +507,8 @@ philia_document_write_json (PhiliaDocument *self,
 
           philia_json_begin_object (json);
           philia_json_member_string (json, "name", t->result->name);
+          philia_json_member_string (json, "features",
+                                     philia_document_evaluation_get_model_features (e, m));
           philia_json_member_int (json, "best_epoch", t->best_epoch);
           for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
             {
