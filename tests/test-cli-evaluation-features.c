@@ -166,10 +166,12 @@ test_model (void)
 
   run_cli (&info, "info", project, "--json", NULL);
   g_assert_cmpint (info.status, ==, 0);
-  models = strstr (info.out, "\"models\":[{\"name\":\"mlp\",\"features\":\"cluster\"");
+  models = strstr (info.out, "\"models\":[{\"name\":\"mlp\"");
   g_assert_nonnull (models);
-  g_assert_nonnull (strstr (models + 1, "\"models\":[{\"name\":\"mlp\","
-                                        "\"features\":\"original\""));
+  g_assert_nonnull (strstr (models, "\"features\":\"cluster\"}]"));
+  models = strstr (models + 1, "\"models\":[{\"name\":\"mlp\"");
+  g_assert_nonnull (models);
+  g_assert_nonnull (strstr (models, "\"features\":\"original\"}]"));
   run_cli (&text, "info", project, NULL);
   g_assert_nonnull (strstr (text.out, "features “cluster”\n      fp "));
   g_assert_nonnull (nth (text.out, "      mlp ", 1));

@@ -507,8 +507,6 @@ philia_document_write_json (PhiliaDocument *self,
 
           philia_json_begin_object (json);
           philia_json_member_string (json, "name", t->result->name);
-          philia_json_member_string (json, "features",
-                                     philia_document_evaluation_get_model_features (e, m));
           philia_json_member_int (json, "best_epoch", t->best_epoch);
           for (guint k = 0; k < G_N_ELEMENTS (philia_linkpred_hits_ks); k++)
             {
@@ -518,6 +516,8 @@ philia_document_write_json (PhiliaDocument *self,
             }
           philia_json_member_double (json, "mrr", t->result->mrr);
           philia_json_member_double (json, "auc", t->result->auc);
+          philia_json_member_string (json, "features",
+                                     philia_document_evaluation_get_model_features (e, m));
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
