@@ -34,8 +34,8 @@ static const char *features_command;
 /* stats, train, proximity and linkpred: a feature matrix to use instead. */
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
-    N_ ("Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-        "numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
+    N_ ("Use the features in FILE (.npy, .npz with one 2-D array or FILE.npz:MEMBER, or .csv "
+        "of comma-separated numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
         "degree[:MAX] (one-hot degree), random:DIM[:SEED], or a project's feature set by NAME "
         "(stats, proximity and linkpred on a project default to the set it chose for its measures)"),
     "FILE|SPEC|NAME" },
@@ -199,6 +199,17 @@ project_features (PhiliaGraph *graph,
   return project_set_copy (name);
 }
 
+/* FILE.npz:MEMBER with FILE.npz there (the member is checked on reading). */
+static gboolean
+is_npz_member (const char *spec)
+{
+  const char *colon = strrchr (spec, ':');
+  g_autofree char *path = colon != NULL ? g_strndup (spec, colon - spec) : NULL;
+
+  return path != NULL && g_str_has_suffix (path, ".npz")
+         && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
 /* A name that is no set, spec or file: say what there is to choose from. */
 static PhiliaGraph *
 refuse_features_name (const char  *name,
@@ -246,7 +257,7 @@ load_dataset (const char  *path,
   else
     {
       if (!philia_feature_spec_is_derived (opt_features)
-          && !g_file_test (opt_features, G_FILE_TEST_EXISTS))
+          && !g_file_test (opt_features, G_FILE_TEST_EXISTS) && !is_npz_member (opt_features))
         return refuse_features_name (opt_features, error);
       features_used = philia_feature_set_from_spec (graph, opt_features, error);
       if (features_used == NULL)
