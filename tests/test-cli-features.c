@@ -335,6 +335,51 @@ test_measure_features (void)
   g_unlink (pairs);
 }
 
+/* FILE.npz:MEMBER picks one matrix of an .npz holding several; the file
+ * alone is refused naming them, a member it lacks is refused listing them. */
+static void
+test_npz_member (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autofree char *path = g_build_filename (dir, "multi.npz", NULL);
+  g_autofree char *pick = g_strdup_printf ("%s:b", path);
+  g_autofree char *wrong = g_strdup_printf ("%s:c", path);
+  PhiliaArray *arrays[3];
+  const char *names[] = { "a", "b", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) both = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      arrays[i] = g_new0 (PhiliaArray, 1);
+      arrays[i]->dtype = PHILIA_DTYPE_FLOAT32;
+      arrays[i]->ndim = 2;
+      arrays[i]->shape[0] = 2708;
+      arrays[i]->shape[1] = 2 + i;
+      arrays[i]->n_elements = 2708 * (2 + i);
+      arrays[i]->itemsize = 4;
+      arrays[i]->data = g_new0 (float, arrays[i]->n_elements);
+    }
+  arrays[2] = NULL;
+  g_assert_true (philia_npz_write (path, names, arrays, &error));
+  g_assert_no_error (error);
+  philia_array_free (arrays[0]);
+  philia_array_free (arrays[1]);
+
+  run_cli (&run, "stats", cora, "--json", "--features", pick, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"features\":{\"name\":\"multi.npz:b\""));
+  g_assert_nonnull (strstr (run.out, "\"columns\":3}"));
+  run_cli (&both, "stats", cora, "--features", path, NULL);
+  assert_one_line_error (&both, 1, "holds more than one 2-D array (“a”, “b”); name the one to "
+                         "use as");
+  run_cli (&missing, "stats", cora, "--features", wrong, NULL);
+  assert_one_line_error (&missing, 1, "has no 2-D array called “c”; its 2-D arrays: “a”, “b”.");
+  g_unlink (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +392,7 @@ main (int    argc,
   g_test_add_func ("/cli/features", test_features);
   g_test_add_func ("/cli/features-specs", test_specs);
   g_test_add_func ("/cli/features-measures", test_measure_features);
+  g_test_add_func ("/cli/features-npz-member", test_npz_member);
   status = g_test_run ();
   g_rmdir (dir);
   g_free (dir);

@@ -251,8 +251,32 @@ test_load_npz (void)
 
   g_assert_null (load (two, 4, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT);
-  g_assert_nonnull (strstr (error->message, "more than one 2-D array"));
+  g_assert_nonnull (strstr (error->message, "more than one 2-D array (“a”, “b”); name the one "
+                            "to use as"));
   g_clear_error (&error);
+  /* Naming the member picks it; a name that is not a 2-D member is refused
+   * listing those there are; the members are listed in file order. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (two);
+    g_autoptr(GFile) file_one = g_file_new_for_path (one);
+    g_autoptr(PhiliaFeatureSet) b = philia_feature_set_load_member (file, "b", 4, &error);
+    g_auto(GStrv) members = philia_feature_file_list_members (file, &error);
+    g_auto(GStrv) members_one = philia_feature_file_list_members (file_one, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (b->name, ==, "two.npz:b");
+    g_assert_cmpuint (b->n_cols, ==, 3);
+    g_assert_cmpuint (g_strv_length (members), ==, 2);
+    g_assert_cmpstr (members[0], ==, "a");
+    g_assert_cmpstr (members[1], ==, "b");
+    g_assert_cmpuint (g_strv_length (members_one), ==, 1);
+    g_assert_cmpstr (members_one[0], ==, "emb");
+    g_assert_null (philia_feature_set_load_member (file, "ids", 4, &error));
+    g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "no 2-D array called “ids”; its 2-D arrays: “a”, "
+                              "“b”."));
+    g_clear_error (&error);
+  }
   g_assert_null (load (none, 4, &error));
   g_assert_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "no 2-D array"));

@@ -247,7 +247,7 @@ manifest_of (GPtrArray *models)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  _philia_project_write_link_models (b, models);
+  _philia_project_write_link_models (b, models, NULL);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
@@ -299,7 +299,12 @@ test_manifest (void)
   g_assert_cmpuint (e.models->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     assert_same_model (models->pdata[0], e.models->pdata[i]);
+  /* Without names, the original features, written and read back. */
+  g_assert_nonnull (strstr (text, "\"features\":\"original\""));
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (philia_document_evaluation_get_model_features (&e, i), ==, "original");
   g_clear_pointer (&e.models, g_ptr_array_unref);
+  g_clear_pointer (&e.model_features, g_ptr_array_unref);
 
   /* No member (a project from before): no models. An empty list: none. */
   g_assert_true (read_text ("{}", &e, &error));
@@ -325,6 +330,7 @@ test_manifest (void)
       g_assert_cmpstr (error->message, ==, damage[d].message);
       g_clear_error (&error);
       g_clear_pointer (&e.models, g_ptr_array_unref);
+      g_clear_pointer (&e.model_features, g_ptr_array_unref);
     }
   /* Two models of one evaluation scored different numbers of test edges. */
   {
@@ -343,6 +349,7 @@ test_manifest (void)
                      "has 2 numbers, where 3 were expected.");
     g_clear_error (&error);
     g_clear_pointer (&e.models, g_ptr_array_unref);
+    g_clear_pointer (&e.model_features, g_ptr_array_unref);
   }
 }
 

@@ -209,23 +209,48 @@ philia_feature_sets_import (PhiliaFeatureSets *self,
                             GError           **error)
 {
   g_autoptr(GError) local = NULL;
-  PhiliaFeatureSet *set;
+  g_auto(GStrv) members = NULL;
+  g_autoptr(GPtrArray) loaded = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) philia_feature_set_free);
+  g_autoptr(GString) names = g_string_new (NULL);
   g_autofree char *text = NULL;
+  guint n_cols = 0;
+  gboolean several;
 
   g_return_val_if_fail (PHILIA_IS_FEATURE_SETS (self), FALSE);
   if (self->document == NULL)
     return FALSE;
-  set = philia_feature_set_load (file, philia_graph_get_n_nodes (
-                                   philia_document_get_graph (self->document)), &local);
-  if (set == NULL)
+  /* An .npz of several matrices (text and image embeddings, say) gives one
+   * set each: the user keeps what they want, nothing is guessed. */
+  members = philia_feature_file_list_members (file, &local);
+  several = members != NULL && members[0] != NULL && members[1] != NULL;
+  for (guint i = 0; local == NULL && (i == 0 || (several && members[i] != NULL)); i++)
+    {
+      PhiliaFeatureSet *set = philia_feature_set_load_member (
+        file, several ? members[i] : NULL,
+        philia_graph_get_n_nodes (philia_document_get_graph (self->document)), &local);
+
+      if (set != NULL)
+        g_ptr_array_add (loaded, set);
+    }
+  if (local != NULL)
     {
       set_message (self, local->message);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  text = g_strdup_printf (_("Imported “%s” (%'u columns)."),
-                          philia_document_add_feature_set (self->document, set, NULL),
-                          set->n_cols);
+  for (guint i = 0; loaded->len > 0; i++)
+    {
+      PhiliaFeatureSet *set = g_ptr_array_steal_index (loaded, 0);
+
+      n_cols = set->n_cols;
+      g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "",
+                              philia_document_add_feature_set (self->document, set, NULL));
+    }
+  /* Translators: %s is a set's name in quotes, or several, "“a.npz:x”, “a.npz:y”" */
+  text = several
+         ? g_strdup_printf (_("Imported %s, one set per matrix of the file."), names->str)
+         : g_strdup_printf (_("Imported %s (%'u columns)."), names->str, n_cols);
   set_message (self, text);
   return TRUE;
 }

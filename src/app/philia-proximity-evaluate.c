@@ -127,8 +127,11 @@ _philia_proximity_panel_show_report (PhiliaProximityPanel *self)
   show_extra_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_grid), r != NULL);
   if (r != NULL)
-    philia_proximity_gnn_set_split (self->gnn, r->split->full, r->split->seed,
-                                    r->split->n_mrr_neg);
+    {
+      philia_proximity_gnn_set_split (self->gnn, r->split->full, r->split->seed,
+                                      r->split->n_mrr_neg);
+      philia_proximity_gnn_set_features (self->gnn, REPORT_FEATURES (self));
+    }
   gtk_widget_set_visible (self->gnn, r != NULL);
   if (r != NULL)
     {
@@ -140,6 +143,16 @@ _philia_proximity_panel_show_report (PhiliaProximityPanel *self)
                                 r->split->n_test, r->split->n_mrr_neg,
                                 (r->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP)) ? ""
                                 : _(" No features: fp left out."));
+      if (r->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_FP))
+        {
+          /* Translators: the feature set fp and the GNNs of an evaluation used */
+          g_autofree char *features = g_strdup_printf (_(" Features: “%s” (fp and GNNs)."),
+                                                       REPORT_FEATURES (self));
+          char *longer = g_strconcat (status, features, NULL);
+
+          g_free (status);
+          status = longer;
+        }
       gtk_label_set_text (self->eval_status, status);
     }
   rebuild_figures (self);
@@ -163,6 +176,7 @@ _philia_proximity_panel_drop_report (PhiliaProximityPanel *self)
   g_clear_pointer (&self->report, philia_linkpred_report_free);
   self->report_borrowed = FALSE;
   self->report_id = 0;
+  g_clear_pointer (&self->report_features, g_free);
   g_ptr_array_set_size (self->extra_results, 0);
 }
 
@@ -221,6 +235,8 @@ evaluate_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) plugins = NULL;
   PhiliaLinkpredReport *report = philia_proximity_evaluate_all_finish (result, &plugins, &error);
+  g_autofree char *features = NULL;
+  guint id;
 
   _philia_proximity_panel_set_busy (self, -1);
   if (self->eval_cancel == NULL || g_task_get_cancellable (G_TASK (result)) != self->eval_cancel)
@@ -229,6 +245,8 @@ evaluate_done (GObject      *source,
       philia_linkpred_report_free (report);
       return;
     }
+  /* The set the graph carried when Evaluate was pressed. */
+  features = g_strdup (g_object_get_data (G_OBJECT (self->eval_cancel), "features"));
   g_clear_object (&self->eval_cancel);
   _philia_proximity_panel_set_evaluating (self, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
@@ -246,11 +264,18 @@ evaluate_done (GObject      *source,
 
       /* The document keeps it; its "changed" shows it (the latest). */
       philia_proximity_params_init_default (&params);
-      philia_document_add_evaluation (self->document, &params, report->split->seed,
-                                      report->split->n_mrr_neg, report);
+      id = philia_document_add_evaluation (self->document, &params, report->split->seed,
+                                           report->split->n_mrr_neg, report);
+      /* Recorded before "changed" shows it: a set removed since the
+       * evaluation started stays named (the refusal names it). */
+      if (!philia_document_set_evaluation_features (self->document, id, features))
+        g_debug ("Evaluation %u keeps the original features: “%s” is gone.", id, features);
     }
   else
-    self->report = report;
+    {
+      self->report = report;
+      self->report_features = g_strdup (features);
+    }
   /* The plugins' results stay the panel's; the document keeps the built-in ones. */
   while (plugins->len > 0 && self->report == report)
     g_ptr_array_add (self->extra_results, g_ptr_array_steal_index (plugins, 0));
@@ -288,6 +313,10 @@ philia_proximity_panel_evaluate (PhiliaProximityPanel *self,
   _philia_proximity_panel_set_evaluating (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->eval_status), FALSE);
   philia_proximity_params_init_default (&params);
+  g_object_set_data_full (G_OBJECT (self->eval_cancel), "features",
+                          g_strdup (self->features.graph != NULL && self->features.name != NULL
+                                    ? self->features.name : PHILIA_FEATURES_ORIGINAL),
+                          g_free);
   _philia_proximity_panel_set_busy (self, +1);
   philia_proximity_evaluate_all_async (PROXIMITY_SCORE_GRAPH (self), &params, PHILIA_PROXIMITY_ALL,
                                        (guint64)gtk_spin_button_get_value_as_int (self->seed_spin),
@@ -382,6 +411,10 @@ recompute_done (GObject      *source,
   _philia_proximity_panel_drop_report (self);
   self->report = report;
   self->report_id = id;
+  for (guint i = 0; i < philia_document_get_n_evaluations (self->document); i++)
+    if (philia_document_get_evaluation (self->document, i)->id == id)
+      self->report_features = g_strdup (philia_document_get_evaluation (self->document,
+                                                                         i)->features);
   add_document_models (self, id);
   _philia_proximity_panel_show_report (self);
 }
@@ -395,9 +428,20 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
   guint n = philia_document_get_n_evaluations (self->document);
   const PhiliaDocumentEvaluation *e = n > 0 ? philia_document_get_evaluation (self->document,
                                                                               n - 1) : NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (e != NULL && e->id == self->report_id && (e->report == NULL || e->report == self->report))
-    return;
+    {
+      /* Its features are recorded just after it is added. */
+      if (g_strcmp0 (e->features, self->report_features) != 0)
+        {
+          g_free (self->report_features);
+          self->report_features = g_strdup (e->features);
+          _philia_proximity_panel_show_report (self);
+        }
+      return;
+    }
   if (self->eval_cancel != NULL && e != NULL
       && g_object_get_data (G_OBJECT (self->eval_cancel), "evaluation") == GUINT_TO_POINTER (e->id))
     return;   /* already recomputing it */
@@ -419,6 +463,7 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
       self->report = e->report;
       self->report_borrowed = TRUE;
       self->report_id = e->id;
+      self->report_features = g_strdup (e->features);
       add_document_models (self, e->id);
       gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
       _philia_proximity_panel_show_report (self);
@@ -427,6 +472,15 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
 
   _philia_proximity_panel_show_report (self);
   show_summary (self, e);
+  /* Recomputed on the features it was made with, not today's choice; a
+   * set removed since cannot give its figures again. */
+  graph = philia_document_dup_evaluation_graph (self->document, e->id, &error);
+  if (graph == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->eval_status), TRUE);
+      gtk_label_set_text (self->eval_status, error->message);
+      return;
+    }
   self->eval_cancel = g_cancellable_new ();
   g_object_set_data (G_OBJECT (self->eval_cancel), "evaluation", GUINT_TO_POINTER (e->id));
   show_new_progress (self);
@@ -437,7 +491,7 @@ _philia_proximity_panel_sync_evaluation (PhiliaProximityPanel *self)
                         "table shows the figures the project stored."));
   _philia_proximity_panel_set_busy (self, +1);
   /* The evaluation's id rides on the cancellable, which recompute_done matches. */
-  philia_linkpred_report_new_async (PROXIMITY_SCORE_GRAPH (self), &e->params, e->mask, e->seed, e->n_mrr_neg,
+  philia_linkpred_report_new_async (graph, &e->params, e->mask, e->seed, e->n_mrr_neg,
                                     self->progress, self->eval_cancel, recompute_done,
                                     g_object_ref (self));
 }

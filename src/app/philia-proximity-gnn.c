@@ -145,6 +145,9 @@ typedef struct
   GArray          *val_hits;
   guint            val_k;
   PhiliaLinkTrainResult *trained;  /* the latest finished run, its weights kept */
+  char            *features;         /* the set the split's graph carries */
+  char            *trained_features; /* the set @trained learnt from */
+  char            *run_features;     /* the set of the run in progress */
 } Gnn;
 
 static Gnn *
@@ -163,6 +166,9 @@ gnn_free (Gnn *gnn)
   g_clear_object (&gnn->graph);
   g_clear_object (&gnn->models);
   g_clear_pointer (&gnn->trained, philia_link_train_result_free);
+  g_free (gnn->features);
+  g_free (gnn->trained_features);
+  g_free (gnn->run_features);
   g_array_unref (gnn->loss);
   g_array_unref (gnn->val_hits);
   g_free (gnn);
@@ -277,14 +283,18 @@ train_done (GObject      *source,
         {
           g_autofree char *text = NULL;
 
+          /* Translators: the last %s is a feature set, “original” or “Â^2 X” */
           text = g_strdup_printf (_("%s: %u epochs, kept epoch %u (validation Hits@%u %.3f), "
-                                    "median %.0f ms an epoch."),
+                                    "median %.0f ms an epoch, features “%s”."),
                                   train->result->name, train->n_epochs, train->best_epoch,
-                                  gnn->val_k, train->best_val_hits, train->epoch_ms_median);
+                                  gnn->val_k, train->best_val_hits, train->epoch_ms_median,
+                                  gnn->run_features);
           gtk_label_set_text (gnn->status, text);
           /* The table takes the test result; the weights stay to score pairs. */
           g_clear_pointer (&gnn->trained, philia_link_train_result_free);
           gnn->trained = g_steal_pointer (&train);
+          g_free (gnn->trained_features);
+          gnn->trained_features = g_strdup (gnn->run_features);
           gnn->func (philia_linkpred_result_copy (gnn->trained->result), gnn->user_data);
         }
       gnn_sync (gnn);
@@ -333,6 +343,10 @@ philia_proximity_gnn_train (GtkWidget  *widget,
       return;
     }
   gnn->val_k = params.val_k;
+  /* The split's graph carries the features it trains on. */
+  g_free (gnn->run_features);
+  gnn->run_features = g_strdup (gnn->features != NULL ? gnn->features
+                                                      : PHILIA_FEATURES_ORIGINAL);
   g_array_set_size (gnn->loss, 0);
   g_array_set_size (gnn->val_hits, 0);
   gnn->cancel = g_cancellable_new ();
@@ -393,6 +407,26 @@ philia_proximity_gnn_get_trained (GtkWidget *widget)
   return gnn->trained;
 }
 
+void
+philia_proximity_gnn_set_features (GtkWidget  *widget,
+                                   const char *name)
+{
+  Gnn *gnn = gnn_get (widget);
+
+  g_return_if_fail (gnn != NULL);
+  g_free (gnn->features);
+  gnn->features = g_strdup (name);
+}
+
+const char *
+philia_proximity_gnn_get_trained_features (GtkWidget *widget)
+{
+  Gnn *gnn = gnn_get (widget);
+
+  g_return_val_if_fail (gnn != NULL, NULL);
+  return gnn->trained != NULL ? gnn->trained_features : NULL;
+}
+
 const char *
 philia_proximity_gnn_get_status (GtkWidget *widget)
 {
@@ -421,7 +455,10 @@ philia_proximity_gnn_set_split (GtkWidget   *widget,
     }
   /* A run on another graph scores nothing of this one. */
   if (graph != gnn->graph)
-    g_clear_pointer (&gnn->trained, philia_link_train_result_free);
+    {
+      g_clear_pointer (&gnn->trained, philia_link_train_result_free);
+      g_clear_pointer (&gnn->trained_features, g_free);
+    }
   g_set_object (&gnn->graph, graph);
   gnn->seed = seed;
   gnn->n_mrr_neg = n_mrr_neg;

@@ -42,6 +42,12 @@ void       philia_proximity_gnn_set_split   (GtkWidget   *gnn,
                                              PhiliaGraph *graph,
                                              guint64      seed,
                                              guint        n_mrr_neg);
+/* The name of the feature set @graph of the split carries ("original",
+ * "Â^2 X", …): a run trains on those features and remembers the name. */
+void       philia_proximity_gnn_set_features (GtkWidget  *gnn,
+                                              const char *name);
+/* The set the latest finished run trained on (NULL: none finished). */
+const char *philia_proximity_gnn_get_trained_features (GtkWidget *gnn);
 void       philia_proximity_gnn_train       (GtkWidget   *gnn,
                                              const char  *model,
                                              const char  *decoder,

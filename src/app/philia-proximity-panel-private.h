@@ -76,6 +76,7 @@ struct _PhiliaProximityPanel
   guint                  busy;
   PhiliaDocument        *document;     /* its evaluations and pairs, or NULL */
   guint                  report_id;    /* the document evaluation on show, 0: none */
+  char                  *report_features; /* the set the report's fp (and GNNs) used */
   gboolean               report_borrowed;  /* self->report is the document's */
   gboolean               record_pair;  /* the explanation in flight goes to the document */
 
@@ -87,6 +88,10 @@ struct _PhiliaProximityPanel
  * document chose for the feature measures (fp). */
 #define PROXIMITY_SCORE_GRAPH(self) \
   ((self)->features.graph != NULL ? (self)->features.graph : (self)->graph)
+
+/* The name of the set the report on show was made with. */
+#define REPORT_FEATURES(self) \
+  ((self)->report_features != NULL ? (self)->report_features : PHILIA_FEATURES_ORIGINAL)
 
 /* The GNN finished training: its row of "Why this link" follows. */
 void _philia_proximity_panel_gnn_trained            (PhiliaProximityPanel *self);

@@ -147,12 +147,28 @@ add_gnn_row (PhiliaProximityPanel *self,
     }
   else
     {
-      name = philia_linkpred_predictor_title (trained->result->name);
+      const char *features = philia_proximity_gnn_get_trained_features (self->gnn);
+      g_autofree char *title = philia_linkpred_predictor_title (trained->result->name);
+
+      if (features == NULL)
+        features = PHILIA_FEATURES_ORIGINAL;
+      /* Translators: a GNN and the feature set it learnt from, "GCN on Â^2 X" */
+      name = g_str_equal (features, PHILIA_FEATURES_ORIGINAL)
+             ? g_steal_pointer (&title) : g_strdup_printf (_("%s on %s"), title, features);
       tip = g_strdup_printf (_("%s, trained on the evaluation’s split (seed %" PRIu64
-                               "); the score is its logit"),
-                             trained->result->name, trained->params.seed);
-      if (philia_link_train_result_rank_pair (trained, x->negatives, x->u, x->v, &value, &above,
-                                              &error))
+                               ") with the feature set “%s”; the score is its logit"),
+                             trained->result->name, trained->params.seed, features);
+      /* Its embeddings come from the features it learnt from: a set removed
+       * since (undo brings it back) is no longer the document's to score with. */
+      if (self->document != NULL && !g_str_equal (features, PHILIA_FEATURES_ORIGINAL)
+          && philia_document_find_feature_set (self->document, features) == NULL)
+        {
+          score = g_strdup ("—");
+          rank = g_strdup_printf (_("Trained on the feature set “%s”, which the document no "
+                                    "longer has."), features);
+        }
+      else if (philia_link_train_result_rank_pair (trained, x->negatives, x->u, x->v, &value,
+                                                   &above, &error))
         {
           score = g_strdup_printf ("%.4g", value);
           rank = above >= 0 ? g_strdup_printf (_("%" PRId64 " of %zu higher"), above,
@@ -655,7 +671,12 @@ sync_features (PhiliaProximityPanel *self)
 {
   _philia_features_choice_sync (self->features_dropdown, self->feature_names, self->document);
   if (!_philia_features_choice_follow (&self->features, self->document, self->graph))
-    return;
+    {
+      /* The GNN row says whether the set it learnt from is still there. */
+      if (self->explanation != NULL)
+        show_explanation (self);
+      return;
+    }
   g_clear_pointer (&self->negatives, philia_proximity_negatives_unref);
   if (self->explanation != NULL || self->pending_u != G_MAXUINT)
     explain (self, self->pending_u, self->pending_v, FALSE);
@@ -853,6 +874,21 @@ philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *self,
   g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
   g_return_val_if_fail (column < 3, NULL);
   return self->gnn_cells[column] != NULL ? gtk_label_get_text (self->gnn_cells[column]) : NULL;
+}
+
+const char *
+philia_proximity_panel_get_gnn_tooltip (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return self->gnn_cells[0] != NULL
+         ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->gnn_cells[0])) : NULL;
+}
+
+const char *
+philia_proximity_panel_get_eval_status (PhiliaProximityPanel *self)
+{
+  g_return_val_if_fail (PHILIA_IS_PROXIMITY_PANEL (self), NULL);
+  return gtk_label_get_text (self->eval_status);
 }
 
 GtkWidget *

@@ -51,6 +51,10 @@ GtkWidget   *philia_proximity_panel_get_common_list (PhiliaProximityPanel *self)
  * a pair is shown. */
 const char  *philia_proximity_panel_get_gnn_score_text (PhiliaProximityPanel *self,
                                                         guint                 column);
+/* That row's tooltip: which GNN, its split and the feature set it learnt from. */
+const char  *philia_proximity_panel_get_gnn_tooltip    (PhiliaProximityPanel *self);
+/* The evaluation's status line (split, negatives, features). */
+const char  *philia_proximity_panel_get_eval_status    (PhiliaProximityPanel *self);
 /* The GNN controls (philia-proximity-gnn.h). */
 GtkWidget   *philia_proximity_panel_get_gnn         (PhiliaProximityPanel *self);
 GtkWidget   *philia_proximity_panel_get_suggest_list (PhiliaProximityPanel *self);

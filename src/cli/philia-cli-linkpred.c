@@ -258,7 +258,9 @@ saved_split (PhiliaDocument *document,
     {
       const PhiliaDocumentEvaluation *c = philia_document_get_evaluation (document, i);
 
-      if (c->seed == (guint64)opt_lp_seed && c->n_mrr_neg == (guint)opt_lp_mrr_negatives)
+      /* The model trains on the split's graph: its features too. */
+      if (c->seed == (guint64)opt_lp_seed && c->n_mrr_neg == (guint)opt_lp_mrr_negatives
+          && g_strcmp0 (c->features, cli_features_project_set ()) == 0)
         e = c;
     }
   if (e != NULL)
@@ -276,6 +278,8 @@ saved_split (PhiliaDocument *document,
   /* The document takes the report; the split stays alive with it. */
   *evaluation_id = philia_document_add_evaluation (document, &params, (guint64)opt_lp_seed,
                                                    (guint)opt_lp_mrr_negatives, report);
+  philia_document_set_evaluation_features (document, *evaluation_id,
+                                           cli_features_project_set ());
   return report->split;
 }
 
@@ -330,6 +334,8 @@ cmd_linkpred_model (int    argc,
     return fail (error);
   if (opt_explain != NULL && !parse_pair (graph, opt_explain, pair, &code))
     return code;
+  if (opt_save && !cli_linkpred_check_save_features (&error))
+    return fail (error);
   start = g_get_monotonic_time ();
   if (opt_save)
     split = saved_split (cli_project_get (), graph, &evaluation_id, &error);
@@ -421,6 +427,7 @@ cmd_linkpred_model (int    argc,
       philia_json_member_double (json, "lr", params.lr);
       philia_json_member_double (json, "dropout", params.dropout);
       philia_json_member_bool (json, "identity_features", trained->identity_features);
+      cli_json_features (json);
       philia_json_member_double (json, "seconds", seconds);
       if (opt_save)
         philia_json_member_int (json, "evaluation_id", evaluation_id);
@@ -458,6 +465,7 @@ cmd_linkpred_model (int    argc,
           trained->n_epochs, trained->best_epoch, params.val_k, trained->best_val_hits,
           trained->epoch_ms_median);
   cli_linkpred_text_metrics (result, split);
+  cli_linkpred_text_features ();
   if (negatives != NULL)
     {
       cli_pad (_ ("pair"), 9);

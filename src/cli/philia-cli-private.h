@@ -42,6 +42,12 @@ PhiliaGraph *load_dataset  (const char    *path,
  * "features" naming what was used. */
 extern char *opt_features;
 void         cli_json_features (PhiliaJson    *json);
+/* The name of the project's feature set the loaded graph carries
+ * ("original" for its own), NULL when --features gave a file or spec the
+ * project does not hold. */
+const char  *cli_features_project_set (void);
+/* The features' name as the JSON's "features" gives it. */
+const char  *cli_features_name (void);
 /* What cli_json_features() names when the dataset was read without
  * load_dataset() (proximity --stream). */
 void         cli_json_features_set_loaded (const char *source,
@@ -60,6 +66,10 @@ void         cli_linkpred_text_header  (const char                 *file,
                                         gint64                      seed);
 void         cli_linkpred_text_metrics (const PhiliaLinkpredResult *result,
                                         const PhiliaLinkSplit      *split);
+void         cli_linkpred_text_features (void);
+/* linkpred --save on a project: refuses features the project cannot replay
+ * the evaluation with (a file or spec rather than one of its sets). */
+gboolean     cli_linkpred_check_save_features (GError **error);
 /* "1, 2 and 4", in the user's language. */
 char        *cli_id_list       (const guint   *ids,
                                 guint          n);

@@ -377,7 +377,9 @@ cli_project_info_text (void)
 
       printf ("    ");
       cli_pad (id, 17);
-      printf (_ ("seed %" PRIu64 ", %u MRR negatives\n"), (guint64)e->seed, e->n_mrr_neg);
+      /* Translators: "seed 0, 100 MRR negatives, features “Â^2 X”" */
+      printf (_ ("seed %" PRIu64 ", %u MRR negatives, features “%s”\n"), (guint64)e->seed,
+              e->n_mrr_neg, e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL);
       for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS && k < e->n_heuristics; h++)
         if (e->mask & PHILIA_PROXIMITY_MASK (h))
           {
@@ -388,6 +390,16 @@ cli_project_info_text (void)
                     "Hits@100 %.4f\n", philia_proximity_heuristic_to_string (h), s[0], s[1],
                     s[2], s[3], s[4], s[5]);
           }
+      for (guint m = 0; e->models != NULL && m < e->models->len; m++)
+        {
+          const PhiliaLinkTrainResult *t = e->models->pdata[m];
+
+          /* Translators: a GNN link predictor of an evaluation and its feature set */
+          printf (_ ("      %-14s MRR %.4f, Hits@20 %.4f, Hits@50 %.4f, Hits@100 %.4f, AUC %.4f, "
+                     "features “%s”\n"), t->result->name, t->result->mrr, t->result->hits[1],
+                  t->result->hits[2], t->result->hits[3], t->result->auc,
+                  philia_document_evaluation_get_model_features (e, m));
+        }
     }
   cli_label (_ ("overlays"), 19);
   printf ("%u\n", philia_document_get_n_overlays (document));

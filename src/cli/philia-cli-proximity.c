@@ -272,6 +272,33 @@ cli_linkpred_text_header (const char                 *file,
           (gint64)split->n_test, (gint64)seed);
 }
 
+/* A "features" line when the graph's own features were replaced (the
+ * feature-proximity heuristic and a GNN read them). */
+void
+cli_linkpred_text_features (void)
+{
+  if (g_str_equal (cli_features_name (), PHILIA_FEATURES_ORIGINAL))
+    return;
+  cli_pad (_ ("features"), 9);
+  printf ("%s\n", cli_features_name ());
+}
+
+gboolean
+cli_linkpred_check_save_features (GError **error)
+{
+  PhiliaDocument *document = cli_project_get ();
+  g_autofree char *sets = NULL;
+
+  if (cli_features_project_set () != NULL || document == NULL)
+    return TRUE;
+  sets = philia_document_list_feature_set_names (document);
+  g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+               _ ("--save: the project replays a saved evaluation on one of its own feature "
+                  "sets (%s), and “%s” is not one of them; add it to the project first "
+                  "(Dataset panel, Feature Sets)."), sets, opt_features);
+  return FALSE;
+}
+
 /* The metric lines. Hits@K, MRR and AUC are the names the literature and the
  * JSON keys use in every language; the labels of the other lines are
  * translated and padded to the same column (cli_pad). */
@@ -533,6 +560,8 @@ cmd_linkpred (int    argc,
   graph = load_dataset (argv[1], &error);
   if (!(opt_save ? graph != NULL : cli_mpi_agree (&error)))
     return fail (error);
+  if (opt_save && !cli_linkpred_check_save_features (&error))
+    return fail (error);
   start = g_get_monotonic_time ();
   if (opt_save)
     {
@@ -580,6 +609,9 @@ cmd_linkpred (int    argc,
 
       evaluation_id = philia_document_add_evaluation (document, &params, (guint64)opt_seed,
                                                       (guint)opt_mrr_negatives, kept);
+      /* Recomputing it later takes the same features (cli_linkpred_check_save_features). */
+      philia_document_set_evaluation_features (document, evaluation_id,
+                                               cli_features_project_set ());
       if (!cli_project_save (argv[1], &error))
         return fail (error);
     }
@@ -615,6 +647,7 @@ cmd_linkpred (int    argc,
 
   cli_linkpred_text_header (argv[1], result, split, opt_seed);
   cli_linkpred_text_metrics (result, split);
+  cli_linkpred_text_features ();
   if (opt_save)
     printf (_ ("%s: saved evaluation %u\n"), argv[1], evaluation_id);
   return EXIT_OK;

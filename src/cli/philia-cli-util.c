@@ -23,19 +23,21 @@ char *opt_features;
 /* What --features put in place of the dataset's features (NULL: the dataset's own),
  * and the loaded graph's source and feature columns, for cli_json_features(). */
 static PhiliaFeatureSet *features_used;
+/* features_used is a copy of the project's set of that name. */
+static gboolean features_from_project;
 static char *loaded_source;
 static guint loaded_columns;
-/* The command parse_options() read: stats and proximity use a project's
- * choice of features for its measures when --features is not given. */
+/* The command parse_options() read: stats, proximity and linkpred use a
+ * project's choice of features for its measures when --features is not given. */
 static const char *features_command;
 
 /* stats, train, proximity and linkpred: a feature matrix to use instead. */
 static GOptionEntry features_entries[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, &opt_features,
-    N_ ("Use the features in FILE (.npy, .npz with one 2-D array, or .csv of comma-separated "
-        "numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
+    N_ ("Use the features in FILE (.npy, .npz with one 2-D array or FILE.npz:MEMBER, or .csv "
+        "of comma-separated numbers; one row per node) instead of the dataset's, derived ones: ahat:K (Â^K X), "
         "degree[:MAX] (one-hot degree), random:DIM[:SEED], or a project's feature set by NAME "
-        "(stats and proximity on a project default to the set it chose for its measures)"),
+        "(stats, proximity and linkpred on a project default to the set it chose for its measures)"),
     "FILE|SPEC|NAME" },
   { NULL }
 };
@@ -168,8 +170,8 @@ project_set_copy (const char *name)
                                                        * set->n_cols));
 }
 
-/* stats and proximity on a project without --features: the set its feature
- * measures use (chosen in its Statistics or Proximity panel), in
+/* stats, proximity and linkpred on a project without --features: the set
+ * its feature measures use (chosen in its Statistics or Proximity panel), in
  * features_used; FALSE when that is the original. */
 static gboolean
 project_measure_features (PhiliaGraph *graph)
@@ -177,7 +179,7 @@ project_measure_features (PhiliaGraph *graph)
   PhiliaDocument *doc = cli_project_get ();
 
   if (doc == NULL || philia_document_get_graph (doc) != graph
-      || !g_strv_contains ((const char *const[]) { "stats", "proximity", NULL },
+      || !g_strv_contains ((const char *const[]) { "stats", "proximity", "linkpred", NULL },
                            features_command))
     return FALSE;
   features_used = project_set_copy (philia_document_get_measure_features (doc));
@@ -195,6 +197,17 @@ project_features (PhiliaGraph *graph,
   if (doc == NULL || philia_document_get_graph (doc) != graph)
     return NULL;
   return project_set_copy (name);
+}
+
+/* FILE.npz:MEMBER with FILE.npz there (the member is checked on reading). */
+static gboolean
+is_npz_member (const char *spec)
+{
+  const char *colon = strrchr (spec, ':');
+  g_autofree char *path = colon != NULL ? g_strndup (spec, colon - spec) : NULL;
+
+  return path != NULL && g_str_has_suffix (path, ".npz")
+         && g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
 /* A name that is no set, spec or file: say what there is to choose from. */
@@ -232,22 +245,45 @@ load_dataset (const char  *path,
   loaded_source = g_strdup (philia_graph_get_source (graph));
   loaded_columns = philia_graph_get_n_features (graph);
   g_clear_pointer (&features_used, philia_feature_set_free);
+  features_from_project = FALSE;
   if (opt_features == NULL)
     {
       if (!project_measure_features (graph))
         return g_steal_pointer (&graph);
+      features_from_project = TRUE;
     }
-  else if ((features_used = project_features (graph, opt_features)) == NULL)
+  else if ((features_used = project_features (graph, opt_features)) != NULL)
+    features_from_project = TRUE;
+  else
     {
       if (!philia_feature_spec_is_derived (opt_features)
-          && !g_file_test (opt_features, G_FILE_TEST_EXISTS))
+          && !g_file_test (opt_features, G_FILE_TEST_EXISTS) && !is_npz_member (opt_features))
         return refuse_features_name (opt_features, error);
       features_used = philia_feature_set_from_spec (graph, opt_features, error);
       if (features_used == NULL)
         return NULL;
+      /* "original" on a project is its graph's own features. */
+      features_from_project = g_str_equal (opt_features, PHILIA_FEATURES_ORIGINAL);
     }
   loaded_columns = features_used->n_cols;
   return philia_graph_with_feature_set (graph, features_used);
+}
+
+const char *
+cli_features_project_set (void)
+{
+  if (features_used == NULL)
+    return PHILIA_FEATURES_ORIGINAL;
+  if (!features_from_project)
+    return NULL;
+  return g_str_equal (opt_features != NULL ? opt_features : "", PHILIA_FEATURES_ORIGINAL)
+         ? PHILIA_FEATURES_ORIGINAL : features_used->name;
+}
+
+const char *
+cli_features_name (void)
+{
+  return features_used != NULL ? features_used->name : PHILIA_FEATURES_ORIGINAL;
 }
 
 void

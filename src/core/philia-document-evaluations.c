@@ -124,6 +124,7 @@ philia_document_add_evaluation (PhiliaDocument              *self,
   evaluation->report = report;
   evaluation->n_heuristics = report->n_results;
   evaluation->summary = report_summary (report);
+  evaluation->features = g_strdup (PHILIA_FEATURES_ORIGINAL);
   g_ptr_array_add (self->evaluations, evaluation);
   _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
   return evaluation->id;
@@ -174,6 +175,10 @@ philia_document_add_evaluation_model (PhiliaDocument              *self,
     evaluation->models =
       g_ptr_array_new_with_free_func ((GDestroyNotify)philia_link_train_result_free);
   g_ptr_array_add (evaluation->models, philia_link_train_result_copy_figures (trained));
+  /* It trained on the split's graph, so on the evaluation's features. */
+  if (evaluation->model_features == NULL)
+    evaluation->model_features = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (evaluation->model_features, g_strdup (evaluation->features));
   _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
   return TRUE;
 }
@@ -201,6 +206,7 @@ philia_document_ensure_evaluation (PhiliaDocument *self,
 {
   PhiliaDocumentEvaluation *evaluation;
   PhiliaLinkpredReport *report;
+  g_autoptr(PhiliaGraph) graph = NULL;
   g_autofree double *summary = NULL;
   gboolean same;
   int i;
@@ -219,7 +225,11 @@ philia_document_ensure_evaluation (PhiliaDocument *self,
   if (evaluation->report != NULL)
     return TRUE;
 
-  report = philia_linkpred_report_new (self->graph, &evaluation->params, evaluation->mask,
+  /* The features fp scored with when it was made, not today's choice. */
+  graph = philia_document_dup_evaluation_graph (self, id, error);
+  if (graph == NULL)
+    return FALSE;
+  report = philia_linkpred_report_new (graph, &evaluation->params, evaluation->mask,
                                        evaluation->seed, evaluation->n_mrr_neg, NULL,
                                        cancellable, error);
   if (report == NULL)
@@ -245,6 +255,8 @@ philia_document_ensure_evaluation (PhiliaDocument *self,
                    " test edges, the split has %" G_GINT64_FORMAT ".", t->result->name, id,
                    t->result->n_test, report->split->n_test);
           g_ptr_array_remove_index (evaluation->models, m);
+          if (evaluation->model_features != NULL && m < evaluation->model_features->len)
+            g_ptr_array_remove_index (evaluation->model_features, m);
           same = FALSE;
         }
     }

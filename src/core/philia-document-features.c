@@ -356,3 +356,77 @@ philia_document_list_feature_set_names (PhiliaDocument *self)
     g_string_append_printf (out, ", %s", philia_document_get_feature_set (self, i)->name);
   return g_string_free (out, FALSE);
 }
+
+/* ------------------------------------------------------- evaluations' sets */
+
+static PhiliaDocumentEvaluation *
+find_evaluation (PhiliaDocument *self,
+                 guint           id)
+{
+  for (guint i = 0; i < self->evaluations->len; i++)
+    if (((PhiliaDocumentEvaluation *)self->evaluations->pdata[i])->id == id)
+      return self->evaluations->pdata[i];
+  return NULL;
+}
+
+gboolean
+philia_document_set_evaluation_features (PhiliaDocument *self,
+                                         guint           id,
+                                         const char     *name)
+{
+  PhiliaDocumentEvaluation *e;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), FALSE);
+  e = find_evaluation (self, id);
+  if (name == NULL)
+    name = PHILIA_FEATURES_ORIGINAL;
+  if (e == NULL || (!g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
+                    && philia_document_find_feature_set (self, name) == NULL))
+    return FALSE;
+  g_free (e->features);
+  e->features = g_strdup (name);
+  _philia_document_changed_not_a_step (self, PHILIA_DOCUMENT_PART_EVALUATIONS);
+  return TRUE;
+}
+
+PhiliaGraph *
+philia_document_dup_evaluation_graph (PhiliaDocument *self,
+                                      guint           id,
+                                      GError        **error)
+{
+  PhiliaDocumentEvaluation *e;
+  const char *name;
+
+  g_return_val_if_fail (PHILIA_IS_DOCUMENT (self), NULL);
+  e = find_evaluation (self, id);
+  if (e == NULL)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _("The document has no link-prediction evaluation %u."), id);
+      return NULL;
+    }
+  name = e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL;
+  if (!g_str_equal (name, PHILIA_FEATURES_ORIGINAL)
+      && philia_document_find_feature_set (self, name) == NULL)
+    {
+      g_autofree char *sets = philia_document_list_feature_set_names (self);
+
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _("Evaluation %u was made with the feature set “%s”, which the document "
+                     "no longer has (it has %s): add it again or evaluate anew."), id, name,
+                   sets);
+      return NULL;
+    }
+  return philia_document_dup_graph_with_features (self, name, error);
+}
+
+const char *
+philia_document_evaluation_get_model_features (const PhiliaDocumentEvaluation *e,
+                                               guint                           index)
+{
+  g_return_val_if_fail (e != NULL, NULL);
+  if (e->model_features != NULL && index < e->model_features->len
+      && e->model_features->pdata[index] != NULL)
+    return e->model_features->pdata[index];
+  return e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL;
+}

@@ -67,4 +67,24 @@ gboolean                philia_document_set_measure_features (PhiliaDocument *se
  * messages; a new string). */
 char                   *philia_document_list_feature_set_names (PhiliaDocument *self);
 
+/*
+ * Evaluations (link prediction) record the set their split's graph carried:
+ * the one the feature-proximity heuristic scored with and the GNNs trained
+ * on their split learnt from (PhiliaDocumentEvaluation.features and
+ * .model_features). Recording is not a step, like adding the evaluation.
+ */
+/* Refuses (FALSE) an evaluation or a set name the document lacks. */
+gboolean                philia_document_set_evaluation_features (PhiliaDocument *self,
+                                                                 guint           id,
+                                                                 const char     *name);
+/* The document's graph with evaluation @id's features (a new reference);
+ * refuses, naming it, a set the document no longer has. */
+PhiliaGraph            *philia_document_dup_evaluation_graph    (PhiliaDocument *self,
+                                                                 guint           id,
+                                                                 GError        **error);
+/* The set model @index of @evaluation trained on ("original" unless recorded). */
+const char             *philia_document_evaluation_get_model_features
+                                                               (const PhiliaDocumentEvaluation *e,
+                                                                guint                           index);
+
 G_END_DECLS

@@ -165,6 +165,8 @@ _philia_document_evaluation_free (PhiliaDocumentEvaluation *evaluation)
   philia_linkpred_report_free (evaluation->report);
   g_free (evaluation->summary);
   g_clear_pointer (&evaluation->models, g_ptr_array_unref);
+  g_clear_pointer (&evaluation->model_features, g_ptr_array_unref);
+  g_free (evaluation->features);
   g_free (evaluation);
 }
 

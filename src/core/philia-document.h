@@ -153,6 +153,11 @@ void               philia_document_run_unref (PhiliaDocumentRun *run);
  * @models: GNN link predictors trained on the same split
  *   (#PhiliaLinkTrainResult without weights: figures, curves and test scores,
  *   stored in the project as they are; NULL when there are none)
+ * @features: the feature set the split's graph carried, which the
+ *   feature-proximity heuristic scored with ("original" unless recorded,
+ *   philia_document_set_evaluation_features())
+ * @model_features: (element-type utf8): the set each of @models trained on,
+ *   by position (NULL when there are no models)
  */
 typedef struct
 {
@@ -165,6 +170,8 @@ typedef struct
   guint                  n_heuristics;
   double                *summary;      /* n_heuristics × 6 */
   GPtrArray             *models;
+  char                  *features;
+  GPtrArray             *model_features;
 } PhiliaDocumentEvaluation;
 
 /* A pair the user asked "why would these link?" about (explanations are

@@ -70,7 +70,20 @@ philia_feature_set_from_spec (PhiliaGraph *graph,
   if (!philia_feature_spec_is_derived (spec))
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (spec);
+      const char *colon = strrchr (spec, ':');
 
+      /* FILE.npz:MEMBER, unless a file is called that. */
+      if (colon != NULL && colon[1] != '\0' && !g_file_test (spec, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *path = g_strndup (spec, colon - spec);
+
+          if (g_str_has_suffix (path, ".npz") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            {
+              g_autoptr(GFile) npz = g_file_new_for_commandline_arg (path);
+
+              return philia_feature_set_load_member (npz, colon + 1, n, error);
+            }
+        }
       return philia_feature_set_load (file, n, error);
     }
   parts = g_strsplit (spec, ":", -1);

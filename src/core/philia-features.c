@@ -66,57 +66,106 @@ element (const PhiliaArray *a,
   return 0;
 }
 
-/* The one 2-D member of an .npz, or why there is not exactly one. */
+/* The 2-D members of an .npz, in file order (a new list). */
+static GPtrArray *
+npz_2d_members (PhiliaNpz  *npz,
+                GError    **error)
+{
+  g_auto(GStrv) names = _philia_npz_list_members (npz);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(PhiliaArray) a = philia_npz_read_array (npz, names[i], NULL, error);
+
+      if (a == NULL)
+        return NULL;
+      if (a->ndim == 2)
+        g_ptr_array_add (found, g_strdup (names[i]));
+    }
+  return g_steal_pointer (&found);
+}
+
+/* The 2-D member @wanted of an .npz (NULL: the only one), or why not. */
 static PhiliaArray *
 read_npz_member (GBytes      *bytes,
                  const char  *display,
+                 const char  *wanted,
                  char       **member,
                  GError     **error)
 {
   g_autoptr(PhiliaNpz) npz = philia_npz_new_from_bytes (bytes, display, error);
-  g_auto(GStrv) names = NULL;
-  PhiliaArray *found = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
 
-  if (npz == NULL)
+  if (npz == NULL || (names = npz_2d_members (npz, error)) == NULL)
     return NULL;
-  names = _philia_npz_list_members (npz);
-  for (guint i = 0; names[i] != NULL; i++)
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "", (char *) names->pdata[i]);
+  if (wanted != NULL)
     {
-      PhiliaArray *a = philia_npz_read_array (npz, names[i], NULL, error);
-
-      if (a == NULL)
-        {
-          philia_array_free (found);
-          return NULL;
-        }
-      if (a->ndim != 2)
-        {
-          philia_array_free (a);
-          continue;
-        }
-      if (found != NULL)
-        {
-          g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
-                       _ ("%s holds more than one 2-D array (“%s” and “%s”); a feature file "
-                          "must hold exactly one."), display, *member, names[i]);
-          philia_array_free (found);
-          philia_array_free (a);
-          g_clear_pointer (member, g_free);
-          return NULL;
-        }
-      found = a;
-      *member = g_strdup (names[i]);
+      for (guint i = 0; i < names->len; i++)
+        if (g_str_equal (names->pdata[i], wanted))
+          {
+            *member = g_strdup (wanted);
+            return philia_npz_read_array (npz, wanted, NULL, error);
+          }
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_NOT_FOUND,
+                   _ ("%s has no 2-D array called “%s”; its 2-D arrays: %s."), display, wanted,
+                   names->len > 0 ? list->str : _ ("none"));
+      return NULL;
     }
-  if (found == NULL)
+  if (names->len == 1)
+    {
+      *member = g_strdup (names->pdata[0]);
+      return philia_npz_read_array (npz, *member, NULL, error);
+    }
+  if (names->len > 1)
+    g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
+                 _ ("%s holds more than one 2-D array (%s); name the one to use as "
+                    "%s:%s."), display, list->str, display, (char *) names->pdata[0]);
+  else
     g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FORMAT,
                  _ ("%s holds no 2-D array; a feature file must hold exactly one."), display);
-  return found;
+  return NULL;
+}
+
+char **
+philia_feature_file_list_members (GFile   *file,
+                                  GError **error)
+{
+  g_autofree char *display = g_file_get_parse_name (file);
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, error);
+  g_autoptr(PhiliaNpz) npz = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  const guint8 *data;
+  gsize size;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &size);
+  if (size < 4 || memcmp (data, "PK\003\004", 4) != 0)
+    return g_new0 (char *, 1);
+  npz = philia_npz_new_from_bytes (bytes, display, error);
+  if (npz == NULL || (names = npz_2d_members (npz, error)) == NULL)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
 PhiliaFeatureSet *
 philia_feature_set_load (GFile   *file,
                          guint    n_nodes,
                          GError **error)
+{
+  return philia_feature_set_load_member (file, NULL, n_nodes, error);
+}
+
+PhiliaFeatureSet *
+philia_feature_set_load_member (GFile      *file,
+                                const char *wanted,
+                                guint       n_nodes,
+                                GError    **error)
 {
   g_autofree char *display = g_file_get_parse_name (file);
   g_autofree char *base = g_file_get_basename (file);
@@ -132,7 +181,7 @@ philia_feature_set_load (GFile   *file,
     return NULL;
   data = g_bytes_get_data (bytes, &size);
   if (size >= 4 && memcmp (data, "PK\003\004", 4) == 0)
-    a = read_npz_member (bytes, display, &member, error);
+    a = read_npz_member (bytes, display, wanted, &member, error);
   else if (size >= 6 && memcmp (data, "\223NUMPY", 6) == 0)
     a = philia_npy_parse (data, size, display, error);
   else if (g_str_has_suffix (base, ".csv") || g_str_has_suffix (base, ".CSV"))

@@ -51,6 +51,15 @@ void              philia_feature_set_free         (PhiliaFeatureSet       *set);
 PhiliaFeatureSet *philia_feature_set_load         (GFile                  *file,
                                                    guint                   n_nodes,
                                                    GError                **error);
+/* The same for the 2-D array @member (NULL: the only one) of an .npz; a
+ * name that is not one is refused listing those there are. */
+PhiliaFeatureSet *philia_feature_set_load_member  (GFile                  *file,
+                                                   const char             *member,
+                                                   guint                   n_nodes,
+                                                   GError                **error);
+/* The names of the 2-D arrays in an .npz (empty for another file). */
+char            **philia_feature_file_list_members (GFile                 *file,
+                                                   GError                **error);
 
 /* The graph's own features (NULL when it has none). */
 PhiliaFeatureSet *philia_feature_set_original     (PhiliaGraph            *graph);
@@ -70,7 +79,8 @@ PhiliaFeatureSet *philia_feature_set_random       (PhiliaGraph            *graph
  * A feature set named by @spec: "original" (the graph's own), "ahat:K"
  * (Â^K X of the original), "degree" or "degree:MAX" (one-hot degree; MAX
  * defaults to the highest degree, at most 32), "random:DIM" or
- * "random:DIM:SEED"; anything else is a file for philia_feature_set_load().
+ * "random:DIM:SEED"; anything else is a file for philia_feature_set_load(),
+ * or FILE:MEMBER, a 2-D array of an .npz.
  * A malformed spec is refused naming it.
  */
 PhiliaFeatureSet *philia_feature_set_from_spec    (PhiliaGraph            *graph,

@@ -54,7 +54,8 @@ member_doubles (JsonBuilder  *b,
 
 void
 _philia_project_write_link_models (JsonBuilder *b,
-                                   GPtrArray   *models)
+                                   GPtrArray   *models,
+                                   char       **features)
 {
   if (models == NULL || models->len == 0)
     return;
@@ -72,6 +73,10 @@ _philia_project_write_link_models (JsonBuilder *b,
       json_builder_add_string_value (b, t->model);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, res->name);
+      /* The set it learnt from (optional: older projects lack it). */
+      json_builder_set_member_name (b, "features");
+      json_builder_add_string_value (b, features != NULL && features[i] != NULL
+                                        ? features[i] : PHILIA_FEATURES_ORIGINAL);
       json_builder_set_member_name (b, "params");
       json_builder_begin_object (b);
       member_int (b, "epochs", p->epochs);
@@ -325,6 +330,8 @@ read_params (JsonObject            *o,
 static PhiliaLinkTrainResult *
 read_model (JsonNode    *node,
             gint64      *n_test,
+            const char  *evaluation_features,
+            char       **features,
             const Where *w,
             GError     **error)
 {
@@ -343,6 +350,18 @@ read_model (JsonNode    *node,
   o = json_node_get_object (node);
   t->result = res = g_new0 (PhiliaLinkpredResult, 1);
   res->heuristic = PHILIA_PROXIMITY_N_HEURISTICS;
+  /* Projects from before feature sets: the evaluation's, the original. */
+  if (json_object_has_member (o, "features"))
+    {
+      const char *set = get_string (o, "features", w, error);
+
+      if (set == NULL)
+        return NULL;
+      *features = g_strdup (set);
+    }
+  else
+    *features = g_strdup (evaluation_features != NULL ? evaluation_features
+                                                      : PHILIA_FEATURES_ORIGINAL);
   if ((model = get_string (o, "model", w, error)) == NULL ||
       (name = get_string (o, "name", w, error)) == NULL ||
       !read_params (o, &t->params, w, error) ||
@@ -401,15 +420,21 @@ _philia_project_read_link_models (JsonObject               *o,
   if (json_array_get_length (list) == 0)
     return TRUE;
   e->models = g_ptr_array_new_with_free_func ((GDestroyNotify)philia_link_train_result_free);
+  e->model_features = g_ptr_array_new_with_free_func (g_free);
   for (w.index = 0; w.index < json_array_get_length (list); w.index++)
     {
+      char *features = NULL;
       /* Every model of one evaluation scored the same test edges. */
       PhiliaLinkTrainResult *t = read_model (json_array_get_element (list, w.index), &n_test,
-                                             &w, error);
+                                             e->features, &features, &w, error);
 
       if (t == NULL)
-        return FALSE;
+        {
+          g_free (features);
+          return FALSE;
+        }
       g_ptr_array_add (e->models, t);
+      g_ptr_array_add (e->model_features, features);
     }
   return TRUE;
 }

@@ -47,7 +47,8 @@ char          **_philia_project_evaluation_names (const PhiliaDocumentEvaluation
 /* philia-project-linkmodels.c: an evaluation's GNN link predictors. */
 GPtrArray      *_philia_project_copy_link_models  (GPtrArray                *models);
 void            _philia_project_write_link_models (JsonBuilder              *b,
-                                                   GPtrArray                *models);
+                                                   GPtrArray                *models,
+                                                   char                    **features);
 gboolean        _philia_project_read_link_models  (JsonObject               *o,
                                                    const char               *project,
                                                    PhiliaDocumentEvaluation *e,

@@ -911,6 +911,7 @@ restore_evaluations (Reader          *r,
       JsonObject *o = reader_get_element (r, list, i, "evaluations.", error);
       PhiliaDocumentEvaluation *e;
       JsonArray *summary;
+      const char *features = NULL;
 
       if (o == NULL)
         return FALSE;
@@ -949,6 +950,12 @@ restore_evaluations (Reader          *r,
                                     error))
               goto fail;
         }
+      /* Projects from before feature sets scored fp on the original
+       * features. A set the project no longer has is no reason to refuse
+       * it (removing a set keeps the evaluations): recomputing refuses. */
+      if (!reader_get_string (r, o, "evaluations.", "features", TRUE, &features, error))
+        goto fail;
+      e->features = g_strdup (features != NULL ? features : PHILIA_FEATURES_ORIGINAL);
       if (!_philia_project_read_link_models (o, r->name, e, error))
         goto fail;
       _philia_document_restore_evaluation (doc, e);

@@ -38,6 +38,8 @@ typedef struct
   double                *summary;
   char                 **names;       /* n_heuristics, from the report when there is one */
   GPtrArray             *models;      /* copies of the GNN link predictors, or NULL */
+  char                  *features;    /* the feature set fp scored with */
+  char                 **model_features; /* the set each model trained on */
 } EvaluationCopy;
 
 struct _PhiliaDocumentSnapshot
@@ -73,6 +75,8 @@ evaluation_copy_clear (EvaluationCopy *e)
   g_free (e->summary);
   g_strfreev (e->names);
   g_clear_pointer (&e->models, g_ptr_array_unref);
+  g_free (e->features);
+  g_strfreev (e->model_features);
 }
 
 /**
@@ -145,7 +149,16 @@ philia_document_snapshot (PhiliaDocument *self)
         g_memdup2 (e->summary, sizeof (double) * 6 * e->n_heuristics),
         _philia_project_evaluation_names (e),
         _philia_project_copy_link_models (e->models),
+        g_strdup (e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL),
+        NULL,
       };
+
+      if (e->models != NULL)
+        {
+          c.model_features = g_new0 (char *, e->models->len + 1);
+          for (guint m = 0; m < e->models->len; m++)
+            c.model_features[m] = g_strdup (philia_document_evaluation_get_model_features (e, m));
+        }
 
       g_array_append_val (s->evaluations, c);
     }
@@ -724,6 +737,7 @@ write_manifest (Writer                 *w,
       member_int (b, "mask", e->mask);
       member_seed (b, "seed", e->seed);
       member_int (b, "n_mrr_neg", e->n_mrr_neg);
+      member_string (b, "features", e->features);
       json_builder_set_member_name (b, "summary");
       json_builder_begin_array (b);
       for (guint h = 0; h < e->n_heuristics; h++)
@@ -738,7 +752,7 @@ write_manifest (Writer                 *w,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      _philia_project_write_link_models (b, e->models);
+      _philia_project_write_link_models (b, e->models, e->model_features);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -485,6 +485,8 @@ philia_document_write_json (PhiliaDocument *self,
       philia_json_member_int (json, "id", e->id);
       json_seed (json, "seed", e->seed);
       philia_json_member_int (json, "n_mrr_neg", e->n_mrr_neg);
+      philia_json_member_string (json, "features",
+                                 e->features != NULL ? e->features : PHILIA_FEATURES_ORIGINAL);
       philia_json_key (json, "heuristics");
       philia_json_begin_array (json);
       for (guint h = 0; h < e->n_heuristics; h++)
@@ -514,6 +516,8 @@ philia_document_write_json (PhiliaDocument *self,
             }
           philia_json_member_double (json, "mrr", t->result->mrr);
           philia_json_member_double (json, "auc", t->result->auc);
+          philia_json_member_string (json, "features",
+                                     philia_document_evaluation_get_model_features (e, m));
           philia_json_end_object (json);
         }
       philia_json_end_array (json);

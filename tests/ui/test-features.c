@@ -145,6 +145,43 @@ test_list (void)
   g_assert_true (philia_document_undo (doc));
   g_assert_cmpuint (philia_feature_sets_get_n_rows (sets ()), ==, 4);
   g_assert_true (philia_document_remove_feature_set (doc, "emb.csv"));
+
+  /* An .npz of two matrices: one set each, named by member. */
+  {
+    g_autofree char *npz = g_build_filename (g_get_tmp_dir (), "philia-ui-multi.npz", NULL);
+    g_autoptr(GFile) npz_file = g_file_new_for_path (npz);
+    const char *names[] = { "text", "image", NULL };
+    PhiliaArray *arrays[3] = { NULL };
+
+    for (guint i = 0; i < 2; i++)
+      {
+        arrays[i] = g_new0 (PhiliaArray, 1);
+        arrays[i]->dtype = PHILIA_DTYPE_FLOAT32;
+        arrays[i]->ndim = 2;
+        arrays[i]->shape[0] = 2708;
+        arrays[i]->shape[1] = 3 + i;
+        arrays[i]->n_elements = 2708 * (3 + i);
+        arrays[i]->itemsize = 4;
+        arrays[i]->data = g_new0 (float, arrays[i]->n_elements);
+      }
+    g_assert_true (philia_npz_write (npz, names, arrays, &error));
+    g_assert_no_error (error);
+    philia_array_free (arrays[0]);
+    philia_array_free (arrays[1]);
+    g_assert_true (philia_feature_sets_import (sets (), npz_file, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (philia_feature_sets_get_n_rows (sets ()), ==, 5);
+    g_assert_cmpuint (philia_document_find_feature_set (doc, "philia-ui-multi.npz:text")->n_cols,
+                      ==, 3);
+    g_assert_cmpuint (philia_document_find_feature_set (doc, "philia-ui-multi.npz:image")->n_cols,
+                      ==, 4);
+    g_assert_cmpstr (philia_feature_sets_get_message (sets ()), ==,
+                     "Imported “philia-ui-multi.npz:text”, “philia-ui-multi.npz:image”, one set "
+                     "per matrix of the file.");
+    g_assert_true (philia_document_remove_feature_set (doc, "philia-ui-multi.npz:text"));
+    g_assert_true (philia_document_remove_feature_set (doc, "philia-ui-multi.npz:image"));
+    g_unlink (npz);
+  }
 }
 
 static void
