@@ -464,6 +464,37 @@ gat_score_loop (const GatTask *t,
   float *restrict gd = t->gd;
   float slope = t->slope, keep = t->keep;
 
+  if (H == 8)
+    {
+      for (guint v = begin; v < end; v++)
+        {
+          V8f dv = v8_load (t->dst + (gsize)v * 8), dot8 = { 0 };
+          V8f gv = gd != NULL ? v8_load (gd + (gsize)v * 8) : (V8f){ 0 };
+
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f ga = v8_load (da + e * 8);
+
+              if (mask != NULL)
+                {
+                  ga = v8_select (v8_kept (mask + e * 8), keep * ga, (V8f){ 0 });
+                  v8_store (da + e * 8, ga);
+                }
+              dot8 += v8_load (alpha + e * 8) * ga;
+            }
+          for (gint64 e = off[v]; e < off[v + 1]; e++)
+            {
+              V8f g = v8_load (alpha + e * 8) * (v8_load (da + e * 8) - dot8);
+
+              g = v8_select (dv + v8_load (src + (gsize)col[e] * 8) > 0, g, slope * g);
+              v8_store (da + e * 8, g);
+              gv += g;
+            }
+          if (gd != NULL)
+            v8_store (gd + (gsize)v * 8, gv);
+        }
+      return;
+    }
   for (guint v = begin; v < end; v++)
     {
       const float *restrict dv = t->dst + (gsize)v * H;
@@ -527,6 +558,18 @@ gat_src_grad_loop (const GatTask *t,
   const float *restrict da = t->da;
   float *restrict gs = t->gs;
 
+  if (H == 8)
+    {
+      for (guint u = begin; u < end; u++)
+        {
+          V8f acc = v8_load (gs + (gsize)u * 8);
+
+          for (gint64 e = off[u]; e < off[u + 1]; e++)
+            acc += v8_load (da + perm[e] * 8);
+          v8_store (gs + (gsize)u * 8, acc);
+        }
+      return;
+    }
   for (guint u = begin; u < end; u++)
     for (gint64 e = off[u]; e < off[u + 1]; e++)
       for (guint k = 0; k < H; k++)
