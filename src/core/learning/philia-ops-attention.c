@@ -277,6 +277,21 @@ head_dot_grad_x (float *restrict gx,
         }
       return;
     }
+  if (heads == 8 && d % 8 == 0)
+    {
+      /* Eight heads of 8 to 64: one broadcast a head, whole vectors. */
+      for (guint r = 0; r < rows; r++)
+        for (guint h = 0; h < 8; h++)
+          {
+            float *restrict o = gx + (gsize)r * n + h * d;
+            const float *restrict ah = a + h * d;
+            float gh = g[(gsize)r * 8 + h];
+
+            for (guint c = 0; c < d; c += 8)
+              v8_store (o + c, v8_load (o + c) + gh * v8_load (ah + c));
+          }
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {
@@ -314,6 +329,20 @@ head_dot_grad_a (float *restrict ga,
         }
       v8_store (ga, o0);
       v8_store (ga + 8, o1);
+      return;
+    }
+  if (heads == 8 && d % 8 == 0)
+    {
+      for (guint r = 0; r < rows; r++)
+        for (guint h = 0; h < 8; h++)
+          {
+            const float *restrict xr = x + (gsize)r * n + h * d;
+            float *restrict o = ga + h * d;
+            float gh = g[(gsize)r * 8 + h];
+
+            for (guint c = 0; c < d; c += 8)
+              v8_store (o + c, v8_load (o + c) + gh * v8_load (xr + c));
+          }
       return;
     }
   for (guint r = 0; r < rows; r++)

@@ -300,10 +300,7 @@ gat_softmax_row (const GatTask *t,
     const float *restrict dv = t->dst + (gsize)v * H;
 
     for (guint k = 0; k < H; k++)
-      {
-        mx[k] = -INFINITY;
-        sm[k] = 0;
-      }
+      mx[k] = -INFINITY;
     for (gint64 e = off[v]; e < off[v + 1]; e++)
       {
         const float *restrict u = src + (gsize)col[e] * H;
@@ -318,22 +315,47 @@ gat_softmax_row (const GatTask *t,
             mx[k] = MAX (mx[k], x);
           }
       }
+    /* The exponentials come after, over many rows at once (gat_exp). */
     for (gint64 e = off[v]; e < off[v + 1]; e++)
       for (guint k = 0; k < H; k++)
-        {
-          float w = exp_approx (alpha[e * H + k] - mx[k]);
-
-          alpha[e * H + k] = w;
-          sm[k] += w;
-        }
-    for (gint64 e = off[v]; e < off[v + 1]; e++)
-      for (guint k = 0; k < H; k++)
-        {
-          alpha[e * H + k] /= sm[k];
-          if (t->mask != NULL)
-            t->post[e * H + k] = alpha[e * H + k] * (t->mask[e * H + k] ? t->keep : 0.0f);
-        }
+        alpha[e * H + k] -= mx[k];
+    (void)sm;
   }
+}
+
+/* exp_approx over @n floats in place: one vectorised loop over the entries
+ * of many rows, where a row of one head has a handful. */
+static inline G_ALWAYS_INLINE void
+gat_exp (float *restrict a,
+         gsize           n)
+{
+  for (gsize i = 0; i < n; i++)
+    a[i] = exp_approx (a[i]);
+}
+
+/* The rest of a row's softmax after gat_exp: the sums, the division and
+ * dropout (not for eight heads, which gat_softmax_row finishes). */
+static inline G_ALWAYS_INLINE void
+gat_normalise_row (const GatTask *t,
+                   guint          v,
+                   guint          H,
+                   float *restrict sm)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  float *restrict alpha = t->alpha;
+
+  for (guint k = 0; k < H; k++)
+    sm[k] = 0;
+  for (gint64 e = off[v]; e < off[v + 1]; e++)
+    for (guint k = 0; k < H; k++)
+      sm[k] += alpha[e * H + k];
+  for (gint64 e = off[v]; e < off[v + 1]; e++)
+    for (guint k = 0; k < H; k++)
+      {
+        alpha[e * H + k] /= sm[k];
+        if (t->mask != NULL)
+          t->post[e * H + k] = alpha[e * H + k] * (t->mask[e * H + k] ? t->keep : 0.0f);
+      }
 }
 
 static inline G_ALWAYS_INLINE void
@@ -346,13 +368,34 @@ gat_forward_loop (const GatTask *t,
 {
   const gint64 *off = t->s->row_offsets;
 
-  for (guint v = begin; v < end; v++)
+  if (H == 8)
     {
-      gat_softmax_row (t, v, H, mx, mx + H);
-      gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
-                  t->out + (gsize)v * H * d, FALSE);
+      for (guint v = begin; v < end; v++)
+        {
+          gat_softmax_row (t, v, H, mx, mx + H);
+          gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
+                      t->out + (gsize)v * H * d, FALSE);
+        }
+      return;
+    }
+  /* Other head counts in blocks of 64 rows: scores, then every exponential
+   * of the block in one loop, then the sums and the products. */
+  for (guint c0 = begin; c0 < end; c0 += 64)
+    {
+      guint c1 = MIN (end, c0 + 64);
+
+      for (guint v = c0; v < c1; v++)
+        gat_softmax_row (t, v, H, mx, mx + H);
+      gat_exp (t->alpha + off[c0] * H, (gsize)(off[c1] - off[c0]) * H);
+      for (guint v = c0; v < c1; v++)
+        {
+          gat_normalise_row (t, v, H, mx + H);
+          gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
+                      t->out + (gsize)v * H * d, FALSE);
+        }
     }
 }
+
 
 /* The shapes worth a loop of their own: GAT's eight heads of 1 to 64 (hidden
  * widths 8 to 512) and one head of any multiple of 8; the rest take the
