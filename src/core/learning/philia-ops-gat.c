@@ -250,15 +250,15 @@ gat_dots (const gint32 *restrict col,
     }
 }
 
-/* Scores, softmax and dropout of row @v (the arithmetic of
- * philia_op_edge_attention, so the weights are its own); @mx and @sm hold
- * H floats each. */
+/* Row @v's scores, softmax and dropout for eight heads; for other head
+ * counts its scores less their maximum, which gat_exp and
+ * gat_normalise_row finish. The arithmetic is philia_op_edge_attention's,
+ * so the weights are its own. @mx holds H floats. */
 static inline G_ALWAYS_INLINE void
 gat_softmax_row (const GatTask *t,
                  guint          v,
                  guint          H,
-                 float *restrict mx,
-                 float *restrict sm)
+                 float *restrict mx)
 {
   const gint64 *restrict off = t->s->row_offsets;
   const gint32 *restrict col = t->s->col_index;
@@ -319,7 +319,6 @@ gat_softmax_row (const GatTask *t,
     for (gint64 e = off[v]; e < off[v + 1]; e++)
       for (guint k = 0; k < H; k++)
         alpha[e * H + k] -= mx[k];
-    (void)sm;
   }
 }
 
@@ -372,7 +371,7 @@ gat_forward_loop (const GatTask *t,
     {
       for (guint v = begin; v < end; v++)
         {
-          gat_softmax_row (t, v, H, mx, mx + H);
+          gat_softmax_row (t, v, H, mx);
           gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
                       t->out + (gsize)v * H * d, FALSE);
         }
@@ -385,7 +384,7 @@ gat_forward_loop (const GatTask *t,
       guint c1 = MIN (end, c0 + 64);
 
       for (guint v = c0; v < c1; v++)
-        gat_softmax_row (t, v, H, mx, mx + H);
+        gat_softmax_row (t, v, H, mx);
       gat_exp (t->alpha + off[c0] * H, (gsize)(off[c1] - off[c0]) * H);
       for (guint v = c0; v < c1; v++)
         {
