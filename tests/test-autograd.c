@@ -987,7 +987,9 @@ build_head_dot (PhiliaTape    *tape,
 static void
 test_head_dot (void)
 {
-  const guint shapes[][3] = { { 13, 4, 3 }, { 9, 8, 8 }, { 5, 1, 7 }, { 0, 2, 2 } };
+  /* Eight heads of 2, 8, 16 and 32 take loops of their own. */
+  const guint shapes[][3] = { { 13, 4, 3 }, { 9, 8, 8 }, { 5, 1, 7 }, { 0, 2, 2 }, { 11, 8, 2 },
+                              { 6, 8, 16 }, { 4, 8, 32 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
     {

@@ -9,6 +9,7 @@
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
+#include "philia-ops-gat-private.h"
 #include "philia-train-private.h"
 
 #include <math.h>
@@ -74,16 +75,17 @@ gat_layer_forward (PhiliaModelContext *ctx,
 {
   PhiliaSparse *s = philia_model_context_get_pattern (ctx);
   float p = (float)ctx->params.dropout;
-  PhiliaTensor *src, *dst, *alpha;
+  PhiliaTensor *src, *dst, *alpha = NULL, *out;
 
   src = _philia_op_head_dot (tape, wx, l->a_src, wx->cols / l->width);
   dst = _philia_op_head_dot (tape, wx, l->a_dst, wx->cols / l->width);
   /* Row v of the pattern is the destination, its entries the sources u:
-   * scores, softmax and attention dropout (training only) in one op. */
-  alpha = philia_op_edge_attention (tape, s, src, dst, 0.2f, p);
+   * scores, softmax, attention dropout (training only) and the weighted
+   * sum of the sources' rows in one op. */
+  out = _philia_op_gat_attend (tape, s, wx, src, dst, 0.2f, p, &alpha);
   if (!philia_tape_get_training (tape))
     philia_model_context_keep_attention (ctx, index, alpha);
-  return philia_op_add (tape, philia_op_spmm (tape, s, alpha, wx), l->b);
+  return philia_op_add (tape, out, l->b);
 }
 
 static PhiliaTensor *

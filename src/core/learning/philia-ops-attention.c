@@ -184,6 +184,58 @@ head_dot_rows (float *restrict o,
         }
       return;
     }
+  if (heads == 8 && d == 2)
+    {
+      /* Eight heads of 2 (hidden width 16): each head's two products from
+       * the even and the odd lanes, added in order from 0. */
+      V8f a0 = v8_load (a), a1 = v8_load (a + 8);
+
+      for (guint r = 0; r < rows; r++)
+        {
+          V8f p0 = v8_load (x + (gsize)r * 16) * a0, p1 = v8_load (x + (gsize)r * 16 + 8) * a1;
+          V8f acc = (V8f){ 0 } + __builtin_shufflevector (p0, p1, 0, 2, 4, 6, 8, 10, 12, 14);
+
+          v8_store (o + (gsize)r * 8,
+                    acc + __builtin_shufflevector (p0, p1, 1, 3, 5, 7, 9, 11, 13, 15));
+        }
+      return;
+    }
+  if (heads == 8 && d % 8 == 0)
+    {
+      /* Eight heads of 16 to 64: eight columns of every head at a time,
+       * transposed so that lane h adds head h's products in order. */
+      for (guint r = 0; r < rows; r++)
+        {
+          V8f acc = { 0 };
+
+          for (guint c = 0; c < d; c += 8)
+            {
+              V8f p[8], t[8], u[8];
+
+              for (guint h = 0; h < 8; h++)
+                p[h] = v8_load (x + (gsize)r * n + h * d + c) * v8_load (a + h * d + c);
+              for (guint h = 0; h < 8; h += 2)
+                {
+                  t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+                  t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+                }
+              for (guint h = 0; h < 8; h += 4)
+                {
+                  u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                  u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                  u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+                  u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14,
+                                                      15);
+                }
+              /* Column c + k of the heads: half k / 4 of u[k % 4] and u[4 + k % 4]. */
+              for (guint k = 0; k < 8; k++)
+                acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
+                             : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
+            }
+          v8_store (o + (gsize)r * 8, acc);
+        }
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {
@@ -209,6 +261,37 @@ head_dot_grad_x (float *restrict gx,
 {
   gsize n = (gsize)heads * d;
 
+  if (heads == 8 && d == 2)
+    {
+      V8f a0 = v8_load (a), a1 = v8_load (a + 8);
+
+      for (guint r = 0; r < rows; r++)
+        {
+          V8f gr = v8_load (g + (gsize)r * 8);
+          float *restrict o = gx + (gsize)r * 16;
+
+          v8_store (o,
+                    v8_load (o) + __builtin_shufflevector (gr, gr, 0, 0, 1, 1, 2, 2, 3, 3) * a0);
+          v8_store (o + 8,
+                    v8_load (o + 8) + __builtin_shufflevector (gr, gr, 4, 4, 5, 5, 6, 6, 7, 7) * a1);
+        }
+      return;
+    }
+  if (heads == 8 && d % 8 == 0)
+    {
+      /* Eight heads of 8 to 64: one broadcast a head, whole vectors. */
+      for (guint r = 0; r < rows; r++)
+        for (guint h = 0; h < 8; h++)
+          {
+            float *restrict o = gx + (gsize)r * n + h * d;
+            const float *restrict ah = a + h * d;
+            float gh = g[(gsize)r * 8 + h];
+
+            for (guint c = 0; c < d; c += 8)
+              v8_store (o + c, v8_load (o + c) + gh * v8_load (ah + c));
+          }
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {
@@ -231,6 +314,37 @@ head_dot_grad_a (float *restrict ga,
 {
   gsize n = (gsize)heads * d;
 
+  if (heads == 8 && d == 2)
+    {
+      V8f o0 = v8_load (ga), o1 = v8_load (ga + 8);
+
+      for (guint r = 0; r < rows; r++)
+        {
+          V8f gr = v8_load (g + (gsize)r * 8);
+
+          o0 += __builtin_shufflevector (gr, gr, 0, 0, 1, 1, 2, 2, 3, 3)
+                * v8_load (x + (gsize)r * 16);
+          o1 += __builtin_shufflevector (gr, gr, 4, 4, 5, 5, 6, 6, 7, 7)
+                * v8_load (x + (gsize)r * 16 + 8);
+        }
+      v8_store (ga, o0);
+      v8_store (ga + 8, o1);
+      return;
+    }
+  if (heads == 8 && d % 8 == 0)
+    {
+      for (guint r = 0; r < rows; r++)
+        for (guint h = 0; h < 8; h++)
+          {
+            const float *restrict xr = x + (gsize)r * n + h * d;
+            float *restrict o = ga + h * d;
+            float gh = g[(gsize)r * 8 + h];
+
+            for (guint c = 0; c < d; c += 8)
+              v8_store (o + c, v8_load (o + c) + gh * v8_load (xr + c));
+          }
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {

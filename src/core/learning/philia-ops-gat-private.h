@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "philia-autograd.h"
+
+G_BEGIN_DECLS
+
+/*
+ * GAT's attention and aggregation in one op (philia-ops-gat.c): with
+ * H = @src->cols heads of d = @wx->cols / H columns, per destination row v
+ * of @s and per head h, the scores LeakyReLU_slope(dst[v][h] + src[u][h])
+ * over the row's entries u, their softmax, attention dropout with
+ * probability @p (training only) and out[v][h·d + k] = Σ_u α_vu,h wx[u][h·d + k].
+ * The softmax weights (before dropout) are the ones philia_op_edge_attention
+ * gives, bit for bit; *@alpha (may be NULL) receives them as a tape tensor
+ * [nnz, H], for the attention views.
+ */
+PhiliaTensor *_philia_op_gat_attend (PhiliaTape    *tape,
+                                     PhiliaSparse  *s,
+                                     PhiliaTensor  *wx,
+                                     PhiliaTensor  *src,
+                                     PhiliaTensor  *dst,
+                                     float          slope,
+                                     float          p,
+                                     PhiliaTensor **alpha);
+
+G_END_DECLS
