@@ -307,6 +307,58 @@ test_sample_tiny_graphs (void)
     }
 }
 
+/* The budget by drawn length: cell_graph's edges are 10 px long, so lines
+ * over each pixel add up to 0.01 of one for every 30,720 edges of the
+ * 640 × 480 frame; edges outside the view are length 0, clipped ones count
+ * their visible part, self-loops are not drawn, and the budget by count
+ * caps it. */
+static void
+test_budget_by_length (void)
+{
+  g_autofree double *xy = g_new (double, 4 * N_EDGES);
+  g_autofree double *xy_loops = g_new (double, 4 * N_EDGES);
+  g_autoptr(PhiliaGraph) graph = cell_graph (xy, FALSE);
+  g_autoptr(PhiliaGraph) looped = cell_graph (xy_loops, TRUE);
+  PhiliaGraphView view;
+
+  init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+  /* 0.01 × 640 × 480 / 10 = 307.2 */
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 0), ==, 308);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 5000), ==, 308);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 100), ==, 100);
+  /* 12.5 times the lines, 12.5 times the edges; capped by the count. */
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.125, 0), ==, 3840);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 1, 5000), ==, 5000);
+
+  /* The upper 15 rows of edges (y up to 232) above the view: mean 5 px. */
+  view.offset_y = 0.5 - HEIGHT / 2.0;
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 0), ==, 615);
+  /* Column 0's edges (x 3 to 13) moved 5 px left: 8 px visible, mean 9.95. */
+  view.offset_y = 0.5;
+  view.offset_x = -5;
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 0), ==, 309);
+  /* Everything out of view: no length to go by, the count decides. */
+  view.offset_x = 10 * WIDTH;
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 77), ==, 77);
+
+  /* Self-loops take no length: the same budget. */
+  init_view (&view, looped, xy_loops, PHILIA_EDGES_PLAIN, NULL);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 0), ==, 308);
+  view.positions = NULL;
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 9), ==, 9);
+
+  /* No edges, one node: nothing to measure. */
+  for (guint n = 0; n <= 1; n++)
+    {
+      g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+      g_autoptr(PhiliaGraph) tiny = philia_graph_builder_build (builder, NULL);
+      double one[2] = { 5, 5 };
+
+      init_view (&view, tiny, one, PHILIA_EDGES_PLAIN, NULL);
+      g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 0.01, 3), ==, 3);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -317,5 +369,6 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/sample-stable-under-pan", test_sample_stable_under_pan);
   g_test_add_func ("/Philia/RenderLod/export-draws-every-edge", test_export_draws_every_edge);
   g_test_add_func ("/Philia/RenderLod/sample-tiny-graphs", test_sample_tiny_graphs);
+  g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
   return g_test_run ();
 }

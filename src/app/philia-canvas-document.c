@@ -359,6 +359,10 @@ _philia_canvas_sync_layout (PhiliaCanvas *self)
     {
       self->positions = layout->positions;
       _philia_canvas_fit (self);
+      /* The last frame shows other positions, perhaps at another scale (a
+       * refinement contracts the drawing tenfold): it stays put on the
+       * screen until a frame of these lands, not scaled by the new fit. */
+      _philia_graph_area_refit_frame (self->area, &self->area->view);
     }
   else
     {

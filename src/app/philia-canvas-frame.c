@@ -25,6 +25,10 @@
  */
 
 #define EDGES_PER_PIXEL 1.0
+/* ... and no more than make this many lines cross each pixel on average (a
+ * hairline's mask saturates at about five): long edges, as in the first
+ * placement of 10^6 nodes, drew some 150 over each pixel at one a pixel. */
+#define CROSSINGS_PER_PIXEL 32.0
 
 struct _PhiliaCanvasFrameJob
 {
@@ -177,6 +181,8 @@ _philia_canvas_frame_job_run (PhiliaCanvasFrameJob *job)
   cairo_set_source_rgba (cr, job->background.r, job->background.g, job->background.b,
                          job->background.a);
   cairo_paint (cr);
+  job->max_edges = philia_graph_view_edge_budget (&job->view, job->width, job->height,
+                                                  CROSSINGS_PER_PIXEL, job->max_edges);
   philia_graph_view_draw_sampled (cr, job->width, job->height, &job->view, &job->style,
                                   job->max_edges);
   cairo_destroy (cr);

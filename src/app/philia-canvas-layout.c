@@ -171,6 +171,8 @@ layout_done_cb (GObject      *object,
         {
           self->positions = cached;
           _philia_canvas_fit (self);
+          /* As a document's new layout (philia-canvas-document.c). */
+          _philia_graph_area_refit_frame (self->area, &self->area->view);
         }
       _philia_canvas_update_actions (self);
     }

@@ -238,27 +238,43 @@ raster_wide_line (guint8 *mask,
     }
 }
 
-/* Device positions of the nodes, and which sides of the view each lies beyond. */
-static void
+/*
+ * What the edge loops read of an endpoint, packed: its device position,
+ * which sides of the view it lies beyond, and its label. The sampled edges
+ * of a large graph reach their endpoints in no order, and each separate
+ * array was a cache miss of its own per endpoint; packed, one line holds all.
+ */
+typedef struct
+{
+  float   x;
+  float   y;
+  gint32  label;     /* -1 unlabeled */
+  guint32 outside;
+} RasterNode;
+
+/* Device positions of the nodes, which sides of the view each lies beyond, and its label. */
+static RasterNode *
 raster_project (const Raster          *raster,
-                const PhiliaGraphView *view,
-                float                 *xy,
-                guint8                *outside)
+                const PhiliaGraphView *view)
 {
   guint n = philia_graph_get_n_nodes (view->graph);
   const double *p = view->positions;
+  const gint32 *labels = philia_graph_get_labels (view->graph);
   double k = view->scale * raster->scale;
   double ox = view->offset_x * raster->scale, oy = view->offset_y * raster->scale;
   int w = raster->width, h = raster->height;
+  RasterNode *nodes = g_new (RasterNode, MAX (n, 1));
 
   for (guint v = 0; v < n; v++)
     {
       double x = p[2 * v] * k + ox, yy = p[2 * v + 1] * k + oy;
 
-      xy[2 * v] = (float)CLAMP (x, -1e7, 1e7);
-      xy[2 * v + 1] = (float)CLAMP (yy, -1e7, 1e7);
-      outside[v] = (x < 0) | (x > w) << 1 | (yy < 0) << 2 | (yy > h) << 3;
+      nodes[v].x = (float)CLAMP (x, -1e7, 1e7);
+      nodes[v].y = (float)CLAMP (yy, -1e7, 1e7);
+      nodes[v].label = labels != NULL ? labels[v] : -1;
+      nodes[v].outside = (x < 0) | (x > w) << 1 | (yy < 0) << 2 | (yy > h) << 3;
     }
+  return nodes;
 }
 
 /*
@@ -278,15 +294,13 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
   g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
-  g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
-  g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
+  g_autofree RasterNode *nodes = raster_project (raster, view);
   cairo_surface_t *mask = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8);
   guint8 *data = cairo_image_surface_get_data (mask);
   int stride = cairo_image_surface_get_stride (mask);
   int w = raster->width, h = raster->height;
   gboolean dirty = FALSE;
 
-  raster_project (raster, view, xy, outside);
   for (guint color = 0; color < N_EDGE_COLORS; color++)
     {
       guint total = 0;
@@ -306,7 +320,7 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
             gint32 v = nbr[e];
             double px_width;
 
-            if (keys[e] / N_EDGE_WIDTHS != color || (outside[u] & outside[v]) != 0)
+            if (keys[e] / N_EDGE_WIDTHS != color || (nodes[u].outside & nodes[v].outside) != 0)
               continue;
             /* keys[e] is EDGE_SKIP (beyond every colour) for the second copy of an edge. */
             px_width = _philia_graph_view_edge_width_of_bucket (keys[e] % N_EDGE_WIDTHS,
@@ -314,11 +328,11 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
             if (keys[e] % N_EDGE_WIDTHS == 0)
               px_width = MIN (px_width, 2.0);   /* as raster_edges */
             if (px_width <= 1.0 || keys[e] % N_EDGE_WIDTHS == 0)
-              raster_line (data, stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
-                           xy[2 * v + 1], px_width);
+              raster_line (data, stride, w, h, nodes[u].x, nodes[u].y, nodes[v].x, nodes[v].y,
+                           px_width);
             else
-              raster_wide_line (data, stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
-                                xy[2 * v + 1], px_width);
+              raster_wide_line (data, stride, w, h, nodes[u].x, nodes[u].y, nodes[v].x,
+                                nodes[v].y, px_width);
           }
       cairo_surface_mark_dirty (mask);
       _philia_render_set_color (cr, &colors[color]);
@@ -339,7 +353,6 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
-  const gint32 *y = philia_graph_get_labels (view->graph);
   guint n = philia_graph_get_n_nodes (view->graph);
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   double px_width = MIN (line_width * raster->scale, 2.0);
@@ -350,17 +363,14 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
   int stride = cairo_image_surface_get_stride (masks[0]);
   int w = raster->width, h = raster->height;
   /* Device positions and which sides of the view each node lies beyond, in
-   * one sequential pass: the edge loop then reads 9 bytes per endpoint, and
-   * an edge with both ends beyond one side is dropped on their codes alone. */
-  g_autofree float *xy = g_new (float, 2 * (gsize)MAX (n, 1));
-  g_autofree guint8 *outside = g_new (guint8, MAX (n, 1));
+   * one sequential pass: an edge with both ends beyond one side is dropped
+   * on their codes alone. */
+  g_autofree RasterNode *nodes = raster_project (raster, view);
 
   for (int i = 1; split && i < N_EDGE_KINDS; i++)
     masks[i] = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8);
   for (int i = 0; i < N_EDGE_KINDS; i++)
     data[i] = masks[i] ? cairo_image_surface_get_data (masks[i]) : NULL;
-
-  raster_project (raster, view, xy, outside);
 
   for (guint u = 0; u < n; u++)
     for (gint64 e = off[u]; e < off[u + 1]; e++)
@@ -370,11 +380,20 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
 
         /* The sample counts every edge, culled or not, so that a panned
          * frame draws the same ones. */
-        if (v <= (gint32)u || !edge_sample_next (sample) || (outside[u] & outside[v]) != 0)
+        const RasterNode *a, *b;
+
+        if (v <= (gint32)u || !edge_sample_next (sample))
           continue;
-        pass = split ? edge_kind (y, u, (guint)v) : 0;
-        raster_line (data[pass], stride, w, h, xy[2 * u], xy[2 * u + 1], xy[2 * v],
-                     xy[2 * v + 1], px_width);
+        a = &nodes[u], b = &nodes[v];
+        if ((a->outside & b->outside) != 0)
+          continue;
+        if (!split)
+          pass = 0;
+        else if (a->label < 0 || b->label < 0)
+          pass = EDGE_UNLABELED;
+        else
+          pass = a->label == b->label ? EDGE_SAME : EDGE_CROSS;
+        raster_line (data[pass], stride, w, h, a->x, a->y, b->x, b->y, px_width);
       }
 
   for (int i = 0; i < N_EDGE_KINDS; i++)

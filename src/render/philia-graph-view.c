@@ -614,9 +614,13 @@ draw_nodes (cairo_t               *cr,
   g_autofree guint *order = NULL;
   double log_max = 0;
   const double *p = view->positions;
+  const gint32 *labels = philia_graph_get_labels (view->graph);
+  gboolean by_label = view->color_by == PHILIA_COLOR_BY_LABEL;
+  guint class_bucket[256] = { 0 };   /* bucket + 1 of each class seen, 0 not yet */
   Raster raster;
 
-  for (guint v = 0; v < n; v++)
+  /* Only the degree colouring needs it: a log per node of 10^6 otherwise. */
+  for (guint v = 0; view->color_by == PHILIA_COLOR_BY_DEGREE && v < n; v++)
     log_max = MAX (log_max, log1p (philia_graph_get_degree (view->graph, v)));
 
   for (guint v = 0; v < n; v++)
@@ -624,6 +628,13 @@ draw_nodes (cairo_t               *cr,
       PhiliaRgba c;
       gpointer hit;
 
+      /* A class's bucket is looked up once, not once per node. */
+      if (by_label && labels[v] >= 0 && labels[v] < (gint32)G_N_ELEMENTS (class_bucket)
+          && class_bucket[labels[v]] != 0)
+        {
+          bucket_of[v] = class_bucket[labels[v]] - 1;
+          continue;
+        }
       node_color (view, v, log_max, &c);
       hit = g_hash_table_lookup (buckets, GUINT_TO_POINTER (color_key (&c) + 1));
       if (hit == NULL)
@@ -633,6 +644,8 @@ draw_nodes (cairo_t               *cr,
           g_hash_table_insert (buckets, GUINT_TO_POINTER (color_key (&c) + 1), hit);
         }
       bucket_of[v] = GPOINTER_TO_UINT (hit) - 1;
+      if (by_label && labels[v] >= 0 && labels[v] < (gint32)G_N_ELEMENTS (class_bucket))
+        class_bucket[labels[v]] = bucket_of[v] + 1;
     }
 
   /* Crowded nodes: every colour in proportion, not the last one drawn. */

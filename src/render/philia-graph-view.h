@@ -182,6 +182,13 @@ void        philia_graph_view_draw_sampled (cairo_t                *cr,
                                             const PhiliaGraphView  *view,
                                             const PhiliaRenderStyle *style,
                                             guint64                 max_edges);
+/* philia-graph-budget.c: the edges a sampled frame needs for @crossings
+ * lines over each pixel, at most @max_edges (0: no bound). */
+guint64     philia_graph_view_edge_budget (const PhiliaGraphView  *view,
+                                           double                  width,
+                                           double                  height,
+                                           double                  crossings,
+                                           guint64                 max_edges);
 /* Fits the whole graph for a figure: margin from the node size, legend clear of nodes. */
 void        philia_graph_view_fit_figure (PhiliaGraphView        *view,
                                           const PhiliaRenderStyle *style,

@@ -153,6 +153,10 @@ main (int    argc,
   };
   philia_graph_view_fit (&view, width, height, 24);
   bench ("sampled", &view, width, height, budget);
+  /* What the canvas draws now: also at most 32 lines over each pixel
+   * (CROSSINGS_PER_PIXEL in src/app/philia-canvas-frame.c). */
+  bench ("sampled-length", &view, width, height,
+         philia_graph_view_edge_budget (&view, width, height, 32, budget));
   bench ("sampled-quarter", &view, width, height, budget / 4);
   bench ("full", &view, width, height, 0);
   view.edge_style = PHILIA_EDGES_HIDDEN;
@@ -164,6 +168,8 @@ main (int    argc,
   view.offset_y = height / 2.0 - (height / 2.0 - view.offset_y) * 8;
   view.scale *= 8;
   bench ("zoom8-sampled", &view, width, height, budget);
+  bench ("zoom8-length", &view, width, height,
+         philia_graph_view_edge_budget (&view, width, height, 32, budget * 64));
   view.edge_style = PHILIA_EDGES_HIDDEN;
   bench ("zoom8-nodes-only", &view, width, height, 0);
   return 0;

@@ -243,6 +243,41 @@ test_pan_while_refining (void)
   assert_layout_finite (N_NODES);
 }
 
+/* The refined layout landing at another scale than the last frame's steps
+ * (a refinement contracts the drawing more than tenfold): the view is
+ * fitted to it, and the last frame, of earlier positions, stays where it
+ * was on the screen until a frame of the new ones is drawn, rather than
+ * being scaled by the change of the fit (seen as a blur of a few pixels
+ * blown up to the whole canvas). */
+static void
+test_new_positions_keep_frame (void)
+{
+  g_autoptr(GFile) file = generate (4);
+  Watch watch = { 0 };
+  PhiliaCanvas *c;
+  PhiliaDocument *document;
+  const PhiliaDocumentLayout *layout;
+  double *scaled, old_scale, ratio;
+
+  open_watched (file, &watch);
+  c = canvas ();
+  g_assert_true (philia_test_spin_until (area_has_frame, c, 60000));
+  document = philia_window_get_document (front_window ());
+  layout = philia_document_get_current_layout (document);
+  g_assert_nonnull (layout);
+  scaled = g_new (double, 2 * N_NODES);
+  for (guint i = 0; i < 2 * N_NODES; i++)
+    scaled[i] = layout->positions[i] * 12;
+  old_scale = c->area->view.scale;
+  /* The document says at once that its layout changed; no frame of the new
+   * positions can be drawn before the main loop runs again. */
+  philia_document_add_layout (document, "scaled", PHILIA_LAYOUT_PROGRESSIVE, 0, scaled);
+  g_assert_cmpfloat (fabs (c->area->view.scale * 12 / old_scale - 1), <, 0.01);
+  g_assert_true (_philia_graph_area_has_frame (PHILIA_GRAPH_AREA (c->area)));
+  ratio = c->area->view.scale / c->area->frame_scale;
+  g_assert_cmpfloat (fabs (ratio - 1), <, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/Philia/Refine/live", test_live);
   g_test_add_func ("/Philia/Refine/stop-keeps-picture", test_stop_keeps_picture);
   g_test_add_func ("/Philia/Refine/pan-while-refining", test_pan_while_refining);
+  g_test_add_func ("/Philia/Refine/new-positions-keep-frame", test_new_positions_keep_frame);
 
   ret = g_test_run ();
 
