@@ -9,6 +9,7 @@
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
+#include "philia-ops-inplace-private.h"
 #include "philia-train-private.h"
 
 #include <math.h>
@@ -177,7 +178,8 @@ sage_forward (gpointer            model,
                                                          philia_op_concat (tape, m->wl[0],
                                                                            m->wr[0]), p),
                       m->b[0]);
-  h = philia_op_relu_dropout (tape, h, p);
+  /* Nothing else reads the pre-activation: the activation overwrites it. */
+  h = _philia_op_relu_dropout_consume (tape, h, p);
   h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
   return sage_combine (tape, mean, h, m->b[1]);
 }
