@@ -10,7 +10,7 @@
 #include "philia-ops-inplace-private.h"
 #include "philia-tape-private.h"
 
-/* The in-place ReLU-dropout (philia-ops-inplace.c) against the op it stands
+/* The in-place ops (philia-ops-inplace.c): ReLU-dropout against the op it stands
  * for: its gradient by finite differences, then the same values and the same
  * gradient bits as philia_op_relu_dropout () from the same generator state,
  * with the input's buffer taken over rather than a new one made. */
@@ -177,6 +177,72 @@ test_evaluation_and_fallbacks (void)
   philia_tape_reset (tape);
 }
 
+static PhiliaTensor *
+build_add_consume (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaTensor *h = philia_op_matmul (t, in[0], in[1]);
+
+  h = _philia_op_add_consume (t, h, philia_op_scale (t, in[2], 2.0f));
+  return _philia_op_add_consume (t, h, in[3]);
+}
+
+/* The in-place sum (a full tensor, then a bias row): gradients by finite
+ * differences, values and gradients bit-identical to philia_op_add ()'s, the
+ * buffer taken over; a leaf is never written. */
+static void
+test_add (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[4];
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+  g_autofree float *r = NULL, *g1 = NULL, *leaf = NULL;
+  PhiliaTensor *a, *b, *h;
+  float *buffer;
+
+  philia_rng_init (&rng, 23);
+  in[0] = param (13, 5, &rng);
+  in[1] = param (5, 11, &rng);
+  in[2] = param (13, 11, &rng);
+  in[3] = param (1, 11, &rng);
+  check_gradients ("add_consume", build_add_consume, in, 4, NULL, 2e-3);
+
+  r = g_new (float, 13 * 11);
+  for (guint i = 0; i < 13 * 11; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  a = build_add_consume (t1, in, NULL);
+  philia_tape_backward_from (t1, a, r);
+  g1 = g_new (float, 5 * 11 + 13 * 11 + 11);
+  memcpy (g1, in[1]->grad, sizeof (float) * 55);
+  memcpy (g1 + 55, in[2]->grad, sizeof (float) * 143);
+  memcpy (g1 + 198, in[3]->grad, sizeof (float) * 11);
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  b = philia_op_add (t2, philia_op_add (t2, philia_op_matmul (t2, in[0], in[1]),
+                                        philia_op_scale (t2, in[2], 2.0f)), in[3]);
+  philia_tape_backward_from (t2, b, r);
+  g_assert_cmpmem (a->data, sizeof (float) * 143, b->data, sizeof (float) * 143);
+  g_assert_cmpmem (g1, sizeof (float) * 55, in[1]->grad, sizeof (float) * 55);
+  g_assert_cmpmem (g1 + 55, sizeof (float) * 143, in[2]->grad, sizeof (float) * 143);
+  g_assert_cmpmem (g1 + 198, sizeof (float) * 11, in[3]->grad, sizeof (float) * 11);
+
+  /* In place: the product's buffer became the sum's. */
+  philia_tape_reset (t1);
+  h = philia_op_matmul (t1, in[0], in[1]);
+  buffer = h->data;
+  a = _philia_op_add_consume (t1, h, in[3]);
+  g_assert_true (a->data == buffer && h->data == NULL);
+  /* A leaf stays as it was. */
+  leaf = g_memdup2 (in[2]->data, sizeof (float) * 143);
+  a = _philia_op_add_consume (t1, in[2], in[3]);
+  g_assert_true (a->data != in[2]->data);
+  g_assert_cmpmem (in[2]->data, sizeof (float) * 143, leaf, sizeof (float) * 143);
+  philia_tape_reset (t1);
+  FREE_ALL (in);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -186,5 +252,6 @@ main (int argc, char **argv)
                    test_same_as_out_of_place);
   g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/evaluation-and-fallbacks",
                    test_evaluation_and_fallbacks);
+  g_test_add_func ("/Philia/Autograd/add-in-place", test_add);
   return g_test_run ();
 }

@@ -141,13 +141,11 @@ sage_combine (PhiliaTape   *tape,
               PhiliaTensor *b)
 {
   guint w = y->cols / 2;
+  PhiliaTensor *h = philia_op_spmm (tape, mean, NULL, philia_op_columns (tape, y, 0, w));
 
-  return philia_op_add (tape,
-                        philia_op_add (tape,
-                                       philia_op_spmm (tape, mean, NULL,
-                                                       philia_op_columns (tape, y, 0, w)),
-                                       philia_op_columns (tape, y, w, w)),
-                        b);
+  /* The sums over the product's buffer: nothing else reads it. */
+  h = _philia_op_add_consume (tape, h, philia_op_columns (tape, y, w, w));
+  return _philia_op_add_consume (tape, h, b);
 }
 
 static PhiliaTensor *

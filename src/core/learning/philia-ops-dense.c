@@ -837,3 +837,11 @@ _philia_relu_dropout_backward (PhiliaTape *tape,
 {
   relu_dropout_backward (tape, node);
 }
+
+/* philia_op_add ()'s backward pass, for the in-place form. */
+void
+_philia_add_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  add_backward (tape, node);
+}

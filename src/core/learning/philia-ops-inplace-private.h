@@ -20,8 +20,17 @@ PhiliaTensor *_philia_op_relu_dropout_consume (PhiliaTape   *tape,
                                                PhiliaTensor *a,
                                                float         p);
 
-/* philia_op_relu_dropout ()'s backward pass (philia-ops-dense.c). */
+/* philia_op_add (@a, @b) written over @a's buffer, on the same promise
+ * about @a; @b of @a's shape or one row. The same sums and gradients. */
+PhiliaTensor *_philia_op_add_consume (PhiliaTape   *tape,
+                                      PhiliaTensor *a,
+                                      PhiliaTensor *b);
+
+/* philia_op_relu_dropout ()'s and philia_op_add ()'s backward passes
+ * (philia-ops-dense.c). */
 void _philia_relu_dropout_backward (PhiliaTape *tape,
                                     Node       *node);
+void _philia_add_backward (PhiliaTape *tape,
+                           Node       *node);
 
 G_END_DECLS

@@ -45,6 +45,24 @@ relu_in_place (float *x,
     x[i] = x[i] > 0 ? x[i] : 0.0f;
 }
 
+/* x += y, or x += the row y on every row: the sums philia_op_add () makes. */
+PHILIA_VECTORIZE static void
+add_in_place (float       *x,
+              const float *y,
+              guint        rows,
+              guint        cols,
+              gboolean     broadcast)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      const float *yr = y + (broadcast ? 0 : (gsize)r * cols);
+      float *xr = x + (gsize)r * cols;
+
+      for (guint j = 0; j < cols; j++)
+        xr[j] = xr[j] + yr[j];
+    }
+}
+
 /* A tape tensor of @a's shape that takes over @a's buffer. */
 static PhiliaTensor *
 take_over (PhiliaTape   *tape,
@@ -95,5 +113,23 @@ _philia_op_relu_dropout_consume (PhiliaTape   *tape,
   node = record (tape, _philia_relu_dropout_backward, out, a, NULL, NULL);
   if (node != NULL)
     node->f = 1.0f / (1.0f - p);
+  return out;
+}
+
+PhiliaTensor *
+_philia_op_add_consume (PhiliaTape   *tape,
+                        PhiliaTensor *a,
+                        PhiliaTensor *b)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (tape != NULL && a != NULL && b != NULL, NULL);
+  g_return_val_if_fail ((b->rows == a->rows || b->rows == 1) && b->cols == a->cols, NULL);
+
+  if (!a->tape_owned || a->data == NULL || a->grad != NULL || b == a || b->data == a->data)
+    return philia_op_add (tape, a, b);
+  out = take_over (tape, a);
+  add_in_place (out->data, b->data, out->rows, out->cols, b->rows != out->rows);
+  record (tape, _philia_add_backward, out, a, b, NULL);
   return out;
 }
