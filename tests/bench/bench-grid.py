@@ -3,8 +3,8 @@
 # Issue 20 "every shape": per-epoch time and peak memory of Philia
 # (philia-cli train --json, its epoch_ms_median: forward + backward + step)
 # beside Debian's PyTorch (grid-torch.py, the same recipe and scope) in the
-# same run, one process per cell and side, each process's peak RSS from
-# wait4. Models GCN, SAGE, GAT, MLP, SGC; hidden widths 16 to 512 (GAT: the
+# same run, one process per cell and side, each process's own peak RSS
+# (GNU time). Models GCN, SAGE, GAT, MLP, SGC; hidden widths 16 to 512 (GAT: the
 # width of its 8 heads together); feature widths 10 and 128 (dense Gaussian,
 # from generate csbm) and 1,500 and 8,000 (sparse bag-of-words, 20 and 40
 # words a node, drawn per class); CSBM graphs of 2,708 to 10^6 nodes, mean
@@ -20,6 +20,9 @@ import argparse, datetime, json, os, platform, subprocess, sys, tempfile, time
 here = os.path.dirname(os.path.abspath(__file__))
 cli = os.environ.get("PHILIA_CLI", "philia-cli")
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+# GNU time measures each side's own peak RSS (see run); without it the figure
+# falls back to wait4's, which includes this script's pages.
+timer = os.access("/usr/bin/time", os.X_OK)
 
 
 def load():
@@ -28,14 +31,27 @@ def load():
 
 
 def run(cmd, threads):
-    """Runs @cmd; its last JSON line on stdout and its peak RSS in MB."""
+    """Runs @cmd; its last JSON line on stdout and its own peak RSS in MB.
+
+    The peak comes from /usr/bin/time, not from this process's wait4: a child
+    forked (or vforked) from Python starts with this interpreter's pages, and
+    Linux carries the larger of the old and the new address space's peak
+    across exec, so wait4's ru_maxrss counted the parent's numpy arrays on
+    both sides. /usr/bin/time is a small process: what its child inherits is
+    negligible."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                PYTHONWARNINGS="ignore")
-    with tempfile.TemporaryFile() as out:
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
+        wrapped = ["/usr/bin/time", "-f", "%M", "-o", peak.name] + cmd if timer else cmd
+        p = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(p.pid, 0)
         out.seek(0)
         text = out.read().decode()
+        kb = usage.ru_maxrss
+        if timer:
+            # time writes "Command exited with non-zero status N" first on failure.
+            lines = peak.read().split()
+            kb = int(lines[-1]) if lines and lines[-1].isdigit() else float("nan")
     result = None
     for line in text.splitlines():
         if line.startswith("{"):
@@ -44,8 +60,8 @@ def run(cmd, threads):
             except ValueError:
                 pass
     if status != 0 or result is None:
-        return None, usage.ru_maxrss / 1024
-    return result, usage.ru_maxrss / 1024
+        return None, kb / 1024
+    return result, kb / 1024
 
 
 def make_graph(folder, nodes, degree, features, sparse):

@@ -5,7 +5,9 @@
 # rate, weight decay, Adam, full-batch on the first split's training nodes).
 # Prints one JSON line: epoch_ms_median (forward + backward + step, the scope
 # of philia-cli train's epoch_ms_median), epoch_cpu_ms (process CPU time per
-# epoch), test_accuracy. The parent measures this process's peak RSS.
+# epoch), eval_cpu_ms (process CPU time of the one evaluation pass, which
+# philia-cli train runs after every epoch), test_accuracy. The parent
+# measures this process's peak RSS.
 # Usage: grid-torch.py FILE.npz MODEL HIDDEN THREADS EPOCHS normalize|raw
 # GAT: HIDDEN is the width of its 8 heads together (HIDDEN / 8 per head).
 import json, sys, time
@@ -154,7 +156,9 @@ for epoch in range(epochs):
     times.append(time.perf_counter() - t0)
 cpu = (time.process_time() - cpu0) * 1e3 / epochs
 model.eval()
+cpu0 = time.process_time()
 with torch.no_grad():
     acc = (model().argmax(1)[test] == y[test]).float().mean().item()
+eval_cpu = (time.process_time() - cpu0) * 1e3
 print(json.dumps({"epoch_ms_median": 1e3 * float(np.median(times)), "epoch_cpu_ms": cpu,
-                  "test_accuracy": acc}))
+                  "eval_cpu_ms": eval_cpu, "test_accuracy": acc}))

@@ -10,6 +10,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-ops-gat-private.h"
+#include "philia-ops-inplace-private.h"
 #include "philia-train-private.h"
 
 #include <math.h>
@@ -142,13 +143,11 @@ sage_combine (PhiliaTape   *tape,
               PhiliaTensor *b)
 {
   guint w = y->cols / 2;
+  PhiliaTensor *h = philia_op_spmm (tape, mean, NULL, philia_op_columns (tape, y, 0, w));
 
-  return philia_op_add (tape,
-                        philia_op_add (tape,
-                                       philia_op_spmm (tape, mean, NULL,
-                                                       philia_op_columns (tape, y, 0, w)),
-                                       philia_op_columns (tape, y, w, w)),
-                        b);
+  /* The sums over the product's buffer: nothing else reads it. */
+  h = _philia_op_add_consume (tape, h, philia_op_columns (tape, y, w, w));
+  return _philia_op_add_consume (tape, h, b);
 }
 
 static PhiliaTensor *
@@ -179,7 +178,8 @@ sage_forward (gpointer            model,
                                                          philia_op_concat (tape, m->wl[0],
                                                                            m->wr[0]), p),
                       m->b[0]);
-  h = philia_op_relu_dropout (tape, h, p);
+  /* Nothing else reads the pre-activation: the activation overwrites it. */
+  h = _philia_op_relu_dropout_consume (tape, h, p);
   h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
   return sage_combine (tape, mean, h, m->b[1]);
 }

@@ -9,6 +9,7 @@
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
+#include "philia-ops-inplace-private.h"
 #include "philia-train-private.h"
 
 #include <math.h>
@@ -73,8 +74,10 @@ mlp_forward_rows (TwoLayer           *m,
   if (dense != NULL)
     h = philia_op_linear (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1);
   else
-    h = philia_op_add (tape, _philia_input_matmul_on (tape, NULL, sparse, m->w1, p), m->b1);
-  h = philia_op_relu_dropout (tape, h, p);
+    h = _philia_op_add_consume (tape, _philia_input_matmul_on (tape, NULL, sparse, m->w1, p),
+                                m->b1);
+  /* Nothing else reads the pre-activation: the activation overwrites it. */
+  h = _philia_op_relu_dropout_consume (tape, h, p);
   return philia_op_linear (tape, h, m->w2, m->b2);
 }
 
@@ -152,8 +155,9 @@ gcn_forward (gpointer            model,
                                                 philia_op_dropout (tape, ctx->dense_x, p)),
                           m->w1, m->b1);
   else
-    h = philia_op_add (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p), m->b1);
-  h = philia_op_relu_dropout (tape, h, p);
+    h = _philia_op_add_consume (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p),
+                                m->b1);
+  h = _philia_op_relu_dropout_consume (tape, h, p);
   h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
   return philia_op_add (tape, h, m->b2);
 }

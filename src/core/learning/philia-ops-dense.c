@@ -8,6 +8,7 @@
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
+#include "philia-ops-inplace-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -827,4 +828,20 @@ philia_op_relu_dropout (PhiliaTape   *tape,
   if (!tape->training || p == 0)
     return philia_op_relu (tape, a);
   return masked_op (tape, a, p, relu_dropout_apply, relu_dropout_backward, TRUE);
+}
+
+/* For the in-place form (philia-ops-inplace.c). */
+void
+_philia_relu_dropout_backward (PhiliaTape *tape,
+                               Node       *node)
+{
+  relu_dropout_backward (tape, node);
+}
+
+/* philia_op_add ()'s backward pass, for the in-place form. */
+void
+_philia_add_backward (PhiliaTape *tape,
+                      Node       *node)
+{
+  add_backward (tape, node);
 }

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Ops that overwrite an input the caller no longer needs (philia-ops-inplace.c). */
+
+#include "philia-autograd.h"
+#include "philia-tape-private.h"
+
+G_BEGIN_DECLS
+
+/* philia_op_relu_dropout (), or philia_op_relu () out of training, written
+ * over @a's buffer when @a is a tape tensor whose values nothing reads
+ * afterwards: the caller's promise that no later op takes @a and that the
+ * backward pass of the op that made @a does not read its output (linear,
+ * add, matmul and spmm do not). @a's data is NULL afterwards. Same values,
+ * same dropout draws and the same gradients as the out-of-place op; a
+ * tensor that cannot be taken over (a leaf, one needing its own gradient
+ * already) goes through the out-of-place op. */
+PhiliaTensor *_philia_op_relu_dropout_consume (PhiliaTape   *tape,
+                                               PhiliaTensor *a,
+                                               float         p);
+
+/* philia_op_add (@a, @b) written over @a's buffer, on the same promise
+ * about @a; @b of @a's shape or one row. The same sums and gradients. */
+PhiliaTensor *_philia_op_add_consume (PhiliaTape   *tape,
+                                      PhiliaTensor *a,
+                                      PhiliaTensor *b);
+
+/* philia_op_relu_dropout ()'s and philia_op_add ()'s backward passes
+ * (philia-ops-dense.c). */
+void _philia_relu_dropout_backward (PhiliaTape *tape,
+                                    Node       *node);
+void _philia_add_backward (PhiliaTape *tape,
+                           Node       *node);
+
+G_END_DECLS

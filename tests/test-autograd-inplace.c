@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "autograd-test-util.h"
+#include "philia-ops-inplace-private.h"
+#include "philia-tape-private.h"
+
+/* The in-place ops (philia-ops-inplace.c): ReLU-dropout against the op it stands
+ * for: its gradient by finite differences, then the same values and the same
+ * gradient bits as philia_op_relu_dropout () from the same generator state,
+ * with the input's buffer taken over rather than a new one made. */
+
+/* The input is a scaled leaf, so that it stays as far from ReLU's kink as
+ * the leaves' draw keeps them (a product's sums may land on it). */
+static PhiliaTensor *
+build_consume (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaTensor *h = philia_op_scale (t, in[0], 1.5f);
+
+  return philia_op_matmul (t, _philia_op_relu_dropout_consume (t, h, 0.4f), in[1]);
+}
+
+static void
+test_gradients (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+
+  philia_rng_init (&rng, 5);
+  in[0] = param (7, 9, &rng);
+  in[1] = param (9, 3, &rng);
+  check_gradients ("relu_dropout_consume", build_consume, in, 2, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+/* linear → ReLU-dropout (in place or not) → matmul, backward from @r; the
+ * leaves' gradients copied into @grads (x, w, b, w2 one after the other). */
+static PhiliaTensor *
+run_chain (PhiliaTape   *tape,
+           PhiliaTensor **in,
+           gboolean      in_place,
+           const float  *r,
+           float        *grads,
+           float       **taken)
+{
+  PhiliaTensor *h, *a, *out;
+  gsize at = 0;
+
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  philia_rng_init (philia_tape_get_rng (tape), 13);
+  h = philia_op_linear (tape, in[0], in[1], in[2]);
+  *taken = h->data;
+  a = in_place ? _philia_op_relu_dropout_consume (tape, h, 0.5f)
+               : philia_op_relu_dropout (tape, h, 0.5f);
+  if (in_place)
+    {
+      /* Written over the linear output's buffer, which is no longer its. */
+      g_assert_true (a->data == *taken);
+      g_assert_null (h->data);
+    }
+  else
+    g_assert_true (a->data != *taken && h->data == *taken);
+  out = philia_op_matmul (tape, a, in[3]);
+  philia_tape_backward_from (tape, out, r);
+  for (guint k = 0; k < 4; k++)
+    {
+      memcpy (grads + at, in[k]->grad, sizeof (float) * philia_tensor_size (in[k]));
+      at += philia_tensor_size (in[k]);
+    }
+  return a;
+}
+
+static void
+test_same_as_out_of_place (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[4];
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+  g_autofree float *r = NULL, *g1 = NULL, *g2 = NULL;
+  PhiliaTensor *a, *b;
+  float *taken;
+  gsize n_grads;
+
+  philia_rng_init (&rng, 17);
+  /* 53 × 29: neither a multiple of the eight lanes nor of the mask's words. */
+  in[0] = param (53, 6, &rng);
+  in[1] = param (6, 29, &rng);
+  in[2] = param (1, 29, &rng);
+  in[3] = param (29, 4, &rng);
+  n_grads = 53 * 6 + 6 * 29 + 29 + 29 * 4;
+  g1 = g_new (float, n_grads);
+  g2 = g_new (float, n_grads);
+  r = g_new (float, 53 * 4);
+  for (guint i = 0; i < 53 * 4; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+
+  a = run_chain (t1, in, TRUE, r, g1, &taken);
+  b = run_chain (t2, in, FALSE, r, g2, &taken);
+  g_assert_cmpmem (a->data, sizeof (float) * 53 * 29, b->data, sizeof (float) * 53 * 29);
+  g_assert_cmpmem (g1, sizeof (float) * n_grads, g2, sizeof (float) * n_grads);
+  /* Some elements dropped, some kept, some negative: the test sees all three. */
+  {
+    guint zeros = 0;
+
+    for (guint i = 0; i < 53 * 29; i++)
+      zeros += a->data[i] == 0;
+    g_assert_cmpuint (zeros, >, 53 * 29 / 2);
+    g_assert_cmpuint (zeros, <, 53 * 29);
+  }
+  /* A second step on the same tape reuses the pool as before. */
+  philia_tape_reset (t1);
+  philia_tape_reset (t2);
+  a = run_chain (t1, in, TRUE, r, g1, &taken);
+  b = run_chain (t2, in, FALSE, r, g2, &taken);
+  g_assert_cmpmem (a->data, sizeof (float) * 53 * 29, b->data, sizeof (float) * 53 * 29);
+  g_assert_cmpmem (g1, sizeof (float) * n_grads, g2, sizeof (float) * n_grads);
+  FREE_ALL (in);
+}
+
+/* Out of training: ReLU over the input's buffer when no gradient is
+ * recorded; with one (ReLU's backward reads its input), or with a leaf or
+ * an empty tensor, the out-of-place op and the input intact. */
+static void
+test_evaluation_and_fallbacks (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, empty = NULL;
+  g_autofree float *expected = NULL, *leaf = NULL;
+  PhiliaTensor *h, *a;
+  float *buffer;
+
+  philia_rng_init (&rng, 3);
+  x = param (11, 5, &rng);
+  w = param (5, 7, &rng);
+  b = param (1, 7, &rng);
+  philia_tape_set_training (tape, FALSE);
+
+  /* Parameters taking gradients: ReLU's node needs h, h stays. */
+  h = philia_op_linear (tape, x, w, b);
+  expected = g_memdup2 (philia_op_relu (tape, h)->data, sizeof (float) * 77);
+  buffer = h->data;
+  a = _philia_op_relu_dropout_consume (tape, h, 0.5f);
+  g_assert_true (h->data == buffer && a->data != buffer);
+  g_assert_cmpmem (a->data, sizeof (float) * 77, expected, sizeof (float) * 77);
+
+  /* No gradients (the evaluation pass): in place, the same values. */
+  x->requires_grad = w->requires_grad = b->requires_grad = FALSE;
+  h = philia_op_linear (tape, x, w, b);
+  buffer = h->data;
+  a = _philia_op_relu_dropout_consume (tape, h, 0.5f);
+  g_assert_true (a->data == buffer && h->data == NULL);
+  g_assert_cmpmem (a->data, sizeof (float) * 77, expected, sizeof (float) * 77);
+  for (guint i = 0; i < 77; i++)
+    g_assert_cmpfloat (a->data[i], >=, 0);
+
+  /* A leaf (not the tape's): never overwritten, training or not. */
+  philia_tape_set_training (tape, TRUE);
+  leaf = g_memdup2 (x->data, sizeof (float) * 55);
+  a = _philia_op_relu_dropout_consume (tape, x, 0.5f);
+  g_assert_true (a != x && a->data != x->data);
+  g_assert_cmpmem (x->data, sizeof (float) * 55, leaf, sizeof (float) * 55);
+
+  /* No rows. */
+  empty = philia_tensor_new (0, 5);
+  h = philia_op_linear (tape, empty, w, b);
+  a = _philia_op_relu_dropout_consume (tape, h, 0.5f);
+  g_assert_cmpuint (a->rows, ==, 0);
+  g_assert_cmpuint (a->cols, ==, 7);
+  philia_tape_reset (tape);
+}
+
+static PhiliaTensor *
+build_add_consume (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaTensor *h = philia_op_matmul (t, in[0], in[1]);
+
+  h = _philia_op_add_consume (t, h, philia_op_scale (t, in[2], 2.0f));
+  return _philia_op_add_consume (t, h, in[3]);
+}
+
+/* The in-place sum (a full tensor, then a bias row): gradients by finite
+ * differences, values and gradients bit-identical to philia_op_add ()'s, the
+ * buffer taken over; a leaf is never written. */
+static void
+test_add (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[4];
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+  g_autofree float *r = NULL, *g1 = NULL, *leaf = NULL;
+  PhiliaTensor *a, *b, *h;
+  float *buffer;
+
+  philia_rng_init (&rng, 23);
+  in[0] = param (13, 5, &rng);
+  in[1] = param (5, 11, &rng);
+  in[2] = param (13, 11, &rng);
+  in[3] = param (1, 11, &rng);
+  check_gradients ("add_consume", build_add_consume, in, 4, NULL, 2e-3);
+
+  r = g_new (float, 13 * 11);
+  for (guint i = 0; i < 13 * 11; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  a = build_add_consume (t1, in, NULL);
+  philia_tape_backward_from (t1, a, r);
+  g1 = g_new (float, 5 * 11 + 13 * 11 + 11);
+  memcpy (g1, in[1]->grad, sizeof (float) * 55);
+  memcpy (g1 + 55, in[2]->grad, sizeof (float) * 143);
+  memcpy (g1 + 198, in[3]->grad, sizeof (float) * 11);
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  b = philia_op_add (t2, philia_op_add (t2, philia_op_matmul (t2, in[0], in[1]),
+                                        philia_op_scale (t2, in[2], 2.0f)), in[3]);
+  philia_tape_backward_from (t2, b, r);
+  g_assert_cmpmem (a->data, sizeof (float) * 143, b->data, sizeof (float) * 143);
+  g_assert_cmpmem (g1, sizeof (float) * 55, in[1]->grad, sizeof (float) * 55);
+  g_assert_cmpmem (g1 + 55, sizeof (float) * 143, in[2]->grad, sizeof (float) * 143);
+  g_assert_cmpmem (g1 + 198, sizeof (float) * 11, in[3]->grad, sizeof (float) * 11);
+
+  /* In place: the product's buffer became the sum's. */
+  philia_tape_reset (t1);
+  h = philia_op_matmul (t1, in[0], in[1]);
+  buffer = h->data;
+  a = _philia_op_add_consume (t1, h, in[3]);
+  g_assert_true (a->data == buffer && h->data == NULL);
+  /* A leaf stays as it was. */
+  leaf = g_memdup2 (in[2]->data, sizeof (float) * 143);
+  a = _philia_op_add_consume (t1, in[2], in[3]);
+  g_assert_true (a->data != in[2]->data);
+  g_assert_cmpmem (in[2]->data, sizeof (float) * 143, leaf, sizeof (float) * 143);
+  philia_tape_reset (t1);
+  FREE_ALL (in);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/gradients", test_gradients);
+  g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/same-as-out-of-place",
+                   test_same_as_out_of_place);
+  g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/evaluation-and-fallbacks",
+                   test_evaluation_and_fallbacks);
+  g_test_add_func ("/Philia/Autograd/add-in-place", test_add);
+  return g_test_run ();
+}
