@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
@@ -13,6 +14,8 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(PhiliaApplication) app = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettingsSchemaSource *source;
 
   setlocale (LC_ALL, "");
   /* PHILIA_LOCALEDIR: the uninstalled build's catalogues (build/po, set by
@@ -23,6 +26,18 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Philia"));
+
+  /* GSettings aborts the process on a missing schema, as when an uninstalled
+   * build is run without meson devenv: say what to do instead. */
+  source = g_settings_schema_source_get_default ();
+  schema = source != NULL ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
+  if (schema == NULL)
+    {
+      g_printerr (_("Philia cannot start: its settings schema %s is not installed. Run a build "
+                    "tree with “meson devenv -C build philia” (or “.ci/dev.sh run”), or install "
+                    "Philia with “meson install -C build”.\n"), APPLICATION_ID);
+      return 1;
+    }
 
   app = philia_application_new (G_APPLICATION_DEFAULT_FLAGS);
 

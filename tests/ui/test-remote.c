@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "philia-test-util.h"
@@ -204,6 +205,35 @@ test_no_private_bus (void)
   g_test_skip ("not the primary instance on a private session bus: run under tests/headless.sh");
 }
 
+/* An uninstalled build run without meson devenv finds no settings schema:
+ * GSettings would abort, so the app says what to do and exits 1. */
+static void
+test_missing_schema (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = g_dir_make_tmp ("philia-schema-XXXXXX", &error);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PHILIA_APP"), "--version",
+                                      NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  g_assert_nonnull (strstr (err, "io.github.philia.Philia"));
+  g_assert_nonnull (strstr (err, "meson devenv -C build philia"));
+  g_rmdir (empty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -215,6 +245,7 @@ main (int   argc,
     return g_test_run ();
 
   import_dir = g_test_build_filename (G_TEST_DIST, "..", "data", "import", NULL);
+  g_test_add_func ("/Philia/Remote/missing-schema", test_missing_schema);
 
   /* The real, unique application: the second process must find it. */
   app = philia_application_new (G_APPLICATION_DEFAULT_FLAGS);
