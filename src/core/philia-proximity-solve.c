@@ -31,6 +31,7 @@ typedef struct
   gint32  *dist_s, *dist_t;
   guint   *queue_s, *queue_t;
   guint32 *target_stamp;
+  KatzMeet *meet;
 } Work;
 
 static void
@@ -56,6 +57,7 @@ work_clear (Work *w)
   g_free (w->queue_s);
   g_free (w->queue_t);
   g_free (w->target_stamp);
+  _philia_proximity_katz_meet_free (w->meet);
   memset (w, 0, sizeof *w);
 }
 
@@ -80,6 +82,7 @@ work_init (Work      *w,
       w->next_list = g_new (guint, n);
       w->acc_list = g_new (guint, n);
       w->in_acc = g_new0 (guint8, n);
+      w->meet = _philia_proximity_katz_meet_new (job->params.katz_len);
     }
   if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
     {
@@ -246,6 +249,12 @@ do_katz_truncated (const Job   *job,
   guint L = job->params.katz_len;
   double beta = job->params.katz_beta, beta_l = 1;
   gsize n_cur = 1, n_acc = 0;
+
+  /* Random pairs rarely share a source: a few targets meet u halfway. */
+  if (n_pairs <= KATZ_MEET_MAX_TARGETS
+      && _philia_proximity_katz_meet (job, w->meet, u, pairs, n_pairs,
+                                      job->col[PHILIA_PROXIMITY_KATZ]))
+    return;
 
   w->cur[u] = 1;
   w->cur_list[0] = u;
