@@ -188,6 +188,103 @@ test_big_star (void)
   g_assert_cmpfloat_with_epsilon (out[4], beta * beta, 1e-18);
 }
 
+/* Hop distances by plain BFS from u over the CSR. */
+static gint32
+bfs_distance (PhiliaGraph *g,
+              guint        u,
+              guint        v)
+{
+  guint n = philia_graph_get_n_nodes (g);
+  const gint64 *off = philia_graph_get_row_offsets (g);
+  const gint32 *nbr = philia_graph_get_neighbors (g);
+  g_autofree gint32 *dist = g_new (gint32, n);
+  g_autofree guint *queue = g_new (guint, n);
+  guint head = 0, tail = 0;
+
+  for (guint i = 0; i < n; i++)
+    dist[i] = -1;
+  dist[u] = 0;
+  queue[tail++] = u;
+  while (head < tail)
+    {
+      guint x = queue[head++];
+
+      for (gint64 e = off[x]; e < off[x + 1]; e++)
+        if (dist[nbr[e]] < 0)
+          {
+            dist[nbr[e]] = dist[x] + 1;
+            queue[tail++] = (guint)nbr[e];
+          }
+    }
+  return dist[v];
+}
+
+/* sp of few-target sources (the bidirectional BFS over hash maps) against a
+ * plain BFS: random graphs with isolated nodes and several components, a
+ * long path, and a star whose centre overflows the maps (dense fallback). */
+static void
+test_shortest_paths (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (21);
+  const guint k = 40000;
+  g_autofree gint64 *star = g_new (gint64, 2 * (k + 60));
+  g_autoptr(PhiliaGraph) big = NULL;
+  PhiliaGraph *graphs[4];
+  g_autoptr(GError) error = NULL;
+
+  graphs[0] = random_graph (rand, 50, 0.04);
+  graphs[1] = random_graph (rand, 200, 0.012);
+  graphs[2] = random_graph (rand, 30, 0.3);
+  {
+    gint64 path[2 * 99];
+
+    for (guint i = 0; i < 99; i++)
+      path[2 * i] = i, path[2 * i + 1] = i + 1;
+    graphs[3] = build (100, path, 99);
+  }
+  for (guint c = 0; c < G_N_ELEMENTS (graphs); c++)
+    {
+      guint n = philia_graph_get_n_nodes (graphs[c]), n_pairs = 2 * n;
+      g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
+      g_autofree double *out = g_new (double, n_pairs);
+
+      for (guint i = 0; i < n_pairs; i++)
+        {
+          pairs[2 * i] = i % n;
+          pairs[2 * i + 1] = g_rand_int_range (rand, 0, (gint32)n);
+        }
+      g_assert_true (philia_proximity_score_pairs (graphs[c], NULL, pairs, n_pairs,
+                                                   PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_SP),
+                                                   out, NULL, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < n_pairs; i++)
+        g_assert_cmpfloat (out[i], ==, bfs_distance (graphs[c], pairs[2 * i],
+                                                     pairs[2 * i + 1]));
+      g_object_unref (graphs[c]);
+    }
+
+  /* The star's centre 0 with k leaves, and a tail 1-(k+1)-…-(k+60). */
+  for (guint i = 0; i < k; i++)
+    star[2 * i] = 0, star[2 * i + 1] = i + 1;
+  for (guint i = 0; i < 60; i++)
+    star[2 * (k + i)] = i == 0 ? 1 : k + i, star[2 * (k + i) + 1] = k + i + 1;
+  big = build (k + 61, star, k + 60);
+  {
+    gint64 pairs[] = { 5, 9,  0, 7,  k + 60, 3,  2, k + 60,  4, 4 };
+    double out[5];
+
+    g_assert_true (philia_proximity_score_pairs (big, NULL, pairs, 5,
+                                                 PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_SP),
+                                                 out, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (out[0], ==, 2);
+    g_assert_cmpfloat (out[1], ==, 1);
+    g_assert_cmpfloat (out[2], ==, 62);   /* 3-0-1, then 60 tail edges */
+    g_assert_cmpfloat (out[3], ==, 62);
+    g_assert_cmpfloat (out[4], ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -196,6 +293,7 @@ main (int    argc,
 
   g_test_add_func ("/Philia/ProximityKatz/routes-agree", test_routes_agree);
   g_test_add_func ("/Philia/ProximityKatz/big-star", test_big_star);
+  g_test_add_func ("/Philia/ProximityKatz/shortest-paths", test_shortest_paths);
 
   return g_test_run ();
 }

@@ -313,3 +313,81 @@ _philia_proximity_katz_meet (const Job   *job,
     }
   return TRUE;
 }
+
+/* ------------------------------------------- shortest paths, halfway too */
+
+/* Inserts key → val unless key is there: 1 if inserted, 0 if it was there,
+ * −1 past MAP_MAX_ENTRIES. */
+static inline int
+map_insert (KatzMap *m,
+            guint32  key,
+            double   val)
+{
+  guint s = map_slot (m, key);
+
+  if (m->keys[s] == key)
+    return 0;
+  if (m->n >= MAP_MAX_ENTRIES)
+    return -1;
+  if (2 * (m->n + 1) > m->cap)
+    {
+      map_grow (m);
+      s = map_slot (m, key);
+    }
+  m->keys[s] = key;
+  m->vals[s] = val;
+  m->used[m->n++] = s;
+  return 1;
+}
+
+/* The bidirectional BFS of philia-proximity-solve.c step for step, with the
+ * visited sets in hash maps (their insertion order is the queue), so a pair
+ * whose balls stay small touches no n-sized array. */
+gboolean
+_philia_proximity_sp_meet (const Job *job,
+                           KatzMeet  *k,
+                           guint      s,
+                           guint      t,
+                           gint32    *dist)
+{
+  KatzMap *side[2] = { &k->x[0], &k->y[0] };
+  guint head[2] = { 0, 0 }, level_end[2] = { 1, 1 };
+  double best = G_MAXINT32;
+
+  if (s == t)
+    {
+      *dist = 0;
+      return TRUE;
+    }
+  map_reset (side[0]);
+  map_reset (side[1]);
+  map_insert (side[0], s, 0);
+  map_insert (side[1], t, 0);
+  while (head[0] < side[0]->n && head[1] < side[1]->n && best == G_MAXINT32)
+    {
+      guint me = (side[0]->n - head[0]) <= (side[1]->n - head[1]) ? 0 : 1;
+      KatzMap *this = side[me];
+      const KatzMap *other = side[1 - me];
+
+      for (; head[me] < level_end[me]; head[me]++)
+        {
+          guint slot = this->used[head[me]];
+          guint32 x = this->keys[slot];
+          double dx = this->vals[slot];
+
+          for (gint64 e = job->off[x]; e < job->off[x + 1]; e++)
+            {
+              guint32 y = (guint32)job->nbr[e];
+              guint o = map_slot (other, y);
+
+              if (other->keys[o] == y)
+                best = MIN (best, dx + 1 + other->vals[o]);
+              if (map_insert (this, y, dx + 1) < 0)
+                return FALSE;
+            }
+        }
+      level_end[me] = this->n;
+    }
+  *dist = best == G_MAXINT32 ? -1 : (gint32)best;
+  return TRUE;
+}

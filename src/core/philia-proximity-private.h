@@ -142,6 +142,13 @@ gboolean  _philia_proximity_katz_meet      (const Job   *job,
                                             const gsize *pairs,
                                             gsize        n_pairs,
                                             int          col);
+/* Hop distance s–t by a bidirectional BFS over the same maps (KATZ_MEET
+ * scratch); FALSE when a side outgrows them. */
+gboolean  _philia_proximity_sp_meet        (const Job   *job,
+                                            KatzMeet    *k,
+                                            guint        s,
+                                            guint        t,
+                                            gint32      *dist);
 
 /* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
  * id out of range. */

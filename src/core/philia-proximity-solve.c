@@ -82,8 +82,11 @@ work_init (Work      *w,
       w->next_list = g_new (guint, n);
       w->acc_list = g_new (guint, n);
       w->in_acc = g_new0 (guint8, n);
-      w->meet = _philia_proximity_katz_meet_new (job->params.katz_len);
     }
+  if ((job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)) && !katz_exact)
+    w->meet = _philia_proximity_katz_meet_new (job->params.katz_len);
+  else if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_SP))
+    w->meet = _philia_proximity_katz_meet_new (1);
   if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
     {
       /* Aligned so a row of a full block is whole cache lines. */
@@ -705,8 +708,15 @@ do_sp (const Job   *job,
   if (n_pairs <= BIDIRECTIONAL_MAX_TARGETS)
     {
       for (gsize i = 0; i < n_pairs; i++)
-        *cell (job, pairs[i], PHILIA_PROXIMITY_SP)
-          = bidirectional_bfs (job, w, u, pair_target (job, pairs[i]));
+        {
+          guint v = pair_target (job, pairs[i]);
+          gint32 d;
+
+          /* Small balls in hash maps first: no n-sized array is touched. */
+          if (!_philia_proximity_sp_meet (job, w->meet, u, v, &d))
+            d = bidirectional_bfs (job, w, u, v);
+          *cell (job, pairs[i], PHILIA_PROXIMITY_SP) = d;
+        }
       return;
     }
 
