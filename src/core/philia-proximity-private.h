@@ -122,6 +122,34 @@ void     _philia_proximity_ppr_block      (const Job    *job,
                                            double       *a,
                                            double       *b);
 
+/* Truncated Katz of a source with few targets by meeting in the middle
+ * (philia-proximity-katz.c): the same bits as the per-source route while walk
+ * counts stay below 2^53. Scratch for one thread, for L = @len. */
+typedef struct _KatzMap KatzMap;
+typedef struct _KatzMeet KatzMeet;
+
+/* Sources with at most this many targets try the meeting in the middle. */
+#define KATZ_MEET_MAX_TARGETS 4
+
+KatzMeet *_philia_proximity_katz_meet_new  (guint len);
+void      _philia_proximity_katz_meet_free (KatzMeet *k);
+/* Writes the Katz column (@col) of the @n_pairs pairs of source @u; FALSE,
+ * with some of them written, when the walk counts outgrow the scratch maps
+ * (the caller then takes the per-source route). */
+gboolean  _philia_proximity_katz_meet      (const Job   *job,
+                                            KatzMeet    *k,
+                                            guint        u,
+                                            const gsize *pairs,
+                                            gsize        n_pairs,
+                                            int          col);
+/* Hop distance s–t by a bidirectional BFS over the same maps (KATZ_MEET
+ * scratch); FALSE when a side outgrows them. */
+gboolean  _philia_proximity_sp_meet        (const Job   *job,
+                                            KatzMeet    *k,
+                                            guint        s,
+                                            guint        t,
+                                            gint32      *dist);
+
 /* cn, jaccard, aa, ra, pa and/or fp for every pair; FALSE with @error for an
  * id out of range. */
 gboolean _philia_proximity_score_pairs_fast (PhiliaGraph                 *graph,

@@ -31,6 +31,7 @@ typedef struct
   gint32  *dist_s, *dist_t;
   guint   *queue_s, *queue_t;
   guint32 *target_stamp;
+  KatzMeet *meet;
 } Work;
 
 static void
@@ -56,6 +57,7 @@ work_clear (Work *w)
   g_free (w->queue_s);
   g_free (w->queue_t);
   g_free (w->target_stamp);
+  _philia_proximity_katz_meet_free (w->meet);
   memset (w, 0, sizeof *w);
 }
 
@@ -81,6 +83,10 @@ work_init (Work      *w,
       w->acc_list = g_new (guint, n);
       w->in_acc = g_new0 (guint8, n);
     }
+  if ((job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)) && !katz_exact)
+    w->meet = _philia_proximity_katz_meet_new (job->params.katz_len);
+  else if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_SP))
+    w->meet = _philia_proximity_katz_meet_new (1);
   if (job->mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
     {
       /* Aligned so a row of a full block is whole cache lines. */
@@ -246,6 +252,12 @@ do_katz_truncated (const Job   *job,
   guint L = job->params.katz_len;
   double beta = job->params.katz_beta, beta_l = 1;
   gsize n_cur = 1, n_acc = 0;
+
+  /* Random pairs rarely share a source: a few targets meet u halfway. */
+  if (n_pairs <= KATZ_MEET_MAX_TARGETS
+      && _philia_proximity_katz_meet (job, w->meet, u, pairs, n_pairs,
+                                      job->col[PHILIA_PROXIMITY_KATZ]))
+    return;
 
   w->cur[u] = 1;
   w->cur_list[0] = u;
@@ -696,8 +708,15 @@ do_sp (const Job   *job,
   if (n_pairs <= BIDIRECTIONAL_MAX_TARGETS)
     {
       for (gsize i = 0; i < n_pairs; i++)
-        *cell (job, pairs[i], PHILIA_PROXIMITY_SP)
-          = bidirectional_bfs (job, w, u, pair_target (job, pairs[i]));
+        {
+          guint v = pair_target (job, pairs[i]);
+          gint32 d;
+
+          /* Small balls in hash maps first: no n-sized array is touched. */
+          if (!_philia_proximity_sp_meet (job, w->meet, u, v, &d))
+            d = bidirectional_bfs (job, w, u, v);
+          *cell (job, pairs[i], PHILIA_PROXIMITY_SP) = d;
+        }
       return;
     }
 

@@ -96,7 +96,8 @@ void        philia_proximity_join_column         (guint                     mask
  * work (walk counts, Katz and PPR solves, BFS) is done once per distinct u,
  * and sources are spread over @params->n_threads threads (igraph is not
  * used). Cost per distinct source: O(Σ_{w∈N(u)} d(w)) for truncated Katz
- * (L = 3), one conjugate-gradient solve over u's component for exact Katz
+ * (L = 3; a source with at most four targets meets each halfway instead, in
+ * small hash maps, with the same result), one conjugate-gradient solve over u's component for exact Katz
  * (O(m) per iteration, about 50 iterations), a BFS for sp; plus O(d(v))
  * (O(F) for fp) per pair. PPR solves from the end of each pair that covers
  * more pairs, by about 42 Chebyshev steps of O(m) each, every score within

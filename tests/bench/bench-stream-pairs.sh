@@ -17,6 +17,7 @@
 #   loaded:   wall 3:45, user 31 s, sys 14 s, peak 4696 MB, 49.3 bytes/edge
 #   stream:   wall 2:08, user 19 s, sys 4 s, peak 800 MB, 8.4 bytes/edge
 #   same CSV: yes
+# Katz and sp on that graph, before and after meeting halfway: STREAM-PAIRS.md.
 set -eu
 
 cli=$1
