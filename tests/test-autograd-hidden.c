@@ -4,15 +4,18 @@
 #include "config.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 #include "autograd-test-util.h"
 #include "philia-ops-hidden-private.h"
+#include "philia-ops-narrow-private.h"
 
 /* The fused hidden layer, dropout (relu (X W1 + b1)) W2 (+ b2), against
  * finite differences and against the separate ops it replaces: the same
  * output and the same gradients to the bit, over blocks, dropout, the
- * evaluation mode, empty and one-row inputs and several threads. */
+ * evaluation mode, empty and one-row inputs and several threads. And the
+ * narrow-output linear op against finite differences and matmul + add. */
 
 typedef struct
 {
@@ -161,6 +164,71 @@ test_hidden_without_gradients (void)
   FREE_ALL (in);
 }
 
+static PhiliaTensor *
+build_narrow (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  return _philia_op_linear_narrow (t, in[0], in[1], in[2]);
+}
+
+static void
+test_narrow_gradients (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[3];
+
+  philia_rng_init (&rng, 7);
+  in[0] = param (37, 19, &rng);   /* two groups of eight features and a tail */
+  in[1] = param (19, 3, &rng);
+  in[2] = param (1, 3, &rng);
+  check_gradients ("linear-narrow", build_narrow, in, 3, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+/* Against matmul + add, every width up to the widest, features below,
+ * at and above a multiple of eight, rows across blocks: within a few float
+ * roundings (the sums run in another order; sgemm's own order is not
+ * specified). */
+static void
+test_narrow_matches_matmul (void)
+{
+  static const guint shapes[][2] = { { 0, 40 }, { 1, 8 }, { 70, 128 }, { 33, 5 }, { 100, 131 } };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 8);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint c = 1; c <= PHILIA_NARROW_MAX; c++)
+      {
+        guint n = shapes[s][0], f = shapes[s][1];
+        PhiliaTensor *in[3] = { param (n, f, &rng), param (f, c, &rng), param (1, c, &rng) };
+        g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+        g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+        g_autofree float *r = g_new (float, MAX ((gsize)n * c, 1));
+        float *grads[3] = { NULL };
+        PhiliaTensor *a, *b;
+
+        for (gsize i = 0; i < (gsize)n * c; i++)
+          r[i] = 2 * philia_rng_float (&rng) - 1;
+        a = _philia_op_linear_narrow (t1, in[0], in[1], in[2]);
+        philia_tape_backward_from (t1, a, r);
+        for (guint k = 0; k < 3; k++)
+          {
+            grads[k] = g_memdup2 (in[k]->grad, sizeof (float) * MAX (philia_tensor_size (in[k]), 1));
+            philia_tensor_zero_grad (in[k]);
+          }
+        b = philia_op_add (t2, philia_op_matmul (t2, in[0], in[1]), in[2]);
+        philia_tape_backward_from (t2, b, r);
+        for (gsize i = 0; i < (gsize)n * c; i++)
+          g_assert_cmpfloat_with_epsilon (a->data[i], b->data[i], 1e-5 * (1 + fabsf (b->data[i])));
+        for (guint k = 0; k < 3; k++)
+          for (gsize i = 0; n > 0 && i < philia_tensor_size (in[k]); i++)
+            g_assert_cmpfloat_with_epsilon (grads[k][i], in[k]->grad[i],
+                                            1e-5 * (1 + fabsf (in[k]->grad[i])) * sqrt (n + 1));
+        for (guint k = 0; k < 3; k++)
+          g_free (grads[k]);
+        FREE_ALL (in);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -171,5 +239,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/hidden-matches-separate-ops",
                    test_hidden_matches_separate_ops);
   g_test_add_func ("/Philia/Autograd/hidden-without-gradients", test_hidden_without_gradients);
+  g_test_add_func ("/Philia/Autograd/linear-narrow-gradients", test_narrow_gradients);
+  g_test_add_func ("/Philia/Autograd/linear-narrow-matches-matmul", test_narrow_matches_matmul);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "philia-ops-inplace-private.h"
 #include "philia-train-private.h"
 #include "philia-ops-hidden-private.h"
+#include "philia-ops-narrow-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -324,6 +325,12 @@ sgc_forward (gpointer            model,
       dense = m->dense_rows;
       sparse = m->sparse_rows;
     }
+  /* Few classes and enough features that sgemm's packing of X costs more
+   * than the product: each row of the features read once each way. */
+  if (dense != NULL && m->w->cols <= PHILIA_NARROW_MAX && dense->cols >= 32)
+    return _philia_op_linear_narrow (tape, philia_op_dropout (tape, dense,
+                                                              (float)ctx->params.dropout),
+                                     m->w, m->b);
   if (dense != NULL)
     h = philia_op_matmul (tape, philia_op_dropout (tape, dense, (float)ctx->params.dropout), m->w);
   else if (sparse != NULL)
