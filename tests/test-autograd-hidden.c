@@ -212,7 +212,8 @@ test_narrow_matches_matmul (void)
         philia_tape_backward_from (t1, a, r);
         for (guint k = 0; k < 3; k++)
           {
-            grads[k] = g_memdup2 (in[k]->grad, sizeof (float) * MAX (philia_tensor_size (in[k]), 1));
+            grads[k] = g_memdup2 (in[k]->grad,
+                                  sizeof (float) * MAX (philia_tensor_size (in[k]), 1));
             philia_tensor_zero_grad (in[k]);
           }
         b = philia_op_add (t2, philia_op_matmul (t2, in[0], in[1]), in[2]);
