@@ -11,6 +11,8 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-inplace-private.h"
 #include "philia-train-private.h"
+#include "philia-ops-hidden-private.h"
+#include "philia-ops-narrow-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -70,12 +72,12 @@ mlp_forward_rows (TwoLayer           *m,
       dense = ctx->dense_x_rows;
       sparse = ctx->sparse_x_rows;
     }
-  /* Dense features: X W1 + b1 as one op; sparse ones go through spmm. */
+  /* Dense features: the hidden layer and the second product as one op;
+   * sparse ones go through spmm. */
   if (dense != NULL)
-    h = philia_op_linear (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1);
-  else
-    h = _philia_op_add_consume (tape, _philia_input_matmul_on (tape, NULL, sparse, m->w1, p),
-                                m->b1);
+    return _philia_op_hidden_product (tape, philia_op_dropout (tape, dense, p), m->w1, m->b1, p,
+                                      m->w2, m->b2);
+  h = _philia_op_add_consume (tape, _philia_input_matmul_on (tape, NULL, sparse, m->w1, p), m->b1);
   /* Nothing else reads the pre-activation: the activation overwrites it. */
   h = _philia_op_relu_dropout_consume (tape, h, p);
   return philia_op_linear (tape, h, m->w2, m->b2);
@@ -148,17 +150,20 @@ gcn_forward (gpointer            model,
   PhiliaTensor *h;
 
   if (ctx->dense_x != NULL && ctx->dense_x->cols < m->w1->cols)
-    /* (Â X) W1 + b1 as one op (see _philia_propagated_input_matmul ()):
-     * a separate bias add is one more [n, H] tensor alive through the step,
-     * and its gradient another. */
-    h = philia_op_linear (tape, philia_op_spmm (tape, a, NULL,
-                                                philia_op_dropout (tape, ctx->dense_x, p)),
-                          m->w1, m->b1);
+    /* (Â X) W1 + b1, the activation and the product by W2 as one op (see
+     * _philia_propagated_input_matmul ()): the [n, H] activation then makes
+     * one round trip through memory each way. */
+    h = _philia_op_hidden_product (tape, philia_op_spmm (tape, a, NULL,
+                                                         philia_op_dropout (tape, ctx->dense_x,
+                                                                            p)),
+                                   m->w1, m->b1, p, m->w2, NULL);
   else
-    h = _philia_op_add_consume (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p),
-                                m->b1);
-  h = _philia_op_relu_dropout_consume (tape, h, p);
-  h = philia_op_spmm (tape, a, NULL, philia_op_matmul (tape, h, m->w2));
+    {
+      h = _philia_op_add_consume (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p),
+                                  m->b1);
+      h = philia_op_matmul (tape, _philia_op_relu_dropout_consume (tape, h, p), m->w2);
+    }
+  h = philia_op_spmm (tape, a, NULL, h);
   return philia_op_add (tape, h, m->b2);
 }
 
@@ -320,6 +325,12 @@ sgc_forward (gpointer            model,
       dense = m->dense_rows;
       sparse = m->sparse_rows;
     }
+  /* Few classes and enough features that sgemm's packing of X costs more
+   * than the product: each row of the features read once each way. */
+  if (dense != NULL && m->w->cols <= PHILIA_NARROW_MAX && dense->cols >= 32)
+    return _philia_op_linear_narrow (tape, philia_op_dropout (tape, dense,
+                                                              (float)ctx->params.dropout),
+                                     m->w, m->b);
   if (dense != NULL)
     h = philia_op_matmul (tape, philia_op_dropout (tape, dense, (float)ctx->params.dropout), m->w);
   else if (sparse != NULL)

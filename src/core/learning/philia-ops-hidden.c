@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The hidden layer of a two-layer model as one op (HACKING.md §7). As
+ * separate ops, dropout (relu (X W1 + b1)) W2 makes about a dozen passes
+ * over [n, H] tensors an epoch (bias fill, product, activation, second
+ * product, and the same backwards): at H 512 on 11,758 nodes each is 24 MB,
+ * and with 10 or 128 features those passes, not the products, were most of
+ * a GCN's or an MLP's epoch. Here a block of rows goes through the first
+ * product, the activation and the second product while it sits in the
+ * cache, and the backward pass makes the activation's gradient likewise. */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-tape-private.h"
+#include "philia-simd-private.h"
+#include "philia-ops-hidden-private.h"
+
+#include <cblas.h>
+#include <string.h>
+
+typedef struct
+{
+  PhiliaTensor *b1, *b2, *h;
+} Hidden;
+
+/* Rows of a block: its slice of the activation (about rows × H floats,
+ * 256 KB) stays in the L2 cache from one product to the next. A multiple of
+ * 96 rows: OpenBLAS's sgemm kernels work on tiles of 16 or 24 rows (Haswell's
+ * 24) and round a short last tile otherwise, so blocks that start on a tile
+ * boundary of the whole product give its bits. */
+static guint
+block_rows (guint hidden)
+{
+  guint rows = (64 * 1024) / MAX (hidden, 1);
+
+  return CLAMP (rows - rows % 96, 96, 4032);
+}
+
+/* relu, then the dropout mask's factor when there is a mask, in place: the
+ * operations of relu_dropout (or relu) in philia-ops-dense.c, so the same bits. */
+PHILIA_VECTORIZE static void
+relu_mask_in_place (float *restrict        h,
+                    const guint8 *restrict mask,
+                    gsize                  n,
+                    float                  keep)
+{
+  gsize i = 0;
+
+  if (mask == NULL)
+    {
+      for (; i + 8 <= n; i += 8)
+        {
+          V8f v = v8_load (h + i);
+
+          v8_store (h + i, v8_select (v > 0, v, (V8f){ 0 }));
+        }
+      for (; i < n; i++)
+        h[i] = h[i] > 0 ? h[i] : 0.0f;
+      return;
+    }
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f v = v8_load (h + i);
+
+      v8_store (h + i, v8_select (v > 0, v, (V8f){ 0 }) * v8_mask_factor (mask + i, keep));
+    }
+  for (; i < n; i++)
+    h[i] = (h[i] > 0 ? h[i] : 0.0f) * (mask[i] ? keep : 0.0f);
+}
+
+/* The activation's gradient from its output's, in place: kept positive
+ * elements are those whose output is positive (relu_dropout_grad's rule;
+ * with keep 1 relu's, whose input is positive exactly where its output is). */
+PHILIA_VECTORIZE static void
+relu_grad_in_place (float *restrict       g,
+                    const float *restrict h,
+                    gsize                 n,
+                    float                 keep)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    v8_store (g + i, v8_select (v8_load (h + i) > 0, v8_load (g + i) * keep, (V8f){ 0 }));
+  for (; i < n; i++)
+    g[i] = h[i] > 0 ? g[i] * keep : 0.0f;
+}
+
+/* o[j] += Σ_r x[r][j], rows in order (as linear's bias gradient sums). */
+PHILIA_VECTORIZE static void
+acc_columns (float *restrict       o,
+             const float *restrict x,
+             guint                 rows,
+             guint                 cols)
+{
+  for (guint r = 0; r < rows; r++)
+    for (guint j = 0; j < cols; j++)
+      o[j] += x[(gsize)r * cols + j];
+}
+
+static void
+hidden_backward (PhiliaTape *tape,
+                 Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *w1 = node->in[1], *w2 = node->in[2], *y = node->out;
+  Hidden *s = node->saved;
+  guint n = x->rows, k = x->cols, hd = w1->cols, c = w2->cols, step = block_rows (hd);
+  const float *dy = y->grad;
+  gboolean fresh;
+  float *g;
+
+  if (s->b2 != NULL && s->b2->requires_grad)
+    acc_columns (ensure_grad (s->b2), dy, n, c);
+  if (w2->requires_grad)
+    {
+      g = grad_for_write (tape, w2, &fresh);
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, hd, c, n, 1.0f, s->h->data, hd,
+                   dy, c, fresh ? 0.0f : 1.0f, g, c);
+    }
+  if (x->requires_grad || w1->requires_grad || s->b1->requires_grad)
+    {
+      float *dz = _philia_tape_pool_take (tape, (gsize)n * hd);
+      float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
+
+      for (guint r0 = 0; r0 < n; r0 += step)
+        {
+          guint rows = MIN (step, n - r0);
+          float *block = dz + (gsize)r0 * hd;
+
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
+                       dy + (gsize)r0 * c, c, w2->data, c, 0.0f, block, hd);
+          relu_grad_in_place (block, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
+          if (gb1 != NULL)
+            acc_columns (gb1, block, rows, hd);
+        }
+      if (w1->requires_grad)
+        {
+          g = grad_for_write (tape, w1, &fresh);
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, hd, n, 1.0f, x->data, k,
+                       dz, hd, fresh ? 0.0f : 1.0f, g, hd);
+        }
+      if (x->requires_grad)
+        {
+          g = grad_for_write (tape, x, &fresh);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, k, hd, 1.0f, dz, hd,
+                       w1->data, hd, fresh ? 0.0f : 1.0f, g, k);
+        }
+      _philia_tape_pool_give (tape, (gsize)n * hd, dz);
+    }
+}
+
+PhiliaTensor *
+_philia_op_hidden_product (PhiliaTape   *tape,
+                           PhiliaTensor *x,
+                           PhiliaTensor *w1,
+                           PhiliaTensor *b1,
+                           float         p,
+                           PhiliaTensor *w2,
+                           PhiliaTensor *b2)
+{
+  guint n, k, hd, c, step;
+  gboolean grads, drop;
+  float keep, *block = NULL;
+  guint8 *mask = NULL;
+  gsize mask_floats = 0;
+  PhiliaTensor *h = NULL, *y;
+
+  g_return_val_if_fail (x != NULL && w1 != NULL && b1 != NULL && w2 != NULL, NULL);
+  g_return_val_if_fail (x->cols == w1->rows && w1->cols == w2->rows, NULL);
+  g_return_val_if_fail (b1->rows == 1 && b1->cols == w1->cols, NULL);
+  g_return_val_if_fail (b2 == NULL || (b2->rows == 1 && b2->cols == w2->cols), NULL);
+  g_return_val_if_fail (p >= 0 && p < 1, NULL);
+
+  n = x->rows;
+  k = x->cols;
+  hd = w1->cols;
+  c = w2->cols;
+  /* Empty shapes, and several threads (OpenBLAS splits one whole product
+   * among them; a block is too small to split), take the separate ops. */
+  if (n == 0 || k == 0 || hd == 0 || c == 0 || tape->n_threads > 1)
+    {
+      PhiliaTensor *a = philia_op_relu_dropout (tape, philia_op_linear (tape, x, w1, b1), p);
+
+      return b2 != NULL ? philia_op_linear (tape, a, w2, b2) : philia_op_matmul (tape, a, w2);
+    }
+
+  grads = x->requires_grad || w1->requires_grad || b1->requires_grad || w2->requires_grad
+          || (b2 != NULL && b2->requires_grad);
+  drop = tape->training && p > 0;
+  keep = drop ? 1.0f / (1.0f - p) : 1.0f;
+  step = block_rows (hd);
+  /* The mask of relu_dropout, drawn the same way, whole: the draws do not
+   * depend on the blocks. The backward pass reads which elements were kept
+   * from the activation, as relu_dropout's does, so it goes back at once. */
+  if (drop)
+    {
+      mask_floats = MAX (((gsize)n * hd + 3) / 4, 1);
+      mask = (guint8 *)_philia_tape_pool_take (tape, mask_floats);
+      _philia_dropout_mask_from_tape (tape, mask, (gsize)n * hd, p);
+    }
+  /* The backward pass needs the activation; without it one block's worth
+   * is enough. */
+  if (grads)
+    h = tape_tensor_uninit (tape, n, hd);
+  else
+    block = _philia_tape_pool_take (tape, (gsize)step * hd);
+  y = tape_tensor_uninit (tape, n, c);
+
+  for (guint r0 = 0; r0 < n; r0 += step)
+    {
+      guint rows = MIN (step, n - r0);
+      float *hb = h != NULL ? h->data + (gsize)r0 * hd : block;
+      float *yb = y->data + (gsize)r0 * c;
+
+      _philia_fill_rows (hb, b1->data, rows, hd);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, k, 1.0f,
+                   x->data + (gsize)r0 * k, k, w1->data, hd, 1.0f, hb, hd);
+      relu_mask_in_place (hb, drop ? mask + (gsize)r0 * hd : NULL, (gsize)rows * hd, keep);
+      if (b2 != NULL)
+        _philia_fill_rows (yb, b2->data, rows, c);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, c, hd, 1.0f, hb, hd,
+                   w2->data, c, b2 != NULL ? 1.0f : 0.0f, yb, c);
+    }
+  if (mask != NULL)
+    _philia_tape_pool_give (tape, mask_floats, (float *)mask);
+  if (block != NULL)
+    _philia_tape_pool_give (tape, (gsize)step * hd, block);
+
+  if (grads)
+    {
+      Node node = { 0 };
+      Hidden *s = g_new (Hidden, 1);
+
+      s->b1 = b1;
+      s->b2 = b2;
+      s->h = h;
+      node.backward = hidden_backward;
+      node.out = y;
+      node.in[0] = x;
+      node.in[1] = w1;
+      node.in[2] = w2;
+      node.saved = s;
+      node.f = keep;
+      y->requires_grad = TRUE;
+      g_array_append_val (tape->nodes, node);
+    }
+  return y;
+}
