@@ -425,6 +425,59 @@ test_spmm_wide_rows (void)
     }
 }
 
+/* SAGE's two products over one input (X Wl, X Wr) against the single
+ * product over the concatenation [Wl | Wr] split into its halves: the same
+ * outputs and weight gradients, bit for bit (each element is the same
+ * entry-order sum), with a quarter of the entries dropped to zero as
+ * dropout does, at widths the column-block kernels take. */
+static void
+test_spmm_split_weights (void)
+{
+  const guint widths[] = { 8, 16, 40, 64, 256 };
+  guint n = 300, f = 120;
+  g_autofree float *dense = g_new0 (float, (gsize)n * f);
+  g_autoptr(PhiliaSparse) s = NULL;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 31);
+  for (gsize i = 0; i < (gsize)n * f; i++)
+    if (philia_rng_float (&rng) < 0.1f)
+      dense[i] = philia_rng_float (&rng);
+  s = philia_sparse_new_from_dense (dense, n, f);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    {
+      guint w = widths[k];
+      g_autoptr(PhiliaTape) split = philia_tape_new (1);
+      g_autoptr(PhiliaTape) joined = philia_tape_new (1);
+      g_autoptr(PhiliaTensor) values = philia_tensor_new_from (s->nnz, 1, s->values);
+      PhiliaTensor *w1[2] = { param (f, w, &rng), param (f, w, &rng) };
+      PhiliaTensor *w2[2] = { philia_tensor_copy (w1[0]), philia_tensor_copy (w1[1]) };
+      g_autofree float *dy = g_new (float, (gsize)n * 2 * w);
+      PhiliaTensor *yl, *yr, *y, *zl, *zr;
+
+      for (gint64 e = 0; e < s->nnz; e += 4)
+        values->data[e] = 0;
+      w2[0]->requires_grad = w2[1]->requires_grad = TRUE;
+      for (gsize i = 0; i < (gsize)n * 2 * w; i++)
+        dy[i] = 2 * philia_rng_float (&rng) - 1;
+      yl = philia_op_spmm (split, s, values, w1[0]);
+      yr = philia_op_spmm (split, s, values, w1[1]);
+      y = philia_op_spmm (joined, s, values, philia_op_concat (joined, w2[0], w2[1]));
+      zl = philia_op_columns (joined, y, 0, w);
+      zr = philia_op_columns (joined, y, w, w);
+      g_assert_cmpmem (yl->data, sizeof (float) * n * w, zl->data, sizeof (float) * n * w);
+      g_assert_cmpmem (yr->data, sizeof (float) * n * w, zr->data, sizeof (float) * n * w);
+      /* One walk a tape: the halves' gradients side by side. */
+      philia_tape_backward_from (split, philia_op_concat (split, yl, yr), dy);
+      philia_tape_backward_from (joined, y, dy);
+      for (guint h = 0; h < 2; h++)
+        g_assert_cmpmem (w1[h]->grad, sizeof (float) * f * w, w2[h]->grad,
+                         sizeof (float) * f * w);
+      FREE_ALL (w1);
+      FREE_ALL (w2);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -437,6 +490,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/spmm-factored-gradients", test_spmm_factored_gradients);
   g_test_add_func ("/Philia/Autograd/spmm-8x8", test_spmm_8x8);
   g_test_add_func ("/Philia/Autograd/spmm-wide-rows", test_spmm_wide_rows);
+  g_test_add_func ("/Philia/Autograd/spmm-split-weights", test_spmm_split_weights);
 
   return g_test_run ();
 }

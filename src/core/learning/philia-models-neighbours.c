@@ -106,8 +106,7 @@ gat_forward (gpointer            model,
 }
 
 /* GraphSAGE (Hamilton et al. 2017), mean aggregator as PyG's SAGEConv:
- * W_l · mean_{u ∈ N(v)} h_u + W_r · h_v + b, two layers, full batch. Both
- * products share one matmul: X [W_l | W_r], then the mean of the first half. */
+ * W_l · mean_{u ∈ N(v)} h_u + W_r · h_v + b, two layers, full batch. */
 typedef struct
 {
   PhiliaTensor *wl[2], *wr[2], *b[2];
@@ -136,17 +135,42 @@ sage_create (PhiliaModelContext *ctx,
   return m;
 }
 
+/*
+ * mean (X Wl) + X Wr + b for dense X. One product X [Wl | Wr] reads X once
+ * each way (forward, and for the weights' gradient) where two products read
+ * it twice, but costs a copy of both weights and of their gradients every
+ * step and a copy of each half of its output and of their gradients: it
+ * pays when those, 4 out (in + n) floats, are fewer than the two extra
+ * passes over X and the extra gradient sum, 3 n in (a second layer over
+ * the hidden width into a few classes), not for a wide layer over narrow
+ * features. Each output element gets the same sums either way.
+ */
 static PhiliaTensor *
-sage_combine (PhiliaTape   *tape,
-              PhiliaSparse *mean,
-              PhiliaTensor *y,
-              PhiliaTensor *b)
+sage_layer_dense (PhiliaTape   *tape,
+                  PhiliaSparse *mean,
+                  PhiliaTensor *x,
+                  PhiliaTensor *wl,
+                  PhiliaTensor *wr,
+                  PhiliaTensor *b)
 {
-  guint w = y->cols / 2;
-  PhiliaTensor *h = philia_op_spmm (tape, mean, NULL, philia_op_columns (tape, y, 0, w));
+  double in = x->cols, n = x->rows, out = wl->cols;
+  PhiliaTensor *yl, *yr, *h;
 
+  if (4 * out * (in + n) < 3 * n * in)
+    {
+      PhiliaTensor *y = philia_op_matmul (tape, x, philia_op_concat (tape, wl, wr));
+
+      yl = philia_op_columns (tape, y, 0, wl->cols);
+      yr = philia_op_columns (tape, y, wl->cols, wl->cols);
+    }
+  else
+    {
+      yl = philia_op_matmul (tape, x, wl);
+      yr = philia_op_matmul (tape, x, wr);
+    }
+  h = philia_op_spmm (tape, mean, NULL, yl);
   /* The sums over the product's buffer: nothing else reads it. */
-  h = _philia_op_add_consume (tape, h, philia_op_columns (tape, y, w, w));
+  h = _philia_op_add_consume (tape, h, yr);
   return _philia_op_add_consume (tape, h, b);
 }
 
@@ -172,16 +196,28 @@ sage_forward (gpointer            model,
                          philia_op_matmul (tape, x, m->wr[0]));
       h = philia_op_add (tape, h, m->b[0]);
     }
+  else if (ctx->dense_x != NULL)
+    h = sage_layer_dense (tape, mean, philia_op_dropout (tape, ctx->dense_x, p), m->wl[0],
+                          m->wr[0], m->b[0]);
   else
-    h = sage_combine (tape, mean,
-                      philia_model_context_input_matmul (ctx, tape,
-                                                         philia_op_concat (tape, m->wl[0],
-                                                                           m->wr[0]), p),
-                      m->b[0]);
+    {
+      /* Sparse features: two products over the stored entries do the
+       * multiply-adds of one over [Wl | Wr], without concatenating the
+       * [F, H] weights every step (16 MB at 8,000 words and width 512) and
+       * splitting their gradient back. One dropout of the entries serves
+       * both, as it served the single product. */
+      PhiliaSparse *x = ctx->sparse_x;
+      PhiliaTensor *values = NULL;
+
+      if (p > 0 && philia_tape_get_training (tape))
+        values = philia_op_dropout (tape, philia_tape_constant (tape, x->nnz, 1, x->values), p);
+      h = philia_op_spmm (tape, mean, NULL, philia_op_spmm (tape, x, values, m->wl[0]));
+      h = _philia_op_add_consume (tape, h, philia_op_spmm (tape, x, values, m->wr[0]));
+      h = _philia_op_add_consume (tape, h, m->b[0]);
+    }
   /* Nothing else reads the pre-activation: the activation overwrites it. */
   h = _philia_op_relu_dropout_consume (tape, h, p);
-  h = philia_op_matmul (tape, h, philia_op_concat (tape, m->wl[1], m->wr[1]));
-  return sage_combine (tape, mean, h, m->b[1]);
+  return sage_layer_dense (tape, mean, h, m->wl[1], m->wr[1], m->b[1]);
 }
 
 /* H2GCN (Zhu et al. 2020), the paper's H2GCN-1: r⁰ = ReLU(X W_e); K = 2 rounds
