@@ -206,6 +206,41 @@ test_feature_similarity (void)
   g_assert_cmpfloat_with_epsilon (h->feature_similarity_random, 1.0 / (3.0 * sqrt (2.0)), 0.01);
 }
 
+/* The feature homophily alone (the feature-sets chart's): the same values as
+ * the full measure for the same seed, NaN and FALSE without features. */
+static void
+test_feature_similarity_alone (void)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (3);
+  g_autoptr(PhiliaGraphBuilder) bare = philia_graph_builder_new (2);
+  g_autoptr(PhiliaGraph) graph = NULL, plain = NULL;
+  g_autoptr(PhiliaHomophily) h = NULL;
+  float x[] = { 1, 0,   1, 1,   0, 0 };
+  double edges = 0, random_pairs = 0;
+  gint64 n_pairs = 0;
+
+  philia_graph_builder_add_edge (builder, 0, 1);
+  philia_graph_builder_add_edge (builder, 1, 2);
+  philia_graph_builder_take_features (builder, g_memdup2 (x, sizeof x), 2);
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_true (philia_feature_similarity (graph, 7, &edges, &random_pairs, &n_pairs));
+  g_assert_cmpfloat_with_epsilon (edges, 1.0 / (2.0 * sqrt (2.0)), EPS);
+  g_assert_cmpint (n_pairs, ==, 10000);
+  h = philia_homophily_compute (graph, PHILIA_CONVENTION_DEFAULT, 7, NULL, NULL);
+  g_assert_nonnull (h);
+  g_assert_true (edges == h->feature_similarity_edges);
+  g_assert_true (random_pairs == h->feature_similarity_random);
+  /* Either output may be left out. */
+  g_assert_true (philia_feature_similarity (graph, 7, NULL, &edges, NULL));
+  g_assert_true (edges == random_pairs);
+
+  philia_graph_builder_add_edge (bare, 0, 1);
+  plain = philia_graph_builder_build (bare, NULL);
+  g_assert_false (philia_feature_similarity (plain, 0, &edges, &random_pairs, &n_pairs));
+  g_assert_true (isnan (edges) && isnan (random_pairs));
+  g_assert_cmpint (n_pairs, ==, 0);
+}
+
 /* Second method: the definitions evaluated literally on a dense matrix. */
 static void
 naive (guint         n,
@@ -590,6 +625,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Homophily/no-edges-and-unlabeled", test_no_edges_and_unlabeled);
   g_test_add_func ("/Philia/Homophily/class-ids-bounded", test_class_ids_bounded);
   g_test_add_func ("/Philia/Homophily/feature-similarity", test_feature_similarity);
+  g_test_add_func ("/Philia/Homophily/feature-similarity-alone", test_feature_similarity_alone);
   g_test_add_func ("/Philia/Homophily/random-against-naive", test_random_against_naive);
   g_test_add_func ("/Philia/Homophily/datasets", test_datasets);
   g_test_add_func ("/Philia/Homophily/local-chance", test_local_chance);

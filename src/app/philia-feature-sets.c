@@ -6,6 +6,7 @@
 #include "philia-feature-sets.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "philia-app-private.h"
 #include "philia-chart-view.h"
@@ -29,6 +30,12 @@ struct _PhiliaFeatureSets
 
   PhiliaDocument       *document;
   GtkFileChooserNative *chooser;
+
+  /* Each set's feature homophily for the chart, computed off the main thread
+   * whenever the graph or the sets change. */
+  GArray               *similarities;  /* PhiliaFeatureSetSimilarity */
+  GPtrArray            *similarity_names;
+  GCancellable         *similarity_cancel;
 };
 
 G_DEFINE_FINAL_TYPE (PhiliaFeatureSets, philia_feature_sets, GTK_TYPE_WIDGET)
@@ -156,7 +163,108 @@ draw_chart (cairo_t                 *cr,
       runs[i] = run->result;
       features[i] = philia_document_get_run_features (self->document, run->id);
     }
-  philia_feature_sets_chart_draw (cr, width, height, runs, features, n, style);
+  philia_feature_sets_chart_draw (cr, width, height, runs, features, n,
+                                  (const PhiliaFeatureSetSimilarity *) self->similarities->data,
+                                  self->similarities->len, style);
+}
+
+typedef struct
+{
+  GPtrArray *graphs;  /* PhiliaGraph*, one a set */
+  GPtrArray *names;   /* char*, their names */
+} SimilarityJob;
+
+static void
+similarity_job_free (SimilarityJob *job)
+{
+  g_ptr_array_unref (job->graphs);
+  g_ptr_array_unref (job->names);
+  g_free (job);
+}
+
+static void
+similarity_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  SimilarityJob *job = data;
+  GArray *values = g_array_new (FALSE, TRUE, sizeof (PhiliaFeatureSetSimilarity));
+
+  for (guint i = 0; i < job->graphs->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      /* Seed 0, the Statistics panel's: the same random pairs, the same value. */
+      PhiliaFeatureSetSimilarity sim = { job->names->pdata[i], NAN, NAN };
+
+      philia_feature_similarity (job->graphs->pdata[i], 0, &sim.edges, &sim.random_pairs, NULL);
+      g_array_append_val (values, sim);
+    }
+  g_task_return_pointer (task, values, (GDestroyNotify) g_array_unref);
+}
+
+static void
+similarity_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PhiliaFeatureSets) self = user_data;
+  SimilarityJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GArray) values = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (values == NULL || g_task_get_cancellable (G_TASK (result)) != self->similarity_cancel)
+    return;
+  g_clear_object (&self->similarity_cancel);
+  g_ptr_array_set_size (self->similarity_names, 0);
+  g_array_set_size (self->similarities, 0);
+  /* The names move over with the values that point at them. */
+  for (guint i = 0; i < job->names->len; i++)
+    g_ptr_array_add (self->similarity_names, g_strdup (job->names->pdata[i]));
+  for (guint i = 0; i < values->len; i++)
+    {
+      PhiliaFeatureSetSimilarity sim = g_array_index (values, PhiliaFeatureSetSimilarity, i);
+
+      sim.name = self->similarity_names->pdata[i];
+      g_array_append_val (self->similarities, sim);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+}
+
+static void
+update_similarities (PhiliaFeatureSets *self)
+{
+  PhiliaGraph *graph = self->document != NULL ? philia_document_get_graph (self->document)
+                                              : NULL;
+  g_autoptr(GTask) task = NULL;
+  SimilarityJob *job;
+
+  if (self->similarity_cancel != NULL)
+    g_cancellable_cancel (self->similarity_cancel);
+  g_clear_object (&self->similarity_cancel);
+  g_array_set_size (self->similarities, 0);
+  g_ptr_array_set_size (self->similarity_names, 0);
+  if (graph == NULL)
+    return;
+
+  job = g_new0 (SimilarityJob, 1);
+  job->graphs = g_ptr_array_new_with_free_func (g_object_unref);
+  job->names = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (job->graphs, g_object_ref (graph));
+  g_ptr_array_add (job->names, g_strdup ("original"));
+  for (guint i = 0; i < philia_document_get_n_feature_sets (self->document); i++)
+    {
+      const PhiliaFeatureSet *set = philia_document_get_feature_set (self->document, i);
+      PhiliaGraph *with = philia_document_dup_graph_with_features (self->document, set->name,
+                                                                   NULL);
+
+      if (with == NULL)
+        continue;
+      g_ptr_array_add (job->graphs, with);
+      g_ptr_array_add (job->names, g_strdup (set->name));
+    }
+  self->similarity_cancel = g_cancellable_new ();
+  task = g_task_new (NULL, self->similarity_cancel, similarity_done, g_object_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) similarity_job_free);
+  g_task_run_in_thread (task, similarity_thread);
 }
 
 static void
@@ -175,7 +283,10 @@ on_document_changed (PhiliaDocument     *document,
                      PhiliaFeatureSets  *self)
 {
   if (parts & (PHILIA_DOCUMENT_PART_FEATURES | PHILIA_DOCUMENT_PART_GRAPH))
-    rebuild (self);
+    {
+      rebuild (self);
+      update_similarities (self);
+    }
   if (parts & (PHILIA_DOCUMENT_PART_RUNS | PHILIA_DOCUMENT_PART_FEATURES))
     update_chart (self);
 }
@@ -186,6 +297,7 @@ on_document_graph (PhiliaDocument    *document,
                    PhiliaFeatureSets *self)
 {
   rebuild (self);
+  update_similarities (self);
   update_chart (self);
 }
 
@@ -200,6 +312,7 @@ philia_feature_sets_set_document (PhiliaFeatureSets *self,
                                   G_CALLBACK (on_document_graph));
   set_message (self, NULL);
   rebuild (self);
+  update_similarities (self);
   update_chart (self);
 }
 
@@ -430,6 +543,9 @@ philia_feature_sets_dispose (GObject *object)
   _philia_widget_follow_document (self, &self->document, NULL, NULL,
                                   G_CALLBACK (on_document_graph));
   _philia_clear_file_chooser (&self->chooser, self);
+  if (self->similarity_cancel != NULL)
+    g_cancellable_cancel (self->similarity_cancel);
+  g_clear_object (&self->similarity_cancel);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (philia_feature_sets_parent_class)->dispose (object);
@@ -441,6 +557,8 @@ philia_feature_sets_finalize (GObject *object)
   PhiliaFeatureSets *self = PHILIA_FEATURE_SETS (object);
 
   g_ptr_array_unref (self->remove_buttons);
+  g_array_unref (self->similarities);
+  g_ptr_array_unref (self->similarity_names);
   G_OBJECT_CLASS (philia_feature_sets_parent_class)->finalize (object);
 }
 
@@ -469,6 +587,8 @@ philia_feature_sets_init (PhiliaFeatureSets *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 8);
   self->remove_buttons = g_ptr_array_new ();
+  self->similarities = g_array_new (FALSE, TRUE, sizeof (PhiliaFeatureSetSimilarity));
+  self->similarity_names = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_set_parent (heading (_("Feature Sets")), widget);
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -501,7 +621,7 @@ philia_feature_sets_init (PhiliaFeatureSets *self)
   gtk_widget_set_parent (GTK_WIDGET (self->message), widget);
 
   self->chart = PHILIA_CHART_VIEW (philia_chart_view_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->chart), -1, 240);
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart), -1, 400);
   philia_chart_view_set_draw_func (self->chart, draw_chart, self, NULL);
   philia_chart_view_set_export_name (self->chart, "feature-sets");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_LABEL,

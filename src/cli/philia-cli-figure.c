@@ -380,6 +380,7 @@ typedef struct
 {
   GPtrArray         *runs;
   GPtrArray         *sets;   /* the set each run trained on */
+  GArray            *similarities; /* of PhiliaFeatureSetSimilarity, one a set */
   PhiliaRenderStyle  style;
 } SetsFigure;
 
@@ -394,7 +395,8 @@ draw_sets_figure (cairo_t  *cr,
   philia_feature_sets_chart_draw (cr, width, height,
                                   (const PhiliaTrainResult * const *)figure->runs->pdata,
                                   (const char * const *)figure->sets->pdata, figure->runs->len,
-                                  &figure->style);
+                                  (const PhiliaFeatureSetSimilarity *)figure->similarities->data,
+                                  figure->similarities->len, &figure->style);
 }
 
 /* Every model of --models on every set of --sets (specs or files, as
@@ -409,7 +411,9 @@ figure_feature_sets (PhiliaGraph  *graph,
   g_auto(GStrv) models = g_strsplit (opt_models != NULL ? opt_models : "gcn,mlp", ",", -1);
   g_auto(GStrv) sets = g_strsplit (opt_sets != NULL ? opt_sets : "original,ahat:2,random:64",
                                    ",", -1);
-  SetsFigure figure = { runs, names };
+  g_autoptr(GArray) similarities = g_array_new (FALSE, TRUE, sizeof (PhiliaFeatureSetSimilarity));
+  g_autoptr(GPtrArray) set_names = g_ptr_array_new_with_free_func (g_free);
+  SetsFigure figure = { runs, names, similarities };
 
   for (guint s = 0; sets[s] != NULL; s++)
     {
@@ -421,6 +425,15 @@ figure_feature_sets (PhiliaGraph  *graph,
       if (set == NULL)
         return FALSE;
       with = philia_graph_with_feature_set (graph, set);
+      {
+        /* Seed 0: the random pairs `philia-cli stats` draws by default. */
+        PhiliaFeatureSetSimilarity sim = { NULL, NAN, NAN };
+
+        g_ptr_array_add (set_names, g_strdup (set->name));
+        sim.name = g_ptr_array_index (set_names, set_names->len - 1);
+        philia_feature_similarity (with, 0, &sim.edges, &sim.random_pairs, NULL);
+        g_array_append_val (similarities, sim);
+      }
       for (guint m = 0; models[m] != NULL; m++)
         {
           PhiliaTrainResult *r = train_for_figure (with, g_strstrip (models[m]), error);
@@ -433,7 +446,7 @@ figure_feature_sets (PhiliaGraph  *graph,
     }
   figure_style_init (&figure.style);
   return philia_figure_export (opt_out, opt_width > 0 ? opt_width : 360,
-                               opt_height > 0 ? opt_height : 240, opt_dpi, draw_sets_figure,
+                               opt_height > 0 ? opt_height : 400, opt_dpi, draw_sets_figure,
                                &figure, error);
 }
 

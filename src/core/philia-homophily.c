@@ -183,24 +183,37 @@ philia_feature_similarity_random (PhiliaGraph  *graph,
   return sum / *n_pairs;
 }
 
-static void
-compute_feature_similarity (PhiliaHomophily *h,
-                            PhiliaGraph     *graph,
-                            guint64          seed)
+gboolean
+philia_feature_similarity (PhiliaGraph *graph,
+                           guint64      seed,
+                           double      *edges,
+                           double      *random_pairs,
+                           gint64      *n_random_pairs)
 {
-  guint n = philia_graph_get_n_nodes (graph);
-  guint f = philia_graph_get_n_features (graph);
-  const float *x = philia_graph_get_features (graph);
-  const gint64 *off = philia_graph_get_row_offsets (graph);
-  const gint32 *nbr = philia_graph_get_neighbors (graph);
-  g_autofree double *norms = philia_feature_norms (graph);
+  guint n, f;
+  const float *x;
+  const gint64 *off;
+  const gint32 *nbr;
+  g_autofree double *norms = NULL;
   double sum = 0.0;
-  gint64 count = 0;
+  gint64 count = 0, drawn = 0;
 
-  h->feature_similarity_edges = NAN;
-  h->feature_similarity_random = NAN;
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
+
+  n = philia_graph_get_n_nodes (graph);
+  f = philia_graph_get_n_features (graph);
+  x = philia_graph_get_features (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  norms = philia_feature_norms (graph);
+  if (edges != NULL)
+    *edges = NAN;
+  if (random_pairs != NULL)
+    *random_pairs = NAN;
+  if (n_random_pairs != NULL)
+    *n_random_pairs = 0;
   if (norms == NULL)
-    return;
+    return FALSE;
 
   /* Each undirected edge once, in node order (philia-cli under MPI sums
    * them in this order too). */
@@ -211,11 +224,14 @@ compute_feature_similarity (PhiliaHomophily *h,
           sum += cosine (x, f, v, nbr[e], norms);
           count++;
         }
-  if (count > 0)
-    h->feature_similarity_edges = sum / count;
+  if (edges != NULL && count > 0)
+    *edges = sum / count;
 
-  h->feature_similarity_random = philia_feature_similarity_random (graph, norms, seed,
-                                                                   &h->n_random_pairs);
+  if (random_pairs != NULL)
+    *random_pairs = philia_feature_similarity_random (graph, norms, seed, &drawn);
+  if (n_random_pairs != NULL)
+    *n_random_pairs = drawn;
+  return TRUE;
 }
 
 PhiliaHomophilyCounts *
@@ -451,7 +467,8 @@ philia_homophily_compute (PhiliaGraph       *graph,
                                           cancellable, error))
     return NULL;
   h = philia_homophily_from_counts (graph, counts, convention);
-  compute_feature_similarity (h, graph, seed);
+  philia_feature_similarity (graph, seed, &h->feature_similarity_edges,
+                             &h->feature_similarity_random, &h->n_random_pairs);
   return h;
 }
 

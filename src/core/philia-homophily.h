@@ -93,6 +93,17 @@ PhiliaHomophily *philia_homophily_compute (PhiliaGraph       *graph,
                                            GError           **error);
 void             philia_homophily_free    (PhiliaHomophily   *homophily);
 
+/* Feature homophily alone: the mean cosine similarity of the features over
+ * the edges (each undirected edge once) into *@edges and over the seeded
+ * random pairs philia_homophily_compute() draws into *@random_pairs (either
+ * may be NULL), as the Statistics panel reports them for the same @seed.
+ * FALSE, with NaN, for a graph without features. O(m·F + pairs·F). */
+gboolean         philia_feature_similarity (PhiliaGraph *graph,
+                                            guint64      seed,
+                                            double      *edges,
+                                            double      *random_pairs,
+                                            gint64      *n_random_pairs);
+
 /* Only the per-node local homophily (NaN for unlabeled nodes and nodes
  * without labeled neighbours), in the default convention: O(n + m) and no
  * feature work, cheap enough for the main thread on any graph Philia draws. */

@@ -11,11 +11,26 @@
 G_BEGIN_DECLS
 
 /*
- * Feature sets side by side: the test score (accuracy, or ROC-AUC on a
+ * PhiliaFeatureSetSimilarity: a feature set's homophily, the mean cosine
+ * similarity of its rows over the graph's edges and over random pairs
+ * (philia_feature_similarity()); NaN where it has none.
+ */
+typedef struct
+{
+  const char *name;
+  double      edges;
+  double      random_pairs;
+} PhiliaFeatureSetSimilarity;
+
+/*
+ * Feature sets side by side: on top, each set's feature homophily (mean
+ * cosine similarity over edges against random pairs, from @similarities;
+ * left out when @n_similarities is 0); below, the test score (accuracy, or ROC-AUC on a
  * two-class dataset) of each model on each feature set, one group of bars
  * per set and one bar per model, the mean over the runs of that pair; under
  * each set the number of runs. @features[i] names the set run @runs[i]
- * trained on. Sets and models keep the order of their first run. The Dataset
+ * trained on. Sets keep the order of @similarities, then of their first run;
+ * models the order of their first run. The Dataset
  * panel and `philia-cli figure --kind feature-sets` both draw it with this
  * call.
  */
@@ -25,6 +40,8 @@ void philia_feature_sets_chart_draw (cairo_t                         *cr,
                                      const PhiliaTrainResult * const *runs,
                                      const char * const              *features,
                                      guint                            n_runs,
+                                     const PhiliaFeatureSetSimilarity *similarities,
+                                     guint                            n_similarities,
                                      const PhiliaRenderStyle         *style);
 
 G_END_DECLS

@@ -494,7 +494,8 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
 
           if (!isfinite (v))
             continue;
-          h = MIN (v, ymax) / ymax * ph;
+          /* A negative value (a cosine) draws no bar; its printed value says it. */
+          h = CLAMP (v, 0, ymax) / ymax * ph;
           philia_palette_get_categorical (legend[s].color, &color);
           _philia_render_set_color (cr, &color);
           cairo_rectangle (cr, x + 0.5, top + ph - h, MAX (bar_w - 1, 1), h);

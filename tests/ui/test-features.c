@@ -184,6 +184,12 @@ test_list (void)
   }
 }
 
+static gboolean
+homophily_drawn (gpointer data)
+{
+  return philia_test_count_chart_colour (philia_feature_sets_get_chart (sets ()), 7) > 50;
+}
+
 static void
 test_train_on_set (void)
 {
@@ -217,6 +223,11 @@ test_train_on_set (void)
   /* The chart shows runs now, one colour per model. */
   g_assert_true (gtk_widget_get_visible (philia_feature_sets_get_chart (sets ())));
   g_assert_cmpuint (philia_test_count_chart_colour (philia_feature_sets_get_chart (sets ()), 0),
+                    >, 50);
+  /* Above the scores, each set's feature homophily, computed off the main
+   * thread: the bars over edges (palette 7) and over random pairs (8). */
+  g_assert_true (philia_test_spin_until (homophily_drawn, NULL, 30000));
+  g_assert_cmpuint (philia_test_count_chart_colour (philia_feature_sets_get_chart (sets ()), 8),
                     >, 50);
 }
 
