@@ -62,6 +62,61 @@ test_bar_chart_pixels (void)
   cairo_surface_destroy (surface);
 }
 
+/* Two grouped bar charts stacked with the same minimum margins put their
+ * groups at the same x, whatever their legends; a negative value draws no
+ * bar. */
+static void
+test_grouped_bars_aligned (void)
+{
+  const double a[] = { 0.5, 0.7 }, b[] = { 0.6, -0.2 };
+  const char *groups[] = { "x", "y" };
+  const char *short_names[] = { "A" };
+  const char *long_names[] = { "a much longer legend entry" };
+  const guint blue[] = { 4 }, red[] = { 5 };
+  PhiliaGroupedBarChart top = { .n_groups = 2, .n_series = 1, .values = a,
+                                .group_labels = groups, .series_labels = short_names,
+                                .series_colors = blue, .y_max = 1 };
+  PhiliaGroupedBarChart bottom = { .n_groups = 2, .n_series = 1, .values = b,
+                                   .group_labels = groups, .series_labels = long_names,
+                                   .series_colors = red, .y_max = 1 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 500, 400);
+  cairo_t *cr = cairo_create (surface);
+  double l1, r1, l2, r2;
+  int first[2] = { -1, -1 }, red_right = 0;
+
+  philia_grouped_bar_chart_get_margins (cr, 500, &top, NULL, &l1, &r1);
+  philia_grouped_bar_chart_get_margins (cr, 500, &bottom, NULL, &l2, &r2);
+  g_assert_cmpfloat (r2, >, r1);   /* the longer legend needs more room */
+  top.min_left = bottom.min_left = MAX (l1, l2);
+  top.min_right = bottom.min_right = MAX (r1, r2);
+  philia_grouped_bar_chart_draw (cr, 500, 200, &top, NULL);
+  cairo_save (cr);
+  cairo_translate (cr, 0, 200);
+  cairo_rectangle (cr, 0, 0, 500, 200);
+  cairo_clip (cr);
+  philia_grouped_bar_chart_draw (cr, 500, 200, &bottom, NULL);
+  cairo_restore (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* The first bar's left edge, on a row inside each bar (legend swatches
+   * sit right of the plot, past the bars). */
+  for (int x = 0; x < 500; x++)
+    {
+      if (first[0] < 0 && pixel_at (surface, x, 180) == palette_rgb (4))
+        first[0] = x;
+      if (first[1] < 0 && pixel_at (surface, x, 380) == palette_rgb (5))
+        first[1] = x;
+      if (pixel_at (surface, x, 380) == palette_rgb (5) && x < 500 - r2)
+        red_right = x;
+    }
+  g_assert_cmpint (first[0], >, 0);
+  g_assert_cmpint (first[0], ==, first[1]);
+  /* Group y's value is negative: no red there, only group x's bar. */
+  g_assert_cmpint (red_right, <, first[1] + (500 - top.min_left - top.min_right) / 2);
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_palette (void)
 {
@@ -1157,6 +1212,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Render/graph-categories-highlight",
                    test_graph_categories_and_highlight);
   g_test_add_func ("/Philia/Render/palette", test_palette);
+  g_test_add_func ("/Philia/Render/grouped-bars-aligned", test_grouped_bars_aligned);
   g_test_add_func ("/Philia/Render/export-formats", test_export_formats);
   g_test_add_func ("/Philia/Render/export-png-size", test_export_png_size);
   g_test_add_func ("/Philia/Render/export-errors", test_export_errors);

@@ -144,6 +144,15 @@ philia_feature_sets_chart_draw (cairo_t                         *cr,
     top.series_colors = colors;
     top.y_max = 0;
     top.show_values = TRUE;
+    {
+      double l1, r1, l2, r2;
+
+      /* The same margins for both panels: a set's groups line up. */
+      philia_grouped_bar_chart_get_margins (cr, width, &top, style, &l1, &r1);
+      philia_grouped_bar_chart_get_margins (cr, width, &chart, style, &l2, &r2);
+      top.min_left = chart.min_left = MAX (l1, l2);
+      top.min_right = chart.min_right = MAX (r1, r2);
+    }
     philia_grouped_bar_chart_draw (cr, width, top_h, &top, style);
     cairo_save (cr);
     cairo_translate (cr, 0, top_h);

@@ -404,6 +404,84 @@ philia_curves_chart_draw (cairo_t                 *cr,
 
 /* ----------------------------------------------------------- grouped bars */
 
+/* The y axis's top (fitted when @chart->y_max ≤ 0). */
+static double
+bar_chart_y_max (const PhiliaGroupedBarChart *chart)
+{
+  double ymax = chart->y_max, step;
+
+  if (ymax > 0)
+    return ymax;
+  ymax = 0;
+  for (guint i = 0; i < chart->n_groups * chart->n_series; i++)
+    if (isfinite (chart->values[i]))
+      ymax = MAX (ymax, chart->values[i]);
+  if (ymax <= 0)
+    ymax = 1;
+  step = _philia_render_nice_step (ymax, 5);
+  return ceil (ymax / step) * step;
+}
+
+static PhiliaLegendEntry *
+bar_chart_legend (const PhiliaGroupedBarChart *chart)
+{
+  PhiliaLegendEntry *legend = g_new0 (PhiliaLegendEntry, MAX (chart->n_series, 1));
+
+  for (guint s = 0; s < chart->n_series; s++)
+    legend[s] = (PhiliaLegendEntry) {
+      chart->series_labels != NULL && chart->series_labels[s] != NULL ? chart->series_labels[s]
+                                                                      : "",
+      chart->series_colors != NULL ? chart->series_colors[s] : s, FALSE, TRUE,
+    };
+  return legend;
+}
+
+/* The margins before @chart's minimums; *@legend_w is the legend's column. */
+static void
+bar_chart_margins (cairo_t                     *cr,
+                   double                       width,
+                   const PhiliaGroupedBarChart *chart,
+                   const PhiliaRenderStyle     *style,
+                   const PhiliaLegendEntry     *legend,
+                   double                       ymax,
+                   double                      *left,
+                   double                      *right,
+                   double                      *legend_w)
+{
+  double fs = style->font_size;
+  char buf[64];
+
+  *legend_w = chart->n_series > 0
+              ? MIN (_philia_legend_width (cr, style, legend, chart->n_series), width * 0.35)
+                + fs * 0.6
+              : 0;
+  _philia_render_format (buf, sizeof buf, ymax);
+  *left = MAX (_philia_render_text_width (cr, style, 1.0, buf), fs * 2) + fs * 0.8
+          + (chart->y_label ? fs * 1.6 : 0);
+  *right = fs * 0.8 + *legend_w;
+}
+
+void
+philia_grouped_bar_chart_get_margins (cairo_t                     *cr,
+                                      double                       width,
+                                      const PhiliaGroupedBarChart *chart,
+                                      const PhiliaRenderStyle     *style,
+                                      double                      *left,
+                                      double                      *right)
+{
+  PhiliaRenderStyle fallback;
+  g_autofree PhiliaLegendEntry *legend = NULL;
+  double legend_w;
+
+  g_return_if_fail (cr != NULL && chart != NULL && left != NULL && right != NULL);
+  g_return_if_fail (chart->n_groups * chart->n_series == 0 || chart->values != NULL);
+
+  style = _philia_render_style_or_default (style, &fallback);
+  legend = bar_chart_legend (chart);
+  bar_chart_margins (cr, width, chart, style, legend, bar_chart_y_max (chart), left, right,
+                     &legend_w);
+}
+
 void
 philia_grouped_bar_chart_draw (cairo_t                     *cr,
                                double                       width,
@@ -423,18 +501,7 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
   style = _philia_render_style_or_default (style, &fallback);
   fs = style->font_size;
 
-  ymax = chart->y_max;
-  if (ymax <= 0)
-    {
-      ymax = 0;
-      for (guint i = 0; i < chart->n_groups * chart->n_series; i++)
-        if (isfinite (chart->values[i]))
-          ymax = MAX (ymax, chart->values[i]);
-      if (ymax <= 0)
-        ymax = 1;
-      step = _philia_render_nice_step (ymax, 5);
-      ymax = ceil (ymax / step) * step;
-    }
+  ymax = bar_chart_y_max (chart);
   step = _philia_render_nice_step (ymax, 5);
 
   cairo_save (cr);
@@ -444,21 +511,10 @@ philia_grouped_bar_chart_draw (cairo_t                     *cr,
       cairo_paint (cr);
     }
 
-  legend = g_new0 (PhiliaLegendEntry, MAX (chart->n_series, 1));
-  for (guint s = 0; s < chart->n_series; s++)
-    legend[s] = (PhiliaLegendEntry) {
-      chart->series_labels != NULL && chart->series_labels[s] != NULL ? chart->series_labels[s]
-                                                                      : "",
-      chart->series_colors != NULL ? chart->series_colors[s] : s, FALSE, TRUE,
-    };
-  legend_w = chart->n_series > 0 ? MIN (_philia_legend_width (cr, style, legend, chart->n_series),
-                                        width * 0.35) + fs * 0.6
-                                 : 0;
-
-  _philia_render_format (buf, sizeof buf, ymax);
-  left = MAX (_philia_render_text_width (cr, style, 1.0, buf), fs * 2) + fs * 0.8
-         + (chart->y_label ? fs * 1.6 : 0);
-  right = fs * 0.8 + legend_w;
+  legend = bar_chart_legend (chart);
+  bar_chart_margins (cr, width, chart, style, legend, ymax, &left, &right, &legend_w);
+  left = MAX (left, chart->min_left);
+  right = MAX (right, chart->min_right);
   top = chart->title ? fs * 2.2 : fs * 0.8;
   bottom = fs * 1.8 + (chart->group_notes ? fs * 1.2 : 0) + (chart->x_label ? fs * 1.6 : 0);
   pw = width - left - right;

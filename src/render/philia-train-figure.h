@@ -80,6 +80,8 @@ void philia_curves_chart_draw (cairo_t                 *cr,
  * @series_colors: (nullable): palette index per series (default 0, 1, …)
  * @y_max: top of the y axis (≤ 0: fitted)
  * @show_values: print each value above its bar
+ * @min_left, @min_right: (optional) the least left and right margins, so two
+ *   charts stacked one above the other put their groups at the same x
  */
 typedef struct
 {
@@ -95,7 +97,18 @@ typedef struct
   const guint        *series_colors;
   double              y_max;
   gboolean            show_values;
+  double              min_left;
+  double              min_right;
 } PhiliaGroupedBarChart;
+
+/* The left and right margins @chart would take at @width (before its
+ * @min_left and @min_right). */
+void philia_grouped_bar_chart_get_margins (cairo_t                     *cr,
+                                           double                       width,
+                                           const PhiliaGroupedBarChart *chart,
+                                           const PhiliaRenderStyle     *style,
+                                           double                      *left,
+                                           double                      *right);
 
 void philia_grouped_bar_chart_draw (cairo_t                     *cr,
                                     double                       width,
