@@ -140,6 +140,10 @@ test_ensure_evaluation (void)
 
       *saved = *e;
       saved->report = NULL;
+      /* The copy owns its strings and lists, as the reader's does. */
+      saved->features = g_strdup (e->features);
+      saved->models = NULL;
+      saved->model_features = NULL;
       saved->summary = g_memdup2 (e->summary, sizeof (double) * 6 * e->n_heuristics);
       if (pass == 1)
         saved->summary[6 + 2] += 0.125;   /* MRR of the second heuristic */
