@@ -222,7 +222,7 @@ test_missing_schema (void)
   g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", empty, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PHILIA_APP"), "--version",
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PHILIA_APP"), "cora.npz",
                                       NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
@@ -231,6 +231,20 @@ test_missing_schema (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
   g_assert_nonnull (strstr (err, "io.github.philia.Philia"));
   g_assert_nonnull (strstr (err, "meson devenv -C build philia"));
+  g_clear_object (&proc);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --version and --help read no setting: they still answer (the man-page
+   * check runs them on an uninstalled build). */
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PHILIA_APP"), "--version",
+                                      NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (out, PACKAGE_VERSION));
   g_rmdir (empty);
 }
 
