@@ -152,6 +152,20 @@ test_pajek_vertices_garbage (void)
                   "line 1 declares 099e999 vertices, but a file of 29 bytes");
 }
 
+/* Found by fuzzing: igraph takes a form feed or vertical tab before
+ * "*Vertices" as a blank, so the count is bounded there too. */
+static void
+test_pajek_vertices_after_blanks (void)
+{
+  g_autoptr(GString) feed = g_string_new ("\f*VerTices 3333333\n1 \"Ver");
+  g_autoptr(GString) vtab = g_string_new ("\v *vertices 3333333\n");
+
+  assert_refused (feed, "feed.net", PHILIA_ERROR_INVALID,
+                  "line 1 declares 3333333 vertices, but a file of 25 bytes");
+  assert_refused (vtab, "vtab.net", PHILIA_ERROR_INVALID,
+                  "line 1 declares 3333333 vertices, but a file of 20 bytes");
+}
+
 static void
 test_pajek_string (void)
 {
@@ -199,6 +213,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Philia/ImportLimits/gml-comment-and-word", test_gml_comment_and_word);
   g_test_add_func ("/Philia/ImportLimits/pajek-vertices", test_pajek_vertices);
   g_test_add_func ("/Philia/ImportLimits/pajek-vertices-garbage", test_pajek_vertices_garbage);
+  g_test_add_func ("/Philia/ImportLimits/pajek-vertices-after-blanks",
+                   test_pajek_vertices_after_blanks);
   g_test_add_func ("/Philia/ImportLimits/pajek-string", test_pajek_string);
   g_test_add_func ("/Philia/ImportLimits/edge-list-id", test_edge_list_id);
 

@@ -180,10 +180,12 @@ check_gml (const char  *data,
   return TRUE;
 }
 
+/* igraph's Pajek lexer skips form feeds and vertical tabs as it does
+ * blanks: "\f*Vertices N" is a vertices line to it (found by fuzzing). */
 static gboolean
 is_pajek_space (char c)
 {
-  return c == ' ' || c == '\t';
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
 
 static gboolean
