@@ -8,6 +8,7 @@
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
+#include "philia-edge-softmax-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -586,36 +587,8 @@ attention_rows (gpointer data,
   if (h == 8)
     {
       for (guint v = begin; v < end; v++)
-        {
-          V8f d = v8_load (dst + (gsize)v * 8);
-          V8f mx = (V8f){ 0 } - INFINITY, sm = { 0 };
-
-          for (gint64 e = off[v]; e < off[v + 1]; e++)
-            {
-              V8f x = d + v8_load (src + (gsize)col[e] * 8);
-
-              x = v8_select (x > 0, x, slope * x);
-              v8_store (alpha + e * 8, x);
-              mx = v8_select (mx > x, mx, x);
-            }
-          for (gint64 e = off[v]; e < off[v + 1]; e++)
-            {
-              V8f w = v8_exp_approx (v8_load (alpha + e * 8) - mx);
-
-              v8_store (alpha + e * 8, w);
-              sm += w;
-            }
-          for (gint64 e = off[v]; e < off[v + 1]; e++)
-            {
-              V8f a = v8_load (alpha + e * 8) / sm;
-
-              v8_store (alpha + e * 8, a);
-              if (out != NULL)
-                {
-                  v8_store (out + e * 8, a * v8_mask_factor (mask + e * 8, keep));
-                }
-            }
-        }
+        _philia_edge_softmax_row8 (dst + (gsize)v * 8, src, col, off[v], off[v + 1], slope,
+                                   alpha, mask, keep, out);
     }
   else if (h == 1)
     {

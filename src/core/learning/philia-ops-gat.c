@@ -11,6 +11,7 @@
 #include "philia-ops-gat-private.h"
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
+#include "philia-edge-softmax-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -268,32 +269,8 @@ gat_softmax_row (const GatTask *t,
 
   if (H == 8)
     {
-      V8f d = v8_load (t->dst + (gsize)v * 8);
-      V8f vmx = (V8f){ 0 } - INFINITY, vsm = { 0 };
-
-      for (gint64 e = off[v]; e < off[v + 1]; e++)
-        {
-          V8f x = d + v8_load (src + (gsize)col[e] * 8);
-
-          x = v8_select (x > 0, x, slope * x);
-          v8_store (alpha + e * 8, x);
-          vmx = v8_select (vmx > x, vmx, x);
-        }
-      for (gint64 e = off[v]; e < off[v + 1]; e++)
-        {
-          V8f w = v8_exp_approx (v8_load (alpha + e * 8) - vmx);
-
-          v8_store (alpha + e * 8, w);
-          vsm += w;
-        }
-      for (gint64 e = off[v]; e < off[v + 1]; e++)
-        {
-          V8f a = v8_load (alpha + e * 8) / vsm;
-
-          v8_store (alpha + e * 8, a);
-          if (t->mask != NULL)
-            v8_store (t->post + e * 8, a * v8_mask_factor (t->mask + e * 8, t->keep));
-        }
+      _philia_edge_softmax_row8 (t->dst + (gsize)v * 8, src, col, off[v], off[v + 1], slope,
+                                 alpha, t->mask, t->keep, t->mask != NULL ? t->post : NULL);
       return;
     }
   {
