@@ -161,27 +161,11 @@ head_dot_rows (float *restrict o,
         av[h] = v8_load (a + h * 8);
       for (guint r = 0; r < rows; r++)
         {
-          V8f p[8], t[8], u[8], acc = { 0 };
+          V8f p[8];
 
           for (guint h = 0; h < 8; h++)
             p[h] = v8_load (x + (gsize)r * 64 + h * 8) * av[h];
-          for (guint h = 0; h < 8; h += 2)
-            {
-              t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-              t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-            }
-          for (guint h = 0; h < 8; h += 4)
-            {
-              u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-              u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-              u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-              u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-            }
-          /* Column k of the products is half k % 4 of u[k % 4] and u[4 + k % 4]. */
-          for (guint k = 0; k < 8; k++)
-            acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
-                         : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
-          v8_store (o + (gsize)r * 8, acc);
+          v8_store (o + (gsize)r * 8, v8_add_lane_sums ((V8f){ 0 }, p));
         }
       return;
     }
@@ -211,27 +195,11 @@ head_dot_rows (float *restrict o,
 
           for (guint c = 0; c < d; c += 8)
             {
-              V8f p[8], t[8], u[8];
+              V8f p[8];
 
               for (guint h = 0; h < 8; h++)
                 p[h] = v8_load (x + (gsize)r * n + h * d + c) * v8_load (a + h * d + c);
-              for (guint h = 0; h < 8; h += 2)
-                {
-                  t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-                  t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-                }
-              for (guint h = 0; h < 8; h += 4)
-                {
-                  u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-                  u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-                  u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-                  u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14,
-                                                      15);
-                }
-              /* Column c + k of the heads: half k / 4 of u[k % 4] and u[4 + k % 4]. */
-              for (guint k = 0; k < 8; k++)
-                acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
-                             : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
+              acc = v8_add_lane_sums (acc, p);
             }
           v8_store (o + (gsize)r * 8, acc);
         }

@@ -139,30 +139,6 @@ gat_gather (const gint32 *restrict col,
     }
 }
 
-/* Lane h: the sum of the lanes of p[h] (a transpose by shuffles). */
-static inline G_ALWAYS_INLINE V8f
-v8_sums8 (const V8f p[8])
-{
-  V8f t[8], u[8], acc = { 0 };
-
-  for (guint h = 0; h < 8; h += 2)
-    {
-      t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-      t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-  for (guint h = 0; h < 8; h += 4)
-    {
-      u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-      u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-  for (guint k = 0; k < 8; k++)
-    acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
-                 : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
-  return acc;
-}
-
 static inline G_ALWAYS_INLINE float
 v8_sum (V8f v)
 {
@@ -228,7 +204,7 @@ gat_dots (const gint32 *restrict col,
               for (guint c = 8; c < d; c += 8)
                 p[h] += v8_load (gr + h * d + c) * v8_load (xj + h * d + c);
             }
-          v8_store (o, v8_sums8 (p));
+          v8_store (o, v8_add_lane_sums ((V8f){ 0 }, p));
         }
       else if (d % 8 == 0)
         for (guint h = 0; h < H; h++)
