@@ -351,6 +351,13 @@ test_refusals (void)
     assert_refused (not_json, PHILIA_ERROR_FORMAT, "not valid JSON");
   }
   {
+    /* Found by fuzzing: a dropout the dropout ops refuse. */
+    g_autofree char *text = edited_manifest (m, "\"dropout\" : 0.5", "\"dropout\" : 1.5");
+    g_autoptr(GBytes) dropout = custom_zip (text, m);
+
+    assert_refused (dropout, PHILIA_ERROR_FORMAT, "its dropout is not a probability below 1");
+  }
+  {
     g_autofree char *text = edited_manifest (m, "weight-1", "weight-9");
     g_autoptr(GBytes) no_weights = custom_zip (text, m);
 

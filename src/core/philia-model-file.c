@@ -388,6 +388,9 @@ read_params (JsonObject        *root,
       || !get_bool (o, "normalize_features", &p->normalize_features, display_name, error)
       || !get_string (o, "optimizer", FALSE, &optimizer, display_name, error))
     return FALSE;
+  /* The dropout ops take a probability in [0, 1) (found by fuzzing). */
+  if (!(p->dropout >= 0 && p->dropout < 1))
+    return bad (error, display_name, "its dropout is not a probability below 1");
   if (g_str_equal (optimizer, "adam"))
     p->optimizer = PHILIA_OPTIMIZER_ADAM;
   else if (g_str_equal (optimizer, "sgd"))
