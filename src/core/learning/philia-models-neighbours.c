@@ -11,6 +11,7 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-gat-private.h"
 #include "philia-ops-inplace-private.h"
+#include "philia-ops-sage-private.h"
 #include "philia-train-private.h"
 
 #include <math.h>
@@ -136,14 +137,9 @@ sage_create (PhiliaModelContext *ctx,
 }
 
 /*
- * mean (X Wl) + X Wr + b for dense X. One product X [Wl | Wr] reads X once
- * each way (forward, and for the weights' gradient) where two products read
- * it twice, but costs a copy of both weights and of their gradients every
- * step and a copy of each half of its output and of their gradients: it
- * pays when those, 4 out (in + n) floats, are fewer than the two extra
- * passes over X and the extra gradient sum, 3 n in (a second layer over
- * the hidden width into a few classes), not for a wide layer over narrow
- * features. Each output element gets the same sums either way.
+ * mean (X Wl) + X Wr + b for dense X, one product X [Wl | Wr] where that
+ * pays (_philia_sage_concat_pays ()). Each output element gets the same
+ * sums either way.
  */
 static PhiliaTensor *
 sage_layer_dense (PhiliaTape   *tape,
@@ -156,7 +152,7 @@ sage_layer_dense (PhiliaTape   *tape,
   double in = x->cols, n = x->rows, out = wl->cols;
   PhiliaTensor *yl, *yr, *h;
 
-  if (4 * out * (in + n) < 3 * n * in)
+  if (_philia_sage_concat_pays (n, in, out))
     {
       PhiliaTensor *y = philia_op_matmul (tape, x, philia_op_concat (tape, wl, wr));
 
@@ -184,6 +180,11 @@ sage_forward (gpointer            model,
   float p = (float)ctx->params.dropout;
   PhiliaTensor *h;
 
+  if (ctx->dense_x != NULL && ctx->dense_x->cols < m->wl[0]->cols
+      && _philia_sage_concat_pays (ctx->dense_x->rows, m->wl[1]->rows, m->wl[1]->cols))
+    /* Both layers, the hidden one as one fused op (philia-ops-sage.c). */
+    return _philia_sage_dense_layers (tape, mean, philia_op_dropout (tape, ctx->dense_x, p),
+                                      m->wl, m->wr, m->b, p);
   if (ctx->dense_x != NULL && ctx->dense_x->cols < m->wl[0]->cols)
     {
       /* Features narrower than the layer: mean(X) Wl, one sparse product

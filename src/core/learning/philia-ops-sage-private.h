@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* GraphSAGE's two layers over dense features narrower than its hidden
+ * layer, as one hidden-layer op (philia-ops-sage.c). */
+
+#include "philia-autograd.h"
+
+G_BEGIN_DECLS
+
+/* [@a; @b]: @b's rows under @a's (the same columns). Its gradient goes back
+ * to each in the same split. */
+PhiliaTensor *_philia_op_stack_rows (PhiliaTape   *tape,
+                                     PhiliaTensor *a,
+                                     PhiliaTensor *b);
+
+/* Whether one product over [Wl | Wr] beats two for a layer from @in to
+ * @out columns over @n rows (see philia-ops-sage.c). */
+gboolean _philia_sage_concat_pays (double n,
+                                   double in,
+                                   double out);
+
+/* mean (H Wl2) + H Wr2 + b2 with H = dropout (relu (mean (X) Wl1 + X Wr1 +
+ * b1), @p): both layers of GraphSAGE for dense @x (its input dropout
+ * already drawn), the hidden layer as _philia_op_hidden_product () over
+ * [mean (X) | X] and [Wl1; Wr1]. The model's values within float rounding
+ * (the products sum in another order), the same dropout draws. @wl, @wr
+ * and @b are the two layers' parameters. */
+PhiliaTensor *_philia_sage_dense_layers (PhiliaTape   *tape,
+                                         PhiliaSparse *mean,
+                                         PhiliaTensor *x,
+                                         PhiliaTensor *const *wl,
+                                         PhiliaTensor *const *wr,
+                                         PhiliaTensor *const *b,
+                                         float         p);
+
+G_END_DECLS

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "autograd-test-util.h"
+#include "philia-ops-sage-private.h"
+
+/* GraphSAGE's fused layers over narrow dense features (philia-ops-sage.c)
+ * against finite differences and against the separate ops the model used
+ * before (mean (X) Wl + X Wr + b, relu_dropout, one product over [Wl | Wr],
+ * the mean of its left half plus its right half plus the bias): the same
+ * output and gradients within float rounding, over row blocks, dropout, the
+ * evaluation mode, an empty row of the mean (an isolated node), self-loops,
+ * one row, no rows and two threads. And the row stacking it uses. */
+
+typedef struct
+{
+  float         p;
+  PhiliaSparse *mean;
+} Recipe;
+
+#define N_IN 7   /* X, Wl1, Wr1, b1, Wl2, Wr2, b2 */
+
+static PhiliaTensor *
+build_fused (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  const Recipe *r = data;
+  PhiliaTensor *wl[2] = { in[1], in[4] }, *wr[2] = { in[2], in[5] }, *b[2] = { in[3], in[6] };
+
+  return _philia_sage_dense_layers (t, r->mean, in[0], wl, wr, b, r->p);
+}
+
+/* The model's code before the fused op, op by op. */
+static PhiliaTensor *
+build_separate (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  const Recipe *r = data;
+  guint c = in[4]->cols;
+  PhiliaTensor *h, *y;
+
+  h = philia_op_add (t, philia_op_matmul (t, philia_op_spmm (t, r->mean, NULL, in[0]), in[1]),
+                     philia_op_matmul (t, in[0], in[2]));
+  h = philia_op_relu_dropout (t, philia_op_add (t, h, in[3]), r->p);
+  y = philia_op_matmul (t, h, philia_op_concat (t, in[4], in[5]));
+  h = philia_op_add (t, philia_op_spmm (t, r->mean, NULL, philia_op_columns (t, y, 0, c)),
+                     philia_op_columns (t, y, c, c));
+  return philia_op_add (t, h, in[6]);
+}
+
+/* A row-stochastic [n, n] mean with a self-loop on every row but row 2
+ * (no neighbours at all) and about three other entries a row. */
+static PhiliaSparse *
+mean_matrix (guint      n,
+             PhiliaRng *rng)
+{
+  g_autofree float *dense = g_new0 (float, MAX ((gsize)n * n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = 0;
+
+      if (i == 2)
+        continue;
+      for (guint j = 0; j < n; j++)
+        if (i == j || philia_rng_float (rng) < 3.0f / n)
+          {
+            dense[(gsize)i * n + j] = 1;
+            k++;
+          }
+      for (guint j = 0; j < n; j++)
+        dense[(gsize)i * n + j] /= k;
+    }
+  return philia_sparse_new_from_dense (dense, n, n);
+}
+
+static void
+test_sage_gradients (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[N_IN];
+  Recipe plain = { 0, NULL }, dropped = { 0.5f, NULL };
+
+  philia_rng_init (&rng, 4);
+  plain.mean = dropped.mean = mean_matrix (7, &rng);
+  in[0] = param (7, 3, &rng);
+  in[1] = param (3, 6, &rng);
+  in[2] = param (3, 6, &rng);
+  in[3] = param (1, 6, &rng);
+  in[4] = param (6, 2, &rng);
+  in[5] = param (6, 2, &rng);
+  in[6] = param (1, 2, &rng);
+  check_gradients ("sage-layers", build_fused, in, N_IN, &plain, 2e-3);
+  /* The gradient check draws the same mask for every evaluation. */
+  check_gradients ("sage-layers-dropout", build_fused, in, N_IN, &dropped, 2e-3);
+  philia_sparse_unref (plain.mean);
+  FREE_ALL (in);
+}
+
+/* Runs @build on a fresh tape (seeded, @training, @threads) and returns its
+ * output and every input's gradient after a backward pass from @r. */
+static float *
+run (BuildFunc      build,
+     PhiliaTensor **in,
+     Recipe        *recipe,
+     gboolean       training,
+     guint          threads,
+     const float   *r,
+     gsize         *n_values)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+  PhiliaTensor *out;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (float));
+
+  philia_rng_init (philia_tape_get_rng (tape), 11);
+  philia_tape_set_training (tape, training);
+  for (guint k = 0; k < N_IN; k++)
+    philia_tensor_zero_grad (in[k]);
+  out = build (tape, in, recipe);
+  g_array_append_vals (values, out->data, philia_tensor_size (out));
+  if (out->requires_grad && philia_tensor_size (out) > 0)
+    philia_tape_backward_from (tape, out, r);
+  for (guint k = 0; k < N_IN; k++)
+    if (in[k]->requires_grad && in[k]->grad != NULL)
+      g_array_append_vals (values, in[k]->grad, philia_tensor_size (in[k]));
+    else if (in[k]->requires_grad)
+      g_assert_cmpuint (philia_tensor_size (out), ==, 0);   /* no rows, no gradient */
+  *n_values = values->len;
+  return (float *)g_array_free (values, FALSE);
+}
+
+static void
+assert_close (const float *a,
+              const float *b,
+              gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(fabsf (a[i] - b[i]) <= 2e-5f * (1 + fabsf (b[i]))))
+      g_error ("value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT ": %.9g against %.9g", i, n,
+               a[i], b[i]);
+}
+
+static void
+test_sage_matches_separate_ops (void)
+{
+  /* n, features, hidden, classes: one block, several with a short last one
+   * (96 rows a block at 512, 192 at 256, 960 at 64), one row, no rows. */
+  static const guint shapes[][4] = {
+    { 9, 3, 8, 2 }, { 300, 10, 512, 5 }, { 2100, 7, 64, 3 }, { 1, 4, 16, 2 },
+    { 130, 20, 33, 4 }, { 500, 9, 256, 7 }, { 0, 4, 16, 2 },
+  };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 5);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint v = 0; v < 8; v++)
+      {
+        guint n = shapes[s][0], f = shapes[s][1], h = shapes[s][2], c = shapes[s][3];
+        Recipe recipe = { v % 2 == 0 ? 0.0f : 0.5f, mean_matrix (n, &rng) };
+        gboolean training = v % 4 < 2, x_grad = v >= 4;
+        PhiliaTensor *in[N_IN] = {
+          philia_tensor_new (n, f), param (f, h, &rng), param (f, h, &rng), param (1, h, &rng),
+          param (h, c, &rng), param (h, c, &rng), param (1, c, &rng),
+        };
+        g_autofree float *r = g_new (float, MAX ((gsize)n * c, 1));
+        g_autofree float *fused = NULL, *separate = NULL, *threaded = NULL;
+        gsize n_fused, n_separate, n_threaded;
+
+        if (n > 0)
+          fill (in[0], &rng, -1, 1);
+        in[0]->requires_grad = x_grad;
+        for (gsize i = 0; i < (gsize)n * c; i++)
+          r[i] = 2 * philia_rng_float (&rng) - 1;
+        fused = run (build_fused, in, &recipe, training, 1, r, &n_fused);
+        separate = run (build_separate, in, &recipe, training, 1, r, &n_separate);
+        threaded = run (build_fused, in, &recipe, training, 2, r, &n_threaded);
+        g_assert_cmpuint (n_fused, ==, n_separate);
+        g_assert_cmpuint (n_threaded, ==, n_separate);
+        assert_close (fused, separate, n_fused);
+        assert_close (threaded, separate, n_threaded);
+        philia_sparse_unref (recipe.mean);
+        FREE_ALL (in);
+      }
+}
+
+static PhiliaTensor *
+build_stack (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  /* @in[0] twice: its gradient is the sum of two parts, the second added
+   * to the first's copy. */
+  return _philia_op_stack_rows (t, in[0], _philia_op_stack_rows (t, in[1], in[0]));
+}
+
+static void
+test_stack_rows (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  PhiliaTensor *out, *empty;
+
+  philia_rng_init (&rng, 9);
+  in[0] = param (2, 3, &rng);
+  in[1] = param (3, 3, &rng);
+  check_gradients ("stack-rows", build_stack, in, 2, NULL, 2e-3);
+
+  out = build_stack (tape, in, NULL);
+  g_assert_cmpuint (out->rows, ==, 7);
+  g_assert_cmpuint (out->cols, ==, 3);
+  for (guint i = 0; i < 7; i++)
+    for (guint j = 0; j < 3; j++)
+      {
+        float want = i < 2 ? in[0]->data[i * 3 + j]
+                     : i < 5 ? in[1]->data[(i - 2) * 3 + j] : in[0]->data[(i - 5) * 3 + j];
+
+        g_assert_cmpfloat (out->data[i * 3 + j], ==, want);
+      }
+
+  /* No rows on one side: the other's rows alone. */
+  empty = philia_tensor_new (0, 3);
+  out = _philia_op_stack_rows (tape, empty, in[1]);
+  g_assert_cmpuint (out->rows, ==, 3);
+  g_assert_cmpmem (out->data, sizeof (float) * 9, in[1]->data, sizeof (float) * 9);
+  philia_tensor_free (empty);
+  FREE_ALL (in);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/autograd/sage/stack-rows", test_stack_rows);
+  g_test_add_func ("/autograd/sage/gradients", test_sage_gradients);
+  g_test_add_func ("/autograd/sage/matches-separate-ops", test_sage_matches_separate_ops);
+  return g_test_run ();
+}
