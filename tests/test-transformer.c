@@ -9,6 +9,7 @@
 #include "autograd-test-util.h"
 #include "philia-core.h"
 #include "philia-ops-transformer-private.h"
+#include "philia-small-gemm-private.h"
 
 /*
  * The transformer's ops (forward against a direct double-precision
@@ -602,9 +603,11 @@ build_residual_unfused (PhiliaTape    *tape,
 
 /* The fused residual branch against linear, dropout, index_select and add
  * composed, on the same mask draws: output and every gradient bit for bit
- * (the same operations in the same order), with and without a row map and
- * dropout, 12 columns (eight lanes and a remainder); then finite
- * differences (the mask is the same draw each time: the tape is reseeded). */
+ * (the same operations in the same order: both products by OpenBLAS here;
+ * test-small-gemm.c compares the small-product kernel's path with a
+ * tolerance), with and without a row map and dropout, 12 columns (eight
+ * lanes and a remainder); then finite differences, by the path the model
+ * takes (the mask is the same draw each time: the tape is reseeded). */
 static void
 test_linear_dropout_add (void)
 {
@@ -625,6 +628,8 @@ test_linear_dropout_add (void)
       float *grads[2][4] = { { NULL } };
       float *outs[2] = { NULL };
 
+      int cap = _philia_small_gemm_set_level (0);
+
       for (guint fused = 0; fused < 2; fused++)
         {
           g_autoptr(PhiliaTape) tape = philia_tape_new (1);
@@ -639,6 +644,7 @@ test_linear_dropout_add (void)
           for (guint i = 0; i < 4; i++)
             grads[fused][i] = g_memdup2 (in[i]->grad, sizeof (float) * philia_tensor_size (in[i]));
         }
+      _philia_small_gemm_set_level (cap);
       g_assert_cmpmem (outs[0], sizeof (float) * 72, outs[1], sizeof (float) * 72);
       for (guint i = 0; i < 4; i++)
         g_assert_cmpmem (grads[0][i], sizeof (float) * philia_tensor_size (in[i]), grads[1][i],

@@ -195,7 +195,8 @@ block_tail (PhiliaTape   *tape,
 
   h = philia_op_linear_dropout_add (tape, att, b->wo, b->bo, p, h, rows);
   f = philia_op_layer_norm (tape, h, b->ln2_g, b->ln2_b, 1e-5f);
-  f = philia_op_relu_dropout (tape, philia_op_linear (tape, f, b->w1, b->b1), p);
+  f = philia_op_relu_dropout (tape, philia_op_linear_columns (tape, f, b->w1, b->b1, 0,
+                                                              b->w1->cols), p);
   return philia_op_linear_dropout_add (tape, f, b->w2, b->b2, p, h, NULL);
 }
 
@@ -339,7 +340,8 @@ encode (Transformer   *m,
         }
       else
         {
-          att = philia_op_seq_attention_packed (tape, philia_op_linear (tape, a, b->wqkv, b->bqkv),
+          att = philia_op_seq_attention_packed (tape, philia_op_linear_columns (tape, a, b->wqkv,
+                                                                                b->bqkv, 0, 3 * d),
                                                 map, B, L, m->heads, lens, pl);
           h = block_tail (tape, b, h, map, att, p);
         }

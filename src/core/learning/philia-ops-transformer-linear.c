@@ -12,11 +12,43 @@
 #include "philia-ops-transformer-private.h"
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
+#include "philia-small-gemm-private.h"
 
 #include <cblas.h>
 #include <string.h>
 
 /* ------------------------------------------------------ linear columns */
+
+/* @g (@m × @k) = or += @gy (@m × @n) times the transpose of columns
+ * @begin … @begin+@n−1 of @w (@k rows): the input's gradient of a product,
+ * by the small-product kernel on the block transposed once (n × k floats),
+ * else by OpenBLAS. */
+static void
+input_grad (PhiliaTape   *tape,
+            float        *g,
+            gboolean      fresh,
+            const float  *gy,
+            PhiliaTensor *w,
+            guint         begin,
+            guint         m,
+            guint         n,
+            guint         k)
+{
+  float *wt;
+
+  if (!_philia_small_gemm_usable (n, k))
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gy, n,
+                   w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
+      return;
+    }
+  wt = _philia_tape_pool_take (tape, (gsize)n * k);
+  for (guint t = 0; t < k; t++)
+    for (guint j = 0; j < n; j++)
+      wt[(gsize)j * k + t] = w->data[(gsize)t * w->cols + begin + j];
+  _philia_small_gemm (tape, m, k, n, gy, n, wt, k, g, k, NULL, !fresh, NULL, NULL);
+  _philia_tape_pool_give (tape, (gsize)n * k, wt);
+}
 
 /* A column block of a product's weight: the last layer's queries are
  * needed for the first tokens alone and its keys and values for all, from
@@ -35,8 +67,7 @@ linear_columns_backward (PhiliaTape *tape,
     {
       float *g = grad_for_write (tape, x, &fresh);
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, y->grad, n,
-                   w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
+      input_grad (tape, g, fresh, y->grad, w, begin, m, n, k);
     }
   if (w->requires_grad)
     cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, y->grad,
@@ -67,10 +98,16 @@ philia_op_linear_columns (PhiliaTape   *tape,
   g_return_val_if_fail (begin <= w->cols && count <= w->cols - begin, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, count);
-  _philia_fill_rows (y->data, b->data + begin, x->rows, count);
-  if (x->rows > 0 && count > 0 && x->cols > 0)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
-                 x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
+  if (_philia_small_gemm_usable (x->cols, count))
+    _philia_small_gemm (tape, x->rows, count, x->cols, x->data, x->cols, w->data + begin,
+                        w->cols, y->data, count, b->data + begin, FALSE, NULL, NULL);
+  else
+    {
+      _philia_fill_rows (y->data, b->data + begin, x->rows, count);
+      if (x->rows > 0 && count > 0 && x->cols > 0)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
+                     x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
+    }
   node = record (tape, linear_columns_backward, y, x, w, b);
   if (node != NULL)
     node->n_index = begin;
@@ -157,6 +194,30 @@ typedef struct
   const gint32 *rows;
 } ResidualSaved;
 
+typedef struct
+{
+  float        *y;
+  const float  *res;
+  const gint32 *rows;
+  const guint8 *mask;
+  guint         n;
+  float         keep;
+} ResidualEpilogue;
+
+/* residual_apply () on rows the product kernel has just written. */
+static void
+residual_epilogue (gpointer data,
+                   guint    begin,
+                   guint    end)
+{
+  const ResidualEpilogue *e = data;
+  gsize at = (gsize)begin * e->n;
+
+  residual_apply (e->y + at, e->rows != NULL ? e->res : e->res + at,
+                  e->rows != NULL ? e->rows + begin : NULL,
+                  e->mask != NULL ? e->mask + at : NULL, end - begin, e->n, e->keep);
+}
+
 static void
 linear_dropout_add_backward (PhiliaTape *tape,
                              Node       *node)
@@ -192,8 +253,7 @@ linear_dropout_add_backward (PhiliaTape *tape,
     {
       float *g = grad_for_write (tape, x, &fresh);
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gz, n, w->data, n,
-                   fresh ? 0.0f : 1.0f, g, k);
+      input_grad (tape, g, fresh, gz, w, 0, m, n, k);
     }
   if (k > 0 && w->requires_grad)
     {
@@ -228,10 +288,6 @@ philia_op_linear_dropout_add (PhiliaTape   *tape,
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
   size = tensor_size (y);
-  _philia_fill_rows (y->data, b->data, x->rows, w->cols);
-  if (x->rows > 0 && w->cols > 0 && x->cols > 0)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
-                 x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
   if (philia_tape_get_training (tape) && p > 0)
     {
       /* The dropout op's mask buffer and draws. */
@@ -239,7 +295,22 @@ philia_op_linear_dropout_add (PhiliaTape   *tape,
       _philia_dropout_mask_from_tape (tape, mask, size, p);
       keep = 1.0f / (1.0f - p);
     }
-  residual_apply (y->data, res->data, res_rows, mask, x->rows, w->cols, keep);
+  if (_philia_small_gemm_usable (x->cols, w->cols))
+    {
+      /* The residual and dropout on each block of rows while it is in the cache. */
+      ResidualEpilogue e = { y->data, res->data, res_rows, mask, w->cols, keep };
+
+      _philia_small_gemm (tape, x->rows, w->cols, x->cols, x->data, x->cols, w->data, w->cols,
+                          y->data, w->cols, b->data, FALSE, residual_epilogue, &e);
+    }
+  else
+    {
+      _philia_fill_rows (y->data, b->data, x->rows, w->cols);
+      if (x->rows > 0 && w->cols > 0 && x->cols > 0)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                     x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
+      residual_apply (y->data, res->data, res_rows, mask, x->rows, w->cols, keep);
+    }
   node = record (tape, linear_dropout_add_backward, y, x, w, b);
   if (node == NULL && res->requires_grad)
     node = record (tape, linear_dropout_add_backward, y, res, NULL, NULL);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* A product kernel for the per-token linear layers of the transformer:
+ * many rows, a short inner dimension (the width, 64 to a few hundred) and a
+ * narrow output. OpenBLAS (Debian 12's 0.3.21) runs its AVX2 kernel on CPUs
+ * it does not know (AMD Zen 4 and 5 among them) and packs both operands on
+ * every call; here the weight is read in place from the cache, the rows are
+ * split over the tape's threads, and a caller's epilogue (residual, ReLU,
+ * dropout) runs on each block of rows while it is still in the cache. */
+
+#include "philia-tape-private.h"
+
+G_BEGIN_DECLS
+
+/* Called on rows [@begin, @end) of the output right after they are written
+ * (from the thread that wrote them). */
+typedef void (*PhiliaGemmEpilogue) (gpointer data,
+                                    guint    begin,
+                                    guint    end);
+
+/* Whether _philia_small_gemm () takes a product of inner dimension @k and
+ * @n output columns on this CPU (AVX2 and FMA at least; @k and @n bounded so
+ * that the weight stays in the cache). */
+gboolean _philia_small_gemm_usable (guint k,
+                                    guint n);
+
+/*
+ * C[r, j] = init + Σ_t A[r, t] B[t, j] for r < @m, j < @n, the sum taken in
+ * order of t with one fused multiply-add a term, init @bias[j] (NULL: 0), or
+ * C[r, j] itself when @accumulate. A is @m × @k with row stride @lda, B is
+ * @k × @n with row stride @ldb, C has row stride @ldc. Rows are split over
+ * @tape's threads (each element's arithmetic does not depend on the split).
+ * Only for products _philia_small_gemm_usable () accepts.
+ */
+void     _philia_small_gemm        (PhiliaTape         *tape,
+                                    guint               m,
+                                    guint               n,
+                                    guint               k,
+                                    const float        *a,
+                                    gsize               lda,
+                                    const float        *b,
+                                    gsize               ldb,
+                                    float              *c,
+                                    gsize               ldc,
+                                    const float        *bias,
+                                    gboolean            accumulate,
+                                    PhiliaGemmEpilogue  epilogue,
+                                    gpointer            data);
+
+/* For tests: caps the instruction set the kernel uses (2 AVX-512, 1 AVX2
+ * and FMA, 0 none: the callers use OpenBLAS; −1 lifts the cap); returns
+ * the cap before. */
+int      _philia_small_gemm_set_level (int cap);
+
+G_END_DECLS

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The transformer's small-inner-dimension product kernel
+ * (philia-small-gemm-private.h; tests in tests/test-transformer.c). */
+#define G_LOG_DOMAIN "philia-core"
+
+#include "config.h"
+
+#include "philia-core.h"
+#include "philia-small-gemm-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Rows written before the epilogue runs on them: small enough that they are
+ * still in the first-level cache (48 rows of 192 floats are 36 KiB). */
+#define CHUNK_ROWS 48
+/* The weight (k × n floats) must fit the second-level cache with room. */
+#define MAX_WEIGHT_FLOATS (128 * 1024)
+
+typedef struct
+{
+  const float       *a, *b, *bias;
+  float             *c;
+  gsize              lda, ldb, ldc;
+  guint              n, k;
+  gboolean           accumulate;
+  PhiliaGemmEpilogue epilogue;
+  gpointer           data;
+} Gemm;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+# define HAVE_KERNELS 1
+
+# pragma GCC diagnostic ignored "-Wpsabi"
+
+typedef float V16 __attribute__ ((vector_size (64)));
+typedef float V8 __attribute__ ((vector_size (32)));
+
+/*
+ * One kernel per instruction set from one template: a block of R rows ×
+ * NV vectors of columns kept in registers (R·NV accumulators) while the
+ * inner index runs, each step one broadcast of A a row and one load of B a
+ * vector. Rows left over from R go one at a time, columns left over from
+ * NV vectors one vector at a time, then one at a time: every element gets
+ * the same init-then-multiply-add sequence whatever block it falls in.
+ */
+# define DEFINE_KERNEL(SUFFIX, TARGET, VT, VL, R, NV)                                       \
+  static inline __attribute__ ((always_inline, target (TARGET))) VT                        \
+  load_##SUFFIX (const float *p)                                                            \
+  {                                                                                         \
+    VT v;                                                                                   \
+    memcpy (&v, p, sizeof v);                                                               \
+    return v;                                                                               \
+  }                                                                                         \
+                                                                                            \
+  static inline __attribute__ ((always_inline, target (TARGET))) VT                        \
+  init_##SUFFIX (const Gemm *g,                                                            \
+                 gsize       row,                                                           \
+                 guint       col)                                                           \
+  {                                                                                         \
+    if (g->accumulate)                                                                      \
+      return load_##SUFFIX (g->c + row * g->ldc + col);                                    \
+    if (g->bias != NULL)                                                                    \
+      return load_##SUFFIX (g->bias + col);                                                 \
+    return (VT){ 0 };                                                                       \
+  }                                                                                         \
+                                                                                            \
+  /* rr rows (R or 1) from @row, nv vectors (NV or 1) from @col. */                         \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  block_##SUFFIX (const Gemm *g,                                                           \
+                  gsize       row,                                                          \
+                  guint       col,                                                          \
+                  guint       rr,                                                           \
+                  guint       nv)                                                           \
+  {                                                                                         \
+    VT acc[R][NV];                                                                          \
+    const float *a = g->a + row * g->lda, *b = g->b + col;                                 \
+                                                                                            \
+    for (guint r = 0; r < rr; r++)                                                          \
+      for (guint v = 0; v < nv; v++)                                                        \
+        acc[r][v] = init_##SUFFIX (g, row + r, col + v * VL);                               \
+    for (guint t = 0; t < g->k; t++)                                                        \
+      {                                                                                     \
+        VT bv[NV];                                                                          \
+                                                                                            \
+        for (guint v = 0; v < nv; v++)                                                      \
+          bv[v] = load_##SUFFIX (b + t * g->ldb + v * VL);                                  \
+        for (guint r = 0; r < rr; r++)                                                      \
+          {                                                                                 \
+            VT av = (VT){ 0 } + a[r * g->lda + t];                                          \
+                                                                                            \
+            for (guint v = 0; v < nv; v++)                                                  \
+              acc[r][v] += av * bv[v];                                                      \
+          }                                                                                 \
+      }                                                                                     \
+    for (guint r = 0; r < rr; r++)                                                          \
+      for (guint v = 0; v < nv; v++)                                                        \
+        memcpy (g->c + (row + r) * g->ldc + col + v * VL, &acc[r][v], sizeof (VT));         \
+  }                                                                                         \
+                                                                                            \
+  static __attribute__ ((target (TARGET), optimize ("O3"))) void                           \
+  rows_##SUFFIX (const Gemm *g,                                                            \
+                 guint       begin,                                                         \
+                 guint       end)                                                           \
+  {                                                                                         \
+    guint n = g->n, full = n / (NV * VL) * (NV * VL), vec = n / VL * VL;                    \
+    gsize row = begin;                                                                      \
+                                                                                            \
+    for (; row + R <= end; row += R)                                                        \
+      {                                                                                     \
+        guint col = 0;                                                                      \
+                                                                                            \
+        for (; col < full; col += NV * VL)                                                  \
+          block_##SUFFIX (g, row, col, R, NV);                                              \
+        for (; col < vec; col += VL)                                                        \
+          block_##SUFFIX (g, row, col, R, 1);                                               \
+      }                                                                                     \
+    for (; row < end; row++)                                                                \
+      {                                                                                     \
+        guint col = 0;                                                                      \
+                                                                                            \
+        for (; col < full; col += NV * VL)                                                  \
+          block_##SUFFIX (g, row, col, 1, NV);                                              \
+        for (; col < vec; col += VL)                                                        \
+          block_##SUFFIX (g, row, col, 1, 1);                                               \
+      }                                                                                     \
+    /* Columns past the last whole vector, one element at a time (fmaf: one         \
+     * rounding a term as in the vectors, whatever the vectoriser does). */                 \
+    for (row = begin; vec < n && row < end; row++)                                          \
+      for (guint j = vec; j < n; j++)                                                       \
+        {                                                                                   \
+          const float *a = g->a + row * g->lda;                                             \
+          float *cp = g->c + row * g->ldc + j;                                              \
+          float acc = g->accumulate ? *cp : g->bias != NULL ? g->bias[j] : 0.0f;            \
+                                                                                            \
+          for (guint t = 0; t < g->k; t++)                                                  \
+            acc = fmaf (a[t], g->b[t * g->ldb + j], acc);                                   \
+          *cp = acc;                                                                        \
+        }                                                                                   \
+  }
+
+DEFINE_KERNEL (avx512, "arch=x86-64-v4", V16, 16, 6, 4)
+DEFINE_KERNEL (avx2, "arch=x86-64-v3", V8, 8, 6, 2)
+#else
+# define HAVE_KERNELS 0
+#endif
+
+static int isa = -1;        /* 2: AVX-512, 1: AVX2 and FMA, 0: neither */
+static int level_cap = 2;   /* tests lower it (_philia_small_gemm_set_level) */
+
+/* The instruction set the kernel runs with (0: none, OpenBLAS does it). */
+static int
+level (void)
+{
+  if (g_atomic_int_get (&isa) < 0)
+    {
+      int found = 0;
+
+#if HAVE_KERNELS
+      __builtin_cpu_init ();
+      if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+        found = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+                && __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq")
+                ? 2 : 1;
+#endif
+      g_atomic_int_set (&isa, found);
+    }
+  return MIN (g_atomic_int_get (&isa), g_atomic_int_get (&level_cap));
+}
+
+int
+_philia_small_gemm_set_level (int cap)
+{
+  int before = g_atomic_int_get (&level_cap);
+
+  g_atomic_int_set (&level_cap, cap < 0 ? 2 : cap);
+  return before;
+}
+
+gboolean
+_philia_small_gemm_usable (guint k,
+                           guint n)
+{
+  return k > 0 && n > 0 && k <= 1024 && (gsize)k * n <= MAX_WEIGHT_FLOATS && level () > 0;
+}
+
+static void
+gemm_rows (gpointer data,
+           guint    begin,
+           guint    end)
+{
+#if HAVE_KERNELS
+  const Gemm *g = data;
+  gboolean wide = level () == 2;
+
+  for (guint r = begin; r < end; r += CHUNK_ROWS)
+    {
+      guint stop = MIN (end, r + CHUNK_ROWS);
+
+      if (wide)
+        rows_avx512 (g, r, stop);
+      else
+        rows_avx2 (g, r, stop);
+      if (g->epilogue != NULL)
+        g->epilogue (g->data, r, stop);
+    }
+#else
+  (void)data;
+  (void)begin;
+  (void)end;
+  g_assert_not_reached ();
+#endif
+}
+
+void
+_philia_small_gemm (PhiliaTape         *tape,
+                    guint               m,
+                    guint               n,
+                    guint               k,
+                    const float        *a,
+                    gsize               lda,
+                    const float        *b,
+                    gsize               ldb,
+                    float              *c,
+                    gsize               ldc,
+                    const float        *bias,
+                    gboolean            accumulate,
+                    PhiliaGemmEpilogue  epilogue,
+                    gpointer            data)
+{
+  Gemm g = { a, b, bias, c, lda, ldb, ldc, n, k, accumulate, epilogue, data };
+
+  g_return_if_fail (_philia_small_gemm_usable (k, n));
+  if (m == 0)
+    return;
+  _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_rows, &g);
+}

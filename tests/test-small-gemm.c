@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "autograd-test-util.h"
+#include "philia-core.h"
+#include "philia-ops-transformer-private.h"
+#include "philia-small-gemm-private.h"
+#include "philia-tape-private.h"
+
+/*
+ * The transformer's small-product kernel (philia-small-gemm.c): against a
+ * double-precision product on shapes that take every block of the kernel
+ * (whole and partial row blocks, whole and partial column panels, columns
+ * past the last vector, strides wider than the rows), its AVX2 and AVX-512
+ * forms and its thread splits bit for bit (each element is the same
+ * multiply-add sequence), and the transformer's product ops through it
+ * against the same ops through OpenBLAS (the unfused path, bit-identical to
+ * the composed ops: test-transformer.c), outputs and gradients, with the
+ * tolerance of a reordered float32 sum.
+ */
+
+static float
+uniform (PhiliaRng *rng)
+{
+  return 2 * philia_rng_float (rng) - 1;
+}
+
+typedef struct
+{
+  guint m, n, k;
+  gsize lda, ldb, ldc;
+  float *a, *b, *bias, *c0;
+} Case;
+
+static void
+case_init (Case      *c,
+           guint      m,
+           guint      n,
+           guint      k,
+           guint      pad,
+           PhiliaRng *rng)
+{
+  c->m = m;
+  c->n = n;
+  c->k = k;
+  c->lda = k + pad;
+  c->ldb = n + 2 * pad;
+  c->ldc = n + pad;
+  c->a = g_new (float, MAX ((gsize)m * c->lda, 1));
+  c->b = g_new (float, (gsize)k * c->ldb);
+  c->bias = g_new (float, n);
+  c->c0 = g_new (float, MAX ((gsize)m * c->ldc, 1));
+  for (gsize i = 0; i < (gsize)m * c->lda; i++)
+    c->a[i] = uniform (rng);
+  for (gsize i = 0; i < (gsize)k * c->ldb; i++)
+    c->b[i] = uniform (rng);
+  for (guint j = 0; j < n; j++)
+    c->bias[j] = uniform (rng);
+  for (gsize i = 0; i < (gsize)m * c->ldc; i++)
+    c->c0[i] = uniform (rng);
+}
+
+static void
+case_clear (Case *c)
+{
+  g_free (c->a);
+  g_free (c->b);
+  g_free (c->bias);
+  g_free (c->c0);
+}
+
+/* The kernel's output in a fresh copy of c0 (init: 0 none, 1 bias, 2 c0). */
+static float *
+run (Case *c,
+     guint threads,
+     guint init)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+  float *out = g_memdup2 (c->c0, sizeof (float) * MAX ((gsize)c->m * c->ldc, 1));
+
+  _philia_small_gemm (tape, c->m, c->n, c->k, c->a, c->lda, c->b, c->ldb, out, c->ldc,
+                      init == 1 ? c->bias : NULL, init == 2, NULL, NULL);
+  return out;
+}
+
+/* Every element within a float32 sum's rounding of the double product;
+ * the padding between rows untouched. */
+static void
+check_reference (Case        *c,
+                 const float *out,
+                 guint        init)
+{
+  for (guint r = 0; r < c->m; r++)
+    {
+      for (guint j = 0; j < c->n; j++)
+        {
+          double start = init == 1 ? c->bias[j] : init == 2 ? c->c0[r * c->ldc + j] : 0;
+          double sum = start, mag = fabs (start);
+
+          for (guint t = 0; t < c->k; t++)
+            {
+              sum += (double)c->a[r * c->lda + t] * c->b[t * c->ldb + j];
+              mag += fabs ((double)c->a[r * c->lda + t] * c->b[t * c->ldb + j]);
+            }
+          g_assert_cmpfloat (fabs (out[r * c->ldc + j] - sum), <=, (c->k + 1) * 1.2e-7 * mag);
+        }
+      for (gsize j = c->n; j < c->ldc; j++)
+        g_assert_cmpfloat (out[r * c->ldc + j], ==, c->c0[r * c->ldc + j]);
+    }
+}
+
+static void
+test_kernel (void)
+{
+  /* m: empty, one row, under a row block, blocks and a remainder, past a
+   * chunk; n: under a vector, vectors and a remainder, whole panels of both
+   * instruction sets and more; k: 1 and a transformer's widths. */
+  static const guint ms[] = { 0, 1, 5, 13, 100 };
+  static const guint ns[] = { 1, 3, 8, 17, 64, 70, 192 };
+  static const guint ks[] = { 1, 7, 64, 128 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 31);
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ns); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ks); l++)
+        {
+          Case c;
+
+          case_init (&c, ms[i], ns[j], ks[l], (i + j + l) % 3, &rng);
+          for (guint init = 0; init < 3; init++)
+            {
+              g_autofree float *out = run (&c, 1, init);
+              int cap = _philia_small_gemm_set_level (1);
+              g_autofree float *narrow = run (&c, 1, init);
+
+              _philia_small_gemm_set_level (cap);
+              check_reference (&c, out, init);
+              g_assert_cmpmem (out, sizeof (float) * c.m * c.ldc, narrow,
+                               sizeof (float) * c.m * c.ldc);
+            }
+          case_clear (&c);
+        }
+}
+
+/* Two and three threads split the rows at other places than one: the same bits. */
+static void
+test_kernel_threads (void)
+{
+  PhiliaRng rng;
+  Case c;
+  g_autofree float *one = NULL, *two = NULL, *three = NULL;
+
+  if (!_philia_small_gemm_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 32);
+  case_init (&c, 1001, 72, 64, 1, &rng);
+  one = run (&c, 1, 1);
+  two = run (&c, 2, 1);
+  three = run (&c, 3, 1);
+  check_reference (&c, one, 1);
+  g_assert_cmpmem (one, sizeof (float) * c.m * c.ldc, two, sizeof (float) * c.m * c.ldc);
+  g_assert_cmpmem (one, sizeof (float) * c.m * c.ldc, three, sizeof (float) * c.m * c.ldc);
+  case_clear (&c);
+}
+
+/* ------------------------------------------------------------------- ops */
+
+static void
+assert_close (const float *a,
+              const float *b,
+              gsize        n,
+              double       tol)
+{
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (fabs (a[i] - b[i]), <=, tol * (1 + fabs (b[i])));
+}
+
+/* One op's output and input gradients with the kernel at @cap (0: OpenBLAS). */
+typedef PhiliaTensor *(*OpFunc) (PhiliaTape *tape, PhiliaTensor **in, gboolean which);
+
+static PhiliaTensor *
+op_columns (PhiliaTape    *tape,
+            PhiliaTensor **in,
+            gboolean       full)
+{
+  /* The first layer's q | k | v product whole, or the last layer's k | v block. */
+  return full ? philia_op_linear_columns (tape, in[0], in[1], in[2], 0, in[1]->cols)
+              : philia_op_linear_columns (tape, in[0], in[1], in[2], 24, 48);
+}
+
+static PhiliaTensor *
+op_residual (PhiliaTape    *tape,
+             PhiliaTensor **in,
+             gboolean       mapped)
+{
+  static gint32 rows[200];
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    rows[i] = (gint32)((i * 7) % in[3]->rows);
+  philia_tape_set_training (tape, TRUE);
+  return philia_op_linear_dropout_add (tape, in[0], in[1], in[2], 0.3f, in[3],
+                                       mapped ? rows : NULL);
+}
+
+static void
+compare_paths (OpFunc         op,
+               PhiliaTensor **in,
+               guint          n_in,
+               gboolean       which,
+               guint          threads)
+{
+  float *out[2], *grads[2][4] = { { NULL } };
+  gsize size = 0;
+
+  for (guint path = 0; path < 2; path++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+      int cap = _philia_small_gemm_set_level (path == 0 ? 0 : -1);
+      PhiliaTensor *y, *target;
+
+      philia_rng_init (philia_tape_get_rng (tape), 5);
+      for (guint i = 0; i < n_in; i++)
+        philia_tensor_zero_grad (in[i]);
+      y = op (tape, in, which);
+      size = philia_tensor_size (y);
+      out[path] = g_memdup2 (y->data, sizeof (float) * size);
+      /* A target of y's shape: its gradient is 2 (y − target) / size. */
+      target = philia_tape_constant (tape, y->rows, y->cols, NULL);
+      for (gsize i = 0; i < size; i++)
+        target->data[i] = 0.25f * (float)((i * 37) % 11) - 1;
+      philia_tape_backward (tape, philia_op_mse (tape, y, target));
+      for (guint i = 0; i < n_in; i++)
+        grads[path][i] = g_memdup2 (in[i]->grad, sizeof (float) * philia_tensor_size (in[i]));
+      _philia_small_gemm_set_level (cap);
+    }
+  /* Sums of up to 128 terms of size about 1 in float32: 1e-5 relative. */
+  assert_close (out[1], out[0], size, 1e-5);
+  for (guint i = 0; i < n_in; i++)
+    {
+      double scale = 0;
+
+      for (gsize e = 0; e < philia_tensor_size (in[i]); e++)
+        scale = MAX (scale, fabs (grads[0][i][e]));
+      for (gsize e = 0; e < philia_tensor_size (in[i]); e++)
+        g_assert_cmpfloat (fabs (grads[1][i][e] - grads[0][i][e]), <=, 1e-5 * scale + 1e-12);
+      g_free (grads[0][i]);
+      g_free (grads[1][i]);
+    }
+  g_free (out[0]);
+  g_free (out[1]);
+}
+
+/* The ops on transformer-like shapes (width 72, a feed-forward of 128), one
+ * thread and two, the kernel's path against OpenBLAS's. */
+static void
+test_ops (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, x2 = NULL, w2 = NULL, b2 = NULL;
+  g_autoptr(PhiliaTensor) res = NULL, res_all = NULL;
+
+  if (!_philia_small_gemm_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 33);
+  x = param (200, 72, &rng);
+  w = param (72, 216, &rng);
+  b = param (1, 216, &rng);
+  x2 = param (200, 128, &rng);
+  w2 = param (128, 72, &rng);
+  b2 = param (1, 72, &rng);
+  res = param (57, 72, &rng);
+  res_all = param (200, 72, &rng);
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      PhiliaTensor *cols_in[3] = { x, w, b };
+      PhiliaTensor *res_in[4] = { x2, w2, b2, res };
+      PhiliaTensor *res_all_in[4] = { x2, w2, b2, res_all };
+
+      compare_paths (op_columns, cols_in, 3, TRUE, threads);
+      compare_paths (op_columns, cols_in, 3, FALSE, threads);
+      compare_paths (op_residual, res_in, 4, TRUE, threads);
+      compare_paths (op_residual, res_all_in, 4, FALSE, threads);
+    }
+}
+
+/* Finite differences through the kernel's path on a shape it takes whole
+ * (a row block and a remainder, a panel and a vector of columns). */
+static PhiliaTensor *
+build_residual (PhiliaTape    *tape,
+                PhiliaTensor **in,
+                gpointer       data)
+{
+  return op_residual (tape, in, data != NULL);
+}
+
+static PhiliaTensor *
+build_columns (PhiliaTape    *tape,
+               PhiliaTensor **in,
+               gpointer       data)
+{
+  return philia_op_linear_columns (tape, in[0], in[1], in[2], 2, 20);
+}
+
+static void
+test_gradients (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL, w = NULL, b = NULL, res = NULL;
+  PhiliaTensor *in[4];
+
+  philia_rng_init (&rng, 34);
+  x = param (7, 9, &rng);
+  w = param (9, 24, &rng);
+  b = param (1, 24, &rng);
+  res = param (7, 24, &rng);
+  in[0] = x;
+  in[1] = w;
+  in[2] = b;
+  in[3] = res;
+  check_gradients ("linear_columns (kernel)", build_columns, in, 3, NULL, 2e-3);
+  check_gradients ("linear_dropout_add (kernel)", build_residual, in, 4, NULL, 2e-3);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/small-gemm/kernel", test_kernel);
+  g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
+  g_test_add_func ("/small-gemm/ops", test_ops);
+  g_test_add_func ("/small-gemm/gradients", test_gradients);
+  return g_test_run ();
+}
