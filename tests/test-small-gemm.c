@@ -20,7 +20,8 @@
  * forms and its thread splits bit for bit (each element is the same
  * multiply-add sequence), and the transformer's product ops through it
  * against the same ops through OpenBLAS (the unfused path, bit-identical to
- * the composed ops: test-transformer.c), outputs and gradients, with the
+ * the composed ops: test-transformer.c), outputs and gradients (the
+ * weight's through the transposed kernel), with the
  * tolerance of a reordered float32 sum.
  */
 
@@ -175,6 +176,72 @@ test_kernel_threads (void)
   g_assert_cmpmem (one, sizeof (float) * c.m * c.ldc, two, sizeof (float) * c.m * c.ldc);
   g_assert_cmpmem (one, sizeof (float) * c.m * c.ldc, three, sizeof (float) * c.m * c.ldc);
   case_clear (&c);
+}
+
+/* The transposed product X^T G (a weight's gradient) against doubles:
+ * inner dimensions under a block, several blocks and a remainder, none;
+ * AVX2 and AVX-512 and one or two threads the same bits. */
+static void
+test_kernel_tn (void)
+{
+  static const guint ms[] = { 1, 7, 64 };
+  static const guint ns[] = { 3, 16, 70, 128 };
+  static const guint ks[] = { 0, 1, 255, 600 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_tn_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 35);
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ns); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ks); l++)
+        for (guint acc = 0; acc < 2; acc++)
+          {
+            guint m = ms[i], n = ns[j], k = ks[l], ldc = n + 1;
+            g_autofree float *x = g_new (float, (gsize)k * m + 1);
+            g_autofree float *gy = g_new (float, (gsize)k * n + 1);
+            g_autofree float *c0 = g_new (float, (gsize)m * ldc);
+            float *out[3];
+
+            for (gsize e = 0; e < (gsize)k * m; e++)
+              x[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)k * n; e++)
+              gy[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)m * ldc; e++)
+              c0[e] = uniform (&rng);
+            for (guint v = 0; v < 3; v++)
+              {
+                g_autoptr(PhiliaTape) tape = philia_tape_new (v == 2 ? 2 : 1);
+                int cap = _philia_small_gemm_set_level (v == 1 ? 1 : -1);
+
+                out[v] = g_memdup2 (c0, sizeof (float) * m * ldc);
+                _philia_small_gemm_tn (tape, m, n, k, x, m, gy, n, out[v], ldc, acc);
+                _philia_small_gemm_set_level (cap);
+              }
+            for (guint r = 0; r < m; r++)
+              {
+                for (guint c = 0; c < n; c++)
+                  {
+                    double sum = acc ? c0[r * ldc + c] : 0, mag = fabs (sum);
+
+                    for (guint t = 0; t < k; t++)
+                      {
+                        sum += (double)x[t * m + r] * gy[t * n + c];
+                        mag += fabs ((double)x[t * m + r] * gy[t * n + c]);
+                      }
+                    g_assert_cmpfloat (fabs (out[0][r * ldc + c] - sum), <=,
+                                       (k + 1) * 1.2e-7 * mag);
+                  }
+                g_assert_cmpfloat (out[0][r * ldc + n], ==, c0[r * ldc + n]);
+              }
+            for (guint v = 1; v < 3; v++)
+              g_assert_cmpmem (out[0], sizeof (float) * m * ldc, out[v], sizeof (float) * m * ldc);
+            for (guint v = 0; v < 3; v++)
+              g_free (out[v]);
+          }
 }
 
 /* ------------------------------------------------------------------- ops */
@@ -345,6 +412,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/small-gemm/kernel", test_kernel);
   g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
+  g_test_add_func ("/small-gemm/kernel-tn", test_kernel_tn);
   g_test_add_func ("/small-gemm/ops", test_ops);
   g_test_add_func ("/small-gemm/gradients", test_gradients);
   return g_test_run ();

@@ -19,6 +19,27 @@
 
 /* ------------------------------------------------------ linear columns */
 
+/* @g (@k × @n, row stride @ldg) = or += X^T G for X (@m × @k) and G
+ * (@m × @n): a product's weight gradient, by the small-product kernel
+ * when it takes it, else by OpenBLAS. */
+static void
+weight_grad (PhiliaTape  *tape,
+             float       *g,
+             gsize        ldg,
+             gboolean     fresh,
+             const float *x,
+             const float *gy,
+             guint        m,
+             guint        n,
+             guint        k)
+{
+  if (_philia_small_gemm_tn_usable (k, n))
+    _philia_small_gemm_tn (tape, k, n, m, x, k, gy, n, g, ldg, !fresh);
+  else
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x, k, gy, n,
+                 fresh ? 0.0f : 1.0f, g, ldg);
+}
+
 /* @g (@m × @k) = or += @gy (@m × @n) times the transpose of columns
  * @begin … @begin+@n−1 of @w (@k rows): the input's gradient of a product,
  * by the small-product kernel on the block transposed once (n × k floats),
@@ -70,8 +91,7 @@ linear_columns_backward (PhiliaTape *tape,
       input_grad (tape, g, fresh, y->grad, w, begin, m, n, k);
     }
   if (w->requires_grad)
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, y->grad,
-                 n, 1.0f, ensure_grad (w) + begin, w->cols);
+    weight_grad (tape, ensure_grad (w) + begin, w->cols, FALSE, x->data, y->grad, m, n, k);
   if (b->requires_grad)
     {
       float *gb = ensure_grad (b) + begin;
@@ -259,8 +279,7 @@ linear_dropout_add_backward (PhiliaTape *tape,
     {
       float *g = grad_for_write (tape, w, &fresh);
 
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x->data, k, gz, n,
-                   fresh ? 0.0f : 1.0f, g, n);
+      weight_grad (tape, g, n, fresh, x->data, gz, m, n, k);
     }
   _philia_tape_pool_give (tape, size, gz);
 }

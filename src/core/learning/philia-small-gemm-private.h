@@ -48,6 +48,30 @@ void     _philia_small_gemm        (PhiliaTape         *tape,
                                     PhiliaGemmEpilogue  epilogue,
                                     gpointer            data);
 
+/* Whether _philia_small_gemm_tn () takes an @m × @n product. */
+gboolean _philia_small_gemm_tn_usable (guint m,
+                                       guint n);
+
+/*
+ * C[r, j] = (C[r, j] when @accumulate, else 0) + Σ_t A[t, r] B[t, j] for
+ * r < @m, j < @n, t < @k in order, one multiply-add a term: the transpose
+ * of A (@k × @m, row stride @lda) times B (@k × @n, row stride @ldb), a
+ * weight's gradient X^T G over many rows. The inner index is taken in
+ * blocks that stay in the cache (the sum's order is kept across them);
+ * rows of C are split over @tape's threads.
+ */
+void     _philia_small_gemm_tn     (PhiliaTape         *tape,
+                                    guint               m,
+                                    guint               n,
+                                    guint               k,
+                                    const float        *a,
+                                    gsize               lda,
+                                    const float        *b,
+                                    gsize               ldb,
+                                    float              *c,
+                                    gsize               ldc,
+                                    gboolean            accumulate);
+
 /* For tests: caps the instruction set the kernel uses (2 AVX-512, 1 AVX2
  * and FMA, 0 none: the callers use OpenBLAS; −1 lifts the cap); returns
  * the cap before. */

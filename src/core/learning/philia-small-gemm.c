@@ -21,7 +21,7 @@ typedef struct
 {
   const float       *a, *b, *bias;
   float             *c;
-  gsize              lda, ldb, ldc;
+  gsize              a_rs, a_cs, ldb, ldc;   /* A[r, t] is a[r · a_rs + t · a_cs] */
   guint              n, k;
   gboolean           accumulate;
   PhiliaGemmEpilogue epilogue;
@@ -74,7 +74,7 @@ typedef float V8 __attribute__ ((vector_size (32)));
                   guint       nv)                                                           \
   {                                                                                         \
     VT acc[R][NV];                                                                          \
-    const float *a = g->a + row * g->lda, *b = g->b + col;                                 \
+    const float *a = g->a + row * g->a_rs, *b = g->b + col;                                \
                                                                                             \
     for (guint r = 0; r < rr; r++)                                                          \
       for (guint v = 0; v < nv; v++)                                                        \
@@ -87,7 +87,7 @@ typedef float V8 __attribute__ ((vector_size (32)));
           bv[v] = load_##SUFFIX (b + t * g->ldb + v * VL);                                  \
         for (guint r = 0; r < rr; r++)                                                      \
           {                                                                                 \
-            VT av = (VT){ 0 } + a[r * g->lda + t];                                          \
+            VT av = (VT){ 0 } + a[r * g->a_rs + t * g->a_cs];                               \
                                                                                             \
             for (guint v = 0; v < nv; v++)                                                  \
               acc[r][v] += av * bv[v];                                                      \
@@ -129,12 +129,12 @@ typedef float V8 __attribute__ ((vector_size (32)));
     for (row = begin; vec < n && row < end; row++)                                          \
       for (guint j = vec; j < n; j++)                                                       \
         {                                                                                   \
-          const float *a = g->a + row * g->lda;                                             \
+          const float *a = g->a + row * g->a_rs;                                            \
           float *cp = g->c + row * g->ldc + j;                                              \
           float acc = g->accumulate ? *cp : g->bias != NULL ? g->bias[j] : 0.0f;            \
                                                                                             \
           for (guint t = 0; t < g->k; t++)                                                  \
-            acc = fmaf (a[t], g->b[t * g->ldb + j], acc);                                   \
+            acc = fmaf (a[t * g->a_cs], g->b[t * g->ldb + j], acc);                         \
           *cp = acc;                                                                        \
         }                                                                                   \
   }
@@ -228,10 +228,77 @@ _philia_small_gemm (PhiliaTape         *tape,
                     PhiliaGemmEpilogue  epilogue,
                     gpointer            data)
 {
-  Gemm g = { a, b, bias, c, lda, ldb, ldc, n, k, accumulate, epilogue, data };
+  Gemm g = { a, b, bias, c, lda, 1, ldb, ldc, n, k, accumulate, epilogue, data };
 
   g_return_if_fail (_philia_small_gemm_usable (k, n));
   if (m == 0)
     return;
   _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_rows, &g);
+}
+
+/* Inner rows a block of the transposed product takes at a time: its rows
+ * of B (n floats each) and of A stay in the second-level cache. */
+#define INNER_BLOCK 256
+
+static void
+gemm_tn_rows (gpointer data,
+              guint    begin,
+              guint    end)
+{
+#if HAVE_KERNELS
+  const Gemm *whole = data;
+  gboolean wide = level () == 2;
+
+  for (guint t = 0; t < whole->k; t += INNER_BLOCK)
+    {
+      Gemm g = *whole;
+
+      g.a = whole->a + (gsize)t * whole->a_cs;
+      g.b = whole->b + (gsize)t * whole->ldb;
+      g.k = MIN (INNER_BLOCK, whole->k - t);
+      g.accumulate = whole->accumulate || t > 0;
+      if (wide)
+        rows_avx512 (&g, begin, end);
+      else
+        rows_avx2 (&g, begin, end);
+    }
+#else
+  (void)data;
+  (void)begin;
+  (void)end;
+  g_assert_not_reached ();
+#endif
+}
+
+gboolean
+_philia_small_gemm_tn_usable (guint m,
+                              guint n)
+{
+  return m > 0 && n > 0 && n <= 1024 && (gsize)m * n <= MAX_WEIGHT_FLOATS && level () > 0;
+}
+
+void
+_philia_small_gemm_tn (PhiliaTape  *tape,
+                       guint        m,
+                       guint        n,
+                       guint        k,
+                       const float *a,
+                       gsize        lda,
+                       const float *b,
+                       gsize        ldb,
+                       float       *c,
+                       gsize        ldc,
+                       gboolean     accumulate)
+{
+  Gemm g = { a, b, NULL, c, 1, lda, ldb, ldc, n, k, accumulate, NULL, NULL };
+
+  g_return_if_fail (_philia_small_gemm_tn_usable (m, n));
+  if (k == 0)
+    {
+      if (!accumulate)
+        for (guint r = 0; r < m; r++)
+          memset (c + (gsize)r * ldc, 0, sizeof (float) * n);
+      return;
+    }
+  _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_tn_rows, &g);
 }
