@@ -877,6 +877,9 @@ philia_graph_get_n_features (PhiliaGraph *self)
 /**
  * philia_graph_get_features:
  *
+ * A graph whose features are mostly zeros keeps them as CSR; the dense
+ * matrix is then made on the first call (O(n × F) once) and kept.
+ *
  * Returns: (nullable): n × F floats, row-major; %NULL when F = 0.
  */
 G_LOCK_DEFINE_STATIC (dense_features_lock);
