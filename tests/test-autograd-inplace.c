@@ -243,6 +243,74 @@ test_add (void)
   FREE_ALL (in);
 }
 
+static PhiliaTensor *
+build_spmm_consume (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaSparse *s = data;
+
+  return _philia_op_spmm_consume (t, s, philia_op_matmul (t, in[0], in[1]));
+}
+
+/* S (X W) with X W's buffer given back once read: gradients by finite
+ * differences, values and gradients bit-identical to philia_op_spmm ()'s,
+ * the buffer back in the pool (the next tensor of its size takes it); a leaf
+ * keeps its buffer. */
+static void
+test_spmm (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[2];
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+  g_autofree float *r = NULL, *g1 = NULL;
+  PhiliaTensor *a, *b, *xw, *leaf;
+  float *buffer;
+
+  philia_rng_init (&rng, 29);
+  s = small_sparse (9, 9, &rng);
+  in[0] = param (9, 6, &rng);
+  in[1] = param (6, 10, &rng);
+  check_gradients ("spmm_consume", build_spmm_consume, in, 2, s, 2e-3);
+
+  r = g_new (float, 9 * 10);
+  for (guint i = 0; i < 9 * 10; i++)
+    r[i] = 2 * philia_rng_float (&rng) - 1;
+  for (guint k = 0; k < 2; k++)
+    philia_tensor_zero_grad (in[k]);
+  a = build_spmm_consume (t1, in, s);
+  philia_tape_backward_from (t1, a, r);
+  g1 = g_new (float, 54 + 60);
+  memcpy (g1, in[0]->grad, sizeof (float) * 54);
+  memcpy (g1 + 54, in[1]->grad, sizeof (float) * 60);
+  for (guint k = 0; k < 2; k++)
+    philia_tensor_zero_grad (in[k]);
+  b = philia_op_spmm (t2, s, NULL, philia_op_matmul (t2, in[0], in[1]));
+  philia_tape_backward_from (t2, b, r);
+  g_assert_cmpmem (a->data, sizeof (float) * 90, b->data, sizeof (float) * 90);
+  g_assert_cmpmem (g1, sizeof (float) * 54, in[0]->grad, sizeof (float) * 54);
+  g_assert_cmpmem (g1 + 54, sizeof (float) * 60, in[1]->grad, sizeof (float) * 60);
+
+  /* The product's buffer is free for the next tensor of its size. */
+  philia_tape_reset (t1);
+  xw = philia_op_matmul (t1, in[0], in[1]);
+  buffer = xw->data;
+  a = _philia_op_spmm_consume (t1, s, xw);
+  g_assert_null (xw->data);
+  g_assert_true (philia_op_scale (t1, a, 2.0f)->data == buffer);
+  /* A leaf keeps its buffer. */
+  leaf = param (9, 4, &rng);
+  buffer = leaf->data;
+  a = _philia_op_spmm_consume (t1, s, leaf);
+  g_assert_true (leaf->data == buffer);
+  b = philia_op_spmm (t2, s, NULL, leaf);
+  g_assert_cmpmem (a->data, sizeof (float) * 36, b->data, sizeof (float) * 36);
+  philia_tape_reset (t1);
+  philia_tape_reset (t2);
+  philia_tensor_free (leaf);
+  FREE_ALL (in);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -253,5 +321,6 @@ main (int argc, char **argv)
   g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/evaluation-and-fallbacks",
                    test_evaluation_and_fallbacks);
   g_test_add_func ("/Philia/Autograd/add-in-place", test_add);
+  g_test_add_func ("/Philia/Autograd/spmm-in-place", test_spmm);
   return g_test_run ();
 }

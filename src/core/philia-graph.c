@@ -12,6 +12,7 @@
 
 #include "philia-core.h"
 #include "philia-import-private.h"
+#include "philia-graph-features-private.h"
 
 /* Class ids above this are refused rather than allocated for. */
 #define PHILIA_MAX_CLASSES 65536
@@ -59,6 +60,11 @@ struct _PhiliaGraph
 
   float              *features;      /* n × n_features, row-major */
   guint               n_features;
+  /* The features as CSR when mostly zeros; then the dense matrix above is
+   * made on first request (under dense_features_lock). */
+  gint64             *x_offsets;     /* n + 1 */
+  gint32             *x_columns;
+  float              *x_values;
 
   guint               n_splits;
   guint8             *masks[3];      /* n_splits × n each */
@@ -85,6 +91,9 @@ philia_graph_finalize (GObject *object)
   g_clear_pointer (&self->class_sizes, g_free);
   g_clear_pointer (&self->class_names, g_strfreev);
   g_clear_pointer (&self->features, g_free);
+  g_clear_pointer (&self->x_offsets, g_free);
+  g_clear_pointer (&self->x_columns, g_free);
+  g_clear_pointer (&self->x_values, g_free);
   for (guint i = 0; i < 3; i++)
     g_clear_pointer (&self->masks[i], g_free);
   g_clear_pointer (&self->node_names, g_strfreev);
@@ -612,8 +621,13 @@ take_features (PhiliaGraph         *self,
           }
     }
 
-  self->features = g_steal_pointer (&builder->features);
   self->n_features = builder->n_features;
+  /* Mostly zeros (bags of words): kept as CSR, the dense matrix freed. */
+  if (_philia_features_to_csr (builder->features, self->n, self->n_features, &self->x_offsets,
+                               &self->x_columns, &self->x_values))
+    g_clear_pointer (&builder->features, g_free);
+  else
+    self->features = g_steal_pointer (&builder->features);
   return TRUE;
 }
 
@@ -863,13 +877,46 @@ philia_graph_get_n_features (PhiliaGraph *self)
 /**
  * philia_graph_get_features:
  *
+ * A graph whose features are mostly zeros keeps them as CSR; the dense
+ * matrix is then made on the first call (O(n × F) once) and kept.
+ *
  * Returns: (nullable): n × F floats, row-major; %NULL when F = 0.
  */
+G_LOCK_DEFINE_STATIC (dense_features_lock);
+
 const float *
 philia_graph_get_features (PhiliaGraph *self)
 {
+  const float *x;
+
   g_return_val_if_fail (PHILIA_IS_GRAPH (self), NULL);
-  return self->features;
+  if (self->x_offsets == NULL)
+    return self->features;
+  /* Made once, on first request, for callers that read the matrix dense;
+   * training reads the CSR (_philia_graph_get_sparse_features ()). */
+  G_LOCK (dense_features_lock);
+  if (self->features == NULL)
+    self->features = _philia_features_from_csr (self->x_offsets, self->x_columns, self->x_values,
+                                                self->n, self->n_features);
+  x = self->features;
+  G_UNLOCK (dense_features_lock);
+  return x;
+}
+
+gboolean
+_philia_graph_get_sparse_features (PhiliaGraph   *graph,
+                                   const gint64 **offsets,
+                                   const gint32 **columns,
+                                   const float  **values)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), FALSE);
+
+  if (graph->x_offsets == NULL)
+    return FALSE;
+  *offsets = graph->x_offsets;
+  *columns = graph->x_columns;
+  *values = graph->x_values;
+  return TRUE;
 }
 
 guint
@@ -1044,7 +1091,15 @@ philia_graph_copy_with_splits (PhiliaGraph *self,
   copy->class_sizes = g_memdup2 (self->class_sizes, sizeof (gint64) * MAX (self->n_classes, 1));
   copy->class_names = g_strdupv (self->class_names);
   copy->n_features = self->n_features;
-  if (self->features != NULL)
+  if (self->x_offsets != NULL)
+    {
+      gsize nnz = (gsize)self->x_offsets[n];
+
+      copy->x_offsets = g_memdup2 (self->x_offsets, sizeof (gint64) * ((gsize)n + 1));
+      copy->x_columns = g_memdup2 (self->x_columns, sizeof (gint32) * MAX (nnz, 1));
+      copy->x_values = g_memdup2 (self->x_values, sizeof (float) * MAX (nnz, 1));
+    }
+  else if (self->features != NULL)
     copy->features = g_memdup2 (self->features, sizeof (float) * n * self->n_features);
   copy->n_splits = n_splits;
   for (guint part = 0; part < 3; part++)
@@ -1102,6 +1157,9 @@ philia_graph_copy_with_features (PhiliaGraph *self,
     }
   copy = philia_graph_copy_with_splits (self, self->n_splits, masks[0], masks[1], masks[2]);
   g_clear_pointer (&copy->features, g_free);
+  g_clear_pointer (&copy->x_offsets, g_free);
+  g_clear_pointer (&copy->x_columns, g_free);
+  g_clear_pointer (&copy->x_values, g_free);
   copy->n_features = n_features;
   copy->features = n_features > 0 ? features : NULL;
   if (n_features == 0)

@@ -9,6 +9,7 @@
 #include "philia-npz.h"
 
 #include "philia-zip-private.h"
+#include "philia-mapped-pages-private.h"
 
 /*
  * A .npz is a zip archive of .npy files. Everything here reads from memory
@@ -39,6 +40,10 @@ struct _PhiliaNpz
   char         *display_name;
   GPtrArray    *members;
 };
+
+/* Stored members from this size on have their mapped pages dropped as they
+ * are copied (philia-mapped-pages-private.h). */
+#define DROP_PAGES_FROM (8u << 20)
 
 /* Progress and cancellation for one array read. */
 typedef struct
@@ -571,6 +576,7 @@ read_stored (PhiliaNpz    *npz,
   gsize need;
   g_autoptr(PhiliaArray) array = NULL;
   guint32 crc = 0;
+  gboolean drop;
 
   if (!_philia_npy_parse_header (data, m->uncomp_size, m->uncomp_size, &hdr, &need,
                                  npz->display_name, m->name, error))
@@ -584,6 +590,10 @@ read_stored (PhiliaNpz    *npz,
   if (array == NULL)
     return NULL;
 
+  /* A large member of a mapped file is resident once, in its copy: the
+   * pages copied are handed back as the copy goes. */
+  drop = hdr.payload_size >= DROP_PAGES_FROM
+         && _philia_is_read_only_file_mapping (data, hdr.header_len + hdr.payload_size);
   crc = crc_update (crc, data, hdr.header_len);
   for (guint64 done = 0; done < hdr.payload_size;)
     {
@@ -593,6 +603,8 @@ read_stored (PhiliaNpz    *npz,
         return NULL;
       memcpy ((guint8 *)array->data + done, data + hdr.header_len + done, n);
       crc = crc_update (crc, data + hdr.header_len + done, n);
+      if (drop)
+        _philia_drop_mapped_pages (data + hdr.header_len + done, data + hdr.header_len + done + n);
       done += n;
       if (ctx->report != NULL)
         ctx->report (ctx->user_data, hdr.header_len + done);

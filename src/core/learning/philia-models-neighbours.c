@@ -164,7 +164,7 @@ sage_layer_dense (PhiliaTape   *tape,
       yl = philia_op_matmul (tape, x, wl);
       yr = philia_op_matmul (tape, x, wr);
     }
-  h = philia_op_spmm (tape, mean, NULL, yl);
+  h = _philia_op_spmm_consume (tape, mean, yl);
   /* The sums over the product's buffer: nothing else reads it. */
   h = _philia_op_add_consume (tape, h, yr);
   return _philia_op_add_consume (tape, h, b);
@@ -212,7 +212,7 @@ sage_forward (gpointer            model,
 
       if (p > 0 && philia_tape_get_training (tape))
         values = philia_op_dropout (tape, philia_tape_constant (tape, x->nnz, 1, x->values), p);
-      h = philia_op_spmm (tape, mean, NULL, philia_op_spmm (tape, x, values, m->wl[0]));
+      h = _philia_op_spmm_consume (tape, mean, philia_op_spmm (tape, x, values, m->wl[0]));
       h = _philia_op_add_consume (tape, h, philia_op_spmm (tape, x, values, m->wr[0]));
       h = _philia_op_add_consume (tape, h, m->b[0]);
     }

@@ -121,7 +121,9 @@ _philia_propagated_input_matmul (PhiliaModelContext *ctx,
   if (x != NULL && x->cols < w->cols)
     return philia_op_matmul (tape, philia_op_spmm (tape, s, NULL,
                                                    philia_op_dropout (tape, x, dropout)), w);
-  return philia_op_spmm (tape, s, NULL, philia_model_context_input_matmul (ctx, tape, w, dropout));
+  /* X W is read by the product alone. */
+  return _philia_op_spmm_consume (tape, s, philia_model_context_input_matmul (ctx, tape, w,
+                                                                             dropout));
 }
 
 /* GCN (Kipf & Welling 2017): Â relu(Â X W1 + b1) W2 + b2; weight decay on

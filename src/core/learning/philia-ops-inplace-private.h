@@ -26,6 +26,14 @@ PhiliaTensor *_philia_op_add_consume (PhiliaTape   *tape,
                                       PhiliaTensor *a,
                                       PhiliaTensor *b);
 
+/* philia_op_spmm (@s, no values, @x), @x's buffer given back to the pool
+ * once read, on the same promise about @x (the op that made it must not
+ * read its output backwards; linear, matmul and spmm do not): Â (X W) needs
+ * X W only to be multiplied. The same values and gradients. */
+PhiliaTensor *_philia_op_spmm_consume (PhiliaTape   *tape,
+                                       PhiliaSparse *s,
+                                       PhiliaTensor *x);
+
 /* philia_op_relu_dropout ()'s and philia_op_add ()'s backward passes
  * (philia-ops-dense.c). */
 void _philia_relu_dropout_backward (PhiliaTape *tape,

@@ -133,3 +133,21 @@ _philia_op_add_consume (PhiliaTape   *tape,
   record (tape, _philia_add_backward, out, a, b, NULL);
   return out;
 }
+
+PhiliaTensor *
+_philia_op_spmm_consume (PhiliaTape   *tape,
+                         PhiliaSparse *s,
+                         PhiliaTensor *x)
+{
+  PhiliaTensor *out;
+
+  g_return_val_if_fail (tape != NULL && s != NULL && x != NULL, NULL);
+
+  out = philia_op_spmm (tape, s, NULL, x);
+  /* spmm's backward reads only S and dOut without per-entry values: @x's
+   * buffer can serve the next [n, H] tensor of the step (the gradient of
+   * @x, at the latest). */
+  if (x->tape_owned && x->data != NULL && x->grad == NULL)
+    _philia_tape_pool_give (tape, MAX (tensor_size (x), 1), g_steal_pointer (&x->data));
+  return out;
+}

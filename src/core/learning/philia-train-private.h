@@ -66,6 +66,12 @@ PhiliaTensor *_philia_dense_rows      (const PhiliaTensor *x,
                                        const guint        *rows,
                                        guint               n_rows);
 /* The model input: @graph's features, or one-hot node ids without them. */
+/* _philia_prepare_features ()'s sparse result straight from a graph that
+ * keeps its features as CSR; FALSE (nothing set) for one that does not
+ * (philia-train-features.c). */
+gboolean      _philia_prepare_kept_sparse_features (PhiliaGraph   *graph,
+                                                    gboolean       normalize,
+                                                    PhiliaSparse **sparse_x);
 void          _philia_prepare_features (PhiliaGraph   *graph,
                                         gboolean       normalize,
                                         guint         *n_features,

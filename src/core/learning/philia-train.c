@@ -486,10 +486,16 @@ _philia_prepare_features (PhiliaGraph   *graph,
 {
   guint n = philia_graph_get_n_nodes (graph);
   guint f = philia_graph_get_n_features (graph);
-  const float *x = philia_graph_get_features (graph);
+  const float *x;
   g_autofree float *copy = NULL;
   gsize nonzero = 0;
 
+  if (f > 0 && _philia_prepare_kept_sparse_features (graph, normalize, sparse_x))
+    {
+      *n_features = f;
+      return;
+    }
+  x = philia_graph_get_features (graph);
   if (f == 0 || x == NULL)
     {
       gint64 *off = g_new (gint64, n + 1);
