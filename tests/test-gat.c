@@ -6,6 +6,7 @@
 
 #include "autograd-test-util.h"
 #include "philia-ops-gat-private.h"
+#include "philia-simd-private.h"
 
 #include <math.h>
 
@@ -259,6 +260,31 @@ test_gat_degenerate (void)
   }
 }
 
+/* The dropout mask's eight bytes as lanes (v8_kept, which the attention
+ * dropout and every dropout kernel read): each lane all ones exactly where
+ * its own byte is nonzero, for every byte value in every position beside
+ * random neighbours. */
+static void
+test_gat_mask_lanes (void)
+{
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 7);
+  for (guint lane = 0; lane < 8; lane++)
+    for (guint b = 0; b < 256; b++)
+      {
+        guint8 mask[8];
+        V8i kept;
+
+        for (guint i = 0; i < 8; i++)
+          mask[i] = philia_rng_float (&rng) < 0.5f ? 0 : 1 + (guint)(254 * philia_rng_float (&rng));
+        mask[lane] = (guint8)b;
+        kept = v8_kept (mask);
+        for (guint i = 0; i < 8; i++)
+          g_assert_cmpint (kept[i], ==, mask[i] != 0 ? -1 : 0);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +294,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Gat/gradients", test_gat_gradients);
   g_test_add_func ("/Philia/Gat/unfused", test_gat_unfused);
   g_test_add_func ("/Philia/Gat/degenerate", test_gat_degenerate);
+  g_test_add_func ("/Philia/Gat/mask-lanes", test_gat_mask_lanes);
 
   return g_test_run ();
 }
