@@ -75,11 +75,13 @@ test_proximity_csv (void)
     g_test_message ("stderr: %s", all.err);
   g_assert_cmpint (all.status, ==, 0);
   lines = g_strsplit (all.out, "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "u,v,cn,jaccard,aa,ra,pa,katz,ppr,sp,fp");
-  g_assert_cmpuint (g_strv_length (lines), ==, 6);   /* header, 4 rows, trailing "" */
+  /* Cora is far below the auto method's 10^7 edges: exact PPR, said first. */
+  g_assert_cmpstr (lines[0], ==, "# ppr: exact, alpha 0.15, |error| <= 1e-10");
+  g_assert_cmpstr (lines[1], ==, "u,v,cn,jaccard,aa,ra,pa,katz,ppr,sp,fp");
+  g_assert_cmpuint (g_strv_length (lines), ==, 7);   /* comment, header, 4 rows, "" */
   for (guint i = 0; i < 4; i++)
     {
-      g_auto(GStrv) cols = g_strsplit (lines[i + 1], ",", -1);
+      g_auto(GStrv) cols = g_strsplit (lines[i + 2], ",", -1);
 
       g_assert_cmpuint (g_strv_length (cols), ==, 11);
       g_assert_cmpint (g_ascii_strtoll (cols[0], NULL, 10), ==, ids[2 * i]);
@@ -119,6 +121,60 @@ test_proximity_json (void)
   g_assert_nonnull (strstr (run.out, "\"pa\":"));
 }
 
+/* --ppr-method bippr: the scores of the core with the same parameters, the
+ * method and its bound in the CSV's first line and in --json; the seed
+ * changes the scores, and the exact method's are within the bound. */
+static void
+test_proximity_bippr (void)
+{
+  g_autofree char *cora = cora_path ();
+  g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
+  g_autofree char *pairs = write_pairs (dir, "p.csv", "u,v\n0,633\n0,1862\n5,5\n2,100\n");
+  g_autoptr(GFile) file = g_file_new_for_path (cora);
+  g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);
+  const gint64 ids[] = { 0, 633, 0, 1862, 5, 5, 2, 100 };
+  g_auto(Run) csv = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) linkpred = { 0 };
+  g_auto(GStrv) lines = NULL;
+  PhiliaProximityParams p;
+  double want[4];
+
+  g_assert_nonnull (graph);
+  philia_proximity_params_init_default (&p);
+  p.ppr_method = PHILIA_PROXIMITY_PPR_BIPPR;
+  p.ppr_epsilon = 0.5;
+  p.ppr_seed = 7;
+  g_assert_true (philia_proximity_score_pairs (graph, &p, ids, 4,
+                                               PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR),
+                                               want, NULL, NULL));
+  run_cli (&csv, "proximity", cora, "--pairs", pairs, "--heuristics", "ppr", "--ppr-method",
+           "bippr", "--ppr-epsilon", "0.5", "--ppr-seed", "7", NULL);
+  g_assert_cmpint (csv.status, ==, 0);
+  lines = g_strsplit (csv.out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "# ppr: bippr, alpha 0.15, |error| <= 0.5 * max(score, "
+                                 "0.000369276) with probability >= 1 - 0.01 per pair, seed 7");
+  g_assert_cmpstr (lines[1], ==, "u,v,ppr");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i + 2], ",", -1);
+
+      g_assert_cmpfloat (g_ascii_strtod (cols[2], NULL), ==, want[i]);
+    }
+
+  run_cli (&json, "proximity", cora, "--pairs", pairs, "--heuristics", "cn,ppr", "--json",
+           "--ppr-method", "bippr", "--ppr-delta", "0.001", "--ppr-failure", "0.05", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_nonnull (strstr (json.out, "\"ppr\":{\"method\":\"bippr\",\"alpha\":0.15,"
+                                      "\"epsilon\":0.25,\"delta\":0.001,"
+                                      "\"failure_probability\":0.05,\"seed\":0,"));
+
+  run_cli (&linkpred, "linkpred", cora, "--heuristic", "ppr", "--json", "--ppr-method", "exact",
+           NULL);
+  g_assert_cmpint (linkpred.status, ==, 0);
+  g_assert_nonnull (strstr (linkpred.out, "\"ppr\":{\"method\":\"exact\""));
+}
+
 static void
 test_proximity_errors (void)
 {
@@ -139,6 +195,11 @@ test_proximity_errors (void)
     { { "--pairs", good, "--heuristics", "cn,bogus" }, 2, "“bogus”" },
     { { "--pairs", good, "--katz-len", "three" }, 2, "--katz-len" },
     { { "--pairs", good, "--ppr-alpha", "0" }, 2, "--ppr-alpha" },
+    { { "--pairs", good, "--ppr-method", "fast" }, 2, "--ppr-method" },
+    { { "--pairs", good, "--ppr-epsilon", "0" }, 2, "--ppr-epsilon" },
+    { { "--pairs", good, "--ppr-delta", "-0.5" }, 2, "--ppr-delta" },
+    { { "--pairs", good, "--ppr-failure", "1" }, 2, "--ppr-failure" },
+    { { "--pairs", good, "--ppr-seed", "-5" }, 2, "--ppr-seed" },
     { { "--pairs", good, "--katz-beta", "-1" }, 2, "--katz-beta" },
     { { "--pairs", good, "--katz-len", "exact", "--katz-beta", "0.5" }, 2, "1/λ_max" },
   };
@@ -375,6 +436,7 @@ main (int    argc,
 
   g_test_add_func ("/Philia/CliProximity/csv", test_proximity_csv);
   g_test_add_func ("/Philia/CliProximity/json", test_proximity_json);
+  g_test_add_func ("/Philia/CliProximity/bippr", test_proximity_bippr);
   g_test_add_func ("/Philia/CliProximity/errors", test_proximity_errors);
   g_test_add_func ("/Philia/CliProximity/linkpred", test_linkpred);
   g_test_add_func ("/Philia/CliProximity/linkpred-errors", test_linkpred_errors);

@@ -323,8 +323,22 @@ show_explanation (PhiliaProximityPanel *self)
     g_string_append_printf (text, _(" (Katz score %.6g)."), x->scores[PHILIA_PROXIMITY_KATZ]);
   gtk_label_set_text (self->katz_label, text->str);
 
-  g_string_printf (text, _("Personalized PageRank of v with restarts at u: %.6g."),
+  g_string_printf (text, _("Personalized PageRank of v with restarts at u: %.6g"),
                    x->scores[PHILIA_PROXIMITY_PPR]);
+  {
+    /* The explanation scores with the default parameters: say which method
+     * that is on this graph, and its bound. */
+    PhiliaProximityParams params;
+
+    philia_proximity_params_init_default (&params);
+    if (philia_proximity_ppr_method_resolve (self->graph, &params) == PHILIA_PROXIMITY_PPR_EXACT)
+      g_string_append (text, _(" (exact within 10⁻¹⁰)."));
+    else
+      g_string_append_printf (text, _(" (estimated by bidirectional PPR: within %g × max (score, "
+                                       "%.3g) with probability %g)."),
+                              params.ppr_epsilon, philia_proximity_ppr_delta (self->graph, &params),
+                              1 - params.ppr_failure);
+  }
   if (isnan (x->scores[PHILIA_PROXIMITY_FP]))
     g_string_append (text, _(" Feature similarity: the graph has no features."));
   else

@@ -251,9 +251,12 @@ cli_mpi_score_pairs (PhiliaGraph                 *graph,
 
   g_return_val_if_fail (mpi_on, FALSE);
 
+  /* Approximate PPR (bippr) scores each pair on its own, from the pair and
+   * the seed: it is shared out like the others. */
   if (mpi_size > 1 && (is_builtin_ppr (algorithm)
                        || (algorithm == NULL
-                           && (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR)))))
+                           && (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))))
+      && philia_proximity_ppr_method_resolve (graph, params) == PHILIA_PROXIMITY_PPR_EXACT)
     {
       guint ppr = PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR);
       g_autofree double *rest = NULL;

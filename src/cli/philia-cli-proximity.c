@@ -29,6 +29,11 @@ static char *opt_heuristic;
 static double opt_katz_beta = NAN;   /* NaN: not given */
 static char *opt_katz_len;
 static double opt_ppr_alpha = NAN;
+static char *opt_ppr_method;
+static double opt_ppr_epsilon = NAN;
+static double opt_ppr_delta = NAN;
+static double opt_ppr_failure = NAN;
+static gint64 opt_ppr_seed = -1;     /* -1: not given */
 static int opt_prox_threads = 0;
 static int opt_mrr_negatives = 100;
 static gboolean opt_prox_stream;
@@ -38,8 +43,20 @@ static gboolean opt_prox_stream;
   { "katz-len", 0, 0, G_OPTION_ARG_STRING, &opt_katz_len, \
     "Katz path length L (default 3), or “exact” for the whole series", "L|exact" }, \
   { "ppr-alpha", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ppr_alpha, \
-    N_ ("Personalized PageRank restart probability (default 0.15); every PPR score is " \
-        "within 1e-10 of the exact value"), "A" }, \
+    N_ ("Personalized PageRank restart probability (default 0.15)"), "A" }, \
+  { "ppr-method", 0, 0, G_OPTION_ARG_STRING, &opt_ppr_method, \
+    N_ ("PPR by “exact” solves (every score within 1e-10), by “bippr” estimates (with " \
+        "probability 1 − F per pair within E · max (score, D)), or “auto” (default): bippr " \
+        "from 10^7 edges on"), "auto|exact|bippr" }, \
+  { "ppr-epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ppr_epsilon, \
+    N_ ("bippr's relative error (default 0.25)"), "E" }, \
+  { "ppr-delta", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ppr_delta, \
+    N_ ("bippr's score floor: below it the error is at most E · D (default 1/n)"), "D" }, \
+  { "ppr-failure", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ppr_failure, \
+    N_ ("bippr's failure probability per pair (default 0.01)"), "F" }, \
+  { "ppr-seed", 0, 0, G_OPTION_ARG_INT64, &opt_ppr_seed, \
+    N_ ("Seed of bippr's random walks (default 0); a pair's score depends on it and the pair " \
+        "only"), "S" }, \
   { "threads", 0, 0, G_OPTION_ARG_INT, &opt_prox_threads, \
     "Worker threads (default: one per processor)", "T" }
 
@@ -112,7 +129,84 @@ proximity_params_from_options (const char            *command,
       *code = usage_error (command, _ ("--ppr-alpha must be in (0, 1]"));
       return FALSE;
     }
+  if (opt_ppr_method != NULL)
+    {
+      if (g_ascii_strcasecmp (opt_ppr_method, "auto") == 0)
+        params->ppr_method = PHILIA_PROXIMITY_PPR_AUTO;
+      else if (g_ascii_strcasecmp (opt_ppr_method, "exact") == 0)
+        params->ppr_method = PHILIA_PROXIMITY_PPR_EXACT;
+      else if (g_ascii_strcasecmp (opt_ppr_method, "bippr") == 0)
+        params->ppr_method = PHILIA_PROXIMITY_PPR_BIPPR;
+      else
+        {
+          *code = usage_error (command, _ ("--ppr-method must be auto, exact or bippr"));
+          return FALSE;
+        }
+    }
+  if (!isnan (opt_ppr_epsilon))
+    params->ppr_epsilon = opt_ppr_epsilon;
+  if (!isnan (opt_ppr_delta))
+    params->ppr_delta = opt_ppr_delta;
+  if (!isnan (opt_ppr_failure))
+    params->ppr_failure = opt_ppr_failure;
+  if (opt_ppr_seed < -1)
+    {
+      *code = usage_error (command, _ ("--ppr-seed must not be negative"));
+      return FALSE;
+    }
+  if (opt_ppr_seed >= 0)
+    params->ppr_seed = (guint64)opt_ppr_seed;
+  if (!(params->ppr_epsilon > 0 && isfinite (params->ppr_epsilon)))
+    {
+      *code = usage_error (command, _ ("--ppr-epsilon must be a positive number"));
+      return FALSE;
+    }
+  if (!(params->ppr_delta >= 0 && params->ppr_delta <= 1))
+    {
+      *code = usage_error (command, _ ("--ppr-delta must be in [0, 1] (0: 1/n)"));
+      return FALSE;
+    }
+  if (!(params->ppr_failure > 0 && params->ppr_failure < 1))
+    {
+      *code = usage_error (command, _ ("--ppr-failure must be in (0, 1)"));
+      return FALSE;
+    }
   return TRUE;
+}
+
+/* Whether any of the bippr options was given (a project keeps only α). */
+static gboolean
+ppr_options_given (void)
+{
+  return opt_ppr_method != NULL || !isnan (opt_ppr_epsilon) || !isnan (opt_ppr_delta)
+         || !isnan (opt_ppr_failure) || opt_ppr_seed != -1;
+}
+
+/* "ppr": the method and the error bound of the PPR scores on @graph. */
+static void
+json_ppr (PhiliaJson                  *json,
+          PhiliaGraph                 *graph,
+          const PhiliaProximityParams *params)
+{
+  g_autofree char *bound = philia_proximity_ppr_describe (graph, params);
+  gboolean bippr = philia_proximity_ppr_method_resolve (graph, params)
+                   == PHILIA_PROXIMITY_PPR_BIPPR;
+
+  philia_json_key (json, "ppr");
+  philia_json_begin_object (json);
+  philia_json_member_string (json, "method", bippr ? "bippr" : "exact");
+  philia_json_member_double (json, "alpha", params->ppr_alpha);
+  if (bippr)
+    {
+      philia_json_member_double (json, "epsilon", params->ppr_epsilon);
+      philia_json_member_double (json, "delta", philia_proximity_ppr_delta (graph, params));
+      philia_json_member_double (json, "failure_probability", params->ppr_failure);
+      philia_json_member_int (json, "seed", (gint64)params->ppr_seed);
+    }
+  else
+    philia_json_member_double (json, "absolute_error", 1e-10);
+  philia_json_member_string (json, "bound", bound);
+  philia_json_end_object (json);
 }
 
 /* An option-shaped error from the core (exact Katz with β ≥ 1/λ_max) is a
@@ -444,13 +538,23 @@ cmd_proximity (int    argc,
           philia_json_end_object (json);
         }
       philia_json_end_array (json);
+      if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+        json_ppr (json, graph, &params);
       cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
       return EXIT_OK;
     }
 
-  csv = g_string_new ("u,v");
+  csv = g_string_new (NULL);
+  /* The ppr column's method and bound go first, as a comment line. */
+  if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+    {
+      g_autofree char *bound = philia_proximity_ppr_describe (graph, &params);
+
+      g_string_append_printf (csv, "# ppr: %s\n", bound);
+    }
+  g_string_append (csv, "u,v");
   for (guint h = 0; h < PHILIA_PROXIMITY_N_HEURISTICS; h++)
     if (mask & PHILIA_PROXIMITY_MASK (h))
       g_string_append_printf (csv, ",%s", philia_proximity_heuristic_to_string (h));
@@ -488,6 +592,8 @@ cmd_proximity (int    argc,
       philia_json_begin_object (json);
       philia_json_member_string (json, "path", opt_out);
       philia_json_member_int (json, "pairs", (gint64)n_pairs);
+      if (mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR))
+        json_ppr (json, graph, &params);
       cli_json_features (json);
       philia_json_end_object (json);
       print_json (g_steal_pointer (&json));
@@ -552,6 +658,10 @@ cmd_linkpred (int    argc,
   if (opt_save && algorithm != NULL)
     return usage_error ("linkpred", _ ("--save keeps evaluations of the built-in heuristics; "
                                        "this one comes from a plugin"));
+  if (opt_save && ppr_options_given ())
+    return usage_error ("linkpred", _ ("--save keeps PPR's α only; the --ppr-method, "
+                                       "--ppr-epsilon, --ppr-delta, --ppr-failure and "
+                                       "--ppr-seed options cannot be saved"));
 
   /* A project's evaluation is saved by one process: rank 0, alone. */
   if (opt_save && !cli_mpi_is_root ())
@@ -637,6 +747,8 @@ cmd_linkpred (int    argc,
       philia_json_member_int (json, "test_negatives", split->n_test);
       philia_json_member_int (json, "mrr_negatives", split->n_mrr_neg);
       philia_json_member_double (json, "seconds", seconds);
+      if (heuristic == PHILIA_PROXIMITY_PPR)
+        json_ppr (json, split->train, &params);
       if (opt_save)
         philia_json_member_int (json, "evaluation_id", evaluation_id);
       cli_json_features (json);
@@ -647,6 +759,12 @@ cmd_linkpred (int    argc,
 
   cli_linkpred_text_header (argv[1], result, split, opt_seed);
   cli_linkpred_text_metrics (result, split);
+  if (heuristic == PHILIA_PROXIMITY_PPR)
+    {
+      g_autofree char *bound = philia_proximity_ppr_describe (split->train, &params);
+
+      printf (_ ("ppr: %s\n"), bound);
+    }
   cli_linkpred_text_features ();
   if (opt_save)
     printf (_ ("%s: saved evaluation %u\n"), argv[1], evaluation_id);

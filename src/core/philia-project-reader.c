@@ -366,6 +366,8 @@ reader_params (Reader                *r,
   g_autofree char *sub = g_strconcat (ctx, "params.", NULL);
   JsonObject *po = reader_get_object (r, o, ctx, "params", error);
 
+  philia_proximity_params_init_default (p);
+
   return po != NULL &&
          reader_get_double (r, po, sub, "katz_beta", &p->katz_beta, error) &&
          reader_get_uint (r, po, sub, "katz_len", &p->katz_len, error) &&

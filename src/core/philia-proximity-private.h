@@ -122,6 +122,19 @@ void     _philia_proximity_ppr_block      (const Job    *job,
                                            double       *a,
                                            double       *b);
 
+/* Approximate PPR (philia-proximity-bippr.c): one score a pair in @out,
+ * each depending only on the graph, the pair and @params. */
+gboolean _philia_proximity_bippr_score_pairs (PhiliaGraph                 *graph,
+                                              const PhiliaProximityParams *params,
+                                              const gint64                *pairs,
+                                              gsize                        n_pairs,
+                                              double                      *out,
+                                              GCancellable                *cancellable,
+                                              GError                     **error);
+/* δ: params->ppr_delta, or 1/n when that is 0. */
+double   _philia_proximity_bippr_delta       (PhiliaGraph                 *graph,
+                                              const PhiliaProximityParams *params);
+
 /* Truncated Katz of a source with few targets by meeting in the middle
  * (philia-proximity-katz.c): the same bits as the per-source route while walk
  * counts stay below 2^53. Scratch for one thread, for L = @len. */

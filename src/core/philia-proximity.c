@@ -25,6 +25,59 @@ philia_proximity_params_init_default (PhiliaProximityParams *params)
   params->katz_len = 3;
   params->ppr_alpha = 0.15;
   params->n_threads = 0;
+  params->ppr_method = PHILIA_PROXIMITY_PPR_AUTO;
+  params->ppr_epsilon = 0.25;
+  params->ppr_delta = 0;
+  params->ppr_failure = 0.01;
+  params->ppr_seed = 0;
+}
+
+/* On the auto method the edge count alone decides, so a pair's score never
+ * depends on which other pairs are scored with it (nor on the MPI ranks). */
+PhiliaProximityPprMethod
+philia_proximity_ppr_method_resolve (PhiliaGraph                 *graph,
+                                     const PhiliaProximityParams *params)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), PHILIA_PROXIMITY_PPR_EXACT);
+  g_return_val_if_fail (params != NULL, PHILIA_PROXIMITY_PPR_EXACT);
+
+  if (params->ppr_method == PHILIA_PROXIMITY_PPR_BIPPR
+      || params->ppr_method == PHILIA_PROXIMITY_PPR_EXACT)
+    return params->ppr_method;
+  return philia_graph_get_row_offsets (graph)[philia_graph_get_n_nodes (graph)] / 2
+         >= PHILIA_PROXIMITY_PPR_AUTO_EDGES
+         ? PHILIA_PROXIMITY_PPR_BIPPR : PHILIA_PROXIMITY_PPR_EXACT;
+}
+
+double
+philia_proximity_ppr_delta (PhiliaGraph                 *graph,
+                            const PhiliaProximityParams *params)
+{
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NAN);
+  g_return_val_if_fail (params != NULL, NAN);
+
+  return _philia_proximity_bippr_delta (graph, params);
+}
+
+char *
+philia_proximity_ppr_describe (PhiliaGraph                 *graph,
+                               const PhiliaProximityParams *params)
+{
+  char a[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
+  char f[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_val_if_fail (PHILIA_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  g_ascii_formatd (a, sizeof a, "%g", params->ppr_alpha);
+  if (philia_proximity_ppr_method_resolve (graph, params) == PHILIA_PROXIMITY_PPR_EXACT)
+    return g_strdup_printf ("exact, alpha %s, |error| <= 1e-10", a);
+  g_ascii_formatd (e, sizeof e, "%g", params->ppr_epsilon);
+  g_ascii_formatd (d, sizeof d, "%.6g", philia_proximity_ppr_delta (graph, params));
+  g_ascii_formatd (f, sizeof f, "%g", params->ppr_failure);
+  return g_strdup_printf ("bippr, alpha %s, |error| <= %s * max(score, %s) "
+                          "with probability >= 1 - %s per pair, seed %" G_GUINT64_FORMAT,
+                          a, e, d, f, params->ppr_seed);
 }
 
 const char *
@@ -110,6 +163,33 @@ check_params (const PhiliaProximityParams  *params,
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
                    _ ("The PageRank restart probability α must be in (0, 1], not %g."),
                    params->ppr_alpha);
+      return FALSE;
+    }
+  if ((guint)params->ppr_method > PHILIA_PROXIMITY_PPR_BIPPR)
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   _ ("Unknown PageRank method %u."), (guint)params->ppr_method);
+      return FALSE;
+    }
+  if (!(params->ppr_epsilon > 0 && isfinite (params->ppr_epsilon)))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   _ ("The PageRank relative error ε must be a positive number, not %g."),
+                   params->ppr_epsilon);
+      return FALSE;
+    }
+  if (!(params->ppr_delta >= 0 && params->ppr_delta <= 1))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   _ ("The PageRank score floor δ must be in [0, 1] (0: one over the number "
+                      "of nodes), not %g."), params->ppr_delta);
+      return FALSE;
+    }
+  if (!(params->ppr_failure > 0 && params->ppr_failure < 1))
+    {
+      g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,
+                   _ ("The PageRank failure probability must be in (0, 1), not %g."),
+                   params->ppr_failure);
       return FALSE;
     }
   return TRUE;
@@ -315,6 +395,11 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
       }
   if (n_pairs == 0)
     return TRUE;
+  /* Here PPR is alone in the mask (see above). */
+  if (heuristics_mask == PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR)
+      && philia_proximity_ppr_method_resolve (graph, params) == PHILIA_PROXIMITY_PPR_BIPPR)
+    return _philia_proximity_bippr_score_pairs (graph, params, pairs, n_pairs, out, cancellable,
+                                                error);
 
   if (heuristics_mask & PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ) && params->katz_len == 0)
     {

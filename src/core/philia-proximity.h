@@ -49,11 +49,41 @@ typedef enum
 #define PHILIA_PROXIMITY_ALL     ((1u << PHILIA_PROXIMITY_N_HEURISTICS) - 1)
 
 /**
+ * PhiliaProximityPprMethod:
+ * @PHILIA_PROXIMITY_PPR_AUTO: exact below PHILIA_PROXIMITY_PPR_AUTO_EDGES
+ *   edges, bippr from there on
+ * @PHILIA_PROXIMITY_PPR_EXACT: every score within 1e-10 of the exact value
+ *   (a Chebyshev solve over the source's component)
+ * @PHILIA_PROXIMITY_PPR_BIPPR: bidirectional estimation (forward push from
+ *   u, seeded random walks from v): with probability at least 1 − p_f per
+ *   pair, |error| ≤ ε max (score, δ)
+ *
+ * How PPR scores are computed (HACKING.md §6, "Approximate PPR").
+ */
+typedef enum
+{
+  PHILIA_PROXIMITY_PPR_AUTO,
+  PHILIA_PROXIMITY_PPR_EXACT,
+  PHILIA_PROXIMITY_PPR_BIPPR,
+} PhiliaProximityPprMethod;
+
+/* The auto method estimates PPR on graphs with at least this many edges. */
+#define PHILIA_PROXIMITY_PPR_AUTO_EDGES 10000000
+
+/**
  * PhiliaProximityParams:
  * @katz_beta: β (default 0.005)
  * @katz_len: L (default 3); 0 means the exact series
  * @ppr_alpha: restart probability α in (0, 1] (default 0.15)
  * @n_threads: worker threads (0: one per processor)
+ * @ppr_method: exact, bippr or auto (default)
+ * @ppr_epsilon: bippr's relative error ε > 0 (default 0.25)
+ * @ppr_delta: bippr's score floor δ, below which the error is absolute
+ *   (at most εδ); 0 (default) means 1/n
+ * @ppr_failure: bippr's failure probability p_f per pair, in (0, 1)
+ *   (default 0.01)
+ * @ppr_seed: seed of bippr's walks (default 0); a pair's walks depend on
+ *   the seed and the pair only
  */
 typedef struct
 {
@@ -61,9 +91,25 @@ typedef struct
   guint  katz_len;
   double ppr_alpha;
   guint  n_threads;
+  PhiliaProximityPprMethod ppr_method;
+  double ppr_epsilon;
+  double ppr_delta;
+  double ppr_failure;
+  guint64 ppr_seed;
 } PhiliaProximityParams;
 
 void        philia_proximity_params_init_default (PhiliaProximityParams *params);
+
+/* The method @params gives PPR on @graph: EXACT or BIPPR, never AUTO. */
+PhiliaProximityPprMethod philia_proximity_ppr_method_resolve (PhiliaGraph                 *graph,
+                                                              const PhiliaProximityParams *params);
+/* bippr's δ on @graph (1/n unless @params sets it). */
+double      philia_proximity_ppr_delta           (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params);
+/* One line naming PPR's method and error bound on @graph, untranslated
+ * (for output files), e.g. "exact, |error| <= 1e-10". */
+char       *philia_proximity_ppr_describe        (PhiliaGraph                 *graph,
+                                                  const PhiliaProximityParams *params);
 
 const char *philia_proximity_heuristic_to_string (PhiliaProximityHeuristic  heuristic);
 gboolean    philia_proximity_heuristic_from_string (const char             *name,

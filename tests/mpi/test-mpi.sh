@@ -61,6 +61,7 @@ awk -v n=300 'BEGIN { srand(13); print "u,v"; for (i = 0; i < 250; i++)
   print int(rand() * n) "," int(rand() * 8); print "5,5"; print "299,0"; print "7,9" }' \
   >"$tmp/stream-pairs.csv"
 
+# (bippr's walks are seeded per pair, so its pairs are shared out like the others)
 # name|np list|arguments ($B bundled, $G generated, $P and $Q their pairs, $S and $D
 # streamed with stored and deflated members, $M and $N rows stored in any order with
 # repeats and self-loops, stored and deflated, $R their pairs)
@@ -83,7 +84,10 @@ sliced-deflated-proximity|1 2 4|proximity --json $D --pairs $R --heuristics ra,p
 sliced-messy-stored-proximity|1 2 4|proximity $M --pairs $R --heuristics cn,jaccard,aa,ra,pa
 sliced-messy-deflated-proximity|1 2 4|proximity $N --pairs $R --heuristics cn,jaccard,aa,ra,pa
 sliced-bundled-proximity|2 4|proximity $B --pairs $P --heuristics aa,cn,jaccard
-stream-messy-proximity|2 4|proximity --stream $N --pairs $R --heuristics ra,cn'
+stream-messy-proximity|2 4|proximity --stream $N --pairs $R --heuristics ra,cn
+bippr-text|1 2 4|proximity $B --pairs $P --heuristics cn,ppr,sp --ppr-method bippr --ppr-seed 3
+bippr-json|2 4|proximity --json $G --pairs $Q --heuristics ppr --ppr-method bippr --ppr-epsilon 0.5
+bippr-linkpred-json|2 4|linkpred --json $B --heuristic ppr --ppr-method bippr --mrr-negatives 10'
 
 B=$bundled G=$tmp/csbm.npz P=$tmp/pairs.csv Q=$tmp/csbm-pairs.csv
 S=$tmp/stored.npz D=$tmp/deflated.npz
