@@ -70,24 +70,24 @@ typedef struct
   float           alpha, beta;
   const float    *a, *b;
   float          *c;
+  guint           tiles, parts;
 } Gemm;
 
 /* The blocks are cut at multiples of this many rows. OpenBLAS's kernels
- * work on tiles of a few rows (24 for sgemm on this machine's AVX-512 cores;
- * 4, 8, 16 or 32 elsewhere) and round the last, partial tile of a call
- * differently: a block of whole tiles gives every row the bits the whole
- * call gives it, whatever the thread count (checked in
- * tests/test-parallel-cost.c). Columns are never split: the kernels' column
- * tiles did not keep the bits at any cut tried. */
-#define GEMM_GRAIN 96
+ * work on tiles of a few rows (24 for sgemm on this machine; 4, 8 or 16
+ * elsewhere) and round the last, partial tile of a call differently: a
+ * block of whole tiles gives every row the bits the whole call gives it,
+ * whatever the thread count (tests/test-parallel-cost.c checks it here).
+ * Columns are never split: no cut tried kept the bits. */
+#define GEMM_GRAIN 48
 
 static void
-gemm_blocks (gpointer data,
-             guint    begin,
-             guint    end)
+gemm_block (gpointer data,
+            guint    task)
 {
   Gemm *g = data;
-  int first = (int)begin * GEMM_GRAIN, count = MIN ((int)end * GEMM_GRAIN, g->m) - first;
+  int first = (int)((gint64)g->tiles * task / g->parts) * GEMM_GRAIN;
+  int count = MIN ((int)((gint64)g->tiles * (task + 1) / g->parts) * GEMM_GRAIN, g->m) - first;
   /* Rows of C are rows (or, transposed, columns) of A. */
   const float *a = g->ta == CblasNoTrans ? g->a + (gsize)first * g->lda : g->a + first;
 
@@ -112,19 +112,20 @@ _philia_sgemm (PhiliaTape      *tape,
                float           *c,
                int              ldc)
 {
-  Gemm g = { trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c };
+  Gemm g = { trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 0, 0 };
   double madds = (double)m * n * k;
   double bytes = 4.0 * ((double)m * k + (double)k * n + (double)m * n * (beta != 0 ? 2 : 1));
-  guint t = tape->n_threads, tiles;
+  guint t = MIN (tape->n_threads, 64);
 
   if (m <= 0 || n <= 0)
     return;
-  tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
-  if (t <= 1 || tiles < 2 || !_philia_cost_parallel (t, madds * SGEMM_MADD_SHARE, bytes))
+  g.tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
+  g.parts = MIN (t, g.tiles);
+  if (g.parts <= 1 || !_philia_cost_parallel (t, madds * SGEMM_MADD_SHARE, bytes))
     {
       cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
                    ldc);
       return;
     }
-  _philia_tape_parallel_rows (tape, tiles, NULL, G_MAXDOUBLE, gemm_blocks, &g);
+  philia_parallel_run (g.parts, g.parts, gemm_block, &g);
 }
