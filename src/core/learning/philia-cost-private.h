@@ -16,8 +16,16 @@ G_BEGIN_DECLS
  * one thread. */
 double   _philia_cost_ns       (double madds,
                                 double bytes);
-/* Whether splitting that work over @n_threads saves well more than the
- * dispatch and join cost. */
+/* Estimated nanoseconds of a single-threaded sgemm of m × n outputs over
+ * k terms. */
+double   _philia_cost_sgemm_ns (int    m,
+                                int    n,
+                                int    k);
+/* Whether splitting work of @ns estimated nanoseconds over @n_threads saves
+ * well more than the dispatch and join cost; and for @madds multiply-adds
+ * touching @bytes bytes. */
+gboolean _philia_cost_parallel_ns (guint  n_threads,
+                                   double ns);
 gboolean _philia_cost_parallel (guint  n_threads,
                                 double madds,
                                 double bytes);

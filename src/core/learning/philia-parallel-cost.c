@@ -31,12 +31,30 @@ _philia_cost_ns (double madds,
   return MAX (madds * NS_PER_MADD, bytes * NS_PER_BYTE);
 }
 
+double
+_philia_cost_sgemm_ns (int m,
+                       int n,
+                       int k)
+{
+  double madds = (double)MAX (m, 0) * MAX (n, 0) * MAX (k, 0);
+  double bytes = 4.0 * ((double)m * k + (double)k * n + 2.0 * m * n);
+
+  return _philia_cost_ns (madds * SGEMM_MADD_SHARE, MAX (bytes, 0));
+}
+
+gboolean
+_philia_cost_parallel_ns (guint  n_threads,
+                          double ns)
+{
+  return n_threads > 1 && ns >= PARALLEL_MIN_NS;
+}
+
 gboolean
 _philia_cost_parallel (guint  n_threads,
                        double madds,
                        double bytes)
 {
-  return n_threads > 1 && _philia_cost_ns (madds, bytes) >= PARALLEL_MIN_NS;
+  return _philia_cost_parallel_ns (n_threads, _philia_cost_ns (madds, bytes));
 }
 
 void
@@ -113,15 +131,13 @@ _philia_sgemm (PhiliaTape      *tape,
                int              ldc)
 {
   Gemm g = { trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 0, 0 };
-  double madds = (double)m * n * k;
-  double bytes = 4.0 * ((double)m * k + (double)k * n + (double)m * n * (beta != 0 ? 2 : 1));
   guint t = MIN (tape->n_threads, 64);
 
   if (m <= 0 || n <= 0)
     return;
   g.tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
   g.parts = MIN (t, g.tiles);
-  if (g.parts <= 1 || !_philia_cost_parallel (t, madds * SGEMM_MADD_SHARE, bytes))
+  if (g.parts <= 1 || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k)))
     {
       cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
                    ldc);
