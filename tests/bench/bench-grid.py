@@ -11,10 +11,13 @@
 # degree 4 to 88.
 #
 # Usage: bench-grid.py [--quick | --full] [--epochs N] [--out FILE.md]
+#                      [--threads 1,2] [--max-nodes N]
 # --quick (default) runs a few-minute subset, --full the whole grid (hours;
-# the 10^6-node graphs need a few GB). Needs PHILIA_CLI (the philia-cli
-# binary). Prints a table with the load average; --out appends it as
-# Markdown.
+# the 10^6-node graphs need a few GB). --threads runs every cell of the mode
+# at each of the given thread counts (default: the mode's own: 1 and 2 for
+# --full, mostly 1 for --quick); --max-nodes leaves out larger graphs. Needs
+# PHILIA_CLI (the philia-cli binary). Prints a table with the load average;
+# --out appends it as Markdown.
 import argparse, datetime, json, os, platform, subprocess, sys, tempfile, time
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -92,7 +95,23 @@ def make_graph(folder, nodes, degree, features, sparse):
     return name
 
 
-def grid(mode):
+def grid(mode, threads=None, max_nodes=None):
+    """The mode's cells, at @threads (a list) instead of their own thread
+    counts when given, on graphs of at most @max_nodes nodes."""
+    cells = mode_grid(mode)
+    if threads:
+        seen, picked = set(), []
+        for g, m, h, _ in cells:
+            if (g, m, h) not in seen:
+                seen.add((g, m, h))
+                picked += [(g, m, h, t) for t in threads]
+        cells = picked
+    if max_nodes:
+        cells = [c for c in cells if c[0][0] <= max_nodes]
+    return cells
+
+
+def mode_grid(mode):
     """(nodes, degree, features, sparse) graphs and the cells on each."""
     models = ["gcn", "sage", "gat", "mlp", "sgc"]
     if mode == "quick":
@@ -126,6 +145,8 @@ def main():
     ap.add_argument("--full", action="store_const", dest="mode", const="full")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--out")
+    ap.add_argument("--threads", help="thread counts to run every cell at, e.g. 1,2")
+    ap.add_argument("--max-nodes", type=int, help="leave out graphs with more nodes")
     ap.add_argument("--folder",
                     help="where the generated graphs are kept (default: a temporary one)")
     args = ap.parse_args()
@@ -151,7 +172,9 @@ def main():
     emit("| graph | F | model | H | T | Philia ms | PyTorch ms | ratio | Philia MB | PyTorch MB "
          "| load |")
     emit("|---|---|---|---|---|---|---|---|---|---|---|")
-    for (nodes, degree, features, sparse), model, hidden, threads in grid(args.mode):
+    for (nodes, degree, features, sparse), model, hidden, threads in grid(
+            args.mode, [int(t) for t in args.threads.split(",")] if args.threads else None,
+            args.max_nodes):
         path = make_graph(folder, nodes, degree, features, sparse)
         norm = "normalize" if sparse else "raw"
         cmd = [cli, "train", path, "--model", model, "--epochs", str(args.epochs), "--threads",

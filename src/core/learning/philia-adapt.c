@@ -18,6 +18,7 @@
 #include "philia-epoch-relay.h"
 #include "philia-model-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 
 /* The recipe. SOGA adapts with Adam, a small learning rate, and weights the
@@ -577,7 +578,7 @@ _philia_adapt_full (const PhiliaSavedModel  *model,
   c = model->n_classes;
   labels = philia_graph_get_labels (target);
   n_threads = MAX (n_threads, 1);
-  openblas_set_num_threads ((int)n_threads);
+  _philia_cost_blas_single ();
   tape = philia_tape_new (n_threads);
 
   result = g_new0 (PhiliaAdaptResult, 1);

@@ -12,6 +12,7 @@
 #include "philia-core.h"
 #include "philia-ops-link-private.h"
 #include "philia-train-private.h"
+#include "philia-cost-private.h"
 
 #include <cblas.h>
 
@@ -516,7 +517,7 @@ philia_link_train (PhiliaLinkSplit             *split,
   run.tape = philia_tape_new (p.n_threads > 0 ? p.n_threads : g_get_num_processors ());
   /* OpenBLAS would otherwise start a thread per core for every product,
    * whatever --threads says, and its idle workers spin. */
-  openblas_set_num_threads ((int)philia_tape_get_n_threads (run.tape));
+  _philia_cost_blas_single ();
   philia_rng_init (philia_tape_get_rng (run.tape),
                    p.seed ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 

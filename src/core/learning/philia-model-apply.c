@@ -13,6 +13,7 @@
 
 #include "philia-import-private.h"
 #include "philia-model-private.h"
+#include "philia-cost-private.h"
 
 void
 _philia_saved_model_instance_clear (SavedModelInstance *instance)
@@ -182,7 +183,7 @@ philia_saved_model_predict (const PhiliaSavedModel *model,
   if (!_philia_saved_model_instantiate (model, graph, &instance, error))
     return NULL;
   n_threads = MAX (n_threads, 1);
-  openblas_set_num_threads ((int)n_threads);
+  _philia_cost_blas_single ();
   tape = philia_tape_new (n_threads);
   p = _philia_prediction_new (_philia_saved_model_eval (&instance, tape), graph);
   philia_tape_reset (tape);

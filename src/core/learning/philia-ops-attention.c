@@ -7,6 +7,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-edge-softmax-private.h"
 
@@ -126,8 +127,10 @@ philia_op_edge_scores (PhiliaTape   *tape,
 
   out = tape_tensor_uninit (tape, s->nnz, src->cols);
   task = (EdgeScoresTask) { s, src->cols, src->data, dst->data, out->data, slope };
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * src->cols * 2,
-                              edge_scores_rows, &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * src->cols * 2,
+                                   4.0 * s->nnz * (src->cols + 2)
+                                   + 4.0 * ((double)s->rows + s->cols) * src->cols,
+                                   edge_scores_rows, &task);
   node = record (tape, edge_scores_backward, out, src, dst, NULL);
   if (node != NULL)
     {
@@ -432,8 +435,9 @@ edge_softmax_backward (PhiliaTape *tape,
   EdgeSoftmaxTask task = { s, node->out->cols, node->out->data, node->out->grad,
                            ensure_grad (node->in[0]) };
 
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
-                              edge_softmax_grad_rows, &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                                   4.0 * s->nnz * (3.0 * task.heads + 2), edge_softmax_grad_rows,
+                                   &task);
 }
 
 PhiliaTensor *
@@ -449,8 +453,9 @@ philia_op_edge_softmax (PhiliaTape   *tape,
 
   out = tape_tensor_uninit (tape, scores->rows, scores->cols);
   task = (EdgeSoftmaxTask) { s, scores->cols, scores->data, NULL, out->data };
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
-                              edge_softmax_rows, &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                                   4.0 * s->nnz * (2.0 * task.heads + 2), edge_softmax_rows,
+                                   &task);
   node = record (tape, edge_softmax_backward, out, scores, NULL, NULL);
   if (node != NULL)
     node->sparse = philia_sparse_ref (s);
@@ -751,8 +756,9 @@ edge_attention_backward (PhiliaTape *tape,
   task.slope = node->f;
   task.keep = saved->keep;
   g_mutex_init (&task.lock);
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
-                              attention_grad_rows, &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * task.heads * 8,
+                                   4.0 * s->nnz * (4.0 * task.heads + 2), attention_grad_rows,
+                                   &task);
   g_mutex_clear (&task.lock);
 
   /* The blocks' partial sums in row order, so a thread count gives one result. */
@@ -830,7 +836,8 @@ philia_op_edge_attention (PhiliaTape   *tape,
   task.mask = drop ? saved->mask : NULL;
   task.slope = slope;
   task.keep = saved->keep;
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)n * 12, attention_rows, &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)n * 12,
+                                   4.0 * (3.0 * n + s->nnz), attention_rows, &task);
 
   node = record (tape, edge_attention_backward, out, src, dst, NULL);
   if (node != NULL)

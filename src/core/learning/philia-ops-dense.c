@@ -7,6 +7,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-inplace-private.h"
 
@@ -33,14 +34,14 @@ product_grads (PhiliaTape   *tape,
   if (a->requires_grad)
     {
       g = grad_for_write (tape, a, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
-                   b->data, n, fresh ? 0.0f : 1.0f, g, k);
+      _philia_sgemm (tape, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
+                     b->data, n, fresh ? 0.0f : 1.0f, g, k);
     }
   if (b->requires_grad)
     {
       g = grad_for_write (tape, b, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
-                   dc, n, fresh ? 0.0f : 1.0f, g, n);
+      _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
+                     dc, n, fresh ? 0.0f : 1.0f, g, n);
     }
 }
 
@@ -63,8 +64,8 @@ philia_op_matmul (PhiliaTape   *tape,
   if (a->rows > 0 && b->cols > 0 && a->cols > 0)
     {
       c = tape_tensor_uninit (tape, a->rows, b->cols);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
-                   a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
+      _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
+                     a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
     }
   else
     c = tape_tensor (tape, a->rows, b->cols);
@@ -229,8 +230,8 @@ philia_op_linear (PhiliaTape   *tape,
   y = tape_tensor_uninit (tape, x->rows, w->cols);
   _philia_fill_rows (y->data, b->data, x->rows, w->cols);
   if (x->rows > 0 && w->cols > 0 && x->cols > 0)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
-                 x->data, x->cols, w->data, w->cols, 1.0f, y->data, y->cols);
+    _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                   x->data, x->cols, w->data, w->cols, 1.0f, y->data, y->cols);
   record (tape, linear_backward, y, x, w, b);
   return y;
 }

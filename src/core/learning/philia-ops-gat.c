@@ -10,6 +10,7 @@
 #include "philia-core.h"
 #include "philia-ops-gat-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-edge-softmax-private.h"
 
@@ -623,17 +624,18 @@ gat_attend_backward (PhiliaTape *tape,
   /* Written outright when nothing has reached d wx yet: no zeroing pass. */
   task.dwx = wx->requires_grad ? grad_for_write (tape, wx, &fresh) : NULL;
   task.accumulate = !fresh;
-  _philia_tape_parallel_rows (tape, s->cols, s->transpose->row_offsets, work, gat_source_rows,
-                              &task);
+  _philia_tape_parallel_rows_cost (tape, s->cols, s->transpose->row_offsets, work,
+                                   4.0 * (5.0 * nh + s->nnz + 2.0 * s->cols * wx->cols),
+                                   gat_source_rows, &task);
   if (!scores)
     return;
   task.gd = dst->requires_grad ? ensure_grad (dst) : NULL;
   task.gs = src->requires_grad ? ensure_grad (src) : NULL;
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)nh * 8, gat_score_rows,
-                              &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)nh * 8,
+                                   4.0 * (4.0 * nh + s->nnz), gat_score_rows, &task);
   if (task.gs != NULL)
-    _philia_tape_parallel_rows (tape, s->cols, s->transpose->row_offsets, (double)nh * 2,
-                                gat_src_grad_rows, &task);
+    _philia_tape_parallel_rows_cost (tape, s->cols, s->transpose->row_offsets, (double)nh * 2,
+                                     4.0 * (2.0 * nh + s->nnz), gat_src_grad_rows, &task);
   _philia_tape_pool_give (tape, MAX (nh, 1), task.da);
 }
 
@@ -685,9 +687,10 @@ _philia_op_gat_attend (PhiliaTape    *tape,
   task.out = out->data;
   task.slope = slope;
   task.keep = saved->keep;
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets,
-                              (double)nh * 12 + (double)s->nnz * wx->cols * 2, gat_forward_rows,
-                              &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets,
+                                   (double)nh * 12 + (double)s->nnz * wx->cols * 2,
+                                   4.0 * (4.0 * nh + s->nnz + 2.0 * s->rows * wx->cols),
+                                   gat_forward_rows, &task);
   if (alpha != NULL)
     *alpha = a;
   node = record (tape, gat_attend_backward, out, wx, src, dst);

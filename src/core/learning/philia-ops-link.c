@@ -10,6 +10,7 @@
 #include "philia-ops-link-private.h"
 #include "philia-simd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -165,7 +166,8 @@ pair_backward (PhiliaTape *tape,
   job = (PairGradJob) { z, node->out->grad, offsets, pair, other, NULL, node->f != 0, FALSE };
   job.dz = grad_for_write (tape, z, &fresh);
   job.fresh = fresh;
-  _philia_tape_parallel_rows (tape, rows, offsets, 2.0 * n * z->cols, pair_grad_range, &job);
+  _philia_tape_parallel_rows_cost (tape, rows, offsets, 2.0 * n * z->cols, 12.0 * n * z->cols,
+                                   pair_grad_range, &job);
 }
 
 static PhiliaTensor *
@@ -188,7 +190,8 @@ pair_op (PhiliaTape   *tape,
 
   out = tape_tensor_uninit (tape, n, dot ? 1 : z->cols);
   job = (PairJob) { z, src, dst, out->data, dot };
-  _philia_tape_parallel_rows (tape, n, NULL, (double)n * z->cols, pair_range, &job);
+  _philia_tape_parallel_rows_cost (tape, n, NULL, (double)n * z->cols, 12.0 * n * z->cols,
+                                   pair_range, &job);
   node = record (tape, pair_backward, out, z, NULL, NULL);
   if (node != NULL)
     {
@@ -441,8 +444,8 @@ _philia_op_bias_relu_dropout (PhiliaTape   *tape,
   out = tape_tensor_uninit (tape, x->rows, x->cols);
   job = (ActJob) { x->data, b->data, NULL, mask, NULL, out->data, NULL, NULL, x->rows, x->cols,
                    1.0f / (1.0f - p), FALSE };
-  _philia_tape_parallel_rows (tape, x->rows, NULL, (double)tensor_size (x), act_forward_rows,
-                              &job);
+  _philia_tape_parallel_rows_cost (tape, x->rows, NULL, (double)tensor_size (x),
+                                   12.0 * tensor_size (x), act_forward_rows, &job);
   node = record (tape, bias_relu_dropout_backward, out, x, b, NULL);
   if (node != NULL)
     {
@@ -547,8 +550,8 @@ bias_relu_dropout_dot_backward (PhiliaTape *tape,
   job.partial = partial;
   if (y->requires_grad)
     job.dx = grad_for_write (tape, y, &job.fresh);
-  _philia_tape_parallel_rows (tape, chunks, NULL, 3.0 * tensor_size (y),
-                              act_dot_backward_chunks, &job);
+  _philia_tape_parallel_rows_cost (tape, chunks, NULL, 3.0 * tensor_size (y),
+                                   16.0 * tensor_size (y), act_dot_backward_chunks, &job);
   for (guint k = 0; k < 2; k++)
     {
       PhiliaTensor *t = k == 0 ? b : w;
@@ -584,7 +587,8 @@ _philia_op_bias_relu_dropout_dot (PhiliaTape   *tape,
   out = tape_tensor_uninit (tape, y->rows, 1);
   job = (ActJob) { y->data, b->data, w->data, mask, NULL, out->data, NULL, NULL, y->rows,
                    y->cols, 1.0f / (1.0f - p), FALSE };
-  _philia_tape_parallel_rows (tape, y->rows, NULL, 2.0 * tensor_size (y), act_dot_rows, &job);
+  _philia_tape_parallel_rows_cost (tape, y->rows, NULL, 2.0 * tensor_size (y),
+                                   8.0 * tensor_size (y), act_dot_rows, &job);
   node = record (tape, bias_relu_dropout_dot_backward, out, y, b, w);
   if (node != NULL)
     {

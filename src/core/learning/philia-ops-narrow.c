@@ -11,6 +11,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-narrow-private.h"
 
@@ -173,8 +174,8 @@ narrow_backward (PhiliaTape *tape,
     {
       float *g = grad_for_write (tape, x, &fresh);
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, f, c, 1.0f, dy, c, w->data, c,
-                   fresh ? 0.0f : 1.0f, g, f);
+      _philia_sgemm (tape, CblasNoTrans, CblasTrans, n, f, c, 1.0f, dy, c, w->data, c,
+                     fresh ? 0.0f : 1.0f, g, f);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-transformer-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-small-gemm-private.h"
 
@@ -36,8 +37,8 @@ weight_grad (PhiliaTape  *tape,
   if (_philia_small_gemm_tn_usable (k, n))
     _philia_small_gemm_tn (tape, k, n, m, x, k, gy, n, g, ldg, !fresh);
   else
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x, k, gy, n,
-                 fresh ? 0.0f : 1.0f, g, ldg);
+    _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, x, k, gy, n,
+                   fresh ? 0.0f : 1.0f, g, ldg);
 }
 
 /* @g (@m × @k) = or += @gy (@m × @n) times the transpose of columns
@@ -59,8 +60,8 @@ input_grad (PhiliaTape   *tape,
 
   if (!_philia_small_gemm_usable (n, k))
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gy, n,
-                   w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
+      _philia_sgemm (tape, CblasNoTrans, CblasTrans, m, k, n, 1.0f, gy, n,
+                     w->data + begin, w->cols, fresh ? 0.0f : 1.0f, g, k);
       return;
     }
   wt = _philia_tape_pool_take (tape, (gsize)n * k);
@@ -125,8 +126,8 @@ philia_op_linear_columns (PhiliaTape   *tape,
     {
       _philia_fill_rows (y->data, b->data + begin, x->rows, count);
       if (x->rows > 0 && count > 0 && x->cols > 0)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
-                     x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
+        _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, x->rows, count, x->cols, 1.0f,
+                       x->data, x->cols, w->data + begin, w->cols, 1.0f, y->data, count);
     }
   node = record (tape, linear_columns_backward, y, x, w, b);
   if (node != NULL)
@@ -326,8 +327,8 @@ philia_op_linear_dropout_add (PhiliaTape   *tape,
     {
       _philia_fill_rows (y->data, b->data, x->rows, w->cols);
       if (x->rows > 0 && w->cols > 0 && x->cols > 0)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
-                     x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
+        _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,
+                       x->data, x->cols, w->data, w->cols, 1.0f, y->data, w->cols);
       residual_apply (y->data, res->data, res_rows, mask, x->rows, w->cols, keep);
     }
   node = record (tape, linear_dropout_add_backward, y, x, w, b);

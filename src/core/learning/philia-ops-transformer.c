@@ -10,6 +10,7 @@
 #include "philia-autograd-private.h"
 #include "philia-ops-transformer-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 
 #include <math.h>
@@ -157,8 +158,8 @@ layer_norm_backward (PhiliaTape *tape,
   if (x->requires_grad)
     {
       t.gx = grad_for_write (tape, x, &t.fresh);
-      _philia_tape_parallel_rows (tape, x->rows, NULL, (double)tensor_size (x) * 8,
-                                  norm_grad_rows, &t);
+      _philia_tape_parallel_rows_cost (tape, x->rows, NULL, (double)tensor_size (x) * 8,
+                                       16.0 * tensor_size (x), norm_grad_rows, &t);
     }
   /* The column sums over rows run in row order on one thread (sums are never split). */
   if (gamma->requires_grad || beta->requires_grad)
@@ -190,7 +191,8 @@ philia_op_layer_norm (PhiliaTape   *tape,
   out = tape_tensor_uninit (tape, x->rows, x->cols);
   t = (NormTask) { x->data, gamma->data, beta->data, out->data,
                    g_new (float, 2 * (gsize)MAX (x->rows, 1)), NULL, NULL, x->cols, eps };
-  _philia_tape_parallel_rows (tape, x->rows, NULL, (double)tensor_size (x) * 6, norm_rows, &t);
+  _philia_tape_parallel_rows_cost (tape, x->rows, NULL, (double)tensor_size (x) * 6,
+                                   8.0 * tensor_size (x), norm_rows, &t);
   node = record (tape, layer_norm_backward, out, x, gamma, beta);
   if (node != NULL)
     {
@@ -827,7 +829,8 @@ seq_attention_backward (PhiliaTape *tape,
                        done_zero);
   t.gv = operand_grad (tape, &s->v, kv_rows, w, &t.gvs, &t.zv, &t.zvw, &sv, &t.gvmap, done,
                        done_zero);
-  _philia_tape_parallel_rows (tape, s->n_seq, NULL, (double)nq_rows * L * w * 6,
+  _philia_tape_parallel_rows_cost (tape, s->n_seq, NULL, (double)nq_rows * L * w * 6,
+                                   4.0 * 8.0 * nq_rows * w,
                               attn_grad_rows, &t);
   if (sq != NULL)
     scatter_operand (tape, &s->q, sq, nq_rows, w);
@@ -861,7 +864,8 @@ seq_attention (PhiliaTape    *tape,
                    (float)(1.0 / sqrt ((double)(w / heads))),
                    q.t->data + q.col, k.t->data + k.col, v.t->data + v.col,
                    q.t->cols, k.t->cols, v.t->cols, q.map, k.map, v.map, out->data, p->data };
-  _philia_tape_parallel_rows (tape, n_seq, NULL, (double)rows * seq_len * w * 4, attn_rows, &t);
+  _philia_tape_parallel_rows_cost (tape, n_seq, NULL, (double)rows * seq_len * w * 4,
+                                   4.0 * 4.0 * rows * w, attn_rows, &t);
   node = record (tape, seq_attention_backward, out, q.t, k.t != q.t ? k.t : NULL,
                  v.t != k.t && v.t != q.t ? v.t : NULL);
   if (node != NULL)

@@ -7,6 +7,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 
 #include <math.h>
@@ -838,8 +839,8 @@ spmm_run_kept (PhiliaTape         *tape,
   kept.row_offsets[s->rows] = k;
   kept.nnz = k;
   task.values = val;
-  _philia_tape_parallel_rows (tape, kept.rows, kept.row_offsets, (double)k * cols, spmm_rows,
-                              &task);
+  _philia_tape_parallel_rows_cost (tape, kept.rows, kept.row_offsets, (double)k * cols,
+                                   SPMM_BYTES (k, kept.rows, kept.cols, cols), spmm_rows, &task);
   _philia_tape_pool_give (tape, n_off, off_buffer);
   _philia_tape_pool_give (tape, n_col, col_buffer);
   _philia_tape_pool_give (tape, n_col, val);
@@ -880,11 +881,14 @@ spmm_run (PhiliaTape         *tape,
         }
       task.slices = task.values == NULL ? sparse_slices (s) : NULL;
       if (task.slices != NULL && task.slices->usable)
-        _philia_tape_parallel_rows (tape, task.slices->n_chunks, task.slices->chunk_offsets,
-                                    (double)s->nnz * cols, spmm_slices[cols], &task);
+        _philia_tape_parallel_rows_cost (tape, task.slices->n_chunks, task.slices->chunk_offsets,
+                                         (double)s->nnz * cols,
+                                         SPMM_BYTES (s->nnz, s->rows, s->cols, cols),
+                                         spmm_slices[cols], &task);
       else
-        _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols,
-                                    spmm_padded[cols], &task);
+        _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * cols,
+                                         SPMM_BYTES (s->nnz, s->rows, s->cols, cols),
+                                         spmm_padded[cols], &task);
       _philia_tape_pool_give (tape, size, buffer);
       return;
     }
@@ -902,8 +906,8 @@ spmm_run (PhiliaTape         *tape,
       task.values = ordered;
       task.value_index = NULL;
     }
-  _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * cols, spmm_rows,
-                              &task);
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * cols,
+                                   SPMM_BYTES (s->nnz, s->rows, s->cols, cols), spmm_rows, &task);
   if (ordered != NULL)
     _philia_tape_pool_give (tape, MAX (s->nnz * heads, 1), ordered);
 }
@@ -987,8 +991,9 @@ spmm_backward (PhiliaTape *tape,
     {
       SpmmValuesTask task = { s, heads, out->grad, x->data, ensure_grad (values), x->cols };
 
-      _philia_tape_parallel_rows (tape, s->rows, s->row_offsets, (double)s->nnz * x->cols,
-                                  spmm_values_rows, &task);
+      _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * x->cols,
+                                       SPMM_BYTES (s->nnz, s->rows, s->cols, x->cols),
+                                       spmm_values_rows, &task);
     }
 }
 

@@ -8,13 +8,11 @@
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
 #include "philia-parallel-private.h"
+#include "philia-cost-private.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Below this many multiply-adds a row-parallel op runs on the calling thread:
- * waking a worker costs more than the work. */
-#define PARALLEL_MIN_WORK 65536
 
 /* ------------------------------------------------------------------ RNG */
 
@@ -165,7 +163,7 @@ _philia_tape_parallel_rows (PhiliaTape   *tape,
   guint t = tape->n_threads;
   Blocks blocks;
 
-  if (t <= 1 || work < PARALLEL_MIN_WORK || n < 2 * t)
+  if (!_philia_cost_parallel (t, work, 0) || n < 2 * t)
     {
       fn (data, 0, n);
       return;

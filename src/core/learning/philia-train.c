@@ -9,6 +9,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-train-private.h"
+#include "philia-cost-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -894,7 +895,7 @@ philia_train (PhiliaGraph              *graph,
   n_threads = MAX (n_threads, 1);
   ctx->params.n_threads = n_threads;
   ctx->n_threads = n_threads;
-  openblas_set_num_threads ((int)n_threads);
+  _philia_cost_blas_single ();
   model = vtable->create (ctx, error);
   if (model == NULL)
     return NULL;

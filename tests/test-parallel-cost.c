@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-cost-private.h"
+
+/* When an op goes parallel (issue 20): the cost model keeps small work on
+ * one thread and splits large work, by multiply-adds or by bytes alone; a
+ * row-parallel op visits every row once either way; and the products split
+ * over the team give one single-threaded sgemm's bits, in every transpose,
+ * with beta 0 and 1, split or too small to split. */
+
+static void
+test_decision (void)
+{
+  /* One thread never splits, whatever the work. */
+  g_assert_false (_philia_cost_parallel (1, 1e12, 1e12));
+  g_assert_false (_philia_cost_parallel (0, 1e12, 1e12));
+  /* A few thousand multiply-adds over a few kB: microseconds, below the
+   * wake-up of a sleeping worker. */
+  g_assert_false (_philia_cost_parallel (2, 4096, 4096 * 12));
+  /* The old rule's threshold, 65,536 multiply-adds, is about 4 µs of work:
+   * not worth a dispatch any more. */
+  g_assert_false (_philia_cost_parallel (2, 65536, 65536 * 4));
+  /* Hundreds of µs of multiply-adds, or of bytes alone, are. */
+  g_assert_true (_philia_cost_parallel (2, 1e7, 0));
+  g_assert_true (_philia_cost_parallel (2, 0, 1e7));
+  g_assert_true (_philia_cost_parallel (4, 1e7, 1e7));
+  /* The estimate grows with each of its terms. */
+  g_assert_cmpfloat (_philia_cost_ns (2e6, 0), >, _philia_cost_ns (1e6, 0));
+  g_assert_cmpfloat (_philia_cost_ns (0, 2e6), >, _philia_cost_ns (0, 1e6));
+  g_assert_cmpfloat (_philia_cost_ns (0, 0), ==, 0);
+}
+
+typedef struct
+{
+  guint *visits;
+  gint   calls;
+} Visit;
+
+static void
+visit_rows (gpointer data,
+            guint    begin,
+            guint    end)
+{
+  Visit *v = data;
+
+  g_atomic_int_inc (&v->calls);
+  for (guint i = begin; i < end; i++)
+    v->visits[i]++;
+}
+
+static void
+test_rows (void)
+{
+  static const double madds[] = { 0, 100, 1e9 };
+  static const guint sizes[] = { 0, 1, 3, 1000 };
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint w = 0; w < G_N_ELEMENTS (madds); w++)
+      for (guint k = 0; k < 2; k++)
+        {
+          guint n = sizes[s];
+          g_autofree guint *visits = g_new0 (guint, MAX (n, 1));
+          Visit v = { visits, 0 };
+
+          _philia_tape_parallel_rows_cost (k ? t2 : t1, n, NULL, madds[w], 0, visit_rows, &v);
+          for (guint i = 0; i < n; i++)
+            g_assert_cmpuint (visits[i], ==, 1);
+          /* Small work (or one thread) is one call on the calling thread. */
+          if (w < 2 || k == 0 || n < 4)
+            g_assert_cmpint (v.calls, ==, 1);
+          else
+            g_assert_cmpint (v.calls, ==, 2);
+        }
+}
+
+static float *
+random_matrix (gsize      n,
+               PhiliaRng *rng)
+{
+  float *m = g_new (float, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    m[i] = 2.0f * philia_rng_float (rng) - 1.0f;
+  return m;
+}
+
+/* C (m × n) = alpha op(A) op(B) + beta C through the team of @tape against
+ * one cblas_sgemm call, to the bit, twice. */
+static void
+check_product (PhiliaTape      *tape,
+               CBLAS_TRANSPOSE  ta,
+               CBLAS_TRANSPOSE  tb,
+               int              m,
+               int              n,
+               int              k,
+               float            beta,
+               PhiliaRng       *rng)
+{
+  int lda = ta == CblasNoTrans ? k : m, ldb = tb == CblasNoTrans ? n : k;
+  gsize size = (gsize)m * n;
+  g_autofree float *a = random_matrix ((gsize)m * k, rng);
+  g_autofree float *b = random_matrix ((gsize)k * n, rng);
+  g_autofree float *c0 = random_matrix (size, rng);
+  g_autofree float *c1 = g_memdup2 (c0, sizeof (float) * MAX (size, 1));
+  g_autofree float *c2 = g_memdup2 (c0, sizeof (float) * MAX (size, 1));
+
+  cblas_sgemm (CblasRowMajor, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, beta, c0, n);
+  _philia_sgemm (tape, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, beta, c1, n);
+  _philia_sgemm (tape, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, beta, c2, n);
+  g_assert_cmpmem (c0, sizeof (float) * size, c1, sizeof (float) * size);
+  g_assert_cmpmem (c0, sizeof (float) * size, c2, sizeof (float) * size);
+}
+
+static void
+test_sgemm (void)
+{
+  /* Shapes split by rows, few rows and many columns (not split), too
+   * small to split, odd sizes with a partial last tile, and empty ones. */
+  static const int shapes[][3] = {
+    { 1100, 64, 300 }, { 3001, 7, 64 }, { 64, 3001, 129 }, { 5, 2001, 300 },
+    { 1000, 1000, 33 }, { 128, 256, 500 }, { 17, 5, 3 }, { 1, 1, 1 }, { 0, 8, 8 },
+    { 8, 0, 8 }, { 40, 40, 0 },
+  };
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  g_autoptr(PhiliaTape) t3 = philia_tape_new (3);
+  PhiliaRng rng;
+
+  _philia_cost_blas_single ();
+  philia_rng_init (&rng, 7);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint t = 0; t < 4; t++)
+      {
+        CBLAS_TRANSPOSE ta = t & 1 ? CblasTrans : CblasNoTrans;
+        CBLAS_TRANSPOSE tb = t & 2 ? CblasTrans : CblasNoTrans;
+
+        check_product (t1, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], 0.0f, &rng);
+        check_product (t2, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], 0.0f, &rng);
+        check_product (t2, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], 1.0f, &rng);
+        check_product (t3, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], 1.0f, &rng);
+      }
+}
+
+/* A product's output and gradients through the tape: one thread and two
+ * give the same bits. */
+static void
+test_matmul_threads (void)
+{
+  float *out[2], *ga[2], *gb[2];
+  PhiliaRng rng;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (k + 1);
+      g_autoptr(PhiliaTensor) a = NULL;
+      g_autoptr(PhiliaTensor) b = NULL;
+      g_autofree float *dc = NULL;
+      PhiliaTensor *c;
+
+      philia_rng_init (&rng, 3);
+      a = philia_tensor_new (3000, 96);
+      b = philia_tensor_new (96, 70);
+      philia_tensor_glorot (a, &rng);
+      philia_tensor_glorot (b, &rng);
+      a->requires_grad = b->requires_grad = TRUE;
+      c = philia_op_relu (tape, philia_op_matmul (tape, a, b));
+      dc = random_matrix (philia_tensor_size (c), &rng);
+      philia_tape_backward_from (tape, c, dc);
+      out[k] = g_memdup2 (c->data, sizeof (float) * philia_tensor_size (c));
+      ga[k] = g_memdup2 (a->grad, sizeof (float) * philia_tensor_size (a));
+      gb[k] = g_memdup2 (b->grad, sizeof (float) * philia_tensor_size (b));
+    }
+  g_assert_cmpmem (out[0], sizeof (float) * 3000 * 70, out[1], sizeof (float) * 3000 * 70);
+  g_assert_cmpmem (ga[0], sizeof (float) * 3000 * 96, ga[1], sizeof (float) * 3000 * 96);
+  g_assert_cmpmem (gb[0], sizeof (float) * 96 * 70, gb[1], sizeof (float) * 96 * 70);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_free (out[k]);
+      g_free (ga[k]);
+      g_free (gb[k]);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/parallel-cost/decision", test_decision);
+  g_test_add_func ("/parallel-cost/rows", test_rows);
+  g_test_add_func ("/parallel-cost/sgemm", test_sgemm);
+  g_test_add_func ("/parallel-cost/matmul-threads", test_matmul_threads);
+  return g_test_run ();
+}
