@@ -8,6 +8,7 @@
 
 #include "philia-core.h"
 #include "philia-render.h"
+#include "philia-graph-view-private.h"
 
 /*
  * The level of detail of screen frames (philia_graph_view_draw_sampled()):
@@ -359,6 +360,76 @@ test_budget_by_length (void)
     }
 }
 
+/* A frame reaches its sample directly (philia-graph-sample.c): the same
+ * edges, in CSR order, as running the Weyl sequence along every row, on
+ * rows of every length (isolated nodes, hubs, self-loops and duplicate
+ * rows the builder drops) and every budget from one edge to all but one. */
+static void
+test_sample_reached_directly (void)
+{
+  const guint n = 300;
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20);
+  g_autofree double *xy = g_new0 (double, 2 * n);
+  const gint64 *off;
+  const gint32 *nbr;
+  PhiliaGraphView view;
+  guint64 m = 0;
+
+  for (guint k = 0; k < 2000; k++)
+    {
+      /* Node 0 a hub, nodes 250 and up isolated. */
+      guint u = k % 5 == 0 ? 0 : g_rand_int_range (rand, 0, 250);
+      guint v = g_rand_int_range (rand, 0, 250);
+
+      philia_graph_builder_add_edge (builder, u, v);
+      if (k % 17 == 0)
+        philia_graph_builder_add_edge (builder, v, u);   /* a duplicate */
+    }
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      m += nbr[e] > (gint32)u;
+  init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+  g_assert_cmpuint (_philia_graph_view_canonical_edges (&view), ==, m);
+
+  for (guint64 budget = 1; budget < m; budget += budget < 40 ? 1 : 97)
+    {
+      EdgeSample sample, walk;
+      gsize n_kept, k = 0;
+      g_autofree guint32 *kept = NULL;
+
+      _philia_graph_view_edge_sample_init (&view, budget, &sample);
+      walk = sample;
+      kept = _philia_graph_view_sample_edges (&view, &sample, &n_kept);
+      g_assert_nonnull (kept);
+      g_assert_cmpuint (n_kept, ==, budget);
+      for (guint u = 0; u < n; u++)
+        for (gint64 e = off[u]; e < off[u + 1]; e++)
+          if (nbr[e] > (gint32)u && edge_sample_next (&walk))
+            {
+              g_assert_cmpuint (k, <, n_kept);
+              g_assert_cmpuint (kept[2 * k], ==, u);
+              g_assert_cmpuint (kept[2 * k + 1], ==, (guint)nbr[e]);
+              k++;
+            }
+      g_assert_cmpuint (k, ==, n_kept);
+    }
+  /* Every edge: nothing to reach, the frame walks the rows. */
+  {
+    EdgeSample sample;
+    gsize n_kept = 1;
+
+    _philia_graph_view_edge_sample_init (&view, m, &sample);
+    g_assert_null (_philia_graph_view_sample_edges (&view, &sample, &n_kept));
+    g_assert_cmpuint (n_kept, ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -370,5 +441,6 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/export-draws-every-edge", test_export_draws_every_edge);
   g_test_add_func ("/Philia/RenderLod/sample-tiny-graphs", test_sample_tiny_graphs);
   g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
+  g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
   return g_test_run ();
 }
