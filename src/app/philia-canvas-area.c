@@ -275,7 +275,9 @@ draw_graph (PhiliaCanvas *self,
   cairo_set_source_rgba (cr, self->canvas_bg.r, self->canvas_bg.g, self->canvas_bg.b,
                          self->canvas_bg.a);
   cairo_paint (cr);
-  if (self->area->view.graph != NULL)
+  /* Nothing but the background until the layout gives the first positions:
+   * a legend over an empty canvas looked like a drawing that failed. */
+  if (self->area->view.graph != NULL && self->area->view.positions != NULL)
     philia_graph_view_draw (cr, width, height, &self->area->view, &self->style);
 }
 
