@@ -430,6 +430,55 @@ test_sample_reached_directly (void)
   }
 }
 
+/* The screen's fit: 2,000 nodes spread over a unit square and five far
+ * away (a small component, say) are fitted by the square, grown by at most a
+ * quarter on each side, where the plain fit shrinks the square to a speck;
+ * without the far nodes, and below 1,000 nodes, both fits are the same. */
+static void
+test_fit_robust (void)
+{
+  for (guint far = 0; far <= 5; far += 5)
+    for (guint bulk = 990; bulk <= 2000; bulk += 1010)
+      {
+        guint n = bulk + far;
+        g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+        g_autoptr(PhiliaGraph) graph = philia_graph_builder_build (builder, NULL);
+        g_autofree double *xy = g_new (double, 2 * n);
+        PhiliaGraphView plain, robust, square;
+
+        for (guint v = 0; v < bulk; v++)
+          xy[2 * v] = (v % 40) / 39.0, xy[2 * v + 1] = (v / 40) / (double)((bulk - 1) / 40);
+        for (guint v = bulk; v < n; v++)
+          xy[2 * v] = 100 + v, xy[2 * v + 1] = -50;
+        init_view (&plain, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+        robust = square = plain;
+        philia_graph_view_fit (&plain, WIDTH, HEIGHT, 24);
+        philia_graph_view_fit_robust (&robust, WIDTH, HEIGHT, 24);
+        if (far == 0 || n < 1000)
+          {
+            g_assert_cmpfloat (robust.scale, ==, plain.scale);
+            g_assert_cmpfloat (robust.offset_x, ==, plain.offset_x);
+            g_assert_cmpfloat (robust.offset_y, ==, plain.offset_y);
+            continue;
+          }
+        /* The square alone: the bulk fills the view. */
+        square.graph = graph;
+        philia_graph_view_fit (&square, WIDTH, HEIGHT, 24);
+        square.scale = MIN ((WIDTH - 48) / 1.0, (HEIGHT - 48) / 1.0);
+        g_assert_cmpfloat (plain.scale, <, square.scale / 50);
+        g_assert_cmpfloat (robust.scale, >=, square.scale / 1.5 - 1e-9);
+        g_assert_cmpfloat (robust.scale, <=, square.scale + 1e-9);
+        /* Every node of the square is in view. */
+        for (guint v = 0; v < bulk; v++)
+          {
+            double x = xy[2 * v] * robust.scale + robust.offset_x;
+            double y = xy[2 * v + 1] * robust.scale + robust.offset_y;
+
+            g_assert_true (x >= 0 && x <= WIDTH && y >= 0 && y <= HEIGHT);
+          }
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -442,5 +491,6 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/sample-tiny-graphs", test_sample_tiny_graphs);
   g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
   g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
+  g_test_add_func ("/Philia/RenderLod/fit-robust", test_fit_robust);
   return g_test_run ();
 }
