@@ -8,6 +8,7 @@
 
 #include "philia-core.h"
 #include "philia-render.h"
+#include "philia-graph-view-private.h"
 
 /*
  * The level of detail of screen frames (philia_graph_view_draw_sampled()):
@@ -359,6 +360,125 @@ test_budget_by_length (void)
     }
 }
 
+/* A frame reaches its sample directly (philia-graph-sample.c): the same
+ * edges, in CSR order, as running the Weyl sequence along every row, on
+ * rows of every length (isolated nodes, hubs, self-loops and duplicate
+ * rows the builder drops) and every budget from one edge to all but one. */
+static void
+test_sample_reached_directly (void)
+{
+  const guint n = 300;
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20);
+  g_autofree double *xy = g_new0 (double, 2 * n);
+  const gint64 *off;
+  const gint32 *nbr;
+  PhiliaGraphView view;
+  guint64 m = 0;
+
+  for (guint k = 0; k < 2000; k++)
+    {
+      /* Node 0 a hub, nodes 250 and up isolated. */
+      guint u = k % 5 == 0 ? 0 : g_rand_int_range (rand, 0, 250);
+      guint v = g_rand_int_range (rand, 0, 250);
+
+      philia_graph_builder_add_edge (builder, u, v);
+      if (k % 17 == 0)
+        philia_graph_builder_add_edge (builder, v, u);   /* a duplicate */
+    }
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  off = philia_graph_get_row_offsets (graph);
+  nbr = philia_graph_get_neighbors (graph);
+  for (guint u = 0; u < n; u++)
+    for (gint64 e = off[u]; e < off[u + 1]; e++)
+      m += nbr[e] > (gint32)u;
+  init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+  g_assert_cmpuint (_philia_graph_view_canonical_edges (&view), ==, m);
+
+  for (guint64 budget = 1; budget < m; budget += budget < 40 ? 1 : 97)
+    {
+      EdgeSample sample, walk;
+      gsize n_kept, k = 0;
+      g_autofree guint32 *kept = NULL;
+
+      _philia_graph_view_edge_sample_init (&view, budget, &sample);
+      walk = sample;
+      kept = _philia_graph_view_sample_edges (&view, &sample, &n_kept);
+      g_assert_nonnull (kept);
+      g_assert_cmpuint (n_kept, ==, budget);
+      for (guint u = 0; u < n; u++)
+        for (gint64 e = off[u]; e < off[u + 1]; e++)
+          if (nbr[e] > (gint32)u && edge_sample_next (&walk))
+            {
+              g_assert_cmpuint (k, <, n_kept);
+              g_assert_cmpuint (kept[2 * k], ==, u);
+              g_assert_cmpuint (kept[2 * k + 1], ==, (guint)nbr[e]);
+              k++;
+            }
+      g_assert_cmpuint (k, ==, n_kept);
+    }
+  /* Every edge: nothing to reach, the frame walks the rows. */
+  {
+    EdgeSample sample;
+    gsize n_kept = 1;
+
+    _philia_graph_view_edge_sample_init (&view, m, &sample);
+    g_assert_null (_philia_graph_view_sample_edges (&view, &sample, &n_kept));
+    g_assert_cmpuint (n_kept, ==, 0);
+  }
+}
+
+/* The screen's fit: 2,000 nodes spread over a unit square and five far
+ * away (a small component, say) are fitted by the square, grown by at most a
+ * quarter on each side, where the plain fit shrinks the square to a speck;
+ * without the far nodes, and below 1,000 nodes, both fits are the same. */
+static void
+test_fit_robust (void)
+{
+  for (guint far = 0; far <= 5; far += 5)
+    for (guint bulk = 990; bulk <= 2000; bulk += 1010)
+      {
+        guint n = bulk + far;
+        g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+        g_autoptr(PhiliaGraph) graph = philia_graph_builder_build (builder, NULL);
+        g_autofree double *xy = g_new (double, 2 * n);
+        PhiliaGraphView plain, robust, square;
+
+        for (guint v = 0; v < bulk; v++)
+          xy[2 * v] = (v % 40) / 39.0, xy[2 * v + 1] = (v / 40) / (double)((bulk - 1) / 40);
+        for (guint v = bulk; v < n; v++)
+          xy[2 * v] = 100 + v, xy[2 * v + 1] = -50;
+        init_view (&plain, graph, xy, PHILIA_EDGES_PLAIN, NULL);
+        robust = square = plain;
+        philia_graph_view_fit (&plain, WIDTH, HEIGHT, 24);
+        philia_graph_view_fit_robust (&robust, WIDTH, HEIGHT, 24);
+        if (far == 0 || n < 1000)
+          {
+            g_assert_cmpfloat (robust.scale, ==, plain.scale);
+            g_assert_cmpfloat (robust.offset_x, ==, plain.offset_x);
+            g_assert_cmpfloat (robust.offset_y, ==, plain.offset_y);
+            continue;
+          }
+        /* The square alone: the bulk fills the view. */
+        square.graph = graph;
+        philia_graph_view_fit (&square, WIDTH, HEIGHT, 24);
+        square.scale = MIN ((WIDTH - 48) / 1.0, (HEIGHT - 48) / 1.0);
+        g_assert_cmpfloat (plain.scale, <, square.scale / 50);
+        g_assert_cmpfloat (robust.scale, >=, square.scale / 1.5 - 1e-9);
+        g_assert_cmpfloat (robust.scale, <=, square.scale + 1e-9);
+        /* Every node of the square is in view. */
+        for (guint v = 0; v < bulk; v++)
+          {
+            double x = xy[2 * v] * robust.scale + robust.offset_x;
+            double y = xy[2 * v + 1] * robust.scale + robust.offset_y;
+
+            g_assert_true (x >= 0 && x <= WIDTH && y >= 0 && y <= HEIGHT);
+          }
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -370,5 +490,7 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/export-draws-every-edge", test_export_draws_every_edge);
   g_test_add_func ("/Philia/RenderLod/sample-tiny-graphs", test_sample_tiny_graphs);
   g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
+  g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
+  g_test_add_func ("/Philia/RenderLod/fit-robust", test_fit_robust);
   return g_test_run ();
 }

@@ -238,7 +238,7 @@ _philia_canvas_fit (PhiliaCanvas *self)
       return;
     }
   _philia_canvas_update_view (self);
-  philia_graph_view_fit (&self->area->view, w, h, FIT_MARGIN);
+  philia_graph_view_fit_robust (&self->area->view, w, h, FIT_MARGIN);
   if (self->ego_graph != NULL)
     fit_around_ego (self, w, h);
   self->area->fit_scale = self->area->view.scale;
@@ -275,7 +275,9 @@ draw_graph (PhiliaCanvas *self,
   cairo_set_source_rgba (cr, self->canvas_bg.r, self->canvas_bg.g, self->canvas_bg.b,
                          self->canvas_bg.a);
   cairo_paint (cr);
-  if (self->area->view.graph != NULL)
+  /* Nothing but the background until the layout gives the first positions:
+   * a legend over an empty canvas looked like a drawing that failed. */
+  if (self->area->view.graph != NULL && self->area->view.positions != NULL)
     philia_graph_view_draw (cr, width, height, &self->area->view, &self->style);
 }
 
@@ -375,7 +377,7 @@ resized (PhiliaCanvas *self,
     return;
   _philia_canvas_update_view (self);
   fitted = self->area->view;
-  philia_graph_view_fit (&fitted, w, h, FIT_MARGIN);
+  philia_graph_view_fit_robust (&fitted, w, h, FIT_MARGIN);
   self->area->fit_scale = fitted.scale;
   _philia_canvas_schedule_zoom_write (self);
 }

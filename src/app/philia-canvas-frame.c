@@ -55,7 +55,7 @@ dup_array (gconstpointer data,
  * _philia_canvas_frame_job_new:
  *
  * What the next full frame of the canvas shows at @width × @height, copied,
- * or %NULL with nothing to draw.
+ * or %NULL with nothing to draw (no graph, or no positions yet).
  */
 PhiliaCanvasFrameJob *
 _philia_canvas_frame_job_new (PhiliaCanvas *self,
@@ -70,7 +70,8 @@ _philia_canvas_frame_job_new (PhiliaCanvas *self,
   double zoom;
 
   _philia_canvas_update_view (self);
-  if (v->graph == NULL || width <= 0 || height <= 0)
+  /* No positions yet: the background alone, as philia-canvas-area.c's draw_graph. */
+  if (v->graph == NULL || v->positions == NULL || width <= 0 || height <= 0)
     return NULL;
 
   job = g_new0 (PhiliaCanvasFrameJob, 1);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "philia-canvas-private.h"
 
 /*
@@ -46,6 +48,7 @@ static void
 live_free (Live *live)
 {
   g_clear_handle_id (&live->tick_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (live->progress, live);
   g_clear_object (&live->graph);
   g_clear_object (&live->progress);
   g_clear_object (&live->stop);
@@ -124,6 +127,37 @@ live_thread (GTask        *task,
 
 static gboolean live_tick (gpointer user_data);
 
+/*
+ * The step the label names is the one the bar shows, read from the bar
+ * whenever the progress moves: the picture is of a step published a little
+ * earlier, and a label that followed the pictures fell behind the bar while
+ * frames of a large graph took their time.
+ */
+static void
+show_step (Live *live)
+{
+  PhiliaCanvas *self = live->request->self;
+  guint planned = PHILIA_LAYOUT_REFINE_ITERATIONS;
+  g_autofree char *message = NULL;
+
+  if (!live->shown || !self->busy || g_cancellable_is_cancelled (live->stop)
+      || live->request->serial != self->layout_serial || self->graph != live->graph)
+    return;
+  /* Translators: the layout is improved in steps while it is shown */
+  message = g_strdup_printf (_("Refining the layout: step %u of %u"),
+                             (guint) lround (gtk_progress_bar_get_fraction (self->progress_bar)
+                                             * planned), planned);
+  gtk_label_set_text (self->progress_label, message);
+}
+
+static void
+fraction_cb (GObject    *progress,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  show_step (user_data);
+}
+
 /* Draws the newest published positions, if any, and says how far it got. */
 static void
 swap_in (Live *live)
@@ -167,14 +201,7 @@ swap_in (Live *live)
     }
   live->shown = TRUE;
   _philia_canvas_update_actions (self);
-  if (self->busy && !g_cancellable_is_cancelled (live->stop))
-    {
-      /* Translators: the layout is improved in steps while it is shown */
-      g_autofree char *message = g_strdup_printf (_("Refining the layout: step %u of %u"),
-                                                  iteration, n_iterations);
-
-      gtk_label_set_text (self->progress_label, message);
-    }
+  show_step (live);
 }
 
 /* The next swap waits at least as long again as the main loop was busy
@@ -270,6 +297,8 @@ _philia_canvas_start_live_layout (PhiliaCanvas        *self,
   live->back = g_new (double, 2 * MAX (live->n, 1));
   live->front = g_new (double, 2 * MAX (live->n, 1));
   g_object_set_data (G_OBJECT (self), LIVE_KEY, live);
+  /* After the bar's own binding, so the label reads the fraction it shows. */
+  g_signal_connect_after (live->progress, "notify::fraction", G_CALLBACK (fraction_cb), live);
 
   task = g_task_new (NULL, self->layout_cancellable, live_done_cb, live);
   g_task_set_source_tag (task, _philia_canvas_start_live_layout);

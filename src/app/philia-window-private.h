@@ -51,6 +51,7 @@ struct _PhiliaWindow
   GtkFileChooserNative *chooser;            /* the one on screen (run_chooser) */
   GArray               *selection;          /* guint node ids, ascending */
   guint                 load_serial;
+  gint64                load_started_us;    /* for the debug log's timing */
   guint                 loading : 1;
 
   /* The document on show, and what the window does with it */

@@ -131,6 +131,7 @@ _philia_window_begin_load (PhiliaWindow *self,
   g_clear_object (&self->progress);
 
   self->load_serial++;
+  self->load_started_us = g_get_monotonic_time ();
   self->load_cancellable = g_cancellable_new ();
   self->progress = philia_progress_new ();
   self->progress_binding = g_object_bind_property (self->progress, "fraction",

@@ -115,3 +115,99 @@ philia_graph_view_edge_budget (const PhiliaGraphView *view,
     return max_edges;
   return (guint64)MIN (budget, 1e15);
 }
+
+/*
+ * The view a user fits a large graph to: the bulk of the nodes, not its
+ * few extremes. A layout of 10^5–10^6 nodes leaves a handful of nodes (small
+ * components, nodes of degree one) far outside the rest, and fitting every
+ * one shrank the drawing to a blot in the middle of the canvas. Past
+ * ROBUST_MIN_NODES nodes, each axis is bounded by the 0.5th and 99.5th
+ * percentiles (of an even spread of at most ROBUST_SAMPLE nodes) grown by a
+ * quarter of their span on each side; the whole extent is used where it
+ * lies within that, so a graph without outliers is fitted exactly as
+ * philia_graph_view_fit() fits it. Exports keep fitting every node.
+ */
+#define ROBUST_MIN_NODES 1000
+#define ROBUST_SAMPLE    65536
+#define ROBUST_TAIL      0.005
+#define ROBUST_GROW      0.25
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* [lo, hi] of axis @axis: the extent, cut to the grown percentile box. */
+static void
+robust_extent (const double *p,
+               guint         n,
+               int           axis,
+               double       *lo,
+               double       *hi)
+{
+  guint step = MAX (1u, n / ROBUST_SAMPLE), k = 0;
+  g_autofree double *sample = g_new (double, n / step + 1);
+  double q0, q1, span;
+
+  *lo = G_MAXDOUBLE, *hi = -G_MAXDOUBLE;
+  for (guint v = 0; v < n; v++)
+    {
+      *lo = MIN (*lo, p[2 * v + axis]);
+      *hi = MAX (*hi, p[2 * v + axis]);
+    }
+  for (guint v = 0; v < n; v += step)
+    if (isfinite (p[2 * v + axis]))
+      sample[k++] = p[2 * v + axis];
+  if (k == 0)
+    return;
+  qsort (sample, k, sizeof (double), compare_doubles);
+  q0 = sample[(guint)(ROBUST_TAIL * (k - 1))];
+  q1 = sample[(guint)ceil ((1 - ROBUST_TAIL) * (k - 1))];
+  span = q1 - q0;
+  *lo = MAX (*lo, q0 - ROBUST_GROW * span);
+  *hi = MIN (*hi, q1 + ROBUST_GROW * span);
+}
+
+/**
+ * philia_graph_view_fit_robust:
+ *
+ * philia_graph_view_fit() for the screen: fits the bulk of the nodes of a
+ * graph of 1,000 nodes or more to @width × @height, leaving out the few
+ * that lie far beyond the rest; smaller graphs, and graphs without such
+ * nodes, are fitted whole.
+ */
+void
+philia_graph_view_fit_robust (PhiliaGraphView *view,
+                              double           width,
+                              double           height,
+                              double           margin)
+{
+  guint n;
+  double x0, x1, y0, y1, sx, sy;
+
+  g_return_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph));
+
+  n = philia_graph_get_n_nodes (view->graph);
+  if (n < ROBUST_MIN_NODES || view->positions == NULL)
+    {
+      philia_graph_view_fit (view, width, height, margin);
+      return;
+    }
+  robust_extent (view->positions, n, 0, &x0, &x1);
+  robust_extent (view->positions, n, 1, &y0, &y1);
+  if (!(x1 - x0 >= 1e-12 && y1 - y0 >= 1e-12))
+    {
+      philia_graph_view_fit (view, width, height, margin);
+      return;
+    }
+  /* As philia_graph_view_fit() does with the whole extent. */
+  sx = MAX (1.0, width - 2 * margin) / (x1 - x0);
+  sy = MAX (1.0, height - 2 * margin) / (y1 - y0);
+  view->scale = MIN (sx, sy);
+  view->offset_x = width / 2 - view->scale * (x0 + x1) / 2;
+  view->offset_y = height / 2 - view->scale * (y0 + y1) / 2;
+}

@@ -87,6 +87,12 @@ edge_sample_next (EdgeSample *sample)
   return keep;
 }
 
+/* --- philia-graph-sample.c ----------------------------------------------- */
+guint64 _philia_graph_view_canonical_edges (const PhiliaGraphView *view);
+guint32 *_philia_graph_view_sample_edges (const PhiliaGraphView *view,
+                                          const EdgeSample      *sample,
+                                          gsize                 *n_edges);
+
 extern const PhiliaRgba _philia_graph_view_unlabeled_grey;
 extern const PhiliaRgba _philia_graph_view_edge_kind_colors[N_EDGE_KINDS];
 

@@ -337,19 +337,15 @@ _philia_graph_view_edge_sample_init (const PhiliaGraphView *view,
                                      guint64                max_edges,
                                      EdgeSample            *sample)
 {
-  const gint64 *off = philia_graph_get_row_offsets (view->graph);
-  const gint32 *nbr = philia_graph_get_neighbors (view->graph);
-  guint n = philia_graph_get_n_nodes (view->graph);
-  guint64 m = 0;
+  guint64 m;
 
   *sample = (EdgeSample) { .m = 0, .keep = G_MAXUINT64 };
   /* The stored count can include self-loops, which are never drawn: only
-   * when even it is over the budget are the edges drawn counted. */
+   * when even it is over the budget are the edges drawn counted (once for
+   * the graph: philia-graph-sample.c). */
   if (max_edges == 0 || (guint64)philia_graph_get_n_edges (view->graph) <= max_edges)
     return;
-  for (guint u = 0; u < n; u++)
-    for (gint64 e = off[u]; e < off[u + 1]; e++)
-      m += nbr[e] > (gint32)u;
+  m = _philia_graph_view_canonical_edges (view);
   if (m <= max_edges)
     return;
   sample->m = m;

@@ -169,6 +169,12 @@ void        philia_graph_view_fit       (PhiliaGraphView        *view,
                                          double                  width,
                                          double                  height,
                                          double                  margin);
+/* philia-graph-budget.c: philia_graph_view_fit() of the bulk of a large
+ * graph's nodes, leaving out the few far beyond the rest (the screen's fit). */
+void        philia_graph_view_fit_robust (PhiliaGraphView       *view,
+                                          double                 width,
+                                          double                 height,
+                                          double                 margin);
 void        philia_graph_view_draw      (cairo_t                *cr,
                                          double                  width,
                                          double                  height,

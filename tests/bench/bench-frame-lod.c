@@ -16,6 +16,10 @@
  * with an SVG and a PDF of the views without edges (what an export of the
  * same view and size draws), to rasterise and compare with the PNG.
  *
+ * $PHILIA_BENCH_ONLY names the one view to time (a profiler's run), and
+ * $PHILIA_BENCH_POSITIONS a file that keeps the placement between runs
+ * (written when missing or of another size, read otherwise).
+ *
  *   build/tests/bench/bench-frame-lod /tmp/g1e6.npz 769 610
  */
 #include "config.h"
@@ -60,8 +64,11 @@ bench (const char            *name,
 {
   double wall[FRAMES], cpu[FRAMES];
   const char *dir = g_getenv ("PHILIA_BENCH_PNG_DIR");
+  const char *only = g_getenv ("PHILIA_BENCH_ONLY");
   PhiliaRenderStyle style;
 
+  if (only != NULL && g_strcmp0 (only, name) != 0)
+    return;
   philia_render_style_init_default (&style);
   for (int f = 0; f < FRAMES; f++)
     {
@@ -114,6 +121,25 @@ bench (const char            *name,
           max_edges, wall[FRAMES / 2] * 1e3, wall[FRAMES - 1] * 1e3, cpu[FRAMES / 2] * 1e3);
 }
 
+/* The fast placement, or the one $PHILIA_BENCH_POSITIONS kept of this graph's size. */
+static double *
+placement (PhiliaGraph *graph)
+{
+  gsize size = 2 * (gsize) MAX (philia_graph_get_n_nodes (graph), 1) * sizeof (double);
+  const char *path = g_getenv ("PHILIA_BENCH_POSITIONS");
+  g_autofree char *kept = NULL;
+  gsize length = 0;
+  double *xy;
+
+  if (path != NULL && g_file_get_contents (path, &kept, &length, NULL) && length == size)
+    return g_memdup2 (kept, size);
+  xy = g_malloc (size);
+  philia_layout_fast_place (graph, 42, xy);
+  if (path != NULL && !g_file_set_contents (path, (const char *) xy, size, NULL))
+    fprintf (stderr, "could not keep the placement in %s\n", path);
+  return xy;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -140,9 +166,8 @@ main (int    argc,
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
-  xy = g_new (double, 2 * (gsize) MAX (philia_graph_get_n_nodes (graph), 1));
   t0 = g_get_monotonic_time () / 1e6;
-  philia_layout_fast_place (graph, 42, xy);
+  xy = placement (graph);
   printf ("%s: %u nodes, %" G_GINT64_FORMAT " edges, %d × %d; placement %.1f s\n", argv[1],
           philia_graph_get_n_nodes (graph), philia_graph_get_n_edges (graph), width, height,
           g_get_monotonic_time () / 1e6 - t0);

@@ -39,7 +39,44 @@ typedef struct
   gboolean panned;
   double   panned_x, panned_y;
   gint64   last_tick, longest_gap;
+  guint    blank_checks;      /* frames looked at before the first picture */
+  guint    inked_before_first;/* of those, pixels unlike the background */
+  guint    label_checks;      /* step labels compared with the bar */
+  guint    label_off;         /* most steps between the label and the bar */
 } Watch;
+
+/* How many pixels of the graph area differ from its corner, drawn now. */
+static guint
+inked_pixels (PhiliaCanvas *c)
+{
+  GtkWidget *area = GTK_WIDGET (c->area);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint32 *pixels = NULL;
+  GskRenderNode *node;
+  graphene_rect_t bounds;
+  int width, height;
+  guint inked = 0;
+
+  /* What the area's snapshot draws, at its size (the area may be waiting
+   * for an allocation between two layouts of the window). */
+  _philia_canvas_draw_area (c, snapshot, MAX (gtk_widget_get_width (area), 1),
+                            MAX (gtk_widget_get_height (area), 1));
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return 0;
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (area)),
+                                         node, &bounds);
+  gsk_render_node_unref (node);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_new (guint32, (gsize) width * height);
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    inked += pixels[i] != pixels[0];
+  return inked;
+}
 
 static PhiliaWindow *
 front_window (void)
@@ -70,14 +107,33 @@ watch_cb (gpointer data)
       || (fraction > watch->fractions[watch->n_fractions - 1]
           && watch->n_fractions < G_N_ELEMENTS (watch->fractions)))
     watch->fractions[watch->n_fractions++] = fraction;
+  /* Until the first picture the canvas is empty: no legend of nothing. */
+  if (!philia_canvas_has_positions (c) && !watch->shown_while_busy
+      && gtk_widget_get_mapped (GTK_WIDGET (c->area)))
+    {
+      PhiliaCanvasFrameJob *job = _philia_canvas_frame_job_new (c, 200, 100);
+
+      watch->blank_checks++;
+      watch->inked_before_first += inked_pixels (c);
+      /* Nor does a worker draw a frame of it (large graphs). */
+      if (job != NULL)
+        {
+          watch->inked_before_first++;
+          _philia_canvas_frame_job_free (job);
+        }
+    }
   if (philia_canvas_has_positions (c))
     {
       watch->shown_while_busy = TRUE;
       const char *label = gtk_label_get_text (c->progress_label);
-      guint step;
+      guint step, off;
 
       if (sscanf (label, "Refining the layout: step %u of", &step) == 1)
         {
+          /* The label names the step the bar shows, not an older picture's. */
+          off = (guint) fabs (step - fraction * PHILIA_LAYOUT_REFINE_ITERATIONS);
+          watch->label_off = MAX (watch->label_off, off);
+          watch->label_checks++;
           watch->refining_label = TRUE;
           if ((watch->n_steps == 0 || step > watch->steps[watch->n_steps - 1])
               && watch->n_steps < G_N_ELEMENTS (watch->steps))
@@ -197,6 +253,11 @@ test_live (void)
   g_assert_cmpuint (watch.steps[0], <, PHILIA_LAYOUT_REFINE_ITERATIONS);
   assert_layout_finite (N_NODES);
   g_assert_cmpfloat (philia_canvas_get_scale (canvas ()), >, 0);
+  g_test_message ("%u looks at the canvas before the first picture, %u label checks",
+                  watch.blank_checks, watch.label_checks);
+  g_assert_cmpuint (watch.inked_before_first, ==, 0);
+  g_assert_cmpuint (watch.label_checks, >=, 2);
+  g_assert_cmpuint (watch.label_off, ==, 0);
 }
 
 /* Stop at the first picture: the layout is what was drawn, not nothing. */
