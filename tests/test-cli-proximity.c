@@ -53,7 +53,8 @@ test_proximity_csv (void)
 {
   g_autofree char *cora = cora_path ();
   g_autoptr(TmpDir) dir = g_dir_make_tmp ("philia-prox-XXXXXX", NULL);
-  g_autofree char *pairs = write_pairs (dir, "p.csv", "u,v\n0,633\n0,1862\n5,5\r\n\n2,100\n");
+  g_autofree char *pairs = write_pairs (dir, "p.csv",
+                                             "# a comment\nu,v\n0,633\n0,1862\n# another\n5,5\r\n\n2,100\n");
   g_autofree char *out_path = g_build_filename (dir, "out.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (cora);
   g_autoptr(PhiliaGraph) graph = philia_graph_load (file, NULL, NULL, NULL, NULL);

@@ -225,8 +225,9 @@ proximity_fail (const char *command,
   return fail (error);
 }
 
-/* Reads P.csv: a header u,v, then one pair per row; blank lines skipped.
- * Keeps the fields as written for the output. */
+/* Reads P.csv: a header u,v, then one pair per row; blank lines and lines
+ * starting with '#' (such as the "# ppr: …" line this command writes) are
+ * skipped. Keeps the fields as written for the output. */
 static gboolean
 read_pairs (PhiliaGraph  *graph,
             const char   *path,
@@ -246,7 +247,7 @@ read_pairs (PhiliaGraph  *graph,
       g_auto(GStrv) cols = NULL;
       char *line = g_strstrip (lines[i]);
 
-      if (*line == '\0')
+      if (*line == '\0' || *line == '#')
         continue;
       cols = g_strsplit (line, ",", -1);
       if (g_strv_length (cols) != 2)
