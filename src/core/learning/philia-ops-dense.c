@@ -37,7 +37,7 @@ product_grads (PhiliaTape   *tape,
   if (a->requires_grad)
     {
       g = grad_for_write (tape, a, &fresh);
-      if (_philia_small_gemm_dense () && _philia_small_gemm_usable (n, k))
+      if (_philia_small_gemm_dense (k) && _philia_small_gemm_usable (n, k))
         _philia_small_gemm_nt (tape, m, k, n, dc, n, b->data, n, g, k, !fresh);
       else
         _philia_sgemm (tape, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
@@ -46,7 +46,7 @@ product_grads (PhiliaTape   *tape,
   if (b->requires_grad)
     {
       g = grad_for_write (tape, b, &fresh);
-      if (_philia_small_gemm_dense () && _philia_small_gemm_tn_usable (k, n))
+      if (_philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (k, n))
         _philia_small_gemm_tn (tape, k, n, m, a->data, k, dc, n, g, n, !fresh);
       else
         _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
@@ -73,7 +73,8 @@ philia_op_matmul (PhiliaTape   *tape,
   if (a->rows > 0 && b->cols > 0 && a->cols > 0)
     {
       c = tape_tensor_uninit (tape, a->rows, b->cols);
-      if (_philia_small_gemm_dense () && _philia_small_gemm_usable (a->cols, b->cols))
+      if (_philia_small_gemm_dense (b->cols)
+          && _philia_small_gemm_usable (a->cols, b->cols))
         _philia_small_gemm (tape, a->rows, b->cols, a->cols, a->data, a->cols, b->data,
                             b->cols, c->data, c->cols, NULL, FALSE, NULL, NULL);
       else
@@ -241,7 +242,7 @@ philia_op_linear (PhiliaTape   *tape,
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
-  if (x->rows > 0 && w->cols > 0 && x->cols > 0 && _philia_small_gemm_dense ()
+  if (x->rows > 0 && w->cols > 0 && x->cols > 0 && _philia_small_gemm_dense (w->cols)
       && _philia_small_gemm_usable (x->cols, w->cols))
     {
       /* The bias is the kernel's starting value. */

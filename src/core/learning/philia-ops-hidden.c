@@ -108,14 +108,14 @@ static gboolean
 kernel (guint k,
         guint n)
 {
-  return _philia_small_gemm_dense () && _philia_small_gemm_usable (k, n);
+  return _philia_small_gemm_dense (n) && _philia_small_gemm_usable (k, n);
 }
 
 static gboolean
 kernel_tn (guint m,
            guint n)
 {
-  return _philia_small_gemm_dense () && _philia_small_gemm_tn_usable (m, n);
+  return _philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (m, n);
 }
 
 static void

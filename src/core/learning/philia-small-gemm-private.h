@@ -73,11 +73,14 @@ void     _philia_small_gemm_tn     (PhiliaTape         *tape,
                                     gboolean            accumulate);
 
 /* Whether the dense models' products (GCN, SAGE, the MLP: philia_op_linear,
- * philia_op_matmul and the hidden-layer op) go through the kernel: with
- * AVX-512 only. There it does the 128-feature graph's products in well under
- * the CPU time of OpenBLAS's AVX2 kernel; its own AVX2 kernel has not been
- * measured against OpenBLAS on those shapes, so OpenBLAS keeps them. */
-gboolean _philia_small_gemm_dense (void);
+ * philia_op_matmul and the hidden-layer op) into @n columns go through the
+ * kernel: with AVX-512 only, and @n whole vectors of 16. There it does the
+ * 128-feature graph's wide products in less CPU time than OpenBLAS's AVX2
+ * kernel; columns past the last vector go one element at a time, a chain
+ * of dependent multiply-adds each, far slower than OpenBLAS on a narrow
+ * output (a few classes). Its AVX2 kernel has not been measured against
+ * OpenBLAS on these shapes, so OpenBLAS keeps them there. */
+gboolean _philia_small_gemm_dense (guint n);
 
 /*
  * C[r, j] = (C[r, j] when @accumulate, else 0) + Σ_t A[r, t] B[j, t]: A

@@ -310,9 +310,9 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
 }
 
 gboolean
-_philia_small_gemm_dense (void)
+_philia_small_gemm_dense (guint n)
 {
-  return level () == 2;
+  return n % 16 == 0 && level () == 2;
 }
 
 void
