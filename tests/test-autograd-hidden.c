@@ -10,11 +10,13 @@
 #include "autograd-test-util.h"
 #include "philia-ops-hidden-private.h"
 #include "philia-ops-narrow-private.h"
+#include "philia-small-gemm-private.h"
 
 /* The fused hidden layer, dropout (relu (X W1 + b1)) W2 (+ b2), against
  * finite differences and against the separate ops it replaces: the same
  * output and the same gradients to the bit, over blocks, dropout, the
- * evaluation mode, empty and one-row inputs and several threads. And the
+ * evaluation mode, empty and one-row inputs and several threads, with the
+ * products on the product kernel (where the CPU has it) and on OpenBLAS. And the
  * narrow-output linear op against finite differences and matmul + add. */
 
 typedef struct
@@ -93,14 +95,16 @@ run (BuildFunc      build,
 }
 
 static void
-test_hidden_matches_separate_ops (void)
+test_hidden_matches_separate_ops (gconstpointer data)
 {
   /* n, features, hidden, classes: one block, several with a short last
    * one (96 rows a block at 512, 960 at 64, 192 at 256), no rows, one row. */
   static const guint shapes[][4] = {
     { 9, 3, 8, 2 }, { 300, 10, 512, 5 }, { 2100, 7, 64, 3 }, { 0, 4, 16, 2 },
-    { 1, 128, 16, 1 }, { 130, 20, 33, 4 }, { 500, 9, 256, 7 },
+    { 1, 128, 16, 1 }, { 130, 20, 33, 4 }, { 500, 9, 256, 7 }, { 200, 256, 512, 3 },
   };
+  /* The products' instruction set: OpenBLAS (0), or the kernel's best. */
+  int cap = GPOINTER_TO_INT (data), before = _philia_small_gemm_set_level (cap);
   PhiliaRng rng;
 
   philia_rng_init (&rng, 5);
@@ -133,6 +137,7 @@ test_hidden_matches_separate_ops (void)
                          sizeof (float) * n_separate);
         FREE_ALL (in);
       }
+  _philia_small_gemm_set_level (before);
 }
 
 /* No gradient wanted (the evaluation pass): the output alone, as the separate ops give. */
@@ -237,8 +242,10 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   openblas_set_num_threads (1);
   g_test_add_func ("/Philia/Autograd/hidden-gradients", test_hidden_gradients);
-  g_test_add_func ("/Philia/Autograd/hidden-matches-separate-ops",
-                   test_hidden_matches_separate_ops);
+  g_test_add_data_func ("/Philia/Autograd/hidden-matches-separate-ops",
+                        GINT_TO_POINTER (-1), test_hidden_matches_separate_ops);
+  g_test_add_data_func ("/Philia/Autograd/hidden-matches-separate-ops-openblas",
+                        GINT_TO_POINTER (0), test_hidden_matches_separate_ops);
   g_test_add_func ("/Philia/Autograd/hidden-without-gradients", test_hidden_without_gradients);
   g_test_add_func ("/Philia/Autograd/linear-narrow-gradients", test_narrow_gradients);
   g_test_add_func ("/Philia/Autograd/linear-narrow-matches-matmul", test_narrow_matches_matmul);

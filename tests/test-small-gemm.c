@@ -244,6 +244,72 @@ test_kernel_tn (void)
           }
 }
 
+/* A times B's transpose (an input's gradient G Wᵀ): against a double sum,
+ * strides wider than the rows, C past its columns untouched, AVX2 and
+ * AVX-512 and two threads bit for bit. */
+static void
+test_kernel_nt (void)
+{
+  static const guint ms[] = { 1, 7, 100 };
+  static const guint ns[] = { 3, 16, 70, 128 };
+  static const guint ks[] = { 1, 5, 130 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 36);
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ns); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ks); l++)
+        for (guint acc = 0; acc < 2; acc++)
+          {
+            guint m = ms[i], n = ns[j], k = ks[l], lda = k + 2, ldb = k + 3, ldc = n + 1;
+            g_autofree float *a = g_new (float, (gsize)m * lda);
+            g_autofree float *b = g_new (float, (gsize)n * ldb);
+            g_autofree float *c0 = g_new (float, (gsize)m * ldc);
+            float *out[3];
+
+            for (gsize e = 0; e < (gsize)m * lda; e++)
+              a[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)n * ldb; e++)
+              b[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)m * ldc; e++)
+              c0[e] = uniform (&rng);
+            for (guint v = 0; v < 3; v++)
+              {
+                g_autoptr(PhiliaTape) tape = philia_tape_new (v == 2 ? 2 : 1);
+                int cap = _philia_small_gemm_set_level (v == 1 ? 1 : -1);
+
+                out[v] = g_memdup2 (c0, sizeof (float) * m * ldc);
+                _philia_small_gemm_nt (tape, m, n, k, a, lda, b, ldb, out[v], ldc, acc);
+                _philia_small_gemm_set_level (cap);
+              }
+            for (guint r = 0; r < m; r++)
+              {
+                for (guint c = 0; c < n; c++)
+                  {
+                    double sum = acc ? c0[r * ldc + c] : 0, mag = fabs (sum);
+
+                    for (guint t = 0; t < k; t++)
+                      {
+                        sum += (double)a[r * lda + t] * b[c * ldb + t];
+                        mag += fabs ((double)a[r * lda + t] * b[c * ldb + t]);
+                      }
+                    g_assert_cmpfloat (fabs (out[0][r * ldc + c] - sum), <=,
+                                       (k + 1) * 1.2e-7 * mag);
+                  }
+                g_assert_cmpfloat (out[0][r * ldc + n], ==, c0[r * ldc + n]);
+              }
+            for (guint v = 1; v < 3; v++)
+              g_assert_cmpmem (out[0], sizeof (float) * m * ldc, out[v], sizeof (float) * m * ldc);
+            for (guint v = 0; v < 3; v++)
+              g_free (out[v]);
+          }
+}
+
 /* ------------------------------------------------------------------- ops */
 
 static void
@@ -413,6 +479,7 @@ main (int    argc,
   g_test_add_func ("/small-gemm/kernel", test_kernel);
   g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
   g_test_add_func ("/small-gemm/kernel-tn", test_kernel_tn);
+  g_test_add_func ("/small-gemm/kernel-nt", test_kernel_nt);
   g_test_add_func ("/small-gemm/ops", test_ops);
   g_test_add_func ("/small-gemm/gradients", test_gradients);
   return g_test_run ();

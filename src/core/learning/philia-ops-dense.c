@@ -10,6 +10,7 @@
 #include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-inplace-private.h"
+#include "philia-small-gemm-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -18,7 +19,9 @@
 /* --------------------------------------------------------------- matmul */
 
 /* dA += dC Bᵀ and dB += Aᵀ dC for those that need a gradient; a gradient
- * nothing has reached yet is written (beta 0), not added to. */
+ * nothing has reached yet is written (beta 0), not added to. The product
+ * kernel takes the shapes it can where it beats OpenBLAS
+ * (philia-small-gemm-private.h). */
 static void
 product_grads (PhiliaTape   *tape,
                PhiliaTensor *a,
@@ -34,14 +37,20 @@ product_grads (PhiliaTape   *tape,
   if (a->requires_grad)
     {
       g = grad_for_write (tape, a, &fresh);
-      _philia_sgemm (tape, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
-                     b->data, n, fresh ? 0.0f : 1.0f, g, k);
+      if (_philia_small_gemm_dense (k) && _philia_small_gemm_usable (n, k))
+        _philia_small_gemm_nt (tape, m, k, n, dc, n, b->data, n, g, k, !fresh);
+      else
+        _philia_sgemm (tape, CblasNoTrans, CblasTrans, m, k, n, 1.0f, dc, n,
+                       b->data, n, fresh ? 0.0f : 1.0f, g, k);
     }
   if (b->requires_grad)
     {
       g = grad_for_write (tape, b, &fresh);
-      _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
-                     dc, n, fresh ? 0.0f : 1.0f, g, n);
+      if (_philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (k, n))
+        _philia_small_gemm_tn (tape, k, n, m, a->data, k, dc, n, g, n, !fresh);
+      else
+        _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,
+                       dc, n, fresh ? 0.0f : 1.0f, g, n);
     }
 }
 
@@ -64,8 +73,13 @@ philia_op_matmul (PhiliaTape   *tape,
   if (a->rows > 0 && b->cols > 0 && a->cols > 0)
     {
       c = tape_tensor_uninit (tape, a->rows, b->cols);
-      _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
-                     a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
+      if (_philia_small_gemm_dense (b->cols)
+          && _philia_small_gemm_usable (a->cols, b->cols))
+        _philia_small_gemm (tape, a->rows, b->cols, a->cols, a->data, a->cols, b->data,
+                            b->cols, c->data, c->cols, NULL, FALSE, NULL, NULL);
+      else
+        _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, a->rows, b->cols, a->cols, 1.0f,
+                       a->data, a->cols, b->data, b->cols, 0.0f, c->data, c->cols);
     }
   else
     c = tape_tensor (tape, a->rows, b->cols);
@@ -228,6 +242,15 @@ philia_op_linear (PhiliaTape   *tape,
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
 
   y = tape_tensor_uninit (tape, x->rows, w->cols);
+  if (x->rows > 0 && w->cols > 0 && x->cols > 0 && _philia_small_gemm_dense (w->cols)
+      && _philia_small_gemm_usable (x->cols, w->cols))
+    {
+      /* The bias is the kernel's starting value. */
+      _philia_small_gemm (tape, x->rows, w->cols, x->cols, x->data, x->cols, w->data, w->cols,
+                          y->data, y->cols, b->data, FALSE, NULL, NULL);
+      record (tape, linear_backward, y, x, w, b);
+      return y;
+    }
   _philia_fill_rows (y->data, b->data, x->rows, w->cols);
   if (x->rows > 0 && w->cols > 0 && x->cols > 0)
     _philia_sgemm (tape, CblasNoTrans, CblasNoTrans, x->rows, w->cols, x->cols, 1.0f,

@@ -16,6 +16,7 @@
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-hidden-private.h"
+#include "philia-small-gemm-private.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -99,6 +100,24 @@ acc_columns (float *restrict       o,
       o[j] += x[(gsize)r * cols + j];
 }
 
+/* Whether a product of inner dimension @k into @n columns (or, for
+ * kernel_tn, an @k × @n weight gradient) goes through the product kernel:
+ * the conditions philia_op_linear and philia_op_matmul take it under, so
+ * that this op keeps the separate ops' bits. */
+static gboolean
+kernel (guint k,
+        guint n)
+{
+  return _philia_small_gemm_dense (n) && _philia_small_gemm_usable (k, n);
+}
+
+static gboolean
+kernel_tn (guint m,
+           guint n)
+{
+  return _philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (m, n);
+}
+
 static void
 hidden_backward (PhiliaTape *tape,
                  Node       *node)
@@ -115,21 +134,35 @@ hidden_backward (PhiliaTape *tape,
   if (w2->requires_grad)
     {
       g = grad_for_write (tape, w2, &fresh);
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, hd, c, n, 1.0f, s->h->data, hd,
-                   dy, c, fresh ? 0.0f : 1.0f, g, c);
+      if (kernel_tn (hd, c))
+        _philia_small_gemm_tn (tape, hd, c, n, s->h->data, hd, dy, c, g, c, !fresh);
+      else
+        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, hd, c, n, 1.0f, s->h->data, hd,
+                     dy, c, fresh ? 0.0f : 1.0f, g, c);
     }
   if (x->requires_grad || w1->requires_grad || s->b1->requires_grad)
     {
       float *dz = _philia_tape_pool_take (tape, (gsize)n * hd);
       float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
+      /* W2ᵀ for the kernel, once for all blocks (as _philia_small_gemm_nt
+       * makes it for the separate ops: the same products). */
+      float *w2t = kernel (c, hd) ? _philia_tape_pool_take (tape, (gsize)c * hd) : NULL;
+
+      for (guint j = 0; w2t != NULL && j < hd; j++)
+        for (guint t = 0; t < c; t++)
+          w2t[(gsize)t * hd + j] = w2->data[(gsize)j * c + t];
 
       for (guint r0 = 0; r0 < n; r0 += step)
         {
           guint rows = MIN (step, n - r0);
           float *block = dz + (gsize)r0 * hd;
 
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
-                       dy + (gsize)r0 * c, c, w2->data, c, 0.0f, block, hd);
+          if (w2t != NULL)
+            _philia_small_gemm (tape, rows, hd, c, dy + (gsize)r0 * c, c, w2t, hd, block, hd,
+                                NULL, FALSE, NULL, NULL);
+          else
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
+                         dy + (gsize)r0 * c, c, w2->data, c, 0.0f, block, hd);
           relu_grad_in_place (block, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
           if (gb1 != NULL)
             acc_columns (gb1, block, rows, hd);
@@ -137,15 +170,23 @@ hidden_backward (PhiliaTape *tape,
       if (w1->requires_grad)
         {
           g = grad_for_write (tape, w1, &fresh);
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, hd, n, 1.0f, x->data, k,
-                       dz, hd, fresh ? 0.0f : 1.0f, g, hd);
+          if (kernel_tn (k, hd))
+            _philia_small_gemm_tn (tape, k, hd, n, x->data, k, dz, hd, g, hd, !fresh);
+          else
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, hd, n, 1.0f, x->data, k,
+                         dz, hd, fresh ? 0.0f : 1.0f, g, hd);
         }
       if (x->requires_grad)
         {
           g = grad_for_write (tape, x, &fresh);
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, k, hd, 1.0f, dz, hd,
-                       w1->data, hd, fresh ? 0.0f : 1.0f, g, k);
+          if (kernel (hd, k))
+            _philia_small_gemm_nt (tape, n, k, hd, dz, hd, w1->data, hd, g, k, !fresh);
+          else
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, k, hd, 1.0f, dz, hd,
+                         w1->data, hd, fresh ? 0.0f : 1.0f, g, k);
         }
+      if (w2t != NULL)
+        _philia_tape_pool_give (tape, (gsize)c * hd, w2t);
       _philia_tape_pool_give (tape, (gsize)n * hd, dz);
     }
 }
@@ -213,14 +254,26 @@ _philia_op_hidden_product (PhiliaTape   *tape,
       float *hb = h != NULL ? h->data + (gsize)r0 * hd : block;
       float *yb = y->data + (gsize)r0 * c;
 
-      _philia_fill_rows (hb, b1->data, rows, hd);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, k, 1.0f,
-                   x->data + (gsize)r0 * k, k, w1->data, hd, 1.0f, hb, hd);
+      if (kernel (k, hd))
+        _philia_small_gemm (tape, rows, hd, k, x->data + (gsize)r0 * k, k, w1->data, hd, hb, hd,
+                            b1->data, FALSE, NULL, NULL);
+      else
+        {
+          _philia_fill_rows (hb, b1->data, rows, hd);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, k, 1.0f,
+                       x->data + (gsize)r0 * k, k, w1->data, hd, 1.0f, hb, hd);
+        }
       relu_mask_in_place (hb, drop ? mask + (gsize)r0 * hd : NULL, (gsize)rows * hd, keep);
-      if (b2 != NULL)
-        _philia_fill_rows (yb, b2->data, rows, c);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, c, hd, 1.0f, hb, hd,
-                   w2->data, c, b2 != NULL ? 1.0f : 0.0f, yb, c);
+      if (kernel (hd, c))
+        _philia_small_gemm (tape, rows, c, hd, hb, hd, w2->data, c, yb, c,
+                            b2 != NULL ? b2->data : NULL, FALSE, NULL, NULL);
+      else
+        {
+          if (b2 != NULL)
+            _philia_fill_rows (yb, b2->data, rows, c);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, c, hd, 1.0f, hb, hd,
+                       w2->data, c, b2 != NULL ? 1.0f : 0.0f, yb, c);
+        }
     }
   if (mask != NULL)
     _philia_tape_pool_give (tape, mask_floats, (float *)mask);

@@ -72,6 +72,34 @@ void     _philia_small_gemm_tn     (PhiliaTape         *tape,
                                     gsize               ldc,
                                     gboolean            accumulate);
 
+/* Whether the dense models' products (GCN, SAGE, the MLP: philia_op_linear,
+ * philia_op_matmul and the hidden-layer op) into @n columns go through the
+ * kernel: with AVX-512 only, and @n whole vectors of 16. There it does the
+ * 128-feature graph's wide products in less CPU time than OpenBLAS's AVX2
+ * kernel; columns past the last vector go one element at a time, a chain
+ * of dependent multiply-adds each, far slower than OpenBLAS on a narrow
+ * output (a few classes). Its AVX2 kernel has not been measured against
+ * OpenBLAS on these shapes, so OpenBLAS keeps them there. */
+gboolean _philia_small_gemm_dense (guint n);
+
+/*
+ * C[r, j] = (C[r, j] when @accumulate, else 0) + Σ_t A[r, t] B[j, t]: A
+ * times the transpose of B (@n × @k, row stride @ldb), an input's gradient
+ * G Wᵀ. B's transpose is copied once (k × n floats) and the product goes
+ * through _philia_small_gemm (): for products it accepts as (@k, @n).
+ */
+void     _philia_small_gemm_nt     (PhiliaTape         *tape,
+                                    guint               m,
+                                    guint               n,
+                                    guint               k,
+                                    const float        *a,
+                                    gsize               lda,
+                                    const float        *b,
+                                    gsize               ldb,
+                                    float              *c,
+                                    gsize               ldc,
+                                    gboolean            accumulate);
+
 /* For tests: caps the instruction set the kernel uses (2 AVX-512, 1 AVX2
  * and FMA, 0 none: the callers use OpenBLAS; −1 lifts the cap); returns
  * the cap before. */

@@ -308,3 +308,35 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
     }
   _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_tn_rows, &g);
 }
+
+gboolean
+_philia_small_gemm_dense (guint n)
+{
+  return n % 16 == 0 && level () == 2;
+}
+
+void
+_philia_small_gemm_nt (PhiliaTape  *tape,
+                       guint        m,
+                       guint        n,
+                       guint        k,
+                       const float *a,
+                       gsize        lda,
+                       const float *b,
+                       gsize        ldb,
+                       float       *c,
+                       gsize        ldc,
+                       gboolean     accumulate)
+{
+  float *bt;
+
+  g_return_if_fail (_philia_small_gemm_usable (k, n));
+  if (m == 0)
+    return;
+  bt = _philia_tape_pool_take (tape, (gsize)k * n);
+  for (guint j = 0; j < n; j++)
+    for (guint t = 0; t < k; t++)
+      bt[(gsize)t * n + j] = b[(gsize)j * ldb + t];
+  _philia_small_gemm (tape, m, n, k, a, lda, bt, n, c, ldc, NULL, accumulate, NULL, NULL);
+  _philia_tape_pool_give (tape, (gsize)k * n, bt);
+}
