@@ -381,16 +381,6 @@ _philia_proximity_bippr_score_pairs (PhiliaGraph                 *graph,
 
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   n_threads = (guint)CLAMP (n_threads, 1, MAX ((n_pairs + CHUNK - 1) / CHUNK, 1));
-  if (n_threads == 1)
-    worker (&job);
-  else
-    {
-      g_autofree GThread **threads = g_new (GThread *, n_threads);
-
-      for (guint t = 0; t < n_threads; t++)
-        threads[t] = g_thread_new ("philia-bippr", worker, &job);
-      for (guint t = 0; t < n_threads; t++)
-        g_thread_join (threads[t]);
-    }
+  _philia_proximity_run_threads ("philia-bippr", n_threads, worker, &job);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }

@@ -104,6 +104,11 @@ void     _philia_proximity_job_clear      (Job *job);
 void     _philia_proximity_job_components (Job *job);
 /* Thread body: takes chunks of sources until none is left; @data is the Job. */
 gpointer _philia_proximity_worker         (gpointer data);
+/* Runs @func (@data) on @n_threads threads (the caller's alone when 1) and joins them. */
+void     _philia_proximity_run_threads    (const char *name,
+                                           guint       n_threads,
+                                           GThreadFunc func,
+                                           gpointer    data);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Job, _philia_proximity_job_clear)
 

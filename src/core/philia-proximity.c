@@ -469,17 +469,7 @@ philia_proximity_score_pairs (PhiliaGraph                 *graph,
 
   n_threads = params->n_threads ? params->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, MAX (job.n_sources / 8, 1));
-  if (n_threads == 1)
-    _philia_proximity_worker (&job);
-  else
-    {
-      g_autofree GThread **threads = g_new (GThread *, n_threads);
-
-      for (guint t = 0; t < n_threads; t++)
-        threads[t] = g_thread_new ("philia-proximity", _philia_proximity_worker, &job);
-      for (guint t = 0; t < n_threads; t++)
-        g_thread_join (threads[t]);
-    }
+  _philia_proximity_run_threads ("philia-proximity", n_threads, _philia_proximity_worker, &job);
 
   if (job.error != NULL)
     {
@@ -882,4 +872,24 @@ _philia_proximity_register (PhiliaRegistry *registry)
 
   if (!philia_registry_add_all (registry, heuristics, G_N_ELEMENTS (heuristics), &error))
     g_critical ("Built-in proximity heuristics: %s", error->message);
+}
+
+void
+_philia_proximity_run_threads (const char *name,
+                               guint       n_threads,
+                               GThreadFunc func,
+                               gpointer    data)
+{
+  g_autofree GThread **threads = NULL;
+
+  if (n_threads <= 1)
+    {
+      func (data);
+      return;
+    }
+  threads = g_new (GThread *, n_threads);
+  for (guint t = 0; t < n_threads; t++)
+    threads[t] = g_thread_new (name, func, data);
+  for (guint t = 0; t < n_threads; t++)
+    g_thread_join (threads[t]);
 }
