@@ -844,6 +844,9 @@ test_node_table_csv (void)
       "line 3 has the label “x” among class ids (like “0” on line 2)", 0, 0 },
     { "id,label\nalice,a\nbob,-1\ncarol,b\n", PHILIA_ERROR_INVALID,
       "line 3 has the class id “-1” among class names (like “a” on line 2)", 0, 0 },
+    /* ... and a quoted line break in the label it names stays one line. */
+    { "id,label\nalice,0\nbob,\"x\ny\"\ncarol,1\n", PHILIA_ERROR_INVALID,
+      "line 3 has the label “x y” among class ids (like “0” on line 2)", 0, 0 },
     /* Empty cells are unlabeled whatever the kind. */
     { "id,label\nalice,b\nbob,a\ncarol,\n", 0, NULL, 1, 0 },
     /* A quoted line break in a header quoted by a message: one line still. */

@@ -419,14 +419,17 @@ apply_labels (PhiliaGraphBuilder  *builder,
       guint odd = kinds[0] != kinds[1] ? kinds[0] > kinds[1] : first_row[0] < first_row[1];
       Record *at = &g_array_index (records, Record, first_row[odd]);
       Record *like = &g_array_index (records, Record, first_row[!odd]);
+      /* A quoted cell may hold a line break: the message stays one line. */
+      g_autofree char *shown_at = _philia_excerpt (field (at, column), -1);
+      g_autofree char *shown_like = _philia_excerpt (field (like, column), -1);
 
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_INVALID,
                    odd == 0
-                   ? "%s: line %u has the label “%s” among class ids (like “%s” on line %u); "
-                     "labels must be all class ids or all class names."
-                   : "%s: line %u has the class id “%s” among class names (like “%s” on line "
-                     "%u); labels must be all class ids or all class names.",
-                   display_name, at->line, field (at, column), field (like, column), like->line);
+                   ? _ ("%s: line %u has the label “%s” among class ids (like “%s” on line %u); "
+                        "labels must be all class ids or all class names.")
+                   : _ ("%s: line %u has the class id “%s” among class names (like “%s” on line "
+                        "%u); labels must be all class ids or all class names."),
+                   display_name, at->line, shown_at, shown_like, like->line);
       return FALSE;
     }
 
