@@ -5,30 +5,12 @@
 #include <string.h>
 
 #include "philia-core.h"
+
+#include "graph-test-util.h"
 #include "homophily-reference.h"
 #include "philia-homophily-parts.h"
 
 #define EPS 1e-12
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows,
-       const gint64 *labels)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  if (labels != NULL)
-    philia_graph_builder_take_labels (builder, g_memdup2 (labels, n * sizeof (gint64)));
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 static PhiliaHomophily *
 compute (PhiliaGraph      *graph,
@@ -50,7 +32,7 @@ test_hand_computed (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 3,  4, 0 };
   gint64 labels[] = { 0, 0, 1, 1, -1 };
-  g_autoptr(PhiliaGraph) graph = build (5, rows, 4, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (5, rows, 4, labels);
   g_autoptr(PhiliaHomophily) h = compute (graph, PHILIA_CONVENTION_DEFAULT);
 
   g_assert_cmpint (h->n_ends, ==, 6);
@@ -86,7 +68,7 @@ test_conventions (void)
 {
   gint64 rows[] = { 0, 1,  1, 0,  0, 0,  1, 2 };
   gint64 labels[] = { 0, 0, 1 };
-  g_autoptr(PhiliaGraph) graph = build (3, rows, 4, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (3, rows, 4, labels);
   const struct { PhiliaConvention c; double edge; gint64 ends; } cases[] = {
     { PHILIA_CONVENTION_DEFAULT, 2.0 / 4.0, 4 },
     { PHILIA_CONVENTION_KEEP_SELF_LOOPS, 3.0 / 5.0, 5 },
@@ -106,10 +88,10 @@ test_conventions (void)
 static void
 test_null_and_single (void)
 {
-  g_autoptr(PhiliaGraph) null_graph = build (0, NULL, 0, NULL);
+  g_autoptr(PhiliaGraph) null_graph = test_graph_labelled (0, NULL, 0, NULL);
   g_autoptr(PhiliaHomophily) a = compute (null_graph, PHILIA_CONVENTION_DEFAULT);
   gint64 label[] = { 0 };
-  g_autoptr(PhiliaGraph) single = build (1, NULL, 0, label);
+  g_autoptr(PhiliaGraph) single = test_graph_labelled (1, NULL, 0, label);
   g_autoptr(PhiliaHomophily) b = compute (single, PHILIA_CONVENTION_DEFAULT);
 
   g_assert_true (isnan (a->edge_homophily) && isnan (a->node_homophily));
@@ -126,7 +108,7 @@ test_one_class (void)
 {
   gint64 rows[] = { 0, 1,  1, 2 };
   gint64 labels[] = { 0, 0, 0 };
-  g_autoptr(PhiliaGraph) graph = build (3, rows, 2, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (3, rows, 2, labels);
   g_autoptr(PhiliaHomophily) h = compute (graph, PHILIA_CONVENTION_DEFAULT);
 
   g_assert_cmpfloat (h->edge_homophily, ==, 1.0);
@@ -141,8 +123,8 @@ test_no_edges_and_unlabeled (void)
 {
   gint64 labels[] = { 0, 1, -1 };
   gint64 rows[] = { 0, 2,  1, 2 };    /* every edge touches the unlabeled node */
-  g_autoptr(PhiliaGraph) a = build (3, NULL, 0, labels);
-  g_autoptr(PhiliaGraph) b = build (3, rows, 2, labels);
+  g_autoptr(PhiliaGraph) a = test_graph_labelled (3, NULL, 0, labels);
+  g_autoptr(PhiliaGraph) b = test_graph_labelled (3, rows, 2, labels);
   g_autoptr(PhiliaHomophily) ha = compute (a, PHILIA_CONVENTION_DEFAULT);
   g_autoptr(PhiliaHomophily) hb = compute (b, PHILIA_CONVENTION_DEFAULT);
 
@@ -164,8 +146,8 @@ test_class_ids_bounded (void)
   gint64 rows[] = { 0, 1,  1, 2 };
   gint64 at_limit[] = { top, top, 0 };
   gint64 beyond[] = { top + 1, top + 1, 0 };
-  g_autoptr(PhiliaGraph) a = build (3, rows, 2, at_limit);
-  g_autoptr(PhiliaGraph) b = build (3, rows, 2, beyond);
+  g_autoptr(PhiliaGraph) a = test_graph_labelled (3, rows, 2, at_limit);
+  g_autoptr(PhiliaGraph) b = test_graph_labelled (3, rows, 2, beyond);
   g_autoptr(PhiliaHomophily) ha = compute (a, PHILIA_CONVENTION_DEFAULT);
   g_autoptr(PhiliaHomophily) hb = NULL;
   g_autoptr(GError) error = NULL;
@@ -338,7 +320,7 @@ test_random_against_naive (void)
           if (u != v)
             adj[u * n + v] = adj[v * n + u] = 1;
         }
-      graph = build (n, rows, n_rows, y);
+      graph = test_graph_labelled (n, rows, n_rows, y);
       h = compute (graph, PHILIA_CONVENTION_DEFAULT);
       c = philia_graph_get_n_classes (graph);
       naive (n, adj, y, c, &e, &nd, &lx, &ad, &li);
@@ -405,9 +387,9 @@ test_local_chance (void)
 {
   gint64 rows[] = { 0, 1,  0, 2,  1, 2,  2, 3,  2, 4 };
   gint64 labels[] = { 0, 0, 0, 1, -1 };
-  g_autoptr(PhiliaGraph) graph = build (5, rows, 5, labels);
-  g_autoptr(PhiliaGraph) unlabeled = build (5, rows, 5, NULL);
-  g_autoptr(PhiliaGraph) no_edges = build (3, NULL, 0, (gint64[]) { 0, 1, 1 });
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (5, rows, 5, labels);
+  g_autoptr(PhiliaGraph) unlabeled = test_graph_labelled (5, rows, 5, NULL);
+  g_autoptr(PhiliaGraph) no_edges = test_graph_labelled (3, NULL, 0, (gint64[]) { 0, 1, 1 });
   g_autofree double *chance = NULL;
   g_autofree double *none = NULL;
   g_autofree double *nan_chance = NULL;
@@ -479,7 +461,7 @@ test_registered_measures (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 3,  4, 0 };
   gint64 labels[] = { 0, 0, 1, 1, -1 };
-  g_autoptr(PhiliaGraph) graph = build (5, rows, 4, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (5, rows, 4, labels);
   g_autoptr(PhiliaHomophily) h = compute (graph, PHILIA_CONVENTION_DEFAULT);
   g_autoptr(GPtrArray) list = philia_registry_list (philia_registry_get_default (),
                                                     PHILIA_FAMILY_MEASURE);
@@ -526,7 +508,7 @@ test_parts (void)
 {
   gint64 rows[] = { 0, 1,  1, 0,  1, 2,  2, 2,  2, 3,  3, 4,  4, 0,  0, 1,  5, 3 };
   gint64 labels[] = { 0, 0, 1, 1, 2, -1, 0 };
-  g_autoptr(PhiliaGraph) graph = build (7, rows, G_N_ELEMENTS (rows) / 2, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (7, rows, G_N_ELEMENTS (rows) / 2, labels);
   PhiliaCsbmParams params;
   g_autoptr(PhiliaGraph) csbm = NULL;
   PhiliaGraph *graphs[2];

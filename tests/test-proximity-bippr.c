@@ -6,6 +6,8 @@
 
 #include "philia-core.h"
 
+#include "graph-test-util.h"
+
 /* Approximate PPR (bippr, HACKING.md §6 "Approximate PPR") against the exact
  * solver, which tests/test-proximity-ppr.c checks against dense solves: on
  * random graphs built from rows with self-loops, duplicates, isolated nodes
@@ -17,23 +19,6 @@
 
 #define H(x) PHILIA_PROXIMITY_##x
 #define PPR PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_PPR)
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 /* A graph of @n nodes: a few dense-ish blocks (components) with random
  * edges, some self-loops and repeated rows, and the last nodes isolated. */
@@ -73,7 +58,7 @@ awkward_graph (guint   n,
         g_array_append_vals (rows, loop, 2);
       }
     }
-  return build (n, (const gint64 *)rows->data, rows->len / 2);
+  return test_graph_from_rows (n, (const gint64 *)rows->data, rows->len / 2);
 }
 
 static void
@@ -273,7 +258,7 @@ test_exact_cases (void)
 {
   /* 0–1–2 and 3–4, 5 isolated, a self-loop at 3. */
   const gint64 rows[] = { 0, 1, 1, 2, 3, 4, 3, 3 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 4);
+  g_autoptr(PhiliaGraph) g = test_graph_from_rows (6, rows, 4);
   const gint64 pairs[] = { 5, 5, 5, 0, 0, 5, 0, 3, 4, 1, 2, 2 };
   double out[6];
   PhiliaProximityParams p;
@@ -293,8 +278,8 @@ test_exact_cases (void)
     g_assert_cmpfloat (out[i], ==, pairs[2 * i] == pairs[2 * i + 1] ? 1 : 0);
 
   {
-    g_autoptr(PhiliaGraph) one = build (1, NULL, 0);
-    g_autoptr(PhiliaGraph) none = build (0, NULL, 0);
+    g_autoptr(PhiliaGraph) one = test_graph_from_rows (1, NULL, 0);
+    g_autoptr(PhiliaGraph) none = test_graph_from_rows (0, NULL, 0);
     const gint64 self[] = { 0, 0 };
     double x = -1;
 
@@ -308,7 +293,7 @@ static void
 test_params (void)
 {
   const gint64 rows[] = { 0, 1, 1, 2 };
-  g_autoptr(PhiliaGraph) g = build (3, rows, 2);
+  g_autoptr(PhiliaGraph) g = test_graph_from_rows (3, rows, 2);
   const gint64 pair[] = { 0, 2 };
   struct { double eps, delta, fail; } bad[] = {
     { 0, 0, 0.01 }, { NAN, 0, 0.01 }, { INFINITY, 0, 0.01 }, { 0.25, -1, 0.01 },

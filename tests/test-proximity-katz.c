@@ -6,29 +6,14 @@
 
 #include "philia-core.h"
 
+#include "graph-test-util.h"
+
 /* Truncated Katz has two routes (philia-proximity-katz.c): a source with at
  * most four targets meets each target halfway through small hash maps, a
  * source with more scatters its walk counts over the whole graph. Both must
  * give the same bits, and the numbers of dense matrix powers. */
 
 #define KATZ PHILIA_PROXIMITY_MASK (PHILIA_PROXIMITY_KATZ)
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 static void
 katz (PhiliaGraph  *g,
@@ -69,7 +54,7 @@ random_graph (GRand  *rand,
           if (g_rand_double (rand) < 0.1)
             g_array_append_vals (rows, r, 2);
         }
-  return build (n, (gint64 *)rows->data, rows->len / 2);
+  return test_graph_from_rows (n, (gint64 *)rows->data, rows->len / 2);
 }
 
 /* Σ_l β^l (A^l)_{uv} from dense powers of the simple graph's adjacency. */
@@ -178,7 +163,7 @@ test_big_star (void)
 
   for (guint i = 0; i < k; i++)
     rows[2 * i] = 0, rows[2 * i + 1] = i + 1;
-  g = build (k + 1, rows, k);
+  g = test_graph_from_rows (k + 1, rows, k);
   katz (g, 3, beta, pairs, 5, 1, out);
   g_assert_cmpfloat_with_epsilon (out[0], beta + k * beta * beta * beta, 1e-15);
   g_assert_cmpfloat (out[0], ==, out[1]);
@@ -240,7 +225,7 @@ test_shortest_paths (void)
 
     for (guint i = 0; i < 99; i++)
       path[2 * i] = i, path[2 * i + 1] = i + 1;
-    graphs[3] = build (100, path, 99);
+    graphs[3] = test_graph_from_rows (100, path, 99);
   }
   for (guint c = 0; c < G_N_ELEMENTS (graphs); c++)
     {
@@ -268,7 +253,7 @@ test_shortest_paths (void)
     star[2 * i] = 0, star[2 * i + 1] = i + 1;
   for (guint i = 0; i < 60; i++)
     star[2 * (k + i)] = i == 0 ? 1 : k + i, star[2 * (k + i) + 1] = k + i + 1;
-  big = build (k + 61, star, k + 60);
+  big = test_graph_from_rows (k + 61, star, k + 60);
   {
     gint64 pairs[] = { 5, 9,  0, 7,  k + 60, 3,  2, k + 60,  4, 4 };
     double out[5];

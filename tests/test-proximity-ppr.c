@@ -6,6 +6,8 @@
 
 #include "philia-core.h"
 
+#include "graph-test-util.h"
+
 /* Personalized PageRank scores against their stated bound (every score within
  * 1e-10 of the exact one, HACKING.md §6): a hand-solved path, dense Gaussian
  * elimination on random graphs built from rows with self-loops, duplicates,
@@ -15,23 +17,6 @@
 
 #define H(x) PHILIA_PROXIMITY_##x
 #define TOLERANCE 1e-10
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 static void
 score_all (PhiliaGraph  *graph,
@@ -118,7 +103,7 @@ static void
 test_path (void)
 {
   const gint64 rows[] = { 0, 1, 1, 2 };
-  g_autoptr(PhiliaGraph) g = build (3, rows, 2);
+  g_autoptr(PhiliaGraph) g = test_graph_from_rows (3, rows, 2);
   const gint64 pairs[] = { 0, 0, 0, 1, 0, 2, 1, 0, 2, 0, 1, 1, 2, 1 };
   double out[7];
   double a = 0.15, b = 1 - a, z = 1 - b * b;
@@ -142,8 +127,8 @@ test_path (void)
 static void
 test_empty (void)
 {
-  g_autoptr(PhiliaGraph) empty = build (0, NULL, 0);
-  g_autoptr(PhiliaGraph) bare = build (3, NULL, 0);
+  g_autoptr(PhiliaGraph) empty = test_graph_from_rows (0, NULL, 0);
+  g_autoptr(PhiliaGraph) bare = test_graph_from_rows (3, NULL, 0);
   const gint64 pairs[] = { 0, 0, 0, 1, 2, 1, 2, 2 };
   double out[4] = { -1, -1, -1, -1 };
 
@@ -194,7 +179,7 @@ test_random_dense (void)
             if (i != j)
               adj[i * n + j] = adj[j * n + i] = 1;   /* self-loops are dropped */
           }
-      g = build (n, (gint64 *)rows->data, rows->len / 2);
+      g = test_graph_from_rows (n, (gint64 *)rows->data, rows->len / 2);
       exact = dense_ppr (adj, n, cases[c].alpha);
 
       for (guint u = 0; u < n; u++)
@@ -241,7 +226,7 @@ test_mixed_mask (void)
 
       g_array_append_vals (rows, e, 2);
     }
-  g = build (n, (gint64 *)rows->data, rows->len / 2);
+  g = test_graph_from_rows (n, (gint64 *)rows->data, rows->len / 2);
   for (guint i = 0; i < 2 * n_pairs; i++)
     pairs[i] = g_rand_int_range (rand, 0, n);
   score_all (g, 0.15, 2, pairs, n_pairs, all, mixed);
@@ -447,7 +432,7 @@ test_ranking_1000 (void)
   add_edge (rows, adj, n, 289, 290);
   add_edge (rows, adj, n, 290, 288);
   add_edge (rows, adj, n, 295, 295);
-  g = build (n, (gint64 *)rows->data, rows->len / 2);
+  g = test_graph_from_rows (n, (gint64 *)rows->data, rows->len / 2);
 
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
@@ -534,7 +519,7 @@ test_wide_graph (void)
     for (guint j = i + 1; j < k; j++)
       if (g_rand_double (rand) < 0.15)
         add_edge (rows, adj, k, i, j);
-  g = build (n, (gint64 *)rows->data, rows->len / 2);
+  g = test_graph_from_rows (n, (gint64 *)rows->data, rows->len / 2);
   exact = dense_ppr (adj, k, 0.15);
   for (guint u = 0; u < k; u++)
     for (guint v = 0; v < k; v++)

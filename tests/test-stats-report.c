@@ -11,28 +11,10 @@
 
 #include "philia-core.h"
 
+#include "graph-test-util.h"
+
 #define EPS 1e-12
 #define PROVIDER "test-stats-report"
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows,
-       const gint64 *labels)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  if (labels != NULL)
-    philia_graph_builder_take_labels (builder, g_memdup2 (labels, n * sizeof (gint64)));
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 /* Path 0-1-2-3 labelled 0 0 1 1 and node 4 (unlabeled) tied to 0: local
  * homophily 1, 1/2, 1/2, 1 and none for node 4 (worked by hand in
@@ -43,7 +25,7 @@ path_graph (void)
   static const gint64 rows[] = { 0, 1,  1, 2,  2, 3,  4, 0 };
   static const gint64 labels[] = { 0, 0, 1, 1, -1 };
 
-  return build (5, rows, 4, labels);
+  return test_graph_labelled (5, rows, 4, labels);
 }
 
 /* ------------------------------------------------- plugin measures for tests */
@@ -198,7 +180,7 @@ test_stored (void)
   /* A self-loop on 3 and a duplicate 0-1: the conventions differ. */
   gint64 rows[] = { 0, 1,  1, 2,  2, 3,  4, 0,  3, 3,  0, 1 };
   gint64 labels[] = { 0, 0, 1, 1, -1 };
-  g_autoptr(PhiliaGraph) graph = build (5, rows, 6, labels);
+  g_autoptr(PhiliaGraph) graph = test_graph_labelled (5, rows, 6, labels);
   PhiliaConvention convention = PHILIA_CONVENTION_KEEP_SELF_LOOPS | PHILIA_CONVENTION_DIRECTED;
   g_autoptr(PhiliaHomophily) expected = philia_homophily_compute (graph, convention, 0, NULL,
                                                                   NULL);
@@ -313,9 +295,9 @@ test_degenerate (void)
   gint64 loop[] = { 0, 0 };
   gint64 one_label[] = { 3 };
   gint64 none[] = { -1, -1, -1 };
-  g_autoptr(PhiliaGraph) empty = build (0, NULL, 0, NULL);
-  g_autoptr(PhiliaGraph) single = build (1, loop, 1, one_label);
-  g_autoptr(PhiliaGraph) unlabeled = build (3, NULL, 0, none);
+  g_autoptr(PhiliaGraph) empty = test_graph_labelled (0, NULL, 0, NULL);
+  g_autoptr(PhiliaGraph) single = test_graph_labelled (1, loop, 1, one_label);
+  g_autoptr(PhiliaGraph) unlabeled = test_graph_labelled (3, NULL, 0, none);
   PhiliaGraph *graphs[] = { empty, single, unlabeled };
 
   for (guint g = 0; g < G_N_ELEMENTS (graphs); g++)
