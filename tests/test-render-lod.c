@@ -397,36 +397,59 @@ test_sample_reached_directly (void)
   init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
   g_assert_cmpuint (_philia_graph_view_canonical_edges (&view), ==, m);
 
-  for (guint64 budget = 1; budget < m; budget += budget < 40 ? 1 : 97)
+  /* Without a scratch, exactly the sample; with one, the edges of an
+   * earlier frame serve while they hold the budget's slots (the budgets go
+   * up, then down, as a pan moves them): the edges drawn, those with a slot
+   * below the budget, are the walk's either way, in its order. */
+  for (int with_scratch = 0; with_scratch < 2; with_scratch++)
     {
-      EdgeSample sample, walk;
-      gsize n_kept, k = 0;
-      g_autofree guint32 *kept = NULL;
+      g_autoptr(PhiliaFrameScratch) scratch = with_scratch ? philia_frame_scratch_new () : NULL;
 
-      _philia_graph_view_edge_sample_init (&view, budget, &sample);
-      walk = sample;
-      kept = _philia_graph_view_sample_edges (&view, &sample, &n_kept);
-      g_assert_nonnull (kept);
-      g_assert_cmpuint (n_kept, ==, budget);
-      for (guint u = 0; u < n; u++)
-        for (gint64 e = off[u]; e < off[u + 1]; e++)
-          if (nbr[e] > (gint32)u && edge_sample_next (&walk))
-            {
-              g_assert_cmpuint (k, <, n_kept);
-              g_assert_cmpuint (kept[2 * k], ==, u);
-              g_assert_cmpuint (kept[2 * k + 1], ==, (guint)nbr[e]);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint64 b = 1; b < m; b += b < 40 ? 1 : 97)
+          {
+            guint64 budget = pass == 0 ? b : m - b;
+            EdgeSample sample, walk;
+            KeptEdges kept;
+            gsize k = 0, drawn = 0;
+
+            _philia_graph_view_edge_sample_init (&view, budget, &sample);
+            walk = sample;
+            g_assert_true (_philia_graph_view_sample_edges (&view, scratch, &sample, &kept));
+            if (scratch == NULL)
+              g_assert_cmpuint (kept.n, ==, budget);
+            g_assert_cmpuint (kept.n, >=, budget);
+            for (guint u = 0; u < n; u++)
+              for (gint64 e = off[u]; e < off[u + 1]; e++)
+                {
+                  guint64 slot = walk.r;
+
+                  if (nbr[e] <= (gint32)u || !edge_sample_next (&walk))
+                    continue;
+                  /* The next kept edge with a slot below the budget. */
+                  while (k < kept.n && kept.slots[k] >= budget)
+                    k++;
+                  g_assert_cmpuint (k, <, kept.n);
+                  g_assert_cmpuint (kept.pairs[2 * k], ==, u);
+                  g_assert_cmpuint (kept.pairs[2 * k + 1], ==, (guint)nbr[e]);
+                  g_assert_cmpuint (kept.slots[k], ==, slot);
+                  k++, drawn++;
+                }
+            while (k < kept.n && kept.slots[k] >= budget)
               k++;
-            }
-      g_assert_cmpuint (k, ==, n_kept);
+            g_assert_cmpuint (k, ==, kept.n);
+            g_assert_cmpuint (drawn, ==, budget);
+            _philia_graph_view_kept_edges_clear (&kept);
+          }
     }
   /* Every edge: nothing to reach, the frame walks the rows. */
   {
     EdgeSample sample;
-    gsize n_kept = 1;
+    KeptEdges kept;
 
     _philia_graph_view_edge_sample_init (&view, m, &sample);
-    g_assert_null (_philia_graph_view_sample_edges (&view, &sample, &n_kept));
-    g_assert_cmpuint (n_kept, ==, 0);
+    g_assert_false (_philia_graph_view_sample_edges (&view, NULL, &sample, &kept));
+    g_assert_cmpuint (kept.n, ==, 0);
   }
 }
 
