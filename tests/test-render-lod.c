@@ -502,6 +502,75 @@ test_fit_robust (void)
       }
 }
 
+/* Frames drawn with a scratch (the canvas's pan) are the frames drawn
+ * without one, byte for byte: crowded nodes (the density grid) and spread
+ * ones (discs), edges by class and by value, budgets that move up and down
+ * within the kept edges' headroom and past it; and a frame like the last
+ * allocates nothing. */
+static void
+test_scratch_same_frames (void)
+{
+  const guint n = 12000;
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr(PhiliaFrameScratch) scratch = philia_frame_scratch_new ();
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autofree gint64 *labels = g_new (gint64, n);
+  g_autofree double *values = NULL;
+  const guint64 budgets[] = { 3000, 3300, 2900, 3000, 1000, 5000 };
+  guint64 allocations = 0;
+
+  for (guint v = 0; v < n; v++)
+    {
+      labels[v] = (gint64) (v % 4) - (v % 97 == 0);   /* a few unlabeled */
+      /* A tenth of the drawing each way: crowded, until zoomed in. */
+      xy[2 * v] = g_rand_double_range (rand, 0.45 * WIDTH, 0.55 * WIDTH);
+      xy[2 * v + 1] = g_rand_double_range (rand, 0.45 * HEIGHT, 0.55 * HEIGHT);
+    }
+  for (guint k = 0; k < 40000; k++)
+    philia_graph_builder_add_edge (builder, g_rand_int_range (rand, 0, n),
+                                   g_rand_int_range (rand, 0, n));
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  values = g_new (double, philia_graph_get_row_offsets (graph)[n]);
+  for (gint64 e = 0; e < philia_graph_get_row_offsets (graph)[n]; e++)
+    values[e] = (double) (e % 11) / 10;
+
+  for (int style = 0; style < 2; style++)
+    for (int zoom = 0; zoom < 2; zoom++)
+      for (guint f = 0; f < G_N_ELEMENTS (budgets); f++)
+        {
+          PhiliaGraphView view;
+          cairo_surface_t *fresh, *reused;
+          double overdraw;
+
+          init_view (&view, graph, xy, style ? PHILIA_EDGES_VALUE : PHILIA_EDGES_HOMOPHILY,
+                     style ? values : NULL);
+          /* Zoomed in 6×, the nodes spread out to discs; each frame panned. */
+          view.scale = zoom ? 6 : 1;
+          view.offset_x = -(double) f * 3 - (zoom ? 2.5 * WIDTH : 0);
+          view.offset_y = (double) f * 2 - (zoom ? 2.5 * HEIGHT : 0);
+          g_assert_true (_philia_graph_view_node_overdraw (
+            &view, WIDTH, HEIGHT, philia_graph_view_get_node_radius (&view, WIDTH, HEIGHT, 0),
+            &overdraw) == !zoom);
+          fresh = draw (&view, budgets[f], FALSE);
+          view.scratch = scratch;
+          reused = draw (&view, budgets[f], FALSE);
+          g_assert_true (same_pixels (fresh, reused));
+          /* The same view and budget again: nothing new to allocate. */
+          allocations = philia_frame_scratch_get_allocations (scratch);
+          cairo_surface_destroy (reused);
+          reused = draw (&view, budgets[f], FALSE);
+          g_assert_true (same_pixels (fresh, reused));
+          g_assert_cmpuint (philia_frame_scratch_get_allocations (scratch), ==, allocations);
+          cairo_surface_destroy (fresh);
+          cairo_surface_destroy (reused);
+        }
+  g_assert_cmpuint (allocations, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -515,5 +584,6 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
   g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
   g_test_add_func ("/Philia/RenderLod/fit-robust", test_fit_robust);
+  g_test_add_func ("/Philia/RenderLod/scratch-same-frames", test_scratch_same_frames);
   return g_test_run ();
 }
