@@ -397,36 +397,59 @@ test_sample_reached_directly (void)
   init_view (&view, graph, xy, PHILIA_EDGES_PLAIN, NULL);
   g_assert_cmpuint (_philia_graph_view_canonical_edges (&view), ==, m);
 
-  for (guint64 budget = 1; budget < m; budget += budget < 40 ? 1 : 97)
+  /* Without a scratch, exactly the sample; with one, the edges of an
+   * earlier frame serve while they hold the budget's slots (the budgets go
+   * up, then down, as a pan moves them): the edges drawn, those with a slot
+   * below the budget, are the walk's either way, in its order. */
+  for (int with_scratch = 0; with_scratch < 2; with_scratch++)
     {
-      EdgeSample sample, walk;
-      gsize n_kept, k = 0;
-      g_autofree guint32 *kept = NULL;
+      g_autoptr(PhiliaFrameScratch) scratch = with_scratch ? philia_frame_scratch_new () : NULL;
 
-      _philia_graph_view_edge_sample_init (&view, budget, &sample);
-      walk = sample;
-      kept = _philia_graph_view_sample_edges (&view, &sample, &n_kept);
-      g_assert_nonnull (kept);
-      g_assert_cmpuint (n_kept, ==, budget);
-      for (guint u = 0; u < n; u++)
-        for (gint64 e = off[u]; e < off[u + 1]; e++)
-          if (nbr[e] > (gint32)u && edge_sample_next (&walk))
-            {
-              g_assert_cmpuint (k, <, n_kept);
-              g_assert_cmpuint (kept[2 * k], ==, u);
-              g_assert_cmpuint (kept[2 * k + 1], ==, (guint)nbr[e]);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint64 b = 1; b < m; b += b < 40 ? 1 : 97)
+          {
+            guint64 budget = pass == 0 ? b : m - b;
+            EdgeSample sample, walk;
+            KeptEdges kept;
+            gsize k = 0, drawn = 0;
+
+            _philia_graph_view_edge_sample_init (&view, budget, &sample);
+            walk = sample;
+            g_assert_true (_philia_graph_view_sample_edges (&view, scratch, &sample, &kept));
+            if (scratch == NULL)
+              g_assert_cmpuint (kept.n, ==, budget);
+            g_assert_cmpuint (kept.n, >=, budget);
+            for (guint u = 0; u < n; u++)
+              for (gint64 e = off[u]; e < off[u + 1]; e++)
+                {
+                  guint64 slot = walk.r;
+
+                  if (nbr[e] <= (gint32)u || !edge_sample_next (&walk))
+                    continue;
+                  /* The next kept edge with a slot below the budget. */
+                  while (k < kept.n && kept.slots[k] >= budget)
+                    k++;
+                  g_assert_cmpuint (k, <, kept.n);
+                  g_assert_cmpuint (kept.pairs[2 * k], ==, u);
+                  g_assert_cmpuint (kept.pairs[2 * k + 1], ==, (guint)nbr[e]);
+                  g_assert_cmpuint (kept.slots[k], ==, slot);
+                  k++, drawn++;
+                }
+            while (k < kept.n && kept.slots[k] >= budget)
               k++;
-            }
-      g_assert_cmpuint (k, ==, n_kept);
+            g_assert_cmpuint (k, ==, kept.n);
+            g_assert_cmpuint (drawn, ==, budget);
+            _philia_graph_view_kept_edges_clear (&kept);
+          }
     }
   /* Every edge: nothing to reach, the frame walks the rows. */
   {
     EdgeSample sample;
-    gsize n_kept = 1;
+    KeptEdges kept;
 
     _philia_graph_view_edge_sample_init (&view, m, &sample);
-    g_assert_null (_philia_graph_view_sample_edges (&view, &sample, &n_kept));
-    g_assert_cmpuint (n_kept, ==, 0);
+    g_assert_false (_philia_graph_view_sample_edges (&view, NULL, &sample, &kept));
+    g_assert_cmpuint (kept.n, ==, 0);
   }
 }
 
@@ -479,6 +502,75 @@ test_fit_robust (void)
       }
 }
 
+/* Frames drawn with a scratch (the canvas's pan) are the frames drawn
+ * without one, byte for byte: crowded nodes (the density grid) and spread
+ * ones (discs), edges by class and by value, budgets that move up and down
+ * within the kept edges' headroom and past it; and a frame like the last
+ * allocates nothing. */
+static void
+test_scratch_same_frames (void)
+{
+  const guint n = 12000;
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr(PhiliaFrameScratch) scratch = philia_frame_scratch_new ();
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autofree gint64 *labels = g_new (gint64, n);
+  g_autofree double *values = NULL;
+  const guint64 budgets[] = { 3000, 3300, 2900, 3000, 1000, 5000 };
+  guint64 allocations = 0;
+
+  for (guint v = 0; v < n; v++)
+    {
+      labels[v] = (gint64) (v % 4) - (v % 97 == 0);   /* a few unlabeled */
+      /* A tenth of the drawing each way: crowded, until zoomed in. */
+      xy[2 * v] = g_rand_double_range (rand, 0.45 * WIDTH, 0.55 * WIDTH);
+      xy[2 * v + 1] = g_rand_double_range (rand, 0.45 * HEIGHT, 0.55 * HEIGHT);
+    }
+  for (guint k = 0; k < 40000; k++)
+    philia_graph_builder_add_edge (builder, g_rand_int_range (rand, 0, n),
+                                   g_rand_int_range (rand, 0, n));
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  values = g_new (double, philia_graph_get_row_offsets (graph)[n]);
+  for (gint64 e = 0; e < philia_graph_get_row_offsets (graph)[n]; e++)
+    values[e] = (double) (e % 11) / 10;
+
+  for (int style = 0; style < 2; style++)
+    for (int zoom = 0; zoom < 2; zoom++)
+      for (guint f = 0; f < G_N_ELEMENTS (budgets); f++)
+        {
+          PhiliaGraphView view;
+          cairo_surface_t *fresh, *reused;
+          double overdraw;
+
+          init_view (&view, graph, xy, style ? PHILIA_EDGES_VALUE : PHILIA_EDGES_HOMOPHILY,
+                     style ? values : NULL);
+          /* Zoomed in 6×, the nodes spread out to discs; each frame panned. */
+          view.scale = zoom ? 6 : 1;
+          view.offset_x = -(double) f * 3 - (zoom ? 2.5 * WIDTH : 0);
+          view.offset_y = (double) f * 2 - (zoom ? 2.5 * HEIGHT : 0);
+          g_assert_true (_philia_graph_view_node_overdraw (
+            &view, WIDTH, HEIGHT, philia_graph_view_get_node_radius (&view, WIDTH, HEIGHT, 0),
+            &overdraw) == !zoom);
+          fresh = draw (&view, budgets[f], FALSE);
+          view.scratch = scratch;
+          reused = draw (&view, budgets[f], FALSE);
+          g_assert_true (same_pixels (fresh, reused));
+          /* The same view and budget again: nothing new to allocate. */
+          allocations = philia_frame_scratch_get_allocations (scratch);
+          cairo_surface_destroy (reused);
+          reused = draw (&view, budgets[f], FALSE);
+          g_assert_true (same_pixels (fresh, reused));
+          g_assert_cmpuint (philia_frame_scratch_get_allocations (scratch), ==, allocations);
+          cairo_surface_destroy (fresh);
+          cairo_surface_destroy (reused);
+        }
+  g_assert_cmpuint (allocations, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -492,5 +584,6 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/budget-by-length", test_budget_by_length);
   g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
   g_test_add_func ("/Philia/RenderLod/fit-robust", test_fit_robust);
+  g_test_add_func ("/Philia/RenderLod/scratch-same-frames", test_scratch_same_frames);
   return g_test_run ();
 }

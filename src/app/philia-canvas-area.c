@@ -60,6 +60,20 @@ _philia_canvas_is_large (PhiliaCanvas *self)
          && philia_graph_get_n_nodes (graph) + philia_graph_get_n_edges (graph) > CACHED_FRAME_SIZE;
 }
 
+/* The shown graph's local homophily (and its chance per class), computed
+ * on first use. */
+const double *
+_philia_canvas_get_local_homophily (PhiliaCanvas *self)
+{
+  if (self->local_homophily == NULL && self->graph != NULL)
+    {
+      self->local_homophily = philia_local_homophily (self->graph);
+      g_clear_pointer (&self->local_chance, g_free);
+      self->local_chance = philia_local_homophily_chance (self->graph, &self->n_local_chance);
+    }
+  return self->local_homophily;
+}
+
 void
 _philia_canvas_update_view (PhiliaCanvas *self)
 {
@@ -84,6 +98,11 @@ _philia_canvas_update_view (PhiliaCanvas *self)
     }
   else
     {
+      /* Only the local homophily colouring reads them: a graph's are
+       * computed when first shown (a second of the main thread at 10^7
+       * edges, which every open paid before). */
+      if (self->ego_graph == NULL && self->area->view.color_by == PHILIA_COLOR_BY_LOCAL_HOMOPHILY)
+        _philia_canvas_get_local_homophily (self);
       self->area->view.node_values = self->ego_graph != NULL ? self->ego_values
                                                              : self->local_homophily;
       /* Of the whole graph, also in a neighbourhood (its nodes keep their classes). */

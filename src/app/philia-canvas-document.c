@@ -475,8 +475,7 @@ _philia_canvas_sync_document (PhiliaCanvas *self)
           g_set_object (&self->graph, graph);
           g_clear_pointer (&self->local_homophily, g_free);
           g_clear_pointer (&self->local_chance, g_free);
-          self->local_homophily = philia_local_homophily (graph);
-          self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
+          self->n_local_chance = 0;
           /* Derived layers depend on the masks (correct on test). */
           while (self->layers->len > 0)
             {

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "philia-canvas-private.h"
@@ -41,6 +42,7 @@ struct _PhiliaCanvasFrameJob
   int                scale_factor;
   guint64            max_edges;
   gint64             created_us;
+  gboolean           own_positions;   /* else the area's, lent to this job */
 };
 
 static gpointer
@@ -81,7 +83,27 @@ _philia_canvas_frame_job_new (PhiliaCanvas *self,
   c = &job->view;
   *c = *v;
   c->graph = g_object_ref (v->graph);
-  c->positions = dup_array (v->positions, 2 * (gsize) n, sizeof (double));
+  /* The area's buffers serve one job at a time: a 10^6-node frame copied
+   * 16 MB of positions into fresh pages and took some 35 MB more for the
+   * render, each frame. While a job draws, another (a test's) has its own. */
+  if (!self->area->rendering)
+    {
+      if (self->area->job_positions_n < 2 * (gsize) n)
+        {
+          g_free (self->area->job_positions);
+          self->area->job_positions = g_new (double, 2 * (gsize) n);
+          self->area->job_positions_n = 2 * (gsize) n;
+        }
+      memcpy (self->area->job_positions, v->positions, 2 * (gsize) n * sizeof (double));
+      c->positions = self->area->job_positions;
+      c->scratch = self->area->scratch;
+    }
+  else
+    {
+      c->positions = dup_array (v->positions, 2 * (gsize) n, sizeof (double));
+      c->scratch = NULL;
+      job->own_positions = TRUE;
+    }
   c->node_values = dup_array (v->node_values, n, sizeof (double));
   c->class_chance = dup_array (v->class_chance, v->n_class_chance, sizeof (double));
   c->value_name = g_strdup (v->value_name);
@@ -124,7 +146,8 @@ _philia_canvas_frame_job_free (PhiliaCanvasFrameJob *job)
   PhiliaGraphView *c = &job->view;
 
   g_clear_object (&c->graph);
-  g_free ((gpointer) c->positions);
+  if (job->own_positions)
+    g_free ((gpointer) c->positions);
   g_free ((gpointer) c->node_values);
   g_free ((gpointer) c->class_chance);
   g_free ((gpointer) c->value_name);

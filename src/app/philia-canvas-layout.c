@@ -632,6 +632,7 @@ philia_canvas_show_neighbourhood (PhiliaCanvas *self,
   self->ego_root = node;
   self->ego_nodes = (guint *) g_array_free (g_steal_pointer (&members), FALSE);
   self->ego_values = g_new (double, m);
+  _philia_canvas_get_local_homophily (self);
   for (guint i = 0; i < m; i++)
     self->ego_values[i] = self->local_homophily != NULL
                           ? self->local_homophily[self->ego_nodes[i]] : NAN;

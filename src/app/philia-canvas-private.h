@@ -102,8 +102,8 @@ struct _PhiliaCanvas
   PhiliaGraph          *graph;
   GPtrArray            *algorithms;      /* ids, in drop-down order */
   char                 *algorithm;
-  double               *local_homophily; /* n values of @graph */
-  double               *local_chance;    /* its chance level per class */
+  double               *local_homophily; /* n values of @graph, on first use */
+  double               *local_chance;    /* its chance level per class, with it */
   guint                 n_local_chance;
   GArray               *selection;       /* original node ids, ascending */
   GCancellable         *layout_cancellable;
@@ -211,6 +211,7 @@ gint64 _philia_canvas_original_to_shown (PhiliaCanvas *self,
 double _philia_canvas_area_width (PhiliaCanvas *self);
 double _philia_canvas_area_height (PhiliaCanvas *self);
 void _philia_canvas_update_view (PhiliaCanvas *self);
+const double *_philia_canvas_get_local_homophily (PhiliaCanvas *self);
 void _philia_canvas_invalidate_frame (PhiliaCanvas *self);
 void _philia_canvas_update_selected_flags (PhiliaCanvas *self);
 void _philia_canvas_select_nodes (PhiliaCanvas *self,

@@ -842,9 +842,6 @@ philia_canvas_set_graph (PhiliaCanvas *self,
 
   if (graph != NULL)
     {
-      self->local_homophily = philia_local_homophily (graph);
-      self->local_chance = philia_local_homophily_chance (graph, &self->n_local_chance);
-
       g_free (self->algorithm);
       self->algorithm = _philia_default_layout_for (graph);
       g_signal_handlers_block_by_func (self->layout_dropdown, _philia_canvas_on_layout_selected,

@@ -46,6 +46,11 @@ struct _PhiliaGraphArea
   double           refit_scale;   /* the view of the last refit */
   double           refit_offset_x;
   double           refit_offset_y;
+  /* What the frame jobs reuse, one job at a time: the render's buffers and
+   * the copy of the positions (philia-canvas-frame.c). */
+  PhiliaFrameScratch *scratch;
+  double          *job_positions;
+  gsize            job_positions_n;
 
   /* The view transform; graph coordinates → area pixels */
   PhiliaGraphView  view;

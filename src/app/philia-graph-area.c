@@ -239,6 +239,8 @@ philia_graph_area_finalize (GObject *object)
 
   g_clear_pointer (&self->drag_nodes, g_array_unref);
   g_clear_pointer (&self->drag_positions, g_free);
+  g_clear_pointer (&self->scratch, philia_frame_scratch_free);
+  g_clear_pointer (&self->job_positions, g_free);
 
   G_OBJECT_CLASS (philia_graph_area_parent_class)->finalize (object);
 }
@@ -647,7 +649,7 @@ on_query_tooltip (GtkWidget    *widget,
   else
     g_string_append (text, _("\nUnlabeled"));
   g_string_append_printf (text, _("\nDegree: %u"), philia_graph_get_degree (graph, node));
-  h = c->local_homophily != NULL ? c->local_homophily[node] : NAN;
+  h = _philia_canvas_get_local_homophily (c) != NULL ? c->local_homophily[node] : NAN;
   if (isnan (h))
     g_string_append (text, _("\nLocal homophily: undefined"));
   else
@@ -775,7 +777,7 @@ _philia_graph_area_update_description (PhiliaGraphArea *self)
       g_autofree char *node = name != NULL ? g_strdup (name) : g_strdup_printf ("%u", v);
       g_autofree char *hom = NULL;
       guint degree = philia_graph_get_degree (c->graph, v);
-      double h = c->local_homophily != NULL ? c->local_homophily[v] : NAN;
+      double h = _philia_canvas_get_local_homophily (c) != NULL ? c->local_homophily[v] : NAN;
 
       hom = isnan (h) ? g_strdup (_("undefined")) : g_strdup_printf ("%.2f", h);
       if (labels == NULL || labels[v] < 0)
@@ -926,6 +928,7 @@ philia_graph_area_init (PhiliaGraphArea *self)
 
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_focusable (widget, TRUE);
+  self->scratch = philia_frame_scratch_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Graph canvas"), -1);
   self->drag_nodes = g_array_new (FALSE, FALSE, sizeof (guint));

@@ -160,17 +160,37 @@ _philia_window_add_recent (PhiliaWindow *self,
 }
 
 /* For the debug log: how long after the open the Dataset panel was on the
- * screen, at the first frame drawn with it (issue 20 asks for 10 s at 10^6
- * nodes and 10^7 edges: G_MESSAGES_DEBUG=philia-app philia FILE). */
+ * screen (issue 20 asks for 10 s at 10^6 nodes and 10^7 edges:
+ * G_MESSAGES_DEBUG=philia-app philia FILE): when the first frame with it
+ * has been painted, not when that frame began (its layout and paint took
+ * seconds of their own). */
+typedef struct
+{
+  gint64 started;
+  gulong handler;
+} ShownWatch;
+
+static void
+shown_painted_cb (GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  ShownWatch *watch = user_data;
+
+  g_debug ("Dataset panel: on the screen %.2f s after the open",
+           (g_get_monotonic_time () - watch->started) / 1e6);
+  g_signal_handler_disconnect (clock, watch->handler);
+}
+
 static gboolean
 shown_tick_cb (GtkWidget     *widget,
                GdkFrameClock *clock,
                gpointer       user_data)
 {
-  gint64 *started = user_data;
+  ShownWatch *watch = g_new0 (ShownWatch, 1);
 
-  g_debug ("Dataset panel: on the screen %.2f s after the open",
-           (g_get_monotonic_time () - *started) / 1e6);
+  watch->started = *(gint64 *) user_data;
+  watch->handler = g_signal_connect_data (clock, "after-paint", G_CALLBACK (shown_painted_cb),
+                                          watch, (GClosureNotify) g_free, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -192,11 +212,15 @@ finish_load (LoadRequest *request,
       g_autofree char *table = request->node_table != NULL
                                ? g_file_get_path (request->node_table) : NULL;
       g_autoptr(PhiliaDocument) document = philia_document_new (graph, path, table);
+      gint64 placing_us;
 
       _philia_window_dismiss_banner (self);
       g_debug ("Dataset panel: file read %.2f s after the open",
                (g_get_monotonic_time () - self->load_started_us) / 1e6);
+      placing_us = g_get_monotonic_time ();
       _philia_window_place_document (self, document);
+      g_debug ("Dataset panel: the document placed in %.2f s on the main thread",
+               (g_get_monotonic_time () - placing_us) / 1e6);
       gtk_widget_add_tick_callback (GTK_WIDGET (self), shown_tick_cb,
                                     g_memdup2 (&self->load_started_us, sizeof (gint64)), g_free);
       if (request->file != NULL)
@@ -265,6 +289,7 @@ philia_window_open_with_nodes (PhiliaWindow *self,
   request->file = g_object_ref (file);
   request->node_table = node_table != NULL ? g_object_ref (node_table) : NULL;
   request->serial = _philia_window_begin_load (self, name);
+  self->load_builds = TRUE;
 
   philia_graph_load_async (file, node_table, self->progress, self->load_cancellable,
                            load_file_cb, request);

@@ -52,7 +52,10 @@ struct _PhiliaWindow
   GArray               *selection;          /* guint node ids, ascending */
   guint                 load_serial;
   gint64                load_started_us;    /* for the debug log's timing */
+  char                 *load_name;          /* the file being loaded */
+  guint                 pulse_id;           /* the bar pulses while the graph is built */
   guint                 loading : 1;
+  guint                 load_builds : 1;    /* a dataset: its last tenth is the build */
 
   /* The document on show, and what the window does with it */
   PhiliaDocument       *document;

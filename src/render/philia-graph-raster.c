@@ -44,17 +44,16 @@ _philia_graph_view_raster_begin (cairo_t *cr,
   return TRUE;
 }
 
-/* One row and column more than the view: the clip hides them. */
+/* One row and column more than the view: the clip hides them. Cleared;
+ * give it back with _philia_frame_scratch_give_surface(). */
 cairo_surface_t *
-_philia_graph_view_raster_surface (const Raster   *raster,
-                                   cairo_format_t  format)
+_philia_graph_view_raster_surface (const Raster       *raster,
+                                   cairo_format_t      format,
+                                   PhiliaFrameScratch *scratch,
+                                   ScratchSurface      which)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (format, raster->width + 1,
-                                                         raster->height + 1);
-
-  cairo_surface_set_device_scale (surface, raster->scale, raster->scale);
-  cairo_surface_flush (surface);
-  return surface;
+  return _philia_frame_scratch_surface (scratch, which, format, raster->width + 1,
+                                        raster->height + 1, raster->scale);
 }
 
 /*
@@ -252,7 +251,8 @@ typedef struct
   guint32 outside;
 } RasterNode;
 
-/* Device positions of the nodes, which sides of the view each lies beyond, and its label. */
+/* Device positions of the nodes, which sides of the view each lies beyond,
+ * and its label; give the array back to the view's scratch. */
 static RasterNode *
 raster_project (const Raster          *raster,
                 const PhiliaGraphView *view)
@@ -263,7 +263,8 @@ raster_project (const Raster          *raster,
   double k = view->scale * raster->scale;
   double ox = view->offset_x * raster->scale, oy = view->offset_y * raster->scale;
   int w = raster->width, h = raster->height;
-  RasterNode *nodes = g_new (RasterNode, MAX (n, 1));
+  RasterNode *nodes = _philia_frame_scratch_take (view->scratch, SCRATCH_NODES,
+                                                  sizeof (RasterNode) * MAX (n, 1));
 
   for (guint v = 0; v < n; v++)
     {
@@ -293,9 +294,10 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
   guint n = philia_graph_get_n_nodes (view->graph);
   guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
-  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
-  g_autofree RasterNode *nodes = raster_project (raster, view);
-  cairo_surface_t *mask = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8);
+  guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
+  RasterNode *nodes = raster_project (raster, view);
+  cairo_surface_t *mask = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8,
+                                                             view->scratch, SCRATCH_MASK_0);
   guint8 *data = cairo_image_surface_get_data (mask);
   int stride = cairo_image_surface_get_stride (mask);
   int w = raster->width, h = raster->height;
@@ -339,7 +341,9 @@ _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
       cairo_mask_surface (cr, mask, 0, 0);
       dirty = TRUE;
     }
-  cairo_surface_destroy (mask);
+  _philia_frame_scratch_give_surface (view->scratch, mask);
+  _philia_frame_scratch_give (view->scratch, nodes);
+  _philia_frame_scratch_give (view->scratch, keys);
 }
 
 #define PREFETCH_AHEAD 16
@@ -368,6 +372,33 @@ raster_edge (guint8           *data[N_EDGE_KINDS],
   raster_line (data[pass], stride, w, h, a->x, a->y, b->x, b->y, px_width);
 }
 
+#if defined(__GNUC__)
+static inline void
+raster_edge_prefetch (guint8           *data[N_EDGE_KINDS],
+                      int               stride,
+                      int               w,
+                      int               h,
+                      const RasterNode *a,
+                      const RasterNode *b,
+                      gboolean          split)
+{
+  guint8 *mask;
+
+  if ((a->outside & b->outside) != 0)
+    return;
+  if (!split)
+    mask = data[0];
+  else if (a->label < 0 || b->label < 0)
+    mask = data[EDGE_UNLABELED];
+  else
+    mask = data[a->label == b->label ? EDGE_SAME : EDGE_CROSS];
+  if (a->outside == 0 && a->x < w && a->y < h)
+    __builtin_prefetch (mask + (gsize)a->y * stride + (gsize)a->x, 1);
+  if (b->outside == 0 && b->x < w && b->y < h)
+    __builtin_prefetch (mask + (gsize)b->y * stride + (gsize)b->x, 1);
+}
+#endif
+
 /* @colors: one per edge kind for PHILIA_EDGES_HOMOPHILY, else only [0]. */
 void
 _philia_graph_view_raster_edges (cairo_t                 *cr,
@@ -383,7 +414,7 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
   gboolean split = view->edge_style == PHILIA_EDGES_HOMOPHILY;
   double px_width = MIN (line_width * raster->scale, 2.0);
   cairo_surface_t *masks[N_EDGE_KINDS] = {
-    _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8)
+    _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8, view->scratch, SCRATCH_MASK_0)
   };
   guint8 *data[N_EDGE_KINDS];
   int stride = cairo_image_surface_get_stride (masks[0]);
@@ -391,29 +422,40 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
   /* Device positions and which sides of the view each node lies beyond, in
    * one sequential pass: an edge with both ends beyond one side is dropped
    * on their codes alone. */
-  g_autofree RasterNode *nodes = raster_project (raster, view);
-  gsize n_kept;
+  RasterNode *nodes = raster_project (raster, view);
+  KeptEdges kept;
   /* A sample is reached directly, without the edges it leaves out; the
    * sample counts every edge, culled or not, so that a panned frame draws
-   * the same ones. */
-  g_autofree guint32 *kept = _philia_graph_view_sample_edges (view, sample, &n_kept);
+   * the same ones. The last frame's kept edges may hold more slots: those
+   * at or past keep are not drawn. */
+  gboolean sampled = _philia_graph_view_sample_edges (view, view->scratch, sample, &kept);
+  const guint32 *pairs = kept.pairs;
+  const guint64 *slots = kept.slots;
+  guint64 keep = sample->keep;
 
   for (int i = 1; split && i < N_EDGE_KINDS; i++)
-    masks[i] = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8);
+    masks[i] = _philia_graph_view_raster_surface (raster, CAIRO_FORMAT_A8, view->scratch,
+                                                  SCRATCH_MASK_0 + i);
   for (int i = 0; i < N_EDGE_KINDS; i++)
     data[i] = masks[i] ? cairo_image_surface_get_data (masks[i]) : NULL;
 
-  if (kept != NULL)
-    for (gsize i = 0; i < n_kept; i++)
+  if (sampled)
+    for (gsize i = 0; i < kept.n; i++)
       {
 #if defined(__GNUC__)
         /* The far ends are all over the nodes' 16 bytes × n: ask for them
          * some edges ahead, or each waits on memory. */
-        if (i + PREFETCH_AHEAD < n_kept)
-          __builtin_prefetch (&nodes[kept[2 * (i + PREFETCH_AHEAD) + 1]]);
+        if (i + PREFETCH_AHEAD < kept.n)
+          __builtin_prefetch (&nodes[pairs[2 * (i + PREFETCH_AHEAD) + 1]]);
+        /* And the mask (a megabyte or more) where the edge halfway there
+         * starts and ends, its ends having arrived by then. */
+        if (i + PREFETCH_AHEAD / 2 < kept.n)
+          raster_edge_prefetch (data, stride, w, h, &nodes[pairs[2 * (i + PREFETCH_AHEAD / 2)]],
+                                &nodes[pairs[2 * (i + PREFETCH_AHEAD / 2) + 1]], split);
 #endif
-        raster_edge (data, stride, w, h, &nodes[kept[2 * i]], &nodes[kept[2 * i + 1]], split,
-                     px_width);
+        if (slots[i] < keep)
+          raster_edge (data, stride, w, h, &nodes[pairs[2 * i]], &nodes[pairs[2 * i + 1]], split,
+                       px_width);
       }
   else
     for (guint u = 0; u < n; u++)
@@ -432,8 +474,10 @@ _philia_graph_view_raster_edges (cairo_t                 *cr,
         cairo_surface_mark_dirty (masks[i]);
         _philia_render_set_color (cr, &colors[i]);
         cairo_mask_surface (cr, masks[i], 0, 0);
-        cairo_surface_destroy (masks[i]);
+        _philia_frame_scratch_give_surface (view->scratch, masks[i]);
       }
+  _philia_graph_view_kept_edges_clear (&kept);
+  _philia_frame_scratch_give (view->scratch, nodes);
 }
 
 /* Source-over of a premultiplied colour at @coverage (0..255) onto a premultiplied pixel. */

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "philia-graph-view-private.h"
 
 /*
@@ -94,19 +96,26 @@ inverse_mod (guint64 x,
   return (guint64)(s0 < 0 ? s0 + (gint64)m : s0);
 }
 
-/* The kept canonical edge numbers, ascending: the sequence run backwards,
- * then a counting sort by range (about one number a range), so that rows
- * are found in one forward sweep instead of a bisection each, which missed
- * the cache at nearly every step. */
-static guint64 *
-kept_ascending (const EdgeSample *sample)
+/* The kept canonical edge numbers, ascending, each with its slot: the
+ * sequence run backwards, then a counting sort by range (about one number
+ * a range), so that rows are found in one forward sweep instead of a
+ * bisection each, which missed the cache at nearly every step. @number and
+ * @rank take @keep entries. */
+static void
+kept_ascending (PhiliaFrameScratch *scratch,
+                guint64             keep,
+                guint64             m,
+                guint64             step,
+                guint64            *number,
+                guint64            *rank)
 {
-  guint64 keep = sample->keep, m = sample->m, inv = inverse_mod (sample->step, m), i = 0;
+  guint64 inv = inverse_mod (step, m), i = 0;
   guint64 width = m / keep + 1, n_ranges = m / width + 1;
-  g_autofree guint64 *slot = g_new (guint64, keep);
-  g_autofree guint64 *start = g_new0 (guint64, n_ranges + 1);
-  guint64 *sorted = g_new (guint64, keep);
+  guint64 *slot = _philia_frame_scratch_take (scratch, SCRATCH_SORT_SLOT, keep * sizeof (guint64));
+  guint64 *start = _philia_frame_scratch_take (scratch, SCRATCH_SORT_START,
+                                               (n_ranges + 1) * sizeof (guint64));
 
+  memset (start, 0, (n_ranges + 1) * sizeof (guint64));
   for (guint64 r = 0; r < keep; r++)
     {
       slot[r] = i;
@@ -118,60 +127,135 @@ kept_ascending (const EdgeSample *sample)
   for (guint64 b = 0; b < n_ranges; b++)
     start[b + 1] += start[b];
   for (guint64 r = 0; r < keep; r++)
-    sorted[start[slot[r] / width]++] = slot[r];
+    {
+      guint64 at = start[slot[r] / width]++;
+
+      number[at] = slot[r];
+      rank[at] = r;
+    }
   /* Each range is now in place but for its own order: insertion sort, over
    * runs of about one. */
   for (guint64 r = 1; r < keep; r++)
     {
-      guint64 x = sorted[r], k = r;
+      guint64 x = number[r], y = rank[r], k = r;
 
-      for (; k > 0 && sorted[k - 1] > x; k--)
-        sorted[k] = sorted[k - 1];
-      sorted[k] = x;
+      for (; k > 0 && number[k - 1] > x; k--)
+        number[k] = number[k - 1], rank[k] = rank[k - 1];
+      number[k] = x, rank[k] = y;
     }
-  return sorted;
+  _philia_frame_scratch_give (scratch, slot);
+  _philia_frame_scratch_give (scratch, start);
 }
 
-/**
- * _philia_graph_view_sample_edges:
- * @n_edges: (out): how many edges the array holds
- *
- * The edges @sample keeps, as (u, v) pairs with u < v, in CSR order: the
- * ones edge_sample_next() keeps along the CSR.
- *
- * Returns: (transfer full) (nullable): 2 × @n_edges node ids, or %NULL
- *   when @sample keeps every edge (then walk the CSR)
- */
-guint32 *
-_philia_graph_view_sample_edges (const PhiliaGraphView *view,
-                                 const EdgeSample      *sample,
-                                 gsize                 *n_edges)
+/* Fills @kept with the first @keep slots' edges, in CSR order. */
+static void
+kept_fill (const PhiliaGraphView *view,
+           PhiliaFrameScratch    *scratch,
+           guint64                keep,
+           guint64                m,
+           guint64                step,
+           KeptEdges             *kept)
 {
   const gint64 *off = philia_graph_get_row_offsets (view->graph);
   const gint32 *nbr = philia_graph_get_neighbors (view->graph);
-  guint n = philia_graph_get_n_nodes (view->graph);
-  const gint64 *before;
-  g_autofree guint64 *kept = NULL;
-  guint32 *pairs;
+  const gint64 *before = canonical_rows (view->graph);
+  guint64 *number = _philia_frame_scratch_take (scratch, SCRATCH_SORT_NUMBER,
+                                                keep * sizeof (guint64));
   guint u = 0;
 
-  *n_edges = 0;
-  if (sample->keep >= sample->m)
-    return NULL;
-  before = canonical_rows (view->graph);
-  g_return_val_if_fail ((guint64)before[n] == sample->m, NULL);
-  kept = kept_ascending (sample);
-  pairs = g_new (guint32, 2 * MAX (sample->keep, 1));
-  for (guint64 r = 0; r < sample->keep; r++)
+  /* The ranks land in kept->slots directly: same order as the numbers. */
+  kept_ascending (scratch, keep, m, step, number, kept->slots);
+  for (guint64 r = 0; r < keep; r++)
     {
-      gint64 i = (gint64)kept[r];
+      gint64 i = (gint64)number[r];
 
       /* The row u with before[u] ≤ i < before[u + 1]. */
       while (before[u + 1] <= i)
         u++;
-      pairs[2 * r] = u;
-      pairs[2 * r + 1] = (guint32)nbr[off[u + 1] - (before[u + 1] - i)];
+      kept->pairs[2 * r] = u;
+      kept->pairs[2 * r + 1] = (guint32)nbr[off[u + 1] - (before[u + 1] - i)];
     }
-  *n_edges = sample->keep;
-  return pairs;
+  kept->n = keep;
+  _philia_frame_scratch_give (scratch, number);
+}
+
+/* Headroom of the kept edges a scratch keeps over what a frame asks for:
+ * the budget of a panned frame moves with the visible lengths. */
+#define KEPT_HEADROOM 1.25
+
+/**
+ * _philia_graph_view_sample_edges:
+ * @scratch: (nullable): where the kept edges of the last frame are kept
+ * @kept: (out): the edges, a superset of the sample's when @scratch held
+ *   them from an earlier frame: draw those whose slot is below
+ *   @sample->keep
+ *
+ * The edges @sample keeps, as (u, v) pairs with u < v, in CSR order: the
+ * ones edge_sample_next() keeps along the CSR. Clear @kept with
+ * _philia_graph_view_kept_edges_clear().
+ *
+ * Returns: %FALSE when @sample keeps every edge (then walk the CSR)
+ */
+gboolean
+_philia_graph_view_sample_edges (const PhiliaGraphView *view,
+                                 PhiliaFrameScratch    *scratch,
+                                 const EdgeSample      *sample,
+                                 KeptEdges             *kept)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+  g_autoptr(PhiliaGraph) held = NULL;
+  guint64 keep;
+
+  *kept = (KeptEdges) { 0 };
+  if (sample->keep >= sample->m)
+    return FALSE;
+  g_return_val_if_fail ((guint64)canonical_rows (view->graph)[n] == sample->m, FALSE);
+  if (scratch == NULL)
+    {
+      kept->pairs = g_new (guint32, 2 * MAX (sample->keep, 1));
+      kept->slots = g_new (guint64, MAX (sample->keep, 1));
+      kept->owned = TRUE;
+      kept_fill (view, NULL, sample->keep, sample->m, sample->step, kept);
+      return TRUE;
+    }
+
+  /* The last frame's edges serve when they hold every slot below keep and
+   * not more than twice as many as it needs. */
+  held = g_weak_ref_get (&scratch->kept_graph);
+  if (held == view->graph && scratch->kept_m == sample->m && scratch->kept_step == sample->step
+      && scratch->kept_keep >= sample->keep && scratch->kept_keep <= 2 * sample->keep)
+    {
+      *kept = scratch->kept;
+      kept->owned = FALSE;
+      return TRUE;
+    }
+  keep = MIN (sample->m, (guint64)(sample->keep * KEPT_HEADROOM) + 1);
+  if (scratch->kept_capacity < keep)
+    {
+      g_free (scratch->kept.pairs);
+      g_free (scratch->kept.slots);
+      scratch->kept.pairs = g_new (guint32, 2 * keep);
+      scratch->kept.slots = g_new (guint64, keep);
+      scratch->kept_capacity = keep;
+      scratch->allocations++;
+    }
+  kept_fill (view, scratch, keep, sample->m, sample->step, &scratch->kept);
+  g_weak_ref_set (&scratch->kept_graph, view->graph);
+  scratch->kept_m = sample->m;
+  scratch->kept_step = sample->step;
+  scratch->kept_keep = keep;
+  *kept = scratch->kept;
+  kept->owned = FALSE;
+  return TRUE;
+}
+
+void
+_philia_graph_view_kept_edges_clear (KeptEdges *kept)
+{
+  if (kept->owned)
+    {
+      g_free (kept->pairs);
+      g_free (kept->slots);
+    }
+  *kept = (KeptEdges) { 0 };
 }

@@ -87,11 +87,83 @@ edge_sample_next (EdgeSample *sample)
   return keep;
 }
 
+/* --- philia-graph-scratch.c ---------------------------------------------- */
+/* The arrays a frame takes from its scratch (one of each at a time). */
+typedef enum
+{
+  SCRATCH_NODES,          /* RasterNode per node */
+  SCRATCH_BUCKETS,        /* colour bucket per node */
+  SCRATCH_CELLS,          /* density grid */
+  SCRATCH_EDGE_KEYS,      /* colour and width bucket per CSR entry */
+  SCRATCH_SORT_SLOT,      /* kept_ascending()'s work arrays */
+  SCRATCH_SORT_START,
+  SCRATCH_SORT_NUMBER,
+  SCRATCH_SORT_RANK,
+  N_SCRATCH_BUFFERS
+} ScratchBuffer;
+
+/* The images: edge masks (one per edge kind) and the node layer. */
+typedef enum
+{
+  SCRATCH_MASK_0,
+  SCRATCH_LAYER = SCRATCH_MASK_0 + N_EDGE_KINDS,
+  N_SCRATCH_SURFACES
+} ScratchSurface;
+
+/*
+ * The edges a sample keeps, as (u, v) pairs in CSR order, and each one's
+ * slot: the frame draws those with slot < keep. A scratch keeps them for
+ * the next frame, which draws the same graph with a budget that moves a
+ * little as the view pans: kept for some more slots than asked, they serve
+ * every budget up to those.
+ */
+typedef struct
+{
+  guint32 *pairs;    /* 2 × n node ids */
+  guint64 *slots;    /* n slots */
+  gsize    n;
+  gboolean owned;    /* the caller's to free (no scratch) */
+} KeptEdges;
+
+struct _PhiliaFrameScratch
+{
+  GMutex           lock;       /* one draw at a time: a second one allocates */
+  guint64          allocations;
+  gpointer         buffers[N_SCRATCH_BUFFERS];
+  gsize            sizes[N_SCRATCH_BUFFERS];
+  cairo_surface_t *surfaces[N_SCRATCH_SURFACES];
+  /* The kept edges of the last sampled frame. */
+  GWeakRef         kept_graph;
+  guint64          kept_m;
+  guint64          kept_step;
+  guint64          kept_keep;  /* slots below this are all in kept */
+  KeptEdges        kept;
+  gsize            kept_capacity;
+};
+
+PhiliaFrameScratch *_philia_frame_scratch_lock (const PhiliaGraphView *view);
+void _philia_frame_scratch_unlock (PhiliaFrameScratch *scratch);
+gpointer _philia_frame_scratch_take (PhiliaFrameScratch *scratch,
+                                     ScratchBuffer       which,
+                                     gsize               size);
+void _philia_frame_scratch_give (PhiliaFrameScratch *scratch,
+                                 gpointer            data);
+cairo_surface_t *_philia_frame_scratch_surface (PhiliaFrameScratch *scratch,
+                                                ScratchSurface      which,
+                                                cairo_format_t      format,
+                                                int                 width,
+                                                int                 height,
+                                                double              device_scale);
+void _philia_frame_scratch_give_surface (PhiliaFrameScratch *scratch,
+                                         cairo_surface_t    *surface);
+
 /* --- philia-graph-sample.c ----------------------------------------------- */
 guint64 _philia_graph_view_canonical_edges (const PhiliaGraphView *view);
-guint32 *_philia_graph_view_sample_edges (const PhiliaGraphView *view,
+gboolean _philia_graph_view_sample_edges (const PhiliaGraphView *view,
+                                          PhiliaFrameScratch    *scratch,
                                           const EdgeSample      *sample,
-                                          gsize                 *n_edges);
+                                          KeptEdges             *kept);
+void _philia_graph_view_kept_edges_clear (KeptEdges *kept);
 
 extern const PhiliaRgba _philia_graph_view_unlabeled_grey;
 extern const PhiliaRgba _philia_graph_view_edge_kind_colors[N_EDGE_KINDS];
@@ -125,8 +197,10 @@ gboolean _philia_graph_view_raster_begin (cairo_t *cr,
                                           double   width,
                                           double   height,
                                           Raster  *raster);
-cairo_surface_t *_philia_graph_view_raster_surface (const Raster   *raster,
-                                                    cairo_format_t  format);
+cairo_surface_t *_philia_graph_view_raster_surface (const Raster       *raster,
+                                                    cairo_format_t      format,
+                                                    PhiliaFrameScratch *scratch,
+                                                    ScratchSurface      which);
 void _philia_graph_view_raster_edges_by_value (cairo_t               *cr,
                                                const Raster          *raster,
                                                const PhiliaGraphView *view,

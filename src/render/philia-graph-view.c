@@ -289,7 +289,8 @@ _philia_graph_view_edge_buckets (const PhiliaGraphView *view,
   const gint32 *y = philia_graph_get_labels (view->graph);
   guint n = philia_graph_get_n_nodes (view->graph);
   gboolean by_width = view->edge_width_by_value && view->edge_values != NULL;
-  guint16 *keys = g_new (guint16, MAX (off[n], 1));
+  guint16 *keys = _philia_frame_scratch_take (view->scratch, SCRATCH_EDGE_KEYS,
+                                              sizeof (guint16) * MAX (off[n], 1));
 
   memset (counts, 0, sizeof (guint) * N_EDGE_COLORS * N_EDGE_WIDTHS);
   for (guint u = 0; u < n; u++)
@@ -483,7 +484,7 @@ draw_edges_by_value (cairo_t               *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   const double *p = view->positions;
   guint counts[N_EDGE_COLORS * N_EDGE_WIDTHS];
-  g_autofree guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
+  guint16 *keys = _philia_graph_view_edge_buckets (view, sample, counts);
 
   for (guint key = 0; key < N_EDGE_COLORS * N_EDGE_WIDTHS; key++)
     {
@@ -515,6 +516,7 @@ draw_edges_by_value (cairo_t               *cr,
       _philia_render_set_color (cr, &colors[key / N_EDGE_WIDTHS]);
       cairo_stroke (cr);
     }
+  _philia_frame_scratch_give (view->scratch, keys);
 }
 
 static void
@@ -604,7 +606,8 @@ draw_nodes (cairo_t               *cr,
   guint n = philia_graph_get_n_nodes (view->graph);
   g_autoptr(GHashTable) buckets = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (PhiliaRgba));
-  g_autofree guint *bucket_of = g_new (guint, MAX (n, 1));
+  guint *bucket_of = _philia_frame_scratch_take (view->scratch, SCRATCH_BUCKETS,
+                                                 sizeof (guint) * MAX (n, 1));
   g_autofree guint *start = NULL;
   g_autofree guint *fill = NULL;
   g_autofree guint *order = NULL;
@@ -647,7 +650,10 @@ draw_nodes (cairo_t               *cr,
   /* Crowded nodes: every colour in proportion, not the last one drawn. */
   if (_philia_graph_view_draw_density (cr, width, height, view, base, bucket_of,
                                        (const PhiliaRgba *)keys->data, keys->len))
-    return;
+    {
+      _philia_frame_scratch_give (view->scratch, bucket_of);
+      return;
+    }
 
   /* Counting sort by colour: one pass per bucket over its own nodes only. */
   start = g_new0 (guint, keys->len + 1);
@@ -659,10 +665,13 @@ draw_nodes (cairo_t               *cr,
   fill = g_memdup2 (start, sizeof (guint) * (keys->len + 1));
   for (guint v = 0; v < n; v++)
     order[fill[bucket_of[v]]++] = v;
+  _philia_frame_scratch_give (view->scratch, bucket_of);
+  bucket_of = NULL;
 
   if (_philia_graph_view_raster_begin (cr, width, height, &raster))
     {
-      cairo_surface_t *layer = _philia_graph_view_raster_surface (&raster, CAIRO_FORMAT_ARGB32);
+      cairo_surface_t *layer = _philia_graph_view_raster_surface (&raster, CAIRO_FORMAT_ARGB32,
+                                                                  view->scratch, SCRATCH_LAYER);
       guint8 *data = cairo_image_surface_get_data (layer);
       int stride = cairo_image_surface_get_stride (layer);
       double k = raster.scale;
@@ -691,9 +700,13 @@ draw_nodes (cairo_t               *cr,
             }
         }
       cairo_surface_mark_dirty (layer);
+      /* Saved and restored: the source lets go of the layer, which the
+       * scratch clears for the next frame. */
+      cairo_save (cr);
       cairo_set_source_surface (cr, layer, 0, 0);
       cairo_paint (cr);
-      cairo_surface_destroy (layer);
+      cairo_restore (cr);
+      _philia_frame_scratch_give_surface (view->scratch, layer);
       return;
     }
 
@@ -874,17 +887,23 @@ static void
 draw_view (cairo_t                 *cr,
            double                   width,
            double                   height,
-           const PhiliaGraphView   *view,
+           const PhiliaGraphView   *shown,
            const PhiliaRenderStyle *style,
            guint64                  max_edges)
 {
   PhiliaRenderStyle fallback;
+  PhiliaGraphView held;
+  const PhiliaGraphView *view = &held;
   Overlay overlay;
   double base;
   guint n;
 
   g_return_if_fail (cr != NULL);
-  g_return_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph));
+  g_return_if_fail (shown != NULL && PHILIA_IS_GRAPH (shown->graph));
+
+  /* The scratch, if another draw does not hold it; else this one allocates. */
+  held = *shown;
+  held.scratch = _philia_frame_scratch_lock (shown);
 
   style = _philia_render_style_or_default (style, &fallback);
   n = philia_graph_get_n_nodes (view->graph);
@@ -915,6 +934,7 @@ draw_view (cairo_t                 *cr,
                                     overlay.covered);
   overlay_clear (&overlay);
   cairo_restore (cr);
+  _philia_frame_scratch_unlock (held.scratch);
 }
 
 /* Every edge: what exports and figures draw. */

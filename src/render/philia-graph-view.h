@@ -82,9 +82,13 @@ typedef enum
  * @scale: pixels per layout unit
  * @offset_x: where layout x = 0 lands
  * @offset_y: where layout y = 0 lands
+ * @scratch: (nullable): buffers a series of frames reuses
+ *   (philia_frame_scratch_new()); %NULL: each draw allocates its own
  *
  * Everything needed to draw a graph the same way on screen and in a file.
  */
+typedef struct _PhiliaFrameScratch PhiliaFrameScratch;
+
 typedef struct
 {
   PhiliaGraph     *graph;
@@ -121,6 +125,7 @@ typedef struct
   double           scale;
   double           offset_x;
   double           offset_y;
+  PhiliaFrameScratch *scratch;
 } PhiliaGraphView;
 
 /* A rectangle in the drawing's units. */
@@ -217,5 +222,13 @@ gint64      philia_graph_view_hit       (const PhiliaGraphView  *view,
                                          double                  x,
                                          double                  y,
                                          double                  radius);
+
+/* philia-graph-scratch.c: the arrays and images a frame needs, kept for the
+ * next frame of the same size instead of allocated again; one draw at a
+ * time. The count says how often a buffer had to be (re)allocated. */
+PhiliaFrameScratch *philia_frame_scratch_new             (void);
+void                philia_frame_scratch_free            (PhiliaFrameScratch *scratch);
+guint64             philia_frame_scratch_get_allocations (const PhiliaFrameScratch *scratch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhiliaFrameScratch, philia_frame_scratch_free)
 
 G_END_DECLS

@@ -10,7 +10,8 @@
  * a density raster (1.5 or more) or discs; the zoomed-in views (8× on the
  * middle) time the discs at the same size.
  *
- * Times are wall and CPU time of this thread (the machine may be shared:
+ * bench_pan() times a pan of the canvas fit (see there). Other
+ * times are wall and CPU time of this thread (the machine may be shared:
  * quote the load average), median of 3 frames; PNGs of the sampled and full
  * frames go to $PHILIA_BENCH_PNG_DIR when it is set, to compare by eye,
  * with an SVG and a PDF of the views without edges (what an export of the
@@ -26,6 +27,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <cairo-pdf.h>
@@ -121,6 +124,89 @@ bench (const char            *name,
           max_edges, wall[FRAMES / 2] * 1e3, wall[FRAMES - 1] * 1e3, cpu[FRAMES / 2] * 1e3);
 }
 
+/*
+ * A pan as the canvas draws it: PAN_FRAMES full frames, each of the view
+ * moved by a few pixels, each a job's work (philia-canvas-frame.c): the
+ * positions copied, the budget by count and length, the sampled frame into
+ * a new image. With @reuse, the job's copy goes into one buffer and the
+ * render takes its arrays from a scratch, as the canvas does now; without,
+ * each frame allocates its own, as before. Prints the median CPU and wall
+ * time of a frame after the first, and the minor page faults a frame
+ * takes: fresh pages, that is memory allocated and touched for that frame.
+ */
+#define PAN_FRAMES 13
+
+static void
+bench_pan (const char            *name,
+           const PhiliaGraphView *fitted,
+           int                    width,
+           int                    height,
+           gboolean               reuse)
+{
+  const char *only = g_getenv ("PHILIA_BENCH_ONLY");
+  guint n = philia_graph_get_n_nodes (fitted->graph);
+  g_autoptr(PhiliaFrameScratch) scratch = reuse ? philia_frame_scratch_new () : NULL;
+  g_autofree double *copy = reuse ? g_new (double, 2 * (gsize) n) : NULL;
+  double wall[PAN_FRAMES], cpu[PAN_FRAMES], faults[PAN_FRAMES];
+  guint64 allocations = 0, budget = 0;
+  PhiliaRenderStyle style;
+
+  if (only != NULL && g_strcmp0 (only, name) != 0)
+    return;
+  philia_render_style_init_default (&style);
+  for (int f = 0; f < PAN_FRAMES; f++)
+    {
+      PhiliaGraphView view = *fitted;
+      double t0 = g_get_monotonic_time () / 1e6, c0 = cpu_now ();
+      struct rusage r0, r1;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      double *positions;
+
+      getrusage (RUSAGE_SELF, &r0);
+      if (reuse)
+        positions = memcpy (copy, fitted->positions, 2 * (gsize) n * sizeof (double));
+      else
+        positions = g_memdup2 (fitted->positions, 2 * (gsize) n * sizeof (double));
+      view.positions = positions;
+      view.scratch = scratch;
+      view.offset_x += 13 * f;
+      view.offset_y += 7 * f;
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      budget = philia_graph_view_edge_budget (&view, width, height, 32,
+                                              (guint64) width * height);
+      philia_graph_view_draw_sampled (cr, width, height, &view, &style, budget);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      cairo_surface_destroy (surface);
+      if (!reuse)
+        g_free (positions);
+      getrusage (RUSAGE_SELF, &r1);
+      wall[f] = g_get_monotonic_time () / 1e6 - t0;
+      cpu[f] = cpu_now () - c0;
+      faults[f] = (double) (r1.ru_minflt - r0.ru_minflt);
+      if (f == 0 && scratch != NULL)
+        allocations = philia_frame_scratch_get_allocations (scratch);
+    }
+  if (scratch != NULL)
+    allocations = philia_frame_scratch_get_allocations (scratch) - allocations;
+  /* The first frame fills the scratch: the others are the pan (median,
+   * and the least CPU time, which a loaded machine inflates least). */
+  qsort (wall + 1, PAN_FRAMES - 1, sizeof (double), compare_doubles);
+  qsort (cpu + 1, PAN_FRAMES - 1, sizeof (double), compare_doubles);
+  qsort (faults + 1, PAN_FRAMES - 1, sizeof (double), compare_doubles);
+  printf ("%-16s budget %7" G_GUINT64_FORMAT "  wall %6.0f ms (first %5.0f)  cpu %5.0f ms"
+          " (min %4.0f, first %4.0f)  page faults %6.0f a frame (first %6.0f)",
+          name, budget, wall[PAN_FRAMES / 2] * 1e3, wall[0] * 1e3, cpu[PAN_FRAMES / 2] * 1e3,
+          cpu[1] * 1e3, cpu[0] * 1e3, faults[PAN_FRAMES / 2], faults[0]);
+  if (scratch != NULL)
+    printf ("  allocations after the first: %" G_GUINT64_FORMAT, allocations);
+  printf ("\n");
+}
+
 /* The fast placement, or the one $PHILIA_BENCH_POSITIONS kept of this graph's size. */
 static double *
 placement (PhiliaGraph *graph)
@@ -176,6 +262,11 @@ main (int    argc,
     .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
     .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE,
   };
+  /* The canvas's fit, and a pan of it: what issue 20 asks to be interactive. */
+  philia_graph_view_fit_robust (&view, width, height, 24);
+  bench_pan ("pan-fresh", &view, width, height, FALSE);
+  bench_pan ("pan-reuse", &view, width, height, TRUE);
+
   philia_graph_view_fit (&view, width, height, 24);
   bench ("sampled", &view, width, height, budget);
   /* What the canvas draws now: also at most 32 lines over each pixel
