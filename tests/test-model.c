@@ -464,6 +464,142 @@ test_predict_matches_training (void)
     }
 }
 
+/* r[i] = Σ_e s(i, e) x[e's column] over @graph's neighbours of i, with the
+ * node itself (weight @self) when @self > 0; weights w(i, j). Double. */
+static void
+propagate (PhiliaGraph  *graph,
+           const double *x,
+           guint         f,
+           gboolean      gcn,
+           double       *out)
+{
+  guint n = philia_graph_get_n_nodes (graph);
+  const gint64 *off = philia_graph_get_row_offsets (graph);
+  const gint32 *nbr = philia_graph_get_neighbors (graph);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double di = (double)(off[i + 1] - off[i]);
+
+      for (guint k = 0; k < f; k++)
+        out[(gsize)i * f + k] = gcn ? x[(gsize)i * f + k] / (di + 1) : 0;
+      for (gint64 e = off[i]; e < off[i + 1]; e++)
+        {
+          guint j = nbr[e];
+          double dj = (double)(off[j + 1] - off[j]);
+          double w = gcn ? 1 / sqrt ((di + 1) * (dj + 1)) : 1 / di;
+
+          for (guint k = 0; k < f; k++)
+            out[(gsize)i * f + k] += w * x[(gsize)j * f + k];
+        }
+    }
+}
+
+/* out = Σ_p x_p W_p (+ b), [n, k_p] · [k_p, m] for the @parts given. */
+static void
+affine (guint               n,
+        guint               m,
+        guint               parts,
+        const double *const *x,
+        const guint         *k,
+        PhiliaTensor *const *w,
+        const PhiliaTensor  *b,
+        double              *out)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint c = 0; c < m; c++)
+      {
+        double acc = b != NULL ? b->data[c] : 0;
+
+        for (guint p = 0; p < parts; p++)
+          for (guint t = 0; t < k[p]; t++)
+            acc += x[p][(gsize)i * k[p] + t] * w[p]->data[(gsize)t * m + c];
+        out[(gsize)i * m + c] = acc;
+      }
+}
+
+/* GCN and SAGE with dense features narrower than the hidden layer keep Â X
+ * (or [mean X | X]) across the passes without input dropout. The run's
+ * probabilities at its best epoch (an evaluation pass, so on the kept
+ * propagation) against the two models computed here in double from the
+ * run's weights and the graph's own features; and with dropout 0, where
+ * the training passes use the kept propagation too. */
+static void
+test_kept_propagation (void)
+{
+  g_autoptr(PhiliaGraph) graph = csbm (160, 0.7, 12, 3, 11);
+  guint n = 160, f = 12, c = 3, h = 32;
+  const char *models[] = { "gcn", "sage" };
+  const double dropouts[] = { -1, 0 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (models); k++)
+    for (guint d = 0; d < G_N_ELEMENTS (dropouts); d++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PhiliaTrainResult) r = NULL;
+        g_autofree double *x = g_new (double, (gsize)n * f), *ax = g_new (double, (gsize)n * f);
+        g_autofree double *hid = g_new (double, (gsize)n * h), *z = g_new (double, (gsize)n * c);
+        g_autofree double *az = g_new (double, (gsize)n * MAX (c, h));
+        PhiliaTensor *const *w;
+        PhiliaTrainParams params;
+        gboolean gcn = k == 0;
+
+        philia_train_params_init (&params);
+        params.epochs = 12;
+        params.seed = 5;
+        params.hidden = h;
+        params.dropout = dropouts[d];
+        params.normalize_features = FALSE;
+        r = philia_train (graph, models[k], &params, NULL, NULL, NULL, NULL, &error);
+        g_assert_no_error (error);
+        w = (PhiliaTensor *const *)r->weights->pdata;
+        for (gsize i = 0; i < (gsize)n * f; i++)
+          x[i] = philia_graph_get_features (graph)[i];
+        propagate (graph, x, f, gcn, ax);
+        if (gcn)
+          {
+            /* w1, b1, w2, b2: Â relu (Â X W1 + b1) W2 + b2 */
+            const double *in[] = { ax };
+
+            affine (n, h, 1, in, &f, &w[0], w[1], hid);
+            for (gsize i = 0; i < (gsize)n * h; i++)
+              hid[i] = MAX (hid[i], 0);
+            in[0] = hid;
+            affine (n, c, 1, in, &h, &w[2], NULL, az);
+            propagate (graph, az, c, TRUE, z);
+            for (gsize i = 0; i < (gsize)n * c; i++)
+              z[i] += w[3]->data[i % c];
+          }
+        else
+          {
+            /* wl1, wr1, b1, wl2, wr2, b2: mean (H) Wl + H Wr + b, twice */
+            const double *in[] = { ax, x };
+            const guint ks[] = { f, f }, hs[] = { h, h };
+            g_autofree double *mh = g_new (double, (gsize)n * h);
+
+            affine (n, h, 2, in, ks, &w[0], w[2], hid);
+            for (gsize i = 0; i < (gsize)n * h; i++)
+              hid[i] = MAX (hid[i], 0);
+            propagate (graph, hid, h, FALSE, mh);
+            in[0] = mh;
+            in[1] = hid;
+            affine (n, c, 2, in, hs, &w[3], w[5], z);
+          }
+        for (guint i = 0; i < n; i++)
+          {
+            double top = z[(gsize)i * c], sum = 0;
+
+            for (guint j = 1; j < c; j++)
+              top = MAX (top, z[(gsize)i * c + j]);
+            for (guint j = 0; j < c; j++)
+              sum += exp (z[(gsize)i * c + j] - top);
+            for (guint j = 0; j < c; j++)
+              g_assert_cmpfloat_with_epsilon (r->probabilities[(gsize)i * c + j],
+                                              exp (z[(gsize)i * c + j] - top) / sum, 1e-4);
+          }
+      }
+}
+
 /* A transformer away from its default recipe: one layer, other walks and
  * samples, a pretraining phase and mini-batches. The file must carry all of
  * it, or predict builds other weight shapes or draws other sequences. */
@@ -1041,6 +1177,7 @@ main (int    argc,
   g_test_add_func ("/model/refusals", test_refusals);
   g_test_add_func ("/model/mismatch", test_mismatch);
   g_test_add_func ("/model/predict-matches-training", test_predict_matches_training);
+  g_test_add_func ("/model/kept-propagation", test_kept_propagation);
   g_test_add_func ("/model/predict-two-class", test_predict_two_class);
   g_test_add_func ("/model/predict-transformer", test_predict_transformer);
   g_test_add_func ("/adapt/objective-values", test_objective_values);

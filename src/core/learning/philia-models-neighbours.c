@@ -111,7 +111,19 @@ gat_forward (gpointer            model,
 typedef struct
 {
   PhiliaTensor *wl[2], *wr[2], *b[2];
+  /* [mean (X) | X] for the passes without input dropout, made by the first
+   * (the features and the mean operator do not change during a run). */
+  PhiliaTensor *stacked;
 } Sage;
+
+static void
+sage_free (gpointer model)
+{
+  Sage *m = model;
+
+  g_clear_pointer (&m->stacked, philia_tensor_free);
+  g_free (m);
+}
 
 static void
 sage_defaults (PhiliaTrainParams *p)
@@ -182,9 +194,21 @@ sage_forward (gpointer            model,
 
   if (ctx->dense_x != NULL && ctx->dense_x->cols < m->wl[0]->cols
       && _philia_sage_concat_pays (ctx->dense_x->rows, m->wl[1]->rows, m->wl[1]->cols))
-    /* Both layers, the hidden one as one fused op (philia-ops-sage.c). */
-    return _philia_sage_dense_layers (tape, mean, philia_op_dropout (tape, ctx->dense_x, p),
-                                      m->wl, m->wr, m->b, p);
+    {
+      /* Both layers, the hidden one as one fused op (philia-ops-sage.c). */
+      if (p > 0 && philia_tape_get_training (tape))
+        return _philia_sage_dense_layers (tape, mean, philia_op_dropout (tape, ctx->dense_x, p),
+                                          m->wl, m->wr, m->b, p);
+      if (m->stacked == NULL)
+        {
+          g_autoptr(PhiliaTape) scratch = philia_tape_new (1);
+          PhiliaTensor *x = ctx->dense_x;
+          PhiliaTensor *z = philia_op_concat (scratch, philia_op_spmm (scratch, mean, NULL, x), x);
+
+          m->stacked = philia_tensor_new_from (z->rows, z->cols, z->data);
+        }
+      return _philia_sage_dense_layers_stacked (tape, mean, m->stacked, m->wl, m->wr, m->b, p);
+    }
   if (ctx->dense_x != NULL && ctx->dense_x->cols < m->wl[0]->cols)
     {
       /* Features narrower than the layer: mean(X) Wl, one sparse product
@@ -287,6 +311,6 @@ h2gcn_forward (gpointer            model,
 const PhiliaModelVTable _philia_model_gat = { FALSE, gat_defaults, gat_create, gat_forward,
                                               g_free };
 const PhiliaModelVTable _philia_model_sage = { FALSE, sage_defaults, sage_create, sage_forward,
-                                               g_free };
+                                               sage_free };
 const PhiliaModelVTable _philia_model_h2gcn = { FALSE, h2gcn_defaults, h2gcn_create,
                                                 h2gcn_forward, g_free };

@@ -134,11 +134,40 @@ gcn_defaults (PhiliaTrainParams *p)
   _philia_model_recipe_fill (PHILIA_RECIPE_GCN, p);
 }
 
+typedef struct
+{
+  TwoLayer      layers;
+  /* Â X for the passes without dropout on the input (evaluation, or a
+   * recipe without dropout), made by the first such pass: the features and
+   * Â do not change during a run. NULL until then, or when not used. */
+  PhiliaTensor *ax;
+} Gcn;
+
 static gpointer
 gcn_create (PhiliaModelContext *ctx,
             GError            **error)
 {
-  return two_layer_create (ctx, ctx->params.hidden, FALSE);
+  Gcn *m = g_new0 (Gcn, 1);
+  g_autofree TwoLayer *layers = two_layer_create (ctx, ctx->params.hidden, FALSE);
+
+  m->layers = *layers;
+  return m;
+}
+
+/* Â X as the op computes it, kept across passes (see Gcn). */
+static PhiliaTensor *
+gcn_propagated_features (Gcn                *m,
+                         PhiliaModelContext *ctx,
+                         PhiliaSparse       *a)
+{
+  if (m->ax == NULL)
+    {
+      g_autoptr(PhiliaTape) scratch = philia_tape_new (1);
+      PhiliaTensor *ax = philia_op_spmm (scratch, a, NULL, ctx->dense_x);
+
+      m->ax = philia_tensor_new_from (ax->rows, ax->cols, ax->data);
+    }
+  return m->ax;
 }
 
 static PhiliaTensor *
@@ -146,19 +175,24 @@ gcn_forward (gpointer            model,
              PhiliaModelContext *ctx,
              PhiliaTape         *tape)
 {
-  TwoLayer *m = model;
+  Gcn *g = model;
+  TwoLayer *m = &g->layers;
   PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
   float p = (float)ctx->params.dropout;
   PhiliaTensor *h;
 
   if (ctx->dense_x != NULL && ctx->dense_x->cols < m->w1->cols)
-    /* (Â X) W1 + b1, the activation and the product by W2 as one op (see
-     * _philia_propagated_input_matmul ()): the [n, H] activation then makes
-     * one round trip through memory each way. */
-    h = _philia_op_hidden_product (tape, philia_op_spmm (tape, a, NULL,
-                                                         philia_op_dropout (tape, ctx->dense_x,
-                                                                            p)),
-                                   m->w1, m->b1, p, m->w2, NULL);
+    {
+      /* (Â X) W1 + b1, the activation and the product by W2 as one op (see
+       * _philia_propagated_input_matmul ()): the [n, H] activation then
+       * makes one round trip through memory each way. Without dropout on
+       * the input, Â X is the same every pass: made once. */
+      PhiliaTensor *ax = p == 0 || !philia_tape_get_training (tape)
+                         ? gcn_propagated_features (g, ctx, a)
+                         : philia_op_spmm (tape, a, NULL, philia_op_dropout (tape, ctx->dense_x, p));
+
+      h = _philia_op_hidden_product (tape, ax, m->w1, m->b1, p, m->w2, NULL);
+    }
   else
     {
       h = _philia_op_add_consume (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p),
@@ -254,6 +288,15 @@ propagated_rows (PhiliaSparse       *a,
         }
     }
   return out;
+}
+
+static void
+gcn_free (gpointer model)
+{
+  Gcn *m = model;
+
+  g_clear_pointer (&m->ax, philia_tensor_free);
+  g_free (m);
 }
 
 static void
@@ -456,7 +499,7 @@ gprgnn_forward (gpointer            model,
 const PhiliaModelVTable _philia_model_mlp = { TRUE, mlp_defaults, mlp_create, mlp_model_forward,
                                               g_free };
 const PhiliaModelVTable _philia_model_gcn = { FALSE, gcn_defaults, gcn_create, gcn_forward,
-                                              g_free };
+                                              gcn_free };
 const PhiliaModelVTable _philia_model_sgc = { TRUE, sgc_defaults, sgc_create, sgc_forward,
                                               sgc_free };
 const PhiliaModelVTable _philia_model_appnp = { FALSE, appnp_defaults, appnp_create,

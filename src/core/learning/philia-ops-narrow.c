@@ -101,6 +101,30 @@ narrow_grad_c (float *restrict       gt,
     {
       guint r1 = MIN (rows, r0 + NARROW_BLOCK), k = 0;
 
+      /* Two groups of eight features at a time: 2 c independent sums in
+       * flight (one group's are chains over the block's rows), each in the
+       * same order as alone. */
+      for (; k + 16 <= f; k += 16)
+        {
+          V8f acc[2][PHILIA_NARROW_MAX] = { { { 0 } } };
+
+          for (guint r = r0; r < r1; r++)
+            {
+              V8f v0 = v8_load (x + (gsize)r * f + k), v1 = v8_load (x + (gsize)r * f + k + 8);
+
+              for (guint j = 0; j < c; j++)
+                {
+                  acc[0][j] += v0 * dy[(gsize)r * c + j];
+                  acc[1][j] += v1 * dy[(gsize)r * c + j];
+                }
+            }
+          for (guint j = 0; j < c; j++)
+            {
+              v8_store (gt + (gsize)j * f + k, v8_load (gt + (gsize)j * f + k) + acc[0][j]);
+              v8_store (gt + (gsize)j * f + k + 8,
+                        v8_load (gt + (gsize)j * f + k + 8) + acc[1][j]);
+            }
+        }
       for (; k + 8 <= f; k += 8)
         {
           V8f acc[PHILIA_NARROW_MAX] = { { 0 } };

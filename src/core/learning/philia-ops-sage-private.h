@@ -34,4 +34,14 @@ PhiliaTensor *_philia_sage_dense_layers (PhiliaTape   *tape,
                                          PhiliaTensor *const *b,
                                          float         p);
 
+/* The same from @z = [mean (X) | X] already stacked (for a model that keeps
+ * it across passes without input dropout). */
+PhiliaTensor *_philia_sage_dense_layers_stacked (PhiliaTape          *tape,
+                                                 PhiliaSparse        *mean,
+                                                 PhiliaTensor        *z,
+                                                 PhiliaTensor *const *wl,
+                                                 PhiliaTensor *const *wr,
+                                                 PhiliaTensor *const *b,
+                                                 float                p);
+
 G_END_DECLS

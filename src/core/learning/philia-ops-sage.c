@@ -108,17 +108,35 @@ _philia_sage_dense_layers (PhiliaTape   *tape,
                            PhiliaTensor *const *b,
                            float         p)
 {
-  guint c;
-  PhiliaTensor *z, *y, *h;
+  PhiliaTensor *z;
 
   g_return_val_if_fail (tape != NULL && mean != NULL && x != NULL, NULL);
   g_return_val_if_fail (wl != NULL && wr != NULL && b != NULL, NULL);
   g_return_val_if_fail (x->cols == wl[0]->rows && wl[0]->cols == wl[1]->rows, NULL);
 
-  c = wl[1]->cols;
   /* [mean (X) | X]: [n, 2F], a copy of what the separate products read,
    * small beside the [n, H] passes it saves when F < H. */
   z = philia_op_concat (tape, philia_op_spmm (tape, mean, NULL, x), x);
+  return _philia_sage_dense_layers_stacked (tape, mean, z, wl, wr, b, p);
+}
+
+PhiliaTensor *
+_philia_sage_dense_layers_stacked (PhiliaTape   *tape,
+                                   PhiliaSparse *mean,
+                                   PhiliaTensor *z,
+                                   PhiliaTensor *const *wl,
+                                   PhiliaTensor *const *wr,
+                                   PhiliaTensor *const *b,
+                                   float         p)
+{
+  guint c;
+  PhiliaTensor *y, *h;
+
+  g_return_val_if_fail (tape != NULL && mean != NULL && z != NULL, NULL);
+  g_return_val_if_fail (wl != NULL && wr != NULL && b != NULL, NULL);
+  g_return_val_if_fail (z->cols == 2 * wl[0]->rows && wl[0]->cols == wl[1]->rows, NULL);
+
+  c = wl[1]->cols;
   y = _philia_op_hidden_product (tape, z, _philia_op_stack_rows (tape, wl[0], wr[0]), b[0], p,
                                  philia_op_concat (tape, wl[1], wr[1]), NULL);
   /* The second layer's split, as the model's one product over [Wl | Wr]. */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Issue 20: the dense products of the grid's wide cells on one thread, on
+ * the product kernel (philia-small-gemm.c) and on OpenBLAS sgemm of the same
+ * shape, against the core's FMA peak (a loop of independent 512-bit, or
+ * 256-bit, multiply-adds: what the FMA units can do at all). Shapes: the
+ * 11,758-node graph's first layer at 128 features, X W (forward), Xᵀ dZ (the
+ * weight's gradient) and dZ Wᵀ (the input's), for output widths 256 and
+ * 512, and SAGE's stacked [mean X | X] at 256 inputs.
+ * Usage: bench-products. Prints "PRODUCT name GFLOP/s fraction-of-sgemm
+ * fraction-of-peak" lines; times are the thread's CPU time, best of runs.
+ */
+#include "config.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <immintrin.h>
+
+#include "philia-core.h"
+#include "learning/philia-small-gemm-private.h"
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define BEST_OF(runs, best, ...)                   \
+  do                                               \
+    {                                              \
+      best = 1e9;                                  \
+      for (int run_ = 0; run_ < (runs); run_++)    \
+        {                                          \
+          double t0_ = now ();                     \
+          __VA_ARGS__;                             \
+          best = MIN (best, now () - t0_);         \
+        }                                          \
+    }                                              \
+  while (0)
+
+/* Twelve independent multiply-add chains of @VT: enough to fill both FMA
+ * pipes whatever their latency. */
+#define FMA_LOOP(NAME, VT, TARGET, FMA, SET1, FIRST)                                        \
+  static __attribute__ ((noinline, target (TARGET))) float                                 \
+  NAME (long iters)                                                                         \
+  {                                                                                         \
+    VT acc[12], x = SET1 (1.0000001f), y = SET1 (1e-7f);                                    \
+    float s = 0;                                                                            \
+                                                                                            \
+    for (int i = 0; i < 12; i++)                                                            \
+      acc[i] = SET1 ((float)i);                                                             \
+    for (long i = 0; i < iters; i++)                                                        \
+      {                                                                                     \
+        _Pragma ("GCC unroll 12")                                                           \
+        for (int j = 0; j < 12; j++)                                                        \
+          acc[j] = FMA (acc[j], x, y);                                                      \
+      }                                                                                     \
+    for (int i = 0; i < 12; i++)                                                            \
+      s += FIRST (acc[i]);                                                                  \
+    return s;                                                                               \
+  }
+
+FMA_LOOP (fma_avx512, __m512, "avx512f,fma", _mm512_fmadd_ps, _mm512_set1_ps,
+          _mm512_cvtss_f32)
+FMA_LOOP (fma_avx2, __m256, "avx2,fma", _mm256_fmadd_ps, _mm256_set1_ps, _mm256_cvtss_f32)
+
+static volatile float sink;
+
+static double
+peak (gboolean wide)
+{
+  long iters = 20000000;
+  double best;
+
+  BEST_OF (5, best, sink = wide ? fma_avx512 (iters) : fma_avx2 (iters));
+  return (double)iters * 12 * (wide ? 16 : 8) * 2 / best / 1e9;
+}
+
+static float *
+random_floats (gsize n)
+{
+  float *x = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float)((i * 2654435761u) % 1000) / 1000.0f - 0.5f;
+  return x;
+}
+
+/* form 0: C[m,n] = A[m,k] B[k,n]; 1: C[k,n] = A[m,k]ᵀ B[m,n]; 2: C[m,k] = A[m,n] B[k,n]ᵀ. */
+static void
+bench (const char *name,
+       int         form,
+       guint       m,
+       guint       k,
+       guint       n,
+       double      fma_peak)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree float *a = random_floats ((gsize)m * MAX (k, n));
+  g_autofree float *b = random_floats ((gsize)MAX (k, m) * n);
+  g_autofree float *c = random_floats ((gsize)MAX (m, k) * MAX (n, k));
+  double flop = 2.0 * m * k * n, ours, blas;
+  int runs = 8;
+
+  if (form == 0)
+    {
+      BEST_OF (runs, ours, _philia_small_gemm (tape, m, n, k, a, k, b, n, c, n, NULL, FALSE,
+                                                NULL, NULL));
+      BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f,
+                                        a, k, b, n, 0.0f, c, n));
+    }
+  else if (form == 1)
+    {
+      BEST_OF (runs, ours, _philia_small_gemm_tn (tape, k, n, m, a, k, b, n, c, n, FALSE));
+      BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f,
+                                        a, k, b, n, 0.0f, c, n));
+    }
+  else
+    {
+      BEST_OF (runs, ours, _philia_small_gemm_nt (tape, m, k, n, a, n, b, n, c, k, FALSE));
+      BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f,
+                                        a, n, b, n, 0.0f, c, k));
+    }
+  philia_tape_reset (tape);
+  printf ("PRODUCT %-34s kernel %6.1f GFLOP/s  sgemm %6.1f GFLOP/s  kernel/sgemm %.2f  "
+          "kernel/peak %.2f  sgemm/peak %.2f\n", name, flop / ours / 1e9, flop / blas / 1e9,
+          blas / ours, flop / ours / 1e9 / fma_peak, flop / blas / 1e9 / fma_peak);
+}
+
+int
+main (void)
+{
+  double p512 = peak (TRUE), p256 = peak (FALSE);
+
+  printf ("PEAK fma-512 %.1f GFLOP/s  fma-256 %.1f GFLOP/s\n", p512, p256);
+  bench ("X W 11758x128 . 128x512", 0, 11758, 128, 512, p512);
+  bench ("X^T dZ 128x11758 . 11758x512", 1, 11758, 128, 512, p512);
+  bench ("dZ W^T 11758x512 . 512x128", 2, 11758, 128, 512, p512);
+  bench ("X W 11758x128 . 128x256", 0, 11758, 128, 256, p512);
+  bench ("X^T dZ 128x11758 . 11758x256", 1, 11758, 128, 256, p512);
+  bench ("[mX|X] W 11758x256 . 256x512", 0, 11758, 256, 512, p512);
+  bench ("[mX|X]^T dZ 256x11758 . 11758x512", 1, 11758, 256, 512, p512);
+  return 0;
+}
