@@ -10,7 +10,8 @@
 #include "philia-cost-private.h"
 
 /* When an op goes parallel (issue 20): the cost model keeps small work on
- * one thread and splits large work, by multiply-adds or by bytes alone; a
+ * one thread and splits large work, by multiply-adds or by bytes alone,
+ * charging the split for moving the operands between caches; a
  * row-parallel op visits every row once either way; and the products split
  * over the team give one single-threaded sgemm's bits, in every transpose,
  * with beta 0 and 1, split or too small to split. */
@@ -31,6 +32,41 @@ test_decision (void)
   g_assert_true (_philia_cost_parallel (2, 1e7, 0));
   g_assert_true (_philia_cost_parallel (2, 0, 1e7));
   g_assert_true (_philia_cost_parallel (4, 1e7, 1e7));
+  /* Splitting moves the operands between the cores' caches: sparse
+   * products of sparse features 16 wide (session 14: one thread was as fast
+   * as two, or faster) stay on one thread, products over graphs of
+   * megabytes go on splitting. Entries and shapes of the grid's cells:
+   * 2,708 nodes × 8,000 words (~107k entries, half kept by dropout) and
+   * 11,758 × 8,000 words (~470k entries). */
+  g_assert_false (_philia_cost_parallel (2, 107000.0 * 16,
+                                         SPMM_BYTES (107000, 2708, 8000, 16)));
+  g_assert_false (_philia_cost_parallel (2, 53500.0 * 16, SPMM_BYTES (53500, 8000, 2708, 16)));
+  g_assert_false (_philia_cost_parallel (2, 235000.0 * 16,
+                                         SPMM_BYTES (235000, 11758, 8000, 16)));
+  g_assert_false (_philia_cost_parallel (2, 235000.0 * 16,
+                                         SPMM_BYTES (235000, 8000, 11758, 16)));
+  /* GCN 64 on 11,758 nodes of degree 88: Â (H W) and its 5-wide second
+   * layer (padded to 8) split. */
+  g_assert_true (_philia_cost_parallel (2, 1046000.0 * 64,
+                                        SPMM_BYTES (1046000, 11758, 11758, 64)));
+  g_assert_true (_philia_cost_parallel (2, 1046000.0 * 8,
+                                        SPMM_BYTES (1046000, 11758, 11758, 5)));
+  /* The hand-over grows with the bytes up to a bound, so work enough
+   * beside its bytes still splits, and the split estimate is what the
+   * decision compares. */
+  g_assert_cmpfloat (_philia_cost_split_ns (2, 1e6, 2e6), >, _philia_cost_split_ns (2, 1e6, 1e6));
+  g_assert_cmpfloat (_philia_cost_split_ns (2, 1e6, 1e9), ==, _philia_cost_split_ns (2, 1e6, 1e10));
+  g_assert_true (_philia_cost_parallel_ns (2, 2.0 * _philia_cost_split_ns (2, 0, 1e9), 1e9));
+  g_assert_false (_philia_cost_parallel_ns (2, 1.9 * _philia_cost_split_ns (2, 0, 1e9), 1e9));
+  for (double ns = 1e3; ns < 1e8; ns *= 1.5)
+    for (double bytes = 0; bytes < 1e9; bytes = bytes * 3 + 1e3)
+      g_assert_true (_philia_cost_parallel_ns (2, ns, bytes)
+                     == (_philia_cost_split_ns (2, ns, bytes) <= ns));
+  /* A product the size of the test below splits; a small one does not. */
+  g_assert_true (_philia_cost_parallel_ns (2, _philia_cost_sgemm_ns (3000, 70, 96),
+                                           _philia_cost_gemm_bytes (3000, 70, 96)));
+  g_assert_false (_philia_cost_parallel_ns (2, _philia_cost_sgemm_ns (256, 32, 64),
+                                            _philia_cost_gemm_bytes (256, 32, 64)));
   /* The estimate grows with each of its terms. */
   g_assert_cmpfloat (_philia_cost_ns (2e6, 0), >, _philia_cost_ns (1e6, 0));
   g_assert_cmpfloat (_philia_cost_ns (0, 2e6), >, _philia_cost_ns (0, 1e6));

@@ -126,6 +126,43 @@ time_runs (guint              threads,
   g_free (t);
 }
 
+/* As time_runs, but as in a training step: before each run the caller
+ * writes @x and @y (the ops before produced them on its core), and after it
+ * the caller reads @y (the op after consumes it); the time covers the run
+ * and that read. */
+static void
+time_runs_handoff (guint              threads,
+                   PhiliaParallelFunc func,
+                   Axpy              *job,
+                   int                reps,
+                   double            *median,
+                   double            *best)
+{
+  double *t = g_new (double, reps);
+  float *z = g_new (float, job->n);
+
+  for (int r = 0; r < reps; r++)
+    {
+      double t0;
+
+      for (gsize i = 0; i < job->n; i++)
+        {
+          ((float *)job->x)[i] = (float)(i & 7);
+          job->y[i] = (float)(r & 3);
+        }
+      t0 = now_ns ();
+      philia_parallel_run (threads, threads, func, job);
+      for (gsize i = 0; i < job->n; i++)
+        z[i] = 2.0f * job->y[i];
+      t[r] = now_ns () - t0;
+    }
+  g_free (z);
+  qsort (t, reps, sizeof *t, cmp_double);
+  *median = t[reps / 2];
+  *best = t[0];
+  g_free (t);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -168,6 +205,23 @@ main (int    argc,
       g_free (job.y);
       g_free ((float *)job.x);
     }
+  printf ("# handed over: the caller writes x and y before, reads y after (counted)\n");
+  for (gsize n = 1024; n <= ((gsize)1 << 23); n *= 4)
+    {
+      Axpy job = { g_new0 (float, n), g_new0 (float, n), n, 1 };
+      int r = n > ((gsize)1 << 20) ? MAX (reps / 20, 20) : reps;
+
+      job.parts = 1;
+      time_runs_handoff (1, axpy_part, &job, r, &med, &best);
+      job.parts = 2;
+      time_runs_handoff (2, axpy_part, &job, r, &med2, &best2);
+      printf ("AXPY-HANDOFF %" G_GSIZE_FORMAT " %.2f %.2f (%.2f %.2f) %.2f %s\n", n, best / 1e3,
+              best2 / 1e3, med / 1e3, med2 / 1e3,
+              _philia_cost_ns ((double)n, 12.0 * n) / 1e3,
+              _philia_cost_parallel (2, (double)n, 12.0 * n) ? "yes" : "no");
+      g_free (job.y);
+      g_free ((float *)job.x);
+    }
   for (int m = 64; m <= 16384; m *= 4)
     for (int w = 8; w <= 256; w *= 4)
       {
@@ -182,7 +236,8 @@ main (int    argc,
         time_runs (2, gemm_part, &g, r, 0, &med2, &best2);
         printf ("SGEMM %dx%dx%d %.2f %.2f (%.2f %.2f) %.2f %s\n", m, w, k, best / 1e3,
                 best2 / 1e3, med / 1e3, med2 / 1e3, _philia_cost_sgemm_ns (m, w, k) / 1e3,
-                _philia_cost_parallel_ns (2, _philia_cost_sgemm_ns (m, w, k)) ? "yes" : "no");
+                _philia_cost_parallel_ns (2, _philia_cost_sgemm_ns (m, w, k),
+                                                          _philia_cost_gemm_bytes (m, w, k)) ? "yes" : "no");
         g_free ((float *)g.a);
         g_free ((float *)g.b);
         g_free (g.c);

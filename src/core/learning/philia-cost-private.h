@@ -21,11 +21,22 @@ double   _philia_cost_ns       (double madds,
 double   _philia_cost_sgemm_ns (int    m,
                                 int    n,
                                 int    k);
-/* Whether splitting work of @ns estimated nanoseconds over @n_threads saves
- * well more than the dispatch and join cost; and for @madds multiply-adds
- * touching @bytes bytes. */
+/* The bytes an sgemm of m × n outputs over k terms moves. */
+double   _philia_cost_gemm_bytes (int    m,
+                                  int    n,
+                                  int    k);
+/* Estimated nanoseconds of work of @ns nanoseconds on one thread, touching
+ * @bytes bytes, split over @n_threads: its share, the dispatch and join, and
+ * handing the operands between the caller's cache and the workers'. */
+double   _philia_cost_split_ns (guint  n_threads,
+                                double ns,
+                                double bytes);
+/* Whether splitting work of @ns estimated nanoseconds over @bytes bytes
+ * over @n_threads takes no longer than one thread (_philia_cost_split_ns);
+ * and for @madds multiply-adds touching @bytes bytes. */
 gboolean _philia_cost_parallel_ns (guint  n_threads,
-                                   double ns);
+                                   double ns,
+                                   double bytes);
 gboolean _philia_cost_parallel (guint  n_threads,
                                 double madds,
                                 double bytes);
@@ -37,7 +48,16 @@ gboolean _philia_cost_parallel (guint  n_threads,
 #define SPMM_BYTES(nnz, rows, cols, width) \
   (8.0 * (nnz) + 4.0 * ((double)(rows) + (double)(cols)) * (width))
 
-/* _philia_tape_parallel_rows with the decision made by the cost model. */
+/* _philia_tape_parallel_rows with the decision made by the cost model, for
+ * work of @ns nanoseconds on one thread touching @bytes bytes. */
+void _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
+                                    guint         n,
+                                    const gint64 *offsets,
+                                    double        ns,
+                                    double        bytes,
+                                    RangeFunc     fn,
+                                    gpointer      data);
+/* The same for @madds multiply-adds (_philia_cost_ns). */
 void _philia_tape_parallel_rows_cost (PhiliaTape   *tape,
                                       guint         n,
                                       const gint64 *offsets,

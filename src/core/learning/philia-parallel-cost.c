@@ -17,12 +17,22 @@
 /* OpenBLAS's sgemm does a multiply-add in about a third of that time
  * (45 G a second at widths 32 to 128). */
 #define SGEMM_MADD_SHARE 0.37
-/* A dispatch and join costs about 1 µs when the worker is spinning (it
- * spins 200 µs after a job) and 20 µs when it has to be woken (medians,
- * bench-parallel). A split pays when it saves well more than the worse of
- * the two: from 30 µs of work on one thread, which two threads do in 15 + 1
- * or, woken, about 15 + 20. */
-#define PARALLEL_MIN_NS 30000.0
+/* Two threads take t₁ / T + dispatch + hand-over, and an op splits when
+ * that is at most t₁. A dispatch and join costs about 1 µs when the worker
+ * is spinning (it spins 200 µs after a job) and 20 µs when it has to be
+ * woken (medians, bench-parallel). */
+#define DISPATCH_NS 15000.0
+/* And the worker's half of the data is in the caller's cache: the ops
+ * before an op ran on the caller and wrote its operands there, and the ops
+ * after read the worker's rows back. A sparse product's gathers fetch each
+ * row of the dense operand from the other core one cache line at a time,
+ * latency-bound; on this machine a split product of sparse features over
+ * 1–4 MB did its half in as long as one thread did the whole
+ * (tests/bench/GRID.md, session 14). The hand-over is charged at one
+ * thread's byte rate over all the op's bytes (half of them cross, at about
+ * half that rate when gathered), up to what the caller's caches hold of
+ * them: beyond that the operands come from memory for either thread. */
+#define HANDOFF_MAX_BYTES (4.0 * 1024 * 1024)
 
 double
 _philia_cost_ns (double madds,
@@ -32,21 +42,41 @@ _philia_cost_ns (double madds,
 }
 
 double
+_philia_cost_gemm_bytes (int m,
+                         int n,
+                         int k)
+{
+  return MAX (4.0 * ((double)m * k + (double)k * n + 2.0 * m * n), 0);
+}
+
+double
 _philia_cost_sgemm_ns (int m,
                        int n,
                        int k)
 {
   double madds = (double)MAX (m, 0) * MAX (n, 0) * MAX (k, 0);
-  double bytes = 4.0 * ((double)m * k + (double)k * n + 2.0 * m * n);
+  double bytes = _philia_cost_gemm_bytes (m, n, k);
 
   return _philia_cost_ns (madds * SGEMM_MADD_SHARE, MAX (bytes, 0));
 }
 
+double
+_philia_cost_split_ns (guint  n_threads,
+                       double ns,
+                       double bytes)
+{
+  return ns / MAX (n_threads, 1) + DISPATCH_NS + NS_PER_BYTE * CLAMP (bytes, 0, HANDOFF_MAX_BYTES);
+}
+
 gboolean
 _philia_cost_parallel_ns (guint  n_threads,
-                          double ns)
+                          double ns,
+                          double bytes)
 {
-  return n_threads > 1 && ns >= PARALLEL_MIN_NS;
+  /* On two threads: t₁ ≥ 2 (dispatch + hand-over); without bytes, 30 µs
+   * of work (the rule of session 13), and never below 2 × 15 + 2 × 168 µs
+   * for an op of 4 MB or more. */
+  return n_threads > 1 && _philia_cost_split_ns (n_threads, ns, bytes) <= ns;
 }
 
 gboolean
@@ -54,7 +84,25 @@ _philia_cost_parallel (guint  n_threads,
                        double madds,
                        double bytes)
 {
-  return _philia_cost_parallel_ns (n_threads, _philia_cost_ns (madds, bytes));
+  return _philia_cost_parallel_ns (n_threads, _philia_cost_ns (madds, bytes), bytes);
+}
+
+void
+_philia_tape_parallel_rows_ns (PhiliaTape   *tape,
+                               guint         n,
+                               const gint64 *offsets,
+                               double        ns,
+                               double        bytes,
+                               RangeFunc     fn,
+                               gpointer      data)
+{
+  if (!_philia_cost_parallel_ns (tape->n_threads, ns, bytes))
+    {
+      fn (data, 0, n);
+      return;
+    }
+  /* Above every threshold _philia_tape_parallel_rows keeps. */
+  _philia_tape_parallel_rows (tape, n, offsets, G_MAXDOUBLE, fn, data);
 }
 
 void
@@ -66,13 +114,8 @@ _philia_tape_parallel_rows_cost (PhiliaTape   *tape,
                                  RangeFunc     fn,
                                  gpointer      data)
 {
-  if (!_philia_cost_parallel (tape->n_threads, madds, bytes))
-    {
-      fn (data, 0, n);
-      return;
-    }
-  /* Above every threshold _philia_tape_parallel_rows keeps. */
-  _philia_tape_parallel_rows (tape, n, offsets, G_MAXDOUBLE, fn, data);
+  _philia_tape_parallel_rows_ns (tape, n, offsets, _philia_cost_ns (madds, bytes), bytes, fn,
+                                 data);
 }
 
 void
@@ -137,7 +180,8 @@ _philia_sgemm (PhiliaTape      *tape,
     return;
   g.tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
   g.parts = MIN (t, g.tiles);
-  if (g.parts <= 1 || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k)))
+  if (g.parts <= 1
+      || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k), _philia_cost_gemm_bytes (m, n, k)))
     {
       cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
                    ldc);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "philia-core.h"
+#include "philia-cost-private.h"
 #include "philia-small-gemm-private.h"
 
 #include <math.h>
@@ -239,7 +240,8 @@ _philia_small_gemm (PhiliaTape         *tape,
   g_return_if_fail (_philia_small_gemm_usable (k, n));
   if (m == 0)
     return;
-  _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_rows, &g);
+  _philia_tape_parallel_rows_ns (tape, m, NULL, _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
+                                 _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), gemm_rows, &g);
 }
 
 /* Inner rows a block of the transposed product takes at a time: its rows
@@ -306,7 +308,9 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
           memset (c + (gsize)r * ldc, 0, sizeof (float) * n);
       return;
     }
-  _philia_tape_parallel_rows (tape, m, NULL, (double)m * n * k * 2, gemm_tn_rows, &g);
+  _philia_tape_parallel_rows_ns (tape, m, NULL, _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
+                                 _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), gemm_tn_rows,
+                                 &g);
 }
 
 gboolean

@@ -880,13 +880,14 @@ spmm_run (PhiliaTape         *tape,
           task.row_scale = s->row_scale;
         }
       task.slices = task.values == NULL ? sparse_slices (s) : NULL;
+      /* The padded kernels do eight multiply-adds an entry, whatever @cols. */
       if (task.slices != NULL && task.slices->usable)
         _philia_tape_parallel_rows_cost (tape, task.slices->n_chunks, task.slices->chunk_offsets,
-                                         (double)s->nnz * cols,
+                                         (double)s->nnz * 8,
                                          SPMM_BYTES (s->nnz, s->rows, s->cols, cols),
                                          spmm_slices[cols], &task);
       else
-        _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * cols,
+        _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * 8,
                                          SPMM_BYTES (s->nnz, s->rows, s->cols, cols),
                                          spmm_padded[cols], &task);
       _philia_tape_pool_give (tape, size, buffer);
