@@ -173,9 +173,9 @@ bias_elu_rows (gpointer data,
   /* Row blocks start at multiples of 8 elements when cols is one; other
    * widths run on one thread (_philia_op_bias_elu_dropout_consume), so the
    * vector part covers exactly elu_forward's. */
-  for (; i + 8 <= stop; i += 8)
+  for (guint j = 0; i + 8 <= stop; i += 8, j = j + 8 == cols ? 0 : j + 8)
     {
-      V8f v = v8_load (y + i) + bias8 (b, cols, i);
+      V8f v = v8_load (y + i) + (cols % 8 == 0 ? v8_load (b + j) : bias8 (b, cols, i));
 
       v = v8_select (v > 0, v, alpha * v8_expm1_nonpositive (v8_select (v > 0, (V8f){ 0 }, v)));
       v8_store (y + i, v);
@@ -211,7 +211,7 @@ bias_elu_grad_rows (gpointer data,
   float alpha = t->alpha, keep = t->keep;
   gboolean fresh = t->fresh;
 
-  for (; i + 8 <= stop; i += 8)
+  for (guint j = 0; i + 8 <= stop; i += 8, j = j + 8 == cols ? 0 : j + 8)
     {
       V8f r = v8_load (g + i), d;
 
@@ -222,7 +222,7 @@ bias_elu_grad_rows (gpointer data,
       if (gb != NULL)
         {
           if (cols % 8 == 0)
-            v8_store (gb + i % cols, v8_load (gb + i % cols) + d);
+            v8_store (gb + j, v8_load (gb + j) + d);
           else
             for (guint k = 0; k < 8; k++)
               gb[(i + k) % cols] += d[k];
