@@ -311,6 +311,113 @@ test_spmm (void)
   FREE_ALL (in);
 }
 
+/* GAT's bias-ELU-dropout (_philia_op_bias_elu_dropout_consume): its
+ * gradient by finite differences, then against add → elu → dropout from
+ * the same generator state: the same values and gradient bits, on one
+ * thread and two, for a width of whole vectors (GAT's) and one of none,
+ * in training and out of it. */
+static PhiliaTensor *
+build_bias_elu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  PhiliaTensor *h = philia_op_matmul (t, in[0], in[1]);
+
+  return philia_op_matmul (t, _philia_op_bias_elu_dropout_consume (t, h, in[2], 1.0f, 0.4f),
+                           in[3]);
+}
+
+static void
+test_bias_elu_gradients (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[4];
+
+  philia_rng_init (&rng, 7);
+  in[0] = param (9, 5, &rng);
+  in[1] = param (5, 16, &rng);
+  in[2] = param (1, 16, &rng);
+  in[3] = param (16, 3, &rng);
+  check_gradients ("bias_elu_dropout_consume", build_bias_elu, in, 4, NULL, 2e-3);
+  FREE_ALL (in);
+}
+
+static PhiliaTensor *
+run_bias_elu (PhiliaTape    *tape,
+              PhiliaTensor **in,
+              gboolean       fused,
+              const float   *r,
+              float         *grads)
+{
+  PhiliaTensor *h, *a, *out;
+  gsize at = 0;
+
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  philia_rng_init (philia_tape_get_rng (tape), 21);
+  /* Scaled so that ELU sees both sides of -0.5 (its two approximations). */
+  h = philia_op_scale (tape, philia_op_matmul (tape, in[0], in[1]), 3.0f);
+  a = fused ? _philia_op_bias_elu_dropout_consume (tape, h, in[2], 1.0f, 0.5f)
+            : philia_op_dropout (tape, philia_op_elu (tape, philia_op_add (tape, h, in[2]), 1.0f),
+                                 0.5f);
+  if (fused && philia_tape_get_training (tape))
+    g_assert_null (h->data);
+  if (!philia_tape_get_training (tape))
+    return a;
+  out = philia_op_matmul (tape, a, in[3]);
+  philia_tape_backward_from (tape, out, r);
+  for (guint k = 0; k < 4; k++)
+    {
+      memcpy (grads + at, in[k]->grad, sizeof (float) * philia_tensor_size (in[k]));
+      at += philia_tensor_size (in[k]);
+    }
+  return a;
+}
+
+static void
+test_bias_elu_same (void)
+{
+  const guint shapes[][2] = { { 53, 29 }, { 301, 64 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint threads = 1; threads <= 2; threads++)
+      for (guint training = 0; training <= 1; training++)
+        {
+          guint n = shapes[s][0], c = shapes[s][1];
+          PhiliaRng rng;
+          PhiliaTensor *in[4];
+          g_autoptr(PhiliaTape) t1 = philia_tape_new (threads);
+          g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+          g_autofree float *r = g_new (float, n * 4);
+          gsize n_grads = n * 6 + 6 * c + c + c * 4;
+          g_autofree float *g1 = g_new (float, n_grads), *g2 = g_new (float, n_grads);
+          PhiliaTensor *a, *b;
+          guint negative = 0, dropped = 0;
+
+          philia_rng_init (&rng, 17 + s);
+          in[0] = param (n, 6, &rng);
+          in[1] = param (6, c, &rng);
+          in[2] = param (1, c, &rng);
+          in[3] = param (c, 4, &rng);
+          for (guint i = 0; i < n * 4; i++)
+            r[i] = 2 * philia_rng_float (&rng) - 1;
+          philia_tape_set_training (t1, training);
+          philia_tape_set_training (t2, training);
+          a = run_bias_elu (t1, in, TRUE, r, g1);
+          b = run_bias_elu (t2, in, FALSE, r, g2);
+          g_assert_cmpmem (a->data, sizeof (float) * n * c, b->data, sizeof (float) * n * c);
+          if (training)
+            g_assert_cmpmem (g1, sizeof (float) * n_grads, g2, sizeof (float) * n_grads);
+          for (guint i = 0; i < n * c; i++)
+            {
+              negative += b->data[i] < -0.4f;
+              dropped += b->data[i] == 0;
+            }
+          g_assert_cmpuint (negative, >, 0);
+          if (training)
+            g_assert_cmpuint (dropped, >, n * c / 4);
+          FREE_ALL (in);
+        }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,6 +427,8 @@ main (int argc, char **argv)
                    test_same_as_out_of_place);
   g_test_add_func ("/Philia/Autograd/relu-dropout-in-place/evaluation-and-fallbacks",
                    test_evaluation_and_fallbacks);
+  g_test_add_func ("/Philia/Autograd/bias-elu-dropout/gradients", test_bias_elu_gradients);
+  g_test_add_func ("/Philia/Autograd/bias-elu-dropout/same-as-three-ops", test_bias_elu_same);
   g_test_add_func ("/Philia/Autograd/add-in-place", test_add);
   g_test_add_func ("/Philia/Autograd/spmm-in-place", test_spmm);
   return g_test_run ();

@@ -87,6 +87,10 @@ gat_layer_forward (PhiliaModelContext *ctx,
   out = _philia_op_gat_attend (tape, s, wx, src, dst, 0.2f, p, &alpha);
   if (!philia_tape_get_training (tape))
     philia_model_context_keep_attention (ctx, index, alpha);
+  if (index == 0)
+    /* The hidden layer: bias, ELU and dropout in one op over the
+     * attention's output, which nothing else reads. */
+    return _philia_op_bias_elu_dropout_consume (tape, out, l->b, 1.0f, p);
   return philia_op_add (tape, out, l->b);
 }
 
@@ -100,8 +104,7 @@ gat_forward (gpointer            model,
   PhiliaTensor *h;
 
   h = philia_model_context_input_matmul (ctx, tape, m->layer[0].w, p);
-  h = philia_op_elu (tape, gat_layer_forward (ctx, tape, &m->layer[0], 0, h), 1.0f);
-  h = philia_op_dropout (tape, h, p);
+  h = gat_layer_forward (ctx, tape, &m->layer[0], 0, h);
   h = philia_op_matmul (tape, h, m->layer[1].w);
   return gat_layer_forward (ctx, tape, &m->layer[1], 1, h);
 }

@@ -393,24 +393,6 @@ leaky_backward (float *restrict ga,
       ga[i] += x[i] > 0 ? g[i] : slope * g[i];
 }
 
-/* e^x − 1 on eight lanes for x ≤ 0 (GAT's ELU): its Taylor series to x^8
- * for |x| < 0.5 (truncation below 6e-9), exp_approx (x) − 1 beyond, where
- * the subtraction loses nothing that matters (|e^x − 1| > 0.39). */
-static inline V8f
-v8_expm1_nonpositive (V8f x)
-{
-  V8f p = (V8f){ 0 } + 1.0f / 40320;
-
-  p = p * x + 1.0f / 5040;
-  p = p * x + 1.0f / 720;
-  p = p * x + 1.0f / 120;
-  p = p * x + 1.0f / 24;
-  p = p * x + 1.0f / 6;
-  p = p * x + 0.5f;
-  p = p * x + 1.0f;
-  return v8_select (x > -0.5f, p * x, v8_exp_approx (x) - 1.0f);
-}
-
 PHILIA_VECTORIZE static void
 elu_forward (float *restrict out,
              const float *restrict x,
@@ -440,7 +422,18 @@ elu_backward (float *restrict ga,
               float        alpha,
               gboolean     fresh)
 {
-  for (gsize i = 0; i < n; i++)
+  gsize i = 0;
+
+  /* Eight lanes by hand: GCC left this loop scalar with a branch on the
+   * sign, mispredicted half the time (a quarter of a GAT epoch). */
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f gv = v8_load (g + i);
+      V8f r = v8_select (v8_load (x + i) > 0, gv, gv * (v8_load (y + i) + alpha));
+
+      v8_store (ga + i, fresh ? r : v8_load (ga + i) + r);
+    }
+  for (; i < n; i++)
     {
       float d = g[i] * (y[i] + alpha);
       float r = x[i] > 0 ? g[i] : d;

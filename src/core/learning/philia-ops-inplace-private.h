@@ -26,6 +26,17 @@ PhiliaTensor *_philia_op_add_consume (PhiliaTape   *tape,
                                       PhiliaTensor *a,
                                       PhiliaTensor *b);
 
+/* philia_op_dropout (philia_op_elu (philia_op_add (@a, @b), @alpha), @p)
+ * (@b one row), written over @a's buffer on the same promise about @a:
+ * GAT's hidden layer after its attention, one pass each way instead of
+ * three forward and three back. The same values, dropout draws and
+ * gradients as the three ops. */
+PhiliaTensor *_philia_op_bias_elu_dropout_consume (PhiliaTape   *tape,
+                                                   PhiliaTensor *a,
+                                                   PhiliaTensor *b,
+                                                   float         alpha,
+                                                   float         p);
+
 /* philia_op_spmm (@s, no values, @x), @x's buffer given back to the pool
  * once read, on the same promise about @x (the op that made it must not
  * read its output backwards; linear, matmul and spmm do not): Â (X W) needs

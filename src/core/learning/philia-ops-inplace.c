@@ -13,6 +13,9 @@
 #include "philia-ops-inplace-private.h"
 #include "philia-simd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
+
+#include <math.h>
 
 #include <string.h>
 
@@ -113,6 +116,248 @@ _philia_op_relu_dropout_consume (PhiliaTape   *tape,
   node = record (tape, _philia_relu_dropout_backward, out, a, NULL, NULL);
   if (node != NULL)
     node->f = 1.0f / (1.0f - p);
+  return out;
+}
+
+/* GAT's hidden layer after its attention: y = elu (x + b) over @x's buffer,
+ * and with a mask out = y · the mask's factor. The arithmetic of
+ * philia_op_add (), elu_forward () and dropout_apply () in
+ * philia-ops-dense.c, element by element (their vector part over the first
+ * n − n mod 8 elements of the whole tensor, their scalar tail after), so
+ * the values keep their bits. */
+typedef struct
+{
+  float        *y;
+  const float  *b;
+  const guint8 *mask;    /* NULL: no dropout */
+  float        *out;
+  const float  *g;       /* backward: out's gradient */
+  float        *ga;      /* x's gradient */
+  float        *gb;      /* b's gradient, summed over rows in order; NULL: not here */
+  guint         cols;
+  gsize         n;       /* rows · cols */
+  float         alpha;
+  float         keep;
+  gboolean      fresh;
+} BiasElu;
+
+/* The bias of elements [i, i + 8) of a [·, cols] tensor. */
+static inline G_ALWAYS_INLINE V8f
+bias8 (const float *b,
+       guint        cols,
+       gsize        i)
+{
+  V8f v;
+
+  if (cols % 8 == 0)
+    return v8_load (b + i % cols);
+  for (guint k = 0; k < 8; k++)
+    v[k] = b[(i + k) % cols];
+  return v;
+}
+
+PHILIA_VECTORIZE static void
+bias_elu_rows (gpointer data,
+               guint    begin,
+               guint    end)
+{
+  const BiasElu *t = data;
+  float *restrict y = t->y;
+  float *restrict out = t->out;
+  const float *restrict b = t->b;
+  const guint8 *restrict mask = t->mask;
+  guint cols = t->cols;
+  gsize vec = t->n & ~(gsize)7, i = (gsize)begin * cols, stop = MIN ((gsize)end * cols, vec);
+  float alpha = t->alpha, keep = t->keep;
+
+  /* Row blocks start at multiples of 8 elements when cols is one; other
+   * widths run on one thread (_philia_op_bias_elu_dropout_consume), so the
+   * vector part covers exactly elu_forward's. */
+  for (guint j = 0; i + 8 <= stop; i += 8, j = j + 8 == cols ? 0 : j + 8)
+    {
+      V8f v = v8_load (y + i) + (cols % 8 == 0 ? v8_load (b + j) : bias8 (b, cols, i));
+
+      v = v8_select (v > 0, v, alpha * v8_expm1_nonpositive (v8_select (v > 0, (V8f){ 0 }, v)));
+      v8_store (y + i, v);
+      if (mask != NULL)
+        v8_store (out + i, v * v8_mask_factor (mask + i, keep));
+    }
+  for (i = MAX (i, vec); i < (gsize)end * cols; i++)
+    {
+      float v = y[i] + b[i % cols];
+
+      y[i] = v > 0 ? v : alpha * expm1f (v);
+      if (mask != NULL)
+        out[i] = y[i] * (mask[i] ? keep : 0.0f);
+    }
+}
+
+/* The gradient of x: dropout_grad ()'s factor, then elu_backward ()'s rule
+ * (x + b > 0 exactly where y > 0: ELU keeps the sign, and maps 0 to 0),
+ * and with @gb the bias's, add_backward ()'s column sums in row order. */
+PHILIA_VECTORIZE static void
+bias_elu_grad_rows (gpointer data,
+                    guint    begin,
+                    guint    end)
+{
+  const BiasElu *t = data;
+  const float *restrict y = t->y;
+  const float *g = t->g;    /* may be ga itself: no restrict on these two */
+  float *ga = t->ga;
+  float *restrict gb = t->gb;
+  const guint8 *restrict mask = t->mask;
+  guint cols = t->cols;
+  gsize vec = t->n & ~(gsize)7, i = (gsize)begin * cols, stop = MIN ((gsize)end * cols, vec);
+  float alpha = t->alpha, keep = t->keep;
+  gboolean fresh = t->fresh;
+
+  for (guint j = 0; i + 8 <= stop; i += 8, j = j + 8 == cols ? 0 : j + 8)
+    {
+      V8f r = v8_load (g + i), d;
+
+      if (mask != NULL)
+        r = r * v8_mask_factor (mask + i, keep);
+      d = v8_select (v8_load (y + i) > 0, r, r * (v8_load (y + i) + alpha));
+      v8_store (ga + i, fresh ? d : v8_load (ga + i) + d);
+      if (gb != NULL)
+        {
+          if (cols % 8 == 0)
+            v8_store (gb + j, v8_load (gb + j) + d);
+          else
+            for (guint k = 0; k < 8; k++)
+              gb[(i + k) % cols] += d[k];
+        }
+    }
+  for (i = MAX (i, vec); i < (gsize)end * cols; i++)
+    {
+      float r = mask != NULL ? g[i] * (mask[i] ? keep : 0.0f) : g[i];
+      float d = y[i] > 0 ? r : r * (y[i] + alpha);
+
+      ga[i] = fresh ? d : ga[i] + d;
+      if (gb != NULL)
+        gb[i % cols] += d;
+    }
+}
+
+/* o[j] += Σ_r x[r][j], rows in order: add_backward ()'s bias sums. */
+PHILIA_VECTORIZE static void
+column_sums (float *restrict       o,
+             const float *restrict x,
+             guint                 rows,
+             guint                 cols)
+{
+  for (guint r = 0; r < rows; r++)
+    for (guint j = 0; j < cols; j++)
+      o[j] += x[(gsize)r * cols + j];
+}
+
+typedef struct
+{
+  float alpha;
+  float keep;
+} BiasEluSaved;
+
+/* dropout (elu (x + b)): in[0] is x (its buffer now y's), in[1] b, in[2] y. */
+static void
+bias_elu_backward (PhiliaTape *tape,
+                   Node       *node)
+{
+  PhiliaTensor *x = node->in[0], *b = node->in[1], *y = node->in[2];
+  const BiasEluSaved *saved = node->saved;
+  BiasElu t = { 0 };
+  gsize n = tensor_size (y);
+
+  t.y = y->data;
+  t.mask = node->mask;
+  t.g = node->out->grad;
+  t.cols = y->cols;
+  t.n = n;
+  t.alpha = saved->alpha;
+  t.keep = saved->keep;
+  t.fresh = TRUE;
+  if (x->requires_grad)
+    {
+      /* In place over the output's gradient when nothing has reached x's. */
+      t.ga = grad_steal_from_output (tape, node, x);
+      if (t.ga == NULL)
+        t.ga = grad_for_write (tape, x, &t.fresh);
+    }
+  else
+    t.ga = _philia_tape_pool_take (tape, MAX (n, 1));
+  if (b->requires_grad && t.fresh && y->cols % 8 == 0
+      && _philia_cost_parallel (tape->n_threads, 2.0 * n, 16.0 * n))
+    {
+      /* The rows split over the team, then the bias's sums over the
+       * gradient just written, in row order as on one thread. */
+      _philia_tape_parallel_rows (tape, y->rows, NULL, 2.0 * n, bias_elu_grad_rows, &t);
+      column_sums (ensure_grad (b), t.ga, y->rows, y->cols);
+    }
+  else if (y->cols % 8 == 0 && !b->requires_grad)
+    _philia_tape_parallel_rows_cost (tape, y->rows, NULL, 2.0 * n, 16.0 * n,
+                                     bias_elu_grad_rows, &t);
+  else
+    {
+      /* One pass, the bias's sums beside. */
+      t.gb = b->requires_grad ? ensure_grad (b) : NULL;
+      bias_elu_grad_rows (&t, 0, y->rows);
+    }
+  if (!x->requires_grad)
+    _philia_tape_pool_give (tape, MAX (n, 1), t.ga);
+}
+
+PhiliaTensor *
+_philia_op_bias_elu_dropout_consume (PhiliaTape   *tape,
+                                     PhiliaTensor *a,
+                                     PhiliaTensor *b,
+                                     float         alpha,
+                                     float         p)
+{
+  gboolean drop;
+  BiasElu t = { 0 };
+  PhiliaTensor *y, *out;
+  gsize n;
+  Node *node;
+
+  g_return_val_if_fail (tape != NULL && a != NULL && b != NULL, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == a->cols, NULL);
+  g_return_val_if_fail (alpha > 0 && p >= 0 && p < 1, NULL);
+
+  if (!a->tape_owned || a->data == NULL || a->grad != NULL || b->data == a->data)
+    return philia_op_dropout (tape, philia_op_elu (tape, philia_op_add (tape, a, b), alpha), p);
+  n = tensor_size (a);
+  drop = tape->training && p > 0;
+  t.b = b->data;
+  t.cols = a->cols;
+  t.n = n;
+  t.alpha = alpha;
+  t.keep = drop ? 1.0f / (1.0f - p) : 1.0f;
+  if (drop)
+    {
+      /* dropout's mask, from the same draws, kept for the backward pass. */
+      guint8 *mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)MAX ((n + 3) / 4, 1))->data;
+
+      _philia_dropout_mask_from_tape (tape, mask, n, p);
+      t.mask = mask;
+    }
+  y = take_over (tape, a);
+  out = drop ? tape_tensor_uninit (tape, a->rows, a->cols) : y;
+  t.y = y->data;
+  t.out = out->data;
+  if (a->cols % 8 == 0)
+    _philia_tape_parallel_rows_cost (tape, a->rows, NULL, 12.0 * n, (drop ? 13.0 : 8.0) * n,
+                                     bias_elu_rows, &t);
+  else
+    bias_elu_rows (&t, 0, a->rows);
+  node = record (tape, bias_elu_backward, out, a, b, y);
+  if (node != NULL)
+    {
+      BiasEluSaved *saved = g_new (BiasEluSaved, 1);
+
+      saved->alpha = alpha;
+      saved->keep = t.keep;
+      node->saved = saved;
+      node->mask = t.mask;
+    }
   return out;
 }
 

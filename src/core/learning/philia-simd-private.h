@@ -115,6 +115,24 @@ v8_exp_approx (V8f x)
   return v8_select (x < -87.3f, (V8f){ 0 }, p * (V8f)bits);
 }
 
+/* e^x − 1 on eight lanes for x ≤ 0 (GAT's ELU; philia-ops-dense.c, philia-ops-inplace.c): its Taylor series to x^8
+ * for |x| < 0.5 (truncation below 6e-9), exp_approx (x) − 1 beyond, where
+ * the subtraction loses nothing that matters (|e^x − 1| > 0.39). */
+static inline V8f
+v8_expm1_nonpositive (V8f x)
+{
+  V8f p = (V8f){ 0 } + 1.0f / 40320;
+
+  p = p * x + 1.0f / 5040;
+  p = p * x + 1.0f / 720;
+  p = p * x + 1.0f / 120;
+  p = p * x + 1.0f / 24;
+  p = p * x + 1.0f / 6;
+  p = p * x + 0.5f;
+  p = p * x + 1.0f;
+  return v8_select (x > -0.5f, p * x, v8_exp_approx (x) - 1.0f);
+}
+
 /* Each of @rows rows of @o (@cols wide) set to @row (philia-ops-dense.c):
  * a bias broadcast before a product adds onto it. */
 void _philia_fill_rows (float *restrict       o,
