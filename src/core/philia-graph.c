@@ -12,6 +12,7 @@
 
 #include "philia-core.h"
 #include "philia-import-private.h"
+#include "philia-mapped-pages-private.h"
 #include "philia-graph-features-private.h"
 
 /* Class ids above this are refused rather than allocated for. */
@@ -445,10 +446,12 @@ build_adjacency (PhiliaGraph         *self,
 
   self->m = n_pairs;
   self->row_offsets = g_new (gint64, (gsize)n + 1);
+  _philia_advise_huge_pages (self->row_offsets, sizeof (gint64) * ((gsize)n + 1));
   self->row_offsets[0] = 0;
   for (guint i = 0; i < n; i++)
     self->row_offsets[i + 1] = self->row_offsets[i] + degree[i];
   self->neighbors = g_new (gint32, MAX (2 * n_pairs, 1));
+  _philia_advise_huge_pages (self->neighbors, sizeof (gint32) * MAX (2 * n_pairs, 1));
 
   pos = g_memdup2 (self->row_offsets, sizeof (gint64) * ((gsize)n + 1));
   for (gint64 p = 0; p < n_pairs; p++)

@@ -21,4 +21,12 @@ gboolean _philia_is_read_only_file_mapping (const void *p,
 void     _philia_drop_mapped_pages         (const void *from,
                                             const void *to);
 
+/* Asks for transparent huge pages over the whole 2 MB pages inside
+ * [@p, @p + @len) of the process's own memory, before it is first written
+ * (Linux's madvise (MADV_HUGEPAGE); a hint, ignored elsewhere and below
+ * 8 MB). The CSR of a large graph is read at random by walks and pushes:
+ * with 4 KB pages nearly every such read also misses the TLB. */
+void     _philia_advise_huge_pages         (void       *p,
+                                            gsize       len);
+
 G_END_DECLS

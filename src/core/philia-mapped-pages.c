@@ -71,3 +71,20 @@ _philia_drop_mapped_pages (const void *from,
     madvise ((void *)a, b - a, MADV_DONTNEED);
 #endif
 }
+
+void
+_philia_advise_huge_pages (void  *p,
+                           gsize  len)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const guintptr huge = 2 << 20;
+  guintptr a = ((guintptr)p + huge - 1) & ~(huge - 1);
+  guintptr b = ((guintptr)p + len) & ~(huge - 1);
+
+  if (len >= 8 << 20 && b > a)
+    madvise ((void *)a, b - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)len;
+#endif
+}

@@ -49,15 +49,12 @@
  * balancing, decided from the pair itself so that the score depends on the
  * graph, the pair and the parameters only, never on the other pairs, the
  * threads or the MPI ranks. The walks are drawn from a splitmix64 stream
- * seeded by (seed, s, t), and sixteen of them run interleaved so that their
+ * seeded by (seed, s, t), and LANES of them run interleaved so that their
  * cache misses overlap.
  */
 
 /* The number of walks interleaved. */
-#define LANES 16
-
-#define TOUCHED 1
-#define QUEUED  2
+#define LANES 32
 
 typedef struct
 {
@@ -74,15 +71,20 @@ typedef struct
   GCancellable  *cancellable;
 } BiJob;
 
-/* One thread's scratch: residuals and flags over all nodes, cleared through
- * the list of touched nodes after each pair. */
+/* One thread's scratch. The push's state lives in arrays indexed by the
+ * order in which nodes were first touched, so the scans of every round read
+ * them in order and the push's updates stay in a few hundred KB; only @pos
+ * is indexed by node (G_MAXUINT where untouched), cleared through the
+ * touched list after each pair. */
 typedef struct
 {
-  double *r;
-  guint8 *flag;
-  guint  *touched;
+  guint  *pos;
+  guint  *touched;   /* the nodes, in order of first touch */
+  double *r;         /* their residuals */
+  double *deg;       /* their degrees */
+  guint8 *queued;
   gsize   n_touched;
-  guint  *queue;   /* a ring of capacity n: a node is queued at most once */
+  guint  *queue;     /* a ring of capacity n of touched indices, each at most once */
 } Scratch;
 
 #define CHUNK 64
@@ -129,67 +131,68 @@ degree (const BiJob *job,
   return job->off[x + 1] - job->off[x];
 }
 
-static inline void
-touch (Scratch *s,
-       guint    x)
+/* The touched index of @x, touching it (r = 0) the first time. */
+static inline guint
+touch (const BiJob *job,
+       Scratch     *s,
+       guint        x)
 {
-  if (!(s->flag[x] & TOUCHED))
+  guint i = s->pos[x];
+
+  if (i == G_MAXUINT)
     {
-      s->flag[x] |= TOUCHED;
-      s->touched[s->n_touched++] = x;
+      i = (guint)s->n_touched++;
+      s->pos[x] = i;
+      s->touched[i] = x;
+      s->r[i] = 0;
+      s->deg[i] = (double)degree (job, x);
+      s->queued[i] = 0;
     }
+  return i;
 }
 
-/* Pushes until every r(x) ≤ θ d(x); returns the work (Σ d over pushes) and
- * adds the mass kept at t to @p_t. */
+/* Pushes until every r(x) ≤ θ d(x), starting from the @queued nodes the
+ * caller put at the head of the queue (those above θ); returns the work
+ * (Σ d over pushes) and adds the mass kept at t to @p_t. */
 static double
 push_round (const BiJob *job,
             Scratch     *s,
             double       theta,
             guint        t,
-            double      *p_t)
+            double      *p_t,
+            gsize        queued)
 {
-  gsize head = 0, tail = 0, queued = 0, n = job->n;
+  gsize head = 0, tail = queued, n = job->n;
   double work = 0;
 
-  for (gsize i = 0; i < s->n_touched; i++)
-    {
-      guint x = s->touched[i];
-
-      if (s->r[x] > theta * degree (job, x))
-        {
-          s->flag[x] |= QUEUED;
-          s->queue[tail] = x;
-          tail = tail + 1 == n ? 0 : tail + 1;
-          queued++;
-        }
-    }
+  for (gsize i = 0; i < queued; i++)
+    s->queued[s->queue[i]] = 1;
+  if (tail == n)
+    tail = 0;
   while (queued > 0)
     {
-      guint x = s->queue[head];
-      gint64 d = degree (job, x);
-      double rx = s->r[x], share;
+      guint i = s->queue[head], x = s->touched[i];
+      double d = s->deg[i], rx = s->r[i], share;
 
       head = head + 1 == n ? 0 : head + 1;
       queued--;
-      s->flag[x] &= ~QUEUED;
+      s->queued[i] = 0;
       if (!(rx > theta * d))
         continue;
       if (x == t)
         *p_t += job->alpha * rx;
-      s->r[x] = 0;
+      s->r[i] = 0;
       share = (1 - job->alpha) * rx / d;
       work += d;
       for (gint64 e = job->off[x]; e < job->off[x + 1]; e++)
         {
-          guint y = (guint)job->nbr[e];
+          guint j = touch (job, s, (guint)job->nbr[e]);
 
-          touch (s, y);
-          s->r[y] += share;
-          if (!(s->flag[y] & QUEUED) && s->r[y] > theta * degree (job, y))
+          s->r[j] += share;
+          if (!s->queued[j] && s->r[j] > theta * s->deg[j])
             {
-              s->flag[y] |= QUEUED;
-              s->queue[tail] = y;
+              s->queued[j] = 1;
+              s->queue[tail] = j;
               tail = tail + 1 == n ? 0 : tail + 1;
               queued++;
             }
@@ -199,7 +202,16 @@ push_round (const BiJob *job,
 }
 
 /* Walks from @t: Σ over @w walk ends X of r(X) / d(X), summed in the order
- * the walks end. */
+ * the walks end.
+ *
+ * A step is two dependent random reads, the row offsets of the walk's node
+ * and then the chosen neighbour, each a cache (and TLB) miss in a large
+ * graph. So LANES walks advance together in two passes: the first reads
+ * every lane's offsets (prefetched by the second pass of the round before),
+ * draws the neighbour's index and prefetches it; the second reads the
+ * neighbours and prefetches their offsets (and r where the walk ends). Each
+ * pass issues LANES independent misses, which the memory system serves
+ * together. The schedule is fixed by w and the random stream alone. */
 static double
 walk_sum (const BiJob *job,
           Scratch     *s,
@@ -212,47 +224,76 @@ walk_sum (const BiJob *job,
   double log_keep = job->alpha >= 1 ? -INFINITY : log1p (-job->alpha);
   guint at[LANES];
   guint64 left[LANES];
+  gint64 step[LANES];
   guint64 started = 0;
   guint active = 0;
   double sum = 0;
 
+  G_STATIC_ASSERT (sizeof (off[0]) == 8);
   for (guint l = 0; l < LANES && started < w; l++, started++, active++)
     {
       at[l] = t;
       left[l] = walk_length (rng, log_keep);
     }
   while (active > 0)
-    for (guint l = 0; l < active;)
-      {
-        guint x = at[l];
+    {
+      gboolean ended = FALSE;
 
-        if (left[l] == 0)
+      for (guint l = 0; l < active; l++)
+        {
+          guint x = at[l];
+          gint64 lo;
+
+          if (left[l] == 0)
+            {
+              guint i = s->pos[x];
+
+              /* Untouched: r = 0 (the sum is in the same bits as 0 / d). */
+              if (i != G_MAXUINT)
+                sum += s->r[i] / s->deg[i];
+              step[l] = -1;
+              if (started < w)
+                {
+                  at[l] = t;
+                  left[l] = walk_length (rng, log_keep);
+                  started++;
+                }
+              else
+                {
+                  at[l] = G_MAXUINT;
+                  ended = TRUE;
+                }
+              continue;
+            }
+          lo = off[x];
+          step[l] = lo + (gint64)below (rng, (guint64)(off[x + 1] - lo));
+          __builtin_prefetch (&nbr[step[l]]);
+        }
+      for (guint l = 0; l < active; l++)
+        if (step[l] >= 0)
           {
-            sum += s->r[x] / (double)(off[x + 1] - off[x]);
-            if (started < w)
-              {
-                at[l] = t;
-                left[l] = walk_length (rng, log_keep);
-                started++;
-                l++;
-              }
-            else
-              {
-                /* The last lane takes this one's place. */
-                active--;
-                at[l] = at[active];
-                left[l] = left[active];
-              }
-            continue;
+            guint x = (guint)nbr[step[l]];
+
+            __builtin_prefetch (&off[x]);
+            if (--left[l] == 0)
+              __builtin_prefetch (&s->pos[x]);
+            at[l] = x;
           }
-        x = (guint)nbr[off[x] + (gint64)below (rng, (guint64)(off[x + 1] - off[x]))];
-        G_STATIC_ASSERT (sizeof (off[0]) == 8);
-        __builtin_prefetch (&off[x]);
-        __builtin_prefetch (&s->r[x]);
-        at[l] = x;
-        left[l]--;
-        l++;
-      }
+      if (ended)
+        {
+          /* Drop the finished lanes, keeping the others' order. */
+          guint k = 0;
+
+          for (guint l = 0; l < active; l++)
+            if (at[l] != G_MAXUINT)
+              {
+                at[k] = at[l];
+                left[k] = left[l];
+                k++;
+              }
+          active = k;
+        }
+    }
   return sum;
 }
 
@@ -271,32 +312,29 @@ estimate (const BiJob *job,
   if (dv == 0)
     return 0;
 
-  s->r[u] = 1;
-  touch (s, u);
+  s->r[touch (job, s, u)] = 1;
   /* θ is the largest r(x) / d(x): all of r is at s. */
   theta = 1.0 / du;
   for (guint round = 0; round < 4096 && theta > 0; round++)
     {
       double next = theta / 2, known = 0;
       double saved = job->walk_factor * dv * (theta - next) / job->alpha;
+      gsize queued = 0;
 
+      /* The nodes above the next threshold: their degrees are the work
+       * known in advance, and they seed the round's queue. */
       for (gsize i = 0; i < s->n_touched; i++)
-        {
-          guint x = s->touched[i];
-
-          if (s->r[x] > next * degree (job, x))
-            known += degree (job, x);
-        }
+        if (s->r[i] > next * s->deg[i])
+          {
+            known += s->deg[i];
+            s->queue[queued++] = (guint)i;
+          }
       if (known >= saved)
         break;
-      push_round (job, s, next, v, &p_t);
+      push_round (job, s, next, v, &p_t, queued);
       theta = 0;
       for (gsize i = 0; i < s->n_touched; i++)
-        {
-          guint x = s->touched[i];
-
-          theta = MAX (theta, s->r[x] / degree (job, x));
-        }
+        theta = MAX (theta, s->r[i] / s->deg[i]);
     }
   ratio = theta;
 
@@ -307,10 +345,7 @@ estimate (const BiJob *job,
     sum = walk_sum (job, s, v, w, &rng);
 
   for (gsize i = 0; i < s->n_touched; i++)
-    {
-      s->r[s->touched[i]] = 0;
-      s->flag[s->touched[i]] = 0;
-    }
+    s->pos[s->touched[i]] = G_MAXUINT;
   s->n_touched = 0;
   return p_t + (w > 0 ? dv * (sum / (double)w) : 0);
 }
@@ -322,9 +357,12 @@ worker (gpointer data)
   Scratch s;
   gsize n_chunks = (job->n_pairs + CHUNK - 1) / CHUNK;
 
-  s.r = g_new0 (double, job->n);
-  s.flag = g_new0 (guint8, job->n);
+  s.pos = g_new (guint, job->n);
+  memset (s.pos, 0xff, sizeof (guint) * job->n);
   s.touched = g_new (guint, job->n);
+  s.r = g_new (double, job->n);
+  s.deg = g_new (double, job->n);
+  s.queued = g_new (guint8, job->n);
   s.queue = g_new (guint, job->n);
   s.n_touched = 0;
   for (;;)
@@ -337,8 +375,10 @@ worker (gpointer data)
         job->out[i] = estimate (job, &s, (guint)job->pairs[2 * i],
                                 (guint)job->pairs[2 * i + 1]);
     }
+  g_free (s.pos);
   g_free (s.r);
-  g_free (s.flag);
+  g_free (s.deg);
+  g_free (s.queued);
   g_free (s.touched);
   g_free (s.queue);
   return NULL;

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT]: loads GRAPH
+ * once, then scores the pairs of the CSV PAIRS (header, then u,v) with one
+ * heuristic (its default parameters, so ppr takes bippr on a large graph)
+ * CHUNK pairs at a time, appending "u,v,score" rows (%.17g) to OUT after
+ * each chunk and printing the pairs done, the CPU seconds of scoring so far,
+ * the peak resident size and the load average. A run stopped early has its
+ * finished chunks in OUT, so a long run gives its rate and its pairs done;
+ * LIMIT stops after that many pairs. The scores of a pair do not depend on
+ * the chunk (HACKING.md §6), so OUT equals `philia-cli proximity`'s scores.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "philia-core.h"
+
+static double
+cpu_seconds (void)
+{
+  struct rusage use;
+
+  getrusage (RUSAGE_SELF, &use);
+  return use.ru_utime.tv_sec + use.ru_stime.tv_sec
+         + (use.ru_utime.tv_usec + use.ru_stime.tv_usec) / 1e6;
+}
+
+static long
+peak_mb (void)
+{
+  struct rusage use;
+
+  getrusage (RUSAGE_SELF, &use);
+  return use.ru_maxrss / 1024;
+}
+
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtod (text, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree double *out = NULL;
+  PhiliaProximityParams params;
+  PhiliaProximityHeuristic heuristic;
+  gsize chunk, limit, n_pairs;
+  char line[256];
+  FILE *in, *dst;
+  double cpu0, cpu;
+
+  if (argc < 6)
+    {
+      fprintf (stderr, "usage: bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT]\n");
+      return 2;
+    }
+  philia_core_init ();
+  if (!philia_proximity_heuristic_from_string (argv[4], &heuristic))
+    {
+      fprintf (stderr, "bench-pairs-chunks: unknown heuristic %s\n", argv[4]);
+      return 2;
+    }
+  chunk = MAX ((gsize)atol (argv[5]), 1);
+  limit = argc > 6 ? (gsize)atol (argv[6]) : G_MAXSIZE;
+
+  in = fopen (argv[2], "r");
+  if (in == NULL || fgets (line, sizeof line, in) == NULL)
+    {
+      fprintf (stderr, "bench-pairs-chunks: cannot read %s\n", argv[2]);
+      return 1;
+    }
+  while (fgets (line, sizeof line, in) != NULL && pairs->len / 2 < limit)
+    {
+      char *end;
+      gint64 uv[2];
+
+      uv[0] = g_ascii_strtoll (line, &end, 10);
+      uv[1] = g_ascii_strtoll (end + 1, NULL, 10);
+      g_array_append_vals (pairs, uv, 2);
+    }
+  fclose (in);
+  n_pairs = pairs->len / 2;
+
+  cpu0 = cpu_seconds ();
+  file = g_file_new_for_commandline_arg (argv[1]);
+  graph = philia_graph_load (file, NULL, NULL, NULL, &error);
+  if (graph == NULL)
+    {
+      fprintf (stderr, "bench-pairs-chunks: %s\n", error->message);
+      return 1;
+    }
+  printf ("loaded %u nodes, %" G_GINT64_FORMAT " edges: %.1f CPU s, peak %ld MB, "
+          "load average %.2f\n", philia_graph_get_n_nodes (graph),
+          philia_graph_get_n_edges (graph), cpu_seconds () - cpu0, peak_mb (), load_average ());
+  fflush (stdout);
+
+  philia_proximity_params_init_default (&params);
+  out = g_new (double, chunk);
+  dst = fopen (argv[3], "w");
+  if (dst == NULL)
+    {
+      fprintf (stderr, "bench-pairs-chunks: cannot write %s\n", argv[3]);
+      return 1;
+    }
+  fprintf (dst, "u,v,%s\n", argv[4]);
+  cpu0 = cpu_seconds ();
+  for (gsize at = 0; at < n_pairs; at += chunk)
+    {
+      gsize k = MIN (chunk, n_pairs - at);
+      const gint64 *p = &g_array_index (pairs, gint64, 2 * at);
+
+      if (!philia_proximity_score_pairs (graph, &params, p, k,
+                                         PHILIA_PROXIMITY_MASK (heuristic), out, NULL, &error))
+        {
+          fprintf (stderr, "bench-pairs-chunks: %s\n", error->message);
+          return 1;
+        }
+      for (gsize i = 0; i < k; i++)
+        fprintf (dst, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%.17g\n", p[2 * i],
+                 p[2 * i + 1], out[i]);
+      fflush (dst);
+      cpu = cpu_seconds () - cpu0;
+      printf ("%" G_GSIZE_FORMAT " pairs: %.1f CPU s (%.3f CPU ms a pair), peak %ld MB, "
+              "load average %.2f\n", at + k, cpu, 1e3 * cpu / (at + k), peak_mb (),
+              load_average ());
+      fflush (stdout);
+    }
+  fclose (dst);
+  return 0;
+}
