@@ -899,6 +899,41 @@ big_step (PhiliaTape *tape,
   philia_tape_reset (tape);
 }
 
+/* A step whose small buffers run out part-way (the extra one takes a large
+ * buffer on loan) and then needs its large ones again while a small one sits
+ * idle (SAGE's [n, 64] and [n, 128] buffers on 10^5 nodes): the pool must
+ * settle after the first step. Replacing the idle small buffer by a new large
+ * one made the next step short of small buffers again, so each step turned
+ * one more small buffer into a large one, with fresh pages every epoch. */
+static void
+test_tape_pool_short_class (void)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  const gsize small = 300 * 1024, large = 500 * 1024;
+  const guint k = 5;
+  gsize settled = 0;
+
+  for (guint step = 0; step < 2 * k; step++)
+    {
+      float *x = _philia_tape_pool_take (tape, large), *y, *s[5];
+
+      for (guint i = 0; i < k; i++)
+        s[i] = _philia_tape_pool_take (tape, small);
+      for (guint i = 0; i + 1 < k; i++)
+        _philia_tape_pool_give (tape, small, s[i]);
+      y = _philia_tape_pool_take (tape, large);
+      _philia_tape_pool_give (tape, small, s[k - 1]);
+      _philia_tape_pool_give (tape, large, y);
+      _philia_tape_pool_give (tape, large, x);
+      philia_tape_reset (tape);
+      if (step == 0)
+        settled = _philia_tape_pool_bytes (tape);
+      g_assert_cmpuint (_philia_tape_pool_bytes (tape), ==, settled);
+    }
+  g_assert_cmpuint (settled, ==, sizeof (float) * (k * _philia_tape_pool_class (small)
+                                                   + 2 * _philia_tape_pool_class (large)));
+}
+
 /* Large buffers of steps that alternate between shapes (a training step on
  * the loss rows, an evaluation pass on all of them) are shared: the pool
  * holds about the larger step, not both. */
@@ -1056,6 +1091,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/glorot-rng", test_glorot_rng);
   g_test_add_func ("/Philia/Autograd/tape-pool", test_tape_pool);
   g_test_add_func ("/Philia/Autograd/tape-pool-share", test_tape_pool_share);
+  g_test_add_func ("/Philia/Autograd/tape-pool-short-class", test_tape_pool_short_class);
   g_test_add_func ("/Philia/Autograd/backward-releases", test_backward_releases);
   g_test_add_func ("/Philia/Autograd/head-dot", test_head_dot);
 

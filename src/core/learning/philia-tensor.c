@@ -273,6 +273,16 @@ pool_find_class (PhiliaTape *tape,
   return best;
 }
 
+/* Whether class @key kept an idle buffer through all of this step so far. */
+static gboolean
+pool_spare (PhiliaTape *tape,
+            gint64      key)
+{
+  PoolClass *pc = g_hash_table_lookup (tape->buffers, &key);
+
+  return pc != NULL && MIN (pc->low, pc->list->len) > 0;
+}
+
 /* The last buffer of idle class @key, out of the pool. */
 static float *
 pool_pop (PhiliaTape *tape,
@@ -307,8 +317,14 @@ _philia_tape_pool_take (PhiliaTape *tape,
     }
   /* A new buffer replaces the largest smaller idle one, so that what the
    * pool holds follows the largest step rather than adding up the shapes
-   * of all of them. */
-  if ((other = pool_find_class (tape, key, TRUE)) != 0 && (gsize)other >= POOL_SHARE_MIN)
+   * of all of them: but only one of a class that had a buffer to spare all
+   * through this step. A class that ran out this step (its requests took a
+   * larger buffer on loan, SAGE's [n, 64] borrowing an [n, 128]) needs
+   * every buffer it has; freeing one of them made it borrow again next
+   * step, and each step turned one more small buffer into a large one
+   * (page faults every epoch, and a peak that grew with the epochs). */
+  if ((other = pool_find_class (tape, key, TRUE)) != 0 && (gsize)other >= POOL_SHARE_MIN
+      && pool_spare (tape, other))
     g_free (pool_pop (tape, other));
   return g_new (float, key);
 }
