@@ -150,12 +150,12 @@ _philia_fill_rows (float *restrict       o,
     }
 }
 
-/* o[j] += Σ_r x[r][j], rows in order (the sum a scalar loop makes). */
-PHILIA_VECTORIZE static void
-vec_acc_columns (float *restrict o,
-                 const float *restrict x,
-                 guint        rows,
-                 guint        cols)
+/* philia-tape-private.h */
+PHILIA_VECTORIZE void
+_philia_acc_columns (float *restrict       o,
+                     const float *restrict x,
+                     guint                 rows,
+                     guint                 cols)
 {
   for (guint r = 0; r < rows; r++)
     for (guint j = 0; j < cols; j++)
@@ -185,7 +185,7 @@ add_backward (PhiliaTape *tape,
             vec_acc (gb, out->grad, n);
         }
       else
-        vec_acc_columns (ensure_grad (b), out->grad, out->rows, out->cols);
+        _philia_acc_columns (ensure_grad (b), out->grad, out->rows, out->cols);
     }
   if (a->requires_grad && grad_steal_from_output (tape, node, a) == NULL)
     {
@@ -227,7 +227,7 @@ linear_backward (PhiliaTape *tape,
 
   product_grads (tape, node->in[0], node->in[1], y->grad);
   if (b->requires_grad && y->rows > 0)
-    vec_acc_columns (ensure_grad (b), y->grad, y->rows, y->cols);
+    _philia_acc_columns (ensure_grad (b), y->grad, y->rows, y->cols);
 }
 
 PhiliaTensor *

@@ -88,18 +88,6 @@ relu_grad_in_place (float *restrict       g,
     g[i] = h[i] > 0 ? g[i] * keep : 0.0f;
 }
 
-/* o[j] += Σ_r x[r][j], rows in order (as linear's bias gradient sums). */
-PHILIA_VECTORIZE static void
-acc_columns (float *restrict       o,
-             const float *restrict x,
-             guint                 rows,
-             guint                 cols)
-{
-  for (guint r = 0; r < rows; r++)
-    for (guint j = 0; j < cols; j++)
-      o[j] += x[(gsize)r * cols + j];
-}
-
 /* Whether a product of inner dimension @k into @n columns (or, for
  * kernel_tn, an @k × @n weight gradient) goes through the product kernel:
  * the conditions philia_op_linear and philia_op_matmul take it under, so
@@ -130,7 +118,7 @@ hidden_backward (PhiliaTape *tape,
   float *g;
 
   if (s->b2 != NULL && s->b2->requires_grad)
-    acc_columns (ensure_grad (s->b2), dy, n, c);
+    _philia_acc_columns (ensure_grad (s->b2), dy, n, c);
   if (w2->requires_grad)
     {
       g = grad_for_write (tape, w2, &fresh);
@@ -165,7 +153,7 @@ hidden_backward (PhiliaTape *tape,
                          dy + (gsize)r0 * c, c, w2->data, c, 0.0f, block, hd);
           relu_grad_in_place (block, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
           if (gb1 != NULL)
-            acc_columns (gb1, block, rows, hd);
+            _philia_acc_columns (gb1, block, rows, hd);
         }
       if (w1->requires_grad)
         {

@@ -239,18 +239,6 @@ bias_elu_grad_rows (gpointer data,
     }
 }
 
-/* o[j] += Σ_r x[r][j], rows in order: add_backward ()'s bias sums. */
-PHILIA_VECTORIZE static void
-column_sums (float *restrict       o,
-             const float *restrict x,
-             guint                 rows,
-             guint                 cols)
-{
-  for (guint r = 0; r < rows; r++)
-    for (guint j = 0; j < cols; j++)
-      o[j] += x[(gsize)r * cols + j];
-}
-
 typedef struct
 {
   float alpha;
@@ -290,7 +278,7 @@ bias_elu_backward (PhiliaTape *tape,
       /* The rows split over the team, then the bias's sums over the
        * gradient just written, in row order as on one thread. */
       _philia_tape_parallel_rows (tape, y->rows, NULL, 2.0 * n, bias_elu_grad_rows, &t);
-      column_sums (ensure_grad (b), t.ga, y->rows, y->cols);
+      _philia_acc_columns (ensure_grad (b), t.ga, y->rows, y->cols);
     }
   else if (y->cols % 8 == 0 && !b->requires_grad)
     _philia_tape_parallel_rows_cost (tape, y->rows, NULL, 2.0 * n, 16.0 * n,

@@ -66,6 +66,15 @@ _philia_tape_pool_class (gsize n)
   return (n + step - 1) & ~(step - 1);
 }
 
+/* o[j] += Σ_r x[r][j], rows in order: each column summed as a scalar loop
+ * would, vectorised across columns only. Every bias gradient (linear, the
+ * fused hidden op, GAT's bias-ELU op) sums through it, so fused and separate
+ * ops agree to the bit (philia-ops-dense.c). */
+void _philia_acc_columns (float *restrict       o,
+                          const float *restrict x,
+                          guint                 rows,
+                          guint                 cols);
+
 /* The element count of @t (philia_tensor_size() inlined: the ops call it in
  * loop conditions). */
 static inline gsize
