@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "philia-core.h"
+#include "bench-util.h"
 
 static int timing_threads = 1;
 
@@ -37,20 +38,6 @@ now (void)
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (ts.tv_sec + ts.tv_nsec / 1e9) / timing_threads;
 }
-
-/* Best of @runs: the least disturbed run on a shared machine. */
-#define BEST_OF(runs, best, ...)                   \
-  do                                               \
-    {                                              \
-      best = 1e9;                                  \
-      for (int run_ = 0; run_ < (runs); run_++)    \
-        {                                          \
-          double t0_ = now ();                     \
-          __VA_ARGS__;                             \
-          best = MIN (best, now () - t0_);         \
-        }                                          \
-    }                                              \
-  while (0)
 
 typedef struct
 {

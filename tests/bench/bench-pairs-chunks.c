@@ -17,35 +17,7 @@
 #include <sys/resource.h>
 
 #include "philia-core.h"
-
-static double
-cpu_seconds (void)
-{
-  struct rusage use;
-
-  getrusage (RUSAGE_SELF, &use);
-  return use.ru_utime.tv_sec + use.ru_stime.tv_sec
-         + (use.ru_utime.tv_usec + use.ru_stime.tv_usec) / 1e6;
-}
-
-static long
-peak_mb (void)
-{
-  struct rusage use;
-
-  getrusage (RUSAGE_SELF, &use);
-  return use.ru_maxrss / 1024;
-}
-
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return -1;
-  return g_ascii_strtod (text, NULL);
-}
+#include "bench-util.h"
 
 int
 main (int    argc,
@@ -95,7 +67,7 @@ main (int    argc,
   fclose (in);
   n_pairs = pairs->len / 2;
 
-  cpu0 = cpu_seconds ();
+  cpu0 = bench_cpu_seconds ();
   file = g_file_new_for_commandline_arg (argv[1]);
   graph = philia_graph_load (file, NULL, NULL, NULL, &error);
   if (graph == NULL)
@@ -105,7 +77,7 @@ main (int    argc,
     }
   printf ("loaded %u nodes, %" G_GINT64_FORMAT " edges: %.1f CPU s, peak %ld MB, "
           "load average %.2f\n", philia_graph_get_n_nodes (graph),
-          philia_graph_get_n_edges (graph), cpu_seconds () - cpu0, peak_mb (), load_average ());
+          philia_graph_get_n_edges (graph), bench_cpu_seconds () - cpu0, bench_peak_mb (), bench_load_average ());
   fflush (stdout);
 
   philia_proximity_params_init_default (&params);
@@ -117,7 +89,7 @@ main (int    argc,
       return 1;
     }
   fprintf (dst, "u,v,%s\n", argv[4]);
-  cpu0 = cpu_seconds ();
+  cpu0 = bench_cpu_seconds ();
   for (gsize at = 0; at < n_pairs; at += chunk)
     {
       gsize k = MIN (chunk, n_pairs - at);
@@ -133,10 +105,10 @@ main (int    argc,
         fprintf (dst, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%.17g\n", p[2 * i],
                  p[2 * i + 1], out[i]);
       fflush (dst);
-      cpu = cpu_seconds () - cpu0;
+      cpu = bench_cpu_seconds () - cpu0;
       printf ("%" G_GSIZE_FORMAT " pairs: %.1f CPU s (%.3f CPU ms a pair), peak %ld MB, "
-              "load average %.2f\n", at + k, cpu, 1e3 * cpu / (at + k), peak_mb (),
-              load_average ());
+              "load average %.2f\n", at + k, cpu, 1e3 * cpu / (at + k), bench_peak_mb (),
+              bench_load_average ());
       fflush (stdout);
     }
   fclose (dst);

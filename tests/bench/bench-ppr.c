@@ -18,31 +18,10 @@
 #include <sys/resource.h>
 
 #include "philia-core.h"
+#include "bench-util.h"
 
 #define SAMPLE 200
 #define STATED_BOUND 1e-10
-
-/* CPU seconds of the process so far: on a shared machine the wall time
- * depends on the load, the CPU time of one thread much less. */
-static double
-cpu_seconds (void)
-{
-  struct rusage use;
-
-  getrusage (RUSAGE_SELF, &use);
-  return use.ru_utime.tv_sec + use.ru_stime.tv_sec
-         + (use.ru_utime.tv_usec + use.ru_stime.tv_usec) / 1e6;
-}
-
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return -1;
-  return g_ascii_strtod (text, NULL);
-}
 
 /* π_u(v) for every v by double power iteration over the graph as
  * philia_proximity_score_pairs reads it (its CSR, which drops self-loops and
@@ -125,7 +104,7 @@ main (int    argc,
   for (int a = 2; a < (argc > 2 ? argc : 4); a++)
     {
       guint threads = argc > 2 ? (guint)atoi (argv[a]) : (guint)a - 1;
-      double before = load_average (), t, cpu = cpu_seconds ();
+      double before = bench_load_average (), t, cpu = bench_cpu_seconds ();
       gint64 start;
 
       params.n_threads = threads;
@@ -138,10 +117,10 @@ main (int    argc,
           return 1;
         }
       t = (g_get_monotonic_time () - start) / 1e6;
-      cpu = cpu_seconds () - cpu;
+      cpu = bench_cpu_seconds () - cpu;
       printf ("  %u thread%s: %.3f s (%.4f ms a pair), %.3f CPU s, load average %.2f before, "
               "%.2f after\n", threads, threads == 1 ? "" : "s", t,
-              n_pairs ? 1e3 * t / n_pairs : 0, cpu, before, load_average ());
+              n_pairs ? 1e3 * t / n_pairs : 0, cpu, before, bench_load_average ());
     }
 
   /* The sample: every (n_pairs / SAMPLE)-th pair, against power iteration. */

@@ -19,6 +19,7 @@
 #include <immintrin.h>
 
 #include "philia-core.h"
+#include "bench-util.h"
 #include "learning/philia-small-gemm-private.h"
 
 static double
@@ -29,19 +30,6 @@ now (void)
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
-
-#define BEST_OF(runs, best, ...)                   \
-  do                                               \
-    {                                              \
-      best = 1e9;                                  \
-      for (int run_ = 0; run_ < (runs); run_++)    \
-        {                                          \
-          double t0_ = now ();                     \
-          __VA_ARGS__;                             \
-          best = MIN (best, now () - t0_);         \
-        }                                          \
-    }                                              \
-  while (0)
 
 /* Twelve independent multiply-add chains of @VT: enough to fill both FMA
  * pipes whatever their latency. */
