@@ -3,11 +3,13 @@
 
 #include "graph-test-util.h"
 
-PhiliaGraph *
-test_graph_labelled (guint         n,
-                     const gint64 *rows,
-                     gsize         n_rows,
-                     const gint64 *labels)
+static PhiliaGraph *
+graph_new (guint         n,
+           const gint64 *rows,
+           gsize         n_rows,
+           const gint64 *labels,
+           const float  *features,
+           guint         n_features)
 {
   g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
   g_autoptr(GError) error = NULL;
@@ -18,9 +20,32 @@ test_graph_labelled (guint         n,
                                      n_rows);
   if (labels != NULL)
     philia_graph_builder_take_labels (builder, g_memdup2 (labels, n * sizeof (gint64)));
+  if (features != NULL)
+    philia_graph_builder_take_features (builder,
+                                        g_memdup2 (features, sizeof (float) * n * n_features),
+                                        n_features);
   graph = philia_graph_builder_build (builder, &error);
   g_assert_no_error (error);
   return graph;
+}
+
+PhiliaGraph *
+test_graph_labelled (guint         n,
+                     const gint64 *rows,
+                     gsize         n_rows,
+                     const gint64 *labels)
+{
+  return graph_new (n, rows, n_rows, labels, NULL, 0);
+}
+
+PhiliaGraph *
+test_graph_with_features (guint         n,
+                          const gint64 *rows,
+                          gsize         n_rows,
+                          const float  *features,
+                          guint         n_features)
+{
+  return graph_new (n, rows, n_rows, NULL, features, n_features);
 }
 
 PhiliaGraph *

@@ -6,6 +6,8 @@
 
 #include "philia-core.h"
 
+#include "graph-test-util.h"
+
 /* Every heuristic against hand-computed tiny graphs, then against deliberately
  * naive second methods: dense matrix powers, dense Gaussian elimination, dense
  * power iteration and Floyd–Warshall on random graphs. Edge-list sweeps and
@@ -13,29 +15,6 @@
 
 #define H(x) PHILIA_PROXIMITY_##x
 #define EPS 1e-12
-
-static PhiliaGraph *
-build (guint         n,
-       const gint64 *rows,
-       gsize         n_rows,
-       const float  *features,
-       guint         n_features)
-{
-  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
-  g_autoptr(GError) error = NULL;
-  PhiliaGraph *graph;
-
-  if (n_rows > 0)
-    philia_graph_builder_take_edges (builder, g_memdup2 (rows, n_rows * 2 * sizeof (gint64)),
-                                     n_rows);
-  if (features != NULL)
-    philia_graph_builder_take_features (builder,
-                                        g_memdup2 (features, sizeof (float) * n * n_features),
-                                        n_features);
-  graph = philia_graph_builder_build (builder, &error);
-  g_assert_no_error (error);
-  return graph;
-}
 
 static double
 score (PhiliaGraph              *graph,
@@ -90,7 +69,7 @@ static void
 test_path (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 3 };
-  g_autoptr(PhiliaGraph) g = build (4, rows, 3, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (4, rows, 3, NULL, 0);
   double b = 0.005;
 
   assert_close (score (g, H (CN), 0, 2), 1, EPS, "cn");
@@ -123,7 +102,7 @@ static void
 test_star (void)
 {
   gint64 rows[] = { 0, 1,  0, 2,  0, 3,  0, 4 };
-  g_autoptr(PhiliaGraph) g = build (5, rows, 4, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (5, rows, 4, NULL, 0);
   double b = 0.005, lo, hi;
 
   assert_close (score (g, H (CN), 1, 2), 1, EPS, "cn");
@@ -152,7 +131,7 @@ static void
 test_triangle_pendant (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 0,  2, 3 };
-  g_autoptr(PhiliaGraph) g = build (4, rows, 4, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (4, rows, 4, NULL, 0);
   double b = 0.005, counts[3], sum;
   g_autoptr(GArray) common = NULL;
   g_autoptr(GArray) path = NULL;
@@ -197,7 +176,7 @@ static void
 test_components_and_isolated (void)
 {
   gint64 rows[] = { 0, 1,  2, 3,  3, 4 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 3, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (6, rows, 3, NULL, 0);
   PhiliaProximityParams exact;
   double a = 0.15, b = 0.1;
   g_autoptr(GArray) path = NULL;
@@ -234,7 +213,7 @@ test_features (void)
 {
   gint64 rows[] = { 0, 1 };
   float x[] = { 1, 0,  1, 1,  0, 0 };
-  g_autoptr(PhiliaGraph) g = build (3, rows, 1, x, 2);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (3, rows, 1, x, 2);
 
   assert_close (score (g, H (FP), 0, 1), 1 / sqrt (2), 1e-7, "fp");
   assert_close (score (g, H (FP), 0, 2), 0, EPS, "fp zero");
@@ -246,8 +225,8 @@ test_features (void)
 static void
 test_errors_and_edge_cases (void)
 {
-  g_autoptr(PhiliaGraph) null_graph = build (0, NULL, 0, NULL, 0);
-  g_autoptr(PhiliaGraph) single = build (1, NULL, 0, NULL, 0);
+  g_autoptr(PhiliaGraph) null_graph = test_graph_with_features (0, NULL, 0, NULL, 0);
+  g_autoptr(PhiliaGraph) single = test_graph_with_features (1, NULL, 0, NULL, 0);
   gint64 k5[20];
   g_autoptr(PhiliaGraph) complete = NULL;
   g_autoptr(GError) error = NULL;
@@ -285,7 +264,7 @@ test_errors_and_edge_cases (void)
   for (int i = 0, at = 0; i < 5; i++)
     for (int j = i + 1; j < 5; j++)
       k5[at++] = i, k5[at++] = j;
-  complete = build (5, k5, 10, NULL, 0);
+  complete = test_graph_with_features (5, k5, 10, NULL, 0);
   philia_proximity_params_init_default (&params);
   params.katz_len = 0;
   params.katz_beta = 0.25;
@@ -533,7 +512,7 @@ random_graph (GRand  *rand,
   if (f)
     for (guint j = 0; j < f; j++)
       x[3 * f + j] = 0;   /* a zero feature vector */
-  return build (n, (gint64 *)rows->data, rows->len / 2, x, f);
+  return test_graph_with_features (n, (gint64 *)rows->data, rows->len / 2, x, f);
 }
 
 /* All n² pairs (u = v included) of random graphs, every heuristic, against
@@ -613,7 +592,7 @@ static void
 test_suggest_and_registry (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 3,  1, 4 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 4, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (6, rows, 4, NULL, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) by_cn = NULL;
   g_autoptr(GArray) by_sp = NULL;
@@ -701,7 +680,7 @@ test_explanation (void)
 {
   const gint64 rows[] = { 0, 1,  0, 2,  1, 3,  2, 3,  3, 4,  1, 2 };
   const float feats[] = { 1, 0,  1, 1,  0, 1,  1, 0,  0, 1,  0, 0 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 2);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (6, rows, 6, feats, 2);
   g_autoptr(PhiliaPairExplanation) x = NULL;
   g_autoptr(PhiliaPairExplanation) y = NULL;
   g_autoptr(PhiliaPairExplanation) lonely = NULL;
@@ -843,7 +822,7 @@ test_fast_path (void)
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
   const float feats[] = { 1, 0.5f, 0,  0, 0, 0,  2, 1, 1,  0.25f, 0, 3,  1, 1, 1,  0, 2, 0 };
   const gint64 rows[] = { 0, 1,  1, 2,  2, 3,  3, 4,  0, 4,  1, 3 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 6, feats, 3);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (6, rows, 6, feats, 3);
   gsize n_pairs = 300000;   /* enough for the threaded branch */
   g_autofree gint64 *pairs = g_new (gint64, 2 * n_pairs);
   g_autofree double *fast = g_new (double, 2 * n_pairs);
@@ -895,7 +874,8 @@ test_fast_path (void)
    * a graph with isolated nodes, self-pairs and pairs over hubs. */
   {
     const gint64 star_rows[] = { 0, 1,  0, 2,  0, 3,  0, 4,  0, 5,  1, 2,  2, 3,  5, 6,  6, 7 };
-    g_autoptr(PhiliaGraph) h = build (10, star_rows, 9, NULL, 0);   /* 8, 9 isolated */
+    /* 8, 9 isolated */
+    g_autoptr(PhiliaGraph) h = test_graph_with_features (10, star_rows, 9, NULL, 0);
     guint local = PHILIA_PROXIMITY_MASK (H (CN)) | PHILIA_PROXIMITY_MASK (H (JACCARD))
                   | PHILIA_PROXIMITY_MASK (H (AA)) | PHILIA_PROXIMITY_MASK (H (RA))
                   | PHILIA_PROXIMITY_MASK (H (PA));
@@ -940,7 +920,7 @@ static void
 test_suggest_async (void)
 {
   gint64 rows[] = { 0, 1,  1, 2,  2, 3,  1, 4 };
-  g_autoptr(PhiliaGraph) g = build (6, rows, 4, NULL, 0);
+  g_autoptr(PhiliaGraph) g = test_graph_with_features (6, rows, 4, NULL, 0);
   g_autoptr(PhiliaProgress) progress = philia_progress_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
