@@ -178,6 +178,48 @@ test_kernel_threads (void)
   case_clear (&c);
 }
 
+/* The three results of a transposed product (@out: AVX-512, AVX2, two
+ * threads; freed here) against Σ_t A[r, t] B[c, t] in double, A[r, t] at
+ * @a[r * @a_r + t * @a_t], B[c, t] at @b[c * @b_c + t * @b_t], over @c0 when
+ * @acc; the column past @n untouched; all three the same bits. */
+static void
+check_products (float       **out,
+                const float  *c0,
+                gboolean      acc,
+                guint         m,
+                guint         n,
+                guint         k,
+                guint         ldc,
+                const float  *a,
+                gsize         a_r,
+                gsize         a_t,
+                const float  *b,
+                gsize         b_c,
+                gsize         b_t)
+{
+  for (guint r = 0; r < m; r++)
+    {
+      for (guint c = 0; c < n; c++)
+        {
+          double sum = acc ? c0[r * ldc + c] : 0, mag = fabs (sum);
+
+          for (guint t = 0; t < k; t++)
+            {
+              double p = (double)a[r * a_r + t * a_t] * b[c * b_c + t * b_t];
+
+              sum += p;
+              mag += fabs (p);
+            }
+          g_assert_cmpfloat (fabs (out[0][r * ldc + c] - sum), <=, (k + 1) * 1.2e-7 * mag);
+        }
+      g_assert_cmpfloat (out[0][r * ldc + n], ==, c0[r * ldc + n]);
+    }
+  for (guint v = 1; v < 3; v++)
+    g_assert_cmpmem (out[0], sizeof (float) * m * ldc, out[v], sizeof (float) * m * ldc);
+  for (guint v = 0; v < 3; v++)
+    g_free (out[v]);
+}
+
 /* The transposed product X^T G (a weight's gradient) against doubles:
  * inner dimensions under a block, several blocks and a remainder, none;
  * AVX2 and AVX-512 and one or two threads the same bits. */
@@ -221,26 +263,7 @@ test_kernel_tn (void)
                 _philia_small_gemm_tn (tape, m, n, k, x, m, gy, n, out[v], ldc, acc);
                 _philia_small_gemm_set_level (cap);
               }
-            for (guint r = 0; r < m; r++)
-              {
-                for (guint c = 0; c < n; c++)
-                  {
-                    double sum = acc ? c0[r * ldc + c] : 0, mag = fabs (sum);
-
-                    for (guint t = 0; t < k; t++)
-                      {
-                        sum += (double)x[t * m + r] * gy[t * n + c];
-                        mag += fabs ((double)x[t * m + r] * gy[t * n + c]);
-                      }
-                    g_assert_cmpfloat (fabs (out[0][r * ldc + c] - sum), <=,
-                                       (k + 1) * 1.2e-7 * mag);
-                  }
-                g_assert_cmpfloat (out[0][r * ldc + n], ==, c0[r * ldc + n]);
-              }
-            for (guint v = 1; v < 3; v++)
-              g_assert_cmpmem (out[0], sizeof (float) * m * ldc, out[v], sizeof (float) * m * ldc);
-            for (guint v = 0; v < 3; v++)
-              g_free (out[v]);
+            check_products (out, c0, acc, m, n, k, ldc, x, 1, m, gy, 1, n);
           }
 }
 
@@ -287,26 +310,7 @@ test_kernel_nt (void)
                 _philia_small_gemm_nt (tape, m, n, k, a, lda, b, ldb, out[v], ldc, acc);
                 _philia_small_gemm_set_level (cap);
               }
-            for (guint r = 0; r < m; r++)
-              {
-                for (guint c = 0; c < n; c++)
-                  {
-                    double sum = acc ? c0[r * ldc + c] : 0, mag = fabs (sum);
-
-                    for (guint t = 0; t < k; t++)
-                      {
-                        sum += (double)a[r * lda + t] * b[c * ldb + t];
-                        mag += fabs ((double)a[r * lda + t] * b[c * ldb + t]);
-                      }
-                    g_assert_cmpfloat (fabs (out[0][r * ldc + c] - sum), <=,
-                                       (k + 1) * 1.2e-7 * mag);
-                  }
-                g_assert_cmpfloat (out[0][r * ldc + n], ==, c0[r * ldc + n]);
-              }
-            for (guint v = 1; v < 3; v++)
-              g_assert_cmpmem (out[0], sizeof (float) * m * ldc, out[v], sizeof (float) * m * ldc);
-            for (guint v = 0; v < 3; v++)
-              g_free (out[v]);
+            check_products (out, c0, acc, m, n, k, ldc, a, lda, 1, b, ldb, 1);
           }
 }
 
