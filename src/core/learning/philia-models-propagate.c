@@ -189,7 +189,8 @@ gcn_forward (gpointer            model,
        * the input, Â X is the same every pass: made once. */
       PhiliaTensor *ax = p == 0 || !philia_tape_get_training (tape)
                          ? gcn_propagated_features (g, ctx, a)
-                         : philia_op_spmm (tape, a, NULL, philia_op_dropout (tape, ctx->dense_x, p));
+                         : philia_op_spmm (tape, a, NULL,
+                                           philia_op_dropout (tape, ctx->dense_x, p));
 
       h = _philia_op_hidden_product (tape, ax, m->w1, m->b1, p, m->w2, NULL);
     }

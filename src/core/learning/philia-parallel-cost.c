@@ -181,7 +181,8 @@ _philia_sgemm (PhiliaTape      *tape,
   g.tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
   g.parts = MIN (t, g.tiles);
   if (g.parts <= 1
-      || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k), _philia_cost_gemm_bytes (m, n, k)))
+      || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k),
+                                    _philia_cost_gemm_bytes (m, n, k)))
     {
       cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
                    ldc);

@@ -115,7 +115,8 @@ v8_exp_approx (V8f x)
   return v8_select (x < -87.3f, (V8f){ 0 }, p * (V8f)bits);
 }
 
-/* e^x − 1 on eight lanes for x ≤ 0 (GAT's ELU; philia-ops-dense.c, philia-ops-inplace.c): its Taylor series to x^8
+/* e^x − 1 on eight lanes for x ≤ 0 (GAT's ELU; philia-ops-dense.c,
+ * philia-ops-inplace.c): its Taylor series to x^8
  * for |x| < 0.5 (truncation below 6e-9), exp_approx (x) − 1 beyond, where
  * the subtraction loses nothing that matters (|e^x − 1| > 0.39). */
 static inline V8f
