@@ -44,7 +44,8 @@ main (int    argc,
 
   if (argc < 6)
     {
-      fprintf (stderr, "usage: bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT [BOUNDS]]\n");
+      fprintf (stderr, "usage: bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK "
+               "[LIMIT [BOUNDS]]\n");
       return 2;
     }
   philia_core_init ();
