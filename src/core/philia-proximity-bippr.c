@@ -56,6 +56,9 @@
 /* The number of walks interleaved. */
 #define LANES 32
 
+/* How many neighbours ahead the push prefetches. */
+#define PUSH_AHEAD 8
+
 typedef struct
 {
   const gint64  *off;
@@ -184,9 +187,20 @@ push_round (const BiJob *job,
       s->r[i] = 0;
       share = (1 - job->alpha) * rx / d;
       work += d;
-      for (gint64 e = job->off[x]; e < job->off[x + 1]; e++)
+      for (gint64 e = job->off[x], end = job->off[x + 1]; e < end; e++)
         {
-          guint j = touch (job, s, (guint)job->nbr[e]);
+          guint j;
+
+          /* The node map and the degree of a neighbour a few entries on
+           * are random reads: start them now. */
+          if (e + PUSH_AHEAD < end)
+            {
+              guint y = (guint)job->nbr[e + PUSH_AHEAD];
+
+              __builtin_prefetch (&s->pos[y]);
+              __builtin_prefetch (&job->off[y]);
+            }
+          j = touch (job, s, (guint)job->nbr[e]);
 
           s->r[j] += share;
           if (!s->queued[j] && s->r[j] > theta * s->deg[j])

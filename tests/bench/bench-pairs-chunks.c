@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT]: loads GRAPH
- * once, then scores the pairs of the CSV PAIRS (header, then u,v) with one
- * heuristic (its default parameters, so ppr takes bippr on a large graph)
+ * bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT [BOUNDS]]: loads
+ * GRAPH once, then scores the pairs of the CSV PAIRS (header, then u,v) with
+ * one heuristic (its default parameters, so ppr takes bippr on a large graph)
  * CHUNK pairs at a time, appending "u,v,score" rows (%.17g) to OUT after
  * each chunk and printing the pairs done, the CPU seconds of scoring so far,
  * the peak resident size and the load average. A run stopped early has its
  * finished chunks in OUT, so a long run gives its rate and its pairs done;
  * LIMIT stops after that many pairs. The scores of a pair do not depend on
  * the chunk (HACKING.md §6), so OUT equals `philia-cli proximity`'s scores.
+ *
+ * BOUNDS, a list "EPSILON:FAILURE,..." (ppr only), scores the first LIMIT
+ * pairs again under each of bippr's bounds in turn (δ stays 1/n), in one
+ * process so the graph is loaded once: the cost of each bound a user can
+ * choose, on the same pairs. OUT then has a comment line naming each bound
+ * before its rows.
  */
 #include "config.h"
 
@@ -31,13 +37,15 @@ main (int    argc,
   PhiliaProximityParams params;
   PhiliaProximityHeuristic heuristic;
   gsize chunk, limit, n_pairs;
+  g_auto(GStrv) bounds = NULL;
   char line[256];
   FILE *in, *dst;
   double cpu0, cpu;
 
   if (argc < 6)
     {
-      fprintf (stderr, "usage: bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK [LIMIT]\n");
+      fprintf (stderr, "usage: bench-pairs-chunks GRAPH PAIRS OUT HEURISTIC CHUNK "
+               "[LIMIT [BOUNDS]]\n");
       return 2;
     }
   philia_core_init ();
@@ -89,27 +97,47 @@ main (int    argc,
       return 1;
     }
   fprintf (dst, "u,v,%s\n", argv[4]);
-  cpu0 = bench_cpu_seconds ();
-  for (gsize at = 0; at < n_pairs; at += chunk)
+  bounds = g_strsplit (argc > 7 ? argv[7] : "", ",", -1);
+  for (guint b = 0; b == 0 || bounds[b] != NULL; b++)
     {
-      gsize k = MIN (chunk, n_pairs - at);
-      const gint64 *p = &g_array_index (pairs, gint64, 2 * at);
-
-      if (!philia_proximity_score_pairs (graph, &params, p, k,
-                                         PHILIA_PROXIMITY_MASK (heuristic), out, NULL, &error))
+      if (bounds[b] != NULL)
         {
-          fprintf (stderr, "bench-pairs-chunks: %s\n", error->message);
-          return 1;
+          char *end;
+
+          params.ppr_epsilon = g_ascii_strtod (bounds[b], &end);
+          params.ppr_failure = *end == ':' ? g_ascii_strtod (end + 1, NULL) : 0;
+          if (!(params.ppr_epsilon > 0) || !(params.ppr_failure > 0 && params.ppr_failure < 1))
+            {
+              fprintf (stderr, "bench-pairs-chunks: bad bound %s (EPSILON:FAILURE)\n", bounds[b]);
+              return 2;
+            }
+          params.ppr_method = PHILIA_PROXIMITY_PPR_BIPPR;
+          fprintf (dst, "# epsilon %g failure %g\n", params.ppr_epsilon, params.ppr_failure);
+          printf ("bippr, epsilon %g, delta 1/n, failure %g:\n", params.ppr_epsilon,
+                  params.ppr_failure);
         }
-      for (gsize i = 0; i < k; i++)
-        fprintf (dst, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%.17g\n", p[2 * i],
-                 p[2 * i + 1], out[i]);
-      fflush (dst);
-      cpu = bench_cpu_seconds () - cpu0;
-      printf ("%" G_GSIZE_FORMAT " pairs: %.1f CPU s (%.3f CPU ms a pair), peak %ld MB, "
-              "load average %.2f\n", at + k, cpu, 1e3 * cpu / (at + k), bench_peak_mb (),
-              bench_load_average ());
-      fflush (stdout);
+      cpu0 = bench_cpu_seconds ();
+      for (gsize at = 0; at < n_pairs; at += chunk)
+        {
+          gsize k = MIN (chunk, n_pairs - at);
+          const gint64 *p = &g_array_index (pairs, gint64, 2 * at);
+
+          if (!philia_proximity_score_pairs (graph, &params, p, k,
+                                             PHILIA_PROXIMITY_MASK (heuristic), out, NULL, &error))
+            {
+              fprintf (stderr, "bench-pairs-chunks: %s\n", error->message);
+              return 1;
+            }
+          for (gsize i = 0; i < k; i++)
+            fprintf (dst, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%.17g\n", p[2 * i],
+                     p[2 * i + 1], out[i]);
+          fflush (dst);
+          cpu = bench_cpu_seconds () - cpu0;
+          printf ("%" G_GSIZE_FORMAT " pairs: %.1f CPU s (%.3f CPU ms a pair), peak %ld MB, "
+                  "load average %.2f\n", at + k, cpu, 1e3 * cpu / (at + k), bench_peak_mb (),
+                  bench_load_average ());
+          fflush (stdout);
+        }
     }
   fclose (dst);
   return 0;
