@@ -228,6 +228,63 @@ test_stack_rows (void)
   FREE_ALL (in);
 }
 
+/* [mean (D) | D], D = dropout (X), stacked in place against the ops it
+ * replaces (the same bits: the training step's seeded runs depend on it)
+ * and against the mean of D's kept values summed in double; odd widths
+ * across the 64-column blocks and the narrow tail, the widths 2 to 7 it
+ * hands to the separate ops, an empty row, training and evaluation, two
+ * threads. */
+static void
+test_stack_dropout (void)
+{
+  static const guint widths[] = { 1, 5, 8, 9, 16, 70, 131 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 12);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint v = 0; v < 4; v++)
+      {
+        guint n = 37, f = widths[w], threads = v < 2 ? 1 : 2;
+        gboolean training = v % 2 == 0;
+        float p = 0.5f, keep = 1.0f / (1.0f - p);
+        g_autoptr(PhiliaSparse) mean = mean_matrix (n, &rng);
+        g_autoptr(PhiliaTape) t1 = philia_tape_new (threads);
+        g_autoptr(PhiliaTape) t2 = philia_tape_new (1);
+        PhiliaTensor *x = philia_tensor_new (n, f), *z, *d, *want;
+
+        fill (x, &rng, -1, 1);
+        philia_rng_init (philia_tape_get_rng (t1), 3 + w);
+        philia_rng_init (philia_tape_get_rng (t2), 3 + w);
+        philia_tape_set_training (t1, training);
+        philia_tape_set_training (t2, training);
+        z = _philia_sage_stack_dropout (t1, mean, x, p);
+        d = philia_op_dropout (t2, x, p);
+        want = philia_op_concat (t2, philia_op_spmm (t2, mean, NULL, d), d);
+        g_assert_cmpuint (z->rows, ==, n);
+        g_assert_cmpuint (z->cols, ==, 2 * f);
+        g_assert_false (z->requires_grad);
+        g_assert_cmpmem (z->data, sizeof (float) * n * 2 * f, want->data,
+                         sizeof (float) * n * 2 * f);
+        for (guint i = 0; i < n; i++)
+          for (guint j = 0; j < f; j++)
+            {
+              float x_ij = x->data[(gsize)i * f + j], d_ij = z->data[(gsize)i * 2 * f + f + j];
+              double sum = 0;
+
+              if (training)
+                g_assert_true (d_ij == 0.0f || d_ij == x_ij * keep);
+              else
+                g_assert_cmpfloat (d_ij, ==, x_ij);
+              for (gint64 e = mean->row_offsets[i]; e < mean->row_offsets[i + 1]; e++)
+                sum += (double)mean->values[e]
+                       * z->data[(gsize)mean->col_index[e] * 2 * f + f + j];
+              g_assert_cmpfloat_with_epsilon (z->data[(gsize)i * 2 * f + j], sum,
+                                              1e-5 * (1 + fabs (sum)));
+            }
+        philia_tensor_free (x);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,5 +292,6 @@ main (int argc, char **argv)
   g_test_add_func ("/autograd/sage/stack-rows", test_stack_rows);
   g_test_add_func ("/autograd/sage/gradients", test_sage_gradients);
   g_test_add_func ("/autograd/sage/matches-separate-ops", test_sage_matches_separate_ops);
+  g_test_add_func ("/autograd/sage/stack-dropout", test_stack_dropout);
   return g_test_run ();
 }

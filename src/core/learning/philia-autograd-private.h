@@ -28,6 +28,18 @@ PhiliaTensor *_philia_op_head_dot      (PhiliaTape         *tape,
                                         PhiliaTensor       *a,
                                         guint               heads);
 
+/* out[i, j] = Σ_e s[i, e] x[col(e), j] for j < @width, rows of @x and @out
+ * @stride floats apart (one may be the other's right half: SAGE's
+ * [mean (X) | X]), with @s's own values; the sums of philia_op_spmm (@s, NULL)
+ * over a contiguous X @width wide when no value of @s is zero. Widths 2 to
+ * 7 take philia_op_spmm ()'s padded kernels: not here. */
+void          _philia_spmm_strided     (PhiliaTape         *tape,
+                                        const PhiliaSparse *s,
+                                        const float        *x,
+                                        float              *out,
+                                        guint               width,
+                                        guint               stride);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

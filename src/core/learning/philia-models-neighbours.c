@@ -200,8 +200,10 @@ sage_forward (gpointer            model,
     {
       /* Both layers, the hidden one as one fused op (philia-ops-sage.c). */
       if (p > 0 && philia_tape_get_training (tape))
-        return _philia_sage_dense_layers (tape, mean, philia_op_dropout (tape, ctx->dense_x, p),
-                                          m->wl, m->wr, m->b, p);
+        return _philia_sage_dense_layers_stacked (tape, mean,
+                                                  _philia_sage_stack_dropout (tape, mean,
+                                                                              ctx->dense_x, p),
+                                                  m->wl, m->wr, m->b, p);
       if (m->stacked == NULL)
         {
           g_autoptr(PhiliaTape) scratch = philia_tape_new (1);

@@ -34,6 +34,15 @@ PhiliaTensor *_philia_sage_dense_layers (PhiliaTape   *tape,
                                          PhiliaTensor *const *b,
                                          float         p);
 
+/* [mean (D) | D] with D = dropout (@x, @p) (@x takes no gradient): D
+ * written into the right half and the mean gathered from there into the
+ * left, without the separate D and mean (D) tensors and their copy. The
+ * same dropout draws and the same values as concat (spmm (mean, D), D). */
+PhiliaTensor *_philia_sage_stack_dropout (PhiliaTape   *tape,
+                                          PhiliaSparse *mean,
+                                          PhiliaTensor *x,
+                                          float         p);
+
 /* The same from @z = [mean (X) | X] already stacked (for a model that keeps
  * it across passes without input dropout). */
 PhiliaTensor *_philia_sage_dense_layers_stacked (PhiliaTape          *tape,

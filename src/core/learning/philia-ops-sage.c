@@ -82,6 +82,65 @@ _philia_op_stack_rows (PhiliaTape   *tape,
   return out;
 }
 
+/* dropout_apply () of philia-ops-dense.c, element for element, into a row
+ * of the stacked input. */
+PHILIA_VECTORIZE static void
+dropout_row (float *restrict        out,
+             const float *restrict  x,
+             const guint8 *restrict mask,
+             gsize                  n,
+             float                  keep)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    v8_store (out + i, v8_load (x + i) * v8_mask_factor (mask + i, keep));
+  for (; i < n; i++)
+    out[i] = x[i] * (mask[i] ? keep : 0.0f);
+}
+
+PhiliaTensor *
+_philia_sage_stack_dropout (PhiliaTape   *tape,
+                            PhiliaSparse *mean,
+                            PhiliaTensor *x,
+                            float         p)
+{
+  guint n, f;
+  PhiliaTensor *z;
+
+  g_return_val_if_fail (tape != NULL && mean != NULL && x != NULL, NULL);
+  g_return_val_if_fail (!x->requires_grad && mean->cols == x->rows, NULL);
+  g_return_val_if_fail (p >= 0 && p < 1, NULL);
+
+  n = x->rows;
+  f = x->cols;
+  if (n == 0 || f == 0 || (f >= 2 && f <= 7) || mean->rows != n)
+    {
+      PhiliaTensor *d = philia_op_dropout (tape, x, p);
+
+      return philia_op_concat (tape, philia_op_spmm (tape, mean, NULL, d), d);
+    }
+  z = tape_tensor_uninit (tape, n, 2 * f);
+  if (philia_tape_get_training (tape) && p > 0)
+    {
+      /* philia_op_dropout ()'s draws: the same mask, the same stream. */
+      gsize mask_floats = MAX (((gsize)n * f + 3) / 4, 1);
+      guint8 *mask = (guint8 *)_philia_tape_pool_take (tape, mask_floats);
+      float keep = 1.0f / (1.0f - p);
+
+      _philia_dropout_mask_from_tape (tape, mask, (gsize)n * f, p);
+      for (guint r = 0; r < n; r++)
+        dropout_row (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f,
+                     mask + (gsize)r * f, f, keep);
+      _philia_tape_pool_give (tape, mask_floats, (float *)mask);
+    }
+  else
+    for (guint r = 0; r < n; r++)
+      memcpy (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f, sizeof (float) * f);
+  _philia_spmm_strided (tape, mean, z->data + f, z->data, f, 2 * f);
+  return z;
+}
+
 /*
  * One product X [Wl | Wr] reads X once each way (forward, and for the
  * weights' gradient) where two products read it twice, but costs a copy of

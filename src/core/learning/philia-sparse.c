@@ -234,6 +234,8 @@ typedef struct
   const struct _SparseSlices *slices;
   const gint64       *value_index;  /* 8×8 and padded kernels: entry e's values at
                                      * value_index[e] (NULL: at e) */
+  guint               width;   /* one head's columns [0, width) of rows @cols apart,
+                                * or 0 for all of them (_philia_spmm_strided ()) */
 } SpmmTask;
 
 /* Where entry @e's values are: a transposed product may read the values of
@@ -737,6 +739,15 @@ spmm_rows (gpointer data,
   const SpmmTask *t = data;
   guint d = t->cols / t->heads;
 
+  if (t->width != 0)
+    {
+      /* The column blocks of a product @t->width wide, in the order below:
+       * the same sums for each output element. */
+      for (guint j0 = 0; j0 < t->width; j0 += 64)
+        for (guint i = begin; i < end; i++)
+          spmm_columns (t, i, 0, j0, MIN (64, t->width - j0));
+      return;
+    }
   if (t->heads == 8 && d == 8 && t->values != NULL)
     {
       for (guint i = begin; i < end; i++)
@@ -911,6 +922,24 @@ spmm_run (PhiliaTape         *tape,
                                    SPMM_BYTES (s->nnz, s->rows, s->cols, cols), spmm_rows, &task);
   if (ordered != NULL)
     _philia_tape_pool_give (tape, MAX (s->nnz * heads, 1), ordered);
+}
+
+/* philia-autograd-private.h */
+void
+_philia_spmm_strided (PhiliaTape         *tape,
+                      const PhiliaSparse *s,
+                      const float        *x,
+                      float              *out,
+                      guint               width,
+                      guint               stride)
+{
+  SpmmTask task = { s, s->values, 1, x, out, stride, FALSE, NULL, NULL, NULL, width };
+
+  g_assert (width > 0 && width <= stride && !(width >= 2 && width <= 7));
+
+  _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * width,
+                                   SPMM_BYTES (s->nnz, s->rows, s->cols, width), spmm_rows,
+                                   &task);
 }
 
 typedef struct
