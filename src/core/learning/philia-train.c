@@ -15,6 +15,10 @@
 #include <math.h>
 #include <string.h>
 
+/* How much faster an epoch on several threads must be than on one for a
+ * run to keep them: when they are level, one thread spares the other core. */
+#define EPOCH_THREADS_MARGIN 0.03
+
 void
 philia_train_params_init (PhiliaTrainParams *params)
 {
@@ -773,6 +777,7 @@ philia_train (PhiliaGraph              *graph,
   g_autoptr(PhiliaTape) tape = NULL;
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
   g_autofree double *epoch_ms = NULL;
+  PhiliaChoice threads_choice;
   g_autofree gint32 *loss_labels = NULL;
   g_autofree gint32 *epoch_predictions = NULL;
   g_autofree float *auc_scores = NULL;
@@ -959,13 +964,22 @@ philia_train (PhiliaGraph              *graph,
   tape = philia_tape_new (n_threads);
   /* Dropout draws from a stream of its own, so initialisation and masks do not interact. */
   philia_rng_init (philia_tape_get_rng (tape), seed ^ 0x5deece66dULL);
+  _philia_choice_init (&threads_choice);
 
   for (int epoch = 0; epoch < ctx->params.epochs; epoch++)
     {
       PhiliaTrainEpoch info = { 0 };
       PhiliaTensor *logp, *loss;
-      gint64 t0 = g_get_monotonic_time ();
+      /* On several threads, the first epochs run on all of them and on one
+       * in turn (PhiliaChoice), and the run goes on with the faster; op sites
+       * are timed once it is settled on several (HACKING.md §7). */
+      guint arm = n_threads > 1 ? _philia_choice_next (&threads_choice, 1) : 0;
+      gboolean choosing = n_threads > 1 && threads_choice.kept < 0;
+      gint64 t0;
       double val_loss;
+
+      _philia_tape_use_threads (tape, arm ? n_threads : 1, !choosing);
+      t0 = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -1007,6 +1021,15 @@ philia_train (PhiliaGraph              *graph,
         ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
       val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
       result->val_loss[epoch] = val_loss;
+      if (choosing)
+        {
+          _philia_choice_record (&threads_choice, arm, (double)(g_get_monotonic_time () - t0),
+                                 EPOCH_THREADS_MARGIN);
+          if (threads_choice.kept >= 0)
+            g_debug ("fastest epoch on %u threads %.0f µs, on one %.0f µs: going on with %u",
+                     n_threads, threads_choice.best[1], threads_choice.best[0],
+                     threads_choice.kept ? n_threads : 1);
+        }
       {
         const guint8 *const masks[3] = { train, val, test };
         double acc[3];
