@@ -1107,6 +1107,14 @@ philia_train (PhiliaGraph              *graph,
       if (progress != NULL)
         philia_progress_set_fraction (progress, (epoch + 1.0) / ctx->params.epochs);
     }
+  if (n_threads > 1)
+    {
+      guint kept_split, kept_single, timing;
+
+      _philia_tape_site_counts (tape, &kept_split, &kept_single, &timing);
+      g_debug ("op sites: %u kept split, %u kept on one thread, %u still timed", kept_split,
+               kept_single, timing);
+    }
   philia_tape_reset (tape);
   vtable->free (model);
 
