@@ -229,6 +229,8 @@ test_matmul_threads (void)
 /* The timed choice between one thread (arm 0) and a split (arm 1) keeps
  * the faster arm by its fastest time, ignores the first use, and keeps a
  * split only if it wins by the margin. */
+#define ROUNDS 2
+
 static PhiliaChoice
 choose (double first,
         const double *times0,
@@ -238,13 +240,13 @@ choose (double first,
   PhiliaChoice c;
   guint i0 = 0, i1 = 0;
 
-  _philia_choice_init (&c);
+  _philia_choice_init (&c, ROUNDS);
   g_assert_cmpint (c.kept, ==, -1);
   /* The first use runs the guess, uncounted. */
   g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 1);
   g_assert_cmpuint (_philia_choice_next (&c, 0), ==, 0);
   _philia_choice_record (&c, 1, first, margin);
-  for (guint use = 0; use < 2 * CHOICE_ROUNDS; use++)
+  for (guint use = 0; use < 2 * ROUNDS; use++)
     {
       guint arm = _philia_choice_next (&c, 1);
 
@@ -254,8 +256,8 @@ choose (double first,
       _philia_choice_record (&c, arm, arm ? times1[i1++] : times0[i0++], margin);
     }
   g_assert_cmpint (c.kept, >=, 0);
-  g_assert_cmpuint (i0, ==, CHOICE_ROUNDS);
-  g_assert_cmpuint (i1, ==, CHOICE_ROUNDS);
+  g_assert_cmpuint (i0, ==, ROUNDS);
+  g_assert_cmpuint (i1, ==, ROUNDS);
   return c;
 }
 
@@ -266,7 +268,7 @@ test_choice (void)
   static const double level[] = { 95, 91 }, noisy[] = { 400, 50 };
   PhiliaChoice c;
 
-  g_assert_cmpuint (CHOICE_ROUNDS, ==, G_N_ELEMENTS (slow));
+  g_assert_cmpuint (ROUNDS, ==, G_N_ELEMENTS (slow));
   /* The split is faster: kept; slower: one thread kept. */
   c = choose (1e9, slow, fast, 0.1);
   g_assert_cmpint (c.kept, ==, 1);
@@ -293,6 +295,15 @@ test_choice (void)
   _philia_choice_record (&c, 1, 0, 0.1);
   g_assert_cmpint (c.kept, ==, 0);
   g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 0);
+  /* One round: decided after three uses, on one time of each. */
+  _philia_choice_init (&c, 1);
+  _philia_choice_record (&c, _philia_choice_next (&c, 1), 1e9, 0.1);
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 0);
+  _philia_choice_record (&c, 0, 100, 0.1);
+  g_assert_cmpint (c.kept, ==, -1);
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 1);
+  _philia_choice_record (&c, 1, 80, 0.1);
+  g_assert_cmpint (c.kept, ==, 1);
 }
 
 /* Sites of an op: the first uses alternate split and unsplit, then the
@@ -325,7 +336,7 @@ test_sites (void)
 
   /* Work the cost model splits, but a split's blocks take 3 ms each where
    * the whole takes 1 ms: timed, the site is kept on one thread. */
-  for (guint use = 0; use < 1 + 2 * CHOICE_ROUNDS; use++)
+  for (guint use = 0; use < 3; use++)
     {
       _philia_tape_site_counts (tape, &split, &single, &timing);
       g_assert_cmpuint (single, ==, 0);
@@ -334,8 +345,8 @@ test_sites (void)
   _philia_tape_site_counts (tape, &split, &single, &timing);
   g_assert_cmpuint (split + single + timing, ==, 1);
   g_assert_cmpuint (single, ==, 1);
-  /* Uses: split (2 calls), one thread, split, one thread, split. */
-  g_assert_cmpint (s.calls, ==, 2 + 1 + 2 + 1 + 2);
+  /* Uses: split (2 calls, uncounted), one thread, split. */
+  g_assert_cmpint (s.calls, ==, 2 + 1 + 2);
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 0, slow_rows, &s);
   g_assert_cmpint (s.calls, ==, 1);

@@ -44,19 +44,20 @@ gboolean _philia_cost_parallel (guint  n_threads,
 /* Two ways of doing the same work, arm 0 (one thread) and arm 1 (split
  * over the team), timed in turn on their first uses and the faster kept.
  * The first use runs the guess and is not counted (cold caches, first
- * touch of fresh buffers), the next CHOICE_ROUNDS × 2 alternate 0, 1, 0, 1,
+ * touch of fresh buffers), the next 2 × rounds alternate 0, 1, 0, 1, …,
  * and then arm 1 is kept only if its fastest time is at most (1 − margin)
  * times arm 0's: a split has costs its own timing does not see (the ops
  * after it read the worker's rows from the other core's cache). */
-#define CHOICE_ROUNDS 2
 typedef struct
 {
   guint  uses;     /* timed uses so far, the uncounted first one included */
+  guint  rounds;   /* uses of each arm timed before deciding */
   int    kept;     /* −1 while timing, else the arm kept */
   double best[2];  /* the fastest time of each arm so far */
 } PhiliaChoice;
 
-void     _philia_choice_init   (PhiliaChoice       *choice);
+void     _philia_choice_init   (PhiliaChoice       *choice,
+                                guint               rounds);
 /* The arm the next use runs: the kept one, or the one to time next (@guess
  * on the first use). */
 guint    _philia_choice_next   (const PhiliaChoice *choice,

@@ -91,9 +91,11 @@ _philia_cost_parallel (guint  n_threads,
 }
 
 void
-_philia_choice_init (PhiliaChoice *choice)
+_philia_choice_init (PhiliaChoice *choice,
+                     guint         rounds)
 {
   choice->uses = 0;
+  choice->rounds = MAX (rounds, 1);
   choice->kept = -1;
   choice->best[0] = choice->best[1] = G_MAXDOUBLE;
 }
@@ -106,7 +108,7 @@ _philia_choice_next (const PhiliaChoice *choice,
     return (guint)choice->kept;
   if (choice->uses == 0)
     return guess != 0;
-  /* Uses 1, 2, 3, 4: arms 0, 1, 0, 1. */
+  /* Uses 1, 2, 3, 4, …: arms 0, 1, 0, 1, … */
   return (choice->uses - 1) % 2;
 }
 
@@ -120,7 +122,7 @@ _philia_choice_record (PhiliaChoice *choice,
     return;
   if (choice->uses > 0)
     choice->best[arm] = MIN (choice->best[arm], time);
-  if (++choice->uses < 1 + 2 * CHOICE_ROUNDS)
+  if (++choice->uses < 1 + 2 * choice->rounds)
     return;
   choice->kept = choice->best[1] <= (1.0 - margin) * choice->best[0];
 }
@@ -143,6 +145,10 @@ typedef struct
  * read the worker's rows from its core's cache (tests/bench/GRID.md,
  * session 14: up to six times slower), which the op's own time misses. */
 #define SITE_MARGIN 0.1
+/* One timed use of each arm: a site is used once to a few times an epoch,
+ * and every use timed on the slower arm costs. A use slowed by chance
+ * errs towards what the cost model chose (split) or towards one thread. */
+#define SITE_ROUNDS 1
 /* Sites timed at most: shapes that change every step (mini-batches, masked
  * tokens) would otherwise grow the table; past this, the cost model alone
  * decides for new sites. */
@@ -213,7 +219,7 @@ site_split (PhiliaTape    *tape,
         return TRUE;
       site = g_new (Site, 1);
       site->key = *key;
-      _philia_choice_init (&site->choice);
+      _philia_choice_init (&site->choice, SITE_ROUNDS);
       g_hash_table_add (tape->sites, site);
     }
   if (site->choice.kept >= 0)

@@ -18,6 +18,11 @@
 /* How much faster an epoch on several threads must be than on one for a
  * run to keep them: when they are level, one thread spares the other core. */
 #define EPOCH_THREADS_MARGIN 0.03
+/* Epochs timed on each: one (epoch 1 on one thread, epoch 2 on all, after
+ * the uncounted epoch 0), so that a short run spends few epochs choosing. An
+ * epoch slowed by chance errs towards one thread or towards what the cost
+ * model alone gave. */
+#define EPOCH_THREADS_ROUNDS 1
 
 void
 philia_train_params_init (PhiliaTrainParams *params)
@@ -964,7 +969,7 @@ philia_train (PhiliaGraph              *graph,
   tape = philia_tape_new (n_threads);
   /* Dropout draws from a stream of its own, so initialisation and masks do not interact. */
   philia_rng_init (philia_tape_get_rng (tape), seed ^ 0x5deece66dULL);
-  _philia_choice_init (&threads_choice);
+  _philia_choice_init (&threads_choice, EPOCH_THREADS_ROUNDS);
 
   for (int epoch = 0; epoch < ctx->params.epochs; epoch++)
     {
