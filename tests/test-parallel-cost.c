@@ -226,6 +226,263 @@ test_matmul_threads (void)
     }
 }
 
+/* The timed choice between one thread (arm 0) and a split (arm 1) keeps
+ * the faster arm by its fastest time, ignores the first use, and keeps a
+ * split only if it wins by the margin. */
+#define ROUNDS 2
+
+static PhiliaChoice
+choose (double first,
+        const double *times0,
+        const double *times1,
+        double margin)
+{
+  PhiliaChoice c;
+  guint i0 = 0, i1 = 0;
+
+  _philia_choice_init (&c, ROUNDS);
+  g_assert_cmpint (c.kept, ==, -1);
+  /* The first use runs the guess, uncounted. */
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 1);
+  g_assert_cmpuint (_philia_choice_next (&c, 0), ==, 0);
+  _philia_choice_record (&c, 1, first, margin);
+  for (guint use = 0; use < 2 * ROUNDS; use++)
+    {
+      guint arm = _philia_choice_next (&c, 1);
+
+      g_assert_cmpint (c.kept, ==, -1);
+      /* Alternating, one thread first. */
+      g_assert_cmpuint (arm, ==, use % 2);
+      _philia_choice_record (&c, arm, arm ? times1[i1++] : times0[i0++], margin);
+    }
+  g_assert_cmpint (c.kept, >=, 0);
+  g_assert_cmpuint (i0, ==, ROUNDS);
+  g_assert_cmpuint (i1, ==, ROUNDS);
+  return c;
+}
+
+static void
+test_choice (void)
+{
+  static const double slow[] = { 100, 90 }, fast[] = { 60, 80 };
+  static const double level[] = { 95, 88 }, noisy[] = { 400, 50 };
+  PhiliaChoice c;
+
+  g_assert_cmpuint (ROUNDS, ==, G_N_ELEMENTS (slow));
+  /* The split is faster: kept; slower: one thread kept. */
+  c = choose (1e9, slow, fast, 0.1);
+  g_assert_cmpint (c.kept, ==, 1);
+  g_assert_cmpfloat (c.best[0], ==, 90);
+  g_assert_cmpfloat (c.best[1], ==, 60);
+  c = choose (0, fast, slow, 0.1);
+  g_assert_cmpint (c.kept, ==, 0);
+  /* The first use does not count, whatever it took. */
+  c = choose (1, slow, fast, 0.1);
+  g_assert_cmpint (c.kept, ==, 1);
+  /* Within the margin, one thread: 88 against 90 · 0.9; without a margin,
+   * the faster by a hair wins. */
+  c = choose (0, slow, level, 0.1);
+  g_assert_cmpint (c.kept, ==, 0);
+  c = choose (0, slow, level, 0.0);
+  g_assert_cmpint (c.kept, ==, 1);
+  /* The fastest time counts, not the mean: one slow use (a preemption)
+   * does not decide. */
+  c = choose (0, slow, noisy, 0.1);
+  g_assert_cmpint (c.kept, ==, 1);
+  c = choose (0, noisy, slow, 0.1);
+  g_assert_cmpint (c.kept, ==, 0);
+  /* Once kept, the arm stays and further times are ignored. */
+  _philia_choice_record (&c, 1, 0, 0.1);
+  g_assert_cmpint (c.kept, ==, 0);
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 0);
+  /* One round: decided after three uses, on one time of each. */
+  _philia_choice_init (&c, 1);
+  _philia_choice_record (&c, _philia_choice_next (&c, 1), 1e9, 0.1);
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 0);
+  _philia_choice_record (&c, 0, 100, 0.1);
+  g_assert_cmpint (c.kept, ==, -1);
+  g_assert_cmpuint (_philia_choice_next (&c, 1), ==, 1);
+  _philia_choice_record (&c, 1, 80, 0.1);
+  g_assert_cmpint (c.kept, ==, 1);
+}
+
+/* Sites of an op: the first uses alternate split and unsplit, then the
+ * tape keeps one; a site timed as slower split stays on the calling
+ * thread. Forced, every op splits or none does. */
+typedef struct
+{
+  gint   calls;
+  gulong sleep_us;   /* per call over all rows; a block of fewer takes 3 × */
+  guint  n;
+} Slow;
+
+static void
+slow_rows (gpointer data,
+           guint    begin,
+           guint    end)
+{
+  Slow *s = data;
+
+  g_atomic_int_inc (&s->calls);
+  g_usleep (end - begin < s->n ? 3 * s->sleep_us : s->sleep_us);
+}
+
+static void
+test_sites (void)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (2);
+  Slow s = { 0, 1000, 1000 };
+  guint split, single, timing;
+
+  /* Work the cost model splits, but a split's blocks take 3 ms each where
+   * the whole takes 1 ms: timed, the site is kept on one thread. */
+  for (guint use = 0; use < 3; use++)
+    {
+      _philia_tape_site_counts (tape, &split, &single, &timing);
+      g_assert_cmpuint (single, ==, 0);
+      _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 0, slow_rows, &s);
+    }
+  _philia_tape_site_counts (tape, &split, &single, &timing);
+  g_assert_cmpuint (split + single + timing, ==, 1);
+  g_assert_cmpuint (single, ==, 1);
+  /* Uses: split (2 calls, uncounted), one thread, split. */
+  g_assert_cmpint (s.calls, ==, 2 + 1 + 2);
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 0, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 1);
+  /* Small work is not timed, and stays on one thread. */
+  s.sleep_us = 0;
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 10, 0, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 1);
+  _philia_tape_site_counts (tape, &split, &single, &timing);
+  g_assert_cmpuint (split + single + timing, ==, 1);
+  /* Forced, it splits; forced off, a split site does not. */
+  _philia_tape_force_split (tape, 1);
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 10, 0, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 2);
+  _philia_tape_force_split (tape, 0);
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 1, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 1);
+  /* Untimed (a run still choosing its thread count), a new site splits as
+   * the cost model says and is not recorded as decided. */
+  _philia_tape_force_split (tape, -1);
+  _philia_tape_use_threads (tape, 2, FALSE);
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 2, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 2);
+  /* On one thread, nothing splits. */
+  _philia_tape_use_threads (tape, 1, TRUE);
+  s.calls = 0;
+  _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 3, slow_rows, &s);
+  g_assert_cmpint (s.calls, ==, 1);
+}
+
+/* A two-layer GCN-like step through the tape (sparse product, products,
+ * ReLU, log-softmax, NLL, backward) gives the same bits with every op
+ * split, with none split, and on the timed choices over several steps
+ * (whatever they pick), against one thread. */
+static void
+gcn_step (PhiliaTape   *tape,
+          PhiliaSparse *adj,
+          PhiliaTensor *x,
+          PhiliaTensor *w1,
+          PhiliaTensor *w2,
+          const gint32 *labels,
+          float       **out,
+          float       **g1,
+          float       **g2)
+{
+  PhiliaTensor *h, *logp, *loss;
+
+  philia_tape_reset (tape);
+  philia_tensor_zero_grad (w1);
+  philia_tensor_zero_grad (w2);
+  h = philia_op_relu (tape, philia_op_spmm (tape, adj, NULL, philia_op_matmul (tape, x, w1)));
+  logp = philia_op_log_softmax (tape, philia_op_spmm (tape, adj, NULL,
+                                                      philia_op_matmul (tape, h, w2)));
+  loss = philia_op_nll (tape, logp, labels, NULL);
+  philia_tape_backward (tape, loss);
+  *out = g_memdup2 (logp->data, sizeof (float) * philia_tensor_size (logp));
+  *g1 = g_memdup2 (w1->grad, sizeof (float) * philia_tensor_size (w1));
+  *g2 = g_memdup2 (w2->grad, sizeof (float) * philia_tensor_size (w2));
+}
+
+static void
+test_split_bits (void)
+{
+  const guint n = 3000, f = 96, hid = 64, c = 7;
+  /* philia_sparse_new () takes the arrays. */
+  gint64 *offsets = g_new (gint64, n + 1);
+  gint32 *cols = g_new (gint32, 5 * n);
+  float *values = g_new (float, 5 * n);
+  g_autofree gint32 *labels = g_new (gint32, n);
+  g_autoptr(PhiliaTensor) x = philia_tensor_new (n, f);
+  g_autoptr(PhiliaTensor) w1 = philia_tensor_new (f, hid);
+  g_autoptr(PhiliaTensor) w2 = philia_tensor_new (hid, c);
+  float *ref[3] = { NULL, NULL, NULL };
+  PhiliaSparse *adj;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 11);
+  offsets[0] = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      for (guint e = 0; e < 5; e++)
+        {
+          cols[5 * i + e] = e == 0 ? (gint32)i : (gint32)(philia_rng_next (&rng) % n);
+          values[5 * i + e] = 0.2f + 0.1f * philia_rng_float (&rng);
+        }
+      offsets[i + 1] = 5 * (i + 1);
+      labels[i] = (gint32)(philia_rng_next (&rng) % c);
+    }
+  adj = philia_sparse_new (n, n, offsets, cols, values);
+  philia_tensor_glorot (x, &rng);
+  philia_tensor_glorot (w1, &rng);
+  philia_tensor_glorot (w2, &rng);
+  w1->requires_grad = w2->requires_grad = TRUE;
+
+  /* Modes: one thread; two, all split; two, none split; two, timed. */
+  for (guint mode = 0; mode < 4; mode++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (mode == 0 ? 1 : 2);
+
+      if (mode == 1 || mode == 2)
+        _philia_tape_force_split (tape, mode == 1);
+      for (guint step = 0; step < (mode == 3 ? 8 : 1); step++)
+        {
+          float *got[3];
+
+          gcn_step (tape, adj, x, w1, w2, labels, &got[0], &got[1], &got[2]);
+          if (ref[0] == NULL)
+            {
+              for (guint k = 0; k < 3; k++)
+                ref[k] = got[k];
+              continue;
+            }
+          g_assert_cmpmem (ref[0], sizeof (float) * n * c, got[0], sizeof (float) * n * c);
+          g_assert_cmpmem (ref[1], sizeof (float) * f * hid, got[1], sizeof (float) * f * hid);
+          g_assert_cmpmem (ref[2], sizeof (float) * hid * c, got[2], sizeof (float) * hid * c);
+          for (guint k = 0; k < 3; k++)
+            g_free (got[k]);
+        }
+      if (mode == 3)
+        {
+          guint split, single, timing;
+
+          /* Eight steps are past every site's timing. */
+          _philia_tape_site_counts (tape, &split, &single, &timing);
+          g_assert_cmpuint (timing, ==, 0);
+          g_assert_cmpuint (split + single, >, 0);
+        }
+    }
+  philia_sparse_unref (adj);
+  for (guint k = 0; k < 3; k++)
+    g_free (ref[k]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,5 +492,8 @@ main (int    argc,
   g_test_add_func ("/parallel-cost/rows", test_rows);
   g_test_add_func ("/parallel-cost/sgemm", test_sgemm);
   g_test_add_func ("/parallel-cost/matmul-threads", test_matmul_threads);
+  g_test_add_func ("/parallel-cost/choice", test_choice);
+  g_test_add_func ("/parallel-cost/sites", test_sites);
+  g_test_add_func ("/parallel-cost/split-bits", test_split_bits);
   return g_test_run ();
 }

@@ -41,6 +41,51 @@ gboolean _philia_cost_parallel (guint  n_threads,
                                 double madds,
                                 double bytes);
 
+/* Two ways of doing the same work, arm 0 (one thread) and arm 1 (split
+ * over the team), timed in turn on their first uses and the faster kept.
+ * The first use runs the guess and is not counted (cold caches, first
+ * touch of fresh buffers), the next 2 × rounds alternate 0, 1, 0, 1, …,
+ * and then arm 1 is kept only if its fastest time is at most (1 − margin)
+ * times arm 0's: a split has costs its own timing does not see (the ops
+ * after it read the worker's rows from the other core's cache). */
+typedef struct
+{
+  guint  uses;     /* timed uses so far, the uncounted first one included */
+  guint  rounds;   /* uses of each arm timed before deciding */
+  int    kept;     /* −1 while timing, else the arm kept */
+  double best[2];  /* the fastest time of each arm so far */
+} PhiliaChoice;
+
+void     _philia_choice_init   (PhiliaChoice       *choice,
+                                guint               rounds);
+/* The arm the next use runs: the kept one, or the one to time next (@guess
+ * on the first use). */
+guint    _philia_choice_next   (const PhiliaChoice *choice,
+                                guint               guess);
+/* Counts a use of @arm that took @time (any unit); decides after the last. */
+void     _philia_choice_record (PhiliaChoice       *choice,
+                                guint               arm,
+                                double              time,
+                                double              margin);
+
+/* How many op sites the tape has decided (kept split, kept on one thread)
+ * and how many it is still timing; for tests and benchmarks. */
+void     _philia_tape_site_counts (PhiliaTape *tape,
+                                   guint      *split,
+                                   guint      *single,
+                                   guint      *timing);
+/* Sets the threads the tape's ops use from now on (1 … the count it was
+ * made with), and whether op sites still undecided are timed (else they
+ * split as the cost model says, untimed). */
+void     _philia_tape_use_threads (PhiliaTape *tape,
+                                   guint       n_threads,
+                                   gboolean    time_ops);
+/* Tests: every row-parallel op and product of two rows a thread or more
+ * splits (@force 1), whatever the cost model says, or none does (0); −1
+ * restores the cost model and the timed choice. */
+void     _philia_tape_force_split (PhiliaTape *tape,
+                                   int         force);
+
 /* Bytes a sparse product of @nnz entries, @rows × @cols, by a dense matrix
  * @width wide moves when its operands stay in cache (the small products the
  * decision is about): index and value per entry, each row of the dense
@@ -48,8 +93,11 @@ gboolean _philia_cost_parallel (guint  n_threads,
 #define SPMM_BYTES(nnz, rows, cols, width) \
   (8.0 * (nnz) + 4.0 * ((double)(rows) + (double)(cols)) * (width))
 
-/* _philia_tape_parallel_rows with the decision made by the cost model, for
- * work of @ns nanoseconds on one thread touching @bytes bytes. */
+/* Runs @fn over [0, n) on the tape's threads (_philia_tape_split_rows) or
+ * on the calling thread alone: an op the cost model would split, for work
+ * of @ns nanoseconds on one thread touching @bytes bytes, is timed split and
+ * unsplit on its first uses at its site (@fn and the shape), and the faster
+ * is kept (PhiliaChoice); either gives the same bits. */
 void _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
                                     guint         n,
                                     const gint64 *offsets,

@@ -277,7 +277,8 @@ bias_elu_backward (PhiliaTape *tape,
     {
       /* The rows split over the team, then the bias's sums over the
        * gradient just written, in row order as on one thread. */
-      _philia_tape_parallel_rows (tape, y->rows, NULL, 2.0 * n, bias_elu_grad_rows, &t);
+      _philia_tape_parallel_rows_cost (tape, y->rows, NULL, 2.0 * n, 16.0 * n,
+                                       bias_elu_grad_rows, &t);
       _philia_acc_columns (ensure_grad (b), t.ga, y->rows, y->cols);
     }
   else if (y->cols % 8 == 0 && !b->requires_grad)

@@ -8,6 +8,9 @@
 #include "philia-cost-private.h"
 #include "philia-parallel-private.h"
 
+#include <string.h>
+#include <time.h>
+
 /* One thread's speed on the loop kernels (spmm, elementwise, attention):
  * about 16 G multiply-adds and 25 GB a second here, whichever binds
  * (tests/bench/bench-parallel.c: y += a x streams 27 GB/s from one thread
@@ -88,6 +91,188 @@ _philia_cost_parallel (guint  n_threads,
 }
 
 void
+_philia_choice_init (PhiliaChoice *choice,
+                     guint         rounds)
+{
+  choice->uses = 0;
+  choice->rounds = MAX (rounds, 1);
+  choice->kept = -1;
+  choice->best[0] = choice->best[1] = G_MAXDOUBLE;
+}
+
+guint
+_philia_choice_next (const PhiliaChoice *choice,
+                     guint               guess)
+{
+  if (choice->kept >= 0)
+    return (guint)choice->kept;
+  if (choice->uses == 0)
+    return guess != 0;
+  /* Uses 1, 2, 3, 4, …: arms 0, 1, 0, 1, … */
+  return (choice->uses - 1) % 2;
+}
+
+void
+_philia_choice_record (PhiliaChoice *choice,
+                       guint         arm,
+                       double        time,
+                       double        margin)
+{
+  if (choice->kept >= 0 || arm > 1)
+    return;
+  if (choice->uses > 0)
+    choice->best[arm] = MIN (choice->best[arm], time);
+  if (++choice->uses < 1 + 2 * choice->rounds)
+    return;
+  choice->kept = choice->best[1] <= (1.0 - margin) * choice->best[0];
+}
+
+/* An op site: the op's function and its shape. Sites of one function and
+ * shape share a choice (the same work, wherever in the model it runs). */
+typedef struct
+{
+  guint64 fn;
+  guint64 a, b, c;
+} SiteKey;
+
+typedef struct
+{
+  SiteKey      key;   /* first: the table's key points here */
+  PhiliaChoice choice;
+} Site;
+
+/* Margin a timed split must win by (PhiliaChoice): the ops after a split op
+ * read the worker's rows from its core's cache (tests/bench/GRID.md,
+ * session 14: up to six times slower), which the op's own time misses. */
+#define SITE_MARGIN 0.1
+/* One timed use of each arm: a site is used once to a few times an epoch,
+ * and every use timed on the slower arm costs. A use slowed by chance
+ * errs towards what the cost model chose (split) or towards one thread. */
+#define SITE_ROUNDS 1
+/* Sites timed at most: shapes that change every step (mini-batches, masked
+ * tokens) would otherwise grow the table; past this, the cost model alone
+ * decides for new sites. */
+#define MAX_SITES 4096
+
+static guint
+site_hash (gconstpointer p)
+{
+  const SiteKey *k = p;
+  guint64 h = k->fn;
+
+  h = (h ^ k->a) * 0x9e3779b97f4a7c15ULL;
+  h = (h ^ k->b) * 0x9e3779b97f4a7c15ULL;
+  h = (h ^ k->c) * 0x9e3779b97f4a7c15ULL;
+  return (guint)(h >> 32);
+}
+
+static gboolean
+site_equal (gconstpointer p,
+            gconstpointer q)
+{
+  const SiteKey *a = p, *b = q;
+
+  return a->fn == b->fn && a->a == b->a && a->b == b->b && a->c == b->c;
+}
+
+static guint64
+double_bits (double x)
+{
+  guint64 u;
+
+  memcpy (&u, &x, sizeof u);
+  return u;
+}
+
+static double
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Whether the op at @key, which the cost model would split (@model), splits
+ * this time; *timing is the choice to record its time in, or NULL. */
+static gboolean
+site_split (PhiliaTape    *tape,
+            const SiteKey *key,
+            gboolean       model,
+            PhiliaChoice **timing)
+{
+  Site *site;
+
+  *timing = NULL;
+  if (tape->n_threads < 2)
+    return FALSE;
+  if (tape->force_split >= 0)
+    return tape->force_split;
+  if (!model)
+    return FALSE;
+  if (tape->sites == NULL)
+    tape->sites = g_hash_table_new_full (site_hash, site_equal, g_free, NULL);
+  site = g_hash_table_lookup (tape->sites, key);
+  if (site == NULL)
+    {
+      if (!tape->time_ops || g_hash_table_size (tape->sites) >= MAX_SITES)
+        return TRUE;
+      site = g_new (Site, 1);
+      site->key = *key;
+      _philia_choice_init (&site->choice, SITE_ROUNDS);
+      g_hash_table_add (tape->sites, site);
+    }
+  if (site->choice.kept >= 0)
+    return site->choice.kept;
+  if (!tape->time_ops)
+    return TRUE;
+  *timing = &site->choice;
+  return _philia_choice_next (&site->choice, 1);
+}
+
+void
+_philia_tape_site_counts (PhiliaTape *tape,
+                          guint      *split,
+                          guint      *single,
+                          guint      *timing)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  *split = *single = *timing = 0;
+  if (tape->sites == NULL)
+    return;
+  g_hash_table_iter_init (&iter, tape->sites);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const Site *site = key;
+
+      if (site->choice.kept < 0)
+        (*timing)++;
+      else if (site->choice.kept)
+        (*split)++;
+      else
+        (*single)++;
+    }
+}
+
+void
+_philia_tape_use_threads (PhiliaTape *tape,
+                          guint       n_threads,
+                          gboolean    time_ops)
+{
+  tape->n_threads = MAX (n_threads, 1);
+  tape->time_ops = time_ops;
+}
+
+void
+_philia_tape_force_split (PhiliaTape *tape,
+                          int         force)
+{
+  tape->force_split = CLAMP (force, -1, 1);
+}
+
+void
 _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
                                guint         n,
                                const gint64 *offsets,
@@ -96,13 +281,20 @@ _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
                                RangeFunc     fn,
                                gpointer      data)
 {
-  if (!_philia_cost_parallel_ns (tape->n_threads, ns, bytes))
-    {
-      fn (data, 0, n);
-      return;
-    }
-  /* Above every threshold _philia_tape_parallel_rows keeps. */
-  _philia_tape_parallel_rows (tape, n, offsets, G_MAXDOUBLE, fn, data);
+  SiteKey key = { (guint64)(guintptr)fn, n, double_bits (ns), double_bits (bytes) };
+  PhiliaChoice *timing;
+  gboolean split;
+  double t0 = 0;
+
+  split = site_split (tape, &key, _philia_cost_parallel_ns (tape->n_threads, ns, bytes), &timing);
+  if (timing != NULL)
+    t0 = now_ns ();
+  if (split)
+    _philia_tape_split_rows (tape, n, offsets, fn, data);
+  else
+    fn (data, 0, n);
+  if (timing != NULL)
+    _philia_choice_record (timing, split, now_ns () - t0, SITE_MARGIN);
 }
 
 void
@@ -175,18 +367,32 @@ _philia_sgemm (PhiliaTape      *tape,
 {
   Gemm g = { trans_a, trans_b, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 0, 0 };
   guint t = MIN (tape->n_threads, 64);
+  gboolean split;
 
   if (m <= 0 || n <= 0)
     return;
   g.tiles = (guint)((m + GEMM_GRAIN - 1) / GEMM_GRAIN);
   g.parts = MIN (t, g.tiles);
-  if (g.parts <= 1
-      || !_philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k),
-                                    _philia_cost_gemm_bytes (m, n, k)))
+  if (g.parts > 1)
     {
-      cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                   ldc);
+      SiteKey key = { (guint64)(guintptr)gemm_block, ((guint64)(guint)m << 32) | (guint)n,
+                      ((guint64)(guint)k << 16) | ((guint64)trans_a << 8) | trans_b, 0 };
+      gboolean model = _philia_cost_parallel_ns (t, _philia_cost_sgemm_ns (m, n, k),
+                                                 _philia_cost_gemm_bytes (m, n, k));
+      PhiliaChoice *timing;
+      double t0 = 0;
+
+      split = site_split (tape, &key, model, &timing);
+      if (timing != NULL)
+        t0 = now_ns ();
+      if (split)
+        philia_parallel_run (g.parts, g.parts, gemm_block, &g);
+      else
+        cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                     ldc);
+      if (timing != NULL)
+        _philia_choice_record (timing, split, now_ns () - t0, SITE_MARGIN);
       return;
     }
-  philia_parallel_run (g.parts, g.parts, gemm_block, &g);
+  cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

@@ -51,6 +51,12 @@ struct _PhiliaTape
   guint        step_count;
   /* The tensor a backward walk started from (its gradient is the caller's). */
   PhiliaTensor *walk_output;
+  /* Op sites (op and shape) the cost model would split, each timed split
+   * and on one thread on its first uses, the faster kept (Site,
+   * philia-parallel-cost.c); created on first use. */
+  GHashTable  *sites;
+  gboolean     time_ops;     /* whether undecided sites are timed (else split) */
+  int          force_split;  /* tests: −1, or 0 never / 1 always split */
 };
 
 /* The element count a pool buffer for @n floats really has: @n rounded up
@@ -119,15 +125,18 @@ gsize  _philia_tape_pool_bytes (PhiliaTape *tape);
 
 typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
 
-/* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
- * blocks hold about equal numbers of entries (power-law degrees); each output
- * row is written by one thread, so results do not depend on the schedule. */
-void _philia_tape_parallel_rows (PhiliaTape   *tape,
-                                 guint         n,
-                                 const gint64 *offsets,
-                                 double        work,
-                                 RangeFunc     fn,
-                                 gpointer      data);
+/* Runs @fn over [0, n) in contiguous blocks, one per thread of the tape
+ * (on the calling thread alone for fewer than two rows a thread). With
+ * @offsets the blocks hold about equal numbers of entries (power-law
+ * degrees); each output row is written by one thread, so results do not
+ * depend on the schedule. Ops do not call it: they go through
+ * _philia_tape_parallel_rows_cost () or _ns () (philia-cost-private.h),
+ * which decide whether the split pays. */
+void _philia_tape_split_rows (PhiliaTape   *tape,
+                              guint         n,
+                              const gint64 *offsets,
+                              RangeFunc     fn,
+                              gpointer      data);
 
 /* mask[i] = 1 (kept) or 0 (dropped with probability p), the streams seeded
  * from the tape's generator. */

@@ -153,17 +153,16 @@ run_block (gpointer data,
  * blocks hold about equal numbers of entries (power-law degrees); each output
  * row is written by one thread, so results do not depend on the schedule. */
 void
-_philia_tape_parallel_rows (PhiliaTape   *tape,
-                            guint         n,
-                            const gint64 *offsets,
-                            double        work,
-                            RangeFunc     fn,
-                            gpointer      data)
+_philia_tape_split_rows (PhiliaTape   *tape,
+                         guint         n,
+                         const gint64 *offsets,
+                         RangeFunc     fn,
+                         gpointer      data)
 {
   guint t = tape->n_threads;
   Blocks blocks;
 
-  if (!_philia_cost_parallel (t, work, 0) || n < 2 * t)
+  if (t < 2 || n < 2 * t)
     {
       fn (data, 0, n);
       return;
@@ -239,6 +238,8 @@ philia_tape_new (guint n_threads)
   g_array_set_clear_func (tape->nodes, node_clear);
   tape->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pool_class_free);
   tape->lent = g_hash_table_new (NULL, NULL);
+  tape->force_split = -1;
+  tape->time_ops = TRUE;
   return tape;
 }
 
@@ -410,6 +411,8 @@ philia_tape_free (PhiliaTape *tape)
   g_array_unref (tape->nodes);
   g_hash_table_unref (tape->buffers);
   g_hash_table_unref (tape->lent);
+  if (tape->sites != NULL)
+    g_hash_table_unref (tape->sites);
   g_free (tape);
 }
 

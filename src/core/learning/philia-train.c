@@ -16,6 +16,15 @@
 #include <string.h>
 #include <time.h>
 
+/* How much faster an epoch on several threads must be than on one for a
+ * run to keep them: when they are level, one thread spares the other core. */
+#define EPOCH_THREADS_MARGIN 0.03
+/* Epochs timed on each: one (epoch 1 on one thread, epoch 2 on all, after
+ * the uncounted epoch 0), so that a short run spends few epochs choosing. An
+ * epoch slowed by chance errs towards one thread or towards what the cost
+ * model alone gave. */
+#define EPOCH_THREADS_ROUNDS 1
+
 void
 philia_train_params_init (PhiliaTrainParams *params)
 {
@@ -787,6 +796,7 @@ philia_train (PhiliaGraph              *graph,
   g_autoptr(PhiliaTape) tape = NULL;
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
   g_autofree double *epoch_ms = NULL;
+  PhiliaChoice threads_choice;
   g_autofree gint32 *loss_labels = NULL;
   g_autofree gint32 *epoch_predictions = NULL;
   g_autofree float *auc_scores = NULL;
@@ -974,13 +984,24 @@ philia_train (PhiliaGraph              *graph,
   tape = philia_tape_new (n_threads);
   /* Dropout draws from a stream of its own, so initialisation and masks do not interact. */
   philia_rng_init (philia_tape_get_rng (tape), seed ^ 0x5deece66dULL);
+  _philia_choice_init (&threads_choice, EPOCH_THREADS_ROUNDS);
 
   for (int epoch = 0; epoch < ctx->params.epochs; epoch++)
     {
       PhiliaTrainEpoch info = { 0 };
       PhiliaTensor *logp, *loss;
-      gint64 t0 = epoch_clock (cpu_clock);
+      /* On several threads, the first epochs run on all of them and on one
+       * in turn (PhiliaChoice), and the run goes on with the faster; op sites
+       * are timed once it is settled on several (HACKING.md §7). */
+      guint arm = n_threads > 1 ? _philia_choice_next (&threads_choice, 1) : 0;
+      gboolean choosing = n_threads > 1 && threads_choice.kept < 0;
+      gint64 t0, w0;
       double val_loss;
+
+      _philia_tape_use_threads (tape, arm ? n_threads : 1, !choosing);
+      t0 = epoch_clock (cpu_clock);
+      /* The thread choice is judged by wall time whatever the epoch clock. */
+      w0 = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -1022,6 +1043,15 @@ philia_train (PhiliaGraph              *graph,
         ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
       val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
       result->val_loss[epoch] = val_loss;
+      if (choosing)
+        {
+          _philia_choice_record (&threads_choice, arm, (double)(g_get_monotonic_time () - w0),
+                                 EPOCH_THREADS_MARGIN);
+          if (threads_choice.kept >= 0)
+            g_debug ("fastest epoch on %u threads %.0f µs, on one %.0f µs: going on with %u",
+                     n_threads, threads_choice.best[1], threads_choice.best[0],
+                     threads_choice.kept ? n_threads : 1);
+        }
       {
         const guint8 *const masks[3] = { train, val, test };
         double acc[3];
@@ -1098,6 +1128,14 @@ philia_train (PhiliaGraph              *graph,
         }
       if (progress != NULL)
         philia_progress_set_fraction (progress, (epoch + 1.0) / ctx->params.epochs);
+    }
+  if (n_threads > 1)
+    {
+      guint kept_split, kept_single, timing;
+
+      _philia_tape_site_counts (tape, &kept_split, &kept_single, &timing);
+      g_debug ("op sites: %u kept split, %u kept on one thread, %u still timed", kept_split,
+               kept_single, timing);
     }
   philia_tape_reset (tape);
   vtable->free (model);
