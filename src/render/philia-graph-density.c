@@ -241,6 +241,10 @@ _philia_graph_view_draw_density (cairo_t               *cr,
   int stride;
   double alpha[DENSITY_SATURATION + 1];
 
+  /* Fewer nodes than the rule asks for in view: discs, without filling
+   * (and clearing) a grid of the whole drawing for nothing. */
+  if (philia_graph_get_n_nodes (view->graph) < DENSITY_MIN_NODES)
+    return FALSE;
   if (!density_grid_fill (&grid, view, width, height, base, bucket_of) || !density_rule (&grid))
     {
       density_grid_clear (&grid, view);

@@ -44,6 +44,8 @@ typedef struct
   guint    inked_before_first;/* of those, pixels unlike the background */
   guint    label_checks;      /* step labels compared with the bar */
   guint    label_off;         /* most steps between the label and the bar */
+  GtkProgressBar *bar;        /* whose notifications fill @fractions */
+  gulong   bar_handler;
 } Watch;
 
 /* How many pixels of the graph area differ from its corner, drawn now. */
@@ -91,6 +93,31 @@ canvas (void)
   return PHILIA_CANVAS (philia_window_get_canvas (front_window ()));
 }
 
+/* Each fraction the canvas's bar is given while it shows the watched graph,
+ * the increasing ones kept: the notifications themselves, not a 5 ms poll,
+ * which a loaded machine ran too seldom to see the bar move (it saw one
+ * fraction in a whole refinement). */
+static void
+bar_fraction_cb (GtkProgressBar *bar,
+                 GParamSpec     *pspec,
+                 gpointer        data)
+{
+  Watch *watch = data;
+  PhiliaCanvas *c = canvas ();
+  PhiliaGraph *graph = philia_canvas_get_graph (c);
+  double fraction = gtk_progress_bar_get_fraction (bar);
+
+  /* Busy or not: the last steps' notifications may come after the layout
+   * landed, when the main loop runs late. */
+  if (bar != c->progress_bar || graph == NULL
+      || philia_graph_get_n_nodes (graph) != watch->n_nodes)
+    return;
+  if (watch->n_fractions == 0
+      || (fraction > watch->fractions[watch->n_fractions - 1]
+          && watch->n_fractions < G_N_ELEMENTS (watch->fractions)))
+    watch->fractions[watch->n_fractions++] = fraction;
+}
+
 /* Looks at the canvas every few milliseconds while the layout runs. */
 static gboolean
 watch_cb (gpointer data)
@@ -104,10 +131,6 @@ watch_cb (gpointer data)
       || !philia_canvas_get_busy (c))
     return G_SOURCE_CONTINUE;
   fraction = gtk_progress_bar_get_fraction (c->progress_bar);
-  if (watch->n_fractions == 0
-      || (fraction > watch->fractions[watch->n_fractions - 1]
-          && watch->n_fractions < G_N_ELEMENTS (watch->fractions)))
-    watch->fractions[watch->n_fractions++] = fraction;
   /* Until the first picture the canvas is empty: no legend of nothing. */
   if (!philia_canvas_has_positions (c) && !watch->shown_while_busy
       && gtk_widget_get_mapped (GTK_WIDGET (c->area)))
@@ -230,10 +253,16 @@ open_watched (GFile *file,
   guint id;
 
   watch->n_nodes = N_NODES;
+  /* The document is replaced in this window (it has no work in it). */
+  watch->bar = g_object_ref (canvas ()->progress_bar);
+  watch->bar_handler = g_signal_connect (watch->bar, "notify::fraction",
+                                         G_CALLBACK (bar_fraction_cb), watch);
   id = g_timeout_add (5, watch_cb, watch);
   philia_window_open (front_window (), file);
   g_assert_true (philia_test_spin_until (layout_done, GUINT_TO_POINTER (N_NODES), 180000));
   g_source_remove (id);
+  g_signal_handler_disconnect (watch->bar, watch->bar_handler);
+  g_clear_object (&watch->bar);
 }
 
 static void
