@@ -390,7 +390,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
   spmm_block_##NV##v_body (const gint64 *off, const gint32 *col,                   \
                            const float *values, guint heads, guint h,              \
                            const float *x, guint stride, guint j0, guint i,        \
-                           float *restrict o, gboolean accumulate)                 \
+                           float *restrict o, gboolean accumulate, gint64 limit)   \
   {                                                                                \
     V8f acc[NV];                                                                   \
     gint64 e = off[i], end = off[i + 1];                                           \
@@ -403,7 +403,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
           const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
           float v = values[e * heads + h];                                         \
                                                                                    \
-          if (NV == 8 && e + SPMM_PREFETCH < end)                                  \
+          if (NV == 8 && e + SPMM_PREFETCH < limit)                                \
             for (guint k = 0; k < 4; k++)                                          \
               __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0  \
                                   + 16 * k);                                       \
@@ -415,7 +415,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
         {                                                                          \
           const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
                                                                                    \
-          if (NV == 8 && e + SPMM_PREFETCH < end)                                  \
+          if (NV == 8 && e + SPMM_PREFETCH < limit)                                \
             for (guint k = 0; k < 4; k++)                                          \
               __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0  \
                                   + 16 * k);                                       \
@@ -432,7 +432,18 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
                       guint i, float *restrict o, gboolean accumulate)             \
   {                                                                                \
     spmm_block_##NV##v_body (off, col, values, heads, h, x, stride, j0, i, o,      \
-                             accumulate);                                          \
+                             accumulate, off[i + 1]);                              \
+  }                                                                                \
+                                                                                   \
+  /* The same, prefetching across the row's end up to entry @limit. */             \
+  PHILIA_VECTORIZE G_GNUC_UNUSED static void                                       \
+  spmm_block_##NV##v_ahead (const gint64 *off, const gint32 *col,                  \
+                            const float *values, const float *x, guint stride,     \
+                            guint j0, guint i, float *restrict o,                  \
+                            gboolean accumulate, gint64 limit)                     \
+  {                                                                                \
+    spmm_block_##NV##v_body (off, col, values, 1, 0, x, stride, j0, i, o,          \
+                             accumulate, limit);                                   \
   }                                                                                \
                                                                                    \
   /* Rows [begin, end) of a one-head product exactly 8 NV columns wide: the     \
@@ -448,7 +459,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
     for (guint i = begin; i < end; i++)                                            \
       spmm_block_##NV##v_body (t->s->row_offsets, t->s->col_index, t->values, 1, 0, \
                                t->x, 8 * NV, 0, i, t->out + (gsize)i * 8 * NV,     \
-                               t->accumulate);                                     \
+                               t->accumulate, t->s->row_offsets[i + 1]);           \
   }
 
 /* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
@@ -755,9 +766,18 @@ spmm_rows (gpointer data,
        * the block of X the rows gather from (a 1,500-feature W: 384 KB)
        * stays in L2 where the whole of X (1.5 MB) would not, and each
        * output element gets the same sums as row by row. */
+      const gint64 *off = t->s->row_offsets;
+      gint64 limit = off[end];
+
       for (guint j0 = 0; j0 < d; j0 += 64)
         for (guint i = begin; i < end; i++)
-          spmm_columns (t, i, 0, j0, MIN (64, d - j0));
+          {
+            if (d - j0 >= 64)
+              spmm_block_8v_ahead (off, t->s->col_index, t->values, t->x, d, j0, i,
+                                   t->out + (gsize)i * d + j0, t->accumulate, limit);
+            else
+              spmm_columns (t, i, 0, j0, d - j0);
+          }
       return;
     }
   for (guint i = begin; i < end; i++)
