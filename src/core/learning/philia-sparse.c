@@ -390,7 +390,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
   spmm_block_##NV##v_body (const gint64 *off, const gint32 *col,                   \
                            const float *values, guint heads, guint h,              \
                            const float *x, guint stride, guint j0, guint i,        \
-                           float *restrict o, gboolean accumulate, gint64 limit)   \
+                           float *restrict o, gboolean accumulate)                 \
   {                                                                                \
     V8f acc[NV];                                                                   \
     gint64 e = off[i], end = off[i + 1];                                           \
@@ -403,7 +403,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
           const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
           float v = values[e * heads + h];                                         \
                                                                                    \
-          if (NV == 8 && e + SPMM_PREFETCH < limit)                                \
+          if (NV == 8 && e + SPMM_PREFETCH < end)                                  \
             for (guint k = 0; k < 4; k++)                                          \
               __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0  \
                                   + 16 * k);                                       \
@@ -415,7 +415,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
         {                                                                          \
           const float *restrict xr = x + (gsize)col[e] * stride + j0;              \
                                                                                    \
-          if (NV == 8 && e + SPMM_PREFETCH < limit)                                \
+          if (NV == 8 && e + SPMM_PREFETCH < end)                                  \
             for (guint k = 0; k < 4; k++)                                          \
               __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0  \
                                   + 16 * k);                                       \
@@ -432,18 +432,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
                       guint i, float *restrict o, gboolean accumulate)             \
   {                                                                                \
     spmm_block_##NV##v_body (off, col, values, heads, h, x, stride, j0, i, o,      \
-                             accumulate, off[i + 1]);                              \
-  }                                                                                \
-                                                                                   \
-  /* The same, prefetching across the row's end up to entry @limit. */             \
-  PHILIA_VECTORIZE G_GNUC_UNUSED static void                                       \
-  spmm_block_##NV##v_ahead (const gint64 *off, const gint32 *col,                  \
-                            const float *values, const float *x, guint stride,     \
-                            guint j0, guint i, float *restrict o,                  \
-                            gboolean accumulate, gint64 limit)                     \
-  {                                                                                \
-    spmm_block_##NV##v_body (off, col, values, 1, 0, x, stride, j0, i, o,          \
-                             accumulate, limit);                                   \
+                             accumulate);                                          \
   }                                                                                \
                                                                                    \
   /* Rows [begin, end) of a one-head product exactly 8 NV columns wide: the     \
@@ -459,12 +448,15 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
     for (guint i = begin; i < end; i++)                                            \
       spmm_block_##NV##v_body (t->s->row_offsets, t->s->col_index, t->values, 1, 0, \
                                t->x, 8 * NV, 0, i, t->out + (gsize)i * 8 * NV,     \
-                               t->accumulate, t->s->row_offsets[i + 1]);           \
+                               t->accumulate);                                     \
   }
 
-/* The 64-column block of the wide path in four 16-float vectors: on an
- * AVX-512 core half the loads and multiply-adds of spmm_block_8v_ahead (),
- * each output element the same multiply-adds in the same order. */
+/* The 64-column block of the wide path (spmm_rows ()): spmm_block_8v ()'s
+ * sums for one head, prefetching across the row's end up to entry @limit
+ * (rows of a few entries otherwise leave their first gathers unfetched), in
+ * four 16-float vectors: on an AVX-512 core half the loads and
+ * multiply-adds, each output element the same multiply-adds in the same
+ * order. */
 typedef float V16f __attribute__ ((vector_size (64)));
 
 __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize ("O3")))
