@@ -453,6 +453,62 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
                                t->accumulate);                                     \
   }
 
+/* The 64-column block of the wide path (spmm_rows ()): spmm_block_8v ()'s
+ * sums for one head, prefetching across the row's end up to entry @limit
+ * (rows of a few entries otherwise leave their first gathers unfetched), in
+ * four 16-float vectors: on an AVX-512 core half the loads and
+ * multiply-adds, each output element the same multiply-adds in the same
+ * order. */
+typedef float V16f __attribute__ ((vector_size (64)));
+
+__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize ("O3")))
+static void
+spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
+                     const float *x, guint stride, guint j0, guint i, float *restrict o,
+                     gboolean accumulate, gint64 limit)
+{
+  V16f acc[4];
+  gint64 e = off[i], end = off[i + 1];
+
+  for (guint k = 0; k < 4; k++)
+    {
+      if (accumulate)
+        memcpy (&acc[k], o + 16 * k, sizeof (V16f));
+      else
+        acc[k] = (V16f){ 0 };
+    }
+  for (; e < end; e++)
+    {
+      const float *restrict xr = x + (gsize)col[e] * stride + j0;
+
+      if (e + SPMM_PREFETCH < limit)
+        for (guint k = 0; k < 4; k++)
+          __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0 + 16 * k);
+      if (values != NULL)
+        {
+          float v = values[e];
+
+          for (guint k = 0; k < 4; k++)
+            {
+              V16f xv;
+
+              memcpy (&xv, xr + 16 * k, sizeof xv);
+              acc[k] += v * xv;
+            }
+        }
+      else
+        for (guint k = 0; k < 4; k++)
+          {
+            V16f xv;
+
+            memcpy (&xv, xr + 16 * k, sizeof xv);
+            acc[k] += xv;
+          }
+    }
+  for (guint k = 0; k < 4; k++)
+    memcpy (o + 16 * k, &acc[k], sizeof (V16f));
+}
+
 /* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
  * accumulator would make every entry wait on the previous multiply-add's
  * latency, so two take alternate entries and are summed at the end (a fixed
@@ -766,9 +822,18 @@ spmm_rows (gpointer data,
        * the block of X the rows gather from (a 1,500-feature W: 384 KB)
        * stays in L2 where the whole of X (1.5 MB) would not, and each
        * output element gets the same sums as row by row. */
+      const gint64 *off = t->s->row_offsets;
+      gint64 limit = off[end];
+
       for (guint j0 = 0; j0 < d; j0 += 64)
         for (guint i = begin; i < end; i++)
-          spmm_columns (t, i, 0, j0, MIN (64, d - j0));
+          {
+            if (d - j0 >= 64)
+              spmm_block_64_ahead (off, t->s->col_index, t->values, t->x, d, j0, i,
+                                   t->out + (gsize)i * d + j0, t->accumulate, limit);
+            else
+              spmm_columns (t, i, 0, j0, d - j0);
+          }
       return;
     }
   for (guint i = begin; i < end; i++)
