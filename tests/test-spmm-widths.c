@@ -194,6 +194,79 @@ test_spmm_widths_threads (void)
                    philia_op_spmm (t2, s, NULL, x)->data, sizeof (float) * 4000 * w);
 }
 
+/* dX = Sᵀ dOut of a tall S with few columns (bag-of-words features: the
+ * backward product scatters over S's rows) against a double scatter, and
+ * bit for bit against the gather over S's transpose that it replaces (a
+ * forward product over the transpose, its values permuted to it), with
+ * stored values and with about half of them zero (dropout), on one and two
+ * threads, at widths of one block, blocks and a tail of 8, and 512. */
+static void
+check_scatter_transposed (guint     width,
+                          gboolean  dropped,
+                          guint     n_threads)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (n_threads);
+  g_autoptr(PhiliaTape) gather = philia_tape_new (1);
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTensor) values = NULL;
+  g_autoptr(PhiliaTensor) tvalues = NULL;
+  g_autoptr(PhiliaTensor) dout = NULL;
+  g_autofree double *ref = NULL;
+  g_autofree double *size = NULL;
+  guint rows = 9000, cols = 300;
+  PhiliaTensor *out, *want;
+
+  philia_rng_init (&rng, 23 + width + 7 * dropped);
+  s = random_sparse (rows, cols, FALSE, &rng);
+  x = random_tensor (cols, width, &rng);
+  dout = random_tensor (rows, width, &rng);
+  dout->requires_grad = FALSE;
+  values = philia_tensor_new (MAX (s->nnz, 1), 1);
+  values->rows = s->nnz;
+  tvalues = philia_tensor_new (MAX (s->nnz, 1), 1);
+  tvalues->rows = s->nnz;
+  for (gint64 e = 0; e < s->nnz; e++)
+    values->data[e] = dropped && philia_rng_float (&rng) < 0.5f ? 0 : s->values[e];
+  for (gint64 k = 0; k < s->nnz; k++)
+    tvalues->data[k] = values->data[s->transpose_perm[k]];
+  out = philia_op_spmm (tape, s, values, x);
+  philia_tape_backward_from (tape, out, dout->data);
+
+  ref = g_new0 (double, (gsize)cols * width);
+  size = g_new0 (double, (gsize)cols * width);
+  for (guint i = 0; i < rows; i++)
+    for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+      for (guint j = 0; j < width; j++)
+        {
+          double term = (double)values->data[e] * dout->data[(gsize)i * width + j];
+          gsize at = (gsize)s->col_index[e] * width + j;
+
+          ref[at] += term;
+          size[at] += fabs (term);
+        }
+  for (gsize k = 0; k < (gsize)cols * width; k++)
+    g_assert_cmpfloat_with_epsilon (x->grad[k], ref[k], 2e-6 * (1 + size[k]));
+
+  want = philia_op_spmm (gather, s->transpose, tvalues, dout);
+  g_assert_cmpmem (x->grad, sizeof (float) * cols * width, want->data,
+                   sizeof (float) * cols * width);
+}
+
+static void
+test_scatter_transposed (void)
+{
+  static const guint widths[] = { 64, 136, 512 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    for (guint threads = 1; threads <= 2; threads++)
+      {
+        check_scatter_transposed (widths[k], FALSE, threads);
+        check_scatter_transposed (widths[k], TRUE, threads);
+      }
+}
+
 /* S · X · W in the order the widths choose ((S X) W for features narrower
  * than W's output, S (X W) otherwise) against a double product, and the
  * gradient of W against Xᵀ Sᵀ dOut. */
@@ -272,5 +345,6 @@ main (int    argc,
   g_test_add_func ("/spmm/widths", test_spmm_widths);
   g_test_add_func ("/spmm/widths-threads", test_spmm_widths_threads);
   g_test_add_func ("/spmm/propagated-order", test_propagated_order);
+  g_test_add_func ("/spmm/scatter-transposed", test_scatter_transposed);
   return g_test_run ();
 }
