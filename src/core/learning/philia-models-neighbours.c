@@ -156,6 +156,13 @@ sage_create (PhiliaModelContext *ctx,
  * pays (_philia_sage_concat_pays ()). Each output element gets the same
  * sums either way.
  */
+/* Past this many elements in each half, two products: the concatenated
+ * product's gradient, [n, 2 out], is live beside the halves' gradients at
+ * the step's peak (512 MB more at 10^6 nodes and width 64, where the step
+ * then needed more memory than PyTorch's SAGEConv, which takes two products),
+ * while the second pass over X costs a few per cent of such an epoch. */
+#define SAGE_CONCAT_MAX_HALF ((double)(1u << 24))
+
 static PhiliaTensor *
 sage_layer_dense (PhiliaTape   *tape,
                   PhiliaSparse *mean,
@@ -167,12 +174,16 @@ sage_layer_dense (PhiliaTape   *tape,
   double in = x->cols, n = x->rows, out = wl->cols;
   PhiliaTensor *yl, *yr, *h;
 
-  if (_philia_sage_concat_pays (n, in, out))
+  if (_philia_sage_concat_pays (n, in, out) && n * out <= SAGE_CONCAT_MAX_HALF)
     {
       PhiliaTensor *y = philia_op_matmul (tape, x, philia_op_concat (tape, wl, wr));
 
       yl = philia_op_columns (tape, y, 0, wl->cols);
       yr = philia_op_columns (tape, y, wl->cols, wl->cols);
+      /* The halves are copies; the product's own values are read by
+       * nothing else (its buffer serves the step's next tensor: 512 MB at
+       * 10^6 nodes and width 64). */
+      _philia_tensor_drop_values (tape, y);
     }
   else
     {
@@ -180,8 +191,10 @@ sage_layer_dense (PhiliaTape   *tape,
       yr = philia_op_matmul (tape, x, wr);
     }
   h = _philia_op_spmm_consume (tape, mean, yl);
-  /* The sums over the product's buffer: nothing else reads it. */
+  /* The sums over the product's buffer: nothing else reads it, nor the
+   * other half once added (an addition's backward reads no values). */
   h = _philia_op_add_consume (tape, h, yr);
+  _philia_tensor_drop_values (tape, yr);
   return _philia_op_add_consume (tape, h, b);
 }
 

@@ -45,6 +45,13 @@ PhiliaTensor *_philia_op_spmm_consume (PhiliaTape   *tape,
                                        PhiliaSparse *s,
                                        PhiliaTensor *x);
 
+/* Gives @x's values back to the pool when nothing reads them any more, on
+ * the same promise: the op that made @x does not read its output backwards,
+ * and every op that read @x has (column slices, which copy, and whose
+ * backward pass writes only @x's gradient). Its gradient stays. */
+void          _philia_tensor_drop_values (PhiliaTape   *tape,
+                                          PhiliaTensor *x);
+
 /* philia_op_relu_dropout ()'s and philia_op_add ()'s backward passes
  * (philia-ops-dense.c). */
 void _philia_relu_dropout_backward (PhiliaTape *tape,

@@ -381,7 +381,16 @@ _philia_op_spmm_consume (PhiliaTape   *tape,
   /* spmm's backward reads only S and dOut without per-entry values: @x's
    * buffer can serve the next [n, H] tensor of the step (the gradient of
    * @x, at the latest). */
+  _philia_tensor_drop_values (tape, x);
+  return out;
+}
+
+void
+_philia_tensor_drop_values (PhiliaTape   *tape,
+                            PhiliaTensor *x)
+{
+  g_return_if_fail (tape != NULL && x != NULL);
+
   if (x->tape_owned && x->data != NULL && x->grad == NULL)
     _philia_tape_pool_give (tape, MAX (tensor_size (x), 1), g_steal_pointer (&x->data));
-  return out;
 }
