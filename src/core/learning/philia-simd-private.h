@@ -14,9 +14,15 @@
 /* The same without fusing a multiply and an add into one rounding, for a
  * kernel that must round as the unfused ops it replaces do. */
 # define PHILIA_VECTORIZE_NO_FMA __attribute__ ((target_clones ("arch=x86-64-v3", "default"), optimize ("O3", "fp-contract=off")))
+/* With an AVX-512 clone too, for kernels written in 16-float vectors. The
+ * same guard as the others: a kernel that must give another's bits gets
+ * the same treatment in every build (-O0 and sanitizer builds leave both
+ * unfused; an O3 kernel beside an -O0 one would fuse alone). */
+# define PHILIA_VECTORIZE_V4 __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize ("O3")))
 #else
 # define PHILIA_VECTORIZE
 # define PHILIA_VECTORIZE_NO_FMA
+# define PHILIA_VECTORIZE_V4
 #endif
 #if defined(__GNUC__) && !defined(__clang__)
 # define PHILIA_NO_MEMCPY __attribute__ ((optimize ("no-tree-loop-distribute-patterns")))

@@ -461,8 +461,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
  * order. */
 typedef float V16f __attribute__ ((vector_size (64)));
 
-__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize ("O3")))
-static void
+PHILIA_VECTORIZE_V4 static void
 spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
                      const float *x, guint stride, guint j0, guint i, float *restrict o,
                      gboolean accumulate, gint64 limit)
