@@ -648,12 +648,12 @@ _philia_dropout_mask_from_tape (PhiliaTape *tape,
   dropout_mask (mask, n, state, (guint32)ceil ((double)p * 16777216.0));
 }
 
-PHILIA_VECTORIZE static void
-dropout_apply (float *restrict out,
-               const float *restrict x,
-               const guint8 *restrict mask,
-               gsize        n,
-               float        keep)
+PHILIA_VECTORIZE void
+_philia_dropout_apply (float *restrict        out,
+                       const float *restrict  x,
+                       const guint8 *restrict mask,
+                       gsize                  n,
+                       float                  keep)
 {
   gsize i = 0;
 
@@ -750,7 +750,7 @@ philia_op_dropout (PhiliaTape   *tape,
 
   if (!tape->training || p == 0)
     return a;
-  return masked_op (tape, a, p, dropout_apply, dropout_backward, FALSE);
+  return masked_op (tape, a, p, _philia_dropout_apply, dropout_backward, FALSE);
 }
 
 /* dropout (relu (a)) in one pass each way: no intermediate tensor, and the

@@ -82,23 +82,6 @@ _philia_op_stack_rows (PhiliaTape   *tape,
   return out;
 }
 
-/* dropout_apply () of philia-ops-dense.c, element for element, into a row
- * of the stacked input. */
-PHILIA_VECTORIZE static void
-dropout_row (float *restrict        out,
-             const float *restrict  x,
-             const guint8 *restrict mask,
-             gsize                  n,
-             float                  keep)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    v8_store (out + i, v8_load (x + i) * v8_mask_factor (mask + i, keep));
-  for (; i < n; i++)
-    out[i] = x[i] * (mask[i] ? keep : 0.0f);
-}
-
 PhiliaTensor *
 _philia_sage_stack_dropout (PhiliaTape   *tape,
                             PhiliaSparse *mean,
@@ -130,8 +113,8 @@ _philia_sage_stack_dropout (PhiliaTape   *tape,
 
       _philia_dropout_mask_from_tape (tape, mask, (gsize)n * f, p);
       for (guint r = 0; r < n; r++)
-        dropout_row (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f,
-                     mask + (gsize)r * f, f, keep);
+        _philia_dropout_apply (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f,
+                               mask + (gsize)r * f, f, keep);
       _philia_tape_pool_give (tape, mask_floats, (float *)mask);
     }
   else

@@ -81,6 +81,15 @@ void _philia_acc_columns (float *restrict       o,
                           guint                 rows,
                           guint                 cols);
 
+/* out[i] = x[i] · the mask's factor (0 or 1 / (1 − p) as @keep): dropout's
+ * forward arithmetic, shared by every op that applies a dense mask so they
+ * agree to the bit (philia-ops-dense.c; SAGE's stacked input). */
+void _philia_dropout_apply (float *restrict        out,
+                            const float *restrict  x,
+                            const guint8 *restrict mask,
+                            gsize                  n,
+                            float                  keep);
+
 /* The element count of @t (philia_tensor_size() inlined: the ops call it in
  * loop conditions). */
 static inline gsize
