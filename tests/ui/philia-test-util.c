@@ -89,6 +89,14 @@ philia_test_resize (PhiliaWindow *window,
                     int           width,
                     int           height)
 {
+  philia_test_resize_window (GTK_WINDOW (window), width, height);
+}
+
+void
+philia_test_resize_window (GtkWindow *window,
+                           int        width,
+                           int        height)
+{
   resize_width = width;
   /* Without a window manager a resize request is now and then lost: ask again. */
   for (int attempt = 0; attempt < 5; attempt++)

@@ -26,6 +26,10 @@ gboolean      philia_test_widget_mapped   (gpointer             widget);
 void          philia_test_resize          (PhiliaWindow        *window,
                                            int                  width,
                                            int                  height);
+/* The same for any toplevel (a test's own window around a widget). */
+void          philia_test_resize_window   (GtkWindow           *window,
+                                           int                  width,
+                                           int                  height);
 PhiliaWindow *philia_test_follow_open     (PhiliaWindow        *window);
 
 char         *philia_test_shared_dataset  (const char          *name);

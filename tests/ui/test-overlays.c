@@ -312,7 +312,7 @@ test_narrow (void)
   guint n = philia_document_get_n_overlays (doc);
 
   g_assert_cmpuint (n, >, 0);
-  gtk_window_set_default_size (window, 360, 640);
+  philia_test_resize_window (window, 360, 640);
   g_assert_true (philia_test_spin_until (more_shown, NULL, 10000));
   g_assert_false (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
   g_assert_nonnull (canvas->more_overlay_list);
@@ -341,7 +341,7 @@ test_narrow (void)
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (canvas->more_button));
 
-  gtk_window_set_default_size (window, 900, 640);
+  philia_test_resize_window (window, 900, 640);
   g_assert_true (philia_test_spin_until (more_hidden, NULL, 10000));
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (canvas->overlays_button)));
 }
