@@ -62,6 +62,29 @@ words (guint      n,
   return philia_sparse_new (n, f, off, col, val);
 }
 
+/* One product S·X and its backward pass on @tape, the fastest of each kept
+ * in @best[0] (forward) and @best[1] (backward). */
+static void
+time_spmm (PhiliaTape   *tape,
+           PhiliaSparse *s,
+           PhiliaTensor *values,
+           PhiliaTensor *x,
+           const float  *dout,
+           double       *best)
+{
+  PhiliaTensor *out;
+  double t0, t1, t2;
+
+  t0 = now ();
+  out = philia_op_spmm (tape, s, values, x);
+  t1 = now ();
+  philia_tape_backward_from (tape, out, dout);
+  t2 = now ();
+  philia_tape_reset (tape);
+  best[0] = MIN (best[0], t1 - t0);
+  best[1] = MIN (best[1], t2 - t1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -105,25 +128,10 @@ main (int    argc,
   h->requires_grad = TRUE;
   for (int r = 0; r < reps; r++)
     {
-      PhiliaTensor *values = philia_tape_constant (tape, x->nnz, 1, kept), *out;
-      double t0, t1, t2;
+      PhiliaTensor *values = philia_tape_constant (tape, x->nnz, 1, kept);
 
-      t0 = now ();
-      out = philia_op_spmm (tape, x, values, wt);
-      t1 = now ();
-      philia_tape_backward_from (tape, out, dout);
-      t2 = now ();
-      philia_tape_reset (tape);
-      best[0] = MIN (best[0], t1 - t0);
-      best[1] = MIN (best[1], t2 - t1);
-      t0 = now ();
-      out = philia_op_spmm (tape, a, NULL, h);
-      t1 = now ();
-      philia_tape_backward_from (tape, out, dout);
-      t2 = now ();
-      philia_tape_reset (tape);
-      best[2] = MIN (best[2], t1 - t0);
-      best[3] = MIN (best[3], t2 - t1);
+      time_spmm (tape, x, values, wt, dout, best);
+      time_spmm (tape, a, NULL, h, dout, best + 2);
     }
   /* The backward times include adding dOut into the output's gradient (one
    * pass over N × W floats). */
