@@ -267,6 +267,74 @@ test_kernel_tn (void)
           }
 }
 
+/* The transposed form's promise, to the bit: each element is its start and
+ * then one fused multiply-add a row, in order of the rows (an independent
+ * scalar loop), whatever the tile the element falls in (every count of rows
+ * left below a whole tile), across whole column panels and columns past
+ * them, and across blocks of the inner index; a product cut into two over
+ * the rows, the second accumulating, gives the same bits (the hidden layer's
+ * backward pass sums a weight's gradient block by block). */
+static void
+test_kernel_tn_order (void)
+{
+  static const guint ms[] = { 1, 2, 3, 4, 5, 6, 7, 11, 13, 20, 256 };
+  static const guint ns[] = { 64, 80, 512 };
+  static const guint ks[] = { 1, 127, 300 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_tn_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 36);
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ns); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ks); l++)
+        for (guint cap = 1; cap <= 2; cap++)
+          {
+            guint m = ms[i], n = ns[j], k = ks[l], lda = m + 3, ldb = n + 5, ldc = n + 1;
+            guint cut = k / 3 + 1;
+            g_autofree float *x = g_new (float, (gsize)k * lda);
+            g_autofree float *gy = g_new (float, (gsize)k * ldb);
+            g_autofree float *c0 = g_new (float, (gsize)m * ldc);
+            g_autofree float *whole = NULL, *halves = NULL;
+            g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+            int before = _philia_small_gemm_set_level (cap);
+
+            for (gsize e = 0; e < (gsize)k * lda; e++)
+              x[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)k * ldb; e++)
+              gy[e] = uniform (&rng);
+            for (gsize e = 0; e < (gsize)m * ldc; e++)
+              c0[e] = uniform (&rng);
+            whole = g_memdup2 (c0, sizeof (float) * m * ldc);
+            halves = g_memdup2 (c0, sizeof (float) * m * ldc);
+            _philia_small_gemm_tn (tape, m, n, k, x, lda, gy, ldb, whole, ldc, TRUE);
+            _philia_small_gemm_tn (tape, m, n, MIN (cut, k), x, lda, gy, ldb, halves, ldc, FALSE);
+            if (cut < k)
+              _philia_small_gemm_tn (tape, m, n, k - cut, x + (gsize)cut * lda, lda,
+                                     gy + (gsize)cut * ldb, ldb, halves, ldc, TRUE);
+            _philia_small_gemm_set_level (before);
+            for (guint r = 0; r < m; r++)
+              {
+                for (guint c = 0; c < n; c++)
+                  {
+                    float sum = c0[(gsize)r * ldc + c], fresh = 0;
+
+                    for (guint t = 0; t < k; t++)
+                      {
+                        sum = fmaf (x[(gsize)t * lda + r], gy[(gsize)t * ldb + c], sum);
+                        fresh = fmaf (x[(gsize)t * lda + r], gy[(gsize)t * ldb + c], fresh);
+                      }
+                    g_assert_true (whole[(gsize)r * ldc + c] == sum);
+                    g_assert_true (halves[(gsize)r * ldc + c] == fresh);
+                  }
+                g_assert_true (whole[(gsize)r * ldc + n] == c0[(gsize)r * ldc + n]);
+              }
+          }
+}
+
 /* A times B's transpose (an input's gradient G Wᵀ): against a double sum,
  * strides wider than the rows, C past its columns untouched, AVX2 and
  * AVX-512 and two threads bit for bit. */
@@ -483,6 +551,7 @@ main (int    argc,
   g_test_add_func ("/small-gemm/kernel", test_kernel);
   g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
   g_test_add_func ("/small-gemm/kernel-tn", test_kernel_tn);
+  g_test_add_func ("/small-gemm/kernel-tn-order", test_kernel_tn_order);
   g_test_add_func ("/small-gemm/kernel-nt", test_kernel_nt);
   g_test_add_func ("/small-gemm/ops", test_ops);
   g_test_add_func ("/small-gemm/gradients", test_gradients);

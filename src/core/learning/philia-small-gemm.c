@@ -144,6 +144,91 @@ typedef float V8 __attribute__ ((vector_size (32)));
             acc = fmaf (a[t * g->a_cs], g->b[t * g->ldb + j], acc);                         \
           *cp = acc;                                                                        \
         }                                                                                   \
+  }                                                                                         \
+                                                                                            \
+  /* The transposed form on packed operands: rr rows of C (at most R) × NV      \
+   * vectors from @c, A's rows packed as ap[t · rr + r], B's panel as           \
+   * bp[t · NV · VL + j]; the terms and their order are block_'s. */            \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  tn_tile_##SUFFIX (const float *ap,                                                        \
+                    const float *bp,                                                        \
+                    guint        k,                                                         \
+                    float       *c,                                                         \
+                    gsize        ldc,                                                       \
+                    gboolean     accumulate,                                                \
+                    guint        rr)                                                        \
+  {                                                                                         \
+    VT acc[R][NV];                                                                          \
+                                                                                            \
+    for (guint r = 0; r < rr; r++)                                                          \
+      for (guint v = 0; v < NV; v++)                                                        \
+        acc[r][v] = accumulate ? load_##SUFFIX (c + r * ldc + v * VL) : (VT){ 0 };          \
+    for (guint t = 0; t < k; t++)                                                           \
+      {                                                                                     \
+        VT bv[NV];                                                                          \
+                                                                                            \
+        for (guint v = 0; v < NV; v++)                                                      \
+          bv[v] = load_##SUFFIX (bp + (gsize)t * NV * VL + v * VL);                         \
+        for (guint r = 0; r < rr; r++)                                                      \
+          {                                                                                 \
+            VT av = (VT){ 0 } + ap[(gsize)t * rr + r];                                      \
+                                                                                            \
+            for (guint v = 0; v < NV; v++)                                                  \
+              acc[r][v] += av * bv[v];                                                      \
+          }                                                                                 \
+      }                                                                                     \
+    for (guint r = 0; r < rr; r++)                                                          \
+      for (guint v = 0; v < NV; v++)                                                        \
+        memcpy (c + r * ldc + v * VL, &acc[r][v], sizeof (VT));                             \
+  }                                                                                         \
+                                                                                            \
+  /* Rows [begin, end) of C over the whole panels of columns, inner index      \
+   * [t0, t0 + k): A's rows packed tile by tile (each tile's k × rr floats in   \
+   * a row), each NV · VL-column panel of B packed once and read from the       \
+   * first-level cache by every tile; the last tile takes the rows left. */    \
+  static __attribute__ ((target (TARGET) KERNEL_OPT)) void                                 \
+  tn_panels_##SUFFIX (const Gemm *g,                                                       \
+                      guint       begin,                                                    \
+                      guint       end,                                                      \
+                      gsize       t0,                                                       \
+                      guint       k,                                                        \
+                      gboolean    accumulate,                                               \
+                      float      *apack,                                                    \
+                      float      *bpack)                                                    \
+  {                                                                                         \
+    guint full = g->n / (NV * VL) * (NV * VL);                                              \
+                                                                                            \
+    for (guint row = begin; row < end; row += R)                                            \
+      {                                                                                     \
+        guint rr = MIN (R, end - row);                                                      \
+        float *ap = apack + (gsize)(row - begin) * k;                                       \
+                                                                                            \
+        for (guint t = 0; t < k; t++)                                                       \
+          for (guint r = 0; r < rr; r++)                                                    \
+            ap[(gsize)t * rr + r] = g->a[(row + r) * g->a_rs + (t0 + t) * g->a_cs];         \
+      }                                                                                     \
+    for (guint col = 0; col < full; col += NV * VL)                                         \
+      {                                                                                     \
+        for (guint t = 0; t < k; t++)                                                       \
+          memcpy (bpack + (gsize)t * NV * VL, g->b + (t0 + t) * g->ldb + col,               \
+                  sizeof (float) * NV * VL);                                                \
+        for (guint row = begin; row < end; row += R)                                        \
+          {                                                                                 \
+            const float *ap = apack + (gsize)(row - begin) * k;                             \
+            float *c = g->c + row * g->ldc + col;                                           \
+                                                                                            \
+            /* Constant row counts, so that the accumulators stay in registers. */          \
+            switch (MIN (R, end - row))                                                     \
+              {                                                                             \
+              case R: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, R); break;     \
+              case 5: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 5); break;     \
+              case 4: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 4); break;     \
+              case 3: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 3); break;     \
+              case 2: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 2); break;     \
+              default: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 1); break;    \
+              }                                                                             \
+          }                                                                                 \
+      }                                                                                     \
   }
 
 DEFINE_KERNEL (avx512, "arch=x86-64-v4", V16, 16, 6, 4)
@@ -248,15 +333,13 @@ _philia_small_gemm (PhiliaTape         *tape,
  * of B (n floats each) and of A stay in the second-level cache. */
 #define INNER_BLOCK 256
 
-static void
-gemm_tn_rows (gpointer data,
-              guint    begin,
-              guint    end)
-{
 #if HAVE_KERNELS
-  const Gemm *whole = data;
-  gboolean wide = level () == 2;
-
+static void
+tn_unpacked (const Gemm *whole,
+             guint       begin,
+             guint       end,
+             gboolean    wide)
+{
   for (guint t = 0; t < whole->k; t += INNER_BLOCK)
     {
       Gemm g = *whole;
@@ -270,6 +353,57 @@ gemm_tn_rows (gpointer data,
       else
         rows_avx2 (&g, begin, end);
     }
+}
+#endif
+
+/* Inner rows a packed block takes: B's panel (64 columns with AVX-512, k × 64
+ * floats, 32 KiB) stays in the first-level cache while every tile reads it. */
+#define PACKED_INNER_BLOCK 128
+
+static void
+gemm_tn_rows (gpointer data,
+              guint    begin,
+              guint    end)
+{
+#if HAVE_KERNELS
+  const Gemm *whole = data;
+  gboolean wide = level () == 2;
+  guint panel = wide ? 4 * 16 : 2 * 8, full = whole->n / panel * panel;
+
+  /* Whole panels of columns on packed operands: unpacked, each step of a
+   * tile read a vector row of B from a row of its own (2 KiB apart at 512
+   * columns) and R scalars of A from another, and the rows left below a
+   * whole tile went one at a time. Every element gets the same terms in the
+   * same order, so the same bits. */
+  if (full > 0 && end > begin)
+    {
+      float *apack = g_aligned_alloc ((gsize)(end - begin) * PACKED_INNER_BLOCK, sizeof (float),
+                                      64);
+      float *bpack = g_aligned_alloc ((gsize)PACKED_INNER_BLOCK * panel, sizeof (float), 64);
+      Gemm rest = *whole;
+
+      for (guint t = 0; t < whole->k; t += PACKED_INNER_BLOCK)
+        {
+          guint k = MIN (PACKED_INNER_BLOCK, whole->k - t);
+          gboolean accumulate = whole->accumulate || t > 0;
+
+          if (wide)
+            tn_panels_avx512 (whole, begin, end, t, k, accumulate, apack, bpack);
+          else
+            tn_panels_avx2 (whole, begin, end, t, k, accumulate, apack, bpack);
+        }
+      g_aligned_free (apack);
+      g_aligned_free (bpack);
+      if (full == whole->n)
+        return;
+      /* The columns past the last panel, as a product of their own. */
+      rest.b = whole->b + full;
+      rest.c = whole->c + full;
+      rest.n = whole->n - full;
+      tn_unpacked (&rest, begin, end, wide);
+      return;
+    }
+  tn_unpacked (whole, begin, end, wide);
 #else
   (void)data;
   (void)begin;
