@@ -39,6 +39,18 @@ block_rows (guint hidden)
   return CLAMP (rows - rows % 96, 96, 4032);
 }
 
+/* Rows of a block of the backward pass, when it sums W1's gradient block by
+ * block: the block's activation gradient (about 512 KB) and its rows of X
+ * stay in the second-level cache for the transposed product. A multiple of
+ * 96 for the same reason as block_rows (). */
+static guint
+block_rows_backward (guint hidden)
+{
+  guint rows = (128 * 1024) / MAX (hidden, 1);
+
+  return CLAMP (rows - rows % 96, 96, 4032);
+}
+
 /* relu, then the dropout mask's factor when there is a mask, in place: the
  * operations of relu_dropout (or relu) in philia-ops-dense.c, so the same bits. */
 PHILIA_VECTORIZE static void
@@ -128,7 +140,46 @@ hidden_backward (PhiliaTape *tape,
         cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, hd, c, n, 1.0f, s->h->data, hd,
                      dy, c, fresh ? 0.0f : 1.0f, g, c);
     }
-  if (x->requires_grad || w1->requires_grad || s->b1->requires_grad)
+  /* Without X's gradient and with the kernel's transposed form, W1's
+   * gradient is summed a block of rows at a time, right after the block's
+   * activation gradient is made (the kernel sums each element over the rows
+   * in order, in blocks or not: the same bits), so no [n, H] gradient is
+   * written out and read back (24 MB at 11,758 nodes and width 512). */
+  if (!x->requires_grad && w1->requires_grad && kernel_tn (k, hd))
+    {
+      guint bstep = block_rows_backward (hd);
+      float *dz = _philia_tape_pool_take (tape, (gsize)bstep * hd);
+      float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
+      float *w2t = kernel (c, hd) ? _philia_tape_pool_take (tape, (gsize)c * hd) : NULL;
+      gboolean first;
+
+      for (guint j = 0; w2t != NULL && j < hd; j++)
+        for (guint t = 0; t < c; t++)
+          w2t[(gsize)t * hd + j] = w2->data[(gsize)j * c + t];
+      g = grad_for_write (tape, w1, &fresh);
+      first = fresh;
+      for (guint r0 = 0; r0 < n; r0 += bstep)
+        {
+          guint rows = MIN (bstep, n - r0);
+
+          if (w2t != NULL)
+            _philia_small_gemm (tape, rows, hd, c, dy + (gsize)r0 * c, c, w2t, hd, dz, hd,
+                                NULL, FALSE, NULL, NULL);
+          else
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
+                         dy + (gsize)r0 * c, c, w2->data, c, 0.0f, dz, hd);
+          relu_grad_in_place (dz, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
+          if (gb1 != NULL)
+            _philia_acc_columns (gb1, dz, rows, hd);
+          _philia_small_gemm_tn (tape, k, hd, rows, x->data + (gsize)r0 * k, k, dz, hd, g, hd,
+                                 !first);
+          first = FALSE;
+        }
+      if (w2t != NULL)
+        _philia_tape_pool_give (tape, (gsize)c * hd, w2t);
+      _philia_tape_pool_give (tape, (gsize)bstep * hd, dz);
+    }
+  else if (x->requires_grad || w1->requires_grad || s->b1->requires_grad)
     {
       float *dz = _philia_tape_pool_take (tape, (gsize)n * hd);
       float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
