@@ -235,42 +235,6 @@ test_narrow_matches_matmul (void)
       }
 }
 
-/* The forward pass takes eight rows at a time and adds each row's lanes
- * after a transpose; a row alone takes the one-row path, lane by lane: the
- * same additions in the same order, so every row of a product over many
- * rows equals that row's product alone, to the bit (every width, features
- * with and without a leftover past a multiple of eight). */
-static void
-test_narrow_rows_alone (void)
-{
-  static const guint shapes[][2] = { { 8, 8 }, { 21, 128 }, { 19, 131 }, { 16, 5 } };
-  PhiliaRng rng;
-
-  philia_rng_init (&rng, 9);
-  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
-    for (guint c = 1; c <= PHILIA_NARROW_MAX; c++)
-      {
-        guint n = shapes[s][0], f = shapes[s][1];
-        PhiliaTensor *in[3] = { param (n, f, &rng), param (f, c, &rng), param (1, c, &rng) };
-        g_autoptr(PhiliaTape) tape = philia_tape_new (1);
-        PhiliaTensor *all;
-
-        for (guint k = 0; k < 3; k++)
-          in[k]->requires_grad = FALSE;
-        all = _philia_op_linear_narrow (tape, in[0], in[1], in[2]);
-        for (guint r = 0; r < n; r++)
-          {
-            PhiliaTensor *row = philia_tensor_new_from (1, f, in[0]->data + (gsize)r * f);
-            PhiliaTensor *one = _philia_op_linear_narrow (tape, row, in[1], in[2]);
-
-            g_assert_cmpmem (one->data, sizeof (float) * c, all->data + (gsize)r * c,
-                             sizeof (float) * c);
-            philia_tensor_free (row);
-          }
-        FREE_ALL (in);
-      }
-}
-
 int
 main (int    argc,
       char **argv)
@@ -285,6 +249,5 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/hidden-without-gradients", test_hidden_without_gradients);
   g_test_add_func ("/Philia/Autograd/linear-narrow-gradients", test_narrow_gradients);
   g_test_add_func ("/Philia/Autograd/linear-narrow-matches-matmul", test_narrow_matches_matmul);
-  g_test_add_func ("/Philia/Autograd/linear-narrow-rows-alone", test_narrow_rows_alone);
   return g_test_run ();
 }

@@ -54,51 +54,8 @@ v8_sum (V8f v)
   return s;
 }
 
-/* Row @r's accumulators (eight lanes a class) and leftover-feature sums. */
-static inline G_ALWAYS_INLINE void
-narrow_row_c (V8f *restrict         acc,
-              float *restrict       tail,
-              const float *restrict xr,
-              const float *restrict wt,
-              guint                 f,
-              const guint           c)
-{
-  guint k = 0;
-
-  for (guint j = 0; j < c; j++)
-    {
-      acc[j] = (V8f){ 0 };
-      tail[j] = 0;
-    }
-  for (; k + 8 <= f; k += 8)
-    {
-      V8f v = v8_load (xr + k);
-
-      for (guint j = 0; j < c; j++)
-        acc[j] += v * v8_load (wt + (gsize)j * f + k);
-    }
-  for (; k < f; k++)
-    for (guint j = 0; j < c; j++)
-      tail[j] += xr[k] * wt[(gsize)j * f + k];
-}
-
-/* One step of an 8 × 8 transpose: exchanges bit @b of the row index with
- * bit @b of the lane index between rows @p and @p | @b. */
-#define TRANSPOSE_STEP(R, P, Q, LO, HI)                                                      \
-  do                                                                                        \
-    {                                                                                       \
-      V8f lo_ = __builtin_shuffle (R[P], R[Q], LO), hi_ = __builtin_shuffle (R[P], R[Q], HI);  \
-      R[P] = lo_;                                                                           \
-      R[Q] = hi_;                                                                           \
-    }                                                                                       \
-  while (0)
-
 /* y[r][c] = b[c] + Σ_k x[r][k] wt[c][k], with @c a constant after inlining
- * so that the accumulators stay in registers. A row's sum is its eight
- * lanes added in order, then the leftover features, then the bias; eight
- * rows at a time, their accumulators transposed so that those additions run
- * one lane a row (the same additions in the same order: the same bits)
- * instead of lane by lane out of each vector. */
+ * so that the accumulators stay in registers. */
 static inline G_ALWAYS_INLINE void
 narrow_forward_c (float *restrict       y,
                   const float *restrict x,
@@ -108,58 +65,23 @@ narrow_forward_c (float *restrict       y,
                   guint                 f,
                   const guint           c)
 {
-  const V8i s1l = { 0, 8, 2, 10, 4, 12, 6, 14 }, s1h = { 1, 9, 3, 11, 5, 13, 7, 15 };
-  const V8i s2l = { 0, 1, 8, 9, 4, 5, 12, 13 }, s2h = { 2, 3, 10, 11, 6, 7, 14, 15 };
-  const V8i s4l = { 0, 1, 2, 3, 8, 9, 10, 11 }, s4h = { 4, 5, 6, 7, 12, 13, 14, 15 };
-  guint r = 0;
-
-  for (; r + 8 <= rows; r += 8)
+  for (guint r = 0; r < rows; r++)
     {
-      V8f acc[8][PHILIA_NARROW_MAX];
-      float tail[PHILIA_NARROW_MAX][8], out[PHILIA_NARROW_MAX][8];
+      const float *restrict xr = x + (gsize)r * f;
+      V8f acc[PHILIA_NARROW_MAX] = { { 0 } };
+      float tail[PHILIA_NARROW_MAX] = { 0 };
+      guint k = 0;
 
-      for (guint i = 0; i < 8; i++)
+      for (; k + 8 <= f; k += 8)
         {
-          float t[PHILIA_NARROW_MAX];
+          V8f v = v8_load (xr + k);
 
-          narrow_row_c (acc[i], t, x + (gsize)(r + i) * f, wt, f, c);
           for (guint j = 0; j < c; j++)
-            tail[j][i] = t[j];
+            acc[j] += v * v8_load (wt + (gsize)j * f + k);
         }
-      for (guint j = 0; j < c; j++)
-        {
-          V8f m[8], sum = { 0 };
-
-          for (guint i = 0; i < 8; i++)
-            m[i] = acc[i][j];
-          TRANSPOSE_STEP (m, 0, 1, s1l, s1h);
-          TRANSPOSE_STEP (m, 2, 3, s1l, s1h);
-          TRANSPOSE_STEP (m, 4, 5, s1l, s1h);
-          TRANSPOSE_STEP (m, 6, 7, s1l, s1h);
-          TRANSPOSE_STEP (m, 0, 2, s2l, s2h);
-          TRANSPOSE_STEP (m, 1, 3, s2l, s2h);
-          TRANSPOSE_STEP (m, 4, 6, s2l, s2h);
-          TRANSPOSE_STEP (m, 5, 7, s2l, s2h);
-          TRANSPOSE_STEP (m, 0, 4, s4l, s4h);
-          TRANSPOSE_STEP (m, 1, 5, s4l, s4h);
-          TRANSPOSE_STEP (m, 2, 6, s4l, s4h);
-          TRANSPOSE_STEP (m, 3, 7, s4l, s4h);
-          /* m[l] now holds lane l of the eight rows. */
-          for (guint l = 0; l < 8; l++)
-            sum += m[l];
-          sum = (sum + v8_load (tail[j])) + b[j];
-          v8_store (out[j], sum);
-        }
-      for (guint i = 0; i < 8; i++)
+      for (; k < f; k++)
         for (guint j = 0; j < c; j++)
-          y[(gsize)(r + i) * c + j] = out[j][i];
-    }
-  for (; r < rows; r++)
-    {
-      V8f acc[PHILIA_NARROW_MAX];
-      float tail[PHILIA_NARROW_MAX];
-
-      narrow_row_c (acc, tail, x + (gsize)r * f, wt, f, c);
+          tail[j] += xr[k] * wt[(gsize)j * f + k];
       for (guint j = 0; j < c; j++)
         y[(gsize)r * c + j] = (v8_sum (acc[j]) + tail[j]) + b[j];
     }
