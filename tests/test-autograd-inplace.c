@@ -314,8 +314,8 @@ test_spmm (void)
 /* GAT's bias-ELU-dropout (_philia_op_bias_elu_dropout_consume): its
  * gradient by finite differences, then against add → elu → dropout from
  * the same generator state: the same values and gradient bits, on one
- * thread and two, for a width of whole vectors (GAT's) and one of none,
- * in training and out of it. */
+ * thread and two, for widths of whole vectors of sixteen and of eight
+ * (GAT's) and one of none, in training and out of it. */
 static PhiliaTensor *
 build_bias_elu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
 {
@@ -375,7 +375,9 @@ run_bias_elu (PhiliaTape    *tape,
 static void
 test_bias_elu_same (void)
 {
-  const guint shapes[][2] = { { 53, 29 }, { 301, 64 } };
+  /* Widths of none, of eights (the eight-lane loop) and of sixteens (the
+   * sixteen-lane one). */
+  const guint shapes[][2] = { { 53, 29 }, { 45, 24 }, { 301, 64 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (guint threads = 1; threads <= 2; threads++)

@@ -184,6 +184,90 @@ v8_mask_factor (const guint8 *mask,
   return v8_select (v8_kept (mask), (V8f){ 0 } + keep, (V8f){ 0 });
 }
 
+/* Sixteen floats: one AVX-512 register in the x86-64-v4 clones
+ * (PHILIA_VECTORIZE_V4), two AVX ones in the v3 clones. The v16 helpers do
+ * the operations of their v8 namesakes in the same order lane by lane, so a
+ * kernel that walks the same elements in sixteens gives the same bits. */
+typedef float  V16f __attribute__ ((vector_size (64)));
+typedef gint32 V16i __attribute__ ((vector_size (64)));
+typedef gint8  V16b __attribute__ ((vector_size (16)));
+
+static inline G_ALWAYS_INLINE V16f
+v16_load (const float *p)
+{
+  V16f v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+static inline G_ALWAYS_INLINE void
+v16_store (float *p,
+           V16f   v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+static inline G_ALWAYS_INLINE V16f
+v16_select (V16i m,
+            V16f a,
+            V16f b)
+{
+  return (V16f)(((V16i)a & m) | ((V16i)b & ~m));
+}
+
+static inline G_ALWAYS_INLINE V16f
+v16_exp_approx (V16f x)
+{
+  V16f y = v16_select (x < 88.0f, x, (V16f){ 0 } + 88.0f);
+  V16f n, r, p;
+  V16i bits;
+
+  y = v16_select (y > -87.5f, y, (V16f){ 0 } - 87.5f);
+  n = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  r = y - n * 0.693145751953125f;
+  r = r - n * 1.4286068202862268e-06f;
+  p = (V16f){ 0 } + 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  bits = (__builtin_convertvector (n, V16i) + 127) << 23;
+  return v16_select (x < -87.3f, (V16f){ 0 }, p * (V16f)bits);
+}
+
+static inline G_ALWAYS_INLINE V16f
+v16_expm1_nonpositive (V16f x)
+{
+  V16f p = (V16f){ 0 } + 1.0f / 40320;
+
+  p = p * x + 1.0f / 5040;
+  p = p * x + 1.0f / 720;
+  p = p * x + 1.0f / 120;
+  p = p * x + 1.0f / 24;
+  p = p * x + 1.0f / 6;
+  p = p * x + 0.5f;
+  p = p * x + 1.0f;
+  return v16_select (x > -0.5f, p * x, v16_exp_approx (x) - 1.0f);
+}
+
+/* Sixteen mask bytes as the factor keep or 0 (one byte compare and a
+ * sign extension: sixteen bytes fill an SSE register, unlike v8_kept's
+ * eight). */
+static inline G_ALWAYS_INLINE V16f
+v16_mask_factor (const guint8 *mask,
+                 float         keep)
+{
+  V16b bytes;
+
+  memcpy (&bytes, mask, sizeof bytes);
+  return v16_select (__builtin_convertvector (bytes != 0, V16i), (V16f){ 0 } + keep,
+                     (V16f){ 0 });
+}
+
 /* @acc plus, in lane h, the sum of the lanes of p[h]: a transpose by
  * shuffles, then the eight columns added to @acc one after another (the
  * order the head-dot kernels of GAT round in). */

@@ -458,8 +458,7 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
  * (rows of a few entries otherwise leave their first gathers unfetched), in
  * four 16-float vectors: on an AVX-512 core half the loads and
  * multiply-adds, each output element the same multiply-adds in the same
- * order. */
-typedef float V16f __attribute__ ((vector_size (64)));
+ * order (V16f: philia-simd-private.h). */
 
 PHILIA_VECTORIZE_V4 static void
 spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
