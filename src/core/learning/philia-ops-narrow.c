@@ -26,24 +26,6 @@
 # pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
-typedef float V16f __attribute__ ((vector_size (64)));
-
-static inline G_ALWAYS_INLINE V16f
-v16_load (const float *p)
-{
-  V16f v;
-
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static inline G_ALWAYS_INLINE void
-v16_store (float *p,
-           V16f   v)
-{
-  memcpy (p, &v, sizeof v);
-}
-
 static inline G_ALWAYS_INLINE float
 v8_sum (V8f v)
 {
