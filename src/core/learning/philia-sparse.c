@@ -991,16 +991,73 @@ kept_sparse_build (PhiliaTape         *tape,
 static void
 kept_sparse_release (PhiliaTape         *tape,
                      const PhiliaSparse *s,
-                     PhiliaSparse       *kept)
+                     const PhiliaSparse *kept)
 {
   _philia_tape_pool_give (tape, 2 * ((gsize)s->rows + 1), (float *)kept->row_offsets);
   _philia_tape_pool_give (tape, (gsize)s->nnz, (float *)kept->col_index);
   _philia_tape_pool_give (tape, (gsize)s->nnz, (float *)kept->values);
 }
 
+/* philia-tape-private.h */
+void
+_philia_tape_kept_clear (PhiliaTape *tape)
+{
+  for (guint k = 0; k < tape->n_kept; k++)
+    {
+      kept_sparse_release (tape, tape->kept[k].s, tape->kept[k].kept);
+      g_free (tape->kept[k].kept);
+    }
+  tape->n_kept = 0;
+}
+
+/*
+ * The kept entries of @s under @values, from the step's cache when
+ * @key, the tensor @values belong to, has been seen with @s this step: SAGE's
+ * two products over one dropped X, and their two backward products, each
+ * made the same compact CSR (a pass over X's 470k entries at 8,000 words,
+ * the backward's through the transpose's permutation, a third of SAGE 64's
+ * sparse-product time). A tensor's values do not change within the step
+ * (the backward pass reads them too). *@owned says whether the caller gives
+ * it back (kept_sparse_release ()): without @key, or with the cache full.
+ */
+static const PhiliaSparse *
+kept_sparse_get (PhiliaTape         *tape,
+                 const PhiliaSparse *s,
+                 const PhiliaTensor *key,
+                 const float        *values,
+                 const gint64       *value_index,
+                 PhiliaSparse       *scratch,
+                 gboolean           *owned)
+{
+  PhiliaSparse *kept;
+
+  if (key != NULL)
+    for (guint k = 0; k < tape->n_kept; k++)
+      if (tape->kept[k].s == s && tape->kept[k].values == key && tape->kept[k].data == key->data)
+        {
+          *owned = FALSE;
+          return tape->kept[k].kept;
+        }
+  if (key == NULL || tape->n_kept == TAPE_KEPT_MAX)
+    {
+      kept_sparse_build (tape, s, values, value_index, scratch);
+      *owned = TRUE;
+      return scratch;
+    }
+  kept = g_new (PhiliaSparse, 1);
+  kept_sparse_build (tape, s, values, value_index, kept);
+  tape->kept[tape->n_kept].s = s;
+  tape->kept[tape->n_kept].values = key;
+  tape->kept[tape->n_kept].data = key->data;
+  tape->kept[tape->n_kept++].kept = kept;
+  *owned = FALSE;
+  return kept;
+}
+
 static gboolean
 spmm_run_kept (PhiliaTape         *tape,
                const PhiliaSparse *s,
+               const PhiliaTensor *key,
                const float        *values,
                const float        *x,
                float              *out,
@@ -1008,25 +1065,30 @@ spmm_run_kept (PhiliaTape         *tape,
                const gint64       *value_index,
                gboolean            accumulate)
 {
-  PhiliaSparse kept;
-  SpmmTask task = { &kept, NULL, 1, x, out, cols, accumulate, NULL, NULL, NULL };
+  PhiliaSparse scratch;
+  const PhiliaSparse *kept;
+  gboolean owned;
+  SpmmTask task = { NULL, NULL, 1, x, out, cols, accumulate, NULL, NULL, NULL };
 
   /* Counted in storage order: @value_index, where given, permutes the
    * entries (a transpose's), which leaves the count as it is. */
   if (count_zeros (values, s->nnz) * 4 < s->nnz)
     return FALSE;
-  kept_sparse_build (tape, s, values, value_index, &kept);
-  task.values = kept.values;
-  _philia_tape_parallel_rows_cost (tape, kept.rows, kept.row_offsets, (double)kept.nnz * cols,
-                                   SPMM_BYTES (kept.nnz, kept.rows, kept.cols, cols), spmm_rows,
-                                   &task);
-  kept_sparse_release (tape, s, &kept);
+  kept = kept_sparse_get (tape, s, key, values, value_index, &scratch, &owned);
+  task.s = kept;
+  task.values = kept->values;
+  _philia_tape_parallel_rows_cost (tape, kept->rows, kept->row_offsets, (double)kept->nnz * cols,
+                                   SPMM_BYTES (kept->nnz, kept->rows, kept->cols, cols),
+                                   spmm_rows, &task);
+  if (owned)
+    kept_sparse_release (tape, s, &scratch);
   return TRUE;
 }
 
 static void
 spmm_run (PhiliaTape         *tape,
           const PhiliaSparse *s,
+          const PhiliaTensor *key,
           const float        *values,
           guint               heads,
           const float        *x,
@@ -1071,7 +1133,7 @@ spmm_run (PhiliaTape         *tape,
       return;
     }
   if (heads == 1 && values != NULL && cols >= 8 && s->nnz > 0
-      && spmm_run_kept (tape, s, values, x, out, cols, value_index, accumulate))
+      && spmm_run_kept (tape, s, key, values, x, out, cols, value_index, accumulate))
     return;
   if (value_index != NULL && !(heads == 8 && cols == 64))
     {
@@ -1240,31 +1302,40 @@ spmm_scatter_blocks (gpointer data,
 static void
 spmm_scatter_transposed (PhiliaTape         *tape,
                          const PhiliaSparse *s,
+                         const PhiliaTensor *key,
                          const float        *values,
                          const float        *dout,
                          float              *out,
                          guint               cols,
                          gboolean            accumulate)
 {
-  PhiliaSparse kept;
-  gboolean skip = count_zeros (values, s->nnz) * 4 >= s->nnz;
+  PhiliaSparse scratch;
+  gboolean skip = count_zeros (values, s->nnz) * 4 >= s->nnz, owned = FALSE;
   ScatterTask task = { s, values, dout, out, cols, accumulate };
 
-  /* The kept entries alone where the gather would skip zeros: a test on
-   * each entry in each 64-column block is a branch on dropout's coin,
-   * mispredicted half the time. */
+  /* The kept entries alone where the gather would skip zeros (the forward
+   * product's, kept_sparse_get ()): a test on each entry in each 64-column
+   * block is a branch on dropout's coin, mispredicted half the time. */
   if (skip)
     {
-      kept_sparse_build (tape, s, values, NULL, &kept);
-      task.s = &kept;
-      task.values = kept.values;
+      task.s = kept_sparse_get (tape, s, key, values, NULL, &scratch, &owned);
+      task.values = task.s->values;
     }
   _philia_tape_parallel_rows_cost (tape, (cols + SCATTER_BLOCK - 1) / SCATTER_BLOCK, NULL,
                                    (double)task.s->nnz * cols,
                                    SPMM_BYTES (task.s->nnz, s->cols, s->rows, cols),
                                    spmm_scatter_blocks, &task);
-  if (skip)
-    kept_sparse_release (tape, s, &kept);
+  if (owned)
+    kept_sparse_release (tape, s, &scratch);
+}
+
+/* The values tensor as the key of the step's kept entries
+ * (kept_sparse_get ()): only values no gradient reaches (dropout on sparse
+ * features), which nothing in the step rewrites. */
+static const PhiliaTensor *
+kept_key (const PhiliaTensor *values)
+{
+  return values != NULL && !values->requires_grad ? values : NULL;
 }
 
 static void
@@ -1284,11 +1355,12 @@ spmm_backward (PhiliaTape *tape,
 
       /* Written outright when nothing has reached dX yet: no zeroing pass. */
       if (spmm_scatter_fits (s, heads, x->cols))
-        spmm_scatter_transposed (tape, s, values ? values->data : s->values, out->grad, gx,
-                                 x->cols, !fresh);
+        spmm_scatter_transposed (tape, s, kept_key (values), values ? values->data : s->values,
+                                 out->grad, gx, x->cols, !fresh);
       else
-        spmm_run (tape, s->transpose, values ? values->data : s->transpose->values, heads,
-                  out->grad, gx, x->cols, values ? s->transpose_perm : NULL, !fresh);
+        spmm_run (tape, s->transpose, kept_key (values),
+                  values ? values->data : s->transpose->values, heads, out->grad, gx, x->cols,
+                  values ? s->transpose_perm : NULL, !fresh);
     }
   if (values != NULL && values->requires_grad)
     {
@@ -1315,8 +1387,8 @@ philia_op_spmm (PhiliaTape   *tape,
                                            && x->cols % values->cols == 0), NULL);
 
   out = tape_tensor_uninit (tape, s->rows, x->cols);
-  spmm_run (tape, s, values ? values->data : s->values, heads, x->data, out->data, x->cols, NULL,
-            FALSE);
+  spmm_run (tape, s, kept_key (values), values ? values->data : s->values, heads, x->data,
+            out->data, x->cols, NULL, FALSE);
   node = record (tape, spmm_backward, out, values, x, NULL);
   if (node != NULL)
     node->sparse = philia_sparse_ref (s);
