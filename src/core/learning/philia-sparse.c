@@ -948,16 +948,6 @@ count_zeros (const float *restrict values,
   return zeros;
 }
 
-/*
- * One-head products whose values are zero for a quarter of the entries or
- * more (dropout on sparse features zeroes half of them every step): the
- * product over the kept entries alone, copied once into a compact CSR (a
- * pass over the indices, cheap beside @cols gathered columns an entry), so
- * the forward and the backward product gather half the rows. FALSE, having
- * done nothing, when too few entries are zero. Each output element gets
- * the sum of the kept terms in entry order, which differs from the full
- * sum only by terms that are exactly zero.
- */
 /* S's entries whose value is not zero, in order, in a CSR of pool
  * buffers (values[value_index[e]] is entry e's, or values[e] without an
  * index); kept_sparse_release () gives them back. The pool finds buffers by
@@ -1014,6 +1004,7 @@ _philia_tape_kept_clear (PhiliaTape *tape)
     {
       kept_sparse_release (tape, tape->kept[k].s, tape->kept[k].kept);
       g_free (tape->kept[k].kept);
+      philia_sparse_unref ((PhiliaSparse *)tape->kept[k].s);
     }
   tape->n_kept = 0;
 }
@@ -1023,10 +1014,11 @@ _philia_tape_kept_clear (PhiliaTape *tape)
  * @key, the tensor @values belong to, has been seen with @s this step: SAGE's
  * two products over one dropped X, and their two backward products, each
  * made the same compact CSR (a pass over X's 470k entries at 8,000 words,
- * the backward's through the transpose's permutation, a third of SAGE 64's
- * sparse-product time). A tensor's values do not change within the step
- * (the backward pass reads them too). *@owned says whether the caller gives
- * it back (kept_sparse_release ()): without @key, or with the cache full.
+ * the backward's through the transpose's permutation: 400 perf samples
+ * beside the 64-wide kernel's 1,009 in a SAGE 64 run). A tensor's values
+ * do not change within the step (the backward pass reads them too).
+ * *@owned says whether the caller gives it back (kept_sparse_release ()):
+ * without @key, or with the cache full.
  */
 static const PhiliaSparse *
 kept_sparse_get (PhiliaTape         *tape,
@@ -1054,7 +1046,9 @@ kept_sparse_get (PhiliaTape         *tape,
     }
   kept = g_new (PhiliaSparse, 1);
   kept_sparse_build (tape, s, values, value_index, kept);
-  tape->kept[tape->n_kept].s = s;
+  /* Held until the reset: the release reads its sizes, and a matrix freed
+   * mid-step must not match a new one at its address. */
+  tape->kept[tape->n_kept].s = philia_sparse_ref ((PhiliaSparse *)s);
   tape->kept[tape->n_kept].values = key;
   tape->kept[tape->n_kept].data = key->data;
   tape->kept[tape->n_kept++].kept = kept;
@@ -1062,6 +1056,16 @@ kept_sparse_get (PhiliaTape         *tape,
   return kept;
 }
 
+/*
+ * One-head products whose values are zero for a quarter of the entries or
+ * more (dropout on sparse features zeroes half of them every step): the
+ * product over the kept entries alone, copied once into a compact CSR (a
+ * pass over the indices, cheap beside @cols gathered columns an entry), so
+ * the forward and the backward product gather half the rows. FALSE, having
+ * done nothing, when too few entries are zero. Each output element gets
+ * the sum of the kept terms in entry order, which differs from the full
+ * sum only by terms that are exactly zero.
+ */
 static gboolean
 spmm_run_kept (PhiliaTape         *tape,
                const PhiliaSparse *s,
@@ -1329,9 +1333,11 @@ spmm_scatter_transposed (PhiliaTape         *tape,
       task.s = kept_sparse_get (tape, s, key, values, NULL, &scratch, &owned);
       task.values = task.s->values;
     }
+  /* The site's cost by all entries, as before: the kept count changes every
+   * step, and the timed choice keys a site by its cost. */
   _philia_tape_parallel_rows_cost (tape, (cols + SCATTER_BLOCK - 1) / SCATTER_BLOCK, NULL,
-                                   (double)task.s->nnz * cols,
-                                   SPMM_BYTES (task.s->nnz, s->cols, s->rows, cols),
+                                   (double)s->nnz * cols,
+                                   SPMM_BYTES (s->nnz, s->cols, s->rows, cols),
                                    spmm_scatter_blocks, &task);
   if (owned)
     kept_sparse_release (tape, s, &scratch);
