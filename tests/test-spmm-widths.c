@@ -51,6 +51,51 @@ random_sparse (guint      rows,
                             pattern ? NULL : (float *)g_array_free (g_steal_pointer (&val), FALSE));
 }
 
+static gint
+cmp_int32 (gconstpointer a,
+           gconstpointer b,
+           gpointer      data)
+{
+  gint32 x = *(const gint32 *)a, y = *(const gint32 *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Bag-of-words rows: @rows rows of 0 to 11 columns below @cols (row i
+ * empty when i % 9 == 4), sorted, values in [0.25, 1.25) unless
+ * @pattern. */
+static PhiliaSparse *
+words_sparse (guint      rows,
+              guint      cols,
+              gboolean   pattern,
+              PhiliaRng *rng)
+{
+  g_autoptr(GArray) col = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autoptr(GArray) val = g_array_new (FALSE, FALSE, sizeof (float));
+  gint64 *off = g_new (gint64, rows + 1);
+
+  for (guint i = 0; i < rows; i++)
+    {
+      guint len = i % 9 == 4 ? 0 : 1 + philia_rng_below (rng, 11);
+      gint32 c = (gint32)philia_rng_below (rng, cols);
+
+      off[i] = col->len;
+      for (guint k = 0; k < len; k++)
+        {
+          float v = 0.25f + philia_rng_float (rng);
+
+          g_array_append_val (col, c);
+          g_array_append_val (val, v);
+          c = (gint32)((c + 1 + philia_rng_below (rng, cols / 11)) % cols);
+        }
+      g_qsort_with_data ((gint32 *)col->data + off[i], len, sizeof (gint32),
+                         (GCompareDataFunc)cmp_int32, NULL);
+    }
+  off[rows] = col->len;
+  return philia_sparse_new (rows, cols, off, (gint32 *)g_array_free (g_steal_pointer (&col), FALSE),
+                            pattern ? NULL : (float *)g_array_free (g_steal_pointer (&val), FALSE));
+}
+
 static PhiliaTensor *
 random_tensor (guint      rows,
                guint      cols,
@@ -203,7 +248,9 @@ test_spmm_widths_threads (void)
 static void
 check_scatter_transposed (guint     width,
                           gboolean  dropped,
-                          guint     n_threads)
+                          guint     n_threads,
+                          guint     rows,
+                          guint     cols)
 {
   PhiliaRng rng;
   g_autoptr(PhiliaSparse) s = NULL;
@@ -215,11 +262,10 @@ check_scatter_transposed (guint     width,
   g_autoptr(PhiliaTensor) dout = NULL;
   g_autofree double *ref = NULL;
   g_autofree double *size = NULL;
-  guint rows = 9000, cols = 300;
   PhiliaTensor *out, *want;
 
   philia_rng_init (&rng, 23 + width + 7 * dropped);
-  s = random_sparse (rows, cols, FALSE, &rng);
+  s = cols > 1000 ? words_sparse (rows, cols, FALSE, &rng) : random_sparse (rows, cols, FALSE, &rng);
   x = random_tensor (cols, width, &rng);
   dout = random_tensor (rows, width, &rng);
   dout->requires_grad = FALSE;
@@ -262,8 +308,66 @@ test_scatter_transposed (void)
   for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
     for (guint threads = 1; threads <= 2; threads++)
       {
-        check_scatter_transposed (widths[k], FALSE, threads);
-        check_scatter_transposed (widths[k], TRUE, threads);
+        check_scatter_transposed (widths[k], FALSE, threads, 9000, 300);
+        check_scatter_transposed (widths[k], TRUE, threads, 9000, 300);
+        /* More columns than the scatter takes (8,000 words on 11,758
+         * nodes): the gather over the transpose, its dOut past L2 (rows
+         * one at a time, spmm_block_64_next ()), against the double sums
+         * and the forward product over the transpose. */
+        check_scatter_transposed (widths[k], TRUE, threads, 6000, 5000);
+      }
+  check_scatter_transposed (136, FALSE, 1, 6000, 5000);
+}
+
+/* Products wider than 64 columns gathering from a matrix whose 64-column
+ * block is past L2 (more than 4,096 rows: rows one at a time over their
+ * blocks, prefetching the next row's) against double sums, with stored
+ * values, as a pattern and with half of the values zero, and one thread
+ * against two bit for bit. */
+static void
+test_spmm_wide_gather (void)
+{
+  static const guint widths[] = { 65, 128, 200, 257 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 24);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    for (guint variant = 0; variant < 3; variant++)
+      {
+        guint rows = 700, cols = 4500, w = widths[k];
+        g_autoptr(PhiliaSparse) s = words_sparse (rows, cols, variant == 1, &rng);
+        g_autoptr(PhiliaTensor) x = random_tensor (cols, w, &rng);
+        g_autoptr(PhiliaTensor) values = NULL;
+        g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+        g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+        PhiliaTensor *out;
+
+        x->requires_grad = FALSE;
+        if (variant == 2)
+          {
+            values = philia_tensor_new (MAX (s->nnz, 1), 1);
+            values->rows = s->nnz;
+            for (gint64 e = 0; e < s->nnz; e++)
+              values->data[e] = philia_rng_float (&rng) < 0.5f ? 0 : s->values[e];
+          }
+        out = philia_op_spmm (t1, s, values, x);
+        for (guint i = 0; i < rows; i++)
+          for (guint j = 0; j < w; j++)
+            {
+              double ref = 0, size = 1;
+
+              for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+                {
+                  double v = values ? values->data[e] : s->values ? s->values[e] : 1;
+                  double term = v * x->data[(gsize)s->col_index[e] * w + j];
+
+                  ref += term;
+                  size += fabs (term);
+                }
+              g_assert_cmpfloat_with_epsilon (out->data[(gsize)i * w + j], ref, 2e-6 * size);
+            }
+        g_assert_cmpmem (out->data, sizeof (float) * rows * w,
+                         philia_op_spmm (t2, s, values, x)->data, sizeof (float) * rows * w);
       }
 }
 
@@ -346,5 +450,6 @@ main (int    argc,
   g_test_add_func ("/spmm/widths-threads", test_spmm_widths_threads);
   g_test_add_func ("/spmm/propagated-order", test_propagated_order);
   g_test_add_func ("/spmm/scatter-transposed", test_scatter_transposed);
+  g_test_add_func ("/spmm/wide-gather", test_spmm_wide_gather);
   return g_test_run ();
 }

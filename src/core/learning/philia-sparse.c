@@ -377,6 +377,17 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
  * per product, loaded machine). Prefetches change no result. */
 #define SPMM_PREFETCH 4
 
+/* The bytes of a gathered 64-column block that stay in L2 (1 MB a core on
+ * the Zen cores measured, 2 MB on recent Intel ones). */
+#define SPMM_BLOCK_L2 (1024u * 1024)
+
+/* The widest product that goes row by row when its blocks are past L2
+ * (spmm_block_64_next ()): at 512 columns a row of 20 entries and the next
+ * row's prefetched ones are 80 KB, past L1, and the row order measured no
+ * faster than the block order on 11,758 × 8,000 (its weight gradient
+ * slower), where at 256 it took a tenth less. */
+#define SPMM_ROW_ORDER_MAX 256
+
 /*
  * One output row's columns [j0, j0 + 8 NV) of S X, the accumulators NV
  * explicit eight-float vectors so they stay in registers across the row's
@@ -503,6 +514,68 @@ spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
             acc[k] += xv;
           }
     }
+  for (guint k = 0; k < 4; k++)
+    memcpy (o + 16 * k, &acc[k], sizeof (V16f));
+}
+
+/*
+ * spmm_block_64_ahead ()'s sums for a product whose gathered matrix is
+ * past L2 even one 64-column block at a time (an 8,000-word W, or the
+ * [n, H] matrix Â gathers on 11,758 nodes: 2–3 MB a block). There the
+ * block-by-block order gains nothing and reads each gathered row in four
+ * separate passes; rows go one at a time over all their blocks instead,
+ * and block j0 of row i prefetches block j0 of the entries
+ * [@pf, @pf_end) (the next row's), a whole row's work ahead of their use.
+ */
+PHILIA_VECTORIZE_V4 static void
+spmm_block_64_next (const gint64 *off, const gint32 *col, const float *values,
+                    const float *x, guint stride, guint j0, guint i, float *restrict o,
+                    gboolean accumulate, gint64 pf, gint64 pf_end)
+{
+  V16f acc[4];
+  gint64 e = off[i], end = off[i + 1];
+
+  for (guint k = 0; k < 4; k++)
+    {
+      if (accumulate)
+        memcpy (&acc[k], o + 16 * k, sizeof (V16f));
+      else
+        acc[k] = (V16f){ 0 };
+    }
+  for (; e < end; e++)
+    {
+      const float *restrict xr = x + (gsize)col[e] * stride + j0;
+
+      if (pf < pf_end)
+        {
+          for (guint k = 0; k < 4; k++)
+            __builtin_prefetch (x + (gsize)col[pf] * stride + j0 + 16 * k);
+          pf++;
+        }
+      if (values != NULL)
+        {
+          float v = values[e];
+
+          for (guint k = 0; k < 4; k++)
+            {
+              V16f xv;
+
+              memcpy (&xv, xr + 16 * k, sizeof xv);
+              acc[k] += v * xv;
+            }
+        }
+      else
+        for (guint k = 0; k < 4; k++)
+          {
+            V16f xv;
+
+            memcpy (&xv, xr + 16 * k, sizeof xv);
+            acc[k] += xv;
+          }
+    }
+  for (; pf < pf_end; pf++)
+    for (guint k = 0; k < 4; k++)
+      __builtin_prefetch (x + (gsize)col[pf] * stride + j0 + 16 * k);
   for (guint k = 0; k < 4; k++)
     memcpy (o + 16 * k, &acc[k], sizeof (V16f));
 }
@@ -814,6 +887,27 @@ spmm_rows (gpointer data,
       spmm_rows_wide[d / 8] (data, begin, end);
       return;
     }
+  if (t->heads == 1 && d > 64 && d <= SPMM_ROW_ORDER_MAX
+      && (gsize)t->s->cols * 64 * sizeof (float) > SPMM_BLOCK_L2)
+    {
+      /* A block of X past L2 anyway: row by row, see spmm_block_64_next (). */
+      const gint64 *off = t->s->row_offsets;
+
+      for (guint i = begin; i < end; i++)
+        {
+          gint64 pf = off[i + 1], pf_end = off[MIN (i + 2, end)];
+
+          for (guint j0 = 0; j0 < d; j0 += 64)
+            {
+              if (d - j0 >= 64)
+                spmm_block_64_next (off, t->s->col_index, t->values, t->x, d, j0, i,
+                                    t->out + (gsize)i * d + j0, t->accumulate, pf, pf_end);
+              else
+                spmm_columns (t, i, 0, j0, d - j0);
+            }
+        }
+      return;
+    }
   if (t->heads == 1 && d > 64)
     {
       /* Wide products one 64-column block at a time over all the rows:
@@ -853,6 +947,114 @@ count_zeros (const float *restrict values,
   return zeros;
 }
 
+/* S's entries whose value is not zero, in order, in a CSR of pool
+ * buffers (values[value_index[e]] is entry e's, or values[e] without an
+ * index); kept_sparse_release () gives them back. The pool finds buffers by
+ * size: these take the full entry count, the same every step, not the kept
+ * one, which would leave a buffer of a new size each time. */
+static void
+kept_sparse_build (PhiliaTape         *tape,
+                   const PhiliaSparse *s,
+                   const float        *values,
+                   const gint64       *value_index,
+                   PhiliaSparse       *kept)
+{
+  gint64 k = 0;
+  float *val;
+
+  /* Pool buffers are floats (offsets take two each). */
+  *kept = (PhiliaSparse){ 0 };
+  kept->rows = s->rows;
+  kept->cols = s->cols;
+  kept->row_offsets = (gint64 *)_philia_tape_pool_take (tape, 2 * ((gsize)s->rows + 1));
+  kept->col_index = (gint32 *)_philia_tape_pool_take (tape, (gsize)s->nnz);
+  kept->values = val = _philia_tape_pool_take (tape, (gsize)s->nnz);
+  for (guint i = 0; i < s->rows; i++)
+    {
+      kept->row_offsets[i] = k;
+      for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+        {
+          float v = values[ENTRY (value_index, e)];
+
+          kept->col_index[k] = s->col_index[e];
+          val[k] = v;
+          k += v != 0.0f;
+        }
+    }
+  kept->row_offsets[s->rows] = k;
+  kept->nnz = k;
+}
+
+static void
+kept_sparse_release (PhiliaTape         *tape,
+                     const PhiliaSparse *s,
+                     const PhiliaSparse *kept)
+{
+  _philia_tape_pool_give (tape, 2 * ((gsize)s->rows + 1), (float *)kept->row_offsets);
+  _philia_tape_pool_give (tape, (gsize)s->nnz, (float *)kept->col_index);
+  _philia_tape_pool_give (tape, (gsize)s->nnz, (float *)kept->values);
+}
+
+/* philia-tape-private.h */
+void
+_philia_tape_kept_clear (PhiliaTape *tape)
+{
+  for (guint k = 0; k < tape->n_kept; k++)
+    {
+      kept_sparse_release (tape, tape->kept[k].s, tape->kept[k].kept);
+      g_free (tape->kept[k].kept);
+      philia_sparse_unref ((PhiliaSparse *)tape->kept[k].s);
+    }
+  tape->n_kept = 0;
+}
+
+/*
+ * The kept entries of @s under @values, from the step's cache when
+ * @key, the tensor @values belong to, has been seen with @s this step: SAGE's
+ * two products over one dropped X, and their two backward products, each
+ * made the same compact CSR (a pass over X's 470k entries at 8,000 words,
+ * the backward's through the transpose's permutation: 400 perf samples
+ * beside the 64-wide kernel's 1,009 in a SAGE 64 run). A tensor's values
+ * do not change within the step (the backward pass reads them too).
+ * *@owned says whether the caller gives it back (kept_sparse_release ()):
+ * without @key, or with the cache full.
+ */
+static const PhiliaSparse *
+kept_sparse_get (PhiliaTape         *tape,
+                 const PhiliaSparse *s,
+                 const PhiliaTensor *key,
+                 const float        *values,
+                 const gint64       *value_index,
+                 PhiliaSparse       *scratch,
+                 gboolean           *owned)
+{
+  PhiliaSparse *kept;
+
+  if (key != NULL)
+    for (guint k = 0; k < tape->n_kept; k++)
+      if (tape->kept[k].s == s && tape->kept[k].values == key && tape->kept[k].data == key->data)
+        {
+          *owned = FALSE;
+          return tape->kept[k].kept;
+        }
+  if (key == NULL || tape->n_kept == TAPE_KEPT_MAX)
+    {
+      kept_sparse_build (tape, s, values, value_index, scratch);
+      *owned = TRUE;
+      return scratch;
+    }
+  kept = g_new (PhiliaSparse, 1);
+  kept_sparse_build (tape, s, values, value_index, kept);
+  /* Held until the reset: the release reads its sizes, and a matrix freed
+   * mid-step must not match a new one at its address. */
+  tape->kept[tape->n_kept].s = philia_sparse_ref ((PhiliaSparse *)s);
+  tape->kept[tape->n_kept].values = key;
+  tape->kept[tape->n_kept].data = key->data;
+  tape->kept[tape->n_kept++].kept = kept;
+  *owned = FALSE;
+  return kept;
+}
+
 /*
  * One-head products whose values are zero for a quarter of the entries or
  * more (dropout on sparse features zeroes half of them every step): the
@@ -866,6 +1068,7 @@ count_zeros (const float *restrict values,
 static gboolean
 spmm_run_kept (PhiliaTape         *tape,
                const PhiliaSparse *s,
+               const PhiliaTensor *key,
                const float        *values,
                const float        *x,
                float              *out,
@@ -873,57 +1076,30 @@ spmm_run_kept (PhiliaTape         *tape,
                const gint64       *value_index,
                gboolean            accumulate)
 {
-  PhiliaSparse kept = { 0 };
-  SpmmTask task = { &kept, NULL, 1, x, out, cols, accumulate, NULL, NULL, NULL };
-  gint64 zeros, k = 0;
-  gsize n_off, n_col;
-  float *off_buffer, *col_buffer, *val;
+  PhiliaSparse scratch;
+  const PhiliaSparse *kept;
+  gboolean owned;
+  SpmmTask task = { NULL, NULL, 1, x, out, cols, accumulate, NULL, NULL, NULL };
 
   /* Counted in storage order: @value_index, where given, permutes the
    * entries (a transpose's), which leaves the count as it is. */
-  zeros = count_zeros (values, s->nnz);
-  if (zeros * 4 < s->nnz)
+  if (count_zeros (values, s->nnz) * 4 < s->nnz)
     return FALSE;
-
-  /* Pool buffers are floats (offsets take two each), and the pool finds
-   * them by size: the full entry count, the same every step, not the
-   * kept one, which would leave a buffer of a new size each time. */
-  n_off = 2 * ((gsize)s->rows + 1);
-  n_col = (gsize)s->nnz;
-  off_buffer = _philia_tape_pool_take (tape, n_off);
-  col_buffer = _philia_tape_pool_take (tape, n_col);
-  val = _philia_tape_pool_take (tape, n_col);
-  kept.rows = s->rows;
-  kept.cols = s->cols;
-  kept.row_offsets = (gint64 *)off_buffer;
-  kept.col_index = (gint32 *)col_buffer;
-  kept.values = val;
-  for (guint i = 0; i < s->rows; i++)
-    {
-      kept.row_offsets[i] = k;
-      for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
-        {
-          float v = values[ENTRY (value_index, e)];
-
-          kept.col_index[k] = s->col_index[e];
-          val[k] = v;
-          k += v != 0.0f;
-        }
-    }
-  kept.row_offsets[s->rows] = k;
-  kept.nnz = k;
-  task.values = val;
-  _philia_tape_parallel_rows_cost (tape, kept.rows, kept.row_offsets, (double)k * cols,
-                                   SPMM_BYTES (k, kept.rows, kept.cols, cols), spmm_rows, &task);
-  _philia_tape_pool_give (tape, n_off, off_buffer);
-  _philia_tape_pool_give (tape, n_col, col_buffer);
-  _philia_tape_pool_give (tape, n_col, val);
+  kept = kept_sparse_get (tape, s, key, values, value_index, &scratch, &owned);
+  task.s = kept;
+  task.values = kept->values;
+  _philia_tape_parallel_rows_cost (tape, kept->rows, kept->row_offsets, (double)kept->nnz * cols,
+                                   SPMM_BYTES (kept->nnz, kept->rows, kept->cols, cols),
+                                   spmm_rows, &task);
+  if (owned)
+    kept_sparse_release (tape, s, &scratch);
   return TRUE;
 }
 
 static void
 spmm_run (PhiliaTape         *tape,
           const PhiliaSparse *s,
+          const PhiliaTensor *key,
           const float        *values,
           guint               heads,
           const float        *x,
@@ -968,7 +1144,7 @@ spmm_run (PhiliaTape         *tape,
       return;
     }
   if (heads == 1 && values != NULL && cols >= 8 && s->nnz > 0
-      && spmm_run_kept (tape, s, values, x, out, cols, value_index, accumulate))
+      && spmm_run_kept (tape, s, key, values, x, out, cols, value_index, accumulate))
     return;
   if (value_index != NULL && !(heads == 8 && cols == 64))
     {
@@ -1081,10 +1257,7 @@ typedef struct
   float              *out;
   guint               cols;
   gboolean            accumulate;
-  gboolean            skip_zeros;
 } ScatterTask;
-
-#define SCATTER_BLOCK 64
 
 /* Output rows of L2-sized slices, and dOut rows enough to leave L2. */
 static gboolean
@@ -1095,6 +1268,8 @@ spmm_scatter_fits (const PhiliaSparse *s,
   return heads == 1 && cols % 8 == 0 && cols >= 64 && s->cols <= 4096
          && s->rows >= 8 * (gsize)s->cols && s->rows >= 8192 && s->nnz > 0;
 }
+
+#define SCATTER_BLOCK 64
 
 PHILIA_VECTORIZE static void
 spmm_scatter_blocks (gpointer data,
@@ -1128,8 +1303,6 @@ spmm_scatter_blocks (gpointer data,
               float v = values[e];
               float *restrict o = t->out + (gsize)col[e] * n + j0;
 
-              if (t->skip_zeros && v == 0.0f)
-                continue;
               for (guint k = 0; k < nv; k++)
                 v8_store (o + 8 * k, v8_load (o + 8 * k) + v * row[k]);
             }
@@ -1140,19 +1313,42 @@ spmm_scatter_blocks (gpointer data,
 static void
 spmm_scatter_transposed (PhiliaTape         *tape,
                          const PhiliaSparse *s,
+                         const PhiliaTensor *key,
                          const float        *values,
                          const float        *dout,
                          float              *out,
                          guint               cols,
                          gboolean            accumulate)
 {
-  ScatterTask task = { s, values, dout, out, cols, accumulate,
-                       count_zeros (values, s->nnz) * 4 >= s->nnz };
+  PhiliaSparse scratch;
+  gboolean skip = count_zeros (values, s->nnz) * 4 >= s->nnz, owned = FALSE;
+  ScatterTask task = { s, values, dout, out, cols, accumulate };
 
+  /* The kept entries alone where the gather would skip zeros (the forward
+   * product's, kept_sparse_get ()): a test on each entry in each 64-column
+   * block is a branch on dropout's coin, mispredicted half the time. */
+  if (skip)
+    {
+      task.s = kept_sparse_get (tape, s, key, values, NULL, &scratch, &owned);
+      task.values = task.s->values;
+    }
+  /* The site's cost by all entries, as before: the kept count changes every
+   * step, and the timed choice keys a site by its cost. */
   _philia_tape_parallel_rows_cost (tape, (cols + SCATTER_BLOCK - 1) / SCATTER_BLOCK, NULL,
                                    (double)s->nnz * cols,
                                    SPMM_BYTES (s->nnz, s->cols, s->rows, cols),
                                    spmm_scatter_blocks, &task);
+  if (owned)
+    kept_sparse_release (tape, s, &scratch);
+}
+
+/* The values tensor as the key of the step's kept entries
+ * (kept_sparse_get ()): only values no gradient reaches (dropout on sparse
+ * features), which nothing in the step rewrites. */
+static const PhiliaTensor *
+kept_key (const PhiliaTensor *values)
+{
+  return values != NULL && !values->requires_grad ? values : NULL;
 }
 
 static void
@@ -1172,11 +1368,12 @@ spmm_backward (PhiliaTape *tape,
 
       /* Written outright when nothing has reached dX yet: no zeroing pass. */
       if (spmm_scatter_fits (s, heads, x->cols))
-        spmm_scatter_transposed (tape, s, values ? values->data : s->values, out->grad, gx,
-                                 x->cols, !fresh);
+        spmm_scatter_transposed (tape, s, kept_key (values), values ? values->data : s->values,
+                                 out->grad, gx, x->cols, !fresh);
       else
-        spmm_run (tape, s->transpose, values ? values->data : s->transpose->values, heads,
-                  out->grad, gx, x->cols, values ? s->transpose_perm : NULL, !fresh);
+        spmm_run (tape, s->transpose, kept_key (values),
+                  values ? values->data : s->transpose->values, heads, out->grad, gx, x->cols,
+                  values ? s->transpose_perm : NULL, !fresh);
     }
   if (values != NULL && values->requires_grad)
     {
@@ -1203,8 +1400,8 @@ philia_op_spmm (PhiliaTape   *tape,
                                            && x->cols % values->cols == 0), NULL);
 
   out = tape_tensor_uninit (tape, s->rows, x->cols);
-  spmm_run (tape, s, values ? values->data : s->values, heads, x->data, out->data, x->cols, NULL,
-            FALSE);
+  spmm_run (tape, s, kept_key (values), values ? values->data : s->values, heads, x->data,
+            out->data, x->cols, NULL, FALSE);
   node = record (tape, spmm_backward, out, values, x, NULL);
   if (node != NULL)
     node->sparse = philia_sparse_ref (s);

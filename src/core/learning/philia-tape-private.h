@@ -55,9 +55,26 @@ struct _PhiliaTape
    * and on one thread on its first uses, the faster kept (Site,
    * philia-parallel-cost.c); created on first use. */
   GHashTable  *sites;
+  /* The kept entries of sparse products over dropped values made this
+   * step, by matrix and values tensor (philia-sparse.c): SAGE's two
+   * products over one dropped X share one, as do their backward products.
+   * Given back to the pool at reset. */
+#define TAPE_KEPT_MAX 4
+  struct
+  {
+    const PhiliaSparse  *s;
+    const PhiliaTensor  *values;
+    const float         *data;
+    PhiliaSparse        *kept;
+  }            kept[TAPE_KEPT_MAX];
+  guint        n_kept;
   gboolean     time_ops;     /* whether undecided sites are timed (else split) */
   int          force_split;  /* tests: −1, or 0 never / 1 always split */
 };
+
+/* Gives the step's kept-entry matrices back to the pool (philia-sparse.c;
+ * at reset and when the tape is freed). */
+void _philia_tape_kept_clear (PhiliaTape *tape);
 
 /* The element count a pool buffer for @n floats really has: @n rounded up
  * so that at most 8 classes cover each power of two. */

@@ -407,6 +407,7 @@ philia_tape_free (PhiliaTape *tape)
 {
   if (tape == NULL)
     return;
+  _philia_tape_kept_clear (tape);
   g_ptr_array_unref (tape->tensors);
   g_array_unref (tape->nodes);
   g_hash_table_unref (tape->buffers);
@@ -429,6 +430,7 @@ philia_tape_reset (PhiliaTape *tape)
   PoolClass *pc;
 
   g_array_set_size (tape->nodes, 0);
+  _philia_tape_kept_clear (tape);
   pool_trim (tape);
   for (guint i = 0; i < tape->tensors->len; i++)
     {
