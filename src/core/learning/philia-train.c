@@ -19,16 +19,16 @@
 #include <sys/resource.h>
 #endif
 
-/* How much faster an evaluation pass on several threads must be than on one
- * for a run to keep them: when they are level, one thread spares the other
+/* How much faster a trial step on several threads must be than on one for a
+ * run to keep them: when they are level, one thread spares the other
  * core. */
 #define EPOCH_THREADS_MARGIN 0.03
-/* Evaluation passes timed on each thread count, after epoch 0's training
- * step, before any counted epoch; the fastest of each is compared. */
+/* Trial steps timed on each thread count, after epoch 0's training step,
+ * before any counted epoch; the fastest of each is compared. */
 #define EPOCH_THREADS_ROUNDS 2
-/* A timed pass that first touched more than this many pages is not counted
+/* A timed trial that first touched more than this many pages is not counted
  * and its arm runs again, at most EPOCH_THREADS_RETRIES times a run: the
- * buffer pool keeps what one arm's ops need, so the first pass after a
+ * buffer pool keeps what one arm's ops need, so the first trial after a
  * switch takes fresh pages (an MLP of width 512 on 11,758 nodes: 110 ms of
  * page faults against a 9 ms epoch), which says nothing of the arm. */
 #define EPOCH_FRESH_PAGES 256
@@ -67,18 +67,51 @@ eval_forward (PhiliaTape              *tape,
   return logp;
 }
 
-/* Chooses between one thread and @n_threads by timing evaluation passes on
- * each in turn (@choice: the first on all threads uncounted, then one, all,
- * one, all; the fastest of each compared). They run between epoch 0's
- * training step and its own evaluation pass, outside every epoch's time, so
- * no counted epoch runs on the losing count; the passes' results are
- * dropped, and the random streams are put back as they were, so the run
- * gives the bits it gives without them. */
+/* A trial step for the thread choice: the forward pass in evaluation mode
+ * (dropout off: no random draws, and a model's own state, such as the
+ * transformer's batch order, untouched), the loss on the training nodes and
+ * the backward pass, without the optimizer's step; the parameters'
+ * gradients are set back to zero after (the optimizer left them so). A
+ * model that trains on batches gets an evaluation pass alone. */
+static void
+trial_step (PhiliaTape              *tape,
+            const PhiliaModelVTable *vtable,
+            gpointer                 model,
+            PhiliaModelContext      *ctx,
+            const gint32            *labels,
+            const guint8            *train,
+            guint                    n)
+{
+  PhiliaTensor *logp;
+
+  if (ctx->n_batch_rows > 0)
+    {
+      eval_forward (tape, vtable, model, ctx);
+      return;
+    }
+  philia_tape_reset (tape);
+  philia_tape_set_training (tape, FALSE);
+  logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+  if (logp->rows == n)
+    philia_tape_backward (tape, philia_op_nll (tape, logp, labels, train));
+  for (guint i = 0; i < ctx->parameters->len; i++)
+    philia_tensor_zero_grad (g_ptr_array_index (ctx->parameters, i));
+}
+
+/* Chooses between one thread and @n_threads by timing trial steps on each
+ * in turn (@choice: the first on all threads uncounted, then one, all, one,
+ * all; the fastest of each compared). They run between epoch 0's training
+ * step and its evaluation pass, outside every epoch's time, so no counted
+ * epoch runs on the losing count; their results are dropped and the random
+ * streams put back, so the run gives the bits it gives without them. */
 static void
 choose_threads (PhiliaTape              *tape,
                 const PhiliaModelVTable *vtable,
                 gpointer                 model,
                 PhiliaModelContext      *ctx,
+                const gint32            *labels,
+                const guint8            *train,
+                guint                    n,
                 guint                    n_threads,
                 PhiliaChoice            *choice)
 {
@@ -93,19 +126,19 @@ choose_threads (PhiliaTape              *tape,
 
       _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
       w0 = g_get_monotonic_time ();
-      eval_forward (tape, vtable, model, ctx);
+      trial_step (tape, vtable, model, ctx, labels, train, n);
       if (choice->uses > 0 && retries < EPOCH_THREADS_RETRIES
           && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
         {
           retries++;
-          g_debug ("evaluation pass on %u threads took %" G_GUINT64_FORMAT
+          g_debug ("trial step on %u threads took %" G_GUINT64_FORMAT
                    " fresh pages: timed again", arm ? n_threads : 1, fresh_pages () - pages0);
           continue;
         }
       _philia_choice_record (choice, arm, (double)(g_get_monotonic_time () - w0),
                              EPOCH_THREADS_MARGIN);
     }
-  g_debug ("fastest evaluation pass on %u threads %.0f µs, on one %.0f µs: going on with %u",
+  g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with %u",
            n_threads, choice->best[1], choice->best[0], choice->kept ? n_threads : 1);
   ctx->rng = ctx_rng;
   *philia_tape_get_rng (tape) = tape_rng;
@@ -1076,8 +1109,8 @@ philia_train (PhiliaGraph              *graph,
     {
       PhiliaTrainEpoch info = { 0 };
       PhiliaTensor *logp, *loss;
-      /* On several threads, epoch 0 trains on all of them, then evaluation
-       * passes on one and on all choose the count the run goes on with; op
+      /* On several threads, epoch 0 trains on all of them, then trial steps
+       * on one and on all choose the count the run goes on with; op
        * sites are timed once it is settled on several (HACKING.md §7). */
       gboolean choosing = n_threads > 1 && threads_choice.kept < 0;
       gint64 t0;
@@ -1118,11 +1151,11 @@ philia_train (PhiliaGraph              *graph,
       epoch_ms[epoch] = (epoch_clock (cpu_clock) - t0) / 1000.0;
       result->loss[epoch] = loss->data[0];
 
-      /* The thread count, on evaluation passes of the weights after this
-       * step (a run of one epoch keeps the cost model's choice). */
+      /* The thread count, on trial steps of the weights after this step (a
+       * run of one epoch keeps the cost model's choice). */
       if (choosing && ctx->params.epochs > 1)
         {
-          choose_threads (tape, vtable, model, ctx, n_threads, &threads_choice);
+          choose_threads (tape, vtable, model, ctx, labels, train, n, n_threads, &threads_choice);
           _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, TRUE);
         }
       logp = eval_forward (tape, vtable, model, ctx);
