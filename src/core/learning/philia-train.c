@@ -67,22 +67,23 @@ eval_forward (PhiliaTape              *tape,
   return logp;
 }
 
-/* A trial step for the thread choice: the forward pass in evaluation mode
- * (dropout off: no random draws, and a model's own state, such as the
- * transformer's batch order, untouched), the loss on the training nodes and
- * the backward pass, without the optimizer's step; the parameters'
- * gradients are set back to zero after (the optimizer left them so). A
- * model that trains on batches gets an evaluation pass alone. */
+/* A trial step for the thread choice: the training step's forward pass,
+ * loss and backward pass, without the optimizer's step; the parameters'
+ * gradients are set back to zero after (the optimizer left them so), and
+ * the caller puts the random streams back. A model whose training pass
+ * moves state of its own runs it in evaluation mode (dropout off), and one
+ * that trains on batches gets an evaluation pass alone. */
 static void
 trial_step (PhiliaTape              *tape,
             const PhiliaModelVTable *vtable,
             gpointer                 model,
             PhiliaModelContext      *ctx,
             const gint32            *labels,
+            const gint32            *loss_labels,
             const guint8            *train,
             guint                    n)
 {
-  PhiliaTensor *logp;
+  PhiliaTensor *logp, *loss = NULL;
 
   if (ctx->n_batch_rows > 0)
     {
@@ -90,10 +91,14 @@ trial_step (PhiliaTape              *tape,
       return;
     }
   philia_tape_reset (tape);
-  philia_tape_set_training (tape, FALSE);
+  philia_tape_set_training (tape, !ctx->own_training_state);
   logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-  if (logp->rows == n)
-    philia_tape_backward (tape, philia_op_nll (tape, logp, labels, train));
+  if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows && logp->rows != n)
+    loss = philia_op_nll (tape, logp, loss_labels, NULL);
+  else if (logp->rows == n)
+    loss = philia_op_nll (tape, logp, labels, train);
+  if (loss != NULL)
+    philia_tape_backward (tape, loss);
   for (guint i = 0; i < ctx->parameters->len; i++)
     philia_tensor_zero_grad (g_ptr_array_index (ctx->parameters, i));
 }
@@ -110,6 +115,7 @@ choose_threads (PhiliaTape              *tape,
                 gpointer                 model,
                 PhiliaModelContext      *ctx,
                 const gint32            *labels,
+                const gint32            *loss_labels,
                 const guint8            *train,
                 guint                    n,
                 guint                    n_threads,
@@ -126,7 +132,7 @@ choose_threads (PhiliaTape              *tape,
 
       _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
       w0 = g_get_monotonic_time ();
-      trial_step (tape, vtable, model, ctx, labels, train, n);
+      trial_step (tape, vtable, model, ctx, labels, loss_labels, train, n);
       if (choice->uses > 0 && retries < EPOCH_THREADS_RETRIES
           && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
         {
@@ -1155,7 +1161,8 @@ philia_train (PhiliaGraph              *graph,
        * run of one epoch keeps the cost model's choice). */
       if (choosing && ctx->params.epochs > 1)
         {
-          choose_threads (tape, vtable, model, ctx, labels, train, n, n_threads, &threads_choice);
+          choose_threads (tape, vtable, model, ctx, labels, loss_labels, train, n, n_threads,
+                          &threads_choice);
           _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, TRUE);
         }
       logp = eval_forward (tape, vtable, model, ctx);
