@@ -350,6 +350,24 @@ test_sites (void)
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 0, slow_rows, &s);
   g_assert_cmpint (s.calls, ==, 1);
+  /* Estimates a little apart, as when dropout keeps a different number of a
+   * sparse operand's entries each step, are one site: three uses decide it
+   * (each its own site, it would never be decided and always split). */
+  {
+    g_autoptr(PhiliaTape) other = philia_tape_new (2);
+    Slow t = { 0, 1000, 1000 };
+
+    for (guint use = 0; use < 3; use++)
+      _philia_tape_parallel_rows_ns (other, 1000, NULL, 1e9 * (1 + 0.004 * use),
+                                     4e6 * (1 - 0.004 * use), slow_rows, &t);
+    _philia_tape_site_counts (other, &split, &single, &timing);
+    g_assert_cmpuint (split + single + timing, ==, 1);
+    g_assert_cmpuint (timing, ==, 0);
+    /* Twice the work is another site. */
+    _philia_tape_parallel_rows_ns (other, 1000, NULL, 2e9, 4e6, slow_rows, &t);
+    _philia_tape_site_counts (other, &split, &single, &timing);
+    g_assert_cmpuint (split + single + timing, ==, 2);
+  }
   /* Small work is not timed, and stays on one thread. */
   s.sleep_us = 0;
   s.calls = 0;

@@ -175,6 +175,36 @@ test_reproducible (void)
       }
 }
 
+/* Two threads give one thread's run to the bit, every model: the thread
+ * choice's evaluation passes after epoch 0 (HACKING.md §7) leave the
+ * weights, the losses and the random streams (dropout, the transformer's
+ * sampling) as they were. */
+static void
+test_threads_same_bits (void)
+{
+  g_autoptr(PhiliaGraph) graph = load_cora ();
+  const char *models[] = { "gcn", "sage", "gat", "mlp", "sgc", "appnp", "gprgnn",
+                           "h2gcn", "transformer" };
+  const int epochs = 5;
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(PhiliaTrainResult) a = train (graph, models[i], epochs, 7, 1);
+      g_autoptr(PhiliaTrainResult) b = train (graph, models[i], epochs, 7, 2);
+
+      g_test_message ("%s: loss after %d epochs %.9g (1 thread) %.9g (2)", models[i], epochs,
+                      a->loss[epochs - 1], b->loss[epochs - 1]);
+      g_assert_cmpmem (a->loss, sizeof (double) * epochs, b->loss, sizeof (double) * epochs);
+      g_assert_cmpmem (a->val_loss, sizeof (double) * epochs, b->val_loss,
+                       sizeof (double) * epochs);
+      g_assert_cmpuint (a->best_epoch, ==, b->best_epoch);
+      g_assert_cmpmem (a->predictions, sizeof (gint32) * a->n_nodes, b->predictions,
+                       sizeof (gint32) * b->n_nodes);
+      g_assert_cmpmem (a->probabilities, sizeof (float) * a->n_nodes * a->n_classes,
+                       b->probabilities, sizeof (float) * b->n_nodes * b->n_classes);
+    }
+}
+
 static void
 test_diverged (void)
 {
@@ -798,6 +828,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Train/mlp-cora", test_mlp_cora);
   g_test_add_func ("/Philia/Train/other-models-cora", test_other_models_cora);
   g_test_add_func ("/Philia/Train/reproducible", test_reproducible);
+  g_test_add_func ("/Philia/Train/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/Philia/Train/diverged", test_diverged);
   g_test_add_func ("/Philia/Train/no-training-nodes", test_no_training_nodes);
   g_test_add_func ("/Philia/Train/featureless", test_featureless);

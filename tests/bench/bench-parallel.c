@@ -58,6 +58,72 @@ busy (gpointer data,
     ;
 }
 
+/* The hand-over itself: task 0 (the caller's) waits, up to 5 ms, for another
+ * thread to start task 1, which notes when it did; the region's cost beyond
+ * that is posting and joining. */
+typedef struct
+{
+  double posted;
+  double started;
+  gint   flag;
+} Handover;
+
+static void
+handover_task (gpointer data,
+               guint    task)
+{
+  Handover *h = data;
+
+  if (task == 1)
+    {
+      h->started = now_ns ();
+      g_atomic_int_set (&h->flag, 1);
+      return;
+    }
+  while (!g_atomic_int_get (&h->flag) && now_ns () - h->posted < 5e6)
+    ;
+}
+
+/* Median and minimum of the latency from posting a job to the worker
+ * starting it, and of a whole region of no work (two no-op tasks), each
+ * run after @gap_usec idle. */
+static void
+time_handover (int     reps,
+               gulong  gap_usec,
+               double *lat_median,
+               double *lat_best,
+               double *noop_median,
+               double *noop_best)
+{
+  double *lat = g_new (double, reps), *noop = g_new (double, reps);
+
+  for (int r = 0; r < reps; r++)
+    {
+      Handover h = { 0, 0, 0 };
+      double t0;
+
+      if (gap_usec > 0)
+        g_usleep (gap_usec);
+      h.posted = now_ns ();
+      philia_parallel_run (2, 2, handover_task, &h);
+      lat[r] = h.flag ? h.started - h.posted : 5e6;
+      if (gap_usec > 0)
+        g_usleep (gap_usec);
+      h.flag = 1;   /* no waiting: a region of two no-op tasks */
+      t0 = now_ns ();
+      philia_parallel_run (2, 2, handover_task, &h);
+      noop[r] = now_ns () - t0;
+    }
+  qsort (lat, reps, sizeof *lat, cmp_double);
+  qsort (noop, reps, sizeof *noop, cmp_double);
+  *lat_median = lat[reps / 2];
+  *lat_best = lat[0];
+  *noop_median = noop[reps / 2];
+  *noop_best = noop[0];
+  g_free (lat);
+  g_free (noop);
+}
+
 typedef struct
 {
   float       *y;
@@ -188,6 +254,20 @@ main (int    argc,
   time_runs (2, busy, NULL, MAX (reps / 10, 20), 2000, &med, &best);
   printf ("DISPATCH asleep median %.2f us  min %.2f us  (the same after 2 ms idle)\n",
           (med - BUSY_NS) / 1e3, (best - BUSY_NS) / 1e3);
+
+  {
+    static const gulong gaps[] = { 0, 20, 100, 400, 2000 };
+
+    for (guint g = 0; g < G_N_ELEMENTS (gaps); g++)
+      {
+        double lm, lb, nm, nb;
+
+        time_handover (gaps[g] > 100 ? MAX (reps / 10, 20) : reps, gaps[g], &lm, &lb, &nm, &nb);
+        printf ("HANDOVER gap %4lu us: worker starts %.2f us after posting (min %.2f); "
+                "no-op region %.2f us (min %.2f)\n",
+                gaps[g], lm / 1e3, lb / 1e3, nm / 1e3, nb / 1e3);
+      }
+  }
 
   printf ("# kind n one_thread_us two_threads_us (minimum; median) model_us parallel\n");
   for (gsize n = 1024; n <= ((gsize)1 << 23); n *= 4)

@@ -517,6 +517,7 @@ transformer_create (PhiliaModelContext *ctx,
   Transformer *m;
   guint64 seq_len;
 
+  ctx->own_training_state = TRUE;
   if (p->hidden % p->heads != 0)
     {
       g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_OPTION,

@@ -8,6 +8,7 @@
 #include "philia-cost-private.h"
 #include "philia-parallel-private.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -175,13 +176,15 @@ site_equal (gconstpointer p,
   return a->fn == b->fn && a->a == b->a && a->b == b->b && a->c == b->c;
 }
 
+/* An estimate in the site key, in steps of a quarter octave: an op whose
+ * operand changes a little every step (dropout keeps about half of the
+ * entries of sparse features, a different number each time) is one site,
+ * not a new one each step that is never decided and always splits on its
+ * first, uncounted use. */
 static guint64
-double_bits (double x)
+estimate_bucket (double x)
 {
-  guint64 u;
-
-  memcpy (&u, &x, sizeof u);
-  return u;
+  return x > 1 ? (guint64)floor (4.0 * log2 (x)) + 1 : 0;
 }
 
 static double
@@ -281,7 +284,7 @@ _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
                                RangeFunc     fn,
                                gpointer      data)
 {
-  SiteKey key = { (guint64)(guintptr)fn, n, double_bits (ns), double_bits (bytes) };
+  SiteKey key = { (guint64)(guintptr)fn, n, estimate_bucket (ns), estimate_bucket (bytes) };
   PhiliaChoice *timing;
   gboolean split;
   double t0 = 0;

@@ -35,6 +35,10 @@ struct _PhiliaModelContext
   guint              n_threads;
   gint32            *batch_labels;  /* labels of the batch a step's logits are for */
   guint              n_batch_rows;
+  /* A training pass moves state of the model's own (the transformer's
+   * sampling stream): the thread choice's trial steps run in evaluation
+   * mode (philia-train.c). */
+  gboolean           own_training_state;
 };
 
 typedef enum

@@ -19,17 +19,16 @@
 #include <sys/resource.h>
 #endif
 
-/* How much faster an epoch on several threads must be than on one for a
- * run to keep them: when they are level, one thread spares the other core. */
+/* How much faster a trial step on several threads must be than on one for a
+ * run to keep them: when they are level, one thread spares the other
+ * core. */
 #define EPOCH_THREADS_MARGIN 0.03
-/* Epochs timed on each: one (epoch 1 on one thread, epoch 2 on all, after
- * the uncounted epoch 0), so that a short run spends few epochs choosing. An
- * epoch slowed by chance errs towards one thread or towards what the cost
- * model alone gave. */
-#define EPOCH_THREADS_ROUNDS 1
-/* A timed epoch that first touched more than this many pages is not counted
+/* Trial steps timed on each thread count, after epoch 0's training step,
+ * before any counted epoch; the fastest of each is compared. */
+#define EPOCH_THREADS_ROUNDS 2
+/* A timed trial that first touched more than this many pages is not counted
  * and its arm runs again, at most EPOCH_THREADS_RETRIES times a run: the
- * buffer pool keeps what one arm's ops need, so the first epoch after a
+ * buffer pool keeps what one arm's ops need, so the first trial after a
  * switch takes fresh pages (an MLP of width 512 on 11,758 nodes: 110 ms of
  * page faults against a 9 ms epoch), which says nothing of the arm. */
 #define EPOCH_FRESH_PAGES 256
@@ -47,6 +46,108 @@ fresh_pages (void)
     return (guint64)usage.ru_minflt;
 #endif
   return 0;
+}
+
+/* The evaluation pass: dropout off, no tape nodes (parameters need no grad). */
+static PhiliaTensor *
+eval_forward (PhiliaTape              *tape,
+              const PhiliaModelVTable *vtable,
+              gpointer                 model,
+              PhiliaModelContext      *ctx)
+{
+  PhiliaTensor *logp;
+
+  philia_tape_reset (tape);
+  philia_tape_set_training (tape, FALSE);
+  for (guint i = 0; i < ctx->parameters->len; i++)
+    ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = FALSE;
+  logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+  for (guint i = 0; i < ctx->parameters->len; i++)
+    ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
+  return logp;
+}
+
+/* A trial step for the thread choice: the training step's forward pass,
+ * loss and backward pass, without the optimizer's step; the parameters'
+ * gradients are set back to zero after (the optimizer left them so), and
+ * the caller puts the random streams back. A model whose training pass
+ * moves state of its own runs it in evaluation mode (dropout off), and one
+ * that trains on batches gets an evaluation pass alone. */
+static void
+trial_step (PhiliaTape              *tape,
+            const PhiliaModelVTable *vtable,
+            gpointer                 model,
+            PhiliaModelContext      *ctx,
+            const gint32            *labels,
+            const gint32            *loss_labels,
+            const guint8            *train,
+            guint                    n)
+{
+  PhiliaTensor *logp, *loss = NULL;
+
+  if (ctx->n_batch_rows > 0)
+    {
+      eval_forward (tape, vtable, model, ctx);
+      return;
+    }
+  philia_tape_reset (tape);
+  philia_tape_set_training (tape, !ctx->own_training_state);
+  logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+  if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows && logp->rows != n)
+    loss = philia_op_nll (tape, logp, loss_labels, NULL);
+  else if (logp->rows == n)
+    loss = philia_op_nll (tape, logp, labels, train);
+  if (loss != NULL)
+    philia_tape_backward (tape, loss);
+  for (guint i = 0; i < ctx->parameters->len; i++)
+    philia_tensor_zero_grad (g_ptr_array_index (ctx->parameters, i));
+}
+
+/* Chooses between one thread and @n_threads by timing trial steps on each
+ * in turn (@choice: the first on all threads uncounted, then one, all, one,
+ * all; the fastest of each compared). They run between epoch 0's training
+ * step and its evaluation pass, outside every epoch's time, so no counted
+ * epoch runs on the losing count; their results are dropped and the random
+ * streams put back, so the run gives the bits it gives without them. */
+static void
+choose_threads (PhiliaTape              *tape,
+                const PhiliaModelVTable *vtable,
+                gpointer                 model,
+                PhiliaModelContext      *ctx,
+                const gint32            *labels,
+                const gint32            *loss_labels,
+                const guint8            *train,
+                guint                    n,
+                guint                    n_threads,
+                PhiliaChoice            *choice)
+{
+  PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
+  guint retries = 0;
+
+  while (choice->kept < 0)
+    {
+      guint arm = _philia_choice_next (choice, 1);
+      guint64 pages0 = fresh_pages ();
+      gint64 w0;
+
+      _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
+      w0 = g_get_monotonic_time ();
+      trial_step (tape, vtable, model, ctx, labels, loss_labels, train, n);
+      if (choice->uses > 0 && retries < EPOCH_THREADS_RETRIES
+          && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
+        {
+          retries++;
+          g_debug ("trial step on %u threads took %" G_GUINT64_FORMAT
+                   " fresh pages: timed again", arm ? n_threads : 1, fresh_pages () - pages0);
+          continue;
+        }
+      _philia_choice_record (choice, arm, (double)(g_get_monotonic_time () - w0),
+                             EPOCH_THREADS_MARGIN);
+    }
+  g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with %u",
+           n_threads, choice->best[1], choice->best[0], choice->kept ? n_threads : 1);
+  ctx->rng = ctx_rng;
+  *philia_tape_get_rng (tape) = tape_rng;
 }
 
 void
@@ -821,7 +922,6 @@ philia_train (PhiliaGraph              *graph,
   g_autoptr(PhiliaOptimizer) optimizer = NULL;
   g_autofree double *epoch_ms = NULL;
   PhiliaChoice threads_choice;
-  guint choice_retries = 0;
   g_autofree gint32 *loss_labels = NULL;
   g_autofree gint32 *epoch_predictions = NULL;
   g_autofree float *auc_scores = NULL;
@@ -1015,19 +1115,17 @@ philia_train (PhiliaGraph              *graph,
     {
       PhiliaTrainEpoch info = { 0 };
       PhiliaTensor *logp, *loss;
-      /* On several threads, the first epochs run on all of them and on one
-       * in turn (PhiliaChoice), and the run goes on with the faster; op sites
-       * are timed once it is settled on several (HACKING.md §7). */
-      guint arm = n_threads > 1 ? _philia_choice_next (&threads_choice, 1) : 0;
+      /* On several threads, epoch 0 trains on all of them, then trial steps
+       * on one and on all choose the count the run goes on with; op
+       * sites are timed once it is settled on several (HACKING.md §7). */
       gboolean choosing = n_threads > 1 && threads_choice.kept < 0;
-      gint64 t0, w0;
-      guint64 pages0 = choosing ? fresh_pages () : 0;
+      gint64 t0;
       double val_loss;
 
-      _philia_tape_use_threads (tape, arm ? n_threads : 1, !choosing);
+      if (n_threads > 1)
+        _philia_tape_use_threads (tape, choosing || threads_choice.kept ? n_threads : 1,
+                                  !choosing);
       t0 = epoch_clock (cpu_clock);
-      /* The thread choice is judged by wall time whatever the epoch clock. */
-      w0 = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -1059,32 +1157,17 @@ philia_train (PhiliaGraph              *graph,
       epoch_ms[epoch] = (epoch_clock (cpu_clock) - t0) / 1000.0;
       result->loss[epoch] = loss->data[0];
 
-      /* Evaluation pass: dropout off, no tape nodes (parameters need no grad here). */
-      philia_tape_reset (tape);
-      philia_tape_set_training (tape, FALSE);
-      for (guint i = 0; i < ctx->parameters->len; i++)
-        ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = FALSE;
-      logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-      for (guint i = 0; i < ctx->parameters->len; i++)
-        ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
+      /* The thread count, on trial steps of the weights after this step (a
+       * run of one epoch keeps the cost model's choice). */
+      if (choosing && ctx->params.epochs > 1)
+        {
+          choose_threads (tape, vtable, model, ctx, labels, loss_labels, train, n, n_threads,
+                          &threads_choice);
+          _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, TRUE);
+        }
+      logp = eval_forward (tape, vtable, model, ctx);
       val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
       result->val_loss[epoch] = val_loss;
-      if (choosing && threads_choice.uses > 0 && choice_retries < EPOCH_THREADS_RETRIES
-          && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
-        {
-          choice_retries++;
-          g_debug ("epoch %d on %u threads took %" G_GUINT64_FORMAT " fresh pages: timed again",
-                   epoch, arm ? n_threads : 1, fresh_pages () - pages0);
-        }
-      else if (choosing)
-        {
-          _philia_choice_record (&threads_choice, arm, (double)(g_get_monotonic_time () - w0),
-                                 EPOCH_THREADS_MARGIN);
-          if (threads_choice.kept >= 0)
-            g_debug ("fastest epoch on %u threads %.0f µs, on one %.0f µs: going on with %u",
-                     n_threads, threads_choice.best[1], threads_choice.best[0],
-                     threads_choice.kept ? n_threads : 1);
-        }
       {
         const guint8 *const masks[3] = { train, val, test };
         double acc[3];
