@@ -401,6 +401,8 @@ density_grid_kept (DensityGrid           *grid,
   scratch->density_width = grid->width;
   scratch->density_height = grid->height;
   scratch->density_fills++;
+  g_debug ("Density grid filled: %d × %d cells, for a view of %d × %d", grid->width,
+           grid->height, frame->width, frame->height);
   return TRUE;
 }
 
