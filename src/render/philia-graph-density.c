@@ -340,14 +340,19 @@ density_grid_kept (DensityGrid           *grid,
   double lo_x = G_MAXDOUBLE, lo_y = G_MAXDOUBLE, hi_x = -G_MAXDOUBLE, hi_y = -G_MAXDOUBLE;
   double r_max = frame->same_r;
   gint64 i0, i1, j0, j1, reach[4];
+  gboolean valid, same_nodes, same_zoom, same_radius;
+  const char *why;
 
   /* A drawing past a quarter of the grid's limit keeps no margin. */
   if ((gint64)frame->width * frame->height * 4 > DENSITY_MAX_CELLS)
     mi = mj = 0;
-  if (scratch->density_valid && kept_graph == view->graph && scratch->density_positions == positions
-      && scratch->density_buckets == buckets && scratch->density_scale == view->scale
-      && scratch->density_fx == frame->fx && scratch->density_fy == frame->fy
-      && scratch->density_base == base && scratch->density_by_degree == view->size_by_degree
+  valid = scratch->density_valid;
+  same_nodes = kept_graph == view->graph && scratch->density_positions == positions
+               && scratch->density_buckets == buckets;
+  same_zoom = scratch->density_scale == view->scale && scratch->density_fx == frame->fx
+              && scratch->density_fy == frame->fy;
+  same_radius = scratch->density_base == base && scratch->density_by_degree == view->size_by_degree;
+  if (valid && same_nodes && same_zoom && same_radius
       && frame->vi0 >= scratch->density_reach[0] && frame->vj0 >= scratch->density_reach[1]
       && frame->vi0 + frame->width <= scratch->density_reach[2]
       && frame->vj0 + frame->height <= scratch->density_reach[3])
@@ -359,6 +364,12 @@ density_grid_kept (DensityGrid           *grid,
       };
       return TRUE;
     }
+
+  why = !valid ? "none" : kept_graph != view->graph ? "another graph"
+        : scratch->density_positions != positions ? "other positions"
+        : scratch->density_buckets != buckets ? "other colours"
+        : !same_zoom ? "another zoom or fractions" : !same_radius ? "another radius"
+        : "out of reach";
 
   /* Where the nodes' discs lie, to keep no margin where there is nothing. */
   for (guint v = 0; v < n; v++)
@@ -401,8 +412,8 @@ density_grid_kept (DensityGrid           *grid,
   scratch->density_width = grid->width;
   scratch->density_height = grid->height;
   scratch->density_fills++;
-  g_debug ("Density grid filled: %d × %d cells, for a view of %d × %d", grid->width,
-           grid->height, frame->width, frame->height);
+  g_debug ("Density grid filled: %d × %d cells, for a view of %d × %d (the kept one: %s)",
+           grid->width, grid->height, frame->width, frame->height, why);
   return TRUE;
 }
 
