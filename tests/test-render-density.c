@@ -344,6 +344,157 @@ test_density_small_cases (void)
   g_assert_cmpfloat (fabs (_philia_graph_view_density_alpha (8) - 0.8), <, 1e-12);
 }
 
+/* Whether @a at (x, y) equals @b at (x + @dx, y + @dy) wherever both lie in
+ * the drawing, and how many pixels were compared that are not white. */
+static gboolean
+same_shifted (cairo_surface_t *a,
+              cairo_surface_t *b,
+              int              size,
+              int              dx,
+              int              dy,
+              guint           *inked)
+{
+  *inked = 0;
+  for (int y = MAX (0, -dy); y < MIN (size, size - dy); y++)
+    for (int x = MAX (0, -dx); x < MIN (size, size - dx); x++)
+      {
+        if (pixel (a, x, y) != pixel (b, x + dx, y + dy))
+          {
+            g_test_message ("(%d, %d): %06x, moved by (%d, %d): %06x", x, y, pixel (a, x, y), dx,
+                            dy, pixel (b, x + dx, y + dy));
+            return FALSE;
+          }
+        *inked += pixel (a, x, y) != 0xffffff;
+      }
+  return TRUE;
+}
+
+/* The density raster is anchored to the layout: a view moved by whole
+ * units draws the same cells moved with it, pixel for pixel (on a HiDPI
+ * image too), whatever the offsets' fractions; so a pan may move the last
+ * frame's cells instead of filling them again. */
+static void
+test_density_moves_with_pan (void)
+{
+  Blob blob;
+  PhiliaGraphView view;
+  const double fractions[][2] = { { 0, 0 }, { 0.37, 0.81 }, { 0.5, 0.125 } };
+  const int moves[][2] = { { 1, 0 }, { 0, 1 }, { 13, 7 }, { -29, 41 } };
+
+  blob_init (&blob, N_BLOB);
+  for (guint f = 0; f < G_N_ELEMENTS (fractions); f++)
+    for (int device_scale = 1; device_scale <= 2; device_scale++)
+      {
+        cairo_surface_t *before;
+        double overdraw;
+
+        init_view (&view, &blob, 1);
+        view.offset_x += fractions[f][0], view.offset_y += fractions[f][1];
+        g_assert_true (_philia_graph_view_node_overdraw (&view, SIZE, SIZE, 0.8, &overdraw));
+        before = draw (&view, device_scale, FALSE);
+        for (guint m = 0; m < G_N_ELEMENTS (moves); m++)
+          {
+            PhiliaGraphView moved = view;
+            cairo_surface_t *after;
+            guint inked;
+
+            moved.offset_x += moves[m][0], moved.offset_y += moves[m][1];
+            after = draw (&moved, device_scale, FALSE);
+            g_assert_true (same_shifted (before, after, SIZE * device_scale,
+                                         moves[m][0] * device_scale, moves[m][1] * device_scale,
+                                         &inked));
+            /* The blob (100 × 100 units) lies in what was compared. */
+            g_assert_cmpuint (inked, >, 5000 * device_scale * device_scale);
+            cairo_surface_destroy (after);
+          }
+        cairo_surface_destroy (before);
+      }
+  blob_clear (&blob);
+}
+
+static gboolean
+same_images (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  for (int y = 0; y < cairo_image_surface_get_height (a); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (a); x++)
+      if (pixel (a, x, y) != pixel (b, x, y))
+        {
+          g_test_message ("(%d, %d): %06x against %06x", x, y, pixel (a, x, y), pixel (b, x, y));
+          return FALSE;
+        }
+  return TRUE;
+}
+
+/* Frames of a pan drawn with a scratch, which keeps the grid of the last
+ * frame, are the frames drawn afresh without one (what exports draw), byte
+ * for byte; the kept grid serves pans by whole units within its margin and
+ * is filled again when the pan leaves it, the offsets' fractions or the
+ * zoom change, a node moves, or the colours change. */
+static void
+test_density_kept_grid (void)
+{
+  Blob blob;
+  g_autoptr(PhiliaFrameScratch) scratch = philia_frame_scratch_new ();
+  g_autofree gint64 *labels = NULL;
+  g_autoptr(PhiliaGraph) relabeled = NULL;
+  struct
+  {
+    double dx, dy, zoom;
+    int    change;      /* 1: a node moves, 2: other labels */
+    gboolean refill;
+  } steps[] = {
+    { 0, 0, 1, 0, TRUE },            /* the first frame fills */
+    { 3, -2, 1, 0, FALSE },          /* a pan by whole units reads the kept grid */
+    { 40, 30, 1, 0, FALSE },         /* … up to half the view beyond each side */
+    { -60, 90, 1, 0, FALSE },        /* … wherever nodes lie */
+    { 0.25, 0, 1, 0, TRUE },         /* another fraction */
+    { 0.25, 1, 1, 0, FALSE },
+    { 0.25, 1, 1.25, 0, TRUE },      /* another zoom */
+    { 0.25, 1, 1.25, 1, TRUE },      /* a node moved */
+    { 0.25, 1, 1.25, 2, TRUE },      /* other classes */
+    { 0.25, 5, 1.25, 2, FALSE },
+    { -105, 5, 1.25, 2, TRUE },      /* out of the kept grid's reach */
+  };
+
+  blob_init (&blob, N_BLOB);
+  /* The same nodes with other classes (a third of class 1). */
+  labels = g_new (gint64, blob.n);
+  for (guint v = 0; v < blob.n; v++)
+    labels[v] = v % 3 == 0;
+  {
+    g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (blob.n);
+
+    philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+    relabeled = philia_graph_builder_build (builder, NULL);
+  }
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      PhiliaGraphView view;
+      cairo_surface_t *fresh, *kept;
+      guint64 fills = scratch->density_fills;
+      double overdraw;
+
+      if (steps[s].change == 1 && steps[s - 1].change != 1)
+        blob.xy[0] += 0.5;
+      init_view (&view, &blob, steps[s].zoom);
+      if (steps[s].change == 2)
+        view.graph = relabeled;
+      view.offset_x += steps[s].dx, view.offset_y += steps[s].dy;
+      g_assert_true (_philia_graph_view_node_overdraw (&view, SIZE, SIZE, 0.8, &overdraw));
+      fresh = draw (&view, 1, FALSE);
+      view.scratch = scratch;
+      kept = draw (&view, 1, FALSE);
+      g_test_message ("step %u: fills %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT, s, fills,
+                      scratch->density_fills);
+      g_assert_true (same_images (fresh, kept));
+      g_assert_cmpuint (scratch->density_fills, ==, fills + steps[s].refill);
+      cairo_surface_destroy (fresh);
+      cairo_surface_destroy (kept);
+    }
+  blob_clear (&blob);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -355,5 +506,7 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderDensity/discs-when-zoomed-in", test_discs_when_zoomed_in);
   g_test_add_func ("/Philia/RenderDensity/same-everywhere", test_density_same_everywhere);
   g_test_add_func ("/Philia/RenderDensity/small-cases", test_density_small_cases);
+  g_test_add_func ("/Philia/RenderDensity/moves-with-pan", test_density_moves_with_pan);
+  g_test_add_func ("/Philia/RenderDensity/kept-grid", test_density_kept_grid);
   return g_test_run ();
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "philia-graph-area.h"
 
 #include "philia-canvas-private.h"
@@ -421,8 +423,11 @@ on_drag_update (GtkGestureDrag *gesture,
         return;
       self->drag_claimed = TRUE;
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-      self->view.offset_x = self->drag_offset_x + dx;
-      self->view.offset_y = self->drag_offset_y + dy;
+      /* By whole units: the density raster of a large graph moves with the
+       * view then, and the next frame reads the last one's grid instead of
+       * filling it again (philia-graph-density.c). */
+      self->view.offset_x = self->drag_offset_x + round (dx);
+      self->view.offset_y = self->drag_offset_y + round (dy);
       view_moved (self);
     }
   else if (self->drag_mode == DRAG_NODES)
@@ -716,8 +721,9 @@ pan_key (GtkWidget *widget,
   if (!has_drawing (self))
     return FALSE;
   g_variant_get (args, "(dd)", &dx, &dy);
-  self->view.offset_x += dx * gtk_widget_get_width (widget) / 10;
-  self->view.offset_y += dy * gtk_widget_get_height (widget) / 10;
+  /* By whole units, as a drag pans. */
+  self->view.offset_x += round (dx * gtk_widget_get_width (widget) / 10);
+  self->view.offset_y += round (dy * gtk_widget_get_height (widget) / 10);
   view_moved (self);
   return TRUE;
 }

@@ -33,6 +33,7 @@ philia_frame_scratch_new (void)
 
   g_mutex_init (&scratch->lock);
   g_weak_ref_init (&scratch->kept_graph, NULL);
+  g_weak_ref_init (&scratch->density_graph, NULL);
   return scratch;
 }
 
@@ -48,6 +49,7 @@ philia_frame_scratch_free (PhiliaFrameScratch *scratch)
   g_free (scratch->kept.pairs);
   g_free (scratch->kept.slots);
   g_weak_ref_clear (&scratch->kept_graph);
+  g_weak_ref_clear (&scratch->density_graph);
   g_mutex_clear (&scratch->lock);
   g_free (scratch);
 }

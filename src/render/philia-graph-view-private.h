@@ -93,7 +93,8 @@ typedef enum
 {
   SCRATCH_NODES,          /* RasterNode per node */
   SCRATCH_BUCKETS,        /* colour bucket per node */
-  SCRATCH_CELLS,          /* density grid */
+  SCRATCH_CELLS,          /* density grid of one frame */
+  SCRATCH_DENSITY,        /* density grid kept for the next frame */
   SCRATCH_EDGE_KEYS,      /* colour and width bucket per CSR entry */
   SCRATCH_SORT_SLOT,      /* kept_ascending()'s work arrays */
   SCRATCH_SORT_START,
@@ -139,6 +140,24 @@ struct _PhiliaFrameScratch
   guint64          kept_keep;  /* slots below this are all in kept */
   KeptEdges        kept;
   gsize            kept_capacity;
+  /* The density grid of the last frame that drew one (SCRATCH_DENSITY),
+   * anchored to the layout (philia-graph-density.c), and what it was
+   * filled from: a pan of the same zoom reads it instead of filling. */
+  GWeakRef         density_graph;
+  gboolean         density_valid;
+  guint64          density_positions;   /* hashes of the positions and buckets */
+  guint64          density_buckets;
+  double           density_scale;
+  double           density_fx;          /* the offsets' fractions */
+  double           density_fy;
+  double           density_base;
+  gboolean         density_by_degree;
+  gint64           density_reach[4];    /* the drawings it serves: i0, j0, i1, j1 */
+  gint64           density_i0;          /* its cells, in layout cells */
+  gint64           density_j0;
+  int              density_width;
+  int              density_height;
+  guint64          density_fills;       /* how many times it was filled */
 };
 
 PhiliaFrameScratch *_philia_frame_scratch_lock (const PhiliaGraphView *view);

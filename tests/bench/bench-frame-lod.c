@@ -19,7 +19,10 @@
  *
  * $PHILIA_BENCH_ONLY names the one view to time (a profiler's run), and
  * $PHILIA_BENCH_POSITIONS a file that keeps the placement between runs
- * (written when missing or of another size, read otherwise).
+ * (written when missing or of another size, read otherwise). With
+ * $PHILIA_BENCH_CHECK set, each pan frame is also drawn without a scratch
+ * (as an export draws it, filling its density grid afresh) and compared
+ * byte for byte with the pan's frame, outside the timing.
  *
  *   build/tests/bench/bench-frame-lod /tmp/g1e6.npz 769 610
  */
@@ -149,6 +152,8 @@ bench_pan (const char            *name,
   g_autofree double *copy = reuse ? g_new (double, 2 * (gsize) n) : NULL;
   double wall[PAN_FRAMES], cpu[PAN_FRAMES], faults[PAN_FRAMES];
   guint64 allocations = 0, budget = 0;
+  gboolean check = g_getenv ("PHILIA_BENCH_CHECK") != NULL;
+  guint same = 0;
   PhiliaRenderStyle style;
 
   if (only != NULL && g_strcmp0 (only, name) != 0)
@@ -162,6 +167,7 @@ bench_pan (const char            *name,
       cairo_surface_t *surface;
       cairo_t *cr;
       double *positions;
+      guint8 *drawn;
 
       getrusage (RUSAGE_SELF, &r0);
       if (reuse)
@@ -181,12 +187,32 @@ bench_pan (const char            *name,
       philia_graph_view_draw_sampled (cr, width, height, &view, &style, budget);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
+      /* Timed only without the check: kept for it otherwise. */
+      drawn = check ? g_memdup2 (cairo_image_surface_get_data (surface),
+                                 (gsize) cairo_image_surface_get_stride (surface) * height) : NULL;
       cairo_surface_destroy (surface);
       if (!reuse)
         g_free (positions);
       getrusage (RUSAGE_SELF, &r1);
       wall[f] = g_get_monotonic_time () / 1e6 - t0;
       cpu[f] = cpu_now () - c0;
+      if (check)
+        {
+          cairo_surface_t *fresh = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+
+          cr = cairo_create (fresh);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_paint (cr);
+          view.positions = fitted->positions;
+          view.scratch = NULL;
+          philia_graph_view_draw_sampled (cr, width, height, &view, &style, budget);
+          cairo_destroy (cr);
+          cairo_surface_flush (fresh);
+          same += memcmp (cairo_image_surface_get_data (fresh), drawn,
+                          (gsize) cairo_image_surface_get_stride (fresh) * height) == 0;
+          cairo_surface_destroy (fresh);
+          g_free (drawn);
+        }
       faults[f] = (double) (r1.ru_minflt - r0.ru_minflt);
       if (f == 0 && scratch != NULL)
         allocations = philia_frame_scratch_get_allocations (scratch);
@@ -204,6 +230,10 @@ bench_pan (const char            *name,
           cpu[1] * 1e3, cpu[0] * 1e3, faults[PAN_FRAMES / 2], faults[0]);
   if (scratch != NULL)
     printf ("  allocations after the first: %" G_GUINT64_FORMAT, allocations);
+  if (scratch != NULL)
+    printf ("  density fills: %" G_GUINT64_FORMAT, scratch->density_fills);
+  if (check)
+    printf ("  same as a fresh draw: %u of %d", same, PAN_FRAMES);
   printf ("\n");
 }
 
