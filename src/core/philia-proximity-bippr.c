@@ -505,30 +505,48 @@ group_walk (const BiJob *job,
       guint64 kept = 0;
 
       memset (g->counts, 0, sizeof (guint64) * (nb + 1));
-      /* One step of every live walker, in bucket order. */
-      for (guint64 i = 0; i < live; i++)
+      /* One step of every live walker, in bucket order, LANES at a time:
+       * the first pass draws and prefetches every lane's neighbour, the
+       * second reads them, so their misses overlap. */
+      for (guint64 i0 = 0; i0 < live; i0 += LANES)
         {
-          Walker *wk = &g->cur[i];
-          guint64 rng = wk->rng;
-          guint x = wk->node;
-          gint64 lo;
+          guint64 i1 = MIN (i0 + LANES, live);
+          gint64 step[LANES];
 
-          if (i + 16 < live)
-            __builtin_prefetch (&off[g->cur[i + 16].node]);
-          if (walk_stops (&rng, job->stop_below))
+          for (guint64 i = i0; i < i1; i++)
             {
-              g->ends[2 * n_ends] = wk->slot;
-              g->ends[2 * n_ends + 1] = x;
-              n_ends++;
-              wk->node = G_MAXUINT32;
-              continue;
+              Walker *wk = &g->cur[i];
+              guint64 rng = wk->rng;
+              guint x = wk->node;
+              gint64 lo;
+
+              step[i - i0] = -1;
+              if (walk_stops (&rng, job->stop_below))
+                {
+                  g->ends[2 * n_ends] = wk->slot;
+                  g->ends[2 * n_ends + 1] = x;
+                  n_ends++;
+                  wk->node = G_MAXUINT32;
+                  continue;
+                }
+              lo = off[x];
+              step[i - i0] = lo + (gint64)below (&rng, (guint64)(off[x + 1] - lo));
+              __builtin_prefetch (&nbr[step[i - i0]]);
+              wk->rng = rng;
             }
-          lo = off[x];
-          x = (guint)nbr[lo + (gint64)below (&rng, (guint64)(off[x + 1] - lo))];
-          wk->node = x;
-          wk->rng = rng;
-          g->counts[(x >> shift) + 1]++;
-          kept++;
+          for (guint64 i = i0; i < i1; i++)
+            {
+              if (i + LANES < live)
+                __builtin_prefetch (&off[g->cur[i + LANES].node]);
+              if (step[i - i0] >= 0)
+                {
+                  guint x = (guint)nbr[step[i - i0]];
+
+                  g->cur[i].node = x;
+                  g->counts[(x >> shift) + 1]++;
+                  kept++;
+                }
+            }
         }
       for (gsize b = 0; b < nb; b++)
         g->counts[b + 1] += g->counts[b];
