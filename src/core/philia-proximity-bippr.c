@@ -48,9 +48,11 @@
  * threshold) is below the walk steps it saves (half of them): the paper's
  * balancing, decided from the pair itself so that the score depends on the
  * graph, the pair and the parameters only, never on the other pairs, the
- * threads or the MPI ranks. The walks are drawn from a splitmix64 stream
- * seeded by (seed, s, t), and LANES of them run interleaved so that their
- * cache misses overlap.
+ * threads or the MPI ranks. Walk k draws from its own splitmix64 stream,
+ * seeded by (seed, s, t, k), and the ends are summed per node in touched
+ * order, so one pair's walks can run LANES at a time (walk_pair ()) or
+ * beside other pairs' walks (the batch engine, group_walk ()) with the same
+ * bits.
  */
 
 /* The number of walks interleaved. */
