@@ -336,6 +336,63 @@ test_params (void)
   }
 }
 
+/* The batch walk engine (HACKING.md §6) walks many pairs' walks together
+ * in sweeps over node buckets; every walk keeps its own random stream and a
+ * pair's ends are summed in the same order, so its scores must equal the
+ * one-pair engine's bit for bit: with many buckets, groups of every size
+ * (down to groups too small for one pair, which then walks alone), one
+ * thread or two, on graphs with self-loops, repeated rows, isolated nodes
+ * and several components. */
+static void
+test_engines (void)
+{
+  for (guint seed = 0; seed < 4; seed++)
+    {
+      g_autoptr(PhiliaGraph) g = awkward_graph (60 + 10 * seed, 1 + seed % 3, 3, 100 + seed);
+      guint n = philia_graph_get_n_nodes (g);
+      gsize n_pairs = (gsize)n * n;
+      g_autofree gint64 *pairs = all_pairs (n);
+      g_autofree double *a = g_new (double, n_pairs);
+      g_autofree double *b = g_new (double, n_pairs);
+      const char *budgets[] = { "1", "300", "5000", "1000000" };
+      PhiliaProximityParams p;
+
+      philia_proximity_params_init_default (&p);
+      p.ppr_method = PHILIA_PROXIMITY_PPR_BIPPR;
+      p.ppr_seed = seed;
+      p.ppr_epsilon = 0.5;
+      p.n_threads = 1;
+      g_setenv ("PHILIA_BIPPR_ENGINE", "pair", TRUE);
+      score (g, &p, pairs, n_pairs, PPR, a);
+      g_setenv ("PHILIA_BIPPR_ENGINE", "batch", TRUE);
+      for (guint k = 0; k < G_N_ELEMENTS (budgets); k++)
+        {
+          g_setenv ("PHILIA_BIPPR_GROUP_WALKS", budgets[k], TRUE);
+          g_setenv ("PHILIA_BIPPR_BUCKET_SHIFT", k % 2 ? "1" : "3", TRUE);
+          p.n_threads = 1 + k % 2;
+          score (g, &p, pairs, n_pairs, PPR, b);
+          for (gsize i = 0; i < n_pairs; i++)
+            g_assert_cmpmem (&a[i], sizeof (double), &b[i], sizeof (double));
+        }
+      g_unsetenv ("PHILIA_BIPPR_GROUP_WALKS");
+      g_unsetenv ("PHILIA_BIPPR_BUCKET_SHIFT");
+      g_unsetenv ("PHILIA_BIPPR_ENGINE");
+    }
+}
+
+/* The bound, with every pair walked by the batch engine. */
+static void
+test_bound_batch (void)
+{
+  g_setenv ("PHILIA_BIPPR_ENGINE", "batch", TRUE);
+  g_setenv ("PHILIA_BIPPR_GROUP_WALKS", "20000", TRUE);
+  g_setenv ("PHILIA_BIPPR_BUCKET_SHIFT", "2", TRUE);
+  test_bound ();
+  g_unsetenv ("PHILIA_BIPPR_ENGINE");
+  g_unsetenv ("PHILIA_BIPPR_GROUP_WALKS");
+  g_unsetenv ("PHILIA_BIPPR_BUCKET_SHIFT");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -346,5 +403,7 @@ main (int    argc,
   g_test_add_func ("/Philia/ProximityBippr/deterministic", test_deterministic);
   g_test_add_func ("/Philia/ProximityBippr/exact-cases", test_exact_cases);
   g_test_add_func ("/Philia/ProximityBippr/params", test_params);
+  g_test_add_func ("/Philia/ProximityBippr/engines", test_engines);
+  g_test_add_func ("/Philia/ProximityBippr/bound-batch", test_bound_batch);
   return g_test_run ();
 }

@@ -48,9 +48,11 @@
  * threshold) is below the walk steps it saves (half of them): the paper's
  * balancing, decided from the pair itself so that the score depends on the
  * graph, the pair and the parameters only, never on the other pairs, the
- * threads or the MPI ranks. The walks are drawn from a splitmix64 stream
- * seeded by (seed, s, t), and LANES of them run interleaved so that their
- * cache misses overlap.
+ * threads or the MPI ranks. Walk k draws from its own splitmix64 stream,
+ * seeded by (seed, s, t, k), and the ends are summed per node in touched
+ * order, so one pair's walks can run LANES at a time (walk_pair ()) or
+ * beside other pairs' walks (the batch engine, group_walk ()) with the same
+ * bits.
  */
 
 /* The number of walks interleaved. */
@@ -67,6 +69,10 @@ typedef struct
   double         alpha;
   double         walk_factor;   /* (2 + 2ε/3) ln (2/p_f) / (ε² δ) */
   guint64        seed;
+  guint64        stop_below;    /* a step stops when its draw >> 11 is below */
+  gboolean       batch;         /* walk pairs in groups (the batch engine) */
+  guint64        group_walks;   /* the batch engine's walks per group */
+  guint          bucket_shift;  /* node id >> shift = the walkers' bucket */
   const gint64  *pairs;
   gsize          n_pairs;
   double        *out;
@@ -88,6 +94,7 @@ typedef struct
   guint8 *queued;
   gsize   n_touched;
   guint  *queue;     /* a ring of capacity n of touched indices, each at most once */
+  guint64 *hits;     /* walk ends per touched index */
 } Scratch;
 
 #define CHUNK 64
@@ -113,18 +120,6 @@ below (guint64 *state,
        guint64  d)
 {
   return (guint64)(((unsigned __int128)next64 (state) * d) >> 64);
-}
-
-/* Steps before stopping: geometric with P(stop) = α at each step. */
-static inline guint64
-walk_length (guint64 *state,
-             double   log_keep)
-{
-  double u = ((next64 (state) >> 11) + 1) * 0x1.0p-53;   /* (0, 1] */
-
-  if (log_keep == -INFINITY)
-    return 0;
-  return (guint64)floor (log (u) / log_keep);
 }
 
 static inline gint64
@@ -215,39 +210,77 @@ push_round (const BiJob *job,
   return work;
 }
 
-/* Walks from @t: Σ over @w walk ends X of r(X) / d(X), summed in the order
- * the walks end.
+/* The random stream of walk @k of a pair whose key is @key: every walk has
+ * its own, so a walk's path depends on the pair, k and the graph only, not
+ * on which walks run beside it or in what order. */
+static inline guint64
+walk_stream (guint64 key,
+             guint64 k)
+{
+  return key ^ mix64 (k * G_GUINT64_CONSTANT (0xd1b54a32d192ed03) + 1);
+}
+
+/* One step's decision: stop here (probability α)? One draw of the walk's
+ * stream; the next draw, if it goes on, picks the neighbour. */
+static inline gboolean
+walk_stops (guint64 *state,
+            guint64  stop_below)
+{
+  return (next64 (state) >> 11) < stop_below;
+}
+
+/* The walks' ends are counted per touched node (@hits, by touched index,
+ * zero outside the touched prefix) and the sum Σ hits(x) r(x) / d(x) is
+ * taken in touched order over the nodes with r > 0: the same order and the
+ * same bits whichever engine counted them. */
+static double
+hits_sum (Scratch *s,
+          guint64 *hits)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < s->n_touched; i++)
+    {
+      if (hits[i] != 0 && s->r[i] > 0)
+        sum += (double)hits[i] * (s->r[i] / s->deg[i]);
+      hits[i] = 0;
+    }
+  return sum;
+}
+
+/* Walks 0 … w − 1 from @t, one pair alone: counts their ends in @hits.
  *
  * A step is two dependent random reads, the row offsets of the walk's node
  * and then the chosen neighbour, each a cache (and TLB) miss in a large
  * graph. So LANES walks advance together in two passes: the first reads
  * every lane's offsets (prefetched by the second pass of the round before),
  * draws the neighbour's index and prefetches it; the second reads the
- * neighbours and prefetches their offsets (and r where the walk ends). Each
- * pass issues LANES independent misses, which the memory system serves
- * together. The schedule is fixed by w and the random stream alone. */
-static double
-walk_sum (const BiJob *job,
-          Scratch     *s,
-          guint        t,
-          guint64      w,
-          guint64     *rng)
+ * neighbours and prefetches their offsets (and the node map). Each pass
+ * issues LANES independent misses, which the memory system serves
+ * together. */
+static void
+walk_pair (const BiJob *job,
+           Scratch     *s,
+           guint64     *hits,
+           guint        t,
+           guint64      w,
+           guint64      key)
 {
   const gint64 *off = job->off;
   const gint32 *nbr = job->nbr;
-  double log_keep = job->alpha >= 1 ? -INFINITY : log1p (-job->alpha);
   guint at[LANES];
-  guint64 left[LANES];
+  guint64 rng[LANES];
   gint64 step[LANES];
+  gboolean stop[LANES];
   guint64 started = 0;
   guint active = 0;
-  double sum = 0;
 
   G_STATIC_ASSERT (sizeof (off[0]) == 8);
   for (guint l = 0; l < LANES && started < w; l++, started++, active++)
     {
       at[l] = t;
-      left[l] = walk_length (rng, log_keep);
+      rng[l] = walk_stream (key, started);
+      stop[l] = walk_stops (&rng[l], job->stop_below);
     }
   while (active > 0)
     {
@@ -258,19 +291,18 @@ walk_sum (const BiJob *job,
           guint x = at[l];
           gint64 lo;
 
-          if (left[l] == 0)
+          step[l] = -1;
+          if (stop[l])
             {
               guint i = s->pos[x];
 
-              /* Untouched: r = 0 (the sum is in the same bits as 0 / d). */
               if (i != G_MAXUINT)
-                sum += s->r[i] / s->deg[i];
-              step[l] = -1;
+                hits[i]++;
               if (started < w)
                 {
                   at[l] = t;
-                  left[l] = walk_length (rng, log_keep);
-                  started++;
+                  rng[l] = walk_stream (key, started++);
+                  stop[l] = walk_stops (&rng[l], job->stop_below);
                 }
               else
                 {
@@ -280,7 +312,7 @@ walk_sum (const BiJob *job,
               continue;
             }
           lo = off[x];
-          step[l] = lo + (gint64)below (rng, (guint64)(off[x + 1] - lo));
+          step[l] = lo + (gint64)below (&rng[l], (guint64)(off[x + 1] - lo));
           __builtin_prefetch (&nbr[step[l]]);
         }
       for (guint l = 0; l < active; l++)
@@ -288,44 +320,44 @@ walk_sum (const BiJob *job,
           {
             guint x = (guint)nbr[step[l]];
 
-            __builtin_prefetch (&off[x]);
-            if (--left[l] == 0)
-              __builtin_prefetch (&s->pos[x]);
             at[l] = x;
+            stop[l] = walk_stops (&rng[l], job->stop_below);
+            if (stop[l])
+              __builtin_prefetch (&s->pos[x]);
+            else
+              __builtin_prefetch (&off[x]);
           }
       if (ended)
         {
-          /* Drop the finished lanes, keeping the others' order. */
+          /* Drop the finished lanes. */
           guint k = 0;
 
           for (guint l = 0; l < active; l++)
             if (at[l] != G_MAXUINT)
               {
                 at[k] = at[l];
-                left[k] = left[l];
+                rng[k] = rng[l];
+                stop[k] = stop[l];
                 k++;
               }
           active = k;
         }
     }
-  return sum;
 }
 
-static double
-estimate (const BiJob *job,
-          Scratch     *s,
-          guint        u,
-          guint        v)
+/* The push from @u towards @v: leaves the residuals in @s (the caller
+ * clears them), the mass kept at @v in @p_t and returns the walk count. */
+static guint64
+push (const BiJob *job,
+      Scratch     *s,
+      guint        u,
+      guint        v,
+      double      *p_t)
 {
   gint64 du = degree (job, u), dv = degree (job, v);
-  double p_t = 0, theta, ratio = 0, sum = 0;
-  guint64 rng, w;
+  double theta;
 
-  if (du == 0)
-    return u == v ? 1 : 0;   /* an isolated source keeps all its mass */
-  if (dv == 0)
-    return 0;
-
+  *p_t = 0;
   s->r[touch (job, s, u)] = 1;
   /* θ is the largest r(x) / d(x): all of r is at s. */
   theta = 1.0 / du;
@@ -345,23 +377,307 @@ estimate (const BiJob *job,
           }
       if (known >= saved)
         break;
-      push_round (job, s, next, v, &p_t, queued);
+      push_round (job, s, next, v, p_t, queued);
       theta = 0;
       for (gsize i = 0; i < s->n_touched; i++)
         theta = MAX (theta, s->r[i] / s->deg[i]);
     }
-  ratio = theta;
 
-  /* w ≥ (2 + 2ε/3) b ln (2/p_f) / (ε² δ) with b = d(t) · ratio. */
-  w = (guint64)ceil (MIN (job->walk_factor * dv * ratio, 0x1.0p62));
-  rng = mix64 (job->seed ^ mix64 (((guint64)u << 32) | v));
-  if (w > 0)
-    sum = walk_sum (job, s, v, w, &rng);
+  /* w ≥ (2 + 2ε/3) b ln (2/p_f) / (ε² δ) with b = d(t) · θ. */
+  return (guint64)ceil (MIN (job->walk_factor * dv * theta, 0x1.0p62));
+}
 
+static inline guint64
+pair_key (const BiJob *job,
+          guint        u,
+          guint        v)
+{
+  return mix64 (job->seed ^ mix64 (((guint64)u << 32) | v));
+}
+
+static void
+clear_touched (Scratch *s)
+{
   for (gsize i = 0; i < s->n_touched; i++)
     s->pos[s->touched[i]] = G_MAXUINT;
   s->n_touched = 0;
+}
+
+static double
+estimate (const BiJob *job,
+          Scratch     *s,
+          guint        u,
+          guint        v)
+{
+  gint64 du = degree (job, u), dv = degree (job, v);
+  double p_t = 0, sum = 0;
+  guint64 w;
+
+  if (du == 0)
+    return u == v ? 1 : 0;   /* an isolated source keeps all its mass */
+  if (dv == 0)
+    return 0;
+
+  w = push (job, s, u, v, &p_t);
+  if (w > 0)
+    {
+      walk_pair (job, s, s->hits, v, w, pair_key (job, u, v));
+      sum = hits_sum (s, s->hits);
+    }
+  clear_touched (s);
   return p_t + (w > 0 ? dv * (sum / (double)w) : 0);
+}
+
+/* The batch engine (HACKING.md §6, "The batch walk engine"). A thread
+ * pushes pairs one at a time as above, keeps each one's residuals r / d
+ * (the nodes with r > 0, in touched order), and once a group's walks reach
+ * the budget it walks all of them together: in sweeps, each advancing every
+ * live walker by one step, over the walkers sorted by node range
+ * (@bucket_shift), so the CSR rows a sweep reads come a cache-sized slice at
+ * a time instead of from anywhere in memory. Every walk draws from its own
+ * stream (walk_stream ()) exactly as walk_pair () draws it, and the ends
+ * are counted and summed per pair in touched order as hits_sum () does, so
+ * a pair's estimate has the same bits whichever engine walked it. */
+
+typedef struct
+{
+  guint32 node;      /* G_MAXUINT32 once the walk has ended */
+  guint32 slot;      /* the pair's place in the group */
+  guint64 rng;
+} Walker;
+
+typedef struct
+{
+  gsize   index;     /* in the job's pairs */
+  guint   v;
+  guint64 key;
+  guint64 w;
+  double  p_t;
+  double  dv;
+  gsize   tab;       /* its residuals' start in the group's tables */
+  gsize   n_tab;
+} GroupPair;
+
+typedef struct
+{
+  GArray   *pairs;       /* GroupPair */
+  guint64   walks;       /* Σ w */
+  guint32  *tab_node;
+  double   *tab_val;     /* r / d */
+  gsize     n_tab;
+  Walker   *cur, *next;
+  guint32  *ends;        /* (slot, node) of every ended walk */
+  guint64  *counts;      /* per bucket, then per slot */
+  gsize     n_counts;
+} Group;
+
+static void
+group_walk (const BiJob *job,
+            Scratch     *s,
+            Group       *g)
+{
+  const gint64 *off = job->off;
+  const gint32 *nbr = job->nbr;
+  guint shift = job->bucket_shift;
+  gsize nb = ((gsize)job->n >> shift) + 1, n_slots = g->pairs->len;
+  guint64 live = 0, n_ends = 0, at;
+
+  g_assert (nb + 1 <= g->n_counts && n_slots + 1 <= g->n_counts);
+  memset (g->counts, 0, sizeof (guint64) * (nb + 1));
+  for (gsize p = 0; p < n_slots; p++)
+    {
+      GroupPair *gp = &g_array_index (g->pairs, GroupPair, p);
+
+      g->counts[(gp->v >> shift) + 1] += gp->w;
+    }
+  for (gsize b = 0; b < nb; b++)
+    g->counts[b + 1] += g->counts[b];
+  for (gsize p = 0; p < n_slots; p++)
+    {
+      GroupPair *gp = &g_array_index (g->pairs, GroupPair, p);
+      guint64 *c = &g->counts[gp->v >> shift];
+
+      for (guint64 k = 0; k < gp->w; k++)
+        g->cur[(*c)++] = (Walker){ gp->v, (guint32)p, walk_stream (gp->key, k) };
+    }
+  live = g->walks;
+
+  while (live > 0)
+    {
+      guint64 kept = 0;
+
+      memset (g->counts, 0, sizeof (guint64) * (nb + 1));
+      /* One step of every live walker, in bucket order, LANES at a time:
+       * the first pass draws and prefetches every lane's neighbour, the
+       * second reads them, so their misses overlap. */
+      for (guint64 i0 = 0; i0 < live; i0 += LANES)
+        {
+          guint64 i1 = MIN (i0 + LANES, live);
+          gint64 step[LANES];
+
+          for (guint64 i = i0; i < i1; i++)
+            {
+              Walker *wk = &g->cur[i];
+              guint64 rng = wk->rng;
+              guint x = wk->node;
+              gint64 lo;
+
+              step[i - i0] = -1;
+              if (walk_stops (&rng, job->stop_below))
+                {
+                  g->ends[2 * n_ends] = wk->slot;
+                  g->ends[2 * n_ends + 1] = x;
+                  n_ends++;
+                  wk->node = G_MAXUINT32;
+                  continue;
+                }
+              lo = off[x];
+              step[i - i0] = lo + (gint64)below (&rng, (guint64)(off[x + 1] - lo));
+              __builtin_prefetch (&nbr[step[i - i0]]);
+              wk->rng = rng;
+            }
+          for (guint64 i = i0; i < i1; i++)
+            {
+              if (i + LANES < live)
+                __builtin_prefetch (&off[g->cur[i + LANES].node]);
+              if (step[i - i0] >= 0)
+                {
+                  guint x = (guint)nbr[step[i - i0]];
+
+                  g->cur[i].node = x;
+                  g->counts[(x >> shift) + 1]++;
+                  kept++;
+                }
+            }
+        }
+      for (gsize b = 0; b < nb; b++)
+        g->counts[b + 1] += g->counts[b];
+      for (guint64 i = 0; i < live; i++)
+        if (g->cur[i].node != G_MAXUINT32)
+          g->next[g->counts[g->cur[i].node >> shift]++] = g->cur[i];
+      {
+        Walker *t = g->cur;
+
+        g->cur = g->next;
+        g->next = t;
+      }
+      live = kept;
+    }
+  g_assert (n_ends == g->walks);
+
+  /* The ends by pair (a counting sort into the free walker array), then
+   * each pair's sum through the node map. */
+  {
+    guint32 *by_slot = (guint32 *)g->next;
+
+    memset (g->counts, 0, sizeof (guint64) * (n_slots + 1));
+    for (guint64 e = 0; e < n_ends; e++)
+      g->counts[g->ends[2 * e] + 1]++;
+    for (gsize p = 0; p < n_slots; p++)
+      g->counts[p + 1] += g->counts[p];
+    for (guint64 e = 0; e < n_ends; e++)
+      by_slot[g->counts[g->ends[2 * e]]++] = g->ends[2 * e + 1];
+    at = 0;
+    for (gsize p = 0; p < n_slots; p++)
+      {
+        GroupPair *gp = &g_array_index (g->pairs, GroupPair, p);
+        const guint32 *node = g->tab_node + gp->tab;
+        const double *val = g->tab_val + gp->tab;
+        double sum = 0;
+
+        for (gsize j = 0; j < gp->n_tab; j++)
+          s->pos[node[j]] = (guint)j;
+        for (guint64 e = at; e < at + gp->w; e++)
+          {
+            guint j = s->pos[by_slot[e]];
+
+            if (j != G_MAXUINT)
+              s->hits[j]++;
+          }
+        at += gp->w;
+        for (gsize j = 0; j < gp->n_tab; j++)
+          {
+            if (s->hits[j] != 0)
+              sum += (double)s->hits[j] * val[j];
+            s->hits[j] = 0;
+            s->pos[node[j]] = G_MAXUINT;
+          }
+        job->out[gp->index] = gp->p_t + gp->dv * (sum / (double)gp->w);
+      }
+  }
+  g_array_set_size (g->pairs, 0);
+  g->walks = 0;
+  g->n_tab = 0;
+}
+
+/* Scores pair @i into the group (or at once when it needs no walks or more
+ * than a group holds). */
+static void
+group_add (const BiJob *job,
+           Scratch     *s,
+           Group       *g,
+           gsize        i)
+{
+  guint u = (guint)job->pairs[2 * i], v = (guint)job->pairs[2 * i + 1];
+  gint64 du = degree (job, u), dv = degree (job, v);
+  double p_t = 0;
+  guint64 w;
+  gsize n_tab = 0;
+
+  if (du == 0 || dv == 0)
+    {
+      job->out[i] = estimate (job, s, u, v);
+      return;
+    }
+  w = push (job, s, u, v, &p_t);
+  for (gsize k = 0; k < s->n_touched; k++)
+    n_tab += s->r[k] > 0;
+  if (w == 0 || w > job->group_walks || n_tab > job->group_walks)
+    {
+      /* Alone, the same bits. */
+      if (w > 0)
+        walk_pair (job, s, s->hits, v, w, pair_key (job, u, v));
+      job->out[i] = p_t + (w > 0 ? dv * (hits_sum (s, s->hits) / (double)w) : 0);
+      clear_touched (s);
+      return;
+    }
+  if (g->walks + w > job->group_walks || g->n_tab + n_tab > job->group_walks)
+    {
+      /* The group is full: keep this pair's push aside while it walks. */
+      g_autofree guint32 *node = g_new (guint32, n_tab);
+      g_autofree double *val = g_new (double, n_tab);
+      gsize j = 0;
+
+      for (gsize k = 0; k < s->n_touched; k++)
+        if (s->r[k] > 0)
+          {
+            node[j] = s->touched[k];
+            val[j++] = s->r[k] / s->deg[k];
+          }
+      clear_touched (s);
+      group_walk (job, s, g);
+      memcpy (g->tab_node, node, sizeof (guint32) * n_tab);
+      memcpy (g->tab_val, val, sizeof (double) * n_tab);
+    }
+  else
+    {
+      gsize j = g->n_tab;
+
+      for (gsize k = 0; k < s->n_touched; k++)
+        if (s->r[k] > 0)
+          {
+            g->tab_node[j] = s->touched[k];
+            g->tab_val[j++] = s->r[k] / s->deg[k];
+          }
+      clear_touched (s);
+    }
+  {
+    GroupPair gp = { i, v, pair_key (job, u, v), w, p_t, (double)dv, g->n_tab, n_tab };
+
+    g_array_append_val (g->pairs, gp);
+    g->walks += w;
+    g->n_tab += n_tab;
+  }
 }
 
 static gpointer
@@ -369,6 +685,7 @@ worker (gpointer data)
 {
   BiJob *job = data;
   Scratch s;
+  Group g = { 0 };
   gsize n_chunks = (job->n_pairs + CHUNK - 1) / CHUNK;
 
   s.pos = g_new (guint, job->n);
@@ -378,7 +695,21 @@ worker (gpointer data)
   s.deg = g_new (double, job->n);
   s.queued = g_new (guint8, job->n);
   s.queue = g_new (guint, job->n);
+  s.hits = g_new0 (guint64, job->n);
   s.n_touched = 0;
+  if (job->batch)
+    {
+      g.pairs = g_array_new (FALSE, FALSE, sizeof (GroupPair));
+      g.tab_node = g_new (guint32, job->group_walks);
+      g.tab_val = g_new (double, job->group_walks);
+      g.cur = g_new (Walker, job->group_walks);
+      g.next = g_new (Walker, job->group_walks);
+      g.ends = g_new (guint32, 2 * job->group_walks);
+      /* Enough for the buckets and for the group's pairs (each has a walk). */
+      g.n_counts = MAX (((gsize)job->n >> job->bucket_shift) + 2,
+                        MIN (job->n_pairs, job->group_walks) + 1);
+      g.counts = g_new (guint64, g.n_counts);
+    }
   for (;;)
     {
       gsize c = (gsize)g_atomic_int_add (&job->next, 1);
@@ -386,8 +717,23 @@ worker (gpointer data)
       if (c >= n_chunks || g_cancellable_is_cancelled (job->cancellable))
         break;
       for (gsize i = c * CHUNK; i < MIN ((c + 1) * CHUNK, job->n_pairs); i++)
-        job->out[i] = estimate (job, &s, (guint)job->pairs[2 * i],
-                                (guint)job->pairs[2 * i + 1]);
+        if (job->batch)
+          group_add (job, &s, &g, i);
+        else
+          job->out[i] = estimate (job, &s, (guint)job->pairs[2 * i],
+                                  (guint)job->pairs[2 * i + 1]);
+    }
+  if (job->batch)
+    {
+      if (g.pairs->len > 0 && !g_cancellable_is_cancelled (job->cancellable))
+        group_walk (job, &s, &g);
+      g_array_unref (g.pairs);
+      g_free (g.tab_node);
+      g_free (g.tab_val);
+      g_free (g.cur);
+      g_free (g.next);
+      g_free (g.ends);
+      g_free (g.counts);
     }
   g_free (s.pos);
   g_free (s.r);
@@ -395,7 +741,39 @@ worker (gpointer data)
   g_free (s.queued);
   g_free (s.touched);
   g_free (s.queue);
+  g_free (s.hits);
   return NULL;
+}
+
+/* Which engine walks, and the batch engine's sizes. The two give the same
+ * bits, so this is a matter of speed only: the batch engine when the
+ * neighbour array is beyond the caches (64 MB) and there are pairs enough to
+ * fill groups. PHILIA_BIPPR_ENGINE (pair, batch), PHILIA_BIPPR_GROUP_WALKS
+ * and PHILIA_BIPPR_BUCKET_SHIFT override (tests and benchmarks). */
+static void
+engine_params (BiJob       *job,
+               PhiliaGraph *graph,
+               gsize        n_pairs)
+{
+  gint64 nnz = job->off[job->n];
+  const char *env = g_getenv ("PHILIA_BIPPR_ENGINE");
+  guint shift = 0;
+
+  job->batch = nnz * (gint64)sizeof (gint32) >= 64 * 1024 * 1024 && n_pairs >= 4 * CHUNK;
+  if (env != NULL)
+    job->batch = g_strcmp0 (env, "batch") == 0;
+  job->group_walks = 1 << 23;
+  env = g_getenv ("PHILIA_BIPPR_GROUP_WALKS");
+  if (env != NULL && g_ascii_strtoull (env, NULL, 10) > 0)
+    job->group_walks = g_ascii_strtoull (env, NULL, 10);
+  /* A bucket's rows about 1 MB of neighbours (2^18 entries). */
+  while (shift < 30 && (double)nnz / MAX (job->n, 1) * ldexp (2, (int)shift) <= 0x1.0p18)
+    shift++;
+  env = g_getenv ("PHILIA_BIPPR_BUCKET_SHIFT");
+  if (env != NULL)
+    shift = (guint)MIN (g_ascii_strtoull (env, NULL, 10), 30);
+  job->bucket_shift = shift;
+  (void)graph;
 }
 
 double
@@ -426,6 +804,9 @@ _philia_proximity_bippr_score_pairs (PhiliaGraph                 *graph,
   job.alpha = params->ppr_alpha;
   job.walk_factor = (2 + 2 * eps / 3) * log (2 / params->ppr_failure) / (eps * eps * delta);
   job.seed = params->ppr_seed;
+  /* A step stops when its 53-bit draw is below α 2^53 (α = 1: always). */
+  job.stop_below = (guint64)ceil (params->ppr_alpha * 0x1.0p53);
+  engine_params (&job, graph, n_pairs);
   job.pairs = pairs;
   job.n_pairs = n_pairs;
   job.out = out;

@@ -61,7 +61,7 @@ awk -v n=300 'BEGIN { srand(13); print "u,v"; for (i = 0; i < 250; i++)
   print int(rand() * n) "," int(rand() * 8); print "5,5"; print "299,0"; print "7,9" }' \
   >"$tmp/stream-pairs.csv"
 
-# (bippr's walks are seeded per pair, so its pairs are shared out like the others)
+# (bippr's walks are seeded per pair and walk, so its pairs are shared out like the others)
 # name|np list|arguments ($B bundled, $G generated, $P and $Q their pairs, $S and $D
 # streamed with stored and deflated members, $M and $N rows stored in any order with
 # repeats and self-loops, stored and deflated, $R their pairs)
