@@ -465,72 +465,15 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
   }
 
 /* The 64-column block of the wide path (spmm_rows ()): spmm_block_8v ()'s
- * sums for one head, prefetching across the row's end up to entry @limit
- * (rows of a few entries otherwise leave their first gathers unfetched), in
- * four 16-float vectors: on an AVX-512 core half the loads and
- * multiply-adds, each output element the same multiply-adds in the same
- * order (V16f: philia-simd-private.h). */
-
-PHILIA_VECTORIZE_V4 static void
-spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
-                     const float *x, guint stride, guint j0, guint i, float *restrict o,
-                     gboolean accumulate, gint64 limit)
-{
-  V16f acc[4];
-  gint64 e = off[i], end = off[i + 1];
-
-  for (guint k = 0; k < 4; k++)
-    {
-      if (accumulate)
-        memcpy (&acc[k], o + 16 * k, sizeof (V16f));
-      else
-        acc[k] = (V16f){ 0 };
-    }
-  for (; e < end; e++)
-    {
-      const float *restrict xr = x + (gsize)col[e] * stride + j0;
-
-      if (e + SPMM_PREFETCH < limit)
-        for (guint k = 0; k < 4; k++)
-          __builtin_prefetch (x + (gsize)col[e + SPMM_PREFETCH] * stride + j0 + 16 * k);
-      if (values != NULL)
-        {
-          float v = values[e];
-
-          for (guint k = 0; k < 4; k++)
-            {
-              V16f xv;
-
-              memcpy (&xv, xr + 16 * k, sizeof xv);
-              acc[k] += v * xv;
-            }
-        }
-      else
-        for (guint k = 0; k < 4; k++)
-          {
-            V16f xv;
-
-            memcpy (&xv, xr + 16 * k, sizeof xv);
-            acc[k] += xv;
-          }
-    }
-  for (guint k = 0; k < 4; k++)
-    memcpy (o + 16 * k, &acc[k], sizeof (V16f));
-}
-
-/*
- * spmm_block_64_ahead ()'s sums for a product whose gathered matrix is
- * past L2 even one 64-column block at a time (an 8,000-word W, or the
- * [n, H] matrix Â gathers on 11,758 nodes: 2–3 MB a block). There the
- * block-by-block order gains nothing and reads each gathered row in four
- * separate passes; rows go one at a time over all their blocks instead,
- * and block j0 of row i prefetches block j0 of the entries
- * [@pf, @pf_end) (the next row's), a whole row's work ahead of their use.
- */
-PHILIA_VECTORIZE_V4 static void
-spmm_block_64_next (const gint64 *off, const gint32 *col, const float *values,
+ * sums for one head in four 16-float vectors: on an AVX-512 core half the
+ * loads and multiply-adds, each output element the same multiply-adds in
+ * the same order (V16f: philia-simd-private.h). Each entry also prefetches
+ * the gathered row of entry @pf (then @pf + 1, …) while @pf < @pf_end; with
+ * @drain, entries to prefetch left at the row's end are prefetched there. */
+static inline G_ALWAYS_INLINE void
+spmm_block_64_body (const gint64 *off, const gint32 *col, const float *values,
                     const float *x, guint stride, guint j0, guint i, float *restrict o,
-                    gboolean accumulate, gint64 pf, gint64 pf_end)
+                    gboolean accumulate, gint64 pf, gint64 pf_end, gboolean drain)
 {
   V16f acc[4];
   gint64 e = off[i], end = off[i + 1];
@@ -573,11 +516,41 @@ spmm_block_64_next (const gint64 *off, const gint32 *col, const float *values,
             acc[k] += xv;
           }
     }
-  for (; pf < pf_end; pf++)
-    for (guint k = 0; k < 4; k++)
-      __builtin_prefetch (x + (gsize)col[pf] * stride + j0 + 16 * k);
+  if (drain)
+    for (; pf < pf_end; pf++)
+      for (guint k = 0; k < 4; k++)
+        __builtin_prefetch (x + (gsize)col[pf] * stride + j0 + 16 * k);
   for (guint k = 0; k < 4; k++)
     memcpy (o + 16 * k, &acc[k], sizeof (V16f));
+}
+
+/* The block prefetching SPMM_PREFETCH entries ahead, across the row's end
+ * up to entry @limit (rows of a few entries otherwise leave their first
+ * gathers unfetched). */
+PHILIA_VECTORIZE_V4 static void
+spmm_block_64_ahead (const gint64 *off, const gint32 *col, const float *values,
+                     const float *x, guint stride, guint j0, guint i, float *restrict o,
+                     gboolean accumulate, gint64 limit)
+{
+  spmm_block_64_body (off, col, values, x, stride, j0, i, o, accumulate,
+                      off[i] + SPMM_PREFETCH, limit, FALSE);
+}
+
+/*
+ * The block for a product whose gathered matrix is past L2 even one
+ * 64-column block at a time (an 8,000-word W, or the [n, H] matrix Â
+ * gathers on 11,758 nodes: 2–3 MB a block). There the block-by-block order
+ * gains nothing and reads each gathered row in four separate passes; rows
+ * go one at a time over all their blocks instead, and block j0 of row i
+ * prefetches block j0 of the entries [@pf, @pf_end) (the next row's), a
+ * whole row's work ahead of their use.
+ */
+PHILIA_VECTORIZE_V4 static void
+spmm_block_64_next (const gint64 *off, const gint32 *col, const float *values,
+                    const float *x, guint stride, guint j0, guint i, float *restrict o,
+                    gboolean accumulate, gint64 pf, gint64 pf_end)
+{
+  spmm_block_64_body (off, col, values, x, stride, j0, i, o, accumulate, pf, pf_end, TRUE);
 }
 
 /* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
