@@ -67,6 +67,23 @@ eval_forward (PhiliaTape              *tape,
   return logp;
 }
 
+/* The training step's loss over @logp: the loss rows when the model
+ * computed them alone (in order), a batch's rows, or the training nodes. */
+static PhiliaTensor *
+training_loss (PhiliaTape               *tape,
+               PhiliaTensor             *logp,
+               const PhiliaModelContext *ctx,
+               const gint32             *labels,
+               const gint32             *loss_labels,
+               const guint8             *train)
+{
+  if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows)
+    return philia_op_nll (tape, logp, loss_labels, NULL);
+  if (ctx->n_batch_rows > 0 && logp->rows == ctx->n_batch_rows)
+    return philia_op_nll (tape, logp, ctx->batch_labels, NULL);
+  return philia_op_nll (tape, logp, labels, train);
+}
+
 /* A trial step for the thread choice: the training step's forward pass,
  * loss and backward pass, without the optimizer's step; the parameters'
  * gradients are set back to zero after (the optimizer left them so), and
@@ -80,10 +97,9 @@ trial_step (PhiliaTape              *tape,
             PhiliaModelContext      *ctx,
             const gint32            *labels,
             const gint32            *loss_labels,
-            const guint8            *train,
-            guint                    n)
+            const guint8            *train)
 {
-  PhiliaTensor *logp, *loss = NULL;
+  PhiliaTensor *logp;
 
   if (ctx->n_batch_rows > 0)
     {
@@ -93,12 +109,7 @@ trial_step (PhiliaTape              *tape,
   philia_tape_reset (tape);
   philia_tape_set_training (tape, !ctx->own_training_state);
   logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-  if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows && logp->rows != n)
-    loss = philia_op_nll (tape, logp, loss_labels, NULL);
-  else if (logp->rows == n)
-    loss = philia_op_nll (tape, logp, labels, train);
-  if (loss != NULL)
-    philia_tape_backward (tape, loss);
+  philia_tape_backward (tape, training_loss (tape, logp, ctx, labels, loss_labels, train));
   for (guint i = 0; i < ctx->parameters->len; i++)
     philia_tensor_zero_grad (g_ptr_array_index (ctx->parameters, i));
 }
@@ -117,7 +128,6 @@ choose_threads (PhiliaTape              *tape,
                 const gint32            *labels,
                 const gint32            *loss_labels,
                 const guint8            *train,
-                guint                    n,
                 guint                    n_threads,
                 PhiliaChoice            *choice)
 {
@@ -132,7 +142,7 @@ choose_threads (PhiliaTape              *tape,
 
       _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
       w0 = g_get_monotonic_time ();
-      trial_step (tape, vtable, model, ctx, labels, loss_labels, train, n);
+      trial_step (tape, vtable, model, ctx, labels, loss_labels, train);
       if (choice->uses > 0 && retries < EPOCH_THREADS_RETRIES
           && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
         {
@@ -1136,13 +1146,7 @@ philia_train (PhiliaGraph              *graph,
       philia_tape_reset (tape);
       philia_tape_set_training (tape, TRUE);
       logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-      /* A model that computed the loss rows alone returned them in order. */
-      if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows)
-        loss = philia_op_nll (tape, logp, loss_labels, NULL);
-      else if (ctx->n_batch_rows > 0 && logp->rows == ctx->n_batch_rows)
-        loss = philia_op_nll (tape, logp, ctx->batch_labels, NULL);
-      else
-        loss = philia_op_nll (tape, logp, labels, train);
+      loss = training_loss (tape, logp, ctx, labels, loss_labels, train);
       if (!isfinite (loss->data[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
@@ -1161,7 +1165,7 @@ philia_train (PhiliaGraph              *graph,
        * run of one epoch keeps the cost model's choice). */
       if (choosing && ctx->params.epochs > 1)
         {
-          choose_threads (tape, vtable, model, ctx, labels, loss_labels, train, n, n_threads,
+          choose_threads (tape, vtable, model, ctx, labels, loss_labels, train, n_threads,
                           &threads_choice);
           _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, TRUE);
         }
