@@ -118,6 +118,50 @@ kernel_tn (guint m,
   return _philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (m, n);
 }
 
+/* W2ᵀ for the kernel, once for all blocks (as _philia_small_gemm_nt makes it
+ * for the separate ops: the same products), from the pool; NULL when the
+ * kernel does not take the shape. */
+static float *
+w2_transposed (PhiliaTape         *tape,
+               const PhiliaTensor *w2,
+               guint               hd,
+               guint               c)
+{
+  float *w2t = kernel (c, hd) ? _philia_tape_pool_take (tape, (gsize)c * hd) : NULL;
+
+  for (guint j = 0; w2t != NULL && j < hd; j++)
+    for (guint t = 0; t < c; t++)
+      w2t[(gsize)t * hd + j] = w2->data[(gsize)j * c + t];
+  return w2t;
+}
+
+/* The activation gradient of rows [@r0, @r0 + @rows) into @dz (dY W2ᵀ
+ * through ReLU and dropout), added into b1's gradient @gb1 if given. */
+static void
+activation_grad_rows (PhiliaTape         *tape,
+                      Node               *node,
+                      const float        *dy,
+                      const float        *w2t,
+                      guint               r0,
+                      guint               rows,
+                      float              *gb1,
+                      float              *dz)
+{
+  const PhiliaTensor *w2 = node->in[2];
+  const Hidden *s = node->saved;
+  guint hd = node->in[1]->cols, c = w2->cols;
+
+  if (w2t != NULL)
+    _philia_small_gemm (tape, rows, hd, c, dy + (gsize)r0 * c, c, w2t, hd, dz, hd,
+                        NULL, FALSE, NULL, NULL);
+  else
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
+                 dy + (gsize)r0 * c, c, w2->data, c, 0.0f, dz, hd);
+  relu_grad_in_place (dz, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
+  if (gb1 != NULL)
+    _philia_acc_columns (gb1, dz, rows, hd);
+}
+
 static void
 hidden_backward (PhiliaTape *tape,
                  Node       *node)
@@ -150,27 +194,16 @@ hidden_backward (PhiliaTape *tape,
       guint bstep = block_rows_backward (hd);
       float *dz = _philia_tape_pool_take (tape, (gsize)bstep * hd);
       float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
-      float *w2t = kernel (c, hd) ? _philia_tape_pool_take (tape, (gsize)c * hd) : NULL;
+      float *w2t = w2_transposed (tape, w2, hd, c);
       gboolean first;
 
-      for (guint j = 0; w2t != NULL && j < hd; j++)
-        for (guint t = 0; t < c; t++)
-          w2t[(gsize)t * hd + j] = w2->data[(gsize)j * c + t];
       g = grad_for_write (tape, w1, &fresh);
       first = fresh;
       for (guint r0 = 0; r0 < n; r0 += bstep)
         {
           guint rows = MIN (bstep, n - r0);
 
-          if (w2t != NULL)
-            _philia_small_gemm (tape, rows, hd, c, dy + (gsize)r0 * c, c, w2t, hd, dz, hd,
-                                NULL, FALSE, NULL, NULL);
-          else
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
-                         dy + (gsize)r0 * c, c, w2->data, c, 0.0f, dz, hd);
-          relu_grad_in_place (dz, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
-          if (gb1 != NULL)
-            _philia_acc_columns (gb1, dz, rows, hd);
+          activation_grad_rows (tape, node, dy, w2t, r0, rows, gb1, dz);
           _philia_small_gemm_tn (tape, k, hd, rows, x->data + (gsize)r0 * k, k, dz, hd, g, hd,
                                  !first);
           first = FALSE;
@@ -183,29 +216,11 @@ hidden_backward (PhiliaTape *tape,
     {
       float *dz = _philia_tape_pool_take (tape, (gsize)n * hd);
       float *gb1 = s->b1->requires_grad ? ensure_grad (s->b1) : NULL;
-      /* W2ᵀ for the kernel, once for all blocks (as _philia_small_gemm_nt
-       * makes it for the separate ops: the same products). */
-      float *w2t = kernel (c, hd) ? _philia_tape_pool_take (tape, (gsize)c * hd) : NULL;
-
-      for (guint j = 0; w2t != NULL && j < hd; j++)
-        for (guint t = 0; t < c; t++)
-          w2t[(gsize)t * hd + j] = w2->data[(gsize)j * c + t];
+      float *w2t = w2_transposed (tape, w2, hd, c);
 
       for (guint r0 = 0; r0 < n; r0 += step)
-        {
-          guint rows = MIN (step, n - r0);
-          float *block = dz + (gsize)r0 * hd;
-
-          if (w2t != NULL)
-            _philia_small_gemm (tape, rows, hd, c, dy + (gsize)r0 * c, c, w2t, hd, block, hd,
-                                NULL, FALSE, NULL, NULL);
-          else
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
-                         dy + (gsize)r0 * c, c, w2->data, c, 0.0f, block, hd);
-          relu_grad_in_place (block, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
-          if (gb1 != NULL)
-            _philia_acc_columns (gb1, block, rows, hd);
-        }
+        activation_grad_rows (tape, node, dy, w2t, r0, MIN (step, n - r0), gb1,
+                              dz + (gsize)r0 * hd);
       if (w1->requires_grad)
         {
           g = grad_for_write (tape, w1, &fresh);
