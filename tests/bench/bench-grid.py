@@ -10,14 +10,22 @@
 # words a node, drawn per class); CSBM graphs of 2,708 to 10^6 nodes, mean
 # degree 4 to 88.
 #
-# Usage: bench-grid.py [--quick | --full] [--epochs N] [--out FILE.md]
-#                      [--threads 1,2] [--max-nodes N]
-# --quick (default) runs a few-minute subset, --full the whole grid (hours;
-# the 10^6-node graphs need a few GB). --threads runs every cell of the mode
-# at each of the given thread counts (default: the mode's own: 1 and 2 for
-# --full, mostly 1 for --quick); --max-nodes leaves out larger graphs. Needs
-# PHILIA_CLI (the philia-cli binary). Prints a table with the load average;
-# --out appends it as Markdown.
+# Usage: bench-grid.py [--quick | --medium | --full] [--epochs N] [--out FILE.md]
+#                      [--threads 1,2] [--max-nodes N] [--rounds R] [--only TEXT]
+# --quick (default) runs a few-minute subset; --medium the 90 cells of the idle
+# grids in GRID.md (the six graphs of at most 11,758 nodes, GAT on the
+# 2,708-node ones), one and two threads, about 15 minutes; --full the whole
+# grid (hours; the 10^6-node graphs need a few GB). --threads runs every cell
+# of the mode at each of the given thread counts (default: the mode's own);
+# --max-nodes leaves out larger graphs; --only keeps the cells whose
+# "nodes-degree-features-model-hidden" contains TEXT. --rounds runs each cell
+# R times, Philia and PyTorch alternately, and reports each side's median over
+# the rounds (a single run of either side can be off by 2x on a shared
+# machine) with the range beside it. Needs PHILIA_CLI (the philia-cli
+# binary). Prints a table with the load average; --out appends it as
+# Markdown. When a cell ran at one and at two threads, a summary follows: the
+# cells below 10x, those where two threads were over 5 % slower than one, and
+# those where Philia's peak memory exceeded PyTorch's.
 import argparse, datetime, json, os, platform, subprocess, sys, tempfile, time
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -95,6 +103,49 @@ def make_graph(folder, nodes, degree, features, sparse):
     return name
 
 
+def median(values):
+    """The median of @values (the mean of the middle two for an even count);
+    NaN when any run failed, so a failure is never hidden by the others."""
+    v = sorted(values)
+    if any(x != x for x in v):
+        return float("nan")
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def summary(rows, emit):
+    """For the cells run at one and at two threads: the cells below 10x at
+    either count, the ones where two threads were over 5 % slower than one,
+    and the peaks above PyTorch's."""
+    both = [(k, r) for k, r in rows.items() if 1 in r and 2 in r]
+    if not both:
+        return
+    below = {1: [], 2: []}
+    slower, heavier = [], []
+    for key, r in both:
+        name = "%s, %s, %s %s" % key
+        for t in (1, 2):
+            ph, pt, ph_mb, pt_mb = r[t]
+            if not pt / ph >= 10:
+                below[t].append("%s (%.2f / %.2f ms, %.1f×)" % (name, ph, pt, pt / ph))
+            if not ph_mb <= pt_mb:
+                heavier.append("%s at %d thread%s (%.0f / %.0f MB)" % (
+                    name, t, "s" if t > 1 else "", ph_mb, pt_mb))
+        if not r[2][0] <= 1.05 * r[1][0]:
+            slower.append("%s (%.2f → %.2f ms)" % (name, r[1][0], r[2][0]))
+    emit("")
+    emit("%d cells at one and two threads. Below 10×: %d at one thread, %d at two. "
+         "Two threads over 5 %% slower than one: %d. Peak memory above PyTorch's: %d." % (
+             len(both), len(below[1]), len(below[2]), len(slower), len(heavier)))
+    for title, items in (("Below 10× at one thread", below[1]), ("Below 10× at two threads",
+                         below[2]), ("Two threads slower", slower), ("Peak above PyTorch's",
+                                                                    heavier)):
+        if items:
+            emit("")
+            emit(title + ":")
+            for item in items:
+                emit("- " + item)
+
+
 def grid(mode, threads=None, max_nodes=None):
     """The mode's cells, at @threads (a list) instead of their own thread
     counts when given, on graphs of at most @max_nodes nodes."""
@@ -114,6 +165,18 @@ def grid(mode, threads=None, max_nodes=None):
 def mode_grid(mode):
     """(nodes, degree, features, sparse) graphs and the cells on each."""
     models = ["gcn", "sage", "gat", "mlp", "sgc"]
+    if mode == "medium":
+        # PyTorch's GAT takes seconds an epoch on the degree-88 graphs: GAT
+        # runs on the 2,708-node ones only, as in the quick subset.
+        cells = []
+        for g in [(11758, 88, 10, False), (2708, 4, 1500, True), (2708, 4, 8000, True),
+                  (2708, 4, 10, False), (11758, 88, 128, False), (11758, 20, 8000, True)]:
+            for m in models:
+                if m == "gat" and g[0] > 2708:
+                    continue
+                for h in ([16] if m == "sgc" else [16, 64, 256, 512]):
+                    cells += [(g, m, h, 1), (g, m, h, 2)]
+        return cells
     if mode == "quick":
         # PyTorch's GAT takes seconds an epoch on the 10^6-entry graph: the
         # quick subset times GAT on the small one only.
@@ -142,11 +205,16 @@ def mode_grid(mode):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_const", dest="mode", const="quick", default="quick")
+    ap.add_argument("--medium", action="store_const", dest="mode", const="medium")
     ap.add_argument("--full", action="store_const", dest="mode", const="full")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--out")
     ap.add_argument("--threads", help="thread counts to run every cell at, e.g. 1,2")
     ap.add_argument("--max-nodes", type=int, help="leave out graphs with more nodes")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="runs of each side per cell, alternating; the median is reported")
+    ap.add_argument("--only", help="keep cells whose nodes-degree-features-model-hidden "
+                    "contains this text")
     ap.add_argument("--folder",
                     help="where the generated graphs are kept (default: a temporary one)")
     args = ap.parse_args()
@@ -169,12 +237,17 @@ def main():
         args.mode, args.epochs, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
         platform.processor() or platform.machine(), os.cpu_count(), load()))
     emit("")
+    spread = args.rounds > 1
     emit("| graph | F | model | H | T | Philia ms | PyTorch ms | ratio | Philia MB | PyTorch MB "
-         "| load |")
-    emit("|---|---|---|---|---|---|---|---|---|---|---|")
+         "| load |" + (" Philia range | PyTorch range |" if spread else ""))
+    emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if spread else ""))
+    rows = {}
     for (nodes, degree, features, sparse), model, hidden, threads in grid(
             args.mode, [int(t) for t in args.threads.split(",")] if args.threads else None,
             args.max_nodes):
+        if args.only and args.only not in "%d-%g-%d%s-%s-%d" % (
+                nodes, degree, features, "s" if sparse else "", model, hidden):
+            continue
         path = make_graph(folder, nodes, degree, features, sparse)
         norm = "normalize" if sparse else "raw"
         cmd = [cli, "train", path, "--model", model, "--epochs", str(args.epochs), "--threads",
@@ -185,15 +258,24 @@ def main():
             cmd += ["--hidden", str(max(hidden // 8, 1)), "--heads", "8"]
         elif model != "sgc":
             cmd += ["--hidden", str(hidden)]
-        ph, ph_mb = run(cmd, threads)
-        pt, pt_mb = run([python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
-                         str(threads), str(args.epochs), norm], threads)
-        ph_ms = ph["epoch_ms_median"] if ph else float("nan")
-        pt_ms = pt["epoch_ms_median"] if pt else float("nan")
-        emit("| %d n, deg %g | %d%s | %s | %s | %d | %.2f | %.2f | %.1f× | %.0f | %.0f | %s |" % (
-            nodes, degree, features, " sparse" if sparse else "", model,
-            "-" if model == "sgc" else hidden, threads, ph_ms, pt_ms, pt_ms / ph_ms, ph_mb,
-            pt_mb, load().split()[0]))
+        ph_all, pt_all, ph_mb, pt_mb = [], [], 0.0, 0.0
+        for _ in range(args.rounds):
+            ph, mb = run(cmd, threads)
+            ph_all.append(ph["epoch_ms_median"] if ph else float("nan"))
+            ph_mb = max(ph_mb, mb)
+            pt, mb = run([python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
+                          str(threads), str(args.epochs), norm], threads)
+            pt_all.append(pt["epoch_ms_median"] if pt else float("nan"))
+            pt_mb = max(pt_mb, mb)
+        ph_ms, pt_ms = median(ph_all), median(pt_all)
+        key = ("%d n, deg %g" % (nodes, degree), "%d%s" % (features, " sparse" if sparse else ""),
+               model, "-" if model == "sgc" else str(hidden))
+        rows.setdefault(key, {})[threads] = (ph_ms, pt_ms, ph_mb, pt_mb)
+        emit("| %s | %s | %s | %s | %d | %.2f | %.2f | %.1f× | %.0f | %.0f | %s |" % (
+            key + (threads, ph_ms, pt_ms, pt_ms / ph_ms, ph_mb, pt_mb, load().split()[0]))
+             + (" %.2f–%.2f | %.2f–%.2f |" % (min(ph_all), max(ph_all), min(pt_all), max(pt_all))
+                if spread else ""))
+    summary(rows, emit)
     emit("")
     emit("load average at end %s" % load())
     emit("")
