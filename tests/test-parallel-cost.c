@@ -523,7 +523,7 @@ test_sites (void)
 }
 
 /* A two-layer GCN-like step through the tape (sparse product, products,
- * ReLU, log-softmax, NLL, backward) gives the same bits with every op
+ * ReLU with dropout, log-softmax, NLL, backward) gives the same bits with every op
  * split, with none split, and on the timed choices over several steps
  * (whatever they pick), against one thread. */
 static void
@@ -542,7 +542,11 @@ gcn_step (PhiliaTape   *tape,
   philia_tape_reset (tape);
   philia_tensor_zero_grad (w1);
   philia_tensor_zero_grad (w2);
-  h = philia_op_relu (tape, philia_op_spmm (tape, adj, NULL, philia_op_matmul (tape, x, w1)));
+  /* Dropout's masks drawn the same in every mode and step. */
+  philia_tape_set_training (tape, TRUE);
+  philia_rng_init (philia_tape_get_rng (tape), 3);
+  h = philia_op_relu_dropout (tape, philia_op_spmm (tape, adj, NULL,
+                                                    philia_op_matmul (tape, x, w1)), 0.5f);
   logp = philia_op_log_softmax (tape, philia_op_spmm (tape, adj, NULL,
                                                       philia_op_matmul (tape, h, w2)));
   loss = philia_op_nll (tape, logp, labels, NULL);
