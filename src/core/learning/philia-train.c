@@ -157,14 +157,13 @@ timed_trial (PhiliaTape              *tape,
 /* Chooses between one thread and @n_threads by timing trial steps on each
  * in turn (@choice: the first on all threads uncounted, then one, all, one,
  * all, …, two to five of each as the first took; the fastest of each
- * compared). When all threads win, the op sites
- * are timed on further trial steps (each op alone, split and not), and
- * the mix of choices they make is timed as a whole step twice: the ops'
- * own times miss what a split op costs the ops beside it (an unsplit
- * optimizer step fetching the gradients a split op left in the other
- * core's cache), so the run goes on with the fastest of the mix and every
- * op the cost model splits, and with one thread unless that one's fastest
- * trial was EPOCH_THREADS_MARGIN faster than one thread's. So no
+ * compared). When all threads win, the op sites are timed on further trial
+ * steps (each op alone, split and not), and the mix of choices they make
+ * is timed as a whole step twice: the ops' own times miss what a split op
+ * costs the ops beside it (an unsplit optimizer step fetching the
+ * gradients a split op left in the other core's cache), so the run goes
+ * on with the faster of the mix and every op the cost model splits, which
+ * beat one thread's fastest trial by EPOCH_THREADS_MARGIN. So no
  * configuration the run goes on with was slower than one thread on the
  * trials (tests/test-parallel-cost.c). All of it runs between epoch 0's
  * training step and its evaluation pass, outside every epoch's time; the
@@ -212,15 +211,16 @@ choose_threads (PhiliaTape              *tape,
           trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
           _philia_tape_site_counts (tape, &split, &single, &timing);
         }
-      for (guint i = 0; i < EPOCH_THREADS_ROUNDS; i++)
+      for (guint timed = 0; timed < EPOCH_THREADS_ROUNDS;)
         {
           double us = timed_trial (tape, vtable, model, ctx, labels, loss_labels, train,
                                    optimizer, &retries);
 
-          if (us < 0)
-            i--;
-          else
-            mix = MIN (mix, us);
+          if (us >= 0)
+            {
+              mix = MIN (mix, us);
+              timed++;
+            }
         }
       keep_sites = _philia_choice_keep_mix (choice, mix);
       if (!keep_sites)
