@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-autograd-private.h"
 #include "philia-cost-private.h"
 
 /* When an op goes parallel (issue 20): the cost model keeps small work on
@@ -306,6 +308,127 @@ test_choice (void)
   g_assert_cmpint (c.kept, ==, 1);
 }
 
+/* Adam's step split over two threads (rows of 13 floats, so the cut is not
+ * at a multiple of the 8-float vectors) gives the bits of the unsplit step,
+ * both follow PyTorch's Adam computed in double precision, and the dry
+ * pass only zeroes the gradients. */
+static void
+test_adam_split (void)
+{
+  const guint rows = 301, cols = 13, n = rows * cols, steps = 3;
+  const double lr = 0.01, wd = 5e-4;
+  g_autoptr (PhiliaTensor) a = philia_tensor_new (rows, cols);
+  g_autoptr (PhiliaTensor) b = philia_tensor_new (rows, cols);
+  g_autoptr (PhiliaOptimizer) oa = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, lr, wd);
+  g_autoptr (PhiliaOptimizer) ob = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, lr, wd);
+  g_autoptr (PhiliaTape) tape = philia_tape_new (2);
+  g_autofree double *p = g_new (double, n), *m = g_new0 (double, n), *v = g_new0 (double, n);
+  g_autofree float *before = NULL;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 5);
+  philia_tensor_glorot (a, &rng);
+  memcpy (b->data, a->data, sizeof (float) * n);
+  for (guint i = 0; i < n; i++)
+    p[i] = a->data[i];
+  philia_optimizer_add (oa, a, TRUE);
+  philia_optimizer_add (ob, b, TRUE);
+  a->grad = g_new0 (float, n);
+  b->grad = g_new0 (float, n);
+  _philia_tape_force_split (tape, 1);
+  for (guint t = 1; t <= steps; t++)
+    {
+      for (guint i = 0; i < n; i++)
+        a->grad[i] = b->grad[i] = philia_rng_float (&rng) - 0.5f;
+      for (guint i = 0; i < n; i++)
+        {
+          double g = a->grad[i] + wd * p[i];
+
+          m[i] = 0.9 * m[i] + 0.1 * g;
+          v[i] = 0.999 * v[i] + 0.001 * g * g;
+          p[i] -= lr / (1 - pow (0.9, t)) * m[i] / (sqrt (v[i] / (1 - pow (0.999, t))) + 1e-8);
+        }
+      philia_optimizer_step (oa);
+      _philia_optimizer_step_on (ob, tape);
+      g_assert_cmpmem (a->data, sizeof (float) * n, b->data, sizeof (float) * n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_cmpfloat (b->grad[i], ==, 0);
+          g_assert_cmpfloat_with_epsilon (b->data[i], p[i], 1e-6);
+        }
+    }
+  /* The dry pass: gradients to zero, parameters and the step count kept
+   * (the next real step is still the fourth). */
+  for (guint i = 0; i < n; i++)
+    b->grad[i] = 1;
+  before = g_memdup2 (b->data, sizeof (float) * n);
+  _philia_optimizer_trial_step (ob, tape);
+  g_assert_cmpmem (before, sizeof (float) * n, b->data, sizeof (float) * n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (b->grad[i], ==, 0);
+      a->grad[i] = b->grad[i] = 0.25f;
+    }
+  philia_optimizer_step (oa);
+  _philia_optimizer_step_on (ob, tape);
+  g_assert_cmpmem (a->data, sizeof (float) * n, b->data, sizeof (float) * n);
+}
+
+/* The run's thread choice (philia-train.c, choose_threads ()): after the
+ * split wins, the op sites' mix is timed as a whole step and goes on only
+ * if it is no slower than splitting as the cost model says. Whatever goes
+ * on — one thread, the split, the mix — was never slower on the trials
+ * than one thread's fastest, and a split one beat it by the margin:
+ * checked against the rule computed directly from the times, over random
+ * (noisy) times. */
+static void
+test_choice_mix (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (17);
+  PhiliaChoice c;
+
+  /* Only after the split was kept. */
+  c = choose (0, (const double[]){ 60, 80 }, (const double[]){ 100, 90 }, 0.03);
+  g_assert_cmpint (c.kept, ==, 0);
+  g_assert_false (_philia_choice_keep_mix (&c, 1));
+  g_assert_cmpint (c.kept, ==, 0);
+  c = choose (0, (const double[]){ 100, 90 }, (const double[]){ 60, 80 }, 0.03);
+  g_assert_false (_philia_choice_keep_mix (&c, 61));
+  g_assert_cmpfloat (c.best[1], ==, 60);
+  g_assert_true (_philia_choice_keep_mix (&c, 60));
+  g_assert_cmpfloat (c.best[1], ==, 60);
+  g_assert_false (_philia_choice_keep_mix (&c, NAN));
+  for (guint run = 0; run < 10000; run++)
+    {
+      double t0[ROUNDS], t1[ROUNDS], mix, min0 = G_MAXDOUBLE, min1 = G_MAXDOUBLE, margin = 0.03;
+      gboolean split, keep_mix;
+
+      /* Steps of 1 ms, each arm up to 40 % apart and noise up to 2×. */
+      for (guint i = 0; i < ROUNDS; i++)
+        {
+          t0[i] = 1000 * g_rand_double_range (rand, 1, 2);
+          t1[i] = 1000 * g_rand_double_range (rand, 0.6, 1.4) * g_rand_double_range (rand, 1, 2);
+          min0 = MIN (min0, t0[i]);
+          min1 = MIN (min1, t1[i]);
+        }
+      mix = 1000 * g_rand_double_range (rand, 0.5, 3);
+      c = choose (g_rand_double_range (rand, 0, 1e4), t0, t1, margin);
+      split = c.kept == 1;
+      keep_mix = _philia_choice_keep_mix (&c, mix);
+      g_assert_cmpint (split, ==, min1 <= (1 - margin) * min0);
+      g_assert_cmpint (keep_mix, ==, split && mix <= min1);
+      g_assert_cmpint (c.kept, ==, split);
+      if (c.kept)
+        {
+          /* What goes on: its time is the fastest of the split's and the
+           * mix's that it kept, and one thread was slower by the margin. */
+          g_assert_cmpfloat (c.best[1], ==, keep_mix ? mix : min1);
+          g_assert_cmpfloat (c.best[1], <=, (1 - margin) * min0);
+          g_assert_cmpfloat (c.best[1], <=, min1);
+        }
+    }
+}
+
 /* Sites of an op: the first uses alternate split and unsplit, then the
  * tape keeps one; a site timed as slower split stays on the calling
  * thread. Forced, every op splits or none does. */
@@ -400,7 +523,7 @@ test_sites (void)
 }
 
 /* A two-layer GCN-like step through the tape (sparse product, products,
- * ReLU, log-softmax, NLL, backward) gives the same bits with every op
+ * ReLU with dropout, log-softmax, NLL, backward) gives the same bits with every op
  * split, with none split, and on the timed choices over several steps
  * (whatever they pick), against one thread. */
 static void
@@ -419,7 +542,11 @@ gcn_step (PhiliaTape   *tape,
   philia_tape_reset (tape);
   philia_tensor_zero_grad (w1);
   philia_tensor_zero_grad (w2);
-  h = philia_op_relu (tape, philia_op_spmm (tape, adj, NULL, philia_op_matmul (tape, x, w1)));
+  /* Dropout's masks drawn the same in every mode and step. */
+  philia_tape_set_training (tape, TRUE);
+  philia_rng_init (philia_tape_get_rng (tape), 3);
+  h = philia_op_relu_dropout (tape, philia_op_spmm (tape, adj, NULL,
+                                                    philia_op_matmul (tape, x, w1)), 0.5f);
   logp = philia_op_log_softmax (tape, philia_op_spmm (tape, adj, NULL,
                                                       philia_op_matmul (tape, h, w2)));
   loss = philia_op_nll (tape, logp, labels, NULL);
@@ -512,6 +639,8 @@ main (int    argc,
   g_test_add_func ("/parallel-cost/sgemm", test_sgemm);
   g_test_add_func ("/parallel-cost/matmul-threads", test_matmul_threads);
   g_test_add_func ("/parallel-cost/choice", test_choice);
+  g_test_add_func ("/parallel-cost/choice-mix", test_choice_mix);
+  g_test_add_func ("/parallel-cost/adam-split", test_adam_split);
   g_test_add_func ("/parallel-cost/sites", test_sites);
   g_test_add_func ("/parallel-cost/split-bits", test_split_bits);
   return g_test_run ();

@@ -43,4 +43,13 @@ void          _philia_spmm_strided     (PhiliaTape         *tape,
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 
+/* The optimizer's step with each parameter's update split over the tape's
+ * threads where that pays (the same bits as philia_optimizer_step ()), and
+ * a dry pass for the thread choice's trial steps: it reads what a step
+ * reads, on the same split, and only sets the gradients to zero. */
+void          _philia_optimizer_step_on    (PhiliaOptimizer *optimizer,
+                                            PhiliaTape      *tape);
+void          _philia_optimizer_trial_step (PhiliaOptimizer *optimizer,
+                                            PhiliaTape      *tape);
+
 G_END_DECLS

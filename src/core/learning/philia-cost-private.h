@@ -67,6 +67,13 @@ void     _philia_choice_record (PhiliaChoice       *choice,
                                 guint               arm,
                                 double              time,
                                 double              margin);
+/* After @choice kept the split (arm 1) and the op sites were decided:
+ * whether their mix, whose fastest whole step took @mix, goes on instead
+ * of splitting every op the cost model splits (it must be no slower); the
+ * kept configuration's time becomes best[1]. So whatever goes on beat one
+ * thread's fastest by the choice's margin. */
+gboolean _philia_choice_keep_mix (PhiliaChoice       *choice,
+                                  double              mix);
 
 /* How many op sites the tape has decided (kept split, kept on one thread)
  * and how many it is still timing; for tests and benchmarks. */
@@ -74,6 +81,9 @@ void     _philia_tape_site_counts (PhiliaTape *tape,
                                    guint      *split,
                                    guint      *single,
                                    guint      *timing);
+/* Drops every op site's choice (ops split as the cost model says again,
+ * timed anew only while the tape times ops). */
+void     _philia_tape_forget_sites (PhiliaTape *tape);
 /* Sets the threads the tape's ops use from now on (1 … the count it was
  * made with), and whether op sites still undecided are timed (else they
  * split as the cost model says, untimed). */

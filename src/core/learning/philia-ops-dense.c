@@ -701,6 +701,33 @@ dropout_backward (PhiliaTape *tape,
 typedef void (*MaskApply) (float *restrict, const float *restrict, const guint8 *restrict,
                            gsize, float);
 
+/* A masked op's pass over a block of rows: elementwise, so the tape may
+ * split the rows between threads with the same bits (on two threads the
+ * hidden layer's fused op gives way to these separate ops, and unsplit
+ * they were a fifth of a GCN 512 step there; tests/bench/GRID.md, session
+ * 17). */
+typedef struct
+{
+  MaskApply      apply;
+  float         *out;
+  const float   *x;
+  const guint8  *mask;
+  gsize          cols;
+  float          keep;
+} MaskRows;
+
+static void
+mask_rows (gpointer data,
+           guint    begin,
+           guint    end)
+{
+  MaskRows *j = data;
+  gsize first = (gsize)begin * j->cols;
+
+  j->apply (j->out + first, j->x + first, j->mask + first, (gsize)(end - begin) * j->cols,
+            j->keep);
+}
+
 /* out = apply (a, fresh mask, 1/(1 − p)), recorded with @backward; the mask
  * lives in a tape buffer, reused step after step like the tensors'. With
  * @mask_in_output the backward pass reads which elements were kept from the
@@ -726,7 +753,12 @@ masked_op (PhiliaTape   *tape,
     mask = (guint8 *)tape_tensor_uninit (tape, 1, (guint)mask_floats)->data;
   _philia_dropout_mask_from_tape (tape, mask, n, p);
   out = tape_tensor_uninit (tape, a->rows, a->cols);
-  apply (out->data, a->data, mask, n, keep);
+  {
+    MaskRows job = { apply, out->data, a->data, mask, a->cols, keep };
+
+    /* Four bytes read, one of mask and four written an element. */
+    _philia_tape_parallel_rows_cost (tape, a->rows, NULL, 0, 9.0 * (double)n, mask_rows, &job);
+  }
   if (mask_in_output)
     {
       _philia_tape_pool_give (tape, mask_floats, (float *)mask);
@@ -818,21 +850,49 @@ relu_dropout_grad_in_place (float *g,
     g[i] = y[i] > 0 ? g[i] * keep : 0.0f;
 }
 
+/* The backward pass over a block of rows (elementwise: any split gives the
+ * same bits); @g NULL rewrites @ga in place. */
+typedef struct
+{
+  float       *ga;
+  const float *y, *g;
+  gsize        cols;
+  float        keep;
+  gboolean     fresh;
+} ReluDropoutRows;
+
+static void
+relu_dropout_grad_rows (gpointer data,
+                        guint    begin,
+                        guint    end)
+{
+  ReluDropoutRows *j = data;
+  gsize first = (gsize)begin * j->cols, n = (gsize)(end - begin) * j->cols;
+
+  if (j->g == NULL)
+    relu_dropout_grad_in_place (j->ga + first, j->y + first, n, j->keep);
+  else
+    relu_dropout_grad (j->ga + first, j->y + first, j->g + first, n, j->keep, j->fresh);
+}
+
 static void
 relu_dropout_backward (PhiliaTape *tape,
                        Node       *node)
 {
-  gboolean fresh;
-  float *ga = grad_steal_from_output (tape, node, node->in[0]);
+  ReluDropoutRows job = { NULL, node->out->data, NULL, node->out->cols, node->f, TRUE };
+  gsize n = tensor_size (node->out);
 
-  if (ga != NULL)
+  job.ga = grad_steal_from_output (tape, node, node->in[0]);
+  if (job.ga == NULL)
     {
-      relu_dropout_grad_in_place (ga, node->out->data, tensor_size (node->out), node->f);
-      return;
+      job.ga = grad_for_write (tape, node->in[0], &job.fresh);
+      job.g = node->out->grad;
     }
-  ga = grad_for_write (tape, node->in[0], &fresh);
-  relu_dropout_grad (ga, node->out->data, node->out->grad, tensor_size (node->out), node->f,
-                     fresh);
+  /* Eight bytes read and four written an element in place; four more read
+   * (and four when adding) otherwise. */
+  _philia_tape_parallel_rows_cost (tape, node->out->rows, NULL, 0,
+                                   (job.g == NULL ? 12.0 : 16.0) * (double)n,
+                                   relu_dropout_grad_rows, &job);
 }
 
 PhiliaTensor *

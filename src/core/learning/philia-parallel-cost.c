@@ -128,6 +128,16 @@ _philia_choice_record (PhiliaChoice *choice,
   choice->kept = choice->best[1] <= (1.0 - margin) * choice->best[0];
 }
 
+gboolean
+_philia_choice_keep_mix (PhiliaChoice *choice,
+                         double        mix)
+{
+  if (choice->kept != 1 || !(mix <= choice->best[1]))
+    return FALSE;
+  choice->best[1] = mix;
+  return TRUE;
+}
+
 /* An op site: the op's function and its shape. Sites of one function and
  * shape share a choice (the same work, wherever in the model it runs). */
 typedef struct
@@ -257,6 +267,13 @@ _philia_tape_site_counts (PhiliaTape *tape,
       else
         (*single)++;
     }
+}
+
+void
+_philia_tape_forget_sites (PhiliaTape *tape)
+{
+  if (tape->sites != NULL)
+    g_hash_table_remove_all (tape->sites);
 }
 
 void

@@ -24,8 +24,14 @@
  * core. */
 #define EPOCH_THREADS_MARGIN 0.03
 /* Trial steps timed on each thread count, after epoch 0's training step,
- * before any counted epoch; the fastest of each is compared. */
+ * before any counted epoch; the fastest of each is compared. Short steps
+ * are timed more often, up to EPOCH_THREADS_MAX_ROUNDS each, while the
+ * timed trials take at most about EPOCH_TRIALS_US: the fastest of more
+ * trials is less at the mercy of one preemption on a shared machine, and
+ * a step of a millisecond costs little to time again. */
 #define EPOCH_THREADS_ROUNDS 2
+#define EPOCH_THREADS_MAX_ROUNDS 5
+#define EPOCH_TRIALS_US 10000.0
 /* A timed trial that first touched more than this many pages is not counted
  * and its arm runs again, at most EPOCH_THREADS_RETRIES times a run: the
  * buffer pool keeps what one arm's ops need, so the first trial after a
@@ -33,6 +39,9 @@
  * page faults against a 9 ms epoch), which says nothing of the arm. */
 #define EPOCH_FRESH_PAGES 256
 #define EPOCH_THREADS_RETRIES 4
+/* Trial steps that time op sites once a run goes on with several threads,
+ * at most (a site is decided on its third use). */
+#define EPOCH_SITE_TRIALS 6
 
 /* Pages the process has touched for the first time so far (minor faults),
  * or 0 where the system does not say. */
@@ -85,8 +94,9 @@ training_loss (PhiliaTape               *tape,
 }
 
 /* A trial step for the thread choice: the training step's forward pass,
- * loss and backward pass, without the optimizer's step; the parameters'
- * gradients are set back to zero after (the optimizer left them so), and
+ * loss and backward pass, and in place of the optimizer's step its dry pass
+ * (it reads what the step reads, where the step would run, and sets the
+ * parameters' gradients back to zero as the step leaves them), and
  * the caller puts the random streams back. A model whose training pass
  * moves state of its own runs it in evaluation mode (dropout off), and one
  * that trains on batches gets an evaluation pass alone. */
@@ -97,7 +107,8 @@ trial_step (PhiliaTape              *tape,
             PhiliaModelContext      *ctx,
             const gint32            *labels,
             const gint32            *loss_labels,
-            const guint8            *train)
+            const guint8            *train,
+            PhiliaOptimizer         *optimizer)
 {
   PhiliaTensor *logp;
 
@@ -110,17 +121,56 @@ trial_step (PhiliaTape              *tape,
   philia_tape_set_training (tape, !ctx->own_training_state);
   logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
   philia_tape_backward (tape, training_loss (tape, logp, ctx, labels, loss_labels, train));
-  for (guint i = 0; i < ctx->parameters->len; i++)
-    philia_tensor_zero_grad (g_ptr_array_index (ctx->parameters, i));
+  _philia_optimizer_trial_step (optimizer, tape);
+}
+
+/* One timed trial step (wall µs), or a negative time when it first touched
+ * so many pages that it says more of the buffer pool than of the step and
+ * should run again (*retries counts those, at most EPOCH_THREADS_RETRIES
+ * a run; without @retries it never does). */
+static double
+timed_trial (PhiliaTape              *tape,
+             const PhiliaModelVTable *vtable,
+             gpointer                 model,
+             PhiliaModelContext      *ctx,
+             const gint32            *labels,
+             const gint32            *loss_labels,
+             const guint8            *train,
+             PhiliaOptimizer         *optimizer,
+             guint                   *retries)
+{
+  guint64 pages0 = fresh_pages ();
+  gint64 w0 = g_get_monotonic_time ();
+
+  trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
+  if (retries != NULL && *retries < EPOCH_THREADS_RETRIES
+      && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
+    {
+      (*retries)++;
+      g_debug ("trial step on %u threads took %" G_GUINT64_FORMAT " fresh pages: timed again",
+               tape->n_threads, fresh_pages () - pages0);
+      return -1;
+    }
+  return (double)(g_get_monotonic_time () - w0);
 }
 
 /* Chooses between one thread and @n_threads by timing trial steps on each
  * in turn (@choice: the first on all threads uncounted, then one, all, one,
- * all; the fastest of each compared). They run between epoch 0's training
- * step and its evaluation pass, outside every epoch's time, so no counted
- * epoch runs on the losing count; their results are dropped and the random
- * streams put back, so the run gives the bits it gives without them. */
-static void
+ * all, …, two to five of each as the first took; the fastest of each
+ * compared). When all threads win, the op sites are timed on further trial
+ * steps (each op alone, split and not), and the mix of choices they make
+ * is timed as a whole step twice: the ops' own times miss what a split op
+ * costs the ops beside it (an unsplit optimizer step fetching the
+ * gradients a split op left in the other core's cache), so the run goes
+ * on with the faster of the mix and every op the cost model splits, which
+ * beat one thread's fastest trial by EPOCH_THREADS_MARGIN. So no
+ * configuration the run goes on with was slower than one thread on the
+ * trials (tests/test-parallel-cost.c). All of it runs between epoch 0's
+ * training step and its evaluation pass, outside every epoch's time; the
+ * trials' results are dropped and the random streams put back, so the run
+ * gives the bits it gives without them. Returns whether the op sites'
+ * choices are kept (else every op splits as the cost model says). */
+static gboolean
 choose_threads (PhiliaTape              *tape,
                 const PhiliaModelVTable *vtable,
                 gpointer                 model,
@@ -128,36 +178,65 @@ choose_threads (PhiliaTape              *tape,
                 const gint32            *labels,
                 const gint32            *loss_labels,
                 const guint8            *train,
+                PhiliaOptimizer         *optimizer,
                 guint                    n_threads,
                 PhiliaChoice            *choice)
 {
   PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
-  guint retries = 0;
+  guint retries = 0, site_trials = 0;
+  double mix = G_MAXDOUBLE;
+  gboolean keep_sites = TRUE;
 
   while (choice->kept < 0)
     {
       guint arm = _philia_choice_next (choice, 1);
-      guint64 pages0 = fresh_pages ();
-      gint64 w0;
+      double us;
 
       _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
-      w0 = g_get_monotonic_time ();
-      trial_step (tape, vtable, model, ctx, labels, loss_labels, train);
-      if (choice->uses > 0 && retries < EPOCH_THREADS_RETRIES
-          && fresh_pages () - pages0 > EPOCH_FRESH_PAGES)
-        {
-          retries++;
-          g_debug ("trial step on %u threads took %" G_GUINT64_FORMAT
-                   " fresh pages: timed again", arm ? n_threads : 1, fresh_pages () - pages0);
-          continue;
-        }
-      _philia_choice_record (choice, arm, (double)(g_get_monotonic_time () - w0),
-                             EPOCH_THREADS_MARGIN);
+      us = timed_trial (tape, vtable, model, ctx, labels, loss_labels, train, optimizer,
+                        choice->uses > 0 ? &retries : NULL);
+      if (us >= 0 && choice->uses == 0)
+        choice->rounds = CLAMP ((guint)(EPOCH_TRIALS_US / (2 * MAX (us, 1))),
+                                EPOCH_THREADS_ROUNDS, EPOCH_THREADS_MAX_ROUNDS);
+      if (us >= 0)
+        _philia_choice_record (choice, arm, us, EPOCH_THREADS_MARGIN);
     }
-  g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with %u",
-           n_threads, choice->best[1], choice->best[0], choice->kept ? n_threads : 1);
+  if (choice->kept)
+    {
+      guint split, single, timing = 1;
+
+      _philia_tape_use_threads (tape, n_threads, TRUE);
+      for (; timing > 0 && site_trials < EPOCH_SITE_TRIALS; site_trials++)
+        {
+          trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
+          _philia_tape_site_counts (tape, &split, &single, &timing);
+        }
+      for (guint timed = 0; timed < EPOCH_THREADS_ROUNDS;)
+        {
+          double us = timed_trial (tape, vtable, model, ctx, labels, loss_labels, train,
+                                   optimizer, &retries);
+
+          if (us >= 0)
+            {
+              mix = MIN (mix, us);
+              timed++;
+            }
+        }
+      keep_sites = _philia_choice_keep_mix (choice, mix);
+      if (!keep_sites)
+        _philia_tape_forget_sites (tape);
+    }
+  if (site_trials > 0)
+    g_debug ("fastest trial step on %u threads %.0f µs, the op sites' mix after %u trials "
+             "%.0f µs, on one %.0f µs: going on with %u, %s", n_threads, choice->best[1],
+             site_trials, mix, choice->best[0], n_threads,
+             keep_sites ? "the sites' mix" : "every op the cost model splits");
+  else
+    g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with 1",
+             n_threads, choice->best[1], choice->best[0]);
   ctx->rng = ctx_rng;
   *philia_tape_get_rng (tape) = tape_rng;
+  return keep_sites;
 }
 
 void
@@ -1120,6 +1199,7 @@ philia_train (PhiliaGraph              *graph,
   /* Dropout draws from a stream of its own, so initialisation and masks do not interact. */
   philia_rng_init (philia_tape_get_rng (tape), seed ^ 0x5deece66dULL);
   _philia_choice_init (&threads_choice, EPOCH_THREADS_ROUNDS);
+  gboolean time_sites = TRUE;
 
   for (int epoch = 0; epoch < ctx->params.epochs; epoch++)
     {
@@ -1134,7 +1214,7 @@ philia_train (PhiliaGraph              *graph,
 
       if (n_threads > 1)
         _philia_tape_use_threads (tape, choosing || threads_choice.kept ? n_threads : 1,
-                                  !choosing);
+                                  !choosing && time_sites);
       t0 = epoch_clock (cpu_clock);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -1157,7 +1237,7 @@ philia_train (PhiliaGraph              *graph,
           return NULL;
         }
       philia_tape_backward (tape, loss);
-      philia_optimizer_step (optimizer);
+      _philia_optimizer_step_on (optimizer, tape);
       epoch_ms[epoch] = (epoch_clock (cpu_clock) - t0) / 1000.0;
       result->loss[epoch] = loss->data[0];
 
@@ -1165,9 +1245,9 @@ philia_train (PhiliaGraph              *graph,
        * run of one epoch keeps the cost model's choice). */
       if (choosing && ctx->params.epochs > 1)
         {
-          choose_threads (tape, vtable, model, ctx, labels, loss_labels, train, n_threads,
-                          &threads_choice);
-          _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, TRUE);
+          time_sites = choose_threads (tape, vtable, model, ctx, labels, loss_labels, train,
+                                       optimizer, n_threads, &threads_choice);
+          _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, time_sites);
         }
       logp = eval_forward (tape, vtable, model, ctx);
       val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
@@ -1256,6 +1336,15 @@ philia_train (PhiliaGraph              *graph,
       _philia_tape_site_counts (tape, &kept_split, &kept_single, &timing);
       g_debug ("op sites: %u kept split, %u kept on one thread, %u still timed", kept_split,
                kept_single, timing);
+    }
+  if (result->n_epochs > 0)
+    {
+      GString *ms = g_string_new (NULL);
+
+      for (guint e = 0; e < result->n_epochs; e++)
+        g_string_append_printf (ms, " %.2f", epoch_ms[e]);
+      g_debug ("epoch ms:%s", ms->str);
+      g_string_free (ms, TRUE);
     }
   philia_tape_reset (tape);
   vtable->free (model);
