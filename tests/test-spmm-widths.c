@@ -320,14 +320,16 @@ test_scatter_transposed (void)
 }
 
 /* Products wider than 64 columns gathering from a matrix whose 64-column
- * block is past L2 (more than 4,096 rows: rows one at a time over their
- * blocks, prefetching the next row's) against double sums, with stored
- * values, as a pattern and with half of the values zero, and one thread
- * against two bit for bit. */
+ * block is past L2 (more than 4,096 rows: up to 256 columns rows one at a
+ * time over their blocks, prefetching the next row's; wider ones in
+ * multiples of 16 slab by slab, four rows at a time over 700 rows of 0 to
+ * 11 entries; 264 in blocks) against double sums, with stored values, as a
+ * pattern and with half of the values zero, and one thread against two bit
+ * for bit. */
 static void
 test_spmm_wide_gather (void)
 {
-  static const guint widths[] = { 65, 128, 200, 257 };
+  static const guint widths[] = { 65, 128, 200, 257, 264, 272, 512 };
   PhiliaRng rng;
 
   philia_rng_init (&rng, 24);
@@ -369,6 +371,46 @@ test_spmm_wide_gather (void)
         g_assert_cmpmem (out->data, sizeof (float) * rows * w,
                          philia_op_spmm (t2, s, values, x)->data, sizeof (float) * rows * w);
       }
+}
+
+/* The slab path adding into an output that holds a value (the second of
+ * two backward products into one gradient): X's gradient of S X + S X, S
+ * 4,500 × 4,500 at width 512, against 2 Sᵀ dOut in double. */
+static void
+test_spmm_slab_accumulate (void)
+{
+  guint n = 4500, w = 512;
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autofree float *dout = NULL;
+  g_autofree double *ref = NULL, *size = NULL;
+  PhiliaTensor *out;
+
+  philia_rng_init (&rng, 25);
+  s = words_sparse (n, n, FALSE, &rng);
+  x = random_tensor (n, w, &rng);
+  dout = g_new (float, (gsize)n * w);
+  for (gsize i = 0; i < (gsize)n * w; i++)
+    dout[i] = 2 * philia_rng_float (&rng) - 1;
+  out = philia_op_add (tape, philia_op_spmm (tape, s, NULL, x), philia_op_spmm (tape, s, NULL, x));
+  philia_tape_backward_from (tape, out, dout);
+  g_assert_nonnull (x->grad);
+  ref = g_new0 (double, (gsize)n * w);
+  size = g_new0 (double, (gsize)n * w);
+  for (guint i = 0; i < n; i++)
+    for (gint64 e = s->row_offsets[i]; e < s->row_offsets[i + 1]; e++)
+      for (guint j = 0; j < w; j++)
+        {
+          double term = 2.0 * s->values[e] * dout[(gsize)i * w + j];
+          gsize at = (gsize)s->col_index[e] * w + j;
+
+          ref[at] += term;
+          size[at] += fabs (term);
+        }
+  for (gsize k = 0; k < (gsize)n * w; k++)
+    g_assert_cmpfloat_with_epsilon (x->grad[k], ref[k], 2e-6 * (1 + size[k]));
 }
 
 /* S · X · W in the order the widths choose ((S X) W for features narrower
@@ -451,5 +493,6 @@ main (int    argc,
   g_test_add_func ("/spmm/propagated-order", test_propagated_order);
   g_test_add_func ("/spmm/scatter-transposed", test_scatter_transposed);
   g_test_add_func ("/spmm/wide-gather", test_spmm_wide_gather);
+  g_test_add_func ("/spmm/slab-accumulate", test_spmm_slab_accumulate);
   return g_test_run ();
 }

@@ -388,6 +388,11 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
  * slower), where at 256 it took a tenth less. */
 #define SPMM_ROW_ORDER_MAX 256
 
+/* The largest 16-column slab of a gathered matrix that products wider than
+ * SPMM_ROW_ORDER_MAX gather from in L2 (spmm_slab_16 ()): three quarters of
+ * it, the rest for the indices and output lines passing through. */
+#define SPMM_SLAB_L2 (SPMM_BLOCK_L2 / 4 * 3)
+
 /*
  * One output row's columns [j0, j0 + 8 NV) of S X, the accumulators NV
  * explicit eight-float vectors so they stay in registers across the row's
@@ -551,6 +556,77 @@ spmm_block_64_next (const gint64 *off, const gint32 *col, const float *values,
                     gboolean accumulate, gint64 pf, gint64 pf_end)
 {
   spmm_block_64_body (off, col, values, x, stride, j0, i, o, accumulate, pf, pf_end, TRUE);
+}
+
+/* Sixteen columns of one output row added to @acc: the row's entries in
+ * order, gathering from the packed slab @xs (16 floats a row). */
+static inline G_ALWAYS_INLINE V16f
+spmm_slab_row (const gint32 *col, const float *values, gint64 e, gint64 end,
+               const float *xs, V16f acc)
+{
+  for (; e < end; e++)
+    acc += (values != NULL ? values[e] : 1.0f) * v16_load (xs + (gsize)col[e] * 16);
+  return acc;
+}
+
+/*
+ * Output rows [@begin, @end), columns [@j0, @j0 + 16) (@stride floats a
+ * row), of a product whose gathered matrix is past L2 even 64 columns at a
+ * time but whose 16-column slab is not (4,097 to 12,288 rows: an 8,000-word
+ * W, the [n, H] matrix Â gathers on 11,758 nodes), at widths past
+ * SPMM_ROW_ORDER_MAX: slab after slab, each copied into @xs, contiguous
+ * (spmm_slab_pack ()), and gathered from there in L2 where the 64-column
+ * blocks gathered from L3. Copied, not read in place: at a row length of
+ * 512 floats (2 KB) the lines of one slab fall in a thirty-second of L2's
+ * sets, and in place the slab ran 2.5× slower than the blocks. Four rows
+ * at a time, one accumulator each, over their common length, so that four
+ * multiply-add chains overlap; then each row's remaining entries. Each
+ * output element gets the multiply-adds of a scalar loop over its row's
+ * entries, in entry order (the blocks' sums, so the same bits).
+ */
+PHILIA_VECTORIZE_V4 static void
+spmm_slab_16 (const gint64 *off, const gint32 *col, const float *values,
+              const float *xs, guint j0, guint begin, guint end, float *out,
+              guint stride, gboolean accumulate)
+{
+  guint i = begin;
+
+  for (; i + 4 <= end; i += 4)
+    {
+      V16f acc[4];
+      gint64 e[4], n = G_MAXINT64;
+
+      for (guint r = 0; r < 4; r++)
+        {
+          float *o = out + (gsize)(i + r) * stride + j0;
+
+          /* The output lines two groups ahead, for writing. */
+          if (i + 8 + r < end)
+            __builtin_prefetch (o + 8 * (gsize)stride, 1);
+          acc[r] = accumulate ? v16_load (o) : (V16f){ 0 };
+          e[r] = off[i + r];
+          n = MIN (n, off[i + r + 1] - off[i + r]);
+        }
+      for (gint64 k = 0; k < n; k++)
+        for (guint r = 0; r < 4; r++)
+          {
+            gint64 ek = e[r] + k;
+
+            acc[r] += (values != NULL ? values[ek] : 1.0f) * v16_load (xs + (gsize)col[ek] * 16);
+          }
+      for (guint r = 0; r < 4; r++)
+        {
+          acc[r] = spmm_slab_row (col, values, e[r] + n, off[i + r + 1], xs, acc[r]);
+          v16_store (out + (gsize)(i + r) * stride + j0, acc[r]);
+        }
+    }
+  for (; i < end; i++)
+    {
+      V16f acc = accumulate ? v16_load (out + (gsize)i * stride + j0) : (V16f){ 0 };
+
+      acc = spmm_slab_row (col, values, off[i], off[i + 1], xs, acc);
+      v16_store (out + (gsize)i * stride + j0, acc);
+    }
 }
 
 /* Narrow blocks (a model's 2 to 7 classes) fill a fraction of a vector: one
@@ -831,6 +907,57 @@ typedef void (*PadRows) (const float *, const float *, float *, gsize);
 static const PadRows pad_rows[8] = { NULL, NULL, pad_rows_2, pad_rows_3, pad_rows_4,
                                      pad_rows_5, pad_rows_6, pad_rows_7 };
 
+typedef struct
+{
+  gsize  size;
+  float *data;
+} SlabBuffer;
+
+static void
+slab_buffer_free (gpointer p)
+{
+  SlabBuffer *b = p;
+
+  g_free (b->data);
+  g_free (b);
+}
+
+/* The calling thread's slab buffer (spmm_slab_16 ()) of at least @size
+ * floats, kept for its next products: 768 KB at most, where a fresh one
+ * each product took page faults every time. */
+static float *
+spmm_slab_buffer (gsize size)
+{
+  static GPrivate key = G_PRIVATE_INIT (slab_buffer_free);
+  SlabBuffer *b = g_private_get (&key);
+
+  if (b == NULL)
+    {
+      b = g_new0 (SlabBuffer, 1);
+      g_private_set (&key, b);
+    }
+  if (b->size < size)
+    {
+      g_free (b->data);
+      b->data = g_new (float, size);
+      b->size = size;
+    }
+  return b->data;
+}
+
+/* Columns [@j0, @j0 + 16) of the @rows rows of @x (@stride floats apart)
+ * into @slab, contiguous: one pass over X's lines a product in all. */
+static void
+spmm_slab_pack (const float *x, guint stride, guint j0, guint rows, float *restrict slab)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      if (r + 16 < rows)
+        __builtin_prefetch (x + (gsize)(r + 16) * stride + j0);
+      memcpy (slab + (gsize)r * 16, x + (gsize)r * stride + j0, 16 * sizeof (float));
+    }
+}
+
 static void
 spmm_rows (gpointer data,
            guint    begin,
@@ -858,6 +985,23 @@ spmm_rows (gpointer data,
     {
       /* spmm_columns() would take one block of these widths. */
       spmm_rows_wide[d / 8] (data, begin, end);
+      return;
+    }
+  if (t->heads == 1 && d > SPMM_ROW_ORDER_MAX && d % 16 == 0
+      && (gsize)t->s->cols * 64 * sizeof (float) > SPMM_BLOCK_L2
+      && (gsize)t->s->cols * 16 * sizeof (float) <= SPMM_SLAB_L2)
+    {
+      /* Past L2 64 columns at a time, within it 16 at a time: slab by
+       * slab, see spmm_slab_16 (). */
+      guint xr = t->s->cols;
+      float *slab = spmm_slab_buffer ((gsize)xr * 16);
+
+      for (guint j0 = 0; j0 < d; j0 += 16)
+        {
+          spmm_slab_pack (t->x, d, j0, xr, slab);
+          spmm_slab_16 (t->s->row_offsets, t->s->col_index, t->values, slab, j0, begin, end,
+                        t->out, d, t->accumulate);
+        }
       return;
     }
   if (t->heads == 1 && d > 64 && d <= SPMM_ROW_ORDER_MAX
