@@ -131,9 +131,10 @@ bench (const char            *name,
  * A pan as the canvas draws it: PAN_FRAMES full frames, each of the view
  * moved by a few pixels, each a job's work (philia-canvas-frame.c): the
  * positions copied, the budget by count and length (which a pan keeps: the
- * scratch remembers it), the sampled frame into a new image. With @reuse, the job's copy goes into one buffer and the
- * render takes its arrays from a scratch, as the canvas does now; without,
- * each frame allocates its own, as before. Prints the median CPU and wall
+ * scratch remembers it), the sampled frame into a new image. With @reuse,
+ * the job's copy goes into one buffer and the render takes its arrays from
+ * a scratch (which keeps the density grid and the edge masks), as the
+ * canvas does now; without, each frame allocates its own, as before. Prints the median CPU and wall
  * time of a frame after the first, and the minor page faults a frame
  * takes: fresh pages, that is memory allocated and touched for that frame.
  */
