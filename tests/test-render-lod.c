@@ -658,6 +658,10 @@ test_edges_move_with_pan (void)
           cairo_surface_t *before;
           guint64 budget = style ? 8000 : 0;
 
+          /* At device scale 2 one set of fractions (0.74, 1.62 device
+           * pixels) is enough: the others are drawn at scale 1. */
+          if (device_scale == 2 && f != 1)
+            continue;
           init_view (&view, graph, xy, style ? PHILIA_EDGES_HOMOPHILY : PHILIA_EDGES_PLAIN, NULL);
           view.offset_x = fractions[f][0], view.offset_y = fractions[f][1];
           before = draw_scaled (&view, budget, device_scale);
