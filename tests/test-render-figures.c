@@ -701,6 +701,106 @@ test_legend_covers_no_curve (void)
     }
 }
 
+/* Where the legend goes on a crowded drawing, where every corner covers
+ * nodes: the corner that covers fewest (the first of them, top left, top
+ * right, bottom left, bottom right), and how many, against a count of
+ * every node's box against each corner's, with one radius, radii by
+ * degree, and the pair's two nodes drawn larger. */
+static void
+test_legend_fewest_covered (void)
+{
+  const guint n = 20000;
+  const double width = 600, height = 450;
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(PhiliaGraph) graph = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (21);
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autofree gint64 *labels = g_new (gint64, n);
+  const guint pair[2] = { 0, 1 };
+  GraphFigure figure = { 0 };
+  guint pair_free = 0;
+
+  for (guint v = 0; v < n; v++)
+    {
+      /* Crowding towards the right, some nodes beyond the drawing. */
+      double u = g_rand_double (rand);
+
+      xy[2 * v] = sqrt (u) * 1.1 * width - 0.05 * width;
+      xy[2 * v + 1] = g_rand_double_range (rand, -0.05 * height, 1.05 * height);
+      labels[v] = v % 3;
+    }
+  for (guint k = 0; k < 3 * n; k++)
+    philia_graph_builder_add_edge (builder, g_rand_int_range (rand, 0, n),
+                                   g_rand_int_range (rand, 0, n));
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  graph = philia_graph_builder_build (builder, NULL);
+  philia_render_style_init_default (&figure.style);
+  /* The pair 8 px above the bottom left corner's box: only drawn larger
+   * (9 px at least) do they meet it. */
+  {
+    PhiliaBox box;
+
+    figure.view = (PhiliaGraphView) { .graph = graph, .positions = xy, .scale = 1,
+                                      .color_by = PHILIA_COLOR_BY_LABEL, .show_legend = TRUE,
+                                      .edge_style = PHILIA_EDGES_HOMOPHILY };
+    g_assert_true (philia_graph_view_get_legend_box (&figure.view, &figure.style, width, height,
+                                                     &box, NULL));
+    xy[0] = box.width / 2, xy[1] = height - box.height - figure.style.font_size * 0.5 - 8.5;
+    xy[2] = box.width / 2 + 12, xy[3] = xy[1];
+  }
+  for (int by_degree = 0; by_degree < 2; by_degree++)
+    for (int with_pair = 0; with_pair < 2; with_pair++)
+      {
+        PhiliaGraphView *view = &figure.view;
+        double inset = figure.style.font_size * 0.5;
+        guint covered = 0, counts[4] = { 0 }, best = 0;
+        PhiliaBox legend, corners[4];
+
+        *view = (PhiliaGraphView) {
+          .graph = graph, .positions = xy, .color_by = PHILIA_COLOR_BY_LABEL,
+          .edge_style = PHILIA_EDGES_HOMOPHILY, .show_legend = TRUE,
+          .size_by_degree = by_degree, .pair = with_pair ? pair : NULL,
+          .scale = 1, .offset_x = 0.25, .offset_y = 0.5,
+        };
+        g_assert_true (philia_graph_view_get_legend_box (view, &figure.style, width, height,
+                                                         &legend, &covered));
+        for (int c = 0; c < 4; c++)
+          corners[c] = (PhiliaBox) {
+            c % 2 == 0 ? inset : width - legend.width - inset,
+            c < 2 ? inset : height - legend.height - inset, legend.width, legend.height,
+          };
+        for (guint v = 0; v < n; v++)
+          {
+            double r = philia_graph_view_get_node_radius (view, width, height, v);
+            double x = xy[2 * v] + view->offset_x, y = xy[2 * v + 1] + view->offset_y;
+            PhiliaBox node;
+
+            if (with_pair && v < 2)
+              r = MAX (r * 1.8, 6.0) + 3;
+            node = (PhiliaBox) { x - r, y - r, 2 * r, 2 * r };
+            if (x + r < 0 || y + r < 0 || x - r > width || y - r > height)
+              continue;
+            for (int c = 0; c < 4; c++)
+              counts[c] += boxes_meet (&node, &corners[c]);
+          }
+        for (int c = 1; c < 4; c++)
+          if (counts[c] < counts[best])
+            best = c;
+        g_test_message ("by degree %d, pair %d: %u %u %u %u", by_degree, with_pair, counts[0],
+                        counts[1], counts[2], counts[3]);
+        g_assert_cmpuint (counts[best], >, 0);
+        g_assert_cmpuint (covered, ==, counts[best]);
+        /* The pair counts in the bottom left corner's box (then as few as
+         * the top left's: the first of them wins). */
+        if (with_pair)
+          g_assert_cmpuint (counts[2], ==, pair_free + 2);
+        else
+          pair_free = counts[2];
+        g_assert_cmpfloat (legend.x, ==, corners[best].x);
+        g_assert_cmpfloat (legend.y, ==, corners[best].y);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -718,6 +818,7 @@ main (int    argc,
                    test_linkpred_names_and_colours);
   g_test_add_func ("/Philia/RenderFigures/loss-axis-fits", test_loss_axis_fits);
   g_test_add_func ("/Philia/RenderFigures/legend-covers-no-curve", test_legend_covers_no_curve);
+  g_test_add_func ("/Philia/RenderFigures/legend-fewest-covered", test_legend_fewest_covered);
 
   return g_test_run ();
 }

@@ -571,6 +571,239 @@ test_scratch_same_frames (void)
   g_assert_cmpuint (allocations, >, 0);
 }
 
+/* A graph of 6,000 nodes over the view and as much again around it, and
+ * 30,000 random edges: many cross the view's borders. */
+static PhiliaGraph *
+spread_graph (double *xy,
+              guint   n)
+{
+  g_autoptr(PhiliaGraphBuilder) builder = philia_graph_builder_new (n);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  g_autofree gint64 *labels = g_new (gint64, n);
+  PhiliaGraph *graph;
+
+  for (guint v = 0; v < n; v++)
+    {
+      labels[v] = (gint64) (v % 3) - (v % 89 == 0);   /* a few unlabeled */
+      xy[2 * v] = g_rand_double_range (rand, -0.5 * WIDTH, 1.5 * WIDTH);
+      xy[2 * v + 1] = g_rand_double_range (rand, -0.5 * HEIGHT, 1.5 * HEIGHT);
+    }
+  for (guint k = 0; k < 5 * n; k++)
+    {
+      guint u = g_rand_int_range (rand, 0, n);
+
+      /* Mostly short edges, some across the whole drawing. */
+      if (k % 5 != 0)
+        philia_graph_builder_add_edge (builder, u, (u + g_rand_int_range (rand, 1, 40)) % n);
+      else
+        philia_graph_builder_add_edge (builder, u, g_rand_int_range (rand, 0, n));
+    }
+  philia_graph_builder_take_labels (builder, g_steal_pointer (&labels));
+  graph = philia_graph_builder_build (builder, NULL);
+  g_assert_nonnull (graph);
+  return graph;
+}
+
+/* The view sampled to @max_edges on an ARGB32 image at @device_scale. */
+static cairo_surface_t *
+draw_scaled (const PhiliaGraphView *view,
+             guint64                max_edges,
+             int                    device_scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         WIDTH * device_scale,
+                                                         HEIGHT * device_scale);
+  cairo_t *cr;
+  PhiliaRenderStyle style;
+
+  cairo_surface_set_device_scale (surface, device_scale, device_scale);
+  cr = cairo_create (surface);
+  philia_render_style_init_default (&style);
+  style.background = (PhiliaRgba) { 1, 1, 1, 1 };
+  philia_graph_view_draw_sampled (cr, WIDTH, HEIGHT, view, &style, max_edges);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static guint32
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  return *(const guint32 *) (cairo_image_surface_get_data (surface)
+                             + (gsize) y * cairo_image_surface_get_stride (surface) + 4 * x);
+}
+
+/* Edges are drawn in pixels anchored to the layout (philia-graph-raster.c):
+ * a view moved by whole units shows every pixel moved with it, byte for
+ * byte, at any fractions of the offsets and device scale, with or without
+ * sampling; lines crossing the view's border included (on main, the clip
+ * at the border changed the first column and the steps of such a line). */
+static void
+test_edges_move_with_pan (void)
+{
+  const guint n = 6000;
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autoptr(PhiliaGraph) graph = spread_graph (xy, n);
+  const double fractions[][2] = { { 0, 0 }, { 0.37, 0.81 }, { 0.5, 0.125 } };
+  const int moves[][2] = { { 1, 0 }, { 0, 1 }, { 13, 7 }, { -29, 41 } };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fractions); f++)
+    for (int device_scale = 1; device_scale <= 2; device_scale++)
+      for (int style = 0; style < 2; style++)
+        {
+          PhiliaGraphView view;
+          cairo_surface_t *before;
+          guint64 budget = style ? 8000 : 0;
+
+          /* At device scale 2 one set of fractions (0.74, 1.62 device
+           * pixels) is enough: the others are drawn at scale 1. */
+          if (device_scale == 2 && f != 1)
+            continue;
+          init_view (&view, graph, xy, style ? PHILIA_EDGES_HOMOPHILY : PHILIA_EDGES_PLAIN, NULL);
+          view.offset_x = fractions[f][0], view.offset_y = fractions[f][1];
+          before = draw_scaled (&view, budget, device_scale);
+          for (guint m = 0; m < G_N_ELEMENTS (moves); m++)
+            {
+              PhiliaGraphView moved = view;
+              cairo_surface_t *after;
+              int w = WIDTH * device_scale, h = HEIGHT * device_scale;
+              int mx = moves[m][0] * device_scale, my = moves[m][1] * device_scale;
+              guint inked = 0;
+
+              moved.offset_x += moves[m][0], moved.offset_y += moves[m][1];
+              after = draw_scaled (&moved, budget, device_scale);
+              for (int y = MAX (0, my); y < MIN (h, h + my); y++)
+                for (int x = MAX (0, mx); x < MIN (w, w + mx); x++)
+                  {
+                    guint32 a = pixel_at (before, x - mx, y - my), b = pixel_at (after, x, y);
+
+                    if (a != b)
+                      g_error ("fractions %u, scale %d, style %d, move %u: (%d, %d) is %08x,"
+                               " moved from %08x", f, device_scale, style, m, x, y, b, a);
+                    inked += a != 0xffffffff;
+                  }
+              /* Most of what was compared has edges over it. */
+              g_assert_cmpuint (inked, >, (guint) (w * h / 2));
+              cairo_surface_destroy (after);
+            }
+          cairo_surface_destroy (before);
+        }
+}
+
+/* Frames of a pan drawn with a scratch, which keeps the edge masks of the
+ * last frame over the view and half a view around it, are the frames
+ * drawn without one (what exports draw), byte for byte; the masks serve
+ * pans by whole units within that reach and are drawn again when the pan
+ * leaves it, or the fractions, zoom, positions, budget, edge style or
+ * device scale change. */
+static void
+test_kept_edge_masks (void)
+{
+  const guint n = 6000;
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autoptr(PhiliaGraph) graph = spread_graph (xy, n);
+  g_autoptr(PhiliaFrameScratch) scratch = philia_frame_scratch_new ();
+  struct
+  {
+    double dx, dy, zoom;
+    int    change;      /* 1: a node moves, 2: another budget, 3: plain edges */
+    int    device_scale;
+    gboolean refill;
+  } steps[] = {
+    { 0, 0, 1, 0, 1, TRUE },            /* the first frame draws them */
+    { 3, -2, 1, 0, 1, FALSE },          /* a pan by whole units paints the kept ones */
+    { 300, 200, 1, 0, 1, FALSE },       /* … up to half the view beyond each side */
+    { -310, -230, 1, 0, 1, FALSE },
+    { 0.25, 0, 1, 0, 1, TRUE },         /* another fraction */
+    { 0.25, 1, 1, 0, 1, FALSE },
+    { 0.25, 1, 1.25, 0, 1, TRUE },      /* another zoom */
+    { 0.25, 1, 1.25, 1, 1, TRUE },      /* a node moved */
+    { 0.25, 1, 1.25, 2, 1, TRUE },      /* another budget */
+    { 0.25, 1, 1.25, 3, 1, TRUE },      /* plain edges (one mask) */
+    { 5.25, 1, 1.25, 3, 1, FALSE },
+    { 5.25, 1, 1.25, 3, 2, TRUE },      /* another device scale */
+    { 7.25, 3, 1.25, 3, 2, FALSE },
+    { -400, 3, 1.25, 3, 2, TRUE },      /* out of the kept masks' reach */
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      PhiliaGraphView view;
+      cairo_surface_t *fresh, *kept;
+      guint64 fills = scratch->edges_fills, budget = steps[s].change >= 2 ? 9000 : 8000;
+      int ds = steps[s].device_scale;
+
+      if (steps[s].change == 1 && steps[s - 1].change != 1)
+        xy[0] += 0.5;
+      init_view (&view, graph, xy,
+                 steps[s].change == 3 ? PHILIA_EDGES_PLAIN : PHILIA_EDGES_HOMOPHILY, NULL);
+      view.scale = steps[s].zoom;
+      view.offset_x = steps[s].dx, view.offset_y = steps[s].dy;
+      fresh = draw_scaled (&view, budget, ds);
+      view.scratch = scratch;
+      kept = draw_scaled (&view, budget, ds);
+      g_test_message ("step %u: fills %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT, s, fills,
+                      scratch->edges_fills);
+      g_assert_true (memcmp (cairo_image_surface_get_data (fresh),
+                             cairo_image_surface_get_data (kept),
+                             (gsize) cairo_image_surface_get_stride (fresh) * HEIGHT * ds) == 0);
+      g_assert_cmpuint (scratch->edges_fills, ==, fills + steps[s].refill);
+      cairo_surface_destroy (fresh);
+      cairo_surface_destroy (kept);
+    }
+}
+
+/* A pan keeps its budget (philia-graph-budget.c): with a scratch, a view
+ * moved by less than its size gets the budget measured before the pan;
+ * moved further, zoomed, or with other positions, it is measured again,
+ * as without a scratch. */
+static void
+test_budget_kept_in_pan (void)
+{
+  const guint n = 6000;
+  g_autofree double *xy = g_new (double, 2 * n);
+  g_autoptr(PhiliaGraph) graph = spread_graph (xy, n);
+  g_autoptr(PhiliaFrameScratch) scratch = philia_frame_scratch_new ();
+  PhiliaGraphView view, fresh;
+  guint64 first, measured;
+
+  init_view (&view, graph, xy, PHILIA_EDGES_HOMOPHILY, NULL);
+  view.scratch = scratch;
+  first = philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 4, 0);
+  fresh = view, fresh.scratch = NULL;
+  g_assert_cmpuint (philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 4, 0), ==, first);
+  /* Panned: measured alone it moves, with the scratch it stays. */
+  view.offset_x += 200, view.offset_y -= 150;
+  fresh = view, fresh.scratch = NULL;
+  measured = philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 4, 0);
+  g_assert_cmpuint (measured, !=, first);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 4, 0), ==, first);
+  /* Further than the view's width from where it was measured: again. */
+  view.offset_x += WIDTH;
+  fresh = view, fresh.scratch = NULL;
+  measured = philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 4, 0);
+  g_assert_cmpuint (measured, !=, first);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 4, 0), ==, measured);
+  first = measured;
+  /* Another zoom, other crossings, other positions: measured again. */
+  view.scale = 1.5;
+  fresh = view, fresh.scratch = NULL;
+  measured = philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 4, 0);
+  g_assert_cmpuint (measured, !=, first);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 4, 0), ==, measured);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 8, 0), ==,
+                    philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 8, 0));
+  first = philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 8, 0);
+  for (guint v = 0; v < n; v++)
+    xy[2 * v] *= 0.5;
+  measured = philia_graph_view_edge_budget (&fresh, WIDTH, HEIGHT, 8, 0);
+  g_assert_cmpuint (measured, !=, first);
+  g_assert_cmpuint (philia_graph_view_edge_budget (&view, WIDTH, HEIGHT, 8, 0), ==, measured);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -585,5 +818,8 @@ main (int    argc,
   g_test_add_func ("/Philia/RenderLod/sample-reached-directly", test_sample_reached_directly);
   g_test_add_func ("/Philia/RenderLod/fit-robust", test_fit_robust);
   g_test_add_func ("/Philia/RenderLod/scratch-same-frames", test_scratch_same_frames);
+  g_test_add_func ("/Philia/RenderLod/edges-move-with-pan", test_edges_move_with_pan);
+  g_test_add_func ("/Philia/RenderLod/kept-edge-masks", test_kept_edge_masks);
+  g_test_add_func ("/Philia/RenderLod/budget-kept-in-pan", test_budget_kept_in_pan);
   return g_test_run ();
 }

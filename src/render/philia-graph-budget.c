@@ -4,8 +4,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
-#include "philia-graph-view.h"
+#include "philia-graph-view-private.h"
 
 /*
  * How many edges a screen frame needs. Past a few lines over each pixel the
@@ -17,6 +18,14 @@
  * number of lines over each pixel, the mean visible length estimated on a
  * systematic sample of the edges (edges outside the view count as length
  * 0, so zooming in raises the budget by itself).
+ *
+ * A pan keeps its budget. The estimate moves a little with every pan, and
+ * a frame whose budget moved draws other edges, so it could not paint the
+ * edge masks the last frame kept (philia-graph-raster.c). So a view with a
+ * scratch that differs from the last one measured only by its offsets, by
+ * less than its width and height, gets the last budget: the same graph,
+ * the same sampled positions (hashed as they are read), zoom, size and
+ * bounds. Past that, or after a zoom or a layout step, it is measured again.
  */
 
 #define LENGTH_SAMPLE 4096
@@ -79,7 +88,9 @@ philia_graph_view_edge_budget (const PhiliaGraphView *view,
   guint n, u = 0;
   gint64 entries, step;
   double sum = 0, budget;
-  guint64 counted = 0;
+  guint64 counted = 0, hash = 1;
+  PhiliaFrameScratch *scratch;
+  guint64 result;
 
   g_return_val_if_fail (view != NULL && PHILIA_IS_GRAPH (view->graph), max_edges);
 
@@ -102,6 +113,14 @@ philia_graph_view_edge_budget (const PhiliaGraphView *view,
       v = (guint)nbr[e];
       if (v == u)
         continue;   /* self-loops are not drawn */
+      {
+        guint64 w[4];
+
+        memcpy (w, p + 2 * u, 2 * sizeof (double));
+        memcpy (w + 2, p + 2 * (gsize)v, 2 * sizeof (double));
+        for (int l = 0; l < 4; l++)
+          hash = (hash ^ w[l]) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + l;
+      }
       sum += visible_length (p[2 * u] * view->scale + view->offset_x,
                              p[2 * u + 1] * view->scale + view->offset_y,
                              p[2 * v] * view->scale + view->offset_x,
@@ -112,8 +131,40 @@ philia_graph_view_edge_budget (const PhiliaGraphView *view,
     return max_edges;
   budget = ceil (crossings * width * height / (sum / counted));
   if (max_edges != 0 && budget >= (double)max_edges)
-    return max_edges;
-  return (guint64)MIN (budget, 1e15);
+    result = max_edges;
+  else
+    result = (guint64)MIN (budget, 1e15);
+
+  /* The last budget, if this view is a pan of the one it was measured for. */
+  scratch = _philia_frame_scratch_lock (view);
+  if (scratch != NULL)
+    {
+      g_autoptr(PhiliaGraph) graph = g_weak_ref_get (&scratch->budget_graph);
+
+      if (scratch->budget_valid && graph == view->graph && scratch->budget_hash == hash
+          && scratch->budget_scale == view->scale && scratch->budget_width == width
+          && scratch->budget_height == height && scratch->budget_crossings == crossings
+          && scratch->budget_max_edges == max_edges
+          && fabs (view->offset_x - scratch->budget_offset_x) <= width
+          && fabs (view->offset_y - scratch->budget_offset_y) <= height)
+        result = scratch->budget;
+      else
+        {
+          g_weak_ref_set (&scratch->budget_graph, view->graph);
+          scratch->budget_valid = TRUE;
+          scratch->budget_hash = hash;
+          scratch->budget_scale = view->scale;
+          scratch->budget_width = width;
+          scratch->budget_height = height;
+          scratch->budget_crossings = crossings;
+          scratch->budget_max_edges = max_edges;
+          scratch->budget_offset_x = view->offset_x;
+          scratch->budget_offset_y = view->offset_y;
+          scratch->budget = result;
+        }
+      _philia_frame_scratch_unlock (scratch);
+    }
+  return result;
 }
 
 /*

@@ -290,32 +290,6 @@ density_rule (guint   nodes,
   return nodes >= DENSITY_MIN_NODES && covered > 0 && covers >= DENSITY_OVERDRAW * covered;
 }
 
-/* A hash of @size bytes (a multiple of 4), four 64-bit lanes at a time. */
-static guint64
-hash_bytes (gconstpointer data,
-            gsize         size)
-{
-  const guint8 *bytes = data;
-  guint64 h[4] = { 1, 2, 3, 4 }, w;
-  gsize k = 0;
-
-  for (; k + 32 <= size; k += 32)
-    for (int l = 0; l < 4; l++)
-      {
-        memcpy (&w, bytes + k + 8 * l, 8);
-        h[l] = (h[l] ^ w) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
-               + G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-      }
-  for (; k + 4 <= size; k += 4)
-    {
-      guint32 u;
-
-      memcpy (&u, bytes + k, 4);
-      h[0] = (h[0] ^ u) * G_GUINT64_CONSTANT (0x94d049bb133111eb) + 1;
-    }
-  return ((h[0] * 31 + h[1]) * 31 + h[2]) * 31 + h[3] + size;
-}
-
 /*
  * The grid of a screen frame that has a scratch: the kept one if it was
  * filled from the same nodes, positions, colours, zoom and offset fractions
@@ -332,8 +306,8 @@ density_grid_kept (DensityGrid           *grid,
   PhiliaFrameScratch *scratch = view->scratch;
   guint n = philia_graph_get_n_nodes (view->graph);
   const double *p = view->positions;
-  guint64 positions = hash_bytes (p, 2 * (gsize)n * sizeof (double));
-  guint64 buckets = hash_bytes (bucket_of, (gsize)n * sizeof (guint));
+  guint64 positions = _philia_frame_scratch_positions_hash (scratch, view);
+  guint64 buckets = _philia_frame_scratch_hash_bytes (bucket_of, (gsize)n * sizeof (guint));
   g_autoptr(PhiliaGraph) kept_graph = g_weak_ref_get (&scratch->density_graph);
   gint64 mi = (gint64)ceil (DENSITY_MARGIN * frame->width);
   gint64 mj = (gint64)ceil (DENSITY_MARGIN * frame->height);

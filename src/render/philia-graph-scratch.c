@@ -34,6 +34,8 @@ philia_frame_scratch_new (void)
   g_mutex_init (&scratch->lock);
   g_weak_ref_init (&scratch->kept_graph, NULL);
   g_weak_ref_init (&scratch->density_graph, NULL);
+  g_weak_ref_init (&scratch->edges_graph, NULL);
+  g_weak_ref_init (&scratch->budget_graph, NULL);
   return scratch;
 }
 
@@ -50,6 +52,8 @@ philia_frame_scratch_free (PhiliaFrameScratch *scratch)
   g_free (scratch->kept.slots);
   g_weak_ref_clear (&scratch->kept_graph);
   g_weak_ref_clear (&scratch->density_graph);
+  g_weak_ref_clear (&scratch->edges_graph);
+  g_weak_ref_clear (&scratch->budget_graph);
   g_mutex_clear (&scratch->lock);
   g_free (scratch);
 }
@@ -74,6 +78,7 @@ _philia_frame_scratch_lock (const PhiliaGraphView *view)
 {
   if (view->scratch == NULL || !g_mutex_trylock (&view->scratch->lock))
     return NULL;
+  view->scratch->frame_hash_valid = FALSE;
   return view->scratch;
 }
 
@@ -152,4 +157,51 @@ _philia_frame_scratch_give_surface (PhiliaFrameScratch *scratch,
 {
   if (scratch == NULL)
     cairo_surface_destroy (surface);
+}
+
+/* A hash of @size bytes (a multiple of 4), four 64-bit lanes at a time. */
+guint64
+_philia_frame_scratch_hash_bytes (gconstpointer data,
+                                  gsize         size)
+{
+  const guint8 *bytes = data;
+  guint64 h[4] = { 1, 2, 3, 4 }, w;
+  gsize k = 0;
+
+  for (; k + 32 <= size; k += 32)
+    for (int l = 0; l < 4; l++)
+      {
+        memcpy (&w, bytes + k + 8 * l, 8);
+        h[l] = (h[l] ^ w) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+               + G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+      }
+  for (; k + 4 <= size; k += 4)
+    {
+      guint32 u;
+
+      memcpy (&u, bytes + k, 4);
+      h[0] = (h[0] ^ u) * G_GUINT64_CONSTANT (0x94d049bb133111eb) + 1;
+    }
+  return ((h[0] * 31 + h[1]) * 31 + h[2]) * 31 + h[3] + size;
+}
+
+/* The hash of @view's positions, computed once per draw: the density grid
+ * and the edge masks both ask whether the positions are the kept ones'. */
+guint64
+_philia_frame_scratch_positions_hash (PhiliaFrameScratch    *scratch,
+                                      const PhiliaGraphView *view)
+{
+  guint n = philia_graph_get_n_nodes (view->graph);
+
+  if (scratch == NULL || !scratch->frame_hash_valid)
+    {
+      guint64 h = _philia_frame_scratch_hash_bytes (view->positions,
+                                                    2 * (gsize)n * sizeof (double));
+
+      if (scratch == NULL)
+        return h;
+      scratch->frame_hash = h;
+      scratch->frame_hash_valid = TRUE;
+    }
+  return scratch->frame_hash;
 }

@@ -430,41 +430,98 @@ legend_size (cairo_t                 *measure,
 /* How many nodes (as drawn, discs of their radius) meet each of the
  * @n_boxes boxes: one pass over the nodes for all of them (a pass is
  * 16 MB of positions at 10^6 nodes, and every frame placed the legend). */
+/*
+ * The legend's four corners (top left, top right, bottom left, bottom
+ * right) share two rows and two columns: a node's box { x - r, y - r, 2r,
+ * 2r } meets a corner when it meets the corner's row and its column, so
+ * four comparisons for the rows and four for the columns test all four
+ * corners (_philia_graph_view_boxes_meet(), written out: a call per node
+ * and box was half of this loop at 10^6 nodes, and testing each corner on
+ * its own most of the rest).
+ */
+typedef struct
+{
+  double left[2], right[2];     /* the left and the right column */
+  double top[2], bottom[2];     /* the top and the bottom row */
+} Corners;
+
+/* Adds @sign to the count of each corner the node meets, if it lies in the drawing. */
+static inline void
+node_meets (double         x,
+            double         y,
+            double         r,
+            double         width,
+            double         height,
+            const Corners *k,
+            int            sign,
+            guint          counts[4])
+{
+  double left = x - r, top = y - r, side = 2 * r;
+  guint in = (x + r >= 0) & (y + r >= 0) & (x - r <= width) & (y - r <= height);
+  guint col0 = in & (left < k->right[0]) & (k->left[0] < left + side);
+  guint col1 = in & (left < k->right[1]) & (k->left[1] < left + side);
+  guint row0 = (top < k->bottom[0]) & (k->top[0] < top + side);
+  guint row1 = (top < k->bottom[1]) & (k->top[1] < top + side);
+
+  counts[0] += sign * (int)(row0 & col0), counts[1] += sign * (int)(row0 & col1);
+  counts[2] += sign * (int)(row1 & col0), counts[3] += sign * (int)(row1 & col1);
+}
+
+/* How many nodes (as drawn, discs of their radius) meet each of the four
+ * corner boxes: one pass over the nodes for all of them (a pass is 16 MB
+ * of positions at 10^6 nodes, and every frame placed the legend). */
 static void
 nodes_meeting (const PhiliaGraphView *view,
                double                 width,
                double                 height,
                double                 base,
-               const PhiliaBox       *boxes,
-               guint                  n_boxes,
-               guint                 *counts)
+               const PhiliaBox        boxes[4],
+               guint                  counts[4])
 {
   guint n = philia_graph_get_n_nodes (view->graph);
-  double right[4], bottom[4];
+  const double *p = view->positions;
+  double s = view->scale, ox = view->offset_x, oy = view->offset_y;
+  /* In registers, not in memory: an addition to memory per node and
+   * corner waited on the last one. */
+  guint all[4] = { 0, 0, 0, 0 }, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  Corners k;
 
-  g_assert (n_boxes <= G_N_ELEMENTS (right));
-  memset (counts, 0, sizeof (guint) * n_boxes);
-  for (guint b = 0; b < n_boxes; b++)
-    right[b] = boxes[b].x + boxes[b].width, bottom[b] = boxes[b].y + boxes[b].height;
-  for (guint v = 0; view->positions != NULL && v < n; v++)
+  for (int i = 0; i < 2; i++)
     {
-      double r = view->size_by_degree ? _philia_graph_view_node_radius (view, v, base) : base;
-      double x = view->positions[2 * v] * view->scale + view->offset_x;
-      double y = view->positions[2 * v + 1] * view->scale + view->offset_y;
-      double left, top, side;
-
-      if (view->pair != NULL && (view->pair[0] == v || view->pair[1] == v))
-        r = _philia_graph_view_pair_radius (view, v, base);
-      if (!(x + r >= 0 && y + r >= 0 && x - r <= width && y - r <= height))
-        continue;
-      /* _philia_graph_view_boxes_meet() of the node's box { x - r, y - r,
-       * 2r, 2r } and each box, written out: a call per node and box was
-       * half of this loop at 10^6 nodes. */
-      left = x - r, top = y - r, side = 2 * r;
-      for (guint b = 0; b < n_boxes; b++)
-        counts[b] += (left < right[b]) & (boxes[b].x < left + side) & (top < bottom[b])
-                     & (boxes[b].y < top + side);
+      /* Corner i is in column i and row 0; corner 2i in column 0 and row i. */
+      k.left[i] = boxes[i].x, k.right[i] = boxes[i].x + boxes[i].width;
+      k.top[i] = boxes[2 * i].y, k.bottom[i] = boxes[2 * i].y + boxes[2 * i].height;
     }
+  for (int c = 0; c < 4; c++)
+    g_assert (boxes[c].x == k.left[c % 2] && boxes[c].width == boxes[0].width
+              && boxes[c].y == k.top[c / 2] && boxes[c].height == boxes[0].height);
+  if (p == NULL)
+    n = 0;
+  for (guint v = 0; v < n; v++)
+    {
+      /* One radius unless sized by degree (a predictable branch). */
+      double r = view->size_by_degree ? _philia_graph_view_node_radius (view, v, base) : base;
+      guint one[4] = { 0, 0, 0, 0 };
+
+      node_meets (p[2 * v] * s + ox, p[2 * v + 1] * s + oy, r, width, height, &k, 1, one);
+      c0 += one[0], c1 += one[1], c2 += one[2], c3 += one[3];
+    }
+  all[0] = c0, all[1] = c1, all[2] = c2, all[3] = c3;
+  /* The pair's two nodes are drawn larger: counted at their radius instead. */
+  for (guint i = 0; view->pair != NULL && i < 2; i++)
+    {
+      guint v = view->pair[i];
+      double x, y;
+
+      if (v >= n || (i == 1 && view->pair[0] == v))
+        continue;
+      x = p[2 * v] * s + ox, y = p[2 * v + 1] * s + oy;
+      node_meets (x, y, view->size_by_degree ? _philia_graph_view_node_radius (view, v, base)
+                                             : base, width, height, &k, -1, all);
+      node_meets (x, y, _philia_graph_view_pair_radius (view, v, base), width, height, &k, 1,
+                  all);
+    }
+  memcpy (counts, all, sizeof all);
 }
 
 /*
@@ -496,7 +553,7 @@ _philia_graph_view_legend_place (cairo_t                 *measure,
       corner < 2 ? inset : height - bh - inset,
       bw, bh,
     };
-  nodes_meeting (view, width, height, base, candidates, 4, counts);
+  nodes_meeting (view, width, height, base, candidates, counts);
   for (int corner = 0; corner < 4 && best > 0; corner++)
     if (counts[corner] < best)
       {

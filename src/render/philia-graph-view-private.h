@@ -103,12 +103,14 @@ typedef enum
   N_SCRATCH_BUFFERS
 } ScratchBuffer;
 
-/* The images: edge masks (one per edge kind) and the node layer. */
+/* The images: edge masks (one per edge kind), the node layer, and the
+ * edge masks kept for the next frame (philia-graph-raster.c). */
 typedef enum
 {
   SCRATCH_MASK_0,
   SCRATCH_LAYER = SCRATCH_MASK_0 + N_EDGE_KINDS,
-  N_SCRATCH_SURFACES
+  SCRATCH_EDGES_0,
+  N_SCRATCH_SURFACES = SCRATCH_EDGES_0 + N_EDGE_KINDS
 } ScratchSurface;
 
 /*
@@ -158,6 +160,40 @@ struct _PhiliaFrameScratch
   int              density_width;
   int              density_height;
   guint64          density_fills;       /* how many times it was filled */
+  /* The positions' hash, once per draw (reset when the draw takes the scratch). */
+  gboolean         frame_hash_valid;
+  guint64          frame_hash;
+  /* The edge masks of the last sampled frame (SCRATCH_EDGES_0 …), anchored
+   * to the layout like the density grid, and what they were drawn from. */
+  GWeakRef         edges_graph;
+  gboolean         edges_valid;
+  guint64          edges_positions;
+  double           edges_scale;         /* device pixels per layout unit */
+  double           edges_raster_scale;
+  double           edges_fx;            /* the device offsets' fractions */
+  double           edges_fy;
+  double           edges_line_width;
+  gboolean         edges_split;
+  guint64          edges_m;
+  guint64          edges_step;
+  guint64          edges_keep;
+  gint64           edges_x0;            /* the masks' first pixel, anchored */
+  gint64           edges_y0;
+  int              edges_width;
+  int              edges_height;
+  guint64          edges_fills;
+  /* The last budget philia_graph_view_edge_budget() measured, and of what. */
+  GWeakRef         budget_graph;
+  gboolean         budget_valid;
+  guint64          budget_hash;         /* of the positions it sampled */
+  double           budget_scale;
+  double           budget_width;
+  double           budget_height;
+  double           budget_crossings;
+  guint64          budget_max_edges;
+  double           budget_offset_x;     /* where it was measured */
+  double           budget_offset_y;
+  guint64          budget;
 };
 
 PhiliaFrameScratch *_philia_frame_scratch_lock (const PhiliaGraphView *view);
@@ -175,6 +211,10 @@ cairo_surface_t *_philia_frame_scratch_surface (PhiliaFrameScratch *scratch,
                                                 double              device_scale);
 void _philia_frame_scratch_give_surface (PhiliaFrameScratch *scratch,
                                          cairo_surface_t    *surface);
+guint64 _philia_frame_scratch_hash_bytes (gconstpointer data,
+                                          gsize         size);
+guint64 _philia_frame_scratch_positions_hash (PhiliaFrameScratch    *scratch,
+                                              const PhiliaGraphView *view);
 
 /* --- philia-graph-sample.c ----------------------------------------------- */
 guint64 _philia_graph_view_canonical_edges (const PhiliaGraphView *view);

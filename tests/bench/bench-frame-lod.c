@@ -130,10 +130,11 @@ bench (const char            *name,
 /*
  * A pan as the canvas draws it: PAN_FRAMES full frames, each of the view
  * moved by a few pixels, each a job's work (philia-canvas-frame.c): the
- * positions copied, the budget by count and length, the sampled frame into
- * a new image. With @reuse, the job's copy goes into one buffer and the
- * render takes its arrays from a scratch, as the canvas does now; without,
- * each frame allocates its own, as before. Prints the median CPU and wall
+ * positions copied, the budget by count and length (which a pan keeps: the
+ * scratch remembers it), the sampled frame into a new image. With @reuse,
+ * the job's copy goes into one buffer and the render takes its arrays from
+ * a scratch (which keeps the density grid and the edge masks), as the
+ * canvas does now; without, each frame allocates its own, as before. Prints the median CPU and wall
  * time of a frame after the first, and the minor page faults a frame
  * takes: fresh pages, that is memory allocated and touched for that frame.
  */
@@ -231,7 +232,8 @@ bench_pan (const char            *name,
   if (scratch != NULL)
     printf ("  allocations after the first: %" G_GUINT64_FORMAT, allocations);
   if (scratch != NULL)
-    printf ("  density fills: %" G_GUINT64_FORMAT, scratch->density_fills);
+    printf ("  density fills: %" G_GUINT64_FORMAT "  edge fills: %" G_GUINT64_FORMAT,
+            scratch->density_fills, scratch->edges_fills);
   if (check)
     printf ("  same as a fresh draw: %u of %d", same, PAN_FRAMES);
   printf ("\n");
