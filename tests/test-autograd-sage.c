@@ -285,6 +285,108 @@ test_stack_dropout (void)
       }
 }
 
+/* mean (Y[:, :c]) + Y[:, c:] + b as one op (_philia_op_sage_mean_add ())
+ * against the ops it replaces (columns, spmm, two adds), bit for bit: the
+ * output, and the gradients of Y (a leaf here, so that its gradient stays
+ * to compare; written fresh on a first pass and added into on a second),
+ * of b and, through Y = X W, of W; zeros of the output's gradient stay +0
+ * in Y's (the columns op summed into a zeroed buffer). And the output against
+ * sums in double. Widths of the contiguous row kernels (8 to 64), others
+ * (9, 70, 128), an empty row, one row, no rows, two threads. */
+static PhiliaTensor *
+mean_add_separate (PhiliaTape *t, PhiliaSparse *mean, PhiliaTensor *y, PhiliaTensor *b)
+{
+  guint c = y->cols / 2;
+  PhiliaTensor *h;
+
+  h = philia_op_add (t, philia_op_spmm (t, mean, NULL, philia_op_columns (t, y, 0, c)),
+                     philia_op_columns (t, y, c, c));
+  return philia_op_add (t, h, b);
+}
+
+static void
+test_mean_add (void)
+{
+  static const guint widths[] = { 8, 9, 16, 32, 64, 70, 128 };
+  static const guint rows[] = { 37, 300, 1, 0 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 21);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint k = 0; k < G_N_ELEMENTS (rows); k++)
+      for (guint threads = 1; threads <= 2; threads++)
+        {
+          guint n = rows[k], c = widths[w], f = 5;
+          g_autoptr(PhiliaSparse) mean = mean_matrix (n, &rng);
+          PhiliaTensor *y[2], *b[2], *x = philia_tensor_new (n, f), *wt[2];
+          g_autofree float *r = g_new (float, MAX ((gsize)n * c, 1));
+          float *out[2], *gw[2];
+
+          fill (x, &rng, -1, 1);
+          y[0] = param (n, 2 * c, &rng);
+          b[0] = param (1, c, &rng);
+          wt[0] = param (f, 2 * c, &rng);
+          y[1] = philia_tensor_new_from (n, 2 * c, y[0]->data);
+          b[1] = philia_tensor_new_from (1, c, b[0]->data);
+          wt[1] = philia_tensor_new_from (f, 2 * c, wt[0]->data);
+          for (guint v = 0; v < 2; v++)
+            y[v]->requires_grad = b[v]->requires_grad = wt[v]->requires_grad = TRUE;
+          for (gsize i = 0; i < (gsize)n * c; i++)
+            r[i] = i % 7 == 3 ? 0.0f : 2 * philia_rng_float (&rng) - 1;
+          for (guint pass = 0; pass < 2; pass++)
+            for (guint v = 0; v < 2; v++)
+              {
+                g_autoptr(PhiliaTape) tape = philia_tape_new (v == 0 ? threads : 1);
+                PhiliaTensor *h, *yw;
+
+                h = v == 0 ? _philia_op_sage_mean_add (tape, mean, y[v], b[v])
+                           : mean_add_separate (tape, mean, y[v], b[v]);
+                g_assert_cmpuint (h->rows, ==, n);
+                g_assert_cmpuint (h->cols, ==, c);
+                out[v] = g_memdup2 (h->data, sizeof (float) * MAX ((gsize)n * c, 1));
+                if (n > 0)
+                  philia_tape_backward_from (tape, h, r);
+                /* Through a product: Y's buffer is the tape's, its values dropped. */
+                yw = philia_op_matmul (tape, x, wt[v]);
+                h = v == 0 ? _philia_op_sage_mean_add (tape, mean, yw, b[v])
+                           : mean_add_separate (tape, mean, yw, b[v]);
+                if (n > 0)
+                  philia_tape_backward_from (tape, h, r);
+                gw[v] = n > 0 ? wt[v]->grad : NULL;
+              }
+          if (n > 0)
+            {
+              g_assert_cmpmem (out[0], sizeof (float) * n * c, out[1], sizeof (float) * n * c);
+              g_assert_cmpmem (y[0]->grad, sizeof (float) * n * 2 * c, y[1]->grad,
+                               sizeof (float) * n * 2 * c);
+              g_assert_cmpmem (b[0]->grad, sizeof (float) * c, b[1]->grad, sizeof (float) * c);
+              g_assert_cmpmem (gw[0], sizeof (float) * f * 2 * c, gw[1],
+                               sizeof (float) * f * 2 * c);
+              for (gsize i = 0; i < (gsize)n * c; i++)
+                if (r[i] == 0)
+                  g_assert_false (signbit (y[0]->grad[(i / c) * 2 * c + c + i % c]));
+            }
+          for (guint i = 0; i < n; i++)
+            for (guint j = 0; j < c; j++)
+              {
+                double sum = 0;
+
+                for (gint64 e = mean->row_offsets[i]; e < mean->row_offsets[i + 1]; e++)
+                  sum += (double)mean->values[e] * y[0]->data[(gsize)mean->col_index[e] * 2 * c + j];
+                sum += y[0]->data[(gsize)i * 2 * c + c + j] + (double)b[0]->data[j];
+                g_assert_cmpfloat_with_epsilon (out[0][(gsize)i * c + j], sum, 1e-5 * (1 + fabs (sum)));
+              }
+          for (guint v = 0; v < 2; v++)
+            {
+              g_free (out[v]);
+              philia_tensor_free (y[v]);
+              philia_tensor_free (b[v]);
+              philia_tensor_free (wt[v]);
+            }
+          philia_tensor_free (x);
+        }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,5 +395,6 @@ main (int argc, char **argv)
   g_test_add_func ("/autograd/sage/gradients", test_sage_gradients);
   g_test_add_func ("/autograd/sage/matches-separate-ops", test_sage_matches_separate_ops);
   g_test_add_func ("/autograd/sage/stack-dropout", test_stack_dropout);
+  g_test_add_func ("/autograd/sage/mean-add", test_mean_add);
   return g_test_run ();
 }

@@ -40,6 +40,18 @@ void          _philia_spmm_strided     (PhiliaTape         *tape,
                                         guint               width,
                                         guint               stride);
 
+/* The same with rows of @x @x_stride floats apart and rows of @out
+ * @out_stride apart (SAGE's mean over the left half of X [Wl | Wr] into an
+ * [n, H] tensor, and its transpose's product back into the left half of
+ * that product's gradient). */
+void          _philia_spmm_strided_to  (PhiliaTape         *tape,
+                                        const PhiliaSparse *s,
+                                        const float        *x,
+                                        guint               x_stride,
+                                        float              *out,
+                                        guint               out_stride,
+                                        guint               width);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

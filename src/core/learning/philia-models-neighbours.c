@@ -178,6 +178,10 @@ sage_layer_dense (PhiliaTape   *tape,
     {
       PhiliaTensor *y = philia_op_matmul (tape, x, philia_op_concat (tape, wl, wr));
 
+      /* The halves read where the product put them (philia-ops-sage.c);
+       * narrow ones (a few classes) take the padded kernels of spmm. */
+      if (wl->cols >= 8)
+        return _philia_op_sage_mean_add (tape, mean, y, b);
       yl = philia_op_columns (tape, y, 0, wl->cols);
       yr = philia_op_columns (tape, y, wl->cols, wl->cols);
       /* The halves are copies; the product's own values are read by

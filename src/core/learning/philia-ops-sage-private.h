@@ -53,4 +53,13 @@ PhiliaTensor *_philia_sage_dense_layers_stacked (PhiliaTape          *tape,
                                                  PhiliaTensor *const *b,
                                                  float                p);
 
+/* mean (Y[:, :c]) + Y[:, c:] + @b for @y = X [Wl | Wr], [n, 2c] with c ≥ 8:
+ * the halves read in place, the gradient written into @y's without copies
+ * of either half. The values and gradients of the separate ops (columns,
+ * spmm, two adds), bit for bit. @y's values are dropped. */
+PhiliaTensor *_philia_op_sage_mean_add (PhiliaTape   *tape,
+                                        PhiliaSparse *mean,
+                                        PhiliaTensor *y,
+                                        PhiliaTensor *b);
+
 G_END_DECLS

@@ -236,6 +236,8 @@ typedef struct
                                      * value_index[e] (NULL: at e) */
   guint               width;   /* one head's columns [0, width) of rows @cols apart,
                                 * or 0 for all of them (_philia_spmm_strided ()) */
+  guint               out_stride;  /* with @width: the output's rows this many floats
+                                    * apart, or 0 for @cols */
 } SpmmTask;
 
 /* Where entry @e's values are: a transposed product may read the values of
@@ -463,9 +465,11 @@ philia_sparse_get_sliced (const PhiliaSparse *s)
   {                                                                                \
     const SpmmTask *t = data;                                                      \
                                                                                    \
+    gsize out_stride = t->out_stride != 0 ? t->out_stride : 8 * NV;               \
+                                                                                   \
     for (guint i = begin; i < end; i++)                                            \
       spmm_block_##NV##v_body (t->s->row_offsets, t->s->col_index, t->values, 1, 0, \
-                               t->x, 8 * NV, 0, i, t->out + (gsize)i * 8 * NV,     \
+                               t->x, 8 * NV, 0, i, t->out + (gsize)i * out_stride, \
                                t->accumulate);                                     \
   }
 
@@ -698,7 +702,7 @@ spmm_columns (const SpmmTask *t,
   const gint64 *off = t->s->row_offsets;
   const gint32 *col = t->s->col_index;
   guint n = t->cols, end = j0 + width;
-  float *o = t->out + (gsize)i * n;
+  float *o = t->out + (gsize)i * (t->out_stride != 0 ? t->out_stride : n);
 
   while (j0 < end)
     {
@@ -1289,9 +1293,33 @@ _philia_spmm_strided (PhiliaTape         *tape,
                       guint               width,
                       guint               stride)
 {
-  SpmmTask task = { s, s->values, 1, x, out, stride, FALSE, NULL, NULL, NULL, width };
+  _philia_spmm_strided_to (tape, s, x, stride, out, stride, width);
+}
 
-  g_assert (width > 0 && width <= stride && !(width >= 2 && width <= 7));
+/* philia-autograd-private.h */
+void
+_philia_spmm_strided_to (PhiliaTape         *tape,
+                         const PhiliaSparse *s,
+                         const float        *x,
+                         guint               x_stride,
+                         float              *out,
+                         guint               out_stride,
+                         guint               width)
+{
+  SpmmTask task = { s, s->values, 1, x, out, x_stride, FALSE, NULL, NULL, NULL, width,
+                    out_stride };
+
+  g_assert (width > 0 && width <= x_stride && width <= out_stride
+            && !(width >= 2 && width <= 7));
+
+  if (x_stride == width && (width == 8 || width == 16 || width == 32 || width == 64))
+    {
+      /* A contiguous X of one of spmm_rows_wide's widths: its row kernel
+       * (the block of spmm_columns () without a call a row, the same sums),
+       * which writes rows @out_stride apart. */
+      task.width = 0;
+      task.cols = width;
+    }
 
   _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets, (double)s->nnz * width,
                                    SPMM_BYTES (s->nnz, s->rows, s->cols, width), spmm_rows,
