@@ -71,6 +71,39 @@ typedef struct
   int    height;
 } MaskBox;
 
+/* Liang–Barsky: narrows [*t0, *t1] to the part of the segment (x0, y0) +
+ * t (dx, dy) inside [xmin, xmax] × [ymin, ymax]; FALSE when none of it is. */
+static gboolean
+clip_segment (double  x0,
+              double  y0,
+              double  dx,
+              double  dy,
+              double  xmin,
+              double  ymin,
+              double  xmax,
+              double  ymax,
+              double *t0,
+              double *t1)
+{
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { x0 - xmin, xmax - x0, y0 - ymin, ymax - y0 };
+
+  for (int k = 0; k < 4; k++)
+    {
+      if (p[k] == 0)
+        {
+          if (q[k] < 0)
+            return FALSE;
+          continue;
+        }
+      if (p[k] < 0)
+        *t0 = MAX (*t0, q[k] / p[k]);
+      else
+        *t1 = MIN (*t1, q[k] / p[k]);
+    }
+  return *t0 <= *t1;
+}
+
 /* Lines are cut to this box of anchored pixels (the same for every mask),
  * so that the 16.16 steps below stay within 64 bits. */
 #define LINE_LIMIT 1073741824.0
@@ -106,23 +139,10 @@ raster_line (guint8        *mask,
       || fabs (y1) > LINE_LIMIT)
     {
       /* Cut to the fixed box (Liang–Barsky): far beyond any mask. */
-      double t0 = 0, t1 = 1, p[4] = { -dx, dx, -dy, dy };
-      double q[4] = { x0 + LINE_LIMIT, LINE_LIMIT - x0, y0 + LINE_LIMIT, LINE_LIMIT - y0 };
+      double t0 = 0, t1 = 1;
 
-      for (int k = 0; k < 4; k++)
-        {
-          if (p[k] == 0)
-            {
-              if (q[k] < 0)
-                return;
-              continue;
-            }
-          if (p[k] < 0)
-            t0 = MAX (t0, q[k] / p[k]);
-          else
-            t1 = MIN (t1, q[k] / p[k]);
-        }
-      if (t0 > t1)
+      if (!clip_segment (x0, y0, dx, dy, -LINE_LIMIT, -LINE_LIMIT, LINE_LIMIT, LINE_LIMIT,
+                         &t0, &t1))
         return;
       x1 = x0 + t1 * dx, y1 = y0 + t1 * dy, x0 = x0 + t0 * dx, y0 = y0 + t0 * dy;
     }
@@ -215,26 +235,11 @@ raster_wide_line (guint8 *mask,
 {
   double dx = x1 - x0, dy = y1 - y0, t0 = 0, t1 = 1, pad = line_width + 1;
   /* Clipped to the mask grown by the width: the rest is clamped per pixel. */
-  double p[4] = { -dx, dx, -dy, dy };
-  double q[4] = { x0 + pad, w + pad - x0, y0 + pad, h + pad - y0 };
   double a0, a1, b0, b1, slope, half;
   int major_max, minor_max;
   gsize major_step, minor_step;
 
-  for (int k = 0; k < 4; k++)
-    {
-      if (p[k] == 0)
-        {
-          if (q[k] < 0)
-            return;
-          continue;
-        }
-      if (p[k] < 0)
-        t0 = MAX (t0, q[k] / p[k]);
-      else
-        t1 = MIN (t1, q[k] / p[k]);
-    }
-  if (t0 > t1)
+  if (!clip_segment (x0, y0, dx, dy, -pad, -pad, w + pad, h + pad, &t0, &t1))
     return;
 
   if (fabs (dy) > fabs (dx))
