@@ -818,7 +818,13 @@ engine_params (BiJob       *job,
   job->batch = nnz * (gint64)sizeof (gint32) >= 64 * 1024 * 1024 && n_pairs >= 4 * CHUNK;
   if (env != NULL)
     job->batch = g_strcmp0 (env, "batch") == 0;
+  /* 2^23 walks a group, or more on a larger graph: the largest power of
+   * two up to a quarter of the neighbour entries (2^25 at 10^8 edges, about
+   * 0.9 GB a thread with the residual tables, under the transient peak of
+   * loading such a graph). */
   job->group_walks = 1 << 23;
+  while (job->group_walks * 2 <= (guint64)nnz / 4 && job->group_walks < (1u << 30))
+    job->group_walks *= 2;
   env = g_getenv ("PHILIA_BIPPR_GROUP_WALKS");
   if (env != NULL && g_ascii_strtoull (env, NULL, 10) > 0)
     job->group_walks = g_ascii_strtoull (env, NULL, 10);
