@@ -354,7 +354,10 @@ test_engines (void)
       g_autofree gint64 *pairs = all_pairs (n);
       g_autofree double *a = g_new (double, n_pairs);
       g_autofree double *b = g_new (double, n_pairs);
-      const char *budgets[] = { "1", "300", "5000", "1000000" };
+      const char *budgets[] = { "1", "300", "5000", "1000000", "1000000" };
+      /* Ids narrow enough that groups run out of slots, or that a pair's
+       * walks cannot be numbered and it walks alone. */
+      const char *id_bits[] = { "32", "14", "32", "10", "32" };
       PhiliaProximityParams p;
 
       philia_proximity_params_init_default (&p);
@@ -369,6 +372,8 @@ test_engines (void)
         {
           g_setenv ("PHILIA_BIPPR_GROUP_WALKS", budgets[k], TRUE);
           g_setenv ("PHILIA_BIPPR_BUCKET_SHIFT", k % 2 ? "1" : "3", TRUE);
+          g_setenv ("PHILIA_BIPPR_ID_BITS", id_bits[k], TRUE);
+          g_setenv ("PHILIA_BIPPR_GROUP_TAB", k == 4 ? "50" : "1000000", TRUE);
           p.n_threads = 1 + k % 2;
           score (g, &p, pairs, n_pairs, PPR, b);
           for (gsize i = 0; i < n_pairs; i++)
@@ -376,6 +381,8 @@ test_engines (void)
         }
       g_unsetenv ("PHILIA_BIPPR_GROUP_WALKS");
       g_unsetenv ("PHILIA_BIPPR_BUCKET_SHIFT");
+      g_unsetenv ("PHILIA_BIPPR_ID_BITS");
+      g_unsetenv ("PHILIA_BIPPR_GROUP_TAB");
       g_unsetenv ("PHILIA_BIPPR_ENGINE");
     }
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "philia-core.h"
+#include "philia-mapped-pages-private.h"
 #include "philia-proximity-private.h"
 
 /*
@@ -72,6 +73,8 @@ typedef struct
   guint64        stop_below;    /* a step stops when its draw >> 11 is below */
   gboolean       batch;         /* walk pairs in groups (the batch engine) */
   guint64        group_walks;   /* the batch engine's walks per group */
+  guint64        group_tab;     /* and its residual entries per group */
+  guint          id_bits;       /* a walker's id: pair slot, then walk index */
   guint          bucket_shift;  /* node id >> shift = the walkers' bucket */
   const gint64  *pairs;
   gsize          n_pairs;
@@ -439,11 +442,15 @@ estimate (const BiJob *job,
  * are counted and summed per pair in touched order as hits_sum () does, so
  * a pair's estimate has the same bits whichever engine walked it. */
 
+/* A walker is its node and its id, slot << kbits | k (walk k of the pair
+ * in that slot): its stream is walk_stream (key of the slot, k), and since
+ * all the group's walks start together and every sweep steps every live
+ * walker once, after j sweeps its state is that start plus 2j increments
+ * (a stop draw and a neighbour draw a step), so nothing else need be kept. */
 typedef struct
 {
-  guint32 node;      /* G_MAXUINT32 once the walk has ended */
-  guint32 slot;      /* the pair's place in the group */
-  guint64 rng;
+  guint32 node;
+  guint32 id;
 } Walker;
 
 typedef struct
@@ -462,14 +469,37 @@ typedef struct
 {
   GArray   *pairs;       /* GroupPair */
   guint64   walks;       /* Σ w */
+  guint64   max_w;       /* the largest w, which sets the ids' k bits */
   guint32  *tab_node;
   double   *tab_val;     /* r / d */
   gsize     n_tab;
-  Walker   *cur, *next;
-  guint32  *ends;        /* (slot, node) of every ended walk */
+  Walker   *buf[2];      /* the live walkers in front, ended ones at the back */
+  guint64  *keys;        /* per slot */
   guint64  *counts;      /* per bucket, then per slot */
   gsize     n_counts;
 } Group;
+
+/* The bits of walk indices 0 … w − 1. */
+static inline guint
+index_bits (guint64 w)
+{
+  return w <= 1 ? 0 : 64 - (guint)__builtin_clzll (w - 1);
+}
+
+/* Whether a pair of @w walks and @n_tab residuals still fits in @g. */
+static gboolean
+group_fits (const BiJob *job,
+            const Group *g,
+            guint64      w,
+            gsize        n_tab)
+{
+  guint kb = index_bits (MAX (g->max_w, w));
+
+  if (g->walks + w > job->group_walks || g->n_tab + n_tab > job->group_tab)
+    return FALSE;
+  return kb <= job->id_bits
+         && (guint64)g->pairs->len + 1 <= G_GUINT64_CONSTANT (1) << (job->id_bits - kb);
+}
 
 static void
 group_walk (const BiJob *job,
@@ -478,9 +508,13 @@ group_walk (const BiJob *job,
 {
   const gint64 *off = job->off;
   const gint32 *nbr = job->nbr;
-  guint shift = job->bucket_shift;
+  const guint64 gamma = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  guint shift = job->bucket_shift, kb = index_bits (g->max_w);
+  guint32 kmask = (guint32)((G_GUINT64_CONSTANT (1) << kb) - 1);
   gsize nb = ((gsize)job->n >> shift) + 1, n_slots = g->pairs->len;
-  guint64 live = 0, n_ends = 0, at;
+  guint64 cap = g->walks, live, n_ends[2] = { 0, 0 }, at, j = 0;
+  Walker *cur = g->buf[0], *next = g->buf[1];
+  guint cur_buf = 0;
 
   g_assert (nb + 1 <= g->n_counts && n_slots + 1 <= g->n_counts);
   memset (g->counts, 0, sizeof (guint64) * (nb + 1));
@@ -488,6 +522,7 @@ group_walk (const BiJob *job,
     {
       GroupPair *gp = &g_array_index (g->pairs, GroupPair, p);
 
+      g->keys[p] = gp->key;
       g->counts[(gp->v >> shift) + 1] += gp->w;
     }
   for (gsize b = 0; b < nb; b++)
@@ -498,13 +533,18 @@ group_walk (const BiJob *job,
       guint64 *c = &g->counts[gp->v >> shift];
 
       for (guint64 k = 0; k < gp->w; k++)
-        g->cur[(*c)++] = (Walker){ gp->v, (guint32)p, walk_stream (gp->key, k) };
+        cur[(*c)++] = (Walker){ gp->v, (guint32)(((guint64)p << kb) | k) };
     }
   live = g->walks;
 
-  while (live > 0)
+  /* Sweep j: every live walker has taken j steps, so its stream's state is
+   * its start plus 2j increments. The walkers ended in a sweep go to the
+   * back of the array the kept ones go to the front of (together at most
+   * the group's walks). */
+  for (; live > 0; j++)
     {
-      guint64 kept = 0;
+      guint64 kept = 0, ended = 0, skip = 2 * j * gamma;
+      Walker *end_at = next + cap - n_ends[cur_buf ^ 1];
 
       memset (g->counts, 0, sizeof (guint64) * (nb + 1));
       /* One step of every live walker, in bucket order, LANES at a time:
@@ -517,66 +557,71 @@ group_walk (const BiJob *job,
 
           for (guint64 i = i0; i < i1; i++)
             {
-              Walker *wk = &g->cur[i];
-              guint64 rng = wk->rng;
-              guint x = wk->node;
+              Walker wk = cur[i];
+              guint64 rng = walk_stream (g->keys[wk.id >> kb], wk.id & kmask) + skip;
               gint64 lo;
 
               step[i - i0] = -1;
               if (walk_stops (&rng, job->stop_below))
                 {
-                  g->ends[2 * n_ends] = wk->slot;
-                  g->ends[2 * n_ends + 1] = x;
-                  n_ends++;
-                  wk->node = G_MAXUINT32;
+                  *--end_at = wk;
+                  ended++;
                   continue;
                 }
-              lo = off[x];
-              step[i - i0] = lo + (gint64)below (&rng, (guint64)(off[x + 1] - lo));
+              lo = off[wk.node];
+              step[i - i0] = lo + (gint64)below (&rng, (guint64)(off[wk.node + 1] - lo));
               __builtin_prefetch (&nbr[step[i - i0]]);
-              wk->rng = rng;
             }
           for (guint64 i = i0; i < i1; i++)
             {
               if (i + LANES < live)
-                __builtin_prefetch (&off[g->cur[i + LANES].node]);
+                __builtin_prefetch (&off[cur[i + LANES].node]);
               if (step[i - i0] >= 0)
                 {
                   guint x = (guint)nbr[step[i - i0]];
 
-                  g->cur[i].node = x;
+                  cur[i].node = x;
                   g->counts[(x >> shift) + 1]++;
                   kept++;
                 }
+              else
+                cur[i].node = G_MAXUINT32;
             }
         }
+      n_ends[cur_buf ^ 1] += ended;
       for (gsize b = 0; b < nb; b++)
         g->counts[b + 1] += g->counts[b];
       for (guint64 i = 0; i < live; i++)
-        if (g->cur[i].node != G_MAXUINT32)
-          g->next[g->counts[g->cur[i].node >> shift]++] = g->cur[i];
+        if (cur[i].node != G_MAXUINT32)
+          next[g->counts[cur[i].node >> shift]++] = cur[i];
+      g_assert (kept + n_ends[cur_buf ^ 1] <= cap);
       {
-        Walker *t = g->cur;
+        Walker *t = cur;
 
-        g->cur = g->next;
-        g->next = t;
+        cur = next;
+        next = t;
+        cur_buf ^= 1;
       }
       live = kept;
     }
-  g_assert (n_ends == g->walks);
+  g_assert (n_ends[0] + n_ends[1] == g->walks);
 
-  /* The ends by pair (a counting sort into the free walker array), then
+  /* All the ends into buf[1] (its back holds n_ends[1], its front exactly
+   * the room for buf[0]'s), then by pair (a counting sort into buf[0]) and
    * each pair's sum through the node map. */
   {
-    guint32 *by_slot = (guint32 *)g->next;
+    Walker *ends = g->buf[1];
+    guint32 *by_slot = (guint32 *)g->buf[0];
+    guint64 n = g->walks;
 
+    memmove (ends, g->buf[0] + cap - n_ends[0], sizeof (Walker) * n_ends[0]);
     memset (g->counts, 0, sizeof (guint64) * (n_slots + 1));
-    for (guint64 e = 0; e < n_ends; e++)
-      g->counts[g->ends[2 * e] + 1]++;
+    for (guint64 e = 0; e < n; e++)
+      g->counts[(ends[e].id >> kb) + 1]++;
     for (gsize p = 0; p < n_slots; p++)
       g->counts[p + 1] += g->counts[p];
-    for (guint64 e = 0; e < n_ends; e++)
-      by_slot[g->counts[g->ends[2 * e]]++] = g->ends[2 * e + 1];
+    for (guint64 e = 0; e < n; e++)
+      by_slot[g->counts[ends[e].id >> kb]++] = ends[e].node;
     at = 0;
     for (gsize p = 0; p < n_slots; p++)
       {
@@ -585,28 +630,29 @@ group_walk (const BiJob *job,
         const double *val = g->tab_val + gp->tab;
         double sum = 0;
 
-        for (gsize j = 0; j < gp->n_tab; j++)
-          s->pos[node[j]] = (guint)j;
+        for (gsize jj = 0; jj < gp->n_tab; jj++)
+          s->pos[node[jj]] = (guint)jj;
         for (guint64 e = at; e < at + gp->w; e++)
           {
-            guint j = s->pos[by_slot[e]];
+            guint jj = s->pos[by_slot[e]];
 
-            if (j != G_MAXUINT)
-              s->hits[j]++;
+            if (jj != G_MAXUINT)
+              s->hits[jj]++;
           }
         at += gp->w;
-        for (gsize j = 0; j < gp->n_tab; j++)
+        for (gsize jj = 0; jj < gp->n_tab; jj++)
           {
-            if (s->hits[j] != 0)
-              sum += (double)s->hits[j] * val[j];
-            s->hits[j] = 0;
-            s->pos[node[j]] = G_MAXUINT;
+            if (s->hits[jj] != 0)
+              sum += (double)s->hits[jj] * val[jj];
+            s->hits[jj] = 0;
+            s->pos[node[jj]] = G_MAXUINT;
           }
         job->out[gp->index] = gp->p_t + gp->dv * (sum / (double)gp->w);
       }
   }
   g_array_set_size (g->pairs, 0);
   g->walks = 0;
+  g->max_w = 0;
   g->n_tab = 0;
 }
 
@@ -632,7 +678,8 @@ group_add (const BiJob *job,
   w = push (job, s, u, v, &p_t);
   for (gsize k = 0; k < s->n_touched; k++)
     n_tab += s->r[k] > 0;
-  if (w == 0 || w > job->group_walks || n_tab > job->group_walks)
+  if (w == 0 || w > job->group_walks || n_tab > job->group_tab
+      || index_bits (w) > job->id_bits)
     {
       /* Alone, the same bits. */
       if (w > 0)
@@ -641,7 +688,7 @@ group_add (const BiJob *job,
       clear_touched (s);
       return;
     }
-  if (g->walks + w > job->group_walks || g->n_tab + n_tab > job->group_walks)
+  if (!group_fits (job, g, w, n_tab))
     {
       /* The group is full: keep this pair's push aside while it walks. */
       g_autofree guint32 *node = g_new (guint32, n_tab);
@@ -676,6 +723,7 @@ group_add (const BiJob *job,
 
     g_array_append_val (g->pairs, gp);
     g->walks += w;
+    g->max_w = MAX (g->max_w, w);
     g->n_tab += n_tab;
   }
 }
@@ -700,11 +748,17 @@ worker (gpointer data)
   if (job->batch)
     {
       g.pairs = g_array_new (FALSE, FALSE, sizeof (GroupPair));
-      g.tab_node = g_new (guint32, job->group_walks);
-      g.tab_val = g_new (double, job->group_walks);
-      g.cur = g_new (Walker, job->group_walks);
-      g.next = g_new (Walker, job->group_walks);
-      g.ends = g_new (guint32, 2 * job->group_walks);
+      g.tab_node = g_new (guint32, job->group_tab);
+      g.tab_val = g_new (double, job->group_tab);
+      g.buf[0] = g_new (Walker, job->group_walks);
+      g.buf[1] = g_new (Walker, job->group_walks);
+      g.keys = g_new (guint64, MIN (job->n_pairs, job->group_walks));
+      /* Hundreds of MB written once a call: 2 MB pages fault 512 times
+       * less (and the walkers' scattered writes miss the TLB less). */
+      _philia_advise_huge_pages (g.tab_node, sizeof (guint32) * job->group_tab);
+      _philia_advise_huge_pages (g.tab_val, sizeof (double) * job->group_tab);
+      _philia_advise_huge_pages (g.buf[0], sizeof (Walker) * job->group_walks);
+      _philia_advise_huge_pages (g.buf[1], sizeof (Walker) * job->group_walks);
       /* Enough for the buckets and for the group's pairs (each has a walk). */
       g.n_counts = MAX (((gsize)job->n >> job->bucket_shift) + 2,
                         MIN (job->n_pairs, job->group_walks) + 1);
@@ -730,9 +784,9 @@ worker (gpointer data)
       g_array_unref (g.pairs);
       g_free (g.tab_node);
       g_free (g.tab_val);
-      g_free (g.cur);
-      g_free (g.next);
-      g_free (g.ends);
+      g_free (g.buf[0]);
+      g_free (g.buf[1]);
+      g_free (g.keys);
       g_free (g.counts);
     }
   g_free (s.pos);
@@ -748,8 +802,10 @@ worker (gpointer data)
 /* Which engine walks, and the batch engine's sizes. The two give the same
  * bits, so this is a matter of speed only: the batch engine when the
  * neighbour array is beyond the caches (64 MB) and there are pairs enough to
- * fill groups. PHILIA_BIPPR_ENGINE (pair, batch), PHILIA_BIPPR_GROUP_WALKS
- * and PHILIA_BIPPR_BUCKET_SHIFT override (tests and benchmarks). */
+ * fill groups. PHILIA_BIPPR_ENGINE (pair, batch), PHILIA_BIPPR_GROUP_WALKS,
+ * PHILIA_BIPPR_GROUP_TAB (residuals a group keeps), PHILIA_BIPPR_ID_BITS (a
+ * walker id's width, at most 32) and PHILIA_BIPPR_BUCKET_SHIFT override
+ * (tests and benchmarks). */
 static void
 engine_params (BiJob       *job,
                PhiliaGraph *graph,
@@ -762,10 +818,25 @@ engine_params (BiJob       *job,
   job->batch = nnz * (gint64)sizeof (gint32) >= 64 * 1024 * 1024 && n_pairs >= 4 * CHUNK;
   if (env != NULL)
     job->batch = g_strcmp0 (env, "batch") == 0;
+  /* 2^23 walks a group, or more on a larger graph: the largest power of
+   * two up to a quarter of the neighbour entries (2^25 at 10^8 edges, about
+   * 0.9 GB a thread with the residual tables, under the transient peak of
+   * loading such a graph). */
   job->group_walks = 1 << 23;
+  while (job->group_walks * 2 <= (guint64)nnz / 4 && job->group_walks < (1u << 30))
+    job->group_walks *= 2;
   env = g_getenv ("PHILIA_BIPPR_GROUP_WALKS");
   if (env != NULL && g_ascii_strtoull (env, NULL, 10) > 0)
     job->group_walks = g_ascii_strtoull (env, NULL, 10);
+  job->group_walks = MIN (job->group_walks, G_MAXUINT32);
+  job->group_tab = job->group_walks;
+  env = g_getenv ("PHILIA_BIPPR_GROUP_TAB");
+  if (env != NULL && g_ascii_strtoull (env, NULL, 10) > 0)
+    job->group_tab = g_ascii_strtoull (env, NULL, 10);
+  job->id_bits = 32;
+  env = g_getenv ("PHILIA_BIPPR_ID_BITS");
+  if (env != NULL && g_ascii_strtoull (env, NULL, 10) > 0)
+    job->id_bits = (guint)MIN (g_ascii_strtoull (env, NULL, 10), 32);
   /* A bucket's rows about 1 MB of neighbours (2^18 entries). */
   while (shift < 30 && (double)nnz / MAX (job->n, 1) * ldexp (2, (int)shift) <= 0x1.0p18)
     shift++;
