@@ -197,6 +197,99 @@ test_gat_unfused (void)
       }
 }
 
+typedef GatRun GatLaneRun;
+
+/* The fused op on @in (wx through an exact copy op when @via_op, so that
+ * its gradient is written outright), seed 5, backward from @r. */
+static GatLaneRun
+gat_lane_run (PhiliaTape    *tape,
+              PhiliaSparse  *s,
+              PhiliaTensor **in,
+              gboolean       via_op,
+              float          p,
+              const float   *r)
+{
+  GatLaneRun run;
+  PhiliaTensor *o, *alpha, *wx;
+
+  philia_tape_reset (tape);
+  philia_tape_set_training (tape, TRUE);
+  philia_rng_init (philia_tape_get_rng (tape), 5);
+  for (guint k = 0; k < 3; k++)
+    philia_tensor_zero_grad (in[k]);
+  wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
+  o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
+  run.out = g_memdup2 (o->data, sizeof (float) * MAX (philia_tensor_size (o), 1));
+  run.alpha = g_memdup2 (alpha->data, sizeof (float) * MAX ((gsize)s->nnz, 1));
+  philia_tape_backward_from (tape, o, r);
+  run.gwx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (philia_tensor_size (in[0]), 1));
+  run.gs = g_memdup2 (in[1]->grad, sizeof (float) * MAX (philia_tensor_size (in[1]), 1));
+  run.gd = g_memdup2 (in[2]->grad, sizeof (float) * MAX (philia_tensor_size (in[2]), 1));
+  return run;
+}
+
+/* One head in lanes (rows of one to eight entries) against the general
+ * loops, bit for bit: outputs, weights and the three gradients, with and
+ * without dropout, one thread and two, d wx written outright (wx an op's
+ * output) and added to (a parameter's gradient), on a graph whose rows hold
+ * 0 to 12 entries, the widths of one to eight columns (the lanes) and nine
+ * (the general loops on both sides). */
+static void
+test_gat_lanes (void)
+{
+  static const guint widths[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  g_autofree float *dense = NULL;
+  guint n = 700;
+
+  philia_rng_init (&rng, 33);
+  dense = g_new0 (float, (gsize)n * n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = (guint)(13 * philia_rng_float (&rng));
+
+      if (i % 3 != 0)
+        dense[(gsize)i * n + i] = 1;
+      for (guint j = 0; j < k; j++)
+        dense[(gsize)i * n + (guint)(n * philia_rng_float (&rng)) % n] = 1;
+    }
+  s = philia_sparse_new_from_dense (dense, n, n);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    for (guint drop = 0; drop < 2; drop++)
+      for (guint via_op = 0; via_op < 2; via_op++)
+        for (guint threads = 1; threads <= 2; threads++)
+          {
+            guint d = widths[k];
+            float p = drop ? 0.6f : 0.0f;
+            gsize m = (gsize)n * d;
+            g_autofree float *r = g_new (float, m);
+            PhiliaTape *tape = threads == 1 ? t1 : t2;
+            PhiliaTensor *in[3];
+            GatLaneRun a, b;
+
+            in[0] = param (n, d, &rng);
+            in[1] = param (n, 1, &rng);
+            in[2] = param (n, 1, &rng);
+            for (gsize i = 0; i < m; i++)
+              r[i] = 2 * philia_rng_float (&rng) - 1;
+            _philia_gat_rows_in_lanes = FALSE;
+            a = gat_lane_run (tape, s, in, via_op, p, r);
+            _philia_gat_rows_in_lanes = TRUE;
+            b = gat_lane_run (tape, s, in, via_op, p, r);
+            g_assert_cmpmem (a.out, sizeof (float) * m, b.out, sizeof (float) * m);
+            g_assert_cmpmem (a.alpha, sizeof (float) * s->nnz, b.alpha, sizeof (float) * s->nnz);
+            g_assert_cmpmem (a.gwx, sizeof (float) * m, b.gwx, sizeof (float) * m);
+            g_assert_cmpmem (a.gs, sizeof (float) * n, b.gs, sizeof (float) * n);
+            g_assert_cmpmem (a.gd, sizeof (float) * n, b.gd, sizeof (float) * n);
+            gat_run_free (&a);
+            gat_run_free (&b);
+            FREE_ALL (in);
+          }
+}
+
 /* A node without entries (no self-loop) sums nothing: a zero row, no NaN;
  * a duplicate entry counts twice in the softmax, as in edge_attention; a
  * single node with its self-loop passes its row through (α = 1); the empty
@@ -293,6 +386,7 @@ main (int    argc,
 
   g_test_add_func ("/Philia/Gat/gradients", test_gat_gradients);
   g_test_add_func ("/Philia/Gat/unfused", test_gat_unfused);
+  g_test_add_func ("/Philia/Gat/lanes", test_gat_lanes);
   g_test_add_func ("/Philia/Gat/degenerate", test_gat_degenerate);
   g_test_add_func ("/Philia/Gat/mask-lanes", test_gat_mask_lanes);
 

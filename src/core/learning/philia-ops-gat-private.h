@@ -24,4 +24,8 @@ PhiliaTensor *_philia_op_gat_attend (PhiliaTape    *tape,
                                      float          p,
                                      PhiliaTensor **alpha);
 
+/* Tests: FALSE sends every row through the general loops (the rows of one
+ * head in lanes give their bits). */
+extern gboolean _philia_gat_rows_in_lanes;
+
 G_END_DECLS

@@ -228,6 +228,312 @@ gat_dots (const gint32 *restrict col,
     }
 }
 
+/*
+ * One head (the output layer: one head of the classes, at most eight of
+ * them forward, seven backward) on rows of one to eight entries, the common
+ * rows of sparse graphs: a row's entries are the lanes of one vector, the
+ * lanes past its end (the next rows' entries, read but never kept) masked
+ * off. No loop runs over the row's entries, so no branch depends on its
+ * length: the general loops ended a loop of a few entries at every row, in
+ * every pass, and most of those ends were mispredicted (a third of a GAT 16
+ * epoch on the 2,708-node graphs went to the output layer's passes). Each
+ * lane gets the general loops' operations, and every sum its order and its
+ * rounding as GCC compiles those loops (one lane after another, from the same
+ * start; a masked lane adds −0, which changes no float; see v8_dot_as_rows),
+ * so the bits are theirs: /Philia/Gat/lanes compares the two bit for bit. A
+ * row these cannot take (longer, empty, or whose vectors would reach past
+ * what the thread may read or write) goes through the general loops.
+ */
+gboolean _philia_gat_rows_in_lanes = TRUE;
+
+static inline G_ALWAYS_INLINE V8i
+v8i_load (const gint32 *p)
+{
+  V8i v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+/* All ones in the lanes below @n. */
+static inline G_ALWAYS_INLINE V8i
+v8_below (gint64 n)
+{
+  return (V8i){ 0, 1, 2, 3, 4, 5, 6, 7 } < (gint32)n;
+}
+
+static inline G_ALWAYS_INLINE gint32
+v8i_max_lane (V8i c)
+{
+  V8i s = __builtin_shufflevector (c, c, 4, 5, 6, 7, 0, 1, 2, 3), m = c > s;
+
+  c = (c & m) | (s & ~m);
+  s = __builtin_shufflevector (c, c, 2, 3, 0, 1, 6, 7, 4, 5);
+  m = c > s;
+  c = (c & m) | (s & ~m);
+  return MAX (c[0], c[1]);
+}
+
+/* The largest lane (as MAX over the lanes in any order: they differ only in
+ * the sign of a zero maximum, which exp_approx (x − max) does not see). */
+static inline G_ALWAYS_INLINE float
+v8_max_lane (V8f x)
+{
+  V8f s = __builtin_shufflevector (x, x, 4, 5, 6, 7, 0, 1, 2, 3);
+
+  x = v8_select (x > s, x, s);
+  s = __builtin_shufflevector (x, x, 2, 3, 0, 1, 6, 7, 4, 5);
+  x = v8_select (x > s, x, s);
+  return MAX (x[0], x[1]);
+}
+
+/* @acc + v[0] + v[1] + … + v[7], one after another. */
+static inline G_ALWAYS_INLINE float
+v8_add_in_order (float acc,
+                 V8f   v)
+{
+  for (guint j = 0; j < 8; j++)
+    acc += v[j];
+  return acc;
+}
+
+/* Σ_j a[j] g[j] over the lanes from 0, rounded as gat_score_loop's sum over
+ * a row of @n entries is: GCC vectorises that in-order sum four and eight
+ * entries at a time, each product rounded before it is added, and fuses the
+ * multiply and the add of the last n mod 4 entries (where the clone has
+ * FMA). So lanes below 4⌊n/4⌋ add rounded products and the others multiply
+ * and add as the clone fuses them; a masked lane (−0 · +0) adds nothing
+ * either way. */
+static inline G_ALWAYS_INLINE float
+v8_dot_as_rows (V8f    a,
+                V8f    g,
+                gint64 n)
+{
+  V8f p = a * g;
+  float lo_r = 0, lo_f = 0, hi_r, hi_f;
+
+  for (guint j = 0; j < 4; j++)
+    lo_r += p[j];
+  for (guint j = 0; j < 4; j++)
+    lo_f += a[j] * g[j];
+  hi_r = hi_f = n >= 4 ? lo_r : lo_f;
+  for (guint j = 4; j < 8; j++)
+    hi_r += p[j];
+  for (guint j = 4; j < 8; j++)
+    hi_f += a[j] * g[j];
+  return n >= 8 ? hi_r : hi_f;
+}
+
+/* x[i[0]], …, x[i[7]]. */
+static inline G_ALWAYS_INLINE V8f
+v8_gather (const float *restrict x,
+           V8i                   i)
+{
+  return (V8f){ x[i[0]], x[i[1]], x[i[2]], x[i[3]], x[i[4]], x[i[5]], x[i[6]], x[i[7]] };
+}
+
+/* x[i[b]], …, x[i[b + 7]] for 64-bit indices. */
+static inline G_ALWAYS_INLINE V8f
+v8_gather64 (const float *restrict  x,
+             const gint64 *restrict i)
+{
+  return (V8f){ x[i[0]], x[i[1]], x[i[2]], x[i[3]], x[i[4]], x[i[5]], x[i[6]], x[i[7]] };
+}
+
+/* Σ_j α_j r[j] over the lanes j of @ok, in lane order from @acc: each
+ * column's multiply-adds those of gat_gather's loop over the entries. */
+static inline G_ALWAYS_INLINE V8f
+v8_weigh_rows (V8f       acc,
+               V8i       ok,
+               V8f       alpha,
+               const V8f r[8])
+{
+  for (guint j = 0; j < 8; j++)
+    acc = v8_select ((V8i){ 0 } + ok[j], acc + alpha[j] * r[j], acc);
+  return acc;
+}
+
+/* A row of @d ≤ 8 floats from lanes: all eight when that stays below
+ * @limit (the thread's end; the lanes past @d land in the next row, which
+ * is written after), else @d of them. */
+static inline G_ALWAYS_INLINE void
+v8_store_row (float *restrict o,
+              gsize           i,
+              guint           d,
+              gsize           limit,
+              V8f             v)
+{
+  if (i + 8 <= limit)
+    v8_store (o + i, v);
+  else
+    for (guint k = 0; k < d; k++)
+      o[i + k] = v[k];
+}
+
+/* Rows r[0 … 7] as columns: lane j of c[k] is r[j][k]. */
+static inline G_ALWAYS_INLINE void
+v8_transpose (const V8f r[8],
+              V8f       c[8])
+{
+  V8f t[8], u[8];
+
+  for (guint j = 0; j < 8; j += 2)
+    {
+      t[j] = __builtin_shufflevector (r[j], r[j + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[j + 1] = __builtin_shufflevector (r[j], r[j + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+  for (guint j = 0; j < 8; j += 4)
+    {
+      u[j] = __builtin_shufflevector (t[j], t[j + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[j + 1] = __builtin_shufflevector (t[j], t[j + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+      u[j + 2] = __builtin_shufflevector (t[j + 1], t[j + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[j + 3] = __builtin_shufflevector (t[j + 1], t[j + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  for (guint k = 0; k < 4; k++)
+    {
+      c[k] = __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+      c[k + 4] = __builtin_shufflevector (u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+
+/* Forward, row @v of one head of @d ≤ 8 columns: scores, softmax, dropout
+ * and the weighted sum (gat_softmax_row, gat_exp, gat_normalise_row and
+ * gat_gather's arithmetic). The thread owns the entries below @elimit and
+ * the rows below @vend. */
+static inline G_ALWAYS_INLINE gboolean
+gat1_forward_row (const GatTask *t,
+                  guint          v,
+                  guint          d,
+                  gint64         elimit,
+                  guint          vend)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  gint64 b = off[v], n = off[v + 1] - b;
+  V8f x, w, a, p, r[8];
+  V8i c, ok;
+  float mx, sm;
+
+  if (!_philia_gat_rows_in_lanes)
+    return FALSE;
+  if (n < 1 || n > 8 || b + 8 > elimit)
+    return FALSE;
+  c = v8i_load (t->s->col_index + b);
+  /* Every lane loads eight floats of its row of wx. */
+  if ((gint64)v8i_max_lane (c) * d + 8 > (gint64)t->s->cols * d)
+    return FALSE;
+  ok = v8_below (n);
+  x = t->dst[v] + v8_gather (t->src, c);
+  x = v8_select (x > 0, x, t->slope * x);
+  mx = v8_max_lane (v8_select (ok, x, (V8f){ 0 } - INFINITY));
+  w = v8_select (ok, v8_exp_approx (x - mx), (V8f){ 0 } - 0.0f);
+  sm = v8_add_in_order (0.0f, w);
+  a = w / sm;
+  v8_store (t->alpha + b, a);
+  p = a;
+  if (t->mask != NULL)
+    {
+      p = a * v8_mask_factor (t->mask + b, t->keep);
+      v8_store (t->post + b, p);
+    }
+  for (guint j = 0; j < 8; j++)
+    r[j] = v8_load (t->wx + (gsize)c[j] * d);
+  v8_store_row (t->out, (gsize)v * d, d, (gsize)vend * d, v8_weigh_rows ((V8f){ 0 }, ok, p, r));
+  return TRUE;
+}
+
+/* Backward, first pass, source row @u of one head of @d ≤ 7 columns: its
+ * row of d wx (gat_gather over the transpose, written outright). The
+ * entries' dots come in the second pass (gat1_score_row), where each is its
+ * destination row's and needs no scattered write. The thread owns the rows
+ * below @uend. */
+static inline G_ALWAYS_INLINE gboolean
+gat1_source_row (const GatTask *t,
+                 guint          u,
+                 guint          d,
+                 guint          uend)
+{
+  const PhiliaSparse *tr = t->s->transpose;
+  gint64 b = tr->row_offsets[u], n = tr->row_offsets[u + 1] - b;
+  V8f r[8];
+  V8i c;
+
+  if (!_philia_gat_rows_in_lanes)
+    return FALSE;
+  if (n < 1 || n > 8 || b + 8 > tr->nnz || t->accumulate)
+    return FALSE;
+  c = v8i_load (tr->col_index + b);
+  if ((gint64)v8i_max_lane (c) * d + 8 > (gint64)t->s->rows * d)
+    return FALSE;
+  for (guint j = 0; j < 8; j++)
+    r[j] = v8_load (t->dout + (gsize)c[j] * d);
+  v8_store_row (t->dwx, (gsize)u * d, d, (gsize)uend * d,
+                v8_weigh_rows ((V8f){ 0 }, v8_below (n),
+                               v8_gather64 (t->post, t->s->transpose_perm + b), r));
+  return TRUE;
+}
+
+/* Backward, second pass, destination row @v of one head of @d ≤ 7 columns:
+ * the entries' dots (gat_dots' sums: eight columns would sum as a tree
+ * there, hence seven), then gat_score_loop's arithmetic. The lanes past the
+ * row are written too; the next rows write theirs after. */
+static inline G_ALWAYS_INLINE gboolean
+gat1_score_row (const GatTask *t,
+                guint          v,
+                guint          d,
+                gint64         elimit)
+{
+  const gint64 *restrict off = t->s->row_offsets;
+  const float *restrict gv = t->dout + (gsize)v * d;
+  gint64 b = off[v], n = off[v + 1] - b;
+  V8f raw, g, a, h, r[8], col[8];
+  V8i c, ok;
+  float dot;
+
+  if (!_philia_gat_rows_in_lanes)
+    return FALSE;
+  if (n < 1 || n > 8 || b + 8 > elimit)
+    return FALSE;
+  c = v8i_load (t->s->col_index + b);
+  if ((gint64)v8i_max_lane (c) * d + 8 > (gint64)t->s->cols * d)
+    return FALSE;
+  ok = v8_below (n);
+  for (guint j = 0; j < 8; j++)
+    r[j] = v8_load (t->wx + (gsize)c[j] * d);
+  v8_transpose (r, col);
+  raw = (V8f){ 0 };
+  for (guint k = 0; k < d; k++)
+    raw += gv[k] * col[k];
+  g = raw;
+  if (t->mask != NULL)
+    g = v8_select (v8_kept (t->mask + b), t->keep * raw, (V8f){ 0 });
+  a = v8_load (t->alpha + b);
+  dot = v8_dot_as_rows (v8_select (ok, a, (V8f){ 0 } - 0.0f), v8_select (ok, g, (V8f){ 0 }), n);
+  h = a * (g - dot);
+  h = v8_select (t->dst[v] + v8_gather (t->src, c) > 0, h, t->slope * h);
+  v8_store (t->da + b, h);
+  if (t->gd != NULL)
+    t->gd[v] = v8_add_in_order (t->gd[v], v8_select (ok, h, (V8f){ 0 } - 0.0f));
+  return TRUE;
+}
+
+/* Backward, third pass, source row @u of one head (gat_src_grad_loop). */
+static inline G_ALWAYS_INLINE gboolean
+gat1_src_grad_row (const GatTask *t,
+                   guint          u)
+{
+  const PhiliaSparse *tr = t->s->transpose;
+  gint64 b = tr->row_offsets[u], n = tr->row_offsets[u + 1] - b;
+
+  if (!_philia_gat_rows_in_lanes)
+    return FALSE;
+  if (n < 1 || n > 8 || b + 8 > tr->nnz)
+    return FALSE;
+  t->gs[u] = v8_add_in_order (t->gs[u], v8_select (v8_below (n),
+                                                   v8_gather64 (t->da, t->s->transpose_perm + b),
+                                                   (V8f){ 0 } - 0.0f));
+  return TRUE;
+}
+
 /* Row @v's scores, softmax and dropout for eight heads; for other head
  * counts its scores less their maximum, which gat_exp and
  * gat_normalise_row finish. The arithmetic is philia_op_edge_attention's,
@@ -331,6 +637,19 @@ gat_forward_loop (const GatTask *t,
         }
       return;
     }
+  if (H == 1 && d <= 8)
+    {
+      for (guint v = begin; v < end; v++)
+        if (!gat1_forward_row (t, v, d, off[end], end))
+          {
+            gat_softmax_row (t, v, H, mx);
+            gat_exp (t->alpha + off[v], (gsize)(off[v + 1] - off[v]));
+            gat_normalise_row (t, v, H, mx + H);
+            gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
+                        t->out + (gsize)v * d, FALSE);
+          }
+      return;
+    }
   /* Other head counts in blocks of 64 rows: scores, then every exponential
    * of the block in one loop, then the sums and the products. */
   for (guint c0 = begin; c0 < end; c0 += 64)
@@ -420,6 +739,16 @@ gat_source_loop (const GatTask *t,
   gsize n = (gsize)H * d;
 
   (void)unused;
+  if (H == 1 && d <= 7)
+    {
+      /* The dots come in the second pass (gat1_score_row). */
+      if (t->dwx != NULL)
+        for (guint u = begin; u < end; u++)
+          if (!gat1_source_row (t, u, d, end))
+            gat_gather (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], t->post, H,
+                        d, t->dout, t->dwx + u * n, t->accumulate);
+      return;
+    }
   for (guint u = begin; u < end; u++)
     {
       if (t->dwx != NULL)
@@ -526,14 +855,55 @@ gat_score_loop (const GatTask *t,
     }
 }
 
+/* One head of @d ≤ 7 columns: the dots and scores of a row in lanes, or
+ * (rows they cannot take) its dots, then gat_score_loop. */
+static inline G_ALWAYS_INLINE void
+gat1_score_loop (const GatTask *t,
+                 guint          begin,
+                 guint          end,
+                 guint          d)
+{
+  gint64 elimit = t->s->row_offsets[end];
+  float dot;
+
+  for (guint v = begin; v < end; v++)
+    if (!gat1_score_row (t, v, d, elimit))
+      {
+        /* Each entry's dot as gat_dots makes it, then the general loop. */
+        for (gint64 e = t->s->row_offsets[v]; e < t->s->row_offsets[v + 1]; e++)
+          {
+            gint32 row = (gint32)v;
+
+            gat_dots (&row, &e, 0, 1, 1, d, t->dout, t->wx + (gsize)t->s->col_index[e] * d,
+                      t->da);
+          }
+        gat_score_loop (t, v, v + 1, 1, &dot);
+      }
+}
+
 PHILIA_VECTORIZE static void
 gat_score_rows (gpointer data,
                 guint    begin,
                 guint    end)
 {
   const GatTask *t = data;
-  g_autofree float *dot = g_new (float, t->heads);
+  g_autofree float *dot = NULL;
 
+  if (t->heads == 1 && t->d <= 7)
+    {
+      switch (t->d)
+        {
+        case 1: gat1_score_loop (t, begin, end, 1); break;
+        case 2: gat1_score_loop (t, begin, end, 2); break;
+        case 3: gat1_score_loop (t, begin, end, 3); break;
+        case 4: gat1_score_loop (t, begin, end, 4); break;
+        case 5: gat1_score_loop (t, begin, end, 5); break;
+        case 6: gat1_score_loop (t, begin, end, 6); break;
+        default: gat1_score_loop (t, begin, end, 7); break;
+        }
+      return;
+    }
+  dot = g_new (float, t->heads);
   if (t->heads == 8)
     gat_score_loop (t, begin, end, 8, dot);
   else if (t->heads == 1)
@@ -567,9 +937,10 @@ gat_src_grad_loop (const GatTask *t,
       return;
     }
   for (guint u = begin; u < end; u++)
-    for (gint64 e = off[u]; e < off[u + 1]; e++)
-      for (guint k = 0; k < H; k++)
-        gs[(gsize)u * H + k] += da[perm[e] * H + k];
+    if (H != 1 || !gat1_src_grad_row (t, u))
+      for (gint64 e = off[u]; e < off[u + 1]; e++)
+        for (guint k = 0; k < H; k++)
+          gs[(gsize)u * H + k] += da[perm[e] * H + k];
 }
 
 PHILIA_VECTORIZE static void

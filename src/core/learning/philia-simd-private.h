@@ -89,7 +89,7 @@ v8_store (float *p,
 }
 
 /* m ? a : b, lane by lane (m all ones or all zeros, as comparisons give). */
-static inline V8f
+static inline G_ALWAYS_INLINE V8f
 v8_select (V8i m,
            V8f a,
            V8f b)
@@ -98,7 +98,7 @@ v8_select (V8i m,
 }
 
 /* exp_approx on eight lanes, with the same operations in the same order. */
-static inline V8f
+static inline G_ALWAYS_INLINE V8f
 v8_exp_approx (V8f x)
 {
   V8f y = v8_select (x < 88.0f, x, (V8f){ 0 } + 88.0f);
@@ -157,7 +157,7 @@ typedef gint64 V2q __attribute__ ((vector_size (16)));
  * holds bytes 4⌊i/4⌋ … 4⌊i/4⌋ + 3 (one 64-bit load and a lane permute) and
  * tests its own: GCC 12 widens an 8-byte vector lane by lane in some thirty
  * scalar instructions (__builtin_convertvector), this is four. */
-static inline V8i
+static inline G_ALWAYS_INLINE V8i
 v8_kept (const guint8 *mask)
 {
   gint64 bytes;
@@ -177,7 +177,7 @@ v8_kept (const guint8 *mask)
 }
 
 /* The mask's factor on eight lanes: keep where the byte is set, else 0. */
-static inline V8f
+static inline G_ALWAYS_INLINE V8f
 v8_mask_factor (const guint8 *mask,
                 float         keep)
 {
