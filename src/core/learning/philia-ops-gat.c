@@ -396,6 +396,27 @@ v8_transpose (const V8f r[8],
     }
 }
 
+/* Whether destination row @v of @s goes in lanes: one to eight entries,
+ * the thread owning eight from its first (below @elimit), and every lane's
+ * eight floats of its row of wx (@d columns) within wx. Its first entry in
+ * *@b, its length in *@n, its columns in *@c. */
+static inline G_ALWAYS_INLINE gboolean
+gat1_lane_row (const PhiliaSparse *s,
+               guint               v,
+               guint               d,
+               gint64              elimit,
+               gint64             *b,
+               gint64             *n,
+               V8i                *c)
+{
+  *b = s->row_offsets[v];
+  *n = s->row_offsets[v + 1] - *b;
+  if (!_philia_gat_rows_in_lanes || *n < 1 || *n > 8 || *b + 8 > elimit)
+    return FALSE;
+  *c = v8i_load (s->col_index + *b);
+  return (gint64)v8i_max_lane (*c) * d + 8 <= (gint64)s->cols * d;
+}
+
 /* Forward, row @v of one head of @d ≤ 8 columns: scores, softmax, dropout
  * and the weighted sum (gat_softmax_row, gat_exp, gat_normalise_row and
  * gat_gather's arithmetic). The thread owns the entries below @elimit and
@@ -407,19 +428,12 @@ gat1_forward_row (const GatTask *t,
                   gint64         elimit,
                   guint          vend)
 {
-  const gint64 *restrict off = t->s->row_offsets;
-  gint64 b = off[v], n = off[v + 1] - b;
+  gint64 b, n;
   V8f x, w, a, p, r[8];
   V8i c, ok;
   float mx, sm;
 
-  if (!_philia_gat_rows_in_lanes)
-    return FALSE;
-  if (n < 1 || n > 8 || b + 8 > elimit)
-    return FALSE;
-  c = v8i_load (t->s->col_index + b);
-  /* Every lane loads eight floats of its row of wx. */
-  if ((gint64)v8i_max_lane (c) * d + 8 > (gint64)t->s->cols * d)
+  if (!gat1_lane_row (t->s, v, d, elimit, &b, &n, &c))
     return FALSE;
   ok = v8_below (n);
   x = t->dst[v] + v8_gather (t->src, c);
@@ -482,19 +496,13 @@ gat1_score_row (const GatTask *t,
                 guint          d,
                 gint64         elimit)
 {
-  const gint64 *restrict off = t->s->row_offsets;
   const float *restrict gv = t->dout + (gsize)v * d;
-  gint64 b = off[v], n = off[v + 1] - b;
+  gint64 b, n;
   V8f raw, g, a, h, r[8], col[8];
   V8i c, ok;
   float dot;
 
-  if (!_philia_gat_rows_in_lanes)
-    return FALSE;
-  if (n < 1 || n > 8 || b + 8 > elimit)
-    return FALSE;
-  c = v8i_load (t->s->col_index + b);
-  if ((gint64)v8i_max_lane (c) * d + 8 > (gint64)t->s->cols * d)
+  if (!gat1_lane_row (t->s, v, d, elimit, &b, &n, &c))
     return FALSE;
   ok = v8_below (n);
   for (guint j = 0; j < 8; j++)
