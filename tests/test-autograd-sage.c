@@ -320,7 +320,7 @@ test_mean_add (void)
           g_autoptr(PhiliaSparse) mean = mean_matrix (n, &rng);
           PhiliaTensor *y[2], *b[2], *x = philia_tensor_new (n, f), *wt[2];
           g_autofree float *r = g_new (float, MAX ((gsize)n * c, 1));
-          float *out[2], *gw[2];
+          float *out[2] = { NULL, NULL }, *gw[2];
 
           fill (x, &rng, -1, 1);
           y[0] = param (n, 2 * c, &rng);
@@ -343,6 +343,8 @@ test_mean_add (void)
                            : mean_add_separate (tape, mean, y[v], b[v]);
                 g_assert_cmpuint (h->rows, ==, n);
                 g_assert_cmpuint (h->cols, ==, c);
+                /* The second pass's output is compared: the first one's goes. */
+                g_free (out[v]);
                 out[v] = g_memdup2 (h->data, sizeof (float) * MAX ((gsize)n * c, 1));
                 if (n > 0)
                   philia_tape_backward_from (tape, h, r);
