@@ -32,6 +32,13 @@
 #define EPOCH_THREADS_ROUNDS 2
 #define EPOCH_THREADS_MAX_ROUNDS 5
 #define EPOCH_TRIALS_US 10000.0
+/* A step shorter than this runs once untimed on an arm before each timed
+ * trial on it: the arms alternate, and a one-thread step right after a
+ * split one first fetches what the worker left in its cache (GAT 256 on
+ * 2,708 × 10: one thread's trials 3.2 ms against counted epochs of 2.7, so
+ * two threads won trials they then lost; tests/bench/GRID.md, session 17).
+ * Longer steps pay that once among many milliseconds. */
+#define EPOCH_WARM_US 20000.0
 /* A timed trial that first touched more than this many pages is not counted
  * and its arm runs again, at most EPOCH_THREADS_RETRIES times a run: the
  * buffer pool keeps what one arm's ops need, so the first trial after a
@@ -184,7 +191,7 @@ choose_threads (PhiliaTape              *tape,
 {
   PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
   guint retries = 0, site_trials = 0;
-  double mix = G_MAXDOUBLE;
+  double mix = G_MAXDOUBLE, first_us = G_MAXDOUBLE;
   gboolean keep_sites = TRUE;
 
   while (choice->kept < 0)
@@ -193,11 +200,16 @@ choose_threads (PhiliaTape              *tape,
       double us;
 
       _philia_tape_use_threads (tape, arm ? n_threads : 1, FALSE);
+      if (choice->uses > 0 && first_us < EPOCH_WARM_US)
+        trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
       us = timed_trial (tape, vtable, model, ctx, labels, loss_labels, train, optimizer,
                         choice->uses > 0 ? &retries : NULL);
       if (us >= 0 && choice->uses == 0)
-        choice->rounds = CLAMP ((guint)(EPOCH_TRIALS_US / (2 * MAX (us, 1))),
-                                EPOCH_THREADS_ROUNDS, EPOCH_THREADS_MAX_ROUNDS);
+        {
+          first_us = us;
+          choice->rounds = CLAMP ((guint)(EPOCH_TRIALS_US / (2 * MAX (us, 1))),
+                                  EPOCH_THREADS_ROUNDS, EPOCH_THREADS_MAX_ROUNDS);
+        }
       if (us >= 0)
         _philia_choice_record (choice, arm, us, EPOCH_THREADS_MARGIN);
     }
