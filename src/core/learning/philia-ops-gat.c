@@ -370,32 +370,6 @@ v8_store_row (float *restrict o,
       o[i + k] = v[k];
 }
 
-/* Rows r[0 … 7] as columns: lane j of c[k] is r[j][k]. */
-static inline G_ALWAYS_INLINE void
-v8_transpose (const V8f r[8],
-              V8f       c[8])
-{
-  V8f t[8], u[8];
-
-  for (guint j = 0; j < 8; j += 2)
-    {
-      t[j] = __builtin_shufflevector (r[j], r[j + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-      t[j + 1] = __builtin_shufflevector (r[j], r[j + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-  for (guint j = 0; j < 8; j += 4)
-    {
-      u[j] = __builtin_shufflevector (t[j], t[j + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[j + 1] = __builtin_shufflevector (t[j], t[j + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-      u[j + 2] = __builtin_shufflevector (t[j + 1], t[j + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[j + 3] = __builtin_shufflevector (t[j + 1], t[j + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-  for (guint k = 0; k < 4; k++)
-    {
-      c[k] = __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-      c[k + 4] = __builtin_shufflevector (u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    }
-}
-
 /* Whether destination row @v of @s goes in lanes: one to eight entries,
  * the thread owning eight from its first (below @elimit), and every lane's
  * eight floats of its row of wx (@d columns) within wx. Its first entry in

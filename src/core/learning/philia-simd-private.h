@@ -268,30 +268,43 @@ v16_mask_factor (const guint8 *mask,
                      (V16f){ 0 });
 }
 
-/* @acc plus, in lane h, the sum of the lanes of p[h]: a transpose by
- * shuffles, then the eight columns added to @acc one after another (the
- * order the head-dot kernels of GAT round in). */
+/* Rows r[0 … 7] as columns: lane j of c[k] is r[j][k]. */
+static inline G_ALWAYS_INLINE void
+v8_transpose (const V8f r[8],
+              V8f       c[8])
+{
+  V8f t[8], u[8];
+
+  for (guint j = 0; j < 8; j += 2)
+    {
+      t[j] = __builtin_shufflevector (r[j], r[j + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[j + 1] = __builtin_shufflevector (r[j], r[j + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+  for (guint j = 0; j < 8; j += 4)
+    {
+      u[j] = __builtin_shufflevector (t[j], t[j + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[j + 1] = __builtin_shufflevector (t[j], t[j + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+      u[j + 2] = __builtin_shufflevector (t[j + 1], t[j + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[j + 3] = __builtin_shufflevector (t[j + 1], t[j + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  for (guint k = 0; k < 4; k++)
+    {
+      c[k] = __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+      c[k + 4] = __builtin_shufflevector (u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+
+/* @acc plus, in lane h, the sum of the lanes of p[h]: the transpose, then
+ * the eight columns added to @acc one after another (the order the
+ * head-dot kernels of GAT round in). */
 static inline G_ALWAYS_INLINE V8f
 v8_add_lane_sums (V8f       acc,
                   const V8f p[8])
 {
-  V8f t[8], u[8];
+  V8f c[8];
 
-  for (guint h = 0; h < 8; h += 2)
-    {
-      t[h] = __builtin_shufflevector (p[h], p[h + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-      t[h + 1] = __builtin_shufflevector (p[h], p[h + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-    }
-  for (guint h = 0; h < 8; h += 4)
-    {
-      u[h] = __builtin_shufflevector (t[h], t[h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[h + 1] = __builtin_shufflevector (t[h], t[h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-      u[h + 2] = __builtin_shufflevector (t[h + 1], t[h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[h + 3] = __builtin_shufflevector (t[h + 1], t[h + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-  /* Column k: half k / 4 of u[k % 4] and u[4 + k % 4]. */
+  v8_transpose (p, c);
   for (guint k = 0; k < 8; k++)
-    acc += k < 4 ? __builtin_shufflevector (u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11)
-                 : __builtin_shufflevector (u[k - 4], u[k], 4, 5, 6, 7, 12, 13, 14, 15);
+    acc += c[k];
   return acc;
 }
