@@ -85,6 +85,27 @@ gat_run_free (GatRun *r)
   g_free (r->gd);
 }
 
+/* The output @o and weights @alpha (@weights of them), then, backward from
+ * @r, the three inputs' gradients. */
+static GatRun
+gat_run_capture (PhiliaTape    *tape,
+                 PhiliaTensor  *o,
+                 PhiliaTensor  *alpha,
+                 gsize          weights,
+                 PhiliaTensor **in,
+                 const float   *r)
+{
+  GatRun run;
+
+  run.out = g_memdup2 (o->data, sizeof (float) * MAX (philia_tensor_size (o), 1));
+  run.alpha = g_memdup2 (alpha->data, sizeof (float) * MAX (weights, 1));
+  philia_tape_backward_from (tape, o, r);
+  run.gwx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (philia_tensor_size (in[0]), 1));
+  run.gs = g_memdup2 (in[1]->grad, sizeof (float) * MAX (philia_tensor_size (in[1]), 1));
+  run.gd = g_memdup2 (in[2]->grad, sizeof (float) * MAX (philia_tensor_size (in[2]), 1));
+  return run;
+}
+
 /* One step of the fused op (or of edge_attention then spmm) from the tape
  * seed 5, backward from @r: the output, the weights before dropout and the
  * three inputs' gradients. */
@@ -96,7 +117,6 @@ gat_run (PhiliaTape    *tape,
          float          p,
          const float   *r)
 {
-  GatRun run;
   PhiliaTensor *o, *alpha;
   guint h = in[1]->cols;
 
@@ -120,13 +140,7 @@ gat_run (PhiliaTape    *tape,
       o = philia_op_spmm (tape, s, philia_op_edge_attention (tape, s, in[1], in[2], 0.2f, p),
                           in[0]);
     }
-  run.out = g_memdup2 (o->data, sizeof (float) * MAX (philia_tensor_size (o), 1));
-  run.alpha = g_memdup2 (alpha->data, sizeof (float) * MAX ((gsize)s->nnz * h, 1));
-  philia_tape_backward_from (tape, o, r);
-  run.gwx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (philia_tensor_size (in[0]), 1));
-  run.gs = g_memdup2 (in[1]->grad, sizeof (float) * MAX (philia_tensor_size (in[1]), 1));
-  run.gd = g_memdup2 (in[2]->grad, sizeof (float) * MAX (philia_tensor_size (in[2]), 1));
-  return run;
+  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * h, in, r);
 }
 
 static void
@@ -209,7 +223,6 @@ gat_lane_run (PhiliaTape    *tape,
               float          p,
               const float   *r)
 {
-  GatLaneRun run;
   PhiliaTensor *o, *alpha, *wx;
 
   philia_tape_reset (tape);
@@ -219,13 +232,7 @@ gat_lane_run (PhiliaTape    *tape,
     philia_tensor_zero_grad (in[k]);
   wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
   o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
-  run.out = g_memdup2 (o->data, sizeof (float) * MAX (philia_tensor_size (o), 1));
-  run.alpha = g_memdup2 (alpha->data, sizeof (float) * MAX ((gsize)s->nnz, 1));
-  philia_tape_backward_from (tape, o, r);
-  run.gwx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (philia_tensor_size (in[0]), 1));
-  run.gs = g_memdup2 (in[1]->grad, sizeof (float) * MAX (philia_tensor_size (in[1]), 1));
-  run.gd = g_memdup2 (in[2]->grad, sizeof (float) * MAX (philia_tensor_size (in[2]), 1));
-  return run;
+  return gat_run_capture (tape, o, alpha, (gsize)s->nnz, in, r);
 }
 
 /* One head in lanes (rows of one to eight entries) against the general
