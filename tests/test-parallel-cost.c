@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "philia-core.h"
 #include "philia-autograd-private.h"
@@ -374,6 +375,68 @@ test_adam_split (void)
   g_assert_cmpmem (a->data, sizeof (float) * n, b->data, sizeof (float) * n);
 }
 
+static double
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* The dry pass the thread choice's trial steps take in place of Adam's step
+ * costs what the step costs, on one thread, where it is not split: it did
+ * a chain of dependent float additions, 2.5 times the step's time for the
+ * 8,000 × 64 weights of an MLP over 8,000 words, so one thread's trials
+ * lost by more than the split's and two threads were chosen for a run they
+ * made slower (tests/bench/GRID.md, session 18). The fastest of eleven of
+ * each, interleaved, in the thread's CPU time; and the pass changes
+ * nothing but the gradients (the next real step matches an optimizer that
+ * never took it, bit for bit). */
+static void
+test_adam_dry_cost (void)
+{
+  const guint rows = 8000, cols = 64, n = rows * cols, reps = 11;
+  g_autoptr (PhiliaTensor) a = philia_tensor_new (rows, cols);
+  g_autoptr (PhiliaTensor) b = philia_tensor_new (rows, cols);
+  g_autoptr (PhiliaOptimizer) oa = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, 0.01, 5e-4);
+  g_autoptr (PhiliaOptimizer) ob = philia_optimizer_new (PHILIA_OPTIMIZER_ADAM, 0.01, 5e-4);
+  g_autoptr (PhiliaTape) tape = philia_tape_new (1);
+  double step = G_MAXDOUBLE, dry = G_MAXDOUBLE;
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 11);
+  philia_tensor_glorot (a, &rng);
+  memcpy (b->data, a->data, sizeof (float) * n);
+  philia_optimizer_add (oa, a, TRUE);
+  philia_optimizer_add (ob, b, TRUE);
+  a->grad = g_new0 (float, n);
+  b->grad = g_new0 (float, n);
+  for (guint r = 0; r < reps; r++)
+    {
+      double t0;
+
+      for (guint i = 0; i < n; i++)
+        a->grad[i] = b->grad[i] = philia_rng_float (&rng) - 0.5f;
+      t0 = thread_cpu_ns ();
+      _philia_optimizer_step_on (oa, tape);
+      step = MIN (step, thread_cpu_ns () - t0);
+      _philia_optimizer_step_on (ob, tape);
+      g_assert_cmpmem (a->data, sizeof (float) * n, b->data, sizeof (float) * n);
+
+      for (guint i = 0; i < n; i++)
+        b->grad[i] = philia_rng_float (&rng) - 0.5f;
+      t0 = thread_cpu_ns ();
+      _philia_optimizer_trial_step (ob, tape);
+      dry = MIN (dry, thread_cpu_ns () - t0);
+      for (guint i = 0; i < n; i++)
+        g_assert_cmpfloat (b->grad[i], ==, 0);
+    }
+  g_test_message ("Adam's step %.0f µs, its dry pass %.0f µs", step / 1e3, dry / 1e3);
+  g_assert_cmpfloat (dry, <=, 1.5 * step);
+  g_assert_cmpfloat (dry, >=, 0.6 * step);
+}
+
 /* The run's thread choice (philia-train.c, choose_threads ()): after the
  * split wins, the op sites' mix is timed as a whole step and goes on only
  * if it is no slower than splitting as the cost model says. Whatever goes
@@ -641,6 +704,7 @@ main (int    argc,
   g_test_add_func ("/parallel-cost/choice", test_choice);
   g_test_add_func ("/parallel-cost/choice-mix", test_choice_mix);
   g_test_add_func ("/parallel-cost/adam-split", test_adam_split);
+  g_test_add_func ("/parallel-cost/adam-dry-cost", test_adam_dry_cost);
   g_test_add_func ("/parallel-cost/sites", test_sites);
   g_test_add_func ("/parallel-cost/split-bits", test_split_bits);
   return g_test_run ();

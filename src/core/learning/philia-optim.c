@@ -110,6 +110,58 @@ adam_update (float *restrict data,
     }
 }
 
+/* All bits set, read through a volatile: the dry pass below stores back what
+ * it loaded, selected by this mask, and the compiler cannot see that the
+ * update it computed is thrown away, so it keeps the arithmetic and the
+ * stores. */
+static volatile guint32 dry_keep = 0xffffffffu;
+
+static inline float
+keep_old (float    updated,
+          float    old,
+          guint32  keep)
+{
+  union { float f; guint32 u; } a = { updated }, b = { old };
+
+  a.u = (a.u & ~keep) | (b.u & keep);
+  return a.f;
+}
+
+/* The thread choice's dry pass of adam_update (): the same loads, the same
+ * arithmetic and the same stores, but each store writes back the value it
+ * replaces, and the gradient is cleared. So a trial step costs what a step
+ * costs and changes nothing but the gradients. (It used to sum what it read
+ * in one float, a chain of dependent additions the compiler may not
+ * reorder: 2.5 times the update's time on one thread, a bias towards
+ * splitting; tests/bench/GRID.md, session 18.) */
+static void
+adam_dry (float *restrict data,
+          float *restrict grad,
+          float *restrict m,
+          float *restrict v,
+          gsize           n,
+          float           wd,
+          float           beta1,
+          float           beta2,
+          float           step,
+          float           sbc2,
+          float           eps)
+{
+  guint32 keep = dry_keep;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float g = grad[i] + wd * data[i];
+      float mi = beta1 * m[i] + (1 - beta1) * g;
+      float vi = beta2 * v[i] + (1 - beta2) * g * g;
+
+      data[i] = keep_old (data[i] - step * mi / (sqrtf (vi) / sbc2 + eps), data[i], keep);
+      m[i] = keep_old (mi, m[i], keep);
+      v[i] = keep_old (vi, v[i], keep);
+      grad[i] = 0;
+    }
+}
+
 #ifdef ADAM_AVX
 /* The same eight at a time. GCC leaves the loop above scalar whatever the
  * flags of the function (sqrtf may set errno, so it stays a call), and the
@@ -154,13 +206,53 @@ adam_update_avx (float *restrict data,
     }
   adam_update (data + i, grad + i, m + i, v + i, n - i, wd, beta1, beta2, step, sbc2, eps);
 }
+
+/* adam_dry () eight at a time, as adam_update_avx () is adam_update (). */
+__attribute__ ((target ("avx"))) static void
+adam_dry_avx (float *restrict data,
+              float *restrict grad,
+              float *restrict m,
+              float *restrict v,
+              gsize           n,
+              float           wd,
+              float           beta1,
+              float           beta2,
+              float           step,
+              float           sbc2,
+              float           eps)
+{
+  __m256 vwd = _mm256_set1_ps (wd), vb1 = _mm256_set1_ps (beta1), vb2 = _mm256_set1_ps (beta2);
+  __m256 vc1 = _mm256_set1_ps (1 - beta1), vc2 = _mm256_set1_ps (1 - beta2);
+  __m256 vstep = _mm256_set1_ps (step), vsbc2 = _mm256_set1_ps (sbc2);
+  __m256 veps = _mm256_set1_ps (eps);
+  __m256 keep = _mm256_castsi256_ps (_mm256_set1_epi32 ((int)dry_keep));
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 p = _mm256_loadu_ps (data + i);
+      __m256 m0 = _mm256_loadu_ps (m + i), v0 = _mm256_loadu_ps (v + i);
+      __m256 g = _mm256_add_ps (_mm256_loadu_ps (grad + i), _mm256_mul_ps (vwd, p));
+      __m256 mi = _mm256_add_ps (_mm256_mul_ps (vb1, m0), _mm256_mul_ps (vc1, g));
+      __m256 vi = _mm256_add_ps (_mm256_mul_ps (vb2, v0),
+                                 _mm256_mul_ps (_mm256_mul_ps (vc2, g), g));
+      __m256 denominator = _mm256_add_ps (_mm256_div_ps (_mm256_sqrt_ps (vi), vsbc2), veps);
+      __m256 pi = _mm256_sub_ps (p, _mm256_div_ps (_mm256_mul_ps (vstep, mi), denominator));
+
+      _mm256_storeu_ps (m + i, _mm256_blendv_ps (mi, m0, keep));
+      _mm256_storeu_ps (v + i, _mm256_blendv_ps (vi, v0, keep));
+      _mm256_storeu_ps (data + i, _mm256_blendv_ps (pi, p, keep));
+      _mm256_storeu_ps (grad + i, _mm256_setzero_ps ());
+    }
+  adam_dry (data + i, grad + i, m + i, v + i, n - i, wd, beta1, beta2, step, sbc2, eps);
+}
 #endif
 
 /* One parameter's Adam update over a block of its rows (the tape may split
  * the rows between threads: each element is updated alone, so any split
- * gives the same bits). A dry pass reads what the update reads and only
- * sets the gradient to zero: the thread choice's trial steps time it in
- * place of the step they must not take. */
+ * gives the same bits). A dry pass does the update's work and keeps only
+ * the cleared gradient (adam_dry ()): the thread choice's trial steps time
+ * it in place of the step they must not take. */
 typedef struct
 {
   float   *data, *grad, *m, *v;
@@ -179,18 +271,16 @@ adam_rows (gpointer data,
 
   if (job->dry)
     {
-      float sum = 0;
-
-      for (gsize i = first; i < first + n; i++)
+#ifdef ADAM_AVX
+      if (__builtin_cpu_supports ("avx"))
         {
-          sum += job->data[i] + job->m[i] + job->v[i] + job->grad[i];
-          job->grad[i] = 0;
+          adam_dry_avx (job->data + first, job->grad + first, job->m + first, job->v + first,
+                        n, job->wd, job->beta1, job->beta2, job->step, job->sbc2, job->eps);
+          return;
         }
-      /* A store the compiler must keep, so the reads stay; a local one,
-       * so that the two halves never write the same place. */
-      volatile float kept = sum;
-
-      (void)kept;
+#endif
+      adam_dry (job->data + first, job->grad + first, job->m + first, job->v + first, n,
+                job->wd, job->beta1, job->beta2, job->step, job->sbc2, job->eps);
       return;
     }
 #ifdef ADAM_AVX
