@@ -49,6 +49,7 @@ struct _PhiliaTape
 #define POOL_STEP_WINDOW 32
   gsize        step_history[POOL_STEP_WINDOW];
   guint        step_count;
+  gsize        pool_freed; /* bytes the pool has freed, all told */
   /* The tensor a backward walk started from (its gradient is the caller's). */
   PhiliaTensor *walk_output;
   /* Op sites (op and shape) the cost model would split, each timed split
@@ -148,6 +149,13 @@ void   _philia_tape_pool_give (PhiliaTape *tape,
                                float      *buffer);
 /* Bytes the pool holds between steps (for tests and benchmarks). */
 gsize  _philia_tape_pool_bytes (PhiliaTape *tape);
+/* Bytes the pool has freed since the tape was made (trimmed, or replaced
+ * by a larger buffer). */
+gsize  _philia_tape_pool_freed (PhiliaTape *tape);
+/* Forgets what earlier steps took, so that buffers only they used are
+ * trimmed two steps on (the thread choice's trials on the arm a run did
+ * not keep; philia-train.c). */
+void   _philia_tape_pool_forget_steps (PhiliaTape *tape);
 
 typedef void (*RangeFunc) (gpointer data, guint begin, guint end);
 

@@ -326,7 +326,10 @@ _philia_tape_pool_take (PhiliaTape *tape,
    * (page faults every epoch, and a peak that grew with the epochs). */
   if ((other = pool_find_class (tape, key, TRUE)) != 0 && (gsize)other >= POOL_SHARE_MIN
       && pool_spare (tape, other))
-    g_free (pool_pop (tape, other));
+    {
+      g_free (pool_pop (tape, other));
+      tape->pool_freed += sizeof (float) * (gsize)other;
+    }
   return g_new (float, key);
 }
 
@@ -364,6 +367,20 @@ _philia_tape_pool_bytes (PhiliaTape *tape)
   return tape->pool_idle;
 }
 
+gsize
+_philia_tape_pool_freed (PhiliaTape *tape)
+{
+  return tape->pool_freed;
+}
+
+void
+_philia_tape_pool_forget_steps (PhiliaTape *tape)
+{
+  memset (tape->step_history, 0, sizeof tape->step_history);
+  tape->step_count = 0;
+  tape->step_taken = 0;
+}
+
 /* At the end of a step: when the pool holds more than the largest of the
  * last POOL_STEP_WINDOW steps took, frees the buffers that sat idle through
  * this step and the one before, so shapes that stopped occurring do not
@@ -396,6 +413,7 @@ pool_trim (PhiliaTape *tape)
         {
           g_ptr_array_remove_range (pc->list, 0, drop);
           tape->pool_idle -= sizeof (float) * (gsize)*key * drop;
+          tape->pool_freed += sizeof (float) * (gsize)*key * drop;
         }
       pc->idle_before = idle - drop;
     }

@@ -49,6 +49,10 @@
 /* Trial steps that time op sites once a run goes on with several threads,
  * at most (a site is decided on its third use). */
 #define EPOCH_SITE_TRIALS 6
+/* Untimed steps, each with an evaluation pass, on what the run goes on with
+ * once the thread choice is made, at most: until one of them frees nothing
+ * from the buffer pool (settle_pool ()). */
+#define EPOCH_SETTLE_STEPS 4
 
 /* Pages the process has touched for the first time so far (minor faults),
  * or 0 where the system does not say. */
@@ -161,6 +165,42 @@ timed_trial (PhiliaTape              *tape,
   return (double)(g_get_monotonic_time () - w0);
 }
 
+/* After the thread choice: the buffer pool holds what the trials on both
+ * arms needed (two threads' separate ops keep more [n, H] buffers than the
+ * fused ones of one thread), and it frees what a step stopped using once
+ * the steps that used it have left its window, in the reset that starts a
+ * counted epoch: about a millisecond of unmapping in epoch 1 or 2 of a
+ * 2.2 ms GCN 512 step over 2,708 × 10 (tests/bench/GRID.md, session 18).
+ * So the trials are forgotten and steps on the chosen arm (a trial step
+ * and an evaluation pass, as an epoch has) run untimed until one of them
+ * frees nothing; the first of them also warms the arm. Returns the steps
+ * taken. */
+static guint
+settle_pool (PhiliaTape              *tape,
+             const PhiliaModelVTable *vtable,
+             gpointer                 model,
+             PhiliaModelContext      *ctx,
+             const gint32            *labels,
+             const gint32            *loss_labels,
+             const guint8            *train,
+             PhiliaOptimizer         *optimizer)
+{
+  guint steps = 0;
+
+  _philia_tape_pool_forget_steps (tape);
+  while (steps < EPOCH_SETTLE_STEPS)
+    {
+      gsize freed = _philia_tape_pool_freed (tape);
+
+      eval_forward (tape, vtable, model, ctx);
+      trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
+      steps++;
+      if (_philia_tape_pool_freed (tape) == freed)
+        break;
+    }
+  return steps;
+}
+
 /* Chooses between one thread and @n_threads by timing trial steps on each
  * in turn (@choice: the first on all threads uncounted, then one, all, one,
  * all, …, two to five of each as the first took; the fastest of each
@@ -172,8 +212,9 @@ timed_trial (PhiliaTape              *tape,
  * on with the faster of the mix and every op the cost model splits, which
  * beat one thread's fastest trial by EPOCH_THREADS_MARGIN. So no
  * configuration the run goes on with was slower than one thread on the
- * trials (tests/test-parallel-cost.c). All of it runs between epoch 0's
- * training step and its evaluation pass, outside every epoch's time; the
+ * trials (tests/test-parallel-cost.c). Then the buffer pool settles on
+ * what the run goes on with (settle_pool ()). All of it runs between epoch
+ * 0's training step and its evaluation pass, outside every epoch's time; the
  * trials' results are dropped and the random streams put back, so the run
  * gives the bits it gives without them. Returns whether the op sites'
  * choices are kept (else every op splits as the cost model says). */
@@ -190,7 +231,7 @@ choose_threads (PhiliaTape              *tape,
                 PhiliaChoice            *choice)
 {
   PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
-  guint retries = 0, site_trials = 0;
+  guint retries = 0, site_trials = 0, settled;
   double mix = G_MAXDOUBLE, first_us = G_MAXDOUBLE;
   gboolean keep_sites = TRUE;
 
@@ -238,6 +279,8 @@ choose_threads (PhiliaTape              *tape,
       if (!keep_sites)
         _philia_tape_forget_sites (tape);
     }
+  _philia_tape_use_threads (tape, choice->kept ? n_threads : 1, keep_sites);
+  settled = settle_pool (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
   if (site_trials > 0)
     g_debug ("fastest trial step on %u threads %.0f µs, the op sites' mix after %u trials "
              "%.0f µs, on one %.0f µs: going on with %u, %s", n_threads, choice->best[1],
@@ -246,6 +289,8 @@ choose_threads (PhiliaTape              *tape,
   else
     g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with 1",
              n_threads, choice->best[1], choice->best[0]);
+  g_debug ("the buffer pool settled after %u untimed steps, %.1f MB freed in all", settled,
+           _philia_tape_pool_freed (tape) / 1048576.0);
   ctx->rng = ctx_rng;
   *philia_tape_get_rng (tape) = tape_rng;
   return keep_sites;
