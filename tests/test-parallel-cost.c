@@ -433,8 +433,14 @@ test_adam_dry_cost (void)
         g_assert_cmpfloat (b->grad[i], ==, 0);
     }
   g_test_message ("Adam's step %.0f µs, its dry pass %.0f µs", step / 1e3, dry / 1e3);
-  g_assert_cmpfloat (dry, <=, 1.5 * step);
-  g_assert_cmpfloat (dry, >=, 0.6 * step);
+  /* The cost is a speed figure: checked only in performance mode
+   * (`test-parallel-cost -m perf`, GRID.md), never in the suites' runs,
+   * where a sanitizer or a loaded machine would move it. */
+  if (g_test_perf ())
+    {
+      g_assert_cmpfloat (dry, <=, 1.5 * step);
+      g_assert_cmpfloat (dry, >=, 0.6 * step);
+    }
 }
 
 /* The run's thread choice (philia-train.c, choose_threads ()): after the
