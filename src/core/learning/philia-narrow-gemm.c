@@ -331,6 +331,64 @@ nn16 (int          n,
     }
 }
 
+/* Aᵀ B with AVX-512 on output rows [@i0, @i0 + 16), all @J columns at
+ * once (A's rows read once), for the block [@t0, @t1), its sums added into
+ * C. Not for the paired rows. */
+INLINE16 void
+tn16_rows (const int    J,
+           const float *a,
+           int          lda,
+           const float *b,
+           int          ldb,
+           int          i0,
+           int          t0,
+           int          t1,
+           float       *c,
+           int          ldc)
+{
+  __m512 acc[15];
+  float out[16];
+
+  for (int j = 0; j < J; j++)
+    acc[j] = _mm512_setzero_ps ();
+  for (int t = t0; t < t1; t++)
+    {
+      __m512 av = _mm512_loadu_ps (a + (gsize)t * lda + i0);
+
+      for (int j = 0; j < J; j++)
+        acc[j] = _mm512_fmadd_ps (av, _mm512_set1_ps (b[(gsize)t * ldb + j]), acc[j]);
+    }
+  for (int j = 0; j < J; j++)
+    {
+      _mm512_storeu_ps (out, acc[j]);
+      for (int l = 0; l < 16; l++)
+        c[(gsize)(i0 + l) * ldc + j] += out[l];
+    }
+}
+
+# define TN16_CASE(J) case J: tn16_rows (J, a, lda, b, ldb, i0, t0, t1, c, ldc); break;
+
+TARGET16 static void
+tn16 (int          n,
+      const float *a,
+      int          lda,
+      const float *b,
+      int          ldb,
+      int          i0,
+      int          t0,
+      int          t1,
+      float       *c,
+      int          ldc)
+{
+  switch (n)
+    {
+      TN16_CASE (1) TN16_CASE (2) TN16_CASE (3) TN16_CASE (4) TN16_CASE (5)
+      TN16_CASE (6) TN16_CASE (7) TN16_CASE (8) TN16_CASE (9) TN16_CASE (10)
+      TN16_CASE (11) TN16_CASE (12) TN16_CASE (13) TN16_CASE (14)
+    default: tn16_rows (15, a, lda, b, ldb, i0, t0, t1, c, ldc); break;
+    }
+}
+
 static gboolean
 cpu_v4 (void)
 {
@@ -519,6 +577,10 @@ tn_range (int          i0,
     }
 }
 
+static gboolean cpu_v4 (void);
+static void tn16 (int n, const float *a, int lda, const float *b, int ldb, int i0, int t0, int t1,
+                  float *c, int ldc);
+
 /* Block by block (A's rows of a block, 1.3 MB at 512 columns, are read
  * from the cache by every group of output rows), each block's sums added
  * into C, which starts at 0 for beta 0. */
@@ -546,9 +608,13 @@ narrow_tn (int          m,
       memset (c + (gsize)i * ldc, 0, sizeof (float) * n);
   for (guint q = 0; q < nb; q++)
     {
-      int t0 = bounds[q], t1 = bounds[q + 1];
+      int t0 = bounds[q], t1 = bounds[q + 1], i = 0;
 
-      tn_range (0, vec_end, 0, n, 6, FALSE, a, lda, b, ldb, t0, t1, c, ldc);
+      /* Sixteen rows a vector and every column at once with AVX-512. */
+      if (cpu_v4 ())
+        for (; i + 16 <= vec_end; i += 16)
+          tn16 (n, a, lda, b, ldb, i, t0, t1, c, ldc);
+      tn_range (i, vec_end, 0, n, 6, FALSE, a, lda, b, ldb, t0, t1, c, ldc);
       if (pair_vec)
         {
           tn_range (pair_first, pair_end, 0, 8, 4, TRUE, a, lda, b, ldb, t0, t1, c, ldc);
