@@ -6,7 +6,9 @@
  * 256-bit, multiply-adds: what the FMA units can do at all). Shapes: the
  * 11,758-node graph's first layer at 128 features, X W (forward), Xᵀ dZ (the
  * weight's gradient) and dZ Wᵀ (the input's), for output widths 256 and
- * 512, and SAGE's stacked [mean X | X] at 256 inputs.
+ * 512, and SAGE's stacked [mean X | X] at 256 inputs; and the output layer's
+ * products into a few classes, H W2 and Hᵀ dY, on the few-column kernel
+ * (philia-narrow-gemm.c, OpenBLAS's sums in less time).
  * Usage: bench-products. Prints "PRODUCT name GFLOP/s fraction-of-sgemm
  * fraction-of-peak" lines; times are the thread's CPU time, best of runs.
  */
@@ -21,6 +23,7 @@
 #include "philia-core.h"
 #include "bench-util.h"
 #include "learning/philia-small-gemm-private.h"
+#include "learning/philia-narrow-gemm-private.h"
 
 static double
 now (void)
@@ -79,7 +82,8 @@ random_floats (gsize n)
   return x;
 }
 
-/* form 0: C[m,n] = A[m,k] B[k,n]; 1: C[k,n] = A[m,k]ᵀ B[m,n]; 2: C[m,k] = A[m,n] B[k,n]ᵀ. */
+/* form 0: C[m,n] = A[m,k] B[k,n]; 1: C[k,n] = A[m,k]ᵀ B[m,n]; 2: C[m,k] = A[m,n] B[k,n]ᵀ;
+ * 3 and 4: forms 0 and 1 on the few-column kernel. */
 static void
 bench (const char *name,
        int         form,
@@ -108,6 +112,20 @@ bench (const char *name,
       BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f,
                                         a, k, b, n, 0.0f, c, n));
     }
+  else if (form == 3)
+    {
+      BEST_OF (runs, ours, _philia_narrow_gemm_forced (CblasNoTrans, m, n, k, a, k, b, n, 0.0f,
+                                                        c, n));
+      BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f,
+                                        a, k, b, n, 0.0f, c, n));
+    }
+  else if (form == 4)
+    {
+      BEST_OF (runs, ours, _philia_narrow_gemm_forced (CblasTrans, k, n, m, a, k, b, n, 0.0f, c,
+                                                        n));
+      BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f,
+                                        a, k, b, n, 0.0f, c, n));
+    }
   else
     {
       BEST_OF (runs, ours, _philia_small_gemm_nt (tape, m, k, n, a, n, b, n, c, k, FALSE));
@@ -133,5 +151,14 @@ main (void)
   bench ("X^T dZ 128x11758 . 11758x256", 1, 11758, 128, 256, p512);
   bench ("[mX|X] W 11758x256 . 256x512", 0, 11758, 256, 512, p512);
   bench ("[mX|X]^T dZ 256x11758 . 11758x512", 1, 11758, 256, 512, p512);
+  openblas_set_num_threads (1);
+  bench ("H W2 2708x512 . 512x5", 3, 2708, 512, 5, p512);
+  bench ("H^T dY 512x2708 . 2708x5", 4, 2708, 512, 5, p512);
+  bench ("H [Wl|Wr] 2708x512 . 512x10", 3, 2708, 512, 10, p512);
+  bench ("H^T dY 512x2708 . 2708x10", 4, 2708, 512, 10, p512);
+  bench ("H W2 11758x512 . 512x5", 3, 11758, 512, 5, p512);
+  bench ("H^T dY 512x11758 . 11758x5", 4, 11758, 512, 5, p512);
+  bench ("H W2 2708x64 . 64x7", 3, 2708, 64, 7, p512);
+  bench ("H^T dY 64x2708 . 2708x7", 4, 2708, 64, 7, p512);
   return 0;
 }
