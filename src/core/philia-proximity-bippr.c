@@ -59,10 +59,8 @@
 /* The number of walks interleaved. */
 #define LANES 32
 
-/* How many neighbours ahead the push prefetches (a node's slot, one random
- * read in an n-long array: 24 entries of the push's loop cover a miss to
- * memory under load, 8 did not). */
-#define PUSH_AHEAD 24
+/* How many neighbours ahead the push prefetches. */
+#define PUSH_AHEAD 8
 
 typedef struct
 {
@@ -87,20 +85,12 @@ typedef struct
 
 /* One thread's scratch. The push's state lives in arrays indexed by the
  * order in which nodes were first touched, so the scans of every round read
- * them in order and the push's updates stay in a few hundred KB; only @node
- * is indexed by node: its touched index (G_MAXUINT where untouched, cleared
- * through the touched list after each pair) beside its degree, so touching
- * a node is one random read, not two (the node map, then the graph's row
- * offsets). */
+ * them in order and the push's updates stay in a few hundred KB; only @pos
+ * is indexed by node (G_MAXUINT where untouched), cleared through the
+ * touched list after each pair. */
 typedef struct
 {
-  guint pos;         /* the touched index, G_MAXUINT where untouched */
-  guint deg;
-} NodeSlot;
-
-typedef struct
-{
-  NodeSlot *node;    /* by node: one random read finds both */
+  guint  *pos;
   guint  *touched;   /* the nodes, in order of first touch */
   double *r;         /* their residuals */
   double *deg;       /* their degrees */
@@ -148,16 +138,15 @@ touch (const BiJob *job,
        Scratch     *s,
        guint        x)
 {
-  NodeSlot *ns = &s->node[x];
-  guint i = ns->pos;
+  guint i = s->pos[x];
 
   if (i == G_MAXUINT)
     {
       i = (guint)s->n_touched++;
-      ns->pos = i;
+      s->pos[x] = i;
       s->touched[i] = x;
       s->r[i] = 0;
-      s->deg[i] = (double)ns->deg;
+      s->deg[i] = (double)degree (job, x);
       s->queued[i] = 0;
     }
   return i;
@@ -206,7 +195,8 @@ push_round (const BiJob *job,
             {
               guint y = (guint)job->nbr[e + PUSH_AHEAD];
 
-              __builtin_prefetch (&s->node[y]);
+              __builtin_prefetch (&s->pos[y]);
+              __builtin_prefetch (&job->off[y]);
             }
           j = touch (job, s, (guint)job->nbr[e]);
 
@@ -307,7 +297,7 @@ walk_pair (const BiJob *job,
           step[l] = -1;
           if (stop[l])
             {
-              guint i = s->node[x].pos;
+              guint i = s->pos[x];
 
               if (i != G_MAXUINT)
                 hits[i]++;
@@ -336,7 +326,7 @@ walk_pair (const BiJob *job,
             at[l] = x;
             stop[l] = walk_stops (&rng[l], job->stop_below);
             if (stop[l])
-              __builtin_prefetch (&s->node[x]);
+              __builtin_prefetch (&s->pos[x]);
             else
               __builtin_prefetch (&off[x]);
           }
@@ -412,7 +402,7 @@ static void
 clear_touched (Scratch *s)
 {
   for (gsize i = 0; i < s->n_touched; i++)
-    s->node[s->touched[i]].pos = G_MAXUINT;
+    s->pos[s->touched[i]] = G_MAXUINT;
   s->n_touched = 0;
 }
 
@@ -465,12 +455,6 @@ typedef struct
 
 typedef struct
 {
-  guint32 node;      /* G_MAXUINT32: empty */
-  guint32 count;
-} EndCount;
-
-typedef struct
-{
   gsize   index;     /* in the job's pairs */
   guint   v;
   guint64 key;
@@ -493,8 +477,6 @@ typedef struct
   guint64  *keys;        /* per slot */
   guint64  *counts;      /* per bucket, then per slot */
   gsize     n_counts;
-  EndCount *hash;        /* a pair's ends counted by node (ends_sum ()) */
-  guint64   n_hash;
 } Group;
 
 /* The bits of walk indices 0 … w − 1. */
@@ -519,63 +501,9 @@ group_fits (const BiJob *job,
          && (guint64)g->pairs->len + 1 <= G_GUINT64_CONSTANT (1) << (job->id_bits - kb);
 }
 
-/* A pair's Σ hits(x) r(x) / d(x) over its @ends (gp->w nodes), in the
- * order of its residual table (touched order), as hits_sum () takes it: the
- * ends are counted in a small open-addressed table (a few hundred KB, in
- * the core's cache, where writing the n-long node map for the residuals
- * missed it), then each residual's node is looked up. */
-static double
-ends_sum (Group           *g,
-          const GroupPair *gp,
-          const guint32   *ends)
-{
-  const guint32 *node = g->tab_node + gp->tab;
-  const double *val = g->tab_val + gp->tab;
-  guint bits = 1;
-  guint64 mask;
-  double sum = 0;
-
-  /* More slots than walks, so a probe always meets an empty slot; the
-   * distinct ends are far fewer than the walks (a walk ends at t itself
-   * with probability α), so the table is about half full. */
-  while ((G_GUINT64_CONSTANT (1) << bits) <= gp->w)
-    bits++;
-  mask = (G_GUINT64_CONSTANT (1) << bits) - 1;
-  if (g->n_hash < mask + 1)
-    {
-      g_free (g->hash);
-      g->n_hash = mask + 1;
-      g->hash = g_new (EndCount, g->n_hash);
-      memset (g->hash, 0xff, sizeof (EndCount) * g->n_hash);
-    }
-  for (guint64 e = 0; e < gp->w; e++)
-    {
-      guint32 x = ends[e];
-      guint64 h = ((guint64)x * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> (64 - bits);
-
-      while (g->hash[h].node != x && g->hash[h].node != G_MAXUINT32)
-        h = (h + 1) & mask;
-      if (g->hash[h].node == x)
-        g->hash[h].count++;
-      else
-        g->hash[h] = (EndCount){ x, 1 };
-    }
-  for (gsize jj = 0; jj < gp->n_tab; jj++)
-    {
-      guint32 x = node[jj];
-      guint64 h = ((guint64)x * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> (64 - bits);
-
-      while (g->hash[h].node != x && g->hash[h].node != G_MAXUINT32)
-        h = (h + 1) & mask;
-      if (g->hash[h].node == x)
-        sum += (double)g->hash[h].count * val[jj];
-    }
-  memset (g->hash, 0xff, sizeof (EndCount) * (mask + 1));
-  return sum;
-}
-
 static void
 group_walk (const BiJob *job,
+            Scratch     *s,
             Group       *g)
 {
   const gint64 *off = job->off;
@@ -698,10 +626,28 @@ group_walk (const BiJob *job,
     for (gsize p = 0; p < n_slots; p++)
       {
         GroupPair *gp = &g_array_index (g->pairs, GroupPair, p);
+        const guint32 *node = g->tab_node + gp->tab;
+        const double *val = g->tab_val + gp->tab;
+        double sum = 0;
 
-        job->out[gp->index] = gp->p_t + gp->dv * (ends_sum (g, gp, by_slot + at)
-                                                   / (double)gp->w);
+        for (gsize jj = 0; jj < gp->n_tab; jj++)
+          s->pos[node[jj]] = (guint)jj;
+        for (guint64 e = at; e < at + gp->w; e++)
+          {
+            guint jj = s->pos[by_slot[e]];
+
+            if (jj != G_MAXUINT)
+              s->hits[jj]++;
+          }
         at += gp->w;
+        for (gsize jj = 0; jj < gp->n_tab; jj++)
+          {
+            if (s->hits[jj] != 0)
+              sum += (double)s->hits[jj] * val[jj];
+            s->hits[jj] = 0;
+            s->pos[node[jj]] = G_MAXUINT;
+          }
+        job->out[gp->index] = gp->p_t + gp->dv * (sum / (double)gp->w);
       }
   }
   g_array_set_size (g->pairs, 0);
@@ -756,7 +702,7 @@ group_add (const BiJob *job,
             val[j++] = s->r[k] / s->deg[k];
           }
       clear_touched (s);
-      group_walk (job, g);
+      group_walk (job, s, g);
       memcpy (g->tab_node, node, sizeof (guint32) * n_tab);
       memcpy (g->tab_val, val, sizeof (double) * n_tab);
     }
@@ -790,10 +736,8 @@ worker (gpointer data)
   Group g = { 0 };
   gsize n_chunks = (job->n_pairs + CHUNK - 1) / CHUNK;
 
-  /* (A degree fits a guint: the graph's nodes are counted by one.) */
-  s.node = g_new (NodeSlot, job->n);
-  for (guint x = 0; x < job->n; x++)
-    s.node[x] = (NodeSlot){ G_MAXUINT, (guint)degree (job, x) };
+  s.pos = g_new (guint, job->n);
+  memset (s.pos, 0xff, sizeof (guint) * job->n);
   s.touched = g_new (guint, job->n);
   s.r = g_new (double, job->n);
   s.deg = g_new (double, job->n);
@@ -836,7 +780,7 @@ worker (gpointer data)
   if (job->batch)
     {
       if (g.pairs->len > 0 && !g_cancellable_is_cancelled (job->cancellable))
-        group_walk (job, &g);
+        group_walk (job, &s, &g);
       g_array_unref (g.pairs);
       g_free (g.tab_node);
       g_free (g.tab_val);
@@ -844,9 +788,8 @@ worker (gpointer data)
       g_free (g.buf[1]);
       g_free (g.keys);
       g_free (g.counts);
-      g_free (g.hash);
     }
-  g_free (s.node);
+  g_free (s.pos);
   g_free (s.r);
   g_free (s.deg);
   g_free (s.queued);
