@@ -15,6 +15,13 @@
  * process so the graph is loaded once: the cost of each bound a user can
  * choose, on the same pairs. OUT then has a comment line naming each bound
  * before its rows.
+ *
+ * With BENCH_PAIRS_VARIANTS="K=V;K=V|K=V|..." in the environment, the first
+ * LIMIT pairs are scored once under each variant in turn (its variables set
+ * with g_setenv, the ones of the variant before unset), in the same process:
+ * engine settings (PHILIA_BIPPR_*) compared interleaved on one loaded graph.
+ * List a variant twice to alternate rounds. OUT then has a comment line
+ * naming each variant before its rows.
  */
 #include "config.h"
 
@@ -38,6 +45,8 @@ main (int    argc,
   PhiliaProximityHeuristic heuristic;
   gsize chunk, limit, n_pairs;
   g_auto(GStrv) bounds = NULL;
+  g_auto(GStrv) variants = NULL;
+  guint n_bounds, n_variants;
   char line[256];
   FILE *in, *dst;
   double cpu0, cpu;
@@ -98,9 +107,41 @@ main (int    argc,
     }
   fprintf (dst, "u,v,%s\n", argv[4]);
   bounds = g_strsplit (argc > 7 ? argv[7] : "", ",", -1);
-  for (guint b = 0; b == 0 || bounds[b] != NULL; b++)
+  variants = g_strsplit (g_getenv ("BENCH_PAIRS_VARIANTS") ? g_getenv ("BENCH_PAIRS_VARIANTS")
+                         : "", "|", -1);
+  n_bounds = g_strv_length (bounds);
+  n_variants = g_strv_length (variants);
+  for (guint b = 0; b < MAX (1, MAX (n_bounds, n_variants)); b++)
     {
-      if (bounds[b] != NULL)
+      if (b < n_variants)
+        {
+          if (b > 0)
+            {
+              g_auto(GStrv) old = g_strsplit (variants[b - 1], ";", -1);
+
+              for (guint k = 0; old[k] != NULL; k++)
+                {
+                  g_auto(GStrv) kv = g_strsplit (old[k], "=", 2);
+
+                  if (kv[0] != NULL)
+                    g_unsetenv (kv[0]);
+                }
+            }
+          {
+            g_auto(GStrv) set = g_strsplit (variants[b], ";", -1);
+
+            for (guint k = 0; set[k] != NULL; k++)
+              {
+                g_auto(GStrv) kv = g_strsplit (set[k], "=", 2);
+
+                if (kv[0] != NULL && kv[0][0] != 0 && kv[1] != NULL)
+                  g_setenv (kv[0], kv[1], TRUE);
+              }
+          }
+          fprintf (dst, "# variant %s\n", variants[b]);
+          printf ("variant %s:\n", variants[b]);
+        }
+      if (b < n_bounds)
         {
           char *end;
 
