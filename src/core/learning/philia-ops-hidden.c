@@ -16,6 +16,7 @@
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-hidden-private.h"
+#include "philia-ops-inplace-private.h"
 #include "philia-small-gemm-private.h"
 #include "philia-narrow-gemm-private.h"
 
@@ -293,10 +294,15 @@ _philia_op_hidden_product (PhiliaTape   *tape,
   hd = w1->cols;
   c = w2->cols;
   /* Empty shapes, and several threads (OpenBLAS splits one whole product
-   * among them; a block is too small to split), take the separate ops. */
+   * among them; a block is too small to split), take the separate ops. The
+   * activation overwrites the product, which nothing else reads (its
+   * backward reads X and W1): one [n, H] buffer less at the step's peak,
+   * the same arithmetic (philia-ops-inplace.c). */
   if (n == 0 || k == 0 || hd == 0 || c == 0 || tape->n_threads > 1)
     {
-      PhiliaTensor *a = philia_op_relu_dropout (tape, philia_op_linear (tape, x, w1, b1), p);
+      PhiliaTensor *a = _philia_op_relu_dropout_consume (tape,
+                                                          philia_op_linear (tape, x, w1, b1),
+                                                          p);
 
       return b2 != NULL ? philia_op_linear (tape, a, w2, b2) : philia_op_matmul (tape, a, w2);
     }
