@@ -79,6 +79,21 @@ paired_rows (int  m,
   *end = n >= 8 ? tiles + (m % 12) / 4 * 4 : tiles;
 }
 
+/* How many of the @m output rows of Aᵀ B (@n columns) narrow_tn () leaves
+ * to element (). */
+static int
+tn_scalar_rows (int m,
+                int n)
+{
+  int pair_first, pair_end, vec_end;
+  gboolean pair_vec;
+
+  paired_rows (m, n, &pair_first, &pair_end);
+  vec_end = (pair_end > pair_first ? pair_first : m) / 8 * 8;
+  pair_vec = pair_end > pair_first && vec_end == pair_first && (pair_end - pair_first) % 8 == 0;
+  return m - (pair_vec ? pair_end : vec_end);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 # define HAVE_NARROW 1
 # include <immintrin.h>
@@ -739,6 +754,13 @@ _philia_narrow_gemm (CBLAS_TRANSPOSE  trans_a,
   /* The paired rows are those of one thread's call; OpenBLAS on several
    * would cut the rows elsewhere (the tape keeps it on one). */
   if (n >= 8 && openblas_get_num_threads () != 1)
+    return FALSE;
+  /* Aᵀ B leaves the output rows past its whole vectors to element (), one
+   * chain of k multiply-adds each, about a hundred times a vector's cost
+   * per term: with more than a few such terms OpenBLAS is faster (SAGE 16's
+   * [16, 10] weight gradient left 8 rows, 80 chains of 2,708, and took
+   * three times OpenBLAS's time; tests/bench/GRID.md, session 18). */
+  if (trans_a != CblasNoTrans && (gint64)tn_scalar_rows (m, n) * n * k > 4096)
     return FALSE;
   return _philia_narrow_gemm_forced (trans_a, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
