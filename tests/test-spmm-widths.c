@@ -109,7 +109,8 @@ random_tensor (guint      rows,
   return t;
 }
 
-/* out = S X (values of @heads heads when @values) and dX = Sᵀ dOut against
+/* out = S X (values of @heads heads when @values; without, also into a given
+ * buffer by _philia_spmm_to ()) and dX = Sᵀ dOut against
  * double sums, to float rounding of the sum of the terms' magnitudes. With
  * @dropped, one head of values about half of which are zero (dropout on
  * sparse features), the products running over the kept entries alone. */
@@ -140,6 +141,15 @@ check_width_dropped (PhiliaSparse *s,
   for (gsize i = 0; i < (gsize)s->rows * w; i++)
     dout[i] = 2 * philia_rng_float (rng) - 1;
   out = philia_op_spmm (tape, s, values, x);
+  if (values == NULL)
+    {
+      /* The same product into a caller's buffer, without a tape node
+       * (SGC's propagation before training): the same bits. */
+      g_autofree float *to = g_new (float, MAX ((gsize)s->rows * w, 1));
+
+      _philia_spmm_to (tape, s, x->data, to, w);
+      g_assert_cmpmem (to, sizeof (float) * s->rows * w, out->data, sizeof (float) * s->rows * w);
+    }
   philia_tape_backward_from (tape, out, dout);
   for (guint i = 0; i < s->rows; i++)
     for (guint j = 0; j < w; j++)

@@ -52,6 +52,15 @@ void          _philia_spmm_strided_to  (PhiliaTape         *tape,
                                         guint               out_stride,
                                         guint               width);
 
+/* @out = @s @x for @x with @cols columns, into the caller's [s->rows, @cols]
+ * buffer: philia_op_spmm ()'s product without a tape node (the same sums,
+ * bit for bit), for propagation done once before training (SGC's Â^K X). */
+void          _philia_spmm_to          (PhiliaTape         *tape,
+                                        const PhiliaSparse *s,
+                                        const float        *x,
+                                        float              *out,
+                                        guint               cols);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

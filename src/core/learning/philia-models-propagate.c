@@ -314,23 +314,39 @@ sgc_create (PhiliaModelContext *ctx,
   PhiliaSparse *a = philia_model_context_get_adjacency (ctx);
   guint n = philia_graph_get_n_nodes (ctx->graph), f = ctx->n_features;
   g_autoptr(PhiliaTape) tape = philia_tape_new (1);
-  PhiliaTensor *x;
   gsize nonzero = 0;
 
   /* Sparse features: Â^K (X W) equals (Â^K X) W and costs K sparse products
    * of width C instead of a dense n × F product (Â^K X fills in). Dense
-   * features: Â^K X once. */
+   * features: Â^K X once, into two buffers taken in turn, the last product
+   * kept as the model's own: beside X at most two [n, F] tensors are live
+   * (at 10^6 nodes × 128 features each is 512 MB; HACKING.md §7). */
   if (ctx->dense_x != NULL)
     {
-      x = ctx->dense_x;
+      PhiliaTensor *buffers[2] = { NULL, NULL }, *x = ctx->dense_x;
+
       for (int k = 0; k < ctx->params.k; k++)
-        x = philia_op_spmm (tape, a, NULL, x);
+        {
+          PhiliaTensor **out = &buffers[k % 2];
+
+          if (*out == NULL)
+            *out = philia_tensor_new (n, f);
+          _philia_spmm_to (tape, a, x->data, (*out)->data, f);
+          x = *out;
+        }
       for (gsize i = 0; i < (gsize)n * f; i++)
         nonzero += x->data[i] != 0;
       if ((double)nonzero < SPARSE_FEATURE_DENSITY * n * f)
         m->sparse = philia_sparse_new_from_dense (x->data, n, f);
-      else
+      else if (x == ctx->dense_x)
         m->dense = philia_tensor_new_from (n, f, x->data);
+      else
+        {
+          m->dense = x;
+          buffers[(ctx->params.k - 1) % 2] = NULL;
+        }
+      g_clear_pointer (&buffers[0], philia_tensor_free);
+      g_clear_pointer (&buffers[1], philia_tensor_free);
     }
   if (ctx->loss_rows != NULL)
     {
