@@ -39,33 +39,6 @@
 #include <math.h>
 #include <string.h>
 
-/* The blocking of the inner index (the first rule above). */
-#define BLOCK_Q      320
-#define BLOCK_UNROLL 8
-#define MAX_BLOCKS   64
-
-static guint
-inner_blocks (int  k,
-              int *bounds)
-{
-  int ls = 0;
-  guint n = 0;
-
-  bounds[n++] = 0;
-  while (ls < k)
-    {
-      int len = k - ls;
-
-      if (len >= 2 * BLOCK_Q)
-        len = BLOCK_Q;
-      else if (len > BLOCK_Q)
-        len = (len / 2 + BLOCK_UNROLL - 1) / BLOCK_UNROLL * BLOCK_UNROLL;
-      ls += len;
-      bounds[n++] = ls;
-    }
-  return n - 1;
-}
-
 /* The rows whose first 8 columns take two chains (the second rule). */
 static void
 paired_rows (int  m,
@@ -100,6 +73,33 @@ tn_scalar_rows (int m,
 
 # define TARGET __attribute__ ((target ("avx2,fma"), optimize ("O3")))
 # define INLINE_TARGET static inline __attribute__ ((always_inline, target ("avx2,fma")))
+
+/* The blocking of the inner index (the first rule above). */
+#define BLOCK_Q      320
+#define BLOCK_UNROLL 8
+#define MAX_BLOCKS   64
+
+static guint
+inner_blocks (int  k,
+              int *bounds)
+{
+  int ls = 0;
+  guint n = 0;
+
+  bounds[n++] = 0;
+  while (ls < k)
+    {
+      int len = k - ls;
+
+      if (len >= 2 * BLOCK_Q)
+        len = BLOCK_Q;
+      else if (len > BLOCK_Q)
+        len = (len / 2 + BLOCK_UNROLL - 1) / BLOCK_UNROLL * BLOCK_UNROLL;
+      ls += len;
+      bounds[n++] = ls;
+    }
+  return n - 1;
+}
 
 /* One element the slow way, for the few rows the vectors leave: A[r, t] is
  * a[r · rs + t · cs]. */
