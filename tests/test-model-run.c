@@ -130,7 +130,6 @@ test_applied_run_in_project (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("philia-model-run-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "adapted.philia", NULL);
-  g_autofree char *dataset = NULL;
   const PhiliaDocumentRun *run;
   const PhiliaNodeValues *nv;
   PhiliaAdaptParams params;
