@@ -32,6 +32,22 @@ gboolean _philia_narrow_gemm (CBLAS_TRANSPOSE  trans_a,
                               float           *c,
                               int              ldc);
 
+/* _philia_narrow_gemm () where it takes the call, else cblas_sgemm () (row
+ * major): the same bits either way. */
+void     _philia_narrow_or_sgemm (CBLAS_TRANSPOSE  trans_a,
+                                  CBLAS_TRANSPOSE  trans_b,
+                                  int              m,
+                                  int              n,
+                                  int              k,
+                                  float            alpha,
+                                  const float     *a,
+                                  int              lda,
+                                  const float     *b,
+                                  int              ldb,
+                                  float            beta,
+                                  float           *c,
+                                  int              ldc);
+
 /* The kernel regardless of the OpenBLAS found (tests: its sums against a
  * double-precision product on any machine). Same arguments and conditions
  * on the shape as _philia_narrow_gemm (); FALSE without AVX2 and FMA. */

@@ -764,3 +764,23 @@ _philia_narrow_gemm (CBLAS_TRANSPOSE  trans_a,
     return FALSE;
   return _philia_narrow_gemm_forced (trans_a, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
+
+/* philia-narrow-gemm-private.h */
+void
+_philia_narrow_or_sgemm (CBLAS_TRANSPOSE  trans_a,
+                         CBLAS_TRANSPOSE  trans_b,
+                         int              m,
+                         int              n,
+                         int              k,
+                         float            alpha,
+                         const float     *a,
+                         int              lda,
+                         const float     *b,
+                         int              ldb,
+                         float            beta,
+                         float           *c,
+                         int              ldc)
+{
+  if (!_philia_narrow_gemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+    cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}

@@ -102,27 +102,6 @@ relu_grad_in_place (float *restrict       g,
     g[i] = h[i] > 0 ? g[i] * keep : 0.0f;
 }
 
-/* A product into the classes (B not transposed, alpha 1) as OpenBLAS
- * computes it: its own kernel for a few columns (philia-narrow-gemm.c, the
- * same bits), else cblas_sgemm (). */
-static void
-narrow_or_sgemm (CBLAS_TRANSPOSE trans_a,
-                 int             m,
-                 int             n,
-                 int             k,
-                 const float    *a,
-                 int             lda,
-                 const float    *b,
-                 int             ldb,
-                 float           beta,
-                 float          *c,
-                 int             ldc)
-{
-  if (!_philia_narrow_gemm (trans_a, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc))
-    cblas_sgemm (CblasRowMajor, trans_a, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c,
-                 ldc);
-}
-
 /* Whether a product of inner dimension @k into @n columns (or, for
  * kernel_tn, an @k × @n weight gradient) goes through the product kernel:
  * the conditions philia_op_linear and philia_op_matmul take it under, so
@@ -204,7 +183,8 @@ hidden_backward (PhiliaTape *tape,
       if (kernel_tn (hd, c))
         _philia_small_gemm_tn (tape, hd, c, n, s->h->data, hd, dy, c, g, c, !fresh);
       else
-        narrow_or_sgemm (CblasTrans, hd, c, n, s->h->data, hd, dy, c, fresh ? 0.0f : 1.0f, g, c);
+        _philia_narrow_or_sgemm (CblasTrans, CblasNoTrans, hd, c, n, 1.0f, s->h->data, hd, dy,
+                                 c, fresh ? 0.0f : 1.0f, g, c);
     }
   /* Without X's gradient and with the kernel's transposed form, W1's
    * gradient is summed a block of rows at a time, right after the block's
@@ -352,8 +332,8 @@ _philia_op_hidden_product (PhiliaTape   *tape,
         {
           if (b2 != NULL)
             _philia_fill_rows (yb, b2->data, rows, c);
-          narrow_or_sgemm (CblasNoTrans, rows, c, hd, hb, hd, w2->data, c,
-                           b2 != NULL ? 1.0f : 0.0f, yb, c);
+          _philia_narrow_or_sgemm (CblasNoTrans, CblasNoTrans, rows, c, hd, 1.0f, hb, hd,
+                                   w2->data, c, b2 != NULL ? 1.0f : 0.0f, yb, c);
         }
     }
   if (mask != NULL)

@@ -355,27 +355,6 @@ typedef struct
  * Columns are never split: no cut tried kept the bits. */
 #define GEMM_GRAIN 48
 
-/* cblas_sgemm (), or for a few output columns the kernel that gives its bits
- * in less time (philia-narrow-gemm.c). */
-static void
-sgemm_call (CBLAS_TRANSPOSE trans_a,
-            CBLAS_TRANSPOSE trans_b,
-            int             m,
-            int             n,
-            int             k,
-            float           alpha,
-            const float    *a,
-            int             lda,
-            const float    *b,
-            int             ldb,
-            float           beta,
-            float          *c,
-            int             ldc)
-{
-  if (!_philia_narrow_gemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
-    cblas_sgemm (CblasRowMajor, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
 static void
 gemm_block (gpointer data,
             guint    task)
@@ -387,8 +366,8 @@ gemm_block (gpointer data,
   const float *a = g->ta == CblasNoTrans ? g->a + (gsize)first * g->lda : g->a + first;
 
   if (count > 0)
-    sgemm_call (g->ta, g->tb, count, g->n, g->k, g->alpha, a, g->lda, g->b, g->ldb, g->beta,
-                g->c + (gsize)first * g->ldc, g->ldc);
+    _philia_narrow_or_sgemm (g->ta, g->tb, count, g->n, g->k, g->alpha, a, g->lda, g->b, g->ldb,
+                             g->beta, g->c + (gsize)first * g->ldc, g->ldc);
 }
 
 void
@@ -430,10 +409,10 @@ _philia_sgemm (PhiliaTape      *tape,
       if (split)
         philia_parallel_run (g.parts, g.parts, gemm_block, &g);
       else
-        sgemm_call (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        _philia_narrow_or_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (timing != NULL)
         _philia_choice_record (timing, split, now_ns () - t0, SITE_MARGIN);
       return;
     }
-  sgemm_call (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  _philia_narrow_or_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
