@@ -45,17 +45,30 @@ gboolean _philia_cost_parallel (guint  n_threads,
  * over the team), timed in turn on their first uses and the faster kept.
  * The first use runs the guess and is not counted (cold caches, first
  * touch of fresh buffers), the next 2 × rounds alternate 0, 1, 0, 1, …,
- * and then arm 1 is kept only if its fastest time is at most (1 − margin)
- * times arm 0's: a split has costs its own timing does not see (the ops
- * after it read the worker's rows from the other core's cache). */
+ * and then arm 1 is kept only if it won by the margin twice over: its
+ * fastest time is at most (1 − margin) times arm 0's, and so is, in the
+ * median round, its time over the time of arm 0 just before it (the upper
+ * median: with two rounds, both). A split has costs its own timing does not
+ * see (the ops after it read the worker's rows from the other core's
+ * cache), and one lucky split among level times must not keep it: noise
+ * only ever keeps arm 0 (tests/bench/GRID.md, session 19). */
+#define PHILIA_CHOICE_MAX_ROUNDS 8
+
 typedef struct
 {
   guint  uses;     /* timed uses so far, the uncounted first one included */
   guint  rounds;   /* uses of each arm timed before deciding */
   int    kept;     /* −1 while timing, else the arm kept */
   double best[2];  /* the fastest time of each arm so far */
+  double last0;    /* arm 0's last time, for the round's ratio (< 0: none) */
+  guint  n_ratios; /* rounds timed so far, at most PHILIA_CHOICE_MAX_ROUNDS */
+  double ratios[PHILIA_CHOICE_MAX_ROUNDS];  /* arm 1's time over arm 0's, each round */
 } PhiliaChoice;
 
+/* The upper median of @n values (the larger middle one when @n is even;
+ * at most PHILIA_CHOICE_MAX_ROUNDS are read), NaN when @n is 0. */
+double   _philia_choice_upper_median (const double *values,
+                                      guint         n);
 void     _philia_choice_init   (PhiliaChoice       *choice,
                                 guint               rounds);
 /* The arm the next use runs: the kept one, or the one to time next (@guess

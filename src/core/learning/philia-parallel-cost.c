@@ -92,6 +92,28 @@ _philia_cost_parallel (guint  n_threads,
   return _philia_cost_parallel_ns (n_threads, _philia_cost_ns (madds, bytes), bytes);
 }
 
+double
+_philia_choice_upper_median (const double *values,
+                             guint         n)
+{
+  double sorted[PHILIA_CHOICE_MAX_ROUNDS];
+
+  n = MIN (n, PHILIA_CHOICE_MAX_ROUNDS);
+  if (n == 0)
+    return NAN;
+  memcpy (sorted, values, n * sizeof (double));
+  /* Insertion sort: a few rounds. */
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+      {
+        double t = sorted[j];
+
+        sorted[j] = sorted[j - 1];
+        sorted[j - 1] = t;
+      }
+  return sorted[n / 2];
+}
+
 void
 _philia_choice_init (PhiliaChoice *choice,
                      guint         rounds)
@@ -100,6 +122,8 @@ _philia_choice_init (PhiliaChoice *choice,
   choice->rounds = MAX (rounds, 1);
   choice->kept = -1;
   choice->best[0] = choice->best[1] = G_MAXDOUBLE;
+  choice->last0 = -1;
+  choice->n_ratios = 0;
 }
 
 guint
@@ -123,10 +147,23 @@ _philia_choice_record (PhiliaChoice *choice,
   if (choice->kept >= 0 || arm > 1)
     return;
   if (choice->uses > 0)
-    choice->best[arm] = MIN (choice->best[arm], time);
+    {
+      choice->best[arm] = MIN (choice->best[arm], time);
+      if (arm == 0)
+        choice->last0 = time;
+      else if (choice->last0 >= 0 && choice->n_ratios < PHILIA_CHOICE_MAX_ROUNDS)
+        {
+          choice->ratios[choice->n_ratios++] = choice->last0 > 0 ? time / choice->last0
+                                                                 : G_MAXDOUBLE;
+          choice->last0 = -1;
+        }
+    }
   if (++choice->uses < 1 + 2 * choice->rounds)
     return;
-  choice->kept = choice->best[1] <= (1.0 - margin) * choice->best[0];
+  choice->kept = choice->best[1] <= (1.0 - margin) * choice->best[0]
+                 && (choice->n_ratios == 0
+                     || _philia_choice_upper_median (choice->ratios, choice->n_ratios)
+                          <= 1.0 - margin);
 }
 
 gboolean

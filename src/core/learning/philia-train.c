@@ -20,9 +20,13 @@
 #endif
 
 /* How much faster a trial step on several threads must be than on one for a
- * run to keep them: when they are level, one thread spares the other
- * core. */
-#define EPOCH_THREADS_MARGIN 0.03
+ * run to keep them, by the fastest trials and in the median round
+ * (PhiliaChoice): when they are level, one thread spares the other core,
+ * and a level cell kept on two threads by a lucky trial ran its epochs up
+ * to a quarter slower than one thread (GAT 8 × 8 and GCN 16 on the
+ * bag-of-words graphs won their fastest trials by 3–4 %; tests/bench/GRID.md,
+ * session 19). */
+#define EPOCH_THREADS_MARGIN 0.05
 /* Trial steps timed on each thread count, after epoch 0's training step,
  * before any counted epoch; the fastest of each is compared. Short steps
  * are timed more often, up to EPOCH_THREADS_MAX_ROUNDS each, while the
@@ -31,6 +35,7 @@
  * a step of a millisecond costs little to time again. */
 #define EPOCH_THREADS_ROUNDS 2
 #define EPOCH_THREADS_MAX_ROUNDS 5
+G_STATIC_ASSERT (EPOCH_THREADS_MAX_ROUNDS <= PHILIA_CHOICE_MAX_ROUNDS);
 #define EPOCH_TRIALS_US 10000.0
 /* A step shorter than this runs once untimed on an arm before each timed
  * trial on it: the arms alternate, and a one-thread step right after a
@@ -232,8 +237,9 @@ choose_threads (PhiliaTape              *tape,
 {
   PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
   guint retries = 0, site_trials = 0, settled;
-  double mix = G_MAXDOUBLE, first_us = G_MAXDOUBLE;
+  double mix = G_MAXDOUBLE, first_us = G_MAXDOUBLE, ratio;
   gboolean keep_sites = TRUE;
+  GString *trials = g_string_new (NULL);
 
   while (choice->kept < 0)
     {
@@ -251,9 +257,13 @@ choose_threads (PhiliaTape              *tape,
           choice->rounds = CLAMP ((guint)(EPOCH_TRIALS_US / (2 * MAX (us, 1))),
                                   EPOCH_THREADS_ROUNDS, EPOCH_THREADS_MAX_ROUNDS);
         }
+      g_string_append_printf (trials, " %u:%.0f", arm ? n_threads : 1, us);
       if (us >= 0)
         _philia_choice_record (choice, arm, us, EPOCH_THREADS_MARGIN);
     }
+  g_debug ("trial steps (threads:µs, the first uncounted, negative: fresh pages):%s",
+           trials->str);
+  g_string_free (trials, TRUE);
   if (choice->kept)
     {
       guint split, single, timing = 1;
@@ -281,14 +291,15 @@ choose_threads (PhiliaTape              *tape,
     }
   _philia_tape_use_threads (tape, choice->kept ? n_threads : 1, keep_sites);
   settled = settle_pool (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
+  ratio = _philia_choice_upper_median (choice->ratios, choice->n_ratios);
   if (site_trials > 0)
     g_debug ("fastest trial step on %u threads %.0f µs, the op sites' mix after %u trials "
-             "%.0f µs, on one %.0f µs: going on with %u, %s", n_threads, choice->best[1],
-             site_trials, mix, choice->best[0], n_threads,
+             "%.0f µs, on one %.0f µs, the median round's ratio %.3f: going on with %u, %s",
+             n_threads, choice->best[1], site_trials, mix, choice->best[0], ratio, n_threads,
              keep_sites ? "the sites' mix" : "every op the cost model splits");
   else
-    g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs: going on with 1",
-             n_threads, choice->best[1], choice->best[0]);
+    g_debug ("fastest trial step on %u threads %.0f µs, on one %.0f µs, the median round's "
+             "ratio %.3f: going on with 1", n_threads, choice->best[1], choice->best[0], ratio);
   g_debug ("the buffer pool settled after %u untimed steps, %.1f MB freed in all", settled,
            _philia_tape_pool_freed (tape) / 1048576.0);
   ctx->rng = ctx_rng;
