@@ -364,17 +364,12 @@ sage_mean_add_pair_backward (PhiliaTape *tape,
     {
       float *gl = grad_for_write (tape, zl, &fresh);
 
+      /* Added into a gradient already reached (not in the model: nothing
+       * else reads X Wl) as spmm's backward adds, from its values. */
       if (fresh)
         _philia_spmm_to (tape, node->sparse->transpose, dh, gl, c);
       else
-        {
-          /* Not the case in the model (nothing else reads X Wl). */
-          float *part = _philia_tape_pool_take (tape, size);
-
-          _philia_spmm_to (tape, node->sparse->transpose, dh, part, c);
-          acc (gl, part, (gsize)n * c);
-          _philia_tape_pool_give (tape, size, part);
-        }
+        _philia_spmm_add_to (tape, node->sparse->transpose, dh, gl, c);
     }
   if (zr->requires_grad && grad_steal_from_output (tape, node, zr) == NULL)
     {
