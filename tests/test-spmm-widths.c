@@ -493,6 +493,68 @@ test_propagated_order (void)
   check_propagated (7, 7);
 }
 
+/* Products 128 columns wide and more gather each 64-column block of X from
+ * a contiguous copy when the entries read X's rows twice or more on average
+ * (spmm_block_pack_pays ()): bit for bit each 64-column slice's own product
+ * (X's slice contiguous, one block, read in place), with stored values and
+ * with half of them zero (the kept entries), forward and for the weight
+ * gradient Sᵀ dOut, on one and two threads, at 512 columns (2 KB rows) and
+ * 192 plus a tail of 8. */
+static void
+test_spmm_packed_blocks (void)
+{
+  static const guint widths[] = { 512, 200 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 23);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    for (guint dropped = 0; dropped <= 1; dropped++)
+      for (guint threads = 1; threads <= 2; threads++)
+        {
+          guint w = widths[k], rows = 900, cols = 150;
+          g_autoptr(PhiliaSparse) s = words_sparse (rows, cols, FALSE, &rng);
+          g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+          g_autoptr(PhiliaTensor) x = random_tensor (cols, w, &rng);
+          g_autoptr(PhiliaTensor) values = random_tensor (MAX (s->nnz, 1), 1, &rng);
+          g_autofree float *dout = g_new (float, (gsize)rows * w);
+          PhiliaTensor *out;
+
+          g_assert_cmpint (s->nnz, >=, 2 * (gint64)cols);
+          values->rows = s->nnz;
+          values->requires_grad = FALSE;
+          for (gint64 e = 0; e < s->nnz; e++)
+            if (!dropped)
+              values->data[e] = s->values[e];
+            else if (philia_rng_float (&rng) < 0.5f)
+              values->data[e] = 0;
+          for (gsize i = 0; i < (gsize)rows * w; i++)
+            dout[i] = 2 * philia_rng_float (&rng) - 1;
+          out = philia_op_spmm (tape, s, values, x);
+          philia_tape_backward_from (tape, out, dout);
+          for (guint j0 = 0; j0 + 64 <= w; j0 += 64)
+            {
+              g_autoptr(PhiliaTape) one = philia_tape_new (1);
+              g_autoptr(PhiliaTensor) xs = philia_tensor_new (cols, 64);
+              g_autofree float *ds = g_new (float, (gsize)rows * 64);
+              PhiliaTensor *want;
+
+              for (guint r = 0; r < cols; r++)
+                memcpy (xs->data + (gsize)r * 64, x->data + (gsize)r * w + j0, 64 * sizeof (float));
+              for (guint r = 0; r < rows; r++)
+                memcpy (ds + (gsize)r * 64, dout + (gsize)r * w + j0, 64 * sizeof (float));
+              xs->requires_grad = TRUE;
+              want = philia_op_spmm (one, s, values, xs);
+              philia_tape_backward_from (one, want, ds);
+              for (guint r = 0; r < rows; r++)
+                g_assert_cmpmem (out->data + (gsize)r * w + j0, 64 * sizeof (float),
+                                 want->data + (gsize)r * 64, 64 * sizeof (float));
+              for (guint r = 0; r < cols; r++)
+                g_assert_cmpmem (x->grad + (gsize)r * w + j0, 64 * sizeof (float),
+                                 xs->grad + (gsize)r * 64, 64 * sizeof (float));
+            }
+        }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -504,5 +566,6 @@ main (int    argc,
   g_test_add_func ("/spmm/scatter-transposed", test_scatter_transposed);
   g_test_add_func ("/spmm/wide-gather", test_spmm_wide_gather);
   g_test_add_func ("/spmm/slab-accumulate", test_spmm_slab_accumulate);
+  g_test_add_func ("/spmm/packed-blocks", test_spmm_packed_blocks);
   return g_test_run ();
 }

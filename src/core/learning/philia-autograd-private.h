@@ -61,6 +61,15 @@ void          _philia_spmm_to          (PhiliaTape         *tape,
                                         float              *out,
                                         guint               cols);
 
+/* The same added into @out (philia_op_spmm ()'s backward product into a
+ * gradient something has reached already: the kernels start from @out's
+ * values, so the same bits). */
+void          _philia_spmm_add_to      (PhiliaTape         *tape,
+                                        const PhiliaSparse *s,
+                                        const float        *x,
+                                        float              *out,
+                                        guint               cols);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

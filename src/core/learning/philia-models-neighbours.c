@@ -252,15 +252,17 @@ sage_forward (gpointer            model,
        * multiply-adds of one over [Wl | Wr], without concatenating the
        * [F, H] weights every step (16 MB at 8,000 words and width 512) and
        * splitting their gradient back. One dropout of the entries serves
-       * both, as it served the single product. */
+       * both, as it served the single product. The mean, X Wr and the bias
+       * are added as one op (philia-ops-sage.c). */
       PhiliaSparse *x = ctx->sparse_x;
-      PhiliaTensor *values = NULL;
+      PhiliaTensor *values = NULL, *zl;
 
       if (p > 0 && philia_tape_get_training (tape))
         values = philia_op_dropout (tape, philia_tape_constant (tape, x->nnz, 1, x->values), p);
-      h = _philia_op_spmm_consume (tape, mean, philia_op_spmm (tape, x, values, m->wl[0]));
-      h = _philia_op_add_consume (tape, h, philia_op_spmm (tape, x, values, m->wr[0]));
-      h = _philia_op_add_consume (tape, h, m->b[0]);
+      zl = philia_op_spmm (tape, x, values, m->wl[0]);
+      h = _philia_sage_mean_of (tape, mean, zl);
+      h = _philia_op_sage_mean_add_pair (tape, mean, zl, h,
+                                         philia_op_spmm (tape, x, values, m->wr[0]), m->b[0]);
     }
   /* Nothing else reads the pre-activation: the activation overwrites it. */
   h = _philia_op_relu_dropout_consume (tape, h, p);

@@ -62,4 +62,23 @@ PhiliaTensor *_philia_op_sage_mean_add (PhiliaTape   *tape,
                                         PhiliaTensor *y,
                                         PhiliaTensor *b);
 
+/* SAGE's first layer on sparse features, mean (@zl) + @zr + @b for two
+ * [n, c] tensors, in two calls: _philia_sage_mean_of () makes mean (@zl)
+ * (no tape node; @zl's values are dropped, so that @zr, made next, can take
+ * its buffer), then _philia_op_sage_mean_add_pair () adds @zr and @b into
+ * that @h in one pass and records the whole as one node, whose backward
+ * pass gives @zr the output's gradient buffer instead of a copy. The values
+ * and gradients of the separate ops (spmm, two additions), bit for bit.
+ * @zr's values are dropped. */
+PhiliaTensor *_philia_sage_mean_of          (PhiliaTape   *tape,
+                                             PhiliaSparse *mean,
+                                             PhiliaTensor *zl);
+
+PhiliaTensor *_philia_op_sage_mean_add_pair (PhiliaTape   *tape,
+                                             PhiliaSparse *mean,
+                                             PhiliaTensor *zl,
+                                             PhiliaTensor *h,
+                                             PhiliaTensor *zr,
+                                             PhiliaTensor *b);
+
 G_END_DECLS

@@ -319,3 +319,111 @@ _philia_op_sage_mean_add (PhiliaTape   *tape,
   _philia_tensor_drop_values (tape, y);
   return h;
 }
+
+/*
+ * mean (@zl) + @zr + @b for two [n, c] tensors (SAGE's first layer on
+ * sparse features, X Wl and X Wr over the kept words): the separate ops
+ * (spmm, then two additions in place) made a pass over [n, c] for each
+ * addition and, backwards, a copy of the output's gradient for @zr. Here
+ * the right term and the bias go in one pass, and @zr takes the output's
+ * gradient buffer itself once the mean's transpose has read it. The same
+ * sums in the same order ((mean + zr) + b; the mean's product is
+ * philia_op_spmm ()'s), so the same bits. The values of both inputs are
+ * dropped (no backward pass here reads them).
+ */
+PHILIA_VECTORIZE static void
+sage_add_rows (float *restrict       h,
+               const float *restrict zr,
+               const float *restrict b,
+               guint                 n,
+               guint                 c)
+{
+  for (guint r = 0; r < n; r++)
+    {
+      float *restrict o = h + (gsize)r * c;
+      const float *restrict z = zr + (gsize)r * c;
+
+      for (guint j = 0; j < c; j++)
+        o[j] = (o[j] + z[j]) + b[j];
+    }
+}
+
+static void
+sage_mean_add_pair_backward (PhiliaTape *tape,
+                             Node       *node)
+{
+  PhiliaTensor *zl = node->in[0], *zr = node->in[1], *b = node->in[2], *h = node->out;
+  guint n = h->rows, c = h->cols;
+  gsize size = MAX ((gsize)n * c, 1);
+  const float *dh = h->grad;
+  gboolean fresh;
+
+  if (b->requires_grad && n > 0)
+    _philia_acc_columns (ensure_grad (b), dh, n, c);
+  if (zl->requires_grad)
+    {
+      float *gl = grad_for_write (tape, zl, &fresh);
+
+      /* Added into a gradient already reached (not in the model: nothing
+       * else reads X Wl) as spmm's backward adds, from its values. */
+      if (fresh)
+        _philia_spmm_to (tape, node->sparse->transpose, dh, gl, c);
+      else
+        _philia_spmm_add_to (tape, node->sparse->transpose, dh, gl, c);
+    }
+  if (zr->requires_grad && grad_steal_from_output (tape, node, zr) == NULL)
+    {
+      float *gr = grad_for_write (tape, zr, &fresh);
+
+      if (fresh)
+        memcpy (gr, dh, sizeof (float) * size);
+      else
+        acc (gr, dh, (gsize)n * c);
+    }
+}
+
+/* philia-ops-sage-private.h */
+PhiliaTensor *
+_philia_sage_mean_of (PhiliaTape   *tape,
+                      PhiliaSparse *mean,
+                      PhiliaTensor *zl)
+{
+  PhiliaTensor *h;
+
+  g_return_val_if_fail (tape != NULL && mean != NULL && zl != NULL, NULL);
+  g_return_val_if_fail (mean->rows == zl->rows && mean->cols == zl->rows && zl->cols > 0, NULL);
+
+  h = tape_tensor_uninit (tape, zl->rows, zl->cols);
+  if (zl->rows > 0)
+    _philia_spmm_to (tape, mean, zl->data, h->data, zl->cols);
+  /* Its buffer serves X Wr, made next: the step holds two [n, c] tensors
+   * here, as the separate ops did. */
+  _philia_tensor_drop_values (tape, zl);
+  return h;
+}
+
+/* philia-ops-sage-private.h */
+PhiliaTensor *
+_philia_op_sage_mean_add_pair (PhiliaTape   *tape,
+                               PhiliaSparse *mean,
+                               PhiliaTensor *zl,
+                               PhiliaTensor *h,
+                               PhiliaTensor *zr,
+                               PhiliaTensor *b)
+{
+  Node *node;
+
+  g_return_val_if_fail (tape != NULL && mean != NULL && zl != NULL && h != NULL && zr != NULL
+                        && b != NULL, NULL);
+  g_return_val_if_fail (h->rows == zl->rows && h->cols == zl->cols && zr->rows == zl->rows
+                        && zr->cols == zl->cols, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == zl->cols, NULL);
+
+  if (h->rows > 0)
+    sage_add_rows (h->data, zr->data, b->data, h->rows, h->cols);
+  node = record (tape, sage_mean_add_pair_backward, h, zl, zr, b);
+  if (node != NULL)
+    node->sparse = philia_sparse_ref (mean);
+  _philia_tensor_drop_values (tape, zr);
+  return h;
+}

@@ -962,6 +962,40 @@ spmm_slab_pack (const float *x, guint stride, guint j0, guint rows, float *restr
     }
 }
 
+/*
+ * A 64-column block of a wide X read in place lies in a few of L2's sets:
+ * its rows' 256 bytes sit @d floats apart, and at 512 columns (2 KB) the
+ * block's lines map to a thirty-second of the sets, at 256 to a sixteenth
+ * (with 16 ways, 128 or 256 KB of a 1 MB L2), so a block of 2,708 rows
+ * (693 KB) or 1,500 (384 KB) that would fit L2 is gathered from L3: SAGE
+ * 512's products on the 1,500-word graph took 2.5-4 times those of width
+ * 256 (bench-words). The block is copied first into a contiguous per-thread
+ * buffer (spmm_slab_buffer ()) and gathered from there, where the copy pays:
+ * the range's entries gather each of X's rows twice or more on average.
+ * Same sums in the same order, so the same bits.
+ */
+static gboolean
+spmm_block_pack_pays (const PhiliaSparse *s,
+                      guint               d,
+                      gint64              entries)
+{
+  return d >= 128 && entries >= 2 * (gint64)s->cols;
+}
+
+/* Columns [@j0, @j0 + 64) of the @rows rows of @x (@stride floats apart)
+ * into @block, contiguous. */
+static void
+spmm_block_pack (const float *x, guint stride, guint j0, guint rows, float *restrict block)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      if (r + 8 < rows)
+        for (guint k = 0; k < 4; k++)
+          __builtin_prefetch (x + (gsize)(r + 8) * stride + j0 + 16 * k);
+      memcpy (block + (gsize)r * 64, x + (gsize)r * stride + j0, 64 * sizeof (float));
+    }
+}
+
 static void
 spmm_rows (gpointer data,
            guint    begin,
@@ -1037,16 +1071,31 @@ spmm_rows (gpointer data,
        * output element gets the same sums as row by row. */
       const gint64 *off = t->s->row_offsets;
       gint64 limit = off[end];
+      float *packed = spmm_block_pack_pays (t->s, d, off[end] - off[begin])
+                        ? spmm_slab_buffer ((gsize)t->s->cols * 64)
+                        : NULL;
 
       for (guint j0 = 0; j0 < d; j0 += 64)
-        for (guint i = begin; i < end; i++)
-          {
-            if (d - j0 >= 64)
-              spmm_block_64_ahead (off, t->s->col_index, t->values, t->x, d, j0, i,
-                                   t->out + (gsize)i * d + j0, t->accumulate, limit);
-            else
-              spmm_columns (t, i, 0, j0, d - j0);
-          }
+        {
+          const float *xb = t->x;
+          guint xs = d, xj = j0;
+
+          if (packed != NULL && d - j0 >= 64)
+            {
+              spmm_block_pack (t->x, d, j0, t->s->cols, packed);
+              xb = packed;
+              xs = 64;
+              xj = 0;
+            }
+          for (guint i = begin; i < end; i++)
+            {
+              if (d - j0 >= 64)
+                spmm_block_64_ahead (off, t->s->col_index, t->values, xb, xs, xj, i,
+                                     t->out + (gsize)i * d + j0, t->accumulate, limit);
+              else
+                spmm_columns (t, i, 0, j0, d - j0);
+            }
+        }
       return;
     }
   for (guint i = begin; i < end; i++)
@@ -1541,6 +1590,19 @@ _philia_spmm_to (PhiliaTape         *tape,
   g_return_if_fail (s != NULL && x != NULL && out != NULL && cols > 0);
 
   spmm_run (tape, s, kept_key (NULL), s->values, 1, x, out, cols, NULL, FALSE);
+}
+
+/* philia-autograd-private.h */
+void
+_philia_spmm_add_to (PhiliaTape         *tape,
+                     const PhiliaSparse *s,
+                     const float        *x,
+                     float              *out,
+                     guint               cols)
+{
+  g_return_if_fail (s != NULL && x != NULL && out != NULL && cols > 0);
+
+  spmm_run (tape, s, kept_key (NULL), s->values, 1, x, out, cols, NULL, TRUE);
 }
 
 PhiliaTensor *
