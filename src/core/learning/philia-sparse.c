@@ -971,7 +971,11 @@ spmm_slab_pack (const float *x, guint stride, guint j0, guint rows, float *restr
  * 512's products on the 1,500-word graph took 2.5-4 times those of width
  * 256 (bench-words). The block is copied first into a contiguous per-thread
  * buffer (spmm_slab_buffer ()) and gathered from there, where the copy pays:
- * the range's entries gather each of X's rows twice or more on average.
+ * the range's entries gather each of X's rows twice or more on average, and
+ * the copy fits L2. A block past L2 (wide products on 10^5 rows reach this
+ * path when even a 16-column slab is past L2) would be gathered from L3 or
+ * memory either way, and its copy would be a per-thread buffer of 256 bytes
+ * a row kept after the product (256 MB at 10^6 rows).
  * Same sums in the same order, so the same bits.
  */
 static gboolean
@@ -979,7 +983,8 @@ spmm_block_pack_pays (const PhiliaSparse *s,
                       guint               d,
                       gint64              entries)
 {
-  return d >= 128 && entries >= 2 * (gint64)s->cols;
+  return d >= 128 && entries >= 2 * (gint64)s->cols
+         && (gsize)s->cols * 64 * sizeof (float) <= SPMM_BLOCK_L2;
 }
 
 /* Columns [@j0, @j0 + 64) of the @rows rows of @x (@stride floats apart)
