@@ -178,6 +178,20 @@ narrow_transpose (const PhiliaTensor *w)
   return wt;
 }
 
+/* W's gradient g [F, C] from its transpose gt [C, F]: g = gt (fresh) or
+ * g + gt. */
+static void
+add_transposed (float       *g,
+                const float *gt,
+                guint        f,
+                guint        c,
+                gboolean     fresh)
+{
+  for (guint k = 0; k < f; k++)
+    for (guint j = 0; j < c; j++)
+      g[(gsize)k * c + j] = (fresh ? 0.0f : g[(gsize)k * c + j]) + gt[(gsize)j * f + k];
+}
+
 static void
 narrow_backward (PhiliaTape *tape,
                  Node       *node)
@@ -201,9 +215,7 @@ narrow_backward (PhiliaTape *tape,
       float *g = grad_for_write (tape, w, &fresh);
 
       narrow_grad (gt, x->data, dy, n, f, c);
-      for (guint k = 0; k < f; k++)
-        for (guint j = 0; j < c; j++)
-          g[(gsize)k * c + j] = (fresh ? 0.0f : g[(gsize)k * c + j]) + gt[(gsize)j * f + k];
+      add_transposed (g, gt, f, c, fresh);
     }
   if (x->requires_grad)
     {
@@ -345,9 +357,7 @@ linear_nll_backward (PhiliaTape *tape,
     {
       float *g = grad_for_write (tape, w, &fresh);
 
-      for (guint k = 0; k < f; k++)
-        for (guint j = 0; j < c; j++)
-          g[(gsize)k * c + j] = (fresh ? 0.0f : g[(gsize)k * c + j]) + s->gt[(gsize)j * f + k];
+      add_transposed (g, s->gt, f, c, fresh);
     }
 }
 
