@@ -15,7 +15,7 @@
  * of log-softmax (X W + b) and the gradients of W and b in one pass over
  * X's rows. Against the separate ops it replaces (narrow linear,
  * log-softmax, NLL) to the bit, and against the same sums in double, on
- * shapes around its 64-row blocks: no rows, one row, row counts off a
+ * shapes around its row blocks: no rows, one row, row counts off a
  * block, one class, unlabeled rows, a mask, a loss gradient other than 1.
  * And the deferred output layer the training loop hands to it. */
 
@@ -197,9 +197,10 @@ check_shape (guint      n,
 static void
 test_matches_separate_ops (void)
 {
-  /* rows: none, one, a block's NARROW_BLOCK part, a block, off a block by
-   * one either way, several blocks and a tail */
-  static const guint rows[] = { 0, 1, 7, 32, 63, 64, 65, 130, 200, 257 };
+  /* rows: none, one, within and around the weight gradient's 32-row sums,
+   * and across the op's blocks (1,024 rows at 1 to 37 features, 512 at 128),
+   * on a block boundary and off one */
+  static const guint rows[] = { 0, 1, 7, 32, 63, 65, 130, 257, 1024, 1100 };
   static const guint features[] = { 1, 32, 37, 128 };
   PhiliaRng rng;
 
