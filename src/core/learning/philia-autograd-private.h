@@ -82,4 +82,31 @@ void          _philia_optimizer_step_on    (PhiliaOptimizer *optimizer,
 void          _philia_optimizer_trial_step (PhiliaOptimizer *optimizer,
                                             PhiliaTape      *tape);
 
+/* Log-softmax of @rows rows of @c logits @x into @y, with scratch @shifted
+ * (@rows × @c floats) and @lse (@rows): philia_op_log_softmax ()'s
+ * arithmetic, which calls it. Elementwise steps go eight elements at a time
+ * from the start of the arrays, so a caller that splits rows into blocks
+ * gets the whole call's bits when every block starts at a row whose element
+ * offset and row index are multiples of 8 (philia-ops-softmax.c). */
+void _philia_log_softmax_rows     (float        *y,
+                                   const float  *x,
+                                   guint         rows,
+                                   guint         c,
+                                   float        *shifted,
+                                   float        *lse);
+/* The logits' gradient @dy of the mean NLL over @logp's counted rows
+ * (label ≥ 0 and @mask set, or no @mask) with @scale = the loss's gradient
+ * / the count: what philia_op_nll ()'s and philia_op_log_softmax ()'s
+ * backward passes leave in a fresh gradient, to the bit (same block rule).
+ * @g (@rows × @c) and @sums (@rows × @c) are scratch. */
+void _philia_nll_log_softmax_grad (float        *dy,
+                                   const float  *logp,
+                                   const gint32 *labels,
+                                   const guint8 *mask,
+                                   guint         rows,
+                                   guint         c,
+                                   float         scale,
+                                   float        *g,
+                                   float        *sums);
+
 G_END_DECLS

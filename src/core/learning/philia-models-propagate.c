@@ -387,15 +387,13 @@ sgc_forward (gpointer            model,
       dense = m->dense_rows;
       sparse = m->sparse_rows;
     }
-  /* Few classes and enough features that sgemm's packing of X costs more
-   * than the product: each row of the features read once each way. */
-  if (dense != NULL && m->w->cols <= PHILIA_NARROW_MAX && dense->cols >= 32)
-    return _philia_op_linear_narrow (tape, philia_op_dropout (tape, dense,
+  /* Â^K X needs no gradient: in a training step the loss takes the output
+   * layer (one pass over the rows), else the narrow op or matmul + add. */
+  if (dense != NULL)
+    return _philia_op_linear_output (tape, philia_op_dropout (tape, dense,
                                                               (float)ctx->params.dropout),
                                      m->w, m->b);
-  if (dense != NULL)
-    h = philia_op_matmul (tape, philia_op_dropout (tape, dense, (float)ctx->params.dropout), m->w);
-  else if (sparse != NULL)
+  if (sparse != NULL)
     h = philia_op_spmm (tape, sparse, NULL, m->w);
   else
     {

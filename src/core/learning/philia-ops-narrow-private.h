@@ -18,4 +18,50 @@ PhiliaTensor *_philia_op_linear_narrow (PhiliaTape   *tape,
                                         PhiliaTensor *w,
                                         PhiliaTensor *b);
 
+/* A model's output layer X W + b, for a model that returns it as its
+ * output unchanged: the narrow op for few classes and 32 features or more,
+ * else matmul + add. In a training step whose loop takes the loss itself
+ * (_philia_tape_defer_output ()), with X needing no gradient (fixed
+ * features, as SGC's Â^K X; not an MLP's first layer, whose X W feeds
+ * later layers, nor any layer on a learned tensor), it computes nothing:
+ * the returned tensor's values are undefined, and the loop's loss
+ * (_philia_op_output_nll ()) does the product with the loss in one pass
+ * over X's rows. */
+PhiliaTensor *_philia_op_linear_output (PhiliaTape   *tape,
+                                        PhiliaTensor *x,
+                                        PhiliaTensor *w,
+                                        PhiliaTensor *b);
+
+/* The mean NLL of log-softmax (X W + b) over the counted rows (label ≥ 0
+ * and @mask set, or no @mask), as philia_op_nll (philia_op_log_softmax
+ * (_philia_op_linear_narrow ())) gives it, to the bit, and the gradients of
+ * W and b they give, for X that needs no gradient and W of at most
+ * PHILIA_NARROW_MAX columns. One pass over X's rows, a block at a time:
+ * product, log-softmax, loss and the block's share of the weight gradient
+ * while the block is in the L1 cache. The gradients are kept for the loss's
+ * gradient 1 and added in the backward pass; any other gradient of the loss
+ * takes a second pass. @labels and @mask are borrowed for the step. */
+PhiliaTensor *_philia_op_linear_nll (PhiliaTape   *tape,
+                                     PhiliaTensor *x,
+                                     PhiliaTensor *w,
+                                     PhiliaTensor *b,
+                                     const gint32 *labels,
+                                     const guint8 *mask);
+
+/* The training loop: asks (or stops asking) the model's output layer to
+ * wait for the loss. */
+void          _philia_tape_defer_output (PhiliaTape *tape,
+                                         gboolean    defer);
+
+/* The loss of the training step whose output @out is a deferred output
+ * layer: _philia_op_linear_nll () over its operands; NULL when @out is not
+ * one. *@misused is TRUE when a layer deferred but the model returned
+ * something else (it read the undefined values: the caller runs the forward
+ * pass again without deferring). */
+PhiliaTensor *_philia_op_output_nll     (PhiliaTape   *tape,
+                                         PhiliaTensor *out,
+                                         const gint32 *labels,
+                                         const guint8 *mask,
+                                         gboolean     *misused);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "philia-ops-narrow-private.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 /* Rows of X a backward block reads (16 KB at F 128): they stay in the L1
@@ -164,6 +165,33 @@ narrow_grad (float *restrict       gt,
     }
 }
 
+/* Wᵀ, so that each class's weights are contiguous like X's rows. */
+static float *
+narrow_transpose (const PhiliaTensor *w)
+{
+  guint f = w->rows, c = w->cols;
+  float *wt = g_new (float, (gsize)c * f + 1);
+
+  for (guint k = 0; k < f; k++)
+    for (guint j = 0; j < c; j++)
+      wt[(gsize)j * f + k] = w->data[(gsize)k * c + j];
+  return wt;
+}
+
+/* W's gradient g [F, C] from its transpose gt [C, F]: g = gt (fresh) or
+ * g + gt. */
+static void
+add_transposed (float       *g,
+                const float *gt,
+                guint        f,
+                guint        c,
+                gboolean     fresh)
+{
+  for (guint k = 0; k < f; k++)
+    for (guint j = 0; j < c; j++)
+      g[(gsize)k * c + j] = (fresh ? 0.0f : g[(gsize)k * c + j]) + gt[(gsize)j * f + k];
+}
+
 static void
 narrow_backward (PhiliaTape *tape,
                  Node       *node)
@@ -187,9 +215,7 @@ narrow_backward (PhiliaTape *tape,
       float *g = grad_for_write (tape, w, &fresh);
 
       narrow_grad (gt, x->data, dy, n, f, c);
-      for (guint k = 0; k < f; k++)
-        for (guint j = 0; j < c; j++)
-          g[(gsize)k * c + j] = (fresh ? 0.0f : g[(gsize)k * c + j]) + gt[(gsize)j * f + k];
+      add_transposed (g, gt, f, c, fresh);
     }
   if (x->requires_grad)
     {
@@ -218,11 +244,7 @@ _philia_op_linear_narrow (PhiliaTape   *tape,
   n = x->rows;
   f = x->cols;
   c = w->cols;
-  /* Wᵀ, so that each class's weights are contiguous like X's rows. */
-  wt = g_new (float, (gsize)c * f + 1);
-  for (guint k = 0; k < f; k++)
-    for (guint j = 0; j < c; j++)
-      wt[(gsize)j * f + k] = w->data[(gsize)k * c + j];
+  wt = narrow_transpose (w);
   y = tape_tensor_uninit (tape, n, c);
   narrow_forward (y->data, x->data, wt, b->data, n, f, c);
   if (!(x->requires_grad || w->requires_grad || b->requires_grad))
@@ -235,4 +257,232 @@ _philia_op_linear_narrow (PhiliaTape   *tape,
   y->requires_grad = TRUE;
   g_array_append_val (tape->nodes, node);
   return y;
+}
+
+/* ------------------------------------------- the output layer and the loss */
+
+/* Bytes of X a block of the fused loss takes through the product, the
+ * log-softmax, the loss's gradient and the weight gradient: 512 rows at
+ * F 128, still in L2 when the weight gradient reads them again (at 10^6 ×
+ * 128, loaded: 29–35 ms a step against 35–43 with 64-row blocks). Blocks
+ * are whole multiples of NARROW_BLOCK rows (itself a multiple of 8), so
+ * they give the bits of the separate ops (philia_op_log_softmax ()'s
+ * eight-element steps, the weight gradient's NARROW_BLOCK-row sums). */
+#define LINEAR_NLL_BYTES (256 * 1024)
+
+G_STATIC_ASSERT (NARROW_BLOCK % 8 == 0);
+
+static guint
+linear_nll_block (guint f)
+{
+  guint rows = LINEAR_NLL_BYTES / (sizeof (float) * MAX (f, 1));
+
+  return CLAMP (rows / NARROW_BLOCK * NARROW_BLOCK, NARROW_BLOCK, 1024);
+}
+
+typedef struct
+{
+  const gint32 *labels;
+  const guint8 *mask;
+  double        count;
+  float        *gt;      /* [C, F]: Σ Xᵀ dY for the loss's gradient 1, by class */
+  float        *gb;      /* [C]: Σ dY */
+} LinearNllSaved;
+
+/* One pass over the rows of X, a block at a time: the logits, their
+ * log-softmax, the NLL's sum over the counted rows (returned, in double as
+ * philia_op_nll () sums) and, with @gt, the gradients of W (transposed,
+ * added to @gt) and b (added to @gb) for the logits' gradient at @scale. */
+static double
+linear_nll_pass (const float  *x,
+                 const float  *wt,
+                 const float  *b,
+                 guint         n,
+                 guint         f,
+                 guint         c,
+                 const gint32 *labels,
+                 const guint8 *mask,
+                 float         scale,
+                 float        *gt,
+                 float        *gb)
+{
+  const guint block = linear_nll_block (f);
+  const gsize bc = (gsize)block * c;
+  g_autofree float *scratch = g_new (float, 6 * bc);
+  float *logits = scratch, *logp = logits + bc, *shifted = logp + bc;
+  float *sums = shifted + bc, *dy = sums + bc, *lse = dy + bc;
+  double sum = 0;
+
+  for (guint r0 = 0; r0 < n; r0 += block)
+    {
+      guint rows = MIN (block, n - r0);
+      const float *xb = x + (gsize)r0 * f;
+
+      narrow_forward (logits, xb, wt, b, rows, f, c);
+      _philia_log_softmax_rows (logp, logits, rows, c, shifted, lse);
+      for (guint i = 0; i < rows; i++)
+        if (labels[r0 + i] >= 0 && (mask == NULL || mask[r0 + i]))
+          sum -= logp[(gsize)i * c + labels[r0 + i]];
+      if (gt == NULL)
+        continue;
+      /* shifted is the gradient of the log-softmax here */
+      _philia_nll_log_softmax_grad (dy, logp, labels + r0, mask != NULL ? mask + r0 : NULL,
+                                    rows, c, scale, shifted, sums);
+      for (guint i = 0; i < rows; i++)
+        for (guint j = 0; j < c; j++)
+          gb[j] += dy[(gsize)i * c + j];
+      narrow_grad (gt, xb, dy, rows, f, c);
+    }
+  return sum;
+}
+
+static void
+linear_nll_backward (PhiliaTape *tape,
+                     Node       *node)
+{
+  LinearNllSaved *s = node->saved;
+  PhiliaTensor *x = node->in[0], *w = node->in[1], *b = node->in[2];
+  guint f = x->cols, c = w->cols;
+  float dl = node->out->grad[0];
+  gboolean fresh;
+
+  /* The pass assumed the loss's own gradient 1 (a training step's); any
+   * other goes over the rows again. */
+  if (dl != 1.0f)
+    {
+      g_autofree float *wt = narrow_transpose (w);
+
+      memset (s->gt, 0, sizeof (float) * ((gsize)c * f + c));
+      linear_nll_pass (x->data, wt, b->data, x->rows, f, c, s->labels, s->mask,
+                       (float)(dl / s->count), s->gt, s->gb);
+    }
+  if (b->requires_grad)
+    {
+      float *gb = ensure_grad (b);
+
+      for (guint j = 0; j < c; j++)
+        gb[j] += s->gb[j];
+    }
+  if (w->requires_grad)
+    {
+      float *g = grad_for_write (tape, w, &fresh);
+
+      add_transposed (g, s->gt, f, c, fresh);
+    }
+}
+
+PhiliaTensor *
+_philia_op_linear_nll (PhiliaTape   *tape,
+                       PhiliaTensor *x,
+                       PhiliaTensor *w,
+                       PhiliaTensor *b,
+                       const gint32 *labels,
+                       const guint8 *mask)
+{
+  guint n, f, c;
+  g_autofree float *wt = NULL;
+  LinearNllSaved *s;
+  PhiliaTensor *out;
+  gboolean grads;
+  gint64 count = 0;
+  gboolean bad = FALSE;
+  double sum;
+  Node node = { 0 };
+
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
+  g_return_val_if_fail (w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX, NULL);
+  g_return_val_if_fail (!x->requires_grad && labels != NULL, NULL);
+
+  n = x->rows;
+  f = x->cols;
+  c = w->cols;
+  for (guint i = 0; i < n; i++)
+    if (labels[i] >= 0 && (mask == NULL || mask[i]))
+      {
+        bad |= (guint)labels[i] >= c;
+        count++;
+      }
+  g_return_val_if_fail (!bad, NULL);
+  grads = w->requires_grad || b->requires_grad;
+  /* One allocation, freed with the node: the saved labels and both gradients. */
+  s = g_malloc0 (sizeof (LinearNllSaved) + sizeof (float) * ((gsize)c * f + c));
+  s->labels = labels;
+  s->mask = mask;
+  s->count = count;
+  s->gt = (float *)(s + 1);
+  s->gb = s->gt + (gsize)c * f;
+  wt = narrow_transpose (w);
+  sum = linear_nll_pass (x->data, wt, b->data, n, f, c, labels, mask,
+                         (float)(1.0 / s->count), grads ? s->gt : NULL, s->gb);
+  out = tape_tensor (tape, 1, 1);
+  out->data[0] = count > 0 ? (float)(sum / s->count) : NAN;
+  if (!grads)
+    {
+      g_free (s);
+      return out;
+    }
+  node.backward = linear_nll_backward;
+  node.out = out;
+  node.in[0] = x;
+  node.in[1] = w;
+  node.in[2] = b;
+  node.saved = s;
+  out->requires_grad = TRUE;
+  g_array_append_val (tape->nodes, node);
+  return out;
+}
+
+/* Few classes and enough features that sgemm's packing of X costs more than
+ * the product: the narrow op (each row of X read once each way). */
+static gboolean
+linear_is_narrow (const PhiliaTensor *x,
+                  const PhiliaTensor *w)
+{
+  return w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX && x->cols >= 32;
+}
+
+PhiliaTensor *
+_philia_op_linear_output (PhiliaTape   *tape,
+                          PhiliaTensor *x,
+                          PhiliaTensor *w,
+                          PhiliaTensor *b)
+{
+  g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
+
+  if (linear_is_narrow (x, w) && tape->defer_output && tape->training
+      && tape->deferred.y == NULL && !x->requires_grad
+      && (w->requires_grad || b->requires_grad))
+    {
+      tape->deferred.x = x;
+      tape->deferred.w = w;
+      tape->deferred.b = b;
+      tape->deferred.y = tape_tensor_uninit (tape, x->rows, w->cols);
+      return tape->deferred.y;
+    }
+  if (linear_is_narrow (x, w))
+    return _philia_op_linear_narrow (tape, x, w, b);
+  return philia_op_add (tape, philia_op_matmul (tape, x, w), b);
+}
+
+void
+_philia_tape_defer_output (PhiliaTape *tape,
+                           gboolean    defer)
+{
+  tape->defer_output = !!defer;
+}
+
+PhiliaTensor *
+_philia_op_output_nll (PhiliaTape   *tape,
+                       PhiliaTensor *out,
+                       const gint32 *labels,
+                       const guint8 *mask,
+                       gboolean     *misused)
+{
+  *misused = tape->deferred.y != NULL && tape->deferred.y != out;
+  if (tape->deferred.y == NULL || tape->deferred.y != out)
+    return NULL;
+  tape->deferred.y = NULL;
+  return _philia_op_linear_nll (tape, tape->deferred.x, tape->deferred.w, tape->deferred.b,
+                                labels, mask);
 }

@@ -262,16 +262,55 @@ philia_op_log_softmax (PhiliaTape   *tape,
     {
       shifted = _philia_tape_pool_take (tape, n);
       lse = _philia_tape_pool_take (tape, rows);
-      log_softmax_step (LS_SHIFT, shifted, a->data, NULL, rows, c);
-      vec_exp (out->data, shifted, n);       /* e^(x − max) for now */
-      log_softmax_step (LS_SUM, lse, out->data, NULL, rows, c);
-      vec_log_in_place (lse, rows);
-      log_softmax_step (LS_OUT, out->data, shifted, lse, rows, c);
+      _philia_log_softmax_rows (out->data, a->data, rows, c, shifted, lse);
       _philia_tape_pool_give (tape, n, shifted);
       _philia_tape_pool_give (tape, rows, lse);
     }
   record (tape, log_softmax_backward, out, a, NULL, NULL);
   return out;
+}
+
+void
+_philia_log_softmax_rows (float       *y,
+                          const float *x,
+                          guint        rows,
+                          guint        c,
+                          float       *shifted,
+                          float       *lse)
+{
+  if (c == 0 || rows == 0)
+    return;
+  log_softmax_step (LS_SHIFT, shifted, x, NULL, rows, c);
+  vec_exp (y, shifted, (gsize)rows * c);       /* e^(x − max) for now */
+  log_softmax_step (LS_SUM, lse, y, NULL, rows, c);
+  vec_log_in_place (lse, rows);
+  log_softmax_step (LS_OUT, y, shifted, lse, rows, c);
+}
+
+void
+_philia_nll_log_softmax_grad (float        *dy,
+                              const float  *logp,
+                              const gint32 *labels,
+                              const guint8 *mask,
+                              guint         rows,
+                              guint         c,
+                              float         scale,
+                              float        *g,
+                              float        *sums)
+{
+  gsize n = (gsize)rows * c;
+
+  if (c == 0 || rows == 0)
+    return;
+  /* nll_backward () on a zeroed gradient, then log_softmax_backward () into
+   * a zeroed one: the same functions, so the same bits. */
+  memset (g, 0, sizeof (float) * n);
+  for (guint i = 0; i < rows; i++)
+    if (labels[i] >= 0 && (mask == NULL || mask[i]))
+      g[(gsize)i * c + labels[i]] -= scale;
+  log_softmax_step (LS_GSUM, sums, g, NULL, rows, c);
+  memset (dy, 0, sizeof (float) * n);
+  log_softmax_grad (dy, g, logp, sums, n);
 }
 
 typedef struct

@@ -69,6 +69,14 @@ struct _PhiliaTape
     PhiliaSparse        *kept;
   }            kept[TAPE_KEPT_MAX];
   guint        n_kept;
+  /* The training loop's request that the step's output layer wait for
+   * the loss (_philia_op_linear_output ()), and the layer that did: its
+   * output @y, not computed, and its operands (philia-ops-narrow.c). */
+  gboolean     defer_output;
+  struct
+  {
+    PhiliaTensor *x, *w, *b, *y;
+  }            deferred;
   gboolean     time_ops;     /* whether undecided sites are timed (else split) */
   int          force_split;  /* tests: −1, or 0 never / 1 always split */
 };

@@ -448,6 +448,7 @@ philia_tape_reset (PhiliaTape *tape)
   PoolClass *pc;
 
   g_array_set_size (tape->nodes, 0);
+  memset (&tape->deferred, 0, sizeof tape->deferred);
   _philia_tape_kept_clear (tape);
   pool_trim (tape);
   for (guint i = 0; i < tape->tensors->len; i++)

@@ -10,6 +10,7 @@
 #include "philia-autograd-private.h"
 #include "philia-train-private.h"
 #include "philia-cost-private.h"
+#include "philia-ops-narrow-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -92,21 +93,68 @@ eval_forward (PhiliaTape              *tape,
   return logp;
 }
 
-/* The training step's loss over @logp: the loss rows when the model
- * computed them alone (in order), a batch's rows, or the training nodes. */
+/* The labels (and mask) the training step's loss reads for an output of
+ * @rows rows: the loss rows' when the model computed them alone (in order),
+ * a batch's, or the training nodes' among all. */
+static void
+loss_target (guint                     rows,
+             const PhiliaModelContext *ctx,
+             const gint32             *labels,
+             const gint32             *loss_labels,
+             const guint8             *train,
+             const gint32            **target,
+             const guint8            **mask)
+{
+  *mask = NULL;
+  if (ctx->loss_rows != NULL && rows == ctx->n_loss_rows)
+    *target = loss_labels;
+  else if (ctx->n_batch_rows > 0 && rows == ctx->n_batch_rows)
+    *target = ctx->batch_labels;
+  else
+    {
+      *target = labels;
+      *mask = train;
+    }
+}
+
+/* The training step's forward pass and loss (the tape reset and in
+ * training mode). A model whose output layer is linear on a tensor that
+ * needs no gradient (_philia_op_linear_output ()) leaves it to the loss:
+ * product, log-softmax, NLL and weight gradient in one pass over its rows
+ * (HACKING.md §7); any other output goes through log-softmax and NLL. */
 static PhiliaTensor *
 training_loss (PhiliaTape               *tape,
-               PhiliaTensor             *logp,
-               const PhiliaModelContext *ctx,
+               const PhiliaModelVTable  *vtable,
+               gpointer                  model,
+               PhiliaModelContext       *ctx,
                const gint32             *labels,
                const gint32             *loss_labels,
                const guint8             *train)
 {
-  if (ctx->loss_rows != NULL && logp->rows == ctx->n_loss_rows)
-    return philia_op_nll (tape, logp, loss_labels, NULL);
-  if (ctx->n_batch_rows > 0 && logp->rows == ctx->n_batch_rows)
-    return philia_op_nll (tape, logp, ctx->batch_labels, NULL);
-  return philia_op_nll (tape, logp, labels, train);
+  PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
+  PhiliaTensor *out, *loss;
+  const gint32 *target;
+  const guint8 *mask;
+  gboolean misused;
+
+  _philia_tape_defer_output (tape, TRUE);
+  out = vtable->forward (model, ctx, tape);
+  _philia_tape_defer_output (tape, FALSE);
+  loss_target (out->rows, ctx, labels, loss_labels, train, &target, &mask);
+  loss = _philia_op_output_nll (tape, out, target, mask, &misused);
+  if (loss != NULL)
+    return loss;
+  if (misused)
+    {
+      g_critical ("A model computed on its deferred output layer; running its forward pass "
+                  "again without deferring.");
+      philia_tape_reset (tape);
+      ctx->rng = ctx_rng;
+      *philia_tape_get_rng (tape) = tape_rng;
+      out = vtable->forward (model, ctx, tape);
+      loss_target (out->rows, ctx, labels, loss_labels, train, &target, &mask);
+    }
+  return philia_op_nll (tape, philia_op_log_softmax (tape, out), target, mask);
 }
 
 /* A trial step for the thread choice: the training step's forward pass,
@@ -126,8 +174,6 @@ trial_step (PhiliaTape              *tape,
             const guint8            *train,
             PhiliaOptimizer         *optimizer)
 {
-  PhiliaTensor *logp;
-
   if (ctx->n_batch_rows > 0)
     {
       eval_forward (tape, vtable, model, ctx);
@@ -135,8 +181,8 @@ trial_step (PhiliaTape              *tape,
     }
   philia_tape_reset (tape);
   philia_tape_set_training (tape, !ctx->own_training_state);
-  logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-  philia_tape_backward (tape, training_loss (tape, logp, ctx, labels, loss_labels, train));
+  philia_tape_backward (tape, training_loss (tape, vtable, model, ctx, labels, loss_labels,
+                                             train));
   _philia_optimizer_trial_step (optimizer, tape);
 }
 
@@ -1293,8 +1339,7 @@ philia_train (PhiliaGraph              *graph,
 
       philia_tape_reset (tape);
       philia_tape_set_training (tape, TRUE);
-      logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
-      loss = training_loss (tape, logp, ctx, labels, loss_labels, train);
+      loss = training_loss (tape, vtable, model, ctx, labels, loss_labels, train);
       if (!isfinite (loss->data[0]))
         {
           g_set_error (error, PHILIA_ERROR, PHILIA_ERROR_FAILED,
