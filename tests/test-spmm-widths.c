@@ -147,7 +147,7 @@ check_width_dropped (PhiliaSparse *s,
        * (SGC's propagation before training): the same bits. */
       g_autofree float *to = g_new (float, MAX ((gsize)s->rows * w, 1));
 
-      _philia_spmm_to (tape, s, x->data, to, w);
+      _philia_spmm_to (tape, s, x->data, to, w, FALSE);
       g_assert_cmpmem (to, sizeof (float) * s->rows * w, out->data, sizeof (float) * s->rows * w);
     }
   philia_tape_backward_from (tape, out, dout);

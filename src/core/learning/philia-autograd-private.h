@@ -54,21 +54,16 @@ void          _philia_spmm_strided_to  (PhiliaTape         *tape,
 
 /* @out = @s @x for @x with @cols columns, into the caller's [s->rows, @cols]
  * buffer: philia_op_spmm ()'s product without a tape node (the same sums,
- * bit for bit), for propagation done once before training (SGC's Â^K X). */
+ * bit for bit), for propagation done once before training (SGC's Â^K X).
+ * With @accumulate the product is added into @out (philia_op_spmm ()'s
+ * backward product into a gradient something has reached already: the
+ * kernels start from @out's values, so the same bits). */
 void          _philia_spmm_to          (PhiliaTape         *tape,
                                         const PhiliaSparse *s,
                                         const float        *x,
                                         float              *out,
-                                        guint               cols);
-
-/* The same added into @out (philia_op_spmm ()'s backward product into a
- * gradient something has reached already: the kernels start from @out's
- * values, so the same bits). */
-void          _philia_spmm_add_to      (PhiliaTape         *tape,
-                                        const PhiliaSparse *s,
-                                        const float        *x,
-                                        float              *out,
-                                        guint               cols);
+                                        guint               cols,
+                                        gboolean            accumulate);
 
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);

@@ -331,7 +331,7 @@ sgc_create (PhiliaModelContext *ctx,
 
           if (*out == NULL)
             *out = philia_tensor_new (n, f);
-          _philia_spmm_to (tape, a, x->data, (*out)->data, f);
+          _philia_spmm_to (tape, a, x->data, (*out)->data, f, FALSE);
           x = *out;
         }
       for (gsize i = 0; i < (gsize)n * f; i++)

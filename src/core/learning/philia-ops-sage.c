@@ -366,10 +366,7 @@ sage_mean_add_pair_backward (PhiliaTape *tape,
 
       /* Added into a gradient already reached (not in the model: nothing
        * else reads X Wl) as spmm's backward adds, from its values. */
-      if (fresh)
-        _philia_spmm_to (tape, node->sparse->transpose, dh, gl, c);
-      else
-        _philia_spmm_add_to (tape, node->sparse->transpose, dh, gl, c);
+      _philia_spmm_to (tape, node->sparse->transpose, dh, gl, c, !fresh);
     }
   if (zr->requires_grad && grad_steal_from_output (tape, node, zr) == NULL)
     {
@@ -395,7 +392,7 @@ _philia_sage_mean_of (PhiliaTape   *tape,
 
   h = tape_tensor_uninit (tape, zl->rows, zl->cols);
   if (zl->rows > 0)
-    _philia_spmm_to (tape, mean, zl->data, h->data, zl->cols);
+    _philia_spmm_to (tape, mean, zl->data, h->data, zl->cols, FALSE);
   /* Its buffer serves X Wr, made next: the step holds two [n, c] tensors
    * here, as the separate ops did. */
   _philia_tensor_drop_values (tape, zl);

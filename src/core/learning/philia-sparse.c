@@ -1590,24 +1590,12 @@ _philia_spmm_to (PhiliaTape         *tape,
                  const PhiliaSparse *s,
                  const float        *x,
                  float              *out,
-                 guint               cols)
+                 guint               cols,
+                 gboolean            accumulate)
 {
   g_return_if_fail (s != NULL && x != NULL && out != NULL && cols > 0);
 
-  spmm_run (tape, s, kept_key (NULL), s->values, 1, x, out, cols, NULL, FALSE);
-}
-
-/* philia-autograd-private.h */
-void
-_philia_spmm_add_to (PhiliaTape         *tape,
-                     const PhiliaSparse *s,
-                     const float        *x,
-                     float              *out,
-                     guint               cols)
-{
-  g_return_if_fail (s != NULL && x != NULL && out != NULL && cols > 0);
-
-  spmm_run (tape, s, kept_key (NULL), s->values, 1, x, out, cols, NULL, TRUE);
+  spmm_run (tape, s, kept_key (NULL), s->values, 1, x, out, cols, NULL, accumulate);
 }
 
 PhiliaTensor *
