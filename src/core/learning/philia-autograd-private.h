@@ -65,6 +65,9 @@ void          _philia_spmm_to          (PhiliaTape         *tape,
                                         guint               cols,
                                         gboolean            accumulate);
 
+/* Frees a matrix's row slices (philia-spmm.c; its free, philia-sparse.c). */
+void          _philia_sparse_slices_free (gpointer slices);
+
 /* Whether a product with @s has used its sliced copy (for tests). */
 gboolean      philia_sparse_get_sliced (const PhiliaSparse *s);
 

@@ -57,7 +57,7 @@ struct _PhiliaTape
    * philia-parallel-cost.c); created on first use. */
   GHashTable  *sites;
   /* The kept entries of sparse products over dropped values made this
-   * step, by matrix and values tensor (philia-sparse.c): SAGE's two
+   * step, by matrix and values tensor (philia-spmm.c): SAGE's two
    * products over one dropped X share one, as do their backward products.
    * Given back to the pool at reset. */
 #define TAPE_KEPT_MAX 4
@@ -81,7 +81,7 @@ struct _PhiliaTape
   int          force_split;  /* tests: −1, or 0 never / 1 always split */
 };
 
-/* Gives the step's kept-entry matrices back to the pool (philia-sparse.c;
+/* Gives the step's kept-entry matrices back to the pool (philia-spmm.c;
  * at reset and when the tape is freed). */
 void _philia_tape_kept_clear (PhiliaTape *tape);
 
