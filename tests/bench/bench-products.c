@@ -9,8 +9,14 @@
  * 512, and SAGE's stacked [mean X | X] at 256 inputs; and the output layer's
  * products into a few classes, H W2 and Hᵀ dY, on the few-column kernel
  * (philia-narrow-gemm.c, OpenBLAS's sums in less time).
- * Usage: bench-products. Prints "PRODUCT name GFLOP/s fraction-of-sgemm
- * fraction-of-peak" lines; times are the thread's CPU time, best of runs.
+ * The transposed form also as the hidden op's backward pass calls it (W1's
+ * gradient summed 192 rows at a time, each block's activation gradient in
+ * the same small buffer), and on the other shapes it serves: the 2,708-node
+ * cells' few input columns, widths that leave columns past the last panel.
+ * Usage: bench-products [SUBSTRING]: only the products whose name has it.
+ * Prints "PRODUCT name GFLOP/s fraction-of-sgemm fraction-of-peak" lines;
+ * times are the thread's CPU time, best of runs, so OpenBLAS runs on one
+ * thread (on two, the calling thread's CPU time would count half its work).
  */
 #include "config.h"
 
@@ -82,8 +88,16 @@ random_floats (gsize n)
   return x;
 }
 
+static const char *only;
+
+/* The hidden op's block of rows at width 512 (block_rows_backward () in
+ * philia-ops-hidden.c). */
+#define BLOCK_ROWS 192
+
 /* form 0: C[m,n] = A[m,k] B[k,n]; 1: C[k,n] = A[m,k]ᵀ B[m,n]; 2: C[m,k] = A[m,n] B[k,n]ᵀ;
- * 3 and 4: forms 0 and 1 on the few-column kernel. */
+ * 3 and 4: forms 0 and 1 on the few-column kernel; 5: form 1 a block of
+ * BLOCK_ROWS rows of A at a time, accumulating, every block's rows of B
+ * the same BLOCK_ROWS × n buffer (the hidden op's backward pass). */
 static void
 bench (const char *name,
        int         form,
@@ -99,6 +113,9 @@ bench (const char *name,
   double flop = 2.0 * m * k * n, ours, blas;
   int runs = 8;
 
+  if (only != NULL && strstr (name, only) == NULL)
+    return;
+
   if (form == 0)
     {
       BEST_OF (runs, ours, _philia_small_gemm (tape, m, n, k, a, k, b, n, c, n, NULL, FALSE,
@@ -111,6 +128,18 @@ bench (const char *name,
       BEST_OF (runs, ours, _philia_small_gemm_tn (tape, k, n, m, a, k, b, n, c, n, FALSE));
       BEST_OF (runs, blas, cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0f,
                                         a, k, b, n, 0.0f, c, n));
+    }
+  else if (form == 5)
+    {
+      BEST_OF (runs, ours,
+               for (guint r0 = 0; r0 < m; r0 += BLOCK_ROWS)
+                 _philia_small_gemm_tn (tape, k, n, MIN (BLOCK_ROWS, m - r0), a + (gsize)r0 * k,
+                                        k, b, n, c, n, r0 > 0));
+      BEST_OF (runs, blas,
+               for (guint r0 = 0; r0 < m; r0 += BLOCK_ROWS)
+                 cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n,
+                              MIN (BLOCK_ROWS, m - r0), 1.0f, a + (gsize)r0 * k, k, b, n,
+                              r0 > 0 ? 1.0f : 0.0f, c, n));
     }
   else if (form == 3)
     {
@@ -133,15 +162,21 @@ bench (const char *name,
                                         a, n, b, n, 0.0f, c, k));
     }
   philia_tape_reset (tape);
-  printf ("PRODUCT %-34s kernel %6.1f GFLOP/s  sgemm %6.1f GFLOP/s  kernel/sgemm %.2f  "
+  printf ("PRODUCT %-42s kernel %6.1f GFLOP/s  sgemm %6.1f GFLOP/s  kernel/sgemm %.2f  "
           "kernel/peak %.2f  sgemm/peak %.2f\n", name, flop / ours / 1e9, flop / blas / 1e9,
           blas / ours, flop / ours / 1e9 / fma_peak, flop / blas / 1e9 / fma_peak);
 }
 
 int
-main (void)
+main (int    argc,
+      char **argv)
 {
-  double p512 = peak (TRUE), p256 = peak (FALSE);
+  double p512, p256;
+
+  only = argc > 1 ? argv[1] : NULL;
+  openblas_set_num_threads (1);
+  p512 = peak (TRUE);
+  p256 = peak (FALSE);
 
   printf ("PEAK fma-512 %.1f GFLOP/s  fma-256 %.1f GFLOP/s\n", p512, p256);
   bench ("X W 11758x128 . 128x512", 0, 11758, 128, 512, p512);
@@ -151,7 +186,14 @@ main (void)
   bench ("X^T dZ 128x11758 . 11758x256", 1, 11758, 128, 256, p512);
   bench ("[mX|X] W 11758x256 . 256x512", 0, 11758, 256, 512, p512);
   bench ("[mX|X]^T dZ 256x11758 . 11758x512", 1, 11758, 256, 512, p512);
-  openblas_set_num_threads (1);
+  bench ("[mX|X]^T dZ 256x11758 . 11758x256", 1, 11758, 256, 256, p512);
+  bench ("X^T dZ by 192 rows 128x11758 . 11758x512", 5, 11758, 128, 512, p512);
+  bench ("X^T dZ by 192 rows 128x11758 . 11758x256", 5, 11758, 128, 256, p512);
+  bench ("X^T dZ 10x2708 . 2708x512", 1, 2708, 10, 512, p512);
+  bench ("X^T dZ 128x2708 . 2708x256", 1, 2708, 128, 256, p512);
+  bench ("X^T dZ 128x2708 . 2708x80", 1, 2708, 128, 80, p512);
+  bench ("X^T dZ 128x2708 . 2708x48", 1, 2708, 128, 48, p512);
+  bench ("H^T dZ 512x2708 . 2708x16", 1, 2708, 512, 16, p512);
   bench ("H W2 2708x512 . 512x5", 3, 2708, 512, 5, p512);
   bench ("H^T dY 512x2708 . 2708x5", 4, 2708, 512, 5, p512);
   bench ("H [Wl|Wr] 2708x512 . 512x10", 3, 2708, 512, 10, p512);
