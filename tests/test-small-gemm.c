@@ -335,6 +335,97 @@ test_kernel_tn_order (void)
           }
 }
 
+/* A value of the transposed-shape test: mostly uniform, sometimes −0 or +0
+ * (one in @zeros), so that the sign of a zero sum shows. */
+static float
+signed_value (PhiliaRng *rng,
+              guint      zeros)
+{
+  guint32 pick = philia_rng_below (rng, 2 * zeros);
+
+  return pick == 0 ? -0.0f : pick == 1 ? 0.0f : uniform (rng);
+}
+
+/* The transposed form's exact sums on the odd shapes: inner row counts
+ * around its 128-row packed blocks (0, 1, 127, 129, 130, 300), output rows
+ * around its 6-row tiles (1 to 7, 13, 128, 130) and widths around its
+ * panels (1, 17, 63, 64, 65, 100, 520: columns past the last panel, past
+ * the last vector). Each element bit for bit against an independent scalar
+ * loop — its start (C when accumulating, else +0), then one fused
+ * multiply-add a row in the rows' order, A's term taken as 0 + A[r, t] in
+ * the vector columns (the broadcast the kernels make, which turns −0 into
+ * +0) and as A[r, t] in the columns past the last vector of the level's
+ * length — with −0 and +0 among A, B and C and a row of A all −0, so that a
+ * zero sum's sign is checked too; and within the tolerance of a reordered
+ * float32 sum of a double-precision one. Strides wider than the rows; the
+ * column past the last untouched. */
+static void
+test_kernel_tn_shapes (void)
+{
+  static const guint ks[] = { 0, 1, 127, 129, 130, 300 };
+  static const guint ms[] = { 1, 2, 3, 5, 6, 7, 13, 128, 130 };
+  static const guint ns[] = { 1, 17, 63, 64, 65, 100, 520 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_tn_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 37);
+  for (guint i = 0; i < G_N_ELEMENTS (ks); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ms); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ns); l++)
+        for (guint cap = 1; cap <= 2; cap++)
+          {
+            guint k = ks[i], m = ms[j], n = ns[l], lda = m + 3, ldb = n + 5, ldc = n + 1;
+            guint vl = cap == 2 ? 16 : 8, vec = n / vl * vl;
+            gboolean acc = (i + j + l) % 2 == 1;
+            g_autofree float *x = g_new (float, (gsize)k * lda + 1);
+            g_autofree float *gy = g_new (float, (gsize)k * ldb + 1);
+            g_autofree float *c0 = g_new (float, (gsize)m * ldc);
+            g_autofree float *out = NULL;
+            g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+            int before;
+
+            if ((gsize)m * n > 128 * 1024)
+              continue;
+            for (gsize e = 0; e < (gsize)k * lda; e++)
+              x[e] = e % lda == 2 ? -0.0f : signed_value (&rng, 8);
+            for (gsize e = 0; e < (gsize)k * ldb; e++)
+              gy[e] = signed_value (&rng, 8);
+            for (gsize e = 0; e < (gsize)m * ldc; e++)
+              c0[e] = signed_value (&rng, 4);
+            out = g_memdup2 (c0, sizeof (float) * m * ldc);
+            before = _philia_small_gemm_set_level (cap);
+            _philia_small_gemm_tn (tape, m, n, k, x, lda, gy, ldb, out, ldc, acc);
+            _philia_small_gemm_set_level (before);
+            for (guint r = 0; r < m; r++)
+              {
+                for (guint c = 0; c < n; c++)
+                  {
+                    float sum = acc ? c0[(gsize)r * ldc + c] : 0.0f, got = out[(gsize)r * ldc + c];
+                    double exact = sum, mag = fabs (exact);
+
+                    for (guint t = 0; t < k; t++)
+                      {
+                        float a = x[(gsize)t * lda + r], b = gy[(gsize)t * ldb + c];
+
+                        sum = fmaf (c < vec ? 0.0f + a : a, b, sum);
+                        exact += (double)a * b;
+                        mag += fabs ((double)a * b);
+                      }
+                    if (memcmp (&got, &sum, sizeof sum) != 0)
+                      g_error ("k %u m %u n %u level %u accumulate %d: C[%u, %u] is %a, "
+                               "the scalar loop's %a", k, m, n, cap, acc, r, c, got, sum);
+                    g_assert_cmpfloat (fabs (got - exact), <=, (k + 1) * 1.2e-7 * mag);
+                  }
+                g_assert_true (memcmp (&out[(gsize)r * ldc + n], &c0[(gsize)r * ldc + n],
+                                       sizeof (float)) == 0);
+              }
+          }
+}
+
 /* A times B's transpose (an input's gradient G Wᵀ): against a double sum,
  * strides wider than the rows, C past its columns untouched, AVX2 and
  * AVX-512 and two threads bit for bit. */
@@ -552,6 +643,7 @@ main (int    argc,
   g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
   g_test_add_func ("/small-gemm/kernel-tn", test_kernel_tn);
   g_test_add_func ("/small-gemm/kernel-tn-order", test_kernel_tn_order);
+  g_test_add_func ("/small-gemm/kernel-tn-shapes", test_kernel_tn_shapes);
   g_test_add_func ("/small-gemm/kernel-nt", test_kernel_nt);
   g_test_add_func ("/small-gemm/ops", test_ops);
   g_test_add_func ("/small-gemm/gradients", test_gradients);

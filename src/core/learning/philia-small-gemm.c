@@ -146,12 +146,16 @@ typedef float V8 __attribute__ ((vector_size (32)));
         }                                                                                   \
   }                                                                                         \
                                                                                             \
-  /* The transposed form on packed operands: rr rows of C (at most R) × NV      \
-   * vectors from @c, A's rows packed as ap[t · rr + r], B's panel as           \
-   * bp[t · NV · VL + j]; the terms and their order are block_'s. */            \
-  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  /* The transposed form on packed operands: rr rows of C (at most R) × NV                  \
+   * vectors from @c, A's rows packed as ap[t · rr + r] (0 + A[r, t], the term              \
+   * block_ broadcasts), B's panel read a row every @ldb floats from @bp and,               \
+   * when @bout is not NULL, copied to bout[t · NV · VL + j] for the panel's                \
+   * other tiles as it is read; the terms and their order are block_'s. */                  \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                       \
   tn_tile_##SUFFIX (const float *ap,                                                        \
                     const float *bp,                                                        \
+                    gsize        ldb,                                                       \
+                    float       *bout,                                                      \
                     guint        k,                                                         \
                     float       *c,                                                         \
                     gsize        ldc,                                                       \
@@ -168,10 +172,17 @@ typedef float V8 __attribute__ ((vector_size (32)));
         VT bv[NV];                                                                          \
                                                                                             \
         for (guint v = 0; v < NV; v++)                                                      \
-          bv[v] = load_##SUFFIX (bp + (gsize)t * NV * VL + v * VL);                         \
+          {                                                                                 \
+            bv[v] = load_##SUFFIX (bp + (gsize)t * ldb + v * VL);                           \
+            if (bout != NULL)                                                               \
+              memcpy (bout + (gsize)t * NV * VL + v * VL, &bv[v], sizeof (VT));             \
+          }                                                                                 \
         for (guint r = 0; r < rr; r++)                                                      \
           {                                                                                 \
-            VT av = (VT){ 0 } + ap[(gsize)t * rr + r];                                      \
+            /* x − 0 is x for every x, so this is a plain broadcast of the                  \
+             * packed term (block_'s 0 + x is not: it turns −0 into +0, which               \
+             * is why the packing adds the 0). */                                           \
+            VT av = ap[(gsize)t * rr + r] - (VT){ 0 };                                      \
                                                                                             \
             for (guint v = 0; v < NV; v++)                                                  \
               acc[r][v] += av * bv[v];                                                      \
@@ -182,12 +193,43 @@ typedef float V8 __attribute__ ((vector_size (32)));
         memcpy (c + r * ldc + v * VL, &acc[r][v], sizeof (VT));                             \
   }                                                                                         \
                                                                                             \
-  /* Rows [begin, end) of C over the whole panels of columns, inner index      \
-   * [t0, t0 + k): A's rows packed tile by tile (each tile's k × rr floats in   \
-   * a row), each NV · VL-column panel of B packed once and read from the       \
-   * first-level cache by every tile; the last tile takes the rows left. */    \
-  static __attribute__ ((target (TARGET) KERNEL_OPT)) void                                 \
-  tn_panels_##SUFFIX (const Gemm *g,                                                       \
+  /* Prefetches rows [from, to) of the region the panels take next (@b's                    \
+   * panel-wide rows, and @a's rows [begin, end) when @a is not NULL). */                   \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                       \
+  tn_ahead_##SUFFIX (const Gemm  *g,                                                        \
+                     const float *a,                                                        \
+                     const float *b,                                                        \
+                     guint        width,                                                    \
+                     guint        from,                                                     \
+                     guint        to)                                                       \
+  {                                                                                         \
+    for (guint t = from; t < to; t++)                                                       \
+      {                                                                                     \
+        const char *p = (const char *)(b + (gsize)t * g->ldb);                              \
+                                                                                            \
+        for (guint l = 0; l < NV * VL * sizeof (float); l += 64)                            \
+          __builtin_prefetch (p + l, 0, 3);                                                 \
+        if (a != NULL)                                                                      \
+          {                                                                                 \
+            const char *q = (const char *)(a + (gsize)t * g->a_cs);                         \
+                                                                                            \
+            for (guint l = 0; l < width * sizeof (float); l += 64)                          \
+              __builtin_prefetch (q + l, 0, 3);                                             \
+          }                                                                                 \
+      }                                                                                     \
+  }                                                                                         \
+                                                                                            \
+  /* Rows [begin, end) of C over the whole panels of columns, inner index                   \
+   * [t0, t0 + k) (A's rows are contiguous in the transposed form: a_rs is                  \
+   * 1). A's rows are packed tile by tile (each tile's k × rr floats in a row,              \
+   * the last tile taking the rows left); each NV · VL-column panel of B is                 \
+   * copied by its first tile as that tile reads it, then read from the                     \
+   * first-level cache by the other tiles, which meanwhile prefetch what the                \
+   * next panel (or the next block's A and first panel) reads, a slice each:                \
+   * the first tile's reads of B and the next packing of A find their lines                 \
+   * in the cache instead of waiting on memory (HACKING.md §7). */                          \
+  static __attribute__ ((target (TARGET) KERNEL_OPT)) void                                  \
+  tn_panels_##SUFFIX (const Gemm *g,                                                        \
                       guint       begin,                                                    \
                       guint       end,                                                      \
                       gsize       t0,                                                       \
@@ -196,36 +238,70 @@ typedef float V8 __attribute__ ((vector_size (32)));
                       float      *apack,                                                    \
                       float      *bpack)                                                    \
   {                                                                                         \
-    guint full = g->n / (NV * VL) * (NV * VL);                                              \
+    guint full = g->n / (NV * VL) * (NV * VL), width = end - begin, row = begin;            \
+    guint tiles = (width + R - 1) / R;                                                      \
+    const float *a = g->a + t0 * g->a_cs, *b = g->b + t0 * g->ldb;                          \
                                                                                             \
-    for (guint row = begin; row < end; row += R)                                            \
+    /* Row by row of A, so that its reads go in address order (each tile's                  \
+     * column strip, read tile by tile, took a miss on every row). */                       \
+    for (guint t = 0; t < k; t++)                                                           \
       {                                                                                     \
-        guint rr = MIN (R, end - row);                                                      \
-        float *ap = apack + (gsize)(row - begin) * k;                                       \
+        const float *src = a + t * g->a_cs;                                                 \
+        float *ap = apack + (gsize)t * R;                                                   \
                                                                                             \
-        for (guint t = 0; t < k; t++)                                                       \
-          for (guint r = 0; r < rr; r++)                                                    \
-            ap[(gsize)t * rr + r] = g->a[(row + r) * g->a_rs + (t0 + t) * g->a_cs];         \
+        for (row = begin; row + R <= end; row += R, ap += (gsize)R * k)                     \
+          for (guint r = 0; r < R; r++)                                                     \
+            ap[r] = 0.0f + src[row + r];                                                    \
+        for (guint r = 0; row + r < end; r++)                                               \
+          apack[(gsize)(row - begin) * k + (gsize)t * (end - row) + r] = 0.0f + src[row + r]; \
       }                                                                                     \
     for (guint col = 0; col < full; col += NV * VL)                                         \
       {                                                                                     \
-        for (guint t = 0; t < k; t++)                                                       \
-          memcpy (bpack + (gsize)t * NV * VL, g->b + (t0 + t) * g->ldb + col,               \
-                  sizeof (float) * NV * VL);                                                \
-        for (guint row = begin; row < end; row += R)                                        \
+        const float *next_a = NULL, *next_b = NULL;                                         \
+        guint ahead = 0, slice, done = 0;                                                   \
+                                                                                            \
+        if (col + NV * VL < full)                                                           \
+          {                                                                                 \
+            next_b = b + col + NV * VL;                                                     \
+            ahead = k;                                                                      \
+          }                                                                                 \
+        else if (t0 + k < g->k)                                                             \
+          {                                                                                 \
+            next_a = g->a + (t0 + k) * g->a_cs + begin;                                     \
+            next_b = g->b + (t0 + k) * g->ldb;                                              \
+            ahead = MIN (k, g->k - t0 - k);                                                 \
+          }                                                                                 \
+        slice = tiles > 1 ? (ahead + tiles - 2) / (tiles - 1) : 0;                          \
+        row = begin;                                                                        \
+        if (width >= R)                                                                     \
+          {                                                                                 \
+            tn_tile_##SUFFIX (apack, b + col, g->ldb, bpack, k, g->c + row * g->ldc + col,  \
+                              g->ldc, accumulate, R);                                       \
+            row += R;                                                                       \
+          }                                                                                 \
+        else                                                                                \
+          for (guint t = 0; t < k; t++)                                                     \
+            memcpy (bpack + (gsize)t * NV * VL, b + t * g->ldb + col, sizeof (float) * NV * VL); \
+        for (; row < end; row += R)                                                         \
           {                                                                                 \
             const float *ap = apack + (gsize)(row - begin) * k;                             \
             float *c = g->c + row * g->ldc + col;                                           \
+            gsize ldp = NV * VL, ldc = g->ldc;                                              \
                                                                                             \
+            if (done < ahead)                                                               \
+              {                                                                             \
+                tn_ahead_##SUFFIX (g, next_a, next_b, width, done, MIN (ahead, done + slice)); \
+                done = MIN (ahead, done + slice);                                           \
+              }                                                                             \
             /* Constant row counts, so that the accumulators stay in registers. */          \
             switch (MIN (R, end - row))                                                     \
               {                                                                             \
-              case R: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, R); break;     \
-              case 5: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 5); break;     \
-              case 4: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 4); break;     \
-              case 3: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 3); break;     \
-              case 2: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 2); break;     \
-              default: tn_tile_##SUFFIX (ap, bpack, k, c, g->ldc, accumulate, 1); break;    \
+              case R: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, R); break; \
+              case 5: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 5); break; \
+              case 4: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 4); break; \
+              case 3: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 3); break; \
+              case 2: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 2); break; \
+              default: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 1); break; \
               }                                                                             \
           }                                                                                 \
       }                                                                                     \
