@@ -590,6 +590,24 @@ philia_op_sigmoid (PhiliaTape   *tape,
 typedef guint32 V8u __attribute__ ((vector_size (32)));
 typedef gint8   V32b __attribute__ ((vector_size (32)));
 
+/* One draw of the eight streams: xoshiro128**'s output and step, lane by
+ * lane (dropout_mask () and _philia_dropout_stream_relu () share it, so a
+ * mask and a streamed pass see the same draws). */
+#define MASK_DRAW(draw, s0, s1, s2, s3)                                             \
+  do                                                                                \
+    {                                                                               \
+      V8u x_ = (s1) * 5, t_ = (s1) << 9;                                            \
+                                                                                    \
+      (draw) = ((x_ << 7) | (x_ >> 25)) * 9;                                        \
+      (s2) ^= (s0);                                                                 \
+      (s3) ^= (s1);                                                                 \
+      (s1) ^= (s2);                                                                 \
+      (s0) ^= (s3);                                                                 \
+      (s2) ^= t_;                                                                   \
+      (s3) = ((s3) << 11) | ((s3) >> 21);                                           \
+    }                                                                               \
+  while (0)
+
 PHILIA_VECTORIZE static void
 dropout_mask (guint8 *restrict mask,
               gsize            n,
@@ -604,17 +622,11 @@ dropout_mask (guint8 *restrict mask,
   memcpy (&s3, state + 3 * MASK_LANES, sizeof s3);
   for (gsize i = 0; i < n; i += MASK_LANES)
     {
-      V8u x = s1 * 5, t = s1 << 9;
-      V8u draw = ((x << 7) | (x >> 25)) * 9;
+      V8u draw;
       V32b bytes;
       V8b keep;
 
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >> 21);
+      MASK_DRAW (draw, s0, s1, s2, s3);
       /* The low byte of each lane, by a byte shuffle (a lane-by-lane
        * conversion compiles to eight extracts). */
       bytes = (V32b)((V8i)((draw >> 8) >= threshold) & 1);
@@ -624,6 +636,28 @@ dropout_mask (guint8 *restrict mask,
       else
         memcpy (mask + i, &keep, n - i);
     }
+}
+
+/* The streams' state from the tape's generator: two 32-bit words of each
+ * 64-bit draw; a lane of all zeros would be stuck. */
+static void
+dropout_seed (PhiliaTape *tape,
+              guint32    *state)   /* 4 × MASK_LANES words */
+{
+  for (guint k = 0; k < 4 * MASK_LANES; k += 2)
+    {
+      guint64 draw = rng_step (&tape->rng);
+
+      state[k] = (guint32)draw;
+      state[k + 1] = (guint32)(draw >> 32) | (k < MASK_LANES ? 1u : 0u);
+    }
+}
+
+/* Dropped when the 24-bit uniform u satisfies u / 2^24 < p. */
+static guint32
+dropout_threshold (float p)
+{
+  return (guint32)ceil ((double)p * 16777216.0);
 }
 
 /* mask[i] = 1 (kept) or 0 (dropped with probability p), the streams seeded
@@ -636,16 +670,61 @@ _philia_dropout_mask_from_tape (PhiliaTape *tape,
 {
   guint32 state[4 * MASK_LANES];
 
-  /* Two 32-bit words of each 64-bit draw; a lane of all zeros would be stuck. */
-  for (guint k = 0; k < G_N_ELEMENTS (state); k += 2)
-    {
-      guint64 draw = rng_step (&tape->rng);
+  dropout_seed (tape, state);
+  dropout_mask (mask, n, state, dropout_threshold (p));
+}
 
-      state[k] = (guint32)draw;
-      state[k + 1] = (guint32)(draw >> 32) | (k < MASK_LANES ? 1u : 0u);
+/* philia-ops-inplace-private.h */
+void
+_philia_dropout_stream_init (PhiliaTape          *tape,
+                             PhiliaDropoutStream *stream,
+                             float                p)
+{
+  G_STATIC_ASSERT (G_N_ELEMENTS (stream->state) == 4 * MASK_LANES);
+
+  dropout_seed (tape, stream->state);
+  stream->threshold = dropout_threshold (p);
+}
+
+/* philia-ops-inplace-private.h: x = relu (x) · the factor of the next @n
+ * elements' draws, the arithmetic of relu_dropout_apply () (relu, then
+ * times keep or 0) with the draws dropout_mask () would have put in the
+ * mask, taken from the registers instead of a byte written to memory and
+ * read back (6 MB at 11,758 × 512; tests/bench/GRID.md, session 20). */
+PHILIA_VECTORIZE void
+_philia_dropout_stream_relu (PhiliaDropoutStream *stream,
+                             float *restrict      x,
+                             gsize                n,
+                             float                keep)
+{
+  guint32 threshold = stream->threshold;
+  V8u s0, s1, s2, s3, draw;
+  gsize i = 0;
+
+  memcpy (&s0, stream->state, sizeof s0);
+  memcpy (&s1, stream->state + MASK_LANES, sizeof s1);
+  memcpy (&s2, stream->state + 2 * MASK_LANES, sizeof s2);
+  memcpy (&s3, stream->state + 3 * MASK_LANES, sizeof s3);
+  for (; i + 8 <= n; i += 8)
+    {
+      V8f v = v8_load (x + i);
+      V8i kept;
+
+      MASK_DRAW (draw, s0, s1, s2, s3);
+      kept = (V8i)((draw >> 8) >= threshold);
+      v8_store (x + i, v8_select (v > 0, v, (V8f){ 0 })
+                       * v8_select (kept, (V8f){ 0 } + keep, (V8f){ 0 }));
     }
-  /* Dropped when the 24-bit uniform u satisfies u / 2^24 < p. */
-  dropout_mask (mask, n, state, (guint32)ceil ((double)p * 16777216.0));
+  if (i < n)
+    {
+      MASK_DRAW (draw, s0, s1, s2, s3);
+      for (guint k = 0; i + k < n; k++)
+        x[i + k] = (x[i + k] > 0 ? x[i + k] : 0.0f) * ((draw[k] >> 8) >= threshold ? keep : 0.0f);
+    }
+  memcpy (stream->state, &s0, sizeof s0);
+  memcpy (stream->state + MASK_LANES, &s1, sizeof s1);
+  memcpy (stream->state + 2 * MASK_LANES, &s2, sizeof s2);
+  memcpy (stream->state + 3 * MASK_LANES, &s3, sizeof s3);
 }
 
 PHILIA_VECTORIZE void

@@ -53,53 +53,59 @@ block_rows_backward (guint hidden)
   return CLAMP (rows - rows % 96, 96, 4032);
 }
 
-/* relu, then the dropout mask's factor when there is a mask, in place: the
- * operations of relu_dropout (or relu) in philia-ops-dense.c, so the same bits. */
+/* relu in place, as relu () in philia-ops-dense.c writes it (with dropout
+ * the block goes through _philia_dropout_stream_relu () instead). */
 PHILIA_VECTORIZE static void
-relu_mask_in_place (float *restrict        h,
-                    const guint8 *restrict mask,
-                    gsize                  n,
-                    float                  keep)
+relu_in_place (float *restrict h,
+               gsize           n)
 {
   gsize i = 0;
 
-  if (mask == NULL)
-    {
-      for (; i + 8 <= n; i += 8)
-        {
-          V8f v = v8_load (h + i);
-
-          v8_store (h + i, v8_select (v > 0, v, (V8f){ 0 }));
-        }
-      for (; i < n; i++)
-        h[i] = h[i] > 0 ? h[i] : 0.0f;
-      return;
-    }
   for (; i + 8 <= n; i += 8)
     {
       V8f v = v8_load (h + i);
 
-      v8_store (h + i, v8_select (v > 0, v, (V8f){ 0 }) * v8_mask_factor (mask + i, keep));
+      v8_store (h + i, v8_select (v > 0, v, (V8f){ 0 }));
     }
   for (; i < n; i++)
-    h[i] = (h[i] > 0 ? h[i] : 0.0f) * (mask[i] ? keep : 0.0f);
+    h[i] = h[i] > 0 ? h[i] : 0.0f;
 }
 
-/* The activation's gradient from its output's, in place: kept positive
- * elements are those whose output is positive (relu_dropout_grad's rule;
- * with keep 1 relu's, whose input is positive exactly where its output is). */
+/* The activation's gradient from its output's, in place, over @rows rows
+ * of @hd: kept positive elements are those whose output is positive
+ * (relu_dropout_grad's rule; with keep 1 relu's, whose input is positive
+ * exactly where its output is). With @gb1, each row is then added into it
+ * while in L1, element by element and rows in order: the sums of
+ * _philia_acc_columns () over the block, without a second pass over it. */
 PHILIA_VECTORIZE static void
 relu_grad_in_place (float *restrict       g,
                     const float *restrict h,
-                    gsize                 n,
-                    float                 keep)
+                    guint                 rows,
+                    guint                 hd,
+                    float                 keep,
+                    float *restrict       gb1)
 {
-  gsize i = 0;
+  for (guint r = 0; r < rows; r++)
+    {
+      float *restrict gr = g + (gsize)r * hd;
+      const float *restrict hr = h + (gsize)r * hd;
+      guint j = 0;
 
-  for (; i + 8 <= n; i += 8)
-    v8_store (g + i, v8_select (v8_load (h + i) > 0, v8_load (g + i) * keep, (V8f){ 0 }));
-  for (; i < n; i++)
-    g[i] = h[i] > 0 ? g[i] * keep : 0.0f;
+      for (; j + 8 <= hd; j += 8)
+        {
+          V8f v = v8_select (v8_load (hr + j) > 0, v8_load (gr + j) * keep, (V8f){ 0 });
+
+          v8_store (gr + j, v);
+          if (gb1 != NULL)
+            v8_store (gb1 + j, v8_load (gb1 + j) + v);
+        }
+      for (; j < hd; j++)
+        {
+          gr[j] = hr[j] > 0 ? gr[j] * keep : 0.0f;
+          if (gb1 != NULL)
+            gb1[j] += gr[j];
+        }
+    }
 }
 
 /* Whether a product of inner dimension @k into @n columns (or, for
@@ -159,9 +165,7 @@ activation_grad_rows (PhiliaTape         *tape,
   else
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, hd, c, 1.0f,
                  dy + (gsize)r0 * c, c, w2->data, c, 0.0f, dz, hd);
-  relu_grad_in_place (dz, s->h->data + (gsize)r0 * hd, (gsize)rows * hd, node->f);
-  if (gb1 != NULL)
-    _philia_acc_columns (gb1, dz, rows, hd);
+  relu_grad_in_place (dz, s->h->data + (gsize)r0 * hd, rows, hd, node->f, gb1);
 }
 
 static void
@@ -259,8 +263,7 @@ _philia_op_hidden_product (PhiliaTape   *tape,
   guint n, k, hd, c, step;
   gboolean grads, drop;
   float keep, *block = NULL;
-  guint8 *mask = NULL;
-  gsize mask_floats = 0;
+  PhiliaDropoutStream stream;
   PhiliaTensor *h = NULL, *y;
 
   g_return_val_if_fail (x != NULL && w1 != NULL && b1 != NULL && w2 != NULL, NULL);
@@ -292,15 +295,13 @@ _philia_op_hidden_product (PhiliaTape   *tape,
   drop = tape->training && p > 0;
   keep = drop ? 1.0f / (1.0f - p) : 1.0f;
   step = block_rows (hd);
-  /* The mask of relu_dropout, drawn the same way, whole: the draws do not
-   * depend on the blocks. The backward pass reads which elements were kept
-   * from the activation, as relu_dropout's does, so it goes back at once. */
+  /* The mask of relu_dropout, from the same draws taken as a stream block
+   * by block (a block is a multiple of 96 rows, so of eight elements, as
+   * the stream needs), not drawn whole, written and read back: 6 MB at
+   * 11,758 × 512. The backward pass reads which elements were kept from the
+   * activation, as relu_dropout's does. */
   if (drop)
-    {
-      mask_floats = MAX (((gsize)n * hd + 3) / 4, 1);
-      mask = (guint8 *)_philia_tape_pool_take (tape, mask_floats);
-      _philia_dropout_mask_from_tape (tape, mask, (gsize)n * hd, p);
-    }
+    _philia_dropout_stream_init (tape, &stream, p);
   /* The backward pass needs the activation; without it one block's worth
    * is enough. */
   if (grads)
@@ -324,7 +325,10 @@ _philia_op_hidden_product (PhiliaTape   *tape,
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, k, 1.0f,
                        x->data + (gsize)r0 * k, k, w1->data, hd, 1.0f, hb, hd);
         }
-      relu_mask_in_place (hb, drop ? mask + (gsize)r0 * hd : NULL, (gsize)rows * hd, keep);
+      if (drop)
+        _philia_dropout_stream_relu (&stream, hb, (gsize)rows * hd, keep);
+      else
+        relu_in_place (hb, (gsize)rows * hd);
       if (kernel (hd, c))
         _philia_small_gemm (tape, rows, c, hd, hb, hd, w2->data, c, yb, c,
                             b2 != NULL ? b2->data : NULL, FALSE, NULL, NULL);
@@ -336,8 +340,6 @@ _philia_op_hidden_product (PhiliaTape   *tape,
                                    w2->data, c, b2 != NULL ? 1.0f : 0.0f, yb, c);
         }
     }
-  if (mask != NULL)
-    _philia_tape_pool_give (tape, mask_floats, (float *)mask);
   if (block != NULL)
     _philia_tape_pool_give (tape, (gsize)step * hd, block);
 

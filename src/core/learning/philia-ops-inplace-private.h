@@ -54,6 +54,25 @@ void          _philia_tensor_drop_values (PhiliaTape   *tape,
 
 /* philia_op_relu_dropout ()'s and philia_op_add ()'s backward passes
  * (philia-ops-dense.c). */
+/* Dropout's draws as a stream (philia-ops-dense.c): init takes the tape's
+ * generator where _philia_dropout_mask_from_tape () would, and successive
+ * calls over consecutive pieces of a tensor give the elements the factors
+ * its whole mask would, provided every piece but the last holds a multiple
+ * of eight elements (one draw of the eight lanes). */
+typedef struct
+{
+  guint32 state[32];
+  guint32 threshold;
+} PhiliaDropoutStream;
+
+void _philia_dropout_stream_init (PhiliaTape          *tape,
+                                  PhiliaDropoutStream *stream,
+                                  float                p);
+void _philia_dropout_stream_relu (PhiliaDropoutStream *stream,
+                                  float               *x,
+                                  gsize                n,
+                                  float                keep);
+
 void _philia_relu_dropout_backward (PhiliaTape *tape,
                                     Node       *node);
 void _philia_add_backward (PhiliaTape *tape,

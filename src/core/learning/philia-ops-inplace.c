@@ -19,26 +19,6 @@
 
 #include <string.h>
 
-/* x = relu (x) · the mask's factor, the arithmetic of relu_dropout_apply ()
- * in philia-ops-dense.c, so that the values keep their bits. */
-PHILIA_VECTORIZE static void
-relu_dropout_in_place (float        *x,
-                       const guint8 *mask,
-                       gsize         n,
-                       float         keep)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    {
-      V8f v = v8_load (x + i);
-
-      v8_store (x + i, v8_select (v > 0, v, (V8f){ 0 }) * v8_mask_factor (mask + i, keep));
-    }
-  for (; i < n; i++)
-    x[i] = (x[i] > 0 ? x[i] : 0.0f) * (mask[i] ? keep : 0.0f);
-}
-
 /* x = relu (x), as leaky_forward () with slope 0 writes it. */
 PHILIA_VECTORIZE static void
 relu_in_place (float *x,
@@ -86,8 +66,8 @@ _philia_op_relu_dropout_consume (PhiliaTape   *tape,
                                  PhiliaTensor *a,
                                  float         p)
 {
-  gsize n, mask_floats;
-  guint8 *mask;
+  gsize n;
+  PhiliaDropoutStream stream;
   PhiliaTensor *out;
   Node *node;
 
@@ -105,14 +85,12 @@ _philia_op_relu_dropout_consume (PhiliaTape   *tape,
       relu_in_place (out->data, n);
       return out;
     }
-  /* As masked_op () does it: the mask from the pool, drawn from the tape's
-   * generator, given back at once (the backward pass reads the output). */
-  mask_floats = MAX ((n + 3) / 4, 1);
-  mask = (guint8 *)_philia_tape_pool_take (tape, mask_floats);
-  _philia_dropout_mask_from_tape (tape, mask, n, p);
+  /* masked_op ()'s mask, drawn from the tape's generator, but taken as a
+   * stream (the same factors) in the pass itself: no mask written and read
+   * back, as the backward pass reads the output. */
+  _philia_dropout_stream_init (tape, &stream, p);
   out = take_over (tape, a);
-  relu_dropout_in_place (out->data, mask, n, 1.0f / (1.0f - p));
-  _philia_tape_pool_give (tape, mask_floats, (float *)mask);
+  _philia_dropout_stream_relu (&stream, out->data, n, 1.0f / (1.0f - p));
   node = record (tape, _philia_relu_dropout_backward, out, a, NULL, NULL);
   if (node != NULL)
     node->f = 1.0f / (1.0f - p);
