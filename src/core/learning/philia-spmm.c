@@ -956,6 +956,53 @@ kept_sparse_build (PhiliaTape         *tape,
   kept->nnz = k;
 }
 
+/*
+ * The kept entries of the transpose of @t (S, whose kept entries under the
+ * same values are @fwd), as kept_sparse_build () gives them from Sᵀ
+ * through its permutation: by a counting sort of @fwd's entries on their
+ * column, which lists each column's entries in S's order, as Sᵀ's rows do
+ * (philia-sparse.c), with the same values. The build through the
+ * permutation reads every entry's value at a random place and each kept
+ * entry's place depends on that read; this reads @fwd's half of the
+ * entries in order (11,758 × 8,000 words: a sixth of the weight gradient's
+ * product; tests/bench/GRID.md, session 20).
+ */
+static void
+kept_sparse_transpose (PhiliaTape         *tape,
+                       const PhiliaSparse *t,
+                       const PhiliaSparse *fwd,
+                       PhiliaSparse       *kept)
+{
+  gint64 *off;
+  float *val;
+
+  *kept = (PhiliaSparse){ 0 };
+  kept->rows = t->rows;
+  kept->cols = t->cols;
+  kept->row_offsets = off = (gint64 *)_philia_tape_pool_take (tape, 2 * ((gsize)t->rows + 1));
+  kept->col_index = (gint32 *)_philia_tape_pool_take (tape, (gsize)t->nnz);
+  kept->values = val = _philia_tape_pool_take (tape, (gsize)t->nnz);
+  memset (off, 0, sizeof (gint64) * ((gsize)t->rows + 1));
+  /* off[c + 2] counts column c (the last column's count is not needed);
+   * after the sum off[c + 1] is where column c starts, and placing the
+   * column's entries moves it to where it ends, its final value. */
+  for (gint64 e = 0; e < fwd->nnz; e++)
+    if ((gint64)fwd->col_index[e] + 2 <= (gint64)t->rows)
+      off[fwd->col_index[e] + 2]++;
+  for (guint c = 1; c <= t->rows; c++)
+    off[c] += off[c - 1];
+  for (guint i = 0; i < fwd->rows; i++)
+    for (gint64 e = fwd->row_offsets[i]; e < fwd->row_offsets[i + 1]; e++)
+      {
+        gint64 k = off[fwd->col_index[e] + 1]++;
+
+        kept->col_index[k] = (gint32)i;
+        val[k] = fwd->values[e];
+      }
+  off[0] = 0;
+  kept->nnz = fwd->nnz;
+}
+
 static void
 kept_sparse_release (PhiliaTape         *tape,
                      const PhiliaSparse *s,
@@ -999,6 +1046,7 @@ kept_sparse_get (PhiliaTape         *tape,
                  PhiliaSparse       *scratch,
                  gboolean           *owned)
 {
+  const PhiliaSparse *fwd = NULL;
   PhiliaSparse *kept;
 
   if (key != NULL)
@@ -1008,14 +1056,26 @@ kept_sparse_get (PhiliaTape         *tape,
           *owned = FALSE;
           return tape->kept[k].kept;
         }
-  if (key == NULL || tape->n_kept == TAPE_KEPT_MAX)
+  /* Sᵀ's kept entries, read through its permutation, when S's under the
+   * same values are made: transposed from them (kept_sparse_transpose ()). */
+  if (key != NULL && value_index != NULL)
+    for (guint k = 0; k < tape->n_kept; k++)
+      if (tape->kept[k].s->transpose == s && tape->kept[k].s->transpose_perm == value_index
+          && tape->kept[k].values == key && tape->kept[k].data == key->data)
+        {
+          fwd = tape->kept[k].kept;
+          break;
+        }
+  kept = key == NULL || tape->n_kept == TAPE_KEPT_MAX ? scratch : g_new (PhiliaSparse, 1);
+  if (fwd != NULL)
+    kept_sparse_transpose (tape, s, fwd, kept);
+  else
+    kept_sparse_build (tape, s, values, value_index, kept);
+  if (kept == scratch)
     {
-      kept_sparse_build (tape, s, values, value_index, scratch);
       *owned = TRUE;
       return scratch;
     }
-  kept = g_new (PhiliaSparse, 1);
-  kept_sparse_build (tape, s, values, value_index, kept);
   /* Held until the reset: the release reads its sizes, and a matrix freed
    * mid-step must not match a new one at its address. */
   tape->kept[tape->n_kept].s = philia_sparse_ref ((PhiliaSparse *)s);
