@@ -420,6 +420,47 @@ test_bias_elu_same (void)
         }
 }
 
+/* Dropout's draws as a stream (philia-ops-dense.c) against the whole mask
+ * from the same generator state: x = relu (x) · (mask ? keep : 0), bit for
+ * bit, over pieces of a multiple of eight elements and a short last one
+ * (as the hidden op's blocks take them), for sizes with and without a
+ * tail, none, one element; and the generator left where the mask leaves it. */
+static void
+test_dropout_stream (void)
+{
+  static const gsize sizes[] = { 0, 1, 7, 8, 9, 64, 1003, 4096 + 5 };
+  static const gsize pieces[] = { 8, 16, 96 * 33, 1 << 20 };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 17);
+  for (guint a = 0; a < G_N_ELEMENTS (sizes); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (pieces); b++)
+      {
+        gsize n = sizes[a];
+        float p = b % 2 == 0 ? 0.5f : 0.3f, keep = 1.0f / (1.0f - p);
+        g_autofree float *x = g_new (float, MAX (n, 1));
+        g_autofree float *expected = g_new (float, MAX (n, 1));
+        g_autofree guint8 *mask = g_new (guint8, MAX (n, 1));
+        g_autoptr(PhiliaTape) whole = philia_tape_new (1);
+        g_autoptr(PhiliaTape) streamed = philia_tape_new (1);
+        PhiliaDropoutStream stream;
+
+        for (gsize i = 0; i < n; i++)
+          x[i] = 2 * philia_rng_float (&rng) - 1;
+        philia_rng_init (philia_tape_get_rng (whole), 40 + a);
+        philia_rng_init (philia_tape_get_rng (streamed), 40 + a);
+        _philia_dropout_mask_from_tape (whole, mask, n, p);
+        for (gsize i = 0; i < n; i++)
+          expected[i] = (x[i] > 0 ? x[i] : 0.0f) * (mask[i] ? keep : 0.0f);
+        _philia_dropout_stream_init (streamed, &stream, p);
+        for (gsize i = 0; i < n; i += pieces[b])
+          _philia_dropout_stream_relu (&stream, x + i, MIN (pieces[b], n - i), keep);
+        g_assert_cmpmem (x, sizeof (float) * n, expected, sizeof (float) * n);
+        g_assert_cmpuint (philia_rng_next (philia_tape_get_rng (whole)), ==,
+                          philia_rng_next (philia_tape_get_rng (streamed)));
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,6 +473,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Philia/Autograd/bias-elu-dropout/gradients", test_bias_elu_gradients);
   g_test_add_func ("/Philia/Autograd/bias-elu-dropout/same-as-three-ops", test_bias_elu_same);
   g_test_add_func ("/Philia/Autograd/add-in-place", test_add);
+  g_test_add_func ("/Philia/Autograd/dropout-stream", test_dropout_stream);
   g_test_add_func ("/Philia/Autograd/spmm-in-place", test_spmm);
   return g_test_run ();
 }

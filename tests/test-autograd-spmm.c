@@ -478,6 +478,61 @@ test_spmm_split_weights (void)
     }
 }
 
+/* The weight gradient of a product over dropped sparse values (half the
+ * values zero, as dropout leaves them, and not needing a gradient): Sᵀ's
+ * kept entries are transposed from the forward product's, and must give
+ * the bits of the build through the transpose's permutation, which a
+ * values tensor that needs a gradient still takes (no step cache). Rows
+ * of one entry, empty columns, the last column full, widths with tails. */
+static void
+test_spmm_kept_transposed (void)
+{
+  static const guint shapes[][3] = {
+    { 1, 1, 8 }, { 1, 9, 8 }, { 37, 13, 8 }, { 200, 70, 64 }, { 500, 33, 96 }, { 64, 5, 13 },
+  };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 11);
+  for (guint k = 0; k < G_N_ELEMENTS (shapes); k++)
+    {
+      guint n = shapes[k][0], f = shapes[k][1], w = shapes[k][2];
+      g_autofree float *dense = g_new0 (float, (gsize)n * f);
+      g_autofree float *dy = g_new (float, (gsize)n * w);
+      g_autofree float *cached = NULL;
+      g_autoptr(PhiliaSparse) s = NULL;
+      g_autoptr(PhiliaTensor) v = NULL;
+      g_autoptr(PhiliaTensor) v_grad = NULL;
+      g_autoptr(PhiliaTensor) x = philia_tensor_new (f, w);
+      PhiliaTensor *y;
+
+      for (guint i = 0; i < n; i++)
+        for (guint j = 0; j < f; j++)
+          if (j == f - 1 || (j % 5 != 2 && philia_rng_float (&rng) < 0.4f))
+            dense[(gsize)i * f + j] = 1.0f;
+      s = philia_sparse_new_from_dense (dense, n, f);
+      v = philia_tensor_new ((guint)s->nnz, 1);
+      for (gint64 e = 0; e < s->nnz; e++)
+        v->data[e] = philia_rng_float (&rng) < 0.5f ? 0.0f : 2 * philia_rng_float (&rng);
+      v_grad = philia_tensor_new_from ((guint)s->nnz, 1, v->data);
+      v_grad->requires_grad = TRUE;
+      fill (x, &rng, -1, 1);
+      x->requires_grad = TRUE;
+      for (gsize i = 0; i < (gsize)n * w; i++)
+        dy[i] = 2 * philia_rng_float (&rng) - 1;
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+
+          philia_tensor_zero_grad (x);
+          y = philia_op_spmm (tape, s, pass == 0 ? v : v_grad, x);
+          philia_tape_backward_from (tape, y, dy);
+          if (pass == 0)
+            cached = g_memdup2 (x->grad, sizeof (float) * f * w);
+        }
+      g_assert_cmpmem (cached, sizeof (float) * f * w, x->grad, sizeof (float) * f * w);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +546,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/spmm-8x8", test_spmm_8x8);
   g_test_add_func ("/Philia/Autograd/spmm-wide-rows", test_spmm_wide_rows);
   g_test_add_func ("/Philia/Autograd/spmm-split-weights", test_spmm_split_weights);
+  g_test_add_func ("/Philia/Autograd/spmm-kept-transposed", test_spmm_kept_transposed);
 
   return g_test_run ();
 }
