@@ -26,7 +26,9 @@ PhiliaTensor *_philia_op_linear_narrow (PhiliaTape   *tape,
  * later layers, nor any layer on a learned tensor), it computes nothing:
  * the returned tensor's values are undefined, and the loop's loss
  * (_philia_op_output_nll ()) does the product with the loss in one pass
- * over X's rows. */
+ * over X's rows. Likewise in an evaluation pass with no parameter needing
+ * a gradient: _philia_op_output_log_softmax () does the product with the
+ * log-softmax. */
 PhiliaTensor *_philia_op_linear_output (PhiliaTape   *tape,
                                         PhiliaTensor *x,
                                         PhiliaTensor *w,
@@ -63,5 +65,38 @@ PhiliaTensor *_philia_op_output_nll     (PhiliaTape   *tape,
                                          const gint32 *labels,
                                          const guint8 *mask,
                                          gboolean     *misused);
+
+/* Called by _philia_linear_log_softmax () with each block of @rows rows
+ * from row @r0 of the log-probabilities [rows, @c] while they are in cache. */
+typedef void (*PhiliaEvalBlockFunc) (const float *logp,
+                                     guint        r0,
+                                     guint        rows,
+                                     guint        c,
+                                     gpointer     data);
+
+/* log-softmax (X W + b) into @logp [n, C] for @n rows of @x (X's width
+ * W's rows, C its columns, at most PHILIA_NARROW_MAX), bit for bit as
+ * philia_op_log_softmax (_philia_op_linear_narrow ()) gives it, in one pass
+ * over X's rows a block at a time; @func (if not NULL) reads each block's
+ * log-probabilities while they are in cache (the evaluation pass's argmax,
+ * accuracy and validation loss, HACKING.md §7). No [n, C] logits. */
+void          _philia_linear_log_softmax (float               *logp,
+                                          const float         *x,
+                                          const PhiliaTensor  *w,
+                                          const PhiliaTensor  *b,
+                                          guint                n,
+                                          PhiliaEvalBlockFunc  func,
+                                          gpointer             data);
+
+/* The evaluation pass's log-softmax of a deferred output layer @out (the
+ * loop deferred it with the tape in evaluation mode and no parameter
+ * needing a gradient): _philia_linear_log_softmax () into @out's own
+ * buffer, returned (no tape node); NULL when @out is not one, with
+ * *@misused as for _philia_op_output_nll (). */
+PhiliaTensor *_philia_op_output_log_softmax (PhiliaTape          *tape,
+                                             PhiliaTensor        *out,
+                                             PhiliaEvalBlockFunc  func,
+                                             gpointer             data,
+                                             gboolean            *misused);
 
 G_END_DECLS

@@ -450,9 +450,12 @@ _philia_op_linear_output (PhiliaTape   *tape,
 {
   g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
 
-  if (linear_is_narrow (x, w) && tape->defer_output && tape->training
-      && tape->deferred.y == NULL && !x->requires_grad
-      && (w->requires_grad || b->requires_grad))
+  /* A training step's loss takes the layer when W or b learns; an
+   * evaluation pass's log-softmax takes it with nothing to learn. */
+  if (linear_is_narrow (x, w) && tape->defer_output && tape->deferred.y == NULL
+      && !x->requires_grad
+      && (tape->training ? w->requires_grad || b->requires_grad
+                         : !(w->requires_grad || b->requires_grad)))
     {
       tape->deferred.x = x;
       tape->deferred.w = w;
@@ -485,4 +488,66 @@ _philia_op_output_nll (PhiliaTape   *tape,
   tape->deferred.y = NULL;
   return _philia_op_linear_nll (tape, tape->deferred.x, tape->deferred.w, tape->deferred.b,
                                 labels, mask);
+}
+
+/* ------------------------------------------------ the evaluation pass */
+
+void
+_philia_linear_log_softmax (float               *logp,
+                            const float         *x,
+                            const PhiliaTensor  *w,
+                            const PhiliaTensor  *b,
+                            guint                n,
+                            PhiliaEvalBlockFunc  func,
+                            gpointer             data)
+{
+  guint f = w->rows, c = w->cols;
+  const guint block = linear_nll_block (f);
+  const gsize bc = (gsize)block * c;
+  g_autofree float *wt = NULL, *scratch = NULL;
+  float *logits, *shifted, *lse;
+
+  g_return_if_fail (c >= 1 && c <= PHILIA_NARROW_MAX && b->cols == c);
+
+  if (n == 0)
+    return;
+  wt = narrow_transpose (w);
+  scratch = g_new (float, 2 * bc + block);
+  logits = scratch;
+  shifted = logits + bc;
+  lse = shifted + bc;
+  /* Blocks of whole NARROW_BLOCK rows, so that the log-softmax's
+   * eight-element steps fall where they fall over all rows at once. */
+  for (guint r0 = 0; r0 < n; r0 += block)
+    {
+      guint rows = MIN (block, n - r0);
+      float *out = logp + (gsize)r0 * c;
+
+      narrow_forward (logits, x + (gsize)r0 * f, wt, b->data, rows, f, c);
+      _philia_log_softmax_rows (out, logits, rows, c, shifted, lse);
+      if (func != NULL)
+        func (out, r0, rows, c, data);
+    }
+}
+
+PhiliaTensor *
+_philia_op_output_log_softmax (PhiliaTape          *tape,
+                               PhiliaTensor        *out,
+                               PhiliaEvalBlockFunc  func,
+                               gpointer             data,
+                               gboolean            *misused)
+{
+  PhiliaTensor *logp;
+
+  /* A training step's deferred layer is the loss's, not this pass's. */
+  *misused = tape->deferred.y != NULL && (tape->deferred.y != out || tape->training);
+  if (tape->deferred.y == NULL || *misused)
+    return NULL;
+  tape->deferred.y = NULL;
+  /* The deferred output's own buffer takes the log-probabilities: the
+   * logits are never kept whole. */
+  logp = out;
+  _philia_linear_log_softmax (logp->data, tape->deferred.x->data, tape->deferred.w,
+                              tape->deferred.b, tape->deferred.x->rows, func, data);
+  return logp;
 }

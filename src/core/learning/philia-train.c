@@ -74,20 +74,96 @@ fresh_pages (void)
   return 0;
 }
 
-/* The evaluation pass: dropout off, no tape nodes (parameters need no grad). */
+/* What the loop reads of an evaluation pass's log-probabilities, row by row
+ * in order: the argmax per node (into @predictions if set), the hits and
+ * counts of the train, validation and test masks, and the validation NLL's
+ * sum in double as philia_op_nll () sums it. */
+typedef struct
+{
+  const gint32 *labels;
+  const guint8 *masks[3];
+  gint32       *predictions;
+  gint64        hit[3], total[3], val_count;
+  double        val_sum;
+} EvalCounts;
+
+static void
+eval_count_rows (const float *logp,
+                 guint        r0,
+                 guint        rows,
+                 guint        c,
+                 gpointer     data)
+{
+  EvalCounts *e = data;
+
+  for (guint i = 0; i < rows; i++)
+    {
+      const float *row = logp + (gsize)i * c;
+      guint node = r0 + i, best = 0;
+      gint32 label = e->labels[node];
+
+      for (guint j = 1; j < c; j++)
+        if (row[j] > row[best])
+          best = j;
+      if (e->predictions)
+        e->predictions[node] = best;
+      if (label < 0)
+        continue;
+      for (guint k = 0; k < 3; k++)
+        if (e->masks[k][node])
+          {
+            e->total[k]++;
+            e->hit[k] += (gint32)best == label;
+          }
+      if (e->masks[1][node])
+        {
+          e->val_sum -= row[MIN ((guint)label, c - 1)];
+          e->val_count++;
+        }
+    }
+}
+
+/* The evaluation pass: dropout off, no tape nodes (parameters need no
+ * grad). A linear output layer on fixed features (SGC's) is deferred to
+ * the log-softmax, which takes X's rows a block at a time and gives each
+ * block's log-probabilities to @counts while in cache (HACKING.md §7);
+ * any other output is counted after its log-softmax. @counts (zeroed but
+ * for its inputs) may be NULL. */
 static PhiliaTensor *
 eval_forward (PhiliaTape              *tape,
               const PhiliaModelVTable *vtable,
               gpointer                 model,
-              PhiliaModelContext      *ctx)
+              PhiliaModelContext      *ctx,
+              EvalCounts              *counts)
 {
-  PhiliaTensor *logp;
+  PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
+  PhiliaTensor *out, *logp;
+  gboolean misused;
 
   philia_tape_reset (tape);
   philia_tape_set_training (tape, FALSE);
   for (guint i = 0; i < ctx->parameters->len; i++)
     ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = FALSE;
-  logp = philia_op_log_softmax (tape, vtable->forward (model, ctx, tape));
+  _philia_tape_defer_output (tape, TRUE);
+  out = vtable->forward (model, ctx, tape);
+  _philia_tape_defer_output (tape, FALSE);
+  logp = _philia_op_output_log_softmax (tape, out, counts != NULL ? eval_count_rows : NULL,
+                                        counts, &misused);
+  if (logp == NULL)
+    {
+      if (misused)
+        {
+          g_critical ("A model computed on its deferred output layer; running its forward "
+                      "pass again without deferring.");
+          philia_tape_reset (tape);
+          ctx->rng = ctx_rng;
+          *philia_tape_get_rng (tape) = tape_rng;
+          out = vtable->forward (model, ctx, tape);
+        }
+      logp = philia_op_log_softmax (tape, out);
+      if (counts != NULL)
+        eval_count_rows (logp->data, 0, logp->rows, logp->cols, counts);
+    }
   for (guint i = 0; i < ctx->parameters->len; i++)
     ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
   return logp;
@@ -176,7 +252,7 @@ trial_step (PhiliaTape              *tape,
 {
   if (ctx->n_batch_rows > 0)
     {
-      eval_forward (tape, vtable, model, ctx);
+      eval_forward (tape, vtable, model, ctx, NULL);
       return;
     }
   philia_tape_reset (tape);
@@ -243,7 +319,7 @@ settle_pool (PhiliaTape              *tape,
     {
       gsize freed = _philia_tape_pool_freed (tape);
 
-      eval_forward (tape, vtable, model, ctx);
+      eval_forward (tape, vtable, model, ctx, NULL);
       trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
       steps++;
       if (_philia_tape_pool_freed (tape) == freed)
@@ -960,42 +1036,6 @@ philia_train_result_free (PhiliaTrainResult *r)
   g_free (r);
 }
 
-/* Accuracy on the train, validation and test masks from one argmax pass
- * (NAN for an empty mask); the argmax per node into @predictions if given. */
-static void
-accuracies (const PhiliaTensor *logp,
-            const gint32       *labels,
-            const guint8       *const masks[3],
-            double              out[3],
-            gint32             *predictions)
-{
-  gint64 hit[3] = { 0 }, total[3] = { 0 };
-  guint c = logp->cols;
-  const float *data = logp->data;
-
-  for (guint i = 0; i < logp->rows; i++)
-    {
-      const float *row = data + (gsize)i * c;
-      guint best = 0;
-
-      for (guint j = 1; j < c; j++)
-        if (row[j] > row[best])
-          best = j;
-      if (predictions)
-        predictions[i] = best;
-      if (labels[i] < 0)
-        continue;
-      for (guint k = 0; k < 3; k++)
-        if (masks[k][i])
-          {
-            total[k]++;
-            hit[k] += (gint32)best == labels[i];
-          }
-    }
-  for (guint k = 0; k < 3; k++)
-    out[k] = total[k] > 0 ? (double)hit[k] / total[k] : NAN;
-}
-
 /* ROC-AUC of P(class 1) on the labeled nodes of each mask, from the very
  * float probabilities the result keeps (and the predictions CSV prints), so
  * that the file gives the same number. @scores and @positive are n scratch. */
@@ -1362,14 +1402,19 @@ philia_train (PhiliaGraph              *graph,
                                        optimizer, n_threads, &threads_choice);
           _philia_tape_use_threads (tape, threads_choice.kept ? n_threads : 1, time_sites);
         }
-      logp = eval_forward (tape, vtable, model, ctx);
-      val_loss = n_val > 0 ? philia_op_nll (tape, logp, labels, val)->data[0] : NAN;
-      result->val_loss[epoch] = val_loss;
       {
         const guint8 *const masks[3] = { train, val, test };
+        EvalCounts counts = { labels, { train, val, test }, epoch_predictions };
         double acc[3];
 
-        accuracies (logp, labels, masks, acc, epoch_predictions);
+        /* As philia_op_nll () on the validation mask and one argmax pass
+         * gave them (NaN for an empty mask). */
+        logp = eval_forward (tape, vtable, model, ctx, &counts);
+        val_loss = n_val > 0 && counts.val_count > 0
+                   ? (float)(counts.val_sum / counts.val_count) : NAN;
+        result->val_loss[epoch] = val_loss;
+        for (guint k = 0; k < 3; k++)
+          acc[k] = counts.total[k] > 0 ? (double)counts.hit[k] / counts.total[k] : NAN;
         result->train_curve[epoch] = acc[0];
         result->val_curve[epoch] = acc[1];
         result->test_curve[epoch] = acc[2];
@@ -1410,8 +1455,9 @@ philia_train (PhiliaGraph              *graph,
               result->test_roc_auc = result->test_auc_curve[epoch];
             }
           memcpy (result->predictions, epoch_predictions, sizeof (gint32) * n);
-          for (gsize i = 0; i < (gsize)n * c; i++)
-            result->probabilities[i] = expf (logp->data[i]);
+          /* the log-probabilities for now: exponentiated once, after the
+           * last epoch */
+          memcpy (result->probabilities, logp->data, sizeof (float) * n * c);
           g_ptr_array_set_size (result->weights, 0);
           for (guint i = 0; i < ctx->parameters->len; i++)
             g_ptr_array_add (result->weights,
@@ -1459,6 +1505,8 @@ philia_train (PhiliaGraph              *graph,
       g_debug ("epoch ms:%s", ms->str);
       g_string_free (ms, TRUE);
     }
+  for (gsize i = 0; i < (gsize)n * c; i++)
+    result->probabilities[i] = expf (result->probabilities[i]);
   philia_tape_reset (tape);
   vtable->free (model);
 

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "philia-test"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "philia-core.h"
+#include "philia-autograd-private.h"
+#include "philia-ops-narrow-private.h"
+
+/* The evaluation pass's output layer and log-softmax in one pass over X's
+ * rows, _philia_linear_log_softmax (): against the separate ops it replaces
+ * (narrow linear, then log-softmax over all rows) to the bit, on shapes
+ * around its row blocks (no rows, one row, counts off a block, several
+ * blocks, widths off the vector length, one to eight classes), with every
+ * block handed to the caller once, in order, while the rows it says are
+ * final. And the deferred output layer of an evaluation pass. */
+
+static PhiliaTensor *
+random_tensor (guint      rows,
+               guint      cols,
+               float      scale,
+               PhiliaRng *rng)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  for (gsize i = 0; i < philia_tensor_size (t); i++)
+    t->data[i] = scale * (2 * philia_rng_float (rng) - 1);
+  return t;
+}
+
+typedef struct
+{
+  const float *logp;   /* the output the blocks should lie in */
+  guint        next;   /* the row the next block should start at */
+  guint        blocks;
+  float       *copy;   /* each block's values as handed over */
+} Blocks;
+
+static void
+on_block (const float *logp,
+          guint        r0,
+          guint        rows,
+          guint        c,
+          gpointer     data)
+{
+  Blocks *b = data;
+
+  g_assert_cmpuint (r0, ==, b->next);
+  g_assert_cmpuint (rows, >, 0);
+  g_assert_true (logp == b->logp + (gsize)r0 * c);
+  memcpy (b->copy + (gsize)r0 * c, logp, sizeof (float) * rows * c);
+  b->next = r0 + rows;
+  b->blocks++;
+}
+
+static void
+check_shape (guint n,
+             guint f,
+             guint c)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTensor) w = NULL;
+  g_autoptr(PhiliaTensor) b = NULL;
+  g_autofree float *logp = g_new (float, (gsize)n * c + 1);
+  g_autofree float *copy = g_new (float, (gsize)n * c + 1);
+  PhiliaTensor *expected;
+  Blocks blocks = { logp, 0, 0, copy };
+
+  philia_rng_init (&rng, 1000 * n + 10 * f + c);
+  /* logits spread over a few units, so that rows' maxima and sums differ */
+  x = random_tensor (n, f, 1, &rng);
+  w = random_tensor (f, c, 4.0f / sqrtf ((float)f), &rng);
+  b = random_tensor (1, c, 0.5f, &rng);
+  philia_tape_set_training (tape, FALSE);
+  expected = philia_op_log_softmax (tape, _philia_op_linear_narrow (tape, x, w, b));
+  _philia_linear_log_softmax (logp, x->data, w, b, n, on_block, &blocks);
+  g_assert_cmpuint (blocks.next, ==, n);
+  g_assert_cmpuint (blocks.blocks, ==, n == 0 ? 0 : blocks.blocks);
+  if (n > 0)
+    {
+      g_assert_cmpmem (logp, sizeof (float) * n * c, expected->data, sizeof (float) * n * c);
+      g_assert_cmpmem (copy, sizeof (float) * n * c, expected->data, sizeof (float) * n * c);
+    }
+  else
+    g_assert_cmpuint (blocks.blocks, ==, 0);
+  /* without a reader */
+  memset (logp, 0, sizeof (float) * n * c);
+  _philia_linear_log_softmax (logp, x->data, w, b, n, NULL, NULL);
+  if (n > 0)
+    g_assert_cmpmem (logp, sizeof (float) * n * c, expected->data, sizeof (float) * n * c);
+}
+
+static void
+test_matches_separate_ops (void)
+{
+  const guint rows[] = { 0, 1, 7, 31, 32, 33, 63, 65, 511, 512, 513, 1025, 1100, 2100 };
+  const guint widths[] = { 1, 5, 32, 37, 128, 131 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+      for (guint c = 1; c <= PHILIA_NARROW_MAX; c++)
+        {
+          if (rows[i] > 600 && c != 5 && c != 3 && c != 8)
+            continue;
+          check_shape (rows[i], widths[k], c);
+        }
+}
+
+/* Several blocks at 128 features (512 rows each): the reader is called
+ * once a block. */
+static void
+test_blocks (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTensor) w = NULL;
+  g_autoptr(PhiliaTensor) b = NULL;
+  g_autofree float *logp = g_new (float, 1300 * 5);
+  g_autofree float *copy = g_new (float, 1300 * 5);
+  Blocks blocks = { logp, 0, 0, copy };
+
+  philia_rng_init (&rng, 5);
+  x = random_tensor (1300, 128, 1, &rng);
+  w = random_tensor (128, 5, 0.3f, &rng);
+  b = random_tensor (1, 5, 0.3f, &rng);
+  _philia_linear_log_softmax (logp, x->data, w, b, 1300, on_block, &blocks);
+  g_assert_cmpuint (blocks.blocks, >=, 2);
+  g_assert_cmpuint (blocks.next, ==, 1300);
+}
+
+/* The deferred output layer of an evaluation pass (tape not training, no
+ * parameter needing a gradient): computes nothing, and the pass's
+ * log-softmax fills the deferred output with the separate ops' bits. A
+ * model that returns something else, or a training step's deferred layer,
+ * is reported as misused. With a parameter needing a gradient in
+ * evaluation, nothing is deferred. */
+static void
+test_deferred_eval (void)
+{
+  PhiliaRng rng;
+  g_autoptr(PhiliaTensor) x = NULL;
+  g_autoptr(PhiliaTensor) w = NULL;
+  g_autoptr(PhiliaTensor) b = NULL;
+  gboolean misused;
+
+  philia_rng_init (&rng, 29);
+  x = random_tensor (700, 64, 1, &rng);
+  w = random_tensor (64, 4, 0.3f, &rng);
+  b = random_tensor (1, 4, 0.3f, &rng);
+
+  {
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    g_autoptr(PhiliaTape) direct = philia_tape_new (1);
+    g_autofree float *copy = g_new (float, 700 * 4);
+    PhiliaTensor *y, *logp, *expected;
+    Blocks blocks = { NULL, 0, 0, copy };
+
+    philia_tape_set_training (tape, FALSE);
+    _philia_tape_defer_output (tape, TRUE);
+    y = _philia_op_linear_output (tape, x, w, b);
+    _philia_tape_defer_output (tape, FALSE);
+    blocks.logp = y->data;
+    logp = _philia_op_output_log_softmax (tape, y, on_block, &blocks, &misused);
+    g_assert_false (misused);
+    g_assert_true (logp == y);
+    g_assert_cmpuint (blocks.next, ==, 700);
+    expected = philia_op_log_softmax (direct, _philia_op_linear_narrow (direct, x, w, b));
+    g_assert_cmpmem (logp->data, sizeof (float) * 2800, expected->data, sizeof (float) * 2800);
+    g_assert_cmpmem (copy, sizeof (float) * 2800, expected->data, sizeof (float) * 2800);
+    /* taken: a second call finds nothing deferred */
+    g_assert_null (_philia_op_output_log_softmax (tape, y, NULL, NULL, &misused));
+    g_assert_false (misused);
+    /* the loss's call finds nothing either */
+    g_assert_null (_philia_op_output_nll (tape, y, (const gint32 *)copy, NULL, &misused));
+    g_assert_false (misused);
+  }
+  {
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    PhiliaTensor *y;
+
+    philia_tape_set_training (tape, FALSE);
+    _philia_tape_defer_output (tape, TRUE);
+    y = _philia_op_linear_output (tape, x, w, b);
+    _philia_tape_defer_output (tape, FALSE);
+    g_assert_null (_philia_op_output_log_softmax (tape, philia_op_relu (tape, y), NULL, NULL,
+                                                  &misused));
+    g_assert_true (misused);
+  }
+  /* a training step's deferred layer is not this pass's */
+  {
+    g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+    PhiliaTensor *y;
+
+    w->requires_grad = b->requires_grad = TRUE;
+    philia_tape_set_training (tape, TRUE);
+    _philia_tape_defer_output (tape, TRUE);
+    y = _philia_op_linear_output (tape, x, w, b);
+    _philia_tape_defer_output (tape, FALSE);
+    g_assert_null (_philia_op_output_log_softmax (tape, y, NULL, NULL, &misused));
+    g_assert_true (misused);
+    w->requires_grad = b->requires_grad = FALSE;
+  }
+  /* not deferred: not asked, a parameter needing a gradient in evaluation,
+   * X needing one; the narrow op's values */
+  for (int mode = 0; mode < 3; mode++)
+    {
+      g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+      g_autoptr(PhiliaTape) direct = philia_tape_new (1);
+      PhiliaTensor *y, *expected;
+
+      philia_tape_set_training (tape, FALSE);
+      _philia_tape_defer_output (tape, mode != 0);
+      w->requires_grad = mode == 1;
+      x->requires_grad = mode == 2;
+      y = _philia_op_linear_output (tape, x, w, b);
+      g_assert_null (_philia_op_output_log_softmax (tape, y, NULL, NULL, &misused));
+      g_assert_false (misused);
+      expected = _philia_op_linear_narrow (direct, x, w, b);
+      g_assert_cmpmem (y->data, sizeof (float) * 2800, expected->data, sizeof (float) * 2800);
+      x->requires_grad = w->requires_grad = FALSE;
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  openblas_set_num_threads (1);
+  g_test_add_func ("/Philia/Autograd/linear-eval-matches-separate-ops",
+                   test_matches_separate_ops);
+  g_test_add_func ("/Philia/Autograd/linear-eval-blocks", test_blocks);
+  g_test_add_func ("/Philia/Autograd/linear-eval-deferred", test_deferred_eval);
+  return g_test_run ();
+}
