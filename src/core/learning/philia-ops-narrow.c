@@ -92,6 +92,45 @@ narrow_forward (float *restrict       y,
     }
 }
 
+/* narrow_grad_c ()'s sums for @ng groups of sixteen features from @k at
+ * once: each row's dY read once for all of them, and each lane's sum over
+ * the block's rows in the same order as one group at a time. */
+static inline G_ALWAYS_INLINE void
+narrow_grad_groups (float *restrict       gt,
+                    const float *restrict x,
+                    const float *restrict dy,
+                    guint                 r0,
+                    guint                 r1,
+                    guint                 f,
+                    guint                 k,
+                    const guint           c,
+                    const guint           ng)
+{
+  V16f acc[4][PHILIA_NARROW_MAX] = { { { 0 } } };
+
+  for (guint r = r0; r < r1; r++)
+    {
+      V16f v[4];
+
+      for (guint g = 0; g < ng; g++)
+        v[g] = v16_load (x + (gsize)r * f + k + 16 * g);
+      for (guint j = 0; j < c; j++)
+        {
+          float d = dy[(gsize)r * c + j];
+
+          for (guint g = 0; g < ng; g++)
+            acc[g][j] += v[g] * d;
+        }
+    }
+  for (guint g = 0; g < ng; g++)
+    for (guint j = 0; j < c; j++)
+      {
+        float *o = gt + (gsize)j * f + k + 16 * g;
+
+        v16_store (o, v16_load (o) + acc[g][j]);
+      }
+}
+
 /* gt[c][k] += Σ_r x[r][k] dy[r][c]: a block of rows at a time, each group of
  * eight features summed over the block in registers. */
 static inline G_ALWAYS_INLINE void
@@ -105,6 +144,14 @@ narrow_grad_c (float *restrict       gt,
   for (guint r0 = 0; r0 < rows; r0 += NARROW_BLOCK)
     {
       guint r1 = MIN (rows, r0 + NARROW_BLOCK), k = 0;
+      /* Four groups of sixteen features a pass over the block where their
+       * sums and the row's values fit the 32 vector registers (at most 24
+       * sums), two otherwise: a row's dY is read a quarter as often as one
+       * group at a time, and the same bits. */
+      const guint ng = c <= 6 ? 4 : 2;
+
+      for (; k + 16 * ng <= f; k += 16 * ng)
+        narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ng);
 
       /* Sixteen features at a time: each lane's sum over the block's rows
        * in order, as two groups of eight were (one 512-bit multiply-add
