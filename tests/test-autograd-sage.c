@@ -237,14 +237,17 @@ test_stack_rows (void)
 static void
 test_stack_dropout (void)
 {
-  static const guint widths[] = { 1, 5, 8, 9, 16, 70, 131 };
+  /* 128: the row kernel over a compact copy of D (sage_mean_rows_128 ()),
+   * also on one row and on 300 (prefetches past the row's end). */
+  static const guint widths[] = { 1, 5, 8, 9, 16, 70, 131, 128, 128, 128 };
+  static const guint rows[] = { 37, 37, 37, 37, 37, 37, 37, 37, 1, 300 };
   PhiliaRng rng;
 
   philia_rng_init (&rng, 12);
   for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
     for (guint v = 0; v < 4; v++)
       {
-        guint n = 37, f = widths[w], threads = v < 2 ? 1 : 2;
+        guint n = rows[w], f = widths[w], threads = v < 2 ? 1 : 2;
         gboolean training = v % 2 == 0;
         float p = 0.5f, keep = 1.0f / (1.0f - p);
         g_autoptr(PhiliaSparse) mean = mean_matrix (n, &rng);

@@ -17,6 +17,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
+#include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-hidden-private.h"
 #include "philia-ops-inplace-private.h"
@@ -82,6 +83,90 @@ _philia_op_stack_rows (PhiliaTape   *tape,
   return out;
 }
 
+/*
+ * The left half of [mean (D) | D] at F = 128 (the grid's dense features),
+ * row by row: each entry's 512 bytes (eight cache lines) in one pass into
+ * eight 16-float accumulators. The strided product (spmm_rows ()) went over
+ * the rows twice, one 64-column block at a time in eight-float vectors,
+ * gathering from the right half of Z in place, where at a row stride of 1 KB
+ * the rows' lines fall in half of L2's sets; here the gathers come from a
+ * compact copy of D (@x, @x_stride floats a row; X itself when nothing is
+ * dropped). D is 6 MB at 11,758 nodes, past L2 either way: the rows of
+ * SAGE_MEAN_PREFETCH entries ahead are prefetched, across the row's end.
+ * Each output element gets the multiply-adds of a scalar loop over its row's
+ * entries, in entry order (the strided product's sums, so the same bits).
+ */
+#define SAGE_MEAN_WIDTH 128
+#define SAGE_MEAN_PREFETCH 8
+
+typedef struct
+{
+  const PhiliaSparse *mean;
+  const float        *x;
+  guint               x_stride;
+  float              *z;   /* [n, 2 SAGE_MEAN_WIDTH] */
+} SageMeanTask;
+
+PHILIA_VECTORIZE_V4 static void
+sage_mean_rows_128 (gpointer data,
+                    guint    begin,
+                    guint    end)
+{
+  const SageMeanTask *t = data;
+  const gint64 *restrict off = t->mean->row_offsets;
+  const gint32 *restrict col = t->mean->col_index;
+  const float *restrict values = t->mean->values;
+  const float *x = t->x;
+  guint stride = t->x_stride;
+  gint64 limit = off[end];
+
+  for (guint i = begin; i < end; i++)
+    {
+      V16f acc[SAGE_MEAN_WIDTH / 16];
+      float *o = t->z + (gsize)i * 2 * SAGE_MEAN_WIDTH;
+
+      for (guint k = 0; k < SAGE_MEAN_WIDTH / 16; k++)
+        acc[k] = (V16f){ 0 };
+      for (gint64 e = off[i]; e < off[i + 1]; e++)
+        {
+          const float *xr = x + (gsize)col[e] * stride;
+          float v = values[e];
+
+          if (e + SAGE_MEAN_PREFETCH < limit)
+            for (guint k = 0; k < SAGE_MEAN_WIDTH / 16; k++)
+              __builtin_prefetch (x + (gsize)col[e + SAGE_MEAN_PREFETCH] * stride + 16 * k);
+          for (guint k = 0; k < SAGE_MEAN_WIDTH / 16; k++)
+            acc[k] += v * v16_load (xr + 16 * k);
+        }
+      for (guint k = 0; k < SAGE_MEAN_WIDTH / 16; k++)
+        v16_store (o + 16 * k, acc[k]);
+    }
+}
+
+/* Whether the row kernel above makes Z's left half (else the strided
+ * product). */
+static gboolean
+sage_mean_rows_apply (const PhiliaSparse *mean,
+                      guint               f)
+{
+  return f == SAGE_MEAN_WIDTH && mean->values != NULL;
+}
+
+static void
+sage_mean_rows (PhiliaTape         *tape,
+                const PhiliaSparse *mean,
+                const float        *x,
+                guint               x_stride,
+                float              *z)
+{
+  SageMeanTask task = { mean, x, x_stride, z };
+
+  _philia_tape_parallel_rows_cost (tape, mean->rows, mean->row_offsets,
+                                   (double)mean->nnz * SAGE_MEAN_WIDTH,
+                                   SPMM_BYTES (mean->nnz, mean->rows, mean->cols, SAGE_MEAN_WIDTH),
+                                   sage_mean_rows_128, &task);
+}
+
 PhiliaTensor *
 _philia_sage_stack_dropout (PhiliaTape   *tape,
                             PhiliaSparse *mean,
@@ -112,14 +197,35 @@ _philia_sage_stack_dropout (PhiliaTape   *tape,
       float keep = 1.0f / (1.0f - p);
 
       _philia_dropout_mask_from_tape (tape, mask, (gsize)n * f, p);
+      if (sage_mean_rows_apply (mean, f))
+        {
+          /* D compact first, then copied into Z: the mean gathers from the
+           * copy (sage_mean_rows_128 ()). The same products as row by row. */
+          float *d = _philia_tape_pool_take (tape, (gsize)n * f);
+
+          _philia_dropout_apply (d, x->data, mask, (gsize)n * f, keep);
+          _philia_tape_pool_give (tape, mask_floats, (float *)mask);
+          for (guint r = 0; r < n; r++)
+            memcpy (z->data + (gsize)r * 2 * f + f, d + (gsize)r * f, sizeof (float) * f);
+          sage_mean_rows (tape, mean, d, f, z->data);
+          _philia_tape_pool_give (tape, (gsize)n * f, d);
+          return z;
+        }
       for (guint r = 0; r < n; r++)
         _philia_dropout_apply (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f,
                                mask + (gsize)r * f, f, keep);
       _philia_tape_pool_give (tape, mask_floats, (float *)mask);
     }
   else
-    for (guint r = 0; r < n; r++)
-      memcpy (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f, sizeof (float) * f);
+    {
+      for (guint r = 0; r < n; r++)
+        memcpy (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f, sizeof (float) * f);
+      if (sage_mean_rows_apply (mean, f))
+        {
+          sage_mean_rows (tape, mean, x->data, f, z->data);
+          return z;
+        }
+    }
   _philia_spmm_strided (tape, mean, z->data + f, z->data, f, 2 * f);
   return z;
 }
