@@ -143,6 +143,42 @@ sage_mean_rows_128 (gpointer data,
     }
 }
 
+/* D's rows (@f = SAGE_MEAN_WIDTH floats each) into Z's right half: as a
+ * memcpy () of a variable size GCC made it `rep movsq`, which took as many
+ * samples as the dropout's own pass. */
+PHILIA_VECTORIZE_V4 static void
+sage_copy_right_128 (float *restrict       z,
+                     const float *restrict d,
+                     guint                 n)
+{
+  for (guint r = 0; r < n; r++)
+    for (guint k = 0; k < SAGE_MEAN_WIDTH / 16; k++)
+      v16_store (z + (gsize)r * 2 * SAGE_MEAN_WIDTH + SAGE_MEAN_WIDTH + 16 * k,
+                 v16_load (d + (gsize)r * SAGE_MEAN_WIDTH + 16 * k));
+}
+
+/* D = dropout (X) (@f = SAGE_MEAN_WIDTH floats a row) into @d, compact, and
+ * into Z's right half in one pass: _philia_dropout_apply ()'s arithmetic,
+ * each element x times keep or 0, so the same bits. */
+PHILIA_VECTORIZE static void
+sage_dropout_both_128 (float *restrict        z,
+                       float *restrict        d,
+                       const float *restrict  x,
+                       const guint8 *restrict mask,
+                       guint                  n,
+                       float                  keep)
+{
+  for (guint r = 0; r < n; r++)
+    for (guint j = 0; j < SAGE_MEAN_WIDTH; j += 8)
+      {
+        gsize i = (gsize)r * SAGE_MEAN_WIDTH + j;
+        V8f v = v8_load (x + i) * v8_mask_factor (mask + i, keep);
+
+        v8_store (d + i, v);
+        v8_store (z + (gsize)r * 2 * SAGE_MEAN_WIDTH + SAGE_MEAN_WIDTH + j, v);
+      }
+}
+
 /* Whether the row kernel above makes Z's left half (else the strided
  * product). */
 static gboolean
@@ -203,10 +239,8 @@ _philia_sage_stack_dropout (PhiliaTape   *tape,
            * copy (sage_mean_rows_128 ()). The same products as row by row. */
           float *d = _philia_tape_pool_take (tape, (gsize)n * f);
 
-          _philia_dropout_apply (d, x->data, mask, (gsize)n * f, keep);
+          sage_dropout_both_128 (z->data, d, x->data, mask, n, keep);
           _philia_tape_pool_give (tape, mask_floats, (float *)mask);
-          for (guint r = 0; r < n; r++)
-            memcpy (z->data + (gsize)r * 2 * f + f, d + (gsize)r * f, sizeof (float) * f);
           sage_mean_rows (tape, mean, d, f, z->data);
           _philia_tape_pool_give (tape, (gsize)n * f, d);
           return z;
@@ -218,13 +252,14 @@ _philia_sage_stack_dropout (PhiliaTape   *tape,
     }
   else
     {
-      for (guint r = 0; r < n; r++)
-        memcpy (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f, sizeof (float) * f);
       if (sage_mean_rows_apply (mean, f))
         {
+          sage_copy_right_128 (z->data, x->data, n);
           sage_mean_rows (tape, mean, x->data, f, z->data);
           return z;
         }
+      for (guint r = 0; r < n; r++)
+        memcpy (z->data + (gsize)r * 2 * f + f, x->data + (gsize)r * f, sizeof (float) * f);
     }
   _philia_spmm_strided (tape, mean, z->data + f, z->data, f, 2 * f);
   return z;
