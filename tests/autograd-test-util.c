@@ -8,6 +8,22 @@
 
 #include "autograd-test-util.h"
 
+/* A rows × cols tensor of values drawn uniformly from [−scale, scale),
+ * zeros included: for the fused ops' tests, which compare two paths on the
+ * same inputs rather than against finite differences. */
+PhiliaTensor *
+uniform_tensor (guint      rows,
+                guint      cols,
+                float      scale,
+                PhiliaRng *rng)
+{
+  PhiliaTensor *t = philia_tensor_new (rows, cols);
+
+  for (gsize i = 0; i < philia_tensor_size (t); i++)
+    t->data[i] = scale * (2 * philia_rng_float (rng) - 1);
+  return t;
+}
+
 void
 fill (PhiliaTensor *t,
       PhiliaRng    *rng,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the autograd suites share (test-autograd.c, test-autograd-spmm.c,
- * test-transformer.c):
+ * test-transformer.c, and the fused ops' test-linear-nll.c and
+ * test-linear-eval.c):
  * every op's backward pass against central finite differences of
  * L = Σ out ⊙ R (R fixed random), accumulated in double. float32 forward
  * passes limit the agreement to about 1e-3 relative, so inputs are kept away
@@ -15,6 +16,10 @@ typedef PhiliaTensor *(*BuildFunc) (PhiliaTape *tape, PhiliaTensor **in, gpointe
 #define FREE_ALL(arr) \
   for (guint _i = 0; _i < G_N_ELEMENTS (arr); _i++) philia_tensor_free (arr[_i])
 
+PhiliaTensor *uniform_tensor  (guint          rows,
+                               guint          cols,
+                               float          scale,
+                               PhiliaRng     *rng);
 void          fill            (PhiliaTensor  *t,
                                PhiliaRng     *rng,
                                float          lo,

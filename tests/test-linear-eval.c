@@ -10,6 +10,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-ops-narrow-private.h"
+#include "autograd-test-util.h"
 
 /* The evaluation pass's output layer and log-softmax in one pass over X's
  * rows, _philia_linear_log_softmax (): against the separate ops it replaces
@@ -19,19 +20,6 @@
  * block handed to the caller once, in order, while the rows it says are
  * final. And the deferred output layer of an evaluation pass, and the
  * narrow op's weight gradient against its sums written out. */
-
-static PhiliaTensor *
-random_tensor (guint      rows,
-               guint      cols,
-               float      scale,
-               PhiliaRng *rng)
-{
-  PhiliaTensor *t = philia_tensor_new (rows, cols);
-
-  for (gsize i = 0; i < philia_tensor_size (t); i++)
-    t->data[i] = scale * (2 * philia_rng_float (rng) - 1);
-  return t;
-}
 
 typedef struct
 {
@@ -75,9 +63,9 @@ check_shape (guint n,
 
   philia_rng_init (&rng, 1000 * n + 10 * f + c);
   /* logits spread over a few units, so that rows' maxima and sums differ */
-  x = random_tensor (n, f, 1, &rng);
-  w = random_tensor (f, c, 4.0f / sqrtf ((float)f), &rng);
-  b = random_tensor (1, c, 0.5f, &rng);
+  x = uniform_tensor (n, f, 1, &rng);
+  w = uniform_tensor (f, c, 4.0f / sqrtf ((float)f), &rng);
+  b = uniform_tensor (1, c, 0.5f, &rng);
   philia_tape_set_training (tape, FALSE);
   expected = philia_op_log_softmax (tape, _philia_op_linear_narrow (tape, x, w, b));
   _philia_linear_log_softmax (logp, x->data, w, b, n, on_block, &blocks);
@@ -127,9 +115,9 @@ test_blocks (void)
   Blocks blocks = { logp, 0, 0, copy };
 
   philia_rng_init (&rng, 5);
-  x = random_tensor (1300, 128, 1, &rng);
-  w = random_tensor (128, 5, 0.3f, &rng);
-  b = random_tensor (1, 5, 0.3f, &rng);
+  x = uniform_tensor (1300, 128, 1, &rng);
+  w = uniform_tensor (128, 5, 0.3f, &rng);
+  b = uniform_tensor (1, 5, 0.3f, &rng);
   _philia_linear_log_softmax (logp, x->data, w, b, 1300, on_block, &blocks);
   g_assert_cmpuint (blocks.blocks, >=, 2);
   g_assert_cmpuint (blocks.next, ==, 1300);
@@ -151,9 +139,9 @@ test_deferred_eval (void)
   gboolean misused;
 
   philia_rng_init (&rng, 29);
-  x = random_tensor (700, 64, 1, &rng);
-  w = random_tensor (64, 4, 0.3f, &rng);
-  b = random_tensor (1, 4, 0.3f, &rng);
+  x = uniform_tensor (700, 64, 1, &rng);
+  w = uniform_tensor (64, 4, 0.3f, &rng);
+  b = uniform_tensor (1, 4, 0.3f, &rng);
 
   {
     g_autoptr(PhiliaTape) tape = philia_tape_new (1);
@@ -280,9 +268,9 @@ test_weight_gradient (void)
           PhiliaTensor *y;
 
           philia_rng_init (&rng, 7 * n + 100 * f + c);
-          x = random_tensor (n, f, 1, &rng);
-          w = random_tensor (f, c, 0.3f, &rng);
-          b = random_tensor (1, c, 0.3f, &rng);
+          x = uniform_tensor (n, f, 1, &rng);
+          w = uniform_tensor (f, c, 0.3f, &rng);
+          b = uniform_tensor (1, c, 0.3f, &rng);
           for (gsize e = 0; e < (gsize)n * c; e++)
             dy[e] = 2 * philia_rng_float (&rng) - 1;
           w->requires_grad = TRUE;

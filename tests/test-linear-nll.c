@@ -10,6 +10,7 @@
 #include "philia-core.h"
 #include "philia-autograd-private.h"
 #include "philia-ops-narrow-private.h"
+#include "autograd-test-util.h"
 
 /* The fused output layer and loss, _philia_op_linear_nll (): the mean NLL
  * of log-softmax (X W + b) and the gradients of W and b in one pass over
@@ -30,19 +31,6 @@ result_clear (Result *r)
 {
   g_clear_pointer (&r->gw, g_free);
   g_clear_pointer (&r->gb, g_free);
-}
-
-static PhiliaTensor *
-random_tensor (guint      rows,
-               guint      cols,
-               float      scale,
-               PhiliaRng *rng)
-{
-  PhiliaTensor *t = philia_tensor_new (rows, cols);
-
-  for (gsize i = 0; i < philia_tensor_size (t); i++)
-    t->data[i] = scale * (2 * philia_rng_float (rng) - 1);
-  return t;
 }
 
 /* The gradients W and b hold after a backward pass from @loss with @dl,
@@ -161,9 +149,9 @@ check_shape (guint      n,
              float      dl,
              PhiliaRng *rng)
 {
-  g_autoptr(PhiliaTensor) x = random_tensor (n, f, 1, rng);
-  g_autoptr(PhiliaTensor) w = random_tensor (f, c, 2.0f / sqrtf (f), rng);
-  g_autoptr(PhiliaTensor) b = random_tensor (1, c, 0.5f, rng);
+  g_autoptr(PhiliaTensor) x = uniform_tensor (n, f, 1, rng);
+  g_autoptr(PhiliaTensor) w = uniform_tensor (f, c, 2.0f / sqrtf (f), rng);
+  g_autoptr(PhiliaTensor) b = uniform_tensor (1, c, 0.5f, rng);
   g_autofree gint32 *labels = g_new (gint32, MAX (n, 1));
   g_autofree guint8 *mask = g_new (guint8, MAX (n, 1));
   g_autofree double *gw = g_new (double, (gsize)f * c), *gb = g_new (double, c);
@@ -238,9 +226,9 @@ test_no_counted_rows (void)
   Result separate, fused;
 
   philia_rng_init (&rng, 22);
-  x = random_tensor (70, 40, 1, &rng);
-  w = random_tensor (40, 4, 0.3f, &rng);
-  b = random_tensor (1, 4, 0.3f, &rng);
+  x = uniform_tensor (70, 40, 1, &rng);
+  w = uniform_tensor (40, 4, 0.3f, &rng);
+  b = uniform_tensor (1, 4, 0.3f, &rng);
   w->requires_grad = b->requires_grad = TRUE;
   for (guint i = 0; i < 70; i++)
     labels[i] = -1;
@@ -269,9 +257,9 @@ test_deferred_output (void)
   gboolean misused;
 
   philia_rng_init (&rng, 23);
-  x = random_tensor (100, 64, 1, &rng);
-  w = random_tensor (64, 3, 0.2f, &rng);
-  b = random_tensor (1, 3, 0.2f, &rng);
+  x = uniform_tensor (100, 64, 1, &rng);
+  w = uniform_tensor (64, 3, 0.2f, &rng);
+  b = uniform_tensor (1, 3, 0.2f, &rng);
   w->requires_grad = b->requires_grad = TRUE;
   for (guint i = 0; i < 100; i++)
     labels[i] = (gint32)philia_rng_below (&rng, 3);
