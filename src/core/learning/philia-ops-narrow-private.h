@@ -19,7 +19,7 @@ PhiliaTensor *_philia_op_linear_narrow (PhiliaTape   *tape,
                                         PhiliaTensor *b);
 
 /* A model's output layer X W + b, for a model that returns it as its
- * output unchanged: the narrow op for few classes and 32 features or more,
+ * output unchanged: the narrow op for few classes (any feature width),
  * else matmul + add. In a training step whose loop takes the loss itself
  * (_philia_tape_defer_output ()), with X needing no gradient (fixed
  * features, as SGC's Â^K X; not an MLP's first layer, whose X W feeds

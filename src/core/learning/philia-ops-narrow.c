@@ -480,13 +480,17 @@ _philia_op_linear_nll (PhiliaTape   *tape,
   return out;
 }
 
-/* Few classes and enough features that sgemm's packing of X costs more than
- * the product: the narrow op (each row of X read once each way). */
+/* Few classes: the narrow op (each row of X read once each way), at any
+ * feature width. Below 32 features the generic path used to be taken, but
+ * there it is three passes over X's rows and a [rows, C] tensor each (the
+ * few-column product, the bias, then the log-softmax and NLL), and the rows
+ * are still most of the bytes: on 10^6 × 10 SGC's step went from 25–30 ms
+ * to 19–21 ms with its loss unchanged (tests/bench/GRID.md, session 20). */
 static gboolean
 linear_is_narrow (const PhiliaTensor *x,
                   const PhiliaTensor *w)
 {
-  return w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX && x->cols >= 32;
+  return w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX && x->cols >= 1;
 }
 
 PhiliaTensor *
