@@ -113,11 +113,53 @@ test_rows (void)
           _philia_tape_parallel_rows_cost (k ? t2 : t1, n, NULL, madds[w], 0, visit_rows, &v);
           for (guint i = 0; i < n; i++)
             g_assert_cmpuint (visits[i], ==, 1);
-          /* Small work (or one thread) is one call on the calling thread. */
+          /* Small work (or one thread) is one call on the calling thread;
+           * a split is four blocks a thread. */
           if (w < 2 || k == 0 || n < 4)
             g_assert_cmpint (v.calls, ==, 1);
           else
-            g_assert_cmpint (v.calls, ==, 2);
+            g_assert_cmpint (v.calls, ==, 8);
+        }
+}
+
+/* The split's blocks: 1 to 4 a thread as asked (capped at 4, and at a row
+ * each), every row once, and with offsets, blocks of about equal entries. */
+static void
+test_rows_blocks (void)
+{
+  static const guint sizes[] = { 4, 5, 7, 8, 9, 1001 };
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  g_autoptr(PhiliaTape) t3 = philia_tape_new (3);
+
+  /* Not timed: the cost model's split, every time. */
+  _philia_tape_use_threads (t2, 2, FALSE);
+  _philia_tape_use_threads (t3, 3, FALSE);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint per = 0; per <= 6; per++)
+      for (guint k = 0; k < 2; k++)
+        {
+          PhiliaTape *tape = k ? t3 : t2;
+          guint n = sizes[s], threads = k ? 3 : 2;
+          g_autofree guint *visits = g_new0 (guint, n);
+          g_autofree gint64 *offsets = g_new (gint64, n + 1);
+          Visit v = { visits, 0 };
+          guint expect = MIN (threads * CLAMP (per, 1, 4), n);
+
+          if (n < 2 * threads)
+            expect = 1;
+          _philia_tape_parallel_rows_blocks (tape, n, NULL, 1e9, 0, per, visit_rows, &v);
+          for (guint i = 0; i < n; i++)
+            g_assert_cmpuint (visits[i], ==, 1);
+          g_assert_cmpint (v.calls, ==, expect);
+          /* All entries in the last row: every cut but the last falls on it. */
+          for (guint i = 0; i <= n; i++)
+            offsets[i] = i == n ? 1000 : 0;
+          memset (visits, 0, sizeof (guint) * n);
+          v.calls = 0;
+          _philia_tape_parallel_rows_blocks (tape, n, offsets, 1e9, 0, per, visit_rows, &v);
+          for (guint i = 0; i < n; i++)
+            g_assert_cmpuint (visits[i], ==, 1);
+          g_assert_cmpint (v.calls, <=, expect);
         }
 }
 
@@ -628,8 +670,8 @@ test_sites (void)
   _philia_tape_site_counts (tape, &split, &single, &timing);
   g_assert_cmpuint (split + single + timing, ==, 1);
   g_assert_cmpuint (single, ==, 1);
-  /* Uses: split (2 calls, uncounted), one thread, split. */
-  g_assert_cmpint (s.calls, ==, 2 + 1 + 2);
+  /* Uses: split (8 blocks, uncounted), one thread, split. */
+  g_assert_cmpint (s.calls, ==, 8 + 1 + 8);
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 0, slow_rows, &s);
   g_assert_cmpint (s.calls, ==, 1);
@@ -662,7 +704,7 @@ test_sites (void)
   _philia_tape_force_split (tape, 1);
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 10, 0, slow_rows, &s);
-  g_assert_cmpint (s.calls, ==, 2);
+  g_assert_cmpint (s.calls, ==, 8);
   _philia_tape_force_split (tape, 0);
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 1, slow_rows, &s);
@@ -673,7 +715,7 @@ test_sites (void)
   _philia_tape_use_threads (tape, 2, FALSE);
   s.calls = 0;
   _philia_tape_parallel_rows_ns (tape, 1000, NULL, 1e9, 2, slow_rows, &s);
-  g_assert_cmpint (s.calls, ==, 2);
+  g_assert_cmpint (s.calls, ==, 8);
   /* On one thread, nothing splits. */
   _philia_tape_use_threads (tape, 1, TRUE);
   s.calls = 0;
@@ -795,6 +837,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/parallel-cost/decision", test_decision);
   g_test_add_func ("/parallel-cost/rows", test_rows);
+  g_test_add_func ("/parallel-cost/rows-blocks", test_rows_blocks);
   g_test_add_func ("/parallel-cost/sgemm", test_sgemm);
   g_test_add_func ("/parallel-cost/matmul-threads", test_matmul_threads);
   g_test_add_func ("/parallel-cost/choice", test_choice);

@@ -75,6 +75,49 @@ test_after_sleep (void)
     }
 }
 
+typedef struct
+{
+  GThread *caller;
+  gint     by_caller[64];   /* 1: the caller ran the task, 2: a worker did */
+  gint     worker_usec;     /* how long a worker's task takes */
+} Ends;
+
+static void
+ends_task (gpointer data,
+           guint    task)
+{
+  Ends *e = data;
+  gboolean mine = g_thread_self () == e->caller;
+
+  g_assert_cmpint (g_atomic_int_add (&e->by_caller[task], mine ? 1 : 2), ==, 0);
+  g_usleep (mine ? 100 : e->worker_usec);
+}
+
+/* On two threads the caller takes tasks from the front, the worker from the
+ * back: an op cut into more blocks than threads still leaves each thread
+ * one contiguous share (the rows it wrote in the op before), and a worker
+ * that is slow leaves the rest of its share to the caller
+ * (_philia_tape_parallel_rows_ns ()). A shared counter handed out the tasks
+ * in turns. */
+static void
+test_two_ends (void)
+{
+  for (guint rep = 0; rep < 20; rep++)
+    {
+      Ends e = { g_thread_self (), { 0 }, rep % 2 ? 100 : 3000 };
+      guint n = 16, split = 0;
+
+      philia_parallel_run (2, n, ends_task, &e);
+      while (split < n && e.by_caller[split] == 1)
+        split++;
+      for (guint k = split; k < n; k++)
+        g_assert_cmpint (e.by_caller[k], ==, 2);
+      /* A worker 30 times slower than the caller left it most tasks. */
+      if (rep % 2 == 0)
+        g_assert_cmpuint (split, >=, n / 2);
+    }
+}
+
 static void
 test_nested (void)
 {
@@ -108,6 +151,7 @@ main (int    argc,
   philia_core_init ();
   g_test_add_func ("/Philia/Parallel/counts", test_counts);
   g_test_add_func ("/Philia/Parallel/after-sleep", test_after_sleep);
+  g_test_add_func ("/Philia/Parallel/two-ends", test_two_ends);
   g_test_add_func ("/Philia/Parallel/nested", test_nested);
   g_test_add_func ("/Philia/Parallel/concurrent-callers", test_concurrent_callers);
   return g_test_run ();

@@ -31,7 +31,9 @@ typedef struct
   PhiliaParallelFunc func;
   gpointer           data;
   guint              n_tasks;
-  gint               next;          /* next unclaimed task */
+  /* The unclaimed tasks [front, back), in one word so that a claim at either
+   * end is one compare-and-swap: front in the low 32 bits, back in the high. */
+  guint64            ends;
   gint               done_workers;  /* workers that took the job and left it */
   int                caller_cpu;    /* where the caller ran when it posted the job, or -1 */
 } Job;
@@ -86,16 +88,31 @@ step_off_cpu (int cpu)
 #endif
 }
 
+/* The caller claims tasks from the front, the workers from the back. An op
+ * split into more blocks than threads (_philia_tape_parallel_rows_ns ()) so
+ * gives each thread its own end of the rows, as a split into halves did:
+ * the rows the caller wrote in one op are mostly the ones it reads in the
+ * next. But a worker that starts late (woken from its sleep: tens of
+ * microseconds, far more when the other core is busy) or runs slower (its
+ * operands are in the caller's cache) leaves its last blocks to the caller,
+ * which used to wait for the worker's whole half (tests/bench/GRID.md,
+ * session 21). Which thread runs a block never changes its rows' bits. */
 static void
-claim_tasks (Job *job)
+claim_tasks (Job     *job,
+             gboolean from_back)
 {
   for (;;)
     {
-      guint task = (guint)g_atomic_int_add (&job->next, 1);
+      guint64 ends = __atomic_load_n (&job->ends, __ATOMIC_ACQUIRE), next;
+      guint front = (guint)(ends & G_MAXUINT32), back = (guint)(ends >> 32), task;
 
-      if (task >= job->n_tasks)
+      if (front >= back)
         return;
-      job->func (job->data, task);
+      task = from_back ? back - 1 : front;
+      next = from_back ? ((guint64)task << 32) | front : ends + 1;
+      if (__atomic_compare_exchange_n (&job->ends, &ends, next, FALSE, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE))
+        job->func (job->data, task);
     }
 }
 
@@ -145,7 +162,7 @@ worker (gpointer data)
       if (job == NULL)
         continue;   /* taken back: the caller ran every task itself */
       step_off_cpu (job->caller_cpu);
-      claim_tasks (job);
+      claim_tasks (job, TRUE);
       /* The last touch of the job: the caller may return after it. */
       g_atomic_int_inc (&job->done_workers);
     }
@@ -189,7 +206,7 @@ philia_parallel_run (guint              n_threads,
                      PhiliaParallelFunc func,
                      gpointer           data)
 {
-  Job job = { func, data, n_tasks, 0, 0, -1 };
+  Job job = { func, data, n_tasks, (guint64)n_tasks << 32, 0, -1 };
   guint n_workers, taken, spins = 0;
 
   g_return_if_fail (func != NULL);
@@ -201,6 +218,7 @@ philia_parallel_run (guint              n_threads,
         func (data, task);
       return;
     }
+  /* (n_tasks fits the 32 bits of an end: guint.) */
   n_workers--;   /* the caller is one of them */
 #ifdef __linux__
   job.caller_cpu = sched_getcpu ();
@@ -231,7 +249,7 @@ philia_parallel_run (guint              n_threads,
     }
 
   g_private_set (&in_task, GINT_TO_POINTER (1));
-  claim_tasks (&job);
+  claim_tasks (&job, FALSE);
   g_private_set (&in_task, NULL);
 
   /* Take the job back from workers that have not picked it up. */

@@ -116,7 +116,7 @@ void     _philia_tape_force_split (PhiliaTape *tape,
 #define SPMM_BYTES(nnz, rows, cols, width) \
   (8.0 * (nnz) + 4.0 * ((double)(rows) + (double)(cols)) * (width))
 
-/* Runs @fn over [0, n) on the tape's threads (_philia_tape_split_rows) or
+/* Runs @fn over [0, n) on the tape's threads (in blocks, below) or
  * on the calling thread alone: an op the cost model would split, for work
  * of @ns nanoseconds on one thread touching @bytes bytes, is timed split and
  * unsplit on its first uses at its site (@fn and the shape), and the faster
@@ -128,6 +128,19 @@ void _philia_tape_parallel_rows_ns (PhiliaTape   *tape,
                                     double        bytes,
                                     RangeFunc     fn,
                                     gpointer      data);
+/* The same, a split cutting each thread's share into @per_thread blocks (at
+ * most 4; _philia_tape_parallel_rows_ns () cuts 4): the caller runs them
+ * from the first row, the workers from the last, so a late worker's last
+ * blocks fall to the caller. 1 for an op whose every block reads a whole
+ * operand again (a packed panel of B). */
+void _philia_tape_parallel_rows_blocks (PhiliaTape   *tape,
+                                        guint         n,
+                                        const gint64 *offsets,
+                                        double        ns,
+                                        double        bytes,
+                                        guint         per_thread,
+                                        RangeFunc     fn,
+                                        gpointer      data);
 /* The same for @madds multiply-adds (_philia_cost_ns). */
 void _philia_tape_parallel_rows_cost (PhiliaTape   *tape,
                                       guint         n,

@@ -518,9 +518,11 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
           memset (c + (gsize)r * ldc, 0, sizeof (float) * n);
       return;
     }
-  _philia_tape_parallel_rows_ns (tape, m, NULL, _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
-                                 _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), gemm_tn_rows,
-                                 &g);
+  /* One block a thread: each block packs all of B's panels again. */
+  _philia_tape_parallel_rows_blocks (tape, m, NULL,
+                                     _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
+                                     _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), 1,
+                                     gemm_tn_rows, &g);
 }
 
 gboolean
