@@ -9,6 +9,7 @@
 
 #include "autograd-test-util.h"
 #include "philia-ops-hidden-private.h"
+#include "philia-ops-inplace-private.h"
 #include "philia-ops-narrow-private.h"
 #include "philia-small-gemm-private.h"
 
@@ -235,6 +236,132 @@ test_narrow_matches_matmul (void)
       }
 }
 
+/* GCN's first layer on sparse features after its product: + b1 and
+ * ReLU-dropout in one op (_philia_op_bias_relu_dropout_consume ()) against
+ * the two in-place ops it replaces and against the out-of-place ops, on a
+ * product's output (a tape tensor the op may take over). @direct ends the
+ * chain at the op (its output is where the backward walk starts, whose
+ * gradient is not handed over: the op's other backward path); otherwise a
+ * product by W2 follows. */
+typedef struct
+{
+  float    p;
+  gboolean direct;
+  int      form;     /* 0 the fused op, 1 the in-place ops, 2 out of place */
+} BiasRelu;
+
+static PhiliaTensor *
+build_bias_relu (PhiliaTape *t, PhiliaTensor **in, gpointer data)
+{
+  const BiasRelu *r = data;
+  PhiliaTensor *z = philia_op_matmul (t, in[0], in[1]), *h;
+
+  if (r->form == 0)
+    h = _philia_op_bias_relu_dropout_consume (t, z, in[2], r->p);
+  else if (r->form == 1)
+    h = _philia_op_relu_dropout_consume (t, _philia_op_add_consume (t, z, in[2]), r->p);
+  else
+    h = philia_op_relu_dropout (t, philia_op_add (t, z, in[2]), r->p);
+  return r->direct ? h : philia_op_matmul (t, h, in[3]);
+}
+
+static void
+test_bias_relu_gradients (void)
+{
+  PhiliaRng rng;
+  PhiliaTensor *in[4];
+  BiasRelu chained = { 0.5f, FALSE, 0 }, direct = { 0.5f, TRUE, 0 };
+
+  philia_rng_init (&rng, 6);
+  in[0] = param (9, 3, &rng);
+  in[1] = param (3, 13, &rng);
+  in[2] = param (1, 13, &rng);
+  in[3] = param (13, 2, &rng);
+  check_gradients ("bias-relu-dropout", build_bias_relu, in, 4, &chained, 2e-3);
+  check_gradients ("bias-relu-dropout-direct", build_bias_relu, in, 3, &direct, 2e-3);
+  FREE_ALL (in);
+}
+
+/* The output and the gradients of X (when it takes one), W1, b1 and W2
+ * (when used), in one buffer: @form's chain on a fresh tape. */
+static float *
+run_bias_relu (PhiliaTensor **in,
+               BiasRelu      *recipe,
+               gboolean       training,
+               guint          threads,
+               const float   *r,
+               gsize         *n_values)
+{
+  g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
+  PhiliaTensor *out;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (float));
+
+  philia_rng_init (philia_tape_get_rng (tape), 17);
+  philia_tape_set_training (tape, training);
+  for (guint k = 0; k < 4; k++)
+    philia_tensor_zero_grad (in[k]);
+  out = build_bias_relu (tape, in, recipe);
+  g_array_append_vals (values, out->data, philia_tensor_size (out));
+  if (out->requires_grad)
+    philia_tape_backward_from (tape, out, r);
+  for (guint k = 0; k < (recipe->direct ? 3u : 4u); k++)
+    if (in[k]->requires_grad && in[k]->grad != NULL)
+      g_array_append_vals (values, in[k]->grad, philia_tensor_size (in[k]));
+  *n_values = values->len;
+  return (float *)g_array_free (values, FALSE);
+}
+
+static void
+test_bias_relu_matches_separate_ops (void)
+{
+  /* n, features, width: widths of a multiple of eight (the one pass) and
+   * not (rows in chunks of eight through the stream), no rows, one row,
+   * fewer rows than a chunk, a short last chunk, 512 wide as in the grid. */
+  static const guint shapes[][3] = {
+    { 0, 3, 16 }, { 1, 4, 8 }, { 1, 5, 13 }, { 7, 3, 33 }, { 9, 2, 3 }, { 300, 6, 512 },
+    { 301, 5, 13 }, { 130, 7, 64 }, { 2100, 3, 24 },
+  };
+  PhiliaRng rng;
+
+  philia_rng_init (&rng, 8);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint v = 0; v < 16; v++)
+      {
+        guint n = shapes[s][0], f = shapes[s][1], h = shapes[s][2];
+        BiasRelu recipe = { v % 4 == 3 ? 0.0f : 0.5f, v % 2 == 1, 0 };
+        gboolean training = v % 8 != 6, x_grad = v >= 8;
+        PhiliaTensor *in[4] = {
+          philia_tensor_new (n, f), param (f, h, &rng), param (1, h, &rng), param (h, 3, &rng),
+        };
+        guint c = recipe.direct ? h : 3;
+        g_autofree float *r = g_new (float, MAX ((gsize)n * c, 1));
+        g_autofree float *fused = NULL, *threaded = NULL;
+        gsize n_fused, n_threaded;
+
+        if (n > 0)
+          fill (in[0], &rng, -1, 1);
+        in[0]->requires_grad = x_grad;
+        for (gsize i = 0; i < (gsize)n * c; i++)
+          r[i] = 2 * philia_rng_float (&rng) - 1;
+        fused = run_bias_relu (in, &recipe, training, 1, r, &n_fused);
+        threaded = run_bias_relu (in, &recipe, training, 2, r, &n_threaded);
+        g_assert_cmpuint (n_threaded, ==, n_fused);
+        g_assert_cmpmem (threaded, sizeof (float) * n_threaded, fused, sizeof (float) * n_fused);
+        for (int form = 1; form <= 2; form++)
+          {
+            g_autofree float *separate = NULL;
+            gsize n_separate;
+
+            recipe.form = form;
+            separate = run_bias_relu (in, &recipe, training, 1, r, &n_separate);
+            g_assert_cmpuint (n_fused, ==, n_separate);
+            g_assert_cmpmem (fused, sizeof (float) * n_fused, separate,
+                             sizeof (float) * n_separate);
+          }
+        FREE_ALL (in);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -247,6 +374,9 @@ main (int    argc,
   g_test_add_data_func ("/Philia/Autograd/hidden-matches-separate-ops-openblas",
                         GINT_TO_POINTER (0), test_hidden_matches_separate_ops);
   g_test_add_func ("/Philia/Autograd/hidden-without-gradients", test_hidden_without_gradients);
+  g_test_add_func ("/Philia/Autograd/bias-relu-dropout-gradients", test_bias_relu_gradients);
+  g_test_add_func ("/Philia/Autograd/bias-relu-dropout-matches-separate-ops",
+                   test_bias_relu_matches_separate_ops);
   g_test_add_func ("/Philia/Autograd/linear-narrow-gradients", test_narrow_gradients);
   g_test_add_func ("/Philia/Autograd/linear-narrow-matches-matmul", test_narrow_matches_matmul);
   return g_test_run ();

@@ -196,9 +196,13 @@ gcn_forward (gpointer            model,
     }
   else
     {
-      h = _philia_op_add_consume (tape, _philia_propagated_input_matmul (ctx, tape, a, m->w1, p),
-                                  m->b1);
-      h = philia_op_matmul (tape, _philia_op_relu_dropout_consume (tape, h, p), m->w2);
+      /* + b1 and ReLU-dropout in one pass over the product's [n, H]
+       * output each way (philia-ops-hidden.c). */
+      h = _philia_op_bias_relu_dropout_consume (tape, _philia_propagated_input_matmul (ctx, tape,
+                                                                                       a, m->w1,
+                                                                                       p),
+                                                m->b1, p);
+      h = philia_op_matmul (tape, h, m->w2);
     }
   h = philia_op_spmm (tape, a, NULL, h);
   return philia_op_add (tape, h, m->b2);

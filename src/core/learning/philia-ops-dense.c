@@ -10,6 +10,7 @@
 #include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-inplace-private.h"
+#include "philia-ops-hidden-private.h"
 #include "philia-small-gemm-private.h"
 
 #include <cblas.h>
@@ -720,6 +721,51 @@ _philia_dropout_stream_relu (PhiliaDropoutStream *stream,
       MASK_DRAW (draw, s0, s1, s2, s3);
       for (guint k = 0; i + k < n; k++)
         x[i + k] = (x[i + k] > 0 ? x[i + k] : 0.0f) * ((draw[k] >> 8) >= threshold ? keep : 0.0f);
+    }
+  memcpy (stream->state, &s0, sizeof s0);
+  memcpy (stream->state + MASK_LANES, &s1, sizeof s1);
+  memcpy (stream->state + 2 * MASK_LANES, &s2, sizeof s2);
+  memcpy (stream->state + 3 * MASK_LANES, &s3, sizeof s3);
+}
+
+/* philia-ops-hidden-private.h: x = relu (x + b) · the factor of the next
+ * draws over @rows rows of @cols (a multiple of eight) with b one row, the
+ * sums of add_in_place () (philia-ops-inplace.c) and then the arithmetic of
+ * _philia_dropout_stream_relu () above, in one pass: that pass waits on the
+ * stream's draws, not on memory, so the add costs little there, where its
+ * own pass was one more round trip of the [n, H] product through memory
+ * (tests/bench/GRID.md, session 21). */
+PHILIA_VECTORIZE void
+_philia_dropout_stream_bias_relu (PhiliaDropoutStream *stream,
+                                  float *restrict      x,
+                                  const float         *b,
+                                  guint                rows,
+                                  guint                cols,
+                                  float                keep)
+{
+  guint32 threshold = stream->threshold;
+  V8u s0, s1, s2, s3, draw;
+
+  g_return_if_fail (cols % 8 == 0);
+
+  memcpy (&s0, stream->state, sizeof s0);
+  memcpy (&s1, stream->state + MASK_LANES, sizeof s1);
+  memcpy (&s2, stream->state + 2 * MASK_LANES, sizeof s2);
+  memcpy (&s3, stream->state + 3 * MASK_LANES, sizeof s3);
+  for (guint r = 0; r < rows; r++)
+    {
+      float *restrict xr = x + (gsize)r * cols;
+
+      for (guint j = 0; j < cols; j += 8)
+        {
+          V8f v = v8_load (xr + j) + v8_load (b + j);
+          V8i kept;
+
+          MASK_DRAW (draw, s0, s1, s2, s3);
+          kept = (V8i)((draw >> 8) >= threshold);
+          v8_store (xr + j, v8_select (v > 0, v, (V8f){ 0 })
+                            * v8_select (kept, (V8f){ 0 } + keep, (V8f){ 0 }));
+        }
     }
   memcpy (stream->state, &s0, sizeof s0);
   memcpy (stream->state + MASK_LANES, &s1, sizeof s1);

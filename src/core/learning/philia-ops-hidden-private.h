@@ -2,6 +2,7 @@
 #pragma once
 
 #include "philia-autograd.h"
+#include "philia-ops-inplace-private.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,25 @@ PhiliaTensor *_philia_op_hidden_product (PhiliaTape   *tape,
                                          float         p,
                                          PhiliaTensor *w2,
                                          PhiliaTensor *b2);
+
+/* _philia_op_relu_dropout_consume (_philia_op_add_consume (@a, @b), @p)
+ * (@b one row) in one pass each way: the same values, dropout draws and
+ * gradients (b's summed over the rows in order), over @a's buffer on the
+ * same promise about @a (philia-ops-inplace-private.h). GCN's first layer
+ * on sparse features, after the sparse product. */
+PhiliaTensor *_philia_op_bias_relu_dropout_consume (PhiliaTape   *tape,
+                                                    PhiliaTensor *a,
+                                                    PhiliaTensor *b,
+                                                    float         p);
+
+/* x = relu (x + b) · the stream's factors over @rows rows of @cols, a
+ * multiple of eight (philia-ops-dense.c): add then
+ * _philia_dropout_stream_relu () in one pass, the same bits and draws. */
+void _philia_dropout_stream_bias_relu (PhiliaDropoutStream *stream,
+                                       float               *x,
+                                       const float         *b,
+                                       guint                rows,
+                                       guint                cols,
+                                       float                keep);
 
 G_END_DECLS

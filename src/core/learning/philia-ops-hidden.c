@@ -19,6 +19,7 @@
 #include "philia-ops-inplace-private.h"
 #include "philia-small-gemm-private.h"
 #include "philia-narrow-gemm-private.h"
+#include "philia-cost-private.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -362,4 +363,157 @@ _philia_op_hidden_product (PhiliaTape   *tape,
       g_array_append_val (tape->nodes, node);
     }
   return y;
+}
+
+/* GCN's first layer on sparse features: relu (Â (X W1) + b1) with dropout,
+ * the product made by the sparse kernel (philia_op_spmm ()) and then this
+ * op, one pass each way over its [n, H] output instead of the two of
+ * _philia_op_add_consume () and _philia_op_relu_dropout_consume () forward
+ * and their two backward (HACKING.md §7). Widths not a multiple of eight
+ * go through in chunks of a multiple of eight rows (so of eight elements,
+ * as the dropout stream needs between calls), small enough to stay in L1
+ * from the bias add to the ReLU-dropout. */
+static guint
+bias_chunk_rows (guint cols)
+{
+  guint rows = (16 * 1024) / MAX (cols * (guint)sizeof (float), 1);
+
+  return MAX (rows - rows % 8, 8);
+}
+
+/* x += the row b on each of @rows rows: add_in_place ()'s sums
+ * (philia-ops-inplace.c). */
+PHILIA_VECTORIZE static void
+bias_rows (float *restrict       x,
+           const float *restrict b,
+           guint                 rows,
+           guint                 cols)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      float *restrict xr = x + (gsize)r * cols;
+
+      for (guint j = 0; j < cols; j++)
+        xr[j] = xr[j] + b[j];
+    }
+}
+
+/* The output's gradient rewritten in place into the input's over rows
+ * [begin, end), for the row split at several threads (b's sums follow in
+ * one pass, rows in order). */
+typedef struct
+{
+  float       *g;
+  const float *y;
+  guint        cols;
+  float        keep;
+} BiasReluRows;
+
+static void
+bias_relu_grad_rows (gpointer data,
+                     guint    begin,
+                     guint    end)
+{
+  BiasReluRows *j = data;
+  gsize first = (gsize)begin * j->cols;
+
+  relu_grad_in_place (j->g + first, j->y + first, end - begin, j->cols, j->keep, NULL);
+}
+
+/* relu_dropout's gradient (philia-ops-dense.c) and add's (b's: the column
+ * sums, rows in order, _philia_acc_columns ()'s; a's: the same buffer). */
+static void
+bias_relu_dropout_backward (PhiliaTape *tape,
+                            Node       *node)
+{
+  PhiliaTensor *a = node->in[0], *b = node->in[1], *y = node->out;
+  guint rows = y->rows, cols = y->cols;
+  float *gb = b->requires_grad ? ensure_grad (b) : NULL;
+  float *g = a->requires_grad ? grad_steal_from_output (tape, node, a) : NULL;
+
+  if (g != NULL && tape->n_threads > 1)
+    {
+      /* The elementwise pass split as relu_dropout's is; b's sums after. */
+      BiasReluRows job = { g, y->data, cols, node->f };
+
+      _philia_tape_parallel_rows_cost (tape, rows, NULL, 0, 12.0 * (double)rows * cols,
+                                       bias_relu_grad_rows, &job);
+      if (gb != NULL)
+        _philia_acc_columns (gb, g, rows, cols);
+    }
+  else if (g != NULL)
+    relu_grad_in_place (g, y->data, rows, cols, node->f, gb);
+  else
+    {
+      /* a's gradient already started (or a needs none): each row's
+       * gradient made in a scratch row, then added where it goes. */
+      gboolean fresh = FALSE;
+      float *ga = a->requires_grad ? grad_for_write (tape, a, &fresh) : NULL;
+      float *row = _philia_tape_pool_take (tape, MAX (cols, 1));
+
+      for (guint r = 0; r < rows; r++)
+        {
+          gsize at = (gsize)r * cols;
+
+          memcpy (row, y->grad + at, sizeof (float) * cols);
+          relu_grad_in_place (row, y->data + at, 1, cols, node->f, gb);
+          for (guint j = 0; ga != NULL && j < cols; j++)
+            ga[at + j] = fresh ? row[j] : ga[at + j] + row[j];
+        }
+      _philia_tape_pool_give (tape, MAX (cols, 1), row);
+    }
+}
+
+PhiliaTensor *
+_philia_op_bias_relu_dropout_consume (PhiliaTape   *tape,
+                                      PhiliaTensor *a,
+                                      PhiliaTensor *b,
+                                      float         p)
+{
+  PhiliaDropoutStream stream;
+  PhiliaTensor *out;
+  Node *node;
+  guint rows, cols, chunk;
+  float keep;
+
+  g_return_val_if_fail (tape != NULL && a != NULL && b != NULL, NULL);
+  g_return_val_if_fail (b->rows == 1 && b->cols == a->cols && p >= 0 && p < 1, NULL);
+
+  /* Out of training the separate ops (no draws; ReLU's own node when a
+   * gradient is wanted), and for what they would not take over either. */
+  if (!tape->training || p == 0 || !a->tape_owned || a->data == NULL || a->grad != NULL
+      || b->data == a->data)
+    return _philia_op_relu_dropout_consume (tape, _philia_op_add_consume (tape, a, b), p);
+
+  rows = a->rows;
+  cols = a->cols;
+  keep = 1.0f / (1.0f - p);
+  chunk = bias_chunk_rows (cols);
+  _philia_dropout_stream_init (tape, &stream, p);
+  /* A tape tensor that takes over @a's buffer (as take_over () in
+   * philia-ops-inplace.c). */
+  out = g_new0 (PhiliaTensor, 1);
+  out->rows = rows;
+  out->cols = cols;
+  out->data = g_steal_pointer (&a->data);
+  out->tape_owned = TRUE;
+  g_ptr_array_add (tape->tensors, out);
+  /* Widths of a multiple of eight in one pass; others a chunk of rows at
+   * a time through the bias add, then the stream (a chunk is a multiple of
+   * eight rows, so of eight elements, as the stream needs between calls). */
+  if (cols % 8 == 0)
+    _philia_dropout_stream_bias_relu (&stream, out->data, b->data, rows, cols, keep);
+  else
+    for (guint r0 = 0; r0 < rows; r0 += chunk)
+      {
+        guint n = MIN (chunk, rows - r0);
+        float *x = out->data + (gsize)r0 * cols;
+
+        bias_rows (x, b->data, n, cols);
+        _philia_dropout_stream_relu (&stream, x, (gsize)n * cols, keep);
+      }
+  node = record (tape, bias_relu_dropout_backward, out, a, b, NULL);
+  if (node != NULL)
+    node->f = keep;
+  return out;
 }
