@@ -30,18 +30,23 @@ typedef struct
 } Blocks;
 
 static void
-on_block (const float *logp,
-          guint        r0,
-          guint        rows,
-          guint        c,
-          gpointer     data)
+on_block (const float  *logp,
+          const gint32 *best,
+          guint         r0,
+          guint         rows,
+          guint         c,
+          gpointer      data)
 {
   Blocks *b = data;
+  g_autofree gint32 *expected = g_new (gint32, rows);
 
   g_assert_cmpuint (r0, ==, b->next);
   g_assert_cmpuint (rows, >, 0);
   g_assert_true (logp == b->logp + (gsize)r0 * c);
   memcpy (b->copy + (gsize)r0 * c, logp, sizeof (float) * rows * c);
+  /* the argmax of each row as handed over */
+  _philia_rows_argmax (expected, logp, rows, c);
+  g_assert_cmpmem (best, sizeof (gint32) * rows, expected, sizeof (gint32) * rows);
   b->next = r0 + rows;
   b->blocks++;
 }

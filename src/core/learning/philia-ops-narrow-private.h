@@ -67,12 +67,21 @@ PhiliaTensor *_philia_op_output_nll     (PhiliaTape   *tape,
                                          gboolean     *misused);
 
 /* Called by _philia_linear_log_softmax () with each block of @rows rows
- * from row @r0 of the log-probabilities [rows, @c] while they are in cache. */
-typedef void (*PhiliaEvalBlockFunc) (const float *logp,
-                                     guint        r0,
-                                     guint        rows,
-                                     guint        c,
-                                     gpointer     data);
+ * from row @r0 of the log-probabilities [rows, @c] while they are in
+ * cache, and each row's argmax (@best, the first of equal maxima). */
+typedef void (*PhiliaEvalBlockFunc) (const float  *logp,
+                                     const gint32 *best,
+                                     guint         r0,
+                                     guint         rows,
+                                     guint         c,
+                                     gpointer      data);
+
+/* Each of @rows rows' argmax over its @c values into @best: the first of
+ * equal maxima; a NaN never wins. */
+void          _philia_rows_argmax       (gint32      *best,
+                                         const float *logp,
+                                         guint        rows,
+                                         guint        c);
 
 /* log-softmax (X W + b) into @logp [n, C] for @n rows of @x (X's width
  * W's rows, C its columns, at most PHILIA_NARROW_MAX), bit for bit as

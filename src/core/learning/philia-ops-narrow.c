@@ -14,6 +14,7 @@
 #include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-ops-narrow-private.h"
+#include "philia-narrow-lanes-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -359,8 +360,17 @@ linear_nll_pass (const float  *x,
   float *logits = scratch, *logp = logits + bc, *shifted = logp + bc;
   float *sums = shifted + bc, *dy = sums + bc, *lse = dy + bc;
   double sum = 0;
+  /* Few features: whole 32-row blocks with rows in lanes (the same bits,
+   * philia-narrow-lanes.c); the rows after the last whole one below. */
+  guint r0 = 0;
 
-  for (guint r0 = 0; r0 < n; r0 += block)
+  if (_philia_narrow_lanes_take (f) && n >= NARROW_BLOCK)
+    {
+      r0 = n / NARROW_BLOCK * NARROW_BLOCK;
+      _philia_narrow_lanes_nll (x, (gsize)n * f, wt, b, r0, f, c, labels, mask, scale, &sum,
+                                gt, gb);
+    }
+  for (; r0 < n; r0 += block)
     {
       guint rows = MIN (block, n - r0);
       const float *xb = x + (gsize)r0 * f;
@@ -543,6 +553,25 @@ _philia_op_output_nll (PhiliaTape   *tape,
 
 /* ------------------------------------------------ the evaluation pass */
 
+/* philia-ops-narrow-private.h */
+void
+_philia_rows_argmax (gint32      *best,
+                     const float *logp,
+                     guint        rows,
+                     guint        c)
+{
+  for (guint i = 0; i < rows; i++)
+    {
+      const float *row = logp + (gsize)i * c;
+      guint k = 0;
+
+      for (guint j = 1; j < c; j++)
+        if (row[j] > row[k])
+          k = j;
+      best[i] = k;
+    }
+}
+
 void
 _philia_linear_log_softmax (float               *logp,
                             const float         *x,
@@ -556,6 +585,7 @@ _philia_linear_log_softmax (float               *logp,
   const guint block = linear_nll_block (f);
   const gsize bc = (gsize)block * c;
   g_autofree float *wt = NULL, *scratch = NULL;
+  g_autofree gint32 *best = NULL;
   float *logits, *shifted, *lse;
 
   g_return_if_fail (c >= 1 && c <= PHILIA_NARROW_MAX && b->cols == c);
@@ -564,6 +594,7 @@ _philia_linear_log_softmax (float               *logp,
     return;
   wt = narrow_transpose (w);
   scratch = g_new (float, 2 * bc + block);
+  best = g_new (gint32, block);
   logits = scratch;
   shifted = logits + bc;
   lse = shifted + bc;
@@ -571,13 +602,26 @@ _philia_linear_log_softmax (float               *logp,
    * eight-element steps fall where they fall over all rows at once. */
   for (guint r0 = 0; r0 < n; r0 += block)
     {
-      guint rows = MIN (block, n - r0);
+      guint rows = MIN (block, n - r0), done = 0;
       float *out = logp + (gsize)r0 * c;
+      const float *xb = x + (gsize)r0 * f;
 
-      narrow_forward (logits, x + (gsize)r0 * f, wt, b->data, rows, f, c);
-      _philia_log_softmax_rows (out, logits, rows, c, shifted, lse);
+      /* Few features: whole groups of sixteen rows in lanes (the same
+       * bits, philia-narrow-lanes.c), the rest row by row. */
+      if (_philia_narrow_lanes_take (f))
+        {
+          done = rows / 16 * 16;
+          _philia_narrow_lanes_log_softmax (out, best, xb, (gsize)(n - r0) * f, wt, b->data,
+                                            done, f, c);
+        }
+      if (done < rows)
+        {
+          narrow_forward (logits, xb + (gsize)done * f, wt, b->data, rows - done, f, c);
+          _philia_log_softmax_rows (out + (gsize)done * c, logits, rows - done, c, shifted, lse);
+          _philia_rows_argmax (best + done, out + (gsize)done * c, rows - done, c);
+        }
       if (func != NULL)
-        func (out, r0, rows, c, data);
+        func (out, best, r0, rows, c, data);
     }
 }
 

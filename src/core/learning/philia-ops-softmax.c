@@ -8,64 +8,12 @@
 #include "philia-autograd-private.h"
 #include "philia-tape-private.h"
 #include "philia-simd-private.h"
+#include "philia-log-approx-private.h"
 
 #include <math.h>
 #include <string.h>
 
 /* ------------------------------------------------------ softmax and loss */
-
-/* ln x for positive normal x: x = m 2^e with m in [√½, √2),
- * ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| < 0.172, by its series to s^11
- * (truncation below 1e-9); e ln 2 with ln 2 in two parts. Branch free and
- * call free, so a loop of it vectorises. */
-static inline float
-log_approx (float x)
-{
-  guint32 bits;
-  gint32 e;
-  float m, s, s2, p, ef;
-
-  memcpy (&bits, &x, sizeof bits);
-  e = (gint32)((bits >> 23) & 0xff) - 127;
-  bits = (bits & 0x7fffff) | 0x3f800000;
-  memcpy (&m, &bits, sizeof m);
-  e += m > 1.41421356f;
-  m = m > 1.41421356f ? m * 0.5f : m;
-  s = (m - 1.0f) / (m + 1.0f);
-  s2 = s * s;
-  p = 2.0f / 11;
-  p = p * s2 + 2.0f / 9;
-  p = p * s2 + 2.0f / 7;
-  p = p * s2 + 2.0f / 5;
-  p = p * s2 + 2.0f / 3;
-  p = p * s2 + 2.0f;
-  ef = (float)e;
-  return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
-}
-
-/* log_approx on eight lanes, with the same operations in the same order. */
-static inline V8f
-v8_log_approx (V8f x)
-{
-  V8i bits = (V8i)x;
-  V8i e = ((bits >> 23) & 0xff) - 127;
-  V8f m = (V8f)((bits & 0x7fffff) | 0x3f800000);
-  V8i big = m > 1.41421356f;
-  V8f s, s2, p, ef;
-
-  e = e - big;                   /* big is −1 where true */
-  m = v8_select (big, m * 0.5f, m);
-  s = (m - 1.0f) / (m + 1.0f);
-  s2 = s * s;
-  p = (V8f){ 0 } + 2.0f / 11;
-  p = p * s2 + 2.0f / 9;
-  p = p * s2 + 2.0f / 7;
-  p = p * s2 + 2.0f / 5;
-  p = p * s2 + 2.0f / 3;
-  p = p * s2 + 2.0f;
-  ef = __builtin_convertvector (e, V8f);
-  return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
-}
 
 /* The clamps of the scalar versions become branches: GCC does not vectorise
  * a plain loop of them, so these go eight lanes at a time by hand. */

@@ -11,6 +11,7 @@
 #include "philia-train-private.h"
 #include "philia-cost-private.h"
 #include "philia-ops-narrow-private.h"
+#include "philia-train-eval-private.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -72,101 +73,6 @@ fresh_pages (void)
     return (guint64)usage.ru_minflt;
 #endif
   return 0;
-}
-
-/* What the loop reads of an evaluation pass's log-probabilities, row by row
- * in order: the argmax per node (into @predictions if set), the hits and
- * counts of the train, validation and test masks, and the validation NLL's
- * sum in double as philia_op_nll () sums it. */
-typedef struct
-{
-  const gint32 *labels;
-  const guint8 *masks[3];
-  gint32       *predictions;
-  gint64        hit[3], total[3], val_count;
-  double        val_sum;
-} EvalCounts;
-
-static void
-eval_count_rows (const float *logp,
-                 guint        r0,
-                 guint        rows,
-                 guint        c,
-                 gpointer     data)
-{
-  EvalCounts *e = data;
-
-  for (guint i = 0; i < rows; i++)
-    {
-      const float *row = logp + (gsize)i * c;
-      guint node = r0 + i, best = 0;
-      gint32 label = e->labels[node];
-
-      for (guint j = 1; j < c; j++)
-        if (row[j] > row[best])
-          best = j;
-      if (e->predictions)
-        e->predictions[node] = best;
-      if (label < 0)
-        continue;
-      for (guint k = 0; k < 3; k++)
-        if (e->masks[k][node])
-          {
-            e->total[k]++;
-            e->hit[k] += (gint32)best == label;
-          }
-      if (e->masks[1][node])
-        {
-          e->val_sum -= row[MIN ((guint)label, c - 1)];
-          e->val_count++;
-        }
-    }
-}
-
-/* The evaluation pass: dropout off, no tape nodes (parameters need no
- * grad). A linear output layer on fixed features (SGC's) is deferred to
- * the log-softmax, which takes X's rows a block at a time and gives each
- * block's log-probabilities to @counts while in cache (HACKING.md §7);
- * any other output is counted after its log-softmax. @counts (zeroed but
- * for its inputs) may be NULL. */
-static PhiliaTensor *
-eval_forward (PhiliaTape              *tape,
-              const PhiliaModelVTable *vtable,
-              gpointer                 model,
-              PhiliaModelContext      *ctx,
-              EvalCounts              *counts)
-{
-  PhiliaRng ctx_rng = ctx->rng, tape_rng = *philia_tape_get_rng (tape);
-  PhiliaTensor *out, *logp;
-  gboolean misused;
-
-  philia_tape_reset (tape);
-  philia_tape_set_training (tape, FALSE);
-  for (guint i = 0; i < ctx->parameters->len; i++)
-    ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = FALSE;
-  _philia_tape_defer_output (tape, TRUE);
-  out = vtable->forward (model, ctx, tape);
-  _philia_tape_defer_output (tape, FALSE);
-  logp = _philia_op_output_log_softmax (tape, out, counts != NULL ? eval_count_rows : NULL,
-                                        counts, &misused);
-  if (logp == NULL)
-    {
-      if (misused)
-        {
-          g_critical ("A model computed on its deferred output layer; running its forward "
-                      "pass again without deferring.");
-          philia_tape_reset (tape);
-          ctx->rng = ctx_rng;
-          *philia_tape_get_rng (tape) = tape_rng;
-          out = vtable->forward (model, ctx, tape);
-        }
-      logp = philia_op_log_softmax (tape, out);
-      if (counts != NULL)
-        eval_count_rows (logp->data, 0, logp->rows, logp->cols, counts);
-    }
-  for (guint i = 0; i < ctx->parameters->len; i++)
-    ((PhiliaTensor *)g_ptr_array_index (ctx->parameters, i))->requires_grad = TRUE;
-  return logp;
 }
 
 /* The labels (and mask) the training step's loss reads for an output of
@@ -252,7 +158,7 @@ trial_step (PhiliaTape              *tape,
 {
   if (ctx->n_batch_rows > 0)
     {
-      eval_forward (tape, vtable, model, ctx, NULL);
+      _philia_eval_forward (tape, vtable, model, ctx, NULL);
       return;
     }
   philia_tape_reset (tape);
@@ -319,7 +225,7 @@ settle_pool (PhiliaTape              *tape,
     {
       gsize freed = _philia_tape_pool_freed (tape);
 
-      eval_forward (tape, vtable, model, ctx, NULL);
+      _philia_eval_forward (tape, vtable, model, ctx, NULL);
       trial_step (tape, vtable, model, ctx, labels, loss_labels, train, optimizer);
       steps++;
       if (_philia_tape_pool_freed (tape) == freed)
@@ -1404,12 +1310,12 @@ philia_train (PhiliaGraph              *graph,
         }
       {
         const guint8 *const masks[3] = { train, val, test };
-        EvalCounts counts = { labels, { train, val, test }, epoch_predictions };
+        PhiliaEvalCounts counts = { labels, { train, val, test }, epoch_predictions };
         double acc[3];
 
         /* As philia_op_nll () on the validation mask and one argmax pass
          * gave them (NaN for an empty mask). */
-        logp = eval_forward (tape, vtable, model, ctx, &counts);
+        logp = _philia_eval_forward (tape, vtable, model, ctx, &counts);
         val_loss = n_val > 0 && counts.val_count > 0
                    ? (float)(counts.val_sum / counts.val_count) : NAN;
         result->val_loss[epoch] = val_loss;
