@@ -16,6 +16,10 @@ G_BEGIN_DECLS
  * PHILIA_LANES_MAX_F, unless switched off). */
 gboolean _philia_narrow_lanes_take        (guint f);
 
+/* Whether the lane kernels run at all (the log-softmax and loss steps
+ * after the row-by-row product take them at any width). */
+gboolean _philia_narrow_lanes_on          (void);
+
 /* Tests: switches the lane kernels off (the row-by-row ones run) or on. */
 void     _philia_narrow_lanes_set_enabled (gboolean enabled);
 
@@ -51,5 +55,25 @@ void     _philia_narrow_lanes_log_softmax (float        *logp,
                                            guint         rows,
                                            guint         f,
                                            guint         c);
+
+/* The same two passes after the row-by-row product: from @rows (a
+ * multiple of 16) rows of logits [rows, c] (eight floats readable from
+ * each row's start), the loss subtracted from *@sum and, with @dy, the
+ * logits' gradient [rows, c] for the loss's gradient at @scale ... */
+void     _philia_narrow_lanes_nll_rows         (float        *dy,
+                                                const float  *logits,
+                                                guint         rows,
+                                                guint         c,
+                                                const gint32 *labels,
+                                                const guint8 *mask,
+                                                float         scale,
+                                                double       *sum);
+
+/* ... and the log-probabilities with each row's argmax. */
+void     _philia_narrow_lanes_log_softmax_rows (float        *logp,
+                                                gint32       *best,
+                                                const float  *logits,
+                                                guint         rows,
+                                                guint         c);
 
 G_END_DECLS

@@ -375,16 +375,33 @@ linear_nll_pass (const float  *x,
       guint rows = MIN (block, n - r0);
       const float *xb = x + (gsize)r0 * f;
 
+      guint done = 0;
+
       narrow_forward (logits, xb, wt, b, rows, f, c);
-      _philia_log_softmax_rows (logp, logits, rows, c, shifted, lse);
-      for (guint i = 0; i < rows; i++)
-        if (labels[r0 + i] >= 0 && (mask == NULL || mask[r0 + i]))
-          sum -= logp[(gsize)i * c + labels[r0 + i]];
+      /* The log-softmax, the loss and its gradient of whole groups of
+       * sixteen rows in lanes (the same bits), the rest row by row. */
+      if (_philia_narrow_lanes_on ())
+        {
+          done = rows / 16 * 16;
+          _philia_narrow_lanes_nll_rows (gt != NULL ? dy : NULL, logits, done, c, labels + r0,
+                                         mask != NULL ? mask + r0 : NULL, scale, &sum);
+        }
+      if (done < rows)
+        {
+          guint left = rows - done, d0 = r0 + done;
+
+          _philia_log_softmax_rows (logp, logits + (gsize)done * c, left, c, shifted, lse);
+          for (guint i = 0; i < left; i++)
+            if (labels[d0 + i] >= 0 && (mask == NULL || mask[d0 + i]))
+              sum -= logp[(gsize)i * c + labels[d0 + i]];
+          /* shifted is the gradient of the log-softmax here */
+          if (gt != NULL)
+            _philia_nll_log_softmax_grad (dy + (gsize)done * c, logp, labels + d0,
+                                          mask != NULL ? mask + d0 : NULL, left, c, scale,
+                                          shifted, sums);
+        }
       if (gt == NULL)
         continue;
-      /* shifted is the gradient of the log-softmax here */
-      _philia_nll_log_softmax_grad (dy, logp, labels + r0, mask != NULL ? mask + r0 : NULL,
-                                    rows, c, scale, shifted, sums);
       for (guint i = 0; i < rows; i++)
         for (guint j = 0; j < c; j++)
           gb[j] += dy[(gsize)i * c + j];
@@ -616,9 +633,23 @@ _philia_linear_log_softmax (float               *logp,
         }
       if (done < rows)
         {
+          guint lanes = 0;
+
           narrow_forward (logits, xb + (gsize)done * f, wt, b->data, rows - done, f, c);
-          _philia_log_softmax_rows (out + (gsize)done * c, logits, rows - done, c, shifted, lse);
-          _philia_rows_argmax (best + done, out + (gsize)done * c, rows - done, c);
+          /* the log-softmax and argmax of whole groups of sixteen in lanes */
+          if (_philia_narrow_lanes_on ())
+            {
+              lanes = (rows - done) / 16 * 16;
+              _philia_narrow_lanes_log_softmax_rows (out + (gsize)done * c, best + done, logits,
+                                                     lanes, c);
+            }
+          done += lanes;
+          if (done < rows)
+            {
+              _philia_log_softmax_rows (out + (gsize)done * c, logits + (gsize)lanes * c,
+                                        rows - done, c, shifted, lse);
+              _philia_rows_argmax (best + done, out + (gsize)done * c, rows - done, c);
+            }
         }
       if (func != NULL)
         func (out, best, r0, rows, c, data);
