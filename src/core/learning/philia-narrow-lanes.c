@@ -348,7 +348,9 @@ lanes_nll_c (const float  *x,
           group_logits (z, x + (gsize)r * f, avail - (gsize)r * f, f, wt, b, c);
           group_log_softmax (lp, z, c);
           /* group_loss () written out: through it the 10-feature step took
-           * 8.1-8.5 ms against 7.4-7.6 (loaded, interleaved) */
+           * 8.1-8.5 ms against 7.4-7.6 (tests/bench/GRID.md, session 21).
+           * The loss: each counted row's log-probability at its label,
+           * subtracted in row order (philia_op_nll ()'s double sum). */
           for (guint j = 0; j < c; j++)
             at = v16_select (lab == (gint32)j, lp[j], at);
           v16_store (atv, at);
