@@ -357,17 +357,17 @@ run_block (gpointer data,
   blocks->fn (blocks->data, blocks->bounds[task], blocks->bounds[task + 1]);
 }
 
-/* _philia_tape_split_rows ()'s split, into @per_thread blocks a thread:
- * the same rows on the calling thread alone below two rows a thread, blocks
- * of about equal entries with @offsets, and every output row written by
- * one block, so the bits do not depend on the cut. */
-static void
-split_rows (PhiliaTape   *tape,
-            guint         n,
-            const gint64 *offsets,
-            guint         per_thread,
-            RangeFunc     fn,
-            gpointer      data)
+/* The calling thread alone below two rows a thread; otherwise @per_thread
+ * blocks a thread (at most BLOCKS_PER_THREAD), of about equal entries with
+ * @offsets, every output row written by one block, so the bits do not
+ * depend on the cut. */
+void
+_philia_tape_split_rows_blocks (PhiliaTape   *tape,
+                                guint         n,
+                                const gint64 *offsets,
+                                guint         per_thread,
+                                RangeFunc     fn,
+                                gpointer      data)
 {
   guint t = MIN (tape->n_threads, 64), parts;
   Blocks blocks;
@@ -425,7 +425,7 @@ _philia_tape_parallel_rows_blocks (PhiliaTape   *tape,
   if (timing != NULL)
     t0 = now_ns ();
   if (split)
-    split_rows (tape, n, offsets, per_thread, fn, data);
+    _philia_tape_split_rows_blocks (tape, n, offsets, per_thread, fn, data);
   else
     fn (data, 0, n);
   if (timing != NULL)

@@ -179,6 +179,15 @@ void _philia_tape_split_rows (PhiliaTape   *tape,
                               const gint64 *offsets,
                               RangeFunc     fn,
                               gpointer      data);
+/* The same split into @per_thread blocks a thread (at most 4,
+ * philia-parallel-cost.c): the caller runs blocks from the first row on,
+ * the workers from the last (philia_parallel_run ()). */
+void _philia_tape_split_rows_blocks (PhiliaTape   *tape,
+                                     guint         n,
+                                     const gint64 *offsets,
+                                     guint         per_thread,
+                                     RangeFunc     fn,
+                                     gpointer      data);
 
 /* mask[i] = 1 (kept) or 0 (dropped with probability p), the streams seeded
  * from the tape's generator. */

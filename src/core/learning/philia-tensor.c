@@ -133,22 +133,6 @@ philia_tensor_glorot (PhiliaTensor *tensor,
 
 /* ----------------------------------------------------------------- tape */
 
-typedef struct
-{
-  RangeFunc fn;
-  gpointer  data;
-  guint     bounds[65];
-} Blocks;
-
-static void
-run_block (gpointer data,
-           guint    task)
-{
-  Blocks *blocks = data;
-
-  blocks->fn (blocks->data, blocks->bounds[task], blocks->bounds[task + 1]);
-}
-
 /* Runs @fn over [0, n) in contiguous blocks, one per thread. With @offsets the
  * blocks hold about equal numbers of entries (power-law degrees); each output
  * row is written by one thread, so results do not depend on the schedule. */
@@ -159,41 +143,7 @@ _philia_tape_split_rows (PhiliaTape   *tape,
                          RangeFunc     fn,
                          gpointer      data)
 {
-  guint t = tape->n_threads;
-  Blocks blocks;
-
-  if (t < 2 || n < 2 * t)
-    {
-      fn (data, 0, n);
-      return;
-    }
-  t = MIN (t, 64);
-  blocks.fn = fn;
-  blocks.data = data;
-  blocks.bounds[0] = 0;
-  blocks.bounds[t] = n;
-  for (guint k = 1; k < t; k++)
-    {
-      if (offsets != NULL)
-        {
-          gint64 target = offsets[0] + (offsets[n] - offsets[0]) * k / t;
-          guint lo = blocks.bounds[k - 1], hi = n;
-
-          while (lo < hi)
-            {
-              guint mid = lo + (hi - lo) / 2;
-
-              if (offsets[mid] < target)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          blocks.bounds[k] = lo;
-        }
-      else
-        blocks.bounds[k] = (guint)((guint64)n * k / t);
-    }
-  philia_parallel_run (t, t, run_block, &blocks);
+  _philia_tape_split_rows_blocks (tape, n, offsets, 1, fn, data);
 }
 
 static void
