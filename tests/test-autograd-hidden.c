@@ -62,13 +62,16 @@ test_hidden_gradients (void)
   FREE_ALL (in);
 }
 
-/* Runs @build on a fresh tape (seeded, @training, @threads) and returns its
- * output and every input's gradient after a backward pass from @r, in one
- * buffer. */
+/* Runs @build on a fresh tape (seeded with @seed, @training, @threads) over
+ * @n_in inputs and returns its output and the gradients of the first
+ * @n_grads inputs after a backward pass from @r, in one buffer. */
 static float *
 run (BuildFunc      build,
      PhiliaTensor **in,
-     Recipe        *recipe,
+     guint          n_in,
+     guint          n_grads,
+     gpointer       recipe,
+     guint64        seed,
      gboolean       training,
      guint          threads,
      const float   *r,
@@ -78,22 +81,27 @@ run (BuildFunc      build,
   PhiliaTensor *out;
   GArray *values = g_array_new (FALSE, FALSE, sizeof (float));
 
-  philia_rng_init (philia_tape_get_rng (tape), 11);
+  philia_rng_init (philia_tape_get_rng (tape), seed);
   philia_tape_set_training (tape, training);
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < n_in; k++)
     philia_tensor_zero_grad (in[k]);
   out = build (tape, in, recipe);
   g_array_append_vals (values, out->data, philia_tensor_size (out));
   if (out->requires_grad)
     philia_tape_backward_from (tape, out, r);
-  for (guint k = 0; k < 5; k++)
-    if (in[k]->requires_grad && (k < 4 || recipe->b2) && in[k]->grad != NULL)
+  for (guint k = 0; k < n_grads; k++)
+    if (in[k]->requires_grad && in[k]->grad != NULL)
       g_array_append_vals (values, in[k]->grad, philia_tensor_size (in[k]));
-    else if (in[k]->requires_grad && (k < 4 || recipe->b2))
+    else if (in[k]->requires_grad)
       g_assert_cmpuint (philia_tensor_size (out), ==, 0);   /* no rows, no gradient */
   *n_values = values->len;
   return (float *)g_array_free (values, FALSE);
 }
+
+/* The hidden op's inputs X, W1, b1, W2, b2: b2's gradient only where the
+ * recipe adds it. */
+#define RUN_HIDDEN(build, in, recipe, training, threads, r, n) \
+  run (build, in, 5, (recipe)->b2 ? 5 : 4, recipe, 11, training, threads, r, n)
 
 static void
 test_hidden_matches_separate_ops (gconstpointer data)
@@ -128,9 +136,9 @@ test_hidden_matches_separate_ops (gconstpointer data)
         in[0]->requires_grad = x_grad;
         for (gsize i = 0; i < (gsize)n * c; i++)
           r[i] = 2 * philia_rng_float (&rng) - 1;
-        fused = run (build_hidden, in, &recipe, training, 1, r, &n_fused);
-        separate = run (build_separate, in, &recipe, training, 1, r, &n_separate);
-        threaded = run (build_hidden, in, &recipe, training, 2, r, &n_threaded);
+        fused = RUN_HIDDEN (build_hidden, in, &recipe, training, 1, r, &n_fused);
+        separate = RUN_HIDDEN (build_separate, in, &recipe, training, 1, r, &n_separate);
+        threaded = RUN_HIDDEN (build_hidden, in, &recipe, training, 2, r, &n_threaded);
         g_assert_cmpuint (n_fused, ==, n_separate);
         g_assert_cmpuint (n_threaded, ==, n_separate);
         g_assert_cmpmem (fused, sizeof (float) * n_fused, separate, sizeof (float) * n_separate);
@@ -284,32 +292,8 @@ test_bias_relu_gradients (void)
 
 /* The output and the gradients of X (when it takes one), W1, b1 and W2
  * (when used), in one buffer: @form's chain on a fresh tape. */
-static float *
-run_bias_relu (PhiliaTensor **in,
-               BiasRelu      *recipe,
-               gboolean       training,
-               guint          threads,
-               const float   *r,
-               gsize         *n_values)
-{
-  g_autoptr(PhiliaTape) tape = philia_tape_new (threads);
-  PhiliaTensor *out;
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (float));
-
-  philia_rng_init (philia_tape_get_rng (tape), 17);
-  philia_tape_set_training (tape, training);
-  for (guint k = 0; k < 4; k++)
-    philia_tensor_zero_grad (in[k]);
-  out = build_bias_relu (tape, in, recipe);
-  g_array_append_vals (values, out->data, philia_tensor_size (out));
-  if (out->requires_grad)
-    philia_tape_backward_from (tape, out, r);
-  for (guint k = 0; k < (recipe->direct ? 3u : 4u); k++)
-    if (in[k]->requires_grad && in[k]->grad != NULL)
-      g_array_append_vals (values, in[k]->grad, philia_tensor_size (in[k]));
-  *n_values = values->len;
-  return (float *)g_array_free (values, FALSE);
-}
+#define RUN_BIAS_RELU(in, recipe, training, threads, r, n) \
+  run (build_bias_relu, in, 4, (recipe)->direct ? 3 : 4, recipe, 17, training, threads, r, n)
 
 static void
 test_bias_relu_matches_separate_ops (void)
@@ -343,8 +327,8 @@ test_bias_relu_matches_separate_ops (void)
         in[0]->requires_grad = x_grad;
         for (gsize i = 0; i < (gsize)n * c; i++)
           r[i] = 2 * philia_rng_float (&rng) - 1;
-        fused = run_bias_relu (in, &recipe, training, 1, r, &n_fused);
-        threaded = run_bias_relu (in, &recipe, training, 2, r, &n_threaded);
+        fused = RUN_BIAS_RELU (in, &recipe, training, 1, r, &n_fused);
+        threaded = RUN_BIAS_RELU (in, &recipe, training, 2, r, &n_threaded);
         g_assert_cmpuint (n_threaded, ==, n_fused);
         g_assert_cmpmem (threaded, sizeof (float) * n_threaded, fused, sizeof (float) * n_fused);
         for (int form = 1; form <= 2; form++)
@@ -353,7 +337,7 @@ test_bias_relu_matches_separate_ops (void)
             gsize n_separate;
 
             recipe.form = form;
-            separate = run_bias_relu (in, &recipe, training, 1, r, &n_separate);
+            separate = RUN_BIAS_RELU (in, &recipe, training, 1, r, &n_separate);
             g_assert_cmpuint (n_fused, ==, n_separate);
             g_assert_cmpmem (fused, sizeof (float) * n_fused, separate,
                              sizeof (float) * n_separate);
