@@ -36,52 +36,34 @@ log_approx (float x)
   return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
 }
 
-/* log_approx on eight lanes, with the same operations in the same order. */
-static inline G_GNUC_UNUSED V8f
-v8_log_approx (V8f x)
-{
-  V8i bits = (V8i)x;
-  V8i e = ((bits >> 23) & 0xff) - 127;
-  V8f m = (V8f)((bits & 0x7fffff) | 0x3f800000);
-  V8i big = m > 1.41421356f;
-  V8f s, s2, p, ef;
+/* log_approx on the lanes of VF (integer lanes VI, SELECT choosing where a
+ * mask is set), with the same operations in the same order: one body for
+ * the eight- and sixteen-lane versions. */
+#define PHILIA_DEFINE_LOG_APPROX(NAME, VF, VI, SELECT)                   \
+  static inline G_GNUC_UNUSED VF                                          \
+  NAME (VF x)                                                             \
+  {                                                                       \
+    VI bits = (VI)x;                                                      \
+    VI e = ((bits >> 23) & 0xff) - 127;                                   \
+    VF m = (VF)((bits & 0x7fffff) | 0x3f800000);                          \
+    VI big = m > 1.41421356f;                                             \
+    VF s, s2, p, ef;                                                      \
+                                                                          \
+    e = e - big;                   /* big is −1 where true */             \
+    m = SELECT (big, m * 0.5f, m);                                        \
+    s = (m - 1.0f) / (m + 1.0f);                                          \
+    s2 = s * s;                                                           \
+    p = (VF){ 0 } + 2.0f / 11;                                            \
+    p = p * s2 + 2.0f / 9;                                                \
+    p = p * s2 + 2.0f / 7;                                                \
+    p = p * s2 + 2.0f / 5;                                                \
+    p = p * s2 + 2.0f / 3;                                                \
+    p = p * s2 + 2.0f;                                                    \
+    ef = __builtin_convertvector (e, VF);                                 \
+    return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p); \
+  }
 
-  e = e - big;                   /* big is −1 where true */
-  m = v8_select (big, m * 0.5f, m);
-  s = (m - 1.0f) / (m + 1.0f);
-  s2 = s * s;
-  p = (V8f){ 0 } + 2.0f / 11;
-  p = p * s2 + 2.0f / 9;
-  p = p * s2 + 2.0f / 7;
-  p = p * s2 + 2.0f / 5;
-  p = p * s2 + 2.0f / 3;
-  p = p * s2 + 2.0f;
-  ef = __builtin_convertvector (e, V8f);
-  return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
-}
-
-/* log_approx on sixteen lanes (the evaluation and loss kernels of
- * philia-narrow-lanes.c), with the same operations in the same order. */
-static inline G_GNUC_UNUSED V16f
-v16_log_approx (V16f x)
-{
-  V16i bits = (V16i)x;
-  V16i e = ((bits >> 23) & 0xff) - 127;
-  V16f m = (V16f)((bits & 0x7fffff) | 0x3f800000);
-  V16i big = m > 1.41421356f;
-  V16f s, s2, p, ef;
-
-  e = e - big;                   /* big is −1 where true */
-  m = v16_select (big, m * 0.5f, m);
-  s = (m - 1.0f) / (m + 1.0f);
-  s2 = s * s;
-  p = (V16f){ 0 } + 2.0f / 11;
-  p = p * s2 + 2.0f / 9;
-  p = p * s2 + 2.0f / 7;
-  p = p * s2 + 2.0f / 5;
-  p = p * s2 + 2.0f / 3;
-  p = p * s2 + 2.0f;
-  ef = __builtin_convertvector (e, V16f);
-  return ef * 0.693145751953125f + (ef * 1.4286068202862268e-06f + s * p);
-}
-
+/* log-softmax's eight lanes (philia-ops-softmax.c). */
+PHILIA_DEFINE_LOG_APPROX (v8_log_approx, V8f, V8i, v8_select)
+/* The evaluation and loss kernels' sixteen lanes (philia-narrow-lanes.c). */
+PHILIA_DEFINE_LOG_APPROX (v16_log_approx, V16f, V16i, v16_select)
