@@ -12,6 +12,7 @@
 #
 # Usage: bench-grid.py [--quick | --medium | --full] [--epochs N] [--out FILE.md]
 #                      [--threads 1,2] [--max-nodes N] [--rounds R] [--only TEXT]
+#                      [--no-pin]
 # --quick (default) runs a few-minute subset; --medium the 90 cells of the idle
 # grids in GRID.md (the six graphs of at most 11,758 nodes, GAT on the
 # 2,708-node ones), one and two threads, about 15 minutes; --full the whole
@@ -21,8 +22,18 @@
 # "nodes-degree-features-model-hidden" contains TEXT. --rounds runs each cell
 # R times, Philia and PyTorch alternately, and reports each side's median over
 # the rounds (a single run of either side can be off by 2x on a shared
-# machine) with the range beside it. Needs PHILIA_CLI (the philia-cli
-# binary). Prints a table with the load average; --out appends it as
+# machine) with the range beside it.
+#
+# Rounds are paired. On a VM one vCPU can run the same work 25-50 % slower
+# than another, which one changing from minute to minute (GRID.md, "Idle
+# grids after session 21"); a ratio of two medians taken on whichever vCPUs
+# each process landed on inherits that swing. So both sides of a round run
+# on the same CPUs (sched_setaffinity, when the cell uses fewer threads than
+# there are CPUs; round r takes the next CPUs in turn, so every CPU is
+# sampled), one right after the other, the side that goes first alternating
+# from round to round; the ratio reported is the median of the rounds'
+# ratios. --no-pin leaves placement to the scheduler. Needs PHILIA_CLI (the
+# philia-cli binary). Prints a table with the load average; --out appends it as
 # Markdown. When a cell ran at one and at two threads, a summary follows: the
 # cells below 10x, those where two threads were over 5 % slower than one, and
 # those where Philia's peak memory exceeded PyTorch's.
@@ -41,7 +52,7 @@ def load():
         return " ".join(f.read().split()[:3])
 
 
-def run(cmd, threads):
+def run(cmd, threads, cpus=None):
     """Runs @cmd; its last JSON line on stdout and its own peak RSS in MB.
 
     The peak comes from /usr/bin/time, not from this process's wait4: a child
@@ -54,7 +65,9 @@ def run(cmd, threads):
                PYTHONWARNINGS="ignore")
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         wrapped = ["/usr/bin/time", "-f", "%M", "-o", peak.name] + cmd if timer else cmd
-        p = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        p = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL, env=env,
+                             preexec_fn=pin)
         _, status, usage = os.wait4(p.pid, 0)
         out.seek(0)
         text = out.read().decode()
@@ -124,9 +137,9 @@ def summary(rows, emit):
     for key, r in both:
         name = "%s, %s, %s %s" % key
         for t in (1, 2):
-            ph, pt, ph_mb, pt_mb = r[t]
-            if not pt / ph >= 10:
-                below[t].append("%s (%.2f / %.2f ms, %.1f×)" % (name, ph, pt, pt / ph))
+            ph, pt, ph_mb, pt_mb, ratio = r[t]
+            if not ratio >= 10:
+                below[t].append("%s (%.2f / %.2f ms, %.1f×)" % (name, ph, pt, ratio))
             if not ph_mb <= pt_mb:
                 heavier.append("%s at %d thread%s (%.0f / %.0f MB)" % (
                     name, t, "s" if t > 1 else "", ph_mb, pt_mb))
@@ -215,6 +228,8 @@ def main():
                     help="runs of each side per cell, alternating; the median is reported")
     ap.add_argument("--only", help="keep cells whose nodes-degree-features-model-hidden "
                     "contains this text")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not run both sides of a round on the same CPUs")
     ap.add_argument("--folder",
                     help="where the generated graphs are kept (default: a temporary one)")
     args = ap.parse_args()
@@ -233,14 +248,17 @@ def main():
             out.write(text + "\n")
             out.flush()
 
-    emit("bench-grid --%s, %d epochs, %s, %s, %d CPUs; load average at start %s" % (
+    allowed = sorted(os.sched_getaffinity(0))
+    emit("bench-grid --%s, %d epochs, %s, %s, %d CPUs; load average at start %s; %s" % (
         args.mode, args.epochs, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-        platform.processor() or platform.machine(), os.cpu_count(), load()))
+        platform.processor() or platform.machine(), os.cpu_count(), load(),
+        "rounds unpinned" if args.no_pin else
+        "both sides of a round pinned to the same CPUs; ratio = median of the rounds' ratios"))
     emit("")
     spread = args.rounds > 1
     emit("| graph | F | model | H | T | Philia ms | PyTorch ms | ratio | Philia MB | PyTorch MB "
-         "| load |" + (" Philia range | PyTorch range |" if spread else ""))
-    emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if spread else ""))
+         "| load |" + (" Philia range | PyTorch range | ratio range |" if spread else ""))
+    emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if spread else ""))
     rows = {}
     for (nodes, degree, features, sparse), model, hidden, threads in grid(
             args.mode, [int(t) for t in args.threads.split(",")] if args.threads else None,
@@ -258,22 +276,32 @@ def main():
             cmd += ["--hidden", str(max(hidden // 8, 1)), "--heads", "8"]
         elif model != "sgc":
             cmd += ["--hidden", str(hidden)]
+        torch_cmd = [python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
+                     str(threads), str(args.epochs), norm]
         ph_all, pt_all, ph_mb, pt_mb = [], [], 0.0, 0.0
-        for _ in range(args.rounds):
-            ph, mb = run(cmd, threads)
-            ph_all.append(ph["epoch_ms_median"] if ph else float("nan"))
-            ph_mb = max(ph_mb, mb)
-            pt, mb = run([python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
-                          str(threads), str(args.epochs), norm], threads)
-            pt_all.append(pt["epoch_ms_median"] if pt else float("nan"))
-            pt_mb = max(pt_mb, mb)
+        for r in range(args.rounds):
+            cpus = None
+            if not args.no_pin and threads < len(allowed):
+                cpus = {allowed[(r * threads + i) % len(allowed)] for i in range(threads)}
+            for side in ((0, 1) if r % 2 == 0 else (1, 0)):
+                if side == 0:
+                    ph, mb = run(cmd, threads, cpus)
+                    ph_all.append(ph["epoch_ms_median"] if ph else float("nan"))
+                    ph_mb = max(ph_mb, mb)
+                else:
+                    pt, mb = run(torch_cmd, threads, cpus)
+                    pt_all.append(pt["epoch_ms_median"] if pt else float("nan"))
+                    pt_mb = max(pt_mb, mb)
         ph_ms, pt_ms = median(ph_all), median(pt_all)
+        ratios = [b / a if a > 0 else float("nan") for a, b in zip(ph_all, pt_all)]
+        ratio = median(ratios)
         key = ("%d n, deg %g" % (nodes, degree), "%d%s" % (features, " sparse" if sparse else ""),
                model, "-" if model == "sgc" else str(hidden))
-        rows.setdefault(key, {})[threads] = (ph_ms, pt_ms, ph_mb, pt_mb)
+        rows.setdefault(key, {})[threads] = (ph_ms, pt_ms, ph_mb, pt_mb, ratio)
         emit("| %s | %s | %s | %s | %d | %.2f | %.2f | %.1f× | %.0f | %.0f | %s |" % (
-            key + (threads, ph_ms, pt_ms, pt_ms / ph_ms, ph_mb, pt_mb, load().split()[0]))
-             + (" %.2f–%.2f | %.2f–%.2f |" % (min(ph_all), max(ph_all), min(pt_all), max(pt_all))
+            key + (threads, ph_ms, pt_ms, ratio, ph_mb, pt_mb, load().split()[0]))
+             + (" %.2f–%.2f | %.2f–%.2f | %.1f–%.1f× |" % (
+                 min(ph_all), max(ph_all), min(pt_all), max(pt_all), min(ratios), max(ratios))
                 if spread else ""))
     summary(rows, emit)
     emit("")
