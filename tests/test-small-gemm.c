@@ -335,6 +335,83 @@ test_kernel_tn_order (void)
           }
 }
 
+/* B's panels packed (philia-small-gemm.c's _philia_small_gemm_pack ()): the
+ * product from the packed copy, from B in place and from the AVX2 kernel
+ * (never packed) bit for bit, each element the scalar fmaf () chain from
+ * its start (bias, C or 0) over t in order. Shapes: 0, 1 and a partial row
+ * block of rows, rows past _philia_small_gemm ()'s own packing threshold;
+ * widths under a panel, whole panels, panels and a vector tail, panels
+ * and a scalar tail; inner sizes 1, odd, 128; strides wider than rows. */
+static void
+test_kernel_packed (void)
+{
+  static const guint ms[] = { 0, 1, 7, 100, 1100 };
+  static const guint ns[] = { 16, 64, 80, 130, 512 };
+  static const guint ks[] = { 1, 13, 128 };
+  PhiliaRng rng;
+
+  if (!_philia_small_gemm_usable (1, 1))
+    {
+      g_test_skip ("The CPU has no AVX2 and FMA: the kernel is not used.");
+      return;
+    }
+  philia_rng_init (&rng, 37);
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ns); j++)
+      for (guint l = 0; l < G_N_ELEMENTS (ks); l++)
+        for (guint init = 0; init < 3; init++)
+          {
+            Case c;
+            g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+            gsize size, cells;
+            g_autofree float *bp = NULL, *packed = NULL, *inplace = NULL, *own = NULL;
+            g_autofree float *narrow = NULL;
+            int cap;
+
+            if (ms[i] == 1100 && (ks[l] != 128 || init == 2))
+              continue;
+            case_init (&c, ms[i], ns[j], ks[l], (i + j + l) % 3, &rng);
+            cells = MAX ((gsize)c.m * c.ldc, 1);
+            size = _philia_small_gemm_packed_size (c.k, c.n);
+            g_assert_cmpuint (size, ==, _philia_small_gemm_dense (16)
+                                          ? (gsize)c.k * (c.n / 64 * 64) : 0);
+            bp = g_new (float, MAX (size, 1));
+            _philia_small_gemm_pack (c.k, c.n, c.b, c.ldb, bp);
+            packed = g_memdup2 (c.c0, sizeof (float) * cells);
+            inplace = g_memdup2 (c.c0, sizeof (float) * cells);
+            _philia_small_gemm_packed (tape, c.m, c.n, c.k, c.a, c.lda, c.b, c.ldb,
+                                       size > 0 ? bp : NULL, packed, c.ldc,
+                                       init == 1 ? c.bias : NULL, init == 2, NULL, NULL);
+            _philia_small_gemm_packed (tape, c.m, c.n, c.k, c.a, c.lda, c.b, c.ldb, NULL,
+                                       inplace, c.ldc, init == 1 ? c.bias : NULL, init == 2,
+                                       NULL, NULL);
+            own = run (&c, 1, init);
+            cap = _philia_small_gemm_set_level (1);
+            narrow = run (&c, 1, init);
+            _philia_small_gemm_set_level (cap);
+            g_assert_cmpmem (packed, sizeof (float) * c.m * c.ldc, inplace,
+                             sizeof (float) * c.m * c.ldc);
+            g_assert_cmpmem (packed, sizeof (float) * c.m * c.ldc, own,
+                             sizeof (float) * c.m * c.ldc);
+            g_assert_cmpmem (packed, sizeof (float) * c.m * c.ldc, narrow,
+                             sizeof (float) * c.m * c.ldc);
+            for (guint r = 0; r < c.m; r++)
+              {
+                for (guint q = 0; q < c.n; q++)
+                  {
+                    float sum = init == 1 ? c.bias[q] : init == 2 ? c.c0[r * c.ldc + q] : 0;
+
+                    for (guint t = 0; t < c.k; t++)
+                      sum = fmaf (c.a[r * c.lda + t], c.b[t * c.ldb + q], sum);
+                    g_assert_true (packed[r * c.ldc + q] == sum);
+                  }
+                for (gsize q = c.n; q < c.ldc; q++)
+                  g_assert_true (packed[r * c.ldc + q] == c.c0[r * c.ldc + q]);
+              }
+            case_clear (&c);
+          }
+}
+
 /* A value of the transposed-shape test: mostly uniform, sometimes −0 or +0
  * (one in @zeros), so that the sign of a zero sum shows. */
 static float
@@ -641,6 +718,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/small-gemm/kernel", test_kernel);
   g_test_add_func ("/small-gemm/kernel-threads", test_kernel_threads);
+  g_test_add_func ("/small-gemm/kernel-packed", test_kernel_packed);
   g_test_add_func ("/small-gemm/kernel-tn", test_kernel_tn);
   g_test_add_func ("/small-gemm/kernel-tn-order", test_kernel_tn_order);
   g_test_add_func ("/small-gemm/kernel-tn-shapes", test_kernel_tn_shapes);

@@ -263,7 +263,8 @@ _philia_op_hidden_product (PhiliaTape   *tape,
 {
   guint n, k, hd, c, step;
   gboolean grads, drop;
-  float keep, *block = NULL;
+  float keep, *block = NULL, *w1p = NULL;
+  gsize packed = 0;
   PhiliaDropoutStream stream;
   PhiliaTensor *h = NULL, *y;
 
@@ -310,6 +311,15 @@ _philia_op_hidden_product (PhiliaTape   *tape,
   else
     block = _philia_tape_pool_take (tape, (gsize)step * hd);
   y = tape_tensor_uninit (tape, n, c);
+  /* W1's panels packed once for all the blocks (philia-small-gemm.c): in
+   * place, each block's product read W1 from the second-level cache. */
+  if (kernel (k, hd))
+    packed = _philia_small_gemm_packed_size (k, hd);
+  if (packed > 0)
+    {
+      w1p = _philia_tape_pool_take (tape, packed);
+      _philia_small_gemm_pack (k, hd, w1->data, hd, w1p);
+    }
 
   for (guint r0 = 0; r0 < n; r0 += step)
     {
@@ -318,8 +328,8 @@ _philia_op_hidden_product (PhiliaTape   *tape,
       float *yb = y->data + (gsize)r0 * c;
 
       if (kernel (k, hd))
-        _philia_small_gemm (tape, rows, hd, k, x->data + (gsize)r0 * k, k, w1->data, hd, hb, hd,
-                            b1->data, FALSE, NULL, NULL);
+        _philia_small_gemm_packed (tape, rows, hd, k, x->data + (gsize)r0 * k, k, w1->data, hd,
+                                   w1p, hb, hd, b1->data, FALSE, NULL, NULL);
       else
         {
           _philia_fill_rows (hb, b1->data, rows, hd);
@@ -343,6 +353,8 @@ _philia_op_hidden_product (PhiliaTape   *tape,
     }
   if (block != NULL)
     _philia_tape_pool_give (tape, (gsize)step * hd, block);
+  if (w1p != NULL)
+    _philia_tape_pool_give (tape, packed, w1p);
 
   if (grads)
     {

@@ -48,6 +48,42 @@ void     _philia_small_gemm        (PhiliaTape         *tape,
                                     PhiliaGemmEpilogue  epilogue,
                                     gpointer            data);
 
+/* Floats a packed copy of B's whole 64-column panels takes for
+ * _philia_small_gemm_packed () (@k × the columns in whole panels), or 0
+ * when the kernel would not read one (no AVX-512, fewer than 64 columns,
+ * or a product _philia_small_gemm_usable () refuses). */
+gsize    _philia_small_gemm_packed_size (guint k,
+                                         guint n);
+
+/* Copies B (@k × @n, row stride @ldb) into @bp, which holds
+ * _philia_small_gemm_packed_size (@k, @n) floats: each whole 64-column
+ * panel's @k rows one after the other. */
+void     _philia_small_gemm_pack   (guint               k,
+                                    guint               n,
+                                    const float        *b,
+                                    gsize               ldb,
+                                    float              *bp);
+
+/* _philia_small_gemm () reading B's whole panels from @bp, packed from the
+ * same B by _philia_small_gemm_pack () (NULL: from @b in place): for a
+ * caller that multiplies many row blocks by one B. The same bits either
+ * way; _philia_small_gemm () packs by itself over many rows. */
+void     _philia_small_gemm_packed (PhiliaTape         *tape,
+                                    guint               m,
+                                    guint               n,
+                                    guint               k,
+                                    const float        *a,
+                                    gsize               lda,
+                                    const float        *b,
+                                    gsize               ldb,
+                                    const float        *bp,
+                                    float              *c,
+                                    gsize               ldc,
+                                    const float        *bias,
+                                    gboolean            accumulate,
+                                    PhiliaGemmEpilogue  epilogue,
+                                    gpointer            data);
+
 /* Whether _philia_small_gemm_tn () takes an @m × @n product. */
 gboolean _philia_small_gemm_tn_usable (guint m,
                                        guint n);

@@ -21,6 +21,7 @@
 typedef struct
 {
   const float       *a, *b, *bias;
+  const float       *bp;                     /* B's whole panels packed, or NULL */
   float             *c;
   gsize              a_rs, a_cs, ldb, ldc;   /* A[r, t] is a[r · a_rs + t · a_cs] */
   guint              n, k;
@@ -111,25 +112,56 @@ typedef float V8 __attribute__ ((vector_size (32)));
                  guint       end)                                                           \
   {                                                                                         \
     guint n = g->n, full = n / (NV * VL) * (NV * VL), vec = n / VL * VL;                    \
-    gsize row = begin;                                                                      \
+    gsize row;                                                                              \
                                                                                             \
-    for (; row + R <= end; row += R)                                                        \
+    /* From packed panels (@g->bp), panel by panel of NV · VL columns, each              \
+     * over the rows: the panel, contiguous, stays in the first-level cache                 \
+     * while the rows' tiles read it. Row by row, each tile read all of B from              \
+     * the second level, and in place a 512-column B's rows, 2 KiB apart, put              \
+     * a panel's lines in 8 of that cache's 64 sets (HACKING.md §7). In place,              \
+     * row by row: its output rows are written whole, one after the other                  \
+     * (a short inner dimension's product is bound by those writes). */                     \
+    if (g->bp != NULL)                                                                      \
       {                                                                                     \
-        guint col = 0;                                                                      \
+        for (guint col = 0; col < full; col += NV * VL)                                     \
+          {                                                                                 \
+            Gemm p = *g;                                                                    \
                                                                                             \
-        for (; col < full; col += NV * VL)                                                  \
-          block_##SUFFIX (g, row, col, R, NV);                                              \
-        for (; col < vec; col += VL)                                                        \
-          block_##SUFFIX (g, row, col, R, 1);                                               \
+            p.b = g->bp + (gsize)col * g->k - col;                                          \
+            p.ldb = NV * VL;                                                                \
+            for (row = begin; row + R <= end; row += R)                                     \
+              block_##SUFFIX (&p, row, col, R, NV);                                         \
+            for (; row < end; row++)                                                        \
+              block_##SUFFIX (&p, row, col, 1, NV);                                         \
+          }                                                                                 \
+        for (guint col = full; col < vec; col += VL)                                        \
+          {                                                                                 \
+            for (row = begin; row + R <= end; row += R)                                     \
+              block_##SUFFIX (g, row, col, R, 1);                                           \
+            for (; row < end; row++)                                                        \
+              block_##SUFFIX (g, row, col, 1, 1);                                           \
+          }                                                                                 \
       }                                                                                     \
-    for (; row < end; row++)                                                                \
+    else                                                                                    \
       {                                                                                     \
-        guint col = 0;                                                                      \
+        for (row = begin; row + R <= end; row += R)                                         \
+          {                                                                                 \
+            guint col = 0;                                                                  \
                                                                                             \
-        for (; col < full; col += NV * VL)                                                  \
-          block_##SUFFIX (g, row, col, 1, NV);                                              \
-        for (; col < vec; col += VL)                                                        \
-          block_##SUFFIX (g, row, col, 1, 1);                                               \
+            for (; col < full; col += NV * VL)                                              \
+              block_##SUFFIX (g, row, col, R, NV);                                          \
+            for (; col < vec; col += VL)                                                    \
+              block_##SUFFIX (g, row, col, R, 1);                                           \
+          }                                                                                 \
+        for (; row < end; row++)                                                            \
+          {                                                                                 \
+            guint col = 0;                                                                  \
+                                                                                            \
+            for (; col < full; col += NV * VL)                                              \
+              block_##SUFFIX (g, row, col, 1, NV);                                          \
+            for (; col < vec; col += VL)                                                    \
+              block_##SUFFIX (g, row, col, 1, 1);                                           \
+          }                                                                                 \
       }                                                                                     \
     /* Columns past the last whole vector, one element at a time (fmaf: one         \
      * rounding a term as in the vectors, whatever the vectoriser does). */                 \
@@ -360,7 +392,10 @@ gemm_rows (gpointer data,
 #if HAVE_KERNELS
   const Gemm *g = data;
   gboolean wide = level () == 2;
+  Gemm unpacked = *g;
 
+  /* The panels were packed 4 · 16 columns wide, the AVX-512 kernel's. */
+  unpacked.bp = NULL;
   for (guint r = begin; r < end; r += CHUNK_ROWS)
     {
       guint stop = MIN (end, r + CHUNK_ROWS);
@@ -368,7 +403,7 @@ gemm_rows (gpointer data,
       if (wide)
         rows_avx512 (g, r, stop);
       else
-        rows_avx2 (g, r, stop);
+        rows_avx2 (&unpacked, r, stop);
       if (g->epilogue != NULL)
         g->epilogue (g->data, r, stop);
     }
@@ -378,6 +413,63 @@ gemm_rows (gpointer data,
   (void)end;
   g_assert_not_reached ();
 #endif
+}
+
+/* The AVX-512 kernel's panel width (rows_avx512 ()'s NV · VL). */
+#define PANEL 64
+
+/* Rows from which _philia_small_gemm () packs B's panels itself: the copy
+ * (k × n floats) is then under a 200th of the product's loads of B. */
+#define PACK_ROWS 1024
+
+gsize
+_philia_small_gemm_packed_size (guint k,
+                                guint n)
+{
+  if (level () != 2 || !_philia_small_gemm_usable (k, n))
+    return 0;
+  return (gsize)k * (n / PANEL * PANEL);
+}
+
+void
+_philia_small_gemm_pack (guint        k,
+                         guint        n,
+                         const float *b,
+                         gsize        ldb,
+                         float       *bp)
+{
+  guint full = n / PANEL * PANEL;
+
+  for (guint col = 0; col < full; col += PANEL)
+    for (guint t = 0; t < k; t++)
+      memcpy (bp + (gsize)col * k + (gsize)t * PANEL, b + (gsize)t * ldb + col,
+              PANEL * sizeof (float));
+}
+
+void
+_philia_small_gemm_packed (PhiliaTape         *tape,
+                           guint               m,
+                           guint               n,
+                           guint               k,
+                           const float        *a,
+                           gsize               lda,
+                           const float        *b,
+                           gsize               ldb,
+                           const float        *bp,
+                           float              *c,
+                           gsize               ldc,
+                           const float        *bias,
+                           gboolean            accumulate,
+                           PhiliaGemmEpilogue  epilogue,
+                           gpointer            data)
+{
+  Gemm g = { a, b, bias, bp, c, lda, 1, ldb, ldc, n, k, accumulate, epilogue, data };
+
+  g_return_if_fail (_philia_small_gemm_usable (k, n));
+  if (m == 0)
+    return;
+  _philia_tape_parallel_rows_ns (tape, m, NULL, _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
+                                 _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), gemm_rows, &g);
 }
 
 void
@@ -396,13 +488,19 @@ _philia_small_gemm (PhiliaTape         *tape,
                     PhiliaGemmEpilogue  epilogue,
                     gpointer            data)
 {
-  Gemm g = { a, b, bias, c, lda, 1, ldb, ldc, n, k, accumulate, epilogue, data };
+  gsize size = tape != NULL && m >= PACK_ROWS ? _philia_small_gemm_packed_size (k, n) : 0;
+  float *bp = NULL;
 
   g_return_if_fail (_philia_small_gemm_usable (k, n));
-  if (m == 0)
-    return;
-  _philia_tape_parallel_rows_ns (tape, m, NULL, _philia_cost_sgemm_ns ((int)m, (int)n, (int)k),
-                                 _philia_cost_gemm_bytes ((int)m, (int)n, (int)k), gemm_rows, &g);
+  if (size > 0)
+    {
+      bp = _philia_tape_pool_take (tape, size);
+      _philia_small_gemm_pack (k, n, b, ldb, bp);
+    }
+  _philia_small_gemm_packed (tape, m, n, k, a, lda, b, ldb, bp, c, ldc, bias, accumulate,
+                             epilogue, data);
+  if (bp != NULL)
+    _philia_tape_pool_give (tape, size, bp);
 }
 
 /* Inner rows a block of the transposed product takes at a time: its rows
@@ -508,7 +606,7 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
                        gsize        ldc,
                        gboolean     accumulate)
 {
-  Gemm g = { a, b, NULL, c, 1, lda, ldb, ldc, n, k, accumulate, NULL, NULL };
+  Gemm g = { a, b, NULL, NULL, c, 1, lda, ldb, ldc, n, k, accumulate, NULL, NULL };
 
   g_return_if_fail (_philia_small_gemm_tn_usable (m, n));
   if (k == 0)
