@@ -232,7 +232,7 @@ gat_lane_run (PhiliaTape    *tape,
     philia_tensor_zero_grad (in[k]);
   wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
   o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
-  return gat_run_capture (tape, o, alpha, (gsize)s->nnz, in, r);
+  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * in[1]->cols, in, r);
 }
 
 /* One head in lanes (rows of one to eight entries) against the general
@@ -291,6 +291,74 @@ test_gat_lanes (void)
             g_assert_cmpmem (a.gwx, sizeof (float) * m, b.gwx, sizeof (float) * m);
             g_assert_cmpmem (a.gs, sizeof (float) * n, b.gs, sizeof (float) * n);
             g_assert_cmpmem (a.gd, sizeof (float) * n, b.gd, sizeof (float) * n);
+            gat_run_free (&a);
+            gat_run_free (&b);
+            FREE_ALL (in);
+          }
+}
+
+/* Eight heads of 64 and 128 columns: the source pass in one loop (each
+ * gathered row of d out read once for d wx and the dots) against its two
+ * separate loops, bit for bit: outputs, weights and the three gradients,
+ * with and without dropout, one thread and two, d wx written outright and
+ * added to, on a graph whose transpose rows hold 0 to 12 entries and, for
+ * two hub columns, more than the fused loop takes (its fallback). */
+static void
+test_gat_source_fused (void)
+{
+  static const guint widths[] = { 64, 128 };
+  PhiliaRng rng;
+  g_autoptr(PhiliaSparse) s = NULL;
+  g_autoptr(PhiliaTape) t1 = philia_tape_new (1);
+  g_autoptr(PhiliaTape) t2 = philia_tape_new (2);
+  g_autofree float *dense = NULL;
+  guint n = 301, h = 8;
+
+  philia_rng_init (&rng, 44);
+  dense = g_new0 (float, (gsize)n * n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = (guint)(13 * philia_rng_float (&rng));
+
+      if (i % 3 != 0)
+        dense[(gsize)i * n + i] = 1;
+      for (guint j = 0; j < k; j++)
+        dense[(gsize)i * n + (guint)(n * philia_rng_float (&rng)) % n] = 1;
+      /* Column 7 gets about 43 entries, column 11 about 33. */
+      if (i % 7 == 0)
+        dense[(gsize)i * n + 7] = 1;
+      if (i % 9 == 0)
+        dense[(gsize)i * n + 11] = 1;
+    }
+  s = philia_sparse_new_from_dense (dense, n, n);
+  for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
+    for (guint drop = 0; drop < 2; drop++)
+      for (guint via_op = 0; via_op < 2; via_op++)
+        for (guint threads = 1; threads <= 2; threads++)
+          {
+            guint d = widths[k];
+            float p = drop ? 0.6f : 0.0f;
+            gsize m = (gsize)n * h * d;
+            g_autofree float *r = g_new (float, m);
+            PhiliaTape *tape = threads == 1 ? t1 : t2;
+            PhiliaTensor *in[3];
+            GatLaneRun a, b;
+
+            in[0] = param (n, h * d, &rng);
+            in[1] = param (n, h, &rng);
+            in[2] = param (n, h, &rng);
+            for (gsize i = 0; i < m; i++)
+              r[i] = 2 * philia_rng_float (&rng) - 1;
+            _philia_gat_source_fused = FALSE;
+            a = gat_lane_run (tape, s, in, via_op, p, r);
+            _philia_gat_source_fused = TRUE;
+            b = gat_lane_run (tape, s, in, via_op, p, r);
+            g_assert_cmpmem (a.out, sizeof (float) * m, b.out, sizeof (float) * m);
+            g_assert_cmpmem (a.alpha, sizeof (float) * s->nnz * h, b.alpha,
+                             sizeof (float) * s->nnz * h);
+            g_assert_cmpmem (a.gwx, sizeof (float) * m, b.gwx, sizeof (float) * m);
+            g_assert_cmpmem (a.gs, sizeof (float) * n * h, b.gs, sizeof (float) * n * h);
+            g_assert_cmpmem (a.gd, sizeof (float) * n * h, b.gd, sizeof (float) * n * h);
             gat_run_free (&a);
             gat_run_free (&b);
             FREE_ALL (in);
@@ -394,6 +462,7 @@ main (int    argc,
   g_test_add_func ("/Philia/Gat/gradients", test_gat_gradients);
   g_test_add_func ("/Philia/Gat/unfused", test_gat_unfused);
   g_test_add_func ("/Philia/Gat/lanes", test_gat_lanes);
+  g_test_add_func ("/Philia/Gat/source-fused", test_gat_source_fused);
   g_test_add_func ("/Philia/Gat/degenerate", test_gat_degenerate);
   g_test_add_func ("/Philia/Gat/mask-lanes", test_gat_mask_lanes);
 

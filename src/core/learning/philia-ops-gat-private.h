@@ -27,5 +27,8 @@ PhiliaTensor *_philia_op_gat_attend (PhiliaTape    *tape,
 /* Tests: FALSE sends every row through the general loops (the rows of one
  * head in lanes give their bits). */
 extern gboolean _philia_gat_rows_in_lanes;
+/* Tests: FALSE sends the eight-head source pass through its two separate
+ * loops (the fused one gives their bits). */
+extern gboolean _philia_gat_source_fused;
 
 G_END_DECLS

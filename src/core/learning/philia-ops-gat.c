@@ -245,6 +245,7 @@ gat_dots (const gint32 *restrict col,
  * what the thread may read or write) goes through the general loops.
  */
 gboolean _philia_gat_rows_in_lanes = TRUE;
+gboolean _philia_gat_source_fused = TRUE;
 
 static inline G_ALWAYS_INLINE V8i
 v8i_load (const gint32 *p)
@@ -706,6 +707,78 @@ gat_forward_rows (gpointer data,
   GAT_DISPATCH (gat_forward_loop, t, begin, end, mx);
 }
 
+/* The longest transpose row gat_source_row_blocks takes: its entries' dot
+ * vectors stay on the stack, 256 bytes an entry. */
+#define GAT_SOURCE_ROW_MAX 32
+
+/*
+ * Eight heads of a multiple of 64 columns (each 64-column block inside one
+ * head), source row @xj of wx: its row @o of d wx as gat_gather makes it and
+ * its entries' dots as gat_dots makes them, in one pass over the gathered
+ * rows of @g. The two read each gathered row of d out in turn, 2 KB a row at
+ * 512 columns, from a [rows, 512] gradient that L2 does not hold: a third of
+ * GAT 512's step on the 1,500-word graph went to the pair (HACKING.md §7).
+ * Here each 64-column piece of a gathered row serves both the block's
+ * accumulators and the entry's dot for that head, which goes on where the
+ * head's previous block left it, so every sum is the separate loops': the
+ * same terms, the same order, the same fused multiply-adds.
+ * /Philia/Gat/source-fused compares the two bit for bit. FALSE (nothing
+ * written) for a row longer than GAT_SOURCE_ROW_MAX.
+ */
+static inline G_ALWAYS_INLINE gboolean
+gat_source_row_blocks (const gint32 *restrict col,
+                       const gint64 *restrict vidx,
+                       gint64                 e0,
+                       gint64                 e1,
+                       const float *restrict  w,
+                       guint                  d,
+                       const float *restrict  g,
+                       const float *restrict  xj,
+                       float *restrict        o,
+                       gboolean               accumulate,
+                       float *restrict        da)
+{
+  gsize n = (gsize)8 * d;
+  V8f p[GAT_SOURCE_ROW_MAX][8];
+
+  if (!_philia_gat_source_fused || e1 - e0 > GAT_SOURCE_ROW_MAX)
+    return FALSE;
+  for (gsize c0 = 0; c0 < n; c0 += 64)
+    {
+      guint h = c0 / d;
+      gboolean first = c0 % d == 0;
+      V8f acc[8] = { { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { 0 } };
+
+      for (gint64 e = e0; e < e1; e++)
+        {
+          const float *restrict gr = g + (gsize)col[e] * n + c0;
+          float we = w[vidx[e] * 8 + h];
+          V8f gk = v8_load (gr), q;
+
+          acc[0] += we * gk;
+          if (first)
+            q = gk * v8_load (xj + c0);
+          else
+            {
+              q = p[e - e0][h];
+              q += gk * v8_load (xj + c0);
+            }
+          for (guint k = 1; k < 8; k++)
+            {
+              gk = v8_load (gr + 8 * k);
+              acc[k] += we * gk;
+              q += gk * v8_load (xj + c0 + 8 * k);
+            }
+          p[e - e0][h] = q;
+        }
+      for (guint k = 0; k < 8; k++)
+        v8_store (o + c0 + 8 * k, accumulate ? v8_load (o + c0 + 8 * k) + acc[k] : acc[k]);
+    }
+  for (gint64 e = e0; e < e1; e++)
+    v8_store (da + vidx[e] * 8, v8_add_lane_sums ((V8f){ 0 }, p[e - e0]));
+  return TRUE;
+}
+
 /* Backward, first pass, over the rows u of the transpose: d wx_u =
  * Σ_v α'_vu d out_v (α' after dropout) and dα'_vu = d out_v · wx_u per head. */
 static inline G_ALWAYS_INLINE void
@@ -733,6 +806,11 @@ gat_source_loop (const GatTask *t,
     }
   for (guint u = begin; u < end; u++)
     {
+      if (H == 8 && d % 64 == 0 && t->dwx != NULL && t->da != NULL
+          && gat_source_row_blocks (tr->col_index, t->s->transpose_perm, off[u], off[u + 1],
+                                    t->post, d, t->dout, t->wx + u * n, t->dwx + u * n,
+                                    t->accumulate, t->da))
+        continue;
       if (t->dwx != NULL)
         gat_gather (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], t->post, H, d,
                     t->dout, t->dwx + u * n, t->accumulate);
