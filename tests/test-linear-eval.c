@@ -19,7 +19,8 @@
  * blocks, widths off the vector length, one to eight classes), with every
  * block handed to the caller once, in order, while the rows it says are
  * final. And the deferred output layer of an evaluation pass, and the
- * narrow op's weight gradient against its sums written out. */
+ * narrow op's weight gradient and forward product against their sums
+ * written out. */
 
 typedef struct
 {
@@ -300,6 +301,95 @@ test_weight_gradient (void)
         }
 }
 
+/* One logit of the narrow op's forward pass (narrow_forward ()) written
+ * out, at a width of whole groups of eight features: each of the eight
+ * lanes a chain of multiply-adds over the row's groups in order (fused
+ * where the CPU has it), the lanes summed from zero in order, the empty
+ * tail's zero, then the bias. And b's gradient from the backward pass,
+ * each class's sum over the rows in order (bias_grad (), session 22). */
+static float
+forward_reference (const PhiliaTensor *x,
+                   const PhiliaTensor *w,
+                   const PhiliaTensor *b,
+                   guint               r,
+                   guint               j,
+                   gboolean            fused)
+{
+  guint f = x->cols, c = w->cols;
+  float s = 0;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      float acc = 0;
+
+      for (guint k = i; k < f; k += 8)
+        {
+          float a = x->data[(gsize)r * f + k], v = w->data[(gsize)k * c + j];
+
+          acc = fused ? fmaf (a, v, acc) : acc + a * v;
+        }
+      s = s + acc;
+    }
+  return (s + 0.0f) + b->data[j];
+}
+
+static void
+test_forward (void)
+{
+  const guint rows[] = { 0, 1, 2, 3, 31, 33, 100 };
+  const guint widths[] = { 8, 16, 64, 128, 136, 200 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    for (guint wi = 0; wi < G_N_ELEMENTS (widths); wi++)
+      for (guint c = 1; c <= PHILIA_NARROW_MAX; c++)
+        {
+          guint n = rows[i], f = widths[wi];
+          PhiliaRng rng;
+          g_autoptr(PhiliaTape) tape = philia_tape_new (1);
+          g_autoptr(PhiliaTensor) x = NULL;
+          g_autoptr(PhiliaTensor) w = NULL;
+          g_autoptr(PhiliaTensor) b = NULL;
+          PhiliaTensor *y;
+
+          philia_rng_init (&rng, 11 * n + 100 * f + c);
+          x = uniform_tensor (n, f, 1, &rng);
+          w = uniform_tensor (f, c, 0.3f, &rng);
+          b = uniform_tensor (1, c, 0.3f, &rng);
+          g_autofree float *dy = g_new (float, (gsize)n * c + 1);
+
+          b->requires_grad = TRUE;
+          y = _philia_op_linear_narrow (tape, x, w, b);
+          g_assert_cmpuint (y->rows, ==, n);
+          for (guint r = 0; r < n; r++)
+            for (guint j = 0; j < c; j++)
+              {
+                float got = y->data[(gsize)r * c + j];
+                float fused = forward_reference (x, w, b, r, j, TRUE);
+                float plain = forward_reference (x, w, b, r, j, FALSE);
+
+                if (memcmp (&got, &fused, sizeof got) != 0
+                    && memcmp (&got, &plain, sizeof got) != 0)
+                  g_error ("n %u f %u c %u: logit [%u, %u] %.9g, sums in order %.9g "
+                           "(fused) / %.9g", n, f, c, r, j, got, fused, plain);
+              }
+          /* b's gradient: each class's dY summed over the rows in order */
+          for (gsize e = 0; e < (gsize)n * c; e++)
+            dy[e] = 2 * philia_rng_float (&rng) - 1;
+          philia_tape_backward_from (tape, y, dy);
+          g_assert_nonnull (b->grad);
+          for (guint j = 0; j < c; j++)
+            {
+              float sum = 0;
+
+              for (guint r = 0; r < n; r++)
+                sum += dy[(gsize)r * c + j];
+              if (memcmp (&b->grad[j], &sum, sizeof sum) != 0)
+                g_error ("n %u f %u c %u: b's gradient [%u] %.9g, the sum in order %.9g", n, f,
+                         c, j, b->grad[j], sum);
+            }
+        }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -311,5 +401,6 @@ main (int    argc,
   g_test_add_func ("/Philia/Autograd/linear-eval-blocks", test_blocks);
   g_test_add_func ("/Philia/Autograd/linear-eval-deferred", test_deferred_eval);
   g_test_add_func ("/Philia/Autograd/narrow-weight-gradient", test_weight_gradient);
+  g_test_add_func ("/Philia/Autograd/narrow-forward-and-bias", test_forward);
   return g_test_run ();
 }
