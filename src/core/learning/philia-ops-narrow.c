@@ -39,7 +39,16 @@ v8_sum (V8f v)
 }
 
 /* y[r][c] = b[c] + Σ_k x[r][k] wt[c][k], with @c a constant after inlining
- * so that the accumulators stay in registers. */
+ * so that the accumulators stay in registers.
+ *
+ * At whole groups of eight features the row's C horizontal sums are taken
+ * at once: the accumulators transposed (lane i of each in vector i) and the
+ * eight vectors added from zero in lane order (v8_add_lane_sums ()), which
+ * gives each class
+ * v8_sum ()'s additions in its order, then the empty tail's zero and the
+ * bias as vectors; the same bits (tests/bench/GRID.md, session 22). With a
+ * tail the compiler vectorises the scalar tail loop by its own choice
+ * (philia-narrow-lanes.c), so those widths keep the scalar sums. */
 static inline G_ALWAYS_INLINE void
 narrow_forward_c (float *restrict       y,
                   const float *restrict x,
@@ -49,6 +58,31 @@ narrow_forward_c (float *restrict       y,
                   guint                 f,
                   const guint           c)
 {
+  if (f % 8 == 0)
+    {
+      float bp[8] = { 0 };
+
+      memcpy (bp, b, sizeof (float) * c);
+      for (guint r = 0; r < rows; r++)
+        {
+          const float *restrict xr = x + (gsize)r * f;
+          V8f acc[8] = { { 0 } }, s;
+
+          for (guint k = 0; k < f; k += 8)
+            {
+              V8f v = v8_load (xr + k);
+
+              for (guint j = 0; j < c; j++)
+                acc[j] += v * v8_load (wt + (gsize)j * f + k);
+            }
+          s = v8_add_lane_sums ((V8f){ 0 }, acc);
+          s = (s + 0.0f) + v8_load (bp);
+          /* lane by lane: a copy through memory stalls on the store */
+          for (guint j = 0; j < c; j++)
+            y[(gsize)r * c + j] = s[j];
+        }
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     {
       const float *restrict xr = x + (gsize)r * f;
