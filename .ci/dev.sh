@@ -48,14 +48,35 @@ ensure_packages() {
       "${missing[@]}" >/dev/null || { say "apt-get failed"; exit 1; }
 }
 
-configure_and_build() {   # DIR [meson options...]
+configure() {   # DIR [meson options...]
   local dir=$1; shift
   if [ -f "$dir/build.ninja" ]; then
-    meson setup --reconfigure "$dir" "$@" >/dev/null || return 1
+    meson setup --reconfigure "$dir" "$@" >/dev/null
   else
-    meson setup "$dir" "$@" >/dev/null || return 1
+    meson setup "$dir" "$@" >/dev/null
   fi
-  meson compile -C "$dir" >/dev/null || meson compile -C "$dir" || return 1
+}
+
+configure_and_build() {   # DIR [meson options...]
+  configure "$@" || return 1
+  meson compile -C "$1" >/dev/null || meson compile -C "$1" || return 1
+}
+
+# The files DIR's tests of the given suites run and depend on: building only
+# those leaves out the benchmarks and what other suites test.
+suite_targets() {   # DIR SUITE...
+  meson introspect "$1" --tests --targets | python3 -c '
+import json, os, sys
+build, suites = sys.argv[1], {"philia:" + s for s in sys.argv[2:]}
+d = json.load(sys.stdin)
+files = {t["id"]: t["filename"] for t in d["targets"]}
+out = set()
+for t in d["tests"]:
+    if suites & set(t["suite"]):
+        for dep in t["depends"]:
+            out.update(files[dep])
+for f in sorted(out):
+    print(os.path.relpath(f, build))' "$@"
 }
 
 # The test builds treat every compiler warning as an error: a warning is seen
@@ -92,38 +113,67 @@ case "$mode" in
     ensure_packages $build_pkgs $test_pkgs
     configure_and_build build -Dgui=true "${strict[@]}" || exit 1
     rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json \
-      build-fuzz/meson-logs/testlog*.json build-fuzz/tests/fuzz/runs/figures.txt
+      build-fuzz/meson-logs/testlog*.json build-fuzz/tests/fuzz/runs/figures.txt \
+      build/meson-logs/ui-lane.txt
     export GUI_ARTIFACTS="$top/build/gui-artifacts"
     mkdir -p "$GUI_ARTIFACTS"
-    # Every suite (core, cli, render, data validators, UI) under one private
-    # Xvfb + D-Bus session.
+    # Two lanes on the two cores (HACKING.md §13). The UI suite runs one test
+    # at a time (one display, one keyboard): run after the other suites, it
+    # kept one core busy for minutes and left the other idle. So it runs in
+    # the background, under its own Xvfb + D-Bus session, then builds the
+    # fuzz targets; its output is printed when it is done. The other lane runs
+    # the other suites, then the sanitizer build and its tests. The fuzzers
+    # run last, alone, as before.
+    ui_lane() {
+      local r=0
+      timeout -k 10 1800 tests/headless.sh \
+        meson test -C build --no-rebuild --print-errorlogs --suite ui \
+          --num-processes 1 --logbase testlog-ui || r=1
+      build_fuzz || r=1
+      return $r
+    }
+    # Every reader under libFuzzer (tests/fuzz/README.md): only the targets
+    # are built, with clang: the rest of the tree is tested by the other lanes.
+    fuzzers=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
+    build_fuzz() {
+      { { [ -f build-fuzz/build.ninja ] &&
+            meson configure build-fuzz "${strict[@]}" >/dev/null; } ||
+          CC=clang meson setup build-fuzz -Dgui=false -Dfuzz=true \
+            -Db_sanitize=address,undefined -Db_lundef=false "${strict[@]}" >/dev/null; } &&
+      { meson compile -C build-fuzz $fuzzers >/dev/null ||
+          meson compile -C build-fuzz $fuzzers; }
+    }
+    ui_lane >build/meson-logs/ui-lane.txt 2>&1 &
+    ui_pid=$!
+    rc=0
+    # Every other suite (core, cli, render, data validators, MPI, install)
+    # under a private Xvfb + D-Bus session of its own.
     timeout -k 10 1800 tests/headless.sh \
-      meson test -C build --print-errorlogs --num-processes 2
-    rc=$?
+      meson test -C build --no-rebuild --print-errorlogs --no-suite ui \
+        --num-processes 2 || rc=1
     # The readers again under AddressSanitizer + UBSan: every malformed file
     # must give its message without a leak or a crash. An unoptimised
     # sanitizer build trains models several times slower: longer timeouts.
-    if configure_and_build build-asan -Dgui=false -Db_sanitize=address,undefined \
-         -Db_lundef=false -Dbuildtype=debug "${strict[@]}"; then
+    if configure build-asan -Dgui=false -Db_sanitize=address,undefined \
+         -Db_lundef=false -Dbuildtype=debug "${strict[@]}" &&
+       asan_targets=$(suite_targets build-asan core cli) &&
+       { ninja -C build-asan $asan_targets >/dev/null ||
+           ninja -C build-asan $asan_targets; }; then
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
-        meson test -C build-asan --suite core --suite cli --print-errorlogs \
-          --num-processes 2 --timeout-multiplier 4 || rc=1
+        meson test -C build-asan --suite core --suite cli --no-rebuild \
+          --print-errorlogs --num-processes 2 --timeout-multiplier 4 || rc=1
     else
       rc=1
     fi
-    # Every reader under libFuzzer (tests/fuzz/README.md): each target for
-    # $PHILIA_FUZZ_SECONDS (20 s) from the committed seeds, failing on a
-    # crash, leak, sanitizer report, out-of-memory or 10 s input. Only the
-    # targets are built: the rest of the tree is tested above.
-    fuzzers=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
-    if { { [ -f build-fuzz/build.ninja ] &&
-             meson configure build-fuzz "${strict[@]}" >/dev/null; } ||
-           CC=clang meson setup build-fuzz -Dgui=false -Dfuzz=true \
-             -Db_sanitize=address,undefined -Db_lundef=false "${strict[@]}" >/dev/null; } &&
-       { meson compile -C build-fuzz $fuzzers >/dev/null ||
-           meson compile -C build-fuzz $fuzzers; }; then
+    wait "$ui_pid" || rc=1
+    say "UI suite and fuzz build (run beside the others):"
+    cat build/meson-logs/ui-lane.txt >&2
+    # Each fuzz target for $PHILIA_FUZZ_SECONDS (20 s) from the committed
+    # seeds, failing on a crash, leak, sanitizer report, out-of-memory or
+    # 10 s input; alone on the machine, so that each gets its 20 s of a core.
+    if [ -f build-fuzz/build.ninja ]; then
       meson test -C build-fuzz --suite fuzz --no-rebuild --print-errorlogs \
         --num-processes 2 || rc=1
       say "Fuzzing, per target:"
@@ -131,8 +181,8 @@ case "$mode" in
     else
       rc=1
     fi
-    summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
-      build-fuzz/meson-logs/testlog.json
+    summarise build/meson-logs/testlog.json build/meson-logs/testlog-ui.json \
+      build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json
     exit $rc
     ;;
 
