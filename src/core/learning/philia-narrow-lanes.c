@@ -37,16 +37,69 @@
 
 static gint lanes_disabled;
 
+/* The entry points are built for AVX-512 (x86-64-v4) and AVX2 (v3) and
+ * picked at run time, as PHILIA_VECTORIZE_V4's clones are, but without its
+ * baseline clone: GCC lowers each 64-byte vector to four SSE2 registers
+ * there, and that one clone took about 120 s of the file's 190 s of
+ * compile time (against 7 s for v4 and 66 s for v3), the longest object of
+ * every build. A CPU without AVX2 takes the row kernels instead (their
+ * baseline clones round as the lanes' would: tests/test-linear-lanes.c
+ * compares the two ways, HACKING.md §7). Builds where the clones are off
+ * (clang, sanitizers, other CPUs) keep one plain copy. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+# define LANES_DISPATCH 1
+# define LANES_V4 __attribute__ ((target ("arch=x86-64-v4"), optimize ("O3")))
+# define LANES_V3 __attribute__ ((target ("arch=x86-64-v3"), optimize ("O3")))
+/* An entry point NAME over its body NAME_body (always inlined, so each
+ * target compiles the whole body), with PARAMS its parameter list and ARGS
+ * the call's arguments. */
+# define LANES_ENTRY(NAME, PARAMS, ARGS)                                     \
+  static LANES_V4 void NAME##_v4 PARAMS { NAME##_body ARGS; }                 \
+  static LANES_V3 void NAME##_v3 PARAMS { NAME##_body ARGS; }                 \
+  void _philia_narrow_##NAME PARAMS                                           \
+  {                                                                           \
+    if (lanes_cpu () > 1)                                                     \
+      NAME##_v4 ARGS;                                                         \
+    else                                                                      \
+      NAME##_v3 ARGS;                                                         \
+  }
+
+/* 2 with AVX-512, 1 with AVX2 and FMA, 0 without. */
+static gint
+lanes_cpu (void)
+{
+  static gint level = -1;
+  gint l = g_atomic_int_get (&level);
+
+  if (l < 0)
+    {
+      __builtin_cpu_init ();
+      l = __builtin_cpu_supports ("x86-64-v4") ? 2 : __builtin_cpu_supports ("x86-64-v3") ? 1 : 0;
+      g_atomic_int_set (&level, l);
+    }
+  return l;
+}
+#else
+# define LANES_ENTRY(NAME, PARAMS, ARGS) \
+  void _philia_narrow_##NAME PARAMS { NAME##_body ARGS; }
+
+static gint
+lanes_cpu (void)
+{
+  return 1;
+}
+#endif
+
 gboolean
 _philia_narrow_lanes_take (guint f)
 {
-  return f >= 1 && f <= PHILIA_LANES_MAX_F && f % 8 < 4 && !g_atomic_int_get (&lanes_disabled);
+  return f >= 1 && f <= PHILIA_LANES_MAX_F && f % 8 < 4 && _philia_narrow_lanes_on ();
 }
 
 gboolean
 _philia_narrow_lanes_on (void)
 {
-  return !g_atomic_int_get (&lanes_disabled);
+  return !g_atomic_int_get (&lanes_disabled) && lanes_cpu () > 0;
 }
 
 void
@@ -412,20 +465,20 @@ lanes_nll_c (const float  *x,
   *sum = s;
 }
 
-PHILIA_VECTORIZE_V4 void
-_philia_narrow_lanes_nll (const float  *x,
-                          gsize         avail,
-                          const float  *wt,
-                          const float  *b,
-                          guint         rows,
-                          guint         f,
-                          guint         c,
-                          const gint32 *labels,
-                          const guint8 *mask,
-                          float         scale,
-                          double       *sum,
-                          float        *gt,
-                          float        *gb)
+static inline G_ALWAYS_INLINE void
+lanes_nll_body (const float  *x,
+                gsize         avail,
+                const float  *wt,
+                const float  *b,
+                guint         rows,
+                guint         f,
+                guint         c,
+                const gint32 *labels,
+                const guint8 *mask,
+                float         scale,
+                double       *sum,
+                float        *gt,
+                float        *gb)
 {
   g_return_if_fail (rows % LANES_BLOCK == 0 && f >= 1 && f <= PHILIA_LANES_MAX_F);
 
@@ -439,6 +492,12 @@ _philia_narrow_lanes_nll (const float  *x,
     }
 #undef NLL_CASE
 }
+
+LANES_ENTRY (lanes_nll,
+             (const float *x, gsize avail, const float *wt, const float *b, guint rows, guint f,
+              guint c, const gint32 *labels, const guint8 *mask, float scale, double *sum,
+              float *gt, float *gb),
+             (x, avail, wt, b, rows, f, c, labels, mask, scale, sum, gt, gb))
 
 /* Sixteen rows' log-softmax of @z into @logp's rows, and each row's
  * argmax into @best: a later class only where strictly greater, as the
@@ -485,16 +544,16 @@ lanes_log_softmax_c (float       *logp,
     }
 }
 
-PHILIA_VECTORIZE_V4 void
-_philia_narrow_lanes_log_softmax (float       *logp,
-                                  gint32      *best,
-                                  const float *x,
-                                  gsize        avail,
-                                  const float *wt,
-                                  const float *b,
-                                  guint        rows,
-                                  guint        f,
-                                  guint        c)
+static inline G_ALWAYS_INLINE void
+lanes_log_softmax_body (float       *logp,
+                        gint32      *best,
+                        const float *x,
+                        gsize        avail,
+                        const float *wt,
+                        const float *b,
+                        guint        rows,
+                        guint        f,
+                        guint        c)
 {
   g_return_if_fail (rows % 16 == 0 && f >= 1 && f <= PHILIA_LANES_MAX_F);
 
@@ -507,6 +566,11 @@ _philia_narrow_lanes_log_softmax (float       *logp,
     }
 #undef LS_CASE
 }
+
+LANES_ENTRY (lanes_log_softmax,
+             (float *logp, gint32 *best, const float *x, gsize avail, const float *wt,
+              const float *b, guint rows, guint f, guint c),
+             (logp, best, x, avail, wt, b, rows, f, c))
 
 /* --- the row-by-row product's logits, the rest in lanes ------------------ */
 
@@ -534,15 +598,15 @@ rows_nll_c (float        *dy,
   *sum = s;
 }
 
-PHILIA_VECTORIZE_V4 void
-_philia_narrow_lanes_nll_rows (float        *dy,
-                               const float  *logits,
-                               guint         rows,
-                               guint         c,
-                               const gint32 *labels,
-                               const guint8 *mask,
-                               float         scale,
-                               double       *sum)
+static inline G_ALWAYS_INLINE void
+lanes_nll_rows_body (float        *dy,
+                     const float  *logits,
+                     guint         rows,
+                     guint         c,
+                     const gint32 *labels,
+                     const guint8 *mask,
+                     float         scale,
+                     double       *sum)
 {
   g_return_if_fail (rows % 16 == 0);
 
@@ -556,12 +620,17 @@ _philia_narrow_lanes_nll_rows (float        *dy,
 #undef NLL_CASE
 }
 
-PHILIA_VECTORIZE_V4 void
-_philia_narrow_lanes_log_softmax_rows (float       *logp,
-                                       gint32      *best,
-                                       const float *logits,
-                                       guint        rows,
-                                       guint        c)
+LANES_ENTRY (lanes_nll_rows,
+             (float *dy, const float *logits, guint rows, guint c, const gint32 *labels,
+              const guint8 *mask, float scale, double *sum),
+             (dy, logits, rows, c, labels, mask, scale, sum))
+
+static inline G_ALWAYS_INLINE void
+lanes_log_softmax_rows_body (float       *logp,
+                             gint32      *best,
+                             const float *logits,
+                             guint        rows,
+                             guint        c)
 {
   g_return_if_fail (rows % 16 == 0);
 
@@ -583,3 +652,7 @@ _philia_narrow_lanes_log_softmax_rows (float       *logp,
     }
 #undef LS_CASE
 }
+
+LANES_ENTRY (lanes_log_softmax_rows,
+             (float *logp, gint32 *best, const float *logits, guint rows, guint c),
+             (logp, best, logits, rows, c))
