@@ -211,6 +211,33 @@ test_gat_unfused (void)
       }
 }
 
+/* A random n × n graph as a dense 0/1 matrix: a self-loop on two rows in
+ * three and 0 to 12 random entries a row; with @hubs, column 7 also in
+ * every seventh row and column 11 in every ninth (about 43 and 33 entries
+ * at 301 nodes). */
+static float *
+random_dense_graph (PhiliaRng *rng,
+                    guint      n,
+                    gboolean   hubs)
+{
+  float *dense = g_new0 (float, (gsize)n * n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = (guint)(13 * philia_rng_float (rng));
+
+      if (i % 3 != 0)
+        dense[(gsize)i * n + i] = 1;
+      for (guint j = 0; j < k; j++)
+        dense[(gsize)i * n + (guint)(n * philia_rng_float (rng)) % n] = 1;
+      if (hubs && i % 7 == 0)
+        dense[(gsize)i * n + 7] = 1;
+      if (hubs && i % 9 == 0)
+        dense[(gsize)i * n + 11] = 1;
+    }
+  return dense;
+}
+
 typedef GatRun GatLaneRun;
 
 /* The fused op on @in (wx through an exact copy op when @via_op, so that
@@ -253,16 +280,7 @@ test_gat_lanes (void)
   guint n = 700;
 
   philia_rng_init (&rng, 33);
-  dense = g_new0 (float, (gsize)n * n);
-  for (guint i = 0; i < n; i++)
-    {
-      guint k = (guint)(13 * philia_rng_float (&rng));
-
-      if (i % 3 != 0)
-        dense[(gsize)i * n + i] = 1;
-      for (guint j = 0; j < k; j++)
-        dense[(gsize)i * n + (guint)(n * philia_rng_float (&rng)) % n] = 1;
-    }
+  dense = random_dense_graph (&rng, n, FALSE);
   s = philia_sparse_new_from_dense (dense, n, n);
   for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
     for (guint drop = 0; drop < 2; drop++)
@@ -315,21 +333,7 @@ test_gat_source_fused (void)
   guint n = 301, h = 8;
 
   philia_rng_init (&rng, 44);
-  dense = g_new0 (float, (gsize)n * n);
-  for (guint i = 0; i < n; i++)
-    {
-      guint k = (guint)(13 * philia_rng_float (&rng));
-
-      if (i % 3 != 0)
-        dense[(gsize)i * n + i] = 1;
-      for (guint j = 0; j < k; j++)
-        dense[(gsize)i * n + (guint)(n * philia_rng_float (&rng)) % n] = 1;
-      /* Column 7 gets about 43 entries, column 11 about 33. */
-      if (i % 7 == 0)
-        dense[(gsize)i * n + 7] = 1;
-      if (i % 9 == 0)
-        dense[(gsize)i * n + 11] = 1;
-    }
+  dense = random_dense_graph (&rng, n, TRUE);
   s = philia_sparse_new_from_dense (dense, n, n);
   for (guint k = 0; k < G_N_ELEMENTS (widths); k++)
     for (guint drop = 0; drop < 2; drop++)
