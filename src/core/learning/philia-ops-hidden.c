@@ -314,12 +314,7 @@ _philia_op_hidden_product (PhiliaTape   *tape,
   /* W1's panels packed once for all the blocks (philia-small-gemm.c): in
    * place, each block's product read W1 from the second-level cache. */
   if (kernel (k, hd))
-    packed = _philia_small_gemm_packed_size (k, hd);
-  if (packed > 0)
-    {
-      w1p = _philia_tape_pool_take (tape, packed);
-      _philia_small_gemm_pack (k, hd, w1->data, hd, w1p);
-    }
+    w1p = _philia_small_gemm_pack_take (tape, k, hd, w1->data, hd, &packed);
 
   for (guint r0 = 0; r0 < n; r0 += step)
     {

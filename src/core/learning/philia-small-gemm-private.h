@@ -64,6 +64,16 @@ void     _philia_small_gemm_pack   (guint               k,
                                     gsize               ldb,
                                     float              *bp);
 
+/* B's panels packed into a buffer of @tape's pool, its length in floats in
+ * @size (to give back with _philia_tape_pool_give ()); NULL, @size 0, when
+ * the kernel reads B in place. */
+float   *_philia_small_gemm_pack_take (PhiliaTape  *tape,
+                                       guint        k,
+                                       guint        n,
+                                       const float *b,
+                                       gsize        ldb,
+                                       gsize       *size);
+
 /* _philia_small_gemm () reading B's whole panels from @bp, packed from the
  * same B by _philia_small_gemm_pack () (NULL: from @b in place): for a
  * caller that multiplies many row blocks by one B. The same bits either

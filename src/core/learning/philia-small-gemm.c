@@ -446,6 +446,24 @@ _philia_small_gemm_pack (guint        k,
               PANEL * sizeof (float));
 }
 
+float *
+_philia_small_gemm_pack_take (PhiliaTape  *tape,
+                              guint        k,
+                              guint        n,
+                              const float *b,
+                              gsize        ldb,
+                              gsize       *size)
+{
+  float *bp;
+
+  *size = _philia_small_gemm_packed_size (k, n);
+  if (*size == 0)
+    return NULL;
+  bp = _philia_tape_pool_take (tape, *size);
+  _philia_small_gemm_pack (k, n, b, ldb, bp);
+  return bp;
+}
+
 void
 _philia_small_gemm_packed (PhiliaTape         *tape,
                            guint               m,
@@ -488,15 +506,12 @@ _philia_small_gemm (PhiliaTape         *tape,
                     PhiliaGemmEpilogue  epilogue,
                     gpointer            data)
 {
-  gsize size = tape != NULL && m >= PACK_ROWS ? _philia_small_gemm_packed_size (k, n) : 0;
+  gsize size = 0;
   float *bp = NULL;
 
   g_return_if_fail (_philia_small_gemm_usable (k, n));
-  if (size > 0)
-    {
-      bp = _philia_tape_pool_take (tape, size);
-      _philia_small_gemm_pack (k, n, b, ldb, bp);
-    }
+  if (tape != NULL && m >= PACK_ROWS)
+    bp = _philia_small_gemm_pack_take (tape, k, n, b, ldb, &size);
   _philia_small_gemm_packed (tape, m, n, k, a, lda, b, ldb, bp, c, ldc, bias, accumulate,
                              epilogue, data);
   if (bp != NULL)
