@@ -10,9 +10,9 @@
 # words a node, drawn per class); CSBM graphs of 2,708 to 10^6 nodes, mean
 # degree 4 to 88.
 #
-# Usage: bench-grid.py [--quick | --medium | --full] [--epochs N] [--out FILE.md]
-#                      [--threads 1,2] [--max-nodes N] [--rounds R] [--only TEXT]
-#                      [--no-pin]
+# Usage: bench-grid.py [--quick | --medium | --full | --offgrid] [--epochs N]
+#                      [--out FILE.md] [--threads 1,2] [--max-nodes N] [--rounds R]
+#                      [--only TEXT] [--no-pin] [--datasets DIR]
 # --quick (default) runs a few-minute subset; --medium the 90 cells of the idle
 # grids in GRID.md (the six graphs of at most 11,758 nodes, GAT on the
 # 2,708-node ones), one and two threads, about 15 minutes; --full the whole
@@ -23,6 +23,19 @@
 # R times, Philia and PyTorch alternately, and reports each side's median over
 # the rounds (a single run of either side can be off by 2x on a shared
 # machine) with the range beside it.
+#
+# --offgrid runs shapes the grid does not have: widths that are not a multiple
+# of 16 (hidden 24, 100, 200; GAT heads of 3, 12 and 25), dense features of
+# 3, 50 and 300, a 3,000-word vocabulary, degrees 2 to 150, and the real
+# datasets of --datasets DIR (the shared .npz layout, binary words, so
+# normalized). The grid's fast paths were tuned on its widths; this mode
+# asks whether they hold elsewhere. Beside each cell Philia also runs alone at
+# the next multiple of 16 of the width (8 per head for GAT), and the "cliff"
+# column is the odd width's epoch over that wider one's: a ratio above 1
+# means the narrower layer costs more than the wider, a path that falls off.
+# Off the grid, a dense product of thousands of rows by hundreds of columns is
+# bound by the FMA units on both sides, so the summary counts the cliffs and
+# the cells below 10x without treating 10x as the bar there.
 #
 # Rounds are paired. On a VM one vCPU can run the same work 25-50 % slower
 # than another, which one changing from minute to minute (GRID.md, "Idle
@@ -116,6 +129,55 @@ def make_graph(folder, nodes, degree, features, sparse):
     return name
 
 
+def graph_path(folder, g):
+    """The .npz of graph spec @g: a (nodes, degree, features, sparse) CSBM
+    made by make_graph, or ("file", PATH, LABEL) for a dataset on disk."""
+    if g[0] == "file":
+        return g[1]
+    return make_graph(folder, *g)
+
+
+def graph_label(g):
+    """The table's graph and feature columns for graph spec @g."""
+    if g[0] == "file":
+        import numpy as np
+        with np.load(g[1]) as d:
+            n, f = d["node_features"].shape
+        return "%s (%d n)" % (g[2], n), "%d words" % f
+    nodes, degree, features, sparse = g
+    return "%d n, deg %g" % (nodes, degree), "%d%s" % (features, " sparse" if sparse else "")
+
+
+def graph_normalized(g):
+    """Bag-of-words features are row-normalized (PyG's NormalizeFeatures),
+    dense Gaussian ones are not: the real datasets here are binary words."""
+    return g[0] == "file" or g[3]
+
+
+def twin_width(model, hidden):
+    """The width the off-grid cliff is measured against: the next multiple of
+    16, or for GAT (hidden = 8 heads together) of 8 a head; None when
+    @hidden is already one."""
+    if model == "sgc":
+        return None
+    step = 64 if model == "gat" else 16
+    up = -(-hidden // step) * step
+    return None if up == hidden else up
+
+
+def train_cmd(path, model, hidden, threads, epochs, normalized):
+    """philia-cli train's command line for one cell."""
+    cmd = [cli, "train", path, "--model", model, "--epochs", str(epochs), "--threads",
+           str(threads), "--json"]
+    if not normalized:
+        cmd.append("--no-normalize")
+    if model == "gat":
+        cmd += ["--hidden", str(max(hidden // 8, 1)), "--heads", "8"]
+    elif model != "sgc":
+        cmd += ["--hidden", str(hidden)]
+    return cmd
+
+
 def median(values):
     """The median of @values (the mean of the middle two for an even count);
     NaN when any run failed, so a failure is never hidden by the others."""
@@ -159,10 +221,10 @@ def summary(rows, emit):
                 emit("- " + item)
 
 
-def grid(mode, threads=None, max_nodes=None):
+def grid(mode, threads=None, max_nodes=None, datasets=None):
     """The mode's cells, at @threads (a list) instead of their own thread
     counts when given, on graphs of at most @max_nodes nodes."""
-    cells = mode_grid(mode)
+    cells = mode_grid(mode, datasets)
     if threads:
         seen, picked = set(), []
         for g, m, h, _ in cells:
@@ -171,13 +233,31 @@ def grid(mode, threads=None, max_nodes=None):
                 picked += [(g, m, h, t) for t in threads]
         cells = picked
     if max_nodes:
-        cells = [c for c in cells if c[0][0] <= max_nodes]
+        cells = [c for c in cells if c[0][0] == "file" or c[0][0] <= max_nodes]
     return cells
 
 
-def mode_grid(mode):
+# The real datasets --offgrid runs, when --datasets names their folder.
+OFFGRID_DATASETS = ["cora", "citeseer", "chameleon", "squirrel", "actor", "wisconsin",
+                    "arnet_acm"]
+
+
+def mode_grid(mode, datasets=None):
     """(nodes, degree, features, sparse) graphs and the cells on each."""
     models = ["gcn", "sage", "gat", "mlp", "sgc"]
+    if mode == "offgrid":
+        graphs = [(5000, 30, 300, False), (30000, 6, 50, False), (20000, 2, 3, False),
+                  (4000, 150, 64, False), (8000, 10, 3000, True)]
+        if datasets:
+            graphs += [("file", os.path.join(datasets, name + ".npz"), name)
+                       for name in OFFGRID_DATASETS
+                       if os.path.exists(os.path.join(datasets, name + ".npz"))]
+        cells = []
+        for g in graphs:
+            for m in models:
+                for h in ([16] if m == "sgc" else [24, 100, 200]):
+                    cells.append((g, m, h, 1))
+        return cells
     if mode == "medium":
         # PyTorch's GAT takes seconds an epoch on the degree-88 graphs: GAT
         # runs on the 2,708-node ones only, as in the quick subset.
@@ -220,6 +300,8 @@ def main():
     ap.add_argument("--quick", action="store_const", dest="mode", const="quick", default="quick")
     ap.add_argument("--medium", action="store_const", dest="mode", const="medium")
     ap.add_argument("--full", action="store_const", dest="mode", const="full")
+    ap.add_argument("--offgrid", action="store_const", dest="mode", const="offgrid")
+    ap.add_argument("--datasets", help="--offgrid: folder of the real datasets' .npz files")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--out")
     ap.add_argument("--threads", help="thread counts to run every cell at, e.g. 1,2")
@@ -256,29 +338,29 @@ def main():
         "both sides of a round pinned to the same CPUs; ratio = median of the rounds' ratios"))
     emit("")
     spread = args.rounds > 1
+    offgrid = args.mode == "offgrid"
     emit("| graph | F | model | H | T | Philia ms | PyTorch ms | ratio | Philia MB | PyTorch MB "
-         "| load |" + (" Philia range | PyTorch range | ratio range |" if spread else ""))
-    emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if spread else ""))
-    rows = {}
-    for (nodes, degree, features, sparse), model, hidden, threads in grid(
+         "| load |" + (" next H | its ms | cliff |" if offgrid else "")
+         + (" Philia range | PyTorch range | ratio range |" if spread else ""))
+    emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if offgrid else "")
+         + ("---|---|---|" if spread else ""))
+    rows, cliffs = {}, []
+    for g, model, hidden, threads in grid(
             args.mode, [int(t) for t in args.threads.split(",")] if args.threads else None,
-            args.max_nodes):
-        if args.only and args.only not in "%d-%g-%d%s-%s-%d" % (
-                nodes, degree, features, "s" if sparse else "", model, hidden):
+            args.max_nodes, args.datasets):
+        name = g[2] if g[0] == "file" else "%d-%g-%d%s" % (g[0], g[1], g[2],
+                                                          "s" if g[3] else "")
+        if args.only and args.only not in "%s-%s-%d" % (name, model, hidden):
             continue
-        path = make_graph(folder, nodes, degree, features, sparse)
-        norm = "normalize" if sparse else "raw"
-        cmd = [cli, "train", path, "--model", model, "--epochs", str(args.epochs), "--threads",
-               str(threads), "--json"]
-        if norm == "raw":
-            cmd.append("--no-normalize")
-        if model == "gat":
-            cmd += ["--hidden", str(max(hidden // 8, 1)), "--heads", "8"]
-        elif model != "sgc":
-            cmd += ["--hidden", str(hidden)]
+        path = graph_path(folder, g)
+        normalized = graph_normalized(g)
+        cmd = train_cmd(path, model, hidden, threads, args.epochs, normalized)
         torch_cmd = [python, os.path.join(here, "grid-torch.py"), path, model, str(hidden),
-                     str(threads), str(args.epochs), norm]
-        ph_all, pt_all, ph_mb, pt_mb = [], [], 0.0, 0.0
+                     str(threads), str(args.epochs), "normalize" if normalized else "raw"]
+        twin = twin_width(model, hidden) if args.mode == "offgrid" else None
+        twin_cmd = (train_cmd(path, model, twin, threads, args.epochs, normalized)
+                    if twin else None)
+        ph_all, pt_all, tw_all, ph_mb, pt_mb = [], [], [], 0.0, 0.0
         for r in range(args.rounds):
             cpus = None
             if not args.no_pin and threads < len(allowed):
@@ -288,6 +370,11 @@ def main():
                     ph, mb = run(cmd, threads, cpus)
                     ph_all.append(ph["epoch_ms_median"] if ph else float("nan"))
                     ph_mb = max(ph_mb, mb)
+                    if twin_cmd:
+                        # Right after the odd width, on the same CPUs: the
+                        # cliff is a ratio of two runs a second apart.
+                        tw, _ = run(twin_cmd, threads, cpus)
+                        tw_all.append(tw["epoch_ms_median"] if tw else float("nan"))
                 else:
                     pt, mb = run(torch_cmd, threads, cpus)
                     pt_all.append(pt["epoch_ms_median"] if pt else float("nan"))
@@ -295,15 +382,40 @@ def main():
         ph_ms, pt_ms = median(ph_all), median(pt_all)
         ratios = [b / a if a > 0 else float("nan") for a, b in zip(ph_all, pt_all)]
         ratio = median(ratios)
-        key = ("%d n, deg %g" % (nodes, degree), "%d%s" % (features, " sparse" if sparse else ""),
-               model, "-" if model == "sgc" else str(hidden))
+        key = graph_label(g) + (model, "-" if model == "sgc" else str(hidden))
         rows.setdefault(key, {})[threads] = (ph_ms, pt_ms, ph_mb, pt_mb, ratio)
+        extra = ""
+        if args.mode == "offgrid":
+            extra = " - | - | - |"
+        if twin:
+            cliff = median([a / b if b > 0 else float("nan") for a, b in zip(ph_all, tw_all)])
+            extra = " %d | %.2f | %.2f |" % (twin, median(tw_all), cliff)
+            if not cliff <= 1.10:
+                cliffs.append("%s, %s, %s %s at %d thread%s: %.2f ms against %.2f ms at %d "
+                              "(%.2f)" % (key + (threads, "s" if threads > 1 else "", ph_ms,
+                                                 median(tw_all), twin, cliff)))
         emit("| %s | %s | %s | %s | %d | %.2f | %.2f | %.1f× | %.0f | %.0f | %s |" % (
-            key + (threads, ph_ms, pt_ms, ratio, ph_mb, pt_mb, load().split()[0]))
+            key + (threads, ph_ms, pt_ms, ratio, ph_mb, pt_mb, load().split()[0])) + extra
              + (" %.2f–%.2f | %.2f–%.2f | %.1f–%.1f× |" % (
                  min(ph_all), max(ph_all), min(pt_all), max(pt_all), min(ratios), max(ratios))
                 if spread else ""))
     summary(rows, emit)
+    if args.mode == "offgrid":
+        below = ["%s, %s, %s %s at %d (%.1f×)" % (k + (t, v[4])) for k, r in rows.items()
+                 for t, v in sorted(r.items()) if not v[4] >= 10]
+        heavier = ["%s, %s, %s %s at %d (%.0f / %.0f MB)" % (k + (t, v[2], v[3]))
+                   for k, r in rows.items() for t, v in sorted(r.items()) if not v[2] <= v[3]]
+        emit("")
+        emit("%d off-grid cells. Cliffs (an odd width over 1.10 of the next multiple's "
+             "epoch): %d. Below 10×: %d. Peak memory above PyTorch's: %d." % (
+                 sum(len(r) for r in rows.values()), len(cliffs), len(below), len(heavier)))
+        for title, items in (("Cliffs", cliffs), ("Below 10×", below),
+                             ("Peak above PyTorch's", heavier)):
+            if items:
+                emit("")
+                emit(title + ":")
+                for item in items:
+                    emit("- " + item)
     emit("")
     emit("load average at end %s" % load())
     emit("")
