@@ -12,7 +12,7 @@
 #
 # Usage: bench-grid.py [--quick | --medium | --full | --offgrid] [--epochs N]
 #                      [--out FILE.md] [--threads 1,2] [--max-nodes N] [--rounds R]
-#                      [--only TEXT] [--no-pin] [--datasets DIR]
+#                      [--only TEXT] [--no-pin] [--datasets DIR] [--cpu-clock]
 # --quick (default) runs a few-minute subset; --medium the 90 cells of the idle
 # grids in GRID.md (the six graphs of at most 11,758 nodes, GAT on the
 # 2,708-node ones), one and two threads, about 15 minutes; --full the whole
@@ -23,6 +23,13 @@
 # R times, Philia and PyTorch alternately, and reports each side's median over
 # the rounds (a single run of either side can be off by 2x on a shared
 # machine) with the range beside it.
+#
+# --cpu-clock compares process CPU time instead of wall time: Philia's
+# epoch_ms_median under PHILIA_EPOCH_CLOCK=cpu against grid-torch.py's
+# epoch_cpu_ms_median, both the median epoch. On a machine other work shares,
+# wall time counts the waits for a core and CPU time does not; at one thread
+# the two measure the same work. At two threads CPU time sums both threads,
+# so it shows the work, not the speed-up.
 #
 # --offgrid runs shapes the grid does not have: widths that are not a multiple
 # of 16 (hidden 24, 100, 200; GAT heads of 3, 12 and 25), dense features of
@@ -65,7 +72,7 @@ def load():
         return " ".join(f.read().split()[:3])
 
 
-def run(cmd, threads, cpus=None):
+def run(cmd, threads, cpus=None, cpu_clock=False):
     """Runs @cmd; its last JSON line on stdout and its own peak RSS in MB.
 
     The peak comes from /usr/bin/time, not from this process's wait4: a child
@@ -76,6 +83,8 @@ def run(cmd, threads, cpus=None):
     negligible."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                PYTHONWARNINGS="ignore")
+    if cpu_clock:
+        env["PHILIA_EPOCH_CLOCK"] = "cpu"
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         wrapped = ["/usr/bin/time", "-f", "%M", "-o", peak.name] + cmd if timer else cmd
         pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
@@ -302,6 +311,8 @@ def main():
     ap.add_argument("--full", action="store_const", dest="mode", const="full")
     ap.add_argument("--offgrid", action="store_const", dest="mode", const="offgrid")
     ap.add_argument("--datasets", help="--offgrid: folder of the real datasets' .npz files")
+    ap.add_argument("--cpu-clock", action="store_true",
+                    help="compare the median epoch's process CPU time, not its wall time")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--out")
     ap.add_argument("--threads", help="thread counts to run every cell at, e.g. 1,2")
@@ -334,8 +345,9 @@ def main():
     emit("bench-grid --%s, %d epochs, %s, %s, %d CPUs; load average at start %s; %s" % (
         args.mode, args.epochs, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
         platform.processor() or platform.machine(), os.cpu_count(), load(),
-        "rounds unpinned" if args.no_pin else
-        "both sides of a round pinned to the same CPUs; ratio = median of the rounds' ratios"))
+        ("rounds unpinned" if args.no_pin else
+         "both sides of a round pinned to the same CPUs; ratio = median of the rounds' ratios")
+        + ("; process CPU time of the median epoch" if args.cpu_clock else "")))
     emit("")
     spread = args.rounds > 1
     offgrid = args.mode == "offgrid"
@@ -345,6 +357,7 @@ def main():
     emit("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if offgrid else "")
          + ("---|---|---|" if spread else ""))
     rows, cliffs = {}, []
+    torch_field = "epoch_cpu_ms_median" if args.cpu_clock else "epoch_ms_median"
     for g, model, hidden, threads in grid(
             args.mode, [int(t) for t in args.threads.split(",")] if args.threads else None,
             args.max_nodes, args.datasets):
@@ -367,17 +380,17 @@ def main():
                 cpus = {allowed[(r * threads + i) % len(allowed)] for i in range(threads)}
             for side in ((0, 1) if r % 2 == 0 else (1, 0)):
                 if side == 0:
-                    ph, mb = run(cmd, threads, cpus)
+                    ph, mb = run(cmd, threads, cpus, args.cpu_clock)
                     ph_all.append(ph["epoch_ms_median"] if ph else float("nan"))
                     ph_mb = max(ph_mb, mb)
                     if twin_cmd:
                         # Right after the odd width, on the same CPUs: the
                         # cliff is a ratio of two runs a second apart.
-                        tw, _ = run(twin_cmd, threads, cpus)
+                        tw, _ = run(twin_cmd, threads, cpus, args.cpu_clock)
                         tw_all.append(tw["epoch_ms_median"] if tw else float("nan"))
                 else:
                     pt, mb = run(torch_cmd, threads, cpus)
-                    pt_all.append(pt["epoch_ms_median"] if pt else float("nan"))
+                    pt_all.append(pt[torch_field] if pt else float("nan"))
                     pt_mb = max(pt_mb, mb)
         ph_ms, pt_ms = median(ph_all), median(pt_all)
         ratios = [b / a if a > 0 else float("nan") for a, b in zip(ph_all, pt_all)]
