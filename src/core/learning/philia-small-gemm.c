@@ -11,6 +11,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+# include <immintrin.h>
+#endif
 
 /* Rows written before the epilogue runs on them: small enough that they are
  * still in the first-level cache (48 rows of 192 floats are 36 KiB). */
@@ -44,13 +47,63 @@ typedef struct
 typedef float V16 __attribute__ ((vector_size (64)));
 typedef float V8 __attribute__ ((vector_size (32)));
 
+/* The first @count lanes of a vector from @p (the others 0, and not read:
+ * the masked loads do not fault past the end of a buffer), and the first
+ * @count lanes of @v to @p, for a width's last columns (count < VL). */
+static inline __attribute__ ((always_inline, target ("arch=x86-64-v4"))) V16
+mload_avx512 (const float *p,
+              guint        count)
+{
+  return (V16)_mm512_maskz_loadu_ps ((__mmask16)((1u << count) - 1), p);
+}
+
+static inline __attribute__ ((always_inline, target ("arch=x86-64-v4"))) void
+mstore_avx512 (float *p,
+               V16    v,
+               guint  count)
+{
+  _mm512_mask_storeu_ps (p, (__mmask16)((1u << count) - 1), (__m512)v);
+}
+
+/* Eight lanes on, then eight off: the mask of the first count lanes starts
+ * 8 − count in. */
+static const gint32 lane_masks[16] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+
+static inline __attribute__ ((always_inline, target ("arch=x86-64-v3"))) V8
+mload_avx2 (const float *p,
+            guint        count)
+{
+  __m256i m = _mm256_loadu_si256 ((const __m256i *)(lane_masks + 8 - count));
+
+  return (V8)_mm256_maskload_ps (p, m);
+}
+
+static inline __attribute__ ((always_inline, target ("arch=x86-64-v3"))) void
+mstore_avx2 (float *p,
+             V8     v,
+             guint  count)
+{
+  __m256i m = _mm256_loadu_si256 ((const __m256i *)(lane_masks + 8 - count));
+
+  _mm256_maskstore_ps (p, m, (__m256)v);
+}
+
 /*
  * One kernel per instruction set from one template: a block of R rows ×
  * NV vectors of columns kept in registers (R·NV accumulators) while the
  * inner index runs, each step one broadcast of A a row and one load of B a
- * vector. Rows left over from R go one at a time, columns left over from
- * NV vectors one vector at a time, then one at a time: every element gets
- * the same init-then-multiply-add sequence whatever block it falls in.
+ * vector. Rows left over from R go one at a time. Columns left over from
+ * NV vectors go one vector at a time when the width is whole vectors (the
+ * grid's widths, multiples of 16: their path as it was); otherwise as one
+ * block of as many vectors as they take, the last one masked (a width of
+ * 100 takes 64 columns and then 36 as 2 vectors and 4 lanes): the columns
+ * past the last whole vector went one element at a time, a chain of
+ * dependent multiply-adds each, which is why the dense models' products
+ * at those widths were left to OpenBLAS. Every element gets the same
+ * init-then-multiply-add sequence whatever block, or lane, it falls in
+ * (the one-at-a-time columns took A's term as it is, the lanes take 0 + A
+ * as every vector does: the same bits but for the sign of a zero sum where
+ * A holds −0).
  */
 # define DEFINE_KERNEL(SUFFIX, TARGET, VT, VL, R, NV)                                       \
   static inline __attribute__ ((always_inline, target (TARGET))) VT                        \
@@ -70,6 +123,20 @@ typedef float V8 __attribute__ ((vector_size (32)));
       return load_##SUFFIX (g->c + row * g->ldc + col);                                    \
     if (g->bias != NULL)                                                                    \
       return load_##SUFFIX (g->bias + col);                                                 \
+    return (VT){ 0 };                                                                       \
+  }                                                                                         \
+                                                                                            \
+  /* init_ of the first @count lanes (the others 0). */                                     \
+  static inline __attribute__ ((always_inline, target (TARGET))) VT                        \
+  initn_##SUFFIX (const Gemm *g,                                                           \
+                  gsize       row,                                                          \
+                  guint       col,                                                          \
+                  guint       count)                                                        \
+  {                                                                                         \
+    if (g->accumulate)                                                                      \
+      return mload_##SUFFIX (g->c + row * g->ldc + col, count);                            \
+    if (g->bias != NULL)                                                                    \
+      return mload_##SUFFIX (g->bias + col, count);                                         \
     return (VT){ 0 };                                                                       \
   }                                                                                         \
                                                                                             \
@@ -106,12 +173,89 @@ typedef float V8 __attribute__ ((vector_size (32)));
         memcpy (g->c + (row + r) * g->ldc + col + v * VL, &acc[r][v], sizeof (VT));         \
   }                                                                                         \
                                                                                             \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  store_##SUFFIX (float *p,                                                                 \
+                  VT     v)                                                                 \
+  {                                                                                         \
+    memcpy (p, &v, sizeof v);                                                               \
+  }                                                                                         \
+                                                                                            \
+  /* block_ on nv vectors (1 to NV) of which the last is masked to its first                \
+   * @tail lanes: the same terms in the same order for each element. Kept                   \
+   * apart from block_ so that the whole-vector paths stay as they were                     \
+   * (and the accumulators are never addressed, so they stay in registers). */              \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  mblock_##SUFFIX (const Gemm *g,                                                          \
+                   gsize       row,                                                         \
+                   guint       col,                                                         \
+                   guint       rr,                                                          \
+                   guint       nv,                                                          \
+                   guint       tail)                                                        \
+  {                                                                                         \
+    VT acc[R][NV];                                                                          \
+    const float *a = g->a + row * g->a_rs, *b = g->b + col;                                \
+    guint last = nv - 1;                                                                    \
+                                                                                            \
+    for (guint r = 0; r < rr; r++)                                                          \
+      {                                                                                     \
+        for (guint v = 0; v < last; v++)                                                    \
+          acc[r][v] = init_##SUFFIX (g, row + r, col + v * VL);                             \
+        acc[r][last] = initn_##SUFFIX (g, row + r, col + last * VL, tail);                  \
+      }                                                                                     \
+    for (guint t = 0; t < g->k; t++)                                                        \
+      {                                                                                     \
+        VT bv[NV];                                                                          \
+                                                                                            \
+        for (guint v = 0; v < last; v++)                                                    \
+          bv[v] = load_##SUFFIX (b + t * g->ldb + v * VL);                                  \
+        bv[last] = mload_##SUFFIX (b + t * g->ldb + last * VL, tail);                       \
+        for (guint r = 0; r < rr; r++)                                                      \
+          {                                                                                 \
+            VT av = (VT){ 0 } + a[r * g->a_rs + t * g->a_cs];                               \
+                                                                                            \
+            for (guint v = 0; v < nv; v++)                                                  \
+              acc[r][v] += av * bv[v];                                                      \
+          }                                                                                 \
+      }                                                                                     \
+    for (guint r = 0; r < rr; r++)                                                          \
+      {                                                                                     \
+        float *c = g->c + (row + r) * g->ldc + col;                                        \
+                                                                                            \
+        for (guint v = 0; v < last; v++)                                                    \
+          store_##SUFFIX (c + v * VL, acc[r][v]);                                           \
+        mstore_##SUFFIX (c + last * VL, acc[r][last], tail);                                \
+      }                                                                                     \
+  }                                                                                         \
+                                                                                            \
+  /* block_ over the @nv vectors (1 to NV) from @col, the last one's first                 \
+   * @tail lanes only: the accumulators' count made a constant. */                          \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                      \
+  part_##SUFFIX (const Gemm *g,                                                            \
+                 gsize       row,                                                           \
+                 guint       col,                                                           \
+                 guint       rr,                                                            \
+                 guint       nv,                                                            \
+                 guint       tail)                                                          \
+  {                                                                                         \
+    switch (nv)                                                                             \
+      {                                                                                     \
+      case 1: mblock_##SUFFIX (g, row, col, rr, 1, tail); break;                      \
+      case 2: mblock_##SUFFIX (g, row, col, rr, MIN (2, NV), tail); break;            \
+      case 3: mblock_##SUFFIX (g, row, col, rr, MIN (3, NV), tail); break;            \
+      default: mblock_##SUFFIX (g, row, col, rr, MIN (4, NV), tail); break;           \
+      }                                                                                     \
+  }                                                                                         \
+                                                                                            \
   static __attribute__ ((target (TARGET) KERNEL_OPT)) void                                 \
   rows_##SUFFIX (const Gemm *g,                                                            \
                  guint       begin,                                                         \
                  guint       end)                                                           \
   {                                                                                         \
     guint n = g->n, full = n / (NV * VL) * (NV * VL), vec = n / VL * VL;                    \
+    /* Columns past the whole panels when the width is not whole vectors:                   \
+     * parts vectors, the last one's first tail lanes. */                                   \
+    guint parts = (n - full + VL - 1) / VL, tail = n - full - (parts - 1) * VL;             \
+    gboolean masked = vec < n;                                                              \
     gsize row;                                                                              \
                                                                                             \
     /* From packed panels (@g->bp), panel by panel of NV · VL columns, each              \
@@ -134,7 +278,14 @@ typedef float V8 __attribute__ ((vector_size (32)));
             for (; row < end; row++)                                                        \
               block_##SUFFIX (&p, row, col, 1, NV);                                         \
           }                                                                                 \
-        for (guint col = full; col < vec; col += VL)                                        \
+        if (masked)                                                                         \
+          {                                                                                 \
+            for (row = begin; row + R <= end; row += R)                                     \
+              part_##SUFFIX (g, row, full, R, parts, tail);                                 \
+            for (; row < end; row++)                                                        \
+              part_##SUFFIX (g, row, full, 1, parts, tail);                                 \
+          }                                                                                 \
+        for (guint col = full; !masked && col < vec; col += VL)                             \
           {                                                                                 \
             for (row = begin; row + R <= end; row += R)                                     \
               block_##SUFFIX (g, row, col, R, 1);                                           \
@@ -150,7 +301,9 @@ typedef float V8 __attribute__ ((vector_size (32)));
                                                                                             \
             for (; col < full; col += NV * VL)                                              \
               block_##SUFFIX (g, row, col, R, NV);                                          \
-            for (; col < vec; col += VL)                                                    \
+            if (masked)                                                                     \
+              part_##SUFFIX (g, row, full, R, parts, tail);                                 \
+            for (; !masked && col < vec; col += VL)                                         \
               block_##SUFFIX (g, row, col, R, 1);                                           \
           }                                                                                 \
         for (; row < end; row++)                                                            \
@@ -159,23 +312,12 @@ typedef float V8 __attribute__ ((vector_size (32)));
                                                                                             \
             for (; col < full; col += NV * VL)                                              \
               block_##SUFFIX (g, row, col, 1, NV);                                          \
-            for (; col < vec; col += VL)                                                    \
+            if (masked)                                                                     \
+              part_##SUFFIX (g, row, full, 1, parts, tail);                                 \
+            for (; !masked && col < vec; col += VL)                                         \
               block_##SUFFIX (g, row, col, 1, 1);                                           \
           }                                                                                 \
       }                                                                                     \
-    /* Columns past the last whole vector, one element at a time (fmaf: one         \
-     * rounding a term as in the vectors, whatever the vectoriser does). */                 \
-    for (row = begin; vec < n && row < end; row++)                                          \
-      for (guint j = vec; j < n; j++)                                                       \
-        {                                                                                   \
-          const float *a = g->a + row * g->a_rs;                                            \
-          float *cp = g->c + row * g->ldc + j;                                              \
-          float acc = g->accumulate ? *cp : g->bias != NULL ? g->bias[j] : 0.0f;            \
-                                                                                            \
-          for (guint t = 0; t < g->k; t++)                                                  \
-            acc = fmaf (a[t * g->a_cs], g->b[t * g->ldb + j], acc);                         \
-          *cp = acc;                                                                        \
-        }                                                                                   \
   }                                                                                         \
                                                                                             \
   /* The transposed form on packed operands: rr rows of C (at most R) × NV                  \
@@ -223,6 +365,100 @@ typedef float V8 __attribute__ ((vector_size (32)));
     for (guint r = 0; r < rr; r++)                                                          \
       for (guint v = 0; v < NV; v++)                                                        \
         memcpy (c + r * ldc + v * VL, &acc[r][v], sizeof (VT));                             \
+  }                                                                                         \
+                                                                                            \
+  /* tn_tile_ on nv vectors (1 to NV), the last masked to its first @tail                   \
+   * lanes, B's packed rows @ldb floats apart (0 past the width): the same                  \
+   * terms in the same order for each element, kept apart as mblock_ is. */                 \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                       \
+  tn_mtile_##SUFFIX (const float *ap,                                                       \
+                     const float *bp,                                                       \
+                     gsize        ldb,                                                      \
+                     guint        k,                                                        \
+                     float       *c,                                                        \
+                     gsize        ldc,                                                      \
+                     gboolean     accumulate,                                               \
+                     guint        rr,                                                       \
+                     guint        nv,                                                       \
+                     guint        tail)                                                     \
+  {                                                                                         \
+    VT acc[R][NV];                                                                          \
+    guint last = nv - 1;                                                                    \
+                                                                                            \
+    for (guint r = 0; r < rr; r++)                                                          \
+      {                                                                                     \
+        for (guint v = 0; v < last; v++)                                                    \
+          acc[r][v] = accumulate ? load_##SUFFIX (c + r * ldc + v * VL) : (VT){ 0 };        \
+        acc[r][last] = accumulate ? mload_##SUFFIX (c + r * ldc + last * VL, tail)          \
+                                  : (VT){ 0 };                                              \
+      }                                                                                     \
+    for (guint t = 0; t < k; t++)                                                           \
+      {                                                                                     \
+        VT bv[NV];                                                                          \
+                                                                                            \
+        for (guint v = 0; v < nv; v++)                                                      \
+          bv[v] = load_##SUFFIX (bp + (gsize)t * ldb + v * VL);                             \
+        for (guint r = 0; r < rr; r++)                                                      \
+          {                                                                                 \
+            VT av = ap[(gsize)t * rr + r] - (VT){ 0 };                                      \
+                                                                                            \
+            for (guint v = 0; v < nv; v++)                                                  \
+              acc[r][v] += av * bv[v];                                                      \
+          }                                                                                 \
+      }                                                                                     \
+    for (guint r = 0; r < rr; r++)                                                          \
+      {                                                                                     \
+        for (guint v = 0; v < last; v++)                                                    \
+          store_##SUFFIX (c + r * ldc + v * VL, acc[r][v]);                                 \
+        mstore_##SUFFIX (c + r * ldc + last * VL, acc[r][last], tail);                      \
+      }                                                                                     \
+  }                                                                                         \
+                                                                                            \
+  /* tn_tile_ over the last, partial panel: @nv vectors (1 to NV), the last                 \
+   * one's first @tail lanes, B's rows packed @ldb floats apart (its lanes                  \
+   * past the width 0); the row and vector counts made constants. */                        \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                       \
+  tn_part_rows_##SUFFIX (const float *ap,                                                   \
+                         const float *bp,                                                   \
+                         gsize        ldb,                                                  \
+                         guint        k,                                                    \
+                         float       *c,                                                    \
+                         gsize        ldc,                                                  \
+                         gboolean     accumulate,                                           \
+                         guint        rr,                                                   \
+                         guint        nv,                                                   \
+                         guint        tail)                                                 \
+  {                                                                                         \
+    switch (rr)                                                                             \
+      {                                                                                     \
+      case R: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, R, nv, tail); break;     \
+      case 5: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, 5, nv, tail); break;     \
+      case 4: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, 4, nv, tail); break;     \
+      case 3: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, 3, nv, tail); break;     \
+      case 2: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, 2, nv, tail); break;     \
+      default: tn_mtile_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, 1, nv, tail); break;     \
+      }                                                                                     \
+  }                                                                                         \
+                                                                                            \
+  static inline __attribute__ ((always_inline, target (TARGET))) void                       \
+  tn_part_##SUFFIX (const float *ap,                                                        \
+                    const float *bp,                                                        \
+                    gsize        ldb,                                                       \
+                    guint        k,                                                         \
+                    float       *c,                                                         \
+                    gsize        ldc,                                                       \
+                    gboolean     accumulate,                                                \
+                    guint        rr,                                                        \
+                    guint        nv,                                                        \
+                    guint        tail)                                                      \
+  {                                                                                         \
+    switch (nv)                                                                             \
+      {                                                                                     \
+      case 1: tn_part_rows_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, rr, 1, tail); break; \
+      case 2: tn_part_rows_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, rr, MIN (2, NV), tail); break; \
+      case 3: tn_part_rows_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, rr, MIN (3, NV), tail); break; \
+      default: tn_part_rows_##SUFFIX (ap, bp, ldb, k, c, ldc, accumulate, rr, MIN (4, NV), tail); break; \
+      }                                                                                     \
   }                                                                                         \
                                                                                             \
   /* Prefetches rows [from, to) of the region the panels take next (@b's                    \
@@ -336,6 +572,28 @@ typedef float V8 __attribute__ ((vector_size (32)));
               default: tn_tile_##SUFFIX (ap, bpack, ldp, NULL, k, c, ldc, accumulate, 1); break; \
               }                                                                             \
           }                                                                                 \
+      }                                                                                     \
+    /* A width not whole vectors: the columns past the whole panels as one                  \
+     * panel of as many vectors as they take, B's rows copied with 0 past                   \
+     * the width (the lanes the masked stores leave out), then read by every                \
+     * tile from the first-level cache. */                                                  \
+    if (g->n % VL != 0)                                                                     \
+      {                                                                                     \
+        guint parts = (g->n - full + VL - 1) / VL, tail = g->n - full - (parts - 1) * VL;   \
+        gsize ldp = (gsize)parts * VL;                                                      \
+                                                                                            \
+        for (guint t = 0; t < k; t++)                                                       \
+          for (guint v = 0; v < parts; v++)                                                 \
+            {                                                                               \
+              const float *src = b + t * g->ldb + full + v * VL;                            \
+              VT bv = v + 1 == parts ? mload_##SUFFIX (src, tail) : load_##SUFFIX (src);    \
+                                                                                            \
+              memcpy (bpack + t * ldp + v * VL, &bv, sizeof bv);                            \
+            }                                                                               \
+        for (row = begin; row < end; row += R)                                              \
+          tn_part_##SUFFIX (apack + (gsize)(row - begin) * k, bpack, ldp, k,                \
+                            g->c + row * g->ldc + full, g->ldc, accumulate,                 \
+                            MIN (R, end - row), parts, tail);                               \
       }                                                                                     \
   }
 
@@ -558,13 +816,15 @@ gemm_tn_rows (gpointer data,
   const Gemm *whole = data;
   gboolean wide = level () == 2;
   guint panel = wide ? 4 * 16 : 2 * 8, full = whole->n / panel * panel;
+  /* Widths not whole vectors take their last columns as a partial panel. */
+  gboolean partial = whole->n % (wide ? 16 : 8) != 0;
 
   /* Whole panels of columns on packed operands: unpacked, each step of a
    * tile read a vector row of B from a row of its own (2 KiB apart at 512
    * columns) and R scalars of A from another, and the rows left below a
    * whole tile went one at a time. Every element gets the same terms in the
    * same order, so the same bits. */
-  if (full > 0 && end > begin)
+  if ((full > 0 || partial) && end > begin)
     {
       float *apack = g_aligned_alloc ((gsize)(end - begin) * PACKED_INNER_BLOCK, sizeof (float),
                                       64);
@@ -583,7 +843,7 @@ gemm_tn_rows (gpointer data,
         }
       g_aligned_free (apack);
       g_aligned_free (bpack);
-      if (full == whole->n)
+      if (full == whole->n || partial)
         return;
       /* The columns past the last panel, as a product of their own. */
       rest.b = whole->b + full;
