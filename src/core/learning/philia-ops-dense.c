@@ -47,7 +47,7 @@ product_grads (PhiliaTape   *tape,
   if (b->requires_grad)
     {
       g = grad_for_write (tape, b, &fresh);
-      if (_philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (k, n))
+      if (_philia_small_gemm_dense_tn (n) && _philia_small_gemm_tn_usable (k, n))
         _philia_small_gemm_tn (tape, k, n, m, a->data, k, dc, n, g, n, !fresh);
       else
         _philia_sgemm (tape, CblasTrans, CblasNoTrans, k, n, m, 1.0f, a->data, k,

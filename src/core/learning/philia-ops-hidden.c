@@ -124,7 +124,7 @@ static gboolean
 kernel_tn (guint m,
            guint n)
 {
-  return _philia_small_gemm_dense (n) && _philia_small_gemm_tn_usable (m, n);
+  return _philia_small_gemm_dense_tn (n) && _philia_small_gemm_tn_usable (m, n);
 }
 
 /* W2ᵀ for the kernel, once for all blocks (as _philia_small_gemm_nt makes it

@@ -120,13 +120,20 @@ void     _philia_small_gemm_tn     (PhiliaTape         *tape,
 
 /* Whether the dense models' products (GCN, SAGE, the MLP: philia_op_linear,
  * philia_op_matmul and the hidden-layer op) into @n columns go through the
- * kernel: with AVX-512 only, and @n whole vectors of 16. There it does the
- * 128-feature graph's wide products in less CPU time than OpenBLAS's AVX2
- * kernel; columns past the last vector go one element at a time, a chain
- * of dependent multiply-adds each, far slower than OpenBLAS on a narrow
- * output (a few classes). Its AVX2 kernel has not been measured against
- * OpenBLAS on these shapes, so OpenBLAS keeps them there. */
+ * kernel: with AVX-512 only, at whole vectors of 16 as since session 20 and,
+ * since session 23, at any width over 16 (the columns past the last whole
+ * vector as masked lanes: at 100 to 127 columns on 5,000 rows and 300 inner
+ * 0.7 to 0.8 of the FMA peak against OpenBLAS's 0.4, tests/bench/GRID.md).
+ * Narrower outputs (a few classes) stay on OpenBLAS and the few-column
+ * kernel. Its AVX2 kernel has not been measured against OpenBLAS on these
+ * shapes, so OpenBLAS keeps them there. */
 gboolean _philia_small_gemm_dense (guint n);
+
+/* The same for the transposed form (_philia_small_gemm_tn (), a weight's
+ * gradient into @n columns): at widths under 48 that are not whole vectors
+ * its partial panel does two or three vectors of work a packed term of A,
+ * and OpenBLAS is faster (0.34 of the peak against 0.25 at 24 columns). */
+gboolean _philia_small_gemm_dense_tn (guint n);
 
 /*
  * C[r, j] = (C[r, j] when @accumulate, else 0) + Σ_t A[r, t] B[j, t]: A

@@ -901,7 +901,13 @@ _philia_small_gemm_tn (PhiliaTape  *tape,
 gboolean
 _philia_small_gemm_dense (guint n)
 {
-  return n % 16 == 0 && level () == 2;
+  return (n % 16 == 0 || n > 16) && level () == 2;
+}
+
+gboolean
+_philia_small_gemm_dense_tn (guint n)
+{
+  return (n % 16 == 0 || n > 48) && level () == 2;
 }
 
 void
