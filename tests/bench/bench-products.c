@@ -12,7 +12,8 @@
  * The transposed form also as the hidden op's backward pass calls it (W1's
  * gradient summed 192 rows at a time, each block's activation gradient in
  * the same small buffer), and on the other shapes it serves: the 2,708-node
- * cells' few input columns, widths that leave columns past the last panel.
+ * cells' few input columns, widths that leave columns past the last panel,
+ * and widths off the grid (not a multiple of 16) with their neighbours.
  * Usage: bench-products [SUBSTRING]: only the products whose name has it.
  * Prints "PRODUCT name GFLOP/s fraction-of-sgemm fraction-of-peak" lines;
  * times are the thread's CPU time, best of runs, so OpenBLAS runs on one
@@ -89,6 +90,9 @@ random_floats (gsize n)
 }
 
 static const char *only;
+
+static const guint odd_widths[] = { 17, 24, 40, 50, 72, 100, 101, 104, 112, 120, 127, 128, 200, 208, 300,
+                                    304, 384 };
 
 /* The hidden op's block of rows at width 512 (block_rows_backward () in
  * philia-ops-hidden.c). */
@@ -202,5 +206,20 @@ main (int    argc,
   bench ("H^T dY 512x11758 . 11758x5", 4, 11758, 512, 5, p512);
   bench ("H W2 2708x64 . 64x7", 3, 2708, 64, 7, p512);
   bench ("H^T dY 64x2708 . 2708x7", 4, 2708, 64, 7, p512);
+  /* Widths off the grid (session 23): 5,000 nodes, 300 dense features,
+   * hidden widths not a multiple of 16 (a partial panel, masked) against
+   * the multiples of 16 around them. */
+  for (guint i = 0; i < G_N_ELEMENTS (odd_widths); i++)
+    {
+      guint w = odd_widths[i];
+      char name[64];
+
+      g_snprintf (name, sizeof name, "X W 5000x300 . 300x%u", w);
+      bench (name, 0, 5000, 300, w, p512);
+      g_snprintf (name, sizeof name, "X^T dZ 300x5000 . 5000x%u", w);
+      bench (name, 1, 5000, 300, w, p512);
+      g_snprintf (name, sizeof name, "dZ W^T 5000x%u . %ux300", w, w);
+      bench (name, 2, 5000, 300, w, p512);
+    }
   return 0;
 }
