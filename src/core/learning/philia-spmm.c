@@ -10,6 +10,7 @@
 #include "philia-tape-private.h"
 #include "philia-cost-private.h"
 #include "philia-simd-private.h"
+#include "philia-spmm-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -476,6 +477,21 @@ SPMM_KERNEL_NARROW (1) SPMM_KERNEL_NARROW (2) SPMM_KERNEL_NARROW (3) SPMM_KERNEL
 SPMM_KERNEL_NARROW (5) SPMM_KERNEL_NARROW (6) SPMM_KERNEL_NARROW (7)
 SPMM_KERNEL (1) SPMM_KERNEL (2) SPMM_KERNEL (4) SPMM_KERNEL (8)
 
+/* Rows [begin, end) of a block of a one-head product that goes through
+ * the one-pass kernel (_philia_spmm_tail_applies ()), gathered from X in
+ * place. */
+static void
+spmm_tail_range (const SpmmTask *t,
+                 guint           begin,
+                 guint           end,
+                 guint           j0,
+                 guint           width)
+{
+  _philia_spmm_tail_rows (t->s->row_offsets, t->s->col_index, t->values, t->x, t->cols, j0,
+                          t->out, t->out_stride != 0 ? t->out_stride : t->cols, begin, end,
+                          t->accumulate, width);
+}
+
 typedef void (*SpmmBlock) (const gint64 *, const gint32 *, const float *, guint, guint,
                            const float *, guint, guint, guint, float *, gboolean);
 
@@ -509,6 +525,12 @@ spmm_columns (const SpmmTask *t,
           spmm_block_8v (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
                          t->accumulate);
           j0 += 64;
+        }
+      else if (_philia_spmm_tail_applies (j0, left))
+        {
+          _philia_spmm_tail_row (off, col, t->values, t->heads, h, t->x, n, j0, i, o + j0,
+                                 t->accumulate, left);
+          j0 += left;
         }
       else if (left >= 32)
         {
@@ -810,8 +832,15 @@ spmm_rows (gpointer data,
       /* The column blocks of a product @t->width wide, in the order below:
        * the same sums for each output element. */
       for (guint j0 = 0; j0 < t->width; j0 += 64)
-        for (guint i = begin; i < end; i++)
-          spmm_columns (t, i, 0, j0, MIN (64, t->width - j0));
+        {
+          guint w = MIN (64, t->width - j0);
+
+          if (_philia_spmm_tail_applies (j0, w))
+            spmm_tail_range (t, begin, end, j0, w);
+          else
+            for (guint i = begin; i < end; i++)
+              spmm_columns (t, i, 0, j0, w);
+        }
       return;
     }
   if (t->heads == 8 && d == 8 && t->values != NULL)
@@ -881,6 +910,12 @@ spmm_rows (gpointer data,
           const float *xb = t->x;
           guint xs = d, xj = j0;
 
+          if (_philia_spmm_tail_applies (j0, d - j0))
+            {
+              spmm_tail_range (t, begin, end, j0, d - j0);
+              break;
+            }
+
           if (packed != NULL && d - j0 >= 64)
             {
               spmm_block_pack (t->x, d, j0, t->s->cols, packed);
@@ -897,6 +932,12 @@ spmm_rows (gpointer data,
                 spmm_columns (t, i, 0, j0, d - j0);
             }
         }
+      return;
+    }
+  if (t->heads == 1 && _philia_spmm_tail_applies (0, d))
+    {
+      /* One pass a row over all its columns (philia-spmm-tail.c). */
+      spmm_tail_range (t, begin, end, 0, d);
       return;
     }
   for (guint i = begin; i < end; i++)
