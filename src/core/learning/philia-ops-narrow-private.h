@@ -5,10 +5,14 @@
 
 G_BEGIN_DECLS
 
-/* The widest output _philia_op_linear_narrow () takes. */
+/* The classes the narrow kernels sum in registers at once (one vector's
+ * lanes each); more go eight at a time. */
 #define PHILIA_NARROW_MAX 8
 
-/* X W + b for W of at most PHILIA_NARROW_MAX columns (a linear model's
+/* The widest output _philia_op_linear_narrow () takes. */
+#define PHILIA_NARROW_CLASSES 64
+
+/* X W + b for W of at most PHILIA_NARROW_CLASSES columns (a linear model's
  * classes): each row of X read once forwards and once backwards, where
  * sgemm packs X into panels first (twice its bytes again) for a product too
  * narrow to reuse them. Sums in another order than sgemm: within float
@@ -38,7 +42,7 @@ PhiliaTensor *_philia_op_linear_output (PhiliaTape   *tape,
  * and @mask set, or no @mask), as philia_op_nll (philia_op_log_softmax
  * (_philia_op_linear_narrow ())) gives it, to the bit, and the gradients of
  * W and b they give, for X that needs no gradient and W of at most
- * PHILIA_NARROW_MAX columns. One pass over X's rows, a block at a time:
+ * PHILIA_NARROW_CLASSES columns. One pass over X's rows, a block at a time:
  * product, log-softmax, loss and the block's share of the weight gradient
  * while the block is in the L1 cache. The gradients are kept for the loss's
  * gradient 1 and added in the backward pass; any other gradient of the loss
@@ -84,7 +88,7 @@ void          _philia_rows_argmax       (gint32      *best,
                                          guint        c);
 
 /* log-softmax (X W + b) into @logp [n, C] for @n rows of @x (X's width
- * W's rows, C its columns, at most PHILIA_NARROW_MAX), bit for bit as
+ * W's rows, C its columns, at most PHILIA_NARROW_CLASSES), bit for bit as
  * philia_op_log_softmax (_philia_op_linear_narrow ()) gives it, in one pass
  * over X's rows a block at a time; @func (if not NULL) reads each block's
  * log-probabilities while they are in cache (the evaluation pass's argmax,

@@ -41,14 +41,24 @@ v8_sum (V8f v)
 /* y[r][c] = b[c] + Σ_k x[r][k] wt[c][k], with @c a constant after inlining
  * so that the accumulators stay in registers.
  *
- * At whole groups of eight features the row's C horizontal sums are taken
- * at once: the accumulators transposed (lane i of each in vector i) and the
- * eight vectors added from zero in lane order (v8_add_lane_sums ()), which
- * gives each class
- * v8_sum ()'s additions in its order, then the empty tail's zero and the
- * bias as vectors; the same bits (tests/bench/GRID.md, session 22). With a
- * tail the compiler vectorises the scalar tail loop by its own choice
- * (philia-narrow-lanes.c), so those widths keep the scalar sums. */
+ * Each class: eight lanes' chains of multiply-adds over the whole groups of
+ * eight features, v8_sum () of them, plus the tail's sum, plus the bias.
+ * The C horizontal sums are taken at once: the accumulators transposed
+ * (lane i of each in vector i) and the eight vectors added from zero in
+ * lane order (v8_add_lane_sums ()), which gives each class v8_sum ()'s
+ * additions in its order (tests/bench/GRID.md, session 22).
+ *
+ * The tail (the f % 8 features past the last eight) is summed from zero
+ * with the classes in the lanes, one broadcast feature at a time, rounding
+ * as the compiler's code for the scalar loop `tail[j] += x[k] wt[j][k]`
+ * rounded in the x86-64-v3 clone: with four or more, the first four
+ * products unfused (GCC vectorised them four wide and added them in order),
+ * the others fused; with three or fewer all fused. The same bits as that
+ * loop (tests/test-narrow-tails.c compares the two, @sums off being the
+ * scalar loop with its row of horizontal sums, kept for the tests), where
+ * the scalar form cost a row C horizontal sums and C × (f % 8) scalar
+ * steps: on 10,000 × 63 SGC's step was 0.42 ms against 0.22 at 64
+ * (tests/bench/GRID.md, session 23). */
 static inline G_ALWAYS_INLINE void
 narrow_forward_c (float *restrict       y,
                   const float *restrict x,
@@ -56,19 +66,32 @@ narrow_forward_c (float *restrict       y,
                   const float *restrict b,
                   guint                 rows,
                   guint                 f,
-                  const guint           c)
+                  const guint           c,
+                  gboolean              sums)
 {
-  if (f % 8 == 0)
+  const guint f8 = f / 8 * 8, t = f - f8;
+
+  if (t == 0 || sums)
     {
       float bp[8] = { 0 };
+      V8f wk[8];
 
       memcpy (bp, b, sizeof (float) * c);
+      /* the tail's weights with the classes in the lanes */
+      for (guint k = 0; k < t; k++)
+        {
+          float col[8] = { 0 };
+
+          for (guint j = 0; j < c; j++)
+            col[j] = wt[(gsize)j * f + f8 + k];
+          wk[k] = v8_load (col);
+        }
       for (guint r = 0; r < rows; r++)
         {
           const float *restrict xr = x + (gsize)r * f;
-          V8f acc[8] = { { 0 } }, s;
+          V8f acc[8] = { { 0 } }, s, tl = { 0 };
 
-          for (guint k = 0; k < f; k += 8)
+          for (guint k = 0; k < f8; k += 8)
             {
               V8f v = v8_load (xr + k);
 
@@ -76,7 +99,18 @@ narrow_forward_c (float *restrict       y,
                 acc[j] += v * v8_load (wt + (gsize)j * f + k);
             }
           s = v8_add_lane_sums ((V8f){ 0 }, acc);
-          s = (s + 0.0f) + v8_load (bp);
+          for (guint k = 0; k < t; k++)
+            if (t >= 4 && k < 4)
+              {
+                V8f p = xr[f8 + k] * wk[k];
+
+                /* through memory: the product rounded on its own */
+                __asm__ ("" : "+m" (p));
+                tl += p;
+              }
+            else
+              tl += xr[f8 + k] * wk[k];
+          s = (s + tl) + v8_load (bp);
           /* lane by lane: a copy through memory stalls on the store */
           for (guint j = 0; j < c; j++)
             y[(gsize)r * c + j] = s[j];
@@ -105,6 +139,90 @@ narrow_forward_c (float *restrict       y,
     }
 }
 
+/* Rows a pass of wide_forward () keeps in registers: eight sums of sixteen
+ * classes, each a chain of multiply-adds with its own row (eight chains
+ * hide the multiply-add's latency), W's row of sixteen classes loaded once
+ * for the eight. */
+#define WIDE_ROWS 8
+
+/* y = X W + b for more than PHILIA_NARROW_MAX classes, from @wp: W [f, cp]
+ * with its classes padded with zeros to cp, a multiple of sixteen. Each
+ * logit is one chain of multiply-adds over the features from zero, then
+ * the bias (tests/test-narrow-tails.c). Dot products (narrow_forward_c ())
+ * need a horizontal sum per class a row and, eight classes a pass, read
+ * each row once per eight; here each row's feature is one broadcast per
+ * sixteen classes (SGC on 10,000 × 128 with 16 classes: tests/bench/GRID.md,
+ * session 23). */
+static inline G_ALWAYS_INLINE void
+wide_forward_rows (float *restrict       y,
+                   const float *restrict x,
+                   const float *restrict wp,
+                   const float *restrict b,
+                   guint                 r0,
+                   guint                 f,
+                   guint                 c,
+                   guint                 cp,
+                   const guint           nr)
+{
+  for (guint j = 0; j < cp; j += 16)
+    {
+      V16f acc[WIDE_ROWS] = { { 0 } }, bv;
+      float bt[16] = { 0 }, out[16];
+      guint m = MIN (16, c - j);
+
+      for (guint k = 0; k < f; k++)
+        {
+          V16f wv = v16_load (wp + (gsize)k * cp + j);
+
+          for (guint i = 0; i < nr; i++)
+            acc[i] += x[(gsize)(r0 + i) * f + k] * wv;
+        }
+      memcpy (bt, b + j, sizeof (float) * m);
+      bv = v16_load (bt);
+      for (guint i = 0; i < nr; i++)
+        {
+          v16_store (out, acc[i] + bv);
+          memcpy (y + (gsize)(r0 + i) * c + j, out, sizeof (float) * m);
+        }
+    }
+}
+
+PHILIA_VECTORIZE_V4 static void
+wide_forward (float *restrict       y,
+              const float *restrict x,
+              const float *restrict wp,
+              const float *restrict b,
+              guint                 rows,
+              guint                 f,
+              guint                 c,
+              guint                 cp)
+{
+  guint r = 0;
+
+  for (; r + WIDE_ROWS <= rows; r += WIDE_ROWS)
+    wide_forward_rows (y, x, wp, b, r, f, c, cp, WIDE_ROWS);
+  for (; r < rows; r++)
+    wide_forward_rows (y, x, wp, b, r, f, c, cp, 1);
+}
+
+static void
+narrow_forward_wide (float       *y,
+                     const float *x,
+                     const float *wt,
+                     const float *b,
+                     guint        rows,
+                     guint        f,
+                     guint        c)
+{
+  guint cp = (c + 15) / 16 * 16;
+  g_autofree float *wp = g_new0 (float, (gsize)f * cp);
+
+  for (guint j = 0; j < c; j++)
+    for (guint k = 0; k < f; k++)
+      wp[(gsize)k * cp + j] = wt[(gsize)j * f + k];
+  wide_forward (y, x, wp, b, rows, f, c, cp);
+}
+
 PHILIA_VECTORIZE static void
 narrow_forward (float *restrict       y,
                 const float *restrict x,
@@ -114,16 +232,19 @@ narrow_forward (float *restrict       y,
                 guint                 f,
                 guint                 c)
 {
+  gboolean sums = _philia_narrow_lanes_on ();
+
   switch (c)
     {
-    case 1: narrow_forward_c (y, x, wt, b, rows, f, 1); break;
-    case 2: narrow_forward_c (y, x, wt, b, rows, f, 2); break;
-    case 3: narrow_forward_c (y, x, wt, b, rows, f, 3); break;
-    case 4: narrow_forward_c (y, x, wt, b, rows, f, 4); break;
-    case 5: narrow_forward_c (y, x, wt, b, rows, f, 5); break;
-    case 6: narrow_forward_c (y, x, wt, b, rows, f, 6); break;
-    case 7: narrow_forward_c (y, x, wt, b, rows, f, 7); break;
-    default: narrow_forward_c (y, x, wt, b, rows, f, 8); break;
+    case 1: narrow_forward_c (y, x, wt, b, rows, f, 1, sums); return;
+    case 2: narrow_forward_c (y, x, wt, b, rows, f, 2, sums); return;
+    case 3: narrow_forward_c (y, x, wt, b, rows, f, 3, sums); return;
+    case 4: narrow_forward_c (y, x, wt, b, rows, f, 4, sums); return;
+    case 5: narrow_forward_c (y, x, wt, b, rows, f, 5, sums); return;
+    case 6: narrow_forward_c (y, x, wt, b, rows, f, 6, sums); return;
+    case 7: narrow_forward_c (y, x, wt, b, rows, f, 7, sums); return;
+    case 8: narrow_forward_c (y, x, wt, b, rows, f, 8, sums); return;
+    default: narrow_forward_wide (y, x, wt, b, rows, f, c); return;
     }
 }
 
@@ -139,6 +260,7 @@ narrow_grad_groups (float *restrict       gt,
                     guint                 f,
                     guint                 k,
                     const guint           c,
+                    guint                 ldy,
                     const guint           ng)
 {
   V16f acc[4][PHILIA_NARROW_MAX] = { { { 0 } } };
@@ -151,7 +273,7 @@ narrow_grad_groups (float *restrict       gt,
         v[g] = v16_load (x + (gsize)r * f + k + 16 * g);
       for (guint j = 0; j < c; j++)
         {
-          float d = dy[(gsize)r * c + j];
+          float d = dy[(gsize)r * ldy + j];
 
           for (guint g = 0; g < ng; g++)
             acc[g][j] += v[g] * d;
@@ -166,15 +288,36 @@ narrow_grad_groups (float *restrict       gt,
       }
 }
 
-/* gt[c][k] += Σ_r x[r][k] dy[r][c]: a block of rows at a time, each group of
- * eight features summed over the block in registers. */
+/* Features k … f of row @r of @x [rows, f] in the first lanes of a
+ * vector: eight floats, past the row into the next one's where there is one
+ * (those lanes are not kept). */
+static inline G_ALWAYS_INLINE V8f
+narrow_tail_load (const float *x,
+                  guint        r,
+                  guint        f,
+                  guint        k,
+                  guint        rows)
+{
+  float last[8] = { 0 };
+
+  if (r + 1 < rows)
+    return v8_load (x + (gsize)r * f + k);
+  memcpy (last, x + (gsize)r * f + k, sizeof (float) * (f - k));
+  return v8_load (last);
+}
+
+/* gt[c][k] += Σ_r x[r][k] dy[r][c] (row r of dy at dy + r ldy): a block of
+ * rows at a time, each group of eight features summed over the block in
+ * registers, the features past the last eight chained onto gt row by row. */
 static inline G_ALWAYS_INLINE void
 narrow_grad_c (float *restrict       gt,
                const float *restrict x,
                const float *restrict dy,
                guint                 rows,
                guint                 f,
-               const guint           c)
+               const guint           c,
+               guint                 ldy,
+               gboolean              lanes)
 {
   for (guint r0 = 0; r0 < rows; r0 += NARROW_BLOCK)
     {
@@ -186,7 +329,7 @@ narrow_grad_c (float *restrict       gt,
       const guint ng = c <= 6 ? 4 : 2;
 
       for (; k + 16 * ng <= f; k += 16 * ng)
-        narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ng);
+        narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ldy, ng);
 
       /* Sixteen features at a time: each lane's sum over the block's rows
        * in order, as two groups of eight were (one 512-bit multiply-add
@@ -200,7 +343,7 @@ narrow_grad_c (float *restrict       gt,
               V16f v = v16_load (x + (gsize)r * f + k);
 
               for (guint j = 0; j < c; j++)
-                acc[j] += v * dy[(gsize)r * c + j];
+                acc[j] += v * dy[(gsize)r * ldy + j];
             }
           for (guint j = 0; j < c; j++)
             v16_store (gt + (gsize)j * f + k, v16_load (gt + (gsize)j * f + k) + acc[j]);
@@ -214,15 +357,62 @@ narrow_grad_c (float *restrict       gt,
               V8f v = v8_load (x + (gsize)r * f + k);
 
               for (guint j = 0; j < c; j++)
-                acc[j] += v * dy[(gsize)r * c + j];
+                acc[j] += v * dy[(gsize)r * ldy + j];
             }
           for (guint j = 0; j < c; j++)
             v8_store (gt + (gsize)j * f + k, v8_load (gt + (gsize)j * f + k) + acc[j]);
         }
+      /* The tail's features in the lanes of one vector a class: each
+       * element's multiply-adds onto gt in row order, fused, as the scalar
+       * loop below (kept for the tests: tests/test-narrow-tails.c) does
+       * them one at a time, C × (f % 8) dependent chains a block where the
+       * vectors make C. */
+      if (k < f && lanes)
+        {
+          const guint t = f - k;
+          /* At one class GCC vectorised the scalar loop's rows four at a
+           * time: the products of each whole four unfused, added in row
+           * order; the rest fused (two loops: in one, the compiler shares
+           * the product between both kinds and fuses neither). A last
+           * class alone of more than eight rounds as one class does (the
+           * scalar loop fuses all there, dy's rows being c apart). */
+          const guint r4 = c == 1 ? r0 + (r1 - r0) / 4 * 4 : r0;
+          V8f tacc[PHILIA_NARROW_MAX];
+
+          for (guint j = 0; j < c; j++)
+            {
+              float init[8] = { 0 };
+
+              memcpy (init, gt + (gsize)j * f + k, sizeof (float) * t);
+              tacc[j] = v8_load (init);
+            }
+          for (guint r = r0; r < r4; r++)
+            {
+              V8f p = narrow_tail_load (x, r, f, k, rows) * dy[(gsize)r * ldy];
+
+              __asm__ ("" : "+m" (p));
+              tacc[0] += p;
+            }
+          for (guint r = r4; r < r1; r++)
+            {
+              V8f v = narrow_tail_load (x, r, f, k, rows);
+
+              for (guint j = 0; j < c; j++)
+                tacc[j] += v * dy[(gsize)r * ldy + j];
+            }
+          for (guint j = 0; j < c; j++)
+            {
+              float out[8];
+
+              v8_store (out, tacc[j]);
+              memcpy (gt + (gsize)j * f + k, out, sizeof (float) * t);
+            }
+          k = f;
+        }
       for (; k < f; k++)
         for (guint r = r0; r < r1; r++)
           for (guint j = 0; j < c; j++)
-            gt[(gsize)j * f + k] += x[(gsize)r * f + k] * dy[(gsize)r * c + j];
+            gt[(gsize)j * f + k] += x[(gsize)r * f + k] * dy[(gsize)r * ldy + j];
     }
 }
 
@@ -234,16 +424,43 @@ narrow_grad (float *restrict       gt,
              guint                 f,
              guint                 c)
 {
+  gboolean lanes = _philia_narrow_lanes_on ();
+
   switch (c)
     {
-    case 1: narrow_grad_c (gt, x, dy, rows, f, 1); break;
-    case 2: narrow_grad_c (gt, x, dy, rows, f, 2); break;
-    case 3: narrow_grad_c (gt, x, dy, rows, f, 3); break;
-    case 4: narrow_grad_c (gt, x, dy, rows, f, 4); break;
-    case 5: narrow_grad_c (gt, x, dy, rows, f, 5); break;
-    case 6: narrow_grad_c (gt, x, dy, rows, f, 6); break;
-    case 7: narrow_grad_c (gt, x, dy, rows, f, 7); break;
-    default: narrow_grad_c (gt, x, dy, rows, f, 8); break;
+    case 1: narrow_grad_c (gt, x, dy, rows, f, 1, 1, lanes); return;
+    case 2: narrow_grad_c (gt, x, dy, rows, f, 2, 2, lanes); return;
+    case 3: narrow_grad_c (gt, x, dy, rows, f, 3, 3, lanes); return;
+    case 4: narrow_grad_c (gt, x, dy, rows, f, 4, 4, lanes); return;
+    case 5: narrow_grad_c (gt, x, dy, rows, f, 5, 5, lanes); return;
+    case 6: narrow_grad_c (gt, x, dy, rows, f, 6, 6, lanes); return;
+    case 7: narrow_grad_c (gt, x, dy, rows, f, 7, 7, lanes); return;
+    case 8: narrow_grad_c (gt, x, dy, rows, f, 8, 8, lanes); return;
+    default: break;
+    }
+  /* More classes: each block of rows through every group of eight classes
+   * while it is in cache; each element's sums as among eight. */
+  for (guint r0 = 0; r0 < rows; r0 += NARROW_BLOCK)
+    {
+      guint n = MIN (NARROW_BLOCK, rows - r0);
+      const float *xb = x + (gsize)r0 * f, *db = dy + (gsize)r0 * c;
+
+      for (guint j0 = 0; j0 < c; j0 += PHILIA_NARROW_MAX)
+        {
+          float *gj = gt + (gsize)j0 * f;
+
+          switch (MIN (PHILIA_NARROW_MAX, c - j0))
+            {
+            case 1: narrow_grad_c (gj, xb, db + j0, n, f, 1, c, lanes); break;
+            case 2: narrow_grad_c (gj, xb, db + j0, n, f, 2, c, lanes); break;
+            case 3: narrow_grad_c (gj, xb, db + j0, n, f, 3, c, lanes); break;
+            case 4: narrow_grad_c (gj, xb, db + j0, n, f, 4, c, lanes); break;
+            case 5: narrow_grad_c (gj, xb, db + j0, n, f, 5, c, lanes); break;
+            case 6: narrow_grad_c (gj, xb, db + j0, n, f, 6, c, lanes); break;
+            case 7: narrow_grad_c (gj, xb, db + j0, n, f, 7, c, lanes); break;
+            default: narrow_grad_c (gj, xb, db + j0, n, f, 8, c, lanes); break;
+            }
+        }
     }
 }
 
@@ -256,7 +473,8 @@ static inline G_ALWAYS_INLINE void
 bias_grad_c (float *restrict       gb,
              const float *restrict dy,
              guint                 rows,
-             const guint           c)
+             const guint           c,
+             guint                 ldy)
 {
   float acc[PHILIA_NARROW_MAX];
 
@@ -264,7 +482,7 @@ bias_grad_c (float *restrict       gb,
     acc[j] = gb[j];
   for (guint r = 0; r < rows; r++)
     for (guint j = 0; j < c; j++)
-      acc[j] += dy[(gsize)r * c + j];
+      acc[j] += dy[(gsize)r * ldy + j];
   for (guint j = 0; j < c; j++)
     gb[j] = acc[j];
 }
@@ -277,15 +495,23 @@ bias_grad (float       *gb,
 {
   switch (c)
     {
-    case 1: bias_grad_c (gb, dy, rows, 1); break;
-    case 2: bias_grad_c (gb, dy, rows, 2); break;
-    case 3: bias_grad_c (gb, dy, rows, 3); break;
-    case 4: bias_grad_c (gb, dy, rows, 4); break;
-    case 5: bias_grad_c (gb, dy, rows, 5); break;
-    case 6: bias_grad_c (gb, dy, rows, 6); break;
-    case 7: bias_grad_c (gb, dy, rows, 7); break;
-    default: bias_grad_c (gb, dy, rows, 8); break;
+    case 1: bias_grad_c (gb, dy, rows, 1, 1); return;
+    case 2: bias_grad_c (gb, dy, rows, 2, 2); return;
+    case 3: bias_grad_c (gb, dy, rows, 3, 3); return;
+    case 4: bias_grad_c (gb, dy, rows, 4, 4); return;
+    case 5: bias_grad_c (gb, dy, rows, 5, 5); return;
+    case 6: bias_grad_c (gb, dy, rows, 6, 6); return;
+    case 7: bias_grad_c (gb, dy, rows, 7, 7); return;
+    case 8: bias_grad_c (gb, dy, rows, 8, 8); return;
+    default: break;
     }
+  /* more classes: eight at a time, each class's sum over the rows in order */
+  for (guint j0 = 0; j0 < c; j0 += PHILIA_NARROW_MAX)
+    if (c - j0 >= PHILIA_NARROW_MAX)
+      bias_grad_c (gb + j0, dy + j0, rows, PHILIA_NARROW_MAX, c);
+    else
+      for (guint j = j0; j < c; j++)
+        bias_grad_c (gb + j, dy + j, rows, 1, c);
 }
 
 /* Wᵀ, so that each class's weights are contiguous like X's rows. */
@@ -356,7 +582,7 @@ _philia_op_linear_narrow (PhiliaTape   *tape,
 
   g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
-  g_return_val_if_fail (w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX, NULL);
+  g_return_val_if_fail (w->cols >= 1 && w->cols <= PHILIA_NARROW_CLASSES, NULL);
 
   n = x->rows;
   f = x->cols;
@@ -433,7 +659,7 @@ linear_nll_pass (const float  *x,
    * philia-narrow-lanes.c); the rows after the last whole one below. */
   guint r0 = 0;
 
-  if (_philia_narrow_lanes_take (f) && n >= NARROW_BLOCK)
+  if (_philia_narrow_lanes_take (f) && c <= PHILIA_NARROW_MAX && n >= NARROW_BLOCK)
     {
       r0 = n / NARROW_BLOCK * NARROW_BLOCK;
       _philia_narrow_lanes_nll (x, (gsize)n * f, wt, b, r0, f, c, labels, mask, scale, &sum,
@@ -449,7 +675,7 @@ linear_nll_pass (const float  *x,
       narrow_forward (logits, xb, wt, b, rows, f, c);
       /* The log-softmax, the loss and its gradient of whole groups of
        * sixteen rows in lanes (the same bits), the rest row by row. */
-      if (_philia_narrow_lanes_on ())
+      if (_philia_narrow_lanes_on () && c <= PHILIA_NARROW_MAX)
         {
           done = rows / 16 * 16;
           _philia_narrow_lanes_nll_rows (gt != NULL ? dy : NULL, logits, done, c, labels + r0,
@@ -564,7 +790,7 @@ _philia_op_linear_nll (PhiliaTape   *tape,
 
   g_return_val_if_fail (x != NULL && w != NULL && b != NULL && x->cols == w->rows, NULL);
   g_return_val_if_fail (b->rows == 1 && b->cols == w->cols, NULL);
-  g_return_val_if_fail (w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX, NULL);
+  g_return_val_if_fail (w->cols >= 1 && w->cols <= PHILIA_NARROW_CLASSES, NULL);
   g_return_val_if_fail (!x->requires_grad && labels != NULL, NULL);
 
   n = x->rows;
@@ -611,7 +837,7 @@ static gboolean
 linear_is_narrow (const PhiliaTensor *x,
                   const PhiliaTensor *w)
 {
-  return w->cols >= 1 && w->cols <= PHILIA_NARROW_MAX && x->cols >= 1;
+  return w->cols >= 1 && w->cols <= PHILIA_NARROW_CLASSES && x->cols >= 1;
 }
 
 PhiliaTensor *
@@ -699,7 +925,7 @@ _philia_linear_log_softmax (float               *logp,
   g_autofree gint32 *best = NULL;
   float *logits, *shifted, *lse;
 
-  g_return_if_fail (c >= 1 && c <= PHILIA_NARROW_MAX && b->cols == c);
+  g_return_if_fail (c >= 1 && c <= PHILIA_NARROW_CLASSES && b->cols == c);
 
   if (n == 0)
     return;
@@ -719,7 +945,7 @@ _philia_linear_log_softmax (float               *logp,
 
       /* Few features: whole groups of sixteen rows in lanes (the same
        * bits, philia-narrow-lanes.c), the rest row by row. */
-      if (_philia_narrow_lanes_take (f))
+      if (_philia_narrow_lanes_take (f) && c <= PHILIA_NARROW_MAX)
         {
           done = rows / 16 * 16;
           _philia_narrow_lanes_log_softmax (out, best, xb, (gsize)(n - r0) * f, wt, b->data,
@@ -731,7 +957,7 @@ _philia_linear_log_softmax (float               *logp,
 
           narrow_forward (logits, xb + (gsize)done * f, wt, b->data, rows - done, f, c);
           /* the log-softmax and argmax of whole groups of sixteen in lanes */
-          if (_philia_narrow_lanes_on ())
+          if (_philia_narrow_lanes_on () && c <= PHILIA_NARROW_MAX)
             {
               lanes = (rows - done) / 16 * 16;
               _philia_narrow_lanes_log_softmax_rows (out + (gsize)done * c, best + done, logits,
