@@ -99,17 +99,18 @@ narrow_forward_c (float *restrict       y,
                 acc[j] += v * v8_load (wt + (gsize)j * f + k);
             }
           s = v8_add_lane_sums ((V8f){ 0 }, acc);
-          for (guint k = 0; k < t; k++)
-            if (t >= 4 && k < 4)
-              {
-                V8f p = xr[f8 + k] * wk[k];
+          if (t >= 4)
+            {
+              V8f p[4];
 
-                /* through memory: the product rounded on its own */
-                __asm__ ("" : "+m" (p));
-                tl += p;
-              }
-            else
-              tl += xr[f8 + k] * wk[k];
+              for (guint k = 0; k < 4; k++)
+                p[k] = xr[f8 + k] * wk[k];
+              /* through memory: the products rounded on their own */
+              __asm__ ("" : "+m" (p));
+              tl = ((((tl + p[0]) + p[1]) + p[2]) + p[3]);
+            }
+          for (guint k = t >= 4 ? 4 : 0; k < t; k++)
+            tl += xr[f8 + k] * wk[k];
           s = (s + tl) + v8_load (bp);
           /* lane by lane: a copy through memory stalls on the store */
           for (guint j = 0; j < c; j++)
@@ -386,6 +387,9 @@ narrow_grad_c (float *restrict       gt,
               memcpy (init, gt + (gsize)j * f + k, sizeof (float) * t);
               tacc[j] = v8_load (init);
             }
+          /* the call's last row is read apart: no eight floats past it */
+          const guint rl = MIN (r1, rows - 1);
+
           for (guint r = r0; r < r4; r++)
             {
               V8f p = narrow_tail_load (x, r, f, k, rows) * dy[(gsize)r * ldy];
@@ -393,7 +397,14 @@ narrow_grad_c (float *restrict       gt,
               __asm__ ("" : "+m" (p));
               tacc[0] += p;
             }
-          for (guint r = r4; r < r1; r++)
+          for (guint r = r4; r < rl; r++)
+            {
+              V8f v = v8_load (x + (gsize)r * f + k);
+
+              for (guint j = 0; j < c; j++)
+                tacc[j] += v * dy[(gsize)r * ldy + j];
+            }
+          for (guint r = MAX (r4, rl); r < r1; r++)
             {
               V8f v = narrow_tail_load (x, r, f, k, rows);
 
