@@ -31,7 +31,7 @@
 static const guint tail_widths[] = { 1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 23, 50, 63, 65, 127,
                                      129, 300, 301, 303 };
 static const guint tail_rows[] = { 0, 1, 2, 31, 32, 33, 100 };
-static const guint wide_classes[] = { 9, 10, 15, 16, 17, 24, 40, 41, 64 };
+static const guint wide_classes[] = { 9, 10, 15, 16, 17, 24, 40, 41, 64, 70, 129, 256 };
 
 static void
 assert_same (const float *a,

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define PHILIA_NARROW_MAX 8
 
 /* The widest output _philia_op_linear_narrow () takes. */
-#define PHILIA_NARROW_CLASSES 64
+#define PHILIA_NARROW_CLASSES 256
 
 /* X W + b for W of at most PHILIA_NARROW_CLASSES columns (a linear model's
  * classes): each row of X read once forwards and once backwards, where
