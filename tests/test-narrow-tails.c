@@ -28,8 +28,8 @@
  *   and the evaluation pass against the separate ops (log-softmax, NLL) on
  *   the op's logits, bit for bit. */
 
-static const guint tail_widths[] = { 1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 23, 50, 63, 65, 127,
-                                     129, 300, 301, 303 };
+static const guint tail_widths[] = { 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 20, 23, 50, 51, 63,
+                                     65, 127, 129, 300, 301, 303 };
 static const guint tail_rows[] = { 0, 1, 2, 31, 32, 33, 100 };
 static const guint wide_classes[] = { 9, 10, 15, 16, 17, 24, 40, 41, 64, 70, 129, 256 };
 
