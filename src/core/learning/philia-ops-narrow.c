@@ -331,6 +331,18 @@ narrow_grad_c (float *restrict       gt,
 
       for (; k + 16 * ng <= f; k += 16 * ng)
         narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ldy, ng);
+      /* The two or three groups of sixteen left (a width not a multiple of
+       * 64, as 63 or 127) in one pass too, not one pass each. */
+      if (ng == 4 && k + 48 <= f)
+        {
+          narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ldy, 3);
+          k += 48;
+        }
+      else if (ng == 4 && k + 32 <= f)
+        {
+          narrow_grad_groups (gt, x, dy, r0, r1, f, k, c, ldy, 2);
+          k += 32;
+        }
 
       /* Sixteen features at a time: each lane's sum over the block's rows
        * in order, as two groups of eight were (one 512-bit multiply-add
