@@ -10,6 +10,7 @@
 #include "philia-cost-private.h"
 #include "philia-simd-private.h"
 #include "philia-edge-softmax-private.h"
+#include "philia-ops-gat-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -142,6 +143,231 @@ philia_op_edge_scores (PhiliaTape   *tape,
 
 /* -------------------------------------------------------------- head dot */
 
+/* A row of @n floats from @x, with @pad zeros after it where reading
+ * @pad floats past its end would leave @xlen (the last rows): @b holds the
+ * copy. */
+static inline G_ALWAYS_INLINE const float *
+head_row (const float *restrict x,
+          gsize                 at,
+          gsize                 n,
+          gsize                 pad,
+          gsize                 xlen,
+          float *restrict       b)
+{
+  if (G_LIKELY (at + n + pad <= xlen))
+    return x + at;
+  memset (b, 0, sizeof (float) * (n + pad));
+  memcpy (b, x + at, sizeof (float) * n);
+  return b;
+}
+
+/*
+ * head_dot_rows for the shapes without a loop of their own (a per-head
+ * width not a multiple of 8, or heads other than 8): eight heads in lanes,
+ * eight columns of each loaded as a row and transposed (v8_transpose), so
+ * that lane h adds head h's products one column after another from 0, each
+ * product rounded: the scalar loop's sums, term for term (HACKING.md §7).
+ * A head's eight columns may run into the next head's or past the row
+ * (those lanes are not added); the last row is read from a zero-padded copy.
+ */
+static inline G_ALWAYS_INLINE void
+head_dot_rows_lanes (float *restrict       o,
+                     const float *restrict x,
+                     const float *restrict a,
+                     guint                 rows,
+                     guint                 heads,
+                     guint                 d)
+{
+  gsize n = (gsize)heads * d;
+  guint nb = (d + 7) / 8;
+  g_autofree float *aT = g_new0 (float, (gsize)nb * 64 * ((heads + 7) / 8));
+  g_autofree float *b = g_new (float, n + 8);
+
+  /* a transposed: aT[(g·nb·8 + k)·8 + h] = a[(8g + h)·d + k], zeros past. */
+  for (guint g0 = 0; g0 < heads; g0 += 8)
+    for (guint h = 0; h < 8 && g0 + h < heads; h++)
+      for (guint k = 0; k < d; k++)
+        aT[((gsize)(g0 / 8) * nb * 8 + k) * 8 + h] = a[(gsize)(g0 + h) * d + k];
+  for (guint r = 0; r < rows; r++)
+    {
+      const float *restrict xr = head_row (x, (gsize)r * n, n, 8, (gsize)rows * n, b);
+
+      for (guint g0 = 0; g0 < heads; g0 += 8)
+        {
+          const float *restrict at = aT + (gsize)(g0 / 8) * nb * 64;
+          V8f acc = { 0 };
+
+          for (guint kb = 0; kb < d; kb += 8)
+            {
+              V8f rv[8], c[8];
+
+              for (guint h = 0; h < 8; h++)
+                rv[h] = g0 + h < heads ? v8_load (xr + (gsize)(g0 + h) * d + kb) : (V8f){ 0 };
+              v8_transpose (rv, c);
+              for (guint k = 0; k < 8 && kb + k < d; k++)
+                acc += c[k] * v8_load (at + (gsize)(kb + k) * 8);
+            }
+          if (g0 + 8 <= heads)
+            v8_store (o + (gsize)r * heads + g0, acc);
+          else
+            for (guint h = 0; g0 + h < heads; h++)
+              o[(gsize)r * heads + g0 + h] = acc[h];
+        }
+    }
+}
+
+/* Lane j of the vector at column c0 of a row of @heads heads of @d
+ * columns: lh[c0 + j], the head of that column (the last head past the
+ * row), for c0 < n + 8. */
+static gint32 *
+head_lanes_new (guint heads,
+                guint d)
+{
+  gsize n = (gsize)heads * d;
+  gint32 *lh = g_new (gint32, n + 8);
+
+  for (gsize c = 0; c < n + 8; c++)
+    lh[c] = (gint32)MIN (c / d, heads - 1);
+  return lh;
+}
+
+static inline G_ALWAYS_INLINE V8i
+head_lanes (const gint32 *lh,
+            gsize         c)
+{
+  V8i v;
+
+  memcpy (&v, lh + c, sizeof v);
+  return v;
+}
+
+/* g's row @r (@heads ≤ 8 floats) in lanes, the lanes past it whatever
+ * follows (zeros past the end of g). */
+static inline G_ALWAYS_INLINE V8f
+head_weights (const float *restrict g,
+              guint                 r,
+              guint                 rows,
+              guint                 heads)
+{
+  V8f v = { 0 };
+
+  if (G_LIKELY ((gsize)r * heads + 8 <= (gsize)rows * heads))
+    return v8_load (g + (gsize)r * heads);
+  for (guint h = 0; h < heads; h++)
+    v[h] = g[(gsize)r * heads + h];
+  return v;
+}
+
+/*
+ * head_dot_grad_x and head_dot_grad_a for up to eight heads of any width:
+ * the row as heads·d floats in vectors, each lane's gradient g[r][h] spread
+ * by a permute (head_lanes), every element's multiply-add the scalar loop's
+ * (HACKING.md §7). A row's last vector is read and written through a
+ * zero-padded copy of its floats.
+ */
+static inline G_ALWAYS_INLINE void
+head_dot_grad_x_lanes (float *restrict       gx,
+                       const float *restrict g,
+                       const float *restrict a,
+                       guint                 rows,
+                       guint                 heads,
+                       guint                 d)
+{
+  gsize n = (gsize)heads * d, full = n / 8 * 8;
+  g_autofree gint32 *lh = head_lanes_new (heads, d);
+  g_autofree float *ap = g_new0 (float, full + 8);
+
+  memcpy (ap, a, sizeof (float) * n);
+  for (guint r = 0; r < rows; r++)
+    {
+      float *restrict o = gx + (gsize)r * n;
+      V8f gv = head_weights (g, r, rows, heads);
+
+      for (gsize c = 0; c < full; c += 8)
+        v8_store (o + c, v8_load (o + c)
+                         + __builtin_shuffle (gv, head_lanes (lh, c)) * v8_load (ap + c));
+      if (full < n)
+        {
+          float t[8] = { 0 };
+          V8f v;
+
+          for (gsize j = 0; full + j < n; j++)
+            t[j] = o[full + j];
+          v = v8_load (t) + __builtin_shuffle (gv, head_lanes (lh, full)) * v8_load (ap + full);
+          v8_store (t, v);
+          for (gsize j = 0; full + j < n; j++)
+            o[full + j] = t[j];
+        }
+    }
+}
+
+static inline G_ALWAYS_INLINE void
+head_dot_grad_a_block (float *restrict       ga,
+                       const float *restrict g,
+                       const float *restrict x,
+                       guint                 rows,
+                       guint                 heads,
+                       guint                 d,
+                       const gint32         *lh,
+                       gsize                 c0,
+                       guint                 NC)
+{
+  gsize n = (gsize)heads * d, valid = MIN (n - c0, (gsize)8 * NC);
+  float t[64] = { 0 }, b[64];
+  V8f acc[8];
+  V8i hi[8];
+
+  memcpy (t, ga + c0, sizeof (float) * valid);
+  for (guint k = 0; k < NC; k++)
+    {
+      acc[k] = v8_load (t + 8 * k);
+      hi[k] = head_lanes (lh, c0 + 8 * k);
+    }
+  for (guint r = 0; r < rows; r++)
+    {
+      V8f gv = head_weights (g, r, rows, heads);
+      const float *restrict xr = x + (gsize)r * n + c0;
+
+      if (G_UNLIKELY ((gsize)r * n + c0 + 8 * NC > (gsize)rows * n))
+        {
+          memset (b, 0, sizeof b);
+          memcpy (b, xr, sizeof (float) * valid);
+          xr = b;
+        }
+      for (guint k = 0; k < NC; k++)
+        acc[k] += __builtin_shuffle (gv, hi[k]) * v8_load (xr + 8 * k);
+    }
+  for (guint k = 0; k < NC; k++)
+    v8_store (t + 8 * k, acc[k]);
+  memcpy (ga + c0, t, sizeof (float) * valid);
+}
+
+static inline G_ALWAYS_INLINE void
+head_dot_grad_a_lanes (float *restrict       ga,
+                       const float *restrict g,
+                       const float *restrict x,
+                       guint                 rows,
+                       guint                 heads,
+                       guint                 d)
+{
+  gsize n = (gsize)heads * d;
+  g_autofree gint32 *lh = head_lanes_new (heads, d);
+
+  /* Blocks of up to eight vectors in registers, the rows inner. */
+  for (gsize c0 = 0; c0 < n; c0 += 64)
+    switch (MIN ((n - c0 + 7) / 8, 8))
+      {
+      case 1: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 1); break;
+      case 2: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 2); break;
+      case 3: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 3); break;
+      case 4: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 4); break;
+      case 5: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 5); break;
+      case 6: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 6); break;
+      case 7: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 7); break;
+      default: head_dot_grad_a_block (ga, g, x, rows, heads, d, lh, c0, 8); break;
+      }
+}
+
 /* Products rounded before the sum, as mul's output is (no fused
  * multiply-add), summed from 0 in order as group_sum does. */
 PHILIA_VECTORIZE_NO_FMA static void
@@ -208,6 +434,11 @@ head_dot_rows (float *restrict o,
         }
       return;
     }
+  if (heads >= 2 && _philia_gat_rows_vector)
+    {
+      head_dot_rows_lanes (o, x, a, rows, heads, d);
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {
@@ -264,6 +495,11 @@ head_dot_grad_x (float *restrict gx,
           }
       return;
     }
+  if (heads <= 8 && _philia_gat_rows_vector)
+    {
+      head_dot_grad_x_lanes (gx, g, a, rows, heads, d);
+      return;
+    }
   for (guint r = 0; r < rows; r++)
     for (guint h = 0; h < heads; h++)
       {
@@ -315,6 +551,11 @@ head_dot_grad_a (float *restrict ga,
             for (guint c = 0; c < d; c += 8)
               v8_store (o + c, v8_load (o + c) + gh * v8_load (xr + c));
           }
+      return;
+    }
+  if (heads <= 8 && _philia_gat_rows_vector)
+    {
+      head_dot_grad_a_lanes (ga, g, x, rows, heads, d);
       return;
     }
   for (guint r = 0; r < rows; r++)

@@ -30,5 +30,9 @@ extern gboolean _philia_gat_rows_in_lanes;
 /* Tests: FALSE sends the eight-head source pass through its two separate
  * loops (the fused one gives their bits). */
 extern gboolean _philia_gat_source_fused;
+/* Tests: FALSE sends the shapes without a loop of their own (per-head
+ * widths not a multiple of 8, head counts other than 8) through the scalar
+ * loops (the vector ones give their bits). */
+extern gboolean _philia_gat_rows_vector;
 
 G_END_DECLS

@@ -38,10 +38,165 @@ typedef struct
   float              *da;      /* [nnz, heads]: dα after dropout, then d score */
   float              *gs;
   float              *gd;
+  const gint32       *lh;      /* gat_lane_heads_new (heads, d) */
+  float              *doutT;   /* [s->rows, d·heads + 8]: d out transposed, or NULL */
 } GatTask;
+
+/* The floats of the weights, of wx and of d out. */
+#define GAT_WLEN(t) ((gsize)(t)->s->nnz * (t)->heads)
+#define GAT_XLEN(t) ((gsize)(t)->s->cols * (t)->heads * (t)->d)
+#define GAT_DLEN(t) ((gsize)(t)->s->rows * (t)->heads * (t)->d)
 
 /* Entry @e's position in the op's entry order. */
 #define AT(vidx, e) ((vidx) != NULL ? (vidx)[e] : (e))
+
+/* Tests: FALSE sends the shapes without a loop of their own through the
+ * scalar loops (the vector ones give their bits). */
+gboolean _philia_gat_rows_vector = TRUE;
+
+static inline G_ALWAYS_INLINE V8i
+v8i_load (const gint32 *p)
+{
+  V8i v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+/* x[i[0]], …, x[i[7]]. */
+static inline G_ALWAYS_INLINE V8f
+v8_gather (const float *restrict x,
+           V8i                   i)
+{
+  return (V8f){ x[i[0]], x[i[1]], x[i[2]], x[i[3]], x[i[4]], x[i[5]], x[i[6]], x[i[7]] };
+}
+
+/* The vectors gat_gather_block keeps in registers: 32 columns (four
+ * accumulators and four permutes fit the sixteen AVX registers). */
+#define GAT_BLOCK_VECTORS 8
+
+/* @n ≤ 8·GAT_BLOCK_VECTORS floats of @x into @b, zeros after: the vectors
+ * of a row that would read past the end of its array. */
+static G_NO_INLINE void
+gat_pad_copy (float *restrict       b,
+              const float *restrict x,
+              gsize                 n)
+{
+  memset (b, 0, sizeof (float) * 8 * GAT_BLOCK_VECTORS);
+  memcpy (b, x, sizeof (float) * n);
+}
+
+/* The lane heads of a row of @H heads of @d columns: lh[c] the head of
+ * column c for c < H·d, the last head in the 7 after (lanes past the row),
+ * read eight at a time by gat_gather_block. NULL where the shape has a loop
+ * of its own (gat_gather_takes) or _philia_gat_rows_vector is off. */
+static gint32 *
+gat_lane_heads_new (guint H,
+                    guint d)
+{
+  gsize n = (gsize)H * d;
+  gint32 *lh;
+
+  if (!_philia_gat_rows_vector || (H == 8 && (d == 1 || d == 2 || d == 4)) || d % 8 == 0)
+    return NULL;
+  lh = g_new (gint32, n + 8);
+  for (gsize c = 0; c < n + 8; c++)
+    lh[c] = (gint32)MIN (c / d, H - 1);
+  return lh;
+}
+
+/*
+ * gat_gather's columns [c0, c0 + 8·NC) for a row of H heads of d columns
+ * that the shapes above do not take (any H, d not a multiple of 8): NC
+ * vectors in registers, the entries inner. Each column's sum is the scalar
+ * loop's below (its terms in entry order, from zero or from o's value with
+ * @accumulate, multiplied and added as the clone fuses them): the vectors
+ * only regroup the columns, the row treated as H·d floats, each lane's head
+ * weight spread by a permute of the entry's weights (HACKING.md §7). The
+ * lanes past the row read the next row of @x and the next entries' weights
+ * (a zeroed copy where that would read past @xlen or @wlen floats) and are
+ * never stored, so a thread writes only its own rows.
+ */
+static inline G_ALWAYS_INLINE void
+gat_gather_block (const gint32 *restrict col,
+                  const gint64 *restrict vidx,
+                  gint64                 e0,
+                  gint64                 e1,
+                  const float *restrict  w,
+                  guint                  H,
+                  guint                  d,
+                  const float *restrict  x,
+                  float *restrict        o,
+                  gboolean               accumulate,
+                  gsize                  wlen,
+                  gsize                  xlen,
+                  const gint32 *restrict lh,
+                  gsize                  c0,
+                  guint                  NC)
+{
+  gsize n = (gsize)H * d;
+  gsize valid = MIN (n - c0, (gsize)8 * NC);
+  V8i hi[GAT_BLOCK_VECTORS];
+  V8f acc[GAT_BLOCK_VECTORS];
+  float ob[8 * GAT_BLOCK_VECTORS] = { 0 };
+  float xb[8 * GAT_BLOCK_VECTORS], wb[8 * GAT_BLOCK_VECTORS];
+
+  for (guint k = 0; k < NC; k++)
+    {
+      hi[k] = v8i_load (lh + c0 + 8 * k);
+      if (!accumulate)
+        acc[k] = (V8f){ 0 };
+      else if (8 * k + 8 <= valid)
+        acc[k] = v8_load (o + c0 + 8 * k);
+      else
+        {
+          for (guint j = 0; 8 * k + j < valid; j++)
+            ob[j] = o[c0 + 8 * k + j];
+          acc[k] = v8_load (ob);
+        }
+    }
+  for (gint64 e = e0; e < e1; e++)
+    {
+      gsize xo = (gsize)col[e] * n + c0, wo = (gsize)AT (vidx, e) * H;
+      const float *restrict xr = x + xo;
+      V8f wv = { 0 };
+
+      if (G_UNLIKELY (xo + 8 * NC > xlen))
+        {
+          gat_pad_copy (xb, xr, valid);
+          xr = xb;
+        }
+      if (H <= 8)
+        {
+          if (G_LIKELY (wo + 8 <= wlen))
+            wv = v8_load (w + wo);
+          else
+            {
+              gat_pad_copy (wb, w + wo, H);
+              wv = v8_load (wb);
+            }
+        }
+      for (guint k = 0; k < NC; k++)
+        {
+          V8f wk;
+
+          if (H <= 8)
+            wk = __builtin_shuffle (wv, hi[k]);
+          else
+            wk = v8_gather (w + wo, hi[k]);
+          acc[k] += wk * v8_load (xr + 8 * k);
+        }
+    }
+  for (guint k = 0; k < NC; k++)
+    if (8 * k + 8 <= valid)
+      v8_store (o + c0 + 8 * k, acc[k]);
+    else
+      {
+        v8_store (ob, acc[k]);
+        for (guint j = 0; 8 * k + j < valid; j++)
+          o[c0 + 8 * k + j] = ob[j];
+      }
+}
 
 /*
  * o[h·d + k] (=, or += with @accumulate) Σ_e w[AT (e)·H + h] · x[col[e]·H·d + h·d + k]
@@ -59,7 +214,10 @@ gat_gather (const gint32 *restrict col,
             guint                  d,
             const float *restrict  x,
             float *restrict        o,
-            gboolean               accumulate)
+            gboolean               accumulate,
+            gsize                  wlen,
+            gsize                  xlen,
+            const gint32 *restrict lh)
 {
   gsize n = (gsize)H * d;
 
@@ -127,6 +285,32 @@ gat_gather (const gint32 *restrict col,
         }
       return;
     }
+  if (lh != NULL)
+    {
+      /* Blocks of up to eight vectors, the entries inner, as above. */
+      for (gsize c0 = 0; c0 < n; c0 += 8 * GAT_BLOCK_VECTORS)
+        switch (MIN ((n - c0 + 7) / 8, GAT_BLOCK_VECTORS))
+          {
+#define GAT_BLOCK_CASE(NC)                                                    \
+          case NC:                                                            \
+            gat_gather_block (col, vidx, e0, e1, w, H, d, x, o, accumulate, wlen, xlen, lh, \
+                              c0, NC);                                        \
+            break
+          GAT_BLOCK_CASE (1);
+          GAT_BLOCK_CASE (2);
+          GAT_BLOCK_CASE (3);
+          GAT_BLOCK_CASE (4);
+          GAT_BLOCK_CASE (5);
+          GAT_BLOCK_CASE (6);
+          GAT_BLOCK_CASE (7);
+          default:
+            gat_gather_block (col, vidx, e0, e1, w, H, d, x, o, accumulate, wlen, xlen, lh, c0,
+                              8);
+            break;
+#undef GAT_BLOCK_CASE
+          }
+      return;
+    }
   if (!accumulate)
     memset (o, 0, sizeof (float) * n);
   for (gint64 e = e0; e < e1; e++)
@@ -137,6 +321,53 @@ gat_gather (const gint32 *restrict col,
       for (guint h = 0; h < H; h++)
         for (guint k = 0; k < d; k++)
           o[h * d + k] += we[h] * xr[h * d + k];
+    }
+}
+
+/* Row @a of @H heads of @d columns transposed into @o: o[k·H + h] =
+ * a[h·d + k], so that the heads of a column are adjacent. Up to eight
+ * heads go eight columns at a time through v8_transpose, reading up to 7
+ * floats past the row (@a_end: where they may be read; a zeroed copy past
+ * it) and writing up to 7 past it in @o (which has room for them). */
+static inline G_ALWAYS_INLINE void
+gat_transpose_row (float *restrict       o,
+                   const float *restrict a,
+                   const float *restrict a_end,
+                   guint                 H,
+                   guint                 d)
+{
+  gsize n = (gsize)H * d;
+  float b[8 * 8 * 8 + 8];
+
+  if (H > 8)
+    {
+      for (guint h = 0; h < H; h++)
+        for (guint k = 0; k < d; k++)
+          o[k * H + h] = a[h * d + k];
+      return;
+    }
+  if (G_UNLIKELY (a + n + 8 > a_end))
+    {
+      if (n + 8 > G_N_ELEMENTS (b))
+        {
+          for (guint h = 0; h < H; h++)
+            for (guint k = 0; k < d; k++)
+              o[k * H + h] = a[h * d + k];
+          return;
+        }
+      memset (b, 0, sizeof b);
+      memcpy (b, a, sizeof (float) * n);
+      a = b;
+    }
+  for (guint kb = 0; kb < d; kb += 8)
+    {
+      V8f r[8], c[8];
+
+      for (guint h = 0; h < 8; h++)
+        r[h] = h < H ? v8_load (a + h * d + kb) : (V8f){ 0 };
+      v8_transpose (r, c);
+      for (guint k = 0; k < 8 && kb + k < d; k++)
+        v8_store (o + (kb + k) * H, c[k]);
     }
 }
 
@@ -164,10 +395,38 @@ gat_dots (const gint32 *restrict col,
           guint                  d,
           const float *restrict  g,
           const float *restrict  xj,
-          float *restrict        da)
+          float *restrict        da,
+          const float *restrict  gT,
+          const float *restrict  xT)
 {
   gsize n = (gsize)H * d;
 
+  if (gT != NULL)
+    {
+      /* Heads in lanes over the transposed rows (gat_transpose_rows): lane
+       * h of vector k is column h·d + k, so each lane's sum is the scalar
+       * loop's below, term for term (HACKING.md §7). The lanes past the
+       * heads read the next columns and are not stored. */
+      for (gint64 e = e0; e < e1; e++)
+        {
+          const float *restrict gr = gT + (gsize)col[e] * (n + 8);
+          float *restrict o = da + vidx[e] * H;
+
+          for (guint h0 = 0; h0 < H; h0 += 8)
+            {
+              V8f acc = { 0 };
+
+              for (guint k = 0; k < d; k++)
+                acc += v8_load (gr + k * H + h0) * v8_load (xT + k * H + h0);
+              if (h0 + 8 <= H)
+                v8_store (o + h0, acc);
+              else
+                for (guint h = 0; h0 + h < H; h++)
+                  o[h0 + h] = acc[h];
+            }
+        }
+      return;
+    }
   for (gint64 e = e0; e < e1; e++)
     {
       const float *restrict gr = g + (gsize)col[e] * n;
@@ -247,15 +506,6 @@ gat_dots (const gint32 *restrict col,
 gboolean _philia_gat_rows_in_lanes = TRUE;
 gboolean _philia_gat_source_fused = TRUE;
 
-static inline G_ALWAYS_INLINE V8i
-v8i_load (const gint32 *p)
-{
-  V8i v;
-
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
 /* All ones in the lanes below @n. */
 static inline G_ALWAYS_INLINE V8i
 v8_below (gint64 n)
@@ -323,14 +573,6 @@ v8_dot_as_rows (V8f    a,
   for (guint j = 4; j < 8; j++)
     hi_f += a[j] * g[j];
   return n >= 8 ? hi_r : hi_f;
-}
-
-/* x[i[0]], …, x[i[7]]. */
-static inline G_ALWAYS_INLINE V8f
-v8_gather (const float *restrict x,
-           V8i                   i)
-{
-  return (V8f){ x[i[0]], x[i[1]], x[i[2]], x[i[3]], x[i[4]], x[i[5]], x[i[6]], x[i[7]] };
 }
 
 /* x[i[b]], …, x[i[b + 7]] for 64-bit indices. */
@@ -616,7 +858,7 @@ gat_forward_loop (const GatTask *t,
         {
           gat_softmax_row (t, v, H, mx);
           gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
-                      t->out + (gsize)v * H * d, FALSE);
+                      t->out + (gsize)v * H * d, FALSE, GAT_WLEN (t), GAT_XLEN (t), t->lh);
         }
       return;
     }
@@ -629,7 +871,7 @@ gat_forward_loop (const GatTask *t,
             gat_exp (t->alpha + off[v], (gsize)(off[v + 1] - off[v]));
             gat_normalise_row (t, v, H, mx + H);
             gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
-                        t->out + (gsize)v * d, FALSE);
+                        t->out + (gsize)v * d, FALSE, GAT_WLEN (t), GAT_XLEN (t), t->lh);
           }
       return;
     }
@@ -646,7 +888,7 @@ gat_forward_loop (const GatTask *t,
         {
           gat_normalise_row (t, v, H, mx + H);
           gat_gather (t->s->col_index, NULL, off[v], off[v + 1], t->post, H, d, t->wx,
-                      t->out + (gsize)v * H * d, FALSE);
+                      t->out + (gsize)v * H * d, FALSE, GAT_WLEN (t), GAT_XLEN (t), t->lh);
         }
     }
 }
@@ -787,13 +1029,12 @@ gat_source_loop (const GatTask *t,
                  guint          end,
                  guint          H,
                  guint          d,
-                 gboolean       unused)
+                 float         *xT)
 {
   const PhiliaSparse *tr = t->s->transpose;
   const gint64 *off = tr->row_offsets;
   gsize n = (gsize)H * d;
 
-  (void)unused;
   if (H == 1 && d <= 7)
     {
       /* The dots come in the second pass (gat1_score_row). */
@@ -801,7 +1042,8 @@ gat_source_loop (const GatTask *t,
         for (guint u = begin; u < end; u++)
           if (!gat1_source_row (t, u, d, end))
             gat_gather (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], t->post, H,
-                        d, t->dout, t->dwx + u * n, t->accumulate);
+                        d, t->dout, t->dwx + u * n, t->accumulate, GAT_WLEN (t),
+                        GAT_DLEN (t), t->lh);
       return;
     }
   for (guint u = begin; u < end; u++)
@@ -813,10 +1055,16 @@ gat_source_loop (const GatTask *t,
         continue;
       if (t->dwx != NULL)
         gat_gather (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], t->post, H, d,
-                    t->dout, t->dwx + u * n, t->accumulate);
-      if (t->da != NULL)
+                    t->dout, t->dwx + u * n, t->accumulate, GAT_WLEN (t), GAT_DLEN (t), t->lh);
+      if (t->da != NULL && xT != NULL)
+        {
+          gat_transpose_row (xT, t->wx + u * n, t->wx + GAT_XLEN (t), H, d);
+          gat_dots (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], H, d, t->dout,
+                    t->wx + u * n, t->da, t->doutT, xT);
+        }
+      else if (t->da != NULL)
         gat_dots (tr->col_index, t->s->transpose_perm, off[u], off[u + 1], H, d, t->dout,
-                  t->wx + u * n, t->da);
+                  t->wx + u * n, t->da, NULL, NULL);
     }
 }
 
@@ -826,8 +1074,28 @@ gat_source_rows (gpointer data,
                  guint    end)
 {
   const GatTask *t = data;
+  /* Row u of wx transposed, for the dots over the transposed rows of d out;
+   * eight floats more for the lanes past its end. */
+  g_autofree float *xT = t->doutT != NULL ? g_new (float, (gsize)t->heads * t->d + 8) : NULL;
 
-  GAT_DISPATCH (gat_source_loop, t, begin, end, FALSE);
+  if (xT != NULL)
+    memset (xT, 0, sizeof (float) * ((gsize)t->heads * t->d + 8));
+  GAT_DISPATCH (gat_source_loop, t, begin, end, xT);
+}
+
+/* d out's rows transposed (gat_transpose_row) into doutT, for the dots of
+ * the shapes gat_gather_block takes with two heads or more. */
+PHILIA_VECTORIZE static void
+gat_transpose_rows (gpointer data,
+                    guint    begin,
+                    guint    end)
+{
+  const GatTask *t = data;
+  gsize n = (gsize)t->heads * t->d;
+
+  for (guint v = begin; v < end; v++)
+    gat_transpose_row (t->doutT + v * (n + 8), t->dout + v * n, t->dout + GAT_DLEN (t),
+                       t->heads, t->d);
 }
 
 /* Second pass, over the destination rows: dα = mask · dα', d score =
@@ -935,7 +1203,7 @@ gat1_score_loop (const GatTask *t,
             gint32 row = (gint32)v;
 
             gat_dots (&row, &e, 0, 1, 1, d, t->dout, t->wx + (gsize)t->s->col_index[e] * d,
-                      t->da);
+                      t->da, NULL, NULL);
           }
         gat_score_loop (t, v, v + 1, 1, &dot);
       }
@@ -1038,6 +1306,8 @@ gat_attend_backward (PhiliaTape *tape,
   gboolean scores = src->requires_grad || dst->requires_grad;
   gboolean fresh = FALSE;
   double work = (double)s->nnz * wx->cols * 4;
+  g_autofree gint32 *lh = NULL;
+  gsize nT = 0;
 
   task.s = s;
   task.heads = src->cols;
@@ -1055,9 +1325,22 @@ gat_attend_backward (PhiliaTape *tape,
   /* Written outright when nothing has reached d wx yet: no zeroing pass. */
   task.dwx = wx->requires_grad ? grad_for_write (tape, wx, &fresh) : NULL;
   task.accumulate = !fresh;
+  task.lh = lh = gat_lane_heads_new (task.heads, task.d);
+  if (lh != NULL && task.da != NULL && task.heads >= 2)
+    {
+      /* The dots' rows of d out with their heads adjacent: a pass over the
+       * rows here, then every entry's dot in vectors of heads. */
+      nT = (gsize)s->rows * (wx->cols + 8);
+      task.doutT = _philia_tape_pool_take (tape, MAX (nT, 1));
+      _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets,
+                                       (double)s->rows * wx->cols,
+                                       8.0 * s->rows * wx->cols, gat_transpose_rows, &task);
+    }
   _philia_tape_parallel_rows_cost (tape, s->cols, s->transpose->row_offsets, work,
                                    4.0 * (5.0 * nh + s->nnz + 2.0 * s->cols * wx->cols),
                                    gat_source_rows, &task);
+  if (task.doutT != NULL)
+    _philia_tape_pool_give (tape, MAX (nT, 1), task.doutT);
   if (!scores)
     return;
   task.gd = dst->requires_grad ? ensure_grad (dst) : NULL;
@@ -1086,6 +1369,7 @@ _philia_op_gat_attend (PhiliaTape    *tape,
   gboolean drop;
   gsize nh;
   Node *node;
+  g_autofree gint32 *lh = NULL;
 
   g_return_val_if_fail (s != NULL && wx != NULL && src != NULL && dst != NULL, NULL);
   g_return_val_if_fail (src->rows == s->cols && dst->rows == s->rows && src->cols == dst->cols,
@@ -1118,6 +1402,7 @@ _philia_op_gat_attend (PhiliaTape    *tape,
   task.out = out->data;
   task.slope = slope;
   task.keep = saved->keep;
+  task.lh = lh = gat_lane_heads_new (task.heads, task.d);
   _philia_tape_parallel_rows_cost (tape, s->rows, s->row_offsets,
                                    (double)nh * 12 + (double)s->nnz * wx->cols * 2,
                                    4.0 * (4.0 * nh + s->nnz + 2.0 * s->rows * wx->cols),
