@@ -407,7 +407,37 @@ gat_dots (const gint32 *restrict col,
        * h of vector k is column h·d + k, so each lane's sum is the scalar
        * loop's below, term for term (HACKING.md §7). The lanes past the
        * heads read the next columns and are not stored. */
-      for (gint64 e = e0; e < e1; e++)
+      gint64 e = e0;
+
+      /* Four entries at a time where the heads fit one vector: four
+       * chains of d multiply-adds in flight instead of one (each lane's
+       * chain is a dependent sequence, latency-bound at large d). */
+      for (; H <= 8 && e + 4 <= e1; e += 4)
+        {
+          const float *restrict g0 = gT + (gsize)col[e] * (n + 8);
+          const float *restrict g1 = gT + (gsize)col[e + 1] * (n + 8);
+          const float *restrict g2 = gT + (gsize)col[e + 2] * (n + 8);
+          const float *restrict g3 = gT + (gsize)col[e + 3] * (n + 8);
+          V8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+          for (guint k = 0; k < d; k++)
+            {
+              V8f xk = v8_load (xT + k * H);
+
+              a0 += v8_load (g0 + k * H) * xk;
+              a1 += v8_load (g1 + k * H) * xk;
+              a2 += v8_load (g2 + k * H) * xk;
+              a3 += v8_load (g3 + k * H) * xk;
+            }
+          for (guint h = 0; h < H; h++)
+            {
+              da[vidx[e] * H + h] = a0[h];
+              da[vidx[e + 1] * H + h] = a1[h];
+              da[vidx[e + 2] * H + h] = a2[h];
+              da[vidx[e + 3] * H + h] = a3[h];
+            }
+        }
+      for (; e < e1; e++)
         {
           const float *restrict gr = gT + (gsize)col[e] * (n + 8);
           float *restrict o = da + vidx[e] * H;
