@@ -434,7 +434,7 @@ head_dot_rows (float *restrict o,
         }
       return;
     }
-  if (heads >= 2 && _philia_gat_rows_vector)
+  if (heads >= 2 && _philia_gat_vector_shape (heads, d))
     {
       head_dot_rows_lanes (o, x, a, rows, heads, d);
       return;
@@ -495,7 +495,7 @@ head_dot_grad_x (float *restrict gx,
           }
       return;
     }
-  if (heads <= 8 && _philia_gat_rows_vector)
+  if (heads <= 8 && _philia_gat_vector_shape (heads, d))
     {
       head_dot_grad_x_lanes (gx, g, a, rows, heads, d);
       return;
@@ -553,7 +553,7 @@ head_dot_grad_a (float *restrict ga,
           }
       return;
     }
-  if (heads <= 8 && _philia_gat_rows_vector)
+  if (heads <= 8 && _philia_gat_vector_shape (heads, d))
     {
       head_dot_grad_a_lanes (ga, g, x, rows, heads, d);
       return;

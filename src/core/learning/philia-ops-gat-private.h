@@ -34,5 +34,10 @@ extern gboolean _philia_gat_source_fused;
  * widths not a multiple of 8, head counts other than 8) through the scalar
  * loops (the vector ones give their bits). */
 extern gboolean _philia_gat_rows_vector;
+/* Whether @H heads of @d columns go in vectors: per-head widths without a
+ * loop of their own, rows of three vectors or more (philia-ops-gat.c,
+ * philia-ops-attention.c's head_dot). */
+gboolean _philia_gat_vector_shape (guint H,
+                                   guint d);
 
 G_END_DECLS
