@@ -145,3 +145,43 @@ small_sparse (guint rows,
         dense[i * cols + j] = 0.25f + philia_rng_float (rng);
   return philia_sparse_new_from_dense (dense, rows, cols);
 }
+
+/* A copy of @n floats (at least one, so that an empty tensor still gives a
+ * pointer to compare). */
+float *
+copy_floats (const float *p,
+             gsize        n)
+{
+  return g_memdup2 (p, sizeof (float) * MAX (n, 1));
+}
+
+/* The output @o and weights @alpha (@weights of them), then, backward from
+ * @r, the three inputs' gradients. */
+GatRun
+gat_run_capture (PhiliaTape    *tape,
+                 PhiliaTensor  *o,
+                 PhiliaTensor  *alpha,
+                 gsize          weights,
+                 PhiliaTensor **in,
+                 const float   *r)
+{
+  GatRun run;
+
+  run.out = copy_floats (o->data, philia_tensor_size (o));
+  run.alpha = copy_floats (alpha->data, weights);
+  philia_tape_backward_from (tape, o, r);
+  run.gwx = copy_floats (in[0]->grad, philia_tensor_size (in[0]));
+  run.gs = copy_floats (in[1]->grad, philia_tensor_size (in[1]));
+  run.gd = copy_floats (in[2]->grad, philia_tensor_size (in[2]));
+  return run;
+}
+
+void
+gat_run_free (GatRun *r)
+{
+  g_free (r->out);
+  g_free (r->alpha);
+  g_free (r->gwx);
+  g_free (r->gs);
+  g_free (r->gd);
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the autograd suites share (test-autograd.c, test-autograd-spmm.c,
- * test-transformer.c, and the fused ops' test-linear-nll.c and
- * test-linear-eval.c):
+ * test-transformer.c, the fused ops' test-linear-nll.c and
+ * test-linear-eval.c, and GAT's test-gat.c and test-gat-widths.c):
  * every op's backward pass against central finite differences of
  * L = Σ out ⊙ R (R fixed random), accumulated in double. float32 forward
  * passes limit the agreement to about 1e-3 relative, so inputs are kept away
@@ -36,3 +36,20 @@ PhiliaTensor *param           (guint          rows,
 PhiliaSparse *small_sparse    (guint          rows,
                                guint          cols,
                                PhiliaRng     *rng);
+
+/* One step of a GAT attention op, kept to compare two paths bit for bit:
+ * the output, the attention weights, then the three inputs' gradients. */
+typedef struct
+{
+  float *out, *alpha, *gwx, *gs, *gd;
+} GatRun;
+
+float        *copy_floats     (const float   *p,
+                               gsize          n);
+GatRun        gat_run_capture (PhiliaTape    *tape,
+                               PhiliaTensor  *o,
+                               PhiliaTensor  *alpha,
+                               gsize          weights,
+                               PhiliaTensor **in,
+                               const float   *r);
+void          gat_run_free    (GatRun        *r);

@@ -23,32 +23,10 @@ static const guint shapes[][2] = {
   { 6, 3 }, { 6, 5 }, { 6, 48 }, { 3, 7 }, { 5, 1 }, { 12, 5 }, { 8, 4 }, { 8, 8 },
 };
 
-typedef struct
-{
-  float *out, *alpha, *gwx, *gs, *gd;
-} Run;
-
-static void
-run_free (Run *r)
-{
-  g_free (r->out);
-  g_free (r->alpha);
-  g_free (r->gwx);
-  g_free (r->gs);
-  g_free (r->gd);
-}
-
-static float *
-copy_floats (const float *p,
-             gsize        n)
-{
-  return g_memdup2 (p, sizeof (float) * MAX (n, 1));
-}
-
 /* The fused op on @in (wx through an exact copy op when @via_op, so that
  * its gradient is written outright rather than added to), tape seed 5,
  * training with attention dropout @p, backward from @r. */
-static Run
+static GatRun
 attend_run (PhiliaTape    *tape,
             PhiliaSparse  *s,
             PhiliaTensor **in,
@@ -57,7 +35,6 @@ attend_run (PhiliaTape    *tape,
             const float   *r)
 {
   PhiliaTensor *o, *alpha, *wx;
-  Run run;
 
   philia_tape_reset (tape);
   philia_tape_set_training (tape, TRUE);
@@ -66,13 +43,7 @@ attend_run (PhiliaTape    *tape,
     philia_tensor_zero_grad (in[k]);
   wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
   o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
-  run.out = copy_floats (o->data, philia_tensor_size (o));
-  run.alpha = copy_floats (alpha->data, (gsize)s->nnz * in[1]->cols);
-  philia_tape_backward_from (tape, o, r);
-  run.gwx = copy_floats (in[0]->grad, philia_tensor_size (in[0]));
-  run.gs = copy_floats (in[1]->grad, philia_tensor_size (in[1]));
-  run.gd = copy_floats (in[2]->grad, philia_tensor_size (in[2]));
-  return run;
+  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * in[1]->cols, in, r);
 }
 
 static void
@@ -127,7 +98,7 @@ check_graph (PhiliaSparse *s,
           gsize m = (gsize)n * h * d;
           g_autofree float *r = g_new (float, MAX (m, 1));
           PhiliaTensor *in[3];
-          Run a, b, c;
+          GatRun a, b, c;
 
           in[0] = param (n, h * d, rng);
           in[1] = param (n, h, rng);
@@ -150,9 +121,9 @@ check_graph (PhiliaSparse *s,
           assert_same (b.gd, c.gd, (gsize)n * h);
           for (gsize i = 0; i < m; i++)
             g_assert_true (isfinite (b.out[i]) && isfinite (b.gwx[i]));
-          run_free (&a);
-          run_free (&b);
-          run_free (&c);
+          gat_run_free (&a);
+          gat_run_free (&b);
+          gat_run_free (&c);
           FREE_ALL (in);
         }
 }

@@ -70,42 +70,6 @@ test_gat_gradients (void)
       }
 }
 
-typedef struct
-{
-  float *out, *alpha, *gwx, *gs, *gd;
-} GatRun;
-
-static void
-gat_run_free (GatRun *r)
-{
-  g_free (r->out);
-  g_free (r->alpha);
-  g_free (r->gwx);
-  g_free (r->gs);
-  g_free (r->gd);
-}
-
-/* The output @o and weights @alpha (@weights of them), then, backward from
- * @r, the three inputs' gradients. */
-static GatRun
-gat_run_capture (PhiliaTape    *tape,
-                 PhiliaTensor  *o,
-                 PhiliaTensor  *alpha,
-                 gsize          weights,
-                 PhiliaTensor **in,
-                 const float   *r)
-{
-  GatRun run;
-
-  run.out = g_memdup2 (o->data, sizeof (float) * MAX (philia_tensor_size (o), 1));
-  run.alpha = g_memdup2 (alpha->data, sizeof (float) * MAX (weights, 1));
-  philia_tape_backward_from (tape, o, r);
-  run.gwx = g_memdup2 (in[0]->grad, sizeof (float) * MAX (philia_tensor_size (in[0]), 1));
-  run.gs = g_memdup2 (in[1]->grad, sizeof (float) * MAX (philia_tensor_size (in[1]), 1));
-  run.gd = g_memdup2 (in[2]->grad, sizeof (float) * MAX (philia_tensor_size (in[2]), 1));
-  return run;
-}
-
 /* One step of the fused op (or of edge_attention then spmm) from the tape
  * seed 5, backward from @r: the output, the weights before dropout and the
  * three inputs' gradients. */
