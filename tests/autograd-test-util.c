@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "autograd-test-util.h"
+#include "philia-ops-gat-private.h"
 
 /* A rows × cols tensor of values drawn uniformly from [−scale, scale),
  * zeros included: for the fused ops' tests, which compare two paths on the
@@ -184,4 +185,27 @@ gat_run_free (GatRun *r)
   g_free (r->gwx);
   g_free (r->gs);
   g_free (r->gd);
+}
+
+/* GAT's fused op on @in (wx through an exact copy op when @via_op, so that
+ * its gradient is written outright rather than added to), tape seed 5,
+ * training with attention dropout @p, backward from @r. */
+GatRun
+gat_attend_run (PhiliaTape    *tape,
+                PhiliaSparse  *s,
+                PhiliaTensor **in,
+                gboolean       via_op,
+                float          p,
+                const float   *r)
+{
+  PhiliaTensor *o, *alpha, *wx;
+
+  philia_tape_reset (tape);
+  philia_tape_set_training (tape, TRUE);
+  philia_rng_init (philia_tape_get_rng (tape), 5);
+  for (guint k = 0; k < 3; k++)
+    philia_tensor_zero_grad (in[k]);
+  wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
+  o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
+  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * in[1]->cols, in, r);
 }

@@ -53,3 +53,9 @@ GatRun        gat_run_capture (PhiliaTape    *tape,
                                PhiliaTensor **in,
                                const float   *r);
 void          gat_run_free    (GatRun        *r);
+GatRun        gat_attend_run  (PhiliaTape    *tape,
+                               PhiliaSparse  *s,
+                               PhiliaTensor **in,
+                               gboolean       via_op,
+                               float          p,
+                               const float   *r);

@@ -23,29 +23,6 @@ static const guint shapes[][2] = {
   { 6, 3 }, { 6, 5 }, { 6, 48 }, { 3, 7 }, { 5, 1 }, { 12, 5 }, { 8, 4 }, { 8, 8 },
 };
 
-/* The fused op on @in (wx through an exact copy op when @via_op, so that
- * its gradient is written outright rather than added to), tape seed 5,
- * training with attention dropout @p, backward from @r. */
-static GatRun
-attend_run (PhiliaTape    *tape,
-            PhiliaSparse  *s,
-            PhiliaTensor **in,
-            gboolean       via_op,
-            float          p,
-            const float   *r)
-{
-  PhiliaTensor *o, *alpha, *wx;
-
-  philia_tape_reset (tape);
-  philia_tape_set_training (tape, TRUE);
-  philia_rng_init (philia_tape_get_rng (tape), 5);
-  for (guint k = 0; k < 3; k++)
-    philia_tensor_zero_grad (in[k]);
-  wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
-  o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
-  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * in[1]->cols, in, r);
-}
-
 static void
 assert_same (const float *a,
              const float *b,
@@ -106,10 +83,10 @@ check_graph (PhiliaSparse *s,
           for (gsize i = 0; i < m; i++)
             r[i] = 2 * philia_rng_float (rng) - 1;
           _philia_gat_rows_vector = FALSE;
-          a = attend_run (t1, s, in, via_op, p, r);
+          a = gat_attend_run (t1, s, in, via_op, p, r);
           _philia_gat_rows_vector = TRUE;
-          b = attend_run (t1, s, in, via_op, p, r);
-          c = attend_run (t2, s, in, via_op, p, r);
+          b = gat_attend_run (t1, s, in, via_op, p, r);
+          c = gat_attend_run (t2, s, in, via_op, p, r);
           assert_same (a.out, b.out, m);
           assert_same (a.alpha, b.alpha, (gsize)s->nnz * h);
           assert_same (a.gwx, b.gwx, m);

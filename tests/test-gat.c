@@ -202,30 +202,6 @@ random_dense_graph (PhiliaRng *rng,
   return dense;
 }
 
-typedef GatRun GatLaneRun;
-
-/* The fused op on @in (wx through an exact copy op when @via_op, so that
- * its gradient is written outright), seed 5, backward from @r. */
-static GatLaneRun
-gat_lane_run (PhiliaTape    *tape,
-              PhiliaSparse  *s,
-              PhiliaTensor **in,
-              gboolean       via_op,
-              float          p,
-              const float   *r)
-{
-  PhiliaTensor *o, *alpha, *wx;
-
-  philia_tape_reset (tape);
-  philia_tape_set_training (tape, TRUE);
-  philia_rng_init (philia_tape_get_rng (tape), 5);
-  for (guint k = 0; k < 3; k++)
-    philia_tensor_zero_grad (in[k]);
-  wx = via_op ? philia_op_scale (tape, in[0], 1.0f) : in[0];
-  o = _philia_op_gat_attend (tape, s, wx, in[1], in[2], 0.2f, p, &alpha);
-  return gat_run_capture (tape, o, alpha, (gsize)s->nnz * in[1]->cols, in, r);
-}
-
 /* One head in lanes (rows of one to eight entries) against the general
  * loops, bit for bit: outputs, weights and the three gradients, with and
  * without dropout, one thread and two, d wx written outright (wx an op's
@@ -257,7 +233,7 @@ test_gat_lanes (void)
             g_autofree float *r = g_new (float, m);
             PhiliaTape *tape = threads == 1 ? t1 : t2;
             PhiliaTensor *in[3];
-            GatLaneRun a, b;
+            GatRun a, b;
 
             in[0] = param (n, d, &rng);
             in[1] = param (n, 1, &rng);
@@ -265,9 +241,9 @@ test_gat_lanes (void)
             for (gsize i = 0; i < m; i++)
               r[i] = 2 * philia_rng_float (&rng) - 1;
             _philia_gat_rows_in_lanes = FALSE;
-            a = gat_lane_run (tape, s, in, via_op, p, r);
+            a = gat_attend_run (tape, s, in, via_op, p, r);
             _philia_gat_rows_in_lanes = TRUE;
-            b = gat_lane_run (tape, s, in, via_op, p, r);
+            b = gat_attend_run (tape, s, in, via_op, p, r);
             g_assert_cmpmem (a.out, sizeof (float) * m, b.out, sizeof (float) * m);
             g_assert_cmpmem (a.alpha, sizeof (float) * s->nnz, b.alpha, sizeof (float) * s->nnz);
             g_assert_cmpmem (a.gwx, sizeof (float) * m, b.gwx, sizeof (float) * m);
@@ -310,7 +286,7 @@ test_gat_source_fused (void)
             g_autofree float *r = g_new (float, m);
             PhiliaTape *tape = threads == 1 ? t1 : t2;
             PhiliaTensor *in[3];
-            GatLaneRun a, b;
+            GatRun a, b;
 
             in[0] = param (n, h * d, &rng);
             in[1] = param (n, h, &rng);
@@ -318,9 +294,9 @@ test_gat_source_fused (void)
             for (gsize i = 0; i < m; i++)
               r[i] = 2 * philia_rng_float (&rng) - 1;
             _philia_gat_source_fused = FALSE;
-            a = gat_lane_run (tape, s, in, via_op, p, r);
+            a = gat_attend_run (tape, s, in, via_op, p, r);
             _philia_gat_source_fused = TRUE;
-            b = gat_lane_run (tape, s, in, via_op, p, r);
+            b = gat_attend_run (tape, s, in, via_op, p, r);
             g_assert_cmpmem (a.out, sizeof (float) * m, b.out, sizeof (float) * m);
             g_assert_cmpmem (a.alpha, sizeof (float) * s->nnz * h, b.alpha,
                              sizeof (float) * s->nnz * h);
