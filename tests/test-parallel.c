@@ -79,7 +79,8 @@ typedef struct
 {
   GThread *caller;
   gint     by_caller[64];   /* 1: the caller ran the task, 2: a worker did */
-  gint     worker_usec;     /* how long a worker's task takes */
+  gint     caller_done;     /* tasks the caller has finished */
+  gint     hold;            /* a worker's task waits for this many of them */
 } Ends;
 
 static void
@@ -90,7 +91,19 @@ ends_task (gpointer data,
   gboolean mine = g_thread_self () == e->caller;
 
   g_assert_cmpint (g_atomic_int_add (&e->by_caller[task], mine ? 1 : 2), ==, 0);
-  g_usleep (mine ? 100 : e->worker_usec);
+  if (mine)
+    {
+      g_usleep (100);
+      g_atomic_int_inc (&e->caller_done);
+      return;
+    }
+  /* A slow worker, made slow by waiting for the caller rather than by a
+   * sleep: on a loaded machine a sleep of the worker's can be shorter than
+   * the caller's time off the CPU, and the caller would then run fewer
+   * tasks for reasons of the scheduler's. Bounded, so that a team that
+   * never lets the caller run fails the assertion instead of hanging. */
+  for (guint wait = 0; wait < 100000 && g_atomic_int_get (&e->caller_done) < e->hold; wait++)
+    g_usleep (100);
 }
 
 /* On two threads the caller takes tasks from the front, the worker from the
@@ -104,15 +117,15 @@ test_two_ends (void)
 {
   for (guint rep = 0; rep < 20; rep++)
     {
-      Ends e = { g_thread_self (), { 0 }, rep % 2 ? 100 : 3000 };
       guint n = 16, split = 0;
+      Ends e = { g_thread_self (), { 0 }, 0, rep % 2 ? 0 : (gint)n / 2 };
 
       philia_parallel_run (2, n, ends_task, &e);
       while (split < n && e.by_caller[split] == 1)
         split++;
       for (guint k = split; k < n; k++)
         g_assert_cmpint (e.by_caller[k], ==, 2);
-      /* A worker 30 times slower than the caller left it most tasks. */
+      /* A worker that waits for half the tasks left the caller them. */
       if (rep % 2 == 0)
         g_assert_cmpuint (split, >=, n / 2);
     }
