@@ -285,7 +285,7 @@ head_dot_grad_x_lanes (float *restrict       gx,
 
       for (gsize c = 0; c < full; c += 8)
         v8_store (o + c, v8_load (o + c)
-                         + __builtin_shuffle (gv, head_lanes (lh, c)) * v8_load (ap + c));
+                         + v8_permute (gv, head_lanes (lh, c)) * v8_load (ap + c));
       if (full < n)
         {
           float t[8] = { 0 };
@@ -293,7 +293,7 @@ head_dot_grad_x_lanes (float *restrict       gx,
 
           for (gsize j = 0; full + j < n; j++)
             t[j] = o[full + j];
-          v = v8_load (t) + __builtin_shuffle (gv, head_lanes (lh, full)) * v8_load (ap + full);
+          v = v8_load (t) + v8_permute (gv, head_lanes (lh, full)) * v8_load (ap + full);
           v8_store (t, v);
           for (gsize j = 0; full + j < n; j++)
             o[full + j] = t[j];
@@ -335,7 +335,7 @@ head_dot_grad_a_block (float *restrict       ga,
           xr = b;
         }
       for (guint k = 0; k < NC; k++)
-        acc[k] += __builtin_shuffle (gv, hi[k]) * v8_load (xr + 8 * k);
+        acc[k] += v8_permute (gv, hi[k]) * v8_load (xr + 8 * k);
     }
   for (guint k = 0; k < NC; k++)
     v8_store (t + 8 * k, acc[k]);

@@ -191,7 +191,7 @@ gat_gather_block (const gint32 *restrict col,
           V8f wk;
 
           if (H <= 8)
-            wk = __builtin_shuffle (wv, hi[k]);
+            wk = v8_permute (wv, hi[k]);
           else
             wk = v8_gather (w + wo, hi[k]);
           acc[k] += wk * v8_load (xr + 8 * k);

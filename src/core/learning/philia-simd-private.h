@@ -176,6 +176,26 @@ v8_kept (const guint8 *mask)
 #endif
 }
 
+/* Lane i of the result is lane idx[i] mod 8 of @v: a permute whose indices
+ * are known only at run time (GAT's lane heads). __builtin_shuffle is
+ * GCC's (one vpermps with AVX2); clang, which builds the fuzzers, has only
+ * the constant-index __builtin_shufflevector, so it takes the lanes one by
+ * one. A permute moves values without arithmetic: the same bits either way. */
+static inline G_ALWAYS_INLINE V8f
+v8_permute (V8f v,
+            V8i idx)
+{
+#if defined(__clang__)
+  V8f r;
+
+  for (guint i = 0; i < 8; i++)
+    r[i] = v[idx[i] & 7];
+  return r;
+#else
+  return __builtin_shuffle (v, idx);
+#endif
+}
+
 /* The mask's factor on eight lanes: keep where the byte is set, else 0. */
 static inline G_ALWAYS_INLINE V8f
 v8_mask_factor (const guint8 *mask,
