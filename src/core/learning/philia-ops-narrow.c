@@ -301,7 +301,10 @@ narrow_tail_load (const float *x,
 {
   float last[8] = { 0 };
 
-  if (r + 1 < rows)
+  /* Eight floats from feature k of row r reach into the next rows; that
+   * is only inside the block when eight of its floats remain (with fewer
+   * than eight features a row, the next row alone may not hold them). */
+  if ((gsize)(rows - r) * f - k >= 8)
     return v8_load (x + (gsize)r * f + k);
   memcpy (last, x + (gsize)r * f + k, sizeof (float) * (f - k));
   return v8_load (last);
@@ -399,8 +402,12 @@ narrow_grad_c (float *restrict       gt,
               memcpy (init, gt + (gsize)j * f + k, sizeof (float) * t);
               tacc[j] = v8_load (init);
             }
-          /* the call's last row is read apart: no eight floats past it */
-          const guint rl = MIN (r1, rows - 1);
+          /* Rows from rl on are read apart: eight floats from feature k of
+           * row r stay inside x only while (rows - r) f - k >= 8, which
+           * with fewer than eight features a row leaves out more than the
+           * last row. */
+          const guint need = (k + 8 + f - 1) / f;
+          const guint rl = rows >= need ? MIN (r1, rows - need + 1) : 0;
 
           for (guint r = r0; r < r4; r++)
             {
